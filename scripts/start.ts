@@ -1,0 +1,107 @@
+// `npm start`: the whole system on its embedded defaults, in one terminal.
+// Starts the control plane (which starts embedded Postgres and applies migrations), one agent and
+// a demo pool of three HTTP backends; prints the URLs; Ctrl-C stops all of it cleanly.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = path.resolve(process.env.SPILLWAY_DATA_DIR ?? path.join(root, '.data'));
+const apiPort = Number(process.env.SPILLWAY_PORT ?? 3000);
+const agentAdminPort = Number(process.env.SPILLWAY_AGENT_ADMIN_PORT ?? 9090);
+const demoConfig = path.join(root, 'demo', 'config.json');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+
+mkdirSync(dataDir, { recursive: true });
+// The demo keeps one admin token across restarts so that this script can provision the demo
+// configuration; it is stored with the data, never printed in logs.
+const tokenFile = path.join(dataDir, 'admin-token');
+const adminToken = process.env.SPILLWAY_ADMIN_TOKEN ?? (existsSync(tokenFile)
+  ? readFileSync(tokenFile, 'utf8').trim()
+  : (() => { const t = `spw_${randomBytes(24).toString('base64url')}`; writeFileSync(tokenFile, t, { mode: 0o600 }); return t; })());
+
+const children: { name: string; child: ChildProcess }[] = [];
+let stopping = false;
+
+function run(name: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  const child = spawn(tsx, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  children.push({ name, child });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`spillway: ${name} exited (${signal ?? code}); stopping everything`);
+      void stop(1);
+    }
+  });
+  return child;
+}
+
+async function waitFor(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !stopping) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return true;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  // Agent and backends first, the control plane (and with it Postgres) last.
+  const order = [...children].reverse();
+  for (const { child } of order) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  await Promise.all(order.map(({ child }) => new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const t = setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 15_000);
+    child.once('exit', () => { clearTimeout(t); resolve(); });
+  })));
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+run('control-plane', ['apps/control-plane/src/server.ts'], {
+  SPILLWAY_PORT: String(apiPort),
+  SPILLWAY_DATA_DIR: dataDir,
+  SPILLWAY_ADMIN_TOKEN: adminToken,
+});
+for (const [i, port] of [9101, 9102, 9103].entries()) {
+  run(`backend-${i + 1}`, ['demo/backend.ts'], { BACKEND_NAME: `demo-${i + 1}`, BACKEND_PORT: String(port) });
+}
+
+const apiUrl = `http://127.0.0.1:${apiPort}`;
+if (!(await waitFor(`${apiUrl}/readyz`, 60_000))) {
+  if (!stopping) { console.error('spillway: the control plane did not become ready within 60 s'); await stop(1); }
+} else {
+  // Provision the demo configuration (idempotent: a second start changes nothing).
+  const res = await fetch(`${apiUrl}/v1/config`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+    body: readFileSync(demoConfig, 'utf8'),
+  }).catch((err: Error) => ({ ok: false, status: 0, text: async () => err.message }));
+  if (!res.ok) console.error(`spillway: could not provision the demo config (${res.status}): ${await res.text()}`);
+
+  run('agent', ['apps/agent/src/main.ts', '--config', demoConfig], {
+    SPILLWAY_AGENT_ADMIN_PORT: String(agentAdminPort),
+    SPILLWAY_CONTROL_PLANE_URL: apiUrl,
+  });
+  await waitFor(`http://127.0.0.1:${agentAdminPort}/healthz`, 30_000);
+  console.log([
+    '',
+    'Spillway is running:',
+    `  REST API        ${apiUrl}/v1  (admin token in ${path.relative(root, tokenFile)})`,
+    `  API docs        ${apiUrl}/docs`,
+    `  readiness       ${apiUrl}/readyz`,
+    `  demo vserver    http://127.0.0.1:8080/  (agent, spills to demo-overflow)`,
+    `  agent stats     http://127.0.0.1:${agentAdminPort}/stats`,
+    `  demo backends   http://127.0.0.1:9101 9102 9103`,
+    'Press Ctrl-C to stop.',
+    '',
+  ].join('\n'));
+}
