@@ -1,0 +1,23 @@
+// Messages between the primary (pool manager, monitors, admin) and its engines (workers).
+import type { AgentConfig } from './config.js';
+import type { PlaneMessageOut } from './plane.js';
+import type { QuotaMessageToEngine, QuotaMessageToManager } from './quota-worker.js';
+import type { CounterSnapshot } from './stats.js';
+
+export type ToEngine =
+  | QuotaMessageToEngine
+  | { t: 'config'; id: number; config: AgentConfig; states: Record<string, boolean> }
+  | { t: 'states'; up: Record<string, boolean> }
+  | { t: 'bw'; kbps: Record<string, { in: number; out: number }> }
+  | { t: 'handoff'; root: string; at: string; tried: number[] }
+  | { t: 'persist'; key: string; vs: string; timeoutMs: number }
+  | { t: 'stats?'; id: number }
+  | { t: 'drain'; deadlineMs: number };
+
+export type FromEngine =
+  | QuotaMessageToManager
+  | PlaneMessageOut
+  | { t: 'hello' }
+  | { t: 'applied'; id: number; ports: Record<string, number>; error?: string }
+  | { t: 'stats'; id: number; snapshot: CounterSnapshot }
+  | { t: 'drained' };

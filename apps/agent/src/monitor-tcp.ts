@@ -1,0 +1,19 @@
+// One TCP probe: UP when a connection opens within the timeout.
+import net from 'node:net';
+
+export interface ProbeResult { ok: boolean; responseMs: number; reason?: string }
+
+export function probeTcp(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok: boolean, reason?: string): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ ok, responseMs: performance.now() - started, ...(reason ? { reason } : {}) });
+    };
+    const timer = setTimeout(() => done(false, `no connection within ${timeoutMs} ms`), timeoutMs);
+    socket.once('connect', () => done(true));
+    socket.once('error', (err: NodeJS.ErrnoException) => done(false, err.code ?? err.message));
+  });
+}

@@ -1,0 +1,432 @@
+// The data plane of one engine (a cluster worker, or the whole agent with workers: 0): its
+// listeners, the admission of every client connection (quota, spillover chain, final action),
+// balancing, surge queue and counting. Everything shared across engines (monitor states,
+// bandwidth, quota, spillover persistence) arrives as messages from the primary.
+import http from 'node:http';
+import net from 'node:net';
+import type { Pool } from 'undici';
+import type { AgentConfig, ServiceDoc, VServerDoc } from './config.js';
+import { createBalancer, type Balancer, type Candidate } from './balancer.js';
+import { pipeTcp } from './listener-tcp.js';
+import { createServicePool, proxyHttp, sendError } from './listener-http.js';
+import { PersistenceTable } from './persistence.js';
+import { healthPercent, hasConnectionMethod, otherMethodsExceeded, type BoundService } from './policy.js';
+import type { QuotaWorker } from './quota-worker.js';
+import { Counters, type CounterSnapshot, type ServiceCounters, type VServerCounters } from './stats.js';
+import { SurgeQueue } from './surge-queue.js';
+import type { Logger } from './log.js';
+
+export type ToPrimary = (msg: PlaneMessageOut, handle?: net.Socket) => void;
+
+export type PlaneMessageOut =
+  | { t: 'handoff'; to: number; root: string; at: string; tried: number[] }
+  | { t: 'persist'; key: string; vs: string; timeoutMs: number };
+
+interface ServiceRt { doc: ServiceDoc; up: boolean; active: number; counters: ServiceCounters; pool: Pool | null }
+interface VServerRt {
+  doc: VServerDoc; counters: VServerCounters; balancer: Balancer; queue: SurgeQueue;
+  stickiness: PersistenceTable; kbpsIn: number; kbpsOut: number;
+}
+interface ListenerRt { vs: string; port: number; host: string; server: net.Server; http: http.Server | null }
+
+/** What a client connection was given at accept time (kept for its whole life). */
+type Admission =
+  | { kind: 'serve'; vs: VServerRt; quota: boolean }
+  | { kind: 'redirect'; url: string; vs: VServerRt }
+  | { kind: 'drop'; vs: VServerRt };
+
+const COOKIE_PREFIX = 'SPILLWAY_';
+
+export class DataPlane {
+  private config: AgentConfig | null = null;
+  private readonly services = new Map<string, ServiceRt>();
+  private readonly vservers = new Map<string, VServerRt>();
+  private readonly listeners = new Map<string, ListenerRt>();
+  private readonly httpServers = new Set<http.Server>();
+  private readonly admissions = new WeakMap<net.Socket, Admission>();
+  private readonly sockets = new Set<net.Socket>();
+  private readonly spilled = new PersistenceTable();
+  private readonly counters = new Counters();
+  private serviceUp: Record<string, boolean> = {};
+  private draining = false;
+
+  constructor(
+    readonly engineId: number,
+    private readonly quota: QuotaWorker,
+    private readonly toPrimary: ToPrimary,
+    private readonly log: Logger,
+  ) {}
+
+  /** Applies a configuration: new listeners open, removed ones stop accepting and drain. */
+  async apply(config: AgentConfig): Promise<void> {
+    this.config = config;
+    for (const s of config.services) {
+      const rt = this.services.get(s.name);
+      const up = this.serviceUp[s.name] ?? s.monitors.length === 0;
+      if (rt) {
+        const moved = rt.doc.address !== s.address || rt.doc.port !== s.port;
+        if (moved && rt.pool) { void rt.pool.close(); rt.pool = null; }
+        rt.doc = s;
+      } else {
+        this.services.set(s.name, { doc: s, up, active: 0, counters: this.counters.service(s.name), pool: null });
+      }
+    }
+    for (const name of [...this.services.keys()]) {
+      if (!config.services.some((s) => s.name === name)) {
+        const rt = this.services.get(name)!;
+        this.services.delete(name);
+        if (rt.pool) void rt.pool.close();
+      }
+    }
+    for (const v of config.vservers) {
+      const rt = this.vservers.get(v.name);
+      if (rt) {
+        if (rt.doc.lbMethod !== v.lbMethod) rt.balancer = createBalancer(v.lbMethod);
+        rt.doc = v;
+        rt.queue.length = v.surgeQueue.length;
+        rt.queue.timeoutMs = v.surgeQueue.timeoutMs;
+      } else {
+        this.vservers.set(v.name, {
+          doc: v, counters: this.counters.vserver(v.name), balancer: createBalancer(v.lbMethod),
+          queue: new SurgeQueue(v.surgeQueue.length, v.surgeQueue.timeoutMs), stickiness: new PersistenceTable(), kbpsIn: 0, kbpsOut: 0,
+        });
+      }
+    }
+    for (const [name, rt] of [...this.vservers]) {
+      if (!config.vservers.some((v) => v.name === name)) { this.vservers.delete(name); rt.queue.closeAll(); }
+    }
+    await this.reconcileListeners(config);
+  }
+
+  private async reconcileListeners(config: AgentConfig): Promise<void> {
+    const wanted = new Map(config.vservers.filter((v) => v.listen !== null && !this.draining).map((v) => [v.name, v]));
+    const closing: Promise<void>[] = [];
+    for (const [name, l] of [...this.listeners]) {
+      const v = wanted.get(name);
+      if (v && v.listen && v.listen.port === l.port && (v.listen.host ?? '0.0.0.0') === l.host && v.protocol === (l.http ? 'http' : 'tcp')) continue;
+      this.listeners.delete(name);
+      closing.push(new Promise((r) => l.server.close(() => r())));
+    }
+    await Promise.all(closing);
+    const opening: Promise<void>[] = [];
+    for (const v of wanted.values()) {
+      if (this.listeners.has(v.name) || !v.listen) continue;
+      opening.push(this.listen(v));
+    }
+    await Promise.all(opening);
+  }
+
+  private listen(v: VServerDoc): Promise<void> {
+    const host = v.listen?.host ?? '0.0.0.0';
+    const port = v.listen?.port ?? 0;
+    const server = net.createServer({ pauseOnConnect: true });
+    const httpServer = v.protocol === 'http' ? this.createHttpServer() : null;
+    if (httpServer) this.httpServers.add(httpServer);
+    const l: ListenerRt = { vs: v.name, port, host, server, http: httpServer };
+    server.on('connection', (socket) => { void this.accept(socket, v.name, null, [this.engineId]); });
+    return new Promise((resolve, reject) => {
+      server.once('error', (err) => { this.log.error({ err, vserver: v.name, port }, 'listener failed'); reject(err); });
+      server.listen({ port, host }, () => {
+        this.listeners.set(v.name, l);
+        resolve();
+      });
+    });
+  }
+
+  /** Addresses the listeners actually bound (port 0 resolved). */
+  boundPorts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, l] of this.listeners) {
+      const a = l.server.address();
+      if (a && typeof a === 'object') out[name] = a.port;
+    }
+    return out;
+  }
+
+  setServiceStates(up: Record<string, boolean>): void {
+    this.serviceUp = { ...this.serviceUp, ...up };
+    for (const [name, isUp] of Object.entries(up)) {
+      const s = this.services.get(name);
+      if (s) { s.up = isUp; if (isUp) this.wakeQueues(name); }
+    }
+  }
+
+  setBandwidth(kbps: Record<string, { in: number; out: number }>): void {
+    for (const [name, k] of Object.entries(kbps)) {
+      const v = this.vservers.get(name);
+      if (v) { v.kbpsIn = k.in; v.kbpsOut = k.out; }
+    }
+  }
+
+  rememberSpill(key: string, vs: string, timeoutMs: number): void { this.spilled.set(key, vs, timeoutMs); }
+
+  snapshot(): CounterSnapshot {
+    const snap = this.counters.snapshot();
+    for (const [name, v] of this.vservers) { const c = snap.vservers[name]; if (c) c.surge_queue_len = v.queue.size; }
+    return snap;
+  }
+
+  /** Stops accepting; resolves when every connection has closed or the deadline has passed. */
+  async drain(deadlineMs: number): Promise<void> {
+    this.draining = true;
+    await Promise.all([...this.listeners.values()].map((l) => new Promise<void>((r) => l.server.close(() => r()))));
+    this.listeners.clear();
+    for (const v of this.vservers.values()) v.queue.closeAll();
+    const until = Date.now() + deadlineMs;
+    while (this.sockets.size > 0 && Date.now() < until) {
+      for (const h of this.httpServers) h.closeIdleConnections();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    for (const s of this.sockets) s.destroy();
+    for (const svc of this.services.values()) if (svc.pool) await svc.pool.close().catch(() => undefined);
+  }
+
+  // ---- admission --------------------------------------------------------------------------
+
+  private bound(v: VServerDoc): BoundService[] {
+    const out: BoundService[] = [];
+    for (const b of v.services) {
+      const s = this.services.get(b.service);
+      if (s) out.push({ doc: s.doc, weight: b.weight ?? s.doc.weight, up: s.up });
+    }
+    return out;
+  }
+
+  private usable(v: VServerRt): boolean {
+    return this.bound(v.doc).some((s) => s.up && s.doc.state === 'enabled');
+  }
+
+  /**
+   * Decides where a new client connection goes, walking the spillover chain from `at` (or
+   * from the vserver its spillover persistence names). `tried` lists the engines that already
+   * found no room, so a handed-off connection never travels in a circle.
+   */
+  async accept(socket: net.Socket, root: string, at: string | null, tried: number[]): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    if (this.draining) { socket.destroy(); return; }
+    const ip = socket.remoteAddress ?? '';
+    const persistKey = `${root}|${ip}`;
+    let name = at ?? this.spilled.get(persistKey) ?? root;
+    if (!this.vservers.has(name)) name = root;
+    for (let hops = 0; hops < 64; hops++) {
+      const v = this.vservers.get(name);
+      if (!v) { socket.destroy(); return; }
+      const verdict = await this.judge(v, tried);
+      if (socket.destroyed) { if (verdict.kind === 'serve' && verdict.quota) this.quota.release(v.doc.name); return; }
+      if (verdict.kind === 'handoff') {
+        v.counters.handoffs_total++;
+        this.toPrimary({ t: 'handoff', to: verdict.engine, root, at: name, tried: [...tried, verdict.engine] }, socket);
+        return;
+      }
+      if (verdict.kind === 'serve') {
+        this.admit(socket, root, { kind: 'serve', vs: v, quota: verdict.quota }, persistKey, name !== root);
+        return;
+      }
+      v.counters.spillovers_total++;
+      const next = v.doc.spillover.backup !== undefined ? this.vservers.get(v.doc.spillover.backup) : undefined;
+      if (next && this.usable(next)) { name = next.doc.name; continue; }
+      const action = v.doc.spillover.action;
+      if (action === 'accept') {
+        this.quota.force(v.doc.name);
+        this.admit(socket, root, { kind: 'serve', vs: v, quota: this.quota.limited(v.doc.name) }, persistKey, name !== root);
+      } else if (action === 'redirect' && v.doc.spillover.redirectUrl !== undefined && v.doc.protocol === 'http') {
+        v.counters.redirected_total++;
+        this.admit(socket, root, { kind: 'redirect', url: v.doc.spillover.redirectUrl, vs: v }, persistKey, false);
+      } else {
+        v.counters.dropped_total++;
+        if (v.doc.protocol === 'http') this.admit(socket, root, { kind: 'drop', vs: v }, persistKey, false);
+        else socket.destroy();
+      }
+      return;
+    }
+    socket.destroy();
+  }
+
+  private async judge(v: VServerRt, tried: number[]): Promise<{ kind: 'serve'; quota: boolean } | { kind: 'spill' } | { kind: 'handoff'; engine: number }> {
+    const doc = v.doc;
+    const name = doc.name;
+    if (!this.usable(v)) return { kind: 'spill' };
+    if (doc.spillover.methods.length === 0) return { kind: 'serve', quota: false };
+    const bound = this.bound(doc);
+    const others = otherMethodsExceeded(doc, { healthPercent: healthPercent(bound), kbpsIn: v.kbpsIn, kbpsOut: v.kbpsOut });
+    const conn = hasConnectionMethod(doc);
+    if (doc.spillover.combine === 'all') {
+      if (others.length > 0 && !others.every(Boolean)) {
+        if (this.quota.tryAcquire(name)) return { kind: 'serve', quota: this.quota.limited(name) };
+        this.quota.force(name);
+        return { kind: 'serve', quota: this.quota.limited(name) };
+      }
+      if (!conn) return { kind: 'spill' };
+    } else {
+      if (others.some(Boolean)) return { kind: 'spill' };
+      if (!conn) return { kind: 'serve', quota: false };
+    }
+    const r = await this.quota.acquire(name, tried);
+    if (r.kind === 'granted') return { kind: 'serve', quota: this.quota.limited(name) };
+    if (r.kind === 'handoff') return r;
+    return { kind: 'spill' };
+  }
+
+  private admit(socket: net.Socket, root: string, a: Admission, persistKey: string, spilled: boolean): void {
+    this.admissions.set(socket, a);
+    this.sockets.add(socket);
+    const v = a.vs;
+    const rootDoc = this.vservers.get(root)?.doc;
+    const spillTimeoutMs = (rootDoc?.spillover.persistenceTimeoutSeconds ?? 0) * 1000;
+    if (a.kind === 'serve') {
+      v.counters.cx_active++;
+      v.counters.cx_total++;
+      if (spilled && spillTimeoutMs > 0) {
+        this.spilled.set(persistKey, v.doc.name, spillTimeoutMs);
+        this.toPrimary({ t: 'persist', key: persistKey, vs: v.doc.name, timeoutMs: spillTimeoutMs });
+      }
+      if (spilled) this.spilled.hold(persistKey);
+    }
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      if (a.kind !== 'serve') return;
+      v.counters.cx_active--;
+      if (a.quota) this.quota.release(v.doc.name);
+      if (spilled) this.spilled.release(persistKey, spillTimeoutMs);
+    });
+    if (v.doc.protocol === 'http') {
+      const l = this.listeners.get(root) ?? this.anyHttpListener();
+      if (!l?.http) { socket.destroy(); return; }
+      l.http.emit('connection', socket);
+      socket.resume();
+      return;
+    }
+    if (a.kind !== 'serve') { socket.destroy(); return; }
+    void this.serveTcp(socket, v);
+  }
+
+  private anyHttpListener(): ListenerRt | undefined {
+    for (const l of this.listeners.values()) if (l.http) return l;
+    return undefined;
+  }
+
+  // ---- services ---------------------------------------------------------------------------
+
+  private candidates(v: VServerRt): Candidate[] {
+    const out: Candidate[] = [];
+    for (const b of v.doc.services) {
+      const s = this.services.get(b.service);
+      if (!s) continue;
+      out.push({ name: s.doc.name, weight: b.weight ?? s.doc.weight, active: s.active, capacity: s.doc.capacity, available: s.up && s.doc.state === 'enabled' });
+    }
+    return out;
+  }
+
+  private available(v: VServerRt, name: string): boolean {
+    return this.candidates(v).some((c) => c.name === name && c.available && (c.capacity === 0 || c.active < c.capacity));
+  }
+
+  /** Chooses a service (persistence first), waiting in the surge queue when all are at capacity. */
+  private async chooseService(v: VServerRt, ip: string, cookie: string | undefined): Promise<ServiceRt | 'timeout' | 'unavailable'> {
+    const timeoutMs = v.doc.persistence.timeoutSeconds * 1000;
+    let name: string | null = null;
+    const persisted = v.doc.persistence.type === 'sourceip' ? v.stickiness.get(ip) : v.doc.persistence.type === 'cookie' ? cookie : undefined;
+    if (persisted !== undefined && v.queue.size === 0 && this.available(v, persisted)) name = persisted;
+    if (name === null && v.queue.size === 0) name = v.balancer.pick(this.candidates(v));
+    if (name === null) {
+      if (!this.candidates(v).some((c) => c.available) || v.queue.length === 0) return 'unavailable';
+      v.counters.surge_queue_total++;
+      const outcome = await v.queue.wait();
+      if (outcome.kind === 'timeout' || outcome.kind === 'full') v.counters.surge_queue_timeouts_total++;
+      if (outcome.kind !== 'admitted') return 'timeout';
+      const s = this.services.get(outcome.service);
+      if (!s) return 'unavailable';
+      if (v.doc.persistence.type === 'sourceip') v.stickiness.set(ip, s.doc.name, timeoutMs);
+      return s; // its slot was reserved by wakeQueues
+    }
+    const s = this.services.get(name);
+    if (!s) return 'unavailable';
+    if (v.doc.persistence.type === 'sourceip') v.stickiness.set(ip, name, timeoutMs);
+    s.active++;
+    return s;
+  }
+
+  private releaseService(s: ServiceRt): void {
+    s.active--;
+    s.counters.cx_active--;
+    this.wakeQueues(s.doc.name);
+  }
+
+  /** A slot of `service` freed: hand slots to the oldest waiters of the vservers bound to it. */
+  private wakeQueues(service: string): void {
+    for (const v of this.vservers.values()) {
+      if (v.queue.size === 0 || !v.doc.services.some((b) => b.service === service)) continue;
+      while (v.queue.size > 0) {
+        const pick = v.balancer.pick(this.candidates(v));
+        if (pick === null) break;
+        const s = this.services.get(pick);
+        if (!s) break;
+        s.active++;
+        if (!v.queue.wake(pick)) { s.active--; break; }
+      }
+    }
+  }
+
+  private async serveTcp(socket: net.Socket, v: VServerRt): Promise<void> {
+    const ip = socket.remoteAddress ?? '';
+    const chosen = await this.chooseService(v, ip, undefined);
+    if (typeof chosen === 'string') { socket.destroy(); return; }
+    if (socket.destroyed) { chosen.active--; this.wakeQueues(chosen.doc.name); return; }
+    chosen.counters.cx_active++;
+    chosen.counters.cx_total++;
+    const { connected } = await pipeTcp(socket, { host: chosen.doc.address, port: chosen.doc.port, connectTimeoutMs: v.doc.timeoutMs }, v.counters, chosen.counters);
+    if (!connected) chosen.counters.cx_connect_fail_total++;
+    this.releaseService(chosen);
+  }
+
+  private createHttpServer(): http.Server {
+    const server = http.createServer({ keepAlive: true });
+    server.keepAliveTimeout = 5_000;
+    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => { void this.serveHttp(req, res); });
+    server.on('clientError', (_err, socket) => { socket.destroy(); });
+    return server;
+  }
+
+  private async serveHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const a = this.admissions.get(req.socket);
+    if (!a) { sendError(res, 503, 'SPILLWAY_NOT_ADMITTED'); return; }
+    if (a.kind === 'redirect') {
+      res.writeHead(302, { location: a.url, 'content-length': 0, connection: 'close' });
+      res.end();
+      return;
+    }
+    if (a.kind === 'drop' || this.draining) {
+      res.shouldKeepAlive = false;
+      sendError(res, 503, 'SPILLWAY_SPILLOVER_DROP', { 'retry-after': '1', connection: 'close' });
+      return;
+    }
+    const v = a.vs;
+    v.counters.rq_total++;
+    const cookieName = `${COOKIE_PREFIX}${v.doc.name}`;
+    const cookie = v.doc.persistence.type === 'cookie' ? readCookie(req.headers.cookie, cookieName) : undefined;
+    const chosen = await this.chooseService(v, req.socket.remoteAddress ?? '', cookie);
+    if (chosen === 'timeout') { res.shouldKeepAlive = false; sendError(res, 503, 'SPILLWAY_SURGE_QUEUE_TIMEOUT', { 'retry-after': '1' }); return; }
+    if (chosen === 'unavailable') { sendError(res, 503, 'SPILLWAY_NO_SERVICE_AVAILABLE', { 'retry-after': '1' }); return; }
+    chosen.counters.cx_active++;
+    chosen.counters.cx_total++;
+    chosen.counters.rq_total++;
+    chosen.pool ??= createServicePool(chosen.doc.address, chosen.doc.port, v.doc.timeoutMs);
+    const setCookie = v.doc.persistence.type === 'cookie' && cookie !== chosen.doc.name
+      ? `${cookieName}=${encodeURIComponent(chosen.doc.name)}; Path=/; HttpOnly${v.doc.persistence.timeoutSeconds > 0 ? `; Max-Age=${v.doc.persistence.timeoutSeconds}` : ''}`
+      : undefined;
+    try {
+      await proxyHttp(req, res, chosen.pool, v.counters, chosen.counters, setCookie);
+    } finally {
+      this.releaseService(chosen);
+    }
+  }
+}
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return undefined;
+}

@@ -1,0 +1,108 @@
+// One engine's side of the quota of each vserver: the uses it holds (exclusive + borrowed) and
+// the uses in progress. Taking a use is local and synchronous while the allocation lasts; past
+// it the engine asks its pool manager for a batch, which answers with a grant, the name of an
+// engine that still has room (hand the connection there), or nothing (the agent is full).
+
+export type QuotaMessageToManager =
+  | { t: 'q.borrow'; vs: string; id: number }
+  | { t: 'q.return'; vs: string; n: number }
+  | { t: 'q.room'; vs: string; room: boolean };
+
+export type QuotaMessageToEngine =
+  | { t: 'q.alloc'; vs: string; exclusive: number; borrowed: number; batch: number }
+  | { t: 'q.reply'; vs: string; id: number; granted: number; handoffTo: number | null }
+  | { t: 'q.drop'; vs: string };
+
+export type AcquireResult = { kind: 'granted' } | { kind: 'handoff'; engine: number } | { kind: 'exhausted' };
+
+interface Lease { exclusive: number; borrowed: number; batch: number; active: number; room: boolean; pending: Map<number, (r: { granted: number; handoffTo: number | null }) => void> }
+
+export class QuotaWorker {
+  private readonly leases = new Map<string, Lease>();
+  private nextId = 1;
+
+  constructor(private readonly send: (msg: QuotaMessageToManager) => void) {}
+
+  /** True when the vserver has a connection limit under quota (its manager sent an allocation). */
+  limited(vs: string): boolean { return this.leases.has(vs); }
+
+  onMessage(msg: QuotaMessageToEngine): void {
+    if (msg.t === 'q.drop') { this.leases.delete(msg.vs); return; }
+    if (msg.t === 'q.alloc') {
+      const l = this.lease(msg.vs);
+      // Borrowed uses are tracked by grant/return messages alone, so an allocation crossing a
+      // return in flight cannot make both sides count the same batch.
+      l.exclusive = msg.exclusive; l.batch = msg.batch;
+      this.reportRoom(msg.vs, l);
+      return;
+    }
+    const l = this.leases.get(msg.vs);
+    const cb = l?.pending.get(msg.id);
+    if (!l || !cb) return;
+    l.pending.delete(msg.id);
+    l.borrowed += msg.granted;
+    cb(msg);
+  }
+
+  /** Takes one use of `vs`, borrowing a batch when the allocation is used up. */
+  async acquire(vs: string, exclude: readonly number[] = []): Promise<AcquireResult> {
+    for (;;) {
+      const l = this.leases.get(vs);
+      if (!l) return { kind: 'granted' };
+      if (this.tryAcquire(vs)) return { kind: 'granted' };
+      const id = this.nextId++;
+      const reply = await new Promise<{ granted: number; handoffTo: number | null }>((resolve) => {
+        l.pending.set(id, resolve);
+        this.send({ t: 'q.borrow', vs, id });
+      });
+      if (reply.granted > 0) continue;
+      if (reply.handoffTo !== null && !exclude.includes(reply.handoffTo)) return { kind: 'handoff', engine: reply.handoffTo };
+      return { kind: 'exhausted' };
+    }
+  }
+
+  /** Takes one use only if the allocation held right now allows it. */
+  tryAcquire(vs: string): boolean {
+    const l = this.leases.get(vs);
+    if (!l) return true;
+    if (l.active >= l.exclusive + l.borrowed) return false;
+    l.active++;
+    this.reportRoom(vs, l);
+    return true;
+  }
+
+  /** Takes a use above the allocation (action accept): counted, so it delays later admissions. */
+  force(vs: string): void {
+    const l = this.leases.get(vs);
+    if (l) { l.active++; this.reportRoom(vs, l); }
+  }
+
+  release(vs: string): void {
+    const l = this.leases.get(vs);
+    if (!l) return;
+    l.active = Math.max(0, l.active - 1);
+    // 004: return a batch once the borrowed uses are no longer needed.
+    while (l.borrowed >= l.batch && l.batch > 0 && l.exclusive + l.borrowed - l.active >= l.batch) {
+      l.borrowed -= l.batch;
+      this.send({ t: 'q.return', vs, n: l.batch });
+    }
+    this.reportRoom(vs, l);
+  }
+
+  view(vs: string): { exclusive: number; borrowed: number; active: number } | undefined {
+    const l = this.leases.get(vs);
+    return l ? { exclusive: l.exclusive, borrowed: l.borrowed, active: l.active } : undefined;
+  }
+
+  private lease(vs: string): Lease {
+    let l = this.leases.get(vs);
+    if (!l) { l = { exclusive: 0, borrowed: 0, batch: 1, active: 0, room: false, pending: new Map() }; this.leases.set(vs, l); this.send({ t: 'q.room', vs, room: false }); }
+    return l;
+  }
+
+  /** Tells the manager only when this engine starts or stops having unused uses (rare). */
+  private reportRoom(vs: string, l: Lease): void {
+    const room = l.active < l.exclusive + l.borrowed;
+    if (room !== l.room) { l.room = room; this.send({ t: 'q.room', vs, room }); }
+  }
+}

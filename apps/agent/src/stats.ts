@@ -1,0 +1,84 @@
+// Counters of the data plane, named the Envoy way everywhere (local /stats, reports, logs).
+// Each worker counts its own connections; the primary sums the workers' snapshots.
+
+export interface VServerCounters {
+  cx_active: number;
+  cx_total: number;
+  spillovers_total: number;
+  rx_bytes_total: number;
+  tx_bytes_total: number;
+  rq_total: number;
+  surge_queue_len: number;
+  surge_queue_total: number;
+  surge_queue_timeouts_total: number;
+  dropped_total: number;
+  redirected_total: number;
+  handoffs_total: number;
+}
+
+export interface ServiceCounters {
+  cx_active: number;
+  cx_total: number;
+  rx_bytes_total: number;
+  tx_bytes_total: number;
+  rq_total: number;
+  rq_error_total: number;
+  rq_timeout_total: number;
+  cx_connect_fail_total: number;
+}
+
+export interface CounterSnapshot {
+  vservers: Record<string, VServerCounters>;
+  services: Record<string, ServiceCounters>;
+}
+
+export const emptyVServerCounters = (): VServerCounters => ({
+  cx_active: 0, cx_total: 0, spillovers_total: 0, rx_bytes_total: 0, tx_bytes_total: 0, rq_total: 0,
+  surge_queue_len: 0, surge_queue_total: 0, surge_queue_timeouts_total: 0, dropped_total: 0, redirected_total: 0, handoffs_total: 0,
+});
+
+export const emptyServiceCounters = (): ServiceCounters => ({
+  cx_active: 0, cx_total: 0, rx_bytes_total: 0, tx_bytes_total: 0, rq_total: 0, rq_error_total: 0, rq_timeout_total: 0, cx_connect_fail_total: 0,
+});
+
+/** Mutable counters of one process; objects are stable so hot paths keep a reference. */
+export class Counters {
+  private readonly vs = new Map<string, VServerCounters>();
+  private readonly svc = new Map<string, ServiceCounters>();
+
+  vserver(name: string): VServerCounters {
+    let c = this.vs.get(name);
+    if (!c) { c = emptyVServerCounters(); this.vs.set(name, c); }
+    return c;
+  }
+
+  service(name: string): ServiceCounters {
+    let c = this.svc.get(name);
+    if (!c) { c = emptyServiceCounters(); this.svc.set(name, c); }
+    return c;
+  }
+
+  snapshot(): CounterSnapshot {
+    return {
+      vservers: Object.fromEntries([...this.vs].map(([k, v]) => [k, { ...v }])),
+      services: Object.fromEntries([...this.svc].map(([k, v]) => [k, { ...v }])),
+    };
+  }
+}
+
+function addInto<T extends object>(into: Record<string, T>, from: Record<string, T>, empty: () => T): void {
+  for (const [name, c] of Object.entries(from)) {
+    const target = (into[name] ??= empty()) as Record<string, number>;
+    for (const [k, v] of Object.entries(c as Record<string, number>)) target[k] = (target[k] ?? 0) + v;
+  }
+}
+
+/** Sums the snapshots of every worker into the agent's counters. */
+export function mergeSnapshots(snapshots: CounterSnapshot[]): CounterSnapshot {
+  const out: CounterSnapshot = { vservers: {}, services: {} };
+  for (const s of snapshots) {
+    addInto(out.vservers, s.vservers, emptyVServerCounters);
+    addInto(out.services, s.services, emptyServiceCounters);
+  }
+  return out;
+}

@@ -1,0 +1,124 @@
+// Real backends, a real agent process, real client sockets: the tools of the agent's tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { AgentStats } from '../src/agent.js';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+const main = path.join(root, 'apps', 'agent', 'src', 'main.ts');
+
+export interface Backend { name: string; port: number; held: Set<net.Socket>; close(): Promise<void>; setStatus?(code: number): void }
+
+/** A TCP backend that greets each connection with its name and then echoes. */
+export async function tcpBackend(name: string): Promise<Backend> {
+  const held = new Set<net.Socket>();
+  const server = net.createServer((s) => {
+    held.add(s);
+    s.on('close', () => held.delete(s));
+    s.on('error', () => s.destroy());
+    s.write(`${name}\n`);
+    s.pipe(s);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    name, port: (server.address() as net.AddressInfo).port, held,
+    close: () => new Promise((r) => { for (const s of held) s.destroy(); server.close(() => r()); }),
+  };
+}
+
+/** An HTTP backend answering its name; /healthz answers the status set with setStatus. */
+export async function httpBackend(name: string, opts: { delayMs?: number } = {}): Promise<Backend & { setStatus(code: number): void; requests: http.IncomingMessage[] }> {
+  let status = 200;
+  const held = new Set<net.Socket>();
+  const requests: http.IncomingMessage[] = [];
+  const server = http.createServer((req, res) => {
+    if (req.url === '/healthz') { res.writeHead(status, { 'content-type': 'text/plain' }); res.end(status === 200 ? 'ok' : 'failing'); return; }
+    requests.push(req);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const answer = (): void => {
+        res.writeHead(200, { 'content-type': 'application/json', 'x-backend': name });
+        res.end(JSON.stringify({ backend: name, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      };
+      if (opts.delayMs) setTimeout(answer, opts.delayMs); else answer();
+    });
+  });
+  server.on('connection', (s) => { held.add(s); s.on('close', () => held.delete(s)); });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    name, port: (server.address() as net.AddressInfo).port, held, requests,
+    setStatus: (code: number) => { status = code; },
+    close: () => new Promise((r) => { for (const s of held) s.destroy(); server.close(() => r()); }),
+  };
+}
+
+export interface RunningAgent {
+  child: ChildProcess; adminPort: number; ports: Record<string, number>; configPath: string; output: () => string;
+  stats(): Promise<AgentStats>; reload(doc?: unknown): Promise<Response>; stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Spawns `tsx apps/agent/src/main.ts --config <file>` and waits for its ready line. */
+export async function spawnAgent(doc: unknown, env: Record<string, string> = {}): Promise<RunningAgent> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'spillway-agent-'));
+  const configPath = path.join(dir, 'config.json');
+  writeFileSync(configPath, JSON.stringify(doc));
+  const child = spawn(tsx, [main, '--config', configPath], {
+    cwd: root, env: { ...process.env, SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
+  const ready = await new Promise<{ adminPort: number; listeners: Record<string, number> }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`agent not ready in 30 s:\n${out}`)), 30_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      for (const line of out.split('\n')) {
+        if (line.startsWith('{"ready":true')) { clearTimeout(timer); resolve(JSON.parse(line)); }
+      }
+    });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`agent exited with ${code}:\n${out}`)); });
+  });
+  const admin = `http://127.0.0.1:${ready.adminPort}`;
+  return {
+    child, adminPort: ready.adminPort, ports: ready.listeners, configPath, output: () => out,
+    stats: async () => (await fetch(`${admin}/stats`)).json() as Promise<AgentStats>,
+    reload: (d?: unknown) => fetch(`${admin}/reload`, { method: 'POST', body: d === undefined ? '' : JSON.stringify(d) }),
+    stop: (signal = 'SIGTERM') => new Promise((resolve) => {
+      if (child.exitCode !== null) { resolve(child.exitCode); return; }
+      const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      child.once('exit', (code) => { clearTimeout(kill); resolve(code); });
+      child.kill(signal);
+    }),
+  };
+}
+
+/** Opens a TCP connection through the agent and resolves with the first line (the backend's name), or 'closed'. */
+export function openHeld(port: number): Promise<{ socket: net.Socket; first: string }> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    let buf = '';
+    const done = (first: string): void => { socket.removeAllListeners('data'); resolve({ socket, first }); };
+    socket.on('data', (c: Buffer) => { buf += c.toString(); const i = buf.indexOf('\n'); if (i >= 0) done(buf.slice(0, i)); });
+    socket.on('error', () => {});
+    socket.once('close', () => done('closed'));
+  });
+}
+
+export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000, stepMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await fn();
+  while (!ok(last)) {
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last).slice(0, 2000)}`);
+    await new Promise((r) => setTimeout(r, stepMs));
+    last = await fn();
+  }
+  return last;
+}
+
+export function tcpService(name: string, port: number, capacity: number, extra: Record<string, unknown> = {}) {
+  return { name, address: '127.0.0.1', port, protocol: 'tcp', capacity, weight: 1, state: 'enabled', monitors: [], ...extra };
+}
