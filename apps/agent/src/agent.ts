@@ -34,7 +34,7 @@ export interface VServerStats extends VServerCounters {
 }
 export interface ServiceStats extends ServiceCounters { state: 'UP' | 'DOWN'; health_transitions_total: number; monitors: ServiceHealthView['monitors'] }
 export interface AgentStats {
-  agent: { name: string; pid: number; workers: number; engines: number[]; configVersion: number; uptimeSeconds: number; workers_restarted_total: number };
+  agent: { name: string; pid: number; workers: number; engines: number[]; workerPids: number[]; configVersion: number; uptimeSeconds: number; workers_restarted_total: number };
   listeners: Record<string, number>;
   vservers: Record<string, VServerStats>;
   services: Record<string, ServiceStats>;
@@ -335,7 +335,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
         };
       }
       return {
-        agent: { name: config.agent.name, pid: process.pid, workers: config.agent.workers, engines: [...engines.keys()], configVersion: version, uptimeSeconds: Math.round((Date.now() - started) / 1000), workers_restarted_total: restarted },
+        agent: { name: config.agent.name, pid: process.pid, workers: config.agent.workers, engines: [...engines.keys()], workerPids: [...engines.values()].map((e) => e.worker?.process.pid ?? process.pid), configVersion: version, uptimeSeconds: Math.round((Date.now() - started) / 1000), workers_restarted_total: restarted },
         listeners: { ...ports }, vservers, services,
       };
     },

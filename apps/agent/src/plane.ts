@@ -332,7 +332,8 @@ export class DataPlane {
       if (!this.candidates(v).some((c) => c.available) || v.queue.length === 0) return 'unavailable';
       v.counters.surge_queue_total++;
       const outcome = await v.queue.wait();
-      if (outcome.kind === 'timeout' || outcome.kind === 'full') v.counters.surge_queue_timeouts_total++;
+      if (outcome.kind === 'timeout') v.counters.surge_queue_timeouts_total++;
+      if (outcome.kind === 'full') v.counters.surge_queue_overflow_total++;
       if (outcome.kind !== 'admitted') return 'timeout';
       const s = this.services.get(outcome.service);
       if (!s) return 'unavailable';

@@ -11,6 +11,7 @@ export interface VServerCounters {
   surge_queue_len: number;
   surge_queue_total: number;
   surge_queue_timeouts_total: number;
+  surge_queue_overflow_total: number;
   dropped_total: number;
   redirected_total: number;
   handoffs_total: number;
@@ -34,7 +35,7 @@ export interface CounterSnapshot {
 
 export const emptyVServerCounters = (): VServerCounters => ({
   cx_active: 0, cx_total: 0, spillovers_total: 0, rx_bytes_total: 0, tx_bytes_total: 0, rq_total: 0,
-  surge_queue_len: 0, surge_queue_total: 0, surge_queue_timeouts_total: 0, dropped_total: 0, redirected_total: 0, handoffs_total: 0,
+  surge_queue_len: 0, surge_queue_total: 0, surge_queue_timeouts_total: 0, surge_queue_overflow_total: 0, dropped_total: 0, redirected_total: 0, handoffs_total: 0,
 });
 
 export const emptyServiceCounters = (): ServiceCounters => ({
