@@ -1,6 +1,7 @@
 // HTTP/1.1 proxying of one request to one service through its keep-alive undici Pool.
 // Upstream errors answer 502, upstream timeouts 504; request and response bodies are streamed.
 import type http from 'node:http';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Pool } from 'undici';
 import type { ServiceCounters, VServerCounters } from './stats.js';
@@ -51,11 +52,14 @@ export async function proxyHttp(
   req: http.IncomingMessage, res: http.ServerResponse, pool: Pool, vs: VServerCounters, svc: ServiceCounters, setCookie?: string,
 ): Promise<void> {
   const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
-  req.on('data', (c: Buffer) => { vs.rx_bytes_total += c.length; svc.tx_bytes_total += c.length; });
+  // Counted in a transform (not a 'data' listener) so the body is not consumed before undici reads it.
+  const body = hasBody ? req.pipe(new Transform({
+    transform(chunk: Buffer, _enc, cb) { vs.rx_bytes_total += chunk.length; svc.tx_bytes_total += chunk.length; cb(null, chunk); },
+  })) : null;
   try {
     const up = await pool.request({
       method: req.method as 'GET', path: req.url ?? '/', headers: upstreamHeaders(req),
-      body: hasBody ? req : null,
+      body,
     });
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;

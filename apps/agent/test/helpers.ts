@@ -42,8 +42,9 @@ export async function httpBackend(name: string, opts: { delayMs?: number } = {})
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const answer = (): void => {
-        res.writeHead(200, { 'content-type': 'application/json', 'x-backend': name });
-        res.end(JSON.stringify({ backend: name, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        const body = JSON.stringify({ backend: name, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-backend': name });
+        res.end(body);
       };
       if (opts.delayMs) setTimeout(answer, opts.delayMs); else answer();
     });
