@@ -100,14 +100,13 @@ export class DataPlane {
 
   private async reconcileListeners(config: AgentConfig): Promise<void> {
     const wanted = new Map(config.vservers.filter((v) => v.listen !== null && !this.draining).map((v) => [v.name, v]));
-    const closing: Promise<void>[] = [];
     for (const [name, l] of [...this.listeners]) {
       const v = wanted.get(name);
       if (v && v.listen && v.listen.port === l.port && (v.listen.host ?? '0.0.0.0') === l.host && v.protocol === (l.http ? 'http' : 'tcp')) continue;
       this.listeners.delete(name);
-      closing.push(new Promise((r) => l.server.close(() => r())));
+      // close() stops accepting at once; its callback waits for established connections (they drain).
+      l.server.close();
     }
-    await Promise.all(closing);
     const opening: Promise<void>[] = [];
     for (const v of wanted.values()) {
       if (this.listeners.has(v.name) || !v.listen) continue;
@@ -169,7 +168,7 @@ export class DataPlane {
   /** Stops accepting; resolves when every connection has closed or the deadline has passed. */
   async drain(deadlineMs: number): Promise<void> {
     this.draining = true;
-    await Promise.all([...this.listeners.values()].map((l) => new Promise<void>((r) => l.server.close(() => r()))));
+    for (const l of this.listeners.values()) l.server.close();
     this.listeners.clear();
     for (const v of this.vservers.values()) v.queue.closeAll();
     const until = Date.now() + deadlineMs;
@@ -330,7 +329,7 @@ export class DataPlane {
     if (name === null && v.queue.size === 0) name = v.balancer.pick(this.candidates(v));
     if (name === null) {
       if (!this.candidates(v).some((c) => c.available) || v.queue.length === 0) return 'unavailable';
-      v.counters.surge_queue_total++;
+      if (v.queue.size < v.queue.length) v.counters.surge_queue_total++;
       const outcome = await v.queue.wait();
       if (outcome.kind === 'timeout') v.counters.surge_queue_timeouts_total++;
       if (outcome.kind === 'full') v.counters.surge_queue_overflow_total++;
