@@ -1,24 +1,33 @@
 // The agent's limit is exact across its workers: quota batches, hand-off of sockets between
 // workers, and a crashed worker replaced with its quota reclaimed.
+import http from 'node:http';
 import process from 'node:process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHeld, spawnAgent, tcpBackend, tcpService, until, type Backend, type RunningAgent } from './helpers.js';
+import { httpBackend, openHeld, spawnAgent, tcpBackend, tcpService, until, type Backend, type RunningAgent } from './helpers.js';
 
 const LIMIT = 10;
 let primaryA: Backend;
 let primaryB: Backend;
 let spare: Backend;
+let webMain: Backend;
+let webSpare: Backend;
 let agent: RunningAgent;
 
 beforeAll(async () => {
   [primaryA, primaryB, spare] = await Promise.all([tcpBackend('primary-a'), tcpBackend('primary-b'), tcpBackend('spare')]);
+  [webMain, webSpare] = await Promise.all([httpBackend('web-main'), httpBackend('web-spare')]);
   agent = await spawnAgent({
-    services: [tcpService('primary-a', primaryA.port, 100), tcpService('primary-b', primaryB.port, 100), tcpService('spare', spare.port, 1000)],
+    services: [
+      { ...tcpService('web-main', webMain.port, 100), protocol: 'http' }, { ...tcpService('web-spare', webSpare.port, 100), protocol: 'http' },
+      tcpService('primary-a', primaryA.port, 100), tcpService('primary-b', primaryB.port, 100), tcpService('spare', spare.port, 1000)],
     vservers: [
       { name: 'front', protocol: 'tcp', listen: { port: 0, host: '127.0.0.1' }, lbMethod: 'roundrobin',
         services: [{ service: 'primary-a' }, { service: 'primary-b' }],
         spillover: { methods: [{ type: 'connection', threshold: LIMIT }], backup: 'overflow', action: 'drop' } },
       { name: 'overflow', protocol: 'tcp', listen: null, services: [{ service: 'spare' }], spillover: { methods: [], action: 'drop' } },
+      { name: 'web', protocol: 'http', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'web-main' }],
+        spillover: { methods: [{ type: 'connection', threshold: 4 }], backup: 'web-overflow', action: 'drop' } },
+      { name: 'web-overflow', protocol: 'http', listen: null, services: [{ service: 'web-spare' }], spillover: { methods: [], action: 'drop' } },
     ],
     agent: { workers: 2, drainTimeoutMs: 1000 },
   });
@@ -26,7 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await agent?.stop();
-  await Promise.all([primaryA, primaryB, spare].map((b) => b?.close()));
+  await Promise.all([primaryA, primaryB, spare, webMain, webSpare].map((b) => b?.close()));
 });
 
 async function burst(n: number): Promise<{ firsts: string[]; close: () => Promise<void> }> {
@@ -79,5 +88,22 @@ describe('two workers sharing a limit of 10', () => {
     expect(b.firsts.filter((f) => f.startsWith('primary-')).length).toBe(LIMIT);
     expect(b.firsts.filter((f) => f === 'spare').length).toBe(3);
     await b.close();
+  });
+
+  it('counts HTTP keep-alive connections against the limit across workers (sockets handed off before any byte is read)', async () => {
+    for (let round = 0; round < 3; round++) {
+      const agents = Array.from({ length: 7 }, () => new http.Agent({ keepAlive: true, maxSockets: 1 }));
+      const backends = await Promise.all(agents.map((a) => new Promise<string>((resolve, reject) => {
+        http.get({ host: '127.0.0.1', port: agent.ports.web!, path: '/', agent: a }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => { body += c.toString(); });
+          res.on('end', () => resolve((JSON.parse(body) as { backend: string }).backend));
+        }).on('error', reject);
+      })));
+      expect({ round, main: backends.filter((b) => b === 'web-main').length, spare: backends.filter((b) => b === 'web-spare').length })
+        .toEqual({ round, main: 4, spare: 3 });
+      for (const a of agents) a.destroy();
+      await until(() => agent.stats(), (s) => s.vservers.web!.cx_active === 0 && s.vservers['web-overflow']!.cx_active === 0);
+    }
   });
 });
