@@ -61,6 +61,14 @@ export interface Agent {
 
 interface EngineLink { id: number; send(msg: ToEngine, handle?: net.Socket): void; worker: Worker | null; ready: Promise<void> }
 
+/** Closes a raw handle (TCP wrap) received over IPC, or destroys a socket. */
+function closeRaw(handle: unknown): void {
+  if (!handle) return;
+  const h = handle as { destroy?: () => void; close?: () => void };
+  if (typeof h.destroy === 'function') h.destroy();
+  else if (typeof h.close === 'function') h.close();
+}
+
 const WORKER_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts');
 const SAMPLE_MS = 1000;
 const RATE_WINDOW_MS = 10_000;
@@ -120,7 +128,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       case 'handoff': {
         const target = engines.get(msg.to) ?? engines.get(from);
         if (!handle) return;
-        if (!target) { handle.destroy(); return; }
+        if (!target) { closeRaw(handle); return; }
         target.send({ t: 'handoff', root: msg.root, at: msg.at, tried: msg.tried }, handle);
         return;
       }
@@ -176,7 +184,11 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     let hello: () => void = () => {};
     const link: EngineLink = {
       id: worker.id, worker, ready: new Promise<void>((r) => { hello = r; }),
-      send: (msg, handle) => { if (worker.isConnected()) { if (handle) worker.send(msg, handle as never); else worker.send(msg); } },
+      send: (msg, handle) => {
+        if (!worker.isConnected()) { closeRaw(handle); return; }
+        if (handle) worker.send(msg, handle as never, {}, () => closeRaw(handle)); // our copy of the raw handle
+        else worker.send(msg);
+      },
     };
     worker.on('message', (msg: FromEngine, handle?: net.Socket) => {
       if (msg.t === 'hello') { hello(); return; }

@@ -1,5 +1,5 @@
 // Entry point of a cluster worker: one engine, talking to the primary over IPC.
-import type net from 'node:net';
+import net from 'node:net';
 import cluster from 'node:cluster';
 import { Engine } from './engine.js';
 import { createLogger } from './log.js';
@@ -7,13 +7,27 @@ import type { ToEngine } from './messages.js';
 
 const id = cluster.worker?.id ?? 0;
 const log = createLogger({ worker: id });
-const send = (msg: unknown, handle?: net.Socket): void => {
-  if (!process.connected) return;
-  if (handle) process.send!(msg, handle, { keepOpen: false });
-  else process.send!(msg);
+// A handed-off connection travels as its raw TCP handle: wrapped in a net.Socket, the primary
+// would start reading it and keep bytes the receiving worker never sees.
+const send = (msg: unknown, socket?: net.Socket): void => {
+  if (!process.connected) { socket?.destroy(); return; }
+  if (!socket) { process.send!(msg); return; }
+  const raw = (socket as unknown as { _handle?: unknown })._handle;
+  if (!raw) { socket.destroy(); return; }
+  process.send!(msg, raw as net.Socket, {}, () => socket.destroy());
 };
 const engine = new Engine(id, send, log, () => setTimeout(() => process.exit(0), 20));
-process.on('message', (msg: ToEngine, handle?: net.Socket) => engine.onMessage(msg, handle));
+process.on('message', (msg: ToEngine, handle?: unknown) => {
+  if (msg.t === 'handoff') {
+    if (!handle) return;
+    // pauseOnCreate (net's own option for accepted sockets): no byte is read before node:http
+    // or the TCP pipe takes the socket over.
+    const socket = new net.Socket({ handle, readable: true, writable: true, pauseOnCreate: true } as net.SocketConstructorOpts);
+    engine.onMessage(msg, socket);
+    return;
+  }
+  engine.onMessage(msg);
+});
 process.on('disconnect', () => process.exit(0));
 process.on('SIGTERM', () => { /* the primary decides when a worker drains */ });
 process.on('SIGINT', () => { /* idem */ });
