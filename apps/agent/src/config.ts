@@ -1,5 +1,6 @@
 // The declarative document of API-SHAPE.md as the agent reads it, plus the agent's own section.
 // Validation collects every problem with its JSON path so an operator fixes the file in one go.
+import os from 'node:os';
 import { AgentError } from './errors.js';
 
 export type ServiceState = 'enabled' | 'disabled' | 'maintenance';
@@ -196,7 +197,7 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
 
   const a = isObj(input.agent) ? input.agent : {};
   const envInt = (k: string): number | undefined => (env[k] !== undefined && env[k] !== '' ? Number(env[k]) : undefined);
-  const workers = envInt('SPILLWAY_AGENT_WORKERS') ?? a.workers ?? 1;
+  const workers = envInt('SPILLWAY_AGENT_WORKERS') ?? a.workers ?? os.availableParallelism();
   if (!isInt(workers, 0)) bad('/agent/workers', 'must be an integer >= 0 (0: no cluster, one process)');
   const adminPort = envInt('SPILLWAY_AGENT_ADMIN_PORT') ?? a.adminPort ?? 9090;
   if (!isInt(adminPort, 0) || adminPort > 65535) bad('/agent/adminPort', 'must be a port number');

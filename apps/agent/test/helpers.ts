@@ -73,7 +73,7 @@ export async function spawnAgent(doc: unknown, env: Record<string, string> = {})
   });
   let out = '';
   child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
-  const ready = await new Promise<{ adminPort: number; listeners: Record<string, number> }>((resolve, reject) => {
+  const ready = await new Promise<{ adminPort: number; listeners: Record<string, number>; pid: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`agent not ready in 30 s:\n${out}`)), 30_000);
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
@@ -89,9 +89,11 @@ export async function spawnAgent(doc: unknown, env: Record<string, string> = {})
     stats: async () => (await fetch(`${admin}/stats`)).json() as Promise<AgentStats>,
     reload: (d?: unknown) => fetch(`${admin}/reload`, { method: 'POST', body: d === undefined ? '' : JSON.stringify(d) }),
     stop: (signal = 'SIGTERM') => new Promise((resolve) => {
-      if (child.exitCode !== null) { resolve(child.exitCode); return; }
-      const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      child.once('exit', (code) => { clearTimeout(kill); resolve(code); });
+      // The agent runs under the tsx wrapper; make sure no agent outlives a failed test.
+      const reap = (): void => { try { process.kill(ready.pid, 'SIGKILL'); } catch { /* already gone */ } };
+      if (child.exitCode !== null) { reap(); resolve(child.exitCode); return; }
+      const kill = setTimeout(() => { child.kill('SIGKILL'); reap(); }, 15_000);
+      child.once('exit', (code) => { clearTimeout(kill); reap(); resolve(code); });
       child.kill(signal);
     }),
   };
