@@ -1,0 +1,142 @@
+// The control channel's messages (agent <-> control plane), one TypeBox schema each. Every
+// message is a JSON object with a `type`; both sides validate before acting on it.
+import { Type, type Static } from '@sinclair/typebox';
+
+export const PROTOCOL_VERSION = 1;
+
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+const Count = Type.Integer({ minimum: 0 });
+const Version = Type.String({ minLength: 1, maxLength: 100 });
+const ServiceState = Type.Union([Type.Literal('UP'), Type.Literal('DOWN')]);
+
+export const ErrorDetail = Type.Object({ path: Type.String(), message: Type.String() });
+
+/** Uses an agent holds on a vserver when it (re)connects: what it still admits, for reconciliation. */
+export const Outstanding = Type.Object({ inUse: Count, allocation: Type.Union([Count, Type.Null()]) });
+
+// ---- agent -> control plane ------------------------------------------------------------------
+
+export const Hello = Type.Object({
+  type: Type.Literal('hello'),
+  protocol: Type.Integer({ minimum: 1 }),
+  agent: Name,
+  workers: Type.Integer({ minimum: 1, maximum: 1024 }),
+  /** The version the agent runs now (null before its first snapshot). */
+  appliedVersion: Type.Union([Version, Type.Null()]),
+  /** Per vserver: connections active and the allocation the agent is enforcing. */
+  outstanding: Type.Record(Type.String(), Outstanding),
+}, { additionalProperties: false });
+
+export const Ack = Type.Object({ type: Type.Literal('ack'), version: Version }, { additionalProperties: false });
+
+export const Nack = Type.Object({
+  type: Type.Literal('nack'), version: Version,
+  error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Array(ErrorDetail) }),
+}, { additionalProperties: false });
+
+export const VServerCounters = Type.Object({
+  cxActive: Count, cxTotal: Count, spilloversTotal: Count,
+  rxBytesTotal: Count, txBytesTotal: Count,
+  rxKbps: Type.Number({ minimum: 0 }), txKbps: Type.Number({ minimum: 0 }),
+});
+export const ServiceCounters = Type.Object({ cxActive: Count, cxTotal: Count, state: ServiceState });
+
+/** Counters, sent every second. */
+export const Report = Type.Object({
+  type: Type.Literal('report'),
+  at: Type.Integer({ minimum: 0 }),
+  vservers: Type.Record(Type.String(), VServerCounters),
+  services: Type.Record(Type.String(), ServiceCounters),
+}, { additionalProperties: false });
+
+/** A service seen UP or DOWN by this agent's monitors, sent at once. */
+export const Transition = Type.Object({
+  type: Type.Literal('transition'),
+  service: Name, state: ServiceState,
+  at: Type.Integer({ minimum: 0 }),
+  reason: Type.Optional(Type.String({ maxLength: 500 })),
+}, { additionalProperties: false });
+
+export const Borrow = Type.Object({ type: Type.Literal('borrow'), vserver: Name, id: Count }, { additionalProperties: false });
+export const Return = Type.Object({ type: Type.Literal('return'), vserver: Name, n: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export const Heartbeat = Type.Object({ type: Type.Literal('heartbeat'), seq: Count }, { additionalProperties: false });
+
+export const ProtocolErrorMessage = Type.Object({
+  type: Type.Literal('error'), code: Type.String(), message: Type.String(),
+  /** The `type` of the message that caused it, when known. */
+  ref: Type.Optional(Type.String()),
+}, { additionalProperties: false });
+
+export const AgentMessage = Type.Union([Hello, Ack, Nack, Report, Transition, Borrow, Return, Heartbeat, ProtocolErrorMessage]);
+
+// ---- control plane -> agent ------------------------------------------------------------------
+
+export const Welcome = Type.Object({
+  type: Type.Literal('welcome'),
+  protocol: Type.Integer({ minimum: 1 }),
+  agentId: Name,
+  heartbeatMs: Type.Integer({ minimum: 10 }),
+  /** Heartbeats missed before the agent's quota lease expires and returns to the pool. */
+  leaseMissedHeartbeats: Type.Integer({ minimum: 1 }),
+}, { additionalProperties: false });
+
+/** What the agent serves: the declarative document (API-SHAPE.md), versioned. */
+export const ConfigDocument = Type.Object({
+  services: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+  monitors: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+  vservers: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+});
+export const Snapshot = Type.Object({ type: Type.Literal('snapshot'), version: Version, config: ConfigDocument }, { additionalProperties: false });
+
+/** The state of each service aggregated across agents. */
+export const ServiceStates = Type.Object({
+  type: Type.Literal('service-states'),
+  states: Type.Record(Type.String(), ServiceState),
+}, { additionalProperties: false });
+
+/**
+ * The agent's share of a vserver's global connection limit: it admits at most
+ * `exclusive + borrowed` connections. `limit: null` lifts the control plane's cap.
+ */
+export const Allocate = Type.Object({
+  type: Type.Literal('allocate'), vserver: Name,
+  limit: Type.Union([Count, Type.Null()]),
+  exclusive: Count, borrowed: Count, batch: Type.Integer({ minimum: 1 }),
+}, { additionalProperties: false });
+
+/** Answer to a borrow: `n` uses added to `borrowed` (0 when the shared pool is empty). */
+export const Grant = Type.Object({
+  type: Type.Literal('grant'), vserver: Name, id: Count, n: Count, borrowed: Count,
+}, { additionalProperties: false });
+
+/** The limit dropped: the agent must give back down to `exclusive + borrowed`. */
+export const Revoke = Type.Object({
+  type: Type.Literal('revoke'), vserver: Name, exclusive: Count, borrowed: Count,
+}, { additionalProperties: false });
+
+export const HeartbeatAck = Type.Object({ type: Type.Literal('heartbeat-ack'), seq: Count }, { additionalProperties: false });
+
+export const ControlMessage = Type.Union([Welcome, Snapshot, ServiceStates, Allocate, Grant, Revoke, HeartbeatAck, ProtocolErrorMessage]);
+
+export type Hello = Static<typeof Hello>;
+export type Ack = Static<typeof Ack>;
+export type Nack = Static<typeof Nack>;
+export type Report = Static<typeof Report>;
+export type VServerCounters = Static<typeof VServerCounters>;
+export type ServiceCounters = Static<typeof ServiceCounters>;
+export type Transition = Static<typeof Transition>;
+export type Borrow = Static<typeof Borrow>;
+export type Return = Static<typeof Return>;
+export type Heartbeat = Static<typeof Heartbeat>;
+export type ProtocolErrorMessage = Static<typeof ProtocolErrorMessage>;
+export type AgentMessage = Static<typeof AgentMessage>;
+export type Welcome = Static<typeof Welcome>;
+export type ConfigDocument = Static<typeof ConfigDocument>;
+export type Snapshot = Static<typeof Snapshot>;
+export type ServiceStates = Static<typeof ServiceStates>;
+export type Allocate = Static<typeof Allocate>;
+export type Grant = Static<typeof Grant>;
+export type Revoke = Static<typeof Revoke>;
+export type HeartbeatAck = Static<typeof HeartbeatAck>;
+export type ControlMessage = Static<typeof ControlMessage>;
+export type Outstanding = Static<typeof Outstanding>;
