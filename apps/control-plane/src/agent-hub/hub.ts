@@ -1,0 +1,233 @@
+// The agent hub: registry of agents and their sessions, config snapshots pushed on change,
+// ACK/NACK bookkeeping, heartbeats and leases, aggregation of service state across agents,
+// global limits and quota. Transport-agnostic: the Fastify plugin hands it authenticated sockets.
+import { EventEmitter } from 'node:events';
+import type { WebSocket } from 'ws';
+import { PROTOCOL_VERSION, type AgentMessage, type Hello, type Report } from '@spillway/protocol';
+import { AgentSession, CLOSE_FORBIDDEN, CLOSE_PROTOCOL, CLOSE_REPLACED, CLOSE_SILENT, type HubLogger } from './agent-session.js';
+import { GlobalQuota, type GlobalQuotaOptions, type QuotaView } from './global-quota.js';
+import { vserverLimit, type VServerLimit } from './limits.js';
+import { ServiceAggregator, type Health, type UpQuorum } from './service-aggregator.js';
+import { SnapshotCache, type ConfigSnapshot } from './snapshot-cache.js';
+
+export interface AgentHubOptions {
+  log: HubLogger;
+  heartbeatMs?: number;
+  /** Heartbeats an agent may miss before its session is dropped and its quota lease ends. */
+  leaseMissedHeartbeats?: number;
+  helloTimeoutMs?: number;
+  upQuorum?: UpQuorum;
+  quota?: GlobalQuotaOptions;
+}
+
+export interface NackRecord { version: string; code: string; message: string; details: Array<{ path: string; message: string }>; at: string }
+
+export interface AgentRecord {
+  name: string;
+  workers: number;
+  connected: boolean;
+  connectedAt: number | null;
+  lastSeenAt: number;
+  appliedVersion: string | null;
+  sentVersion: string | null;
+  lastNack: NackRecord | null;
+  /** While disconnected: when its quota returns to the pool (null once it did). */
+  leaseExpiresAt: number | null;
+  report: Report | null;
+  session: AgentSession | null;
+}
+
+export type HubEvent =
+  | { kind: 'agent.connected'; agent: string; workers: number }
+  | { kind: 'agent.disconnected'; agent: string; reason: string }
+  | { kind: 'agent.lease_expired'; agent: string }
+  | { kind: 'config.applied'; agent: string; version: string }
+  | { kind: 'config.rejected'; agent: string; version: string; code: string; message: string }
+  | { kind: 'service.state_changed'; service: string; state: Health; up: number; voters: number; agent: string }
+  | { kind: 'threshold.changed'; vserver: string; from: number | null; to: number | null; method: string | null }
+  | { kind: 'quota.rebalanced'; vserver: string | null; reason: string };
+
+export class AgentHub extends EventEmitter {
+  readonly snapshots = new SnapshotCache();
+  readonly heartbeatMs: number;
+  readonly leaseMissedHeartbeats: number;
+  private readonly records = new Map<string, AgentRecord>();
+  private readonly aggregator: ServiceAggregator;
+  private readonly quota: GlobalQuota;
+  private readonly limits = new Map<string, VServerLimit>();
+  private readonly log: HubLogger;
+  private readonly helloTimeoutMs: number;
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(opts: AgentHubOptions) {
+    super();
+    this.log = opts.log;
+    this.heartbeatMs = opts.heartbeatMs ?? 1_000;
+    this.leaseMissedHeartbeats = opts.leaseMissedHeartbeats ?? 3;
+    this.helloTimeoutMs = opts.helloTimeoutMs ?? 10_000;
+    this.aggregator = new ServiceAggregator(opts.upQuorum ?? 'majority');
+    this.quota = new GlobalQuota((agent, msg) => this.records.get(agent)?.session?.send(msg), opts.quota);
+    this.snapshots.watch((s) => this.onSnapshot(s));
+    this.sweeper = setInterval(() => this.sweep(), Math.max(10, Math.floor(this.heartbeatMs / 2)));
+    this.sweeper.unref();
+  }
+
+  /** Serves a new config version (throws SPILLWAY_HUB_SNAPSHOT_INCONSISTENT and keeps the last good one). */
+  setConfig(snapshot: ConfigSnapshot): void { this.snapshots.set(snapshot); }
+
+  /** Takes over an authenticated WebSocket of agent `agent`. */
+  attach(socket: WebSocket, agent: string): AgentSession {
+    return new AgentSession(socket, agent, {
+      onHello: (s, hello) => this.onHello(s, hello),
+      onMessage: (s, msg) => this.onMessage(s, msg),
+      onClose: (s) => this.onClose(s),
+    }, this.log, this.helloTimeoutMs);
+  }
+
+  agents(): AgentRecord[] { return [...this.records.values()].sort((a, b) => a.name.localeCompare(b.name)); }
+  agent(name: string): AgentRecord | undefined { return this.records.get(name); }
+  serviceState(service: string): ReturnType<ServiceAggregator['view']> { return this.aggregator.view(service); }
+  serviceStates(): Record<string, Health> { return this.aggregator.states(); }
+  limit(vserver: string): VServerLimit | null { return this.limits.get(vserver) ?? null; }
+  quotaView(vserver: string): QuotaView | null { return this.quota.view(vserver); }
+
+  close(): void {
+    clearInterval(this.sweeper);
+    for (const r of this.records.values()) r.session?.terminate();
+  }
+
+  // ---- sessions ------------------------------------------------------------------------------
+
+  private onHello(s: AgentSession, hello: Hello): void {
+    if (hello.protocol !== PROTOCOL_VERSION) { s.fail(CLOSE_PROTOCOL, 'SPILLWAY_HUB_PROTOCOL_VERSION', `protocol ${hello.protocol} is not supported (want ${PROTOCOL_VERSION})`); return; }
+    if (hello.agent !== s.agent) { s.fail(CLOSE_FORBIDDEN, 'SPILLWAY_HUB_AGENT_MISMATCH', `the token was issued for agent ${s.agent}, not ${hello.agent}`); return; }
+    const prev = this.records.get(s.agent);
+    if (prev?.session && prev.session !== s) {
+      const old = prev.session;
+      prev.session = null;
+      old.fail(CLOSE_REPLACED, 'SPILLWAY_HUB_SESSION_REPLACED', 'a newer session of this agent connected');
+    }
+    s.ready = true;
+    const rec: AgentRecord = prev ?? {
+      name: s.agent, workers: hello.workers, connected: true, connectedAt: null, lastSeenAt: Date.now(),
+      appliedVersion: null, sentVersion: null, lastNack: null, leaseExpiresAt: null, report: null, session: null,
+    };
+    Object.assign(rec, { session: s, connected: true, connectedAt: Date.now(), lastSeenAt: Date.now(), workers: hello.workers, appliedVersion: hello.appliedVersion, leaseExpiresAt: null });
+    this.records.set(s.agent, rec);
+    s.send({ type: 'welcome', protocol: PROTOCOL_VERSION, agentId: s.agent, heartbeatMs: this.heartbeatMs, leaseMissedHeartbeats: this.leaseMissedHeartbeats });
+    this.log.info({ agent: s.agent, workers: hello.workers, appliedVersion: hello.appliedVersion }, 'agent connected');
+    this.emit('event', { kind: 'agent.connected', agent: s.agent, workers: hello.workers } satisfies HubEvent);
+    this.pushSnapshot(rec);
+    s.send({ type: 'service-states', states: this.aggregator.states() });
+    const rejoin = this.quota.has(s.agent);
+    this.quota.join(s.agent, hello.workers, hello.outstanding);
+    if (!rejoin && this.quota.vservers().length > 0) this.emit('event', { kind: 'quota.rebalanced', vserver: null, reason: `agent ${s.agent} joined` } satisfies HubEvent);
+  }
+
+  private onMessage(s: AgentSession, msg: AgentMessage): void {
+    const rec = this.records.get(s.agent);
+    if (!rec || rec.session !== s) return;
+    rec.lastSeenAt = s.lastSeenAt;
+    switch (msg.type) {
+      case 'heartbeat': s.send({ type: 'heartbeat-ack', seq: msg.seq }); return;
+      case 'ack':
+        rec.appliedVersion = msg.version;
+        if (rec.lastNack?.version === msg.version) rec.lastNack = null;
+        this.emit('event', { kind: 'config.applied', agent: rec.name, version: msg.version } satisfies HubEvent);
+        return;
+      case 'nack':
+        rec.lastNack = { version: msg.version, ...msg.error, at: new Date().toISOString() };
+        this.log.warn({ agent: rec.name, version: msg.version, code: msg.error.code }, `agent rejected config: ${msg.error.message}`);
+        this.emit('event', { kind: 'config.rejected', agent: rec.name, version: msg.version, code: msg.error.code, message: msg.error.message } satisfies HubEvent);
+        return;
+      case 'transition': this.vote(rec.name, msg.service, msg.state); return;
+      case 'report':
+        rec.report = msg;
+        for (const [service, c] of Object.entries(msg.services)) this.vote(rec.name, service, c.state);
+        return;
+      case 'borrow': this.quota.borrow(rec.name, msg.vserver, msg.id); return;
+      case 'return': this.quota.giveBack(rec.name, msg.vserver, msg.n); return;
+      case 'error': this.log.warn({ agent: rec.name, code: msg.code, ref: msg.ref }, `agent reported: ${msg.message}`); return;
+      case 'hello': return;
+    }
+  }
+
+  private onClose(s: AgentSession): void {
+    const rec = this.records.get(s.agent);
+    if (!rec || rec.session !== s) return;
+    rec.session = null;
+    rec.connected = false;
+    rec.leaseExpiresAt = rec.lastSeenAt + this.heartbeatMs * this.leaseMissedHeartbeats;
+    this.log.info({ agent: rec.name, leaseExpiresAt: new Date(rec.leaseExpiresAt).toISOString() }, 'agent disconnected');
+    this.emit('event', { kind: 'agent.disconnected', agent: rec.name, reason: 'closed' } satisfies HubEvent);
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    const leaseMs = this.heartbeatMs * this.leaseMissedHeartbeats;
+    for (const rec of this.records.values()) {
+      if (rec.session && now - rec.session.lastSeenAt > leaseMs) {
+        this.log.warn({ agent: rec.name, silentMs: now - rec.session.lastSeenAt }, 'agent silent past its lease; dropping the session');
+        const s = rec.session;
+        this.onClose(s);
+        s.fail(CLOSE_SILENT, 'SPILLWAY_HUB_AGENT_SILENT', 'no message within the lease');
+        s.terminate();
+      }
+      if (!rec.connected && rec.leaseExpiresAt !== null && now >= rec.leaseExpiresAt) {
+        rec.leaseExpiresAt = null;
+        this.quota.leave(rec.name);
+        for (const c of this.aggregator.removeAgent(rec.name)) this.onServiceChanged(c.service, c.state, rec.name);
+        this.log.info({ agent: rec.name }, 'agent lease expired; its quota returned to the pool');
+        this.emit('event', { kind: 'agent.lease_expired', agent: rec.name } satisfies HubEvent);
+        if (this.quota.vservers().length > 0) this.emit('event', { kind: 'quota.rebalanced', vserver: null, reason: `lease of ${rec.name} expired` } satisfies HubEvent);
+      }
+    }
+  }
+
+  // ---- config, state, limits -----------------------------------------------------------------
+
+  private pushSnapshot(rec: AgentRecord): void {
+    const snap = this.snapshots.get();
+    if (!snap || !rec.session || rec.appliedVersion === snap.version) return;
+    rec.sentVersion = snap.version;
+    rec.session.send({ type: 'snapshot', version: snap.version, config: snap.config });
+  }
+
+  private onSnapshot(_s: ConfigSnapshot): void {
+    for (const rec of this.records.values()) this.pushSnapshot(rec);
+    this.recomputeLimits();
+  }
+
+  private vote(agent: string, service: string, state: Health): void {
+    const changed = this.aggregator.vote(agent, service, state);
+    if (changed) this.onServiceChanged(service, changed, agent);
+  }
+
+  private onServiceChanged(service: string, state: Health, agent: string): void {
+    const v = this.aggregator.view(service);
+    this.log.info({ service, state, up: v?.up ?? 0, voters: v?.voters ?? 0 }, 'service state changed');
+    this.emit('event', { kind: 'service.state_changed', service, state, up: v?.up ?? 0, voters: v?.voters ?? 0, agent } satisfies HubEvent);
+    this.recomputeLimits();
+    const states = { type: 'service-states' as const, states: this.aggregator.states() };
+    for (const r of this.records.values()) r.session?.send(states);
+  }
+
+  private recomputeLimits(): void {
+    const snap = this.snapshots.get();
+    if (!snap) return;
+    const states = this.aggregator.states();
+    const names = new Set(snap.config.vservers.map((v) => v.name as string));
+    for (const vs of this.quota.vservers()) if (!names.has(vs)) this.quota.setLimit(vs, null);
+    for (const vs of [...this.limits.keys()]) if (!names.has(vs)) this.limits.delete(vs);
+    for (const name of names) {
+      const l = vserverLimit(snap.config, name, states);
+      if (!l) continue;
+      const before = this.limits.get(name)?.value ?? null;
+      this.limits.set(name, l);
+      if (before !== l.value) {
+        this.emit('event', { kind: 'threshold.changed', vserver: name, from: before, to: l.value, method: l.method } satisfies HubEvent);
+      }
+      this.quota.setLimit(name, l.value);
+    }
+  }
+}

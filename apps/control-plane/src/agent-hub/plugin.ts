@@ -1,0 +1,101 @@
+// Fastify side of the hub: `GET /v1/agents/connect` (WebSocket, agent token as bearer),
+// `GET /v1/agents`, `GET /v1/agents/:id`. The hub itself is decorated as `agentHub`.
+import type {} from '@fastify/swagger';
+import websocket from '@fastify/websocket';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AgentHub, type AgentHubOptions, type AgentRecord } from './hub.js';
+
+export interface AgentHubPluginOptions extends Omit<AgentHubOptions, 'log'> {
+  /** Resolves an agent token to the agent name it was issued for; null when unknown/revoked. */
+  authenticate(token: string): Promise<string | null> | string | null;
+  /** A hub built elsewhere (tests, replicas); otherwise one is created with these options. */
+  hub?: AgentHub;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance { agentHub: AgentHub }
+}
+
+const ErrorShape = Type.Object({ statusCode: Type.Integer(), code: Type.String(), error: Type.String(), message: Type.String(), details: Type.Array(Type.Object({ path: Type.String(), message: Type.String() })) });
+const AgentView = Type.Object({
+  id: Type.String(), connected: Type.Boolean(), workers: Type.Integer(),
+  appliedVersion: Type.Union([Type.String(), Type.Null()]), desiredVersion: Type.Union([Type.String(), Type.Null()]), inSync: Type.Boolean(),
+  lastNack: Type.Union([Type.Object({ version: Type.String(), code: Type.String(), message: Type.String(), at: Type.String() }), Type.Null()]),
+  connectedAt: Type.Union([Type.String(), Type.Null()]), lastHeartbeatAt: Type.String(), leaseExpiresAt: Type.Union([Type.String(), Type.Null()]),
+  quota: Type.Record(Type.String(), Type.Object({ exclusive: Type.Integer(), borrowed: Type.Integer() })),
+  activeConnections: Type.Record(Type.String(), Type.Integer()),
+});
+
+function bearer(req: FastifyRequest): string | null {
+  const h = req.headers.authorization;
+  const m = typeof h === 'string' ? /^Bearer\s+(\S+)$/i.exec(h) : null;
+  return m?.[1] ?? null;
+}
+
+function sendError(reply: FastifyReply, statusCode: number, code: string, error: string, message: string): FastifyReply {
+  return reply.code(statusCode).send({ statusCode, code, error, message, details: [] });
+}
+
+async function agentHubPlugin(app: FastifyInstance, opts: AgentHubPluginOptions): Promise<void> {
+  if (!app.hasDecorator('websocketServer')) await app.register(websocket, { options: { maxPayload: 16 * 1024 * 1024 } });
+  const hub = opts.hub ?? new AgentHub({ ...opts, log: app.log });
+  app.decorate('agentHub', hub);
+  app.addHook('onClose', async () => { hub.close(); });
+
+  const view = (r: AgentRecord): typeof AgentView.static => {
+    const desired = hub.snapshots.version;
+    const quota: Record<string, { exclusive: number; borrowed: number }> = {};
+    for (const vs of hub.snapshots.get()?.config.vservers ?? []) {
+      const q = hub.quotaView(vs.name as string)?.byAgent[r.name];
+      if (q) quota[vs.name as string] = q;
+    }
+    return {
+      id: r.name, connected: r.connected, workers: r.workers, appliedVersion: r.appliedVersion, desiredVersion: desired,
+      inSync: desired !== null && r.appliedVersion === desired,
+      lastNack: r.lastNack ? { version: r.lastNack.version, code: r.lastNack.code, message: r.lastNack.message, at: r.lastNack.at } : null,
+      connectedAt: r.connectedAt === null ? null : new Date(r.connectedAt).toISOString(),
+      lastHeartbeatAt: new Date(r.lastSeenAt).toISOString(),
+      leaseExpiresAt: r.leaseExpiresAt === null ? null : new Date(r.leaseExpiresAt).toISOString(),
+      quota,
+      activeConnections: Object.fromEntries(Object.entries(r.report?.vservers ?? {}).map(([k, v]) => [k, v.cxActive])),
+    };
+  };
+
+  app.get('/v1/agents/connect', {
+    websocket: true,
+    schema: { tags: ['agents'], summary: 'Control channel of an agent (WebSocket upgrade, agent token as bearer)', hide: true },
+    preValidation: async (req, reply) => {
+      const token = bearer(req);
+      const agent = token ? await opts.authenticate(token) : null;
+      if (!agent) return sendError(reply, 401, 'SPILLWAY_HUB_UNAUTHENTICATED', 'Unauthorized', 'a valid agent token is required (Authorization: Bearer <token>)');
+      (req as FastifyRequest & { agentName?: string }).agentName = agent;
+    },
+  }, (socket, req) => {
+    hub.attach(socket, (req as FastifyRequest & { agentName?: string }).agentName ?? '');
+  });
+
+  app.get('/v1/agents', {
+    schema: {
+      tags: ['agents'], summary: 'Registered agents with their applied config version, lease and quota',
+      querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })), cursor: Type.Optional(Type.String()) }),
+      response: { 200: Type.Object({ items: Type.Array(AgentView), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+    },
+  }, async (req) => {
+    const { limit = 100, cursor } = req.query as { limit?: number; cursor?: string };
+    const all = hub.agents().filter((a) => cursor === undefined || a.name > cursor);
+    const page = all.slice(0, limit);
+    return { items: page.map(view), nextCursor: all.length > limit ? page[page.length - 1]?.name ?? null : null };
+  });
+
+  app.get('/v1/agents/:id', {
+    schema: { tags: ['agents'], summary: 'One agent', params: Type.Object({ id: Type.String() }), response: { 200: AgentView, 404: ErrorShape } },
+  }, async (req, reply) => {
+    const r = hub.agent((req.params as { id: string }).id);
+    if (!r) return sendError(reply, 404, 'SPILLWAY_AGENT_NOT_FOUND', 'Not Found', `no agent named ${(req.params as { id: string }).id}`);
+    return view(r);
+  });
+}
+
+export default fp(agentHubPlugin, { name: 'spillway-agent-hub', fastify: '5.x' });

@@ -1,0 +1,43 @@
+// A Fastify app with only the agent hub on a real port, and fixtures of config documents.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import type { ConfigDocument } from '@spillway/protocol';
+import { agentHub, type AgentHubPluginOptions } from '../../src/agent-hub/index.js';
+
+export const TOKENS: Record<string, string> = { 'token-a': 'agent-a', 'token-b': 'agent-b', 'token-c': 'agent-c' };
+
+export interface HubServer { app: FastifyInstance; url: string; base: string; close(): Promise<void> }
+
+export async function startHub(opts: Partial<AgentHubPluginOptions> = {}): Promise<HubServer> {
+  const app = Fastify({ logger: false });
+  await app.register(agentHub, { authenticate: (t) => TOKENS[t] ?? null, heartbeatMs: 100, leaseMissedHeartbeats: 3, ...opts });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as AddressInfo).port;
+  return { app, url: `ws://127.0.0.1:${port}/v1/agents/connect`, base: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+/** Two services of capacity 50 behind one vserver with a dynamic threshold (limit 100 when both are UP). */
+export function webConfig(extra: { threshold?: number } = {}): ConfigDocument {
+  return {
+    services: [
+      { name: 'web-1', address: '127.0.0.1', port: 9001, protocol: 'tcp', capacity: 50, weight: 1, state: 'enabled', monitors: [] },
+      { name: 'web-2', address: '127.0.0.1', port: 9002, protocol: 'tcp', capacity: 50, weight: 1, state: 'enabled', monitors: [] },
+    ],
+    monitors: [],
+    vservers: [{
+      name: 'web', protocol: 'tcp', listen: { port: 0 }, lbMethod: 'roundrobin',
+      services: [{ service: 'web-1' }, { service: 'web-2' }],
+      spillover: { methods: extra.threshold === undefined ? [{ type: 'dynamicconnection' }] : [{ type: 'connection', threshold: extra.threshold }], combine: 'any', action: 'drop' },
+    }],
+  };
+}
+
+export async function until<T>(fn: () => T | undefined | null | false, timeoutMs = 5_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

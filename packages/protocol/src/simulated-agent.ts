@@ -1,0 +1,102 @@
+// An agent that speaks the protocol and nothing else: it ACKs (or NACKs) snapshots, heartbeats
+// at the pace the control plane asks, tracks its allocations and borrows on demand. Tests and
+// benchmarks use it to stand for many agents without proxies.
+import { ChannelClient } from './channel-client.js';
+import { PROTOCOL_VERSION, type Allocate, type Grant, type Outstanding, type Report, type Snapshot, type Welcome } from './messages.js';
+
+export interface SimulatedAgentOptions {
+  url: string;
+  token: string;
+  name: string;
+  workers?: number;
+  appliedVersion?: string | null;
+  outstanding?: Record<string, Outstanding>;
+  /** Returns an error message to NACK a snapshot; null ACKs it. */
+  judge?: (s: Snapshot) => string | null;
+  heartbeats?: boolean;
+}
+
+export interface Allocation { limit: number | null; exclusive: number; borrowed: number; batch: number }
+
+export class SimulatedAgent {
+  readonly allocations = new Map<string, Allocation>();
+  appliedVersion: string | null;
+  private seq = 0;
+  private nextBorrow = 1;
+  private heartbeat: NodeJS.Timeout | null = null;
+
+  private constructor(readonly client: ChannelClient, readonly name: string, readonly welcome: Welcome, private readonly opts: SimulatedAgentOptions) {
+    this.appliedVersion = opts.appliedVersion ?? null;
+    client.on('message', (m) => {
+      if (m.type === 'snapshot') this.onSnapshot(m);
+      else if (m.type === 'allocate') this.onAllocate(m);
+      else if (m.type === 'revoke') { const a = this.allocations.get(m.vserver); if (a) Object.assign(a, { exclusive: m.exclusive, borrowed: m.borrowed }); }
+      else if (m.type === 'grant') { const a = this.allocations.get(m.vserver); if (a) a.borrowed = m.borrowed; }
+    });
+    if (opts.heartbeats !== false) this.startHeartbeats();
+  }
+
+  static async start(opts: SimulatedAgentOptions): Promise<SimulatedAgent> {
+    const client = await ChannelClient.connect({ url: opts.url, token: opts.token });
+    const welcomed = client.waitFor('welcome');
+    client.send({ type: 'hello', protocol: PROTOCOL_VERSION, agent: opts.name, workers: opts.workers ?? 1, appliedVersion: opts.appliedVersion ?? null, outstanding: opts.outstanding ?? {} });
+    const welcome = await welcomed;
+    const agent = new SimulatedAgent(client, opts.name, welcome, opts);
+    for (const m of client.received) {
+      if (m.type === 'snapshot') agent.onSnapshot(m);
+      if (m.type === 'allocate') agent.onAllocate(m);
+    }
+    return agent;
+  }
+
+  /** What this agent may admit on a vserver (exclusive + borrowed); null without a global cap. */
+  allowance(vs: string): number | null {
+    const a = this.allocations.get(vs);
+    return !a || a.limit === null ? null : a.exclusive + a.borrowed;
+  }
+
+  async borrow(vs: string): Promise<Grant> {
+    const id = this.nextBorrow++;
+    const granted = this.client.waitFor('grant', (g) => g.id === id && g.vserver === vs);
+    this.client.send({ type: 'borrow', vserver: vs, id });
+    return granted;
+  }
+
+  giveBack(vs: string, n: number): void {
+    const a = this.allocations.get(vs);
+    if (a) a.borrowed = Math.max(0, a.borrowed - n);
+    this.client.send({ type: 'return', vserver: vs, n });
+  }
+
+  transition(service: string, state: 'UP' | 'DOWN'): void { this.client.send({ type: 'transition', service, state, at: Date.now() }); }
+
+  report(vservers: Report['vservers'] = {}, services: Report['services'] = {}): void { this.client.send({ type: 'report', at: Date.now(), vservers, services }); }
+
+  startHeartbeats(): void {
+    if (this.heartbeat) return;
+    this.heartbeat = setInterval(() => this.client.send({ type: 'heartbeat', seq: this.seq++ }), this.welcome.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** Goes silent while keeping the TCP connection open (a hung agent). */
+  stopHeartbeats(): void { if (this.heartbeat) clearInterval(this.heartbeat); this.heartbeat = null; }
+
+  async close(): Promise<void> { this.stopHeartbeats(); await this.client.close(); }
+  /** Vanishes without a closing handshake (a killed agent). */
+  crash(): void { this.stopHeartbeats(); this.client.terminate(); }
+
+  private onSnapshot(s: Snapshot): void {
+    const error = this.opts.judge?.(s) ?? null;
+    if (error === null) {
+      this.appliedVersion = s.version;
+      this.client.send({ type: 'ack', version: s.version });
+    } else {
+      this.client.send({ type: 'nack', version: s.version, error: { code: 'SPILLWAY_AGENT_CONFIG_INVALID', message: error, details: [] } });
+    }
+  }
+
+  private onAllocate(m: Allocate): void {
+    if (m.limit === null) { this.allocations.delete(m.vserver); return; }
+    this.allocations.set(m.vserver, { limit: m.limit, exclusive: m.exclusive, borrowed: m.borrowed, batch: m.batch });
+  }
+}
