@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedAgent, type Report } from '@spillway/protocol';
+import { startHub, until, webConfig, type HubServer } from './helpers.js';
+
+let hub: HubServer;
+const agents: SimulatedAgent[] = [];
+afterEach(async () => {
+  for (const a of agents.splice(0)) a.crash();
+  await hub?.close();
+});
+const start = async (name: string, extra: Partial<Parameters<typeof SimulatedAgent.start>[0]> = {}): Promise<SimulatedAgent> => {
+  const a = await SimulatedAgent.start({ url: hub.url, token: `token-${name.slice(-1)}`, name, ...extra });
+  agents.push(a);
+  return a;
+};
+const sumOfAllowances = (list: SimulatedAgent[], vs = 'web'): number => list.reduce((s, a) => s + (a.allowance(vs) ?? 0), 0);
+const services = (s1: 'UP' | 'DOWN', s2: 'UP' | 'DOWN'): Report['services'] => ({ 'web-1': { cxActive: 0, cxTotal: 0, state: s1 }, 'web-2': { cxActive: 0, cxTotal: 0, state: s2 } });
+
+describe('global quota over the channel', () => {
+  it('allocates exclusive shares weighted by worker count', async () => {
+    hub = await startHub();
+    hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
+    const a = await start('agent-a', { workers: 3 });
+    const b = await start('agent-b', { workers: 1 });
+    await until(() => a.allowance('web') === 60 && b.allowance('web') === 20, 3_000, 'weighted shares 60/20');
+    expect(hub.app.agentHub.quotaView('web')).toMatchObject({ limit: 100, shared: 20, batch: 2 });
+  });
+
+  it('grants batches until the shared pool is empty, so the sum of allowances never passes the limit', async () => {
+    hub = await startHub();
+    hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
+    const a = await start('agent-a');
+    const b = await start('agent-b');
+    await until(() => a.allowance('web') === 40 && b.allowance('web') === 40);
+    const grants = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).borrow('web')));
+    expect(grants.reduce((s, g) => s + g.n, 0)).toBe(20);
+    await until(() => sumOfAllowances([a, b]) === 100);
+    expect((await a.borrow('web')).n).toBe(0);
+    const [holder, other] = (a.allocations.get('web')?.borrowed ?? 0) >= 2 ? [a, b] : [b, a];
+    holder.giveBack('web', 2);
+    await until(() => hub.app.agentHub.quotaView('web')?.shared === 2, 3_000, 'returned batch');
+    expect((await other.borrow('web')).n).toBe(2);
+    expect(sumOfAllowances([a, b])).toBe(100);
+  });
+
+  it('lowers every agent\'s share when a service goes DOWN by majority, and revokes borrowed uses', async () => {
+    hub = await startHub();
+    hub.app.agentHub.setConfig({ version: '1', config: webConfig() });
+    const list = await Promise.all(['a', 'b', 'c'].map((x) => start(`agent-${x}`)));
+    const [a, b] = list as [SimulatedAgent, SimulatedAgent, SimulatedAgent];
+    for (const x of list) x.report({}, services('UP', 'UP'));
+    await until(() => list.every((x) => x.allowance('web') === 26), 3_000, 'limit 100 shared by 3');
+    while ((await a.borrow('web')).n > 0) { /* drain the shared pool */ }
+    expect(a.allowance('web')).toBe(48);
+    const revoked = a.client.waitFor('revoke');
+    a.transition('web-2', 'DOWN');
+    a.client.send({ type: 'heartbeat', seq: 1 });
+    await a.client.waitFor('heartbeat-ack');
+    // One of three agents is no majority: still UP.
+    expect(hub.app.agentHub.limit('web')?.value).toBe(100);
+    b.transition('web-2', 'DOWN');
+    await until(() => hub.app.agentHub.limit('web')?.value === 50, 3_000, 'limit 50');
+    await revoked;
+    await until(() => list.every((x) => (x.allocations.get('web')?.exclusive ?? 0) === 13) && sumOfAllowances(list) <= 50, 3_000, 'shares within 50');
+    expect(hub.app.agentHub.serviceState('web-2')).toMatchObject({ state: 'DOWN', up: 1, voters: 3 });
+    expect(hub.app.agentHub.limit('web')?.derivation).toEqual([
+      expect.objectContaining({ service: 'web-1', capacity: 50, state: 'UP', counted: true }),
+      expect.objectContaining({ service: 'web-2', capacity: 50, state: 'DOWN', counted: false }),
+    ]);
+  });
+
+  it('returns a silent agent\'s quota to the pool after the lease and re-shares it', async () => {
+    hub = await startHub();
+    hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
+    const a = await start('agent-a');
+    const b = await start('agent-b');
+    await until(() => a.allowance('web') === 40 && b.allowance('web') === 40);
+    const events: string[] = [];
+    hub.app.agentHub.on('event', (e: { kind: string }) => events.push(e.kind));
+    b.stopHeartbeats();
+    await until(() => a.allowance('web') === 80, 5_000, 'agent-a alone holds the exclusive pool');
+    expect(hub.app.agentHub.quotaView('web')?.byAgent['agent-b']).toBeUndefined();
+    expect(events).toEqual(expect.arrayContaining(['agent.disconnected', 'agent.lease_expired', 'quota.rebalanced']));
+    expect(hub.app.agentHub.agent('agent-b')).toMatchObject({ connected: false, leaseExpiresAt: null });
+  });
+
+  it('keeps a reconnecting agent\'s share when it comes back within the lease, covering its outstanding uses', async () => {
+    hub = await startHub({ leaseMissedHeartbeats: 50 });
+    hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
+    const a = await start('agent-a');
+    const b = await start('agent-b');
+    await until(() => a.allowance('web') === 40 && b.allowance('web') === 40);
+    b.crash();
+    await until(() => hub.app.agentHub.agent('agent-b')?.connected === false);
+    expect(hub.app.agentHub.quotaView('web')?.byAgent['agent-b']).toEqual({ exclusive: 40, borrowed: 0 });
+    const back = await start('agent-b', { appliedVersion: '1', outstanding: { web: { inUse: 46, allocation: 40 } } });
+    await until(() => back.allowance('web') === 46, 3_000, 'share covering 46 uses');
+    expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 14 });
+  });
+});
