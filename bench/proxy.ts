@@ -109,7 +109,7 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
         try { return await fn(); } catch (err) { f.errors.push(`${what}: ${(err as Error).message.split('\n')[0]}`); return null; }
       };
       // Warm up (JIT, upstream pools) before measuring.
-      await attempt('warm-up', () => httpLoad(url, { connections: sizes.keepAliveConns, durationS: 1 }, wrk.path));
+      if (!opts.smoke) await attempt('warm-up', () => httpLoad(url, { connections: sizes.keepAliveConns, durationS: 1 }, wrk.path));
       f.keepAlive = await attempt('keep-alive', () => httpLoad(url, { connections: sizes.keepAliveConns, durationS: sizes.durationS }, wrk.path));
       f.newConn = await attempt('new connection', () => httpLoad(url, { connections: sizes.newConnConns, durationS: sizes.durationS, closeEachRequest: true }, wrk.path));
       f.oneConn = await attempt('one connection', () => httpLoad(url, { connections: 1, durationS: sizes.durationS }, wrk.path));
@@ -143,7 +143,7 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
     name: 'proxy',
     conditions: [
       `backend: ${backendKind}; TCP bulk source: a node process writing 1 MiB chunks`,
-      `load: ${tool === 'wrk' ? `${wrk.version}, 1 thread` : 'autocannon (wrk not installed), in the harness process'}; keep-alive -c${sizes.keepAliveConns}, new connection per request (\`Connection: close\`) -c${sizes.newConnConns}, latency at -c1; ${sizes.durationS} s each after a 1 s warm-up; TCP bulk ${sizes.bulkBytes / 2 ** 20} MiB over one connection`,
+      `load: ${tool === 'wrk' ? `${wrk.version}, 1 thread` : 'autocannon (wrk not installed), in the harness process'}; keep-alive -c${sizes.keepAliveConns}, new connection per request (\`Connection: close\`) -c${sizes.newConnConns}, latency at -c1; ${sizes.durationS} s each${opts.smoke ? '' : ' after a 1 s warm-up'}; TCP bulk ${sizes.bulkBytes / 2 ** 20} MiB over one connection`,
       `peers: ${haproxy.version ?? 'HAProxy not installed'} (nbthread 2, http-reuse always; mode tcp for bulk); agent: no spillover method, roundrobin, one service per vserver`,
       'everything on 127.0.0.1, load generator, proxy and backend sharing the cores; one pass, ratios within the run',
     ],

@@ -1,0 +1,198 @@
+// Benchmark 2: spillover precision. A vserver with limit L (three primary servers × L/3) and a
+// backup, hit by bursts of concurrent connections well above L, each held by the backends.
+// Overshoot: most requests the primaries ever held at once, minus L (goal 0). Early spills:
+// requests sent to the backup while the primaries had room (goal < 1%).
+import path from 'node:path';
+import { startAgent } from './lib/agent.js';
+import { burst } from './lib/burst.js';
+import { runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
+import type { HoldEvent } from './lib/hold-backends-main.js';
+import { findPeer } from './lib/peers.js';
+import { startHaproxy, startNginx, tempDir } from './lib/peer-config.js';
+import { precision, type Precision } from './lib/precision.js';
+import { freePort, sleep, startProcess } from './lib/proc.js';
+import type { Row } from './lib/table.js';
+
+const here = import.meta.dirname;
+const tsx = path.resolve(here, '..', 'node_modules', '.bin', 'tsx');
+
+interface Backends { primaries: number[]; backup: number; control: number }
+interface Sizes { limit: number; servers: number; burst: number; holdMs: number; bursts: number }
+
+/** One contender: how to start it, where the burst goes, and how it is split over entry ports. */
+interface Contender {
+  name: string;
+  setup: string;
+  start(dir: string): Promise<{ ports: number[]; stop(): Promise<void> }>;
+  /** Share of the burst per entry port (sums to 1). */
+  split: number[];
+}
+
+interface ContenderResult { name: string; setup: string; split: string; bursts: Precision[]; error?: string }
+
+function spillwayDoc(name: string, workers: number, b: Backends, sizes: Sizes, threshold: number): object {
+  const per = sizes.limit / sizes.servers;
+  return {
+    agent: { name, workers },
+    services: [
+      ...b.primaries.map((port, i) => ({ name: `primary-${i + 1}`, address: '127.0.0.1', port, protocol: 'http', capacity: per })),
+      { name: 'backup-1', address: '127.0.0.1', port: b.backup, protocol: 'http', capacity: 100_000 },
+    ],
+    vservers: [
+      {
+        name: 'web', protocol: 'http', listen: { port: 0 }, lbMethod: 'leastconn',
+        services: b.primaries.map((_, i) => ({ service: `primary-${i + 1}` })),
+        spillover: { methods: [{ type: 'connection', threshold }], backup: 'web-overflow', action: 'accept' },
+      },
+      { name: 'web-overflow', protocol: 'http', listen: null, lbMethod: 'roundrobin', services: [{ service: 'backup-1' }], spillover: { methods: [], action: 'accept' } },
+    ],
+  };
+}
+
+function haproxySections(port: number, b: Backends, per: number): string {
+  return [
+    'frontend web', '  mode http', '  option http-server-close', `  bind 127.0.0.1:${port}`,
+    '  use_backend overflow if { be_conn_free(primary) lt 1 }', '  default_backend primary',
+    'backend primary', '  mode http', '  balance leastconn',
+    ...b.primaries.map((p, i) => `  server primary-${i + 1} 127.0.0.1:${p} maxconn ${per}`),
+    'backend overflow', '  mode http', `  server backup-1 127.0.0.1:${b.backup}`,
+  ].join('\n');
+}
+
+function nginxHttp(port: number, b: Backends, per: number, zone: boolean): string {
+  return [
+    '  upstream primary {',
+    zone ? '    zone primary 64k;' : '',
+    '    least_conn;',
+    ...b.primaries.map((p) => `    server 127.0.0.1:${p} max_conns=${per};`),
+    `    server 127.0.0.1:${b.backup} backup;`,
+    '  }',
+    `  server { listen 127.0.0.1:${port} backlog=4096; location / { proxy_pass http://primary; proxy_read_timeout 60s; } }`,
+  ].join('\n');
+}
+
+async function control(b: Backends, what: 'reset' | 'events'): Promise<{ primaryActive: number; events: HoldEvent[] }> {
+  const res = await fetch(`http://127.0.0.1:${b.control}/${what}`, { method: what === 'reset' ? 'POST' : 'GET' });
+  return res.json() as Promise<{ primaryActive: number; events: HoldEvent[] }>;
+}
+
+function counts(total: number, split: number[]): number[] {
+  const c = split.map((s) => Math.floor(total * s));
+  c[0]! += total - c.reduce((a, x) => a + x, 0);
+  return c;
+}
+
+async function measure(c: Contender, b: Backends, sizes: Sizes, dir: string): Promise<ContenderResult> {
+  const result: ContenderResult = { name: c.name, setup: c.setup, split: c.split.map((s) => `${Math.round(s * 100)}%`).join(' / '), bursts: [] };
+  let running: { ports: number[]; stop(): Promise<void> } | null = null;
+  try {
+    running = await c.start(dir);
+    for (let i = 0; i < sizes.bursts; i++) {
+      for (let t = 0; (await control(b, 'events')).primaryActive > 0; t++) {
+        if (t > 200) throw new Error('the primaries still hold requests from the previous burst');
+        await sleep(50);
+      }
+      await control(b, 'reset');
+      const outcomes = await burst(running.ports, counts(sizes.burst, c.split), sizes.holdMs + 60_000);
+      const { events } = await control(b, 'events');
+      result.bursts.push(precision(events, outcomes, sizes.limit, sizes.holdMs));
+      await sleep(200);
+    }
+  } catch (err) {
+    result.error = (err as Error).message.split('\n')[0];
+  } finally {
+    await running?.stop().catch(() => {});
+  }
+  return result;
+}
+
+export async function spilloverBench(opts: BenchOptions): Promise<BenchResult> {
+  const sizes: Sizes = opts.smoke
+    ? { limit: 6, servers: 3, burst: 20, holdMs: 400, bursts: 1 }
+    : { limit: 30, servers: 3, burst: 100, holdMs: 1500, bursts: 5 };
+  const per = sizes.limit / sizes.servers;
+  const [haproxy, nginx] = [await findPeer('haproxy', opts), await findPeer('nginx', opts)];
+  const skipped: string[] = [
+    'Spillway with two agents × two workers sharing one limit: needs the control plane and its agent channel (not in the tree yet); Spillway runs as one agent × two workers here',
+  ];
+  if (!haproxy.path) skipped.push(`HAProxy: ${haproxy.missingReason}`);
+  if (!nginx.path) skipped.push(`nginx: ${nginx.missingReason}`);
+
+  const dir = tempDir('spillover');
+  const backendsProc = startProcess('hold backends', tsx, [path.join(here, 'lib', 'hold-backends-main.ts'), JSON.stringify({ primaries: sizes.servers, holdMs: sizes.holdMs })]);
+  const results: ContenderResult[] = [];
+  try {
+    const b = JSON.parse(await backendsProc.waitForLine((l) => l.startsWith('{"ready":true'))) as Backends;
+    const contenders: Contender[] = [
+      {
+        name: 'Spillway, 1 agent × 2 workers', setup: `connection threshold ${sizes.limit}, leastconn, backup vserver`, split: [1],
+        start: async (d) => { const a = await startAgent(d, 'precision', spillwayDoc('precision', 2, b, sizes, sizes.limit)); return { ports: [a.ports.web!], stop: () => a.stop() }; },
+      },
+      ...[{ label: 'even', split: [0.5, 0.5] }, { label: 'skewed', split: [0.9, 0.1] }].map(({ label, split }): Contender => ({
+        name: `static split, 2 agents × 2 workers (${label})`, setup: `each agent: connection threshold ${sizes.limit / 2} (L/N)`, split,
+        start: async (d) => {
+          const a = await startAgent(d, 'split-a', spillwayDoc('split-a', 2, b, sizes, sizes.limit / 2));
+          const z = await startAgent(d, 'split-b', spillwayDoc('split-b', 2, b, sizes, sizes.limit / 2)).catch(async (err: Error) => { await a.stop(); throw err; });
+          return { ports: [a.ports.web!, z.ports.web!], stop: async () => { await a.stop(); await z.stop(); } };
+        },
+      })),
+    ];
+    if (haproxy.path) {
+      const bin = haproxy.path;
+      contenders.push({
+        name: 'HAProxy, nbthread 2', setup: `servers maxconn ${per} ×${sizes.servers}, use_backend overflow if { be_conn_free(primary) lt 1 }`, split: [1],
+        start: async (d) => { const port = await freePort(); const p = await startHaproxy(bin, d, { nbthread: 2, ports: [port], sections: haproxySections(port, b, per) }); return { ports: [port], stop: () => p.stop() }; },
+      });
+    }
+    if (nginx.path) {
+      const bin = nginx.path;
+      for (const zone of [true, false]) {
+        contenders.push({
+          name: `nginx, 2 workers${zone ? ', shared zone' : ', no zone'}`, setup: `max_conns=${per} ×${sizes.servers} + backup server, least_conn`, split: [1],
+          start: async (d) => { const port = await freePort(); const p = await startNginx(bin, d, { workers: 2, ports: [port], http: nginxHttp(port, b, per, zone) }); return { ports: [port], stop: () => p.stop() }; },
+        });
+      }
+    }
+    for (const c of contenders) results.push(await measure(c, b, sizes, dir.path));
+  } finally {
+    await backendsProc.stop();
+    dir.remove();
+  }
+
+  const rows: Row[] = results.map((r) => {
+    const sum = (k: keyof Precision): number => r.bursts.reduce((a, x) => a + x[k], 0);
+    const range = (k: keyof Precision): string => {
+      if (r.bursts.length === 0) return '—';
+      const v = r.bursts.map((x) => x[k]);
+      return Math.min(...v) === Math.max(...v) ? String(v[0]) : `${Math.min(...v)}-${Math.max(...v)}`;
+    };
+    const total = r.bursts.length * sizes.burst;
+    return {
+      contender: r.name,
+      'burst split': r.split,
+      bursts: r.bursts.length,
+      'max on primaries': r.bursts.length ? Math.max(...r.bursts.map((x) => x.maxPrimary)) : null,
+      'overshoot (max)': r.bursts.length ? Math.max(...r.bursts.map((x) => x.overshoot)) : null,
+      'to primaries': range('toPrimary'),
+      'to backup': range('toBackup'),
+      'early spills': r.bursts.length ? `${sum('earlySpills')} (${((100 * sum('earlySpills')) / total).toFixed(1)}%)` : null,
+      queued: r.bursts.length ? sum('queued') : null,
+      failed: r.error ? `error: ${r.error}` : sum('failed'),
+    };
+  });
+  return {
+    name: 'spillover',
+    conditions: [
+      `limit L = ${sizes.limit} (${sizes.servers} primary servers × ${per}); one backup server; bursts of ${sizes.burst} concurrent requests, each on a new connection, held ${sizes.holdMs} ms by the backend; ${sizes.bursts} burst(s) per contender`,
+      'backends: one node process, separate from the load generator, recording every arrival and release in order with the primaries\' held count',
+      'early spill: a request reached the backup while the primaries held fewer than L, and still did 25 ms later (the grace absorbs arrival reordering between backends; requests are held far longer)',
+      `queued: answered later than hold + 500 ms; peers: ${[haproxy.version, nginx.version].filter(Boolean).join(', ') || 'none installed'}`,
+      'static split: the naive alternative to a shared limit: two standalone agents with L/2 each; skewed = 90% of the burst to one agent',
+    ],
+    tables: [{ title: `Spillover precision (L = ${sizes.limit}, burst ${sizes.burst})`, rows }],
+    skipped,
+    data: { sizes, results },
+  };
+}
+
+runIfMain(import.meta.url, spilloverBench);

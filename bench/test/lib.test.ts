@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { parseWrk } from '../lib/load.js';
+import type { HoldEvent } from '../lib/hold-backends-main.js';
+import { precision } from '../lib/precision.js';
+import { percentile, ratio } from '../lib/stats.js';
+import { markdownTable } from '../lib/table.js';
+
+const wrkOutput = `Running 5s test @ http://127.0.0.1:8080/
+  1 threads and 50 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   420.11us  120.50us   9.80ms   90.00%
+    Req/Sec   110.20k     2.10k  115.00k    70.00%
+  Latency Distribution
+     50%  400.00us
+     75%  450.00us
+     90%  520.00us
+     99%    1.20ms
+  551000 requests in 5.00s, 600.00MB read
+  Socket errors: connect 0, read 3, write 1, timeout 2
+  Non-2xx or 3xx responses: 4
+Requests/sec: 110200.00
+Transfer/sec:    120.00MB
+`;
+
+const ev = (t: number, kind: HoldEvent['kind'], primaryActive: number): HoldEvent => ({ t, kind, server: kind, primaryActive });
+
+describe('bench helpers', () => {
+  it('reads requests/s, latency percentiles in ms and errors from wrk --latency output', () => {
+    expect(parseWrk(wrkOutput)).toEqual({ rps: 110200, requests: 551000, p50Ms: 0.4, p99Ms: 1.2, errors: 7 });
+  });
+
+  it('computes nearest-rank percentiles and ratios that are null when a side is missing', () => {
+    const v = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(v, 50)).toBe(50);
+    expect(percentile(v, 99)).toBe(99);
+    expect(percentile([7], 99)).toBe(7);
+    expect(ratio(1, null)).toBeNull();
+    expect(ratio(1, 4)).toBe(0.25);
+  });
+
+  it('counts overshoot above the limit and spills while the primaries had lasting room', () => {
+    const events = [ev(0, 'primary', 1), ev(1, 'primary', 2), ev(2, 'backup', 2), ev(3, 'primary', 3), ev(100, 'backup', 3), ev(101, 'primary', 4)];
+    // limit 3: the first backup arrival is followed by a primary arrival within the grace, the
+    // second finds the primaries full: neither is early. Overshoot: 4 − 3.
+    const p = precision(events, [{ status: 200, backend: 'x', ms: 2000 }, { status: 'error', backend: null, ms: 1 }], 3, 1000);
+    expect(p).toMatchObject({ maxPrimary: 4, overshoot: 1, toPrimary: 4, toBackup: 2, earlySpills: 0, queued: 1, failed: 1 });
+    const early = precision([ev(0, 'primary', 1), ev(1, 'backup', 1), ev(200, 'primary', 2)], [], 2, 1000);
+    expect(early.earlySpills).toBe(1);
+  });
+
+  it('renders rows as a Markdown table with a dash for what was not measured', () => {
+    expect(markdownTable([{ a: 1234.5, b: null }, { a: 0.1234, c: 'x' }])).toBe([
+      '| a     | b | c |',
+      '|-------|---|---|',
+      '| 1,235 | — | — |',
+      '| 0.123 | — | x |',
+    ].join('\n'));
+  });
+});

@@ -1,0 +1,53 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BenchResult } from '../lib/cli.js';
+import { report } from '../lib/cli.js';
+import { peerInstalled } from '../lib/peers.js';
+import { stopAll } from '../lib/proc.js';
+import { proxyBench } from '../proxy.js';
+
+const haproxy = peerInstalled('haproxy');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'spillway-bench-test-'));
+let result: BenchResult;
+let file: string;
+
+beforeAll(async () => {
+  result = await proxyBench({ smoke: true, install: false, resultsDir: dir });
+  file = report(result, { smoke: true, install: false, resultsDir: dir });
+}, 60_000);
+afterAll(async () => { await stopAll(); rmSync(dir, { recursive: true, force: true }); });
+
+const row = (name: string): Record<string, unknown> | undefined => result.tables[0]!.rows.find((r) => String(r.path).startsWith(name));
+
+describe('proxy benchmark at smoke size', () => {
+  it('measures direct and the agent with 1 and all workers: requests/s, latency and TCP bulk', () => {
+    for (const name of ['direct', 'agent, 1 worker']) {
+      const r = row(name);
+      expect(r, name).toBeDefined();
+      expect(r!.errors, name).toBe(0);
+      for (const k of ['keep-alive rq/s', 'new conn rq/s', 'p50 ms (1 conn)', 'p99 ms (1 conn)', 'bulk MB/s']) expect(r![k], `${name} ${k}`).toBeGreaterThan(0);
+    }
+    expect(result.tables[0]!.rows.filter((r) => String(r.path).startsWith('agent')).length).toBe(new Set([1, os.availableParallelism()]).size);
+  });
+
+  it('writes its tables to a JSON result file', () => {
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { benchmark: string; smoke: boolean; tables: unknown[]; machine: { cores: number } };
+    expect(json.benchmark).toBe('proxy');
+    expect(json.smoke).toBe(true);
+    expect(json.tables).toHaveLength(2);
+    expect(json.machine.cores).toBeGreaterThan(0);
+  });
+
+  it.skipIf(!haproxy)(`compares with HAProxy and reports agent/HAProxy ratios${haproxy ? '' : ' (skipped: haproxy is not installed)'}`, () => {
+    expect(row('HAProxy')!['keep-alive rq/s']).toBeGreaterThan(0);
+    const ratios = result.tables[1]!.rows.filter((r) => String(r.ratio).endsWith('/ HAProxy'));
+    expect(ratios.length).toBeGreaterThan(0);
+    for (const r of ratios) expect(r['keep-alive']).toBeGreaterThan(0);
+  });
+
+  it.skipIf(haproxy)('says why the HAProxy column is missing when haproxy is not installed', () => {
+    expect(result.skipped.join('\n')).toMatch(/HAProxy/);
+  });
+});
