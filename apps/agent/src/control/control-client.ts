@@ -1,0 +1,208 @@
+// The agent's end of the control channel: dials the control plane, applies snapshots through
+// the agent's applyConfig (ACK, or NACK keeping the last good config), enforces the allocations
+// it is pushed, borrows and returns batches as its active connections near or leave its
+// allowance, reports monitor transitions at once and counters every second. When the control
+// plane is unreachable the agent keeps serving with its last config and allocations (static
+// stability) and redials with backoff and jitter; on reconnect it reports what it holds.
+import { ChannelClient, PROTOCOL_VERSION, type ControlMessage, type Outstanding, type Report } from '@spillway/protocol';
+import type { Agent, AgentStats } from '../agent.js';
+import { AgentError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { Backoff, type BackoffOptions } from './backoff.js';
+
+export interface ControlClientOptions {
+  /** ws:// URL of the control plane's `/v1/agents/connect`. */
+  url: string;
+  token: string;
+  agent: Agent;
+  log: Logger;
+  backoff?: BackoffOptions;
+  /** How often active connections and monitor states are sampled (borrow/return, transitions). */
+  sampleMs?: number;
+  reportMs?: number;
+}
+
+export interface AllocationState { limit: number; exclusive: number; borrowed: number; batch: number }
+export interface ControlClientStatus { connected: boolean; appliedVersion: string | null; connects: number; allocations: Record<string, AllocationState> }
+
+export class ControlClient {
+  private channel: ChannelClient | null = null;
+  private readonly backoff: Backoff;
+  private readonly allocations = new Map<string, AllocationState>();
+  private readonly borrowing = new Set<string>();
+  private readonly serviceStates = new Map<string, 'UP' | 'DOWN'>();
+  private appliedVersion: string | null = null;
+  private applying: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private connects = 0;
+  private seq = 0;
+  private nextBorrowId = 1;
+  private retry: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private sampler: NodeJS.Timeout | null = null;
+  private reporter: NodeJS.Timeout | null = null;
+  private sampling = false;
+  private last: AgentStats | null = null;
+
+  constructor(private readonly opts: ControlClientOptions) {
+    this.backoff = new Backoff(opts.backoff);
+  }
+
+  start(): void {
+    this.sampler = setInterval(() => void this.sample(), this.opts.sampleMs ?? 100);
+    this.reporter = setInterval(() => this.report(), this.opts.reportMs ?? 1_000);
+    void this.dial();
+  }
+
+  status(): ControlClientStatus {
+    return { connected: this.channel?.isOpen ?? false, appliedVersion: this.appliedVersion, connects: this.connects, allocations: Object.fromEntries(this.allocations) };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of [this.retry, this.heartbeat]) if (t) clearTimeout(t);
+    for (const t of [this.sampler, this.reporter]) if (t) clearInterval(t);
+    await this.channel?.close();
+    await this.applying;
+  }
+
+  private async dial(): Promise<void> {
+    if (this.stopped) return;
+    let channel: ChannelClient;
+    try {
+      channel = await ChannelClient.connect({ url: this.opts.url, token: this.opts.token });
+    } catch (err) {
+      this.scheduleRedial((err as Error).message);
+      return;
+    }
+    if (this.stopped) { void channel.close(); return; }
+    this.channel = channel;
+    this.connects++;
+    channel.on('message', (m: ControlMessage) => this.onMessage(m));
+    channel.on('invalid', (e: { code: string; message: string }) => this.opts.log.warn({ event: 'control_invalid_message', code: e.code }, e.message));
+    channel.on('close', ({ code }: { code: number }) => {
+      if (this.channel === channel) this.channel = null;
+      if (this.heartbeat) clearInterval(this.heartbeat);
+      this.scheduleRedial(`closed (${code})`);
+    });
+    const stats = await this.opts.agent.stats().catch(() => this.last);
+    this.last = stats;
+    const outstanding: Record<string, Outstanding> = {};
+    for (const [vs, s] of Object.entries(stats?.vservers ?? {})) {
+      const a = this.allocations.get(vs);
+      outstanding[vs] = { inUse: s.cx_active, allocation: a ? a.exclusive + a.borrowed : null };
+    }
+    const workers = Math.max(1, this.opts.agent.config.agent.workers);
+    channel.send({ type: 'hello', protocol: PROTOCOL_VERSION, agent: this.opts.agent.name, workers, appliedVersion: this.appliedVersion, outstanding });
+  }
+
+  private scheduleRedial(reason: string): void {
+    if (this.stopped || this.retry) return;
+    const delay = this.backoff.next();
+    this.opts.log.warn({ event: 'control_disconnected', reason, retryInMs: delay }, 'control plane unreachable; serving with the last config and quota');
+    this.retry = setTimeout(() => { this.retry = null; void this.dial(); }, delay);
+  }
+
+  private send(msg: Parameters<ChannelClient['send']>[0]): void { this.channel?.send(msg); }
+
+  private onMessage(m: ControlMessage): void {
+    switch (m.type) {
+      case 'welcome':
+        this.backoff.reset();
+        this.opts.log.info({ event: 'control_connected', heartbeatMs: m.heartbeatMs }, 'connected to the control plane');
+        if (this.heartbeat) clearInterval(this.heartbeat);
+        this.heartbeat = setInterval(() => this.send({ type: 'heartbeat', seq: this.seq++ }), m.heartbeatMs);
+        // Counters and monitor states at once, so the control plane aggregates without waiting.
+        this.report();
+        return;
+      case 'snapshot': {
+        const { version, config } = m;
+        this.applying = this.applying.then(async () => {
+          try {
+            await this.opts.agent.applyConfig(config);
+            this.appliedVersion = version;
+            this.send({ type: 'ack', version });
+            this.opts.log.info({ event: 'control_snapshot_applied', version }, 'snapshot applied');
+          } catch (err) {
+            const e = err instanceof AgentError ? err : new AgentError('SPILLWAY_AGENT_APPLY_FAILED', (err as Error).message);
+            this.send({ type: 'nack', version, error: { code: e.code, message: e.message.slice(0, 2_000), details: e.details.slice(0, 50) } });
+            this.opts.log.error({ event: 'control_snapshot_rejected', version, code: e.code }, `snapshot rejected; keeping version ${this.appliedVersion ?? 'none'}`);
+          }
+        });
+        return;
+      }
+      case 'allocate':
+        if (m.limit === null) { this.allocations.delete(m.vserver); this.opts.agent.setAllocation(m.vserver, null); return; }
+        this.setAllocation(m.vserver, { limit: m.limit, exclusive: m.exclusive, borrowed: m.borrowed, batch: m.batch });
+        return;
+      case 'revoke': {
+        const a = this.allocations.get(m.vserver);
+        if (a) this.setAllocation(m.vserver, { ...a, exclusive: m.exclusive, borrowed: m.borrowed });
+        return;
+      }
+      case 'grant': {
+        this.borrowing.delete(m.vserver);
+        const a = this.allocations.get(m.vserver);
+        if (a && m.n > 0) this.setAllocation(m.vserver, { ...a, borrowed: m.borrowed });
+        return;
+      }
+      case 'error': this.opts.log.warn({ event: 'control_error', code: m.code, ref: m.ref }, m.message); return;
+      case 'service-states': case 'heartbeat-ack': return;
+    }
+  }
+
+  private setAllocation(vs: string, a: AllocationState): void {
+    this.allocations.set(vs, a);
+    this.opts.agent.setAllocation(vs, a.exclusive + a.borrowed);
+  }
+
+  /** Monitor transitions at once; a batch borrowed before the allowance is used up, returned when idle. */
+  private async sample(): Promise<void> {
+    if (this.sampling) return;
+    this.sampling = true;
+    try {
+      const stats = await this.opts.agent.stats();
+      this.last = stats;
+      for (const [name, s] of Object.entries(stats.services)) {
+        const before = this.serviceStates.get(name);
+        this.serviceStates.set(name, s.state);
+        if (before !== undefined && before !== s.state) {
+          this.send({ type: 'transition', service: name, state: s.state, at: Date.now() });
+        }
+      }
+      if (!this.channel?.isOpen) return;
+      for (const [vs, a] of this.allocations) {
+        const active = stats.vservers[vs]?.cx_active ?? 0;
+        const allowance = a.exclusive + a.borrowed;
+        const headroom = Math.max(1, Math.floor(a.batch / 2));
+        if (allowance - active <= headroom && !this.borrowing.has(vs)) {
+          this.borrowing.add(vs);
+          this.send({ type: 'borrow', vserver: vs, id: this.nextBorrowId++ });
+        } else if (a.borrowed >= a.batch && allowance - active > 3 * a.batch) {
+          this.setAllocation(vs, { ...a, borrowed: a.borrowed - a.batch });
+          this.send({ type: 'return', vserver: vs, n: a.batch });
+        }
+      }
+    } catch (err) {
+      this.opts.log.debug({ event: 'control_sample_failed', err: (err as Error).message }, 'sampling failed');
+    } finally {
+      this.sampling = false;
+    }
+  }
+
+  private report(): void {
+    const s = this.last;
+    if (!s || !this.channel?.isOpen) return;
+    const vservers: Report['vservers'] = {};
+    for (const [name, v] of Object.entries(s.vservers)) {
+      vservers[name] = {
+        cxActive: v.cx_active, cxTotal: v.cx_total, spilloversTotal: v.spillovers_total,
+        rxBytesTotal: v.rx_bytes_total, txBytesTotal: v.tx_bytes_total,
+        rxKbps: (v.rx_bytes_rate * 8) / 1000, txKbps: (v.tx_bytes_rate * 8) / 1000,
+      };
+    }
+    const services: Report['services'] = {};
+    for (const [name, v] of Object.entries(s.services)) services[name] = { cxActive: v.cx_active, cxTotal: v.cx_total, state: v.state };
+    this.send({ type: 'report', at: Date.now(), vservers, services });
+  }
+}

@@ -1,0 +1,39 @@
+// A managed agent: `tsx apps/agent/src/control/main.ts`, configured by the control plane.
+// Env: SPILLWAY_CONTROL_URL (ws://host:port/v1/agents/connect), SPILLWAY_AGENT_TOKEN, plus the
+// agent's own (SPILLWAY_AGENT_NAME, SPILLWAY_AGENT_WORKERS, SPILLWAY_AGENT_ADMIN_PORT). It starts
+// with nothing to serve and a local file is optional (--config: served until the first snapshot).
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createAgent } from '../agent.js';
+import { startAdminServer } from '../admin-server.js';
+import { createLogger } from '../log.js';
+import { ControlClient } from './control-client.js';
+
+const log = createLogger({ role: 'primary' });
+const url = process.env.SPILLWAY_CONTROL_URL;
+const token = process.env.SPILLWAY_AGENT_TOKEN;
+if (!url || !token) {
+  process.stderr.write('spillway-agent: set SPILLWAY_CONTROL_URL and SPILLWAY_AGENT_TOKEN\n');
+  process.exit(2);
+}
+const i = process.argv.indexOf('--config');
+const configPath = i >= 0 ? process.argv[i + 1] : undefined;
+const doc: unknown = configPath ? JSON.parse(readFileSync(configPath, 'utf8')) : { services: [], monitors: [], vservers: [] };
+
+const agent = await createAgent({ config: doc, ...(configPath ? { configPath } : {}), env: process.env, log });
+const admin = await startAdminServer(agent, agent.config.agent.adminPort, agent.config.agent.adminHost);
+const control = new ControlClient({ url, token, agent, log });
+control.start();
+const adminPort = (admin.address() as AddressInfo).port;
+log.info({ event: 'agent_ready', adminPort, control: url }, 'managed agent ready');
+process.stdout.write(`${JSON.stringify({ ready: true, adminPort, listeners: agent.ports(), pid: process.pid })}\n`);
+
+let stopping = false;
+const stop = (): void => {
+  if (stopping) return;
+  stopping = true;
+  admin.close();
+  void control.stop().then(() => agent.close()).then(() => process.exit(0));
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

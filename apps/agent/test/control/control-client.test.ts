@@ -1,0 +1,115 @@
+// The agent's control client against a real hub (Fastify + WebSocket on loopback), a real
+// in-process agent and real TCP backends.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { agentHub } from '../../../control-plane/src/agent-hub/index.js';
+import { createAgent, type Agent } from '../../src/agent.js';
+import { ControlClient } from '../../src/control/control-client.js';
+import { createLogger } from '../../src/log.js';
+import { openHeld, tcpBackend, tcpService, until, type Backend } from '../helpers.js';
+
+const log = createLogger({}, 'silent');
+let app: FastifyInstance;
+let port = 0;
+let backend: Backend;
+let spare: Backend;
+let agent: Agent;
+let client: ControlClient;
+const held: { destroy(): void }[] = [];
+
+async function startHub(atPort = 0): Promise<void> {
+  app = Fastify({ logger: false });
+  await app.register(agentHub, { authenticate: (t) => (t === 'secret-a' ? 'agent-a' : null), heartbeatMs: 100, leaseMissedHeartbeats: 20 });
+  await app.listen({ port: atPort, host: '127.0.0.1' });
+  port = (app.server.address() as AddressInfo).port;
+}
+
+const doc = (threshold: number, extra: Record<string, unknown> = {}) => ({
+  services: [tcpService('b', backend.port, 100, extra), tcpService('spare', spare.port, 100)],
+  monitors: [],
+  vservers: [
+    { name: 'v', protocol: 'tcp', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'b' }],
+      spillover: { methods: [{ type: 'connection', threshold }], backup: 'v-backup', action: 'drop' } },
+    { name: 'v-backup', protocol: 'tcp', listen: null, services: [{ service: 'spare' }], spillover: { methods: [], action: 'drop' } },
+  ],
+});
+
+async function land(n: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const o = await openHeld(agent.ports().v!);
+    held.push(o.socket);
+    out.push(o.first);
+    // Let the sampler see each connection, as spread-out traffic would.
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return out;
+}
+
+beforeEach(async () => {
+  [backend, spare] = await Promise.all([tcpBackend('b'), tcpBackend('spare')]);
+  await startHub();
+  agent = await createAgent({ config: { services: [], monitors: [], vservers: [], agent: { name: 'agent-a', workers: 0 } }, log });
+  client = new ControlClient({ url: `ws://127.0.0.1:${port}/v1/agents/connect`, token: 'secret-a', agent, log, backoff: { initialMs: 50, maxMs: 200 } });
+  client.start();
+});
+
+afterEach(async () => {
+  for (const s of held.splice(0)) s.destroy();
+  await client?.stop();
+  await agent?.close();
+  await app?.close();
+  await Promise.all([backend, spare].map((b) => b?.close()));
+});
+
+describe('agent control client', () => {
+  it('applies the pushed snapshot through applyConfig, ACKs it and serves the vserver', async () => {
+    app.agentHub.setConfig({ version: '1', config: doc(10) });
+    await until(async () => app.agentHub.agent('agent-a')?.appliedVersion, (v) => v === '1');
+    expect(client.status()).toMatchObject({ connected: true, appliedVersion: '1' });
+    expect(await land(1)).toEqual(['b']);
+  });
+
+  it('NACKs a snapshot the agent rejects and keeps serving the last good one', async () => {
+    app.agentHub.setConfig({ version: '1', config: doc(10) });
+    await until(async () => client.status().appliedVersion, (v) => v === '1');
+    app.agentHub.setConfig({ version: '2', config: doc(10, { capacity: -5 }) });
+    const rec = await until(async () => app.agentHub.agent('agent-a'), (r) => r?.lastNack?.version === '2');
+    expect(rec?.lastNack).toMatchObject({ code: 'SPILLWAY_AGENT_CONFIG_INVALID' });
+    expect(rec?.appliedVersion).toBe('1');
+    expect(await land(1)).toEqual(['b']);
+  });
+
+  it('enforces its allocation of the global limit, borrowing a batch before its share runs out', async () => {
+    app.agentHub.setConfig({ version: '1', config: doc(5) });
+    // Limit 5, one engine: exclusive 4, shared 1 lent as a batch of 1.
+    await until(async () => client.status().allocations.v, (a) => a?.exclusive === 4);
+    expect(await land(6)).toEqual(['b', 'b', 'b', 'b', 'b', 'spare']);
+    expect(app.agentHub.quotaView('v')).toMatchObject({ limit: 5, shared: 0, byAgent: { 'agent-a': { exclusive: 4, borrowed: 1 } } });
+  });
+
+  it('reports its active connections every second', async () => {
+    app.agentHub.setConfig({ version: '1', config: doc(10) });
+    await until(async () => client.status().appliedVersion, (v) => v === '1');
+    await land(2);
+    await until(async () => app.agentHub.agent('agent-a')?.report?.vservers.v?.cxActive, (n) => n === 2, 5_000);
+  });
+
+  it('keeps serving with its last config and quota while the control plane is down, then reconnects and reconciles', async () => {
+    app.agentHub.setConfig({ version: '1', config: doc(5) });
+    await until(async () => client.status().allocations.v, (a) => a?.exclusive === 4);
+    expect(await land(2)).toEqual(['b', 'b']);
+    const oldPort = port;
+    await app.close();
+    await until(async () => client.status().connected, (c) => !c);
+    expect(await land(3)).toEqual(['b', 'b', 'spare']);
+    // A fresh control plane on the same address: the agent redials and reports what it holds.
+    await startHub(oldPort);
+    app.agentHub.setConfig({ version: '1', config: doc(5) });
+    const rec = await until(async () => app.agentHub.agent('agent-a'), (r) => r?.connected === true, 10_000);
+    expect(rec?.appliedVersion).toBe('1');
+    expect(client.status().connects).toBe(2);
+    await until(async () => app.agentHub.quotaView('v')?.byAgent['agent-a'], (q) => q !== undefined && q.exclusive + q.borrowed >= 4);
+  });
+});
