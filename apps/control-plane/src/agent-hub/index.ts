@@ -3,3 +3,5 @@ export { AgentHub, type AgentHubOptions, type AgentRecord, type HubEvent } from 
 export { SnapshotCache, checkConsistency, type ConfigSnapshot } from './snapshot-cache.js';
 export { HubError } from './errors.js';
 export { vserverLimit, type VServerLimit } from './limits.js';
+export { vserverStatus, type VServerStatus } from './status.js';
+export { renderMetrics } from './metrics.js';

@@ -6,6 +6,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AgentHub, type AgentHubOptions, type AgentRecord } from './hub.js';
+import { renderMetrics } from './metrics.js';
+import { vserverStatus } from './status.js';
 
 export interface AgentHubPluginOptions extends Omit<AgentHubOptions, 'log'> {
   /** Resolves an agent token to the agent name it was issued for; null when unknown/revoked. */
@@ -95,6 +97,19 @@ async function agentHubPlugin(app: FastifyInstance, opts: AgentHubPluginOptions)
     const r = hub.agent((req.params as { id: string }).id);
     if (!r) return sendError(reply, 404, 'SPILLWAY_AGENT_NOT_FOUND', 'Not Found', `no agent named ${(req.params as { id: string }).id}`);
     return view(r);
+  });
+
+  app.get('/v1/vservers/:name/status', {
+    schema: { tags: ['vservers'], summary: 'Live status of a vserver across agents', params: Type.Object({ name: Type.String() }), response: { 404: ErrorShape } },
+  }, async (req, reply) => {
+    const { name } = req.params as { name: string };
+    const s = vserverStatus(hub, name);
+    if (!s) return sendError(reply, 404, 'SPILLWAY_VSERVER_NOT_FOUND', 'Not Found', `no vserver named ${name}`);
+    return s;
+  });
+
+  app.get('/metrics', { schema: { tags: ['status'], summary: 'Prometheus metrics', hide: true } }, async (_req, reply) => {
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(renderMetrics(hub));
   });
 }
 

@@ -1,0 +1,50 @@
+// Prometheus text exposition (format 0.0.4) of the hub's view: agents, vservers, services.
+import type { AgentHub } from './hub.js';
+import { vserverStatus } from './status.js';
+
+const esc = (v: string): string => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+const labels = (l: Record<string, string>): string => {
+  const parts = Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`);
+  return parts.length ? `{${parts.join(',')}}` : '';
+};
+
+export function renderMetrics(hub: AgentHub): string {
+  const families = new Map<string, { help: string; type: 'gauge' | 'counter'; samples: string[] }>();
+  const add = (name: string, type: 'gauge' | 'counter', help: string, l: Record<string, string>, value: number): void => {
+    let f = families.get(name);
+    if (!f) { f = { help, type, samples: [] }; families.set(name, f); }
+    f.samples.push(`${name}${labels(l)} ${Number.isFinite(value) ? value : 0}`);
+  };
+  const desired = hub.snapshots.version;
+  for (const a of hub.agents()) {
+    add('spillway_agent_connected', 'gauge', 'Whether the agent has a live control channel.', { agent: a.name }, a.connected ? 1 : 0);
+    add('spillway_agent_config_in_sync', 'gauge', 'Whether the agent applied the current config version.', { agent: a.name }, desired !== null && a.appliedVersion === desired ? 1 : 0);
+    add('spillway_agent_workers', 'gauge', 'Worker processes of the agent.', { agent: a.name }, a.workers);
+  }
+  for (const vs of hub.snapshots.get()?.config.vservers ?? []) {
+    const s = vserverStatus(hub, vs.name as string);
+    if (!s) continue;
+    const l = { vserver: s.name };
+    if (s.threshold.value !== null) add('spillway_vserver_threshold', 'gauge', 'Global connection limit of the vserver.', l, s.threshold.value);
+    add('spillway_vserver_cx_active', 'gauge', 'Active client connections across agents.', l, s.activeConnections.total);
+    for (const [agent, n] of Object.entries(s.activeConnections.byAgent)) add('spillway_vserver_agent_cx_active', 'gauge', 'Active client connections per agent.', { ...l, agent }, n);
+    add('spillway_vserver_spillovers_total', 'counter', 'Connections spilled to the backup chain, across agents.', l, s.spillovers);
+    add('spillway_vserver_health_percent', 'gauge', 'Health: weight of UP enabled services over weight of enabled services.', l, s.healthPercent);
+    add('spillway_vserver_spilling', 'gauge', 'Whether active connections reached the limit.', l, s.spilling ? 1 : 0);
+    add('spillway_vserver_rx_kbps', 'gauge', 'Client-to-proxy bandwidth across agents.', l, s.bandwidthKbps.in);
+    add('spillway_vserver_tx_kbps', 'gauge', 'Proxy-to-client bandwidth across agents.', l, s.bandwidthKbps.out);
+    if (s.quota) {
+      add('spillway_vserver_quota_shared_free', 'gauge', 'Uses left in the shared pool.', l, s.quota.shared);
+      for (const [agent, q] of Object.entries(s.quota.byAgent)) {
+        add('spillway_vserver_quota_exclusive', 'gauge', 'Exclusive share of the agent.', { ...l, agent }, q.exclusive);
+        add('spillway_vserver_quota_borrowed', 'gauge', 'Uses the agent borrowed from the shared pool.', { ...l, agent }, q.borrowed);
+      }
+    }
+  }
+  for (const [service, state] of Object.entries(hub.serviceStates())) {
+    add('spillway_service_up', 'gauge', 'Service state aggregated across agents (1 UP, 0 DOWN).', { service }, state === 'UP' ? 1 : 0);
+  }
+  let out = '';
+  for (const [name, f] of families) out += `# HELP ${name} ${f.help}\n# TYPE ${name} ${f.type}\n${f.samples.join('\n')}\n`;
+  return out;
+}

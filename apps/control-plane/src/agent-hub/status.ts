@@ -1,0 +1,47 @@
+// The live status of a vserver (API-SHAPE.md "Status"): threshold and its derivation from the
+// aggregate service states, active connections and bandwidth summed over the agents' last
+// reports (agents connected or still within their lease), health, quota by agent.
+import type { AgentHub } from './hub.js';
+
+export interface VServerStatus {
+  name: string; state: 'UP' | 'DOWN'; spilling: boolean;
+  threshold: { method: string | null; value: number | null; derivation: Array<{ service: string; capacity: number; state: 'UP' | 'DOWN'; counted: boolean }> };
+  activeConnections: { total: number; byAgent: Record<string, number> };
+  healthPercent: number; bandwidthKbps: { in: number; out: number }; spillovers: number;
+  quota: { limit: number; shared: number; byAgent: Record<string, { exclusive: number; borrowed: number }> } | null;
+  services: Array<{ name: string; state: 'UP' | 'DOWN'; activeConnections: number; agentsUp: number; agentsMonitoring: number }>;
+}
+
+const round = (n: number): number => Math.round(n * 100) / 100;
+
+export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null {
+  const limit = hub.limit(name);
+  if (!limit) return null;
+  const live = hub.agents().filter((a) => a.connected || a.leaseExpiresAt !== null);
+  const byAgent: Record<string, number> = {};
+  let total = 0; let rx = 0; let tx = 0; let spillovers = 0;
+  for (const a of live) {
+    const c = a.report?.vservers[name];
+    if (!c) continue;
+    byAgent[a.name] = c.cxActive;
+    total += c.cxActive; rx += c.rxKbps; tx += c.txKbps; spillovers += c.spilloversTotal;
+  }
+  const q = hub.quotaView(name);
+  const services = limit.derivation.map((d) => {
+    const votes = hub.serviceState(d.service);
+    const active = live.reduce((s, a) => s + (a.report?.services[d.service]?.cxActive ?? 0), 0);
+    return { name: d.service, state: d.state, activeConnections: active, agentsUp: votes?.up ?? 0, agentsMonitoring: votes?.voters ?? 0 };
+  });
+  return {
+    name,
+    state: limit.derivation.some((d) => d.counted) ? 'UP' : 'DOWN',
+    spilling: limit.value !== null && total >= limit.value,
+    threshold: { method: limit.method, value: limit.value, derivation: limit.derivation.map((d) => ({ service: d.service, capacity: d.capacity, state: d.state, counted: d.counted })) },
+    activeConnections: { total, byAgent },
+    healthPercent: limit.healthPercent,
+    bandwidthKbps: { in: round(rx), out: round(tx) },
+    spillovers,
+    quota: q ? { limit: q.limit, shared: q.shared, byAgent: q.byAgent } : null,
+    services,
+  };
+}

@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedAgent } from '@spillway/protocol';
+import { startHub, until, webConfig, type HubServer } from './helpers.js';
+
+let hub: HubServer;
+const agents: SimulatedAgent[] = [];
+afterEach(async () => {
+  for (const a of agents.splice(0)) a.crash();
+  await hub?.close();
+});
+
+const counters = (cxActive: number, spilloversTotal: number) => ({ cxActive, cxTotal: cxActive, spilloversTotal, rxBytesTotal: 0, txBytesTotal: 0, rxKbps: 10, txKbps: 100 });
+
+describe('vserver status and metrics across agents', () => {
+  it('sums active connections, spillovers and bandwidth over agents and derives the threshold from aggregate states', async () => {
+    hub = await startHub();
+    hub.app.agentHub.setConfig({ version: '1', config: webConfig() });
+    const a = await SimulatedAgent.start({ url: hub.url, token: 'token-a', name: 'agent-a', workers: 2 });
+    const b = await SimulatedAgent.start({ url: hub.url, token: 'token-b', name: 'agent-b', workers: 2 });
+    agents.push(a, b);
+    a.report({ web: counters(30, 2) }, { 'web-1': { cxActive: 20, cxTotal: 20, state: 'UP' }, 'web-2': { cxActive: 10, cxTotal: 10, state: 'DOWN' } });
+    b.report({ web: counters(15, 1) }, { 'web-1': { cxActive: 15, cxTotal: 15, state: 'UP' }, 'web-2': { cxActive: 0, cxTotal: 0, state: 'DOWN' } });
+    await until(() => hub.app.agentHub.agent('agent-b')?.report && hub.app.agentHub.limit('web')?.value === 50, 3_000, 'reports');
+    const res = await fetch(`${hub.base}/v1/vservers/web/status`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      name: 'web', state: 'UP', spilling: false,
+      threshold: { method: 'dynamicconnection', value: 50, derivation: [
+        { service: 'web-1', capacity: 50, state: 'UP', counted: true },
+        { service: 'web-2', capacity: 50, state: 'DOWN', counted: false },
+      ] },
+      activeConnections: { total: 45, byAgent: { 'agent-a': 30, 'agent-b': 15 } },
+      healthPercent: 50, bandwidthKbps: { in: 20, out: 200 }, spillovers: 3,
+      quota: { limit: 50, shared: 10, byAgent: { 'agent-a': { exclusive: 20, borrowed: 0 }, 'agent-b': { exclusive: 20, borrowed: 0 } } },
+      services: [
+        { name: 'web-1', state: 'UP', activeConnections: 35, agentsUp: 2, agentsMonitoring: 2 },
+        { name: 'web-2', state: 'DOWN', activeConnections: 10, agentsUp: 0, agentsMonitoring: 2 },
+      ],
+    });
+    expect(await (await fetch(`${hub.base}/v1/vservers/nope/status`)).json()).toMatchObject({ statusCode: 404, code: 'SPILLWAY_VSERVER_NOT_FOUND' });
+  });
+
+  it('exposes agents, thresholds, quota and service states in Prometheus format', async () => {
+    hub = await startHub();
+    hub.app.agentHub.setConfig({ version: '1', config: webConfig() });
+    const a = await SimulatedAgent.start({ url: hub.url, token: 'token-a', name: 'agent-a' });
+    agents.push(a);
+    a.report({ web: counters(7, 0) }, { 'web-1': { cxActive: 7, cxTotal: 7, state: 'UP' }, 'web-2': { cxActive: 0, cxTotal: 0, state: 'UP' } });
+    await until(() => hub.app.agentHub.agent('agent-a')?.report && hub.app.agentHub.agent('agent-a')?.appliedVersion === '1', 3_000, 'report');
+    const res = await fetch(`${hub.base}/metrics`);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    for (const line of [
+      'spillway_agent_connected{agent="agent-a"} 1',
+      'spillway_agent_config_in_sync{agent="agent-a"} 1',
+      'spillway_vserver_threshold{vserver="web"} 100',
+      'spillway_vserver_cx_active{vserver="web"} 7',
+      'spillway_vserver_quota_exclusive{vserver="web",agent="agent-a"} 80',
+      'spillway_service_up{service="web-1"} 1',
+      '# TYPE spillway_vserver_spillovers_total counter',
+    ]) expect(text).toContain(line);
+    for (const l of text.trim().split('\n')) expect(l).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{[^}]*\})? -?[\d.e+]+)$/);
+  });
+});
