@@ -44,3 +44,29 @@ export async function startAgent(dir: string, name: string, doc: object): Promis
     stop: () => proc.stop(),
   };
 }
+
+export const managedAgentMain = path.join(repoRoot, 'apps', 'agent', 'src', 'control', 'main.ts');
+
+/** A managed agent (`apps/agent/src/control/main.ts`) dialing the hub at `controlUrl` as `name` (token tok-<name>). */
+export async function startManagedAgent(name: string, controlUrl: string, workers: number): Promise<RunningAgent> {
+  const proc = startProcess(`agent ${name}`, tsx, [managedAgentMain], {
+    cwd: repoRoot,
+    env: {
+      SPILLWAY_CONTROL_URL: controlUrl, SPILLWAY_AGENT_TOKEN: `tok-${name}`, SPILLWAY_AGENT_NAME: name,
+      SPILLWAY_AGENT_WORKERS: String(workers), SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_LOG_LEVEL: 'warn',
+    },
+  });
+  let ready: { adminPort: number; listeners: Record<string, number> };
+  try {
+    ready = JSON.parse(await proc.waitForLine((l) => l.startsWith('{"ready":true'), 60_000)) as typeof ready;
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
+  const admin = `http://127.0.0.1:${ready.adminPort}`;
+  return {
+    proc, adminPort: ready.adminPort, ports: ready.listeners,
+    stats: async () => (await fetch(`${admin}/stats`)).json() as Promise<AgentStatsView>,
+    stop: () => proc.stop(),
+  };
+}

@@ -1,0 +1,136 @@
+// Benchmark 3: convergence. (a) A backend is killed: time until every agent runs with the new
+// limit (its allocation of the global limit, pushed by the hub after the agents' monitors voted
+// the service DOWN). (b) A config write: time until every agent ACKed (applied) the new version,
+// with 2 real agents and with 2, 10, 50 simulated agents (real protocol clients over WebSocket).
+import path from 'node:path';
+import { SimulatedAgent } from '@spillway/protocol';
+import { startManagedAgent, type AgentStatsView, type RunningAgent } from './lib/agent.js';
+import { runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
+import { startHub, type RunningHub } from './lib/hub.js';
+import { sleep, startProcess, type Proc } from './lib/proc.js';
+import { benchDir, repoRoot } from './lib/results.js';
+import { summarize } from './lib/stats.js';
+import type { Row } from './lib/table.js';
+
+interface Sizes { trials: number; simulated: number[]; monitorIntervalMs: number; heartbeatMs: number }
+
+function doc(ports: number[], intervalMs: number, threshold?: number): object {
+  return {
+    monitors: [{ name: 'tcp-open', type: 'tcp', intervalMs, timeoutMs: intervalMs, fall: 1, rise: 1, weight: 1 }],
+    services: ports.map((port, i) => ({ name: `svc-${i}`, address: '127.0.0.1', port, protocol: 'tcp', capacity: 10, weight: 1, state: 'enabled', monitors: [{ monitor: 'tcp-open' }] })),
+    vservers: [{
+      name: 'web', protocol: 'tcp', listen: { port: 0 }, lbMethod: 'leastconn',
+      services: ports.map((_, i) => ({ service: `svc-${i}` })),
+      spillover: { methods: [threshold === undefined ? { type: 'dynamicconnection' } : { type: 'connection', threshold }], combine: 'any', action: 'drop' },
+    }],
+  };
+}
+
+const allocation = (s: AgentStatsView): number | null => {
+  const q = s.vservers.web?.quota as { limit?: number } | null | undefined;
+  return q?.limit ?? null;
+};
+
+async function untilEvery(agents: RunningAgent[], ok: (s: AgentStatsView, i: number) => boolean, timeoutMs: number): Promise<number[]> {
+  const start = performance.now();
+  const at: (number | null)[] = agents.map(() => null);
+  while (at.some((x) => x === null)) {
+    if (performance.now() - start > timeoutMs) throw new Error(`agents did not converge in ${timeoutMs} ms`);
+    await Promise.all(agents.map(async (a, i) => {
+      if (at[i] !== null) return;
+      if (ok(await a.stats(), i)) at[i] = performance.now() - start;
+    }));
+    if (at.some((x) => x === null)) await sleep(2);
+  }
+  return at as number[];
+}
+
+async function realAgents(sizes: Sizes, rows: { kill: number[]; restore: number[]; write: number[]; detail: object[] }): Promise<void> {
+  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+  let backends: Proc | null = null;
+  let hub: RunningHub | null = null;
+  const agents: RunningAgent[] = [];
+  try {
+    backends = startProcess('tcp backends', tsx, [path.join(benchDir, 'lib', 'tcp-backends-main.ts'), JSON.stringify({ count: 3 })]);
+    const b = JSON.parse(await backends.waitForLine((l) => l.startsWith('{"ready":true'))) as { ports: number[]; control: number };
+    hub = await startHub({ heartbeatMs: sizes.heartbeatMs });
+    for (const name of ['agent-a', 'agent-b']) agents.push(await startManagedAgent(name, hub.controlUrl, 1));
+    for (let t = 0; (await hub.agents()).filter((a) => a.connected).length < agents.length; t++) {
+      if (t > 500) throw new Error('agents did not connect to the hub');
+      await sleep(20);
+    }
+    await hub.setConfig('v1', doc(b.ports, sizes.monitorIntervalMs));
+    const full = await untilEvery(agents, (s) => allocation(s) !== null && s.services['svc-0']?.state === 'UP', 20_000).then(async () => Promise.all(agents.map(async (a) => allocation(await a.stats())!)));
+    const control = (what: string): Promise<Response> => fetch(`http://127.0.0.1:${b.control}/${what}/0`, { method: 'POST' });
+    for (let i = 0; i < sizes.trials; i++) {
+      await control('down');
+      const down = await untilEvery(agents, (s, k) => allocation(s) !== null && allocation(s)! < full[k]!, 20_000);
+      rows.kill.push(Math.max(...down));
+      const after = await Promise.all(agents.map(async (a) => allocation(await a.stats())));
+      rows.detail.push({ trial: i, before: full, after, msPerAgent: down });
+      await control('up');
+      rows.restore.push(Math.max(...await untilEvery(agents, (s, k) => allocation(s) === full[k], 20_000)));
+    }
+    for (let i = 0; i < sizes.trials; i++) {
+      rows.write.push((await hub.setConfig(`w${i}`, doc(b.ports, sizes.monitorIntervalMs, 100 + i))).ms);
+    }
+  } finally {
+    for (const a of agents) await a.stop().catch(() => {});
+    await hub?.stop();
+    await backends?.stop();
+  }
+}
+
+async function simulatedAgents(n: number, trials: number): Promise<number[]> {
+  const hub = await startHub({ heartbeatMs: 1_000 });
+  const sims: SimulatedAgent[] = [];
+  try {
+    for (let i = 0; i < n; i++) sims.push(await SimulatedAgent.start({ url: hub.controlUrl, token: `tok-sim-${i}`, name: `sim-${i}` }));
+    const ms: number[] = [];
+    for (let i = 0; i < trials; i++) ms.push((await hub.setConfig(`s${i}`, doc([9001, 9002, 9003], 5_000, 100 + i))).ms);
+    return ms;
+  } finally {
+    await Promise.all(sims.map((s) => s.close().catch(() => {})));
+    await hub.stop();
+  }
+}
+
+export async function convergenceBench(opts: BenchOptions): Promise<BenchResult> {
+  const sizes: Sizes = opts.smoke
+    ? { trials: 3, simulated: [2, 5], monitorIntervalMs: 100, heartbeatMs: 500 }
+    : { trials: 20, simulated: [2, 10, 50], monitorIntervalMs: 100, heartbeatMs: 1_000 };
+  const real = { kill: [] as number[], restore: [] as number[], write: [] as number[], detail: [] as object[] };
+  const skipped: string[] = [
+    'the write path through the REST API and Postgres (PUT /v1/config): the control plane server is not in the tree yet; writes are served to the hub directly (setConfig), which is the step after the database commit',
+  ];
+  let realError: string | null = null;
+  await realAgents(sizes, real).catch((err: Error) => { realError = err.message.split('\n')[0]!; });
+  const sim: { n: number; ms: number[] }[] = [];
+  for (const n of sizes.simulated) sim.push({ n, ms: await simulatedAgents(n, sizes.trials) });
+  const row = (what: string, agents: string, v: number[]): Row => {
+    const s = summarize(v);
+    return { path: what, agents, trials: s.n, 'p50 ms': s.p50, 'p99 ms': s.p99, 'max ms': s.max };
+  };
+  const rows: Row[] = [
+    row('backend killed → every agent runs with its new allocation', '2 real agents × 1 worker', real.kill),
+    row('backend back → every agent back to its full allocation', '2 real agents × 1 worker', real.restore),
+    row('config write → ACKed (applied) by every agent', '2 real agents × 1 worker', real.write),
+    ...sim.map((s) => row('config write → ACKed by every agent', `${s.n} simulated agents`, s.ms)),
+  ];
+  if (realError) skipped.push(`real agents: ${realError}`);
+  return {
+    name: 'convergence',
+    conditions: [
+      `agents: managed agents (apps/agent/src/control/main.ts) dialing the agent hub of apps/control-plane run in its own process (hub-main.ts: the hub plugin on Fastify, no REST API/Postgres); simulated agents: SimulatedAgent of @spillway/protocol in the harness process`,
+      `vserver: 3 TCP services × capacity 10, dynamicconnection (global limit 30 → 20 when one is down); tcp monitor every ${sizes.monitorIntervalMs} ms, timeout ${sizes.monitorIntervalMs} ms, fall 1 rise 1; a backend is killed by closing its listener and connections; hub heartbeat ${sizes.heartbeatMs} ms`,
+      'backend killed: from the kill until the /stats of every agent shows an allocation below its full one (polled every ~2 ms); the monitor interval bounds detection',
+      'config write: from the hub receiving the snapshot until the last agent\'s ACK (measured inside the hub process)',
+      `${sizes.trials} trials per row`,
+    ],
+    tables: [{ title: 'Convergence', rows }],
+    skipped,
+    data: { sizes, real, simulated: sim },
+  };
+}
+
+runIfMain(import.meta.url, convergenceBench);
