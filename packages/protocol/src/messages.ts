@@ -58,7 +58,8 @@ export const Transition = Type.Object({
 }, { additionalProperties: false });
 
 export const Borrow = Type.Object({ type: Type.Literal('borrow'), vserver: Name, id: Count }, { additionalProperties: false });
-export const Return = Type.Object({ type: Type.Literal('return'), vserver: Name, n: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+/** Gives back `n` borrowed uses; answered with a `grant` of the same id (n 0) once applied. */
+export const Return = Type.Object({ type: Type.Literal('return'), vserver: Name, id: Count, n: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
 export const Heartbeat = Type.Object({ type: Type.Literal('heartbeat'), seq: Count }, { additionalProperties: false });
 
 export const ProtocolErrorMessage = Type.Object({
@@ -104,7 +105,11 @@ export const Allocate = Type.Object({
   exclusive: Count, borrowed: Count, batch: Type.Integer({ minimum: 1 }),
 }, { additionalProperties: false });
 
-/** Answer to a borrow: `n` uses added to `borrowed` (0 when the shared pool is empty). */
+/**
+ * Answer to a borrow (or a return) of the same id: `n` uses added, `borrowed` the agent's total
+ * after it. Like `allocate` and `revoke` it carries absolute values as of when it was sent, so an
+ * agent subtracts the returns not yet answered.
+ */
 export const Grant = Type.Object({
   type: Type.Literal('grant'), vserver: Name, id: Count, n: Count, borrowed: Count,
 }, { additionalProperties: false });

@@ -24,14 +24,19 @@ export class SimulatedAgent {
   private seq = 0;
   private nextBorrow = 1;
   private heartbeat: NodeJS.Timeout | null = null;
+  private readonly pendingReturns = new Map<number, { vs: string; n: number }>();
 
   private constructor(readonly client: ChannelClient, readonly name: string, readonly welcome: Welcome, private readonly opts: SimulatedAgentOptions) {
     this.appliedVersion = opts.appliedVersion ?? null;
     client.on('message', (m) => {
       if (m.type === 'snapshot') this.onSnapshot(m);
       else if (m.type === 'allocate') this.onAllocate(m);
-      else if (m.type === 'revoke') { const a = this.allocations.get(m.vserver); if (a) Object.assign(a, { exclusive: m.exclusive, borrowed: m.borrowed }); }
-      else if (m.type === 'grant') { const a = this.allocations.get(m.vserver); if (a) a.borrowed = m.borrowed; }
+      else if (m.type === 'revoke') { const a = this.allocations.get(m.vserver); if (a) Object.assign(a, { exclusive: m.exclusive, borrowed: this.net(m.vserver, m.borrowed) }); }
+      else if (m.type === 'grant') {
+        this.pendingReturns.delete(m.id);
+        const a = this.allocations.get(m.vserver);
+        if (a) a.borrowed = this.net(m.vserver, m.borrowed);
+      }
     });
     if (opts.heartbeats !== false) this.startHeartbeats();
   }
@@ -65,7 +70,9 @@ export class SimulatedAgent {
   giveBack(vs: string, n: number): void {
     const a = this.allocations.get(vs);
     if (a) a.borrowed = Math.max(0, a.borrowed - n);
-    this.client.send({ type: 'return', vserver: vs, n });
+    const id = this.nextBorrow++;
+    this.pendingReturns.set(id, { vs, n });
+    this.client.send({ type: 'return', vserver: vs, id, n });
   }
 
   transition(service: string, state: 'UP' | 'DOWN'): void { this.client.send({ type: 'transition', service, state, at: Date.now() }); }
@@ -97,6 +104,13 @@ export class SimulatedAgent {
 
   private onAllocate(m: Allocate): void {
     if (m.limit === null) { this.allocations.delete(m.vserver); return; }
-    this.allocations.set(m.vserver, { limit: m.limit, exclusive: m.exclusive, borrowed: m.borrowed, batch: m.batch });
+    this.allocations.set(m.vserver, { limit: m.limit, exclusive: m.exclusive, borrowed: this.net(m.vserver, m.borrowed), batch: m.batch });
+  }
+
+  /** The control plane's absolute count minus the returns it has not answered yet. */
+  private net(vs: string, borrowed: number): number {
+    let pending = 0;
+    for (const r of this.pendingReturns.values()) if (r.vs === vs) pending += r.n;
+    return Math.max(0, borrowed - pending);
   }
 }

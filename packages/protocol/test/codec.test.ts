@@ -12,7 +12,7 @@ const agentMessages: AgentMessage[] = [
   { type: 'report', at: 1, vservers: { web: { cxActive: 3, cxTotal: 9, spilloversTotal: 1, rxBytesTotal: 10, txBytesTotal: 20, rxKbps: 0.5, txKbps: 1 } }, services: { 'web-1': { cxActive: 3, cxTotal: 9, state: 'UP' } } },
   { type: 'transition', service: 'web-1', state: 'DOWN', at: 5, reason: 'connect refused' },
   { type: 'borrow', vserver: 'web', id: 3 },
-  { type: 'return', vserver: 'web', n: 4 },
+  { type: 'return', vserver: 'web', id: 4, n: 4 },
   { type: 'heartbeat', seq: 10 },
   { type: 'error', code: 'SPILLWAY_PROTOCOL_INVALID', message: 'x', ref: 'grant' },
 ];

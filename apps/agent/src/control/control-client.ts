@@ -30,6 +30,8 @@ export class ControlClient {
   private readonly backoff: Backoff;
   private readonly allocations = new Map<string, AllocationState>();
   private readonly borrowing = new Set<string>();
+  /** Returns sent and not yet answered: the control plane's absolute values still include them. */
+  private readonly pendingReturns = new Map<number, { vs: string; n: number }>();
   private readonly serviceStates = new Map<string, 'UP' | 'DOWN'>();
   private appliedVersion: string | null = null;
   private applying: Promise<void> = Promise.resolve();
@@ -82,6 +84,8 @@ export class ControlClient {
     channel.on('invalid', (e: { code: string; message: string }) => this.opts.log.warn({ event: 'control_invalid_message', code: e.code }, e.message));
     channel.on('close', ({ code }: { code: number }) => {
       if (this.channel === channel) this.channel = null;
+      this.borrowing.clear();
+      this.pendingReturns.clear();
       if (this.heartbeat) clearInterval(this.heartbeat);
       this.scheduleRedial(`closed (${code})`);
     });
@@ -133,22 +137,29 @@ export class ControlClient {
       }
       case 'allocate':
         if (m.limit === null) { this.allocations.delete(m.vserver); this.opts.agent.setAllocation(m.vserver, null); return; }
-        this.setAllocation(m.vserver, { limit: m.limit, exclusive: m.exclusive, borrowed: m.borrowed, batch: m.batch });
+        this.setAllocation(m.vserver, { limit: m.limit, exclusive: m.exclusive, borrowed: this.net(m.vserver, m.borrowed), batch: m.batch });
         return;
       case 'revoke': {
         const a = this.allocations.get(m.vserver);
-        if (a) this.setAllocation(m.vserver, { ...a, exclusive: m.exclusive, borrowed: m.borrowed });
+        if (a) this.setAllocation(m.vserver, { ...a, exclusive: m.exclusive, borrowed: this.net(m.vserver, m.borrowed) });
         return;
       }
       case 'grant': {
-        this.borrowing.delete(m.vserver);
+        if (!this.pendingReturns.delete(m.id)) this.borrowing.delete(m.vserver);
         const a = this.allocations.get(m.vserver);
-        if (a && m.n > 0) this.setAllocation(m.vserver, { ...a, borrowed: m.borrowed });
+        if (a) this.setAllocation(m.vserver, { ...a, borrowed: this.net(m.vserver, m.borrowed) });
         return;
       }
       case 'error': this.opts.log.warn({ event: 'control_error', code: m.code, ref: m.ref }, m.message); return;
       case 'service-states': case 'heartbeat-ack': return;
     }
+  }
+
+  /** The control plane's count of borrowed uses minus the returns it has not answered yet. */
+  private net(vs: string, borrowed: number): number {
+    let pending = 0;
+    for (const r of this.pendingReturns.values()) if (r.vs === vs) pending += r.n;
+    return Math.max(0, borrowed - pending);
   }
 
   private setAllocation(vs: string, a: AllocationState): void {
@@ -178,9 +189,13 @@ export class ControlClient {
         if (allowance - active <= headroom && !this.borrowing.has(vs)) {
           this.borrowing.add(vs);
           this.send({ type: 'borrow', vserver: vs, id: this.nextBorrowId++ });
-        } else if (a.borrowed >= a.batch && allowance - active > 3 * a.batch) {
+        } else if (a.borrowed >= a.batch && allowance - active > 3 * a.batch && !this.borrowing.has(vs) && (stats.vservers[vs]?.quota?.shared ?? 0) >= a.batch) {
+          // Only uses the agent's own pool has not lent to a worker can go back without the workers over-admitting.
+          // Shrink first, then give back: the uses are never counted by both sides at once.
+          const id = this.nextBorrowId++;
+          this.pendingReturns.set(id, { vs, n: a.batch });
           this.setAllocation(vs, { ...a, borrowed: a.borrowed - a.batch });
-          this.send({ type: 'return', vserver: vs, n: a.batch });
+          this.send({ type: 'return', vserver: vs, id, n: a.batch });
         }
       }
     } catch (err) {

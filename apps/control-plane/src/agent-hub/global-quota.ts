@@ -72,7 +72,11 @@ export class GlobalQuota {
     this.send(agent, { type: 'grant', vserver: vs, id, n, borrowed: pool?.allocation(agent).borrowed ?? 0 });
   }
 
-  giveBack(agent: string, vs: string, n: number): void { this.pools.get(vs)?.giveBack(agent, n); }
+  giveBack(agent: string, vs: string, n: number, id: number): void {
+    const pool = this.pools.get(vs);
+    pool?.giveBack(agent, n);
+    this.send(agent, { type: 'grant', vserver: vs, id, n: 0, borrowed: pool?.allocation(agent).borrowed ?? 0 });
+  }
 
   /** Sends an agent every allocation it should enforce (after it reconnects). */
   resend(agent: string): void {

@@ -146,7 +146,7 @@ export class AgentHub extends EventEmitter {
         for (const [service, c] of Object.entries(msg.services)) this.vote(rec.name, service, c.state);
         return;
       case 'borrow': this.quota.borrow(rec.name, msg.vserver, msg.id); return;
-      case 'return': this.quota.giveBack(rec.name, msg.vserver, msg.n); return;
+      case 'return': this.quota.giveBack(rec.name, msg.vserver, msg.n, msg.id); return;
       case 'error': this.log.warn({ agent: rec.name, code: msg.code, ref: msg.ref }, `agent reported: ${msg.message}`); return;
       case 'hello': return;
     }
