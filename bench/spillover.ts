@@ -3,7 +3,8 @@
 // Overshoot: most requests the primaries ever held at once, minus L (goal 0). Early spills:
 // requests sent to the backup while the primaries had room (goal < 1%).
 import path from 'node:path';
-import { startAgent } from './lib/agent.js';
+import { startAgent, startManagedAgent, type RunningAgent } from './lib/agent.js';
+import { startHub, type RunningHub } from './lib/hub.js';
 import { burst } from './lib/burst.js';
 import { runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
 import type { HoldEvent } from './lib/hold-backends-main.js';
@@ -34,6 +35,7 @@ function spillwayDoc(name: string, workers: number, b: Backends, sizes: Sizes, t
   const per = sizes.limit / sizes.servers;
   return {
     agent: { name, workers },
+    monitors: [],
     services: [
       ...b.primaries.map((port, i) => ({ name: `primary-${i + 1}`, address: '127.0.0.1', port, protocol: 'http', capacity: per })),
       { name: 'backup-1', address: '127.0.0.1', port: b.backup, protocol: 'http', capacity: 100_000 },
@@ -70,6 +72,38 @@ function nginxHttp(port: number, b: Backends, per: number, zone: boolean): strin
     `  server { listen 127.0.0.1:${port} backlog=4096; location / { proxy_pass http://primary; proxy_read_timeout 60s; } }`,
   ].join('\n');
 }
+
+/** The hub of the control plane and two managed agents × 2 workers sharing one limit. */
+async function sharedLimit(b: Backends, sizes: Sizes): Promise<{ ports: number[]; stop(): Promise<void> }> {
+  let hub: RunningHub | null = null;
+  const agents: RunningAgent[] = [];
+  const stop = async (): Promise<void> => { for (const a of agents) await a.stop().catch(() => {}); await hub?.stop(); };
+  try {
+    hub = await startHub({ heartbeatMs: 1_000 });
+    const doc = spillwayDoc('shared', 2, b, sizes, sizes.limit) as { agent?: unknown };
+    delete doc.agent;
+    await hub.setConfig('precision-1', doc);
+    for (const name of ['shared-a', 'shared-b']) agents.push(await startManagedAgent(name, hub.controlUrl, 2));
+    const ports: number[] = [];
+    for (const a of agents) {
+      for (let t = 0; ; t++) {
+        const st = await a.stats() as AgentStatsWithListeners;
+        const q = st.vservers.web?.quota as { limit?: number } | null | undefined;
+        if (st.listeners?.web && q?.limit) { ports.push(st.listeners.web); break; }
+        if (t > 1500) throw new Error(`${a.proc.name} got no listener or allocation from the hub`);
+        await sleep(20);
+      }
+    }
+    // Both agents joined: wait for the rebalanced allocations to settle.
+    await sleep(500);
+    return { ports, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+type AgentStatsWithListeners = Awaited<ReturnType<RunningAgent['stats']>> & { listeners?: Record<string, number> };
 
 async function control(b: Backends, what: 'reset' | 'events'): Promise<{ primaryActive: number; events: HoldEvent[] }> {
   const res = await fetch(`http://127.0.0.1:${b.control}/${what}`, { method: what === 'reset' ? 'POST' : 'GET' });
@@ -112,9 +146,7 @@ export async function spilloverBench(opts: BenchOptions): Promise<BenchResult> {
     : { limit: 30, servers: 3, burst: 100, holdMs: 1500, bursts: 5 };
   const per = sizes.limit / sizes.servers;
   const [haproxy, nginx] = [await findPeer('haproxy', opts), await findPeer('nginx', opts)];
-  const skipped: string[] = [
-    'Spillway with two agents × two workers sharing one limit: needs the control plane and its agent channel (not in the tree yet); Spillway runs as one agent × two workers here',
-  ];
+  const skipped: string[] = [];
   if (!haproxy.path) skipped.push(`HAProxy: ${haproxy.missingReason}`);
   if (!nginx.path) skipped.push(`nginx: ${nginx.missingReason}`);
 
@@ -123,12 +155,18 @@ export async function spilloverBench(opts: BenchOptions): Promise<BenchResult> {
   const results: ContenderResult[] = [];
   try {
     const b = JSON.parse(await backendsProc.waitForLine((l) => l.startsWith('{"ready":true'))) as Backends;
+    // At smoke size only the variants the smoke test looks at, to stay well under 30 s.
+    const splits = [{ label: 'even', split: [0.5, 0.5] }, { label: 'skewed', split: [0.9, 0.1] }];
     const contenders: Contender[] = [
       {
         name: 'Spillway, 1 agent × 2 workers', setup: `connection threshold ${sizes.limit}, leastconn, backup vserver`, split: [1],
         start: async (d) => { const a = await startAgent(d, 'precision', spillwayDoc('precision', 2, b, sizes, sizes.limit)); return { ports: [a.ports.web!], stop: () => a.stop() }; },
       },
-      ...[{ label: 'even', split: [0.5, 0.5] }, { label: 'skewed', split: [0.9, 0.1] }].map(({ label, split }): Contender => ({
+      ...splits.filter((x) => !opts.smoke || x.label === 'even').map(({ label, split }): Contender => ({
+        name: `Spillway, 2 agents × 2 workers (${label})`, setup: `agent hub + 2 managed agents sharing connection threshold ${sizes.limit}`, split,
+        start: () => sharedLimit(b, sizes),
+      })),
+      ...splits.filter((x) => !opts.smoke || x.label === 'skewed').map(({ label, split }): Contender => ({
         name: `static split, 2 agents × 2 workers (${label})`, setup: `each agent: connection threshold ${sizes.limit / 2} (L/N)`, split,
         start: async (d) => {
           const a = await startAgent(d, 'split-a', spillwayDoc('split-a', 2, b, sizes, sizes.limit / 2));
@@ -187,6 +225,7 @@ export async function spilloverBench(opts: BenchOptions): Promise<BenchResult> {
       'backends: one node process, separate from the load generator, recording every arrival and release in order with the primaries\' held count',
       'early spill: a request reached the backup while the primaries held fewer than L, and still did 25 ms later (the grace absorbs arrival reordering between backends; requests are held far longer)',
       `queued: answered later than hold + 500 ms; peers: ${[haproxy.version, nginx.version].filter(Boolean).join(', ') || 'none installed'}`,
+      'Spillway, 2 agents: the agent hub of apps/control-plane (its Fastify plugin in its own process, without REST API/Postgres) serves the config and the global quota to 2 managed agents × 2 workers; skewed = 90% of the burst to one agent',
       'static split: the naive alternative to a shared limit: two standalone agents with L/2 each; skewed = 90% of the burst to one agent',
     ],
     tables: [{ title: `Spillover precision (L = ${sizes.limit}, burst ${sizes.burst})`, rows }],

@@ -28,6 +28,13 @@ describe('spillover precision benchmark at smoke size', () => {
     expect(String(r['early spills'])).toMatch(/^\d+ \(/);
   });
 
+  it('measures Spillway with two managed agents × two workers sharing the limit through the agent hub', () => {
+    const r = row('Spillway, 2 agents × 2 workers (even)')!;
+    expect(r.failed).toBe(0);
+    expect(r.bursts).toBe(1);
+    expect(typeof r['overshoot (max)']).toBe('number');
+  });
+
   it('shows the static split spilling early when the burst is skewed towards one agent', () => {
     const skewed = row('static split, 2 agents × 2 workers (skewed)')!;
     expect(skewed.failed).toBe(0);
