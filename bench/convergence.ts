@@ -63,6 +63,8 @@ async function realAgents(sizes: Sizes, rows: { kill: number[]; restore: number[
     const full = await untilEvery(agents, (s) => allocation(s) !== null && s.services['svc-0']?.state === 'UP', 20_000).then(async () => Promise.all(agents.map(async (a) => allocation(await a.stats())!)));
     const control = (what: string): Promise<Response> => fetch(`http://127.0.0.1:${b.control}/${what}/0`, { method: 'POST' });
     for (let i = 0; i < sizes.trials; i++) {
+      // A random pause so that kills do not fall at the same phase of the monitors' interval.
+      await sleep(Math.random() * sizes.monitorIntervalMs);
       await control('down');
       const down = await untilEvery(agents, (s, k) => allocation(s) !== null && allocation(s)! < full[k]!, 20_000);
       rows.kill.push(Math.max(...down));

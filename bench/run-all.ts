@@ -5,8 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { optionsFromArgv, report, type BenchOptions, type BenchResult } from './lib/cli.js';
 import { stopAll, stopAllOnExit } from './lib/proc.js';
-import { benchDir, machine } from './lib/results.js';
-import { markdownTable } from './lib/table.js';
+import { figuresMarkdown, replaceFigures } from './lib/readme.js';
+import { benchDir } from './lib/results.js';
 import { convergenceBench } from './convergence.js';
 import { controlPlaneBench } from './control-plane.js';
 import { proxyBench } from './proxy.js';
@@ -18,29 +18,6 @@ const benches: [string, (o: BenchOptions) => Promise<BenchResult>][] = [
   ['convergence', convergenceBench],
   ['control-plane', controlPlaneBench],
 ];
-
-export function figuresMarkdown(results: BenchResult[], failures: string[], seconds: number): string {
-  const m = machine();
-  const out = [
-    `Run of ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, \`npm run bench\` in ${Math.round(seconds)} s on ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, ${m.kernel}, Node ${m.node}.`,
-  ];
-  for (const r of results) {
-    out.push('', `### ${r.name}`, '', ...r.conditions.map((c) => `- ${c}`));
-    for (const t of r.tables) out.push('', `**${t.title}**`, '', markdownTable(t.rows));
-    for (const s of r.skipped) out.push('', `Not measured: ${s}.`);
-  }
-  for (const f of failures) out.push('', `Failed: ${f}`);
-  return out.join('\n');
-}
-
-export function replaceFigures(readme: string, figures: string): string {
-  const start = '<!-- figures:start -->';
-  const end = '<!-- figures:end -->';
-  const i = readme.indexOf(start);
-  const j = readme.indexOf(end);
-  if (i < 0 || j < i) return `${readme.trimEnd()}\n\n${start}\n${figures}\n${end}\n`;
-  return `${readme.slice(0, i + start.length)}\n${figures}\n${readme.slice(j)}`;
-}
 
 async function main(): Promise<void> {
   stopAllOnExit();

@@ -211,6 +211,7 @@ export async function spilloverBench(opts: BenchOptions): Promise<BenchResult> {
       bursts: r.bursts.length,
       'max on primaries': r.bursts.length ? Math.max(...r.bursts.map((x) => x.maxPrimary)) : null,
       'overshoot (max)': r.bursts.length ? Math.max(...r.bursts.map((x) => x.overshoot)) : null,
+      'room never used (max)': r.bursts.length ? Math.max(...r.bursts.map((x) => (x.toBackup > 0 ? Math.max(0, sizes.limit - x.maxPrimary) : 0))) : null,
       'to primaries': range('toPrimary'),
       'to backup': range('toBackup'),
       'early spills': r.bursts.length ? `${sum('earlySpills')} (${((100 * sum('earlySpills')) / total).toFixed(1)}%)` : null,
@@ -223,7 +224,7 @@ export async function spilloverBench(opts: BenchOptions): Promise<BenchResult> {
     conditions: [
       `limit L = ${sizes.limit} (${sizes.servers} primary servers × ${per}); one backup server; bursts of ${sizes.burst} concurrent requests, each on a new connection, held ${sizes.holdMs} ms by the backend; ${sizes.bursts} burst(s) per contender`,
       'backends: one node process, separate from the load generator, recording every arrival and release in order with the primaries\' held count',
-      'early spill: a request reached the backup while the primaries held fewer than L, and still did 25 ms later (the grace absorbs arrival reordering between backends; requests are held far longer)',
+      'early spill: a request reached the backup while the primaries held fewer than L, and still did 100 ms later (the grace absorbs arrival reordering between backends and hand-off delays inside a proxy; requests are held far longer); room never used = L − most held, in a burst that spilled: spills that were early whatever the order',
       `queued: answered later than hold + 500 ms; peers: ${[haproxy.version, nginx.version].filter(Boolean).join(', ') || 'none installed'}`,
       'Spillway, 2 agents: the agent hub of apps/control-plane (its Fastify plugin in its own process, without REST API/Postgres) serves the config and the global quota to 2 managed agents × 2 workers; skewed = 90% of the burst to one agent',
       'static split: the naive alternative to a shared limit: two standalone agents with L/2 each; skewed = 90% of the burst to one agent',

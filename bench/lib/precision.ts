@@ -33,7 +33,7 @@ function primaryAt(events: readonly HoldEvent[], t: number): number {
  * count only grows during a burst; the grace absorbs the few ms by which a request admitted to a
  * primary can reach its backend after a later request reached the backup (both share the cores).
  */
-export function precision(events: readonly HoldEvent[], outcomes: readonly BurstOutcome[], limit: number, holdMs: number, graceMs = 25): Precision {
+export function precision(events: readonly HoldEvent[], outcomes: readonly BurstOutcome[], limit: number, holdMs: number, graceMs = 100): Precision {
   let maxPrimary = 0;
   let toPrimary = 0;
   let toBackup = 0;

@@ -57,3 +57,12 @@ describe('bench helpers', () => {
     ].join('\n'));
   });
 });
+
+describe('README figures', () => {
+  it('replaces only the block between the figure markers, and appends one when there is none', async () => {
+    const { replaceFigures } = await import('../lib/readme.js');
+    const readme = 'intro\n<!-- figures:start -->\nold\n<!-- figures:end -->\nafter\n';
+    expect(replaceFigures(readme, 'new')).toBe('intro\n<!-- figures:start -->\nnew\n<!-- figures:end -->\nafter\n');
+    expect(replaceFigures('intro\n', 'new')).toBe('intro\n\n<!-- figures:start -->\nnew\n<!-- figures:end -->\n');
+  });
+});
