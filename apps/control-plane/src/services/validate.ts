@@ -1,0 +1,130 @@
+// Semantic validation of a whole normalized document: what a JSON schema cannot say. Every
+// problem names its object and the path inside it, so a REST write reports paths relative to
+// its body and a declarative apply reports paths into the document.
+import type { Kind, NDocument, NVServer } from './normalize.js';
+
+export type ProblemCode =
+  | 'SPILLWAY_DUPLICATE_NAME'
+  | 'SPILLWAY_DUPLICATE_BINDING'
+  | 'SPILLWAY_UNKNOWN_REFERENCE'
+  | 'SPILLWAY_SPILLOVER_CHAIN_CYCLE'
+  | 'SPILLWAY_BACKUP_PROTOCOL_MISMATCH'
+  | 'SPILLWAY_LISTEN_PORT_CONFLICT'
+  | 'SPILLWAY_REDIRECT_URL_REQUIRED'
+  | 'SPILLWAY_REDIRECT_NEEDS_HTTP'
+  | 'SPILLWAY_THRESHOLD_KIND_MISMATCH'
+  | 'SPILLWAY_SPILLOVER_METHOD_DUPLICATE'
+  | 'SPILLWAY_PERSISTENCE_PROTOCOL_MISMATCH'
+  | 'SPILLWAY_MONITOR_TIMEOUT_TOO_LONG'
+  | 'SPILLWAY_MONITOR_TYPE_MISMATCH'
+  | 'SPILLWAY_MONITOR_THRESHOLD_UNREACHABLE';
+
+export interface Problem {
+  code: ProblemCode;
+  kind: Kind;
+  name: string;
+  /** JSON pointer inside the object (e.g. `/spillover/backup`). */
+  path: string;
+  message: string;
+}
+
+/** Follows `backup` from `start`; returns the chain when it comes back to `start`, else null. */
+export function findChainCycle(vservers: ReadonlyMap<string, Pick<NVServer, 'spillover'>>, start: string): string[] | null {
+  const chain = [start];
+  const seen = new Set(chain);
+  let next = vservers.get(start)?.spillover.backup;
+  while (next !== undefined) {
+    chain.push(next);
+    if (next === start) return chain;
+    if (seen.has(next)) return null; // a cycle further down: reported from its own members
+    seen.add(next);
+    next = vservers.get(next)?.spillover.backup;
+  }
+  return null;
+}
+
+const THRESHOLD_FIELD = { connection: 'threshold', dynamicconnection: null, bandwidth: 'thresholdKbps', health: 'thresholdPercent' } as const;
+const KIND_FIELDS = ['threshold', 'thresholdKbps', 'direction', 'thresholdPercent'] as const;
+
+export function validateDocument(doc: NDocument): Problem[] {
+  const problems: Problem[] = [];
+  const add = (code: ProblemCode, kind: Kind, name: string, path: string, message: string): void => { problems.push({ code, kind, name, path, message }); };
+
+  for (const [kind, list] of [['service', doc.services], ['monitor', doc.monitors], ['vserver', doc.vservers]] as const) {
+    const seen = new Set<string>();
+    for (const o of list) {
+      if (seen.has(o.name)) add('SPILLWAY_DUPLICATE_NAME', kind, o.name, '/name', `two ${kind}s are named ${o.name}`);
+      seen.add(o.name);
+    }
+  }
+  const monitors = new Map(doc.monitors.map((m) => [m.name, m]));
+  const services = new Map(doc.services.map((s) => [s.name, s]));
+  const vservers = new Map(doc.vservers.map((v) => [v.name, v]));
+
+  for (const m of doc.monitors) {
+    if (m.timeoutMs >= m.intervalMs) add('SPILLWAY_MONITOR_TIMEOUT_TOO_LONG', 'monitor', m.name, '/timeoutMs', `timeoutMs ${m.timeoutMs} must be below intervalMs ${m.intervalMs}`);
+    if (m.type === 'tcp' && m.http) add('SPILLWAY_MONITOR_TYPE_MISMATCH', 'monitor', m.name, '/http', 'an http section needs type http or https');
+  }
+
+  for (const s of doc.services) {
+    const bound = new Set<string>();
+    let reachable = 0;
+    s.monitors.forEach((b, j) => {
+      const m = monitors.get(b.monitor);
+      if (bound.has(b.monitor)) add('SPILLWAY_DUPLICATE_BINDING', 'service', s.name, `/monitors/${j}/monitor`, `monitor ${b.monitor} is bound twice`);
+      bound.add(b.monitor);
+      if (!m) add('SPILLWAY_UNKNOWN_REFERENCE', 'service', s.name, `/monitors/${j}/monitor`, `no monitor named ${b.monitor}`);
+      else reachable += b.weight ?? m.weight;
+    });
+    if (s.monitorThreshold !== undefined && s.monitors.length > 0 && s.monitors.every((b) => monitors.has(b.monitor)) && s.monitorThreshold > reachable) {
+      add('SPILLWAY_MONITOR_THRESHOLD_UNREACHABLE', 'service', s.name, '/monitorThreshold', `monitorThreshold ${s.monitorThreshold} exceeds the sum of bound monitor weights (${reachable})`);
+    }
+  }
+
+  const ports = new Map<number, string>();
+  for (const v of doc.vservers) {
+    const bound = new Set<string>();
+    v.services.forEach((b, j) => {
+      if (bound.has(b.service)) add('SPILLWAY_DUPLICATE_BINDING', 'vserver', v.name, `/services/${j}/service`, `service ${b.service} is bound twice`);
+      bound.add(b.service);
+      if (!services.has(b.service)) add('SPILLWAY_UNKNOWN_REFERENCE', 'vserver', v.name, `/services/${j}/service`, `no service named ${b.service}`);
+    });
+    if (v.listen) {
+      const other = ports.get(v.listen.port);
+      if (other !== undefined) add('SPILLWAY_LISTEN_PORT_CONFLICT', 'vserver', v.name, '/listen/port', `port ${v.listen.port} is already the listen port of vserver ${other}`);
+      else ports.set(v.listen.port, v.name);
+    }
+    if (v.persistence.type === 'cookie' && v.protocol !== 'http') add('SPILLWAY_PERSISTENCE_PROTOCOL_MISMATCH', 'vserver', v.name, '/persistence/type', 'cookie persistence needs protocol http');
+    const so = v.spillover;
+    if (so.action === 'redirect' && so.redirectUrl === undefined) add('SPILLWAY_REDIRECT_URL_REQUIRED', 'vserver', v.name, '/spillover/redirectUrl', 'action redirect needs a redirectUrl');
+    if (so.action === 'redirect' && v.protocol !== 'http') add('SPILLWAY_REDIRECT_NEEDS_HTTP', 'vserver', v.name, '/spillover/action', 'action redirect needs protocol http');
+    const types = new Set<string>();
+    so.methods.forEach((m, j) => {
+      if (types.has(m.type)) add('SPILLWAY_SPILLOVER_METHOD_DUPLICATE', 'vserver', v.name, `/spillover/methods/${j}/type`, `method ${m.type} is given twice`);
+      types.add(m.type);
+      const needed = THRESHOLD_FIELD[m.type];
+      for (const f of KIND_FIELDS) {
+        const allowed = f === needed || (f === 'direction' && m.type === 'bandwidth');
+        if (!allowed && m[f] !== undefined) add('SPILLWAY_THRESHOLD_KIND_MISMATCH', 'vserver', v.name, `/spillover/methods/${j}/${f}`, `${f} does not apply to method ${m.type}${needed ? ` (it takes ${needed})` : ' (its threshold is derived from the services)'}`);
+      }
+      if (needed !== null && m[needed] === undefined) add('SPILLWAY_THRESHOLD_KIND_MISMATCH', 'vserver', v.name, `/spillover/methods/${j}/${needed}`, `method ${m.type} needs ${needed}`);
+    });
+    if (so.backup !== undefined) {
+      const b = vservers.get(so.backup);
+      if (!b) add('SPILLWAY_UNKNOWN_REFERENCE', 'vserver', v.name, '/spillover/backup', `no vserver named ${so.backup}`);
+      else if (b.protocol !== v.protocol) add('SPILLWAY_BACKUP_PROTOCOL_MISMATCH', 'vserver', v.name, '/spillover/backup', `backup ${b.name} has protocol ${b.protocol}, not ${v.protocol}`);
+      const cycle = findChainCycle(vservers, v.name);
+      if (cycle) add('SPILLWAY_SPILLOVER_CHAIN_CYCLE', 'vserver', v.name, '/spillover/backup', `backup chain ${cycle.join(' → ')} forms a cycle`);
+    }
+  }
+  return problems;
+}
+
+/** Who references `name` of `kind` in `doc`: the 409 details of a refused delete. */
+export function referrers(doc: NDocument, kind: Kind, name: string): Array<{ kind: Kind; name: string; path: string }> {
+  const out: Array<{ kind: Kind; name: string; path: string }> = [];
+  if (kind === 'monitor') for (const s of doc.services) { if (s.monitors.some((b) => b.monitor === name)) out.push({ kind: 'service', name: s.name, path: `/services/${s.name}/monitors/${name}` }); }
+  if (kind === 'service') for (const v of doc.vservers) { if (v.services.some((b) => b.service === name)) out.push({ kind: 'vserver', name: v.name, path: `/vservers/${v.name}/services/${name}` }); }
+  if (kind === 'vserver') for (const v of doc.vservers) { if (v.spillover.backup === name && v.name !== name) out.push({ kind: 'vserver', name: v.name, path: `/vservers/${v.name}/spillover/backup` }); }
+  return out;
+}
