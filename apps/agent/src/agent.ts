@@ -11,7 +11,7 @@ import { createLogger, type Logger } from './log.js';
 import type { FromEngine, ToEngine } from './messages.js';
 import { Monitors, type ServiceHealthView } from './monitors.js';
 import { connectionLimit, healthPercent, type BoundService } from './policy.js';
-import { QuotaPrimary, type QuotaView } from './quota-primary.js';
+import { QuotaPrimary, type QuotaUpstream, type QuotaView } from './quota-primary.js';
 import { SlidingRates } from './rates.js';
 import { emptyServiceCounters, emptyVServerCounters, mergeSnapshots, type CounterSnapshot, type ServiceCounters, type VServerCounters } from './stats.js';
 
@@ -53,6 +53,11 @@ export interface Agent {
    * the agent is one engine of the global pool); null returns to the locally derived threshold.
    */
   setAllocation(vserver: string, limit: number | null): void;
+  /**
+   * Who to ask for more uses the moment a vserver's allocation is all in use (the control
+   * client); the connections waiting are held until it answers. null: spill at once (standalone).
+   */
+  setQuotaUpstream(upstream: QuotaUpstream | null): void;
   stats(): Promise<AgentStats>;
   readonly config: AgentConfig;
   /** Stops accepting, drains connections up to the drain deadline, stops every worker. */
@@ -317,6 +322,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       }
       return applyConfig(doc);
     },
+    setQuotaUpstream(upstream) { quota.upstream = upstream; },
     setAllocation(vs, limit) {
       if (limit === null) allocations.delete(vs); else allocations.set(vs, limit);
       pushLimits();

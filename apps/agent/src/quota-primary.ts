@@ -7,10 +7,23 @@ import type { QuotaMessageToEngine, QuotaMessageToManager } from './quota-worker
 
 export interface QuotaView { limit: number; shared: number; engines: Record<string, { exclusive: number; borrowed: number; room: boolean }> }
 
+/**
+ * Asks whoever sets this agent's limit (the control plane) for `want` more uses of `vs` at once;
+ * resolves once the answer was applied through setLimit: true when uses were added, false when
+ * none could be (shared pool empty, control plane unreachable, deadline passed).
+ */
+export type QuotaUpstream = (vs: string, want: number) => Promise<boolean>;
+
+interface Waiter { engine: number; id: number }
+
 export class QuotaPrimary {
   private readonly pools = new Map<string, QuotaPool>();
   private readonly room = new Map<string, Map<number, boolean>>();
   private engines: number[] = [];
+  /** Borrows held until the upstream answers (only with an upstream: a managed agent). */
+  private readonly waiting = new Map<string, Waiter[]>();
+  private readonly asking = new Set<string>();
+  upstream: QuotaUpstream | null = null;
 
   constructor(private readonly send: (engine: number, msg: QuotaMessageToEngine) => void) {}
 
@@ -32,6 +45,7 @@ export class QuotaPrimary {
       if (!pool) return;
       this.pools.delete(vs);
       this.room.delete(vs);
+      // Held borrows are answered when the upstream replies (with no pool: nothing granted).
       for (const e of this.engines) this.send(e, { t: 'q.drop', vs });
       return;
     }
@@ -53,16 +67,51 @@ export class QuotaPrimary {
       case 'q.return': pool.giveBack(engine, msg.n); return;
       case 'q.borrow': {
         const granted = pool.borrow(engine);
-        let handoffTo: number | null = null;
-        if (granted === 0) {
-          // The shared pool is empty: name an engine that still has unused uses (004's spillover engine).
-          const room = this.room.get(msg.vs);
-          const candidates = this.engines.filter((e) => e !== engine && room?.get(e) === true);
-          handoffTo = pool.pickSpilloverEngine(candidates);
+        if (granted > 0) { this.send(engine, { t: 'q.reply', vs: msg.vs, id: msg.id, granted, handoffTo: null }); return; }
+        const handoffTo = this.spilloverEngine(msg.vs, engine);
+        if (handoffTo === null && this.upstream) {
+          // The agent's whole allocation is in use: hold the connection and ask for more at once
+          // rather than spill while the global pool may still have room.
+          const list = this.waiting.get(msg.vs) ?? [];
+          list.push({ engine, id: msg.id });
+          this.waiting.set(msg.vs, list);
+          this.askUpstream(msg.vs);
+          return;
         }
-        this.send(engine, { t: 'q.reply', vs: msg.vs, id: msg.id, granted, handoffTo });
+        this.send(engine, { t: 'q.reply', vs: msg.vs, id: msg.id, granted: 0, handoffTo });
       }
     }
+  }
+
+  /** 004's spillover engine: an engine other than `engine` that still has unused uses. */
+  private spilloverEngine(vs: string, engine: number): number | null {
+    const pool = this.pools.get(vs);
+    if (!pool) return null;
+    const room = this.room.get(vs);
+    return pool.pickSpilloverEngine(this.engines.filter((e) => e !== engine && room?.get(e) === true));
+  }
+
+  private askUpstream(vs: string): void {
+    const upstream = this.upstream;
+    if (this.asking.has(vs) || !upstream) return;
+    const want = this.waiting.get(vs)?.length ?? 0;
+    if (want === 0) return;
+    this.asking.add(vs);
+    void upstream(vs, want).catch(() => false).then((added) => {
+      this.asking.delete(vs);
+      const list = this.waiting.get(vs) ?? [];
+      const pool = this.pools.get(vs);
+      while (list.length > 0) {
+        const w = list[0]!;
+        const granted = pool && this.engines.includes(w.engine) ? pool.borrow(w.engine) : 0;
+        if (granted === 0) break;
+        list.shift();
+        this.send(w.engine, { t: 'q.reply', vs, id: w.id, granted, handoffTo: null });
+      }
+      if (list.length > 0 && added && pool) { this.askUpstream(vs); return; }
+      this.waiting.delete(vs);
+      for (const w of list) this.send(w.engine, { t: 'q.reply', vs, id: w.id, granted: 0, handoffTo: pool ? this.spilloverEngine(vs, w.engine) : null });
+    });
   }
 
   view(): Record<string, QuotaView> {

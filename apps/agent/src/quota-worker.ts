@@ -56,6 +56,8 @@ export class QuotaWorker {
         this.send({ t: 'q.borrow', vs, id });
       });
       if (reply.granted > 0) continue;
+      // The allocation may have grown while the borrow was held (a grant from the control plane).
+      if (this.tryAcquire(vs)) return { kind: 'granted' };
       if (reply.handoffTo !== null && !exclude.includes(reply.handoffTo)) return { kind: 'handoff', engine: reply.handoffTo };
       return { kind: 'exhausted' };
     }

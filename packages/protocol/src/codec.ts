@@ -4,7 +4,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import {
   Ack, Allocate, Borrow, Grant, Heartbeat, HeartbeatAck, Hello, Nack, ProtocolErrorMessage, Report,
-  Return, Revoke, ServiceStates, Snapshot, Transition, Welcome,
+  Return, Revoke, RevokeAck, ServiceStates, Snapshot, Transition, Welcome,
   type AgentMessage, type ControlMessage,
 } from './messages.js';
 
@@ -16,7 +16,7 @@ function compileAll(schemas: Record<string, TSchema>): Map<string, TypeCheck<TSc
   return new Map(Object.entries(schemas).map(([k, s]) => [k, TypeCompiler.Compile(s)]));
 }
 
-const fromAgent = compileAll({ hello: Hello, ack: Ack, nack: Nack, report: Report, transition: Transition, borrow: Borrow, return: Return, heartbeat: Heartbeat, error: ProtocolErrorMessage });
+const fromAgent = compileAll({ hello: Hello, ack: Ack, nack: Nack, report: Report, transition: Transition, borrow: Borrow, return: Return, 'revoke-ack': RevokeAck, heartbeat: Heartbeat, error: ProtocolErrorMessage });
 const fromControl = compileAll({ welcome: Welcome, snapshot: Snapshot, 'service-states': ServiceStates, allocate: Allocate, grant: Grant, revoke: Revoke, 'heartbeat-ack': HeartbeatAck, error: ProtocolErrorMessage });
 
 const MAX_PROBLEMS = 10;

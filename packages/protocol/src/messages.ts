@@ -57,9 +57,21 @@ export const Transition = Type.Object({
   reason: Type.Optional(Type.String({ maxLength: 500 })),
 }, { additionalProperties: false });
 
-export const Borrow = Type.Object({ type: Type.Literal('borrow'), vserver: Name, id: Count }, { additionalProperties: false });
+/**
+ * Asks for uses from the shared pool, answered with a `grant` of the same id. `n` (optional) is
+ * how many the agent needs right now (connections held waiting); the control plane lends at least
+ * a batch when it can, and `n` when the pool has them.
+ */
+export const Borrow = Type.Object({ type: Type.Literal('borrow'), vserver: Name, id: Count, n: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })) }, { additionalProperties: false });
 /** Gives back `n` borrowed uses; answered with a `grant` of the same id (n 0) once applied. */
 export const Return = Type.Object({ type: Type.Literal('return'), vserver: Name, id: Count, n: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+/**
+ * Second phase of a `revoke` of the same id: the agent enforces the lower allowance and `held` is
+ * how many uses it still holds (its allowance, or more while connections admitted earlier are
+ * open). The control plane re-lends what was revoked only as far as acknowledgements free it; the
+ * agent sends another ack with a lower `held` as those connections close.
+ */
+export const RevokeAck = Type.Object({ type: Type.Literal('revoke-ack'), vserver: Name, id: Count, held: Count }, { additionalProperties: false });
 export const Heartbeat = Type.Object({ type: Type.Literal('heartbeat'), seq: Count }, { additionalProperties: false });
 
 export const ProtocolErrorMessage = Type.Object({
@@ -68,7 +80,7 @@ export const ProtocolErrorMessage = Type.Object({
   ref: Type.Optional(Type.String()),
 }, { additionalProperties: false });
 
-export const AgentMessage = Type.Union([Hello, Ack, Nack, Report, Transition, Borrow, Return, Heartbeat, ProtocolErrorMessage]);
+export const AgentMessage = Type.Union([Hello, Ack, Nack, Report, Transition, Borrow, Return, RevokeAck, Heartbeat, ProtocolErrorMessage]);
 
 // ---- control plane -> agent ------------------------------------------------------------------
 
@@ -114,9 +126,13 @@ export const Grant = Type.Object({
   type: Type.Literal('grant'), vserver: Name, id: Count, n: Count, borrowed: Count,
 }, { additionalProperties: false });
 
-/** The limit dropped: the agent must give back down to `exclusive + borrowed`. */
+/**
+ * The agent's allowance shrinks (the limit dropped, an agent joined): it must admit no more than
+ * `exclusive + borrowed` from now on and answer with a `revoke-ack` of the same id. Until that
+ * ack (or the agent's lease ends) the control plane counts the uses as still held.
+ */
 export const Revoke = Type.Object({
-  type: Type.Literal('revoke'), vserver: Name, exclusive: Count, borrowed: Count,
+  type: Type.Literal('revoke'), vserver: Name, id: Count, exclusive: Count, borrowed: Count,
 }, { additionalProperties: false });
 
 export const HeartbeatAck = Type.Object({ type: Type.Literal('heartbeat-ack'), seq: Count }, { additionalProperties: false });
@@ -132,6 +148,7 @@ export type ServiceCounters = Static<typeof ServiceCounters>;
 export type Transition = Static<typeof Transition>;
 export type Borrow = Static<typeof Borrow>;
 export type Return = Static<typeof Return>;
+export type RevokeAck = Static<typeof RevokeAck>;
 export type Heartbeat = Static<typeof Heartbeat>;
 export type ProtocolErrorMessage = Static<typeof ProtocolErrorMessage>;
 export type AgentMessage = Static<typeof AgentMessage>;

@@ -2,7 +2,7 @@
 // at the pace the control plane asks, tracks its allocations and borrows on demand. Tests and
 // benchmarks use it to stand for many agents without proxies.
 import { ChannelClient } from './channel-client.js';
-import { PROTOCOL_VERSION, type Allocate, type Grant, type Outstanding, type Report, type Snapshot, type Welcome } from './messages.js';
+import { PROTOCOL_VERSION, type Allocate, type Grant, type Outstanding, type Report, type Revoke, type Snapshot, type Welcome } from './messages.js';
 
 export interface SimulatedAgentOptions {
   url: string;
@@ -14,12 +14,18 @@ export interface SimulatedAgentOptions {
   /** Returns an error message to NACK a snapshot; null ACKs it. */
   judge?: (s: Snapshot) => string | null;
   heartbeats?: boolean;
+  /** Answer revokes at once (default); false leaves them to `ackRevoke` (tests of the two phases). */
+  ackRevokes?: boolean;
 }
 
 export interface Allocation { limit: number | null; exclusive: number; borrowed: number; batch: number }
 
 export class SimulatedAgent {
   readonly allocations = new Map<string, Allocation>();
+  /** Connections this agent pretends to hold per vserver (what a revoke-ack reports beyond the allowance). */
+  readonly inUse = new Map<string, number>();
+  /** Revokes received and not acknowledged yet (with ackRevokes: false). */
+  readonly pendingRevokes = new Map<string, Revoke>();
   appliedVersion: string | null;
   private seq = 0;
   private nextBorrow = 1;
@@ -31,7 +37,7 @@ export class SimulatedAgent {
     client.on('message', (m) => {
       if (m.type === 'snapshot') this.onSnapshot(m);
       else if (m.type === 'allocate') this.onAllocate(m);
-      else if (m.type === 'revoke') { const a = this.allocations.get(m.vserver); if (a) Object.assign(a, { exclusive: m.exclusive, borrowed: this.net(m.vserver, m.borrowed) }); }
+      else if (m.type === 'revoke') this.onRevoke(m);
       else if (m.type === 'grant') {
         this.pendingReturns.delete(m.id);
         const a = this.allocations.get(m.vserver);
@@ -60,11 +66,20 @@ export class SimulatedAgent {
     return !a || a.limit === null ? null : a.exclusive + a.borrowed;
   }
 
-  async borrow(vs: string): Promise<Grant> {
+  async borrow(vs: string, n?: number): Promise<Grant> {
     const id = this.nextBorrow++;
     const granted = this.client.waitFor('grant', (g) => g.id === id && g.vserver === vs);
-    this.client.send({ type: 'borrow', vserver: vs, id });
+    this.client.send({ type: 'borrow', vserver: vs, id, ...(n === undefined ? {} : { n }) });
     return granted;
+  }
+
+  /** Acknowledges the pending revoke of `vs`, holding max(allowance, inUse) (or `held`). */
+  ackRevoke(vs: string, held?: number): void {
+    const r = this.pendingRevokes.get(vs);
+    if (!r) return;
+    const h = held ?? Math.max(this.allowance(vs) ?? 0, this.inUse.get(vs) ?? 0);
+    if (h <= (this.allowance(vs) ?? 0)) this.pendingRevokes.delete(vs);
+    this.client.send({ type: 'revoke-ack', vserver: vs, id: r.id, held: h });
   }
 
   giveBack(vs: string, n: number): void {
@@ -100,6 +115,13 @@ export class SimulatedAgent {
     } else {
       this.client.send({ type: 'nack', version: s.version, error: { code: 'SPILLWAY_AGENT_CONFIG_INVALID', message: error, details: [] } });
     }
+  }
+
+  private onRevoke(m: Revoke): void {
+    const a = this.allocations.get(m.vserver);
+    if (a) Object.assign(a, { exclusive: m.exclusive, borrowed: this.net(m.vserver, m.borrowed) });
+    this.pendingRevokes.set(m.vserver, m);
+    if (this.opts.ackRevokes !== false) this.ackRevoke(m.vserver);
   }
 
   private onAllocate(m: Allocate): void {

@@ -12,6 +12,8 @@ const agentMessages: AgentMessage[] = [
   { type: 'report', at: 1, vservers: { web: { cxActive: 3, cxTotal: 9, spilloversTotal: 1, rxBytesTotal: 10, txBytesTotal: 20, rxKbps: 0.5, txKbps: 1 } }, services: { 'web-1': { cxActive: 3, cxTotal: 9, state: 'UP' } } },
   { type: 'transition', service: 'web-1', state: 'DOWN', at: 5, reason: 'connect refused' },
   { type: 'borrow', vserver: 'web', id: 3 },
+  { type: 'borrow', vserver: 'web', id: 5, n: 7 },
+  { type: 'revoke-ack', vserver: 'web', id: 9, held: 12 },
   { type: 'return', vserver: 'web', id: 4, n: 4 },
   { type: 'heartbeat', seq: 10 },
   { type: 'error', code: 'SPILLWAY_PROTOCOL_INVALID', message: 'x', ref: 'grant' },
@@ -23,7 +25,7 @@ const controlMessages: ControlMessage[] = [
   { type: 'allocate', vserver: 'web', limit: 100, exclusive: 40, borrowed: 0, batch: 2 },
   { type: 'allocate', vserver: 'web', limit: null, exclusive: 0, borrowed: 0, batch: 1 },
   { type: 'grant', vserver: 'web', id: 3, n: 2, borrowed: 4 },
-  { type: 'revoke', vserver: 'web', exclusive: 30, borrowed: 0 },
+  { type: 'revoke', vserver: 'web', id: 9, exclusive: 30, borrowed: 0 },
   { type: 'heartbeat-ack', seq: 10 },
   { type: 'error', code: 'SPILLWAY_HUB_NOT_HELLO', message: 'say hello first' },
 ];

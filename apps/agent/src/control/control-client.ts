@@ -1,7 +1,9 @@
 // The agent's end of the control channel: dials the control plane, applies snapshots through
 // the agent's applyConfig (ACK, or NACK keeping the last good config), enforces the allocations
-// it is pushed, borrows and returns batches as its active connections near or leave its
-// allowance, reports monitor transitions at once and counters every second. When the control
+// it is pushed, borrows batches as its active connections near its allowance and at once when
+// connections are waiting on an allowance all in use (the agent holds them until the grant),
+// returns them when idle, acknowledges revokes with the uses it still holds, reports monitor
+// transitions at once and counters every second. When the control
 // plane is unreachable the agent keeps serving with its last config and allocations (static
 // stability) and redials with backoff and jitter; on reconnect it reports what it holds.
 import { ChannelClient, PROTOCOL_VERSION, type ControlMessage, type Outstanding, type Report } from '@spillway/protocol';
@@ -20,6 +22,8 @@ export interface ControlClientOptions {
   /** How often active connections and monitor states are sampled (borrow/return, transitions). */
   sampleMs?: number;
   reportMs?: number;
+  /** How long a connection waiting on an exhausted allowance is held for the control plane's grant. */
+  borrowHoldMs?: number;
 }
 
 export interface AllocationState { limit: number; exclusive: number; borrowed: number; batch: number }
@@ -29,7 +33,10 @@ export class ControlClient {
   private channel: ChannelClient | null = null;
   private readonly backoff: Backoff;
   private readonly allocations = new Map<string, AllocationState>();
-  private readonly borrowing = new Set<string>();
+  /** Borrows sent and not answered; `done` resolves an on-demand borrow (true: uses were added). */
+  private readonly pendingBorrows = new Map<number, { vs: string; done?: (added: boolean) => void }>();
+  /** Revokes acknowledged with more uses held than the allowance: re-acknowledged as they close. */
+  private readonly draining = new Map<string, { id: number; held: number }>();
   /** Returns sent and not yet answered: the control plane's absolute values still include them. */
   private readonly pendingReturns = new Map<number, { vs: string; n: number }>();
   private readonly serviceStates = new Map<string, 'UP' | 'DOWN'>();
@@ -51,6 +58,7 @@ export class ControlClient {
   }
 
   start(): void {
+    this.opts.agent.setQuotaUpstream((vs, want) => this.borrowNow(vs, want));
     this.sampler = setInterval(() => void this.sample(), this.opts.sampleMs ?? 100);
     this.reporter = setInterval(() => this.report(), this.opts.reportMs ?? 1_000);
     void this.dial();
@@ -62,6 +70,7 @@ export class ControlClient {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.opts.agent.setQuotaUpstream(null);
     for (const t of [this.retry, this.heartbeat]) if (t) clearTimeout(t);
     for (const t of [this.sampler, this.reporter]) if (t) clearInterval(t);
     await this.channel?.close();
@@ -84,8 +93,10 @@ export class ControlClient {
     channel.on('invalid', (e: { code: string; message: string }) => this.opts.log.warn({ event: 'control_invalid_message', code: e.code }, e.message));
     channel.on('close', ({ code }: { code: number }) => {
       if (this.channel === channel) this.channel = null;
-      this.borrowing.clear();
+      for (const b of this.pendingBorrows.values()) b.done?.(false);
+      this.pendingBorrows.clear();
       this.pendingReturns.clear();
+      this.draining.clear();
       if (this.heartbeat) clearInterval(this.heartbeat);
       this.scheduleRedial(`closed (${code})`);
     });
@@ -142,16 +153,72 @@ export class ControlClient {
       case 'revoke': {
         const a = this.allocations.get(m.vserver);
         if (a) this.setAllocation(m.vserver, { ...a, exclusive: m.exclusive, borrowed: this.net(m.vserver, m.borrowed) });
+        // Second phase: once the lower allowance is enforced, say how many uses are still held.
+        this.draining.set(m.vserver, { id: m.id, held: Number.MAX_SAFE_INTEGER });
+        void this.ackRevokes();
         return;
       }
       case 'grant': {
-        if (!this.pendingReturns.delete(m.id)) this.borrowing.delete(m.vserver);
+        this.pendingReturns.delete(m.id);
+        const b = this.pendingBorrows.get(m.id);
+        this.pendingBorrows.delete(m.id);
         const a = this.allocations.get(m.vserver);
         if (a) this.setAllocation(m.vserver, { ...a, borrowed: this.net(m.vserver, m.borrowed) });
+        b?.done?.(m.n > 0);
         return;
       }
       case 'error': this.opts.log.warn({ event: 'control_error', code: m.code, ref: m.ref }, m.message); return;
       case 'service-states': case 'heartbeat-ack': return;
+    }
+  }
+
+  /**
+   * Asks for `want` uses of `vs` now (connections are waiting on an allowance all in use);
+   * resolves after the grant was applied, or false at once without a channel, or at the deadline.
+   */
+  private borrowNow(vs: string, want: number): Promise<boolean> {
+    if (!this.channel?.isOpen || !this.allocations.has(vs)) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const id = this.nextBorrowId++;
+      let settled = false;
+      const timer = setTimeout(() => finish(false), this.opts.borrowHoldMs ?? 250);
+      const finish = (added: boolean): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        // A late grant is still applied; only the waiting connections stop waiting for it.
+        const b = this.pendingBorrows.get(id);
+        if (b) delete b.done;
+        resolve(added);
+      };
+      this.pendingBorrows.set(id, { vs, done: finish });
+      this.send({ type: 'borrow', vserver: vs, id, n: Math.max(1, want) });
+    });
+  }
+
+  private borrowing(vs: string): boolean {
+    for (const b of this.pendingBorrows.values()) if (b.vs === vs) return true;
+    return false;
+  }
+
+  /**
+   * Acknowledges revokes with the uses the agent still holds: its active connections or what its
+   * own pool has handed to workers, whichever is more (never less than the new allowance).
+   */
+  private async ackRevokes(stats?: AgentStats): Promise<void> {
+    if (this.draining.size === 0) return;
+    const s = stats ?? await this.opts.agent.stats().catch(() => null);
+    if (!s) return;
+    for (const [vs, d] of this.draining) {
+      const a = this.allocations.get(vs);
+      const v = s.vservers[vs];
+      const allowance = a ? a.exclusive + a.borrowed : 0;
+      const committed = v?.quota ? v.quota.limit - v.quota.shared : 0;
+      const held = Math.max(allowance, v?.cx_active ?? 0, committed);
+      if (held >= d.held) continue;
+      d.held = held;
+      if (held <= allowance) this.draining.delete(vs);
+      this.send({ type: 'revoke-ack', vserver: vs, id: d.id, held });
     }
   }
 
@@ -182,14 +249,16 @@ export class ControlClient {
         }
       }
       if (!this.channel?.isOpen) return;
+      await this.ackRevokes(stats);
       for (const [vs, a] of this.allocations) {
         const active = stats.vservers[vs]?.cx_active ?? 0;
         const allowance = a.exclusive + a.borrowed;
         const headroom = Math.max(1, Math.floor(a.batch / 2));
-        if (allowance - active <= headroom && !this.borrowing.has(vs)) {
-          this.borrowing.add(vs);
-          this.send({ type: 'borrow', vserver: vs, id: this.nextBorrowId++ });
-        } else if (a.borrowed >= a.batch && allowance - active > 3 * a.batch && !this.borrowing.has(vs) && (stats.vservers[vs]?.quota?.shared ?? 0) >= a.batch) {
+        if (allowance - active <= headroom && !this.borrowing(vs)) {
+          const id = this.nextBorrowId++;
+          this.pendingBorrows.set(id, { vs });
+          this.send({ type: 'borrow', vserver: vs, id });
+        } else if (a.borrowed >= a.batch && allowance - active > 3 * a.batch && !this.borrowing(vs) && !this.draining.has(vs) && (stats.vservers[vs]?.quota?.shared ?? 0) >= a.batch) {
           // Only uses the agent's own pool has not lent to a worker can go back without the workers over-admitting.
           // Shrink first, then give back: the uses are never counted by both sides at once.
           const id = this.nextBorrowId++;

@@ -41,12 +41,15 @@ export class AgentSession {
     socket.on('error', (err) => log.warn({ agent, err: err.message }, 'agent socket error'));
   }
 
-  send(msg: ControlMessage): void {
+  /** False when the message was not sent (invalid, or the socket is no longer open). */
+  send(msg: ControlMessage): boolean {
     if (!isValidControlMessage(msg)) {
       this.log.error({ agent: this.agent, type: msg.type }, 'refusing to send an invalid control message');
-      return;
+      return false;
     }
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(msg));
+    if (this.socket.readyState !== this.socket.OPEN) return false;
+    this.socket.send(JSON.stringify(msg));
+    return true;
   }
 
   /** Sends an error and closes the channel (protocol violations that make the session useless). */

@@ -66,7 +66,7 @@ export class AgentHub extends EventEmitter {
     this.leaseMissedHeartbeats = opts.leaseMissedHeartbeats ?? 3;
     this.helloTimeoutMs = opts.helloTimeoutMs ?? 10_000;
     this.aggregator = new ServiceAggregator(opts.upQuorum ?? 'majority');
-    this.quota = new GlobalQuota((agent, msg) => this.records.get(agent)?.session?.send(msg), opts.quota);
+    this.quota = new GlobalQuota((agent, msg) => this.records.get(agent)?.session?.send(msg) ?? false, opts.quota);
     this.snapshots.watch((s) => this.onSnapshot(s));
     this.sweeper = setInterval(() => this.sweep(), Math.max(10, Math.floor(this.heartbeatMs / 2)));
     this.sweeper.unref();
@@ -145,7 +145,8 @@ export class AgentHub extends EventEmitter {
         rec.report = msg;
         for (const [service, c] of Object.entries(msg.services)) this.vote(rec.name, service, c.state);
         return;
-      case 'borrow': this.quota.borrow(rec.name, msg.vserver, msg.id); return;
+      case 'borrow': this.quota.borrow(rec.name, msg.vserver, msg.id, msg.n); return;
+      case 'revoke-ack': this.quota.revokeAcked(rec.name, msg.vserver, msg.id, msg.held); return;
       case 'return': this.quota.giveBack(rec.name, msg.vserver, msg.n, msg.id); return;
       case 'error': this.log.warn({ agent: rec.name, code: msg.code, ref: msg.ref }, `agent reported: ${msg.message}`); return;
       case 'hello': return;

@@ -97,4 +97,63 @@ describe('global quota over the channel', () => {
     await until(() => back.allowance('web') === 46, 3_000, 'share covering 46 uses');
     expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 14 });
   });
+
+  it('re-lends uses taken from an agent only after it acknowledges the revoke, so the sum held never passes the lowered limit', async () => {
+    hub = await startHub();
+    hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
+    const a = await start('agent-a', { ackRevokes: false });
+    const b = await start('agent-b');
+    await until(() => a.pendingRevokes.has('web'));
+    a.ackRevoke('web');
+    await until(() => a.allowance('web') === 40 && b.allowance('web') === 40);
+    a.inUse.set('web', 35);
+    const revoked = a.client.waitFor('revoke');
+    hub.app.agentHub.setConfig({ version: '2', config: webConfig({ threshold: 50 }) });
+    expect(await revoked).toMatchObject({ exclusive: 20, borrowed: 0 });
+    await until(() => b.allowance('web') === 20, 3_000, 'agent-b shrunk to 20');
+    // agent-a has not acknowledged: its 40 uses still count, and nothing is lent.
+    expect(hub.app.agentHub.quotaView('web')).toMatchObject({ limit: 50, shared: -10, pending: { 'agent-a': 40 } });
+    expect((await b.borrow('web', 5)).n).toBe(0);
+    // It acknowledges while 35 of its connections are still open: 15 uses are free, not 30.
+    a.ackRevoke('web');
+    await until(() => hub.app.agentHub.quotaView('web')?.pending['agent-a'] === 35, 3_000, 'ack with 35 held');
+    expect((await b.borrow('web', 5)).n).toBe(0);
+    a.inUse.set('web', 22);
+    a.ackRevoke('web');
+    await until(() => hub.app.agentHub.quotaView('web')?.pending['agent-a'] === 22);
+    expect((await b.borrow('web', 5)).n).toBe(5);
+    expect((await b.borrow('web', 5)).n).toBe(3);
+    a.inUse.set('web', 0);
+    a.ackRevoke('web');
+    await until(() => hub.app.agentHub.quotaView('web')?.pending['agent-a'] === undefined, 3_000, 'revoke settled');
+    expect((await b.borrow('web', 5)).n).toBe(2);
+    expect(a.allowance('web')! + b.allowance('web')!).toBe(50);
+  });
+
+  it('gives a joining agent its share only as the others acknowledge giving theirs back', async () => {
+    hub = await startHub();
+    hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
+    const a = await start('agent-a', { ackRevokes: false });
+    await until(() => a.allowance('web') === 80);
+    const b = await start('agent-b');
+    await until(() => a.pendingRevokes.has('web'), 3_000, 'revoke to agent-a');
+    expect(a.allowance('web')).toBe(40);
+    // 80 held by agent-a, 20 unheld: agent-b may hold 20 of its 40 until agent-a acknowledges.
+    await until(() => b.allowance('web') === 20, 3_000, 'agent-b capped at 20');
+    a.ackRevoke('web');
+    await until(() => b.allowance('web') === 40, 3_000, 'agent-b at its full share');
+    expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 20, pending: {} });
+  });
+
+  it('lends what an agent asks for at once (n), beyond one batch, within the shared pool', async () => {
+    hub = await startHub();
+    hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
+    const a = await start('agent-a');
+    const b = await start('agent-b');
+    await until(() => a.allowance('web') === 40 && b.allowance('web') === 40);
+    expect((await a.borrow('web', 15)).n).toBe(15);
+    expect((await b.borrow('web', 15)).n).toBe(5);
+    expect((await b.borrow('web')).n).toBe(0);
+    expect(sumOfAllowances([a, b])).toBe(100);
+  });
 });
