@@ -1,0 +1,373 @@
+// 004 lines 1215-1328: a limit L of uses of a resource shared by several engines (worker cores,
+// agents) through an exclusive pool and a shared pool lent in batches.
+//
+// Terms (per engine):
+//   target     exclusive share the engine is entitled to: unit × weight;
+//   exclusive  exclusive uses granted now (≤ target; below it while a grown share waits for room);
+//   borrowed   uses lent from the shared pool, in batches;
+//   allowance  exclusive + borrowed: what the engine may have in flight;
+//   owed       uses still in flight beyond the allowance after it shrank; they go back to the pool
+//              as they end (or when the engine gives them back);
+//   inUse      uses in flight, as counted by acquire/release (or reported by settle).
+// committed = Σ (allowance + owed): every use the pool cannot lend because it may be in flight.
+
+/** An engine is named by any string or number (worker id, agent name). */
+export type EngineId = string | number;
+
+export interface QuotaPoolOptions<E extends EngineId> {
+  /** L: the limit of uses across all engines (a non-negative integer; fractions are floored). */
+  limit: number;
+  /** Engines with weight 1, or [engine, weight] pairs. */
+  engines?: Iterable<NoInfer<E> | readonly [NoInfer<E>, number]>;
+  /** p: share of L that goes to the exclusive pool (default 0.8). */
+  exclusivePercent?: number;
+  /** b: share of the shared pool lent per batch (default 0.1). */
+  batchPercent?: number;
+  /**
+   * How the pool learns what engines have in flight.
+   * - `exact` (default): every use goes through acquire/release, so after a shrink the pool
+   *   knows exactly what each engine owes and cuts allowances nobody uses.
+   * - `reported`: engines enforce their allowance themselves (other processes, other hosts); after
+   *   a shrink the pool assumes the whole cut may be in flight (owed) until the engine gives it
+   *   back or settles its real count.
+   */
+  tracking?: 'exact' | 'reported';
+}
+
+/** A read-only view of one engine's allocation. Invariant: exclusive ≤ target. */
+export interface EngineAllocation { weight: number; target: number; exclusive: number; borrowed: number; owed: number; inUse: number }
+
+/**
+ * What an engine must give back after a limit or membership change: its exclusive share and its
+ * borrowed uses were cut by `exclusive` and `borrowed`; `owed` is how many of its uses in flight
+ * lie beyond its new allowance (they return to the pool as they end).
+ */
+export interface GiveBack<E extends EngineId> { engine: E; exclusive: number; borrowed: number; owed: number }
+
+/** acquire's answer: granted (`borrowed` > 0 when a batch was borrowed for it), or refused with a spillover engine to try (null when none has room). */
+export type AcquireResult<E extends EngineId> =
+  | { granted: true; engine: E; borrowed: number }
+  | { granted: false; engine: E; spillover: E | null };
+
+interface Engine { weight: number; target: number; exclusive: number; borrowed: number; owed: number; inUse: number }
+
+// Products like 0.29 × 100 land just below the integer in binary floating point.
+const floorOf = (x: number): number => Math.floor(x + 1e-9);
+
+function checkLimit(limit: number): number {
+  if (!Number.isFinite(limit) || limit < 0) throw new RangeError(`quota limit must be a finite number ≥ 0, got ${limit}`);
+  return Math.floor(limit);
+}
+
+/**
+ * The pool manager of 004 lines 1215-1328, with engines weighted (an agent with 4 workers gets a
+ * larger exclusive share than one with 1).
+ *
+ * Sizing: exclusive pool = the largest multiple of the total weight W not above p·L; unit =
+ * exclusive pool / W, or 0 when that is below 1 (then everything is shared); each engine's
+ * target = unit × weight; shared pool = L − exclusive pool; batch = max(1, ⌊b · shared⌋).
+ * L = 100, p = 0.8, 7 engines → 77 exclusive (11 each), 23 shared, batch 2.
+ *
+ * Invariants, after every call:
+ *   (1) Σ allowance ≤ L — no engine is ever permitted more than the limit leaves;
+ *   (2) committed ≤ L, except after a call that lowered L (or reported more in flight) below what
+ *       was committed: then committed never grows, and nothing is granted, until it is ≤ L;
+ *   (3) with `exact` tracking, every engine's inUse ≤ allowance + owed, so outstanding uses
+ *       (Σ inUse) ≤ committed: outstanding never exceeds L unless L itself was lowered below what
+ *       was already in flight, and then it only falls until it is below L again.
+ */
+export class QuotaPool<E extends EngineId = EngineId> {
+  private readonly byId = new Map<E, Engine>();
+  private readonly p: number;
+  private readonly b: number;
+  private readonly tracking: 'exact' | 'reported';
+  private limitValue: number;
+  private batchValue = 1;
+  private unit = 0;
+  private totalWeight = 0;
+  // Running sums, so acquire/release stay O(1).
+  private sumExclusive = 0;
+  private sumBorrowed = 0;
+  private sumOwed = 0;
+  private sumDeficit = 0;
+  private sumInUse = 0;
+
+  constructor(opts: QuotaPoolOptions<E>) {
+    this.p = opts.exclusivePercent ?? 0.8;
+    this.b = opts.batchPercent ?? 0.1;
+    if (!(this.p >= 0 && this.p <= 1)) throw new RangeError('exclusivePercent must be within [0, 1]');
+    if (!(this.b >= 0 && this.b <= 1)) throw new RangeError('batchPercent must be within [0, 1]');
+    this.tracking = opts.tracking ?? 'exact';
+    this.limitValue = checkLimit(opts.limit);
+    for (const e of opts.engines ?? []) {
+      const [id, weight] = Array.isArray(e) ? (e as readonly [E, number]) : [e as E, 1];
+      this.byId.set(id, { weight: checkWeight(weight), target: 0, exclusive: 0, borrowed: 0, owed: 0, inUse: 0 });
+      this.totalWeight += checkWeight(weight);
+    }
+    this.rebalance();
+  }
+
+  // ---- sizes ------------------------------------------------------------------------------
+
+  get limit(): number { return this.limitValue; }
+  /** Uses lent per borrow. */
+  get batch(): number { return this.batchValue; }
+  /** Σ targets: the exclusive pool. */
+  get exclusivePool(): number { return this.unit * this.totalWeight; }
+  /** L − exclusive pool. */
+  get sharedPool(): number { return this.limitValue - this.exclusivePool; }
+  /** Exclusive share per unit of weight (per engine when every weight is 1). */
+  get exclusivePerWeight(): number { return this.unit; }
+  /** Uses that may be in flight: Σ (exclusive + borrowed + owed). */
+  get committed(): number { return this.sumExclusive + this.sumBorrowed + this.sumOwed; }
+  /** Σ inUse. */
+  get outstanding(): number { return this.sumInUse; }
+  /** Uses a borrow can get now: the limit minus what is committed or promised to grown exclusive shares. */
+  get sharedFree(): number { return Math.max(0, this.room()); }
+  get engines(): E[] { return [...this.byId.keys()]; }
+  has(engine: E): boolean { return this.byId.has(engine); }
+
+  allocation(engine: E): EngineAllocation {
+    const s = this.byId.get(engine);
+    if (!s) return { weight: 0, target: 0, exclusive: 0, borrowed: 0, owed: 0, inUse: 0 };
+    return { weight: s.weight, target: s.target, exclusive: s.exclusive, borrowed: s.borrowed, owed: s.owed, inUse: s.inUse };
+  }
+
+  // ---- membership and limit ---------------------------------------------------------------
+
+  /** Adds an engine, or changes its weight. Others' shares may shrink: see the give-backs. */
+  addEngine(engine: E, weight = 1): GiveBack<E>[] {
+    const w = checkWeight(weight);
+    const s = this.byId.get(engine);
+    if (s) { this.totalWeight += w - s.weight; s.weight = w; }
+    else { this.byId.set(engine, { weight: w, target: 0, exclusive: 0, borrowed: 0, owed: 0, inUse: 0 }); this.totalWeight += w; }
+    return this.rebalance();
+  }
+
+  /** Same as addEngine: sets the weight of an engine, adding it when new. */
+  setWeight(engine: E, weight: number): GiveBack<E>[] { return this.addEngine(engine, weight); }
+
+  /**
+   * Removes an engine (it stopped, or its lease expired): everything it held returns to the pool,
+   * including its uses in flight, which ended with it.
+   */
+  removeEngine(engine: E): GiveBack<E>[] {
+    const s = this.byId.get(engine);
+    if (!s) return [];
+    this.sumExclusive -= s.exclusive; this.sumBorrowed -= s.borrowed; this.sumOwed -= s.owed;
+    this.sumDeficit -= s.target - s.exclusive; this.sumInUse -= s.inUse;
+    this.totalWeight -= s.weight;
+    this.byId.delete(engine);
+    return this.rebalance();
+  }
+
+  /** Changes L: grows or shrinks every allocation and says which engines must give back how much. */
+  setLimit(limit: number): GiveBack<E>[] {
+    this.limitValue = checkLimit(limit);
+    return this.rebalance();
+  }
+
+  // ---- uses (exact tracking) --------------------------------------------------------------
+
+  /**
+   * One more use on `engine`: within its allowance at once; past it, a batch is borrowed from the
+   * shared pool; when the shared pool is empty the use is refused and the engine with the most
+   * unused uses is named as the spillover engine (004 step 1218).
+   */
+  acquire(engine: E): AcquireResult<E> {
+    const s = this.byId.get(engine);
+    if (!s) return { granted: false, engine, spillover: this.spilloverEngine(engine) };
+    if (s.inUse < s.exclusive + s.borrowed) {
+      s.inUse++; this.sumInUse++;
+      return { granted: true, engine, borrowed: 0 };
+    }
+    // An engine that owes uses does not grow before it has given them back.
+    const room = this.room();
+    if (s.owed === 0 && room >= 1) {
+      const n = Math.min(this.batchValue, room);
+      s.borrowed += n; this.sumBorrowed += n;
+      s.inUse++; this.sumInUse++;
+      return { granted: true, engine, borrowed: n };
+    }
+    return { granted: false, engine, spillover: this.spilloverEngine(engine) };
+  }
+
+  /**
+   * A use on `engine` ended. A use beyond the allowance settles a debt; otherwise, once a whole
+   * batch of borrowed uses lies unused, it goes back to the shared pool (004 FIG. 12C).
+   * Returns how many uses went back to the pool (0 when the engine had nothing in flight).
+   */
+  release(engine: E): number {
+    const s = this.byId.get(engine);
+    if (!s || s.inUse === 0) return 0;
+    s.inUse--; this.sumInUse--;
+    let returned = 0;
+    if (s.owed > 0) {
+      s.owed--; this.sumOwed--; returned = 1;
+    } else {
+      const k = Math.min(s.borrowed, this.batchValue);
+      if (k > 0 && s.exclusive + s.borrowed - s.inUse >= k) { s.borrowed -= k; this.sumBorrowed -= k; returned = k; }
+    }
+    if (returned > 0 && this.sumDeficit > 0) this.topUp();
+    return returned;
+  }
+
+  // ---- batches (engines that enforce their own allowance) ---------------------------------
+
+  /** Lends up to `want` uses (default one batch) from the shared pool; returns how many. */
+  borrow(engine: E, want: number = this.batchValue): number {
+    const s = this.byId.get(engine);
+    if (!s || s.owed > 0) return 0;
+    const n = Math.max(0, Math.min(Math.floor(want), this.room()));
+    if (n === 0) return 0;
+    s.borrowed += n; this.sumBorrowed += n;
+    return n;
+  }
+
+  /**
+   * The engine gives back `n` uses it no longer holds: debts first, then borrowed uses. Returns
+   * how many went back to the pool. With exact tracking, borrowed uses still in flight become
+   * owed instead (they come back through release).
+   */
+  giveBack(engine: E, n: number): number {
+    const s = this.byId.get(engine);
+    if (!s || !(n > 0)) return 0;
+    const before = s.exclusive + s.borrowed + s.owed;
+    let left = Math.floor(n);
+    if (this.tracking === 'reported') {
+      const fromOwed = Math.min(left, s.owed);
+      s.owed -= fromOwed; this.sumOwed -= fromOwed; left -= fromOwed;
+    }
+    const fromBorrowed = Math.min(left, s.borrowed);
+    s.borrowed -= fromBorrowed; this.sumBorrowed -= fromBorrowed;
+    if (this.tracking === 'exact') this.setOwed(s, Math.max(0, s.inUse - s.exclusive - s.borrowed));
+    const returned = before - (s.exclusive + s.borrowed + s.owed);
+    if (returned > 0 && this.sumDeficit > 0) this.topUp();
+    return returned;
+  }
+
+  /**
+   * The engine reports how many uses it has in flight (reconciliation after a reconnect, or the
+   * answer to a give-back request): its debt becomes what lies beyond its allowance.
+   */
+  settle(engine: E, inUse: number): void {
+    const s = this.byId.get(engine);
+    if (!s) return;
+    const n = Math.max(0, Math.floor(inUse));
+    this.sumInUse += n - s.inUse; s.inUse = n;
+    this.setOwed(s, Math.max(0, n - s.exclusive - s.borrowed));
+    if (this.sumDeficit > 0) this.topUp();
+  }
+
+  /**
+   * The spillover engine for a refused use: another engine with unused uses, the most unused
+   * first (ties: the first in insertion order); null when none has room. `unused` overrides the
+   * pool's own count (allowance − inUse) for engines that report their room themselves.
+   */
+  spilloverEngine(requester: E, unused?: (engine: E) => number): E | null {
+    let best: E | null = null;
+    let bestRoom = 0;
+    for (const [id, s] of this.byId) {
+      if (id === requester) continue;
+      const room = unused ? unused(id) : s.exclusive + s.borrowed - s.inUse;
+      if (room > bestRoom) { best = id; bestRoom = room; }
+    }
+    return best;
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private room(): number { return this.limitValue - this.committed - this.sumDeficit; }
+
+  private setOwed(s: Engine, owed: number): void { this.sumOwed += owed - s.owed; s.owed = owed; }
+
+  private rebalance(): GiveBack<E>[] {
+    const L = this.limitValue;
+    const W = this.totalWeight;
+    const unit = W === 0 ? 0 : Math.floor(floorOf(this.p * L) / W);
+    this.unit = unit >= 1 ? unit : 0;
+    this.batchValue = Math.max(1, floorOf(this.b * (L - this.unit * W)));
+
+    const cut = new Map<E, { exclusive: number; borrowed: number }>();
+    const note = (id: E, field: 'exclusive' | 'borrowed', n: number): void => {
+      const c = cut.get(id) ?? { exclusive: 0, borrowed: 0 };
+      c[field] += n;
+      cut.set(id, c);
+    };
+    const take = (id: E, s: Engine, field: 'exclusive' | 'borrowed', n: number): void => {
+      if (n <= 0) return;
+      s[field] -= n;
+      if (field === 'exclusive') this.sumExclusive -= n; else this.sumBorrowed -= n;
+      note(id, field, n);
+    };
+
+    // 1. New targets; exclusive shares above them shrink now, grown ones wait for room (topUp).
+    this.sumDeficit = 0;
+    for (const [id, s] of this.byId) {
+      s.target = this.unit * s.weight;
+      take(id, s, 'exclusive', s.exclusive - s.target);
+      this.sumDeficit += s.target - s.exclusive;
+    }
+    // 2. Allowances must fit in L: take borrowed uses back, largest borrower first.
+    let over = this.sumExclusive + this.sumBorrowed - L;
+    if (over > 0) {
+      const borrowers = [...this.byId].filter(([, s]) => s.borrowed > 0).sort((a, b) => b[1].borrowed - a[1].borrowed);
+      for (const [id, s] of borrowers) {
+        if (over <= 0) break;
+        const n = Math.min(s.borrowed, over);
+        take(id, s, 'borrowed', n);
+        over -= n;
+      }
+    }
+    // 3. What was cut and may be in flight is owed.
+    for (const [id, c] of cut) {
+      const s = this.byId.get(id)!;
+      if (this.tracking === 'exact') this.setOwed(s, Math.max(0, s.inUse - s.exclusive - s.borrowed));
+      else this.setOwed(s, s.owed + c.exclusive + c.borrowed);
+    }
+    // 4. Exact tracking: while more is committed than L allows, allowances nobody uses go first.
+    if (this.tracking === 'exact' && this.committed > L) {
+      for (const [id, s] of this.byId) {
+        let excess = this.committed - L;
+        if (excess <= 0) break;
+        const idle = s.exclusive + s.borrowed - s.inUse;
+        if (idle <= 0) continue;
+        const fromBorrowed = Math.min(s.borrowed, idle, excess);
+        take(id, s, 'borrowed', fromBorrowed);
+        excess -= fromBorrowed;
+        const fromExclusive = Math.min(s.exclusive, idle - fromBorrowed, excess);
+        take(id, s, 'exclusive', fromExclusive);
+        this.sumDeficit += fromExclusive;
+      }
+    }
+    // 5. Grown shares take whatever room there is.
+    if (this.sumDeficit > 0) this.topUp();
+
+    const out: GiveBack<E>[] = [];
+    for (const [id, c] of cut) out.push({ engine: id, exclusive: c.exclusive, borrowed: c.borrowed, owed: this.byId.get(id)!.owed });
+    return out;
+  }
+
+  /** Grants waiting exclusive shares from free room, the largest deficit first. */
+  private topUp(): void {
+    let room = this.limitValue - this.committed;
+    if (room <= 0) return;
+    const waiting = [...this.byId.values()].filter((s) => s.exclusive < s.target).sort((a, b) => (b.target - b.exclusive) - (a.target - a.exclusive));
+    for (const s of waiting) {
+      if (room <= 0) break;
+      const n = Math.min(s.target - s.exclusive, room);
+      s.exclusive += n; this.sumExclusive += n; this.sumDeficit -= n; room -= n;
+      // A grant first covers uses this engine already has in flight beyond its allowance.
+      if (s.owed > 0 && this.tracking === 'exact') {
+        const covered = Math.min(s.owed, n);
+        this.setOwed(s, s.owed - covered);
+        room += covered;
+      }
+    }
+  }
+}
+
+function checkWeight(weight: number): number {
+  if (!Number.isFinite(weight) || weight < 1) throw new RangeError(`engine weight must be a finite number ≥ 1, got ${weight}`);
+  return Math.floor(weight);
+}

@@ -1,0 +1,236 @@
+import { describe, expect, it } from 'vitest';
+import { QuotaPool, type EngineId } from '../src/index.js';
+
+const engines = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+const sumAllowance = <E extends EngineId>(p: QuotaPool<E>): number =>
+  p.engines.reduce((s, e) => s + p.allocation(e).exclusive + p.allocation(e).borrowed, 0);
+
+describe('QuotaPool sizing (004 lines 1215-1328)', () => {
+  it('L=100, p=80%, 7 engines: exclusive pool 77 (11 each), shared 23, batch 2', () => {
+    const p = new QuotaPool({ limit: 100, engines: engines(7) });
+    expect(p.exclusivePool).toBe(77);
+    expect(p.exclusivePerWeight).toBe(11);
+    for (const e of engines(7)) expect(p.allocation(e)).toMatchObject({ exclusive: 11, target: 11, borrowed: 0 });
+    expect(p.sharedPool).toBe(23);
+    expect(p.batch).toBe(2);
+    expect(p.sharedFree).toBe(23);
+  });
+
+  it("NetScaler's documented example: 2 engines, threshold 100 → 40 exclusive each, 20 shared, batches of 4 at 20%", () => {
+    const p = new QuotaPool({ limit: 100, engines: ['pe0', 'pe1'], batchPercent: 0.2 });
+    expect(p.allocation('pe0').exclusive).toBe(40);
+    expect(p.allocation('pe1').exclusive).toBe(40);
+    expect(p.sharedPool).toBe(20);
+    expect(p.batch).toBe(4);
+  });
+
+  it('a shared pool of 20 lends batches of 2 at 10% and 4 at 20%', () => {
+    expect(new QuotaPool({ limit: 100, engines: engines(2), batchPercent: 0.1 }).batch).toBe(2);
+    expect(new QuotaPool({ limit: 100, engines: engines(2), batchPercent: 0.2 }).batch).toBe(4);
+  });
+
+  it('the batch is at least 1 however small the shared pool', () => {
+    const p = new QuotaPool({ limit: 10, engines: engines(2) });
+    expect(p.sharedPool).toBe(2);
+    expect(p.batch).toBe(1);
+  });
+
+  it('gives every engine 0 exclusive uses when the share would be below 1: everything is shared', () => {
+    const p = new QuotaPool({ limit: 5, engines: engines(7) });
+    expect(p.exclusivePool).toBe(0);
+    expect(p.sharedPool).toBe(5);
+    for (const e of engines(7)) expect(p.allocation(e).exclusive).toBe(0);
+    expect(p.acquire(3)).toEqual({ granted: true, engine: 3, borrowed: 1 });
+  });
+
+  it('weights engines: an agent with 4 workers gets four times the exclusive share of one with 1', () => {
+    const p = new QuotaPool({ limit: 100, engines: [['big', 4], ['small', 1]] as const });
+    expect(p.allocation('big').exclusive).toBe(64);
+    expect(p.allocation('small').exclusive).toBe(16);
+    expect(p.sharedPool).toBe(20);
+  });
+
+  it('a limit of 0 grants nothing', () => {
+    const p = new QuotaPool({ limit: 0, engines: engines(2) });
+    expect(p.acquire(0)).toEqual({ granted: false, engine: 0, spillover: null });
+  });
+
+  it('rejects a negative limit, a bad p or b, and weights below 1', () => {
+    expect(() => new QuotaPool({ limit: -1 })).toThrow(RangeError);
+    expect(() => new QuotaPool({ limit: Number.NaN })).toThrow(RangeError);
+    expect(() => new QuotaPool({ limit: 1, exclusivePercent: 1.5 })).toThrow(RangeError);
+    expect(() => new QuotaPool({ limit: 1, batchPercent: -0.1 })).toThrow(RangeError);
+    expect(() => new QuotaPool({ limit: 1, engines: [['a', 0]] as const })).toThrow(RangeError);
+  });
+});
+
+describe('QuotaPool acquire/release', () => {
+  it('serves uses from the exclusive share, then borrows a batch, then refuses with a spillover engine', () => {
+    const p = new QuotaPool({ limit: 100, engines: engines(7) });
+    for (let i = 0; i < 11; i++) expect(p.acquire(0)).toMatchObject({ granted: true, borrowed: 0 });
+    expect(p.acquire(0)).toEqual({ granted: true, engine: 0, borrowed: 2 });
+    expect(p.acquire(0)).toMatchObject({ granted: true, borrowed: 0 });
+    // The rest of the shared pool (21) in batches of 2 (the last one 1).
+    let granted = 0;
+    for (;;) { const r = p.acquire(0); if (!r.granted) { expect(r.spillover).toBe(1); break; } granted++; }
+    expect(granted).toBe(21);
+    expect(p.outstanding).toBe(11 + 23);
+    expect(p.sharedFree).toBe(0);
+    expect(p.committed).toBe(100);
+  });
+
+  it('names the engine with the most unused uses as the spillover engine', () => {
+    const p = new QuotaPool({ limit: 100, engines: engines(3), exclusivePercent: 0.9 });
+    // 30 each, 10 shared, batch 1.
+    for (let i = 0; i < 40; i++) p.acquire(0);
+    for (let i = 0; i < 20; i++) p.acquire(1);
+    for (let i = 0; i < 5; i++) p.acquire(2);
+    expect(p.acquire(0)).toEqual({ granted: false, engine: 0, spillover: 2 });
+    expect(p.acquire(2)).toMatchObject({ granted: true });
+    expect(p.spilloverEngine(0, (e) => (e === 1 ? 50 : 0))).toBe(1);
+    expect(p.spilloverEngine(0, () => 0)).toBeNull();
+  });
+
+  it('returns a whole batch once that many borrowed uses lie unused', () => {
+    const p = new QuotaPool({ limit: 100, engines: engines(2), batchPercent: 0.2 });
+    for (let i = 0; i < 43; i++) p.acquire(0);
+    expect(p.allocation(0)).toMatchObject({ exclusive: 40, borrowed: 4, inUse: 43 });
+    expect(p.release(0)).toBe(0); // 2 borrowed unused
+    expect(p.release(0)).toBe(0); // 3
+    expect(p.allocation(0).borrowed).toBe(4);
+    expect(p.release(0)).toBe(4); // inUse 40: the whole batch is unused
+    expect(p.allocation(0)).toMatchObject({ borrowed: 0, inUse: 40 });
+    expect(p.sharedFree).toBe(20);
+    expect(p.release(0)).toBe(0); // exclusive uses never go back
+  });
+
+  it('ignores a release with nothing in flight and an unknown engine', () => {
+    const p = new QuotaPool({ limit: 10, engines: ['a'] });
+    expect(p.release('a')).toBe(0);
+    expect(p.release('nobody')).toBe(0);
+    expect(p.outstanding).toBe(0);
+    expect(p.acquire('nobody')).toEqual({ granted: false, engine: 'nobody', spillover: 'a' });
+  });
+});
+
+describe('QuotaPool limit changes', () => {
+  it('never lets exclusive + borrowed exceed the limit when the limit grows in steps (the 41/40 case)', () => {
+    const p = new QuotaPool({ limit: 39, engines: ['a', 'b'] });
+    expect(p.allocation('a').exclusive).toBe(15);
+    expect(p.sharedPool).toBe(9);
+    for (let i = 0; i < 24; i++) expect(p.acquire('a').granted).toBe(true);
+    expect(p.allocation('a').borrowed).toBe(9);
+    // 40: targets grow to 16 each, the shared pool shrinks to 8, but 9 are lent.
+    expect(p.setLimit(40)).toEqual([]);
+    expect(sumAllowance(p)).toBeLessThanOrEqual(40);
+    expect(p.committed).toBeLessThanOrEqual(40);
+    expect(p.allocation('a').exclusive + p.allocation('b').exclusive).toBe(31); // one share waits for room
+    for (let i = 0; i < 16; i++) p.acquire('b');
+    expect(p.outstanding).toBeLessThanOrEqual(40);
+    // When a's borrowed uses come back, the waiting share is completed first.
+    for (let i = 0; i < 24; i++) p.release('a');
+    expect(p.allocation('a').exclusive).toBe(16);
+    expect(p.allocation('b').exclusive).toBe(16);
+    expect(sumAllowance(p)).toBeLessThanOrEqual(40);
+  });
+
+  it('grows every allocation when the limit rises', () => {
+    const p = new QuotaPool({ limit: 100, engines: engines(2) });
+    expect(p.setLimit(200)).toEqual([]);
+    expect(p.allocation(0).exclusive).toBe(80);
+    expect(p.sharedPool).toBe(40);
+    expect(p.batch).toBe(4);
+  });
+
+  it('on a drop, says which engines must give back how much, and grants nothing until in-flight uses fall below the limit', () => {
+    const p = new QuotaPool({ limit: 100, engines: ['a', 'b'] });
+    for (let i = 0; i < 40; i++) { p.acquire('a'); p.acquire('b'); }
+    const back = p.setLimit(50);
+    expect(back).toEqual([
+      { engine: 'a', exclusive: 20, borrowed: 0, owed: 20 },
+      { engine: 'b', exclusive: 20, borrowed: 0, owed: 20 },
+    ]);
+    expect(p.outstanding).toBe(80);
+    expect(p.acquire('a')).toEqual({ granted: false, engine: 'a', spillover: null });
+    expect(p.borrow('b')).toBe(0);
+    for (let i = 0; i < 20; i++) expect(p.release('a')).toBe(1);
+    expect(p.allocation('a')).toMatchObject({ owed: 0, inUse: 20, exclusive: 20 });
+    expect(p.acquire('a').granted).toBe(false); // b still owes: 60 in flight > 50
+    for (let i = 0; i < 20; i++) p.release('b');
+    expect(p.outstanding).toBe(40);
+    expect(p.acquire('a')).toMatchObject({ granted: true, borrowed: 1 });
+  });
+
+  it('on a drop, takes idle allowances back before anything in flight', () => {
+    const p = new QuotaPool({ limit: 100, engines: ['busy', 'idle'] });
+    for (let i = 0; i < 60; i++) p.acquire('busy'); // 40 exclusive + 20 borrowed
+    const back = p.setLimit(60);
+    // idle's unused share is cut so nothing new starts while busy is over the limit.
+    // Targets 24 each; busy keeps 24 exclusive + 12 borrowed and owes the 24 beyond.
+    expect(back.find((g) => g.engine === 'busy')).toEqual({ engine: 'busy', exclusive: 16, borrowed: 8, owed: 24 });
+    expect(p.allocation('idle').exclusive).toBe(0);
+    expect(p.acquire('idle').granted).toBe(false);
+    for (let i = 0; i < 24; i++) p.release('busy');
+    expect(p.allocation('idle').exclusive).toBe(24);
+    expect(p.committed).toBe(60);
+    expect(p.acquire('idle').granted).toBe(true);
+  });
+
+  it('with reported tracking, counts a cut as owed until the engine gives it back or settles', () => {
+    const p = new QuotaPool({ limit: 100, engines: ['a', 'b'], tracking: 'reported' });
+    expect(p.borrow('a')).toBe(2);
+    const back = p.setLimit(50);
+    expect(back).toEqual([
+      { engine: 'a', exclusive: 20, borrowed: 0, owed: 20 },
+      { engine: 'b', exclusive: 20, borrowed: 0, owed: 20 },
+    ]);
+    expect(p.committed).toBe(82);
+    expect(p.borrow('a')).toBe(0);
+    expect(p.giveBack('a', 20)).toBe(20); // a really had nothing beyond its new share in flight
+    expect(p.giveBack('a', 2)).toBe(2); // and returns its batch
+    p.settle('b', 5); // b has 5 in flight: within its 20, it owes nothing
+    expect(p.allocation('b')).toMatchObject({ owed: 0, inUse: 5 });
+    expect(p.committed).toBe(40);
+    expect(p.borrow('b', 3)).toBe(3);
+  });
+
+  it('settle accounts for uses an engine holds beyond its allowance (reconciliation)', () => {
+    const p = new QuotaPool({ limit: 10, engines: ['a'], tracking: 'reported' });
+    p.settle('a', 12);
+    expect(p.allocation('a')).toMatchObject({ exclusive: 8, owed: 4 });
+    expect(p.committed).toBe(12);
+    expect(p.borrow('a')).toBe(0);
+  });
+});
+
+describe('QuotaPool membership', () => {
+  it('adding an engine shrinks the others and reports what they must give back', () => {
+    const p = new QuotaPool({ limit: 100, engines: ['a'] });
+    for (let i = 0; i < 70; i++) p.acquire('a');
+    const back = p.addEngine('b');
+    expect(back).toEqual([{ engine: 'a', exclusive: 40, borrowed: 0, owed: 30 }]);
+    expect(p.allocation('b')).toMatchObject({ target: 40, exclusive: 30 }); // the rest waits for room
+    expect(p.committed).toBe(100);
+    for (let i = 0; i < 10; i++) p.release('a');
+    expect(p.allocation('b').exclusive).toBe(40);
+  });
+
+  it('changing a weight reshapes the shares', () => {
+    const p = new QuotaPool({ limit: 100, engines: ['a', 'b'] });
+    p.setWeight('a', 3);
+    expect(p.allocation('a')).toMatchObject({ weight: 3, target: 60, exclusive: 60 });
+    expect(p.allocation('b').exclusive).toBe(20);
+    expect(sumAllowance(p)).toBeLessThanOrEqual(100);
+  });
+
+  it('removing an engine returns all it held, and the others grow', () => {
+    const p = new QuotaPool({ limit: 100, engines: engines(4) });
+    for (let i = 0; i < 25; i++) p.acquire(3);
+    p.removeEngine(3);
+    expect(p.outstanding).toBe(0);
+    expect(p.engines).toEqual([0, 1, 2]);
+    expect(p.allocation(0).exclusive).toBe(26);
+    expect(p.exclusivePool).toBe(78);
+    expect(p.removeEngine(3)).toEqual([]);
+  });
+});
