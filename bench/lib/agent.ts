@@ -52,7 +52,7 @@ export async function startManagedAgent(name: string, controlUrl: string, worker
   const proc = startProcess(`agent ${name}`, tsx, [managedAgentMain], {
     cwd: repoRoot,
     env: {
-      SPILLWAY_CONTROL_URL: controlUrl, SPILLWAY_AGENT_TOKEN: `tok-${name}`, SPILLWAY_AGENT_NAME: name,
+      SPILLWAY_CONTROL_PLANE_URL: controlUrl, SPILLWAY_AGENT_TOKEN: `tok-${name}`, SPILLWAY_AGENT_NAME: name,
       SPILLWAY_AGENT_WORKERS: String(workers), SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_LOG_LEVEL: 'warn',
     },
   });

@@ -1,4 +1,4 @@
-// Processes of the end-to-end tests: a control plane, managed agents (apps/agent/src/control/main.ts),
+// Processes of the end-to-end tests: a control plane, managed agents (apps/agent/src/main.ts with SPILLWAY_CONTROL_PLANE_URL),
 // each started with tsx in its own process group and killed for real.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -49,8 +49,8 @@ export async function startControlPlane(tokens: Record<string, string>, port = 0
 export interface AgentProc extends Proc { name: string; stats(): Promise<AgentStats> }
 
 export async function startAgent(name: string, token: string, controlUrl: string, workers = 2): Promise<AgentProc> {
-  const p = await spawnReady(path.join(root, 'apps/agent/src/control/main.ts'), {
-    SPILLWAY_CONTROL_URL: controlUrl, SPILLWAY_AGENT_TOKEN: token, SPILLWAY_AGENT_NAME: name,
+  const p = await spawnReady(path.join(root, 'apps/agent/src/main.ts'), {
+    SPILLWAY_CONTROL_PLANE_URL: controlUrl, SPILLWAY_AGENT_TOKEN: token, SPILLWAY_AGENT_NAME: name,
     SPILLWAY_AGENT_WORKERS: String(workers), SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_LOG_LEVEL: 'warn',
   });
   const admin = `http://127.0.0.1:${p.ready.adminPort as number}`;

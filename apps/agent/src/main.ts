@@ -1,5 +1,6 @@
-// Standalone agent: `tsx apps/agent/src/main.ts --config <file.json>`.
-// SIGHUP reloads the file; SIGTERM/SIGINT drain connections up to agent.drainTimeoutMs and exit.
+// The agent: `tsx apps/agent/src/main.ts --config <file.json>` (standalone), or managed by the
+// control plane when SPILLWAY_CONTROL_PLANE_URL is set (control/main.ts: config and quota pushed).
+// Standalone: SIGHUP reloads the file; SIGTERM/SIGINT drain connections up to agent.drainTimeoutMs and exit.
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createAgent } from './agent.js';
@@ -20,43 +21,48 @@ function fail(code: string, message: string, details: unknown[] = []): never {
   process.exit(2);
 }
 
-const configPath = argValue('--config') ?? process.env.SPILLWAY_AGENT_CONFIG;
-if (!configPath) fail('SPILLWAY_AGENT_NO_CONFIG_FILE', 'no configuration: pass --config <file.json> or set SPILLWAY_AGENT_CONFIG');
+if (process.env.SPILLWAY_CONTROL_PLANE_URL) await import('./control/main.js');
+else await standalone();
 
-let doc: unknown;
-try {
-  doc = JSON.parse(readFileSync(configPath, 'utf8'));
-} catch (err) {
-  fail('SPILLWAY_AGENT_CONFIG_INVALID', `cannot read ${configPath}: ${(err as Error).message}`);
+async function standalone(): Promise<void> {
+  const configPath = argValue('--config') ?? process.env.SPILLWAY_AGENT_CONFIG;
+  if (!configPath) fail('SPILLWAY_AGENT_NO_CONFIG_FILE', 'no configuration: pass --config <file.json> or set SPILLWAY_AGENT_CONFIG');
+
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(configPath, 'utf8'));
+  } catch (err) {
+    fail('SPILLWAY_AGENT_CONFIG_INVALID', `cannot read ${configPath}: ${(err as Error).message}`);
+  }
+
+  let agent;
+  try {
+    agent = await createAgent({ config: doc, configPath, env: process.env, log });
+  } catch (err) {
+    if (err instanceof AgentError) fail(err.code, err.message, err.details);
+    throw err;
+  }
+  const admin = await startAdminServer(agent, agent.config.agent.adminPort, agent.config.agent.adminHost).catch((err: Error) => {
+    void agent.close();
+    return fail('SPILLWAY_AGENT_ADMIN_LISTEN_FAILED', `admin server: ${err.message}`);
+  });
+  log.info({ event: 'admin_listening', port: (admin.address() as AddressInfo).port, listeners: agent.ports() }, 'agent ready');
+  process.stdout.write(`${JSON.stringify({ ready: true, adminPort: (admin.address() as AddressInfo).port, listeners: agent.ports(), pid: process.pid })}\n`);
+
+  process.on('SIGHUP', () => {
+    agent.reload().then(
+      (r) => log.info({ event: 'reload', version: r.version }, 'configuration reloaded'),
+      (err: Error) => log.error({ event: 'reload_failed', err: err.message }, 'reload failed; the previous configuration keeps running'),
+    );
+  });
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ event: 'shutdown', signal }, 'draining');
+    admin.close();
+    void agent.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
-
-let agent;
-try {
-  agent = await createAgent({ config: doc, configPath, env: process.env, log });
-} catch (err) {
-  if (err instanceof AgentError) fail(err.code, err.message, err.details);
-  throw err;
-}
-const admin = await startAdminServer(agent, agent.config.agent.adminPort, agent.config.agent.adminHost).catch((err: Error) => {
-  void agent.close();
-  return fail('SPILLWAY_AGENT_ADMIN_LISTEN_FAILED', `admin server: ${err.message}`);
-});
-log.info({ event: 'admin_listening', port: (admin.address() as AddressInfo).port, listeners: agent.ports() }, 'agent ready');
-process.stdout.write(`${JSON.stringify({ ready: true, adminPort: (admin.address() as AddressInfo).port, listeners: agent.ports(), pid: process.pid })}\n`);
-
-process.on('SIGHUP', () => {
-  agent.reload().then(
-    (r) => log.info({ event: 'reload', version: r.version }, 'configuration reloaded'),
-    (err: Error) => log.error({ event: 'reload_failed', err: err.message }, 'reload failed; the previous configuration keeps running'),
-  );
-});
-let stopping = false;
-const stop = (signal: string): void => {
-  if (stopping) return;
-  stopping = true;
-  log.info({ event: 'shutdown', signal }, 'draining');
-  admin.close();
-  void agent.close().then(() => process.exit(0));
-};
-process.on('SIGTERM', () => stop('SIGTERM'));
-process.on('SIGINT', () => stop('SIGINT'));

@@ -50,7 +50,12 @@ export class QuotaPool {
   private recompute(): void {
     const n = this.borrowed.size;
     const exclusive = n === 0 ? 0 : Math.floor(Math.floor(EXCLUSIVE_PERCENT * this.limit) / n) * n;
-    this.perEngine = n === 0 ? 0 : exclusive / n;
+    let lent = 0;
+    for (const b of this.borrowed.values()) lent += b;
+    // Engines keep the batches they borrowed when their exclusive shares change, so the shares
+    // only grow into what is not lent: a stream of small limit increases (grants from the control
+    // plane) must not let exclusive + borrowed pass the limit.
+    this.perEngine = n === 0 ? 0 : Math.max(0, Math.min(exclusive / n, Math.floor((this.limit - lent) / n)));
     this.batch = Math.max(1, Math.floor(BATCH_PERCENT * (this.limit - exclusive)));
   }
 }

@@ -26,6 +26,21 @@ export interface ControlClientOptions {
   borrowHoldMs?: number;
 }
 
+/**
+ * The control channel's URL from SPILLWAY_CONTROL_PLANE_URL: an http(s):// base URL of the control
+ * plane becomes ws(s)://host:port/v1/agents/connect; a ws(s):// URL is used as it is. null when
+ * the value is not a URL.
+ */
+export function channelUrl(controlPlaneUrl: string): string | null {
+  let u: URL;
+  try { u = new URL(controlPlaneUrl); } catch { return null; }
+  if (u.protocol === 'ws:' || u.protocol === 'wss:') return u.href;
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
+  u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+  u.pathname = `${u.pathname.replace(/\/+$/, '')}/v1/agents/connect`;
+  return u.href;
+}
+
 export interface AllocationState { limit: number; exclusive: number; borrowed: number; batch: number }
 export interface ControlClientStatus { connected: boolean; appliedVersion: string | null; connects: number; allocations: Record<string, AllocationState> }
 

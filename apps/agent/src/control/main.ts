@@ -1,5 +1,7 @@
-// A managed agent: `tsx apps/agent/src/control/main.ts`, configured by the control plane.
-// Env: SPILLWAY_CONTROL_URL (ws://host:port/v1/agents/connect), SPILLWAY_AGENT_TOKEN, plus the
+// A managed agent, configured by the control plane: `tsx apps/agent/src/main.ts` with
+// SPILLWAY_CONTROL_PLANE_URL set (or this file directly).
+// Env: SPILLWAY_CONTROL_PLANE_URL (the control plane's http(s):// base URL, or the ws(s):// URL of
+// /v1/agents/connect), SPILLWAY_AGENT_TOKEN, plus the
 // agent's own (SPILLWAY_AGENT_NAME, SPILLWAY_AGENT_WORKERS, SPILLWAY_AGENT_ADMIN_PORT). It starts
 // with nothing to serve and a local file is optional (--config: served until the first snapshot).
 import { readFileSync } from 'node:fs';
@@ -7,13 +9,14 @@ import type { AddressInfo } from 'node:net';
 import { createAgent } from '../agent.js';
 import { startAdminServer } from '../admin-server.js';
 import { createLogger } from '../log.js';
-import { ControlClient } from './control-client.js';
+import { channelUrl, ControlClient } from './control-client.js';
 
 const log = createLogger({ role: 'primary' });
-const url = process.env.SPILLWAY_CONTROL_URL;
+const base = process.env.SPILLWAY_CONTROL_PLANE_URL;
 const token = process.env.SPILLWAY_AGENT_TOKEN;
+const url = base ? channelUrl(base) : null;
 if (!url || !token) {
-  process.stderr.write('spillway-agent: set SPILLWAY_CONTROL_URL and SPILLWAY_AGENT_TOKEN\n');
+  process.stderr.write('spillway-agent: set SPILLWAY_CONTROL_PLANE_URL (http://host:port of the control plane) and SPILLWAY_AGENT_TOKEN\n');
   process.exit(2);
 }
 const i = process.argv.indexOf('--config');
