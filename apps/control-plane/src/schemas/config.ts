@@ -90,7 +90,7 @@ export const SpilloverMethod = Closed({
   type: Type.Union([Type.Literal('connection'), Type.Literal('dynamicconnection'), Type.Literal('bandwidth'), Type.Literal('health')]),
   threshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, description: 'connection only: connection count' })),
   thresholdKbps: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'bandwidth only: kbit/s' })),
-  direction: Type.Optional(Type.Union([Type.Literal('in'), Type.Literal('out'), Type.Literal('both')], { description: 'bandwidth only', default: DEFAULTS.bandwidthDirection })),
+  direction: Type.Optional(Type.Union([Type.Literal('in'), Type.Literal('out'), Type.Literal('both')], { description: `bandwidth only (default ${DEFAULTS.bandwidthDirection})` })),
   thresholdPercent: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: 'health only: percent of enabled weight UP' })),
 }, { title: 'SpilloverMethod', description: 'connection needs threshold, dynamicconnection none, bandwidth thresholdKbps (+direction), health thresholdPercent; a threshold of another kind is a 422' });
 

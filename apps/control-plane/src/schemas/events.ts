@@ -5,14 +5,14 @@ import { Closed, Nullable } from './common.js';
 export const Event = Closed({
   id: Type.String({ description: 'Monotonic id; also the cursor of the event stream' }),
   at: Type.String({ format: 'date-time' }),
-  actor: Type.String({ description: 'Name of the API token (or "system") that caused it' }),
+  actor: Type.String({ description: 'Who caused it: token:<name>, agent:<name> or system' }),
   kind: Type.String({ description: 'e.g. service.created, vserver.updated, monitor.deleted, api-token.created' }),
-  object: Closed({ kind: Type.String(), name: Type.String() }),
+  object: Nullable(Closed({ kind: Type.String(), name: Type.String() })),
   beforeVersion: Nullable(Type.Integer()),
   afterVersion: Nullable(Type.Integer()),
   configVersion: Nullable(Type.Integer({ description: 'Global configuration version the write produced' })),
   data: Type.Optional(Type.Unknown({ description: 'Kind-specific details' })),
-}, { title: 'Event', examples: [{ id: '42', at: '2026-01-01T00:00:00.000Z', actor: 'terraform', kind: 'vserver.updated', object: { kind: 'vserver', name: 'web' }, beforeVersion: 3, afterVersion: 4, configVersion: 17 }] });
+}, { title: 'Event', examples: [{ id: '42', at: '2026-01-01T00:00:00.000Z', actor: 'token:terraform', kind: 'vserver.updated', object: { kind: 'vserver', name: 'web' }, beforeVersion: 3, afterVersion: 4, configVersion: 17 }] });
 
 export const EventQuery = Closed({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),

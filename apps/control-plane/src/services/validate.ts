@@ -1,7 +1,8 @@
 // Semantic validation of a whole normalized document: what a JSON schema cannot say. Every
 // problem names its object and the path inside it, so a REST write reports paths relative to
 // its body and a declarative apply reports paths into the document.
-import type { Kind, NDocument, NVServer } from './normalize.js';
+import { validateChain, type ChainProblem } from '@spillway/core';
+import type { Kind, NDocument } from './normalize.js';
 
 export type ProblemCode =
   | 'SPILLWAY_DUPLICATE_NAME'
@@ -28,20 +29,14 @@ export interface Problem {
   message: string;
 }
 
-/** Follows `backup` from `start`; returns the chain when it comes back to `start`, else null. */
-export function findChainCycle(vservers: ReadonlyMap<string, Pick<NVServer, 'spillover'>>, start: string): string[] | null {
-  const chain = [start];
-  const seen = new Set(chain);
-  let next = vservers.get(start)?.spillover.backup;
-  while (next !== undefined) {
-    chain.push(next);
-    if (next === start) return chain;
-    if (seen.has(next)) return null; // a cycle further down: reported from its own members
-    seen.add(next);
-    next = vservers.get(next)?.spillover.backup;
-  }
-  return null;
-}
+const CHAIN_CODES: Record<ChainProblem['code'], ProblemCode> = {
+  SPILLOVER_CHAIN_CYCLE: 'SPILLWAY_SPILLOVER_CHAIN_CYCLE',
+  SPILLOVER_BACKUP_SELF: 'SPILLWAY_SPILLOVER_CHAIN_CYCLE',
+  SPILLOVER_BACKUP_UNKNOWN: 'SPILLWAY_UNKNOWN_REFERENCE',
+  SPILLOVER_BACKUP_PROTOCOL: 'SPILLWAY_BACKUP_PROTOCOL_MISMATCH',
+  SPILLOVER_REDIRECT_URL: 'SPILLWAY_REDIRECT_URL_REQUIRED',
+  SPILLOVER_REDIRECT_PROTOCOL: 'SPILLWAY_REDIRECT_NEEDS_HTTP',
+};
 
 const THRESHOLD_FIELD = { connection: 'threshold', dynamicconnection: null, bandwidth: 'thresholdKbps', health: 'thresholdPercent' } as const;
 const KIND_FIELDS = ['threshold', 'thresholdKbps', 'direction', 'thresholdPercent'] as const;
@@ -96,8 +91,6 @@ export function validateDocument(doc: NDocument): Problem[] {
     }
     if (v.persistence.type === 'cookie' && v.protocol !== 'http') add('SPILLWAY_PERSISTENCE_PROTOCOL_MISMATCH', 'vserver', v.name, '/persistence/type', 'cookie persistence needs protocol http');
     const so = v.spillover;
-    if (so.action === 'redirect' && so.redirectUrl === undefined) add('SPILLWAY_REDIRECT_URL_REQUIRED', 'vserver', v.name, '/spillover/redirectUrl', 'action redirect needs a redirectUrl');
-    if (so.action === 'redirect' && v.protocol !== 'http') add('SPILLWAY_REDIRECT_NEEDS_HTTP', 'vserver', v.name, '/spillover/action', 'action redirect needs protocol http');
     const types = new Set<string>();
     so.methods.forEach((m, j) => {
       if (types.has(m.type)) add('SPILLWAY_SPILLOVER_METHOD_DUPLICATE', 'vserver', v.name, `/spillover/methods/${j}/type`, `method ${m.type} is given twice`);
@@ -109,14 +102,10 @@ export function validateDocument(doc: NDocument): Problem[] {
       }
       if (needed !== null && m[needed] === undefined) add('SPILLWAY_THRESHOLD_KIND_MISMATCH', 'vserver', v.name, `/spillover/methods/${j}/${needed}`, `method ${m.type} needs ${needed}`);
     });
-    if (so.backup !== undefined) {
-      const b = vservers.get(so.backup);
-      if (!b) add('SPILLWAY_UNKNOWN_REFERENCE', 'vserver', v.name, '/spillover/backup', `no vserver named ${so.backup}`);
-      else if (b.protocol !== v.protocol) add('SPILLWAY_BACKUP_PROTOCOL_MISMATCH', 'vserver', v.name, '/spillover/backup', `backup ${b.name} has protocol ${b.protocol}, not ${v.protocol}`);
-      const cycle = findChainCycle(vservers, v.name);
-      if (cycle) add('SPILLWAY_SPILLOVER_CHAIN_CYCLE', 'vserver', v.name, '/spillover/backup', `backup chain ${cycle.join(' → ')} forms a cycle`);
-    }
   }
+  // Chains (backup links, cycles, protocols, redirects): the spillover engine's own rules.
+  const chains = validateChain(doc.vservers.map((v) => ({ name: v.name, protocol: v.protocol, spillover: { methods: [], combine: v.spillover.combine, backup: v.spillover.backup ?? null, action: v.spillover.action, redirectUrl: v.spillover.redirectUrl ?? null } })));
+  for (const c of chains) add(CHAIN_CODES[c.code], 'vserver', c.vserver, c.path, c.message);
   return problems;
 }
 

@@ -1,0 +1,51 @@
+// The REST API under /v1: the config store and token store (decorated as `configStore` and
+// `tokenStore`), authentication, and every resource route. Request validation is installed in
+// the /v1 context only, so other plugins keep Fastify's defaults.
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { PrismaClient } from '../db/prisma.js';
+import auth, { type AuthOptions } from '../plugins/auth.js';
+import { ErrorResponse } from '../schemas/common.js';
+import { Plan } from '../schemas/config.js';
+import { installValidation } from '../schemas/validator.js';
+import { ConfigStore } from '../services/config-store.js';
+import { TokenStore } from '../services/token-store.js';
+import { bindingRoutes } from './bindings.js';
+import { configRoutes } from './config.js';
+import { eventRoutes } from './events.js';
+import { objectRoutes } from './objects.js';
+import { tokenRoutes } from './tokens.js';
+
+export interface ApiOptions {
+  db: PrismaClient;
+  /** Failed authentications allowed per address and window. */
+  authFailures?: AuthOptions['failures'];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The one place configuration versions live; emits `change` ({version, document}) after each commit. */
+    configStore: ConfigStore;
+    tokenStore: TokenStore;
+  }
+}
+
+async function api(app: FastifyInstance, opts: ApiOptions): Promise<void> {
+  const store = new ConfigStore(opts.db);
+  const tokens = new TokenStore(opts.db);
+  app.decorate('configStore', store);
+  app.decorate('tokenStore', tokens);
+  if (!app.getSchemas().Error) app.addSchema(ErrorResponse);
+  if (!app.getSchemas().Plan) app.addSchema(Plan);
+  await app.register(auth, { tokens, ...(opts.authFailures ? { failures: opts.authFailures } : {}) });
+  await app.register(async (v1) => {
+    installValidation(v1);
+    objectRoutes(v1, store);
+    bindingRoutes(v1, store);
+    configRoutes(v1, store);
+    eventRoutes(v1, store);
+    tokenRoutes(v1, store, tokens);
+  }, { prefix: '/v1' });
+}
+
+export default fp(api, { name: 'spillway-api', fastify: '5.x' });

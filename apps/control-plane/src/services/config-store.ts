@@ -1,0 +1,384 @@
+// The one place where configuration versions live. Every write runs in one transaction that
+// first locks the single `config_version` row (so writers, across replicas too, take turns and
+// none can lose another's update), reads the current document, lets the caller compute the
+// desired one, validates it as a whole, writes only the rows that change, appends one event per
+// change and bumps the global version. After the commit, `change` fires with the new version and
+// document. Reads are served from a snapshot cached per global version (one cheap query checks
+// that it is still current).
+import { EventEmitter } from 'node:events';
+import { Prisma, type PrismaClient } from '../db/prisma.js';
+import { ApiError, type ApiErrorDetail } from './api-error.js';
+import {
+  KINDS, PLURAL, deepEqual, type Kind, type NDocument, type NMonitor, type NService, type NVServer,
+} from './normalize.js';
+import { planChanges, type Plan } from './plan.js';
+import { validateDocument, type Problem } from './validate.js';
+
+type Tx = Prisma.TransactionClient;
+
+/** Read-only facts of a stored object or binding. */
+export interface Meta { id: number; version: number; createdAt: Date; updatedAt: Date }
+
+/** An immutable snapshot of the configuration at one global version. */
+export interface ConfigState {
+  readonly version: number;
+  readonly doc: NDocument;
+  /** Keys: `service:<name>`, `monitor:<name>`, `vserver:<name>`, `vserver-service:<vs>/<svc>`, `service-monitor:<svc>/<mon>`. */
+  readonly meta: ReadonlyMap<string, Meta>;
+}
+
+export type BindingKind = 'vserver-service' | 'service-monitor';
+export const metaKey = (kind: Kind | BindingKind, name: string): string => `${kind}:${name}`;
+
+export interface ConfigChange { version: number; document: NDocument }
+
+export interface WriteOptions {
+  /** Who writes: `token:<name>` or `system`. */
+  actor: string;
+  dryRun?: boolean;
+  /** Maps a semantic problem to the path reported to the client. */
+  problemPath?: (p: Problem) => string;
+}
+
+export interface WriteResult { version: number; plan: Plan; applied: boolean; state: ConfigState }
+
+const TX = { maxWait: 10_000, timeout: 120_000 } as const;
+
+function emptyDoc(): NDocument { return { services: [], monitors: [], vservers: [] }; }
+
+// --- rows ↔ normalized objects -------------------------------------------------------------------
+
+type ServiceRow = Prisma.ServiceGetPayload<{ include: { monitors: { include: { monitor: { select: { name: true } } } } } }>;
+type MonitorRow = Prisma.MonitorGetPayload<object>;
+type VServerRow = Prisma.VServerGetPayload<{ include: { spilloverMethods: true; backup: { select: { name: true } }; services: { include: { service: { select: { name: true } } } } } }>;
+
+const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+function serviceFromRow(r: ServiceRow): NService {
+  const s: NService = {
+    name: r.name, address: r.address, port: r.port, protocol: r.protocol, capacity: r.capacity, weight: r.weight, state: r.state,
+    monitors: r.monitors.map((b) => ({ monitor: b.monitor.name, ...(b.weight === null ? {} : { weight: b.weight }) }))
+      .sort((a, b) => (a.monitor < b.monitor ? -1 : a.monitor > b.monitor ? 1 : 0)),
+  };
+  if (r.monitorThreshold !== null) s.monitorThreshold = r.monitorThreshold;
+  return s;
+}
+
+function monitorFromRow(r: MonitorRow): NMonitor {
+  const m: NMonitor = { name: r.name, type: r.type as NMonitor['type'], intervalMs: r.intervalMs, timeoutMs: r.timeoutMs, fall: r.fall, rise: r.rise, weight: r.weight };
+  if (r.httpMethod !== null) {
+    m.http = {
+      method: r.httpMethod, path: r.httpPath ?? '/', ...(r.httpHost === null ? {} : { host: r.httpHost }),
+      expectStatus: r.expectStatus.length > 0 ? [...r.expectStatus] : [200], ...(r.expectBody === null ? {} : { expectBody: r.expectBody }),
+    };
+  }
+  if (r.responseTimeMaxMs !== null || r.responseTimeMaxOverAverage !== null) {
+    m.responseTime = {
+      ...(r.responseTimeMaxMs === null ? {} : { maxMs: r.responseTimeMaxMs }),
+      ...(r.responseTimeMaxOverAverage === null ? {} : { maxOverAverage: r.responseTimeMaxOverAverage }),
+    };
+  }
+  return m;
+}
+
+function vserverFromRow(r: VServerRow): NVServer {
+  return {
+    name: r.name, protocol: r.protocol, listen: r.listenPort === null ? null : { port: r.listenPort }, lbMethod: r.lbMethod,
+    services: r.services.map((b) => ({ service: b.service.name, ...(b.weight === null ? {} : { weight: b.weight }) }))
+      .sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0)),
+    persistence: { type: r.persistenceType, timeoutSeconds: r.persistenceTimeoutSeconds },
+    spillover: {
+      methods: [...r.spilloverMethods].sort((a, b) => a.position - b.position).map((m) => ({
+        type: m.type,
+        ...(m.threshold === null ? {} : { threshold: m.threshold }),
+        ...(m.thresholdKbps === null ? {} : { thresholdKbps: m.thresholdKbps }),
+        ...(m.direction === null ? {} : { direction: m.direction }),
+        ...(m.thresholdPercent === null ? {} : { thresholdPercent: m.thresholdPercent }),
+      })),
+      combine: r.spilloverCombine,
+      ...(r.backup === null ? {} : { backup: r.backup.name }),
+      action: r.spilloverAction,
+      ...(r.redirectUrl === null ? {} : { redirectUrl: r.redirectUrl }),
+      persistenceTimeoutSeconds: r.spilloverPersistenceTimeoutSeconds,
+    },
+    surgeQueue: { length: r.surgeQueueLength, timeoutMs: r.surgeQueueTimeoutMs },
+  };
+}
+
+const serviceData = (s: NService) => ({
+  name: s.name, address: s.address, port: s.port, protocol: s.protocol, capacity: s.capacity, weight: s.weight, state: s.state,
+  monitorThreshold: s.monitorThreshold ?? null,
+});
+const monitorData = (m: NMonitor) => ({
+  name: m.name, type: m.type, intervalMs: m.intervalMs, timeoutMs: m.timeoutMs, fall: m.fall, rise: m.rise, weight: m.weight,
+  httpMethod: m.http?.method ?? null, httpPath: m.http?.path ?? null, httpHost: m.http?.host ?? null,
+  expectStatus: m.http?.expectStatus ?? [], expectBody: m.http?.expectBody ?? null,
+  responseTimeMaxMs: m.responseTime?.maxMs ?? null, responseTimeMaxOverAverage: m.responseTime?.maxOverAverage ?? null,
+});
+const vserverData = (v: NVServer) => ({
+  name: v.name, protocol: v.protocol, listenPort: v.listen?.port ?? null, lbMethod: v.lbMethod,
+  persistenceType: v.persistence.type, persistenceTimeoutSeconds: v.persistence.timeoutSeconds,
+  spilloverCombine: v.spillover.combine, spilloverAction: v.spillover.action, redirectUrl: v.spillover.redirectUrl ?? null,
+  spilloverPersistenceTimeoutSeconds: v.spillover.persistenceTimeoutSeconds,
+  surgeQueueLength: v.surgeQueue.length, surgeQueueTimeoutMs: v.surgeQueue.timeoutMs,
+});
+
+async function loadState(tx: Tx, version: number): Promise<ConfigState> {
+  const [monitors, services, vservers] = [
+    await tx.monitor.findMany(),
+    await tx.service.findMany({ include: { monitors: { include: { monitor: { select: { name: true } } } } } }),
+    await tx.vServer.findMany({ include: { spilloverMethods: true, backup: { select: { name: true } }, services: { include: { service: { select: { name: true } } } } } }),
+  ];
+  const meta = new Map<string, Meta>();
+  const m = (r: { id: number; version: number; createdAt: Date; updatedAt: Date }): Meta => ({ id: r.id, version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt });
+  for (const r of monitors) meta.set(metaKey('monitor', r.name), m(r));
+  for (const r of services) {
+    meta.set(metaKey('service', r.name), m(r));
+    for (const b of r.monitors) meta.set(metaKey('service-monitor', `${r.name}/${b.monitor.name}`), { id: 0, version: b.version, createdAt: b.createdAt, updatedAt: b.updatedAt });
+  }
+  for (const r of vservers) {
+    meta.set(metaKey('vserver', r.name), m(r));
+    for (const b of r.services) meta.set(metaKey('vserver-service', `${r.name}/${b.service.name}`), { id: 0, version: b.version, createdAt: b.createdAt, updatedAt: b.updatedAt });
+  }
+  return {
+    version,
+    doc: { services: services.map(serviceFromRow).sort(byName), monitors: monitors.map(monitorFromRow).sort(byName), vservers: vservers.map(vserverFromRow).sort(byName) },
+    meta,
+  };
+}
+
+// --- the store -----------------------------------------------------------------------------------
+
+export interface ConfigStoreEvents { change: [ConfigChange]; event: [] }
+
+export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
+  private cache: ConfigState | null = null;
+
+  constructor(readonly db: PrismaClient) { super(); }
+
+  /** The current configuration (cached per global version). */
+  async snapshot(): Promise<ConfigState> {
+    const rows = await this.db.$queryRaw<Array<{ version: number }>>`SELECT version FROM config_version WHERE id = 1`;
+    const version = rows[0]?.version ?? 0;
+    if (this.cache?.version === version) return this.cache;
+    const state = await this.db.$transaction(async (tx) => {
+      const v = (await tx.$queryRaw<Array<{ version: number }>>`SELECT version FROM config_version WHERE id = 1`)[0]?.version ?? 0;
+      return loadState(tx, v);
+    }, { ...TX, isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead });
+    if (this.cache === null || state.version >= this.cache.version) this.cache = state;
+    return state;
+  }
+
+  /**
+   * Runs one write: `desire` sees the current state (under the lock) and returns the complete
+   * desired document, or throws an ApiError (404, 409, 412 ...). Invalid results are a 422 and
+   * change nothing. An empty plan writes nothing and keeps the version.
+   */
+  async write(opts: WriteOptions, desire: (current: ConfigState) => NDocument): Promise<WriteResult> {
+    const out = await this.db.$transaction(async (tx) => {
+      let rows = await tx.$queryRaw<Array<{ version: number }>>`SELECT version FROM config_version WHERE id = 1 FOR UPDATE`;
+      if (rows.length === 0) {
+        await tx.$executeRaw`INSERT INTO config_version (id, version, "updatedAt") VALUES (1, 0, now()) ON CONFLICT (id) DO NOTHING`;
+        rows = await tx.$queryRaw<Array<{ version: number }>>`SELECT version FROM config_version WHERE id = 1 FOR UPDATE`;
+      }
+      const version = rows[0]?.version ?? 0;
+      const current = this.cache?.version === version ? this.cache : await loadState(tx, version);
+      const desired = desire(current);
+      const plan = planChanges(current.doc, desired, true);
+      const known = new Set(validateDocument(current.doc).map(problemKey));
+      const problems = validateDocument(desired).filter((p) => !known.has(problemKey(p)));
+      if (problems.length > 0) throw unprocessable(problems, opts.problemPath ?? ((p) => `/${PLURAL[p.kind]}/${p.name}${p.path}`));
+      if (opts.dryRun || plan.changes.length === 0) return { version, plan, applied: false, state: current };
+      const state = await applyPlan(tx, current, desired, plan, version + 1, opts.actor);
+      await tx.$executeRaw`UPDATE config_version SET version = ${version + 1}, "updatedAt" = now() WHERE id = 1`;
+      return { version: version + 1, plan, applied: true, state };
+    }, TX).catch((err: unknown) => { throw translateDbError(err); });
+    if (out.applied) {
+      if (this.cache === null || out.state.version > this.cache.version) this.cache = out.state;
+      this.emit('change', { version: out.version, document: out.state.doc });
+    }
+    return out;
+  }
+
+  /** Appends an event outside the configuration (tokens, agents) in its own statement. */
+  async appendEvent(e: { actor: string; kind: string; objectKind: string; objectName: string; beforeVersion?: number | null; afterVersion?: number | null; data?: Prisma.InputJsonValue }): Promise<void> {
+    await this.db.event.create({ data: { actor: e.actor, kind: e.kind, objectKind: e.objectKind, objectName: e.objectName, beforeVersion: e.beforeVersion ?? null, afterVersion: e.afterVersion ?? null, ...(e.data === undefined ? {} : { data: e.data }) } });
+    this.emit('event');
+  }
+}
+
+const problemKey = (p: Problem): string => `${p.code} ${p.kind} ${p.name} ${p.path}`;
+
+function unprocessable(problems: Problem[], pathOf: (p: Problem) => string): ApiError {
+  const details: ApiErrorDetail[] = problems.map((p) => ({ path: pathOf(p), message: p.message, code: p.code }));
+  const first = problems[0] as Problem;
+  return new ApiError(422, first.code, problems.length === 1 ? first.message : `${first.message} (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})`, details);
+}
+
+/** Unique-constraint races the lock cannot see (a row written outside the store) become 409s. */
+function translateDbError(err: unknown): unknown {
+  if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+    return new ApiError(409, 'SPILLWAY_CONFLICT', `a unique value is already taken (${JSON.stringify(err.meta?.target ?? '')})`);
+  }
+  if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2003') {
+    return new ApiError(409, 'SPILLWAY_REFERENCED', 'the object is still referenced');
+  }
+  return err;
+}
+
+// --- executing a plan ----------------------------------------------------------------------------
+
+interface EventRow { actor: string; kind: string; objectKind: string; objectName: string; beforeVersion: number | null; afterVersion: number | null; data: Prisma.InputJsonValue }
+
+async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan: Plan, configVersion: number, actor: string): Promise<ConfigState> {
+  const now = new Date();
+  const meta = new Map(current.meta);
+  const events: EventRow[] = [];
+  const event = (kind: string, objectKind: string, objectName: string, before: number | null, after: number | null, extra: Record<string, Prisma.InputJsonValue> = {}): void => {
+    events.push({ actor, kind, objectKind, objectName, beforeVersion: before, afterVersion: after, data: { configVersion, ...extra } });
+  };
+  const want = {
+    service: new Map(desired.services.map((o) => [o.name, o])),
+    monitor: new Map(desired.monitors.map((o) => [o.name, o])),
+    vserver: new Map(desired.vservers.map((o) => [o.name, o])),
+  };
+  const have = {
+    service: new Map(current.doc.services.map((o) => [o.name, o])),
+    monitor: new Map(current.doc.monitors.map((o) => [o.name, o])),
+    vserver: new Map(current.doc.vservers.map((o) => [o.name, o])),
+  };
+  const changes = (kind: Kind, action: 'create' | 'update' | 'delete') => plan.changes.filter((c) => c.kind === kind && c.action === action);
+  const idOf = (kind: Kind, name: string): number => {
+    const m = meta.get(metaKey(kind, name));
+    if (!m) throw new Error(`internal: no id for ${kind} ${name}`);
+    return m.id;
+  };
+
+  const upsertKind = async (kind: Kind): Promise<void> => {
+    const creates = changes(kind, 'create');
+    if (creates.length > 0) {
+      const data = creates.map((c) => {
+        const o = want[kind].get(c.name) as NService & NMonitor & NVServer;
+        const base = kind === 'service' ? serviceData(o) : kind === 'monitor' ? monitorData(o) : vserverData(o);
+        return { ...base, version: 1, createdAt: now, updatedAt: now };
+      });
+      const names = creates.map((c) => c.name);
+      if (kind === 'service') await tx.service.createMany({ data: data as Prisma.ServiceCreateManyInput[] });
+      else if (kind === 'monitor') await tx.monitor.createMany({ data: data as Prisma.MonitorCreateManyInput[] });
+      else await tx.vServer.createMany({ data: data as Prisma.VServerCreateManyInput[] });
+      const ids = kind === 'service' ? await tx.service.findMany({ where: { name: { in: names } }, select: { id: true, name: true } })
+        : kind === 'monitor' ? await tx.monitor.findMany({ where: { name: { in: names } }, select: { id: true, name: true } })
+          : await tx.vServer.findMany({ where: { name: { in: names } }, select: { id: true, name: true } });
+      for (const r of ids) meta.set(metaKey(kind, r.name), { id: r.id, version: 1, createdAt: now, updatedAt: now });
+      for (const c of creates) event(`${kind}.created`, kind, c.name, null, 1);
+    }
+    for (const c of changes(kind, 'update')) {
+      const key = metaKey(kind, c.name);
+      const before = meta.get(key) as Meta;
+      const o = want[kind].get(c.name) as NService & NMonitor & NVServer;
+      const data = { ...(kind === 'service' ? serviceData(o) : kind === 'monitor' ? monitorData(o) : vserverData(o)), version: before.version + 1, updatedAt: now };
+      if (kind === 'service') await tx.service.update({ where: { id: before.id }, data: data as Prisma.ServiceUpdateInput });
+      else if (kind === 'monitor') await tx.monitor.update({ where: { id: before.id }, data: data as Prisma.MonitorUpdateInput });
+      else await tx.vServer.update({ where: { id: before.id }, data: data as Prisma.VServerUpdateInput });
+      meta.set(key, { ...before, version: before.version + 1, updatedAt: now });
+      event(`${kind}.updated`, kind, c.name, before.version, before.version + 1, { fields: c.fields ?? [] });
+    }
+  };
+
+  /** Creates, updates and deletes binding rows of one parent so they match `next`. */
+  const syncBindings = async (bkind: BindingKind, parent: string, prev: Array<{ name: string; weight?: number }>, next: Array<{ name: string; weight?: number }>): Promise<void> => {
+    const prevBy = new Map(prev.map((b) => [b.name, b]));
+    const nextBy = new Map(next.map((b) => [b.name, b]));
+    const parentKind: Kind = bkind === 'vserver-service' ? 'vserver' : 'service';
+    const childKind: Kind = bkind === 'vserver-service' ? 'service' : 'monitor';
+    const parentId = idOf(parentKind, parent);
+    const removed = prev.filter((b) => !nextBy.has(b.name));
+    if (removed.length > 0) {
+      const childIds = removed.map((b) => idOf(childKind, b.name));
+      if (bkind === 'vserver-service') await tx.vServerService.deleteMany({ where: { vserverId: parentId, serviceId: { in: childIds } } });
+      else await tx.serviceMonitor.deleteMany({ where: { serviceId: parentId, monitorId: { in: childIds } } });
+      for (const b of removed) {
+        const key = metaKey(bkind, `${parent}/${b.name}`);
+        event(`${bkind}.deleted`, bkind, `${parent}/${b.name}`, meta.get(key)?.version ?? null, null);
+        meta.delete(key);
+      }
+    }
+    const added = next.filter((b) => !prevBy.has(b.name));
+    if (added.length > 0) {
+      if (bkind === 'vserver-service') await tx.vServerService.createMany({ data: added.map((b) => ({ vserverId: parentId, serviceId: idOf('service', b.name), weight: b.weight ?? null, version: 1, createdAt: now, updatedAt: now })) });
+      else await tx.serviceMonitor.createMany({ data: added.map((b) => ({ serviceId: parentId, monitorId: idOf('monitor', b.name), weight: b.weight ?? null, version: 1, createdAt: now, updatedAt: now })) });
+      for (const b of added) {
+        meta.set(metaKey(bkind, `${parent}/${b.name}`), { id: 0, version: 1, createdAt: now, updatedAt: now });
+        event(`${bkind}.created`, bkind, `${parent}/${b.name}`, null, 1);
+      }
+    }
+    for (const b of next) {
+      const p = prevBy.get(b.name);
+      if (!p || p.weight === b.weight) continue;
+      const key = metaKey(bkind, `${parent}/${b.name}`);
+      const before = meta.get(key) as Meta;
+      const data = { weight: b.weight ?? null, version: before.version + 1, updatedAt: now };
+      if (bkind === 'vserver-service') await tx.vServerService.update({ where: { vserverId_serviceId: { vserverId: parentId, serviceId: idOf('service', b.name) } }, data });
+      else await tx.serviceMonitor.update({ where: { serviceId_monitorId: { serviceId: parentId, monitorId: idOf('monitor', b.name) } }, data });
+      meta.set(key, { ...before, version: before.version + 1, updatedAt: now });
+      event(`${bkind}.updated`, bkind, `${parent}/${b.name}`, before.version, before.version + 1);
+    }
+  };
+  const touched = (kind: Kind) => [...changes(kind, 'create'), ...changes(kind, 'update')].map((c) => c.name);
+
+  // Creates and updates, children before parents; backups once every vserver exists.
+  await upsertKind('monitor');
+  await upsertKind('service');
+  for (const name of touched('service')) {
+    const next = (want.service.get(name) as NService).monitors.map((b) => ({ name: b.monitor, ...(b.weight === undefined ? {} : { weight: b.weight }) }));
+    const prev = (have.service.get(name)?.monitors ?? []).map((b) => ({ name: b.monitor, ...(b.weight === undefined ? {} : { weight: b.weight }) }));
+    await syncBindings('service-monitor', name, prev, next);
+  }
+  await upsertKind('vserver');
+  for (const name of touched('vserver')) {
+    const v = want.vserver.get(name) as NVServer;
+    const old = have.vserver.get(name);
+    const id = idOf('vserver', name);
+    if (!old || old.spillover.backup !== v.spillover.backup) {
+      await tx.vServer.update({ where: { id }, data: { backupId: v.spillover.backup === undefined ? null : idOf('vserver', v.spillover.backup) } });
+    }
+    if (!old || !deepEqual(old.spillover.methods, v.spillover.methods)) {
+      if (old) await tx.spilloverMethod.deleteMany({ where: { vserverId: id } });
+      if (v.spillover.methods.length > 0) {
+        await tx.spilloverMethod.createMany({ data: v.spillover.methods.map((m, position) => ({
+          vserverId: id, position, type: m.type, threshold: m.threshold ?? null, thresholdKbps: m.thresholdKbps ?? null,
+          direction: m.direction ?? null, thresholdPercent: m.thresholdPercent ?? null,
+        })) });
+      }
+    }
+    const next = v.services.map((b) => ({ name: b.service, ...(b.weight === undefined ? {} : { weight: b.weight }) }));
+    const prev = (old?.services ?? []).map((b) => ({ name: b.service, ...(b.weight === undefined ? {} : { weight: b.weight }) }));
+    await syncBindings('vserver-service', name, prev, next);
+  }
+
+  // Deletes, parents before children: vservers (their backup links first), services, monitors.
+  const dropped = (kind: Kind) => changes(kind, 'delete').map((c) => c.name);
+  const deleteKind = async (kind: Kind): Promise<void> => {
+    const names = dropped(kind);
+    if (names.length === 0) return;
+    const ids = names.map((n) => idOf(kind, n));
+    if (kind === 'vserver') {
+      await tx.vServer.updateMany({ where: { id: { in: ids } }, data: { backupId: null } });
+      await tx.vServer.deleteMany({ where: { id: { in: ids } } });
+    } else if (kind === 'service') await tx.service.deleteMany({ where: { id: { in: ids } } });
+    else await tx.monitor.deleteMany({ where: { id: { in: ids } } });
+    for (const n of names) {
+      const before = meta.get(metaKey(kind, n));
+      event(`${kind}.deleted`, kind, n, before?.version ?? null, null);
+      meta.delete(metaKey(kind, n));
+      const prefix = kind === 'vserver' ? `vserver-service:${n}/` : kind === 'service' ? `service-monitor:${n}/` : null;
+      if (prefix) for (const k of [...meta.keys()]) if (k.startsWith(prefix)) meta.delete(k);
+    }
+  };
+  for (const kind of [...KINDS].reverse()) await deleteKind(kind);
+
+  if (events.length > 0) await tx.event.createMany({ data: events });
+  return { version: configVersion, doc: desired, meta };
+}
+
+export { emptyDoc };

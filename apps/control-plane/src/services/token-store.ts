@@ -1,0 +1,156 @@
+// API tokens (roles admin | reader) and agent tokens, stored as sha256 hashes. A secret exists
+// in clear only in the answer to its creation (or in SPILLWAY_ADMIN_TOKEN).
+import type { PrismaClient } from '../db/prisma.js';
+import { ApiError } from './api-error.js';
+import { generateToken, hashToken, looksLikeToken } from './tokens.js';
+
+export type Role = 'admin' | 'reader';
+export interface Principal { name: string; role: Role }
+
+/** How long a successful lookup is reused before the database is asked again. */
+const CACHE_MS = 5_000;
+/** lastUsedAt is written at most this often per token. */
+const TOUCH_MS = 60_000;
+export const BOOTSTRAP_TOKEN_NAME = 'bootstrap';
+
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+
+export class TokenStore {
+  private readonly cache = new Map<string, { principal: Principal; until: number }>();
+  private readonly touched = new Map<string, number>();
+
+  constructor(private readonly db: PrismaClient) {}
+
+  /** The principal of a bearer secret, or null when it is unknown, revoked or expired. */
+  async authenticate(token: string): Promise<Principal | null> {
+    if (!looksLikeToken(token)) return null;
+    const hash = hashToken(token);
+    const now = Date.now();
+    const hit = this.cache.get(hash);
+    if (hit && hit.until > now) return hit.principal;
+    const row = await this.db.apiToken.findUnique({ where: { hash }, select: { id: true, name: true, role: true, revokedAt: true, expiresAt: true } });
+    if (!row || row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt.getTime() <= now)) { this.cache.delete(hash); return null; }
+    const principal = { name: row.name, role: row.role };
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(hash, { principal, until: now + CACHE_MS });
+    if ((this.touched.get(hash) ?? 0) + TOUCH_MS <= now) {
+      this.touched.set(hash, now);
+      void this.db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } }).catch(() => undefined);
+    }
+    return principal;
+  }
+
+  /** The agent name an agent token was issued for (the agent hub's `authenticate`). */
+  async authenticateAgent(token: string): Promise<string | null> {
+    if (!looksLikeToken(token)) return null;
+    const row = await this.db.agentToken.findUnique({ where: { hash: hashToken(token) }, select: { id: true, revokedAt: true, expiresAt: true, agent: { select: { name: true } } } });
+    if (!row || row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt.getTime() <= Date.now())) return null;
+    void this.db.agentToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+    return row.agent.name;
+  }
+
+  /**
+   * Makes sure an admin can get in. With `adminToken` (SPILLWAY_ADMIN_TOKEN) the `bootstrap`
+   * token is that secret (created or re-keyed). Without it, when no admin token exists, one is
+   * generated and returned once: the caller prints it; only its hash is kept.
+   */
+  async ensureBootstrap(adminToken?: string): Promise<{ generated: string | null }> {
+    if (adminToken !== undefined && adminToken !== '') {
+      const hash = hashToken(adminToken);
+      const holder = await this.db.apiToken.findUnique({ where: { hash } });
+      if (holder) return { generated: null };
+      await this.db.apiToken.upsert({
+        where: { name: BOOTSTRAP_TOKEN_NAME },
+        create: { name: BOOTSTRAP_TOKEN_NAME, role: 'admin', hash },
+        update: { hash, role: 'admin', revokedAt: null, expiresAt: null },
+      });
+      this.cache.clear();
+      return { generated: null };
+    }
+    const admins = await this.db.apiToken.count({ where: { role: 'admin', revokedAt: null } });
+    if (admins > 0) return { generated: null };
+    const token = generateToken();
+    await this.db.apiToken.upsert({
+      where: { name: BOOTSTRAP_TOKEN_NAME },
+      create: { name: BOOTSTRAP_TOKEN_NAME, role: 'admin', hash: hashToken(token) },
+      update: { hash: hashToken(token), role: 'admin', revokedAt: null, expiresAt: null },
+    });
+    return { generated: token };
+  }
+
+  async listApi(): Promise<Array<Record<string, unknown>>> {
+    const rows = await this.db.apiToken.findMany({ where: { revokedAt: null }, orderBy: { name: 'asc' } });
+    return rows.map((r) => ({ name: r.name, role: r.role, createdAt: r.createdAt.toISOString(), lastUsedAt: iso(r.lastUsedAt) }));
+  }
+
+  async createApi(name: string, role: Role): Promise<Record<string, unknown>> {
+    const token = generateToken();
+    const existing = await this.db.apiToken.findUnique({ where: { name } });
+    if (existing) throw new ApiError(409, 'SPILLWAY_ALREADY_EXISTS', `an API token named ${name} already exists`, [{ path: '/name', message: 'taken' }]);
+    const r = await this.db.apiToken.create({ data: { name, role, hash: hashToken(token) } }).catch((err: { code?: string }) => {
+      if (err.code === 'P2002') throw new ApiError(409, 'SPILLWAY_ALREADY_EXISTS', `an API token named ${name} already exists`, [{ path: '/name', message: 'taken' }]);
+      throw err;
+    });
+    return { name: r.name, role: r.role, createdAt: r.createdAt.toISOString(), lastUsedAt: null, token };
+  }
+
+  /** Deletes an API token; refuses to delete the last admin token (nobody could get back in). */
+  async deleteApi(name: string): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      const row = await tx.apiToken.findUnique({ where: { name } });
+      if (!row || row.revokedAt !== null) throw new ApiError(404, 'SPILLWAY_API_TOKEN_NOT_FOUND', `no API token named ${name}`);
+      if (row.role === 'admin') {
+        await tx.$queryRaw`SELECT id FROM api_token WHERE role = 'admin' FOR UPDATE`;
+        const admins = await tx.apiToken.count({ where: { role: 'admin', revokedAt: null } });
+        if (admins <= 1) throw new ApiError(409, 'SPILLWAY_LAST_ADMIN_TOKEN', `${name} is the last admin token; create another admin token first`);
+      }
+      await tx.apiToken.delete({ where: { id: row.id } });
+      this.cache.delete(row.hash);
+    });
+  }
+
+  async getApi(name: string): Promise<Record<string, unknown>> {
+    const r = await this.db.apiToken.findUnique({ where: { name } });
+    if (!r || r.revokedAt !== null) throw new ApiError(404, 'SPILLWAY_API_TOKEN_NOT_FOUND', `no API token named ${name}`);
+    return { name: r.name, role: r.role, createdAt: r.createdAt.toISOString(), lastUsedAt: iso(r.lastUsedAt) };
+  }
+
+  private agentView(r: { name: string; createdAt: Date; lastUsedAt: Date | null; agent: { name: string } }): Record<string, unknown> {
+    return { name: r.name, agent: r.agent.name, createdAt: r.createdAt.toISOString(), lastUsedAt: iso(r.lastUsedAt) };
+  }
+
+  async listAgent(): Promise<Array<Record<string, unknown>>> {
+    const rows = await this.db.agentToken.findMany({ where: { revokedAt: null }, orderBy: { name: 'asc' }, include: { agent: { select: { name: true } } } });
+    return rows.map((r) => this.agentView(r));
+  }
+
+  async getAgent(name: string): Promise<Record<string, unknown>> {
+    const r = await this.db.agentToken.findUnique({ where: { name }, include: { agent: { select: { name: true } } } });
+    if (!r || r.revokedAt !== null) throw new ApiError(404, 'SPILLWAY_AGENT_TOKEN_NOT_FOUND', `no agent token named ${name}`);
+    return this.agentView(r);
+  }
+
+  /** Issues a token for agent `agent` (registered on first use). */
+  async createAgent(name: string, agent: string): Promise<Record<string, unknown>> {
+    const token = generateToken();
+    const r = await this.db.$transaction(async (tx) => {
+      if (await tx.agentToken.findUnique({ where: { name } })) throw new ApiError(409, 'SPILLWAY_ALREADY_EXISTS', `an agent token named ${name} already exists`, [{ path: '/name', message: 'taken' }]);
+      const a = await tx.agent.upsert({ where: { name: agent }, create: { name: agent }, update: {} });
+      return tx.agentToken.create({ data: { name, agentId: a.id, hash: hashToken(token) }, include: { agent: { select: { name: true } } } });
+    });
+    return { ...this.agentView(r), token };
+  }
+
+  async deleteAgentToken(name: string): Promise<void> {
+    const r = await this.db.agentToken.deleteMany({ where: { name } });
+    if (r.count === 0) throw new ApiError(404, 'SPILLWAY_AGENT_TOKEN_NOT_FOUND', `no agent token named ${name}`);
+  }
+
+  /** Forgets a registered agent with its tokens and quota leases. */
+  async deleteAgent(name: string): Promise<number> {
+    const a = await this.db.agent.findUnique({ where: { name } });
+    if (!a) throw new ApiError(404, 'SPILLWAY_AGENT_NOT_FOUND', `no agent named ${name}`);
+    await this.db.agent.delete({ where: { id: a.id } });
+    return a.version;
+  }
+}

@@ -1,0 +1,39 @@
+// An API app on a fresh database per test file, with an admin and a reader token.
+import Fastify, { type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from 'fastify';
+import api from '../../src/routes/index.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+
+export interface ApiHarness {
+  app: FastifyInstance;
+  db: TestDatabase;
+  admin: string;
+  reader: string;
+  /** app.inject with the admin token unless `token` is given (null: none). */
+  call(method: InjectOptions['method'], url: string, body?: unknown, opts?: { token?: string | null; headers?: Record<string, string> }): Promise<LightMyRequestResponse & { body: string; json<T = any>(): T }>;
+  close(): Promise<void>;
+}
+
+export async function startApi(opts: { authFailures?: { max: number; windowMs: number } } = {}): Promise<ApiHarness> {
+  const db = await createTestDatabase();
+  const app = Fastify({ logger: false });
+  app.setErrorHandler((err: any, _req, reply) => {
+    const statusCode = err.statusCode ?? 500;
+    reply.code(statusCode).send({ statusCode, code: err.code ?? 'SPILLWAY_INTERNAL', error: statusCode === 413 ? 'Payload Too Large' : 'Error', message: err.message, details: err.details ?? [] });
+  });
+  await app.register(api, { db: db.prisma, ...(opts.authFailures ? { authFailures: opts.authFailures } : {}) });
+  await app.ready();
+  const admin = (await app.tokenStore.ensureBootstrap()).generated as string;
+  const created = await app.inject({ method: 'POST', url: '/v1/api-tokens', headers: { authorization: `Bearer ${admin}` }, payload: { name: 'dashboard', role: 'reader' } });
+  const reader = (created.json() as { token: string }).token;
+  const h: ApiHarness = {
+    app, db, admin, reader,
+    call: async (method, url, body, o = {}) => {
+      const token = o.token === undefined ? admin : o.token;
+      const headers: Record<string, string> = { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...(o.headers ?? {}) };
+      const res = await app.inject({ method, url, headers, ...(body === undefined ? {} : typeof body === 'string' ? { payload: body, headers: { 'content-type': 'application/json', ...headers } } : { payload: body as object }) });
+      return res as never;
+    },
+    close: async () => { await app.close(); await db.drop(); },
+  };
+  return h;
+}
