@@ -1,0 +1,69 @@
+// buildApp(): the control plane as a Fastify instance, without listening (server.ts listens;
+// tests drive it with app.inject). Order: framework settings, shared schemas and our own
+// plugins (errors, database), then routes.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { DEFAULT_CONFIG, type Config } from './config.js';
+import type { PrismaClient } from './db/prisma.js';
+import dbPlugin from './plugins/db.js';
+import errorsPlugin from './plugins/errors.js';
+import healthRoutes from './routes/health.js';
+import { ErrorResponse } from './schemas/common.js';
+
+export interface BuildAppOptions {
+  /** The database client; its owner closes it (the app never disconnects it). */
+  prisma: PrismaClient;
+  /** Configuration (defaults from DEFAULT_CONFIG); server.ts passes loadConfig()'s result. */
+  config?: Partial<Config>;
+  /** Fastify logger options (default: pino JSON at config.logLevel); `false` silences it. */
+  logger?: FastifyServerOptions['logger'];
+  /** A pino logger to use instead (server.ts shares one with the rest of the process). */
+  loggerInstance?: FastifyBaseLogger;
+  /** Migrations folder that readiness checks against (default prisma/migrations). */
+  migrationsDir?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The validated configuration the app was built with. */
+    config: Config;
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+
+/** An incoming `x-request-id` is kept when it is a sane token; otherwise a UUID is made. */
+export function requestId(req: IncomingMessage): string {
+  const h = req.headers['x-request-id'];
+  return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
+}
+
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const config: Config = { ...DEFAULT_CONFIG, ...opts.config };
+  const app = Fastify({
+    ...(opts.loggerInstance ? { loggerInstance: opts.loggerInstance } : { logger: opts.logger ?? { level: config.logLevel } }),
+    genReqId: requestId,
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    // On close: idle keep-alive sockets are closed at once, in-flight requests finish.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+
+  app.decorate('config', config);
+  app.addHook('onRequest', async (req, reply) => { reply.header('x-request-id', req.id); });
+  app.addSchema(ErrorResponse);
+
+  await app.register(errorsPlugin);
+  await app.register(dbPlugin, { prisma: opts.prisma, ...(opts.migrationsDir ? { migrationsDir: opts.migrationsDir } : {}) });
+
+  await app.register(healthRoutes);
+
+  // ---- REST API (H3) registers here, e.g. `await app.register(apiRoutes, { db: app.prisma })`
+  //      (the plugin adds its own /v1 prefix). OpenAPI/swagger goes before the routes. ----
+
+  // ---- Agent hub (H4) registers here: `await app.register(agentHub, { authenticate, ... })`. ----
+
+  return app;
+}
