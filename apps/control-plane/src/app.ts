@@ -49,6 +49,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     // On close: idle keep-alive sockets are closed at once, in-flight requests finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Every schema violation is reported (not only the first), and an unknown field is an error
+    // rather than silently dropped. The /v1 context installs its own, stricter validation.
+    ajv: { customOptions: { allErrors: true, removeAdditional: false } },
   }) as unknown as FastifyInstance;
 
   app.decorate('config', config);
