@@ -12,7 +12,9 @@ const dataDir = path.resolve(process.env.SPILLWAY_DATA_DIR ?? path.join(root, '.
 const apiPort = Number(process.env.SPILLWAY_PORT ?? 3000);
 const agentAdminPort = Number(process.env.SPILLWAY_AGENT_ADMIN_PORT ?? 9090);
 const demoConfig = path.join(root, 'demo', 'config.json');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+// `node --import tsx` rather than the tsx binary: no intermediate process, so a signal (even
+// SIGKILL after the grace period) reaches the program itself and nothing is left behind.
+const nodeArgs = ['--import', 'tsx'];
 
 mkdirSync(dataDir, { recursive: true });
 // The demo keeps one admin token across restarts so that this script can provision the demo
@@ -26,7 +28,7 @@ const children: { name: string; child: ChildProcess }[] = [];
 let stopping = false;
 
 function run(name: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(tsx, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
   children.push({ name, child });
   child.on('exit', (code, signal) => {
     if (!stopping) {
@@ -63,6 +65,26 @@ async function stop(code: number): Promise<void> {
   process.exit(code);
 }
 
+/** The demo agent's token, issued once through the API and kept with the data; null when the API or hub cannot provide one. */
+async function demoAgentToken(): Promise<string | null> {
+  const file = path.join(dataDir, 'agent-token');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` };
+  try {
+    const hub = await fetch(`${apiUrl}/v1/agents`, { headers });
+    if (!hub.ok) return null;
+    // A token of that name from an earlier data directory cannot be shown again: reissue it.
+    await fetch(`${apiUrl}/v1/agent-tokens/demo-agent`, { method: 'DELETE', headers: { authorization: headers.authorization } });
+    const res = await fetch(`${apiUrl}/v1/agent-tokens`, { method: 'POST', headers, body: JSON.stringify({ name: 'demo-agent', agent: 'demo-agent' }) });
+    if (!res.ok) return null;
+    const { token } = (await res.json()) as { token: string };
+    writeFileSync(file, token, { mode: 0o600 });
+    return token;
+  } catch {
+    return null;
+  }
+}
+
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
@@ -85,12 +107,23 @@ if (!(await waitFor(`${apiUrl}/readyz`, 60_000))) {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
     body: readFileSync(demoConfig, 'utf8'),
   }).catch((err: Error) => ({ ok: false, status: 0, text: async () => err.message }));
-  if (!res.ok) console.error(`spillway: could not provision the demo config (${res.status}): ${await res.text()}`);
+  if (!res.ok) console.error(`spillway: warning: could not provision the demo config (${res.status}): ${await res.text()}`);
 
-  run('agent', ['apps/agent/src/main.ts', '--config', demoConfig], {
-    SPILLWAY_AGENT_ADMIN_PORT: String(agentAdminPort),
-    SPILLWAY_CONTROL_PLANE_URL: apiUrl,
-  });
+  // The agent is managed by the control plane when the agent hub and an agent token are
+  // available; otherwise it runs standalone on the demo config file.
+  const agentToken = res.ok ? await demoAgentToken() : null;
+  if (agentToken) {
+    run('agent', ['apps/agent/src/main.ts'], {
+      SPILLWAY_AGENT_ADMIN_PORT: String(agentAdminPort),
+      SPILLWAY_CONTROL_PLANE_URL: apiUrl,
+      SPILLWAY_AGENT_TOKEN: agentToken,
+      SPILLWAY_AGENT_NAME: 'demo-agent',
+    });
+  } else {
+    console.error('spillway: warning: the agent runs standalone on demo/config.json (the control plane offers no agent hub or agent token yet)');
+    const env: Record<string, string> = { SPILLWAY_AGENT_ADMIN_PORT: String(agentAdminPort), SPILLWAY_CONTROL_PLANE_URL: '' };
+    run('agent', ['apps/agent/src/main.ts', '--config', demoConfig], env);
+  }
   await waitFor(`http://127.0.0.1:${agentAdminPort}/healthz`, 30_000);
   console.log([
     '',
