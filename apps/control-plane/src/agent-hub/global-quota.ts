@@ -8,6 +8,11 @@
 // any allowance, and every loan, fits in what is left after the uses held, so
 //   Σ over agents of max(held, told) ≤ limit
 // holds whenever no limit has just dropped, and nothing is lent while it does not.
+//
+// When an agent has connections waiting (a borrow with `n`) and the shared pool cannot cover
+// them, uses another agent is not using (by its last report) are reclaimed the same two-phase
+// way: that agent is revoked below its share, the borrow is answered once it acknowledges (or
+// after a short wait), and the lender grows back to its share as soon as uses are returned.
 import type { ControlMessage, Outstanding } from '@spillway/protocol';
 import { WeightedPool } from './weighted-pool.js';
 
@@ -21,10 +26,23 @@ export interface QuotaView {
   /** Agents whose allowance shrank and that still hold more than it (revoke not yet acknowledged). */
   pending: Record<string, number>;
 }
-export interface GlobalQuotaOptions { exclusivePercent?: number; batchPercent?: number }
+export interface GlobalQuotaOptions {
+  exclusivePercent?: number;
+  batchPercent?: number;
+  /** How long a borrow waits for the acknowledgements of a reclaim before it is answered. */
+  reclaimWaitMs?: number;
+}
+
+/** An agent's active connections on a vserver as last reported; null when unknown. */
+export type ActiveOf = (agent: string, vs: string) => number | null;
+
+interface WaitingBorrow { agent: string; id: number; want: number; lent: number; timer: NodeJS.Timeout }
 
 /** What one agent was told for one vserver, and what it may still hold. */
-interface Told { exclusive: number; borrowed: number; held: number; revokeId: number | null }
+interface Told { exclusive: number; borrowed: number; held: number; revokeId: number | null; lastBorrowAt?: number }
+
+/** An agent that borrowed this recently is busy: its last report says too little to reclaim from it. */
+const BUSY_MS = 2_000;
 
 /** Delivers a message to a connected agent; false when the agent has no session. */
 export type QuotaSend = (agent: string, msg: ControlMessage) => boolean;
@@ -37,8 +55,14 @@ class VServerQuota {
   /** Uses counted against the limit for an agent. */
   heldBy(agent: string): number { const t = this.told.get(agent); return t ? Math.max(t.held, this.total(t)) : 0; }
   heldByAll(): number { let n = 0; for (const a of this.told.keys()) n += this.heldBy(a); return n; }
-  /** What an agent could hold without the sum passing the limit. */
-  roomFor(agent: string): number { return this.pool.limit - (this.heldByAll() - this.heldBy(agent)); }
+  /**
+   * What an agent could be told without the sum passing the limit: its own allowance plus what
+   * nobody holds (uses it holds beyond its allowance are the ones it was asked to give back).
+   */
+  roomFor(agent: string): number { const t = this.told.get(agent); return this.pool.limit - this.heldByAll() + (t ? this.total(t) : 0); }
+  /** Borrows waiting for a reclaim, and the agents asked to give uses back for them. */
+  readonly waiting: WaitingBorrow[] = [];
+  readonly donors = new Set<string>();
 }
 
 export class GlobalQuota {
@@ -46,7 +70,7 @@ export class GlobalQuota {
   private readonly agents = new Map<string, number>();
   private nextRevokeId = 1;
 
-  constructor(private readonly send: QuotaSend, private readonly opts: GlobalQuotaOptions = {}) {}
+  constructor(private readonly send: QuotaSend, private readonly opts: GlobalQuotaOptions = {}, private readonly activeOf: ActiveOf = () => null) {}
 
   /**
    * An agent joins (or re-joins) with its worker count; `outstanding` is what it still holds
@@ -77,6 +101,9 @@ export class GlobalQuota {
     for (const [vs, q] of this.pools) {
       q.pool.removeEngine(agent);
       q.told.delete(agent);
+      q.donors.delete(agent);
+      for (const w of q.waiting.filter((x) => x.agent === agent)) { clearTimeout(w.timer); q.waiting.splice(q.waiting.indexOf(w), 1); }
+      if (q.donors.size === 0) this.settle(vs, q);
       this.reconcile(vs, q);
     }
   }
@@ -88,6 +115,7 @@ export class GlobalQuota {
     const q = this.pools.get(vs);
     if (limit === null) {
       if (!q) return;
+      this.settle(vs, q);
       this.pools.delete(vs);
       for (const a of this.agents.keys()) this.send(a, { type: 'allocate', vserver: vs, limit: null, exclusive: 0, borrowed: 0, batch: 1 });
       return;
@@ -104,18 +132,25 @@ export class GlobalQuota {
     this.reconcile(vs, q, undefined, true);
   }
 
-  /** Lends up to max(batch, want) uses, within what nobody holds; always answered with a grant. */
+  /**
+   * Lends up to max(batch, want) uses, within what nobody holds; always answered with a grant.
+   * With `want` (connections waiting) and too little in the pool, reclaims unused uses of other
+   * agents first and answers when they acknowledge.
+   */
   borrow(agent: string, vs: string, id: number, want?: number): void {
     const q = this.pools.get(vs);
     const t = q?.told.get(agent);
-    let n = 0;
-    if (q && t) {
-      const room = q.roomFor(agent) - q.heldBy(agent);
-      n = q.pool.borrow(agent, Math.max(0, Math.min(Math.max(q.pool.batch, want ?? 0), room)));
-      t.borrowed += n;
-      if (t.revokeId === null) t.held = q.total(t);
+    if (!q || !t) { this.send(agent, { type: 'grant', vserver: vs, id, n: 0, borrowed: t?.borrowed ?? 0 }); return; }
+    const ask = Math.max(q.pool.batch, want ?? 0);
+    t.lastBorrowAt = Date.now();
+    const n = this.lend(q, agent, ask);
+    if (n < ask && want !== undefined && this.reclaim(vs, q, agent, ask - n)) {
+      const w: WaitingBorrow = { agent, id, want: ask, lent: n, timer: setTimeout(() => { this.settle(vs, q); this.reconcile(vs, q); }, this.opts.reclaimWaitMs ?? 100) };
+      w.timer.unref();
+      q.waiting.push(w);
+      return;
     }
-    this.send(agent, { type: 'grant', vserver: vs, id, n, borrowed: t?.borrowed ?? 0 });
+    this.send(agent, { type: 'grant', vserver: vs, id, n, borrowed: t.borrowed });
   }
 
   giveBack(agent: string, vs: string, n: number, id: number): void {
@@ -138,6 +173,9 @@ export class GlobalQuota {
     if (!q || !t || t.revokeId !== id) return;
     t.held = Math.max(q.total(t), held);
     if (t.held <= q.total(t)) t.revokeId = null;
+    if (q.donors.delete(agent) && q.donors.size > 0) return;
+    // Borrows waiting on this reclaim first: the lender grows back only into what they leave.
+    this.settle(vs, q);
     this.reconcile(vs, q);
   }
 
@@ -154,6 +192,62 @@ export class GlobalQuota {
   }
 
   vservers(): string[] { return [...this.pools.keys()]; }
+
+  /** Lends up to `k` uses within what nobody holds (beyond the pool's shares when others gave theirs back). */
+  private lend(q: VServerQuota, agent: string, k: number): number {
+    const t = q.told.get(agent);
+    if (!t) return 0;
+    const n = Math.max(0, Math.min(k, q.pool.limit - q.heldByAll()));
+    if (n === 0) return 0;
+    q.pool.lend(agent, n);
+    t.borrowed += n;
+    if (t.revokeId === null) t.held = q.total(t); else t.held = Math.max(t.held, q.total(t));
+    return n;
+  }
+
+  /**
+   * Asks agents with unused uses (allowance − reported active − a batch of headroom) that have
+   * not borrowed lately to give up to `need` back: a revoke below their share. False when nobody could.
+   */
+  private reclaim(vs: string, q: VServerQuota, borrower: string, need: number): boolean {
+    const donors: Array<{ agent: string; unused: number }> = [];
+    for (const [a, t] of q.told) {
+      if (a === borrower || t.revokeId !== null || q.donors.has(a) || Date.now() - (t.lastBorrowAt ?? 0) < BUSY_MS) continue;
+      const active = this.activeOf(a, vs);
+      if (active === null) continue;
+      const unused = q.total(t) - active - q.pool.batch;
+      if (unused > 0) donors.push({ agent: a, unused });
+    }
+    donors.sort((x, y) => y.unused - x.unused);
+    let asked = 0;
+    for (const d of donors) {
+      if (asked >= need) break;
+      const t = q.told.get(d.agent)!;
+      const take = Math.min(d.unused, need - asked);
+      const fromBorrowed = Math.min(take, t.borrowed);
+      const revokeId = this.nextRevokeId++;
+      const revoke: ControlMessage = { type: 'revoke', vserver: vs, id: revokeId, exclusive: t.exclusive - (take - fromBorrowed), borrowed: t.borrowed - fromBorrowed };
+      if (!this.send(d.agent, revoke)) continue;
+      t.held = Math.max(t.held, q.total(t));
+      q.pool.giveBack(d.agent, fromBorrowed);
+      t.borrowed -= fromBorrowed;
+      t.exclusive -= take - fromBorrowed;
+      t.revokeId = revokeId;
+      q.donors.add(d.agent);
+      asked += take;
+    }
+    return asked > 0;
+  }
+
+  /** Answers the borrows waiting on a reclaim with what can be lent now. */
+  private settle(vs: string, q: VServerQuota): void {
+    q.donors.clear();
+    for (const w of q.waiting.splice(0)) {
+      clearTimeout(w.timer);
+      const n = w.lent + this.lend(q, w.agent, w.want - w.lent);
+      this.send(w.agent, { type: 'grant', vserver: vs, id: w.id, n, borrowed: q.told.get(w.agent)?.borrowed ?? 0 });
+    }
+  }
 
   /**
    * Brings what each agent was told towards the pool's targets: shrinking at once (revoke, the

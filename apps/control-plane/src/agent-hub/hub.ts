@@ -66,7 +66,11 @@ export class AgentHub extends EventEmitter {
     this.leaseMissedHeartbeats = opts.leaseMissedHeartbeats ?? 3;
     this.helloTimeoutMs = opts.helloTimeoutMs ?? 10_000;
     this.aggregator = new ServiceAggregator(opts.upQuorum ?? 'majority');
-    this.quota = new GlobalQuota((agent, msg) => this.records.get(agent)?.session?.send(msg) ?? false, opts.quota);
+    this.quota = new GlobalQuota(
+      (agent, msg) => this.records.get(agent)?.session?.send(msg) ?? false,
+      opts.quota,
+      (agent, vs) => this.records.get(agent)?.report?.vservers[vs]?.cxActive ?? null,
+    );
     this.snapshots.watch((s) => this.onSnapshot(s));
     this.sweeper = setInterval(() => this.sweep(), Math.max(10, Math.floor(this.heartbeatMs / 2)));
     this.sweeper.unref();

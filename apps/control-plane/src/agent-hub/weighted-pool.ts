@@ -46,6 +46,15 @@ export class WeightedPool {
     return n;
   }
 
+  /**
+   * Lends `n` uses even past the shared pool: the caller lends uses other engines gave back
+   * below their shares (the next recompute takes them back first if the shares need them).
+   */
+  lend(engine: string, n: number): void {
+    if (!this.weights.has(engine) || n <= 0) return;
+    this.borrowed.set(engine, (this.borrowed.get(engine) ?? 0) + n);
+  }
+
   giveBack(engine: string, n: number): void {
     const b = this.borrowed.get(engine);
     if (b !== undefined) this.borrowed.set(engine, Math.max(0, b - Math.max(0, Math.floor(n))));

@@ -156,4 +156,27 @@ describe('global quota over the channel', () => {
     expect((await b.borrow('web')).n).toBe(0);
     expect(sumOfAllowances([a, b])).toBe(100);
   });
+
+  it('reclaims uses an idle agent does not use for an agent with connections waiting, and gives them back when returned', async () => {
+    hub = await startHub();
+    hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
+    const a = await start('agent-a');
+    const b = await start('agent-b');
+    await until(() => a.allowance('web') === 40 && b.allowance('web') === 40);
+    const counters = { cxActive: 5, cxTotal: 5, spilloversTotal: 0, rxBytesTotal: 0, txBytesTotal: 0, rxKbps: 0, txKbps: 0 };
+    b.report({ web: counters });
+    b.inUse.set('web', 5);
+    await until(() => hub.app.agentHub.agent('agent-b')?.report !== null, 3_000, 'report of agent-b');
+    const revoked = b.client.waitFor('revoke');
+    // 20 in the shared pool, 10 more from agent-b's unused share (40 − 5 active − a batch of 2 headroom).
+    const grant = await a.borrow('web', 30);
+    expect(await revoked).toMatchObject({ exclusive: 30, borrowed: 0 });
+    expect(grant.n).toBe(30);
+    expect(a.allowance('web')).toBe(70);
+    await until(() => b.allowance('web') === 30);
+    expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 0, pending: {} });
+    a.giveBack('web', 30);
+    await until(() => b.allowance('web') === 40, 3_000, 'agent-b back at its share');
+    expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 20 });
+  });
 });
