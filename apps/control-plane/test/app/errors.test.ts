@@ -1,22 +1,20 @@
 // Every 4xx/5xx the app answers has the one shape {statusCode, code, error, message, details[]}
 // (API-SHAPE.md): unknown routes, invalid JSON, bodies over the limit, schema violations with
 // JSON-pointer paths, and 5xx whose message is hidden and logged.
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { captureLogs } from '../helpers/logs.js';
 
 describe('error shape', () => {
   let app: FastifyInstance;
   let db: TestDatabase;
-  const logs: Record<string, unknown>[] = [];
+  const { logger, lines: logs } = captureLogs();
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const sink = new Writable({ write(chunk: Buffer, _enc, cb) { for (const l of chunk.toString().split('\n')) if (l) logs.push(JSON.parse(l) as Record<string, unknown>); cb(); } });
-    app = await buildApp({ prisma: db.prisma, config: { bodyLimit: 2048 }, loggerInstance: pino({ level: 'info' }, sink) });
+    app = await buildApp({ prisma: db.prisma, config: { bodyLimit: 2048 }, loggerInstance: logger });
     // Routes of the test's own, standing for any route of the API.
     app.post('/things', {
       schema: {

@@ -1,21 +1,19 @@
 // Every request carries an id: the caller's x-request-id when it is a sane token, otherwise a
 // fresh UUID; it is echoed in the response header and stamped on every log line of the request.
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { captureLogs } from '../helpers/logs.js';
 
 describe('request ids', () => {
   let app: FastifyInstance;
   let db: TestDatabase;
-  const logs: Record<string, unknown>[] = [];
+  const { logger, lines: logs } = captureLogs();
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const sink = new Writable({ write(chunk: Buffer, _enc, cb) { for (const l of chunk.toString().split('\n')) if (l) logs.push(JSON.parse(l) as Record<string, unknown>); cb(); } });
-    app = await buildApp({ prisma: db.prisma, loggerInstance: pino({ level: 'info' }, sink) });
+    app = await buildApp({ prisma: db.prisma, loggerInstance: logger });
   });
   afterAll(async () => { await app.close(); await db.drop(); });
 

@@ -12,6 +12,8 @@ import { repoRoot } from '../../src/db/schema-engine.js';
 
 // node --import tsx, not the tsx binary: that would run the fixture in a grandchild a SIGKILL does not reach.
 const nodeArgs = ['--import', 'tsx'];
+// Throwaway clusters: no fsync (initdb --no-sync too).
+const fast = { fsync: 'off' };
 
 async function sql<T = Record<string, unknown>>(url: string, text: string): Promise<T[]> {
   const c = new pg.Client({ connectionString: url });
@@ -45,14 +47,14 @@ describe('EmbeddedPostgres', () => {
 
   it('initialises an empty directory, serves SQL on 127.0.0.1, and keeps the data across a stop and a start', async () => {
     const dataDir = path.join(dir, 'restart');
-    const first = new EmbeddedPostgres({ dataDir });
+    const first = new EmbeddedPostgres({ dataDir, settings: fast });
     const url = await first.start();
     expect(new URL(url).hostname).toBe('127.0.0.1');
     await sql(url, 'CREATE TABLE kept (v text); INSERT INTO kept VALUES (\'before restart\')');
     await first.stop();
     expect(await runningServer(dataDir)).toBeNull();
 
-    const second = new EmbeddedPostgres({ dataDir });
+    const second = new EmbeddedPostgres({ dataDir, settings: fast });
     const url2 = await second.start();
     try {
       expect(await sql(url2, 'SELECT v FROM kept')).toEqual([{ v: 'before restart' }]);
