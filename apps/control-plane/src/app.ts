@@ -8,7 +8,9 @@ import { DEFAULT_CONFIG, type Config } from './config.js';
 import type { PrismaClient } from './db/prisma.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
+import openapi from './plugins/openapi.js';
 import healthRoutes from './routes/health.js';
+import api from './routes/index.js';
 import { ErrorResponse } from './schemas/common.js';
 
 export interface BuildAppOptions {
@@ -61,10 +63,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(errorsPlugin);
   await app.register(dbPlugin, { prisma: opts.prisma, ...(opts.migrationsDir ? { migrationsDir: opts.migrationsDir } : {}) });
 
+  // OpenAPI first: it collects every route registered after it.
+  await app.register(openapi);
   await app.register(healthRoutes);
 
-  // ---- REST API (H3) registers here, e.g. `await app.register(apiRoutes, { db: app.prisma })`
-  //      (the plugin adds its own /v1 prefix). OpenAPI/swagger goes before the routes. ----
+  // REST API under /v1 (config store, tokens, authentication).
+  await app.register(api, { db: app.prisma });
 
   // ---- Agent hub (H4) registers here: `await app.register(agentHub, { authenticate, ... })`. ----
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { buildApp } from './app.js';
+import { ensureBootstrapToken } from './plugins/auth.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { EmbeddedPostgres } from './db/embedded-postgres.js';
 import { applyMigrations } from './db/migrate.js';
@@ -80,6 +81,10 @@ async function start(): Promise<void> {
   log.info({ applied }, applied.length > 0 ? `applied ${applied.length} migration(s)` : 'database schema up to date');
   prisma = createPrismaClient(url);
   app = await buildApp({ prisma, config, loggerInstance: log });
+  // SPILLWAY_ADMIN_TOKEN becomes the bootstrap admin token; without it, the first start generates
+  // one and prints it this once (only its hash is stored).
+  const { generated } = await ensureBootstrapToken(prisma, config.adminToken ?? undefined);
+  if (generated !== null) process.stdout.write(`\nspillway: generated an admin API token (shown once; only its hash is stored):\n  ${generated}\n\n`);
   if (stopping) return;
   try {
     await app.listen({ port: config.port, host: config.host });

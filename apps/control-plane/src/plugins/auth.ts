@@ -1,6 +1,6 @@
-// Bearer API tokens with roles: `admin` reads and writes, `reader` only reads. Everything needs
-// a token except /healthz, /readyz, /docs and the agents' control channel (which checks agent
-// tokens itself). Failed authentication is rate limited per client address: past `max` failures
+// Bearer API tokens with roles: `admin` reads and writes, `reader` only reads. The API (/v1) and
+// /metrics need a token, except the agents' control channel (which checks agent tokens itself);
+// /healthz, /readyz and /docs stay open. Failed authentication is rate limited per client address: past `max` failures
 // in a window, the address gets 429 until the window ends, valid token or not.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -22,11 +22,12 @@ declare module 'fastify' {
 }
 
 const OPEN = [/^\/healthz$/, /^\/readyz$/, /^\/docs(\/|$)/, /^\/v1\/agents\/connect$/];
+const PROTECTED = /^\/(v1(\/|$)|metrics$)/;
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function isOpenPath(url: string): boolean {
   const path = url.split('?')[0] ?? url;
-  return OPEN.some((re) => re.test(path));
+  return !PROTECTED.test(path) || OPEN.some((re) => re.test(path));
 }
 
 function bearer(req: FastifyRequest): string | null {

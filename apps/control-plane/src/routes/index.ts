@@ -17,7 +17,8 @@ import { objectRoutes } from './objects.js';
 import { tokenRoutes } from './tokens.js';
 
 export interface ApiOptions {
-  db: PrismaClient;
+  /** Default: the app's `prisma` decorator (plugins/db.ts). */
+  db?: PrismaClient;
   /** Failed authentications allowed per address and window. */
   authFailures?: AuthOptions['failures'];
 }
@@ -31,8 +32,9 @@ declare module 'fastify' {
 }
 
 async function api(app: FastifyInstance, opts: ApiOptions): Promise<void> {
-  const store = new ConfigStore(opts.db);
-  const tokens = new TokenStore(opts.db);
+  const db = opts.db ?? app.prisma;
+  const store = new ConfigStore(db);
+  const tokens = new TokenStore(db);
   app.decorate('configStore', store);
   app.decorate('tokenStore', tokens);
   if (!app.getSchemas().Error) app.addSchema(ErrorResponse);

@@ -1,5 +1,6 @@
 // An API app on a fresh database per test file, with an admin and a reader token.
-import Fastify, { type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/app.js';
 import api from '../../src/routes/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
@@ -15,12 +16,8 @@ export interface ApiHarness {
 
 export async function startApi(opts: { authFailures?: { max: number; windowMs: number } } = {}): Promise<ApiHarness> {
   const db = await createTestDatabase();
-  const app = Fastify({ logger: false });
-  app.setErrorHandler((err: any, _req, reply) => {
-    const statusCode = err.statusCode ?? 500;
-    reply.code(statusCode).send({ statusCode, code: err.code ?? 'SPILLWAY_INTERNAL', error: statusCode === 413 ? 'Payload Too Large' : 'Error', message: err.message, details: err.details ?? [] });
-  });
-  await app.register(api, { db: db.prisma, ...(opts.authFailures ? { authFailures: opts.authFailures } : {}) });
+  const app = await buildApp({ prisma: db.prisma, logger: false, ...(opts.authFailures ? { config: { authFailures: opts.authFailures } } : {}) } as never);
+  if (!app.hasDecorator('configStore')) await app.register(api, { ...(opts.authFailures ? { authFailures: opts.authFailures } : {}) });
   await app.ready();
   const admin = (await app.tokenStore.ensureBootstrap()).generated as string;
   const created = await app.inject({ method: 'POST', url: '/v1/api-tokens', headers: { authorization: `Bearer ${admin}` }, payload: { name: 'dashboard', role: 'reader' } });
