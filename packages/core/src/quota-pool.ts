@@ -40,7 +40,9 @@ export interface EngineAllocation { weight: number; target: number; exclusive: n
 /**
  * What an engine must give back after a limit or membership change: its exclusive share and its
  * borrowed uses were cut by `exclusive` and `borrowed`; `owed` is how many of its uses in flight
- * lie beyond its new allowance (they return to the pool as they end).
+ * may lie beyond its new allowance. An engine that enforces its own allowance (reported
+ * tracking) answers with settle(its real count), or gives back owed uses with giveBack as soon as
+ * its in-flight count fits in its allowance; with exact tracking, release does it.
  */
 export interface GiveBack<E extends EngineId> { engine: E; exclusive: number; borrowed: number; owed: number }
 
@@ -72,9 +74,14 @@ function checkLimit(limit: number): number {
  *   (1) Σ allowance ≤ L — no engine is ever permitted more than the limit leaves;
  *   (2) committed ≤ L, except after a call that lowered L (or reported more in flight) below what
  *       was committed: then committed never grows, and nothing is granted, until it is ≤ L;
- *   (3) with `exact` tracking, every engine's inUse ≤ allowance + owed, so outstanding uses
- *       (Σ inUse) ≤ committed: outstanding never exceeds L unless L itself was lowered below what
- *       was already in flight, and then it only falls until it is below L again.
+ *   (3) outstanding uses ≤ committed, and a use is granted only while that keeps them ≤ L: they
+ *       never exceed L unless L itself was lowered below what was already in flight, and then they
+ *       only fall until they are below L again. For this, while committed > L no engine keeps an
+ *       allowance it does not use: exact tracking trims idle allowances (and every use that ends
+ *       goes back); reported tracking cannot tell idle from used, so it turns every allowance into
+ *       owed until the engines settle or give back.
+ * Property tests (test/quota-pool.property.test.ts) check these after every step of random
+ * sequences of acquire/release/borrow/giveBack/setLimit/addEngine/removeEngine/settle.
  */
 export class QuotaPool<E extends EngineId = EngineId> {
   private readonly byId = new Map<E, Engine>();
@@ -204,9 +211,15 @@ export class QuotaPool<E extends EngineId = EngineId> {
     let returned = 0;
     if (s.owed > 0) {
       s.owed--; this.sumOwed--; returned = 1;
+    } else if (this.committed > this.limitValue) {
+      returned = this.trimIdle(s); // still over the limit: the ended use is not handed out again
     } else {
-      const k = Math.min(s.borrowed, this.batchValue);
-      if (k > 0 && s.exclusive + s.borrowed - s.inUse >= k) { s.borrowed -= k; this.sumBorrowed -= k; returned = k; }
+      // Every whole batch lying unused goes back (a partial batch when less is borrowed).
+      for (;;) {
+        const k = Math.min(s.borrowed, this.batchValue);
+        if (k === 0 || s.exclusive + s.borrowed - s.inUse < k) break;
+        s.borrowed -= k; this.sumBorrowed -= k; returned += k;
+      }
     }
     if (returned > 0 && this.sumDeficit > 0) this.topUp();
     return returned;
@@ -256,6 +269,7 @@ export class QuotaPool<E extends EngineId = EngineId> {
     const n = Math.max(0, Math.floor(inUse));
     this.sumInUse += n - s.inUse; s.inUse = n;
     this.setOwed(s, Math.max(0, n - s.exclusive - s.borrowed));
+    if (this.tracking === 'exact' && this.committed > this.limitValue) this.trimIdle(s);
     if (this.sumDeficit > 0) this.topUp();
   }
 
@@ -276,6 +290,18 @@ export class QuotaPool<E extends EngineId = EngineId> {
   }
 
   // ---- internals --------------------------------------------------------------------------
+
+  /** While committed exceeds L, takes back the allowance `s` does not use (borrowed first); returns how much. */
+  private trimIdle(s: Engine): number {
+    const excess = this.committed - this.limitValue;
+    const idle = s.exclusive + s.borrowed - s.inUse;
+    if (excess <= 0 || idle <= 0) return 0;
+    const fromBorrowed = Math.min(s.borrowed, idle, excess);
+    s.borrowed -= fromBorrowed; this.sumBorrowed -= fromBorrowed;
+    const fromExclusive = Math.min(s.exclusive, idle - fromBorrowed, excess - fromBorrowed);
+    s.exclusive -= fromExclusive; this.sumExclusive -= fromExclusive; this.sumDeficit += fromExclusive;
+    return fromBorrowed + fromExclusive;
+  }
 
   private room(): number { return this.limitValue - this.committed - this.sumDeficit; }
 
@@ -325,7 +351,20 @@ export class QuotaPool<E extends EngineId = EngineId> {
       if (this.tracking === 'exact') this.setOwed(s, Math.max(0, s.inUse - s.exclusive - s.borrowed));
       else this.setOwed(s, s.owed + c.exclusive + c.borrowed);
     }
-    // 4. Exact tracking: while more is committed than L allows, allowances nobody uses go first.
+    // 4. More committed than L allows (L dropped below what may be in flight): no engine may start
+    //    a use until enough have ended. Exact tracking cuts just the allowances nobody uses;
+    //    reported tracking cannot tell used from unused, so every allowance becomes owed until the
+    //    engine gives back or settles its real count.
+    if (this.tracking === 'reported' && this.committed > L) {
+      for (const [id, s] of this.byId) {
+        const frozen = s.exclusive + s.borrowed;
+        if (frozen === 0) continue;
+        this.sumDeficit += s.exclusive;
+        take(id, s, 'exclusive', s.exclusive);
+        take(id, s, 'borrowed', s.borrowed);
+        this.setOwed(s, s.owed + frozen);
+      }
+    }
     if (this.tracking === 'exact' && this.committed > L) {
       for (const [id, s] of this.byId) {
         let excess = this.committed - L;
@@ -350,19 +389,24 @@ export class QuotaPool<E extends EngineId = EngineId> {
 
   /** Grants waiting exclusive shares from free room, the largest deficit first. */
   private topUp(): void {
-    let room = this.limitValue - this.committed;
-    if (room <= 0) return;
-    const waiting = [...this.byId.values()].filter((s) => s.exclusive < s.target).sort((a, b) => (b.target - b.exclusive) - (a.target - a.exclusive));
-    for (const s of waiting) {
-      if (room <= 0) break;
-      const n = Math.min(s.target - s.exclusive, room);
-      s.exclusive += n; this.sumExclusive += n; this.sumDeficit -= n; room -= n;
-      // A grant first covers uses this engine already has in flight beyond its allowance.
-      if (s.owed > 0 && this.tracking === 'exact') {
-        const covered = Math.min(s.owed, n);
-        this.setOwed(s, s.owed - covered);
-        room += covered;
+    for (;;) {
+      let room = this.limitValue - this.committed;
+      if (room <= 0 || this.sumDeficit <= 0) return;
+      const waiting = [...this.byId.values()].filter((s) => s.exclusive < s.target).sort((a, b) => (b.target - b.exclusive) - (a.target - a.exclusive));
+      let covered = 0;
+      for (const s of waiting) {
+        if (room <= 0) break;
+        const n = Math.min(s.target - s.exclusive, room);
+        s.exclusive += n; this.sumExclusive += n; this.sumDeficit -= n; room -= n;
+        // With exact tracking a grant first covers uses already in flight beyond the allowance,
+        // which frees that much room again (another pass hands it out).
+        if (s.owed > 0 && this.tracking === 'exact') {
+          const c = Math.min(s.owed, n);
+          this.setOwed(s, s.owed - c);
+          covered += c;
+        }
       }
+      if (covered === 0) return;
     }
   }
 }

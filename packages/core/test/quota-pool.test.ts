@@ -176,22 +176,36 @@ describe('QuotaPool limit changes', () => {
     expect(p.acquire('idle').granted).toBe(true);
   });
 
-  it('with reported tracking, counts a cut as owed until the engine gives it back or settles', () => {
+  it('with reported tracking, freezes every allowance after a drop below what may be in flight, until engines give back or settle', () => {
     const p = new QuotaPool({ limit: 100, engines: ['a', 'b'], tracking: 'reported' });
     expect(p.borrow('a')).toBe(2);
     const back = p.setLimit(50);
+    // Up to 82 uses may be in flight (40 + 2 and 40): nobody starts a new one until that is known.
     expect(back).toEqual([
-      { engine: 'a', exclusive: 20, borrowed: 0, owed: 20 },
-      { engine: 'b', exclusive: 20, borrowed: 0, owed: 20 },
+      { engine: 'a', exclusive: 40, borrowed: 2, owed: 42 },
+      { engine: 'b', exclusive: 40, borrowed: 0, owed: 40 },
     ]);
     expect(p.committed).toBe(82);
     expect(p.borrow('a')).toBe(0);
-    expect(p.giveBack('a', 20)).toBe(20); // a really had nothing beyond its new share in flight
-    expect(p.giveBack('a', 2)).toBe(2); // and returns its batch
-    p.settle('b', 5); // b has 5 in flight: within its 20, it owes nothing
-    expect(p.allocation('b')).toMatchObject({ owed: 0, inUse: 5 });
+    p.settle('a', 0); // a had nothing in flight
+    expect(p.allocation('a')).toMatchObject({ exclusive: 10, owed: 0 }); // 50 − b's 40 leaves 10 for now
+    expect(p.giveBack('b', 35)).toBe(35); // b holds 5
+    expect(p.allocation('a').exclusive).toBe(20);
+    expect(p.allocation('b')).toMatchObject({ exclusive: 20, owed: 5 });
+    expect(p.giveBack('b', 5)).toBe(5); // its 5 fit in its new share
     expect(p.committed).toBe(40);
     expect(p.borrow('b', 3)).toBe(3);
+  });
+
+  it('with reported tracking, a growth or a drop that still fits freezes nothing', () => {
+    const p = new QuotaPool({ limit: 100, engines: ['a', 'b'], tracking: 'reported' });
+    expect(p.setLimit(200)).toEqual([]);
+    expect(p.allocation('a').exclusive).toBe(80);
+    const back = p.setLimit(190);
+    expect(back).toEqual([{ engine: 'a', exclusive: 4, borrowed: 0, owed: 4 }, { engine: 'b', exclusive: 4, borrowed: 0, owed: 4 }]);
+    expect(p.allocation('a').exclusive).toBe(76); // 152 + 8 owed ≤ 190: no freeze
+    expect(p.giveBack('a', 4)).toBe(4);
+    expect(p.committed).toBe(156);
   });
 
   it('settle accounts for uses an engine holds beyond its allowance (reconciliation)', () => {
