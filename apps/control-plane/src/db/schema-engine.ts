@@ -9,6 +9,7 @@ import {
 } from '@prisma/driver-adapter-utils';
 import type { DiffTarget, MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
 import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -81,6 +82,26 @@ function readCharAsCharacter<T>(target: T): T {
   return target;
 }
 
+/**
+ * A fresh database on the same server for the engine to replay migrations in, dropped on dispose.
+ * Not PrismaPg's own connectToShadowDb: it spreads `{connectionString, database}` into pg, where
+ * the connection string wins, so the "shadow" is the main database and replays land there.
+ */
+async function shadowDatabase(base: PrismaPg, url: string): Promise<SqlDriverAdapter> {
+  const admin = await base.connect();
+  const name = `prisma_shadow_${randomUUID().replace(/-/g, '')}`;
+  await admin.executeScript(`CREATE DATABASE "${name}"`);
+  const shadowUrl = new URL(url);
+  shadowUrl.pathname = `/${name}`;
+  const shadow = await new PrismaPg({ connectionString: shadowUrl.toString(), max: 2 }).connect();
+  const dispose = shadow.dispose.bind(shadow);
+  shadow.dispose = async () => {
+    await dispose();
+    await admin.executeScript(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).finally(() => admin.dispose());
+  };
+  return shadow;
+}
+
 /** The adapter factory the engine uses, and a way to close every pool it opened (the engine's free() does not). */
 function engineAdapterFactory(url: string): { factory: SqlMigrationAwareDriverAdapterFactory; closeAll(): Promise<void> } {
   const base = new PrismaPg({ connectionString: url, max: 2 });
@@ -98,7 +119,7 @@ function engineAdapterFactory(url: string): { factory: SqlMigrationAwareDriverAd
       provider: base.provider,
       adapterName: base.adapterName,
       connect: async () => track(await base.connect()),
-      connectToShadowDb: async () => track(await base.connectToShadowDb()),
+      connectToShadowDb: async () => track(await shadowDatabase(base, url)),
     },
     // A pool left open would keep the session advisory lock the engine takes while migrating.
     closeAll: async () => { await Promise.all([...opened].map((a) => a.dispose().catch(() => undefined))); },

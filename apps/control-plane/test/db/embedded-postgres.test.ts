@@ -1,7 +1,7 @@
 // The embedded Postgres: initialised once, data kept across restarts, a server orphaned by a
 // SIGKILLed owner adopted, a directory in use by a live process refused, nothing left running after stop().
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -31,6 +31,16 @@ function holdPostgres(dataDir: string): Promise<{ child: ChildProcess; url: stri
     child.once('exit', (code) => reject(new Error(`fixture exited with ${code}`)));
     createInterface({ input: child.stdout! }).once('line', (line) => resolve({ child, ...(JSON.parse(line) as { url: string; pid: number }) }));
   });
+}
+
+/** uid/gid of the `postgres` user when this runs as root and that user exists (to prove the non-root path). */
+function postgresUser(): { uid: number; gid: number } | null {
+  if (process.getuid?.() !== 0) return null;
+  try {
+    return { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) };
+  } catch {
+    return null;
+  }
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -92,5 +102,18 @@ describe('EmbeddedPostgres', () => {
       await cleanup.start();
       await cleanup.stop();
     }
+  });
+
+  it.runIf(postgresUser() !== null)('starts, migrates and stops when run by a normal (non-root) user', async () => {
+    const user = postgresUser()!;
+    const home = path.join(dir, 'non-root');
+    await mkdir(home);
+    await chown(home, user.uid, user.gid);
+    const fixture = path.join(import.meta.dirname, 'fixtures', 'start-stop.ts');
+    const out = execFileSync('su', ['postgres', '-s', '/bin/sh', '-c', `cd "${repoRoot}" && "${process.execPath}" --import tsx "${fixture}" "${path.join(home, 'pg')}"`]).toString();
+    const result = JSON.parse(out.trim().split('\n').at(-1)!) as { uid: number; applied: string[] };
+    expect(result.uid).toBe(user.uid);
+    expect(result.applied.length).toBeGreaterThan(0);
+    expect(await runningServer(path.join(home, 'pg'))).toBeNull();
   });
 });

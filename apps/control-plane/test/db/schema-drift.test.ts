@@ -4,6 +4,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { repoRoot } from '../../src/db/schema-engine.js';
 import { pendingSchemaChange } from '../../../../scripts/db-migration.js';
@@ -23,6 +24,32 @@ describe('schema and migrations', () => {
   it('replaying prisma/migrations yields exactly prisma/schema.prisma (no pending change; run `npm run db:migration -- <name>` when this fails)', async () => {
     const sql = await pendingSchemaChange(undefined, inject('spillwayPgAdminUrl'));
     expect(sql).toBe('');
+  });
+
+  it('replays migrations in a throwaway shadow database: the database it connects to gets no table and no shadow is left', async () => {
+    const client = new pg.Client({ connectionString: inject('spillwayPgAdminUrl') });
+    await client.connect();
+    try {
+      await pendingSchemaChange(undefined, inject('spillwayPgAdminUrl'));
+      const tables = await client.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`);
+      expect(tables.rows[0].n).toBe(0);
+      const shadows = await client.query(`SELECT datname FROM pg_database WHERE datname LIKE 'prisma%shadow%'`);
+      expect(shadows.rows).toEqual([]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('from an empty migrations folder the diff (what `npm run db:migration` writes) creates every table, offline', async () => {
+    const empty = await mkdtemp(path.join(os.tmpdir(), 'spillway-migrations-'));
+    try {
+      const sql = await pendingSchemaChange(empty, inject('spillwayPgAdminUrl'));
+      for (const table of ['service', 'monitor', 'service_monitor', 'vserver', 'spillover_method', 'vserver_service', 'agent', 'agent_token', 'api_token', 'quota_lease', 'event', 'config_version']) {
+        expect(sql).toContain(`CREATE TABLE "${table}"`);
+      }
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
   });
 
   it('the committed Prisma client is what prisma/schema.prisma generates (run `npm run db:generate` when this fails)', async () => {
