@@ -9,7 +9,7 @@
 // only (no Unix socket) and authenticates with a random password kept in the data directory.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, lstat, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -302,7 +302,36 @@ export interface TemporaryPostgres {
 }
 
 /** A throwaway server in a fresh temporary directory (tests, migration diffs). */
+/**
+ * Stops and deletes the throwaway servers of `prefix` whose owner died without disposing them
+ * (a test run killed midway), so aborted runs do not pile up Postgres processes. A directory
+ * without an owner yet is left alone unless it is old: its owner may still be running initdb.
+ */
+export async function reapTemporaryPostgres(prefix: string): Promise<number> {
+  let reaped = 0;
+  const names = await readdir(os.tmpdir()).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.startsWith(prefix))) {
+    const dir = path.join(os.tmpdir(), name);
+    const dataDir = path.join(dir, 'data');
+    const owner = Number((await readFile(path.join(dataDir, OWNER_FILE), 'utf8').catch(() => '')).trim());
+    const ageMs = Date.now() - ((await stat(dir).catch(() => null))?.mtimeMs ?? Date.now());
+    const abandoned = owner > 0 ? !isAlive(owner) : ageMs > 10 * 60_000;
+    if (!abandoned) continue;
+    try {
+      if (await runningServer(dataDir)) {
+        const orphan = new EmbeddedPostgres({ dataDir });
+        await orphan.start();
+        await orphan.stop();
+      }
+      await rm(dir, { recursive: true, force: true });
+      reaped++;
+    } catch { /* someone else is reaping it, or it is not ours to remove */ }
+  }
+  return reaped;
+}
+
 export async function startTemporaryPostgres(prefix = 'spillway-pg-', onLog?: (m: string) => void): Promise<TemporaryPostgres> {
+  await reapTemporaryPostgres(prefix);
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
   // As root the server runs as `postgres`, which must be able to reach its data directory.
   await chmod(dir, 0o755);

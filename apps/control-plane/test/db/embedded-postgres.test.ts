@@ -1,13 +1,14 @@
 // The embedded Postgres: initialised once, data kept across restarts, a server orphaned by a
 // SIGKILLed owner adopted, a directory in use by a live process refused, nothing left running after stop().
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedPostgres, runningServer } from '../../src/db/embedded-postgres.js';
+import { EmbeddedPostgres, reapTemporaryPostgres, runningServer } from '../../src/db/embedded-postgres.js';
 import { repoRoot } from '../../src/db/schema-engine.js';
 
 // node --import tsx, not the tsx binary: that would run the fixture in a grandchild a SIGKILL does not reach.
@@ -25,11 +26,11 @@ async function sql<T = Record<string, unknown>>(url: string, text: string): Prom
   }
 }
 
-function holdPostgres(dataDir: string): Promise<{ child: ChildProcess; url: string; pid: number }> {
+function holdPostgres(dataDir: string): Promise<{ child: ChildProcess; url: string; pid: number; dataDir: string }> {
   const child = spawn(process.execPath, [...nodeArgs, path.join(import.meta.dirname, 'fixtures', 'hold-postgres.ts'), dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`fixture exited with ${code}`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve({ child, ...(JSON.parse(line) as { url: string; pid: number }) }));
+    createInterface({ input: child.stdout! }).once('line', (line) => resolve({ child, ...(JSON.parse(line) as { url: string; pid: number; dataDir: string }) }));
   });
 }
 
@@ -115,5 +116,24 @@ describe('EmbeddedPostgres', () => {
     expect(result.uid).toBe(user.uid);
     expect(result.applied.length).toBeGreaterThan(0);
     expect(await runningServer(path.join(home, 'pg'))).toBeNull();
+  });
+
+  it('reaps the throwaway servers of a run that was killed, and leaves a live run\'s alone', async () => {
+    const prefix = `spillway-reap-test-${process.pid}-`;
+    const dead = await holdPostgres(`temp:${prefix}`);
+    const live = await holdPostgres(`temp:${prefix}`);
+    try {
+      dead.child.kill('SIGKILL');
+      await exited(dead.child);
+      expect(await runningServer(dead.dataDir)).not.toBeNull();
+      expect(await reapTemporaryPostgres(prefix)).toBe(1);
+      expect(await runningServer(dead.dataDir)).toBeNull();
+      expect(existsSync(path.dirname(dead.dataDir))).toBe(false);
+      expect(await runningServer(live.dataDir)).not.toBeNull();
+    } finally {
+      live.child.kill('SIGKILL');
+      await exited(live.child);
+      await reapTemporaryPostgres(prefix);
+    }
   });
 });
