@@ -8,11 +8,13 @@ import { stopAll, stopAllOnExit } from './lib/proc.js';
 import { figuresMarkdown, replaceFigures } from './lib/readme.js';
 import { benchDir } from './lib/results.js';
 import { convergenceBench } from './convergence.js';
+import { coreBench } from './core.js';
 import { controlPlaneBench } from './control-plane.js';
 import { proxyBench } from './proxy.js';
 import { spilloverBench } from './spillover.js';
 
 const benches: [string, (o: BenchOptions) => Promise<BenchResult>][] = [
+  ['core', coreBench],
   ['proxy', proxyBench],
   ['spillover', spilloverBench],
   ['convergence', convergenceBench],
