@@ -9,7 +9,7 @@
 // only (no Unix socket) and authenticates with a random password kept in the data directory.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -187,17 +187,21 @@ export class EmbeddedPostgres {
       await this.pgCtl(['stop', '-m', 'fast', '-w', '-t', '60']);
     }
 
+    // The server's log lives with the data and would grow across restarts: keep one old one.
+    const logFile = path.join(this.dataDir, 'postgres.log');
+    if (((await stat(logFile).catch(() => null))?.size ?? 0) > 10 * 1024 * 1024) await rename(logFile, `${logFile}.1`).catch(() => undefined);
+
     for (let attempt = 1; ; attempt++) {
       const port = this.requestedPort || await freePort();
       try {
-        await this.pgCtl(['start', '-w', '-t', '60', '-l', path.join(this.dataDir, 'postgres.log'),
+        await this.pgCtl(['start', '-w', '-t', '60', '-l', logFile,
           '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''${this.settings}`]);
         this.currentPort = port;
         break;
       } catch (err) {
         // A free port found by probing can be taken before Postgres binds it: try another.
         if (this.requestedPort !== 0 || attempt >= 3) {
-          const tail = await readFile(path.join(this.dataDir, 'postgres.log'), 'utf8').then((t) => t.split('\n').slice(-6).join('\n'), () => '');
+          const tail = await readFile(logFile, 'utf8').then((t) => t.split('\n').slice(-6).join('\n'), () => '');
           throw new EmbeddedPostgresError('SPILLWAY_PG_START_FAILED', `embedded Postgres did not start on port ${port}: ${(err as Error).message.trim()}\n${tail}`);
         }
       }
