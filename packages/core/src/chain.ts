@@ -157,6 +157,16 @@ export function judgeVServer(v: ChainVServer, state: LiveState | undefined): VSe
   return { usable, limitExhausted, tripped: verdict.tripped || limitExhausted, verdict };
 }
 
+function judgeAt(chain: readonly ChainVServer[], live: LiveView, judged: (VServerJudgement | undefined)[], i: number): VServerJudgement {
+  let j = judged[i];
+  if (j === undefined) {
+    const v = chain[i]!;
+    j = judgeVServer(v, typeof live === 'function' ? live(v.name) : live.get(v.name));
+    judged[i] = j;
+  }
+  return j;
+}
+
 /**
  * The vserver or final action for a new connection of `client` on `chain` (resolveChain's
  * output, entry first).
@@ -174,22 +184,20 @@ export function judgeVServer(v: ChainVServer, state: LiveState | undefined): VSe
 export function decide(client: string, chain: readonly ChainVServer[], live: LiveView, persistence?: PersistenceView | null, now: number = Date.now()): Decision {
   const head = chain[0];
   if (!head) throw new RangeError('decide needs a chain with at least one vserver');
-  const stateOf = typeof live === 'function' ? live : (name: string) => live.get(name);
-  const judged = new Map<string, VServerJudgement>();
-  const judge = (v: ChainVServer): VServerJudgement => {
-    let j = judged.get(v.name);
-    if (!j) { j = judgeVServer(v, stateOf(v.name)); judged.set(v.name, j); }
-    return j;
-  };
+  // Judgements by chain position, each made at most once per decision. (No closures here: under
+  // tsx/esbuild every named closure costs a defineProperty per call of decide.)
+  const judged: (VServerJudgement | undefined)[] = new Array(chain.length);
 
-  const entry = persistence?.entry(persistenceKey(head.name, client));
-  if (entry && (entry.live > 0 || entry.expiresAt > now)) {
-    const idx = chain.findIndex((v) => v.name === entry.value);
-    const v = chain[idx];
-    if (v) {
-      const j = judge(v);
-      if (j.usable && !j.limitExhausted) {
-        return { kind: 'vserver', vserver: v.name, reason: entry.live > 0 ? 'live' : 'persistence', spilled: idx > 0, path: [v.name] };
+  if (persistence) {
+    const entry = persistence.entry(persistenceKey(head.name, client));
+    if (entry && (entry.live > 0 || entry.expiresAt > now)) {
+      for (let i = 0; i < chain.length; i++) {
+        if (chain[i]!.name !== entry.value) continue;
+        const j = judgeAt(chain, live, judged, i);
+        if (j.usable && !j.limitExhausted) {
+          return { kind: 'vserver', vserver: entry.value, reason: entry.live > 0 ? 'live' : 'persistence', spilled: i > 0, path: [entry.value] };
+        }
+        break;
       }
     }
   }
@@ -198,10 +206,10 @@ export function decide(client: string, chain: readonly ChainVServer[], live: Liv
   for (let i = 0; i < chain.length; i++) {
     const v = chain[i]!;
     path.push(v.name);
-    const j = judge(v);
+    const j = judgeAt(chain, live, judged, i);
     if (j.usable && !j.tripped) return { kind: 'vserver', vserver: v.name, reason: 'chain', spilled: i > 0, path };
     const next = chain[i + 1];
-    if (next && backupOf(v) === next.name && judge(next).usable) continue;
+    if (next && backupOf(v) === next.name && judgeAt(chain, live, judged, i + 1).usable) continue;
     const action = v.spillover.action ?? 'accept';
     if (action === 'accept') {
       // Accept exceeds the limit, but only where a service can take the connection.
