@@ -28,6 +28,10 @@ try {
 }
 
 const log = pino({ level: config.logLevel, base: { pid: process.pid, service: 'spillway-control-plane' } });
+// Process warnings (deprecations inside dependencies) go to the JSON log, not to stderr, which
+// carries only the one-line errors above: removing the listeners drops Node's default printer.
+process.removeAllListeners('warning');
+process.on('warning', (w: Error & { code?: string }) => log.warn({ warning: { name: w.name, code: w.code, message: w.message } }, 'process warning'));
 
 let pg: EmbeddedPostgres | null = null;
 let prisma: PrismaClient | null = null;

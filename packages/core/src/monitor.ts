@@ -162,3 +162,79 @@ export class MonitorBinding {
     return { state: step.state, changed: step.changed, ok, reason };
   }
 }
+
+/** How many voters (agents monitoring the same service) must say UP. */
+export type UpQuorum = 'majority' | 'any' | 'all';
+
+/**
+ * The state of a service from the votes of several observers (every agent that monitors it):
+ * UP when `any` one, `all`, or a strict `majority` (default) vote UP; null without voters.
+ * Invariant: monotone in the number of UP votes.
+ */
+export function quorumState(up: number, voters: number, quorum: UpQuorum = 'majority'): Health | null {
+  if (voters <= 0) return null;
+  const ok = quorum === 'any' ? up > 0 : quorum === 'all' ? up === voters : up * 2 > voters;
+  return ok ? 'UP' : 'DOWN';
+}
+
+/** The votes behind a service's aggregate state. */
+export interface ServiceVotes { state: Health; up: number; voters: number; byVoter: Record<string, Health> }
+
+/**
+ * Service states across observers (the control plane's view over agents). Each observer votes
+ * per service; the aggregate follows quorumState. Invariant: state(service) is always
+ * quorumState(UP votes, voters) of the votes currently held; a removed observer's votes are gone.
+ */
+export class ServiceVoteAggregator {
+  private readonly votes = new Map<string, Map<string, Health>>();
+  private readonly decided = new Map<string, Health>();
+
+  constructor(private readonly quorum: UpQuorum = 'majority') {}
+
+  /** Records a vote; returns the service's new aggregate state when it changed, else null. */
+  vote(voter: string, service: string, state: Health): Health | null {
+    let m = this.votes.get(service);
+    if (!m) { m = new Map(); this.votes.set(service, m); }
+    m.set(voter, state);
+    return this.decide(service);
+  }
+
+  /** Forgets an observer; returns the services whose aggregate state changed (or vanished: null). */
+  removeVoter(voter: string): Array<{ service: string; state: Health | null }> {
+    const changed: Array<{ service: string; state: Health | null }> = [];
+    for (const [service, m] of this.votes) {
+      if (!m.delete(voter)) continue;
+      const before = this.decided.get(service) ?? null;
+      this.decide(service);
+      const after = this.decided.get(service) ?? null;
+      if (before !== after) changed.push({ service, state: after });
+    }
+    return changed;
+  }
+
+  /** The aggregate state; null when nobody votes on the service. */
+  state(service: string): Health | null { return this.decided.get(service) ?? null; }
+
+  view(service: string): ServiceVotes | null {
+    const m = this.votes.get(service);
+    const state = this.decided.get(service);
+    if (!m || m.size === 0 || !state) return null;
+    let up = 0;
+    for (const v of m.values()) if (v === 'UP') up++;
+    return { state, up, voters: m.size, byVoter: Object.fromEntries(m) };
+  }
+
+  /** Aggregate states of every service someone votes on. */
+  states(): Record<string, Health> { return Object.fromEntries(this.decided); }
+
+  private decide(service: string): Health | null {
+    const m = this.votes.get(service);
+    const before = this.decided.get(service) ?? null;
+    let up = 0;
+    for (const v of m?.values() ?? []) if (v === 'UP') up++;
+    const next = quorumState(up, m?.size ?? 0, this.quorum);
+    if (next === null) { this.decided.delete(service); this.votes.delete(service); return null; }
+    this.decided.set(service, next);
+    return next === before ? null : next;
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateMonitors, FallRise, MonitorBinding, ResponseTimeTracker } from '../src/index.js';
+import { aggregateMonitors, FallRise, MonitorBinding, quorumState, ResponseTimeTracker, ServiceVoteAggregator } from '../src/index.js';
 
 const votes = (weights: number[], up: boolean[]) => weights.map((weight, i) => ({ weight, up: up[i]! }));
 
@@ -112,5 +112,31 @@ describe('MonitorBinding', () => {
   it('passes the probe failure reason through', () => {
     const b = new MonitorBinding({ fall: 1, rise: 1 });
     expect(b.observe({ ok: false, responseMs: 2000, reason: 'timeout' })).toMatchObject({ state: 'DOWN', reason: 'timeout' });
+  });
+});
+
+describe('quorumState / ServiceVoteAggregator (service state across agents)', () => {
+  it('majority needs more than half the voters UP; any one; all every one', () => {
+    expect(quorumState(2, 3)).toBe('UP');
+    expect(quorumState(1, 2)).toBe('DOWN');
+    expect(quorumState(1, 3, 'any')).toBe('UP');
+    expect(quorumState(0, 3, 'any')).toBe('DOWN');
+    expect(quorumState(2, 3, 'all')).toBe('DOWN');
+    expect(quorumState(3, 3, 'all')).toBe('UP');
+    expect(quorumState(0, 0)).toBeNull();
+  });
+
+  it('reports a change of the aggregate state once, and re-decides when a voter leaves', () => {
+    const a = new ServiceVoteAggregator();
+    expect(a.vote('agent-a', 'web-1', 'UP')).toBe('UP');
+    expect(a.vote('agent-b', 'web-1', 'UP')).toBeNull();
+    expect(a.vote('agent-c', 'web-1', 'DOWN')).toBeNull();
+    expect(a.vote('agent-b', 'web-1', 'DOWN')).toBe('DOWN');
+    expect(a.view('web-1')).toEqual({ state: 'DOWN', up: 1, voters: 3, byVoter: { 'agent-a': 'UP', 'agent-b': 'DOWN', 'agent-c': 'DOWN' } });
+    expect(a.removeVoter('agent-c')).toEqual([]); // 1 of 2: still not a majority
+    expect(a.removeVoter('agent-b')).toEqual([{ service: 'web-1', state: 'UP' }]);
+    expect(a.removeVoter('agent-a')).toEqual([{ service: 'web-1', state: null }]);
+    expect(a.state('web-1')).toBeNull();
+    expect(a.states()).toEqual({});
   });
 });
