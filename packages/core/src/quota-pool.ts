@@ -108,8 +108,9 @@ export class QuotaPool<E extends EngineId = EngineId> {
     this.limitValue = checkLimit(opts.limit);
     for (const e of opts.engines ?? []) {
       const [id, weight] = Array.isArray(e) ? (e as readonly [E, number]) : [e as E, 1];
-      this.byId.set(id, { weight: checkWeight(weight), target: 0, exclusive: 0, borrowed: 0, owed: 0, inUse: 0 });
-      this.totalWeight += checkWeight(weight);
+      const w = checkWeight(weight);
+      this.totalWeight += w - (this.byId.get(id)?.weight ?? 0); // a repeated engine: the last weight wins
+      this.byId.set(id, { weight: w, target: 0, exclusive: 0, borrowed: 0, owed: 0, inUse: 0 });
     }
     this.rebalance();
   }

@@ -50,6 +50,13 @@ describe('QuotaPool sizing (004 lines 1215-1328)', () => {
     expect(p.sharedPool).toBe(20);
   });
 
+  it('counts an engine listed twice once, with its last weight', () => {
+    const p = new QuotaPool({ limit: 100, engines: ['a', ['a', 3], 'b'] });
+    expect(p.engines).toEqual(['a', 'b']);
+    expect(p.allocation('a')).toMatchObject({ weight: 3, exclusive: 60 });
+    expect(p.allocation('b').exclusive).toBe(20);
+  });
+
   it('a limit of 0 grants nothing', () => {
     const p = new QuotaPool({ limit: 0, engines: engines(2) });
     expect(p.acquire(0)).toEqual({ granted: false, engine: 0, spillover: null });
