@@ -98,7 +98,7 @@ export function validateChain(vservers: VServerSet): ChainProblem[] {
     const closer = cycle[cycle.length - 2]!;
     problems.push({
       code: 'SPILLOVER_CHAIN_CYCLE', vserver: closer, path: '/spillover/backup', cycle,
-      message: `backup chain ${cycle.join(' → ')} forms a cycle: ${closer}'s backup ${cycle[cycle.length - 1]} leads back to ${closer}`,
+      message: `backup chain ${cycle.join(' → ')} forms a cycle: ${closer} leads back to ${cycle[cycle.length - 1]}`,
     });
   }
   return problems;

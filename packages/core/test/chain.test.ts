@@ -140,7 +140,7 @@ describe('findChainCycle / validateChain', () => {
     expect(findChainCycle(cyc)).toEqual(['web', 'web-overflow', 'web']);
     expect(validateChain(cyc)).toEqual([{
       code: 'SPILLOVER_CHAIN_CYCLE', vserver: 'web-overflow', path: '/spillover/backup', cycle: ['web', 'web-overflow', 'web'],
-      message: "backup chain web → web-overflow → web forms a cycle: web-overflow's backup web leads back to web-overflow",
+      message: 'backup chain web → web-overflow → web forms a cycle: web-overflow leads back to web',
     }]);
   });
 
