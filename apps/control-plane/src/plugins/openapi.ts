@@ -23,7 +23,8 @@ const TAGS = [
   { name: 'events', description: 'Append-only record of every change, listed or streamed' },
   { name: 'tokens', description: 'API tokens (admin, reader) and agent tokens' },
   { name: 'agents', description: 'Registered proxy agents' },
-  { name: 'status', description: 'Health, readiness and metrics' },
+  { name: 'health', description: 'Liveness and readiness probes (no token needed)' },
+  { name: 'status', description: 'Live status and metrics' },
 ];
 
 const word = (s: string): string => s.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^./, (c) => c.toUpperCase());
@@ -32,6 +33,19 @@ const word = (s: string): string => s.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: stri
 export function derivedOperationId(method: string, url: string): string {
   const parts = url.split('/').filter(Boolean).map((p) => (p.startsWith(':') ? `By${word(p.slice(1))}` : p.startsWith('{') ? `By${word(p.slice(1, -1))}` : word(p)));
   return `${method.toLowerCase()}${parts.join('')}`;
+}
+
+/** An example for a schema made of constants only (e.g. `{status: 'ok'}`), else undefined. */
+function constExample(schema: Record<string, unknown>): unknown {
+  if ('const' in schema) return schema.const;
+  if (schema.type !== 'object' || typeof schema.properties !== 'object' || schema.properties === null) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema.properties as Record<string, Record<string, unknown>>)) {
+    const e = constExample(v);
+    if (e === undefined) return undefined;
+    out[k] = e;
+  }
+  return out;
 }
 
 async function openapi(app: FastifyInstance): Promise<void> {
@@ -52,6 +66,18 @@ async function openapi(app: FastifyInstance): Promise<void> {
       if (s.tags === undefined) s.tags = [url.startsWith('/v1/') ? (url.split('/')[2] ?? 'status') : 'status'];
       if (s.summary === undefined) s.summary = `${method} ${url}`;
       if (isOpenPath(url)) s.security = [];
+      else {
+        // The auth plugin answers 401 (and 403 for readers writing) on every protected route.
+        const response = { ...(s.response as Record<string, unknown> | undefined) };
+        if (response[401] === undefined) response[401] = { $ref: 'Error#' };
+        if (response[403] === undefined && method !== 'GET' && method !== 'HEAD') response[403] = { $ref: 'Error#' };
+        s.response = response;
+      }
+      const ok = (s.response as Record<string, Record<string, unknown>> | undefined)?.[200];
+      if (ok && !JSON.stringify(s).includes('"examples"')) {
+        const example = constExample(ok);
+        if (example !== undefined) (s.response as Record<string, unknown>)[200] = { ...ok, examples: [example] };
+      }
       return { schema: s as never, url };
     },
   });

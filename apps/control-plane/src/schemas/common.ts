@@ -6,8 +6,8 @@ import { Type, type TObject, type TProperties, type TSchema, type ObjectOptions,
 export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$';
 
 /** A unique object name: ASCII letter or digit first, then letters, digits, `.`, `_`, `-`; 1-63 characters. */
-export const Name = (description = 'Unique name of the object') =>
-  Type.String({ pattern: NAME_PATTERN, minLength: 1, maxLength: 63, description });
+export const Name = (description = 'Unique name of the object', example = 'web-1') =>
+  Type.String({ pattern: NAME_PATTERN, minLength: 1, maxLength: 63, description, examples: [example] });
 
 /** A closed object: unknown properties are rejected (400). */
 export const Closed = <T extends TProperties>(properties: T, options: ObjectOptions = {}): TObject<T> =>

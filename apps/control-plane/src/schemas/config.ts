@@ -153,14 +153,14 @@ export const ServiceBindingResource = Closed({
   service: Type.Optional(Name('The service (from the path; read-only)')),
   weight: Type.Optional(Nullable(Weight('Overrides the service\'s weight in this vserver; null or omitted: the service\'s weight'))),
   ...ReadOnlyMeta,
-}, { title: 'VServerServiceBinding', examples: [{ vserver: 'web', service: 'web-1', weight: 2, version: 1 }] });
+}, { title: 'VServerServiceBinding', examples: [{ vserver: 'web', service: 'web-1', weight: 2 }] });
 
 export const MonitorBindingResource = Closed({
   service: Type.Optional(Name('The service (from the path; read-only)')),
   monitor: Type.Optional(Name('The monitor (from the path; read-only)')),
   weight: Type.Optional(Nullable(Weight('Overrides the monitor\'s weight for this service; null or omitted: the monitor\'s weight'))),
   ...ReadOnlyMeta,
-}, { title: 'ServiceMonitorBinding', examples: [{ service: 'web-1', monitor: 'web-health', weight: 1, version: 1 }] });
+}, { title: 'ServiceMonitorBinding', examples: [{ service: 'web-1', monitor: 'web-health', weight: 1 }] });
 
 // --- the declarative document ------------------------------------------------------------------
 
