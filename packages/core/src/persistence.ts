@@ -21,12 +21,12 @@ export class PersistenceTable<V = string> {
   /** The value for `key`, or undefined when there is none or it expired. */
   get(key: string): V | undefined { return this.entry(key)?.value; }
 
-  /** The entry for `key` with its expiry and live-connection count, or undefined. */
-  entry(key: string): PersistenceEntry<V> | undefined {
+  /** The entry for `key` with its expiry and live-connection count, or undefined (a live view: read it, do not keep it). */
+  entry(key: string): Readonly<PersistenceEntry<V>> | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
     if (e.live === 0 && e.expiresAt <= this.now()) { this.entries.delete(key); return undefined; }
-    return { value: e.value, expiresAt: e.expiresAt, live: e.live };
+    return e;
   }
 
   /** True when the client holds a connection recorded with hold(). */
