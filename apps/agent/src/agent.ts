@@ -64,7 +64,8 @@ export interface Agent {
   close(): Promise<void>;
 }
 
-interface EngineLink { id: number; send(msg: ToEngine, handle?: net.Socket): void; worker: Worker | null; ready: Promise<void> }
+/** `serving`: configured and listening; only serving engines hold a share of the quota. */
+interface EngineLink { id: number; send(msg: ToEngine, handle?: net.Socket): void; worker: Worker | null; ready: Promise<void>; serving: boolean }
 
 /** Closes a raw handle (TCP wrap) received over IPC, or destroys a socket. */
 function closeRaw(handle: unknown): void {
@@ -97,6 +98,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
 
   const quota = new QuotaPrimary((engine, msg) => engines.get(engine)?.send(msg));
   const broadcast = (msg: ToEngine): void => { for (const e of engines.values()) e.send(msg); };
+  const servingIds = (): number[] => [...engines.values()].filter((e) => e.serving).map((e) => e.id);
+  const syncQuota = (): void => quota.setEngines(servingIds(), [...engines.values()].filter((e) => !e.serving).map((e) => e.id));
   const monitors = new Monitors(log, (changed) => {
     broadcast({ t: 'states', up: changed });
     pushLimits();
@@ -177,7 +180,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   function addInProcessEngine(): EngineLink {
     const id = 0;
     const engine = new Engine(id, (msg, handle) => setImmediate(() => onEngineMessage(id, msg, handle)), log.child({ worker: id }));
-    const link: EngineLink = { id, worker: null, ready: Promise.resolve(), send: (msg, handle) => setImmediate(() => engine.onMessage(msg, handle)) };
+    const link: EngineLink = { id, worker: null, ready: Promise.resolve(), serving: false, send: (msg, handle) => setImmediate(() => engine.onMessage(msg, handle)) };
     engines.set(id, link);
     return link;
   }
@@ -188,7 +191,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     const worker = cluster.fork({ SPILLWAY_AGENT_NAME: config.agent.name });
     let hello: () => void = () => {};
     const link: EngineLink = {
-      id: worker.id, worker, ready: new Promise<void>((r) => { hello = r; }),
+      id: worker.id, worker, ready: new Promise<void>((r) => { hello = r; }), serving: false,
       send: (msg, handle) => {
         if (!worker.isConnected()) { closeRaw(handle); return; }
         if (handle) worker.send(msg, handle as never, {}, () => closeRaw(handle)); // our copy of the raw handle
@@ -203,7 +206,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       engines.delete(worker.id);
       for (const p of pendingApplies.values()) { p.waiting.delete(worker.id); if (p.waiting.size === 0) p.resolve(); }
       for (const p of pendingStats.values()) { p.waiting.delete(worker.id); if (p.waiting.size === 0) p.resolve(); }
-      quota.setEngines([...engines.keys()]);
+      syncQuota();
       if (closing) return;
       restarted++;
       log.warn({ event: 'worker_exit', worker: worker.id, code, signal }, 'worker exited; starting a replacement');
@@ -212,13 +215,26 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     return link;
   }
 
+  /**
+   * Configures engines that said hello and only then gives them a share of the quota: until it
+   * listens, a starting engine holds no uses (the serving ones keep the whole allocation) and
+   * hands any connection it gets to an engine with room.
+   */
+  async function bringUp(links: EngineLink[]): Promise<{ ports: Record<string, number>; errors: string[] }> {
+    for (const l of links) engines.set(l.id, l);
+    syncQuota();
+    pushLimits();
+    const r = await sendConfig(links);
+    for (const l of links) if (engines.get(l.id) === l) l.serving = true;
+    syncQuota();
+    return r;
+  }
+
   async function startWorker(): Promise<EngineLink> {
     const link = forkWorker();
     await link.ready;
-    engines.set(link.id, link);
-    quota.setEngines([...engines.keys()]);
-    pushLimits();
-    const r = await sendConfig([link]);
+    const r = await bringUp([link]);
+    if (r.errors.length > 0) log.error({ event: 'worker_config_failed', worker: link.id, errors: r.errors }, 'replacement worker could not apply the configuration');
     Object.assign(ports, r.ports);
     return link;
   }
@@ -227,10 +243,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
 
   monitors.apply(config);
   if (config.agent.workers === 0) {
-    addInProcessEngine();
-    quota.setEngines([0]);
-    pushLimits();
-    const r = await sendConfig([...engines.values()]);
+    const r = await bringUp([addInProcessEngine()]);
     if (r.errors.length > 0) { await shutdown(0); throw new AgentError('SPILLWAY_AGENT_LISTEN_FAILED', r.errors.join('; ')); }
     ports = r.ports;
   } else {
@@ -238,10 +251,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       const l = forkWorker();
       return l.ready.then(() => l);
     }));
-    for (const l of links) engines.set(l.id, l);
-    quota.setEngines([...engines.keys()]);
-    pushLimits();
-    const r = await sendConfig(links);
+    const r = await bringUp(links);
     if (r.errors.length > 0) { await shutdown(0); throw new AgentError('SPILLWAY_AGENT_LISTEN_FAILED', r.errors.join('; ')); }
     ports = r.ports;
   }
@@ -353,7 +363,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
         };
       }
       return {
-        agent: { name: config.agent.name, pid: process.pid, workers: config.agent.workers, engines: [...engines.keys()], workerPids: [...engines.values()].map((e) => e.worker?.process.pid ?? process.pid), configVersion: version, uptimeSeconds: Math.round((Date.now() - started) / 1000), workers_restarted_total: restarted },
+        agent: { name: config.agent.name, pid: process.pid, workers: config.agent.workers, engines: servingIds(), workerPids: [...engines.values()].map((e) => e.worker?.process.pid ?? process.pid), configVersion: version, uptimeSeconds: Math.round((Date.now() - started) / 1000), workers_restarted_total: restarted },
         listeners: { ...ports }, vservers, services,
       };
     },

@@ -20,6 +20,7 @@ export class QuotaPrimary {
   private readonly pools = new Map<string, QuotaPool>();
   private readonly room = new Map<string, Map<number, boolean>>();
   private engines: number[] = [];
+  private starting: number[] = [];
   /** Borrows held until the upstream answers (only with an upstream: a managed agent). */
   private readonly waiting = new Map<string, Waiter[]>();
   private readonly asking = new Set<string>();
@@ -27,14 +28,24 @@ export class QuotaPrimary {
 
   constructor(private readonly send: (engine: number, msg: QuotaMessageToEngine) => void) {}
 
-  setEngines(ids: number[]): void {
-    const gone = this.engines.filter((e) => !ids.includes(e));
-    const added = ids.filter((e) => !this.engines.includes(e));
-    this.engines = [...ids];
+  /**
+   * Sets the engines that share the limit (`serving`: configured and listening) and the engines
+   * still starting. A starting engine holds nothing: it is told its vservers are limited (an
+   * allocation of 0), so it borrows or hands connections off, and the serving engines keep the
+   * whole allocation until it can use a share itself (a replacement worker must not take uses
+   * away from the others before it listens, or the agent spills with uses unused).
+   */
+  setEngines(serving: number[], starting: number[] = []): void {
+    const gone = this.engines.filter((e) => !serving.includes(e));
+    const added = serving.filter((e) => !this.engines.includes(e));
+    const newcomers = starting.filter((e) => !this.starting.includes(e));
+    this.engines = [...serving];
+    this.starting = starting.filter((e) => !serving.includes(e));
     for (const [vs, pool] of this.pools) {
       for (const e of gone) { pool.removeEngine(e); this.room.get(vs)?.delete(e); }
       for (const e of added) pool.addEngine(e);
       if (gone.length || added.length) this.pushAll(vs);
+      else for (const e of newcomers) this.send(e, { t: 'q.alloc', vs, exclusive: 0, borrowed: 0, batch: pool.batch });
     }
   }
 
@@ -46,7 +57,7 @@ export class QuotaPrimary {
       this.pools.delete(vs);
       this.room.delete(vs);
       // Held borrows are answered when the upstream replies (with no pool: nothing granted).
-      for (const e of this.engines) this.send(e, { t: 'q.drop', vs });
+      for (const e of [...this.engines, ...this.starting]) this.send(e, { t: 'q.drop', vs });
       return;
     }
     if (pool) { if (pool.limit !== limit) { pool.setLimit(limit); this.pushAll(vs); } return; }
@@ -129,6 +140,15 @@ export class QuotaPrimary {
   private pushAll(vs: string): void {
     const pool = this.pools.get(vs);
     if (!pool) return;
-    for (const e of this.engines) this.send(e, { t: 'q.alloc', vs, ...pool.allocation(e), batch: pool.batch });
+    const room = this.room.get(vs);
+    for (const e of this.engines) {
+      const a = pool.allocation(e);
+      // Until the engine answers this allocation (it always does), it is assumed to have room:
+      // at worst a connection is handed to it in vain (it passes it on, or spills when every
+      // engine is full), never a spill while uses lie unused.
+      if (a.exclusive + a.borrowed > 0) room?.set(e, true);
+      this.send(e, { t: 'q.alloc', vs, ...a, batch: pool.batch });
+    }
+    for (const e of this.starting) this.send(e, { t: 'q.alloc', vs, exclusive: 0, borrowed: 0, batch: pool.batch });
   }
 }

@@ -33,7 +33,9 @@ export class QuotaWorker {
       // Borrowed uses are tracked by grant/return messages alone, so an allocation crossing a
       // return in flight cannot make both sides count the same batch.
       l.exclusive = msg.exclusive; l.batch = msg.batch;
-      this.reportRoom(msg.vs, l);
+      // Always answered: the manager counts an engine it just gave uses as having room until
+      // this answer says otherwise (so a burst right after a change never spills early).
+      this.reportRoom(msg.vs, l, true);
       return;
     }
     const l = this.leases.get(msg.vs);
@@ -103,8 +105,8 @@ export class QuotaWorker {
   }
 
   /** Tells the manager only when this engine starts or stops having unused uses (rare). */
-  private reportRoom(vs: string, l: Lease): void {
+  private reportRoom(vs: string, l: Lease, always = false): void {
     const room = l.active < l.exclusive + l.borrowed;
-    if (room !== l.room) { l.room = room; this.send({ t: 'q.room', vs, room }); }
+    if (room !== l.room || always) { l.room = room; this.send({ t: 'q.room', vs, room }); }
   }
 }
