@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import controlPlaneHub, { type ControlPlaneHubOptions } from './agent-hub/control-plane-hub.js';
 import { DEFAULT_CONFIG, type Config } from './config.js';
 import type { PrismaClient } from './db/prisma.js';
 import dbPlugin from './plugins/db.js';
@@ -24,6 +25,12 @@ export interface BuildAppOptions {
   loggerInstance?: FastifyBaseLogger;
   /** Migrations folder that readiness checks against (default prisma/migrations). */
   migrationsDir?: string;
+  /**
+   * Postgres URL this process LISTENs on for the other replicas' config changes (server.ts
+   * passes the URL it connected to); omitted: no replica channel. `hub` tunes the agent hub.
+   */
+  databaseUrl?: string;
+  hub?: Omit<ControlPlaneHubOptions, 'databaseUrl'>;
 }
 
 declare module 'fastify' {
@@ -70,7 +77,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   // REST API under /v1 (config store, tokens, authentication).
   await app.register(api, { db: app.prisma });
 
-  // ---- Agent hub (H4) registers here: `await app.register(agentHub, { authenticate, ... })`. ----
+  // Agent hub: control channel (agent tokens), config pushed on every commit, agents and their
+  // events recorded, replicas told of changes (LISTEN/NOTIFY) when a database URL is given.
+  await app.register(controlPlaneHub, { ...opts.hub, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) });
 
   return app;
 }

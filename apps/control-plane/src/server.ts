@@ -84,7 +84,7 @@ async function start(): Promise<void> {
   const applied = await applyMigrations(url);
   log.info({ applied }, applied.length > 0 ? `applied ${applied.length} migration(s)` : 'database schema up to date');
   prisma = createPrismaClient(url);
-  app = await buildApp({ prisma, config, loggerInstance: log });
+  app = await buildApp({ prisma, config, loggerInstance: log, databaseUrl: url });
   // SPILLWAY_ADMIN_TOKEN becomes the bootstrap admin token; without it, the first start generates
   // one and prints it this once (only its hash is stored).
   const { generated } = await ensureBootstrapToken(prisma, config.adminToken ?? undefined);

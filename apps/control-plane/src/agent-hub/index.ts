@@ -1,4 +1,6 @@
-export { default as agentHub, type AgentHubPluginOptions } from './plugin.js';
+export { default as agentHub, type AgentHubPluginOptions, type StoredAgent } from './plugin.js';
+export { default as controlPlaneHub, agentDocument, eventRow, type ControlPlaneHubOptions } from './control-plane-hub.js';
+export { ReplicaChannel, REPLICA_CHANNEL } from './replica-channel.js';
 export { AgentHub, type AgentHubOptions, type AgentRecord, type HubEvent } from './hub.js';
 export { SnapshotCache, checkConsistency, type ConfigSnapshot } from './snapshot-cache.js';
 export { HubError } from './errors.js';

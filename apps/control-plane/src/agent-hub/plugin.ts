@@ -1,5 +1,7 @@
 // Fastify side of the hub: `GET /v1/agents/connect` (WebSocket, agent token as bearer),
-// `GET /v1/agents`, `GET /v1/agents/:id`. The hub itself is decorated as `agentHub`.
+// `GET /v1/agents`, `GET /v1/agents/:id`. The hub itself is decorated as `agentHub`. With a
+// `directory` (the Agent table), agents this process has not seen (connected to another replica,
+// or known from before a restart) are listed from it.
 import type {} from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import { Type } from '@sinclair/typebox';
@@ -14,7 +16,11 @@ export interface AgentHubPluginOptions extends Omit<AgentHubOptions, 'log'> {
   authenticate(token: string): Promise<string | null> | string | null;
   /** A hub built elsewhere (tests, replicas); otherwise one is created with these options. */
   hub?: AgentHub;
+  /** Agents as stored (the Agent table): listed when this process holds no session of theirs. */
+  directory?: () => Promise<StoredAgent[]>;
 }
+
+export interface StoredAgent { name: string; workers: number; connected: boolean; appliedVersion: string | null; lastHeartbeatAt: Date | null }
 
 declare module 'fastify' {
   interface FastifyInstance { agentHub: AgentHub }
@@ -78,6 +84,22 @@ async function agentHubPlugin(app: FastifyInstance, opts: AgentHubPluginOptions)
     hub.attach(socket, (req as FastifyRequest & { agentName?: string }).agentName ?? '');
   });
 
+  const stored = (r: StoredAgent): typeof AgentView.static => {
+    const desired = hub.snapshots.version;
+    return {
+      id: r.name, connected: r.connected, workers: r.workers, appliedVersion: r.appliedVersion, desiredVersion: desired,
+      inSync: desired !== null && r.appliedVersion === desired, lastNack: null, connectedAt: null,
+      lastHeartbeatAt: (r.lastHeartbeatAt ?? new Date(0)).toISOString(), leaseExpiresAt: null, quota: {}, activeConnections: {},
+    };
+  };
+  /** Local records first (this process holds their sessions), then the directory's others. */
+  const everyone = async (): Promise<Array<typeof AgentView.static>> => {
+    const local = hub.agents();
+    const names = new Set(local.map((r) => r.name));
+    const others = opts.directory ? (await opts.directory()).filter((r) => !names.has(r.name)) : [];
+    return [...local.map(view), ...others.map(stored)].sort((a, b) => a.id.localeCompare(b.id));
+  };
+
   app.get('/v1/agents', {
     schema: {
       tags: ['agents'], summary: 'Registered agents with their applied config version, lease and quota',
@@ -86,17 +108,20 @@ async function agentHubPlugin(app: FastifyInstance, opts: AgentHubPluginOptions)
     },
   }, async (req) => {
     const { limit = 100, cursor } = req.query as { limit?: number; cursor?: string };
-    const all = hub.agents().filter((a) => cursor === undefined || a.name > cursor);
+    const all = (await everyone()).filter((a) => cursor === undefined || a.id > cursor);
     const page = all.slice(0, limit);
-    return { items: page.map(view), nextCursor: all.length > limit ? page[page.length - 1]?.name ?? null : null };
+    return { items: page, nextCursor: all.length > limit ? page[page.length - 1]?.id ?? null : null };
   });
 
   app.get('/v1/agents/:id', {
     schema: { tags: ['agents'], summary: 'One agent', params: Type.Object({ id: Type.String() }), response: { 200: AgentView, 404: ErrorShape } },
   }, async (req, reply) => {
-    const r = hub.agent((req.params as { id: string }).id);
-    if (!r) return sendError(reply, 404, 'SPILLWAY_AGENT_NOT_FOUND', 'Not Found', `no agent named ${(req.params as { id: string }).id}`);
-    return view(r);
+    const { id } = req.params as { id: string };
+    const r = hub.agent(id);
+    if (r) return view(r);
+    const s = opts.directory ? (await opts.directory()).find((x) => x.name === id) : undefined;
+    if (!s) return sendError(reply, 404, 'SPILLWAY_AGENT_NOT_FOUND', 'Not Found', `no agent named ${id}`);
+    return stored(s);
   });
 
   app.get('/v1/vservers/:name/status', {

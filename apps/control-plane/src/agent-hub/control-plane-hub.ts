@@ -1,0 +1,122 @@
+// The agent hub wired into the control plane: agent tokens checked against the AgentToken table,
+// every committed config version served to the agents, hub events appended to the Event table
+// (so /v1/events and its stream show them), agents kept in the Agent table (GET /v1/agents
+// survives restarts and shows agents connected to other replicas), and replicas on one Postgres
+// told of config changes with LISTEN/NOTIFY. Registered after the REST API (needs configStore).
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { ConfigDocument } from '@spillway/protocol';
+import type { NDocument } from '../services/normalize.js';
+import type { AgentHubOptions, HubEvent } from './hub.js';
+import agentHub, { type StoredAgent } from './plugin.js';
+import { REPLICA_CHANNEL, ReplicaChannel, type ReplicaMessage } from './replica-channel.js';
+
+export interface ControlPlaneHubOptions extends Omit<AgentHubOptions, 'log'> {
+  /** Postgres URL for LISTEN/NOTIFY between replicas; without it this process is the only replica. */
+  databaseUrl?: string | null;
+  /** How often connected agents' heartbeats are written to the Agent table. */
+  persistMs?: number;
+}
+
+/** What agents serve: the declarative document, as is (the agent's config has the same shape). */
+export function agentDocument(doc: NDocument): ConfigDocument {
+  return {
+    services: doc.services as unknown as ConfigDocument['services'],
+    monitors: doc.monitors as unknown as ConfigDocument['monitors'],
+    vservers: doc.vservers as unknown as ConfigDocument['vservers'],
+  };
+}
+
+/** The Event row of a hub event: who (`agent:<name>` or `system`), what, about which object. */
+export function eventRow(e: HubEvent): { actor: string; kind: string; objectKind: string; objectName: string; data: Record<string, string | number | null> } {
+  const { kind, ...data } = e;
+  switch (e.kind) {
+    case 'service.state_changed': return { actor: `agent:${e.agent}`, kind, objectKind: 'service', objectName: e.service, data };
+    case 'threshold.changed': return { actor: 'system', kind, objectKind: 'vserver', objectName: e.vserver, data };
+    case 'quota.rebalanced': return { actor: 'system', kind, objectKind: e.vserver === null ? 'quota' : 'vserver', objectName: e.vserver ?? '*', data };
+    default: return { actor: `agent:${e.agent}`, kind, objectKind: 'agent', objectName: e.agent, data };
+  }
+}
+
+async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOptions): Promise<void> {
+  const { databaseUrl, persistMs = 2_000, ...hubOpts } = opts;
+  const store = app.configStore;
+  const db = app.prisma;
+
+  const directory = async (): Promise<StoredAgent[]> => {
+    const rows = await db.agent.findMany({ orderBy: { name: 'asc' } });
+    return rows.map((r) => ({ name: r.name, workers: r.workers, connected: r.status === 'connected', appliedVersion: r.appliedVersion, lastHeartbeatAt: r.lastHeartbeatAt }));
+  };
+  await app.register(agentHub, { ...hubOpts, authenticate: (t) => app.tokenStore.authenticateAgent(t), directory });
+  const hub = app.agentHub;
+  const log = app.log;
+
+  let served = 0;
+  const serve = (version: number, doc: NDocument): void => {
+    if (version <= served) return;
+    try {
+      hub.setConfig({ version: String(version), config: agentDocument(doc) });
+      served = version;
+    } catch (err) {
+      log.error({ err, version }, 'config version not served to agents');
+    }
+  };
+  const resync = async (): Promise<void> => {
+    const s = await store.snapshot();
+    if (s.version > 0) serve(s.version, s.doc);
+  };
+
+  const replicas = databaseUrl ? new ReplicaChannel(databaseUrl, log, (m: ReplicaMessage | null) => {
+    if (m === null || m.kind === 'config') resync().catch((err: Error) => log.warn({ err }, 'config re-sync failed'));
+  }) : null;
+
+  store.on('change', (c) => {
+    serve(c.version, c.document);
+    if (replicas) {
+      const payload = replicas.payload({ kind: 'config', version: c.version });
+      db.$executeRaw`SELECT pg_notify(${REPLICA_CHANNEL}, ${payload})`.catch((err: Error) => log.warn({ err: err.message }, 'replica notification failed'));
+    }
+  });
+
+  // ---- the Agent table -------------------------------------------------------------------------
+  const upsert = (name: string, data: { workers?: number; status?: 'connected' | 'disconnected'; appliedVersion?: string; lastHeartbeatAt?: Date }): Promise<unknown> =>
+    db.agent.upsert({ where: { name }, create: { name, workers: data.workers ?? 0, ...data }, update: data })
+      .catch((err: Error) => log.warn({ err: err.message, agent: name }, 'agent row not written'));
+
+  let writing: Promise<unknown> = Promise.resolve();
+  const persist = (fn: () => Promise<unknown>): void => { writing = writing.then(fn); };
+
+  hub.on('event', (e: HubEvent) => {
+    switch (e.kind) {
+      case 'agent.connected': persist(() => upsert(e.agent, { workers: e.workers, status: 'connected', lastHeartbeatAt: new Date() })); break;
+      case 'agent.disconnected': persist(() => upsert(e.agent, { status: 'disconnected' })); break;
+      case 'config.applied': persist(() => upsert(e.agent, { appliedVersion: e.version, lastHeartbeatAt: new Date() })); break;
+      default: break;
+    }
+    const row = eventRow(e);
+    persist(() => store.appendEvent(row).catch((err: Error) => log.warn({ err: err.message, kind: e.kind }, 'hub event not recorded')));
+  });
+
+  const heartbeats = setInterval(() => {
+    const seen = hub.agents().filter((a) => a.connected);
+    if (seen.length === 0) return;
+    persist(() => Promise.all(seen.map((a) => db.agent.updateMany({ where: { name: a.name }, data: { lastHeartbeatAt: new Date(a.lastSeenAt), status: 'connected' } }))).catch(() => undefined));
+  }, persistMs);
+  heartbeats.unref();
+
+  app.addHook('onReady', async () => {
+    // Not fatal: the database may come later (readiness reports it); a notification re-syncs.
+    await resync().catch((err: Error) => log.warn({ err: err.message }, 'no config to serve yet'));
+    await replicas?.start();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(heartbeats);
+    await replicas?.close();
+    const connected = hub.agents().filter((a) => a.connected).map((a) => a.name);
+    hub.close();
+    if (connected.length > 0) persist(() => db.agent.updateMany({ where: { name: { in: connected } }, data: { status: 'disconnected' } }).catch(() => undefined));
+    await writing;
+  });
+}
+
+export default fp(controlPlaneHub, { name: 'spillway-control-plane-hub', fastify: '5.x', dependencies: ['spillway-api'] });

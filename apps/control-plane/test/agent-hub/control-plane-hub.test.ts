@@ -1,0 +1,120 @@
+// The hub inside the control plane: a real database, the REST API, agent tokens from the API,
+// and simulated agents on real WebSockets; two replicas on one database for LISTEN/NOTIFY.
+import type { FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedAgent } from '@spillway/protocol';
+import { buildApp } from '../../src/app.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { until } from './helpers.js';
+
+interface Replica { app: FastifyInstance; url: string; admin: string; call(method: string, path: string, body?: unknown): Promise<{ statusCode: number; json<T = any>(): T }> }
+
+let db: TestDatabase | null = null;
+const apps: FastifyInstance[] = [];
+const agents: SimulatedAgent[] = [];
+
+afterEach(async () => {
+  for (const a of agents.splice(0)) a.crash();
+  for (const a of apps.splice(0)) await a.close();
+  await db?.drop();
+  db = null;
+});
+
+async function replica(database: TestDatabase, opts: { replicas?: boolean } = {}): Promise<Replica> {
+  const app = await buildApp({
+    prisma: database.prisma, logger: false,
+    hub: { heartbeatMs: 100, leaseMissedHeartbeats: 5, persistMs: 100 },
+    ...(opts.replicas === false ? {} : { databaseUrl: database.url }),
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  apps.push(app);
+  const admin = (await app.tokenStore.ensureBootstrap('spw_test-admin-token-0123456789')).generated ?? 'spw_test-admin-token-0123456789';
+  const port = (app.server.address() as AddressInfo).port;
+  return {
+    app, admin, url: `ws://127.0.0.1:${port}/v1/agents/connect`,
+    call: async (method, path, body) => app.inject({ method: method as 'GET', url: path, headers: { authorization: `Bearer ${admin}` }, ...(body === undefined ? {} : { payload: body as object }) }),
+  };
+}
+
+async function agentToken(r: Replica, agent: string): Promise<string> {
+  const res = await r.call('POST', '/v1/agent-tokens', { name: `${agent}-token`, agent });
+  expect(res.statusCode).toBe(201);
+  return res.json<{ token: string }>().token;
+}
+
+const document = (threshold: number) => ({
+  services: [{ name: 'web-1', address: '127.0.0.1', port: 9101, protocol: 'tcp', capacity: 50 }],
+  monitors: [],
+  vservers: [{ name: 'web', protocol: 'tcp', listen: { port: 18080 }, services: [{ service: 'web-1' }], spillover: { methods: [{ type: 'connection', threshold }], action: 'drop' } }],
+});
+
+async function connect(r: Replica, name: string, token: string): Promise<SimulatedAgent> {
+  const a = await SimulatedAgent.start({ url: r.url, token, name, workers: 2 });
+  agents.push(a);
+  return a;
+}
+
+describe('agent hub in the control plane', () => {
+  it('accepts only agent tokens issued through the API, serves each committed config version and records the applied version', async () => {
+    db = await createTestDatabase();
+    const cp = await replica(db, { replicas: false });
+    await expect(SimulatedAgent.start({ url: cp.url, token: 'spw_not-a-real-token-000000', name: 'edge-1' })).rejects.toThrow(/401/);
+    const token = await agentToken(cp, 'edge-1');
+    const agent = await connect(cp, 'edge-1', token);
+    expect((await cp.call('PUT', '/v1/config', document(40))).statusCode).toBe(200);
+    const snap = await agent.client.waitFor('snapshot');
+    expect(snap.config.vservers).toEqual([expect.objectContaining({ name: 'web', spillover: expect.objectContaining({ methods: [{ type: 'connection', threshold: 40 }] }) })]);
+    await until(() => agent.allowance('web') === 32, 3_000, 'allocation of the new limit');
+    const views = await until(async () => {
+      const l = (await cp.call('GET', '/v1/agents')).json<{ items: Array<{ id: string; appliedVersion: string | null; connected: boolean }> }>();
+      return l.items.find((x) => x.id === 'edge-1' && x.appliedVersion === snap.version) ? l : null;
+    }, 3_000, 'applied version in GET /v1/agents');
+    expect(views.items).toEqual([expect.objectContaining({ id: 'edge-1', connected: true, appliedVersion: snap.version })]);
+    await until(async () => (await db!.prisma.agent.findUnique({ where: { name: 'edge-1' } }))?.appliedVersion === snap.version, 3_000, 'Agent row');
+    const events = await until(async () => {
+      const l = (await cp.call('GET', '/v1/events?kind=config.applied')).json<{ items: Array<{ actor: string; object: { kind: string; name: string } }> }>();
+      return l.items.length > 0 ? l.items : null;
+    }, 3_000, 'config.applied event');
+    expect(events[0]).toMatchObject({ actor: 'agent:edge-1', object: { kind: 'agent', name: 'edge-1' } });
+  });
+
+  it('lists agents from the Agent table after a restart, as disconnected until they dial again', async () => {
+    db = await createTestDatabase();
+    const first = await replica(db, { replicas: false });
+    const token = await agentToken(first, 'edge-1');
+    await first.call('PUT', '/v1/config', document(40));
+    const agent = await connect(first, 'edge-1', token);
+    await until(() => agent.appliedVersion !== null, 3_000, 'snapshot applied');
+    await until(async () => (await db!.prisma.agent.findUnique({ where: { name: 'edge-1' } }))?.appliedVersion === agent.appliedVersion, 3_000, 'Agent row');
+    agent.crash();
+    await first.app.close();
+    apps.splice(apps.indexOf(first.app), 1);
+    const second = await replica(db, { replicas: false });
+    const res = await second.call('GET', '/v1/agents/edge-1');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ id: 'edge-1', connected: false, appliedVersion: agent.appliedVersion, workers: 2 });
+  });
+
+  it('pushes a config change made on one replica to the agents of another within moments (LISTEN/NOTIFY)', async () => {
+    db = await createTestDatabase();
+    const a = await replica(db);
+    const b = await replica(db);
+    const token = await agentToken(a, 'edge-1');
+    await a.call('PUT', '/v1/config', document(40));
+    const agent = await connect(b, 'edge-1', token);
+    const first = await agent.client.waitFor('snapshot', () => true, 5_000, true);
+    const next = agent.client.waitFor('snapshot', (s) => s.version !== first.version);
+    let committed = 0;
+    a.app.configStore.once('change', () => { committed = Date.now(); });
+    expect((await a.call('PUT', '/v1/config', document(20))).statusCode).toBe(200);
+    const snap = await next;
+    console.info(`config change committed on replica A reached an agent of replica B ${Date.now() - committed} ms later`);
+    expect(Number(snap.version)).toBeGreaterThan(Number(first.version));
+    // Replica A lists the agent connected to B from the Agent table.
+    await until(async () => {
+      const v = (await a.call('GET', '/v1/agents/edge-1')).json<{ connected: boolean; appliedVersion: string }>();
+      return v.connected && v.appliedVersion === snap.version;
+    }, 5_000, 'replica A sees the agent on B');
+  });
+});
