@@ -1,60 +1,113 @@
-// Processes of the end-to-end tests: a control plane, managed agents (apps/agent/src/main.ts with SPILLWAY_CONTROL_PLANE_URL),
-// each started with tsx in its own process group and killed for real.
+// Processes of the end-to-end tests: the control plane as it ships (apps/control-plane/src/server.ts
+// on a test database, configured through its REST API) and managed agents (apps/agent/src/main.ts
+// with SPILLWAY_CONTROL_PLANE_URL), each started with tsx in its own process group and killed for real.
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import type { AgentStats } from '../../apps/agent/src/agent.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 
+/** The bootstrap admin token every e2e control plane is started with. */
+export const ADMIN_TOKEN = 'spw_e2e-admin-token-0123456789abcdef';
+
 export interface Proc { child: ChildProcess; pid: number; ready: Record<string, unknown>; output(): string; kill(signal?: NodeJS.Signals): Promise<void> }
 
-async function spawnReady(script: string, env: Record<string, string>): Promise<Proc> {
+/** Starts `script` and resolves with the first stdout line (JSON) that `isReady` accepts. */
+async function spawnReady(script: string, env: Record<string, string>, isReady: (line: Record<string, unknown>) => boolean): Promise<Proc> {
   const child = spawn(tsx, [script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} not ready in 30 s:\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`${script} not ready in 45 s:\n${out.slice(-3000)}`)), 45_000);
+    let pending = '';
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{"ready":true'));
-      if (line) { clearTimeout(timer); resolve(JSON.parse(line) as Record<string, unknown>); }
+      pending += c.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const l of lines) {
+        if (!l.startsWith('{')) continue;
+        let j: Record<string, unknown>;
+        try { j = JSON.parse(l) as Record<string, unknown>; } catch { continue; }
+        if (isReady(j)) { clearTimeout(timer); resolve(j); return; }
+      }
     });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${script} exited with ${code}:\n${out}`)); });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${script} exited with ${code}:\n${out.slice(-3000)}`)); });
   });
+  // Keep draining the pipes so a chatty child never blocks on a full one.
   const kill = (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) { resolve(); return; }
     child.once('exit', () => resolve());
     try { process.kill(-child.pid!, signal); } catch { resolve(); }
   });
-  return { child, pid: ready.pid as number, ready, output: () => out, kill };
+  return { child, pid: child.pid!, ready, output: () => out, kill };
 }
 
-export interface ControlPlaneProc extends Proc { port: number; base: string; wsUrl: string; setConfig(version: string, config: unknown): Promise<void>; get<T>(p: string): Promise<T> }
+export interface ControlPlaneProc extends Proc {
+  port: number; base: string; url: string;
+  /** A REST call with the admin token; throws on a status other than `expect`. */
+  call<T = unknown>(method: string, p: string, body?: unknown, expect?: number): Promise<T>;
+  get<T>(p: string): Promise<T>;
+}
 
-export async function startControlPlane(tokens: Record<string, string>, port = 0): Promise<ControlPlaneProc> {
-  const p = await spawnReady(path.join(root, 'test/e2e/fixtures/control-plane.ts'), { PORT: String(port), SPILLWAY_E2E_TOKENS: JSON.stringify(tokens), HEARTBEAT_MS: '200', LEASE_MISSED: '3' });
+/** The control plane process on `databaseUrl` (port 0: any), heartbeat 200 ms, lease 3 heartbeats. */
+export async function startControlPlane(databaseUrl: string, port = 0): Promise<ControlPlaneProc> {
+  const p = await spawnReady(path.join(root, 'apps/control-plane/src/server.ts'), {
+    DATABASE_URL: databaseUrl, SPILLWAY_PORT: String(port), SPILLWAY_HOST: '127.0.0.1', SPILLWAY_ADMIN_TOKEN: ADMIN_TOKEN,
+    SPILLWAY_LOG_LEVEL: 'info', SPILLWAY_HEARTBEAT_MS: '200', SPILLWAY_LEASE_MISSED_HEARTBEATS: '3', SPILLWAY_SHUTDOWN_TIMEOUT_MS: '2000',
+  }, (j) => j.msg === 'spillway control plane ready' && typeof j.port === 'number');
   const actual = p.ready.port as number;
   const base = `http://127.0.0.1:${actual}`;
-  return {
-    ...p, port: actual, base, wsUrl: `ws://127.0.0.1:${actual}/v1/agents/connect`,
-    async setConfig(version, config) {
-      const res = await fetch(`${base}/e2e/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version, config }) });
-      if (res.status !== 200) throw new Error(`config refused: ${res.status} ${await res.text()}`);
-    },
-    async get<T>(p2: string): Promise<T> { return (await fetch(`${base}${p2}`)).json() as Promise<T> },
+  const call = async <T>(method: string, p2: string, body?: unknown, expect = 200): Promise<T> => {
+    const res = await fetch(`${base}${p2}`, {
+      method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (res.status !== expect) throw new Error(`${method} ${p2}: ${res.status} ${text.slice(0, 1500)}`);
+    return (text ? JSON.parse(text) : null) as T;
   };
+  return { ...p, port: actual, base, url: base, call, get: (p2) => call('GET', p2) };
 }
 
-export interface AgentProc extends Proc { name: string; stats(): Promise<AgentStats> }
+/** Issues an agent token through the API. */
+export async function agentToken(cp: ControlPlaneProc, agent: string): Promise<string> {
+  return (await cp.call<{ token: string }>('POST', '/v1/agent-tokens', { name: `${agent}-token`, agent }, 201)).token;
+}
 
-export async function startAgent(name: string, token: string, controlUrl: string, workers = 2): Promise<AgentProc> {
+export interface AgentProc extends Proc { name: string; host: string; stats(): Promise<AgentStats> }
+
+/** A managed agent dialing `controlPlaneUrl`; its listeners bind `host` (one loopback address per agent). */
+export async function startAgent(name: string, token: string, controlPlaneUrl: string, host: string, workers = 2): Promise<AgentProc> {
   const p = await spawnReady(path.join(root, 'apps/agent/src/main.ts'), {
-    SPILLWAY_CONTROL_PLANE_URL: controlUrl, SPILLWAY_AGENT_TOKEN: token, SPILLWAY_AGENT_NAME: name,
+    SPILLWAY_CONTROL_PLANE_URL: controlPlaneUrl, SPILLWAY_AGENT_TOKEN: token, SPILLWAY_AGENT_NAME: name, SPILLWAY_AGENT_LISTEN_HOST: host,
     SPILLWAY_AGENT_WORKERS: String(workers), SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_LOG_LEVEL: 'warn',
-  });
+  }, (j) => j.ready === true);
   const admin = `http://127.0.0.1:${p.ready.adminPort as number}`;
-  return { ...p, name, stats: async () => (await fetch(`${admin}/stats`)).json() as Promise<AgentStats> };
+  return { ...p, name, host, stats: async () => (await fetch(`${admin}/stats`)).json() as Promise<AgentStats> };
+}
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as net.AddressInfo; s.close(() => resolve(port)); });
+  });
+}
+
+/** Opens a connection to host:port and resolves with the first line the backend sends (its name). */
+export function openHeld(host: string, port: number): Promise<{ socket: net.Socket; first: string }> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    let buf = '';
+    const done = (first: string): void => { socket.removeAllListeners('data'); resolve({ socket, first }); };
+    socket.on('data', (c: Buffer) => { buf += c.toString(); const i = buf.indexOf('\n'); if (i >= 0) done(buf.slice(0, i)); });
+    socket.on('error', () => {});
+    socket.once('close', () => done('closed'));
+  });
 }
 
 export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000, what = 'condition'): Promise<T> {

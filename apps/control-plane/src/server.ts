@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
+import { hubOptionsFromEnv } from './agent-hub/control-plane-hub.js';
 import { buildApp } from './app.js';
 import { ensureBootstrapToken } from './plugins/auth.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -84,7 +85,7 @@ async function start(): Promise<void> {
   const applied = await applyMigrations(url);
   log.info({ applied }, applied.length > 0 ? `applied ${applied.length} migration(s)` : 'database schema up to date');
   prisma = createPrismaClient(url);
-  app = await buildApp({ prisma, config, loggerInstance: log, databaseUrl: url });
+  app = await buildApp({ prisma, config, loggerInstance: log, databaseUrl: url, hub: hubOptionsFromEnv(process.env) });
   // SPILLWAY_ADMIN_TOKEN becomes the bootstrap admin token; without it, the first start generates
   // one and prints it this once (only its hash is stored).
   const { generated } = await ensureBootstrapToken(prisma, config.adminToken ?? undefined);

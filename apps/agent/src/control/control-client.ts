@@ -6,7 +6,7 @@
 // transitions at once and counters every second. When the control
 // plane is unreachable the agent keeps serving with its last config and allocations (static
 // stability) and redials with backoff and jitter; on reconnect it reports what it holds.
-import { ChannelClient, PROTOCOL_VERSION, type ControlMessage, type Outstanding, type Report } from '@spillway/protocol';
+import { ChannelClient, PROTOCOL_VERSION, type ConfigDocument, type ControlMessage, type Outstanding, type Report } from '@spillway/protocol';
 import type { Agent, AgentStats } from '../agent.js';
 import { AgentError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -24,6 +24,11 @@ export interface ControlClientOptions {
   reportMs?: number;
   /** How long a connection waiting on an exhausted allowance is held for the control plane's grant. */
   borrowHoldMs?: number;
+  /**
+   * Address every pushed listener binds (SPILLWAY_AGENT_LISTEN_HOST): several agents on one host
+   * then serve the same vserver port, each on its own address.
+   */
+  listenHost?: string;
 }
 
 /**
@@ -149,7 +154,7 @@ export class ControlClient {
         const { version, config } = m;
         this.applying = this.applying.then(async () => {
           try {
-            await this.opts.agent.applyConfig(config);
+            await this.opts.agent.applyConfig(this.localize(config));
             this.appliedVersion = version;
             this.send({ type: 'ack', version });
             this.opts.log.info({ event: 'control_snapshot_applied', version }, 'snapshot applied');
@@ -235,6 +240,16 @@ export class ControlClient {
       if (held <= allowance) this.draining.delete(vs);
       this.send({ type: 'revoke-ack', vserver: vs, id: d.id, held });
     }
+  }
+
+  /** The snapshot as this agent serves it: its own listen address when it has one. */
+  private localize(config: ConfigDocument): ConfigDocument {
+    const host = this.opts.listenHost;
+    if (!host) return config;
+    return {
+      ...config,
+      vservers: config.vservers.map((v) => (v.listen !== null && typeof v.listen === 'object' ? { ...v, listen: { ...(v.listen as object), host } } : v)),
+    };
   }
 
   /** The control plane's count of borrowed uses minus the returns it has not answered yet. */

@@ -18,6 +18,23 @@ export interface ControlPlaneHubOptions extends Omit<AgentHubOptions, 'log'> {
   persistMs?: number;
 }
 
+/**
+ * Hub timing from the environment: SPILLWAY_HEARTBEAT_MS (default 1000) and
+ * SPILLWAY_LEASE_MISSED_HEARTBEATS (default 3): a silent agent's quota returns after that many.
+ */
+export function hubOptionsFromEnv(env: NodeJS.ProcessEnv): Omit<ControlPlaneHubOptions, 'databaseUrl'> {
+  const int = (k: string, min: number): number | undefined => {
+    const v = env[k];
+    if (v === undefined || v === '') return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new Error(`${k} must be an integer >= ${min} (got ${JSON.stringify(v)})`);
+    return n;
+  };
+  const heartbeatMs = int('SPILLWAY_HEARTBEAT_MS', 10);
+  const leaseMissedHeartbeats = int('SPILLWAY_LEASE_MISSED_HEARTBEATS', 1);
+  return { ...(heartbeatMs === undefined ? {} : { heartbeatMs }), ...(leaseMissedHeartbeats === undefined ? {} : { leaseMissedHeartbeats }) };
+}
+
 /** What agents serve: the declarative document, as is (the agent's config has the same shape). */
 export function agentDocument(doc: NDocument): ConfigDocument {
   return {
