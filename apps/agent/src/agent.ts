@@ -10,9 +10,9 @@ import { AgentError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import type { FromEngine, ToEngine } from './messages.js';
 import { Monitors, type ServiceHealthView } from './monitors.js';
-import { connectionLimit, healthPercent, type BoundService } from './policy.js';
+import { healthPercent, RateMeter, type ServiceStatus } from '@spillway/core';
+import { quotaLimit, statusesOf, usable } from './decisions.js';
 import { QuotaPrimary, type QuotaUpstream, type QuotaView } from './quota-primary.js';
-import { SlidingRates } from './rates.js';
 import { emptyServiceCounters, emptyVServerCounters, mergeSnapshots, type CounterSnapshot, type ServiceCounters, type VServerCounters } from './stats.js';
 
 export interface AgentOptions {
@@ -87,7 +87,9 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const allocations = new Map<string, number>();
   const pendingApplies = new Map<number, { waiting: Set<number>; ports: Record<string, number>; errors: string[]; resolve: () => void }>();
   const pendingStats = new Map<number, { waiting: Set<number>; snaps: CounterSnapshot[]; resolve: () => void }>();
-  const rates = new SlidingRates(RATE_WINDOW_MS);
+  // Per vserver: bytes (in = rx, out = tx) and events (in = connections, out = spillovers) over
+  // the stats window; bandwidth for the bandwidth method over a short window.
+  const meters = new Map<string, { bytes: RateMeter; events: RateMeter; bw: RateMeter }>();
   const drainWaiters = new Map<number, () => void>();
   let ports: Record<string, number> = {};
   let version = 0;
@@ -105,19 +107,16 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     pushLimits();
   });
 
-  function bound(states: Record<string, boolean>, vsName: string): BoundService[] {
+  function bound(states: Record<string, boolean>, vsName: string): ServiceStatus[] {
     const vs = config.vservers.find((v) => v.name === vsName);
     if (!vs) return [];
-    return vs.services.flatMap((b) => {
-      const s = config.services.find((x) => x.name === b.service);
-      return s ? [{ doc: s, weight: b.weight ?? s.weight, up: states[s.name] ?? true }] : [];
-    });
+    return statusesOf(vs, (name) => config.services.find((x) => x.name === name), (name) => states[name] ?? true);
   }
 
   function limitOf(vsName: string, states: Record<string, boolean>): number | null {
     const vs = config.vservers.find((v) => v.name === vsName);
     if (!vs) return null;
-    const local = connectionLimit(vs, bound(states, vsName));
+    const local = quotaLimit(vs, bound(states, vsName));
     if (local === null) return null;
     const pushed = allocations.get(vsName);
     return pushed === undefined ? local : Math.min(local, pushed);
@@ -271,15 +270,19 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
 
   const sampler = setInterval(() => {
     void gather().then((snap) => {
-      const totals = new Map<string, number>();
+      const now = Date.now();
+      for (const name of meters.keys()) if (!config.vservers.some((v) => v.name === name)) meters.delete(name);
       for (const [name, c] of Object.entries(snap.vservers)) {
-        totals.set(`${name}.cx`, c.cx_total); totals.set(`${name}.rx`, c.rx_bytes_total);
-        totals.set(`${name}.tx`, c.tx_bytes_total); totals.set(`${name}.so`, c.spillovers_total);
+        let m = meters.get(name);
+        if (!m) { m = { bytes: new RateMeter({ windowMs: RATE_WINDOW_MS }), events: new RateMeter({ windowMs: RATE_WINDOW_MS }), bw: new RateMeter({ windowMs: 2 * SAMPLE_MS }) }; meters.set(name, m); }
+        m.bytes.observeTotals({ in: c.rx_bytes_total, out: c.tx_bytes_total }, now);
+        m.bw.observeTotals({ in: c.rx_bytes_total, out: c.tx_bytes_total }, now);
+        m.events.observeTotals({ in: c.cx_total, out: c.spillovers_total }, now);
       }
-      rates.add(Date.now(), totals);
-      kbps = Object.fromEntries(config.vservers.map((v) => [v.name, {
-        in: (rates.rate(`${v.name}.rx`, 2 * SAMPLE_MS) * 8) / 1000, out: (rates.rate(`${v.name}.tx`, 2 * SAMPLE_MS) * 8) / 1000,
-      }]));
+      kbps = Object.fromEntries(config.vservers.map((v) => {
+        const m = meters.get(v.name);
+        return [v.name, { in: m ? m.bw.kbps('in', now) : 0, out: m ? m.bw.kbps('out', now) : 0 }];
+      }));
       if (config.vservers.some((v) => v.spillover.methods.some((m) => m.type === 'bandwidth'))) broadcast({ t: 'bw', kbps });
     });
   }, SAMPLE_MS);
@@ -346,11 +349,12 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       for (const v of config.vservers) {
         const c = snap.vservers[v.name] ?? emptyVServerCounters();
         const b = bound(states, v.name);
+        const m = meters.get(v.name);
         vservers[v.name] = {
           ...c,
-          state: b.some((s) => s.up && s.doc.state === 'enabled') ? 'UP' : 'DOWN',
+          state: usable(b) ? 'UP' : 'DOWN',
           threshold: limitOf(v.name, states), health_percent: Math.round(healthPercent(b) * 100) / 100,
-          cx_rate: rates.rate(`${v.name}.cx`), rx_bytes_rate: rates.rate(`${v.name}.rx`), tx_bytes_rate: rates.rate(`${v.name}.tx`), spillovers_rate: rates.rate(`${v.name}.so`),
+          cx_rate: m?.events.rate('in') ?? 0, rx_bytes_rate: m?.bytes.rate('in') ?? 0, tx_bytes_rate: m?.bytes.rate('out') ?? 0, spillovers_rate: m?.events.rate('out') ?? 0,
           quota: q[v.name] ?? null,
         };
       }

@@ -2,37 +2,18 @@
 // binding probes on its own interval; fall/rise turn results into UP/DOWN; a service is UP when
 // the weights of its UP monitors reach its monitor threshold (002 lines 228-232, 264-274).
 // A service without monitors is UP. Every transition is logged, counted and reported at once.
+// The rules (response time, fall/rise, monitor threshold) are @spillway/core's; this module runs
+// the probes and reports.
+import { aggregateMonitors, MonitorBinding, type Health } from '@spillway/core';
 import type { AgentConfig, MonitorDoc, ServiceDoc } from './config.js';
 import type { Logger } from './log.js';
 import { probeHttp } from './monitor-http.js';
 import { probeTcp, type ProbeResult } from './monitor-tcp.js';
 
-export type Health = 'UP' | 'DOWN';
-
-/** MINIMAL LOCAL VERSION of the core's FallRise: `fall` failures in a row → DOWN, `rise` successes → UP. */
-class FallRise {
-  state: Health | null = null;
-  private streak = 0;
-  constructor(private readonly fall: number, private readonly rise: number) {}
-  observe(ok: boolean): Health {
-    if (this.state === null) { this.state = ok ? 'UP' : 'DOWN'; return this.state; }
-    const wanted: Health = ok ? 'UP' : 'DOWN';
-    if (wanted === this.state) { this.streak = 0; return this.state; }
-    this.streak++;
-    if (this.streak >= (ok ? this.rise : this.fall)) { this.state = wanted; this.streak = 0; }
-    return this.state;
-  }
-}
-
-/** MINIMAL LOCAL VERSION of the core's ResponseTimeTracker: rolling average of good probes. */
-class ResponseTimes {
-  private readonly samples: number[] = [];
-  average(): number | null { return this.samples.length < 3 ? null : this.samples.reduce((a, b) => a + b, 0) / this.samples.length; }
-  add(ms: number): void { this.samples.push(ms); if (this.samples.length > 20) this.samples.shift(); }
-}
+export type { Health };
 
 interface Probe {
-  service: string; monitor: MonitorDoc; weight: number; fallRise: FallRise; times: ResponseTimes;
+  service: string; monitor: MonitorDoc; weight: number; binding: MonitorBinding;
   timer: NodeJS.Timeout | null; lastMs: number | null; lastReason: string | null; running: boolean; key: string;
 }
 
@@ -64,7 +45,7 @@ export class Monitors {
     for (const [key, w] of wanted) {
       const existing = this.probes.get(key);
       if (existing) { existing.weight = w.weight; continue; }
-      const p: Probe = { service: w.service.name, monitor: w.monitor, weight: w.weight, fallRise: new FallRise(w.monitor.fall, w.monitor.rise), times: new ResponseTimes(), timer: null, lastMs: null, lastReason: null, running: false, key };
+      const p: Probe = { service: w.service.name, monitor: w.monitor, weight: w.weight, binding: new MonitorBinding({ fall: w.monitor.fall, rise: w.monitor.rise, responseTime: w.monitor.responseTime }), timer: null, lastMs: null, lastReason: null, running: false, key };
       this.probes.set(key, p);
       this.schedule(p, 0);
     }
@@ -85,7 +66,7 @@ export class Monitors {
       out[name] = {
         state: this.state.get(name) ?? this.initial(name), transitions: this.transitions.get(name) ?? 0,
         monitors: [...this.probes.values()].filter((p) => p.service === name).map((p) => ({
-          monitor: p.monitor.name, state: p.fallRise.state ?? 'PENDING', responseMs: p.lastMs === null ? null : Math.round(p.lastMs * 100) / 100, reason: p.lastReason,
+          monitor: p.monitor.name, state: p.binding.state ?? 'PENDING', responseMs: p.lastMs === null ? null : Math.round(p.lastMs * 100) / 100, reason: p.lastReason,
         })),
       };
     }
@@ -109,25 +90,20 @@ export class Monitors {
     const s = this.services.get(p.service);
     if (!s || this.probes.get(p.key) !== p) return;
     const m = p.monitor;
-    let r: ProbeResult = m.type === 'tcp'
+    const r: ProbeResult = m.type === 'tcp'
       ? await probeTcp(s.address, s.port, m.timeoutMs)
       : await probeHttp({
         tls: m.type === 'https', host: s.address, port: s.port, timeoutMs: m.timeoutMs, method: m.http?.method, path: m.http?.path,
         hostHeader: m.http?.host, expectStatus: m.http?.expectStatus, expectBody: m.http?.expectBody,
       });
     if (this.probes.get(p.key) !== p) return;
-    if (r.ok && m.responseTime?.maxMs !== undefined && r.responseMs > m.responseTime.maxMs) r = { ok: false, responseMs: r.responseMs, reason: `response ${Math.round(r.responseMs)} ms over ${m.responseTime.maxMs} ms` };
-    const avg = p.times.average();
-    if (r.ok && m.responseTime?.maxOverAverage !== undefined && avg !== null && r.responseMs > avg * m.responseTime.maxOverAverage) {
-      r = { ok: false, responseMs: r.responseMs, reason: `response ${Math.round(r.responseMs)} ms over ${m.responseTime.maxOverAverage}× the average ${Math.round(avg)} ms` };
-    }
-    if (r.ok) p.times.add(r.responseMs);
+    const before = p.binding.state;
+    const verdict = p.binding.observe({ ok: r.ok, responseMs: r.responseMs, reason: r.reason ?? null });
     p.lastMs = r.responseMs;
-    p.lastReason = r.reason ?? null;
-    const before = p.fallRise.state;
-    const after = p.fallRise.observe(r.ok);
-    if (before !== after) {
-      this.log.info({ event: 'monitor_transition', service: p.service, monitor: m.name, from: before ?? 'PENDING', to: after, reason: r.reason ?? null, responseMs: Math.round(r.responseMs) }, `monitor ${m.name} of ${p.service} is ${after}`);
+    p.lastReason = verdict.reason;
+    if (verdict.changed) {
+      const after = verdict.state;
+      this.log.info({ event: 'monitor_transition', service: p.service, monitor: m.name, from: before ?? 'PENDING', to: after, reason: verdict.reason, responseMs: Math.round(r.responseMs) }, `monitor ${m.name} of ${p.service} is ${after}`);
       this.recompute();
     }
     this.schedule(p, m.intervalMs);
@@ -139,12 +115,8 @@ export class Monitors {
       const probes = [...this.probes.values()].filter((p) => p.service === s.name);
       let next: Health;
       if (probes.length === 0) next = 'UP';
-      else if (probes.some((p) => p.fallRise.state === null)) next = this.state.get(s.name) ?? 'UP';
-      else {
-        const total = probes.reduce((a, p) => a + p.weight, 0);
-        const up = probes.reduce((a, p) => a + (p.fallRise.state === 'UP' ? p.weight : 0), 0);
-        next = up >= (s.monitorThreshold ?? total) ? 'UP' : 'DOWN';
-      }
+      else if (probes.some((p) => p.binding.state === null)) next = this.state.get(s.name) ?? 'UP';
+      else next = aggregateMonitors(probes.map((p) => ({ weight: p.weight, up: p.binding.state === 'UP' })), s.monitorThreshold).up ? 'UP' : 'DOWN';
       const prev = this.state.get(s.name) ?? 'UP';
       this.state.set(s.name, next);
       if (prev !== next) {

@@ -6,11 +6,10 @@ import http from 'node:http';
 import net from 'node:net';
 import type { Pool } from 'undici';
 import type { AgentConfig, ServiceDoc, VServerDoc } from './config.js';
-import { createBalancer, type Balancer, type Candidate } from './balancer.js';
+import { createBalancer, PersistenceTable, type Balancer, type Candidate, type ServiceStatus } from '@spillway/core';
 import { pipeTcp } from './listener-tcp.js';
 import { createServicePool, proxyHttp, sendError } from './listener-http.js';
-import { PersistenceTable } from './persistence.js';
-import { healthPercent, hasConnectionMethod, otherMethodsExceeded, type BoundService } from './policy.js';
+import { hasConnectionMethod, otherMethodsTripped, statusesOf, usable } from './decisions.js';
 import type { QuotaWorker } from './quota-worker.js';
 import { Counters, type CounterSnapshot, type ServiceCounters, type VServerCounters } from './stats.js';
 import { SurgeQueue } from './surge-queue.js';
@@ -182,18 +181,12 @@ export class DataPlane {
 
   // ---- admission --------------------------------------------------------------------------
 
-  private bound(v: VServerDoc): BoundService[] {
-    const out: BoundService[] = [];
-    for (const b of v.services) {
-      const s = this.services.get(b.service);
-      if (s) out.push({ doc: s.doc, weight: b.weight ?? s.doc.weight, up: s.up });
-    }
-    return out;
-  }
+  private readonly serviceDoc = (name: string): ServiceDoc | undefined => this.services.get(name)?.doc;
+  private readonly serviceUpNow = (name: string): boolean => this.services.get(name)?.up ?? false;
 
-  private usable(v: VServerRt): boolean {
-    return this.bound(v.doc).some((s) => s.up && s.doc.state === 'enabled');
-  }
+  private bound(v: VServerDoc): ServiceStatus[] { return statusesOf(v, this.serviceDoc, this.serviceUpNow); }
+
+  private usable(v: VServerRt): boolean { return usable(this.bound(v.doc)); }
 
   /**
    * Decides where a new client connection goes, walking the spillover chain from `at` (or
@@ -246,8 +239,7 @@ export class DataPlane {
     const name = doc.name;
     if (!this.usable(v)) return { kind: 'spill' };
     if (doc.spillover.methods.length === 0) return { kind: 'serve', quota: false };
-    const bound = this.bound(doc);
-    const others = otherMethodsExceeded(doc, { healthPercent: healthPercent(bound), kbpsIn: v.kbpsIn, kbpsOut: v.kbpsOut });
+    const others = otherMethodsTripped(doc, this.bound(doc), { in: v.kbpsIn, out: v.kbpsOut });
     const conn = hasConnectionMethod(doc);
     if (doc.spillover.combine === 'all') {
       if (others.length > 0 && !others.every(Boolean)) {

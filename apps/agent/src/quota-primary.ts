@@ -2,10 +2,10 @@
 // connection limit. The limit it sub-allocates is the agent's allocation for the vserver: the
 // whole threshold in standalone mode, or what the control plane grants when the agent is one
 // engine of the global pool (setLimit is the single entry point for both).
-import { QuotaPool } from './quota-pool.js';
+import { QuotaPool } from '@spillway/core';
 import type { QuotaMessageToEngine, QuotaMessageToManager } from './quota-worker.js';
 
-export interface QuotaView { limit: number; shared: number; engines: Record<string, { exclusive: number; borrowed: number; room: boolean }> }
+export interface QuotaView { limit: number; shared: number; engines: Record<string, { exclusive: number; borrowed: number; owed: number; room: boolean }> }
 
 /**
  * Asks whoever sets this agent's limit (the control plane) for `want` more uses of `vs` at once;
@@ -17,7 +17,10 @@ export type QuotaUpstream = (vs: string, want: number) => Promise<boolean>;
 interface Waiter { engine: number; id: number }
 
 export class QuotaPrimary {
-  private readonly pools = new Map<string, QuotaPool>();
+  private readonly pools = new Map<string, QuotaPool<number>>();
+  /** Per vserver and engine: the id of its last return processed, and the exclusive share last sent. */
+  private readonly acks = new Map<string, Map<number, number>>();
+  private readonly sent = new Map<string, Map<number, number>>();
   private readonly room = new Map<string, Map<number, boolean>>();
   private engines: number[] = [];
   private starting: number[] = [];
@@ -45,7 +48,7 @@ export class QuotaPrimary {
       for (const e of gone) { pool.removeEngine(e); this.room.get(vs)?.delete(e); }
       for (const e of added) pool.addEngine(e);
       if (gone.length || added.length) this.pushAll(vs);
-      else for (const e of newcomers) this.send(e, { t: 'q.alloc', vs, exclusive: 0, borrowed: 0, batch: pool.batch });
+      else for (const e of newcomers) this.send(e, { t: 'q.alloc', vs, exclusive: 0, borrowed: 0, batch: pool.batch, ack: 0 });
     }
   }
 
@@ -56,14 +59,18 @@ export class QuotaPrimary {
       if (!pool) return;
       this.pools.delete(vs);
       this.room.delete(vs);
+      this.acks.delete(vs);
+      this.sent.delete(vs);
       // Held borrows are answered when the upstream replies (with no pool: nothing granted).
       for (const e of [...this.engines, ...this.starting]) this.send(e, { t: 'q.drop', vs });
       return;
     }
     if (pool) { if (pool.limit !== limit) { pool.setLimit(limit); this.pushAll(vs); } return; }
-    const created = new QuotaPool(limit, this.engines);
+    const created = new QuotaPool<number>({ limit, engines: this.engines, tracking: 'reported' });
     this.pools.set(vs, created);
     this.room.set(vs, new Map());
+    this.acks.set(vs, new Map());
+    this.sent.set(vs, new Map());
     this.pushAll(vs);
   }
 
@@ -74,8 +81,16 @@ export class QuotaPrimary {
       return;
     }
     switch (msg.t) {
-      case 'q.room': this.room.get(msg.vs)?.set(engine, msg.room); return;
-      case 'q.return': pool.giveBack(engine, msg.n); return;
+      case 'q.room':
+        this.room.get(msg.vs)?.set(engine, msg.room);
+        // The answer to an allocation: what the engine really has in flight settles what it owes.
+        if (msg.active !== undefined && pool.has(engine)) { pool.settle(engine, msg.active); this.pushGrown(msg.vs); }
+        return;
+      case 'q.return':
+        this.acks.get(msg.vs)?.set(engine, msg.id);
+        pool.giveBack(engine, msg.n);
+        this.pushGrown(msg.vs);
+        return;
       case 'q.borrow': {
         const granted = pool.borrow(engine);
         if (granted > 0) { this.send(engine, { t: 'q.reply', vs: msg.vs, id: msg.id, granted, handoffTo: null }); return; }
@@ -99,7 +114,7 @@ export class QuotaPrimary {
     const pool = this.pools.get(vs);
     if (!pool) return null;
     const room = this.room.get(vs);
-    return pool.pickSpilloverEngine(this.engines.filter((e) => e !== engine && room?.get(e) === true));
+    return pool.spilloverEngine(engine, (e) => (room?.get(e) === true ? 1 : 0));
   }
 
   private askUpstream(vs: string): void {
@@ -131,7 +146,10 @@ export class QuotaPrimary {
       const room = this.room.get(vs);
       out[vs] = {
         limit: pool.limit, shared: pool.sharedFree,
-        engines: Object.fromEntries(this.engines.map((e) => [String(e), { ...pool.allocation(e), room: room?.get(e) ?? false }])),
+        engines: Object.fromEntries(this.engines.map((e) => {
+          const a = pool.allocation(e);
+          return [String(e), { exclusive: a.exclusive, borrowed: a.borrowed, owed: a.owed, room: room?.get(e) ?? false }];
+        })),
       };
     }
     return out;
@@ -140,15 +158,25 @@ export class QuotaPrimary {
   private pushAll(vs: string): void {
     const pool = this.pools.get(vs);
     if (!pool) return;
-    const room = this.room.get(vs);
-    for (const e of this.engines) {
-      const a = pool.allocation(e);
-      // Until the engine answers this allocation (it always does), it is assumed to have room:
-      // at worst a connection is handed to it in vain (it passes it on, or spills when every
-      // engine is full), never a spill while uses lie unused.
-      if (a.exclusive + a.borrowed > 0) room?.set(e, true);
-      this.send(e, { t: 'q.alloc', vs, ...a, batch: pool.batch });
-    }
-    for (const e of this.starting) this.send(e, { t: 'q.alloc', vs, exclusive: 0, borrowed: 0, batch: pool.batch });
+    for (const e of this.engines) this.pushTo(vs, pool, e);
+    for (const e of this.starting) this.send(e, { t: 'q.alloc', vs, exclusive: 0, borrowed: 0, batch: pool.batch, ack: 0 });
+  }
+
+  /** Pushes the allocation of the engines whose exclusive share grew since last sent (the pool tops shares up as uses come back). */
+  private pushGrown(vs: string): void {
+    const pool = this.pools.get(vs);
+    const sent = this.sent.get(vs);
+    if (!pool || !sent) return;
+    for (const e of this.engines) if (pool.allocation(e).exclusive !== sent.get(e)) this.pushTo(vs, pool, e);
+  }
+
+  private pushTo(vs: string, pool: QuotaPool<number>, e: number): void {
+    const a = pool.allocation(e);
+    this.sent.get(vs)?.set(e, a.exclusive);
+    // Until the engine answers this allocation (it always does), it is assumed to have room:
+    // at worst a connection is handed to it in vain (it passes it on, or spills when every
+    // engine is full), never a spill while uses lie unused.
+    if (a.exclusive + a.borrowed > 0) this.room.get(vs)?.set(e, true);
+    this.send(e, { t: 'q.alloc', vs, exclusive: a.exclusive, borrowed: a.borrowed, batch: pool.batch, ack: this.acks.get(vs)?.get(e) ?? 0 });
   }
 }

@@ -2,20 +2,36 @@
 // the uses in progress. Taking a use is local and synchronous while the allocation lasts; past
 // it the engine asks its pool manager for a batch, which answers with a grant, the name of an
 // engine that still has room (hand the connection there), or nothing (the agent is full).
+//
+// The manager runs @spillway/core's QuotaPool in `reported` tracking: this engine enforces the
+// allowance it was given (exclusive + borrowed) and answers every allocation with its uses in
+// flight (the pool settles what it owes after a cut); a use ending while the engine is above its
+// allowance is given back one by one. An allocation carries the id of the last return the manager
+// had processed, so returns still in flight are not counted twice when the engine adopts it.
 
 export type QuotaMessageToManager =
   | { t: 'q.borrow'; vs: string; id: number }
-  | { t: 'q.return'; vs: string; n: number }
-  | { t: 'q.room'; vs: string; room: boolean };
+  /** `owed`: a use above the allowance ended (not a borrowed batch going back). */
+  | { t: 'q.return'; vs: string; n: number; id: number; owed?: boolean }
+  /** `active` (uses in flight, without forced ones) answers an allocation. */
+  | { t: 'q.room'; vs: string; room: boolean; active?: number };
 
 export type QuotaMessageToEngine =
-  | { t: 'q.alloc'; vs: string; exclusive: number; borrowed: number; batch: number }
+  /** `ack`: the id of the last return of this engine the manager had processed. */
+  | { t: 'q.alloc'; vs: string; exclusive: number; borrowed: number; batch: number; ack: number }
   | { t: 'q.reply'; vs: string; id: number; granted: number; handoffTo: number | null }
   | { t: 'q.drop'; vs: string };
 
 export type AcquireResult = { kind: 'granted' } | { kind: 'handoff'; engine: number } | { kind: 'exhausted' };
 
-interface Lease { exclusive: number; borrowed: number; batch: number; active: number; room: boolean; pending: Map<number, (r: { granted: number; handoffTo: number | null }) => void> }
+interface Lease {
+  exclusive: number; borrowed: number; batch: number; active: number; room: boolean;
+  /** Uses taken above the allowance by action accept: they end without anything to give back. */
+  forced: number;
+  /** Borrowed batches sent back that the manager may not have processed yet. */
+  returns: { id: number; n: number }[];
+  pending: Map<number, (r: { granted: number; handoffTo: number | null }) => void>;
+}
 
 export class QuotaWorker {
   private readonly leases = new Map<string, Lease>();
@@ -30,9 +46,12 @@ export class QuotaWorker {
     if (msg.t === 'q.drop') { this.leases.delete(msg.vs); return; }
     if (msg.t === 'q.alloc') {
       const l = this.lease(msg.vs);
-      // Borrowed uses are tracked by grant/return messages alone, so an allocation crossing a
-      // return in flight cannot make both sides count the same batch.
-      l.exclusive = msg.exclusive; l.batch = msg.batch;
+      // The manager's view, minus the batches it had not seen come back yet (grants always
+      // arrive before an allocation that counts them: one channel, in order).
+      while (l.returns.length > 0 && l.returns[0]!.id <= msg.ack) l.returns.shift();
+      let inFlight = 0;
+      for (const r of l.returns) inFlight += r.n;
+      l.exclusive = msg.exclusive; l.borrowed = Math.max(0, msg.borrowed - inFlight); l.batch = msg.batch;
       // Always answered: the manager counts an engine it just gave uses as having room until
       // this answer says otherwise (so a burst right after a change never spills early).
       this.reportRoom(msg.vs, l, true);
@@ -78,17 +97,28 @@ export class QuotaWorker {
   /** Takes a use above the allocation (action accept): counted, so it delays later admissions. */
   force(vs: string): void {
     const l = this.leases.get(vs);
-    if (l) { l.active++; this.reportRoom(vs, l); }
+    if (l) { l.active++; l.forced++; this.reportRoom(vs, l); }
   }
 
   release(vs: string): void {
     const l = this.leases.get(vs);
-    if (!l) return;
-    l.active = Math.max(0, l.active - 1);
-    // 004: return a batch once the borrowed uses are no longer needed.
-    while (l.borrowed >= l.batch && l.batch > 0 && l.exclusive + l.borrowed - l.active >= l.batch) {
-      l.borrowed -= l.batch;
-      this.send({ t: 'q.return', vs, n: l.batch });
+    if (!l || l.active === 0) return;
+    const over = l.active > l.exclusive + l.borrowed;
+    l.active--;
+    if (over) {
+      // Above the allowance (it was cut, or action accept forced uses): a forced use ends with
+      // nothing to give back; any other is a use the pool counts as owed.
+      if (l.forced > 0) l.forced--;
+      else this.send({ t: 'q.return', vs, n: 1, id: this.nextId++, owed: true });
+    } else {
+      l.forced = 0;
+      // 004: return a batch once the borrowed uses are no longer needed.
+      while (l.borrowed >= l.batch && l.batch > 0 && l.exclusive + l.borrowed - l.active >= l.batch) {
+        l.borrowed -= l.batch;
+        const id = this.nextId++;
+        l.returns.push({ id, n: l.batch });
+        this.send({ t: 'q.return', vs, n: l.batch, id });
+      }
     }
     this.reportRoom(vs, l);
   }
@@ -100,13 +130,14 @@ export class QuotaWorker {
 
   private lease(vs: string): Lease {
     let l = this.leases.get(vs);
-    if (!l) { l = { exclusive: 0, borrowed: 0, batch: 1, active: 0, room: false, pending: new Map() }; this.leases.set(vs, l); this.send({ t: 'q.room', vs, room: false }); }
+    if (!l) { l = { exclusive: 0, borrowed: 0, batch: 1, active: 0, room: false, forced: 0, returns: [], pending: new Map() }; this.leases.set(vs, l); }
     return l;
   }
 
   /** Tells the manager only when this engine starts or stops having unused uses (rare). */
-  private reportRoom(vs: string, l: Lease, always = false): void {
+  private reportRoom(vs: string, l: Lease, answer = false): void {
     const room = l.active < l.exclusive + l.borrowed;
-    if (room !== l.room || always) { l.room = room; this.send({ t: 'q.room', vs, room }); }
+    if (answer) { l.room = room; this.send({ t: 'q.room', vs, room, active: l.active - l.forced }); return; }
+    if (room !== l.room) { l.room = room; this.send({ t: 'q.room', vs, room }); }
   }
 }
