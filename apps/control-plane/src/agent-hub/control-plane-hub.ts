@@ -10,6 +10,7 @@ import type { NDocument } from '../services/normalize.js';
 import type { AgentHubOptions, HubEvent } from './hub.js';
 import agentHub, { type StoredAgent } from './plugin.js';
 import { REPLICA_CHANNEL, ReplicaChannel, type ReplicaMessage } from './replica-channel.js';
+import { ReplicaQuota } from './replica-quota.js';
 
 export interface ControlPlaneHubOptions extends Omit<AgentHubOptions, 'log'> {
   /** Postgres URL for LISTEN/NOTIFY between replicas; without it this process is the only replica. */
@@ -64,7 +65,7 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
     const rows = await db.agent.findMany({ orderBy: { name: 'asc' } });
     return rows.map((r) => ({ name: r.name, workers: r.workers, connected: r.status === 'connected', appliedVersion: r.appliedVersion, lastHeartbeatAt: r.lastHeartbeatAt }));
   };
-  await app.register(agentHub, { ...hubOpts, authenticate: (t) => app.tokenStore.authenticateAgent(t), directory });
+  await app.register(agentHub, { ...hubOpts, budgeted: true, authenticate: (t) => app.tokenStore.authenticateAgent(t), directory });
   const hub = app.agentHub;
   const log = app.log;
 
@@ -85,14 +86,19 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
 
   const replicas = databaseUrl ? new ReplicaChannel(databaseUrl, log, (m: ReplicaMessage | null) => {
     if (m === null || m.kind === 'config') resync().catch((err: Error) => log.warn({ err }, 'config re-sync failed'));
+    if (m === null || m.kind === 'quota') quota.kick();
   }) : null;
+  const announce = (m: Omit<ReplicaMessage, 'from'>): void => {
+    if (!replicas) return;
+    db.$executeRaw`SELECT pg_notify(${REPLICA_CHANNEL}, ${replicas.payload(m)})`.catch((err: Error) => log.warn({ err: err.message }, 'replica notification failed'));
+  };
+  const quota = new ReplicaQuota({
+    hub, db, log, intervalMs: hub.heartbeatMs, leaseMs: hub.heartbeatMs * hub.leaseMissedHeartbeats, changed: () => announce({ kind: 'quota' }),
+  });
 
   store.on('change', (c) => {
     serve(c.version, c.document);
-    if (replicas) {
-      const payload = replicas.payload({ kind: 'config', version: c.version });
-      db.$executeRaw`SELECT pg_notify(${REPLICA_CHANNEL}, ${payload})`.catch((err: Error) => log.warn({ err: err.message }, 'replica notification failed'));
-    }
+    announce({ kind: 'config', version: c.version });
   });
 
   // ---- the Agent table -------------------------------------------------------------------------
@@ -128,6 +134,7 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
   });
   app.addHook('onClose', async () => {
     clearInterval(heartbeats);
+    await quota.close();
     await replicas?.close();
     const connected = hub.agents().filter((a) => a.connected).map((a) => a.name);
     hub.close();

@@ -110,6 +110,12 @@ export class GlobalQuota {
 
   has(agent: string): boolean { return this.agents.has(agent); }
 
+  /** Agents in the pools with their worker counts (weights). */
+  members(): Array<[string, number]> { return [...this.agents]; }
+
+  /** Uses counted against the limit for `agent` on `vs` (what it was told, or more while a revoke is pending). */
+  heldBy(vs: string, agent: string): number { return this.pools.get(vs)?.heldBy(agent) ?? 0; }
+
   /** Sets (null: removes) a vserver's global limit and pushes the new allocations. */
   setLimit(vs: string, limit: number | null): void {
     const q = this.pools.get(vs);

@@ -18,6 +18,11 @@ export interface AgentHubOptions {
   helloTimeoutMs?: number;
   upQuorum?: UpQuorum;
   quota?: GlobalQuotaOptions;
+  /**
+   * Replicas: each vserver's pool waits for a budget (setBudget: this replica's part of the limit,
+   * claimed in Postgres) instead of serving the whole limit to this process's agents.
+   */
+  budgeted?: boolean;
 }
 
 export interface NackRecord { version: string; code: string; message: string; details: Array<{ path: string; message: string }>; at: string }
@@ -55,6 +60,8 @@ export class AgentHub extends EventEmitter {
   private readonly aggregator: ServiceAggregator;
   private readonly quota: GlobalQuota;
   private readonly limits = new Map<string, VServerLimit>();
+  private readonly budgets = new Map<string, number>();
+  private readonly budgeted: boolean;
   private readonly log: HubLogger;
   private readonly helloTimeoutMs: number;
   private readonly sweeper: NodeJS.Timeout;
@@ -65,6 +72,7 @@ export class AgentHub extends EventEmitter {
     this.heartbeatMs = opts.heartbeatMs ?? 1_000;
     this.leaseMissedHeartbeats = opts.leaseMissedHeartbeats ?? 3;
     this.helloTimeoutMs = opts.helloTimeoutMs ?? 10_000;
+    this.budgeted = opts.budgeted ?? false;
     this.aggregator = new ServiceAggregator(opts.upQuorum ?? 'majority');
     this.quota = new GlobalQuota(
       (agent, msg) => this.records.get(agent)?.session?.send(msg) ?? false,
@@ -94,6 +102,16 @@ export class AgentHub extends EventEmitter {
   serviceStates(): Record<string, Health> { return this.aggregator.states(); }
   limit(vserver: string): VServerLimit | null { return this.limits.get(vserver) ?? null; }
   quotaView(vserver: string): QuotaView | null { return this.quota.view(vserver); }
+  /** Agents sharing the quota (connected, or disconnected within their lease) and their worker counts. */
+  quotaMembers(): Array<[string, number]> { return this.quota.members(); }
+  quotaHeldBy(vserver: string, agent: string): number { return this.quota.heldBy(vserver, agent); }
+
+  /** This replica's part of a vserver's limit (with `budgeted`); its pool shares min(limit, budget). */
+  setBudget(vserver: string, budget: number): void {
+    if (this.budgets.get(vserver) === budget) return;
+    this.budgets.set(vserver, budget);
+    this.recomputeLimits();
+  }
 
   close(): void {
     clearInterval(this.sweeper);
@@ -125,6 +143,7 @@ export class AgentHub extends EventEmitter {
     s.send({ type: 'service-states', states: this.aggregator.states() });
     const rejoin = this.quota.has(s.agent);
     this.quota.join(s.agent, hello.workers, hello.outstanding);
+    this.emit('members');
     if (!rejoin && this.quota.vservers().length > 0) this.emit('event', { kind: 'quota.rebalanced', vserver: null, reason: `agent ${s.agent} joined` } satisfies HubEvent);
   }
 
@@ -181,6 +200,7 @@ export class AgentHub extends EventEmitter {
       if (!rec.connected && rec.leaseExpiresAt !== null && now >= rec.leaseExpiresAt) {
         rec.leaseExpiresAt = null;
         this.quota.leave(rec.name);
+        this.emit('members');
         for (const c of this.aggregator.removeAgent(rec.name)) this.onServiceChanged(c.service, c.state, rec.name);
         this.log.info({ agent: rec.name }, 'agent lease expired; its quota returned to the pool');
         this.emit('event', { kind: 'agent.lease_expired', agent: rec.name } satisfies HubEvent);
@@ -224,6 +244,7 @@ export class AgentHub extends EventEmitter {
     const names = new Set(snap.config.vservers.map((v) => v.name as string));
     for (const vs of this.quota.vservers()) if (!names.has(vs)) this.quota.setLimit(vs, null);
     for (const vs of [...this.limits.keys()]) if (!names.has(vs)) this.limits.delete(vs);
+    for (const vs of [...this.budgets.keys()]) if (!names.has(vs)) this.budgets.delete(vs);
     for (const name of names) {
       const l = vserverLimit(snap.config, name, states);
       if (!l) continue;
@@ -232,7 +253,10 @@ export class AgentHub extends EventEmitter {
       if (before !== l.value) {
         this.emit('event', { kind: 'threshold.changed', vserver: name, from: before, to: l.value, method: l.method } satisfies HubEvent);
       }
-      this.quota.setLimit(name, l.value);
+      if (!this.budgeted || l.value === null) { this.quota.setLimit(name, l.value); continue; }
+      // Until this replica holds a budget the agents keep what they have (static stability).
+      const budget = this.budgets.get(name);
+      if (budget !== undefined) this.quota.setLimit(name, Math.min(l.value, budget));
     }
   }
 }

@@ -9,7 +9,7 @@ import type { HubLogger } from './agent-session.js';
 
 export const REPLICA_CHANNEL = 'spillway_replicas';
 
-export interface ReplicaMessage { kind: 'config' | 'agents'; version?: number; from: string }
+export interface ReplicaMessage { kind: 'config' | 'quota'; version?: number; from: string }
 
 export class ReplicaChannel {
   /** This process, so it can skip its own notifications. */

@@ -1,0 +1,141 @@
+// The global quota across control-plane replicas, kept in QuotaLease rows (one per vserver and
+// agent, `exclusive` = the uses reserved for that agent, `expiresAt` = its lease).
+//
+// Each replica pools only its own agents, with a budget = the sum of its agents' rows. A pass, in
+// one transaction holding the vserver's row lock (so passes of all replicas are serialized):
+//   - every agent with a live row or in this replica's pool gets a fair share of the limit by
+//     weight (largest remainders, ties by name: every replica computes the same split);
+//   - a row of this replica grows towards its share only into what the other live rows leave,
+//     and shrinks only down to what the agent still holds (revokes are two-phase: the budget
+//     drops first, the pool revokes, the row follows on a later pass once acknowledged);
+//   - rows of agents this replica lost are deleted; others' rows expire with their lease.
+// So Σ live rows ≤ limit at every commit, and each replica's agents hold at most its rows.
+// A pass runs on membership and limit changes, on another replica's notification, and every
+// heartbeat (refreshing this replica's leases).
+import type { PrismaClient } from '../db/prisma.js';
+import type { HubLogger } from './agent-session.js';
+import type { AgentHub, HubEvent } from './hub.js';
+
+export interface ReplicaQuotaOptions {
+  hub: AgentHub;
+  db: PrismaClient;
+  log: HubLogger;
+  /** Lease of a row: refreshed every pass; a replica that stops refreshing loses its rows after it. */
+  leaseMs: number;
+  intervalMs: number;
+  /** Called after a pass changed rows (to notify the other replicas). */
+  changed(): void;
+}
+
+interface Row { agent: string; workers: number; reserved: number; live: boolean; local: boolean }
+
+/** Splits `limit` by weight with largest remainders (ties by name): Σ = limit when anyone has weight. */
+export function fairShares(limit: number, weights: Array<[string, number]>): Map<string, number> {
+  const total = weights.reduce((s, [, w]) => s + w, 0);
+  const out = new Map<string, number>();
+  if (total === 0) return out;
+  const parts = weights.map(([name, w]) => ({ name, exact: (limit * w) / total })).sort((a, b) => a.name.localeCompare(b.name));
+  let left = limit;
+  for (const p of parts) { const n = Math.floor(p.exact); out.set(p.name, n); left -= n; }
+  for (const p of [...parts].sort((a, b) => (b.exact - Math.floor(b.exact)) - (a.exact - Math.floor(a.exact)) || a.name.localeCompare(b.name))) {
+    if (left <= 0) break;
+    out.set(p.name, (out.get(p.name) ?? 0) + 1);
+    left--;
+  }
+  return out;
+}
+
+export class ReplicaQuota {
+  /** `vserver|agent` → the lease this replica last wrote: its row is deleted when the agent leaves this pool, unless another replica wrote it since. */
+  private readonly written = new Map<string, number>();
+  private running: Promise<void> | null = null;
+  private again = false;
+  private closed = false;
+  private readonly timer: NodeJS.Timeout;
+  private readonly onHub = (e?: HubEvent): void => { if (e === undefined || e.kind === 'threshold.changed') this.kick(); };
+
+  constructor(private readonly opts: ReplicaQuotaOptions) {
+    opts.hub.on('members', this.onHub);
+    opts.hub.on('event', this.onHub);
+    this.timer = setInterval(() => this.kick(), opts.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Runs a pass soon (passes never overlap; one more runs after the current when asked meanwhile). */
+  kick(): void {
+    if (this.closed) return;
+    if (this.running) { this.again = true; return; }
+    this.running = this.pass().catch((err: Error) => this.opts.log.warn({ err: err.message }, 'quota pass failed')).finally(() => {
+      this.running = null;
+      if (this.again) { this.again = false; this.kick(); }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    this.opts.hub.off('members', this.onHub);
+    this.opts.hub.off('event', this.onHub);
+    await this.running;
+  }
+
+  private async pass(): Promise<void> {
+    const { hub, db } = this.opts;
+    const members = new Map(hub.quotaMembers());
+    let changed = false;
+    for (const vs of hub.snapshots.get()?.config.vservers.map((v) => v.name as string) ?? []) {
+      const limit = hub.limit(vs)?.value ?? null;
+      // Without agents here this replica needs no budget (and must not cut one its agents still use).
+      if (limit === null || members.size === 0) continue;
+      const budget = await db.$transaction(async (tx) => {
+        const locked = await tx.$queryRaw<Array<{ id: number }>>`SELECT id FROM vserver WHERE name = ${vs} FOR UPDATE`;
+        const vserverId = locked[0]?.id;
+        if (vserverId === undefined) return null;
+        const now = new Date();
+        const stored = await tx.quotaLease.findMany({ where: { vserverId }, include: { agent: { select: { name: true, workers: true } } } });
+        const rows = new Map<string, Row>();
+        for (const r of stored) rows.set(r.agent.name, { agent: r.agent.name, workers: r.agent.workers, reserved: r.exclusive + r.borrowed, live: r.expiresAt > now, local: members.has(r.agent.name) });
+        for (const [agent, workers] of members) {
+          const r = rows.get(agent);
+          if (r) { r.local = true; r.live = true; r.workers = workers; } else rows.set(agent, { agent, workers, reserved: 0, live: true, local: true });
+        }
+        // Rows this replica no longer pools (agents whose lease ended here) go: their uses were returned.
+        for (const r of stored) {
+          const key = `${vs}|${r.agent.name}`;
+          const mine = this.written.get(key);
+          if (members.has(r.agent.name) || mine === undefined) continue;
+          this.written.delete(key);
+          if (r.expiresAt.getTime() !== mine) continue;
+          await tx.quotaLease.delete({ where: { id: r.id } });
+          rows.delete(r.agent.name);
+          changed = true;
+        }
+        const live = [...rows.values()].filter((r) => r.live);
+        const shares = fairShares(limit, live.map((r) => [r.agent, Math.max(1, r.workers)]));
+        const others = (agent: string): number => live.reduce((s, r) => s + (r.agent === agent ? 0 : r.reserved), 0);
+        const expiresAt = new Date(now.getTime() + this.opts.leaseMs);
+        let total = 0;
+        for (const r of live.filter((x) => x.local).sort((a, b) => a.agent.localeCompare(b.agent))) {
+          const share = shares.get(r.agent) ?? 0;
+          const held = hub.quotaHeldBy(vs, r.agent);
+          let next = r.reserved;
+          if (share > r.reserved) next = Math.max(r.reserved, Math.min(share, limit - others(r.agent)));
+          else if (share < r.reserved) next = Math.max(share, held);
+          if (next !== r.reserved) changed = true;
+          r.reserved = next;
+          total += next;
+          const agentRow = await tx.agent.upsert({ where: { name: r.agent }, create: { name: r.agent, workers: r.workers }, update: {}, select: { id: true } });
+          await tx.quotaLease.upsert({
+            where: { vserverId_agentId: { vserverId, agentId: agentRow.id } },
+            create: { vserverId, agentId: agentRow.id, exclusive: next, borrowed: 0, expiresAt },
+            update: { exclusive: next, borrowed: 0, expiresAt },
+          });
+        }
+        for (const agent of members.keys()) this.written.set(`${vs}|${agent}`, expiresAt.getTime());
+        return total;
+      });
+      if (budget !== null) hub.setBudget(vs, budget);
+    }
+    if (changed) this.opts.changed();
+  }
+}
