@@ -1,37 +1,65 @@
 // HTTP/1.1 proxying of one request to one service through its keep-alive undici Pool.
 // Upstream errors answer 502, upstream timeouts 504; request and response bodies are streamed.
+//
+// Hot path: undici's `dispatch` with a bare handler object (no promise, no stream pipeline, no
+// AbortSignal per request), request headers as a flat array built from `rawHeaders` in one pass,
+// response headers written from undici's raw header buffers, backpressure by pausing undici.
 import type http from 'node:http';
 import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import type { ServiceCounters, VServerCounters } from './stats.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+/** Request headers the proxy sets itself (the forwarded ones are extended, the others replaced). */
+const REWRITTEN = new Set(['x-forwarded-for', 'forwarded', 'x-forwarded-proto', 'x-forwarded-host']);
 
 export function createServicePool(host: string, port: number, timeoutMs: number): Pool {
   return new Pool(`http://${host.includes(':') ? `[${host}]` : host}:${port}`, {
     connections: 256, keepAliveTimeout: 4_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 5_000),
+    pipelining: 1,
   });
 }
 
 function forwardedFor(ip: string): string { return ip.includes(':') ? `"[${ip}]"` : ip; }
 
-/** Request headers for the service: hop-by-hop removed, X-Forwarded-* and Forwarded appended. */
-export function upstreamHeaders(req: http.IncomingMessage): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  const connectionTokens = new Set(String(req.headers.connection ?? '').toLowerCase().split(',').map((s) => s.trim()).filter(Boolean));
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v === undefined || HOP_BY_HOP.has(k) || connectionTokens.has(k)) continue;
-    out[k] = v;
+/**
+ * Request headers for the service as a flat [name, value, …] list: hop-by-hop headers (and those
+ * the Connection header names) removed, X-Forwarded-For and Forwarded extended with the client,
+ * X-Forwarded-Proto and X-Forwarded-Host set.
+ */
+export function upstreamHeaders(req: http.IncomingMessage): string[] {
+  const raw = req.rawHeaders;
+  const out: string[] = [];
+  let connectionTokens: Set<string> | null = null;
+  let xff: string | null = null;
+  let fwd: string | null = null;
+  let host: string | null = null;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const value = raw[i + 1]!;
+    const lower = name.length <= 19 ? name.toLowerCase() : name; // longer names are never special
+    if (HOP_BY_HOP.has(lower)) {
+      if (lower === 'connection') {
+        for (const t of value.split(',')) { const k = t.trim().toLowerCase(); if (k) (connectionTokens ??= new Set()).add(k); }
+      }
+      continue;
+    }
+    if (REWRITTEN.has(lower)) {
+      if (lower === 'x-forwarded-for') xff = xff === null ? value : `${xff}, ${value}`;
+      else if (lower === 'forwarded') fwd = fwd === null ? value : `${fwd}, ${value}`;
+      continue;
+    }
+    if (lower === 'host') host = value;
+    out.push(name, value);
+  }
+  if (connectionTokens) {
+    for (let i = out.length - 2; i >= 0; i -= 2) if (connectionTokens.has(out[i]!.toLowerCase())) out.splice(i, 2);
   }
   const ip = req.socket.remoteAddress ?? 'unknown';
-  const prior = req.headers['x-forwarded-for'];
-  out['x-forwarded-for'] = prior ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${ip}` : ip;
-  out['x-forwarded-proto'] = 'http';
-  if (req.headers.host) out['x-forwarded-host'] = req.headers.host;
-  const fwd = `for=${forwardedFor(ip)};proto=http${req.headers.host ? `;host="${req.headers.host}"` : ''}`;
-  const priorFwd = req.headers.forwarded;
-  out.forwarded = priorFwd ? `${priorFwd}, ${fwd}` : fwd;
+  out.push('x-forwarded-for', xff === null ? ip : `${xff}, ${ip}`, 'x-forwarded-proto', 'http');
+  if (host !== null) out.push('x-forwarded-host', host);
+  const mine = `for=${forwardedFor(ip)};proto=http${host !== null ? `;host="${host}"` : ''}`;
+  out.push('forwarded', fwd === null ? mine : `${fwd}, ${mine}`);
   return out;
 }
 
@@ -44,40 +72,105 @@ export function sendError(res: http.ServerResponse, status: number, code: string
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
+/** The response headers for the client: undici's raw buffers, hop-by-hop removed, `setCookie` added. */
+function responseHeaders(raw: Buffer[], setCookie: string | undefined): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toString('latin1');
+    if (name.length <= 19 && HOP_BY_HOP.has(name.toLowerCase())) continue;
+    out.push(name, raw[i + 1]!.toString('latin1'));
+  }
+  if (setCookie !== undefined) out.push('set-cookie', setCookie);
+  return out;
+}
+
 /**
- * Streams `req` to the service and its answer back to `res`. `setCookie` is added to the
- * response (cookie persistence). Resolves once the exchange is over, whatever its outcome.
+ * One exchange, as undici's handler (the legacy interface, which undici's request object calls
+ * directly: onConnect, onHeaders, onData, onComplete, onError).
  */
-export async function proxyHttp(
-  req: http.IncomingMessage, res: http.ServerResponse, pool: Pool, vs: VServerCounters, svc: ServiceCounters, setCookie?: string,
-): Promise<void> {
+class Exchange {
+  private abortUpstream: ((err?: Error) => void) | null = null;
+  private resumeUpstream: (() => void) | null = null;
+  private finished = false;
+
+  constructor(
+    private readonly res: http.ServerResponse,
+    private readonly vs: VServerCounters,
+    private readonly svc: ServiceCounters,
+    private readonly setCookie: string | undefined,
+    private readonly done: () => void,
+  ) {
+    res.once('close', this.onClientClose);
+  }
+
+  /** The client went away mid-exchange: stop the upstream request. */
+  private readonly onClientClose = (): void => { if (!this.finished) this.abortUpstream?.(new Error('client closed')); };
+
+  private readonly onDrain = (): void => { this.resumeUpstream?.(); };
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abortUpstream = abort;
+    if (this.res.destroyed) abort(new Error('client closed'));
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    this.resumeUpstream = resume;
+    if (this.res.destroyed) { this.abortUpstream?.(new Error('client closed')); return false; }
+    this.res.writeHead(statusCode, responseHeaders(rawHeaders, this.setCookie));
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.vs.tx_bytes_total += chunk.length;
+    this.svc.rx_bytes_total += chunk.length;
+    const res = this.res;
+    if (res.destroyed) { this.abortUpstream?.(new Error('client closed')); return false; }
+    if (res.write(chunk)) return true;
+    // Backpressure: undici stays paused until the client drained what it was given.
+    res.once('drain', this.onDrain);
+    return false;
+  }
+
+  onComplete(): void {
+    if (this.finish()) this.res.end();
+  }
+
+  onError(err: Error): void {
+    if (!this.finish()) return;
+    const code = (err as { code?: string }).code ?? '';
+    if (TIMEOUT_CODES.has(code)) {
+      this.svc.rq_timeout_total++;
+      sendError(this.res, 504, 'SPILLWAY_UPSTREAM_TIMEOUT');
+    } else {
+      this.svc.rq_error_total++;
+      sendError(this.res, 502, 'SPILLWAY_UPSTREAM_ERROR');
+    }
+  }
+
+  private finish(): boolean {
+    if (this.finished) return false;
+    this.finished = true;
+    this.res.removeListener('close', this.onClientClose);
+    this.done();
+    return true;
+  }
+}
+
+/**
+ * Streams `req` to the service and its answer back to `res`, then calls `done` once, whatever the
+ * outcome. `setCookie` is added to the response (cookie persistence).
+ */
+export function proxyHttp(
+  req: http.IncomingMessage, res: http.ServerResponse, pool: Pool, vs: VServerCounters, svc: ServiceCounters, setCookie: string | undefined, done: () => void,
+): void {
   const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
   // Counted in a transform (not a 'data' listener) so the body is not consumed before undici reads it.
   const body = hasBody ? req.pipe(new Transform({
     transform(chunk: Buffer, _enc, cb) { vs.rx_bytes_total += chunk.length; svc.tx_bytes_total += chunk.length; cb(null, chunk); },
   })) : null;
-  try {
-    const up = await pool.request({
-      method: req.method as 'GET', path: req.url ?? '/', headers: upstreamHeaders(req),
-      body,
-    });
-    const headers: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
-    if (setCookie) {
-      const prior = headers['set-cookie'];
-      headers['set-cookie'] = prior === undefined ? [setCookie] : [...(Array.isArray(prior) ? prior : [prior]), setCookie];
-    }
-    res.writeHead(up.statusCode, headers);
-    up.body.on('data', (c: Buffer) => { vs.tx_bytes_total += c.length; svc.rx_bytes_total += c.length; });
-    await pipeline(up.body, res);
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? '';
-    if (TIMEOUT_CODES.has(code)) {
-      svc.rq_timeout_total++;
-      sendError(res, 504, 'SPILLWAY_UPSTREAM_TIMEOUT');
-    } else {
-      svc.rq_error_total++;
-      sendError(res, 502, 'SPILLWAY_UPSTREAM_ERROR');
-    }
-  }
+  const exchange = new Exchange(res, vs, svc, setCookie, done);
+  pool.dispatch(
+    { method: req.method as Dispatcher.HttpMethod, path: req.url ?? '/', headers: upstreamHeaders(req), body },
+    exchange as unknown as Dispatcher.DispatchHandler,
+  );
 }

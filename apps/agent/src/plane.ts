@@ -6,7 +6,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { Pool } from 'undici';
 import type { AgentConfig, ServiceDoc, VServerDoc } from './config.js';
-import { createBalancer, PersistenceTable, type Balancer, type Candidate, type ServiceStatus } from '@spillway/core';
+import { createBalancer, hasRoom, PersistenceTable, type Balancer, type Candidate, type ServiceStatus } from '@spillway/core';
 import { pipeTcp } from './listener-tcp.js';
 import { createServicePool, proxyHttp, sendError } from './listener-http.js';
 import { hasConnectionMethod, otherMethodsTripped, statusesOf, usable } from './decisions.js';
@@ -25,6 +25,8 @@ interface ServiceRt { doc: ServiceDoc; up: boolean; active: number; counters: Se
 interface VServerRt {
   doc: VServerDoc; counters: VServerCounters; balancer: Balancer; queue: SurgeQueue;
   stickiness: PersistenceTable; kbpsIn: number; kbpsOut: number;
+  /** The bound services and their balancer candidates, index for index (refreshed in place per pick). */
+  svcs: ServiceRt[]; cands: Candidate[]; cookieName: string;
 }
 interface ListenerRt { vs: string; port: number; host: string; server: net.Server; http: http.Server | null }
 
@@ -48,6 +50,8 @@ export class DataPlane {
   private readonly counters = new Counters();
   private serviceUp: Record<string, boolean> = {};
   private draining = false;
+  /** Clients waiting in any surge queue (a freed slot looks for waiters only when there are some). */
+  private queued = 0;
 
   constructor(
     readonly engineId: number,
@@ -88,11 +92,22 @@ export class DataPlane {
         this.vservers.set(v.name, {
           doc: v, counters: this.counters.vserver(v.name), balancer: createBalancer(v.lbMethod),
           queue: new SurgeQueue(v.surgeQueue.length, v.surgeQueue.timeoutMs), stickiness: new PersistenceTable(), kbpsIn: 0, kbpsOut: 0,
+          svcs: [], cands: [], cookieName: `${COOKIE_PREFIX}${v.name}`,
         });
       }
     }
     for (const [name, rt] of [...this.vservers]) {
       if (!config.vservers.some((v) => v.name === name)) { this.vservers.delete(name); rt.queue.closeAll(); }
+    }
+    for (const v of this.vservers.values()) {
+      v.svcs = [];
+      v.cands = [];
+      for (const b of v.doc.services) {
+        const s = this.services.get(b.service);
+        if (!s) continue;
+        v.svcs.push(s);
+        v.cands.push({ name: s.doc.name, weight: b.weight ?? s.doc.weight, active: 0, capacity: 0, available: false });
+      }
     }
     await this.reconcileListeners(config);
   }
@@ -298,44 +313,60 @@ export class DataPlane {
 
   // ---- services ---------------------------------------------------------------------------
 
+  /** The balancer candidates of `v`, refreshed in place from the live services (no allocation). */
   private candidates(v: VServerRt): Candidate[] {
-    const out: Candidate[] = [];
-    for (const b of v.doc.services) {
-      const s = this.services.get(b.service);
-      if (!s) continue;
-      out.push({ name: s.doc.name, weight: b.weight ?? s.doc.weight, active: s.active, capacity: s.doc.capacity, available: s.up && s.doc.state === 'enabled' });
+    const cands = v.cands;
+    for (let i = 0; i < cands.length; i++) {
+      const c = cands[i]!;
+      const s = v.svcs[i]!;
+      c.active = s.active; c.capacity = s.doc.capacity; c.available = s.up && s.doc.state === 'enabled';
     }
-    return out;
+    return cands;
   }
 
+  /** `name` is bound to `v`, UP, enabled and below its capacity. */
   private available(v: VServerRt, name: string): boolean {
-    return this.candidates(v).some((c) => c.name === name && c.available && (c.capacity === 0 || c.active < c.capacity));
+    for (const c of this.candidates(v)) if (c.name === name) return hasRoom(c);
+    return false;
+  }
+
+  /**
+   * Chooses a service now (persistence first, then the balancer) and takes a slot of it; null
+   * when every service is at capacity and the surge queue may take the client.
+   */
+  private pickNow(v: VServerRt, ip: string, cookie: string | undefined): ServiceRt | null | 'unavailable' {
+    let name: string | null = null;
+    const type = v.doc.persistence.type;
+    if (v.queue.size === 0) {
+      const persisted = type === 'sourceip' ? v.stickiness.get(ip) : type === 'cookie' ? cookie : undefined;
+      if (persisted !== undefined && this.available(v, persisted)) name = persisted;
+      if (name === null) name = v.balancer.pick(this.candidates(v));
+    }
+    if (name === null) return !this.candidates(v).some((c) => c.available) || v.queue.length === 0 ? 'unavailable' : null;
+    const s = this.services.get(name);
+    if (!s) return 'unavailable';
+    if (type === 'sourceip') v.stickiness.set(ip, name, v.doc.persistence.timeoutSeconds * 1000);
+    s.active++;
+    return s;
   }
 
   /** Chooses a service (persistence first), waiting in the surge queue when all are at capacity. */
   private async chooseService(v: VServerRt, ip: string, cookie: string | undefined): Promise<ServiceRt | 'timeout' | 'unavailable'> {
-    const timeoutMs = v.doc.persistence.timeoutSeconds * 1000;
-    let name: string | null = null;
-    const persisted = v.doc.persistence.type === 'sourceip' ? v.stickiness.get(ip) : v.doc.persistence.type === 'cookie' ? cookie : undefined;
-    if (persisted !== undefined && v.queue.size === 0 && this.available(v, persisted)) name = persisted;
-    if (name === null && v.queue.size === 0) name = v.balancer.pick(this.candidates(v));
-    if (name === null) {
-      if (!this.candidates(v).some((c) => c.available) || v.queue.length === 0) return 'unavailable';
-      if (v.queue.size < v.queue.length) v.counters.surge_queue_total++;
-      const outcome = await v.queue.wait();
-      if (outcome.kind === 'timeout') v.counters.surge_queue_timeouts_total++;
-      if (outcome.kind === 'full') v.counters.surge_queue_overflow_total++;
-      if (outcome.kind !== 'admitted') return 'timeout';
-      const s = this.services.get(outcome.service);
-      if (!s) return 'unavailable';
-      if (v.doc.persistence.type === 'sourceip') v.stickiness.set(ip, s.doc.name, timeoutMs);
-      return s; // its slot was reserved by wakeQueues
-    }
-    const s = this.services.get(name);
+    const now = this.pickNow(v, ip, cookie);
+    return now === null ? this.waitInQueue(v, ip) : now;
+  }
+
+  private async waitInQueue(v: VServerRt, ip: string): Promise<ServiceRt | 'timeout' | 'unavailable'> {
+    if (v.queue.size < v.queue.length) v.counters.surge_queue_total++;
+    this.queued++;
+    const outcome = await v.queue.wait().finally(() => { this.queued--; });
+    if (outcome.kind === 'timeout') v.counters.surge_queue_timeouts_total++;
+    if (outcome.kind === 'full') v.counters.surge_queue_overflow_total++;
+    if (outcome.kind !== 'admitted') return 'timeout';
+    const s = this.services.get(outcome.service);
     if (!s) return 'unavailable';
-    if (v.doc.persistence.type === 'sourceip') v.stickiness.set(ip, name, timeoutMs);
-    s.active++;
-    return s;
+    if (v.doc.persistence.type === 'sourceip') v.stickiness.set(ip, s.doc.name, v.doc.persistence.timeoutSeconds * 1000);
+    return s; // its slot was reserved by wakeQueues
   }
 
   private releaseService(s: ServiceRt): void {
@@ -346,6 +377,7 @@ export class DataPlane {
 
   /** A slot of `service` freed: hand slots to the oldest waiters of the vservers bound to it. */
   private wakeQueues(service: string): void {
+    if (this.queued === 0) return;
     for (const v of this.vservers.values()) {
       if (v.queue.size === 0 || !v.doc.services.some((b) => b.service === service)) continue;
       while (v.queue.size > 0) {
@@ -374,12 +406,12 @@ export class DataPlane {
   private createHttpServer(): http.Server {
     const server = http.createServer({ keepAlive: true });
     server.keepAliveTimeout = 5_000;
-    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => { void this.serveHttp(req, res); });
+    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => { this.serveHttp(req, res); });
     server.on('clientError', (_err, socket) => { socket.destroy(); });
     return server;
   }
 
-  private async serveHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  private serveHttp(req: http.IncomingMessage, res: http.ServerResponse): void {
     const a = this.admissions.get(req.socket);
     if (!a) { sendError(res, 503, 'SPILLWAY_NOT_ADMITTED'); return; }
     if (a.kind === 'redirect') {
@@ -394,23 +426,32 @@ export class DataPlane {
     }
     const v = a.vs;
     v.counters.rq_total++;
-    const cookieName = `${COOKIE_PREFIX}${v.doc.name}`;
-    const cookie = v.doc.persistence.type === 'cookie' ? readCookie(req.headers.cookie, cookieName) : undefined;
-    const chosen = await this.chooseService(v, req.socket.remoteAddress ?? '', cookie);
+    const cookie = v.doc.persistence.type === 'cookie' ? readCookie(req.headers.cookie, v.cookieName) : undefined;
+    const ip = req.socket.remoteAddress ?? '';
+    const chosen = this.pickNow(v, ip, cookie);
+    if (chosen === null) { void this.serveHttpQueued(req, res, v, ip, cookie); return; }
+    if (chosen === 'unavailable') { sendError(res, 503, 'SPILLWAY_NO_SERVICE_AVAILABLE', { 'retry-after': '1' }); return; }
+    this.forwardHttp(req, res, v, chosen, cookie);
+  }
+
+  private async serveHttpQueued(req: http.IncomingMessage, res: http.ServerResponse, v: VServerRt, ip: string, cookie: string | undefined): Promise<void> {
+    const chosen = await this.waitInQueue(v, ip);
     if (chosen === 'timeout') { res.shouldKeepAlive = false; sendError(res, 503, 'SPILLWAY_SURGE_QUEUE_TIMEOUT', { 'retry-after': '1' }); return; }
     if (chosen === 'unavailable') { sendError(res, 503, 'SPILLWAY_NO_SERVICE_AVAILABLE', { 'retry-after': '1' }); return; }
+    this.forwardHttp(req, res, v, chosen, cookie);
+  }
+
+  /** Proxies one request to `chosen` (its slot already taken); the slot is freed when the exchange ends. */
+  private forwardHttp(req: http.IncomingMessage, res: http.ServerResponse, v: VServerRt, chosen: ServiceRt, cookie: string | undefined): void {
     chosen.counters.cx_active++;
     chosen.counters.cx_total++;
     chosen.counters.rq_total++;
     chosen.pool ??= createServicePool(chosen.doc.address, chosen.doc.port, v.doc.timeoutMs);
-    const setCookie = v.doc.persistence.type === 'cookie' && cookie !== chosen.doc.name
-      ? `${cookieName}=${encodeURIComponent(chosen.doc.name)}; Path=/; HttpOnly${v.doc.persistence.timeoutSeconds > 0 ? `; Max-Age=${v.doc.persistence.timeoutSeconds}` : ''}`
+    const p = v.doc.persistence;
+    const setCookie = p.type === 'cookie' && cookie !== chosen.doc.name
+      ? `${v.cookieName}=${encodeURIComponent(chosen.doc.name)}; Path=/; HttpOnly${p.timeoutSeconds > 0 ? `; Max-Age=${p.timeoutSeconds}` : ''}`
       : undefined;
-    try {
-      await proxyHttp(req, res, chosen.pool, v.counters, chosen.counters, setCookie);
-    } finally {
-      this.releaseService(chosen);
-    }
+    proxyHttp(req, res, chosen.pool, v.counters, chosen.counters, setCookie, () => this.releaseService(chosen));
   }
 }
 
