@@ -7,13 +7,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import { hubOptionsFromEnv } from './agent-hub/control-plane-hub.js';
-import { buildApp } from './app.js';
-import { ensureBootstrapToken } from './plugins/auth.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { EmbeddedPostgres } from './db/embedded-postgres.js';
 import { applyMigrations } from './db/migrate.js';
-import { createPrismaClient, type PrismaClient } from './db/prisma.js';
+import type { PrismaClient } from './db/prisma.js';
 
 function die(message: string): never {
   process.stderr.write(`spillway: ${message}\n`);
@@ -33,6 +30,11 @@ const log = pino({ level: config.logLevel, base: { pid: process.pid, service: 's
 // carries only the one-line errors above: removing the listeners drops Node's default printer.
 process.removeAllListeners('warning');
 process.on('warning', (w: Error & { code?: string }) => log.warn({ warning: { name: w.name, code: w.code, message: w.message } }, 'process warning'));
+
+// The app's modules (generated client, OpenAPI, agent hub) take seconds to load: they load while
+// Postgres starts in its own processes.
+const appModules = Promise.all([import('./app.js'), import('./agent-hub/control-plane-hub.js'), import('./plugins/auth.js'), import('./db/prisma.js')]);
+appModules.catch(() => undefined);
 
 let pg: EmbeddedPostgres | null = null;
 let prisma: PrismaClient | null = null;
@@ -84,6 +86,8 @@ async function start(): Promise<void> {
   if (stopping) return;
   const applied = await applyMigrations(url);
   log.info({ applied }, applied.length > 0 ? `applied ${applied.length} migration(s)` : 'database schema up to date');
+  const [{ buildApp }, { hubOptionsFromEnv }, { ensureBootstrapToken }, { createPrismaClient }] = await appModules;
+  if (stopping) return;
   prisma = createPrismaClient(url);
   app = await buildApp({ prisma, config, loggerInstance: log, databaseUrl: url, hub: hubOptionsFromEnv(process.env) });
   // SPILLWAY_ADMIN_TOKEN becomes the bootstrap admin token; without it, the first start generates
