@@ -83,7 +83,7 @@ export interface AgentProc extends Proc { name: string; host: string; stats(): P
 export async function startAgent(name: string, token: string, controlPlaneUrl: string, host: string, workers = 2): Promise<AgentProc> {
   const p = await spawnReady(path.join(root, 'apps/agent/src/main.ts'), {
     SPILLWAY_CONTROL_PLANE_URL: controlPlaneUrl, SPILLWAY_AGENT_TOKEN: token, SPILLWAY_AGENT_NAME: name, SPILLWAY_AGENT_LISTEN_HOST: host,
-    SPILLWAY_AGENT_WORKERS: String(workers), SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_LOG_LEVEL: 'warn',
+    SPILLWAY_AGENT_WORKERS: String(workers), SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_LOG_LEVEL: 'warn', SPILLWAY_AGENT_RECONNECT_MAX_MS: '1000',
   }, (j) => j.ready === true);
   const admin = `http://127.0.0.1:${p.ready.adminPort as number}`;
   return { ...p, name, host, stats: async () => (await fetch(`${admin}/stats`)).json() as Promise<AgentStats> };

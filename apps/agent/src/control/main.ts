@@ -1,9 +1,11 @@
 // A managed agent, configured by the control plane: `tsx apps/agent/src/main.ts` with
 // SPILLWAY_CONTROL_PLANE_URL set (or this file directly).
 // Env: SPILLWAY_CONTROL_PLANE_URL (the control plane's http(s):// base URL, or the ws(s):// URL of
-// /v1/agents/connect), SPILLWAY_AGENT_TOKEN, plus the
-// agent's own (SPILLWAY_AGENT_LISTEN_HOST: the address pushed listeners bind, SPILLWAY_AGENT_NAME, SPILLWAY_AGENT_WORKERS, SPILLWAY_AGENT_ADMIN_PORT). It starts
-// with nothing to serve and a local file is optional (--config: served until the first snapshot).
+// /v1/agents/connect), SPILLWAY_AGENT_TOKEN, SPILLWAY_AGENT_LISTEN_HOST (the address pushed
+// listeners bind: several agents on one host), SPILLWAY_AGENT_RECONNECT_MAX_MS (cap of the redial
+// backoff, default 10 s), plus the agent's own (SPILLWAY_AGENT_NAME, SPILLWAY_AGENT_WORKERS,
+// SPILLWAY_AGENT_ADMIN_PORT). It starts with nothing to serve and a local file is optional
+// (--config: served until the first snapshot).
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createAgent } from '../agent.js';
@@ -26,7 +28,8 @@ const doc: unknown = configPath ? JSON.parse(readFileSync(configPath, 'utf8')) :
 const agent = await createAgent({ config: doc, ...(configPath ? { configPath } : {}), env: process.env, log });
 const admin = await startAdminServer(agent, agent.config.agent.adminPort, agent.config.agent.adminHost);
 const listenHost = process.env.SPILLWAY_AGENT_LISTEN_HOST;
-const control = new ControlClient({ url, token, agent, log, ...(listenHost ? { listenHost } : {}) });
+const maxMs = Number(process.env.SPILLWAY_AGENT_RECONNECT_MAX_MS ?? '');
+const control = new ControlClient({ url, token, agent, log, ...(listenHost ? { listenHost } : {}), ...(Number.isInteger(maxMs) && maxMs > 0 ? { backoff: { maxMs } } : {}) });
 control.start();
 const adminPort = (admin.address() as AddressInfo).port;
 log.info({ event: 'agent_ready', adminPort, control: url }, 'managed agent ready');
