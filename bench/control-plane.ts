@@ -1,72 +1,191 @@
-// Benchmark 4: control plane. API requests/s on the routes that exist (the agent hub's reads:
-// GET /v1/agents, GET /v1/vservers/{name}/status) with simulated agents connected; config apply
-// time through the hub. PUT /v1/config of 1,000 vservers and 10,000 services (and its dryRun
-// plan) needs the REST API with Postgres, which is not in the tree yet: reported as not measured.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
+// Benchmark 4: control plane. The real server (apps/control-plane/src/server.ts: REST API, Postgres,
+// agent hub) in its own process on a fresh embedded Postgres, with simulated agents connected so
+// that every committed write is also pushed to them: PUT /v1/config of 1,000 vservers and 10,000
+// services (create, then the same document again: an empty plan), the dryRun plan of a changed
+// document, API reads/s and writes/s with autocannon. Baseline in the same run: the agent hub
+// alone (its Fastify plugin in its own process, no REST API/Postgres) serving the same document.
 import autocannon from 'autocannon';
 import { SimulatedAgent } from '@spillway/protocol';
+import { AppliedClock } from './lib/applied.js';
 import { runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
-import { startHub } from './lib/hub.js';
-import { repoRoot } from './lib/results.js';
-import { summarize } from './lib/stats.js';
+import { BENCH_ADMIN_TOKEN, connectSimulated, startControlPlane, type RunningControlPlane } from './lib/control-plane.js';
+import { startHub, type RunningHub } from './lib/hub.js';
+import { ratio, summarize } from './lib/stats.js';
 import type { Row } from './lib/table.js';
 
+interface ServiceDoc { name: string; address: string; port: number; protocol: string; capacity: number; weight: number; state: string; monitors: unknown[] }
+interface Doc { services: ServiceDoc[]; monitors: unknown[]; vservers: object[] }
+
+const service = (v: number, s: number, capacity = 100): ServiceDoc => ({
+  name: `svc-${v}-${s}`, address: `10.${(v >> 8) & 255}.${v & 255}.${s + 1}`, port: 8080, protocol: 'tcp', capacity, weight: 1, state: 'enabled', monitors: [],
+});
+
 /** A document of `vservers` vservers with `perVserver` services each (TCP, dynamicconnection). */
-export function largeConfig(vservers: number, perVserver: number): object {
-  const services: object[] = [];
+export function largeConfig(vservers: number, perVserver: number): Doc {
+  const services: ServiceDoc[] = [];
   const vs: object[] = [];
   for (let v = 0; v < vservers; v++) {
     const names: string[] = [];
     for (let s = 0; s < perVserver; s++) {
-      const name = `svc-${v}-${s}`;
-      names.push(name);
-      services.push({ name, address: `10.${(v >> 8) & 255}.${v & 255}.${s + 1}`, port: 8080, protocol: 'tcp', capacity: 100, weight: 1, state: 'enabled', monitors: [] });
+      const svc = service(v, s);
+      names.push(svc.name);
+      services.push(svc);
     }
-    vs.push({ name: `vs-${v}`, protocol: 'tcp', listen: null, lbMethod: 'leastconn', services: names.map((service) => ({ service })), spillover: { methods: [{ type: 'dynamicconnection' }], combine: 'any', action: 'drop' } });
+    vs.push({ name: `vs-${v}`, protocol: 'tcp', listen: null, lbMethod: 'leastconn', services: names.map((name) => ({ service: name })), spillover: { methods: [{ type: 'dynamicconnection' }], combine: 'any', action: 'drop' } });
   }
   return { services, monitors: [], vservers: vs };
 }
 
-export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult> {
-  const sizes = opts.smoke
-    ? { agents: 2, durationS: 1, connections: 10, vservers: 10, perVserver: 10, applies: 2 }
-    : { agents: 10, durationS: 5, connections: 50, vservers: 1_000, perVserver: 10, applies: 5 };
-  const skipped: string[] = [
-    `PUT /v1/config of ${sizes.vservers.toLocaleString('en-US')} vservers and ${(sizes.vservers * sizes.perVserver).toLocaleString('en-US')} services through the REST API and Postgres, its dryRun plan, and API writes/s: ${existsSync(path.join(repoRoot, 'apps', 'control-plane', 'src', 'server.ts')) ? 'apps/control-plane/src/server.ts appeared after this benchmark was written; it is not driven yet' : 'the control plane\'s REST API and Postgres store (apps/control-plane/src/server.ts) are not in the tree yet'}`,
-  ];
-  const hub = await startHub({ heartbeatMs: 1_000 });
+/** `doc` with the capacity of every tenth service changed (a plan of that many updates). */
+export function changedConfig(doc: Doc): Doc {
+  return { ...doc, services: doc.services.map((s, i) => (i % 10 === 0 ? { ...s, capacity: s.capacity + 1 } : s)) };
+}
+
+interface ApplyResult { applied: boolean; version: number; plan: { summary: { create: number; update: number; delete: number } } }
+
+type Load = Awaited<ReturnType<typeof autocannon>>;
+const loadRow = (label: string, r: Load, extra: Row = {}): Row => ({
+  route: label, 'rq/s': r.requests.average, 'p50 ms': r.latency.p50, 'p99 ms': r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, ...extra,
+});
+
+async function hubBaseline(sizes: Sizes, big: Doc): Promise<{ apply: number[]; status: Load; agents: Load }> {
+  let hub: RunningHub | null = null;
   const sims: SimulatedAgent[] = [];
-  const rows: Row[] = [];
-  const applyRows: Row[] = [];
   try {
+    hub = await startHub({ heartbeatMs: 1_000 });
     for (let i = 0; i < sizes.agents; i++) sims.push(await SimulatedAgent.start({ url: hub.controlUrl, token: `tok-sim-${i}`, name: `sim-${i}` }));
-    const big = largeConfig(sizes.vservers, sizes.perVserver);
     const apply: number[] = [];
     for (let i = 0; i < sizes.applies; i++) apply.push((await hub.setConfig(`big-${i}`, big)).ms);
-    const s = summarize(apply);
-    applyRows.push({
-      step: `hub serves a ${sizes.vservers.toLocaleString('en-US')}-vserver / ${(sizes.vservers * sizes.perVserver).toLocaleString('en-US')}-service snapshot → ACKed by ${sizes.agents} simulated agents`,
-      trials: s.n, 'p50 ms': s.p50, 'max ms': s.max,
-    });
     const base = `http://127.0.0.1:${hub.port}`;
-    for (const route of ['/v1/agents', `/v1/vservers/vs-0/status`]) {
-      const r = await autocannon({ url: `${base}${route}`, connections: sizes.connections, duration: sizes.durationS });
-      rows.push({ route: `GET ${route}`, 'rq/s': r.requests.average, 'p50 ms': r.latency.p50, 'p99 ms': r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts });
-    }
+    const status = await autocannon({ url: `${base}/v1/vservers/vs-0/status`, connections: sizes.connections, duration: sizes.durationS });
+    const agents = await autocannon({ url: `${base}/v1/agents`, connections: sizes.connections, duration: sizes.durationS, timeout: 30 });
+    return { apply, status, agents };
   } finally {
     await Promise.all(sims.map((x) => x.close().catch(() => {})));
-    await hub.stop();
+    await hub?.stop();
+  }
+}
+
+interface Sizes { agents: number; durationS: number; connections: number; writeConnections: number; vservers: number; perVserver: number; applies: number; trials: number }
+
+export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult> {
+  const sizes: Sizes = opts.smoke
+    ? { agents: 2, durationS: 1, connections: 10, writeConnections: 4, vservers: 10, perVserver: 10, applies: 2, trials: 2 }
+    : { agents: 10, durationS: 5, connections: 50, writeConnections: 10, vservers: 1_000, perVserver: 10, applies: 3, trials: 3 };
+  const nServices = sizes.vservers * sizes.perVserver;
+  const bigLabel = `${sizes.vservers.toLocaleString('en-US')} vservers / ${nServices.toLocaleString('en-US')} services`;
+  const big = largeConfig(sizes.vservers, sizes.perVserver);
+  const bigBody = JSON.stringify(big);
+
+  const hubOnly = await hubBaseline(sizes, big);
+  const hubApply = summarize(hubOnly.apply);
+
+  let cp: RunningControlPlane | null = null;
+  let sims: SimulatedAgent[] = [];
+  const configRows: Row[] = [];
+  const readRows: Row[] = [];
+  const writeRows: Row[] = [];
+  const data: Record<string, unknown> = { sizes, hubOnly: { apply: hubOnly.apply } };
+  try {
+    cp = await startControlPlane({ databaseUrl: opts.databaseUrl, heartbeatMs: 1_000 });
+    sims = await connectSimulated(cp, sizes.agents);
+    const clock = new AppliedClock(sims);
+    const put = async (route: string, body: string): Promise<{ ms: number; t0: number; res: ApplyResult }> => {
+      const t0 = performance.now();
+      const res = await cp!.call<ApplyResult>('PUT', route, body);
+      return { ms: performance.now() - t0, t0, res };
+    };
+
+    // 1. The whole document, created in one transaction, then pushed to every agent.
+    const created = await put('/v1/config', bigBody);
+    if (created.res.plan.summary.create !== nServices + sizes.vservers) throw new Error(`PUT /v1/config created ${JSON.stringify(created.res.plan.summary)}`);
+    const createdAcked = (await clock.until(created.res.version, 120_000)) - created.t0;
+    // 2. The same document again: an empty plan, nothing committed or pushed.
+    const again: number[] = [];
+    for (let i = 0; i < sizes.trials; i++) {
+      const r = await put('/v1/config', bigBody);
+      if (r.res.applied || r.res.plan.summary.update + r.res.plan.summary.create + r.res.plan.summary.delete !== 0) throw new Error('the same document again did not give an empty plan');
+      again.push(r.ms);
+    }
+    // 3. dryRun of a changed document: the plan only.
+    const changedBody = JSON.stringify(changedConfig(big));
+    const dry: number[] = [];
+    let planned = 0;
+    for (let i = 0; i < sizes.trials; i++) {
+      const r = await put('/v1/config?dryRun=true', changedBody);
+      planned = r.res.plan.summary.update;
+      dry.push(r.ms);
+    }
+    const a = summarize(again);
+    const d = summarize(dry);
+    configRows.push(
+      { step: `hub only: serves the ${bigLabel} snapshot → ACKed by ${sizes.agents} simulated agents (baseline)`, trials: hubApply.n, 'p50 ms': hubApply.p50, 'max ms': hubApply.max, '× baseline': 1 },
+      { step: `PUT /v1/config, ${bigLabel} created → 200 (committed)`, trials: 1, 'p50 ms': created.ms, 'max ms': created.ms, '× baseline': ratio(created.ms, hubApply.p50) },
+      { step: `PUT /v1/config, ${bigLabel} created → ACKed by ${sizes.agents} simulated agents`, trials: 1, 'p50 ms': createdAcked, 'max ms': createdAcked, '× baseline': ratio(createdAcked, hubApply.p50) },
+      { step: 'PUT /v1/config, the same document again → 200 (empty plan, nothing pushed)', trials: a.n, 'p50 ms': a.p50, 'max ms': a.max, '× baseline': ratio(a.p50, hubApply.p50) },
+      { step: `PUT /v1/config?dryRun=true, ${planned.toLocaleString('en-US')} services changed → 200 (plan only)`, trials: d.n, 'p50 ms': d.p50, 'max ms': d.max, '× baseline': ratio(d.p50, hubApply.p50) },
+    );
+    data.config = { createdMs: created.ms, createdAckedMs: createdAcked, againMs: again, dryRunMs: dry, planned };
+
+    // 4. Reads: hub-only routes first (baseline), then the REST API of the real server.
+    const auth = { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` };
+    const status = hubOnly.status.requests.average;
+    readRows.push(
+      loadRow('hub only: GET /v1/vservers/vs-0/status (baseline)', hubOnly.status, { '× baseline': 1 }),
+      loadRow('hub only: GET /v1/agents', hubOnly.agents, { '× baseline': ratio(hubOnly.agents.requests.average, status) }),
+    );
+    const reads: [string, number][] = [
+      ['/v1/vservers/vs-0/status', sizes.connections],
+      ['/v1/vservers', sizes.connections],
+      ['/v1/vservers/vs-0', sizes.connections],
+      // The whole document per request: a few connections are enough to keep the server busy.
+      ['/v1/config', Math.min(4, sizes.connections)],
+    ];
+    const readData: Record<string, Load> = {};
+    for (const [route, connections] of reads) {
+      const r = await autocannon({ url: `${cp.base}${route}`, headers: auth, connections, duration: sizes.durationS, timeout: 30 });
+      readData[route] = r;
+      readRows.push(loadRow(`GET ${route}${route === '/v1/vservers' ? ' (first page: 100)' : ''}${connections !== sizes.connections ? ` (${connections} connections)` : ''}`, r, { '× baseline': ratio(r.requests.average, status) }));
+    }
+    data.reads = readData;
+
+    // 5. Writes: PUT of one service; every request carries a capacity no other request of the run
+    // carried, so each one commits a new version that is pushed to every agent.
+    let n = 0;
+    const one = big.services[0]!;
+    const pushedBefore = clock.totalSnapshots();
+    const w = await autocannon({
+      url: cp.base, connections: sizes.writeConnections, duration: sizes.durationS, timeout: 30,
+      requests: [{
+        method: 'PUT', path: `/v1/services/${one.name}`, headers: { ...auth, 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, body: JSON.stringify({ ...one, capacity: 1_000 + (n++) }) }),
+      }],
+    });
+    const version = (await cp.call<{ version: number }>('GET', '/v1/config')).version;
+    await clock.until(version, 60_000);
+    const pushed = (clock.totalSnapshots() - pushedBefore) / sims.length;
+    writeRows.push(loadRow(`PUT /v1/services/${one.name} (${sizes.writeConnections} connections, ${bigLabel} configured)`, w, { 'snapshots pushed per agent': pushed }));
+    data.writes = { result: w, sent: n, pushedPerAgent: pushed, finalVersion: version };
+  } finally {
+    await Promise.all(sims.map((x) => x.close().catch(() => {})));
+    await cp?.stop();
   }
   return {
     name: 'control-plane',
     conditions: [
-      `the agent hub of apps/control-plane (Fastify plugin) in its own process with ${sizes.agents} simulated agents connected; config of ${sizes.vservers} vservers × ${sizes.perVserver} services (listen: null, no monitors)`,
-      `reads: autocannon 8 in the harness process, ${sizes.connections} connections, ${sizes.durationS} s per route`,
+      `server: apps/control-plane/src/server.ts in its own process (tsx), ${opts.databaseUrl ? 'on a database the caller gave' : 'on a fresh embedded Postgres 18 in a temp dir (default settings, fsync on)'}, SPILLWAY_LOG_LEVEL=warn (no request logs), admin bearer token; ${sizes.agents} simulated agents (SimulatedAgent of @spillway/protocol in the harness process) connected with their own agent tokens, so every commit is pushed to them`,
+      `document: ${sizes.vservers} vservers × ${sizes.perVserver} services (TCP, listen: null, no monitors), ${(bigBody.length / 2 ** 20).toFixed(1)} MiB of JSON; PUT timed from the request sent to the answer read (harness clock); ACKed = the last simulated agent received the version's snapshot and ACKed it`,
+      `baseline in the same run: the agent hub alone (its Fastify plugin in its own process, no REST API/Postgres) with ${sizes.agents} simulated agents; "× baseline" = time / baseline time for the config steps, rq/s / the hub-only status route's rq/s for reads`,
+      `reads and writes: autocannon 8 in the harness process, ${sizes.connections} connections (unless stated), ${sizes.durationS} s per route; writes: PUT /v1/services/{name} of one service with a capacity no other write carried (each commits a version and is pushed to every agent)`,
+      'machine shared: 2 cores, other engineers\' test runs going on at the same time; the harness, the server, Postgres and the agents share the cores',
     ],
-    tables: [{ title: 'Control plane: API reads', rows }, { title: 'Control plane: large config through the hub', rows: applyRows }],
-    skipped,
-    data: { sizes, rows, applyRows },
+    tables: [
+      { title: 'Control plane: PUT /v1/config of a large document (real server, Postgres)', rows: configRows },
+      { title: 'Control plane: API reads', rows: readRows },
+      { title: 'Control plane: API writes', rows: writeRows },
+    ],
+    skipped: [],
+    data,
   };
 }
 

@@ -5,7 +5,14 @@ declare module 'autocannon' {
   interface Options {
     url: string; connections?: number; duration?: number; amount?: number; pipelining?: number;
     method?: string; headers?: Record<string, string>; body?: string;
-    requests?: { method?: string; path?: string; headers?: Record<string, string>; body?: string }[];
+    /** Seconds before a request counts as a timeout (default 10). */
+    timeout?: number;
+    requests?: Req[];
+  }
+  interface Req {
+    method?: string; path?: string; headers?: Record<string, string>; body?: string;
+    /** Called before each request is sent; returns the request to send. */
+    setupRequest?: (req: Req, context: Record<string, unknown>) => Req;
   }
   function autocannon(opts: Options): Promise<Result>;
   export default autocannon;

@@ -11,6 +11,8 @@ export interface BenchOptions {
   install: boolean;
   /** Where the JSON goes (default bench/results). */
   resultsDir?: string;
+  /** Postgres database for the control plane (the smoke tests pass a fresh one); default: a fresh embedded Postgres in a temp dir. */
+  databaseUrl?: string;
 }
 
 export interface Table { title: string; rows: Row[] }

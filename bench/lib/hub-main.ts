@@ -1,12 +1,14 @@
-// The control plane's agent hub (the real plugin of apps/control-plane) in its own process, for
-// benchmarks while the full control plane (REST API, Postgres) is not in the tree. Any token
+// The control plane's agent hub (the real plugin of apps/control-plane) in its own process, without
+// the REST API and Postgres: the hub-only baseline of the benchmarks, and the hub the spillover and
+// convergence benchmarks' managed agents dial. Any token
 // `tok-<name>` authenticates agent <name>. Bench-only routes: POST /bench/config {version, config}
 // serves a snapshot and answers once every connected agent ACKed it, with the time that took;
 // GET /bench/events?since=N lists hub events with their time (ms, this process's clock).
 // argv[2]: {"heartbeatMs":1000}. Prints {"ready":true,"port":N}.
 import Fastify from 'fastify';
 import type { AddressInfo } from 'node:net';
-import { agentHub, type HubEvent } from '../../apps/control-plane/src/agent-hub/index.js';
+import type { HubEvent } from '../../apps/control-plane/src/agent-hub/hub.js';
+import agentHub from '../../apps/control-plane/src/agent-hub/plugin.js';
 import type { ConfigDocument } from '@spillway/protocol';
 
 const opts = JSON.parse(process.argv[2] ?? '{}') as { heartbeatMs?: number };

@@ -2,31 +2,45 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { controlPlaneBench, largeConfig } from '../control-plane.js';
+import { createTestDatabase, type TestDatabase } from '../../apps/control-plane/test/helpers/db.js';
+import { changedConfig, controlPlaneBench, largeConfig } from '../control-plane.js';
 import { report } from '../lib/cli.js';
 import { stopAll } from '../lib/proc.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'spillway-bench-test-'));
-afterAll(async () => { await stopAll(); rmSync(dir, { recursive: true, force: true }); });
+let db: TestDatabase | null = null;
+afterAll(async () => { await stopAll(); await db?.drop(); rmSync(dir, { recursive: true, force: true }); });
 
 describe('control-plane benchmark at smoke size', () => {
-  it('builds a config of the requested size with unique names', () => {
-    const c = largeConfig(3, 4) as { services: { name: string }[]; vservers: { services: unknown[] }[] };
+  it('builds a config of the requested size with unique names, and a changed one with a tenth of the services changed', () => {
+    const c = largeConfig(3, 4);
     expect(c.vservers).toHaveLength(3);
     expect(new Set(c.services.map((s) => s.name)).size).toBe(12);
-    expect(c.vservers[0]!.services).toHaveLength(4);
+    expect((c.vservers[0] as { services: unknown[] }).services).toHaveLength(4);
+    const changed = changedConfig(c);
+    expect(changed.services.filter((s, i) => s.capacity !== c.services[i]!.capacity)).toHaveLength(2);
   });
 
-  it('measures API reads without errors and a config applied through the hub, and says what it cannot measure', async () => {
-    const opts = { smoke: true, install: false, resultsDir: dir };
+  it('drives the real server: PUT /v1/config create, empty plan and dryRun, API reads and writes pushed to the agents, without errors', async () => {
+    // A database cloned from the test template (the full run starts its own embedded Postgres).
+    db = await createTestDatabase();
+    const opts = { smoke: true, install: false, resultsDir: dir, databaseUrl: db.url };
     const r = await controlPlaneBench(opts);
     report(r, opts);
-    for (const row of r.tables[0]!.rows) {
+    expect(r.skipped).toEqual([]);
+    const [config, reads, writes] = r.tables;
+    expect(config!.rows.map((x) => x.trials)).toEqual([2, 1, 1, 2, 2]);
+    for (const row of config!.rows) expect(row['p50 ms'], String(row.step)).toBeGreaterThan(0);
+    expect(reads!.rows.map((x) => x.route)).toEqual([
+      'hub only: GET /v1/vservers/vs-0/status (baseline)', 'hub only: GET /v1/agents', 'GET /v1/vservers/vs-0/status',
+      'GET /v1/vservers (first page: 100)', 'GET /v1/vservers/vs-0', 'GET /v1/config (4 connections)',
+    ]);
+    for (const row of [...reads!.rows, ...writes!.rows]) {
       expect(row['rq/s'], String(row.route)).toBeGreaterThan(0);
-      expect(row.non2xx).toBe(0);
-      expect(row.errors).toBe(0);
+      expect(row.non2xx, String(row.route)).toBe(0);
+      expect(row.errors, String(row.route)).toBe(0);
     }
-    expect(r.tables[1]!.rows[0]!.trials).toBe(2);
-    expect(r.skipped.join('\n')).toMatch(/PUT \/v1\/config/);
-  }, 30_000);
+    // Every write committed a version that reached the agents.
+    expect(writes!.rows[0]!['snapshots pushed per agent']).toBeGreaterThan(0);
+  }, 60_000);
 });
