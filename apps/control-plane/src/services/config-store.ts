@@ -226,6 +226,43 @@ function translateDbError(err: unknown): unknown {
   return err;
 }
 
+// --- bulk writes ---------------------------------------------------------------------------------
+
+type Column = readonly [name: string, sqlType: string];
+const TS = 'timestamp(3)';
+const COLUMNS = {
+  service: [['name', 'text'], ['address', 'text'], ['port', 'int'], ['protocol', '"Protocol"'], ['capacity', 'int'], ['weight', 'int'], ['state', '"ServiceState"'], ['monitorThreshold', 'int'], ['version', 'int'], ['createdAt', TS], ['updatedAt', TS]],
+  vserver: [['name', 'text'], ['protocol', '"Protocol"'], ['listenPort', 'int'], ['lbMethod', '"LbMethod"'], ['persistenceType', '"PersistenceType"'], ['persistenceTimeoutSeconds', 'int'], ['spilloverCombine', '"SpilloverCombine"'], ['spilloverAction', '"SpilloverAction"'], ['redirectUrl', 'text'], ['spilloverPersistenceTimeoutSeconds', 'int'], ['surgeQueueLength', 'int'], ['surgeQueueTimeoutMs', 'int'], ['version', 'int'], ['createdAt', TS], ['updatedAt', TS]],
+  vserver_service: [['vserverId', 'int'], ['serviceId', 'int'], ['weight', 'int'], ['version', 'int'], ['createdAt', TS], ['updatedAt', TS]],
+  service_monitor: [['serviceId', 'int'], ['monitorId', 'int'], ['weight', 'int'], ['version', 'int'], ['createdAt', TS], ['updatedAt', TS]],
+  spillover_method: [['vserverId', 'int'], ['position', 'int'], ['type', '"SpilloverMethodType"'], ['threshold', 'int'], ['thresholdKbps', 'int'], ['direction', '"BandwidthDirection"'], ['thresholdPercent', 'int']],
+  event: [['actor', 'text'], ['kind', 'text'], ['objectKind', 'text'], ['objectName', 'text'], ['beforeVersion', 'int'], ['afterVersion', 'int'], ['data', 'jsonb']],
+} as const satisfies Record<string, readonly Column[]>;
+
+/**
+ * One INSERT … SELECT FROM unnest(arrays) per table: a statement with one array parameter per
+ * column, whatever the number of rows (Prisma's createMany binds every value on its own and was
+ * ~1 ms a row here). Enum columns travel as text arrays and are cast.
+ */
+async function bulkInsert(tx: Tx, table: keyof typeof COLUMNS, rows: ReadonlyArray<Record<string, unknown>>, returning = false): Promise<Array<{ id: number; name: string }>> {
+  if (rows.length === 0) return [];
+  const cols: readonly Column[] = COLUMNS[table];
+  const params = cols.map(([c, t]) => rows.map((r) => {
+    const v = r[c];
+    if (v === undefined || v === null) return null;
+    if (v instanceof Date) return v.toISOString();
+    if (t === 'jsonb') return JSON.stringify(v);
+    return v;
+  }));
+  const select = cols.map(([, t], i) => (t.startsWith('"') ? `$${i + 1}::text[]` : `$${i + 1}::${t === 'jsonb' ? 'text' : t}[]`)).join(', ');
+  const names = cols.map(([c]) => `"${c}"`).join(', ');
+  const casts = cols.map(([c, t]) => (t.startsWith('"') ? `u."${c}"::${t}` : t === 'jsonb' ? `u."${c}"::jsonb` : `u."${c}"`)).join(', ');
+  const sql = `INSERT INTO "${table}" (${names}) SELECT ${casts} FROM unnest(${select}) AS u(${names})${returning ? ' RETURNING id, name' : ''}`;
+  if (returning) return tx.$queryRawUnsafe<Array<{ id: number; name: string }>>(sql, ...params);
+  await tx.$executeRawUnsafe(sql, ...params);
+  return [];
+}
+
 // --- executing a plan ----------------------------------------------------------------------------
 
 interface EventRow { actor: string; kind: string; objectKind: string; objectName: string; beforeVersion: number | null; afterVersion: number | null; data: Prisma.InputJsonValue }
@@ -262,13 +299,11 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
         const base = kind === 'service' ? serviceData(o) : kind === 'monitor' ? monitorData(o) : vserverData(o);
         return { ...base, version: 1, createdAt: now, updatedAt: now };
       });
-      const names = creates.map((c) => c.name);
-      if (kind === 'service') await tx.service.createMany({ data: data as Prisma.ServiceCreateManyInput[] });
-      else if (kind === 'monitor') await tx.monitor.createMany({ data: data as Prisma.MonitorCreateManyInput[] });
-      else await tx.vServer.createMany({ data: data as Prisma.VServerCreateManyInput[] });
-      const ids = kind === 'service' ? await tx.service.findMany({ where: { name: { in: names } }, select: { id: true, name: true } })
-        : kind === 'monitor' ? await tx.monitor.findMany({ where: { name: { in: names } }, select: { id: true, name: true } })
-          : await tx.vServer.findMany({ where: { name: { in: names } }, select: { id: true, name: true } });
+      let ids: Array<{ id: number; name: string }>;
+      if (kind === 'monitor') {
+        await tx.monitor.createMany({ data: data as Prisma.MonitorCreateManyInput[] });
+        ids = await tx.monitor.findMany({ where: { name: { in: creates.map((c) => c.name) } }, select: { id: true, name: true } });
+      } else ids = await bulkInsert(tx, kind, data, true);
       for (const r of ids) meta.set(metaKey(kind, r.name), { id: r.id, version: 1, createdAt: now, updatedAt: now });
       for (const c of creates) event(`${kind}.created`, kind, c.name, null, 1);
     }
@@ -285,7 +320,14 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
     }
   };
 
-  /** Creates, updates and deletes binding rows of one parent so they match `next`. */
+  // Rows created in bulk (one statement per table, whatever the size of the apply).
+  const newVServerServices: Prisma.VServerServiceCreateManyInput[] = [];
+  const newServiceMonitors: Prisma.ServiceMonitorCreateManyInput[] = [];
+  const newMethods: Prisma.SpilloverMethodCreateManyInput[] = [];
+  const methodsReplaced: number[] = [];
+  const backups: Array<{ id: number; backupId: number | null }> = [];
+
+  /** Creates (in bulk, later), updates and deletes binding rows of one parent so they match `next`. */
   const syncBindings = async (bkind: BindingKind, parent: string, prev: Array<{ name: string; weight?: number }>, next: Array<{ name: string; weight?: number }>): Promise<void> => {
     const prevBy = new Map(prev.map((b) => [b.name, b]));
     const nextBy = new Map(next.map((b) => [b.name, b]));
@@ -305,8 +347,8 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
     }
     const added = next.filter((b) => !prevBy.has(b.name));
     if (added.length > 0) {
-      if (bkind === 'vserver-service') await tx.vServerService.createMany({ data: added.map((b) => ({ vserverId: parentId, serviceId: idOf('service', b.name), weight: b.weight ?? null, version: 1, createdAt: now, updatedAt: now })) });
-      else await tx.serviceMonitor.createMany({ data: added.map((b) => ({ serviceId: parentId, monitorId: idOf('monitor', b.name), weight: b.weight ?? null, version: 1, createdAt: now, updatedAt: now })) });
+      if (bkind === 'vserver-service') newVServerServices.push(...added.map((b) => ({ vserverId: parentId, serviceId: idOf('service', b.name), weight: b.weight ?? null, version: 1, createdAt: now, updatedAt: now })));
+      else newServiceMonitors.push(...added.map((b) => ({ serviceId: parentId, monitorId: idOf('monitor', b.name), weight: b.weight ?? null, version: 1, createdAt: now, updatedAt: now })));
       for (const b of added) {
         meta.set(metaKey(bkind, `${parent}/${b.name}`), { id: 0, version: 1, createdAt: now, updatedAt: now });
         event(`${bkind}.created`, bkind, `${parent}/${b.name}`, null, 1);
@@ -334,27 +376,36 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
     const prev = (have.service.get(name)?.monitors ?? []).map((b) => ({ name: b.monitor, ...(b.weight === undefined ? {} : { weight: b.weight }) }));
     await syncBindings('service-monitor', name, prev, next);
   }
+  await bulkInsert(tx, 'service_monitor', newServiceMonitors as unknown as Array<Record<string, unknown>>);
+  // Listen ports are unique: free the ports of vservers that go away or move before any vserver
+  // takes one (a port may pass from one vserver to another within one apply).
+  const freed = plan.changes.filter((c) => c.kind === 'vserver' && (c.action === 'delete' || (c.action === 'update' && c.fields?.includes('listen')))).map((c) => idOf('vserver', c.name));
+  if (freed.length > 0) await tx.vServer.updateMany({ where: { id: { in: freed } }, data: { listenPort: null } });
   await upsertKind('vserver');
   for (const name of touched('vserver')) {
     const v = want.vserver.get(name) as NVServer;
     const old = have.vserver.get(name);
     const id = idOf('vserver', name);
-    if (!old || old.spillover.backup !== v.spillover.backup) {
-      await tx.vServer.update({ where: { id }, data: { backupId: v.spillover.backup === undefined ? null : idOf('vserver', v.spillover.backup) } });
+    if (old ? old.spillover.backup !== v.spillover.backup : v.spillover.backup !== undefined) {
+      backups.push({ id, backupId: v.spillover.backup === undefined ? null : idOf('vserver', v.spillover.backup) });
     }
     if (!old || !deepEqual(old.spillover.methods, v.spillover.methods)) {
-      if (old) await tx.spilloverMethod.deleteMany({ where: { vserverId: id } });
-      if (v.spillover.methods.length > 0) {
-        await tx.spilloverMethod.createMany({ data: v.spillover.methods.map((m, position) => ({
-          vserverId: id, position, type: m.type, threshold: m.threshold ?? null, thresholdKbps: m.thresholdKbps ?? null,
-          direction: m.direction ?? null, thresholdPercent: m.thresholdPercent ?? null,
-        })) });
-      }
+      if (old) methodsReplaced.push(id);
+      newMethods.push(...v.spillover.methods.map((m, position) => ({
+        vserverId: id, position, type: m.type, threshold: m.threshold ?? null, thresholdKbps: m.thresholdKbps ?? null,
+        direction: m.direction ?? null, thresholdPercent: m.thresholdPercent ?? null,
+      })));
     }
     const next = v.services.map((b) => ({ name: b.service, ...(b.weight === undefined ? {} : { weight: b.weight }) }));
     const prev = (old?.services ?? []).map((b) => ({ name: b.service, ...(b.weight === undefined ? {} : { weight: b.weight }) }));
     await syncBindings('vserver-service', name, prev, next);
   }
+  if (backups.length > 0) {
+    await tx.$executeRaw`UPDATE vserver AS v SET "backupId" = x.b FROM (SELECT unnest(${backups.map((b) => b.id)}::int[]) AS id, unnest(${backups.map((b) => b.backupId)}::int[]) AS b) AS x WHERE v.id = x.id`;
+  }
+  if (methodsReplaced.length > 0) await tx.spilloverMethod.deleteMany({ where: { vserverId: { in: methodsReplaced } } });
+  await bulkInsert(tx, 'spillover_method', newMethods as unknown as Array<Record<string, unknown>>);
+  await bulkInsert(tx, 'vserver_service', newVServerServices as unknown as Array<Record<string, unknown>>);
 
   // Deletes, parents before children: vservers (their backup links first), services, monitors.
   const dropped = (kind: Kind) => changes(kind, 'delete').map((c) => c.name);
@@ -377,7 +428,7 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
   };
   for (const kind of [...KINDS].reverse()) await deleteKind(kind);
 
-  if (events.length > 0) await tx.event.createMany({ data: events });
+  await bulkInsert(tx, 'event', events as unknown as Array<Record<string, unknown>>);
   return { version: configVersion, doc: desired, meta };
 }
 
