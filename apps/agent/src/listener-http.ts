@@ -88,25 +88,25 @@ function responseHeaders(raw: Buffer[], setCookie: string | undefined): string[]
  * One exchange, as undici's handler (the legacy interface, which undici's request object calls
  * directly: onConnect, onHeaders, onData, onComplete, onError).
  */
-class Exchange {
+class Exchange<T> {
   private abortUpstream: ((err?: Error) => void) | null = null;
-  private resumeUpstream: (() => void) | null = null;
-  private finished = false;
+  resumeUpstream: (() => void) | null = null;
+  finished = false;
 
   constructor(
     private readonly res: http.ServerResponse,
     private readonly vs: VServerCounters,
     private readonly svc: ServiceCounters,
     private readonly setCookie: string | undefined,
-    private readonly done: () => void,
+    private readonly done: (token: T) => void,
+    private readonly token: T,
   ) {
-    res.once('close', this.onClientClose);
+    (res as Tagged)[EXCHANGE] = this;
+    res.on('close', onClientClose);
   }
 
   /** The client went away mid-exchange: stop the upstream request. */
-  private readonly onClientClose = (): void => { if (!this.finished) this.abortUpstream?.(new Error('client closed')); };
-
-  private readonly onDrain = (): void => { this.resumeUpstream?.(); };
+  clientClosed(): void { if (!this.finished) this.abortUpstream?.(new Error('client closed')); }
 
   onConnect(abort: (err?: Error) => void): void {
     this.abortUpstream = abort;
@@ -127,7 +127,7 @@ class Exchange {
     if (res.destroyed) { this.abortUpstream?.(new Error('client closed')); return false; }
     if (res.write(chunk)) return true;
     // Backpressure: undici stays paused until the client drained what it was given.
-    res.once('drain', this.onDrain);
+    res.on('drain', onClientDrain);
     return false;
   }
 
@@ -150,25 +150,36 @@ class Exchange {
   private finish(): boolean {
     if (this.finished) return false;
     this.finished = true;
-    this.res.removeListener('close', this.onClientClose);
-    this.done();
+    this.res.removeListener('close', onClientClose);
+    this.done(this.token);
     return true;
   }
 }
 
+// Listeners shared by every exchange (no closure per request): `this` is the response.
+const EXCHANGE = Symbol('spillway.exchange');
+type Tagged = http.ServerResponse & { [EXCHANGE]?: { finished: boolean; resumeUpstream: (() => void) | null; clientClosed(): void } };
+function onClientClose(this: Tagged): void { this[EXCHANGE]?.clientClosed(); }
+function onClientDrain(this: Tagged): void {
+  this.removeListener('drain', onClientDrain);
+  const ex = this[EXCHANGE];
+  if (ex && !ex.finished) ex.resumeUpstream?.();
+}
+
 /**
- * Streams `req` to the service and its answer back to `res`, then calls `done` once, whatever the
- * outcome. `setCookie` is added to the response (cookie persistence).
+ * Streams `req` to the service and its answer back to `res`, then calls `done(token)` once,
+ * whatever the outcome. `setCookie` is added to the response (cookie persistence).
  */
-export function proxyHttp(
-  req: http.IncomingMessage, res: http.ServerResponse, pool: Pool, vs: VServerCounters, svc: ServiceCounters, setCookie: string | undefined, done: () => void,
+export function proxyHttp<T>(
+  req: http.IncomingMessage, res: http.ServerResponse, pool: Pool, vs: VServerCounters, svc: ServiceCounters, setCookie: string | undefined,
+  done: (token: T) => void, token: T,
 ): void {
   const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
   // Counted in a transform (not a 'data' listener) so the body is not consumed before undici reads it.
   const body = hasBody ? req.pipe(new Transform({
     transform(chunk: Buffer, _enc, cb) { vs.rx_bytes_total += chunk.length; svc.tx_bytes_total += chunk.length; cb(null, chunk); },
   })) : null;
-  const exchange = new Exchange(res, vs, svc, setCookie, done);
+  const exchange = new Exchange(res, vs, svc, setCookie, done, token);
   pool.dispatch(
     { method: req.method as Dispatcher.HttpMethod, path: req.url ?? '/', headers: upstreamHeaders(req), body },
     exchange as unknown as Dispatcher.DispatchHandler,

@@ -369,6 +369,8 @@ export class DataPlane {
     return s; // its slot was reserved by wakeQueues
   }
 
+  private readonly release = (s: ServiceRt): void => { this.releaseService(s); };
+
   private releaseService(s: ServiceRt): void {
     s.active--;
     s.counters.cx_active--;
@@ -406,10 +408,12 @@ export class DataPlane {
   private createHttpServer(): http.Server {
     const server = http.createServer({ keepAlive: true });
     server.keepAliveTimeout = 5_000;
-    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => { this.serveHttp(req, res); });
+    server.on('request', this.onRequest);
     server.on('clientError', (_err, socket) => { socket.destroy(); });
     return server;
   }
+
+  private readonly onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => { this.serveHttp(req, res); };
 
   private serveHttp(req: http.IncomingMessage, res: http.ServerResponse): void {
     const a = this.admissions.get(req.socket);
@@ -451,7 +455,7 @@ export class DataPlane {
     const setCookie = p.type === 'cookie' && cookie !== chosen.doc.name
       ? `${v.cookieName}=${encodeURIComponent(chosen.doc.name)}; Path=/; HttpOnly${p.timeoutSeconds > 0 ? `; Max-Age=${p.timeoutSeconds}` : ''}`
       : undefined;
-    proxyHttp(req, res, chosen.pool, v.counters, chosen.counters, setCookie, () => this.releaseService(chosen));
+    proxyHttp(req, res, chosen.pool, v.counters, chosen.counters, setCookie, this.release, chosen);
   }
 }
 
