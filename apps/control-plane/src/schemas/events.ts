@@ -20,7 +20,7 @@ export const EventQuery = Closed({
   kind: Type.Optional(Type.String({ maxLength: 100, description: 'Exact kind, or a prefix ending in "." (e.g. "vserver.")' })),
   objectKind: Type.Optional(Type.String({ maxLength: 50 })),
   objectName: Type.Optional(Type.String({ maxLength: 63 })),
-  actor: Type.Optional(Type.String({ maxLength: 63 })),
+  actor: Type.Optional(Type.String({ maxLength: 100, description: 'e.g. token:terraform' })),
   order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc', description: 'asc: oldest first (stable for tailing); desc: newest first' })),
 });
 

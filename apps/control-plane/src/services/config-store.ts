@@ -185,10 +185,12 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
       const current = this.cache?.version === version ? this.cache : await loadState(tx, version);
       const desired = desire(current);
       const plan = planChanges(current.doc, desired, true);
-      const known = new Set(validateDocument(current.doc).map(problemKey));
-      const problems = validateDocument(desired).filter((p) => !known.has(problemKey(p)));
+      const known = knownProblems(current.doc);
+      const all = validateDocument(desired);
+      const problems = all.filter((p) => !known.has(problemKey(p)));
       if (problems.length > 0) throw unprocessable(problems, opts.problemPath ?? ((p) => `/${PLURAL[p.kind]}/${p.name}${p.path}`));
       if (opts.dryRun || plan.changes.length === 0) return { version, plan, applied: false, state: current };
+      KNOWN.set(desired, new Set(all.map(problemKey)));
       const state = await applyPlan(tx, current, desired, plan, version + 1, opts.actor);
       await tx.$executeRaw`UPDATE config_version SET version = ${version + 1}, "updatedAt" = now() WHERE id = 1`;
       return { version: version + 1, plan, applied: true, state };
@@ -208,6 +210,18 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
 }
 
 const problemKey = (p: Problem): string => `${p.code} ${p.kind} ${p.name} ${p.path}`;
+
+/**
+ * Problems a stored document already has (none, unless rules got stricter since it was
+ * written): a write is refused only for problems it adds. Kept per document object, so a write
+ * validates one document, not two.
+ */
+const KNOWN = new WeakMap<NDocument, Set<string>>();
+function knownProblems(doc: NDocument): Set<string> {
+  let known = KNOWN.get(doc);
+  if (!known) { known = new Set(validateDocument(doc).map(problemKey)); KNOWN.set(doc, known); }
+  return known;
+}
 
 function unprocessable(problems: Problem[], pathOf: (p: Problem) => string): ApiError {
   const details: ApiErrorDetail[] = problems.map((p) => ({ path: pathOf(p), message: p.message, code: p.code }));
