@@ -5,6 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { createPrismaClient } from '../../src/db/prisma.js';
 import { generateOpenApi } from '../../src/plugins/openapi-document.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -38,6 +40,22 @@ describe('OpenAPI document', () => {
     }
     expect(writes).toBeGreaterThanOrEqual(18);
     for (const id of ['listServices', 'putVServer', 'patchMonitor', 'deleteVserverServiceBinding', 'applyConfig', 'exportConfig', 'streamEvents', 'createApiToken', 'createAgentToken', 'deleteAgent']) expect(ids.has(id), id).toBe(true);
+  });
+
+  it('/docs serves the browsable UI and its document without a token', async () => {
+    const prisma = createPrismaClient('postgresql://docs@127.0.0.1:9/none', { poolSize: 1 });
+    const app = await buildApp({ prisma, logger: false });
+    try {
+      const ui = await app.inject({ method: 'GET', url: '/docs/' });
+      expect(ui.statusCode).toBe(200);
+      expect(ui.headers['content-type']).toContain('text/html');
+      const json = await app.inject({ method: 'GET', url: '/docs/json' });
+      expect(json.json()).toMatchObject({ openapi: '3.1.0', info: { title: 'Spillway control plane' } });
+      expect((await app.inject({ method: 'GET', url: '/v1/services' })).statusCode).toBe(401);
+    } finally {
+      await app.close();
+      await prisma.$disconnect();
+    }
   });
 
   it('passes npx @redocly/cli lint', async () => {
