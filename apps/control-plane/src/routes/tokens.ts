@@ -3,10 +3,10 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { Closed, ErrorRef, ListOf, ListQuery, Name, NameParams, type ListQueryValue } from '../schemas/common.js';
-import { AgentToken, AgentTokenCreate, AgentTokenCreated, ApiToken, ApiTokenCreate, ApiTokenCreated } from '../schemas/tokens.js';
+import { AgentToken, AgentTokenCreate, AgentTokenCreated, AgentTokenPatch, AgentTokenPut, ApiToken, ApiTokenCreate, ApiTokenCreated, ApiTokenPatch, ApiTokenPut } from '../schemas/tokens.js';
 import type { ConfigStore } from '../services/config-store.js';
 import type { Role, TokenStore } from '../services/token-store.js';
-import { actorOf, page } from './http.js';
+import { actorOf, checkSameName, page } from './http.js';
 
 export function tokenRoutes(app: FastifyInstance, store: ConfigStore, tokens: TokenStore): void {
   const errors = { 400: ErrorRef, 401: ErrorRef, 403: ErrorRef };
@@ -28,6 +28,39 @@ export function tokenRoutes(app: FastifyInstance, store: ConfigStore, tokens: To
     await store.appendEvent({ actor: actorOf(req), kind: 'api-token.created', objectKind: 'api-token', objectName: name, data: { role } });
     return reply.code(201).header('location', `/v1/api-tokens/${encodeURIComponent(name)}`).send(created);
   });
+
+  for (const method of ['PUT', 'PATCH'] as const) {
+    app.route({
+      method, url: '/api-tokens/:name', config,
+      schema: method === 'PUT'
+        ? { operationId: 'putApiToken', tags: ['tokens'], summary: 'Create an API token (201 with its secret, shown once) or set its role (idempotent; admin only)', params: NameParams, body: ApiTokenPut, response: { 200: ApiToken, 201: ApiTokenCreated, 409: ErrorRef, ...errors } }
+        : { operationId: 'patchApiToken', tags: ['tokens'], summary: 'Change the role of an API token (409 when it would leave no admin; admin only)', params: NameParams, body: ApiTokenPatch, response: { 200: ApiToken, 404: ErrorRef, 409: ErrorRef, ...errors } },
+      handler: async (req, reply) => {
+        const { name } = req.params as { name: string };
+        const body = req.body as { name?: string; role?: Role };
+        checkSameName('name', body.name, name);
+        const { created, changed, view } = await tokens.upsertApi(name, body.role, method === 'PUT');
+        if (changed) {
+          await store.appendEvent({ actor: actorOf(req), kind: created ? 'api-token.created' : 'api-token.updated', objectKind: 'api-token', objectName: name, data: { role: view.role as string } });
+        }
+        return reply.code(created ? 201 : 200).send(view);
+      },
+    });
+    app.route({
+      method, url: '/agent-tokens/:name', config,
+      schema: method === 'PUT'
+        ? { operationId: 'putAgentToken', tags: ['tokens'], summary: 'Create an agent token (201 with its secret, shown once) or rebind it to an agent (idempotent; admin only)', params: NameParams, body: AgentTokenPut, response: { 200: AgentToken, 201: AgentTokenCreated, 409: ErrorRef, ...errors } }
+        : { operationId: 'patchAgentToken', tags: ['tokens'], summary: 'Rebind an agent token to another agent (admin only)', params: NameParams, body: AgentTokenPatch, response: { 200: AgentToken, 404: ErrorRef, ...errors } },
+      handler: async (req, reply) => {
+        const { name } = req.params as { name: string };
+        const body = req.body as { name?: string; agent?: string };
+        checkSameName('name', body.name, name);
+        const { created, changed, view } = await tokens.upsertAgentToken(name, body.agent, method === 'PUT');
+        if (changed) await store.appendEvent({ actor: actorOf(req), kind: created ? 'agent-token.created' : 'agent-token.updated', objectKind: 'agent-token', objectName: name, data: { agent: view.agent as string } });
+        return reply.code(created ? 201 : 200).send(view);
+      },
+    });
+  }
 
   app.delete('/api-tokens/:name', {
     config, schema: { operationId: 'deleteApiToken', tags: ['tokens'], summary: 'Revoke an API token (409 for the last admin token; admin only)', params: NameParams, response: { 204: Type.Null({ description: 'Revoked' }), 404: ErrorRef, 409: ErrorRef, ...errors } },

@@ -94,6 +94,47 @@ export class TokenStore {
     return { name: r.name, role: r.role, createdAt: r.createdAt.toISOString(), lastUsedAt: null, token };
   }
 
+  /**
+   * PUT/PATCH of an API token: creates it with `role` (the answer holds the secret) or sets the
+   * role of an existing one (never re-keys it). Refuses to demote the last admin token.
+   */
+  async upsertApi(name: string, role: Role | undefined, createIfMissing: boolean): Promise<{ created: boolean; changed: boolean; view: Record<string, unknown> }> {
+    const existing = await this.db.apiToken.findUnique({ where: { name } });
+    if (!existing || existing.revokedAt !== null) {
+      if (!createIfMissing) throw new ApiError(404, 'SPILLWAY_API_TOKEN_NOT_FOUND', `no API token named ${name}`);
+      return { created: true, changed: true, view: await this.createApi(name, role ?? 'reader') };
+    }
+    const changed = role !== undefined && role !== existing.role;
+    if (changed) {
+      await this.db.$transaction(async (tx) => {
+        if (existing.role === 'admin') {
+          await tx.$queryRaw`SELECT id FROM api_token WHERE role = 'admin' FOR UPDATE`;
+          if (await tx.apiToken.count({ where: { role: 'admin', revokedAt: null } }) <= 1) throw new ApiError(409, 'SPILLWAY_LAST_ADMIN_TOKEN', `${name} is the last admin token; create another admin token first`);
+        }
+        await tx.apiToken.update({ where: { id: existing.id }, data: { role } });
+      });
+      this.cache.delete(existing.hash);
+    }
+    return { created: false, changed, view: await this.getApi(name) };
+  }
+
+  /** PUT/PATCH of an agent token: creates it for `agent` or rebinds it to another agent. */
+  async upsertAgentToken(name: string, agent: string | undefined, createIfMissing: boolean): Promise<{ created: boolean; changed: boolean; view: Record<string, unknown> }> {
+    const existing = await this.db.agentToken.findUnique({ where: { name }, include: { agent: { select: { name: true } } } });
+    if (!existing || existing.revokedAt !== null) {
+      if (!createIfMissing) throw new ApiError(404, 'SPILLWAY_AGENT_TOKEN_NOT_FOUND', `no agent token named ${name}`);
+      return { created: true, changed: true, view: await this.createAgent(name, agent ?? name) };
+    }
+    const changed = agent !== undefined && agent !== existing.agent.name;
+    if (changed) {
+      await this.db.$transaction(async (tx) => {
+        const a = await tx.agent.upsert({ where: { name: agent }, create: { name: agent }, update: {} });
+        await tx.agentToken.update({ where: { id: existing.id }, data: { agentId: a.id } });
+      });
+    }
+    return { created: false, changed, view: await this.getAgent(name) };
+  }
+
   /** Deletes an API token; refuses to delete the last admin token (nobody could get back in). */
   async deleteApi(name: string): Promise<void> {
     await this.db.$transaction(async (tx) => {

@@ -52,6 +52,9 @@ const ROUTES: Route[] = [
   { method: 'PUT', url: '/v1/config', body: { services: [{ name: 'x-1', address: '10.2.2.2', port: 81 }] }, numbers: [], names: [] },
   { method: 'POST', url: '/v1/api-tokens', body: { name: 'tok', role: 'reader' }, numbers: [], names: ['name'] },
   { method: 'POST', url: '/v1/agent-tokens', body: { name: 'atok', agent: 'edge' }, numbers: [], names: ['name', 'agent'] },
+  { method: 'PUT', url: '/v1/api-tokens/tok2', body: { role: 'reader' }, numbers: [], names: ['name'] },
+  { method: 'PATCH', url: '/v1/api-tokens/bootstrap', body: { role: 'admin' }, numbers: [], names: ['name'] },
+  { method: 'PUT', url: '/v1/agent-tokens/atok2', body: { agent: 'edge' }, numbers: [], names: ['name', 'agent'] },
 ];
 
 const BAD_NAMES = ['', ' ', 'wéb', '名前', 'web😀', 'web\u202Eevil', 'web\u0000', '-web', '.web', 'web/x', 'a'.repeat(64), 5, null, ['web'], { name: 'web' }];

@@ -152,6 +152,33 @@ describe('tokens and agents', () => {
     expect((await h.call('GET', '/v1/services', undefined, { token: created.json().token })).statusCode).toBe(401);
   });
 
+  it('creates an API token with PUT (secret once), changes its role with PUT/PATCH idempotently, never demotes the last admin', async () => {
+    const created = await h.call('PUT', '/v1/api-tokens/ops', { role: 'reader' });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().token).toMatch(/^spw_/);
+    const got = await h.call('GET', '/v1/api-tokens/ops');
+    const same = await h.call('PUT', '/v1/api-tokens/ops', got.json());
+    expect(same.statusCode).toBe(200);
+    expect(same.json()).toEqual(got.json());
+    expect(same.json().token).toBeUndefined();
+    expect((await h.call('PATCH', '/v1/api-tokens/ops', { role: 'admin' })).json()).toMatchObject({ name: 'ops', role: 'admin' });
+    expect((await h.call('GET', '/v1/services', undefined, { token: created.json().token })).statusCode).toBe(200);
+    expect((await h.call('PATCH', '/v1/api-tokens/ops', { role: 'reader' })).statusCode).toBe(200);
+    expect((await h.call('PATCH', '/v1/api-tokens/bootstrap', { role: 'reader' })).json()).toMatchObject({ statusCode: 409, code: 'SPILLWAY_LAST_ADMIN_TOKEN' });
+    expect((await h.call('PATCH', '/v1/api-tokens/nobody', { role: 'reader' })).statusCode).toBe(404);
+    expect((await h.call('DELETE', '/v1/api-tokens/ops')).statusCode).toBe(204);
+  });
+
+  it('creates an agent token with PUT and rebinds it to another agent with PATCH', async () => {
+    const created = await h.call('PUT', '/v1/agent-tokens/edge-x', { agent: 'edge-x' });
+    expect(created.statusCode, created.body).toBe(201);
+    expect((await h.call('PUT', '/v1/agent-tokens/edge-x', { agent: 'edge-x' })).statusCode).toBe(200);
+    expect((await h.call('PATCH', '/v1/agent-tokens/edge-x', { agent: 'edge-y' })).json()).toMatchObject({ name: 'edge-x', agent: 'edge-y' });
+    expect(await h.app.tokenStore.authenticateAgent(created.json().token)).toBe('edge-y');
+    expect((await h.call('DELETE', '/v1/agent-tokens/edge-x')).statusCode).toBe(204);
+    expect(await h.app.tokenStore.authenticateAgent(created.json().token)).toBeNull();
+  });
+
   it('refuses to delete the last admin token', async () => {
     expect((await h.call('DELETE', '/v1/api-tokens/bootstrap')).json()).toMatchObject({ statusCode: 409, code: 'SPILLWAY_LAST_ADMIN_TOKEN' });
   });

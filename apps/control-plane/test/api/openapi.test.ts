@@ -38,7 +38,7 @@ describe('OpenAPI document', () => {
         }
       }
     }
-    expect(writes).toBeGreaterThanOrEqual(18);
+    expect(writes).toBeGreaterThanOrEqual(22);
     for (const id of ['listServices', 'putVServer', 'patchMonitor', 'deleteVserverServiceBinding', 'applyConfig', 'exportConfig', 'streamEvents', 'createApiToken', 'createAgentToken', 'deleteAgent']) expect(ids.has(id), id).toBe(true);
   });
 
