@@ -20,6 +20,7 @@ export function planChanges(current: NDocument, desired: NDocument, prune: boole
       want.add(o.name);
       const before = cur.get(o.name);
       if (!before) { upserts.push({ action: 'create', kind, name: o.name }); continue; }
+      if (before === o) continue; // unchanged objects of a REST write are the very same objects
       const keys = [...new Set([...Object.keys(before), ...Object.keys(o)])];
       const fields = keys.filter((k) => !deepEqual(before[k], o[k])).sort();
       if (fields.length > 0) upserts.push({ action: 'update', kind, name: o.name, fields });
