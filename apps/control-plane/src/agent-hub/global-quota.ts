@@ -150,7 +150,8 @@ export class GlobalQuota {
     const ask = Math.max(q.pool.batch, want ?? 0);
     t.lastBorrowAt = Date.now();
     const n = this.lend(q, agent, ask);
-    if (n < ask && want !== undefined && this.reclaim(vs, q, agent, ask - n)) {
+    // Connections are waiting: wait for uses being reclaimed (now or by an earlier borrow) rather than answer short.
+    if (n < ask && want !== undefined && (this.reclaim(vs, q, agent, ask - n) || q.donors.size > 0)) {
       const w: WaitingBorrow = { agent, id, want: ask, lent: n, timer: setTimeout(() => { this.settle(vs, q); this.reconcile(vs, q); }, this.opts.reclaimWaitMs ?? 100) };
       w.timer.unref();
       q.waiting.push(w);

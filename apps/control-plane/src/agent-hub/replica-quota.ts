@@ -10,8 +10,9 @@
 //     drops first, the pool revokes, the row follows on a later pass once acknowledged);
 //   - rows of agents this replica lost are deleted; others' rows expire with their lease.
 // So Σ live rows ≤ limit at every commit, and each replica's agents hold at most its rows.
-// A pass runs on membership and limit changes, on another replica's notification, and every
-// heartbeat (refreshing this replica's leases).
+// A pass runs on membership and limit changes and on another replica's notification; every
+// heartbeat either refreshes this replica's leases (one statement) or, while some row is not yet
+// at its share (waiting for room or for acknowledgements), runs a pass again.
 import type { PrismaClient } from '../db/prisma.js';
 import type { HubLogger } from './agent-session.js';
 import type { AgentHub, HubEvent } from './hub.js';
@@ -48,6 +49,8 @@ export function fairShares(limit: number, weights: Array<[string, number]>): Map
 export class ReplicaQuota {
   /** `vserver|agent` → the lease this replica last wrote: its row is deleted when the agent leaves this pool, unless another replica wrote it since. */
   private readonly written = new Map<string, number>();
+  /** Vservers where a row of this replica is not at its fair share yet. */
+  private readonly unsettled = new Set<string>();
   private running: Promise<void> | null = null;
   private again = false;
   private closed = false;
@@ -57,7 +60,7 @@ export class ReplicaQuota {
   constructor(private readonly opts: ReplicaQuotaOptions) {
     opts.hub.on('members', this.onHub);
     opts.hub.on('event', this.onHub);
-    this.timer = setInterval(() => this.kick(), opts.intervalMs);
+    this.timer = setInterval(() => { if (this.unsettled.size > 0) this.kick(); else this.refresh(); }, opts.intervalMs);
     this.timer.unref();
   }
 
@@ -66,6 +69,21 @@ export class ReplicaQuota {
     if (this.closed) return;
     if (this.running) { this.again = true; return; }
     this.running = this.pass().catch((err: Error) => this.opts.log.warn({ err: err.message }, 'quota pass failed')).finally(() => {
+      this.running = null;
+      if (this.again) { this.again = false; this.kick(); }
+    });
+  }
+
+  /** Extends the leases of this replica's rows. */
+  private refresh(): void {
+    if (this.closed || this.running) return;
+    const members = this.opts.hub.quotaMembers().map(([a]) => a);
+    if (members.length === 0) return;
+    const expiresAt = new Date(Date.now() + this.opts.leaseMs);
+    this.running = this.opts.db.quotaLease.updateMany({ where: { agent: { name: { in: members } } }, data: { expiresAt } }).then(() => {
+      const mine = new Set(members);
+      for (const key of this.written.keys()) if (mine.has(key.slice(key.indexOf('|') + 1))) this.written.set(key, expiresAt.getTime());
+    }).catch((err: Error) => this.opts.log.warn({ err: err.message }, 'quota lease refresh failed')).finally(() => {
       this.running = null;
       if (this.again) { this.again = false; this.kick(); }
     });
@@ -115,6 +133,7 @@ export class ReplicaQuota {
         const others = (agent: string): number => live.reduce((s, r) => s + (r.agent === agent ? 0 : r.reserved), 0);
         const expiresAt = new Date(now.getTime() + this.opts.leaseMs);
         let total = 0;
+        let settled = true;
         for (const r of live.filter((x) => x.local).sort((a, b) => a.agent.localeCompare(b.agent))) {
           const share = shares.get(r.agent) ?? 0;
           const held = hub.quotaHeldBy(vs, r.agent);
@@ -122,6 +141,7 @@ export class ReplicaQuota {
           if (share > r.reserved) next = Math.max(r.reserved, Math.min(share, limit - others(r.agent)));
           else if (share < r.reserved) next = Math.max(share, held);
           if (next !== r.reserved) changed = true;
+          if (next !== share) settled = false;
           r.reserved = next;
           total += next;
           const agentRow = await tx.agent.upsert({ where: { name: r.agent }, create: { name: r.agent, workers: r.workers }, update: {}, select: { id: true } });
@@ -132,6 +152,7 @@ export class ReplicaQuota {
           });
         }
         for (const agent of members.keys()) this.written.set(`${vs}|${agent}`, expiresAt.getTime());
+        if (settled) this.unsettled.delete(vs); else this.unsettled.add(vs);
         return total;
       });
       if (budget !== null) hub.setBudget(vs, budget);
