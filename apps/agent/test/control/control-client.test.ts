@@ -112,4 +112,33 @@ describe('agent control client', () => {
     expect(client.status().connects).toBe(2);
     await until(async () => app.agentHub.quotaView('v')?.byAgent['agent-a'], (q) => q !== undefined && q.exclusive + q.borrowed >= 4);
   });
+
+  it('borrows at once for connections waiting on an allocation all in use, holding them until the grant', async () => {
+    await client.stop();
+    // No sampling: only connections waiting on the exhausted allocation can make it borrow.
+    client = new ControlClient({ url: `ws://127.0.0.1:${port}/v1/agents/connect`, token: 'secret-a', agent, log, sampleMs: 60_000, backoff: { initialMs: 50, maxMs: 200 } });
+    client.start();
+    app.agentHub.setConfig({ version: '1', config: doc(20) });
+    await until(async () => client.status().allocations.v, (a) => a?.exclusive === 16);
+    const burst = await Promise.all(Array.from({ length: 22 }, () => openHeld(agent.ports().v!)));
+    for (const o of burst) held.push(o.socket);
+    const landed = burst.map((o) => o.first);
+    expect(landed.filter((x) => x === 'b')).toHaveLength(20);
+    expect(landed.filter((x) => x === 'spare')).toHaveLength(2);
+    expect(app.agentHub.quotaView('v')).toMatchObject({ limit: 20, shared: 0, byAgent: { 'agent-a': { exclusive: 16, borrowed: 4 } } });
+  });
+
+  it('acknowledges a revoke with the connections it still holds, and again as they close', async () => {
+    app.agentHub.setConfig({ version: '1', config: doc(20) });
+    await until(async () => client.status().allocations.v, (a) => a?.exclusive === 16);
+    const open = await Promise.all(Array.from({ length: 15 }, () => openHeld(agent.ports().v!)));
+    expect(open.every((o) => o.first === 'b')).toBe(true);
+    app.agentHub.setConfig({ version: '2', config: doc(10) });
+    // 15 still open against an allowance of 8: the control plane counts 15 until they close.
+    await until(async () => app.agentHub.quotaView('v')?.pending['agent-a'], (n) => n === 15, 5_000);
+    expect(app.agentHub.quotaView('v')).toMatchObject({ limit: 10, shared: -5 });
+    for (const o of open.splice(0, 10)) o.socket.destroy();
+    for (const o of open) held.push(o.socket);
+    await until(async () => app.agentHub.quotaView('v'), (q) => q !== null && q.pending['agent-a'] === undefined && q.shared >= 0, 5_000);
+  });
 });
