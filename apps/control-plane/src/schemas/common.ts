@@ -66,6 +66,4 @@ export const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(Type.String({ description: 'ETag of the version this write is based on; 412 when stale. `*` matches any existing object.' })),
 });
 
-export const ETagHeader = { ETag: { type: 'string', description: 'Version of the object, quoted' } };
 
-export const Deleted = Closed({ name: Type.String(), deleted: Type.Literal(true), version: Type.Integer({ description: 'Version the object had when deleted' }) }, { title: 'Deleted' });

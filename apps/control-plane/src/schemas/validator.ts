@@ -4,7 +4,7 @@
 // and path parameters.
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { FastifyInstance, FastifySchema } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../services/api-error.js';
 
 // ajv-formats is CommonJS with a default export.
@@ -56,4 +56,3 @@ export function installValidation(app: FastifyInstance): void {
   });
 }
 
-export type { FastifySchema };

@@ -44,8 +44,6 @@ export interface WriteResult { version: number; plan: Plan; applied: boolean; st
 
 const TX = { maxWait: 10_000, timeout: 120_000 } as const;
 
-function emptyDoc(): NDocument { return { services: [], monitors: [], vservers: [] }; }
-
 // --- rows ↔ normalized objects -------------------------------------------------------------------
 
 type ServiceRow = Prisma.ServiceGetPayload<{ include: { monitors: { include: { monitor: { select: { name: true } } } } } }>;
@@ -446,4 +444,3 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
   return { version: configVersion, doc: desired, meta };
 }
 
-export { emptyDoc };

@@ -69,6 +69,14 @@ describe('declarative config', () => {
     expect(cleanup.statusCode, cleanup.body).toBe(200);
   });
 
+  it('honours If-Match on the global version for a declarative apply', async () => {
+    const cur = await h.call('GET', '/v1/config');
+    const stale = await h.call('PUT', '/v1/config', demo, { headers: { 'if-match': `"${cur.json().version - 1}"` } });
+    expect(stale.json()).toMatchObject({ statusCode: 412, code: 'SPILLWAY_VERSION_MISMATCH' });
+    const ok = await h.call('PUT', '/v1/config', demo, { headers: { 'if-match': cur.headers.etag as string } });
+    expect(ok.statusCode).toBe(200);
+  });
+
   it('an invalid document changes nothing', async () => {
     const before = (await h.call('GET', '/v1/config')).json();
     const bad = structuredClone(demo) as { vservers: Array<{ spillover: Record<string, unknown> }> };
