@@ -227,10 +227,13 @@ function unprocessable(problems: Problem[], pathOf: (p: Problem) => string): Api
   return new ApiError(422, first.code, problems.length === 1 ? first.message : `${first.message} (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})`, details);
 }
 
-/** Unique-constraint races the lock cannot see (a row written outside the store) become 409s. */
+/** Unique-constraint races the lock cannot see (a row written outside the store) become 409s; a transaction that cannot start in time, 503. */
 function translateDbError(err: unknown): unknown {
   if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
     return new ApiError(409, 'SPILLWAY_CONFLICT', `a unique value is already taken (${JSON.stringify(err.meta?.target ?? '')})`);
+  }
+  if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2028') {
+    return new ApiError(503, 'SPILLWAY_BUSY', 'too many writes at once: the configuration transaction could not start in time; retry');
   }
   if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2003') {
     return new ApiError(409, 'SPILLWAY_REFERENCED', 'the object is still referenced');
