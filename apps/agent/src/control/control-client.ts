@@ -22,7 +22,7 @@ export interface ControlClientOptions {
   /** How often active connections and monitor states are sampled (borrow/return, transitions). */
   sampleMs?: number;
   reportMs?: number;
-  /** How long a connection waiting on an exhausted allowance is held for the control plane's grant. */
+  /** How long a connection waiting on an exhausted allowance is held for the control plane's grant (default 400 ms). */
   borrowHoldMs?: number;
   /**
    * Address every pushed listener binds (SPILLWAY_AGENT_LISTEN_HOST): several agents on one host
@@ -71,6 +71,7 @@ export class ControlClient {
   private sampler: NodeJS.Timeout | null = null;
   private reporter: NodeJS.Timeout | null = null;
   private sampling = false;
+  private reacking: NodeJS.Timeout | null = null;
   private last: AgentStats | null = null;
 
   constructor(private readonly opts: ControlClientOptions) {
@@ -91,7 +92,7 @@ export class ControlClient {
   async stop(): Promise<void> {
     this.stopped = true;
     this.opts.agent.setQuotaUpstream(null);
-    for (const t of [this.retry, this.heartbeat]) if (t) clearTimeout(t);
+    for (const t of [this.retry, this.heartbeat, this.reacking]) if (t) clearTimeout(t);
     for (const t of [this.sampler, this.reporter]) if (t) clearInterval(t);
     await this.channel?.close();
     await this.applying;
@@ -201,7 +202,7 @@ export class ControlClient {
     return new Promise((resolve) => {
       const id = this.nextBorrowId++;
       let settled = false;
-      const timer = setTimeout(() => finish(false), this.opts.borrowHoldMs ?? 250);
+      const timer = setTimeout(() => finish(false), this.opts.borrowHoldMs ?? 400);
       const finish = (added: boolean): void => {
         if (settled) return;
         settled = true;
@@ -239,6 +240,10 @@ export class ControlClient {
       d.held = held;
       if (held <= allowance) this.draining.delete(vs);
       this.send({ type: 'revoke-ack', vserver: vs, id: d.id, held });
+    }
+    // Uses given back inside the agent free uses for other agents: say so soon, not at the next sample.
+    if (this.draining.size > 0 && !this.reacking && !this.stopped) {
+      this.reacking = setTimeout(() => { this.reacking = null; void this.ackRevokes(); }, 20);
     }
   }
 

@@ -29,7 +29,7 @@ export interface QuotaView {
 export interface GlobalQuotaOptions {
   exclusivePercent?: number;
   batchPercent?: number;
-  /** How long a borrow waits for the acknowledgements of a reclaim before it is answered. */
+  /** How long a borrow waits for the acknowledgements of a reclaim before it is answered (default 200 ms). */
   reclaimWaitMs?: number;
 }
 
@@ -152,7 +152,7 @@ export class GlobalQuota {
     const n = this.lend(q, agent, ask);
     // Connections are waiting: wait for uses being reclaimed (now or by an earlier borrow) rather than answer short.
     if (n < ask && want !== undefined && (this.reclaim(vs, q, agent, ask - n) || q.donors.size > 0)) {
-      const w: WaitingBorrow = { agent, id, want: ask, lent: n, timer: setTimeout(() => { this.settle(vs, q); this.reconcile(vs, q); }, this.opts.reclaimWaitMs ?? 100) };
+      const w: WaitingBorrow = { agent, id, want: ask, lent: n, timer: setTimeout(() => { this.settle(vs, q); this.reconcile(vs, q); }, this.opts.reclaimWaitMs ?? 200) };
       w.timer.unref();
       q.waiting.push(w);
       return;
