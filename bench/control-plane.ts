@@ -44,15 +44,17 @@ export function changedConfig(doc: Doc): Doc {
 interface ApplyResult { applied: boolean; version: number; plan: { summary: { create: number; update: number; delete: number } } }
 
 type Load = Awaited<ReturnType<typeof autocannon>>;
+/** Requests answered per second over the whole run (the per-second samples miss a stalled server's long gaps). */
+const rps = (r: Load): number => r.requests.total / r.duration;
 const loadRow = (label: string, r: Load, extra: Row = {}): Row => ({
-  route: label, 'rq/s': r.requests.average, 'p50 ms': r.latency.p50, 'p99 ms': r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, ...extra,
+  route: label, 'rq/s': rps(r), answered: r.requests.total, 'p50 ms': r.latency.p50, 'p99 ms': r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, ...extra,
 });
 
 async function hubBaseline(sizes: Sizes, big: Doc): Promise<{ apply: number[]; status: Load; agents: Load }> {
   let hub: RunningHub | null = null;
   const sims: SimulatedAgent[] = [];
   try {
-    hub = await startHub({ heartbeatMs: 1_000 });
+    hub = await startHub({ heartbeatMs: HEARTBEAT_MS });
     for (let i = 0; i < sizes.agents; i++) sims.push(await SimulatedAgent.start({ url: hub.controlUrl, token: `tok-sim-${i}`, name: `sim-${i}` }));
     const apply: number[] = [];
     for (let i = 0; i < sizes.applies; i++) apply.push((await hub.setConfig(`big-${i}`, big)).ms);
@@ -66,12 +68,19 @@ async function hubBaseline(sizes: Sizes, big: Doc): Promise<{ apply: number[]; s
   }
 }
 
-interface Sizes { agents: number; durationS: number; connections: number; writeConnections: number; vservers: number; perVserver: number; applies: number; trials: number }
+/**
+ * Hub heartbeat of both the baseline and the server: 10 s (lease 30 s). With the default 1 s (lease
+ * 3 s) the process is busy longer than the lease while it takes the 1,000-vserver document, and
+ * every agent is disconnected as silent (SPILLWAY_HUB_AGENT_SILENT) before its ACK is read.
+ */
+const HEARTBEAT_MS = 10_000;
+
+interface Sizes { agents: number; durationS: number; apiDurationS: number; connections: number; writeConnections: number; vservers: number; perVserver: number; applies: number; trials: number }
 
 export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult> {
   const sizes: Sizes = opts.smoke
-    ? { agents: 2, durationS: 1, connections: 10, writeConnections: 4, vservers: 10, perVserver: 10, applies: 2, trials: 2 }
-    : { agents: 10, durationS: 5, connections: 50, writeConnections: 10, vservers: 1_000, perVserver: 10, applies: 3, trials: 3 };
+    ? { agents: 2, durationS: 1, apiDurationS: 1, connections: 10, writeConnections: 4, vservers: 10, perVserver: 10, applies: 2, trials: 2 }
+    : { agents: 10, durationS: 5, apiDurationS: 10, connections: 10, writeConnections: 4, vservers: 1_000, perVserver: 10, applies: 3, trials: 3 };
   const nServices = sizes.vservers * sizes.perVserver;
   const bigLabel = `${sizes.vservers.toLocaleString('en-US')} vservers / ${nServices.toLocaleString('en-US')} services`;
   const big = largeConfig(sizes.vservers, sizes.perVserver);
@@ -86,9 +95,12 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
   const readRows: Row[] = [];
   const writeRows: Row[] = [];
   const data: Record<string, unknown> = { sizes, hubOnly: { apply: hubOnly.apply } };
+  let disconnected = 0;
+  let closing = false;
   try {
-    cp = await startControlPlane({ databaseUrl: opts.databaseUrl, heartbeatMs: 1_000 });
+    cp = await startControlPlane({ databaseUrl: opts.databaseUrl, heartbeatMs: HEARTBEAT_MS });
     sims = await connectSimulated(cp, sizes.agents);
+    for (const x of sims) x.client.on('close', () => { if (!closing) disconnected++; });
     const clock = new AppliedClock(sims);
     const put = async (route: string, body: string): Promise<{ ms: number; t0: number; res: ApplyResult }> => {
       const t0 = performance.now();
@@ -129,10 +141,10 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
 
     // 4. Reads: hub-only routes first (baseline), then the REST API of the real server.
     const auth = { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` };
-    const status = hubOnly.status.requests.average;
+    const status = rps(hubOnly.status);
     readRows.push(
       loadRow('hub only: GET /v1/vservers/vs-0/status (baseline)', hubOnly.status, { '× baseline': 1 }),
-      loadRow('hub only: GET /v1/agents', hubOnly.agents, { '× baseline': ratio(hubOnly.agents.requests.average, status) }),
+      loadRow('hub only: GET /v1/agents', hubOnly.agents, { '× baseline': ratio(rps(hubOnly.agents), status) }),
     );
     const reads: [string, number][] = [
       ['/v1/vservers/vs-0/status', sizes.connections],
@@ -143,9 +155,9 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
     ];
     const readData: Record<string, Load> = {};
     for (const [route, connections] of reads) {
-      const r = await autocannon({ url: `${cp.base}${route}`, headers: auth, connections, duration: sizes.durationS, timeout: 30 });
+      const r = await autocannon({ url: `${cp.base}${route}`, headers: auth, connections, duration: sizes.apiDurationS, timeout: 60 });
       readData[route] = r;
-      readRows.push(loadRow(`GET ${route}${route === '/v1/vservers' ? ' (first page: 100)' : ''}${connections !== sizes.connections ? ` (${connections} connections)` : ''}`, r, { '× baseline': ratio(r.requests.average, status) }));
+      readRows.push(loadRow(`GET ${route}${route === '/v1/vservers' ? ' (first page: 100)' : ''}${connections !== sizes.connections ? ` (${connections} connections)` : ''}`, r, { '× baseline': ratio(rps(r), status) }));
     }
     data.reads = readData;
 
@@ -155,7 +167,7 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
     const one = big.services[0]!;
     const pushedBefore = clock.totalSnapshots();
     const w = await autocannon({
-      url: cp.base, connections: sizes.writeConnections, duration: sizes.durationS, timeout: 30,
+      url: cp.base, connections: sizes.writeConnections, duration: sizes.apiDurationS, timeout: 60,
       requests: [{
         method: 'PUT', path: `/v1/services/${one.name}`, headers: { ...auth, 'content-type': 'application/json' },
         setupRequest: (req) => ({ ...req, body: JSON.stringify({ ...one, capacity: 1_000 + (n++) }) }),
@@ -166,17 +178,21 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
     const pushed = (clock.totalSnapshots() - pushedBefore) / sims.length;
     writeRows.push(loadRow(`PUT /v1/services/${one.name} (${sizes.writeConnections} connections, ${bigLabel} configured)`, w, { 'snapshots pushed per agent': pushed }));
     data.writes = { result: w, sent: n, pushedPerAgent: pushed, finalVersion: version };
+    data.disconnected = disconnected;
   } finally {
+    closing = true;
     await Promise.all(sims.map((x) => x.close().catch(() => {})));
     await cp?.stop();
   }
+  if (disconnected > 0) throw new Error(`${disconnected} simulated agent(s) were disconnected by the server during the run`);
   return {
     name: 'control-plane',
     conditions: [
       `server: apps/control-plane/src/server.ts in its own process (tsx), ${opts.databaseUrl ? 'on a database the caller gave' : 'on a fresh embedded Postgres 18 in a temp dir (default settings, fsync on)'}, SPILLWAY_LOG_LEVEL=warn (no request logs), admin bearer token; ${sizes.agents} simulated agents (SimulatedAgent of @spillway/protocol in the harness process) connected with their own agent tokens, so every commit is pushed to them`,
+      `hub heartbeat ${HEARTBEAT_MS / 1000} s (lease ${(3 * HEARTBEAT_MS) / 1000} s), in the baseline too: with the default 1 s (lease 3 s) the process is busy longer than the lease while it takes the 1,000-vserver document, and every agent is disconnected as silent (SPILLWAY_HUB_AGENT_SILENT) before its ACK is read`,
       `document: ${sizes.vservers} vservers × ${sizes.perVserver} services (TCP, listen: null, no monitors), ${(bigBody.length / 2 ** 20).toFixed(1)} MiB of JSON; PUT timed from the request sent to the answer read (harness clock); ACKed = the last simulated agent received the version's snapshot and ACKed it`,
       `baseline in the same run: the agent hub alone (its Fastify plugin in its own process, no REST API/Postgres) with ${sizes.agents} simulated agents; "× baseline" = time / baseline time for the config steps, rq/s / the hub-only status route's rq/s for reads`,
-      `reads and writes: autocannon 8 in the harness process, ${sizes.connections} connections (unless stated), ${sizes.durationS} s per route; writes: PUT /v1/services/{name} of one service with a capacity no other write carried (each commits a version and is pushed to every agent)`,
+      `reads and writes: autocannon 8 in the harness process, ${sizes.connections} connections (unless stated), ${sizes.durationS} s per hub-only route and ${sizes.apiDurationS} s per route of the server; rq/s = requests answered / run time (a request still in flight at the end is not counted); writes: PUT /v1/services/{name} of one service with a capacity no other write carried (each commits a version and is pushed to every agent)`,
       'machine shared: 2 cores, other engineers\' test runs going on at the same time; the harness, the server, Postgres and the agents share the cores',
     ],
     tables: [

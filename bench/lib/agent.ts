@@ -47,12 +47,12 @@ export async function startAgent(dir: string, name: string, doc: object): Promis
 
 export const managedAgentMain = path.join(repoRoot, 'apps', 'agent', 'src', 'control', 'main.ts');
 
-/** A managed agent (`apps/agent/src/control/main.ts`) dialing the hub at `controlUrl` as `name` (token tok-<name>). */
-export async function startManagedAgent(name: string, controlUrl: string, workers: number): Promise<RunningAgent> {
+/** A managed agent (`apps/agent/src/control/main.ts`) dialing the hub at `controlUrl` as `name` (token tok-<name> unless given). */
+export async function startManagedAgent(name: string, controlUrl: string, workers: number, token = `tok-${name}`): Promise<RunningAgent> {
   const proc = startProcess(`agent ${name}`, tsx, [managedAgentMain], {
     cwd: repoRoot,
     env: {
-      SPILLWAY_CONTROL_PLANE_URL: controlUrl, SPILLWAY_AGENT_TOKEN: `tok-${name}`, SPILLWAY_AGENT_NAME: name,
+      SPILLWAY_CONTROL_PLANE_URL: controlUrl, SPILLWAY_AGENT_TOKEN: token, SPILLWAY_AGENT_NAME: name,
       SPILLWAY_AGENT_WORKERS: String(workers), SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_LOG_LEVEL: 'warn',
     },
   });
