@@ -1,11 +1,15 @@
 // Benchmark 3: convergence. (a) A backend is killed: time until every agent runs with the new
 // limit (its allocation of the global limit, pushed by the hub after the agents' monitors voted
 // the service DOWN). (b) A config write: time until every agent ACKed (applied) the new version,
-// with 2 real agents and with 2, 10, 50 simulated agents (real protocol clients over WebSocket).
+// with 2 real agents and with 2, 10, 50 simulated agents (real protocol clients over WebSocket):
+// through the REST API of the real server (PUT /v1/config on server.ts with Postgres) from the PUT
+// sent to the last agent's ACK, and, as the baseline, served by the agent hub alone.
 import path from 'node:path';
 import { SimulatedAgent } from '@spillway/protocol';
 import { startManagedAgent, type AgentStatsView, type RunningAgent } from './lib/agent.js';
+import { AppliedClock } from './lib/applied.js';
 import { runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
+import { connectSimulated, startControlPlane, type RunningControlPlane } from './lib/control-plane.js';
 import { startHub, type RunningHub } from './lib/hub.js';
 import { sleep, startProcess, type Proc } from './lib/proc.js';
 import { benchDir, repoRoot } from './lib/results.js';
@@ -14,12 +18,17 @@ import type { Row } from './lib/table.js';
 
 interface Sizes { trials: number; simulated: number[]; monitorIntervalMs: number; heartbeatMs: number }
 
-function doc(ports: number[], intervalMs: number, threshold?: number): object {
+/**
+ * `forApi`: a document the REST API accepts (it takes no `listen` port 0 and wants a monitor's
+ * timeout below its interval): no listener (enough for timing a config apply), timeout interval/2.
+ */
+function doc(ports: number[], intervalMs: number, threshold?: number, forApi = false): object {
+  const listen = forApi ? null : { port: 0 };
   return {
-    monitors: [{ name: 'tcp-open', type: 'tcp', intervalMs, timeoutMs: intervalMs, fall: 1, rise: 1, weight: 1 }],
+    monitors: [{ name: 'tcp-open', type: 'tcp', intervalMs, timeoutMs: forApi ? intervalMs / 2 : intervalMs, fall: 1, rise: 1, weight: 1 }],
     services: ports.map((port, i) => ({ name: `svc-${i}`, address: '127.0.0.1', port, protocol: 'tcp', capacity: 10, weight: 1, state: 'enabled', monitors: [{ monitor: 'tcp-open' }] })),
     vservers: [{
-      name: 'web', protocol: 'tcp', listen: { port: 0 }, lbMethod: 'leastconn',
+      name: 'web', protocol: 'tcp', listen, lbMethod: 'leastconn',
       services: ports.map((_, i) => ({ service: `svc-${i}` })),
       spillover: { methods: [threshold === undefined ? { type: 'dynamicconnection' } : { type: 'connection', threshold }], combine: 'any', action: 'drop' },
     }],
@@ -97,18 +106,80 @@ async function simulatedAgents(n: number, trials: number): Promise<number[]> {
   }
 }
 
+interface ApiWrites { real: number[]; simulated: { n: number; ms: number[] }[]; commitMs: number[] }
+
+/**
+ * Config writes through the REST API of the real server: PUT /v1/config, timed from the request
+ * sent until every agent applied the committed version (real agents: GET /v1/agents polled every
+ * ~2 ms; simulated agents: the time each one ACKed, on this process's clock).
+ */
+async function apiWrites(sizes: Sizes, databaseUrl: string | undefined, out: ApiWrites, errors: string[]): Promise<void> {
+  let cp: RunningControlPlane | null = null;
+  const agents: RunningAgent[] = [];
+  let sims: SimulatedAgent[] = [];
+  let seq = 0;
+  /** One PUT /v1/config with a new threshold; `timed`: its commit time goes into the results (not warm-ups). */
+  const put = async (timed = true): Promise<{ t0: number; version: number }> => {
+    const t0 = performance.now();
+    const { version } = await cp!.call<{ version: number }>('PUT', '/v1/config', doc([9001, 9002, 9003], 5_000, 100 + (seq++), true));
+    if (timed) out.commitMs.push(performance.now() - t0);
+    return { t0, version };
+  };
+  try {
+    cp = await startControlPlane({ databaseUrl, heartbeatMs: sizes.heartbeatMs });
+    try {
+      for (const name of ['api-agent-a', 'api-agent-b']) agents.push(await startManagedAgent(name, cp.controlUrl, 1, await cp.agentToken(name)));
+      const names = new Set(agents.map((a) => a.proc.name.replace(/^agent /, '')));
+      const appliedBy = async (version: number, timeoutMs: number): Promise<number> => {
+        const start = performance.now();
+        for (;;) {
+          const rows = (await cp!.agents()).filter((a) => names.has(a.id) && a.connected);
+          if (rows.length === names.size && rows.every((a) => Number(a.appliedVersion) >= version)) return performance.now();
+          if (performance.now() - start > timeoutMs) throw new Error(`version ${version} not applied by the real agents in ${timeoutMs} ms: ${JSON.stringify(rows)}`);
+          await sleep(2);
+        }
+      };
+      await appliedBy((await put(false)).version, 30_000);
+      for (let i = 0; i < sizes.trials; i++) {
+        const { t0, version } = await put();
+        out.real.push((await appliedBy(version, 30_000)) - t0);
+      }
+    } catch (err) {
+      errors.push(`real agents through the REST API: ${(err as Error).message.split('\n')[0]!}`);
+    } finally {
+      for (const a of agents) await a.stop().catch(() => {});
+    }
+    for (const n of sizes.simulated) {
+      sims = await connectSimulated(cp, n, `sim${n}`);
+      const clock = new AppliedClock(sims);
+      await clock.until((await put(false)).version);
+      const ms: number[] = [];
+      for (let i = 0; i < sizes.trials; i++) {
+        const { t0, version } = await put();
+        ms.push((await clock.until(version, 30_000)) - t0);
+      }
+      out.simulated.push({ n, ms });
+      await Promise.all(sims.map((x) => x.close().catch(() => {})));
+      sims = [];
+    }
+  } finally {
+    await Promise.all(sims.map((x) => x.close().catch(() => {})));
+    await cp?.stop();
+  }
+}
+
 export async function convergenceBench(opts: BenchOptions): Promise<BenchResult> {
   const sizes: Sizes = opts.smoke
     ? { trials: 3, simulated: [2, 5], monitorIntervalMs: 100, heartbeatMs: 500 }
     : { trials: 20, simulated: [2, 10, 50], monitorIntervalMs: 100, heartbeatMs: 1_000 };
   const real = { kill: [] as number[], restore: [] as number[], write: [] as number[], detail: [] as object[] };
-  const skipped: string[] = [
-    'the write path through the REST API and Postgres (PUT /v1/config): the control plane server is not in the tree yet; writes are served to the hub directly (setConfig), which is the step after the database commit',
-  ];
+  const skipped: string[] = [];
   let realError: string | null = null;
   await realAgents(sizes, real).catch((err: Error) => { realError = err.message.split('\n')[0]!; });
   const sim: { n: number; ms: number[] }[] = [];
   for (const n of sizes.simulated) sim.push({ n, ms: await simulatedAgents(n, sizes.trials) });
+  const api: ApiWrites = { real: [], simulated: [], commitMs: [] };
+  await apiWrites(sizes, opts.databaseUrl, api, skipped);
   const row = (what: string, agents: string, v: number[]): Row => {
     const s = summarize(v);
     return { path: what, agents, trials: s.n, 'p50 ms': s.p50, 'p99 ms': s.p99, 'max ms': s.max };
@@ -116,22 +187,27 @@ export async function convergenceBench(opts: BenchOptions): Promise<BenchResult>
   const rows: Row[] = [
     row('backend killed → every agent runs with its new allocation', '2 real agents × 1 worker', real.kill),
     row('backend back → every agent back to its full allocation', '2 real agents × 1 worker', real.restore),
-    row('config write → ACKed (applied) by every agent', '2 real agents × 1 worker', real.write),
-    ...sim.map((s) => row('config write → ACKed by every agent', `${s.n} simulated agents`, s.ms)),
+    row('API write (PUT /v1/config) → applied by every agent', '2 real agents × 1 worker', api.real),
+    ...api.simulated.map((s) => row('API write (PUT /v1/config) → applied by every agent', `${s.n} simulated agents`, s.ms)),
+    row('API write (PUT /v1/config) → 200 (committed), all rows above', '—', api.commitMs),
+    row('hub alone: config served → ACKed by every agent (baseline)', '2 real agents × 1 worker', real.write),
+    ...sim.map((s) => row('hub alone: config served → ACKed by every agent (baseline)', `${s.n} simulated agents`, s.ms)),
   ];
   if (realError) skipped.push(`real agents: ${realError}`);
   return {
     name: 'convergence',
     conditions: [
-      `agents: managed agents (apps/agent/src/control/main.ts) dialing the agent hub of apps/control-plane run in its own process (hub-main.ts: the hub plugin on Fastify, no REST API/Postgres); simulated agents: SimulatedAgent of @spillway/protocol in the harness process`,
+      `killed backend: managed agents (apps/agent/src/control/main.ts) dialing the agent hub of apps/control-plane run in its own process (hub-main.ts: the hub plugin on Fastify, no REST API/Postgres); simulated agents: SimulatedAgent of @spillway/protocol in the harness process`,
       `vserver: 3 TCP services × capacity 10, dynamicconnection (global limit 30 → 20 when one is down); tcp monitor every ${sizes.monitorIntervalMs} ms, timeout ${sizes.monitorIntervalMs} ms, fall 1 rise 1; a backend is killed by closing its listener and connections; hub heartbeat ${sizes.heartbeatMs} ms`,
       'backend killed: from the kill until the /stats of every agent shows an allocation below its full one (polled every ~2 ms); the monitor interval bounds detection',
-      'config write: from the hub receiving the snapshot until the last agent\'s ACK (measured inside the hub process)',
+      `API write: PUT /v1/config of the whole document (one threshold changed each time; the vserver without a listener: the API takes no port 0) to apps/control-plane/src/server.ts in its own process, ${opts.databaseUrl ? 'on a database the caller gave' : 'on a fresh embedded Postgres (default settings, fsync on)'}, log level warn; timed from the request sent until every agent applied the committed version: real agents (managed, dialing that server with their own agent tokens) = GET /v1/agents shows it as their applied version (polled every ~2 ms), simulated agents = the last one ACKed it (harness clock); the API rows run after the killed-backend trials, on their own control plane`,
+      'hub alone (baseline): from the hub receiving the snapshot until the last agent\'s ACK (measured inside the hub process), no REST API, no database',
+      'machine shared: 2 cores, other engineers\' test runs going on at the same time',
       `${sizes.trials} trials per row`,
     ],
     tables: [{ title: 'Convergence', rows }],
     skipped,
-    data: { sizes, real, simulated: sim },
+    data: { sizes, real, simulated: sim, api },
   };
 }
 
