@@ -109,6 +109,15 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
   let writing: Promise<unknown> = Promise.resolve();
   const persist = (fn: () => Promise<unknown>): void => { writing = writing.then(fn); };
 
+  const events: Array<ReturnType<typeof eventRow>> = [];
+  let flushSoon: NodeJS.Timeout | null = null;
+  const flushEvents = (): void => {
+    flushSoon = null;
+    const batch = events.splice(0);
+    if (batch.length === 0) return;
+    persist(() => db.event.createMany({ data: batch }).then(() => { store.emit('event'); }, (err: Error) => log.warn({ err: err.message, n: batch.length }, 'hub events not recorded')));
+  };
+
   hub.on('event', (e: HubEvent) => {
     switch (e.kind) {
       case 'agent.connected': persist(() => upsert(e.agent, { workers: e.workers, status: 'connected', lastHeartbeatAt: new Date() })); break;
@@ -116,8 +125,9 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
       case 'config.applied': persist(() => upsert(e.agent, { appliedVersion: e.version, lastHeartbeatAt: new Date() })); break;
       default: break;
     }
-    const row = eventRow(e);
-    persist(() => store.appendEvent(row).catch((err: Error) => log.warn({ err: err.message, kind: e.kind }, 'hub event not recorded')));
+    // Batched: a config change can move a thousand thresholds at once.
+    events.push(eventRow(e));
+    flushSoon ??= setTimeout(flushEvents, 20);
   });
 
   const heartbeats = setInterval(() => {
@@ -138,6 +148,8 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
     await replicas?.close();
     const connected = hub.agents().filter((a) => a.connected).map((a) => a.name);
     hub.close();
+    if (flushSoon) clearTimeout(flushSoon);
+    flushEvents();
     if (connected.length > 0) persist(() => db.agent.updateMany({ where: { name: { in: connected } }, data: { status: 'disconnected' } }).catch(() => undefined));
     await writing;
   });

@@ -55,22 +55,32 @@ export class ReplicaQuota {
   private again = false;
   private closed = false;
   private readonly timer: NodeJS.Timeout;
-  private readonly onHub = (e?: HubEvent): void => { if (e === undefined || e.kind === 'threshold.changed') this.kick(); };
+  /** Vservers a pass must look at (null: all of them). */
+  private dirty: Set<string> | null = null;
+  private readonly onMembers = (): void => this.kick();
+  private readonly onEvent = (e: HubEvent): void => { if (e.kind === 'threshold.changed' && e.vserver) this.kick([e.vserver]); };
 
   constructor(private readonly opts: ReplicaQuotaOptions) {
-    opts.hub.on('members', this.onHub);
-    opts.hub.on('event', this.onHub);
-    this.timer = setInterval(() => { if (this.unsettled.size > 0) this.kick(); else this.refresh(); }, opts.intervalMs);
+    opts.hub.on('members', this.onMembers);
+    opts.hub.on('event', this.onEvent);
+    this.timer = setInterval(() => { if (this.unsettled.size > 0) this.kick([...this.unsettled]); else this.refresh(); }, opts.intervalMs);
     this.timer.unref();
   }
 
-  /** Runs a pass soon (passes never overlap; one more runs after the current when asked meanwhile). */
-  kick(): void {
+  /**
+   * Runs a pass soon over `vservers` (default: all); passes never overlap, and what is asked for
+   * meanwhile is gathered into one more pass.
+   */
+  kick(vservers?: string[]): void {
     if (this.closed) return;
+    if (vservers === undefined) this.dirty = null;
+    else if (this.dirty !== null) for (const v of vservers) this.dirty.add(v);
     if (this.running) { this.again = true; return; }
-    this.running = this.pass().catch((err: Error) => this.opts.log.warn({ err: err.message }, 'quota pass failed')).finally(() => {
+    const only = this.dirty;
+    this.dirty = new Set();
+    this.running = this.pass(only).catch((err: Error) => this.opts.log.warn({ err: err.message }, 'quota pass failed')).finally(() => {
       this.running = null;
-      if (this.again) { this.again = false; this.kick(); }
+      if (this.again) { this.again = false; this.kick([]); }
     });
   }
 
@@ -85,32 +95,48 @@ export class ReplicaQuota {
       for (const key of this.written.keys()) if (mine.has(key.slice(key.indexOf('|') + 1))) this.written.set(key, expiresAt.getTime());
     }).catch((err: Error) => this.opts.log.warn({ err: err.message }, 'quota lease refresh failed')).finally(() => {
       this.running = null;
-      if (this.again) { this.again = false; this.kick(); }
+      if (this.again) { this.again = false; this.kick([]); }
     });
   }
 
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
-    this.opts.hub.off('members', this.onHub);
-    this.opts.hub.off('event', this.onHub);
+    this.opts.hub.off('members', this.onMembers);
+    this.opts.hub.off('event', this.onEvent);
     await this.running;
   }
 
-  private async pass(): Promise<void> {
+  /** One transaction for every vserver in `only` (null: all) that has a limit. */
+  private async pass(only: Set<string> | null): Promise<void> {
     const { hub, db } = this.opts;
     const members = new Map(hub.quotaMembers());
+    // Without agents here this replica needs no budget (and must not cut one its agents still use).
+    if (members.size === 0) return;
+    const limits = new Map<string, number>();
+    for (const v of hub.snapshots.get()?.config.vservers ?? []) {
+      const name = v.name as string;
+      const limit = hub.limit(name)?.value ?? null;
+      if (limit !== null && (only === null || only.has(name))) limits.set(name, limit);
+    }
+    if (limits.size === 0) return;
     let changed = false;
-    for (const vs of hub.snapshots.get()?.config.vservers.map((v) => v.name as string) ?? []) {
-      const limit = hub.limit(vs)?.value ?? null;
-      // Without agents here this replica needs no budget (and must not cut one its agents still use).
-      if (limit === null || members.size === 0) continue;
-      const budget = await db.$transaction(async (tx) => {
-        const locked = await tx.$queryRaw<Array<{ id: number }>>`SELECT id FROM vserver WHERE name = ${vs} FOR UPDATE`;
-        const vserverId = locked[0]?.id;
-        if (vserverId === undefined) return null;
-        const now = new Date();
-        const stored = await tx.quotaLease.findMany({ where: { vserverId }, include: { agent: { select: { name: true, workers: true } } } });
+    const budgets = await db.$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<Array<{ id: number; name: string }>>`SELECT id, name FROM vserver WHERE name = ANY(${[...limits.keys()]}) ORDER BY id FOR UPDATE`;
+      const now = new Date();
+      const expiresAt = new Date(now.getTime() + this.opts.leaseMs);
+      const agentIds = new Map<string, number>();
+      for (const [agent, workers] of members) {
+        const a = await tx.agent.upsert({ where: { name: agent }, create: { name: agent, workers }, update: {}, select: { id: true } });
+        agentIds.set(agent, a.id);
+      }
+      const leases = await tx.quotaLease.findMany({ where: { vserverId: { in: locked.map((l) => l.id) } }, include: { agent: { select: { name: true, workers: true } } } });
+      const writes: Array<{ vserverId: number; agentId: number; reserved: number }> = [];
+      const deletes: number[] = [];
+      const out = new Map<string, number>();
+      for (const { id: vserverId, name: vs } of locked) {
+        const limit = limits.get(vs)!;
+        const stored = leases.filter((l) => l.vserverId === vserverId);
         const rows = new Map<string, Row>();
         for (const r of stored) rows.set(r.agent.name, { agent: r.agent.name, workers: r.agent.workers, reserved: r.exclusive + r.borrowed, live: r.expiresAt > now, local: members.has(r.agent.name) });
         for (const [agent, workers] of members) {
@@ -124,14 +150,13 @@ export class ReplicaQuota {
           if (members.has(r.agent.name) || mine === undefined) continue;
           this.written.delete(key);
           if (r.expiresAt.getTime() !== mine) continue;
-          await tx.quotaLease.delete({ where: { id: r.id } });
+          deletes.push(r.id);
           rows.delete(r.agent.name);
           changed = true;
         }
         const live = [...rows.values()].filter((r) => r.live);
         const shares = fairShares(limit, live.map((r) => [r.agent, Math.max(1, r.workers)]));
-        const others = (agent: string): number => live.reduce((s, r) => s + (r.agent === agent ? 0 : r.reserved), 0);
-        const expiresAt = new Date(now.getTime() + this.opts.leaseMs);
+        const others = (agent: string): number => live.reduce((sum, r) => sum + (r.agent === agent ? 0 : r.reserved), 0);
         let total = 0;
         let settled = true;
         for (const r of live.filter((x) => x.local).sort((a, b) => a.agent.localeCompare(b.agent))) {
@@ -144,19 +169,22 @@ export class ReplicaQuota {
           if (next !== share) settled = false;
           r.reserved = next;
           total += next;
-          const agentRow = await tx.agent.upsert({ where: { name: r.agent }, create: { name: r.agent, workers: r.workers }, update: {}, select: { id: true } });
-          await tx.quotaLease.upsert({
-            where: { vserverId_agentId: { vserverId, agentId: agentRow.id } },
-            create: { vserverId, agentId: agentRow.id, exclusive: next, borrowed: 0, expiresAt },
-            update: { exclusive: next, borrowed: 0, expiresAt },
-          });
+          writes.push({ vserverId, agentId: agentIds.get(r.agent)!, reserved: next });
+          this.written.set(`${vs}|${r.agent}`, expiresAt.getTime());
         }
-        for (const agent of members.keys()) this.written.set(`${vs}|${agent}`, expiresAt.getTime());
         if (settled) this.unsettled.delete(vs); else this.unsettled.add(vs);
-        return total;
-      });
-      if (budget !== null) hub.setBudget(vs, budget);
-    }
+        out.set(vs, total);
+      }
+      if (deletes.length > 0) await tx.quotaLease.deleteMany({ where: { id: { in: deletes } } });
+      if (writes.length > 0) {
+        await tx.$executeRaw`
+          INSERT INTO quota_lease ("vserverId", "agentId", "exclusive", "borrowed", "expiresAt", "updatedAt")
+          SELECT v, a, r, 0, (${expiresAt.toISOString()}::timestamptz AT TIME ZONE 'UTC'), now() FROM unnest(${writes.map((w) => w.vserverId)}::int[], ${writes.map((w) => w.agentId)}::int[], ${writes.map((w) => w.reserved)}::int[]) AS t(v, a, r)
+          ON CONFLICT ("vserverId", "agentId") DO UPDATE SET "exclusive" = EXCLUDED."exclusive", "borrowed" = 0, "expiresAt" = EXCLUDED."expiresAt", "updatedAt" = now()`;
+      }
+      return out;
+    });
+    for (const [vs, budget] of budgets) hub.setBudget(vs, budget);
     if (changed) this.opts.changed();
   }
 }
