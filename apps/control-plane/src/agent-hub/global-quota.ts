@@ -39,7 +39,13 @@ export type ActiveOf = (agent: string, vs: string) => number | null;
 interface WaitingBorrow { agent: string; id: number; want: number; lent: number; timer: NodeJS.Timeout }
 
 /** What one agent was told for one vserver, and what it may still hold. */
-interface Told { exclusive: number; borrowed: number; held: number; revokeId: number | null }
+interface Told { exclusive: number; borrowed: number; held: number; revokeId: number | null; lastBorrowAt?: number }
+
+/**
+ * An agent that borrowed this recently is busy, and no donor: reclaiming from busy agents halved
+ * early spills under skewed bursts in one run but let one connection past the limit in another.
+ */
+const BUSY_MS = 2_000;
 
 /** Delivers a message to a connected agent; false when the agent has no session. */
 export type QuotaSend = (agent: string, msg: ControlMessage) => boolean;
@@ -145,6 +151,7 @@ export class GlobalQuota {
     const t = q?.told.get(agent);
     if (!q || !t) { this.send(agent, { type: 'grant', vserver: vs, id, n: 0, borrowed: t?.borrowed ?? 0 }); return; }
     const ask = Math.max(q.pool.batch, want ?? 0);
+    t.lastBorrowAt = Date.now();
     const n = this.lend(q, agent, ask);
     // Connections are waiting: wait for uses being reclaimed (now or by an earlier borrow) rather than answer short.
     if (n < ask && want !== undefined && (this.reclaim(vs, q, agent, ask - n) || q.donors.size > 0)) {
@@ -209,14 +216,14 @@ export class GlobalQuota {
   }
 
   /**
-   * Asks agents with unused uses (allowance − reported active − a batch of headroom) to give up to
-   * `need` back: a revoke below their share. Reports may be stale; the acknowledgement says what the
+   * Asks agents with unused uses (allowance − reported active − a batch of headroom) that have not
+   * borrowed lately to give up to `need` back: a revoke below their share. Reports may be stale; the acknowledgement says what the
    * agent really holds, and only the rest is lent. False when nobody could be asked.
    */
   private reclaim(vs: string, q: VServerQuota, borrower: string, need: number): boolean {
     const donors: Array<{ agent: string; unused: number }> = [];
     for (const [a, t] of q.told) {
-      if (a === borrower || t.revokeId !== null || q.donors.has(a)) continue;
+      if (a === borrower || t.revokeId !== null || q.donors.has(a) || Date.now() - (t.lastBorrowAt ?? 0) < BUSY_MS) continue;
       const active = this.activeOf(a, vs);
       if (active === null) continue;
       const unused = q.total(t) - active - q.pool.batch;
