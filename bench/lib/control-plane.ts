@@ -12,6 +12,8 @@ import { repoRoot } from './results.js';
 
 export const BENCH_ADMIN_TOKEN = 'spw_bench-admin-token-0123456789abcdef';
 const PG_PREFIX = 'spillway-bench-cp-';
+/** A REST call that takes longer fails the benchmark instead of hanging it (the run stays bounded). */
+const CALL_TIMEOUT_MS = 180_000;
 
 export interface AgentRow { id: string; connected: boolean; appliedVersion: string | null }
 
@@ -24,7 +26,7 @@ export interface RunningControlPlane {
   controlUrl: string;
   /** true: the embedded Postgres of this helper (fresh data dir); false: the caller's database. */
   embedded: boolean;
-  /** A REST call with the admin token; rejects on a status other than `expect`. */
+  /** A REST call with the admin token; rejects on a status other than `expect` or after CALL_TIMEOUT_MS. */
   call<T = unknown>(method: string, route: string, body?: unknown, expect?: number): Promise<T>;
   /** Issues an agent token for `agent` through POST /v1/agent-tokens. */
   agentToken(agent: string): Promise<string>;
@@ -79,7 +81,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     }
     const call = async <T>(method: string, route: string, body?: unknown, expect = 200): Promise<T> => {
       const res = await fetch(`${base}${route}`, {
-        method, headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        signal: AbortSignal.timeout(CALL_TIMEOUT_MS), method, headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
       });
       const text = await res.text();
