@@ -80,11 +80,18 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       await sleep(100);
     }
     const call = async <T>(method: string, route: string, body?: unknown, expect = 200): Promise<T> => {
-      const res = await fetch(`${base}${route}`, {
-        signal: AbortSignal.timeout(CALL_TIMEOUT_MS), method, headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-      });
-      const text = await res.text();
+      let res: Response;
+      let text: string;
+      try {
+        res = await fetch(`${base}${route}`, {
+          signal: AbortSignal.timeout(CALL_TIMEOUT_MS), method, headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+        });
+        text = await res.text();
+      } catch (err) {
+        const e = err as Error;
+        throw new Error(`${method} ${route}: ${e.name === 'TimeoutError' ? `no answer in ${CALL_TIMEOUT_MS / 1000} s` : e.message}`);
+      }
       if (res.status !== expect) throw new Error(`${method} ${route}: ${res.status} ${text.slice(0, 1500)}`);
       return (text ? JSON.parse(text) : null) as T;
     };
