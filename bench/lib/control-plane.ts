@@ -61,24 +61,24 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       pg = new EmbeddedPostgres({ dataDir: path.join(dir, 'data') });
       databaseUrl = await pg.start();
     }
-    const port = await freePort();
-    proc = startProcess('control plane', path.join(repoRoot, 'node_modules', '.bin', 'tsx'), [path.join(repoRoot, 'apps', 'control-plane', 'src', 'server.ts')], {
-      cwd: repoRoot,
-      env: {
-        DATABASE_URL: databaseUrl, SPILLWAY_PORT: String(port), SPILLWAY_HOST: '127.0.0.1', SPILLWAY_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
-        SPILLWAY_LOG_LEVEL: 'warn', SPILLWAY_SHUTDOWN_TIMEOUT_MS: '2000', SPILLWAY_HEARTBEAT_MS: String(opts.heartbeatMs ?? 1_000),
-      },
-    });
-    const base = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const ok = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
-      if (ok) break;
-      const c = proc.child;
-      if (c.exitCode !== null || c.signalCode !== null) throw new Error(`control plane exited (${c.exitCode ?? c.signalCode}) before it was ready:\n${proc.output().slice(-4000)}`);
-      if (Date.now() > deadline) throw new Error(`control plane not ready in 120 s:\n${proc.output().slice(-4000)}`);
-      await sleep(100);
+    // The port is picked here (with port 0 the server would name it only in its info log, off
+    // here); another process may take it first: the server then exits and is started again.
+    let port = 0;
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort();
+      proc = startProcess('control plane', path.join(repoRoot, 'node_modules', '.bin', 'tsx'), [path.join(repoRoot, 'apps', 'control-plane', 'src', 'server.ts')], {
+        cwd: repoRoot,
+        env: {
+          DATABASE_URL: databaseUrl, SPILLWAY_PORT: String(port), SPILLWAY_HOST: '127.0.0.1', SPILLWAY_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+          SPILLWAY_LOG_LEVEL: 'warn', SPILLWAY_SHUTDOWN_TIMEOUT_MS: '2000', SPILLWAY_HEARTBEAT_MS: String(opts.heartbeatMs ?? 1_000),
+        },
+      });
+      const state = await untilReady(proc, `http://127.0.0.1:${port}`);
+      if (state === 'ready') break;
+      if (attempt >= 3 || !proc.output().includes('already in use')) throw new Error(`control plane exited before it was ready:\n${proc.output().slice(-4000)}`);
+      await proc.stop();
     }
+    const base = `http://127.0.0.1:${port}`;
     const call = async <T>(method: string, route: string, body?: unknown, expect = 200): Promise<T> => {
       let res: Response;
       let text: string;
@@ -105,6 +105,17 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   } catch (err) {
     await release();
     throw err;
+  }
+}
+
+/** Polls /readyz until it answers 200 ('ready') or the process exits ('exited'); throws after 120 s. */
+async function untilReady(proc: Proc, base: string): Promise<'ready' | 'exited'> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) return 'ready';
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null) return 'exited';
+    if (Date.now() > deadline) throw new Error(`control plane not ready in 120 s:\n${proc.output().slice(-4000)}`);
+    await sleep(100);
   }
 }
 
