@@ -58,6 +58,12 @@ export interface Agent {
    * client); the connections waiting are held until it answers. null: spill at once (standalone).
    */
   setQuotaUpstream(upstream: QuotaUpstream | null): void;
+  /**
+   * Uses of `vserver` the workers may have in flight right now (allowances plus uses still owed
+   * after a cut; null without a limit): read synchronously, so a revoke is acknowledged with
+   * what is held after the cut, never from an older report.
+   */
+  quotaCommitted(vserver: string): number | null;
   stats(): Promise<AgentStats>;
   readonly config: AgentConfig;
   /** Stops accepting, drains connections up to the drain deadline, stops every worker. */
@@ -336,6 +342,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       return applyConfig(doc);
     },
     setQuotaUpstream(upstream) { quota.upstream = upstream; },
+    quotaCommitted: (vs) => quota.committed(vs),
     setAllocation(vs, limit) {
       if (limit === null) allocations.delete(vs); else allocations.set(vs, limit);
       pushLimits();

@@ -22,6 +22,13 @@ export class QuotaPrimary {
   private readonly acks = new Map<string, Map<number, number>>();
   private readonly sent = new Map<string, Map<number, number>>();
   private readonly room = new Map<string, Map<number, boolean>>();
+  /**
+   * Per vserver and engine: allocations sent and not answered yet. Only the answer to the last
+   * one settles what the engine owes: an earlier answer counts the uses in flight under an older,
+   * larger allowance, and the engine may have admitted more since (a stale count would let the
+   * pool believe it owes less than it may hold).
+   */
+  private readonly unanswered = new Map<string, Map<number, number>>();
   private engines: number[] = [];
   private starting: number[] = [];
   /** Borrows held until the upstream answers (only with an upstream: a managed agent). */
@@ -45,12 +52,19 @@ export class QuotaPrimary {
     this.engines = [...serving];
     this.starting = starting.filter((e) => !serving.includes(e));
     for (const [vs, pool] of this.pools) {
-      for (const e of gone) { pool.removeEngine(e); this.room.get(vs)?.delete(e); }
+      for (const e of gone) { pool.removeEngine(e); this.room.get(vs)?.delete(e); this.unanswered.get(vs)?.delete(e); }
       for (const e of added) pool.addEngine(e);
       if (gone.length || added.length) this.pushAll(vs);
-      else for (const e of newcomers) this.send(e, { t: 'q.alloc', vs, exclusive: 0, borrowed: 0, batch: pool.batch, ack: 0 });
+      else for (const e of newcomers) this.sendAlloc(e, { t: 'q.alloc', vs, exclusive: 0, borrowed: 0, batch: pool.batch, ack: 0 });
     }
   }
+
+  /**
+   * Uses this agent's engines may have in flight on `vs`: Σ (allowance + owed) of its pool, never
+   * clamped to the limit (right after a cut it is above it until the engines settle or give
+   * back); null when the vserver has no limit here. What a revoke acknowledgement may claim back.
+   */
+  committed(vs: string): number | null { return this.pools.get(vs)?.committed ?? null; }
 
   /** Sets (or with null removes) the connection limit of a vserver and re-allocates at once. */
   setLimit(vs: string, limit: number | null): void {
@@ -75,6 +89,8 @@ export class QuotaPrimary {
   }
 
   onMessage(engine: number, msg: QuotaMessageToManager): void {
+    // Counted even without a pool: the engine answers every allocation, dropped vserver or not.
+    const latest = msg.t === 'q.room' && msg.active !== undefined && this.answered(msg.vs, engine);
     const pool = this.pools.get(msg.vs);
     if (!pool) {
       if (msg.t === 'q.borrow') this.send(engine, { t: 'q.reply', vs: msg.vs, id: msg.id, granted: 0, handoffTo: null });
@@ -84,11 +100,14 @@ export class QuotaPrimary {
       case 'q.room':
         this.room.get(msg.vs)?.set(engine, msg.room);
         // The answer to an allocation: what the engine really has in flight settles what it owes.
-        if (msg.active !== undefined && pool.has(engine)) { pool.settle(engine, msg.active); this.pushGrown(msg.vs); }
+        if (latest && msg.active !== undefined && pool.has(engine)) { pool.settle(engine, msg.active); this.pushGrown(msg.vs); }
         return;
       case 'q.return':
         this.acks.get(msg.vs)?.set(engine, msg.id);
-        pool.giveBack(engine, msg.n);
+        // An owed use that ended pays a debt only: when the pool already settled the debt (the
+        // engine's count came first), it must not be taken from the engine's borrowed uses.
+        if (msg.owed) { const owed = pool.allocation(engine).owed; if (owed > 0) pool.giveBack(engine, Math.min(msg.n, owed)); }
+        else pool.giveBack(engine, msg.n);
         this.pushGrown(msg.vs);
         return;
       case 'q.borrow': {
@@ -159,7 +178,22 @@ export class QuotaPrimary {
     const pool = this.pools.get(vs);
     if (!pool) return;
     for (const e of this.engines) this.pushTo(vs, pool, e);
-    for (const e of this.starting) this.send(e, { t: 'q.alloc', vs, exclusive: 0, borrowed: 0, batch: pool.batch, ack: 0 });
+    for (const e of this.starting) this.sendAlloc(e, { t: 'q.alloc', vs, exclusive: 0, borrowed: 0, batch: pool.batch, ack: 0 });
+  }
+
+  private sendAlloc(e: number, msg: Extract<QuotaMessageToEngine, { t: 'q.alloc' }>): void {
+    let m = this.unanswered.get(msg.vs);
+    if (!m) { m = new Map(); this.unanswered.set(msg.vs, m); }
+    m.set(e, (m.get(e) ?? 0) + 1);
+    this.send(e, msg);
+  }
+
+  /** Counts an engine's answer to an allocation; true when it answers the last one sent. */
+  private answered(vs: string, e: number): boolean {
+    const m = this.unanswered.get(vs);
+    const left = Math.max(0, (m?.get(e) ?? 0) - 1);
+    if (left === 0) m?.delete(e); else m?.set(e, left);
+    return left === 0;
   }
 
   /** Pushes the allocation of the engines whose exclusive share grew since last sent (the pool tops shares up as uses come back). */
@@ -177,6 +211,6 @@ export class QuotaPrimary {
     // at worst a connection is handed to it in vain (it passes it on, or spills when every
     // engine is full), never a spill while uses lie unused.
     if (a.exclusive + a.borrowed > 0) this.room.get(vs)?.set(e, true);
-    this.send(e, { t: 'q.alloc', vs, exclusive: a.exclusive, borrowed: a.borrowed, batch: pool.batch, ack: this.acks.get(vs)?.get(e) ?? 0 });
+    this.sendAlloc(e, { t: 'q.alloc', vs, exclusive: a.exclusive, borrowed: a.borrowed, batch: pool.batch, ack: this.acks.get(vs)?.get(e) ?? 0 });
   }
 }

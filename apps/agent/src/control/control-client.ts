@@ -73,6 +73,8 @@ export class ControlClient {
   private sampling = false;
   private reacking: NodeJS.Timeout | null = null;
   private last: AgentStats | null = null;
+  /** Active connections per vserver in the last report sent. */
+  private readonly reported = new Map<string, number>();
 
   constructor(private readonly opts: ControlClientOptions) {
     this.backoff = new Backoff(opts.backoff);
@@ -126,7 +128,7 @@ export class ControlClient {
     const outstanding: Record<string, Outstanding> = {};
     for (const [vs, s] of Object.entries(stats?.vservers ?? {})) {
       const a = this.allocations.get(vs);
-      outstanding[vs] = { inUse: s.cx_active, allocation: a ? a.exclusive + a.borrowed : null };
+      outstanding[vs] = { inUse: Math.max(s.cx_active, this.opts.agent.quotaCommitted(vs) ?? 0), allocation: a ? a.exclusive + a.borrowed : null };
     }
     const workers = Math.max(1, this.opts.agent.config.agent.workers);
     channel.send({ type: 'hello', protocol: PROTOCOL_VERSION, agent: this.opts.agent.name, workers, appliedVersion: this.appliedVersion, outstanding });
@@ -176,7 +178,7 @@ export class ControlClient {
         if (a) this.setAllocation(m.vserver, { ...a, exclusive: m.exclusive, borrowed: this.net(m.vserver, m.borrowed) });
         // Second phase: once the lower allowance is enforced, say how many uses are still held.
         this.draining.set(m.vserver, { id: m.id, held: Number.MAX_SAFE_INTEGER });
-        void this.ackRevokes();
+        this.ackRevokes();
         return;
       }
       case 'grant': {
@@ -223,28 +225,31 @@ export class ControlClient {
   }
 
   /**
-   * Acknowledges revokes with the uses the agent still holds: its active connections or what its
-   * own pool has handed to workers, whichever is more (never less than the new allowance).
+   * Acknowledges revokes with the uses the agent still holds, read synchronously from its own
+   * pool after the cut: what its workers may have in flight (their allowances plus uses still
+   * owed), never less than the new allowance. Not the last report's active connections: workers
+   * may have admitted more since, up to allowances that the cut has not reached yet.
    */
-  private async ackRevokes(stats?: AgentStats): Promise<void> {
-    if (this.draining.size === 0) return;
-    const s = stats ?? await this.opts.agent.stats().catch(() => null);
-    if (!s) return;
+  private ackRevokes(): void {
     for (const [vs, d] of this.draining) {
-      const a = this.allocations.get(vs);
-      const v = s.vservers[vs];
-      const allowance = a ? a.exclusive + a.borrowed : 0;
-      const committed = v?.quota ? v.quota.limit - v.quota.shared : 0;
-      const held = Math.max(allowance, v?.cx_active ?? 0, committed);
+      const held = this.held(vs);
       if (held >= d.held) continue;
       d.held = held;
-      if (held <= allowance) this.draining.delete(vs);
+      if (held <= this.allowance(vs)) this.draining.delete(vs);
       this.send({ type: 'revoke-ack', vserver: vs, id: d.id, held });
     }
     // Uses given back inside the agent free uses for other agents: say so soon, not at the next sample.
     if (this.draining.size > 0 && !this.reacking && !this.stopped) {
-      this.reacking = setTimeout(() => { this.reacking = null; void this.ackRevokes(); }, 20);
+      this.reacking = setTimeout(() => { this.reacking = null; this.ackRevokes(); }, 20);
     }
+  }
+
+  private allowance(vs: string): number { const a = this.allocations.get(vs); return a ? a.exclusive + a.borrowed : 0; }
+
+  /** Uses of `vs` this agent may have in flight now (without a local limit: the last active count). */
+  private held(vs: string): number {
+    const committed = this.opts.agent.quotaCommitted(vs);
+    return Math.max(this.allowance(vs), committed ?? this.last?.vservers[vs]?.cx_active ?? 0);
   }
 
   /** The snapshot as this agent serves it: its own listen address when it has one. */
@@ -284,7 +289,10 @@ export class ControlClient {
         }
       }
       if (!this.channel?.isOpen) return;
-      await this.ackRevokes(stats);
+      this.ackRevokes();
+      // Active connections that changed are reported at once: the control plane reclaims uses
+      // other agents do not use by these counts, and a second-old count asks too little of them.
+      if (Object.entries(stats.vservers).some(([vs, v]) => v.cx_active !== this.reported.get(vs))) this.report();
       for (const [vs, a] of this.allocations) {
         const active = stats.vservers[vs]?.cx_active ?? 0;
         const allowance = a.exclusive + a.borrowed;
@@ -293,8 +301,9 @@ export class ControlClient {
           const id = this.nextBorrowId++;
           this.pendingBorrows.set(id, { vs });
           this.send({ type: 'borrow', vserver: vs, id });
-        } else if (a.borrowed >= a.batch && allowance - active > 3 * a.batch && !this.borrowing(vs) && !this.draining.has(vs) && (stats.vservers[vs]?.quota?.shared ?? 0) >= a.batch) {
-          // Only uses the agent's own pool has not lent to a worker can go back without the workers over-admitting.
+        } else if (a.borrowed >= a.batch && allowance - active > 3 * a.batch && !this.borrowing(vs) && !this.draining.has(vs) && allowance - (this.opts.agent.quotaCommitted(vs) ?? allowance) >= a.batch) {
+          // Only uses the agent's own pool has not lent to a worker (read now, not from the sample:
+          // a worker may have borrowed since) can go back without the workers over-admitting.
           // Shrink first, then give back: the uses are never counted by both sides at once.
           const id = this.nextBorrowId++;
           this.pendingReturns.set(id, { vs, n: a.batch });
@@ -314,6 +323,7 @@ export class ControlClient {
     if (!s || !this.channel?.isOpen) return;
     const vservers: Report['vservers'] = {};
     for (const [name, v] of Object.entries(s.vservers)) {
+      this.reported.set(name, v.cx_active);
       vservers[name] = {
         cxActive: v.cx_active, cxTotal: v.cx_total, spilloversTotal: v.spillovers_total,
         rxBytesTotal: v.rx_bytes_total, txBytesTotal: v.tx_bytes_total,

@@ -39,13 +39,7 @@ export type ActiveOf = (agent: string, vs: string) => number | null;
 interface WaitingBorrow { agent: string; id: number; want: number; lent: number; timer: NodeJS.Timeout }
 
 /** What one agent was told for one vserver, and what it may still hold. */
-interface Told { exclusive: number; borrowed: number; held: number; revokeId: number | null; lastBorrowAt?: number }
-
-/**
- * An agent that borrowed this recently is busy, and no donor: reclaiming from busy agents halved
- * early spills under skewed bursts in one run but let one connection past the limit in another.
- */
-const BUSY_MS = 2_000;
+interface Told { exclusive: number; borrowed: number; held: number; revokeId: number | null }
 
 /** Delivers a message to a connected agent; false when the agent has no session. */
 export type QuotaSend = (agent: string, msg: ControlMessage) => boolean;
@@ -151,7 +145,6 @@ export class GlobalQuota {
     const t = q?.told.get(agent);
     if (!q || !t) { this.send(agent, { type: 'grant', vserver: vs, id, n: 0, borrowed: t?.borrowed ?? 0 }); return; }
     const ask = Math.max(q.pool.batch, want ?? 0);
-    t.lastBorrowAt = Date.now();
     const n = this.lend(q, agent, ask);
     // Connections are waiting: wait for uses being reclaimed (now or by an earlier borrow) rather than answer short.
     if (n < ask && want !== undefined && (this.reclaim(vs, q, agent, ask - n) || q.donors.size > 0)) {
@@ -183,6 +176,9 @@ export class GlobalQuota {
     if (!q || !t || t.revokeId !== id) return;
     t.held = Math.max(q.total(t), held);
     if (t.held <= q.total(t)) t.revokeId = null;
+    // A donor still draining (its workers are giving uses back) re-acknowledges soon: the borrows
+    // waiting on it are answered once what is free covers them, it is done, or the wait ends.
+    if (q.donors.has(agent) && t.revokeId !== null && q.waiting.length > 0 && q.pool.limit - q.heldByAll() < this.wanted(q)) return;
     if (q.donors.delete(agent) && q.donors.size > 0) return;
     // Borrows waiting on this reclaim first: the lender grows back only into what they leave.
     this.settle(vs, q);
@@ -203,6 +199,9 @@ export class GlobalQuota {
 
   vservers(): string[] { return [...this.pools.keys()]; }
 
+  /** Uses the borrows waiting on a reclaim still want. */
+  private wanted(q: VServerQuota): number { let n = 0; for (const w of q.waiting) n += w.want - w.lent; return n; }
+
   /** Lends up to `k` uses within what nobody holds (beyond the pool's shares when others gave theirs back). */
   private lend(q: VServerQuota, agent: string, k: number): number {
     const t = q.told.get(agent);
@@ -216,17 +215,21 @@ export class GlobalQuota {
   }
 
   /**
-   * Asks agents with unused uses (allowance − reported active − a batch of headroom) that have not
-   * borrowed lately to give up to `need` back: a revoke below their share. Reports may be stale; the acknowledgement says what the
+   * Asks agents with unused uses (allowance − reported active) and no
+   * connections waiting to give up to `need` back: a revoke below their share. Reports may be stale; the acknowledgement says what the
    * agent really holds, and only the rest is lent. False when nobody could be asked.
    */
   private reclaim(vs: string, q: VServerQuota, borrower: string, need: number): boolean {
     const donors: Array<{ agent: string; unused: number }> = [];
     for (const [a, t] of q.told) {
-      if (a === borrower || t.revokeId !== null || q.donors.has(a) || Date.now() - (t.lastBorrowAt ?? 0) < BUSY_MS) continue;
+      // Any agent with uses unused by its last report may give (its acknowledgement bounds what is
+      // lent), except one whose own connections are waiting for uses.
+      if (a === borrower || t.revokeId !== null || q.donors.has(a) || q.waiting.some((w) => w.agent === a)) continue;
       const active = this.activeOf(a, vs);
       if (active === null) continue;
-      const unused = q.total(t) - active - q.pool.batch;
+      // No headroom kept: the donor's acknowledgement says what it really holds (a report older than
+      // its last connections only makes it give back less), and one it needs again it borrows.
+      const unused = q.total(t) - active;
       if (unused > 0) donors.push({ agent: a, unused });
     }
     donors.sort((x, y) => y.unused - x.unused);

@@ -179,4 +179,49 @@ describe('global quota over the channel', () => {
     await until(() => b.allowance('web') === 40, 3_000, 'agent-b back at its share');
     expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 20 });
   });
+
+  it('admits exactly the limit under a skewed burst over two busy agents, spilling only once no room is left anywhere', async () => {
+    hub = await startHub();
+    hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
+    const a = await start('agent-a');
+    const b = await start('agent-b');
+    await until(() => a.allowance('web') === 40 && b.allowance('web') === 40);
+    // A burst of 200 connections, 90% to agent-a. Each agent admits within its allowance, asks at
+    // once for the connections waiting (borrow with n) and spills what the grant does not cover.
+    const spills = { a: 0, b: 0 };
+    const heldOverall: number[] = [];
+    const arrive = async (x: SimulatedAgent, key: 'a' | 'b', n: number): Promise<void> => {
+      const admitLocal = (k: number): number => {
+        const room = Math.max(0, (x.allowance('web') ?? 0) - (x.inUse.get('web') ?? 0));
+        const took = Math.min(room, k);
+        x.inUse.set('web', (x.inUse.get('web') ?? 0) + took);
+        return k - took;
+      };
+      const waiting = admitLocal(n);
+      if (waiting > 0) {
+        await x.borrow('web', waiting);
+        spills[key] += admitLocal(waiting);
+      }
+      heldOverall.push((a.inUse.get('web') ?? 0) + (b.inUse.get('web') ?? 0));
+    };
+    const counters = (active: number) => ({ cxActive: active, cxTotal: active, spilloversTotal: 0, rxBytesTotal: 0, txBytesTotal: 0, rxKbps: 0, txKbps: 0 });
+    // agent-b takes its 20 first and has just borrowed (busy): it is still a donor of what it does not use.
+    await arrive(b, 'b', 20);
+    expect((await b.borrow('web')).n).toBe(2);
+    b.report({ web: counters(20) });
+    await until(() => hub.app.agentHub.agent('agent-b')?.report?.vservers.web?.cxActive === 20, 3_000, 'report of agent-b');
+    await arrive(a, 'a', 180);
+    // agent-a got the shared pool (18 left) and the 22 uses agent-b did not use: 80 + 20 = the limit.
+    expect(a.inUse.get('web')).toBe(80);
+    expect(b.inUse.get('web')).toBe(20);
+    expect(spills).toEqual({ a: 100, b: 0 });
+    // With the limit reached, nothing more is admitted anywhere: agent-b's next connection spills.
+    a.report({ web: counters(80) });
+    await until(() => hub.app.agentHub.agent('agent-a')?.report?.vservers.web?.cxActive === 80, 3_000, 'report of agent-a');
+    await arrive(b, 'b', 1);
+    expect(spills.b).toBe(1);
+    expect(Math.max(...heldOverall)).toBe(100);
+    expect(sumOfAllowances([a, b])).toBeLessThanOrEqual(100);
+    expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 0, pending: {} });
+  });
 });
