@@ -25,7 +25,7 @@ try {
   throw err;
 }
 
-const log = pino({ level: config.logLevel, base: { pid: process.pid, service: 'spillway-control-plane' } });
+const log = pino({ level: config.logLevel, base: { pid: process.pid, app: 'spillway-control-plane' } });
 // Process warnings (deprecations inside dependencies) go to the JSON log, not to stderr, which
 // carries only the one-line errors above: removing the listeners drops Node's default printer.
 process.removeAllListeners('warning');
