@@ -6,7 +6,7 @@ import type { WebSocket } from 'ws';
 import { PROTOCOL_VERSION, type AgentMessage, type Hello, type Report } from '@spillway/protocol';
 import { AgentSession, CLOSE_FORBIDDEN, CLOSE_PROTOCOL, CLOSE_REPLACED, CLOSE_SILENT, type HubLogger } from './agent-session.js';
 import { GlobalQuota, type GlobalQuotaOptions, type QuotaView } from './global-quota.js';
-import { vserverLimit, type VServerLimit } from './limits.js';
+import { LimitIndex, type VServerLimit } from './limits.js';
 import { ServiceAggregator, type Health, type UpQuorum } from './service-aggregator.js';
 import { SnapshotCache, type ConfigSnapshot } from './snapshot-cache.js';
 
@@ -60,6 +60,10 @@ export class AgentHub extends EventEmitter {
   private readonly aggregator: ServiceAggregator;
   private readonly quota: GlobalQuota;
   private readonly limits = new Map<string, VServerLimit>();
+  /** The served config indexed once per version (services → the vservers they feed). */
+  private index: LimitIndex | null = null;
+  /** Counters for tests and diagnostics: `limitsComputed` = vserver limits derived so far. */
+  readonly stats = { limitsComputed: 0 };
   private readonly budgets = new Map<string, number>();
   private readonly budgeted: boolean;
   private readonly log: HubLogger;
@@ -107,10 +111,19 @@ export class AgentHub extends EventEmitter {
   quotaHeldBy(vserver: string, agent: string): number { return this.quota.heldBy(vserver, agent); }
 
   /** This replica's part of a vserver's limit (with `budgeted`); its pool shares min(limit, budget). */
-  setBudget(vserver: string, budget: number): void {
-    if (this.budgets.get(vserver) === budget) return;
-    this.budgets.set(vserver, budget);
-    this.recomputeLimits();
+  setBudget(vserver: string, budget: number): void { this.setBudgets([[vserver, budget]]); }
+
+  /** Several budgets at once (a quota pass): only the vservers whose budget changed are recomputed. */
+  setBudgets(budgets: Iterable<[string, number]>): void {
+    const changed: string[] = [];
+    for (const [vserver, budget] of budgets) {
+      // A budget for a vserver the served config no longer has is dropped, as a snapshot drops them.
+      if (this.index && !this.index.has(vserver)) { this.budgets.delete(vserver); continue; }
+      if (this.budgets.get(vserver) === budget) continue;
+      this.budgets.set(vserver, budget);
+      changed.push(vserver);
+    }
+    if (changed.length > 0) this.recomputeLimits(changed);
   }
 
   close(): void {
@@ -218,9 +231,14 @@ export class AgentHub extends EventEmitter {
     rec.session.send({ type: 'snapshot', version: snap.version, config: snap.config });
   }
 
-  private onSnapshot(_s: ConfigSnapshot): void {
+  private onSnapshot(s: ConfigSnapshot): void {
     for (const rec of this.records.values()) this.pushSnapshot(rec);
-    this.recomputeLimits();
+    this.index = new LimitIndex(s.config);
+    const index = this.index;
+    for (const vs of this.quota.vservers()) if (!index.has(vs)) this.quota.setLimit(vs, null);
+    for (const vs of [...this.limits.keys()]) if (!index.has(vs)) this.limits.delete(vs);
+    for (const vs of [...this.budgets.keys()]) if (!index.has(vs)) this.budgets.delete(vs);
+    this.recomputeLimits(index.names());
   }
 
   private vote(agent: string, service: string, state: Health): void {
@@ -232,22 +250,20 @@ export class AgentHub extends EventEmitter {
     const v = this.aggregator.view(service);
     this.log.info({ service, state, up: v?.up ?? 0, voters: v?.voters ?? 0 }, 'service state changed');
     this.emit('event', { kind: 'service.state_changed', service, state, up: v?.up ?? 0, voters: v?.voters ?? 0, agent } satisfies HubEvent);
-    this.recomputeLimits();
+    if (this.index) this.recomputeLimits(this.index.boundTo(service));
     const states = { type: 'service-states' as const, states: this.aggregator.states() };
     for (const r of this.records.values()) r.session?.send(states);
   }
 
-  private recomputeLimits(): void {
-    const snap = this.snapshots.get();
-    if (!snap) return;
-    const states = this.aggregator.states();
-    const names = new Set(snap.config.vservers.map((v) => v.name as string));
-    for (const vs of this.quota.vservers()) if (!names.has(vs)) this.quota.setLimit(vs, null);
-    for (const vs of [...this.limits.keys()]) if (!names.has(vs)) this.limits.delete(vs);
-    for (const vs of [...this.budgets.keys()]) if (!names.has(vs)) this.budgets.delete(vs);
-    for (const name of names) {
-      const l = vserverLimit(snap.config, name, states);
+  /** Derives the limits of `vservers` (of the served config) and passes them to the quota. */
+  private recomputeLimits(vservers: Iterable<string>): void {
+    const index = this.index;
+    if (!index) return;
+    const stateOf = (service: string): Health | null => this.aggregator.state(service);
+    for (const name of vservers) {
+      const l = index.limit(name, stateOf);
       if (!l) continue;
+      this.stats.limitsComputed++;
       const before = this.limits.get(name)?.value ?? null;
       this.limits.set(name, l);
       if (before !== l.value) {

@@ -131,12 +131,17 @@ export class ReplicaQuota {
         agentIds.set(agent, a.id);
       }
       const leases = await tx.quotaLease.findMany({ where: { vserverId: { in: locked.map((l) => l.id) } }, include: { agent: { select: { name: true, workers: true } } } });
+      const leasesOf = new Map<number, typeof leases>();
+      for (const l of leases) {
+        const list = leasesOf.get(l.vserverId);
+        if (list) list.push(l); else leasesOf.set(l.vserverId, [l]);
+      }
       const writes: Array<{ vserverId: number; agentId: number; reserved: number }> = [];
       const deletes: number[] = [];
       const out = new Map<string, number>();
       for (const { id: vserverId, name: vs } of locked) {
         const limit = limits.get(vs)!;
-        const stored = leases.filter((l) => l.vserverId === vserverId);
+        const stored = leasesOf.get(vserverId) ?? [];
         const rows = new Map<string, Row>();
         for (const r of stored) rows.set(r.agent.name, { agent: r.agent.name, workers: r.agent.workers, reserved: r.exclusive + r.borrowed, live: r.expiresAt > now, local: members.has(r.agent.name) });
         for (const [agent, workers] of members) {
@@ -184,7 +189,8 @@ export class ReplicaQuota {
       }
       return out;
     });
-    for (const [vs, budget] of budgets) hub.setBudget(vs, budget);
+    // One call: the hub recomputes only the vservers whose budget moved.
+    hub.setBudgets(budgets);
     if (changed) this.opts.changed();
   }
 }

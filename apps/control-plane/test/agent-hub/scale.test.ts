@@ -1,0 +1,95 @@
+// The hub at scale: a config of 1,000 vservers is indexed once per version, so a service state
+// change recomputes only the vservers bound to that service and a quota pass's budgets for every
+// vserver recompute each vserver once (counted by the hub's stats, never by the clock).
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConfigDocument } from '@spillway/protocol';
+import { SimulatedAgent } from '@spillway/protocol';
+import { AgentHub } from '../../src/agent-hub/hub.js';
+import { startHub, until, type HubServer } from './helpers.js';
+
+const VSERVERS = 1_000;
+const PER_VSERVER = 10;
+
+/** `vservers` vservers of `perVserver` services of capacity 10 each (dynamic threshold); every vserver also binds the shared service `common` of capacity 5. */
+function largeConfig(vservers: number, perVserver: number): ConfigDocument {
+  const svc = (name: string, capacity: number): ConfigDocument['services'][number] => ({ name, address: '127.0.0.1', port: 9000, protocol: 'tcp', capacity, weight: 1, state: 'enabled', monitors: [] });
+  const services = [svc('common', 5)];
+  const list: ConfigDocument['vservers'] = [];
+  for (let v = 0; v < vservers; v++) {
+    const names = Array.from({ length: perVserver }, (_, s) => `svc-${v}-${s}`);
+    for (const n of names) services.push(svc(n, 10));
+    list.push({
+      name: `vs-${v}`, protocol: 'tcp', listen: { port: 0 }, lbMethod: 'leastconn',
+      services: [...names, ...(v < 3 ? ['common'] : [])].map((service) => ({ service })),
+      spillover: { methods: [{ type: 'dynamicconnection' }], combine: 'any', action: 'drop' },
+    });
+  }
+  return { services, monitors: [], vservers: list };
+}
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+let hub: HubServer | null = null;
+let bare: AgentHub | null = null;
+const agents: SimulatedAgent[] = [];
+afterEach(async () => {
+  for (const a of agents.splice(0)) a.crash();
+  await hub?.close();
+  hub = null;
+  bare?.close();
+  bare = null;
+});
+
+describe('agent hub with 1,000 vservers', () => {
+  it('recomputes every vserver once for a new config version, then only the vservers bound to a service whose state changed', async () => {
+    hub = await startHub({ heartbeatMs: 1_000 });
+    const h = hub.app.agentHub;
+    h.setConfig({ version: '1', config: largeConfig(VSERVERS, PER_VSERVER) });
+    expect(h.stats.limitsComputed).toBe(VSERVERS);
+    expect(h.limit('vs-7')?.value).toBe(100);
+    expect(h.limit('vs-1')?.value).toBe(105);
+
+    const a = await SimulatedAgent.start({ url: hub.url, token: 'token-a', name: 'agent-a' });
+    agents.push(a);
+    let before = h.stats.limitsComputed;
+    a.transition('svc-7-3', 'DOWN');
+    await until(() => h.limit('vs-7')?.value === 90, 3_000, 'vs-7 limit 90');
+    expect(h.stats.limitsComputed - before).toBe(1);
+    expect(h.limit('vs-7')?.derivation.find((d) => d.service === 'svc-7-3')).toMatchObject({ state: 'DOWN', counted: false });
+    expect(h.limit('vs-8')?.value).toBe(100);
+
+    // A service bound by three vservers recomputes those three.
+    before = h.stats.limitsComputed;
+    a.transition('common', 'DOWN');
+    await until(() => h.limit('vs-2')?.value === 100, 3_000, 'vs-2 limit 100');
+    expect(h.stats.limitsComputed - before).toBe(3);
+    expect([h.limit('vs-0')?.value, h.limit('vs-1')?.value, h.limit('vs-3')?.value]).toEqual([100, 100, 100]);
+
+    // A vote that keeps a service's state recomputes nothing.
+    before = h.stats.limitsComputed;
+    a.transition('svc-7-3', 'DOWN');
+    a.transition('common', 'DOWN');
+    a.client.send({ type: 'heartbeat', seq: 1 });
+    await a.client.waitFor('heartbeat-ack');
+    expect(h.stats.limitsComputed - before).toBe(0);
+
+    // The next version recomputes every vserver once more, with the states agents voted.
+    before = h.stats.limitsComputed;
+    h.setConfig({ version: '2', config: largeConfig(VSERVERS, PER_VSERVER) });
+    expect(h.stats.limitsComputed - before).toBe(VSERVERS);
+    expect(h.limit('vs-7')?.value).toBe(90);
+  });
+
+  it('applies the budgets of a quota pass over every vserver with one recomputation per vserver whose budget moved', () => {
+    bare = new AgentHub({ log: silent, budgeted: true });
+    bare.setConfig({ version: '1', config: largeConfig(VSERVERS, PER_VSERVER) });
+    const base = bare.stats.limitsComputed;
+    bare.setBudgets(Array.from({ length: VSERVERS }, (_, v): [string, number] => [`vs-${v}`, 40]));
+    expect(bare.stats.limitsComputed - base).toBe(VSERVERS);
+    // Budgets: the same again recompute nothing; one moved, one recomputation; an unknown vserver is ignored.
+    bare.setBudgets(Array.from({ length: VSERVERS }, (_, v): [string, number] => [`vs-${v}`, v === 5 ? 60 : 40]));
+    bare.setBudget('vs-gone', 10);
+    expect(bare.stats.limitsComputed - base).toBe(VSERVERS + 1);
+    expect(bare.limit('vs-5')?.value).toBe(100);
+  });
+});
