@@ -29,7 +29,11 @@ export interface QuotaView {
 export interface GlobalQuotaOptions {
   exclusivePercent?: number;
   batchPercent?: number;
-  /** How long a borrow waits for the acknowledgements of a reclaim before it is answered (default 200 ms). */
+  /**
+   * How long a borrow waits for the acknowledgements of a reclaim before it is answered (default
+   * 100 ms: a donor acknowledges within a few ms and again every 20 ms as its workers give uses
+   * back; the agent holds its waiting connections 400 ms in all and may ask twice).
+   */
   reclaimWaitMs?: number;
 }
 
@@ -39,7 +43,15 @@ export type ActiveOf = (agent: string, vs: string) => number | null;
 interface WaitingBorrow { agent: string; id: number; want: number; lent: number; timer: NodeJS.Timeout }
 
 /** What one agent was told for one vserver, and what it may still hold. */
-interface Told { exclusive: number; borrowed: number; held: number; revokeId: number | null }
+interface Told {
+  exclusive: number; borrowed: number; held: number; revokeId: number | null;
+  /**
+   * Uses of its exclusive share reclaimed for other agents' waiting connections: it does not grow
+   * back into them until uses are returned (or it borrows them itself), or they would flow back to
+   * it, unused, before the agent they were taken for can ask again.
+   */
+  given: number;
+}
 
 /** Delivers a message to a connected agent; false when the agent has no session. */
 export type QuotaSend = (agent: string, msg: ControlMessage) => boolean;
@@ -82,7 +94,8 @@ export class GlobalQuota {
       const prev = q.told.get(agent);
       const enforced = held?.allocation ?? 0;
       const exclusive = Math.min(prev?.exclusive ?? 0, enforced);
-      q.told.set(agent, { exclusive, borrowed: enforced - exclusive, held: Math.max(enforced, held?.inUse ?? 0), revokeId: null });
+      q.told.set(agent, { exclusive, borrowed: enforced - exclusive, held: Math.max(enforced, held?.inUse ?? 0), revokeId: null, given: 0 });
+      for (const t of q.told.values()) t.given = 0;
       if (held) {
         const a = q.pool.allocation(agent);
         const missing = held.inUse - a.exclusive - a.borrowed;
@@ -99,6 +112,7 @@ export class GlobalQuota {
       q.pool.removeEngine(agent);
       q.told.delete(agent);
       q.donors.delete(agent);
+      for (const t of q.told.values()) t.given = 0;
       for (const w of q.waiting.filter((x) => x.agent === agent)) { clearTimeout(w.timer); q.waiting.splice(q.waiting.indexOf(w), 1); }
       if (q.donors.size === 0) this.settle(vs, q);
       this.reconcile(vs, q);
@@ -132,6 +146,7 @@ export class GlobalQuota {
     }
     if (q.pool.limit === limit) return;
     q.pool.setLimit(limit);
+    for (const t of q.told.values()) t.given = 0;
     this.reconcile(vs, q, undefined, true);
   }
 
@@ -146,9 +161,10 @@ export class GlobalQuota {
     if (!q || !t) { this.send(agent, { type: 'grant', vserver: vs, id, n: 0, borrowed: t?.borrowed ?? 0 }); return; }
     const ask = Math.max(q.pool.batch, want ?? 0);
     const n = this.lend(q, agent, ask);
-    // Connections are waiting: wait for uses being reclaimed (now or by an earlier borrow) rather than answer short.
-    if (n < ask && want !== undefined && (this.reclaim(vs, q, agent, ask - n) || q.donors.size > 0)) {
-      const w: WaitingBorrow = { agent, id, want: ask, lent: n, timer: setTimeout(() => { this.settle(vs, q); this.reconcile(vs, q); }, this.opts.reclaimWaitMs ?? 200) };
+    // Connections are waiting: wait for uses being reclaimed (now or by an earlier borrow), or with
+    // nothing to lend for uses another agent is still giving back, rather than answer short.
+    if (n < ask && want !== undefined && (this.reclaim(vs, q, agent, ask - n) || q.donors.size > 0 || (n === 0 && this.draining(q)))) {
+      const w: WaitingBorrow = { agent, id, want: ask, lent: n, timer: setTimeout(() => { this.settle(vs, q); this.reconcile(vs, q); }, this.opts.reclaimWaitMs ?? 100) };
       w.timer.unref();
       q.waiting.push(w);
       return;
@@ -164,6 +180,9 @@ export class GlobalQuota {
       q.pool.giveBack(agent, k);
       t.borrowed -= k;
       t.held = Math.max(q.total(t), t.held - k);
+      // Returned uses first go back to the agents they were reclaimed from.
+      let back = k;
+      for (const o of q.told.values()) { const g = Math.min(o.given, back); o.given -= g; back -= g; }
       this.reconcile(vs, q);
     }
     this.send(agent, { type: 'grant', vserver: vs, id, n: 0, borrowed: t?.borrowed ?? 0 });
@@ -177,8 +196,9 @@ export class GlobalQuota {
     t.held = Math.max(q.total(t), held);
     if (t.held <= q.total(t)) t.revokeId = null;
     // A donor still draining (its workers are giving uses back) re-acknowledges soon: the borrows
-    // waiting on it are answered once what is free covers them, it is done, or the wait ends.
-    if (q.donors.has(agent) && t.revokeId !== null && q.waiting.length > 0 && q.pool.limit - q.heldByAll() < this.wanted(q)) return;
+    // waiting on it are answered once something is free (they ask again for the rest), it is
+    // done, or the wait ends.
+    if (q.donors.has(agent) && t.revokeId !== null && q.waiting.length > 0 && q.pool.limit - q.heldByAll() <= 0) return;
     if (q.donors.delete(agent) && q.donors.size > 0) return;
     // Borrows waiting on this reclaim first: the lender grows back only into what they leave.
     this.settle(vs, q);
@@ -198,9 +218,6 @@ export class GlobalQuota {
   }
 
   vservers(): string[] { return [...this.pools.keys()]; }
-
-  /** Uses the borrows waiting on a reclaim still want. */
-  private wanted(q: VServerQuota): number { let n = 0; for (const w of q.waiting) n += w.want - w.lent; return n; }
 
   /** Lends up to `k` uses within what nobody holds (beyond the pool's shares when others gave theirs back). */
   private lend(q: VServerQuota, agent: string, k: number): number {
@@ -246,12 +263,16 @@ export class GlobalQuota {
       q.pool.giveBack(d.agent, fromBorrowed);
       t.borrowed -= fromBorrowed;
       t.exclusive -= take - fromBorrowed;
+      t.given += take - fromBorrowed;
       t.revokeId = revokeId;
       q.donors.add(d.agent);
       asked += take;
     }
     return asked > 0;
   }
+
+  /** True while an agent holds more uses than it was told (a revoke it is still acknowledging as they end). */
+  private draining(q: VServerQuota): boolean { for (const t of q.told.values()) if (t.revokeId !== null && t.held > q.total(t)) return true; return false; }
 
   /** Answers the borrows waiting on a reclaim with what can be lent now. */
   private settle(vs: string, q: VServerQuota): void {
@@ -273,16 +294,16 @@ export class GlobalQuota {
     const growing: string[] = [];
     for (const a of q.pool.engines) {
       const target = q.pool.allocation(a);
-      const t = q.told.get(a) ?? { exclusive: 0, borrowed: 0, held: 0, revokeId: null };
+      const t = q.told.get(a) ?? { exclusive: 0, borrowed: 0, held: 0, revokeId: null, given: 0 };
       q.told.set(a, t);
-      if (target.exclusive + target.borrowed < q.total(t)) shrinking.push(a);
+      if (target.exclusive - t.given + target.borrowed < q.total(t)) shrinking.push(a);
       else growing.push(a);
     }
     for (const a of shrinking) {
       const target = q.pool.allocation(a);
       const t = q.told.get(a)!;
       t.held = Math.max(t.held, q.total(t));
-      t.exclusive = target.exclusive;
+      t.exclusive = Math.max(0, target.exclusive - t.given);
       t.borrowed = target.borrowed;
       t.revokeId = this.nextRevokeId++;
       this.send(a, { type: 'revoke', vserver: vs, id: t.revokeId, exclusive: t.exclusive, borrowed: t.borrowed });
@@ -292,9 +313,10 @@ export class GlobalQuota {
       const target = q.pool.allocation(a);
       const t = q.told.get(a)!;
       const before = q.total(t);
-      const want = target.exclusive + target.borrowed;
+      const exclusive = Math.max(0, target.exclusive - t.given);
+      const want = exclusive + target.borrowed;
       const next = Math.max(before, Math.min(want, q.roomFor(a)));
-      const split = { exclusive: Math.min(target.exclusive, next), borrowed: next - Math.min(target.exclusive, next) };
+      const split = { exclusive: Math.min(exclusive, next), borrowed: next - Math.min(exclusive, next) };
       const changed = split.exclusive !== t.exclusive || split.borrowed !== t.borrowed;
       if (!changed && !all && a !== always) continue;
       // Only what reached the agent counts: a grown allowance sent to a disconnected agent is not one.
