@@ -17,6 +17,13 @@ export interface SessionHandlers {
   onClose(session: AgentSession): void;
 }
 
+/** A control message checked and encoded once (null text: invalid), to send the same frame to many agents. */
+export interface PreparedMessage { readonly type: ControlMessage['type']; readonly text: string | null }
+
+export function prepareMessage(msg: ControlMessage): PreparedMessage {
+  return { type: msg.type, text: isValidControlMessage(msg) ? JSON.stringify(msg) : null };
+}
+
 export const CLOSE_PROTOCOL = 4000;
 export const CLOSE_FORBIDDEN = 4003;
 export const CLOSE_REPLACED = 4009;
@@ -42,13 +49,15 @@ export class AgentSession {
   }
 
   /** False when the message was not sent (invalid, or the socket is no longer open). */
-  send(msg: ControlMessage): boolean {
-    if (!isValidControlMessage(msg)) {
+  send(msg: ControlMessage): boolean { return this.sendPrepared(prepareMessage(msg)); }
+
+  sendPrepared(msg: PreparedMessage): boolean {
+    if (msg.text === null) {
       this.log.error({ agent: this.agent, type: msg.type }, 'refusing to send an invalid control message');
       return false;
     }
     if (this.socket.readyState !== this.socket.OPEN) return false;
-    this.socket.send(JSON.stringify(msg));
+    this.socket.send(msg.text);
     return true;
   }
 

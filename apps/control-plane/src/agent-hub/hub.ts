@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import { PROTOCOL_VERSION, type AgentMessage, type Hello, type Report } from '@spillway/protocol';
-import { AgentSession, CLOSE_FORBIDDEN, CLOSE_PROTOCOL, CLOSE_REPLACED, CLOSE_SILENT, type HubLogger } from './agent-session.js';
+import { AgentSession, CLOSE_FORBIDDEN, CLOSE_PROTOCOL, CLOSE_REPLACED, CLOSE_SILENT, prepareMessage, type HubLogger, type PreparedMessage } from './agent-session.js';
 import { GlobalQuota, type GlobalQuotaOptions, type QuotaView } from './global-quota.js';
 import { LimitIndex, type VServerLimit } from './limits.js';
 import { ServiceAggregator, type Health, type UpQuorum } from './service-aggregator.js';
@@ -62,6 +62,8 @@ export class AgentHub extends EventEmitter {
   private readonly limits = new Map<string, VServerLimit>();
   /** The served config indexed once per version (services → the vservers they feed). */
   private index: LimitIndex | null = null;
+  /** The snapshot message of the served version, checked and encoded once for every agent. */
+  private snapshotMessage: { version: string; message: PreparedMessage } | null = null;
   /** Counters for tests and diagnostics: `limitsComputed` = vserver limits derived so far. */
   readonly stats = { limitsComputed: 0 };
   private readonly budgets = new Map<string, number>();
@@ -176,11 +178,15 @@ export class AgentHub extends EventEmitter {
         this.log.warn({ agent: rec.name, version: msg.version, code: msg.error.code }, `agent rejected config: ${msg.error.message}`);
         this.emit('event', { kind: 'config.rejected', agent: rec.name, version: msg.version, code: msg.error.code, message: msg.error.message } satisfies HubEvent);
         return;
-      case 'transition': this.vote(rec.name, msg.service, msg.state); return;
-      case 'report':
+      case 'transition': if (this.vote(rec.name, msg.service, msg.state)) this.broadcastStates(); return;
+      case 'report': {
         rec.report = msg;
-        for (const [service, c] of Object.entries(msg.services)) this.vote(rec.name, service, c.state);
+        // One service-states message for the whole report (the first report may change thousands).
+        let changed = false;
+        for (const [service, c] of Object.entries(msg.services)) changed = this.vote(rec.name, service, c.state) || changed;
+        if (changed) this.broadcastStates();
         return;
+      }
       case 'borrow': this.quota.borrow(rec.name, msg.vserver, msg.id, msg.n); return;
       case 'revoke-ack': this.quota.revokeAcked(rec.name, msg.vserver, msg.id, msg.held); return;
       case 'return': this.quota.giveBack(rec.name, msg.vserver, msg.n, msg.id); return;
@@ -214,7 +220,9 @@ export class AgentHub extends EventEmitter {
         rec.leaseExpiresAt = null;
         this.quota.leave(rec.name);
         this.emit('members');
-        for (const c of this.aggregator.removeAgent(rec.name)) this.onServiceChanged(c.service, c.state, rec.name);
+        const changes = this.aggregator.removeAgent(rec.name);
+        for (const c of changes) this.onServiceChanged(c.service, c.state, rec.name);
+        if (changes.length > 0) this.broadcastStates();
         this.log.info({ agent: rec.name }, 'agent lease expired; its quota returned to the pool');
         this.emit('event', { kind: 'agent.lease_expired', agent: rec.name } satisfies HubEvent);
         if (this.quota.vservers().length > 0) this.emit('event', { kind: 'quota.rebalanced', vserver: null, reason: `lease of ${rec.name} expired` } satisfies HubEvent);
@@ -228,7 +236,10 @@ export class AgentHub extends EventEmitter {
     const snap = this.snapshots.get();
     if (!snap || !rec.session || rec.appliedVersion === snap.version) return;
     rec.sentVersion = snap.version;
-    rec.session.send({ type: 'snapshot', version: snap.version, config: snap.config });
+    if (this.snapshotMessage?.version !== snap.version) {
+      this.snapshotMessage = { version: snap.version, message: prepareMessage({ type: 'snapshot', version: snap.version, config: snap.config }) };
+    }
+    rec.session.sendPrepared(this.snapshotMessage.message);
   }
 
   private onSnapshot(s: ConfigSnapshot): void {
@@ -241,9 +252,11 @@ export class AgentHub extends EventEmitter {
     this.recomputeLimits(index.names());
   }
 
-  private vote(agent: string, service: string, state: Health): void {
+  /** True when the service's aggregate state changed (the caller then broadcasts the states). */
+  private vote(agent: string, service: string, state: Health): boolean {
     const changed = this.aggregator.vote(agent, service, state);
     if (changed) this.onServiceChanged(service, changed, agent);
+    return changed !== null;
   }
 
   private onServiceChanged(service: string, state: Health, agent: string): void {
@@ -251,8 +264,12 @@ export class AgentHub extends EventEmitter {
     this.log.info({ service, state, up: v?.up ?? 0, voters: v?.voters ?? 0 }, 'service state changed');
     this.emit('event', { kind: 'service.state_changed', service, state, up: v?.up ?? 0, voters: v?.voters ?? 0, agent } satisfies HubEvent);
     if (this.index) this.recomputeLimits(this.index.boundTo(service));
-    const states = { type: 'service-states' as const, states: this.aggregator.states() };
-    for (const r of this.records.values()) r.session?.send(states);
+  }
+
+  /** Every agent gets the aggregate states (one encoding for all). */
+  private broadcastStates(): void {
+    const states = prepareMessage({ type: 'service-states', states: this.aggregator.states() });
+    for (const r of this.records.values()) r.session?.sendPrepared(states);
   }
 
   /** Derives the limits of `vservers` (of the served config) and passes them to the quota. */

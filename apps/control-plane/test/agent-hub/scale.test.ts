@@ -80,6 +80,30 @@ describe('agent hub with 1,000 vservers', () => {
     expect(h.limit('vs-7')?.value).toBe(90);
   });
 
+  it('answers a first report of every service with one service-states message to each agent, after recomputing each vserver once', async () => {
+    hub = await startHub({ heartbeatMs: 1_000 });
+    const h = hub.app.agentHub;
+    h.setConfig({ version: '1', config: largeConfig(VSERVERS, PER_VSERVER) });
+    const a = await SimulatedAgent.start({ url: hub.url, token: 'token-a', name: 'agent-a' });
+    const b = await SimulatedAgent.start({ url: hub.url, token: 'token-b', name: 'agent-b' });
+    agents.push(a, b);
+    await b.client.waitFor('service-states', () => true, 5_000, true);
+    let statesSeen = 0;
+    b.client.on('message', (m: { type: string }) => { if (m.type === 'service-states') statesSeen++; });
+    const before = h.stats.limitsComputed;
+    const services: Record<string, { cxActive: number; cxTotal: number; state: 'UP' | 'DOWN' }> = {};
+    for (let v = 0; v < VSERVERS; v++) services[`svc-${v}-0`] = { cxActive: 0, cxTotal: 0, state: v % 2 === 0 ? 'DOWN' : 'UP' };
+    a.report({}, services);
+    const last = await b.client.waitFor('service-states', (m) => Object.keys(m.states).length === VSERVERS);
+    expect(last.states['svc-4-0']).toBe('DOWN');
+    expect(h.limit('vs-4')?.value).toBe(90);
+    expect(h.limit('vs-5')?.value).toBe(100);
+    expect(h.stats.limitsComputed - before).toBe(VSERVERS);
+    b.client.send({ type: 'heartbeat', seq: 1 });
+    await b.client.waitFor('heartbeat-ack');
+    expect(statesSeen).toBe(1);
+  });
+
   it('applies the budgets of a quota pass over every vserver with one recomputation per vserver whose budget moved', () => {
     bare = new AgentHub({ log: silent, budgeted: true });
     bare.setConfig({ version: '1', config: largeConfig(VSERVERS, PER_VSERVER) });
