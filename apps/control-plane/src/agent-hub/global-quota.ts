@@ -29,11 +29,7 @@ export interface QuotaView {
 export interface GlobalQuotaOptions {
   exclusivePercent?: number;
   batchPercent?: number;
-  /**
-   * How long a borrow waits for the acknowledgements of a reclaim before it is answered (default
-   * 100 ms: a donor acknowledges within a few ms and again every 20 ms as its workers give uses
-   * back; the agent holds its waiting connections 400 ms in all and may ask twice).
-   */
+  /** How long a borrow waits for the acknowledgements of a reclaim before it is answered (default 200 ms). */
   reclaimWaitMs?: number;
 }
 
@@ -161,10 +157,9 @@ export class GlobalQuota {
     if (!q || !t) { this.send(agent, { type: 'grant', vserver: vs, id, n: 0, borrowed: t?.borrowed ?? 0 }); return; }
     const ask = Math.max(q.pool.batch, want ?? 0);
     const n = this.lend(q, agent, ask);
-    // Connections are waiting: wait for uses being reclaimed (now or by an earlier borrow), or with
-    // nothing to lend for uses another agent is still giving back, rather than answer short.
-    if (n < ask && want !== undefined && (this.reclaim(vs, q, agent, ask - n) || q.donors.size > 0 || (n === 0 && this.draining(q)))) {
-      const w: WaitingBorrow = { agent, id, want: ask, lent: n, timer: setTimeout(() => { this.settle(vs, q); this.reconcile(vs, q); }, this.opts.reclaimWaitMs ?? 100) };
+    // Connections are waiting: wait for uses being reclaimed (now or by an earlier borrow) rather than answer short.
+    if (n < ask && want !== undefined && (this.reclaim(vs, q, agent, ask - n) || q.donors.size > 0)) {
+      const w: WaitingBorrow = { agent, id, want: ask, lent: n, timer: setTimeout(() => { this.settle(vs, q); this.reconcile(vs, q); }, this.opts.reclaimWaitMs ?? 200) };
       w.timer.unref();
       q.waiting.push(w);
       return;
@@ -270,9 +265,6 @@ export class GlobalQuota {
     }
     return asked > 0;
   }
-
-  /** True while an agent holds more uses than it was told (a revoke it is still acknowledging as they end). */
-  private draining(q: VServerQuota): boolean { for (const t of q.told.values()) if (t.revokeId !== null && t.held > q.total(t)) return true; return false; }
 
   /** Answers the borrows waiting on a reclaim with what can be lent now. */
   private settle(vs: string, q: VServerQuota): void {
