@@ -10,9 +10,12 @@
 // holds whenever no limit has just dropped, and nothing is lent while it does not.
 //
 // When an agent has connections waiting (a borrow with `n`) and the shared pool cannot cover
-// them, uses another agent is not using (by its last report) are reclaimed the same two-phase
-// way: that agent is revoked below its share, the borrow is answered once it acknowledges (or
-// after a short wait), and the lender grows back to its share as soon as uses are returned.
+// them, uses another agent is not using (by its last report; busy or not, unless its own
+// connections wait) are reclaimed the same two-phase way: that agent is revoked below its share,
+// the borrow is answered once it acknowledges (or after a short wait), and the lender grows back
+// to its share only as uses are returned. Safety rests on the acknowledgement alone: the agent
+// reports what its workers may hold after the cut (its pool's committed uses, read at once), so
+// a stale report only makes it give back less.
 import type { ControlMessage, Outstanding } from '@spillway/protocol';
 import { WeightedPool } from './weighted-pool.js';
 
