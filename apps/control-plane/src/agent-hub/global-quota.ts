@@ -10,8 +10,8 @@
 // holds whenever no limit has just dropped, and nothing is lent while it does not.
 //
 // When an agent has connections waiting (a borrow with `n`) and the shared pool cannot cover
-// them, uses another agent is not using (by its last report; busy or not, unless its own
-// connections wait) are reclaimed the same two-phase way: that agent is revoked below its share,
+// them, uses another agent is not using (by its last report; background borrows or not, unless
+// its own connections waited for uses in the last 500 ms) are reclaimed the same two-phase way: that agent is revoked below its share,
 // the borrow is answered once it acknowledges (or after a short wait), and the lender grows back
 // to its share only as uses are returned. Safety rests on the acknowledgement alone: the agent
 // reports what its workers may hold after the cut (its pool's committed uses, read at once), so
@@ -50,7 +50,16 @@ interface Told {
    * it, unused, before the agent they were taken for can ask again.
    */
   given: number;
+  /** When its connections last waited for uses (a borrow with `n`). */
+  waitedAt?: number;
 }
+
+/**
+ * An agent whose own connections waited for uses this recently is no donor: under an even burst
+ * every agent needs its share, and reclaiming between them only moves uses back and forth while
+ * connections wait (a background batch borrow does not count: an agent mostly idle borrows too).
+ */
+const WAITED_MS = 500;
 
 /** Delivers a message to a connected agent; false when the agent has no session. */
 export type QuotaSend = (agent: string, msg: ControlMessage) => boolean;
@@ -159,6 +168,7 @@ export class GlobalQuota {
     const t = q?.told.get(agent);
     if (!q || !t) { this.send(agent, { type: 'grant', vserver: vs, id, n: 0, borrowed: t?.borrowed ?? 0 }); return; }
     const ask = Math.max(q.pool.batch, want ?? 0);
+    if (want !== undefined) t.waitedAt = Date.now();
     const n = this.lend(q, agent, ask);
     // Connections are waiting: wait for uses being reclaimed (now or by an earlier borrow) rather than answer short.
     if (n < ask && want !== undefined && (this.reclaim(vs, q, agent, ask - n) || q.donors.size > 0)) {
@@ -230,16 +240,16 @@ export class GlobalQuota {
   }
 
   /**
-   * Asks agents with unused uses (allowance − reported active) and no
-   * connections waiting to give up to `need` back: a revoke below their share. Reports may be stale; the acknowledgement says what the
+   * Asks agents with unused uses (allowance − reported active) whose connections have not waited
+   * lately to give up to `need` back: a revoke below their share. Reports may be stale; the acknowledgement says what the
    * agent really holds, and only the rest is lent. False when nobody could be asked.
    */
   private reclaim(vs: string, q: VServerQuota, borrower: string, need: number): boolean {
     const donors: Array<{ agent: string; unused: number }> = [];
     for (const [a, t] of q.told) {
       // Any agent with uses unused by its last report may give (its acknowledgement bounds what is
-      // lent), except one whose own connections are waiting for uses.
-      if (a === borrower || t.revokeId !== null || q.donors.has(a) || q.waiting.some((w) => w.agent === a)) continue;
+      // lent), except one whose own connections waited for uses just now.
+      if (a === borrower || t.revokeId !== null || q.donors.has(a) || Date.now() - (t.waitedAt ?? -Infinity) < WAITED_MS) continue;
       const active = this.activeOf(a, vs);
       if (active === null) continue;
       // No headroom kept: the donor's acknowledgement says what it really holds (a report older than
