@@ -7,7 +7,7 @@ import { PROTOCOL_VERSION, type AgentMessage, type Hello, type Report } from '@s
 import { AgentSession, CLOSE_FORBIDDEN, CLOSE_PROTOCOL, CLOSE_REPLACED, CLOSE_SILENT, prepareMessage, type HubLogger, type PreparedMessage } from './agent-session.js';
 import { GlobalQuota, type GlobalQuotaOptions, type QuotaView } from './global-quota.js';
 import { LimitIndex, type VServerLimit } from './limits.js';
-import { ServiceAggregator, type Health, type UpQuorum } from './service-aggregator.js';
+import { ServiceVoteAggregator, type Health, type UpQuorum } from '@spillway/core';
 import { SnapshotCache, type ConfigSnapshot } from './snapshot-cache.js';
 
 export interface AgentHubOptions {
@@ -57,7 +57,7 @@ export class AgentHub extends EventEmitter {
   readonly heartbeatMs: number;
   readonly leaseMissedHeartbeats: number;
   private readonly records = new Map<string, AgentRecord>();
-  private readonly aggregator: ServiceAggregator;
+  private readonly aggregator: ServiceVoteAggregator;
   private readonly quota: GlobalQuota;
   private readonly limits = new Map<string, VServerLimit>();
   /** The served config indexed once per version (services → the vservers they feed). */
@@ -79,7 +79,7 @@ export class AgentHub extends EventEmitter {
     this.leaseMissedHeartbeats = opts.leaseMissedHeartbeats ?? 3;
     this.helloTimeoutMs = opts.helloTimeoutMs ?? 10_000;
     this.budgeted = opts.budgeted ?? false;
-    this.aggregator = new ServiceAggregator(opts.upQuorum ?? 'majority');
+    this.aggregator = new ServiceVoteAggregator(opts.upQuorum ?? 'majority');
     this.quota = new GlobalQuota(
       (agent, msg) => this.records.get(agent)?.session?.send(msg) ?? false,
       opts.quota,
@@ -104,7 +104,7 @@ export class AgentHub extends EventEmitter {
 
   agents(): AgentRecord[] { return [...this.records.values()].sort((a, b) => a.name.localeCompare(b.name)); }
   agent(name: string): AgentRecord | undefined { return this.records.get(name); }
-  serviceState(service: string): ReturnType<ServiceAggregator['view']> { return this.aggregator.view(service); }
+  serviceState(service: string): ReturnType<ServiceVoteAggregator['view']> { return this.aggregator.view(service); }
   serviceStates(): Record<string, Health> { return this.aggregator.states(); }
   limit(vserver: string): VServerLimit | null { return this.limits.get(vserver) ?? null; }
   quotaView(vserver: string): QuotaView | null { return this.quota.view(vserver); }
@@ -220,7 +220,8 @@ export class AgentHub extends EventEmitter {
         rec.leaseExpiresAt = null;
         this.quota.leave(rec.name);
         this.emit('members');
-        const changes = this.aggregator.removeAgent(rec.name);
+        // A service nobody monitors any more keeps its last limits until the next recompute.
+        const changes = this.aggregator.removeVoter(rec.name).filter((c): c is { service: string; state: Health } => c.state !== null);
         for (const c of changes) this.onServiceChanged(c.service, c.state, rec.name);
         if (changes.length > 0) this.broadcastStates();
         this.log.info({ agent: rec.name }, 'agent lease expired; its quota returned to the pool');
