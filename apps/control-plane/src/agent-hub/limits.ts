@@ -1,9 +1,10 @@
 // A vserver's global connection limit and health from the config and the aggregate service
 // states (000 claim 1; 004 lines 1160-1175). A service nobody monitors counts as UP, as agents do.
+import { connectionLimit, deriveDynamicThreshold, healthPercent, methodConnectionThreshold, type AdminState, type DerivationEntry, type ServiceStatus, type SpilloverMethod } from '@spillway/core';
 import type { ConfigDocument } from '@spillway/protocol';
 
 type Doc = Record<string, unknown>;
-export interface DerivationEntry { service: string; capacity: number; weight: number; state: 'UP' | 'DOWN'; enabled: boolean; counted: boolean }
+export type { DerivationEntry };
 export interface VServerLimit {
   /** The connection limit the agents share, or null when no connection method applies. */
   value: number | null;
@@ -17,14 +18,14 @@ const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.
 /** The aggregate state of a service; null/undefined when nobody monitors it (counts as UP). */
 export type StateOf = (service: string) => 'UP' | 'DOWN' | null | undefined;
 
-export function boundServices(services: ReadonlyMap<string, Doc>, vs: Doc, stateOf: StateOf): DerivationEntry[] {
+/** The services bound to a vserver, with their aggregate state, as core's decisions take them. */
+export function boundServices(services: ReadonlyMap<string, Doc>, vs: Doc, stateOf: StateOf): ServiceStatus[] {
   const bindings = Array.isArray(vs.services) ? (vs.services as Doc[]) : [];
   return bindings.flatMap((b) => {
     const s = services.get(b.service as string);
     if (!s) return [];
-    const state = stateOf(s.name as string) ?? 'UP';
-    const enabled = (s.state ?? 'enabled') === 'enabled';
-    return [{ service: s.name as string, capacity: num(s.capacity, 0), weight: num(b.weight, num(s.weight, 1)), state, enabled, counted: enabled && state === 'UP' }];
+    const name = s.name as string;
+    return [{ name, capacity: num(s.capacity, 0), weight: num(b.weight, num(s.weight, 1)), state: (s.state ?? 'enabled') as AdminState, up: (stateOf(name) ?? 'UP') === 'UP' }];
   });
 }
 
@@ -71,25 +72,13 @@ export function vserverLimit(config: ConfigDocument, vsName: string, states: Rec
 }
 
 function limitOf(services: ReadonlyMap<string, Doc>, vs: Doc, stateOf: StateOf): VServerLimit {
-  const derivation = boundServices(services, vs, stateOf);
-  const dynamic = derivation.reduce((sum, s) => sum + (s.counted ? s.capacity : 0), 0);
-  let total = 0;
-  let upWeight = 0;
-  for (const s of derivation) if (s.enabled) { total += s.weight; if (s.state === 'UP') upWeight += s.weight; }
-  const healthPercent = total === 0 ? 0 : Math.round((10_000 * upWeight) / total) / 100;
+  const bound = boundServices(services, vs, stateOf);
+  const { derivation } = deriveDynamicThreshold(bound);
+  const health = Math.round(100 * healthPercent(bound)) / 100;
   const spill = (vs.spillover ?? {}) as Doc;
-  const methods = Array.isArray(spill.methods) ? (spill.methods as Doc[]) : [];
-  const connectionMethods = methods.filter((m) => m.type === 'connection' || m.type === 'dynamicconnection');
-  // With combine "all" a connection count alone never decides, so it cannot be a hard global cap.
-  if (connectionMethods.length === 0 || (spill.combine === 'all' && connectionMethods.length < methods.length)) {
-    return { value: null, method: null, derivation, healthPercent };
-  }
-  let value: number | null = null;
-  let method: VServerLimit['method'] = null;
-  for (const m of connectionMethods) {
-    const v = m.type === 'connection' ? num(m.threshold, 0) : dynamic;
-    const better = value === null || (spill.combine === 'all' ? v > value : v < value);
-    if (better) { value = v; method = m.type as VServerLimit['method']; }
-  }
-  return { value, method, derivation, healthPercent };
+  const methods = (Array.isArray(spill.methods) ? (spill.methods as Doc[]) : []).map((m) => (m.type === 'connection' ? { ...m, threshold: num(m.threshold, 0) } : m) as SpilloverMethod);
+  const value = connectionLimit({ methods, combine: spill.combine === 'all' ? 'all' : 'any' }, bound);
+  // The method that sets the limit: the first connection method whose threshold is the limit.
+  const setBy = value === null ? undefined : methods.find((m) => (m.type === 'connection' || m.type === 'dynamicconnection') && methodConnectionThreshold(m, bound) === value);
+  return { value, method: (setBy?.type ?? null) as VServerLimit['method'], derivation, healthPercent: health };
 }
