@@ -186,12 +186,17 @@ export const PlanChange = Closed({
   kind: Type.Union([Type.Literal('service'), Type.Literal('monitor'), Type.Literal('vserver')]),
   name: Type.String(),
   fields: Type.Optional(Type.Array(Type.String(), { description: 'update only: top-level fields that change' })),
+  diff: Type.Optional(Type.Array(Closed({
+    path: Type.String({ description: 'JSON Pointer into the object (nested objects are walked; arrays and scalars are leaves)' }),
+    before: Type.Optional(Type.Unknown({ description: 'Current value (normalized); omitted: not set' })),
+    after: Type.Optional(Type.Unknown({ description: 'Value after the apply (normalized); omitted: not set' })),
+  }, { title: 'FieldChange' }), { description: 'update only: each value that changes, field by field' })),
 }, { title: 'PlanChange' });
 
 export const Plan = Closed({
   changes: Type.Array(PlanChange),
   summary: Closed({ create: Type.Integer(), update: Type.Integer(), delete: Type.Integer() }),
-}, { $id: 'Plan', title: 'Plan', examples: [{ changes: [{ action: 'update', kind: 'vserver', name: 'web', fields: ['lbMethod'] }], summary: { create: 0, update: 1, delete: 0 } }] });
+}, { $id: 'Plan', title: 'Plan', examples: [{ changes: [{ action: 'update', kind: 'vserver', name: 'web', fields: ['lbMethod'], diff: [{ path: '/lbMethod', before: 'roundrobin', after: 'leastconn' }] }], summary: { create: 0, update: 1, delete: 0 } }] });
 export type Plan = Static<typeof Plan>;
 
 export const ApplyResult = Closed({

@@ -2,7 +2,9 @@
 // Server-computed fields never enter normalized documents, so they never show up as changes.
 import { KINDS, PLURAL, deepEqual, type Kind, type NDocument } from './normalize.js';
 
-export interface PlanChange { action: 'create' | 'update' | 'delete'; kind: Kind; name: string; fields?: string[] }
+/** One value that an update changes: a JSON Pointer into the normalized object, its value before and after (omitted: not set). */
+export interface FieldChange { path: string; before?: unknown; after?: unknown }
+export interface PlanChange { action: 'create' | 'update' | 'delete'; kind: Kind; name: string; fields?: string[]; diff?: FieldChange[] }
 export interface Plan { changes: PlanChange[]; summary: { create: number; update: number; delete: number } }
 
 /**
@@ -23,7 +25,11 @@ export function planChanges(current: NDocument, desired: NDocument, prune: boole
       if (before === o) continue; // unchanged objects of a REST write are the very same objects
       const keys = [...new Set([...Object.keys(before), ...Object.keys(o)])];
       const fields = keys.filter((k) => !deepEqual(before[k], o[k])).sort();
-      if (fields.length > 0) upserts.push({ action: 'update', kind, name: o.name, fields });
+      if (fields.length > 0) {
+        const diff: FieldChange[] = [];
+        for (const k of fields) fieldChanges(`/${pointerToken(k)}`, before[k], o[k], diff);
+        upserts.push({ action: 'update', kind, name: o.name, fields, diff });
+      }
     }
     if (prune) for (const name of cur.keys()) if (!want.has(name)) deletes.push({ action: 'delete', kind, name });
   }
@@ -31,6 +37,19 @@ export function planChanges(current: NDocument, desired: NDocument, prune: boole
   const changes = [...upserts, ...deletes];
   const count = (a: PlanChange['action']): number => changes.filter((c) => c.action === a).length;
   return { changes, summary: { create: count('create'), update: count('update'), delete: count('delete') } };
+}
+
+const pointerToken = (k: string): string => k.replace(/~/g, '~0').replace(/\//g, '~1');
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Walks nested objects of two differing values down to the leaves that differ (arrays and scalars are leaves). */
+function fieldChanges(path: string, a: unknown, b: unknown, out: FieldChange[]): void {
+  if (deepEqual(a, b)) return;
+  if (isObject(a) && isObject(b)) {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) fieldChanges(`${path}/${pointerToken(k)}`, a[k], b[k], out);
+    return;
+  }
+  out.push({ path, ...(a === undefined ? {} : { before: a }), ...(b === undefined ? {} : { after: b }) });
 }
 
 /** The document an apply produces: `desired` plus, without prune, what only `current` has. */

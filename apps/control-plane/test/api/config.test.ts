@@ -36,8 +36,11 @@ describe('declarative config', () => {
     doc.vservers = doc.vservers.filter((v) => v.name === 'demo').map((v) => ({ ...v, spillover: { methods: [{ type: 'dynamicconnection' }], action: 'drop' } }));
     const keep = await h.call('PUT', '/v1/config', doc);
     expect(keep.json().plan.changes).toEqual([
-      { action: 'update', kind: 'service', name: 'demo-1', fields: ['capacity'] },
-      { action: 'update', kind: 'vserver', name: 'demo', fields: ['spillover'] },
+      { action: 'update', kind: 'service', name: 'demo-1', fields: ['capacity'], diff: [{ path: '/capacity', before: 50, after: 80 }] },
+      { action: 'update', kind: 'vserver', name: 'demo', fields: ['spillover'], diff: [
+        { path: '/spillover/backup', before: 'demo-overflow' },
+        { path: '/spillover/persistenceTimeoutSeconds', before: 60, after: 0 },
+      ] },
     ]);
     expect((await h.call('GET', '/v1/vservers/demo-overflow')).statusCode).toBe(200);
     const plan = await h.call('PUT', '/v1/config?prune=true&dryRun=true', doc);

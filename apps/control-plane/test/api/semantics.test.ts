@@ -87,6 +87,23 @@ describe('normalization and plans', () => {
     expect(deepEqual(short, long)).toBe(true);
   });
 
+  it('lists each changed value of an update field by field, nested objects walked to their leaves', () => {
+    const cur = normalizeDocument(demo);
+    const v = (demo as { vservers: Array<Record<string, unknown>> }).vservers[0]!;
+    const desired = normalizeDocument({ ...(demo as object), vservers: [{ ...v, listen: null, spillover: { methods: [{ type: 'connection', threshold: 5 }], action: 'accept' } }, (demo as { vservers: object[] }).vservers[1]] });
+    const [change] = planChanges(cur, desired, false).changes;
+    expect(change).toEqual({
+      action: 'update', kind: 'vserver', name: 'demo', fields: ['listen', 'spillover'],
+      diff: [
+        { path: '/listen', before: { port: 8080 }, after: null },
+        { path: '/spillover/methods', before: [{ type: 'dynamicconnection' }], after: [{ type: 'connection', threshold: 5 }] },
+        { path: '/spillover/backup', before: 'demo-overflow' },
+        { path: '/spillover/action', before: 'drop', after: 'accept' },
+        { path: '/spillover/persistenceTimeoutSeconds', before: 60, after: 0 },
+      ],
+    });
+  });
+
   it('plans nothing when the normalized export is applied again', () => {
     const doc = normalizeDocument(demo);
     const again = normalizeDocument(JSON.parse(JSON.stringify(doc)));
@@ -97,7 +114,7 @@ describe('normalization and plans', () => {
     const cur = normalizeDocument(demo);
     const desired = normalizeDocument({ ...(demo as object), vservers: [{ ...(demo as { vservers: object[] }).vservers[1], lbMethod: 'leastconn' }, vs('new')] });
     expect(planChanges(cur, desired, false).changes).toEqual([
-      { action: 'update', kind: 'vserver', name: 'demo-overflow', fields: ['lbMethod'] },
+      { action: 'update', kind: 'vserver', name: 'demo-overflow', fields: ['lbMethod'], diff: [{ path: '/lbMethod', before: 'roundrobin', after: 'leastconn' }] },
       { action: 'create', kind: 'vserver', name: 'new' },
     ]);
     expect(planChanges(cur, desired, true).changes.at(-1)).toEqual({ action: 'delete', kind: 'vserver', name: 'demo' });
