@@ -167,11 +167,12 @@ function onClientDrain(this: Tagged): void {
 }
 
 /**
- * Streams `req` to the service and its answer back to `res`, then calls `done(token)` once,
- * whatever the outcome. `setCookie` is added to the response (cookie persistence).
+ * Streams `req` (with `headers`, from upstreamHeaders) to the service and its answer back to
+ * `res`, then calls `done(token)` once, whatever the outcome (undici reports a request it refuses
+ * to onError, so nothing here throws). `setCookie` is added to the response (cookie persistence).
  */
 export function proxyHttp<T>(
-  req: http.IncomingMessage, res: http.ServerResponse, pool: Pool, vs: VServerCounters, svc: ServiceCounters, setCookie: string | undefined,
+  req: http.IncomingMessage, res: http.ServerResponse, pool: Pool, headers: string[], vs: VServerCounters, svc: ServiceCounters, setCookie: string | undefined,
   done: (token: T) => void, token: T,
 ): void {
   const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
@@ -181,7 +182,7 @@ export function proxyHttp<T>(
   })) : null;
   const exchange = new Exchange(res, vs, svc, setCookie, done, token);
   pool.dispatch(
-    { method: req.method as Dispatcher.HttpMethod, path: req.url ?? '/', headers: upstreamHeaders(req), body },
+    { method: req.method as Dispatcher.HttpMethod, path: req.url ?? '/', headers, body },
     exchange as unknown as Dispatcher.DispatchHandler,
   );
 }

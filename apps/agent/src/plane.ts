@@ -8,7 +8,7 @@ import type { Pool } from 'undici';
 import type { AgentConfig, ServiceDoc, VServerDoc } from './config.js';
 import { createBalancer, hasRoom, PersistenceTable, type Balancer, type Candidate, type ServiceStatus } from '@spillway/core';
 import { pipeTcp } from './listener-tcp.js';
-import { createServicePool, proxyHttp, sendError } from './listener-http.js';
+import { createServicePool, proxyHttp, sendError, upstreamHeaders } from './listener-http.js';
 import { hasConnectionMethod, otherMethodsTripped, statusesOf, usable } from './decisions.js';
 import type { QuotaWorker } from './quota-worker.js';
 import { Counters, type CounterSnapshot, type ServiceCounters, type VServerCounters } from './stats.js';
@@ -208,7 +208,17 @@ export class DataPlane {
    * from the vserver its spillover persistence names). `tried` lists the engines that already
    * found no room, so a handed-off connection never travels in a circle.
    */
-  async accept(socket: net.Socket, root: string, at: string | null, tried: number[]): Promise<void> {
+  accept(socket: net.Socket, root: string, at: string | null, tried: number[]): Promise<void> {
+    return this.admission(socket, root, at, tried).catch((err: unknown) => { this.failed(err, root, 'admission'); socket.destroy(); });
+  }
+
+  /** An exception in the handling of a connection: logged and counted, never thrown further. */
+  private failed(err: unknown, vserver: string | undefined, stage: string): void {
+    if (vserver !== undefined) this.counters.vserver(vserver).internal_errors_total++;
+    this.log.error({ err, vserver, stage }, 'connection handling failed');
+  }
+
+  private async admission(socket: net.Socket, root: string, at: string | null, tried: number[]): Promise<void> {
     socket.on('error', () => socket.destroy());
     if (this.draining) { socket.destroy(); return; }
     const ip = socket.remoteAddress ?? '';
@@ -303,7 +313,7 @@ export class DataPlane {
       return;
     }
     if (a.kind !== 'serve') { socket.destroy(); return; }
-    void this.serveTcp(socket, v);
+    this.serveTcp(socket, v).catch((err: unknown) => { this.failed(err, v.doc.name, 'tcp'); socket.destroy(); });
   }
 
   private anyHttpListener(): ListenerRt | undefined {
@@ -400,9 +410,12 @@ export class DataPlane {
     if (socket.destroyed) { chosen.active--; this.wakeQueues(chosen.doc.name); return; }
     chosen.counters.cx_active++;
     chosen.counters.cx_total++;
-    const { connected } = await pipeTcp(socket, { host: chosen.doc.address, port: chosen.doc.port, connectTimeoutMs: v.doc.timeoutMs }, v.counters, chosen.counters);
-    if (!connected) chosen.counters.cx_connect_fail_total++;
-    this.releaseService(chosen);
+    try {
+      const { connected } = await pipeTcp(socket, { host: chosen.doc.address, port: chosen.doc.port, connectTimeoutMs: v.doc.timeoutMs }, v.counters, chosen.counters);
+      if (!connected) chosen.counters.cx_connect_fail_total++;
+    } finally {
+      this.releaseService(chosen);
+    }
   }
 
   private createHttpServer(): http.Server {
@@ -413,7 +426,20 @@ export class DataPlane {
     return server;
   }
 
-  private readonly onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => { this.serveHttp(req, res); };
+  private readonly onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    try { this.serveHttp(req, res); } catch (err) { this.requestFailed(req, res, err); }
+  };
+
+  /** An exception while handling a request: logged, counted, answered 500 (or the connection closed). */
+  private requestFailed(req: http.IncomingMessage, res: http.ServerResponse, err: unknown): void {
+    this.failed(err, this.admissions.get(req.socket)?.vs.doc.name, 'request');
+    try {
+      res.shouldKeepAlive = false;
+      sendError(res, 500, 'SPILLWAY_INTERNAL');
+    } catch {
+      res.destroy();
+    }
+  }
 
   private serveHttp(req: http.IncomingMessage, res: http.ServerResponse): void {
     const a = this.admissions.get(req.socket);
@@ -433,7 +459,7 @@ export class DataPlane {
     const cookie = v.doc.persistence.type === 'cookie' ? readCookie(req.headers.cookie, v.cookieName) : undefined;
     const ip = req.socket.remoteAddress ?? '';
     const chosen = this.pickNow(v, ip, cookie);
-    if (chosen === null) { void this.serveHttpQueued(req, res, v, ip, cookie); return; }
+    if (chosen === null) { this.serveHttpQueued(req, res, v, ip, cookie).catch((err: unknown) => this.requestFailed(req, res, err)); return; }
     if (chosen === 'unavailable') { sendError(res, 503, 'SPILLWAY_NO_SERVICE_AVAILABLE', { 'retry-after': '1' }); return; }
     this.forwardHttp(req, res, v, chosen, cookie);
   }
@@ -447,23 +473,37 @@ export class DataPlane {
 
   /** Proxies one request to `chosen` (its slot already taken); the slot is freed when the exchange ends. */
   private forwardHttp(req: http.IncomingMessage, res: http.ServerResponse, v: VServerRt, chosen: ServiceRt, cookie: string | undefined): void {
+    let pool: Pool;
+    let headers: string[];
+    let setCookie: string | undefined;
+    try {
+      pool = chosen.pool ??= createServicePool(chosen.doc.address, chosen.doc.port, v.doc.timeoutMs);
+      const p = v.doc.persistence;
+      setCookie = p.type === 'cookie' && cookie !== chosen.doc.name
+        ? `${v.cookieName}=${encodeURIComponent(chosen.doc.name)}; Path=/; HttpOnly${p.timeoutSeconds > 0 ? `; Max-Age=${p.timeoutSeconds}` : ''}`
+        : undefined;
+      headers = upstreamHeaders(req);
+    } catch (err) {
+      // Nothing was sent: the slot taken for this request goes back before the error is answered.
+      chosen.active--;
+      this.wakeQueues(chosen.doc.name);
+      throw err;
+    }
     chosen.counters.cx_active++;
     chosen.counters.cx_total++;
     chosen.counters.rq_total++;
-    chosen.pool ??= createServicePool(chosen.doc.address, chosen.doc.port, v.doc.timeoutMs);
-    const p = v.doc.persistence;
-    const setCookie = p.type === 'cookie' && cookie !== chosen.doc.name
-      ? `${v.cookieName}=${encodeURIComponent(chosen.doc.name)}; Path=/; HttpOnly${p.timeoutSeconds > 0 ? `; Max-Age=${p.timeoutSeconds}` : ''}`
-      : undefined;
-    proxyHttp(req, res, chosen.pool, v.counters, chosen.counters, setCookie, this.release, chosen);
+    proxyHttp(req, res, pool, headers, v.counters, chosen.counters, setCookie, this.release, chosen);
   }
 }
 
-function readCookie(header: string | undefined, name: string): string | undefined {
+/** The value of cookie `name`, percent-decoded; undefined when absent or not valid percent-encoding (a client's bytes never throw). */
+export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      try { return decodeURIComponent(part.slice(i + 1).trim()); } catch { return undefined; }
+    }
   }
   return undefined;
 }

@@ -1,0 +1,48 @@
+// Hostile and malformed HTTP/1.1 against a real agent process, asserted at the socket (raw bytes
+// in, status line out) so these tests hold for any HTTP engine the agent runs: a bad persistence cookie.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpBackend, spawnAgent, type RunningAgent } from './helpers.js';
+import { rawExchange } from './raw-http.js';
+
+type HttpBackend = Awaited<ReturnType<typeof httpBackend>>;
+let web1: HttpBackend;
+let web2: HttpBackend;
+let agent: RunningAgent;
+
+const svc = (name: string, port: number) => ({ name, address: '127.0.0.1', port, protocol: 'http', capacity: 100, weight: 1, state: 'enabled', monitors: [] });
+const vs = (name: string, services: string[], extra: Record<string, unknown> = {}) => ({
+  name, protocol: 'http', listen: { port: 0, host: '127.0.0.1' }, lbMethod: 'roundrobin', services: services.map((service) => ({ service })), spillover: { methods: [] }, ...extra,
+});
+
+beforeAll(async () => {
+  [web1, web2] = await Promise.all([httpBackend('web-1'), httpBackend('web-2')]);
+  agent = await spawnAgent({
+    services: [svc('web-1', web1.port), svc('web-2', web2.port)],
+    vservers: [
+      vs('plain', ['web-1']),
+      vs('sticky', ['web-1', 'web-2'], { persistence: { type: 'cookie', timeoutSeconds: 60 } }),
+    ],
+    agent: { workers: 1, drainTimeoutMs: 500 },
+  });
+});
+
+afterAll(async () => {
+  await agent?.stop();
+  await Promise.all([web1, web2].map((b) => b?.close()));
+});
+
+const port = (name: string): number => agent.ports[name]!;
+
+describe('cookie persistence with a malformed cookie', () => {
+  it('treats a cookie that is not valid percent-encoding as absent, and the worker keeps serving', async () => {
+    for (let i = 0; i < 20; i++) {
+      const { response, conn } = await rawExchange(port('sticky'), 'GET / HTTP/1.1\r\nHost: t\r\nCookie: SPILLWAY_sticky=%E0%A4%A\r\nConnection: close\r\n\r\n');
+      conn.destroy();
+      expect(response?.status).toBe(200);
+      expect(response?.headers['set-cookie']).toMatch(/^SPILLWAY_sticky=web-[12];/);
+    }
+    const ok = await fetch(`http://127.0.0.1:${port('plain')}/`);
+    expect(ok.status).toBe(200);
+    expect((await agent.stats()).agent.workers_restarted_total).toBe(0);
+  });
+});
