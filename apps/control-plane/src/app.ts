@@ -11,7 +11,7 @@ import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
 import openapi from './plugins/openapi.js';
 import healthRoutes from './routes/health.js';
-import api from './routes/index.js';
+import api, { type ApiOptions } from './routes/index.js';
 import { ErrorResponse } from './schemas/common.js';
 
 export interface BuildAppOptions {
@@ -31,6 +31,8 @@ export interface BuildAppOptions {
    */
   databaseUrl?: string;
   hub?: Omit<ControlPlaneHubOptions, 'databaseUrl'>;
+  /** Failed authentications allowed per client address and window (default 20 per 60 s). */
+  authFailures?: ApiOptions['authFailures'];
 }
 
 declare module 'fastify' {
@@ -75,7 +77,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(healthRoutes);
 
   // REST API under /v1 (config store, tokens, authentication).
-  await app.register(api, { db: app.prisma });
+  await app.register(api, { db: app.prisma, ...(opts.authFailures ? { authFailures: opts.authFailures } : {}) });
 
   // Agent hub: control channel (agent tokens), config pushed on every commit, agents and their
   // events recorded, replicas told of changes (LISTEN/NOTIFY) when a database URL is given.
