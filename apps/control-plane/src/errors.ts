@@ -30,4 +30,5 @@ export const ErrorCodes = {
   notFound: 'SPILLWAY_NOT_FOUND',
   internal: 'SPILLWAY_INTERNAL',
   notReady: 'SPILLWAY_NOT_READY',
+  databaseUnavailable: 'SPILLWAY_DATABASE_UNAVAILABLE',
 } as const;

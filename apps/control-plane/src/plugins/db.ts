@@ -39,7 +39,8 @@ async function dbPlugin(app: FastifyInstance, opts: DbPluginOptions): Promise<vo
       ]);
       return pending.length === 0 ? { ok: true, pendingMigrations: [] } : { ok: false, reachable: true, pendingMigrations: pending };
     } catch (err) {
-      return { ok: false, reachable: false, error: (err as Error).message.split('\n')[0] ?? 'unreachable' };
+      // Prisma's messages start with a blank line and the call site; the cause is the last line.
+      return { ok: false, reachable: false, error: (err as Error).message.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? 'unreachable' };
     } finally {
       clearTimeout(timer);
     }

@@ -1,8 +1,11 @@
 // One error handler and one not-found handler for the whole app: every 4xx/5xx answer has the
 // shape of API-SHAPE.md. 4xx messages pass through; a 5xx is logged with its request and, unless
-// it is one of ours on purpose (a SPILLWAY_ code other than 500), its message is hidden.
+// it is one of ours on purpose (a SPILLWAY_ code other than 500), its message is hidden. Any
+// error that says the database is unavailable (db/unavailable.ts), from a route or a hook, is a
+// 503 SPILLWAY_DATABASE_UNAVAILABLE with Retry-After: the request can be retried as it is.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../db/unavailable.js';
 import { ErrorCodes, errorBody, type ErrorDetail } from '../errors.js';
 
 interface AjvError { instancePath?: string; message?: string; keyword?: string; params?: Record<string, unknown> }
@@ -32,6 +35,13 @@ async function errorsPlugin(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((err: AppError, req, reply) => {
     let status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode <= 599 ? err.statusCode : 500;
     const ours = typeof err.code === 'string' && err.code.startsWith('SPILLWAY_');
+
+    if (!ours && isDatabaseUnavailable(err)) {
+      // Expected during an outage: one warning line per request, no stack.
+      req.log.warn({ err: { type: err.name, code: err.code, message: err.message.split('\n').filter(Boolean).at(-1) } }, 'request failed: database unavailable');
+      return reply.code(503).header('retry-after', String(DATABASE_RETRY_AFTER_S))
+        .send(errorBody(503, ErrorCodes.databaseUnavailable, 'the database is unavailable; retry later', []));
+    }
 
     if (status >= 500) {
       req.log.error({ err }, 'request failed');

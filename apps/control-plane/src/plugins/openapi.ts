@@ -6,7 +6,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { isOpenPath } from './auth.js';
 
 export const OPENAPI_INFO = {
   title: 'Spillway control plane',
@@ -26,6 +25,13 @@ const TAGS = [
   { name: 'health', description: 'Liveness and readiness probes (no token needed)' },
   { name: 'status', description: 'Live status and metrics' },
 ];
+
+/** The 503 of every route: the error shape, with the Retry-After the error handler sets. */
+const UNAVAILABLE = {
+  description: 'Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down',
+  headers: { 'retry-after': { type: 'integer', minimum: 1, description: 'Seconds to wait before retrying (sent while the database is unavailable)' } },
+  content: { 'application/json': { schema: { $ref: 'Error#' } } },
+};
 
 const word = (s: string): string => s.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^./, (c) => c.toUpperCase());
 
@@ -65,7 +71,8 @@ async function openapi(app: FastifyInstance): Promise<void> {
       if (s.operationId === undefined) s.operationId = derivedOperationId(method, url);
       if (s.tags === undefined) s.tags = [url.startsWith('/v1/') ? (url.split('/')[2] ?? 'status') : 'status'];
       if (s.summary === undefined) s.summary = `${method} ${url}`;
-      if (isOpenPath(url)) s.security = [];
+      // Only routes of a context with requireAuth (plugins/auth.ts) get `auth: true`; the rest are open.
+      if ((route.config as { auth?: boolean } | undefined)?.auth !== true) s.security = [];
       else {
         // The auth plugin answers 401 (and 403 for readers writing) on every protected route.
         const response = { ...(s.response as Record<string, unknown> | undefined) };
@@ -73,6 +80,10 @@ async function openapi(app: FastifyInstance): Promise<void> {
         if (response[403] === undefined && method !== 'GET' && method !== 'HEAD') response[403] = { $ref: 'Error#' };
         s.response = response;
       }
+      // Every route can answer 503: the database is unavailable (plugins/errors.ts) or the server is closing.
+      const all = { ...(s.response as Record<string, unknown> | undefined) };
+      if (all[503] === undefined) all[503] = UNAVAILABLE;
+      s.response = all;
       const ok = (s.response as Record<string, Record<string, unknown>> | undefined)?.[200];
       if (ok && !JSON.stringify(s).includes('"examples"')) {
         const example = constExample(ok);

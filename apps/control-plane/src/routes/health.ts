@@ -1,7 +1,9 @@
 // Liveness and readiness, for orchestrators and `npm start`: /healthz answers while the process
-// runs; /readyz answers 200 only when the database is reachable and fully migrated.
+// runs; /readyz answers 200 only when the database is reachable and fully migrated (503 naming
+// why otherwise, with Retry-After while the database is unreachable).
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { DATABASE_RETRY_AFTER_S } from '../db/unavailable.js';
 import { ErrorCodes, errorBody } from '../errors.js';
 import { ErrorRef } from '../schemas/common.js';
 
@@ -25,6 +27,7 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
       ? db.pendingMigrations.map((name) => ({ path: '/database/migrations', message: `migration ${name} is not applied` }))
       : [{ path: '/database', message: db.error }];
     req.log.warn({ database: db }, 'not ready');
+    if (!db.reachable) reply.header('retry-after', String(DATABASE_RETRY_AFTER_S));
     return reply.code(503).send(errorBody(503, ErrorCodes.notReady, db.reachable ? 'the database is not fully migrated' : 'the database is unreachable', details));
   });
 }
