@@ -10,6 +10,7 @@ import type { PrismaClient } from './db/prisma.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin from './plugins/errors.js';
 import openapi from './plugins/openapi.js';
+import ui from './plugins/ui.js';
 import healthRoutes from './routes/health.js';
 import api, { type ApiOptions } from './routes/index.js';
 import { ErrorResponse } from './schemas/common.js';
@@ -75,6 +76,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   // OpenAPI first: it collects every route registered after it.
   await app.register(openapi);
   await app.register(healthRoutes);
+  // The dashboard's static files at /ui (open; its data comes from /v1 with the user's token).
+  await app.register(ui);
 
   // REST API under /v1 (config store, tokens, authentication).
   await app.register(api, { db: app.prisma, ...(opts.authFailures ? { authFailures: opts.authFailures } : {}) });
