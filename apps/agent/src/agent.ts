@@ -12,6 +12,7 @@ import type { FromEngine, ToEngine } from './messages.js';
 import { Monitors, type ServiceHealthView } from './monitors.js';
 import { healthPercent, RateMeter, type ServiceStatus } from '@spillway/core';
 import { quotaLimit, statusesOf, usable } from './decisions.js';
+import { processFaults } from './process-guard.js';
 import { QuotaPrimary, type QuotaUpstream, type QuotaView } from './quota-primary.js';
 import { emptyServiceCounters, emptyVServerCounters, mergeSnapshots, type CounterSnapshot, type ServiceCounters, type VServerCounters } from './stats.js';
 
@@ -34,7 +35,13 @@ export interface VServerStats extends VServerCounters {
 }
 export interface ServiceStats extends ServiceCounters { state: 'UP' | 'DOWN'; health_transitions_total: number; monitors: ServiceHealthView['monitors'] }
 export interface AgentStats {
-  agent: { name: string; pid: number; workers: number; engines: number[]; workerPids: number[]; configVersion: number; uptimeSeconds: number; workers_restarted_total: number };
+  agent: { name: string; pid: number; workers: number; engines: number[]; workerPids: number[]; configVersion: number; uptimeSeconds: number; workers_restarted_total: number;
+    /** Probe tries that threw instead of answering (a config value the request cannot carry, a bug): failed tries, never a crash. */
+    monitor_errors_total: number;
+    /** Promises of the primary rejected with no handler (logged; the process keeps running). */
+    unhandled_rejections_total: number;
+    /** Documents refused (file reload, POST /reload, control-plane snapshot): the last good one keeps running. */
+    config_rejected_total: number };
   listeners: Record<string, number>;
   vservers: Record<string, VServerStats>;
   services: Record<string, ServiceStats>;
@@ -102,6 +109,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   let nextId = 1;
   let closing = false;
   let restarted = 0;
+  let rejected = 0;
   let kbps: Record<string, { in: number; out: number }> = {};
 
   const quota = new QuotaPrimary((engine, msg) => engines.get(engine)?.send(msg));
@@ -295,7 +303,12 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   sampler.unref();
 
   async function applyConfig(doc: unknown): Promise<{ version: number }> {
-    const next = parseAgentConfig(doc, opts.env ?? {});
+    let next: AgentConfig;
+    try { next = parseAgentConfig(doc, opts.env ?? {}); } catch (err) {
+      rejected++;
+      log.warn({ event: 'config_rejected', details: err instanceof AgentError ? err.details.slice(0, 20) : [] }, `configuration refused; version ${version} keeps running: ${(err as Error).message.slice(0, 500)}`);
+      throw err;
+    }
     // Process-level settings (workers, admin port) stay as started; the rest applies live.
     config = { ...next, agent: config.agent };
     monitors.apply(config);
@@ -374,7 +387,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
         };
       }
       return {
-        agent: { name: config.agent.name, pid: process.pid, workers: config.agent.workers, engines: servingIds(), workerPids: [...engines.values()].map((e) => e.worker?.process.pid ?? process.pid), configVersion: version, uptimeSeconds: Math.round((Date.now() - started) / 1000), workers_restarted_total: restarted },
+        agent: { name: config.agent.name, pid: process.pid, workers: config.agent.workers, engines: servingIds(), workerPids: [...engines.values()].map((e) => e.worker?.process.pid ?? process.pid), configVersion: version, uptimeSeconds: Math.round((Date.now() - started) / 1000), workers_restarted_total: restarted,
+          monitor_errors_total: monitors.errors, unhandled_rejections_total: processFaults.unhandledRejections, config_rejected_total: rejected },
         listeners: { ...ports }, vservers, services,
       };
     },

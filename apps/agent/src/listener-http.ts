@@ -22,12 +22,16 @@ export function createServicePool(host: string, port: number, timeoutMs: number)
 
 function forwardedFor(ip: string): string { return ip.includes(':') ? `"[${ip}]"` : ip; }
 
+/** An RFC 7230 quoted-string (RFC 7239 §4): `"` and `\` escaped with a backslash. */
+export function quotedString(value: string): string { return `"${value.replace(/["\\]/g, '\\$&')}"`; }
+
 /**
  * Request headers for the service as a flat [name, value, …] list: hop-by-hop headers (and those
  * the Connection header names) removed, X-Forwarded-For and Forwarded extended with the client,
- * X-Forwarded-Proto and X-Forwarded-Host set.
+ * X-Forwarded-Proto and X-Forwarded-Host set. `host` replaces the client's Host (the authority of
+ * an absolute-form target).
  */
-export function upstreamHeaders(req: http.IncomingMessage): string[] {
+export function upstreamHeaders(req: http.IncomingMessage, hostOverride?: string): string[] {
   const raw = req.rawHeaders;
   const out: string[] = [];
   let connectionTokens: Set<string> | null = null;
@@ -49,23 +53,28 @@ export function upstreamHeaders(req: http.IncomingMessage): string[] {
       else if (lower === 'forwarded') fwd = fwd === null ? value : `${fwd}, ${value}`;
       continue;
     }
-    if (lower === 'host') host = value;
+    if (lower === 'host') {
+      host = hostOverride ?? value;
+      out.push(name, host);
+      continue;
+    }
     out.push(name, value);
   }
+  if (hostOverride !== undefined && host === null) { host = hostOverride; out.push('host', host); }
   if (connectionTokens) {
     for (let i = out.length - 2; i >= 0; i -= 2) if (connectionTokens.has(out[i]!.toLowerCase())) out.splice(i, 2);
   }
   const ip = req.socket.remoteAddress ?? 'unknown';
   out.push('x-forwarded-for', xff === null ? ip : `${xff}, ${ip}`, 'x-forwarded-proto', 'http');
   if (host !== null) out.push('x-forwarded-host', host);
-  const mine = `for=${forwardedFor(ip)};proto=http${host !== null ? `;host="${host}"` : ''}`;
+  const mine = `for=${forwardedFor(ip)};proto=http${host !== null ? `;host=${quotedString(host)}` : ''}`;
   out.push('forwarded', fwd === null ? mine : `${fwd}, ${mine}`);
   return out;
 }
 
-export function sendError(res: http.ServerResponse, status: number, code: string, extra: Record<string, string> = {}): void {
+export function sendError(res: http.ServerResponse, status: number, code: string, extra: Record<string, string> = {}, message = code): void {
   if (res.headersSent) { res.destroy(); return; }
-  const body = JSON.stringify({ statusCode: status, code, message: code });
+  const body = JSON.stringify({ statusCode: status, code, message });
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...extra });
   res.end(body);
 }
@@ -167,12 +176,12 @@ function onClientDrain(this: Tagged): void {
 }
 
 /**
- * Streams `req` (with `headers`, from upstreamHeaders) to the service and its answer back to
+ * Streams `req` (to `path`, in origin-form, with `headers` from upstreamHeaders) to the service and its answer back to
  * `res`, then calls `done(token)` once, whatever the outcome (undici reports a request it refuses
  * to onError, so nothing here throws). `setCookie` is added to the response (cookie persistence).
  */
 export function proxyHttp<T>(
-  req: http.IncomingMessage, res: http.ServerResponse, pool: Pool, headers: string[], vs: VServerCounters, svc: ServiceCounters, setCookie: string | undefined,
+  req: http.IncomingMessage, res: http.ServerResponse, pool: Pool, path: string, headers: string[], vs: VServerCounters, svc: ServiceCounters, setCookie: string | undefined,
   done: (token: T) => void, token: T,
 ): void {
   const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
@@ -182,7 +191,7 @@ export function proxyHttp<T>(
   })) : null;
   const exchange = new Exchange(res, vs, svc, setCookie, done, token);
   pool.dispatch(
-    { method: req.method as Dispatcher.HttpMethod, path: req.url ?? '/', headers, body },
+    { method: req.method as Dispatcher.HttpMethod, path, headers, body },
     exchange as unknown as Dispatcher.DispatchHandler,
   );
 }

@@ -10,6 +10,7 @@ import { createBalancer, hasRoom, PersistenceTable, type Balancer, type Candidat
 import { pipeTcp } from './listener-tcp.js';
 import { createServicePool, proxyHttp, sendError, upstreamHeaders } from './listener-http.js';
 import { hasConnectionMethod, otherMethodsTripped, statusesOf, usable } from './decisions.js';
+import { checkRequest, type RequestVerdict } from './http-request.js';
 import type { QuotaWorker } from './quota-worker.js';
 import { Counters, type CounterSnapshot, type ServiceCounters, type VServerCounters } from './stats.js';
 import { SurgeQueue } from './surge-queue.js';
@@ -37,6 +38,7 @@ type Admission =
   | { kind: 'drop'; vs: VServerRt };
 
 const COOKIE_PREFIX = 'SPILLWAY_';
+type ForwardTarget = Extract<RequestVerdict, { kind: 'forward' }>;
 
 export class DataPlane {
   private config: AgentConfig | null = null;
@@ -133,7 +135,7 @@ export class DataPlane {
     const host = v.listen?.host ?? '0.0.0.0';
     const port = v.listen?.port ?? 0;
     const server = net.createServer({ pauseOnConnect: true });
-    const httpServer = v.protocol === 'http' ? this.createHttpServer() : null;
+    const httpServer = v.protocol === 'http' ? this.createHttpServer(v.name) : null;
     if (httpServer) this.httpServers.add(httpServer);
     const l: ListenerRt = { vs: v.name, port, host, server, http: httpServer };
     server.on('connection', (socket) => { void this.accept(socket, v.name, null, [this.engineId]); });
@@ -418,7 +420,7 @@ export class DataPlane {
     }
   }
 
-  private createHttpServer(): http.Server {
+  private createHttpServer(_root: string): http.Server {
     const server = http.createServer({ keepAlive: true });
     server.keepAliveTimeout = 5_000;
     server.on('request', this.onRequest);
@@ -444,6 +446,13 @@ export class DataPlane {
   private serveHttp(req: http.IncomingMessage, res: http.ServerResponse): void {
     const a = this.admissions.get(req.socket);
     if (!a) { sendError(res, 503, 'SPILLWAY_NOT_ADMITTED'); return; }
+    const target = checkRequest(req.method ?? '', req.url ?? '', req.httpVersionMajor, req.rawHeaders);
+    if (target.kind === 'refuse') {
+      a.vs.counters.rq_client_error_total++;
+      res.shouldKeepAlive = false;
+      sendError(res, 400, 'SPILLWAY_BAD_REQUEST', { connection: 'close' }, target.message);
+      return;
+    }
     if (a.kind === 'redirect') {
       res.writeHead(302, { location: a.url, 'content-length': 0, connection: 'close' });
       res.end();
@@ -459,20 +468,20 @@ export class DataPlane {
     const cookie = v.doc.persistence.type === 'cookie' ? readCookie(req.headers.cookie, v.cookieName) : undefined;
     const ip = req.socket.remoteAddress ?? '';
     const chosen = this.pickNow(v, ip, cookie);
-    if (chosen === null) { this.serveHttpQueued(req, res, v, ip, cookie).catch((err: unknown) => this.requestFailed(req, res, err)); return; }
+    if (chosen === null) { this.serveHttpQueued(req, res, v, ip, cookie, target).catch((err: unknown) => this.requestFailed(req, res, err)); return; }
     if (chosen === 'unavailable') { sendError(res, 503, 'SPILLWAY_NO_SERVICE_AVAILABLE', { 'retry-after': '1' }); return; }
-    this.forwardHttp(req, res, v, chosen, cookie);
+    this.forwardHttp(req, res, v, chosen, cookie, target);
   }
 
-  private async serveHttpQueued(req: http.IncomingMessage, res: http.ServerResponse, v: VServerRt, ip: string, cookie: string | undefined): Promise<void> {
+  private async serveHttpQueued(req: http.IncomingMessage, res: http.ServerResponse, v: VServerRt, ip: string, cookie: string | undefined, target: ForwardTarget): Promise<void> {
     const chosen = await this.waitInQueue(v, ip);
     if (chosen === 'timeout') { res.shouldKeepAlive = false; sendError(res, 503, 'SPILLWAY_SURGE_QUEUE_TIMEOUT', { 'retry-after': '1' }); return; }
     if (chosen === 'unavailable') { sendError(res, 503, 'SPILLWAY_NO_SERVICE_AVAILABLE', { 'retry-after': '1' }); return; }
-    this.forwardHttp(req, res, v, chosen, cookie);
+    this.forwardHttp(req, res, v, chosen, cookie, target);
   }
 
   /** Proxies one request to `chosen` (its slot already taken); the slot is freed when the exchange ends. */
-  private forwardHttp(req: http.IncomingMessage, res: http.ServerResponse, v: VServerRt, chosen: ServiceRt, cookie: string | undefined): void {
+  private forwardHttp(req: http.IncomingMessage, res: http.ServerResponse, v: VServerRt, chosen: ServiceRt, cookie: string | undefined, target: ForwardTarget): void {
     let pool: Pool;
     let headers: string[];
     let setCookie: string | undefined;
@@ -482,7 +491,7 @@ export class DataPlane {
       setCookie = p.type === 'cookie' && cookie !== chosen.doc.name
         ? `${v.cookieName}=${encodeURIComponent(chosen.doc.name)}; Path=/; HttpOnly${p.timeoutSeconds > 0 ? `; Max-Age=${p.timeoutSeconds}` : ''}`
         : undefined;
-      headers = upstreamHeaders(req);
+      headers = upstreamHeaders(req, target.absolute && target.host !== null ? target.host : undefined);
     } catch (err) {
       // Nothing was sent: the slot taken for this request goes back before the error is answered.
       chosen.active--;
@@ -492,7 +501,7 @@ export class DataPlane {
     chosen.counters.cx_active++;
     chosen.counters.cx_total++;
     chosen.counters.rq_total++;
-    proxyHttp(req, res, pool, headers, v.counters, chosen.counters, setCookie, this.release, chosen);
+    proxyHttp(req, res, pool, target.path, headers, v.counters, chosen.counters, setCookie, this.release, chosen);
   }
 }
 

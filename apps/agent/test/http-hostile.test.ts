@@ -1,5 +1,6 @@
 // Hostile and malformed HTTP/1.1 against a real agent process, asserted at the socket (raw bytes
-// in, status line out) so these tests hold for any HTTP engine the agent runs: a bad persistence cookie.
+// in, status line out) so these tests hold for any HTTP engine the agent runs: a bad persistence
+// cookie, Host values that would inject Forwarded parameters.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpBackend, spawnAgent, type RunningAgent } from './helpers.js';
 import { rawExchange } from './raw-http.js';
@@ -32,6 +33,35 @@ afterAll(async () => {
 });
 
 const port = (name: string): number => agent.ports[name]!;
+const seen = (): number => web1.requests.length + web2.requests.length;
+
+/** RFC 7239 elements as lists of [name, value] pairs (quoted-strings unescaped). */
+function parseForwarded(header: string): [string, string][][] {
+  const elements: [string, string][][] = [];
+  let pairs: [string, string][] = [];
+  let i = 0;
+  const token = (): string => { const m = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]*/.exec(header.slice(i))![0]; i += m.length; return m; };
+  while (i < header.length) {
+    while (header[i] === ' ') i++;
+    const name = token().toLowerCase();
+    if (header[i] !== '=') throw new Error(`no = at ${i} in ${header}`);
+    i++;
+    let value = '';
+    if (header[i] === '"') {
+      i++;
+      while (i < header.length && header[i] !== '"') { if (header[i] === '\\') i++; value += header[i]; i++; }
+      if (header[i] !== '"') throw new Error(`unterminated quoted-string in ${header}`);
+      i++;
+    } else value = token();
+    pairs.push([name, value]);
+    while (header[i] === ' ') i++;
+    if (header[i] === ';') { i++; continue; }
+    if (header[i] === ',') { i++; elements.push(pairs); pairs = []; continue; }
+    if (i < header.length) throw new Error(`unexpected ${header[i]} at ${i} in ${header}`);
+  }
+  elements.push(pairs);
+  return elements;
+}
 
 describe('cookie persistence with a malformed cookie', () => {
   it('treats a cookie that is not valid percent-encoding as absent, and the worker keeps serving', async () => {
@@ -44,5 +74,22 @@ describe('cookie persistence with a malformed cookie', () => {
     const ok = await fetch(`http://127.0.0.1:${port('plain')}/`);
     expect(ok.status).toBe(200);
     expect((await agent.stats()).agent.workers_restarted_total).toBe(0);
+  });
+});
+
+describe('Forwarded and the Host header (RFC 7239)', () => {
+  it('refuses with 400 a Host that is not host[:port] (a quote would break out of the quoted host), reaching no service', async () => {
+    const before = seen();
+    const { response } = await rawExchange(port('plain'), 'GET / HTTP/1.1\r\nHost: a";for=6.6.6.6;x="\r\n\r\n');
+    expect(response?.status).toBe(400);
+    expect(seen()).toBe(before);
+  });
+
+  it('sends a Host with sub-delimiters as one quoted host parameter, so it adds no for= of its own', async () => {
+    const { response } = await rawExchange(port('plain'), 'GET /f HTTP/1.1\r\nHost: a;for=6.6.6.6,for=7.7.7.7\r\nForwarded: for=10.0.0.1\r\n\r\n');
+    expect(response?.status).toBe(200);
+    const echoed = JSON.parse(response!.body.toString()) as { headers: Record<string, string> };
+    const elements = parseForwarded(echoed.headers.forwarded!);
+    expect(elements).toEqual([[['for', '10.0.0.1']], [['for', '127.0.0.1'], ['proto', 'http'], ['host', 'a;for=6.6.6.6,for=7.7.7.7']]]);
   });
 });
