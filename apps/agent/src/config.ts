@@ -1,6 +1,7 @@
 // The declarative document of API-SHAPE.md as the agent reads it, plus the agent's own section.
 // Validation collects every problem with its JSON path so an operator fixes the file in one go.
 import os from 'node:os';
+import { hostHeaderProblem, redirectUrlProblem, requestTargetProblem } from '@spillway/protocol';
 import { AgentError } from './errors.js';
 
 export type ServiceState = 'enabled' | 'disabled' | 'maintenance';
@@ -83,6 +84,17 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
     };
     const http = isObj(m.http) ? m.http : undefined;
     if (http?.expectStatus !== undefined && !(Array.isArray(http.expectStatus) && http.expectStatus.every((s) => isInt(s, 100)))) bad(`${at}/http/expectStatus`, 'must be a list of status codes');
+    // What reaches the probe's request line and headers: the API's rules (a value Node's http would throw on is refused here).
+    const wire = (k: string, problem: (v: string) => string | null): void => {
+      const v = http?.[k];
+      if (v === undefined || v === null) return;
+      const why = typeof v === 'string' ? problem(v) : 'must be a string';
+      if (why) bad(`${at}/http/${k}`, why);
+    };
+    wire('path', requestTargetProblem);
+    wire('host', hostHeaderProblem);
+    wire('method', (v) => (/^[A-Z]{1,20}$/.test(v) ? null : 'must be an HTTP method in capitals'));
+    if (http?.expectBody !== undefined && http.expectBody !== null && typeof http.expectBody !== 'string') bad(`${at}/http/expectBody`, 'must be a string');
     const rt = isObj(m.responseTime) ? m.responseTime : undefined;
     return {
       name: String(m.name), type: type as MonitorDoc['type'],
@@ -155,6 +167,10 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
     if (!['redirect', 'drop', 'accept'].includes(String(action))) bad(`${at}/spillover/action`, 'must be redirect, drop or accept');
     if (action === 'redirect' && protocol !== 'http') bad(`${at}/spillover/action`, 'redirect needs protocol http');
     if (action === 'redirect' && typeof so.redirectUrl !== 'string') bad(`${at}/spillover/redirectUrl`, 'required with action redirect');
+    if (so.redirectUrl !== undefined && so.redirectUrl !== null) {
+      const why = typeof so.redirectUrl === 'string' ? redirectUrlProblem(so.redirectUrl) : 'must be a string';
+      if (why) bad(`${at}/spillover/redirectUrl`, why);
+    }
     const combine = so.combine ?? 'any';
     if (combine !== 'any' && combine !== 'all') bad(`${at}/spillover/combine`, 'must be any or all');
     if (so.backup !== undefined && (typeof so.backup !== 'string' || !vserverNames.has(so.backup))) bad(`${at}/spillover/backup`, 'names no vserver of this document');

@@ -7,8 +7,10 @@ import { createAgent } from './agent.js';
 import { startAdminServer } from './admin-server.js';
 import { AgentError } from './errors.js';
 import { createLogger } from './log.js';
+import { installProcessGuards } from './process-guard.js';
 
 const log = createLogger({ role: 'primary' });
+installProcessGuards(log);
 
 function argValue(flag: string): string | undefined {
   const i = process.argv.indexOf(flag);

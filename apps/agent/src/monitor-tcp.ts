@@ -1,7 +1,11 @@
 // One TCP probe: UP when a connection opens within the timeout.
 import net from 'node:net';
 
-export interface ProbeResult { ok: boolean; responseMs: number; reason?: string }
+export interface ProbeResult {
+  ok: boolean; responseMs: number; reason?: string;
+  /** The probe itself could not run (its request cannot be sent), as opposed to the backend failing it. */
+  error?: boolean;
+}
 
 export function probeTcp(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
   const started = performance.now();

@@ -15,9 +15,11 @@ export type { Health };
 interface Probe {
   service: string; monitor: MonitorDoc; weight: number; binding: MonitorBinding;
   timer: NodeJS.Timeout | null; lastMs: number | null; lastReason: string | null; running: boolean; key: string;
+  /** Tries of this probe that threw instead of answering. */
+  errors: number;
 }
 
-export interface MonitorView { monitor: string; state: Health | 'PENDING'; responseMs: number | null; reason: string | null }
+export interface MonitorView { monitor: string; state: Health | 'PENDING'; responseMs: number | null; reason: string | null; errors: number }
 export interface ServiceHealthView { state: Health; transitions: number; monitors: MonitorView[] }
 
 export class Monitors {
@@ -26,6 +28,8 @@ export class Monitors {
   private readonly state = new Map<string, Health>();
   private readonly transitions = new Map<string, number>();
   private stopped = false;
+  /** Probe tries that threw or rejected instead of answering (every probe, since start). */
+  errors = 0;
 
   constructor(private readonly log: Logger, private readonly onChange: (states: Record<string, boolean>) => void) {}
 
@@ -45,7 +49,7 @@ export class Monitors {
     for (const [key, w] of wanted) {
       const existing = this.probes.get(key);
       if (existing) { existing.weight = w.weight; continue; }
-      const p: Probe = { service: w.service.name, monitor: w.monitor, weight: w.weight, binding: new MonitorBinding({ fall: w.monitor.fall, rise: w.monitor.rise, responseTime: w.monitor.responseTime }), timer: null, lastMs: null, lastReason: null, running: false, key };
+      const p: Probe = { service: w.service.name, monitor: w.monitor, weight: w.weight, binding: new MonitorBinding({ fall: w.monitor.fall, rise: w.monitor.rise, responseTime: w.monitor.responseTime }), timer: null, lastMs: null, lastReason: null, running: false, key, errors: 0 };
       this.probes.set(key, p);
       this.schedule(p, 0);
     }
@@ -66,7 +70,7 @@ export class Monitors {
       out[name] = {
         state: this.state.get(name) ?? this.initial(name), transitions: this.transitions.get(name) ?? 0,
         monitors: [...this.probes.values()].filter((p) => p.service === name).map((p) => ({
-          monitor: p.monitor.name, state: p.binding.state ?? 'PENDING', responseMs: p.lastMs === null ? null : Math.round(p.lastMs * 100) / 100, reason: p.lastReason,
+          monitor: p.monitor.name, state: p.binding.state ?? 'PENDING', responseMs: p.lastMs === null ? null : Math.round(p.lastMs * 100) / 100, reason: p.lastReason, errors: p.errors,
         })),
       };
     }
@@ -82,20 +86,45 @@ export class Monitors {
 
   private schedule(p: Probe, delayMs: number): void {
     if (this.stopped) return;
-    p.timer = setTimeout(() => { void this.run(p); }, delayMs);
+    p.timer = setTimeout(() => {
+      this.run(p).catch((err: unknown) => {
+        // Past the probe itself (the verdict, a transition handler): count it and keep probing.
+        this.errors++;
+        this.log.error({ event: 'monitor_error', service: p.service, monitor: p.monitor.name, err: (err as Error)?.message ?? String(err) }, 'monitor run failed');
+        if (this.probes.get(p.key) === p) this.schedule(p, p.monitor.intervalMs);
+      });
+    }, delayMs);
     p.timer.unref();
   }
 
+  /**
+   * One try of a probe. Whatever a probe throws or rejects with (a value of the config that its
+   * request cannot carry, a bug) is that try failing: logged, counted (monitor_errors_total), DOWN
+   * as far as fall allows; the next try is scheduled either way, and nothing escapes the timer.
+   */
   private async run(p: Probe): Promise<void> {
     const s = this.services.get(p.service);
     if (!s || this.probes.get(p.key) !== p) return;
     const m = p.monitor;
-    const r: ProbeResult = m.type === 'tcp'
-      ? await probeTcp(s.address, s.port, m.timeoutMs)
-      : await probeHttp({
-        tls: m.type === 'https', host: s.address, port: s.port, timeoutMs: m.timeoutMs, method: m.http?.method, path: m.http?.path,
-        hostHeader: m.http?.host, expectStatus: m.http?.expectStatus, expectBody: m.http?.expectBody,
-      });
+    const started = performance.now();
+    let r: ProbeResult;
+    try {
+      r = m.type === 'tcp'
+        ? await probeTcp(s.address, s.port, m.timeoutMs)
+        : await probeHttp({
+          tls: m.type === 'https', host: s.address, port: s.port, timeoutMs: m.timeoutMs, method: m.http?.method, path: m.http?.path,
+          hostHeader: m.http?.host, expectStatus: m.http?.expectStatus, expectBody: m.http?.expectBody,
+        });
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException | undefined;
+      r = { ok: false, responseMs: performance.now() - started, reason: `probe error: ${e?.code ?? e?.message ?? String(err)}`, error: true };
+    }
+    if (r.error) {
+      this.errors++;
+      p.errors++;
+      // The first of a run and every 100th: a bad value fails every try, the log stays readable.
+      if (p.errors % 100 === 1) this.log.error({ event: 'monitor_error', service: p.service, monitor: m.name, reason: r.reason, errors: p.errors }, `monitor ${m.name} of ${p.service} could not probe: ${r.reason ?? 'error'}`);
+    }
     if (this.probes.get(p.key) !== p) return;
     const before = p.binding.state;
     const verdict = p.binding.observe({ ok: r.ok, responseMs: r.responseMs, reason: r.reason ?? null });

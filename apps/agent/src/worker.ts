@@ -4,9 +4,11 @@ import cluster from 'node:cluster';
 import { Engine } from './engine.js';
 import { createLogger } from './log.js';
 import type { ToEngine } from './messages.js';
+import { installProcessGuards } from './process-guard.js';
 
 const id = cluster.worker?.id ?? 0;
 const log = createLogger({ worker: id });
+installProcessGuards(log);
 // A handed-off connection travels as its raw TCP handle: wrapped in a net.Socket, the primary
 // would start reading it and keep bytes the receiving worker never sees.
 const send = (msg: unknown, socket?: net.Socket): void => {

@@ -11,9 +11,11 @@ import type { AddressInfo } from 'node:net';
 import { createAgent } from '../agent.js';
 import { startAdminServer } from '../admin-server.js';
 import { createLogger } from '../log.js';
+import { installProcessGuards } from '../process-guard.js';
 import { channelUrl, ControlClient } from './control-client.js';
 
 const log = createLogger({ role: 'primary' });
+installProcessGuards(log);
 const base = process.env.SPILLWAY_CONTROL_PLANE_URL;
 const token = process.env.SPILLWAY_AGENT_TOKEN;
 const url = base ? channelUrl(base) : null;

@@ -23,8 +23,8 @@ const Weight = (description: string, d?: number) => Type.Integer({ minimum: 0, m
 
 export const MonitorHttp = Closed({
   method: Type.Optional(Type.Union([Type.Literal('GET'), Type.Literal('HEAD'), Type.Literal('POST'), Type.Literal('OPTIONS')], { default: 'GET' })),
-  path: Type.Optional(Type.String({ pattern: '^/', minLength: 1, maxLength: 2048, default: '/' })),
-  host: Type.Optional(Type.String({ minLength: 1, maxLength: 253, description: 'Host header of the probe' })),
+  path: Type.Optional(Type.String({ pattern: '^/', minLength: 1, maxLength: 2048, default: '/', description: 'Request target in origin-form: / then RFC 3986 path and query characters (no spaces, CR, LF or NUL; percent-encode the rest); 422 otherwise' })),
+  host: Type.Optional(Type.String({ minLength: 1, maxLength: 253, description: 'Host header of the probe: a host name or IP literal with an optional :port; 422 otherwise' })),
   expectStatus: Type.Optional(Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), { minItems: 1, maxItems: 50, default: [200], description: 'Status codes that count as UP' })),
   expectBody: Type.Optional(Type.String({ maxLength: 4096, description: 'Substring the body must contain' })),
 }, { description: 'HTTP(S) probe; only for type http and https' });
@@ -99,7 +99,7 @@ export const Spillover = Closed({
   combine: Type.Optional(Type.Union([Type.Literal('any'), Type.Literal('all')], { default: DEFAULTS.spillover.combine })),
   backup: Type.Optional(Nullable(Name('Next vserver of the chain (same protocol)'))),
   action: Type.Optional(Type.Union([Type.Literal('redirect'), Type.Literal('drop'), Type.Literal('accept')], { default: DEFAULTS.spillover.action, description: 'When the whole chain is exhausted' })),
-  redirectUrl: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 2048, pattern: '^https?://[^\\s]+$', description: 'Required with action redirect' }))),
+  redirectUrl: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 2048, pattern: '^https?://[^\\s]+$', description: 'Required with action redirect; an absolute http(s) URL of RFC 3986 characters (sent as Location); 422 otherwise' }))),
   persistenceTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400, default: DEFAULTS.spillover.persistenceTimeoutSeconds, description: 'A client that spilled stays on the vserver that served it this long (0: off)' })),
 }, { title: 'Spillover' });
 

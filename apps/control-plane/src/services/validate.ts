@@ -2,6 +2,7 @@
 // problem names its object and the path inside it, so a REST write reports paths relative to
 // its body and a declarative apply reports paths into the document.
 import { validateChain, type ChainProblem } from '@spillway/core';
+import { hostHeaderProblem, redirectUrlProblem, requestTargetProblem } from '@spillway/protocol';
 import type { Kind, NDocument } from './normalize.js';
 
 export type ProblemCode =
@@ -18,7 +19,8 @@ export type ProblemCode =
   | 'SPILLWAY_PERSISTENCE_PROTOCOL_MISMATCH'
   | 'SPILLWAY_MONITOR_TIMEOUT_TOO_LONG'
   | 'SPILLWAY_MONITOR_TYPE_MISMATCH'
-  | 'SPILLWAY_MONITOR_THRESHOLD_UNREACHABLE';
+  | 'SPILLWAY_MONITOR_THRESHOLD_UNREACHABLE'
+  | 'SPILLWAY_INVALID_HTTP_SYNTAX';
 
 export interface Problem {
   code: ProblemCode;
@@ -59,6 +61,13 @@ export function validateDocument(doc: NDocument): Problem[] {
   for (const m of doc.monitors) {
     if (m.timeoutMs >= m.intervalMs) add('SPILLWAY_MONITOR_TIMEOUT_TOO_LONG', 'monitor', m.name, '/timeoutMs', `timeoutMs ${m.timeoutMs} must be below intervalMs ${m.intervalMs}`);
     if (m.type === 'tcp' && m.http) add('SPILLWAY_MONITOR_TYPE_MISMATCH', 'monitor', m.name, '/http', 'an http section needs type http or https');
+    // What goes into a probe's request line and headers (the wire syntax rules of @spillway/protocol).
+    if (m.http) {
+      const path = requestTargetProblem(m.http.path);
+      if (path) add('SPILLWAY_INVALID_HTTP_SYNTAX', 'monitor', m.name, '/http/path', path);
+      const host = m.http.host === undefined ? null : hostHeaderProblem(m.http.host);
+      if (host) add('SPILLWAY_INVALID_HTTP_SYNTAX', 'monitor', m.name, '/http/host', host);
+    }
   }
 
   for (const s of doc.services) {
@@ -88,6 +97,10 @@ export function validateDocument(doc: NDocument): Problem[] {
       const other = ports.get(v.listen.port);
       if (other !== undefined) add('SPILLWAY_LISTEN_PORT_CONFLICT', 'vserver', v.name, '/listen/port', `port ${v.listen.port} is already the listen port of vserver ${other}`);
       else ports.set(v.listen.port, v.name);
+    }
+    if (v.spillover.redirectUrl !== undefined) {
+      const url = redirectUrlProblem(v.spillover.redirectUrl);
+      if (url) add('SPILLWAY_INVALID_HTTP_SYNTAX', 'vserver', v.name, '/spillover/redirectUrl', url);
     }
     if (v.persistence.type === 'cookie' && v.protocol !== 'http') add('SPILLWAY_PERSISTENCE_PROTOCOL_MISMATCH', 'vserver', v.name, '/persistence/type', 'cookie persistence needs protocol http');
     const so = v.spillover;

@@ -1,0 +1,8278 @@
+// Generated from openapi/openapi.json by apps/cli/scripts/codegen.ts (npm run openapi). Do not edit.
+export interface paths {
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process is up */
+        get: operations["healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: the database is reachable and every migration is applied */
+        get: operations["readyz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agent-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List agent tokens (never their secrets; admin only) */
+        get: operations["listAgentTokens"];
+        put?: never;
+        /** Issue a token an agent dials the control channel with; the secret is shown this once (admin only) */
+        post: operations["createAgentToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agent-tokens/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one agent token (admin only) */
+        get: operations["getAgentToken"];
+        /** Create an agent token (201 with its secret, shown once) or rebind it to an agent (idempotent; admin only) */
+        put: operations["putAgentToken"];
+        post?: never;
+        /** Revoke an agent token (admin only) */
+        delete: operations["deleteAgentToken"];
+        options?: never;
+        head?: never;
+        /** Rebind an agent token to another agent (admin only) */
+        patch: operations["patchAgentToken"];
+        trace?: never;
+    };
+    "/v1/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registered agents with their applied config version, lease and quota */
+        get: operations["getV1Agents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One agent */
+        get: operations["getV1AgentsById"];
+        put?: never;
+        post?: never;
+        /** Forget a registered agent, its tokens and its quota leases */
+        delete: operations["deleteAgent"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List API tokens (never their secrets; admin only) */
+        get: operations["listApiTokens"];
+        put?: never;
+        /** Create an API token; the answer holds the secret, shown this once (admin only) */
+        post: operations["createApiToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-tokens/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one API token (admin only) */
+        get: operations["getApiToken"];
+        /** Create an API token (201 with its secret, shown once) or set its role (idempotent; admin only) */
+        put: operations["putApiToken"];
+        post?: never;
+        /** Revoke an API token (409 for the last admin token; admin only) */
+        delete: operations["deleteApiToken"];
+        options?: never;
+        head?: never;
+        /** Change the role of an API token (409 when it would leave no admin; admin only) */
+        patch: operations["patchApiToken"];
+        trace?: never;
+    };
+    "/v1/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the whole configuration as one declarative document (ETag: the global version)
+         * @description Every default spelled out, objects sorted by name: the document PUT /v1/config accepts unchanged with an empty plan.
+         */
+        get: operations["exportConfig"];
+        /**
+         * Apply a desired configuration in one transaction (dryRun: plan only; prune: delete what is not named)
+         * @description Invalid documents change nothing (400 for the schema, 422 for semantics, paths into the document). If-Match compares with the global version.
+         */
+        put: operations["applyConfig"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List events (oldest first by default; filters by kind, object, actor) */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-Sent Events: each new event as `id`, `event` (its kind) and `data` (the event JSON)
+         * @description Resumes after `Last-Event-ID` (or `after`); without either, starts with the next event. A comment line every 15 s keeps proxies from closing the stream.
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List monitors (sorted by name) */
+        get: operations["listMonitors"];
+        put?: never;
+        /** Create a monitor (409 when the name is taken) */
+        post: operations["createMonitor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitors/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one monitor (ETag: its version) */
+        get: operations["getMonitor"];
+        /**
+         * Create or replace a monitor (idempotent; If-Match honoured)
+         * @description Omitted optional fields return to their defaults.
+         */
+        put: operations["putMonitor"];
+        post?: never;
+        /** Delete a monitor (409 naming the referrers while anything references it) */
+        delete: operations["deleteMonitor"];
+        options?: never;
+        head?: never;
+        /** Merge fields into a monitor (null resets a field to its default) */
+        patch: operations["patchMonitor"];
+        trace?: never;
+    };
+    "/v1/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List services (sorted by name) */
+        get: operations["listServices"];
+        put?: never;
+        /** Create a service (409 when the name is taken) */
+        post: operations["createService"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/services/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one service (ETag: its version) */
+        get: operations["getService"];
+        /**
+         * Create or replace a service (idempotent; If-Match honoured)
+         * @description Omitted optional fields return to their defaults. An omitted `monitors` list keeps the bindings (manage them as their own resources); a given list replaces them.
+         */
+        put: operations["putService"];
+        post?: never;
+        /** Delete a service (409 naming the referrers while anything references it) */
+        delete: operations["deleteService"];
+        options?: never;
+        head?: never;
+        /** Merge fields into a service (null resets a field to its default) */
+        patch: operations["patchService"];
+        trace?: never;
+    };
+    "/v1/services/{name}/monitors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the monitors bound to a service */
+        get: operations["listServiceMonitorBindings"];
+        put?: never;
+        /** Bind a monitor to a service (409 when already bound) */
+        post: operations["createServiceMonitorBinding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/services/{name}/monitors/{monitor}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one service↔monitor binding (ETag: its version) */
+        get: operations["getServiceMonitorBinding"];
+        /** Create or replace a service↔monitor binding (idempotent; If-Match honoured) */
+        put: operations["putServiceMonitorBinding"];
+        post?: never;
+        /** Unbind a monitor from a service */
+        delete: operations["deleteServiceMonitorBinding"];
+        options?: never;
+        head?: never;
+        /** Merge into a service↔monitor binding (weight null clears the override) */
+        patch: operations["patchServiceMonitorBinding"];
+        trace?: never;
+    };
+    "/v1/vservers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List vservers (sorted by name) */
+        get: operations["listVServers"];
+        put?: never;
+        /** Create a vserver (409 when the name is taken) */
+        post: operations["createVServer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/vservers/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one vserver (ETag: its version) */
+        get: operations["getVServer"];
+        /**
+         * Create or replace a vserver (idempotent; If-Match honoured)
+         * @description Omitted optional fields return to their defaults. An omitted `services` list keeps the bindings (manage them as their own resources); a given list replaces them.
+         */
+        put: operations["putVServer"];
+        post?: never;
+        /** Delete a vserver (409 naming the referrers while anything references it) */
+        delete: operations["deleteVServer"];
+        options?: never;
+        head?: never;
+        /** Merge fields into a vserver (null resets a field to its default) */
+        patch: operations["patchVServer"];
+        trace?: never;
+    };
+    "/v1/vservers/{name}/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the services bound to a vserver */
+        get: operations["listVserverServiceBindings"];
+        put?: never;
+        /** Bind a service to a vserver (409 when already bound) */
+        post: operations["createVserverServiceBinding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/vservers/{name}/services/{service}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one vserver↔service binding (ETag: its version) */
+        get: operations["getVserverServiceBinding"];
+        /** Create or replace a vserver↔service binding (idempotent; If-Match honoured) */
+        put: operations["putVserverServiceBinding"];
+        post?: never;
+        /** Unbind a service from a vserver */
+        delete: operations["deleteVserverServiceBinding"];
+        options?: never;
+        head?: never;
+        /** Merge into a vserver↔service binding (weight null clears the override) */
+        patch: operations["patchVserverServiceBinding"];
+        trace?: never;
+    };
+    "/v1/vservers/{name}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live status of a vserver across agents */
+        get: operations["getV1VserversByNameStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /**
+         * Error
+         * @description The one shape of every 4xx/5xx answer
+         * @example {
+         *       "code": "SPILLWAY_SPILLOVER_CHAIN_CYCLE",
+         *       "details": [
+         *         {
+         *           "message": "web-overflow leads back to web",
+         *           "path": "/spillover/backup"
+         *         }
+         *       ],
+         *       "error": "Unprocessable Entity",
+         *       "message": "backup chain web → web-overflow → web forms a cycle",
+         *       "statusCode": 422
+         *     }
+         */
+        Error: {
+            /** @description Stable error code, prefixed SPILLWAY_ (FST_ for framework errors) */
+            code: string;
+            details: {
+                /** @description Code of this problem when it differs from the error code */
+                code?: string;
+                message: string;
+                /** @description JSON pointer to the offending field of the request (empty for the whole request) */
+                path: string;
+            }[];
+            /** @description HTTP reason phrase */
+            error: string;
+            message: string;
+            statusCode: number;
+        };
+        /**
+         * Plan
+         * @example {
+         *       "changes": [
+         *         {
+         *           "action": "update",
+         *           "diff": [
+         *             {
+         *               "after": "leastconn",
+         *               "before": "roundrobin",
+         *               "path": "/lbMethod"
+         *             }
+         *           ],
+         *           "fields": [
+         *             "lbMethod"
+         *           ],
+         *           "kind": "vserver",
+         *           "name": "web"
+         *         }
+         *       ],
+         *       "summary": {
+         *         "create": 0,
+         *         "delete": 0,
+         *         "update": 1
+         *       }
+         *     }
+         */
+        Plan: {
+            changes: {
+                action: "create" | "update" | "delete";
+                /** @description update only: each value that changes, field by field */
+                diff?: {
+                    /** @description Value after the apply (normalized); omitted: not set */
+                    after?: unknown;
+                    /** @description Current value (normalized); omitted: not set */
+                    before?: unknown;
+                    /** @description JSON Pointer into the object (nested objects are walked; arrays and scalars are leaves) */
+                    path: string;
+                }[];
+                /** @description update only: top-level fields that change */
+                fields?: string[];
+                kind: "service" | "monitor" | "vserver";
+                name: string;
+            }[];
+            summary: {
+                create: number;
+                delete: number;
+                update: number;
+            };
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    healthz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readyz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "database": "ok",
+                     *       "status": "ready"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {string} */
+                        database: "ok";
+                        /** @enum {string} */
+                        status: "ready";
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAgentTokens: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description Page size */
+                limit?: number;
+                /** @description Only names starting with this prefix */
+                prefix?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            agent: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            lastUsedAt: string | null;
+                            name: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createAgentToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "agent": "edge-1",
+                 *       "name": "edge-1"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Agent this token authenticates as; default: the token name
+                     * @example web-1
+                     */
+                    agent?: string;
+                    /**
+                     * @description Unique token name
+                     * @example web-1
+                     */
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "agent": "edge-1",
+                     *       "createdAt": "2026-01-01T00:00:00.000Z",
+                     *       "lastUsedAt": null,
+                     *       "name": "edge-1",
+                     *       "token": "spw_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefg"
+                     *     }
+                     */
+                    "application/json": {
+                        agent: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        lastUsedAt: string | null;
+                        name: string;
+                        /** @description The secret, shown this once */
+                        token: string;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAgentToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "agent": "edge-1",
+                     *       "createdAt": "2026-01-01T00:00:00.000Z",
+                     *       "lastUsedAt": null,
+                     *       "name": "edge-1"
+                     *     }
+                     */
+                    "application/json": {
+                        agent: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        lastUsedAt: string | null;
+                        name: string;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putAgentToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description Creates the token (the answer holds its secret, once) or rebinds it to another agent */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "agent": "edge-1"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Agent this token authenticates as; default: the token name
+                     * @example web-1
+                     */
+                    agent?: string;
+                    /** Format: date-time */
+                    readonly createdAt?: string;
+                    readonly lastUsedAt?: string | null;
+                    /**
+                     * @description Must match the path when given
+                     * @example web-1
+                     */
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "agent": "edge-1",
+                     *       "createdAt": "2026-01-01T00:00:00.000Z",
+                     *       "lastUsedAt": null,
+                     *       "name": "edge-1"
+                     *     }
+                     */
+                    "application/json": {
+                        agent: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        lastUsedAt: string | null;
+                        name: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "agent": "edge-1",
+                     *       "createdAt": "2026-01-01T00:00:00.000Z",
+                     *       "lastUsedAt": null,
+                     *       "name": "edge-1",
+                     *       "token": "spw_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefg"
+                     *     }
+                     */
+                    "application/json": {
+                        agent: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        lastUsedAt: string | null;
+                        name: string;
+                        /** @description The secret, shown this once */
+                        token: string;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteAgentToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchAgentToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "agent": "edge-2"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Agent this token authenticates as
+                     * @example web-1
+                     */
+                    agent?: string;
+                    /** Format: date-time */
+                    readonly createdAt?: string;
+                    readonly lastUsedAt?: string | null;
+                    /**
+                     * @description Must match the path when given
+                     * @example web-1
+                     */
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "agent": "edge-1",
+                     *       "createdAt": "2026-01-01T00:00:00.000Z",
+                     *       "lastUsedAt": null,
+                     *       "name": "edge-1"
+                     *     }
+                     */
+                    "application/json": {
+                        agent: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        lastUsedAt: string | null;
+                        name: string;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1Agents: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            activeConnections: {
+                                [key: string]: number;
+                            };
+                            appliedVersion: string | null;
+                            connected: boolean;
+                            connectedAt: string | null;
+                            desiredVersion: string | null;
+                            id: string;
+                            inSync: boolean;
+                            lastHeartbeatAt: string;
+                            lastNack: {
+                                at: string;
+                                code: string;
+                                message: string;
+                                version: string;
+                            } | null;
+                            leaseExpiresAt: string | null;
+                            quota: {
+                                [key: string]: {
+                                    borrowed: number;
+                                    exclusive: number;
+                                };
+                            };
+                            workers: number;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1AgentsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activeConnections: {
+                            [key: string]: number;
+                        };
+                        appliedVersion: string | null;
+                        connected: boolean;
+                        connectedAt: string | null;
+                        desiredVersion: string | null;
+                        id: string;
+                        inSync: boolean;
+                        lastHeartbeatAt: string;
+                        lastNack: {
+                            at: string;
+                            code: string;
+                            message: string;
+                            version: string;
+                        } | null;
+                        leaseExpiresAt: string | null;
+                        quota: {
+                            [key: string]: {
+                                borrowed: number;
+                                exclusive: number;
+                            };
+                        };
+                        workers: number;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details: {
+                            message: string;
+                            path: string;
+                        }[];
+                        error: string;
+                        message: string;
+                        statusCode: number;
+                    };
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Agent name
+                 * @example web-1
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listApiTokens: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description Page size */
+                limit?: number;
+                /** @description Only names starting with this prefix */
+                prefix?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            lastUsedAt: string | null;
+                            name: string;
+                            /** @description admin: read and write; reader: read only */
+                            role: "admin" | "reader";
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "terraform",
+                 *       "role": "admin"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Unique token name
+                     * @example web-1
+                     */
+                    name: string;
+                    /** @description admin: read and write; reader: read only */
+                    role: "admin" | "reader";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "createdAt": "2026-01-01T00:00:00.000Z",
+                     *       "lastUsedAt": null,
+                     *       "name": "terraform",
+                     *       "role": "admin",
+                     *       "token": "spw_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefg"
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        lastUsedAt: string | null;
+                        name: string;
+                        /** @description admin: read and write; reader: read only */
+                        role: "admin" | "reader";
+                        /** @description The secret, shown this once */
+                        token: string;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "createdAt": "2026-01-01T00:00:00.000Z",
+                     *       "lastUsedAt": null,
+                     *       "name": "terraform",
+                     *       "role": "admin"
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        lastUsedAt: string | null;
+                        name: string;
+                        /** @description admin: read and write; reader: read only */
+                        role: "admin" | "reader";
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description Creates the token (the answer holds its secret, once) or sets its role */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "role": "reader"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: date-time */
+                    readonly createdAt?: string;
+                    readonly lastUsedAt?: string | null;
+                    /**
+                     * @description Must match the path when given
+                     * @example web-1
+                     */
+                    name?: string;
+                    /** @description admin: read and write; reader: read only */
+                    role: "admin" | "reader";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "createdAt": "2026-01-01T00:00:00.000Z",
+                     *       "lastUsedAt": null,
+                     *       "name": "terraform",
+                     *       "role": "admin"
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        lastUsedAt: string | null;
+                        name: string;
+                        /** @description admin: read and write; reader: read only */
+                        role: "admin" | "reader";
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "createdAt": "2026-01-01T00:00:00.000Z",
+                     *       "lastUsedAt": null,
+                     *       "name": "terraform",
+                     *       "role": "admin",
+                     *       "token": "spw_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefg"
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        lastUsedAt: string | null;
+                        name: string;
+                        /** @description admin: read and write; reader: read only */
+                        role: "admin" | "reader";
+                        /** @description The secret, shown this once */
+                        token: string;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "role": "admin"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: date-time */
+                    readonly createdAt?: string;
+                    readonly lastUsedAt?: string | null;
+                    /**
+                     * @description Must match the path when given
+                     * @example web-1
+                     */
+                    name?: string;
+                    /** @description admin: read and write; reader: read only */
+                    role?: "admin" | "reader";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "createdAt": "2026-01-01T00:00:00.000Z",
+                     *       "lastUsedAt": null,
+                     *       "name": "terraform",
+                     *       "role": "admin"
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        lastUsedAt: string | null;
+                        name: string;
+                        /** @description admin: read and write; reader: read only */
+                        role: "admin" | "reader";
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Everything as one declarative document (bindings nested in their parent) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "monitors": [
+                     *         {
+                     *           "http": {
+                     *             "expectStatus": [
+                     *               200
+                     *             ],
+                     *             "path": "/healthz"
+                     *           },
+                     *           "name": "web-health",
+                     *           "type": "http"
+                     *         }
+                     *       ],
+                     *       "services": [
+                     *         {
+                     *           "address": "10.0.0.11",
+                     *           "capacity": 200,
+                     *           "monitors": [
+                     *             {
+                     *               "monitor": "web-health"
+                     *             }
+                     *           ],
+                     *           "name": "web-1",
+                     *           "port": 8080,
+                     *           "protocol": "http"
+                     *         }
+                     *       ],
+                     *       "vservers": [
+                     *         {
+                     *           "listen": {
+                     *             "port": 8443
+                     *           },
+                     *           "name": "web",
+                     *           "protocol": "http",
+                     *           "services": [
+                     *             {
+                     *               "service": "web-1"
+                     *             }
+                     *           ],
+                     *           "spillover": {
+                     *             "action": "drop",
+                     *             "methods": [
+                     *               {
+                     *                 "type": "dynamicconnection"
+                     *               }
+                     *             ]
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        monitors?: {
+                            /** Format: date-time */
+                            readonly createdAt?: string;
+                            /**
+                             * @description Consecutive failures before DOWN
+                             * @default 3
+                             */
+                            fall: number;
+                            /** @description HTTP(S) probe; only for type http and https */
+                            http?: {
+                                /** @description Substring the body must contain */
+                                expectBody?: string;
+                                /**
+                                 * @description Status codes that count as UP
+                                 * @default [
+                                 *       200
+                                 *     ]
+                                 */
+                                expectStatus: number[];
+                                /** @description Host header of the probe */
+                                host?: string;
+                                /** @default GET */
+                                method: "GET" | "HEAD" | "POST" | "OPTIONS";
+                                /** @default / */
+                                path: string;
+                            };
+                            /**
+                             * @description Time between probes
+                             * @default 5000
+                             */
+                            intervalMs: number;
+                            /**
+                             * @description Unique monitor name
+                             * @example web-1
+                             */
+                            name: string;
+                            /** @description Response-time rules (seed 002) */
+                            responseTime?: {
+                                /** @description Absolute limit: slower responses count as failures */
+                                maxMs?: number;
+                                /** @description Relative limit: a response slower than this multiple of the rolling average counts as a failure */
+                                maxOverAverage?: number;
+                            };
+                            /**
+                             * @description Consecutive successes before UP
+                             * @default 1
+                             */
+                            rise: number;
+                            /**
+                             * @description Probe timeout; must be below intervalMs
+                             * @default 2000
+                             */
+                            timeoutMs: number;
+                            /** @default tcp */
+                            type: "tcp" | "http" | "https";
+                            /** Format: date-time */
+                            readonly updatedAt?: string;
+                            /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                            readonly version?: number;
+                            /**
+                             * @description Weight of this monitor toward a service's monitor threshold
+                             * @default 1
+                             */
+                            weight: number;
+                        }[];
+                        services?: {
+                            /** @description IP address or host name of the backend */
+                            address: string;
+                            /**
+                             * @description Connections the backend is configured to process; counts toward dynamicconnection thresholds while UP
+                             * @default 0
+                             */
+                            capacity: number;
+                            /** Format: date-time */
+                            readonly createdAt?: string;
+                            /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
+                            monitors?: {
+                                /**
+                                 * @description Name of the bound monitor
+                                 * @example web-1
+                                 */
+                                monitor: string;
+                                /** @description Overrides the monitor's weight for this service */
+                                weight?: number;
+                            }[];
+                            /** @description Sum of weights of UP monitors needed for the service to be UP; omitted: every bound monitor */
+                            monitorThreshold?: number;
+                            /**
+                             * @description Unique service name
+                             * @example web-1
+                             */
+                            name: string;
+                            /** @description Backend port */
+                            port: number;
+                            /** @default tcp */
+                            protocol: "tcp" | "http";
+                            /** @default enabled */
+                            state: "enabled" | "disabled" | "maintenance";
+                            /** Format: date-time */
+                            readonly updatedAt?: string;
+                            /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                            readonly version?: number;
+                            /**
+                             * @description Load-balancing weight
+                             * @default 1
+                             */
+                            weight: number;
+                        }[];
+                        /** @description Global configuration version; read-only, ignored on PUT */
+                        readonly version?: number;
+                        vservers?: {
+                            /** Format: date-time */
+                            readonly createdAt?: string;
+                            /** @default roundrobin */
+                            lbMethod: "roundrobin" | "leastconn" | "weighted";
+                            /**
+                             * @description null: reachable only as a backup
+                             * @default null
+                             */
+                            listen: {
+                                /** @description Listen port (unique across vservers) */
+                                port: number;
+                            } | null;
+                            /**
+                             * @description Unique vserver name
+                             * @example web-1
+                             */
+                            name: string;
+                            /** @description Client persistence (cookie: HTTP only) */
+                            persistence?: {
+                                /** @default 120 */
+                                timeoutSeconds: number;
+                                /** @default none */
+                                type: "none" | "sourceip" | "cookie";
+                            };
+                            protocol: "tcp" | "http";
+                            /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
+                            services?: {
+                                /**
+                                 * @description Name of the bound service
+                                 * @example web-1
+                                 */
+                                service: string;
+                                /** @description Overrides the service's weight in this vserver */
+                                weight?: number;
+                            }[];
+                            /** Spillover */
+                            spillover?: {
+                                /**
+                                 * @description When the whole chain is exhausted
+                                 * @default accept
+                                 */
+                                action: "redirect" | "drop" | "accept";
+                                backup?: string | null;
+                                /** @default any */
+                                combine: "any" | "all";
+                                /**
+                                 * @description Empty: never spills
+                                 * @default []
+                                 */
+                                methods: {
+                                    /** @description bandwidth only (default both) */
+                                    direction?: "in" | "out" | "both";
+                                    /** @description connection only: connection count */
+                                    threshold?: number;
+                                    /** @description bandwidth only: kbit/s */
+                                    thresholdKbps?: number;
+                                    /** @description health only: percent of enabled weight UP */
+                                    thresholdPercent?: number;
+                                    type: "connection" | "dynamicconnection" | "bandwidth" | "health";
+                                }[];
+                                /**
+                                 * @description A client that spilled stays on the vserver that served it this long (0: off)
+                                 * @default 0
+                                 */
+                                persistenceTimeoutSeconds: number;
+                                redirectUrl?: string | null;
+                            };
+                            surgeQueue?: {
+                                /** @default 0 */
+                                length: number;
+                                /** @default 5000 */
+                                timeoutMs: number;
+                            };
+                            /** Format: date-time */
+                            readonly updatedAt?: string;
+                            /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                            readonly version?: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    applyConfig: {
+        parameters: {
+            query?: {
+                /** @description Return the plan without changing anything */
+                dryRun?: boolean;
+                /** @description Delete objects the document does not name */
+                prune?: boolean;
+            };
+            header?: {
+                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
+                "if-match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Everything as one declarative document (bindings nested in their parent) */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "monitors": [
+                 *         {
+                 *           "http": {
+                 *             "expectStatus": [
+                 *               200
+                 *             ],
+                 *             "path": "/healthz"
+                 *           },
+                 *           "name": "web-health",
+                 *           "type": "http"
+                 *         }
+                 *       ],
+                 *       "services": [
+                 *         {
+                 *           "address": "10.0.0.11",
+                 *           "capacity": 200,
+                 *           "monitors": [
+                 *             {
+                 *               "monitor": "web-health"
+                 *             }
+                 *           ],
+                 *           "name": "web-1",
+                 *           "port": 8080,
+                 *           "protocol": "http"
+                 *         }
+                 *       ],
+                 *       "vservers": [
+                 *         {
+                 *           "listen": {
+                 *             "port": 8443
+                 *           },
+                 *           "name": "web",
+                 *           "protocol": "http",
+                 *           "services": [
+                 *             {
+                 *               "service": "web-1"
+                 *             }
+                 *           ],
+                 *           "spillover": {
+                 *             "action": "drop",
+                 *             "methods": [
+                 *               {
+                 *                 "type": "dynamicconnection"
+                 *               }
+                 *             ]
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    monitors?: {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description Consecutive failures before DOWN
+                         * @default 3
+                         */
+                        fall?: number;
+                        /** @description HTTP(S) probe; only for type http and https */
+                        http?: {
+                            /** @description Substring the body must contain */
+                            expectBody?: string;
+                            /**
+                             * @description Status codes that count as UP
+                             * @default [
+                             *       200
+                             *     ]
+                             */
+                            expectStatus?: number[];
+                            /** @description Host header of the probe */
+                            host?: string;
+                            /** @default GET */
+                            method?: "GET" | "HEAD" | "POST" | "OPTIONS";
+                            /** @default / */
+                            path?: string;
+                        };
+                        /**
+                         * @description Time between probes
+                         * @default 5000
+                         */
+                        intervalMs?: number;
+                        /**
+                         * @description Unique monitor name
+                         * @example web-1
+                         */
+                        name: string;
+                        /** @description Response-time rules (seed 002) */
+                        responseTime?: {
+                            /** @description Absolute limit: slower responses count as failures */
+                            maxMs?: number;
+                            /** @description Relative limit: a response slower than this multiple of the rolling average counts as a failure */
+                            maxOverAverage?: number;
+                        };
+                        /**
+                         * @description Consecutive successes before UP
+                         * @default 1
+                         */
+                        rise?: number;
+                        /**
+                         * @description Probe timeout; must be below intervalMs
+                         * @default 2000
+                         */
+                        timeoutMs?: number;
+                        /** @default tcp */
+                        type?: "tcp" | "http" | "https";
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        /**
+                         * @description Weight of this monitor toward a service's monitor threshold
+                         * @default 1
+                         */
+                        weight?: number;
+                    }[];
+                    services?: {
+                        /** @description IP address or host name of the backend */
+                        address: string;
+                        /**
+                         * @description Connections the backend is configured to process; counts toward dynamicconnection thresholds while UP
+                         * @default 0
+                         */
+                        capacity?: number;
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
+                        monitors?: {
+                            /**
+                             * @description Name of the bound monitor
+                             * @example web-1
+                             */
+                            monitor: string;
+                            /** @description Overrides the monitor's weight for this service */
+                            weight?: number;
+                        }[];
+                        /** @description Sum of weights of UP monitors needed for the service to be UP; omitted: every bound monitor */
+                        monitorThreshold?: number;
+                        /**
+                         * @description Unique service name
+                         * @example web-1
+                         */
+                        name: string;
+                        /** @description Backend port */
+                        port: number;
+                        /** @default tcp */
+                        protocol?: "tcp" | "http";
+                        /** @default enabled */
+                        state?: "enabled" | "disabled" | "maintenance";
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        /**
+                         * @description Load-balancing weight
+                         * @default 1
+                         */
+                        weight?: number;
+                    }[];
+                    /** @description Global configuration version; read-only, ignored on PUT */
+                    readonly version?: number;
+                    vservers?: {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /** @default roundrobin */
+                        lbMethod?: "roundrobin" | "leastconn" | "weighted";
+                        /**
+                         * @description null: reachable only as a backup
+                         * @default null
+                         */
+                        listen?: {
+                            /** @description Listen port (unique across vservers) */
+                            port: number;
+                        } | null;
+                        /**
+                         * @description Unique vserver name
+                         * @example web-1
+                         */
+                        name: string;
+                        /** @description Client persistence (cookie: HTTP only) */
+                        persistence?: {
+                            /** @default 120 */
+                            timeoutSeconds?: number;
+                            /** @default none */
+                            type?: "none" | "sourceip" | "cookie";
+                        };
+                        protocol: "tcp" | "http";
+                        /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
+                        services?: {
+                            /**
+                             * @description Name of the bound service
+                             * @example web-1
+                             */
+                            service: string;
+                            /** @description Overrides the service's weight in this vserver */
+                            weight?: number;
+                        }[];
+                        /** Spillover */
+                        spillover?: {
+                            /**
+                             * @description When the whole chain is exhausted
+                             * @default accept
+                             */
+                            action?: "redirect" | "drop" | "accept";
+                            backup?: string | null;
+                            /** @default any */
+                            combine?: "any" | "all";
+                            /**
+                             * @description Empty: never spills
+                             * @default []
+                             */
+                            methods?: {
+                                /** @description bandwidth only (default both) */
+                                direction?: "in" | "out" | "both";
+                                /** @description connection only: connection count */
+                                threshold?: number;
+                                /** @description bandwidth only: kbit/s */
+                                thresholdKbps?: number;
+                                /** @description health only: percent of enabled weight UP */
+                                thresholdPercent?: number;
+                                type: "connection" | "dynamicconnection" | "bandwidth" | "health";
+                            }[];
+                            /**
+                             * @description A client that spilled stays on the vserver that served it this long (0: off)
+                             * @default 0
+                             */
+                            persistenceTimeoutSeconds?: number;
+                            redirectUrl?: string | null;
+                        };
+                        surgeQueue?: {
+                            /** @default 0 */
+                            length?: number;
+                            /** @default 5000 */
+                            timeoutMs?: number;
+                        };
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "applied": true,
+                     *       "dryRun": false,
+                     *       "plan": {
+                     *         "changes": [
+                     *           {
+                     *             "action": "create",
+                     *             "kind": "service",
+                     *             "name": "web-1"
+                     *           }
+                     *         ],
+                     *         "summary": {
+                     *           "create": 1,
+                     *           "delete": 0,
+                     *           "update": 0
+                     *         }
+                     *       },
+                     *       "version": 7
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description false for a dry run or an empty plan */
+                        applied: boolean;
+                        dryRun: boolean;
+                        plan: components["schemas"]["Plan"];
+                        /** @description Global configuration version after the call */
+                        version: number;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description e.g. token:terraform */
+                actor?: string;
+                /** @description Opaque cursor from nextCursor */
+                cursor?: string;
+                /** @description Exact kind, or a prefix ending in "." (e.g. "vserver.") */
+                kind?: string;
+                limit?: number;
+                objectKind?: string;
+                objectName?: string;
+                /** @description asc: oldest first (stable for tailing); desc: newest first */
+                order?: "asc" | "desc";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description Who caused it: token:<name>, agent:<name> or system */
+                            actor: string;
+                            afterVersion: number | null;
+                            /** Format: date-time */
+                            at: string;
+                            beforeVersion: number | null;
+                            configVersion: number | null;
+                            /** @description Kind-specific details */
+                            data?: unknown;
+                            /** @description Monotonic id; also the cursor of the event stream */
+                            id: string;
+                            /** @description e.g. service.created, vserver.updated, monitor.deleted, api-token.created */
+                            kind: string;
+                            object: {
+                                kind: string;
+                                name: string;
+                            } | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description Replay events after this id first (also read from Last-Event-ID) */
+                after?: string;
+                kind?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id: 42
+                     *     event: vserver.updated
+                     *     data: {"id":"42","kind":"vserver.updated"}
+                     */
+                    "application/json": string;
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listMonitors: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description Page size */
+                limit?: number;
+                /** @description Only names starting with this prefix */
+                prefix?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            readonly createdAt?: string;
+                            /**
+                             * @description Consecutive failures before DOWN
+                             * @default 3
+                             */
+                            fall: number;
+                            /** @description HTTP(S) probe; only for type http and https */
+                            http?: {
+                                /** @description Substring the body must contain */
+                                expectBody?: string;
+                                /**
+                                 * @description Status codes that count as UP
+                                 * @default [
+                                 *       200
+                                 *     ]
+                                 */
+                                expectStatus: number[];
+                                /** @description Host header of the probe */
+                                host?: string;
+                                /** @default GET */
+                                method: "GET" | "HEAD" | "POST" | "OPTIONS";
+                                /** @default / */
+                                path: string;
+                            };
+                            /**
+                             * @description Time between probes
+                             * @default 5000
+                             */
+                            intervalMs: number;
+                            /**
+                             * @description Unique monitor name
+                             * @example web-1
+                             */
+                            name: string;
+                            /** @description Response-time rules (seed 002) */
+                            responseTime?: {
+                                /** @description Absolute limit: slower responses count as failures */
+                                maxMs?: number;
+                                /** @description Relative limit: a response slower than this multiple of the rolling average counts as a failure */
+                                maxOverAverage?: number;
+                            };
+                            /**
+                             * @description Consecutive successes before UP
+                             * @default 1
+                             */
+                            rise: number;
+                            /**
+                             * @description Probe timeout; must be below intervalMs
+                             * @default 2000
+                             */
+                            timeoutMs: number;
+                            /** @default tcp */
+                            type: "tcp" | "http" | "https";
+                            /** Format: date-time */
+                            readonly updatedAt?: string;
+                            /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                            readonly version?: number;
+                            /**
+                             * @description Weight of this monitor toward a service's monitor threshold
+                             * @default 1
+                             */
+                            weight: number;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createMonitor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "fall": 3,
+                 *       "http": {
+                 *         "expectBody": "ok",
+                 *         "expectStatus": [
+                 *           200
+                 *         ],
+                 *         "method": "GET",
+                 *         "path": "/healthz"
+                 *       },
+                 *       "intervalMs": 5000,
+                 *       "name": "web-health",
+                 *       "responseTime": {
+                 *         "maxMs": 800,
+                 *         "maxOverAverage": 3
+                 *       },
+                 *       "rise": 1,
+                 *       "timeoutMs": 2000,
+                 *       "type": "http",
+                 *       "weight": 1
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: date-time */
+                    readonly createdAt?: string;
+                    /**
+                     * @description Consecutive failures before DOWN
+                     * @default 3
+                     */
+                    fall?: number;
+                    /** @description HTTP(S) probe; only for type http and https */
+                    http?: {
+                        /** @description Substring the body must contain */
+                        expectBody?: string;
+                        /**
+                         * @description Status codes that count as UP
+                         * @default [
+                         *       200
+                         *     ]
+                         */
+                        expectStatus?: number[];
+                        /** @description Host header of the probe */
+                        host?: string;
+                        /** @default GET */
+                        method?: "GET" | "HEAD" | "POST" | "OPTIONS";
+                        /** @default / */
+                        path?: string;
+                    };
+                    /**
+                     * @description Time between probes
+                     * @default 5000
+                     */
+                    intervalMs?: number;
+                    /**
+                     * @description Unique monitor name
+                     * @example web-1
+                     */
+                    name: string;
+                    /** @description Response-time rules (seed 002) */
+                    responseTime?: {
+                        /** @description Absolute limit: slower responses count as failures */
+                        maxMs?: number;
+                        /** @description Relative limit: a response slower than this multiple of the rolling average counts as a failure */
+                        maxOverAverage?: number;
+                    };
+                    /**
+                     * @description Consecutive successes before UP
+                     * @default 1
+                     */
+                    rise?: number;
+                    /**
+                     * @description Probe timeout; must be below intervalMs
+                     * @default 2000
+                     */
+                    timeoutMs?: number;
+                    /** @default tcp */
+                    type?: "tcp" | "http" | "https";
+                    /** Format: date-time */
+                    readonly updatedAt?: string;
+                    /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                    readonly version?: number;
+                    /**
+                     * @description Weight of this monitor toward a service's monitor threshold
+                     * @default 1
+                     */
+                    weight?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "fall": 3,
+                     *       "http": {
+                     *         "expectBody": "ok",
+                     *         "expectStatus": [
+                     *           200
+                     *         ],
+                     *         "method": "GET",
+                     *         "path": "/healthz"
+                     *       },
+                     *       "intervalMs": 5000,
+                     *       "name": "web-health",
+                     *       "responseTime": {
+                     *         "maxMs": 800,
+                     *         "maxOverAverage": 3
+                     *       },
+                     *       "rise": 1,
+                     *       "timeoutMs": 2000,
+                     *       "type": "http",
+                     *       "weight": 1
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description Consecutive failures before DOWN
+                         * @default 3
+                         */
+                        fall: number;
+                        /** @description HTTP(S) probe; only for type http and https */
+                        http?: {
+                            /** @description Substring the body must contain */
+                            expectBody?: string;
+                            /**
+                             * @description Status codes that count as UP
+                             * @default [
+                             *       200
+                             *     ]
+                             */
+                            expectStatus: number[];
+                            /** @description Host header of the probe */
+                            host?: string;
+                            /** @default GET */
+                            method: "GET" | "HEAD" | "POST" | "OPTIONS";
+                            /** @default / */
+                            path: string;
+                        };
+                        /**
+                         * @description Time between probes
+                         * @default 5000
+                         */
+                        intervalMs: number;
+                        /**
+                         * @description Unique monitor name
+                         * @example web-1
+                         */
+                        name: string;
+                        /** @description Response-time rules (seed 002) */
+                        responseTime?: {
+                            /** @description Absolute limit: slower responses count as failures */
+                            maxMs?: number;
+                            /** @description Relative limit: a response slower than this multiple of the rolling average counts as a failure */
+                            maxOverAverage?: number;
+                        };
+                        /**
+                         * @description Consecutive successes before UP
+                         * @default 1
+                         */
+                        rise: number;
+                        /**
+                         * @description Probe timeout; must be below intervalMs
+                         * @default 2000
+                         */
+                        timeoutMs: number;
+                        /** @default tcp */
+                        type: "tcp" | "http" | "https";
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        /**
+                         * @description Weight of this monitor toward a service's monitor threshold
+                         * @default 1
+                         */
+                        weight: number;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMonitor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "fall": 3,
+                     *       "http": {
+                     *         "expectBody": "ok",
+                     *         "expectStatus": [
+                     *           200
+                     *         ],
+                     *         "method": "GET",
+                     *         "path": "/healthz"
+                     *       },
+                     *       "intervalMs": 5000,
+                     *       "name": "web-health",
+                     *       "responseTime": {
+                     *         "maxMs": 800,
+                     *         "maxOverAverage": 3
+                     *       },
+                     *       "rise": 1,
+                     *       "timeoutMs": 2000,
+                     *       "type": "http",
+                     *       "weight": 1
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description Consecutive failures before DOWN
+                         * @default 3
+                         */
+                        fall: number;
+                        /** @description HTTP(S) probe; only for type http and https */
+                        http?: {
+                            /** @description Substring the body must contain */
+                            expectBody?: string;
+                            /**
+                             * @description Status codes that count as UP
+                             * @default [
+                             *       200
+                             *     ]
+                             */
+                            expectStatus: number[];
+                            /** @description Host header of the probe */
+                            host?: string;
+                            /** @default GET */
+                            method: "GET" | "HEAD" | "POST" | "OPTIONS";
+                            /** @default / */
+                            path: string;
+                        };
+                        /**
+                         * @description Time between probes
+                         * @default 5000
+                         */
+                        intervalMs: number;
+                        /**
+                         * @description Unique monitor name
+                         * @example web-1
+                         */
+                        name: string;
+                        /** @description Response-time rules (seed 002) */
+                        responseTime?: {
+                            /** @description Absolute limit: slower responses count as failures */
+                            maxMs?: number;
+                            /** @description Relative limit: a response slower than this multiple of the rolling average counts as a failure */
+                            maxOverAverage?: number;
+                        };
+                        /**
+                         * @description Consecutive successes before UP
+                         * @default 1
+                         */
+                        rise: number;
+                        /**
+                         * @description Probe timeout; must be below intervalMs
+                         * @default 2000
+                         */
+                        timeoutMs: number;
+                        /** @default tcp */
+                        type: "tcp" | "http" | "https";
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        /**
+                         * @description Weight of this monitor toward a service's monitor threshold
+                         * @default 1
+                         */
+                        weight: number;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putMonitor: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description The whole monitor: omitted optional fields return to their defaults */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "fall": 3,
+                 *       "http": {
+                 *         "expectBody": "ok",
+                 *         "expectStatus": [
+                 *           200
+                 *         ],
+                 *         "method": "GET",
+                 *         "path": "/healthz"
+                 *       },
+                 *       "intervalMs": 5000,
+                 *       "name": "web-health",
+                 *       "responseTime": {
+                 *         "maxMs": 800,
+                 *         "maxOverAverage": 3
+                 *       },
+                 *       "rise": 1,
+                 *       "timeoutMs": 2000,
+                 *       "type": "http",
+                 *       "weight": 1
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: date-time */
+                    readonly createdAt?: string;
+                    /**
+                     * @description Consecutive failures before DOWN
+                     * @default 3
+                     */
+                    fall?: number;
+                    /** @description HTTP(S) probe; only for type http and https */
+                    http?: {
+                        /** @description Substring the body must contain */
+                        expectBody?: string;
+                        /**
+                         * @description Status codes that count as UP
+                         * @default [
+                         *       200
+                         *     ]
+                         */
+                        expectStatus?: number[];
+                        /** @description Host header of the probe */
+                        host?: string;
+                        /** @default GET */
+                        method?: "GET" | "HEAD" | "POST" | "OPTIONS";
+                        /** @default / */
+                        path?: string;
+                    };
+                    /**
+                     * @description Time between probes
+                     * @default 5000
+                     */
+                    intervalMs?: number;
+                    /**
+                     * @description Unique monitor name
+                     * @example web-1
+                     */
+                    name?: string;
+                    /** @description Response-time rules (seed 002) */
+                    responseTime?: {
+                        /** @description Absolute limit: slower responses count as failures */
+                        maxMs?: number;
+                        /** @description Relative limit: a response slower than this multiple of the rolling average counts as a failure */
+                        maxOverAverage?: number;
+                    };
+                    /**
+                     * @description Consecutive successes before UP
+                     * @default 1
+                     */
+                    rise?: number;
+                    /**
+                     * @description Probe timeout; must be below intervalMs
+                     * @default 2000
+                     */
+                    timeoutMs?: number;
+                    /** @default tcp */
+                    type?: "tcp" | "http" | "https";
+                    /** Format: date-time */
+                    readonly updatedAt?: string;
+                    /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                    readonly version?: number;
+                    /**
+                     * @description Weight of this monitor toward a service's monitor threshold
+                     * @default 1
+                     */
+                    weight?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "fall": 3,
+                     *       "http": {
+                     *         "expectBody": "ok",
+                     *         "expectStatus": [
+                     *           200
+                     *         ],
+                     *         "method": "GET",
+                     *         "path": "/healthz"
+                     *       },
+                     *       "intervalMs": 5000,
+                     *       "name": "web-health",
+                     *       "responseTime": {
+                     *         "maxMs": 800,
+                     *         "maxOverAverage": 3
+                     *       },
+                     *       "rise": 1,
+                     *       "timeoutMs": 2000,
+                     *       "type": "http",
+                     *       "weight": 1
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description Consecutive failures before DOWN
+                         * @default 3
+                         */
+                        fall: number;
+                        /** @description HTTP(S) probe; only for type http and https */
+                        http?: {
+                            /** @description Substring the body must contain */
+                            expectBody?: string;
+                            /**
+                             * @description Status codes that count as UP
+                             * @default [
+                             *       200
+                             *     ]
+                             */
+                            expectStatus: number[];
+                            /** @description Host header of the probe */
+                            host?: string;
+                            /** @default GET */
+                            method: "GET" | "HEAD" | "POST" | "OPTIONS";
+                            /** @default / */
+                            path: string;
+                        };
+                        /**
+                         * @description Time between probes
+                         * @default 5000
+                         */
+                        intervalMs: number;
+                        /**
+                         * @description Unique monitor name
+                         * @example web-1
+                         */
+                        name: string;
+                        /** @description Response-time rules (seed 002) */
+                        responseTime?: {
+                            /** @description Absolute limit: slower responses count as failures */
+                            maxMs?: number;
+                            /** @description Relative limit: a response slower than this multiple of the rolling average counts as a failure */
+                            maxOverAverage?: number;
+                        };
+                        /**
+                         * @description Consecutive successes before UP
+                         * @default 1
+                         */
+                        rise: number;
+                        /**
+                         * @description Probe timeout; must be below intervalMs
+                         * @default 2000
+                         */
+                        timeoutMs: number;
+                        /** @default tcp */
+                        type: "tcp" | "http" | "https";
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        /**
+                         * @description Weight of this monitor toward a service's monitor threshold
+                         * @default 1
+                         */
+                        weight: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "fall": 3,
+                     *       "http": {
+                     *         "expectBody": "ok",
+                     *         "expectStatus": [
+                     *           200
+                     *         ],
+                     *         "method": "GET",
+                     *         "path": "/healthz"
+                     *       },
+                     *       "intervalMs": 5000,
+                     *       "name": "web-health",
+                     *       "responseTime": {
+                     *         "maxMs": 800,
+                     *         "maxOverAverage": 3
+                     *       },
+                     *       "rise": 1,
+                     *       "timeoutMs": 2000,
+                     *       "type": "http",
+                     *       "weight": 1
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description Consecutive failures before DOWN
+                         * @default 3
+                         */
+                        fall: number;
+                        /** @description HTTP(S) probe; only for type http and https */
+                        http?: {
+                            /** @description Substring the body must contain */
+                            expectBody?: string;
+                            /**
+                             * @description Status codes that count as UP
+                             * @default [
+                             *       200
+                             *     ]
+                             */
+                            expectStatus: number[];
+                            /** @description Host header of the probe */
+                            host?: string;
+                            /** @default GET */
+                            method: "GET" | "HEAD" | "POST" | "OPTIONS";
+                            /** @default / */
+                            path: string;
+                        };
+                        /**
+                         * @description Time between probes
+                         * @default 5000
+                         */
+                        intervalMs: number;
+                        /**
+                         * @description Unique monitor name
+                         * @example web-1
+                         */
+                        name: string;
+                        /** @description Response-time rules (seed 002) */
+                        responseTime?: {
+                            /** @description Absolute limit: slower responses count as failures */
+                            maxMs?: number;
+                            /** @description Relative limit: a response slower than this multiple of the rolling average counts as a failure */
+                            maxOverAverage?: number;
+                        };
+                        /**
+                         * @description Consecutive successes before UP
+                         * @default 1
+                         */
+                        rise: number;
+                        /**
+                         * @description Probe timeout; must be below intervalMs
+                         * @default 2000
+                         */
+                        timeoutMs: number;
+                        /** @default tcp */
+                        type: "tcp" | "http" | "https";
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        /**
+                         * @description Weight of this monitor toward a service's monitor threshold
+                         * @default 1
+                         */
+                        weight: number;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteMonitor: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchMonitor: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description Merge: given fields replace, null resets a field to its default, omitted fields stay */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "intervalMs": 2000,
+                 *       "responseTime": null
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: date-time */
+                    readonly createdAt?: string;
+                    fall?: number | null;
+                    http?: {
+                        /** @description Substring the body must contain */
+                        expectBody?: string;
+                        /**
+                         * @description Status codes that count as UP
+                         * @default [
+                         *       200
+                         *     ]
+                         */
+                        expectStatus?: number[];
+                        /** @description Host header of the probe */
+                        host?: string;
+                        /** @default GET */
+                        method?: "GET" | "HEAD" | "POST" | "OPTIONS";
+                        /** @default / */
+                        path?: string;
+                    } | null;
+                    intervalMs?: number | null;
+                    /**
+                     * @description Unique monitor name
+                     * @example web-1
+                     */
+                    name?: string;
+                    responseTime?: {
+                        /** @description Absolute limit: slower responses count as failures */
+                        maxMs?: number;
+                        /** @description Relative limit: a response slower than this multiple of the rolling average counts as a failure */
+                        maxOverAverage?: number;
+                    } | null;
+                    rise?: number | null;
+                    timeoutMs?: number | null;
+                    type?: ("tcp" | "http" | "https") | null;
+                    /** Format: date-time */
+                    readonly updatedAt?: string;
+                    /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                    readonly version?: number;
+                    weight?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "fall": 3,
+                     *       "http": {
+                     *         "expectBody": "ok",
+                     *         "expectStatus": [
+                     *           200
+                     *         ],
+                     *         "method": "GET",
+                     *         "path": "/healthz"
+                     *       },
+                     *       "intervalMs": 5000,
+                     *       "name": "web-health",
+                     *       "responseTime": {
+                     *         "maxMs": 800,
+                     *         "maxOverAverage": 3
+                     *       },
+                     *       "rise": 1,
+                     *       "timeoutMs": 2000,
+                     *       "type": "http",
+                     *       "weight": 1
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description Consecutive failures before DOWN
+                         * @default 3
+                         */
+                        fall: number;
+                        /** @description HTTP(S) probe; only for type http and https */
+                        http?: {
+                            /** @description Substring the body must contain */
+                            expectBody?: string;
+                            /**
+                             * @description Status codes that count as UP
+                             * @default [
+                             *       200
+                             *     ]
+                             */
+                            expectStatus: number[];
+                            /** @description Host header of the probe */
+                            host?: string;
+                            /** @default GET */
+                            method: "GET" | "HEAD" | "POST" | "OPTIONS";
+                            /** @default / */
+                            path: string;
+                        };
+                        /**
+                         * @description Time between probes
+                         * @default 5000
+                         */
+                        intervalMs: number;
+                        /**
+                         * @description Unique monitor name
+                         * @example web-1
+                         */
+                        name: string;
+                        /** @description Response-time rules (seed 002) */
+                        responseTime?: {
+                            /** @description Absolute limit: slower responses count as failures */
+                            maxMs?: number;
+                            /** @description Relative limit: a response slower than this multiple of the rolling average counts as a failure */
+                            maxOverAverage?: number;
+                        };
+                        /**
+                         * @description Consecutive successes before UP
+                         * @default 1
+                         */
+                        rise: number;
+                        /**
+                         * @description Probe timeout; must be below intervalMs
+                         * @default 2000
+                         */
+                        timeoutMs: number;
+                        /** @default tcp */
+                        type: "tcp" | "http" | "https";
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        /**
+                         * @description Weight of this monitor toward a service's monitor threshold
+                         * @default 1
+                         */
+                        weight: number;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listServices: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description Page size */
+                limit?: number;
+                /** @description Only names starting with this prefix */
+                prefix?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description IP address or host name of the backend */
+                            address: string;
+                            /**
+                             * @description Connections the backend is configured to process; counts toward dynamicconnection thresholds while UP
+                             * @default 0
+                             */
+                            capacity: number;
+                            /** Format: date-time */
+                            readonly createdAt?: string;
+                            /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
+                            monitors?: {
+                                /**
+                                 * @description Name of the bound monitor
+                                 * @example web-1
+                                 */
+                                monitor: string;
+                                /** @description Overrides the monitor's weight for this service */
+                                weight?: number;
+                            }[];
+                            /** @description Sum of weights of UP monitors needed for the service to be UP; omitted: every bound monitor */
+                            monitorThreshold?: number;
+                            /**
+                             * @description Unique service name
+                             * @example web-1
+                             */
+                            name: string;
+                            /** @description Backend port */
+                            port: number;
+                            /** @default tcp */
+                            protocol: "tcp" | "http";
+                            /** @default enabled */
+                            state: "enabled" | "disabled" | "maintenance";
+                            /** Format: date-time */
+                            readonly updatedAt?: string;
+                            /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                            readonly version?: number;
+                            /**
+                             * @description Load-balancing weight
+                             * @default 1
+                             */
+                            weight: number;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "address": "10.0.0.11",
+                 *       "capacity": 200,
+                 *       "monitorThreshold": 2,
+                 *       "monitors": [
+                 *         {
+                 *           "monitor": "web-health"
+                 *         },
+                 *         {
+                 *           "monitor": "tcp-open",
+                 *           "weight": 1
+                 *         }
+                 *       ],
+                 *       "name": "web-1",
+                 *       "port": 8080,
+                 *       "protocol": "http",
+                 *       "state": "enabled",
+                 *       "weight": 1
+                 *     }
+                 */
+                "application/json": {
+                    /** @description IP address or host name of the backend */
+                    address: string;
+                    /**
+                     * @description Connections the backend is configured to process; counts toward dynamicconnection thresholds while UP
+                     * @default 0
+                     */
+                    capacity?: number;
+                    /** Format: date-time */
+                    readonly createdAt?: string;
+                    /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
+                    monitors?: {
+                        /**
+                         * @description Name of the bound monitor
+                         * @example web-1
+                         */
+                        monitor: string;
+                        /** @description Overrides the monitor's weight for this service */
+                        weight?: number;
+                    }[];
+                    /** @description Sum of weights of UP monitors needed for the service to be UP; omitted: every bound monitor */
+                    monitorThreshold?: number;
+                    /**
+                     * @description Unique service name
+                     * @example web-1
+                     */
+                    name: string;
+                    /** @description Backend port */
+                    port: number;
+                    /** @default tcp */
+                    protocol?: "tcp" | "http";
+                    /** @default enabled */
+                    state?: "enabled" | "disabled" | "maintenance";
+                    /** Format: date-time */
+                    readonly updatedAt?: string;
+                    /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                    readonly version?: number;
+                    /**
+                     * @description Load-balancing weight
+                     * @default 1
+                     */
+                    weight?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "address": "10.0.0.11",
+                     *       "capacity": 200,
+                     *       "monitorThreshold": 2,
+                     *       "monitors": [
+                     *         {
+                     *           "monitor": "web-health"
+                     *         },
+                     *         {
+                     *           "monitor": "tcp-open",
+                     *           "weight": 1
+                     *         }
+                     *       ],
+                     *       "name": "web-1",
+                     *       "port": 8080,
+                     *       "protocol": "http",
+                     *       "state": "enabled",
+                     *       "weight": 1
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description IP address or host name of the backend */
+                        address: string;
+                        /**
+                         * @description Connections the backend is configured to process; counts toward dynamicconnection thresholds while UP
+                         * @default 0
+                         */
+                        capacity: number;
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
+                        monitors?: {
+                            /**
+                             * @description Name of the bound monitor
+                             * @example web-1
+                             */
+                            monitor: string;
+                            /** @description Overrides the monitor's weight for this service */
+                            weight?: number;
+                        }[];
+                        /** @description Sum of weights of UP monitors needed for the service to be UP; omitted: every bound monitor */
+                        monitorThreshold?: number;
+                        /**
+                         * @description Unique service name
+                         * @example web-1
+                         */
+                        name: string;
+                        /** @description Backend port */
+                        port: number;
+                        /** @default tcp */
+                        protocol: "tcp" | "http";
+                        /** @default enabled */
+                        state: "enabled" | "disabled" | "maintenance";
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        /**
+                         * @description Load-balancing weight
+                         * @default 1
+                         */
+                        weight: number;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "address": "10.0.0.11",
+                     *       "capacity": 200,
+                     *       "monitorThreshold": 2,
+                     *       "monitors": [
+                     *         {
+                     *           "monitor": "web-health"
+                     *         },
+                     *         {
+                     *           "monitor": "tcp-open",
+                     *           "weight": 1
+                     *         }
+                     *       ],
+                     *       "name": "web-1",
+                     *       "port": 8080,
+                     *       "protocol": "http",
+                     *       "state": "enabled",
+                     *       "weight": 1
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description IP address or host name of the backend */
+                        address: string;
+                        /**
+                         * @description Connections the backend is configured to process; counts toward dynamicconnection thresholds while UP
+                         * @default 0
+                         */
+                        capacity: number;
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
+                        monitors?: {
+                            /**
+                             * @description Name of the bound monitor
+                             * @example web-1
+                             */
+                            monitor: string;
+                            /** @description Overrides the monitor's weight for this service */
+                            weight?: number;
+                        }[];
+                        /** @description Sum of weights of UP monitors needed for the service to be UP; omitted: every bound monitor */
+                        monitorThreshold?: number;
+                        /**
+                         * @description Unique service name
+                         * @example web-1
+                         */
+                        name: string;
+                        /** @description Backend port */
+                        port: number;
+                        /** @default tcp */
+                        protocol: "tcp" | "http";
+                        /** @default enabled */
+                        state: "enabled" | "disabled" | "maintenance";
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        /**
+                         * @description Load-balancing weight
+                         * @default 1
+                         */
+                        weight: number;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putService: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description The whole service: omitted optional fields return to their defaults */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "address": "10.0.0.11",
+                 *       "capacity": 200,
+                 *       "monitorThreshold": 2,
+                 *       "monitors": [
+                 *         {
+                 *           "monitor": "web-health"
+                 *         },
+                 *         {
+                 *           "monitor": "tcp-open",
+                 *           "weight": 1
+                 *         }
+                 *       ],
+                 *       "name": "web-1",
+                 *       "port": 8080,
+                 *       "protocol": "http",
+                 *       "state": "enabled",
+                 *       "weight": 1
+                 *     }
+                 */
+                "application/json": {
+                    /** @description IP address or host name of the backend */
+                    address: string;
+                    /**
+                     * @description Connections the backend is configured to process; counts toward dynamicconnection thresholds while UP
+                     * @default 0
+                     */
+                    capacity?: number;
+                    /** Format: date-time */
+                    readonly createdAt?: string;
+                    /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
+                    monitors?: {
+                        /**
+                         * @description Name of the bound monitor
+                         * @example web-1
+                         */
+                        monitor: string;
+                        /** @description Overrides the monitor's weight for this service */
+                        weight?: number;
+                    }[];
+                    /** @description Sum of weights of UP monitors needed for the service to be UP; omitted: every bound monitor */
+                    monitorThreshold?: number;
+                    /**
+                     * @description Unique service name
+                     * @example web-1
+                     */
+                    name?: string;
+                    /** @description Backend port */
+                    port: number;
+                    /** @default tcp */
+                    protocol?: "tcp" | "http";
+                    /** @default enabled */
+                    state?: "enabled" | "disabled" | "maintenance";
+                    /** Format: date-time */
+                    readonly updatedAt?: string;
+                    /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                    readonly version?: number;
+                    /**
+                     * @description Load-balancing weight
+                     * @default 1
+                     */
+                    weight?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "address": "10.0.0.11",
+                     *       "capacity": 200,
+                     *       "monitorThreshold": 2,
+                     *       "monitors": [
+                     *         {
+                     *           "monitor": "web-health"
+                     *         },
+                     *         {
+                     *           "monitor": "tcp-open",
+                     *           "weight": 1
+                     *         }
+                     *       ],
+                     *       "name": "web-1",
+                     *       "port": 8080,
+                     *       "protocol": "http",
+                     *       "state": "enabled",
+                     *       "weight": 1
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description IP address or host name of the backend */
+                        address: string;
+                        /**
+                         * @description Connections the backend is configured to process; counts toward dynamicconnection thresholds while UP
+                         * @default 0
+                         */
+                        capacity: number;
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
+                        monitors?: {
+                            /**
+                             * @description Name of the bound monitor
+                             * @example web-1
+                             */
+                            monitor: string;
+                            /** @description Overrides the monitor's weight for this service */
+                            weight?: number;
+                        }[];
+                        /** @description Sum of weights of UP monitors needed for the service to be UP; omitted: every bound monitor */
+                        monitorThreshold?: number;
+                        /**
+                         * @description Unique service name
+                         * @example web-1
+                         */
+                        name: string;
+                        /** @description Backend port */
+                        port: number;
+                        /** @default tcp */
+                        protocol: "tcp" | "http";
+                        /** @default enabled */
+                        state: "enabled" | "disabled" | "maintenance";
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        /**
+                         * @description Load-balancing weight
+                         * @default 1
+                         */
+                        weight: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "address": "10.0.0.11",
+                     *       "capacity": 200,
+                     *       "monitorThreshold": 2,
+                     *       "monitors": [
+                     *         {
+                     *           "monitor": "web-health"
+                     *         },
+                     *         {
+                     *           "monitor": "tcp-open",
+                     *           "weight": 1
+                     *         }
+                     *       ],
+                     *       "name": "web-1",
+                     *       "port": 8080,
+                     *       "protocol": "http",
+                     *       "state": "enabled",
+                     *       "weight": 1
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description IP address or host name of the backend */
+                        address: string;
+                        /**
+                         * @description Connections the backend is configured to process; counts toward dynamicconnection thresholds while UP
+                         * @default 0
+                         */
+                        capacity: number;
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
+                        monitors?: {
+                            /**
+                             * @description Name of the bound monitor
+                             * @example web-1
+                             */
+                            monitor: string;
+                            /** @description Overrides the monitor's weight for this service */
+                            weight?: number;
+                        }[];
+                        /** @description Sum of weights of UP monitors needed for the service to be UP; omitted: every bound monitor */
+                        monitorThreshold?: number;
+                        /**
+                         * @description Unique service name
+                         * @example web-1
+                         */
+                        name: string;
+                        /** @description Backend port */
+                        port: number;
+                        /** @default tcp */
+                        protocol: "tcp" | "http";
+                        /** @default enabled */
+                        state: "enabled" | "disabled" | "maintenance";
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        /**
+                         * @description Load-balancing weight
+                         * @default 1
+                         */
+                        weight: number;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteService: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchService: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description Merge: given fields replace, null resets a field to its default, omitted fields stay */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "capacity": 300,
+                 *       "state": "maintenance"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description IP address or host name of the backend */
+                    address?: string;
+                    capacity?: number | null;
+                    /** Format: date-time */
+                    readonly createdAt?: string;
+                    monitors?: {
+                        /**
+                         * @description Name of the bound monitor
+                         * @example web-1
+                         */
+                        monitor: string;
+                        /** @description Overrides the monitor's weight for this service */
+                        weight?: number;
+                    }[] | null;
+                    monitorThreshold?: number | null;
+                    /**
+                     * @description Unique service name
+                     * @example web-1
+                     */
+                    name?: string;
+                    /** @description Backend port */
+                    port?: number;
+                    protocol?: ("tcp" | "http") | null;
+                    state?: ("enabled" | "disabled" | "maintenance") | null;
+                    /** Format: date-time */
+                    readonly updatedAt?: string;
+                    /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                    readonly version?: number;
+                    weight?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "address": "10.0.0.11",
+                     *       "capacity": 200,
+                     *       "monitorThreshold": 2,
+                     *       "monitors": [
+                     *         {
+                     *           "monitor": "web-health"
+                     *         },
+                     *         {
+                     *           "monitor": "tcp-open",
+                     *           "weight": 1
+                     *         }
+                     *       ],
+                     *       "name": "web-1",
+                     *       "port": 8080,
+                     *       "protocol": "http",
+                     *       "state": "enabled",
+                     *       "weight": 1
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description IP address or host name of the backend */
+                        address: string;
+                        /**
+                         * @description Connections the backend is configured to process; counts toward dynamicconnection thresholds while UP
+                         * @default 0
+                         */
+                        capacity: number;
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
+                        monitors?: {
+                            /**
+                             * @description Name of the bound monitor
+                             * @example web-1
+                             */
+                            monitor: string;
+                            /** @description Overrides the monitor's weight for this service */
+                            weight?: number;
+                        }[];
+                        /** @description Sum of weights of UP monitors needed for the service to be UP; omitted: every bound monitor */
+                        monitorThreshold?: number;
+                        /**
+                         * @description Unique service name
+                         * @example web-1
+                         */
+                        name: string;
+                        /** @description Backend port */
+                        port: number;
+                        /** @default tcp */
+                        protocol: "tcp" | "http";
+                        /** @default enabled */
+                        state: "enabled" | "disabled" | "maintenance";
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        /**
+                         * @description Load-balancing weight
+                         * @default 1
+                         */
+                        weight: number;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listServiceMonitorBindings: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description Page size */
+                limit?: number;
+                /** @description Only names starting with this prefix */
+                prefix?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The service
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            readonly createdAt?: string;
+                            /**
+                             * @description The monitor (from the path; read-only)
+                             * @example web-1
+                             */
+                            monitor?: string;
+                            /**
+                             * @description The service (from the path; read-only)
+                             * @example web-1
+                             */
+                            service?: string;
+                            /** Format: date-time */
+                            readonly updatedAt?: string;
+                            /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                            readonly version?: number;
+                            weight?: number | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createServiceMonitorBinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The service
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "monitor": "web-health",
+                 *       "weight": 2
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description The monitor to bind
+                     * @example web-1
+                     */
+                    monitor: string;
+                    weight?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "monitor": "web-health",
+                     *       "service": "web-1",
+                     *       "weight": 1
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description The monitor (from the path; read-only)
+                         * @example web-1
+                         */
+                        monitor?: string;
+                        /**
+                         * @description The service (from the path; read-only)
+                         * @example web-1
+                         */
+                        service?: string;
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        weight?: number | null;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getServiceMonitorBinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The bound monitor
+                 * @example web-1
+                 */
+                monitor: string;
+                /**
+                 * @description The service
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "monitor": "web-health",
+                     *       "service": "web-1",
+                     *       "weight": 1
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description The monitor (from the path; read-only)
+                         * @example web-1
+                         */
+                        monitor?: string;
+                        /**
+                         * @description The service (from the path; read-only)
+                         * @example web-1
+                         */
+                        service?: string;
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        weight?: number | null;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putServiceMonitorBinding: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description The bound monitor
+                 * @example web-1
+                 */
+                monitor: string;
+                /**
+                 * @description The service
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "monitor": "web-health",
+                 *       "service": "web-1",
+                 *       "weight": 1
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: date-time */
+                    readonly createdAt?: string;
+                    /**
+                     * @description The monitor (from the path; read-only)
+                     * @example web-1
+                     */
+                    monitor?: string;
+                    /**
+                     * @description The service (from the path; read-only)
+                     * @example web-1
+                     */
+                    service?: string;
+                    /** Format: date-time */
+                    readonly updatedAt?: string;
+                    /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                    readonly version?: number;
+                    weight?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "monitor": "web-health",
+                     *       "service": "web-1",
+                     *       "weight": 1
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description The monitor (from the path; read-only)
+                         * @example web-1
+                         */
+                        monitor?: string;
+                        /**
+                         * @description The service (from the path; read-only)
+                         * @example web-1
+                         */
+                        service?: string;
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        weight?: number | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "monitor": "web-health",
+                     *       "service": "web-1",
+                     *       "weight": 1
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description The monitor (from the path; read-only)
+                         * @example web-1
+                         */
+                        monitor?: string;
+                        /**
+                         * @description The service (from the path; read-only)
+                         * @example web-1
+                         */
+                        service?: string;
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        weight?: number | null;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteServiceMonitorBinding: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description The bound monitor
+                 * @example web-1
+                 */
+                monitor: string;
+                /**
+                 * @description The service
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unbound */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchServiceMonitorBinding: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description The bound monitor
+                 * @example web-1
+                 */
+                monitor: string;
+                /**
+                 * @description The service
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "monitor": "web-health",
+                 *       "service": "web-1",
+                 *       "weight": 1
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: date-time */
+                    readonly createdAt?: string;
+                    /**
+                     * @description The monitor (from the path; read-only)
+                     * @example web-1
+                     */
+                    monitor?: string;
+                    /**
+                     * @description The service (from the path; read-only)
+                     * @example web-1
+                     */
+                    service?: string;
+                    /** Format: date-time */
+                    readonly updatedAt?: string;
+                    /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                    readonly version?: number;
+                    weight?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "monitor": "web-health",
+                     *       "service": "web-1",
+                     *       "weight": 1
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description The monitor (from the path; read-only)
+                         * @example web-1
+                         */
+                        monitor?: string;
+                        /**
+                         * @description The service (from the path; read-only)
+                         * @example web-1
+                         */
+                        service?: string;
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        weight?: number | null;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listVServers: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description Page size */
+                limit?: number;
+                /** @description Only names starting with this prefix */
+                prefix?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            readonly createdAt?: string;
+                            /** @default roundrobin */
+                            lbMethod: "roundrobin" | "leastconn" | "weighted";
+                            /**
+                             * @description null: reachable only as a backup
+                             * @default null
+                             */
+                            listen: {
+                                /** @description Listen port (unique across vservers) */
+                                port: number;
+                            } | null;
+                            /**
+                             * @description Unique vserver name
+                             * @example web-1
+                             */
+                            name: string;
+                            /** @description Client persistence (cookie: HTTP only) */
+                            persistence?: {
+                                /** @default 120 */
+                                timeoutSeconds: number;
+                                /** @default none */
+                                type: "none" | "sourceip" | "cookie";
+                            };
+                            protocol: "tcp" | "http";
+                            /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
+                            services?: {
+                                /**
+                                 * @description Name of the bound service
+                                 * @example web-1
+                                 */
+                                service: string;
+                                /** @description Overrides the service's weight in this vserver */
+                                weight?: number;
+                            }[];
+                            /** Spillover */
+                            spillover?: {
+                                /**
+                                 * @description When the whole chain is exhausted
+                                 * @default accept
+                                 */
+                                action: "redirect" | "drop" | "accept";
+                                backup?: string | null;
+                                /** @default any */
+                                combine: "any" | "all";
+                                /**
+                                 * @description Empty: never spills
+                                 * @default []
+                                 */
+                                methods: {
+                                    /** @description bandwidth only (default both) */
+                                    direction?: "in" | "out" | "both";
+                                    /** @description connection only: connection count */
+                                    threshold?: number;
+                                    /** @description bandwidth only: kbit/s */
+                                    thresholdKbps?: number;
+                                    /** @description health only: percent of enabled weight UP */
+                                    thresholdPercent?: number;
+                                    type: "connection" | "dynamicconnection" | "bandwidth" | "health";
+                                }[];
+                                /**
+                                 * @description A client that spilled stays on the vserver that served it this long (0: off)
+                                 * @default 0
+                                 */
+                                persistenceTimeoutSeconds: number;
+                                redirectUrl?: string | null;
+                            };
+                            surgeQueue?: {
+                                /** @default 0 */
+                                length: number;
+                                /** @default 5000 */
+                                timeoutMs: number;
+                            };
+                            /** Format: date-time */
+                            readonly updatedAt?: string;
+                            /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                            readonly version?: number;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createVServer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "lbMethod": "leastconn",
+                 *       "listen": {
+                 *         "port": 8443
+                 *       },
+                 *       "name": "web",
+                 *       "persistence": {
+                 *         "timeoutSeconds": 600,
+                 *         "type": "cookie"
+                 *       },
+                 *       "protocol": "http",
+                 *       "services": [
+                 *         {
+                 *           "service": "web-1",
+                 *           "weight": 2
+                 *         },
+                 *         {
+                 *           "service": "web-2"
+                 *         }
+                 *       ],
+                 *       "spillover": {
+                 *         "action": "redirect",
+                 *         "backup": "web-overflow",
+                 *         "combine": "any",
+                 *         "methods": [
+                 *           {
+                 *             "type": "dynamicconnection"
+                 *           },
+                 *           {
+                 *             "direction": "both",
+                 *             "thresholdKbps": 400000,
+                 *             "type": "bandwidth"
+                 *           }
+                 *         ],
+                 *         "persistenceTimeoutSeconds": 120,
+                 *         "redirectUrl": "https://status.example.com/busy"
+                 *       },
+                 *       "surgeQueue": {
+                 *         "length": 200,
+                 *         "timeoutMs": 5000
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: date-time */
+                    readonly createdAt?: string;
+                    /** @default roundrobin */
+                    lbMethod?: "roundrobin" | "leastconn" | "weighted";
+                    /**
+                     * @description null: reachable only as a backup
+                     * @default null
+                     */
+                    listen?: {
+                        /** @description Listen port (unique across vservers) */
+                        port: number;
+                    } | null;
+                    /**
+                     * @description Unique vserver name
+                     * @example web-1
+                     */
+                    name: string;
+                    /** @description Client persistence (cookie: HTTP only) */
+                    persistence?: {
+                        /** @default 120 */
+                        timeoutSeconds?: number;
+                        /** @default none */
+                        type?: "none" | "sourceip" | "cookie";
+                    };
+                    protocol: "tcp" | "http";
+                    /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
+                    services?: {
+                        /**
+                         * @description Name of the bound service
+                         * @example web-1
+                         */
+                        service: string;
+                        /** @description Overrides the service's weight in this vserver */
+                        weight?: number;
+                    }[];
+                    /** Spillover */
+                    spillover?: {
+                        /**
+                         * @description When the whole chain is exhausted
+                         * @default accept
+                         */
+                        action?: "redirect" | "drop" | "accept";
+                        backup?: string | null;
+                        /** @default any */
+                        combine?: "any" | "all";
+                        /**
+                         * @description Empty: never spills
+                         * @default []
+                         */
+                        methods?: {
+                            /** @description bandwidth only (default both) */
+                            direction?: "in" | "out" | "both";
+                            /** @description connection only: connection count */
+                            threshold?: number;
+                            /** @description bandwidth only: kbit/s */
+                            thresholdKbps?: number;
+                            /** @description health only: percent of enabled weight UP */
+                            thresholdPercent?: number;
+                            type: "connection" | "dynamicconnection" | "bandwidth" | "health";
+                        }[];
+                        /**
+                         * @description A client that spilled stays on the vserver that served it this long (0: off)
+                         * @default 0
+                         */
+                        persistenceTimeoutSeconds?: number;
+                        redirectUrl?: string | null;
+                    };
+                    surgeQueue?: {
+                        /** @default 0 */
+                        length?: number;
+                        /** @default 5000 */
+                        timeoutMs?: number;
+                    };
+                    /** Format: date-time */
+                    readonly updatedAt?: string;
+                    /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                    readonly version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "lbMethod": "leastconn",
+                     *       "listen": {
+                     *         "port": 8443
+                     *       },
+                     *       "name": "web",
+                     *       "persistence": {
+                     *         "timeoutSeconds": 600,
+                     *         "type": "cookie"
+                     *       },
+                     *       "protocol": "http",
+                     *       "services": [
+                     *         {
+                     *           "service": "web-1",
+                     *           "weight": 2
+                     *         },
+                     *         {
+                     *           "service": "web-2"
+                     *         }
+                     *       ],
+                     *       "spillover": {
+                     *         "action": "redirect",
+                     *         "backup": "web-overflow",
+                     *         "combine": "any",
+                     *         "methods": [
+                     *           {
+                     *             "type": "dynamicconnection"
+                     *           },
+                     *           {
+                     *             "direction": "both",
+                     *             "thresholdKbps": 400000,
+                     *             "type": "bandwidth"
+                     *           }
+                     *         ],
+                     *         "persistenceTimeoutSeconds": 120,
+                     *         "redirectUrl": "https://status.example.com/busy"
+                     *       },
+                     *       "surgeQueue": {
+                     *         "length": 200,
+                     *         "timeoutMs": 5000
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /** @default roundrobin */
+                        lbMethod: "roundrobin" | "leastconn" | "weighted";
+                        /**
+                         * @description null: reachable only as a backup
+                         * @default null
+                         */
+                        listen: {
+                            /** @description Listen port (unique across vservers) */
+                            port: number;
+                        } | null;
+                        /**
+                         * @description Unique vserver name
+                         * @example web-1
+                         */
+                        name: string;
+                        /** @description Client persistence (cookie: HTTP only) */
+                        persistence?: {
+                            /** @default 120 */
+                            timeoutSeconds: number;
+                            /** @default none */
+                            type: "none" | "sourceip" | "cookie";
+                        };
+                        protocol: "tcp" | "http";
+                        /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
+                        services?: {
+                            /**
+                             * @description Name of the bound service
+                             * @example web-1
+                             */
+                            service: string;
+                            /** @description Overrides the service's weight in this vserver */
+                            weight?: number;
+                        }[];
+                        /** Spillover */
+                        spillover?: {
+                            /**
+                             * @description When the whole chain is exhausted
+                             * @default accept
+                             */
+                            action: "redirect" | "drop" | "accept";
+                            backup?: string | null;
+                            /** @default any */
+                            combine: "any" | "all";
+                            /**
+                             * @description Empty: never spills
+                             * @default []
+                             */
+                            methods: {
+                                /** @description bandwidth only (default both) */
+                                direction?: "in" | "out" | "both";
+                                /** @description connection only: connection count */
+                                threshold?: number;
+                                /** @description bandwidth only: kbit/s */
+                                thresholdKbps?: number;
+                                /** @description health only: percent of enabled weight UP */
+                                thresholdPercent?: number;
+                                type: "connection" | "dynamicconnection" | "bandwidth" | "health";
+                            }[];
+                            /**
+                             * @description A client that spilled stays on the vserver that served it this long (0: off)
+                             * @default 0
+                             */
+                            persistenceTimeoutSeconds: number;
+                            redirectUrl?: string | null;
+                        };
+                        surgeQueue?: {
+                            /** @default 0 */
+                            length: number;
+                            /** @default 5000 */
+                            timeoutMs: number;
+                        };
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getVServer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "lbMethod": "leastconn",
+                     *       "listen": {
+                     *         "port": 8443
+                     *       },
+                     *       "name": "web",
+                     *       "persistence": {
+                     *         "timeoutSeconds": 600,
+                     *         "type": "cookie"
+                     *       },
+                     *       "protocol": "http",
+                     *       "services": [
+                     *         {
+                     *           "service": "web-1",
+                     *           "weight": 2
+                     *         },
+                     *         {
+                     *           "service": "web-2"
+                     *         }
+                     *       ],
+                     *       "spillover": {
+                     *         "action": "redirect",
+                     *         "backup": "web-overflow",
+                     *         "combine": "any",
+                     *         "methods": [
+                     *           {
+                     *             "type": "dynamicconnection"
+                     *           },
+                     *           {
+                     *             "direction": "both",
+                     *             "thresholdKbps": 400000,
+                     *             "type": "bandwidth"
+                     *           }
+                     *         ],
+                     *         "persistenceTimeoutSeconds": 120,
+                     *         "redirectUrl": "https://status.example.com/busy"
+                     *       },
+                     *       "surgeQueue": {
+                     *         "length": 200,
+                     *         "timeoutMs": 5000
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /** @default roundrobin */
+                        lbMethod: "roundrobin" | "leastconn" | "weighted";
+                        /**
+                         * @description null: reachable only as a backup
+                         * @default null
+                         */
+                        listen: {
+                            /** @description Listen port (unique across vservers) */
+                            port: number;
+                        } | null;
+                        /**
+                         * @description Unique vserver name
+                         * @example web-1
+                         */
+                        name: string;
+                        /** @description Client persistence (cookie: HTTP only) */
+                        persistence?: {
+                            /** @default 120 */
+                            timeoutSeconds: number;
+                            /** @default none */
+                            type: "none" | "sourceip" | "cookie";
+                        };
+                        protocol: "tcp" | "http";
+                        /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
+                        services?: {
+                            /**
+                             * @description Name of the bound service
+                             * @example web-1
+                             */
+                            service: string;
+                            /** @description Overrides the service's weight in this vserver */
+                            weight?: number;
+                        }[];
+                        /** Spillover */
+                        spillover?: {
+                            /**
+                             * @description When the whole chain is exhausted
+                             * @default accept
+                             */
+                            action: "redirect" | "drop" | "accept";
+                            backup?: string | null;
+                            /** @default any */
+                            combine: "any" | "all";
+                            /**
+                             * @description Empty: never spills
+                             * @default []
+                             */
+                            methods: {
+                                /** @description bandwidth only (default both) */
+                                direction?: "in" | "out" | "both";
+                                /** @description connection only: connection count */
+                                threshold?: number;
+                                /** @description bandwidth only: kbit/s */
+                                thresholdKbps?: number;
+                                /** @description health only: percent of enabled weight UP */
+                                thresholdPercent?: number;
+                                type: "connection" | "dynamicconnection" | "bandwidth" | "health";
+                            }[];
+                            /**
+                             * @description A client that spilled stays on the vserver that served it this long (0: off)
+                             * @default 0
+                             */
+                            persistenceTimeoutSeconds: number;
+                            redirectUrl?: string | null;
+                        };
+                        surgeQueue?: {
+                            /** @default 0 */
+                            length: number;
+                            /** @default 5000 */
+                            timeoutMs: number;
+                        };
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putVServer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description The whole vserver: omitted optional fields return to their defaults */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "lbMethod": "leastconn",
+                 *       "listen": {
+                 *         "port": 8443
+                 *       },
+                 *       "name": "web",
+                 *       "persistence": {
+                 *         "timeoutSeconds": 600,
+                 *         "type": "cookie"
+                 *       },
+                 *       "protocol": "http",
+                 *       "services": [
+                 *         {
+                 *           "service": "web-1",
+                 *           "weight": 2
+                 *         },
+                 *         {
+                 *           "service": "web-2"
+                 *         }
+                 *       ],
+                 *       "spillover": {
+                 *         "action": "redirect",
+                 *         "backup": "web-overflow",
+                 *         "combine": "any",
+                 *         "methods": [
+                 *           {
+                 *             "type": "dynamicconnection"
+                 *           },
+                 *           {
+                 *             "direction": "both",
+                 *             "thresholdKbps": 400000,
+                 *             "type": "bandwidth"
+                 *           }
+                 *         ],
+                 *         "persistenceTimeoutSeconds": 120,
+                 *         "redirectUrl": "https://status.example.com/busy"
+                 *       },
+                 *       "surgeQueue": {
+                 *         "length": 200,
+                 *         "timeoutMs": 5000
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: date-time */
+                    readonly createdAt?: string;
+                    /** @default roundrobin */
+                    lbMethod?: "roundrobin" | "leastconn" | "weighted";
+                    /**
+                     * @description null: reachable only as a backup
+                     * @default null
+                     */
+                    listen?: {
+                        /** @description Listen port (unique across vservers) */
+                        port: number;
+                    } | null;
+                    /**
+                     * @description Unique vserver name
+                     * @example web-1
+                     */
+                    name?: string;
+                    /** @description Client persistence (cookie: HTTP only) */
+                    persistence?: {
+                        /** @default 120 */
+                        timeoutSeconds?: number;
+                        /** @default none */
+                        type?: "none" | "sourceip" | "cookie";
+                    };
+                    protocol: "tcp" | "http";
+                    /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
+                    services?: {
+                        /**
+                         * @description Name of the bound service
+                         * @example web-1
+                         */
+                        service: string;
+                        /** @description Overrides the service's weight in this vserver */
+                        weight?: number;
+                    }[];
+                    /** Spillover */
+                    spillover?: {
+                        /**
+                         * @description When the whole chain is exhausted
+                         * @default accept
+                         */
+                        action?: "redirect" | "drop" | "accept";
+                        backup?: string | null;
+                        /** @default any */
+                        combine?: "any" | "all";
+                        /**
+                         * @description Empty: never spills
+                         * @default []
+                         */
+                        methods?: {
+                            /** @description bandwidth only (default both) */
+                            direction?: "in" | "out" | "both";
+                            /** @description connection only: connection count */
+                            threshold?: number;
+                            /** @description bandwidth only: kbit/s */
+                            thresholdKbps?: number;
+                            /** @description health only: percent of enabled weight UP */
+                            thresholdPercent?: number;
+                            type: "connection" | "dynamicconnection" | "bandwidth" | "health";
+                        }[];
+                        /**
+                         * @description A client that spilled stays on the vserver that served it this long (0: off)
+                         * @default 0
+                         */
+                        persistenceTimeoutSeconds?: number;
+                        redirectUrl?: string | null;
+                    };
+                    surgeQueue?: {
+                        /** @default 0 */
+                        length?: number;
+                        /** @default 5000 */
+                        timeoutMs?: number;
+                    };
+                    /** Format: date-time */
+                    readonly updatedAt?: string;
+                    /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                    readonly version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "lbMethod": "leastconn",
+                     *       "listen": {
+                     *         "port": 8443
+                     *       },
+                     *       "name": "web",
+                     *       "persistence": {
+                     *         "timeoutSeconds": 600,
+                     *         "type": "cookie"
+                     *       },
+                     *       "protocol": "http",
+                     *       "services": [
+                     *         {
+                     *           "service": "web-1",
+                     *           "weight": 2
+                     *         },
+                     *         {
+                     *           "service": "web-2"
+                     *         }
+                     *       ],
+                     *       "spillover": {
+                     *         "action": "redirect",
+                     *         "backup": "web-overflow",
+                     *         "combine": "any",
+                     *         "methods": [
+                     *           {
+                     *             "type": "dynamicconnection"
+                     *           },
+                     *           {
+                     *             "direction": "both",
+                     *             "thresholdKbps": 400000,
+                     *             "type": "bandwidth"
+                     *           }
+                     *         ],
+                     *         "persistenceTimeoutSeconds": 120,
+                     *         "redirectUrl": "https://status.example.com/busy"
+                     *       },
+                     *       "surgeQueue": {
+                     *         "length": 200,
+                     *         "timeoutMs": 5000
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /** @default roundrobin */
+                        lbMethod: "roundrobin" | "leastconn" | "weighted";
+                        /**
+                         * @description null: reachable only as a backup
+                         * @default null
+                         */
+                        listen: {
+                            /** @description Listen port (unique across vservers) */
+                            port: number;
+                        } | null;
+                        /**
+                         * @description Unique vserver name
+                         * @example web-1
+                         */
+                        name: string;
+                        /** @description Client persistence (cookie: HTTP only) */
+                        persistence?: {
+                            /** @default 120 */
+                            timeoutSeconds: number;
+                            /** @default none */
+                            type: "none" | "sourceip" | "cookie";
+                        };
+                        protocol: "tcp" | "http";
+                        /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
+                        services?: {
+                            /**
+                             * @description Name of the bound service
+                             * @example web-1
+                             */
+                            service: string;
+                            /** @description Overrides the service's weight in this vserver */
+                            weight?: number;
+                        }[];
+                        /** Spillover */
+                        spillover?: {
+                            /**
+                             * @description When the whole chain is exhausted
+                             * @default accept
+                             */
+                            action: "redirect" | "drop" | "accept";
+                            backup?: string | null;
+                            /** @default any */
+                            combine: "any" | "all";
+                            /**
+                             * @description Empty: never spills
+                             * @default []
+                             */
+                            methods: {
+                                /** @description bandwidth only (default both) */
+                                direction?: "in" | "out" | "both";
+                                /** @description connection only: connection count */
+                                threshold?: number;
+                                /** @description bandwidth only: kbit/s */
+                                thresholdKbps?: number;
+                                /** @description health only: percent of enabled weight UP */
+                                thresholdPercent?: number;
+                                type: "connection" | "dynamicconnection" | "bandwidth" | "health";
+                            }[];
+                            /**
+                             * @description A client that spilled stays on the vserver that served it this long (0: off)
+                             * @default 0
+                             */
+                            persistenceTimeoutSeconds: number;
+                            redirectUrl?: string | null;
+                        };
+                        surgeQueue?: {
+                            /** @default 0 */
+                            length: number;
+                            /** @default 5000 */
+                            timeoutMs: number;
+                        };
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "lbMethod": "leastconn",
+                     *       "listen": {
+                     *         "port": 8443
+                     *       },
+                     *       "name": "web",
+                     *       "persistence": {
+                     *         "timeoutSeconds": 600,
+                     *         "type": "cookie"
+                     *       },
+                     *       "protocol": "http",
+                     *       "services": [
+                     *         {
+                     *           "service": "web-1",
+                     *           "weight": 2
+                     *         },
+                     *         {
+                     *           "service": "web-2"
+                     *         }
+                     *       ],
+                     *       "spillover": {
+                     *         "action": "redirect",
+                     *         "backup": "web-overflow",
+                     *         "combine": "any",
+                     *         "methods": [
+                     *           {
+                     *             "type": "dynamicconnection"
+                     *           },
+                     *           {
+                     *             "direction": "both",
+                     *             "thresholdKbps": 400000,
+                     *             "type": "bandwidth"
+                     *           }
+                     *         ],
+                     *         "persistenceTimeoutSeconds": 120,
+                     *         "redirectUrl": "https://status.example.com/busy"
+                     *       },
+                     *       "surgeQueue": {
+                     *         "length": 200,
+                     *         "timeoutMs": 5000
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /** @default roundrobin */
+                        lbMethod: "roundrobin" | "leastconn" | "weighted";
+                        /**
+                         * @description null: reachable only as a backup
+                         * @default null
+                         */
+                        listen: {
+                            /** @description Listen port (unique across vservers) */
+                            port: number;
+                        } | null;
+                        /**
+                         * @description Unique vserver name
+                         * @example web-1
+                         */
+                        name: string;
+                        /** @description Client persistence (cookie: HTTP only) */
+                        persistence?: {
+                            /** @default 120 */
+                            timeoutSeconds: number;
+                            /** @default none */
+                            type: "none" | "sourceip" | "cookie";
+                        };
+                        protocol: "tcp" | "http";
+                        /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
+                        services?: {
+                            /**
+                             * @description Name of the bound service
+                             * @example web-1
+                             */
+                            service: string;
+                            /** @description Overrides the service's weight in this vserver */
+                            weight?: number;
+                        }[];
+                        /** Spillover */
+                        spillover?: {
+                            /**
+                             * @description When the whole chain is exhausted
+                             * @default accept
+                             */
+                            action: "redirect" | "drop" | "accept";
+                            backup?: string | null;
+                            /** @default any */
+                            combine: "any" | "all";
+                            /**
+                             * @description Empty: never spills
+                             * @default []
+                             */
+                            methods: {
+                                /** @description bandwidth only (default both) */
+                                direction?: "in" | "out" | "both";
+                                /** @description connection only: connection count */
+                                threshold?: number;
+                                /** @description bandwidth only: kbit/s */
+                                thresholdKbps?: number;
+                                /** @description health only: percent of enabled weight UP */
+                                thresholdPercent?: number;
+                                type: "connection" | "dynamicconnection" | "bandwidth" | "health";
+                            }[];
+                            /**
+                             * @description A client that spilled stays on the vserver that served it this long (0: off)
+                             * @default 0
+                             */
+                            persistenceTimeoutSeconds: number;
+                            redirectUrl?: string | null;
+                        };
+                        surgeQueue?: {
+                            /** @default 0 */
+                            length: number;
+                            /** @default 5000 */
+                            timeoutMs: number;
+                        };
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteVServer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchVServer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description Merge: given fields replace (nested objects are merged), null resets a field to its default, omitted fields stay */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "lbMethod": "leastconn",
+                 *       "spillover": {
+                 *         "backup": null
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: date-time */
+                    readonly createdAt?: string;
+                    lbMethod?: ("roundrobin" | "leastconn" | "weighted") | null;
+                    listen?: ({
+                        /** @description Listen port (unique across vservers) */
+                        port: number;
+                    } | null) | null;
+                    /**
+                     * @description Unique vserver name
+                     * @example web-1
+                     */
+                    name?: string;
+                    persistence?: {
+                        /** @default 120 */
+                        timeoutSeconds?: number;
+                        /** @default none */
+                        type?: "none" | "sourceip" | "cookie";
+                    } | null;
+                    protocol?: "tcp" | "http";
+                    services?: {
+                        /**
+                         * @description Name of the bound service
+                         * @example web-1
+                         */
+                        service: string;
+                        /** @description Overrides the service's weight in this vserver */
+                        weight?: number;
+                    }[] | null;
+                    spillover?: {
+                        /**
+                         * @description When the whole chain is exhausted
+                         * @default accept
+                         */
+                        action?: "redirect" | "drop" | "accept";
+                        backup?: string | null;
+                        /** @default any */
+                        combine?: "any" | "all";
+                        /**
+                         * @description Empty: never spills
+                         * @default []
+                         */
+                        methods?: {
+                            /** @description bandwidth only (default both) */
+                            direction?: "in" | "out" | "both";
+                            /** @description connection only: connection count */
+                            threshold?: number;
+                            /** @description bandwidth only: kbit/s */
+                            thresholdKbps?: number;
+                            /** @description health only: percent of enabled weight UP */
+                            thresholdPercent?: number;
+                            type: "connection" | "dynamicconnection" | "bandwidth" | "health";
+                        }[];
+                        /**
+                         * @description A client that spilled stays on the vserver that served it this long (0: off)
+                         * @default 0
+                         */
+                        persistenceTimeoutSeconds?: number;
+                        redirectUrl?: string | null;
+                    } | null;
+                    surgeQueue?: {
+                        /** @default 0 */
+                        length?: number;
+                        /** @default 5000 */
+                        timeoutMs?: number;
+                    } | null;
+                    /** Format: date-time */
+                    readonly updatedAt?: string;
+                    /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                    readonly version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "lbMethod": "leastconn",
+                     *       "listen": {
+                     *         "port": 8443
+                     *       },
+                     *       "name": "web",
+                     *       "persistence": {
+                     *         "timeoutSeconds": 600,
+                     *         "type": "cookie"
+                     *       },
+                     *       "protocol": "http",
+                     *       "services": [
+                     *         {
+                     *           "service": "web-1",
+                     *           "weight": 2
+                     *         },
+                     *         {
+                     *           "service": "web-2"
+                     *         }
+                     *       ],
+                     *       "spillover": {
+                     *         "action": "redirect",
+                     *         "backup": "web-overflow",
+                     *         "combine": "any",
+                     *         "methods": [
+                     *           {
+                     *             "type": "dynamicconnection"
+                     *           },
+                     *           {
+                     *             "direction": "both",
+                     *             "thresholdKbps": 400000,
+                     *             "type": "bandwidth"
+                     *           }
+                     *         ],
+                     *         "persistenceTimeoutSeconds": 120,
+                     *         "redirectUrl": "https://status.example.com/busy"
+                     *       },
+                     *       "surgeQueue": {
+                     *         "length": 200,
+                     *         "timeoutMs": 5000
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /** @default roundrobin */
+                        lbMethod: "roundrobin" | "leastconn" | "weighted";
+                        /**
+                         * @description null: reachable only as a backup
+                         * @default null
+                         */
+                        listen: {
+                            /** @description Listen port (unique across vservers) */
+                            port: number;
+                        } | null;
+                        /**
+                         * @description Unique vserver name
+                         * @example web-1
+                         */
+                        name: string;
+                        /** @description Client persistence (cookie: HTTP only) */
+                        persistence?: {
+                            /** @default 120 */
+                            timeoutSeconds: number;
+                            /** @default none */
+                            type: "none" | "sourceip" | "cookie";
+                        };
+                        protocol: "tcp" | "http";
+                        /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
+                        services?: {
+                            /**
+                             * @description Name of the bound service
+                             * @example web-1
+                             */
+                            service: string;
+                            /** @description Overrides the service's weight in this vserver */
+                            weight?: number;
+                        }[];
+                        /** Spillover */
+                        spillover?: {
+                            /**
+                             * @description When the whole chain is exhausted
+                             * @default accept
+                             */
+                            action: "redirect" | "drop" | "accept";
+                            backup?: string | null;
+                            /** @default any */
+                            combine: "any" | "all";
+                            /**
+                             * @description Empty: never spills
+                             * @default []
+                             */
+                            methods: {
+                                /** @description bandwidth only (default both) */
+                                direction?: "in" | "out" | "both";
+                                /** @description connection only: connection count */
+                                threshold?: number;
+                                /** @description bandwidth only: kbit/s */
+                                thresholdKbps?: number;
+                                /** @description health only: percent of enabled weight UP */
+                                thresholdPercent?: number;
+                                type: "connection" | "dynamicconnection" | "bandwidth" | "health";
+                            }[];
+                            /**
+                             * @description A client that spilled stays on the vserver that served it this long (0: off)
+                             * @default 0
+                             */
+                            persistenceTimeoutSeconds: number;
+                            redirectUrl?: string | null;
+                        };
+                        surgeQueue?: {
+                            /** @default 0 */
+                            length: number;
+                            /** @default 5000 */
+                            timeoutMs: number;
+                        };
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listVserverServiceBindings: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description Page size */
+                limit?: number;
+                /** @description Only names starting with this prefix */
+                prefix?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The vserver
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            readonly createdAt?: string;
+                            /**
+                             * @description The service (from the path; read-only)
+                             * @example web-1
+                             */
+                            service?: string;
+                            /** Format: date-time */
+                            readonly updatedAt?: string;
+                            /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                            readonly version?: number;
+                            /**
+                             * @description The vserver (from the path; read-only)
+                             * @example web-1
+                             */
+                            vserver?: string;
+                            weight?: number | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createVserverServiceBinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The vserver
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "service": "web-1",
+                 *       "weight": 2
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description The service to bind
+                     * @example web-1
+                     */
+                    service: string;
+                    weight?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "service": "web-1",
+                     *       "vserver": "web",
+                     *       "weight": 2
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description The service (from the path; read-only)
+                         * @example web-1
+                         */
+                        service?: string;
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        /**
+                         * @description The vserver (from the path; read-only)
+                         * @example web-1
+                         */
+                        vserver?: string;
+                        weight?: number | null;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getVserverServiceBinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The vserver
+                 * @example web-1
+                 */
+                name: string;
+                /**
+                 * @description The bound service
+                 * @example web-1
+                 */
+                service: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "service": "web-1",
+                     *       "vserver": "web",
+                     *       "weight": 2
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description The service (from the path; read-only)
+                         * @example web-1
+                         */
+                        service?: string;
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        /**
+                         * @description The vserver (from the path; read-only)
+                         * @example web-1
+                         */
+                        vserver?: string;
+                        weight?: number | null;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putVserverServiceBinding: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description The vserver
+                 * @example web-1
+                 */
+                name: string;
+                /**
+                 * @description The bound service
+                 * @example web-1
+                 */
+                service: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "service": "web-1",
+                 *       "vserver": "web",
+                 *       "weight": 2
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: date-time */
+                    readonly createdAt?: string;
+                    /**
+                     * @description The service (from the path; read-only)
+                     * @example web-1
+                     */
+                    service?: string;
+                    /** Format: date-time */
+                    readonly updatedAt?: string;
+                    /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                    readonly version?: number;
+                    /**
+                     * @description The vserver (from the path; read-only)
+                     * @example web-1
+                     */
+                    vserver?: string;
+                    weight?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "service": "web-1",
+                     *       "vserver": "web",
+                     *       "weight": 2
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description The service (from the path; read-only)
+                         * @example web-1
+                         */
+                        service?: string;
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        /**
+                         * @description The vserver (from the path; read-only)
+                         * @example web-1
+                         */
+                        vserver?: string;
+                        weight?: number | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "service": "web-1",
+                     *       "vserver": "web",
+                     *       "weight": 2
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description The service (from the path; read-only)
+                         * @example web-1
+                         */
+                        service?: string;
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        /**
+                         * @description The vserver (from the path; read-only)
+                         * @example web-1
+                         */
+                        vserver?: string;
+                        weight?: number | null;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteVserverServiceBinding: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description The vserver
+                 * @example web-1
+                 */
+                name: string;
+                /**
+                 * @description The bound service
+                 * @example web-1
+                 */
+                service: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unbound */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchVserverServiceBinding: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description The vserver
+                 * @example web-1
+                 */
+                name: string;
+                /**
+                 * @description The bound service
+                 * @example web-1
+                 */
+                service: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "service": "web-1",
+                 *       "vserver": "web",
+                 *       "weight": 2
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: date-time */
+                    readonly createdAt?: string;
+                    /**
+                     * @description The service (from the path; read-only)
+                     * @example web-1
+                     */
+                    service?: string;
+                    /** Format: date-time */
+                    readonly updatedAt?: string;
+                    /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                    readonly version?: number;
+                    /**
+                     * @description The vserver (from the path; read-only)
+                     * @example web-1
+                     */
+                    vserver?: string;
+                    weight?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "service": "web-1",
+                     *       "vserver": "web",
+                     *       "weight": 2
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description The service (from the path; read-only)
+                         * @example web-1
+                         */
+                        service?: string;
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                        /**
+                         * @description The vserver (from the path; read-only)
+                         * @example web-1
+                         */
+                        vserver?: string;
+                        weight?: number | null;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getV1VserversByNameStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details: {
+                            message: string;
+                            path: string;
+                        }[];
+                        error: string;
+                        message: string;
+                        statusCode: number;
+                    };
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+}

@@ -1,0 +1,2 @@
+export { main, report } from './main.js';
+export { CliError } from './errors.js';
