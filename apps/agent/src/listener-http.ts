@@ -4,7 +4,8 @@
 // Hot path: undici's `dispatch` with a bare handler object (no promise, no stream pipeline, no
 // AbortSignal per request), request headers as a flat array built from `rawHeaders` in one pass,
 // response headers written from undici's raw header buffers, backpressure by pausing undici.
-import type http from 'node:http';
+import http from 'node:http';
+import type net from 'node:net';
 import { Transform } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import type { ServiceCounters, VServerCounters } from './stats.js';
@@ -78,6 +79,32 @@ export function sendError(res: http.ServerResponse, status: number, code: string
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...extra });
   res.end(body);
 }
+
+/** How long a connection answered with an error keeps reading (and dropping) what the client still sends before it closes. */
+const LINGER_MS = 1_000;
+const ANSWERED = Symbol('spillway.answered');
+
+/**
+ * Answers an error on a raw client socket (no response object: the request never parsed, or it
+ * did not complete in time) and closes it. The socket lingers: what the client still sends is read
+ * and dropped for a moment, since closing a socket with unread bytes resets the connection and the
+ * client could lose the answer. Only the first answer on a socket is written.
+ */
+export function answerAndClose(socket: net.Socket, status: number, code: string, message = code): void {
+  const tagged = socket as net.Socket & { [ANSWERED]?: true };
+  if (tagged[ANSWERED] || socket.destroyed) return;
+  tagged[ANSWERED] = true;
+  if (!socket.writable) { socket.destroy(); return; }
+  const body = JSON.stringify({ statusCode: status, code, message });
+  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.resume();
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+}
+
+/** True once answerAndClose wrote on this socket (later parser errors of the same bytes are not answered again). */
+export const answered = (socket: net.Socket): boolean => (socket as net.Socket & { [ANSWERED]?: true })[ANSWERED] === true;
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 

@@ -8,7 +8,7 @@ import type { Pool } from 'undici';
 import type { AgentConfig, ServiceDoc, VServerDoc } from './config.js';
 import { createBalancer, hasRoom, PersistenceTable, type Balancer, type Candidate, type ServiceStatus } from '@spillway/core';
 import { pipeTcp } from './listener-tcp.js';
-import { createServicePool, proxyHttp, sendError, upstreamHeaders } from './listener-http.js';
+import { answerAndClose, answered, createServicePool, proxyHttp, sendError, upstreamHeaders } from './listener-http.js';
 import { hasConnectionMethod, otherMethodsTripped, statusesOf, usable } from './decisions.js';
 import { checkRequest, type RequestVerdict } from './http-request.js';
 import type { QuotaWorker } from './quota-worker.js';
@@ -420,12 +420,28 @@ export class DataPlane {
     }
   }
 
-  private createHttpServer(_root: string): http.Server {
+  private createHttpServer(root: string): http.Server {
     const server = http.createServer({ keepAlive: true });
     server.keepAliveTimeout = 5_000;
     server.on('request', this.onRequest);
-    server.on('clientError', (_err, socket) => { socket.destroy(); });
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: net.Socket) => { this.clientError(err, socket, root); });
     return server;
+  }
+
+  /**
+   * The parser refused what a client sent (or it stopped in the middle): 431 for a head over the
+   * header limit, 400 for anything else malformed, then close. A client that reset the connection
+   * or a socket already answering a request gets no status, only the close.
+   */
+  private clientError(err: NodeJS.ErrnoException, socket: net.Socket, root: string): void {
+    const code = err.code ?? '';
+    if (answered(socket)) return;
+    const busy = (socket as net.Socket & { _httpMessage?: unknown })._httpMessage;
+    if (code === 'ECONNRESET' || code === 'EPIPE' || busy) { socket.destroy(); return; }
+    const v = (this.admissions.get(socket)?.vs ?? this.vservers.get(root))?.counters;
+    if (v) v.rq_client_error_total++;
+    if (code === 'HPE_HEADER_OVERFLOW') answerAndClose(socket, 431, 'SPILLWAY_HEADERS_TOO_LARGE', 'the request head is larger than the header limit');
+    else answerAndClose(socket, 400, 'SPILLWAY_BAD_REQUEST', `malformed request (${code || err.message})`);
   }
 
   private readonly onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
@@ -451,6 +467,11 @@ export class DataPlane {
       a.vs.counters.rq_client_error_total++;
       res.shouldKeepAlive = false;
       sendError(res, 400, 'SPILLWAY_BAD_REQUEST', { connection: 'close' }, target.message);
+      return;
+    }
+    if (target.kind === 'asterisk') {
+      res.writeHead(200, { allow: 'GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS', 'content-length': 0 });
+      res.end();
       return;
     }
     if (a.kind === 'redirect') {

@@ -15,7 +15,7 @@ export interface VServerCounters {
   dropped_total: number;
   redirected_total: number;
   handoffs_total: number;
-  /** Requests refused as malformed by the agent itself (400), before any service saw them. */
+  /** Requests refused as malformed by the agent itself (400, 431), before any service saw them. */
   rq_client_error_total: number;
   /** Exceptions caught in the handling of a connection or request (answered 500 or closed; logged). */
   internal_errors_total: number;

@@ -1,9 +1,10 @@
 // Hostile and malformed HTTP/1.1 against a real agent process, asserted at the socket (raw bytes
 // in, status line out) so these tests hold for any HTTP engine the agent runs: a bad persistence
-// cookie, Host values that would inject Forwarded parameters.
+// cookie, Host values that would inject Forwarded parameters, heads the parser refuses, request
+// targets in absolute-form, asterisk-form, with a fragment, HTTP/0.9 lines, duplicate Host.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpBackend, spawnAgent, type RunningAgent } from './helpers.js';
-import { rawExchange } from './raw-http.js';
+import { RawConnection, rawExchange } from './raw-http.js';
 
 type HttpBackend = Awaited<ReturnType<typeof httpBackend>>;
 let web1: HttpBackend;
@@ -91,5 +92,81 @@ describe('Forwarded and the Host header (RFC 7239)', () => {
     const echoed = JSON.parse(response!.body.toString()) as { headers: Record<string, string> };
     const elements = parseForwarded(echoed.headers.forwarded!);
     expect(elements).toEqual([[['for', '10.0.0.1']], [['for', '127.0.0.1'], ['proto', 'http'], ['host', 'a;for=6.6.6.6,for=7.7.7.7']]]);
+  });
+});
+
+describe('requests the agent refuses with a status (never a bare close)', () => {
+  it('answers 431 to a request head larger than the header limit', async () => {
+    const { response, conn } = await rawExchange(port('plain'), `GET / HTTP/1.1\r\nHost: t\r\nX-Big: ${'a'.repeat(40_000)}\r\n\r\n`);
+    expect(response?.status).toBe(431);
+    await conn.closedByPeer();
+  });
+
+  it.each([
+    ['a header name with a space', 'GET / HTTP/1.1\r\nHost: t\r\nBad Name: x\r\n\r\n'],
+    ['Content-Length and Transfer-Encoding together', 'POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],
+    ['two different Content-Length values', 'POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd'],
+    ['a method that is not a token', 'G@T / HTTP/1.1\r\nHost: t\r\n\r\n'],
+    ['an HTTP/0.9 request line', 'GET /\r\n\r\n'],
+    ['an HTTP/2.0 version on an HTTP/1 connection', 'GET / HTTP/2.0\r\nHost: t\r\n\r\n'],
+    ['a fragment in the request target', 'GET /a#frag HTTP/1.1\r\nHost: t\r\n\r\n'],
+    ['a duplicate Host', 'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n'],
+    ['asterisk-form with another method than OPTIONS', 'GET * HTTP/1.1\r\nHost: t\r\n\r\n'],
+    ['an absolute-form target of another scheme', 'GET ftp://t/x HTTP/1.1\r\nHost: t\r\n\r\n'],
+    ['an absolute-form target with userinfo', 'GET http://u:p@t/x HTTP/1.1\r\nHost: t\r\n\r\n'],
+  ])('answers 400 and closes for %s, reaching no service', async (_what, bytes) => {
+    const before = seen();
+    const { response, conn } = await rawExchange(port('plain'), bytes);
+    expect(response?.status).toBe(400);
+    await conn.closedByPeer();
+    expect(seen()).toBe(before);
+  });
+
+  it('refuses a bad second request on a keep-alive connection the same way', async () => {
+    const conn = await RawConnection.open(port('plain'));
+    conn.write('GET /first HTTP/1.1\r\nHost: t\r\n\r\n');
+    expect((await conn.response())?.status).toBe(200);
+    conn.write('GET /second#frag HTTP/1.1\r\nHost: t\r\n\r\n');
+    expect((await conn.response())?.status).toBe(400);
+    await conn.closedByPeer();
+  });
+
+  it('counts a refused request as a client error of the vserver, not as an error of its service', async () => {
+    const before = await agent.stats();
+    const { response } = await rawExchange(port('plain'), 'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n');
+    expect(response?.status).toBe(400);
+    const after = await agent.stats();
+    expect(after.vservers.plain!.rq_client_error_total).toBe(before.vservers.plain!.rq_client_error_total + 1);
+    expect(after.services['web-1']!.rq_error_total).toBe(before.services['web-1']!.rq_error_total);
+  });
+});
+
+describe('request-target forms (RFC 9112 §3.2)', () => {
+  it('sends an absolute-form request upstream in origin-form with the target\'s authority as Host', async () => {
+    const { response } = await rawExchange(port('plain'), 'GET http://other.example:81/x?y=1 HTTP/1.1\r\nHost: conflicting\r\n\r\n');
+    expect(response?.status).toBe(200);
+    const echoed = JSON.parse(response!.body.toString()) as { url: string; headers: Record<string, string> };
+    expect(echoed.url).toBe('/x?y=1');
+    expect(echoed.headers.host).toBe('other.example:81');
+    expect(echoed.headers['x-forwarded-host']).toBe('other.example:81');
+  });
+
+  it('sends an absolute-form target without a path as /', async () => {
+    const { response } = await rawExchange(port('plain'), 'GET http://other.example HTTP/1.1\r\nHost: other.example\r\n\r\n');
+    expect(response?.status).toBe(200);
+    expect((JSON.parse(response!.body.toString()) as { url: string }).url).toBe('/');
+  });
+
+  it('answers OPTIONS * itself with 200 and keeps the connection, counting no upstream error', async () => {
+    const before = await agent.stats();
+    const conn = await RawConnection.open(port('plain'));
+    conn.write('OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n');
+    const res = await conn.response();
+    expect(res?.status).toBe(200);
+    expect(res?.headers.allow).toBeDefined();
+    conn.write('GET /after HTTP/1.1\r\nHost: t\r\n\r\n');
+    expect((await conn.response())?.status).toBe(200);
+    conn.destroy();
+    expect((await agent.stats()).services['web-1']!.rq_error_total).toBe(before.services['web-1']!.rq_error_total);
   });
 });
