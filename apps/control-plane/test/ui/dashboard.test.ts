@@ -70,7 +70,7 @@ async function signIn(page: Page): Promise<void> {
 }
 
 async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true, animations: 'disabled' });
 }
 
 /** The page is no wider than its viewport (nothing forces horizontal scrolling). */
@@ -87,6 +87,7 @@ async function hold(n: number): Promise<string[]> {
 
 describe.skipIf(!haveChromium && !inCI)('dashboard in chromium', () => {
   beforeAll(async () => {
+    if (!haveChromium) throw new Error(`${CHROMIUM} is not installed; CI must install it (.ci/run: apt-get install -y chromium)`);
     mkdirSync(ARTIFACTS, { recursive: true });
     [web1, web2, spare] = await Promise.all([tcpBackend('web-1'), tcpBackend('web-2'), tcpBackend('spare')]);
     [db, listenPort] = await Promise.all([createTestDatabase(), freePort()]);
@@ -141,7 +142,6 @@ describe.skipIf(!haveChromium && !inCI)('dashboard in chromium', () => {
     expect((await status()).spillovers).toBeGreaterThanOrEqual(before + 2);
     console.info(`dashboard: spilling shown ${spillingAfterMs} ms after the limit was filled; spills/s moved ${spillRateAfterMs} ms after the spill`);
     await shot(page, 'overview-1280-light');
-    if (process.env.UI_SCREENSHOT) await page.screenshot({ path: path.resolve(root, process.env.UI_SCREENSHOT) });
 
     // The vserver's page: its chain with fill levels, a uPlot chart, services, quota by agent.
     await web.locator('td.name a').click();
@@ -156,6 +156,14 @@ describe.skipIf(!haveChromium && !inCI)('dashboard in chromium', () => {
     await page.locator('#services tr[data-service="web-1"][data-state="UP"]').waitFor();
     await page.locator('#services tr[data-service="web-2"][data-state="UP"]').waitFor();
     await page.locator('#quota tr[data-agent="agent-a"]').waitFor();
+    // The README's picture: the vserver spilling, its chain full, the chart of the burst.
+    if (process.env.UI_SCREENSHOT) {
+      // A ramp for the picture: from none to past the limit, one connection at a time.
+      for (const sock of held.splice(0)) sock.destroy();
+      await until(status, (st) => st?.activeConnections.total === 0, 10_000, 'connections released');
+      for (let i = 0; i < 16; i++) { await hold(1); await new Promise((r) => setTimeout(r, 900)); }
+      await page.screenshot({ path: path.resolve(root, process.env.UI_SCREENSHOT), animations: 'disabled' });
+    }
 
     // A backend dies: its service turns DOWN on the page and the limit falls to 2.
     await web2.close();
