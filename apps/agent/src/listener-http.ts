@@ -49,6 +49,8 @@ export function upstreamHeaders(req: http.IncomingMessage, hostOverride?: string
       }
       continue;
     }
+    // The agent answers the expectation itself (100 Continue once it forwards the body); undici refuses the header.
+    if (lower === 'expect') continue;
     if (REWRITTEN.has(lower)) {
       if (lower === 'x-forwarded-for') xff = xff === null ? value : `${xff}, ${value}`;
       else if (lower === 'forwarded') fwd = fwd === null ? value : `${fwd}, ${value}`;
@@ -73,8 +75,27 @@ export function upstreamHeaders(req: http.IncomingMessage, hostOverride?: string
   return out;
 }
 
+const EXPECTS = Symbol('spillway.expects-continue');
+type Expecting = http.IncomingMessage & { [EXPECTS]?: boolean };
+
+/** `req` came with Expect: 100-continue (node:http's checkContinue): its client waits for a 100 before it sends the body. */
+export function markExpectsContinue(req: http.IncomingMessage): void { (req as Expecting)[EXPECTS] = true; }
+
+/** Sends the 100 Continue a client waits for, once: right before its body is forwarded. */
+export function sendContinue(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const r = req as Expecting;
+  if (!r[EXPECTS]) return;
+  r[EXPECTS] = false;
+  res.writeContinue();
+}
+
+/**
+ * An error answer from the agent. A client still waiting for 100 Continue may send its body or
+ * not, so the connection cannot carry another request: it closes after the answer.
+ */
 export function sendError(res: http.ServerResponse, status: number, code: string, extra: Record<string, string> = {}, message = code): void {
   if (res.headersSent) { res.destroy(); return; }
+  if ((res.req as Expecting | undefined)?.[EXPECTS]) res.shouldKeepAlive = false;
   const body = JSON.stringify({ statusCode: status, code, message });
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...extra });
   res.end(body);

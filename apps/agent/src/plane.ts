@@ -8,7 +8,7 @@ import type { Pool } from 'undici';
 import type { AgentConfig, ServiceDoc, VServerDoc } from './config.js';
 import { createBalancer, hasRoom, PersistenceTable, type Balancer, type Candidate, type ServiceStatus } from '@spillway/core';
 import { pipeTcp } from './listener-tcp.js';
-import { answerAndClose, answered, createServicePool, proxyHttp, sendError, upstreamHeaders } from './listener-http.js';
+import { answerAndClose, answered, createServicePool, markExpectsContinue, proxyHttp, sendContinue, sendError, upstreamHeaders } from './listener-http.js';
 import { hasConnectionMethod, otherMethodsTripped, statusesOf, usable } from './decisions.js';
 import { checkRequest, type RequestVerdict } from './http-request.js';
 import type { QuotaWorker } from './quota-worker.js';
@@ -424,6 +424,8 @@ export class DataPlane {
     const server = http.createServer({ keepAlive: true });
     server.keepAliveTimeout = 5_000;
     server.on('request', this.onRequest);
+    // Expect: 100-continue: the 100 is sent when the body is about to be forwarded, not before admission.
+    server.on('checkContinue', this.onCheckContinue);
     server.on('clientError', (err: NodeJS.ErrnoException, socket: net.Socket) => { this.clientError(err, socket, root); });
     return server;
   }
@@ -443,6 +445,11 @@ export class DataPlane {
     if (code === 'HPE_HEADER_OVERFLOW') answerAndClose(socket, 431, 'SPILLWAY_HEADERS_TOO_LARGE', 'the request head is larger than the header limit');
     else answerAndClose(socket, 400, 'SPILLWAY_BAD_REQUEST', `malformed request (${code || err.message})`);
   }
+
+  private readonly onCheckContinue = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    markExpectsContinue(req);
+    this.onRequest(req, res);
+  };
 
   private readonly onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     try { this.serveHttp(req, res); } catch (err) { this.requestFailed(req, res, err); }
@@ -522,6 +529,7 @@ export class DataPlane {
     chosen.counters.cx_active++;
     chosen.counters.cx_total++;
     chosen.counters.rq_total++;
+    sendContinue(req, res);
     proxyHttp(req, res, pool, target.path, headers, v.counters, chosen.counters, setCookie, this.release, chosen);
   }
 }

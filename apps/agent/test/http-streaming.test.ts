@@ -1,11 +1,13 @@
 // The HTTP data path under streaming: large chunked answers to a slow reader (backpressure, byte
 // for byte), hop-by-hop and Connection-named headers removed both ways, and a client leaving in
-// the middle of an answer, which stops the upstream request and frees the service's slot.
+// the middle of an answer, which stops the upstream request and frees the service's slot; an
+// upload sent the way curl sends bodies over 1 MiB (Expect: 100-continue, body after the 100).
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnAgent, until, type RunningAgent } from './helpers.js';
+import { RawConnection } from './raw-http.js';
 
 const CHUNK = Buffer.alloc(64 * 1024, 'abcdefghijklmnopqrstuvwxyz');
 const CHUNKS = 128; // 8 MiB
@@ -33,6 +35,16 @@ beforeAll(async () => {
         res.end();
       };
       more();
+      return;
+    }
+    if (req.url === '/count') {
+      let bytes = 0;
+      req.on('data', (c: Buffer) => { bytes += c.length; });
+      req.on('end', () => {
+        const body = JSON.stringify({ bytes, expect: req.headers.expect ?? null });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      });
       return;
     }
     if (req.url === '/hang') {
@@ -107,5 +119,19 @@ describe('HTTP streaming through the agent', () => {
     res.destroy();
     await until(async () => upstreamClosed.length, (n) => n === 1);
     await until(() => agent.stats(), (x) => x.services.files!.cx_active === 0 && x.vservers.stream!.cx_active === 0);
+  });
+
+  it('answers Expect: 100-continue with 100 Continue, then streams the 2 MiB body the client sends after it', async () => {
+    const size = 2 * 1024 * 1024 + 7;
+    const conn = await RawConnection.open(agent.ports.stream!);
+    conn.write(`POST /count HTTP/1.1\r\nHost: t\r\nContent-Length: ${size}\r\nExpect: 100-continue\r\n\r\n`);
+    await conn.waitFor((c) => c.buf.includes('\r\n\r\n'));
+    expect(conn.buf.toString('latin1')).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\n/);
+    conn.write(Buffer.alloc(size, 'u'));
+    const res = await conn.response(10_000);
+    expect(res?.status).toBe(200);
+    // The agent answered the expectation itself: the service gets the body, not the Expect header.
+    expect(JSON.parse(res!.body.toString())).toEqual({ bytes: size, expect: null });
+    conn.destroy();
   });
 });
