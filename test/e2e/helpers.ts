@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import type { AgentStats } from '../../apps/agent/src/agent.js';
+import * as kit from '../kit/until.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
@@ -52,11 +53,14 @@ export interface ControlPlaneProc extends Proc {
   get<T>(p: string): Promise<T>;
 }
 
-/** The control plane process on `databaseUrl` (port 0: any), heartbeat 200 ms, lease 3 heartbeats. */
-export async function startControlPlane(databaseUrl: string, port = 0): Promise<ControlPlaneProc> {
+/**
+ * The control plane process on `databaseUrl` (port 0: any), heartbeat 200 ms, lease 3 heartbeats.
+ * `databaseUrl` null: its own embedded Postgres, in the SPILLWAY_DATA_DIR that `env` must give.
+ */
+export async function startControlPlane(databaseUrl: string | null, port = 0, env: Record<string, string> = {}): Promise<ControlPlaneProc> {
   const p = await spawnReady(path.join(root, 'apps/control-plane/src/server.ts'), {
-    DATABASE_URL: databaseUrl, SPILLWAY_PORT: String(port), SPILLWAY_HOST: '127.0.0.1', SPILLWAY_ADMIN_TOKEN: ADMIN_TOKEN,
-    SPILLWAY_LOG_LEVEL: 'info', SPILLWAY_HEARTBEAT_MS: '200', SPILLWAY_LEASE_MISSED_HEARTBEATS: '3', SPILLWAY_SHUTDOWN_TIMEOUT_MS: '2000',
+    DATABASE_URL: databaseUrl ?? '', SPILLWAY_PORT: String(port), SPILLWAY_HOST: '127.0.0.1', SPILLWAY_ADMIN_TOKEN: ADMIN_TOKEN,
+    SPILLWAY_LOG_LEVEL: 'info', SPILLWAY_HEARTBEAT_MS: '200', SPILLWAY_LEASE_MISSED_HEARTBEATS: '3', SPILLWAY_SHUTDOWN_TIMEOUT_MS: '2000', ...env,
   }, (j) => j.msg === 'spillway control plane ready' && typeof j.port === 'number');
   const actual = p.ready.port as number;
   const base = `http://127.0.0.1:${actual}`;
@@ -100,23 +104,10 @@ export function freePort(): Promise<number> {
 
 /** Opens a connection to host:port and resolves with the first line the backend sends (its name). */
 export function openHeld(host: string, port: number): Promise<{ socket: net.Socket; first: string }> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host });
-    let buf = '';
-    const done = (first: string): void => { socket.removeAllListeners('data'); resolve({ socket, first }); };
-    socket.on('data', (c: Buffer) => { buf += c.toString(); const i = buf.indexOf('\n'); if (i >= 0) done(buf.slice(0, i)); });
-    socket.on('error', () => {});
-    socket.once('close', () => done('closed'));
-  });
+  return kit.openHeld(port, host);
 }
 
-export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await fn().catch(() => undefined as T);
-  while (!ok(last)) {
-    if (Date.now() > deadline) throw new Error(`${what} not met in ${timeoutMs} ms; last: ${JSON.stringify(last).slice(0, 1500)}`);
-    await new Promise((r) => setTimeout(r, 50));
-    last = await fn().catch(() => undefined as T);
-  }
-  return last;
+/** Polls `fn` until `ok` accepts its value; a rejection of `fn` counts as `undefined` (a process still starting). */
+export function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  return kit.until(() => fn().catch(() => undefined as T), ok, { timeoutMs, what });
 }

@@ -5,11 +5,14 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import * as kit from '../../../test/kit/until.js';
 import type { AgentStats } from '../src/agent.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const main = path.join(root, 'apps', 'agent', 'src', 'main.ts');
+/** The admin token every spawned agent gets (SPILLWAY_AGENT_ADMIN_TOKEN) unless a test sets its own. */
+export const ADMIN_TOKEN = 'agent-admin-token-for-tests-0123';
 
 export interface Backend { name: string; port: number; held: Set<net.Socket>; close(): Promise<void>; setStatus?(code: number): void }
 
@@ -69,7 +72,7 @@ export async function spawnAgent(doc: unknown, env: Record<string, string> = {})
   const configPath = path.join(dir, 'config.json');
   writeFileSync(configPath, JSON.stringify(doc));
   const child = spawn(tsx, [main, '--config', configPath], {
-    cwd: root, env: { ...process.env, SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: root, env: { ...process.env, SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_AGENT_ADMIN_TOKEN: ADMIN_TOKEN, SPILLWAY_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
@@ -87,7 +90,10 @@ export async function spawnAgent(doc: unknown, env: Record<string, string> = {})
   return {
     child, adminPort: ready.adminPort, ports: ready.listeners, configPath, output: () => out,
     stats: async () => (await fetch(`${admin}/stats`)).json() as Promise<AgentStats>,
-    reload: (d?: unknown) => fetch(`${admin}/reload`, { method: 'POST', body: d === undefined ? '' : JSON.stringify(d) }),
+    reload: (d?: unknown) => fetch(`${admin}/reload`, {
+      method: 'POST', headers: { authorization: `Bearer ${env.SPILLWAY_AGENT_ADMIN_TOKEN ?? ADMIN_TOKEN}`, ...(d === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: d === undefined ? '' : JSON.stringify(d),
+    }),
     stop: (signal = 'SIGTERM') => new Promise((resolve) => {
       // The agent runs under the tsx wrapper; make sure no agent outlives a failed test.
       const reap = (): void => { try { process.kill(ready.pid, 'SIGKILL'); } catch { /* already gone */ } };
@@ -101,26 +107,15 @@ export async function spawnAgent(doc: unknown, env: Record<string, string> = {})
 
 /** Opens a TCP connection through the agent and resolves with the first line (the backend's name), or 'closed'. */
 export function openHeld(port: number): Promise<{ socket: net.Socket; first: string }> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    let buf = '';
-    const done = (first: string): void => { socket.removeAllListeners('data'); resolve({ socket, first }); };
-    socket.on('data', (c: Buffer) => { buf += c.toString(); const i = buf.indexOf('\n'); if (i >= 0) done(buf.slice(0, i)); });
-    socket.on('error', () => {});
-    socket.once('close', () => done('closed'));
-  });
+  return kit.openHeld(port);
 }
 
-export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000, stepMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await fn();
-  while (!ok(last)) {
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, stepMs));
-    last = await fn();
-  }
-  return last;
+/** Polls `fn` every `stepMs` until `ok` accepts its value (a rejection of `fn` fails the wait). */
+export function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000, stepMs = 50): Promise<T> {
+  return kit.until(fn, ok, { timeoutMs, stepMs });
 }
+
+export { accepts, elapse } from '../../../test/kit/until.js';
 
 export function tcpService(name: string, port: number, capacity: number, extra: Record<string, unknown> = {}) {
   return { name, address: '127.0.0.1', port, protocol: 'tcp', capacity, weight: 1, state: 'enabled', monitors: [], ...extra };

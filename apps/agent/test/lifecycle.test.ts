@@ -6,7 +6,7 @@ import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHeld, spawnAgent, tcpBackend, tcpService, until, type Backend, type RunningAgent } from './helpers.js';
+import { accepts, openHeld, spawnAgent, tcpBackend, tcpService, until, type Backend, type RunningAgent } from './helpers.js';
 
 let echo: Backend;
 let agent: RunningAgent;
@@ -138,7 +138,8 @@ describe('shutdown and validation', () => {
     const other = await spawnAgent(baseDoc());
     const held = await openHeld(other.ports.counted!);
     const exited = other.stop('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
+    // Draining has begun once the listener refuses new connections.
+    await until(() => accepts(other.ports.counted!), (up) => !up, 10_000);
     const reply = new Promise<string>((resolve) => held.socket.once('data', (d: Buffer) => resolve(d.toString())));
     held.socket.write('during drain');
     expect(await reply).toBe('during drain');

@@ -35,15 +35,10 @@ afterAll(async () => {
   await Promise.all([heavy, h1, h2, spare].map((b) => b?.close()));
 });
 
-/** Opens short connections to the bandwidth vserver until one is served by `want` (or 15 s pass); returns the last server seen. */
-async function firstServedBy(want: string): Promise<string> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const c = await openHeld(agent.ports.bw!);
-    c.socket.destroy();
-    if (c.first === want || Date.now() > deadline) return c.first;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Opens short connections to the bandwidth vserver until one is served by `want` (fails after 15 s naming the last server seen). */
+function firstServedBy(want: string): Promise<string> {
+  const served = async (): Promise<string> => { const c = await openHeld(agent.ports.bw!); c.socket.destroy(); return c.first; };
+  return until(served, (first) => first === want, 15_000, 100);
 }
 
 it('spills new connections while the inbound bandwidth is above the threshold, and stops when it falls', async () => {

@@ -2,7 +2,7 @@
 // clients persist on the backup, and the final actions drop or accept.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHeld, spawnAgent, tcpBackend, tcpService, until, type Backend, type RunningAgent } from './helpers.js';
+import { elapse, openHeld, spawnAgent, tcpBackend, tcpService, until, type Backend, type RunningAgent } from './helpers.js';
 
 let a: Backend;
 let b: Backend;
@@ -100,7 +100,11 @@ describe('dynamic connection spillover', () => {
     expect(other.first).toBe('a');
     again.socket.destroy();
     other.socket.destroy();
-    await new Promise((r) => setTimeout(r, 1300));
+    // Persistence runs from the spilled client's last close: wait until the agent has seen it...
+    await until(() => agent.stats(), (s) => s.vservers['dyn-backup']!.cx_active === 0 && s.vservers.sticky!.cx_active === 0);
+    // ...then let the persistence timeout (1 s) pass: time itself is under test here (the entry
+    // expires by the clock, with no event to wait on; probing from 127.0.0.2 would renew it).
+    await elapse(1_200, 'spillover persistence timeout of 1 s');
     const later = await openFrom(agent.ports.sticky!, '127.0.0.2');
     expect(later.first).toBe('a');
     later.socket.destroy();

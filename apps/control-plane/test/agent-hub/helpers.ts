@@ -2,6 +2,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { ConfigDocument } from '@spillway/protocol';
+import { untilTruthy } from '../../../../test/kit/until.js';
 import { agentHub, type AgentHubPluginOptions } from '../../src/agent-hub/index.js';
 
 export const TOKENS: Record<string, string> = { 'token-a': 'agent-a', 'token-b': 'agent-b', 'token-c': 'agent-c' };
@@ -32,12 +33,7 @@ export function webConfig(extra: { threshold?: number } = {}): ConfigDocument {
   };
 }
 
-export async function until<T>(fn: () => T | undefined | null | false, timeoutMs = 5_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** Polls `fn` (sync or async) every 10 ms until it returns a truthy value, and returns it. */
+export function until<T>(fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 5_000, what = 'condition'): Promise<T> {
+  return untilTruthy(fn, { timeoutMs, stepMs: 10, what });
 }

@@ -163,14 +163,16 @@ describe('events', () => {
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
     let text = '';
-    const got = (async () => {
-      while (!text.includes('event: monitor.updated')) {
+    const readUntil = async (marker: string): Promise<void> => {
+      while (!text.includes(marker)) {
         const { value, done } = await reader.read();
         if (done) break;
         text += decoder.decode(value);
       }
-    })();
-    await new Promise((r) => setTimeout(r, 100));
+    };
+    // The stream's first line (`retry:`) is written once its starting point is fixed: what is written after it is delivered.
+    await readUntil('retry:');
+    const got = readUntil('event: monitor.updated');
     await h.call('PATCH', '/v1/monitors/demo-health', { rise: 2 });
     await got;
     ctrl.abort();

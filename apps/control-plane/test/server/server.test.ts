@@ -11,6 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runningServer } from '../../src/db/embedded-postgres.js';
 import { repoRoot } from '../../src/db/schema-engine.js';
+import { accepts, until } from '../../../../test/kit/until.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 const serverTs = path.join(repoRoot, 'apps', 'control-plane', 'src', 'server.ts');
@@ -56,14 +57,6 @@ function listenOn(port = 0): Promise<net.Server> {
   });
 }
 
-function connects(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => { s.destroy(); resolve(true); });
-    s.once('error', () => resolve(false));
-  });
-}
-
 describe('server.ts', () => {
   let db: TestDatabase;
   beforeAll(async () => { db = await createTestDatabase(); });
@@ -104,15 +97,12 @@ describe('server.ts', () => {
     sock.on('data', (c: Buffer) => { answer += c.toString(); });
     const body = JSON.stringify({ pad: 'x'.repeat(100) });
     sock.write(`PUT /in-flight HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`);
-    await new Promise((r) => setTimeout(r, 100));
+    // In flight: the server has read the request line and headers (Fastify logs it as it starts).
+    await until(() => proc.logs.some((l) => l.msg === 'incoming request' && (l.req as { url?: string } | undefined)?.url === '/in-flight'), (seen) => seen, { what: 'the in-flight request logged' });
 
     proc.child.kill('SIGTERM');
-    await new Promise<void>((resolve) => {
-      const check = (): void => { if (proc.logs.some((l) => l.signal === 'SIGTERM')) resolve(); else setTimeout(check, 20); };
-      check();
-    });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(await connects(port)).toBe(false);
+    await until(() => proc.logs.some((l) => l.signal === 'SIGTERM'), (seen) => seen, { what: 'the SIGTERM log line' });
+    await until(() => accepts(port), (up) => !up, { timeoutMs: 5_000, what: 'the listener closed' });
 
     sock.write(body.slice(10));
     await new Promise((r) => sock.once('close', r));
