@@ -8,6 +8,7 @@ import fp from 'fastify-plugin';
 import type { ConfigDocument } from '@spillway/protocol';
 import type { NDocument } from '../services/normalize.js';
 import type { AgentHubOptions, HubEvent } from './hub.js';
+import { requireAuth } from '../plugins/auth.js';
 import agentHub, { type StoredAgent } from './plugin.js';
 import { REPLICA_CHANNEL, ReplicaChannel, type ReplicaMessage } from './replica-channel.js';
 import { ReplicaQuota } from './replica-quota.js';
@@ -65,7 +66,7 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
     const rows = await db.agent.findMany({ orderBy: { name: 'asc' } });
     return rows.map((r) => ({ name: r.name, workers: r.workers, connected: r.status === 'connected', appliedVersion: r.appliedVersion, lastHeartbeatAt: r.lastHeartbeatAt }));
   };
-  await app.register(agentHub, { ...hubOpts, budgeted: true, authenticate: (t) => app.tokenStore.authenticateAgent(t), directory });
+  await app.register(agentHub, { ...hubOpts, budgeted: true, authenticate: (t) => app.tokenStore.authenticateAgent(t), directory, requireAuth });
   const hub = app.agentHub;
   const log = app.log;
 

@@ -1,12 +1,16 @@
 // Fastify side of the hub: `GET /v1/agents/connect` (WebSocket, agent token as bearer),
-// `GET /v1/agents`, `GET /v1/agents/:id`. The hub itself is decorated as `agentHub`. With a
-// `directory` (the Agent table), agents this process has not seen (connected to another replica,
-// or known from before a restart) are listed from it.
+// `GET /v1/agents`, `GET /v1/agents/:id`, `GET /v1/vservers/:name/status`, `GET /metrics`. The
+// hub itself is decorated as `agentHub`. With a `directory` (the Agent table), agents this
+// process has not seen (connected to another replica, or known from before a restart) are listed
+// from it. The routes live in their own context; with `requireAuth` (the control plane passes
+// plugins/auth.ts's) each needs an API token but the control channel, which opts out
+// (`auth: false`) and checks agent tokens itself.
 import type {} from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type {} from '../plugins/auth.js';
 import { AgentHub, type AgentHubOptions, type AgentRecord } from './hub.js';
 import { renderMetrics } from './metrics.js';
 import { vserverStatus } from './status.js';
@@ -18,6 +22,8 @@ export interface AgentHubPluginOptions extends Omit<AgentHubOptions, 'log'> {
   hub?: AgentHub;
   /** Agents as stored (the Agent table): listed when this process holds no session of theirs. */
   directory?: () => Promise<StoredAgent[]>;
+  /** Called on the context of the hub's routes first: makes them need an API token (plugins/auth.ts). */
+  requireAuth?: (scope: FastifyInstance) => void;
 }
 
 export interface StoredAgent { name: string; workers: number; connected: boolean; appliedVersion: string | null; lastHeartbeatAt: Date | null }
@@ -51,7 +57,13 @@ async function agentHubPlugin(app: FastifyInstance, opts: AgentHubPluginOptions)
   const hub = opts.hub ?? new AgentHub({ ...opts, log: app.log });
   app.decorate('agentHub', hub);
   app.addHook('onClose', async () => { hub.close(); });
+  await app.register(async (routes) => {
+    opts.requireAuth?.(routes);
+    hubRoutes(routes, hub, opts);
+  });
+}
 
+function hubRoutes(app: FastifyInstance, hub: AgentHub, opts: AgentHubPluginOptions): void {
   const view = (r: AgentRecord): typeof AgentView.static => {
     const desired = hub.snapshots.version;
     const quota: Record<string, { exclusive: number; borrowed: number }> = {};
@@ -73,6 +85,8 @@ async function agentHubPlugin(app: FastifyInstance, opts: AgentHubPluginOptions)
 
   app.get('/v1/agents/connect', {
     websocket: true,
+    // No API token: the agent's own token is checked below.
+    config: { auth: false },
     schema: { tags: ['agents'], summary: 'Control channel of an agent (WebSocket upgrade, agent token as bearer)', hide: true },
     preValidation: async (req, reply) => {
       const token = bearer(req);

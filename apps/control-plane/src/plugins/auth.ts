@@ -1,12 +1,21 @@
-// Bearer API tokens with roles: `admin` reads and writes, `reader` only reads. The API (/v1) and
-// /metrics need a token, except the agents' control channel (which checks agent tokens itself);
-// /healthz, /readyz and /docs stay open. Failed authentication is rate limited per client address: past `max` failures
-// in a window, the address gets 429 until the window ends, valid token or not.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+// Bearer API tokens with roles: `admin` reads and writes, `reader` only reads (GET, HEAD).
+//
+// Authentication is decided by the route a request was routed to, never by its URL: the
+// contexts that hold protected routes (the /v1 API in routes/index.ts; the agent hub's /v1 routes
+// and /metrics in agent-hub/plugin.ts) call requireAuth(), which adds the onRequest hook of this
+// plugin to that encapsulated context. Every route registered there needs a token unless the
+// route itself opts out with `config: { auth: false }` (the agents' control channel, which checks
+// agent tokens itself); so does the not-found answer of /v1, so a stranger learns nothing of the
+// routes. The router matches the decoded path, so any spelling of a protected path
+// (`/%761/api-tokens`, `/v%31/…`) reaches that route and its hook, and a spelling it does not
+// match ends in a not-found answer, which runs no handler. /healthz, /readyz and /docs live
+// outside those contexts (and say `auth: false` too). Roles are checked from the matched route
+// (`adminOnly`) and method. Failed authentication is rate limited per client address.
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { PrismaClient } from '../db/prisma.js';
 import { ApiError } from '../services/api-error.js';
-import { TokenStore } from '../services/token-store.js';
+import { TokenStore, type Principal } from '../services/token-store.js';
 
 export interface AuthOptions {
   tokens: TokenStore;
@@ -16,19 +25,26 @@ export interface AuthOptions {
 
 declare module 'fastify' {
   interface FastifyContextConfig {
+    /**
+     * `false`: the route needs no API token (it is open, or checks credentials of its own). In a
+     * context with requireAuth() every other route gets `true` (an API token is required).
+     */
+    auth?: boolean;
     /** Only admin tokens may call this route, reads included. */
     adminOnly?: boolean;
   }
+  interface FastifyInstance {
+    /** API and agent tokens (decorated by the auth plugin). */
+    tokenStore: TokenStore;
+    /** Failed authentications per client address, shared by the API and the agents' channel. */
+    authFailures: FailureLimiter;
+    /** The onRequest hook of requireAuth(). */
+    authenticate: onRequestAsyncHookHandler;
+  }
 }
 
-const OPEN = [/^\/healthz$/, /^\/readyz$/, /^\/docs(\/|$)/, /^\/v1\/agents\/connect$/];
-const PROTECTED = /^\/(v1(\/|$)|metrics$)/;
-const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-export function isOpenPath(url: string): boolean {
-  const path = url.split('?')[0] ?? url;
-  return !PROTECTED.test(path) || OPEN.some((re) => re.test(path));
-}
+/** Methods a reader token may use. */
+const READ_METHODS = new Set(['GET', 'HEAD']);
 
 function bearer(req: FastifyRequest): string | null {
   const h = req.headers.authorization;
@@ -37,9 +53,9 @@ function bearer(req: FastifyRequest): string | null {
 }
 
 /** Fixed windows per address; only failures count. */
-class FailureLimiter {
+export class FailureLimiter {
   private readonly seen = new Map<string, { count: number; resetAt: number }>();
-  constructor(private readonly max: number, private readonly windowMs: number) {}
+  constructor(readonly max: number, readonly windowMs: number) {}
 
   /** Seconds until the address may try again, or 0 when it may try now. */
   blockedFor(key: string, now = Date.now()): number {
@@ -58,26 +74,41 @@ class FailureLimiter {
 
 async function auth(app: FastifyInstance, opts: AuthOptions): Promise<void> {
   const limiter = new FailureLimiter(opts.failures?.max ?? 20, opts.failures?.windowMs ?? 60_000);
+  const tokens = opts.tokens;
+  app.decorate('tokenStore', tokens);
+  app.decorate('authFailures', limiter);
   app.decorateRequest('auth', undefined);
-  app.addHook('onRequest', async (req, reply) => {
-    if (isOpenPath(req.url)) return;
+
+  app.decorate('authenticate', async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const route = req.routeOptions.config;
+    if (route.auth === false) return;
     const wait = limiter.blockedFor(req.ip);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
       throw new ApiError(429, 'SPILLWAY_AUTH_RATE_LIMITED', `too many failed authentications from this address; retry in ${wait} s`);
     }
     const token = bearer(req);
-    const principal = token === null ? null : await opts.tokens.authenticate(token);
+    const principal: Principal | null = token === null ? null : await tokens.authenticate(token);
     if (!principal) {
       limiter.fail(req.ip);
       reply.header('www-authenticate', 'Bearer realm="spillway"');
       throw new ApiError(401, 'SPILLWAY_UNAUTHENTICATED', token === null ? 'an API token is required (Authorization: Bearer <token>)' : 'the API token is not valid');
     }
     req.auth = principal;
-    if (principal.role !== 'admin' && (!READ_METHODS.has(req.method) || req.routeOptions.config.adminOnly === true)) {
-      throw new ApiError(403, 'SPILLWAY_FORBIDDEN', `token ${principal.name} has role ${principal.role}, which may not ${req.routeOptions.config.adminOnly === true ? 'use this route' : 'write'}`);
-    }
+    if (principal.role === 'admin') return;
+    if (route.adminOnly === true) throw new ApiError(403, 'SPILLWAY_FORBIDDEN', `token ${principal.name} has role ${principal.role}, which may not use this route`);
+    if (!READ_METHODS.has(req.method)) throw new ApiError(403, 'SPILLWAY_FORBIDDEN', `token ${principal.name} has role ${principal.role}, which may not write`);
   });
+}
+
+/**
+ * Makes every route of `scope` (an encapsulated context, from the root that has this plugin)
+ * need an API token, unless the route's config says `auth: false`: the route's config records the
+ * decision (`auth: true|false`, read by the OpenAPI document) and the hook enforces it.
+ */
+export function requireAuth(scope: FastifyInstance): void {
+  scope.addHook('onRoute', (r) => { r.config = { ...r.config, auth: r.config?.auth !== false }; });
+  scope.addHook('onRequest', scope.authenticate);
 }
 
 export default fp(auth, { name: 'spillway-auth', fastify: '5.x' });

@@ -3,7 +3,7 @@
 // it is one of ours on purpose (a SPILLWAY_ code other than 500), its message is hidden. Any
 // error that says the database is unavailable (db/unavailable.ts), from a route or a hook, is a
 // 503 SPILLWAY_DATABASE_UNAVAILABLE with Retry-After: the request can be retried as it is.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../db/unavailable.js';
 import { ErrorCodes, errorBody, type ErrorDetail } from '../errors.js';
@@ -61,10 +61,14 @@ async function errorsPlugin(app: FastifyInstance): Promise<void> {
     return reply.code(status).send(errorBody(status, code, mapped?.message ?? err.message, err.details ?? []));
   });
 
-  app.setNotFoundHandler((req, reply) => {
-    const path = req.url.split('?')[0] ?? req.url;
-    return reply.code(404).send(errorBody(404, ErrorCodes.notFound, `no route for ${req.method} ${path}`));
-  });
+  // The /v1 context installs the same handler where it needs a token (routes/index.ts).
+  app.setNotFoundHandler(notFound);
+}
+
+/** The not-found answer (the method and path of the request, without its query). */
+export function notFound(req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const path = req.url.split('?')[0] ?? req.url;
+  return reply.code(404).send(errorBody(404, ErrorCodes.notFound, `no route for ${req.method} ${path}`));
 }
 
 export default fp(errorsPlugin, { name: 'spillway-errors', fastify: '5.x' });

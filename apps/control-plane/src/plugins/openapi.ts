@@ -6,7 +6,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { isOpenPath } from './auth.js';
 
 export const OPENAPI_INFO = {
   title: 'Spillway control plane',
@@ -72,7 +71,8 @@ async function openapi(app: FastifyInstance): Promise<void> {
       if (s.operationId === undefined) s.operationId = derivedOperationId(method, url);
       if (s.tags === undefined) s.tags = [url.startsWith('/v1/') ? (url.split('/')[2] ?? 'status') : 'status'];
       if (s.summary === undefined) s.summary = `${method} ${url}`;
-      if (isOpenPath(url)) s.security = [];
+      // Only routes of a context with requireAuth (plugins/auth.ts) get `auth: true`; the rest are open.
+      if ((route.config as { auth?: boolean } | undefined)?.auth !== true) s.security = [];
       else {
         // The auth plugin answers 401 (and 403 for readers writing) on every protected route.
         const response = { ...(s.response as Record<string, unknown> | undefined) };

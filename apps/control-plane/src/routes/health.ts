@@ -12,10 +12,12 @@ const Ready = Type.Object({ status: Type.Literal('ready'), database: Type.Litera
 
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.get('/healthz', {
+    config: { auth: false },
     schema: { operationId: 'healthz', tags: ['health'], summary: 'Liveness: the process is up', response: { 200: Alive } },
   }, async () => ({ status: 'ok' as const }));
 
   app.get('/readyz', {
+    config: { auth: false },
     schema: {
       operationId: 'readyz', tags: ['health'], summary: 'Readiness: the database is reachable and every migration is applied',
       response: { 200: Ready, 503: ErrorRef },

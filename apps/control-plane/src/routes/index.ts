@@ -1,10 +1,13 @@
 // The REST API under /v1: the config store and token store (decorated as `configStore` and
-// `tokenStore`), authentication, and every resource route. Request validation is installed in
-// the /v1 context only, so other plugins keep Fastify's defaults.
+// `tokenStore`), authentication, and every resource route. Every route of the /v1 context, and
+// its not-found answer, needs an API token (requireAuth, plugins/auth.ts) unless the route says
+// `auth: false` (none here does). Request validation is installed in the /v1 context only, so
+// other plugins keep Fastify's defaults.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { PrismaClient } from '../db/prisma.js';
-import auth, { type AuthOptions } from '../plugins/auth.js';
+import auth, { requireAuth, type AuthOptions } from '../plugins/auth.js';
+import { notFound } from '../plugins/errors.js';
 import { ErrorResponse } from '../schemas/common.js';
 import { Plan } from '../schemas/config.js';
 import { installValidation } from '../schemas/validator.js';
@@ -27,7 +30,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The one place configuration versions live; emits `change` ({version, document}) after each commit. */
     configStore: ConfigStore;
-    tokenStore: TokenStore;
   }
 }
 
@@ -36,11 +38,12 @@ async function api(app: FastifyInstance, opts: ApiOptions): Promise<void> {
   const store = new ConfigStore(db);
   const tokens = new TokenStore(db);
   app.decorate('configStore', store);
-  app.decorate('tokenStore', tokens);
   if (!app.getSchemas().Error) app.addSchema(ErrorResponse);
   if (!app.getSchemas().Plan) app.addSchema(Plan);
   await app.register(auth, { tokens, ...(opts.authFailures ? { failures: opts.authFailures } : {}) });
   await app.register(async (v1) => {
+    requireAuth(v1);
+    v1.setNotFoundHandler(notFound);
     installValidation(v1);
     objectRoutes(v1, store);
     bindingRoutes(v1, store);
