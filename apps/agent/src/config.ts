@@ -1,7 +1,7 @@
 // The declarative document of API-SHAPE.md as the agent reads it, plus the agent's own section.
 // Validation collects every problem with its JSON path so an operator fixes the file in one go.
 import os from 'node:os';
-import { hostHeaderProblem, redirectUrlProblem, requestTargetProblem } from '@spillway/protocol';
+import { hostHeaderProblem, listenHostProblem, redirectUrlProblem, requestTargetProblem } from '@spillway/protocol';
 import { AgentError } from './errors.js';
 
 export type ServiceState = 'enabled' | 'disabled' | 'maintenance';
@@ -37,7 +37,14 @@ export interface VServerDoc {
   /** Upstream timeout for HTTP (no response headers / body progress): 504 past it. */
   timeoutMs: number;
 }
-export interface AgentSection { name: string; workers: number; adminPort: number; adminHost: string; drainTimeoutMs: number }
+export interface AgentSection {
+  name: string; workers: number; adminPort: number;
+  /** Address of the admin endpoint (SPILLWAY_AGENT_ADMIN_HOST, default 127.0.0.1: local only). */
+  adminHost: string;
+  /** Bearer token of the admin endpoint's writes (SPILLWAY_AGENT_ADMIN_TOKEN); null: writes off. */
+  adminToken: string | null;
+  drainTimeoutMs: number;
+}
 export interface AgentConfig { services: ServiceDoc[]; monitors: MonitorDoc[]; vservers: VServerDoc[]; agent: AgentSection }
 
 export interface ConfigProblem { path: string; message: string }
@@ -217,6 +224,11 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
   if (!isInt(workers, 0)) bad('/agent/workers', 'must be an integer >= 0 (0: no cluster, one process)');
   const adminPort = envInt('SPILLWAY_AGENT_ADMIN_PORT') ?? a.adminPort ?? 9090;
   if (!isInt(adminPort, 0) || adminPort > 65535) bad('/agent/adminPort', 'must be a port number');
+  const adminHost = (env.SPILLWAY_AGENT_ADMIN_HOST || undefined) ?? a.adminHost ?? '127.0.0.1';
+  const adminHostProblem = typeof adminHost === 'string' ? listenHostProblem(adminHost) : 'must be a string';
+  if (adminHostProblem) bad('/agent/adminHost', `${adminHostProblem} (SPILLWAY_AGENT_ADMIN_HOST)`);
+  const adminToken = (env.SPILLWAY_AGENT_ADMIN_TOKEN || undefined) ?? a.adminToken ?? null;
+  if (adminToken !== null && !(typeof adminToken === 'string' && /^[\x21-\x7e]{16,512}$/.test(adminToken))) bad('/agent/adminToken', 'must be 16 to 512 visible ASCII characters without spaces (SPILLWAY_AGENT_ADMIN_TOKEN)');
   const drainTimeoutMs = a.drainTimeoutMs ?? 10_000;
   if (!isInt(drainTimeoutMs)) bad('/agent/drainTimeoutMs', 'must be an integer >= 0');
   if (p.length > 0) throw new AgentError('SPILLWAY_AGENT_CONFIG_INVALID', `invalid configuration: ${p.map((x) => `${x.path} ${x.message}`).join('; ')}`, p);
@@ -224,7 +236,7 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
     services, monitors, vservers,
     agent: {
       name: env.SPILLWAY_AGENT_NAME ?? (typeof a.name === 'string' ? a.name : 'agent'),
-      workers: Number(workers), adminPort: Number(adminPort), adminHost: typeof a.adminHost === 'string' ? a.adminHost : '127.0.0.1',
+      workers: Number(workers), adminPort: Number(adminPort), adminHost: String(adminHost), adminToken: adminToken === null ? null : String(adminToken),
       drainTimeoutMs: Number(drainTimeoutMs),
     },
   };

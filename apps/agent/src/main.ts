@@ -44,7 +44,8 @@ async function standalone(): Promise<void> {
     if (err instanceof AgentError) fail(err.code, err.message, err.details);
     throw err;
   }
-  const admin = await startAdminServer(agent, agent.config.agent.adminPort, agent.config.agent.adminHost).catch((err: Error) => {
+  const { adminPort, adminHost, adminToken } = agent.config.agent;
+  const admin = await startAdminServer(agent, { port: adminPort, host: adminHost, token: adminToken }).catch((err: Error) => {
     void agent.close();
     return fail('SPILLWAY_AGENT_ADMIN_LISTEN_FAILED', `admin server: ${err.message}`);
   });

@@ -28,7 +28,8 @@ const configPath = i >= 0 ? process.argv[i + 1] : undefined;
 const doc: unknown = configPath ? JSON.parse(readFileSync(configPath, 'utf8')) : { services: [], monitors: [], vservers: [] };
 
 const agent = await createAgent({ config: doc, ...(configPath ? { configPath } : {}), env: process.env, log });
-const admin = await startAdminServer(agent, agent.config.agent.adminPort, agent.config.agent.adminHost);
+// Managed: the configuration comes from the control plane only (POST /reload is a 409).
+const admin = await startAdminServer(agent, { port: agent.config.agent.adminPort, host: agent.config.agent.adminHost, token: agent.config.agent.adminToken, managed: true });
 const listenHost = process.env.SPILLWAY_AGENT_LISTEN_HOST;
 const maxMs = Number(process.env.SPILLWAY_AGENT_RECONNECT_MAX_MS ?? '');
 const control = new ControlClient({ url, token, agent, log, ...(listenHost ? { listenHost } : {}), ...(Number.isInteger(maxMs) && maxMs > 0 ? { backoff: { maxMs } } : {}) });

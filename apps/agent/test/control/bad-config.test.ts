@@ -11,7 +11,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentHub } from '../../../control-plane/src/agent-hub/index.js';
 import type { AgentStats } from '../../src/agent.js';
-import { httpBackend, spawnAgent, until, type Backend } from '../helpers.js';
+import { ADMIN_TOKEN, httpBackend, spawnAgent, until, type Backend } from '../helpers.js';
 
 const root = path.resolve(import.meta.dirname, '../../../..');
 
@@ -37,7 +37,7 @@ beforeAll(async () => {
   const port = (app.server.address() as AddressInfo).port;
   child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'apps/agent/src/main.ts')], {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, SPILLWAY_CONTROL_PLANE_URL: `http://127.0.0.1:${port}`, SPILLWAY_AGENT_TOKEN: 'secret-a', SPILLWAY_AGENT_NAME: 'agent-a', SPILLWAY_AGENT_WORKERS: '0', SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_LOG_LEVEL: 'info' },
+    env: { ...process.env, SPILLWAY_CONTROL_PLANE_URL: `http://127.0.0.1:${port}`, SPILLWAY_AGENT_TOKEN: 'secret-a', SPILLWAY_AGENT_NAME: 'agent-a', SPILLWAY_AGENT_WORKERS: '0', SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_AGENT_ADMIN_TOKEN: ADMIN_TOKEN, SPILLWAY_LOG_LEVEL: 'info' },
   });
   child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
   const ready = await new Promise<{ adminPort: number }>((resolve, reject) => {
@@ -81,6 +81,22 @@ describe('a managed agent pushed a probe path it cannot send', () => {
     expect(s.agent).toMatchObject({ configVersion: good.agent.configVersion, config_rejected_total: 1, monitor_errors_total: 0 });
     expect(s.services['web-1']!.monitors[0]!.state).toBe('UP');
     expect(child.exitCode).toBeNull();
+  });
+});
+
+describe('a managed agent', () => {
+  it('refuses POST /reload with 409 even with the admin token: its config comes from the control plane only, and it stays in sync', async () => {
+    app.agentHub.setConfig({ version: '3', config: doc('/healthz') });
+    await until(async () => app.agentHub.agent('agent-a')?.appliedVersion ?? null, (v) => v === '3');
+    const before = (await stats()).agent.configVersion;
+    const res = await fetch(`${admin}/reload`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ services: [], monitors: [], vservers: [] }) });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ code: 'SPILLWAY_AGENT_MANAGED' });
+    const s = await stats();
+    expect(s.agent.configVersion).toBe(before);
+    expect(s.listeners.web).toBeGreaterThan(0);
+    const listed = (await app.inject({ method: 'GET', url: '/v1/agents' })).json() as { items: Array<Record<string, unknown>> };
+    expect(listed.items[0]).toMatchObject({ id: 'agent-a', appliedVersion: '3', inSync: true });
   });
 });
 
