@@ -1,5 +1,7 @@
 // The control plane process, and the only file that listens. Loads the configuration, starts the
-// embedded Postgres unless DATABASE_URL is set, applies the migrations, listens. SIGTERM/SIGINT:
+// embedded Postgres unless DATABASE_URL is set (and supervises it: a postmaster that dies is
+// started again with backoff; requests answer 503 meanwhile and the pool reconnects), applies
+// the migrations, listens. SIGTERM/SIGINT:
 // stop accepting, let in-flight requests finish (up to SPILLWAY_SHUTDOWN_TIMEOUT_MS), close the
 // database client, stop the embedded Postgres, exit 0. A port in use: one line on stderr, exit 1.
 import { mkdir } from 'node:fs/promises';
@@ -8,7 +10,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { EmbeddedPostgres } from './db/embedded-postgres.js';
+import { EmbeddedPostgres, PostgresSupervisor } from './db/embedded-postgres.js';
 import { applyMigrations } from './db/migrate.js';
 import type { PrismaClient } from './db/prisma.js';
 
@@ -37,12 +39,15 @@ const appModules = Promise.all([import('./app.js'), import('./agent-hub/control-
 appModules.catch(() => undefined);
 
 let pg: EmbeddedPostgres | null = null;
+let supervisor: PostgresSupervisor | null = null;
 let prisma: PrismaClient | null = null;
 let app: FastifyInstance | null = null;
 let stopping = false;
 
 /** Releases whatever has been started, in reverse order. */
 async function release(): Promise<void> {
+  await supervisor?.stop();
+  supervisor = null;
   await prisma?.$disconnect().catch((err: Error) => log.warn({ err }, 'closing the database client failed'));
   prisma = null;
   await pg?.stop().catch((err: Error) => log.error({ err }, 'stopping the embedded Postgres failed'));
@@ -54,6 +59,8 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+  // A Postgres that dies from here on stays down.
+  await supervisor?.stop();
   if (app) {
     const closing = app.close();
     let timer: NodeJS.Timeout | undefined;
@@ -82,6 +89,8 @@ async function start(): Promise<void> {
     await mkdir(config.dataDir, { recursive: true });
     pg = new EmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pg'), port: config.pgPort, onLog: (msg) => log.info({ component: 'postgres' }, msg) });
     url = await pg.start();
+    supervisor = new PostgresSupervisor(pg, { log: log.child({ component: 'postgres' }) });
+    supervisor.start();
   }
   if (stopping) return;
   const applied = await applyMigrations(url);

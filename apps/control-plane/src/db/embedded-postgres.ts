@@ -7,9 +7,11 @@
 // The server is started with `pg_ctl` (its own session, so a Ctrl-C in the terminal does not
 // reach it before the control plane has finished its in-flight requests), listens on 127.0.0.1
 // only (no Unix socket) and authenticates with a random password kept in the data directory.
+// PostgresSupervisor starts it again, on the same port, when it dies without stop().
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -98,9 +100,16 @@ export function freePort(): Promise<number> {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A postmaster killed with SIGKILL stays a zombie until its parent (init, as pg_ctl detached
+  // it) reaps it; kill(pid, 0) still succeeds on a zombie, but nothing serves.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 
@@ -194,21 +203,48 @@ export class EmbeddedPostgres {
     for (let attempt = 1; ; attempt++) {
       const port = this.requestedPort || await freePort();
       try {
-        await this.pgCtl(['start', '-w', '-t', '60', '-l', logFile,
-          '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''${this.settings}`]);
+        await this.launch(port);
         this.currentPort = port;
         break;
       } catch (err) {
         // A free port found by probing can be taken before Postgres binds it: try another.
-        if (this.requestedPort !== 0 || attempt >= 3) {
-          const tail = await readFile(logFile, 'utf8').then((t) => t.split('\n').slice(-6).join('\n'), () => '');
-          throw new EmbeddedPostgresError('SPILLWAY_PG_START_FAILED', `embedded Postgres did not start on port ${port}: ${(err as Error).message.trim()}\n${tail}`);
-        }
+        if (this.requestedPort !== 0 || attempt >= 3) throw err;
       }
     }
     await this.writeOwner();
     this.log(`embedded Postgres listening on 127.0.0.1:${this.currentPort} (data ${this.dataDir})`);
     return this.url();
+  }
+
+  /** Whether the server this instance started (or adopted) is still serving; false while stopped. */
+  async running(): Promise<boolean> {
+    return this.currentPort !== null && (await runningServer(this.dataDir)) !== null;
+  }
+
+  /**
+   * Starts the server again after it died (SIGKILL, OOM killer, crash), on the same port, so the
+   * URL that clients hold stays valid; Postgres runs its crash recovery first. No-op while it
+   * runs. Throws when it cannot start yet (its orphaned backends still hold the shared memory,
+   * the dead postmaster is not reaped yet, the port is taken): callers retry (PostgresSupervisor).
+   */
+  async restart(): Promise<void> {
+    const port = this.currentPort;
+    if (port === null) throw new EmbeddedPostgresError('SPILLWAY_PG_NOT_RUNNING', 'embedded Postgres was never started');
+    if (await runningServer(this.dataDir)) return;
+    await this.launch(port);
+    this.log(`embedded Postgres restarted on 127.0.0.1:${port} (data ${this.dataDir})`);
+  }
+
+  /** `pg_ctl start` on `port`, waiting until the server accepts connections. */
+  private async launch(port: number): Promise<void> {
+    const logFile = path.join(this.dataDir, 'postgres.log');
+    try {
+      await this.pgCtl(['start', '-w', '-t', '60', '-l', logFile,
+        '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''${this.settings}`]);
+    } catch (err) {
+      const tail = await readFile(logFile, 'utf8').then((t) => t.split('\n').slice(-6).join('\n'), () => '');
+      throw new EmbeddedPostgresError('SPILLWAY_PG_START_FAILED', `embedded Postgres did not start on port ${port}: ${(err as Error).message.trim()}\n${tail}`);
+    }
   }
 
   async stop(): Promise<void> {
@@ -290,6 +326,77 @@ export class EmbeddedPostgres {
         else reject(new Error(`${path.basename(file)} ${args[2] ?? args[0] ?? ''} exited with ${code}: ${stderr}`));
       });
     });
+  }
+}
+
+export interface SupervisorLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface PostgresSupervisorOptions {
+  log: SupervisorLogger;
+  /** How often the server is checked (default 250 ms). */
+  pollMs?: number;
+  /** First wait after a failed restart attempt (default 200 ms), doubling up to maxBackoffMs (default 5 s). */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/**
+ * Keeps an embedded Postgres up: checks it every `pollMs` and, when the postmaster is gone
+ * without stop() (killed, crashed), starts it again on the same port with backoff (200 ms
+ * doubling to 5 s), logging each attempt. Clients (the Prisma pool, the replica channel) get
+ * connection errors meanwhile and reconnect on their own once it is back.
+ */
+export class PostgresSupervisor {
+  /** restarts = times the server came back; attempts = restart attempts, failed ones included. */
+  readonly stats = { restarts: 0, attempts: 0 };
+  private timer: NodeJS.Timeout | null = null;
+  private wait: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
+  private checking: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(private readonly pg: EmbeddedPostgres, private readonly opts: PostgresSupervisorOptions) {}
+
+  start(): void {
+    if (this.timer || this.stopped) return;
+    this.timer = setInterval(() => { this.checking ??= this.check().finally(() => { this.checking = null; }); }, this.opts.pollMs ?? 250);
+    this.timer.unref();
+  }
+
+  /** Stops watching (before a deliberate stop of the server); waits for a restart under way. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.wait) { clearTimeout(this.wait.timer); this.wait.resolve(); }
+    await this.checking;
+  }
+
+  private async check(): Promise<void> {
+    if (this.stopped || await this.pg.running().catch(() => true)) return;
+    const { log } = this.opts;
+    const down = Date.now();
+    log.warn({ component: 'postgres', dataDir: this.pg.dataDir, port: this.pg.port }, 'embedded Postgres exited unexpectedly; restarting it');
+    let delay = this.opts.minBackoffMs ?? 200;
+    const max = this.opts.maxBackoffMs ?? 5_000;
+    for (let attempt = 1; !this.stopped; attempt++) {
+      this.stats.attempts++;
+      try {
+        await this.pg.restart();
+        this.stats.restarts++;
+        log.info({ component: 'postgres', attempt, downMs: Date.now() - down }, 'embedded Postgres is back');
+        return;
+      } catch (err) {
+        log.warn({ component: 'postgres', attempt, retryInMs: delay, err: (err as Error).message.split('\n')[0] }, 'embedded Postgres restart attempt failed');
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => { this.wait = null; resolve(); }, delay);
+        this.wait = { timer, resolve };
+      });
+      delay = Math.min(max, delay * 2);
+    }
   }
 }
 

@@ -35,7 +35,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     // PrismaClientInitializationError carries the code in errorCode.
     if (typeof o.errorCode === 'string' && PRISMA_CODES.has(o.errorCode)) return true;
     if (typeof o.kind === 'string' && (ADAPTER_KINDS.has(o.kind) || (o.kind === 'postgres' && sqlstateUnavailable(o.code)))) return true;
-    if (typeof o.message === 'string' && DRIVER_MESSAGES.test(o.message)) return true;
+    if (typeof o.message === 'string' && DRIVER_MESSAGES.test(o.message.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? '')) return true;
     // Prisma keeps the adapter's error in meta.driverAdapterError, whose cause is the mapped one.
     e = o.meta?.driverAdapterError ?? o.cause;
   }
