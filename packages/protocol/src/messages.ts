@@ -39,7 +39,11 @@ export const VServerCounters = Type.Object({
   rxBytesTotal: Count, txBytesTotal: Count,
   rxKbps: Type.Number({ minimum: 0 }), txKbps: Type.Number({ minimum: 0 }),
 });
-export const ServiceCounters = Type.Object({ cxActive: Count, cxTotal: Count, state: ServiceState });
+/** A monitor of a service as this agent last saw it: its state and last response time (ms; null before a probe answered). */
+export const MonitorSample = Type.Object({
+  monitor: Name, state: Type.Union([ServiceState, Type.Literal('PENDING')]), responseMs: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+});
+export const ServiceCounters = Type.Object({ cxActive: Count, cxTotal: Count, state: ServiceState, monitors: Type.Optional(Type.Array(MonitorSample, { maxItems: 64 })) });
 
 /** Counters, sent every second. */
 export const Report = Type.Object({
@@ -145,6 +149,7 @@ export type Nack = Static<typeof Nack>;
 export type Report = Static<typeof Report>;
 export type VServerCounters = Static<typeof VServerCounters>;
 export type ServiceCounters = Static<typeof ServiceCounters>;
+export type MonitorSample = Static<typeof MonitorSample>;
 export type Transition = Static<typeof Transition>;
 export type Borrow = Static<typeof Borrow>;
 export type Return = Static<typeof Return>;

@@ -331,7 +331,9 @@ export class ControlClient {
       };
     }
     const services: Report['services'] = {};
-    for (const [name, v] of Object.entries(s.services)) services[name] = { cxActive: v.cx_active, cxTotal: v.cx_total, state: v.state };
+    for (const [name, v] of Object.entries(s.services)) {
+      services[name] = { cxActive: v.cx_active, cxTotal: v.cx_total, state: v.state, monitors: v.monitors.map((m) => ({ monitor: m.monitor, state: m.state, responseMs: m.responseMs })) };
+    }
     this.send({ type: 'report', at: Date.now(), vservers, services });
   }
 }

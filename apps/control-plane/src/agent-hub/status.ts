@@ -1,7 +1,8 @@
 // The live status of a vserver (API-SHAPE.md "Status"): threshold and its derivation from the
 // aggregate service states, active connections and bandwidth summed over the agents' last
-// reports (agents connected or still within their lease), health, quota by agent.
-import type { AgentHub } from './hub.js';
+// reports (agents connected or still within their lease), health, quota by agent, and each
+// service's monitors as the agents last saw them.
+import type { AgentHub, AgentRecord } from './hub.js';
 
 export interface VServerStatus {
   name: string; state: 'UP' | 'DOWN'; spilling: boolean;
@@ -9,10 +10,35 @@ export interface VServerStatus {
   activeConnections: { total: number; byAgent: Record<string, number> };
   healthPercent: number; bandwidthKbps: { in: number; out: number }; spillovers: number;
   quota: { limit: number; shared: number; byAgent: Record<string, { exclusive: number; borrowed: number }> } | null;
-  services: Array<{ name: string; state: 'UP' | 'DOWN'; activeConnections: number; agentsUp: number; agentsMonitoring: number }>;
+  services: Array<{ name: string; state: 'UP' | 'DOWN'; activeConnections: number; agentsUp: number; agentsMonitoring: number; monitors: MonitorStatus[] }>;
 }
 
+/**
+ * A monitor of a service across the agents that report it: the state most of them see (a tie is
+ * DOWN; PENDING while none has an answer yet) and the mean of their last response times.
+ */
+export interface MonitorStatus { monitor: string; state: 'UP' | 'DOWN' | 'PENDING'; responseMs: number | null; agents: number }
+
 const round = (n: number): number => Math.round(n * 100) / 100;
+
+export function monitorsOf(live: AgentRecord[], service: string): MonitorStatus[] {
+  const by = new Map<string, { up: number; down: number; agents: number; ms: number[] }>();
+  for (const a of live) {
+    for (const m of a.report?.services[service]?.monitors ?? []) {
+      let x = by.get(m.monitor);
+      if (!x) { x = { up: 0, down: 0, agents: 0, ms: [] }; by.set(m.monitor, x); }
+      x.agents += 1;
+      if (m.state === 'UP') x.up += 1; else if (m.state === 'DOWN') x.down += 1;
+      if (m.responseMs !== null) x.ms.push(m.responseMs);
+    }
+  }
+  return [...by].map(([monitor, x]) => ({
+    monitor,
+    state: x.up === 0 && x.down === 0 ? 'PENDING' : x.up > x.down ? 'UP' : 'DOWN',
+    responseMs: x.ms.length === 0 ? null : round(x.ms.reduce((s, n) => s + n, 0) / x.ms.length),
+    agents: x.agents,
+  }));
+}
 
 export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null {
   const limit = hub.limit(name);
@@ -30,7 +56,7 @@ export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null
   const services = limit.derivation.map((d) => {
     const votes = hub.serviceState(d.service);
     const active = live.reduce((s, a) => s + (a.report?.services[d.service]?.cxActive ?? 0), 0);
-    return { name: d.service, state: d.state, activeConnections: active, agentsUp: votes?.up ?? 0, agentsMonitoring: votes?.voters ?? 0 };
+    return { name: d.service, state: d.state, activeConnections: active, agentsUp: votes?.up ?? 0, agentsMonitoring: votes?.voters ?? 0, monitors: monitorsOf(live, d.service) };
   });
   return {
     name,

@@ -33,11 +33,34 @@ describe('vserver status and metrics across agents', () => {
       healthPercent: 50, bandwidthKbps: { in: 20, out: 200 }, spillovers: 3,
       quota: { limit: 50, shared: 10, byAgent: { 'agent-a': { exclusive: 20, borrowed: 0 }, 'agent-b': { exclusive: 20, borrowed: 0 } } },
       services: [
-        { name: 'web-1', state: 'UP', activeConnections: 35, agentsUp: 2, agentsMonitoring: 2 },
-        { name: 'web-2', state: 'DOWN', activeConnections: 10, agentsUp: 0, agentsMonitoring: 2 },
+        { name: 'web-1', state: 'UP', activeConnections: 35, agentsUp: 2, agentsMonitoring: 2, monitors: [] },
+        { name: 'web-2', state: 'DOWN', activeConnections: 10, agentsUp: 0, agentsMonitoring: 2, monitors: [] },
       ],
     });
     expect(await (await fetch(`${hub.base}/v1/vservers/nope/status`)).json()).toMatchObject({ statusCode: 404, code: 'SPILLWAY_VSERVER_NOT_FOUND' });
+  });
+
+  it("shows each service's monitors across agents: the state most agents see (a tie is DOWN) and their mean response time", async () => {
+    hub = await startHub();
+    hub.app.agentHub.setConfig({ version: '1', config: webConfig() });
+    const a = await SimulatedAgent.start({ url: hub.url, token: 'token-a', name: 'agent-a' });
+    const b = await SimulatedAgent.start({ url: hub.url, token: 'token-b', name: 'agent-b' });
+    agents.push(a, b);
+    a.report({ web: counters(0, 0) }, {
+      'web-1': { cxActive: 0, cxTotal: 0, state: 'UP', monitors: [{ monitor: 'tcp-open', state: 'UP', responseMs: 2 }, { monitor: 'http-ok', state: 'UP', responseMs: 10 }] },
+      'web-2': { cxActive: 0, cxTotal: 0, state: 'UP', monitors: [{ monitor: 'tcp-open', state: 'PENDING', responseMs: null }] },
+    });
+    b.report({ web: counters(0, 0) }, {
+      'web-1': { cxActive: 0, cxTotal: 0, state: 'UP', monitors: [{ monitor: 'tcp-open', state: 'UP', responseMs: 4 }, { monitor: 'http-ok', state: 'DOWN', responseMs: 801.5 }] },
+      'web-2': { cxActive: 0, cxTotal: 0, state: 'UP' },
+    });
+    await until(() => hub.app.agentHub.agent('agent-a')?.report && hub.app.agentHub.agent('agent-b')?.report, 3_000, 'reports');
+    const s = await (await fetch(`${hub.base}/v1/vservers/web/status`)).json() as { services: Array<{ name: string; monitors: unknown[] }> };
+    expect(s.services.find((x) => x.name === 'web-1')?.monitors).toEqual([
+      { monitor: 'tcp-open', state: 'UP', responseMs: 3, agents: 2 },
+      { monitor: 'http-ok', state: 'DOWN', responseMs: 405.75, agents: 2 },
+    ]);
+    expect(s.services.find((x) => x.name === 'web-2')?.monitors).toEqual([{ monitor: 'tcp-open', state: 'PENDING', responseMs: null, agents: 1 }]);
   });
 
   it('exposes agents, thresholds, quota and service states in Prometheus format', async () => {

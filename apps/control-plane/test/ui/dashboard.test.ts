@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The dashboard in a real browser: Debian's chromium driven by playwright-core against the
 // control plane as it ships (server.ts on a test database), one real agent and real TCP
 // backends. Signs in with a reader token, watches a vserver start spilling live (connections held
@@ -36,7 +37,7 @@ const HOST = '127.0.0.2';
 interface Status { spilling: boolean; spillovers: number; activeConnections: { total: number }; threshold: { value: number | null }; services: Array<{ name: string; state: string }> }
 const status = (name = 'web'): Promise<Status> => cp.get<Status>(`/v1/vservers/${name}/status`);
 
-const document = () => ({
+const configDocument = () => ({
   services: [
     { name: 'web-1', address: '127.0.0.1', port: web1.port, protocol: 'tcp', capacity: 2, monitors: [{ monitor: 'tcp-open' }] },
     { name: 'web-2', address: '127.0.0.1', port: web2.port, protocol: 'tcp', capacity: 2, monitors: [{ monitor: 'tcp-open' }] },
@@ -94,7 +95,7 @@ describe.skipIf(!haveChromium && !inCI)('dashboard in chromium', () => {
     cp = await startControlPlane(db.url);
     reader = (await cp.call<{ token: string }>('POST', '/v1/api-tokens', { name: 'dashboard', role: 'reader' }, 201)).token;
     agent = await startAgent('agent-a', await agentToken(cp, 'agent-a'), cp.url, HOST, 1);
-    const applied = await cp.call<{ version: number }>('PUT', '/v1/config', document());
+    const applied = await cp.call<{ version: number }>('PUT', '/v1/config', configDocument());
     await until(() => cp.get<{ items: Array<{ appliedVersion: string | null }> }>('/v1/agents'), (l) => l?.items[0]?.appliedVersion === String(applied.version), 20_000, 'agent on the config');
     await until(() => agent.stats(), (s) => s?.listeners?.web === listenPort, 15_000, 'agent listening');
     await until(status, (s) => s?.threshold.value === 4, 15_000, 'limit 4 from both services UP');
@@ -155,6 +156,8 @@ describe.skipIf(!haveChromium && !inCI)('dashboard in chromium', () => {
     expect(await page.locator('#chart .u-legend').innerText()).toMatch(/Active[\s\S]*Limit[\s\S]*Spills\/s/);
     await page.locator('#services tr[data-service="web-1"][data-state="UP"]').waitFor();
     await page.locator('#services tr[data-service="web-2"][data-state="UP"]').waitFor();
+    // The monitor of each service with its response time, as the agent measured it.
+    await expect.poll(() => page.locator('#services tr[data-service="web-1"] td[data-label="Monitors"]').innerText(), { timeout: 5_000 }).toMatch(/^tcp-open [0-9.]+ ms$/);
     await page.locator('#quota tr[data-agent="agent-a"]').waitFor();
     // The README's picture: the vserver spilling, its chain full, the chart of the burst.
     if (process.env.UI_SCREENSHOT) {
