@@ -129,6 +129,7 @@ if (!(await waitFor(`${apiUrl}/readyz`, 60_000))) {
     '',
     'Spillway is running:',
     `  REST API        ${apiUrl}/v1  (admin token in ${path.relative(root, tokenFile)})`,
+    `  dashboard       ${apiUrl}/ui/  (paste the admin token, or a reader token)`,
     `  API docs        ${apiUrl}/docs`,
     `  readiness       ${apiUrl}/readyz`,
     `  demo vserver    http://127.0.0.1:8080/  (agent, spills to demo-overflow)`,

@@ -93,15 +93,27 @@ export function every(ms, fn, onError = () => {}) {
     if (running) { again = true; return; }
     running = true;
     clearTimeout(timer);
-    try { await fn(ctl.signal); onError(null); } catch (err) { if (!ctl.signal.aborted && err?.name !== 'AbortError') onError(err); }
+    // A hidden tab asks nothing of the control plane; it catches up when shown again.
+    try { if (!document.hidden) { await fn(ctl.signal); onError(null); } } catch (err) { if (!ctl.signal.aborted && err?.name !== 'AbortError') onError(err); }
     running = false;
     if (ctl.signal.aborted) return;
     if (again) { again = false; void run(); return; }
     timer = setTimeout(run, ms);
   };
+  const onVisible = () => { if (!document.hidden) void run(); };
+  document.addEventListener('visibilitychange', onVisible);
   void run();
   return {
     kick: () => { void run(); },
-    stop: () => { ctl.abort(); clearTimeout(timer); },
+    stop: () => { ctl.abort(); clearTimeout(timer); document.removeEventListener('visibilitychange', onVisible); },
   };
+}
+
+/** `fn` over `items` with at most `limit` calls in flight; results in the order of `items`. */
+export async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async () => { while (next < items.length) { const i = next++; out[i] = await fn(items[i], i); } };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }

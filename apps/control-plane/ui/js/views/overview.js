@@ -4,7 +4,7 @@
 import { all } from '../api.js';
 import { badge, h, meter, replace, setBadge, setText } from '../dom.js';
 import { kbps, percent, rate } from '../format.js';
-import { every, fetchStatus, subscribe } from '../live.js';
+import { every, fetchStatus, mapLimit, subscribe } from '../live.js';
 
 export default function overview(root) {
   document.title = 'Overview · Spillway';
@@ -82,7 +82,7 @@ export default function overview(root) {
   const lister = every(30_000, load, showError);
   const poller = every(1000, async (signal) => {
     if (!listed) return;
-    const results = await Promise.all(names.map((n) => fetchStatus(n, signal)));
+    const results = await mapLimit(names, 8, (n) => fetchStatus(n, signal));
     results.forEach((s, i) => { const r = rows.get(names[i]); if (r && s) r.sample = s; });
     paint();
   }, showError);

@@ -6,7 +6,7 @@ import uPlot from '../../vendor/uPlot.esm.js';
 import { get } from '../api.js';
 import { badge, h, meter, replace, setBadge, setText } from '../dom.js';
 import { kbps, ms, percent, rate } from '../format.js';
-import { every, fetchStatus, samples, subscribe } from '../live.js';
+import { every, fetchStatus, mapLimit, samples, subscribe } from '../live.js';
 
 const WINDOW_S = 300;
 
@@ -145,7 +145,7 @@ export default function vserver(root, { name }) {
   const poller = every(1000, async (signal) => {
     if (chain.length === 0) return;
     const names = chain.map((v) => v.name);
-    const results = await Promise.all(names.map((n) => fetchStatus(n, signal)));
+    const results = await mapLimit(names, 8, (n) => fetchStatus(n, signal));
     results.forEach((s, i) => paintBox(names[i], s));
     if (results[0]) { paint(results[0]); chart.update(samples(name)); }
   }, showError);
