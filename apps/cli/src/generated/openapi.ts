@@ -656,6 +656,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -761,6 +772,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -842,6 +864,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -985,6 +1018,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -1050,6 +1094,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1166,6 +1221,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -1231,6 +1297,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1322,6 +1399,17 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -1387,6 +1475,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1462,6 +1561,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1571,6 +1681,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -1653,6 +1774,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1795,6 +1927,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -1869,6 +2012,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1992,6 +2146,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -2092,11 +2257,14 @@ export interface operations {
                                  *     ]
                                  */
                                 expectStatus: number[];
-                                /** @description Host header of the probe */
+                                /** @description Host header of the probe: a host name or IP literal with an optional :port; 422 otherwise */
                                 host?: string;
                                 /** @default GET */
                                 method: "GET" | "HEAD" | "POST" | "OPTIONS";
-                                /** @default / */
+                                /**
+                                 * @description Request target in origin-form: / then RFC 3986 path and query characters (no spaces, CR, LF or NUL; percent-encode the rest); 422 otherwise
+                                 * @default /
+                                 */
                                 path: string;
                             };
                             /**
@@ -2292,6 +2460,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -2395,11 +2574,14 @@ export interface operations {
                              *     ]
                              */
                             expectStatus?: number[];
-                            /** @description Host header of the probe */
+                            /** @description Host header of the probe: a host name or IP literal with an optional :port; 422 otherwise */
                             host?: string;
                             /** @default GET */
                             method?: "GET" | "HEAD" | "POST" | "OPTIONS";
-                            /** @default / */
+                            /**
+                             * @description Request target in origin-form: / then RFC 3986 path and query characters (no spaces, CR, LF or NUL; percent-encode the rest); 422 otherwise
+                             * @default /
+                             */
                             path?: string;
                         };
                         /**
@@ -2660,6 +2842,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -2751,6 +2944,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -2818,6 +3022,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -2873,11 +3088,14 @@ export interface operations {
                                  *     ]
                                  */
                                 expectStatus: number[];
-                                /** @description Host header of the probe */
+                                /** @description Host header of the probe: a host name or IP literal with an optional :port; 422 otherwise */
                                 host?: string;
                                 /** @default GET */
                                 method: "GET" | "HEAD" | "POST" | "OPTIONS";
-                                /** @default / */
+                                /**
+                                 * @description Request target in origin-form: / then RFC 3986 path and query characters (no spaces, CR, LF or NUL; percent-encode the rest); 422 otherwise
+                                 * @default /
+                                 */
                                 path: string;
                             };
                             /**
@@ -2950,6 +3168,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -3014,11 +3243,14 @@ export interface operations {
                          *     ]
                          */
                         expectStatus?: number[];
-                        /** @description Host header of the probe */
+                        /** @description Host header of the probe: a host name or IP literal with an optional :port; 422 otherwise */
                         host?: string;
                         /** @default GET */
                         method?: "GET" | "HEAD" | "POST" | "OPTIONS";
-                        /** @default / */
+                        /**
+                         * @description Request target in origin-form: / then RFC 3986 path and query characters (no spaces, CR, LF or NUL; percent-encode the rest); 422 otherwise
+                         * @default /
+                         */
                         path?: string;
                     };
                     /**
@@ -3111,11 +3343,14 @@ export interface operations {
                              *     ]
                              */
                             expectStatus: number[];
-                            /** @description Host header of the probe */
+                            /** @description Host header of the probe: a host name or IP literal with an optional :port; 422 otherwise */
                             host?: string;
                             /** @default GET */
                             method: "GET" | "HEAD" | "POST" | "OPTIONS";
-                            /** @default / */
+                            /**
+                             * @description Request target in origin-form: / then RFC 3986 path and query characters (no spaces, CR, LF or NUL; percent-encode the rest); 422 otherwise
+                             * @default /
+                             */
                             path: string;
                         };
                         /**
@@ -3213,6 +3448,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -3289,11 +3535,14 @@ export interface operations {
                              *     ]
                              */
                             expectStatus: number[];
-                            /** @description Host header of the probe */
+                            /** @description Host header of the probe: a host name or IP literal with an optional :port; 422 otherwise */
                             host?: string;
                             /** @default GET */
                             method: "GET" | "HEAD" | "POST" | "OPTIONS";
-                            /** @default / */
+                            /**
+                             * @description Request target in origin-form: / then RFC 3986 path and query characters (no spaces, CR, LF or NUL; percent-encode the rest); 422 otherwise
+                             * @default /
+                             */
                             path: string;
                         };
                         /**
@@ -3367,6 +3616,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3447,11 +3707,14 @@ export interface operations {
                          *     ]
                          */
                         expectStatus?: number[];
-                        /** @description Host header of the probe */
+                        /** @description Host header of the probe: a host name or IP literal with an optional :port; 422 otherwise */
                         host?: string;
                         /** @default GET */
                         method?: "GET" | "HEAD" | "POST" | "OPTIONS";
-                        /** @default / */
+                        /**
+                         * @description Request target in origin-form: / then RFC 3986 path and query characters (no spaces, CR, LF or NUL; percent-encode the rest); 422 otherwise
+                         * @default /
+                         */
                         path?: string;
                     };
                     /**
@@ -3544,11 +3807,14 @@ export interface operations {
                              *     ]
                              */
                             expectStatus: number[];
-                            /** @description Host header of the probe */
+                            /** @description Host header of the probe: a host name or IP literal with an optional :port; 422 otherwise */
                             host?: string;
                             /** @default GET */
                             method: "GET" | "HEAD" | "POST" | "OPTIONS";
-                            /** @default / */
+                            /**
+                             * @description Request target in origin-form: / then RFC 3986 path and query characters (no spaces, CR, LF or NUL; percent-encode the rest); 422 otherwise
+                             * @default /
+                             */
                             path: string;
                         };
                         /**
@@ -3640,11 +3906,14 @@ export interface operations {
                              *     ]
                              */
                             expectStatus: number[];
-                            /** @description Host header of the probe */
+                            /** @description Host header of the probe: a host name or IP literal with an optional :port; 422 otherwise */
                             host?: string;
                             /** @default GET */
                             method: "GET" | "HEAD" | "POST" | "OPTIONS";
-                            /** @default / */
+                            /**
+                             * @description Request target in origin-form: / then RFC 3986 path and query characters (no spaces, CR, LF or NUL; percent-encode the rest); 422 otherwise
+                             * @default /
+                             */
                             path: string;
                         };
                         /**
@@ -3736,6 +4005,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3834,6 +4114,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -3886,11 +4177,14 @@ export interface operations {
                          *     ]
                          */
                         expectStatus?: number[];
-                        /** @description Host header of the probe */
+                        /** @description Host header of the probe: a host name or IP literal with an optional :port; 422 otherwise */
                         host?: string;
                         /** @default GET */
                         method?: "GET" | "HEAD" | "POST" | "OPTIONS";
-                        /** @default / */
+                        /**
+                         * @description Request target in origin-form: / then RFC 3986 path and query characters (no spaces, CR, LF or NUL; percent-encode the rest); 422 otherwise
+                         * @default /
+                         */
                         path?: string;
                     } | null;
                     intervalMs?: number | null;
@@ -3965,11 +4259,14 @@ export interface operations {
                              *     ]
                              */
                             expectStatus: number[];
-                            /** @description Host header of the probe */
+                            /** @description Host header of the probe: a host name or IP literal with an optional :port; 422 otherwise */
                             host?: string;
                             /** @default GET */
                             method: "GET" | "HEAD" | "POST" | "OPTIONS";
-                            /** @default / */
+                            /**
+                             * @description Request target in origin-form: / then RFC 3986 path and query characters (no spaces, CR, LF or NUL; percent-encode the rest); 422 otherwise
+                             * @default /
+                             */
                             path: string;
                         };
                         /**
@@ -4070,6 +4367,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4180,6 +4488,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4401,6 +4720,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -4531,6 +4861,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4834,6 +5175,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -4920,6 +5272,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             412: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5133,6 +5496,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -5228,6 +5602,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5367,6 +5752,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -5464,6 +5860,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5657,6 +6064,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -5739,6 +6157,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             412: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5898,6 +6327,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -6038,6 +6478,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6377,6 +6828,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -6566,6 +7028,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7046,6 +7519,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -7132,6 +7616,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             412: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7446,6 +7941,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -7541,6 +8047,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7680,6 +8197,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -7777,6 +8305,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7970,6 +8509,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -8052,6 +8602,17 @@ export interface operations {
             /** @description The one shape of every 4xx/5xx answer */
             412: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8211,6 +8772,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
@@ -8260,6 +8832,17 @@ export interface operations {
                         message: string;
                         statusCode: number;
                     };
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */

@@ -66,7 +66,7 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
     const rows = await db.agent.findMany({ orderBy: { name: 'asc' } });
     return rows.map((r) => ({ name: r.name, workers: r.workers, connected: r.status === 'connected', appliedVersion: r.appliedVersion, lastHeartbeatAt: r.lastHeartbeatAt }));
   };
-  await app.register(agentHub, { ...hubOpts, budgeted: true, authenticate: (t) => app.tokenStore.authenticateAgent(t), directory, requireAuth });
+  await app.register(agentHub, { ...hubOpts, budgeted: true, authenticate: (t) => app.tokenStore.authenticateAgent(t), directory, requireAuth, failures: app.authFailures });
   const hub = app.agentHub;
   const log = app.log;
 

@@ -24,6 +24,11 @@ export interface AgentHubPluginOptions extends Omit<AgentHubOptions, 'log'> {
   directory?: () => Promise<StoredAgent[]>;
   /** Called on the context of the hub's routes first: makes them need an API token (plugins/auth.ts). */
   requireAuth?: (scope: FastifyInstance) => void;
+  /**
+   * Counts a failed agent-token handshake of a client address and returns the seconds it must
+   * wait when past the limit, else 0 (plugins/auth.ts's FailureLimiter, shared with the API).
+   */
+  failures?: { fail(key: string): number };
 }
 
 export interface StoredAgent { name: string; workers: number; connected: boolean; appliedVersion: string | null; lastHeartbeatAt: Date | null }
@@ -91,7 +96,12 @@ function hubRoutes(app: FastifyInstance, hub: AgentHub, opts: AgentHubPluginOpti
     preValidation: async (req, reply) => {
       const token = bearer(req);
       const agent = token ? await opts.authenticate(token) : null;
-      if (!agent) return sendError(reply, 401, 'SPILLWAY_HUB_UNAUTHENTICATED', 'Unauthorized', 'a valid agent token is required (Authorization: Bearer <token>)');
+      if (!agent) {
+        // A valid token is served whatever the address did; failures past the limit get 429.
+        const wait = opts.failures?.fail(req.ip) ?? 0;
+        if (wait > 0) return sendError(reply.header('retry-after', String(wait)), 429, 'SPILLWAY_AUTH_RATE_LIMITED', 'Too Many Requests', `too many failed authentications from this address; retry in ${wait} s`);
+        return sendError(reply, 401, 'SPILLWAY_HUB_UNAUTHENTICATED', 'Unauthorized', 'a valid agent token is required (Authorization: Bearer <token>)');
+      }
       (req as FastifyRequest & { agentName?: string }).agentName = agent;
     },
   }, (socket, req) => {

@@ -10,7 +10,8 @@
 // (`/%761/api-tokens`, `/v%31/…`) reaches that route and its hook, and a spelling it does not
 // match ends in a not-found answer, which runs no handler. /healthz, /readyz and /docs live
 // outside those contexts (and say `auth: false` too). Roles are checked from the matched route
-// (`adminOnly`) and method. Failed authentication is rate limited per client address.
+// (`adminOnly`) and method. Failed authentication is rate limited per client address
+// (FailureLimiter: failures past the limit get 429, valid tokens are always served).
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { PrismaClient } from '../db/prisma.js';
@@ -52,23 +53,24 @@ function bearer(req: FastifyRequest): string | null {
   return m?.[1] ?? null;
 }
 
-/** Fixed windows per address; only failures count. */
+/**
+ * Failed authentications per client address, in fixed windows. Only failures count, and only
+ * failures are refused: past `max` failures in a window, each further failure of that address
+ * gets 429 instead of 401 until the window ends, while a request with a valid credential is
+ * served all along (a bad client behind a NAT does not lock out the good ones). The API and the
+ * agents' control channel share one limiter.
+ */
 export class FailureLimiter {
   private readonly seen = new Map<string, { count: number; resetAt: number }>();
   constructor(readonly max: number, readonly windowMs: number) {}
 
-  /** Seconds until the address may try again, or 0 when it may try now. */
-  blockedFor(key: string, now = Date.now()): number {
-    const e = this.seen.get(key);
-    if (!e || e.resetAt <= now) return 0;
-    return e.count >= this.max ? Math.ceil((e.resetAt - now) / 1000) : 0;
-  }
-
-  fail(key: string, now = Date.now()): void {
+  /** Counts a failure of `key`; returns the seconds to wait when it is past the limit, else 0. */
+  fail(key: string, now = Date.now()): number {
     if (this.seen.size > 10_000) for (const [k, e] of this.seen) if (e.resetAt <= now) this.seen.delete(k);
-    const e = this.seen.get(key);
-    if (!e || e.resetAt <= now) this.seen.set(key, { count: 1, resetAt: now + this.windowMs });
-    else e.count += 1;
+    let e = this.seen.get(key);
+    if (!e || e.resetAt <= now) { e = { count: 0, resetAt: now + this.windowMs }; this.seen.set(key, e); }
+    e.count += 1;
+    return e.count > this.max ? Math.max(1, Math.ceil((e.resetAt - now) / 1000)) : 0;
   }
 }
 
@@ -82,15 +84,14 @@ async function auth(app: FastifyInstance, opts: AuthOptions): Promise<void> {
   app.decorate('authenticate', async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const route = req.routeOptions.config;
     if (route.auth === false) return;
-    const wait = limiter.blockedFor(req.ip);
-    if (wait > 0) {
-      reply.header('retry-after', String(wait));
-      throw new ApiError(429, 'SPILLWAY_AUTH_RATE_LIMITED', `too many failed authentications from this address; retry in ${wait} s`);
-    }
     const token = bearer(req);
     const principal: Principal | null = token === null ? null : await tokens.authenticate(token);
     if (!principal) {
-      limiter.fail(req.ip);
+      const wait = limiter.fail(req.ip);
+      if (wait > 0) {
+        reply.header('retry-after', String(wait));
+        throw new ApiError(429, 'SPILLWAY_AUTH_RATE_LIMITED', `too many failed authentications from this address; retry in ${wait} s`);
+      }
       reply.header('www-authenticate', 'Bearer realm="spillway"');
       throw new ApiError(401, 'SPILLWAY_UNAUTHENTICATED', token === null ? 'an API token is required (Authorization: Bearer <token>)' : 'the API token is not valid');
     }

@@ -33,6 +33,13 @@ const UNAVAILABLE = {
   content: { 'application/json': { schema: { $ref: 'Error#' } } },
 };
 
+/** The 429 of every route that needs a token: failures past the limit (plugins/auth.ts). */
+const RATE_LIMITED = {
+  description: 'Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served',
+  headers: { 'retry-after': { type: 'integer', minimum: 1, description: 'Seconds until the window of counted failures ends' } },
+  content: { 'application/json': { schema: { $ref: 'Error#' } } },
+};
+
 const word = (s: string): string => s.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^./, (c) => c.toUpperCase());
 
 /** operationId for a route that did not name one: `getV1AgentsById` for GET /v1/agents/:id. */
@@ -74,9 +81,10 @@ async function openapi(app: FastifyInstance): Promise<void> {
       // Only routes of a context with requireAuth (plugins/auth.ts) get `auth: true`; the rest are open.
       if ((route.config as { auth?: boolean } | undefined)?.auth !== true) s.security = [];
       else {
-        // The auth plugin answers 401 (and 403 for readers writing) on every protected route.
+        // The auth plugin answers 401 (429 past the limit of failures, and 403 for readers writing) on every protected route.
         const response = { ...(s.response as Record<string, unknown> | undefined) };
         if (response[401] === undefined) response[401] = { $ref: 'Error#' };
+        if (response[429] === undefined) response[429] = RATE_LIMITED;
         if (response[403] === undefined && method !== 'GET' && method !== 'HEAD') response[403] = { $ref: 'Error#' };
         s.response = response;
       }
