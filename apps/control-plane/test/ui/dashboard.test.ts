@@ -127,6 +127,7 @@ describe.skipIf(!haveChromium && !inCI)('dashboard in chromium', () => {
     const t0 = Date.now();
     await web.and(page.locator('[data-spilling="true"]')).waitFor({ timeout: 5_000 });
     const spillingAfterMs = Date.now() - t0;
+    expect(spillingAfterMs).toBeLessThan(2_500);
     expect(await web.locator('.meter .text').innerText()).toBe('4 / 4');
     expect(await web.locator('td[data-label="Spilling"]').innerText()).toBe('Spilling');
 

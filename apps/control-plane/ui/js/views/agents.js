@@ -18,14 +18,20 @@ export default function agents(root) {
       tbody)));
 
   let list = [];
-  const ages = [];
+  let shown = '';
+  // Heartbeat cells by agent, with the time they count from.
+  const ages = new Map();
   const paint = () => {
-    ages.length = 0;
     const connected = list.filter((a) => a.connected).length;
     setText(sub, `${connected} of ${list.length} connected`);
+    // Rows are rebuilt only when something other than the heartbeat time changed.
+    const sig = JSON.stringify(list.map((a) => ({ ...a, lastHeartbeatAt: undefined })));
+    if (sig === shown) { for (const a of list) { const x = ages.get(a.id); if (x) x.t = a.lastHeartbeatAt; } return; }
+    shown = sig;
+    ages.clear();
     replace(tbody, list.length === 0 ? h('tr', {}, h('td', { class: 'empty', colspan: 6, text: 'No agent has connected yet. Start one with SPILLWAY_CONTROL_PLANE_URL and an agent token.' })) : list.map((a) => {
       const hb = h('span', { class: 'num', text: age(a.lastHeartbeatAt) });
-      ages.push([hb, a.lastHeartbeatAt]);
+      ages.set(a.id, { el: hb, t: a.lastHeartbeatAt });
       const active = Object.values(a.activeConnections ?? {}).reduce((s, n) => s + n, 0);
       const version = a.appliedVersion === null ? 'none' : `v${a.appliedVersion}`;
       const sync = a.desiredVersion === null ? null : a.inSync ? badge('in sync', 'up') : badge(`desired v${a.desiredVersion}`, 'warn');
@@ -42,7 +48,7 @@ export default function agents(root) {
   const showError = (err) => { notice.hidden = !err; if (err) notice.textContent = `Cannot load: ${err.message}`; };
   const poller = every(2000, async (signal) => { list = await all('/v1/agents', { signal }); paint(); }, showError);
   // Heartbeat ages tick between polls.
-  const ticker = setInterval(() => { const now = Date.now(); for (const [el, t] of ages) setText(el, age(t, now)); }, 500);
+  const ticker = setInterval(() => { const now = Date.now(); for (const { el, t } of ages.values()) setText(el, age(t, now)); }, 500);
   const unsubscribe = subscribe((e) => { if (e.kind.startsWith('agent.') || e.kind.startsWith('config.')) poller.kick(); });
   return () => { poller.stop(); clearInterval(ticker); unsubscribe(); };
 }

@@ -101,7 +101,8 @@ export default function vserver(root, { name }) {
     setText(tiles.health.value, percent(st.healthPercent));
 
     const capacity = new Map(st.threshold.derivation.map((d) => [d.service, d.capacity]));
-    replace(servicesBody, st.services.length === 0 ? h('tr', {}, h('td', { class: 'empty', colspan: 4, text: 'No services bound.' })) : st.services.map((svc) => {
+    // Tables are rebuilt only when what they show changed (hover and selection survive).
+    if (changed(servicesBody, [st.services, [...capacity]])) replace(servicesBody, st.services.length === 0 ? h('tr', {}, h('td', { class: 'empty', colspan: 4, text: 'No services bound.' })) : st.services.map((svc) => {
       const m = meter();
       m.update(svc.activeConnections, capacity.get(svc.name) ?? null);
       const monitors = svc.monitors ?? [];
@@ -115,7 +116,7 @@ export default function vserver(root, { name }) {
 
     const q = st.quota;
     const agentsSeen = new Set([...Object.keys(q?.byAgent ?? {}), ...Object.keys(st.activeConnections.byAgent)]);
-    replace(quotaBody, agentsSeen.size === 0 ? h('tr', {}, h('td', { class: 'empty', colspan: 4, text: 'No agent serves this vserver.' })) : [...agentsSeen].sort().map((a) => {
+    if (changed(quotaBody, [q, st.activeConnections.byAgent])) replace(quotaBody, agentsSeen.size === 0 ? h('tr', {}, h('td', { class: 'empty', colspan: 4, text: 'No agent serves this vserver.' })) : [...agentsSeen].sort().map((a) => {
       const share = q?.byAgent[a];
       const m = meter();
       const active = st.activeConnections.byAgent[a] ?? 0;
@@ -128,7 +129,7 @@ export default function vserver(root, { name }) {
     }));
     setText(quotaFoot, q ? `Global limit ${q.limit}; ${q.shared} in the shared pool, lent on demand.` : 'No global quota: the limit is unbounded.');
 
-    replace(derivation, facts([
+    if (changed(derivation, st.threshold)) replace(derivation, facts([
       ['Method', st.threshold.method ?? 'none'], ['Limit', st.threshold.value ?? 'unbounded'],
       ...st.threshold.derivation.map((d) => [d.service, `${d.capacity} · ${d.state}${d.counted ? '' : ' · not counted'}`]),
     ]));
@@ -154,6 +155,15 @@ export default function vserver(root, { name }) {
     if (e.kind === 'threshold.changed' || e.kind === 'service.state_changed') poller.kick();
   });
   return () => { chainLoader.stop(); poller.stop(); unsubscribe(); chart.destroy(); };
+}
+
+const shown = new WeakMap();
+/** Whether `data` differs from what `el` showed last (and remembers it). */
+function changed(el, data) {
+  const sig = JSON.stringify(data);
+  if (shown.get(el) === sig) return false;
+  shown.set(el, sig);
+  return true;
 }
 
 function tile(label) {
