@@ -31,11 +31,12 @@ export async function readDocument(file: string, stdin: InStream): Promise<Recor
   return doc as Record<string, unknown>;
 }
 
-/** Asks on the terminal; true only for the answer `yes` (like terraform apply). */
+/** Asks on the terminal; true only for the answer `yes` (like terraform apply); end of input is a no. */
 export async function confirm(question: string, stdin: InStream, stdout: OutStream): Promise<boolean> {
   const rl = createInterface({ input: stdin, output: stdout as NodeJS.WritableStream, terminal: false });
   try {
-    const answer = await rl.question(question);
+    const closed = new Promise<string>((resolve) => { rl.once('close', () => resolve('')); });
+    const answer = await Promise.race([rl.question(question), closed]);
     return answer.trim() === 'yes';
   } catch {
     return false;

@@ -1,0 +1,67 @@
+// The CLI as a user runs it: node_modules/.bin/spillway (the bin npm links at the root) as a
+// subprocess, from a directory of its own with a HOME of its own, against a real control plane.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const root = path.resolve(import.meta.dirname, '../../..');
+export const BIN = path.join(root, 'node_modules', '.bin', 'spillway');
+
+export interface CliResult { code: number | null; stdout: string; stderr: string }
+export interface CliOptions { env?: Record<string, string | undefined>; input?: string; cwd?: string }
+
+/** A fresh working directory and HOME: nothing from the developer's own config file leaks in. */
+export function sandbox(): { cwd: string; home: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'spillway-cli-'));
+  return { cwd: dir, home: dir };
+}
+
+const base = sandbox();
+
+/** The environment of a run: no colour settings, tokens or URLs from the caller's shell. */
+export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: base.home, TMPDIR: process.env.TMPDIR, LANG: 'C.UTF-8' };
+  for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k]; else env[k] = v;
+  return env;
+}
+
+export function spawnCli(args: string[], opts: CliOptions = {}): ChildProcess {
+  return spawn(BIN, args, { cwd: opts.cwd ?? base.cwd, env: cliEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  const child = spawnCli(args, opts);
+  return collect(child, opts.input ?? '');
+}
+
+/** Output and exit code of `child`; `input` is written to its stdin and closes it, unless null (left open to type into). */
+export function collect(child: ChildProcess, input: string | null = ''): Promise<CliResult> {
+  let stdout = ''; let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => { stdout += c.toString(); });
+  child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+  if (input !== null) child.stdin!.end(input);
+  return new Promise((resolve) => { child.on('close', (code) => resolve({ code, stdout, stderr })); });
+}
+
+/** Runs the CLI on a pseudo-terminal (util-linux `script`): stdin and stdout are a TTY. */
+export function spawnOnTty(args: string[], opts: CliOptions = {}): ChildProcess {
+  const quoted = [BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return spawn('script', ['-qefc', quoted, '/dev/null'], { cwd: opts.cwd ?? base.cwd, env: cliEnv({ TERM: 'xterm', ...opts.env }), stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** Resolves when `child`'s stdout (so far) satisfies `ok`; rejects after `timeoutMs`. */
+export function waitForOutput(child: ChildProcess, ok: (out: string) => boolean, timeoutMs = 20_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`output not seen in ${timeoutMs} ms; got:\n${out}`)), timeoutMs);
+    const onData = (c: Buffer): void => {
+      out += c.toString();
+      if (ok(out)) { clearTimeout(timer); child.stdout!.off('data', onData); resolve(out); }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => { clearTimeout(timer); if (!ok(out)) reject(new Error(`exited with ${code} before the output; got:\n${out}`)); });
+  });
+}
+
+export const ESC = '\x1b[';
