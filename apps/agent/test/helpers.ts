@@ -16,8 +16,8 @@ export const ADMIN_TOKEN = 'agent-admin-token-for-tests-0123';
 
 export interface Backend { name: string; port: number; held: Set<net.Socket>; close(): Promise<void>; setStatus?(code: number): void }
 
-/** A TCP backend that greets each connection with its name and then echoes. */
-export async function tcpBackend(name: string): Promise<Backend> {
+/** A TCP backend that greets each connection with its name and then echoes; `port` 0: any free one. */
+export async function tcpBackend(name: string, port = 0): Promise<Backend> {
   const held = new Set<net.Socket>();
   const server = net.createServer((s) => {
     held.add(s);
@@ -26,7 +26,7 @@ export async function tcpBackend(name: string): Promise<Backend> {
     s.write(`${name}\n`);
     s.pipe(s);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   return {
     name, port: (server.address() as net.AddressInfo).port, held,
     close: () => new Promise((r) => { for (const s of held) s.destroy(); server.close(() => r()); }),

@@ -198,7 +198,7 @@ describe.skipIf(!haveChromium && !inCI)('dashboard in chromium', () => {
     await shot(page, 'events-1280-light');
 
     // A live event reaches the filtered feed: web-2 comes back UP.
-    web2 = await restart(web2);
+    web2 = await tcpBackend('web-2', web2.port);
     await page.locator('#feed li.fresh[data-kind="service.state_changed"] .detail').filter({ hasText: /^UP/ }).waitFor({ timeout: 10_000 });
 
     expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(245, 247, 250)');
@@ -245,11 +245,3 @@ describe.skipIf(!haveChromium && !inCI)('dashboard in chromium', () => {
   });
 });
 
-/** A backend listening again on the port of `b` (a restarted process). */
-async function restart(b: Backend): Promise<Backend> {
-  const net = await import('node:net');
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); s.on('error', () => s.destroy()); s.write(`${b.name}\n`); s.pipe(s); });
-  await new Promise<void>((r) => server.listen(b.port, '127.0.0.1', r));
-  return { name: b.name, port: b.port, held: sockets, close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }) };
-}
