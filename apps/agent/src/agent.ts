@@ -150,7 +150,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
         const target = engines.get(msg.to) ?? engines.get(from);
         if (!handle) return;
         if (!target) { closeRaw(handle); return; }
-        target.send({ t: 'handoff', root: msg.root, at: msg.at, tried: msg.tried }, handle);
+        target.send({ t: 'handoff', root: msg.root, at: msg.at, tried: msg.tried, ...(msg.head !== undefined ? { head: msg.head } : {}) }, handle);
         return;
       }
       case 'persist': for (const e of engines.values()) if (e.id !== from) e.send({ t: 'persist', key: msg.key, vs: msg.vs, timeoutMs: msg.timeoutMs }); return;

@@ -36,7 +36,19 @@ export interface VServerDoc {
   surgeQueue: { length: number; timeoutMs: number };
   /** Upstream timeout for HTTP (no response headers / body progress): 504 past it. */
   timeoutMs: number;
+  /**
+   * HTTP, client side (HAProxy's `timeout http-request`): time a client has to send a complete
+   * request head, from accept for the first request of a connection; 408 and close past it.
+   */
+  headersTimeoutMs: number;
+  /** HTTP, client side (HAProxy's `timeout http-keep-alive`): an idle keep-alive connection closes past it. */
+  keepAliveTimeoutMs: number;
+  /** TCP, client side (HAProxy's `timeout client`): a connection on which no byte moved either way for this long is closed. */
+  clientTimeoutMs: number;
 }
+
+/** Client-side timeouts of a vserver when its document names none. */
+export const CLIENT_TIMEOUT_DEFAULTS = { headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, clientTimeoutMs: 60_000 } as const;
 export interface AgentSection {
   name: string; workers: number; adminPort: number;
   /** Address of the admin endpoint (SPILLWAY_AGENT_ADMIN_HOST, default 127.0.0.1: local only). */
@@ -182,6 +194,11 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
     if (combine !== 'any' && combine !== 'all') bad(`${at}/spillover/combine`, 'must be any or all');
     if (so.backup !== undefined && (typeof so.backup !== 'string' || !vserverNames.has(so.backup))) bad(`${at}/spillover/backup`, 'names no vserver of this document');
     const sq = isObj(v.surgeQueue) ? v.surgeQueue : {};
+    const clientTimeout = (k: keyof typeof CLIENT_TIMEOUT_DEFAULTS): number => {
+      const t = v[k] ?? CLIENT_TIMEOUT_DEFAULTS[k];
+      if (!isInt(t, 1)) { bad(`${at}/${k}`, 'must be an integer >= 1 (milliseconds)'); return CLIENT_TIMEOUT_DEFAULTS[k]; }
+      return t;
+    };
     return {
       name: String(v.name), protocol: protocol as VServerDoc['protocol'], listen, lbMethod: lbMethod as LbMethod,
       services: bound.filter(isObj).map((b) => ({ service: String(b.service), ...(isInt(b.weight) ? { weight: b.weight } : {}) })),
@@ -194,6 +211,7 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
       },
       surgeQueue: { length: isInt(sq.length) ? sq.length : 0, timeoutMs: isInt(sq.timeoutMs) ? sq.timeoutMs : 5000 },
       timeoutMs: isInt(v.timeoutMs, 1) ? v.timeoutMs : 30_000,
+      headersTimeoutMs: clientTimeout('headersTimeoutMs'), keepAliveTimeoutMs: clientTimeout('keepAliveTimeoutMs'), clientTimeoutMs: clientTimeout('clientTimeoutMs'),
     };
   });
 

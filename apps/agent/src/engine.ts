@@ -32,7 +32,7 @@ export class Engine {
       case 'persist': this.plane.rememberSpill(msg.key, msg.vs, msg.timeoutMs); return;
       case 'handoff':
         if (!handle) return;
-        void this.plane.accept(handle, msg.root, msg.at, msg.tried);
+        void this.plane.accept(handle, msg.root, msg.at, msg.tried, msg.head !== undefined ? Buffer.from(msg.head, 'base64') : null);
         return;
       case 'stats?': this.send({ t: 'stats', id: msg.id, snapshot: this.plane.snapshot() }); return;
       case 'drain':

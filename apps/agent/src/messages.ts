@@ -9,7 +9,8 @@ export type ToEngine =
   | { t: 'config'; id: number; config: AgentConfig; states: Record<string, boolean> }
   | { t: 'states'; up: Record<string, boolean> }
   | { t: 'bw'; kbps: Record<string, { in: number; out: number }> }
-  | { t: 'handoff'; root: string; at: string; tried: number[] }
+  /** `head`: bytes of the first request head the handing engine already read (base64, HTTP). */
+  | { t: 'handoff'; root: string; at: string; tried: number[]; head?: string }
   | { t: 'persist'; key: string; vs: string; timeoutMs: number }
   | { t: 'stats?'; id: number }
   | { t: 'drain'; deadlineMs: number };

@@ -10,6 +10,7 @@ import { createBalancer, hasRoom, PersistenceTable, type Balancer, type Candidat
 import { pipeTcp } from './listener-tcp.js';
 import { answerAndClose, answered, createServicePool, markExpectsContinue, proxyHttp, sendContinue, sendError, upstreamHeaders } from './listener-http.js';
 import { hasConnectionMethod, otherMethodsTripped, statusesOf, usable } from './decisions.js';
+import { readFirstHead } from './http-head.js';
 import { checkRequest, type RequestVerdict } from './http-request.js';
 import type { QuotaWorker } from './quota-worker.js';
 import { Counters, type CounterSnapshot, type ServiceCounters, type VServerCounters } from './stats.js';
@@ -19,7 +20,8 @@ import type { Logger } from './log.js';
 export type ToPrimary = (msg: PlaneMessageOut, handle?: net.Socket) => void;
 
 export type PlaneMessageOut =
-  | { t: 'handoff'; to: number; root: string; at: string; tried: number[] }
+  /** `head`: the bytes of the first request head already read from the socket (base64), HTTP only. */
+  | { t: 'handoff'; to: number; root: string; at: string; tried: number[]; head?: string }
   | { t: 'persist'; key: string; vs: string; timeoutMs: number };
 
 interface ServiceRt { doc: ServiceDoc; up: boolean; active: number; counters: ServiceCounters; pool: Pool | null }
@@ -30,6 +32,9 @@ interface VServerRt {
   svcs: ServiceRt[]; cands: Candidate[]; cookieName: string;
 }
 interface ListenerRt { vs: string; port: number; host: string; server: net.Server; http: http.Server | null }
+
+/** Most bytes of a first request head read before admission: node:http's default header limit (431 past it). */
+const MAX_HEAD_BYTES = 16 * 1024;
 
 /** What a client connection was given at accept time (kept for its whole life). */
 type Admission =
@@ -48,6 +53,8 @@ export class DataPlane {
   private readonly httpServers = new Set<http.Server>();
   private readonly admissions = new WeakMap<net.Socket, Admission>();
   private readonly sockets = new Set<net.Socket>();
+  /** HTTP connections whose first request head is being read (not admitted), with the cancel of that read. */
+  private readonly reading = new Map<net.Socket, () => void>();
   private readonly spilled = new PersistenceTable();
   private readonly counters = new Counters();
   private serviceUp: Record<string, boolean> = {};
@@ -118,10 +125,15 @@ export class DataPlane {
     const wanted = new Map(config.vservers.filter((v) => v.listen !== null && !this.draining).map((v) => [v.name, v]));
     for (const [name, l] of [...this.listeners]) {
       const v = wanted.get(name);
-      if (v && v.listen && v.listen.port === l.port && (v.listen.host ?? '0.0.0.0') === l.host && v.protocol === (l.http ? 'http' : 'tcp')) continue;
+      if (v && v.listen && v.listen.port === l.port && (v.listen.host ?? '0.0.0.0') === l.host && v.protocol === (l.http ? 'http' : 'tcp')) {
+        if (l.http) setHttpTimeouts(l.http, v);
+        continue;
+      }
       this.listeners.delete(name);
-      // close() stops accepting at once; its callback waits for established connections (they drain).
-      l.server.close();
+      // close() stops accepting at once; its callback waits for established connections (they
+      // drain), then the HTTP server goes too (its timeout checker with it).
+      const h = l.http;
+      l.server.close(() => { if (h) { h.close(); this.httpServers.delete(h); } });
     }
     const opening: Promise<void>[] = [];
     for (const v of wanted.values()) {
@@ -135,10 +147,10 @@ export class DataPlane {
     const host = v.listen?.host ?? '0.0.0.0';
     const port = v.listen?.port ?? 0;
     const server = net.createServer({ pauseOnConnect: true });
-    const httpServer = v.protocol === 'http' ? this.createHttpServer(v.name) : null;
+    const httpServer = v.protocol === 'http' ? this.createHttpServer(v) : null;
     if (httpServer) this.httpServers.add(httpServer);
     const l: ListenerRt = { vs: v.name, port, host, server, http: httpServer };
-    server.on('connection', (socket) => { void this.accept(socket, v.name, null, [this.engineId]); });
+    server.on('connection', (socket) => { this.onConnection(socket, v.name); });
     return new Promise((resolve, reject) => {
       server.once('error', (err) => { this.log.error({ err, vserver: v.name, port }, 'listener failed'); reject(err); });
       server.listen({ port, host }, () => {
@@ -185,6 +197,9 @@ export class DataPlane {
   async drain(deadlineMs: number): Promise<void> {
     this.draining = true;
     for (const l of this.listeners.values()) l.server.close();
+    // Connections still sending their first request head hold nothing yet: closed at once.
+    for (const [socket, cancel] of this.reading) { cancel(); socket.destroy(); }
+    this.reading.clear();
     this.listeners.clear();
     for (const v of this.vservers.values()) v.queue.closeAll();
     const until = Date.now() + deadlineMs;
@@ -210,8 +225,39 @@ export class DataPlane {
    * from the vserver its spillover persistence names). `tried` lists the engines that already
    * found no room, so a handed-off connection never travels in a circle.
    */
-  accept(socket: net.Socket, root: string, at: string | null, tried: number[]): Promise<void> {
-    return this.admission(socket, root, at, tried).catch((err: unknown) => { this.failed(err, root, 'admission'); socket.destroy(); });
+  /**
+   * A connection accepted by a listener. HTTP: admitted only once its first request head is
+   * complete (read here, at most MAX_HEAD_BYTES within the vserver's headersTimeoutMs: 431 and
+   * 408 past those, 400 for a line that is not HTTP/1.x), so a client that trickles or sends
+   * nothing takes no use of the limit. TCP: admitted at once.
+   */
+  private onConnection(socket: net.Socket, root: string): void {
+    socket.on('error', () => socket.destroy());
+    const v = this.vservers.get(root);
+    if (this.draining || !v) { socket.destroy(); return; }
+    if (v.doc.protocol !== 'http') { void this.accept(socket, root, null, [this.engineId], null); return; }
+    const c = v.counters;
+    c.cx_reading_head++;
+    const cancel = readFirstHead(socket, v.doc.headersTimeoutMs, MAX_HEAD_BYTES, (outcome) => {
+      this.reading.delete(socket);
+      c.cx_reading_head--;
+      switch (outcome.kind) {
+        case 'head': void this.accept(socket, root, null, [this.engineId], outcome.bytes); return;
+        case 'timeout': c.rq_header_timeout_total++; answerAndClose(socket, 408, 'SPILLWAY_REQUEST_TIMEOUT', `no complete request head within ${v.doc.headersTimeoutMs} ms`); return;
+        case 'too-large': c.rq_client_error_total++; answerAndClose(socket, 431, 'SPILLWAY_HEADERS_TOO_LARGE', 'the request head is larger than the header limit'); return;
+        case 'bad-line': c.rq_client_error_total++; answerAndClose(socket, 400, 'SPILLWAY_BAD_REQUEST', 'the request line must be: method, target, HTTP/1.x'); return;
+        case 'closed': socket.destroy(); return;
+      }
+    });
+    this.reading.set(socket, () => { cancel(); c.cx_reading_head--; });
+  }
+
+  /**
+   * Decides where a client connection goes (see admission); `head` holds the bytes of its first
+   * request already read (HTTP), handed on with the socket. Never rejects.
+   */
+  accept(socket: net.Socket, root: string, at: string | null, tried: number[], head: Buffer | null = null): Promise<void> {
+    return this.admission(socket, root, at, tried, head).catch((err: unknown) => { this.failed(err, root, 'admission'); socket.destroy(); });
   }
 
   /** An exception in the handling of a connection: logged and counted, never thrown further. */
@@ -220,7 +266,7 @@ export class DataPlane {
     this.log.error({ err, vserver, stage }, 'connection handling failed');
   }
 
-  private async admission(socket: net.Socket, root: string, at: string | null, tried: number[]): Promise<void> {
+  private async admission(socket: net.Socket, root: string, at: string | null, tried: number[], head: Buffer | null): Promise<void> {
     socket.on('error', () => socket.destroy());
     if (this.draining) { socket.destroy(); return; }
     const ip = socket.remoteAddress ?? '';
@@ -234,11 +280,11 @@ export class DataPlane {
       if (socket.destroyed) { if (verdict.kind === 'serve' && verdict.quota) this.quota.release(v.doc.name); return; }
       if (verdict.kind === 'handoff') {
         v.counters.handoffs_total++;
-        this.toPrimary({ t: 'handoff', to: verdict.engine, root, at: name, tried: [...tried, verdict.engine] }, socket);
+        this.toPrimary({ t: 'handoff', to: verdict.engine, root, at: name, tried: [...tried, verdict.engine], ...(head ? { head: head.toString('base64') } : {}) }, socket);
         return;
       }
       if (verdict.kind === 'serve') {
-        this.admit(socket, root, { kind: 'serve', vs: v, quota: verdict.quota }, persistKey, name !== root);
+        this.admit(socket, root, { kind: 'serve', vs: v, quota: verdict.quota }, persistKey, name !== root, head);
         return;
       }
       v.counters.spillovers_total++;
@@ -247,13 +293,13 @@ export class DataPlane {
       const action = v.doc.spillover.action;
       if (action === 'accept') {
         this.quota.force(v.doc.name);
-        this.admit(socket, root, { kind: 'serve', vs: v, quota: this.quota.limited(v.doc.name) }, persistKey, name !== root);
+        this.admit(socket, root, { kind: 'serve', vs: v, quota: this.quota.limited(v.doc.name) }, persistKey, name !== root, head);
       } else if (action === 'redirect' && v.doc.spillover.redirectUrl !== undefined && v.doc.protocol === 'http') {
         v.counters.redirected_total++;
-        this.admit(socket, root, { kind: 'redirect', url: v.doc.spillover.redirectUrl, vs: v }, persistKey, false);
+        this.admit(socket, root, { kind: 'redirect', url: v.doc.spillover.redirectUrl, vs: v }, persistKey, false, head);
       } else {
         v.counters.dropped_total++;
-        if (v.doc.protocol === 'http') this.admit(socket, root, { kind: 'drop', vs: v }, persistKey, false);
+        if (v.doc.protocol === 'http') this.admit(socket, root, { kind: 'drop', vs: v }, persistKey, false, head);
         else socket.destroy();
       }
       return;
@@ -285,7 +331,7 @@ export class DataPlane {
     return { kind: 'spill' };
   }
 
-  private admit(socket: net.Socket, root: string, a: Admission, persistKey: string, spilled: boolean): void {
+  private admit(socket: net.Socket, root: string, a: Admission, persistKey: string, spilled: boolean, head: Buffer | null): void {
     this.admissions.set(socket, a);
     this.sockets.add(socket);
     const v = a.vs;
@@ -310,11 +356,15 @@ export class DataPlane {
     if (v.doc.protocol === 'http') {
       const l = this.listeners.get(root) ?? this.anyHttpListener();
       if (!l?.http) { socket.destroy(); return; }
+      // node:http parses the bytes already read first: they go back in front of the socket's stream.
+      if (head && head.length > 0) socket.unshift(head);
       l.http.emit('connection', socket);
       socket.resume();
       return;
     }
     if (a.kind !== 'serve') { socket.destroy(); return; }
+    const idleMs = rootDoc?.clientTimeoutMs ?? v.doc.clientTimeoutMs;
+    socket.setTimeout(idleMs, () => { v.counters.cx_idle_timeout_total++; socket.destroy(); });
     this.serveTcp(socket, v).catch((err: unknown) => { this.failed(err, v.doc.name, 'tcp'); socket.destroy(); });
   }
 
@@ -420,9 +470,15 @@ export class DataPlane {
     }
   }
 
-  private createHttpServer(root: string): http.Server {
-    const server = http.createServer({ keepAlive: true });
-    server.keepAliveTimeout = 5_000;
+  private createHttpServer(v: VServerDoc): http.Server {
+    const root = v.name;
+    // The server never listen()s (sockets come from our listeners), so node:http's check of
+    // headersTimeout, which starts on 'listening', is started by emitting it: it cuts a later
+    // request of a keep-alive connection whose head trickles (the first one is read by
+    // readFirstHead). Checked every quarter of the timeout (50 ms to 1 s).
+    const server = http.createServer({ keepAlive: true, connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(v.headersTimeoutMs / 4))) });
+    setHttpTimeouts(server, v);
+    server.emit('listening');
     server.on('request', this.onRequest);
     // Expect: 100-continue: the 100 is sent when the body is about to be forwarded, not before admission.
     server.on('checkContinue', this.onCheckContinue);
@@ -431,17 +487,23 @@ export class DataPlane {
   }
 
   /**
-   * The parser refused what a client sent (or it stopped in the middle): 431 for a head over the
-   * header limit, 400 for anything else malformed, then close. A client that reset the connection
-   * or a socket already answering a request gets no status, only the close.
+   * The parser refused what a client sent, or a later request's head did not complete within
+   * headersTimeoutMs: 431 for a head over the header limit, 408 for the timeout, 400 for anything
+   * else malformed, then close. A client that reset the connection, or a socket already answering
+   * a request, gets no status, only the close.
    */
   private clientError(err: NodeJS.ErrnoException, socket: net.Socket, root: string): void {
     const code = err.code ?? '';
     if (answered(socket)) return;
     const busy = (socket as net.Socket & { _httpMessage?: unknown })._httpMessage;
     if (code === 'ECONNRESET' || code === 'EPIPE' || busy) { socket.destroy(); return; }
-    const v = (this.admissions.get(socket)?.vs ?? this.vservers.get(root))?.counters;
-    if (v) v.rq_client_error_total++;
+    const c = (this.admissions.get(socket)?.vs ?? this.vservers.get(root))?.counters;
+    if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      if (c) c.rq_header_timeout_total++;
+      answerAndClose(socket, 408, 'SPILLWAY_REQUEST_TIMEOUT', 'no complete request head in time');
+      return;
+    }
+    if (c) c.rq_client_error_total++;
     if (code === 'HPE_HEADER_OVERFLOW') answerAndClose(socket, 431, 'SPILLWAY_HEADERS_TOO_LARGE', 'the request head is larger than the header limit');
     else answerAndClose(socket, 400, 'SPILLWAY_BAD_REQUEST', `malformed request (${code || err.message})`);
   }
@@ -532,6 +594,13 @@ export class DataPlane {
     sendContinue(req, res);
     proxyHttp(req, res, pool, target.path, headers, v.counters, chosen.counters, setCookie, this.release, chosen);
   }
+}
+
+/** The client-side timeouts of a vserver's document on its HTTP server (requestTimeout off: a body may take its time). */
+function setHttpTimeouts(server: http.Server, v: VServerDoc): void {
+  server.headersTimeout = v.headersTimeoutMs;
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = v.keepAliveTimeoutMs;
 }
 
 /** The value of cookie `name`, percent-decoded; undefined when absent or not valid percent-encoding (a client's bytes never throw). */

@@ -17,6 +17,12 @@ export interface VServerCounters {
   handoffs_total: number;
   /** Requests refused as malformed by the agent itself (400, 431), before any service saw them. */
   rq_client_error_total: number;
+  /** HTTP client connections accepted whose first request head is still being read (not yet admitted; a gauge). */
+  cx_reading_head: number;
+  /** Client connections closed with 408: no complete request head within headersTimeoutMs. */
+  rq_header_timeout_total: number;
+  /** TCP client connections closed after clientTimeoutMs with no byte either way. */
+  cx_idle_timeout_total: number;
   /** Exceptions caught in the handling of a connection or request (answered 500 or closed; logged). */
   internal_errors_total: number;
 }
@@ -40,7 +46,7 @@ export interface CounterSnapshot {
 export const emptyVServerCounters = (): VServerCounters => ({
   cx_active: 0, cx_total: 0, spillovers_total: 0, rx_bytes_total: 0, tx_bytes_total: 0, rq_total: 0,
   surge_queue_len: 0, surge_queue_total: 0, surge_queue_timeouts_total: 0, surge_queue_overflow_total: 0, dropped_total: 0, redirected_total: 0, handoffs_total: 0,
-  rq_client_error_total: 0, internal_errors_total: 0,
+  rq_client_error_total: 0, cx_reading_head: 0, rq_header_timeout_total: 0, cx_idle_timeout_total: 0, internal_errors_total: 0,
 });
 
 export const emptyServiceCounters = (): ServiceCounters => ({

@@ -93,7 +93,7 @@ describe.each(['rr', 'none'])('cluster scheduling %s', (policy) => {
       await b.close();
     });
 
-    it('counts HTTP keep-alive connections against the limit across workers (sockets handed off before any byte is read)', async () => {
+    it('counts HTTP keep-alive connections against the limit across workers (a socket handed off to the worker with room carries the bytes of its first request head)', async () => {
       for (let round = 0; round < 3; round++) {
         const agents = Array.from({ length: 7 }, () => new http.Agent({ keepAlive: true, maxSockets: 1 }));
         const backends = await Promise.all(agents.map((a) => new Promise<string>((resolve, reject) => {
