@@ -66,6 +66,11 @@ export interface Agent {
    */
   setQuotaUpstream(upstream: QuotaUpstream | null): void;
   /**
+   * The end of the agent's lease on its pushed allocations (monotonicMs of quota-worker.ts; null:
+   * none): past it no engine admits on them, until the control client renews it.
+   */
+  setQuotaLease(until: number | null): void;
+  /**
    * Uses of `vserver` the workers may have in flight right now (allowances plus uses still owed
    * after a cut; null without a limit): read synchronously, so a revoke is acknowledged with
    * what is held after the cut, never from an older report.
@@ -355,6 +360,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       return applyConfig(doc);
     },
     setQuotaUpstream(upstream) { quota.upstream = upstream; },
+    setQuotaLease: (until) => quota.setLease(until),
     quotaCommitted: (vs) => quota.committed(vs),
     setAllocation(vs, limit) {
       if (limit === null) allocations.delete(vs); else allocations.set(vs, limit);

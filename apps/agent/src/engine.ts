@@ -19,7 +19,7 @@ export class Engine {
 
   onMessage(msg: ToEngine, handle?: net.Socket): void {
     switch (msg.t) {
-      case 'q.alloc': case 'q.reply': case 'q.drop': this.quota.onMessage(msg); return;
+      case 'q.lease': case 'q.alloc': case 'q.reply': case 'q.drop': this.quota.onMessage(msg); return;
       case 'config':
         this.plane.setServiceStates(msg.states);
         this.plane.apply(msg.config).then(

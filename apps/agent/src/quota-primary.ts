@@ -2,8 +2,12 @@
 // connection limit. The limit it sub-allocates is the agent's allocation for the vserver: the
 // whole threshold in standalone mode, or what the control plane grants when the agent is one
 // engine of the global pool (setLimit is the single entry point for both).
+//
+// A managed agent's allocation is leased (setLease: the deadline by which the control plane may
+// re-lend it, from the control client): past it the pool grants nothing, and the engines, which
+// hold the same deadline, admit nothing on their allowances, until the lease is renewed.
 import { QuotaPool } from '@spillway/core';
-import type { QuotaMessageToEngine, QuotaMessageToManager } from './quota-worker.js';
+import { monotonicMs, type QuotaMessageToEngine, type QuotaMessageToManager } from './quota-worker.js';
 
 export interface QuotaView { limit: number; shared: number; engines: Record<string, { exclusive: number; borrowed: number; owed: number; room: boolean }> }
 
@@ -35,6 +39,8 @@ export class QuotaPrimary {
   private readonly waiting = new Map<string, Waiter[]>();
   private readonly asking = new Set<string>();
   upstream: QuotaUpstream | null = null;
+  /** End of the agent's lease (monotonicMs); null: none (standalone, or not yet managed). */
+  private lease: number | null = null;
 
   constructor(private readonly send: (engine: number, msg: QuotaMessageToEngine) => void) {}
 
@@ -51,6 +57,8 @@ export class QuotaPrimary {
     const newcomers = starting.filter((e) => !this.starting.includes(e));
     this.engines = [...serving];
     this.starting = starting.filter((e) => !serving.includes(e));
+    // The lease first: an engine never holds an allowance without its deadline.
+    if (this.lease !== null) for (const e of new Set([...newcomers, ...added])) this.send(e, { t: 'q.lease', until: this.lease });
     for (const [vs, pool] of this.pools) {
       for (const e of gone) { pool.removeEngine(e); this.room.get(vs)?.delete(e); this.unanswered.get(vs)?.delete(e); }
       for (const e of added) pool.addEngine(e);
@@ -65,6 +73,18 @@ export class QuotaPrimary {
    * back); null when the vserver has no limit here. What a revoke acknowledgement may claim back.
    */
   committed(vs: string): number | null { return this.pools.get(vs)?.committed ?? null; }
+
+  /**
+   * Sets the end of the agent's lease on its allocations (monotonicMs; null: none) and hands it to
+   * every engine: the same deadline for all, on one clock, so none admits past it.
+   */
+  setLease(until: number | null): void {
+    if (until === this.lease) return;
+    this.lease = until;
+    for (const e of [...this.engines, ...this.starting]) this.send(e, { t: 'q.lease', until });
+  }
+
+  private leaseEnded(): boolean { return this.lease !== null && monotonicMs() >= this.lease; }
 
   /** Sets (or with null removes) the connection limit of a vserver and re-allocates at once. */
   setLimit(vs: string, limit: number | null): void {
@@ -111,6 +131,8 @@ export class QuotaPrimary {
         this.pushGrown(msg.vs);
         return;
       case 'q.borrow': {
+        // Past the lease the allocation may be lent to other agents already: spill, do not wait.
+        if (this.leaseEnded()) { this.send(engine, { t: 'q.reply', vs: msg.vs, id: msg.id, granted: 0, handoffTo: null }); return; }
         const granted = pool.borrow(engine);
         if (granted > 0) { this.send(engine, { t: 'q.reply', vs: msg.vs, id: msg.id, granted, handoffTo: null }); return; }
         const handoffTo = this.spilloverEngine(msg.vs, engine);
@@ -148,7 +170,7 @@ export class QuotaPrimary {
       const pool = this.pools.get(vs);
       while (list.length > 0) {
         const w = list[0]!;
-        const granted = pool && this.engines.includes(w.engine) ? pool.borrow(w.engine) : 0;
+        const granted = pool && this.engines.includes(w.engine) && !this.leaseEnded() ? pool.borrow(w.engine) : 0;
         if (granted === 0) break;
         list.shift();
         this.send(w.engine, { t: 'q.reply', vs, id: w.id, granted, handoffTo: null });

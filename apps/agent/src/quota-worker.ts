@@ -8,6 +8,13 @@
 // flight (the pool settles what it owes after a cut); a use ending while the engine is above its
 // allowance is given back one by one. An allocation carries the id of the last return the manager
 // had processed, so returns still in flight are not counted twice when the engine adopts it.
+//
+// Allowances are leased: when the agent is managed, every allowance it holds is part of what the
+// control plane lent the agent, for as long as the agent's lease lasts. The primary hands its
+// engines the lease's deadline (`q.lease`, on the host's monotonic clock, renewed with every
+// heartbeat the control plane acknowledges); past it an engine admits nothing on its allowance
+// (the connection spills) until the primary renews it. So an engine whose primary is stopped, or
+// an agent resumed after its lease ended, never admits on uses the control plane has re-lent.
 
 export type QuotaMessageToManager =
   | { t: 'q.borrow'; vs: string; id: number }
@@ -17,10 +24,19 @@ export type QuotaMessageToManager =
   | { t: 'q.room'; vs: string; room: boolean; active?: number };
 
 export type QuotaMessageToEngine =
+  /** The lease on every allowance of this engine ends at `until` (monotonicMs); null: no end (standalone). */
+  | { t: 'q.lease'; until: number | null }
   /** `ack`: the id of the last return of this engine the manager had processed. */
   | { t: 'q.alloc'; vs: string; exclusive: number; borrowed: number; batch: number; ack: number }
   | { t: 'q.reply'; vs: string; id: number; granted: number; handoffTo: number | null }
   | { t: 'q.drop'; vs: string };
+
+/**
+ * Milliseconds of the host's monotonic clock (CLOCK_MONOTONIC on Linux, the clock of
+ * process.hrtime): the same in every process of the agent, so the primary's lease deadline means
+ * the same instant to its workers, and it keeps running while a process is stopped.
+ */
+export function monotonicMs(): number { return Number(process.hrtime.bigint()) / 1e6; }
 
 export type AcquireResult = { kind: 'granted' } | { kind: 'handoff'; engine: number } | { kind: 'exhausted' };
 
@@ -36,6 +52,8 @@ interface Lease {
 export class QuotaWorker {
   private readonly leases = new Map<string, Lease>();
   private nextId = 1;
+  /** End of the lease on every allowance (monotonicMs); Infinity: none. */
+  private until = Number.POSITIVE_INFINITY;
 
   constructor(private readonly send: (msg: QuotaMessageToManager) => void) {}
 
@@ -43,6 +61,7 @@ export class QuotaWorker {
   limited(vs: string): boolean { return this.leases.has(vs); }
 
   onMessage(msg: QuotaMessageToEngine): void {
+    if (msg.t === 'q.lease') { this.until = msg.until ?? Number.POSITIVE_INFINITY; return; }
     if (msg.t === 'q.drop') { this.leases.delete(msg.vs); return; }
     if (msg.t === 'q.alloc') {
       const l = this.lease(msg.vs);
@@ -71,6 +90,8 @@ export class QuotaWorker {
       const l = this.leases.get(vs);
       if (!l) return { kind: 'granted' };
       if (this.tryAcquire(vs)) return { kind: 'granted' };
+      // Past the lease nothing can be borrowed either (the primary's lease is the same one).
+      if (this.leaseEnded()) return { kind: 'exhausted' };
       const id = this.nextId++;
       const reply = await new Promise<{ granted: number; handoffTo: number | null }>((resolve) => {
         l.pending.set(id, resolve);
@@ -89,6 +110,7 @@ export class QuotaWorker {
     const l = this.leases.get(vs);
     if (!l) return true;
     if (l.active >= l.exclusive + l.borrowed) return false;
+    if (this.until !== Number.POSITIVE_INFINITY && monotonicMs() >= this.until) return false;
     l.active++;
     this.reportRoom(vs, l);
     return true;
@@ -122,6 +144,9 @@ export class QuotaWorker {
     }
     this.reportRoom(vs, l);
   }
+
+  /** True once the lease on this engine's allowances has ended (and was not renewed). */
+  leaseEnded(): boolean { return this.until !== Number.POSITIVE_INFINITY && monotonicMs() >= this.until; }
 
   view(vs: string): { exclusive: number; borrowed: number; active: number } | undefined {
     const l = this.leases.get(vs);

@@ -11,7 +11,12 @@ const ServiceState = Type.Union([Type.Literal('UP'), Type.Literal('DOWN')]);
 
 export const ErrorDetail = Type.Object({ path: Type.String(), message: Type.String() });
 
-/** Uses an agent holds on a vserver when it (re)connects: what it still admits, for reconciliation. */
+/**
+ * Uses an agent holds on a vserver when it (re)connects, for reconciliation: `allocation` is what
+ * it still enforces (0 once its lease ended: the control plane may have lent it since), `inUse`
+ * what may be in flight. The control plane accepts the allocation only within what nobody else
+ * holds, and counts `inUse` as held until revoke-acks bring it down.
+ */
 export const Outstanding = Type.Object({ inUse: Count, allocation: Type.Union([Count, Type.Null()]) });
 
 // ---- agent -> control plane ------------------------------------------------------------------
@@ -93,7 +98,11 @@ export const Welcome = Type.Object({
   protocol: Type.Integer({ minimum: 1 }),
   agentId: Name,
   heartbeatMs: Type.Integer({ minimum: 10 }),
-  /** Heartbeats missed before the agent's quota lease expires and returns to the pool. */
+  /**
+   * Heartbeats missed before the agent's quota lease expires and returns to the pool. The agent's
+   * allocations are valid until (send time of its last acknowledged heartbeat, or of its hello) +
+   * heartbeatMs × leaseMissedHeartbeats, less a margin: past that it admits nothing on them.
+   */
   leaseMissedHeartbeats: Type.Integer({ minimum: 1 }),
 }, { additionalProperties: false });
 

@@ -53,9 +53,11 @@ export class SimulatedAgent {
     client.send({ type: 'hello', protocol: PROTOCOL_VERSION, agent: opts.name, workers: opts.workers ?? 1, appliedVersion: opts.appliedVersion ?? null, outstanding: opts.outstanding ?? {} });
     const welcome = await welcomed;
     const agent = new SimulatedAgent(client, opts.name, welcome, opts);
+    // What arrived with the welcome, in order (a rejoin may be answered with a revoke at once).
     for (const m of client.received) {
       if (m.type === 'snapshot') agent.onSnapshot(m);
       if (m.type === 'allocate') agent.onAllocate(m);
+      if (m.type === 'revoke') agent.onRevoke(m);
     }
     return agent;
   }

@@ -6,10 +6,20 @@
 // transitions at once and counters every second. When the control
 // plane is unreachable the agent keeps serving with its last config and allocations (static
 // stability) and redials with backoff and jitter; on reconnect it reports what it holds.
+//
+// The quota is leased: the control plane lends this agent's uses to others once it has not heard
+// from it for its lease (heartbeatMs × leaseMissedHeartbeats, from the welcome). The agent keeps
+// its own end of the lease on its monotonic clock, conservatively: a heartbeat the control plane
+// acknowledged was received no earlier than it was sent, so the lease lasts at least until
+// send time + lease; a tenth of the lease is kept as a margin. The agent's pools and every worker
+// admit nothing on the allocations past that deadline (they spill), so an agent stopped, stalled
+// or cut off past its lease never admits on uses lent since; when it redials after the lease
+// ended its allocations are void (dropped to 0) and it claims only the connections it still has.
 import { ChannelClient, PROTOCOL_VERSION, type ConfigDocument, type ControlMessage, type Outstanding, type Report } from '@spillway/protocol';
 import type { Agent, AgentStats } from '../agent.js';
 import { AgentError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { monotonicMs } from '../quota-worker.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 
 export interface ControlClientOptions {
@@ -73,6 +83,14 @@ export class ControlClient {
   private sampling = false;
   private reacking: NodeJS.Timeout | null = null;
   private last: AgentStats | null = null;
+  /** Heartbeats sent and not yet acknowledged: seq → monotonicMs when sent. */
+  private readonly beats = new Map<number, number>();
+  /** The control plane's lease on this agent's quota (ms; 0 before the first welcome). */
+  private leaseMs = 0;
+  /** Until when the lease surely lasts (monotonicMs). */
+  private leaseUntil = Number.NEGATIVE_INFINITY;
+  /** When the hello of the current session was sent: the welcome acknowledges it. */
+  private helloAt = 0;
   /** Active connections per vserver in the last report sent. */
   private readonly reported = new Map<string, number>();
 
@@ -120,17 +138,24 @@ export class ControlClient {
       this.pendingBorrows.clear();
       this.pendingReturns.clear();
       this.draining.clear();
+      this.beats.clear();
       if (this.heartbeat) clearInterval(this.heartbeat);
       this.scheduleRedial(`closed (${code})`);
     });
+    // Allocations whose lease ended are void (the control plane may have lent them since): drop
+    // them before counting, so the claim below is only the connections still open.
+    const voided = this.voidIfExpired();
     const stats = await this.opts.agent.stats().catch(() => this.last);
     this.last = stats;
+    const expired = this.voidIfExpired() || voided;
     const outstanding: Record<string, Outstanding> = {};
     for (const [vs, s] of Object.entries(stats?.vservers ?? {})) {
       const a = this.allocations.get(vs);
-      outstanding[vs] = { inUse: Math.max(s.cx_active, this.opts.agent.quotaCommitted(vs) ?? 0), allocation: a ? a.exclusive + a.borrowed : null };
+      const inUse = expired ? s.cx_active : Math.max(s.cx_active, this.opts.agent.quotaCommitted(vs) ?? 0);
+      outstanding[vs] = { inUse, allocation: a ? a.exclusive + a.borrowed : null };
     }
     const workers = Math.max(1, this.opts.agent.config.agent.workers);
+    this.helloAt = monotonicMs();
     channel.send({ type: 'hello', protocol: PROTOCOL_VERSION, agent: this.opts.agent.name, workers, appliedVersion: this.appliedVersion, outstanding });
   }
 
@@ -148,8 +173,10 @@ export class ControlClient {
       case 'welcome':
         this.backoff.reset();
         this.opts.log.info({ event: 'control_connected', heartbeatMs: m.heartbeatMs }, 'connected to the control plane');
+        this.leaseMs = m.heartbeatMs * m.leaseMissedHeartbeats;
+        this.renewLease(this.helloAt);
         if (this.heartbeat) clearInterval(this.heartbeat);
-        this.heartbeat = setInterval(() => this.send({ type: 'heartbeat', seq: this.seq++ }), m.heartbeatMs);
+        this.heartbeat = setInterval(() => this.beat(), m.heartbeatMs);
         // Counters and monitor states at once, so the control plane aggregates without waiting.
         this.report();
         return;
@@ -191,8 +218,38 @@ export class ControlClient {
         return;
       }
       case 'error': this.opts.log.warn({ event: 'control_error', code: m.code, ref: m.ref }, m.message); return;
-      case 'service-states': case 'heartbeat-ack': return;
+      case 'heartbeat-ack': {
+        const sentAt = this.beats.get(m.seq);
+        for (const seq of this.beats.keys()) if (seq <= m.seq) this.beats.delete(seq);
+        if (sentAt !== undefined) this.renewLease(sentAt);
+        return;
+      }
+      case 'service-states': return;
     }
+  }
+
+  private beat(): void {
+    const seq = this.seq++;
+    const now = monotonicMs();
+    // A heartbeat older than the lease can no longer renew it.
+    for (const [k, at] of this.beats) { if (now - at < this.leaseMs) break; this.beats.delete(k); }
+    this.beats.set(seq, now);
+    this.send({ type: 'heartbeat', seq });
+  }
+
+  /** The control plane heard from this agent no earlier than `sentAt`: its lease lasts at least until then + the lease. */
+  private renewLease(sentAt: number): void {
+    const until = sentAt + this.leaseMs - Math.max(1, Math.floor(this.leaseMs / 10));
+    if (until <= this.leaseUntil) return;
+    this.leaseUntil = until;
+    this.opts.agent.setQuotaLease(until);
+  }
+
+  /** Drops every allocation to 0 once the lease has ended (they are the control plane's again); true when it had. */
+  private voidIfExpired(): boolean {
+    if (this.leaseMs === 0 || monotonicMs() < this.leaseUntil) return false;
+    for (const [vs, a] of this.allocations) if (a.exclusive + a.borrowed > 0) this.setAllocation(vs, { ...a, exclusive: 0, borrowed: 0 });
+    return true;
   }
 
   /**

@@ -82,7 +82,7 @@ describe('agent control client', () => {
   it('enforces its allocation of the global limit, borrowing a batch before its share runs out', async () => {
     app.agentHub.setConfig({ version: '1', config: doc(5) });
     // Limit 5, one engine: exclusive 4, shared 1 lent as a batch of 1.
-    await until(async () => client.status().allocations.v, (a) => a?.exclusive === 4);
+    await until(async () => client.status().allocations.v, (a) => a?.exclusive === 4 && agent.ports().v !== undefined); // allocated and listening
     expect(await land(4)).toEqual(['b', 'b', 'b', 'b']);
     // The sampler borrows the shared batch while the exclusive share still covers every connection.
     await until(async () => client.status().allocations.v, (a) => a?.borrowed === 1, 5_000);
@@ -99,7 +99,7 @@ describe('agent control client', () => {
 
   it('keeps serving with its last config and quota while the control plane is down, then reconnects and reconciles', async () => {
     app.agentHub.setConfig({ version: '1', config: doc(5) });
-    await until(async () => client.status().allocations.v, (a) => a?.exclusive === 4);
+    await until(async () => client.status().allocations.v, (a) => a?.exclusive === 4 && agent.ports().v !== undefined); // allocated and listening
     expect(await land(2)).toEqual(['b', 'b']);
     const oldPort = port;
     await app.close();
@@ -120,7 +120,7 @@ describe('agent control client', () => {
     client = new ControlClient({ url: `ws://127.0.0.1:${port}/v1/agents/connect`, token: 'secret-a', agent, log, sampleMs: 60_000, backoff: { initialMs: 50, maxMs: 200 } });
     client.start();
     app.agentHub.setConfig({ version: '1', config: doc(20) });
-    await until(async () => client.status().allocations.v, (a) => a?.exclusive === 16);
+    await until(async () => client.status().allocations.v, (a) => a?.exclusive === 16 && agent.ports().v !== undefined); // allocated and listening
     const burst = await Promise.all(Array.from({ length: 22 }, () => openHeld(agent.ports().v!)));
     for (const o of burst) held.push(o.socket);
     const landed = burst.map((o) => o.first);
@@ -131,13 +131,14 @@ describe('agent control client', () => {
 
   it('acknowledges a revoke with the connections it still holds, and again as they close', async () => {
     app.agentHub.setConfig({ version: '1', config: doc(20) });
-    await until(async () => client.status().allocations.v, (a) => a?.exclusive === 16);
+    await until(async () => client.status().allocations.v, (a) => a?.exclusive === 16 && agent.ports().v !== undefined); // allocated and listening
     const open = await Promise.all(Array.from({ length: 15 }, () => openHeld(agent.ports().v!)));
     expect(open.every((o) => o.first === 'b')).toBe(true);
     app.agentHub.setConfig({ version: '2', config: doc(10) });
-    // 15 still open against an allowance of 8: the control plane counts 15 until they close.
+    // 15 still open against an allowance of 8: the control plane counts 15 until they close (5 above
+    // the limit: the shared pool shows 0, never less).
     await until(async () => app.agentHub.quotaView('v')?.pending['agent-a'], (n) => n === 15, 5_000);
-    expect(app.agentHub.quotaView('v')).toMatchObject({ limit: 10, shared: -5 });
+    expect(app.agentHub.quotaView('v')).toMatchObject({ limit: 10, shared: 0 });
     for (const o of open.splice(0, 10)) o.socket.destroy();
     for (const o of open) held.push(o.socket);
     await until(async () => app.agentHub.quotaView('v'), (q) => q !== null && q.pending['agent-a'] === undefined && q.shared >= 0, 5_000);

@@ -16,12 +16,19 @@
 // to its share only as uses are returned. Safety rests on the acknowledgement alone: the agent
 // reports what its workers may hold after the cut (its pool's committed uses, read at once), so
 // a stale report only makes it give back less.
+//
+// A (re)joining agent's claim is never taken on trust: what it says it enforces is accepted only
+// within what nobody else holds, and the connections it says it still has count as held whatever
+// the room (they exist), with a revoke pending so its acknowledgements bring them down as they
+// close. An agent whose lease ended claims no allocation (the control client voids it), so a
+// resumed agent's uses, re-lent meanwhile, are never counted twice; the shared pool shown is
+// never below 0 (nothing is lent while the uses held reach the limit).
 import type { ControlMessage, Outstanding } from '@spillway/protocol';
 import { WeightedPool } from './weighted-pool.js';
 
 export interface QuotaView {
   limit: number;
-  /** Uses nobody holds: the limit minus every agent's held uses (negative right after a limit drop). */
+  /** Uses nobody holds: the limit minus every agent's held uses, 0 while they reach it (right after a limit drop, or a rejoin with connections on re-lent uses). */
   shared: number;
   batch: number;
   /** What each agent has been told it may admit. */
@@ -73,10 +80,11 @@ class VServerQuota {
   heldBy(agent: string): number { const t = this.told.get(agent); return t ? Math.max(t.held, this.total(t)) : 0; }
   heldByAll(): number { let n = 0; for (const a of this.told.keys()) n += this.heldBy(a); return n; }
   /**
-   * What an agent could be told without the sum passing the limit: its own allowance plus what
-   * nobody holds (uses it holds beyond its allowance are the ones it was asked to give back).
+   * What an agent could be told without the sum passing the limit: what the other agents leave
+   * (uses it holds beyond its allowance, connections open when it rejoined, are within it; uses
+   * reclaimed for others' waiting connections are kept out by `given`).
    */
-  roomFor(agent: string): number { const t = this.told.get(agent); return this.pool.limit - this.heldByAll() + (t ? this.total(t) : 0); }
+  roomFor(agent: string): number { return this.pool.limit - this.heldByAll() + this.heldBy(agent); }
   /** Borrows waiting for a reclaim, and the agents asked to give uses back for them. */
   readonly waiting: WaitingBorrow[] = [];
   readonly donors = new Set<string>();
@@ -91,8 +99,11 @@ export class GlobalQuota {
 
   /**
    * An agent joins (or re-joins) with its worker count; `outstanding` is what it still holds
-   * (reconciliation): its report replaces what the control plane believed, and it keeps borrowed
-   * uses covering its active connections while the pool allows.
+   * (reconciliation): its report replaces what the control plane believed, within what nobody
+   * else holds, and it keeps borrowed uses covering its active connections while the pool allows.
+   * Whatever it holds beyond what it is told counts as held (revoked: the uses come back as its
+   * acknowledgements say its connections closed), so uses lent to others while it was away are
+   * never counted twice, and nothing is lent while they reach the limit.
    */
   join(agent: string, workers: number, outstanding: Record<string, Outstanding> = {}): void {
     this.agents.set(agent, workers);
@@ -100,10 +111,17 @@ export class GlobalQuota {
       q.pool.setEngine(agent, workers);
       const held = outstanding[vs];
       const prev = q.told.get(agent);
+      q.told.delete(agent);
       const enforced = held?.allocation ?? 0;
-      const exclusive = Math.min(prev?.exclusive ?? 0, enforced);
-      q.told.set(agent, { exclusive, borrowed: enforced - exclusive, held: Math.max(enforced, held?.inUse ?? 0), revokeId: null, given: 0 });
-      for (const t of q.told.values()) t.given = 0;
+      const accepted = Math.min(enforced, Math.max(0, q.pool.limit - q.heldByAll()));
+      const exclusive = Math.min(prev?.exclusive ?? 0, accepted);
+      const t: Told = { exclusive, borrowed: accepted - exclusive, held: Math.max(enforced, held?.inUse ?? 0), revokeId: null, given: 0 };
+      q.told.set(agent, t);
+      for (const o of q.told.values()) o.given = 0;
+      if (t.held > accepted) {
+        t.revokeId = this.nextRevokeId++;
+        this.send(agent, { type: 'revoke', vserver: vs, id: t.revokeId, exclusive: t.exclusive, borrowed: t.borrowed });
+      }
       if (held) {
         const a = q.pool.allocation(agent);
         const missing = held.inUse - a.exclusive - a.borrowed;
@@ -222,7 +240,7 @@ export class GlobalQuota {
       byAgent[a] = { exclusive: t.exclusive, borrowed: t.borrowed };
       if (t.revokeId !== null) pending[a] = t.held;
     }
-    return { limit: q.pool.limit, shared: q.pool.limit - q.heldByAll(), batch: q.pool.batch, byAgent, pending };
+    return { limit: q.pool.limit, shared: Math.max(0, q.pool.limit - q.heldByAll()), batch: q.pool.batch, byAgent, pending };
   }
 
   vservers(): string[] { return [...this.pools.keys()]; }

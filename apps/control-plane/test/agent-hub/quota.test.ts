@@ -98,6 +98,39 @@ describe('global quota over the channel', () => {
     expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 14 });
   });
 
+
+  it('counts the connections of an agent rejoining after its lease ended on uses lent since, tells it only what is free, and never shows the shared pool below 0', async () => {
+    hub = await startHub();
+    hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 20 }) });
+    const a = await start('agent-a');
+    const b = await start('agent-b');
+    await until(() => a.allowance('web') === 8 && b.allowance('web') === 8, 3_000, 'shares 8/8');
+    b.stopHeartbeats();
+    await until(() => hub.app.agentHub.quotaView('web')?.byAgent['agent-b'] === undefined, 5_000, 'lease of agent-b ended');
+    while ((await a.borrow('web')).n > 0) { /* agent-a takes what agent-b had */ }
+    await until(() => a.allowance('web') === 20, 3_000, 'agent-a holding the whole limit');
+    a.inUse.set('web', 20);
+    b.crash();
+    // agent-b comes back claiming the allocation it had, with 3 connections still open: what it
+    // claims counts as held until it acknowledges the revoke to what is free (nothing).
+    const back = await start('agent-b', { appliedVersion: '1', outstanding: { web: { inUse: 3, allocation: 8 } }, ackRevokes: false });
+    await until(() => back.pendingRevokes.get('web'), 3_000, 'agent-b revoked at once');
+    expect(back.pendingRevokes.get('web')).toMatchObject({ exclusive: 0, borrowed: 0 });
+    expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 0, pending: { 'agent-b': 8 } });
+    back.inUse.set('web', 3);
+    back.ackRevoke('web');
+    await until(() => hub.app.agentHub.quotaView('web')?.pending['agent-b'] === 3, 3_000, 'agent-b counted as holding its 3 connections');
+    expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 0, byAgent: { 'agent-b': { exclusive: 0, borrowed: 0 } } });
+    expect(back.allowance('web')).toBe(0);
+    expect((await back.borrow('web', 5)).n).toBe(0);
+    // As agent-a's connections end it gives back (down to its share of 8 + 4 borrowed): agent-b
+    // grows into what agent-a leaves, its own 3 connections within it.
+    a.inUse.set('web', 12);
+    a.ackRevoke('web');
+    await until(() => back.allowance('web') === 8, 3_000, 'agent-b told the 8 uses agent-a left');
+    expect(a.allowance('web')).toBe(12);
+    expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 0 });
+  });
   it('re-lends uses taken from an agent only after it acknowledges the revoke, so the sum held never passes the lowered limit', async () => {
     hub = await startHub();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
@@ -111,8 +144,8 @@ describe('global quota over the channel', () => {
     hub.app.agentHub.setConfig({ version: '2', config: webConfig({ threshold: 50 }) });
     expect(await revoked).toMatchObject({ exclusive: 20, borrowed: 0 });
     await until(() => b.allowance('web') === 20, 3_000, 'agent-b shrunk to 20');
-    // agent-a has not acknowledged: its 40 uses still count, and nothing is lent.
-    expect(hub.app.agentHub.quotaView('web')).toMatchObject({ limit: 50, shared: -10, pending: { 'agent-a': 40 } });
+    // agent-a has not acknowledged: its 40 uses still count (20 + 40 held, above the limit of 50), nothing is lent, and the shared pool shows 0, never less.
+    expect(hub.app.agentHub.quotaView('web')).toMatchObject({ limit: 50, shared: 0, pending: { 'agent-a': 40 } });
     expect((await b.borrow('web', 5)).n).toBe(0);
     // It acknowledges while 35 of its connections are still open: 15 uses are free, not 30.
     a.ackRevoke('web');
