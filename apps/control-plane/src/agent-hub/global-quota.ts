@@ -80,11 +80,10 @@ class VServerQuota {
   heldBy(agent: string): number { const t = this.told.get(agent); return t ? Math.max(t.held, this.total(t)) : 0; }
   heldByAll(): number { let n = 0; for (const a of this.told.keys()) n += this.heldBy(a); return n; }
   /**
-   * What an agent could be told without the sum passing the limit: what the other agents leave
-   * (uses it holds beyond its allowance, connections open when it rejoined, are within it; uses
-   * reclaimed for others' waiting connections are kept out by `given`).
+   * What an agent could be told without the sum passing the limit: its own allowance plus what
+   * nobody holds (uses it holds beyond its allowance are the ones it was asked to give back).
    */
-  roomFor(agent: string): number { return this.pool.limit - this.heldByAll() + this.heldBy(agent); }
+  roomFor(agent: string): number { const t = this.told.get(agent); return this.pool.limit - this.heldByAll() + (t ? this.total(t) : 0); }
   /** Borrows waiting for a reclaim, and the agents asked to give uses back for them. */
   readonly waiting: WaitingBorrow[] = [];
   readonly donors = new Set<string>();

@@ -22,7 +22,8 @@ describe('global quota over the channel', () => {
     hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
     const a = await start('agent-a', { workers: 3 });
     const b = await start('agent-b', { workers: 1 });
-    await until(() => a.allowance('web') === 60 && b.allowance('web') === 20, 3_000, 'weighted shares 60/20');
+    // (agent-a holds 78, its share alone, until it acknowledges giving 18 back.)
+    await until(() => a.allowance('web') === 60 && b.allowance('web') === 20 && hub.app.agentHub.quotaView('web')?.pending['agent-a'] === undefined, 3_000, 'weighted shares 60/20');
     expect(hub.app.agentHub.quotaView('web')).toMatchObject({ limit: 100, shared: 20, batch: 2 });
   });
 
@@ -124,11 +125,16 @@ describe('global quota over the channel', () => {
     expect(back.allowance('web')).toBe(0);
     expect((await back.borrow('web', 5)).n).toBe(0);
     // As agent-a's connections end it gives back (down to its share of 8 + 4 borrowed): agent-b
-    // grows into what agent-a leaves, its own 3 connections within it.
+    // grows into what agent-a and its own 3 connections leave, then, once it acknowledges that it
+    // holds no more than that, to its share.
     a.inUse.set('web', 12);
     a.ackRevoke('web');
-    await until(() => back.allowance('web') === 8, 3_000, 'agent-b told the 8 uses agent-a left');
+    await until(() => back.allowance('web') === 5, 3_000, 'agent-b told the 5 uses left');
     expect(a.allowance('web')).toBe(12);
+    expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 3, pending: { 'agent-b': 5 } });
+    back.ackRevoke('web');
+    await until(() => back.allowance('web') === 8, 3_000, 'agent-b told its share of 8');
+    expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 0, pending: {} });
     expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 0 });
   });
   it('re-lends uses taken from an agent only after it acknowledges the revoke, so the sum held never passes the lowered limit', async () => {
