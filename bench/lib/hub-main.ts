@@ -48,4 +48,4 @@ app.get('/bench/events', async (req) => {
 
 await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`${JSON.stringify({ ready: true, port: (app.server.address() as AddressInfo).port })}\n`);
-process.on('SIGTERM', () => { void app.close().then(() => process.exit(0)); });
+process.on('SIGTERM', () => { app.close().then(() => process.exit(0), (err: unknown) => { console.error('agent hub: close failed', err); process.exit(1); }); });

@@ -54,9 +54,11 @@ const isJson = (req: http.IncomingMessage): boolean => /^application\/json[ \t]*
 
 export function startAdminServer(agent: Agent, opts: AdminServerOptions): Promise<http.Server> {
   const server = http.createServer((req, res) => {
-    void (async () => {
-      const url = new URL(req.url ?? '/', 'http://admin');
+    (async () => {
       try {
+        // Inside the try: a request target that is no URL (`GET http://[`) throws here.
+        let url: URL;
+        try { url = new URL(req.url ?? '/', 'http://admin'); } catch { return sendError(res, 400, 'SPILLWAY_AGENT_BAD_REQUEST', 'the request target is not a URL'); }
         // Read-only and open.
         if (req.method === 'GET' && url.pathname === '/healthz') return send(res, 200, { status: 'ok', agent: agent.name });
         if (req.method === 'GET' && url.pathname === '/stats') return send(res, 200, await agent.stats());
@@ -78,7 +80,7 @@ export function startAdminServer(agent: Agent, opts: AdminServerOptions): Promis
         if (err instanceof AgentError) return sendError(res, err.code === 'SPILLWAY_AGENT_CONFIG_INVALID' ? 422 : err.code === 'SPILLWAY_AGENT_BODY_TOO_LARGE' ? 413 : 400, err.code, err.message, err.details);
         return sendError(res, 500, 'SPILLWAY_AGENT_INTERNAL', 'Internal Server Error');
       }
-    })();
+    })().catch(() => { res.destroy(); }); // answering the error failed too: nothing left to tell this client
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -46,7 +46,7 @@ async function standalone(): Promise<void> {
   }
   const { adminPort, adminHost, adminToken } = agent.config.agent;
   const admin = await startAdminServer(agent, { port: adminPort, host: adminHost, token: adminToken }).catch((err: Error) => {
-    void agent.close();
+    agent.close().catch((closeErr: unknown) => log.error({ event: 'close_failed', err: (closeErr as Error).message }, 'closing the agent failed'));
     return fail('SPILLWAY_AGENT_ADMIN_LISTEN_FAILED', `admin server: ${err.message}`);
   });
   log.info({ event: 'admin_listening', port: (admin.address() as AddressInfo).port, listeners: agent.ports() }, 'agent ready');
@@ -64,7 +64,10 @@ async function standalone(): Promise<void> {
     stopping = true;
     log.info({ event: 'shutdown', signal }, 'draining');
     admin.close();
-    void agent.close().then(() => process.exit(0));
+    agent.close().then(
+      () => process.exit(0),
+      (err: unknown) => { log.error({ event: 'shutdown_failed', err: (err as Error).message }, 'draining failed'); process.exit(1); },
+    );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

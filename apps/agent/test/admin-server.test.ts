@@ -83,6 +83,21 @@ describe('the admin endpoint', () => {
     expect(await opens('127.0.0.1', agent.adminPort)).toBe(true);
     expect(await opens('127.0.0.2', agent.adminPort)).toBe(false);
   });
+
+  it('answers a request target that is no URL with 400 and keeps serving', async () => {
+    // `new URL()` of this target throws: it used to reject the handler's promise (no answer; the agent died of it).
+    const answer = await new Promise<string>((resolve) => {
+      const s = net.connect({ host: '127.0.0.1', port: agent.adminPort }, () => s.write('GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      let got = '';
+      const timer = setTimeout(() => { s.destroy(); resolve(`no answer in 5 s: ${got}`); }, 5_000);
+      s.on('data', (c: Buffer) => { got += c.toString(); });
+      s.on('error', () => {});
+      s.once('close', () => { clearTimeout(timer); resolve(got); });
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('SPILLWAY_AGENT_BAD_REQUEST');
+    expect((await fetch(`${admin}/healthz`)).status).toBe(200);
+  });
 });
 
 describe('an agent without an admin token, its admin endpoint on every address', () => {

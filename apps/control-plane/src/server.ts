@@ -80,8 +80,11 @@ async function shutdown(signal: string): Promise<void> {
   process.exit(0);
 }
 
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+const onSignal = (signal: string): void => {
+  shutdown(signal).catch((err: unknown) => { log.error({ err }, 'shutdown failed'); process.exit(1); });
+};
+process.on('SIGTERM', () => { onSignal('SIGTERM'); });
+process.on('SIGINT', () => { onSignal('SIGINT'); });
 
 async function start(): Promise<void> {
   let url = config.databaseUrl;

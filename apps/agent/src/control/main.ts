@@ -43,7 +43,10 @@ const stop = (): void => {
   if (stopping) return;
   stopping = true;
   admin.close();
-  void control.stop().then(() => agent.close()).then(() => process.exit(0));
+  control.stop().then(() => agent.close()).then(
+    () => process.exit(0),
+    (err: unknown) => { log.error({ event: 'shutdown_failed', err: (err as Error).message }, 'shutdown failed'); process.exit(1); },
+  );
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
