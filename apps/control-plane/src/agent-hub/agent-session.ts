@@ -25,6 +25,8 @@ export function prepareMessage(msg: ControlMessage): PreparedMessage {
 }
 
 export const CLOSE_PROTOCOL = 4000;
+/** The session's agent token no longer authenticates it (revoked, rebound, its agent deleted). */
+export const CLOSE_REVOKED = 4001;
 export const CLOSE_FORBIDDEN = 4003;
 export const CLOSE_REPLACED = 4009;
 export const CLOSE_SILENT = 4008;
@@ -36,6 +38,8 @@ export class AgentSession {
   lastSeenAt = Date.now();
   readonly connectedAt = Date.now();
   invalidFrames = 0;
+  /** Re-checks the token the session was opened with: false once it no longer authenticates this agent. */
+  credential: (() => Promise<boolean>) | null = null;
   private readonly helloTimer: NodeJS.Timeout;
 
   constructor(private readonly socket: WebSocket, agent: string, private readonly handlers: SessionHandlers, private readonly log: HubLogger, helloTimeoutMs: number) {

@@ -85,9 +85,18 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
     if (s.version > 0) serve(s.version, s.doc);
   };
 
+  // Agent tokens deleted or rebound, agents deleted (here or on another replica): the sessions
+  // they took the credential from are closed and their quota returned.
+  const credentialsChanged = (agents: string[] | null, deleted: boolean): void => {
+    if (deleted && agents) for (const a of agents) hub.forget(a);
+    else hub.revalidate(agents ?? undefined).catch((err: Error) => log.warn({ err: err.message }, 'agent sessions not re-checked'));
+  };
+
   const replicas = databaseUrl ? new ReplicaChannel(databaseUrl, log, (m: ReplicaMessage | null) => {
     if (m === null || m.kind === 'config') resync().catch((err: Error) => log.warn({ err }, 'config re-sync failed'));
     if (m === null || m.kind === 'quota') quota.kick();
+    // A (re)connect may have missed a revocation: every session is re-checked.
+    if (m === null || m.kind === 'agents') credentialsChanged(m?.agents ?? null, m?.deleted === true);
   }) : null;
   const announce = (m: Omit<ReplicaMessage, 'from'>): void => {
     if (!replicas) return;
@@ -97,14 +106,21 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
     hub, db, log, intervalMs: hub.heartbeatMs, leaseMs: hub.heartbeatMs * hub.leaseMissedHeartbeats, changed: () => announce({ kind: 'quota' }),
   });
 
+  app.tokenStore.on('agent-credentials', (c) => {
+    credentialsChanged(c.agents, c.deleted);
+    announce({ kind: 'agents', agents: c.agents, deleted: c.deleted });
+  });
+
   store.on('change', (c) => {
     serve(c.version, c.document);
     announce({ kind: 'config', version: c.version });
   });
 
   // ---- the Agent table -------------------------------------------------------------------------
-  const upsert = (name: string, data: { workers?: number; status?: 'connected' | 'disconnected'; appliedVersion?: string; lastHeartbeatAt?: Date }): Promise<unknown> =>
-    db.agent.upsert({ where: { name }, create: { name, workers: data.workers ?? 0, ...data }, update: data })
+  // Updates, never upserts: the row exists from the agent's first token on (a session needs one),
+  // and the row of an agent deleted through the API must stay deleted, whatever writes were queued.
+  const update = (name: string, data: { workers?: number; status?: 'connected' | 'disconnected'; appliedVersion?: string; lastHeartbeatAt?: Date }): Promise<unknown> =>
+    db.agent.updateMany({ where: { name }, data })
       .catch((err: Error) => log.warn({ err: err.message, agent: name }, 'agent row not written'));
 
   let writing: Promise<unknown> = Promise.resolve();
@@ -121,9 +137,9 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
 
   hub.on('event', (e: HubEvent) => {
     switch (e.kind) {
-      case 'agent.connected': persist(() => upsert(e.agent, { workers: e.workers, status: 'connected', lastHeartbeatAt: new Date() })); break;
-      case 'agent.disconnected': persist(() => upsert(e.agent, { status: 'disconnected' })); break;
-      case 'config.applied': persist(() => upsert(e.agent, { appliedVersion: e.version, lastHeartbeatAt: new Date() })); break;
+      case 'agent.connected': persist(() => update(e.agent, { workers: e.workers, status: 'connected', lastHeartbeatAt: new Date() })); break;
+      case 'agent.disconnected': persist(() => update(e.agent, { status: 'disconnected' })); break;
+      case 'config.applied': persist(() => update(e.agent, { appliedVersion: e.version, lastHeartbeatAt: new Date() })); break;
       default: break;
     }
     // Batched: a config change can move a thousand thresholds at once.

@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import { PROTOCOL_VERSION, type AgentMessage, type Hello, type Report } from '@spillway/protocol';
-import { AgentSession, CLOSE_FORBIDDEN, CLOSE_PROTOCOL, CLOSE_REPLACED, CLOSE_SILENT, prepareMessage, type HubLogger, type PreparedMessage } from './agent-session.js';
+import { AgentSession, CLOSE_FORBIDDEN, CLOSE_PROTOCOL, CLOSE_REPLACED, CLOSE_REVOKED, CLOSE_SILENT, prepareMessage, type HubLogger, type PreparedMessage } from './agent-session.js';
 import { GlobalQuota, type GlobalQuotaOptions, type QuotaView } from './global-quota.js';
 import { LimitIndex, type VServerLimit } from './limits.js';
 import { ServiceVoteAggregator, type Health, type UpQuorum } from '@spillway/core';
@@ -57,6 +57,8 @@ export class AgentHub extends EventEmitter {
   readonly heartbeatMs: number;
   readonly leaseMissedHeartbeats: number;
   private readonly records = new Map<string, AgentRecord>();
+  /** Every open session, before and after its hello (revalidate() checks them all). */
+  private readonly sessions = new Set<AgentSession>();
   private readonly aggregator: ServiceVoteAggregator;
   private readonly quota: GlobalQuota;
   private readonly limits = new Map<string, VServerLimit>();
@@ -93,13 +95,50 @@ export class AgentHub extends EventEmitter {
   /** Serves a new config version (throws SPILLWAY_HUB_SNAPSHOT_INCONSISTENT and keeps the last good one). */
   setConfig(snapshot: ConfigSnapshot): void { this.snapshots.set(snapshot); }
 
-  /** Takes over an authenticated WebSocket of agent `agent`. */
-  attach(socket: WebSocket, agent: string): AgentSession {
-    return new AgentSession(socket, agent, {
-      onHello: (s, hello) => this.onHello(s, hello),
-      onMessage: (s, msg) => this.onMessage(s, msg),
-      onClose: (s) => this.onClose(s),
+  /**
+   * Takes over an authenticated WebSocket of agent `agent`; `credential` re-checks the token it
+   * was opened with (revalidate()).
+   */
+  attach(socket: WebSocket, agent: string, credential?: () => Promise<boolean>): AgentSession {
+    const s = new AgentSession(socket, agent, {
+      onHello: (x, hello) => this.onHello(x, hello),
+      onMessage: (x, msg) => this.onMessage(x, msg),
+      onClose: (x) => { this.sessions.delete(x); this.onClose(x); },
     }, this.log, this.helloTimeoutMs);
+    s.credential = credential ?? null;
+    this.sessions.add(s);
+    return s;
+  }
+
+  /**
+   * Re-checks the token of every open session (of `agents` only, when given): a session whose
+   * token no longer authenticates its agent (revoked, deleted, rebound to another agent) is
+   * closed with 4001 SPILLWAY_HUB_TOKEN_REVOKED and its agent's quota returns to the pool at
+   * once. A check that fails (the database is down) keeps the session. Resolves with the agents cut.
+   */
+  async revalidate(agents?: Iterable<string>): Promise<string[]> {
+    const only = agents === undefined ? null : new Set(agents);
+    const cut: string[] = [];
+    await Promise.all([...this.sessions].filter((s) => s.credential !== null && (only === null || only.has(s.agent))).map(async (s) => {
+      let valid: boolean;
+      try {
+        valid = await s.credential!();
+      } catch (err) {
+        this.log.warn({ agent: s.agent, err: (err as Error).message }, 'agent token not re-checked; the session stays');
+        return;
+      }
+      if (!valid && this.cut(s, 'SPILLWAY_HUB_TOKEN_REVOKED', 'the agent token of this session was revoked')) cut.push(s.agent);
+    }));
+    return cut;
+  }
+
+  /** A deleted agent: its sessions are closed (4001), its quota returns at once, its record goes. */
+  forget(agent: string): void {
+    for (const s of [...this.sessions]) if (s.agent === agent) this.cut(s, 'SPILLWAY_HUB_AGENT_DELETED', `agent ${agent} was deleted`);
+    const rec = this.records.get(agent);
+    if (!rec || rec.session) return;
+    if (rec.leaseExpiresAt !== null) { rec.leaseExpiresAt = Date.now(); this.sweep(); }
+    this.records.delete(agent);
   }
 
   agents(): AgentRecord[] { return [...this.records.values()].sort((a, b) => a.name.localeCompare(b.name)); }
@@ -193,6 +232,20 @@ export class AgentHub extends EventEmitter {
       case 'error': this.log.warn({ agent: rec.name, code: msg.code, ref: msg.ref }, `agent reported: ${msg.message}`); return;
       case 'hello': return;
     }
+  }
+
+  /** Closes a session for good (4001): its agent is disconnected and its lease ends now. */
+  private cut(s: AgentSession, code: string, message: string): boolean {
+    if (!this.sessions.delete(s)) return false;
+    const rec = this.records.get(s.agent);
+    const live = rec?.session === s;
+    if (live) this.onClose(s);
+    s.fail(CLOSE_REVOKED, code, message);
+    if (live && rec) {
+      rec.leaseExpiresAt = Date.now();
+      this.sweep();
+    }
+    return true;
   }
 
   private onClose(s: AgentSession): void {

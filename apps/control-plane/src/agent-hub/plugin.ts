@@ -102,10 +102,12 @@ function hubRoutes(app: FastifyInstance, hub: AgentHub, opts: AgentHubPluginOpti
         if (wait > 0) return sendError(reply.header('retry-after', String(wait)), 429, 'SPILLWAY_AUTH_RATE_LIMITED', 'Too Many Requests', `too many failed authentications from this address; retry in ${wait} s`);
         return sendError(reply, 401, 'SPILLWAY_HUB_UNAUTHENTICATED', 'Unauthorized', 'a valid agent token is required (Authorization: Bearer <token>)');
       }
-      (req as FastifyRequest & { agentName?: string }).agentName = agent;
+      Object.assign(req, { agentName: agent, agentToken: token });
     },
   }, (socket, req) => {
-    hub.attach(socket, (req as FastifyRequest & { agentName?: string }).agentName ?? '');
+    const { agentName = '', agentToken = '' } = req as FastifyRequest & { agentName?: string; agentToken?: string };
+    // The session re-checks its token when tokens change (a revoked token cuts it).
+    hub.attach(socket, agentName, async () => (await opts.authenticate(agentToken)) === agentName);
   });
 
   const stored = (r: StoredAgent): typeof AgentView.static => {

@@ -9,7 +9,8 @@ import type { HubLogger } from './agent-session.js';
 
 export const REPLICA_CHANNEL = 'spillway_replicas';
 
-export interface ReplicaMessage { kind: 'config' | 'quota'; version?: number; from: string }
+/** `agents`: agent tokens changed (`agents`, `deleted` as in the token store's agent-credentials). */
+export interface ReplicaMessage { kind: 'config' | 'quota' | 'agents'; version?: number; agents?: string[]; deleted?: boolean; from: string }
 
 export class ReplicaChannel {
   /** This process, so it can skip its own notifications. */

@@ -1,11 +1,17 @@
 // API tokens (roles admin | reader) and agent tokens, stored as sha256 hashes. A secret exists
-// in clear only in the answer to its creation (or in SPILLWAY_ADMIN_TOKEN).
+// in clear only in the answer to its creation (or in SPILLWAY_ADMIN_TOKEN). A change that may
+// take a live agent session's credential away (an agent token deleted or rebound, an agent
+// deleted) is emitted as `agent-credentials` ({agents, deleted}); the agent hub closes the
+// sessions whose token no longer authenticates them.
+import { EventEmitter } from 'node:events';
 import type { PrismaClient } from '../db/prisma.js';
 import { ApiError } from './api-error.js';
 import { generateToken, hashToken, looksLikeToken } from './tokens.js';
 
 export type Role = 'admin' | 'reader';
 export interface Principal { name: string; role: Role }
+/** Agents whose tokens changed (`deleted`: the agents themselves were deleted). */
+export interface AgentCredentialsChange { agents: string[]; deleted: boolean }
 
 /** How long a successful lookup is reused before the database is asked again. */
 const CACHE_MS = 5_000;
@@ -15,11 +21,11 @@ export const BOOTSTRAP_TOKEN_NAME = 'bootstrap';
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 
-export class TokenStore {
+export class TokenStore extends EventEmitter<{ 'agent-credentials': [AgentCredentialsChange] }> {
   private readonly cache = new Map<string, { principal: Principal; until: number }>();
   private readonly touched = new Map<string, number>();
 
-  constructor(private readonly db: PrismaClient) {}
+  constructor(private readonly db: PrismaClient) { super(); }
 
   /** The principal of a bearer secret, or null when it is unknown, revoked or expired. */
   async authenticate(token: string): Promise<Principal | null> {
@@ -131,6 +137,7 @@ export class TokenStore {
         const a = await tx.agent.upsert({ where: { name: agent }, create: { name: agent }, update: {} });
         await tx.agentToken.update({ where: { id: existing.id }, data: { agentId: a.id } });
       });
+      this.emit('agent-credentials', { agents: [existing.agent.name], deleted: false });
     }
     return { created: false, changed, view: await this.getAgent(name) };
   }
@@ -183,8 +190,10 @@ export class TokenStore {
   }
 
   async deleteAgentToken(name: string): Promise<void> {
-    const r = await this.db.agentToken.deleteMany({ where: { name } });
-    if (r.count === 0) throw new ApiError(404, 'SPILLWAY_AGENT_TOKEN_NOT_FOUND', `no agent token named ${name}`);
+    const r = await this.db.agentToken.findUnique({ where: { name }, select: { id: true, agent: { select: { name: true } } } });
+    const gone = r ? await this.db.agentToken.deleteMany({ where: { id: r.id } }) : { count: 0 };
+    if (!r || gone.count === 0) throw new ApiError(404, 'SPILLWAY_AGENT_TOKEN_NOT_FOUND', `no agent token named ${name}`);
+    this.emit('agent-credentials', { agents: [r.agent.name], deleted: false });
   }
 
   /** Forgets a registered agent with its tokens and quota leases. */
@@ -192,6 +201,7 @@ export class TokenStore {
     const a = await this.db.agent.findUnique({ where: { name } });
     if (!a) throw new ApiError(404, 'SPILLWAY_AGENT_NOT_FOUND', `no agent named ${name}`);
     await this.db.agent.delete({ where: { id: a.id } });
+    this.emit('agent-credentials', { agents: [name], deleted: true });
     return a.version;
   }
 }
