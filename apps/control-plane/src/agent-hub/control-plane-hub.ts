@@ -3,12 +3,21 @@
 // (so /v1/events and its stream show them), agents kept in the Agent table (GET /v1/agents
 // survives restarts and shows agents connected to other replicas), and replicas on one Postgres
 // told of config changes with LISTEN/NOTIFY. Registered after the REST API (needs configStore).
+//
+// Agent rows: each replica heartbeats the rows of the sessions it holds (status connected,
+// lastHeartbeatAt = now, every persistMs, a third of the lease by default); a connected row whose
+// heartbeat is older than the lease (plus one heartbeat period, the write in flight) belongs to
+// no live session (its replica died, or the agent died while no replica was up): every replica's
+// sweep, and each start, marks it disconnected with an agent.disconnected event, and GET
+// /v1/agents lists it as disconnected at once. Writes to the database (rows, events, leases)
+// never throw out of the hub: they are logged, and retried while the database is unavailable.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ConfigDocument } from '@spillway/protocol';
 import type { NDocument } from '../services/normalize.js';
 import type { AgentHubOptions, HubEvent } from './hub.js';
 import { requireAuth } from '../plugins/auth.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import agentHub, { type StoredAgent } from './plugin.js';
 import { REPLICA_CHANNEL, ReplicaChannel, type ReplicaMessage } from './replica-channel.js';
 import { ReplicaQuota } from './replica-quota.js';
@@ -16,9 +25,13 @@ import { ReplicaQuota } from './replica-quota.js';
 export interface ControlPlaneHubOptions extends Omit<AgentHubOptions, 'log'> {
   /** Postgres URL for LISTEN/NOTIFY between replicas; without it this process is the only replica. */
   databaseUrl?: string | null;
-  /** How often connected agents' heartbeats are written to the Agent table. */
+  /** How often the rows of this replica's sessions are heartbeated in the Agent table (default: a third of the lease). */
   persistMs?: number;
 }
+
+/** Hub events kept for the next try while the database is unavailable (the oldest go first past it). */
+const MAX_PENDING_EVENTS = 10_000;
+const EVENT_RETRY_MS = 1_000;
 
 /**
  * Hub timing from the environment: SPILLWAY_HEARTBEAT_MS (default 1000) and
@@ -58,17 +71,26 @@ export function eventRow(e: HubEvent): { actor: string; kind: string; objectKind
 }
 
 async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOptions): Promise<void> {
-  const { databaseUrl, persistMs = 2_000, ...hubOpts } = opts;
+  const { databaseUrl, persistMs: persistOpt, ...hubOpts } = opts;
   const store = app.configStore;
   const db = app.prisma;
 
   const directory = async (): Promise<StoredAgent[]> => {
     const rows = await db.agent.findMany({ orderBy: { name: 'asc' } });
-    return rows.map((r) => ({ name: r.name, workers: r.workers, connected: r.status === 'connected', appliedVersion: r.appliedVersion, lastHeartbeatAt: r.lastHeartbeatAt }));
+    const now = Date.now();
+    // Connected only while some replica heartbeats it (a row left behind ages out at once here).
+    return rows.map((r) => ({
+      name: r.name, workers: r.workers, appliedVersion: r.appliedVersion, lastHeartbeatAt: r.lastHeartbeatAt,
+      connected: r.status === 'connected' && r.lastHeartbeatAt !== null && now - r.lastHeartbeatAt.getTime() <= rowLeaseMs,
+    }));
   };
+  let rowLeaseMs = 0;
   await app.register(agentHub, { ...hubOpts, budgeted: true, authenticate: (t) => app.tokenStore.authenticateAgent(t), directory, requireAuth, failures: app.authFailures });
   const hub = app.agentHub;
   const log = app.log;
+  const leaseMs = hub.heartbeatMs * hub.leaseMissedHeartbeats;
+  const persistMs = persistOpt ?? Math.max(10, Math.floor(leaseMs / 3));
+  rowLeaseMs = leaseMs + persistMs;
 
   let served = 0;
   const serve = (version: number, doc: NDocument): void => {
@@ -124,15 +146,37 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
       .catch((err: Error) => log.warn({ err: err.message, agent: name }, 'agent row not written'));
 
   let writing: Promise<unknown> = Promise.resolve();
-  const persist = (fn: () => Promise<unknown>): void => { writing = writing.then(fn); };
+  // One write at a time, in order (a disconnect is never overtaken by an older heartbeat).
+  const persist = (fn: () => Promise<unknown>): void => {
+    writing = writing.then(fn).catch((err: Error) => log.warn({ err: err.message }, 'agent hub database write failed'));
+  };
+  let closed = false;
 
   const events: Array<ReturnType<typeof eventRow>> = [];
   let flushSoon: NodeJS.Timeout | null = null;
+  const flushLater = (ms: number): void => {
+    if (closed || flushSoon) return;
+    flushSoon = setTimeout(flushEvents, ms);
+    flushSoon.unref();
+  };
   const flushEvents = (): void => {
     flushSoon = null;
     const batch = events.splice(0);
     if (batch.length === 0) return;
-    persist(() => db.event.createMany({ data: batch }).then(() => { store.emit('event'); }, (err: Error) => log.warn({ err: err.message, n: batch.length }, 'hub events not recorded')));
+    persist(() => db.event.createMany({ data: batch }).then(() => { store.emit('event'); }, (err: Error) => {
+      if (!isDatabaseUnavailable(err)) { log.warn({ err: err.message, n: batch.length }, 'hub events not recorded'); return; }
+      // Kept, in order, for the next try: the database may be restarting.
+      events.unshift(...batch);
+      const dropped = Math.max(0, events.length - MAX_PENDING_EVENTS);
+      events.splice(0, dropped);
+      log.warn({ err: err.message.split('\n').filter(Boolean).at(-1), pending: events.length, dropped }, 'hub events not recorded yet (database unavailable); retrying');
+      flushLater(EVENT_RETRY_MS);
+    }));
+  };
+  const record = (e: HubEvent): void => {
+    events.push(eventRow(e));
+    // Batched: a config change can move a thousand thresholds at once.
+    flushLater(20);
   };
 
   hub.on('event', (e: HubEvent) => {
@@ -142,30 +186,64 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
       case 'config.applied': persist(() => update(e.agent, { appliedVersion: e.version, lastHeartbeatAt: new Date() })); break;
       default: break;
     }
-    // Batched: a config change can move a thousand thresholds at once.
-    events.push(eventRow(e));
-    flushSoon ??= setTimeout(flushEvents, 20);
+    record(e);
   });
 
-  const heartbeats = setInterval(() => {
-    const seen = hub.agents().filter((a) => a.connected);
-    if (seen.length === 0) return;
-    persist(() => Promise.all(seen.map((a) => db.agent.updateMany({ where: { name: a.name }, data: { lastHeartbeatAt: new Date(a.lastSeenAt), status: 'connected' } }))).catch(() => undefined));
-  }, persistMs);
+  /** Rows marked connected that no replica heartbeats within the lease (none of `held`): disconnected, each with an event. */
+  const ageOut = async (held: string[]): Promise<void> => {
+    const cutoff = new Date(Date.now() - rowLeaseMs);
+    const rows = await db.$queryRaw<Array<{ name: string; lastHeartbeatAt: Date | null }>>`
+      UPDATE agent SET status = 'disconnected', "updatedAt" = now()
+      WHERE status = 'connected' AND ("lastHeartbeatAt" IS NULL OR "lastHeartbeatAt" < (${cutoff.toISOString()}::timestamptz AT TIME ZONE 'UTC'))
+        AND NOT (name = ANY(${held}::text[]))
+      RETURNING name, "lastHeartbeatAt"`;
+    for (const r of rows) {
+      log.info({ agent: r.name, lastHeartbeatAt: r.lastHeartbeatAt?.toISOString() ?? null }, 'agent row aged out: no replica holds its session');
+      record({ kind: 'agent.disconnected', agent: r.name, reason: 'no replica holds its session (heartbeat older than the lease)' });
+    }
+  };
+
+  // Every persistMs: the rows of the sessions held here (their state, so a row write lost while
+  // the database was down is made good; never a row that is gone), then the sweep. One at a
+  // time, skipped while the previous one is still queued (a database that hangs does not pile
+  // them up).
+  let beating = false;
+  const heartbeat = (): void => {
+    if (beating || closed) return;
+    beating = true;
+    const held = hub.agents().filter((a) => a.connected);
+    persist(async () => {
+      try {
+        const now = new Date();
+        await Promise.all(held.map((a) => db.agent.updateMany({
+          where: { name: a.name },
+          data: { workers: a.workers, status: 'connected', lastHeartbeatAt: now, ...(a.appliedVersion === null ? {} : { appliedVersion: a.appliedVersion }) },
+        })));
+        await ageOut(held.map((a) => a.name));
+      } finally {
+        beating = false;
+      }
+    });
+  };
+  const heartbeats = setInterval(heartbeat, persistMs);
   heartbeats.unref();
 
   app.addHook('onReady', async () => {
     // Not fatal: the database may come later (readiness reports it); a notification re-syncs.
     await resync().catch((err: Error) => log.warn({ err: err.message }, 'no config to serve yet'));
+    // Rows left connected by a replica that died (or by this one, killed) age out now.
+    await ageOut([]).catch((err: Error) => log.warn({ err: err.message }, 'agent rows not swept yet'));
     await replicas?.start();
   });
   app.addHook('onClose', async () => {
+    closed = true;
     clearInterval(heartbeats);
     await quota.close();
     await replicas?.close();
     const connected = hub.agents().filter((a) => a.connected).map((a) => a.name);
     hub.close();
     if (flushSoon) clearTimeout(flushSoon);
+    flushSoon = null;
     flushEvents();
     if (connected.length > 0) persist(() => db.agent.updateMany({ where: { name: { in: connected } }, data: { status: 'disconnected' } }).catch(() => undefined));
     await writing;

@@ -12,7 +12,9 @@
 // So Σ live rows ≤ limit at every commit, and each replica's agents hold at most its rows.
 // A pass runs on membership and limit changes and on another replica's notification; every
 // heartbeat either refreshes this replica's leases (one statement) or, while some row is not yet
-// at its share (waiting for room or for acknowledgements), runs a pass again.
+// at its share (waiting for room or for acknowledgements), runs a pass again. A pass that failed
+// (the database unavailable) is run again on the next heartbeat; meanwhile every budget stays as
+// it was (the agents keep serving on what they hold).
 import type { PrismaClient } from '../db/prisma.js';
 import type { HubLogger } from './agent-session.js';
 import type { AgentHub, HubEvent } from './hub.js';
@@ -57,13 +59,20 @@ export class ReplicaQuota {
   private readonly timer: NodeJS.Timeout;
   /** Vservers a pass must look at (null: all of them). */
   private dirty: Set<string> | null = null;
+  /** Vservers of passes that failed, run again on the next heartbeat (null: all; undefined: none). */
+  private failed: Set<string> | null | undefined = undefined;
   private readonly onMembers = (): void => this.kick();
   private readonly onEvent = (e: HubEvent): void => { if (e.kind === 'threshold.changed' && e.vserver) this.kick([e.vserver]); };
 
   constructor(private readonly opts: ReplicaQuotaOptions) {
     opts.hub.on('members', this.onMembers);
     opts.hub.on('event', this.onEvent);
-    this.timer = setInterval(() => { if (this.unsettled.size > 0) this.kick([...this.unsettled]); else this.refresh(); }, opts.intervalMs);
+    this.timer = setInterval(() => {
+      const failed = this.failed;
+      if (failed !== undefined && !this.running) { this.failed = undefined; this.kick(failed === null ? undefined : [...failed, ...this.unsettled]); }
+      else if (this.unsettled.size > 0) this.kick([...this.unsettled]);
+      else this.refresh();
+    }, opts.intervalMs);
     this.timer.unref();
   }
 
@@ -78,7 +87,11 @@ export class ReplicaQuota {
     if (this.running) { this.again = true; return; }
     const only = this.dirty;
     this.dirty = new Set();
-    this.running = this.pass(only).catch((err: Error) => this.opts.log.warn({ err: err.message }, 'quota pass failed')).finally(() => {
+    this.running = this.pass(only).catch((err: Error) => {
+      this.opts.log.warn({ err: err.message.split('\n').filter(Boolean).at(-1) }, 'quota pass failed; retrying on the next heartbeat');
+      if (only === null || this.failed === null) this.failed = null;
+      else { this.failed ??= new Set(); for (const v of only) this.failed.add(v); }
+    }).finally(() => {
       this.running = null;
       if (this.again) { this.again = false; this.kick([]); }
     });
