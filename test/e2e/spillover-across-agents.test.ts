@@ -14,7 +14,7 @@ let listenPort = 0;
 const held: net.Socket[] = [];
 
 interface Status { threshold: { value: number | null }; activeConnections: { total: number }; quota: { limit: number; byAgent: Record<string, { exclusive: number; borrowed: number }> } | null }
-interface AgentView { id: string; connected: boolean; appliedVersion: string | null; leaseExpiresAt: string | null }
+interface AgentView { id: string; connected: boolean; connectedAt: string | null; appliedVersion: string | null; leaseExpiresAt: string | null }
 
 const document = () => ({
   services: [
@@ -156,7 +156,9 @@ describe('spillover across two agents and a control plane', () => {
     expect(during.first).toBe('web-1');
     // Same database, same port: the config is still there; the agents redial on their own.
     cp = await startControlPlane(db.url, port);
-    const views = await until(agentList, (l) => l?.items.filter((x) => x.connected).length === 2, 20_000, 'agents reconnected');
+    // Reconnected to this process: its own sessions have a connectedAt (a row left by the killed
+    // one has none, and ages out once nobody heartbeats it).
+    const views = await until(agentList, (l) => l?.items.filter((x) => x.connected && x.connectedAt !== null).length === 2, 20_000, 'agents reconnected');
     expect(new Set(views.items.map((x) => x.appliedVersion)).size).toBe(1);
     const allowance = (x: Status | undefined): number => { const q = x?.quota?.byAgent['agent-a']; return q ? q.exclusive + q.borrowed : 0; };
     const s = await until(status, (x) => x?.activeConnections.total === 2 && x.threshold.value === 20 && allowance(x) >= 2, 15_000, 'reconciled status');
@@ -166,6 +168,9 @@ describe('spillover across two agents and a control plane', () => {
 
   it('returns a killed agent\'s quota to the pool after its lease', async () => {
     const b = agents[1]!;
+    // Its session is held by this control plane (the previous test waited for it), so what is
+    // listed below is the hub's own record of that session, not a row.
+    expect((await cp.get<AgentView>('/v1/agents/agent-b')).connectedAt).not.toBeNull();
     await b.kill('SIGKILL');
     const s = await until(status, (x) => x?.quota != null && x.quota.byAgent['agent-b'] === undefined && x.quota.byAgent['agent-a']?.exclusive === 16, 15_000, 'agent-b quota returned to agent-a');
     expect(s.quota!.limit).toBe(20);
