@@ -82,6 +82,9 @@ export class ControlClient {
   private reporter: NodeJS.Timeout | null = null;
   private sampling = false;
   private reacking: NodeJS.Timeout | null = null;
+  /** Fires when the lease would end unrenewed (to say so in the log). */
+  private leaseTimer: NodeJS.Timeout | null = null;
+  private leaseLapsed = false;
   private last: AgentStats | null = null;
   /** Heartbeats sent and not yet acknowledged: seq → monotonicMs when sent. */
   private readonly beats = new Map<number, number>();
@@ -112,7 +115,7 @@ export class ControlClient {
   async stop(): Promise<void> {
     this.stopped = true;
     this.opts.agent.setQuotaUpstream(null);
-    for (const t of [this.retry, this.heartbeat, this.reacking]) if (t) clearTimeout(t);
+    for (const t of [this.retry, this.heartbeat, this.reacking, this.leaseTimer]) if (t) clearTimeout(t);
     for (const t of [this.sampler, this.reporter]) if (t) clearInterval(t);
     await this.channel?.close();
     await this.applying;
@@ -243,6 +246,20 @@ export class ControlClient {
     if (until <= this.leaseUntil) return;
     this.leaseUntil = until;
     this.opts.agent.setQuotaLease(until);
+    if (this.leaseLapsed && until > monotonicMs()) {
+      this.leaseLapsed = false;
+      this.opts.log.info({ event: 'control_lease_renewed' }, 'quota lease renewed; admitting on the allocations again');
+    }
+    if (this.leaseTimer) clearTimeout(this.leaseTimer);
+    this.leaseTimer = setTimeout(() => this.onLeaseTimer(), Math.max(0, until - monotonicMs()));
+    this.leaseTimer.unref();
+  }
+
+  private onLeaseTimer(): void {
+    this.leaseTimer = null;
+    if (this.stopped || this.leaseLapsed || monotonicMs() < this.leaseUntil) return;
+    this.leaseLapsed = true;
+    this.opts.log.warn({ event: 'control_lease_expired', leaseMs: this.leaseMs }, 'quota lease ended without word from the control plane; connections on the global quota spill until it answers');
   }
 
   /** Drops every allocation to 0 once the lease has ended (they are the control plane's again); true when it had. */
