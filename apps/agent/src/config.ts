@@ -1,7 +1,7 @@
 // The declarative document of API-SHAPE.md as the agent reads it, plus the agent's own section.
 // Validation collects every problem with its JSON path so an operator fixes the file in one go.
 import os from 'node:os';
-import { hostHeaderProblem, listenHostProblem, redirectUrlProblem, requestTargetProblem } from '@spillway/protocol';
+import { hostHeaderProblem, listenHostProblem, redirectUrlProblem, requestTargetProblem, VSERVER_DEFAULTS } from '@spillway/protocol';
 import { AgentError } from './errors.js';
 
 export type ServiceState = 'enabled' | 'disabled' | 'maintenance';
@@ -29,7 +29,7 @@ export interface SpilloverDoc {
   action: 'redirect' | 'drop' | 'accept'; redirectUrl?: string; persistenceTimeoutSeconds: number;
 }
 export interface VServerDoc {
-  name: string; protocol: 'tcp' | 'http'; listen: { port: number; host?: string } | null;
+  name: string; protocol: 'tcp' | 'http'; listen: { port: number; host: string } | null;
   lbMethod: LbMethod; services: { service: string; weight?: number }[];
   persistence: { type: 'none' | 'sourceip' | 'cookie'; timeoutSeconds: number };
   spillover: SpilloverDoc;
@@ -154,7 +154,12 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
     let listen: VServerDoc['listen'] = null;
     if (v.listen !== null && v.listen !== undefined) {
       if (!isObj(v.listen) || !isInt(v.listen.port, 0) || (v.listen.port as number) > 65535) bad(`${at}/listen/port`, 'must be a port number (or listen: null)');
-      else listen = { port: v.listen.port as number, ...(typeof v.listen.host === 'string' ? { host: v.listen.host } : {}) };
+      else {
+        const host = v.listen.host ?? VSERVER_DEFAULTS.listenHost;
+        const why = typeof host === 'string' ? listenHostProblem(host) : 'must be a string';
+        if (why) bad(`${at}/listen/host`, why);
+        listen = { port: v.listen.port as number, host: String(host) };
+      }
     }
     const lbMethod = v.lbMethod ?? 'roundrobin';
     if (!['roundrobin', 'leastconn', 'weighted'].includes(String(lbMethod))) bad(`${at}/lbMethod`, 'must be roundrobin, leastconn or weighted');
@@ -194,6 +199,8 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
     if (combine !== 'any' && combine !== 'all') bad(`${at}/spillover/combine`, 'must be any or all');
     if (so.backup !== undefined && (typeof so.backup !== 'string' || !vserverNames.has(so.backup))) bad(`${at}/spillover/backup`, 'names no vserver of this document');
     const sq = isObj(v.surgeQueue) ? v.surgeQueue : {};
+    const upstreamTimeoutMs = v.timeoutMs ?? VSERVER_DEFAULTS.timeoutMs;
+    if (!isInt(upstreamTimeoutMs, 1)) bad(`${at}/timeoutMs`, 'must be an integer >= 1 (milliseconds)');
     const clientTimeout = (k: keyof typeof CLIENT_TIMEOUT_DEFAULTS): number => {
       const t = v[k] ?? CLIENT_TIMEOUT_DEFAULTS[k];
       if (!isInt(t, 1)) { bad(`${at}/${k}`, 'must be an integer >= 1 (milliseconds)'); return CLIENT_TIMEOUT_DEFAULTS[k]; }
@@ -210,7 +217,7 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
         persistenceTimeoutSeconds: isInt(so.persistenceTimeoutSeconds) ? so.persistenceTimeoutSeconds : 0,
       },
       surgeQueue: { length: isInt(sq.length) ? sq.length : 0, timeoutMs: isInt(sq.timeoutMs) ? sq.timeoutMs : 5000 },
-      timeoutMs: isInt(v.timeoutMs, 1) ? v.timeoutMs : 30_000,
+      timeoutMs: isInt(upstreamTimeoutMs, 1) ? upstreamTimeoutMs : VSERVER_DEFAULTS.timeoutMs,
       headersTimeoutMs: clientTimeout('headersTimeoutMs'), keepAliveTimeoutMs: clientTimeout('keepAliveTimeoutMs'), clientTimeoutMs: clientTimeout('clientTimeoutMs'),
     };
   });

@@ -24,7 +24,16 @@ export type PlaneMessageOut =
   | { t: 'handoff'; to: number; root: string; at: string; tried: number[]; head?: string }
   | { t: 'persist'; key: string; vs: string; timeoutMs: number };
 
-interface ServiceRt { doc: ServiceDoc; up: boolean; active: number; counters: ServiceCounters; pool: Pool | null }
+/**
+ * `pools`: one undici pool per upstream timeout (the vservers' `timeoutMs`) of the vservers the
+ * service serves, made on first use: a changed timeout takes effect with the next request.
+ */
+interface ServiceRt { doc: ServiceDoc; up: boolean; active: number; counters: ServiceCounters; pools: Map<number, Pool> }
+
+/** Closes pools once their requests are done (close() lets them finish). */
+function closePools(pools: Iterable<Pool>): void {
+  for (const p of pools) p.close().catch(() => undefined);
+}
 interface VServerRt {
   doc: VServerDoc; counters: VServerCounters; balancer: Balancer; queue: SurgeQueue;
   stickiness: PersistenceTable; kbpsIn: number; kbpsOut: number;
@@ -77,17 +86,17 @@ export class DataPlane {
       const up = this.serviceUp[s.name] ?? s.monitors.length === 0;
       if (rt) {
         const moved = rt.doc.address !== s.address || rt.doc.port !== s.port;
-        if (moved && rt.pool) { void rt.pool.close(); rt.pool = null; }
+        if (moved) { closePools(rt.pools.values()); rt.pools.clear(); }
         rt.doc = s;
       } else {
-        this.services.set(s.name, { doc: s, up, active: 0, counters: this.counters.service(s.name), pool: null });
+        this.services.set(s.name, { doc: s, up, active: 0, counters: this.counters.service(s.name), pools: new Map() });
       }
     }
     for (const name of [...this.services.keys()]) {
       if (!config.services.some((s) => s.name === name)) {
         const rt = this.services.get(name)!;
         this.services.delete(name);
-        if (rt.pool) void rt.pool.close();
+        closePools(rt.pools.values());
       }
     }
     for (const v of config.vservers) {
@@ -107,6 +116,18 @@ export class DataPlane {
     }
     for (const [name, rt] of [...this.vservers]) {
       if (!config.vservers.some((v) => v.name === name)) { this.vservers.delete(name); rt.queue.closeAll(); }
+    }
+    // Pools of timeouts no vserver of the service has any more.
+    const timeouts = new Map<string, Set<number>>();
+    for (const v of config.vservers) {
+      for (const b of v.services) {
+        let set = timeouts.get(b.service);
+        if (!set) { set = new Set(); timeouts.set(b.service, set); }
+        set.add(v.timeoutMs);
+      }
+    }
+    for (const [name, rt] of this.services) {
+      for (const [t, p] of [...rt.pools]) if (!timeouts.get(name)?.has(t)) { rt.pools.delete(t); closePools([p]); }
     }
     for (const v of this.vservers.values()) {
       v.svcs = [];
@@ -208,7 +229,7 @@ export class DataPlane {
       await new Promise((r) => setTimeout(r, 50));
     }
     for (const s of this.sockets) s.destroy();
-    for (const svc of this.services.values()) if (svc.pool) await svc.pool.close().catch(() => undefined);
+    for (const svc of this.services.values()) for (const p of svc.pools.values()) await p.close().catch(() => undefined);
   }
 
   // ---- admission --------------------------------------------------------------------------
@@ -576,7 +597,9 @@ export class DataPlane {
     let headers: string[];
     let setCookie: string | undefined;
     try {
-      pool = chosen.pool ??= createServicePool(chosen.doc.address, chosen.doc.port, v.doc.timeoutMs);
+      let made = chosen.pools.get(v.doc.timeoutMs);
+      if (!made) { made = createServicePool(chosen.doc.address, chosen.doc.port, v.doc.timeoutMs); chosen.pools.set(v.doc.timeoutMs, made); }
+      pool = made;
       const p = v.doc.persistence;
       setCookie = p.type === 'cookie' && cookie !== chosen.doc.name
         ? `${v.cookieName}=${encodeURIComponent(chosen.doc.name)}; Path=/; HttpOnly${p.timeoutSeconds > 0 ? `; Max-Age=${p.timeoutSeconds}` : ''}`

@@ -2361,7 +2361,15 @@ export interface operations {
                              * @default null
                              */
                             listen: {
-                                /** @description Listen port (unique across vservers) */
+                                /**
+                                 * @description Address the agents bind: an IPv4 or IPv6 address (0.0.0.0 or :: for every address; 422 otherwise). An agent started with SPILLWAY_AGENT_LISTEN_HOST binds that address instead.
+                                 * @default 0.0.0.0
+                                 * @example 0.0.0.0
+                                 * @example 10.0.0.5
+                                 * @example ::
+                                 */
+                                host: string;
+                                /** @description Listen port (unique across vservers, whatever their host) */
                                 port: number;
                             } | null;
                             /**
@@ -2425,6 +2433,11 @@ export interface operations {
                                 /** @default 5000 */
                                 timeoutMs: number;
                             };
+                            /**
+                             * @description Upstream timeout. HTTP: 504 when a service sends no response headers, or no body progress, for this long (connecting takes at most 5 s of it). TCP: connecting to a service gives up after this long
+                             * @default 30000
+                             */
+                            timeoutMs: number;
                             /** Format: date-time */
                             readonly updatedAt?: string;
                             /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -2678,7 +2691,15 @@ export interface operations {
                          * @default null
                          */
                         listen?: {
-                            /** @description Listen port (unique across vservers) */
+                            /**
+                             * @description Address the agents bind: an IPv4 or IPv6 address (0.0.0.0 or :: for every address; 422 otherwise). An agent started with SPILLWAY_AGENT_LISTEN_HOST binds that address instead.
+                             * @default 0.0.0.0
+                             * @example 0.0.0.0
+                             * @example 10.0.0.5
+                             * @example ::
+                             */
+                            host?: string;
+                            /** @description Listen port (unique across vservers, whatever their host) */
                             port: number;
                         } | null;
                         /**
@@ -2742,6 +2763,11 @@ export interface operations {
                             /** @default 5000 */
                             timeoutMs?: number;
                         };
+                        /**
+                         * @description Upstream timeout. HTTP: 504 when a service sends no response headers, or no body progress, for this long (connecting takes at most 5 s of it). TCP: connecting to a service gives up after this long
+                         * @default 30000
+                         */
+                        timeoutMs?: number;
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -6384,7 +6410,15 @@ export interface operations {
                              * @default null
                              */
                             listen: {
-                                /** @description Listen port (unique across vservers) */
+                                /**
+                                 * @description Address the agents bind: an IPv4 or IPv6 address (0.0.0.0 or :: for every address; 422 otherwise). An agent started with SPILLWAY_AGENT_LISTEN_HOST binds that address instead.
+                                 * @default 0.0.0.0
+                                 * @example 0.0.0.0
+                                 * @example 10.0.0.5
+                                 * @example ::
+                                 */
+                                host: string;
+                                /** @description Listen port (unique across vservers, whatever their host) */
                                 port: number;
                             } | null;
                             /**
@@ -6448,6 +6482,11 @@ export interface operations {
                                 /** @default 5000 */
                                 timeoutMs: number;
                             };
+                            /**
+                             * @description Upstream timeout. HTTP: 504 when a service sends no response headers, or no body progress, for this long (connecting takes at most 5 s of it). TCP: connecting to a service gives up after this long
+                             * @default 30000
+                             */
+                            timeoutMs: number;
                             /** Format: date-time */
                             readonly updatedAt?: string;
                             /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -6521,6 +6560,7 @@ export interface operations {
                  * @example {
                  *       "lbMethod": "leastconn",
                  *       "listen": {
+                 *         "host": "0.0.0.0",
                  *         "port": 8443
                  *       },
                  *       "name": "web",
@@ -6558,7 +6598,8 @@ export interface operations {
                  *       "surgeQueue": {
                  *         "length": 200,
                  *         "timeoutMs": 5000
-                 *       }
+                 *       },
+                 *       "timeoutMs": 30000
                  *     }
                  */
                 "application/json": {
@@ -6571,7 +6612,15 @@ export interface operations {
                      * @default null
                      */
                     listen?: {
-                        /** @description Listen port (unique across vservers) */
+                        /**
+                         * @description Address the agents bind: an IPv4 or IPv6 address (0.0.0.0 or :: for every address; 422 otherwise). An agent started with SPILLWAY_AGENT_LISTEN_HOST binds that address instead.
+                         * @default 0.0.0.0
+                         * @example 0.0.0.0
+                         * @example 10.0.0.5
+                         * @example ::
+                         */
+                        host?: string;
+                        /** @description Listen port (unique across vservers, whatever their host) */
                         port: number;
                     } | null;
                     /**
@@ -6635,6 +6684,11 @@ export interface operations {
                         /** @default 5000 */
                         timeoutMs?: number;
                     };
+                    /**
+                     * @description Upstream timeout. HTTP: 504 when a service sends no response headers, or no body progress, for this long (connecting takes at most 5 s of it). TCP: connecting to a service gives up after this long
+                     * @default 30000
+                     */
+                    timeoutMs?: number;
                     /** Format: date-time */
                     readonly updatedAt?: string;
                     /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -6653,6 +6707,7 @@ export interface operations {
                      * @example {
                      *       "lbMethod": "leastconn",
                      *       "listen": {
+                     *         "host": "0.0.0.0",
                      *         "port": 8443
                      *       },
                      *       "name": "web",
@@ -6690,7 +6745,8 @@ export interface operations {
                      *       "surgeQueue": {
                      *         "length": 200,
                      *         "timeoutMs": 5000
-                     *       }
+                     *       },
+                     *       "timeoutMs": 30000
                      *     }
                      */
                     "application/json": {
@@ -6703,7 +6759,15 @@ export interface operations {
                          * @default null
                          */
                         listen: {
-                            /** @description Listen port (unique across vservers) */
+                            /**
+                             * @description Address the agents bind: an IPv4 or IPv6 address (0.0.0.0 or :: for every address; 422 otherwise). An agent started with SPILLWAY_AGENT_LISTEN_HOST binds that address instead.
+                             * @default 0.0.0.0
+                             * @example 0.0.0.0
+                             * @example 10.0.0.5
+                             * @example ::
+                             */
+                            host: string;
+                            /** @description Listen port (unique across vservers, whatever their host) */
                             port: number;
                         } | null;
                         /**
@@ -6767,6 +6831,11 @@ export interface operations {
                             /** @default 5000 */
                             timeoutMs: number;
                         };
+                        /**
+                         * @description Upstream timeout. HTTP: 504 when a service sends no response headers, or no body progress, for this long (connecting takes at most 5 s of it). TCP: connecting to a service gives up after this long
+                         * @default 30000
+                         */
+                        timeoutMs: number;
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -6877,6 +6946,7 @@ export interface operations {
                      * @example {
                      *       "lbMethod": "leastconn",
                      *       "listen": {
+                     *         "host": "0.0.0.0",
                      *         "port": 8443
                      *       },
                      *       "name": "web",
@@ -6914,7 +6984,8 @@ export interface operations {
                      *       "surgeQueue": {
                      *         "length": 200,
                      *         "timeoutMs": 5000
-                     *       }
+                     *       },
+                     *       "timeoutMs": 30000
                      *     }
                      */
                     "application/json": {
@@ -6927,7 +6998,15 @@ export interface operations {
                          * @default null
                          */
                         listen: {
-                            /** @description Listen port (unique across vservers) */
+                            /**
+                             * @description Address the agents bind: an IPv4 or IPv6 address (0.0.0.0 or :: for every address; 422 otherwise). An agent started with SPILLWAY_AGENT_LISTEN_HOST binds that address instead.
+                             * @default 0.0.0.0
+                             * @example 0.0.0.0
+                             * @example 10.0.0.5
+                             * @example ::
+                             */
+                            host: string;
+                            /** @description Listen port (unique across vservers, whatever their host) */
                             port: number;
                         } | null;
                         /**
@@ -6991,6 +7070,11 @@ export interface operations {
                             /** @default 5000 */
                             timeoutMs: number;
                         };
+                        /**
+                         * @description Upstream timeout. HTTP: 504 when a service sends no response headers, or no body progress, for this long (connecting takes at most 5 s of it). TCP: connecting to a service gives up after this long
+                         * @default 30000
+                         */
+                        timeoutMs: number;
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -7081,6 +7165,7 @@ export interface operations {
                  * @example {
                  *       "lbMethod": "leastconn",
                  *       "listen": {
+                 *         "host": "0.0.0.0",
                  *         "port": 8443
                  *       },
                  *       "name": "web",
@@ -7118,7 +7203,8 @@ export interface operations {
                  *       "surgeQueue": {
                  *         "length": 200,
                  *         "timeoutMs": 5000
-                 *       }
+                 *       },
+                 *       "timeoutMs": 30000
                  *     }
                  */
                 "application/json": {
@@ -7131,7 +7217,15 @@ export interface operations {
                      * @default null
                      */
                     listen?: {
-                        /** @description Listen port (unique across vservers) */
+                        /**
+                         * @description Address the agents bind: an IPv4 or IPv6 address (0.0.0.0 or :: for every address; 422 otherwise). An agent started with SPILLWAY_AGENT_LISTEN_HOST binds that address instead.
+                         * @default 0.0.0.0
+                         * @example 0.0.0.0
+                         * @example 10.0.0.5
+                         * @example ::
+                         */
+                        host?: string;
+                        /** @description Listen port (unique across vservers, whatever their host) */
                         port: number;
                     } | null;
                     /**
@@ -7195,6 +7289,11 @@ export interface operations {
                         /** @default 5000 */
                         timeoutMs?: number;
                     };
+                    /**
+                     * @description Upstream timeout. HTTP: 504 when a service sends no response headers, or no body progress, for this long (connecting takes at most 5 s of it). TCP: connecting to a service gives up after this long
+                     * @default 30000
+                     */
+                    timeoutMs?: number;
                     /** Format: date-time */
                     readonly updatedAt?: string;
                     /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -7213,6 +7312,7 @@ export interface operations {
                      * @example {
                      *       "lbMethod": "leastconn",
                      *       "listen": {
+                     *         "host": "0.0.0.0",
                      *         "port": 8443
                      *       },
                      *       "name": "web",
@@ -7250,7 +7350,8 @@ export interface operations {
                      *       "surgeQueue": {
                      *         "length": 200,
                      *         "timeoutMs": 5000
-                     *       }
+                     *       },
+                     *       "timeoutMs": 30000
                      *     }
                      */
                     "application/json": {
@@ -7263,7 +7364,15 @@ export interface operations {
                          * @default null
                          */
                         listen: {
-                            /** @description Listen port (unique across vservers) */
+                            /**
+                             * @description Address the agents bind: an IPv4 or IPv6 address (0.0.0.0 or :: for every address; 422 otherwise). An agent started with SPILLWAY_AGENT_LISTEN_HOST binds that address instead.
+                             * @default 0.0.0.0
+                             * @example 0.0.0.0
+                             * @example 10.0.0.5
+                             * @example ::
+                             */
+                            host: string;
+                            /** @description Listen port (unique across vservers, whatever their host) */
                             port: number;
                         } | null;
                         /**
@@ -7327,6 +7436,11 @@ export interface operations {
                             /** @default 5000 */
                             timeoutMs: number;
                         };
+                        /**
+                         * @description Upstream timeout. HTTP: 504 when a service sends no response headers, or no body progress, for this long (connecting takes at most 5 s of it). TCP: connecting to a service gives up after this long
+                         * @default 30000
+                         */
+                        timeoutMs: number;
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -7344,6 +7458,7 @@ export interface operations {
                      * @example {
                      *       "lbMethod": "leastconn",
                      *       "listen": {
+                     *         "host": "0.0.0.0",
                      *         "port": 8443
                      *       },
                      *       "name": "web",
@@ -7381,7 +7496,8 @@ export interface operations {
                      *       "surgeQueue": {
                      *         "length": 200,
                      *         "timeoutMs": 5000
-                     *       }
+                     *       },
+                     *       "timeoutMs": 30000
                      *     }
                      */
                     "application/json": {
@@ -7394,7 +7510,15 @@ export interface operations {
                          * @default null
                          */
                         listen: {
-                            /** @description Listen port (unique across vservers) */
+                            /**
+                             * @description Address the agents bind: an IPv4 or IPv6 address (0.0.0.0 or :: for every address; 422 otherwise). An agent started with SPILLWAY_AGENT_LISTEN_HOST binds that address instead.
+                             * @default 0.0.0.0
+                             * @example 0.0.0.0
+                             * @example 10.0.0.5
+                             * @example ::
+                             */
+                            host: string;
+                            /** @description Listen port (unique across vservers, whatever their host) */
                             port: number;
                         } | null;
                         /**
@@ -7458,6 +7582,11 @@ export interface operations {
                             /** @default 5000 */
                             timeoutMs: number;
                         };
+                        /**
+                         * @description Upstream timeout. HTTP: 504 when a service sends no response headers, or no body progress, for this long (connecting takes at most 5 s of it). TCP: connecting to a service gives up after this long
+                         * @default 30000
+                         */
+                        timeoutMs: number;
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -7678,7 +7807,15 @@ export interface operations {
                     readonly createdAt?: string;
                     lbMethod?: ("roundrobin" | "leastconn" | "weighted") | null;
                     listen?: ({
-                        /** @description Listen port (unique across vservers) */
+                        /**
+                         * @description Address the agents bind: an IPv4 or IPv6 address (0.0.0.0 or :: for every address; 422 otherwise). An agent started with SPILLWAY_AGENT_LISTEN_HOST binds that address instead.
+                         * @default 0.0.0.0
+                         * @example 0.0.0.0
+                         * @example 10.0.0.5
+                         * @example ::
+                         */
+                        host?: string;
+                        /** @description Listen port (unique across vservers, whatever their host) */
                         port: number;
                     } | null) | null;
                     /**
@@ -7739,6 +7876,7 @@ export interface operations {
                         /** @default 5000 */
                         timeoutMs?: number;
                     } | null;
+                    timeoutMs?: number | null;
                     /** Format: date-time */
                     readonly updatedAt?: string;
                     /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -7757,6 +7895,7 @@ export interface operations {
                      * @example {
                      *       "lbMethod": "leastconn",
                      *       "listen": {
+                     *         "host": "0.0.0.0",
                      *         "port": 8443
                      *       },
                      *       "name": "web",
@@ -7794,7 +7933,8 @@ export interface operations {
                      *       "surgeQueue": {
                      *         "length": 200,
                      *         "timeoutMs": 5000
-                     *       }
+                     *       },
+                     *       "timeoutMs": 30000
                      *     }
                      */
                     "application/json": {
@@ -7807,7 +7947,15 @@ export interface operations {
                          * @default null
                          */
                         listen: {
-                            /** @description Listen port (unique across vservers) */
+                            /**
+                             * @description Address the agents bind: an IPv4 or IPv6 address (0.0.0.0 or :: for every address; 422 otherwise). An agent started with SPILLWAY_AGENT_LISTEN_HOST binds that address instead.
+                             * @default 0.0.0.0
+                             * @example 0.0.0.0
+                             * @example 10.0.0.5
+                             * @example ::
+                             */
+                            host: string;
+                            /** @description Listen port (unique across vservers, whatever their host) */
                             port: number;
                         } | null;
                         /**
@@ -7871,6 +8019,11 @@ export interface operations {
                             /** @default 5000 */
                             timeoutMs: number;
                         };
+                        /**
+                         * @description Upstream timeout. HTTP: 504 when a service sends no response headers, or no body progress, for this long (connecting takes at most 5 s of it). TCP: connecting to a service gives up after this long
+                         * @default 30000
+                         */
+                        timeoutMs: number;
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */

@@ -3,13 +3,15 @@
 // schemas for the OpenAPI document); services/normalize.ts applies them, so a document with
 // defaults omitted and the same document with defaults spelled out are the same configuration.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { VSERVER_DEFAULTS } from '@spillway/protocol';
 import { Closed, Name, Nullable, ReadOnlyMeta } from './common.js';
 
 export const DEFAULTS = {
   service: { protocol: 'tcp', capacity: 0, weight: 1, state: 'enabled' },
   monitor: { type: 'tcp', intervalMs: 5000, timeoutMs: 2000, fall: 3, rise: 1, weight: 1 },
   monitorHttp: { method: 'GET', path: '/', expectStatus: [200] },
-  vserver: { lbMethod: 'roundrobin' },
+  // The agent fills in the same when a document omits them (one place: @spillway/protocol).
+  vserver: { lbMethod: 'roundrobin', timeoutMs: VSERVER_DEFAULTS.timeoutMs, listenHost: VSERVER_DEFAULTS.listenHost },
   persistence: { type: 'none', timeoutSeconds: 120 },
   spillover: { combine: 'any', action: 'accept', persistenceTimeoutSeconds: 0 },
   surgeQueue: { length: 0, timeoutMs: 5000 },
@@ -106,7 +108,10 @@ export const Spillover = Closed({
 const vserverFields = {
   name: Name('Unique vserver name'),
   protocol: Type.Union([Type.Literal('tcp'), Type.Literal('http')]),
-  listen: Type.Optional(Nullable(Closed({ port: Port('Listen port (unique across vservers)') }), { description: 'null: reachable only as a backup', default: null })),
+  listen: Type.Optional(Nullable(Closed({
+    port: Port('Listen port (unique across vservers, whatever their host)'),
+    host: Type.Optional(Type.String({ minLength: 2, maxLength: 45, default: DEFAULTS.vserver.listenHost, examples: ['0.0.0.0', '10.0.0.5', '::'], description: 'Address the agents bind: an IPv4 or IPv6 address (0.0.0.0 or :: for every address; 422 otherwise). An agent started with SPILLWAY_AGENT_LISTEN_HOST binds that address instead.' })),
+  }), { description: 'null: reachable only as a backup', default: null })),
   lbMethod: Type.Optional(Type.Union([Type.Literal('roundrobin'), Type.Literal('leastconn'), Type.Literal('weighted')], { default: DEFAULTS.vserver.lbMethod })),
   services: Type.Optional(Type.Array(ServiceBinding, { maxItems: 10_000, description: 'Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them.' })),
   persistence: Type.Optional(Closed({
@@ -118,11 +123,12 @@ const vserverFields = {
     length: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: DEFAULTS.surgeQueue.length })),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 600_000, default: DEFAULTS.surgeQueue.timeoutMs })),
   })),
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 3_600_000, default: DEFAULTS.vserver.timeoutMs, description: 'Upstream timeout. HTTP: 504 when a service sends no response headers, or no body progress, for this long (connecting takes at most 5 s of it). TCP: connecting to a service gives up after this long' })),
 };
 
 export const VServer = Closed({ ...vserverFields, ...ReadOnlyMeta }, {
   title: 'VServer',
-  examples: [{ name: 'web', protocol: 'http', listen: { port: 8443 }, lbMethod: 'leastconn',
+  examples: [{ name: 'web', protocol: 'http', listen: { port: 8443, host: '0.0.0.0' }, timeoutMs: 30000, lbMethod: 'leastconn',
     services: [{ service: 'web-1', weight: 2 }, { service: 'web-2' }],
     persistence: { type: 'cookie', timeoutSeconds: 600 },
     spillover: { methods: [{ type: 'dynamicconnection' }, { type: 'bandwidth', thresholdKbps: 400000, direction: 'both' }],

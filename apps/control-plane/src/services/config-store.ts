@@ -11,6 +11,7 @@ import { ApiError, type ApiErrorDetail } from './api-error.js';
 import {
   KINDS, PLURAL, deepEqual, type Kind, type NDocument, type NMonitor, type NService, type NVServer,
 } from './normalize.js';
+import { DEFAULTS } from '../schemas/config.js';
 import { planChanges, type Plan } from './plan.js';
 import { validateDocument, type Problem } from './validate.js';
 
@@ -81,7 +82,7 @@ function monitorFromRow(r: MonitorRow): NMonitor {
 
 function vserverFromRow(r: VServerRow): NVServer {
   return {
-    name: r.name, protocol: r.protocol, listen: r.listenPort === null ? null : { port: r.listenPort }, lbMethod: r.lbMethod,
+    name: r.name, protocol: r.protocol, listen: r.listenPort === null ? null : { port: r.listenPort, host: r.listenHost }, lbMethod: r.lbMethod,
     services: r.services.map((b) => ({ service: b.service.name, ...(b.weight === null ? {} : { weight: b.weight }) }))
       .sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0)),
     persistence: { type: r.persistenceType, timeoutSeconds: r.persistenceTimeoutSeconds },
@@ -100,6 +101,7 @@ function vserverFromRow(r: VServerRow): NVServer {
       persistenceTimeoutSeconds: r.spilloverPersistenceTimeoutSeconds,
     },
     surgeQueue: { length: r.surgeQueueLength, timeoutMs: r.surgeQueueTimeoutMs },
+    timeoutMs: r.timeoutMs,
   };
 }
 
@@ -114,11 +116,11 @@ const monitorData = (m: NMonitor) => ({
   responseTimeMaxMs: m.responseTime?.maxMs ?? null, responseTimeMaxOverAverage: m.responseTime?.maxOverAverage ?? null,
 });
 const vserverData = (v: NVServer) => ({
-  name: v.name, protocol: v.protocol, listenPort: v.listen?.port ?? null, lbMethod: v.lbMethod,
+  name: v.name, protocol: v.protocol, listenPort: v.listen?.port ?? null, listenHost: v.listen?.host ?? DEFAULTS.vserver.listenHost, lbMethod: v.lbMethod,
   persistenceType: v.persistence.type, persistenceTimeoutSeconds: v.persistence.timeoutSeconds,
   spilloverCombine: v.spillover.combine, spilloverAction: v.spillover.action, redirectUrl: v.spillover.redirectUrl ?? null,
   spilloverPersistenceTimeoutSeconds: v.spillover.persistenceTimeoutSeconds,
-  surgeQueueLength: v.surgeQueue.length, surgeQueueTimeoutMs: v.surgeQueue.timeoutMs,
+  surgeQueueLength: v.surgeQueue.length, surgeQueueTimeoutMs: v.surgeQueue.timeoutMs, timeoutMs: v.timeoutMs,
 });
 
 async function loadState(tx: Tx, version: number): Promise<ConfigState> {
@@ -247,7 +249,7 @@ type Column = readonly [name: string, sqlType: string];
 const TS = 'timestamp(3)';
 const COLUMNS = {
   service: [['name', 'text'], ['address', 'text'], ['port', 'int'], ['protocol', '"Protocol"'], ['capacity', 'int'], ['weight', 'int'], ['state', '"ServiceState"'], ['monitorThreshold', 'int'], ['version', 'int'], ['createdAt', TS], ['updatedAt', TS]],
-  vserver: [['name', 'text'], ['protocol', '"Protocol"'], ['listenPort', 'int'], ['lbMethod', '"LbMethod"'], ['persistenceType', '"PersistenceType"'], ['persistenceTimeoutSeconds', 'int'], ['spilloverCombine', '"SpilloverCombine"'], ['spilloverAction', '"SpilloverAction"'], ['redirectUrl', 'text'], ['spilloverPersistenceTimeoutSeconds', 'int'], ['surgeQueueLength', 'int'], ['surgeQueueTimeoutMs', 'int'], ['version', 'int'], ['createdAt', TS], ['updatedAt', TS]],
+  vserver: [['name', 'text'], ['protocol', '"Protocol"'], ['listenPort', 'int'], ['listenHost', 'text'], ['lbMethod', '"LbMethod"'], ['persistenceType', '"PersistenceType"'], ['persistenceTimeoutSeconds', 'int'], ['spilloverCombine', '"SpilloverCombine"'], ['spilloverAction', '"SpilloverAction"'], ['redirectUrl', 'text'], ['spilloverPersistenceTimeoutSeconds', 'int'], ['surgeQueueLength', 'int'], ['surgeQueueTimeoutMs', 'int'], ['timeoutMs', 'int'], ['version', 'int'], ['createdAt', TS], ['updatedAt', TS]],
   vserver_service: [['vserverId', 'int'], ['serviceId', 'int'], ['weight', 'int'], ['version', 'int'], ['createdAt', TS], ['updatedAt', TS]],
   service_monitor: [['serviceId', 'int'], ['monitorId', 'int'], ['weight', 'int'], ['version', 'int'], ['createdAt', TS], ['updatedAt', TS]],
   spillover_method: [['vserverId', 'int'], ['position', 'int'], ['type', '"SpilloverMethodType"'], ['threshold', 'int'], ['thresholdKbps', 'int'], ['direction', '"BandwidthDirection"'], ['thresholdPercent', 'int']],

@@ -18,11 +18,13 @@ export interface NMonitor {
 }
 export interface NSpilloverMethod { type: 'connection' | 'dynamicconnection' | 'bandwidth' | 'health'; threshold?: number; thresholdKbps?: number; direction?: 'in' | 'out' | 'both'; thresholdPercent?: number }
 export interface NVServer {
-  name: string; protocol: 'tcp' | 'http'; listen: { port: number } | null; lbMethod: 'roundrobin' | 'leastconn' | 'weighted';
+  name: string; protocol: 'tcp' | 'http'; listen: { port: number; host: string } | null; lbMethod: 'roundrobin' | 'leastconn' | 'weighted';
   services: Array<{ service: string; weight?: number }>;
   persistence: { type: 'none' | 'sourceip' | 'cookie'; timeoutSeconds: number };
   spillover: { methods: NSpilloverMethod[]; combine: 'any' | 'all'; backup?: string; action: 'redirect' | 'drop' | 'accept'; redirectUrl?: string; persistenceTimeoutSeconds: number };
   surgeQueue: { length: number; timeoutMs: number };
+  /** Upstream timeout (API-SHAPE `timeoutMs`). */
+  timeoutMs: number;
 }
 export interface NDocument { services: NService[]; monitors: NMonitor[]; vservers: NVServer[] }
 export type Kind = 'service' | 'monitor' | 'vserver';
@@ -93,7 +95,7 @@ export function normalizeVServer(input: unknown): NVServer {
   const sq = obj(v.surgeQueue);
   return {
     name: v.name as string, protocol: v.protocol as NVServer['protocol'],
-    listen: listen === null ? null : { port: listen.port as number },
+    listen: listen === null ? null : { port: listen.port as number, host: pick(listen, 'host', DEFAULTS.vserver.listenHost) },
     lbMethod: pick(v, 'lbMethod', DEFAULTS.vserver.lbMethod),
     services: (Array.isArray(v.services) ? v.services : []).map((b) => {
       const o = obj(b);
@@ -109,6 +111,7 @@ export function normalizeVServer(input: unknown): NVServer {
       persistenceTimeoutSeconds: pick(so, 'persistenceTimeoutSeconds', DEFAULTS.spillover.persistenceTimeoutSeconds),
     },
     surgeQueue: { length: pick(sq, 'length', DEFAULTS.surgeQueue.length), timeoutMs: pick(sq, 'timeoutMs', DEFAULTS.surgeQueue.timeoutMs) },
+    timeoutMs: pick(v, 'timeoutMs', DEFAULTS.vserver.timeoutMs),
   };
 }
 

@@ -2,7 +2,7 @@
 // problem names its object and the path inside it, so a REST write reports paths relative to
 // its body and a declarative apply reports paths into the document.
 import { validateChain, type ChainProblem } from '@spillway/core';
-import { hostHeaderProblem, redirectUrlProblem, requestTargetProblem } from '@spillway/protocol';
+import { hostHeaderProblem, listenHostProblem, redirectUrlProblem, requestTargetProblem } from '@spillway/protocol';
 import type { Kind, NDocument } from './normalize.js';
 
 export type ProblemCode =
@@ -20,7 +20,8 @@ export type ProblemCode =
   | 'SPILLWAY_MONITOR_TIMEOUT_TOO_LONG'
   | 'SPILLWAY_MONITOR_TYPE_MISMATCH'
   | 'SPILLWAY_MONITOR_THRESHOLD_UNREACHABLE'
-  | 'SPILLWAY_INVALID_HTTP_SYNTAX';
+  | 'SPILLWAY_INVALID_HTTP_SYNTAX'
+  | 'SPILLWAY_INVALID_LISTEN_HOST';
 
 export interface Problem {
   code: ProblemCode;
@@ -94,6 +95,9 @@ export function validateDocument(doc: NDocument): Problem[] {
       if (!services.has(b.service)) add('SPILLWAY_UNKNOWN_REFERENCE', 'vserver', v.name, `/services/${j}/service`, `no service named ${b.service}`);
     });
     if (v.listen) {
+      const host = listenHostProblem(v.listen.host);
+      if (host) add('SPILLWAY_INVALID_LISTEN_HOST', 'vserver', v.name, '/listen/host', host);
+      // One port, one vserver, whatever the hosts: agents may bind the same vserver on other addresses.
       const other = ports.get(v.listen.port);
       if (other !== undefined) add('SPILLWAY_LISTEN_PORT_CONFLICT', 'vserver', v.name, '/listen/port', `port ${v.listen.port} is already the listen port of vserver ${other}`);
       else ports.set(v.listen.port, v.name);

@@ -100,6 +100,10 @@ function corpus(r: Route): Array<{ label: string; payload: string; contentType?:
       json('negative threshold', { ...r.body, protocol: 'http', spillover: { methods: [{ type: 'connection', threshold: -1 }] } }),
       json('percent over 100', { ...r.body, protocol: 'http', spillover: { methods: [{ type: 'health', thresholdPercent: 101 }] } }),
       json('redirect URL not a URL', { ...r.body, protocol: 'http', spillover: { action: 'redirect', redirectUrl: 'javascript:alert(1)' } }),
+      json('redirect URL with a control character', { ...r.body, protocol: 'http', spillover: { action: 'redirect', redirectUrl: 'https://x/\u0001' } }),
+      json('listen host not an address', { ...r.body, protocol: 'http', listen: { port: 8082, host: 'every where' } }),
+      json('upstream timeout 0', { ...r.body, protocol: 'http', timeoutMs: 0 }),
+      json('upstream timeout a string', { ...r.body, protocol: 'http', timeoutMs: '30' }),
     );
   }
   return out;

@@ -62,12 +62,12 @@ describe('declarative config', () => {
     await h.call('PUT', '/v1/vservers/pb', { protocol: 'tcp', listen: { port: 7002 } });
     const swap = await h.call('PUT', '/v1/config', { ...base, vservers: [{ name: 'pa', protocol: 'tcp', listen: { port: 7002 } }, { name: 'pb', protocol: 'tcp', listen: { port: 7001 } }] });
     expect(swap.statusCode, swap.body).toBe(200);
-    expect((await h.call('GET', '/v1/vservers/pa')).json().listen).toEqual({ port: 7002 });
+    expect((await h.call('GET', '/v1/vservers/pa')).json().listen).toEqual({ port: 7002, host: '0.0.0.0' });
     const doc = (await h.call('GET', '/v1/config')).json();
     doc.vservers = doc.vservers.filter((v: { name: string }) => v.name !== 'pa').concat([{ name: 'pc', protocol: 'tcp', listen: { port: 7002 } }]);
     const moved = await h.call('PUT', '/v1/config?prune=true', doc);
     expect(moved.statusCode, moved.body).toBe(200);
-    expect((await h.call('GET', '/v1/vservers/pc')).json().listen).toEqual({ port: 7002 });
+    expect((await h.call('GET', '/v1/vservers/pc')).json().listen).toEqual({ port: 7002, host: '0.0.0.0' });
     const cleanup = await h.call('PUT', '/v1/config?prune=true', demo);
     expect(cleanup.statusCode, cleanup.body).toBe(200);
   });

@@ -95,7 +95,7 @@ describe('normalization and plans', () => {
     expect(change).toEqual({
       action: 'update', kind: 'vserver', name: 'demo', fields: ['listen', 'spillover'],
       diff: [
-        { path: '/listen', before: { port: 8080 }, after: null },
+        { path: '/listen', before: { port: 8080, host: '0.0.0.0' }, after: null },
         { path: '/spillover/methods', before: [{ type: 'dynamicconnection' }], after: [{ type: 'connection', threshold: 5 }] },
         { path: '/spillover/backup', before: 'demo-overflow' },
         { path: '/spillover/action', before: 'drop', after: 'accept' },

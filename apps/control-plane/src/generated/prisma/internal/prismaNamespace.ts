@@ -1418,6 +1418,7 @@ export const VServerScalarFieldEnum = {
   name: 'name',
   protocol: 'protocol',
   listenPort: 'listenPort',
+  listenHost: 'listenHost',
   lbMethod: 'lbMethod',
   persistenceType: 'persistenceType',
   persistenceTimeoutSeconds: 'persistenceTimeoutSeconds',
@@ -1428,6 +1429,7 @@ export const VServerScalarFieldEnum = {
   backupId: 'backupId',
   surgeQueueLength: 'surgeQueueLength',
   surgeQueueTimeoutMs: 'surgeQueueTimeoutMs',
+  timeoutMs: 'timeoutMs',
   version: 'version',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'

@@ -144,6 +144,7 @@ export const VServerScalarFieldEnum = {
   name: 'name',
   protocol: 'protocol',
   listenPort: 'listenPort',
+  listenHost: 'listenHost',
   lbMethod: 'lbMethod',
   persistenceType: 'persistenceType',
   persistenceTimeoutSeconds: 'persistenceTimeoutSeconds',
@@ -154,6 +155,7 @@ export const VServerScalarFieldEnum = {
   backupId: 'backupId',
   surgeQueueLength: 'surgeQueueLength',
   surgeQueueTimeoutMs: 'surgeQueueTimeoutMs',
+  timeoutMs: 'timeoutMs',
   version: 'version',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'

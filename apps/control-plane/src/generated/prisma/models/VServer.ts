@@ -36,6 +36,7 @@ export type VServerAvgAggregateOutputType = {
   backupId: number | null
   surgeQueueLength: number | null
   surgeQueueTimeoutMs: number | null
+  timeoutMs: number | null
   version: number | null
 }
 
@@ -47,6 +48,7 @@ export type VServerSumAggregateOutputType = {
   backupId: number | null
   surgeQueueLength: number | null
   surgeQueueTimeoutMs: number | null
+  timeoutMs: number | null
   version: number | null
 }
 
@@ -55,6 +57,7 @@ export type VServerMinAggregateOutputType = {
   name: string | null
   protocol: $Enums.Protocol | null
   listenPort: number | null
+  listenHost: string | null
   lbMethod: $Enums.LbMethod | null
   persistenceType: $Enums.PersistenceType | null
   persistenceTimeoutSeconds: number | null
@@ -65,6 +68,7 @@ export type VServerMinAggregateOutputType = {
   backupId: number | null
   surgeQueueLength: number | null
   surgeQueueTimeoutMs: number | null
+  timeoutMs: number | null
   version: number | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -75,6 +79,7 @@ export type VServerMaxAggregateOutputType = {
   name: string | null
   protocol: $Enums.Protocol | null
   listenPort: number | null
+  listenHost: string | null
   lbMethod: $Enums.LbMethod | null
   persistenceType: $Enums.PersistenceType | null
   persistenceTimeoutSeconds: number | null
@@ -85,6 +90,7 @@ export type VServerMaxAggregateOutputType = {
   backupId: number | null
   surgeQueueLength: number | null
   surgeQueueTimeoutMs: number | null
+  timeoutMs: number | null
   version: number | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -95,6 +101,7 @@ export type VServerCountAggregateOutputType = {
   name: number
   protocol: number
   listenPort: number
+  listenHost: number
   lbMethod: number
   persistenceType: number
   persistenceTimeoutSeconds: number
@@ -105,6 +112,7 @@ export type VServerCountAggregateOutputType = {
   backupId: number
   surgeQueueLength: number
   surgeQueueTimeoutMs: number
+  timeoutMs: number
   version: number
   createdAt: number
   updatedAt: number
@@ -120,6 +128,7 @@ export type VServerAvgAggregateInputType = {
   backupId?: true
   surgeQueueLength?: true
   surgeQueueTimeoutMs?: true
+  timeoutMs?: true
   version?: true
 }
 
@@ -131,6 +140,7 @@ export type VServerSumAggregateInputType = {
   backupId?: true
   surgeQueueLength?: true
   surgeQueueTimeoutMs?: true
+  timeoutMs?: true
   version?: true
 }
 
@@ -139,6 +149,7 @@ export type VServerMinAggregateInputType = {
   name?: true
   protocol?: true
   listenPort?: true
+  listenHost?: true
   lbMethod?: true
   persistenceType?: true
   persistenceTimeoutSeconds?: true
@@ -149,6 +160,7 @@ export type VServerMinAggregateInputType = {
   backupId?: true
   surgeQueueLength?: true
   surgeQueueTimeoutMs?: true
+  timeoutMs?: true
   version?: true
   createdAt?: true
   updatedAt?: true
@@ -159,6 +171,7 @@ export type VServerMaxAggregateInputType = {
   name?: true
   protocol?: true
   listenPort?: true
+  listenHost?: true
   lbMethod?: true
   persistenceType?: true
   persistenceTimeoutSeconds?: true
@@ -169,6 +182,7 @@ export type VServerMaxAggregateInputType = {
   backupId?: true
   surgeQueueLength?: true
   surgeQueueTimeoutMs?: true
+  timeoutMs?: true
   version?: true
   createdAt?: true
   updatedAt?: true
@@ -179,6 +193,7 @@ export type VServerCountAggregateInputType = {
   name?: true
   protocol?: true
   listenPort?: true
+  listenHost?: true
   lbMethod?: true
   persistenceType?: true
   persistenceTimeoutSeconds?: true
@@ -189,6 +204,7 @@ export type VServerCountAggregateInputType = {
   backupId?: true
   surgeQueueLength?: true
   surgeQueueTimeoutMs?: true
+  timeoutMs?: true
   version?: true
   createdAt?: true
   updatedAt?: true
@@ -286,6 +302,7 @@ export type VServerGroupByOutputType = {
   name: string
   protocol: $Enums.Protocol
   listenPort: number | null
+  listenHost: string
   lbMethod: $Enums.LbMethod
   persistenceType: $Enums.PersistenceType
   persistenceTimeoutSeconds: number
@@ -296,6 +313,7 @@ export type VServerGroupByOutputType = {
   backupId: number | null
   surgeQueueLength: number
   surgeQueueTimeoutMs: number
+  timeoutMs: number
   version: number
   createdAt: Date
   updatedAt: Date
@@ -329,6 +347,7 @@ export type VServerWhereInput = {
   name?: Prisma.StringFilter<"VServer"> | string
   protocol?: Prisma.EnumProtocolFilter<"VServer"> | $Enums.Protocol
   listenPort?: Prisma.IntNullableFilter<"VServer"> | number | null
+  listenHost?: Prisma.StringFilter<"VServer"> | string
   lbMethod?: Prisma.EnumLbMethodFilter<"VServer"> | $Enums.LbMethod
   persistenceType?: Prisma.EnumPersistenceTypeFilter<"VServer"> | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFilter<"VServer"> | number
@@ -339,6 +358,7 @@ export type VServerWhereInput = {
   backupId?: Prisma.IntNullableFilter<"VServer"> | number | null
   surgeQueueLength?: Prisma.IntFilter<"VServer"> | number
   surgeQueueTimeoutMs?: Prisma.IntFilter<"VServer"> | number
+  timeoutMs?: Prisma.IntFilter<"VServer"> | number
   version?: Prisma.IntFilter<"VServer"> | number
   createdAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
@@ -354,6 +374,7 @@ export type VServerOrderByWithRelationInput = {
   name?: Prisma.SortOrder
   protocol?: Prisma.SortOrder
   listenPort?: Prisma.SortOrderInput | Prisma.SortOrder
+  listenHost?: Prisma.SortOrder
   lbMethod?: Prisma.SortOrder
   persistenceType?: Prisma.SortOrder
   persistenceTimeoutSeconds?: Prisma.SortOrder
@@ -364,6 +385,7 @@ export type VServerOrderByWithRelationInput = {
   backupId?: Prisma.SortOrderInput | Prisma.SortOrder
   surgeQueueLength?: Prisma.SortOrder
   surgeQueueTimeoutMs?: Prisma.SortOrder
+  timeoutMs?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -382,6 +404,7 @@ export type VServerWhereUniqueInput = Prisma.AtLeast<{
   OR?: Prisma.VServerWhereInput[]
   NOT?: Prisma.VServerWhereInput | Prisma.VServerWhereInput[]
   protocol?: Prisma.EnumProtocolFilter<"VServer"> | $Enums.Protocol
+  listenHost?: Prisma.StringFilter<"VServer"> | string
   lbMethod?: Prisma.EnumLbMethodFilter<"VServer"> | $Enums.LbMethod
   persistenceType?: Prisma.EnumPersistenceTypeFilter<"VServer"> | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFilter<"VServer"> | number
@@ -392,6 +415,7 @@ export type VServerWhereUniqueInput = Prisma.AtLeast<{
   backupId?: Prisma.IntNullableFilter<"VServer"> | number | null
   surgeQueueLength?: Prisma.IntFilter<"VServer"> | number
   surgeQueueTimeoutMs?: Prisma.IntFilter<"VServer"> | number
+  timeoutMs?: Prisma.IntFilter<"VServer"> | number
   version?: Prisma.IntFilter<"VServer"> | number
   createdAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
@@ -407,6 +431,7 @@ export type VServerOrderByWithAggregationInput = {
   name?: Prisma.SortOrder
   protocol?: Prisma.SortOrder
   listenPort?: Prisma.SortOrderInput | Prisma.SortOrder
+  listenHost?: Prisma.SortOrder
   lbMethod?: Prisma.SortOrder
   persistenceType?: Prisma.SortOrder
   persistenceTimeoutSeconds?: Prisma.SortOrder
@@ -417,6 +442,7 @@ export type VServerOrderByWithAggregationInput = {
   backupId?: Prisma.SortOrderInput | Prisma.SortOrder
   surgeQueueLength?: Prisma.SortOrder
   surgeQueueTimeoutMs?: Prisma.SortOrder
+  timeoutMs?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -435,6 +461,7 @@ export type VServerScalarWhereWithAggregatesInput = {
   name?: Prisma.StringWithAggregatesFilter<"VServer"> | string
   protocol?: Prisma.EnumProtocolWithAggregatesFilter<"VServer"> | $Enums.Protocol
   listenPort?: Prisma.IntNullableWithAggregatesFilter<"VServer"> | number | null
+  listenHost?: Prisma.StringWithAggregatesFilter<"VServer"> | string
   lbMethod?: Prisma.EnumLbMethodWithAggregatesFilter<"VServer"> | $Enums.LbMethod
   persistenceType?: Prisma.EnumPersistenceTypeWithAggregatesFilter<"VServer"> | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntWithAggregatesFilter<"VServer"> | number
@@ -445,6 +472,7 @@ export type VServerScalarWhereWithAggregatesInput = {
   backupId?: Prisma.IntNullableWithAggregatesFilter<"VServer"> | number | null
   surgeQueueLength?: Prisma.IntWithAggregatesFilter<"VServer"> | number
   surgeQueueTimeoutMs?: Prisma.IntWithAggregatesFilter<"VServer"> | number
+  timeoutMs?: Prisma.IntWithAggregatesFilter<"VServer"> | number
   version?: Prisma.IntWithAggregatesFilter<"VServer"> | number
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"VServer"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"VServer"> | Date | string
@@ -454,6 +482,7 @@ export type VServerCreateInput = {
   name: string
   protocol: $Enums.Protocol
   listenPort?: number | null
+  listenHost?: string
   lbMethod?: $Enums.LbMethod
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -463,6 +492,7 @@ export type VServerCreateInput = {
   spilloverPersistenceTimeoutSeconds?: number
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
+  timeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -478,6 +508,7 @@ export type VServerUncheckedCreateInput = {
   name: string
   protocol: $Enums.Protocol
   listenPort?: number | null
+  listenHost?: string
   lbMethod?: $Enums.LbMethod
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -488,6 +519,7 @@ export type VServerUncheckedCreateInput = {
   backupId?: number | null
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
+  timeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -501,6 +533,7 @@ export type VServerUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   protocol?: Prisma.EnumProtocolFieldUpdateOperationsInput | $Enums.Protocol
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -510,6 +543,7 @@ export type VServerUpdateInput = {
   spilloverPersistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -525,6 +559,7 @@ export type VServerUncheckedUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   protocol?: Prisma.EnumProtocolFieldUpdateOperationsInput | $Enums.Protocol
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -535,6 +570,7 @@ export type VServerUncheckedUpdateInput = {
   backupId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -549,6 +585,7 @@ export type VServerCreateManyInput = {
   name: string
   protocol: $Enums.Protocol
   listenPort?: number | null
+  listenHost?: string
   lbMethod?: $Enums.LbMethod
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -559,6 +596,7 @@ export type VServerCreateManyInput = {
   backupId?: number | null
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
+  timeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -568,6 +606,7 @@ export type VServerUpdateManyMutationInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   protocol?: Prisma.EnumProtocolFieldUpdateOperationsInput | $Enums.Protocol
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -577,6 +616,7 @@ export type VServerUpdateManyMutationInput = {
   spilloverPersistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -587,6 +627,7 @@ export type VServerUncheckedUpdateManyInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   protocol?: Prisma.EnumProtocolFieldUpdateOperationsInput | $Enums.Protocol
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -597,6 +638,7 @@ export type VServerUncheckedUpdateManyInput = {
   backupId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -622,6 +664,7 @@ export type VServerCountOrderByAggregateInput = {
   name?: Prisma.SortOrder
   protocol?: Prisma.SortOrder
   listenPort?: Prisma.SortOrder
+  listenHost?: Prisma.SortOrder
   lbMethod?: Prisma.SortOrder
   persistenceType?: Prisma.SortOrder
   persistenceTimeoutSeconds?: Prisma.SortOrder
@@ -632,6 +675,7 @@ export type VServerCountOrderByAggregateInput = {
   backupId?: Prisma.SortOrder
   surgeQueueLength?: Prisma.SortOrder
   surgeQueueTimeoutMs?: Prisma.SortOrder
+  timeoutMs?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -645,6 +689,7 @@ export type VServerAvgOrderByAggregateInput = {
   backupId?: Prisma.SortOrder
   surgeQueueLength?: Prisma.SortOrder
   surgeQueueTimeoutMs?: Prisma.SortOrder
+  timeoutMs?: Prisma.SortOrder
   version?: Prisma.SortOrder
 }
 
@@ -653,6 +698,7 @@ export type VServerMaxOrderByAggregateInput = {
   name?: Prisma.SortOrder
   protocol?: Prisma.SortOrder
   listenPort?: Prisma.SortOrder
+  listenHost?: Prisma.SortOrder
   lbMethod?: Prisma.SortOrder
   persistenceType?: Prisma.SortOrder
   persistenceTimeoutSeconds?: Prisma.SortOrder
@@ -663,6 +709,7 @@ export type VServerMaxOrderByAggregateInput = {
   backupId?: Prisma.SortOrder
   surgeQueueLength?: Prisma.SortOrder
   surgeQueueTimeoutMs?: Prisma.SortOrder
+  timeoutMs?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -673,6 +720,7 @@ export type VServerMinOrderByAggregateInput = {
   name?: Prisma.SortOrder
   protocol?: Prisma.SortOrder
   listenPort?: Prisma.SortOrder
+  listenHost?: Prisma.SortOrder
   lbMethod?: Prisma.SortOrder
   persistenceType?: Prisma.SortOrder
   persistenceTimeoutSeconds?: Prisma.SortOrder
@@ -683,6 +731,7 @@ export type VServerMinOrderByAggregateInput = {
   backupId?: Prisma.SortOrder
   surgeQueueLength?: Prisma.SortOrder
   surgeQueueTimeoutMs?: Prisma.SortOrder
+  timeoutMs?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -696,6 +745,7 @@ export type VServerSumOrderByAggregateInput = {
   backupId?: Prisma.SortOrder
   surgeQueueLength?: Prisma.SortOrder
   surgeQueueTimeoutMs?: Prisma.SortOrder
+  timeoutMs?: Prisma.SortOrder
   version?: Prisma.SortOrder
 }
 
@@ -824,6 +874,7 @@ export type VServerCreateWithoutBackupOfInput = {
   name: string
   protocol: $Enums.Protocol
   listenPort?: number | null
+  listenHost?: string
   lbMethod?: $Enums.LbMethod
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -833,6 +884,7 @@ export type VServerCreateWithoutBackupOfInput = {
   spilloverPersistenceTimeoutSeconds?: number
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
+  timeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -847,6 +899,7 @@ export type VServerUncheckedCreateWithoutBackupOfInput = {
   name: string
   protocol: $Enums.Protocol
   listenPort?: number | null
+  listenHost?: string
   lbMethod?: $Enums.LbMethod
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -857,6 +910,7 @@ export type VServerUncheckedCreateWithoutBackupOfInput = {
   backupId?: number | null
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
+  timeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -874,6 +928,7 @@ export type VServerCreateWithoutBackupInput = {
   name: string
   protocol: $Enums.Protocol
   listenPort?: number | null
+  listenHost?: string
   lbMethod?: $Enums.LbMethod
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -883,6 +938,7 @@ export type VServerCreateWithoutBackupInput = {
   spilloverPersistenceTimeoutSeconds?: number
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
+  timeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -897,6 +953,7 @@ export type VServerUncheckedCreateWithoutBackupInput = {
   name: string
   protocol: $Enums.Protocol
   listenPort?: number | null
+  listenHost?: string
   lbMethod?: $Enums.LbMethod
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -906,6 +963,7 @@ export type VServerUncheckedCreateWithoutBackupInput = {
   spilloverPersistenceTimeoutSeconds?: number
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
+  timeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -940,6 +998,7 @@ export type VServerUpdateWithoutBackupOfInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   protocol?: Prisma.EnumProtocolFieldUpdateOperationsInput | $Enums.Protocol
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -949,6 +1008,7 @@ export type VServerUpdateWithoutBackupOfInput = {
   spilloverPersistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -963,6 +1023,7 @@ export type VServerUncheckedUpdateWithoutBackupOfInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   protocol?: Prisma.EnumProtocolFieldUpdateOperationsInput | $Enums.Protocol
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -973,6 +1034,7 @@ export type VServerUncheckedUpdateWithoutBackupOfInput = {
   backupId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1005,6 +1067,7 @@ export type VServerScalarWhereInput = {
   name?: Prisma.StringFilter<"VServer"> | string
   protocol?: Prisma.EnumProtocolFilter<"VServer"> | $Enums.Protocol
   listenPort?: Prisma.IntNullableFilter<"VServer"> | number | null
+  listenHost?: Prisma.StringFilter<"VServer"> | string
   lbMethod?: Prisma.EnumLbMethodFilter<"VServer"> | $Enums.LbMethod
   persistenceType?: Prisma.EnumPersistenceTypeFilter<"VServer"> | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFilter<"VServer"> | number
@@ -1015,6 +1078,7 @@ export type VServerScalarWhereInput = {
   backupId?: Prisma.IntNullableFilter<"VServer"> | number | null
   surgeQueueLength?: Prisma.IntFilter<"VServer"> | number
   surgeQueueTimeoutMs?: Prisma.IntFilter<"VServer"> | number
+  timeoutMs?: Prisma.IntFilter<"VServer"> | number
   version?: Prisma.IntFilter<"VServer"> | number
   createdAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
@@ -1024,6 +1088,7 @@ export type VServerCreateWithoutSpilloverMethodsInput = {
   name: string
   protocol: $Enums.Protocol
   listenPort?: number | null
+  listenHost?: string
   lbMethod?: $Enums.LbMethod
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -1033,6 +1098,7 @@ export type VServerCreateWithoutSpilloverMethodsInput = {
   spilloverPersistenceTimeoutSeconds?: number
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
+  timeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1047,6 +1113,7 @@ export type VServerUncheckedCreateWithoutSpilloverMethodsInput = {
   name: string
   protocol: $Enums.Protocol
   listenPort?: number | null
+  listenHost?: string
   lbMethod?: $Enums.LbMethod
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -1057,6 +1124,7 @@ export type VServerUncheckedCreateWithoutSpilloverMethodsInput = {
   backupId?: number | null
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
+  timeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1085,6 +1153,7 @@ export type VServerUpdateWithoutSpilloverMethodsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   protocol?: Prisma.EnumProtocolFieldUpdateOperationsInput | $Enums.Protocol
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1094,6 +1163,7 @@ export type VServerUpdateWithoutSpilloverMethodsInput = {
   spilloverPersistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1108,6 +1178,7 @@ export type VServerUncheckedUpdateWithoutSpilloverMethodsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   protocol?: Prisma.EnumProtocolFieldUpdateOperationsInput | $Enums.Protocol
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1118,6 +1189,7 @@ export type VServerUncheckedUpdateWithoutSpilloverMethodsInput = {
   backupId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1130,6 +1202,7 @@ export type VServerCreateWithoutServicesInput = {
   name: string
   protocol: $Enums.Protocol
   listenPort?: number | null
+  listenHost?: string
   lbMethod?: $Enums.LbMethod
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -1139,6 +1212,7 @@ export type VServerCreateWithoutServicesInput = {
   spilloverPersistenceTimeoutSeconds?: number
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
+  timeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1153,6 +1227,7 @@ export type VServerUncheckedCreateWithoutServicesInput = {
   name: string
   protocol: $Enums.Protocol
   listenPort?: number | null
+  listenHost?: string
   lbMethod?: $Enums.LbMethod
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -1163,6 +1238,7 @@ export type VServerUncheckedCreateWithoutServicesInput = {
   backupId?: number | null
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
+  timeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1191,6 +1267,7 @@ export type VServerUpdateWithoutServicesInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   protocol?: Prisma.EnumProtocolFieldUpdateOperationsInput | $Enums.Protocol
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1200,6 +1277,7 @@ export type VServerUpdateWithoutServicesInput = {
   spilloverPersistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1214,6 +1292,7 @@ export type VServerUncheckedUpdateWithoutServicesInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   protocol?: Prisma.EnumProtocolFieldUpdateOperationsInput | $Enums.Protocol
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1224,6 +1303,7 @@ export type VServerUncheckedUpdateWithoutServicesInput = {
   backupId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1236,6 +1316,7 @@ export type VServerCreateWithoutQuotaLeasesInput = {
   name: string
   protocol: $Enums.Protocol
   listenPort?: number | null
+  listenHost?: string
   lbMethod?: $Enums.LbMethod
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -1245,6 +1326,7 @@ export type VServerCreateWithoutQuotaLeasesInput = {
   spilloverPersistenceTimeoutSeconds?: number
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
+  timeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1259,6 +1341,7 @@ export type VServerUncheckedCreateWithoutQuotaLeasesInput = {
   name: string
   protocol: $Enums.Protocol
   listenPort?: number | null
+  listenHost?: string
   lbMethod?: $Enums.LbMethod
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -1269,6 +1352,7 @@ export type VServerUncheckedCreateWithoutQuotaLeasesInput = {
   backupId?: number | null
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
+  timeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1297,6 +1381,7 @@ export type VServerUpdateWithoutQuotaLeasesInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   protocol?: Prisma.EnumProtocolFieldUpdateOperationsInput | $Enums.Protocol
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1306,6 +1391,7 @@ export type VServerUpdateWithoutQuotaLeasesInput = {
   spilloverPersistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1320,6 +1406,7 @@ export type VServerUncheckedUpdateWithoutQuotaLeasesInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   protocol?: Prisma.EnumProtocolFieldUpdateOperationsInput | $Enums.Protocol
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1330,6 +1417,7 @@ export type VServerUncheckedUpdateWithoutQuotaLeasesInput = {
   backupId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1343,6 +1431,7 @@ export type VServerCreateManyBackupInput = {
   name: string
   protocol: $Enums.Protocol
   listenPort?: number | null
+  listenHost?: string
   lbMethod?: $Enums.LbMethod
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -1352,6 +1441,7 @@ export type VServerCreateManyBackupInput = {
   spilloverPersistenceTimeoutSeconds?: number
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
+  timeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1361,6 +1451,7 @@ export type VServerUpdateWithoutBackupInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   protocol?: Prisma.EnumProtocolFieldUpdateOperationsInput | $Enums.Protocol
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1370,6 +1461,7 @@ export type VServerUpdateWithoutBackupInput = {
   spilloverPersistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1384,6 +1476,7 @@ export type VServerUncheckedUpdateWithoutBackupInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   protocol?: Prisma.EnumProtocolFieldUpdateOperationsInput | $Enums.Protocol
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1393,6 +1486,7 @@ export type VServerUncheckedUpdateWithoutBackupInput = {
   spilloverPersistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1407,6 +1501,7 @@ export type VServerUncheckedUpdateManyWithoutBackupInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   protocol?: Prisma.EnumProtocolFieldUpdateOperationsInput | $Enums.Protocol
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1416,6 +1511,7 @@ export type VServerUncheckedUpdateManyWithoutBackupInput = {
   spilloverPersistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1484,6 +1580,7 @@ export type VServerSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   name?: boolean
   protocol?: boolean
   listenPort?: boolean
+  listenHost?: boolean
   lbMethod?: boolean
   persistenceType?: boolean
   persistenceTimeoutSeconds?: boolean
@@ -1494,6 +1591,7 @@ export type VServerSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   backupId?: boolean
   surgeQueueLength?: boolean
   surgeQueueTimeoutMs?: boolean
+  timeoutMs?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1510,6 +1608,7 @@ export type VServerSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   name?: boolean
   protocol?: boolean
   listenPort?: boolean
+  listenHost?: boolean
   lbMethod?: boolean
   persistenceType?: boolean
   persistenceTimeoutSeconds?: boolean
@@ -1520,6 +1619,7 @@ export type VServerSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   backupId?: boolean
   surgeQueueLength?: boolean
   surgeQueueTimeoutMs?: boolean
+  timeoutMs?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1531,6 +1631,7 @@ export type VServerSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   name?: boolean
   protocol?: boolean
   listenPort?: boolean
+  listenHost?: boolean
   lbMethod?: boolean
   persistenceType?: boolean
   persistenceTimeoutSeconds?: boolean
@@ -1541,6 +1642,7 @@ export type VServerSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   backupId?: boolean
   surgeQueueLength?: boolean
   surgeQueueTimeoutMs?: boolean
+  timeoutMs?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1552,6 +1654,7 @@ export type VServerSelectScalar = {
   name?: boolean
   protocol?: boolean
   listenPort?: boolean
+  listenHost?: boolean
   lbMethod?: boolean
   persistenceType?: boolean
   persistenceTimeoutSeconds?: boolean
@@ -1562,12 +1665,13 @@ export type VServerSelectScalar = {
   backupId?: boolean
   surgeQueueLength?: boolean
   surgeQueueTimeoutMs?: boolean
+  timeoutMs?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type VServerOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "protocol" | "listenPort" | "lbMethod" | "persistenceType" | "persistenceTimeoutSeconds" | "spilloverCombine" | "spilloverAction" | "redirectUrl" | "spilloverPersistenceTimeoutSeconds" | "backupId" | "surgeQueueLength" | "surgeQueueTimeoutMs" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["vServer"]>
+export type VServerOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "protocol" | "listenPort" | "listenHost" | "lbMethod" | "persistenceType" | "persistenceTimeoutSeconds" | "spilloverCombine" | "spilloverAction" | "redirectUrl" | "spilloverPersistenceTimeoutSeconds" | "backupId" | "surgeQueueLength" | "surgeQueueTimeoutMs" | "timeoutMs" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["vServer"]>
 export type VServerInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   backup?: boolean | Prisma.VServer$backupArgs<ExtArgs>
   backupOf?: boolean | Prisma.VServer$backupOfArgs<ExtArgs>
@@ -1597,6 +1701,10 @@ export type $VServerPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     name: string
     protocol: $Enums.Protocol
     listenPort: number | null
+    /**
+     * API `listen.host`: the address agents bind (an IP; 0.0.0.0 every IPv4 address). Kept while listenPort is null.
+     */
+    listenHost: string
     lbMethod: $Enums.LbMethod
     persistenceType: $Enums.PersistenceType
     persistenceTimeoutSeconds: number
@@ -1613,6 +1721,10 @@ export type $VServerPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
      */
     surgeQueueLength: number
     surgeQueueTimeoutMs: number
+    /**
+     * API `timeoutMs`: upstream timeout (HTTP 504 past it; TCP connect).
+     */
+    timeoutMs: number
     version: number
     createdAt: Date
     updatedAt: Date
@@ -2048,6 +2160,7 @@ export interface VServerFieldRefs {
   readonly name: Prisma.FieldRef<"VServer", 'String'>
   readonly protocol: Prisma.FieldRef<"VServer", 'Protocol'>
   readonly listenPort: Prisma.FieldRef<"VServer", 'Int'>
+  readonly listenHost: Prisma.FieldRef<"VServer", 'String'>
   readonly lbMethod: Prisma.FieldRef<"VServer", 'LbMethod'>
   readonly persistenceType: Prisma.FieldRef<"VServer", 'PersistenceType'>
   readonly persistenceTimeoutSeconds: Prisma.FieldRef<"VServer", 'Int'>
@@ -2058,6 +2171,7 @@ export interface VServerFieldRefs {
   readonly backupId: Prisma.FieldRef<"VServer", 'Int'>
   readonly surgeQueueLength: Prisma.FieldRef<"VServer", 'Int'>
   readonly surgeQueueTimeoutMs: Prisma.FieldRef<"VServer", 'Int'>
+  readonly timeoutMs: Prisma.FieldRef<"VServer", 'Int'>
   readonly version: Prisma.FieldRef<"VServer", 'Int'>
   readonly createdAt: Prisma.FieldRef<"VServer", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"VServer", 'DateTime'>

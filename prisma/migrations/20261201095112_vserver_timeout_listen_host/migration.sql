@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "vserver" ADD COLUMN     "listenHost" TEXT NOT NULL DEFAULT '0.0.0.0',
+ADD COLUMN     "timeoutMs" INTEGER NOT NULL DEFAULT 30000;
