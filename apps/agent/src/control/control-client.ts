@@ -57,7 +57,11 @@ export function channelUrl(controlPlaneUrl: string): string | null {
 }
 
 export interface AllocationState { limit: number; exclusive: number; borrowed: number; batch: number }
-export interface ControlClientStatus { connected: boolean; appliedVersion: string | null; connects: number; allocations: Record<string, AllocationState> }
+export interface ControlClientStatus {
+  connected: boolean; appliedVersion: string | null; connects: number; allocations: Record<string, AllocationState>;
+  /** Time left on the quota lease (≤ 0: ended, nothing is admitted on the allocations); null before the first welcome. */
+  leaseRemainingMs: number | null;
+}
 
 export class ControlClient {
   private channel: ChannelClient | null = null;
@@ -109,7 +113,10 @@ export class ControlClient {
   }
 
   status(): ControlClientStatus {
-    return { connected: this.channel?.isOpen ?? false, appliedVersion: this.appliedVersion, connects: this.connects, allocations: Object.fromEntries(this.allocations) };
+    return {
+      connected: this.channel?.isOpen ?? false, appliedVersion: this.appliedVersion, connects: this.connects, allocations: Object.fromEntries(this.allocations),
+      leaseRemainingMs: this.leaseMs === 0 ? null : Math.round(this.leaseUntil - monotonicMs()),
+    };
   }
 
   async stop(): Promise<void> {

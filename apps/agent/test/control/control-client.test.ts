@@ -114,6 +114,21 @@ describe('agent control client', () => {
     await until(async () => app.agentHub.quotaView('v')?.byAgent['agent-a'], (q) => q !== undefined && q.exclusive + q.borrowed >= 4);
   });
 
+  it('admits nothing on its allocation once its lease has ended without word from the control plane, and admits again once it is back', async () => {
+    app.agentHub.setConfig({ version: '1', config: doc(5) });
+    await until(async () => client.status().allocations.v, (a) => a?.exclusive === 4 && agent.ports().v !== undefined); // allocated and listening
+    expect(await land(2)).toEqual(['b', 'b']);
+    const oldPort = port;
+    await app.close();
+    // Past the lease (2 s here) the control plane may have lent the allocation to other agents.
+    await until(async () => client.status().leaseRemainingMs, (ms) => ms !== null && ms <= 0, 5_000);
+    expect(await land(2)).toEqual(['spare', 'spare']);
+    await startHub(oldPort);
+    app.agentHub.setConfig({ version: '1', config: doc(5) });
+    await until(async () => client.status(), (st) => (st.leaseRemainingMs ?? 0) > 0 && (st.allocations.v?.exclusive ?? 0) >= 3, 10_000);
+    expect(await land(1)).toEqual(['b']);
+  });
+
   it('borrows at once for connections waiting on an allocation all in use, holding them until the grant', async () => {
     await client.stop();
     // No sampling: only connections waiting on the exhausted allocation can make it borrow.
