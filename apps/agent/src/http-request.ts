@@ -15,11 +15,11 @@ const ABSOLUTE = /^https?:\/\//i;
 
 /**
  * The verdict on one request: HTTP/1.x only (an HTTP/0.9 line or another major version is
- * refused), one Host at most and a valid host[:port]; the target in origin-form without a
+ * refused), one Host at most and a valid host[:port], required from HTTP/1.1 (RFC 9112 §3.2); the target in origin-form without a
  * fragment, absolute-form http(s) without userinfo or fragment (its authority becomes the Host,
  * RFC 9112 §3.2.2, and the path is sent in origin-form), or `*` with OPTIONS.
  */
-export function checkRequest(method: string, target: string, versionMajor: number, rawHeaders: readonly string[]): RequestVerdict {
+export function checkRequest(method: string, target: string, versionMajor: number, versionMinor: number, rawHeaders: readonly string[]): RequestVerdict {
   if (versionMajor !== 1) return refuse('only HTTP/1.0 and HTTP/1.1 requests are served');
   let host: string | null = null;
   for (let i = 0; i < rawHeaders.length; i += 2) {
@@ -29,6 +29,7 @@ export function checkRequest(method: string, target: string, versionMajor: numbe
       host = rawHeaders[i + 1]!;
     }
   }
+  if (host === null && versionMinor >= 1) return refuse('an HTTP/1.1 request must carry a Host header');
   if (target === '*') return method === 'OPTIONS' ? { kind: 'asterisk' } : refuse('the asterisk-form target is for OPTIONS only');
   if (target.includes('#')) return refuse('a request target must not carry a fragment');
   if (target.startsWith('/')) {

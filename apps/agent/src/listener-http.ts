@@ -94,7 +94,8 @@ export function sendContinue(req: http.IncomingMessage, res: http.ServerResponse
  * not, so the connection cannot carry another request: it closes after the answer.
  */
 export function sendError(res: http.ServerResponse, status: number, code: string, extra: Record<string, string> = {}, message = code): void {
-  if (res.headersSent) { res.destroy(); return; }
+  // A response already begun cannot become an error: it is cut (a complete one is left alone).
+  if (res.headersSent) { if (!res.writableEnded) res.destroy(); return; }
   if ((res.req as Expecting | undefined)?.[EXPECTS]) res.shouldKeepAlive = false;
   const body = JSON.stringify({ statusCode: status, code, message });
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...extra });
@@ -172,7 +173,8 @@ class Exchange<T> {
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
     this.resumeUpstream = resume;
-    if (this.res.destroyed) { this.abortUpstream?.(new Error('client closed')); return false; }
+    // Gone, or already answered by the agent (a malformed request body): the service's answer is not wanted.
+    if (this.res.destroyed || this.res.headersSent) { this.abortUpstream?.(new Error('client closed')); return false; }
     this.res.writeHead(statusCode, responseHeaders(rawHeaders, this.setCookie));
     return true;
   }

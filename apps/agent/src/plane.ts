@@ -497,13 +497,20 @@ export class DataPlane {
     // headersTimeout, which starts on 'listening', is started by emitting it: it cuts a later
     // request of a keep-alive connection whose head trickles (the first one is read by
     // readFirstHead). Checked every quarter of the timeout (50 ms to 1 s).
-    const server = http.createServer({ keepAlive: true, connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(v.headersTimeoutMs / 4))) });
+    // requireHostHeader off: checkRequest refuses a missing Host itself (one answer shape, counted).
+    const server = http.createServer({ keepAlive: true, requireHostHeader: false, connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(v.headersTimeoutMs / 4))) });
     setHttpTimeouts(server, v);
     server.emit('listening');
     server.on('request', this.onRequest);
     // Expect: 100-continue: the 100 is sent when the body is about to be forwarded, not before admission.
     server.on('checkContinue', this.onCheckContinue);
     server.on('clientError', (err: NodeJS.ErrnoException, socket: net.Socket) => { this.clientError(err, socket, root); });
+    // CONNECT asks for a tunnel, which a reverse proxy does not make (node:http closes silently without a listener).
+    server.on('connect', (_req: http.IncomingMessage, socket: net.Socket) => {
+      const c = (this.admissions.get(socket)?.vs ?? this.vservers.get(root))?.counters;
+      if (c) c.rq_client_error_total++;
+      answerAndClose(socket, 405, 'SPILLWAY_METHOD_NOT_ALLOWED', 'CONNECT is not served: this is a reverse proxy, not a tunnel');
+    });
     return server;
   }
 
@@ -516,9 +523,23 @@ export class DataPlane {
   private clientError(err: NodeJS.ErrnoException, socket: net.Socket, root: string): void {
     const code = err.code ?? '';
     if (answered(socket)) return;
-    const busy = (socket as net.Socket & { _httpMessage?: unknown })._httpMessage;
-    if (code === 'ECONNRESET' || code === 'EPIPE' || busy) { socket.destroy(); return; }
+    if (code === 'ECONNRESET' || code === 'EPIPE') { socket.destroy(); return; }
     const c = (this.admissions.get(socket)?.vs ?? this.vservers.get(root))?.counters;
+    const busy = (socket as net.Socket & { _httpMessage?: http.ServerResponse | null })._httpMessage;
+    if (busy) {
+      // A response is in progress on this connection. If its own request's body is what the
+      // parser refused and nothing was answered yet, that request gets the 400; otherwise the
+      // refused bytes came after a complete request: it is answered, then the connection closes.
+      if (c) c.rq_client_error_total++;
+      if (busy.req && !busy.req.complete && !busy.headersSent) {
+        busy.shouldKeepAlive = false;
+        sendError(busy, 400, 'SPILLWAY_BAD_REQUEST', { connection: 'close' }, `malformed request body (${code || err.message})`);
+        return;
+      }
+      if (!busy.headersSent) busy.shouldKeepAlive = false;
+      busy.once('finish', () => socket.end());
+      return;
+    }
     if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
       if (c) c.rq_header_timeout_total++;
       answerAndClose(socket, 408, 'SPILLWAY_REQUEST_TIMEOUT', 'no complete request head in time');
@@ -552,7 +573,7 @@ export class DataPlane {
   private serveHttp(req: http.IncomingMessage, res: http.ServerResponse): void {
     const a = this.admissions.get(req.socket);
     if (!a) { sendError(res, 503, 'SPILLWAY_NOT_ADMITTED'); return; }
-    const target = checkRequest(req.method ?? '', req.url ?? '', req.httpVersionMajor, req.rawHeaders);
+    const target = checkRequest(req.method ?? '', req.url ?? '', req.httpVersionMajor, req.httpVersionMinor, req.rawHeaders);
     if (target.kind === 'refuse') {
       a.vs.counters.rq_client_error_total++;
       res.shouldKeepAlive = false;

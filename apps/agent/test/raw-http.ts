@@ -4,8 +4,11 @@ import net from 'node:net';
 
 export interface RawResponse { status: number; headers: Record<string, string>; body: Buffer }
 
-/** Parses one response at the start of `buf` (content-length bodies; 1xx answers skipped): null until complete. */
-export function parseResponse(buf: Buffer): { response: RawResponse; rest: Buffer } | null {
+/**
+ * Parses one response at the start of `buf` (content-length or chunked bodies, no trailers; 1xx
+ * answers skipped): null until complete. `bodiless`: the answer to a HEAD request.
+ */
+export function parseResponse(buf: Buffer, bodiless = false): { response: RawResponse; rest: Buffer } | null {
   let at = 0;
   for (;;) {
     const end = buf.indexOf('\r\n\r\n', at);
@@ -20,6 +23,21 @@ export function parseResponse(buf: Buffer): { response: RawResponse; rest: Buffe
       headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
     }
     if (status >= 100 && status < 200) { at = end + 4; continue; }
+    if (bodiless || status === 204 || status === 304) return { response: { status, headers, body: Buffer.alloc(0) }, rest: buf.subarray(end + 4) };
+    if (/chunked/i.test(headers['transfer-encoding'] ?? '')) {
+      const parts: Buffer[] = [];
+      let p = end + 4;
+      for (;;) {
+        const eol = buf.indexOf('\r\n', p);
+        if (eol < 0) return null;
+        const size = parseInt(buf.subarray(p, eol).toString('latin1'), 16);
+        if (Number.isNaN(size)) throw new Error(`bad chunk size at ${p}`);
+        if (buf.length < eol + 2 + size + 2) return null;
+        if (size === 0) return { response: { status, headers, body: Buffer.concat(parts) }, rest: buf.subarray(eol + 4) };
+        parts.push(buf.subarray(eol + 2, eol + 2 + size));
+        p = eol + 2 + size + 2;
+      }
+    }
     const len = Number(headers['content-length'] ?? 0);
     if (buf.length < end + 4 + len) return null;
     return { response: { status, headers, body: buf.subarray(end + 4, end + 4 + len) }, rest: buf.subarray(end + 4 + len) };
