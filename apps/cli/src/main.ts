@@ -2,6 +2,7 @@
 // and usage errors); each command gets a Ctx with the typed client and returns its exit code:
 // 0 success, 1 any error (the API's code, message and field paths on stderr), and for
 // `plan --detailed-exitcode` 2 when there are changes.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createApi } from './client.js';
 import type { Ctx, Io } from './context.js';
@@ -14,6 +15,8 @@ import { eventsCommand } from './commands/events.js';
 import { deleteCommand, getCommand } from './commands/objects.js';
 import { agentsCommand, describeCommand, statusCommand } from './commands/status.js';
 import { tokenCreate, tokenList, tokenRevoke } from './commands/tokens.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 interface GlobalOptions { url?: string; token?: string; output?: Format; color: boolean }
 
@@ -60,6 +63,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   let globals: GlobalOptions = { color: true };
   const program = new Command('spillway')
     .description('Operate a Spillway control plane: plan and apply configuration, watch status and events.')
+    .version(VERSION, '-V, --version')
     .addOption(new Option('--url <url>', 'control plane URL (env SPILLWAY_URL, config file url; default http://127.0.0.1:3000)'))
     .addOption(new Option('--token <token>', 'API token (env SPILLWAY_TOKEN, config file token)'))
     .addOption(new Option('-o, --output <format>', 'output format').choices(FORMATS as string[]))
