@@ -1,7 +1,7 @@
 // The declarative document of API-SHAPE.md as the agent reads it, plus the agent's own section.
 // Validation collects every problem with its JSON path so an operator fixes the file in one go.
 import os from 'node:os';
-import { hostHeaderProblem, listenHostProblem, redirectUrlProblem, requestTargetProblem, VSERVER_DEFAULTS } from '@spillway/protocol';
+import { CLIENT_TIMEOUT_DEFAULTS, hostHeaderProblem, listenHostProblem, redirectUrlProblem, requestTargetProblem, VSERVER_DEFAULTS } from '@spillway/protocol';
 import { AgentError } from './errors.js';
 
 export type ServiceState = 'enabled' | 'disabled' | 'maintenance';
@@ -47,8 +47,6 @@ export interface VServerDoc {
   clientTimeoutMs: number;
 }
 
-/** Client-side timeouts of a vserver when its document names none. */
-export const CLIENT_TIMEOUT_DEFAULTS = { headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, clientTimeoutMs: 60_000 } as const;
 export interface AgentSection {
   name: string; workers: number; adminPort: number;
   /** Address of the admin endpoint (SPILLWAY_AGENT_ADMIN_HOST, default 127.0.0.1: local only). */

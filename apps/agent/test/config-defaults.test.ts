@@ -1,7 +1,7 @@
 // The agent reads a vserver's upstream timeout and listen host with the API's defaults and rules
 // (VSERVER_DEFAULTS and listenHostProblem of @spillway/protocol): a document means the same thing
 // whether it comes from a file or from the control plane.
-import { VSERVER_DEFAULTS } from '@spillway/protocol';
+import { CLIENT_TIMEOUT_DEFAULTS, VSERVER_DEFAULTS } from '@spillway/protocol';
 import { describe, expect, it } from 'vitest';
 import { parseAgentConfig } from '../src/config.js';
 import { AgentError } from '../src/errors.js';
@@ -22,5 +22,14 @@ describe('a vserver of an agent document', () => {
     try { parseAgentConfig(vs({ timeoutMs: 0, listen: { port: 8080, host: 'localhost' } })); } catch (e) { err = e; }
     expect(err).toBeInstanceOf(AgentError);
     expect((err as AgentError).details.map((d) => d.path).sort()).toEqual(['/vservers/0/listen/host', '/vservers/0/timeoutMs']);
+  });
+
+  it('gets the client-side timeouts of CLIENT_TIMEOUT_DEFAULTS, and refuses one that is not a positive integer with its path', () => {
+    expect(parseAgentConfig(vs({})).vservers[0]).toMatchObject(CLIENT_TIMEOUT_DEFAULTS);
+    expect(parseAgentConfig(vs({ headersTimeoutMs: 500, keepAliveTimeoutMs: 600, clientTimeoutMs: 700 })).vservers[0])
+      .toMatchObject({ headersTimeoutMs: 500, keepAliveTimeoutMs: 600, clientTimeoutMs: 700 });
+    let err: unknown;
+    try { parseAgentConfig(vs({ headersTimeoutMs: 0, clientTimeoutMs: 'soon' })); } catch (e) { err = e; }
+    expect((err as AgentError).details.map((d) => d.path).sort()).toEqual(['/vservers/0/clientTimeoutMs', '/vservers/0/headersTimeoutMs']);
   });
 });

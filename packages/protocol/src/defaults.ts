@@ -6,3 +6,11 @@ export const VSERVER_DEFAULTS = {
   /** Address a vserver's listener binds: every IPv4 address. */
   listenHost: '0.0.0.0',
 } as const;
+
+/**
+ * Client-side timeouts of a vserver (fields of the agent's document; not API fields yet): the
+ * time a client has to send a complete request head, from accept for a connection's first request
+ * (HTTP, 408 past it; HAProxy's `timeout http-request`), an idle keep-alive connection (HTTP,
+ * `timeout http-keep-alive`), a TCP connection with no byte either way (`timeout client`).
+ */
+export const CLIENT_TIMEOUT_DEFAULTS = { headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, clientTimeoutMs: 60_000 } as const;

@@ -3,4 +3,4 @@ export { decodeAgentMessage, decodeControlMessage, isValidAgentMessage, isValidC
 export { ChannelClient, ChannelError, type ChannelClientOptions } from './channel-client.js';
 export { SimulatedAgent, type SimulatedAgentOptions, type Allocation } from './simulated-agent.js';
 export { headerNameProblem, headerValueProblem, hostHeaderProblem, listenHostProblem, redirectUrlProblem, requestTargetProblem } from './http-syntax.js';
-export { VSERVER_DEFAULTS } from './defaults.js';
+export { CLIENT_TIMEOUT_DEFAULTS, VSERVER_DEFAULTS } from './defaults.js';
