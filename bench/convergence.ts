@@ -174,8 +174,7 @@ export async function convergenceBench(opts: BenchOptions): Promise<BenchResult>
     : { trials: 20, simulated: [2, 10, 50], monitorIntervalMs: 100, heartbeatMs: 1_000 };
   const real = { kill: [] as number[], restore: [] as number[], write: [] as number[], detail: [] as object[] };
   const skipped: string[] = [];
-  let realError: string | null = null;
-  await realAgents(sizes, real).catch((err: Error) => { realError = err.message.split('\n')[0]!; });
+  const realError = await realAgents(sizes, real).then(() => null, (err: Error) => err.message.split('\n')[0]!);
   const sim: { n: number; ms: number[] }[] = [];
   for (const n of sizes.simulated) sim.push({ n, ms: await simulatedAgents(n, sizes.trials) });
   const api: ApiWrites = { real: [], simulated: [], commitMs: [] };

@@ -10,7 +10,7 @@ it('type-checks every workspace with tsc -b (strict)', async () => {
   const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
   const result = await promisify(execFile)(tsc, ['-b', '--pretty', 'false'], { cwd: root }).then(
     () => ({ code: 0, out: '' }),
-    (err: { code?: number; stdout?: string }) => ({ code: err.code ?? 1, out: err.stdout ?? String(err) }),
+    (err: Error & { code?: number; stdout?: string }) => ({ code: err.code ?? 1, out: err.stdout ?? err.message }),
   );
   expect(result.out).toBe('');
   expect(result.code).toBe(0);

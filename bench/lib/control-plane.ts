@@ -90,7 +90,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
         text = await res.text();
       } catch (err) {
         const e = err as Error;
-        throw new Error(`${method} ${route}: ${e.name === 'TimeoutError' ? `no answer in ${CALL_TIMEOUT_MS / 1000} s` : e.message}`);
+        throw new Error(`${method} ${route}: ${e.name === 'TimeoutError' ? `no answer in ${CALL_TIMEOUT_MS / 1000} s` : e.message}`, { cause: err });
       }
       if (res.status !== expect) throw new Error(`${method} ${route}: ${res.status} ${text.slice(0, 1500)}`);
       return (text ? JSON.parse(text) : null) as T;

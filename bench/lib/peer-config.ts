@@ -33,7 +33,7 @@ export async function startHaproxy(bin: string, dir: string, opts: { nbthread: n
     for (const p of opts.ports) await waitForPort(p);
   } catch (err) {
     await proc.stop();
-    throw new Error(`${(err as Error).message}\n${proc.output()}`);
+    throw new Error(`${(err as Error).message}\n${proc.output()}`, { cause: err });
   }
   return { proc, configPath, stop: () => proc.stop() };
 }
@@ -64,7 +64,7 @@ export async function startNginx(bin: string, dir: string, opts: { workers: numb
     for (const p of opts.ports) await waitForPort(p);
   } catch (err) {
     await proc.stop();
-    throw new Error(`${(err as Error).message}\n${proc.output()}`);
+    throw new Error(`${(err as Error).message}\n${proc.output()}`, { cause: err });
   }
   // SIGQUIT would wait for held requests; SIGTERM is nginx's fast shutdown.
   return { proc, configPath, stop: () => proc.stop('SIGTERM') };

@@ -27,7 +27,7 @@ export function startProcess(name: string, cmd: string, args: string[], opts: { 
   let lines: string[] = [];
   let partial = '';
   const waiters = new Set<() => void>();
-  child.stdout!.on('data', (c: Buffer) => {
+  child.stdout.on('data', (c: Buffer) => {
     const s = c.toString();
     out += s;
     const parts = (partial + s).split('\n');
@@ -35,7 +35,7 @@ export function startProcess(name: string, cmd: string, args: string[], opts: { 
     lines = lines.concat(parts);
     for (const w of waiters) w();
   });
-  child.stderr!.on('data', (c: Buffer) => { out += c.toString(); if (out.length > 200_000) out = out.slice(-100_000); });
+  child.stderr.on('data', (c: Buffer) => { out += c.toString(); if (out.length > 200_000) out = out.slice(-100_000); });
   child.on('error', (err) => { out += `\nspawn error: ${err.message}`; for (const w of waiters) w(); });
   const exited = new Promise<void>((resolve) => child.once('exit', () => { for (const w of waiters) w(); resolve(); }));
   const proc: Proc = {

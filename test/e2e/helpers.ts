@@ -19,11 +19,11 @@ export interface Proc { child: ChildProcess; pid: number; ready: Record<string, 
 async function spawnReady(script: string, env: Record<string, string>, isReady: (line: Record<string, unknown>) => boolean): Promise<Proc> {
   const child = spawn(tsx, [script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
-  child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
+  child.stderr.on('data', (c: Buffer) => { out += c.toString(); });
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} not ready in 45 s:\n${out.slice(-3000)}`)), 45_000);
     let pending = '';
-    child.stdout!.on('data', (c: Buffer) => {
+    child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       pending += c.toString();
       const lines = pending.split('\n');

@@ -16,6 +16,8 @@ const send = (msg: unknown, socket?: net.Socket): void => {
   if (!socket) { process.send!(msg); return; }
   const raw = (socket as unknown as { _handle?: unknown })._handle;
   if (!raw) { socket.destroy(); return; }
+  // The raw handle, not a Socket: the primary re-wraps it (send's typings only know net.Socket).
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
   process.send!(msg, raw as net.Socket, {}, () => socket.destroy());
 };
 const engine = new Engine(id, send, log, () => setTimeout(() => process.exit(0), 20));

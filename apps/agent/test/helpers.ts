@@ -75,10 +75,10 @@ export async function spawnAgent(doc: unknown, env: Record<string, string> = {})
     cwd: root, env: { ...process.env, SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_AGENT_ADMIN_TOKEN: ADMIN_TOKEN, SPILLWAY_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
+  child.stderr.on('data', (c: Buffer) => { out += c.toString(); });
   const ready = await new Promise<{ adminPort: number; listeners: Record<string, number>; pid: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`agent not ready in 30 s:\n${out}`)), 30_000);
-    child.stdout!.on('data', (c: Buffer) => {
+    child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       for (const line of out.split('\n')) {
         if (line.startsWith('{"ready":true')) { clearTimeout(timer); resolve(JSON.parse(line)); }

@@ -186,7 +186,7 @@ export function decide(client: string, chain: readonly ChainVServer[], live: Liv
   if (!head) throw new RangeError('decide needs a chain with at least one vserver');
   // Judgements by chain position, each made at most once per decision. (No closures here: under
   // tsx/esbuild every named closure costs a defineProperty per call of decide.)
-  const judged: (VServerJudgement | undefined)[] = new Array(chain.length);
+  const judged = new Array<VServerJudgement | undefined>(chain.length);
 
   if (persistence) {
     const entry = persistence.entry(persistenceKey(head.name, client));

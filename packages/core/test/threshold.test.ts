@@ -12,7 +12,7 @@ describe('dynamicThreshold (000 claim 1)', () => {
     expect(dynamicThreshold(services)).toBe(350);
     services[1] = { ...services[1]!, up: false };
     expect(dynamicThreshold(services)).toBe(200);
-    services[1] = { ...services[1]!, up: true };
+    services[1] = { ...services[1], up: true };
     expect(dynamicThreshold(services)).toBe(350);
   });
 

@@ -2,7 +2,7 @@
 // at the pace the control plane asks, tracks its allocations and borrows on demand. Tests and
 // benchmarks use it to stand for many agents without proxies.
 import { ChannelClient } from './channel-client.js';
-import { PROTOCOL_VERSION, type Allocate, type Grant, type Outstanding, type Report, type Revoke, type Snapshot, type Welcome } from './messages.js';
+import { PROTOCOL_VERSION, type Allocate, type ControlMessage, type Grant, type Outstanding, type Report, type Revoke, type Snapshot, type Welcome } from './messages.js';
 
 export interface SimulatedAgentOptions {
   url: string;
@@ -34,7 +34,7 @@ export class SimulatedAgent {
 
   private constructor(readonly client: ChannelClient, readonly name: string, readonly welcome: Welcome, private readonly opts: SimulatedAgentOptions) {
     this.appliedVersion = opts.appliedVersion ?? null;
-    client.on('message', (m) => {
+    client.on('message', (m: ControlMessage) => {
       if (m.type === 'snapshot') this.onSnapshot(m);
       else if (m.type === 'allocate') this.onAllocate(m);
       else if (m.type === 'revoke') this.onRevoke(m);

@@ -103,7 +103,7 @@ async function shadowDatabase(base: PrismaPg, url: string): Promise<SqlDriverAda
 }
 
 /** The adapter factory the engine uses, and a way to close every pool it opened (the engine's free() does not). */
-function engineAdapterFactory(url: string): { factory: SqlMigrationAwareDriverAdapterFactory; closeAll(): Promise<void> } {
+function engineAdapterFactory(url: string): { factory: SqlMigrationAwareDriverAdapterFactory; closeAll: () => Promise<void> } {
   const base = new PrismaPg({ connectionString: url, max: 2 });
   const opened = new Set<SqlDriverAdapter>();
   const track = (a: SqlDriverAdapter): SqlDriverAdapter => {
@@ -138,6 +138,8 @@ export async function openSchemaEngine(url: string, schema?: { path: string; con
   const datamodel = schema ?? { path: schemaPath, content: await readFile(schemaPath, 'utf8') };
   const { factory, closeAll } = engineAdapterFactory(url);
   const adapter = bindMigrationAwareSqlAdapterFactory(factory);
+  // The glue module declares a SchemaEngine class of its own: the cast names the package's (the type EngineHandle and diffSql take).
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
   const engine = await (glue.SchemaEngine as unknown as typeof SchemaEngine).new(
     { datamodels: [[datamodel.path, datamodel.content]] },
     () => undefined,

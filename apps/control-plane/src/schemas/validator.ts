@@ -25,8 +25,8 @@ export function errorDetails(errors: readonly ErrorObject[], prefix = ''): Detai
     if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
     let path = `${prefix}${e.instancePath}`;
     let message = e.message ?? 'is invalid';
-    if (e.keyword === 'additionalProperties') { path += `/${String((e.params as { additionalProperty: string }).additionalProperty)}`; message = 'is not a known field'; }
-    else if (e.keyword === 'required') { path += `/${String((e.params as { missingProperty: string }).missingProperty)}`; message = 'is required'; }
+    if (e.keyword === 'additionalProperties') { path += `/${(e.params as { additionalProperty: string }).additionalProperty}`; message = 'is not a known field'; }
+    else if (e.keyword === 'required') { path += `/${(e.params as { missingProperty: string }).missingProperty}`; message = 'is required'; }
     const entry = byPath.get(path) ?? { messages: [], allowed: [] };
     if (e.keyword === 'const') entry.allowed.push((e.params as { allowedValue: unknown }).allowedValue);
     else if (!entry.messages.includes(message)) entry.messages.push(message);

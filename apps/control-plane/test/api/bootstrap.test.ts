@@ -17,7 +17,7 @@ async function runOnce(env: Record<string, string>, use: (base: string) => Promi
   const printed: string[] = [];
   const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       try {
         const entry = JSON.parse(line) as { msg?: string; port?: number };
         if (entry.msg === 'spillway control plane ready') resolve(entry.port as number);

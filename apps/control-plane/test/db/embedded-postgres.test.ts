@@ -30,7 +30,7 @@ function holdPostgres(dataDir: string): Promise<{ child: ChildProcess; url: stri
   const child = spawn(process.execPath, [...nodeArgs, path.join(import.meta.dirname, 'fixtures', 'hold-postgres.ts'), dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`fixture exited with ${code}`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve({ child, ...(JSON.parse(line) as { url: string; pid: number; dataDir: string }) }));
+    createInterface({ input: child.stdout }).once('line', (line) => resolve({ child, ...(JSON.parse(line) as { url: string; pid: number; dataDir: string }) }));
   });
 }
 
