@@ -83,7 +83,7 @@ describe('control plane down', () => {
 
     // Back on the same port and database: edge-a redials, edge-b's row ages out.
     cp = await startControlPlane(db.url, port);
-    await until(() => cp!.get<AgentView>('/v1/agents/edge-a'), (v) => v?.connected === true && v.connectedAt !== null, 20_000, 'edge-a reconnected');
+    await until(() => cp!.get<AgentView>('/v1/agents/edge-a'), (v) => v !== undefined && v.connected && v.connectedAt !== null, 20_000, 'edge-a reconnected');
     const gone = await cp.get<AgentView>('/v1/agents/edge-b');
     expect(gone).toMatchObject({ connected: false, connectedAt: null });
     await until(() => cp!.get<{ items: Array<{ object: { name: string }; data: { reason?: string } }> }>('/v1/events?kind=agent.disconnected&order=desc&limit=20'),
