@@ -64,7 +64,7 @@ async function start(name: string, host: string, env: Record<string, string> = {
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   const starting = startAgent(name, tokens[name]!, cp.url, host);
-  for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+  for (const [k, v] of Object.entries(saved)) { if (v === undefined) Reflect.deleteProperty(process.env, k); else process.env[k] = v; }
   const a = await starting;
   agents[name] = a;
   await until(() => a.stats(), (x) => x?.listeners?.web === listenPort, 20_000, `${name} listening`);

@@ -190,13 +190,15 @@ export class AgentHub extends EventEmitter {
     };
     Object.assign(rec, { session: s, connected: true, connectedAt: Date.now(), lastSeenAt: Date.now(), workers: hello.workers, appliedVersion: hello.appliedVersion, leaseExpiresAt: null });
     this.records.set(s.agent, rec);
+    // Quota before the welcome: what a rejoining agent claims is settled (revoked to what is free)
+    // before the welcome renews its lease, so it never admits on a stale claim under a new lease.
+    const rejoin = this.quota.has(s.agent);
+    this.quota.join(s.agent, hello.workers, hello.outstanding);
     s.send({ type: 'welcome', protocol: PROTOCOL_VERSION, agentId: s.agent, heartbeatMs: this.heartbeatMs, leaseMissedHeartbeats: this.leaseMissedHeartbeats });
     this.log.info({ agent: s.agent, workers: hello.workers, appliedVersion: hello.appliedVersion }, 'agent connected');
     this.emit('event', { kind: 'agent.connected', agent: s.agent, workers: hello.workers } satisfies HubEvent);
     this.pushSnapshot(rec);
     s.send({ type: 'service-states', states: this.aggregator.states() });
-    const rejoin = this.quota.has(s.agent);
-    this.quota.join(s.agent, hello.workers, hello.outstanding);
     this.emit('members');
     if (!rejoin && this.quota.vservers().length > 0) this.emit('event', { kind: 'quota.rebalanced', vserver: null, reason: `agent ${s.agent} joined` } satisfies HubEvent);
   }
