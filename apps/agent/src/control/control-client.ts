@@ -267,6 +267,9 @@ export class ControlClient {
     if (this.stopped || this.leaseLapsed || monotonicMs() < this.leaseUntil) return;
     this.leaseLapsed = true;
     this.opts.log.warn({ event: 'control_lease_expired', leaseMs: this.leaseMs }, 'quota lease ended without word from the control plane; connections on the global quota spill until it answers');
+    // Cut off, the allocations are void now (the stats show 0); with a session still open (a
+    // stalled control plane) they stay: the control plane still counts them as this agent's.
+    if (!this.channel?.isOpen) this.voidIfExpired();
   }
 
   /** Drops every allocation to 0 once the lease has ended (they are the control plane's again); true when it had. */
