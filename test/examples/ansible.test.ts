@@ -19,26 +19,44 @@ const hasAnsible = spawnSync('ansible-playbook', ['--version'], { encoding: 'utf
 let db: TestDatabase;
 let cp: ControlPlaneProc;
 
-interface Run { code: number | null; out: string; changed: number; failed: number }
+interface Run {
+  code: number | null;
+  out: string;
+  changed: number;
+  failed: number;
+}
 
 function playbook(...args: string[]): Promise<Run> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'spillway-ansible-'));
   const child = spawn('ansible-playbook', ['-i', 'localhost,', '-e', 'ansible_python_interpreter=/usr/bin/python3', PLAYBOOK, ...args], {
     cwd: home,
     env: {
-      PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', ANSIBLE_HOME: home, ANSIBLE_LOCAL_TEMP: path.join(home, 'tmp'),
-      ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCALHOST_WARNING: 'false', ANSIBLE_RETRY_FILES_ENABLED: 'false',
-      SPILLWAY_URL: cp.url, SPILLWAY_TOKEN: ADMIN_TOKEN,
+      PATH: process.env.PATH,
+      HOME: home,
+      LANG: 'C.UTF-8',
+      ANSIBLE_HOME: home,
+      ANSIBLE_LOCAL_TEMP: path.join(home, 'tmp'),
+      ANSIBLE_NOCOLOR: '1',
+      ANSIBLE_LOCALHOST_WARNING: 'false',
+      ANSIBLE_RETRY_FILES_ENABLED: 'false',
+      SPILLWAY_URL: cp.url,
+      SPILLWAY_TOKEN: ADMIN_TOKEN,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
-  child.stderr.on('data', (c: Buffer) => { out += c.toString(); });
-  return new Promise((resolve) => child.on('close', (code) => {
-    const recap = /localhost\s+: ok=\d+\s+changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)/.exec(out);
-    resolve({ code, out, changed: Number(recap?.[1] ?? -1), failed: Number(recap?.[2] ?? -1) });
-  }));
+  child.stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      const recap = /localhost\s+: ok=\d+\s+changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)/.exec(out);
+      resolve({ code, out, changed: Number(recap?.[1] ?? -1), failed: Number(recap?.[2] ?? -1) });
+    }),
+  );
 }
 
 /** The plan of applying examples/demo.yaml now (the server's dry run): empty when converged. */
@@ -85,7 +103,9 @@ describe.skipIf(!hasAnsible)('examples/ansible/playbook.yml', () => {
     expect(run.failed, run.out).toBe(0);
     expect(run.changed).toBe(1);
     expect((await cp.get<{ capacity: number }>('/v1/services/demo-2')).capacity).toBe(50);
-    const events = await cp.get<{ items: Array<{ kind: string; actor: string; object: { name: string } | null }> }>('/v1/events?kind=service.updated&order=desc&limit=1');
+    const events = await cp.get<{ items: Array<{ kind: string; actor: string; object: { name: string } | null }> }>(
+      '/v1/events?kind=service.updated&order=desc&limit=1',
+    );
     expect(events.items[0]).toMatchObject({ kind: 'service.updated', actor: 'token:bootstrap', object: { name: 'demo-2' } });
   }, 120_000);
 });

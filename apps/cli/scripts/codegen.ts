@@ -24,7 +24,11 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLTo
   const rel = path.relative(process.cwd(), GENERATED);
   if (process.argv.includes('--check')) {
     let current = '';
-    try { current = readFileSync(GENERATED, 'utf8'); } catch { /* missing */ }
+    try {
+      current = readFileSync(GENERATED, 'utf8');
+    } catch {
+      /* missing */
+    }
     if (current !== text) {
       console.error(`${rel} differs from what openapi/openapi.json generates: run npm run openapi`);
       process.exit(1);

@@ -20,7 +20,11 @@ export function createApi(settings: Settings): Api {
   return client;
 }
 
-interface Answer<T> { data?: T; error?: unknown; response: Response }
+interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
 
 /**
  * The body of a successful answer; an API error becomes a CliError with the server's code,

@@ -5,10 +5,21 @@ import type { Format } from './output.js';
 import type { Settings } from './settings.js';
 import type { Style } from './style.js';
 
-export interface OutStream { write(s: string): unknown; isTTY?: boolean; columns?: number }
-export interface InStream extends NodeJS.ReadableStream { isTTY?: boolean }
+export interface OutStream {
+  write(s: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+export interface InStream extends NodeJS.ReadableStream {
+  isTTY?: boolean;
+}
 
-export interface Io { stdout: OutStream; stderr: OutStream; stdin: InStream; env: NodeJS.ProcessEnv }
+export interface Io {
+  stdout: OutStream;
+  stderr: OutStream;
+  stdin: InStream;
+  env: NodeJS.ProcessEnv;
+}
 
 export interface Ctx {
   api: Api;

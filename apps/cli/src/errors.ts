@@ -1,6 +1,9 @@
 // The CLI's one error type. An API error keeps the server's code, status, message and field
 // paths; everything the CLI itself refuses has a SPILLWAY_CLI_* code. Either way exit code 1.
-export interface ErrorDetail { path: string; message: string }
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
 
 export class CliError extends Error {
   override readonly name = 'CliError';
@@ -19,8 +22,12 @@ export class CliError extends Error {
 export function fromApiError(status: number, body: unknown): CliError {
   const b = (typeof body === 'object' && body !== null ? body : {}) as { code?: unknown; message?: unknown; details?: unknown };
   const details = Array.isArray(b.details)
-    ? b.details.filter((d): d is ErrorDetail => typeof d === 'object' && d !== null && typeof (d as ErrorDetail).path === 'string')
-      .map((d) => ({ path: d.path, message: String(d.message) }))
+    ? b.details
+        .filter(
+          (d): d is ErrorDetail =>
+            typeof d === 'object' && d !== null && typeof (d as ErrorDetail).path === 'string' && typeof (d as ErrorDetail).message === 'string',
+        )
+        .map((d) => ({ path: d.path, message: d.message }))
     : [];
   const code = typeof b.code === 'string' ? b.code : `HTTP_${status}`;
   const message = typeof b.message === 'string' ? b.message : typeof body === 'string' && body ? body.slice(0, 500) : `the API answered ${status}`;

@@ -26,7 +26,9 @@ export async function readDocument(file: string, stdin: InStream): Promise<Recor
     throw new CliError('SPILLWAY_CLI_FILE', `${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new CliError('SPILLWAY_CLI_FILE', `${file} must hold one document (a mapping with services, monitors and vservers)`, [{ path: '', message: 'must be an object' }]);
+    throw new CliError('SPILLWAY_CLI_FILE', `${file} must hold one document (a mapping with services, monitors and vservers)`, [
+      { path: '', message: 'must be an object' },
+    ]);
   }
   return doc as Record<string, unknown>;
 }
@@ -35,7 +37,9 @@ export async function readDocument(file: string, stdin: InStream): Promise<Recor
 export async function confirm(question: string, stdin: InStream, stdout: OutStream): Promise<boolean> {
   const rl = createInterface({ input: stdin, output: stdout as NodeJS.WritableStream, terminal: false });
   try {
-    const closed = new Promise<string>((resolve) => { rl.once('close', () => resolve('')); });
+    const closed = new Promise<string>((resolve) => {
+      rl.once('close', () => resolve(''));
+    });
     const answer = await Promise.race([rl.question(question), closed]);
     return answer.trim() === 'yes';
   } catch {

@@ -4,12 +4,23 @@ import { CliError } from './errors.js';
 export type Kind = 'vserver' | 'service' | 'monitor' | 'agent' | 'api-token' | 'agent-token';
 
 const ALIASES: Record<string, Kind> = {
-  vserver: 'vserver', vservers: 'vserver', vs: 'vserver',
-  service: 'service', services: 'service', svc: 'service',
-  monitor: 'monitor', monitors: 'monitor', mon: 'monitor',
-  agent: 'agent', agents: 'agent',
-  'api-token': 'api-token', 'api-tokens': 'api-token', token: 'api-token', tokens: 'api-token',
-  'agent-token': 'agent-token', 'agent-tokens': 'agent-token',
+  vserver: 'vserver',
+  vservers: 'vserver',
+  vs: 'vserver',
+  service: 'service',
+  services: 'service',
+  svc: 'service',
+  monitor: 'monitor',
+  monitors: 'monitor',
+  mon: 'monitor',
+  agent: 'agent',
+  agents: 'agent',
+  'api-token': 'api-token',
+  'api-tokens': 'api-token',
+  token: 'api-token',
+  tokens: 'api-token',
+  'agent-token': 'agent-token',
+  'agent-tokens': 'agent-token',
 };
 
 export function parseKind(s: string): Kind {

@@ -5,18 +5,26 @@ import { stringify } from 'yaml';
 export type Format = 'table' | 'json' | 'yaml';
 export const FORMATS: readonly Format[] = ['table', 'json', 'yaml'];
 
-export interface Column<T> { header: string; value(row: T): string }
+export interface Column<T> {
+  header: string;
+  value(row: T): string;
+}
 
 /** Columns padded to their widest cell, two spaces apart; headers in capitals. */
 export function table<T>(rows: readonly T[], columns: ReadonlyArray<Column<T>>): string {
   const cells = rows.map((r) => columns.map((c) => c.value(r)));
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => visible(row[i] ?? '').length)));
-  const line = (values: string[]): string => values.map((v, i) => (i === values.length - 1 ? v : v + ' '.repeat((widths[i] ?? 0) - visible(v).length))).join('  ').trimEnd();
+  const line = (values: string[]): string =>
+    values
+      .map((v, i) => (i === values.length - 1 ? v : v + ' '.repeat((widths[i] ?? 0) - visible(v).length)))
+      .join('  ')
+      .trimEnd();
   return [line(columns.map((c) => c.header.toUpperCase())), ...cells.map(line)].join('\n') + '\n';
 }
 
 /** A string without its SGR colour codes (for measuring widths). */
 export function visible(s: string): string {
+  // eslint-disable-next-line no-control-regex -- ESC starts every SGR sequence
   return s.replace(/\x1b\[[0-9;]*m/g, '');
 }
 

@@ -39,7 +39,7 @@ export function renderPlan(plan: Plan, desired: Obj, style: Style): string {
     if (c.action === 'create') {
       lines.push(style.green(`  + ${head}`) + style.dim(' (create)'));
       const list = desired[PLURAL[c.kind] ?? ''];
-      const obj = Array.isArray(list) ? list.find((o) => isObject(o) && o.name === c.name) : undefined;
+      const obj = Array.isArray(list) ? (list as unknown[]).find((o) => isObject(o) && o.name === c.name) : undefined;
       for (const [p, v] of leaves(obj ?? {})) if (p !== '/name') lines.push(style.green(`      + ${p}: ${json(v)}`));
     } else if (c.action === 'delete') {
       lines.push(style.red(`  - ${head}`) + style.dim(' (delete)'));

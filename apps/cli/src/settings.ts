@@ -9,7 +9,11 @@ import { CliError } from './errors.js';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
 
-export interface Settings { url: string; token: string | undefined; source: { url: string; token: string } }
+export interface Settings {
+  url: string;
+  token: string | undefined;
+  source: { url: string; token: string };
+}
 
 export function configFilePath(env: NodeJS.ProcessEnv): string {
   const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(env.HOME ?? os.homedir(), '.config');
@@ -18,12 +22,16 @@ export function configFilePath(env: NodeJS.ProcessEnv): string {
 
 function readConfigFile(file: string): { url?: string; token?: string } {
   let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch (err) {
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw new CliError('SPILLWAY_CLI_CONFIG_FILE', `cannot read ${file}: ${(err as Error).message}`);
   }
   let v: unknown;
-  try { v = parse(text); } catch (err) {
+  try {
+    v = parse(text);
+  } catch (err) {
     throw new CliError('SPILLWAY_CLI_CONFIG_FILE', `${file} is not valid YAML: ${(err as Error).message}`);
   }
   if (v === null || v === undefined) return {};
@@ -32,14 +40,15 @@ function readConfigFile(file: string): { url?: string; token?: string } {
   const out: { url?: string; token?: string } = {};
   for (const k of ['url', 'token'] as const) {
     if (o[k] === undefined || o[k] === null) continue;
-    if (typeof o[k] !== 'string') throw new CliError('SPILLWAY_CLI_CONFIG_FILE', `${file}: ${k} must be a string`, [{ path: `/${k}`, message: 'must be a string' }]);
+    if (typeof o[k] !== 'string')
+      throw new CliError('SPILLWAY_CLI_CONFIG_FILE', `${file}: ${k} must be a string`, [{ path: `/${k}`, message: 'must be a string' }]);
     out[k] = o[k];
   }
   return out;
 }
 
 export function resolveSettings(flags: { url?: string; token?: string }, env: NodeJS.ProcessEnv): Settings {
-  const needFile = flags.url === undefined && !env.SPILLWAY_URL || flags.token === undefined && !env.SPILLWAY_TOKEN;
+  const needFile = (flags.url === undefined && !env.SPILLWAY_URL) || (flags.token === undefined && !env.SPILLWAY_TOKEN);
   const file = configFilePath(env);
   const fromFile = needFile ? readConfigFile(file) : {};
   const pick = (flag: string | undefined, envName: string, fileValue: string | undefined): [string | undefined, string] =>

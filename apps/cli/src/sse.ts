@@ -1,11 +1,19 @@
 // A Server-Sent Events reader over a fetch body (an EventSource cannot send Authorization):
 // yields each event's id, name and data; comment lines (keep-alives) are skipped.
-export interface SseEvent { id: string | undefined; event: string; data: string; retry?: number }
+export interface SseEvent {
+  id: string | undefined;
+  event: string;
+  data: string;
+  retry?: number;
+}
 
 export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
   const decoder = new TextDecoder();
   let buf = '';
-  let id: string | undefined; let event = 'message'; let data: string[] = []; let retry: number | undefined;
+  let id: string | undefined;
+  let event = 'message';
+  let data: string[] = [];
+  let retry: number | undefined;
   const reader = body.getReader();
   try {
     for (;;) {
@@ -18,7 +26,8 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
         buf = buf.slice(nl + (buf.startsWith('\r\n', nl) ? 2 : 1));
         if (line === '') {
           if (data.length > 0) yield { id, event, data: data.join('\n'), ...(retry === undefined ? {} : { retry }) };
-          event = 'message'; data = [];
+          event = 'message';
+          data = [];
           continue;
         }
         if (line.startsWith(':')) continue;

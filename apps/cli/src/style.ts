@@ -2,8 +2,12 @@
 // empty) or --no-color. Plain SGR codes; nothing to configure.
 export interface Style {
   readonly enabled: boolean;
-  red(s: string): string; green(s: string): string; yellow(s: string): string; cyan(s: string): string;
-  bold(s: string): string; dim(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+  bold(s: string): string;
+  dim(s: string): string;
 }
 
 export function colorWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, flag: boolean): boolean {
@@ -11,6 +15,9 @@ export function colorWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv,
 }
 
 export function makeStyle(enabled: boolean): Style {
-  const sgr = (open: number, close: number) => (s: string): string => (enabled ? `\x1b[${open}m${s}\x1b[${close}m` : s);
+  const sgr =
+    (open: number, close: number) =>
+    (s: string): string =>
+      enabled ? `\x1b[${open}m${s}\x1b[${close}m` : s;
   return { enabled, red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), cyan: sgr(36, 39), bold: sgr(1, 22), dim: sgr(2, 22) };
 }

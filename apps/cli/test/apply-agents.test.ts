@@ -18,7 +18,12 @@ beforeAll(async () => {
   cp = await startControlPlane(db.url);
   env = { SPILLWAY_URL: cp.url, SPILLWAY_TOKEN: ADMIN_TOKEN };
   agent = await startAgent('cli-agent', await agentToken(cp, 'cli-agent'), cp.url, '127.0.0.61', 1);
-  await until(() => cp.get<{ items: Array<{ connected: boolean }> }>('/v1/agents'), (r) => r?.items.some((a) => a.connected) === true, 20_000, 'agent connected');
+  await until(
+    () => cp.get<{ items: Array<{ connected: boolean }> }>('/v1/agents'),
+    (r) => r?.items.some((a) => a.connected),
+    20_000,
+    'agent connected',
+  );
 }, 90_000);
 
 afterAll(async () => {
@@ -30,13 +35,16 @@ afterAll(async () => {
 async function config(name: string, capacity: number): Promise<string> {
   const [listen, backend] = [await freePort(), await freePort()];
   const file = path.join(dir, name);
-  writeFileSync(file, [
-    'services:',
-    `  - { name: app-1, address: 127.0.0.1, port: ${backend}, capacity: ${capacity} }`,
-    'vservers:',
-    `  - { name: app, protocol: tcp, listen: { port: ${listen} }, services: [{ service: app-1 }], spillover: { methods: [{ type: dynamicconnection }], action: drop } }`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    file,
+    [
+      'services:',
+      `  - { name: app-1, address: 127.0.0.1, port: ${backend}, capacity: ${capacity} }`,
+      'vservers:',
+      `  - { name: app, protocol: tcp, listen: { port: ${listen} }, services: [{ service: app-1 }], spillover: { methods: [{ type: dynamicconnection }], action: drop } }`,
+      '',
+    ].join('\n'),
+  );
   return file;
 }
 

@@ -11,12 +11,17 @@ import { ESC, collect, root, runCli, sandbox, spawnCli, spawnOnTty, waitForOutpu
 
 const EXAMPLE = path.join(root, 'examples', 'demo.yaml');
 const work = sandbox();
-const file = (name: string, text: string): string => { const p = path.join(work.cwd, name); writeFileSync(p, text); return p; };
+const file = (name: string, text: string): string => {
+  const p = path.join(work.cwd, name);
+  writeFileSync(p, text);
+  return p;
+};
 
 let db: TestDatabase;
 let cp: ControlPlaneProc;
 let env: Record<string, string>;
-const cli = (args: string[], extra: Record<string, string | undefined> = {}, input?: string) => runCli(args, { env: { ...env, ...extra }, ...(input === undefined ? {} : { input }) });
+const cli = (args: string[], extra: Record<string, string | undefined> = {}, input?: string) =>
+  runCli(args, { env: { ...env, ...extra }, ...(input === undefined ? {} : { input }) });
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -35,9 +40,10 @@ const changed = (dropBackup = false): string => {
   if (dropBackup) text = text.replace('      backup: demo-overflow\n', '');
   return file(dropBackup ? 'changed-both.yaml' : 'changed.yaml', text);
 };
+// eslint-disable-next-line no-control-regex -- ESC starts every SGR sequence
 const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
 
-describe.sequential('spillway plan / apply / export', () => {
+describe('spillway plan / apply / export (in order: each step starts from the one before)', () => {
   it('applies examples/demo.yaml: plan exits 2 with changes, apply creates them, then plan is empty and exits 0', async () => {
     const first = await cli(['plan', '-f', EXAMPLE, '--detailed-exitcode']);
     expect(first.stderr).toBe('');
@@ -78,17 +84,19 @@ describe.sequential('spillway plan / apply / export', () => {
   it('plans an update field by field: each changed value with its before and after', async () => {
     const plan = await cli(['plan', '-f', changed(true), '--detailed-exitcode']);
     expect(plan.code).toBe(2);
-    expect(plan.stdout).toBe([
-      'Plan against configuration version 1:',
-      '',
-      '  ~ service demo-1 (update)',
-      '      ~ /capacity: 50 → 80',
-      '  ~ vserver demo (update)',
-      '      - /spillover/backup: "demo-overflow"',
-      '',
-      'Plan: 0 to create, 2 to update, 0 to delete.',
-      '',
-    ].join('\n'));
+    expect(plan.stdout).toBe(
+      [
+        'Plan against configuration version 1:',
+        '',
+        '  ~ service demo-1 (update)',
+        '      ~ /capacity: 50 → 80',
+        '  ~ vserver demo (update)',
+        '      - /spillover/backup: "demo-overflow"',
+        '',
+        'Plan: 0 to create, 2 to update, 0 to delete.',
+        '',
+      ].join('\n'),
+    );
     const json = await cli(['plan', '-f', changed(true), '-o', 'json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ dryRun: true, applied: false, version: 1, plan: { summary: { create: 0, update: 2, delete: 0 } } });
   });
@@ -110,7 +118,9 @@ describe.sequential('spillway plan / apply / export', () => {
     child.stdin!.write('yes\n');
     const r = await done;
     expect(r.code).toBe(1);
-    expect(plain(r.stdout)).toContain('the configuration changed since the plan (planned against version 1, now 2): nothing was applied; run spillway plan again');
+    expect(plain(r.stdout)).toContain(
+      'the configuration changed since the plan (planned against version 1, now 2): nothing was applied; run spillway plan again',
+    );
     expect(plain(r.stdout)).toContain('code SPILLWAY_VERSION_MISMATCH (HTTP 412)');
     expect((await cp.get<{ capacity: number }>('/v1/services/demo-1')).capacity).toBe(50);
     expect((await cp.get<{ spillover: { backup?: string } }>('/v1/vservers/demo')).spillover.backup).toBe('demo-overflow');
@@ -155,9 +165,16 @@ describe('errors', () => {
     expect(a.stderr).toContain('code SPILLWAY_VALIDATION_FAILED (HTTP 400)');
     expect(a.stderr).toContain('  /vservers/0/listen/port: must be <= 65535');
     expect(b.code).toBe(1);
-    expect(b.stderr).toContain('error: web: backup nowhere does not exist\n  code SPILLWAY_UNKNOWN_REFERENCE (HTTP 422)\n  /vservers/0/spillover/backup: web: backup nowhere does not exist\n');
+    expect(b.stderr).toContain(
+      'error: web: backup nowhere does not exist\n  code SPILLWAY_UNKNOWN_REFERENCE (HTTP 422)\n  /vservers/0/spillover/backup: web: backup nowhere does not exist\n',
+    );
     expect(c.code).toBe(1);
-    expect(JSON.parse(c.stderr)).toEqual({ statusCode: 422, code: 'SPILLWAY_UNKNOWN_REFERENCE', message: 'web: backup nowhere does not exist', details: [{ path: '/vservers/0/spillover/backup', message: 'web: backup nowhere does not exist' }] });
+    expect(JSON.parse(c.stderr)).toEqual({
+      statusCode: 422,
+      code: 'SPILLWAY_UNKNOWN_REFERENCE',
+      message: 'web: backup nowhere does not exist',
+      details: [{ path: '/vservers/0/spillover/backup', message: 'web: backup nowhere does not exist' }],
+    });
     expect((await cp.get<{ items: unknown[] }>('/v1/vservers?prefix=web')).items).toEqual([]);
   });
 
@@ -185,8 +202,12 @@ describe('colour', () => {
     const onTty = (args: string[], extra: Record<string, string> = {}) => collect(spawnOnTty(args, { env: { ...env, ...extra } }));
     const args = ['plan', '-f', file('colour.yaml', 'monitors:\n  - name: colour-probe\n')];
     const [tty, noColor, flag, piped, ttyError, noColorError] = await Promise.all([
-      onTty(args), onTty(args, { NO_COLOR: '1' }), onTty(['--no-color', ...args]), cli(args),
-      onTty(['get', 'vserver', 'nope']), onTty(['get', 'vserver', 'nope'], { NO_COLOR: '1' }),
+      onTty(args),
+      onTty(args, { NO_COLOR: '1' }),
+      onTty(['--no-color', ...args]),
+      cli(args),
+      onTty(['get', 'vserver', 'nope']),
+      onTty(['get', 'vserver', 'nope'], { NO_COLOR: '1' }),
     ]);
     expect(tty.stdout).toContain(`${ESC}32m  + monitor colour-probe${ESC}39m`);
     expect(ttyError.stdout).toContain(`${ESC}31merror${ESC}39m`);
@@ -223,7 +244,11 @@ describe('settings', () => {
 
 describe('reading and operating', () => {
   it('get lists and shows objects as a table, JSON or YAML', async () => {
-    const [table, one, yaml] = await Promise.all([cli(['get', 'vservers']), cli(['get', 'service', 'demo-1', '-o', 'json']), cli(['get', 'monitors', '-o', 'yaml'])]);
+    const [table, one, yaml] = await Promise.all([
+      cli(['get', 'vservers']),
+      cli(['get', 'service', 'demo-1', '-o', 'json']),
+      cli(['get', 'monitors', '-o', 'yaml']),
+    ]);
     expect(table.stdout.split('\n').slice(0, 3)).toEqual([
       expect.stringMatching(/^NAME +PROTOCOL +LISTEN +LB +SPILLOVER +BACKUP +ACTION +SERVICES$/),
       expect.stringMatching(/^demo +http +:8080 +leastconn +dynamicconnection +demo-overflow +drop +demo-1,demo-2$/),
@@ -266,7 +291,7 @@ describe('reading and operating', () => {
     expect(await cli(['get', 'vservers'], { SPILLWAY_TOKEN: secret })).toMatchObject({ code: 1, stderr: expect.stringContaining('SPILLWAY_UNAUTHENTICATED') });
   });
 
-  it('delete removes an object and refuses one still referenced, with the API\'s reason', async () => {
+  it("delete removes an object and refuses one still referenced, with the API's reason", async () => {
     await cp.call('PUT', '/v1/monitors/spare', { type: 'tcp' }, 201);
     const [gone, inUse] = await Promise.all([cli(['delete', 'monitor', 'spare']), cli(['delete', 'service', 'demo-3'])]);
     expect(gone).toMatchObject({ code: 0, stdout: 'monitor spare deleted\n' });
@@ -283,7 +308,10 @@ describe('reading and operating', () => {
     await waitForOutput(child, (o) => o.split('\n').length >= 2);
     await cp.call('PATCH', '/v1/services/demo-2', { weight: 3 });
     const out = await waitForOutput(child, (o) => o.includes('"objectName"') || o.includes('"name":"demo-2"'));
-    const events = out.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; object: { name: string } | null });
+    const events = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; object: { name: string } | null });
     expect(events.at(-1)).toMatchObject({ kind: 'service.updated', object: { kind: 'service', name: 'demo-2' } });
     child.kill('SIGINT');
     expect((await done).code).toBe(0);

@@ -8,8 +8,16 @@ import path from 'node:path';
 export const root = path.resolve(import.meta.dirname, '../../..');
 export const BIN = path.join(root, 'node_modules', '.bin', 'spillway');
 
-export interface CliResult { code: number | null; stdout: string; stderr: string }
-export interface CliOptions { env?: Record<string, string | undefined>; input?: string; cwd?: string }
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+export interface CliOptions {
+  env?: Record<string, string | undefined>;
+  input?: string;
+  cwd?: string;
+}
 
 /** A fresh working directory and HOME: nothing from the developer's own config file leaks in. */
 export function sandbox(): { cwd: string; home: string } {
@@ -21,9 +29,8 @@ const base = sandbox();
 
 /** The environment of a run: no colour settings, tokens or URLs from the caller's shell. */
 export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: base.home, TMPDIR: process.env.TMPDIR, LANG: 'C.UTF-8' };
-  for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k]; else env[k] = v;
-  return env;
+  const merged: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: base.home, TMPDIR: process.env.TMPDIR, LANG: 'C.UTF-8', ...extra };
+  return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined));
 }
 
 export function spawnCli(args: string[], opts: CliOptions = {}): ChildProcess {
@@ -37,17 +44,28 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
 
 /** Output and exit code of `child`; `input` is written to its stdin and closes it, unless null (left open to type into). */
 export function collect(child: ChildProcess, input: string | null = ''): Promise<CliResult> {
-  let stdout = ''; let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => { stdout += c.toString(); });
-  child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr!.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
   if (input !== null) child.stdin!.end(input);
-  return new Promise((resolve) => { child.on('close', (code) => resolve({ code, stdout, stderr })); });
+  return new Promise((resolve) => {
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 /** Runs the CLI on a pseudo-terminal (util-linux `script`): stdin and stdout are a TTY. */
 export function spawnOnTty(args: string[], opts: CliOptions = {}): ChildProcess {
   const quoted = [BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  return spawn('script', ['-qefc', quoted, '/dev/null'], { cwd: opts.cwd ?? base.cwd, env: cliEnv({ TERM: 'xterm', ...opts.env }), stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn('script', ['-qefc', quoted, '/dev/null'], {
+    cwd: opts.cwd ?? base.cwd,
+    env: cliEnv({ TERM: 'xterm', ...opts.env }),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
 }
 
 /** Resolves when `child`'s stdout (so far) satisfies `ok`; rejects after `timeoutMs`. */
@@ -57,10 +75,17 @@ export function waitForOutput(child: ChildProcess, ok: (out: string) => boolean,
     const timer = setTimeout(() => reject(new Error(`output not seen in ${timeoutMs} ms; got:\n${out}`)), timeoutMs);
     const onData = (c: Buffer): void => {
       out += c.toString();
-      if (ok(out)) { clearTimeout(timer); child.stdout!.off('data', onData); resolve(out); }
+      if (ok(out)) {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        resolve(out);
+      }
     };
     child.stdout!.on('data', onData);
-    child.once('exit', (code) => { clearTimeout(timer); if (!ok(out)) reject(new Error(`exited with ${code} before the output; got:\n${out}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (!ok(out)) reject(new Error(`exited with ${code} before the output; got:\n${out}`));
+    });
   });
 }
 

@@ -9,10 +9,12 @@ import { confirm, readDocument } from '../io.js';
 import { serialize } from '../output.js';
 import { renderPlan, summaryLine, type Plan } from '../plan-view.js';
 
-type ConfigBody = paths['/v1/config']['put']['requestBody']['content']['application/json'];
 type Agent = paths['/v1/agents']['get']['responses'][200]['content']['application/json']['items'][number];
 
-export interface PlanOptions { file: string; prune?: boolean }
+export interface PlanOptions {
+  file: string;
+  prune?: boolean;
+}
 
 /** Exit code of `plan`: 0 no changes, 2 changes with --detailed-exitcode (errors are 1). */
 export async function planCommand(ctx: Ctx, opts: PlanOptions & { detailedExitcode?: boolean }): Promise<number> {
@@ -38,17 +40,26 @@ export async function applyCommand(ctx: Ctx, opts: PlanOptions & { yes?: boolean
       throw new CliError('SPILLWAY_CLI_CONFIRMATION_REQUIRED', 'not a terminal: nothing applied; pass --yes to apply without confirmation');
     }
     const ok = await confirm(`Apply these changes to version ${planned.version}? Only 'yes' is accepted: `, ctx.io.stdin, ctx.io.stdout);
-    if (!ok) { ctx.err('Apply cancelled: nothing applied.\n'); return 1; }
+    if (!ok) {
+      ctx.err('Apply cancelled: nothing applied.\n');
+      return 1;
+    }
   }
-  const { data: result } = await unwrap(ctx.settings.url, ctx.api.PUT('/v1/config', {
-    params: { query: { prune }, header: { 'if-match': `"${planned.version}"` } },
-    body: doc as ConfigBody,
-  })).catch((err: unknown) => {
+  const { data: result } = await unwrap(
+    ctx.settings.url,
+    ctx.api.PUT('/v1/config', {
+      params: { query: { prune }, header: { 'if-match': `"${planned.version}"` } },
+      body: doc,
+    }),
+  ).catch((err: unknown) => {
     if (err instanceof CliError && err.status === 412) {
       const now = /current version is "(\d+)"/.exec(err.details.map((d) => d.message).join(' '))?.[1];
-      throw new CliError(err.code,
+      throw new CliError(
+        err.code,
         `the configuration changed since the plan (planned against version ${planned.version}${now === undefined ? '' : `, now ${now}`}): nothing was applied; run spillway plan again`,
-        err.details, err.status);
+        err.details,
+        err.status,
+      );
     }
     throw err;
   });
@@ -69,7 +80,7 @@ export async function exportCommand(ctx: Ctx, opts: { format?: string }): Promis
 }
 
 async function dryRun(ctx: Ctx, doc: Record<string, unknown>, prune: boolean): Promise<{ dryRun: boolean; applied: boolean; version: number; plan: Plan }> {
-  const { data } = await unwrap(ctx.settings.url, ctx.api.PUT('/v1/config', { params: { query: { dryRun: true, prune } }, body: doc as ConfigBody }));
+  const { data } = await unwrap(ctx.settings.url, ctx.api.PUT('/v1/config', { params: { query: { dryRun: true, prune } }, body: doc }));
   return data;
 }
 
@@ -91,8 +102,11 @@ async function waitForAgents(ctx: Ctx, version: number, timeoutSeconds: number):
   let last = '';
   const applied = (a: Agent): boolean => a.appliedVersion !== null && Number(a.appliedVersion) >= version;
   for (;;) {
-    const agents = (await listAll(ctx.settings.url, (cursor) => ctx.api.GET('/v1/agents', { params: { query: { limit: 1000, ...(cursor === undefined ? {} : { cursor }) } } })))
-      .filter((a) => a.connected);
+    const agents = (
+      await listAll(ctx.settings.url, (cursor) =>
+        ctx.api.GET('/v1/agents', { params: { query: { limit: 1000, ...(cursor === undefined ? {} : { cursor }) } } }),
+      )
+    ).filter((a) => a.connected);
     const human = ctx.format === 'table';
     if (agents.length === 0) {
       if (human) ctx.out(`No agent is connected: agents get version ${version} when they connect.\n`);
@@ -114,7 +128,10 @@ async function waitForAgents(ctx: Ctx, version: number, timeoutSeconds: number):
     }
     if (Date.now() > deadline) {
       if (tty) ctx.out('\n');
-      throw new CliError('SPILLWAY_CLI_AGENTS_TIMEOUT', `version ${version} is committed, but not every agent applied it within ${timeoutSeconds} s: ${waiting.join(', ')}`);
+      throw new CliError(
+        'SPILLWAY_CLI_AGENTS_TIMEOUT',
+        `version ${version} is committed, but not every agent applied it within ${timeoutSeconds} s: ${waiting.join(', ')}`,
+      );
     }
     await sleep(200, ctx.signal);
     if (ctx.signal.aborted) throw new CliError('SPILLWAY_CLI_INTERRUPTED', `interrupted: version ${version} is committed; see spillway agents`);
@@ -123,8 +140,15 @@ async function waitForAgents(ctx: Ctx, version: number, timeoutSeconds: number):
 
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (signal.aborted) { resolve(); return; }
-    const done = (): void => { clearTimeout(t); signal.removeEventListener('abort', done); resolve(); };
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
+    const done = (): void => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
     const t = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
   });

@@ -9,13 +9,23 @@ import { sleep } from './config.js';
 
 type Event = paths['/v1/events']['get']['responses'][200]['content']['application/json']['items'][number];
 
-export interface EventsOptions { follow?: boolean; kind?: string; object?: string; limit?: number }
+export interface EventsOptions {
+  follow?: boolean;
+  kind?: string;
+  object?: string;
+  limit?: number;
+}
 
 function line(ctx: Ctx, e: Event): string {
   if (ctx.format === 'json') return `${JSON.stringify(e)}\n`;
   if (ctx.format === 'yaml') return `- ${JSON.stringify(e)}\n`;
   const st = ctx.style;
-  const kind = e.kind.endsWith('.deleted') || e.kind.includes('down') || e.kind.includes('spillover_started') ? st.red(e.kind) : e.kind.endsWith('.created') ? st.green(e.kind) : st.cyan(e.kind);
+  const kind =
+    e.kind.endsWith('.deleted') || e.kind.includes('down') || e.kind.includes('spillover_started')
+      ? st.red(e.kind)
+      : e.kind.endsWith('.created')
+        ? st.green(e.kind)
+        : st.cyan(e.kind);
   const obj = e.object ? `${e.object.kind}/${e.object.name}` : '-';
   const versions = e.configVersion !== null ? `config v${e.configVersion}` : '';
   const data = e.data === undefined ? '' : JSON.stringify(e.data);
@@ -23,20 +33,33 @@ function line(ctx: Ctx, e: Event): string {
 }
 
 export async function eventsCommand(ctx: Ctx, opts: EventsOptions): Promise<number> {
-  let objectKind: string | undefined; let objectName: string | undefined;
+  let objectKind: string | undefined;
+  let objectName: string | undefined;
   if (opts.object !== undefined) {
     const i = opts.object.indexOf('/');
-    if (i <= 0 || i === opts.object.length - 1) throw new CliError('SPILLWAY_CLI_USAGE', `--object takes kind/name (e.g. vserver/web), not ${JSON.stringify(opts.object)}`);
-    objectKind = opts.object.slice(0, i); objectName = opts.object.slice(i + 1);
+    if (i <= 0 || i === opts.object.length - 1)
+      throw new CliError('SPILLWAY_CLI_USAGE', `--object takes kind/name (e.g. vserver/web), not ${JSON.stringify(opts.object)}`);
+    objectKind = opts.object.slice(0, i);
+    objectName = opts.object.slice(i + 1);
   }
-  const matches = (e: Event): boolean => (objectKind === undefined || (e.object?.kind === objectKind && e.object.name === objectName));
+  const matches = (e: Event): boolean => objectKind === undefined || (e.object?.kind === objectKind && e.object.name === objectName);
   const limit = opts.limit ?? 20;
   let lastId: string | undefined;
   if (limit > 0) {
-    const { data } = await unwrap(ctx.settings.url, ctx.api.GET('/v1/events', { params: { query: {
-      order: 'desc', limit, ...(opts.kind === undefined ? {} : { kind: opts.kind }),
-      ...(objectKind === undefined ? {} : { objectKind }), ...(objectName === undefined ? {} : { objectName }),
-    } } }));
+    const { data } = await unwrap(
+      ctx.settings.url,
+      ctx.api.GET('/v1/events', {
+        params: {
+          query: {
+            order: 'desc',
+            limit,
+            ...(opts.kind === undefined ? {} : { kind: opts.kind }),
+            ...(objectKind === undefined ? {} : { objectKind }),
+            ...(objectName === undefined ? {} : { objectName }),
+          },
+        },
+      }),
+    );
     const recent = [...data.items].reverse();
     for (const e of recent) ctx.out(line(ctx, e));
     lastId = recent.at(-1)?.id;
@@ -52,16 +75,24 @@ export async function eventsCommand(ctx: Ctx, opts: EventsOptions): Promise<numb
   let warned = false;
   while (!ctx.signal.aborted) {
     try {
-      const { data: body } = await unwrap(ctx.settings.url, ctx.api.GET('/v1/events/stream', {
-        params: { query: { ...(opts.kind === undefined ? {} : { kind: opts.kind }), ...(lastId === undefined ? {} : { after: lastId }) } },
-        parseAs: 'stream', signal: ctx.signal,
-      }));
+      const { data: body } = await unwrap(
+        ctx.settings.url,
+        ctx.api.GET('/v1/events/stream', {
+          params: { query: { ...(opts.kind === undefined ? {} : { kind: opts.kind }), ...(lastId === undefined ? {} : { after: lastId }) } },
+          parseAs: 'stream',
+          signal: ctx.signal,
+        }),
+      );
       warned = false;
       for await (const m of readSse(body as unknown as ReadableStream<Uint8Array>)) {
         if (m.retry !== undefined) retryMs = m.retry;
         if (m.id !== undefined) lastId = m.id;
         let e: Event;
-        try { e = JSON.parse(m.data) as Event; } catch { continue; }
+        try {
+          e = JSON.parse(m.data) as Event;
+        } catch {
+          continue;
+        }
         if (matches(e)) ctx.out(line(ctx, e));
       }
     } catch (err) {

@@ -15,41 +15,58 @@ type VServer = paths['/v1/vservers/{name}']['get']['responses'][200]['content'][
  * openapi.json yet, so its type is written here; fields the server adds pass through to -o json.
  */
 export interface VServerStatus {
-  name: string; state: 'UP' | 'DOWN'; spilling: boolean;
+  name: string;
+  state: 'UP' | 'DOWN';
+  spilling: boolean;
   threshold: { method: string | null; value: number | null; derivation: Array<{ service: string; capacity: number; state: 'UP' | 'DOWN'; counted: boolean }> };
   activeConnections: { total: number; byAgent: Record<string, number> };
-  healthPercent: number; bandwidthKbps: { in: number; out: number }; spillovers: number;
+  healthPercent: number;
+  bandwidthKbps: { in: number; out: number };
+  spillovers: number;
   quota: { limit: number; shared: number; byAgent: Record<string, { exclusive: number; borrowed: number }> } | null;
   services: Array<{ name: string; state: 'UP' | 'DOWN'; activeConnections: number; agentsUp?: number; agentsMonitoring?: number }>;
 }
 
 export async function vserverStatus(ctx: Ctx, name: string): Promise<VServerStatus> {
   const { data } = await unwrap(ctx.settings.url, ctx.api.GET('/v1/vservers/{name}/status', { params: { path: { name } } }));
-  return data as unknown as VServerStatus;
+  return data;
 }
 
 const limitText = (s: VServerStatus): string => (s.threshold.value === null ? 'none' : String(s.threshold.value));
 
 const STATUS_COLUMNS: Array<Column<VServerStatus>> = [
-  { header: 'name', value: (s) => s.name }, { header: 'state', value: (s) => s.state },
+  { header: 'name', value: (s) => s.name },
+  { header: 'state', value: (s) => s.state },
   { header: 'spilling', value: (s) => (s.spilling ? 'yes' : 'no') },
-  { header: 'active', value: (s) => String(s.activeConnections.total) }, { header: 'limit', value: limitText },
-  { header: 'spillovers', value: (s) => String(s.spillovers) }, { header: 'health', value: (s) => `${s.healthPercent}%` },
-  { header: 'in kbit/s', value: (s) => String(s.bandwidthKbps.in) }, { header: 'out kbit/s', value: (s) => String(s.bandwidthKbps.out) },
+  { header: 'active', value: (s) => String(s.activeConnections.total) },
+  { header: 'limit', value: limitText },
+  { header: 'spillovers', value: (s) => String(s.spillovers) },
+  { header: 'health', value: (s) => `${s.healthPercent}%` },
+  { header: 'in kbit/s', value: (s) => String(s.bandwidthKbps.in) },
+  { header: 'out kbit/s', value: (s) => String(s.bandwidthKbps.out) },
 ];
 
 async function snapshot(ctx: Ctx): Promise<{ vservers: VServerStatus[]; agents: { connected: number; inSync: number; total: number } }> {
   const url = ctx.settings.url;
-  const names = (await listAll(url, (cursor) => ctx.api.GET('/v1/vservers', { params: { query: { limit: 1000, ...(cursor === undefined ? {} : { cursor }) } } }))).map((v) => v.name);
+  const names = (
+    await listAll(url, (cursor) => ctx.api.GET('/v1/vservers', { params: { query: { limit: 1000, ...(cursor === undefined ? {} : { cursor }) } } }))
+  ).map((v) => v.name);
   const [vservers, agents] = await Promise.all([
     Promise.all(names.map((n) => vserverStatus(ctx, n))),
     listAll(url, (cursor) => ctx.api.GET('/v1/agents', { params: { query: { limit: 1000, ...(cursor === undefined ? {} : { cursor }) } } })),
   ]);
-  return { vservers, agents: { total: agents.length, connected: agents.filter((a) => a.connected).length, inSync: agents.filter((a) => a.connected && a.inSync).length } };
+  return {
+    vservers,
+    agents: { total: agents.length, connected: agents.filter((a) => a.connected).length, inSync: agents.filter((a) => a.connected && a.inSync).length },
+  };
 }
 
 function renderStatus(ctx: Ctx, s: Awaited<ReturnType<typeof snapshot>>): string {
-  const rows = s.vservers.map((v) => ({ ...v, name: v.spilling ? ctx.style.red(v.name) : v.name, state: v.state === 'UP' ? ctx.style.green('UP') : ctx.style.red('DOWN') }));
+  const rows = s.vservers.map((v) => ({
+    ...v,
+    name: v.spilling ? ctx.style.red(v.name) : v.name,
+    state: v.state === 'UP' ? ctx.style.green('UP') : ctx.style.red('DOWN'),
+  }));
   const head = s.vservers.length === 0 ? 'No vservers.\n' : table(rows, STATUS_COLUMNS);
   return `${head}\nAgents: ${s.agents.connected} connected, ${s.agents.inSync} in sync${s.agents.total > s.agents.connected ? `, ${s.agents.total - s.agents.connected} disconnected` : ''}\n`;
 }
@@ -59,7 +76,10 @@ export async function statusCommand(ctx: Ctx, opts: { watch?: boolean; interval?
   const clear = ctx.io.stdout.isTTY === true && ctx.format === 'table';
   do {
     const s = await snapshot(ctx);
-    if (ctx.format === 'table') ctx.out(`${clear && opts.watch ? '\x1b[H\x1b[2J' : ''}${opts.watch ? ctx.style.dim(`${new Date().toISOString()}  ${ctx.settings.url}\n`) : ''}${renderStatus(ctx, s)}${opts.watch && !clear ? '\n' : ''}`);
+    if (ctx.format === 'table')
+      ctx.out(
+        `${clear && opts.watch ? '\x1b[H\x1b[2J' : ''}${opts.watch ? ctx.style.dim(`${new Date().toISOString()}  ${ctx.settings.url}\n`) : ''}${renderStatus(ctx, s)}${opts.watch && !clear ? '\n' : ''}`,
+      );
     else ctx.out(opts.watch && ctx.format === 'json' ? `${JSON.stringify(s)}\n` : serialize(s, ctx.format) + (opts.watch ? '---\n' : ''));
     if (opts.watch) await sleep(intervalMs, ctx.signal);
   } while (opts.watch && !ctx.signal.aborted);
@@ -67,8 +87,13 @@ export async function statusCommand(ctx: Ctx, opts: { watch?: boolean; interval?
 }
 
 export async function agentsCommand(ctx: Ctx): Promise<number> {
-  const agents = await listAll(ctx.settings.url, (cursor) => ctx.api.GET('/v1/agents', { params: { query: { limit: 1000, ...(cursor === undefined ? {} : { cursor }) } } }));
-  if (ctx.format === 'table' && agents.length === 0) { ctx.out('No agents.\n'); return 0; }
+  const agents = await listAll(ctx.settings.url, (cursor) =>
+    ctx.api.GET('/v1/agents', { params: { query: { limit: 1000, ...(cursor === undefined ? {} : { cursor }) } } }),
+  );
+  if (ctx.format === 'table' && agents.length === 0) {
+    ctx.out('No agents.\n');
+    return 0;
+  }
   print(ctx, agents, AGENT_COLUMNS);
   return 0;
 }
@@ -80,10 +105,14 @@ const METHOD_WORDS: Record<string, string> = {
 
 function methodText(m: NonNullable<NonNullable<VServer['spillover']>['methods']>[number]): string {
   switch (m.type) {
-    case 'connection': return `connection (threshold ${m.threshold ?? 0})`;
-    case 'dynamicconnection': return 'dynamicconnection (sum of the capacity of UP services)';
-    case 'bandwidth': return `bandwidth (${m.thresholdKbps ?? 0} kbit/s, ${m.direction ?? 'both'})`;
-    case 'health': return `health (below ${m.thresholdPercent ?? 0}% of the enabled weight UP)`;
+    case 'connection':
+      return `connection (threshold ${m.threshold ?? 0})`;
+    case 'dynamicconnection':
+      return 'dynamicconnection (sum of the capacity of UP services)';
+    case 'bandwidth':
+      return `bandwidth (${m.thresholdKbps ?? 0} kbit/s, ${m.direction ?? 'both'})`;
+    case 'health':
+      return `health (below ${m.thresholdPercent ?? 0}% of the enabled weight UP)`;
   }
 }
 
@@ -112,7 +141,13 @@ function spillingWords(chain: Array<{ vs: VServer; status: VServerStatus }>): st
   const parts = [`yes: ${first.vs.name} reached its limit (${room(first.status)})`];
   const taker = chain.slice(1).find((c) => !c.status.spilling);
   if (taker) parts.push(`new connections go to ${taker.vs.name} (${room(taker.status)})`);
-  else if (chain.length > 1) parts.push(`the whole chain is full (${chain.slice(1).map((c) => `${c.vs.name} ${room(c.status)}`).join(', ')}): new connections get the action ${chain.at(-1)!.vs.spillover?.action ?? 'accept'}`);
+  else if (chain.length > 1)
+    parts.push(
+      `the whole chain is full (${chain
+        .slice(1)
+        .map((c) => `${c.vs.name} ${room(c.status)}`)
+        .join(', ')}): new connections get the action ${chain.at(-1)!.vs.spillover?.action ?? 'accept'}`,
+    );
   else parts.push(`no backup: new connections get the action ${first.vs.spillover?.action ?? 'accept'}`);
   return parts.join('; ');
 }
@@ -123,40 +158,65 @@ export async function describeCommand(ctx: Ctx, kind: string, name: string): Pro
   const chain = await chainOf(ctx, vs);
   const s = chain[0]!.status;
   if (ctx.format !== 'table') {
-    ctx.out(serialize({ vserver: vs, status: s, chain: chain.map((c) => ({ name: c.vs.name, spilling: c.status.spilling, active: c.status.activeConnections.total, limit: c.status.threshold.value })) }, ctx.format));
+    ctx.out(
+      serialize(
+        {
+          vserver: vs,
+          status: s,
+          chain: chain.map((c) => ({
+            name: c.vs.name,
+            spilling: c.status.spilling,
+            active: c.status.activeConnections.total,
+            limit: c.status.threshold.value,
+          })),
+        },
+        ctx.format,
+      ),
+    );
     return 0;
   }
   const st = ctx.style;
   const lines: string[] = [];
-  const row = (label: string, value: string): void => { lines.push(`${st.bold(`${label}:`.padEnd(12))} ${value}`); };
+  const row = (label: string, value: string): void => {
+    lines.push(`${st.bold(`${label}:`.padEnd(12))} ${value}`);
+  };
   row('Name', `${vs.name} (${vs.protocol}, ${vs.listen ? `listens on :${vs.listen.port}` : 'reachable only as a backup'}, ${vs.lbMethod ?? 'roundrobin'})`);
   row('State', s.state === 'UP' ? st.green('UP') : st.red('DOWN: no bound service is UP'));
-  const how = s.threshold.method === null ? 'no connection-based spillover method' : METHOD_WORDS[s.threshold.method] ?? s.threshold.method;
+  const how = s.threshold.method === null ? 'no connection-based spillover method' : (METHOD_WORDS[s.threshold.method] ?? s.threshold.method);
   row('Limit', s.threshold.value === null ? `none (${how})` : `${s.threshold.value} connections, from ${how}`);
   for (const d of s.threshold.derivation) {
-    lines.push(`${' '.repeat(13)}${d.service.padEnd(16)} capacity ${String(d.capacity).padEnd(6)} ${d.state === 'UP' ? st.green('UP  ') : st.red('DOWN')}  ${d.counted ? 'counted' : st.dim('not counted')}`);
+    lines.push(
+      `${' '.repeat(13)}${d.service.padEnd(16)} capacity ${String(d.capacity).padEnd(6)} ${d.state === 'UP' ? st.green('UP  ') : st.red('DOWN')}  ${d.counted ? 'counted' : st.dim('not counted')}`,
+    );
   }
   const methods = vs.spillover?.methods ?? [];
-  row('Spillover', methods.length === 0 ? 'never (no method)' : `${methods.map(methodText).join(vs.spillover?.combine === 'all' ? ' and ' : ' or ')}`);
+  row('Spillover', methods.length === 0 ? 'never (no method)' : methods.map(methodText).join(vs.spillover?.combine === 'all' ? ' and ' : ' or '));
   row('Chain', `${chain.map((c) => c.vs.name).join(' → ')} → ${chain.at(-1)!.vs.spillover?.action ?? 'accept'}`);
-  const byAgent = Object.entries(s.activeConnections.byAgent).map(([a, n]) => `${a} ${n}`).join(', ');
+  const byAgent = Object.entries(s.activeConnections.byAgent)
+    .map(([a, n]) => `${a} ${n}`)
+    .join(', ');
   row('Active', `${s.activeConnections.total} connections${byAgent ? ` (${byAgent})` : ''}`);
   row('Spilling', s.spilling ? st.red(spillingWords(chain)) : spillingWords(chain));
   row('Spillovers', `${s.spillovers} connections spilled to the backup chain`);
   row('Health', `${s.healthPercent}% of the enabled weight is UP`);
   row('Bandwidth', `in ${s.bandwidthKbps.in} kbit/s, out ${s.bandwidthKbps.out} kbit/s`);
   if (s.quota) {
-    const agents = Object.entries(s.quota.byAgent).map(([a, q]) => `${a}: exclusive ${q.exclusive}, borrowed ${q.borrowed}`).join('; ');
+    const agents = Object.entries(s.quota.byAgent)
+      .map(([a, q]) => `${a}: exclusive ${q.exclusive}, borrowed ${q.borrowed}`)
+      .join('; ');
     row('Quota', `limit ${s.quota.limit}, shared pool ${s.quota.shared} free${agents ? `; ${agents}` : ''}`);
   }
   lines.push(st.bold('Services:'));
   if (s.services.length === 0) lines.push('  none bound');
   else {
-    lines.push(table(s.services, [
-      { header: '  name', value: (x) => `  ${x.name}` }, { header: 'state', value: (x) => (x.state === 'UP' ? st.green('UP') : st.red('DOWN')) },
-      { header: 'active', value: (x) => String(x.activeConnections) },
-      { header: 'agents up', value: (x) => (x.agentsMonitoring === undefined ? '-' : `${x.agentsUp ?? 0}/${x.agentsMonitoring}`) },
-    ]).trimEnd());
+    lines.push(
+      table(s.services, [
+        { header: '  name', value: (x) => `  ${x.name}` },
+        { header: 'state', value: (x) => (x.state === 'UP' ? st.green('UP') : st.red('DOWN')) },
+        { header: 'active', value: (x) => String(x.activeConnections) },
+        { header: 'agents up', value: (x) => (x.agentsMonitoring === undefined ? '-' : `${x.agentsUp ?? 0}/${x.agentsMonitoring}`) },
+      ]).trimEnd(),
+    );
   }
   ctx.out(`${lines.join('\n')}\n`);
   return 0;

@@ -20,7 +20,9 @@ export async function tokenCreate(ctx: Ctx, name: string, opts: { role?: string;
   }
   if (ctx.format !== 'table') ctx.out(serialize(created, ctx.format));
   else {
-    ctx.out(`${created.agent !== undefined ? `agent token ${name} for agent ${created.agent}` : `API token ${name} (${created.role})`} created; its secret is shown this once:\n${created.token}\n`);
+    ctx.out(
+      `${created.agent !== undefined ? `agent token ${name} for agent ${created.agent}` : `API token ${name} (${created.role})`} created; its secret is shown this once:\n${created.token}\n`,
+    );
   }
   return 0;
 }
@@ -33,14 +35,23 @@ export async function tokenList(ctx: Ctx): Promise<number> {
     listAll(url, (c) => ctx.api.GET('/v1/agent-tokens', page(c))),
   ]);
   const rows = [
-    ...api.map((t) => ({ kind: 'api', name: t.name, role: t.role as string, agent: '-', createdAt: t.createdAt ?? '-', lastUsedAt: t.lastUsedAt ?? null })),
+    ...api.map((t) => ({ kind: 'api', name: t.name, role: t.role, agent: '-', createdAt: t.createdAt ?? '-', lastUsedAt: t.lastUsedAt ?? null })),
     ...agent.map((t) => ({ kind: 'agent', name: t.name, role: '-', agent: t.agent, createdAt: t.createdAt ?? '-', lastUsedAt: t.lastUsedAt ?? null })),
   ];
-  if (ctx.format !== 'table') { ctx.out(serialize({ apiTokens: api, agentTokens: agent }, ctx.format)); return 0; }
-  ctx.out(table(rows, [
-    { header: 'kind', value: (r) => r.kind }, { header: 'name', value: (r) => r.name }, { header: 'role', value: (r) => r.role },
-    { header: 'agent', value: (r) => r.agent }, { header: 'created', value: (r) => r.createdAt }, { header: 'last used', value: (r) => age(r.lastUsedAt) },
-  ]));
+  if (ctx.format !== 'table') {
+    ctx.out(serialize({ apiTokens: api, agentTokens: agent }, ctx.format));
+    return 0;
+  }
+  ctx.out(
+    table(rows, [
+      { header: 'kind', value: (r) => r.kind },
+      { header: 'name', value: (r) => r.name },
+      { header: 'role', value: (r) => r.role },
+      { header: 'agent', value: (r) => r.agent },
+      { header: 'created', value: (r) => r.createdAt },
+      { header: 'last used', value: (r) => age(r.lastUsedAt) },
+    ]),
+  );
   return 0;
 }
 

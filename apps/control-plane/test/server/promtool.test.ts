@@ -24,11 +24,27 @@ beforeAll(async () => {
   db = await createTestDatabase();
   cp = await startControlPlane(db.url);
   await cp.call('PUT', '/v1/config', JSON.parse(readFileSync(path.join(root, 'demo', 'config.json'), 'utf8')));
-  agent = await SimulatedAgent.start({ url: `${cp.url.replace(/^http/, 'ws')}/v1/agents/connect`, token: await agentToken(cp, 'metrics-agent'), name: 'metrics-agent', workers: 2 });
+  agent = await SimulatedAgent.start({
+    url: `${cp.url.replace(/^http/, 'ws')}/v1/agents/connect`,
+    token: await agentToken(cp, 'metrics-agent'),
+    name: 'metrics-agent',
+    workers: 2,
+  });
   const counters = (cxActive: number) => ({ cxActive, cxTotal: cxActive, spilloversTotal: 1, rxBytesTotal: 10, txBytesTotal: 20, rxKbps: 3, txKbps: 4 });
-  agent.report({ demo: counters(5), 'demo-overflow': counters(0) }, { 'demo-1': { cxActive: 3, cxTotal: 3, state: 'UP' }, 'demo-2': { cxActive: 2, cxTotal: 2, state: 'UP' }, 'demo-3': { cxActive: 0, cxTotal: 0, state: 'DOWN' } });
-  await until(() => cp.get<{ items: Array<{ inSync: boolean; activeConnections: Record<string, number>; quota: Record<string, unknown> }> }>('/v1/agents'),
-    (r) => r?.items[0]?.inSync === true && r.items[0].activeConnections.demo === 5 && r.items[0].quota.demo !== undefined, 20_000, 'agent in sync, its report and its quota');
+  agent.report(
+    { demo: counters(5), 'demo-overflow': counters(0) },
+    {
+      'demo-1': { cxActive: 3, cxTotal: 3, state: 'UP' },
+      'demo-2': { cxActive: 2, cxTotal: 2, state: 'UP' },
+      'demo-3': { cxActive: 0, cxTotal: 0, state: 'DOWN' },
+    },
+  );
+  await until(
+    () => cp.get<{ items: Array<{ inSync: boolean; activeConnections: Record<string, number>; quota: Record<string, unknown> }> }>('/v1/agents'),
+    (r) => r?.items[0]?.inSync === true && r.items[0].activeConnections.demo === 5 && r.items[0].quota.demo !== undefined,
+    20_000,
+    'agent in sync, its report and its quota',
+  );
 }, 90_000);
 
 afterAll(async () => {
@@ -41,7 +57,13 @@ it.skipIf(!hasPromtool)('GET /metrics (with a token) passes promtool check metri
   const res = await fetch(`${cp.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   expect(res.status).toBe(200);
   const text = await res.text();
-  for (const family of ['spillway_agent_connected', 'spillway_vserver_threshold', 'spillway_vserver_spillovers_total', 'spillway_vserver_quota_exclusive', 'spillway_service_up']) {
+  for (const family of [
+    'spillway_agent_connected',
+    'spillway_vserver_threshold',
+    'spillway_vserver_spillovers_total',
+    'spillway_vserver_quota_exclusive',
+    'spillway_service_up',
+  ]) {
     expect(text).toContain(`# TYPE ${family} `);
   }
   const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
