@@ -214,11 +214,14 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
     const held = hub.agents().filter((a) => a.connected);
     persist(async () => {
       try {
-        const now = new Date();
-        await Promise.all(held.map((a) => db.agent.updateMany({
-          where: { name: a.name },
-          data: { workers: a.workers, status: 'connected', lastHeartbeatAt: now, ...(a.appliedVersion === null ? {} : { appliedVersion: a.appliedVersion }) },
-        })));
+        // One statement for every session held here, however many.
+        if (held.length > 0) {
+          await db.$executeRaw`
+            UPDATE agent AS a SET status = 'connected', workers = t.workers, "appliedVersion" = COALESCE(t.applied, a."appliedVersion"),
+              "lastHeartbeatAt" = (${new Date().toISOString()}::timestamptz AT TIME ZONE 'UTC'), "updatedAt" = now()
+            FROM unnest(${held.map((a) => a.name)}::text[], ${held.map((a) => a.workers)}::int[], ${held.map((a) => a.appliedVersion)}::text[]) AS t(name, workers, applied)
+            WHERE a.name = t.name`;
+        }
         await ageOut(held.map((a) => a.name));
       } finally {
         beating = false;

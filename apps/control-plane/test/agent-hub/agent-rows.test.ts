@@ -19,8 +19,10 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { until } from './helpers.js';
 
 const HUB = { heartbeatMs: 100, leaseMissedHeartbeats: 5, persistMs: 100 };
-/** The row lease of HUB: heartbeat × missed heartbeats + one write period. */
-const ROW_LEASE_MS = 100 * 5 + 100;
+/** A lease with room for a loaded machine (a heartbeat write late by a second is not a dead replica). */
+const SLOW_HUB = { ...HUB, leaseMissedHeartbeats: 20 };
+/** The row lease of SLOW_HUB: heartbeat × missed heartbeats + one write period. */
+const ROW_LEASE_MS = 100 * 20 + 100;
 const ADMIN = 'spw_test-admin-token-0123456789';
 
 let db: TestDatabase | null = null;
@@ -77,12 +79,16 @@ describe('agent rows', () => {
 
   it('ages out the row of a replica that stopped heartbeating, from a running replica, within the lease', async () => {
     db = await createTestDatabase();
-    const cp = await replica(db.prisma);
+    const cp = await replica(db.prisma, undefined, SLOW_HUB);
     // A row as another replica heartbeats it; then that replica dies and nobody writes it again.
     const wrote = Date.now();
     await db.prisma.agent.create({ data: { name: 'edge-2', workers: 2, status: 'connected', lastHeartbeatAt: new Date(wrote) } });
-    expect((await agentView(cp, 'edge-2')).connected).toBe(true);
-    await until(async () => (await db!.prisma.agent.findUniqueOrThrow({ where: { name: 'edge-2' } })).status === 'disconnected', 5_000, 'row swept');
+    // Listed connected exactly while its heartbeat is within the lease.
+    const asked = Date.now();
+    const fresh = await agentView(cp, 'edge-2');
+    if (Date.now() - wrote < ROW_LEASE_MS) expect(fresh.connected).toBe(true);
+    if (asked - wrote > ROW_LEASE_MS) expect(fresh.connected).toBe(false);
+    await until(async () => (await db!.prisma.agent.findUniqueOrThrow({ where: { name: 'edge-2' } })).status === 'disconnected', ROW_LEASE_MS + 5_000, 'row swept');
     // Not before its lease: the sweep never takes a live replica's row.
     expect(Date.now() - wrote).toBeGreaterThanOrEqual(ROW_LEASE_MS);
     expect((await agentView(cp, 'edge-2')).connected).toBe(false);
@@ -91,11 +97,11 @@ describe('agent rows', () => {
 
   it('keeps an agent held by another replica listed as connected lease after lease', async () => {
     db = await createTestDatabase();
-    const a = await replica(db.prisma, db.url);
-    const b = await replica(db.prisma, db.url);
+    const a = await replica(db.prisma, db.url, SLOW_HUB);
+    const b = await replica(db.prisma, db.url, SLOW_HUB);
     const agent = await connect(b, 'edge-3');
     await until(async () => (await agentView(a, 'edge-3')).connected, 3_000, 'replica A lists the agent of B');
-    const deadline = Date.now() + 4 * ROW_LEASE_MS;
+    const deadline = Date.now() + 2 * ROW_LEASE_MS;
     let samples = 0;
     while (Date.now() < deadline) {
       expect((await agentView(a, 'edge-3')).connected, `sample ${samples}`).toBe(true);
