@@ -24,7 +24,14 @@ export interface VServerStatus {
   bandwidthKbps: { in: number; out: number };
   spillovers: number;
   quota: { limit: number; shared: number; byAgent: Record<string, { exclusive: number; borrowed: number }> } | null;
-  services: Array<{ name: string; state: 'UP' | 'DOWN'; activeConnections: number; agentsUp?: number; agentsMonitoring?: number }>;
+  services: Array<{
+    name: string;
+    state: 'UP' | 'DOWN';
+    activeConnections: number;
+    agentsUp?: number;
+    agentsMonitoring?: number;
+    monitors?: Array<{ monitor: string; state: string; responseMs: number | null }>;
+  }>;
 }
 
 export async function vserverStatus(ctx: Ctx, name: string): Promise<VServerStatus> {
@@ -215,6 +222,10 @@ export async function describeCommand(ctx: Ctx, kind: string, name: string): Pro
         { header: 'state', value: (x) => (x.state === 'UP' ? st.green('UP') : st.red('DOWN')) },
         { header: 'active', value: (x) => String(x.activeConnections) },
         { header: 'agents up', value: (x) => (x.agentsMonitoring === undefined ? '-' : `${x.agentsUp ?? 0}/${x.agentsMonitoring}`) },
+        {
+          header: 'monitors',
+          value: (x) => (x.monitors ?? []).map((m) => `${m.monitor} ${m.state}${m.responseMs === null ? '' : ` ${m.responseMs}ms`}`).join(', ') || '-',
+        },
       ]).trimEnd(),
     );
   }
