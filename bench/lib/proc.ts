@@ -3,6 +3,7 @@
 // running is stopped when the benchmark exits, fails or is interrupted.
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { accepts, until } from '../../test/kit/until.js';
 
 export interface Proc {
   name: string;
@@ -107,17 +108,7 @@ export function run(cmd: string, args: string[], opts: { timeoutMs?: number; env
 
 /** Resolves once something accepts TCP connections on 127.0.0.1:port. */
 export async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ port, host: '127.0.0.1' });
-      s.once('connect', () => { s.destroy(); resolve(true); });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await until(() => accepts(port), (up) => up, { timeoutMs, stepMs: 25, what: `something listening on 127.0.0.1:${port}` });
 }
 
 /** A port that was free a moment ago (for peers that need a number in their config file). */
