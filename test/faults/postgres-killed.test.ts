@@ -93,7 +93,7 @@ describe('Postgres killed under the control plane', () => {
     const releasedAt = Date.now();
     await until(() => ask('GET', '/readyz'), (a) => a?.status === 200, 30_000, '/readyz 200 after the restart');
     const failed = logLines().filter((l) => l.msg === 'embedded Postgres restart attempt failed');
-    console.info(`Postgres SIGKILLed: 503s until its port was free again (${releasedAt - killedAt} ms, ${failed.length} failed restart attempts, waits ${failed.map((l) => l.retryInMs).join('/')} ms), /readyz 200 ${Date.now() - releasedAt} ms after that`);
+    console.info(`Postgres SIGKILLed: port held by the test ${releasedAt - killedAt} ms (503s meanwhile, ${failed.length} failed restart attempts, waits ${failed.map((l) => l.retryInMs).join('/')} ms), /readyz 200 ${Date.now() - releasedAt} ms after the port was released`);
     const list = await until(() => ask('GET', '/v1/services'), (a) => a?.status === 200, 10_000, 'GET /v1/services 200');
     expect(list.body).toBeDefined();
     expect((await ask('PUT', '/v1/services/after', service('after', 9200))).status).toBeLessThan(300);
