@@ -242,6 +242,6 @@ export function proxyHttp<T>(
   const exchange = new Exchange(res, vs, svc, setCookie, done, token);
   pool.dispatch(
     { method: req.method as Dispatcher.HttpMethod, path, headers, body },
-    exchange as unknown as Dispatcher.DispatchHandler,
+    exchange,
   );
 }

@@ -50,7 +50,7 @@ function parseForwarded(header: string): [string, string][][] {
     let value = '';
     if (header[i] === '"') {
       i++;
-      while (i < header.length && header[i] !== '"') { if (header[i] === '\\') i++; value += header[i]; i++; }
+      while (i < header.length && header[i] !== '"') { if (header[i] === '\\') i++; value += header[i] ?? ''; i++; }
       if (header[i] !== '"') throw new Error(`unterminated quoted-string in ${header}`);
       i++;
     } else value = token();
