@@ -24,7 +24,9 @@ afterEach(async () => {
 async function replica(database: TestDatabase, opts: { replicas?: boolean } = {}): Promise<Replica> {
   const app = await buildApp({
     prisma: database.prisma, logger: false,
-    hub: { heartbeatMs: 100, leaseMissedHeartbeats: 5, persistMs: 100 },
+    // A lease of 2 s: a loaded machine can stall the event loop of server and simulated agents alike for
+    // longer than 500 ms, which dropped the channel mid-test ("channel closed"); no test here waits for a lease to end.
+    hub: { heartbeatMs: 200, leaseMissedHeartbeats: 10, persistMs: 100 },
     ...(opts.replicas === false ? {} : { databaseUrl: database.url }),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
