@@ -28,6 +28,8 @@ export default defineConfig(
       // Numbers, booleans and null in messages and URLs are what the code means to print.
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true, allowNullish: true, allowRegExp: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // A `let timer` that a callback declared before its assignment reads cannot be const.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // Off: `x[i]!` after a bounds check is the repo's idiom under noUncheckedIndexedAccess (386 sites).
       '@typescript-eslint/no-non-null-assertion': 'off',
       // Off: `() => void send()` and one-line arrows that return a void call are the house style (134 sites); no bug class.

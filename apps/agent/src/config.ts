@@ -117,15 +117,15 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
       name: String(m.name), type: type as MonitorDoc['type'],
       intervalMs: num('intervalMs', 5000, 10), timeoutMs: num('timeoutMs', 2000, 1),
       fall: num('fall', 3, 1), rise: num('rise', 1, 1), weight: num('weight', 1, 0),
-      ...(http ? { http: http as MonitorDoc['http'] } : {}),
-      ...(rt ? { responseTime: rt as MonitorDoc['responseTime'] } : {}),
+      ...(http ? { http } : {}),
+      ...(rt ? { responseTime: rt } : {}),
     };
   });
 
   const services: ServiceDoc[] = rawServices.filter(isObj).map((s, i) => {
     const at = `/services/${i}`;
     if (typeof s.address !== 'string' || s.address === '') bad(`${at}/address`, 'required string');
-    if (!isInt(s.port, 1) || (s.port as number) > 65535) bad(`${at}/port`, 'must be a port number');
+    if (!isInt(s.port, 1) || s.port > 65535) bad(`${at}/port`, 'must be a port number');
     const capacity = s.capacity ?? 0;
     if (!isInt(capacity, 0)) bad(`${at}/capacity`, 'must be an integer >= 0');
     const weight = s.weight ?? 1;
@@ -151,12 +151,12 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
     if (protocol !== 'tcp' && protocol !== 'http') bad(`${at}/protocol`, 'must be tcp or http');
     let listen: VServerDoc['listen'] = null;
     if (v.listen !== null && v.listen !== undefined) {
-      if (!isObj(v.listen) || !isInt(v.listen.port, 0) || (v.listen.port as number) > 65535) bad(`${at}/listen/port`, 'must be a port number (or listen: null)');
+      if (!isObj(v.listen) || !isInt(v.listen.port, 0) || v.listen.port > 65535) bad(`${at}/listen/port`, 'must be a port number (or listen: null)');
       else {
         const host = v.listen.host ?? VSERVER_DEFAULTS.listenHost;
         const why = typeof host === 'string' ? listenHostProblem(host) : 'must be a string';
         if (why) bad(`${at}/listen/host`, why);
-        listen = { port: v.listen.port as number, host: String(host) };
+        listen = { port: v.listen.port, host: String(host) };
       }
     }
     const lbMethod = v.lbMethod ?? 'roundrobin';

@@ -342,7 +342,7 @@ export class ControlClient {
     if (!host) return config;
     return {
       ...config,
-      vservers: config.vservers.map((v) => (v.listen !== null && typeof v.listen === 'object' ? { ...v, listen: { ...(v.listen as object), host } } : v)),
+      vservers: config.vservers.map((v) => (v.listen !== null && typeof v.listen === 'object' ? { ...v, listen: { ...v.listen, host } } : v)),
     };
   }
 

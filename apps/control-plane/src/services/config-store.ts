@@ -329,9 +329,9 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
       const before = meta.get(key) as Meta;
       const o = want[kind].get(c.name) as NService & NMonitor & NVServer;
       const data = { ...(kind === 'service' ? serviceData(o) : kind === 'monitor' ? monitorData(o) : vserverData(o)), version: before.version + 1, updatedAt: now };
-      if (kind === 'service') await tx.service.update({ where: { id: before.id }, data: data as Prisma.ServiceUpdateInput });
-      else if (kind === 'monitor') await tx.monitor.update({ where: { id: before.id }, data: data as Prisma.MonitorUpdateInput });
-      else await tx.vServer.update({ where: { id: before.id }, data: data as Prisma.VServerUpdateInput });
+      if (kind === 'service') await tx.service.update({ where: { id: before.id }, data });
+      else if (kind === 'monitor') await tx.monitor.update({ where: { id: before.id }, data });
+      else await tx.vServer.update({ where: { id: before.id }, data });
       meta.set(key, { ...before, version: before.version + 1, updatedAt: now });
       event(`${kind}.updated`, kind, c.name, before.version, before.version + 1, { fields: c.fields ?? [] });
     }
@@ -393,7 +393,7 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
     const prev = (have.service.get(name)?.monitors ?? []).map((b) => ({ name: b.monitor, ...(b.weight === undefined ? {} : { weight: b.weight }) }));
     await syncBindings('service-monitor', name, prev, next);
   }
-  await bulkInsert(tx, 'service_monitor', newServiceMonitors as unknown as Array<Record<string, unknown>>);
+  await bulkInsert(tx, 'service_monitor', newServiceMonitors);
   // Listen ports are unique: free the ports of vservers that go away or move before any vserver
   // takes one (a port may pass from one vserver to another within one apply).
   const freed = plan.changes.filter((c) => c.kind === 'vserver' && (c.action === 'delete' || (c.action === 'update' && c.fields?.includes('listen')))).map((c) => idOf('vserver', c.name));
@@ -421,8 +421,8 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
     await tx.$executeRaw`UPDATE vserver AS v SET "backupId" = x.b FROM (SELECT unnest(${backups.map((b) => b.id)}::int[]) AS id, unnest(${backups.map((b) => b.backupId)}::int[]) AS b) AS x WHERE v.id = x.id`;
   }
   if (methodsReplaced.length > 0) await tx.spilloverMethod.deleteMany({ where: { vserverId: { in: methodsReplaced } } });
-  await bulkInsert(tx, 'spillover_method', newMethods as unknown as Array<Record<string, unknown>>);
-  await bulkInsert(tx, 'vserver_service', newVServerServices as unknown as Array<Record<string, unknown>>);
+  await bulkInsert(tx, 'spillover_method', newMethods);
+  await bulkInsert(tx, 'vserver_service', newVServerServices);
 
   // Deletes, parents before children: vservers (their backup links first), services, monitors.
   const dropped = (kind: Kind) => changes(kind, 'delete').map((c) => c.name);
