@@ -175,7 +175,7 @@ describe('spillover across two agents and a control plane', () => {
     const s = await until(status, (x) => x?.quota != null && x.quota.byAgent['agent-b'] === undefined && x.quota.byAgent['agent-a']?.exclusive === 16, 15_000, 'agent-b quota returned to agent-a');
     expect(s.quota!.limit).toBe(20);
     // The Agent row is written behind the hub's own state: wait for it rather than race it.
-    const view = await until(() => cp.get<AgentView>('/v1/agents/agent-b'), (v) => v?.connected === false, 15_000, 'agent-b listed as disconnected');
+    const view = await until(() => cp.get<AgentView>('/v1/agents/agent-b'), (v) => !v.connected, 15_000, 'agent-b listed as disconnected');
     expect(view).toMatchObject({ connected: false, leaseExpiresAt: null });
     const events = await cp.get<{ items: unknown[] }>('/v1/events?kind=agent.lease_expired');
     expect(events.items.length).toBeGreaterThan(0);

@@ -59,6 +59,8 @@ export interface AgentConfig { services: ServiceDoc[]; monitors: MonitorDoc[]; v
 
 export interface ConfigProblem { path: string; message: string }
 
+/** A config value as text when it is a string, else '' (which no allowed value equals). */
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
 
@@ -156,18 +158,18 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
         const host = v.listen.host ?? VSERVER_DEFAULTS.listenHost;
         const why = typeof host === 'string' ? listenHostProblem(host) : 'must be a string';
         if (why) bad(`${at}/listen/host`, why);
-        listen = { port: v.listen.port, host: String(host) };
+        listen = { port: v.listen.port, host: text(host) };
       }
     }
     const lbMethod = v.lbMethod ?? 'roundrobin';
-    if (!['roundrobin', 'leastconn', 'weighted'].includes(String(lbMethod))) bad(`${at}/lbMethod`, 'must be roundrobin, leastconn or weighted');
+    if (!['roundrobin', 'leastconn', 'weighted'].includes(text(lbMethod))) bad(`${at}/lbMethod`, 'must be roundrobin, leastconn or weighted');
     const bound = Array.isArray(v.services) ? v.services : [];
     bound.forEach((b, j) => {
       if (!isObj(b) || typeof b.service !== 'string' || !serviceNames.has(b.service)) bad(`${at}/services/${j}/service`, 'names no service of this document');
     });
     const per = isObj(v.persistence) ? v.persistence : {};
     const perType = per.type ?? 'none';
-    if (!['none', 'sourceip', 'cookie'].includes(String(perType))) bad(`${at}/persistence/type`, 'must be none, sourceip or cookie');
+    if (!['none', 'sourceip', 'cookie'].includes(text(perType))) bad(`${at}/persistence/type`, 'must be none, sourceip or cookie');
     if (perType === 'cookie' && protocol !== 'http') bad(`${at}/persistence/type`, 'cookie persistence needs protocol http');
     const so = isObj(v.spillover) ? v.spillover : {};
     const methods = (Array.isArray(so.methods) ? so.methods : []).filter(isObj).map((m, j): SpilloverMethodDoc => {
@@ -178,7 +180,7 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
         case 'bandwidth': {
           if (typeof m.thresholdKbps !== 'number' || m.thresholdKbps < 0) bad(`${mat}/thresholdKbps`, 'must be a number >= 0');
           const direction = m.direction ?? 'both';
-          if (!['in', 'out', 'both'].includes(String(direction))) bad(`${mat}/direction`, 'must be in, out or both');
+          if (!['in', 'out', 'both'].includes(text(direction))) bad(`${mat}/direction`, 'must be in, out or both');
           return { type: 'bandwidth', thresholdKbps: Number(m.thresholdKbps), direction: direction as 'in' };
         }
         case 'health': if (typeof m.thresholdPercent !== 'number' || m.thresholdPercent < 0 || m.thresholdPercent > 100) bad(`${mat}/thresholdPercent`, 'must be a percentage'); return { type: 'health', thresholdPercent: Number(m.thresholdPercent) };
@@ -186,7 +188,7 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
       }
     });
     const action = so.action ?? 'accept';
-    if (!['redirect', 'drop', 'accept'].includes(String(action))) bad(`${at}/spillover/action`, 'must be redirect, drop or accept');
+    if (!['redirect', 'drop', 'accept'].includes(text(action))) bad(`${at}/spillover/action`, 'must be redirect, drop or accept');
     if (action === 'redirect' && protocol !== 'http') bad(`${at}/spillover/action`, 'redirect needs protocol http');
     if (action === 'redirect' && typeof so.redirectUrl !== 'string') bad(`${at}/spillover/redirectUrl`, 'required with action redirect');
     if (so.redirectUrl !== undefined && so.redirectUrl !== null) {
@@ -259,7 +261,7 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
     services, monitors, vservers,
     agent: {
       name: env.SPILLWAY_AGENT_NAME ?? (typeof a.name === 'string' ? a.name : 'agent'),
-      workers: Number(workers), adminPort: Number(adminPort), adminHost: String(adminHost), adminToken: adminToken === null ? null : String(adminToken),
+      workers: Number(workers), adminPort: Number(adminPort), adminHost: text(adminHost), adminToken: adminToken === null ? null : text(adminToken),
       drainTimeoutMs: Number(drainTimeoutMs),
     },
   };

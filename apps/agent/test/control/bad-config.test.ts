@@ -69,12 +69,12 @@ describe('a managed agent pushed a probe path it cannot send', () => {
     expect(rec!.lastNack).toMatchObject({ code: 'SPILLWAY_AGENT_CONFIG_INVALID', message: expect.stringContaining('/monitors/0/http/path') });
     expect(rec!.appliedVersion).toBe('1');
 
-    const listed = (await app.inject({ method: 'GET', url: '/v1/agents' })).json() as { items: Array<Record<string, unknown>> };
+    const listed = (await app.inject({ method: 'GET', url: '/v1/agents' })).json<{ items: Array<Record<string, unknown>> }>();
     expect(listed.items).toEqual([expect.objectContaining({ id: 'agent-a', appliedVersion: '1', desiredVersion: '2', inSync: false, lastNack: expect.objectContaining({ version: '2', code: 'SPILLWAY_AGENT_CONFIG_INVALID' }) })]);
 
     // Still alive, still serving version 1, and the refusal is counted.
     const body = await new Promise<string>((resolve, reject) => {
-      http.get({ host: '127.0.0.1', port, path: '/x' }, (res) => { let b = ''; res.on('data', (c) => { b += c; }); res.on('end', () => resolve(b)); }).on('error', reject);
+      http.get({ host: '127.0.0.1', port, path: '/x' }, (res) => { let b = ''; res.on('data', (c: Buffer) => { b += c.toString(); }); res.on('end', () => resolve(b)); }).on('error', reject);
     });
     expect(JSON.parse(body), body).toMatchObject({ backend: "web-1" });
     const s = await stats();
@@ -95,7 +95,7 @@ describe('a managed agent', () => {
     const s = await stats();
     expect(s.agent.configVersion).toBe(before);
     expect(s.listeners.web).toBeGreaterThan(0);
-    const listed = (await app.inject({ method: 'GET', url: '/v1/agents' })).json() as { items: Array<Record<string, unknown>> };
+    const listed = (await app.inject({ method: 'GET', url: '/v1/agents' })).json<{ items: Array<Record<string, unknown>> }>();
     expect(listed.items[0]).toMatchObject({ id: 'agent-a', appliedVersion: '3', inSync: true });
   });
 });

@@ -142,7 +142,7 @@ describe('events', () => {
   it('every write appends an event with actor, kind, object and versions; filters and cursor pages work', async () => {
     await h.call('PATCH', '/v1/services/demo-1', { weight: 3 });
     const last = (await h.call('GET', '/v1/events?actor=token:bootstrap&order=desc&limit=1')).json().items[0];
-    expect(last).toMatchObject({ actor: 'token:bootstrap', kind: 'service.updated', object: { kind: 'service', name: 'demo-1' }, afterVersion: last.beforeVersion + 1, configVersion: expect.any(Number) });
+    expect(last).toMatchObject({ actor: 'token:bootstrap', kind: 'service.updated', object: { kind: 'service', name: 'demo-1' }, afterVersion: Number(last.beforeVersion) + 1, configVersion: expect.any(Number) });
     const filtered = await h.call('GET', '/v1/events?objectKind=vserver&objectName=demo&limit=2');
     const page1 = filtered.json();
     expect(page1.items).toHaveLength(2);

@@ -19,14 +19,14 @@ export async function startApi(opts: Pick<BuildAppOptions, 'authFailures'> = {})
   await app.ready();
   const admin = (await app.tokenStore.ensureBootstrap()).generated as string;
   const created = await app.inject({ method: 'POST', url: '/v1/api-tokens', headers: { authorization: `Bearer ${admin}` }, payload: { name: 'dashboard', role: 'reader' } });
-  const reader = (created.json() as { token: string }).token;
+  const reader = created.json<{ token: string }>().token;
   const h: ApiHarness = {
     app, db, admin, reader,
     call: async (method, url, body, o = {}) => {
       const token = o.token === undefined ? admin : o.token;
       const headers: Record<string, string> = { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...(o.headers ?? {}) };
       const res = await app.inject({ method, url, headers, ...(o.remoteAddress ? { remoteAddress: o.remoteAddress } : {}), ...(body === undefined ? {} : typeof body === 'string' ? { payload: body, headers: { 'content-type': 'application/json', ...headers } } : { payload: body as object }) });
-      return res as never;
+      return res;
     },
     close: async () => { await app.close(); await db.drop(); },
   };

@@ -12,7 +12,7 @@ const pct = (c: string, lower = false): string => {
   return `%${lower ? h.toLowerCase() : h.toUpperCase()}`;
 };
 /** Every character but `/` percent-encoded. */
-const encodeAll = (s: string, lower = false): string => [...s].map((c) => (c === '/' ? c : pct(c, lower))).join('');
+const encodeAll = (s: string, lower = false): string => Array.from(s).map((c) => (c === '/' ? c : pct(c, lower))).join('');
 
 /** `path` (absolute, no query) and its spellings; the first one is `path` itself ("canonical"). */
 export function spellingsOf(path: string): Spelling[] {
