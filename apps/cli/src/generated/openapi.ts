@@ -2352,8 +2352,23 @@ export interface operations {
                         /** @description Global configuration version; read-only, ignored on PUT */
                         readonly version?: number;
                         vservers?: {
+                            /**
+                             * @description TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)
+                             * @default 60000
+                             */
+                            clientTimeoutMs: number;
                             /** Format: date-time */
                             readonly createdAt?: string;
+                            /**
+                             * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
+                             * @default 10000
+                             */
+                            headersTimeoutMs: number;
+                            /**
+                             * @description HTTP vservers: an idle keep-alive client connection is closed after this long (HAProxy `timeout http-keep-alive`). Ignored by TCP vservers
+                             * @default 5000
+                             */
+                            keepAliveTimeoutMs: number;
                             /** @default roundrobin */
                             lbMethod: "roundrobin" | "leastconn" | "weighted";
                             /**
@@ -2682,8 +2697,23 @@ export interface operations {
                     /** @description Global configuration version; read-only, ignored on PUT */
                     readonly version?: number;
                     vservers?: {
+                        /**
+                         * @description TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)
+                         * @default 60000
+                         */
+                        clientTimeoutMs?: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        /**
+                         * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
+                         * @default 10000
+                         */
+                        headersTimeoutMs?: number;
+                        /**
+                         * @description HTTP vservers: an idle keep-alive client connection is closed after this long (HAProxy `timeout http-keep-alive`). Ignored by TCP vservers
+                         * @default 5000
+                         */
+                        keepAliveTimeoutMs?: number;
                         /** @default roundrobin */
                         lbMethod?: "roundrobin" | "leastconn" | "weighted";
                         /**
@@ -6401,8 +6431,23 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
+                            /**
+                             * @description TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)
+                             * @default 60000
+                             */
+                            clientTimeoutMs: number;
                             /** Format: date-time */
                             readonly createdAt?: string;
+                            /**
+                             * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
+                             * @default 10000
+                             */
+                            headersTimeoutMs: number;
+                            /**
+                             * @description HTTP vservers: an idle keep-alive client connection is closed after this long (HAProxy `timeout http-keep-alive`). Ignored by TCP vservers
+                             * @default 5000
+                             */
+                            keepAliveTimeoutMs: number;
                             /** @default roundrobin */
                             lbMethod: "roundrobin" | "leastconn" | "weighted";
                             /**
@@ -6558,6 +6603,9 @@ export interface operations {
             content: {
                 /**
                  * @example {
+                 *       "clientTimeoutMs": 60000,
+                 *       "headersTimeoutMs": 10000,
+                 *       "keepAliveTimeoutMs": 5000,
                  *       "lbMethod": "leastconn",
                  *       "listen": {
                  *         "host": "0.0.0.0",
@@ -6603,8 +6651,23 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /**
+                     * @description TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)
+                     * @default 60000
+                     */
+                    clientTimeoutMs?: number;
                     /** Format: date-time */
                     readonly createdAt?: string;
+                    /**
+                     * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
+                     * @default 10000
+                     */
+                    headersTimeoutMs?: number;
+                    /**
+                     * @description HTTP vservers: an idle keep-alive client connection is closed after this long (HAProxy `timeout http-keep-alive`). Ignored by TCP vservers
+                     * @default 5000
+                     */
+                    keepAliveTimeoutMs?: number;
                     /** @default roundrobin */
                     lbMethod?: "roundrobin" | "leastconn" | "weighted";
                     /**
@@ -6705,6 +6768,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "clientTimeoutMs": 60000,
+                     *       "headersTimeoutMs": 10000,
+                     *       "keepAliveTimeoutMs": 5000,
                      *       "lbMethod": "leastconn",
                      *       "listen": {
                      *         "host": "0.0.0.0",
@@ -6750,8 +6816,23 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        /**
+                         * @description TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)
+                         * @default 60000
+                         */
+                        clientTimeoutMs: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        /**
+                         * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
+                         * @default 10000
+                         */
+                        headersTimeoutMs: number;
+                        /**
+                         * @description HTTP vservers: an idle keep-alive client connection is closed after this long (HAProxy `timeout http-keep-alive`). Ignored by TCP vservers
+                         * @default 5000
+                         */
+                        keepAliveTimeoutMs: number;
                         /** @default roundrobin */
                         lbMethod: "roundrobin" | "leastconn" | "weighted";
                         /**
@@ -6944,6 +7025,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "clientTimeoutMs": 60000,
+                     *       "headersTimeoutMs": 10000,
+                     *       "keepAliveTimeoutMs": 5000,
                      *       "lbMethod": "leastconn",
                      *       "listen": {
                      *         "host": "0.0.0.0",
@@ -6989,8 +7073,23 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        /**
+                         * @description TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)
+                         * @default 60000
+                         */
+                        clientTimeoutMs: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        /**
+                         * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
+                         * @default 10000
+                         */
+                        headersTimeoutMs: number;
+                        /**
+                         * @description HTTP vservers: an idle keep-alive client connection is closed after this long (HAProxy `timeout http-keep-alive`). Ignored by TCP vservers
+                         * @default 5000
+                         */
+                        keepAliveTimeoutMs: number;
                         /** @default roundrobin */
                         lbMethod: "roundrobin" | "leastconn" | "weighted";
                         /**
@@ -7163,6 +7262,9 @@ export interface operations {
             content: {
                 /**
                  * @example {
+                 *       "clientTimeoutMs": 60000,
+                 *       "headersTimeoutMs": 10000,
+                 *       "keepAliveTimeoutMs": 5000,
                  *       "lbMethod": "leastconn",
                  *       "listen": {
                  *         "host": "0.0.0.0",
@@ -7208,8 +7310,23 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /**
+                     * @description TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)
+                     * @default 60000
+                     */
+                    clientTimeoutMs?: number;
                     /** Format: date-time */
                     readonly createdAt?: string;
+                    /**
+                     * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
+                     * @default 10000
+                     */
+                    headersTimeoutMs?: number;
+                    /**
+                     * @description HTTP vservers: an idle keep-alive client connection is closed after this long (HAProxy `timeout http-keep-alive`). Ignored by TCP vservers
+                     * @default 5000
+                     */
+                    keepAliveTimeoutMs?: number;
                     /** @default roundrobin */
                     lbMethod?: "roundrobin" | "leastconn" | "weighted";
                     /**
@@ -7310,6 +7427,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "clientTimeoutMs": 60000,
+                     *       "headersTimeoutMs": 10000,
+                     *       "keepAliveTimeoutMs": 5000,
                      *       "lbMethod": "leastconn",
                      *       "listen": {
                      *         "host": "0.0.0.0",
@@ -7355,8 +7475,23 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        /**
+                         * @description TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)
+                         * @default 60000
+                         */
+                        clientTimeoutMs: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        /**
+                         * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
+                         * @default 10000
+                         */
+                        headersTimeoutMs: number;
+                        /**
+                         * @description HTTP vservers: an idle keep-alive client connection is closed after this long (HAProxy `timeout http-keep-alive`). Ignored by TCP vservers
+                         * @default 5000
+                         */
+                        keepAliveTimeoutMs: number;
                         /** @default roundrobin */
                         lbMethod: "roundrobin" | "leastconn" | "weighted";
                         /**
@@ -7456,6 +7591,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "clientTimeoutMs": 60000,
+                     *       "headersTimeoutMs": 10000,
+                     *       "keepAliveTimeoutMs": 5000,
                      *       "lbMethod": "leastconn",
                      *       "listen": {
                      *         "host": "0.0.0.0",
@@ -7501,8 +7639,23 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        /**
+                         * @description TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)
+                         * @default 60000
+                         */
+                        clientTimeoutMs: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        /**
+                         * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
+                         * @default 10000
+                         */
+                        headersTimeoutMs: number;
+                        /**
+                         * @description HTTP vservers: an idle keep-alive client connection is closed after this long (HAProxy `timeout http-keep-alive`). Ignored by TCP vservers
+                         * @default 5000
+                         */
+                        keepAliveTimeoutMs: number;
                         /** @default roundrobin */
                         lbMethod: "roundrobin" | "leastconn" | "weighted";
                         /**
@@ -7803,8 +7956,11 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    clientTimeoutMs?: number | null;
                     /** Format: date-time */
                     readonly createdAt?: string;
+                    headersTimeoutMs?: number | null;
+                    keepAliveTimeoutMs?: number | null;
                     lbMethod?: ("roundrobin" | "leastconn" | "weighted") | null;
                     listen?: ({
                         /**
@@ -7893,6 +8049,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "clientTimeoutMs": 60000,
+                     *       "headersTimeoutMs": 10000,
+                     *       "keepAliveTimeoutMs": 5000,
                      *       "lbMethod": "leastconn",
                      *       "listen": {
                      *         "host": "0.0.0.0",
@@ -7938,8 +8097,23 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        /**
+                         * @description TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)
+                         * @default 60000
+                         */
+                        clientTimeoutMs: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        /**
+                         * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
+                         * @default 10000
+                         */
+                        headersTimeoutMs: number;
+                        /**
+                         * @description HTTP vservers: an idle keep-alive client connection is closed after this long (HAProxy `timeout http-keep-alive`). Ignored by TCP vservers
+                         * @default 5000
+                         */
+                        keepAliveTimeoutMs: number;
                         /** @default roundrobin */
                         lbMethod: "roundrobin" | "leastconn" | "weighted";
                         /**

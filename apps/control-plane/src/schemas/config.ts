@@ -3,7 +3,7 @@
 // schemas for the OpenAPI document); services/normalize.ts applies them, so a document with
 // defaults omitted and the same document with defaults spelled out are the same configuration.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { VSERVER_DEFAULTS } from '@spillway/protocol';
+import { CLIENT_TIMEOUT_DEFAULTS, VSERVER_DEFAULTS } from '@spillway/protocol';
 import { Closed, Name, Nullable, ReadOnlyMeta } from './common.js';
 
 export const DEFAULTS = {
@@ -11,7 +11,7 @@ export const DEFAULTS = {
   monitor: { type: 'tcp', intervalMs: 5000, timeoutMs: 2000, fall: 3, rise: 1, weight: 1 },
   monitorHttp: { method: 'GET', path: '/', expectStatus: [200] },
   // The agent fills in the same when a document omits them (one place: @spillway/protocol).
-  vserver: { lbMethod: 'roundrobin', timeoutMs: VSERVER_DEFAULTS.timeoutMs, listenHost: VSERVER_DEFAULTS.listenHost },
+  vserver: { lbMethod: 'roundrobin', timeoutMs: VSERVER_DEFAULTS.timeoutMs, listenHost: VSERVER_DEFAULTS.listenHost, ...CLIENT_TIMEOUT_DEFAULTS },
   persistence: { type: 'none', timeoutSeconds: 120 },
   spillover: { combine: 'any', action: 'accept', persistenceTimeoutSeconds: 0 },
   surgeQueue: { length: 0, timeoutMs: 5000 },
@@ -124,11 +124,16 @@ const vserverFields = {
     timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 600_000, default: DEFAULTS.surgeQueue.timeoutMs })),
   })),
   timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 3_600_000, default: DEFAULTS.vserver.timeoutMs, description: 'Upstream timeout. HTTP: 504 when a service sends no response headers, or no body progress, for this long (connecting takes at most 5 s of it). TCP: connecting to a service gives up after this long' })),
+  // Client timeouts: accepted on either protocol (as NetScaler/HAProxy take a client timeout on
+  // any proxy) and used by the one they concern; the other protocol stores and ignores them.
+  headersTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000, default: DEFAULTS.vserver.headersTimeoutMs, description: 'HTTP vservers: time a client has to send a complete request head, counted from accept for a connection\'s first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers' })),
+  keepAliveTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000, default: DEFAULTS.vserver.keepAliveTimeoutMs, description: 'HTTP vservers: an idle keep-alive client connection is closed after this long (HAProxy `timeout http-keep-alive`). Ignored by TCP vservers' })),
+  clientTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000, default: DEFAULTS.vserver.clientTimeoutMs, description: 'TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)' })),
 };
 
 export const VServer = Closed({ ...vserverFields, ...ReadOnlyMeta }, {
   title: 'VServer',
-  examples: [{ name: 'web', protocol: 'http', listen: { port: 8443, host: '0.0.0.0' }, timeoutMs: 30000, lbMethod: 'leastconn',
+  examples: [{ name: 'web', protocol: 'http', listen: { port: 8443, host: '0.0.0.0' }, timeoutMs: 30000, headersTimeoutMs: 10000, keepAliveTimeoutMs: 5000, clientTimeoutMs: 60000, lbMethod: 'leastconn',
     services: [{ service: 'web-1', weight: 2 }, { service: 'web-2' }],
     persistence: { type: 'cookie', timeoutSeconds: 600 },
     spillover: { methods: [{ type: 'dynamicconnection' }, { type: 'bandwidth', thresholdKbps: 400000, direction: 'both' }],

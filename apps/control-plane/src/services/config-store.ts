@@ -102,6 +102,7 @@ function vserverFromRow(r: VServerRow): NVServer {
     },
     surgeQueue: { length: r.surgeQueueLength, timeoutMs: r.surgeQueueTimeoutMs },
     timeoutMs: r.timeoutMs,
+    headersTimeoutMs: r.headersTimeoutMs, keepAliveTimeoutMs: r.keepAliveTimeoutMs, clientTimeoutMs: r.clientTimeoutMs,
   };
 }
 
@@ -121,6 +122,7 @@ const vserverData = (v: NVServer) => ({
   spilloverCombine: v.spillover.combine, spilloverAction: v.spillover.action, redirectUrl: v.spillover.redirectUrl ?? null,
   spilloverPersistenceTimeoutSeconds: v.spillover.persistenceTimeoutSeconds,
   surgeQueueLength: v.surgeQueue.length, surgeQueueTimeoutMs: v.surgeQueue.timeoutMs, timeoutMs: v.timeoutMs,
+  headersTimeoutMs: v.headersTimeoutMs, keepAliveTimeoutMs: v.keepAliveTimeoutMs, clientTimeoutMs: v.clientTimeoutMs,
 });
 
 async function loadState(tx: Tx, version: number): Promise<ConfigState> {
@@ -249,7 +251,7 @@ type Column = readonly [name: string, sqlType: string];
 const TS = 'timestamp(3)';
 const COLUMNS = {
   service: [['name', 'text'], ['address', 'text'], ['port', 'int'], ['protocol', '"Protocol"'], ['capacity', 'int'], ['weight', 'int'], ['state', '"ServiceState"'], ['monitorThreshold', 'int'], ['version', 'int'], ['createdAt', TS], ['updatedAt', TS]],
-  vserver: [['name', 'text'], ['protocol', '"Protocol"'], ['listenPort', 'int'], ['listenHost', 'text'], ['lbMethod', '"LbMethod"'], ['persistenceType', '"PersistenceType"'], ['persistenceTimeoutSeconds', 'int'], ['spilloverCombine', '"SpilloverCombine"'], ['spilloverAction', '"SpilloverAction"'], ['redirectUrl', 'text'], ['spilloverPersistenceTimeoutSeconds', 'int'], ['surgeQueueLength', 'int'], ['surgeQueueTimeoutMs', 'int'], ['timeoutMs', 'int'], ['version', 'int'], ['createdAt', TS], ['updatedAt', TS]],
+  vserver: [['name', 'text'], ['protocol', '"Protocol"'], ['listenPort', 'int'], ['listenHost', 'text'], ['lbMethod', '"LbMethod"'], ['persistenceType', '"PersistenceType"'], ['persistenceTimeoutSeconds', 'int'], ['spilloverCombine', '"SpilloverCombine"'], ['spilloverAction', '"SpilloverAction"'], ['redirectUrl', 'text'], ['spilloverPersistenceTimeoutSeconds', 'int'], ['surgeQueueLength', 'int'], ['surgeQueueTimeoutMs', 'int'], ['timeoutMs', 'int'], ['headersTimeoutMs', 'int'], ['keepAliveTimeoutMs', 'int'], ['clientTimeoutMs', 'int'], ['version', 'int'], ['createdAt', TS], ['updatedAt', TS]],
   vserver_service: [['vserverId', 'int'], ['serviceId', 'int'], ['weight', 'int'], ['version', 'int'], ['createdAt', TS], ['updatedAt', TS]],
   service_monitor: [['serviceId', 'int'], ['monitorId', 'int'], ['weight', 'int'], ['version', 'int'], ['createdAt', TS], ['updatedAt', TS]],
   spillover_method: [['vserverId', 'int'], ['position', 'int'], ['type', '"SpilloverMethodType"'], ['threshold', 'int'], ['thresholdKbps', 'int'], ['direction', '"BandwidthDirection"'], ['thresholdPercent', 'int']],

@@ -25,6 +25,8 @@ export interface NVServer {
   surgeQueue: { length: number; timeoutMs: number };
   /** Upstream timeout (API-SHAPE `timeoutMs`). */
   timeoutMs: number;
+  /** Client timeouts (API-SHAPE `headersTimeoutMs`; HTTP: head, keep-alive idle; TCP: idle). */
+  headersTimeoutMs: number; keepAliveTimeoutMs: number; clientTimeoutMs: number;
 }
 export interface NDocument { services: NService[]; monitors: NMonitor[]; vservers: NVServer[] }
 export type Kind = 'service' | 'monitor' | 'vserver';
@@ -112,6 +114,9 @@ export function normalizeVServer(input: unknown): NVServer {
     },
     surgeQueue: { length: pick(sq, 'length', DEFAULTS.surgeQueue.length), timeoutMs: pick(sq, 'timeoutMs', DEFAULTS.surgeQueue.timeoutMs) },
     timeoutMs: pick(v, 'timeoutMs', DEFAULTS.vserver.timeoutMs),
+    headersTimeoutMs: pick(v, 'headersTimeoutMs', DEFAULTS.vserver.headersTimeoutMs),
+    keepAliveTimeoutMs: pick(v, 'keepAliveTimeoutMs', DEFAULTS.vserver.keepAliveTimeoutMs),
+    clientTimeoutMs: pick(v, 'clientTimeoutMs', DEFAULTS.vserver.clientTimeoutMs),
   };
 }
 

@@ -64,7 +64,7 @@ describe('vservers', () => {
     await h.call('PUT', '/v1/services/s2', { address: '10.0.0.2', port: 80, protocol: 'http', capacity: 10 });
     expect((await h.call('POST', '/v1/vservers', { name: 'overflow', protocol: 'http', services: [{ service: 's2' }], spillover: { methods: [{ type: 'health', thresholdPercent: 50 }], action: 'drop' } })).statusCode).toBe(201);
     const body = {
-      name: 'front', protocol: 'http', listen: { port: 8443, host: '0.0.0.0' }, timeoutMs: 30000, lbMethod: 'leastconn', services: [{ service: 's1', weight: 2 }],
+      name: 'front', protocol: 'http', listen: { port: 8443, host: '0.0.0.0' }, timeoutMs: 30000, headersTimeoutMs: 10000, keepAliveTimeoutMs: 5000, clientTimeoutMs: 60000, lbMethod: 'leastconn', services: [{ service: 's1', weight: 2 }],
       persistence: { type: 'cookie', timeoutSeconds: 600 },
       spillover: { methods: [{ type: 'dynamicconnection' }, { type: 'bandwidth', thresholdKbps: 400000, direction: 'both' }], combine: 'any', backup: 'overflow', action: 'redirect', redirectUrl: 'https://status.example.com/busy', persistenceTimeoutSeconds: 120 },
       surgeQueue: { length: 200, timeoutMs: 5000 },

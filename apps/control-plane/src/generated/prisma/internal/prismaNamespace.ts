@@ -1430,6 +1430,9 @@ export const VServerScalarFieldEnum = {
   surgeQueueLength: 'surgeQueueLength',
   surgeQueueTimeoutMs: 'surgeQueueTimeoutMs',
   timeoutMs: 'timeoutMs',
+  headersTimeoutMs: 'headersTimeoutMs',
+  keepAliveTimeoutMs: 'keepAliveTimeoutMs',
+  clientTimeoutMs: 'clientTimeoutMs',
   version: 'version',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'

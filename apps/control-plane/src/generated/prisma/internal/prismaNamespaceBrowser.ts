@@ -156,6 +156,9 @@ export const VServerScalarFieldEnum = {
   surgeQueueLength: 'surgeQueueLength',
   surgeQueueTimeoutMs: 'surgeQueueTimeoutMs',
   timeoutMs: 'timeoutMs',
+  headersTimeoutMs: 'headersTimeoutMs',
+  keepAliveTimeoutMs: 'keepAliveTimeoutMs',
+  clientTimeoutMs: 'clientTimeoutMs',
   version: 'version',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'

@@ -37,6 +37,9 @@ export type VServerAvgAggregateOutputType = {
   surgeQueueLength: number | null
   surgeQueueTimeoutMs: number | null
   timeoutMs: number | null
+  headersTimeoutMs: number | null
+  keepAliveTimeoutMs: number | null
+  clientTimeoutMs: number | null
   version: number | null
 }
 
@@ -49,6 +52,9 @@ export type VServerSumAggregateOutputType = {
   surgeQueueLength: number | null
   surgeQueueTimeoutMs: number | null
   timeoutMs: number | null
+  headersTimeoutMs: number | null
+  keepAliveTimeoutMs: number | null
+  clientTimeoutMs: number | null
   version: number | null
 }
 
@@ -69,6 +75,9 @@ export type VServerMinAggregateOutputType = {
   surgeQueueLength: number | null
   surgeQueueTimeoutMs: number | null
   timeoutMs: number | null
+  headersTimeoutMs: number | null
+  keepAliveTimeoutMs: number | null
+  clientTimeoutMs: number | null
   version: number | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -91,6 +100,9 @@ export type VServerMaxAggregateOutputType = {
   surgeQueueLength: number | null
   surgeQueueTimeoutMs: number | null
   timeoutMs: number | null
+  headersTimeoutMs: number | null
+  keepAliveTimeoutMs: number | null
+  clientTimeoutMs: number | null
   version: number | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -113,6 +125,9 @@ export type VServerCountAggregateOutputType = {
   surgeQueueLength: number
   surgeQueueTimeoutMs: number
   timeoutMs: number
+  headersTimeoutMs: number
+  keepAliveTimeoutMs: number
+  clientTimeoutMs: number
   version: number
   createdAt: number
   updatedAt: number
@@ -129,6 +144,9 @@ export type VServerAvgAggregateInputType = {
   surgeQueueLength?: true
   surgeQueueTimeoutMs?: true
   timeoutMs?: true
+  headersTimeoutMs?: true
+  keepAliveTimeoutMs?: true
+  clientTimeoutMs?: true
   version?: true
 }
 
@@ -141,6 +159,9 @@ export type VServerSumAggregateInputType = {
   surgeQueueLength?: true
   surgeQueueTimeoutMs?: true
   timeoutMs?: true
+  headersTimeoutMs?: true
+  keepAliveTimeoutMs?: true
+  clientTimeoutMs?: true
   version?: true
 }
 
@@ -161,6 +182,9 @@ export type VServerMinAggregateInputType = {
   surgeQueueLength?: true
   surgeQueueTimeoutMs?: true
   timeoutMs?: true
+  headersTimeoutMs?: true
+  keepAliveTimeoutMs?: true
+  clientTimeoutMs?: true
   version?: true
   createdAt?: true
   updatedAt?: true
@@ -183,6 +207,9 @@ export type VServerMaxAggregateInputType = {
   surgeQueueLength?: true
   surgeQueueTimeoutMs?: true
   timeoutMs?: true
+  headersTimeoutMs?: true
+  keepAliveTimeoutMs?: true
+  clientTimeoutMs?: true
   version?: true
   createdAt?: true
   updatedAt?: true
@@ -205,6 +232,9 @@ export type VServerCountAggregateInputType = {
   surgeQueueLength?: true
   surgeQueueTimeoutMs?: true
   timeoutMs?: true
+  headersTimeoutMs?: true
+  keepAliveTimeoutMs?: true
+  clientTimeoutMs?: true
   version?: true
   createdAt?: true
   updatedAt?: true
@@ -314,6 +344,9 @@ export type VServerGroupByOutputType = {
   surgeQueueLength: number
   surgeQueueTimeoutMs: number
   timeoutMs: number
+  headersTimeoutMs: number
+  keepAliveTimeoutMs: number
+  clientTimeoutMs: number
   version: number
   createdAt: Date
   updatedAt: Date
@@ -359,6 +392,9 @@ export type VServerWhereInput = {
   surgeQueueLength?: Prisma.IntFilter<"VServer"> | number
   surgeQueueTimeoutMs?: Prisma.IntFilter<"VServer"> | number
   timeoutMs?: Prisma.IntFilter<"VServer"> | number
+  headersTimeoutMs?: Prisma.IntFilter<"VServer"> | number
+  keepAliveTimeoutMs?: Prisma.IntFilter<"VServer"> | number
+  clientTimeoutMs?: Prisma.IntFilter<"VServer"> | number
   version?: Prisma.IntFilter<"VServer"> | number
   createdAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
@@ -386,6 +422,9 @@ export type VServerOrderByWithRelationInput = {
   surgeQueueLength?: Prisma.SortOrder
   surgeQueueTimeoutMs?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
+  headersTimeoutMs?: Prisma.SortOrder
+  keepAliveTimeoutMs?: Prisma.SortOrder
+  clientTimeoutMs?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -416,6 +455,9 @@ export type VServerWhereUniqueInput = Prisma.AtLeast<{
   surgeQueueLength?: Prisma.IntFilter<"VServer"> | number
   surgeQueueTimeoutMs?: Prisma.IntFilter<"VServer"> | number
   timeoutMs?: Prisma.IntFilter<"VServer"> | number
+  headersTimeoutMs?: Prisma.IntFilter<"VServer"> | number
+  keepAliveTimeoutMs?: Prisma.IntFilter<"VServer"> | number
+  clientTimeoutMs?: Prisma.IntFilter<"VServer"> | number
   version?: Prisma.IntFilter<"VServer"> | number
   createdAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
@@ -443,6 +485,9 @@ export type VServerOrderByWithAggregationInput = {
   surgeQueueLength?: Prisma.SortOrder
   surgeQueueTimeoutMs?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
+  headersTimeoutMs?: Prisma.SortOrder
+  keepAliveTimeoutMs?: Prisma.SortOrder
+  clientTimeoutMs?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -473,6 +518,9 @@ export type VServerScalarWhereWithAggregatesInput = {
   surgeQueueLength?: Prisma.IntWithAggregatesFilter<"VServer"> | number
   surgeQueueTimeoutMs?: Prisma.IntWithAggregatesFilter<"VServer"> | number
   timeoutMs?: Prisma.IntWithAggregatesFilter<"VServer"> | number
+  headersTimeoutMs?: Prisma.IntWithAggregatesFilter<"VServer"> | number
+  keepAliveTimeoutMs?: Prisma.IntWithAggregatesFilter<"VServer"> | number
+  clientTimeoutMs?: Prisma.IntWithAggregatesFilter<"VServer"> | number
   version?: Prisma.IntWithAggregatesFilter<"VServer"> | number
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"VServer"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"VServer"> | Date | string
@@ -493,6 +541,9 @@ export type VServerCreateInput = {
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
   timeoutMs?: number
+  headersTimeoutMs?: number
+  keepAliveTimeoutMs?: number
+  clientTimeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -520,6 +571,9 @@ export type VServerUncheckedCreateInput = {
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
   timeoutMs?: number
+  headersTimeoutMs?: number
+  keepAliveTimeoutMs?: number
+  clientTimeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -544,6 +598,9 @@ export type VServerUpdateInput = {
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -571,6 +628,9 @@ export type VServerUncheckedUpdateInput = {
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -597,6 +657,9 @@ export type VServerCreateManyInput = {
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
   timeoutMs?: number
+  headersTimeoutMs?: number
+  keepAliveTimeoutMs?: number
+  clientTimeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -617,6 +680,9 @@ export type VServerUpdateManyMutationInput = {
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -639,6 +705,9 @@ export type VServerUncheckedUpdateManyInput = {
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -676,6 +745,9 @@ export type VServerCountOrderByAggregateInput = {
   surgeQueueLength?: Prisma.SortOrder
   surgeQueueTimeoutMs?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
+  headersTimeoutMs?: Prisma.SortOrder
+  keepAliveTimeoutMs?: Prisma.SortOrder
+  clientTimeoutMs?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -690,6 +762,9 @@ export type VServerAvgOrderByAggregateInput = {
   surgeQueueLength?: Prisma.SortOrder
   surgeQueueTimeoutMs?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
+  headersTimeoutMs?: Prisma.SortOrder
+  keepAliveTimeoutMs?: Prisma.SortOrder
+  clientTimeoutMs?: Prisma.SortOrder
   version?: Prisma.SortOrder
 }
 
@@ -710,6 +785,9 @@ export type VServerMaxOrderByAggregateInput = {
   surgeQueueLength?: Prisma.SortOrder
   surgeQueueTimeoutMs?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
+  headersTimeoutMs?: Prisma.SortOrder
+  keepAliveTimeoutMs?: Prisma.SortOrder
+  clientTimeoutMs?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -732,6 +810,9 @@ export type VServerMinOrderByAggregateInput = {
   surgeQueueLength?: Prisma.SortOrder
   surgeQueueTimeoutMs?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
+  headersTimeoutMs?: Prisma.SortOrder
+  keepAliveTimeoutMs?: Prisma.SortOrder
+  clientTimeoutMs?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -746,6 +827,9 @@ export type VServerSumOrderByAggregateInput = {
   surgeQueueLength?: Prisma.SortOrder
   surgeQueueTimeoutMs?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
+  headersTimeoutMs?: Prisma.SortOrder
+  keepAliveTimeoutMs?: Prisma.SortOrder
+  clientTimeoutMs?: Prisma.SortOrder
   version?: Prisma.SortOrder
 }
 
@@ -885,6 +969,9 @@ export type VServerCreateWithoutBackupOfInput = {
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
   timeoutMs?: number
+  headersTimeoutMs?: number
+  keepAliveTimeoutMs?: number
+  clientTimeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -911,6 +998,9 @@ export type VServerUncheckedCreateWithoutBackupOfInput = {
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
   timeoutMs?: number
+  headersTimeoutMs?: number
+  keepAliveTimeoutMs?: number
+  clientTimeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -939,6 +1029,9 @@ export type VServerCreateWithoutBackupInput = {
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
   timeoutMs?: number
+  headersTimeoutMs?: number
+  keepAliveTimeoutMs?: number
+  clientTimeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -964,6 +1057,9 @@ export type VServerUncheckedCreateWithoutBackupInput = {
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
   timeoutMs?: number
+  headersTimeoutMs?: number
+  keepAliveTimeoutMs?: number
+  clientTimeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1009,6 +1105,9 @@ export type VServerUpdateWithoutBackupOfInput = {
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1035,6 +1134,9 @@ export type VServerUncheckedUpdateWithoutBackupOfInput = {
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1079,6 +1181,9 @@ export type VServerScalarWhereInput = {
   surgeQueueLength?: Prisma.IntFilter<"VServer"> | number
   surgeQueueTimeoutMs?: Prisma.IntFilter<"VServer"> | number
   timeoutMs?: Prisma.IntFilter<"VServer"> | number
+  headersTimeoutMs?: Prisma.IntFilter<"VServer"> | number
+  keepAliveTimeoutMs?: Prisma.IntFilter<"VServer"> | number
+  clientTimeoutMs?: Prisma.IntFilter<"VServer"> | number
   version?: Prisma.IntFilter<"VServer"> | number
   createdAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
@@ -1099,6 +1204,9 @@ export type VServerCreateWithoutSpilloverMethodsInput = {
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
   timeoutMs?: number
+  headersTimeoutMs?: number
+  keepAliveTimeoutMs?: number
+  clientTimeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1125,6 +1233,9 @@ export type VServerUncheckedCreateWithoutSpilloverMethodsInput = {
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
   timeoutMs?: number
+  headersTimeoutMs?: number
+  keepAliveTimeoutMs?: number
+  clientTimeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1164,6 +1275,9 @@ export type VServerUpdateWithoutSpilloverMethodsInput = {
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1190,6 +1304,9 @@ export type VServerUncheckedUpdateWithoutSpilloverMethodsInput = {
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1213,6 +1330,9 @@ export type VServerCreateWithoutServicesInput = {
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
   timeoutMs?: number
+  headersTimeoutMs?: number
+  keepAliveTimeoutMs?: number
+  clientTimeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1239,6 +1359,9 @@ export type VServerUncheckedCreateWithoutServicesInput = {
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
   timeoutMs?: number
+  headersTimeoutMs?: number
+  keepAliveTimeoutMs?: number
+  clientTimeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1278,6 +1401,9 @@ export type VServerUpdateWithoutServicesInput = {
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1304,6 +1430,9 @@ export type VServerUncheckedUpdateWithoutServicesInput = {
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1327,6 +1456,9 @@ export type VServerCreateWithoutQuotaLeasesInput = {
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
   timeoutMs?: number
+  headersTimeoutMs?: number
+  keepAliveTimeoutMs?: number
+  clientTimeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1353,6 +1485,9 @@ export type VServerUncheckedCreateWithoutQuotaLeasesInput = {
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
   timeoutMs?: number
+  headersTimeoutMs?: number
+  keepAliveTimeoutMs?: number
+  clientTimeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1392,6 +1527,9 @@ export type VServerUpdateWithoutQuotaLeasesInput = {
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1418,6 +1556,9 @@ export type VServerUncheckedUpdateWithoutQuotaLeasesInput = {
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1442,6 +1583,9 @@ export type VServerCreateManyBackupInput = {
   surgeQueueLength?: number
   surgeQueueTimeoutMs?: number
   timeoutMs?: number
+  headersTimeoutMs?: number
+  keepAliveTimeoutMs?: number
+  clientTimeoutMs?: number
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1462,6 +1606,9 @@ export type VServerUpdateWithoutBackupInput = {
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1487,6 +1634,9 @@ export type VServerUncheckedUpdateWithoutBackupInput = {
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1512,6 +1662,9 @@ export type VServerUncheckedUpdateManyWithoutBackupInput = {
   surgeQueueLength?: Prisma.IntFieldUpdateOperationsInput | number
   surgeQueueTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1592,6 +1745,9 @@ export type VServerSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   surgeQueueLength?: boolean
   surgeQueueTimeoutMs?: boolean
   timeoutMs?: boolean
+  headersTimeoutMs?: boolean
+  keepAliveTimeoutMs?: boolean
+  clientTimeoutMs?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1620,6 +1776,9 @@ export type VServerSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   surgeQueueLength?: boolean
   surgeQueueTimeoutMs?: boolean
   timeoutMs?: boolean
+  headersTimeoutMs?: boolean
+  keepAliveTimeoutMs?: boolean
+  clientTimeoutMs?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1643,6 +1802,9 @@ export type VServerSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   surgeQueueLength?: boolean
   surgeQueueTimeoutMs?: boolean
   timeoutMs?: boolean
+  headersTimeoutMs?: boolean
+  keepAliveTimeoutMs?: boolean
+  clientTimeoutMs?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1666,12 +1828,15 @@ export type VServerSelectScalar = {
   surgeQueueLength?: boolean
   surgeQueueTimeoutMs?: boolean
   timeoutMs?: boolean
+  headersTimeoutMs?: boolean
+  keepAliveTimeoutMs?: boolean
+  clientTimeoutMs?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type VServerOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "protocol" | "listenPort" | "listenHost" | "lbMethod" | "persistenceType" | "persistenceTimeoutSeconds" | "spilloverCombine" | "spilloverAction" | "redirectUrl" | "spilloverPersistenceTimeoutSeconds" | "backupId" | "surgeQueueLength" | "surgeQueueTimeoutMs" | "timeoutMs" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["vServer"]>
+export type VServerOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "protocol" | "listenPort" | "listenHost" | "lbMethod" | "persistenceType" | "persistenceTimeoutSeconds" | "spilloverCombine" | "spilloverAction" | "redirectUrl" | "spilloverPersistenceTimeoutSeconds" | "backupId" | "surgeQueueLength" | "surgeQueueTimeoutMs" | "timeoutMs" | "headersTimeoutMs" | "keepAliveTimeoutMs" | "clientTimeoutMs" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["vServer"]>
 export type VServerInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   backup?: boolean | Prisma.VServer$backupArgs<ExtArgs>
   backupOf?: boolean | Prisma.VServer$backupOfArgs<ExtArgs>
@@ -1725,6 +1890,18 @@ export type $VServerPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
      * API `timeoutMs`: upstream timeout (HTTP 504 past it; TCP connect).
      */
     timeoutMs: number
+    /**
+     * API `headersTimeoutMs` (HTTP: 408 when no complete request head in time).
+     */
+    headersTimeoutMs: number
+    /**
+     * API `keepAliveTimeoutMs` (HTTP: an idle keep-alive client connection is closed).
+     */
+    keepAliveTimeoutMs: number
+    /**
+     * API `clientTimeoutMs` (TCP: an idle client connection is closed).
+     */
+    clientTimeoutMs: number
     version: number
     createdAt: Date
     updatedAt: Date
@@ -2172,6 +2349,9 @@ export interface VServerFieldRefs {
   readonly surgeQueueLength: Prisma.FieldRef<"VServer", 'Int'>
   readonly surgeQueueTimeoutMs: Prisma.FieldRef<"VServer", 'Int'>
   readonly timeoutMs: Prisma.FieldRef<"VServer", 'Int'>
+  readonly headersTimeoutMs: Prisma.FieldRef<"VServer", 'Int'>
+  readonly keepAliveTimeoutMs: Prisma.FieldRef<"VServer", 'Int'>
+  readonly clientTimeoutMs: Prisma.FieldRef<"VServer", 'Int'>
   readonly version: Prisma.FieldRef<"VServer", 'Int'>
   readonly createdAt: Prisma.FieldRef<"VServer", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"VServer", 'DateTime'>

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "vserver" ADD COLUMN     "clientTimeoutMs" INTEGER NOT NULL DEFAULT 60000,
+ADD COLUMN     "headersTimeoutMs" INTEGER NOT NULL DEFAULT 10000,
+ADD COLUMN     "keepAliveTimeoutMs" INTEGER NOT NULL DEFAULT 5000;
