@@ -1,6 +1,7 @@
 // The upstream timeout and the listen address set through the API reach a real agent and are
 // honoured: a backend that never answers gets a 504 at the API-set timeoutMs (and at the new one
-// after a PATCH), and the listener binds only the API-set listen.host.
+// after a PATCH), the listener binds only the API-set listen.host, and a client that sends half a
+// request head gets its 408 at the API-set headersTimeoutMs (not the agent's 10 s default).
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +73,24 @@ describe('an API-set upstream timeout and listen host', () => {
     expect(second.status).toBe(504);
     expect(second.ms).toBeGreaterThanOrEqual(1490);
     expect(second.ms).toBeLessThan(6_500);
+  });
+
+  it('answers 408 to half a request head at the API-set headersTimeoutMs once a PATCH reached the agent', async () => {
+    const patched = await h.call('PATCH', '/v1/vservers/slow', { headersTimeoutMs: 700 });
+    expect(patched.statusCode, patched.body).toBe(200);
+    await inSync();
+    const started = performance.now();
+    const answer = await new Promise<{ head: string; ms: number }>((resolve, reject) => {
+      const s = net.connect({ host: HOST, port }, () => s.write('GET / HTTP/1.1\r\nHost: slow\r\n'));
+      let got = '';
+      s.setEncoding('latin1');
+      s.on('data', (d: string) => { got += d; });
+      s.on('close', () => resolve({ head: got, ms: performance.now() - started }));
+      s.on('error', reject);
+    });
+    expect(answer.head).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer.ms).toBeGreaterThanOrEqual(690);
+    expect(answer.ms).toBeLessThan(5_000); // nowhere near the 10 s default
   });
 
   it('binds only the API-set listen host', async () => {
