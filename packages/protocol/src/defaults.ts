@@ -8,7 +8,7 @@ export const VSERVER_DEFAULTS = {
 } as const;
 
 /**
- * Client-side timeouts of a vserver (fields of the agent's document; not API fields yet): the
+ * Client-side timeouts of a vserver (API fields too: normalize fills these in, as the agent does): the
  * time a client has to send a complete request head, from accept for a connection's first request
  * (HTTP, 408 past it; HAProxy's `timeout http-request`), an idle keep-alive connection (HTTP,
  * `timeout http-keep-alive`), a TCP connection with no byte either way (`timeout client`).
