@@ -140,13 +140,18 @@ export function normalizeDocument(input: unknown): NDocument {
  * plain objects merge recursively, arrays replace.
  */
 export function mergePatch(current: unknown, patch: unknown): Obj {
-  const out: Obj = { ...obj(current) };
-  for (const [k, v] of Object.entries(obj(patch))) {
-    if (v === null) delete out[k];
-    else if (typeof v === 'object' && !Array.isArray(v) && typeof out[k] === 'object' && out[k] !== null && !Array.isArray(out[k])) out[k] = mergePatch(out[k], v);
-    else out[k] = v;
+  const base = obj(current);
+  const changes = obj(patch);
+  const isPlain = (x: unknown): boolean => typeof x === 'object' && x !== null && !Array.isArray(x);
+  const entries: Array<[string, unknown]> = [];
+  // Keys keep their order: the current ones first, then the ones the patch adds.
+  for (const [k, was] of Object.entries(base)) {
+    if (!Object.hasOwn(changes, k)) entries.push([k, was]);
+    else if (changes[k] !== null) entries.push([k, isPlain(changes[k]) && isPlain(was) ? mergePatch(was, changes[k]) : changes[k]]);
   }
-  return out;
+  for (const [k, v] of Object.entries(changes)) if (!Object.hasOwn(base, k) && v !== null) entries.push([k, v]);
+  // fromEntries defines own properties (a `__proto__` key stays data, never a prototype).
+  return Object.fromEntries(entries);
 }
 
 /** Structural equality of JSON values (key order ignored). */

@@ -57,7 +57,6 @@ export function validateDocument(doc: NDocument): Problem[] {
   }
   const monitors = new Map(doc.monitors.map((m) => [m.name, m]));
   const services = new Map(doc.services.map((s) => [s.name, s]));
-  const vservers = new Map(doc.vservers.map((v) => [v.name, v]));
 
   for (const m of doc.monitors) {
     if (m.timeoutMs >= m.intervalMs) add('SPILLWAY_MONITOR_TIMEOUT_TOO_LONG', 'monitor', m.name, '/timeoutMs', `timeoutMs ${m.timeoutMs} must be below intervalMs ${m.intervalMs}`);
