@@ -10,9 +10,14 @@ const testFiles = ['**/test/**/*.ts', 'bench/test/**/*.ts'];
 export default defineConfig(
   {
     ignores: [
-      '**/node_modules/**', '**/dist/**', 'bench/results/**',
-      'apps/control-plane/src/generated/**', 'apps/cli/src/generated/**', // generated (Prisma client, OpenAPI types)
-      '**/*.js', '**/*.mjs', '**/*.cjs', // the dashboard's browser scripts and bin shims: no TypeScript program covers them
+      '**/node_modules/**',
+      '**/dist/**',
+      'bench/results/**',
+      'apps/control-plane/src/generated/**',
+      'apps/cli/src/generated/**', // generated (Prisma client, OpenAPI types)
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs', // the dashboard's browser scripts and bin shims: no TypeScript program covers them
     ],
   },
   eslint.configs.recommended,

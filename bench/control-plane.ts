@@ -13,11 +13,31 @@ import { startHub, type RunningHub } from './lib/hub.js';
 import { ratio, summarize } from './lib/stats.js';
 import type { Row } from './lib/table.js';
 
-interface ServiceDoc { name: string; address: string; port: number; protocol: string; capacity: number; weight: number; state: string; monitors: unknown[] }
-interface Doc { services: ServiceDoc[]; monitors: unknown[]; vservers: object[] }
+interface ServiceDoc {
+  name: string;
+  address: string;
+  port: number;
+  protocol: string;
+  capacity: number;
+  weight: number;
+  state: string;
+  monitors: unknown[];
+}
+interface Doc {
+  services: ServiceDoc[];
+  monitors: unknown[];
+  vservers: object[];
+}
 
 const service = (v: number, s: number, capacity = 100): ServiceDoc => ({
-  name: `svc-${v}-${s}`, address: `10.${(v >> 8) & 255}.${v & 255}.${s + 1}`, port: 8080, protocol: 'tcp', capacity, weight: 1, state: 'enabled', monitors: [],
+  name: `svc-${v}-${s}`,
+  address: `10.${(v >> 8) & 255}.${v & 255}.${s + 1}`,
+  port: 8080,
+  protocol: 'tcp',
+  capacity,
+  weight: 1,
+  state: 'enabled',
+  monitors: [],
 });
 
 /** A document of `vservers` vservers with `perVserver` services each (TCP, dynamicconnection). */
@@ -31,7 +51,14 @@ export function largeConfig(vservers: number, perVserver: number): Doc {
       names.push(svc.name);
       services.push(svc);
     }
-    vs.push({ name: `vs-${v}`, protocol: 'tcp', listen: null, lbMethod: 'leastconn', services: names.map((name) => ({ service: name })), spillover: { methods: [{ type: 'dynamicconnection' }], combine: 'any', action: 'drop' } });
+    vs.push({
+      name: `vs-${v}`,
+      protocol: 'tcp',
+      listen: null,
+      lbMethod: 'leastconn',
+      services: names.map((name) => ({ service: name })),
+      spillover: { methods: [{ type: 'dynamicconnection' }], combine: 'any', action: 'drop' },
+    });
   }
   return { services, monitors: [], vservers: vs };
 }
@@ -41,13 +68,24 @@ export function changedConfig(doc: Doc): Doc {
   return { ...doc, services: doc.services.map((s, i) => (i % 10 === 0 ? { ...s, capacity: s.capacity + 1 } : s)) };
 }
 
-interface ApplyResult { applied: boolean; version: number; plan: { summary: { create: number; update: number; delete: number } } }
+interface ApplyResult {
+  applied: boolean;
+  version: number;
+  plan: { summary: { create: number; update: number; delete: number } };
+}
 
 type Load = Awaited<ReturnType<typeof autocannon>>;
 /** Requests answered per second over the whole run (the per-second samples miss a stalled server's long gaps). */
 const rps = (r: Load): number => r.requests.total / r.duration;
 const loadRow = (label: string, r: Load, extra: Row = {}): Row => ({
-  route: label, 'rq/s': rps(r), answered: r.requests.total, 'p50 ms': r.latency.p50, 'p99 ms': r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, ...extra,
+  route: label,
+  'rq/s': rps(r),
+  answered: r.requests.total,
+  'p50 ms': r.latency.p50,
+  'p99 ms': r.latency.p99,
+  non2xx: r.non2xx,
+  errors: r.errors + r.timeouts,
+  ...extra,
 });
 
 async function hubBaseline(sizes: Sizes, big: Doc): Promise<{ apply: number[]; status: Load; agents: Load }> {
@@ -75,7 +113,17 @@ async function hubBaseline(sizes: Sizes, big: Doc): Promise<{ apply: number[]; s
  */
 const HEARTBEAT_MS = 10_000;
 
-interface Sizes { agents: number; durationS: number; apiDurationS: number; connections: number; writeConnections: number; vservers: number; perVserver: number; applies: number; trials: number }
+interface Sizes {
+  agents: number;
+  durationS: number;
+  apiDurationS: number;
+  connections: number;
+  writeConnections: number;
+  vservers: number;
+  perVserver: number;
+  applies: number;
+  trials: number;
+}
 
 export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult> {
   const sizes: Sizes = opts.smoke
@@ -100,7 +148,10 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
   try {
     cp = await startControlPlane({ databaseUrl: opts.databaseUrl, heartbeatMs: HEARTBEAT_MS });
     sims = await connectSimulated(cp, sizes.agents);
-    for (const x of sims) x.client.on('close', () => { if (!closing) disconnected++; });
+    for (const x of sims)
+      x.client.on('close', () => {
+        if (!closing) disconnected++;
+      });
     const clock = new AppliedClock(sims);
     const put = async (route: string, body: string): Promise<{ ms: number; t0: number; res: ApplyResult }> => {
       const t0 = performance.now();
@@ -116,7 +167,8 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
     const again: number[] = [];
     for (let i = 0; i < sizes.trials; i++) {
       const r = await put('/v1/config', bigBody);
-      if (r.res.applied || r.res.plan.summary.update + r.res.plan.summary.create + r.res.plan.summary.delete !== 0) throw new Error('the same document again did not give an empty plan');
+      if (r.res.applied || r.res.plan.summary.update + r.res.plan.summary.create + r.res.plan.summary.delete !== 0)
+        throw new Error('the same document again did not give an empty plan');
       again.push(r.ms);
     }
     // 3. dryRun of a changed document: the plan only.
@@ -131,11 +183,41 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
     const a = summarize(again);
     const d = summarize(dry);
     configRows.push(
-      { step: `hub only: serves the ${bigLabel} snapshot → ACKed by ${sizes.agents} simulated agents (baseline)`, trials: hubApply.n, 'p50 ms': hubApply.p50, 'max ms': hubApply.max, '× baseline': 1 },
-      { step: `PUT /v1/config, ${bigLabel} created → 200 (committed)`, trials: 1, 'p50 ms': created.ms, 'max ms': created.ms, '× baseline': ratio(created.ms, hubApply.p50) },
-      { step: `PUT /v1/config, ${bigLabel} created → ACKed by ${sizes.agents} simulated agents`, trials: 1, 'p50 ms': createdAcked, 'max ms': createdAcked, '× baseline': ratio(createdAcked, hubApply.p50) },
-      { step: 'PUT /v1/config, the same document again → 200 (empty plan, nothing pushed)', trials: a.n, 'p50 ms': a.p50, 'max ms': a.max, '× baseline': ratio(a.p50, hubApply.p50) },
-      { step: `PUT /v1/config?dryRun=true, ${planned.toLocaleString('en-US')} services changed → 200 (plan only)`, trials: d.n, 'p50 ms': d.p50, 'max ms': d.max, '× baseline': ratio(d.p50, hubApply.p50) },
+      {
+        step: `hub only: serves the ${bigLabel} snapshot → ACKed by ${sizes.agents} simulated agents (baseline)`,
+        trials: hubApply.n,
+        'p50 ms': hubApply.p50,
+        'max ms': hubApply.max,
+        '× baseline': 1,
+      },
+      {
+        step: `PUT /v1/config, ${bigLabel} created → 200 (committed)`,
+        trials: 1,
+        'p50 ms': created.ms,
+        'max ms': created.ms,
+        '× baseline': ratio(created.ms, hubApply.p50),
+      },
+      {
+        step: `PUT /v1/config, ${bigLabel} created → ACKed by ${sizes.agents} simulated agents`,
+        trials: 1,
+        'p50 ms': createdAcked,
+        'max ms': createdAcked,
+        '× baseline': ratio(createdAcked, hubApply.p50),
+      },
+      {
+        step: 'PUT /v1/config, the same document again → 200 (empty plan, nothing pushed)',
+        trials: a.n,
+        'p50 ms': a.p50,
+        'max ms': a.max,
+        '× baseline': ratio(a.p50, hubApply.p50),
+      },
+      {
+        step: `PUT /v1/config?dryRun=true, ${planned.toLocaleString('en-US')} services changed → 200 (plan only)`,
+        trials: d.n,
+        'p50 ms': d.p50,
+        'max ms': d.max,
+        '× baseline': ratio(d.p50, hubApply.p50),
+      },
     );
     data.config = { createdMs: created.ms, createdAckedMs: createdAcked, againMs: again, dryRunMs: dry, planned };
 
@@ -157,7 +239,13 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
     for (const [route, connections] of reads) {
       const r = await autocannon({ url: `${cp.base}${route}`, headers: auth, connections, duration: sizes.apiDurationS, timeout: 60 });
       readData[route] = r;
-      readRows.push(loadRow(`GET ${route}${route === '/v1/vservers' ? ' (first page: 100)' : ''}${connections !== sizes.connections ? ` (${connections} connections)` : ''}`, r, { '× baseline': ratio(rps(r), status) }));
+      readRows.push(
+        loadRow(
+          `GET ${route}${route === '/v1/vservers' ? ' (first page: 100)' : ''}${connections !== sizes.connections ? ` (${connections} connections)` : ''}`,
+          r,
+          { '× baseline': ratio(rps(r), status) },
+        ),
+      );
     }
     data.reads = readData;
 
@@ -167,16 +255,25 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
     const one = big.services[0]!;
     const pushedBefore = clock.totalSnapshots();
     const w = await autocannon({
-      url: cp.base, connections: sizes.writeConnections, duration: sizes.apiDurationS, timeout: 60,
-      requests: [{
-        method: 'PUT', path: `/v1/services/${one.name}`, headers: { ...auth, 'content-type': 'application/json' },
-        setupRequest: (req) => ({ ...req, body: JSON.stringify({ ...one, capacity: 1_000 + (n++) }) }),
-      }],
+      url: cp.base,
+      connections: sizes.writeConnections,
+      duration: sizes.apiDurationS,
+      timeout: 60,
+      requests: [
+        {
+          method: 'PUT',
+          path: `/v1/services/${one.name}`,
+          headers: { ...auth, 'content-type': 'application/json' },
+          setupRequest: (req) => ({ ...req, body: JSON.stringify({ ...one, capacity: 1_000 + n++ }) }),
+        },
+      ],
     });
     const version = (await cp.call<{ version: number }>('GET', '/v1/config')).version;
     await clock.until(version, 60_000);
     const pushed = (clock.totalSnapshots() - pushedBefore) / sims.length;
-    writeRows.push(loadRow(`PUT /v1/services/${one.name} (${sizes.writeConnections} connections, ${bigLabel} configured)`, w, { 'snapshots pushed per agent': pushed }));
+    writeRows.push(
+      loadRow(`PUT /v1/services/${one.name} (${sizes.writeConnections} connections, ${bigLabel} configured)`, w, { 'snapshots pushed per agent': pushed }),
+    );
     data.writes = { result: w, sent: n, pushedPerAgent: pushed, finalVersion: version };
     data.disconnected = disconnected;
   } finally {
@@ -193,7 +290,7 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
       `document: ${sizes.vservers} vservers × ${sizes.perVserver} services (TCP, listen: null, no monitors), ${(bigBody.length / 2 ** 20).toFixed(1)} MiB of JSON; PUT timed from the request sent to the answer read (harness clock); ACKed = the last simulated agent received the version's snapshot and ACKed it`,
       `baseline in the same run: the agent hub alone (its Fastify plugin in its own process, no REST API/Postgres) with ${sizes.agents} simulated agents; "× baseline" = time / baseline time for the config steps, rq/s / the hub-only status route's rq/s for reads`,
       `reads and writes: autocannon 8 in the harness process, ${sizes.connections} connections (unless stated), ${sizes.durationS} s per hub-only route and ${sizes.apiDurationS} s per route of the server; rq/s = requests answered / run time (a request still in flight at the end is not counted); writes: PUT /v1/services/{name} of one service with a capacity no other write carried (each commits a version and is pushed to every agent)`,
-      'machine shared: 2 cores, other engineers\' test runs going on at the same time; the harness, the server, Postgres and the agents share the cores',
+      "machine shared: 2 cores, other engineers' test runs going on at the same time; the harness, the server, Postgres and the agents share the cores",
     ],
     tables: [
       { title: 'Control plane: PUT /v1/config of a large document (real server, Postgres)', rows: configRows },

@@ -16,7 +16,12 @@ import { benchDir, repoRoot } from './lib/results.js';
 import { summarize } from './lib/stats.js';
 import type { Row } from './lib/table.js';
 
-interface Sizes { trials: number; simulated: number[]; monitorIntervalMs: number; heartbeatMs: number }
+interface Sizes {
+  trials: number;
+  simulated: number[];
+  monitorIntervalMs: number;
+  heartbeatMs: number;
+}
 
 /**
  * `forApi`: a document the REST API accepts (it takes no `listen` port 0 and wants a monitor's
@@ -26,12 +31,26 @@ function doc(ports: number[], intervalMs: number, threshold?: number, forApi = f
   const listen = forApi ? null : { port: 0 };
   return {
     monitors: [{ name: 'tcp-open', type: 'tcp', intervalMs, timeoutMs: forApi ? intervalMs / 2 : intervalMs, fall: 1, rise: 1, weight: 1 }],
-    services: ports.map((port, i) => ({ name: `svc-${i}`, address: '127.0.0.1', port, protocol: 'tcp', capacity: 10, weight: 1, state: 'enabled', monitors: [{ monitor: 'tcp-open' }] })),
-    vservers: [{
-      name: 'web', protocol: 'tcp', listen, lbMethod: 'leastconn',
-      services: ports.map((_, i) => ({ service: `svc-${i}` })),
-      spillover: { methods: [threshold === undefined ? { type: 'dynamicconnection' } : { type: 'connection', threshold }], combine: 'any', action: 'drop' },
-    }],
+    services: ports.map((port, i) => ({
+      name: `svc-${i}`,
+      address: '127.0.0.1',
+      port,
+      protocol: 'tcp',
+      capacity: 10,
+      weight: 1,
+      state: 'enabled',
+      monitors: [{ monitor: 'tcp-open' }],
+    })),
+    vservers: [
+      {
+        name: 'web',
+        protocol: 'tcp',
+        listen,
+        lbMethod: 'leastconn',
+        services: ports.map((_, i) => ({ service: `svc-${i}` })),
+        spillover: { methods: [threshold === undefined ? { type: 'dynamicconnection' } : { type: 'connection', threshold }], combine: 'any', action: 'drop' },
+      },
+    ],
   };
 }
 
@@ -45,10 +64,12 @@ async function untilEvery(agents: RunningAgent[], ok: (s: AgentStatsView, i: num
   const at: (number | null)[] = agents.map(() => null);
   while (at.some((x) => x === null)) {
     if (performance.now() - start > timeoutMs) throw new Error(`agents did not converge in ${timeoutMs} ms`);
-    await Promise.all(agents.map(async (a, i) => {
-      if (at[i] !== null) return;
-      if (ok(await a.stats(), i)) at[i] = performance.now() - start;
-    }));
+    await Promise.all(
+      agents.map(async (a, i) => {
+        if (at[i] !== null) return;
+        if (ok(await a.stats(), i)) at[i] = performance.now() - start;
+      }),
+    );
     if (at.some((x) => x === null)) await sleep(2);
   }
   return at as number[];
@@ -69,7 +90,9 @@ async function realAgents(sizes: Sizes, rows: { kill: number[]; restore: number[
       await sleep(20);
     }
     await hub.setConfig('v1', doc(b.ports, sizes.monitorIntervalMs));
-    const full = await untilEvery(agents, (s) => allocation(s) !== null && s.services['svc-0']?.state === 'UP', 20_000).then(async () => Promise.all(agents.map(async (a) => allocation(await a.stats())!)));
+    const full = await untilEvery(agents, (s) => allocation(s) !== null && s.services['svc-0']?.state === 'UP', 20_000).then(async () =>
+      Promise.all(agents.map(async (a) => allocation(await a.stats())!)),
+    );
     const control = (what: string): Promise<Response> => fetch(`http://127.0.0.1:${b.control}/${what}/0`, { method: 'POST' });
     for (let i = 0; i < sizes.trials; i++) {
       // A random pause so that kills do not fall at the same phase of the monitors' interval.
@@ -80,7 +103,7 @@ async function realAgents(sizes: Sizes, rows: { kill: number[]; restore: number[
       const after = await Promise.all(agents.map(async (a) => allocation(await a.stats())));
       rows.detail.push({ trial: i, before: full, after, msPerAgent: down });
       await control('up');
-      rows.restore.push(Math.max(...await untilEvery(agents, (s, k) => allocation(s) === full[k], 20_000)));
+      rows.restore.push(Math.max(...(await untilEvery(agents, (s, k) => allocation(s) === full[k], 20_000))));
     }
     for (let i = 0; i < sizes.trials; i++) {
       rows.write.push((await hub.setConfig(`w${i}`, doc(b.ports, sizes.monitorIntervalMs, 100 + i))).ms);
@@ -106,7 +129,11 @@ async function simulatedAgents(n: number, trials: number): Promise<number[]> {
   }
 }
 
-interface ApiWrites { real: number[]; simulated: { n: number; ms: number[] }[]; commitMs: number[] }
+interface ApiWrites {
+  real: number[];
+  simulated: { n: number; ms: number[] }[];
+  commitMs: number[];
+}
 
 /**
  * Config writes through the REST API of the real server: PUT /v1/config, timed from the request
@@ -121,7 +148,7 @@ async function apiWrites(sizes: Sizes, databaseUrl: string | undefined, out: Api
   /** One PUT /v1/config with a new threshold; `timed`: its commit time goes into the results (not warm-ups). */
   const put = async (timed = true): Promise<{ t0: number; version: number }> => {
     const t0 = performance.now();
-    const { version } = await cp!.call<{ version: number }>('PUT', '/v1/config', doc([9001, 9002, 9003], 5_000, 100 + (seq++), true));
+    const { version } = await cp!.call<{ version: number }>('PUT', '/v1/config', doc([9001, 9002, 9003], 5_000, 100 + seq++, true));
     if (timed) out.commitMs.push(performance.now() - t0);
     return { t0, version };
   };
@@ -135,7 +162,8 @@ async function apiWrites(sizes: Sizes, databaseUrl: string | undefined, out: Api
         for (;;) {
           const rows = (await cp!.agents()).filter((a) => names.has(a.id) && a.connected);
           if (rows.length === names.size && rows.every((a) => Number(a.appliedVersion) >= version)) return performance.now();
-          if (performance.now() - start > timeoutMs) throw new Error(`version ${version} not applied by the real agents in ${timeoutMs} ms: ${JSON.stringify(rows)}`);
+          if (performance.now() - start > timeoutMs)
+            throw new Error(`version ${version} not applied by the real agents in ${timeoutMs} ms: ${JSON.stringify(rows)}`);
           await sleep(2);
         }
       };
@@ -174,7 +202,10 @@ export async function convergenceBench(opts: BenchOptions): Promise<BenchResult>
     : { trials: 20, simulated: [2, 10, 50], monitorIntervalMs: 100, heartbeatMs: 1_000 };
   const real = { kill: [] as number[], restore: [] as number[], write: [] as number[], detail: [] as object[] };
   const skipped: string[] = [];
-  const realError = await realAgents(sizes, real).then(() => null, (err: Error) => err.message.split('\n')[0]!);
+  const realError = await realAgents(sizes, real).then(
+    () => null,
+    (err: Error) => err.message.split('\n')[0]!,
+  );
   const sim: { n: number; ms: number[] }[] = [];
   for (const n of sizes.simulated) sim.push({ n, ms: await simulatedAgents(n, sizes.trials) });
   const api: ApiWrites = { real: [], simulated: [], commitMs: [] };
@@ -200,8 +231,8 @@ export async function convergenceBench(opts: BenchOptions): Promise<BenchResult>
       `vserver: 3 TCP services × capacity 10, dynamicconnection (global limit 30 → 20 when one is down); tcp monitor every ${sizes.monitorIntervalMs} ms, timeout ${sizes.monitorIntervalMs} ms, fall 1 rise 1; a backend is killed by closing its listener and connections; hub heartbeat ${sizes.heartbeatMs} ms`,
       'backend killed: from the kill until the /stats of every agent shows an allocation below its full one (polled every ~2 ms); the monitor interval bounds detection',
       `API write: PUT /v1/config of the whole document (one threshold changed each time; the vserver without a listener: the API takes no port 0) to apps/control-plane/src/server.ts in its own process, ${opts.databaseUrl ? 'on a database the caller gave' : 'on a fresh embedded Postgres (default settings, fsync on)'}, log level warn; timed from the request sent until every agent applied the committed version: real agents (managed, dialing that server with their own agent tokens) = GET /v1/agents shows it as their applied version (polled every ~2 ms), simulated agents = the last one ACKed it (harness clock); the API rows run after the killed-backend trials, on their own control plane`,
-      'hub alone (baseline): from the hub receiving the snapshot until the last agent\'s ACK (measured inside the hub process), no REST API, no database',
-      'machine shared: 2 cores, other engineers\' test runs going on at the same time',
+      "hub alone (baseline): from the hub receiving the snapshot until the last agent's ACK (measured inside the hub process), no REST API, no database",
+      "machine shared: 2 cores, other engineers' test runs going on at the same time",
       `${sizes.trials} trials per row`,
     ],
     tables: [{ title: 'Convergence', rows }],

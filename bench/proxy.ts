@@ -16,7 +16,11 @@ import { tcpBulk } from './lib/tcp-bulk.js';
 const here = import.meta.dirname;
 const tsx = path.resolve(here, '..', 'node_modules', '.bin', 'tsx');
 
-interface PathUnderTest { name: string; httpPort: number; tcpPort: number }
+interface PathUnderTest {
+  name: string;
+  httpPort: number;
+  tcpPort: number;
+}
 interface PathFigures {
   path: string;
   keepAlive: LoadResult | null;
@@ -40,8 +44,22 @@ function agentDoc(name: string, workers: number, httpBackendPort: number, tcpSou
       { name: 'bulk-1', address: '127.0.0.1', port: tcpSourcePort, protocol: 'tcp', capacity: 100_000 },
     ],
     vservers: [
-      { name: 'web', protocol: 'http', listen: { port: 0 }, lbMethod: 'roundrobin', services: [{ service: 'web-1' }], spillover: { methods: [], action: 'accept' } },
-      { name: 'bulk', protocol: 'tcp', listen: { port: 0 }, lbMethod: 'roundrobin', services: [{ service: 'bulk-1' }], spillover: { methods: [], action: 'accept' } },
+      {
+        name: 'web',
+        protocol: 'http',
+        listen: { port: 0 },
+        lbMethod: 'roundrobin',
+        services: [{ service: 'web-1' }],
+        spillover: { methods: [], action: 'accept' },
+      },
+      {
+        name: 'bulk',
+        protocol: 'tcp',
+        listen: { port: 0 },
+        lbMethod: 'roundrobin',
+        services: [{ service: 'bulk-1' }],
+        spillover: { methods: [], action: 'accept' },
+      },
     ],
   };
 }
@@ -64,7 +82,8 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
       httpBackendPort = await freePort();
       const body = 'a'.repeat(1024);
       const peer: RunningPeer = await startNginx(nginx.path, dir.path, {
-        workers: 1, ports: [httpBackendPort],
+        workers: 1,
+        ports: [httpBackendPort],
         http: `  server { listen 127.0.0.1:${httpBackendPort} backlog=4096; location / { default_type text/plain; return 200 "${body}"; } }`,
       });
       stops.push(() => peer.stop());
@@ -89,13 +108,27 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
     if (haproxy.path) {
       const [hp, tp] = [await freePort(), await freePort()];
       const peer = await startHaproxy(haproxy.path, dir.path, {
-        nbthread: 2, ports: [hp, tp],
+        nbthread: 2,
+        ports: [hp, tp],
         sections: [
-          'frontend web', '  mode http', '  option http-keep-alive', `  bind 127.0.0.1:${hp}`, '  default_backend web',
-          'backend web', '  mode http', '  http-reuse always', `  server web-1 127.0.0.1:${httpBackendPort}`,
-          'listen bulk', '  mode tcp', `  bind 127.0.0.1:${tp}`, `  server bulk-1 127.0.0.1:${source.port}`,
+          'frontend web',
+          '  mode http',
+          '  option http-keep-alive',
+          `  bind 127.0.0.1:${hp}`,
+          '  default_backend web',
+          'backend web',
+          '  mode http',
+          '  http-reuse always',
+          `  server web-1 127.0.0.1:${httpBackendPort}`,
+          'listen bulk',
+          '  mode tcp',
+          `  bind 127.0.0.1:${tp}`,
+          `  server bulk-1 127.0.0.1:${source.port}`,
         ].join('\n'),
-      }).catch((err: Error) => { skipped.push(`HAProxy column: it did not start: ${err.message.split('\n')[0]}`); return null; });
+      }).catch((err: Error) => {
+        skipped.push(`HAProxy column: it did not start: ${err.message.split('\n')[0]}`);
+        return null;
+      });
       if (peer) {
         stops.push(() => peer.stop());
         paths.push({ name: 'HAProxy, nbthread 2', httpPort: hp, tcpPort: tp });
@@ -106,12 +139,19 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
       const f: PathFigures = { path: p.name, keepAlive: null, newConn: null, oneConn: null, bulkMBps: null, errors: [] };
       const url = `http://127.0.0.1:${p.httpPort}/`;
       const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | null> => {
-        try { return await fn(); } catch (err) { f.errors.push(`${what}: ${(err as Error).message.split('\n')[0]}`); return null; }
+        try {
+          return await fn();
+        } catch (err) {
+          f.errors.push(`${what}: ${(err as Error).message.split('\n')[0]}`);
+          return null;
+        }
       };
       // Warm up (JIT, upstream pools) before measuring.
       if (!opts.smoke) await attempt('warm-up', () => httpLoad(url, { connections: sizes.keepAliveConns, durationS: 1 }, wrk.path));
       f.keepAlive = await attempt('keep-alive', () => httpLoad(url, { connections: sizes.keepAliveConns, durationS: sizes.durationS }, wrk.path));
-      f.newConn = await attempt('new connection', () => httpLoad(url, { connections: sizes.newConnConns, durationS: sizes.durationS, closeEachRequest: true }, wrk.path));
+      f.newConn = await attempt('new connection', () =>
+        httpLoad(url, { connections: sizes.newConnConns, durationS: sizes.durationS, closeEachRequest: true }, wrk.path),
+      );
       // Tail latency at one connection is the figure most disturbed by anything else on the
       // machine: the median of three passes.
       const passes: LoadResult[] = [];
@@ -119,7 +159,13 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
         const r = await attempt('one connection', () => httpLoad(url, { connections: 1, durationS: sizes.durationS }, wrk.path));
         if (r) passes.push(r);
       }
-      if (passes.length) f.oneConn = { ...passes[0]!, p50Ms: median(passes.map((x) => x.p50Ms)), p99Ms: median(passes.map((x) => x.p99Ms)), rps: median(passes.map((x) => x.rps)) };
+      if (passes.length)
+        f.oneConn = {
+          ...passes[0]!,
+          p50Ms: median(passes.map((x) => x.p50Ms)),
+          p99Ms: median(passes.map((x) => x.p99Ms)),
+          rps: median(passes.map((x) => x.rps)),
+        };
       f.bulkMBps = (await attempt('tcp bulk', () => tcpBulk(p.tcpPort, sizes.bulkBytes)))?.mbPerS ?? null;
       figures.push(f);
     }
@@ -141,10 +187,26 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
     'bulk MB/s': f.bulkMBps,
     errors: f.errors.length ? f.errors.join('; ') : [f.keepAlive, f.newConn, f.oneConn].reduce((n, r) => n + (r?.errors ?? 0), 0),
   }));
-  const ratios: Row[] = figures.filter((f) => f.path.startsWith('agent')).flatMap((a) => [
-    { ratio: `${a.path} / HAProxy`, 'keep-alive': ratio(a.keepAlive?.rps, hap?.keepAlive?.rps), 'new conn': ratio(a.newConn?.rps, hap?.newConn?.rps), 'p50 (1 conn)': ratio(a.oneConn?.p50Ms, hap?.oneConn?.p50Ms), 'p99 (1 conn)': ratio(a.oneConn?.p99Ms, hap?.oneConn?.p99Ms), bulk: ratio(a.bulkMBps, hap?.bulkMBps) },
-    { ratio: `${a.path} / direct`, 'keep-alive': ratio(a.keepAlive?.rps, direct?.keepAlive?.rps), 'new conn': ratio(a.newConn?.rps, direct?.newConn?.rps), 'p50 (1 conn)': ratio(a.oneConn?.p50Ms, direct?.oneConn?.p50Ms), 'p99 (1 conn)': ratio(a.oneConn?.p99Ms, direct?.oneConn?.p99Ms), bulk: ratio(a.bulkMBps, direct?.bulkMBps) },
-  ]);
+  const ratios: Row[] = figures
+    .filter((f) => f.path.startsWith('agent'))
+    .flatMap((a) => [
+      {
+        ratio: `${a.path} / HAProxy`,
+        'keep-alive': ratio(a.keepAlive?.rps, hap?.keepAlive?.rps),
+        'new conn': ratio(a.newConn?.rps, hap?.newConn?.rps),
+        'p50 (1 conn)': ratio(a.oneConn?.p50Ms, hap?.oneConn?.p50Ms),
+        'p99 (1 conn)': ratio(a.oneConn?.p99Ms, hap?.oneConn?.p99Ms),
+        bulk: ratio(a.bulkMBps, hap?.bulkMBps),
+      },
+      {
+        ratio: `${a.path} / direct`,
+        'keep-alive': ratio(a.keepAlive?.rps, direct?.keepAlive?.rps),
+        'new conn': ratio(a.newConn?.rps, direct?.newConn?.rps),
+        'p50 (1 conn)': ratio(a.oneConn?.p50Ms, direct?.oneConn?.p50Ms),
+        'p99 (1 conn)': ratio(a.oneConn?.p99Ms, direct?.oneConn?.p99Ms),
+        bulk: ratio(a.bulkMBps, direct?.bulkMBps),
+      },
+    ]);
   const tool = figures.find((f) => f.keepAlive)?.keepAlive?.tool ?? (wrk.path ? 'wrk' : 'autocannon');
   return {
     name: 'proxy',
@@ -154,7 +216,10 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
       `peers: ${haproxy.version ?? 'HAProxy not installed'} (nbthread 2, http-reuse always; mode tcp for bulk); agent: no spillover method, roundrobin, one service per vserver`,
       'everything on 127.0.0.1, load generator, proxy and backend sharing the cores; one pass, ratios within the run',
     ],
-    tables: [{ title: 'Proxy: throughput and latency', rows }, { title: 'Proxy: ratios (throughput: higher is better; latency: lower is better)', rows: ratios }],
+    tables: [
+      { title: 'Proxy: throughput and latency', rows },
+      { title: 'Proxy: ratios (throughput: higher is better; latency: lower is better)', rows: ratios },
+    ],
     skipped,
     data: { sizes, figures, peers: { wrk: wrk.version, haproxy: haproxy.version, nginx: nginx.version } },
   };

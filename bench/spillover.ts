@@ -17,8 +17,18 @@ import type { Row } from './lib/table.js';
 const here = import.meta.dirname;
 const tsx = path.resolve(here, '..', 'node_modules', '.bin', 'tsx');
 
-interface Backends { primaries: number[]; backup: number; control: number }
-interface Sizes { limit: number; servers: number; burst: number; holdMs: number; bursts: number }
+interface Backends {
+  primaries: number[];
+  backup: number;
+  control: number;
+}
+interface Sizes {
+  limit: number;
+  servers: number;
+  burst: number;
+  holdMs: number;
+  bursts: number;
+}
 
 /** One contender: how to start it, where the burst goes, and how it is split over entry ports. */
 interface Contender {
@@ -29,7 +39,13 @@ interface Contender {
   split: number[];
 }
 
-interface ContenderResult { name: string; setup: string; split: string; bursts: Precision[]; error?: string }
+interface ContenderResult {
+  name: string;
+  setup: string;
+  split: string;
+  bursts: Precision[];
+  error?: string;
+}
 
 function spillwayDoc(name: string, workers: number, b: Backends, sizes: Sizes, threshold: number): object {
   const per = sizes.limit / sizes.servers;
@@ -42,22 +58,40 @@ function spillwayDoc(name: string, workers: number, b: Backends, sizes: Sizes, t
     ],
     vservers: [
       {
-        name: 'web', protocol: 'http', listen: { port: 0 }, lbMethod: 'leastconn',
+        name: 'web',
+        protocol: 'http',
+        listen: { port: 0 },
+        lbMethod: 'leastconn',
         services: b.primaries.map((_, i) => ({ service: `primary-${i + 1}` })),
         spillover: { methods: [{ type: 'connection', threshold }], backup: 'web-overflow', action: 'accept' },
       },
-      { name: 'web-overflow', protocol: 'http', listen: null, lbMethod: 'roundrobin', services: [{ service: 'backup-1' }], spillover: { methods: [], action: 'accept' } },
+      {
+        name: 'web-overflow',
+        protocol: 'http',
+        listen: null,
+        lbMethod: 'roundrobin',
+        services: [{ service: 'backup-1' }],
+        spillover: { methods: [], action: 'accept' },
+      },
     ],
   };
 }
 
 function haproxySections(port: number, b: Backends, per: number): string {
   return [
-    'frontend web', '  mode http', '  option http-server-close', `  bind 127.0.0.1:${port}`,
-    '  use_backend overflow if { be_conn_free(primary) lt 1 }', '  default_backend primary',
-    'backend primary', '  mode http', '  balance leastconn',
+    'frontend web',
+    '  mode http',
+    '  option http-server-close',
+    `  bind 127.0.0.1:${port}`,
+    '  use_backend overflow if { be_conn_free(primary) lt 1 }',
+    '  default_backend primary',
+    'backend primary',
+    '  mode http',
+    '  balance leastconn',
     ...b.primaries.map((p, i) => `  server primary-${i + 1} 127.0.0.1:${p} maxconn ${per}`),
-    'backend overflow', '  mode http', `  server backup-1 127.0.0.1:${b.backup}`,
+    'backend overflow',
+    '  mode http',
+    `  server backup-1 127.0.0.1:${b.backup}`,
   ].join('\n');
 }
 
@@ -77,7 +111,10 @@ function nginxHttp(port: number, b: Backends, per: number, zone: boolean): strin
 async function sharedLimit(b: Backends, sizes: Sizes): Promise<{ ports: number[]; stop(): Promise<void> }> {
   let hub: RunningHub | null = null;
   const agents: RunningAgent[] = [];
-  const stop = async (): Promise<void> => { for (const a of agents) await a.stop().catch(() => {}); await hub?.stop(); };
+  const stop = async (): Promise<void> => {
+    for (const a of agents) await a.stop().catch(() => {});
+    await hub?.stop();
+  };
   try {
     hub = await startHub({ heartbeatMs: 1_000 });
     const doc = spillwayDoc('shared', 2, b, sizes, sizes.limit) as { agent?: unknown };
@@ -87,9 +124,12 @@ async function sharedLimit(b: Backends, sizes: Sizes): Promise<{ ports: number[]
     const ports: number[] = [];
     for (const a of agents) {
       for (let t = 0; ; t++) {
-        const st = await a.stats() as AgentStatsWithListeners;
+        const st = (await a.stats()) as AgentStatsWithListeners;
         const q = st.vservers.web?.quota as { limit?: number } | null | undefined;
-        if (st.listeners?.web && q?.limit) { ports.push(st.listeners.web); break; }
+        if (st.listeners?.web && q?.limit) {
+          ports.push(st.listeners.web);
+          break;
+        }
         if (t > 1500) throw new Error(`${a.proc.name} got no listener or allocation from the hub`);
         await sleep(20);
       }
@@ -151,43 +191,83 @@ export async function spilloverBench(opts: BenchOptions): Promise<BenchResult> {
   if (!nginx.path) skipped.push(`nginx: ${nginx.missingReason}`);
 
   const dir = tempDir('spillover');
-  const backendsProc = startProcess('hold backends', tsx, [path.join(here, 'lib', 'hold-backends-main.ts'), JSON.stringify({ primaries: sizes.servers, holdMs: sizes.holdMs })]);
+  const backendsProc = startProcess('hold backends', tsx, [
+    path.join(here, 'lib', 'hold-backends-main.ts'),
+    JSON.stringify({ primaries: sizes.servers, holdMs: sizes.holdMs }),
+  ]);
   const results: ContenderResult[] = [];
   try {
     const b = JSON.parse(await backendsProc.waitForLine((l) => l.startsWith('{"ready":true'))) as Backends;
     // At smoke size only the variants the smoke test looks at, to stay well under 30 s.
-    const splits = [{ label: 'even', split: [0.5, 0.5] }, { label: 'skewed', split: [0.9, 0.1] }];
+    const splits = [
+      { label: 'even', split: [0.5, 0.5] },
+      { label: 'skewed', split: [0.9, 0.1] },
+    ];
     const contenders: Contender[] = [
       {
-        name: 'Spillway, 1 agent × 2 workers', setup: `connection threshold ${sizes.limit}, leastconn, backup vserver`, split: [1],
-        start: async (d) => { const a = await startAgent(d, 'precision', spillwayDoc('precision', 2, b, sizes, sizes.limit)); return { ports: [a.ports.web!], stop: () => a.stop() }; },
-      },
-      ...splits.filter((x) => !opts.smoke || x.label === 'even').map(({ label, split }): Contender => ({
-        name: `Spillway, 2 agents × 2 workers (${label})`, setup: `agent hub + 2 managed agents sharing connection threshold ${sizes.limit}`, split,
-        start: () => sharedLimit(b, sizes),
-      })),
-      ...splits.filter((x) => !opts.smoke || x.label === 'skewed').map(({ label, split }): Contender => ({
-        name: `static split, 2 agents × 2 workers (${label})`, setup: `each agent: connection threshold ${sizes.limit / 2} (L/N)`, split,
+        name: 'Spillway, 1 agent × 2 workers',
+        setup: `connection threshold ${sizes.limit}, leastconn, backup vserver`,
+        split: [1],
         start: async (d) => {
-          const a = await startAgent(d, 'split-a', spillwayDoc('split-a', 2, b, sizes, sizes.limit / 2));
-          const z = await startAgent(d, 'split-b', spillwayDoc('split-b', 2, b, sizes, sizes.limit / 2)).catch(async (err: Error) => { await a.stop(); throw err; });
-          return { ports: [a.ports.web!, z.ports.web!], stop: async () => { await a.stop(); await z.stop(); } };
+          const a = await startAgent(d, 'precision', spillwayDoc('precision', 2, b, sizes, sizes.limit));
+          return { ports: [a.ports.web!], stop: () => a.stop() };
         },
-      })),
+      },
+      ...splits
+        .filter((x) => !opts.smoke || x.label === 'even')
+        .map(({ label, split }): Contender => ({
+          name: `Spillway, 2 agents × 2 workers (${label})`,
+          setup: `agent hub + 2 managed agents sharing connection threshold ${sizes.limit}`,
+          split,
+          start: () => sharedLimit(b, sizes),
+        })),
+      ...splits
+        .filter((x) => !opts.smoke || x.label === 'skewed')
+        .map(({ label, split }): Contender => ({
+          name: `static split, 2 agents × 2 workers (${label})`,
+          setup: `each agent: connection threshold ${sizes.limit / 2} (L/N)`,
+          split,
+          start: async (d) => {
+            const a = await startAgent(d, 'split-a', spillwayDoc('split-a', 2, b, sizes, sizes.limit / 2));
+            const z = await startAgent(d, 'split-b', spillwayDoc('split-b', 2, b, sizes, sizes.limit / 2)).catch(async (err: Error) => {
+              await a.stop();
+              throw err;
+            });
+            return {
+              ports: [a.ports.web!, z.ports.web!],
+              stop: async () => {
+                await a.stop();
+                await z.stop();
+              },
+            };
+          },
+        })),
     ];
     if (haproxy.path) {
       const bin = haproxy.path;
       contenders.push({
-        name: 'HAProxy, nbthread 2', setup: `servers maxconn ${per} ×${sizes.servers}, use_backend overflow if { be_conn_free(primary) lt 1 }`, split: [1],
-        start: async (d) => { const port = await freePort(); const p = await startHaproxy(bin, d, { nbthread: 2, ports: [port], sections: haproxySections(port, b, per) }); return { ports: [port], stop: () => p.stop() }; },
+        name: 'HAProxy, nbthread 2',
+        setup: `servers maxconn ${per} ×${sizes.servers}, use_backend overflow if { be_conn_free(primary) lt 1 }`,
+        split: [1],
+        start: async (d) => {
+          const port = await freePort();
+          const p = await startHaproxy(bin, d, { nbthread: 2, ports: [port], sections: haproxySections(port, b, per) });
+          return { ports: [port], stop: () => p.stop() };
+        },
       });
     }
     if (nginx.path) {
       const bin = nginx.path;
       for (const zone of [true, false]) {
         contenders.push({
-          name: `nginx, 2 workers${zone ? ', shared zone' : ', no zone'}`, setup: `max_conns=${per} ×${sizes.servers} + backup server, least_conn`, split: [1],
-          start: async (d) => { const port = await freePort(); const p = await startNginx(bin, d, { workers: 2, ports: [port], http: nginxHttp(port, b, per, zone) }); return { ports: [port], stop: () => p.stop() }; },
+          name: `nginx, 2 workers${zone ? ', shared zone' : ', no zone'}`,
+          setup: `max_conns=${per} ×${sizes.servers} + backup server, least_conn`,
+          split: [1],
+          start: async (d) => {
+            const port = await freePort();
+            const p = await startNginx(bin, d, { workers: 2, ports: [port], http: nginxHttp(port, b, per, zone) });
+            return { ports: [port], stop: () => p.stop() };
+          },
         });
       }
     }
@@ -223,7 +303,7 @@ export async function spilloverBench(opts: BenchOptions): Promise<BenchResult> {
     name: 'spillover',
     conditions: [
       `limit L = ${sizes.limit} (${sizes.servers} primary servers × ${per}); one backup server; bursts of ${sizes.burst} concurrent requests, each on a new connection, held ${sizes.holdMs} ms by the backend; ${sizes.bursts} burst(s) per contender`,
-      'backends: one node process, separate from the load generator, recording every arrival and release in order with the primaries\' held count',
+      "backends: one node process, separate from the load generator, recording every arrival and release in order with the primaries' held count",
       'early spill: a request reached the backup while the primaries held fewer than L, and still did 100 ms later (the grace absorbs arrival reordering between backends and hand-off delays inside a proxy; requests are held far longer); room never used = L − most held, in a burst that spilled: spills that were early whatever the order',
       `queued: answered later than hold + 500 ms; peers: ${[haproxy.version, nginx.version].filter(Boolean).join(', ') || 'none installed'}`,
       'Spillway, 2 agents: the agent hub of apps/control-plane (its Fastify plugin in its own process, without REST API/Postgres) serves the config and the global quota to 2 managed agents × 2 workers; skewed = 90% of the burst to one agent',

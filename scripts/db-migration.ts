@@ -5,9 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { startTemporaryPostgres } from '../apps/control-plane/src/db/embedded-postgres.js';
-import {
-  datamodelTarget, diffSql, MIGRATION_LOCK, migrationsDir, openSchemaEngine, readMigrations,
-} from '../apps/control-plane/src/db/schema-engine.js';
+import { datamodelTarget, diffSql, MIGRATION_LOCK, migrationsDir, openSchemaEngine, readMigrations } from '../apps/control-plane/src/db/schema-engine.js';
 
 /** True when a diff script holds no statement (only comments and blank lines). */
 export function isEmptyMigration(sql: string): boolean {
@@ -39,7 +37,10 @@ function timestamp(d = new Date()): string {
 
 async function main(): Promise<void> {
   const raw = process.argv.slice(2).find((a) => !a.startsWith('-'));
-  const name = raw?.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  const name = raw
+    ?.toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   if (!name) {
     console.error('usage: npm run db:migration -- <name>   (letters, digits and _; e.g. add_service_tags)');
     process.exit(2);

@@ -11,7 +11,11 @@ const file = path.join(root, 'openapi', 'openapi.json');
 const text = await generateOpenApi();
 if (process.argv.includes('--check')) {
   let current = '';
-  try { current = readFileSync(file, 'utf8'); } catch { /* missing */ }
+  try {
+    current = readFileSync(file, 'utf8');
+  } catch {
+    /* missing */
+  }
   if (current !== text) {
     console.error(`${path.relative(root, file)} differs from what the routes generate: run npm run openapi`);
     process.exit(1);

@@ -20,9 +20,15 @@ mkdirSync(dataDir, { recursive: true });
 // The demo keeps one admin token across restarts so that this script can provision the demo
 // configuration; it is stored with the data, never printed in logs.
 const tokenFile = path.join(dataDir, 'admin-token');
-const adminToken = process.env.SPILLWAY_ADMIN_TOKEN ?? (existsSync(tokenFile)
-  ? readFileSync(tokenFile, 'utf8').trim()
-  : (() => { const t = `spw_${randomBytes(24).toString('base64url')}`; writeFileSync(tokenFile, t, { mode: 0o600 }); return t; })());
+const adminToken =
+  process.env.SPILLWAY_ADMIN_TOKEN ??
+  (existsSync(tokenFile)
+    ? readFileSync(tokenFile, 'utf8').trim()
+    : (() => {
+        const t = `spw_${randomBytes(24).toString('base64url')}`;
+        writeFileSync(tokenFile, t, { mode: 0o600 });
+        return t;
+      })());
 
 const children: { name: string; child: ChildProcess }[] = [];
 let stopping = false;
@@ -45,7 +51,9 @@ async function waitFor(url: string, timeoutMs: number): Promise<boolean> {
     try {
       const res = await fetch(url);
       if (res.ok) return true;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   return false;
@@ -57,11 +65,22 @@ async function stop(code: number): Promise<void> {
   // Agent and backends first, the control plane (and with it Postgres) last.
   const order = [...children].reverse();
   for (const { child } of order) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  await Promise.all(order.map(({ child }) => new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const t = setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 15_000);
-    child.once('exit', () => { clearTimeout(t); resolve(); });
-  })));
+  await Promise.all(
+    order.map(
+      ({ child }) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const t = setTimeout(() => {
+            child.kill('SIGKILL');
+            resolve();
+          }, 15_000);
+          child.once('exit', () => {
+            clearTimeout(t);
+            resolve();
+          });
+        }),
+    ),
+  );
   process.exit(code);
 }
 
@@ -99,7 +118,10 @@ for (const [i, port] of [9101, 9102, 9103].entries()) {
 
 const apiUrl = `http://127.0.0.1:${apiPort}`;
 if (!(await waitFor(`${apiUrl}/readyz`, 60_000))) {
-  if (!stopping) { console.error('spillway: the control plane did not become ready within 60 s'); await stop(1); }
+  if (!stopping) {
+    console.error('spillway: the control plane did not become ready within 60 s');
+    await stop(1);
+  }
 } else {
   // Provision the demo configuration (idempotent: a second start changes nothing).
   const res = await fetch(`${apiUrl}/v1/config`, {
@@ -125,17 +147,19 @@ if (!(await waitFor(`${apiUrl}/readyz`, 60_000))) {
     run('agent', ['apps/agent/src/main.ts', '--config', demoConfig], env);
   }
   await waitFor(`http://127.0.0.1:${agentAdminPort}/healthz`, 30_000);
-  console.log([
-    '',
-    'Spillway is running:',
-    `  REST API        ${apiUrl}/v1  (admin token in ${path.relative(root, tokenFile)})`,
-    `  dashboard       ${apiUrl}/ui/  (paste the admin token, or a reader token)`,
-    `  API docs        ${apiUrl}/docs`,
-    `  readiness       ${apiUrl}/readyz`,
-    `  demo vserver    http://127.0.0.1:8080/  (agent, spills to demo-overflow)`,
-    `  agent stats     http://127.0.0.1:${agentAdminPort}/stats`,
-    `  demo backends   http://127.0.0.1:9101 9102 9103`,
-    'Press Ctrl-C to stop.',
-    '',
-  ].join('\n'));
+  console.log(
+    [
+      '',
+      'Spillway is running:',
+      `  REST API        ${apiUrl}/v1  (admin token in ${path.relative(root, tokenFile)})`,
+      `  dashboard       ${apiUrl}/ui/  (paste the admin token, or a reader token)`,
+      `  API docs        ${apiUrl}/docs`,
+      `  readiness       ${apiUrl}/readyz`,
+      `  demo vserver    http://127.0.0.1:8080/  (agent, spills to demo-overflow)`,
+      `  agent stats     http://127.0.0.1:${agentAdminPort}/stats`,
+      `  demo backends   http://127.0.0.1:9101 9102 9103`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
 }

@@ -13,15 +13,30 @@ import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '..');
 
-interface Manifest { name: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string>; peerDependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; workspaces?: string[] }
-interface Import { specifier: string; typeOnly: boolean; line: number }
+interface Manifest {
+  name: string;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  workspaces?: string[];
+}
+interface Import {
+  specifier: string;
+  typeOnly: boolean;
+  line: number;
+}
 
 const readManifest = (dir: string): Manifest => JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Manifest;
 const names = (...records: (Record<string, string> | undefined)[]): Set<string> => new Set(records.flatMap((r) => Object.keys(r ?? {})));
 
 function tsFiles(dir: string): string[] {
   let entries: string[];
-  try { entries = readdirSync(dir); } catch { return []; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
   return entries.flatMap((e) => {
     if (e === 'node_modules' || e === 'dist' || e.startsWith('.')) return [];
     const p = path.join(dir, e);
@@ -37,11 +52,19 @@ export function importsOf(file: string, text = readFileSync(file, 'utf8')): Impo
   const add = (node: ts.Node, spec: ts.Expression | undefined, typeOnly: boolean): void => {
     if (spec && ts.isStringLiteralLike(spec)) out.push({ specifier: spec.text, typeOnly, line: sf.getLineAndCharacterOfPosition(node.getStart()).line + 1 });
   };
-  const isRequireLike = (e: ts.Expression): boolean => (ts.isIdentifier(e) && e.text === 'require') || (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'createRequire');
+  const isRequireLike = (e: ts.Expression): boolean =>
+    (ts.isIdentifier(e) && e.text === 'require') || (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'createRequire');
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node)) {
       const c = node.importClause;
-      const typeOnly = !!c && (c.phaseModifier === ts.SyntaxKind.TypeKeyword || (!c.name && !!c.namedBindings && ts.isNamedImports(c.namedBindings) && c.namedBindings.elements.length > 0 && c.namedBindings.elements.every((el) => el.isTypeOnly)));
+      const typeOnly =
+        !!c &&
+        (c.phaseModifier === ts.SyntaxKind.TypeKeyword ||
+          (!c.name &&
+            !!c.namedBindings &&
+            ts.isNamedImports(c.namedBindings) &&
+            c.namedBindings.elements.length > 0 &&
+            c.namedBindings.elements.every((el) => el.isTypeOnly)));
       add(node, node.moduleSpecifier, typeOnly);
     } else if (ts.isExportDeclaration(node)) {
       add(node, node.moduleSpecifier, node.isTypeOnly);
@@ -69,24 +92,37 @@ export function packageOf(specifier: string): string | null {
 const rootManifest = readManifest(root);
 const workspaces = (rootManifest.workspaces ?? []).map((w) => ({ dir: w, manifest: readManifest(path.join(root, w)) }));
 const workspaceNames = new Set(workspaces.map((w) => w.manifest.name));
-const declaredByWorkspaces = new Set(workspaces.flatMap((w) => [...names(w.manifest.dependencies, w.manifest.devDependencies, w.manifest.peerDependencies, w.manifest.optionalDependencies)]));
+const declaredByWorkspaces = new Set(
+  workspaces.flatMap((w) => [...names(w.manifest.dependencies, w.manifest.devDependencies, w.manifest.peerDependencies, w.manifest.optionalDependencies)]),
+);
 const repoTooling = new Set([...names(rootManifest.devDependencies)].filter((n) => !declaredByWorkspaces.has(n)));
 
 /** `file:line imports pkg` for each import of a package not in `allowed` (type-only imports may also use `typeAllowed`). */
 function undeclared(files: string[], allowed: Set<string>, typeAllowed: Set<string> = allowed): string[] {
-  return files.flatMap((file) => importsOf(file).flatMap(({ specifier, typeOnly, line }) => {
-    const pkg = packageOf(specifier);
-    if (pkg === null || allowed.has(pkg) || (typeOnly && typeAllowed.has(pkg))) return [];
-    return [`${path.relative(root, file)}:${line} imports ${pkg}`];
-  }));
+  return files.flatMap((file) =>
+    importsOf(file).flatMap(({ specifier, typeOnly, line }) => {
+      const pkg = packageOf(specifier);
+      if (pkg === null || allowed.has(pkg) || (typeOnly && typeAllowed.has(pkg))) return [];
+      return [`${path.relative(root, file)}:${line} imports ${pkg}`];
+    }),
+  );
 }
 
 describe('workspace dependencies', () => {
   it('finds the imports of a file (static, type-only, dynamic, require.resolve) and not the ones in comments or strings', () => {
     const text = [
-      "import a from 'pkg-a';", "import type { B } from '@scope/b/sub';", "import { type C } from 'pkg-c';", "export * from 'pkg-d';",
-      "import 'pkg-e';", "const f = await import('pkg-f');", "createRequire(import.meta.url).resolve('pkg-g/x');", "path.resolve('not-a-package');",
-      "// import x from 'in-comment';", "const s = \"from 'in-string'\";", "import { h } from './relative.js';", "import fs from 'node:fs'; import os from 'os';",
+      "import a from 'pkg-a';",
+      "import type { B } from '@scope/b/sub';",
+      "import { type C } from 'pkg-c';",
+      "export * from 'pkg-d';",
+      "import 'pkg-e';",
+      "const f = await import('pkg-f');",
+      "createRequire(import.meta.url).resolve('pkg-g/x');",
+      "path.resolve('not-a-package');",
+      "// import x from 'in-comment';",
+      'const s = "from \'in-string\'";',
+      "import { h } from './relative.js';",
+      "import fs from 'node:fs'; import os from 'os';",
     ].join('\n');
     const found = importsOf('x.ts', text).map((i) => `${packageOf(i.specifier) ?? '-'}${i.typeOnly ? ':type' : ''}`);
     expect(found).toEqual(['pkg-a', '@scope/b:type', 'pkg-c:type', 'pkg-d', 'pkg-e', 'pkg-f', 'pkg-g', '-', '-', '-']);
@@ -106,7 +142,10 @@ describe('workspace dependencies', () => {
     });
 
     it(`${manifest.name}: tests import only its dependencies, devDependencies and repo-wide tooling`, () => {
-      const allowed = new Set([...names(manifest.dependencies, manifest.devDependencies, manifest.peerDependencies, manifest.optionalDependencies), ...repoTooling]);
+      const allowed = new Set([
+        ...names(manifest.dependencies, manifest.devDependencies, manifest.peerDependencies, manifest.optionalDependencies),
+        ...repoTooling,
+      ]);
       expect(undeclared(tsFiles(path.join(root, dir, 'test')), allowed)).toEqual([]);
     });
 
@@ -118,7 +157,12 @@ describe('workspace dependencies', () => {
 
   it('code at the root (scripts, bench, test, configs) imports only root packages and workspaces', () => {
     const allowed = new Set([...names(rootManifest.dependencies, rootManifest.devDependencies), ...workspaceNames]);
-    const files = [...['scripts', 'bench', 'test'].flatMap((d) => tsFiles(path.join(root, d))), ...readdirSync(root).filter((f) => /\.(c|m)?[jt]s$/.test(f)).map((f) => path.join(root, f))];
+    const files = [
+      ...['scripts', 'bench', 'test'].flatMap((d) => tsFiles(path.join(root, d))),
+      ...readdirSync(root)
+        .filter((f) => /\.(c|m)?[jt]s$/.test(f))
+        .map((f) => path.join(root, f)),
+    ];
     expect(undeclared(files, allowed)).toEqual([]);
   });
 });

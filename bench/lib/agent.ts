@@ -39,7 +39,9 @@ export async function startAgent(dir: string, name: string, doc: object): Promis
   }
   const admin = `http://127.0.0.1:${ready.adminPort}`;
   return {
-    proc, adminPort: ready.adminPort, ports: ready.listeners,
+    proc,
+    adminPort: ready.adminPort,
+    ports: ready.listeners,
     stats: async () => (await fetch(`${admin}/stats`)).json() as Promise<AgentStatsView>,
     stop: () => proc.stop(),
   };
@@ -52,8 +54,12 @@ export async function startManagedAgent(name: string, controlUrl: string, worker
   const proc = startProcess(`agent ${name}`, tsx, [managedAgentMain], {
     cwd: repoRoot,
     env: {
-      SPILLWAY_CONTROL_PLANE_URL: controlUrl, SPILLWAY_AGENT_TOKEN: token, SPILLWAY_AGENT_NAME: name,
-      SPILLWAY_AGENT_WORKERS: String(workers), SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_LOG_LEVEL: 'warn',
+      SPILLWAY_CONTROL_PLANE_URL: controlUrl,
+      SPILLWAY_AGENT_TOKEN: token,
+      SPILLWAY_AGENT_NAME: name,
+      SPILLWAY_AGENT_WORKERS: String(workers),
+      SPILLWAY_AGENT_ADMIN_PORT: '0',
+      SPILLWAY_LOG_LEVEL: 'warn',
     },
   });
   let ready: { adminPort: number; listeners: Record<string, number> };
@@ -65,7 +71,9 @@ export async function startManagedAgent(name: string, controlUrl: string, worker
   }
   const admin = `http://127.0.0.1:${ready.adminPort}`;
   return {
-    proc, adminPort: ready.adminPort, ports: ready.listeners,
+    proc,
+    adminPort: ready.adminPort,
+    ports: ready.listeners,
     stats: async () => (await fetch(`${admin}/stats`)).json() as Promise<AgentStatsView>,
     stop: () => proc.stop(),
   };

@@ -28,7 +28,11 @@ export class AppliedClock {
   }
 
   /** Total snapshots received by every agent. */
-  totalSnapshots(): number { let n = 0; for (const v of this.snapshots.values()) n += v; return n; }
+  totalSnapshots(): number {
+    let n = 0;
+    for (const v of this.snapshots.values()) n += v;
+    return n;
+  }
 
   /**
    * Resolves with the time (performance.now()) at which the last agent applied `version` or a

@@ -15,7 +15,10 @@ export interface BenchOptions {
   databaseUrl?: string;
 }
 
-export interface Table { title: string; rows: Row[] }
+export interface Table {
+  title: string;
+  rows: Row[];
+}
 
 export interface BenchResult {
   name: string;
@@ -35,7 +38,11 @@ export function report(result: BenchResult, opts: BenchOptions): string {
   process.stdout.write(`\n# ${result.name}\n${result.conditions.map((c) => `- ${c}`).join('\n')}\n`);
   for (const t of result.tables) printTable(t.title, t.rows);
   for (const s of result.skipped) process.stdout.write(`\nnot measured: ${s}\n`);
-  return writeResult(result.name, { smoke: opts.smoke, conditions: result.conditions, tables: result.tables, skipped: result.skipped, data: result.data }, opts.resultsDir);
+  return writeResult(
+    result.name,
+    { smoke: opts.smoke, conditions: result.conditions, tables: result.tables, skipped: result.skipped, data: result.data },
+    opts.resultsDir,
+  );
 }
 
 /** Runs `bench` when the file is executed directly (`tsx bench/<name>.ts [--smoke] [--no-install]`). */
@@ -43,8 +50,16 @@ export function runIfMain(moduleUrl: string, bench: (opts: BenchOptions) => Prom
   if (process.argv[1] === undefined || pathToFileURL(process.argv[1]).href !== moduleUrl) return;
   stopAllOnExit();
   const opts = optionsFromArgv();
-  bench(opts).then(
-    (r) => { const file = report(r, opts); process.stdout.write(`\nwrote ${file}\n`); },
-    (err: Error) => { process.stderr.write(`${err.stack ?? err.message}\n`); process.exitCode = 1; },
-  ).finally(() => stopAll());
+  bench(opts)
+    .then(
+      (r) => {
+        const file = report(r, opts);
+        process.stdout.write(`\nwrote ${file}\n`);
+      },
+      (err: Error) => {
+        process.stderr.write(`${err.stack ?? err.message}\n`);
+        process.exitCode = 1;
+      },
+    )
+    .finally(() => stopAll());
 }

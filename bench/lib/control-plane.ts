@@ -15,7 +15,11 @@ const PG_PREFIX = 'spillway-bench-cp-';
 /** A REST call that takes longer fails the benchmark instead of hanging it (the run stays bounded). */
 const CALL_TIMEOUT_MS = 180_000;
 
-export interface AgentRow { id: string; connected: boolean; appliedVersion: string | null }
+export interface AgentRow {
+  id: string;
+  connected: boolean;
+  appliedVersion: string | null;
+}
 
 export interface RunningControlPlane {
   proc: Proc;
@@ -66,16 +70,27 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     let port = 0;
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
-      proc = startProcess('control plane', path.join(repoRoot, 'node_modules', '.bin', 'tsx'), [path.join(repoRoot, 'apps', 'control-plane', 'src', 'server.ts')], {
-        cwd: repoRoot,
-        env: {
-          DATABASE_URL: databaseUrl, SPILLWAY_PORT: String(port), SPILLWAY_HOST: '127.0.0.1', SPILLWAY_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
-          SPILLWAY_LOG_LEVEL: 'warn', SPILLWAY_SHUTDOWN_TIMEOUT_MS: '2000', SPILLWAY_HEARTBEAT_MS: String(opts.heartbeatMs ?? 1_000),
+      proc = startProcess(
+        'control plane',
+        path.join(repoRoot, 'node_modules', '.bin', 'tsx'),
+        [path.join(repoRoot, 'apps', 'control-plane', 'src', 'server.ts')],
+        {
+          cwd: repoRoot,
+          env: {
+            DATABASE_URL: databaseUrl,
+            SPILLWAY_PORT: String(port),
+            SPILLWAY_HOST: '127.0.0.1',
+            SPILLWAY_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+            SPILLWAY_LOG_LEVEL: 'warn',
+            SPILLWAY_SHUTDOWN_TIMEOUT_MS: '2000',
+            SPILLWAY_HEARTBEAT_MS: String(opts.heartbeatMs ?? 1_000),
+          },
         },
-      });
+      );
       const state = await untilReady(proc, `http://127.0.0.1:${port}`);
       if (state === 'ready') break;
-      if (attempt >= 3 || !proc.output().includes('already in use')) throw new Error(`control plane exited before it was ready:\n${proc.output().slice(-4000)}`);
+      if (attempt >= 3 || !proc.output().includes('already in use'))
+        throw new Error(`control plane exited before it was ready:\n${proc.output().slice(-4000)}`);
       await proc.stop();
     }
     const base = `http://127.0.0.1:${port}`;
@@ -84,7 +99,9 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       let text: string;
       try {
         res = await fetch(`${base}${route}`, {
-          signal: AbortSignal.timeout(CALL_TIMEOUT_MS), method, headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+          method,
+          headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
           ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
         });
         text = await res.text();
@@ -97,7 +114,12 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     };
     const running = proc;
     return {
-      proc: running, port, base, controlUrl: `ws://127.0.0.1:${port}/v1/agents/connect`, embedded: pg !== null, call,
+      proc: running,
+      port,
+      base,
+      controlUrl: `ws://127.0.0.1:${port}/v1/agents/connect`,
+      embedded: pg !== null,
+      call,
       agentToken: async (agent) => (await call<{ token: string }>('POST', '/v1/agent-tokens', { name: `${agent}-token`, agent }, 201)).token,
       agents: async () => (await call<{ items: AgentRow[] }>('GET', '/v1/agents?limit=1000')).items,
       stop: release,
@@ -112,7 +134,13 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
 async function untilReady(proc: Proc, base: string): Promise<'ready' | 'exited'> {
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) return 'ready';
+    if (
+      await fetch(`${base}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return 'ready';
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) return 'exited';
     if (Date.now() > deadline) throw new Error(`control plane not ready in 120 s:\n${proc.output().slice(-4000)}`);
     await sleep(100);

@@ -6,7 +6,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface HoldEvent { t: number; kind: 'primary' | 'release' | 'backup'; server: string; primaryActive: number }
+export interface HoldEvent {
+  t: number;
+  kind: 'primary' | 'release' | 'backup';
+  server: string;
+  primaryActive: number;
+}
 
 const opts = JSON.parse(process.argv[2] ?? '{}') as { primaries?: number; holdMs?: number };
 const holdMs = opts.holdMs ?? 1500;

@@ -23,15 +23,29 @@ hub.on('event', (e: HubEvent) => events.push({ ...e, t: performance.now() }));
 
 app.post('/bench/config', async (req) => {
   const { version, config, timeoutMs = 30_000 } = req.body as { version: string; config: ConfigDocument; timeoutMs?: number };
-  const agents = hub.agents().filter((a) => a.connected).map((a) => a.name);
+  const agents = hub
+    .agents()
+    .filter((a) => a.connected)
+    .map((a) => a.name);
   const waiting = new Set(agents);
   const start = performance.now();
   const acked = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => { hub.off('event', on); reject(new Error(`not ACKed in ${timeoutMs} ms by ${[...waiting].join(', ')}`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      hub.off('event', on);
+      reject(new Error(`not ACKed in ${timeoutMs} ms by ${[...waiting].join(', ')}`));
+    }, timeoutMs);
     const on = (e: HubEvent): void => {
       if (e.kind === 'config.applied' && e.version === version) waiting.delete(e.agent);
-      if (e.kind === 'config.rejected' && e.version === version) { clearTimeout(timer); hub.off('event', on); reject(new Error(`${e.agent} rejected ${version}: ${e.message}`)); }
-      if (waiting.size === 0) { clearTimeout(timer); hub.off('event', on); resolve(); }
+      if (e.kind === 'config.rejected' && e.version === version) {
+        clearTimeout(timer);
+        hub.off('event', on);
+        reject(new Error(`${e.agent} rejected ${version}: ${e.message}`));
+      }
+      if (waiting.size === 0) {
+        clearTimeout(timer);
+        hub.off('event', on);
+        resolve();
+      }
     };
     hub.on('event', on);
     if (waiting.size === 0) on({ kind: 'quota.rebalanced', vserver: null, reason: 'none' });
@@ -48,4 +62,12 @@ app.get('/bench/events', async (req) => {
 
 await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`${JSON.stringify({ ready: true, port: (app.server.address() as AddressInfo).port })}\n`);
-process.on('SIGTERM', () => { app.close().then(() => process.exit(0), (err: unknown) => { console.error('agent hub: close failed', err); process.exit(1); }); });
+process.on('SIGTERM', () => {
+  app.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error('agent hub: close failed', err);
+      process.exit(1);
+    },
+  );
+});

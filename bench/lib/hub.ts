@@ -15,7 +15,12 @@ export interface RunningHub {
 }
 
 export async function startHub(opts: { heartbeatMs?: number } = {}): Promise<RunningHub> {
-  const proc = startProcess('agent hub', path.join(repoRoot, 'node_modules', '.bin', 'tsx'), [path.join(benchDir, 'lib', 'hub-main.ts'), JSON.stringify(opts)], { cwd: repoRoot });
+  const proc = startProcess(
+    'agent hub',
+    path.join(repoRoot, 'node_modules', '.bin', 'tsx'),
+    [path.join(benchDir, 'lib', 'hub-main.ts'), JSON.stringify(opts)],
+    { cwd: repoRoot },
+  );
   let port: number;
   try {
     port = (JSON.parse(await proc.waitForLine((l) => l.startsWith('{"ready":true'))) as { port: number }).port;
@@ -25,14 +30,21 @@ export async function startHub(opts: { heartbeatMs?: number } = {}): Promise<Run
   }
   const base = `http://127.0.0.1:${port}`;
   return {
-    proc, port, controlUrl: `ws://127.0.0.1:${port}/v1/agents/connect`,
+    proc,
+    port,
+    controlUrl: `ws://127.0.0.1:${port}/v1/agents/connect`,
     setConfig: async (version, config) => {
-      const res = await fetch(`${base}/bench/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version, config }) });
-      const body = await res.json() as { agents: number; ms: number; message?: string };
+      const res = await fetch(`${base}/bench/config`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ version, config }),
+      });
+      const body = (await res.json()) as { agents: number; ms: number; message?: string };
       if (!res.ok) throw new Error(`hub refused config ${version}: ${body.message ?? res.status}`);
       return body;
     },
-    agents: async () => ((await (await fetch(`${base}/v1/agents?limit=1000`)).json()) as { items: { id: string; connected: boolean; appliedVersion: string | null }[] }).items,
+    agents: async () =>
+      ((await (await fetch(`${base}/v1/agents?limit=1000`)).json()) as { items: { id: string; connected: boolean; appliedVersion: string | null }[] }).items,
     stop: () => proc.stop(),
   };
 }

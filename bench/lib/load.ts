@@ -3,17 +3,34 @@
 import autocannon from 'autocannon';
 import { run } from './proc.js';
 
-export interface LoadResult { tool: 'wrk' | 'autocannon'; rps: number; p50Ms: number; p99Ms: number; requests: number; errors: number }
-export interface LoadOptions { connections: number; durationS: number; closeEachRequest?: boolean; threads?: number }
+export interface LoadResult {
+  tool: 'wrk' | 'autocannon';
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  errors: number;
+}
+export interface LoadOptions {
+  connections: number;
+  durationS: number;
+  closeEachRequest?: boolean;
+  threads?: number;
+}
 
 function toMs(v: string, unit: string): number {
   const n = Number(v);
   switch (unit) {
-    case 'us': return n / 1000;
-    case 'ms': return n;
-    case 's': return n * 1000;
-    case 'm': return n * 60_000;
-    default: throw new Error(`unknown wrk latency unit ${unit}`);
+    case 'us':
+      return n / 1000;
+    case 'ms':
+      return n;
+    case 's':
+      return n * 1000;
+    case 'm':
+      return n * 60_000;
+    default:
+      throw new Error(`unknown wrk latency unit ${unit}`);
   }
 }
 
@@ -41,11 +58,17 @@ export async function httpLoad(url: string, opts: LoadOptions, wrkPath: string |
     return { tool: 'wrk', ...parseWrk(stdout) };
   }
   const r = await autocannon({
-    url, connections: opts.connections, duration: opts.durationS,
+    url,
+    connections: opts.connections,
+    duration: opts.durationS,
     ...(opts.closeEachRequest ? { headers: { connection: 'close' } } : {}),
   });
   return {
-    tool: 'autocannon', rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99,
-    requests: r.requests.total, errors: r.errors + r.timeouts + r.non2xx,
+    tool: 'autocannon',
+    rps: r.requests.average,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    requests: r.requests.total,
+    errors: r.errors + r.timeouts + r.non2xx,
   };
 }

@@ -4,14 +4,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { startProcess, waitForPort, type Proc } from './proc.js';
 
-export interface TempDir { path: string; remove(): void }
+export interface TempDir {
+  path: string;
+  remove(): void;
+}
 
 export function tempDir(prefix: string): TempDir {
   const p = mkdtempSync(path.join(os.tmpdir(), `spillway-bench-${prefix}-`));
   return { path: p, remove: () => rmSync(p, { recursive: true, force: true }) };
 }
 
-export interface RunningPeer { proc: Proc; configPath: string; stop(): Promise<void> }
+export interface RunningPeer {
+  proc: Proc;
+  configPath: string;
+  stop(): Promise<void>;
+}
 
 /** `haproxy -db -f <dir>/haproxy.cfg` with `global` from the options and the given sections. */
 export async function startHaproxy(bin: string, dir: string, opts: { nbthread: number; sections: string; ports: number[] }): Promise<RunningPeer> {

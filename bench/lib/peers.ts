@@ -5,7 +5,12 @@ import { existsSync } from 'node:fs';
 import { run } from './proc.js';
 
 export type PeerName = 'haproxy' | 'nginx' | 'wrk';
-export interface Peer { name: PeerName; path: string | null; version: string | null; missingReason?: string }
+export interface Peer {
+  name: PeerName;
+  path: string | null;
+  version: string | null;
+  missingReason?: string;
+}
 
 const candidates: Record<PeerName, string[]> = {
   haproxy: ['/usr/sbin/haproxy', '/usr/local/sbin/haproxy', '/usr/bin/haproxy'],
@@ -15,7 +20,11 @@ const candidates: Record<PeerName, string[]> = {
 
 function which(name: PeerName): string | null {
   for (const p of candidates[name]) if (existsSync(p)) return p;
-  try { return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim() || null; } catch { return null; }
+  try {
+    return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    return null;
+  }
 }
 
 function version(name: PeerName, bin: string): string | null {

@@ -1,7 +1,11 @@
 // Spillover precision from the hold backends' event log (see hold-backends-main.ts).
 import type { HoldEvent } from './hold-backends-main.js';
 
-export interface BurstOutcome { status: number | 'error'; backend: string | null; ms: number }
+export interface BurstOutcome {
+  status: number | 'error';
+  backend: string | null;
+  ms: number;
+}
 
 export interface Precision {
   /** Most requests the primaries ever held at once. */
@@ -39,14 +43,21 @@ export function precision(events: readonly HoldEvent[], outcomes: readonly Burst
   let toBackup = 0;
   let earlySpills = 0;
   for (const e of events) {
-    if (e.kind === 'primary') { toPrimary++; maxPrimary = Math.max(maxPrimary, e.primaryActive); }
+    if (e.kind === 'primary') {
+      toPrimary++;
+      maxPrimary = Math.max(maxPrimary, e.primaryActive);
+    }
     if (e.kind === 'backup') {
       toBackup++;
       if (e.primaryActive < limit && primaryAt(events, e.t + graceMs) < limit) earlySpills++;
     }
   }
   return {
-    maxPrimary, overshoot: Math.max(0, maxPrimary - limit), toPrimary, toBackup, earlySpills,
+    maxPrimary,
+    overshoot: Math.max(0, maxPrimary - limit),
+    toPrimary,
+    toBackup,
+    earlySpills,
     queued: outcomes.filter((o) => o.status !== 'error' && o.ms > holdMs + 500).length,
     failed: outcomes.filter((o) => o.status === 'error' || o.status >= 500).length,
   };

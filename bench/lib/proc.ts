@@ -19,7 +19,11 @@ const running = new Set<Proc>();
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
-  try { process.kill(-child.pid, signal); } catch { /* group already gone */ }
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    /* group already gone */
+  }
 }
 
 export function startProcess(name: string, cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Proc {
@@ -36,26 +40,52 @@ export function startProcess(name: string, cmd: string, args: string[], opts: { 
     lines = lines.concat(parts);
     for (const w of waiters) w();
   });
-  child.stderr.on('data', (c: Buffer) => { out += c.toString(); if (out.length > 200_000) out = out.slice(-100_000); });
-  child.on('error', (err) => { out += `\nspawn error: ${err.message}`; for (const w of waiters) w(); });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => { for (const w of waiters) w(); resolve(); }));
-  const proc: Proc = {
-    name, child,
-    output: () => out,
-    waitForLine: (match, timeoutMs = 30_000) => new Promise((resolve, reject) => {
-      let seen = 0;
-      const check = (): void => {
-        for (; seen < lines.length; seen++) {
-          const line = lines[seen]!;
-          if (match(line)) { done(); resolve(line); return; }
-        }
-        if (child.exitCode !== null || child.signalCode !== null) { done(); reject(new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${out.slice(-4000)}`)); }
-      };
-      const timer = setTimeout(() => { done(); reject(new Error(`${name} not ready in ${timeoutMs} ms:\n${out.slice(-4000)}`)); }, timeoutMs);
-      const done = (): void => { clearTimeout(timer); waiters.delete(check); };
-      waiters.add(check);
-      check();
+  child.stderr.on('data', (c: Buffer) => {
+    out += c.toString();
+    if (out.length > 200_000) out = out.slice(-100_000);
+  });
+  child.on('error', (err) => {
+    out += `\nspawn error: ${err.message}`;
+    for (const w of waiters) w();
+  });
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      for (const w of waiters) w();
+      resolve();
     }),
+  );
+  const proc: Proc = {
+    name,
+    child,
+    output: () => out,
+    waitForLine: (match, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        let seen = 0;
+        const check = (): void => {
+          for (; seen < lines.length; seen++) {
+            const line = lines[seen]!;
+            if (match(line)) {
+              done();
+              resolve(line);
+              return;
+            }
+          }
+          if (child.exitCode !== null || child.signalCode !== null) {
+            done();
+            reject(new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${out.slice(-4000)}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`${name} not ready in ${timeoutMs} ms:\n${out.slice(-4000)}`));
+        }, timeoutMs);
+        const done = (): void => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      }),
     stop: async (signal = 'SIGTERM') => {
       running.delete(proc);
       if (child.exitCode === null && child.signalCode === null) {
@@ -82,9 +112,13 @@ let hooked = false;
 export function stopAllOnExit(): void {
   if (hooked) return;
   hooked = true;
-  process.on('exit', () => { for (const p of running) killGroup(p.child, 'SIGKILL'); });
+  process.on('exit', () => {
+    for (const p of running) killGroup(p.child, 'SIGKILL');
+  });
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => { void stopAll().finally(() => process.exit(130)); });
+    process.once(sig, () => {
+      void stopAll().finally(() => process.exit(130));
+    });
   }
 }
 
@@ -94,10 +128,17 @@ export function run(cmd: string, args: string[], opts: { timeoutMs?: number; env
     const child = spawn(cmd, args, { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
-    child.on('error', (err) => { clearTimeout(timer); reject(err); });
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve({ stdout, stderr });
@@ -108,7 +149,11 @@ export function run(cmd: string, args: string[], opts: { timeoutMs?: number; env
 
 /** Resolves once something accepts TCP connections on 127.0.0.1:port. */
 export async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
-  await until(() => accepts(port), (up) => up, { timeoutMs, stepMs: 25, what: `something listening on 127.0.0.1:${port}` });
+  await until(
+    () => accepts(port),
+    (up) => up,
+    { timeoutMs, stepMs: 25, what: `something listening on 127.0.0.1:${port}` },
+  );
 }
 
 /** A port that was free a moment ago (for peers that need a number in their config file). */

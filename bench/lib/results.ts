@@ -6,7 +6,13 @@ import path from 'node:path';
 export const benchDir = path.resolve(import.meta.dirname, '..');
 export const repoRoot = path.resolve(benchDir, '..');
 
-export interface Machine { cpu: string; cores: number; memGiB: number; kernel: string; node: string }
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memGiB: number;
+  kernel: string;
+  node: string;
+}
 
 export function machine(): Machine {
   const cpus = os.cpus();

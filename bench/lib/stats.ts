@@ -11,7 +11,14 @@ export function median(values: readonly number[]): number {
   return percentile(values, 50);
 }
 
-export interface Summary { n: number; min: number; p50: number; p99: number; max: number; mean: number }
+export interface Summary {
+  n: number;
+  min: number;
+  p50: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
 
 export function summarize(values: readonly number[]): Summary {
   const n = values.length;

@@ -7,7 +7,11 @@ import net from 'node:net';
 
 const { count = 3 } = JSON.parse(process.argv[2] ?? '{}') as { count?: number };
 
-interface Backend { server: net.Server; port: number; sockets: Set<net.Socket> }
+interface Backend {
+  server: net.Server;
+  port: number;
+  sockets: Set<net.Socket>;
+}
 
 function serve(name: string, port: number, sockets: Set<net.Socket>): Promise<net.Server> {
   const server = net.createServer((s) => {
@@ -33,15 +37,32 @@ for (let i = 0; i < count; i++) {
 const control = http.createServer((req, res) => {
   const m = /^\/(down|up)\/(\d+)$/.exec(req.url ?? '');
   const b = m ? backends[Number(m[2])] : undefined;
-  if (!m || !b || req.method !== 'POST') { res.writeHead(404); res.end(); return; }
-  const done = (): void => { res.writeHead(204); res.end(); };
+  if (!m || !b || req.method !== 'POST') {
+    res.writeHead(404);
+    res.end();
+    return;
+  }
+  const done = (): void => {
+    res.writeHead(204);
+    res.end();
+  };
   if (m[1] === 'down') {
     for (const s of b.sockets) s.destroy();
-    if (b.server.listening) b.server.close(done); else done();
+    if (b.server.listening) b.server.close(done);
+    else done();
   } else if (b.server.listening) {
     done();
   } else {
-    serve(`backend-${m[2]}`, b.port, b.sockets).then((server) => { b.server = server; done(); }, (err: Error) => { res.writeHead(500); res.end(err.message); });
+    serve(`backend-${m[2]}`, b.port, b.sockets).then(
+      (server) => {
+        b.server = server;
+        done();
+      },
+      (err: Error) => {
+        res.writeHead(500);
+        res.end(err.message);
+      },
+    );
   }
 });
 control.listen(0, '127.0.0.1', () => {

@@ -17,7 +17,10 @@ const server = net.createServer((s) => {
       while (left > 0) {
         const n = Math.min(left, chunk.length);
         left -= n;
-        if (!s.write(n === chunk.length ? chunk : chunk.subarray(0, n))) { s.once('drain', pump); return; }
+        if (!s.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
+          s.once('drain', pump);
+          return;
+        }
       }
       s.end();
     };

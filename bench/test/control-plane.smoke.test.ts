@@ -9,7 +9,11 @@ import { stopAll } from '../lib/proc.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'spillway-bench-test-'));
 let db: TestDatabase | null = null;
-afterAll(async () => { await stopAll(); await db?.drop(); rmSync(dir, { recursive: true, force: true }); });
+afterAll(async () => {
+  await stopAll();
+  await db?.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('control-plane benchmark at smoke size', () => {
   it('builds a config of the requested size with unique names, and a changed one with a tenth of the services changed', () => {
@@ -32,8 +36,12 @@ describe('control-plane benchmark at smoke size', () => {
     expect(config!.rows.map((x) => x.trials)).toEqual([2, 1, 1, 2, 2]);
     for (const row of config!.rows) expect(row['p50 ms'], String(row.step)).toBeGreaterThan(0);
     expect(reads!.rows.map((x) => x.route)).toEqual([
-      'hub only: GET /v1/vservers/vs-0/status (baseline)', 'hub only: GET /v1/agents', 'GET /v1/vservers/vs-0/status',
-      'GET /v1/vservers (first page: 100)', 'GET /v1/vservers/vs-0', 'GET /v1/config (4 connections)',
+      'hub only: GET /v1/vservers/vs-0/status (baseline)',
+      'hub only: GET /v1/agents',
+      'GET /v1/vservers/vs-0/status',
+      'GET /v1/vservers (first page: 100)',
+      'GET /v1/vservers/vs-0',
+      'GET /v1/config (4 connections)',
     ]);
     for (const row of [...reads!.rows, ...writes!.rows]) {
       expect(row['rq/s'], String(row.route)).toBeGreaterThan(0);

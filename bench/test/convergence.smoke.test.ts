@@ -9,7 +9,11 @@ import { stopAll } from '../lib/proc.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'spillway-bench-test-'));
 let db: TestDatabase | null = null;
-afterAll(async () => { await stopAll(); await db?.drop(); rmSync(dir, { recursive: true, force: true }); });
+afterAll(async () => {
+  await stopAll();
+  await db?.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('convergence benchmark at smoke size', () => {
   it('times a killed backend, and API writes through the real server until every real and simulated agent applied them', async () => {

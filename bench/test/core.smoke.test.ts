@@ -7,7 +7,9 @@ import { chainFixture, coreBench, measures } from '../core.js';
 import { report } from '../lib/cli.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'spillway-bench-core-'));
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('core benchmark at smoke size', () => {
   it('its chain sends a new client past the full entry to the backup, so decide walks the chain', () => {
@@ -24,7 +26,9 @@ describe('core benchmark at smoke size', () => {
     const r = await coreBench(opts);
     const file = report(r, opts);
     const rows = r.tables[0]!.rows;
-    expect(rows.map((row) => row.operation)).toEqual(expect.arrayContaining(['counter increment (baseline)', 'decide (3-vserver chain)', 'QuotaPool acquire + release']));
+    expect(rows.map((row) => row.operation)).toEqual(
+      expect.arrayContaining(['counter increment (baseline)', 'decide (3-vserver chain)', 'QuotaPool acquire + release']),
+    );
     for (const row of rows) {
       expect(row['ops/s'], String(row.operation)).toBeGreaterThan(0);
       expect(row['baseline / op'], String(row.operation)).toBeGreaterThan(0);

@@ -42,19 +42,27 @@ describe('bench helpers', () => {
     const events = [ev(0, 'primary', 1), ev(1, 'primary', 2), ev(2, 'backup', 2), ev(3, 'primary', 3), ev(100, 'backup', 3), ev(101, 'primary', 4)];
     // limit 3: the first backup arrival is followed by a primary arrival within the grace, the
     // second finds the primaries full: neither is early. Overshoot: 4 − 3.
-    const p = precision(events, [{ status: 200, backend: 'x', ms: 2000 }, { status: 'error', backend: null, ms: 1 }], 3, 1000);
+    const p = precision(
+      events,
+      [
+        { status: 200, backend: 'x', ms: 2000 },
+        { status: 'error', backend: null, ms: 1 },
+      ],
+      3,
+      1000,
+    );
     expect(p).toMatchObject({ maxPrimary: 4, overshoot: 1, toPrimary: 4, toBackup: 2, earlySpills: 0, queued: 1, failed: 1 });
     const early = precision([ev(0, 'primary', 1), ev(1, 'backup', 1), ev(200, 'primary', 2)], [], 2, 1000);
     expect(early.earlySpills).toBe(1);
   });
 
   it('renders rows as a Markdown table with a dash for what was not measured', () => {
-    expect(markdownTable([{ a: 1234.5, b: null }, { a: 0.1234, c: 'x' }])).toBe([
-      '| a     | b | c |',
-      '|-------|---|---|',
-      '| 1,235 | — | — |',
-      '| 0.123 | — | x |',
-    ].join('\n'));
+    expect(
+      markdownTable([
+        { a: 1234.5, b: null },
+        { a: 0.1234, c: 'x' },
+      ]),
+    ).toBe(['| a     | b | c |', '|-------|---|---|', '| 1,235 | — | — |', '| 0.123 | — | x |'].join('\n'));
   });
 });
 

@@ -17,7 +17,10 @@ beforeAll(async () => {
   result = await proxyBench({ smoke: true, install: false, resultsDir: dir });
   file = report(result, { smoke: true, install: false, resultsDir: dir });
 }, 60_000);
-afterAll(async () => { await stopAll(); rmSync(dir, { recursive: true, force: true }); });
+afterAll(async () => {
+  await stopAll();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const row = (name: string): Record<string, unknown> | undefined => result.tables[0]!.rows.find((r) => String(r.path).startsWith(name));
 
@@ -32,7 +35,10 @@ describe('proxy benchmark at smoke size', () => {
       // reports whole milliseconds, so a fast loopback path reads 0 ms.
       const p50 = r!['p50 ms (1 conn)'] as number;
       const p99 = r!['p99 ms (1 conn)'] as number;
-      for (const [k, v] of [['p50', p50], ['p99', p99]] as const) {
+      for (const [k, v] of [
+        ['p50', p50],
+        ['p99', p99],
+      ] as const) {
         expect(Number.isFinite(v), `${name} ${k} ${String(v)}`).toBe(true);
         expect(v, `${name} ${k}`).toBeGreaterThanOrEqual(0);
       }

@@ -15,7 +15,10 @@ let result: BenchResult;
 beforeAll(async () => {
   result = await spilloverBench({ smoke: true, install: false, resultsDir: dir });
 }, 60_000);
-afterAll(async () => { await stopAll(); rmSync(dir, { recursive: true, force: true }); });
+afterAll(async () => {
+  await stopAll();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const row = (name: string): Record<string, unknown> | undefined => result.tables[0]!.rows.find((r) => String(r.contender).startsWith(name));
 

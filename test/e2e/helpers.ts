@@ -13,13 +13,21 @@ const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 /** The bootstrap admin token every e2e control plane is started with. */
 export const ADMIN_TOKEN = 'spw_e2e-admin-token-0123456789abcdef';
 
-export interface Proc { child: ChildProcess; pid: number; ready: Record<string, unknown>; output(): string; kill(signal?: NodeJS.Signals): Promise<void> }
+export interface Proc {
+  child: ChildProcess;
+  pid: number;
+  ready: Record<string, unknown>;
+  output(): string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
 
 /** Starts `script` and resolves with the first stdout line (JSON) that `isReady` accepts. */
 async function spawnReady(script: string, env: Record<string, string>, isReady: (line: Record<string, unknown>) => boolean): Promise<Proc> {
   const child = spawn(tsx, [script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
-  child.stderr.on('data', (c: Buffer) => { out += c.toString(); });
+  child.stderr.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} not ready in 45 s:\n${out.slice(-3000)}`)), 45_000);
     let pending = '';
@@ -31,23 +39,44 @@ async function spawnReady(script: string, env: Record<string, string>, isReady: 
       for (const l of lines) {
         if (!l.startsWith('{')) continue;
         let j: Record<string, unknown>;
-        try { j = JSON.parse(l) as Record<string, unknown>; } catch { continue; }
-        if (isReady(j)) { clearTimeout(timer); resolve(j); return; }
+        try {
+          j = JSON.parse(l) as Record<string, unknown>;
+        } catch {
+          continue;
+        }
+        if (isReady(j)) {
+          clearTimeout(timer);
+          resolve(j);
+          return;
+        }
       }
     });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${script} exited with ${code}:\n${out.slice(-3000)}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited with ${code}:\n${out.slice(-3000)}`));
+    });
   });
   // Keep draining the pipes so a chatty child never blocks on a full one.
-  const kill = (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) { resolve(); return; }
-    child.once('exit', () => resolve());
-    try { process.kill(-child.pid!, signal); } catch { resolve(); }
-  });
+  const kill = (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        resolve();
+        return;
+      }
+      child.once('exit', () => resolve());
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        resolve();
+      }
+    });
   return { child, pid: child.pid!, ready, output: () => out, kill };
 }
 
 export interface ControlPlaneProc extends Proc {
-  port: number; base: string; url: string;
+  port: number;
+  base: string;
+  url: string;
   /** A REST call with the admin token; throws on a status other than `expect`. */
   call<T = unknown>(method: string, p: string, body?: unknown, expect?: number): Promise<T>;
   get<T>(p: string): Promise<T>;
@@ -58,15 +87,27 @@ export interface ControlPlaneProc extends Proc {
  * `databaseUrl` null: its own embedded Postgres, in the SPILLWAY_DATA_DIR that `env` must give.
  */
 export async function startControlPlane(databaseUrl: string | null, port = 0, env: Record<string, string> = {}): Promise<ControlPlaneProc> {
-  const p = await spawnReady(path.join(root, 'apps/control-plane/src/server.ts'), {
-    DATABASE_URL: databaseUrl ?? '', SPILLWAY_PORT: String(port), SPILLWAY_HOST: '127.0.0.1', SPILLWAY_ADMIN_TOKEN: ADMIN_TOKEN,
-    SPILLWAY_LOG_LEVEL: 'info', SPILLWAY_HEARTBEAT_MS: '200', SPILLWAY_LEASE_MISSED_HEARTBEATS: '3', SPILLWAY_SHUTDOWN_TIMEOUT_MS: '2000', ...env,
-  }, (j) => j.msg === 'spillway control plane ready' && typeof j.port === 'number');
+  const p = await spawnReady(
+    path.join(root, 'apps/control-plane/src/server.ts'),
+    {
+      DATABASE_URL: databaseUrl ?? '',
+      SPILLWAY_PORT: String(port),
+      SPILLWAY_HOST: '127.0.0.1',
+      SPILLWAY_ADMIN_TOKEN: ADMIN_TOKEN,
+      SPILLWAY_LOG_LEVEL: 'info',
+      SPILLWAY_HEARTBEAT_MS: '200',
+      SPILLWAY_LEASE_MISSED_HEARTBEATS: '3',
+      SPILLWAY_SHUTDOWN_TIMEOUT_MS: '2000',
+      ...env,
+    },
+    (j) => j.msg === 'spillway control plane ready' && typeof j.port === 'number',
+  );
   const actual = p.ready.port as number;
   const base = `http://127.0.0.1:${actual}`;
   const call = async <T>(method: string, p2: string, body?: unknown, expect = 200): Promise<T> => {
     const res = await fetch(`${base}${p2}`, {
-      method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
@@ -81,14 +122,28 @@ export async function agentToken(cp: ControlPlaneProc, agent: string): Promise<s
   return (await cp.call<{ token: string }>('POST', '/v1/agent-tokens', { name: `${agent}-token`, agent }, 201)).token;
 }
 
-export interface AgentProc extends Proc { name: string; host: string; stats(): Promise<AgentStats> }
+export interface AgentProc extends Proc {
+  name: string;
+  host: string;
+  stats(): Promise<AgentStats>;
+}
 
 /** A managed agent dialing `controlPlaneUrl`; its listeners bind `host` (one loopback address per agent). */
 export async function startAgent(name: string, token: string, controlPlaneUrl: string, host: string, workers = 2): Promise<AgentProc> {
-  const p = await spawnReady(path.join(root, 'apps/agent/src/main.ts'), {
-    SPILLWAY_CONTROL_PLANE_URL: controlPlaneUrl, SPILLWAY_AGENT_TOKEN: token, SPILLWAY_AGENT_NAME: name, SPILLWAY_AGENT_LISTEN_HOST: host,
-    SPILLWAY_AGENT_WORKERS: String(workers), SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_LOG_LEVEL: 'warn', SPILLWAY_AGENT_RECONNECT_MAX_MS: '1000',
-  }, (j) => j.ready === true);
+  const p = await spawnReady(
+    path.join(root, 'apps/agent/src/main.ts'),
+    {
+      SPILLWAY_CONTROL_PLANE_URL: controlPlaneUrl,
+      SPILLWAY_AGENT_TOKEN: token,
+      SPILLWAY_AGENT_NAME: name,
+      SPILLWAY_AGENT_LISTEN_HOST: host,
+      SPILLWAY_AGENT_WORKERS: String(workers),
+      SPILLWAY_AGENT_ADMIN_PORT: '0',
+      SPILLWAY_LOG_LEVEL: 'warn',
+      SPILLWAY_AGENT_RECONNECT_MAX_MS: '1000',
+    },
+    (j) => j.ready === true,
+  );
   const admin = `http://127.0.0.1:${p.ready.adminPort as number}`;
   return { ...p, name, host, stats: async () => (await fetch(`${admin}/stats`)).json() as Promise<AgentStats> };
 }
@@ -98,7 +153,10 @@ export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as net.AddressInfo; s.close(() => resolve(port)); });
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
   });
 }
 

@@ -10,11 +10,16 @@ import { agentToken, freePort, openHeld, startAgent, startControlPlane, until, t
 let db: TestDatabase;
 let replicas: ControlPlaneProc[] = [];
 let agents: AgentProc[] = [];
-let web: Backend; let spare: Backend;
+let web: Backend;
+let spare: Backend;
 let listenPort = 0;
 const held: net.Socket[] = [];
 
-interface AgentView { id: string; connected: boolean; appliedVersion: string | null }
+interface AgentView {
+  id: string;
+  connected: boolean;
+  appliedVersion: string | null;
+}
 
 const document = (capacity: number) => ({
   services: [
@@ -23,7 +28,13 @@ const document = (capacity: number) => ({
   ],
   monitors: [],
   vservers: [
-    { name: 'web', protocol: 'tcp', listen: { port: listenPort }, services: [{ service: 'web-1' }], spillover: { methods: [{ type: 'dynamicconnection' }], backup: 'web-overflow', action: 'drop' } },
+    {
+      name: 'web',
+      protocol: 'tcp',
+      listen: { port: listenPort },
+      services: [{ service: 'web-1' }],
+      spillover: { methods: [{ type: 'dynamicconnection' }], backup: 'web-overflow', action: 'drop' },
+    },
     { name: 'web-overflow', protocol: 'tcp', listen: null, services: [{ service: 'spare' }], spillover: { methods: [], action: 'drop' } },
   ],
 });
@@ -45,19 +56,42 @@ afterAll(async () => {
 });
 
 describe('two control-plane replicas on one database', () => {
-  it('agree: a change on one reaches the other\'s agent, and both list the same agents and versions', async () => {
+  it("agree: a change on one reaches the other's agent, and both list the same agents and versions", async () => {
     const [one, two] = replicas as [ControlPlaneProc, ControlPlaneProc];
     await one.call('PUT', '/v1/config', document(30));
     const { version } = await two.call<{ version: number }>('PUT', '/v1/config', document(40));
     for (const r of replicas) {
-      await until(() => r.get<{ items: AgentView[] }>('/v1/agents'), (l) => l?.items.length === 2 && l.items.every((a) => a.connected && a.appliedVersion === String(version)), 15_000, `replica ${r.port} lists both agents on version ${version}`);
+      await until(
+        () => r.get<{ items: AgentView[] }>('/v1/agents'),
+        (l) => l?.items.length === 2 && l.items.every((a) => a.connected && a.appliedVersion === String(version)),
+        15_000,
+        `replica ${r.port} lists both agents on version ${version}`,
+      );
     }
-    const thresholds = await Promise.all(replicas.map((r) => until(() => r.get<{ threshold: { value: number } }>('/v1/vservers/web/status'), (s) => s?.threshold.value === 40, 10_000, 'threshold 40')));
+    const thresholds = await Promise.all(
+      replicas.map((r) =>
+        until(
+          () => r.get<{ threshold: { value: number } }>('/v1/vservers/web/status'),
+          (s) => s?.threshold.value === 40,
+          10_000,
+          'threshold 40',
+        ),
+      ),
+    );
     expect(thresholds.map((s) => s.threshold.value)).toEqual([40, 40]);
   }, 60_000);
 
-  it('holds the vserver\'s limit across the agents of both replicas (shares reserved in Postgres)', async () => {
-    await Promise.all(agents.map((a) => until(() => a.stats(), (s) => (s?.vservers.web?.quota?.limit ?? 0) > 0 && s?.listeners.web === listenPort, 15_000, `${a.name} has a share`)));
+  it("holds the vserver's limit across the agents of both replicas (shares reserved in Postgres)", async () => {
+    await Promise.all(
+      agents.map((a) =>
+        until(
+          () => a.stats(),
+          (s) => (s?.vservers.web?.quota?.limit ?? 0) > 0 && s?.listeners.web === listenPort,
+          15_000,
+          `${a.name} has a share`,
+        ),
+      ),
+    );
     const results = await Promise.all(Array.from({ length: 80 }, (_, i) => openHeld(agents[i % 2]!.host, listenPort)));
     for (const r of results) held.push(r.socket);
     const admitted = results.filter((r) => r.first === 'web-1').length;

@@ -9,12 +9,24 @@ import { agentToken, freePort, openHeld, startAgent, startControlPlane, until, t
 let db: TestDatabase;
 let cp: ControlPlaneProc;
 let agents: AgentProc[] = [];
-let web1: Backend; let web2: Backend; let spare: Backend;
+let web1: Backend;
+let web2: Backend;
+let spare: Backend;
 let listenPort = 0;
 const held: net.Socket[] = [];
 
-interface Status { threshold: { value: number | null }; activeConnections: { total: number }; quota: { limit: number; byAgent: Record<string, { exclusive: number; borrowed: number }> } | null }
-interface AgentView { id: string; connected: boolean; connectedAt: string | null; appliedVersion: string | null; leaseExpiresAt: string | null }
+interface Status {
+  threshold: { value: number | null };
+  activeConnections: { total: number };
+  quota: { limit: number; byAgent: Record<string, { exclusive: number; borrowed: number }> } | null;
+}
+interface AgentView {
+  id: string;
+  connected: boolean;
+  connectedAt: string | null;
+  appliedVersion: string | null;
+  leaseExpiresAt: string | null;
+}
 
 const document = () => ({
   services: [
@@ -24,8 +36,14 @@ const document = () => ({
   ],
   monitors: [{ name: 'tcp-open', type: 'tcp', intervalMs: 200, timeoutMs: 150, fall: 1, rise: 1 }],
   vservers: [
-    { name: 'web', protocol: 'tcp', listen: { port: listenPort }, lbMethod: 'roundrobin', services: [{ service: 'web-1' }, { service: 'web-2' }],
-      spillover: { methods: [{ type: 'dynamicconnection' }], backup: 'web-overflow', action: 'drop' } },
+    {
+      name: 'web',
+      protocol: 'tcp',
+      listen: { port: listenPort },
+      lbMethod: 'roundrobin',
+      services: [{ service: 'web-1' }, { service: 'web-2' }],
+      spillover: { methods: [{ type: 'dynamicconnection' }], backup: 'web-overflow', action: 'drop' },
+    },
     { name: 'web-overflow', protocol: 'tcp', listen: null, services: [{ service: 'spare' }], spillover: { methods: [], action: 'drop' } },
   ],
 });
@@ -34,7 +52,12 @@ const status = (): Promise<Status> => cp.get<Status>('/v1/vservers/web/status');
 const agentList = (): Promise<{ items: AgentView[] }> => cp.get<{ items: AgentView[] }>('/v1/agents');
 
 async function listening(a: AgentProc): Promise<void> {
-  await until(() => a.stats(), (x) => x?.listeners?.web === listenPort, 15_000, `${a.name} listening`);
+  await until(
+    () => a.stats(),
+    (x) => x?.listeners?.web === listenPort,
+    15_000,
+    `${a.name} listening`,
+  );
 }
 
 /** Opens `n` connections at once, split across the agents; the backends' names they landed on. */
@@ -42,7 +65,10 @@ async function burst(n: number): Promise<Record<string, number>> {
   await Promise.all(agents.map(listening));
   const results = await Promise.all(Array.from({ length: n }, (_, i) => openHeld(agents[i % agents.length]!.host, listenPort)));
   const counts: Record<string, number> = {};
-  for (const r of results) { held.push(r.socket); counts[r.first] = (counts[r.first] ?? 0) + 1; }
+  for (const r of results) {
+    held.push(r.socket);
+    counts[r.first] = (counts[r.first] ?? 0) + 1;
+  }
   return counts;
 }
 
@@ -73,7 +99,12 @@ describe('spillover across two agents and a control plane', () => {
   it('serves a vserver made through the API through both agents, each reporting the applied version', async () => {
     const applied = await cp.call<{ version: number }>('PUT', '/v1/config', document());
     const version = String(applied.version);
-    await until(agentList, (l) => l?.items.length === 2 && l.items.every((a) => a.connected && a.appliedVersion === version), 20_000, `both agents on version ${version}`);
+    await until(
+      agentList,
+      (l) => l?.items.length === 2 && l.items.every((a) => a.connected && a.appliedVersion === version),
+      20_000,
+      `both agents on version ${version}`,
+    );
     for (const a of agents) {
       await listening(a);
       const o = await openHeld(a.host, listenPort);
@@ -92,11 +123,16 @@ describe('spillover across two agents and a control plane', () => {
     let sawAll = 0;
     const started = Date.now();
     const r = await cp.call<{ version: number }>('PUT', '/v1/config', doc);
-    await until(agentList, (l) => {
-      const ok = l?.items.every((a) => a.appliedVersion === String(r.version)) ?? false;
-      if (ok && sawAll === 0) sawAll = Date.now();
-      return ok;
-    }, 10_000, 'new version applied everywhere');
+    await until(
+      agentList,
+      (l) => {
+        const ok = l?.items.every((a) => a.appliedVersion === String(r.version)) ?? false;
+        if (ok && sawAll === 0) sawAll = Date.now();
+        return ok;
+      },
+      10_000,
+      'new version applied everywhere',
+    );
     console.info(`config change through the API applied on both agents (seen through GET /v1/agents) within ${sawAll - started} ms of the request`);
     const events = await cp.get<{ items: Array<{ actor: string }> }>(`/v1/events?kind=config.applied&order=desc&limit=10`);
     expect(events.items.map((e) => e.actor)).toEqual(expect.arrayContaining(['agent:agent-a', 'agent:agent-b']));
@@ -132,10 +168,20 @@ describe('spillover across two agents and a control plane', () => {
     await web2.close();
     const s = await until(status, (x) => x?.threshold.value === 20, 15_000, 'global threshold 20');
     expect(s.quota!.limit).toBe(20);
-    const after = await until(() => Promise.all(agents.map(async (a) => (await a.stats()).vservers.web!.threshold!)), (t) => t.every((x, i) => x < before[i]!), 10_000, 'lower thresholds on both agents');
+    const after = await until(
+      () => Promise.all(agents.map(async (a) => (await a.stats()).vservers.web!.threshold!)),
+      (t) => t.every((x, i) => x < before[i]!),
+      10_000,
+      'lower thresholds on both agents',
+    );
     expect(after.reduce((sum, x) => sum + x, 0)).toBeLessThanOrEqual(20);
     // Each agent's own monitor has seen web-2 go (the control plane's verdict may come first).
-    await until(() => Promise.all(agents.map(async (a) => (await a.stats()).services['web-2']!.state)), (st) => st.every((x) => x === 'DOWN'), 10_000, 'web-2 DOWN on both agents');
+    await until(
+      () => Promise.all(agents.map(async (a) => (await a.stats()).services['web-2']!.state)),
+      (st) => st.every((x) => x === 'DOWN'),
+      10_000,
+      'web-2 DOWN on both agents',
+    );
     const events = await cp.get<{ items: Array<{ kind: string; object: { name: string } }> }>('/v1/events?kind=threshold.changed&order=desc&limit=5');
     expect(events.items[0]).toMatchObject({ object: { name: 'web' } });
     const counts = await burst(40);
@@ -160,22 +206,35 @@ describe('spillover across two agents and a control plane', () => {
     // one has none, and ages out once nobody heartbeats it).
     const views = await until(agentList, (l) => l?.items.filter((x) => x.connected && x.connectedAt !== null).length === 2, 20_000, 'agents reconnected');
     expect(new Set(views.items.map((x) => x.appliedVersion)).size).toBe(1);
-    const allowance = (x: Status | undefined): number => { const q = x?.quota?.byAgent['agent-a']; return q ? q.exclusive + q.borrowed : 0; };
+    const allowance = (x: Status | undefined): number => {
+      const q = x?.quota?.byAgent['agent-a'];
+      return q ? q.exclusive + q.borrowed : 0;
+    };
     const s = await until(status, (x) => x?.activeConnections.total === 2 && x.threshold.value === 20 && allowance(x) >= 2, 15_000, 'reconciled status');
     expect(allowance(s)).toBeGreaterThanOrEqual(2);
     await releaseAll();
   }, 90_000);
 
-  it('returns a killed agent\'s quota to the pool after its lease', async () => {
+  it("returns a killed agent's quota to the pool after its lease", async () => {
     const b = agents[1]!;
     // Its session is held by this control plane (the previous test waited for it), so what is
     // listed below is the hub's own record of that session, not a row.
     expect((await cp.get<AgentView>('/v1/agents/agent-b')).connectedAt).not.toBeNull();
     await b.kill('SIGKILL');
-    const s = await until(status, (x) => x?.quota != null && x.quota.byAgent['agent-b'] === undefined && x.quota.byAgent['agent-a']?.exclusive === 16, 15_000, 'agent-b quota returned to agent-a');
+    const s = await until(
+      status,
+      (x) => x?.quota != null && x.quota.byAgent['agent-b'] === undefined && x.quota.byAgent['agent-a']?.exclusive === 16,
+      15_000,
+      'agent-b quota returned to agent-a',
+    );
     expect(s.quota!.limit).toBe(20);
     // The Agent row is written behind the hub's own state: wait for it rather than race it.
-    const view = await until(() => cp.get<AgentView>('/v1/agents/agent-b'), (v) => !v.connected, 15_000, 'agent-b listed as disconnected');
+    const view = await until(
+      () => cp.get<AgentView>('/v1/agents/agent-b'),
+      (v) => !v.connected,
+      15_000,
+      'agent-b listed as disconnected',
+    );
     expect(view).toMatchObject({ connected: false, leaseExpiresAt: null });
     const events = await cp.get<{ items: unknown[] }>('/v1/events?kind=agent.lease_expired');
     expect(events.items.length).toBeGreaterThan(0);

@@ -20,22 +20,31 @@ const held = new Set<net.Socket>();
 function timedGet(host: string): Promise<{ status: number; ms: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    http.get({ host, port, path: '/', agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
-    }).on('error', reject);
+    http
+      .get({ host, port, path: '/', agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+      })
+      .on('error', reject);
   });
 }
 
 async function inSync(): Promise<void> {
-  await until(async () => (await h.call('GET', '/v1/agents')).json().items as Array<{ id: string; inSync: boolean; connected: boolean }>,
-    (items) => items.some((a) => a.id === 'edge' && a.connected && a.inSync), 20_000, 'agent in sync');
+  await until(
+    async () => (await h.call('GET', '/v1/agents')).json().items as Array<{ id: string; inSync: boolean; connected: boolean }>,
+    (items) => items.some((a) => a.id === 'edge' && a.connected && a.inSync),
+    20_000,
+    'agent in sync',
+  );
 }
 
 beforeAll(async () => {
   // A backend that takes requests and never answers.
   hole = http.createServer(() => {});
-  hole.on('connection', (s) => { held.add(s); s.on('close', () => held.delete(s)); });
+  hole.on('connection', (s) => {
+    held.add(s);
+    s.on('close', () => held.delete(s));
+  });
   await new Promise<void>((r) => hole.listen(0, '127.0.0.1', r));
   holePort = (hole.address() as net.AddressInfo).port;
   port = await freePort();
@@ -61,7 +70,12 @@ afterAll(async () => {
 
 describe('an API-set upstream timeout and listen host', () => {
   it('answers 504 at the API-set timeoutMs, and at the new one once a PATCH reached the agent', async () => {
-    await until(async () => (await agent.stats()).listeners.slow ?? 0, (p) => p === port, 10_000, 'listener');
+    await until(
+      async () => (await agent.stats()).listeners.slow ?? 0,
+      (p) => p === port,
+      10_000,
+      'listener',
+    );
     const first = await timedGet(HOST);
     expect(first.status).toBe(504);
     expect(first.ms).toBeGreaterThanOrEqual(390);
@@ -84,7 +98,9 @@ describe('an API-set upstream timeout and listen host', () => {
       const s = net.connect({ host: HOST, port }, () => s.write('GET / HTTP/1.1\r\nHost: slow\r\n'));
       let got = '';
       s.setEncoding('latin1');
-      s.on('data', (d: string) => { got += d; });
+      s.on('data', (d: string) => {
+        got += d;
+      });
       s.on('close', () => resolve({ head: got, ms: performance.now() - started }));
       s.on('error', reject);
     });
@@ -94,11 +110,15 @@ describe('an API-set upstream timeout and listen host', () => {
   });
 
   it('binds only the API-set listen host', async () => {
-    const opens = (host: string) => new Promise<boolean>((resolve) => {
-      const s = net.connect({ host, port });
-      s.once('connect', () => { s.destroy(); resolve(true); });
-      s.once('error', () => resolve(false));
-    });
+    const opens = (host: string) =>
+      new Promise<boolean>((resolve) => {
+        const s = net.connect({ host, port });
+        s.once('connect', () => {
+          s.destroy();
+          resolve(true);
+        });
+        s.once('error', () => resolve(false));
+      });
     expect(await opens(HOST)).toBe(true);
     expect(await opens('127.0.0.1')).toBe(false);
   });

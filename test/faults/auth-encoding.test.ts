@@ -16,7 +16,12 @@ let db: TestDatabase;
 let cp: ControlPlaneProc;
 let reader: string;
 
-interface Route { method: string; path: string; body?: string; write: boolean }
+interface Route {
+  method: string;
+  path: string;
+  body?: string;
+  write: boolean;
+}
 const ROUTES: Route[] = [
   { method: 'POST', path: '/v1/api-tokens', body: JSON.stringify({ name: 'x', role: 'admin' }), write: true },
   { method: 'GET', path: '/v1/api-tokens', write: true /* admin only */ },
@@ -32,24 +37,35 @@ const ROUTES: Route[] = [
 
 let nextAddress = 0;
 /** A loopback address no other request of this file used (127.2.0.1, 127.2.0.2, …). */
-const freshAddress = (): string => { const i = ++nextAddress; return `127.2.${(i >> 8) & 255}.${i & 255}`; };
+const freshAddress = (): string => {
+  const i = ++nextAddress;
+  return `127.2.${(i >> 8) & 255}.${i & 255}`;
+};
 
 beforeAll(async () => {
   db = await createTestDatabase();
   cp = await startControlPlane(db.url);
   reader = (await cp.call<{ token: string }>('POST', '/v1/api-tokens', { name: 'dashboard', role: 'reader' }, 201)).token;
 }, 90_000);
-afterAll(async () => { await cp?.kill('SIGKILL'); await db?.drop(); });
+afterAll(async () => {
+  await cp?.kill('SIGKILL');
+  await db?.drop();
+});
 
 async function attack(routes: Route[], token: string | null): Promise<string[]> {
   const cases = routes.flatMap((r) => spellingsOf(r.path).map((s) => ({ r, s })));
   const allowed = token === null ? [400, 401, 404] : [400, 403, 404];
   const results = await pooled(cases, 16, async ({ r, s }) => {
-    const res = await rawRequest(cp.port, {
-      method: r.method, target: s.target,
-      headers: token === null ? {} : { authorization: `Bearer ${token}` },
-      ...(r.body === undefined ? {} : { body: r.body }),
-    }, { headOnly: r.path === '/v1/events/stream', localAddress: freshAddress() });
+    const res = await rawRequest(
+      cp.port,
+      {
+        method: r.method,
+        target: s.target,
+        headers: token === null ? {} : { authorization: `Bearer ${token}` },
+        ...(r.body === undefined ? {} : { body: r.body }),
+      },
+      { headOnly: r.path === '/v1/events/stream', localAddress: freshAddress() },
+    );
     return reachedHandler(res, allowed) ? `${r.method} ${s.target} (${s.name}) -> ${res.status} ${res.body.slice(0, 200)}` : null;
   });
   return results.filter((x): x is string => x !== null);
@@ -57,7 +73,11 @@ async function attack(routes: Route[], token: string | null): Promise<string[]> 
 
 describe('fault: percent-encoded and other spellings of protected paths (real server process, raw sockets)', () => {
   it('answers the reported request POST /%761/api-tokens 401 and creates no token', async () => {
-    const res = await rawRequest(cp.port, { method: 'POST', target: '/%761/api-tokens', body: JSON.stringify({ name: 'x', role: 'admin' }) }, { localAddress: freshAddress() });
+    const res = await rawRequest(
+      cp.port,
+      { method: 'POST', target: '/%761/api-tokens', body: JSON.stringify({ name: 'x', role: 'admin' }) },
+      { localAddress: freshAddress() },
+    );
     expect(res.status).toBe(401);
     expect((await rawRequest(cp.port, { method: 'GET', target: '/%6detrics' }, { localAddress: freshAddress() })).status).toBe(401);
     expect((await rawRequest(cp.port, { method: 'GET', target: '/%761/config' }, { localAddress: freshAddress() })).status).toBe(401);
@@ -68,7 +88,12 @@ describe('fault: percent-encoded and other spellings of protected paths (real se
   });
 
   it('lets no spelling let a reader write or use an admin-only route', async () => {
-    expect(await attack(ROUTES.filter((r) => r.write), reader)).toEqual([]);
+    expect(
+      await attack(
+        ROUTES.filter((r) => r.write),
+        reader,
+      ),
+    ).toEqual([]);
   });
 
   it('leaves no trace of the attempts: only the bootstrap and reader tokens exist, no agent token, no service', async () => {

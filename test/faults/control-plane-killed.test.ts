@@ -34,12 +34,14 @@ describe('control plane killed during writes', () => {
         const name = `c${c}-${i}`;
         try {
           const res = await fetch(`${base}/v1/services/${name}`, {
-            method: 'PUT', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+            method: 'PUT',
+            headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
             body: JSON.stringify({ address: '127.0.0.1', port: 10_000 + c * 1000 + i, protocol: 'tcp', capacity: 10 }),
             signal: AbortSignal.timeout(20_000),
           });
           await res.arrayBuffer();
-          if (res.status >= 200 && res.status < 300) acked.push(name); else refused.push({ name, status: res.status });
+          if (res.status >= 200 && res.status < 300) acked.push(name);
+          else refused.push({ name, status: res.status });
         } catch {
           // No answer: the process is gone (or going). This client's stream ends here.
           unanswered.push(name);
@@ -48,7 +50,12 @@ describe('control plane killed during writes', () => {
       }
     };
     const clients = Array.from({ length: CLIENTS }, (_, c) => client(c));
-    await until(async () => acked.length, (n) => n >= KILL_AFTER, 60_000, `${KILL_AFTER} acknowledged writes`);
+    await until(
+      async () => acked.length,
+      (n) => n >= KILL_AFTER,
+      60_000,
+      `${KILL_AFTER} acknowledged writes`,
+    );
     killed = true;
     const ackedAtKill = acked.length;
     const port = cp.port;
@@ -61,7 +68,9 @@ describe('control plane killed during writes', () => {
     const stored = new Set((await cp.get<{ items: Array<{ name: string }> }>('/v1/services?limit=1000')).items.map((s) => s.name));
     const lost = acked.filter((n) => !stored.has(n));
     const inFlightKept = unanswered.filter((n) => stored.has(n)).length;
-    console.info(`SIGKILL during ${CLIENTS} concurrent PUT streams: ${acked.length} answered 2xx (${ackedAtKill} when the kill was sent), ${acked.length - lost.length} of them present after restart; ${unanswered.length} unanswered (${inFlightKept} of those committed anyway), ${refused.length} refused`);
+    console.info(
+      `SIGKILL during ${CLIENTS} concurrent PUT streams: ${acked.length} answered 2xx (${ackedAtKill} when the kill was sent), ${acked.length - lost.length} of them present after restart; ${unanswered.length} unanswered (${inFlightKept} of those committed anyway), ${refused.length} refused`,
+    );
     expect(lost).toEqual([]);
     expect(acked.length).toBeGreaterThanOrEqual(KILL_AFTER);
     // Nothing was refused before the kill: the stream was all accepted writes.

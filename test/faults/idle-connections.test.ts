@@ -26,7 +26,16 @@ beforeAll(async () => {
   web = await httpBackend('web');
   agent = await spawnAgent({
     services: [{ name: 'web', address: '127.0.0.1', port: web.port, protocol: 'http', capacity: 100_000, weight: 1, state: 'enabled', monitors: [] }],
-    vservers: [{ name: 'front', protocol: 'http', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'web' }], spillover: { methods: [] }, headersTimeoutMs: 120_000 }],
+    vservers: [
+      {
+        name: 'front',
+        protocol: 'http',
+        listen: { port: 0, host: '127.0.0.1' },
+        services: [{ service: 'web' }],
+        spillover: { methods: [] },
+        headersTimeoutMs: 120_000,
+      },
+    ],
     agent: { workers: 1, drainTimeoutMs: 500 },
   });
 });
@@ -62,22 +71,41 @@ it(`holds ${COUNT} idle client connections with bounded memory while serving oth
   const before = await rssOfAgent();
   for (let opened = 0; opened < COUNT;) {
     const batch = Math.min(250, COUNT - opened);
-    await Promise.all(Array.from({ length: batch }, () => new Promise<void>((resolve, reject) => {
-      const s = net.connect({ port, host: '127.0.0.1' });
-      s.on('error', () => {});
-      s.once('connect', () => { idle.push(s); resolve(); });
-      s.once('error', reject);
-    })));
+    await Promise.all(
+      Array.from(
+        { length: batch },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const s = net.connect({ port, host: '127.0.0.1' });
+            s.on('error', () => {});
+            s.once('connect', () => {
+              idle.push(s);
+              resolve();
+            });
+            s.once('error', reject);
+          }),
+      ),
+    );
     opened += batch;
   }
-  await until(() => agent.stats(), (s) => s.vservers.front!.cx_reading_head === COUNT, { timeoutMs: 30_000, what: `${COUNT} connections held by the agent` });
+  await until(
+    () => agent.stats(),
+    (s) => s.vservers.front!.cx_reading_head === COUNT,
+    { timeoutMs: 30_000, what: `${COUNT} connections held by the agent` },
+  );
   const statuses = await Promise.all(Array.from({ length: 20 }, () => get(port)));
   expect(statuses).toEqual(Array(20).fill(200));
   const after = await rssOfAgent();
   const grown = after - before;
-  console.log(`idle connections: ${COUNT} (ulimit -n ${openFiles}); agent RSS ${(before / 2 ** 20).toFixed(1)} -> ${(after / 2 ** 20).toFixed(1)} MiB, ${(grown / COUNT).toFixed(0)} bytes per connection`);
+  console.log(
+    `idle connections: ${COUNT} (ulimit -n ${openFiles}); agent RSS ${(before / 2 ** 20).toFixed(1)} -> ${(after / 2 ** 20).toFixed(1)} MiB, ${(grown / COUNT).toFixed(0)} bytes per connection`,
+  );
   expect(grown).toBeLessThan(RSS_BOUND_BYTES);
   expect(idle.every((s) => !s.destroyed)).toBe(true);
   for (const s of idle) s.destroy();
-  await until(() => agent.stats(), (s) => s.vservers.front!.cx_reading_head === 0, { timeoutMs: 30_000 });
+  await until(
+    () => agent.stats(),
+    (s) => s.vservers.front!.cx_reading_head === 0,
+    { timeoutMs: 30_000 },
+  );
 }, 90_000);

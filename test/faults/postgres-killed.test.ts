@@ -23,19 +23,29 @@ afterAll(async () => {
   await cp?.kill('SIGTERM');
   // Whatever is left running in the directory (a failed run) is stopped before it is deleted.
   const pgDir = path.join(dir, 'pg');
-  if (dir && await runningServer(pgDir)) { const orphan = new EmbeddedPostgres({ dataDir: pgDir }); await orphan.start(); await orphan.stop(); }
+  if (dir && (await runningServer(pgDir))) {
+    const orphan = new EmbeddedPostgres({ dataDir: pgDir });
+    await orphan.start();
+    await orphan.stop();
+  }
   if (dir) await rm(dir, { recursive: true, force: true });
 }, 60_000);
 
-interface Answer { status: number; retryAfter: string | null; body: { code?: string; message?: string } }
+interface Answer {
+  status: number;
+  retryAfter: string | null;
+  body: { code?: string; message?: string };
+}
 
 async function ask(method: string, p: string, body?: unknown): Promise<Answer> {
   const res = await fetch(`${cp!.base}${p}`, {
-    method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }), signal: AbortSignal.timeout(10_000),
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(10_000),
   });
   const text = await res.text();
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: text ? JSON.parse(text) as Answer['body'] : {} };
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: text ? (JSON.parse(text) as Answer['body']) : {} };
 }
 
 /** Listens on 127.0.0.1:port as soon as the port is free (the killed postmaster releases it as it dies). */
@@ -53,7 +63,18 @@ async function squat(port: number): Promise<net.Server> {
   }
 }
 
-const logLines = (): Array<Record<string, unknown>> => cp!.output().split('\n').filter((l) => l.startsWith('{')).flatMap((l) => { try { return [JSON.parse(l) as Record<string, unknown>]; } catch { return []; } });
+const logLines = (): Array<Record<string, unknown>> =>
+  cp!
+    .output()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
 
 describe('Postgres killed under the control plane', () => {
   it('answers 503 with Retry-After while its embedded Postgres is down, restarts it, and serves reads and writes again without a restart of its own', async () => {
@@ -72,7 +93,12 @@ describe('Postgres killed under the control plane', () => {
     squatter = await squat(pgPort);
 
     // Meanwhile: 503 + Retry-After on reads and writes, /readyz says why, the process stays up.
-    const read = await until(() => ask('GET', '/v1/services'), (a) => a?.status === 503, 15_000, 'a 503 while Postgres is down');
+    const read = await until(
+      () => ask('GET', '/v1/services'),
+      (a) => a?.status === 503,
+      15_000,
+      'a 503 while Postgres is down',
+    );
     expect(read.retryAfter).toMatch(/^[1-9][0-9]*$/);
     expect(read.body).toMatchObject({ code: 'SPILLWAY_DATABASE_UNAVAILABLE' });
     const write = await ask('PUT', '/v1/services/during', service('during', 9100));
@@ -82,7 +108,12 @@ describe('Postgres killed under the control plane', () => {
     expect(ready).toMatchObject({ status: 503, body: { code: 'SPILLWAY_NOT_READY', message: 'the database is unreachable' } });
     expect((await ask('GET', '/healthz')).status).toBe(200);
     // The supervisor noticed and is retrying with backoff (the port is still taken).
-    await until(async () => logLines().filter((l) => l.msg === 'embedded Postgres restart attempt failed').length, (n) => n >= 2, 15_000, 'two failed restart attempts logged');
+    await until(
+      async () => logLines().filter((l) => l.msg === 'embedded Postgres restart attempt failed').length,
+      (n) => n >= 2,
+      15_000,
+      'two failed restart attempts logged',
+    );
     const attempts = logLines().filter((l) => l.msg === 'embedded Postgres restart attempt failed');
     expect(Number(attempts[1]!.retryInMs)).toBeGreaterThan(Number(attempts[0]!.retryInMs));
     expect(logLines().some((l) => l.msg === 'embedded Postgres exited unexpectedly; restarting it')).toBe(true);
@@ -91,13 +122,25 @@ describe('Postgres killed under the control plane', () => {
     await new Promise<void>((resolve) => squatter!.close(() => resolve()));
     squatter = null;
     const releasedAt = Date.now();
-    await until(() => ask('GET', '/readyz'), (a) => a?.status === 200, 30_000, '/readyz 200 after the restart');
+    await until(
+      () => ask('GET', '/readyz'),
+      (a) => a?.status === 200,
+      30_000,
+      '/readyz 200 after the restart',
+    );
     const failed = logLines().filter((l) => l.msg === 'embedded Postgres restart attempt failed');
-    console.info(`Postgres SIGKILLed: port held by the test ${releasedAt - killedAt} ms (503s meanwhile, ${failed.length} failed restart attempts, waits ${failed.map((l) => l.retryInMs).join('/')} ms), /readyz 200 ${Date.now() - releasedAt} ms after the port was released`);
-    const list = await until(() => ask('GET', '/v1/services'), (a) => a?.status === 200, 10_000, 'GET /v1/services 200');
+    console.info(
+      `Postgres SIGKILLed: port held by the test ${releasedAt - killedAt} ms (503s meanwhile, ${failed.length} failed restart attempts, waits ${failed.map((l) => l.retryInMs).join('/')} ms), /readyz 200 ${Date.now() - releasedAt} ms after the port was released`,
+    );
+    const list = await until(
+      () => ask('GET', '/v1/services'),
+      (a) => a?.status === 200,
+      10_000,
+      'GET /v1/services 200',
+    );
     expect(list.body).toBeDefined();
     expect((await ask('PUT', '/v1/services/after', service('after', 9200))).status).toBeLessThan(300);
-    const names = ((await cp.get<{ items: Array<{ name: string }> }>('/v1/services?limit=1000')).items).map((s) => s.name);
+    const names = (await cp.get<{ items: Array<{ name: string }> }>('/v1/services?limit=1000')).items.map((s) => s.name);
     expect(names).toEqual(expect.arrayContaining(['before-0', 'before-1', 'before-2', 'before-3', 'before-4', 'after']));
     expect(names).not.toContain('during');
     expect(cp.pid).toBe(pid);

@@ -16,15 +16,32 @@ import { agentToken, freePort, openHeld, startAgent, startControlPlane, until, t
 const LIMIT = 20;
 
 /** A TCP backend that greets with its name and records the most connections it held at once. */
-interface CountingBackend { port: number; live: number; peak: number; close(): Promise<void> }
+interface CountingBackend {
+  port: number;
+  live: number;
+  peak: number;
+  close(): Promise<void>;
+}
 async function countingBackend(name: string): Promise<CountingBackend> {
   const sockets = new Set<net.Socket>();
-  const b: CountingBackend = { port: 0, live: 0, peak: 0, close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }) };
+  const b: CountingBackend = {
+    port: 0,
+    live: 0,
+    peak: 0,
+    close: () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
   const server = net.createServer((s) => {
     sockets.add(s);
     b.live++;
     b.peak = Math.max(b.peak, b.live);
-    s.once('close', () => { sockets.delete(s); b.live--; });
+    s.once('close', () => {
+      sockets.delete(s);
+      b.live--;
+    });
     s.on('error', () => s.destroy());
     s.write(`${name}\n`);
   });
@@ -33,7 +50,9 @@ async function countingBackend(name: string): Promise<CountingBackend> {
   return b;
 }
 
-interface Status { quota: { limit: number; shared: number; byAgent: Record<string, { exclusive: number; borrowed: number }> } | null }
+interface Status {
+  quota: { limit: number; shared: number; byAgent: Record<string, { exclusive: number; borrowed: number }> } | null;
+}
 
 let db: TestDatabase;
 let cp: ControlPlaneProc;
@@ -51,7 +70,13 @@ const document = () => ({
   ],
   monitors: [],
   vservers: [
-    { name: 'web', protocol: 'tcp', listen: { port: listenPort }, services: [{ service: 'web' }], spillover: { methods: [{ type: 'connection', threshold: LIMIT }], backup: 'web-overflow', action: 'drop' } },
+    {
+      name: 'web',
+      protocol: 'tcp',
+      listen: { port: listenPort },
+      services: [{ service: 'web' }],
+      spillover: { methods: [{ type: 'connection', threshold: LIMIT }], backup: 'web-overflow', action: 'drop' },
+    },
     { name: 'web-overflow', protocol: 'tcp', listen: null, services: [{ service: 'spare' }], spillover: { methods: [], action: 'drop' } },
   ],
 });
@@ -64,10 +89,18 @@ async function start(name: string, host: string, env: Record<string, string> = {
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   const starting = startAgent(name, tokens[name]!, cp.url, host);
-  for (const [k, v] of Object.entries(saved)) { if (v === undefined) Reflect.deleteProperty(process.env, k); else process.env[k] = v; }
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) Reflect.deleteProperty(process.env, k);
+    else process.env[k] = v;
+  }
   const a = await starting;
   agents[name] = a;
-  await until(() => a.stats(), (x) => x?.listeners?.web === listenPort, 20_000, `${name} listening`);
+  await until(
+    () => a.stats(),
+    (x) => x?.listeners?.web === listenPort,
+    20_000,
+    `${name} listening`,
+  );
   return a;
 }
 
@@ -87,11 +120,22 @@ function openQueued(agent: AgentProc, n: number): { connected: Promise<void>; fi
   const each = Array.from({ length: n }, () => {
     const socket = net.connect({ port: listenPort, host: agent.host });
     socket.on('error', () => {});
-    const connected = new Promise<void>((r) => { socket.once('connect', () => r()); socket.once('close', () => r()); });
+    const connected = new Promise<void>((r) => {
+      socket.once('connect', () => r());
+      socket.once('close', () => r());
+    });
     const first = new Promise<string>((resolve) => {
       let buf = '';
-      const done = (f: string): void => { socket.removeAllListeners('data'); held.push({ socket, first: f, via: agent.name }); resolve(f); };
-      socket.on('data', (c: Buffer) => { buf += c.toString(); const i = buf.indexOf('\n'); if (i >= 0) done(buf.slice(0, i)); });
+      const done = (f: string): void => {
+        socket.removeAllListeners('data');
+        held.push({ socket, first: f, via: agent.name });
+        resolve(f);
+      };
+      socket.on('data', (c: Buffer) => {
+        buf += c.toString();
+        const i = buf.indexOf('\n');
+        if (i >= 0) done(buf.slice(0, i));
+      });
       socket.once('close', () => done('closed'));
     });
     return { connected, first };
@@ -110,7 +154,12 @@ async function fill(agent: AgentProc, target: number): Promise<void> {
 
 async function releaseAll(): Promise<void> {
   for (const h of held.splice(0)) h.socket.destroy();
-  await until(async () => web.live, (n) => n === 0, 10_000, 'backend connections released');
+  await until(
+    async () => web.live,
+    (n) => n === 0,
+    10_000,
+    'backend connections released',
+  );
 }
 
 /** Samples the status every 50 ms until stopped; the lowest shared pool seen. */
@@ -124,7 +173,13 @@ function watchShared(): { stop(): Promise<number> } {
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
-  return { stop: async () => { running = false; await loop; return lowest; } };
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return lowest;
+    },
+  };
 }
 
 beforeAll(async () => {
@@ -140,7 +195,13 @@ beforeAll(async () => {
 afterAll(async () => {
   if (process.env.E2E_DEBUG) for (const a of Object.values(agents)) console.info(a.name, a.output().slice(-4000));
   for (const h of held) h.socket.destroy();
-  for (const a of Object.values(agents)) { try { process.kill(-a.pid, 'SIGCONT'); } catch { /* gone */ } }
+  for (const a of Object.values(agents)) {
+    try {
+      process.kill(-a.pid, 'SIGCONT');
+    } catch {
+      /* gone */
+    }
+  }
   await Promise.all([...Object.values(agents).map((a) => a.kill()), cp?.kill()]);
   await Promise.all([web?.close(), spare?.close()]);
   await db?.drop();
@@ -155,7 +216,9 @@ describe('agents sharing a limit of 20 under faults', () => {
     // Bursts through both agents before, while and after agent-a dies with its connections, until
     // its lease has ended and its uses were re-shared.
     let firstRound: () => void = () => {};
-    const roundDone = new Promise<void>((r) => { firstRound = r; });
+    const roundDone = new Promise<void>((r) => {
+      firstRound = r;
+    });
     let gone = false;
     const bursts = (async () => {
       const deadline = Date.now() + 20_000;
@@ -186,7 +249,12 @@ describe('agents sharing a limit of 20 under faults', () => {
    * queue, or its running workers take them) and after it resumes. Returns the most connections
    * held at once, the lowest shared pool seen in the status and where the victim's clients went.
    */
-  async function stopPastLease(victim: string, other: string, pids: () => Promise<number[]>, what: string): Promise<{ peak: number; lowest: number; afterResume: string[] }> {
+  async function stopPastLease(
+    victim: string,
+    other: string,
+    pids: () => Promise<number[]>,
+    what: string,
+  ): Promise<{ peak: number; lowest: number; afterResume: string[] }> {
     const [a, b] = [agents[victim]!, agents[other]!];
     const targets = await pids();
     const watch = watchShared();
@@ -201,24 +269,38 @@ describe('agents sharing a limit of 20 under faults', () => {
       await queued.connected;
       for (const p of targets) process.kill(p, 'SIGCONT');
       resumed = true;
-      const afterResume = [...await queued.firsts];
+      const afterResume = [...(await queued.firsts)];
       // More clients while it notices its lease ended, redials and rejoins, and a little after.
       const deadline = Date.now() + 20_000;
       for (let after = 0; after < 3;) {
         if (Date.now() > deadline) throw new Error(`${victim} not back in the quota 20 s after SIGCONT`);
-        afterResume.push(...await open(a, 3));
+        afterResume.push(...(await open(a, 3)));
         if (inQuota(await status(), victim)) after++;
       }
       const peak = web.peak;
       const lowest = await watch.stop();
-      console.info(`${what} (${victim}): most connections held at once ${peak} (limit ${LIMIT}), lowest shared pool in status ${lowest}; its clients from the stop on: ${JSON.stringify(afterResume.reduce<Record<string, number>>((m, f) => ({ ...m, [f]: (m[f] ?? 0) + 1 }), {}))}`);
+      console.info(
+        `${what} (${victim}): most connections held at once ${peak} (limit ${LIMIT}), lowest shared pool in status ${lowest}; its clients from the stop on: ${JSON.stringify(afterResume.reduce<Record<string, number>>((m, f) => ({ ...m, [f]: (m[f] ?? 0) + 1 }), {}))}`,
+      );
       await releaseAll();
       await until(status, (s) => inQuota(s, victim), 15_000, `${victim} back in the quota`);
-      await until(async () => (await open(a, 1))[0], (f) => f === 'web', 15_000, `${victim} admitting on its share again`);
+      await until(
+        async () => (await open(a, 1))[0],
+        (f) => f === 'web',
+        15_000,
+        `${victim} admitting on its share again`,
+      );
       await releaseAll();
       return { peak, lowest, afterResume };
     } finally {
-      if (!resumed) for (const p of targets) { try { process.kill(p, 'SIGCONT'); } catch { /* gone */ } }
+      if (!resumed)
+        for (const p of targets) {
+          try {
+            process.kill(p, 'SIGCONT');
+          } catch {
+            /* gone */
+          }
+        }
       await watch.stop();
     }
   }
@@ -230,8 +312,11 @@ describe('agents sharing a limit of 20 under faults', () => {
     expect(r.afterResume.filter((f) => f === 'web')).toEqual([]);
   }, 60_000);
 
-  it('never holds more than the limit, nor shows a negative shared pool, when only an agent\'s primary is stopped past its lease while its workers run', async () => {
-    for (const [victim, other] of [['agent-a', 'agent-b'], ['agent-b', 'agent-a']] as const) {
+  it("never holds more than the limit, nor shows a negative shared pool, when only an agent's primary is stopped past its lease while its workers run", async () => {
+    for (const [victim, other] of [
+      ['agent-a', 'agent-b'],
+      ['agent-b', 'agent-a'],
+    ] as const) {
       const r = await stopPastLease(victim, other, async () => [(await agents[victim]!.stats()).agent.pid], 'SIGSTOP of the agent primary alone');
       expect(r.peak).toBeLessThanOrEqual(LIMIT);
       expect(r.lowest).toBeGreaterThanOrEqual(0);

@@ -20,7 +20,11 @@ let agent: RunningAgent;
 const held = new Set<net.Socket>();
 
 async function listen(server: net.Server): Promise<number> {
-  server.on('connection', (s) => { held.add(s); s.on('close', () => held.delete(s)); s.on('error', () => s.destroy()); });
+  server.on('connection', (s) => {
+    held.add(s);
+    s.on('close', () => held.delete(s));
+    s.on('error', () => s.destroy());
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return (server.address() as net.AddressInfo).port;
 }
@@ -28,7 +32,9 @@ async function listen(server: net.Server): Promise<number> {
 beforeAll(async () => {
   web = await httpBackend('web');
   // Reads whatever comes and never writes a byte.
-  hole = net.createServer((s) => { s.resume(); });
+  hole = net.createServer((s) => {
+    s.resume();
+  });
   // Answers each request head with a response written one byte every 40 ms (about 2 s for the head).
   trickle = net.createServer((s) => {
     let buf = '';
@@ -38,14 +44,34 @@ beforeAll(async () => {
       buf = '';
       const answer = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok';
       let i = 0;
-      const timer = setInterval(() => { if (i >= answer.length || s.destroyed) { clearInterval(timer); return; } s.write(answer[i++]!); }, 40);
+      const timer = setInterval(() => {
+        if (i >= answer.length || s.destroyed) {
+          clearInterval(timer);
+          return;
+        }
+        s.write(answer[i++]!);
+      }, 40);
       s.once('close', () => clearInterval(timer));
     });
   });
   const [holePort, tricklePort] = await Promise.all([listen(hole), listen(trickle)]);
-  const svc = (name: string, port: number) => ({ name, address: '127.0.0.1', port, protocol: 'http', capacity: 1000, weight: 1, state: 'enabled', monitors: [] });
+  const svc = (name: string, port: number) => ({
+    name,
+    address: '127.0.0.1',
+    port,
+    protocol: 'http',
+    capacity: 1000,
+    weight: 1,
+    state: 'enabled',
+    monitors: [],
+  });
   const vs = (name: string, service: string) => ({
-    name, protocol: 'http', listen: { port: 0, host: '127.0.0.1' }, services: [{ service }], spillover: { methods: [] }, timeoutMs: UPSTREAM_TIMEOUT_MS,
+    name,
+    protocol: 'http',
+    listen: { port: 0, host: '127.0.0.1' },
+    services: [{ service }],
+    spillover: { methods: [] },
+    timeoutMs: UPSTREAM_TIMEOUT_MS,
   });
   agent = await spawnAgent({
     services: [svc('web', web.port), svc('hole', holePort), svc('trickle', tricklePort)],
@@ -73,7 +99,7 @@ describe.each([
   ['a black-hole backend', 'hole'],
   ['a byte-by-byte backend', 'trickle'],
 ])('%s', (_what, name) => {
-  it('gets 504 at the upstream timeout, counted as the service\'s timeout, while a healthy service is served meanwhile', async () => {
+  it("gets 504 at the upstream timeout, counted as the service's timeout, while a healthy service is served meanwhile", async () => {
     const before = (await agent.stats()).services[name]!.rq_timeout_total;
     const stalled = Promise.all(Array.from({ length: 10 }, () => timedGet(agent.ports[name]!)));
     const normal: { status: number; at: number }[] = [];
@@ -87,6 +113,9 @@ describe.each([
     expect(normal.map((n) => n.status)).toEqual(Array(30).fill(200));
     // Served while the stalled requests were waiting, not after them.
     expect(Math.min(...normal.map((n) => n.at))).toBeLessThan(Math.min(...answers.map((a) => a.at)));
-    await until(() => agent.stats(), (s) => s.services[name]!.rq_timeout_total === before + 10 && s.services[name]!.cx_active === 0);
+    await until(
+      () => agent.stats(),
+      (s) => s.services[name]!.rq_timeout_total === before + 10 && s.services[name]!.cx_active === 0,
+    );
   });
 });

@@ -30,12 +30,24 @@ beforeAll(async () => {
     ],
     vservers: [
       {
-        name: 'front', protocol: 'http', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'web' }], spillover: limited,
-        headersTimeoutMs: HEADERS_TIMEOUT_MS, keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
+        name: 'front',
+        protocol: 'http',
+        listen: { port: 0, host: '127.0.0.1' },
+        services: [{ service: 'web' }],
+        spillover: limited,
+        headersTimeoutMs: HEADERS_TIMEOUT_MS,
+        keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
       },
       // Default headersTimeoutMs (10 s): tricklers stay for the whole test of the counting rule.
       { name: 'patient', protocol: 'http', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'web' }], spillover: limited },
-      { name: 'pipe', protocol: 'tcp', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'echo' }], spillover: limited, clientTimeoutMs: CLIENT_TIMEOUT_MS },
+      {
+        name: 'pipe',
+        protocol: 'tcp',
+        listen: { port: 0, host: '127.0.0.1' },
+        services: [{ service: 'echo' }],
+        spillover: limited,
+        clientTimeoutMs: CLIENT_TIMEOUT_MS,
+      },
     ],
     agent: { workers: 2, drainTimeoutMs: 500 },
   });
@@ -52,7 +64,9 @@ async function trickler(port: number): Promise<{ conn: RawConnection; openedAt: 
   const conn = await RawConnection.open(port);
   conn.write('GET / HTTP/1.1\r\nHost: t\r\n');
   let n = 0;
-  const timer = setInterval(() => { if (!conn.closed) conn.write(`X-Slow-${n++}: y\r\n`); }, 100);
+  const timer = setInterval(() => {
+    if (!conn.closed) conn.write(`X-Slow-${n++}: y\r\n`);
+  }, 100);
   return { conn, openedAt, stop: () => clearInterval(timer) };
 }
 
@@ -70,7 +84,14 @@ describe('HTTP clients that trickle their request head', () => {
     const slow = await Promise.all(Array.from({ length: 30 }, () => trickler(port)));
     try {
       // Every trickler accepted, whatever the agent made of it (head being read, admitted, or dropped).
-      await until(() => agent.stats(), (s) => { const v = s.vservers.patient!; return (v.cx_reading_head ?? 0) + v.cx_active + v.dropped_total >= 30; }, { what: '30 tricklers accepted' });
+      await until(
+        () => agent.stats(),
+        (s) => {
+          const v = s.vservers.patient!;
+          return (v.cx_reading_head ?? 0) + v.cx_active + v.dropped_total >= 30;
+        },
+        { what: '30 tricklers accepted' },
+      );
       const statuses = await Promise.all(Array.from({ length: 10 }, () => get(port)));
       expect(statuses).toEqual(Array(10).fill(200));
       const s = await agent.stats();
@@ -86,22 +107,30 @@ describe('HTTP clients that trickle their request head', () => {
     const before = (await agent.stats()).vservers.front!.rq_header_timeout_total;
     const slow = await Promise.all(Array.from({ length: 20 }, () => trickler(agent.ports.front!)));
     try {
-      const answers = await Promise.all(slow.map(async (s) => {
-        const res = await s.conn.response(HEADERS_TIMEOUT_MS + SLACK_MS);
-        const answeredAfter = Date.now() - s.openedAt;
-        s.stop();
-        await s.conn.closedByPeer(SLACK_MS);
-        return { status: res?.status, answeredAfter };
-      }));
+      const answers = await Promise.all(
+        slow.map(async (s) => {
+          const res = await s.conn.response(HEADERS_TIMEOUT_MS + SLACK_MS);
+          const answeredAfter = Date.now() - s.openedAt;
+          s.stop();
+          await s.conn.closedByPeer(SLACK_MS);
+          return { status: res?.status, answeredAfter };
+        }),
+      );
       for (const a of answers) {
         expect(a.status).toBe(408);
         expect(a.answeredAfter).toBeGreaterThanOrEqual(HEADERS_TIMEOUT_MS);
         expect(a.answeredAfter).toBeLessThan(HEADERS_TIMEOUT_MS + SLACK_MS);
       }
-      const s = await until(() => agent.stats(), (x) => x.vservers.front!.rq_header_timeout_total >= before + 20);
+      const s = await until(
+        () => agent.stats(),
+        (x) => x.vservers.front!.rq_header_timeout_total >= before + 20,
+      );
       expect(s.vservers.front!.cx_active).toBe(0);
     } finally {
-      for (const s of slow) { s.stop(); s.conn.destroy(); }
+      for (const s of slow) {
+        s.stop();
+        s.conn.destroy();
+      }
     }
   });
 
@@ -111,7 +140,9 @@ describe('HTTP clients that trickle their request head', () => {
     expect((await conn.response())?.status).toBe(200);
     const started = Date.now();
     conn.write('GET /second HTTP/1.1\r\nHost: t\r\n');
-    const timer = setInterval(() => { if (!conn.closed) conn.write('X-Slow: y\r\n'); }, 100);
+    const timer = setInterval(() => {
+      if (!conn.closed) conn.write('X-Slow: y\r\n');
+    }, 100);
     try {
       const res = await conn.response(HEADERS_TIMEOUT_MS + SLACK_MS);
       expect(res?.status).toBe(408);
@@ -129,7 +160,10 @@ describe('HTTP clients that trickle their request head', () => {
     const idleFrom = Date.now();
     await conn.closedByPeer(KEEP_ALIVE_TIMEOUT_MS + SLACK_MS);
     expect(Date.now() - idleFrom).toBeGreaterThanOrEqual(KEEP_ALIVE_TIMEOUT_MS - 50);
-    await until(() => agent.stats(), (s) => s.vservers.front!.cx_active === 0);
+    await until(
+      () => agent.stats(),
+      (s) => s.vservers.front!.cx_active === 0,
+    );
   });
 });
 
@@ -146,7 +180,10 @@ describe('idle TCP clients', () => {
       await Promise.all(idle.map((c) => c.closedByPeer(CLIENT_TIMEOUT_MS + SLACK_MS)));
       expect(Date.now() - opened).toBeGreaterThanOrEqual(CLIENT_TIMEOUT_MS);
       expect(talker.closed).toBe(false);
-      const s = await until(() => agent.stats(), (x) => x.vservers.pipe!.cx_idle_timeout_total >= before + LIMIT - 1);
+      const s = await until(
+        () => agent.stats(),
+        (x) => x.vservers.pipe!.cx_idle_timeout_total >= before + LIMIT - 1,
+      );
       expect(s.vservers.pipe!.cx_active).toBe(1);
       const fresh = await RawConnection.open(port);
       await fresh.waitFor((c) => c.buf.includes('\n'));

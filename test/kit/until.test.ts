@@ -8,28 +8,55 @@ import { accepts, elapse, until, untilTruthy } from './until.js';
 describe('until', () => {
   it('returns the first value the predicate accepts, from a sync or an async check', async () => {
     let n = 0;
-    expect(await until(() => ++n, (v) => v === 3, { stepMs: 1 })).toBe(3);
+    expect(
+      await until(
+        () => ++n,
+        (v) => v === 3,
+        { stepMs: 1 },
+      ),
+    ).toBe(3);
     let m = 0;
-    expect(await until(async () => ++m, (v) => v >= 2, { stepMs: 1 })).toBe(2);
+    expect(
+      await until(
+        async () => ++m,
+        (v) => v >= 2,
+        { stepMs: 1 },
+      ),
+    ).toBe(2);
   });
 
   it('throws after the deadline naming what was awaited and the last value', async () => {
-    await expect(until(() => ({ seen: 1 }), () => false, { timeoutMs: 30, stepMs: 5, what: 'the answer' })).rejects.toThrow(/the answer not met in 30 ms; last: \{"seen":1\}/);
+    await expect(
+      until(
+        () => ({ seen: 1 }),
+        () => false,
+        { timeoutMs: 30, stepMs: 5, what: 'the answer' },
+      ),
+    ).rejects.toThrow(/the answer not met in 30 ms; last: \{"seen":1\}/);
   });
 
   it('fails the wait when the check throws', async () => {
-    await expect(until(() => { throw new Error('boom'); }, () => true)).rejects.toThrow('boom');
+    await expect(
+      until(
+        () => {
+          throw new Error('boom');
+        },
+        () => true,
+      ),
+    ).rejects.toThrow('boom');
   });
 });
 
 describe('untilTruthy', () => {
   it('waits for an async condition instead of taking its pending promise as truthy', async () => {
     let ready = false;
-    setImmediate(() => { ready = true; });
+    setImmediate(() => {
+      ready = true;
+    });
     expect(await untilTruthy(async () => ready && 'ready', { stepMs: 1 })).toBe('ready');
   });
 
-  it('the agent hub tests\' until waits for an async condition too (it used to return at once)', async () => {
+  it("the agent hub tests' until waits for an async condition too (it used to return at once)", async () => {
     let checks = 0;
     expect(await hubUntil(async () => ++checks >= 3 && checks, 1_000, 'third check')).toBe(3);
   });

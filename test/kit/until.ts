@@ -16,7 +16,11 @@ export interface UntilOptions {
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function describeLast(v: unknown): string {
-  try { return (JSON.stringify(v) ?? String(v)).slice(0, 2000); } catch { return String(v); }
+  try {
+    return (JSON.stringify(v) ?? String(v)).slice(0, 2000);
+  } catch {
+    return String(v);
+  }
 }
 
 /**
@@ -54,8 +58,14 @@ export function elapse(ms: number, why: string): Promise<void> {
 export function accepts(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect({ port, host });
-    s.once('connect', () => { s.destroy(); resolve(true); });
-    s.once('error', () => { s.destroy(); resolve(false); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => {
+      s.destroy();
+      resolve(false);
+    });
   });
 }
 
@@ -64,8 +74,15 @@ export function openHeld(port: number, host = '127.0.0.1'): Promise<{ socket: ne
   return new Promise((resolve) => {
     const socket = net.connect({ port, host });
     let buf = '';
-    const done = (first: string): void => { socket.removeAllListeners('data'); resolve({ socket, first }); };
-    socket.on('data', (c: Buffer) => { buf += c.toString(); const i = buf.indexOf('\n'); if (i >= 0) done(buf.slice(0, i)); });
+    const done = (first: string): void => {
+      socket.removeAllListeners('data');
+      resolve({ socket, first });
+    };
+    socket.on('data', (c: Buffer) => {
+      buf += c.toString();
+      const i = buf.indexOf('\n');
+      if (i >= 0) done(buf.slice(0, i));
+    });
     socket.on('error', () => {});
     socket.once('close', () => done('closed'));
   });

@@ -25,7 +25,14 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(text);
 }
 
-function sendError(res: http.ServerResponse, status: number, code: string, message: string, details: unknown[] = [], headers: Record<string, string> = {}): void {
+function sendError(
+  res: http.ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  details: unknown[] = [],
+  headers: Record<string, string> = {},
+): void {
   send(res, status, { statusCode: status, code, error: http.STATUS_CODES[status] ?? 'Error', message, details }, headers);
 }
 
@@ -49,7 +56,8 @@ function authorized(req: http.IncomingMessage, token: string): boolean {
 }
 
 /** A body is announced (Content-Length above 0, or chunked). */
-const hasBody = (req: http.IncomingMessage): boolean => (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
+const hasBody = (req: http.IncomingMessage): boolean =>
+  (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
 const isJson = (req: http.IncomingMessage): boolean => /^application\/json[ \t]*(;|$)/i.test(req.headers['content-type'] ?? '');
 
 export function startAdminServer(agent: Agent, opts: AdminServerOptions): Promise<http.Server> {
@@ -58,32 +66,76 @@ export function startAdminServer(agent: Agent, opts: AdminServerOptions): Promis
       try {
         // Inside the try: a request target that is no URL (`GET http://[`) throws here.
         let url: URL;
-        try { url = new URL(req.url ?? '/', 'http://admin'); } catch { return sendError(res, 400, 'SPILLWAY_AGENT_BAD_REQUEST', 'the request target is not a URL'); }
+        try {
+          url = new URL(req.url ?? '/', 'http://admin');
+        } catch {
+          return sendError(res, 400, 'SPILLWAY_AGENT_BAD_REQUEST', 'the request target is not a URL');
+        }
         // Read-only and open.
         if (req.method === 'GET' && url.pathname === '/healthz') return send(res, 200, { status: 'ok', agent: agent.name });
         if (req.method === 'GET' && url.pathname === '/stats') return send(res, 200, await agent.stats());
         if (req.method === 'POST' && url.pathname === '/reload') {
           // Nothing of the body is read before these checks pass.
-          if (opts.token === null) return sendError(res, 403, 'SPILLWAY_AGENT_ADMIN_DISABLED', 'admin writes are off: start the agent with SPILLWAY_AGENT_ADMIN_TOKEN to use POST /reload (SIGHUP reloads the file)');
-          if (!authorized(req, opts.token)) return sendError(res, 401, 'SPILLWAY_AGENT_UNAUTHENTICATED', 'Authorization: Bearer <admin token> is required', [], { 'www-authenticate': 'Bearer realm="spillway-agent"' });
-          if (opts.managed) return sendError(res, 409, 'SPILLWAY_AGENT_MANAGED', 'this agent is configured by its control plane; change the configuration through the control plane API');
-          if (hasBody(req) && !isJson(req)) return sendError(res, 415, 'SPILLWAY_AGENT_UNSUPPORTED_MEDIA_TYPE', 'the body of POST /reload must be application/json (or empty: read the config file again)');
+          if (opts.token === null)
+            return sendError(
+              res,
+              403,
+              'SPILLWAY_AGENT_ADMIN_DISABLED',
+              'admin writes are off: start the agent with SPILLWAY_AGENT_ADMIN_TOKEN to use POST /reload (SIGHUP reloads the file)',
+            );
+          if (!authorized(req, opts.token))
+            return sendError(res, 401, 'SPILLWAY_AGENT_UNAUTHENTICATED', 'Authorization: Bearer <admin token> is required', [], {
+              'www-authenticate': 'Bearer realm="spillway-agent"',
+            });
+          if (opts.managed)
+            return sendError(
+              res,
+              409,
+              'SPILLWAY_AGENT_MANAGED',
+              'this agent is configured by its control plane; change the configuration through the control plane API',
+            );
+          if (hasBody(req) && !isJson(req))
+            return sendError(
+              res,
+              415,
+              'SPILLWAY_AGENT_UNSUPPORTED_MEDIA_TYPE',
+              'the body of POST /reload must be application/json (or empty: read the config file again)',
+            );
           const body = await readBody(req);
           if (body.trim() === '') return send(res, 200, await agent.reload());
           let doc: unknown;
-          try { doc = JSON.parse(body); } catch { return sendError(res, 400, 'SPILLWAY_AGENT_BAD_JSON', 'the body is not JSON'); }
+          try {
+            doc = JSON.parse(body);
+          } catch {
+            return sendError(res, 400, 'SPILLWAY_AGENT_BAD_JSON', 'the body is not JSON');
+          }
           return send(res, 200, await agent.applyConfig(doc));
         }
         return sendError(res, 404, 'SPILLWAY_AGENT_NOT_FOUND', `no route ${req.method ?? ''} ${url.pathname}`);
       } catch (err) {
-        if (res.headersSent) { res.destroy(); return; }
-        if (err instanceof AgentError) return sendError(res, err.code === 'SPILLWAY_AGENT_CONFIG_INVALID' ? 422 : err.code === 'SPILLWAY_AGENT_BODY_TOO_LARGE' ? 413 : 400, err.code, err.message, err.details);
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        if (err instanceof AgentError)
+          return sendError(
+            res,
+            err.code === 'SPILLWAY_AGENT_CONFIG_INVALID' ? 422 : err.code === 'SPILLWAY_AGENT_BODY_TOO_LARGE' ? 413 : 400,
+            err.code,
+            err.message,
+            err.details,
+          );
         return sendError(res, 500, 'SPILLWAY_AGENT_INTERNAL', 'Internal Server Error');
       }
-    })().catch(() => { res.destroy(); }); // answering the error failed too: nothing left to tell this client
+    })().catch(() => {
+      res.destroy();
+    }); // answering the error failed too: nothing left to tell this client
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, opts.host, () => { server.off('error', reject); resolve(server); });
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
   });
 }

@@ -30,18 +30,34 @@ export interface VServerStats extends VServerCounters {
   state: 'UP' | 'DOWN';
   threshold: number | null;
   health_percent: number;
-  cx_rate: number; rx_bytes_rate: number; tx_bytes_rate: number; spillovers_rate: number;
+  cx_rate: number;
+  rx_bytes_rate: number;
+  tx_bytes_rate: number;
+  spillovers_rate: number;
   quota: QuotaView | null;
 }
-export interface ServiceStats extends ServiceCounters { state: 'UP' | 'DOWN'; health_transitions_total: number; monitors: ServiceHealthView['monitors'] }
+export interface ServiceStats extends ServiceCounters {
+  state: 'UP' | 'DOWN';
+  health_transitions_total: number;
+  monitors: ServiceHealthView['monitors'];
+}
 export interface AgentStats {
-  agent: { name: string; pid: number; workers: number; engines: number[]; workerPids: number[]; configVersion: number; uptimeSeconds: number; workers_restarted_total: number;
+  agent: {
+    name: string;
+    pid: number;
+    workers: number;
+    engines: number[];
+    workerPids: number[];
+    configVersion: number;
+    uptimeSeconds: number;
+    workers_restarted_total: number;
     /** Probe tries that threw instead of answering (a config value the request cannot carry, a bug): failed tries, never a crash. */
     monitor_errors_total: number;
     /** Promises of the primary rejected with no handler (logged; the process keeps running). */
     unhandled_rejections_total: number;
     /** Documents refused (file reload, POST /reload, control-plane snapshot): the last good one keeps running. */
-    config_rejected_total: number };
+    config_rejected_total: number;
+  };
   listeners: Record<string, number>;
   vservers: Record<string, VServerStats>;
   services: Record<string, ServiceStats>;
@@ -83,7 +99,13 @@ export interface Agent {
 }
 
 /** `serving`: configured and listening; only serving engines hold a share of the quota. */
-interface EngineLink { id: number; send(msg: ToEngine, handle?: net.Socket): void; worker: Worker | null; ready: Promise<void>; serving: boolean }
+interface EngineLink {
+  id: number;
+  send(msg: ToEngine, handle?: net.Socket): void;
+  worker: Worker | null;
+  ready: Promise<void>;
+  serving: boolean;
+}
 
 /** Closes a raw handle (TCP wrap) received over IPC, or destroys a socket. */
 function closeRaw(handle: unknown): void {
@@ -118,9 +140,15 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   let kbps: Record<string, { in: number; out: number }> = {};
 
   const quota = new QuotaPrimary((engine, msg) => engines.get(engine)?.send(msg));
-  const broadcast = (msg: ToEngine): void => { for (const e of engines.values()) e.send(msg); };
+  const broadcast = (msg: ToEngine): void => {
+    for (const e of engines.values()) e.send(msg);
+  };
   const servingIds = (): number[] => [...engines.values()].filter((e) => e.serving).map((e) => e.id);
-  const syncQuota = (): void => quota.setEngines(servingIds(), [...engines.values()].filter((e) => !e.serving).map((e) => e.id));
+  const syncQuota = (): void =>
+    quota.setEngines(
+      servingIds(),
+      [...engines.values()].filter((e) => !e.serving).map((e) => e.id),
+    );
   const monitors = new Monitors(log, (changed) => {
     broadcast({ t: 'states', up: changed });
     pushLimits();
@@ -129,7 +157,11 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   function bound(states: Record<string, boolean>, vsName: string): ServiceStatus[] {
     const vs = config.vservers.find((v) => v.name === vsName);
     if (!vs) return [];
-    return statusesOf(vs, (name) => config.services.find((x) => x.name === name), (name) => states[name] ?? true);
+    return statusesOf(
+      vs,
+      (name) => config.services.find((x) => x.name === name),
+      (name) => states[name] ?? true,
+    );
   }
 
   function limitOf(vsName: string, states: Record<string, boolean>): number | null {
@@ -150,15 +182,24 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
 
   function onEngineMessage(from: number, msg: FromEngine, handle?: net.Socket): void {
     switch (msg.t) {
-      case 'q.borrow': case 'q.return': case 'q.room': quota.onMessage(from, msg); return;
+      case 'q.borrow':
+      case 'q.return':
+      case 'q.room':
+        quota.onMessage(from, msg);
+        return;
       case 'handoff': {
         const target = engines.get(msg.to) ?? engines.get(from);
         if (!handle) return;
-        if (!target) { closeRaw(handle); return; }
+        if (!target) {
+          closeRaw(handle);
+          return;
+        }
         target.send({ t: 'handoff', root: msg.root, at: msg.at, tried: msg.tried, ...(msg.head !== undefined ? { head: msg.head } : {}) }, handle);
         return;
       }
-      case 'persist': for (const e of engines.values()) if (e.id !== from) e.send({ t: 'persist', key: msg.key, vs: msg.vs, timeoutMs: msg.timeoutMs }); return;
+      case 'persist':
+        for (const e of engines.values()) if (e.id !== from) e.send({ t: 'persist', key: msg.key, vs: msg.vs, timeoutMs: msg.timeoutMs });
+        return;
       case 'applied': {
         const p = pendingApplies.get(msg.id);
         if (!p) return;
@@ -176,15 +217,21 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
         if (p.waiting.size === 0) p.resolve();
         return;
       }
-      case 'drained': drainWaiters.get(from)?.(); drainWaiters.delete(from); return;
-      default: return;
+      case 'drained':
+        drainWaiters.get(from)?.();
+        drainWaiters.delete(from);
+        return;
+      default:
+        return;
     }
   }
 
   async function sendConfig(targets: EngineLink[]): Promise<{ ports: Record<string, number>; errors: string[] }> {
     const id = nextId++;
     const entry = { waiting: new Set(targets.map((e) => e.id)), ports: {} as Record<string, number>, errors: [] as string[], resolve: () => {} };
-    const done = new Promise<void>((resolve) => { entry.resolve = resolve; });
+    const done = new Promise<void>((resolve) => {
+      entry.resolve = resolve;
+    });
     pendingApplies.set(id, entry);
     const states = monitors.states();
     for (const e of targets) e.send({ t: 'config', id, config, states });
@@ -198,7 +245,13 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   function addInProcessEngine(): EngineLink {
     const id = 0;
     const engine = new Engine(id, (msg, handle) => setImmediate(() => onEngineMessage(id, msg, handle)), log.child({ worker: id }));
-    const link: EngineLink = { id, worker: null, ready: Promise.resolve(), serving: false, send: (msg, handle) => setImmediate(() => engine.onMessage(msg, handle)) };
+    const link: EngineLink = {
+      id,
+      worker: null,
+      ready: Promise.resolve(),
+      serving: false,
+      send: (msg, handle) => setImmediate(() => engine.onMessage(msg, handle)),
+    };
     engines.set(id, link);
     return link;
   }
@@ -209,21 +262,39 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     const worker = cluster.fork({ SPILLWAY_AGENT_NAME: config.agent.name });
     let hello: () => void = () => {};
     const link: EngineLink = {
-      id: worker.id, worker, ready: new Promise<void>((r) => { hello = r; }), serving: false,
+      id: worker.id,
+      worker,
+      ready: new Promise<void>((r) => {
+        hello = r;
+      }),
+      serving: false,
       send: (msg, handle) => {
-        if (!worker.isConnected()) { closeRaw(handle); return; }
-        if (handle) worker.send(msg, handle as never, {}, () => closeRaw(handle)); // our copy of the raw handle
+        if (!worker.isConnected()) {
+          closeRaw(handle);
+          return;
+        }
+        if (handle)
+          worker.send(msg, handle as never, {}, () => closeRaw(handle)); // our copy of the raw handle
         else worker.send(msg);
       },
     };
     worker.on('message', (msg: FromEngine, handle?: net.Socket) => {
-      if (msg.t === 'hello') { hello(); return; }
+      if (msg.t === 'hello') {
+        hello();
+        return;
+      }
       onEngineMessage(worker.id, msg, handle);
     });
     worker.on('exit', (code, signal) => {
       engines.delete(worker.id);
-      for (const p of pendingApplies.values()) { p.waiting.delete(worker.id); if (p.waiting.size === 0) p.resolve(); }
-      for (const p of pendingStats.values()) { p.waiting.delete(worker.id); if (p.waiting.size === 0) p.resolve(); }
+      for (const p of pendingApplies.values()) {
+        p.waiting.delete(worker.id);
+        if (p.waiting.size === 0) p.resolve();
+      }
+      for (const p of pendingStats.values()) {
+        p.waiting.delete(worker.id);
+        if (p.waiting.size === 0) p.resolve();
+      }
       syncQuota();
       if (closing) return;
       restarted++;
@@ -252,7 +323,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     const link = forkWorker();
     await link.ready;
     const r = await bringUp([link]);
-    if (r.errors.length > 0) log.error({ event: 'worker_config_failed', worker: link.id, errors: r.errors }, 'replacement worker could not apply the configuration');
+    if (r.errors.length > 0)
+      log.error({ event: 'worker_config_failed', worker: link.id, errors: r.errors }, 'replacement worker could not apply the configuration');
     Object.assign(ports, r.ports);
     return link;
   }
@@ -262,15 +334,23 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   monitors.apply(config);
   if (config.agent.workers === 0) {
     const r = await bringUp([addInProcessEngine()]);
-    if (r.errors.length > 0) { await shutdown(0); throw new AgentError('SPILLWAY_AGENT_LISTEN_FAILED', r.errors.join('; ')); }
+    if (r.errors.length > 0) {
+      await shutdown(0);
+      throw new AgentError('SPILLWAY_AGENT_LISTEN_FAILED', r.errors.join('; '));
+    }
     ports = r.ports;
   } else {
-    const links = await Promise.all(Array.from({ length: config.agent.workers }, () => {
-      const l = forkWorker();
-      return l.ready.then(() => l);
-    }));
+    const links = await Promise.all(
+      Array.from({ length: config.agent.workers }, () => {
+        const l = forkWorker();
+        return l.ready.then(() => l);
+      }),
+    );
     const r = await bringUp(links);
-    if (r.errors.length > 0) { await shutdown(0); throw new AgentError('SPILLWAY_AGENT_LISTEN_FAILED', r.errors.join('; ')); }
+    if (r.errors.length > 0) {
+      await shutdown(0);
+      throw new AgentError('SPILLWAY_AGENT_LISTEN_FAILED', r.errors.join('; '));
+    }
     ports = r.ports;
   }
   version = 1;
@@ -279,7 +359,9 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   async function gather(): Promise<CounterSnapshot> {
     const id = nextId++;
     const entry = { waiting: new Set(engines.keys()), snaps: [] as CounterSnapshot[], resolve: () => {} };
-    const done = new Promise<void>((resolve) => { entry.resolve = resolve; });
+    const done = new Promise<void>((resolve) => {
+      entry.resolve = resolve;
+    });
     pendingStats.set(id, entry);
     broadcast({ t: 'stats?', id });
     if (entry.waiting.size > 0) await Promise.race([done, new Promise((r) => setTimeout(r, 2_000))]);
@@ -293,15 +375,24 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       for (const name of meters.keys()) if (!config.vservers.some((v) => v.name === name)) meters.delete(name);
       for (const [name, c] of Object.entries(snap.vservers)) {
         let m = meters.get(name);
-        if (!m) { m = { bytes: new RateMeter({ windowMs: RATE_WINDOW_MS }), events: new RateMeter({ windowMs: RATE_WINDOW_MS }), bw: new RateMeter({ windowMs: 2 * SAMPLE_MS }) }; meters.set(name, m); }
+        if (!m) {
+          m = {
+            bytes: new RateMeter({ windowMs: RATE_WINDOW_MS }),
+            events: new RateMeter({ windowMs: RATE_WINDOW_MS }),
+            bw: new RateMeter({ windowMs: 2 * SAMPLE_MS }),
+          };
+          meters.set(name, m);
+        }
         m.bytes.observeTotals({ in: c.rx_bytes_total, out: c.tx_bytes_total }, now);
         m.bw.observeTotals({ in: c.rx_bytes_total, out: c.tx_bytes_total }, now);
         m.events.observeTotals({ in: c.cx_total, out: c.spillovers_total }, now);
       }
-      kbps = Object.fromEntries(config.vservers.map((v) => {
-        const m = meters.get(v.name);
-        return [v.name, { in: m ? m.bw.kbps('in', now) : 0, out: m ? m.bw.kbps('out', now) : 0 }];
-      }));
+      kbps = Object.fromEntries(
+        config.vservers.map((v) => {
+          const m = meters.get(v.name);
+          return [v.name, { in: m ? m.bw.kbps('in', now) : 0, out: m ? m.bw.kbps('out', now) : 0 }];
+        }),
+      );
       if (config.vservers.some((v) => v.spillover.methods.some((m) => m.type === 'bandwidth'))) broadcast({ t: 'bw', kbps });
     });
   }, SAMPLE_MS);
@@ -309,9 +400,14 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
 
   async function applyConfig(doc: unknown): Promise<{ version: number }> {
     let next: AgentConfig;
-    try { next = parseAgentConfig(doc, opts.env ?? {}); } catch (err) {
+    try {
+      next = parseAgentConfig(doc, opts.env ?? {});
+    } catch (err) {
       rejected++;
-      log.warn({ event: 'config_rejected', details: err instanceof AgentError ? err.details.slice(0, 20) : [] }, `configuration refused; version ${version} keeps running: ${(err as Error).message.slice(0, 500)}`);
+      log.warn(
+        { event: 'config_rejected', details: err instanceof AgentError ? err.details.slice(0, 20) : [] },
+        `configuration refused; version ${version} keeps running: ${(err as Error).message.slice(0, 500)}`,
+      );
       throw err;
     }
     // Process-level settings (workers, admin port) stay as started; the rest applies live.
@@ -331,39 +427,56 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     clearInterval(sampler);
     monitors.stop();
     const links = [...engines.values()];
-    await Promise.all(links.map((l) => new Promise<void>((resolve) => {
-      if (!l.worker) {
-        drainWaiters.set(l.id, resolve);
-        l.send({ t: 'drain', deadlineMs });
-        return;
-      }
-      const w = l.worker;
-      const kill = setTimeout(() => w.process.kill('SIGKILL'), deadlineMs + 2_000);
-      w.once('exit', () => { clearTimeout(kill); resolve(); });
-      l.send({ t: 'drain', deadlineMs });
-    })));
+    await Promise.all(
+      links.map(
+        (l) =>
+          new Promise<void>((resolve) => {
+            if (!l.worker) {
+              drainWaiters.set(l.id, resolve);
+              l.send({ t: 'drain', deadlineMs });
+              return;
+            }
+            const w = l.worker;
+            const kill = setTimeout(() => w.process.kill('SIGKILL'), deadlineMs + 2_000);
+            w.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            l.send({ t: 'drain', deadlineMs });
+          }),
+      ),
+    );
     engines.clear();
   }
 
   const agent: Agent = {
-    get name() { return config.agent.name; },
-    get config() { return config; },
+    get name() {
+      return config.agent.name;
+    },
+    get config() {
+      return config;
+    },
     ports: () => ({ ...ports }),
     applyConfig,
     async reload() {
       if (!opts.configPath) throw new AgentError('SPILLWAY_AGENT_NO_CONFIG_FILE', 'this agent was not started from a file');
       const { readFile } = await import('node:fs/promises');
       let doc: unknown;
-      try { doc = JSON.parse(await readFile(opts.configPath, 'utf8')); } catch (err) {
+      try {
+        doc = JSON.parse(await readFile(opts.configPath, 'utf8'));
+      } catch (err) {
         throw new AgentError('SPILLWAY_AGENT_CONFIG_INVALID', `cannot read ${opts.configPath}: ${(err as Error).message}`);
       }
       return applyConfig(doc);
     },
-    setQuotaUpstream(upstream) { quota.upstream = upstream; },
+    setQuotaUpstream(upstream) {
+      quota.upstream = upstream;
+    },
     setQuotaLease: (until) => quota.setLease(until),
     quotaCommitted: (vs) => quota.committed(vs),
     setAllocation(vs, limit) {
-      if (limit === null) allocations.delete(vs); else allocations.set(vs, limit);
+      if (limit === null) allocations.delete(vs);
+      else allocations.set(vs, limit);
       pushLimits();
     },
     async stats() {
@@ -379,8 +492,12 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
         vservers[v.name] = {
           ...c,
           state: usable(b) ? 'UP' : 'DOWN',
-          threshold: limitOf(v.name, states), health_percent: Math.round(healthPercent(b) * 100) / 100,
-          cx_rate: m?.events.rate('in') ?? 0, rx_bytes_rate: m?.bytes.rate('in') ?? 0, tx_bytes_rate: m?.bytes.rate('out') ?? 0, spillovers_rate: m?.events.rate('out') ?? 0,
+          threshold: limitOf(v.name, states),
+          health_percent: Math.round(healthPercent(b) * 100) / 100,
+          cx_rate: m?.events.rate('in') ?? 0,
+          rx_bytes_rate: m?.bytes.rate('in') ?? 0,
+          tx_bytes_rate: m?.bytes.rate('out') ?? 0,
+          spillovers_rate: m?.events.rate('out') ?? 0,
           quota: q[v.name] ?? null,
         };
       }
@@ -389,13 +506,29 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
         const c = snap.services[s.name];
         const h = health[s.name];
         services[s.name] = {
-          ...(c ?? emptyServiceCounters()), state: states[s.name] === false ? 'DOWN' : 'UP', health_transitions_total: h?.transitions ?? 0, monitors: h?.monitors ?? [],
+          ...(c ?? emptyServiceCounters()),
+          state: states[s.name] === false ? 'DOWN' : 'UP',
+          health_transitions_total: h?.transitions ?? 0,
+          monitors: h?.monitors ?? [],
         };
       }
       return {
-        agent: { name: config.agent.name, pid: process.pid, workers: config.agent.workers, engines: servingIds(), workerPids: [...engines.values()].map((e) => e.worker?.process.pid ?? process.pid), configVersion: version, uptimeSeconds: Math.round((Date.now() - started) / 1000), workers_restarted_total: restarted,
-          monitor_errors_total: monitors.errors, unhandled_rejections_total: processFaults.unhandledRejections, config_rejected_total: rejected },
-        listeners: { ...ports }, vservers, services,
+        agent: {
+          name: config.agent.name,
+          pid: process.pid,
+          workers: config.agent.workers,
+          engines: servingIds(),
+          workerPids: [...engines.values()].map((e) => e.worker?.process.pid ?? process.pid),
+          configVersion: version,
+          uptimeSeconds: Math.round((Date.now() - started) / 1000),
+          workers_restarted_total: restarted,
+          monitor_errors_total: monitors.errors,
+          unhandled_rejections_total: processFaults.unhandledRejections,
+          config_rejected_total: rejected,
+        },
+        listeners: { ...ports },
+        vservers,
+        services,
       };
     },
     close: () => shutdown(config.agent.drainTimeoutMs),

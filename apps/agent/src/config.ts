@@ -7,15 +7,29 @@ import { AgentError } from './errors.js';
 export type ServiceState = 'enabled' | 'disabled' | 'maintenance';
 export type LbMethod = 'roundrobin' | 'leastconn' | 'weighted';
 
-export interface MonitorBindingDoc { monitor: string; weight?: number }
+export interface MonitorBindingDoc {
+  monitor: string;
+  weight?: number;
+}
 export interface ServiceDoc {
-  name: string; address: string; port: number; protocol: 'tcp' | 'http' | 'https';
-  capacity: number; weight: number; state: ServiceState;
-  monitors: MonitorBindingDoc[]; monitorThreshold?: number;
+  name: string;
+  address: string;
+  port: number;
+  protocol: 'tcp' | 'http' | 'https';
+  capacity: number;
+  weight: number;
+  state: ServiceState;
+  monitors: MonitorBindingDoc[];
+  monitorThreshold?: number;
 }
 export interface MonitorDoc {
-  name: string; type: 'tcp' | 'http' | 'https';
-  intervalMs: number; timeoutMs: number; fall: number; rise: number; weight: number;
+  name: string;
+  type: 'tcp' | 'http' | 'https';
+  intervalMs: number;
+  timeoutMs: number;
+  fall: number;
+  rise: number;
+  weight: number;
   http?: { method?: string; path?: string; expectStatus?: number[]; expectBody?: string; host?: string };
   responseTime?: { maxMs?: number; maxOverAverage?: number };
 }
@@ -25,12 +39,19 @@ export type SpilloverMethodDoc =
   | { type: 'bandwidth'; thresholdKbps: number; direction: 'in' | 'out' | 'both' }
   | { type: 'health'; thresholdPercent: number };
 export interface SpilloverDoc {
-  methods: SpilloverMethodDoc[]; combine: 'any' | 'all'; backup?: string;
-  action: 'redirect' | 'drop' | 'accept'; redirectUrl?: string; persistenceTimeoutSeconds: number;
+  methods: SpilloverMethodDoc[];
+  combine: 'any' | 'all';
+  backup?: string;
+  action: 'redirect' | 'drop' | 'accept';
+  redirectUrl?: string;
+  persistenceTimeoutSeconds: number;
 }
 export interface VServerDoc {
-  name: string; protocol: 'tcp' | 'http'; listen: { port: number; host: string } | null;
-  lbMethod: LbMethod; services: { service: string; weight?: number }[];
+  name: string;
+  protocol: 'tcp' | 'http';
+  listen: { port: number; host: string } | null;
+  lbMethod: LbMethod;
+  services: { service: string; weight?: number }[];
   persistence: { type: 'none' | 'sourceip' | 'cookie'; timeoutSeconds: number };
   spillover: SpilloverDoc;
   surgeQueue: { length: number; timeoutMs: number };
@@ -48,16 +69,26 @@ export interface VServerDoc {
 }
 
 export interface AgentSection {
-  name: string; workers: number; adminPort: number;
+  name: string;
+  workers: number;
+  adminPort: number;
   /** Address of the admin endpoint (SPILLWAY_AGENT_ADMIN_HOST, default 127.0.0.1: local only). */
   adminHost: string;
   /** Bearer token of the admin endpoint's writes (SPILLWAY_AGENT_ADMIN_TOKEN); null: writes off. */
   adminToken: string | null;
   drainTimeoutMs: number;
 }
-export interface AgentConfig { services: ServiceDoc[]; monitors: MonitorDoc[]; vservers: VServerDoc[]; agent: AgentSection }
+export interface AgentConfig {
+  services: ServiceDoc[];
+  monitors: MonitorDoc[];
+  vservers: VServerDoc[];
+  agent: AgentSection;
+}
 
-export interface ConfigProblem { path: string; message: string }
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
 
 /** A config value as text when it is a string, else '' (which no allowed value equals). */
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -67,12 +98,17 @@ const isInt = (v: unknown, min = 0): v is number => typeof v === 'number' && Num
 /** Parses and checks a document; throws SPILLWAY_AGENT_CONFIG_INVALID with every problem found. */
 export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): AgentConfig {
   const p: ConfigProblem[] = [];
-  const bad = (path: string, message: string): void => { p.push({ path, message }); };
+  const bad = (path: string, message: string): void => {
+    p.push({ path, message });
+  };
   if (!isObj(input)) throw new AgentError('SPILLWAY_AGENT_CONFIG_INVALID', 'the configuration must be a JSON object', [{ path: '', message: 'not an object' }]);
   const arr = (k: string): unknown[] => {
     const v = input[k];
     if (v === undefined) return [];
-    if (!Array.isArray(v)) { bad(`/${k}`, 'must be an array'); return []; }
+    if (!Array.isArray(v)) {
+      bad(`/${k}`, 'must be an array');
+      return [];
+    }
     return v;
   };
   const names = (kind: string, list: unknown[]): Set<string> => {
@@ -98,11 +134,15 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
     if (type !== 'tcp' && type !== 'http' && type !== 'https') bad(`${at}/type`, 'must be tcp, http or https (this agent probes those)');
     const num = (k: string, d: number, min: number): number => {
       const v = m[k] ?? d;
-      if (!isInt(v, min)) { bad(`${at}/${k}`, `must be an integer >= ${min}`); return d; }
+      if (!isInt(v, min)) {
+        bad(`${at}/${k}`, `must be an integer >= ${min}`);
+        return d;
+      }
       return v;
     };
     const http = isObj(m.http) ? m.http : undefined;
-    if (http?.expectStatus !== undefined && !(Array.isArray(http.expectStatus) && http.expectStatus.every((s) => isInt(s, 100)))) bad(`${at}/http/expectStatus`, 'must be a list of status codes');
+    if (http?.expectStatus !== undefined && !(Array.isArray(http.expectStatus) && http.expectStatus.every((s) => isInt(s, 100))))
+      bad(`${at}/http/expectStatus`, 'must be a list of status codes');
     // What reaches the probe's request line and headers: the API's rules (a value Node's http would throw on is refused here).
     const wire = (k: string, problem: (v: string) => string | null): void => {
       const v = http?.[k];
@@ -116,9 +156,13 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
     if (http?.expectBody !== undefined && http.expectBody !== null && typeof http.expectBody !== 'string') bad(`${at}/http/expectBody`, 'must be a string');
     const rt = isObj(m.responseTime) ? m.responseTime : undefined;
     return {
-      name: String(m.name), type: type as MonitorDoc['type'],
-      intervalMs: num('intervalMs', 5000, 10), timeoutMs: num('timeoutMs', 2000, 1),
-      fall: num('fall', 3, 1), rise: num('rise', 1, 1), weight: num('weight', 1, 0),
+      name: String(m.name),
+      type: type as MonitorDoc['type'],
+      intervalMs: num('intervalMs', 5000, 10),
+      timeoutMs: num('timeoutMs', 2000, 1),
+      fall: num('fall', 3, 1),
+      rise: num('rise', 1, 1),
+      weight: num('weight', 1, 0),
       ...(http ? { http } : {}),
       ...(rt ? { responseTime: rt } : {}),
     };
@@ -139,8 +183,12 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
       if (!isObj(b) || typeof b.monitor !== 'string' || !monitorNames.has(b.monitor)) bad(`${at}/monitors/${j}/monitor`, 'names no monitor of this document');
     });
     return {
-      name: String(s.name), address: String(s.address), port: Number(s.port),
-      protocol: (s.protocol ?? 'tcp') as ServiceDoc['protocol'], capacity: Number(capacity), weight: Number(weight),
+      name: String(s.name),
+      address: String(s.address),
+      port: Number(s.port),
+      protocol: (s.protocol ?? 'tcp') as ServiceDoc['protocol'],
+      capacity: Number(capacity),
+      weight: Number(weight),
       state: state as ServiceState,
       monitors: bindings.filter(isObj).map((b) => ({ monitor: String(b.monitor), ...(isInt(b.weight) ? { weight: b.weight } : {}) })),
       ...(isInt(s.monitorThreshold) ? { monitorThreshold: s.monitorThreshold } : {}),
@@ -175,16 +223,24 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
     const methods = (Array.isArray(so.methods) ? so.methods : []).filter(isObj).map((m, j): SpilloverMethodDoc => {
       const mat = `${at}/spillover/methods/${j}`;
       switch (m.type) {
-        case 'connection': if (!isInt(m.threshold)) bad(`${mat}/threshold`, 'must be an integer >= 0'); return { type: 'connection', threshold: Number(m.threshold) };
-        case 'dynamicconnection': return { type: 'dynamicconnection' };
+        case 'connection':
+          if (!isInt(m.threshold)) bad(`${mat}/threshold`, 'must be an integer >= 0');
+          return { type: 'connection', threshold: Number(m.threshold) };
+        case 'dynamicconnection':
+          return { type: 'dynamicconnection' };
         case 'bandwidth': {
           if (typeof m.thresholdKbps !== 'number' || m.thresholdKbps < 0) bad(`${mat}/thresholdKbps`, 'must be a number >= 0');
           const direction = m.direction ?? 'both';
           if (!['in', 'out', 'both'].includes(text(direction))) bad(`${mat}/direction`, 'must be in, out or both');
           return { type: 'bandwidth', thresholdKbps: Number(m.thresholdKbps), direction: direction as 'in' };
         }
-        case 'health': if (typeof m.thresholdPercent !== 'number' || m.thresholdPercent < 0 || m.thresholdPercent > 100) bad(`${mat}/thresholdPercent`, 'must be a percentage'); return { type: 'health', thresholdPercent: Number(m.thresholdPercent) };
-        default: bad(`${mat}/type`, 'must be connection, dynamicconnection, bandwidth or health'); return { type: 'dynamicconnection' };
+        case 'health':
+          if (typeof m.thresholdPercent !== 'number' || m.thresholdPercent < 0 || m.thresholdPercent > 100)
+            bad(`${mat}/thresholdPercent`, 'must be a percentage');
+          return { type: 'health', thresholdPercent: Number(m.thresholdPercent) };
+        default:
+          bad(`${mat}/type`, 'must be connection, dynamicconnection, bandwidth or health');
+          return { type: 'dynamicconnection' };
       }
     });
     const action = so.action ?? 'accept';
@@ -197,28 +253,39 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
     }
     const combine = so.combine ?? 'any';
     if (combine !== 'any' && combine !== 'all') bad(`${at}/spillover/combine`, 'must be any or all');
-    if (so.backup !== undefined && (typeof so.backup !== 'string' || !vserverNames.has(so.backup))) bad(`${at}/spillover/backup`, 'names no vserver of this document');
+    if (so.backup !== undefined && (typeof so.backup !== 'string' || !vserverNames.has(so.backup)))
+      bad(`${at}/spillover/backup`, 'names no vserver of this document');
     const sq = isObj(v.surgeQueue) ? v.surgeQueue : {};
     const upstreamTimeoutMs = v.timeoutMs ?? VSERVER_DEFAULTS.timeoutMs;
     if (!isInt(upstreamTimeoutMs, 1)) bad(`${at}/timeoutMs`, 'must be an integer >= 1 (milliseconds)');
     const clientTimeout = (k: keyof typeof CLIENT_TIMEOUT_DEFAULTS): number => {
       const t = v[k] ?? CLIENT_TIMEOUT_DEFAULTS[k];
-      if (!isInt(t, 1)) { bad(`${at}/${k}`, 'must be an integer >= 1 (milliseconds)'); return CLIENT_TIMEOUT_DEFAULTS[k]; }
+      if (!isInt(t, 1)) {
+        bad(`${at}/${k}`, 'must be an integer >= 1 (milliseconds)');
+        return CLIENT_TIMEOUT_DEFAULTS[k];
+      }
       return t;
     };
     return {
-      name: String(v.name), protocol: protocol as VServerDoc['protocol'], listen, lbMethod: lbMethod as LbMethod,
+      name: String(v.name),
+      protocol: protocol as VServerDoc['protocol'],
+      listen,
+      lbMethod: lbMethod as LbMethod,
       services: bound.filter(isObj).map((b) => ({ service: String(b.service), ...(isInt(b.weight) ? { weight: b.weight } : {}) })),
       persistence: { type: perType as 'none', timeoutSeconds: isInt(per.timeoutSeconds) ? per.timeoutSeconds : 300 },
       spillover: {
-        methods, combine: combine as 'any', action: action as 'accept',
+        methods,
+        combine: combine as 'any',
+        action: action as 'accept',
         ...(typeof so.backup === 'string' ? { backup: so.backup } : {}),
         ...(typeof so.redirectUrl === 'string' ? { redirectUrl: so.redirectUrl } : {}),
         persistenceTimeoutSeconds: isInt(so.persistenceTimeoutSeconds) ? so.persistenceTimeoutSeconds : 0,
       },
       surgeQueue: { length: isInt(sq.length) ? sq.length : 0, timeoutMs: isInt(sq.timeoutMs) ? sq.timeoutMs : 5000 },
       timeoutMs: isInt(upstreamTimeoutMs, 1) ? upstreamTimeoutMs : VSERVER_DEFAULTS.timeoutMs,
-      headersTimeoutMs: clientTimeout('headersTimeoutMs'), keepAliveTimeoutMs: clientTimeout('keepAliveTimeoutMs'), clientTimeoutMs: clientTimeout('clientTimeoutMs'),
+      headersTimeoutMs: clientTimeout('headersTimeoutMs'),
+      keepAliveTimeoutMs: clientTimeout('keepAliveTimeoutMs'),
+      clientTimeoutMs: clientTimeout('clientTimeoutMs'),
     };
   });
 
@@ -229,8 +296,14 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
     while (next !== undefined) {
       const b = byName.get(next);
       if (!b) break;
-      if (b.protocol !== v.protocol) { bad(`/vservers/${i}/spillover/backup`, `${next} has protocol ${b.protocol}, not ${v.protocol}`); break; }
-      if (seen.includes(next)) { bad(`/vservers/${i}/spillover/backup`, `backup chain ${[...seen, next].join(' → ')} forms a cycle`); break; }
+      if (b.protocol !== v.protocol) {
+        bad(`/vservers/${i}/spillover/backup`, `${next} has protocol ${b.protocol}, not ${v.protocol}`);
+        break;
+      }
+      if (seen.includes(next)) {
+        bad(`/vservers/${i}/spillover/backup`, `backup chain ${[...seen, next].join(' → ')} forms a cycle`);
+        break;
+      }
       seen.push(next);
       next = b.spillover.backup;
     }
@@ -253,15 +326,21 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
   const adminHostProblem = typeof adminHost === 'string' ? listenHostProblem(adminHost) : 'must be a string';
   if (adminHostProblem) bad('/agent/adminHost', `${adminHostProblem} (SPILLWAY_AGENT_ADMIN_HOST)`);
   const adminToken = (env.SPILLWAY_AGENT_ADMIN_TOKEN || undefined) ?? a.adminToken ?? null;
-  if (adminToken !== null && !(typeof adminToken === 'string' && /^[\x21-\x7e]{16,512}$/.test(adminToken))) bad('/agent/adminToken', 'must be 16 to 512 visible ASCII characters without spaces (SPILLWAY_AGENT_ADMIN_TOKEN)');
+  if (adminToken !== null && !(typeof adminToken === 'string' && /^[\x21-\x7e]{16,512}$/.test(adminToken)))
+    bad('/agent/adminToken', 'must be 16 to 512 visible ASCII characters without spaces (SPILLWAY_AGENT_ADMIN_TOKEN)');
   const drainTimeoutMs = a.drainTimeoutMs ?? 10_000;
   if (!isInt(drainTimeoutMs)) bad('/agent/drainTimeoutMs', 'must be an integer >= 0');
   if (p.length > 0) throw new AgentError('SPILLWAY_AGENT_CONFIG_INVALID', `invalid configuration: ${p.map((x) => `${x.path} ${x.message}`).join('; ')}`, p);
   return {
-    services, monitors, vservers,
+    services,
+    monitors,
+    vservers,
     agent: {
       name: env.SPILLWAY_AGENT_NAME ?? (typeof a.name === 'string' ? a.name : 'agent'),
-      workers: Number(workers), adminPort: Number(adminPort), adminHost: text(adminHost), adminToken: adminToken === null ? null : text(adminToken),
+      workers: Number(workers),
+      adminPort: Number(adminPort),
+      adminHost: text(adminHost),
+      adminToken: adminToken === null ? null : text(adminToken),
       drainTimeoutMs: Number(drainTimeoutMs),
     },
   };

@@ -12,31 +12,55 @@ export class Engine {
   readonly plane: DataPlane;
   readonly quota: QuotaWorker;
 
-  constructor(readonly id: number, private readonly send: SendToPrimary, private readonly log: Logger, private readonly onDrained: () => void = () => {}) {
+  constructor(
+    readonly id: number,
+    private readonly send: SendToPrimary,
+    private readonly log: Logger,
+    private readonly onDrained: () => void = () => {},
+  ) {
     this.quota = new QuotaWorker((m) => send(m));
     this.plane = new DataPlane(id, this.quota, (m, h) => send(m, h), log);
   }
 
   onMessage(msg: ToEngine, handle?: net.Socket): void {
     switch (msg.t) {
-      case 'q.lease': case 'q.alloc': case 'q.reply': case 'q.drop': this.quota.onMessage(msg); return;
+      case 'q.lease':
+      case 'q.alloc':
+      case 'q.reply':
+      case 'q.drop':
+        this.quota.onMessage(msg);
+        return;
       case 'config':
         this.plane.setServiceStates(msg.states);
         this.plane.apply(msg.config).then(
           () => this.send({ t: 'applied', id: msg.id, ports: this.plane.boundPorts() }),
-          (err: Error) => { this.log.error({ err }, 'configuration not applied'); this.send({ t: 'applied', id: msg.id, ports: this.plane.boundPorts(), error: err.message }); },
+          (err: Error) => {
+            this.log.error({ err }, 'configuration not applied');
+            this.send({ t: 'applied', id: msg.id, ports: this.plane.boundPorts(), error: err.message });
+          },
         );
         return;
-      case 'states': this.plane.setServiceStates(msg.up); return;
-      case 'bw': this.plane.setBandwidth(msg.kbps); return;
-      case 'persist': this.plane.rememberSpill(msg.key, msg.vs, msg.timeoutMs); return;
+      case 'states':
+        this.plane.setServiceStates(msg.up);
+        return;
+      case 'bw':
+        this.plane.setBandwidth(msg.kbps);
+        return;
+      case 'persist':
+        this.plane.rememberSpill(msg.key, msg.vs, msg.timeoutMs);
+        return;
       case 'handoff':
         if (!handle) return;
         void this.plane.accept(handle, msg.root, msg.at, msg.tried, msg.head !== undefined ? Buffer.from(msg.head, 'base64') : null);
         return;
-      case 'stats?': this.send({ t: 'stats', id: msg.id, snapshot: this.plane.snapshot() }); return;
+      case 'stats?':
+        this.send({ t: 'stats', id: msg.id, snapshot: this.plane.snapshot() });
+        return;
       case 'drain':
-        void this.plane.drain(msg.deadlineMs).then(() => { this.send({ t: 'drained' }); this.onDrained(); });
+        void this.plane.drain(msg.deadlineMs).then(() => {
+          this.send({ t: 'drained' });
+          this.onDrained();
+        });
         return;
     }
   }

@@ -1,4 +1,7 @@
-export interface ErrorDetail { path: string; message: string }
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
 
 /** Every error the agent raises on purpose carries a stable `SPILLWAY_AGENT_*` code. */
 export class AgentError extends Error {

@@ -40,7 +40,10 @@ function headComplete(buf: Buffer, from: number): boolean {
 function stopReading(socket: net.Socket): void {
   socket.pause();
   const handle = (socket as net.Socket & { _handle?: { reading?: boolean; readStop?: () => number } | null })._handle;
-  if (handle?.reading && handle.readStop) { handle.reading = false; handle.readStop(); }
+  if (handle?.reading && handle.readStop) {
+    handle.reading = false;
+    handle.readStop();
+  }
 }
 
 /**
@@ -72,11 +75,17 @@ export function readFirstHead(socket: net.Socket, timeoutMs: number, maxBytes: n
     if (!lineOk) {
       const nl = buf.indexOf(LF, start);
       if (nl >= 0) {
-        if (!REQUEST_LINE.test(buf.toString('latin1', start, nl))) { finish({ kind: 'bad-line' }); return; }
+        if (!REQUEST_LINE.test(buf.toString('latin1', start, nl))) {
+          finish({ kind: 'bad-line' });
+          return;
+        }
         lineOk = true;
       }
     }
-    if (lineOk && headComplete(buf, Math.max(start, scanned - 3))) { finish({ kind: 'head', bytes: buf }); return; }
+    if (lineOk && headComplete(buf, Math.max(start, scanned - 3))) {
+      finish({ kind: 'head', bytes: buf });
+      return;
+    }
     if (buf.length - start > maxBytes) finish({ kind: 'too-large' });
   };
   const timer = setTimeout(() => finish({ kind: 'timeout' }), timeoutMs);

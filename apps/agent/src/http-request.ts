@@ -33,16 +33,21 @@ export function checkRequest(method: string, target: string, versionMajor: numbe
   if (target === '*') return method === 'OPTIONS' ? { kind: 'asterisk' } : refuse('the asterisk-form target is for OPTIONS only');
   if (target.includes('#')) return refuse('a request target must not carry a fragment');
   if (target.startsWith('/')) {
-    if (host !== null && host !== '' && hostHeaderProblem(host) !== null) return refuse('the Host header must be a host name or IP literal with an optional :port');
+    if (host !== null && host !== '' && hostHeaderProblem(host) !== null)
+      return refuse('the Host header must be a host name or IP literal with an optional :port');
     return { kind: 'forward', path: target, host, absolute: false };
   }
   if (!ABSOLUTE.test(target)) return refuse('a request target must be a path, an absolute http(s) URI or *');
   const rest = target.slice(target.indexOf('//') + 2);
   let end = rest.length;
-  for (const c of ['/', '?']) { const i = rest.indexOf(c); if (i >= 0 && i < end) end = i; }
+  for (const c of ['/', '?']) {
+    const i = rest.indexOf(c);
+    if (i >= 0 && i < end) end = i;
+  }
   const authority = rest.slice(0, end);
   if (authority.includes('@')) return refuse('an absolute-form target must not carry userinfo');
-  if (authority === '' || hostHeaderProblem(authority) !== null) return refuse('the authority of an absolute-form target must be a host name or IP literal with an optional :port');
+  if (authority === '' || hostHeaderProblem(authority) !== null)
+    return refuse('the authority of an absolute-form target must be a host name or IP literal with an optional :port');
   const path = rest.slice(end);
   return { kind: 'forward', path: path.startsWith('/') ? path : `/${path}`, host: authority, absolute: true };
 }

@@ -10,21 +10,39 @@ import { Transform } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import type { ServiceCounters, VServerCounters } from './stats.js';
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 /** Request headers the proxy sets itself (the forwarded ones are extended, the others replaced). */
 const REWRITTEN = new Set(['x-forwarded-for', 'forwarded', 'x-forwarded-proto', 'x-forwarded-host']);
 
 export function createServicePool(host: string, port: number, timeoutMs: number): Pool {
   return new Pool(`http://${host.includes(':') ? `[${host}]` : host}:${port}`, {
-    connections: 256, keepAliveTimeout: 4_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 5_000),
+    connections: 256,
+    keepAliveTimeout: 4_000,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    connectTimeout: Math.min(timeoutMs, 5_000),
     pipelining: 1,
   });
 }
 
-function forwardedFor(ip: string): string { return ip.includes(':') ? `"[${ip}]"` : ip; }
+function forwardedFor(ip: string): string {
+  return ip.includes(':') ? `"[${ip}]"` : ip;
+}
 
 /** An RFC 7230 quoted-string (RFC 7239 §4): `"` and `\` escaped with a backslash. */
-export function quotedString(value: string): string { return `"${value.replace(/["\\]/g, '\\$&')}"`; }
+export function quotedString(value: string): string {
+  return `"${value.replace(/["\\]/g, '\\$&')}"`;
+}
 
 /**
  * Request headers for the service as a flat [name, value, …] list: hop-by-hop headers (and those
@@ -45,7 +63,10 @@ export function upstreamHeaders(req: http.IncomingMessage, hostOverride?: string
     const lower = name.length <= 19 ? name.toLowerCase() : name; // longer names are never special
     if (HOP_BY_HOP.has(lower)) {
       if (lower === 'connection') {
-        for (const t of value.split(',')) { const k = t.trim().toLowerCase(); if (k) (connectionTokens ??= new Set()).add(k); }
+        for (const t of value.split(',')) {
+          const k = t.trim().toLowerCase();
+          if (k) (connectionTokens ??= new Set()).add(k);
+        }
       }
       continue;
     }
@@ -63,7 +84,10 @@ export function upstreamHeaders(req: http.IncomingMessage, hostOverride?: string
     }
     out.push(name, value);
   }
-  if (hostOverride !== undefined && host === null) { host = hostOverride; out.push('host', host); }
+  if (hostOverride !== undefined && host === null) {
+    host = hostOverride;
+    out.push('host', host);
+  }
   if (connectionTokens) {
     for (let i = out.length - 2; i >= 0; i -= 2) if (connectionTokens.has(out[i]!.toLowerCase())) out.splice(i, 2);
   }
@@ -79,7 +103,9 @@ const EXPECTS = Symbol('spillway.expects-continue');
 type Expecting = http.IncomingMessage & { [EXPECTS]?: boolean };
 
 /** `req` came with Expect: 100-continue (node:http's checkContinue): its client waits for a 100 before it sends the body. */
-export function markExpectsContinue(req: http.IncomingMessage): void { (req as Expecting)[EXPECTS] = true; }
+export function markExpectsContinue(req: http.IncomingMessage): void {
+  (req as Expecting)[EXPECTS] = true;
+}
 
 /** Sends the 100 Continue a client waits for, once: right before its body is forwarded. */
 export function sendContinue(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -95,7 +121,10 @@ export function sendContinue(req: http.IncomingMessage, res: http.ServerResponse
  */
 export function sendError(res: http.ServerResponse, status: number, code: string, extra: Record<string, string> = {}, message = code): void {
   // A response already begun cannot become an error: it is cut (a complete one is left alone).
-  if (res.headersSent) { if (!res.writableEnded) res.destroy(); return; }
+  if (res.headersSent) {
+    if (!res.writableEnded) res.destroy();
+    return;
+  }
   if ((res.req as Expecting | undefined)?.[EXPECTS]) res.shouldKeepAlive = false;
   const body = JSON.stringify({ statusCode: status, code, message });
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...extra });
@@ -116,9 +145,14 @@ export function answerAndClose(socket: net.Socket, status: number, code: string,
   const tagged = socket as net.Socket & { [ANSWERED]?: true };
   if (tagged[ANSWERED] || socket.destroyed) return;
   tagged[ANSWERED] = true;
-  if (!socket.writable) { socket.destroy(); return; }
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
   const body = JSON.stringify({ statusCode: status, code, message });
-  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
   socket.resume();
   const timer = setTimeout(() => socket.destroy(), LINGER_MS);
   timer.unref();
@@ -164,7 +198,9 @@ class Exchange<T> {
   }
 
   /** The client went away mid-exchange: stop the upstream request. */
-  clientClosed(): void { if (!this.finished) this.abortUpstream?.(new Error('client closed')); }
+  clientClosed(): void {
+    if (!this.finished) this.abortUpstream?.(new Error('client closed'));
+  }
 
   onConnect(abort: (err?: Error) => void): void {
     this.abortUpstream = abort;
@@ -174,7 +210,10 @@ class Exchange<T> {
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
     this.resumeUpstream = resume;
     // Gone, or already answered by the agent (a malformed request body): the service's answer is not wanted.
-    if (this.res.destroyed || this.res.headersSent) { this.abortUpstream?.(new Error('client closed')); return false; }
+    if (this.res.destroyed || this.res.headersSent) {
+      this.abortUpstream?.(new Error('client closed'));
+      return false;
+    }
     this.res.writeHead(statusCode, responseHeaders(rawHeaders, this.setCookie));
     return true;
   }
@@ -183,7 +222,10 @@ class Exchange<T> {
     this.vs.tx_bytes_total += chunk.length;
     this.svc.rx_bytes_total += chunk.length;
     const res = this.res;
-    if (res.destroyed) { this.abortUpstream?.(new Error('client closed')); return false; }
+    if (res.destroyed) {
+      this.abortUpstream?.(new Error('client closed'));
+      return false;
+    }
     if (res.write(chunk)) return true;
     // Backpressure: undici stays paused until the client drained what it was given.
     res.on('drain', onClientDrain);
@@ -218,7 +260,9 @@ class Exchange<T> {
 // Listeners shared by every exchange (no closure per request): `this` is the response.
 const EXCHANGE = Symbol('spillway.exchange');
 type Tagged = http.ServerResponse & { [EXCHANGE]?: { finished: boolean; resumeUpstream: (() => void) | null; clientClosed(): void } };
-function onClientClose(this: Tagged): void { this[EXCHANGE]?.clientClosed(); }
+function onClientClose(this: Tagged): void {
+  this[EXCHANGE]?.clientClosed();
+}
 function onClientDrain(this: Tagged): void {
   this.removeListener('drain', onClientDrain);
   const ex = this[EXCHANGE];
@@ -231,17 +275,30 @@ function onClientDrain(this: Tagged): void {
  * to onError, so nothing here throws). `setCookie` is added to the response (cookie persistence).
  */
 export function proxyHttp<T>(
-  req: http.IncomingMessage, res: http.ServerResponse, pool: Pool, path: string, headers: string[], vs: VServerCounters, svc: ServiceCounters, setCookie: string | undefined,
-  done: (token: T) => void, token: T,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  pool: Pool,
+  path: string,
+  headers: string[],
+  vs: VServerCounters,
+  svc: ServiceCounters,
+  setCookie: string | undefined,
+  done: (token: T) => void,
+  token: T,
 ): void {
   const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
   // Counted in a transform (not a 'data' listener) so the body is not consumed before undici reads it.
-  const body = hasBody ? req.pipe(new Transform({
-    transform(chunk: Buffer, _enc, cb) { vs.rx_bytes_total += chunk.length; svc.tx_bytes_total += chunk.length; cb(null, chunk); },
-  })) : null;
+  const body = hasBody
+    ? req.pipe(
+        new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            vs.rx_bytes_total += chunk.length;
+            svc.tx_bytes_total += chunk.length;
+            cb(null, chunk);
+          },
+        }),
+      )
+    : null;
   const exchange = new Exchange(res, vs, svc, setCookie, done, token);
-  pool.dispatch(
-    { method: req.method as Dispatcher.HttpMethod, path, headers, body },
-    exchange,
-  );
+  pool.dispatch({ method: req.method as Dispatcher.HttpMethod, path, headers, body }, exchange);
 }

@@ -3,7 +3,11 @@
 import net from 'node:net';
 import type { ServiceCounters, VServerCounters } from './stats.js';
 
-export interface TcpTarget { host: string; port: number; connectTimeoutMs: number }
+export interface TcpTarget {
+  host: string;
+  port: number;
+  connectTimeoutMs: number;
+}
 
 /** Resolves when both sides are closed; `connected` is false when the service never answered. */
 export function pipeTcp(client: net.Socket, target: TcpTarget, vs: VServerCounters, svc: ServiceCounters): Promise<{ connected: boolean }> {
@@ -19,14 +23,22 @@ export function pipeTcp(client: net.Socket, target: TcpTarget, vs: VServerCounte
       upstream.destroy();
       resolve({ connected });
     };
-    const timer = setTimeout(() => { if (!connected) finish(); }, target.connectTimeoutMs);
+    const timer = setTimeout(() => {
+      if (!connected) finish();
+    }, target.connectTimeoutMs);
     upstream.setNoDelay(true);
     client.setNoDelay(true);
     upstream.once('connect', () => {
       connected = true;
       clearTimeout(timer);
-      client.on('data', (chunk: Buffer) => { vs.rx_bytes_total += chunk.length; svc.tx_bytes_total += chunk.length; });
-      upstream.on('data', (chunk: Buffer) => { vs.tx_bytes_total += chunk.length; svc.rx_bytes_total += chunk.length; });
+      client.on('data', (chunk: Buffer) => {
+        vs.rx_bytes_total += chunk.length;
+        svc.tx_bytes_total += chunk.length;
+      });
+      upstream.on('data', (chunk: Buffer) => {
+        vs.tx_bytes_total += chunk.length;
+        svc.rx_bytes_total += chunk.length;
+      });
       client.pipe(upstream);
       upstream.pipe(client);
       client.resume();

@@ -66,7 +66,10 @@ async function standalone(): Promise<void> {
     admin.close();
     agent.close().then(
       () => process.exit(0),
-      (err: unknown) => { log.error({ event: 'shutdown_failed', err: (err as Error).message }, 'draining failed'); process.exit(1); },
+      (err: unknown) => {
+        log.error({ event: 'shutdown_failed', err: (err as Error).message }, 'draining failed');
+        process.exit(1);
+      },
     );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));

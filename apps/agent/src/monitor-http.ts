@@ -4,9 +4,15 @@ import https from 'node:https';
 import type { ProbeResult } from './monitor-tcp.js';
 
 export interface HttpProbeSpec {
-  tls: boolean; host: string; port: number; timeoutMs: number;
-  method?: string | undefined; path?: string | undefined; hostHeader?: string | undefined;
-  expectStatus?: number[] | undefined; expectBody?: string | undefined;
+  tls: boolean;
+  host: string;
+  port: number;
+  timeoutMs: number;
+  method?: string | undefined;
+  path?: string | undefined;
+  hostHeader?: string | undefined;
+  expectStatus?: number[] | undefined;
+  expectBody?: string | undefined;
 }
 
 const MAX_BODY = 64 * 1024;
@@ -28,11 +34,18 @@ export function probeHttp(spec: HttpProbeSpec): Promise<ProbeResult> {
     // http.request throws synchronously on a path or header it cannot send (ERR_UNESCAPED_CHARACTERS,
     // ERR_INVALID_CHAR): that try fails, it never escapes as a rejection.
     try {
-      req = lib.request({
-        host: spec.host, port: spec.port, method: spec.method ?? 'GET', path: spec.path ?? '/',
-        headers: { host: spec.hostHeader ?? `${spec.host}:${spec.port}`, 'user-agent': 'spillway-monitor', connection: 'close' },
-        agent: false, rejectUnauthorized: false,
-      }, onResponse);
+      req = lib.request(
+        {
+          host: spec.host,
+          port: spec.port,
+          method: spec.method ?? 'GET',
+          path: spec.path ?? '/',
+          headers: { host: spec.hostHeader ?? `${spec.host}:${spec.port}`, 'user-agent': 'spillway-monitor', connection: 'close' },
+          agent: false,
+          rejectUnauthorized: false,
+        },
+        onResponse,
+      );
     } catch (err) {
       done(false, `request not sent: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, true);
       return;
@@ -40,8 +53,14 @@ export function probeHttp(spec: HttpProbeSpec): Promise<ProbeResult> {
     function onResponse(res: http.IncomingMessage): void {
       const status = res.statusCode ?? 0;
       const expected = spec.expectStatus && spec.expectStatus.length > 0 ? spec.expectStatus.includes(status) : status >= 200 && status < 400;
-      if (!expected) { done(false, `status ${status}`); return; }
-      if (spec.expectBody === undefined || spec.expectBody === '') { done(true); return; }
+      if (!expected) {
+        done(false, `status ${status}`);
+        return;
+      }
+      if (spec.expectBody === undefined || spec.expectBody === '') {
+        done(true);
+        return;
+      }
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {

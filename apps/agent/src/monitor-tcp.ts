@@ -2,7 +2,9 @@
 import net from 'node:net';
 
 export interface ProbeResult {
-  ok: boolean; responseMs: number; reason?: string;
+  ok: boolean;
+  responseMs: number;
+  reason?: string;
   /** The probe itself could not run (its request cannot be sent), as opposed to the backend failing it. */
   error?: boolean;
 }

@@ -13,14 +13,31 @@ import { probeTcp, type ProbeResult } from './monitor-tcp.js';
 export type { Health };
 
 interface Probe {
-  service: string; monitor: MonitorDoc; weight: number; binding: MonitorBinding;
-  timer: NodeJS.Timeout | null; lastMs: number | null; lastReason: string | null; running: boolean; key: string;
+  service: string;
+  monitor: MonitorDoc;
+  weight: number;
+  binding: MonitorBinding;
+  timer: NodeJS.Timeout | null;
+  lastMs: number | null;
+  lastReason: string | null;
+  running: boolean;
+  key: string;
   /** Tries of this probe that threw instead of answering. */
   errors: number;
 }
 
-export interface MonitorView { monitor: string; state: Health | 'PENDING'; responseMs: number | null; reason: string | null; errors: number }
-export interface ServiceHealthView { state: Health; transitions: number; monitors: MonitorView[] }
+export interface MonitorView {
+  monitor: string;
+  state: Health | 'PENDING';
+  responseMs: number | null;
+  reason: string | null;
+  errors: number;
+}
+export interface ServiceHealthView {
+  state: Health;
+  transitions: number;
+  monitors: MonitorView[];
+}
 
 export class Monitors {
   private probes = new Map<string, Probe>();
@@ -31,7 +48,10 @@ export class Monitors {
   /** Probe tries that threw or rejected instead of answering (every probe, since start). */
   errors = 0;
 
-  constructor(private readonly log: Logger, private readonly onChange: (states: Record<string, boolean>) => void) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly onChange: (states: Record<string, boolean>) => void,
+  ) {}
 
   apply(config: AgentConfig): void {
     const monitors = new Map(config.monitors.map((m) => [m.name, m]));
@@ -44,12 +64,29 @@ export class Monitors {
       }
     }
     for (const [key, p] of [...this.probes]) {
-      if (!wanted.has(key)) { if (p.timer) clearTimeout(p.timer); this.probes.delete(key); }
+      if (!wanted.has(key)) {
+        if (p.timer) clearTimeout(p.timer);
+        this.probes.delete(key);
+      }
     }
     for (const [key, w] of wanted) {
       const existing = this.probes.get(key);
-      if (existing) { existing.weight = w.weight; continue; }
-      const p: Probe = { service: w.service.name, monitor: w.monitor, weight: w.weight, binding: new MonitorBinding({ fall: w.monitor.fall, rise: w.monitor.rise, responseTime: w.monitor.responseTime }), timer: null, lastMs: null, lastReason: null, running: false, key, errors: 0 };
+      if (existing) {
+        existing.weight = w.weight;
+        continue;
+      }
+      const p: Probe = {
+        service: w.service.name,
+        monitor: w.monitor,
+        weight: w.weight,
+        binding: new MonitorBinding({ fall: w.monitor.fall, rise: w.monitor.rise, responseTime: w.monitor.responseTime }),
+        timer: null,
+        lastMs: null,
+        lastReason: null,
+        running: false,
+        key,
+        errors: 0,
+      };
       this.probes.set(key, p);
       this.schedule(p, 0);
     }
@@ -68,10 +105,17 @@ export class Monitors {
     const out: Record<string, ServiceHealthView> = {};
     for (const name of this.services.keys()) {
       out[name] = {
-        state: this.state.get(name) ?? this.initial(name), transitions: this.transitions.get(name) ?? 0,
-        monitors: [...this.probes.values()].filter((p) => p.service === name).map((p) => ({
-          monitor: p.monitor.name, state: p.binding.state ?? 'PENDING', responseMs: p.lastMs === null ? null : Math.round(p.lastMs * 100) / 100, reason: p.lastReason, errors: p.errors,
-        })),
+        state: this.state.get(name) ?? this.initial(name),
+        transitions: this.transitions.get(name) ?? 0,
+        monitors: [...this.probes.values()]
+          .filter((p) => p.service === name)
+          .map((p) => ({
+            monitor: p.monitor.name,
+            state: p.binding.state ?? 'PENDING',
+            responseMs: p.lastMs === null ? null : Math.round(p.lastMs * 100) / 100,
+            reason: p.lastReason,
+            errors: p.errors,
+          })),
       };
     }
     return out;
@@ -82,7 +126,9 @@ export class Monitors {
     for (const p of this.probes.values()) if (p.timer) clearTimeout(p.timer);
   }
 
-  private initial(_name: string): Health { return 'UP'; }
+  private initial(_name: string): Health {
+    return 'UP';
+  }
 
   private schedule(p: Probe, delayMs: number): void {
     if (this.stopped) return;
@@ -90,7 +136,10 @@ export class Monitors {
       this.run(p).catch((err: unknown) => {
         // Past the probe itself (the verdict, a transition handler): count it and keep probing.
         this.errors++;
-        this.log.error({ event: 'monitor_error', service: p.service, monitor: p.monitor.name, err: (err as Error)?.message ?? String(err) }, 'monitor run failed');
+        this.log.error(
+          { event: 'monitor_error', service: p.service, monitor: p.monitor.name, err: (err as Error)?.message ?? String(err) },
+          'monitor run failed',
+        );
         if (this.probes.get(p.key) === p) this.schedule(p, p.monitor.intervalMs);
       });
     }, delayMs);
@@ -109,12 +158,20 @@ export class Monitors {
     const started = performance.now();
     let r: ProbeResult;
     try {
-      r = m.type === 'tcp'
-        ? await probeTcp(s.address, s.port, m.timeoutMs)
-        : await probeHttp({
-          tls: m.type === 'https', host: s.address, port: s.port, timeoutMs: m.timeoutMs, method: m.http?.method, path: m.http?.path,
-          hostHeader: m.http?.host, expectStatus: m.http?.expectStatus, expectBody: m.http?.expectBody,
-        });
+      r =
+        m.type === 'tcp'
+          ? await probeTcp(s.address, s.port, m.timeoutMs)
+          : await probeHttp({
+              tls: m.type === 'https',
+              host: s.address,
+              port: s.port,
+              timeoutMs: m.timeoutMs,
+              method: m.http?.method,
+              path: m.http?.path,
+              hostHeader: m.http?.host,
+              expectStatus: m.http?.expectStatus,
+              expectBody: m.http?.expectBody,
+            });
     } catch (err) {
       const e = err as NodeJS.ErrnoException | undefined;
       r = { ok: false, responseMs: performance.now() - started, reason: `probe error: ${e?.code ?? e?.message ?? String(err)}`, error: true };
@@ -123,7 +180,11 @@ export class Monitors {
       this.errors++;
       p.errors++;
       // The first of a run and every 100th: a bad value fails every try, the log stays readable.
-      if (p.errors % 100 === 1) this.log.error({ event: 'monitor_error', service: p.service, monitor: m.name, reason: r.reason, errors: p.errors }, `monitor ${m.name} of ${p.service} could not probe: ${r.reason ?? 'error'}`);
+      if (p.errors % 100 === 1)
+        this.log.error(
+          { event: 'monitor_error', service: p.service, monitor: m.name, reason: r.reason, errors: p.errors },
+          `monitor ${m.name} of ${p.service} could not probe: ${r.reason ?? 'error'}`,
+        );
     }
     if (this.probes.get(p.key) !== p) return;
     const before = p.binding.state;
@@ -132,7 +193,18 @@ export class Monitors {
     p.lastReason = verdict.reason;
     if (verdict.changed) {
       const after = verdict.state;
-      this.log.info({ event: 'monitor_transition', service: p.service, monitor: m.name, from: before ?? 'PENDING', to: after, reason: verdict.reason, responseMs: Math.round(r.responseMs) }, `monitor ${m.name} of ${p.service} is ${after}`);
+      this.log.info(
+        {
+          event: 'monitor_transition',
+          service: p.service,
+          monitor: m.name,
+          from: before ?? 'PENDING',
+          to: after,
+          reason: verdict.reason,
+          responseMs: Math.round(r.responseMs),
+        },
+        `monitor ${m.name} of ${p.service} is ${after}`,
+      );
       this.recompute();
     }
     this.schedule(p, m.intervalMs);
@@ -145,7 +217,13 @@ export class Monitors {
       let next: Health;
       if (probes.length === 0) next = 'UP';
       else if (probes.some((p) => p.binding.state === null)) next = this.state.get(s.name) ?? 'UP';
-      else next = aggregateMonitors(probes.map((p) => ({ weight: p.weight, up: p.binding.state === 'UP' })), s.monitorThreshold).up ? 'UP' : 'DOWN';
+      else
+        next = aggregateMonitors(
+          probes.map((p) => ({ weight: p.weight, up: p.binding.state === 'UP' })),
+          s.monitorThreshold,
+        ).up
+          ? 'UP'
+          : 'DOWN';
       const prev = this.state.get(s.name) ?? 'UP';
       this.state.set(s.name, next);
       if (prev !== next) {

@@ -21,35 +21,50 @@ export type ToPrimary = (msg: PlaneMessageOut, handle?: net.Socket) => void;
 
 export type PlaneMessageOut =
   /** `head`: the bytes of the first request head already read from the socket (base64), HTTP only. */
-  | { t: 'handoff'; to: number; root: string; at: string; tried: number[]; head?: string }
-  | { t: 'persist'; key: string; vs: string; timeoutMs: number };
+  { t: 'handoff'; to: number; root: string; at: string; tried: number[]; head?: string } | { t: 'persist'; key: string; vs: string; timeoutMs: number };
 
 /**
  * `pools`: one undici pool per upstream timeout (the vservers' `timeoutMs`) of the vservers the
  * service serves, made on first use: a changed timeout takes effect with the next request.
  */
-interface ServiceRt { doc: ServiceDoc; up: boolean; active: number; counters: ServiceCounters; pools: Map<number, Pool> }
+interface ServiceRt {
+  doc: ServiceDoc;
+  up: boolean;
+  active: number;
+  counters: ServiceCounters;
+  pools: Map<number, Pool>;
+}
 
 /** Closes pools once their requests are done (close() lets them finish). */
 function closePools(pools: Iterable<Pool>): void {
   for (const p of pools) p.close().catch(() => undefined);
 }
 interface VServerRt {
-  doc: VServerDoc; counters: VServerCounters; balancer: Balancer; queue: SurgeQueue;
-  stickiness: PersistenceTable; kbpsIn: number; kbpsOut: number;
+  doc: VServerDoc;
+  counters: VServerCounters;
+  balancer: Balancer;
+  queue: SurgeQueue;
+  stickiness: PersistenceTable;
+  kbpsIn: number;
+  kbpsOut: number;
   /** The bound services and their balancer candidates, index for index (refreshed in place per pick). */
-  svcs: ServiceRt[]; cands: Candidate[]; cookieName: string;
+  svcs: ServiceRt[];
+  cands: Candidate[];
+  cookieName: string;
 }
-interface ListenerRt { vs: string; port: number; host: string; server: net.Server; http: http.Server | null }
+interface ListenerRt {
+  vs: string;
+  port: number;
+  host: string;
+  server: net.Server;
+  http: http.Server | null;
+}
 
 /** Most bytes of a first request head read before admission: node:http's default header limit (431 past it). */
 const MAX_HEAD_BYTES = 16 * 1024;
 
 /** What a client connection was given at accept time (kept for its whole life). */
-type Admission =
-  | { kind: 'serve'; vs: VServerRt; quota: boolean }
-  | { kind: 'redirect'; url: string; vs: VServerRt }
-  | { kind: 'drop'; vs: VServerRt };
+type Admission = { kind: 'serve'; vs: VServerRt; quota: boolean } | { kind: 'redirect'; url: string; vs: VServerRt } | { kind: 'drop'; vs: VServerRt };
 
 const COOKIE_PREFIX = 'SPILLWAY_';
 type ForwardTarget = Extract<RequestVerdict, { kind: 'forward' }>;
@@ -86,7 +101,10 @@ export class DataPlane {
       const up = this.serviceUp[s.name] ?? s.monitors.length === 0;
       if (rt) {
         const moved = rt.doc.address !== s.address || rt.doc.port !== s.port;
-        if (moved) { closePools(rt.pools.values()); rt.pools.clear(); }
+        if (moved) {
+          closePools(rt.pools.values());
+          rt.pools.clear();
+        }
         rt.doc = s;
       } else {
         this.services.set(s.name, { doc: s, up, active: 0, counters: this.counters.service(s.name), pools: new Map() });
@@ -108,26 +126,43 @@ export class DataPlane {
         rt.queue.timeoutMs = v.surgeQueue.timeoutMs;
       } else {
         this.vservers.set(v.name, {
-          doc: v, counters: this.counters.vserver(v.name), balancer: createBalancer(v.lbMethod),
-          queue: new SurgeQueue(v.surgeQueue.length, v.surgeQueue.timeoutMs), stickiness: new PersistenceTable(), kbpsIn: 0, kbpsOut: 0,
-          svcs: [], cands: [], cookieName: `${COOKIE_PREFIX}${v.name}`,
+          doc: v,
+          counters: this.counters.vserver(v.name),
+          balancer: createBalancer(v.lbMethod),
+          queue: new SurgeQueue(v.surgeQueue.length, v.surgeQueue.timeoutMs),
+          stickiness: new PersistenceTable(),
+          kbpsIn: 0,
+          kbpsOut: 0,
+          svcs: [],
+          cands: [],
+          cookieName: `${COOKIE_PREFIX}${v.name}`,
         });
       }
     }
     for (const [name, rt] of [...this.vservers]) {
-      if (!config.vservers.some((v) => v.name === name)) { this.vservers.delete(name); rt.queue.closeAll(); }
+      if (!config.vservers.some((v) => v.name === name)) {
+        this.vservers.delete(name);
+        rt.queue.closeAll();
+      }
     }
     // Pools of timeouts no vserver of the service has any more.
     const timeouts = new Map<string, Set<number>>();
     for (const v of config.vservers) {
       for (const b of v.services) {
         let set = timeouts.get(b.service);
-        if (!set) { set = new Set(); timeouts.set(b.service, set); }
+        if (!set) {
+          set = new Set();
+          timeouts.set(b.service, set);
+        }
         set.add(v.timeoutMs);
       }
     }
     for (const [name, rt] of this.services) {
-      for (const [t, p] of [...rt.pools]) if (!timeouts.get(name)?.has(t)) { rt.pools.delete(t); closePools([p]); }
+      for (const [t, p] of [...rt.pools])
+        if (!timeouts.get(name)?.has(t)) {
+          rt.pools.delete(t);
+          closePools([p]);
+        }
     }
     for (const v of this.vservers.values()) {
       v.svcs = [];
@@ -154,7 +189,12 @@ export class DataPlane {
       // close() stops accepting at once; its callback waits for established connections (they
       // drain), then the HTTP server goes too (its timeout checker with it).
       const h = l.http;
-      l.server.close(() => { if (h) { h.close(); this.httpServers.delete(h); } });
+      l.server.close(() => {
+        if (h) {
+          h.close();
+          this.httpServers.delete(h);
+        }
+      });
     }
     const opening: Promise<void>[] = [];
     for (const v of wanted.values()) {
@@ -171,9 +211,14 @@ export class DataPlane {
     const httpServer = v.protocol === 'http' ? this.createHttpServer(v) : null;
     if (httpServer) this.httpServers.add(httpServer);
     const l: ListenerRt = { vs: v.name, port, host, server, http: httpServer };
-    server.on('connection', (socket) => { this.onConnection(socket, v.name); });
+    server.on('connection', (socket) => {
+      this.onConnection(socket, v.name);
+    });
     return new Promise((resolve, reject) => {
-      server.once('error', (err) => { this.log.error({ err, vserver: v.name, port }, 'listener failed'); reject(err); });
+      server.once('error', (err) => {
+        this.log.error({ err, vserver: v.name, port }, 'listener failed');
+        reject(err);
+      });
       server.listen({ port, host }, () => {
         this.listeners.set(v.name, l);
         resolve();
@@ -195,22 +240,33 @@ export class DataPlane {
     this.serviceUp = { ...this.serviceUp, ...up };
     for (const [name, isUp] of Object.entries(up)) {
       const s = this.services.get(name);
-      if (s) { s.up = isUp; if (isUp) this.wakeQueues(name); }
+      if (s) {
+        s.up = isUp;
+        if (isUp) this.wakeQueues(name);
+      }
     }
   }
 
   setBandwidth(kbps: Record<string, { in: number; out: number }>): void {
     for (const [name, k] of Object.entries(kbps)) {
       const v = this.vservers.get(name);
-      if (v) { v.kbpsIn = k.in; v.kbpsOut = k.out; }
+      if (v) {
+        v.kbpsIn = k.in;
+        v.kbpsOut = k.out;
+      }
     }
   }
 
-  rememberSpill(key: string, vs: string, timeoutMs: number): void { this.spilled.set(key, vs, timeoutMs); }
+  rememberSpill(key: string, vs: string, timeoutMs: number): void {
+    this.spilled.set(key, vs, timeoutMs);
+  }
 
   snapshot(): CounterSnapshot {
     const snap = this.counters.snapshot();
-    for (const [name, v] of this.vservers) { const c = snap.vservers[name]; if (c) c.surge_queue_len = v.queue.size; }
+    for (const [name, v] of this.vservers) {
+      const c = snap.vservers[name];
+      if (c) c.surge_queue_len = v.queue.size;
+    }
     return snap;
   }
 
@@ -219,7 +275,10 @@ export class DataPlane {
     this.draining = true;
     for (const l of this.listeners.values()) l.server.close();
     // Connections still sending their first request head hold nothing yet: closed at once.
-    for (const [socket, cancel] of this.reading) { cancel(); socket.destroy(); }
+    for (const [socket, cancel] of this.reading) {
+      cancel();
+      socket.destroy();
+    }
     this.reading.clear();
     this.listeners.clear();
     for (const v of this.vservers.values()) v.queue.closeAll();
@@ -237,9 +296,13 @@ export class DataPlane {
   private readonly serviceDoc = (name: string): ServiceDoc | undefined => this.services.get(name)?.doc;
   private readonly serviceUpNow = (name: string): boolean => this.services.get(name)?.up ?? false;
 
-  private bound(v: VServerDoc): ServiceStatus[] { return statusesOf(v, this.serviceDoc, this.serviceUpNow); }
+  private bound(v: VServerDoc): ServiceStatus[] {
+    return statusesOf(v, this.serviceDoc, this.serviceUpNow);
+  }
 
-  private usable(v: VServerRt): boolean { return usable(this.bound(v.doc)); }
+  private usable(v: VServerRt): boolean {
+    return usable(this.bound(v.doc));
+  }
 
   /**
    * Decides where a new client connection goes, walking the spillover chain from `at` (or
@@ -255,22 +318,44 @@ export class DataPlane {
   private onConnection(socket: net.Socket, root: string): void {
     socket.on('error', () => socket.destroy());
     const v = this.vservers.get(root);
-    if (this.draining || !v) { socket.destroy(); return; }
-    if (v.doc.protocol !== 'http') { void this.accept(socket, root, null, [this.engineId], null); return; }
+    if (this.draining || !v) {
+      socket.destroy();
+      return;
+    }
+    if (v.doc.protocol !== 'http') {
+      void this.accept(socket, root, null, [this.engineId], null);
+      return;
+    }
     const c = v.counters;
     c.cx_reading_head++;
     const cancel = readFirstHead(socket, v.doc.headersTimeoutMs, MAX_HEAD_BYTES, (outcome) => {
       this.reading.delete(socket);
       c.cx_reading_head--;
       switch (outcome.kind) {
-        case 'head': void this.accept(socket, root, null, [this.engineId], outcome.bytes); return;
-        case 'timeout': c.rq_header_timeout_total++; answerAndClose(socket, 408, 'SPILLWAY_REQUEST_TIMEOUT', `no complete request head within ${v.doc.headersTimeoutMs} ms`); return;
-        case 'too-large': c.rq_client_error_total++; answerAndClose(socket, 431, 'SPILLWAY_HEADERS_TOO_LARGE', 'the request head is larger than the header limit'); return;
-        case 'bad-line': c.rq_client_error_total++; answerAndClose(socket, 400, 'SPILLWAY_BAD_REQUEST', 'the request line must be: method, target, HTTP/1.x'); return;
-        case 'closed': socket.destroy(); return;
+        case 'head':
+          void this.accept(socket, root, null, [this.engineId], outcome.bytes);
+          return;
+        case 'timeout':
+          c.rq_header_timeout_total++;
+          answerAndClose(socket, 408, 'SPILLWAY_REQUEST_TIMEOUT', `no complete request head within ${v.doc.headersTimeoutMs} ms`);
+          return;
+        case 'too-large':
+          c.rq_client_error_total++;
+          answerAndClose(socket, 431, 'SPILLWAY_HEADERS_TOO_LARGE', 'the request head is larger than the header limit');
+          return;
+        case 'bad-line':
+          c.rq_client_error_total++;
+          answerAndClose(socket, 400, 'SPILLWAY_BAD_REQUEST', 'the request line must be: method, target, HTTP/1.x');
+          return;
+        case 'closed':
+          socket.destroy();
+          return;
       }
     });
-    this.reading.set(socket, () => { cancel(); c.cx_reading_head--; });
+    this.reading.set(socket, () => {
+      cancel();
+      c.cx_reading_head--;
+    });
   }
 
   /**
@@ -278,7 +363,10 @@ export class DataPlane {
    * request already read (HTTP), handed on with the socket. Never rejects.
    */
   accept(socket: net.Socket, root: string, at: string | null, tried: number[], head: Buffer | null = null): Promise<void> {
-    return this.admission(socket, root, at, tried, head).catch((err: unknown) => { this.failed(err, root, 'admission'); socket.destroy(); });
+    return this.admission(socket, root, at, tried, head).catch((err: unknown) => {
+      this.failed(err, root, 'admission');
+      socket.destroy();
+    });
   }
 
   /** An exception in the handling of a connection: logged and counted, never thrown further. */
@@ -289,19 +377,31 @@ export class DataPlane {
 
   private async admission(socket: net.Socket, root: string, at: string | null, tried: number[], head: Buffer | null): Promise<void> {
     socket.on('error', () => socket.destroy());
-    if (this.draining) { socket.destroy(); return; }
+    if (this.draining) {
+      socket.destroy();
+      return;
+    }
     const ip = socket.remoteAddress ?? '';
     const persistKey = `${root}|${ip}`;
     let name = at ?? this.spilled.get(persistKey) ?? root;
     if (!this.vservers.has(name)) name = root;
     for (let hops = 0; hops < 64; hops++) {
       const v = this.vservers.get(name);
-      if (!v) { socket.destroy(); return; }
+      if (!v) {
+        socket.destroy();
+        return;
+      }
       const verdict = await this.judge(v, tried);
-      if (socket.destroyed) { if (verdict.kind === 'serve' && verdict.quota) this.quota.release(v.doc.name); return; }
+      if (socket.destroyed) {
+        if (verdict.kind === 'serve' && verdict.quota) this.quota.release(v.doc.name);
+        return;
+      }
       if (verdict.kind === 'handoff') {
         v.counters.handoffs_total++;
-        this.toPrimary({ t: 'handoff', to: verdict.engine, root, at: name, tried: [...tried, verdict.engine], ...(head ? { head: head.toString('base64') } : {}) }, socket);
+        this.toPrimary(
+          { t: 'handoff', to: verdict.engine, root, at: name, tried: [...tried, verdict.engine], ...(head ? { head: head.toString('base64') } : {}) },
+          socket,
+        );
         return;
       }
       if (verdict.kind === 'serve') {
@@ -310,7 +410,10 @@ export class DataPlane {
       }
       v.counters.spillovers_total++;
       const next = v.doc.spillover.backup !== undefined ? this.vservers.get(v.doc.spillover.backup) : undefined;
-      if (next && this.usable(next)) { name = next.doc.name; continue; }
+      if (next && this.usable(next)) {
+        name = next.doc.name;
+        continue;
+      }
       const action = v.doc.spillover.action;
       if (action === 'accept') {
         this.quota.force(v.doc.name);
@@ -376,17 +479,29 @@ export class DataPlane {
     });
     if (v.doc.protocol === 'http') {
       const l = this.listeners.get(root) ?? this.anyHttpListener();
-      if (!l?.http) { socket.destroy(); return; }
+      if (!l?.http) {
+        socket.destroy();
+        return;
+      }
       // node:http parses the bytes already read first: they go back in front of the socket's stream.
       if (head && head.length > 0) socket.unshift(head);
       l.http.emit('connection', socket);
       socket.resume();
       return;
     }
-    if (a.kind !== 'serve') { socket.destroy(); return; }
+    if (a.kind !== 'serve') {
+      socket.destroy();
+      return;
+    }
     const idleMs = rootDoc?.clientTimeoutMs ?? v.doc.clientTimeoutMs;
-    socket.setTimeout(idleMs, () => { v.counters.cx_idle_timeout_total++; socket.destroy(); });
-    this.serveTcp(socket, v).catch((err: unknown) => { this.failed(err, v.doc.name, 'tcp'); socket.destroy(); });
+    socket.setTimeout(idleMs, () => {
+      v.counters.cx_idle_timeout_total++;
+      socket.destroy();
+    });
+    this.serveTcp(socket, v).catch((err: unknown) => {
+      this.failed(err, v.doc.name, 'tcp');
+      socket.destroy();
+    });
   }
 
   private anyHttpListener(): ListenerRt | undefined {
@@ -402,7 +517,9 @@ export class DataPlane {
     for (let i = 0; i < cands.length; i++) {
       const c = cands[i]!;
       const s = v.svcs[i]!;
-      c.active = s.active; c.capacity = s.doc.capacity; c.available = s.up && s.doc.state === 'enabled';
+      c.active = s.active;
+      c.capacity = s.doc.capacity;
+      c.available = s.up && s.doc.state === 'enabled';
     }
     return cands;
   }
@@ -442,7 +559,9 @@ export class DataPlane {
   private async waitInQueue(v: VServerRt, ip: string): Promise<ServiceRt | 'timeout' | 'unavailable'> {
     if (v.queue.size < v.queue.length) v.counters.surge_queue_total++;
     this.queued++;
-    const outcome = await v.queue.wait().finally(() => { this.queued--; });
+    const outcome = await v.queue.wait().finally(() => {
+      this.queued--;
+    });
     if (outcome.kind === 'timeout') v.counters.surge_queue_timeouts_total++;
     if (outcome.kind === 'full') v.counters.surge_queue_overflow_total++;
     if (outcome.kind !== 'admitted') return 'timeout';
@@ -452,7 +571,9 @@ export class DataPlane {
     return s; // its slot was reserved by wakeQueues
   }
 
-  private readonly release = (s: ServiceRt): void => { this.releaseService(s); };
+  private readonly release = (s: ServiceRt): void => {
+    this.releaseService(s);
+  };
 
   private releaseService(s: ServiceRt): void {
     s.active--;
@@ -471,7 +592,10 @@ export class DataPlane {
         const s = this.services.get(pick);
         if (!s) break;
         s.active++;
-        if (!v.queue.wake(pick)) { s.active--; break; }
+        if (!v.queue.wake(pick)) {
+          s.active--;
+          break;
+        }
       }
     }
   }
@@ -479,12 +603,24 @@ export class DataPlane {
   private async serveTcp(socket: net.Socket, v: VServerRt): Promise<void> {
     const ip = socket.remoteAddress ?? '';
     const chosen = await this.chooseService(v, ip, undefined);
-    if (typeof chosen === 'string') { socket.destroy(); return; }
-    if (socket.destroyed) { chosen.active--; this.wakeQueues(chosen.doc.name); return; }
+    if (typeof chosen === 'string') {
+      socket.destroy();
+      return;
+    }
+    if (socket.destroyed) {
+      chosen.active--;
+      this.wakeQueues(chosen.doc.name);
+      return;
+    }
     chosen.counters.cx_active++;
     chosen.counters.cx_total++;
     try {
-      const { connected } = await pipeTcp(socket, { host: chosen.doc.address, port: chosen.doc.port, connectTimeoutMs: v.doc.timeoutMs }, v.counters, chosen.counters);
+      const { connected } = await pipeTcp(
+        socket,
+        { host: chosen.doc.address, port: chosen.doc.port, connectTimeoutMs: v.doc.timeoutMs },
+        v.counters,
+        chosen.counters,
+      );
       if (!connected) chosen.counters.cx_connect_fail_total++;
     } finally {
       this.releaseService(chosen);
@@ -498,13 +634,19 @@ export class DataPlane {
     // request of a keep-alive connection whose head trickles (the first one is read by
     // readFirstHead). Checked every quarter of the timeout (50 ms to 1 s).
     // requireHostHeader off: checkRequest refuses a missing Host itself (one answer shape, counted).
-    const server = http.createServer({ keepAlive: true, requireHostHeader: false, connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(v.headersTimeoutMs / 4))) });
+    const server = http.createServer({
+      keepAlive: true,
+      requireHostHeader: false,
+      connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(v.headersTimeoutMs / 4))),
+    });
     setHttpTimeouts(server, v);
     server.emit('listening');
     server.on('request', this.onRequest);
     // Expect: 100-continue: the 100 is sent when the body is about to be forwarded, not before admission.
     server.on('checkContinue', this.onCheckContinue);
-    server.on('clientError', (err: NodeJS.ErrnoException, socket: net.Socket) => { this.clientError(err, socket, root); });
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: net.Socket) => {
+      this.clientError(err, socket, root);
+    });
     // CONNECT asks for a tunnel, which a reverse proxy does not make (node:http closes silently without a listener).
     server.on('connect', (_req: http.IncomingMessage, socket: net.Socket) => {
       const c = (this.admissions.get(socket)?.vs ?? this.vservers.get(root))?.counters;
@@ -523,7 +665,10 @@ export class DataPlane {
   private clientError(err: NodeJS.ErrnoException, socket: net.Socket, root: string): void {
     const code = err.code ?? '';
     if (answered(socket)) return;
-    if (code === 'ECONNRESET' || code === 'EPIPE') { socket.destroy(); return; }
+    if (code === 'ECONNRESET' || code === 'EPIPE') {
+      socket.destroy();
+      return;
+    }
     const c = (this.admissions.get(socket)?.vs ?? this.vservers.get(root))?.counters;
     const busy = (socket as net.Socket & { _httpMessage?: http.ServerResponse | null })._httpMessage;
     if (busy) {
@@ -556,7 +701,11 @@ export class DataPlane {
   };
 
   private readonly onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    try { this.serveHttp(req, res); } catch (err) { this.requestFailed(req, res, err); }
+    try {
+      this.serveHttp(req, res);
+    } catch (err) {
+      this.requestFailed(req, res, err);
+    }
   };
 
   /** An exception while handling a request: logged, counted, answered 500 (or the connection closed). */
@@ -572,7 +721,10 @@ export class DataPlane {
 
   private serveHttp(req: http.IncomingMessage, res: http.ServerResponse): void {
     const a = this.admissions.get(req.socket);
-    if (!a) { sendError(res, 503, 'SPILLWAY_NOT_ADMITTED'); return; }
+    if (!a) {
+      sendError(res, 503, 'SPILLWAY_NOT_ADMITTED');
+      return;
+    }
     const target = checkRequest(req.method ?? '', req.url ?? '', req.httpVersionMajor, req.httpVersionMinor, req.rawHeaders);
     if (target.kind === 'refuse') {
       a.vs.counters.rq_client_error_total++;
@@ -600,31 +752,62 @@ export class DataPlane {
     const cookie = v.doc.persistence.type === 'cookie' ? readCookie(req.headers.cookie, v.cookieName) : undefined;
     const ip = req.socket.remoteAddress ?? '';
     const chosen = this.pickNow(v, ip, cookie);
-    if (chosen === null) { this.serveHttpQueued(req, res, v, ip, cookie, target).catch((err: unknown) => this.requestFailed(req, res, err)); return; }
-    if (chosen === 'unavailable') { sendError(res, 503, 'SPILLWAY_NO_SERVICE_AVAILABLE', { 'retry-after': '1' }); return; }
+    if (chosen === null) {
+      this.serveHttpQueued(req, res, v, ip, cookie, target).catch((err: unknown) => this.requestFailed(req, res, err));
+      return;
+    }
+    if (chosen === 'unavailable') {
+      sendError(res, 503, 'SPILLWAY_NO_SERVICE_AVAILABLE', { 'retry-after': '1' });
+      return;
+    }
     this.forwardHttp(req, res, v, chosen, cookie, target);
   }
 
-  private async serveHttpQueued(req: http.IncomingMessage, res: http.ServerResponse, v: VServerRt, ip: string, cookie: string | undefined, target: ForwardTarget): Promise<void> {
+  private async serveHttpQueued(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    v: VServerRt,
+    ip: string,
+    cookie: string | undefined,
+    target: ForwardTarget,
+  ): Promise<void> {
     const chosen = await this.waitInQueue(v, ip);
-    if (chosen === 'timeout') { res.shouldKeepAlive = false; sendError(res, 503, 'SPILLWAY_SURGE_QUEUE_TIMEOUT', { 'retry-after': '1' }); return; }
-    if (chosen === 'unavailable') { sendError(res, 503, 'SPILLWAY_NO_SERVICE_AVAILABLE', { 'retry-after': '1' }); return; }
+    if (chosen === 'timeout') {
+      res.shouldKeepAlive = false;
+      sendError(res, 503, 'SPILLWAY_SURGE_QUEUE_TIMEOUT', { 'retry-after': '1' });
+      return;
+    }
+    if (chosen === 'unavailable') {
+      sendError(res, 503, 'SPILLWAY_NO_SERVICE_AVAILABLE', { 'retry-after': '1' });
+      return;
+    }
     this.forwardHttp(req, res, v, chosen, cookie, target);
   }
 
   /** Proxies one request to `chosen` (its slot already taken); the slot is freed when the exchange ends. */
-  private forwardHttp(req: http.IncomingMessage, res: http.ServerResponse, v: VServerRt, chosen: ServiceRt, cookie: string | undefined, target: ForwardTarget): void {
+  private forwardHttp(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    v: VServerRt,
+    chosen: ServiceRt,
+    cookie: string | undefined,
+    target: ForwardTarget,
+  ): void {
     let pool: Pool;
     let headers: string[];
     let setCookie: string | undefined;
     try {
       let made = chosen.pools.get(v.doc.timeoutMs);
-      if (!made) { made = createServicePool(chosen.doc.address, chosen.doc.port, v.doc.timeoutMs); chosen.pools.set(v.doc.timeoutMs, made); }
+      if (!made) {
+        made = createServicePool(chosen.doc.address, chosen.doc.port, v.doc.timeoutMs);
+        chosen.pools.set(v.doc.timeoutMs, made);
+      }
       pool = made;
       const p = v.doc.persistence;
-      setCookie = p.type === 'cookie' && cookie !== chosen.doc.name
-        ? `${v.cookieName}=${encodeURIComponent(chosen.doc.name)}; Path=/; HttpOnly${p.timeoutSeconds > 0 ? `; Max-Age=${p.timeoutSeconds}` : ''}`
-        : undefined;
+      setCookie =
+        p.type === 'cookie' && cookie !== chosen.doc.name
+          ? `${v.cookieName}=${encodeURIComponent(chosen.doc.name)}; Path=/; HttpOnly${p.timeoutSeconds > 0 ? `; Max-Age=${p.timeoutSeconds}` : ''}`
+          : undefined;
       headers = upstreamHeaders(req, target.absolute && target.host !== null ? target.host : undefined);
     } catch (err) {
       // Nothing was sent: the slot taken for this request goes back before the error is answered.
@@ -653,7 +836,11 @@ export function readCookie(header: string | undefined, name: string): string | u
   for (const part of header.split(';')) {
     const i = part.indexOf('=');
     if (i > 0 && part.slice(0, i).trim() === name) {
-      try { return decodeURIComponent(part.slice(i + 1).trim()); } catch { return undefined; }
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return undefined;
+      }
     }
   }
   return undefined;

@@ -16,11 +16,17 @@ export function installProcessGuards(log: Logger): void {
   process.on('unhandledRejection', (reason) => {
     processFaults.unhandledRejections++;
     const e = reason as NodeJS.ErrnoException | undefined;
-    log.error({ event: 'unhandled_rejection', code: e?.code, err: e?.message ?? String(reason), stack: e?.stack }, 'a promise was rejected with no handler; the process keeps running');
+    log.error(
+      { event: 'unhandled_rejection', code: e?.code, err: e?.message ?? String(reason), stack: e?.stack },
+      'a promise was rejected with no handler; the process keeps running',
+    );
   });
   process.on('uncaughtException', (err, origin) => {
     processFaults.uncaughtExceptions++;
-    log.fatal({ event: 'uncaught_exception', origin, code: (err as NodeJS.ErrnoException).code, err: err.message, stack: err.stack }, 'uncaught exception; exiting');
+    log.fatal(
+      { event: 'uncaught_exception', origin, code: (err as NodeJS.ErrnoException).code, err: err.message, stack: err.stack },
+      'uncaught exception; exiting',
+    );
     process.exitCode = 1;
     setImmediate(() => process.exit(1));
   });

@@ -9,7 +9,11 @@
 import { QuotaPool } from '@spillway/core';
 import { monotonicMs, type QuotaMessageToEngine, type QuotaMessageToManager } from './quota-worker.js';
 
-export interface QuotaView { limit: number; shared: number; engines: Record<string, { exclusive: number; borrowed: number; owed: number; room: boolean }> }
+export interface QuotaView {
+  limit: number;
+  shared: number;
+  engines: Record<string, { exclusive: number; borrowed: number; owed: number; room: boolean }>;
+}
 
 /**
  * Asks whoever sets this agent's limit (the control plane) for `want` more uses of `vs` at once;
@@ -18,7 +22,10 @@ export interface QuotaView { limit: number; shared: number; engines: Record<stri
  */
 export type QuotaUpstream = (vs: string, want: number) => Promise<boolean>;
 
-interface Waiter { engine: number; id: number }
+interface Waiter {
+  engine: number;
+  id: number;
+}
 
 export class QuotaPrimary {
   private readonly pools = new Map<string, QuotaPool<number>>();
@@ -60,7 +67,11 @@ export class QuotaPrimary {
     // The lease first: an engine never holds an allowance without its deadline.
     if (this.lease !== null) for (const e of new Set([...newcomers, ...added])) this.send(e, { t: 'q.lease', until: this.lease });
     for (const [vs, pool] of this.pools) {
-      for (const e of gone) { pool.removeEngine(e); this.room.get(vs)?.delete(e); this.unanswered.get(vs)?.delete(e); }
+      for (const e of gone) {
+        pool.removeEngine(e);
+        this.room.get(vs)?.delete(e);
+        this.unanswered.get(vs)?.delete(e);
+      }
       for (const e of added) pool.addEngine(e);
       if (gone.length || added.length) this.pushAll(vs);
       else for (const e of newcomers) this.sendAlloc(e, { t: 'q.alloc', vs, exclusive: 0, borrowed: 0, batch: pool.batch, ack: 0 });
@@ -72,7 +83,9 @@ export class QuotaPrimary {
    * clamped to the limit (right after a cut it is above it until the engines settle or give
    * back); null when the vserver has no limit here. What a revoke acknowledgement may claim back.
    */
-  committed(vs: string): number | null { return this.pools.get(vs)?.committed ?? null; }
+  committed(vs: string): number | null {
+    return this.pools.get(vs)?.committed ?? null;
+  }
 
   /**
    * Sets the end of the agent's lease on its allocations (monotonicMs; null: none) and hands it to
@@ -84,7 +97,9 @@ export class QuotaPrimary {
     for (const e of [...this.engines, ...this.starting]) this.send(e, { t: 'q.lease', until });
   }
 
-  private leaseEnded(): boolean { return this.lease !== null && monotonicMs() >= this.lease; }
+  private leaseEnded(): boolean {
+    return this.lease !== null && monotonicMs() >= this.lease;
+  }
 
   /** Sets (or with null removes) the connection limit of a vserver and re-allocates at once. */
   setLimit(vs: string, limit: number | null): void {
@@ -99,7 +114,13 @@ export class QuotaPrimary {
       for (const e of [...this.engines, ...this.starting]) this.send(e, { t: 'q.drop', vs });
       return;
     }
-    if (pool) { if (pool.limit !== limit) { pool.setLimit(limit); this.pushAll(vs); } return; }
+    if (pool) {
+      if (pool.limit !== limit) {
+        pool.setLimit(limit);
+        this.pushAll(vs);
+      }
+      return;
+    }
     const created = new QuotaPool<number>({ limit, engines: this.engines, tracking: 'reported' });
     this.pools.set(vs, created);
     this.room.set(vs, new Map());
@@ -120,21 +141,32 @@ export class QuotaPrimary {
       case 'q.room':
         this.room.get(msg.vs)?.set(engine, msg.room);
         // The answer to an allocation: what the engine really has in flight settles what it owes.
-        if (latest && msg.active !== undefined && pool.has(engine)) { pool.settle(engine, msg.active); this.pushGrown(msg.vs); }
+        if (latest && msg.active !== undefined && pool.has(engine)) {
+          pool.settle(engine, msg.active);
+          this.pushGrown(msg.vs);
+        }
         return;
       case 'q.return':
         this.acks.get(msg.vs)?.set(engine, msg.id);
         // An owed use that ended pays a debt only: when the pool already settled the debt (the
         // engine's count came first), it must not be taken from the engine's borrowed uses.
-        if (msg.owed) { const owed = pool.allocation(engine).owed; if (owed > 0) pool.giveBack(engine, Math.min(msg.n, owed)); }
-        else pool.giveBack(engine, msg.n);
+        if (msg.owed) {
+          const owed = pool.allocation(engine).owed;
+          if (owed > 0) pool.giveBack(engine, Math.min(msg.n, owed));
+        } else pool.giveBack(engine, msg.n);
         this.pushGrown(msg.vs);
         return;
       case 'q.borrow': {
         // Past the lease the allocation may be lent to other agents already: spill, do not wait.
-        if (this.leaseEnded()) { this.send(engine, { t: 'q.reply', vs: msg.vs, id: msg.id, granted: 0, handoffTo: null }); return; }
+        if (this.leaseEnded()) {
+          this.send(engine, { t: 'q.reply', vs: msg.vs, id: msg.id, granted: 0, handoffTo: null });
+          return;
+        }
         const granted = pool.borrow(engine);
-        if (granted > 0) { this.send(engine, { t: 'q.reply', vs: msg.vs, id: msg.id, granted, handoffTo: null }); return; }
+        if (granted > 0) {
+          this.send(engine, { t: 'q.reply', vs: msg.vs, id: msg.id, granted, handoffTo: null });
+          return;
+        }
         const handoffTo = this.spilloverEngine(msg.vs, engine);
         if (handoffTo === null && this.upstream) {
           // The agent's whole allocation is in use: hold the connection and ask for more at once
@@ -164,21 +196,26 @@ export class QuotaPrimary {
     const want = this.waiting.get(vs)?.length ?? 0;
     if (want === 0) return;
     this.asking.add(vs);
-    void upstream(vs, want).catch(() => false).then((added) => {
-      this.asking.delete(vs);
-      const list = this.waiting.get(vs) ?? [];
-      const pool = this.pools.get(vs);
-      while (list.length > 0) {
-        const w = list[0]!;
-        const granted = pool && this.engines.includes(w.engine) && !this.leaseEnded() ? pool.borrow(w.engine) : 0;
-        if (granted === 0) break;
-        list.shift();
-        this.send(w.engine, { t: 'q.reply', vs, id: w.id, granted, handoffTo: null });
-      }
-      if (list.length > 0 && added && pool) { this.askUpstream(vs); return; }
-      this.waiting.delete(vs);
-      for (const w of list) this.send(w.engine, { t: 'q.reply', vs, id: w.id, granted: 0, handoffTo: pool ? this.spilloverEngine(vs, w.engine) : null });
-    });
+    void upstream(vs, want)
+      .catch(() => false)
+      .then((added) => {
+        this.asking.delete(vs);
+        const list = this.waiting.get(vs) ?? [];
+        const pool = this.pools.get(vs);
+        while (list.length > 0) {
+          const w = list[0]!;
+          const granted = pool && this.engines.includes(w.engine) && !this.leaseEnded() ? pool.borrow(w.engine) : 0;
+          if (granted === 0) break;
+          list.shift();
+          this.send(w.engine, { t: 'q.reply', vs, id: w.id, granted, handoffTo: null });
+        }
+        if (list.length > 0 && added && pool) {
+          this.askUpstream(vs);
+          return;
+        }
+        this.waiting.delete(vs);
+        for (const w of list) this.send(w.engine, { t: 'q.reply', vs, id: w.id, granted: 0, handoffTo: pool ? this.spilloverEngine(vs, w.engine) : null });
+      });
   }
 
   view(): Record<string, QuotaView> {
@@ -186,11 +223,14 @@ export class QuotaPrimary {
     for (const [vs, pool] of this.pools) {
       const room = this.room.get(vs);
       out[vs] = {
-        limit: pool.limit, shared: pool.sharedFree,
-        engines: Object.fromEntries(this.engines.map((e) => {
-          const a = pool.allocation(e);
-          return [String(e), { exclusive: a.exclusive, borrowed: a.borrowed, owed: a.owed, room: room?.get(e) ?? false }];
-        })),
+        limit: pool.limit,
+        shared: pool.sharedFree,
+        engines: Object.fromEntries(
+          this.engines.map((e) => {
+            const a = pool.allocation(e);
+            return [String(e), { exclusive: a.exclusive, borrowed: a.borrowed, owed: a.owed, room: room?.get(e) ?? false }];
+          }),
+        ),
       };
     }
     return out;
@@ -205,7 +245,10 @@ export class QuotaPrimary {
 
   private sendAlloc(e: number, msg: Extract<QuotaMessageToEngine, { t: 'q.alloc' }>): void {
     let m = this.unanswered.get(msg.vs);
-    if (!m) { m = new Map(); this.unanswered.set(msg.vs, m); }
+    if (!m) {
+      m = new Map();
+      this.unanswered.set(msg.vs, m);
+    }
     m.set(e, (m.get(e) ?? 0) + 1);
     this.send(e, msg);
   }
@@ -214,7 +257,8 @@ export class QuotaPrimary {
   private answered(vs: string, e: number): boolean {
     const m = this.unanswered.get(vs);
     const left = Math.max(0, (m?.get(e) ?? 0) - 1);
-    if (left === 0) m?.delete(e); else m?.set(e, left);
+    if (left === 0) m?.delete(e);
+    else m?.set(e, left);
     return left === 0;
   }
 

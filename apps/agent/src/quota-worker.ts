@@ -36,12 +36,18 @@ export type QuotaMessageToEngine =
  * process.hrtime): the same in every process of the agent, so the primary's lease deadline means
  * the same instant to its workers, and it keeps running while a process is stopped.
  */
-export function monotonicMs(): number { return Number(process.hrtime.bigint()) / 1e6; }
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
 
 export type AcquireResult = { kind: 'granted' } | { kind: 'handoff'; engine: number } | { kind: 'exhausted' };
 
 interface Lease {
-  exclusive: number; borrowed: number; batch: number; active: number; room: boolean;
+  exclusive: number;
+  borrowed: number;
+  batch: number;
+  active: number;
+  room: boolean;
   /** Uses taken above the allowance by action accept: they end without anything to give back. */
   forced: number;
   /** Borrowed batches sent back that the manager may not have processed yet. */
@@ -58,11 +64,19 @@ export class QuotaWorker {
   constructor(private readonly send: (msg: QuotaMessageToManager) => void) {}
 
   /** True when the vserver has a connection limit under quota (its manager sent an allocation). */
-  limited(vs: string): boolean { return this.leases.has(vs); }
+  limited(vs: string): boolean {
+    return this.leases.has(vs);
+  }
 
   onMessage(msg: QuotaMessageToEngine): void {
-    if (msg.t === 'q.lease') { this.until = msg.until ?? Number.POSITIVE_INFINITY; return; }
-    if (msg.t === 'q.drop') { this.leases.delete(msg.vs); return; }
+    if (msg.t === 'q.lease') {
+      this.until = msg.until ?? Number.POSITIVE_INFINITY;
+      return;
+    }
+    if (msg.t === 'q.drop') {
+      this.leases.delete(msg.vs);
+      return;
+    }
     if (msg.t === 'q.alloc') {
       const l = this.lease(msg.vs);
       // The manager's view, minus the batches it had not seen come back yet (grants always
@@ -70,7 +84,9 @@ export class QuotaWorker {
       while (l.returns.length > 0 && l.returns[0]!.id <= msg.ack) l.returns.shift();
       let inFlight = 0;
       for (const r of l.returns) inFlight += r.n;
-      l.exclusive = msg.exclusive; l.borrowed = Math.max(0, msg.borrowed - inFlight); l.batch = msg.batch;
+      l.exclusive = msg.exclusive;
+      l.borrowed = Math.max(0, msg.borrowed - inFlight);
+      l.batch = msg.batch;
       // Always answered: the manager counts an engine it just gave uses as having room until
       // this answer says otherwise (so a burst right after a change never spills early).
       this.reportRoom(msg.vs, l, true);
@@ -119,7 +135,11 @@ export class QuotaWorker {
   /** Takes a use above the allocation (action accept): counted, so it delays later admissions. */
   force(vs: string): void {
     const l = this.leases.get(vs);
-    if (l) { l.active++; l.forced++; this.reportRoom(vs, l); }
+    if (l) {
+      l.active++;
+      l.forced++;
+      this.reportRoom(vs, l);
+    }
   }
 
   release(vs: string): void {
@@ -146,7 +166,9 @@ export class QuotaWorker {
   }
 
   /** True once the lease on this engine's allowances has ended (and was not renewed). */
-  leaseEnded(): boolean { return this.until !== Number.POSITIVE_INFINITY && monotonicMs() >= this.until; }
+  leaseEnded(): boolean {
+    return this.until !== Number.POSITIVE_INFINITY && monotonicMs() >= this.until;
+  }
 
   view(vs: string): { exclusive: number; borrowed: number; active: number } | undefined {
     const l = this.leases.get(vs);
@@ -155,14 +177,24 @@ export class QuotaWorker {
 
   private lease(vs: string): Lease {
     let l = this.leases.get(vs);
-    if (!l) { l = { exclusive: 0, borrowed: 0, batch: 1, active: 0, room: false, forced: 0, returns: [], pending: new Map() }; this.leases.set(vs, l); }
+    if (!l) {
+      l = { exclusive: 0, borrowed: 0, batch: 1, active: 0, room: false, forced: 0, returns: [], pending: new Map() };
+      this.leases.set(vs, l);
+    }
     return l;
   }
 
   /** Tells the manager only when this engine starts or stops having unused uses (rare). */
   private reportRoom(vs: string, l: Lease, answer = false): void {
     const room = l.active < l.exclusive + l.borrowed;
-    if (answer) { l.room = room; this.send({ t: 'q.room', vs, room, active: l.active - l.forced }); return; }
-    if (room !== l.room) { l.room = room; this.send({ t: 'q.room', vs, room }); }
+    if (answer) {
+      l.room = room;
+      this.send({ t: 'q.room', vs, room, active: l.active - l.forced });
+      return;
+    }
+    if (room !== l.room) {
+      l.room = room;
+      this.send({ t: 'q.room', vs, room });
+    }
   }
 }

@@ -44,13 +44,35 @@ export interface CounterSnapshot {
 }
 
 export const emptyVServerCounters = (): VServerCounters => ({
-  cx_active: 0, cx_total: 0, spillovers_total: 0, rx_bytes_total: 0, tx_bytes_total: 0, rq_total: 0,
-  surge_queue_len: 0, surge_queue_total: 0, surge_queue_timeouts_total: 0, surge_queue_overflow_total: 0, dropped_total: 0, redirected_total: 0, handoffs_total: 0,
-  rq_client_error_total: 0, cx_reading_head: 0, rq_header_timeout_total: 0, cx_idle_timeout_total: 0, internal_errors_total: 0,
+  cx_active: 0,
+  cx_total: 0,
+  spillovers_total: 0,
+  rx_bytes_total: 0,
+  tx_bytes_total: 0,
+  rq_total: 0,
+  surge_queue_len: 0,
+  surge_queue_total: 0,
+  surge_queue_timeouts_total: 0,
+  surge_queue_overflow_total: 0,
+  dropped_total: 0,
+  redirected_total: 0,
+  handoffs_total: 0,
+  rq_client_error_total: 0,
+  cx_reading_head: 0,
+  rq_header_timeout_total: 0,
+  cx_idle_timeout_total: 0,
+  internal_errors_total: 0,
 });
 
 export const emptyServiceCounters = (): ServiceCounters => ({
-  cx_active: 0, cx_total: 0, rx_bytes_total: 0, tx_bytes_total: 0, rq_total: 0, rq_error_total: 0, rq_timeout_total: 0, cx_connect_fail_total: 0,
+  cx_active: 0,
+  cx_total: 0,
+  rx_bytes_total: 0,
+  tx_bytes_total: 0,
+  rq_total: 0,
+  rq_error_total: 0,
+  rq_timeout_total: 0,
+  cx_connect_fail_total: 0,
 });
 
 /** Mutable counters of one process; objects are stable so hot paths keep a reference. */
@@ -60,13 +82,19 @@ export class Counters {
 
   vserver(name: string): VServerCounters {
     let c = this.vs.get(name);
-    if (!c) { c = emptyVServerCounters(); this.vs.set(name, c); }
+    if (!c) {
+      c = emptyVServerCounters();
+      this.vs.set(name, c);
+    }
     return c;
   }
 
   service(name: string): ServiceCounters {
     let c = this.svc.get(name);
-    if (!c) { c = emptyServiceCounters(); this.svc.set(name, c); }
+    if (!c) {
+      c = emptyServiceCounters();
+      this.svc.set(name, c);
+    }
     return c;
   }
 

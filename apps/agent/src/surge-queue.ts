@@ -2,13 +2,21 @@
 
 export type SurgeOutcome = { kind: 'admitted'; service: string } | { kind: 'timeout' | 'full' | 'closed' };
 
-interface Waiter { resolve: (o: SurgeOutcome) => void; timer: NodeJS.Timeout }
+interface Waiter {
+  resolve: (o: SurgeOutcome) => void;
+  timer: NodeJS.Timeout;
+}
 
 export class SurgeQueue {
   private readonly waiters: Waiter[] = [];
-  constructor(public length: number, public timeoutMs: number) {}
+  constructor(
+    public length: number,
+    public timeoutMs: number,
+  ) {}
 
-  get size(): number { return this.waiters.length; }
+  get size(): number {
+    return this.waiters.length;
+  }
 
   /** Waits for `wake` to admit this waiter; resolves 'full' at once when the queue is full. */
   wait(): Promise<SurgeOutcome> {
@@ -37,6 +45,9 @@ export class SurgeQueue {
 
   /** Ends every wait (vserver removed, shutdown). */
   closeAll(): void {
-    for (const w of this.waiters.splice(0)) { clearTimeout(w.timer); w.resolve({ kind: 'closed' }); }
+    for (const w of this.waiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.resolve({ kind: 'closed' });
+    }
   }
 }

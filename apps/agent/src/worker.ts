@@ -12,10 +12,19 @@ installProcessGuards(log);
 // A handed-off connection travels as its raw TCP handle: wrapped in a net.Socket, the primary
 // would start reading it and keep bytes the receiving worker never sees.
 const send = (msg: unknown, socket?: net.Socket): void => {
-  if (!process.connected) { socket?.destroy(); return; }
-  if (!socket) { process.send!(msg); return; }
+  if (!process.connected) {
+    socket?.destroy();
+    return;
+  }
+  if (!socket) {
+    process.send!(msg);
+    return;
+  }
   const raw = (socket as unknown as { _handle?: unknown })._handle;
-  if (!raw) { socket.destroy(); return; }
+  if (!raw) {
+    socket.destroy();
+    return;
+  }
   // The raw handle, not a Socket: the primary re-wraps it (send's typings only know net.Socket).
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
   process.send!(msg, raw as net.Socket, {}, () => socket.destroy());
@@ -33,6 +42,10 @@ process.on('message', (msg: ToEngine, handle?: unknown) => {
   engine.onMessage(msg);
 });
 process.on('disconnect', () => process.exit(0));
-process.on('SIGTERM', () => { /* the primary decides when a worker drains */ });
-process.on('SIGINT', () => { /* idem */ });
+process.on('SIGTERM', () => {
+  /* the primary decides when a worker drains */
+});
+process.on('SIGINT', () => {
+  /* idem */
+});
 send({ t: 'hello' });

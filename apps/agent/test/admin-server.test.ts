@@ -13,7 +13,13 @@ let admin = '';
 
 const doc = (vservers: string[]) => ({
   services: [tcpService('echo', echo.port, 0)],
-  vservers: vservers.map((name) => ({ name, protocol: 'tcp', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'echo' }], spillover: { methods: [], action: 'accept' } })),
+  vservers: vservers.map((name) => ({
+    name,
+    protocol: 'tcp',
+    listen: { port: 0, host: '127.0.0.1' },
+    services: [{ service: 'echo' }],
+    spillover: { methods: [], action: 'accept' },
+  })),
   agent: { workers: 0 },
 });
 
@@ -31,11 +37,15 @@ const reload = (headers: Record<string, string>, body: string) => fetch(`${admin
 const version = async () => (await agent.stats()).agent.configVersion;
 
 /** Whether a TCP connection to host:port opens. */
-const opens = (host: string, port: number) => new Promise<boolean>((resolve) => {
-  const s = net.connect({ host, port });
-  s.once('connect', () => { s.destroy(); resolve(true); });
-  s.once('error', () => resolve(false));
-});
+const opens = (host: string, port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = net.connect({ host, port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
 
 describe('the admin endpoint', () => {
   it('serves GET /healthz and GET /stats without a token', async () => {
@@ -48,7 +58,11 @@ describe('the admin endpoint', () => {
   it('refuses POST /reload without the admin token, or with another one, with 401 and changes nothing', async () => {
     const before = await version();
     const body = JSON.stringify(doc(['a', 'injected']));
-    for (const headers of [{ 'content-type': 'application/json' }, { 'content-type': 'application/json', authorization: 'Bearer wrong-token-0123456789' }, { 'content-type': 'application/json', authorization: ADMIN_TOKEN }]) {
+    for (const headers of [
+      { 'content-type': 'application/json' },
+      { 'content-type': 'application/json', authorization: 'Bearer wrong-token-0123456789' },
+      { 'content-type': 'application/json', authorization: ADMIN_TOKEN },
+    ]) {
       const res = await reload(headers, body);
       expect(res.status, JSON.stringify(headers)).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
@@ -89,10 +103,18 @@ describe('the admin endpoint', () => {
     const answer = await new Promise<string>((resolve) => {
       const s = net.connect({ host: '127.0.0.1', port: agent.adminPort }, () => s.write('GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
       let got = '';
-      const timer = setTimeout(() => { s.destroy(); resolve(`no answer in 5 s: ${got}`); }, 5_000);
-      s.on('data', (c: Buffer) => { got += c.toString(); });
+      const timer = setTimeout(() => {
+        s.destroy();
+        resolve(`no answer in 5 s: ${got}`);
+      }, 5_000);
+      s.on('data', (c: Buffer) => {
+        got += c.toString();
+      });
       s.on('error', () => {});
-      s.once('close', () => { clearTimeout(timer); resolve(got); });
+      s.once('close', () => {
+        clearTimeout(timer);
+        resolve(got);
+      });
     });
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
     expect(answer).toContain('SPILLWAY_AGENT_BAD_REQUEST');
@@ -104,7 +126,11 @@ describe('an agent without an admin token, its admin endpoint on every address',
   it('refuses every POST /reload with 403, still serves GET /stats, and is reachable on another local address', async () => {
     const bare = await spawnAgent(doc(['a']), { SPILLWAY_AGENT_ADMIN_TOKEN: '', SPILLWAY_AGENT_ADMIN_HOST: '0.0.0.0' });
     try {
-      const res = await fetch(`http://127.0.0.1:${bare.adminPort}/reload`, { method: 'POST', headers: { authorization: 'Bearer anything-at-all-0123456789', 'content-type': 'application/json' }, body: '{}' });
+      const res = await fetch(`http://127.0.0.1:${bare.adminPort}/reload`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer anything-at-all-0123456789', 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(res.status).toBe(403);
       expect(await res.json()).toMatchObject({ code: 'SPILLWAY_AGENT_ADMIN_DISABLED' });
       expect((await bare.stats()).agent.configVersion).toBe(1);

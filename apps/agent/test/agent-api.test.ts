@@ -14,8 +14,13 @@ const held: { destroy(): void }[] = [];
 const doc = (threshold: number) => ({
   services: [tcpService('b', backend.port, 100), tcpService('spare', spare.port, 100)],
   vservers: [
-    { name: 'v', protocol: 'tcp', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'b' }],
-      spillover: { methods: [{ type: 'connection', threshold }], backup: 'v-backup', action: 'drop' } },
+    {
+      name: 'v',
+      protocol: 'tcp',
+      listen: { port: 0, host: '127.0.0.1' },
+      services: [{ service: 'b' }],
+      spillover: { methods: [{ type: 'connection', threshold }], backup: 'v-backup', action: 'drop' },
+    },
     { name: 'v-backup', protocol: 'tcp', listen: null, services: [{ service: 'spare' }], spillover: { methods: [], action: 'drop' } },
   ],
   agent: { workers: 0 },
@@ -23,13 +28,20 @@ const doc = (threshold: number) => ({
 
 async function landing(n: number): Promise<string[]> {
   const out: string[] = [];
-  for (let i = 0; i < n; i++) { const o = await openHeld(agent.ports().v!); held.push(o.socket); out.push(o.first); }
+  for (let i = 0; i < n; i++) {
+    const o = await openHeld(agent.ports().v!);
+    held.push(o.socket);
+    out.push(o.first);
+  }
   return out;
 }
 
 async function releaseAll(): Promise<void> {
   for (const s of held.splice(0)) s.destroy();
-  await until(() => agent.stats(), (s) => s.vservers.v!.cx_active === 0 && s.vservers['v-backup']!.cx_active === 0);
+  await until(
+    () => agent.stats(),
+    (s) => s.vservers.v!.cx_active === 0 && s.vservers['v-backup']!.cx_active === 0,
+  );
 }
 
 beforeAll(async () => {

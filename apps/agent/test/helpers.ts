@@ -14,7 +14,13 @@ const main = path.join(root, 'apps', 'agent', 'src', 'main.ts');
 /** The admin token every spawned agent gets (SPILLWAY_AGENT_ADMIN_TOKEN) unless a test sets its own. */
 export const ADMIN_TOKEN = 'agent-admin-token-for-tests-0123';
 
-export interface Backend { name: string; port: number; held: Set<net.Socket>; close(): Promise<void>; setStatus?(code: number): void }
+export interface Backend {
+  name: string;
+  port: number;
+  held: Set<net.Socket>;
+  close(): Promise<void>;
+  setStatus?(code: number): void;
+}
 
 /** A TCP backend that greets each connection with its name and then echoes; `port` 0: any free one. */
 export async function tcpBackend(name: string, port = 0): Promise<Backend> {
@@ -28,18 +34,31 @@ export async function tcpBackend(name: string, port = 0): Promise<Backend> {
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   return {
-    name, port: (server.address() as net.AddressInfo).port, held,
-    close: () => new Promise((r) => { for (const s of held) s.destroy(); server.close(() => r()); }),
+    name,
+    port: (server.address() as net.AddressInfo).port,
+    held,
+    close: () =>
+      new Promise((r) => {
+        for (const s of held) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
 /** An HTTP backend answering its name; /healthz answers the status set with setStatus. */
-export async function httpBackend(name: string, opts: { delayMs?: number } = {}): Promise<Backend & { setStatus(code: number): void; requests: http.IncomingMessage[] }> {
+export async function httpBackend(
+  name: string,
+  opts: { delayMs?: number } = {},
+): Promise<Backend & { setStatus(code: number): void; requests: http.IncomingMessage[] }> {
   let status = 200;
   const held = new Set<net.Socket>();
   const requests: http.IncomingMessage[] = [];
   const server = http.createServer((req, res) => {
-    if (req.url === '/healthz') { res.writeHead(status, { 'content-type': 'text/plain' }); res.end(status === 200 ? 'ok' : 'failing'); return; }
+    if (req.url === '/healthz') {
+      res.writeHead(status, { 'content-type': 'text/plain' });
+      res.end(status === 200 ? 'ok' : 'failing');
+      return;
+    }
     requests.push(req);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -49,21 +68,40 @@ export async function httpBackend(name: string, opts: { delayMs?: number } = {})
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-backend': name });
         res.end(body);
       };
-      if (opts.delayMs) setTimeout(answer, opts.delayMs); else answer();
+      if (opts.delayMs) setTimeout(answer, opts.delayMs);
+      else answer();
     });
   });
-  server.on('connection', (s) => { held.add(s); s.on('close', () => held.delete(s)); });
+  server.on('connection', (s) => {
+    held.add(s);
+    s.on('close', () => held.delete(s));
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
-    name, port: (server.address() as net.AddressInfo).port, held, requests,
-    setStatus: (code: number) => { status = code; },
-    close: () => new Promise((r) => { for (const s of held) s.destroy(); server.close(() => r()); }),
+    name,
+    port: (server.address() as net.AddressInfo).port,
+    held,
+    requests,
+    setStatus: (code: number) => {
+      status = code;
+    },
+    close: () =>
+      new Promise((r) => {
+        for (const s of held) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
 export interface RunningAgent {
-  child: ChildProcess; adminPort: number; ports: Record<string, number>; configPath: string; output: () => string;
-  stats(): Promise<AgentStats>; reload(doc?: unknown): Promise<Response>; stop(signal?: NodeJS.Signals): Promise<number | null>;
+  child: ChildProcess;
+  adminPort: number;
+  ports: Record<string, number>;
+  configPath: string;
+  output: () => string;
+  stats(): Promise<AgentStats>;
+  reload(doc?: unknown): Promise<Response>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 /** Spawns `tsx apps/agent/src/main.ts --config <file>` and waits for its ready line. */
@@ -72,36 +110,73 @@ export async function spawnAgent(doc: unknown, env: Record<string, string> = {})
   const configPath = path.join(dir, 'config.json');
   writeFileSync(configPath, JSON.stringify(doc));
   const child = spawn(tsx, [main, '--config', configPath], {
-    cwd: root, env: { ...process.env, SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_AGENT_ADMIN_TOKEN: ADMIN_TOKEN, SPILLWAY_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: root,
+    env: { ...process.env, SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_AGENT_ADMIN_TOKEN: ADMIN_TOKEN, SPILLWAY_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stderr.on('data', (c: Buffer) => { out += c.toString(); });
+  child.stderr.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
   const ready = await new Promise<{ adminPort: number; listeners: Record<string, number>; pid: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`agent not ready in 30 s:\n${out}`)), 30_000);
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       for (const line of out.split('\n')) {
-        if (line.startsWith('{"ready":true')) { clearTimeout(timer); resolve(JSON.parse(line)); }
+        if (line.startsWith('{"ready":true')) {
+          clearTimeout(timer);
+          resolve(JSON.parse(line));
+        }
       }
     });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`agent exited with ${code}:\n${out}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`agent exited with ${code}:\n${out}`));
+    });
   });
   const admin = `http://127.0.0.1:${ready.adminPort}`;
   return {
-    child, adminPort: ready.adminPort, ports: ready.listeners, configPath, output: () => out,
+    child,
+    adminPort: ready.adminPort,
+    ports: ready.listeners,
+    configPath,
+    output: () => out,
     stats: async () => (await fetch(`${admin}/stats`)).json() as Promise<AgentStats>,
-    reload: (d?: unknown) => fetch(`${admin}/reload`, {
-      method: 'POST', headers: { authorization: `Bearer ${env.SPILLWAY_AGENT_ADMIN_TOKEN ?? ADMIN_TOKEN}`, ...(d === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: d === undefined ? '' : JSON.stringify(d),
-    }),
-    stop: (signal = 'SIGTERM') => new Promise((resolve) => {
-      // The agent runs under the tsx wrapper; make sure no agent outlives a failed test.
-      const reap = (): void => { try { process.kill(ready.pid, 'SIGKILL'); } catch { /* already gone */ } };
-      if (child.exitCode !== null) { reap(); resolve(child.exitCode); return; }
-      const kill = setTimeout(() => { child.kill('SIGKILL'); reap(); }, 15_000);
-      child.once('exit', (code) => { clearTimeout(kill); reap(); resolve(code); });
-      child.kill(signal);
-    }),
+    reload: (d?: unknown) =>
+      fetch(`${admin}/reload`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${env.SPILLWAY_AGENT_ADMIN_TOKEN ?? ADMIN_TOKEN}`,
+          ...(d === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: d === undefined ? '' : JSON.stringify(d),
+      }),
+    stop: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        // The agent runs under the tsx wrapper; make sure no agent outlives a failed test.
+        const reap = (): void => {
+          try {
+            process.kill(ready.pid, 'SIGKILL');
+          } catch {
+            /* already gone */
+          }
+        };
+        if (child.exitCode !== null) {
+          reap();
+          resolve(child.exitCode);
+          return;
+        }
+        const kill = setTimeout(() => {
+          child.kill('SIGKILL');
+          reap();
+        }, 15_000);
+        child.once('exit', (code) => {
+          clearTimeout(kill);
+          reap();
+          resolve(code);
+        });
+        child.kill(signal);
+      }),
   };
 }
 

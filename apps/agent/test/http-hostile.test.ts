@@ -13,17 +13,20 @@ let agent: RunningAgent;
 
 const svc = (name: string, port: number) => ({ name, address: '127.0.0.1', port, protocol: 'http', capacity: 100, weight: 1, state: 'enabled', monitors: [] });
 const vs = (name: string, services: string[], extra: Record<string, unknown> = {}) => ({
-  name, protocol: 'http', listen: { port: 0, host: '127.0.0.1' }, lbMethod: 'roundrobin', services: services.map((service) => ({ service })), spillover: { methods: [] }, ...extra,
+  name,
+  protocol: 'http',
+  listen: { port: 0, host: '127.0.0.1' },
+  lbMethod: 'roundrobin',
+  services: services.map((service) => ({ service })),
+  spillover: { methods: [] },
+  ...extra,
 });
 
 beforeAll(async () => {
   [web1, web2] = await Promise.all([httpBackend('web-1'), httpBackend('web-2')]);
   agent = await spawnAgent({
     services: [svc('web-1', web1.port), svc('web-2', web2.port)],
-    vservers: [
-      vs('plain', ['web-1']),
-      vs('sticky', ['web-1', 'web-2'], { persistence: { type: 'cookie', timeoutSeconds: 60 } }),
-    ],
+    vservers: [vs('plain', ['web-1']), vs('sticky', ['web-1', 'web-2'], { persistence: { type: 'cookie', timeoutSeconds: 60 } })],
     agent: { workers: 1, drainTimeoutMs: 500 },
   });
 });
@@ -41,7 +44,11 @@ function parseForwarded(header: string): [string, string][][] {
   const elements: [string, string][][] = [];
   let pairs: [string, string][] = [];
   let i = 0;
-  const token = (): string => { const m = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]*/.exec(header.slice(i))![0]; i += m.length; return m; };
+  const token = (): string => {
+    const m = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]*/.exec(header.slice(i))![0];
+    i += m.length;
+    return m;
+  };
   while (i < header.length) {
     while (header[i] === ' ') i++;
     const name = token().toLowerCase();
@@ -50,14 +57,26 @@ function parseForwarded(header: string): [string, string][][] {
     let value = '';
     if (header[i] === '"') {
       i++;
-      while (i < header.length && header[i] !== '"') { if (header[i] === '\\') i++; value += header[i] ?? ''; i++; }
+      while (i < header.length && header[i] !== '"') {
+        if (header[i] === '\\') i++;
+        value += header[i] ?? '';
+        i++;
+      }
       if (header[i] !== '"') throw new Error(`unterminated quoted-string in ${header}`);
       i++;
     } else value = token();
     pairs.push([name, value]);
     while (header[i] === ' ') i++;
-    if (header[i] === ';') { i++; continue; }
-    if (header[i] === ',') { i++; elements.push(pairs); pairs = []; continue; }
+    if (header[i] === ';') {
+      i++;
+      continue;
+    }
+    if (header[i] === ',') {
+      i++;
+      elements.push(pairs);
+      pairs = [];
+      continue;
+    }
     if (i < header.length) throw new Error(`unexpected ${header[i]} at ${i} in ${header}`);
   }
   elements.push(pairs);
@@ -67,7 +86,10 @@ function parseForwarded(header: string): [string, string][][] {
 describe('cookie persistence with a malformed cookie', () => {
   it('treats a cookie that is not valid percent-encoding as absent, and the worker keeps serving', async () => {
     for (let i = 0; i < 20; i++) {
-      const { response, conn } = await rawExchange(port('sticky'), 'GET / HTTP/1.1\r\nHost: t\r\nCookie: SPILLWAY_sticky=%E0%A4%A\r\nConnection: close\r\n\r\n');
+      const { response, conn } = await rawExchange(
+        port('sticky'),
+        'GET / HTTP/1.1\r\nHost: t\r\nCookie: SPILLWAY_sticky=%E0%A4%A\r\nConnection: close\r\n\r\n',
+      );
       conn.destroy();
       expect(response?.status).toBe(200);
       expect(response?.headers['set-cookie']).toMatch(/^SPILLWAY_sticky=web-[12];/);
@@ -91,7 +113,14 @@ describe('Forwarded and the Host header (RFC 7239)', () => {
     expect(response?.status).toBe(200);
     const echoed = JSON.parse(response!.body.toString()) as { headers: Record<string, string> };
     const elements = parseForwarded(echoed.headers.forwarded!);
-    expect(elements).toEqual([[['for', '10.0.0.1']], [['for', '127.0.0.1'], ['proto', 'http'], ['host', 'a;for=6.6.6.6,for=7.7.7.7']]]);
+    expect(elements).toEqual([
+      [['for', '10.0.0.1']],
+      [
+        ['for', '127.0.0.1'],
+        ['proto', 'http'],
+        ['host', 'a;for=6.6.6.6,for=7.7.7.7'],
+      ],
+    ]);
   });
 });
 
@@ -142,7 +171,7 @@ describe('requests the agent refuses with a status (never a bare close)', () => 
 });
 
 describe('request-target forms (RFC 9112 §3.2)', () => {
-  it('sends an absolute-form request upstream in origin-form with the target\'s authority as Host', async () => {
+  it("sends an absolute-form request upstream in origin-form with the target's authority as Host", async () => {
     const { response } = await rawExchange(port('plain'), 'GET http://other.example:81/x?y=1 HTTP/1.1\r\nHost: conflicting\r\n\r\n');
     expect(response?.status).toBe(200);
     const echoed = JSON.parse(response!.body.toString()) as { url: string; headers: Record<string, string> };

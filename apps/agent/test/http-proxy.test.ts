@@ -12,9 +12,24 @@ let slow: HttpBackend;
 let agent: RunningAgent;
 let deadPort: number;
 
-const svc = (name: string, port: number, capacity = 100) => ({ name, address: '127.0.0.1', port, protocol: 'http', capacity, weight: 1, state: 'enabled', monitors: [] });
+const svc = (name: string, port: number, capacity = 100) => ({
+  name,
+  address: '127.0.0.1',
+  port,
+  protocol: 'http',
+  capacity,
+  weight: 1,
+  state: 'enabled',
+  monitors: [],
+});
 const vs = (name: string, services: string[], spillover: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-  name, protocol: 'http', listen: { port: 0, host: '127.0.0.1' }, lbMethod: 'roundrobin', services: services.map((service) => ({ service })), spillover, ...extra,
+  name,
+  protocol: 'http',
+  listen: { port: 0, host: '127.0.0.1' },
+  lbMethod: 'roundrobin',
+  services: services.map((service) => ({ service })),
+  spillover,
+  ...extra,
 });
 
 /** One raw keep-alive client connection: sends requests, parses status, headers and body. */
@@ -25,19 +40,32 @@ class RawClient {
   closed = false;
   constructor(port: number) {
     this.socket = net.connect({ port, host: '127.0.0.1' });
-    this.socket.on('data', (c: Buffer) => { this.buf = Buffer.concat([this.buf, c]); this.waiter?.(); });
-    this.socket.on('close', () => { this.closed = true; this.waiter?.(); });
+    this.socket.on('data', (c: Buffer) => {
+      this.buf = Buffer.concat([this.buf, c]);
+      this.waiter?.();
+    });
+    this.socket.on('close', () => {
+      this.closed = true;
+      this.waiter?.();
+    });
     this.socket.on('error', () => {});
   }
   async request(path = '/', headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string>; body: string }> {
-    this.socket.write(`GET ${path} HTTP/1.1\r\nhost: test\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
+    this.socket.write(
+      `GET ${path} HTTP/1.1\r\nhost: test\r\n${Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('')}\r\n`,
+    );
     for (;;) {
       const end = this.buf.indexOf('\r\n\r\n');
       if (end >= 0) {
         const head = this.buf.subarray(0, end).toString().split('\r\n');
         const status = Number(head[0]!.split(' ')[1]);
         const h: Record<string, string> = {};
-        for (const line of head.slice(1)) { const i = line.indexOf(':'); h[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim(); }
+        for (const line of head.slice(1)) {
+          const i = line.indexOf(':');
+          h[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
+        }
         const len = Number(h['content-length'] ?? 0);
         if (this.buf.length >= end + 4 + len) {
           const body = this.buf.subarray(end + 4, end + 4 + len).toString();
@@ -46,11 +74,15 @@ class RawClient {
         }
       }
       if (this.closed) throw new Error('connection closed before a full response');
-      await new Promise<void>((r) => { this.waiter = r; });
+      await new Promise<void>((r) => {
+        this.waiter = r;
+      });
       this.waiter = null;
     }
   }
-  close(): void { this.socket.destroy(); }
+  close(): void {
+    this.socket.destroy();
+  }
 }
 
 beforeAll(async () => {
@@ -83,9 +115,13 @@ afterAll(async () => {
 
 describe('HTTP proxying', () => {
   it('forwards requests with X-Forwarded-For and Forwarded, and streams request bodies', async () => {
-    const res = await fetch(`http://127.0.0.1:${agent.ports.plain}/echo?x=1`, { method: 'POST', body: 'x'.repeat(100_000), headers: { 'x-forwarded-for': '10.1.1.1' } });
+    const res = await fetch(`http://127.0.0.1:${agent.ports.plain}/echo?x=1`, {
+      method: 'POST',
+      body: 'x'.repeat(100_000),
+      headers: { 'x-forwarded-for': '10.1.1.1' },
+    });
     expect(res.status).toBe(200);
-    const echoed = await res.json() as { backend: string; url: string; headers: Record<string, string>; body: string };
+    const echoed = (await res.json()) as { backend: string; url: string; headers: Record<string, string>; body: string };
     expect(echoed.backend).toBe('web-1');
     expect(echoed.url).toBe('/echo?x=1');
     expect(echoed.headers['x-forwarded-for']).toBe('10.1.1.1, 127.0.0.1');
@@ -96,7 +132,7 @@ describe('HTTP proxying', () => {
   it('answers 502 when the service refuses the connection and 504 when it is too slow', async () => {
     const broken = await fetch(`http://127.0.0.1:${agent.ports.broken}/`);
     expect(broken.status).toBe(502);
-    expect((await broken.json() as { code: string }).code).toBe('SPILLWAY_UPSTREAM_ERROR');
+    expect(((await broken.json()) as { code: string }).code).toBe('SPILLWAY_UPSTREAM_ERROR');
     const slowRes = await fetch(`http://127.0.0.1:${agent.ports.timeouts}/`);
     expect(slowRes.status).toBe(504);
   });
@@ -104,12 +140,14 @@ describe('HTTP proxying', () => {
   it('keeps a client on the service named by its persistence cookie', async () => {
     const first = await fetch(`http://127.0.0.1:${agent.ports.sticky}/`);
     const cookie = first.headers.get('set-cookie')!.split(';')[0]!;
-    const backend = (await first.json() as { backend: string }).backend;
+    const backend = ((await first.json()) as { backend: string }).backend;
     for (let i = 0; i < 4; i++) {
       const res = await fetch(`http://127.0.0.1:${agent.ports.sticky}/`, { headers: { cookie } });
-      expect((await res.json() as { backend: string }).backend).toBe(backend);
+      expect(((await res.json()) as { backend: string }).backend).toBe(backend);
     }
-    const fresh = await Promise.all([0, 1, 2, 3].map(async () => (await (await fetch(`http://127.0.0.1:${agent.ports.sticky}/`)).json() as { backend: string }).backend));
+    const fresh = await Promise.all(
+      [0, 1, 2, 3].map(async () => ((await (await fetch(`http://127.0.0.1:${agent.ports.sticky}/`)).json()) as { backend: string }).backend),
+    );
     expect(new Set(fresh)).toEqual(new Set(['web-1', 'web-2']));
   });
 });
@@ -123,8 +161,12 @@ describe('final actions for HTTP (a keep-alive client connection is one use)', (
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe('http://busy.example/');
     expect((await holder.request()).status).toBe(200);
-    holder.close(); late.close();
-    await until(() => agent.stats(), (s) => s.vservers.redirects!.cx_active === 0);
+    holder.close();
+    late.close();
+    await until(
+      () => agent.stats(),
+      (s) => s.vservers.redirects!.cx_active === 0,
+    );
     const after = new RawClient(agent.ports.redirects!);
     expect((await after.request()).status).toBe(200);
     after.close();
@@ -138,7 +180,8 @@ describe('final actions for HTTP (a keep-alive client connection is one use)', (
     const res = await late.request();
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBeDefined();
-    holder.close(); late.close();
+    holder.close();
+    late.close();
   });
 
   it('accepts a client past the limit on the vserver itself', async () => {
@@ -150,7 +193,8 @@ describe('final actions for HTTP (a keep-alive client connection is one use)', (
     expect(JSON.parse(res.body).backend).toBe('web-2');
     const s = await agent.stats();
     expect(s.vservers.accepts!.cx_active).toBe(2);
-    holder.close(); late.close();
+    holder.close();
+    late.close();
   });
 
   it('sends the client past the limit to the backup vserver for the life of its connection', async () => {
@@ -159,7 +203,10 @@ describe('final actions for HTTP (a keep-alive client connection is one use)', (
     const late = new RawClient(agent.ports.spills!);
     expect(JSON.parse((await late.request()).body).backend).toBe('web-2');
     holder.close();
-    await until(() => agent.stats(), (s) => s.vservers.spills!.cx_active === 0);
+    await until(
+      () => agent.stats(),
+      (s) => s.vservers.spills!.cx_active === 0,
+    );
     expect(JSON.parse((await late.request()).body).backend).toBe('web-2');
     late.close();
     const s = await agent.stats();

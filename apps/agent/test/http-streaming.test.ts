@@ -31,7 +31,13 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-kept': 'yes', 'keep-alive': 'timeout=5' });
       let i = 0;
       const more = (): void => {
-        while (i < CHUNKS) { i++; if (!res.write(CHUNK)) { res.once('drain', more); return; } }
+        while (i < CHUNKS) {
+          i++;
+          if (!res.write(CHUNK)) {
+            res.once('drain', more);
+            return;
+          }
+        }
         res.end();
       };
       more();
@@ -39,7 +45,9 @@ beforeAll(async () => {
     }
     if (req.url === '/count') {
       let bytes = 0;
-      req.on('data', (c: Buffer) => { bytes += c.length; });
+      req.on('data', (c: Buffer) => {
+        bytes += c.length;
+      });
       req.on('end', () => {
         const body = JSON.stringify({ bytes, expect: req.headers.expect ?? null });
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
@@ -50,7 +58,9 @@ beforeAll(async () => {
     if (req.url === '/hang') {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.write('first part\n');
-      res.on('close', () => { if (!res.writableFinished) upstreamClosed.push(req.url!); });
+      res.on('close', () => {
+        if (!res.writableFinished) upstreamClosed.push(req.url!);
+      });
       return; // never ends on its own
     }
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -60,7 +70,16 @@ beforeAll(async () => {
   backendPort = (backend.address() as net.AddressInfo).port;
   agent = await spawnAgent({
     services: [{ name: 'files', address: '127.0.0.1', port: backendPort, protocol: 'http', capacity: 100, weight: 1, state: 'enabled', monitors: [] }],
-    vservers: [{ name: 'stream', protocol: 'http', listen: { port: 0, host: '127.0.0.1' }, lbMethod: 'roundrobin', services: [{ service: 'files' }], spillover: { methods: [] } }],
+    vservers: [
+      {
+        name: 'stream',
+        protocol: 'http',
+        listen: { port: 0, host: '127.0.0.1' },
+        lbMethod: 'roundrobin',
+        services: [{ service: 'files' }],
+        spillover: { methods: [] },
+      },
+    ],
     agent: { workers: 1, drainTimeoutMs: 500 },
   });
 });
@@ -90,20 +109,34 @@ describe('HTTP streaming through the agent', () => {
         h.update(c);
         n += c.length;
         // A slow reader: pause now and then so the agent has to hold the upstream back.
-        if (n % (1024 * 1024) < c.length) { res.pause(); setTimeout(() => res.resume(), 20); }
+        if (n % (1024 * 1024) < c.length) {
+          res.pause();
+          setTimeout(() => res.resume(), 20);
+        }
       });
       res.on('end', resolve);
       res.on('error', reject);
     });
     expect(n).toBe(CHUNKS * CHUNK.length);
     expect(h.digest('hex')).toBe(expectedDigest());
-    const s = await until(() => agent.stats(), (x) => x.services.files!.cx_active === 0);
+    const s = await until(
+      () => agent.stats(),
+      (x) => x.services.files!.cx_active === 0,
+    );
     expect(s.vservers.stream!.tx_bytes_total).toBeGreaterThanOrEqual(CHUNKS * CHUNK.length);
   });
 
-  it('removes the headers the client\'s Connection header names and hop-by-hop ones before the service sees them', async () => {
+  it("removes the headers the client's Connection header names and hop-by-hop ones before the service sees them", async () => {
     const res = await get('/echo', { connection: 'keep-alive, x-private', 'x-private': 'secret', 'x-public': 'shown', te: 'trailers' });
-    const headers = JSON.parse(await new Promise<string>((r) => { let b = ''; res.on('data', (c: Buffer) => { b += c.toString(); }); res.on('end', () => r(b)); })) as Record<string, string>;
+    const headers = JSON.parse(
+      await new Promise<string>((r) => {
+        let b = '';
+        res.on('data', (c: Buffer) => {
+          b += c.toString();
+        });
+        res.on('end', () => r(b));
+      }),
+    ) as Record<string, string>;
     expect(headers['x-public']).toBe('shown');
     expect(headers['x-private']).toBeUndefined();
     expect(headers.te).toBeUndefined();
@@ -117,8 +150,14 @@ describe('HTTP streaming through the agent', () => {
     await new Promise<void>((r) => res.once('data', () => r()));
     expect((await agent.stats()).services.files!.cx_active).toBe(1);
     res.destroy();
-    await until(async () => upstreamClosed.length, (n) => n === 1);
-    await until(() => agent.stats(), (x) => x.services.files!.cx_active === 0 && x.vservers.stream!.cx_active === 0);
+    await until(
+      async () => upstreamClosed.length,
+      (n) => n === 1,
+    );
+    await until(
+      () => agent.stats(),
+      (x) => x.services.files!.cx_active === 0 && x.vservers.stream!.cx_active === 0,
+    );
   });
 
   it('answers Expect: 100-continue with 100 Continue, then streams the 2 MiB body the client sends after it', async () => {

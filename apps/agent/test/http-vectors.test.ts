@@ -20,7 +20,17 @@ beforeAll(async () => {
   web = await httpBackend('web');
   agent = await spawnAgent({
     services: [{ name: 'web', address: '127.0.0.1', port: web.port, protocol: 'http', capacity: 1000, weight: 1, state: 'enabled', monitors: [] }],
-    vservers: [{ name: 'front', protocol: 'http', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'web' }], spillover: { methods: [] }, headersTimeoutMs: 400, timeoutMs: 1_000 }],
+    vservers: [
+      {
+        name: 'front',
+        protocol: 'http',
+        listen: { port: 0, host: '127.0.0.1' },
+        services: [{ service: 'web' }],
+        spillover: { methods: [] },
+        headersTimeoutMs: 400,
+        timeoutMs: 1_000,
+      },
+    ],
     agent: { workers: 1, drainTimeoutMs: 500 },
   });
 });
@@ -38,9 +48,19 @@ async function replay(c: VectorCase): Promise<{ responses: RawResponse[]; closed
   conn.write(c.raw);
   const responses: RawResponse[] = [];
   const head = c.raw.toString('latin1').trimStart().startsWith('HEAD ');
-  const take = (): void => { for (let r = parseResponse(conn.buf, head); r; r = parseResponse(conn.buf, head)) { responses.push(r.response); conn.buf = r.rest; } };
+  const take = (): void => {
+    for (let r = parseResponse(conn.buf, head); r; r = parseResponse(conn.buf, head)) {
+      responses.push(r.response);
+      conn.buf = r.rest;
+    }
+  };
   const want = c.refused ? Infinity : Math.max(1, c.completed);
-  await conn.waitFor((x) => { take(); return x.closed || responses.length >= want; }, 4_000).catch(() => {});
+  await conn
+    .waitFor((x) => {
+      take();
+      return x.closed || responses.length >= want;
+    }, 4_000)
+    .catch(() => {});
   take();
   const closed = conn.closed;
   conn.destroy();
@@ -50,7 +70,9 @@ async function replay(c: VectorCase): Promise<{ responses: RawResponse[]; closed
 const named = cases.map((c) => [`${c.file}: ${c.title}`, c] as const);
 
 describe('llhttp request corpus through the agent', () => {
-  it('finds the corpus', () => { expect(cases.length).toBeGreaterThan(100); });
+  it('finds the corpus', () => {
+    expect(cases.length).toBeGreaterThan(100);
+  });
 
   it.each(named.filter(([, c]) => c.refused))('refuses with a status: %s', async (_name, c) => {
     const r = await replay(c);

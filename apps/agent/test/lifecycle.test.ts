@@ -14,8 +14,14 @@ let agent: RunningAgent;
 const baseDoc = () => ({
   services: [tcpService('echo', echo.port, 2)],
   vservers: [
-    { name: 'queued', protocol: 'tcp', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'echo' }],
-      spillover: { methods: [], action: 'accept' }, surgeQueue: { length: 2, timeoutMs: 1500 } },
+    {
+      name: 'queued',
+      protocol: 'tcp',
+      listen: { port: 0, host: '127.0.0.1' },
+      services: [{ service: 'echo' }],
+      spillover: { methods: [], action: 'accept' },
+      surgeQueue: { length: 2, timeoutMs: 1500 },
+    },
     { name: 'counted', protocol: 'tcp', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'echo' }], spillover: { methods: [], action: 'accept' } },
   ],
   agent: { workers: 1, drainTimeoutMs: 3000 },
@@ -34,7 +40,11 @@ afterAll(async () => {
 function firstLine(socket: net.Socket): Promise<string> {
   return new Promise((resolve) => {
     let buf = '';
-    socket.on('data', (c: Buffer) => { buf += c.toString(); const i = buf.indexOf('\n'); if (i >= 0) resolve(buf.slice(0, i)); });
+    socket.on('data', (c: Buffer) => {
+      buf += c.toString();
+      const i = buf.indexOf('\n');
+      if (i >= 0) resolve(buf.slice(0, i));
+    });
     socket.once('close', () => resolve('closed'));
   });
 }
@@ -47,10 +57,16 @@ describe('surge queue', () => {
     const { connect } = await import('node:net');
     const third = connect({ port: agent.ports.queued!, host: '127.0.0.1' });
     const thirdLine = firstLine(third);
-    await until(() => agent.stats(), (s) => s.vservers.queued!.surge_queue_len === 1);
+    await until(
+      () => agent.stats(),
+      (s) => s.vservers.queued!.surge_queue_len === 1,
+    );
     const fourth = connect({ port: agent.ports.queued!, host: '127.0.0.1' });
     const fourthLine = firstLine(fourth);
-    await until(() => agent.stats(), (s) => s.vservers.queued!.surge_queue_len === 2);
+    await until(
+      () => agent.stats(),
+      (s) => s.vservers.queued!.surge_queue_len === 2,
+    );
     const fifth = await openHeld(agent.ports.queued!); // the queue is full
     expect(fifth.first).toBe('closed');
 
@@ -62,8 +78,13 @@ describe('surge queue', () => {
     expect(s.vservers.queued!.surge_queue_total).toBe(2);
     expect(s.vservers.queued!.surge_queue_timeouts_total).toBe(1);
     expect(s.vservers.queued!.surge_queue_overflow_total).toBe(1);
-    b.socket.destroy(); third.destroy(); fourth.destroy();
-    await until(() => agent.stats(), (x) => x.services.echo!.cx_active === 0);
+    b.socket.destroy();
+    third.destroy();
+    fourth.destroy();
+    await until(
+      () => agent.stats(),
+      (x) => x.services.echo!.cx_active === 0,
+    );
   });
 });
 
@@ -74,7 +95,10 @@ describe('/stats', () => {
     const payload = 'p'.repeat(10_000);
     const echoed = new Promise<void>((resolve) => {
       let n = 0;
-      c.socket.on('data', (d: Buffer) => { n += d.length; if (n >= payload.length) resolve(); });
+      c.socket.on('data', (d: Buffer) => {
+        n += d.length;
+        if (n >= payload.length) resolve();
+      });
     });
     c.socket.write(payload);
     await echoed;
@@ -85,11 +109,21 @@ describe('/stats', () => {
     expect(s.vservers.counted!.tx_bytes_total).toBe(10_000 + 'echo\n'.length);
     expect(s.services.echo!.tx_bytes_total).toBeGreaterThanOrEqual(10_000);
     expect(s.services.echo!.state).toBe('UP');
-    s = await until(() => agent.stats(), (x) => x.vservers.counted!.rx_bytes_rate > 0, 5_000, 200);
+    s = await until(
+      () => agent.stats(),
+      (x) => x.vservers.counted!.rx_bytes_rate > 0,
+      5_000,
+      200,
+    );
     expect(s.vservers.counted!.cx_rate).toBeGreaterThan(0);
     c.socket.destroy();
-    s = await until(() => agent.stats(), (x) => x.vservers.counted!.cx_active === 0);
-    expect(Object.keys(s.vservers.counted!)).toEqual(expect.arrayContaining(['cx_active', 'cx_total', 'spillovers_total', 'rx_bytes_total', 'tx_bytes_total', 'surge_queue_len']));
+    s = await until(
+      () => agent.stats(),
+      (x) => x.vservers.counted!.cx_active === 0,
+    );
+    expect(Object.keys(s.vservers.counted!)).toEqual(
+      expect.arrayContaining(['cx_active', 'cx_total', 'spillovers_total', 'rx_bytes_total', 'tx_bytes_total', 'surge_queue_len']),
+    );
   });
 });
 
@@ -99,7 +133,13 @@ describe('reload', () => {
     const oldPort = agent.ports.counted!;
     const doc = baseDoc();
     doc.vservers = doc.vservers.filter((v) => v.name !== 'counted');
-    doc.vservers.push({ name: 'fresh', protocol: 'tcp', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'echo' }], spillover: { methods: [], action: 'accept' } });
+    doc.vservers.push({
+      name: 'fresh',
+      protocol: 'tcp',
+      listen: { port: 0, host: '127.0.0.1' },
+      services: [{ service: 'echo' }],
+      spillover: { methods: [], action: 'accept' },
+    });
     const res = await agent.reload(doc);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { version: number }).version).toBe(2);
@@ -113,7 +153,8 @@ describe('reload', () => {
     expect((await openHeld(oldPort)).first).toBe('closed');
     const fresh = await openHeld(s.listeners.fresh!);
     expect(fresh.first).toBe('echo');
-    fresh.socket.destroy(); held.socket.destroy();
+    fresh.socket.destroy();
+    held.socket.destroy();
   });
 
   it('rejects an invalid document with 422 and keeps running the previous one', async () => {
@@ -128,7 +169,10 @@ describe('reload', () => {
   it('reloads the config file on SIGHUP', async () => {
     writeFileSync(agent.configPath, JSON.stringify(baseDoc()));
     process.kill((await agent.stats()).agent.pid, 'SIGHUP'); // the agent itself, not the tsx wrapper
-    const s = await until(() => agent.stats(), (x) => x.agent.configVersion === 3);
+    const s = await until(
+      () => agent.stats(),
+      (x) => x.agent.configVersion === 3,
+    );
     expect(s.listeners.counted).toBeGreaterThan(0);
   });
 });
@@ -139,7 +183,11 @@ describe('shutdown and validation', () => {
     const held = await openHeld(other.ports.counted!);
     const exited = other.stop('SIGTERM');
     // Draining has begun once the listener refuses new connections.
-    await until(() => accepts(other.ports.counted!), (up) => !up, 10_000);
+    await until(
+      () => accepts(other.ports.counted!),
+      (up) => !up,
+      10_000,
+    );
     const reply = new Promise<string>((resolve) => held.socket.once('data', (d: Buffer) => resolve(d.toString())));
     held.socket.write('during drain');
     expect(await reply).toBe('during drain');
@@ -152,9 +200,14 @@ describe('shutdown and validation', () => {
     const file = path.join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ services: [{ name: 's', address: '127.0.0.1', port: 'x' }], vservers: [] }));
     const root = path.resolve(import.meta.dirname, '../../..');
-    const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['apps/agent/src/main.ts', '--config', file], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['apps/agent/src/main.ts', '--config', file], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
-    child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
     const code = await new Promise<number | null>((r) => child.once('exit', r));
     expect(code).not.toBe(0);
     expect(err).toContain('/services/0/port must be a port number');

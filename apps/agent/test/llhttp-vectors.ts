@@ -28,13 +28,26 @@ function decode(block: string): Buffer {
     if (c === '\\' && i + 1 < s.length) {
       const n = s[i + 1]!;
       const simple: Record<string, number> = { r: 0x0d, n: 0x0a, t: 0x09, f: 0x0c };
-      if (simple[n] !== undefined) { bytes.push(simple[n]); i++; continue; }
-      if (n === 'x' && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 2, i + 4))) { bytes.push(parseInt(s.slice(i + 2, i + 4), 16)); i += 3; continue; }
+      if (simple[n] !== undefined) {
+        bytes.push(simple[n]);
+        i++;
+        continue;
+      }
+      if (n === 'x' && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 2, i + 4))) {
+        bytes.push(parseInt(s.slice(i + 2, i + 4), 16));
+        i += 3;
+        continue;
+      }
       const oct = /^[0-7]{1,3}/.exec(s.slice(i + 1));
-      if (oct) { bytes.push(parseInt(oct[0], 8)); i += oct[0].length; continue; }
+      if (oct) {
+        bytes.push(parseInt(oct[0], 8));
+        i += oct[0].length;
+        continue;
+      }
     }
     const code = c.charCodeAt(0);
-    if (code < 0x80) bytes.push(code); else bytes.push(...Buffer.from(c, 'utf8'));
+    if (code < 0x80) bytes.push(code);
+    else bytes.push(...Buffer.from(c, 'utf8'));
   }
   return Buffer.from(bytes);
 }
@@ -44,7 +57,9 @@ const PAUSES = new Set([21, 22, 23]);
 
 export function loadVectors(): VectorCase[] {
   const out: VectorCase[] = [];
-  for (const file of readdirSync(VECTORS_DIR).filter((f) => f.endsWith('.md')).sort()) {
+  for (const file of readdirSync(VECTORS_DIR)
+    .filter((f) => f.endsWith('.md'))
+    .sort()) {
     const text = readFileSync(path.join(VECTORS_DIR, file), 'utf8');
     const metaRe = /<!-- meta=(\{.*?\}) -->/g;
     for (let m = metaRe.exec(text); m; m = metaRe.exec(text)) {
@@ -62,7 +77,11 @@ export function loadVectors(): VectorCase[] {
       const err = /error code=(\d+)/.exec(log);
       const upto = err ? log.slice(0, err.index) : log;
       out.push({
-        file, title, type: meta.type, raw: decode(block), log,
+        file,
+        title,
+        type: meta.type,
+        raw: decode(block),
+        log,
         refused: err !== null && !PAUSES.has(Number(err[1])),
         completed: (upto.match(/message complete/g) ?? []).length,
       });

@@ -15,11 +15,15 @@ import { until } from './helpers.js';
 let server: http.Server;
 let port = 0;
 beforeAll(async () => {
-  server = http.createServer((_req, res) => { res.end('ok'); });
+  server = http.createServer((_req, res) => {
+    res.end('ok');
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as net.AddressInfo).port;
 });
-afterAll(async () => { await new Promise((r) => server.close(r)); });
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+});
 
 const docWith = (http: Record<string, unknown>, spillover: Record<string, unknown> = { action: 'accept' }) => ({
   monitors: [{ name: 'm', type: 'http', intervalMs: 20, timeoutMs: 10, fall: 2, rise: 1, http }],
@@ -48,13 +52,23 @@ describe('the monitors of an agent', () => {
     const monitors = new Monitors(createLogger({}, 'silent'), (c) => changes.push(c));
     try {
       monitors.apply(config);
-      await until(async () => monitors.view().s!, (v) => v.state === 'DOWN' && (v.monitors[0]?.errors ?? 0) >= 3, 5_000, 10);
+      await until(
+        async () => monitors.view().s!,
+        (v) => v.state === 'DOWN' && (v.monitors[0]?.errors ?? 0) >= 3,
+        5_000,
+        10,
+      );
       expect(changes).toContainEqual({ s: false });
       expect(monitors.errors).toBeGreaterThanOrEqual(3);
       expect(monitors.view().s!.monitors[0]!.reason).toMatch(/request not sent|probe error/);
       // A fixed document brings the service back: the monitors were never stuck.
       monitors.apply(good);
-      await until(async () => monitors.view().s!.state, (s) => s === 'UP', 5_000, 10);
+      await until(
+        async () => monitors.view().s!.state,
+        (s) => s === 'UP',
+        5_000,
+        10,
+      );
     } finally {
       monitors.stop();
     }
@@ -66,10 +80,18 @@ describe('an agent document', () => {
     const doc = docWith({ path: '/health check', host: 'a\r\nb' }, { action: 'redirect', redirectUrl: 'https://x/\u0001' });
     (doc.vservers[0] as Record<string, unknown>).listen = { port: 0, host: '127.0.0.1' };
     let err: unknown;
-    try { parseAgentConfig(doc); } catch (e) { err = e; }
+    try {
+      parseAgentConfig(doc);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(AgentError);
     expect((err as AgentError).code).toBe('SPILLWAY_AGENT_CONFIG_INVALID');
-    expect((err as AgentError).details.map((d) => d.path).sort()).toEqual(['/monitors/0/http/host', '/monitors/0/http/path', '/vservers/0/spillover/redirectUrl']);
+    expect((err as AgentError).details.map((d) => d.path).sort()).toEqual([
+      '/monitors/0/http/host',
+      '/monitors/0/http/path',
+      '/vservers/0/spillover/redirectUrl',
+    ]);
     expect(() => parseAgentConfig(docWith({ path: '/status?full=1', host: 'web.example:8080' }))).not.toThrow();
   });
 });

@@ -11,7 +11,10 @@ async function scriptedBackend() {
   let steady = 200;
   let probes = 0;
   const server = http.createServer((req, res) => {
-    if (req.url !== '/healthz') { res.end('hello'); return; }
+    if (req.url !== '/healthz') {
+      res.end('hello');
+      return;
+    }
     probes++;
     const status = script.shift() ?? steady;
     res.writeHead(status, { 'content-type': 'text/plain' });
@@ -24,11 +27,25 @@ async function scriptedBackend() {
     async play(statuses: number[], then: number): Promise<void> {
       script.push(...statuses);
       steady = then;
-      await until(async () => script.length, (n) => n === 0, 10_000, 10);
+      await until(
+        async () => script.length,
+        (n) => n === 0,
+        10_000,
+        10,
+      );
       const seen = probes;
-      await until(async () => probes, (n) => n > seen, 10_000, 10); // one more probe of the steady status
+      await until(
+        async () => probes,
+        (n) => n > seen,
+        10_000,
+        10,
+      ); // one more probe of the steady status
     },
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -38,13 +55,45 @@ let agent: RunningAgent;
 beforeAll(async () => {
   backend = await scriptedBackend();
   agent = await spawnAgent({
-    monitors: [{ name: 'web-health', type: 'http', intervalMs: 60, timeoutMs: 500, fall: 3, rise: 2, weight: 1,
-      http: { method: 'GET', path: '/healthz', expectStatus: [200], expectBody: 'ok' } }],
-    services: [{ name: 'web-1', address: '127.0.0.1', port: backend.port, protocol: 'http', capacity: 40, weight: 1, state: 'enabled', monitors: [{ monitor: 'web-health' }] }],
-    vservers: [{ name: 'web', protocol: 'http', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'web-1' }], spillover: { methods: [{ type: 'dynamicconnection' }], action: 'drop' } }],
+    monitors: [
+      {
+        name: 'web-health',
+        type: 'http',
+        intervalMs: 60,
+        timeoutMs: 500,
+        fall: 3,
+        rise: 2,
+        weight: 1,
+        http: { method: 'GET', path: '/healthz', expectStatus: [200], expectBody: 'ok' },
+      },
+    ],
+    services: [
+      {
+        name: 'web-1',
+        address: '127.0.0.1',
+        port: backend.port,
+        protocol: 'http',
+        capacity: 40,
+        weight: 1,
+        state: 'enabled',
+        monitors: [{ monitor: 'web-health' }],
+      },
+    ],
+    vservers: [
+      {
+        name: 'web',
+        protocol: 'http',
+        listen: { port: 0, host: '127.0.0.1' },
+        services: [{ service: 'web-1' }],
+        spillover: { methods: [{ type: 'dynamicconnection' }], action: 'drop' },
+      },
+    ],
     agent: { workers: 1 },
   });
-  await until(() => agent.stats(), (s) => s.services['web-1']!.monitors[0]?.state === 'UP');
+  await until(
+    () => agent.stats(),
+    (s) => s.services['web-1']!.monitors[0]?.state === 'UP',
+  );
 });
 
 afterAll(async () => {
@@ -61,7 +110,11 @@ it('marks a service DOWN only after `fall` failed probes in a row and UP after `
 
   // Three failures: DOWN, and the dynamic threshold loses the service's capacity.
   await backend.play([500, 500, 500], 500);
-  s = await until(() => agent.stats(), (x) => x.services['web-1']!.state === 'DOWN', 5_000);
+  s = await until(
+    () => agent.stats(),
+    (x) => x.services['web-1']!.state === 'DOWN',
+    5_000,
+  );
   expect(s.vservers.web!.threshold).toBe(0);
   expect(s.services['web-1']!.monitors[0]!.reason).toBe('status 500');
 
@@ -72,19 +125,35 @@ it('marks a service DOWN only after `fall` failed probes in a row and UP after `
 
   // Two successes: UP again, threshold restored.
   await backend.play([200, 200], 200);
-  s = await until(() => agent.stats(), (x) => x.services['web-1']!.state === 'UP', 5_000);
+  s = await until(
+    () => agent.stats(),
+    (x) => x.services['web-1']!.state === 'UP',
+    5_000,
+  );
   expect(s.vservers.web!.threshold).toBe(40);
   expect(s.services['web-1']!.health_transitions_total).toBe(2);
-  const transitions = agent.output().split('\n').filter((l) => l.includes('"event":"service_transition"')).map((l) => JSON.parse(l) as { to: string; service: string });
+  const transitions = agent
+    .output()
+    .split('\n')
+    .filter((l) => l.includes('"event":"service_transition"'))
+    .map((l) => JSON.parse(l) as { to: string; service: string });
   expect(transitions.map((t) => t.to)).toEqual(['DOWN', 'UP']);
 });
 
 it('a DOWN vserver answers with its final action instead of proxying', async () => {
   await backend.play([500, 500, 500], 500);
-  await until(() => agent.stats(), (x) => x.services['web-1']!.state === 'DOWN', 5_000);
+  await until(
+    () => agent.stats(),
+    (x) => x.services['web-1']!.state === 'DOWN',
+    5_000,
+  );
   const res = await fetch(`http://127.0.0.1:${agent.ports.web}/`);
   expect(res.status).toBe(503);
   await backend.play([200, 200], 200);
-  await until(() => agent.stats(), (x) => x.services['web-1']!.state === 'UP', 5_000);
+  await until(
+    () => agent.stats(),
+    (x) => x.services['web-1']!.state === 'UP',
+    5_000,
+  );
   expect((await fetch(`http://127.0.0.1:${agent.ports.web}/`)).status).toBe(200);
 });

@@ -2,7 +2,11 @@
 // assert the agent's behaviour on the wire (status line, headers, close) whatever HTTP engine it runs.
 import net from 'node:net';
 
-export interface RawResponse { status: number; headers: Record<string, string>; body: Buffer }
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
 
 /**
  * Parses one response at the start of `buf` (content-length or chunked bodies, no trailers; 1xx
@@ -22,7 +26,10 @@ export function parseResponse(buf: Buffer, bodiless = false): { response: RawRes
       const value = line.slice(i + 1).trim();
       headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
     }
-    if (status >= 100 && status < 200) { at = end + 4; continue; }
+    if (status >= 100 && status < 200) {
+      at = end + 4;
+      continue;
+    }
     if (bodiless || status === 204 || status === 304) return { response: { status, headers, body: Buffer.alloc(0) }, rest: buf.subarray(end + 4) };
     if (/chunked/i.test(headers['transfer-encoding'] ?? '')) {
       const parts: Buffer[] = [];
@@ -53,8 +60,14 @@ export class RawConnection {
 
   constructor(port: number, host = '127.0.0.1') {
     this.socket = net.connect({ port, host });
-    this.socket.on('data', (c: Buffer) => { this.buf = Buffer.concat([this.buf, c]); this.wake(); });
-    this.socket.on('close', () => { this.closed = true; this.wake(); });
+    this.socket.on('data', (c: Buffer) => {
+      this.buf = Buffer.concat([this.buf, c]);
+      this.wake();
+    });
+    this.socket.on('close', () => {
+      this.closed = true;
+      this.wake();
+    });
     this.socket.on('error', () => {});
   }
 
@@ -67,9 +80,15 @@ export class RawConnection {
     return c;
   }
 
-  private wake(): void { const w = this.waiters; this.waiters = []; for (const f of w) f(); }
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
 
-  write(bytes: string | Buffer): void { this.socket.write(bytes); }
+  write(bytes: string | Buffer): void {
+    this.socket.write(bytes);
+  }
 
   /** Resolves when `ok` holds on what was received (or the connection closed); rejects past the deadline. */
   async waitFor(ok: (c: RawConnection) => boolean, timeoutMs = 5_000): Promise<void> {
@@ -77,7 +96,13 @@ export class RawConnection {
     while (!ok(this) && !this.closed) {
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`no expected answer in ${timeoutMs} ms; received ${JSON.stringify(this.buf.toString('latin1').slice(0, 300))}`);
-      await new Promise<void>((r) => { const t = setTimeout(r, left); this.waiters.push(() => { clearTimeout(t); r(); }); });
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          r();
+        });
+      });
     }
   }
 
@@ -95,7 +120,9 @@ export class RawConnection {
     await this.waitFor((c) => c.closed, timeoutMs);
   }
 
-  destroy(): void { this.socket.destroy(); }
+  destroy(): void {
+    this.socket.destroy();
+  }
 }
 
 /** Sends `bytes` on a fresh connection and returns the first response (null: closed without one). */

@@ -14,7 +14,14 @@ let agent: RunningAgent;
 const held: http.Agent[] = [];
 
 const service = (name: string, port: number, capacity: number, monitored: boolean) => ({
-  name, address: '127.0.0.1', port, protocol: 'http', capacity, weight: 1, state: 'enabled', monitors: monitored ? [{ monitor: 'health' }] : [],
+  name,
+  address: '127.0.0.1',
+  port,
+  protocol: 'http',
+  capacity,
+  weight: 1,
+  state: 'enabled',
+  monitors: monitored ? [{ monitor: 'health' }] : [],
 });
 
 beforeAll(async () => {
@@ -26,8 +33,14 @@ beforeAll(async () => {
     monitors: [{ name: 'health', type: 'http', intervalMs: 50, timeoutMs: 500, fall: 1, rise: 1, weight: 1, http: { path: '/healthz', expectStatus: [200] } }],
     services: [...backends.map((b) => service(b.name, b.port, CAPACITY, true)), service('spare', spare.port, 1000, false)],
     vservers: [
-      { name: 'web', protocol: 'http', listen: { port: 0, host: '127.0.0.1' }, lbMethod: 'leastconn', services: backends.map((b) => ({ service: b.name })),
-        spillover: { methods: [{ type: 'dynamicconnection' }], backup: 'overflow', action: 'drop' } },
+      {
+        name: 'web',
+        protocol: 'http',
+        listen: { port: 0, host: '127.0.0.1' },
+        lbMethod: 'leastconn',
+        services: backends.map((b) => ({ service: b.name })),
+        spillover: { methods: [{ type: 'dynamicconnection' }], backup: 'overflow', action: 'drop' },
+      },
       { name: 'overflow', protocol: 'http', listen: null, services: [{ service: 'spare' }], spillover: { methods: [] } },
     ],
     agent: { workers: 2, drainTimeoutMs: 500 },
@@ -44,24 +57,39 @@ afterAll(async () => {
 async function clients(n: number): Promise<string[]> {
   const agents = Array.from({ length: n }, () => new http.Agent({ keepAlive: true, maxSockets: 1 }));
   held.push(...agents);
-  return Promise.all(agents.map((a) => new Promise<string>((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port: agent.ports.web!, path: '/', agent: a }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => { body += c.toString(); });
-      res.on('end', () => resolve(res.statusCode === 200 ? (JSON.parse(body) as { backend: string }).backend : `status ${res.statusCode}`));
-    }).on('error', reject);
-  })));
+  return Promise.all(
+    agents.map(
+      (a) =>
+        new Promise<string>((resolve, reject) => {
+          http
+            .get({ host: '127.0.0.1', port: agent.ports.web!, path: '/', agent: a }, (res) => {
+              let body = '';
+              res.on('data', (c: Buffer) => {
+                body += c.toString();
+              });
+              res.on('end', () => resolve(res.statusCode === 200 ? (JSON.parse(body) as { backend: string }).backend : `status ${res.statusCode}`));
+            })
+            .on('error', reject);
+        }),
+    ),
+  );
 }
 
 describe('a limit growing in steps while connections are held, two workers', () => {
   it('admits exactly up to each new limit and never lets the workers hold more than it', async () => {
-    await until(() => agent.stats(), (s) => s.vservers.web!.threshold === CAPACITY);
+    await until(
+      () => agent.stats(),
+      (s) => s.vservers.web!.threshold === CAPACITY,
+    );
     let onPrimary = 0;
     for (let step = 1; step <= 3; step++) {
       const limit = step * CAPACITY;
       if (step > 1) {
         backends[step - 1]!.setStatus(200);
-        await until(() => agent.stats(), (s) => s.vservers.web!.threshold === limit && s.vservers.web!.quota?.limit === limit);
+        await until(
+          () => agent.stats(),
+          (s) => s.vservers.web!.threshold === limit && s.vservers.web!.quota?.limit === limit,
+        );
       }
       const got = await clients(limit - onPrimary + 3);
       const main = got.filter((b) => b.startsWith('web-')).length;

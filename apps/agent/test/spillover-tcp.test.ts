@@ -14,7 +14,14 @@ function openFrom(port: number, localAddress: string): Promise<{ socket: net.Soc
   return new Promise((resolve) => {
     const socket = net.connect({ port, host: '127.0.0.1', localAddress });
     let buf = '';
-    socket.on('data', (c: Buffer) => { buf += c.toString(); const i = buf.indexOf('\n'); if (i >= 0) { socket.removeAllListeners('data'); resolve({ socket, first: buf.slice(0, i) }); } });
+    socket.on('data', (c: Buffer) => {
+      buf += c.toString();
+      const i = buf.indexOf('\n');
+      if (i >= 0) {
+        socket.removeAllListeners('data');
+        resolve({ socket, first: buf.slice(0, i) });
+      }
+    });
     socket.on('error', () => {});
     socket.once('close', () => resolve({ socket, first: 'closed' }));
   });
@@ -22,13 +29,20 @@ function openFrom(port: number, localAddress: string): Promise<{ socket: net.Soc
 
 async function hold(port: number, n: number): Promise<string[]> {
   const out: string[] = [];
-  for (let i = 0; i < n; i++) { const o = await openHeld(port); held.push(o.socket); out.push(o.first); }
+  for (let i = 0; i < n; i++) {
+    const o = await openHeld(port);
+    held.push(o.socket);
+    out.push(o.first);
+  }
   return out;
 }
 
 async function releaseAll(): Promise<void> {
   for (const s of held.splice(0)) s.destroy();
-  await until(() => agent.stats(), (s) => Object.values(s.vservers).every((v) => v.cx_active === 0));
+  await until(
+    () => agent.stats(),
+    (s) => Object.values(s.vservers).every((v) => v.cx_active === 0),
+  );
 }
 
 beforeAll(async () => {
@@ -41,16 +55,36 @@ beforeAll(async () => {
       tcpService('spare', spare.port, 50),
     ],
     vservers: [
-      { name: 'dyn', protocol: 'tcp', listen: { port: 0, host: '127.0.0.1' }, lbMethod: 'leastconn',
+      {
+        name: 'dyn',
+        protocol: 'tcp',
+        listen: { port: 0, host: '127.0.0.1' },
+        lbMethod: 'leastconn',
         services: [{ service: 'a' }, { service: 'b' }],
-        spillover: { methods: [{ type: 'dynamicconnection' }], backup: 'dyn-backup', action: 'drop' } },
-      { name: 'sticky', protocol: 'tcp', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'a' }],
-        spillover: { methods: [{ type: 'connection', threshold: 1 }], backup: 'dyn-backup', action: 'drop', persistenceTimeoutSeconds: 1 } },
+        spillover: { methods: [{ type: 'dynamicconnection' }], backup: 'dyn-backup', action: 'drop' },
+      },
+      {
+        name: 'sticky',
+        protocol: 'tcp',
+        listen: { port: 0, host: '127.0.0.1' },
+        services: [{ service: 'a' }],
+        spillover: { methods: [{ type: 'connection', threshold: 1 }], backup: 'dyn-backup', action: 'drop', persistenceTimeoutSeconds: 1 },
+      },
       { name: 'dyn-backup', protocol: 'tcp', listen: null, services: [{ service: 'spare' }], spillover: { methods: [], action: 'drop' } },
-      { name: 'drops', protocol: 'tcp', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'spare' }],
-        spillover: { methods: [{ type: 'connection', threshold: 2 }], action: 'drop' } },
-      { name: 'accepts', protocol: 'tcp', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'a' }],
-        spillover: { methods: [{ type: 'connection', threshold: 1 }], action: 'accept' } },
+      {
+        name: 'drops',
+        protocol: 'tcp',
+        listen: { port: 0, host: '127.0.0.1' },
+        services: [{ service: 'spare' }],
+        spillover: { methods: [{ type: 'connection', threshold: 2 }], action: 'drop' },
+      },
+      {
+        name: 'accepts',
+        protocol: 'tcp',
+        listen: { port: 0, host: '127.0.0.1' },
+        services: [{ service: 'a' }],
+        spillover: { methods: [{ type: 'connection', threshold: 1 }], action: 'accept' },
+      },
     ],
     agent: { workers: 1, drainTimeoutMs: 500 },
   });
@@ -73,13 +107,19 @@ describe('dynamic connection spillover', () => {
   it('lowers the threshold by the capacity of a backend that dies, and restores it when it returns', async () => {
     const port = b.port;
     await b.close();
-    let s = await until(() => agent.stats(), (x) => x.services.b!.state === 'DOWN');
+    let s = await until(
+      () => agent.stats(),
+      (x) => x.services.b!.state === 'DOWN',
+    );
     expect(s.vservers.dyn!.threshold).toBe(3);
-    expect((await hold(agent.ports.dyn!, 4))).toEqual(['a', 'a', 'a', 'spare']);
+    expect(await hold(agent.ports.dyn!, 4)).toEqual(['a', 'a', 'a', 'spare']);
     await releaseAll();
 
     b = await tcpBackendOn('b', port);
-    s = await until(() => agent.stats(), (x) => x.services.b!.state === 'UP');
+    s = await until(
+      () => agent.stats(),
+      (x) => x.services.b!.state === 'UP',
+    );
     expect(s.vservers.dyn!.threshold).toBe(5);
     expect(s.services.b!.health_transitions_total).toBe(2);
     const firsts = await hold(agent.ports.dyn!, 6);
@@ -101,7 +141,10 @@ describe('dynamic connection spillover', () => {
     again.socket.destroy();
     other.socket.destroy();
     // Persistence runs from the spilled client's last close: wait until the agent has seen it...
-    await until(() => agent.stats(), (s) => s.vservers['dyn-backup']!.cx_active === 0 && s.vservers.sticky!.cx_active === 0);
+    await until(
+      () => agent.stats(),
+      (s) => s.vservers['dyn-backup']!.cx_active === 0 && s.vservers.sticky!.cx_active === 0,
+    );
     // ...then let the persistence timeout (1 s) pass: time itself is under test here (the entry
     // expires by the clock, with no event to wait on; probing from 127.0.0.2 would renew it).
     await elapse(1_200, 'spillover persistence timeout of 1 s');
@@ -132,7 +175,22 @@ describe('final actions for TCP', () => {
 
 async function tcpBackendOn(name: string, port: number): Promise<Backend> {
   const held2 = new Set<net.Socket>();
-  const server = net.createServer((s) => { held2.add(s); s.on('close', () => held2.delete(s)); s.on('error', () => s.destroy()); s.write(`${name}\n`); s.pipe(s); });
+  const server = net.createServer((s) => {
+    held2.add(s);
+    s.on('close', () => held2.delete(s));
+    s.on('error', () => s.destroy());
+    s.write(`${name}\n`);
+    s.pipe(s);
+  });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  return { name, port, held: held2, close: () => new Promise((r) => { for (const s of held2) s.destroy(); server.close(() => r()); }) };
+  return {
+    name,
+    port,
+    held: held2,
+    close: () =>
+      new Promise((r) => {
+        for (const s of held2) s.destroy();
+        server.close(() => r());
+      }),
+  };
 }

@@ -19,21 +19,38 @@ describe.each(['rr', 'none'])('cluster scheduling %s', (policy) => {
   beforeAll(async () => {
     [primaryA, primaryB, spare] = await Promise.all([tcpBackend('primary-a'), tcpBackend('primary-b'), tcpBackend('spare')]);
     [webMain, webSpare] = await Promise.all([httpBackend('web-main'), httpBackend('web-spare')]);
-    agent = await spawnAgent({
-      services: [
-        { ...tcpService('web-main', webMain.port, 100), protocol: 'http' }, { ...tcpService('web-spare', webSpare.port, 100), protocol: 'http' },
-        tcpService('primary-a', primaryA.port, 100), tcpService('primary-b', primaryB.port, 100), tcpService('spare', spare.port, 1000)],
-      vservers: [
-        { name: 'front', protocol: 'tcp', listen: { port: 0, host: '127.0.0.1' }, lbMethod: 'roundrobin',
-          services: [{ service: 'primary-a' }, { service: 'primary-b' }],
-          spillover: { methods: [{ type: 'connection', threshold: LIMIT }], backup: 'overflow', action: 'drop' } },
-        { name: 'overflow', protocol: 'tcp', listen: null, services: [{ service: 'spare' }], spillover: { methods: [], action: 'drop' } },
-        { name: 'web', protocol: 'http', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'web-main' }],
-          spillover: { methods: [{ type: 'connection', threshold: 4 }], backup: 'web-overflow', action: 'drop' } },
-        { name: 'web-overflow', protocol: 'http', listen: null, services: [{ service: 'web-spare' }], spillover: { methods: [], action: 'drop' } },
-      ],
-      agent: { workers: 2, drainTimeoutMs: 1000 },
-    }, { NODE_CLUSTER_SCHED_POLICY: policy });
+    agent = await spawnAgent(
+      {
+        services: [
+          { ...tcpService('web-main', webMain.port, 100), protocol: 'http' },
+          { ...tcpService('web-spare', webSpare.port, 100), protocol: 'http' },
+          tcpService('primary-a', primaryA.port, 100),
+          tcpService('primary-b', primaryB.port, 100),
+          tcpService('spare', spare.port, 1000),
+        ],
+        vservers: [
+          {
+            name: 'front',
+            protocol: 'tcp',
+            listen: { port: 0, host: '127.0.0.1' },
+            lbMethod: 'roundrobin',
+            services: [{ service: 'primary-a' }, { service: 'primary-b' }],
+            spillover: { methods: [{ type: 'connection', threshold: LIMIT }], backup: 'overflow', action: 'drop' },
+          },
+          { name: 'overflow', protocol: 'tcp', listen: null, services: [{ service: 'spare' }], spillover: { methods: [], action: 'drop' } },
+          {
+            name: 'web',
+            protocol: 'http',
+            listen: { port: 0, host: '127.0.0.1' },
+            services: [{ service: 'web-main' }],
+            spillover: { methods: [{ type: 'connection', threshold: 4 }], backup: 'web-overflow', action: 'drop' },
+          },
+          { name: 'web-overflow', protocol: 'http', listen: null, services: [{ service: 'web-spare' }], spillover: { methods: [], action: 'drop' } },
+        ],
+        agent: { workers: 2, drainTimeoutMs: 1000 },
+      },
+      { NODE_CLUSTER_SCHED_POLICY: policy },
+    );
   });
 
   afterAll(async () => {
@@ -47,7 +64,10 @@ describe.each(['rr', 'none'])('cluster scheduling %s', (policy) => {
       firsts: opened.map((o) => o.first),
       close: async () => {
         for (const o of opened) o.socket.destroy();
-        await until(() => agent.stats(), (s) => s.vservers.front!.cx_active === 0 && s.vservers.overflow!.cx_active === 0);
+        await until(
+          () => agent.stats(),
+          (s) => s.vservers.front!.cx_active === 0 && s.vservers.overflow!.cx_active === 0,
+        );
       },
     };
   }
@@ -84,7 +104,10 @@ describe.each(['rr', 'none'])('cluster scheduling %s', (policy) => {
       const before = await agent.stats();
       const victim = before.agent.workerPids[0]!;
       process.kill(victim, 'SIGKILL');
-      const after = await until(() => agent.stats(), (s) => s.agent.workers_restarted_total === 1 && s.agent.engines.length === 2 && !s.agent.workerPids.includes(victim));
+      const after = await until(
+        () => agent.stats(),
+        (s) => s.agent.workers_restarted_total === 1 && s.agent.engines.length === 2 && !s.agent.workerPids.includes(victim),
+      );
       const quota = after.vservers.front!.quota!;
       expect(Object.keys(quota.engines)).toEqual(after.agent.engines.map(String));
       const b = await burst(LIMIT + 3);
@@ -96,17 +119,32 @@ describe.each(['rr', 'none'])('cluster scheduling %s', (policy) => {
     it('counts HTTP keep-alive connections against the limit across workers (a socket handed off to the worker with room carries the bytes of its first request head)', async () => {
       for (let round = 0; round < 3; round++) {
         const agents = Array.from({ length: 7 }, () => new http.Agent({ keepAlive: true, maxSockets: 1 }));
-        const backends = await Promise.all(agents.map((a) => new Promise<string>((resolve, reject) => {
-          http.get({ host: '127.0.0.1', port: agent.ports.web!, path: '/', agent: a }, (res) => {
-            let body = '';
-            res.on('data', (c: Buffer) => { body += c.toString(); });
-            res.on('end', () => resolve((JSON.parse(body) as { backend: string }).backend));
-          }).on('error', reject);
-        })));
-        expect({ round, main: backends.filter((b) => b === 'web-main').length, spare: backends.filter((b) => b === 'web-spare').length })
-          .toEqual({ round, main: 4, spare: 3 });
+        const backends = await Promise.all(
+          agents.map(
+            (a) =>
+              new Promise<string>((resolve, reject) => {
+                http
+                  .get({ host: '127.0.0.1', port: agent.ports.web!, path: '/', agent: a }, (res) => {
+                    let body = '';
+                    res.on('data', (c: Buffer) => {
+                      body += c.toString();
+                    });
+                    res.on('end', () => resolve((JSON.parse(body) as { backend: string }).backend));
+                  })
+                  .on('error', reject);
+              }),
+          ),
+        );
+        expect({ round, main: backends.filter((b) => b === 'web-main').length, spare: backends.filter((b) => b === 'web-spare').length }).toEqual({
+          round,
+          main: 4,
+          spare: 3,
+        });
         for (const a of agents) a.destroy();
-        await until(() => agent.stats(), (s) => s.vservers.web!.cx_active === 0 && s.vservers['web-overflow']!.cx_active === 0);
+        await until(
+          () => agent.stats(),
+          (s) => s.vservers.web!.cx_active === 0 && s.vservers['web-overflow']!.cx_active === 0,
+        );
       }
     });
   });

@@ -92,7 +92,9 @@ export function loadConfig(env: Env = process.env): Config {
     try {
       const u = new URL(databaseUrl);
       ok = (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && u.hostname !== '';
-    } catch { /* reported below */ }
+    } catch {
+      /* reported below */
+    }
     if (!ok) {
       // Never echo a URL that may hold a password.
       problems.push('DATABASE_URL: must be a postgres:// or postgresql:// URL with a host');

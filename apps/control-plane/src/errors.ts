@@ -2,7 +2,11 @@
 // {statusCode, code, error, message, details[{path, message}]}.
 import { STATUS_CODES } from 'node:http';
 
-export interface ErrorDetail { path: string; message: string; code?: string }
+export interface ErrorDetail {
+  path: string;
+  message: string;
+  code?: string;
+}
 
 export interface ErrorBody {
   statusCode: number;

@@ -66,7 +66,9 @@ async function shutdown(signal: string): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       closing.then(() => false),
-      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), config.shutdownTimeoutMs); }),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), config.shutdownTimeoutMs);
+      }),
     ]);
     clearTimeout(timer);
     if (timedOut) {
@@ -81,10 +83,17 @@ async function shutdown(signal: string): Promise<void> {
 }
 
 const onSignal = (signal: string): void => {
-  shutdown(signal).catch((err: unknown) => { log.error({ err }, 'shutdown failed'); process.exit(1); });
+  shutdown(signal).catch((err: unknown) => {
+    log.error({ err }, 'shutdown failed');
+    process.exit(1);
+  });
 };
-process.on('SIGTERM', () => { onSignal('SIGTERM'); });
-process.on('SIGINT', () => { onSignal('SIGINT'); });
+process.on('SIGTERM', () => {
+  onSignal('SIGTERM');
+});
+process.on('SIGINT', () => {
+  onSignal('SIGINT');
+});
 
 async function start(): Promise<void> {
   let url = config.databaseUrl;
@@ -120,7 +129,10 @@ async function start(): Promise<void> {
     throw err;
   }
   const { port } = app.server.address() as AddressInfo;
-  log.info({ url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, port, embeddedPostgres: pg !== null }, 'spillway control plane ready');
+  log.info(
+    { url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, port, embeddedPostgres: pg !== null },
+    'spillway control plane ready',
+  );
 }
 
 start().catch(async (err: Error & { code?: string }) => {

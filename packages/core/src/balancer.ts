@@ -5,10 +5,19 @@ import { SmoothWeighted } from './weighted.js';
 export type LbMethod = 'roundrobin' | 'leastconn' | 'weighted' | 'sourceip';
 
 /** A service offered to the balancer. `capacity` 0 means no per-service limit. */
-export interface Candidate { name: string; weight: number; active: number; capacity: number; available: boolean }
+export interface Candidate {
+  name: string;
+  weight: number;
+  active: number;
+  capacity: number;
+  available: boolean;
+}
 
 /** Picks a service; `clientKey` is used by `sourceip` (others ignore it). */
-export interface Balancer { readonly method: LbMethod; pick(candidates: readonly Candidate[], clientKey?: string): string | null }
+export interface Balancer {
+  readonly method: LbMethod;
+  pick(candidates: readonly Candidate[], clientKey?: string): string | null;
+}
 
 /** A candidate can take one more connection: available (UP, enabled) and below its capacity. */
 export const hasRoom = (c: Candidate): boolean => c.available && (c.capacity <= 0 || c.active < c.capacity);
@@ -16,7 +25,10 @@ export const hasRoom = (c: Candidate): boolean => c.available && (c.capacity <= 
 /** 32-bit FNV-1a. */
 export function fnv1a(s: string, seed = 0x811c9dc5): number {
   let h = seed >>> 0;
-  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
   return h >>> 0;
 }
 
@@ -45,12 +57,21 @@ export function createBalancer(method: LbMethod): Balancer {
           for (let i = 0; i < open.length; i++) {
             const c = open[(start + i) % open.length]!;
             const score = c.active / Math.max(c.weight, 1e-9);
-            if (score < bestScore) { best = c; bestScore = score; }
+            if (score < bestScore) {
+              best = c;
+              bestScore = score;
+            }
           }
           return best!.name;
         }
         case 'weighted':
-          return swrr.pick(open, (c) => c.name, (c) => c.weight)?.name ?? null;
+          return (
+            swrr.pick(
+              open,
+              (c) => c.name,
+              (c) => c.weight,
+            )?.name ?? null
+          );
         case 'sourceip': {
           const key = clientKey ?? '';
           let best: Candidate | null = null;
@@ -60,7 +81,10 @@ export function createBalancer(method: LbMethod): Balancer {
             // Weighted rendezvous: score = -w / ln(u), u uniform in (0, 1) from the hash.
             const u = (fnv1a(`${key}\u0000${c.name}`) + 0.5) / 4294967296;
             const score = -c.weight / Math.log(u);
-            if (score > bestScore) { best = c; bestScore = score; }
+            if (score > bestScore) {
+              best = c;
+              bestScore = score;
+            }
           }
           return best?.name ?? null;
         }

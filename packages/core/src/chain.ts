@@ -61,7 +61,13 @@ export function findChainCycle(vservers: VServerSet): string[] | null {
 
 /** One problem of a chain, with the JSON path of the offending field inside the vserver. */
 export interface ChainProblem {
-  code: 'SPILLOVER_CHAIN_CYCLE' | 'SPILLOVER_BACKUP_UNKNOWN' | 'SPILLOVER_BACKUP_PROTOCOL' | 'SPILLOVER_BACKUP_SELF' | 'SPILLOVER_REDIRECT_URL' | 'SPILLOVER_REDIRECT_PROTOCOL';
+  code:
+    | 'SPILLOVER_CHAIN_CYCLE'
+    | 'SPILLOVER_BACKUP_UNKNOWN'
+    | 'SPILLOVER_BACKUP_PROTOCOL'
+    | 'SPILLOVER_BACKUP_SELF'
+    | 'SPILLOVER_REDIRECT_URL'
+    | 'SPILLOVER_REDIRECT_PROTOCOL';
   vserver: string;
   path: string;
   message: string;
@@ -81,15 +87,39 @@ export function validateChain(vservers: VServerSet): ChainProblem[] {
   for (const v of map.values()) {
     const b = backupOf(v);
     if (v.spillover.action === 'redirect') {
-      if (!v.spillover.redirectUrl) problems.push({ code: 'SPILLOVER_REDIRECT_URL', vserver: v.name, path: '/spillover/redirectUrl', message: `${v.name}: action redirect needs a redirectUrl` });
-      if (v.protocol === 'tcp') problems.push({ code: 'SPILLOVER_REDIRECT_PROTOCOL', vserver: v.name, path: '/spillover/action', message: `${v.name}: redirect needs protocol http` });
+      if (!v.spillover.redirectUrl)
+        problems.push({
+          code: 'SPILLOVER_REDIRECT_URL',
+          vserver: v.name,
+          path: '/spillover/redirectUrl',
+          message: `${v.name}: action redirect needs a redirectUrl`,
+        });
+      if (v.protocol === 'tcp')
+        problems.push({ code: 'SPILLOVER_REDIRECT_PROTOCOL', vserver: v.name, path: '/spillover/action', message: `${v.name}: redirect needs protocol http` });
     }
     if (b === null) continue;
-    if (b === v.name) { problems.push({ code: 'SPILLOVER_BACKUP_SELF', vserver: v.name, path: '/spillover/backup', message: `${v.name} cannot be its own backup`, cycle: [v.name, v.name] }); continue; }
+    if (b === v.name) {
+      problems.push({
+        code: 'SPILLOVER_BACKUP_SELF',
+        vserver: v.name,
+        path: '/spillover/backup',
+        message: `${v.name} cannot be its own backup`,
+        cycle: [v.name, v.name],
+      });
+      continue;
+    }
     const target = map.get(b);
-    if (!target) { problems.push({ code: 'SPILLOVER_BACKUP_UNKNOWN', vserver: v.name, path: '/spillover/backup', message: `${v.name}: backup ${b} does not exist` }); continue; }
+    if (!target) {
+      problems.push({ code: 'SPILLOVER_BACKUP_UNKNOWN', vserver: v.name, path: '/spillover/backup', message: `${v.name}: backup ${b} does not exist` });
+      continue;
+    }
     if (v.protocol !== undefined && target.protocol !== undefined && v.protocol !== target.protocol) {
-      problems.push({ code: 'SPILLOVER_BACKUP_PROTOCOL', vserver: v.name, path: '/spillover/backup', message: `${v.name} (${v.protocol}): backup ${b} speaks ${target.protocol}` });
+      problems.push({
+        code: 'SPILLOVER_BACKUP_PROTOCOL',
+        vserver: v.name,
+        path: '/spillover/backup',
+        message: `${v.name} (${v.protocol}): backup ${b} speaks ${target.protocol}`,
+      });
     }
   }
   const withoutSelf = new Map([...map].filter(([, v]) => backupOf(v) !== v.name));
@@ -97,7 +127,10 @@ export function validateChain(vservers: VServerSet): ChainProblem[] {
   if (cycle) {
     const closer = cycle[cycle.length - 2]!;
     problems.push({
-      code: 'SPILLOVER_CHAIN_CYCLE', vserver: closer, path: '/spillover/backup', cycle,
+      code: 'SPILLOVER_CHAIN_CYCLE',
+      vserver: closer,
+      path: '/spillover/backup',
+      cycle,
       message: `backup chain ${cycle.join(' → ')} forms a cycle: ${closer} leads back to ${cycle[cycle.length - 1]}`,
     });
   }
@@ -127,7 +160,9 @@ export function resolveChain(entry: string, vservers: VServerSet): ChainVServer[
 export type LiveView = ReadonlyMap<string, LiveState> | ((vserver: string) => LiveState | undefined);
 
 /** What decide reads of a persistence table (PersistenceTable provides it). */
-export interface PersistenceView { entry(key: string): { value: string; expiresAt: number; live: number } | undefined }
+export interface PersistenceView {
+  entry(key: string): { value: string; expiresAt: number; live: number } | undefined;
+}
 
 /** The persistence key of a client on the chain that starts at `entry`. */
 export const persistenceKey = (entry: string, client: string): string => `${entry}|${client}`;
@@ -144,7 +179,12 @@ export type Decision =
   | { kind: 'drop'; vserver: string; path: string[] };
 
 /** One vserver judged for a new connection. */
-export interface VServerJudgement { usable: boolean; limitExhausted: boolean; tripped: boolean; verdict: PolicyVerdict }
+export interface VServerJudgement {
+  usable: boolean;
+  limitExhausted: boolean;
+  tripped: boolean;
+  verdict: PolicyVerdict;
+}
 
 const NO_STATE: LiveState = { activeConnections: 0, services: [] };
 
@@ -181,7 +221,13 @@ function judgeAt(chain: readonly ChainVServer[], live: LiveView, judged: (VServe
  *    when it has none) or drop.
  * Pure: reads `persistence`, never writes it (the caller records the decision it acts on).
  */
-export function decide(client: string, chain: readonly ChainVServer[], live: LiveView, persistence?: PersistenceView | null, now: number = Date.now()): Decision {
+export function decide(
+  client: string,
+  chain: readonly ChainVServer[],
+  live: LiveView,
+  persistence?: PersistenceView | null,
+  now: number = Date.now(),
+): Decision {
   const head = chain[0];
   if (!head) throw new RangeError('decide needs a chain with at least one vserver');
   // Judgements by chain position, each made at most once per decision. (No closures here: under

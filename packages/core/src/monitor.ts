@@ -3,10 +3,18 @@
 import type { Health } from './types.js';
 
 /** One monitor's current verdict on a service, with its binding weight. */
-export interface MonitorVote { weight: number; up: boolean }
+export interface MonitorVote {
+  weight: number;
+  up: boolean;
+}
 
 /** Invariant: `up` ⇔ upWeight ≥ threshold; `threshold` is the one actually applied. */
-export interface MonitorAggregate { upWeight: number; totalWeight: number; threshold: number; up: boolean }
+export interface MonitorAggregate {
+  upWeight: number;
+  totalWeight: number;
+  threshold: number;
+  up: boolean;
+}
 
 /**
  * A service is UP when the sum of the weights of the monitors reporting it UP reaches the
@@ -35,7 +43,11 @@ export function aggregateMonitors(votes: readonly MonitorVote[], threshold?: num
  * - `maxDeviationMs`: fails when slower than the average plus this many milliseconds (002:
  *   "exceeds a given deviation from a determined average"; NetScaler's `deviation`).
  */
-export interface ResponseTimeRules { maxMs?: number; maxOverAverage?: number; maxDeviationMs?: number }
+export interface ResponseTimeRules {
+  maxMs?: number;
+  maxOverAverage?: number;
+  maxDeviationMs?: number;
+}
 
 export interface ResponseTimeOptions {
   /** Samples kept for the rolling average (default 20). */
@@ -45,7 +57,11 @@ export interface ResponseTimeOptions {
 }
 
 /** Verdict of the response-time rules on one probe; `reason` says which rule failed. */
-export interface ResponseTimeVerdict { ok: boolean; reason: string | null; averageMs: number | null }
+export interface ResponseTimeVerdict {
+  ok: boolean;
+  reason: string | null;
+  averageMs: number | null;
+}
 
 /**
  * Rolling average of the response times of successful probes, and the rules judged against it.
@@ -58,13 +74,18 @@ export class ResponseTimeTracker {
   private readonly window: number;
   private readonly minSamples: number;
 
-  constructor(private readonly rules: ResponseTimeRules = {}, opts: ResponseTimeOptions = {}) {
+  constructor(
+    private readonly rules: ResponseTimeRules = {},
+    opts: ResponseTimeOptions = {},
+  ) {
     this.window = opts.window ?? 20;
     this.minSamples = opts.minSamples ?? 3;
   }
 
   /** The rolling average, or null until `minSamples` samples were accepted. */
-  average(): number | null { return this.samples.length < this.minSamples ? null : this.sum / this.samples.length; }
+  average(): number | null {
+    return this.samples.length < this.minSamples ? null : this.sum / this.samples.length;
+  }
 
   /** Judges a response time without recording it. */
   judge(ms: number): ResponseTimeVerdict {
@@ -95,7 +116,10 @@ export class ResponseTimeTracker {
 const round = (n: number): number => Math.round(n * 10) / 10;
 
 /** Transition reported by FallRise.observe. */
-export interface FallRiseStep { state: Health | null; changed: boolean }
+export interface FallRiseStep {
+  state: Health | null;
+  changed: boolean;
+}
 
 /**
  * The fall/rise state machine of one monitor on one service (HAProxy's fall/rise, NetScaler's
@@ -108,18 +132,31 @@ export class FallRise {
   private current: Health | null;
   private streak = 0;
 
-  constructor(private readonly fall: number, private readonly rise: number, initial: Health | null = null) {
+  constructor(
+    private readonly fall: number,
+    private readonly rise: number,
+    initial: Health | null = null,
+  ) {
     if (!Number.isInteger(fall) || fall < 1) throw new RangeError('fall must be an integer ≥ 1');
     if (!Number.isInteger(rise) || rise < 1) throw new RangeError('rise must be an integer ≥ 1');
     this.current = initial;
   }
 
-  get state(): Health | null { return this.current; }
+  get state(): Health | null {
+    return this.current;
+  }
 
   observe(ok: boolean): FallRiseStep {
     const wanted: Health = ok ? 'UP' : 'DOWN';
-    if (this.current === null) { this.current = wanted; this.streak = 0; return { state: wanted, changed: true }; }
-    if (wanted === this.current) { this.streak = 0; return { state: this.current, changed: false }; }
+    if (this.current === null) {
+      this.current = wanted;
+      this.streak = 0;
+      return { state: wanted, changed: true };
+    }
+    if (wanted === this.current) {
+      this.streak = 0;
+      return { state: this.current, changed: false };
+    }
     this.streak++;
     if (this.streak >= (ok ? this.rise : this.fall)) {
       this.current = wanted;
@@ -131,10 +168,19 @@ export class FallRise {
 }
 
 /** A probe's raw outcome: reachable and as expected (`ok`) and how long it took. */
-export interface ProbeOutcome { ok: boolean; responseMs: number; reason?: string | null }
+export interface ProbeOutcome {
+  ok: boolean;
+  responseMs: number;
+  reason?: string | null;
+}
 
 /** What one monitor × service binding concluded from a probe. */
-export interface ProbeVerdict { state: Health | null; changed: boolean; ok: boolean; reason: string | null }
+export interface ProbeVerdict {
+  state: Health | null;
+  changed: boolean;
+  ok: boolean;
+  reason: string | null;
+}
 
 /**
  * One monitor bound to one service: response-time rules then fall/rise. A probe that succeeded
@@ -149,14 +195,19 @@ export class MonitorBinding {
     this.times = new ResponseTimeTracker(opts.responseTime ?? {}, { window: opts.window, minSamples: opts.minSamples });
   }
 
-  get state(): Health | null { return this.fallRise.state; }
+  get state(): Health | null {
+    return this.fallRise.state;
+  }
 
   observe(p: ProbeOutcome): ProbeVerdict {
     let ok = p.ok;
     let reason = p.reason ?? null;
     if (ok) {
       const t = this.times.observe(p.responseMs);
-      if (!t.ok) { ok = false; reason = t.reason; }
+      if (!t.ok) {
+        ok = false;
+        reason = t.reason;
+      }
     }
     const step = this.fallRise.observe(ok);
     return { state: step.state, changed: step.changed, ok, reason };
@@ -178,7 +229,12 @@ export function quorumState(up: number, voters: number, quorum: UpQuorum = 'majo
 }
 
 /** The votes behind a service's aggregate state. */
-export interface ServiceVotes { state: Health; up: number; voters: number; byVoter: Record<string, Health> }
+export interface ServiceVotes {
+  state: Health;
+  up: number;
+  voters: number;
+  byVoter: Record<string, Health>;
+}
 
 /**
  * Service states across observers (the control plane's view over agents). Each observer votes
@@ -194,7 +250,10 @@ export class ServiceVoteAggregator {
   /** Records a vote; returns the service's new aggregate state when it changed, else null. */
   vote(voter: string, service: string, state: Health): Health | null {
     let m = this.votes.get(service);
-    if (!m) { m = new Map(); this.votes.set(service, m); }
+    if (!m) {
+      m = new Map();
+      this.votes.set(service, m);
+    }
     m.set(voter, state);
     return this.decide(service);
   }
@@ -213,7 +272,9 @@ export class ServiceVoteAggregator {
   }
 
   /** The aggregate state; null when nobody votes on the service. */
-  state(service: string): Health | null { return this.decided.get(service) ?? null; }
+  state(service: string): Health | null {
+    return this.decided.get(service) ?? null;
+  }
 
   view(service: string): ServiceVotes | null {
     const m = this.votes.get(service);
@@ -225,7 +286,9 @@ export class ServiceVoteAggregator {
   }
 
   /** Aggregate states of every service someone votes on. */
-  states(): Record<string, Health> { return Object.fromEntries(this.decided); }
+  states(): Record<string, Health> {
+    return Object.fromEntries(this.decided);
+  }
 
   private decide(service: string): Health | null {
     const m = this.votes.get(service);
@@ -233,7 +296,11 @@ export class ServiceVoteAggregator {
     let up = 0;
     for (const v of m?.values() ?? []) if (v === 'UP') up++;
     const next = quorumState(up, m?.size ?? 0, this.quorum);
-    if (next === null) { this.decided.delete(service); this.votes.delete(service); return null; }
+    if (next === null) {
+      this.decided.delete(service);
+      this.votes.delete(service);
+      return null;
+    }
     this.decided.set(service, next);
     return next === before ? null : next;
   }

@@ -13,7 +13,10 @@ export type SpilloverMethod =
   | { type: 'health'; thresholdPercent: number };
 
 /** The methods of a vserver and how they combine (`any` by default). No methods: never trips. */
-export interface SpilloverPolicy { methods: readonly SpilloverMethod[]; combine?: 'any' | 'all' }
+export interface SpilloverPolicy {
+  methods: readonly SpilloverMethod[];
+  combine?: 'any' | 'all';
+}
 
 /** What a policy is judged against. */
 export interface LiveState {
@@ -27,20 +30,32 @@ export interface LiveState {
 }
 
 /** The verdict of one method. `value` is what was measured, `threshold` what it was held against. */
-export interface MethodResult { type: SpilloverMethod['type']; tripped: boolean; value: number; threshold: number }
+export interface MethodResult {
+  type: SpilloverMethod['type'];
+  tripped: boolean;
+  value: number;
+  threshold: number;
+}
 
 /**
  * Invariant: `tripped` = any/all of `methods[].tripped` (false when there are none); `limit` is
  * the connection count a quota can enforce for this policy, or null when no connection method
  * decides on its own (see `connectionLimit`).
  */
-export interface PolicyVerdict { tripped: boolean; limit: number | null; methods: MethodResult[] }
+export interface PolicyVerdict {
+  tripped: boolean;
+  limit: number | null;
+  methods: MethodResult[];
+}
 
 const isConnectionMethod = (m: SpilloverMethod): m is Extract<SpilloverMethod, { type: 'connection' | 'dynamicconnection' }> =>
   m.type === 'connection' || m.type === 'dynamicconnection';
 
 /** The threshold of a connection method: static, or the dynamic sum of UP capacities. */
-export function methodConnectionThreshold(m: Extract<SpilloverMethod, { type: 'connection' | 'dynamicconnection' }>, services: readonly ServiceStatus[]): number {
+export function methodConnectionThreshold(
+  m: Extract<SpilloverMethod, { type: 'connection' | 'dynamicconnection' }>,
+  services: readonly ServiceStatus[],
+): number {
   return m.type === 'connection' ? staticThreshold(m.threshold) : dynamicThreshold(services);
 }
 

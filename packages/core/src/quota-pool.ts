@@ -35,7 +35,14 @@ export interface QuotaPoolOptions<E extends EngineId> {
 }
 
 /** A read-only view of one engine's allocation. Invariant: exclusive ≤ target. */
-export interface EngineAllocation { weight: number; target: number; exclusive: number; borrowed: number; owed: number; inUse: number }
+export interface EngineAllocation {
+  weight: number;
+  target: number;
+  exclusive: number;
+  borrowed: number;
+  owed: number;
+  inUse: number;
+}
 
 /**
  * What an engine must give back after a limit or membership change: its exclusive share and its
@@ -44,14 +51,24 @@ export interface EngineAllocation { weight: number; target: number; exclusive: n
  * tracking) answers with settle(its real count), or gives back owed uses with giveBack as soon as
  * its in-flight count fits in its allowance; with exact tracking, release does it.
  */
-export interface GiveBack<E extends EngineId> { engine: E; exclusive: number; borrowed: number; owed: number }
+export interface GiveBack<E extends EngineId> {
+  engine: E;
+  exclusive: number;
+  borrowed: number;
+  owed: number;
+}
 
 /** acquire's answer: granted (`borrowed` > 0 when a batch was borrowed for it), or refused with a spillover engine to try (null when none has room). */
-export type AcquireResult<E extends EngineId> =
-  | { granted: true; engine: E; borrowed: number }
-  | { granted: false; engine: E; spillover: E | null };
+export type AcquireResult<E extends EngineId> = { granted: true; engine: E; borrowed: number } | { granted: false; engine: E; spillover: E | null };
 
-interface Engine { weight: number; target: number; exclusive: number; borrowed: number; owed: number; inUse: number }
+interface Engine {
+  weight: number;
+  target: number;
+  exclusive: number;
+  borrowed: number;
+  owed: number;
+  inUse: number;
+}
 
 // Products like 0.29 × 100 land just below the integer in binary floating point.
 const floorOf = (x: number): number => Math.floor(x + 1e-9);
@@ -117,23 +134,43 @@ export class QuotaPool<E extends EngineId = EngineId> {
 
   // ---- sizes ------------------------------------------------------------------------------
 
-  get limit(): number { return this.limitValue; }
+  get limit(): number {
+    return this.limitValue;
+  }
   /** Uses lent per borrow. */
-  get batch(): number { return this.batchValue; }
+  get batch(): number {
+    return this.batchValue;
+  }
   /** Σ targets: the exclusive pool. */
-  get exclusivePool(): number { return this.unit * this.totalWeight; }
+  get exclusivePool(): number {
+    return this.unit * this.totalWeight;
+  }
   /** L − exclusive pool. */
-  get sharedPool(): number { return this.limitValue - this.exclusivePool; }
+  get sharedPool(): number {
+    return this.limitValue - this.exclusivePool;
+  }
   /** Exclusive share per unit of weight (per engine when every weight is 1). */
-  get exclusivePerWeight(): number { return this.unit; }
+  get exclusivePerWeight(): number {
+    return this.unit;
+  }
   /** Uses that may be in flight: Σ (exclusive + borrowed + owed). */
-  get committed(): number { return this.sumExclusive + this.sumBorrowed + this.sumOwed; }
+  get committed(): number {
+    return this.sumExclusive + this.sumBorrowed + this.sumOwed;
+  }
   /** Σ inUse. */
-  get outstanding(): number { return this.sumInUse; }
+  get outstanding(): number {
+    return this.sumInUse;
+  }
   /** Uses a borrow can get now: the limit minus what is committed or promised to grown exclusive shares. */
-  get sharedFree(): number { return Math.max(0, this.room()); }
-  get engines(): E[] { return [...this.byId.keys()]; }
-  has(engine: E): boolean { return this.byId.has(engine); }
+  get sharedFree(): number {
+    return Math.max(0, this.room());
+  }
+  get engines(): E[] {
+    return [...this.byId.keys()];
+  }
+  has(engine: E): boolean {
+    return this.byId.has(engine);
+  }
 
   allocation(engine: E): EngineAllocation {
     const s = this.byId.get(engine);
@@ -147,13 +184,20 @@ export class QuotaPool<E extends EngineId = EngineId> {
   addEngine(engine: E, weight = 1): GiveBack<E>[] {
     const w = checkWeight(weight);
     const s = this.byId.get(engine);
-    if (s) { this.totalWeight += w - s.weight; s.weight = w; }
-    else { this.byId.set(engine, { weight: w, target: 0, exclusive: 0, borrowed: 0, owed: 0, inUse: 0 }); this.totalWeight += w; }
+    if (s) {
+      this.totalWeight += w - s.weight;
+      s.weight = w;
+    } else {
+      this.byId.set(engine, { weight: w, target: 0, exclusive: 0, borrowed: 0, owed: 0, inUse: 0 });
+      this.totalWeight += w;
+    }
     return this.rebalance();
   }
 
   /** Same as addEngine: sets the weight of an engine, adding it when new. */
-  setWeight(engine: E, weight: number): GiveBack<E>[] { return this.addEngine(engine, weight); }
+  setWeight(engine: E, weight: number): GiveBack<E>[] {
+    return this.addEngine(engine, weight);
+  }
 
   /**
    * Removes an engine (it stopped, or its lease expired): everything it held returns to the pool,
@@ -162,8 +206,11 @@ export class QuotaPool<E extends EngineId = EngineId> {
   removeEngine(engine: E): GiveBack<E>[] {
     const s = this.byId.get(engine);
     if (!s) return [];
-    this.sumExclusive -= s.exclusive; this.sumBorrowed -= s.borrowed; this.sumOwed -= s.owed;
-    this.sumDeficit -= s.target - s.exclusive; this.sumInUse -= s.inUse;
+    this.sumExclusive -= s.exclusive;
+    this.sumBorrowed -= s.borrowed;
+    this.sumOwed -= s.owed;
+    this.sumDeficit -= s.target - s.exclusive;
+    this.sumInUse -= s.inUse;
     this.totalWeight -= s.weight;
     this.byId.delete(engine);
     return this.rebalance();
@@ -186,15 +233,18 @@ export class QuotaPool<E extends EngineId = EngineId> {
     const s = this.byId.get(engine);
     if (!s) return { granted: false, engine, spillover: this.spilloverEngine(engine) };
     if (s.inUse < s.exclusive + s.borrowed) {
-      s.inUse++; this.sumInUse++;
+      s.inUse++;
+      this.sumInUse++;
       return { granted: true, engine, borrowed: 0 };
     }
     // An engine that owes uses does not grow before it has given them back.
     const room = this.room();
     if (s.owed === 0 && room >= 1) {
       const n = Math.min(this.batchValue, room);
-      s.borrowed += n; this.sumBorrowed += n;
-      s.inUse++; this.sumInUse++;
+      s.borrowed += n;
+      this.sumBorrowed += n;
+      s.inUse++;
+      this.sumInUse++;
       return { granted: true, engine, borrowed: n };
     }
     return { granted: false, engine, spillover: this.spilloverEngine(engine) };
@@ -208,10 +258,13 @@ export class QuotaPool<E extends EngineId = EngineId> {
   release(engine: E): number {
     const s = this.byId.get(engine);
     if (!s || s.inUse === 0) return 0;
-    s.inUse--; this.sumInUse--;
+    s.inUse--;
+    this.sumInUse--;
     let returned = 0;
     if (s.owed > 0) {
-      s.owed--; this.sumOwed--; returned = 1;
+      s.owed--;
+      this.sumOwed--;
+      returned = 1;
     } else if (this.committed > this.limitValue) {
       returned = this.trimIdle(s); // still over the limit: the ended use is not handed out again
     } else {
@@ -219,7 +272,9 @@ export class QuotaPool<E extends EngineId = EngineId> {
       for (;;) {
         const k = Math.min(s.borrowed, this.batchValue);
         if (k === 0 || s.exclusive + s.borrowed - s.inUse < k) break;
-        s.borrowed -= k; this.sumBorrowed -= k; returned += k;
+        s.borrowed -= k;
+        this.sumBorrowed -= k;
+        returned += k;
       }
     }
     if (returned > 0 && this.sumDeficit > 0) this.topUp();
@@ -234,7 +289,8 @@ export class QuotaPool<E extends EngineId = EngineId> {
     if (!s || s.owed > 0) return 0;
     const n = Math.max(0, Math.min(Math.floor(want), this.room()));
     if (n === 0) return 0;
-    s.borrowed += n; this.sumBorrowed += n;
+    s.borrowed += n;
+    this.sumBorrowed += n;
     return n;
   }
 
@@ -250,10 +306,13 @@ export class QuotaPool<E extends EngineId = EngineId> {
     let left = Math.floor(n);
     if (this.tracking === 'reported') {
       const fromOwed = Math.min(left, s.owed);
-      s.owed -= fromOwed; this.sumOwed -= fromOwed; left -= fromOwed;
+      s.owed -= fromOwed;
+      this.sumOwed -= fromOwed;
+      left -= fromOwed;
     }
     const fromBorrowed = Math.min(left, s.borrowed);
-    s.borrowed -= fromBorrowed; this.sumBorrowed -= fromBorrowed;
+    s.borrowed -= fromBorrowed;
+    this.sumBorrowed -= fromBorrowed;
     if (this.tracking === 'exact') this.setOwed(s, Math.max(0, s.inUse - s.exclusive - s.borrowed));
     const returned = before - (s.exclusive + s.borrowed + s.owed);
     if (returned > 0 && this.sumDeficit > 0) this.topUp();
@@ -268,7 +327,8 @@ export class QuotaPool<E extends EngineId = EngineId> {
     const s = this.byId.get(engine);
     if (!s) return;
     const n = Math.max(0, Math.floor(inUse));
-    this.sumInUse += n - s.inUse; s.inUse = n;
+    this.sumInUse += n - s.inUse;
+    s.inUse = n;
     this.setOwed(s, Math.max(0, n - s.exclusive - s.borrowed));
     if (this.tracking === 'exact' && this.committed > this.limitValue) this.trimIdle(s);
     if (this.sumDeficit > 0) this.topUp();
@@ -285,7 +345,10 @@ export class QuotaPool<E extends EngineId = EngineId> {
     for (const [id, s] of this.byId) {
       if (id === requester) continue;
       const room = unused ? unused(id) : s.exclusive + s.borrowed - s.inUse;
-      if (room > bestRoom) { best = id; bestRoom = room; }
+      if (room > bestRoom) {
+        best = id;
+        bestRoom = room;
+      }
     }
     return best;
   }
@@ -298,15 +361,23 @@ export class QuotaPool<E extends EngineId = EngineId> {
     const idle = s.exclusive + s.borrowed - s.inUse;
     if (excess <= 0 || idle <= 0) return 0;
     const fromBorrowed = Math.min(s.borrowed, idle, excess);
-    s.borrowed -= fromBorrowed; this.sumBorrowed -= fromBorrowed;
+    s.borrowed -= fromBorrowed;
+    this.sumBorrowed -= fromBorrowed;
     const fromExclusive = Math.min(s.exclusive, idle - fromBorrowed, excess - fromBorrowed);
-    s.exclusive -= fromExclusive; this.sumExclusive -= fromExclusive; this.sumDeficit += fromExclusive;
+    s.exclusive -= fromExclusive;
+    this.sumExclusive -= fromExclusive;
+    this.sumDeficit += fromExclusive;
     return fromBorrowed + fromExclusive;
   }
 
-  private room(): number { return this.limitValue - this.committed - this.sumDeficit; }
+  private room(): number {
+    return this.limitValue - this.committed - this.sumDeficit;
+  }
 
-  private setOwed(s: Engine, owed: number): void { this.sumOwed += owed - s.owed; s.owed = owed; }
+  private setOwed(s: Engine, owed: number): void {
+    this.sumOwed += owed - s.owed;
+    s.owed = owed;
+  }
 
   private rebalance(): GiveBack<E>[] {
     const L = this.limitValue;
@@ -324,7 +395,8 @@ export class QuotaPool<E extends EngineId = EngineId> {
     const take = (id: E, s: Engine, field: 'exclusive' | 'borrowed', n: number): void => {
       if (n <= 0) return;
       s[field] -= n;
-      if (field === 'exclusive') this.sumExclusive -= n; else this.sumBorrowed -= n;
+      if (field === 'exclusive') this.sumExclusive -= n;
+      else this.sumBorrowed -= n;
       note(id, field, n);
     };
 
@@ -393,12 +465,15 @@ export class QuotaPool<E extends EngineId = EngineId> {
     for (;;) {
       let room = this.limitValue - this.committed;
       if (room <= 0 || this.sumDeficit <= 0) return;
-      const waiting = [...this.byId.values()].filter((s) => s.exclusive < s.target).sort((a, b) => (b.target - b.exclusive) - (a.target - a.exclusive));
+      const waiting = [...this.byId.values()].filter((s) => s.exclusive < s.target).sort((a, b) => b.target - b.exclusive - (a.target - a.exclusive));
       let covered = 0;
       for (const s of waiting) {
         if (room <= 0) break;
         const n = Math.min(s.target - s.exclusive, room);
-        s.exclusive += n; this.sumExclusive += n; this.sumDeficit -= n; room -= n;
+        s.exclusive += n;
+        this.sumExclusive += n;
+        this.sumDeficit -= n;
+        room -= n;
         // With exact tracking a grant first covers uses already in flight beyond the allowance,
         // which frees that much room again (another pass hands it out).
         if (s.owed > 0 && this.tracking === 'exact') {

@@ -11,7 +11,11 @@ export interface RateMeterOptions {
   now?: () => number;
 }
 
-interface Bucket { index: number; in: number; out: number }
+interface Bucket {
+  index: number;
+  in: number;
+  out: number;
+}
 
 /** Bytes per second → kilobits per second (the unit of `thresholdKbps` and `bandwidthKbps`). */
 export const toKbps = (bytesPerSecond: number): number => (bytesPerSecond * 8) / 1000;
@@ -47,7 +51,9 @@ export class RateMeter {
     const b = this.ring[index % this.ring.length]!;
     if (b.index !== index) {
       if (b.index > index) return; // older than anything the ring still holds
-      b.index = index; b.in = 0; b.out = 0;
+      b.index = index;
+      b.in = 0;
+      b.out = 0;
     }
     b[direction] += bytes;
   }
@@ -81,7 +87,9 @@ export class RateMeter {
   }
 
   /** Kilobits per second over the window in `direction`. */
-  kbps(direction: Direction, at: number = this.now()): number { return toKbps(this.rate(direction, at)); }
+  kbps(direction: Direction, at: number = this.now()): number {
+    return toKbps(this.rate(direction, at));
+  }
 }
 
 /**

@@ -4,16 +4,21 @@ import { SmoothWeighted } from './weighted.js';
 import { isAvailable, type ServiceStatus } from './types.js';
 
 /** A site and what it has available: a count of services, or a sum of their weights. */
-export interface SiteAvailability { site: string; available: number }
+export interface SiteAvailability {
+  site: string;
+  available: number;
+}
 
 /** Number of services available (enabled and UP). */
 export const availableCount = (services: readonly ServiceStatus[]): number => services.filter(isAvailable).length;
 
 /** Sum of the weights of the services available (enabled and UP). */
-export const availableWeight = (services: readonly ServiceStatus[]): number =>
-  services.reduce((sum, s) => sum + (isAvailable(s) ? s.weight : 0), 0);
+export const availableWeight = (services: readonly ServiceStatus[]): number => services.reduce((sum, s) => sum + (isAvailable(s) ? s.weight : 0), 0);
 
-function gcd(a: number, b: number): number { while (b) [a, b] = [b, a % b]; return a; }
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
 
 /**
  * The weight of each site, in the smallest whole numbers with the ratios of what they have
@@ -46,6 +51,12 @@ export class SitePicker {
 
   pick(sites: readonly SiteAvailability[]): string | null {
     const weights = siteWeights(sites);
-    return this.swrr.pick(weights, (w) => w.site, (w) => w.weight)?.site ?? null;
+    return (
+      this.swrr.pick(
+        weights,
+        (w) => w.site,
+        (w) => w.weight,
+      )?.site ?? null
+    );
   }
 }

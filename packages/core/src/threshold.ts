@@ -13,7 +13,10 @@ export interface DerivationEntry {
 }
 
 /** A threshold and how it was reached. Invariant: `value` = Σ capacity of the counted entries. */
-export interface ThresholdDerivation { value: number; derivation: DerivationEntry[] }
+export interface ThresholdDerivation {
+  value: number;
+  derivation: DerivationEntry[];
+}
 
 /**
  * 000 claim 1, steps b-e: the sum of the connection capacity of the bound services that are UP

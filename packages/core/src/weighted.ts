@@ -21,7 +21,10 @@ export class SmoothWeighted<K> {
       const cur = (this.credit.get(k) ?? 0) + w;
       this.credit.set(k, cur);
       total += w;
-      if (cur > bestCredit) { best = c; bestCredit = cur; }
+      if (cur > bestCredit) {
+        best = c;
+        bestCredit = cur;
+      }
     }
     if (best === null) return null;
     const k = key(best);

@@ -4,7 +4,8 @@ import { createBalancer, hasRoom, type Candidate } from '../src/index.js';
 const c = (name: string, over: Partial<Candidate> = {}): Candidate => ({ name, weight: 1, active: 0, capacity: 0, available: true, ...over });
 const picks = (b: ReturnType<typeof createBalancer>, cs: Candidate[], n: number, key?: (i: number) => string): (string | null)[] =>
   Array.from({ length: n }, (_, i) => b.pick(cs, key?.(i)));
-const count = (xs: (string | null)[]): Record<string, number> => xs.reduce<Record<string, number>>((m, x) => ({ ...m, [String(x)]: (m[String(x)] ?? 0) + 1 }), {});
+const count = (xs: (string | null)[]): Record<string, number> =>
+  xs.reduce<Record<string, number>>((m, x) => ({ ...m, [String(x)]: (m[String(x)] ?? 0) + 1 }), {});
 
 describe('hasRoom', () => {
   it('needs the service available and below its capacity (0 = unlimited)', () => {
@@ -52,7 +53,10 @@ describe('balancers', () => {
     const spread = count(before);
     for (const n of ['a', 'b', 'c']) expect(spread[n]).toBeGreaterThan(60);
     const after = keys.map((k) => b.pick([cs[0]!, { ...cs[1]!, available: false }, cs[2]!], k));
-    keys.forEach((_, i) => { if (before[i] !== 'b') expect(after[i]).toBe(before[i]); else expect(after[i]).not.toBe('b'); });
+    keys.forEach((_, i) => {
+      if (before[i] !== 'b') expect(after[i]).toBe(before[i]);
+      else expect(after[i]).not.toBe('b');
+    });
   });
 
   it('sourceip: weights bias the share', () => {

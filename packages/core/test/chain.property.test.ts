@@ -1,14 +1,32 @@
 // Property: decide never sends a connection to a vserver whose connection limit is exhausted.
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { createBalancer, decide, hasRoom, PersistenceTable, persistenceKey, resolveChain, type Candidate, type ChainVServer, type LiveState, type ServiceStatus, type SpilloverMethod } from '../src/index.js';
+import {
+  createBalancer,
+  decide,
+  hasRoom,
+  PersistenceTable,
+  persistenceKey,
+  resolveChain,
+  type Candidate,
+  type ChainVServer,
+  type LiveState,
+  type ServiceStatus,
+  type SpilloverMethod,
+} from '../src/index.js';
 
-function check(ok: boolean, what: string): void { if (!ok) throw new Error(`invariant broken: ${what}`); }
+function check(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`invariant broken: ${what}`);
+}
 
 const method: fc.Arbitrary<SpilloverMethod> = fc.oneof(
   fc.integer({ min: 0, max: 20 }).map((threshold) => ({ type: 'connection' as const, threshold })),
   fc.constant({ type: 'dynamicconnection' as const }),
-  fc.record({ type: fc.constant('bandwidth' as const), thresholdKbps: fc.integer({ min: 0, max: 100 }), direction: fc.constantFrom('in' as const, 'out' as const, 'both' as const) }),
+  fc.record({
+    type: fc.constant('bandwidth' as const),
+    thresholdKbps: fc.integer({ min: 0, max: 100 }),
+    direction: fc.constantFrom('in' as const, 'out' as const, 'both' as const),
+  }),
   fc.record({ type: fc.constant('health' as const), thresholdPercent: fc.integer({ min: 0, max: 100 }) }),
 );
 
@@ -46,34 +64,45 @@ function limitOf(spec: { methods: SpilloverMethod[]; combine: 'any' | 'all' }, s
 
 describe('decide (property)', () => {
   it('never returns a vserver whose connection limit is exhausted or that has no UP enabled service', () => {
-    fc.assert(fc.property(scenario, ({ specs, persisted }) => {
-      const names = specs.map((_, i) => `v${i}`);
-      const vservers: ChainVServer[] = specs.map((s, i) => ({
-        name: names[i]!, protocol: 'http',
-        spillover: { methods: s.methods, combine: s.combine, backup: names[i + 1] ?? null, action: s.action, redirectUrl: s.redirectUrl },
-      }));
-      const live = new Map<string, LiveState>(specs.map((s, i) => [names[i]!, { activeConnections: s.active, services: s.services, kbps: s.kbps }]));
-      const now = 10_000;
-      const table = new PersistenceTable<string>(() => now);
-      if (persisted) {
-        const key = persistenceKey('v0', 'client');
-        table.set(key, names[persisted.index] ?? 'elsewhere', 1000 - persisted.ageMs);
-        if (persisted.live) table.hold(key);
-      }
-      const d = decide('client', resolveChain('v0', vservers), live, table, now);
-      check(names.includes(d.vserver), 'the decision names a vserver of the chain');
-      if (d.kind === 'vserver') {
-        const i = names.indexOf(d.vserver);
-        const spec = specs[i]!;
-        const limit = limitOf(spec, spec.services);
-        check(limit === null || spec.active < limit, `${d.vserver} has room under its limit ${limit} (active ${spec.active})`);
-        check(spec.services.some((s) => s.state === 'enabled' && s.up), `${d.vserver} has an UP enabled service`);
-        check(d.spilled === i > 0, 'spilled ⇔ not the entry');
-      }
-      if (d.kind === 'accept') check(specs[names.indexOf(d.vserver)]!.services.some((s) => s.state === 'enabled' && s.up), 'accept only where a service is UP');
-      if (d.kind === 'redirect') check(d.url === 'https://busy.example.com/', 'redirect carries the configured URL');
-      for (let i = 0; i < d.path.length - 1; i++) check(d.path[i + 1] === names[names.indexOf(d.path[i]!) + 1], 'the path follows backups');
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(scenario, ({ specs, persisted }) => {
+        const names = specs.map((_, i) => `v${i}`);
+        const vservers: ChainVServer[] = specs.map((s, i) => ({
+          name: names[i]!,
+          protocol: 'http',
+          spillover: { methods: s.methods, combine: s.combine, backup: names[i + 1] ?? null, action: s.action, redirectUrl: s.redirectUrl },
+        }));
+        const live = new Map<string, LiveState>(specs.map((s, i) => [names[i]!, { activeConnections: s.active, services: s.services, kbps: s.kbps }]));
+        const now = 10_000;
+        const table = new PersistenceTable<string>(() => now);
+        if (persisted) {
+          const key = persistenceKey('v0', 'client');
+          table.set(key, names[persisted.index] ?? 'elsewhere', 1000 - persisted.ageMs);
+          if (persisted.live) table.hold(key);
+        }
+        const d = decide('client', resolveChain('v0', vservers), live, table, now);
+        check(names.includes(d.vserver), 'the decision names a vserver of the chain');
+        if (d.kind === 'vserver') {
+          const i = names.indexOf(d.vserver);
+          const spec = specs[i]!;
+          const limit = limitOf(spec, spec.services);
+          check(limit === null || spec.active < limit, `${d.vserver} has room under its limit ${limit} (active ${spec.active})`);
+          check(
+            spec.services.some((s) => s.state === 'enabled' && s.up),
+            `${d.vserver} has an UP enabled service`,
+          );
+          check(d.spilled === i > 0, 'spilled ⇔ not the entry');
+        }
+        if (d.kind === 'accept')
+          check(
+            specs[names.indexOf(d.vserver)]!.services.some((s) => s.state === 'enabled' && s.up),
+            'accept only where a service is UP',
+          );
+        if (d.kind === 'redirect') check(d.url === 'https://busy.example.com/', 'redirect carries the configured URL');
+        for (let i = 0; i < d.path.length - 1; i++) check(d.path[i + 1] === names[names.indexOf(d.path[i]!) + 1], 'the path follows backups');
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
@@ -87,16 +116,27 @@ describe('balancers (property)', () => {
   });
 
   it('never pick a service that is unavailable or at capacity, and pick one whenever one has room and weight', () => {
-    fc.assert(fc.property(fc.constantFrom('roundrobin' as const, 'leastconn' as const, 'weighted' as const, 'sourceip' as const), fc.array(fc.array(candidate, { maxLength: 5 }), { maxLength: 20 }), (method, rounds) => {
-      const b = createBalancer(method);
-      rounds.forEach((cs, i) => {
-        const uniq = [...new Map(cs.map((c) => [c.name, c])).values()];
-        const got = b.pick(uniq, `10.0.0.${i}`);
-        const open = uniq.filter(hasRoom);
-        if (got !== null) check(open.some((c) => c.name === got), `${method} picked ${got} with room`);
-        const needsWeight = method === 'weighted' || method === 'sourceip';
-        if (open.some((c) => !needsWeight || c.weight > 0)) check(got !== null, `${method} picks when a service has room`);
-      });
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom('roundrobin' as const, 'leastconn' as const, 'weighted' as const, 'sourceip' as const),
+        fc.array(fc.array(candidate, { maxLength: 5 }), { maxLength: 20 }),
+        (method, rounds) => {
+          const b = createBalancer(method);
+          rounds.forEach((cs, i) => {
+            const uniq = [...new Map(cs.map((c) => [c.name, c])).values()];
+            const got = b.pick(uniq, `10.0.0.${i}`);
+            const open = uniq.filter(hasRoom);
+            if (got !== null)
+              check(
+                open.some((c) => c.name === got),
+                `${method} picked ${got} with room`,
+              );
+            const needsWeight = method === 'weighted' || method === 'sourceip';
+            if (open.some((c) => !needsWeight || c.weight > 0)) check(got !== null, `${method} picks when a service has room`);
+          });
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

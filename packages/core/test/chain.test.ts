@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { decide, findChainCycle, PersistenceTable, persistenceKey, resolveChain, validateChain, type ChainVServer, type LiveState } from '../src/index.js';
 import { svc } from './fixtures.js';
 
-const vs = (name: string, spillover: Partial<ChainVServer['spillover']> = {}, protocol: 'tcp' | 'http' = 'http'): ChainVServer =>
-  ({ name, protocol, spillover: { methods: [{ type: 'dynamicconnection' }], ...spillover } });
+const vs = (name: string, spillover: Partial<ChainVServer['spillover']> = {}, protocol: 'tcp' | 'http' = 'http'): ChainVServer => ({
+  name,
+  protocol,
+  spillover: { methods: [{ type: 'dynamicconnection' }], ...spillover },
+});
 
 // web (2 × 100) → web-overflow (1 × 50) → web-dr (1 × 10)
 const web = vs('web', { backup: 'web-overflow', action: 'redirect', redirectUrl: 'https://status.example.com/busy' });
@@ -12,11 +15,12 @@ const dr = vs('web-dr', { action: 'accept' });
 const all = [web, overflow, dr];
 const chain = resolveChain('web', all);
 
-const live = (active: Record<string, number>, down: string[] = []): Map<string, LiveState> => new Map([
-  ['web', { activeConnections: active.web ?? 0, services: [svc('w1', { up: !down.includes('w1') }), svc('w2', { up: !down.includes('w2') })] }],
-  ['web-overflow', { activeConnections: active['web-overflow'] ?? 0, services: [svc('o1', { capacity: 50, up: !down.includes('o1') })] }],
-  ['web-dr', { activeConnections: active['web-dr'] ?? 0, services: [svc('d1', { capacity: 10, up: !down.includes('d1') })] }],
-]);
+const live = (active: Record<string, number>, down: string[] = []): Map<string, LiveState> =>
+  new Map([
+    ['web', { activeConnections: active.web ?? 0, services: [svc('w1', { up: !down.includes('w1') }), svc('w2', { up: !down.includes('w2') })] }],
+    ['web-overflow', { activeConnections: active['web-overflow'] ?? 0, services: [svc('o1', { capacity: 50, up: !down.includes('o1') })] }],
+    ['web-dr', { activeConnections: active['web-dr'] ?? 0, services: [svc('d1', { capacity: 10, up: !down.includes('d1') })] }],
+  ]);
 
 describe('resolveChain', () => {
   it('follows backups from the entry in order', () => {
@@ -37,7 +41,13 @@ describe('decide', () => {
   });
 
   it('spills to the backup once the entry reaches its dynamic threshold', () => {
-    expect(decide('c', chain, live({ web: 200 }))).toEqual({ kind: 'vserver', vserver: 'web-overflow', reason: 'chain', spilled: true, path: ['web', 'web-overflow'] });
+    expect(decide('c', chain, live({ web: 200 }))).toEqual({
+      kind: 'vserver',
+      vserver: 'web-overflow',
+      reason: 'chain',
+      spilled: true,
+      path: ['web', 'web-overflow'],
+    });
   });
 
   it('spills sooner when a service goes DOWN (the threshold follows the UP capacity)', () => {
@@ -46,14 +56,22 @@ describe('decide', () => {
   });
 
   it('walks chains of any length', () => {
-    expect(decide('c', chain, live({ web: 200, 'web-overflow': 50 }))).toMatchObject({ kind: 'vserver', vserver: 'web-dr', path: ['web', 'web-overflow', 'web-dr'] });
+    expect(decide('c', chain, live({ web: 200, 'web-overflow': 50 }))).toMatchObject({
+      kind: 'vserver',
+      vserver: 'web-dr',
+      path: ['web', 'web-overflow', 'web-dr'],
+    });
     const long = Array.from({ length: 20 }, (_, i) => vs(`v${i}`, { methods: [{ type: 'connection', threshold: 1 }], backup: i < 19 ? `v${i + 1}` : null }));
     const state = new Map(long.map((v, i) => [v.name, { activeConnections: i < 19 ? 1 : 0, services: [svc('s')] }]));
     expect(decide('c', resolveChain('v0', long), state)).toMatchObject({ vserver: 'v19', spilled: true });
   });
 
   it("applies the exhausted vserver's own action when the chain ends: accept, drop, redirect", () => {
-    expect(decide('c', chain, live({ web: 200, 'web-overflow': 50, 'web-dr': 10 }))).toEqual({ kind: 'accept', vserver: 'web-dr', path: ['web', 'web-overflow', 'web-dr'] });
+    expect(decide('c', chain, live({ web: 200, 'web-overflow': 50, 'web-dr': 10 }))).toEqual({
+      kind: 'accept',
+      vserver: 'web-dr',
+      path: ['web', 'web-overflow', 'web-dr'],
+    });
     const twoLong = resolveChain('web', [web, vs('web-overflow', { action: 'drop' })]);
     expect(decide('c', twoLong, live({ web: 200, 'web-overflow': 50 }))).toEqual({ kind: 'drop', vserver: 'web-overflow', path: ['web', 'web-overflow'] });
   });
@@ -78,14 +96,23 @@ describe('decide', () => {
   it('skips a vserver whose bandwidth or health policy trips', () => {
     const bw = vs('bw', { methods: [{ type: 'bandwidth', thresholdKbps: 100, direction: 'out' }], backup: 'b' });
     const b = vs('b');
-    const state = new Map<string, LiveState>([['bw', { activeConnections: 0, services: [svc('s')], kbps: { in: 0, out: 100 } }], ['b', { activeConnections: 0, services: [svc('t')] }]]);
+    const state = new Map<string, LiveState>([
+      ['bw', { activeConnections: 0, services: [svc('s')], kbps: { in: 0, out: 100 } }],
+      ['b', { activeConnections: 0, services: [svc('t')] }],
+    ]);
     expect(decide('c', resolveChain('bw', [bw, b]), state)).toMatchObject({ vserver: 'b', spilled: true });
   });
 
   it('keeps a persisted client on the backup that served it even after the entry recovers (002 lines 318-320)', () => {
     const t = new PersistenceTable<string>(() => 1000);
     t.set(persistenceKey('web', '10.0.0.9'), 'web-overflow', 120_000);
-    expect(decide('10.0.0.9', chain, live({ web: 0 }), t, 1000)).toEqual({ kind: 'vserver', vserver: 'web-overflow', reason: 'persistence', spilled: true, path: ['web-overflow'] });
+    expect(decide('10.0.0.9', chain, live({ web: 0 }), t, 1000)).toEqual({
+      kind: 'vserver',
+      vserver: 'web-overflow',
+      reason: 'persistence',
+      spilled: true,
+      path: ['web-overflow'],
+    });
     expect(decide('10.0.0.8', chain, live({ web: 0 }), t, 1000)).toMatchObject({ vserver: 'web' });
   });
 
@@ -101,7 +128,10 @@ describe('decide', () => {
     const t = new PersistenceTable<string>(() => 0);
     const hot = vs('hot', { methods: [{ type: 'bandwidth', thresholdKbps: 10, direction: 'both' }], backup: 'cool' });
     const cool = vs('cool');
-    const state = new Map<string, LiveState>([['hot', { activeConnections: 5, services: [svc('s')], kbps: { in: 50, out: 0 } }], ['cool', { activeConnections: 0, services: [svc('t')] }]]);
+    const state = new Map<string, LiveState>([
+      ['hot', { activeConnections: 5, services: [svc('s')], kbps: { in: 50, out: 0 } }],
+      ['cool', { activeConnections: 0, services: [svc('t')] }],
+    ]);
     t.set(persistenceKey('hot', 'c'), 'hot', 0);
     t.hold(persistenceKey('hot', 'c'));
     expect(decide('c', resolveChain('hot', [hot, cool]), state, t, 10_000)).toMatchObject({ vserver: 'hot', reason: 'live' });
@@ -138,10 +168,15 @@ describe('findChainCycle / validateChain', () => {
   it('returns the cycle path web → web-overflow → web', () => {
     const cyc = [vs('web', { backup: 'web-overflow' }), vs('web-overflow', { backup: 'web' })];
     expect(findChainCycle(cyc)).toEqual(['web', 'web-overflow', 'web']);
-    expect(validateChain(cyc)).toEqual([{
-      code: 'SPILLOVER_CHAIN_CYCLE', vserver: 'web-overflow', path: '/spillover/backup', cycle: ['web', 'web-overflow', 'web'],
-      message: 'backup chain web → web-overflow → web forms a cycle: web-overflow leads back to web',
-    }]);
+    expect(validateChain(cyc)).toEqual([
+      {
+        code: 'SPILLOVER_CHAIN_CYCLE',
+        vserver: 'web-overflow',
+        path: '/spillover/backup',
+        cycle: ['web', 'web-overflow', 'web'],
+        message: 'backup chain web → web-overflow → web forms a cycle: web-overflow leads back to web',
+      },
+    ]);
   });
 
   it('finds a cycle entered from a chain that leads into it', () => {
@@ -158,11 +193,15 @@ describe('findChainCycle / validateChain', () => {
   it('reports unknown backups, protocol mismatches and redirect problems', () => {
     const problems = validateChain([
       vs('a', { backup: 'ghost' }),
-      vs('h', { backup: 't' }, 'http'), vs('t', {}, 'tcp'),
+      vs('h', { backup: 't' }, 'http'),
+      vs('t', {}, 'tcp'),
       vs('r', { action: 'redirect' }, 'tcp'),
     ]);
     expect(problems.map((p) => [p.code, p.vserver])).toEqual([
-      ['SPILLOVER_BACKUP_UNKNOWN', 'a'], ['SPILLOVER_BACKUP_PROTOCOL', 'h'], ['SPILLOVER_REDIRECT_URL', 'r'], ['SPILLOVER_REDIRECT_PROTOCOL', 'r'],
+      ['SPILLOVER_BACKUP_UNKNOWN', 'a'],
+      ['SPILLOVER_BACKUP_PROTOCOL', 'h'],
+      ['SPILLOVER_REDIRECT_URL', 'r'],
+      ['SPILLOVER_REDIRECT_PROTOCOL', 'r'],
     ]);
   });
 });

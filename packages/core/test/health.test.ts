@@ -10,7 +10,14 @@ describe('healthPercent (004 lines 1160-1175)', () => {
   });
 
   it('leaves disabled and maintenance services out of both sums', () => {
-    expect(healthPercent([svc('a', { weight: 1 }), svc('b', { weight: 1, up: false }), svc('c', { weight: 8, state: 'disabled' }), svc('d', { weight: 8, state: 'maintenance', up: false })])).toBe(50);
+    expect(
+      healthPercent([
+        svc('a', { weight: 1 }),
+        svc('b', { weight: 1, up: false }),
+        svc('c', { weight: 8, state: 'disabled' }),
+        svc('d', { weight: 8, state: 'maintenance', up: false }),
+      ]),
+    ).toBe(50);
   });
 
   it('is 0 when no service is enabled', () => {

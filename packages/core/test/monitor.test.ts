@@ -55,14 +55,18 @@ describe('ResponseTimeTracker (002 lines 294-296)', () => {
 
   it('fails a probe beyond a deviation (ms) above the rolling average', () => {
     const t = new ResponseTimeTracker({ maxDeviationMs: 50 }, { minSamples: 2 });
-    t.observe(100); t.observe(100);
+    t.observe(100);
+    t.observe(100);
     expect(t.judge(150).ok).toBe(true);
     expect(t.judge(151)).toMatchObject({ ok: false, averageMs: 100 });
   });
 
   it('keeps failed probes out of the average and averages only the last window samples', () => {
     const t = new ResponseTimeTracker({ maxMs: 500 }, { window: 3, minSamples: 1 });
-    t.observe(10); t.observe(20); t.observe(900); t.observe(30);
+    t.observe(10);
+    t.observe(20);
+    t.observe(900);
+    t.observe(30);
     expect(t.average()).toBe(20);
     t.observe(40);
     expect(t.average()).toBe(30);

@@ -53,7 +53,13 @@ describe('evaluatePolicy', () => {
   });
 
   it('combines methods with all: spills only when every method trips', () => {
-    const p: SpilloverPolicy = { combine: 'all', methods: [{ type: 'connection', threshold: 10 }, { type: 'health', thresholdPercent: 50 }] };
+    const p: SpilloverPolicy = {
+      combine: 'all',
+      methods: [
+        { type: 'connection', threshold: 10 },
+        { type: 'health', thresholdPercent: 50 },
+      ],
+    };
     const degraded = [{ ...services[0]!, up: false }, services[1]!];
     expect(evaluatePolicy(p, state({ activeConnections: 10 })).tripped).toBe(false);
     expect(evaluatePolicy(p, state({ activeConnections: 5, services: degraded })).tripped).toBe(false);
@@ -71,7 +77,18 @@ describe('connectionLimit', () => {
 
   it('with all and only connection methods, is the largest; with other methods too, none', () => {
     expect(connectionLimit({ combine: 'all', methods: [{ type: 'connection', threshold: 500 }, { type: 'dynamicconnection' }] }, services)).toBe(500);
-    expect(connectionLimit({ combine: 'all', methods: [{ type: 'connection', threshold: 500 }, { type: 'health', thresholdPercent: 10 }] }, services)).toBeNull();
+    expect(
+      connectionLimit(
+        {
+          combine: 'all',
+          methods: [
+            { type: 'connection', threshold: 500 },
+            { type: 'health', thresholdPercent: 10 },
+          ],
+        },
+        services,
+      ),
+    ).toBeNull();
   });
 
   it('is null without a connection method', () => {

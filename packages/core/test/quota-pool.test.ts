@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { QuotaPool, type EngineId } from '../src/index.js';
 
 const engines = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
-const sumAllowance = <E extends EngineId>(p: QuotaPool<E>): number =>
-  p.engines.reduce((s, e) => s + p.allocation(e).exclusive + p.allocation(e).borrowed, 0);
+const sumAllowance = <E extends EngineId>(p: QuotaPool<E>): number => p.engines.reduce((s, e) => s + p.allocation(e).exclusive + p.allocation(e).borrowed, 0);
 
 describe('QuotaPool sizing (004 lines 1215-1328)', () => {
   it('L=100, p=80%, 7 engines: exclusive pool 77 (11 each), shared 23, batch 2', () => {
@@ -44,7 +43,13 @@ describe('QuotaPool sizing (004 lines 1215-1328)', () => {
   });
 
   it('weights engines: an agent with 4 workers gets four times the exclusive share of one with 1', () => {
-    const p = new QuotaPool({ limit: 100, engines: [['big', 4], ['small', 1]] as const });
+    const p = new QuotaPool({
+      limit: 100,
+      engines: [
+        ['big', 4],
+        ['small', 1],
+      ] as const,
+    });
     expect(p.allocation('big').exclusive).toBe(64);
     expect(p.allocation('small').exclusive).toBe(16);
     expect(p.sharedPool).toBe(20);
@@ -79,7 +84,14 @@ describe('QuotaPool acquire/release', () => {
     expect(p.acquire(0)).toMatchObject({ granted: true, borrowed: 0 });
     // The rest of the shared pool (21) in batches of 2 (the last one 1).
     let granted = 0;
-    for (;;) { const r = p.acquire(0); if (!r.granted) { expect(r.spillover).toBe(1); break; } granted++; }
+    for (;;) {
+      const r = p.acquire(0);
+      if (!r.granted) {
+        expect(r.spillover).toBe(1);
+        break;
+      }
+      granted++;
+    }
     expect(granted).toBe(21);
     expect(p.outstanding).toBe(11 + 23);
     expect(p.sharedFree).toBe(0);
@@ -151,7 +163,10 @@ describe('QuotaPool limit changes', () => {
 
   it('on a drop, says which engines must give back how much, and grants nothing until in-flight uses fall below the limit', () => {
     const p = new QuotaPool({ limit: 100, engines: ['a', 'b'] });
-    for (let i = 0; i < 40; i++) { p.acquire('a'); p.acquire('b'); }
+    for (let i = 0; i < 40; i++) {
+      p.acquire('a');
+      p.acquire('b');
+    }
     const back = p.setLimit(50);
     expect(back).toEqual([
       { engine: 'a', exclusive: 20, borrowed: 0, owed: 20 },
@@ -209,7 +224,10 @@ describe('QuotaPool limit changes', () => {
     expect(p.setLimit(200)).toEqual([]);
     expect(p.allocation('a').exclusive).toBe(80);
     const back = p.setLimit(190);
-    expect(back).toEqual([{ engine: 'a', exclusive: 4, borrowed: 0, owed: 4 }, { engine: 'b', exclusive: 4, borrowed: 0, owed: 4 }]);
+    expect(back).toEqual([
+      { engine: 'a', exclusive: 4, borrowed: 0, owed: 4 },
+      { engine: 'b', exclusive: 4, borrowed: 0, owed: 4 },
+    ]);
     expect(p.allocation('a').exclusive).toBe(76); // 152 + 8 owed ≤ 190: no freeze
     expect(p.giveBack('a', 4)).toBe(4);
     expect(p.committed).toBe(156);

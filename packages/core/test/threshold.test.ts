@@ -26,7 +26,11 @@ describe('dynamicThreshold (000 claim 1)', () => {
   });
 
   it('explains itself with one derivation entry per bound service, in binding order', () => {
-    const d = deriveDynamicThreshold([svc('web-1', { capacity: 200 }), svc('web-2', { capacity: 200, up: false }), svc('web-3', { capacity: 50, state: 'disabled' })]);
+    const d = deriveDynamicThreshold([
+      svc('web-1', { capacity: 200 }),
+      svc('web-2', { capacity: 200, up: false }),
+      svc('web-3', { capacity: 50, state: 'disabled' }),
+    ]);
     expect(d.value).toBe(200);
     expect(d.derivation).toEqual([
       { service: 'web-1', capacity: 200, weight: 1, state: 'UP', enabled: true, counted: true },

@@ -17,7 +17,11 @@ export interface ChannelClientOptions {
 
 export class ChannelError extends Error {
   readonly code: string;
-  constructor(code: string, message: string) { super(message); this.name = 'ChannelError'; this.code = code; }
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'ChannelError';
+    this.code = code;
+  }
 }
 
 const MAX_KEPT = 1_000;
@@ -40,25 +44,41 @@ export class ChannelClient extends EventEmitter {
     ws.on('message', (data: WebSocket.RawData) => this.onFrame(data));
     ws.on('close', (code, reason) => {
       this.closed = true;
-      for (const w of this.waiters) { clearTimeout(w.timer); w.reject(new ChannelError('SPILLWAY_CHANNEL_CLOSED', `channel closed (${code})`)); }
+      for (const w of this.waiters) {
+        clearTimeout(w.timer);
+        w.reject(new ChannelError('SPILLWAY_CHANNEL_CLOSED', `channel closed (${code})`));
+      }
       this.waiters.clear();
       this.emit('close', { code, reason: reason.toString() });
     });
-    ws.on('error', () => { /* 'close' follows */ });
+    ws.on('error', () => {
+      /* 'close' follows */
+    });
   }
 
   /** Opens the channel; rejects with the HTTP status when the upgrade is refused (401 for a bad token). */
   static connect(opts: ChannelClientOptions): Promise<ChannelClient> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(opts.url, { headers: { authorization: `Bearer ${opts.token}` }, handshakeTimeout: opts.connectTimeoutMs ?? 5_000 });
-      const fail = (err: Error): void => { ws.removeAllListeners(); ws.on('error', () => {}); ws.terminate(); reject(err); };
+      const fail = (err: Error): void => {
+        ws.removeAllListeners();
+        ws.on('error', () => {});
+        ws.terminate();
+        reject(err);
+      };
       ws.once('unexpected-response', (_req, res) => fail(new ChannelError('SPILLWAY_CHANNEL_REFUSED', `upgrade refused with HTTP ${res.statusCode}`)));
       ws.once('error', (err) => fail(new ChannelError('SPILLWAY_CHANNEL_UNREACHABLE', err.message)));
-      ws.once('open', () => { ws.removeAllListeners('error'); ws.removeAllListeners('unexpected-response'); resolve(new ChannelClient(ws)); });
+      ws.once('open', () => {
+        ws.removeAllListeners('error');
+        ws.removeAllListeners('unexpected-response');
+        resolve(new ChannelClient(ws));
+      });
     });
   }
 
-  get isOpen(): boolean { return !this.closed && this.ws.readyState === WebSocket.OPEN; }
+  get isOpen(): boolean {
+    return !this.closed && this.ws.readyState === WebSocket.OPEN;
+  }
 
   send(msg: AgentMessage): boolean {
     if (!isValidAgentMessage(msg)) throw new ChannelError('SPILLWAY_PROTOCOL_INVALID', `refusing to send an invalid ${msg.type} message`);
@@ -68,10 +88,17 @@ export class ChannelClient extends EventEmitter {
   }
 
   /** Sends a raw frame as is (tests of the control plane's handling of junk). */
-  sendRaw(frame: string): void { if (this.isOpen) this.ws.send(frame); }
+  sendRaw(frame: string): void {
+    if (this.isOpen) this.ws.send(frame);
+  }
 
   /** The next message (from now, or already received when `fromStart`) matching the predicate. */
-  waitFor<T extends ControlMessage['type']>(type: T, pred: (m: Extract<ControlMessage, { type: T }>) => boolean = () => true, timeoutMs = 5_000, fromStart = false): Promise<Extract<ControlMessage, { type: T }>> {
+  waitFor<T extends ControlMessage['type']>(
+    type: T,
+    pred: (m: Extract<ControlMessage, { type: T }>) => boolean = () => true,
+    timeoutMs = 5_000,
+    fromStart = false,
+  ): Promise<Extract<ControlMessage, { type: T }>> {
     type M = Extract<ControlMessage, { type: T }>;
     const match = (m: ControlMessage): boolean => m.type === type && pred(m as M);
     if (fromStart) {
@@ -79,10 +106,18 @@ export class ChannelClient extends EventEmitter {
       if (found) return Promise.resolve(found as M);
     }
     return new Promise<M>((resolve, reject) => {
-      if (this.closed) { reject(new ChannelError('SPILLWAY_CHANNEL_CLOSED', 'channel closed')); return; }
+      if (this.closed) {
+        reject(new ChannelError('SPILLWAY_CHANNEL_CLOSED', 'channel closed'));
+        return;
+      }
       const w: Waiter = {
-        match, resolve: resolve as (m: ControlMessage) => void, reject,
-        timer: setTimeout(() => { this.waiters.delete(w); reject(new ChannelError('SPILLWAY_CHANNEL_TIMEOUT', `no ${type} message within ${timeoutMs} ms`)); }, timeoutMs),
+        match,
+        resolve: resolve as (m: ControlMessage) => void,
+        reject,
+        timer: setTimeout(() => {
+          this.waiters.delete(w);
+          reject(new ChannelError('SPILLWAY_CHANNEL_TIMEOUT', `no ${type} message within ${timeoutMs} ms`));
+        }, timeoutMs),
       };
       this.waiters.add(w);
     });
@@ -98,7 +133,9 @@ export class ChannelClient extends EventEmitter {
   }
 
   /** Drops the TCP connection without a closing handshake (a crashed agent). */
-  terminate(): void { this.ws.terminate(); }
+  terminate(): void {
+    this.ws.terminate();
+  }
 
   private onFrame(data: WebSocket.RawData): void {
     const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
@@ -111,7 +148,11 @@ export class ChannelClient extends EventEmitter {
     this.received.push(r.message);
     if (this.received.length > MAX_KEPT) this.received.splice(0, this.received.length - MAX_KEPT);
     for (const w of this.waiters) {
-      if (w.match(r.message)) { clearTimeout(w.timer); this.waiters.delete(w); w.resolve(r.message); }
+      if (w.match(r.message)) {
+        clearTimeout(w.timer);
+        this.waiters.delete(w);
+        w.resolve(r.message);
+      }
     }
     this.emit('message', r.message);
   }

@@ -3,12 +3,31 @@
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import {
-  Ack, Allocate, Borrow, Grant, Heartbeat, HeartbeatAck, Hello, Nack, ProtocolErrorMessage, Report,
-  Return, Revoke, RevokeAck, ServiceStates, Snapshot, Transition, Welcome,
-  type AgentMessage, type ControlMessage,
+  Ack,
+  Allocate,
+  Borrow,
+  Grant,
+  Heartbeat,
+  HeartbeatAck,
+  Hello,
+  Nack,
+  ProtocolErrorMessage,
+  Report,
+  Return,
+  Revoke,
+  RevokeAck,
+  ServiceStates,
+  Snapshot,
+  Transition,
+  Welcome,
+  type AgentMessage,
+  type ControlMessage,
 } from './messages.js';
 
-export interface DecodeProblem { path: string; message: string }
+export interface DecodeProblem {
+  path: string;
+  message: string;
+}
 export type Decoded<T> = { ok: true; message: T } | { ok: false; code: DecodeErrorCode; message: string; ref?: string; details: DecodeProblem[] };
 export type DecodeErrorCode = 'SPILLWAY_PROTOCOL_MALFORMED' | 'SPILLWAY_PROTOCOL_UNKNOWN_TYPE' | 'SPILLWAY_PROTOCOL_INVALID';
 
@@ -16,8 +35,28 @@ function compileAll(schemas: Record<string, TSchema>): Map<string, TypeCheck<TSc
   return new Map(Object.entries(schemas).map(([k, s]) => [k, TypeCompiler.Compile(s)]));
 }
 
-const fromAgent = compileAll({ hello: Hello, ack: Ack, nack: Nack, report: Report, transition: Transition, borrow: Borrow, return: Return, 'revoke-ack': RevokeAck, heartbeat: Heartbeat, error: ProtocolErrorMessage });
-const fromControl = compileAll({ welcome: Welcome, snapshot: Snapshot, 'service-states': ServiceStates, allocate: Allocate, grant: Grant, revoke: Revoke, 'heartbeat-ack': HeartbeatAck, error: ProtocolErrorMessage });
+const fromAgent = compileAll({
+  hello: Hello,
+  ack: Ack,
+  nack: Nack,
+  report: Report,
+  transition: Transition,
+  borrow: Borrow,
+  return: Return,
+  'revoke-ack': RevokeAck,
+  heartbeat: Heartbeat,
+  error: ProtocolErrorMessage,
+});
+const fromControl = compileAll({
+  welcome: Welcome,
+  snapshot: Snapshot,
+  'service-states': ServiceStates,
+  allocate: Allocate,
+  grant: Grant,
+  revoke: Revoke,
+  'heartbeat-ack': HeartbeatAck,
+  error: ProtocolErrorMessage,
+});
 
 const MAX_PROBLEMS = 10;
 
@@ -32,9 +71,22 @@ function decode<T>(checks: Map<string, TypeCheck<TSchema>>, frame: string | Buff
     return { ok: false, code: 'SPILLWAY_PROTOCOL_MALFORMED', message: 'a message must be a JSON object', details: [] };
   }
   const type = (value as { type?: unknown }).type;
-  if (typeof type !== 'string') return { ok: false, code: 'SPILLWAY_PROTOCOL_MALFORMED', message: 'a message needs a string `type`', details: [{ path: '/type', message: 'required string' }] };
+  if (typeof type !== 'string')
+    return {
+      ok: false,
+      code: 'SPILLWAY_PROTOCOL_MALFORMED',
+      message: 'a message needs a string `type`',
+      details: [{ path: '/type', message: 'required string' }],
+    };
   const check = checks.get(type);
-  if (!check) return { ok: false, code: 'SPILLWAY_PROTOCOL_UNKNOWN_TYPE', message: `unknown message type ${JSON.stringify(type.slice(0, 50))}`, ref: type.slice(0, 50), details: [] };
+  if (!check)
+    return {
+      ok: false,
+      code: 'SPILLWAY_PROTOCOL_UNKNOWN_TYPE',
+      message: `unknown message type ${JSON.stringify(type.slice(0, 50))}`,
+      ref: type.slice(0, 50),
+      details: [],
+    };
   if (!check.Check(value)) {
     const details: DecodeProblem[] = [];
     for (const e of check.Errors(value)) {
@@ -47,11 +99,18 @@ function decode<T>(checks: Map<string, TypeCheck<TSchema>>, frame: string | Buff
 }
 
 /** Decodes a frame received by the control plane. */
-export function decodeAgentMessage(frame: string | Buffer): Decoded<AgentMessage> { return decode<AgentMessage>(fromAgent, frame); }
+export function decodeAgentMessage(frame: string | Buffer): Decoded<AgentMessage> {
+  return decode<AgentMessage>(fromAgent, frame);
+}
 /** Decodes a frame received by an agent. */
-export function decodeControlMessage(frame: string | Buffer): Decoded<ControlMessage> { return decode<ControlMessage>(fromControl, frame); }
+export function decodeControlMessage(frame: string | Buffer): Decoded<ControlMessage> {
+  return decode<ControlMessage>(fromControl, frame);
+}
 
 /** Checks an outgoing message against its schema (the sender's side of "validated on both sides"). */
-export function isValidAgentMessage(msg: AgentMessage): boolean { return fromAgent.get(msg.type)?.Check(msg) ?? false; }
-export function isValidControlMessage(msg: ControlMessage): boolean { return fromControl.get(msg.type)?.Check(msg) ?? false; }
-
+export function isValidAgentMessage(msg: AgentMessage): boolean {
+  return fromAgent.get(msg.type)?.Check(msg) ?? false;
+}
+export function isValidControlMessage(msg: ControlMessage): boolean {
+  return fromControl.get(msg.type)?.Check(msg) ?? false;
+}

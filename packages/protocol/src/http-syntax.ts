@@ -22,7 +22,18 @@ function offending(value: string, ok: (c: string) => boolean): string {
     const c = value[i] as string;
     if (!ok(c)) {
       const code = c.charCodeAt(0);
-      const name = c === ' ' ? 'a space' : c === '\r' ? 'CR' : c === '\n' ? 'LF' : c === '\0' ? 'NUL' : code < 0x20 || code === 0x7f ? `control character 0x${code.toString(16).padStart(2, '0')}` : `"${c}"`;
+      const name =
+        c === ' '
+          ? 'a space'
+          : c === '\r'
+            ? 'CR'
+            : c === '\n'
+              ? 'LF'
+              : c === '\0'
+                ? 'NUL'
+                : code < 0x20 || code === 0x7f
+                  ? `control character 0x${code.toString(16).padStart(2, '0')}`
+                  : `"${c}"`;
       return `${name} at offset ${i}`;
     }
   }
@@ -59,9 +70,14 @@ export function hostHeaderProblem(host: string): string | null {
 
 /** An absolute http(s) URL that can be sent as a Location header. */
 export function redirectUrlProblem(url: string): string | null {
-  if (!URI_CHARS.test(url)) return `a redirect URL must consist of RFC 3986 characters (percent-encode the rest); it has ${offending(url, (c) => /[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/.test(c))}`;
+  if (!URI_CHARS.test(url))
+    return `a redirect URL must consist of RFC 3986 characters (percent-encode the rest); it has ${offending(url, (c) => /[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/.test(c))}`;
   let u: URL;
-  try { u = new URL(url); } catch { return 'a redirect URL must be an absolute URL'; }
+  try {
+    u = new URL(url);
+  } catch {
+    return 'a redirect URL must be an absolute URL';
+  }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'a redirect URL must be http:// or https://';
   if (u.hostname === '') return 'a redirect URL must name a host';
   return null;

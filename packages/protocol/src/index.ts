@@ -1,5 +1,13 @@
 export * from './messages.js';
-export { decodeAgentMessage, decodeControlMessage, isValidAgentMessage, isValidControlMessage, type Decoded, type DecodeProblem, type DecodeErrorCode } from './codec.js';
+export {
+  decodeAgentMessage,
+  decodeControlMessage,
+  isValidAgentMessage,
+  isValidControlMessage,
+  type Decoded,
+  type DecodeProblem,
+  type DecodeErrorCode,
+} from './codec.js';
 export { ChannelClient, ChannelError, type ChannelClientOptions } from './channel-client.js';
 export { SimulatedAgent, type SimulatedAgentOptions, type Allocation } from './simulated-agent.js';
 export { headerNameProblem, headerValueProblem, hostHeaderProblem, listenHostProblem, redirectUrlProblem, requestTargetProblem } from './http-syntax.js';

@@ -21,57 +21,85 @@ export const Outstanding = Type.Object({ inUse: Count, allocation: Type.Union([C
 
 // ---- agent -> control plane ------------------------------------------------------------------
 
-export const Hello = Type.Object({
-  type: Type.Literal('hello'),
-  protocol: Type.Integer({ minimum: 1 }),
-  agent: Name,
-  workers: Type.Integer({ minimum: 1, maximum: 1024 }),
-  /** The version the agent runs now (null before its first snapshot). */
-  appliedVersion: Type.Union([Version, Type.Null()]),
-  /** Per vserver: connections active and the allocation the agent is enforcing. */
-  outstanding: Type.Record(Type.String(), Outstanding),
-}, { additionalProperties: false });
+export const Hello = Type.Object(
+  {
+    type: Type.Literal('hello'),
+    protocol: Type.Integer({ minimum: 1 }),
+    agent: Name,
+    workers: Type.Integer({ minimum: 1, maximum: 1024 }),
+    /** The version the agent runs now (null before its first snapshot). */
+    appliedVersion: Type.Union([Version, Type.Null()]),
+    /** Per vserver: connections active and the allocation the agent is enforcing. */
+    outstanding: Type.Record(Type.String(), Outstanding),
+  },
+  { additionalProperties: false },
+);
 
 export const Ack = Type.Object({ type: Type.Literal('ack'), version: Version }, { additionalProperties: false });
 
-export const Nack = Type.Object({
-  type: Type.Literal('nack'), version: Version,
-  error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Array(ErrorDetail) }),
-}, { additionalProperties: false });
+export const Nack = Type.Object(
+  {
+    type: Type.Literal('nack'),
+    version: Version,
+    error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Array(ErrorDetail) }),
+  },
+  { additionalProperties: false },
+);
 
 export const VServerCounters = Type.Object({
-  cxActive: Count, cxTotal: Count, spilloversTotal: Count,
-  rxBytesTotal: Count, txBytesTotal: Count,
-  rxKbps: Type.Number({ minimum: 0 }), txKbps: Type.Number({ minimum: 0 }),
+  cxActive: Count,
+  cxTotal: Count,
+  spilloversTotal: Count,
+  rxBytesTotal: Count,
+  txBytesTotal: Count,
+  rxKbps: Type.Number({ minimum: 0 }),
+  txKbps: Type.Number({ minimum: 0 }),
 });
 /** A monitor of a service as this agent last saw it: its state and last response time (ms; null before a probe answered). */
 export const MonitorSample = Type.Object({
-  monitor: Name, state: Type.Union([ServiceState, Type.Literal('PENDING')]), responseMs: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+  monitor: Name,
+  state: Type.Union([ServiceState, Type.Literal('PENDING')]),
+  responseMs: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
 });
-export const ServiceCounters = Type.Object({ cxActive: Count, cxTotal: Count, state: ServiceState, monitors: Type.Optional(Type.Array(MonitorSample, { maxItems: 64 })) });
+export const ServiceCounters = Type.Object({
+  cxActive: Count,
+  cxTotal: Count,
+  state: ServiceState,
+  monitors: Type.Optional(Type.Array(MonitorSample, { maxItems: 64 })),
+});
 
 /** Counters, sent every second. */
-export const Report = Type.Object({
-  type: Type.Literal('report'),
-  at: Type.Integer({ minimum: 0 }),
-  vservers: Type.Record(Type.String(), VServerCounters),
-  services: Type.Record(Type.String(), ServiceCounters),
-}, { additionalProperties: false });
+export const Report = Type.Object(
+  {
+    type: Type.Literal('report'),
+    at: Type.Integer({ minimum: 0 }),
+    vservers: Type.Record(Type.String(), VServerCounters),
+    services: Type.Record(Type.String(), ServiceCounters),
+  },
+  { additionalProperties: false },
+);
 
 /** A service seen UP or DOWN by this agent's monitors, sent at once. */
-export const Transition = Type.Object({
-  type: Type.Literal('transition'),
-  service: Name, state: ServiceState,
-  at: Type.Integer({ minimum: 0 }),
-  reason: Type.Optional(Type.String({ maxLength: 500 })),
-}, { additionalProperties: false });
+export const Transition = Type.Object(
+  {
+    type: Type.Literal('transition'),
+    service: Name,
+    state: ServiceState,
+    at: Type.Integer({ minimum: 0 }),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * Asks for uses from the shared pool, answered with a `grant` of the same id. `n` (optional) is
  * how many the agent needs right now (connections held waiting); the control plane lends at least
  * a batch when it can, and `n` when the pool has them.
  */
-export const Borrow = Type.Object({ type: Type.Literal('borrow'), vserver: Name, id: Count, n: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })) }, { additionalProperties: false });
+export const Borrow = Type.Object(
+  { type: Type.Literal('borrow'), vserver: Name, id: Count, n: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })) },
+  { additionalProperties: false },
+);
 /** Gives back `n` borrowed uses; answered with a `grant` of the same id (n 0) once applied. */
 export const Return = Type.Object({ type: Type.Literal('return'), vserver: Name, id: Count, n: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
 /**
@@ -83,28 +111,36 @@ export const Return = Type.Object({ type: Type.Literal('return'), vserver: Name,
 export const RevokeAck = Type.Object({ type: Type.Literal('revoke-ack'), vserver: Name, id: Count, held: Count }, { additionalProperties: false });
 export const Heartbeat = Type.Object({ type: Type.Literal('heartbeat'), seq: Count }, { additionalProperties: false });
 
-export const ProtocolErrorMessage = Type.Object({
-  type: Type.Literal('error'), code: Type.String(), message: Type.String(),
-  /** The `type` of the message that caused it, when known. */
-  ref: Type.Optional(Type.String()),
-}, { additionalProperties: false });
+export const ProtocolErrorMessage = Type.Object(
+  {
+    type: Type.Literal('error'),
+    code: Type.String(),
+    message: Type.String(),
+    /** The `type` of the message that caused it, when known. */
+    ref: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
 
 export const AgentMessage = Type.Union([Hello, Ack, Nack, Report, Transition, Borrow, Return, RevokeAck, Heartbeat, ProtocolErrorMessage]);
 
 // ---- control plane -> agent ------------------------------------------------------------------
 
-export const Welcome = Type.Object({
-  type: Type.Literal('welcome'),
-  protocol: Type.Integer({ minimum: 1 }),
-  agentId: Name,
-  heartbeatMs: Type.Integer({ minimum: 10 }),
-  /**
-   * Heartbeats missed before the agent's quota lease expires and returns to the pool. The agent's
-   * allocations are valid until (send time of its last acknowledged heartbeat, or of its hello) +
-   * heartbeatMs × leaseMissedHeartbeats, less a margin: past that it admits nothing on them.
-   */
-  leaseMissedHeartbeats: Type.Integer({ minimum: 1 }),
-}, { additionalProperties: false });
+export const Welcome = Type.Object(
+  {
+    type: Type.Literal('welcome'),
+    protocol: Type.Integer({ minimum: 1 }),
+    agentId: Name,
+    heartbeatMs: Type.Integer({ minimum: 10 }),
+    /**
+     * Heartbeats missed before the agent's quota lease expires and returns to the pool. The agent's
+     * allocations are valid until (send time of its last acknowledged heartbeat, or of its hello) +
+     * heartbeatMs × leaseMissedHeartbeats, less a margin: past that it admits nothing on them.
+     */
+    leaseMissedHeartbeats: Type.Integer({ minimum: 1 }),
+  },
+  { additionalProperties: false },
+);
 
 /** What the agent serves: the declarative document (API-SHAPE.md), versioned. */
 export const ConfigDocument = Type.Object({
@@ -115,38 +151,61 @@ export const ConfigDocument = Type.Object({
 export const Snapshot = Type.Object({ type: Type.Literal('snapshot'), version: Version, config: ConfigDocument }, { additionalProperties: false });
 
 /** The state of each service aggregated across agents. */
-export const ServiceStates = Type.Object({
-  type: Type.Literal('service-states'),
-  states: Type.Record(Type.String(), ServiceState),
-}, { additionalProperties: false });
+export const ServiceStates = Type.Object(
+  {
+    type: Type.Literal('service-states'),
+    states: Type.Record(Type.String(), ServiceState),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * The agent's share of a vserver's global connection limit: it admits at most
  * `exclusive + borrowed` connections. `limit: null` lifts the control plane's cap.
  */
-export const Allocate = Type.Object({
-  type: Type.Literal('allocate'), vserver: Name,
-  limit: Type.Union([Count, Type.Null()]),
-  exclusive: Count, borrowed: Count, batch: Type.Integer({ minimum: 1 }),
-}, { additionalProperties: false });
+export const Allocate = Type.Object(
+  {
+    type: Type.Literal('allocate'),
+    vserver: Name,
+    limit: Type.Union([Count, Type.Null()]),
+    exclusive: Count,
+    borrowed: Count,
+    batch: Type.Integer({ minimum: 1 }),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * Answer to a borrow (or a return) of the same id: `n` uses added, `borrowed` the agent's total
  * after it. Like `allocate` and `revoke` it carries absolute values as of when it was sent, so an
  * agent subtracts the returns not yet answered.
  */
-export const Grant = Type.Object({
-  type: Type.Literal('grant'), vserver: Name, id: Count, n: Count, borrowed: Count,
-}, { additionalProperties: false });
+export const Grant = Type.Object(
+  {
+    type: Type.Literal('grant'),
+    vserver: Name,
+    id: Count,
+    n: Count,
+    borrowed: Count,
+  },
+  { additionalProperties: false },
+);
 
 /**
  * The agent's allowance shrinks (the limit dropped, an agent joined): it must admit no more than
  * `exclusive + borrowed` from now on and answer with a `revoke-ack` of the same id. Until that
  * ack (or the agent's lease ends) the control plane counts the uses as still held.
  */
-export const Revoke = Type.Object({
-  type: Type.Literal('revoke'), vserver: Name, id: Count, exclusive: Count, borrowed: Count,
-}, { additionalProperties: false });
+export const Revoke = Type.Object(
+  {
+    type: Type.Literal('revoke'),
+    vserver: Name,
+    id: Count,
+    exclusive: Count,
+    borrowed: Count,
+  },
+  { additionalProperties: false },
+);
 
 export const HeartbeatAck = Type.Object({ type: Type.Literal('heartbeat-ack'), seq: Count }, { additionalProperties: false });
 

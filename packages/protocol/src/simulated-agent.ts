@@ -2,7 +2,17 @@
 // at the pace the control plane asks, tracks its allocations and borrows on demand. Tests and
 // benchmarks use it to stand for many agents without proxies.
 import { ChannelClient } from './channel-client.js';
-import { PROTOCOL_VERSION, type Allocate, type ControlMessage, type Grant, type Outstanding, type Report, type Revoke, type Snapshot, type Welcome } from './messages.js';
+import {
+  PROTOCOL_VERSION,
+  type Allocate,
+  type ControlMessage,
+  type Grant,
+  type Outstanding,
+  type Report,
+  type Revoke,
+  type Snapshot,
+  type Welcome,
+} from './messages.js';
 
 export interface SimulatedAgentOptions {
   url: string;
@@ -18,7 +28,12 @@ export interface SimulatedAgentOptions {
   ackRevokes?: boolean;
 }
 
-export interface Allocation { limit: number | null; exclusive: number; borrowed: number; batch: number }
+export interface Allocation {
+  limit: number | null;
+  exclusive: number;
+  borrowed: number;
+  batch: number;
+}
 
 export class SimulatedAgent {
   readonly allocations = new Map<string, Allocation>();
@@ -32,7 +47,12 @@ export class SimulatedAgent {
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly pendingReturns = new Map<number, { vs: string; n: number }>();
 
-  private constructor(readonly client: ChannelClient, readonly name: string, readonly welcome: Welcome, private readonly opts: SimulatedAgentOptions) {
+  private constructor(
+    readonly client: ChannelClient,
+    readonly name: string,
+    readonly welcome: Welcome,
+    private readonly opts: SimulatedAgentOptions,
+  ) {
     this.appliedVersion = opts.appliedVersion ?? null;
     client.on('message', (m: ControlMessage) => {
       if (m.type === 'snapshot') this.onSnapshot(m);
@@ -50,7 +70,14 @@ export class SimulatedAgent {
   static async start(opts: SimulatedAgentOptions): Promise<SimulatedAgent> {
     const client = await ChannelClient.connect({ url: opts.url, token: opts.token });
     const welcomed = client.waitFor('welcome');
-    client.send({ type: 'hello', protocol: PROTOCOL_VERSION, agent: opts.name, workers: opts.workers ?? 1, appliedVersion: opts.appliedVersion ?? null, outstanding: opts.outstanding ?? {} });
+    client.send({
+      type: 'hello',
+      protocol: PROTOCOL_VERSION,
+      agent: opts.name,
+      workers: opts.workers ?? 1,
+      appliedVersion: opts.appliedVersion ?? null,
+      outstanding: opts.outstanding ?? {},
+    });
     const welcome = await welcomed;
     const agent = new SimulatedAgent(client, opts.name, welcome, opts);
     // What arrived with the welcome, in order (a rejoin may be answered with a revoke at once).
@@ -92,9 +119,13 @@ export class SimulatedAgent {
     this.client.send({ type: 'return', vserver: vs, id, n });
   }
 
-  transition(service: string, state: 'UP' | 'DOWN'): void { this.client.send({ type: 'transition', service, state, at: Date.now() }); }
+  transition(service: string, state: 'UP' | 'DOWN'): void {
+    this.client.send({ type: 'transition', service, state, at: Date.now() });
+  }
 
-  report(vservers: Report['vservers'] = {}, services: Report['services'] = {}): void { this.client.send({ type: 'report', at: Date.now(), vservers, services }); }
+  report(vservers: Report['vservers'] = {}, services: Report['services'] = {}): void {
+    this.client.send({ type: 'report', at: Date.now(), vservers, services });
+  }
 
   startHeartbeats(): void {
     if (this.heartbeat) return;
@@ -103,11 +134,20 @@ export class SimulatedAgent {
   }
 
   /** Goes silent while keeping the TCP connection open (a hung agent). */
-  stopHeartbeats(): void { if (this.heartbeat) clearInterval(this.heartbeat); this.heartbeat = null; }
+  stopHeartbeats(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
 
-  async close(): Promise<void> { this.stopHeartbeats(); await this.client.close(); }
+  async close(): Promise<void> {
+    this.stopHeartbeats();
+    await this.client.close();
+  }
   /** Vanishes without a closing handshake (a killed agent). */
-  crash(): void { this.stopHeartbeats(); this.client.terminate(); }
+  crash(): void {
+    this.stopHeartbeats();
+    this.client.terminate();
+  }
 
   private onSnapshot(s: Snapshot): void {
     const error = this.opts.judge?.(s) ?? null;
@@ -127,7 +167,10 @@ export class SimulatedAgent {
   }
 
   private onAllocate(m: Allocate): void {
-    if (m.limit === null) { this.allocations.delete(m.vserver); return; }
+    if (m.limit === null) {
+      this.allocations.delete(m.vserver);
+      return;
+    }
     this.allocations.set(m.vserver, { limit: m.limit, exclusive: m.exclusive, borrowed: this.net(m.vserver, m.borrowed), batch: m.batch });
   }
 

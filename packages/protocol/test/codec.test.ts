@@ -1,15 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import {
-  PROTOCOL_VERSION, decodeAgentMessage, decodeControlMessage, isValidAgentMessage, isValidControlMessage,
-  type AgentMessage, type ControlMessage,
+  PROTOCOL_VERSION,
+  decodeAgentMessage,
+  decodeControlMessage,
+  isValidAgentMessage,
+  isValidControlMessage,
+  type AgentMessage,
+  type ControlMessage,
 } from '../src/index.js';
 
 const agentMessages: AgentMessage[] = [
   { type: 'hello', protocol: PROTOCOL_VERSION, agent: 'agent-a', workers: 2, appliedVersion: null, outstanding: {} },
   { type: 'hello', protocol: PROTOCOL_VERSION, agent: 'agent-a', workers: 2, appliedVersion: '7', outstanding: { web: { inUse: 12, allocation: 40 } } },
   { type: 'ack', version: '7' },
-  { type: 'nack', version: '8', error: { code: 'SPILLWAY_AGENT_CONFIG_INVALID', message: 'bad', details: [{ path: '/vservers/0/listen/port', message: 'in use' }] } },
-  { type: 'report', at: 1, vservers: { web: { cxActive: 3, cxTotal: 9, spilloversTotal: 1, rxBytesTotal: 10, txBytesTotal: 20, rxKbps: 0.5, txKbps: 1 } }, services: { 'web-1': { cxActive: 3, cxTotal: 9, state: 'UP' } } },
+  {
+    type: 'nack',
+    version: '8',
+    error: { code: 'SPILLWAY_AGENT_CONFIG_INVALID', message: 'bad', details: [{ path: '/vservers/0/listen/port', message: 'in use' }] },
+  },
+  {
+    type: 'report',
+    at: 1,
+    vservers: { web: { cxActive: 3, cxTotal: 9, spilloversTotal: 1, rxBytesTotal: 10, txBytesTotal: 20, rxKbps: 0.5, txKbps: 1 } },
+    services: { 'web-1': { cxActive: 3, cxTotal: 9, state: 'UP' } },
+  },
   { type: 'transition', service: 'web-1', state: 'DOWN', at: 5, reason: 'connect refused' },
   { type: 'borrow', vserver: 'web', id: 3 },
   { type: 'borrow', vserver: 'web', id: 5, n: 7 },
@@ -79,7 +93,15 @@ describe('control channel codec', () => {
   });
 
   it('never throws on arbitrary input', () => {
-    const junk = ['', ' ', '\u0000', '{"type":"hello","outstanding":{"a":{"inUse":"x"}}}', '{"type":"report","vservers":null}', 'x'.repeat(10_000), '{"__proto__":{"type":"ack"}}'];
+    const junk = [
+      '',
+      ' ',
+      '\u0000',
+      '{"type":"hello","outstanding":{"a":{"inUse":"x"}}}',
+      '{"type":"report","vservers":null}',
+      'x'.repeat(10_000),
+      '{"__proto__":{"type":"ack"}}',
+    ];
     for (const j of junk) {
       expect(decodeAgentMessage(j).ok).toBe(false);
       expect(decodeControlMessage(j).ok).toBe(false);

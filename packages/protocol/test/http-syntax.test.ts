@@ -11,7 +11,9 @@ function nodeSends(path: string, host = 'example.test'): boolean {
     req.on('error', () => {});
     req.destroy();
     return true;
-  } catch { return false; }
+  } catch {
+    return false;
+  }
 }
 
 describe('request targets', () => {

@@ -1,6 +1,10 @@
 // Reconnect delays: exponential with full jitter (AWS architecture blog), so a fleet of agents
 // that lost the control plane together does not come back in lockstep.
-export interface BackoffOptions { initialMs?: number; maxMs?: number; random?: () => number }
+export interface BackoffOptions {
+  initialMs?: number;
+  maxMs?: number;
+  random?: () => number;
+}
 
 export class Backoff {
   private attempt = 0;
@@ -22,5 +26,7 @@ export class Backoff {
     return Math.round(floor + this.random() * (ceiling - floor));
   }
 
-  reset(): void { this.attempt = 0; }
+  reset(): void {
+    this.attempt = 0;
+  }
 }

@@ -48,7 +48,11 @@ export interface ControlClientOptions {
  */
 export function channelUrl(controlPlaneUrl: string): string | null {
   let u: URL;
-  try { u = new URL(controlPlaneUrl); } catch { return null; }
+  try {
+    u = new URL(controlPlaneUrl);
+  } catch {
+    return null;
+  }
   if (u.protocol === 'ws:' || u.protocol === 'wss:') return u.href;
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
   u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -56,9 +60,17 @@ export function channelUrl(controlPlaneUrl: string): string | null {
   return u.href;
 }
 
-export interface AllocationState { limit: number; exclusive: number; borrowed: number; batch: number }
+export interface AllocationState {
+  limit: number;
+  exclusive: number;
+  borrowed: number;
+  batch: number;
+}
 export interface ControlClientStatus {
-  connected: boolean; appliedVersion: string | null; connects: number; allocations: Record<string, AllocationState>;
+  connected: boolean;
+  appliedVersion: string | null;
+  connects: number;
+  allocations: Record<string, AllocationState>;
   /** Time left on the quota lease (≤ 0: ended, nothing is admitted on the allocations); null before the first welcome. */
   leaseRemainingMs: number | null;
 }
@@ -114,7 +126,10 @@ export class ControlClient {
 
   status(): ControlClientStatus {
     return {
-      connected: this.channel?.isOpen ?? false, appliedVersion: this.appliedVersion, connects: this.connects, allocations: Object.fromEntries(this.allocations),
+      connected: this.channel?.isOpen ?? false,
+      appliedVersion: this.appliedVersion,
+      connects: this.connects,
+      allocations: Object.fromEntries(this.allocations),
       leaseRemainingMs: this.leaseMs === 0 ? null : Math.round(this.leaseUntil - monotonicMs()),
     };
   }
@@ -137,7 +152,10 @@ export class ControlClient {
       this.scheduleRedial((err as Error).message);
       return;
     }
-    if (this.stopped) { void channel.close(); return; }
+    if (this.stopped) {
+      void channel.close();
+      return;
+    }
     this.channel = channel;
     this.connects++;
     channel.on('message', (m: ControlMessage) => this.onMessage(m));
@@ -173,10 +191,15 @@ export class ControlClient {
     if (this.stopped || this.retry) return;
     const delay = this.backoff.next();
     this.opts.log.warn({ event: 'control_disconnected', reason, retryInMs: delay }, 'control plane unreachable; serving with the last config and quota');
-    this.retry = setTimeout(() => { this.retry = null; void this.dial(); }, delay);
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      void this.dial();
+    }, delay);
   }
 
-  private send(msg: Parameters<ChannelClient['send']>[0]): void { this.channel?.send(msg); }
+  private send(msg: Parameters<ChannelClient['send']>[0]): void {
+    this.channel?.send(msg);
+  }
 
   private onMessage(m: ControlMessage): void {
     switch (m.type) {
@@ -201,13 +224,20 @@ export class ControlClient {
           } catch (err) {
             const e = err instanceof AgentError ? err : new AgentError('SPILLWAY_AGENT_APPLY_FAILED', (err as Error).message);
             this.send({ type: 'nack', version, error: { code: e.code, message: e.message.slice(0, 2_000), details: e.details.slice(0, 50) } });
-            this.opts.log.error({ event: 'control_snapshot_rejected', version, code: e.code }, `snapshot rejected; keeping version ${this.appliedVersion ?? 'none'}`);
+            this.opts.log.error(
+              { event: 'control_snapshot_rejected', version, code: e.code },
+              `snapshot rejected; keeping version ${this.appliedVersion ?? 'none'}`,
+            );
           }
         });
         return;
       }
       case 'allocate':
-        if (m.limit === null) { this.allocations.delete(m.vserver); this.opts.agent.setAllocation(m.vserver, null); return; }
+        if (m.limit === null) {
+          this.allocations.delete(m.vserver);
+          this.opts.agent.setAllocation(m.vserver, null);
+          return;
+        }
         this.setAllocation(m.vserver, { limit: m.limit, exclusive: m.exclusive, borrowed: this.net(m.vserver, m.borrowed), batch: m.batch });
         return;
       case 'revoke': {
@@ -227,14 +257,17 @@ export class ControlClient {
         b?.done?.(m.n > 0);
         return;
       }
-      case 'error': this.opts.log.warn({ event: 'control_error', code: m.code, ref: m.ref }, m.message); return;
+      case 'error':
+        this.opts.log.warn({ event: 'control_error', code: m.code, ref: m.ref }, m.message);
+        return;
       case 'heartbeat-ack': {
         const sentAt = this.beats.get(m.seq);
         for (const seq of this.beats.keys()) if (seq <= m.seq) this.beats.delete(seq);
         if (sentAt !== undefined) this.renewLease(sentAt);
         return;
       }
-      case 'service-states': return;
+      case 'service-states':
+        return;
     }
   }
 
@@ -242,7 +275,10 @@ export class ControlClient {
     const seq = this.seq++;
     const now = monotonicMs();
     // A heartbeat older than the lease can no longer renew it.
-    for (const [k, at] of this.beats) { if (now - at < this.leaseMs) break; this.beats.delete(k); }
+    for (const [k, at] of this.beats) {
+      if (now - at < this.leaseMs) break;
+      this.beats.delete(k);
+    }
     this.beats.set(seq, now);
     this.send({ type: 'heartbeat', seq });
   }
@@ -266,7 +302,10 @@ export class ControlClient {
     this.leaseTimer = null;
     if (this.stopped || this.leaseLapsed || monotonicMs() < this.leaseUntil) return;
     this.leaseLapsed = true;
-    this.opts.log.warn({ event: 'control_lease_expired', leaseMs: this.leaseMs }, 'quota lease ended without word from the control plane; connections on the global quota spill until it answers');
+    this.opts.log.warn(
+      { event: 'control_lease_expired', leaseMs: this.leaseMs },
+      'quota lease ended without word from the control plane; connections on the global quota spill until it answers',
+    );
     // Cut off, the allocations are void now (the stats show 0); with a session still open (a
     // stalled control plane) they stay: the control plane still counts them as this agent's.
     if (!this.channel?.isOpen) this.voidIfExpired();
@@ -324,11 +363,17 @@ export class ControlClient {
     }
     // Uses given back inside the agent free uses for other agents: say so soon, not at the next sample.
     if (this.draining.size > 0 && !this.reacking && !this.stopped) {
-      this.reacking = setTimeout(() => { this.reacking = null; this.ackRevokes(); }, 20);
+      this.reacking = setTimeout(() => {
+        this.reacking = null;
+        this.ackRevokes();
+      }, 20);
     }
   }
 
-  private allowance(vs: string): number { const a = this.allocations.get(vs); return a ? a.exclusive + a.borrowed : 0; }
+  private allowance(vs: string): number {
+    const a = this.allocations.get(vs);
+    return a ? a.exclusive + a.borrowed : 0;
+  }
 
   /** Uses of `vs` this agent may have in flight now (without a local limit: the last active count). */
   private held(vs: string): number {
@@ -385,7 +430,13 @@ export class ControlClient {
           const id = this.nextBorrowId++;
           this.pendingBorrows.set(id, { vs });
           this.send({ type: 'borrow', vserver: vs, id });
-        } else if (a.borrowed >= a.batch && allowance - active > 3 * a.batch && !this.borrowing(vs) && !this.draining.has(vs) && allowance - (this.opts.agent.quotaCommitted(vs) ?? allowance) >= a.batch) {
+        } else if (
+          a.borrowed >= a.batch &&
+          allowance - active > 3 * a.batch &&
+          !this.borrowing(vs) &&
+          !this.draining.has(vs) &&
+          allowance - (this.opts.agent.quotaCommitted(vs) ?? allowance) >= a.batch
+        ) {
           // Only uses the agent's own pool has not lent to a worker (read now, not from the sample:
           // a worker may have borrowed since) can go back without the workers over-admitting.
           // Shrink first, then give back: the uses are never counted by both sides at once.
@@ -409,14 +460,23 @@ export class ControlClient {
     for (const [name, v] of Object.entries(s.vservers)) {
       this.reported.set(name, v.cx_active);
       vservers[name] = {
-        cxActive: v.cx_active, cxTotal: v.cx_total, spilloversTotal: v.spillovers_total,
-        rxBytesTotal: v.rx_bytes_total, txBytesTotal: v.tx_bytes_total,
-        rxKbps: (v.rx_bytes_rate * 8) / 1000, txKbps: (v.tx_bytes_rate * 8) / 1000,
+        cxActive: v.cx_active,
+        cxTotal: v.cx_total,
+        spilloversTotal: v.spillovers_total,
+        rxBytesTotal: v.rx_bytes_total,
+        txBytesTotal: v.tx_bytes_total,
+        rxKbps: (v.rx_bytes_rate * 8) / 1000,
+        txKbps: (v.tx_bytes_rate * 8) / 1000,
       };
     }
     const services: Report['services'] = {};
     for (const [name, v] of Object.entries(s.services)) {
-      services[name] = { cxActive: v.cx_active, cxTotal: v.cx_total, state: v.state, monitors: v.monitors.map((m) => ({ monitor: m.monitor, state: m.state, responseMs: m.responseMs })) };
+      services[name] = {
+        cxActive: v.cx_active,
+        cxTotal: v.cx_total,
+        state: v.state,
+        monitors: v.monitors.map((m) => ({ monitor: m.monitor, state: m.state, responseMs: m.responseMs })),
+      };
     }
     this.send({ type: 'report', at: Date.now(), vservers, services });
   }

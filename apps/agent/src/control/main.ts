@@ -29,10 +29,22 @@ const doc: unknown = configPath ? JSON.parse(readFileSync(configPath, 'utf8')) :
 
 const agent = await createAgent({ config: doc, ...(configPath ? { configPath } : {}), env: process.env, log });
 // Managed: the configuration comes from the control plane only (POST /reload is a 409).
-const admin = await startAdminServer(agent, { port: agent.config.agent.adminPort, host: agent.config.agent.adminHost, token: agent.config.agent.adminToken, managed: true });
+const admin = await startAdminServer(agent, {
+  port: agent.config.agent.adminPort,
+  host: agent.config.agent.adminHost,
+  token: agent.config.agent.adminToken,
+  managed: true,
+});
 const listenHost = process.env.SPILLWAY_AGENT_LISTEN_HOST;
 const maxMs = Number(process.env.SPILLWAY_AGENT_RECONNECT_MAX_MS ?? '');
-const control = new ControlClient({ url, token, agent, log, ...(listenHost ? { listenHost } : {}), ...(Number.isInteger(maxMs) && maxMs > 0 ? { backoff: { maxMs } } : {}) });
+const control = new ControlClient({
+  url,
+  token,
+  agent,
+  log,
+  ...(listenHost ? { listenHost } : {}),
+  ...(Number.isInteger(maxMs) && maxMs > 0 ? { backoff: { maxMs } } : {}),
+});
 control.start();
 const adminPort = (admin.address() as AddressInfo).port;
 log.info({ event: 'agent_ready', adminPort, control: url }, 'managed agent ready');
@@ -43,10 +55,16 @@ const stop = (): void => {
   if (stopping) return;
   stopping = true;
   admin.close();
-  control.stop().then(() => agent.close()).then(
-    () => process.exit(0),
-    (err: unknown) => { log.error({ event: 'shutdown_failed', err: (err as Error).message }, 'shutdown failed'); process.exit(1); },
-  );
+  control
+    .stop()
+    .then(() => agent.close())
+    .then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ event: 'shutdown_failed', err: (err as Error).message }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -8,6 +8,12 @@ it('grows the reconnect delay exponentially up to the cap, with jitter, and rest
   expect(Array.from({ length: 3 }, () => lo.next())).toEqual([50, 50, 50]);
   hi.reset();
   expect(hi.next()).toBe(100);
-  const spread = new Set(Array.from({ length: 50 }, () => new Backoff({ initialMs: 100, maxMs: 10_000 })).map((b) => { b.next(); b.next(); return b.next(); }));
+  const spread = new Set(
+    Array.from({ length: 50 }, () => new Backoff({ initialMs: 100, maxMs: 10_000 })).map((b) => {
+      b.next();
+      b.next();
+      return b.next();
+    }),
+  );
   expect(spread.size).toBeGreaterThan(10);
 });

@@ -22,9 +22,33 @@ let out = '';
 let admin = '';
 
 const doc = (probePath: string) => ({
-  services: [{ name: 'web-1', address: '127.0.0.1', port: backend.port, protocol: 'http', capacity: 10, weight: 1, state: 'enabled', monitors: [{ monitor: 'web-health' }] }],
-  monitors: [{ name: 'web-health', type: 'http', intervalMs: 2000, timeoutMs: 1500, fall: 3, rise: 1, weight: 1, http: { method: 'GET', path: probePath, expectStatus: [200] } }],
-  vservers: [{ name: 'web', protocol: 'http', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'web-1' }], spillover: { methods: [], action: 'accept' } }],
+  services: [
+    {
+      name: 'web-1',
+      address: '127.0.0.1',
+      port: backend.port,
+      protocol: 'http',
+      capacity: 10,
+      weight: 1,
+      state: 'enabled',
+      monitors: [{ monitor: 'web-health' }],
+    },
+  ],
+  monitors: [
+    {
+      name: 'web-health',
+      type: 'http',
+      intervalMs: 2000,
+      timeoutMs: 1500,
+      fall: 3,
+      rise: 1,
+      weight: 1,
+      http: { method: 'GET', path: probePath, expectStatus: [200] },
+    },
+  ],
+  vservers: [
+    { name: 'web', protocol: 'http', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'web-1' }], spillover: { methods: [], action: 'accept' } },
+  ],
 });
 
 const stats = async (): Promise<AgentStats> => (await fetch(`${admin}/stats`)).json() as Promise<AgentStats>;
@@ -36,10 +60,22 @@ beforeAll(async () => {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;
   child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'apps/agent/src/main.ts')], {
-    cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, SPILLWAY_CONTROL_PLANE_URL: `http://127.0.0.1:${port}`, SPILLWAY_AGENT_TOKEN: 'secret-a', SPILLWAY_AGENT_NAME: 'agent-a', SPILLWAY_AGENT_WORKERS: '0', SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_AGENT_ADMIN_TOKEN: ADMIN_TOKEN, SPILLWAY_LOG_LEVEL: 'info' },
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      SPILLWAY_CONTROL_PLANE_URL: `http://127.0.0.1:${port}`,
+      SPILLWAY_AGENT_TOKEN: 'secret-a',
+      SPILLWAY_AGENT_NAME: 'agent-a',
+      SPILLWAY_AGENT_WORKERS: '0',
+      SPILLWAY_AGENT_ADMIN_PORT: '0',
+      SPILLWAY_AGENT_ADMIN_TOKEN: ADMIN_TOKEN,
+      SPILLWAY_LOG_LEVEL: 'info',
+    },
   });
-  child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
+  child.stderr!.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
   const ready = await new Promise<{ adminPort: number }>((resolve, reject) => {
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
@@ -52,7 +88,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (child && child.exitCode === null) { const gone = new Promise((r) => child.once('exit', r)); child.kill('SIGKILL'); await gone; }
+  if (child && child.exitCode === null) {
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await gone;
+  }
   await app?.close();
   await backend?.close();
 });
@@ -60,23 +100,45 @@ afterAll(async () => {
 describe('a managed agent pushed a probe path it cannot send', () => {
   it('NACKs it with the field path, keeps serving the last good version, and GET /v1/agents shows it not in sync', async () => {
     app.agentHub.setConfig({ version: '1', config: doc('/healthz') });
-    await until(async () => app.agentHub.agent('agent-a')?.appliedVersion ?? null, (v) => v === '1');
+    await until(
+      async () => app.agentHub.agent('agent-a')?.appliedVersion ?? null,
+      (v) => v === '1',
+    );
     const good = await until(stats, (s) => s.services['web-1']?.monitors[0]?.state === 'UP' && (s.listeners.web ?? 0) > 0);
     const port = good.listeners.web!;
 
     app.agentHub.setConfig({ version: '2', config: doc('/health check') });
-    const rec = await until(async () => app.agentHub.agent('agent-a'), (r) => r?.lastNack?.version === '2');
+    const rec = await until(
+      async () => app.agentHub.agent('agent-a'),
+      (r) => r?.lastNack?.version === '2',
+    );
     expect(rec!.lastNack).toMatchObject({ code: 'SPILLWAY_AGENT_CONFIG_INVALID', message: expect.stringContaining('/monitors/0/http/path') });
     expect(rec!.appliedVersion).toBe('1');
 
     const listed = (await app.inject({ method: 'GET', url: '/v1/agents' })).json<{ items: Array<Record<string, unknown>> }>();
-    expect(listed.items).toEqual([expect.objectContaining({ id: 'agent-a', appliedVersion: '1', desiredVersion: '2', inSync: false, lastNack: expect.objectContaining({ version: '2', code: 'SPILLWAY_AGENT_CONFIG_INVALID' }) })]);
+    expect(listed.items).toEqual([
+      expect.objectContaining({
+        id: 'agent-a',
+        appliedVersion: '1',
+        desiredVersion: '2',
+        inSync: false,
+        lastNack: expect.objectContaining({ version: '2', code: 'SPILLWAY_AGENT_CONFIG_INVALID' }),
+      }),
+    ]);
 
     // Still alive, still serving version 1, and the refusal is counted.
     const body = await new Promise<string>((resolve, reject) => {
-      http.get({ host: '127.0.0.1', port, path: '/x' }, (res) => { let b = ''; res.on('data', (c: Buffer) => { b += c.toString(); }); res.on('end', () => resolve(b)); }).on('error', reject);
+      http
+        .get({ host: '127.0.0.1', port, path: '/x' }, (res) => {
+          let b = '';
+          res.on('data', (c: Buffer) => {
+            b += c.toString();
+          });
+          res.on('end', () => resolve(b));
+        })
+        .on('error', reject);
     });
-    expect(JSON.parse(body), body).toMatchObject({ backend: "web-1" });
+    expect(JSON.parse(body), body).toMatchObject({ backend: 'web-1' });
     const s = await stats();
     expect(s.agent).toMatchObject({ configVersion: good.agent.configVersion, config_rejected_total: 1, monitor_errors_total: 0 });
     expect(s.services['web-1']!.monitors[0]!.state).toBe('UP');
@@ -87,9 +149,16 @@ describe('a managed agent pushed a probe path it cannot send', () => {
 describe('a managed agent', () => {
   it('refuses POST /reload with 409 even with the admin token: its config comes from the control plane only, and it stays in sync', async () => {
     app.agentHub.setConfig({ version: '3', config: doc('/healthz') });
-    await until(async () => app.agentHub.agent('agent-a')?.appliedVersion ?? null, (v) => v === '3');
+    await until(
+      async () => app.agentHub.agent('agent-a')?.appliedVersion ?? null,
+      (v) => v === '3',
+    );
     const before = (await stats()).agent.configVersion;
-    const res = await fetch(`${admin}/reload`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ services: [], monitors: [], vservers: [] }) });
+    const res = await fetch(`${admin}/reload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ services: [], monitors: [], vservers: [] }),
+    });
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ code: 'SPILLWAY_AGENT_MANAGED' });
     const s = await stats();

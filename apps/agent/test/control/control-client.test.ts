@@ -29,8 +29,13 @@ const doc = (threshold: number, extra: Record<string, unknown> = {}) => ({
   services: [tcpService('b', backend.port, 100, extra), tcpService('spare', spare.port, 100)],
   monitors: [],
   vservers: [
-    { name: 'v', protocol: 'tcp', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'b' }],
-      spillover: { methods: [{ type: 'connection', threshold }], backup: 'v-backup', action: 'drop' } },
+    {
+      name: 'v',
+      protocol: 'tcp',
+      listen: { port: 0, host: '127.0.0.1' },
+      services: [{ service: 'b' }],
+      spillover: { methods: [{ type: 'connection', threshold }], backup: 'v-backup', action: 'drop' },
+    },
     { name: 'v-backup', protocol: 'tcp', listen: null, services: [{ service: 'spare' }], spillover: { methods: [], action: 'drop' } },
   ],
 });
@@ -64,16 +69,25 @@ afterEach(async () => {
 describe('agent control client', () => {
   it('applies the pushed snapshot through applyConfig, ACKs it and serves the vserver', async () => {
     app.agentHub.setConfig({ version: '1', config: doc(10) });
-    await until(async () => app.agentHub.agent('agent-a')?.appliedVersion, (v) => v === '1');
+    await until(
+      async () => app.agentHub.agent('agent-a')?.appliedVersion,
+      (v) => v === '1',
+    );
     expect(client.status()).toMatchObject({ connected: true, appliedVersion: '1' });
     expect(await land(1)).toEqual(['b']);
   });
 
   it('NACKs a snapshot the agent rejects and keeps serving the last good one', async () => {
     app.agentHub.setConfig({ version: '1', config: doc(10) });
-    await until(async () => client.status().appliedVersion, (v) => v === '1');
+    await until(
+      async () => client.status().appliedVersion,
+      (v) => v === '1',
+    );
     app.agentHub.setConfig({ version: '2', config: doc(10, { capacity: -5 }) });
-    const rec = await until(async () => app.agentHub.agent('agent-a'), (r) => r?.lastNack?.version === '2');
+    const rec = await until(
+      async () => app.agentHub.agent('agent-a'),
+      (r) => r?.lastNack?.version === '2',
+    );
     expect(rec?.lastNack).toMatchObject({ code: 'SPILLWAY_AGENT_CONFIG_INVALID' });
     expect(rec?.appliedVersion).toBe('1');
     expect(await land(1)).toEqual(['b']);
@@ -82,60 +96,108 @@ describe('agent control client', () => {
   it('enforces its allocation of the global limit, borrowing a batch before its share runs out', async () => {
     app.agentHub.setConfig({ version: '1', config: doc(5) });
     // Limit 5, one engine: exclusive 4, shared 1 lent as a batch of 1.
-    await until(async () => client.status().allocations.v, (a) => a?.exclusive === 4 && agent.ports().v !== undefined); // allocated and listening
+    await until(
+      async () => client.status().allocations.v,
+      (a) => a?.exclusive === 4 && agent.ports().v !== undefined,
+    ); // allocated and listening
     expect(await land(4)).toEqual(['b', 'b', 'b', 'b']);
     // The sampler borrows the shared batch while the exclusive share still covers every connection.
-    await until(async () => client.status().allocations.v, (a) => a?.borrowed === 1, 5_000);
+    await until(
+      async () => client.status().allocations.v,
+      (a) => a?.borrowed === 1,
+      5_000,
+    );
     expect(await land(2)).toEqual(['b', 'spare']);
     expect(app.agentHub.quotaView('v')).toMatchObject({ limit: 5, shared: 0, byAgent: { 'agent-a': { exclusive: 4, borrowed: 1 } } });
   });
 
   it('reports its active connections every second', async () => {
     app.agentHub.setConfig({ version: '1', config: doc(10) });
-    await until(async () => client.status().appliedVersion, (v) => v === '1');
+    await until(
+      async () => client.status().appliedVersion,
+      (v) => v === '1',
+    );
     await land(2);
-    await until(async () => app.agentHub.agent('agent-a')?.report?.vservers.v?.cxActive, (n) => n === 2, 5_000);
+    await until(
+      async () => app.agentHub.agent('agent-a')?.report?.vservers.v?.cxActive,
+      (n) => n === 2,
+      5_000,
+    );
   });
 
   it('keeps serving with its last config and quota while the control plane is down, then reconnects and reconciles', async () => {
     app.agentHub.setConfig({ version: '1', config: doc(5) });
-    await until(async () => client.status().allocations.v, (a) => a?.exclusive === 4 && agent.ports().v !== undefined); // allocated and listening
+    await until(
+      async () => client.status().allocations.v,
+      (a) => a?.exclusive === 4 && agent.ports().v !== undefined,
+    ); // allocated and listening
     expect(await land(2)).toEqual(['b', 'b']);
     const oldPort = port;
     await app.close();
-    await until(async () => client.status().connected, (c) => !c);
+    await until(
+      async () => client.status().connected,
+      (c) => !c,
+    );
     expect(await land(3)).toEqual(['b', 'b', 'spare']);
     // A fresh control plane on the same address: the agent redials and reports what it holds.
     await startHub(oldPort);
     app.agentHub.setConfig({ version: '1', config: doc(5) });
-    const rec = await until(async () => app.agentHub.agent('agent-a'), (r) => r?.connected === true, 10_000);
+    const rec = await until(
+      async () => app.agentHub.agent('agent-a'),
+      (r) => r?.connected === true,
+      10_000,
+    );
     expect(rec?.appliedVersion).toBe('1');
     expect(client.status().connects).toBe(2);
-    await until(async () => app.agentHub.quotaView('v')?.byAgent['agent-a'], (q) => q !== undefined && q.exclusive + q.borrowed >= 4);
+    await until(
+      async () => app.agentHub.quotaView('v')?.byAgent['agent-a'],
+      (q) => q !== undefined && q.exclusive + q.borrowed >= 4,
+    );
   });
 
   it('admits nothing on its allocation once its lease has ended without word from the control plane, and admits again once it is back', async () => {
     app.agentHub.setConfig({ version: '1', config: doc(5) });
-    await until(async () => client.status().allocations.v, (a) => a?.exclusive === 4 && agent.ports().v !== undefined); // allocated and listening
+    await until(
+      async () => client.status().allocations.v,
+      (a) => a?.exclusive === 4 && agent.ports().v !== undefined,
+    ); // allocated and listening
     expect(await land(2)).toEqual(['b', 'b']);
     const oldPort = port;
     await app.close();
     // Past the lease (2 s here) the control plane may have lent the allocation to other agents.
-    await until(async () => client.status().leaseRemainingMs, (ms) => ms !== null && ms <= 0, 5_000);
+    await until(
+      async () => client.status().leaseRemainingMs,
+      (ms) => ms !== null && ms <= 0,
+      5_000,
+    );
     expect(await land(2)).toEqual(['spare', 'spare']);
     await startHub(oldPort);
     app.agentHub.setConfig({ version: '1', config: doc(5) });
-    await until(async () => client.status(), (st) => (st.leaseRemainingMs ?? 0) > 0 && (st.allocations.v?.exclusive ?? 0) >= 3, 10_000);
+    await until(
+      async () => client.status(),
+      (st) => (st.leaseRemainingMs ?? 0) > 0 && (st.allocations.v?.exclusive ?? 0) >= 3,
+      10_000,
+    );
     expect(await land(1)).toEqual(['b']);
   });
 
   it('borrows at once for connections waiting on an allocation all in use, holding them until the grant', async () => {
     await client.stop();
     // No sampling: only connections waiting on the exhausted allocation can make it borrow.
-    client = new ControlClient({ url: `ws://127.0.0.1:${port}/v1/agents/connect`, token: 'secret-a', agent, log, sampleMs: 60_000, backoff: { initialMs: 50, maxMs: 200 } });
+    client = new ControlClient({
+      url: `ws://127.0.0.1:${port}/v1/agents/connect`,
+      token: 'secret-a',
+      agent,
+      log,
+      sampleMs: 60_000,
+      backoff: { initialMs: 50, maxMs: 200 },
+    });
     client.start();
     app.agentHub.setConfig({ version: '1', config: doc(20) });
-    await until(async () => client.status().allocations.v, (a) => a?.exclusive === 16 && agent.ports().v !== undefined); // allocated and listening
+    await until(
+      async () => client.status().allocations.v,
+      (a) => a?.exclusive === 16 && agent.ports().v !== undefined,
+    ); // allocated and listening
     const burst = await Promise.all(Array.from({ length: 22 }, () => openHeld(agent.ports().v!)));
     for (const o of burst) held.push(o.socket);
     const landed = burst.map((o) => o.first);
@@ -146,16 +208,27 @@ describe('agent control client', () => {
 
   it('acknowledges a revoke with the connections it still holds, and again as they close', async () => {
     app.agentHub.setConfig({ version: '1', config: doc(20) });
-    await until(async () => client.status().allocations.v, (a) => a?.exclusive === 16 && agent.ports().v !== undefined); // allocated and listening
+    await until(
+      async () => client.status().allocations.v,
+      (a) => a?.exclusive === 16 && agent.ports().v !== undefined,
+    ); // allocated and listening
     const open = await Promise.all(Array.from({ length: 15 }, () => openHeld(agent.ports().v!)));
     expect(open.every((o) => o.first === 'b')).toBe(true);
     app.agentHub.setConfig({ version: '2', config: doc(10) });
     // 15 still open against an allowance of 8: the control plane counts 15 until they close (5 above
     // the limit: the shared pool shows 0, never less).
-    await until(async () => app.agentHub.quotaView('v')?.pending['agent-a'], (n) => n === 15, 5_000);
+    await until(
+      async () => app.agentHub.quotaView('v')?.pending['agent-a'],
+      (n) => n === 15,
+      5_000,
+    );
     expect(app.agentHub.quotaView('v')).toMatchObject({ limit: 10, shared: 0 });
     for (const o of open.splice(0, 10)) o.socket.destroy();
     for (const o of open) held.push(o.socket);
-    await until(async () => app.agentHub.quotaView('v'), (q) => q !== null && q.pending['agent-a'] === undefined && q.shared >= 0, 5_000);
+    await until(
+      async () => app.agentHub.quotaView('v'),
+      (q) => q !== null && q.pending['agent-a'] === undefined && q.shared >= 0,
+      5_000,
+    );
   });
 });

@@ -11,8 +11,12 @@ function wire() {
   const primary = new QuotaPrimary((_engine, msg) => toWorker.push(msg));
   const worker = new QuotaWorker((msg) => toPrimary.push(msg));
   const deliver = {
-    worker(n = toWorker.length): void { for (const m of toWorker.splice(0, n)) worker.onMessage(m); },
-    primary(n = toPrimary.length): void { for (const m of toPrimary.splice(0, n)) primary.onMessage(1, m); },
+    worker(n = toWorker.length): void {
+      for (const m of toWorker.splice(0, n)) worker.onMessage(m);
+    },
+    primary(n = toPrimary.length): void {
+      for (const m of toPrimary.splice(0, n)) primary.onMessage(1, m);
+    },
   };
   primary.setEngines([1]);
   return { primary, worker, deliver, toWorker, toPrimary };

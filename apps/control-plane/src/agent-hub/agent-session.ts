@@ -18,7 +18,10 @@ export interface SessionHandlers {
 }
 
 /** A control message checked and encoded once (null text: invalid), to send the same frame to many agents. */
-export interface PreparedMessage { readonly type: ControlMessage['type']; readonly text: string | null }
+export interface PreparedMessage {
+  readonly type: ControlMessage['type'];
+  readonly text: string | null;
+}
 
 export function prepareMessage(msg: ControlMessage): PreparedMessage {
   return { type: msg.type, text: isValidControlMessage(msg) ? JSON.stringify(msg) : null };
@@ -42,18 +45,29 @@ export class AgentSession {
   credential: (() => Promise<boolean>) | null = null;
   private readonly helloTimer: NodeJS.Timeout;
 
-  constructor(private readonly socket: WebSocket, agent: string, private readonly handlers: SessionHandlers, private readonly log: HubLogger, helloTimeoutMs: number) {
+  constructor(
+    private readonly socket: WebSocket,
+    agent: string,
+    private readonly handlers: SessionHandlers,
+    private readonly log: HubLogger,
+    helloTimeoutMs: number,
+  ) {
     this.agent = agent;
     this.helloTimer = setTimeout(() => {
       if (!this.ready) this.fail(CLOSE_PROTOCOL, 'SPILLWAY_HUB_HELLO_TIMEOUT', `no hello within ${helloTimeoutMs} ms`);
     }, helloTimeoutMs);
     socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => this.onFrame(data));
-    socket.on('close', () => { clearTimeout(this.helloTimer); handlers.onClose(this); });
+    socket.on('close', () => {
+      clearTimeout(this.helloTimer);
+      handlers.onClose(this);
+    });
     socket.on('error', (err) => log.warn({ agent, err: err.message }, 'agent socket error'));
   }
 
   /** False when the message was not sent (invalid, or the socket is no longer open). */
-  send(msg: ControlMessage): boolean { return this.sendPrepared(prepareMessage(msg)); }
+  send(msg: ControlMessage): boolean {
+    return this.sendPrepared(prepareMessage(msg));
+  }
 
   sendPrepared(msg: PreparedMessage): boolean {
     if (msg.text === null) {
@@ -73,7 +87,9 @@ export class AgentSession {
   }
 
   /** Drops the connection at once (a silent agent). */
-  terminate(): void { this.socket.terminate(); }
+  terminate(): void {
+    this.socket.terminate();
+  }
 
   private onFrame(data: Buffer | ArrayBuffer | Buffer[]): void {
     this.lastSeenAt = Date.now();
@@ -87,12 +103,18 @@ export class AgentSession {
     }
     const msg = r.message;
     if (!this.ready) {
-      if (msg.type !== 'hello') { this.send({ type: 'error', code: 'SPILLWAY_HUB_HELLO_FIRST', message: 'the first message must be hello', ref: msg.type }); return; }
+      if (msg.type !== 'hello') {
+        this.send({ type: 'error', code: 'SPILLWAY_HUB_HELLO_FIRST', message: 'the first message must be hello', ref: msg.type });
+        return;
+      }
       clearTimeout(this.helloTimer);
       this.handlers.onHello(this, msg);
       return;
     }
-    if (msg.type === 'hello') { this.send({ type: 'error', code: 'SPILLWAY_HUB_HELLO_REPEATED', message: 'hello was already received', ref: 'hello' }); return; }
+    if (msg.type === 'hello') {
+      this.send({ type: 'error', code: 'SPILLWAY_HUB_HELLO_REPEATED', message: 'hello was already received', ref: 'hello' });
+      return;
+    }
     try {
       this.handlers.onMessage(this, msg);
     } catch (err) {

@@ -63,10 +63,14 @@ export function agentDocument(doc: NDocument): ConfigDocument {
 export function eventRow(e: HubEvent): { actor: string; kind: string; objectKind: string; objectName: string; data: Record<string, string | number | null> } {
   const { kind, ...data } = e;
   switch (e.kind) {
-    case 'service.state_changed': return { actor: `agent:${e.agent}`, kind, objectKind: 'service', objectName: e.service, data };
-    case 'threshold.changed': return { actor: 'system', kind, objectKind: 'vserver', objectName: e.vserver, data };
-    case 'quota.rebalanced': return { actor: 'system', kind, objectKind: e.vserver === null ? 'quota' : 'vserver', objectName: e.vserver ?? '*', data };
-    default: return { actor: `agent:${e.agent}`, kind, objectKind: 'agent', objectName: e.agent, data };
+    case 'service.state_changed':
+      return { actor: `agent:${e.agent}`, kind, objectKind: 'service', objectName: e.service, data };
+    case 'threshold.changed':
+      return { actor: 'system', kind, objectKind: 'vserver', objectName: e.vserver, data };
+    case 'quota.rebalanced':
+      return { actor: 'system', kind, objectKind: e.vserver === null ? 'quota' : 'vserver', objectName: e.vserver ?? '*', data };
+    default:
+      return { actor: `agent:${e.agent}`, kind, objectKind: 'agent', objectName: e.agent, data };
   }
 }
 
@@ -80,12 +84,22 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
     const now = Date.now();
     // Connected only while some replica heartbeats it (a row left behind ages out at once here).
     return rows.map((r) => ({
-      name: r.name, workers: r.workers, appliedVersion: r.appliedVersion, lastHeartbeatAt: r.lastHeartbeatAt,
+      name: r.name,
+      workers: r.workers,
+      appliedVersion: r.appliedVersion,
+      lastHeartbeatAt: r.lastHeartbeatAt,
       connected: r.status === 'connected' && r.lastHeartbeatAt !== null && now - r.lastHeartbeatAt.getTime() <= rowLeaseMs,
     }));
   };
   let rowLeaseMs = 0;
-  await app.register(agentHub, { ...hubOpts, budgeted: true, authenticate: (t) => app.tokenStore.authenticateAgent(t), directory, requireAuth, failures: app.authFailures });
+  await app.register(agentHub, {
+    ...hubOpts,
+    budgeted: true,
+    authenticate: (t) => app.tokenStore.authenticateAgent(t),
+    directory,
+    requireAuth,
+    failures: app.authFailures,
+  });
   const hub = app.agentHub;
   const log = app.log;
   const leaseMs = hub.heartbeatMs * hub.leaseMissedHeartbeats;
@@ -114,18 +128,27 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
     else hub.revalidate(agents ?? undefined).catch((err: Error) => log.warn({ err: err.message }, 'agent sessions not re-checked'));
   };
 
-  const replicas = databaseUrl ? new ReplicaChannel(databaseUrl, log, (m: ReplicaMessage | null) => {
-    if (m === null || m.kind === 'config') resync().catch((err: Error) => log.warn({ err }, 'config re-sync failed'));
-    if (m === null || m.kind === 'quota') quota.kick();
-    // A (re)connect may have missed a revocation: every session is re-checked.
-    if (m === null || m.kind === 'agents') credentialsChanged(m?.agents ?? null, m?.deleted === true);
-  }) : null;
+  const replicas = databaseUrl
+    ? new ReplicaChannel(databaseUrl, log, (m: ReplicaMessage | null) => {
+        if (m === null || m.kind === 'config') resync().catch((err: Error) => log.warn({ err }, 'config re-sync failed'));
+        if (m === null || m.kind === 'quota') quota.kick();
+        // A (re)connect may have missed a revocation: every session is re-checked.
+        if (m === null || m.kind === 'agents') credentialsChanged(m?.agents ?? null, m?.deleted === true);
+      })
+    : null;
   const announce = (m: Omit<ReplicaMessage, 'from'>): void => {
     if (!replicas) return;
-    db.$executeRaw`SELECT pg_notify(${REPLICA_CHANNEL}, ${replicas.payload(m)})`.catch((err: Error) => log.warn({ err: err.message }, 'replica notification failed'));
+    db.$executeRaw`SELECT pg_notify(${REPLICA_CHANNEL}, ${replicas.payload(m)})`.catch((err: Error) =>
+      log.warn({ err: err.message }, 'replica notification failed'),
+    );
   };
   const quota = new ReplicaQuota({
-    hub, db, log, intervalMs: hub.heartbeatMs, leaseMs: hub.heartbeatMs * hub.leaseMissedHeartbeats, changed: () => announce({ kind: 'quota' }),
+    hub,
+    db,
+    log,
+    intervalMs: hub.heartbeatMs,
+    leaseMs: hub.heartbeatMs * hub.leaseMissedHeartbeats,
+    changed: () => announce({ kind: 'quota' }),
   });
 
   app.tokenStore.on('agent-credentials', (c) => {
@@ -141,9 +164,11 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
   // ---- the Agent table -------------------------------------------------------------------------
   // Updates, never upserts: the row exists from the agent's first token on (a session needs one),
   // and the row of an agent deleted through the API must stay deleted, whatever writes were queued.
-  const update = (name: string, data: { workers?: number; status?: 'connected' | 'disconnected'; appliedVersion?: string; lastHeartbeatAt?: Date }): Promise<unknown> =>
-    db.agent.updateMany({ where: { name }, data })
-      .catch((err: Error) => log.warn({ err: err.message, agent: name }, 'agent row not written'));
+  const update = (
+    name: string,
+    data: { workers?: number; status?: 'connected' | 'disconnected'; appliedVersion?: string; lastHeartbeatAt?: Date },
+  ): Promise<unknown> =>
+    db.agent.updateMany({ where: { name }, data }).catch((err: Error) => log.warn({ err: err.message, agent: name }, 'agent row not written'));
 
   let writing: Promise<unknown> = Promise.resolve();
   // One write at a time, in order (a disconnect is never overtaken by an older heartbeat).
@@ -163,15 +188,28 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
     flushSoon = null;
     const batch = events.splice(0);
     if (batch.length === 0) return;
-    persist(() => db.event.createMany({ data: batch }).then(() => { store.emit('event'); }, (err: Error) => {
-      if (!isDatabaseUnavailable(err)) { log.warn({ err: err.message, n: batch.length }, 'hub events not recorded'); return; }
-      // Kept, in order, for the next try: the database may be restarting.
-      events.unshift(...batch);
-      const dropped = Math.max(0, events.length - MAX_PENDING_EVENTS);
-      events.splice(0, dropped);
-      log.warn({ err: err.message.split('\n').filter(Boolean).at(-1), pending: events.length, dropped }, 'hub events not recorded yet (database unavailable); retrying');
-      flushLater(EVENT_RETRY_MS);
-    }));
+    persist(() =>
+      db.event.createMany({ data: batch }).then(
+        () => {
+          store.emit('event');
+        },
+        (err: Error) => {
+          if (!isDatabaseUnavailable(err)) {
+            log.warn({ err: err.message, n: batch.length }, 'hub events not recorded');
+            return;
+          }
+          // Kept, in order, for the next try: the database may be restarting.
+          events.unshift(...batch);
+          const dropped = Math.max(0, events.length - MAX_PENDING_EVENTS);
+          events.splice(0, dropped);
+          log.warn(
+            { err: err.message.split('\n').filter(Boolean).at(-1), pending: events.length, dropped },
+            'hub events not recorded yet (database unavailable); retrying',
+          );
+          flushLater(EVENT_RETRY_MS);
+        },
+      ),
+    );
   };
   const record = (e: HubEvent): void => {
     events.push(eventRow(e));
@@ -181,10 +219,17 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
 
   hub.on('event', (e: HubEvent) => {
     switch (e.kind) {
-      case 'agent.connected': persist(() => update(e.agent, { workers: e.workers, status: 'connected', lastHeartbeatAt: new Date() })); break;
-      case 'agent.disconnected': persist(() => update(e.agent, { status: 'disconnected' })); break;
-      case 'config.applied': persist(() => update(e.agent, { appliedVersion: e.version, lastHeartbeatAt: new Date() })); break;
-      default: break;
+      case 'agent.connected':
+        persist(() => update(e.agent, { workers: e.workers, status: 'connected', lastHeartbeatAt: new Date() }));
+        break;
+      case 'agent.disconnected':
+        persist(() => update(e.agent, { status: 'disconnected' }));
+        break;
+      case 'config.applied':
+        persist(() => update(e.agent, { appliedVersion: e.version, lastHeartbeatAt: new Date() }));
+        break;
+      default:
+        break;
     }
     record(e);
   });
@@ -243,12 +288,16 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
     clearInterval(heartbeats);
     await quota.close();
     await replicas?.close();
-    const connected = hub.agents().filter((a) => a.connected).map((a) => a.name);
+    const connected = hub
+      .agents()
+      .filter((a) => a.connected)
+      .map((a) => a.name);
     hub.close();
     if (flushSoon) clearTimeout(flushSoon);
     flushSoon = null;
     flushEvents();
-    if (connected.length > 0) persist(() => db.agent.updateMany({ where: { name: { in: connected } }, data: { status: 'disconnected' } }).catch(() => undefined));
+    if (connected.length > 0)
+      persist(() => db.agent.updateMany({ where: { name: { in: connected } }, data: { status: 'disconnected' } }).catch(() => undefined));
     await writing;
   });
 }

@@ -1,4 +1,7 @@
-export interface HubErrorDetail { path: string; message: string }
+export interface HubErrorDetail {
+  path: string;
+  message: string;
+}
 
 /** Errors of the agent hub; `code` is stable (`SPILLWAY_HUB_*`). */
 export class HubError extends Error {

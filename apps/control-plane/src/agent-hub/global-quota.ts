@@ -46,11 +46,20 @@ export interface GlobalQuotaOptions {
 /** An agent's active connections on a vserver as last reported; null when unknown. */
 export type ActiveOf = (agent: string, vs: string) => number | null;
 
-interface WaitingBorrow { agent: string; id: number; want: number; lent: number; timer: NodeJS.Timeout }
+interface WaitingBorrow {
+  agent: string;
+  id: number;
+  want: number;
+  lent: number;
+  timer: NodeJS.Timeout;
+}
 
 /** What one agent was told for one vserver, and what it may still hold. */
 interface Told {
-  exclusive: number; borrowed: number; held: number; revokeId: number | null;
+  exclusive: number;
+  borrowed: number;
+  held: number;
+  revokeId: number | null;
   /**
    * Uses of its exclusive share reclaimed for other agents' waiting connections: it does not grow
    * back into them until uses are returned (or it borrows them itself), or they would flow back to
@@ -75,15 +84,27 @@ class VServerQuota {
   readonly told = new Map<string, Told>();
   constructor(readonly pool: WeightedPool) {}
 
-  total(t: Told): number { return t.exclusive + t.borrowed; }
+  total(t: Told): number {
+    return t.exclusive + t.borrowed;
+  }
   /** Uses counted against the limit for an agent. */
-  heldBy(agent: string): number { const t = this.told.get(agent); return t ? Math.max(t.held, this.total(t)) : 0; }
-  heldByAll(): number { let n = 0; for (const a of this.told.keys()) n += this.heldBy(a); return n; }
+  heldBy(agent: string): number {
+    const t = this.told.get(agent);
+    return t ? Math.max(t.held, this.total(t)) : 0;
+  }
+  heldByAll(): number {
+    let n = 0;
+    for (const a of this.told.keys()) n += this.heldBy(a);
+    return n;
+  }
   /**
    * What an agent could be told without the sum passing the limit: its own allowance plus what
    * nobody holds (uses it holds beyond its allowance are the ones it was asked to give back).
    */
-  roomFor(agent: string): number { const t = this.told.get(agent); return this.pool.limit - this.heldByAll() + (t ? this.total(t) : 0); }
+  roomFor(agent: string): number {
+    const t = this.told.get(agent);
+    return this.pool.limit - this.heldByAll() + (t ? this.total(t) : 0);
+  }
   /** Borrows waiting for a reclaim, and the agents asked to give uses back for them. */
   readonly waiting: WaitingBorrow[] = [];
   readonly donors = new Set<string>();
@@ -94,7 +115,11 @@ export class GlobalQuota {
   private readonly agents = new Map<string, number>();
   private nextRevokeId = 1;
 
-  constructor(private readonly send: QuotaSend, private readonly opts: GlobalQuotaOptions = {}, private readonly activeOf: ActiveOf = () => null) {}
+  constructor(
+    private readonly send: QuotaSend,
+    private readonly opts: GlobalQuotaOptions = {},
+    private readonly activeOf: ActiveOf = () => null,
+  ) {}
 
   /**
    * An agent joins (or re-joins) with its worker count; `outstanding` is what it still holds
@@ -138,19 +163,28 @@ export class GlobalQuota {
       q.told.delete(agent);
       q.donors.delete(agent);
       for (const t of q.told.values()) t.given = 0;
-      for (const w of q.waiting.filter((x) => x.agent === agent)) { clearTimeout(w.timer); q.waiting.splice(q.waiting.indexOf(w), 1); }
+      for (const w of q.waiting.filter((x) => x.agent === agent)) {
+        clearTimeout(w.timer);
+        q.waiting.splice(q.waiting.indexOf(w), 1);
+      }
       if (q.donors.size === 0) this.settle(vs, q);
       this.reconcile(vs, q);
     }
   }
 
-  has(agent: string): boolean { return this.agents.has(agent); }
+  has(agent: string): boolean {
+    return this.agents.has(agent);
+  }
 
   /** Agents in the pools with their worker counts (weights). */
-  members(): Array<[string, number]> { return [...this.agents]; }
+  members(): Array<[string, number]> {
+    return [...this.agents];
+  }
 
   /** Uses counted against the limit for `agent` on `vs` (what it was told, or more while a revoke is pending). */
-  heldBy(vs: string, agent: string): number { return this.pools.get(vs)?.heldBy(agent) ?? 0; }
+  heldBy(vs: string, agent: string): number {
+    return this.pools.get(vs)?.heldBy(agent) ?? 0;
+  }
 
   /** Sets (null: removes) a vserver's global limit and pushes the new allocations. */
   setLimit(vs: string, limit: number | null): void {
@@ -183,13 +217,25 @@ export class GlobalQuota {
   borrow(agent: string, vs: string, id: number, want?: number): void {
     const q = this.pools.get(vs);
     const t = q?.told.get(agent);
-    if (!q || !t) { this.send(agent, { type: 'grant', vserver: vs, id, n: 0, borrowed: t?.borrowed ?? 0 }); return; }
+    if (!q || !t) {
+      this.send(agent, { type: 'grant', vserver: vs, id, n: 0, borrowed: t?.borrowed ?? 0 });
+      return;
+    }
     const ask = Math.max(q.pool.batch, want ?? 0);
     if (want !== undefined) t.waitedAt = Date.now();
     const n = this.lend(q, agent, ask);
     // Connections are waiting: wait for uses being reclaimed (now or by an earlier borrow) rather than answer short.
     if (n < ask && want !== undefined && (this.reclaim(vs, q, agent, ask - n) || q.donors.size > 0)) {
-      const w: WaitingBorrow = { agent, id, want: ask, lent: n, timer: setTimeout(() => { this.settle(vs, q); this.reconcile(vs, q); }, this.opts.reclaimWaitMs ?? 200) };
+      const w: WaitingBorrow = {
+        agent,
+        id,
+        want: ask,
+        lent: n,
+        timer: setTimeout(() => {
+          this.settle(vs, q);
+          this.reconcile(vs, q);
+        }, this.opts.reclaimWaitMs ?? 200),
+      };
       w.timer.unref();
       q.waiting.push(w);
       return;
@@ -207,7 +253,11 @@ export class GlobalQuota {
       t.held = Math.max(q.total(t), t.held - k);
       // Returned uses first go back to the agents they were reclaimed from.
       let back = k;
-      for (const o of q.told.values()) { const g = Math.min(o.given, back); o.given -= g; back -= g; }
+      for (const o of q.told.values()) {
+        const g = Math.min(o.given, back);
+        o.given -= g;
+        back -= g;
+      }
       this.reconcile(vs, q);
     }
     this.send(agent, { type: 'grant', vserver: vs, id, n: 0, borrowed: t?.borrowed ?? 0 });
@@ -242,7 +292,9 @@ export class GlobalQuota {
     return { limit: q.pool.limit, shared: Math.max(0, q.pool.limit - q.heldByAll()), batch: q.pool.batch, byAgent, pending };
   }
 
-  vservers(): string[] { return [...this.pools.keys()]; }
+  vservers(): string[] {
+    return [...this.pools.keys()];
+  }
 
   /** Lends up to `k` uses within what nobody holds (beyond the pool's shares when others gave theirs back). */
   private lend(q: VServerQuota, agent: string, k: number): number {
@@ -252,7 +304,8 @@ export class GlobalQuota {
     if (n === 0) return 0;
     q.pool.lend(agent, n);
     t.borrowed += n;
-    if (t.revokeId === null) t.held = q.total(t); else t.held = Math.max(t.held, q.total(t));
+    if (t.revokeId === null) t.held = q.total(t);
+    else t.held = Math.max(t.held, q.total(t));
     return n;
   }
 
@@ -282,7 +335,13 @@ export class GlobalQuota {
       const take = Math.min(d.unused, need - asked);
       const fromBorrowed = Math.min(take, t.borrowed);
       const revokeId = this.nextRevokeId++;
-      const revoke: ControlMessage = { type: 'revoke', vserver: vs, id: revokeId, exclusive: t.exclusive - (take - fromBorrowed), borrowed: t.borrowed - fromBorrowed };
+      const revoke: ControlMessage = {
+        type: 'revoke',
+        vserver: vs,
+        id: revokeId,
+        exclusive: t.exclusive - (take - fromBorrowed),
+        borrowed: t.borrowed - fromBorrowed,
+      };
       if (!this.send(d.agent, revoke)) continue;
       t.held = Math.max(t.held, q.total(t));
       q.pool.giveBack(d.agent, fromBorrowed);
@@ -345,7 +404,8 @@ export class GlobalQuota {
       if (!this.send(a, this.allocateMsg(vs, q, split))) continue;
       t.exclusive = split.exclusive;
       t.borrowed = split.borrowed;
-      if (t.revokeId === null) t.held = next; else t.held = Math.max(t.held, next);
+      if (t.revokeId === null) t.held = next;
+      else t.held = Math.max(t.held, next);
     }
   }
 

@@ -4,7 +4,17 @@
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import { PROTOCOL_VERSION, type AgentMessage, type Hello, type Report } from '@spillway/protocol';
-import { AgentSession, CLOSE_FORBIDDEN, CLOSE_PROTOCOL, CLOSE_REPLACED, CLOSE_REVOKED, CLOSE_SILENT, prepareMessage, type HubLogger, type PreparedMessage } from './agent-session.js';
+import {
+  AgentSession,
+  CLOSE_FORBIDDEN,
+  CLOSE_PROTOCOL,
+  CLOSE_REPLACED,
+  CLOSE_REVOKED,
+  CLOSE_SILENT,
+  prepareMessage,
+  type HubLogger,
+  type PreparedMessage,
+} from './agent-session.js';
 import { GlobalQuota, type GlobalQuotaOptions, type QuotaView } from './global-quota.js';
 import { LimitIndex, type VServerLimit } from './limits.js';
 import { ServiceVoteAggregator, type Health, type UpQuorum } from '@spillway/core';
@@ -25,7 +35,13 @@ export interface AgentHubOptions {
   budgeted?: boolean;
 }
 
-export interface NackRecord { version: string; code: string; message: string; details: Array<{ path: string; message: string }>; at: string }
+export interface NackRecord {
+  version: string;
+  code: string;
+  message: string;
+  details: Array<{ path: string; message: string }>;
+  at: string;
+}
 
 export interface AgentRecord {
   name: string;
@@ -93,18 +109,29 @@ export class AgentHub extends EventEmitter {
   }
 
   /** Serves a new config version (throws SPILLWAY_HUB_SNAPSHOT_INCONSISTENT and keeps the last good one). */
-  setConfig(snapshot: ConfigSnapshot): void { this.snapshots.set(snapshot); }
+  setConfig(snapshot: ConfigSnapshot): void {
+    this.snapshots.set(snapshot);
+  }
 
   /**
    * Takes over an authenticated WebSocket of agent `agent`; `credential` re-checks the token it
    * was opened with (revalidate()).
    */
   attach(socket: WebSocket, agent: string, credential?: () => Promise<boolean>): AgentSession {
-    const s = new AgentSession(socket, agent, {
-      onHello: (x, hello) => this.onHello(x, hello),
-      onMessage: (x, msg) => this.onMessage(x, msg),
-      onClose: (x) => { this.sessions.delete(x); this.onClose(x); },
-    }, this.log, this.helloTimeoutMs);
+    const s = new AgentSession(
+      socket,
+      agent,
+      {
+        onHello: (x, hello) => this.onHello(x, hello),
+        onMessage: (x, msg) => this.onMessage(x, msg),
+        onClose: (x) => {
+          this.sessions.delete(x);
+          this.onClose(x);
+        },
+      },
+      this.log,
+      this.helloTimeoutMs,
+    );
     s.credential = credential ?? null;
     this.sessions.add(s);
     return s;
@@ -119,16 +146,20 @@ export class AgentHub extends EventEmitter {
   async revalidate(agents?: Iterable<string>): Promise<string[]> {
     const only = agents === undefined ? null : new Set(agents);
     const cut: string[] = [];
-    await Promise.all([...this.sessions].filter((s) => s.credential !== null && (only === null || only.has(s.agent))).map(async (s) => {
-      let valid: boolean;
-      try {
-        valid = await s.credential!();
-      } catch (err) {
-        this.log.warn({ agent: s.agent, err: (err as Error).message }, 'agent token not re-checked; the session stays');
-        return;
-      }
-      if (!valid && this.cut(s, 'SPILLWAY_HUB_TOKEN_REVOKED', 'the agent token of this session was revoked')) cut.push(s.agent);
-    }));
+    await Promise.all(
+      [...this.sessions]
+        .filter((s) => s.credential !== null && (only === null || only.has(s.agent)))
+        .map(async (s) => {
+          let valid: boolean;
+          try {
+            valid = await s.credential!();
+          } catch (err) {
+            this.log.warn({ agent: s.agent, err: (err as Error).message }, 'agent token not re-checked; the session stays');
+            return;
+          }
+          if (!valid && this.cut(s, 'SPILLWAY_HUB_TOKEN_REVOKED', 'the agent token of this session was revoked')) cut.push(s.agent);
+        }),
+    );
     return cut;
   }
 
@@ -137,29 +168,53 @@ export class AgentHub extends EventEmitter {
     for (const s of [...this.sessions]) if (s.agent === agent) this.cut(s, 'SPILLWAY_HUB_AGENT_DELETED', `agent ${agent} was deleted`);
     const rec = this.records.get(agent);
     if (!rec || rec.session) return;
-    if (rec.leaseExpiresAt !== null) { rec.leaseExpiresAt = Date.now(); this.sweep(); }
+    if (rec.leaseExpiresAt !== null) {
+      rec.leaseExpiresAt = Date.now();
+      this.sweep();
+    }
     this.records.delete(agent);
   }
 
-  agents(): AgentRecord[] { return [...this.records.values()].sort((a, b) => a.name.localeCompare(b.name)); }
-  agent(name: string): AgentRecord | undefined { return this.records.get(name); }
-  serviceState(service: string): ReturnType<ServiceVoteAggregator['view']> { return this.aggregator.view(service); }
-  serviceStates(): Record<string, Health> { return this.aggregator.states(); }
-  limit(vserver: string): VServerLimit | null { return this.limits.get(vserver) ?? null; }
-  quotaView(vserver: string): QuotaView | null { return this.quota.view(vserver); }
+  agents(): AgentRecord[] {
+    return [...this.records.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+  agent(name: string): AgentRecord | undefined {
+    return this.records.get(name);
+  }
+  serviceState(service: string): ReturnType<ServiceVoteAggregator['view']> {
+    return this.aggregator.view(service);
+  }
+  serviceStates(): Record<string, Health> {
+    return this.aggregator.states();
+  }
+  limit(vserver: string): VServerLimit | null {
+    return this.limits.get(vserver) ?? null;
+  }
+  quotaView(vserver: string): QuotaView | null {
+    return this.quota.view(vserver);
+  }
   /** Agents sharing the quota (connected, or disconnected within their lease) and their worker counts. */
-  quotaMembers(): Array<[string, number]> { return this.quota.members(); }
-  quotaHeldBy(vserver: string, agent: string): number { return this.quota.heldBy(vserver, agent); }
+  quotaMembers(): Array<[string, number]> {
+    return this.quota.members();
+  }
+  quotaHeldBy(vserver: string, agent: string): number {
+    return this.quota.heldBy(vserver, agent);
+  }
 
   /** This replica's part of a vserver's limit (with `budgeted`); its pool shares min(limit, budget). */
-  setBudget(vserver: string, budget: number): void { this.setBudgets([[vserver, budget]]); }
+  setBudget(vserver: string, budget: number): void {
+    this.setBudgets([[vserver, budget]]);
+  }
 
   /** Several budgets at once (a quota pass): only the vservers whose budget changed are recomputed. */
   setBudgets(budgets: Iterable<[string, number]>): void {
     const changed: string[] = [];
     for (const [vserver, budget] of budgets) {
       // A budget for a vserver the served config no longer has is dropped, as a snapshot drops them.
-      if (this.index && !this.index.has(vserver)) { this.budgets.delete(vserver); continue; }
+      if (this.index && !this.index.has(vserver)) {
+        this.budgets.delete(vserver);
+        continue;
+      }
       if (this.budgets.get(vserver) === budget) continue;
       this.budgets.set(vserver, budget);
       changed.push(vserver);
@@ -175,8 +230,14 @@ export class AgentHub extends EventEmitter {
   // ---- sessions ------------------------------------------------------------------------------
 
   private onHello(s: AgentSession, hello: Hello): void {
-    if (hello.protocol !== PROTOCOL_VERSION) { s.fail(CLOSE_PROTOCOL, 'SPILLWAY_HUB_PROTOCOL_VERSION', `protocol ${hello.protocol} is not supported (want ${PROTOCOL_VERSION})`); return; }
-    if (hello.agent !== s.agent) { s.fail(CLOSE_FORBIDDEN, 'SPILLWAY_HUB_AGENT_MISMATCH', `the token was issued for agent ${s.agent}, not ${hello.agent}`); return; }
+    if (hello.protocol !== PROTOCOL_VERSION) {
+      s.fail(CLOSE_PROTOCOL, 'SPILLWAY_HUB_PROTOCOL_VERSION', `protocol ${hello.protocol} is not supported (want ${PROTOCOL_VERSION})`);
+      return;
+    }
+    if (hello.agent !== s.agent) {
+      s.fail(CLOSE_FORBIDDEN, 'SPILLWAY_HUB_AGENT_MISMATCH', `the token was issued for agent ${s.agent}, not ${hello.agent}`);
+      return;
+    }
     const prev = this.records.get(s.agent);
     if (prev?.session && prev.session !== s) {
       const old = prev.session;
@@ -185,10 +246,27 @@ export class AgentHub extends EventEmitter {
     }
     s.ready = true;
     const rec: AgentRecord = prev ?? {
-      name: s.agent, workers: hello.workers, connected: true, connectedAt: null, lastSeenAt: Date.now(),
-      appliedVersion: null, sentVersion: null, lastNack: null, leaseExpiresAt: null, report: null, session: null,
+      name: s.agent,
+      workers: hello.workers,
+      connected: true,
+      connectedAt: null,
+      lastSeenAt: Date.now(),
+      appliedVersion: null,
+      sentVersion: null,
+      lastNack: null,
+      leaseExpiresAt: null,
+      report: null,
+      session: null,
     };
-    Object.assign(rec, { session: s, connected: true, connectedAt: Date.now(), lastSeenAt: Date.now(), workers: hello.workers, appliedVersion: hello.appliedVersion, leaseExpiresAt: null });
+    Object.assign(rec, {
+      session: s,
+      connected: true,
+      connectedAt: Date.now(),
+      lastSeenAt: Date.now(),
+      workers: hello.workers,
+      appliedVersion: hello.appliedVersion,
+      leaseExpiresAt: null,
+    });
     this.records.set(s.agent, rec);
     // Quota before the welcome: what a rejoining agent claims is settled (revoked to what is free)
     // before the welcome renews its lease, so it never admits on a stale claim under a new lease.
@@ -200,7 +278,8 @@ export class AgentHub extends EventEmitter {
     this.pushSnapshot(rec);
     s.send({ type: 'service-states', states: this.aggregator.states() });
     this.emit('members');
-    if (!rejoin && this.quota.vservers().length > 0) this.emit('event', { kind: 'quota.rebalanced', vserver: null, reason: `agent ${s.agent} joined` } satisfies HubEvent);
+    if (!rejoin && this.quota.vservers().length > 0)
+      this.emit('event', { kind: 'quota.rebalanced', vserver: null, reason: `agent ${s.agent} joined` } satisfies HubEvent);
   }
 
   private onMessage(s: AgentSession, msg: AgentMessage): void {
@@ -208,7 +287,9 @@ export class AgentHub extends EventEmitter {
     if (!rec || rec.session !== s) return;
     rec.lastSeenAt = s.lastSeenAt;
     switch (msg.type) {
-      case 'heartbeat': s.send({ type: 'heartbeat-ack', seq: msg.seq }); return;
+      case 'heartbeat':
+        s.send({ type: 'heartbeat-ack', seq: msg.seq });
+        return;
       case 'ack':
         rec.appliedVersion = msg.version;
         if (rec.lastNack?.version === msg.version) rec.lastNack = null;
@@ -217,9 +298,17 @@ export class AgentHub extends EventEmitter {
       case 'nack':
         rec.lastNack = { version: msg.version, ...msg.error, at: new Date().toISOString() };
         this.log.warn({ agent: rec.name, version: msg.version, code: msg.error.code }, `agent rejected config: ${msg.error.message}`);
-        this.emit('event', { kind: 'config.rejected', agent: rec.name, version: msg.version, code: msg.error.code, message: msg.error.message } satisfies HubEvent);
+        this.emit('event', {
+          kind: 'config.rejected',
+          agent: rec.name,
+          version: msg.version,
+          code: msg.error.code,
+          message: msg.error.message,
+        } satisfies HubEvent);
         return;
-      case 'transition': if (this.vote(rec.name, msg.service, msg.state)) this.broadcastStates(); return;
+      case 'transition':
+        if (this.vote(rec.name, msg.service, msg.state)) this.broadcastStates();
+        return;
       case 'report': {
         rec.report = msg;
         // One service-states message for the whole report (the first report may change thousands).
@@ -228,11 +317,20 @@ export class AgentHub extends EventEmitter {
         if (changed) this.broadcastStates();
         return;
       }
-      case 'borrow': this.quota.borrow(rec.name, msg.vserver, msg.id, msg.n); return;
-      case 'revoke-ack': this.quota.revokeAcked(rec.name, msg.vserver, msg.id, msg.held); return;
-      case 'return': this.quota.giveBack(rec.name, msg.vserver, msg.n, msg.id); return;
-      case 'error': this.log.warn({ agent: rec.name, code: msg.code, ref: msg.ref }, `agent reported: ${msg.message}`); return;
-      case 'hello': return;
+      case 'borrow':
+        this.quota.borrow(rec.name, msg.vserver, msg.id, msg.n);
+        return;
+      case 'revoke-ack':
+        this.quota.revokeAcked(rec.name, msg.vserver, msg.id, msg.held);
+        return;
+      case 'return':
+        this.quota.giveBack(rec.name, msg.vserver, msg.n, msg.id);
+        return;
+      case 'error':
+        this.log.warn({ agent: rec.name, code: msg.code, ref: msg.ref }, `agent reported: ${msg.message}`);
+        return;
+      case 'hello':
+        return;
     }
   }
 
@@ -281,7 +379,8 @@ export class AgentHub extends EventEmitter {
         if (changes.length > 0) this.broadcastStates();
         this.log.info({ agent: rec.name }, 'agent lease expired; its quota returned to the pool');
         this.emit('event', { kind: 'agent.lease_expired', agent: rec.name } satisfies HubEvent);
-        if (this.quota.vservers().length > 0) this.emit('event', { kind: 'quota.rebalanced', vserver: null, reason: `lease of ${rec.name} expired` } satisfies HubEvent);
+        if (this.quota.vservers().length > 0)
+          this.emit('event', { kind: 'quota.rebalanced', vserver: null, reason: `lease of ${rec.name} expired` } satisfies HubEvent);
       }
     }
   }
@@ -342,7 +441,10 @@ export class AgentHub extends EventEmitter {
       if (before !== l.value) {
         this.emit('event', { kind: 'threshold.changed', vserver: name, from: before, to: l.value, method: l.method } satisfies HubEvent);
       }
-      if (!this.budgeted || l.value === null) { this.quota.setLimit(name, l.value); continue; }
+      if (!this.budgeted || l.value === null) {
+        this.quota.setLimit(name, l.value);
+        continue;
+      }
       // Until this replica holds a budget the agents keep what they have (static stability).
       const budget = this.budgets.get(name);
       if (budget !== undefined) this.quota.setLimit(name, Math.min(l.value, budget));

@@ -1,6 +1,15 @@
 // A vserver's global connection limit and health from the config and the aggregate service
 // states (000 claim 1; 004 lines 1160-1175). A service nobody monitors counts as UP, as agents do.
-import { connectionLimit, deriveDynamicThreshold, healthPercent, methodConnectionThreshold, type AdminState, type DerivationEntry, type ServiceStatus, type SpilloverMethod } from '@spillway/core';
+import {
+  connectionLimit,
+  deriveDynamicThreshold,
+  healthPercent,
+  methodConnectionThreshold,
+  type AdminState,
+  type DerivationEntry,
+  type ServiceStatus,
+  type SpilloverMethod,
+} from '@spillway/core';
 import type { ConfigDocument } from '@spillway/protocol';
 
 type Doc = Record<string, unknown>;
@@ -25,7 +34,15 @@ export function boundServices(services: ReadonlyMap<string, Doc>, vs: Doc, state
     const s = services.get(b.service as string);
     if (!s) return [];
     const name = s.name as string;
-    return [{ name, capacity: num(s.capacity, 0), weight: num(b.weight, num(s.weight, 1)), state: (s.state ?? 'enabled') as AdminState, up: (stateOf(name) ?? 'UP') === 'UP' }];
+    return [
+      {
+        name,
+        capacity: num(s.capacity, 0),
+        weight: num(b.weight, num(s.weight, 1)),
+        state: (s.state ?? 'enabled') as AdminState,
+        up: (stateOf(name) ?? 'UP') === 'UP',
+      },
+    ];
   });
 }
 
@@ -55,10 +72,16 @@ export class LimitIndex {
   }
 
   /** Vserver names, in config order. */
-  names(): IterableIterator<string> { return this.vservers.keys(); }
-  has(vserver: string): boolean { return this.vservers.has(vserver); }
+  names(): IterableIterator<string> {
+    return this.vservers.keys();
+  }
+  has(vserver: string): boolean {
+    return this.vservers.has(vserver);
+  }
   /** The vservers bound to `service` (each once, in config order). */
-  boundTo(service: string): readonly string[] { return this.byService.get(service) ?? []; }
+  boundTo(service: string): readonly string[] {
+    return this.byService.get(service) ?? [];
+  }
 
   limit(vsName: string, stateOf: StateOf): VServerLimit | null {
     const vs = this.vservers.get(vsName);
@@ -76,9 +99,14 @@ function limitOf(services: ReadonlyMap<string, Doc>, vs: Doc, stateOf: StateOf):
   const { derivation } = deriveDynamicThreshold(bound);
   const health = Math.round(100 * healthPercent(bound)) / 100;
   const spill = (vs.spillover ?? {}) as Doc;
-  const methods = (Array.isArray(spill.methods) ? (spill.methods as Doc[]) : []).map((m) => (m.type === 'connection' ? { ...m, threshold: num(m.threshold, 0) } : m) as SpilloverMethod);
+  const methods = (Array.isArray(spill.methods) ? (spill.methods as Doc[]) : []).map(
+    (m) => (m.type === 'connection' ? { ...m, threshold: num(m.threshold, 0) } : m) as SpilloverMethod,
+  );
   const value = connectionLimit({ methods, combine: spill.combine === 'all' ? 'all' : 'any' }, bound);
   // The method that sets the limit: the first connection method whose threshold is the limit.
-  const setBy = value === null ? undefined : methods.find((m) => (m.type === 'connection' || m.type === 'dynamicconnection') && methodConnectionThreshold(m, bound) === value);
+  const setBy =
+    value === null
+      ? undefined
+      : methods.find((m) => (m.type === 'connection' || m.type === 'dynamicconnection') && methodConnectionThreshold(m, bound) === value);
   return { value, method: (setBy?.type ?? null) as VServerLimit['method'], derivation, healthPercent: health };
 }

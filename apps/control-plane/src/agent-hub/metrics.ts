@@ -12,13 +12,22 @@ export function renderMetrics(hub: AgentHub): string {
   const families = new Map<string, { help: string; type: 'gauge' | 'counter'; samples: string[] }>();
   const add = (name: string, type: 'gauge' | 'counter', help: string, l: Record<string, string>, value: number): void => {
     let f = families.get(name);
-    if (!f) { f = { help, type, samples: [] }; families.set(name, f); }
+    if (!f) {
+      f = { help, type, samples: [] };
+      families.set(name, f);
+    }
     f.samples.push(`${name}${labels(l)} ${Number.isFinite(value) ? value : 0}`);
   };
   const desired = hub.snapshots.version;
   for (const a of hub.agents()) {
     add('spillway_agent_connected', 'gauge', 'Whether the agent has a live control channel.', { agent: a.name }, a.connected ? 1 : 0);
-    add('spillway_agent_config_in_sync', 'gauge', 'Whether the agent applied the current config version.', { agent: a.name }, desired !== null && a.appliedVersion === desired ? 1 : 0);
+    add(
+      'spillway_agent_config_in_sync',
+      'gauge',
+      'Whether the agent applied the current config version.',
+      { agent: a.name },
+      desired !== null && a.appliedVersion === desired ? 1 : 0,
+    );
     add('spillway_agent_workers', 'gauge', 'Worker processes of the agent.', { agent: a.name }, a.workers);
   }
   for (const vs of hub.snapshots.get()?.config.vservers ?? []) {
@@ -27,7 +36,8 @@ export function renderMetrics(hub: AgentHub): string {
     const l = { vserver: s.name };
     if (s.threshold.value !== null) add('spillway_vserver_threshold', 'gauge', 'Global connection limit of the vserver.', l, s.threshold.value);
     add('spillway_vserver_cx_active', 'gauge', 'Active client connections across agents.', l, s.activeConnections.total);
-    for (const [agent, n] of Object.entries(s.activeConnections.byAgent)) add('spillway_vserver_agent_cx_active', 'gauge', 'Active client connections per agent.', { ...l, agent }, n);
+    for (const [agent, n] of Object.entries(s.activeConnections.byAgent))
+      add('spillway_vserver_agent_cx_active', 'gauge', 'Active client connections per agent.', { ...l, agent }, n);
     add('spillway_vserver_spillovers_total', 'counter', 'Connections spilled to the backup chain, across agents.', l, s.spillovers);
     add('spillway_vserver_health_percent', 'gauge', 'Health: weight of UP enabled services over weight of enabled services.', l, s.healthPercent);
     add('spillway_vserver_spilling', 'gauge', 'Whether active connections reached the limit.', l, s.spilling ? 1 : 0);

@@ -31,18 +31,38 @@ export interface AgentHubPluginOptions extends Omit<AgentHubOptions, 'log'> {
   failures?: { fail(key: string): number };
 }
 
-export interface StoredAgent { name: string; workers: number; connected: boolean; appliedVersion: string | null; lastHeartbeatAt: Date | null }
-
-declare module 'fastify' {
-  interface FastifyInstance { agentHub: AgentHub }
+export interface StoredAgent {
+  name: string;
+  workers: number;
+  connected: boolean;
+  appliedVersion: string | null;
+  lastHeartbeatAt: Date | null;
 }
 
-const ErrorShape = Type.Object({ statusCode: Type.Integer(), code: Type.String(), error: Type.String(), message: Type.String(), details: Type.Array(Type.Object({ path: Type.String(), message: Type.String() })) });
+declare module 'fastify' {
+  interface FastifyInstance {
+    agentHub: AgentHub;
+  }
+}
+
+const ErrorShape = Type.Object({
+  statusCode: Type.Integer(),
+  code: Type.String(),
+  error: Type.String(),
+  message: Type.String(),
+  details: Type.Array(Type.Object({ path: Type.String(), message: Type.String() })),
+});
 const AgentView = Type.Object({
-  id: Type.String(), connected: Type.Boolean(), workers: Type.Integer(),
-  appliedVersion: Type.Union([Type.String(), Type.Null()]), desiredVersion: Type.Union([Type.String(), Type.Null()]), inSync: Type.Boolean(),
+  id: Type.String(),
+  connected: Type.Boolean(),
+  workers: Type.Integer(),
+  appliedVersion: Type.Union([Type.String(), Type.Null()]),
+  desiredVersion: Type.Union([Type.String(), Type.Null()]),
+  inSync: Type.Boolean(),
   lastNack: Type.Union([Type.Object({ version: Type.String(), code: Type.String(), message: Type.String(), at: Type.String() }), Type.Null()]),
-  connectedAt: Type.Union([Type.String(), Type.Null()]), lastHeartbeatAt: Type.String(), leaseExpiresAt: Type.Union([Type.String(), Type.Null()]),
+  connectedAt: Type.Union([Type.String(), Type.Null()]),
+  lastHeartbeatAt: Type.String(),
+  leaseExpiresAt: Type.Union([Type.String(), Type.Null()]),
   quota: Type.Record(Type.String(), Type.Object({ exclusive: Type.Integer(), borrowed: Type.Integer() })),
   activeConnections: Type.Record(Type.String(), Type.Integer()),
 });
@@ -61,7 +81,9 @@ async function agentHubPlugin(app: FastifyInstance, opts: AgentHubPluginOptions)
   if (!app.hasDecorator('websocketServer')) await app.register(websocket, { options: { maxPayload: 16 * 1024 * 1024 } });
   const hub = opts.hub ?? new AgentHub({ ...opts, log: app.log });
   app.decorate('agentHub', hub);
-  app.addHook('onClose', async () => { hub.close(); });
+  app.addHook('onClose', async () => {
+    hub.close();
+  });
   await app.register(async (routes) => {
     opts.requireAuth?.(routes);
     hubRoutes(routes, hub, opts);
@@ -77,7 +99,11 @@ function hubRoutes(app: FastifyInstance, hub: AgentHub, opts: AgentHubPluginOpti
       if (q) quota[vs.name as string] = q;
     }
     return {
-      id: r.name, connected: r.connected, workers: r.workers, appliedVersion: r.appliedVersion, desiredVersion: desired,
+      id: r.name,
+      connected: r.connected,
+      workers: r.workers,
+      appliedVersion: r.appliedVersion,
+      desiredVersion: desired,
       inSync: desired !== null && r.appliedVersion === desired,
       lastNack: r.lastNack ? { version: r.lastNack.version, code: r.lastNack.code, message: r.lastNack.message, at: r.lastNack.at } : null,
       connectedAt: r.connectedAt === null ? null : new Date(r.connectedAt).toISOString(),
@@ -88,35 +114,55 @@ function hubRoutes(app: FastifyInstance, hub: AgentHub, opts: AgentHubPluginOpti
     };
   };
 
-  app.get('/v1/agents/connect', {
-    websocket: true,
-    // No API token: the agent's own token is checked below.
-    config: { auth: false },
-    schema: { tags: ['agents'], summary: 'Control channel of an agent (WebSocket upgrade, agent token as bearer)', hide: true },
-    preValidation: async (req, reply) => {
-      const token = bearer(req);
-      const agent = token ? await opts.authenticate(token) : null;
-      if (!agent) {
-        // A valid token is served whatever the address did; failures past the limit get 429.
-        const wait = opts.failures?.fail(req.ip) ?? 0;
-        if (wait > 0) return sendError(reply.header('retry-after', String(wait)), 429, 'SPILLWAY_AUTH_RATE_LIMITED', 'Too Many Requests', `too many failed authentications from this address; retry in ${wait} s`);
-        return sendError(reply, 401, 'SPILLWAY_HUB_UNAUTHENTICATED', 'Unauthorized', 'a valid agent token is required (Authorization: Bearer <token>)');
-      }
-      Object.assign(req, { agentName: agent, agentToken: token });
+  app.get(
+    '/v1/agents/connect',
+    {
+      websocket: true,
+      // No API token: the agent's own token is checked below.
+      config: { auth: false },
+      schema: { tags: ['agents'], summary: 'Control channel of an agent (WebSocket upgrade, agent token as bearer)', hide: true },
+      preValidation: async (req, reply) => {
+        const token = bearer(req);
+        const agent = token ? await opts.authenticate(token) : null;
+        if (!agent) {
+          // A valid token is served whatever the address did; failures past the limit get 429.
+          const wait = opts.failures?.fail(req.ip) ?? 0;
+          if (wait > 0)
+            return sendError(
+              reply.header('retry-after', String(wait)),
+              429,
+              'SPILLWAY_AUTH_RATE_LIMITED',
+              'Too Many Requests',
+              `too many failed authentications from this address; retry in ${wait} s`,
+            );
+          return sendError(reply, 401, 'SPILLWAY_HUB_UNAUTHENTICATED', 'Unauthorized', 'a valid agent token is required (Authorization: Bearer <token>)');
+        }
+        Object.assign(req, { agentName: agent, agentToken: token });
+      },
     },
-  }, (socket, req) => {
-    const { agentName = '', agentToken = '' } = req as FastifyRequest & { agentName?: string; agentToken?: string };
-    // The session re-checks its token when tokens change (a revoked token cuts it).
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- @fastify/websocket hands the socket of its own copy of ws's types; it is a ws WebSocket
-    hub.attach(socket, agentName, async () => (await opts.authenticate(agentToken)) === agentName);
-  });
+    (socket, req) => {
+      const { agentName = '', agentToken = '' } = req as FastifyRequest & { agentName?: string; agentToken?: string };
+      // The session re-checks its token when tokens change (a revoked token cuts it).
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- @fastify/websocket hands the socket of its own copy of ws's types; it is a ws WebSocket
+      hub.attach(socket, agentName, async () => (await opts.authenticate(agentToken)) === agentName);
+    },
+  );
 
   const stored = (r: StoredAgent): typeof AgentView.static => {
     const desired = hub.snapshots.version;
     return {
-      id: r.name, connected: r.connected, workers: r.workers, appliedVersion: r.appliedVersion, desiredVersion: desired,
-      inSync: desired !== null && r.appliedVersion === desired, lastNack: null, connectedAt: null,
-      lastHeartbeatAt: (r.lastHeartbeatAt ?? new Date(0)).toISOString(), leaseExpiresAt: null, quota: {}, activeConnections: {},
+      id: r.name,
+      connected: r.connected,
+      workers: r.workers,
+      appliedVersion: r.appliedVersion,
+      desiredVersion: desired,
+      inSync: desired !== null && r.appliedVersion === desired,
+      lastNack: null,
+      connectedAt: null,
+      lastHeartbeatAt: (r.lastHeartbeatAt ?? new Date(0)).toISOString(),
+      leaseExpiresAt: null,
+      quota: {},
+      activeConnections: {},
     };
   };
   /** Local records first (this process holds their sessions), then the directory's others. */
@@ -127,38 +173,56 @@ function hubRoutes(app: FastifyInstance, hub: AgentHub, opts: AgentHubPluginOpti
     return [...local.map(view), ...others.map(stored)].sort((a, b) => a.id.localeCompare(b.id));
   };
 
-  app.get('/v1/agents', {
-    schema: {
-      tags: ['agents'], summary: 'Registered agents with their applied config version, lease and quota',
-      querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })), cursor: Type.Optional(Type.String()) }),
-      response: { 200: Type.Object({ items: Type.Array(AgentView), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+  app.get(
+    '/v1/agents',
+    {
+      schema: {
+        tags: ['agents'],
+        summary: 'Registered agents with their applied config version, lease and quota',
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })), cursor: Type.Optional(Type.String()) }),
+        response: { 200: Type.Object({ items: Type.Array(AgentView), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+      },
     },
-  }, async (req) => {
-    const { limit = 100, cursor } = req.query as { limit?: number; cursor?: string };
-    const all = (await everyone()).filter((a) => cursor === undefined || a.id > cursor);
-    const page = all.slice(0, limit);
-    return { items: page, nextCursor: all.length > limit ? page[page.length - 1]?.id ?? null : null };
-  });
+    async (req) => {
+      const { limit = 100, cursor } = req.query as { limit?: number; cursor?: string };
+      const all = (await everyone()).filter((a) => cursor === undefined || a.id > cursor);
+      const page = all.slice(0, limit);
+      return { items: page, nextCursor: all.length > limit ? (page[page.length - 1]?.id ?? null) : null };
+    },
+  );
 
-  app.get('/v1/agents/:id', {
-    schema: { tags: ['agents'], summary: 'One agent', params: Type.Object({ id: Type.String() }), response: { 200: AgentView, 404: ErrorShape } },
-  }, async (req, reply) => {
-    const { id } = req.params as { id: string };
-    const r = hub.agent(id);
-    if (r) return view(r);
-    const s = opts.directory ? (await opts.directory()).find((x) => x.name === id) : undefined;
-    if (!s) return sendError(reply, 404, 'SPILLWAY_AGENT_NOT_FOUND', 'Not Found', `no agent named ${id}`);
-    return stored(s);
-  });
+  app.get(
+    '/v1/agents/:id',
+    {
+      schema: { tags: ['agents'], summary: 'One agent', params: Type.Object({ id: Type.String() }), response: { 200: AgentView, 404: ErrorShape } },
+    },
+    async (req, reply) => {
+      const { id } = req.params as { id: string };
+      const r = hub.agent(id);
+      if (r) return view(r);
+      const s = opts.directory ? (await opts.directory()).find((x) => x.name === id) : undefined;
+      if (!s) return sendError(reply, 404, 'SPILLWAY_AGENT_NOT_FOUND', 'Not Found', `no agent named ${id}`);
+      return stored(s);
+    },
+  );
 
-  app.get('/v1/vservers/:name/status', {
-    schema: { tags: ['vservers'], summary: 'Live status of a vserver across agents', params: Type.Object({ name: Type.String() }), response: { 404: ErrorShape } },
-  }, async (req, reply) => {
-    const { name } = req.params as { name: string };
-    const s = vserverStatus(hub, name);
-    if (!s) return sendError(reply, 404, 'SPILLWAY_VSERVER_NOT_FOUND', 'Not Found', `no vserver named ${name}`);
-    return s;
-  });
+  app.get(
+    '/v1/vservers/:name/status',
+    {
+      schema: {
+        tags: ['vservers'],
+        summary: 'Live status of a vserver across agents',
+        params: Type.Object({ name: Type.String() }),
+        response: { 404: ErrorShape },
+      },
+    },
+    async (req, reply) => {
+      const { name } = req.params as { name: string };
+      const s = vserverStatus(hub, name);
+      if (!s) return sendError(reply, 404, 'SPILLWAY_VSERVER_NOT_FOUND', 'Not Found', `no vserver named ${name}`);
+      return s;
+    },
+  );
 
   app.get('/metrics', { schema: { tags: ['status'], summary: 'Prometheus metrics', hide: true } }, async (_req, reply) => {
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(renderMetrics(hub));

@@ -10,7 +10,13 @@ import type { HubLogger } from './agent-session.js';
 export const REPLICA_CHANNEL = 'spillway_replicas';
 
 /** `agents`: agent tokens changed (`agents`, `deleted` as in the token store's agent-credentials). */
-export interface ReplicaMessage { kind: 'config' | 'quota' | 'agents'; version?: number; agents?: string[]; deleted?: boolean; from: string }
+export interface ReplicaMessage {
+  kind: 'config' | 'quota' | 'agents';
+  version?: number;
+  agents?: string[];
+  deleted?: boolean;
+  from: string;
+}
 
 export class ReplicaChannel {
   /** This process, so it can skip its own notifications. */
@@ -20,12 +26,20 @@ export class ReplicaChannel {
   private retry: NodeJS.Timeout | null = null;
   private delayMs = 100;
 
-  constructor(private readonly url: string, private readonly log: HubLogger, private readonly onMessage: (m: ReplicaMessage | null) => void) {}
+  constructor(
+    private readonly url: string,
+    private readonly log: HubLogger,
+    private readonly onMessage: (m: ReplicaMessage | null) => void,
+  ) {}
 
-  async start(): Promise<void> { await this.connect(); }
+  async start(): Promise<void> {
+    await this.connect();
+  }
 
   /** The payload of a notification of `m` from this replica (sent with pg_notify on any connection). */
-  payload(m: Omit<ReplicaMessage, 'from'>): string { return JSON.stringify({ ...m, from: this.id }); }
+  payload(m: Omit<ReplicaMessage, 'from'>): string {
+    return JSON.stringify({ ...m, from: this.id });
+  }
 
   async close(): Promise<void> {
     this.closed = true;
@@ -43,7 +57,11 @@ export class ReplicaChannel {
     c.on('notification', (n) => {
       if (n.channel !== REPLICA_CHANNEL || !n.payload) return;
       let m: ReplicaMessage;
-      try { m = JSON.parse(n.payload) as ReplicaMessage; } catch { return; }
+      try {
+        m = JSON.parse(n.payload) as ReplicaMessage;
+      } catch {
+        return;
+      }
       if (m.from !== this.id) this.onMessage(m);
     });
     try {
@@ -54,7 +72,10 @@ export class ReplicaChannel {
       this.lost(null, (err as Error).message);
       return;
     }
-    if (this.closed) { await c.end().catch(() => undefined); return; }
+    if (this.closed) {
+      await c.end().catch(() => undefined);
+      return;
+    }
     this.client = c;
     this.delayMs = 100;
     this.onMessage(null);
@@ -65,7 +86,10 @@ export class ReplicaChannel {
     this.client = null;
     if (this.closed || this.retry) return;
     this.log.warn({ reason, retryInMs: this.delayMs }, 'replica channel lost; reconnecting');
-    this.retry = setTimeout(() => { this.retry = null; void this.connect(); }, this.delayMs);
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      void this.connect();
+    }, this.delayMs);
     this.retry.unref();
     this.delayMs = Math.min(5_000, this.delayMs * 2);
   }

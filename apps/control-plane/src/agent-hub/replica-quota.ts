@@ -30,7 +30,13 @@ export interface ReplicaQuotaOptions {
   changed(): void;
 }
 
-interface Row { agent: string; workers: number; reserved: number; live: boolean; local: boolean }
+interface Row {
+  agent: string;
+  workers: number;
+  reserved: number;
+  live: boolean;
+  local: boolean;
+}
 
 /** Splits `limit` by weight with largest remainders (ties by name): Σ = limit when anyone has weight. */
 export function fairShares(limit: number, weights: Array<[string, number]>): Map<string, number> {
@@ -39,8 +45,12 @@ export function fairShares(limit: number, weights: Array<[string, number]>): Map
   if (total === 0) return out;
   const parts = weights.map(([name, w]) => ({ name, exact: (limit * w) / total })).sort((a, b) => a.name.localeCompare(b.name));
   let left = limit;
-  for (const p of parts) { const n = Math.floor(p.exact); out.set(p.name, n); left -= n; }
-  for (const p of [...parts].sort((a, b) => (b.exact - Math.floor(b.exact)) - (a.exact - Math.floor(a.exact)) || a.name.localeCompare(b.name))) {
+  for (const p of parts) {
+    const n = Math.floor(p.exact);
+    out.set(p.name, n);
+    left -= n;
+  }
+  for (const p of [...parts].sort((a, b) => b.exact - Math.floor(b.exact) - (a.exact - Math.floor(a.exact)) || a.name.localeCompare(b.name))) {
     if (left <= 0) break;
     out.set(p.name, (out.get(p.name) ?? 0) + 1);
     left--;
@@ -62,15 +72,19 @@ export class ReplicaQuota {
   /** Vservers of passes that failed, run again on the next heartbeat (null: all; undefined: none). */
   private failed: Set<string> | null | undefined = undefined;
   private readonly onMembers = (): void => this.kick();
-  private readonly onEvent = (e: HubEvent): void => { if (e.kind === 'threshold.changed' && e.vserver) this.kick([e.vserver]); };
+  private readonly onEvent = (e: HubEvent): void => {
+    if (e.kind === 'threshold.changed' && e.vserver) this.kick([e.vserver]);
+  };
 
   constructor(private readonly opts: ReplicaQuotaOptions) {
     opts.hub.on('members', this.onMembers);
     opts.hub.on('event', this.onEvent);
     this.timer = setInterval(() => {
       const failed = this.failed;
-      if (failed !== undefined && !this.running) { this.failed = undefined; this.kick(failed === null ? undefined : [...failed, ...this.unsettled]); }
-      else if (this.unsettled.size > 0) this.kick([...this.unsettled]);
+      if (failed !== undefined && !this.running) {
+        this.failed = undefined;
+        this.kick(failed === null ? undefined : [...failed, ...this.unsettled]);
+      } else if (this.unsettled.size > 0) this.kick([...this.unsettled]);
       else this.refresh();
     }, opts.intervalMs);
     this.timer.unref();
@@ -84,17 +98,28 @@ export class ReplicaQuota {
     if (this.closed) return;
     if (vservers === undefined) this.dirty = null;
     else if (this.dirty !== null) for (const v of vservers) this.dirty.add(v);
-    if (this.running) { this.again = true; return; }
+    if (this.running) {
+      this.again = true;
+      return;
+    }
     const only = this.dirty;
     this.dirty = new Set();
-    this.running = this.pass(only).catch((err: Error) => {
-      this.opts.log.warn({ err: err.message.split('\n').filter(Boolean).at(-1) }, 'quota pass failed; retrying on the next heartbeat');
-      if (only === null || this.failed === null) this.failed = null;
-      else { this.failed ??= new Set(); for (const v of only) this.failed.add(v); }
-    }).finally(() => {
-      this.running = null;
-      if (this.again) { this.again = false; this.kick([]); }
-    });
+    this.running = this.pass(only)
+      .catch((err: Error) => {
+        this.opts.log.warn({ err: err.message.split('\n').filter(Boolean).at(-1) }, 'quota pass failed; retrying on the next heartbeat');
+        if (only === null || this.failed === null) this.failed = null;
+        else {
+          this.failed ??= new Set();
+          for (const v of only) this.failed.add(v);
+        }
+      })
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.kick([]);
+        }
+      });
   }
 
   /** Extends the leases of this replica's rows. */
@@ -103,13 +128,20 @@ export class ReplicaQuota {
     const members = this.opts.hub.quotaMembers().map(([a]) => a);
     if (members.length === 0) return;
     const expiresAt = new Date(Date.now() + this.opts.leaseMs);
-    this.running = this.opts.db.quotaLease.updateMany({ where: { agent: { name: { in: members } } }, data: { expiresAt } }).then(() => {
-      const mine = new Set(members);
-      for (const key of this.written.keys()) if (mine.has(key.slice(key.indexOf('|') + 1))) this.written.set(key, expiresAt.getTime());
-    }).catch((err: Error) => this.opts.log.warn({ err: err.message }, 'quota lease refresh failed')).finally(() => {
-      this.running = null;
-      if (this.again) { this.again = false; this.kick([]); }
-    });
+    this.running = this.opts.db.quotaLease
+      .updateMany({ where: { agent: { name: { in: members } } }, data: { expiresAt } })
+      .then(() => {
+        const mine = new Set(members);
+        for (const key of this.written.keys()) if (mine.has(key.slice(key.indexOf('|') + 1))) this.written.set(key, expiresAt.getTime());
+      })
+      .catch((err: Error) => this.opts.log.warn({ err: err.message }, 'quota lease refresh failed'))
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.kick([]);
+        }
+      });
   }
 
   async close(): Promise<void> {
@@ -135,7 +167,9 @@ export class ReplicaQuota {
     if (limits.size === 0) return;
     let changed = false;
     const budgets = await db.$transaction(async (tx) => {
-      const locked = await tx.$queryRaw<Array<{ id: number; name: string }>>`SELECT id, name FROM vserver WHERE name = ANY(${[...limits.keys()]}) ORDER BY id FOR UPDATE`;
+      const locked = await tx.$queryRaw<
+        Array<{ id: number; name: string }>
+      >`SELECT id, name FROM vserver WHERE name = ANY(${[...limits.keys()]}) ORDER BY id FOR UPDATE`;
       const now = new Date();
       const expiresAt = new Date(now.getTime() + this.opts.leaseMs);
       const agentIds = new Map<string, number>();
@@ -143,11 +177,15 @@ export class ReplicaQuota {
         const a = await tx.agent.upsert({ where: { name: agent }, create: { name: agent, workers }, update: {}, select: { id: true } });
         agentIds.set(agent, a.id);
       }
-      const leases = await tx.quotaLease.findMany({ where: { vserverId: { in: locked.map((l) => l.id) } }, include: { agent: { select: { name: true, workers: true } } } });
+      const leases = await tx.quotaLease.findMany({
+        where: { vserverId: { in: locked.map((l) => l.id) } },
+        include: { agent: { select: { name: true, workers: true } } },
+      });
       const leasesOf = new Map<number, typeof leases>();
       for (const l of leases) {
         const list = leasesOf.get(l.vserverId);
-        if (list) list.push(l); else leasesOf.set(l.vserverId, [l]);
+        if (list) list.push(l);
+        else leasesOf.set(l.vserverId, [l]);
       }
       const writes: Array<{ vserverId: number; agentId: number; reserved: number }> = [];
       const deletes: number[] = [];
@@ -156,10 +194,21 @@ export class ReplicaQuota {
         const limit = limits.get(vs)!;
         const stored = leasesOf.get(vserverId) ?? [];
         const rows = new Map<string, Row>();
-        for (const r of stored) rows.set(r.agent.name, { agent: r.agent.name, workers: r.agent.workers, reserved: r.exclusive + r.borrowed, live: r.expiresAt > now, local: members.has(r.agent.name) });
+        for (const r of stored)
+          rows.set(r.agent.name, {
+            agent: r.agent.name,
+            workers: r.agent.workers,
+            reserved: r.exclusive + r.borrowed,
+            live: r.expiresAt > now,
+            local: members.has(r.agent.name),
+          });
         for (const [agent, workers] of members) {
           const r = rows.get(agent);
-          if (r) { r.local = true; r.live = true; r.workers = workers; } else rows.set(agent, { agent, workers, reserved: 0, live: true, local: true });
+          if (r) {
+            r.local = true;
+            r.live = true;
+            r.workers = workers;
+          } else rows.set(agent, { agent, workers, reserved: 0, live: true, local: true });
         }
         // Rows this replica no longer pools (agents whose lease ended here) go: their uses were returned.
         for (const r of stored) {
@@ -173,7 +222,10 @@ export class ReplicaQuota {
           changed = true;
         }
         const live = [...rows.values()].filter((r) => r.live);
-        const shares = fairShares(limit, live.map((r) => [r.agent, Math.max(1, r.workers)]));
+        const shares = fairShares(
+          limit,
+          live.map((r) => [r.agent, Math.max(1, r.workers)]),
+        );
         const others = (agent: string): number => live.reduce((sum, r) => sum + (r.agent === agent ? 0 : r.reserved), 0);
         let total = 0;
         let settled = true;
@@ -190,7 +242,8 @@ export class ReplicaQuota {
           writes.push({ vserverId, agentId: agentIds.get(r.agent)!, reserved: next });
           this.written.set(`${vs}|${r.agent}`, expiresAt.getTime());
         }
-        if (settled) this.unsettled.delete(vs); else this.unsettled.add(vs);
+        if (settled) this.unsettled.delete(vs);
+        else this.unsettled.add(vs);
         out.set(vs, total);
       }
       if (deletes.length > 0) await tx.quotaLease.deleteMany({ where: { id: { in: deletes } } });

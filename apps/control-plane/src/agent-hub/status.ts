@@ -5,10 +5,14 @@
 import type { AgentHub, AgentRecord } from './hub.js';
 
 export interface VServerStatus {
-  name: string; state: 'UP' | 'DOWN'; spilling: boolean;
+  name: string;
+  state: 'UP' | 'DOWN';
+  spilling: boolean;
   threshold: { method: string | null; value: number | null; derivation: Array<{ service: string; capacity: number; state: 'UP' | 'DOWN'; counted: boolean }> };
   activeConnections: { total: number; byAgent: Record<string, number> };
-  healthPercent: number; bandwidthKbps: { in: number; out: number }; spillovers: number;
+  healthPercent: number;
+  bandwidthKbps: { in: number; out: number };
+  spillovers: number;
   quota: { limit: number; shared: number; byAgent: Record<string, { exclusive: number; borrowed: number }> } | null;
   services: Array<{ name: string; state: 'UP' | 'DOWN'; activeConnections: number; agentsUp: number; agentsMonitoring: number; monitors: MonitorStatus[] }>;
 }
@@ -17,7 +21,12 @@ export interface VServerStatus {
  * A monitor of a service across the agents that report it: the state most of them see (a tie is
  * DOWN; PENDING while none has an answer yet) and the mean of their last response times.
  */
-export interface MonitorStatus { monitor: string; state: 'UP' | 'DOWN' | 'PENDING'; responseMs: number | null; agents: number }
+export interface MonitorStatus {
+  monitor: string;
+  state: 'UP' | 'DOWN' | 'PENDING';
+  responseMs: number | null;
+  agents: number;
+}
 
 const round = (n: number): number => Math.round(n * 100) / 100;
 
@@ -26,9 +35,13 @@ export function monitorsOf(live: AgentRecord[], service: string): MonitorStatus[
   for (const a of live) {
     for (const m of a.report?.services[service]?.monitors ?? []) {
       let x = by.get(m.monitor);
-      if (!x) { x = { up: 0, down: 0, agents: 0, ms: [] }; by.set(m.monitor, x); }
+      if (!x) {
+        x = { up: 0, down: 0, agents: 0, ms: [] };
+        by.set(m.monitor, x);
+      }
       x.agents += 1;
-      if (m.state === 'UP') x.up += 1; else if (m.state === 'DOWN') x.down += 1;
+      if (m.state === 'UP') x.up += 1;
+      else if (m.state === 'DOWN') x.down += 1;
       if (m.responseMs !== null) x.ms.push(m.responseMs);
     }
   }
@@ -45,24 +58,41 @@ export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null
   if (!limit) return null;
   const live = hub.agents().filter((a) => a.connected || a.leaseExpiresAt !== null);
   const byAgent: Record<string, number> = {};
-  let total = 0; let rx = 0; let tx = 0; let spillovers = 0;
+  let total = 0;
+  let rx = 0;
+  let tx = 0;
+  let spillovers = 0;
   for (const a of live) {
     const c = a.report?.vservers[name];
     if (!c) continue;
     byAgent[a.name] = c.cxActive;
-    total += c.cxActive; rx += c.rxKbps; tx += c.txKbps; spillovers += c.spilloversTotal;
+    total += c.cxActive;
+    rx += c.rxKbps;
+    tx += c.txKbps;
+    spillovers += c.spilloversTotal;
   }
   const q = hub.quotaView(name);
   const services = limit.derivation.map((d) => {
     const votes = hub.serviceState(d.service);
     const active = live.reduce((s, a) => s + (a.report?.services[d.service]?.cxActive ?? 0), 0);
-    return { name: d.service, state: d.state, activeConnections: active, agentsUp: votes?.up ?? 0, agentsMonitoring: votes?.voters ?? 0, monitors: monitorsOf(live, d.service) };
+    return {
+      name: d.service,
+      state: d.state,
+      activeConnections: active,
+      agentsUp: votes?.up ?? 0,
+      agentsMonitoring: votes?.voters ?? 0,
+      monitors: monitorsOf(live, d.service),
+    };
   });
   return {
     name,
     state: limit.derivation.some((d) => d.counted) ? 'UP' : 'DOWN',
     spilling: limit.value !== null && total >= limit.value,
-    threshold: { method: limit.method, value: limit.value, derivation: limit.derivation.map((d) => ({ service: d.service, capacity: d.capacity, state: d.state, counted: d.counted })) },
+    threshold: {
+      method: limit.method,
+      value: limit.value,
+      derivation: limit.derivation.map((d) => ({ service: d.service, capacity: d.capacity, state: d.state, counted: d.counted })),
+    },
     activeConnections: { total, byAgent },
     healthPercent: limit.healthPercent,
     bandwidthKbps: { in: round(rx), out: round(tx) },

@@ -5,7 +5,10 @@
 // Invariant: Σ exclusive + Σ borrowed ≤ limit after every call (fit() takes borrowed uses back,
 // largest borrower first, when a limit drops or an engine joins).
 // LOCAL until @spillway/core exports a weighted QuotaPool; swap the import in global-quota.ts then.
-export interface PoolAllocation { exclusive: number; borrowed: number }
+export interface PoolAllocation {
+  exclusive: number;
+  borrowed: number;
+}
 
 export class WeightedPool {
   private readonly weights = new Map<string, number>();
@@ -13,11 +16,21 @@ export class WeightedPool {
   private unit = 0;
   batch = 1;
 
-  constructor(public limit: number, private readonly exclusivePercent = 0.8, private readonly batchPercent = 0.1) {}
+  constructor(
+    public limit: number,
+    private readonly exclusivePercent = 0.8,
+    private readonly batchPercent = 0.1,
+  ) {}
 
-  get engines(): string[] { return [...this.weights.keys()]; }
-  get sharedTotal(): number { return this.limit - this.unit * this.totalWeight(); }
-  get sharedFree(): number { return this.sharedTotal - this.lent(); }
+  get engines(): string[] {
+    return [...this.weights.keys()];
+  }
+  get sharedTotal(): number {
+    return this.limit - this.unit * this.totalWeight();
+  }
+  get sharedFree(): number {
+    return this.sharedTotal - this.lent();
+  }
 
   allocation(engine: string): PoolAllocation {
     return { exclusive: this.unit * (this.weights.get(engine) ?? 0), borrowed: this.borrowed.get(engine) ?? 0 };
@@ -36,7 +49,10 @@ export class WeightedPool {
     return this.recompute();
   }
 
-  setLimit(limit: number): string[] { this.limit = Math.max(0, Math.floor(limit)); return this.recompute(); }
+  setLimit(limit: number): string[] {
+    this.limit = Math.max(0, Math.floor(limit));
+    return this.recompute();
+  }
 
   /** Lends up to a batch; 0 when the shared pool is empty. */
   borrow(engine: string, want = this.batch): number {
@@ -60,8 +76,16 @@ export class WeightedPool {
     if (b !== undefined) this.borrowed.set(engine, Math.max(0, b - Math.max(0, Math.floor(n))));
   }
 
-  private totalWeight(): number { let w = 0; for (const x of this.weights.values()) w += x; return w; }
-  private lent(): number { let n = 0; for (const b of this.borrowed.values()) n += b; return n; }
+  private totalWeight(): number {
+    let w = 0;
+    for (const x of this.weights.values()) w += x;
+    return w;
+  }
+  private lent(): number {
+    let n = 0;
+    for (const b of this.borrowed.values()) n += b;
+    return n;
+  }
 
   private recompute(): string[] {
     const w = this.totalWeight();

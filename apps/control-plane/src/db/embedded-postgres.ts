@@ -32,11 +32,24 @@ export interface EmbeddedPostgresOptions {
   onLog?: (message: string) => void;
 }
 
-export interface PostgresBinaries { pg_ctl: string; initdb: string; postgres: string }
+export interface PostgresBinaries {
+  pg_ctl: string;
+  initdb: string;
+  postgres: string;
+}
 
-interface Credentials { user: string; password: string }
-interface RunningServer { pid: number; port: number }
-interface RunAs { uid?: number; gid?: number }
+interface Credentials {
+  user: string;
+  password: string;
+}
+interface RunningServer {
+  pid: number;
+  port: number;
+}
+interface RunAs {
+  uid?: number;
+  gid?: number;
+}
 
 const CREDENTIALS_FILE = 'spillway-credentials.json';
 const OWNER_FILE = 'spillway-owner.pid';
@@ -57,7 +70,10 @@ export async function postgresBinaries(): Promise<PostgresBinaries> {
   try {
     bins = (await import(pkg)) as PostgresBinaries;
   } catch {
-    throw new EmbeddedPostgresError('SPILLWAY_PG_UNSUPPORTED_PLATFORM', `no embedded Postgres binaries for ${process.platform}-${process.arch} (package ${pkg} is not installed); set DATABASE_URL instead`);
+    throw new EmbeddedPostgresError(
+      'SPILLWAY_PG_UNSUPPORTED_PLATFORM',
+      `no embedded Postgres binaries for ${process.platform}-${process.arch} (package ${pkg} is not installed); set DATABASE_URL instead`,
+    );
   }
   await hydrate(path.resolve(path.dirname(bins.pg_ctl), '..', '..'), bins);
   return bins;
@@ -73,7 +89,13 @@ function hydrate(pkgRoot: string, bins: PostgresBinaries): Promise<void> {
       .catch(() => []);
     for (const { source, target } of list) {
       const abs = path.join(pkgRoot, target);
-      if (await lstat(abs).then(() => true, () => false)) continue;
+      if (
+        await lstat(abs).then(
+          () => true,
+          () => false,
+        )
+      )
+        continue;
       await symlink(path.relative(path.dirname(abs), path.join(pkgRoot, source)), abs).catch(() => undefined);
     }
     for (const bin of [bins.pg_ctl, bins.initdb, bins.postgres]) {
@@ -153,14 +175,18 @@ export class EmbeddedPostgres {
     this.createPostgresUser = opts.createPostgresUser ?? true;
     this.log = opts.onLog ?? (() => undefined);
     this.durable = opts.settings?.fsync !== 'off';
-    this.settings = Object.entries(opts.settings ?? {}).map(([k, v]) => {
-      if (!/^[a-z_.]+$/.test(k) || !/^[\w.:/-]*$/.test(v)) throw new EmbeddedPostgresError('SPILLWAY_PG_OPTIONS', `invalid setting ${k}=${v}`);
-      return ` -c ${k}=${v}`;
-    }).join('');
+    this.settings = Object.entries(opts.settings ?? {})
+      .map(([k, v]) => {
+        if (!/^[a-z_.]+$/.test(k) || !/^[\w.:/-]*$/.test(v)) throw new EmbeddedPostgresError('SPILLWAY_PG_OPTIONS', `invalid setting ${k}=${v}`);
+        return ` -c ${k}=${v}`;
+      })
+      .join('');
   }
 
   /** The port the server listens on; null while stopped. */
-  get port(): number | null { return this.currentPort; }
+  get port(): number | null {
+    return this.currentPort;
+  }
 
   /** Connection URL for `database` (default `postgres`). */
   url(database = 'postgres'): string {
@@ -201,7 +227,7 @@ export class EmbeddedPostgres {
     if (((await stat(logFile).catch(() => null))?.size ?? 0) > 10 * 1024 * 1024) await rename(logFile, `${logFile}.1`).catch(() => undefined);
 
     for (let attempt = 1; ; attempt++) {
-      const port = this.requestedPort || await freePort();
+      const port = this.requestedPort || (await freePort());
       try {
         await this.launch(port);
         this.currentPort = port;
@@ -239,10 +265,21 @@ export class EmbeddedPostgres {
   private async launch(port: number): Promise<void> {
     const logFile = path.join(this.dataDir, 'postgres.log');
     try {
-      await this.pgCtl(['start', '-w', '-t', '60', '-l', logFile,
-        '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''${this.settings}`]);
+      await this.pgCtl([
+        'start',
+        '-w',
+        '-t',
+        '60',
+        '-l',
+        logFile,
+        '-o',
+        `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''${this.settings}`,
+      ]);
     } catch (err) {
-      const tail = await readFile(logFile, 'utf8').then((t) => t.split('\n').slice(-6).join('\n'), () => '');
+      const tail = await readFile(logFile, 'utf8').then(
+        (t) => t.split('\n').slice(-6).join('\n'),
+        () => '',
+      );
       throw new EmbeddedPostgresError('SPILLWAY_PG_START_FAILED', `embedded Postgres did not start on port ${port}: ${(err as Error).message.trim()}\n${tail}`);
     }
   }
@@ -265,7 +302,10 @@ export class EmbeddedPostgres {
       return await ids();
     } catch {
       if (!this.createPostgresUser) {
-        throw new EmbeddedPostgresError('SPILLWAY_PG_ROOT', 'Postgres cannot run as root and there is no `postgres` user; create one or allow createPostgresUser');
+        throw new EmbeddedPostgresError(
+          'SPILLWAY_PG_ROOT',
+          'Postgres cannot run as root and there is no `postgres` user; create one or allow createPostgresUser',
+        );
       }
       await execFileAsync('groupadd', ['--system', 'postgres']).catch(() => undefined);
       await execFileAsync('useradd', ['--system', '-g', 'postgres', '--no-create-home', 'postgres']);
@@ -284,8 +324,17 @@ export class EmbeddedPostgres {
         await chown(pwfile, this.runAs.uid, this.runAs.gid!);
       }
       this.log(`initialising a Postgres cluster in ${this.dataDir}`);
-      await this.exec(this.bins!.initdb, ['-D', this.dataDir, '--auth=scram-sha-256', '--username=postgres',
-        `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C', '--no-instructions', ...(this.durable ? [] : ['--no-sync'])]);
+      await this.exec(this.bins!.initdb, [
+        '-D',
+        this.dataDir,
+        '--auth=scram-sha-256',
+        '--username=postgres',
+        `--pwfile=${pwfile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+        '--no-instructions',
+        ...(this.durable ? [] : ['--no-sync']),
+      ]);
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
@@ -295,7 +344,10 @@ export class EmbeddedPostgres {
   private async readCredentials(): Promise<Credentials> {
     const text = await readFile(path.join(this.dataDir, CREDENTIALS_FILE), 'utf8').catch(() => null);
     if (!text) {
-      throw new EmbeddedPostgresError('SPILLWAY_PG_NO_CREDENTIALS', `${this.dataDir} holds a Postgres cluster that was not created by Spillway (no ${CREDENTIALS_FILE}); use another data directory or DATABASE_URL`);
+      throw new EmbeddedPostgresError(
+        'SPILLWAY_PG_NO_CREDENTIALS',
+        `${this.dataDir} holds a Postgres cluster that was not created by Spillway (no ${CREDENTIALS_FILE}); use another data directory or DATABASE_URL`,
+      );
     }
     return JSON.parse(text) as Credentials;
   }
@@ -319,7 +371,9 @@ export class EmbeddedPostgres {
       // stdout must not stay a pipe: the server forked by `pg_ctl start` would inherit it.
       const child = spawn(file, args, { ...this.runAs, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' }, cwd: os.tmpdir() });
       let stderr = '';
-      child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString();
+      });
       child.on('error', reject);
       child.on('close', (code) => {
         if (code === 0) resolve(stderr);
@@ -357,11 +411,18 @@ export class PostgresSupervisor {
   private checking: Promise<void> | null = null;
   private stopped = false;
 
-  constructor(private readonly pg: EmbeddedPostgres, private readonly opts: PostgresSupervisorOptions) {}
+  constructor(
+    private readonly pg: EmbeddedPostgres,
+    private readonly opts: PostgresSupervisorOptions,
+  ) {}
 
   start(): void {
     if (this.timer || this.stopped) return;
-    this.timer = setInterval(() => { this.checking ??= this.check().finally(() => { this.checking = null; }); }, this.opts.pollMs ?? 250);
+    this.timer = setInterval(() => {
+      this.checking ??= this.check().finally(() => {
+        this.checking = null;
+      });
+    }, this.opts.pollMs ?? 250);
     this.timer.unref();
   }
 
@@ -370,12 +431,15 @@ export class PostgresSupervisor {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    if (this.wait) { clearTimeout(this.wait.timer); this.wait.resolve(); }
+    if (this.wait) {
+      clearTimeout(this.wait.timer);
+      this.wait.resolve();
+    }
     await this.checking;
   }
 
   private async check(): Promise<void> {
-    if (this.stopped || await this.pg.running().catch(() => true)) return;
+    if (this.stopped || (await this.pg.running().catch(() => true))) return;
     const { log } = this.opts;
     const down = Date.now();
     log.warn({ component: 'postgres', dataDir: this.pg.dataDir, port: this.pg.port }, 'embedded Postgres exited unexpectedly; restarting it');
@@ -392,7 +456,10 @@ export class PostgresSupervisor {
         log.warn({ component: 'postgres', attempt, retryInMs: delay, err: (err as Error).message.split('\n')[0] }, 'embedded Postgres restart attempt failed');
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => { this.wait = null; resolve(); }, delay);
+        const timer = setTimeout(() => {
+          this.wait = null;
+          resolve();
+        }, delay);
         this.wait = { timer, resolve };
       });
       delay = Math.min(max, delay * 2);
@@ -401,7 +468,10 @@ export class PostgresSupervisor {
 }
 
 async function exists(p: string): Promise<boolean> {
-  return stat(p).then(() => true, () => false);
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 export interface TemporaryPostgres {
@@ -436,7 +506,9 @@ export async function reapTemporaryPostgres(prefix: string): Promise<number> {
       }
       await rm(dir, { recursive: true, force: true });
       reaped++;
-    } catch { /* someone else is reaping it, or it is not ours to remove */ }
+    } catch {
+      /* someone else is reaping it, or it is not ours to remove */
+    }
   }
   return reaped;
 }
@@ -451,7 +523,14 @@ export async function startTemporaryPostgres(prefix = 'spillway-pg-', onLog?: (m
   const pg = new EmbeddedPostgres({ dataDir: path.join(dir, 'data'), settings, ...(onLog ? { onLog } : {}) });
   try {
     const url = await pg.start();
-    return { pg, url, dispose: async () => { await pg.stop(); await rm(dir, { recursive: true, force: true }); } };
+    return {
+      pg,
+      url,
+      dispose: async () => {
+        await pg.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;

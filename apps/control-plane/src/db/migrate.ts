@@ -29,7 +29,10 @@ export async function applyMigrations(url: string, dir = migrationsDir): Promise
 /** The migration names of `dir`, in the order they apply. */
 export async function migrationNames(dir = migrationsDir): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 /** Something that runs a query and returns its rows (a Prisma client's $queryRawUnsafe fits). */
@@ -42,9 +45,9 @@ export type QueryRows = (sql: string) => Promise<unknown[]>;
 export async function pendingMigrations(query: QueryRows, expected: readonly string[]): Promise<string[]> {
   const exists = (await query(`SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS "exists"`)) as { exists: boolean }[];
   if (!exists[0]?.exists) return [...expected];
-  const rows = (await query(
-    'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
-  )) as { migration_name: string }[];
+  const rows = (await query('SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL')) as {
+    migration_name: string;
+  }[];
   const applied = new Set(rows.map((r) => r.migration_name));
   return expected.filter((name) => !applied.has(name));
 }

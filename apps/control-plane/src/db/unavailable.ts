@@ -18,7 +18,8 @@ const ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'Sock
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
 /** SQLSTATEs: 53300 too_many_connections, 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now. */
 const SQLSTATES = new Set(['53300', '57P01', '57P02', '57P03']);
-const DRIVER_MESSAGES = /^(Connection terminated( unexpectedly| due to connection timeout)?|Client has encountered a connection error and is not queryable|timeout exceeded when trying to connect|Client was closed and is not queryable)$/;
+const DRIVER_MESSAGES =
+  /^(Connection terminated( unexpectedly| due to connection timeout)?|Client has encountered a connection error and is not queryable|timeout exceeded when trying to connect|Client was closed and is not queryable)$/;
 
 function sqlstateUnavailable(code: unknown): boolean {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && (code.startsWith('08') || SQLSTATES.has(code));
@@ -30,12 +31,30 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   let e: unknown = err;
   while (e !== null && typeof e === 'object' && !seen.has(e)) {
     seen.add(e);
-    const o = e as { name?: unknown; code?: unknown; errorCode?: unknown; kind?: unknown; message?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } };
+    const o = e as {
+      name?: unknown;
+      code?: unknown;
+      errorCode?: unknown;
+      kind?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      meta?: { driverAdapterError?: unknown };
+    };
     if (typeof o.code === 'string' && (PRISMA_CODES.has(o.code) || SOCKET_CODES.has(o.code) || sqlstateUnavailable(o.code))) return true;
     // PrismaClientInitializationError carries the code in errorCode.
     if (typeof o.errorCode === 'string' && PRISMA_CODES.has(o.errorCode)) return true;
     if (typeof o.kind === 'string' && (ADAPTER_KINDS.has(o.kind) || (o.kind === 'postgres' && sqlstateUnavailable(o.code)))) return true;
-    if (typeof o.message === 'string' && DRIVER_MESSAGES.test(o.message.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? '')) return true;
+    if (
+      typeof o.message === 'string' &&
+      DRIVER_MESSAGES.test(
+        o.message
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)
+          .at(-1) ?? '',
+      )
+    )
+      return true;
     // Prisma keeps the adapter's error in meta.driverAdapterError, whose cause is the mapped one.
     e = o.meta?.driverAdapterError ?? o.cause;
   }

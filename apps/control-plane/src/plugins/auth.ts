@@ -62,13 +62,19 @@ function bearer(req: FastifyRequest): string | null {
  */
 export class FailureLimiter {
   private readonly seen = new Map<string, { count: number; resetAt: number }>();
-  constructor(readonly max: number, readonly windowMs: number) {}
+  constructor(
+    readonly max: number,
+    readonly windowMs: number,
+  ) {}
 
   /** Counts a failure of `key`; returns the seconds to wait when it is past the limit, else 0. */
   fail(key: string, now = Date.now()): number {
     if (this.seen.size > 10_000) for (const [k, e] of this.seen) if (e.resetAt <= now) this.seen.delete(k);
     let e = this.seen.get(key);
-    if (!e || e.resetAt <= now) { e = { count: 0, resetAt: now + this.windowMs }; this.seen.set(key, e); }
+    if (!e || e.resetAt <= now) {
+      e = { count: 0, resetAt: now + this.windowMs };
+      this.seen.set(key, e);
+    }
     e.count += 1;
     return e.count > this.max ? Math.max(1, Math.ceil((e.resetAt - now) / 1000)) : 0;
   }
@@ -93,11 +99,16 @@ async function auth(app: FastifyInstance, opts: AuthOptions): Promise<void> {
         throw new ApiError(429, 'SPILLWAY_AUTH_RATE_LIMITED', `too many failed authentications from this address; retry in ${wait} s`);
       }
       reply.header('www-authenticate', 'Bearer realm="spillway"');
-      throw new ApiError(401, 'SPILLWAY_UNAUTHENTICATED', token === null ? 'an API token is required (Authorization: Bearer <token>)' : 'the API token is not valid');
+      throw new ApiError(
+        401,
+        'SPILLWAY_UNAUTHENTICATED',
+        token === null ? 'an API token is required (Authorization: Bearer <token>)' : 'the API token is not valid',
+      );
     }
     req.auth = principal;
     if (principal.role === 'admin') return;
-    if (route.adminOnly === true) throw new ApiError(403, 'SPILLWAY_FORBIDDEN', `token ${principal.name} has role ${principal.role}, which may not use this route`);
+    if (route.adminOnly === true)
+      throw new ApiError(403, 'SPILLWAY_FORBIDDEN', `token ${principal.name} has role ${principal.role}, which may not use this route`);
     if (!READ_METHODS.has(req.method)) throw new ApiError(403, 'SPILLWAY_FORBIDDEN', `token ${principal.name} has role ${principal.role}, which may not write`);
   });
 }
@@ -108,7 +119,9 @@ async function auth(app: FastifyInstance, opts: AuthOptions): Promise<void> {
  * decision (`auth: true|false`, read by the OpenAPI document) and the hook enforces it.
  */
 export function requireAuth(scope: FastifyInstance): void {
-  scope.addHook('onRoute', (r) => { r.config = { ...r.config, auth: r.config?.auth !== false }; });
+  scope.addHook('onRoute', (r) => {
+    r.config = { ...r.config, auth: r.config?.auth !== false };
+  });
   scope.addHook('onRequest', scope.authenticate);
 }
 

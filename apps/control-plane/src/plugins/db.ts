@@ -14,9 +14,7 @@ export interface DbPluginOptions {
 }
 
 export type DatabaseStatus =
-  | { ok: true; pendingMigrations: [] }
-  | { ok: false; reachable: false; error: string }
-  | { ok: false; reachable: true; pendingMigrations: string[] };
+  { ok: true; pendingMigrations: [] } | { ok: false; reachable: false; error: string } | { ok: false; reachable: true; pendingMigrations: string[] };
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,12 +33,23 @@ async function dbPlugin(app: FastifyInstance, opts: DbPluginOptions): Promise<vo
     try {
       const pending = await Promise.race([
         pendingMigrations((sql) => opts.prisma.$queryRawUnsafe(sql), expected),
-        new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs); }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
       ]);
       return pending.length === 0 ? { ok: true, pendingMigrations: [] } : { ok: false, reachable: true, pendingMigrations: pending };
     } catch (err) {
       // Prisma's messages start with a blank line and the call site; the cause is the last line.
-      return { ok: false, reachable: false, error: (err as Error).message.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? 'unreachable' };
+      return {
+        ok: false,
+        reachable: false,
+        error:
+          (err as Error).message
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean)
+            .at(-1) ?? 'unreachable',
+      };
     } finally {
       clearTimeout(timer);
     }

@@ -8,7 +8,12 @@ import fp from 'fastify-plugin';
 import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../db/unavailable.js';
 import { ErrorCodes, errorBody, type ErrorDetail } from '../errors.js';
 
-interface AjvError { instancePath?: string; message?: string; keyword?: string; params?: Record<string, unknown> }
+interface AjvError {
+  instancePath?: string;
+  message?: string;
+  keyword?: string;
+  params?: Record<string, unknown>;
+}
 
 /** Ajv errors → details with JSON-pointer paths (prefixed with the part for anything but the body). */
 function validationDetails(errors: readonly AjvError[], context: string | undefined): ErrorDetail[] {
@@ -16,8 +21,14 @@ function validationDetails(errors: readonly AjvError[], context: string | undefi
   return errors.map((e) => {
     let path = e.instancePath ?? '';
     let message = e.message ?? 'is invalid';
-    if (e.keyword === 'required' && typeof e.params?.missingProperty === 'string') { path += `/${e.params.missingProperty}`; message = 'is required'; }
-    if (e.keyword === 'additionalProperties' && typeof e.params?.additionalProperty === 'string') { path += `/${e.params.additionalProperty}`; message = 'is not a known field'; }
+    if (e.keyword === 'required' && typeof e.params?.missingProperty === 'string') {
+      path += `/${e.params.missingProperty}`;
+      message = 'is required';
+    }
+    if (e.keyword === 'additionalProperties' && typeof e.params?.additionalProperty === 'string') {
+      path += `/${e.params.additionalProperty}`;
+      message = 'is not a known field';
+    }
     return { path: `${prefix}${path}`, message };
   });
 }
@@ -38,21 +49,39 @@ async function errorsPlugin(app: FastifyInstance): Promise<void> {
 
     if (!ours && isDatabaseUnavailable(err)) {
       // Expected during an outage: one warning line per request, no stack.
-      req.log.warn({ err: { type: err.name, code: err.code, message: err.message.split('\n').filter(Boolean).at(-1) } }, 'request failed: database unavailable');
-      return reply.code(503).header('retry-after', String(DATABASE_RETRY_AFTER_S))
+      req.log.warn(
+        { err: { type: err.name, code: err.code, message: err.message.split('\n').filter(Boolean).at(-1) } },
+        'request failed: database unavailable',
+      );
+      return reply
+        .code(503)
+        .header('retry-after', String(DATABASE_RETRY_AFTER_S))
         .send(errorBody(503, ErrorCodes.databaseUnavailable, 'the database is unavailable; retry later', []));
     }
 
     if (status >= 500) {
       req.log.error({ err }, 'request failed');
       const deliberate = ours && status !== 500;
-      return reply.code(status).send(errorBody(status, deliberate ? err.code : ErrorCodes.internal, deliberate ? err.message : 'Internal Server Error', deliberate ? err.details ?? [] : []));
+      return reply
+        .code(status)
+        .send(
+          errorBody(
+            status,
+            deliberate ? err.code : ErrorCodes.internal,
+            deliberate ? err.message : 'Internal Server Error',
+            deliberate ? (err.details ?? []) : [],
+          ),
+        );
     }
 
     if (err.validation && !ours) {
       const details = validationDetails(err.validation, err.validationContext);
       const where = err.validationContext && err.validationContext !== 'body' ? err.validationContext : 'request body';
-      return reply.code(400).send(errorBody(400, ErrorCodes.validation, `the ${where} is invalid: ${details.map((d) => `${d.path || '(root)'} ${d.message}`).join('; ')}`, details));
+      return reply
+        .code(400)
+        .send(
+          errorBody(400, ErrorCodes.validation, `the ${where} is invalid: ${details.map((d) => `${d.path || '(root)'} ${d.message}`).join('; ')}`, details),
+        );
     }
 
     const mapped = typeof err.code === 'string' ? FRAMEWORK[err.code] : undefined;

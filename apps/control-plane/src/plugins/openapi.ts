@@ -10,7 +10,8 @@ import fp from 'fastify-plugin';
 export const OPENAPI_INFO = {
   title: 'Spillway control plane',
   version: '1.0.0',
-  description: 'Configuration REST API of Spillway, a load balancer built around spillover. Every object is addressed by its unique name, carries a `version` (ETag / If-Match) and is validated as part of the whole configuration. Errors share one shape: `{statusCode, code, error, message, details[{path, message}]}`.',
+  description:
+    'Configuration REST API of Spillway, a load balancer built around spillover. Every object is addressed by its unique name, carries a `version` (ETag / If-Match) and is validated as part of the whole configuration. Errors share one shape: `{statusCode, code, error, message, details[{path, message}]}`.',
   license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
 };
 
@@ -28,23 +29,29 @@ const TAGS = [
 
 /** The 503 of every route: the error shape, with the Retry-After the error handler sets. */
 const UNAVAILABLE = {
-  description: 'Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down',
+  description:
+    'Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down',
   headers: { 'retry-after': { type: 'integer', minimum: 1, description: 'Seconds to wait before retrying (sent while the database is unavailable)' } },
   content: { 'application/json': { schema: { $ref: 'Error#' } } },
 };
 
 /** The 429 of every route that needs a token: failures past the limit (plugins/auth.ts). */
 const RATE_LIMITED = {
-  description: 'Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served',
+  description:
+    'Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served',
   headers: { 'retry-after': { type: 'integer', minimum: 1, description: 'Seconds until the window of counted failures ends' } },
   content: { 'application/json': { schema: { $ref: 'Error#' } } },
 };
 
-const word = (s: string): string => s.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^./, (c) => c.toUpperCase());
+const word = (s: string): string =>
+  s.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^./, (c) => c.toUpperCase());
 
 /** operationId for a route that did not name one: `getV1AgentsById` for GET /v1/agents/:id. */
 export function derivedOperationId(method: string, url: string): string {
-  const parts = url.split('/').filter(Boolean).map((p) => (p.startsWith(':') ? `By${word(p.slice(1))}` : p.startsWith('{') ? `By${word(p.slice(1, -1))}` : word(p)));
+  const parts = url
+    .split('/')
+    .filter(Boolean)
+    .map((p) => (p.startsWith(':') ? `By${word(p.slice(1))}` : p.startsWith('{') ? `By${word(p.slice(1, -1))}` : word(p)));
   return `${method.toLowerCase()}${parts.join('')}`;
 }
 
@@ -68,7 +75,9 @@ async function openapi(app: FastifyInstance): Promise<void> {
       info: OPENAPI_INFO,
       servers: [{ url: '/', description: 'This control plane' }],
       tags: TAGS,
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (`spw_…`); role admin reads and writes, reader only reads' } } },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (`spw_…`); role admin reads and writes, reader only reads' } },
+      },
       security: [{ bearer: [] }],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
@@ -109,7 +118,12 @@ export default fp(openapi, { name: 'spillway-openapi', fastify: '5.x' });
 export function stableJson(value: unknown): string {
   const sort = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sort);
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]));
+    if (v !== null && typeof v === 'object')
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+      );
     return v;
   };
   return `${JSON.stringify(sort(value), null, 2)}\n`;

@@ -15,8 +15,16 @@ const VENDORED = new Set(['/uPlot.esm.js', '/uPlot.min.css']);
 
 export const UI_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': [
-    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
-    "font-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
   ].join('; '),
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
@@ -31,11 +39,20 @@ export default async function ui(app: FastifyInstance): Promise<void> {
     reply.header('cache-control', 'no-cache');
   });
   await app.register(fastifyStatic, {
-    root: UPLOT_DIR, prefix: '/ui/vendor/', decorateReply: false, index: false, schemaHide: true,
+    root: UPLOT_DIR,
+    prefix: '/ui/vendor/',
+    decorateReply: false,
+    index: false,
+    schemaHide: true,
     allowedPath: (pathName) => VENDORED.has(pathName),
   });
   await app.register(fastifyStatic, {
-    root: UI_DIR, prefix: '/ui/', decorateReply: false, index: 'index.html', schemaHide: true, dotfiles: 'deny',
+    root: UI_DIR,
+    prefix: '/ui/',
+    decorateReply: false,
+    index: 'index.html',
+    schemaHide: true,
+    dotfiles: 'deny',
   });
   // Relative URLs of the page (js/main.js) need the trailing slash.
   app.get('/ui', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/ui/', 301));

@@ -14,10 +14,13 @@ import { actorOf, checkIfMatch, checkSameName, notFound, page, withETag } from '
 
 interface BindingDef {
   bkind: 'vserver-service' | 'service-monitor';
-  parent: Kind; child: Kind;
+  parent: Kind;
+  child: Kind;
   /** Field of the parent holding the bindings, and the child's key in each binding. */
-  list: 'services' | 'monitors'; key: 'service' | 'monitor';
-  title: string; schema: TObject;
+  list: 'services' | 'monitors';
+  key: 'service' | 'monitor';
+  title: string;
+  schema: TObject;
 }
 const DEFS: BindingDef[] = [
   { bkind: 'vserver-service', parent: 'vserver', child: 'service', list: 'services', key: 'service', title: 'VserverService', schema: ServiceBindingResource },
@@ -34,22 +37,34 @@ export function bindingRoutes(app: FastifyInstance, store: ConfigStore): void {
     const errors = { 400: ErrorRef, 401: ErrorRef, 403: ErrorRef };
     const params = Closed({ name: Name(`The ${parent}`) });
     const itemParams = Closed({ name: Name(`The ${parent}`), [key]: Name(`The bound ${child}`) });
-    const createBody = Closed({ [key]: Name(`The ${child} to bind`), weight: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })) }, { title: `${title}Create`, examples: [{ [key]: key === 'service' ? 'web-1' : 'web-health', weight: 2 }] });
+    const createBody = Closed(
+      { [key]: Name(`The ${child} to bind`), weight: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })) },
+      { title: `${title}Create`, examples: [{ [key]: key === 'service' ? 'web-1' : 'web-health', weight: 2 }] },
+    );
 
-    const bindingsOf = (state: ConfigState, p: string): Binding[] | undefined => (findObject(state, parent, p)?.[list] as Binding[] | undefined);
+    const bindingsOf = (state: ConfigState, p: string): Binding[] | undefined => findObject(state, parent, p)?.[list] as Binding[] | undefined;
     const viewOf = (state: ConfigState, p: string, b: Binding): Obj => {
       const m = state.meta.get(`${bkind}:${p}/${b[key] as string}`);
-      return { [parent]: p, [key]: b[key], ...(b.weight === undefined ? {} : { weight: b.weight }), version: m?.version ?? 1, createdAt: m?.createdAt.toISOString(), updatedAt: m?.updatedAt.toISOString() };
+      return {
+        [parent]: p,
+        [key]: b[key],
+        ...(b.weight === undefined ? {} : { weight: b.weight }),
+        version: m?.version ?? 1,
+        createdAt: m?.createdAt.toISOString(),
+        updatedAt: m?.updatedAt.toISOString(),
+      };
     };
     /** The document with the parent's binding list replaced. */
     const withBindings = (state: ConfigState, p: string, next: Binding[]) => {
       const obj = findObject(state, parent, p) as unknown as NService & NVServer;
       return withObject(state.doc, parent, { ...obj, [list]: [...next].sort((a, b) => ((a[key] as string) < (b[key] as string) ? -1 : 1)) });
     };
-    const problemPath = (p: string) => (pr: Problem): string => {
-      if (pr.kind === parent && pr.name === p && pr.path.startsWith(`/${list}/`)) return `/${key}`;
-      return `/${PLURAL[pr.kind]}/${pr.name}${pr.path}`;
-    };
+    const problemPath =
+      (p: string) =>
+      (pr: Problem): string => {
+        if (pr.kind === parent && pr.name === p && pr.path.startsWith(`/${list}/`)) return `/${key}`;
+        return `/${PLURAL[pr.kind]}/${pr.name}${pr.path}`;
+      };
     const write = async (req: Parameters<typeof actorOf>[0], p: string, fn: (cur: ConfigState, bindings: Binding[]) => Binding[]) => {
       const res = await store.write({ actor: actorOf(req), problemPath: problemPath(p) }, (cur) => {
         const bindings = bindingsOf(cur, p);
@@ -64,105 +79,168 @@ export function bindingRoutes(app: FastifyInstance, store: ConfigStore): void {
       return b;
     };
 
-    app.get(base, {
-      schema: { operationId: `list${title}Bindings`, tags, summary: `List the ${child}s bound to a ${parent}`, params, querystring: ListQuery, response: { 200: ListOf(schema, `${title}BindingList`), 404: ErrorRef, ...errors } },
-    }, async (req) => {
-      const { name } = req.params as { name: string };
-      const state = await store.snapshot();
-      const bindings = bindingsOf(state, name);
-      if (!bindings) throw notFound(parent, name);
-      const p = page(bindings, (b) => b[key] as string, req.query as ListQueryValue);
-      return { items: p.items.map((b) => viewOf(state, name, b)), nextCursor: p.nextCursor };
-    });
-
-    app.get(`${base}/:${key}`, {
-      schema: { operationId: `get${title}Binding`, tags, summary: `Get one ${parent}↔${child} binding (ETag: its version)`, params: itemParams, response: { 200: schema, 404: ErrorRef, ...errors } },
-    }, async (req, reply) => {
-      const { name, [key]: c } = req.params as Record<string, string>;
-      const state = await store.snapshot();
-      if (!findObject(state, parent, name as string)) throw notFound(parent, name as string);
-      const b = found(state, name as string, c as string);
-      withETag(reply, versionOf(state, bkind, `${name}/${c}`) ?? 1);
-      return viewOf(state, name as string, b);
-    });
-
-    app.post(base, {
-      bodyLimit: OBJECT_BODY_LIMIT,
-      schema: { operationId: `create${title}Binding`, tags, summary: `Bind a ${child} to a ${parent} (409 when already bound)`, params, body: createBody, response: { 201: schema, 404: ErrorRef, 409: ErrorRef, 422: ErrorRef, ...errors } },
-    }, async (req, reply) => {
-      const { name } = req.params as { name: string };
-      const body = req.body as Binding;
-      const c = body[key] as string;
-      const state = await write(req, name, (_cur, bindings) => {
-        if (bindings.some((b) => b[key] === c)) throw new ApiError(409, 'SPILLWAY_ALREADY_EXISTS', `${child} ${c} is already bound to ${parent} ${name} (PUT replaces the binding)`, [{ path: `/${key}`, message: 'already bound' }]);
-        return [...bindings, { [key]: c, ...(body.weight === undefined ? {} : { weight: body.weight }) }];
-      });
-      withETag(reply, versionOf(state, bkind, `${name}/${c}`) ?? 1).header('location', `/v1/${PLURAL[parent]}/${encodeURIComponent(name)}/${PLURAL[child]}/${encodeURIComponent(c)}`).code(201);
-      return viewOf(state, name, found(state, name, c));
-    });
-
-    app.put(`${base}/:${key}`, {
-      bodyLimit: OBJECT_BODY_LIMIT,
-      schema: {
-        operationId: `put${title}Binding`, tags, summary: `Create or replace a ${parent}↔${child} binding (idempotent; If-Match honoured)`,
-        params: itemParams, headers: IfMatchHeaders, body: schema,
-        response: { 200: schema, 201: schema, 404: ErrorRef, 412: ErrorRef, 422: ErrorRef, ...errors },
+    app.get(
+      base,
+      {
+        schema: {
+          operationId: `list${title}Bindings`,
+          tags,
+          summary: `List the ${child}s bound to a ${parent}`,
+          params,
+          querystring: ListQuery,
+          response: { 200: ListOf(schema, `${title}BindingList`), 404: ErrorRef, ...errors },
+        },
       },
-    }, async (req, reply) => {
-      const { name, [key]: c } = req.params as Record<string, string> as { name: string } & Record<string, string>;
-      const cname = c as string;
-      const body = stripReadOnly(req.body as Obj) as Binding;
-      checkSameName(parent, body[parent], name);
-      checkSameName(key, body[key], cname);
-      let created = false;
-      const state = await write(req, name, (cur, bindings) => {
-        const existing = bindings.find((b) => b[key] === cname);
-        checkIfMatch(req, existing ? versionOf(cur, bkind, `${name}/${cname}`) : null);
-        created = !existing;
-        return [...bindings.filter((b) => b[key] !== cname), { [key]: cname, ...(body.weight === undefined || body.weight === null ? {} : { weight: body.weight }) }];
-      });
-      withETag(reply, versionOf(state, bkind, `${name}/${cname}`) ?? 1).code(created ? 201 : 200);
-      return viewOf(state, name, found(state, name, cname));
-    });
-
-    app.patch(`${base}/:${key}`, {
-      bodyLimit: OBJECT_BODY_LIMIT,
-      schema: {
-        operationId: `patch${title}Binding`, tags, summary: `Merge into a ${parent}↔${child} binding (weight null clears the override)`,
-        params: itemParams, headers: IfMatchHeaders, body: schema,
-        response: { 200: schema, 404: ErrorRef, 412: ErrorRef, 422: ErrorRef, ...errors },
+      async (req) => {
+        const { name } = req.params as { name: string };
+        const state = await store.snapshot();
+        const bindings = bindingsOf(state, name);
+        if (!bindings) throw notFound(parent, name);
+        const p = page(bindings, (b) => b[key] as string, req.query as ListQueryValue);
+        return { items: p.items.map((b) => viewOf(state, name, b)), nextCursor: p.nextCursor };
       },
-    }, async (req, reply) => {
-      const { name, [key]: c } = req.params as Record<string, string> as { name: string } & Record<string, string>;
-      const cname = c as string;
-      const body = stripReadOnly(req.body as Obj) as Binding & { weight?: number | null };
-      checkSameName(parent, body[parent], name);
-      checkSameName(key, body[key], cname);
-      const state = await write(req, name, (cur, bindings) => {
-        const existing = found(cur, name, cname);
-        checkIfMatch(req, versionOf(cur, bkind, `${name}/${cname}`));
-        const weight = body.weight === undefined ? existing.weight : body.weight === null ? undefined : body.weight;
-        return [...bindings.filter((b) => b[key] !== cname), { [key]: cname, ...(weight === undefined ? {} : { weight }) }];
-      });
-      withETag(reply, versionOf(state, bkind, `${name}/${cname}`) ?? 1);
-      return viewOf(state, name, found(state, name, cname));
-    });
+    );
 
-    app.delete(`${base}/:${key}`, {
-      schema: {
-        operationId: `delete${title}Binding`, tags, summary: `Unbind a ${child} from a ${parent}`,
-        params: itemParams, headers: IfMatchHeaders,
-        response: { 204: Type.Null({ description: 'Unbound' }), 404: ErrorRef, 412: ErrorRef, ...errors },
+    app.get(
+      `${base}/:${key}`,
+      {
+        schema: {
+          operationId: `get${title}Binding`,
+          tags,
+          summary: `Get one ${parent}↔${child} binding (ETag: its version)`,
+          params: itemParams,
+          response: { 200: schema, 404: ErrorRef, ...errors },
+        },
       },
-    }, async (req, reply) => {
-      const { name, [key]: c } = req.params as Record<string, string> as { name: string } & Record<string, string>;
-      const cname = c as string;
-      await write(req, name, (cur, bindings) => {
-        found(cur, name, cname);
-        checkIfMatch(req, versionOf(cur, bkind, `${name}/${cname}`));
-        return bindings.filter((b) => b[key] !== cname);
-      });
-      return reply.code(204).send();
-    });
+      async (req, reply) => {
+        const { name, [key]: c } = req.params as Record<string, string>;
+        const state = await store.snapshot();
+        if (!findObject(state, parent, name as string)) throw notFound(parent, name as string);
+        const b = found(state, name as string, c as string);
+        withETag(reply, versionOf(state, bkind, `${name}/${c}`) ?? 1);
+        return viewOf(state, name as string, b);
+      },
+    );
+
+    app.post(
+      base,
+      {
+        bodyLimit: OBJECT_BODY_LIMIT,
+        schema: {
+          operationId: `create${title}Binding`,
+          tags,
+          summary: `Bind a ${child} to a ${parent} (409 when already bound)`,
+          params,
+          body: createBody,
+          response: { 201: schema, 404: ErrorRef, 409: ErrorRef, 422: ErrorRef, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const { name } = req.params as { name: string };
+        const body = req.body as Binding;
+        const c = body[key] as string;
+        const state = await write(req, name, (_cur, bindings) => {
+          if (bindings.some((b) => b[key] === c))
+            throw new ApiError(409, 'SPILLWAY_ALREADY_EXISTS', `${child} ${c} is already bound to ${parent} ${name} (PUT replaces the binding)`, [
+              { path: `/${key}`, message: 'already bound' },
+            ]);
+          return [...bindings, { [key]: c, ...(body.weight === undefined ? {} : { weight: body.weight }) }];
+        });
+        withETag(reply, versionOf(state, bkind, `${name}/${c}`) ?? 1)
+          .header('location', `/v1/${PLURAL[parent]}/${encodeURIComponent(name)}/${PLURAL[child]}/${encodeURIComponent(c)}`)
+          .code(201);
+        return viewOf(state, name, found(state, name, c));
+      },
+    );
+
+    app.put(
+      `${base}/:${key}`,
+      {
+        bodyLimit: OBJECT_BODY_LIMIT,
+        schema: {
+          operationId: `put${title}Binding`,
+          tags,
+          summary: `Create or replace a ${parent}↔${child} binding (idempotent; If-Match honoured)`,
+          params: itemParams,
+          headers: IfMatchHeaders,
+          body: schema,
+          response: { 200: schema, 201: schema, 404: ErrorRef, 412: ErrorRef, 422: ErrorRef, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const { name, [key]: c } = req.params as Record<string, string> as { name: string } & Record<string, string>;
+        const cname = c as string;
+        const body = stripReadOnly(req.body as Obj) as Binding;
+        checkSameName(parent, body[parent], name);
+        checkSameName(key, body[key], cname);
+        let created = false;
+        const state = await write(req, name, (cur, bindings) => {
+          const existing = bindings.find((b) => b[key] === cname);
+          checkIfMatch(req, existing ? versionOf(cur, bkind, `${name}/${cname}`) : null);
+          created = !existing;
+          return [
+            ...bindings.filter((b) => b[key] !== cname),
+            { [key]: cname, ...(body.weight === undefined || body.weight === null ? {} : { weight: body.weight }) },
+          ];
+        });
+        withETag(reply, versionOf(state, bkind, `${name}/${cname}`) ?? 1).code(created ? 201 : 200);
+        return viewOf(state, name, found(state, name, cname));
+      },
+    );
+
+    app.patch(
+      `${base}/:${key}`,
+      {
+        bodyLimit: OBJECT_BODY_LIMIT,
+        schema: {
+          operationId: `patch${title}Binding`,
+          tags,
+          summary: `Merge into a ${parent}↔${child} binding (weight null clears the override)`,
+          params: itemParams,
+          headers: IfMatchHeaders,
+          body: schema,
+          response: { 200: schema, 404: ErrorRef, 412: ErrorRef, 422: ErrorRef, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const { name, [key]: c } = req.params as Record<string, string> as { name: string } & Record<string, string>;
+        const cname = c as string;
+        const body = stripReadOnly(req.body as Obj) as Binding & { weight?: number | null };
+        checkSameName(parent, body[parent], name);
+        checkSameName(key, body[key], cname);
+        const state = await write(req, name, (cur, bindings) => {
+          const existing = found(cur, name, cname);
+          checkIfMatch(req, versionOf(cur, bkind, `${name}/${cname}`));
+          const weight = body.weight === undefined ? existing.weight : body.weight === null ? undefined : body.weight;
+          return [...bindings.filter((b) => b[key] !== cname), { [key]: cname, ...(weight === undefined ? {} : { weight }) }];
+        });
+        withETag(reply, versionOf(state, bkind, `${name}/${cname}`) ?? 1);
+        return viewOf(state, name, found(state, name, cname));
+      },
+    );
+
+    app.delete(
+      `${base}/:${key}`,
+      {
+        schema: {
+          operationId: `delete${title}Binding`,
+          tags,
+          summary: `Unbind a ${child} from a ${parent}`,
+          params: itemParams,
+          headers: IfMatchHeaders,
+          response: { 204: Type.Null({ description: 'Unbound' }), 404: ErrorRef, 412: ErrorRef, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const { name, [key]: c } = req.params as Record<string, string> as { name: string } & Record<string, string>;
+        const cname = c as string;
+        await write(req, name, (cur, bindings) => {
+          found(cur, name, cname);
+          checkIfMatch(req, versionOf(cur, bkind, `${name}/${cname}`));
+          return bindings.filter((b) => b[key] !== cname);
+        });
+        return reply.code(204).send();
+      },
+    );
   }
 }

@@ -16,44 +16,60 @@ export const CONFIG_BODY_LIMIT = 32 * 1024 * 1024;
 export function configRoutes(app: FastifyInstance, store: ConfigStore): void {
   const errors = { 400: ErrorRef, 401: ErrorRef, 403: ErrorRef };
 
-  app.get('/config', {
-    schema: {
-      operationId: 'exportConfig', tags: ['config'], summary: 'Export the whole configuration as one declarative document (ETag: the global version)',
-      description: 'Every default spelled out, objects sorted by name: the document PUT /v1/config accepts unchanged with an empty plan.',
-      response: { 200: ConfigDocument, ...errors },
+  app.get(
+    '/config',
+    {
+      schema: {
+        operationId: 'exportConfig',
+        tags: ['config'],
+        summary: 'Export the whole configuration as one declarative document (ETag: the global version)',
+        description: 'Every default spelled out, objects sorted by name: the document PUT /v1/config accepts unchanged with an empty plan.',
+        response: { 200: ConfigDocument, ...errors },
+      },
     },
-  }, async (_req, reply) => {
-    const state = await store.snapshot();
-    withETag(reply, state.version);
-    return { version: state.version, ...state.doc };
-  });
+    async (_req, reply) => {
+      const state = await store.snapshot();
+      withETag(reply, state.version);
+      return { version: state.version, ...state.doc };
+    },
+  );
 
-  app.put('/config', {
-    bodyLimit: CONFIG_BODY_LIMIT,
-    schema: {
-      operationId: 'applyConfig', tags: ['config'], summary: 'Apply a desired configuration in one transaction (dryRun: plan only; prune: delete what is not named)',
-      description: 'Invalid documents change nothing (400 for the schema, 422 for semantics, paths into the document). If-Match compares with the global version.',
-      querystring: ApplyQuery, headers: IfMatchHeaders, body: ConfigDocument,
-      response: { 200: ApplyResult, 412: ErrorRef, 413: ErrorRef, 422: ErrorRef, ...errors },
+  app.put(
+    '/config',
+    {
+      bodyLimit: CONFIG_BODY_LIMIT,
+      schema: {
+        operationId: 'applyConfig',
+        tags: ['config'],
+        summary: 'Apply a desired configuration in one transaction (dryRun: plan only; prune: delete what is not named)',
+        description:
+          'Invalid documents change nothing (400 for the schema, 422 for semantics, paths into the document). If-Match compares with the global version.',
+        querystring: ApplyQuery,
+        headers: IfMatchHeaders,
+        body: ConfigDocument,
+        response: { 200: ApplyResult, 412: ErrorRef, 413: ErrorRef, 422: ErrorRef, ...errors },
+      },
     },
-  }, async (req, reply) => {
-    const { dryRun = false, prune = false } = req.query as { dryRun?: boolean; prune?: boolean };
-    const body = req.body as Obj;
-    const desired = normalizeDocument(body);
-    const index = new Map<string, number>();
-    for (const plural of Object.values(PLURAL)) {
-      ((body[plural] as Obj[] | undefined) ?? []).forEach((o, i) => { if (!index.has(`${plural}/${String(o.name)}`)) index.set(`${plural}/${String(o.name)}`, i); });
-    }
-    const problemPath = (p: Problem): string => {
-      const i = index.get(`${PLURAL[p.kind]}/${p.name}`);
-      return `/${PLURAL[p.kind]}/${i ?? p.name}${p.path}`;
-    };
-    const res = await store.write({ actor: actorOf(req), dryRun, problemPath }, (cur) => {
-      checkIfMatch(req, cur.version);
-      return effectiveDocument(cur.doc, desired, prune);
-    });
-    withETag(reply, res.version);
-    return { dryRun, applied: res.applied, version: res.version, plan: res.plan };
-  });
+    async (req, reply) => {
+      const { dryRun = false, prune = false } = req.query as { dryRun?: boolean; prune?: boolean };
+      const body = req.body as Obj;
+      const desired = normalizeDocument(body);
+      const index = new Map<string, number>();
+      for (const plural of Object.values(PLURAL)) {
+        ((body[plural] as Obj[] | undefined) ?? []).forEach((o, i) => {
+          if (!index.has(`${plural}/${String(o.name)}`)) index.set(`${plural}/${String(o.name)}`, i);
+        });
+      }
+      const problemPath = (p: Problem): string => {
+        const i = index.get(`${PLURAL[p.kind]}/${p.name}`);
+        return `/${PLURAL[p.kind]}/${i ?? p.name}${p.path}`;
+      };
+      const res = await store.write({ actor: actorOf(req), dryRun, problemPath }, (cur) => {
+        checkIfMatch(req, cur.version);
+        return effectiveDocument(cur.doc, desired, prune);
+      });
+      withETag(reply, res.version);
+      return { dryRun, applied: res.applied, version: res.version, plan: res.plan };
+    },
+  );
 }
-

@@ -10,20 +10,40 @@ import type { ConfigStore } from '../services/config-store.js';
 import { ApiError } from '../services/api-error.js';
 import { decodeCursor, encodeCursor } from './http.js';
 
-interface EventRow { id: bigint; at: Date; actor: string; kind: string; objectKind: string | null; objectName: string | null; beforeVersion: number | null; afterVersion: number | null; data: Prisma.JsonValue }
+interface EventRow {
+  id: bigint;
+  at: Date;
+  actor: string;
+  kind: string;
+  objectKind: string | null;
+  objectName: string | null;
+  beforeVersion: number | null;
+  afterVersion: number | null;
+  data: Prisma.JsonValue;
+}
 
 export function eventView(r: EventRow): Record<string, unknown> {
   const data = r.data !== null && typeof r.data === 'object' && !Array.isArray(r.data) ? (r.data as Record<string, unknown>) : null;
   const configVersion = typeof data?.configVersion === 'number' ? data.configVersion : null;
   return {
-    id: r.id.toString(), at: r.at.toISOString(), actor: r.actor, kind: r.kind,
+    id: r.id.toString(),
+    at: r.at.toISOString(),
+    actor: r.actor,
+    kind: r.kind,
     object: r.objectKind === null ? null : { kind: r.objectKind, name: r.objectName ?? '' },
-    beforeVersion: r.beforeVersion, afterVersion: r.afterVersion, configVersion,
+    beforeVersion: r.beforeVersion,
+    afterVersion: r.afterVersion,
+    configVersion,
     ...(r.data === null ? {} : { data: r.data }),
   };
 }
 
-interface Filter { kind?: string; objectKind?: string; objectName?: string; actor?: string }
+interface Filter {
+  kind?: string;
+  objectKind?: string;
+  objectName?: string;
+  actor?: string;
+}
 
 function where(f: Filter): Prisma.EventWhereInput {
   return {
@@ -37,7 +57,10 @@ function where(f: Filter): Prisma.EventWhereInput {
 function cursorId(cursor: string | undefined): bigint | null {
   const k = decodeCursor(cursor);
   if (k === null) return null;
-  if (!/^[0-9]{1,19}$/.test(k)) throw new ApiError(400, 'SPILLWAY_INVALID_CURSOR', 'the cursor is not one this API returned', [{ path: 'querystring:/cursor', message: 'not a cursor of this list' }]);
+  if (!/^[0-9]{1,19}$/.test(k))
+    throw new ApiError(400, 'SPILLWAY_INVALID_CURSOR', 'the cursor is not one this API returned', [
+      { path: 'querystring:/cursor', message: 'not a cursor of this list' },
+    ]);
   return BigInt(k);
 }
 
@@ -46,86 +69,121 @@ export function eventRoutes(app: FastifyInstance, store: ConfigStore): void {
   const errors = { 400: ErrorRef, 401: ErrorRef, 403: ErrorRef };
   const streams = new Set<FastifyReply>();
   const wake = new Set<() => void>();
-  store.on('change', () => { for (const w of wake) w(); });
-  store.on('event', () => { for (const w of wake) w(); });
-  app.addHook('preClose', async () => { for (const r of streams) r.raw.end(); });
-
-  app.get('/events', {
-    schema: {
-      operationId: 'listEvents', tags: ['events'], summary: 'List events (oldest first by default; filters by kind, object, actor)',
-      querystring: EventQuery, response: { 200: ListOf(Event, 'EventList'), ...errors },
-    },
-  }, async (req) => {
-    const q = req.query as Filter & { limit?: number; cursor?: string; order?: 'asc' | 'desc' };
-    const limit = q.limit ?? 100;
-    const order = q.order ?? 'asc';
-    const after = cursorId(q.cursor);
-    const rows = await db.event.findMany({
-      where: { ...where(q), ...(after === null ? {} : { id: order === 'asc' ? { gt: after } : { lt: after } }) },
-      orderBy: { id: order }, take: limit + 1,
-    });
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return { items: items.map(eventView), nextCursor: rows.length > limit && last ? encodeCursor(last.id.toString()) : null };
+  store.on('change', () => {
+    for (const w of wake) w();
+  });
+  store.on('event', () => {
+    for (const w of wake) w();
+  });
+  app.addHook('preClose', async () => {
+    for (const r of streams) r.raw.end();
   });
 
-  app.get('/events/stream', {
-    schema: {
-      operationId: 'streamEvents', tags: ['events'], summary: 'Server-Sent Events: each new event as `id`, `event` (its kind) and `data` (the event JSON)',
-      description: 'Resumes after `Last-Event-ID` (or `after`); without either, starts with the next event. A comment line every 15 s keeps proxies from closing the stream.',
-      querystring: EventStreamQuery,
-      response: { 200: Type.String({ description: 'text/event-stream', examples: ['id: 42\nevent: vserver.updated\ndata: {"id":"42","kind":"vserver.updated"}\n\n'] }), ...errors },
+  app.get(
+    '/events',
+    {
+      schema: {
+        operationId: 'listEvents',
+        tags: ['events'],
+        summary: 'List events (oldest first by default; filters by kind, object, actor)',
+        querystring: EventQuery,
+        response: { 200: ListOf(Event, 'EventList'), ...errors },
+      },
     },
-  }, async (req: FastifyRequest, reply: FastifyReply) => {
-    const q = req.query as { after?: string; kind?: string };
-    const lastHeader = req.headers['last-event-id'];
-    const from = typeof lastHeader === 'string' && /^[0-9]{1,19}$/.test(lastHeader) ? lastHeader : q.after;
-    let lastId: bigint;
-    if (from !== undefined) lastId = BigInt(from);
-    else lastId = (await db.event.findFirst({ orderBy: { id: 'desc' }, select: { id: true } }))?.id ?? 0n;
+    async (req) => {
+      const q = req.query as Filter & { limit?: number; cursor?: string; order?: 'asc' | 'desc' };
+      const limit = q.limit ?? 100;
+      const order = q.order ?? 'asc';
+      const after = cursorId(q.cursor);
+      const rows = await db.event.findMany({
+        where: { ...where(q), ...(after === null ? {} : { id: order === 'asc' ? { gt: after } : { lt: after } }) },
+        orderBy: { id: order },
+        take: limit + 1,
+      });
+      const items = rows.slice(0, limit);
+      const last = items[items.length - 1];
+      return { items: items.map(eventView), nextCursor: rows.length > limit && last ? encodeCursor(last.id.toString()) : null };
+    },
+  );
 
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write('retry: 2000\n\n');
-    streams.add(reply);
-    let closed = false;
-    let polling = false;
-    let again = false;
-    const poll = async (): Promise<void> => {
-      if (closed) return;
-      if (polling) { again = true; return; }
-      polling = true;
-      try {
-        do {
-          again = false;
-          const rows = await db.event.findMany({ where: { ...where({ kind: q.kind }), id: { gt: lastId } }, orderBy: { id: 'asc' }, take: 500 });
-          for (const r of rows) {
-            lastId = r.id;
-            res.write(`id: ${r.id.toString()}\nevent: ${r.kind}\ndata: ${JSON.stringify(eventView(r))}\n\n`);
-          }
-          if (rows.length === 500) again = true;
-        } while (again && !closed);
-      } catch (err) {
-        req.log.warn({ err }, 'event stream poll failed');
-      } finally {
-        polling = false;
-      }
-    };
-    const wakeUp = (): void => { void poll(); };
-    wake.add(wakeUp);
-    const timer = setInterval(wakeUp, 1000);
-    const keepAlive = setInterval(() => { res.write(': keep-alive\n\n'); }, 15_000);
-    const close = (): void => {
-      if (closed) return;
-      closed = true;
-      clearInterval(timer);
-      clearInterval(keepAlive);
-      wake.delete(wakeUp);
-      streams.delete(reply);
-    };
-    res.on('close', close);
-    void poll();
-  });
+  app.get(
+    '/events/stream',
+    {
+      schema: {
+        operationId: 'streamEvents',
+        tags: ['events'],
+        summary: 'Server-Sent Events: each new event as `id`, `event` (its kind) and `data` (the event JSON)',
+        description:
+          'Resumes after `Last-Event-ID` (or `after`); without either, starts with the next event. A comment line every 15 s keeps proxies from closing the stream.',
+        querystring: EventStreamQuery,
+        response: {
+          200: Type.String({ description: 'text/event-stream', examples: ['id: 42\nevent: vserver.updated\ndata: {"id":"42","kind":"vserver.updated"}\n\n'] }),
+          ...errors,
+        },
+      },
+    },
+    async (req: FastifyRequest, reply: FastifyReply) => {
+      const q = req.query as { after?: string; kind?: string };
+      const lastHeader = req.headers['last-event-id'];
+      const from = typeof lastHeader === 'string' && /^[0-9]{1,19}$/.test(lastHeader) ? lastHeader : q.after;
+      let lastId: bigint;
+      if (from !== undefined) lastId = BigInt(from);
+      else lastId = (await db.event.findFirst({ orderBy: { id: 'desc' }, select: { id: true } }))?.id ?? 0n;
+
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write('retry: 2000\n\n');
+      streams.add(reply);
+      let closed = false;
+      let polling = false;
+      let again = false;
+      const poll = async (): Promise<void> => {
+        if (closed) return;
+        if (polling) {
+          again = true;
+          return;
+        }
+        polling = true;
+        try {
+          do {
+            again = false;
+            const rows = await db.event.findMany({ where: { ...where({ kind: q.kind }), id: { gt: lastId } }, orderBy: { id: 'asc' }, take: 500 });
+            for (const r of rows) {
+              lastId = r.id;
+              res.write(`id: ${r.id.toString()}\nevent: ${r.kind}\ndata: ${JSON.stringify(eventView(r))}\n\n`);
+            }
+            if (rows.length === 500) again = true;
+          } while (again && !closed);
+        } catch (err) {
+          req.log.warn({ err }, 'event stream poll failed');
+        } finally {
+          polling = false;
+        }
+      };
+      const wakeUp = (): void => {
+        void poll();
+      };
+      wake.add(wakeUp);
+      const timer = setInterval(wakeUp, 1000);
+      const keepAlive = setInterval(() => {
+        res.write(': keep-alive\n\n');
+      }, 15_000);
+      const close = (): void => {
+        if (closed) return;
+        closed = true;
+        clearInterval(timer);
+        clearInterval(keepAlive);
+        wake.delete(wakeUp);
+        streams.delete(reply);
+      };
+      res.on('close', close);
+      void poll();
+    },
+  );
 }
-

@@ -11,25 +11,37 @@ const Alive = Type.Object({ status: Type.Literal('ok') }, { title: 'Alive' });
 const Ready = Type.Object({ status: Type.Literal('ready'), database: Type.Literal('ok') }, { title: 'Ready' });
 
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/healthz', {
-    config: { auth: false },
-    schema: { operationId: 'healthz', tags: ['health'], summary: 'Liveness: the process is up', response: { 200: Alive } },
-  }, async () => ({ status: 'ok' as const }));
-
-  app.get('/readyz', {
-    config: { auth: false },
-    schema: {
-      operationId: 'readyz', tags: ['health'], summary: 'Readiness: the database is reachable and every migration is applied',
-      response: { 200: Ready, 503: ErrorRef },
+  app.get(
+    '/healthz',
+    {
+      config: { auth: false },
+      schema: { operationId: 'healthz', tags: ['health'], summary: 'Liveness: the process is up', response: { 200: Alive } },
     },
-  }, async (req, reply) => {
-    const db = await app.databaseStatus();
-    if (db.ok) return { status: 'ready' as const, database: 'ok' as const };
-    const details = db.reachable
-      ? db.pendingMigrations.map((name) => ({ path: '/database/migrations', message: `migration ${name} is not applied` }))
-      : [{ path: '/database', message: db.error }];
-    req.log.warn({ database: db }, 'not ready');
-    if (!db.reachable) reply.header('retry-after', String(DATABASE_RETRY_AFTER_S));
-    return reply.code(503).send(errorBody(503, ErrorCodes.notReady, db.reachable ? 'the database is not fully migrated' : 'the database is unreachable', details));
-  });
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      config: { auth: false },
+      schema: {
+        operationId: 'readyz',
+        tags: ['health'],
+        summary: 'Readiness: the database is reachable and every migration is applied',
+        response: { 200: Ready, 503: ErrorRef },
+      },
+    },
+    async (req, reply) => {
+      const db = await app.databaseStatus();
+      if (db.ok) return { status: 'ready' as const, database: 'ok' as const };
+      const details = db.reachable
+        ? db.pendingMigrations.map((name) => ({ path: '/database/migrations', message: `migration ${name} is not applied` }))
+        : [{ path: '/database', message: db.error }];
+      req.log.warn({ database: db }, 'not ready');
+      if (!db.reachable) reply.header('retry-after', String(DATABASE_RETRY_AFTER_S));
+      return reply
+        .code(503)
+        .send(errorBody(503, ErrorCodes.notReady, db.reachable ? 'the database is not fully migrated' : 'the database is unreachable', details));
+    },
+  );
 }

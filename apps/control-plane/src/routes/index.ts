@@ -41,16 +41,19 @@ async function api(app: FastifyInstance, opts: ApiOptions): Promise<void> {
   if (!app.getSchemas().Error) app.addSchema(ErrorResponse);
   if (!app.getSchemas().Plan) app.addSchema(Plan);
   await app.register(auth, { tokens, ...(opts.authFailures ? { failures: opts.authFailures } : {}) });
-  await app.register(async (v1) => {
-    requireAuth(v1);
-    v1.setNotFoundHandler(notFound);
-    installValidation(v1);
-    objectRoutes(v1, store);
-    bindingRoutes(v1, store);
-    configRoutes(v1, store);
-    eventRoutes(v1, store);
-    tokenRoutes(v1, store, tokens);
-  }, { prefix: '/v1' });
+  await app.register(
+    async (v1) => {
+      requireAuth(v1);
+      v1.setNotFoundHandler(notFound);
+      installValidation(v1);
+      objectRoutes(v1, store);
+      bindingRoutes(v1, store);
+      configRoutes(v1, store);
+      eventRoutes(v1, store);
+      tokenRoutes(v1, store, tokens);
+    },
+    { prefix: '/v1' },
+  );
 }
 
 export default fp(api, { name: 'spillway-api', fastify: '5.x' });

@@ -12,7 +12,13 @@ import type { Problem } from '../services/validate.js';
 import { referrers } from '../services/validate.js';
 import { actorOf, checkIfMatch, checkSameName, notFound, page, withETag } from './http.js';
 
-interface KindDef { kind: Kind; title: string; schema: TObject; patch: TObject; bindings: 'monitors' | 'services' | null }
+interface KindDef {
+  kind: Kind;
+  title: string;
+  schema: TObject;
+  patch: TObject;
+  bindings: 'monitors' | 'services' | null;
+}
 const DEFS: KindDef[] = [
   { kind: 'service', title: 'Service', schema: Service, patch: ServicePatch, bindings: 'monitors' },
   { kind: 'monitor', title: 'Monitor', schema: Monitor, patch: MonitorPatch, bindings: null },
@@ -48,8 +54,10 @@ export function versionOf(state: ConfigState, kind: Kind | 'vserver-service' | '
 }
 
 /** Paths of semantic problems for a write of one object: relative to its body when they are its own. */
-export const problemPathFor = (kind: Kind, name: string) => (p: Problem): string =>
-  (p.kind === kind && p.name === name ? p.path : `/${PLURAL[p.kind]}/${p.name}${p.path}`);
+export const problemPathFor =
+  (kind: Kind, name: string) =>
+  (p: Problem): string =>
+    p.kind === kind && p.name === name ? p.path : `/${PLURAL[p.kind]}/${p.name}${p.path}`;
 
 /** A body without the read-only fields a GET returned (they never take part in a write). */
 export const stripReadOnly = (body: Obj): Obj => Object.fromEntries(Object.entries(body).filter(([k]) => !READ_ONLY.includes(k)));
@@ -60,108 +68,175 @@ export function objectRoutes(app: FastifyInstance, store: ConfigStore): void {
     const plural = PLURAL[kind];
     const tags = [plural];
     const errors = { 400: ErrorRef, 401: ErrorRef, 403: ErrorRef };
-    const putBody = Closed({ ...schema.properties, name: Type.Optional(schema.properties.name as TObject) }, { title: `${title}Put`, description: `The whole ${kind}: omitted optional fields return to their defaults`, examples: schema.examples as unknown[] });
+    const putBody = Closed(
+      { ...schema.properties, name: Type.Optional(schema.properties.name as TObject) },
+      { title: `${title}Put`, description: `The whole ${kind}: omitted optional fields return to their defaults`, examples: schema.examples as unknown[] },
+    );
     const normalize = normalizers[kind] as unknown as (x: unknown) => Obj & { name: string };
-    const keepBindings = (body: Obj, current: Obj | undefined): Obj => (def.bindings && body[def.bindings] === undefined && current ? { ...body, [def.bindings]: current[def.bindings] } : body);
+    const keepBindings = (body: Obj, current: Obj | undefined): Obj =>
+      def.bindings && body[def.bindings] === undefined && current ? { ...body, [def.bindings]: current[def.bindings] } : body;
 
-    app.get(`/${plural}`, {
-      schema: { operationId: `list${title}s`, tags, summary: `List ${plural} (sorted by name)`, querystring: ListQuery, response: { 200: ListOf(schema, `${title}List`), ...errors } },
-    }, async (req) => {
-      const state = await store.snapshot();
-      const p = page(state.doc[plural] as unknown as Obj[], (o) => o.name as string, req.query as ListQueryValue);
-      return { items: p.items.map((o) => view(state, kind, o)), nextCursor: p.nextCursor };
-    });
-
-    app.get(`/${plural}/:name`, {
-      schema: { operationId: `get${title}`, tags, summary: `Get one ${kind} (ETag: its version)`, params: NameParams, response: { 200: schema, 404: ErrorRef, ...errors } },
-    }, async (req, reply) => {
-      const { name } = req.params as { name: string };
-      const state = await store.snapshot();
-      const obj = findObject(state, kind, name);
-      if (!obj) throw notFound(kind, name);
-      withETag(reply, versionOf(state, kind, name) ?? 1);
-      return view(state, kind, obj);
-    });
-
-    app.post(`/${plural}`, {
-      bodyLimit: OBJECT_BODY_LIMIT,
-      schema: { operationId: `create${title}`, tags, summary: `Create a ${kind} (409 when the name is taken)`, body: schema, response: { 201: schema, 409: ErrorRef, 413: ErrorRef, 422: ErrorRef, ...errors } },
-    }, async (req, reply) => {
-      const body = stripReadOnly(req.body as Obj);
-      const name = body.name as string;
-      const res = await store.write({ actor: actorOf(req), problemPath: problemPathFor(kind, name) }, (cur) => {
-        if (findObject(cur, kind, name)) throw new ApiError(409, 'SPILLWAY_ALREADY_EXISTS', `a ${kind} named ${name} already exists (PUT replaces it)`, [{ path: '/name', message: 'taken' }]);
-        return withObject(cur.doc, kind, normalize(body));
-      });
-      withETag(reply, versionOf(res.state, kind, name) ?? 1).header('location', `/v1/${plural}/${encodeURIComponent(name)}`).code(201);
-      return view(res.state, kind, findObject(res.state, kind, name) as Obj);
-    });
-
-    app.put(`/${plural}/:name`, {
-      bodyLimit: OBJECT_BODY_LIMIT,
-      schema: {
-        operationId: `put${title}`, tags, summary: `Create or replace a ${kind} (idempotent; If-Match honoured)`,
-        description: def.bindings ? `Omitted optional fields return to their defaults. An omitted \`${def.bindings}\` list keeps the bindings (manage them as their own resources); a given list replaces them.` : 'Omitted optional fields return to their defaults.',
-        params: NameParams, headers: IfMatchHeaders, body: putBody,
-        response: { 200: schema, 201: schema, 412: ErrorRef, 413: ErrorRef, 422: ErrorRef, ...errors },
+    app.get(
+      `/${plural}`,
+      {
+        schema: {
+          operationId: `list${title}s`,
+          tags,
+          summary: `List ${plural} (sorted by name)`,
+          querystring: ListQuery,
+          response: { 200: ListOf(schema, `${title}List`), ...errors },
+        },
       },
-    }, async (req, reply) => {
-      const { name } = req.params as { name: string };
-      const body = stripReadOnly(req.body as Obj);
-      checkSameName('name', body.name, name);
-      let created = false;
-      const res = await store.write({ actor: actorOf(req), problemPath: problemPathFor(kind, name) }, (cur) => {
-        const existing = findObject(cur, kind, name);
-        checkIfMatch(req, existing ? versionOf(cur, kind, name) : null);
-        created = !existing;
-        return withObject(cur.doc, kind, normalize(keepBindings({ ...body, name }, existing)));
-      });
-      withETag(reply, versionOf(res.state, kind, name) ?? 1).code(created ? 201 : 200);
-      if (created) reply.header('location', `/v1/${plural}/${encodeURIComponent(name)}`);
-      return view(res.state, kind, findObject(res.state, kind, name) as Obj);
-    });
-
-    app.patch(`/${plural}/:name`, {
-      bodyLimit: OBJECT_BODY_LIMIT,
-      schema: {
-        operationId: `patch${title}`, tags, summary: `Merge fields into a ${kind} (null resets a field to its default)`,
-        params: NameParams, headers: IfMatchHeaders, body: patch,
-        response: { 200: schema, 404: ErrorRef, 412: ErrorRef, 413: ErrorRef, 422: ErrorRef, ...errors },
+      async (req) => {
+        const state = await store.snapshot();
+        const p = page(state.doc[plural] as unknown as Obj[], (o) => o.name as string, req.query as ListQueryValue);
+        return { items: p.items.map((o) => view(state, kind, o)), nextCursor: p.nextCursor };
       },
-    }, async (req, reply) => {
-      const { name } = req.params as { name: string };
-      const body = stripReadOnly(req.body as Obj);
-      checkSameName('name', body.name, name);
-      const res = await store.write({ actor: actorOf(req), problemPath: problemPathFor(kind, name) }, (cur) => {
-        const existing = findObject(cur, kind, name);
-        if (!existing) throw notFound(kind, name);
-        checkIfMatch(req, versionOf(cur, kind, name));
-        return withObject(cur.doc, kind, normalize({ ...mergePatch(existing, body), name }));
-      });
-      withETag(reply, versionOf(res.state, kind, name) ?? 1);
-      return view(res.state, kind, findObject(res.state, kind, name) as Obj);
-    });
+    );
 
-    app.delete(`/${plural}/:name`, {
-      schema: {
-        operationId: `delete${title}`, tags, summary: `Delete a ${kind} (409 naming the referrers while anything references it)`,
-        params: NameParams, headers: IfMatchHeaders,
-        response: { 204: Type.Null({ description: 'Deleted' }), 404: ErrorRef, 409: ErrorRef, 412: ErrorRef, ...errors },
+    app.get(
+      `/${plural}/:name`,
+      {
+        schema: {
+          operationId: `get${title}`,
+          tags,
+          summary: `Get one ${kind} (ETag: its version)`,
+          params: NameParams,
+          response: { 200: schema, 404: ErrorRef, ...errors },
+        },
       },
-    }, async (req, reply) => {
-      const { name } = req.params as { name: string };
-      await store.write({ actor: actorOf(req) }, (cur) => {
-        if (!findObject(cur, kind, name)) throw notFound(kind, name);
-        checkIfMatch(req, versionOf(cur, kind, name));
-        const refs = referrers(cur.doc, kind, name);
-        if (refs.length > 0) {
-          throw new ApiError(409, 'SPILLWAY_REFERENCED', `${kind} ${name} is still referenced by ${refs.map((r) => `${r.kind} ${r.name}`).join(', ')}`,
-            refs.map((r) => ({ path: r.path, message: `${r.kind} ${r.name} references ${name}` })));
-        }
-        return withoutObject(cur.doc, kind, name);
-      });
-      return reply.code(204).send();
-    });
+      async (req, reply) => {
+        const { name } = req.params as { name: string };
+        const state = await store.snapshot();
+        const obj = findObject(state, kind, name);
+        if (!obj) throw notFound(kind, name);
+        withETag(reply, versionOf(state, kind, name) ?? 1);
+        return view(state, kind, obj);
+      },
+    );
+
+    app.post(
+      `/${plural}`,
+      {
+        bodyLimit: OBJECT_BODY_LIMIT,
+        schema: {
+          operationId: `create${title}`,
+          tags,
+          summary: `Create a ${kind} (409 when the name is taken)`,
+          body: schema,
+          response: { 201: schema, 409: ErrorRef, 413: ErrorRef, 422: ErrorRef, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const body = stripReadOnly(req.body as Obj);
+        const name = body.name as string;
+        const res = await store.write({ actor: actorOf(req), problemPath: problemPathFor(kind, name) }, (cur) => {
+          if (findObject(cur, kind, name))
+            throw new ApiError(409, 'SPILLWAY_ALREADY_EXISTS', `a ${kind} named ${name} already exists (PUT replaces it)`, [
+              { path: '/name', message: 'taken' },
+            ]);
+          return withObject(cur.doc, kind, normalize(body));
+        });
+        withETag(reply, versionOf(res.state, kind, name) ?? 1)
+          .header('location', `/v1/${plural}/${encodeURIComponent(name)}`)
+          .code(201);
+        return view(res.state, kind, findObject(res.state, kind, name) as Obj);
+      },
+    );
+
+    app.put(
+      `/${plural}/:name`,
+      {
+        bodyLimit: OBJECT_BODY_LIMIT,
+        schema: {
+          operationId: `put${title}`,
+          tags,
+          summary: `Create or replace a ${kind} (idempotent; If-Match honoured)`,
+          description: def.bindings
+            ? `Omitted optional fields return to their defaults. An omitted \`${def.bindings}\` list keeps the bindings (manage them as their own resources); a given list replaces them.`
+            : 'Omitted optional fields return to their defaults.',
+          params: NameParams,
+          headers: IfMatchHeaders,
+          body: putBody,
+          response: { 200: schema, 201: schema, 412: ErrorRef, 413: ErrorRef, 422: ErrorRef, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const { name } = req.params as { name: string };
+        const body = stripReadOnly(req.body as Obj);
+        checkSameName('name', body.name, name);
+        let created = false;
+        const res = await store.write({ actor: actorOf(req), problemPath: problemPathFor(kind, name) }, (cur) => {
+          const existing = findObject(cur, kind, name);
+          checkIfMatch(req, existing ? versionOf(cur, kind, name) : null);
+          created = !existing;
+          return withObject(cur.doc, kind, normalize(keepBindings({ ...body, name }, existing)));
+        });
+        withETag(reply, versionOf(res.state, kind, name) ?? 1).code(created ? 201 : 200);
+        if (created) reply.header('location', `/v1/${plural}/${encodeURIComponent(name)}`);
+        return view(res.state, kind, findObject(res.state, kind, name) as Obj);
+      },
+    );
+
+    app.patch(
+      `/${plural}/:name`,
+      {
+        bodyLimit: OBJECT_BODY_LIMIT,
+        schema: {
+          operationId: `patch${title}`,
+          tags,
+          summary: `Merge fields into a ${kind} (null resets a field to its default)`,
+          params: NameParams,
+          headers: IfMatchHeaders,
+          body: patch,
+          response: { 200: schema, 404: ErrorRef, 412: ErrorRef, 413: ErrorRef, 422: ErrorRef, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const { name } = req.params as { name: string };
+        const body = stripReadOnly(req.body as Obj);
+        checkSameName('name', body.name, name);
+        const res = await store.write({ actor: actorOf(req), problemPath: problemPathFor(kind, name) }, (cur) => {
+          const existing = findObject(cur, kind, name);
+          if (!existing) throw notFound(kind, name);
+          checkIfMatch(req, versionOf(cur, kind, name));
+          return withObject(cur.doc, kind, normalize({ ...mergePatch(existing, body), name }));
+        });
+        withETag(reply, versionOf(res.state, kind, name) ?? 1);
+        return view(res.state, kind, findObject(res.state, kind, name) as Obj);
+      },
+    );
+
+    app.delete(
+      `/${plural}/:name`,
+      {
+        schema: {
+          operationId: `delete${title}`,
+          tags,
+          summary: `Delete a ${kind} (409 naming the referrers while anything references it)`,
+          params: NameParams,
+          headers: IfMatchHeaders,
+          response: { 204: Type.Null({ description: 'Deleted' }), 404: ErrorRef, 409: ErrorRef, 412: ErrorRef, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const { name } = req.params as { name: string };
+        await store.write({ actor: actorOf(req) }, (cur) => {
+          if (!findObject(cur, kind, name)) throw notFound(kind, name);
+          checkIfMatch(req, versionOf(cur, kind, name));
+          const refs = referrers(cur.doc, kind, name);
+          if (refs.length > 0) {
+            throw new ApiError(
+              409,
+              'SPILLWAY_REFERENCED',
+              `${kind} ${name} is still referenced by ${refs.map((r) => `${r.kind} ${r.name}`).join(', ')}`,
+              refs.map((r) => ({ path: r.path, message: `${r.kind} ${r.name} references ${name}` })),
+            );
+          }
+          return withoutObject(cur.doc, kind, name);
+        });
+        return reply.code(204).send();
+      },
+    );
   }
 }
-

@@ -2,17 +2,34 @@
 import { Type } from '@sinclair/typebox';
 import { Closed, Nullable } from './common.js';
 
-export const Event = Closed({
-  id: Type.String({ description: 'Monotonic id; also the cursor of the event stream' }),
-  at: Type.String({ format: 'date-time' }),
-  actor: Type.String({ description: 'Who caused it: token:<name>, agent:<name> or system' }),
-  kind: Type.String({ description: 'e.g. service.created, vserver.updated, monitor.deleted, api-token.created' }),
-  object: Nullable(Closed({ kind: Type.String(), name: Type.String() })),
-  beforeVersion: Nullable(Type.Integer()),
-  afterVersion: Nullable(Type.Integer()),
-  configVersion: Nullable(Type.Integer({ description: 'Global configuration version the write produced' })),
-  data: Type.Optional(Type.Unknown({ description: 'Kind-specific details' })),
-}, { title: 'Event', examples: [{ id: '42', at: '2026-01-01T00:00:00.000Z', actor: 'token:terraform', kind: 'vserver.updated', object: { kind: 'vserver', name: 'web' }, beforeVersion: 3, afterVersion: 4, configVersion: 17 }] });
+export const Event = Closed(
+  {
+    id: Type.String({ description: 'Monotonic id; also the cursor of the event stream' }),
+    at: Type.String({ format: 'date-time' }),
+    actor: Type.String({ description: 'Who caused it: token:<name>, agent:<name> or system' }),
+    kind: Type.String({ description: 'e.g. service.created, vserver.updated, monitor.deleted, api-token.created' }),
+    object: Nullable(Closed({ kind: Type.String(), name: Type.String() })),
+    beforeVersion: Nullable(Type.Integer()),
+    afterVersion: Nullable(Type.Integer()),
+    configVersion: Nullable(Type.Integer({ description: 'Global configuration version the write produced' })),
+    data: Type.Optional(Type.Unknown({ description: 'Kind-specific details' })),
+  },
+  {
+    title: 'Event',
+    examples: [
+      {
+        id: '42',
+        at: '2026-01-01T00:00:00.000Z',
+        actor: 'token:terraform',
+        kind: 'vserver.updated',
+        object: { kind: 'vserver', name: 'web' },
+        beforeVersion: 3,
+        afterVersion: 4,
+        configVersion: 17,
+      },
+    ],
+  },
+);
 
 export const EventQuery = Closed({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
@@ -21,7 +38,9 @@ export const EventQuery = Closed({
   objectKind: Type.Optional(Type.String({ maxLength: 50 })),
   objectName: Type.Optional(Type.String({ maxLength: 63 })),
   actor: Type.Optional(Type.String({ maxLength: 100, description: 'e.g. token:terraform' })),
-  order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc', description: 'asc: oldest first (stable for tailing); desc: newest first' })),
+  order: Type.Optional(
+    Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc', description: 'asc: oldest first (stable for tailing); desc: newest first' }),
+  ),
 });
 
 export const EventStreamQuery = Closed({

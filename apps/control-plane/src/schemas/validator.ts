@@ -16,7 +16,10 @@ function makeAjv(coerce: boolean): Ajv {
   return ajv;
 }
 
-export interface Detail { path: string; message: string }
+export interface Detail {
+  path: string;
+  message: string;
+}
 
 /** Ajv errors → one detail per field path, alternatives of a union merged into one message. */
 export function errorDetails(errors: readonly ErrorObject[], prefix = ''): Detail[] {
@@ -25,8 +28,13 @@ export function errorDetails(errors: readonly ErrorObject[], prefix = ''): Detai
     if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
     let path = `${prefix}${e.instancePath}`;
     let message = e.message ?? 'is invalid';
-    if (e.keyword === 'additionalProperties') { path += `/${(e.params as { additionalProperty: string }).additionalProperty}`; message = 'is not a known field'; }
-    else if (e.keyword === 'required') { path += `/${(e.params as { missingProperty: string }).missingProperty}`; message = 'is required'; }
+    if (e.keyword === 'additionalProperties') {
+      path += `/${(e.params as { additionalProperty: string }).additionalProperty}`;
+      message = 'is not a known field';
+    } else if (e.keyword === 'required') {
+      path += `/${(e.params as { missingProperty: string }).missingProperty}`;
+      message = 'is required';
+    }
     const entry = byPath.get(path) ?? { messages: [], allowed: [] };
     if (e.keyword === 'const') entry.allowed.push((e.params as { allowedValue: unknown }).allowedValue);
     else if (!entry.messages.includes(message)) entry.messages.push(message);
@@ -52,7 +60,14 @@ export function installValidation(app: FastifyInstance): void {
     const part = dataVar === 'body' ? '' : `${dataVar}:`;
     const details = errorDetails(errors as unknown as ErrorObject[]).map((d) => ({ path: `${part}${d.path}`, message: d.message }));
     const where = dataVar === 'body' ? 'request body' : dataVar;
-    return new ApiError(400, 'SPILLWAY_VALIDATION_FAILED', `the ${where} is invalid: ${details.map((d) => `${d.path || '(root)'} ${d.message}`).slice(0, 5).join('; ')}${details.length > 5 ? `; and ${details.length - 5} more` : ''}`, details);
+    return new ApiError(
+      400,
+      'SPILLWAY_VALIDATION_FAILED',
+      `the ${where} is invalid: ${details
+        .map((d) => `${d.path || '(root)'} ${d.message}`)
+        .slice(0, 5)
+        .join('; ')}${details.length > 5 ? `; and ${details.length - 5} more` : ''}`,
+      details,
+    );
   });
 }
-

@@ -8,9 +8,7 @@
 import { EventEmitter } from 'node:events';
 import { Prisma, type PrismaClient } from '../db/prisma.js';
 import { ApiError, type ApiErrorDetail } from './api-error.js';
-import {
-  KINDS, PLURAL, deepEqual, type Kind, type NDocument, type NMonitor, type NService, type NVServer,
-} from './normalize.js';
+import { KINDS, PLURAL, deepEqual, type Kind, type NDocument, type NMonitor, type NService, type NVServer } from './normalize.js';
 import { DEFAULTS } from '../schemas/config.js';
 import { planChanges, type Plan } from './plan.js';
 import { validateDocument, type Problem } from './validate.js';
@@ -18,7 +16,12 @@ import { validateDocument, type Problem } from './validate.js';
 type Tx = Prisma.TransactionClient;
 
 /** Read-only facts of a stored object or binding. */
-export interface Meta { id: number; version: number; createdAt: Date; updatedAt: Date }
+export interface Meta {
+  id: number;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
 
 /** An immutable snapshot of the configuration at one global version. */
 export interface ConfigState {
@@ -31,7 +34,10 @@ export interface ConfigState {
 export type BindingKind = 'vserver-service' | 'service-monitor';
 export const metaKey = (kind: Kind | BindingKind, name: string): string => `${kind}:${name}`;
 
-export interface ConfigChange { version: number; document: NDocument }
+export interface ConfigChange {
+  version: number;
+  document: NDocument;
+}
 
 export interface WriteOptions {
   /** Who writes: `token:<name>` or `system`. */
@@ -41,7 +47,12 @@ export interface WriteOptions {
   problemPath?: (p: Problem) => string;
 }
 
-export interface WriteResult { version: number; plan: Plan; applied: boolean; state: ConfigState }
+export interface WriteResult {
+  version: number;
+  plan: Plan;
+  applied: boolean;
+  state: ConfigState;
+}
 
 const TX = { maxWait: 10_000, timeout: 120_000 } as const;
 
@@ -49,14 +60,23 @@ const TX = { maxWait: 10_000, timeout: 120_000 } as const;
 
 type ServiceRow = Prisma.ServiceGetPayload<{ include: { monitors: { include: { monitor: { select: { name: true } } } } } }>;
 type MonitorRow = Prisma.MonitorGetPayload<object>;
-type VServerRow = Prisma.VServerGetPayload<{ include: { spilloverMethods: true; backup: { select: { name: true } }; services: { include: { service: { select: { name: true } } } } } }>;
+type VServerRow = Prisma.VServerGetPayload<{
+  include: { spilloverMethods: true; backup: { select: { name: true } }; services: { include: { service: { select: { name: true } } } } };
+}>;
 
 const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 function serviceFromRow(r: ServiceRow): NService {
   const s: NService = {
-    name: r.name, address: r.address, port: r.port, protocol: r.protocol, capacity: r.capacity, weight: r.weight, state: r.state,
-    monitors: r.monitors.map((b) => ({ monitor: b.monitor.name, ...(b.weight === null ? {} : { weight: b.weight }) }))
+    name: r.name,
+    address: r.address,
+    port: r.port,
+    protocol: r.protocol,
+    capacity: r.capacity,
+    weight: r.weight,
+    state: r.state,
+    monitors: r.monitors
+      .map((b) => ({ monitor: b.monitor.name, ...(b.weight === null ? {} : { weight: b.weight }) }))
       .sort((a, b) => (a.monitor < b.monitor ? -1 : a.monitor > b.monitor ? 1 : 0)),
   };
   if (r.monitorThreshold !== null) s.monitorThreshold = r.monitorThreshold;
@@ -64,11 +84,22 @@ function serviceFromRow(r: ServiceRow): NService {
 }
 
 function monitorFromRow(r: MonitorRow): NMonitor {
-  const m: NMonitor = { name: r.name, type: r.type as NMonitor['type'], intervalMs: r.intervalMs, timeoutMs: r.timeoutMs, fall: r.fall, rise: r.rise, weight: r.weight };
+  const m: NMonitor = {
+    name: r.name,
+    type: r.type as NMonitor['type'],
+    intervalMs: r.intervalMs,
+    timeoutMs: r.timeoutMs,
+    fall: r.fall,
+    rise: r.rise,
+    weight: r.weight,
+  };
   if (r.httpMethod !== null) {
     m.http = {
-      method: r.httpMethod, path: r.httpPath ?? '/', ...(r.httpHost === null ? {} : { host: r.httpHost }),
-      expectStatus: r.expectStatus.length > 0 ? [...r.expectStatus] : [200], ...(r.expectBody === null ? {} : { expectBody: r.expectBody }),
+      method: r.httpMethod,
+      path: r.httpPath ?? '/',
+      ...(r.httpHost === null ? {} : { host: r.httpHost }),
+      expectStatus: r.expectStatus.length > 0 ? [...r.expectStatus] : [200],
+      ...(r.expectBody === null ? {} : { expectBody: r.expectBody }),
     };
   }
   if (r.responseTimeMaxMs !== null || r.responseTimeMaxOverAverage !== null) {
@@ -82,18 +113,24 @@ function monitorFromRow(r: MonitorRow): NMonitor {
 
 function vserverFromRow(r: VServerRow): NVServer {
   return {
-    name: r.name, protocol: r.protocol, listen: r.listenPort === null ? null : { port: r.listenPort, host: r.listenHost }, lbMethod: r.lbMethod,
-    services: r.services.map((b) => ({ service: b.service.name, ...(b.weight === null ? {} : { weight: b.weight }) }))
+    name: r.name,
+    protocol: r.protocol,
+    listen: r.listenPort === null ? null : { port: r.listenPort, host: r.listenHost },
+    lbMethod: r.lbMethod,
+    services: r.services
+      .map((b) => ({ service: b.service.name, ...(b.weight === null ? {} : { weight: b.weight }) }))
       .sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0)),
     persistence: { type: r.persistenceType, timeoutSeconds: r.persistenceTimeoutSeconds },
     spillover: {
-      methods: [...r.spilloverMethods].sort((a, b) => a.position - b.position).map((m) => ({
-        type: m.type,
-        ...(m.threshold === null ? {} : { threshold: m.threshold }),
-        ...(m.thresholdKbps === null ? {} : { thresholdKbps: m.thresholdKbps }),
-        ...(m.direction === null ? {} : { direction: m.direction }),
-        ...(m.thresholdPercent === null ? {} : { thresholdPercent: m.thresholdPercent }),
-      })),
+      methods: [...r.spilloverMethods]
+        .sort((a, b) => a.position - b.position)
+        .map((m) => ({
+          type: m.type,
+          ...(m.threshold === null ? {} : { threshold: m.threshold }),
+          ...(m.thresholdKbps === null ? {} : { thresholdKbps: m.thresholdKbps }),
+          ...(m.direction === null ? {} : { direction: m.direction }),
+          ...(m.thresholdPercent === null ? {} : { thresholdPercent: m.thresholdPercent }),
+        })),
       combine: r.spilloverCombine,
       ...(r.backup === null ? {} : { backup: r.backup.name }),
       action: r.spilloverAction,
@@ -102,71 +139,121 @@ function vserverFromRow(r: VServerRow): NVServer {
     },
     surgeQueue: { length: r.surgeQueueLength, timeoutMs: r.surgeQueueTimeoutMs },
     timeoutMs: r.timeoutMs,
-    headersTimeoutMs: r.headersTimeoutMs, keepAliveTimeoutMs: r.keepAliveTimeoutMs, clientTimeoutMs: r.clientTimeoutMs,
+    headersTimeoutMs: r.headersTimeoutMs,
+    keepAliveTimeoutMs: r.keepAliveTimeoutMs,
+    clientTimeoutMs: r.clientTimeoutMs,
   };
 }
 
 const serviceData = (s: NService) => ({
-  name: s.name, address: s.address, port: s.port, protocol: s.protocol, capacity: s.capacity, weight: s.weight, state: s.state,
+  name: s.name,
+  address: s.address,
+  port: s.port,
+  protocol: s.protocol,
+  capacity: s.capacity,
+  weight: s.weight,
+  state: s.state,
   monitorThreshold: s.monitorThreshold ?? null,
 });
 const monitorData = (m: NMonitor) => ({
-  name: m.name, type: m.type, intervalMs: m.intervalMs, timeoutMs: m.timeoutMs, fall: m.fall, rise: m.rise, weight: m.weight,
-  httpMethod: m.http?.method ?? null, httpPath: m.http?.path ?? null, httpHost: m.http?.host ?? null,
-  expectStatus: m.http?.expectStatus ?? [], expectBody: m.http?.expectBody ?? null,
-  responseTimeMaxMs: m.responseTime?.maxMs ?? null, responseTimeMaxOverAverage: m.responseTime?.maxOverAverage ?? null,
+  name: m.name,
+  type: m.type,
+  intervalMs: m.intervalMs,
+  timeoutMs: m.timeoutMs,
+  fall: m.fall,
+  rise: m.rise,
+  weight: m.weight,
+  httpMethod: m.http?.method ?? null,
+  httpPath: m.http?.path ?? null,
+  httpHost: m.http?.host ?? null,
+  expectStatus: m.http?.expectStatus ?? [],
+  expectBody: m.http?.expectBody ?? null,
+  responseTimeMaxMs: m.responseTime?.maxMs ?? null,
+  responseTimeMaxOverAverage: m.responseTime?.maxOverAverage ?? null,
 });
 const vserverData = (v: NVServer) => ({
-  name: v.name, protocol: v.protocol, listenPort: v.listen?.port ?? null, listenHost: v.listen?.host ?? DEFAULTS.vserver.listenHost, lbMethod: v.lbMethod,
-  persistenceType: v.persistence.type, persistenceTimeoutSeconds: v.persistence.timeoutSeconds,
-  spilloverCombine: v.spillover.combine, spilloverAction: v.spillover.action, redirectUrl: v.spillover.redirectUrl ?? null,
+  name: v.name,
+  protocol: v.protocol,
+  listenPort: v.listen?.port ?? null,
+  listenHost: v.listen?.host ?? DEFAULTS.vserver.listenHost,
+  lbMethod: v.lbMethod,
+  persistenceType: v.persistence.type,
+  persistenceTimeoutSeconds: v.persistence.timeoutSeconds,
+  spilloverCombine: v.spillover.combine,
+  spilloverAction: v.spillover.action,
+  redirectUrl: v.spillover.redirectUrl ?? null,
   spilloverPersistenceTimeoutSeconds: v.spillover.persistenceTimeoutSeconds,
-  surgeQueueLength: v.surgeQueue.length, surgeQueueTimeoutMs: v.surgeQueue.timeoutMs, timeoutMs: v.timeoutMs,
-  headersTimeoutMs: v.headersTimeoutMs, keepAliveTimeoutMs: v.keepAliveTimeoutMs, clientTimeoutMs: v.clientTimeoutMs,
+  surgeQueueLength: v.surgeQueue.length,
+  surgeQueueTimeoutMs: v.surgeQueue.timeoutMs,
+  timeoutMs: v.timeoutMs,
+  headersTimeoutMs: v.headersTimeoutMs,
+  keepAliveTimeoutMs: v.keepAliveTimeoutMs,
+  clientTimeoutMs: v.clientTimeoutMs,
 });
 
 async function loadState(tx: Tx, version: number): Promise<ConfigState> {
   const [monitors, services, vservers] = [
     await tx.monitor.findMany(),
     await tx.service.findMany({ include: { monitors: { include: { monitor: { select: { name: true } } } } } }),
-    await tx.vServer.findMany({ include: { spilloverMethods: true, backup: { select: { name: true } }, services: { include: { service: { select: { name: true } } } } } }),
+    await tx.vServer.findMany({
+      include: { spilloverMethods: true, backup: { select: { name: true } }, services: { include: { service: { select: { name: true } } } } },
+    }),
   ];
   const meta = new Map<string, Meta>();
-  const m = (r: { id: number; version: number; createdAt: Date; updatedAt: Date }): Meta => ({ id: r.id, version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt });
+  const m = (r: { id: number; version: number; createdAt: Date; updatedAt: Date }): Meta => ({
+    id: r.id,
+    version: r.version,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  });
   for (const r of monitors) meta.set(metaKey('monitor', r.name), m(r));
   for (const r of services) {
     meta.set(metaKey('service', r.name), m(r));
-    for (const b of r.monitors) meta.set(metaKey('service-monitor', `${r.name}/${b.monitor.name}`), { id: 0, version: b.version, createdAt: b.createdAt, updatedAt: b.updatedAt });
+    for (const b of r.monitors)
+      meta.set(metaKey('service-monitor', `${r.name}/${b.monitor.name}`), { id: 0, version: b.version, createdAt: b.createdAt, updatedAt: b.updatedAt });
   }
   for (const r of vservers) {
     meta.set(metaKey('vserver', r.name), m(r));
-    for (const b of r.services) meta.set(metaKey('vserver-service', `${r.name}/${b.service.name}`), { id: 0, version: b.version, createdAt: b.createdAt, updatedAt: b.updatedAt });
+    for (const b of r.services)
+      meta.set(metaKey('vserver-service', `${r.name}/${b.service.name}`), { id: 0, version: b.version, createdAt: b.createdAt, updatedAt: b.updatedAt });
   }
   return {
     version,
-    doc: { services: services.map(serviceFromRow).sort(byName), monitors: monitors.map(monitorFromRow).sort(byName), vservers: vservers.map(vserverFromRow).sort(byName) },
+    doc: {
+      services: services.map(serviceFromRow).sort(byName),
+      monitors: monitors.map(monitorFromRow).sort(byName),
+      vservers: vservers.map(vserverFromRow).sort(byName),
+    },
     meta,
   };
 }
 
 // --- the store -----------------------------------------------------------------------------------
 
-export interface ConfigStoreEvents { change: [ConfigChange]; event: [] }
+export interface ConfigStoreEvents {
+  change: [ConfigChange];
+  event: [];
+}
 
 export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
   private cache: ConfigState | null = null;
 
-  constructor(readonly db: PrismaClient) { super(); }
+  constructor(readonly db: PrismaClient) {
+    super();
+  }
 
   /** The current configuration (cached per global version). */
   async snapshot(): Promise<ConfigState> {
     const rows = await this.db.$queryRaw<Array<{ version: number }>>`SELECT version FROM config_version WHERE id = 1`;
     const version = rows[0]?.version ?? 0;
     if (this.cache?.version === version) return this.cache;
-    const state = await this.db.$transaction(async (tx) => {
-      const v = (await tx.$queryRaw<Array<{ version: number }>>`SELECT version FROM config_version WHERE id = 1`)[0]?.version ?? 0;
-      return loadState(tx, v);
-    }, { ...TX, isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead });
+    const state = await this.db.$transaction(
+      async (tx) => {
+        const v = (await tx.$queryRaw<Array<{ version: number }>>`SELECT version FROM config_version WHERE id = 1`)[0]?.version ?? 0;
+        return loadState(tx, v);
+      },
+      { ...TX, isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
+    );
     if (this.cache === null || state.version >= this.cache.version) this.cache = state;
     return state;
   }
@@ -177,26 +264,30 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
    * change nothing. An empty plan writes nothing and keeps the version.
    */
   async write(opts: WriteOptions, desire: (current: ConfigState) => NDocument): Promise<WriteResult> {
-    const out = await this.db.$transaction(async (tx) => {
-      let rows = await tx.$queryRaw<Array<{ version: number }>>`SELECT version FROM config_version WHERE id = 1 FOR UPDATE`;
-      if (rows.length === 0) {
-        await tx.$executeRaw`INSERT INTO config_version (id, version, "updatedAt") VALUES (1, 0, now()) ON CONFLICT (id) DO NOTHING`;
-        rows = await tx.$queryRaw<Array<{ version: number }>>`SELECT version FROM config_version WHERE id = 1 FOR UPDATE`;
-      }
-      const version = rows[0]?.version ?? 0;
-      const current = this.cache?.version === version ? this.cache : await loadState(tx, version);
-      const desired = desire(current);
-      const plan = planChanges(current.doc, desired, true);
-      const known = knownProblems(current.doc);
-      const all = validateDocument(desired);
-      const problems = all.filter((p) => !known.has(problemKey(p)));
-      if (problems.length > 0) throw unprocessable(problems, opts.problemPath ?? ((p) => `/${PLURAL[p.kind]}/${p.name}${p.path}`));
-      if (opts.dryRun || plan.changes.length === 0) return { version, plan, applied: false, state: current };
-      KNOWN.set(desired, new Set(all.map(problemKey)));
-      const state = await applyPlan(tx, current, desired, plan, version + 1, opts.actor);
-      await tx.$executeRaw`UPDATE config_version SET version = ${version + 1}, "updatedAt" = now() WHERE id = 1`;
-      return { version: version + 1, plan, applied: true, state };
-    }, TX).catch((err: unknown) => { throw translateDbError(err); });
+    const out = await this.db
+      .$transaction(async (tx) => {
+        let rows = await tx.$queryRaw<Array<{ version: number }>>`SELECT version FROM config_version WHERE id = 1 FOR UPDATE`;
+        if (rows.length === 0) {
+          await tx.$executeRaw`INSERT INTO config_version (id, version, "updatedAt") VALUES (1, 0, now()) ON CONFLICT (id) DO NOTHING`;
+          rows = await tx.$queryRaw<Array<{ version: number }>>`SELECT version FROM config_version WHERE id = 1 FOR UPDATE`;
+        }
+        const version = rows[0]?.version ?? 0;
+        const current = this.cache?.version === version ? this.cache : await loadState(tx, version);
+        const desired = desire(current);
+        const plan = planChanges(current.doc, desired, true);
+        const known = knownProblems(current.doc);
+        const all = validateDocument(desired);
+        const problems = all.filter((p) => !known.has(problemKey(p)));
+        if (problems.length > 0) throw unprocessable(problems, opts.problemPath ?? ((p) => `/${PLURAL[p.kind]}/${p.name}${p.path}`));
+        if (opts.dryRun || plan.changes.length === 0) return { version, plan, applied: false, state: current };
+        KNOWN.set(desired, new Set(all.map(problemKey)));
+        const state = await applyPlan(tx, current, desired, plan, version + 1, opts.actor);
+        await tx.$executeRaw`UPDATE config_version SET version = ${version + 1}, "updatedAt" = now() WHERE id = 1`;
+        return { version: version + 1, plan, applied: true, state };
+      }, TX)
+      .catch((err: unknown) => {
+        throw translateDbError(err);
+      });
     if (out.applied) {
       if (this.cache === null || out.state.version > this.cache.version) this.cache = out.state;
       this.emit('change', { version: out.version, document: out.state.doc });
@@ -205,8 +296,26 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
   }
 
   /** Appends an event outside the configuration (tokens, agents) in its own statement. */
-  async appendEvent(e: { actor: string; kind: string; objectKind: string; objectName: string; beforeVersion?: number | null; afterVersion?: number | null; data?: Prisma.InputJsonValue }): Promise<void> {
-    await this.db.event.create({ data: { actor: e.actor, kind: e.kind, objectKind: e.objectKind, objectName: e.objectName, beforeVersion: e.beforeVersion ?? null, afterVersion: e.afterVersion ?? null, ...(e.data === undefined ? {} : { data: e.data }) } });
+  async appendEvent(e: {
+    actor: string;
+    kind: string;
+    objectKind: string;
+    objectName: string;
+    beforeVersion?: number | null;
+    afterVersion?: number | null;
+    data?: Prisma.InputJsonValue;
+  }): Promise<void> {
+    await this.db.event.create({
+      data: {
+        actor: e.actor,
+        kind: e.kind,
+        objectKind: e.objectKind,
+        objectName: e.objectName,
+        beforeVersion: e.beforeVersion ?? null,
+        afterVersion: e.afterVersion ?? null,
+        ...(e.data === undefined ? {} : { data: e.data }),
+      },
+    });
     this.emit('event');
   }
 }
@@ -221,14 +330,22 @@ const problemKey = (p: Problem): string => `${p.code} ${p.kind} ${p.name} ${p.pa
 const KNOWN = new WeakMap<NDocument, Set<string>>();
 function knownProblems(doc: NDocument): Set<string> {
   let known = KNOWN.get(doc);
-  if (!known) { known = new Set(validateDocument(doc).map(problemKey)); KNOWN.set(doc, known); }
+  if (!known) {
+    known = new Set(validateDocument(doc).map(problemKey));
+    KNOWN.set(doc, known);
+  }
   return known;
 }
 
 function unprocessable(problems: Problem[], pathOf: (p: Problem) => string): ApiError {
   const details: ApiErrorDetail[] = problems.map((p) => ({ path: pathOf(p), message: p.message, code: p.code }));
   const first = problems[0] as Problem;
-  return new ApiError(422, first.code, problems.length === 1 ? first.message : `${first.message} (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})`, details);
+  return new ApiError(
+    422,
+    first.code,
+    problems.length === 1 ? first.message : `${first.message} (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})`,
+    details,
+  );
 }
 
 /** Unique-constraint races the lock cannot see (a row written outside the store) become 409s; a transaction that cannot start in time, 503. */
@@ -250,12 +367,75 @@ function translateDbError(err: unknown): unknown {
 type Column = readonly [name: string, sqlType: string];
 const TS = 'timestamp(3)';
 const COLUMNS = {
-  service: [['name', 'text'], ['address', 'text'], ['port', 'int'], ['protocol', '"Protocol"'], ['capacity', 'int'], ['weight', 'int'], ['state', '"ServiceState"'], ['monitorThreshold', 'int'], ['version', 'int'], ['createdAt', TS], ['updatedAt', TS]],
-  vserver: [['name', 'text'], ['protocol', '"Protocol"'], ['listenPort', 'int'], ['listenHost', 'text'], ['lbMethod', '"LbMethod"'], ['persistenceType', '"PersistenceType"'], ['persistenceTimeoutSeconds', 'int'], ['spilloverCombine', '"SpilloverCombine"'], ['spilloverAction', '"SpilloverAction"'], ['redirectUrl', 'text'], ['spilloverPersistenceTimeoutSeconds', 'int'], ['surgeQueueLength', 'int'], ['surgeQueueTimeoutMs', 'int'], ['timeoutMs', 'int'], ['headersTimeoutMs', 'int'], ['keepAliveTimeoutMs', 'int'], ['clientTimeoutMs', 'int'], ['version', 'int'], ['createdAt', TS], ['updatedAt', TS]],
-  vserver_service: [['vserverId', 'int'], ['serviceId', 'int'], ['weight', 'int'], ['version', 'int'], ['createdAt', TS], ['updatedAt', TS]],
-  service_monitor: [['serviceId', 'int'], ['monitorId', 'int'], ['weight', 'int'], ['version', 'int'], ['createdAt', TS], ['updatedAt', TS]],
-  spillover_method: [['vserverId', 'int'], ['position', 'int'], ['type', '"SpilloverMethodType"'], ['threshold', 'int'], ['thresholdKbps', 'int'], ['direction', '"BandwidthDirection"'], ['thresholdPercent', 'int']],
-  event: [['actor', 'text'], ['kind', 'text'], ['objectKind', 'text'], ['objectName', 'text'], ['beforeVersion', 'int'], ['afterVersion', 'int'], ['data', 'jsonb']],
+  service: [
+    ['name', 'text'],
+    ['address', 'text'],
+    ['port', 'int'],
+    ['protocol', '"Protocol"'],
+    ['capacity', 'int'],
+    ['weight', 'int'],
+    ['state', '"ServiceState"'],
+    ['monitorThreshold', 'int'],
+    ['version', 'int'],
+    ['createdAt', TS],
+    ['updatedAt', TS],
+  ],
+  vserver: [
+    ['name', 'text'],
+    ['protocol', '"Protocol"'],
+    ['listenPort', 'int'],
+    ['listenHost', 'text'],
+    ['lbMethod', '"LbMethod"'],
+    ['persistenceType', '"PersistenceType"'],
+    ['persistenceTimeoutSeconds', 'int'],
+    ['spilloverCombine', '"SpilloverCombine"'],
+    ['spilloverAction', '"SpilloverAction"'],
+    ['redirectUrl', 'text'],
+    ['spilloverPersistenceTimeoutSeconds', 'int'],
+    ['surgeQueueLength', 'int'],
+    ['surgeQueueTimeoutMs', 'int'],
+    ['timeoutMs', 'int'],
+    ['headersTimeoutMs', 'int'],
+    ['keepAliveTimeoutMs', 'int'],
+    ['clientTimeoutMs', 'int'],
+    ['version', 'int'],
+    ['createdAt', TS],
+    ['updatedAt', TS],
+  ],
+  vserver_service: [
+    ['vserverId', 'int'],
+    ['serviceId', 'int'],
+    ['weight', 'int'],
+    ['version', 'int'],
+    ['createdAt', TS],
+    ['updatedAt', TS],
+  ],
+  service_monitor: [
+    ['serviceId', 'int'],
+    ['monitorId', 'int'],
+    ['weight', 'int'],
+    ['version', 'int'],
+    ['createdAt', TS],
+    ['updatedAt', TS],
+  ],
+  spillover_method: [
+    ['vserverId', 'int'],
+    ['position', 'int'],
+    ['type', '"SpilloverMethodType"'],
+    ['threshold', 'int'],
+    ['thresholdKbps', 'int'],
+    ['direction', '"BandwidthDirection"'],
+    ['thresholdPercent', 'int'],
+  ],
+  event: [
+    ['actor', 'text'],
+    ['kind', 'text'],
+    ['objectKind', 'text'],
+    ['objectName', 'text'],
+    ['beforeVersion', 'int'],
+    ['afterVersion', 'int'],
+    ['data', 'jsonb'],
+  ],
 } as const satisfies Record<string, readonly Column[]>;
 
 /**
@@ -263,16 +443,23 @@ const COLUMNS = {
  * column, whatever the number of rows (Prisma's createMany binds every value on its own and was
  * ~1 ms a row here). Enum columns travel as text arrays and are cast.
  */
-async function bulkInsert(tx: Tx, table: keyof typeof COLUMNS, rows: ReadonlyArray<Record<string, unknown>>, returning = false): Promise<Array<{ id: number; name: string }>> {
+async function bulkInsert(
+  tx: Tx,
+  table: keyof typeof COLUMNS,
+  rows: ReadonlyArray<Record<string, unknown>>,
+  returning = false,
+): Promise<Array<{ id: number; name: string }>> {
   if (rows.length === 0) return [];
   const cols: readonly Column[] = COLUMNS[table];
-  const params = cols.map(([c, t]) => rows.map((r) => {
-    const v = r[c];
-    if (v === undefined || v === null) return null;
-    if (v instanceof Date) return v.toISOString();
-    if (t === 'jsonb') return JSON.stringify(v);
-    return v;
-  }));
+  const params = cols.map(([c, t]) =>
+    rows.map((r) => {
+      const v = r[c];
+      if (v === undefined || v === null) return null;
+      if (v instanceof Date) return v.toISOString();
+      if (t === 'jsonb') return JSON.stringify(v);
+      return v;
+    }),
+  );
   const select = cols.map(([, t], i) => (t.startsWith('"') ? `$${i + 1}::text[]` : `$${i + 1}::${t === 'jsonb' ? 'text' : t}[]`)).join(', ');
   const names = cols.map(([c]) => `"${c}"`).join(', ');
   const casts = cols.map(([c, t]) => (t.startsWith('"') ? `u."${c}"::${t}` : t === 'jsonb' ? `u."${c}"::jsonb` : `u."${c}"`)).join(', ');
@@ -284,13 +471,28 @@ async function bulkInsert(tx: Tx, table: keyof typeof COLUMNS, rows: ReadonlyArr
 
 // --- executing a plan ----------------------------------------------------------------------------
 
-interface EventRow { actor: string; kind: string; objectKind: string; objectName: string; beforeVersion: number | null; afterVersion: number | null; data: Prisma.InputJsonValue }
+interface EventRow {
+  actor: string;
+  kind: string;
+  objectKind: string;
+  objectName: string;
+  beforeVersion: number | null;
+  afterVersion: number | null;
+  data: Prisma.InputJsonValue;
+}
 
 async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan: Plan, configVersion: number, actor: string): Promise<ConfigState> {
   const now = new Date();
   const meta = new Map(current.meta);
   const events: EventRow[] = [];
-  const event = (kind: string, objectKind: string, objectName: string, before: number | null, after: number | null, extra: Record<string, Prisma.InputJsonValue> = {}): void => {
+  const event = (
+    kind: string,
+    objectKind: string,
+    objectName: string,
+    before: number | null,
+    after: number | null,
+    extra: Record<string, Prisma.InputJsonValue> = {},
+  ): void => {
     events.push({ actor, kind, objectKind, objectName, beforeVersion: before, afterVersion: after, data: { configVersion, ...extra } });
   };
   const want = {
@@ -330,7 +532,11 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
       const key = metaKey(kind, c.name);
       const before = meta.get(key) as Meta;
       const o = want[kind].get(c.name) as NService & NMonitor & NVServer;
-      const data = { ...(kind === 'service' ? serviceData(o) : kind === 'monitor' ? monitorData(o) : vserverData(o)), version: before.version + 1, updatedAt: now };
+      const data = {
+        ...(kind === 'service' ? serviceData(o) : kind === 'monitor' ? monitorData(o) : vserverData(o)),
+        version: before.version + 1,
+        updatedAt: now,
+      };
       if (kind === 'service') await tx.service.update({ where: { id: before.id }, data });
       else if (kind === 'monitor') await tx.monitor.update({ where: { id: before.id }, data });
       else await tx.vServer.update({ where: { id: before.id }, data });
@@ -347,7 +553,12 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
   const backups: Array<{ id: number; backupId: number | null }> = [];
 
   /** Creates (in bulk, later), updates and deletes binding rows of one parent so they match `next`. */
-  const syncBindings = async (bkind: BindingKind, parent: string, prev: Array<{ name: string; weight?: number }>, next: Array<{ name: string; weight?: number }>): Promise<void> => {
+  const syncBindings = async (
+    bkind: BindingKind,
+    parent: string,
+    prev: Array<{ name: string; weight?: number }>,
+    next: Array<{ name: string; weight?: number }>,
+  ): Promise<void> => {
     const prevBy = new Map(prev.map((b) => [b.name, b]));
     const nextBy = new Map(next.map((b) => [b.name, b]));
     const parentKind: Kind = bkind === 'vserver-service' ? 'vserver' : 'service';
@@ -366,8 +577,28 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
     }
     const added = next.filter((b) => !prevBy.has(b.name));
     if (added.length > 0) {
-      if (bkind === 'vserver-service') newVServerServices.push(...added.map((b) => ({ vserverId: parentId, serviceId: idOf('service', b.name), weight: b.weight ?? null, version: 1, createdAt: now, updatedAt: now })));
-      else newServiceMonitors.push(...added.map((b) => ({ serviceId: parentId, monitorId: idOf('monitor', b.name), weight: b.weight ?? null, version: 1, createdAt: now, updatedAt: now })));
+      if (bkind === 'vserver-service')
+        newVServerServices.push(
+          ...added.map((b) => ({
+            vserverId: parentId,
+            serviceId: idOf('service', b.name),
+            weight: b.weight ?? null,
+            version: 1,
+            createdAt: now,
+            updatedAt: now,
+          })),
+        );
+      else
+        newServiceMonitors.push(
+          ...added.map((b) => ({
+            serviceId: parentId,
+            monitorId: idOf('monitor', b.name),
+            weight: b.weight ?? null,
+            version: 1,
+            createdAt: now,
+            updatedAt: now,
+          })),
+        );
       for (const b of added) {
         meta.set(metaKey(bkind, `${parent}/${b.name}`), { id: 0, version: 1, createdAt: now, updatedAt: now });
         event(`${bkind}.created`, bkind, `${parent}/${b.name}`, null, 1);
@@ -379,7 +610,8 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
       const key = metaKey(bkind, `${parent}/${b.name}`);
       const before = meta.get(key) as Meta;
       const data = { weight: b.weight ?? null, version: before.version + 1, updatedAt: now };
-      if (bkind === 'vserver-service') await tx.vServerService.update({ where: { vserverId_serviceId: { vserverId: parentId, serviceId: idOf('service', b.name) } }, data });
+      if (bkind === 'vserver-service')
+        await tx.vServerService.update({ where: { vserverId_serviceId: { vserverId: parentId, serviceId: idOf('service', b.name) } }, data });
       else await tx.serviceMonitor.update({ where: { serviceId_monitorId: { serviceId: parentId, monitorId: idOf('monitor', b.name) } }, data });
       meta.set(key, { ...before, version: before.version + 1, updatedAt: now });
       event(`${bkind}.updated`, bkind, `${parent}/${b.name}`, before.version, before.version + 1);
@@ -398,7 +630,9 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
   await bulkInsert(tx, 'service_monitor', newServiceMonitors);
   // Listen ports are unique: free the ports of vservers that go away or move before any vserver
   // takes one (a port may pass from one vserver to another within one apply).
-  const freed = plan.changes.filter((c) => c.kind === 'vserver' && (c.action === 'delete' || (c.action === 'update' && c.fields?.includes('listen')))).map((c) => idOf('vserver', c.name));
+  const freed = plan.changes
+    .filter((c) => c.kind === 'vserver' && (c.action === 'delete' || (c.action === 'update' && c.fields?.includes('listen'))))
+    .map((c) => idOf('vserver', c.name));
   if (freed.length > 0) await tx.vServer.updateMany({ where: { id: { in: freed } }, data: { listenPort: null } });
   await upsertKind('vserver');
   for (const name of touched('vserver')) {
@@ -410,10 +644,17 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
     }
     if (!old || !deepEqual(old.spillover.methods, v.spillover.methods)) {
       if (old) methodsReplaced.push(id);
-      newMethods.push(...v.spillover.methods.map((m, position) => ({
-        vserverId: id, position, type: m.type, threshold: m.threshold ?? null, thresholdKbps: m.thresholdKbps ?? null,
-        direction: m.direction ?? null, thresholdPercent: m.thresholdPercent ?? null,
-      })));
+      newMethods.push(
+        ...v.spillover.methods.map((m, position) => ({
+          vserverId: id,
+          position,
+          type: m.type,
+          threshold: m.threshold ?? null,
+          thresholdKbps: m.thresholdKbps ?? null,
+          direction: m.direction ?? null,
+          thresholdPercent: m.thresholdPercent ?? null,
+        })),
+      );
     }
     const next = v.services.map((b) => ({ name: b.service, ...(b.weight === undefined ? {} : { weight: b.weight }) }));
     const prev = (old?.services ?? []).map((b) => ({ name: b.service, ...(b.weight === undefined ? {} : { weight: b.weight }) }));
@@ -450,4 +691,3 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
   await bulkInsert(tx, 'event', events as unknown as Array<Record<string, unknown>>);
   return { version: configVersion, doc: desired, meta };
 }
-

@@ -3,9 +3,22 @@
 import { KINDS, PLURAL, deepEqual, type Kind, type NDocument } from './normalize.js';
 
 /** One value that an update changes: a JSON Pointer into the normalized object, its value before and after (omitted: not set). */
-export interface FieldChange { path: string; before?: unknown; after?: unknown }
-export interface PlanChange { action: 'create' | 'update' | 'delete'; kind: Kind; name: string; fields?: string[]; diff?: FieldChange[] }
-export interface Plan { changes: PlanChange[]; summary: { create: number; update: number; delete: number } }
+export interface FieldChange {
+  path: string;
+  before?: unknown;
+  after?: unknown;
+}
+export interface PlanChange {
+  action: 'create' | 'update' | 'delete';
+  kind: Kind;
+  name: string;
+  fields?: string[];
+  diff?: FieldChange[];
+}
+export interface Plan {
+  changes: PlanChange[];
+  summary: { create: number; update: number; delete: number };
+}
 
 /**
  * Changes that turn `current` into `desired`. Without `prune`, objects `desired` does not name
@@ -21,7 +34,10 @@ export function planChanges(current: NDocument, desired: NDocument, prune: boole
     for (const o of desired[PLURAL[kind]] as unknown as Array<Record<string, unknown> & { name: string }>) {
       want.add(o.name);
       const before = cur.get(o.name);
-      if (!before) { upserts.push({ action: 'create', kind, name: o.name }); continue; }
+      if (!before) {
+        upserts.push({ action: 'create', kind, name: o.name });
+        continue;
+      }
       if (before === o) continue; // unchanged objects of a REST write are the very same objects
       const keys = [...new Set([...Object.keys(before), ...Object.keys(o)])];
       const fields = keys.filter((k) => !deepEqual(before[k], o[k])).sort();

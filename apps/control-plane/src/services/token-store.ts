@@ -9,9 +9,15 @@ import { ApiError } from './api-error.js';
 import { generateToken, hashToken, looksLikeToken } from './tokens.js';
 
 export type Role = 'admin' | 'reader';
-export interface Principal { name: string; role: Role }
+export interface Principal {
+  name: string;
+  role: Role;
+}
 /** Agents whose tokens changed (`deleted`: the agents themselves were deleted). */
-export interface AgentCredentialsChange { agents: string[]; deleted: boolean }
+export interface AgentCredentialsChange {
+  agents: string[];
+  deleted: boolean;
+}
 
 /** How long a successful lookup is reused before the database is asked again. */
 const CACHE_MS = 5_000;
@@ -25,7 +31,9 @@ export class TokenStore extends EventEmitter<{ 'agent-credentials': [AgentCreden
   private readonly cache = new Map<string, { principal: Principal; until: number }>();
   private readonly touched = new Map<string, number>();
 
-  constructor(private readonly db: PrismaClient) { super(); }
+  constructor(private readonly db: PrismaClient) {
+    super();
+  }
 
   /** The principal of a bearer secret, or null when it is unknown, revoked or expired. */
   async authenticate(token: string): Promise<Principal | null> {
@@ -35,7 +43,10 @@ export class TokenStore extends EventEmitter<{ 'agent-credentials': [AgentCreden
     const hit = this.cache.get(hash);
     if (hit && hit.until > now) return hit.principal;
     const row = await this.db.apiToken.findUnique({ where: { hash }, select: { id: true, name: true, role: true, revokedAt: true, expiresAt: true } });
-    if (!row || row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt.getTime() <= now)) { this.cache.delete(hash); return null; }
+    if (!row || row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt.getTime() <= now)) {
+      this.cache.delete(hash);
+      return null;
+    }
     const principal = { name: row.name, role: row.role };
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(hash, { principal, until: now + CACHE_MS });
@@ -49,7 +60,10 @@ export class TokenStore extends EventEmitter<{ 'agent-credentials': [AgentCreden
   /** The agent name an agent token was issued for (the agent hub's `authenticate`). */
   async authenticateAgent(token: string): Promise<string | null> {
     if (!looksLikeToken(token)) return null;
-    const row = await this.db.agentToken.findUnique({ where: { hash: hashToken(token) }, select: { id: true, revokedAt: true, expiresAt: true, agent: { select: { name: true } } } });
+    const row = await this.db.agentToken.findUnique({
+      where: { hash: hashToken(token) },
+      select: { id: true, revokedAt: true, expiresAt: true, agent: { select: { name: true } } },
+    });
     if (!row || row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt.getTime() <= Date.now())) return null;
     void this.db.agentToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
     return row.agent.name;
@@ -94,7 +108,8 @@ export class TokenStore extends EventEmitter<{ 'agent-credentials': [AgentCreden
     const existing = await this.db.apiToken.findUnique({ where: { name } });
     if (existing) throw new ApiError(409, 'SPILLWAY_ALREADY_EXISTS', `an API token named ${name} already exists`, [{ path: '/name', message: 'taken' }]);
     const r = await this.db.apiToken.create({ data: { name, role, hash: hashToken(token) } }).catch((err: { code?: string }) => {
-      if (err.code === 'P2002') throw new ApiError(409, 'SPILLWAY_ALREADY_EXISTS', `an API token named ${name} already exists`, [{ path: '/name', message: 'taken' }]);
+      if (err.code === 'P2002')
+        throw new ApiError(409, 'SPILLWAY_ALREADY_EXISTS', `an API token named ${name} already exists`, [{ path: '/name', message: 'taken' }]);
       throw err;
     });
     return { name: r.name, role: r.role, createdAt: r.createdAt.toISOString(), lastUsedAt: null, token };
@@ -104,7 +119,11 @@ export class TokenStore extends EventEmitter<{ 'agent-credentials': [AgentCreden
    * PUT/PATCH of an API token: creates it with `role` (the answer holds the secret) or sets the
    * role of an existing one (never re-keys it). Refuses to demote the last admin token.
    */
-  async upsertApi(name: string, role: Role | undefined, createIfMissing: boolean): Promise<{ created: boolean; changed: boolean; view: Record<string, unknown> }> {
+  async upsertApi(
+    name: string,
+    role: Role | undefined,
+    createIfMissing: boolean,
+  ): Promise<{ created: boolean; changed: boolean; view: Record<string, unknown> }> {
     const existing = await this.db.apiToken.findUnique({ where: { name } });
     if (!existing || existing.revokedAt !== null) {
       if (!createIfMissing) throw new ApiError(404, 'SPILLWAY_API_TOKEN_NOT_FOUND', `no API token named ${name}`);
@@ -115,7 +134,8 @@ export class TokenStore extends EventEmitter<{ 'agent-credentials': [AgentCreden
       await this.db.$transaction(async (tx) => {
         if (existing.role === 'admin') {
           await tx.$queryRaw`SELECT id FROM api_token WHERE role = 'admin' FOR UPDATE`;
-          if (await tx.apiToken.count({ where: { role: 'admin', revokedAt: null } }) <= 1) throw new ApiError(409, 'SPILLWAY_LAST_ADMIN_TOKEN', `${name} is the last admin token; create another admin token first`);
+          if ((await tx.apiToken.count({ where: { role: 'admin', revokedAt: null } })) <= 1)
+            throw new ApiError(409, 'SPILLWAY_LAST_ADMIN_TOKEN', `${name} is the last admin token; create another admin token first`);
         }
         await tx.apiToken.update({ where: { id: existing.id }, data: { role } });
       });
@@ -125,7 +145,11 @@ export class TokenStore extends EventEmitter<{ 'agent-credentials': [AgentCreden
   }
 
   /** PUT/PATCH of an agent token: creates it for `agent` or rebinds it to another agent. */
-  async upsertAgentToken(name: string, agent: string | undefined, createIfMissing: boolean): Promise<{ created: boolean; changed: boolean; view: Record<string, unknown> }> {
+  async upsertAgentToken(
+    name: string,
+    agent: string | undefined,
+    createIfMissing: boolean,
+  ): Promise<{ created: boolean; changed: boolean; view: Record<string, unknown> }> {
     const existing = await this.db.agentToken.findUnique({ where: { name }, include: { agent: { select: { name: true } } } });
     if (!existing || existing.revokedAt !== null) {
       if (!createIfMissing) throw new ApiError(404, 'SPILLWAY_AGENT_TOKEN_NOT_FOUND', `no agent token named ${name}`);
@@ -182,7 +206,8 @@ export class TokenStore extends EventEmitter<{ 'agent-credentials': [AgentCreden
   async createAgent(name: string, agent: string): Promise<Record<string, unknown>> {
     const token = generateToken();
     const r = await this.db.$transaction(async (tx) => {
-      if (await tx.agentToken.findUnique({ where: { name } })) throw new ApiError(409, 'SPILLWAY_ALREADY_EXISTS', `an agent token named ${name} already exists`, [{ path: '/name', message: 'taken' }]);
+      if (await tx.agentToken.findUnique({ where: { name } }))
+        throw new ApiError(409, 'SPILLWAY_ALREADY_EXISTS', `an agent token named ${name} already exists`, [{ path: '/name', message: 'taken' }]);
       const a = await tx.agent.upsert({ where: { name: agent }, create: { name: agent }, update: {} });
       return tx.agentToken.create({ data: { name, agentId: a.id, hash: hashToken(token) }, include: { agent: { select: { name: true } } } });
     });

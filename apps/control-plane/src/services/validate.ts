@@ -46,9 +46,15 @@ const KIND_FIELDS = ['threshold', 'thresholdKbps', 'direction', 'thresholdPercen
 
 export function validateDocument(doc: NDocument): Problem[] {
   const problems: Problem[] = [];
-  const add = (code: ProblemCode, kind: Kind, name: string, path: string, message: string): void => { problems.push({ code, kind, name, path, message }); };
+  const add = (code: ProblemCode, kind: Kind, name: string, path: string, message: string): void => {
+    problems.push({ code, kind, name, path, message });
+  };
 
-  for (const [kind, list] of [['service', doc.services], ['monitor', doc.monitors], ['vserver', doc.vservers]] as const) {
+  for (const [kind, list] of [
+    ['service', doc.services],
+    ['monitor', doc.monitors],
+    ['vserver', doc.vservers],
+  ] as const) {
     const seen = new Set<string>();
     for (const o of list) {
       if (seen.has(o.name)) add('SPILLWAY_DUPLICATE_NAME', kind, o.name, '/name', `two ${kind}s are named ${o.name}`);
@@ -59,7 +65,8 @@ export function validateDocument(doc: NDocument): Problem[] {
   const services = new Map(doc.services.map((s) => [s.name, s]));
 
   for (const m of doc.monitors) {
-    if (m.timeoutMs >= m.intervalMs) add('SPILLWAY_MONITOR_TIMEOUT_TOO_LONG', 'monitor', m.name, '/timeoutMs', `timeoutMs ${m.timeoutMs} must be below intervalMs ${m.intervalMs}`);
+    if (m.timeoutMs >= m.intervalMs)
+      add('SPILLWAY_MONITOR_TIMEOUT_TOO_LONG', 'monitor', m.name, '/timeoutMs', `timeoutMs ${m.timeoutMs} must be below intervalMs ${m.intervalMs}`);
     if (m.type === 'tcp' && m.http) add('SPILLWAY_MONITOR_TYPE_MISMATCH', 'monitor', m.name, '/http', 'an http section needs type http or https');
     // What goes into a probe's request line and headers (the wire syntax rules of @spillway/protocol).
     if (m.http) {
@@ -81,7 +88,13 @@ export function validateDocument(doc: NDocument): Problem[] {
       else reachable += b.weight ?? m.weight;
     });
     if (s.monitorThreshold !== undefined && s.monitors.length > 0 && s.monitors.every((b) => monitors.has(b.monitor)) && s.monitorThreshold > reachable) {
-      add('SPILLWAY_MONITOR_THRESHOLD_UNREACHABLE', 'service', s.name, '/monitorThreshold', `monitorThreshold ${s.monitorThreshold} exceeds the sum of bound monitor weights (${reachable})`);
+      add(
+        'SPILLWAY_MONITOR_THRESHOLD_UNREACHABLE',
+        'service',
+        s.name,
+        '/monitorThreshold',
+        `monitorThreshold ${s.monitorThreshold} exceeds the sum of bound monitor weights (${reachable})`,
+      );
     }
   }
 
@@ -98,14 +111,16 @@ export function validateDocument(doc: NDocument): Problem[] {
       if (host) add('SPILLWAY_INVALID_LISTEN_HOST', 'vserver', v.name, '/listen/host', host);
       // One port, one vserver, whatever the hosts: agents may bind the same vserver on other addresses.
       const other = ports.get(v.listen.port);
-      if (other !== undefined) add('SPILLWAY_LISTEN_PORT_CONFLICT', 'vserver', v.name, '/listen/port', `port ${v.listen.port} is already the listen port of vserver ${other}`);
+      if (other !== undefined)
+        add('SPILLWAY_LISTEN_PORT_CONFLICT', 'vserver', v.name, '/listen/port', `port ${v.listen.port} is already the listen port of vserver ${other}`);
       else ports.set(v.listen.port, v.name);
     }
     if (v.spillover.redirectUrl !== undefined) {
       const url = redirectUrlProblem(v.spillover.redirectUrl);
       if (url) add('SPILLWAY_INVALID_HTTP_SYNTAX', 'vserver', v.name, '/spillover/redirectUrl', url);
     }
-    if (v.persistence.type === 'cookie' && v.protocol !== 'http') add('SPILLWAY_PERSISTENCE_PROTOCOL_MISMATCH', 'vserver', v.name, '/persistence/type', 'cookie persistence needs protocol http');
+    if (v.persistence.type === 'cookie' && v.protocol !== 'http')
+      add('SPILLWAY_PERSISTENCE_PROTOCOL_MISMATCH', 'vserver', v.name, '/persistence/type', 'cookie persistence needs protocol http');
     const so = v.spillover;
     const types = new Set<string>();
     so.methods.forEach((m, j) => {
@@ -114,13 +129,33 @@ export function validateDocument(doc: NDocument): Problem[] {
       const needed = THRESHOLD_FIELD[m.type];
       for (const f of KIND_FIELDS) {
         const allowed = f === needed || (f === 'direction' && m.type === 'bandwidth');
-        if (!allowed && m[f] !== undefined) add('SPILLWAY_THRESHOLD_KIND_MISMATCH', 'vserver', v.name, `/spillover/methods/${j}/${f}`, `${f} does not apply to method ${m.type}${needed ? ` (it takes ${needed})` : ' (its threshold is derived from the services)'}`);
+        if (!allowed && m[f] !== undefined)
+          add(
+            'SPILLWAY_THRESHOLD_KIND_MISMATCH',
+            'vserver',
+            v.name,
+            `/spillover/methods/${j}/${f}`,
+            `${f} does not apply to method ${m.type}${needed ? ` (it takes ${needed})` : ' (its threshold is derived from the services)'}`,
+          );
       }
-      if (needed !== null && m[needed] === undefined) add('SPILLWAY_THRESHOLD_KIND_MISMATCH', 'vserver', v.name, `/spillover/methods/${j}/${needed}`, `method ${m.type} needs ${needed}`);
+      if (needed !== null && m[needed] === undefined)
+        add('SPILLWAY_THRESHOLD_KIND_MISMATCH', 'vserver', v.name, `/spillover/methods/${j}/${needed}`, `method ${m.type} needs ${needed}`);
     });
   }
   // Chains (backup links, cycles, protocols, redirects): the spillover engine's own rules.
-  const chains = validateChain(doc.vservers.map((v) => ({ name: v.name, protocol: v.protocol, spillover: { methods: [], combine: v.spillover.combine, backup: v.spillover.backup ?? null, action: v.spillover.action, redirectUrl: v.spillover.redirectUrl ?? null } })));
+  const chains = validateChain(
+    doc.vservers.map((v) => ({
+      name: v.name,
+      protocol: v.protocol,
+      spillover: {
+        methods: [],
+        combine: v.spillover.combine,
+        backup: v.spillover.backup ?? null,
+        action: v.spillover.action,
+        redirectUrl: v.spillover.redirectUrl ?? null,
+      },
+    })),
+  );
   for (const c of chains) add(CHAIN_CODES[c.code], 'vserver', c.vserver, c.path, c.message);
   return problems;
 }
@@ -128,8 +163,17 @@ export function validateDocument(doc: NDocument): Problem[] {
 /** Who references `name` of `kind` in `doc`: the 409 details of a refused delete. */
 export function referrers(doc: NDocument, kind: Kind, name: string): Array<{ kind: Kind; name: string; path: string }> {
   const out: Array<{ kind: Kind; name: string; path: string }> = [];
-  if (kind === 'monitor') for (const s of doc.services) { if (s.monitors.some((b) => b.monitor === name)) out.push({ kind: 'service', name: s.name, path: `/services/${s.name}/monitors/${name}` }); }
-  if (kind === 'service') for (const v of doc.vservers) { if (v.services.some((b) => b.service === name)) out.push({ kind: 'vserver', name: v.name, path: `/vservers/${v.name}/services/${name}` }); }
-  if (kind === 'vserver') for (const v of doc.vservers) { if (v.spillover.backup === name && v.name !== name) out.push({ kind: 'vserver', name: v.name, path: `/vservers/${v.name}/spillover/backup` }); }
+  if (kind === 'monitor')
+    for (const s of doc.services) {
+      if (s.monitors.some((b) => b.monitor === name)) out.push({ kind: 'service', name: s.name, path: `/services/${s.name}/monitors/${name}` });
+    }
+  if (kind === 'service')
+    for (const v of doc.vservers) {
+      if (v.services.some((b) => b.service === name)) out.push({ kind: 'vserver', name: v.name, path: `/vservers/${v.name}/services/${name}` });
+    }
+  if (kind === 'vserver')
+    for (const v of doc.vservers) {
+      if (v.spillover.backup === name && v.name !== name) out.push({ kind: 'vserver', name: v.name, path: `/vservers/${v.name}/spillover/backup` });
+    }
   return out;
 }

@@ -38,7 +38,11 @@ afterEach(async () => {
   db = null;
 });
 
-interface Replica { app: FastifyInstance; url: string; call(method: string, path: string, body?: unknown): Promise<{ statusCode: number; json<T = any>(): T }> }
+interface Replica {
+  app: FastifyInstance;
+  url: string;
+  call(method: string, path: string, body?: unknown): Promise<{ statusCode: number; json<T = any>(): T }>;
+}
 
 async function replica(prisma: PrismaClient, databaseUrl?: string, hub = HUB): Promise<Replica> {
   const app = await buildApp({ prisma, logger: false, hub, ...(databaseUrl ? { databaseUrl } : {}) });
@@ -47,8 +51,15 @@ async function replica(prisma: PrismaClient, databaseUrl?: string, hub = HUB): P
   await app.tokenStore.ensureBootstrap(ADMIN);
   const port = (app.server.address() as AddressInfo).port;
   return {
-    app, url: `ws://127.0.0.1:${port}/v1/agents/connect`,
-    call: async (method, path, body) => app.inject({ method: method as 'GET', url: path, headers: { authorization: `Bearer ${ADMIN}` }, ...(body === undefined ? {} : { payload: body as object }) }),
+    app,
+    url: `ws://127.0.0.1:${port}/v1/agents/connect`,
+    call: async (method, path, body) =>
+      app.inject({
+        method: method as 'GET',
+        url: path,
+        headers: { authorization: `Bearer ${ADMIN}` },
+        ...(body === undefined ? {} : { payload: body as object }),
+      }),
   };
 }
 
@@ -60,20 +71,34 @@ async function connect(r: Replica, name: string): Promise<SimulatedAgent> {
   return a;
 }
 
-const agentView = async (r: Replica, name: string): Promise<{ connected: boolean; connectedAt: string | null }> => (await r.call('GET', `/v1/agents/${name}`)).json();
+const agentView = async (r: Replica, name: string): Promise<{ connected: boolean; connectedAt: string | null }> =>
+  (await r.call('GET', `/v1/agents/${name}`)).json();
 const disconnectEvents = async (r: Replica, name: string): Promise<Array<{ data: { reason?: string } }>> =>
-  (await r.call('GET', '/v1/events?kind=agent.disconnected')).json<{ items: Array<{ object: { name: string }; data: { reason?: string } }> }>().items.filter((e) => e.object.name === name);
+  (await r.call('GET', '/v1/events?kind=agent.disconnected'))
+    .json<{ items: Array<{ object: { name: string }; data: { reason?: string } }> }>()
+    .items.filter((e) => e.object.name === name);
 
 describe('agent rows', () => {
   it('lists a connected row left by a killed control plane as disconnected at once, and sweeps it with an event at start', async () => {
     db = await createTestDatabase();
     // What a control plane killed with SIGKILL leaves behind when its agent died while it was down.
-    await db.prisma.agent.create({ data: { name: 'edge-1', workers: 2, status: 'connected', appliedVersion: '3', lastHeartbeatAt: new Date(Date.now() - 60_000) } });
+    await db.prisma.agent.create({
+      data: { name: 'edge-1', workers: 2, status: 'connected', appliedVersion: '3', lastHeartbeatAt: new Date(Date.now() - 60_000) },
+    });
     const cp = await replica(db.prisma);
     expect(await agentView(cp, 'edge-1')).toMatchObject({ connected: false, connectedAt: null });
-    expect((await cp.call('GET', '/v1/agents')).json<{ items: Array<{ id: string; connected: boolean }> }>().items).toEqual([expect.objectContaining({ id: 'edge-1', connected: false })]);
+    expect((await cp.call('GET', '/v1/agents')).json<{ items: Array<{ id: string; connected: boolean }> }>().items).toEqual([
+      expect.objectContaining({ id: 'edge-1', connected: false }),
+    ]);
     expect((await db.prisma.agent.findUniqueOrThrow({ where: { name: 'edge-1' } })).status).toBe('disconnected');
-    const events = await until(async () => { const e = await disconnectEvents(cp, 'edge-1'); return e.length > 0 ? e : null; }, 3_000, 'agent.disconnected event');
+    const events = await until(
+      async () => {
+        const e = await disconnectEvents(cp, 'edge-1');
+        return e.length > 0 ? e : null;
+      },
+      3_000,
+      'agent.disconnected event',
+    );
     expect(events[0]!.data.reason).toMatch(/no replica holds its session/);
   });
 
@@ -88,7 +113,11 @@ describe('agent rows', () => {
     const fresh = await agentView(cp, 'edge-2');
     if (Date.now() - wrote < ROW_LEASE_MS) expect(fresh.connected).toBe(true);
     if (asked - wrote > ROW_LEASE_MS) expect(fresh.connected).toBe(false);
-    await until(async () => (await db!.prisma.agent.findUniqueOrThrow({ where: { name: 'edge-2' } })).status === 'disconnected', ROW_LEASE_MS + 5_000, 'row swept');
+    await until(
+      async () => (await db!.prisma.agent.findUniqueOrThrow({ where: { name: 'edge-2' } })).status === 'disconnected',
+      ROW_LEASE_MS + 5_000,
+      'row swept',
+    );
     // Not before its lease: the sweep never takes a live replica's row.
     expect(Date.now() - wrote).toBeGreaterThanOrEqual(ROW_LEASE_MS);
     expect((await agentView(cp, 'edge-2')).connected).toBe(false);
@@ -119,7 +148,10 @@ describe('agent rows', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'spillway-test-agent-rows-'));
     await chmod(dir, 0o755);
     const pg = new EmbeddedPostgres({ dataDir: path.join(dir, 'data') });
-    cleanups.push(async () => { await pg.stop(); await rm(dir, { recursive: true, force: true }); });
+    cleanups.push(async () => {
+      await pg.stop();
+      await rm(dir, { recursive: true, force: true });
+    });
     const url = await pg.start();
     await applyMigrations(url);
     const prisma = createPrismaClient(url, { poolSize: 4 });
@@ -129,7 +161,15 @@ describe('agent rows', () => {
     const doc = {
       services: [{ name: 'web-1', address: '127.0.0.1', port: 9101, protocol: 'tcp', capacity: 50 }],
       monitors: [],
-      vservers: [{ name: 'web', protocol: 'tcp', listen: { port: 18080 }, services: [{ service: 'web-1' }], spillover: { methods: [{ type: 'dynamicconnection' }], action: 'drop' } }],
+      vservers: [
+        {
+          name: 'web',
+          protocol: 'tcp',
+          listen: { port: 18080 },
+          services: [{ service: 'web-1' }],
+          spillover: { methods: [{ type: 'dynamicconnection' }], action: 'drop' },
+        },
+      ],
     };
     expect((await cp.call('PUT', '/v1/config', doc)).statusCode).toBe(200);
     const agent = await connect(cp, 'edge-4');
@@ -148,12 +188,27 @@ describe('agent rows', () => {
     expect(agent.client.isOpen).toBe(true);
 
     // Back (on the same port): the pool reconnects, the event made while it was down is there.
-    await until(async () => { try { await pg.restart(); return true; } catch { return false; } }, 30_000, 'Postgres restarted');
+    await until(
+      async () => {
+        try {
+          await pg.restart();
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      30_000,
+      'Postgres restarted',
+    );
     await until(async () => (await cp.call('GET', '/readyz')).statusCode === 200, 15_000, 'ready again');
-    const states = await until(async () => {
-      const rows = await prisma.event.findMany({ where: { kind: 'service.state_changed' }, orderBy: { id: 'asc' } });
-      return rows.length === 2 ? rows : null;
-    }, 10_000, 'the state change made during the outage recorded');
+    const states = await until(
+      async () => {
+        const rows = await prisma.event.findMany({ where: { kind: 'service.state_changed' }, orderBy: { id: 'asc' } });
+        return rows.length === 2 ? rows : null;
+      },
+      10_000,
+      'the state change made during the outage recorded',
+    );
     expect(states.map((e) => (e.data as { state: string }).state)).toEqual(['UP', 'DOWN']);
     expect(cp.app.agentHub.agent('edge-4')?.connected).toBe(true);
     await until(async () => (await prisma.agent.findUnique({ where: { name: 'edge-4' } }))?.status === 'connected', 3_000, 'row connected');

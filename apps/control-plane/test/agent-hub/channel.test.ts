@@ -17,7 +17,10 @@ const start = async (name: string, token: string, extra: Partial<Parameters<type
 describe('agent hub: channel and handshake', () => {
   it('refuses the upgrade without a token or with an unknown token (401)', async () => {
     hub = await startHub();
-    await expect(ChannelClient.connect({ url: hub.url, token: 'nope' })).rejects.toMatchObject({ code: 'SPILLWAY_CHANNEL_REFUSED', message: expect.stringContaining('401') });
+    await expect(ChannelClient.connect({ url: hub.url, token: 'nope' })).rejects.toMatchObject({
+      code: 'SPILLWAY_CHANNEL_REFUSED',
+      message: expect.stringContaining('401'),
+    });
     const res = await fetch(`${hub.base}/v1/agents/connect`);
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ code: 'SPILLWAY_HUB_UNAUTHENTICATED' });
@@ -27,7 +30,7 @@ describe('agent hub: channel and handshake', () => {
     hub = await startHub();
     const a = await start('agent-a', 'token-a', { workers: 2 });
     expect(a.welcome).toMatchObject({ agentId: 'agent-a', heartbeatMs: 100, leaseMissedHeartbeats: 3, protocol: PROTOCOL_VERSION });
-    const list = await (await fetch(`${hub.base}/v1/agents`)).json() as { items: Array<{ id: string; connected: boolean; workers: number }> };
+    const list = (await (await fetch(`${hub.base}/v1/agents`)).json()) as { items: Array<{ id: string; connected: boolean; workers: number }> };
     expect(list.items).toEqual([expect.objectContaining({ id: 'agent-a', connected: true, workers: 2 })]);
     expect((await fetch(`${hub.base}/v1/agents/agent-a`)).status).toBe(200);
     expect(await (await fetch(`${hub.base}/v1/agents/nobody`)).json()).toMatchObject({ statusCode: 404, code: 'SPILLWAY_AGENT_NOT_FOUND' });
@@ -46,7 +49,9 @@ describe('agent hub: channel and handshake', () => {
     hub = await startHub();
     const a = await start('agent-a', 'token-a');
     const errors: string[] = [];
-    a.client.on('message', (m) => { if (m.type === 'error') errors.push(m.code); });
+    a.client.on('message', (m) => {
+      if (m.type === 'error') errors.push(m.code);
+    });
     a.client.sendRaw('not json');
     a.client.sendRaw('{"type":"self-destruct"}');
     a.client.sendRaw('{"type":"borrow","vserver":"web","id":"x"}');
@@ -121,7 +126,12 @@ describe('agent hub: config snapshots', () => {
     hub.app.agentHub.setConfig({ version: '2', config: webConfig({ threshold: 5 }) });
     await until(() => hub.app.agentHub.agent('agent-a')?.lastNack, 3_000, 'nack');
     const view = await (await fetch(`${hub.base}/v1/agents/agent-a`)).json();
-    expect(view).toMatchObject({ appliedVersion: '1', desiredVersion: '2', inSync: false, lastNack: { version: '2', code: 'SPILLWAY_AGENT_CONFIG_INVALID', message: 'port 80 is taken' } });
+    expect(view).toMatchObject({
+      appliedVersion: '1',
+      desiredVersion: '2',
+      inSync: false,
+      lastNack: { version: '2', code: 'SPILLWAY_AGENT_CONFIG_INVALID', message: 'port 80 is taken' },
+    });
   });
 
   it('refuses an inconsistent snapshot and keeps serving the last good one', async () => {
@@ -129,7 +139,12 @@ describe('agent hub: config snapshots', () => {
     hub.app.agentHub.setConfig({ version: '1', config: webConfig() });
     const bad = webConfig();
     (bad.vservers[0] as { services: unknown[] }).services.push({ service: 'ghost' });
-    expect(() => hub.app.agentHub.setConfig({ version: '2', config: bad })).toThrow(expect.objectContaining({ code: 'SPILLWAY_HUB_SNAPSHOT_INCONSISTENT', details: [{ path: '/vservers/0/services/2/service', message: 'no service named ghost' }] }));
+    expect(() => hub.app.agentHub.setConfig({ version: '2', config: bad })).toThrow(
+      expect.objectContaining({
+        code: 'SPILLWAY_HUB_SNAPSHOT_INCONSISTENT',
+        details: [{ path: '/vservers/0/services/2/service', message: 'no service named ghost' }],
+      }),
+    );
     expect(hub.app.agentHub.snapshots.version).toBe('1');
     const a = await start('agent-a', 'token-a');
     await until(() => a.appliedVersion === '1');

@@ -8,7 +8,12 @@ import { buildApp } from '../../src/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { until } from './helpers.js';
 
-interface Replica { app: FastifyInstance; url: string; admin: string; call(method: string, path: string, body?: unknown): Promise<{ statusCode: number; json<T = any>(): T }> }
+interface Replica {
+  app: FastifyInstance;
+  url: string;
+  admin: string;
+  call(method: string, path: string, body?: unknown): Promise<{ statusCode: number; json<T = any>(): T }>;
+}
 
 let db: TestDatabase | null = null;
 const apps: FastifyInstance[] = [];
@@ -23,7 +28,8 @@ afterEach(async () => {
 
 async function replica(database: TestDatabase, opts: { replicas?: boolean } = {}): Promise<Replica> {
   const app = await buildApp({
-    prisma: database.prisma, logger: false,
+    prisma: database.prisma,
+    logger: false,
     // A lease of 2 s: a loaded machine can stall the event loop of server and simulated agents alike for
     // longer than 500 ms, which dropped the channel mid-test ("channel closed"); no test here waits for a lease to end.
     hub: { heartbeatMs: 200, leaseMissedHeartbeats: 10, persistMs: 100 },
@@ -34,8 +40,16 @@ async function replica(database: TestDatabase, opts: { replicas?: boolean } = {}
   const admin = (await app.tokenStore.ensureBootstrap('spw_test-admin-token-0123456789')).generated ?? 'spw_test-admin-token-0123456789';
   const port = (app.server.address() as AddressInfo).port;
   return {
-    app, admin, url: `ws://127.0.0.1:${port}/v1/agents/connect`,
-    call: async (method, path, body) => app.inject({ method: method as 'GET', url: path, headers: { authorization: `Bearer ${admin}` }, ...(body === undefined ? {} : { payload: body as object }) }),
+    app,
+    admin,
+    url: `ws://127.0.0.1:${port}/v1/agents/connect`,
+    call: async (method, path, body) =>
+      app.inject({
+        method: method as 'GET',
+        url: path,
+        headers: { authorization: `Bearer ${admin}` },
+        ...(body === undefined ? {} : { payload: body as object }),
+      }),
   };
 }
 
@@ -48,7 +62,15 @@ async function agentToken(r: Replica, agent: string): Promise<string> {
 const document = (threshold: number) => ({
   services: [{ name: 'web-1', address: '127.0.0.1', port: 9101, protocol: 'tcp', capacity: 50 }],
   monitors: [],
-  vservers: [{ name: 'web', protocol: 'tcp', listen: { port: 18080 }, services: [{ service: 'web-1' }], spillover: { methods: [{ type: 'connection', threshold }], action: 'drop' } }],
+  vservers: [
+    {
+      name: 'web',
+      protocol: 'tcp',
+      listen: { port: 18080 },
+      services: [{ service: 'web-1' }],
+      spillover: { methods: [{ type: 'connection', threshold }], action: 'drop' },
+    },
+  ],
 });
 
 async function connect(r: Replica, name: string, token: string): Promise<SimulatedAgent> {
@@ -66,18 +88,28 @@ describe('agent hub in the control plane', () => {
     const agent = await connect(cp, 'edge-1', token);
     expect((await cp.call('PUT', '/v1/config', document(40))).statusCode).toBe(200);
     const snap = await agent.client.waitFor('snapshot');
-    expect(snap.config.vservers).toEqual([expect.objectContaining({ name: 'web', spillover: expect.objectContaining({ methods: [{ type: 'connection', threshold: 40 }] }) })]);
+    expect(snap.config.vservers).toEqual([
+      expect.objectContaining({ name: 'web', spillover: expect.objectContaining({ methods: [{ type: 'connection', threshold: 40 }] }) }),
+    ]);
     await until(() => agent.allowance('web') === 32, 3_000, 'allocation of the new limit');
-    const views = await until(async () => {
-      const l = (await cp.call('GET', '/v1/agents')).json<{ items: Array<{ id: string; appliedVersion: string | null; connected: boolean }> }>();
-      return l.items.find((x) => x.id === 'edge-1' && x.appliedVersion === snap.version) ? l : null;
-    }, 3_000, 'applied version in GET /v1/agents');
+    const views = await until(
+      async () => {
+        const l = (await cp.call('GET', '/v1/agents')).json<{ items: Array<{ id: string; appliedVersion: string | null; connected: boolean }> }>();
+        return l.items.find((x) => x.id === 'edge-1' && x.appliedVersion === snap.version) ? l : null;
+      },
+      3_000,
+      'applied version in GET /v1/agents',
+    );
     expect(views.items).toEqual([expect.objectContaining({ id: 'edge-1', connected: true, appliedVersion: snap.version })]);
     await until(async () => (await db!.prisma.agent.findUnique({ where: { name: 'edge-1' } }))?.appliedVersion === snap.version, 3_000, 'Agent row');
-    const events = await until(async () => {
-      const l = (await cp.call('GET', '/v1/events?kind=config.applied')).json<{ items: Array<{ actor: string; object: { kind: string; name: string } }> }>();
-      return l.items.length > 0 ? l.items : null;
-    }, 3_000, 'config.applied event');
+    const events = await until(
+      async () => {
+        const l = (await cp.call('GET', '/v1/events?kind=config.applied')).json<{ items: Array<{ actor: string; object: { kind: string; name: string } }> }>();
+        return l.items.length > 0 ? l.items : null;
+      },
+      3_000,
+      'config.applied event',
+    );
     expect(events[0]).toMatchObject({ actor: 'agent:edge-1', object: { kind: 'agent', name: 'edge-1' } });
   });
 
@@ -108,15 +140,21 @@ describe('agent hub in the control plane', () => {
     const first = await agent.client.waitFor('snapshot', () => true, 5_000, true);
     const next = agent.client.waitFor('snapshot', (s) => s.version !== first.version);
     let committed = 0;
-    a.app.configStore.once('change', () => { committed = Date.now(); });
+    a.app.configStore.once('change', () => {
+      committed = Date.now();
+    });
     expect((await a.call('PUT', '/v1/config', document(20))).statusCode).toBe(200);
     const snap = await next;
     console.info(`config change committed on replica A reached an agent of replica B ${Date.now() - committed} ms later`);
     expect(Number(snap.version)).toBeGreaterThan(Number(first.version));
     // Replica A lists the agent connected to B from the Agent table.
-    await until(async () => {
-      const v = (await a.call('GET', '/v1/agents/edge-1')).json<{ connected: boolean; appliedVersion: string }>();
-      return v.connected && v.appliedVersion === snap.version;
-    }, 5_000, 'replica A sees the agent on B');
+    await until(
+      async () => {
+        const v = (await a.call('GET', '/v1/agents/edge-1')).json<{ connected: boolean; appliedVersion: string }>();
+        return v.connected && v.appliedVersion === snap.version;
+      },
+      5_000,
+      'replica A sees the agent on B',
+    );
   });
 });

@@ -7,7 +7,12 @@ import { agentHub, type AgentHubPluginOptions } from '../../src/agent-hub/index.
 
 export const TOKENS: Record<string, string> = { 'token-a': 'agent-a', 'token-b': 'agent-b', 'token-c': 'agent-c' };
 
-export interface HubServer { app: FastifyInstance; url: string; base: string; close(): Promise<void> }
+export interface HubServer {
+  app: FastifyInstance;
+  url: string;
+  base: string;
+  close(): Promise<void>;
+}
 
 export async function startHub(opts: Partial<AgentHubPluginOptions> = {}): Promise<HubServer> {
   const app = Fastify({ logger: false });
@@ -25,11 +30,20 @@ export function webConfig(extra: { threshold?: number } = {}): ConfigDocument {
       { name: 'web-2', address: '127.0.0.1', port: 9002, protocol: 'tcp', capacity: 50, weight: 1, state: 'enabled', monitors: [] },
     ],
     monitors: [],
-    vservers: [{
-      name: 'web', protocol: 'tcp', listen: { port: 0 }, lbMethod: 'roundrobin',
-      services: [{ service: 'web-1' }, { service: 'web-2' }],
-      spillover: { methods: extra.threshold === undefined ? [{ type: 'dynamicconnection' }] : [{ type: 'connection', threshold: extra.threshold }], combine: 'any', action: 'drop' },
-    }],
+    vservers: [
+      {
+        name: 'web',
+        protocol: 'tcp',
+        listen: { port: 0 },
+        lbMethod: 'roundrobin',
+        services: [{ service: 'web-1' }, { service: 'web-2' }],
+        spillover: {
+          methods: extra.threshold === undefined ? [{ type: 'dynamicconnection' }] : [{ type: 'connection', threshold: extra.threshold }],
+          combine: 'any',
+          action: 'drop',
+        },
+      },
+    ],
   };
 }
 

@@ -14,7 +14,10 @@ const start = async (name: string, extra: Partial<Parameters<typeof SimulatedAge
   return a;
 };
 const sumOfAllowances = (list: SimulatedAgent[], vs = 'web'): number => list.reduce((s, a) => s + (a.allowance(vs) ?? 0), 0);
-const services = (s1: 'UP' | 'DOWN', s2: 'UP' | 'DOWN'): Report['services'] => ({ 'web-1': { cxActive: 0, cxTotal: 0, state: s1 }, 'web-2': { cxActive: 0, cxTotal: 0, state: s2 } });
+const services = (s1: 'UP' | 'DOWN', s2: 'UP' | 'DOWN'): Report['services'] => ({
+  'web-1': { cxActive: 0, cxTotal: 0, state: s1 },
+  'web-2': { cxActive: 0, cxTotal: 0, state: s2 },
+});
 
 describe('global quota over the channel', () => {
   it('allocates exclusive shares weighted by worker count', async () => {
@@ -23,7 +26,11 @@ describe('global quota over the channel', () => {
     const a = await start('agent-a', { workers: 3 });
     const b = await start('agent-b', { workers: 1 });
     // (agent-a holds 78, its share alone, until it acknowledges giving 18 back.)
-    await until(() => a.allowance('web') === 60 && b.allowance('web') === 20 && hub.app.agentHub.quotaView('web')?.pending['agent-a'] === undefined, 3_000, 'weighted shares 60/20');
+    await until(
+      () => a.allowance('web') === 60 && b.allowance('web') === 20 && hub.app.agentHub.quotaView('web')?.pending['agent-a'] === undefined,
+      3_000,
+      'weighted shares 60/20',
+    );
     expect(hub.app.agentHub.quotaView('web')).toMatchObject({ limit: 100, shared: 20, batch: 2 });
   });
 
@@ -44,14 +51,16 @@ describe('global quota over the channel', () => {
     expect(sumOfAllowances([a, b])).toBe(100);
   });
 
-  it('lowers every agent\'s share when a service goes DOWN by majority, and revokes borrowed uses', async () => {
+  it("lowers every agent's share when a service goes DOWN by majority, and revokes borrowed uses", async () => {
     hub = await startHub();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig() });
     const list = await Promise.all(['a', 'b', 'c'].map((x) => start(`agent-${x}`)));
     const [a, b] = list as [SimulatedAgent, SimulatedAgent, SimulatedAgent];
     for (const x of list) x.report({}, services('UP', 'UP'));
     await until(() => list.every((x) => x.allowance('web') === 26), 3_000, 'limit 100 shared by 3');
-    while ((await a.borrow('web')).n > 0) { /* drain the shared pool */ }
+    while ((await a.borrow('web')).n > 0) {
+      /* drain the shared pool */
+    }
     expect(a.allowance('web')).toBe(48);
     const revoked = a.client.waitFor('revoke');
     a.transition('web-2', 'DOWN');
@@ -70,7 +79,7 @@ describe('global quota over the channel', () => {
     ]);
   });
 
-  it('returns a silent agent\'s quota to the pool after the lease and re-shares it', async () => {
+  it("returns a silent agent's quota to the pool after the lease and re-shares it", async () => {
     hub = await startHub();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
     const a = await start('agent-a');
@@ -85,7 +94,7 @@ describe('global quota over the channel', () => {
     expect(hub.app.agentHub.agent('agent-b')).toMatchObject({ connected: false, leaseExpiresAt: null });
   });
 
-  it('keeps a reconnecting agent\'s share when it comes back within the lease, covering its outstanding uses', async () => {
+  it("keeps a reconnecting agent's share when it comes back within the lease, covering its outstanding uses", async () => {
     hub = await startHub({ leaseMissedHeartbeats: 50 });
     hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
     const a = await start('agent-a');
@@ -99,7 +108,6 @@ describe('global quota over the channel', () => {
     expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 14 });
   });
 
-
   it('counts the connections of an agent rejoining after its lease ended on uses lent since, tells it only what is free, and never shows the shared pool below 0', async () => {
     hub = await startHub();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 20 }) });
@@ -108,7 +116,9 @@ describe('global quota over the channel', () => {
     await until(() => a.allowance('web') === 8 && b.allowance('web') === 8, 3_000, 'shares 8/8');
     b.stopHeartbeats();
     await until(() => hub.app.agentHub.quotaView('web')?.byAgent['agent-b'] === undefined, 5_000, 'lease of agent-b ended');
-    while ((await a.borrow('web')).n > 0) { /* agent-a takes what agent-b had */ }
+    while ((await a.borrow('web')).n > 0) {
+      /* agent-a takes what agent-b had */
+    }
     await until(() => a.allowance('web') === 20, 3_000, 'agent-a holding the whole limit');
     a.inUse.set('web', 20);
     b.crash();
@@ -277,7 +287,9 @@ describe('global quota over the channel', () => {
     // agent-b's connections waited for uses (a borrow with n): it is no donor for a while.
     expect((await b.borrow('web', 4)).n).toBe(4);
     let revoked = false;
-    b.client.on('message', (m: { type: string }) => { if (m.type === 'revoke') revoked = true; });
+    b.client.on('message', (m: { type: string }) => {
+      if (m.type === 'revoke') revoked = true;
+    });
     const grant = await a.borrow('web', 30);
     expect(grant.n).toBe(16);
     expect(revoked).toBe(false);

@@ -15,7 +15,11 @@ const ADMIN = 'spw_test-admin-token-revoke-0123456789';
 /** 100 heartbeats of 200 ms: a lease of 20 s, so quota that comes back sooner came back by the cut. */
 const LEASE_MS = 200 * 100;
 
-interface Replica { app: FastifyInstance; url: string; call(method: string, path: string, body?: unknown): Promise<{ statusCode: number; json<T = any>(): T }> }
+interface Replica {
+  app: FastifyInstance;
+  url: string;
+  call(method: string, path: string, body?: unknown): Promise<{ statusCode: number; json<T = any>(): T }>;
+}
 
 let db: TestDatabase | null = null;
 const apps: FastifyInstance[] = [];
@@ -30,7 +34,8 @@ afterEach(async () => {
 
 async function replica(database: TestDatabase, opts: { replicas?: boolean } = {}): Promise<Replica> {
   const app = await buildApp({
-    prisma: database.prisma, logger: false,
+    prisma: database.prisma,
+    logger: false,
     hub: { heartbeatMs: 200, leaseMissedHeartbeats: LEASE_MS / 200, persistMs: 100 },
     ...(opts.replicas === true ? { databaseUrl: database.url } : {}),
   });
@@ -39,8 +44,15 @@ async function replica(database: TestDatabase, opts: { replicas?: boolean } = {}
   await app.tokenStore.ensureBootstrap(ADMIN);
   const port = (app.server.address() as AddressInfo).port;
   return {
-    app, url: `ws://127.0.0.1:${port}/v1/agents/connect`,
-    call: async (method, path, body) => app.inject({ method: method as 'GET', url: path, headers: { authorization: `Bearer ${ADMIN}` }, ...(body === undefined ? {} : { payload: body as object }) }),
+    app,
+    url: `ws://127.0.0.1:${port}/v1/agents/connect`,
+    call: async (method, path, body) =>
+      app.inject({
+        method: method as 'GET',
+        url: path,
+        headers: { authorization: `Bearer ${ADMIN}` },
+        ...(body === undefined ? {} : { payload: body as object }),
+      }),
   };
 }
 
@@ -53,10 +65,22 @@ async function agentToken(r: Replica, agent: string): Promise<string> {
 const document = (threshold: number) => ({
   services: [{ name: 'web-1', address: '127.0.0.1', port: 9101, protocol: 'tcp', capacity: 50 }],
   monitors: [],
-  vservers: [{ name: 'web', protocol: 'tcp', listen: { port: 18080 }, services: [{ service: 'web-1' }], spillover: { methods: [{ type: 'connection', threshold }], action: 'drop' } }],
+  vservers: [
+    {
+      name: 'web',
+      protocol: 'tcp',
+      listen: { port: 18080 },
+      services: [{ service: 'web-1' }],
+      spillover: { methods: [{ type: 'connection', threshold }], action: 'drop' },
+    },
+  ],
 });
 
-interface Closed { code: number; reason: string; at: number }
+interface Closed {
+  code: number;
+  reason: string;
+  at: number;
+}
 
 async function connect(r: Replica, name: string, token: string): Promise<SimulatedAgent & { closed: Promise<Closed> }> {
   const a = await SimulatedAgent.start({ url: r.url, token, name, workers: 2 });
@@ -66,14 +90,21 @@ async function connect(r: Replica, name: string, token: string): Promise<Simulat
 }
 
 /** Resolves with the close, or rejects after `ms` (a bounded wait). */
-const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> => Promise.race([p, new Promise<T>((_r, reject) => setTimeout(() => reject(new Error(`${what} not within ${ms} ms`)), ms).unref())]);
+const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([p, new Promise<T>((_r, reject) => setTimeout(() => reject(new Error(`${what} not within ${ms} ms`)), ms).unref())]);
 
 /** Two agents sharing vserver web (limit 40); resolves once both hold quota. */
-async function twoAgents(r: Replica): Promise<{ a: SimulatedAgent & { closed: Promise<Closed> }; b: SimulatedAgent & { closed: Promise<Closed> }; tokenA: string }> {
+async function twoAgents(
+  r: Replica,
+): Promise<{ a: SimulatedAgent & { closed: Promise<Closed> }; b: SimulatedAgent & { closed: Promise<Closed> }; tokenA: string }> {
   const [tokenA, tokenB] = [await agentToken(r, 'edge-a'), await agentToken(r, 'edge-b')];
   expect((await r.call('PUT', '/v1/config', document(40))).statusCode).toBe(200);
   const [a, b] = [await connect(r, 'edge-a', tokenA), await connect(r, 'edge-b', tokenB)];
-  await until(() => (a.allowance('web') ?? 0) > 0 && (b.allowance('web') ?? 0) > 0 && r.app.agentHub.quotaView('web')?.byAgent['edge-a'] !== undefined, 5_000, 'quota for both agents');
+  await until(
+    () => (a.allowance('web') ?? 0) > 0 && (b.allowance('web') ?? 0) > 0 && r.app.agentHub.quotaView('web')?.byAgent['edge-a'] !== undefined,
+    5_000,
+    'quota for both agents',
+  );
   return { a, b, tokenA };
 }
 

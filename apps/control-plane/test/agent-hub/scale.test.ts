@@ -12,14 +12,26 @@ const PER_VSERVER = 10;
 
 /** `vservers` vservers of `perVserver` services of capacity 10 each (dynamic threshold); every vserver also binds the shared service `common` of capacity 5. */
 function largeConfig(vservers: number, perVserver: number): ConfigDocument {
-  const svc = (name: string, capacity: number): ConfigDocument['services'][number] => ({ name, address: '127.0.0.1', port: 9000, protocol: 'tcp', capacity, weight: 1, state: 'enabled', monitors: [] });
+  const svc = (name: string, capacity: number): ConfigDocument['services'][number] => ({
+    name,
+    address: '127.0.0.1',
+    port: 9000,
+    protocol: 'tcp',
+    capacity,
+    weight: 1,
+    state: 'enabled',
+    monitors: [],
+  });
   const services = [svc('common', 5)];
   const list: ConfigDocument['vservers'] = [];
   for (let v = 0; v < vservers; v++) {
     const names = Array.from({ length: perVserver }, (_, s) => `svc-${v}-${s}`);
     for (const n of names) services.push(svc(n, 10));
     list.push({
-      name: `vs-${v}`, protocol: 'tcp', listen: { port: 0 }, lbMethod: 'leastconn',
+      name: `vs-${v}`,
+      protocol: 'tcp',
+      listen: { port: 0 },
+      lbMethod: 'leastconn',
       services: [...names, ...(v < 3 ? ['common'] : [])].map((service) => ({ service })),
       spillover: { methods: [{ type: 'dynamicconnection' }], combine: 'any', action: 'drop' },
     });
@@ -89,7 +101,9 @@ describe('agent hub with 1,000 vservers', () => {
     agents.push(a, b);
     await b.client.waitFor('service-states', () => true, 5_000, true);
     let statesSeen = 0;
-    b.client.on('message', (m: { type: string }) => { if (m.type === 'service-states') statesSeen++; });
+    b.client.on('message', (m: { type: string }) => {
+      if (m.type === 'service-states') statesSeen++;
+    });
     const before = h.stats.limitsComputed;
     const services: Record<string, { cxActive: number; cxTotal: number; state: 'UP' | 'DOWN' }> = {};
     for (let v = 0; v < VSERVERS; v++) services[`svc-${v}-0`] = { cxActive: 0, cxTotal: 0, state: v % 2 === 0 ? 'DOWN' : 'UP' };

@@ -9,7 +9,15 @@ afterEach(async () => {
   await hub?.close();
 });
 
-const counters = (cxActive: number, spilloversTotal: number) => ({ cxActive, cxTotal: cxActive, spilloversTotal, rxBytesTotal: 0, txBytesTotal: 0, rxKbps: 10, txKbps: 100 });
+const counters = (cxActive: number, spilloversTotal: number) => ({
+  cxActive,
+  cxTotal: cxActive,
+  spilloversTotal,
+  rxBytesTotal: 0,
+  txBytesTotal: 0,
+  rxKbps: 10,
+  txKbps: 100,
+});
 
 describe('vserver status and metrics across agents', () => {
   it('sums active connections, spillovers and bandwidth over agents and derives the threshold from aggregate states', async () => {
@@ -24,13 +32,21 @@ describe('vserver status and metrics across agents', () => {
     const res = await fetch(`${hub.base}/v1/vservers/web/status`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
-      name: 'web', state: 'UP', spilling: false,
-      threshold: { method: 'dynamicconnection', value: 50, derivation: [
-        { service: 'web-1', capacity: 50, state: 'UP', counted: true },
-        { service: 'web-2', capacity: 50, state: 'DOWN', counted: false },
-      ] },
+      name: 'web',
+      state: 'UP',
+      spilling: false,
+      threshold: {
+        method: 'dynamicconnection',
+        value: 50,
+        derivation: [
+          { service: 'web-1', capacity: 50, state: 'UP', counted: true },
+          { service: 'web-2', capacity: 50, state: 'DOWN', counted: false },
+        ],
+      },
       activeConnections: { total: 45, byAgent: { 'agent-a': 30, 'agent-b': 15 } },
-      healthPercent: 50, bandwidthKbps: { in: 20, out: 200 }, spillovers: 3,
+      healthPercent: 50,
+      bandwidthKbps: { in: 20, out: 200 },
+      spillovers: 3,
       quota: { limit: 50, shared: 10, byAgent: { 'agent-a': { exclusive: 20, borrowed: 0 }, 'agent-b': { exclusive: 20, borrowed: 0 } } },
       services: [
         { name: 'web-1', state: 'UP', activeConnections: 35, agentsUp: 2, agentsMonitoring: 2, monitors: [] },
@@ -46,16 +62,38 @@ describe('vserver status and metrics across agents', () => {
     const a = await SimulatedAgent.start({ url: hub.url, token: 'token-a', name: 'agent-a' });
     const b = await SimulatedAgent.start({ url: hub.url, token: 'token-b', name: 'agent-b' });
     agents.push(a, b);
-    a.report({ web: counters(0, 0) }, {
-      'web-1': { cxActive: 0, cxTotal: 0, state: 'UP', monitors: [{ monitor: 'tcp-open', state: 'UP', responseMs: 2 }, { monitor: 'http-ok', state: 'UP', responseMs: 10 }] },
-      'web-2': { cxActive: 0, cxTotal: 0, state: 'UP', monitors: [{ monitor: 'tcp-open', state: 'PENDING', responseMs: null }] },
-    });
-    b.report({ web: counters(0, 0) }, {
-      'web-1': { cxActive: 0, cxTotal: 0, state: 'UP', monitors: [{ monitor: 'tcp-open', state: 'UP', responseMs: 4 }, { monitor: 'http-ok', state: 'DOWN', responseMs: 801.5 }] },
-      'web-2': { cxActive: 0, cxTotal: 0, state: 'UP' },
-    });
+    a.report(
+      { web: counters(0, 0) },
+      {
+        'web-1': {
+          cxActive: 0,
+          cxTotal: 0,
+          state: 'UP',
+          monitors: [
+            { monitor: 'tcp-open', state: 'UP', responseMs: 2 },
+            { monitor: 'http-ok', state: 'UP', responseMs: 10 },
+          ],
+        },
+        'web-2': { cxActive: 0, cxTotal: 0, state: 'UP', monitors: [{ monitor: 'tcp-open', state: 'PENDING', responseMs: null }] },
+      },
+    );
+    b.report(
+      { web: counters(0, 0) },
+      {
+        'web-1': {
+          cxActive: 0,
+          cxTotal: 0,
+          state: 'UP',
+          monitors: [
+            { monitor: 'tcp-open', state: 'UP', responseMs: 4 },
+            { monitor: 'http-ok', state: 'DOWN', responseMs: 801.5 },
+          ],
+        },
+        'web-2': { cxActive: 0, cxTotal: 0, state: 'UP' },
+      },
+    );
     await until(() => hub.app.agentHub.agent('agent-a')?.report && hub.app.agentHub.agent('agent-b')?.report, 3_000, 'reports');
-    const s = await (await fetch(`${hub.base}/v1/vservers/web/status`)).json() as { services: Array<{ name: string; monitors: unknown[] }> };
+    const s = (await (await fetch(`${hub.base}/v1/vservers/web/status`)).json()) as { services: Array<{ name: string; monitors: unknown[] }> };
     expect(s.services.find((x) => x.name === 'web-1')?.monitors).toEqual([
       { monitor: 'tcp-open', state: 'UP', responseMs: 3, agents: 2 },
       { monitor: 'http-ok', state: 'DOWN', responseMs: 405.75, agents: 2 },
@@ -81,7 +119,8 @@ describe('vserver status and metrics across agents', () => {
       'spillway_vserver_quota_exclusive{vserver="web",agent="agent-a"} 80',
       'spillway_service_up{service="web-1"} 1',
       '# TYPE spillway_vserver_spillovers_total counter',
-    ]) expect(text).toContain(line);
+    ])
+      expect(text).toContain(line);
     for (const l of text.trim().split('\n')) expect(l).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{[^}]*\})? -?[\d.e+]+)$/);
   });
 });

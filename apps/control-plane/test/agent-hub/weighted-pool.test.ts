@@ -10,14 +10,16 @@ describe('weighted quota pool across agents', () => {
     expect(p.sharedFree).toBe(23);
     expect(p.batch).toBe(2);
     const w = new WeightedPool(100);
-    w.setEngine('big', 3); w.setEngine('small', 1);
+    w.setEngine('big', 3);
+    w.setEngine('small', 1);
     expect(w.allocation('big').exclusive).toBe(60);
     expect(w.allocation('small').exclusive).toBe(20);
   });
 
   it('lends batches until the shared pool is empty, then nothing', () => {
     const p = new WeightedPool(100);
-    p.setEngine('a', 1); p.setEngine('b', 1);
+    p.setEngine('a', 1);
+    p.setEngine('b', 1);
     expect(p.batch).toBe(2);
     let lent = 0;
     for (let i = 0; i < 20; i++) lent += p.borrow('a');
@@ -29,7 +31,8 @@ describe('weighted quota pool across agents', () => {
 
   it('takes borrowed uses back, largest borrower first, when the limit drops', () => {
     const p = new WeightedPool(100);
-    p.setEngine('a', 1); p.setEngine('b', 1);
+    p.setEngine('a', 1);
+    p.setEngine('b', 1);
     for (let i = 0; i < 5; i++) p.borrow('a');
     p.borrow('b');
     expect(p.setLimit(50)).toEqual(['a']);
@@ -45,18 +48,20 @@ describe('weighted quota pool across agents', () => {
       fc.record({ k: fc.constant('join' as const), e: fc.integer({ min: 0, max: 3 }), w: fc.integer({ min: 1, max: 8 }) }),
       fc.record({ k: fc.constant('leave' as const), e: fc.integer({ min: 0, max: 3 }) }),
     );
-    fc.assert(fc.property(fc.integer({ min: 0, max: 500 }), fc.array(op, { maxLength: 60 }), (limit, ops) => {
-      const p = new WeightedPool(limit);
-      for (const o of ops) {
-        if (o.k === 'borrow') p.borrow(`e${o.e}`);
-        else if (o.k === 'return') p.giveBack(`e${o.e}`, o.n);
-        else if (o.k === 'limit') p.setLimit(o.n);
-        else if (o.k === 'join') p.setEngine(`e${o.e}`, o.w);
-        else p.removeEngine(`e${o.e}`);
-        const total = p.engines.reduce((s, e) => s + p.allocation(e).exclusive + p.allocation(e).borrowed, 0);
-        expect(total).toBeLessThanOrEqual(p.limit);
-        expect(p.sharedFree).toBeGreaterThanOrEqual(0);
-      }
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 500 }), fc.array(op, { maxLength: 60 }), (limit, ops) => {
+        const p = new WeightedPool(limit);
+        for (const o of ops) {
+          if (o.k === 'borrow') p.borrow(`e${o.e}`);
+          else if (o.k === 'return') p.giveBack(`e${o.e}`, o.n);
+          else if (o.k === 'limit') p.setLimit(o.n);
+          else if (o.k === 'join') p.setEngine(`e${o.e}`, o.w);
+          else p.removeEngine(`e${o.e}`);
+          const total = p.engines.reduce((s, e) => s + p.allocation(e).exclusive + p.allocation(e).borrowed, 0);
+          expect(total).toBeLessThanOrEqual(p.limit);
+          expect(p.sharedFree).toBeGreaterThanOrEqual(0);
+        }
+      }),
+    );
   });
 });

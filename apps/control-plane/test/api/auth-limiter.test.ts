@@ -23,12 +23,17 @@ afterAll(async () => {
   await h?.close();
 });
 
-const refusal = (p: Promise<unknown>): Promise<string> => p.then(() => 'accepted', (err: Error) => err.message);
+const refusal = (p: Promise<unknown>): Promise<string> =>
+  p.then(
+    () => 'accepted',
+    (err: Error) => err.message,
+  );
 
 describe('limit on failed authentication', () => {
   it('answers failures past the limit 429 but serves the valid tokens of the same address', async () => {
     const nat = { remoteAddress: '10.9.0.1' };
-    for (let i = 0; i < MAX; i++) expect((await h.call('GET', '/v1/services', undefined, { token: 'spw_wrong-token-0000000000', ...nat })).statusCode).toBe(401);
+    for (let i = 0; i < MAX; i++)
+      expect((await h.call('GET', '/v1/services', undefined, { token: 'spw_wrong-token-0000000000', ...nat })).statusCode).toBe(401);
     const limited = await h.call('GET', '/v1/services', undefined, { token: 'spw_wrong-token-0000000000', ...nat });
     expect(limited.statusCode).toBe(429);
     expect(limited.json()).toMatchObject({ code: 'SPILLWAY_AUTH_RATE_LIMITED' });
@@ -49,7 +54,11 @@ describe('limit on failed authentication', () => {
     const token = (await h.call('POST', '/v1/agent-tokens', { name: 'edge-1-token', agent: 'edge-1' })).json<{ token: string }>().token;
     for (let i = 0; i < MAX; i++) expect(await refusal(ChannelClient.connect({ url, token: 'spw_stolen-or-revoked-00000000' }))).toMatch(/HTTP 401/);
     expect(await refusal(ChannelClient.connect({ url, token: 'spw_stolen-or-revoked-00000000' }))).toMatch(/HTTP 429/);
-    const raw = await rawRequest(port, { method: 'GET', target: '/v1/agents/connect', headers: { upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+    const raw = await rawRequest(port, {
+      method: 'GET',
+      target: '/v1/agents/connect',
+      headers: { upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+    });
     expect(raw.status).toBe(429);
     expect(Number(raw.headers['retry-after'])).toBeGreaterThan(0);
     expect(JSON.parse(raw.body)).toMatchObject({ code: 'SPILLWAY_AUTH_RATE_LIMITED' });

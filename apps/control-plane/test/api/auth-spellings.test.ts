@@ -13,7 +13,11 @@ import { startApi, type ApiHarness } from './helpers.js';
 let h: ApiHarness;
 let port: number;
 
-interface Op { method: string; path: string; adminOnly: boolean }
+interface Op {
+  method: string;
+  path: string;
+  adminOnly: boolean;
+}
 /** Operations the API keeps open on purpose (everything else needs a token). */
 const OPEN = new Set(['/healthz', '/readyz']);
 const READS = new Set(['GET', 'HEAD']);
@@ -36,7 +40,9 @@ beforeAll(async () => {
   ops.push({ method: 'GET', path: '/metrics', adminOnly: false }, { method: 'GET', path: '/v1/agents/x', adminOnly: false });
   ops = ops.filter((o, i) => ops.findIndex((p) => p.method === o.method && p.path === o.path) === i);
 }, 60_000);
-afterAll(async () => { await h?.close(); });
+afterAll(async () => {
+  await h?.close();
+});
 
 /** A body a handler would accept (for a bypass to show as a success, not a validation error). */
 function bodyFor(op: Op): string | undefined {
@@ -48,16 +54,26 @@ function bodyFor(op: Op): string | undefined {
   return '{}';
 }
 
-interface Case { op: Op; spelling: string; target: string; token: 'none' | 'reader' }
+interface Case {
+  op: Op;
+  spelling: string;
+  target: string;
+  token: 'none' | 'reader';
+}
 
 async function run(cases: Case[]): Promise<Array<Case & { status: number; body: string }>> {
   return pooled(cases, 16, async (c) => {
     const body = bodyFor(c.op);
-    const r = await rawRequest(port, {
-      method: c.op.method, target: c.target,
-      headers: c.token === 'reader' ? { authorization: `Bearer ${h.reader}` } : {},
-      ...(body === undefined ? {} : { body }),
-    }, { headOnly: c.op.path === '/v1/events/stream' });
+    const r = await rawRequest(
+      port,
+      {
+        method: c.op.method,
+        target: c.target,
+        headers: c.token === 'reader' ? { authorization: `Bearer ${h.reader}` } : {},
+        ...(body === undefined ? {} : { body }),
+      },
+      { headOnly: c.op.path === '/v1/events/stream' },
+    );
     return { ...c, status: r.status, body: r.body.slice(0, 300) };
   });
 }
@@ -77,12 +93,16 @@ describe('authentication under every spelling of a protected path', () => {
     expect(escaped.map((r) => `${r.op.method} ${r.target} (${r.spelling}) -> ${r.status} ${r.body}`)).toEqual([]);
     // The canonical spelling of every route is answered 401 by authentication itself.
     for (const r of results.filter((x) => x.spelling === 'canonical')) {
-      expect({ route: `${r.op.method} ${r.op.path}`, status: r.status, body: r.body }).toMatchObject({ status: 401, body: expect.stringContaining('SPILLWAY_UNAUTHENTICATED') });
+      expect({ route: `${r.op.method} ${r.op.path}`, status: r.status, body: r.body }).toMatchObject({
+        status: 401,
+        body: expect.stringContaining('SPILLWAY_UNAUTHENTICATED'),
+      });
     }
   });
 
   it('lets no spelling let a reader write or use an admin-only route', async () => {
-    const cases = ops.filter((op) => !READS.has(op.method) || op.adminOnly)
+    const cases = ops
+      .filter((op) => !READS.has(op.method) || op.adminOnly)
       .flatMap((op) => spellingsOf(op.path).map((s) => ({ op, spelling: s.name, target: s.target, token: 'reader' as const })));
     const results = await run(cases);
     const escaped = results.filter((r) => reachedHandler(r, [400, 403, 404]));

@@ -4,8 +4,12 @@ import { hashToken } from '../../src/services/tokens.js';
 import { startApi, type ApiHarness } from './helpers.js';
 
 let h: ApiHarness;
-beforeAll(async () => { h = await startApi({ authFailures: { max: 5, windowMs: 60_000 } }); });
-afterAll(async () => { await h?.close(); });
+beforeAll(async () => {
+  h = await startApi({ authFailures: { max: 5, windowMs: 60_000 } });
+});
+afterAll(async () => {
+  await h?.close();
+});
 
 describe('authentication and roles', () => {
   it('answers 401 without a token or with an unknown one, and leaves /healthz open', async () => {

@@ -12,7 +12,9 @@ const serverTs = path.join(repoRoot, 'apps', 'control-plane', 'src', 'server.ts'
 /** Starts server.ts, waits until ready, returns the non-JSON stdout lines and the port, then stops it. */
 async function runOnce(env: Record<string, string>, use: (base: string) => Promise<void>): Promise<string[]> {
   const child = spawn(process.execPath, ['--import', 'tsx', serverTs], {
-    cwd: repoRoot, env: { ...process.env, SPILLWAY_PORT: '0', SPILLWAY_LOG_LEVEL: 'info', SPILLWAY_ADMIN_TOKEN: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: repoRoot,
+    env: { ...process.env, SPILLWAY_PORT: '0', SPILLWAY_LOG_LEVEL: 'info', SPILLWAY_ADMIN_TOKEN: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const printed: string[] = [];
   const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -21,7 +23,9 @@ async function runOnce(env: Record<string, string>, use: (base: string) => Promi
       try {
         const entry = JSON.parse(line) as { msg?: string; port?: number };
         if (entry.msg === 'spillway control plane ready') resolve(entry.port as number);
-      } catch { printed.push(line); }
+      } catch {
+        printed.push(line);
+      }
     });
     void exit.then(() => reject(new Error('server exited before ready')));
   });
@@ -36,8 +40,12 @@ async function runOnce(env: Record<string, string>, use: (base: string) => Promi
 
 describe('bootstrap admin token', () => {
   let db: TestDatabase;
-  beforeAll(async () => { db = await createTestDatabase(); });
-  afterAll(async () => { await db.drop(); });
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
 
   it('is generated and printed once at the first start, works, and is not printed again', async () => {
     let token = '';
@@ -55,7 +63,11 @@ describe('bootstrap admin token', () => {
   it('takes SPILLWAY_ADMIN_TOKEN as the admin token', async () => {
     const fixed = 'spw_admin-token-from-the-environment';
     const printed = await runOnce({ DATABASE_URL: db.url, SPILLWAY_ADMIN_TOKEN: fixed }, async (base) => {
-      const res = await fetch(`${base}/v1/monitors/m`, { method: 'PUT', headers: { authorization: `Bearer ${fixed}`, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'tcp' }) });
+      const res = await fetch(`${base}/v1/monitors/m`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${fixed}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'tcp' }),
+      });
       expect(res.status).toBe(201);
     });
     expect(printed.join('\n')).not.toContain('spw_');

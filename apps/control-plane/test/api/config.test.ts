@@ -7,8 +7,12 @@ const demo = JSON.parse(readFileSync(new URL('../../../../demo/config.json', imp
 const EMPTY = { changes: [], summary: { create: 0, update: 0, delete: 0 } };
 
 let h: ApiHarness;
-beforeAll(async () => { h = await startApi(); });
-afterAll(async () => { await h?.close(); });
+beforeAll(async () => {
+  h = await startApi();
+});
+afterAll(async () => {
+  await h?.close();
+});
 
 describe('declarative config', () => {
   it('plans without changing anything on dryRun, applies in one go, and plans nothing the second time', async () => {
@@ -33,14 +37,22 @@ describe('declarative config', () => {
   it('updates what changed, keeps what the document omits without prune, deletes it with prune', async () => {
     const doc = structuredClone(demo) as { services: Array<Record<string, unknown>>; vservers: Array<Record<string, unknown>>; monitors: unknown[] };
     doc.services = doc.services.filter((s) => s.name !== 'demo-3').map((s) => (s.name === 'demo-1' ? { ...s, capacity: 80 } : s));
-    doc.vservers = doc.vservers.filter((v) => v.name === 'demo').map((v) => ({ ...v, spillover: { methods: [{ type: 'dynamicconnection' }], action: 'drop' } }));
+    doc.vservers = doc.vservers
+      .filter((v) => v.name === 'demo')
+      .map((v) => ({ ...v, spillover: { methods: [{ type: 'dynamicconnection' }], action: 'drop' } }));
     const keep = await h.call('PUT', '/v1/config', doc);
     expect(keep.json().plan.changes).toEqual([
       { action: 'update', kind: 'service', name: 'demo-1', fields: ['capacity'], diff: [{ path: '/capacity', before: 50, after: 80 }] },
-      { action: 'update', kind: 'vserver', name: 'demo', fields: ['spillover'], diff: [
-        { path: '/spillover/backup', before: 'demo-overflow' },
-        { path: '/spillover/persistenceTimeoutSeconds', before: 60, after: 0 },
-      ] },
+      {
+        action: 'update',
+        kind: 'vserver',
+        name: 'demo',
+        fields: ['spillover'],
+        diff: [
+          { path: '/spillover/backup', before: 'demo-overflow' },
+          { path: '/spillover/persistenceTimeoutSeconds', before: 60, after: 0 },
+        ],
+      },
     ]);
     expect((await h.call('GET', '/v1/vservers/demo-overflow')).statusCode).toBe(200);
     const plan = await h.call('PUT', '/v1/config?prune=true&dryRun=true', doc);
@@ -60,7 +72,13 @@ describe('declarative config', () => {
     const base = { services: [], monitors: [] };
     await h.call('PUT', '/v1/vservers/pa', { protocol: 'tcp', listen: { port: 7001 } });
     await h.call('PUT', '/v1/vservers/pb', { protocol: 'tcp', listen: { port: 7002 } });
-    const swap = await h.call('PUT', '/v1/config', { ...base, vservers: [{ name: 'pa', protocol: 'tcp', listen: { port: 7002 } }, { name: 'pb', protocol: 'tcp', listen: { port: 7001 } }] });
+    const swap = await h.call('PUT', '/v1/config', {
+      ...base,
+      vservers: [
+        { name: 'pa', protocol: 'tcp', listen: { port: 7002 } },
+        { name: 'pb', protocol: 'tcp', listen: { port: 7001 } },
+      ],
+    });
     expect(swap.statusCode, swap.body).toBe(200);
     expect((await h.call('GET', '/v1/vservers/pa')).json().listen).toEqual({ port: 7002, host: '0.0.0.0' });
     const doc = (await h.call('GET', '/v1/config')).json();
@@ -93,7 +111,13 @@ describe('declarative config', () => {
 describe('no drift for provisioning tools', () => {
   it('GET → PUT unchanged keeps the version and writes no event, for every kind and binding', async () => {
     const events = (await h.call('GET', '/v1/events?actor=token:bootstrap&order=desc&limit=1')).json().items[0].id as string;
-    for (const url of ['/v1/services/demo-1', '/v1/monitors/demo-health', '/v1/vservers/demo', '/v1/vservers/demo/services/demo-1', '/v1/services/demo-1/monitors/demo-health']) {
+    for (const url of [
+      '/v1/services/demo-1',
+      '/v1/monitors/demo-health',
+      '/v1/vservers/demo',
+      '/v1/vservers/demo/services/demo-1',
+      '/v1/services/demo-1/monitors/demo-health',
+    ]) {
       const got = await h.call('GET', url);
       const put = await h.call('PUT', url, got.json(), { headers: { 'if-match': got.headers.etag as string } });
       expect(put.statusCode, `${url}: ${put.body}`).toBe(200);
@@ -142,7 +166,13 @@ describe('events', () => {
   it('every write appends an event with actor, kind, object and versions; filters and cursor pages work', async () => {
     await h.call('PATCH', '/v1/services/demo-1', { weight: 3 });
     const last = (await h.call('GET', '/v1/events?actor=token:bootstrap&order=desc&limit=1')).json().items[0];
-    expect(last).toMatchObject({ actor: 'token:bootstrap', kind: 'service.updated', object: { kind: 'service', name: 'demo-1' }, afterVersion: Number(last.beforeVersion) + 1, configVersion: expect.any(Number) });
+    expect(last).toMatchObject({
+      actor: 'token:bootstrap',
+      kind: 'service.updated',
+      object: { kind: 'service', name: 'demo-1' },
+      afterVersion: Number(last.beforeVersion) + 1,
+      configVersion: expect.any(Number),
+    });
     const filtered = await h.call('GET', '/v1/events?objectKind=vserver&objectName=demo&limit=2');
     const page1 = filtered.json();
     expect(page1.items).toHaveLength(2);
@@ -183,7 +213,8 @@ describe('events', () => {
 
   it('emits change with the new version and document after each commit', async () => {
     const seen: Array<{ version: number; names: string[] }> = [];
-    const on = (c: { version: number; document: { monitors: Array<{ name: string }> } }) => seen.push({ version: c.version, names: c.document.monitors.map((m) => m.name) });
+    const on = (c: { version: number; document: { monitors: Array<{ name: string }> } }) =>
+      seen.push({ version: c.version, names: c.document.monitors.map((m) => m.name) });
     h.app.configStore.on('change', on);
     await h.call('PUT', '/v1/monitors/extra', { type: 'tcp' });
     h.app.configStore.off('change', on);

@@ -3,8 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type ApiHarness } from './helpers.js';
 
 let h: ApiHarness;
-beforeAll(async () => { h = await startApi(); });
-afterAll(async () => { await h?.close(); });
+beforeAll(async () => {
+  h = await startApi();
+});
+afterAll(async () => {
+  await h?.close();
+});
 
 describe('services', () => {
   it('creates, reads, lists, replaces, merges and deletes a service', async () => {
@@ -12,7 +16,17 @@ describe('services', () => {
     expect(created.statusCode, created.body).toBe(201);
     expect(created.headers.etag).toBe('"1"');
     expect(created.headers.location).toBe('/v1/services/web-1');
-    expect(created.json()).toMatchObject({ name: 'web-1', address: '10.0.0.11', port: 8080, protocol: 'http', capacity: 200, weight: 1, state: 'enabled', monitors: [], version: 1 });
+    expect(created.json()).toMatchObject({
+      name: 'web-1',
+      address: '10.0.0.11',
+      port: 8080,
+      protocol: 'http',
+      capacity: 200,
+      weight: 1,
+      state: 'enabled',
+      monitors: [],
+      version: 1,
+    });
     const got = await h.call('GET', '/v1/services/web-1');
     expect(got.statusCode).toBe(200);
     expect(got.headers.etag).toBe('"1"');
@@ -45,10 +59,24 @@ describe('services', () => {
 
 describe('monitors', () => {
   it('creates a monitor with operator defaults, merges and resets fields, deletes it', async () => {
-    const created = await h.call('POST', '/v1/monitors', { name: 'web-health', type: 'http', http: { path: '/healthz', expectBody: 'ok' }, responseTime: { maxMs: 800 } });
+    const created = await h.call('POST', '/v1/monitors', {
+      name: 'web-health',
+      type: 'http',
+      http: { path: '/healthz', expectBody: 'ok' },
+      responseTime: { maxMs: 800 },
+    });
     expect(created.statusCode, created.body).toBe(201);
-    expect(created.json()).toMatchObject({ name: 'web-health', type: 'http', intervalMs: 5000, timeoutMs: 2000, fall: 3, rise: 1, weight: 1,
-      http: { method: 'GET', path: '/healthz', expectStatus: [200], expectBody: 'ok' }, responseTime: { maxMs: 800 } });
+    expect(created.json()).toMatchObject({
+      name: 'web-health',
+      type: 'http',
+      intervalMs: 5000,
+      timeoutMs: 2000,
+      fall: 3,
+      rise: 1,
+      weight: 1,
+      http: { method: 'GET', path: '/healthz', expectStatus: [200], expectBody: 'ok' },
+      responseTime: { maxMs: 800 },
+    });
     const patched = await h.call('PATCH', '/v1/monitors/web-health', { responseTime: null, http: { expectStatus: [200, 204] } });
     expect(patched.statusCode, patched.body).toBe(200);
     expect(patched.json().responseTime).toBeUndefined();
@@ -62,11 +90,35 @@ describe('vservers', () => {
   it('creates a vserver with its spillover policy, bindings and backup; PUT without bindings keeps them', async () => {
     await h.call('PUT', '/v1/services/s1', { address: '10.0.0.1', port: 80, protocol: 'http', capacity: 10 });
     await h.call('PUT', '/v1/services/s2', { address: '10.0.0.2', port: 80, protocol: 'http', capacity: 10 });
-    expect((await h.call('POST', '/v1/vservers', { name: 'overflow', protocol: 'http', services: [{ service: 's2' }], spillover: { methods: [{ type: 'health', thresholdPercent: 50 }], action: 'drop' } })).statusCode).toBe(201);
+    expect(
+      (
+        await h.call('POST', '/v1/vservers', {
+          name: 'overflow',
+          protocol: 'http',
+          services: [{ service: 's2' }],
+          spillover: { methods: [{ type: 'health', thresholdPercent: 50 }], action: 'drop' },
+        })
+      ).statusCode,
+    ).toBe(201);
     const body = {
-      name: 'front', protocol: 'http', listen: { port: 8443, host: '0.0.0.0' }, timeoutMs: 30000, headersTimeoutMs: 10000, keepAliveTimeoutMs: 5000, clientTimeoutMs: 60000, lbMethod: 'leastconn', services: [{ service: 's1', weight: 2 }],
+      name: 'front',
+      protocol: 'http',
+      listen: { port: 8443, host: '0.0.0.0' },
+      timeoutMs: 30000,
+      headersTimeoutMs: 10000,
+      keepAliveTimeoutMs: 5000,
+      clientTimeoutMs: 60000,
+      lbMethod: 'leastconn',
+      services: [{ service: 's1', weight: 2 }],
       persistence: { type: 'cookie', timeoutSeconds: 600 },
-      spillover: { methods: [{ type: 'dynamicconnection' }, { type: 'bandwidth', thresholdKbps: 400000, direction: 'both' }], combine: 'any', backup: 'overflow', action: 'redirect', redirectUrl: 'https://status.example.com/busy', persistenceTimeoutSeconds: 120 },
+      spillover: {
+        methods: [{ type: 'dynamicconnection' }, { type: 'bandwidth', thresholdKbps: 400000, direction: 'both' }],
+        combine: 'any',
+        backup: 'overflow',
+        action: 'redirect',
+        redirectUrl: 'https://status.example.com/busy',
+        persistenceTimeoutSeconds: 120,
+      },
       surgeQueue: { length: 200, timeoutMs: 5000 },
     };
     const created = await h.call('POST', '/v1/vservers', body);
@@ -87,7 +139,11 @@ describe('vservers', () => {
     await h.call('PUT', '/v1/services/s1', { address: '10.0.0.1', port: 80, protocol: 'http', capacity: 10, monitors: [{ monitor: 'ping' }] });
     await h.call('PATCH', '/v1/vservers/front', { spillover: { backup: 'overflow' } });
     const svc = await h.call('DELETE', '/v1/services/s1');
-    expect(svc.json()).toMatchObject({ statusCode: 409, code: 'SPILLWAY_REFERENCED', details: [{ path: '/vservers/front/services/s1', message: 'vserver front references s1' }] });
+    expect(svc.json()).toMatchObject({
+      statusCode: 409,
+      code: 'SPILLWAY_REFERENCED',
+      details: [{ path: '/vservers/front/services/s1', message: 'vserver front references s1' }],
+    });
     const mon = await h.call('DELETE', '/v1/monitors/ping');
     expect(mon.json()).toMatchObject({ statusCode: 409, code: 'SPILLWAY_REFERENCED', details: [{ path: '/services/s1/monitors/ping' }] });
     const vs = await h.call('DELETE', '/v1/vservers/overflow');
@@ -164,7 +220,10 @@ describe('tokens and agents', () => {
     expect((await h.call('PATCH', '/v1/api-tokens/ops', { role: 'admin' })).json()).toMatchObject({ name: 'ops', role: 'admin' });
     expect((await h.call('GET', '/v1/services', undefined, { token: created.json().token })).statusCode).toBe(200);
     expect((await h.call('PATCH', '/v1/api-tokens/ops', { role: 'reader' })).statusCode).toBe(200);
-    expect((await h.call('PATCH', '/v1/api-tokens/bootstrap', { role: 'reader' })).json()).toMatchObject({ statusCode: 409, code: 'SPILLWAY_LAST_ADMIN_TOKEN' });
+    expect((await h.call('PATCH', '/v1/api-tokens/bootstrap', { role: 'reader' })).json()).toMatchObject({
+      statusCode: 409,
+      code: 'SPILLWAY_LAST_ADMIN_TOKEN',
+    });
     expect((await h.call('PATCH', '/v1/api-tokens/nobody', { role: 'reader' })).statusCode).toBe(404);
     expect((await h.call('DELETE', '/v1/api-tokens/ops')).statusCode).toBe(204);
   });

@@ -6,7 +6,10 @@ let h: ApiHarness;
 beforeAll(async () => {
   h = await startApi();
   await h.call('PUT', '/v1/config', {
-    services: [{ name: 'web-1', address: '10.0.0.1', port: 80, protocol: 'http' }, { name: 'tcp-1', address: '10.0.0.2', port: 5432, protocol: 'tcp' }],
+    services: [
+      { name: 'web-1', address: '10.0.0.1', port: 80, protocol: 'http' },
+      { name: 'tcp-1', address: '10.0.0.2', port: 5432, protocol: 'tcp' },
+    ],
     vservers: [
       { name: 'web', protocol: 'http', listen: { port: 8080 }, services: [{ service: 'web-1' }] },
       { name: 'overflow', protocol: 'http', listen: null },
@@ -14,7 +17,9 @@ beforeAll(async () => {
     ],
   });
 });
-afterAll(async () => { await h?.close(); });
+afterAll(async () => {
+  await h?.close();
+});
 
 const shape = { statusCode: expect.any(Number), code: expect.any(String), error: expect.any(String), message: expect.any(String), details: expect.any(Array) };
 
@@ -31,10 +36,12 @@ describe('400: schema validation names each bad field by path', () => {
   it('names nested paths and the allowed values of an enum', async () => {
     const res = await h.call('PUT', '/v1/vservers/x', { protocol: 'udp', spillover: { methods: [{ type: 'magic' }] } });
     const details = res.json().details as Array<{ path: string; message: string }>;
-    expect(details).toEqual(expect.arrayContaining([
-      { path: '/protocol', message: 'must be one of "tcp", "http"' },
-      { path: '/spillover/methods/0/type', message: 'must be one of "connection", "dynamicconnection", "bandwidth", "health"' },
-    ]));
+    expect(details).toEqual(
+      expect.arrayContaining([
+        { path: '/protocol', message: 'must be one of "tcp", "http"' },
+        { path: '/spillover/methods/0/type', message: 'must be one of "connection", "dynamicconnection", "bandwidth", "health"' },
+      ]),
+    );
   });
 
   it('does not coerce body types (a string is not a port)', async () => {
@@ -65,7 +72,11 @@ describe('422: semantic errors carry a code and a path', () => {
 
   it('two vservers on one listen port', async () => {
     const res = await h.call('PUT', '/v1/vservers/web2', { protocol: 'http', listen: { port: 8080 } });
-    expect(res.json()).toMatchObject({ statusCode: 422, code: 'SPILLWAY_LISTEN_PORT_CONFLICT', details: [{ path: '/listen/port', message: expect.stringContaining('web') }] });
+    expect(res.json()).toMatchObject({
+      statusCode: 422,
+      code: 'SPILLWAY_LISTEN_PORT_CONFLICT',
+      details: [{ path: '/listen/port', message: expect.stringContaining('web') }],
+    });
   });
 
   it('a redirect action without URL', async () => {
@@ -81,7 +92,11 @@ describe('422: semantic errors carry a code and a path', () => {
 
   it('a reference to something that does not exist', async () => {
     const res = await h.call('PATCH', '/v1/vservers/web', { services: [{ service: 'ghost' }] });
-    expect(res.json()).toMatchObject({ statusCode: 422, code: 'SPILLWAY_UNKNOWN_REFERENCE', details: [{ path: '/services/0/service', message: 'no service named ghost' }] });
+    expect(res.json()).toMatchObject({
+      statusCode: 422,
+      code: 'SPILLWAY_UNKNOWN_REFERENCE',
+      details: [{ path: '/services/0/service', message: 'no service named ghost' }],
+    });
   });
 
   it('semantic errors in a declarative document point into the document', async () => {

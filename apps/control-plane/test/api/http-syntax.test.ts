@@ -7,13 +7,19 @@ import { startApi, type ApiHarness } from './helpers.js';
 let h: ApiHarness;
 beforeAll(async () => {
   h = await startApi();
-  expect((await h.call('PUT', '/v1/config', {
-    monitors: [{ name: 'web-health', type: 'http', http: { path: '/healthz' } }],
-    services: [{ name: 'web-1', address: '10.0.0.1', port: 80, protocol: 'http', monitors: [{ monitor: 'web-health' }] }],
-    vservers: [{ name: 'web', protocol: 'http', listen: { port: 8080 }, services: [{ service: 'web-1' }] }],
-  })).statusCode).toBe(200);
+  expect(
+    (
+      await h.call('PUT', '/v1/config', {
+        monitors: [{ name: 'web-health', type: 'http', http: { path: '/healthz' } }],
+        services: [{ name: 'web-1', address: '10.0.0.1', port: 80, protocol: 'http', monitors: [{ monitor: 'web-health' }] }],
+        vservers: [{ name: 'web', protocol: 'http', listen: { port: 8080 }, services: [{ service: 'web-1' }] }],
+      })
+    ).statusCode,
+  ).toBe(200);
 });
-afterAll(async () => { await h?.close(); });
+afterAll(async () => {
+  await h?.close();
+});
 
 const BAD_PATHS = ['/health check', '/health\r\nX-Injected: 1', '/h\nx', '/h\u0000', '/h#frag', '/%zz', '/é'];
 
@@ -27,7 +33,12 @@ describe('monitor http fields', () => {
       ] as const) {
         const res = await h.call(method, url, body);
         expect(res.statusCode, `${method} ${url} ${JSON.stringify(path)}: ${res.body}`).toBe(422);
-        expect(res.json()).toMatchObject({ statusCode: 422, code: 'SPILLWAY_INVALID_HTTP_SYNTAX', error: 'Unprocessable Entity', details: [{ path: '/http/path', message: expect.stringMatching(/request path/) }] });
+        expect(res.json()).toMatchObject({
+          statusCode: 422,
+          code: 'SPILLWAY_INVALID_HTTP_SYNTAX',
+          error: 'Unprocessable Entity',
+          details: [{ path: '/http/path', message: expect.stringMatching(/request path/) }],
+        });
       }
     }
     expect((await h.call('GET', '/v1/monitors/web-health')).json().http.path).toBe('/healthz');
@@ -37,7 +48,9 @@ describe('monitor http fields', () => {
     const before = (await h.call('GET', '/v1/config')).json();
     const res = await h.call('PUT', '/v1/config', { ...before, monitors: [{ name: 'web-health', type: 'http', http: { path: '/health check' } }] });
     expect(res.statusCode).toBe(422);
-    expect(res.json().details).toEqual([{ path: '/monitors/0/http/path', message: expect.stringContaining('a space at offset 7'), code: 'SPILLWAY_INVALID_HTTP_SYNTAX' }]);
+    expect(res.json().details).toEqual([
+      { path: '/monitors/0/http/path', message: expect.stringContaining('a space at offset 7'), code: 'SPILLWAY_INVALID_HTTP_SYNTAX' },
+    ]);
     expect((await h.call('GET', '/v1/config')).json()).toEqual(before);
   });
 

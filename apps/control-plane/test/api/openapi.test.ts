@@ -14,7 +14,7 @@ const file = path.join(root, 'openapi', 'openapi.json');
 
 describe('OpenAPI document', () => {
   it('the committed openapi/openapi.json is what the routes generate (run npm run openapi after changing a route)', async () => {
-    expect(readFileSync(file, 'utf8') === await generateOpenApi(), 'openapi/openapi.json is stale: run npm run openapi').toBe(true);
+    expect(readFileSync(file, 'utf8') === (await generateOpenApi()), 'openapi/openapi.json is stale: run npm run openapi').toBe(true);
   });
 
   it('documents every route with an operationId, tags, a summary and responses; every REST write with a request schema and an example', () => {
@@ -32,14 +32,28 @@ describe('OpenAPI document', () => {
         expect(Object.keys(op.responses as object).length, where).toBeGreaterThan(0);
         if (['post', 'put', 'patch'].includes(method) && p.startsWith('/v1/')) {
           writes += 1;
-          const media = (op.requestBody as { content: Record<string, { schema: unknown; example?: unknown; examples?: unknown }> }).content['application/json']!;
+          const media = (op.requestBody as { content: Record<string, { schema: unknown; example?: unknown; examples?: unknown }> }).content[
+            'application/json'
+          ]!;
           expect(media.schema, where).toBeDefined();
           expect(JSON.stringify(media).includes('"example'), `${where}: request example`).toBe(true);
         }
       }
     }
     expect(writes).toBeGreaterThanOrEqual(22);
-    for (const id of ['listServices', 'putVServer', 'patchMonitor', 'deleteVserverServiceBinding', 'applyConfig', 'exportConfig', 'streamEvents', 'createApiToken', 'createAgentToken', 'deleteAgent']) expect(ids.has(id), id).toBe(true);
+    for (const id of [
+      'listServices',
+      'putVServer',
+      'patchMonitor',
+      'deleteVserverServiceBinding',
+      'applyConfig',
+      'exportConfig',
+      'streamEvents',
+      'createApiToken',
+      'createAgentToken',
+      'deleteAgent',
+    ])
+      expect(ids.has(id), id).toBe(true);
   });
 
   it('/docs serves the browsable UI and its document without a token', async () => {
@@ -60,7 +74,11 @@ describe('OpenAPI document', () => {
 
   it('passes npx @redocly/cli lint', async () => {
     const bin = path.join(root, 'node_modules', '.bin', 'redocly');
-    const { stdout, stderr } = await promisify(execFile)(bin, ['lint', file], { cwd: root, env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' }, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout, stderr } = await promisify(execFile)(bin, ['lint', file], {
+      cwd: root,
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
     expect(`${stdout}${stderr}`).toContain('Your API description is valid');
   }, 120_000);
 });

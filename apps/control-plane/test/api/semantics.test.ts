@@ -16,10 +16,22 @@ describe('semantic validation of a whole document', () => {
   });
 
   it('finds a backup chain cycle and reports it on the vserver whose backup closes it', () => {
-    const doc = { vservers: [vs('a', { spillover: { backup: 'b' } }), vs('b', { spillover: { backup: 'c' } }), vs('c', { spillover: { backup: 'a' } }), vs('d', { spillover: { backup: 'a' } })] };
+    const doc = {
+      vservers: [
+        vs('a', { spillover: { backup: 'b' } }),
+        vs('b', { spillover: { backup: 'c' } }),
+        vs('c', { spillover: { backup: 'a' } }),
+        vs('d', { spillover: { backup: 'a' } }),
+      ],
+    };
     const problems = validateDocument(normalizeDocument(doc));
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ code: 'SPILLWAY_SPILLOVER_CHAIN_CYCLE', name: 'c', path: '/spillover/backup', message: expect.stringContaining('backup chain a → b → c → a forms a cycle') });
+    expect(problems[0]).toMatchObject({
+      code: 'SPILLWAY_SPILLOVER_CHAIN_CYCLE',
+      name: 'c',
+      path: '/spillover/backup',
+      message: expect.stringContaining('backup chain a → b → c → a forms a cycle'),
+    });
   });
 
   it('refuses a vserver that is its own backup', () => {
@@ -27,10 +39,14 @@ describe('semantic validation of a whole document', () => {
   });
 
   it('refuses a backup of another protocol, two vservers on one port, redirect without URL or on tcp', () => {
-    expect(codes({ vservers: [
-      vs('h', { listen: { port: 80 }, spillover: { backup: 't', action: 'redirect' } }),
-      { name: 't', protocol: 'tcp', listen: { port: 80 }, spillover: { action: 'redirect', redirectUrl: 'http://x/' } },
-    ] })).toEqual([
+    expect(
+      codes({
+        vservers: [
+          vs('h', { listen: { port: 80 }, spillover: { backup: 't', action: 'redirect' } }),
+          { name: 't', protocol: 'tcp', listen: { port: 80 }, spillover: { action: 'redirect', redirectUrl: 'http://x/' } },
+        ],
+      }),
+    ).toEqual([
       'SPILLWAY_LISTEN_PORT_CONFLICT vserver:t/listen/port',
       'SPILLWAY_REDIRECT_URL_REQUIRED vserver:h/spillover/redirectUrl',
       'SPILLWAY_BACKUP_PROTOCOL_MISMATCH vserver:h/spillover/backup',
@@ -39,12 +55,22 @@ describe('semantic validation of a whole document', () => {
   });
 
   it('refuses thresholds of the wrong kind for their method, missing thresholds and repeated methods', () => {
-    expect(codes({ vservers: [vs('a', { spillover: { methods: [
-      { type: 'connection', thresholdPercent: 50 },
-      { type: 'dynamicconnection', threshold: 10 },
-      { type: 'health', thresholdPercent: 50, direction: 'in' },
-      { type: 'health', thresholdPercent: 60 },
-    ] } })] })).toEqual([
+    expect(
+      codes({
+        vservers: [
+          vs('a', {
+            spillover: {
+              methods: [
+                { type: 'connection', thresholdPercent: 50 },
+                { type: 'dynamicconnection', threshold: 10 },
+                { type: 'health', thresholdPercent: 50, direction: 'in' },
+                { type: 'health', thresholdPercent: 60 },
+              ],
+            },
+          }),
+        ],
+      }),
+    ).toEqual([
       'SPILLWAY_THRESHOLD_KIND_MISMATCH vserver:a/spillover/methods/0/thresholdPercent',
       'SPILLWAY_THRESHOLD_KIND_MISMATCH vserver:a/spillover/methods/0/threshold',
       'SPILLWAY_THRESHOLD_KIND_MISMATCH vserver:a/spillover/methods/1/threshold',
@@ -54,12 +80,16 @@ describe('semantic validation of a whole document', () => {
   });
 
   it('refuses unknown references, duplicate bindings and names, and monitor rules that cannot hold', () => {
-    expect(codes({
-      monitors: [{ name: 'm', type: 'tcp', intervalMs: 1000, timeoutMs: 1000, http: { path: '/' } }],
-      services: [{ name: 's', address: 'a', port: 1, protocol: 'tcp', monitors: [{ monitor: 'm' }, { monitor: 'm' }, { monitor: 'x' }] },
-        { name: 's2', address: 'a', port: 1, protocol: 'tcp', monitors: [{ monitor: 'm' }], monitorThreshold: 2 }],
-      vservers: [vs('v', { services: [{ service: 's' }, { service: 'nope' }], spillover: { backup: 'ghost' } }), vs('v2'), vs('v2')],
-    })).toEqual([
+    expect(
+      codes({
+        monitors: [{ name: 'm', type: 'tcp', intervalMs: 1000, timeoutMs: 1000, http: { path: '/' } }],
+        services: [
+          { name: 's', address: 'a', port: 1, protocol: 'tcp', monitors: [{ monitor: 'm' }, { monitor: 'm' }, { monitor: 'x' }] },
+          { name: 's2', address: 'a', port: 1, protocol: 'tcp', monitors: [{ monitor: 'm' }], monitorThreshold: 2 },
+        ],
+        vservers: [vs('v', { services: [{ service: 's' }, { service: 'nope' }], spillover: { backup: 'ghost' } }), vs('v2'), vs('v2')],
+      }),
+    ).toEqual([
       'SPILLWAY_DUPLICATE_NAME vserver:v2/name',
       'SPILLWAY_MONITOR_TIMEOUT_TOO_LONG monitor:m/timeoutMs',
       'SPILLWAY_MONITOR_TYPE_MISMATCH monitor:m/http',
@@ -82,18 +112,36 @@ describe('semantic validation of a whole document', () => {
 describe('normalization and plans', () => {
   it('treats omitted defaults and spelled-out defaults as the same configuration', () => {
     const short = normalizeVServer({ name: 'a', protocol: 'tcp' });
-    const long = normalizeVServer({ name: 'a', protocol: 'tcp', listen: null, lbMethod: 'roundrobin', services: [], persistence: { type: 'none', timeoutSeconds: 120 },
-      spillover: { methods: [], combine: 'any', backup: null, action: 'accept', persistenceTimeoutSeconds: 0 }, surgeQueue: { length: 0, timeoutMs: 5000 }, version: 9 });
+    const long = normalizeVServer({
+      name: 'a',
+      protocol: 'tcp',
+      listen: null,
+      lbMethod: 'roundrobin',
+      services: [],
+      persistence: { type: 'none', timeoutSeconds: 120 },
+      spillover: { methods: [], combine: 'any', backup: null, action: 'accept', persistenceTimeoutSeconds: 0 },
+      surgeQueue: { length: 0, timeoutMs: 5000 },
+      version: 9,
+    });
     expect(deepEqual(short, long)).toBe(true);
   });
 
   it('lists each changed value of an update field by field, nested objects walked to their leaves', () => {
     const cur = normalizeDocument(demo);
     const v = (demo as { vservers: Array<Record<string, unknown>> }).vservers[0]!;
-    const desired = normalizeDocument({ ...(demo as object), vservers: [{ ...v, listen: null, spillover: { methods: [{ type: 'connection', threshold: 5 }], action: 'accept' } }, (demo as { vservers: object[] }).vservers[1]] });
+    const desired = normalizeDocument({
+      ...(demo as object),
+      vservers: [
+        { ...v, listen: null, spillover: { methods: [{ type: 'connection', threshold: 5 }], action: 'accept' } },
+        (demo as { vservers: object[] }).vservers[1],
+      ],
+    });
     const [change] = planChanges(cur, desired, false).changes;
     expect(change).toEqual({
-      action: 'update', kind: 'vserver', name: 'demo', fields: ['listen', 'spillover'],
+      action: 'update',
+      kind: 'vserver',
+      name: 'demo',
+      fields: ['listen', 'spillover'],
       diff: [
         { path: '/listen', before: { port: 8080, host: '0.0.0.0' }, after: null },
         { path: '/spillover/methods', before: [{ type: 'dynamicconnection' }], after: [{ type: 'connection', threshold: 5 }] },
@@ -112,9 +160,18 @@ describe('normalization and plans', () => {
 
   it('plans creates, updates with their fields, and deletes only with prune', () => {
     const cur = normalizeDocument(demo);
-    const desired = normalizeDocument({ ...(demo as object), vservers: [{ ...(demo as { vservers: object[] }).vservers[1], lbMethod: 'leastconn' }, vs('new')] });
+    const desired = normalizeDocument({
+      ...(demo as object),
+      vservers: [{ ...(demo as { vservers: object[] }).vservers[1], lbMethod: 'leastconn' }, vs('new')],
+    });
     expect(planChanges(cur, desired, false).changes).toEqual([
-      { action: 'update', kind: 'vserver', name: 'demo-overflow', fields: ['lbMethod'], diff: [{ path: '/lbMethod', before: 'roundrobin', after: 'leastconn' }] },
+      {
+        action: 'update',
+        kind: 'vserver',
+        name: 'demo-overflow',
+        fields: ['lbMethod'],
+        diff: [{ path: '/lbMethod', before: 'roundrobin', after: 'leastconn' }],
+      },
       { action: 'create', kind: 'vserver', name: 'new' },
     ]);
     expect(planChanges(cur, desired, true).changes.at(-1)).toEqual({ action: 'delete', kind: 'vserver', name: 'demo' });
@@ -122,7 +179,12 @@ describe('normalization and plans', () => {
   });
 
   it('merges a PATCH: null resets to the default, nested objects merge, arrays replace', () => {
-    const cur = normalizeVServer({ name: 'a', protocol: 'http', lbMethod: 'leastconn', spillover: { backup: 'b', action: 'drop', methods: [{ type: 'dynamicconnection' }] } });
+    const cur = normalizeVServer({
+      name: 'a',
+      protocol: 'http',
+      lbMethod: 'leastconn',
+      spillover: { backup: 'b', action: 'drop', methods: [{ type: 'dynamicconnection' }] },
+    });
     const merged = normalizeVServer(mergePatch(cur, { lbMethod: null, spillover: { backup: null, methods: [{ type: 'health', thresholdPercent: 50 }] } }));
     expect(merged.lbMethod).toBe('roundrobin');
     expect(merged.spillover).toEqual({ methods: [{ type: 'health', thresholdPercent: 50 }], combine: 'any', action: 'drop', persistenceTimeoutSeconds: 0 });

@@ -7,8 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type ApiHarness } from './helpers.js';
 
 let h: ApiHarness;
-beforeAll(async () => { h = await startApi(); });
-afterAll(async () => { await h?.close(); });
+beforeAll(async () => {
+  h = await startApi();
+});
+afterAll(async () => {
+  await h?.close();
+});
 
 const SET = { headersTimeoutMs: 1500, keepAliveTimeoutMs: 750, clientTimeoutMs: 120_000 };
 
@@ -30,7 +34,7 @@ describe('vserver headersTimeoutMs, keepAliveTimeoutMs and clientTimeoutMs', () 
     expect(again.json().plan.changes).toEqual([]);
   });
 
-  it('spells out the agent\'s defaults when omitted, and PATCH null or a PUT without them returns to them', async () => {
+  it("spells out the agent's defaults when omitted, and PATCH null or a PUT without them returns to them", async () => {
     expect(CLIENT_TIMEOUT_DEFAULTS).toEqual({ headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, clientTimeoutMs: 60_000 });
     const created = await h.call('PUT', '/v1/vservers/plain', { protocol: 'tcp', listen: { port: 8702 } });
     expect(created.json()).toMatchObject(CLIENT_TIMEOUT_DEFAULTS);
@@ -49,7 +53,7 @@ describe('vserver headersTimeoutMs, keepAliveTimeoutMs and clientTimeoutMs', () 
     expect(snap?.config.vservers.find((v) => v.name === 'plain')).toMatchObject(CLIENT_TIMEOUT_DEFAULTS);
   });
 
-  it('refuses a value out of 100..600000 ms or not an integer with 400 at the field\'s path', async () => {
+  it("refuses a value out of 100..600000 ms or not an integer with 400 at the field's path", async () => {
     for (const field of ['headersTimeoutMs', 'keepAliveTimeoutMs', 'clientTimeoutMs']) {
       for (const value of [0, 99, -1, 150.5, '1000', 600_001]) {
         const res = await h.call('PATCH', '/v1/vservers/web', { [field]: value });
@@ -58,7 +62,10 @@ describe('vserver headersTimeoutMs, keepAliveTimeoutMs and clientTimeoutMs', () 
       }
     }
     const doc = (await h.call('GET', '/v1/config')).json();
-    const bad = await h.call('PUT', '/v1/config', { ...doc, vservers: doc.vservers.map((v: { name: string }) => (v.name === 'web' ? { ...v, clientTimeoutMs: 50 } : v)) });
+    const bad = await h.call('PUT', '/v1/config', {
+      ...doc,
+      vservers: doc.vservers.map((v: { name: string }) => (v.name === 'web' ? { ...v, clientTimeoutMs: 50 } : v)),
+    });
     expect(bad.statusCode, bad.body).toBe(400);
     const at = doc.vservers.findIndex((v: { name: string }) => v.name === 'web');
     expect(bad.json().details).toEqual([expect.objectContaining({ path: `/vservers/${at}/clientTimeoutMs` })]);

@@ -6,8 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type ApiHarness } from './helpers.js';
 
 let h: ApiHarness;
-beforeAll(async () => { h = await startApi(); });
-afterAll(async () => { await h?.close(); });
+beforeAll(async () => {
+  h = await startApi();
+});
+afterAll(async () => {
+  await h?.close();
+});
 
 describe('vserver timeoutMs and listen.host', () => {
   it('GET returns what PUT set, through the REST resource and the declarative document', async () => {
@@ -18,7 +22,10 @@ describe('vserver timeoutMs and listen.host', () => {
 
     const doc = (await h.call('GET', '/v1/config')).json();
     expect(doc.vservers.find((v: { name: string }) => v.name === 'slow')).toMatchObject({ listen: { port: 8600, host: '10.0.0.5' }, timeoutMs: 1500 });
-    const v6 = await h.call('PUT', '/v1/config', { ...doc, vservers: [...doc.vservers, { name: 'v6', protocol: 'tcp', listen: { port: 8601, host: '::' }, timeoutMs: 250 }] });
+    const v6 = await h.call('PUT', '/v1/config', {
+      ...doc,
+      vservers: [...doc.vservers, { name: 'v6', protocol: 'tcp', listen: { port: 8601, host: '::' }, timeoutMs: 250 }],
+    });
     expect(v6.statusCode, v6.body).toBe(200);
     expect((await h.call('GET', '/v1/vservers/v6')).json()).toMatchObject({ listen: { port: 8601, host: '::' }, timeoutMs: 250 });
     // The export applies unchanged.
@@ -26,7 +33,7 @@ describe('vserver timeoutMs and listen.host', () => {
     expect(again.json().plan.changes).toEqual([]);
   });
 
-  it('spells out the agent\'s defaults when omitted, and PATCH null or a PUT without them returns to them', async () => {
+  it("spells out the agent's defaults when omitted, and PATCH null or a PUT without them returns to them", async () => {
     const created = await h.call('PUT', '/v1/vservers/plain', { protocol: 'http', listen: { port: 8602 } });
     expect(created.json()).toMatchObject({ listen: { port: 8602, host: VSERVER_DEFAULTS.listenHost }, timeoutMs: VSERVER_DEFAULTS.timeoutMs });
     expect(VSERVER_DEFAULTS).toEqual({ timeoutMs: 30_000, listenHost: '0.0.0.0' });

@@ -24,20 +24,40 @@ describe('loadConfig', () => {
 
   it('reads every variable', () => {
     const c = loadConfig({
-      SPILLWAY_PORT: '8081', SPILLWAY_HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db:5432/spillway',
-      SPILLWAY_DATA_DIR: '/var/lib/spillway', SPILLWAY_PG_PORT: '5433', SPILLWAY_ADMIN_TOKEN: 'spw_0123456789abcdef',
-      SPILLWAY_LOG_LEVEL: 'DEBUG', SPILLWAY_BODY_LIMIT: '4096', SPILLWAY_SHUTDOWN_TIMEOUT_MS: '500', SPILLWAY_TRUST_PROXY: 'true',
+      SPILLWAY_PORT: '8081',
+      SPILLWAY_HOST: '0.0.0.0',
+      DATABASE_URL: 'postgres://u:p@db:5432/spillway',
+      SPILLWAY_DATA_DIR: '/var/lib/spillway',
+      SPILLWAY_PG_PORT: '5433',
+      SPILLWAY_ADMIN_TOKEN: 'spw_0123456789abcdef',
+      SPILLWAY_LOG_LEVEL: 'DEBUG',
+      SPILLWAY_BODY_LIMIT: '4096',
+      SPILLWAY_SHUTDOWN_TIMEOUT_MS: '500',
+      SPILLWAY_TRUST_PROXY: 'true',
     });
     expect(c).toEqual({
-      port: 8081, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db:5432/spillway', dataDir: '/var/lib/spillway', pgPort: 5433,
-      adminToken: 'spw_0123456789abcdef', logLevel: 'debug', bodyLimit: 4096, shutdownTimeoutMs: 500, trustProxy: true,
+      port: 8081,
+      host: '0.0.0.0',
+      databaseUrl: 'postgres://u:p@db:5432/spillway',
+      dataDir: '/var/lib/spillway',
+      pgPort: 5433,
+      adminToken: 'spw_0123456789abcdef',
+      logLevel: 'debug',
+      bodyLimit: 4096,
+      shutdownTimeoutMs: 500,
+      trustProxy: true,
     });
   });
 
   it('reports each bad value on its own line naming the variable', () => {
     const lines = problems({
-      SPILLWAY_PORT: 'eighty', SPILLWAY_PG_PORT: '70000', SPILLWAY_LOG_LEVEL: 'loud', SPILLWAY_BODY_LIMIT: '-1',
-      SPILLWAY_TRUST_PROXY: 'maybe', SPILLWAY_ADMIN_TOKEN: 'short', SPILLWAY_HOST: 'bad host',
+      SPILLWAY_PORT: 'eighty',
+      SPILLWAY_PG_PORT: '70000',
+      SPILLWAY_LOG_LEVEL: 'loud',
+      SPILLWAY_BODY_LIMIT: '-1',
+      SPILLWAY_TRUST_PROXY: 'maybe',
+      SPILLWAY_ADMIN_TOKEN: 'short',
+      SPILLWAY_HOST: 'bad host',
     });
     expect(lines).toEqual([
       'SPILLWAY_PORT: must be an integer from 0 to 65535 (got "eighty")',

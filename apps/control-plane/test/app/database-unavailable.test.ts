@@ -11,7 +11,13 @@ import { isDatabaseUnavailable } from '../../src/db/unavailable.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { captureLogs } from '../helpers/logs.js';
 
-const caught = async (p: Promise<unknown>): Promise<unknown> => p.then(() => { throw new Error('expected a failure'); }, (err: unknown) => err);
+const caught = async (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (err: unknown) => err,
+  );
 
 describe('database unavailable', () => {
   let app: FastifyInstance | null = null;
@@ -40,12 +46,22 @@ describe('database unavailable', () => {
       const res = await app.inject({ ...c, headers: auth });
       expect(res.statusCode, `${c.method} ${c.url}`).toBe(503);
       expect(res.headers['retry-after'], `${c.method} ${c.url}`).toBe('2');
-      expect(res.json()).toEqual({ statusCode: 503, code: 'SPILLWAY_DATABASE_UNAVAILABLE', error: 'Service Unavailable', message: 'the database is unavailable; retry later', details: [] });
+      expect(res.json()).toEqual({
+        statusCode: 503,
+        code: 'SPILLWAY_DATABASE_UNAVAILABLE',
+        error: 'Service Unavailable',
+        message: 'the database is unavailable; retry later',
+        details: [],
+      });
     }
     const ready = await app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(503);
     expect(ready.headers['retry-after']).toBe('2');
-    expect(ready.json()).toMatchObject({ code: 'SPILLWAY_NOT_READY', message: 'the database is unreachable', details: [{ path: '/database', message: expect.stringContaining("Can't reach database server") }] });
+    expect(ready.json()).toMatchObject({
+      code: 'SPILLWAY_NOT_READY',
+      message: 'the database is unreachable',
+      details: [{ path: '/database', message: expect.stringContaining("Can't reach database server") }],
+    });
     // Logged as a warning per request, never as an internal error.
     expect(lines.filter((l) => l.msg === 'request failed: database unavailable').length).toBeGreaterThanOrEqual(calls.length);
     expect(lines.filter((l) => l.level === 50)).toEqual([]);
@@ -67,7 +83,9 @@ describe('database unavailable', () => {
     try {
       const sleeping = caught(victim.$transaction(async (tx) => tx.$queryRawUnsafe("SELECT pg_sleep(10), 'spillway-victim'")));
       for (let i = 0; i < 200; i++) {
-        const rows = await db.prisma.$queryRawUnsafe<Array<{ ok: boolean }>>("SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query LIKE '%spillway-victim%' AND pid <> pg_backend_pid()");
+        const rows = await db.prisma.$queryRawUnsafe<Array<{ ok: boolean }>>(
+          "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query LIKE '%spillway-victim%' AND pid <> pg_backend_pid()",
+        );
         if (rows.length > 0) break;
         await new Promise((r) => setTimeout(r, 20));
       }

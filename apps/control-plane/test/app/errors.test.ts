@@ -16,18 +16,29 @@ describe('error shape', () => {
     db = await createTestDatabase();
     app = await buildApp({ prisma: db.prisma, config: { bodyLimit: 2048 }, loggerInstance: logger });
     // Routes of the test's own, standing for any route of the API.
-    app.post('/things', {
-      schema: {
-        body: {
-          type: 'object', additionalProperties: false, required: ['name', 'listen'],
-          properties: { name: { type: 'string' }, listen: { type: 'object', required: ['port'], properties: { port: { type: 'integer', maximum: 65535 } } } },
+    app.post(
+      '/things',
+      {
+        schema: {
+          body: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'listen'],
+            properties: { name: { type: 'string' }, listen: { type: 'object', required: ['port'], properties: { port: { type: 'integer', maximum: 65535 } } } },
+          },
         },
       },
-    }, async (req) => req.body);
-    app.get('/explode', async () => { throw new Error('secret detail: password=hunter2'); });
+      async (req) => req.body,
+    );
+    app.get('/explode', async () => {
+      throw new Error('secret detail: password=hunter2');
+    });
     await app.ready();
   });
-  afterAll(async () => { await app.close(); await db.drop(); });
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
 
   it('answers an unknown route with 404 SPILLWAY_NOT_FOUND', async () => {
     const res = await app.inject({ method: 'GET', url: '/no/such/thing?x=1' });
@@ -52,11 +63,13 @@ describe('error shape', () => {
     expect(res.statusCode).toBe(400);
     const body = res.json();
     expect(body).toMatchObject({ statusCode: 400, code: 'SPILLWAY_VALIDATION_FAILED', error: 'Bad Request' });
-    expect(body.details).toEqual(expect.arrayContaining([
-      { path: '/name', message: 'is required' },
-      { path: '/colour', message: 'is not a known field' },
-      { path: '/listen/port', message: 'must be <= 65535' },
-    ]));
+    expect(body.details).toEqual(
+      expect.arrayContaining([
+        { path: '/name', message: 'is required' },
+        { path: '/colour', message: 'is not a known field' },
+        { path: '/listen/port', message: 'must be <= 65535' },
+      ]),
+    );
   });
 
   it('answers an unsupported content type with 415', async () => {

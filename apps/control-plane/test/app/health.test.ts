@@ -41,7 +41,10 @@ describe('health', () => {
     expect(res.statusCode).toBe(503);
     const names = await migrationNames();
     expect(res.json()).toEqual({
-      statusCode: 503, code: 'SPILLWAY_NOT_READY', error: 'Service Unavailable', message: 'the database is not fully migrated',
+      statusCode: 503,
+      code: 'SPILLWAY_NOT_READY',
+      error: 'Service Unavailable',
+      message: 'the database is not fully migrated',
       details: names.map((n) => ({ path: '/database/migrations', message: `migration ${n} is not applied` })),
     });
   });
@@ -53,7 +56,12 @@ describe('health', () => {
       app = await buildApp({ prisma, logger: false });
       const res = await app.inject({ method: 'GET', url: '/readyz' });
       expect(res.statusCode).toBe(503);
-      expect(res.json()).toMatchObject({ statusCode: 503, code: 'SPILLWAY_NOT_READY', message: 'the database is unreachable', details: [{ path: '/database' }] });
+      expect(res.json()).toMatchObject({
+        statusCode: 503,
+        code: 'SPILLWAY_NOT_READY',
+        message: 'the database is unreachable',
+        details: [{ path: '/database' }],
+      });
       expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     } finally {
       await prisma.$disconnect();

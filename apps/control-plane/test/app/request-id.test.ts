@@ -15,7 +15,10 @@ describe('request ids', () => {
     db = await createTestDatabase();
     app = await buildApp({ prisma: db.prisma, loggerInstance: logger });
   });
-  afterAll(async () => { await app.close(); await db.drop(); });
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
 
   it('echoes an incoming x-request-id and logs the request under it as JSON', async () => {
     const res = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'trace-42.a' } });

@@ -27,7 +27,10 @@ async function sql<T = Record<string, unknown>>(url: string, text: string): Prom
 }
 
 function holdPostgres(dataDir: string): Promise<{ child: ChildProcess; url: string; pid: number; dataDir: string }> {
-  const child = spawn(process.execPath, [...nodeArgs, path.join(import.meta.dirname, 'fixtures', 'hold-postgres.ts'), dataDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, path.join(import.meta.dirname, 'fixtures', 'hold-postgres.ts'), dataDir], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`fixture exited with ${code}`)));
     createInterface({ input: child.stdout }).once('line', (line) => resolve({ child, ...(JSON.parse(line) as { url: string; pid: number; dataDir: string }) }));
@@ -54,14 +57,16 @@ describe('EmbeddedPostgres', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'spillway-embedded-test-'));
     await chmod(dir, 0o755);
   });
-  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('initialises an empty directory, serves SQL on 127.0.0.1, and keeps the data across a stop and a start', async () => {
     const dataDir = path.join(dir, 'restart');
     const first = new EmbeddedPostgres({ dataDir, settings: fast });
     const url = await first.start();
     expect(new URL(url).hostname).toBe('127.0.0.1');
-    await sql(url, 'CREATE TABLE kept (v text); INSERT INTO kept VALUES (\'before restart\')');
+    await sql(url, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before restart')");
     await first.stop();
     expect(await runningServer(dataDir)).toBeNull();
 
@@ -111,14 +116,20 @@ describe('EmbeddedPostgres', () => {
     await mkdir(home);
     await chown(home, user.uid, user.gid);
     const fixture = path.join(import.meta.dirname, 'fixtures', 'start-stop.ts');
-    const out = execFileSync('su', ['postgres', '-s', '/bin/sh', '-c', `cd "${repoRoot}" && "${process.execPath}" --import tsx "${fixture}" "${path.join(home, 'pg')}"`]).toString();
+    const out = execFileSync('su', [
+      'postgres',
+      '-s',
+      '/bin/sh',
+      '-c',
+      `cd "${repoRoot}" && "${process.execPath}" --import tsx "${fixture}" "${path.join(home, 'pg')}"`,
+    ]).toString();
     const result = JSON.parse(out.trim().split('\n').at(-1)!) as { uid: number; applied: string[] };
     expect(result.uid).toBe(user.uid);
     expect(result.applied.length).toBeGreaterThan(0);
     expect(await runningServer(path.join(home, 'pg'))).toBeNull();
   });
 
-  it('reaps the throwaway servers of a run that was killed, and leaves a live run\'s alone', async () => {
+  it("reaps the throwaway servers of a run that was killed, and leaves a live run's alone", async () => {
     const prefix = `spillway-reap-test-${process.pid}-`;
     const dead = await holdPostgres(`temp:${prefix}`);
     const live = await holdPostgres(`temp:${prefix}`);

@@ -6,7 +6,10 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 describe('migrations', () => {
   let db: TestDatabase | null = null;
-  afterEach(async () => { await db?.drop(); db = null; });
+  afterEach(async () => {
+    await db?.drop();
+    db = null;
+  });
 
   it('applies every migration to an empty database, records each in _prisma_migrations, and applies nothing the second time', async () => {
     db = await createTestDatabase({ migrated: false });
@@ -17,7 +20,8 @@ describe('migrations', () => {
 
     expect(await applyMigrations(db.url)).toEqual(names);
     const rows = await db.prisma.$queryRawUnsafe<{ migration_name: string; finished_at: Date | null }[]>(
-      'SELECT migration_name, finished_at FROM "_prisma_migrations" ORDER BY migration_name');
+      'SELECT migration_name, finished_at FROM "_prisma_migrations" ORDER BY migration_name',
+    );
     expect(rows.map((r) => r.migration_name)).toEqual(names);
     expect(rows.every((r) => r.finished_at !== null)).toBe(true);
     expect(await pendingMigrations(query, names)).toEqual([]);
@@ -30,7 +34,7 @@ describe('migrations', () => {
     expect(await db.prisma.configVersion.findMany()).toEqual([expect.objectContaining({ id: 1, version: 0 })]);
   });
 
-  it('refuses to delete a monitor still bound to a service and a vserver that is another one\'s backup (FK Restrict)', async () => {
+  it("refuses to delete a monitor still bound to a service and a vserver that is another one's backup (FK Restrict)", async () => {
     db = await createTestDatabase();
     const p = db.prisma;
     const monitor = await p.monitor.create({ data: { name: 'm', type: 'tcp' } });

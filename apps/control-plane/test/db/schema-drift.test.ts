@@ -44,7 +44,20 @@ describe('schema and migrations', () => {
     const empty = await mkdtemp(path.join(os.tmpdir(), 'spillway-migrations-'));
     try {
       const sql = await pendingSchemaChange(empty, inject('spillwayPgAdminUrl'));
-      for (const table of ['service', 'monitor', 'service_monitor', 'vserver', 'spillover_method', 'vserver_service', 'agent', 'agent_token', 'api_token', 'quota_lease', 'event', 'config_version']) {
+      for (const table of [
+        'service',
+        'monitor',
+        'service_monitor',
+        'vserver',
+        'spillover_method',
+        'vserver_service',
+        'agent',
+        'agent_token',
+        'api_token',
+        'quota_lease',
+        'event',
+        'config_version',
+      ]) {
         expect(sql).toContain(`CREATE TABLE "${table}"`);
       }
     } finally {

@@ -3,7 +3,11 @@
 // the authentication tests that try spellings of protected paths.
 import net from 'node:net';
 
-export interface RawResponse { status: number; headers: Record<string, string>; body: string }
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
 
 export interface RawRequest {
   method: string;
@@ -22,8 +26,15 @@ export function rawRequest(port: number, req: RawRequest, opts: { headOnly?: boo
   return new Promise((resolve, reject) => {
     const socket = net.connect({ port, host: '127.0.0.1', ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) });
     const body = req.body ?? '';
-    const headers: Record<string, string> = { host: `127.0.0.1:${port}`, connection: 'close', ...(req.body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }), ...req.headers };
-    const head = `${req.method} ${req.target} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+    const headers: Record<string, string> = {
+      host: `127.0.0.1:${port}`,
+      connection: 'close',
+      ...(req.body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }),
+      ...req.headers,
+    };
+    const head = `${req.method} ${req.target} HTTP/1.1\r\n${Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('')}\r\n`;
     let buf = Buffer.alloc(0);
     let done = false;
     const timer = setTimeout(() => finish(new Error(`no answer to ${req.method} ${req.target} within ${opts.timeoutMs ?? 5_000} ms`)), opts.timeoutMs ?? 5_000);
@@ -34,7 +45,10 @@ export function rawRequest(port: number, req: RawRequest, opts: { headOnly?: boo
       const [statusLine = '', ...lines] = text.slice(0, end).split('\r\n');
       const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? NaN);
       const h: Record<string, string> = {};
-      for (const l of lines) { const i = l.indexOf(':'); if (i > 0) h[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim(); }
+      for (const l of lines) {
+        const i = l.indexOf(':');
+        if (i > 0) h[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+      }
       return { status, headers: h, body: buf.subarray(Buffer.byteLength(text.slice(0, end + 4), 'latin1')).toString('utf8') };
     };
     function finish(err: Error | null): void {

@@ -5,14 +5,20 @@
 // of them to every protected route: none may reach a handler without a valid token.
 import type { RawResponse } from './raw-http.js';
 
-export interface Spelling { name: string; target: string }
+export interface Spelling {
+  name: string;
+  target: string;
+}
 
 const pct = (c: string, lower = false): string => {
   const h = c.charCodeAt(0).toString(16).padStart(2, '0');
   return `%${lower ? h.toLowerCase() : h.toUpperCase()}`;
 };
 /** Every character but `/` percent-encoded. */
-const encodeAll = (s: string, lower = false): string => Array.from(s).map((c) => (c === '/' ? c : pct(c, lower))).join('');
+const encodeAll = (s: string, lower = false): string =>
+  Array.from(s)
+    .map((c) => (c === '/' ? c : pct(c, lower)))
+    .join('');
 
 /** `path` (absolute, no query) and its spellings; the first one is `path` itself ("canonical"). */
 export function spellingsOf(path: string): Spelling[] {

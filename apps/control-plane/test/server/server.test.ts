@@ -33,15 +33,21 @@ function startServer(env: Record<string, string>): Proc {
   });
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
-  child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const ready = new Promise<number>((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
       try {
         const entry = JSON.parse(line) as Record<string, unknown>;
         logs.push(entry);
         if (entry.msg === 'spillway control plane ready') resolve(entry.port as number);
-      } catch { /* not JSON */ }
+      } catch {
+        /* not JSON */
+      }
     });
     void exit.then(({ code }) => reject(new Error(`server exited (${code}) before ready: ${stderr}`)));
   });
@@ -59,8 +65,12 @@ function listenOn(port = 0): Promise<net.Server> {
 
 describe('server.ts', () => {
   let db: TestDatabase;
-  beforeAll(async () => { db = await createTestDatabase(); });
-  afterAll(async () => { await db.drop(); });
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
 
   it('exits 1 with one line on stderr when the port is already in use', async () => {
     const blocker = await listenOn();
@@ -94,15 +104,31 @@ describe('server.ts', () => {
     const sock = net.connect(port, '127.0.0.1');
     await new Promise((r) => sock.once('connect', r));
     let answer = '';
-    sock.on('data', (c: Buffer) => { answer += c.toString(); });
+    sock.on('data', (c: Buffer) => {
+      answer += c.toString();
+    });
     const body = JSON.stringify({ pad: 'x'.repeat(100) });
-    sock.write(`PUT /in-flight HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`);
+    sock.write(
+      `PUT /in-flight HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`,
+    );
     // In flight: the server has read the request line and headers (Fastify logs it as it starts).
-    await until(() => proc.logs.some((l) => l.msg === 'incoming request' && (l.req as { url?: string } | undefined)?.url === '/in-flight'), (seen) => seen, { what: 'the in-flight request logged' });
+    await until(
+      () => proc.logs.some((l) => l.msg === 'incoming request' && (l.req as { url?: string } | undefined)?.url === '/in-flight'),
+      (seen) => seen,
+      { what: 'the in-flight request logged' },
+    );
 
     proc.child.kill('SIGTERM');
-    await until(() => proc.logs.some((l) => l.signal === 'SIGTERM'), (seen) => seen, { what: 'the SIGTERM log line' });
-    await until(() => accepts(port), (up) => !up, { timeoutMs: 5_000, what: 'the listener closed' });
+    await until(
+      () => proc.logs.some((l) => l.signal === 'SIGTERM'),
+      (seen) => seen,
+      { what: 'the SIGTERM log line' },
+    );
+    await until(
+      () => accepts(port),
+      (up) => !up,
+      { timeoutMs: 5_000, what: 'the listener closed' },
+    );
 
     sock.write(body.slice(10));
     await new Promise((r) => sock.once('close', r));
@@ -118,7 +144,9 @@ describe('server.ts', () => {
       dir = await mkdtemp(path.join(os.tmpdir(), 'spillway-server-test-'));
       await chmod(dir, 0o755);
     });
-    afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
 
     it('keeps the data across a restart and leaves no Postgres running after each stop', async () => {
       const env = { SPILLWAY_DATA_DIR: dir, SPILLWAY_PORT: '0' };

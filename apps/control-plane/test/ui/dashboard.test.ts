@@ -27,14 +27,22 @@ if (!haveChromium && !inCI) console.warn(`dashboard browser test skipped: ${CHRO
 let db: TestDatabase;
 let cp: ControlPlaneProc;
 let agent: AgentProc;
-let web1: Backend; let web2: Backend; let spare: Backend;
+let web1: Backend;
+let web2: Backend;
+let spare: Backend;
 let listenPort = 0;
 let reader = '';
 let browser: Browser;
 const held: net.Socket[] = [];
 const HOST = '127.0.0.2';
 
-interface Status { spilling: boolean; spillovers: number; activeConnections: { total: number }; threshold: { value: number | null }; services: Array<{ name: string; state: string }> }
+interface Status {
+  spilling: boolean;
+  spillovers: number;
+  activeConnections: { total: number };
+  threshold: { value: number | null };
+  services: Array<{ name: string; state: string }>;
+}
 const status = (name = 'web'): Promise<Status> => cp.get<Status>(`/v1/vservers/${name}/status`);
 
 const configDocument = () => ({
@@ -45,8 +53,14 @@ const configDocument = () => ({
   ],
   monitors: [{ name: 'tcp-open', type: 'tcp', intervalMs: 200, timeoutMs: 150, fall: 1, rise: 1 }],
   vservers: [
-    { name: 'web', protocol: 'tcp', listen: { port: listenPort }, lbMethod: 'roundrobin', services: [{ service: 'web-1' }, { service: 'web-2' }],
-      spillover: { methods: [{ type: 'dynamicconnection' }], backup: 'web-overflow', action: 'drop' } },
+    {
+      name: 'web',
+      protocol: 'tcp',
+      listen: { port: listenPort },
+      lbMethod: 'roundrobin',
+      services: [{ service: 'web-1' }, { service: 'web-2' }],
+      spillover: { methods: [{ type: 'dynamicconnection' }], backup: 'web-overflow', action: 'drop' },
+    },
     { name: 'web-overflow', protocol: 'tcp', listen: null, services: [{ service: 'spare' }], spillover: { methods: [], action: 'drop' } },
   ],
 });
@@ -56,9 +70,15 @@ async function open(viewport: { width: number; height: number }, scheme: 'light'
   const context = await browser.newContext({ viewport, colorScheme: scheme, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()} (${m.location().url})`); });
-  page.on('pageerror', (e) => { errors.push(`pageerror: ${e.message}`); });
-  page.on('requestfailed', (r) => { if (!/ERR_ABORTED/.test(r.failure()?.errorText ?? '')) errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (e) => {
+    errors.push(`pageerror: ${e.message}`);
+  });
+  page.on('requestfailed', (r) => {
+    if (!/ERR_ABORTED/.test(r.failure()?.errorText ?? '')) errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
   return { context, page, errors };
 }
 
@@ -96,8 +116,18 @@ describe.skipIf(!haveChromium && !inCI)('dashboard in chromium', () => {
     reader = (await cp.call<{ token: string }>('POST', '/v1/api-tokens', { name: 'dashboard', role: 'reader' }, 201)).token;
     agent = await startAgent('agent-a', await agentToken(cp, 'agent-a'), cp.url, HOST, 1);
     const applied = await cp.call<{ version: number }>('PUT', '/v1/config', configDocument());
-    await until(() => cp.get<{ items: Array<{ appliedVersion: string | null }> }>('/v1/agents'), (l) => l?.items[0]?.appliedVersion === String(applied.version), 20_000, 'agent on the config');
-    await until(() => agent.stats(), (s) => s?.listeners?.web === listenPort, 15_000, 'agent listening');
+    await until(
+      () => cp.get<{ items: Array<{ appliedVersion: string | null }> }>('/v1/agents'),
+      (l) => l?.items[0]?.appliedVersion === String(applied.version),
+      20_000,
+      'agent on the config',
+    );
+    await until(
+      () => agent.stats(),
+      (s) => s?.listeners?.web === listenPort,
+      15_000,
+      'agent listening',
+    );
     await until(status, (s) => s?.threshold.value === 4, 15_000, 'limit 4 from both services UP');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   }, 120_000);
@@ -135,10 +165,14 @@ describe.skipIf(!haveChromium && !inCI)('dashboard in chromium', () => {
     const before = (await status()).spillovers;
     const t1 = Date.now();
     expect(await hold(2)).toEqual(['spare', 'spare']);
-    await page.waitForFunction(() => {
-      const cell = document.querySelector('#vservers tr[data-vserver="web"] td[data-label="Spills/s"]');
-      return cell !== null && Number(cell.textContent) > 0;
-    }, undefined, { timeout: 4_000, polling: 50 });
+    await page.waitForFunction(
+      () => {
+        const cell = document.querySelector('#vservers tr[data-vserver="web"] td[data-label="Spills/s"]');
+        return cell !== null && Number(cell.textContent) > 0;
+      },
+      undefined,
+      { timeout: 4_000, polling: 50 },
+    );
     const spillRateAfterMs = Date.now() - t1;
     expect(spillRateAfterMs).toBeLessThan(2_500);
     expect((await status()).spillovers).toBeGreaterThanOrEqual(before + 2);
@@ -158,14 +192,19 @@ describe.skipIf(!haveChromium && !inCI)('dashboard in chromium', () => {
     await page.locator('#services tr[data-service="web-1"][data-state="UP"]').waitFor();
     await page.locator('#services tr[data-service="web-2"][data-state="UP"]').waitFor();
     // The monitor of each service with its response time, as the agent measured it.
-    await expect.poll(() => page.locator('#services tr[data-service="web-1"] td[data-label="Monitors"]').innerText(), { timeout: 5_000 }).toMatch(/^tcp-open [0-9.]+ ms$/);
+    await expect
+      .poll(() => page.locator('#services tr[data-service="web-1"] td[data-label="Monitors"]').innerText(), { timeout: 5_000 })
+      .toMatch(/^tcp-open [0-9.]+ ms$/);
     await page.locator('#quota tr[data-agent="agent-a"]').waitFor();
     // The README's picture: the vserver spilling, its chain full, the chart of the burst.
     if (process.env.UI_SCREENSHOT) {
       // A ramp for the picture: from none to past the limit, one connection at a time.
       for (const sock of held.splice(0)) sock.destroy();
       await until(status, (st) => st?.activeConnections.total === 0, 10_000, 'connections released');
-      for (let i = 0; i < 16; i++) { await hold(1); await new Promise((r) => setTimeout(r, 900)); }
+      for (let i = 0; i < 16; i++) {
+        await hold(1);
+        await new Promise((r) => setTimeout(r, 900));
+      }
       await page.screenshot({ path: path.resolve(root, process.env.UI_SCREENSHOT), animations: 'disabled' });
     }
 
@@ -189,7 +228,9 @@ describe.skipIf(!haveChromium && !inCI)('dashboard in chromium', () => {
     await page.locator('#feed li[data-kind="service.state_changed"]').first().waitFor();
     await page.locator('#feed li[data-kind="vserver.created"]').first().waitFor();
     await page.selectOption('#filter-kind', 'service.state_changed');
-    await expect.poll(() => page.locator('#feed li[data-kind]').evaluateAll((els) => [...new Set(els.map((e) => (e as HTMLElement).dataset.kind))])).toEqual(['service.state_changed']);
+    await expect
+      .poll(() => page.locator('#feed li[data-kind]').evaluateAll((els) => [...new Set(els.map((e) => (e as HTMLElement).dataset.kind))]))
+      .toEqual(['service.state_changed']);
     await page.fill('#filter-object', 'web-2');
     await expect.poll(() => page.locator('#feed li[data-kind] .obj').allInnerTexts()).toEqual(expect.arrayContaining(['service/web-2']));
     expect(new Set(await page.locator('#feed li[data-kind] .obj').allInnerTexts())).toEqual(new Set(['service/web-2']));
@@ -244,4 +285,3 @@ describe.skipIf(!haveChromium && !inCI)('dashboard in chromium', () => {
     expect(errors).toEqual([]);
   });
 });
-

@@ -17,13 +17,17 @@ beforeAll(async () => {
   app = await buildApp({ prisma: db.prisma, logger: false });
   await app.ready();
 });
-afterAll(async () => { await app?.close(); await db?.drop(); });
+afterAll(async () => {
+  await app?.close();
+  await db?.drop();
+});
 
 async function files(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...await files(p)); else out.push(p);
+    if (e.isDirectory()) out.push(...(await files(p)));
+    else out.push(p);
   }
   return out;
 }
@@ -51,7 +55,12 @@ describe('dashboard static files at /ui', () => {
   });
 
   it('serves every module and stylesheet with its type and the security headers', async () => {
-    for (const [url, type] of [['/ui/js/main.js', /javascript/], ['/ui/js/views/vserver.js', /javascript/], ['/ui/app.css', /text\/css/], ['/ui/favicon.svg', /image\/svg/]] as const) {
+    for (const [url, type] of [
+      ['/ui/js/main.js', /javascript/],
+      ['/ui/js/views/vserver.js', /javascript/],
+      ['/ui/app.css', /text\/css/],
+      ['/ui/favicon.svg', /image\/svg/],
+    ] as const) {
       const res = await app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(200);
       expect(res.headers['content-type'], url).toMatch(type);

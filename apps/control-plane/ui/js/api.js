@@ -3,8 +3,13 @@
 const KEY = 'spillway.token';
 
 export const session = {
-  get token() { return sessionStorage.getItem(KEY); },
-  set token(t) { if (t) sessionStorage.setItem(KEY, t); else sessionStorage.removeItem(KEY); },
+  get token() {
+    return sessionStorage.getItem(KEY);
+  },
+  set token(t) {
+    if (t) sessionStorage.setItem(KEY, t);
+    else sessionStorage.removeItem(KEY);
+  },
 };
 
 /** An answer of the API other than 2xx, with its error code and message. */
@@ -18,7 +23,9 @@ export class ApiError extends Error {
 
 const unauthorizedHandlers = new Set();
 /** `fn` runs when the API refuses the token (401): the app shows the sign-in again. */
-export function onUnauthorized(fn) { unauthorizedHandlers.add(fn); }
+export function onUnauthorized(fn) {
+  unauthorizedHandlers.add(fn);
+}
 
 function headers(token, accept) {
   return { authorization: `Bearer ${token}`, accept };
@@ -29,7 +36,11 @@ export async function get(path, { signal, token = session.token } = {}) {
   const res = await fetch(path, { headers: headers(token, 'application/json'), signal, cache: 'no-store' });
   const text = await res.text();
   let body = null;
-  try { body = text ? JSON.parse(text) : null; } catch { body = null; }
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
   if (!res.ok) {
     if (res.status === 401 && token === session.token) for (const fn of unauthorizedHandlers) fn();
     throw new ApiError(res.status, body);
@@ -63,7 +74,10 @@ export async function stream(path, { signal, onEvent, onState, after = null }) {
       const h = headers(session.token, 'text/event-stream');
       if (lastId) h['last-event-id'] = lastId;
       const res = await fetch(path, { headers: h, signal, cache: 'no-store' });
-      if (res.status === 401) { for (const fn of unauthorizedHandlers) fn(); return; }
+      if (res.status === 401) {
+        for (const fn of unauthorizedHandlers) fn();
+        return;
+      }
       if (!res.ok || !res.body) throw new Error(`event stream: HTTP ${res.status}`);
       onState('live');
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -81,7 +95,11 @@ export async function stream(path, { signal, onEvent, onState, after = null }) {
             if (ev.data.length > 0) {
               if (ev.id) lastId = ev.id;
               let data = ev.data.join('\n');
-              try { data = JSON.parse(data); } catch { /* not JSON: passed as text */ }
+              try {
+                data = JSON.parse(data);
+              } catch {
+                /* not JSON: passed as text */
+              }
               onEvent({ id: ev.id, event: ev.event, data });
             }
             ev = { id: null, event: 'message', data: [] };
@@ -103,6 +121,16 @@ export async function stream(path, { signal, onEvent, onState, after = null }) {
     }
     if (signal.aborted) return;
     onState('down');
-    await new Promise((resolve) => { const t = setTimeout(resolve, retryMs); signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true }); });
+    await new Promise((resolve) => {
+      const t = setTimeout(resolve, retryMs);
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(t);
+          resolve();
+        },
+        { once: true },
+      );
+    });
   }
 }

@@ -61,7 +61,8 @@ export function meter() {
       fill.style.width = `${pct}%`;
       el.classList.toggle('hot', limit !== null && limit !== undefined && value >= limit);
       el.setAttribute('aria-valuenow', String(value));
-      if (limit !== null && limit !== undefined) el.setAttribute('aria-valuemax', String(limit)); else el.removeAttribute('aria-valuemax');
+      if (limit !== null && limit !== undefined) el.setAttribute('aria-valuemax', String(limit));
+      else el.removeAttribute('aria-valuemax');
       setText(text, `${value} / ${limit === null || limit === undefined ? '∞' : limit}`);
     },
   };

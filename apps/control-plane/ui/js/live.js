@@ -14,7 +14,10 @@ export function subscribe(fn) {
   return () => subscribers.delete(fn);
 }
 
-export function onStreamState(fn) { stateListeners.add(fn); fn(streamState); }
+export function onStreamState(fn) {
+  stateListeners.add(fn);
+  fn(streamState);
+}
 
 function setState(s) {
   streamState = s;
@@ -31,7 +34,11 @@ export function startStream() {
     onEvent: ({ data }) => {
       if (data === null || typeof data !== 'object') return;
       for (const fn of subscribers) {
-        try { fn(data); } catch (err) { console.warn('event subscriber failed', err); }
+        try {
+          fn(data);
+        } catch (err) {
+          console.warn('event subscriber failed', err);
+        }
       }
     },
   });
@@ -54,7 +61,10 @@ const history = new Map();
  */
 export function record(status, t = Date.now()) {
   let h = history.get(status.name);
-  if (!h) { h = []; history.set(status.name, h); }
+  if (!h) {
+    h = [];
+    history.set(status.name, h);
+  }
   const prev = h[h.length - 1];
   // Two pages polling the same vserver within a moment: keep one sample.
   if (prev && t - prev.t < 400) return prev;
@@ -66,7 +76,9 @@ export function record(status, t = Date.now()) {
   return sample;
 }
 
-export function samples(name) { return history.get(name) ?? []; }
+export function samples(name) {
+  return history.get(name) ?? [];
+}
 
 /** GET the status of `name` and record it; null when the vserver is gone (404). */
 export async function fetchStatus(name, signal) {
@@ -90,22 +102,44 @@ export function every(ms, fn, onError = () => {}) {
   let again = false;
   const run = async () => {
     if (ctl.signal.aborted) return;
-    if (running) { again = true; return; }
+    if (running) {
+      again = true;
+      return;
+    }
     running = true;
     clearTimeout(timer);
     // A hidden tab asks nothing of the control plane; it catches up when shown again.
-    try { if (!document.hidden) { await fn(ctl.signal); onError(null); } } catch (err) { if (!ctl.signal.aborted && err?.name !== 'AbortError') onError(err); }
+    try {
+      if (!document.hidden) {
+        await fn(ctl.signal);
+        onError(null);
+      }
+    } catch (err) {
+      if (!ctl.signal.aborted && err?.name !== 'AbortError') onError(err);
+    }
     running = false;
     if (ctl.signal.aborted) return;
-    if (again) { again = false; void run(); return; }
+    if (again) {
+      again = false;
+      void run();
+      return;
+    }
     timer = setTimeout(run, ms);
   };
-  const onVisible = () => { if (!document.hidden) void run(); };
+  const onVisible = () => {
+    if (!document.hidden) void run();
+  };
   document.addEventListener('visibilitychange', onVisible);
   void run();
   return {
-    kick: () => { void run(); },
-    stop: () => { ctl.abort(); clearTimeout(timer); document.removeEventListener('visibilitychange', onVisible); },
+    kick: () => {
+      void run();
+    },
+    stop: () => {
+      ctl.abort();
+      clearTimeout(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+    },
   };
 }
 
@@ -113,7 +147,12 @@ export function every(ms, fn, onError = () => {}) {
 export async function mapLimit(items, limit, fn) {
   const out = new Array(items.length);
   let next = 0;
-  const worker = async () => { while (next < items.length) { const i = next++; out[i] = await fn(items[i], i); } };
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }

@@ -32,18 +32,26 @@ function route() {
 }
 
 function unmount() {
-  try { current?.(); } catch (err) { console.warn('leaving the page failed', err); }
+  try {
+    current?.();
+  } catch (err) {
+    console.warn('leaving the page failed', err);
+  }
   current = null;
 }
 
 function render() {
   unmount();
-  if (!session.token) { showSignIn(); return; }
+  if (!session.token) {
+    showSignIn();
+    return;
+  }
   nav.hidden = false;
   sessionBar.hidden = false;
   const r = route();
   for (const a of nav.querySelectorAll('a')) {
-    if (a.dataset.nav === r.nav) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+    if (a.dataset.nav === r.nav) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
   }
   if (!r.page) {
     replace(view, h('section', { class: 'panel' }, h('div', { class: 'empty' }, 'No such page. ', h('a', { href: '#/', text: 'Back to the overview' }))));
@@ -63,25 +71,33 @@ function showSignIn(message = '') {
   const input = h('input', { type: 'password', id: 'token', name: 'token', autocomplete: 'off', spellcheck: 'false', placeholder: 'spw_…', required: true });
   const error = h('p', { class: 'error', role: 'alert', text: message });
   const button = h('button', { type: 'submit', class: 'primary', text: 'Connect' });
-  const form = h('form', { class: 'panel login', id: 'signin' },
+  const form = h(
+    'form',
+    { class: 'panel login', id: 'signin' },
     h('h1', { text: 'Connect to Spillway' }),
     h('p', { text: 'Paste an API token. A reader token is enough: the dashboard only reads. It is kept in this tab only (session storage).' }),
     h('label', { for: 'token', text: 'API token' }),
-    input, error, button);
+    input,
+    error,
+    button,
+  );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const token = input.value.trim();
     if (!token) return;
     button.disabled = true;
     error.textContent = '';
-    get('/v1/vservers?limit=1', { token }).then(() => {
-      session.token = token;
-      startStream();
-      render();
-    }, (err) => {
-      button.disabled = false;
-      error.textContent = err instanceof ApiError && err.status === 401 ? 'This token is not valid.' : `Cannot reach the control plane: ${err.message}`;
-    });
+    get('/v1/vservers?limit=1', { token }).then(
+      () => {
+        session.token = token;
+        startStream();
+        render();
+      },
+      (err) => {
+        button.disabled = false;
+        error.textContent = err instanceof ApiError && err.status === 401 ? 'This token is not valid.' : `Cannot reach the control plane: ${err.message}`;
+      },
+    );
   });
   replace(view, form);
   input.focus();

@@ -13,7 +13,9 @@ const WINDOW_S = 300;
 export default function vserver(root, { name }) {
   document.title = `${name} · Spillway`;
   const head = {
-    state: badge('…'), spilling: badge('…'), meta: h('span', { class: 'sub' }),
+    state: badge('…'),
+    spilling: badge('…'),
+    meta: h('span', { class: 'sub' }),
   };
   const tiles = { active: tile('Connections'), spills: tile('Spills/s'), bw: tile('Bandwidth in / out'), health: tile('Health') };
   const activeMeter = meter();
@@ -27,23 +29,77 @@ export default function vserver(root, { name }) {
   const derivation = h('dl', { class: 'facts' });
   const config = h('dl', { class: 'facts' });
 
-  replace(root,
-    h('div', { class: 'page-head' },
-      h('a', { href: '#/', text: '← Overview' }),
-      h('h1', { text: name }), head.state, head.spilling, head.meta),
+  replace(
+    root,
+    h('div', { class: 'page-head' }, h('a', { href: '#/', text: '← Overview' }), h('h1', { text: name }), head.state, head.spilling, head.meta),
     notice,
-    h('div', { class: 'tiles' }, Object.values(tiles).map((t) => t.el)),
-    h('section', { class: 'panel' }, h('header', {}, h('h2', { text: 'Backup chain' }), h('span', { class: 'sub', text: 'new connections go to the first vserver below its limit' })), h('div', { class: 'body' }, chainEl)),
-    h('section', { class: 'panel' }, h('header', {}, h('h2', { text: 'Connections, limit and spillovers' }), h('span', { class: 'sub', text: 'last 5 minutes' })), h('div', { class: 'body' }, chartEl)),
-    h('div', { class: 'grid-2' },
-      h('section', { class: 'panel' }, h('header', {}, h('h2', { text: 'Services' })),
-        h('table', { class: 'data cards', id: 'services' }, h('thead', {}, h('tr', {}, ['Service', 'State', 'Connections', 'Monitors'].map((t) => h('th', { text: t })))), servicesBody)),
-      h('section', { class: 'panel' }, h('header', {}, h('h2', { text: 'Quota by agent' })),
-        h('table', { class: 'data cards', id: 'quota' }, h('thead', {}, h('tr', {}, ['Agent', 'Exclusive', 'Borrowed', 'Active'].map((t) => h('th', { text: t })))), quotaBody),
-        quotaFoot)),
-    h('div', { class: 'grid-2' },
+    h(
+      'div',
+      { class: 'tiles' },
+      Object.values(tiles).map((t) => t.el),
+    ),
+    h(
+      'section',
+      { class: 'panel' },
+      h('header', {}, h('h2', { text: 'Backup chain' }), h('span', { class: 'sub', text: 'new connections go to the first vserver below its limit' })),
+      h('div', { class: 'body' }, chainEl),
+    ),
+    h(
+      'section',
+      { class: 'panel' },
+      h('header', {}, h('h2', { text: 'Connections, limit and spillovers' }), h('span', { class: 'sub', text: 'last 5 minutes' })),
+      h('div', { class: 'body' }, chartEl),
+    ),
+    h(
+      'div',
+      { class: 'grid-2' },
+      h(
+        'section',
+        { class: 'panel' },
+        h('header', {}, h('h2', { text: 'Services' })),
+        h(
+          'table',
+          { class: 'data cards', id: 'services' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Service', 'State', 'Connections', 'Monitors'].map((t) => h('th', { text: t })),
+            ),
+          ),
+          servicesBody,
+        ),
+      ),
+      h(
+        'section',
+        { class: 'panel' },
+        h('header', {}, h('h2', { text: 'Quota by agent' })),
+        h(
+          'table',
+          { class: 'data cards', id: 'quota' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Agent', 'Exclusive', 'Borrowed', 'Active'].map((t) => h('th', { text: t })),
+            ),
+          ),
+          quotaBody,
+        ),
+        quotaFoot,
+      ),
+    ),
+    h(
+      'div',
+      { class: 'grid-2' },
       h('section', { class: 'panel' }, h('header', {}, h('h2', { text: 'Limit' })), h('div', { class: 'body' }, derivation)),
-      h('section', { class: 'panel' }, h('header', {}, h('h2', { text: 'Configuration' })), h('div', { class: 'body' }, config))));
+      h('section', { class: 'panel' }, h('header', {}, h('h2', { text: 'Configuration' })), h('div', { class: 'body' }, config)),
+    ),
+  );
 
   let chain = [];
   let doc = null;
@@ -72,7 +128,10 @@ export default function vserver(root, { name }) {
     });
     const last = out[out.length - 1];
     const action = last.spillover?.action ?? 'drop';
-    parts.push(h('div', { class: 'link', 'aria-hidden': 'true', text: '→' }), h('div', { class: 'chain-end', text: action === 'redirect' ? `then redirect to ${last.spillover.redirectUrl}` : `then ${action}` }));
+    parts.push(
+      h('div', { class: 'link', 'aria-hidden': 'true', text: '→' }),
+      h('div', { class: 'chain-end', text: action === 'redirect' ? `then redirect to ${last.spillover.redirectUrl}` : `then ${action}` }),
+    );
     replace(chainEl, parts);
     paintConfig();
   };
@@ -80,13 +139,33 @@ export default function vserver(root, { name }) {
   const paintConfig = () => {
     if (!doc) return;
     const so = doc.spillover ?? {};
-    const methods = (so.methods ?? []).map((m) => m.type + (m.threshold !== undefined ? ` ${m.threshold}` : m.thresholdKbps !== undefined ? ` ${m.thresholdKbps} kbps` : m.thresholdPercent !== undefined ? ` ${m.thresholdPercent}%` : '')).join(', ') || 'none';
+    const methods =
+      (so.methods ?? [])
+        .map(
+          (m) =>
+            m.type +
+            (m.threshold !== undefined
+              ? ` ${m.threshold}`
+              : m.thresholdKbps !== undefined
+                ? ` ${m.thresholdKbps} kbps`
+                : m.thresholdPercent !== undefined
+                  ? ` ${m.thresholdPercent}%`
+                  : ''),
+        )
+        .join(', ') || 'none';
     setText(head.meta, `${doc.protocol} · ${doc.listen ? `port ${doc.listen.port}` : 'backup only'} · ${doc.lbMethod ?? ''}`);
-    replace(config, facts([
-      ['Protocol', doc.protocol], ['Listen', doc.listen ? `${doc.listen.host ?? ''}:${doc.listen.port}` : 'none (backup only)'],
-      ['Balancing', doc.lbMethod ?? '–'], ['Spillover', `${methods} (${so.combine ?? 'any'})`],
-      ['Backup', so.backup ?? 'none'], ['When exhausted', so.action ?? 'drop'], ['Version', doc.version],
-    ]));
+    replace(
+      config,
+      facts([
+        ['Protocol', doc.protocol],
+        ['Listen', doc.listen ? `${doc.listen.host ?? ''}:${doc.listen.port}` : 'none (backup only)'],
+        ['Balancing', doc.lbMethod ?? '–'],
+        ['Spillover', `${methods} (${so.combine ?? 'any'})`],
+        ['Backup', so.backup ?? 'none'],
+        ['When exhausted', so.action ?? 'drop'],
+        ['Version', doc.version],
+      ]),
+    );
   };
 
   const paint = (s) => {
@@ -102,37 +181,80 @@ export default function vserver(root, { name }) {
 
     const capacity = new Map(st.threshold.derivation.map((d) => [d.service, d.capacity]));
     // Tables are rebuilt only when what they show changed (hover and selection survive).
-    if (changed(servicesBody, [st.services, [...capacity]])) replace(servicesBody, st.services.length === 0 ? h('tr', {}, h('td', { class: 'empty', colspan: 4, text: 'No services bound.' })) : st.services.map((svc) => {
-      const m = meter();
-      m.update(svc.activeConnections, capacity.get(svc.name) ?? null);
-      const monitors = svc.monitors ?? [];
-      return h('tr', { dataset: { service: svc.name, state: svc.state } },
-        h('td', { class: 'name', dataset: { label: 'Service' } }, h('div', {}, h('strong', { text: svc.name }), h('div', { class: 'meta', text: `UP on ${svc.agentsUp} of ${svc.agentsMonitoring} agents` }))),
-        h('td', { dataset: { label: 'State' } }, badge(svc.state, svc.state === 'UP' ? 'up' : 'down')),
-        h('td', { dataset: { label: 'Connections' } }, m.el),
-        h('td', { dataset: { label: 'Monitors' } }, monitors.length === 0 ? h('span', { class: 'muted', text: 'none' })
-          : h('div', {}, monitors.map((mo) => h('div', { class: 'mono' }, `${mo.monitor} `, h('span', { class: mo.state === 'DOWN' ? 'badge down plain' : 'muted', text: mo.state === 'DOWN' ? 'DOWN' : ms(mo.responseMs) }))))));
-    }));
+    if (changed(servicesBody, [st.services, [...capacity]]))
+      replace(
+        servicesBody,
+        st.services.length === 0
+          ? h('tr', {}, h('td', { class: 'empty', colspan: 4, text: 'No services bound.' }))
+          : st.services.map((svc) => {
+              const m = meter();
+              m.update(svc.activeConnections, capacity.get(svc.name) ?? null);
+              const monitors = svc.monitors ?? [];
+              return h(
+                'tr',
+                { dataset: { service: svc.name, state: svc.state } },
+                h(
+                  'td',
+                  { class: 'name', dataset: { label: 'Service' } },
+                  h('div', {}, h('strong', { text: svc.name }), h('div', { class: 'meta', text: `UP on ${svc.agentsUp} of ${svc.agentsMonitoring} agents` })),
+                ),
+                h('td', { dataset: { label: 'State' } }, badge(svc.state, svc.state === 'UP' ? 'up' : 'down')),
+                h('td', { dataset: { label: 'Connections' } }, m.el),
+                h(
+                  'td',
+                  { dataset: { label: 'Monitors' } },
+                  monitors.length === 0
+                    ? h('span', { class: 'muted', text: 'none' })
+                    : h(
+                        'div',
+                        {},
+                        monitors.map((mo) =>
+                          h(
+                            'div',
+                            { class: 'mono' },
+                            `${mo.monitor} `,
+                            h('span', { class: mo.state === 'DOWN' ? 'badge down plain' : 'muted', text: mo.state === 'DOWN' ? 'DOWN' : ms(mo.responseMs) }),
+                          ),
+                        ),
+                      ),
+                ),
+              );
+            }),
+      );
 
     const q = st.quota;
     const agentsSeen = new Set([...Object.keys(q?.byAgent ?? {}), ...Object.keys(st.activeConnections.byAgent)]);
-    if (changed(quotaBody, [q, st.activeConnections.byAgent])) replace(quotaBody, agentsSeen.size === 0 ? h('tr', {}, h('td', { class: 'empty', colspan: 4, text: 'No agent serves this vserver.' })) : [...agentsSeen].sort().map((a) => {
-      const share = q?.byAgent[a];
-      const m = meter();
-      const active = st.activeConnections.byAgent[a] ?? 0;
-      m.update(active, share ? share.exclusive + share.borrowed : null);
-      return h('tr', { dataset: { agent: a } },
-        h('td', { class: 'name', dataset: { label: 'Agent' } }, h('strong', { text: a })),
-        h('td', { class: 'num', dataset: { label: 'Exclusive' }, text: share?.exclusive ?? '–' }),
-        h('td', { class: 'num', dataset: { label: 'Borrowed' }, text: share?.borrowed ?? '–' }),
-        h('td', { dataset: { label: 'Active' } }, m.el));
-    }));
+    if (changed(quotaBody, [q, st.activeConnections.byAgent]))
+      replace(
+        quotaBody,
+        agentsSeen.size === 0
+          ? h('tr', {}, h('td', { class: 'empty', colspan: 4, text: 'No agent serves this vserver.' }))
+          : [...agentsSeen].sort().map((a) => {
+              const share = q?.byAgent[a];
+              const m = meter();
+              const active = st.activeConnections.byAgent[a] ?? 0;
+              m.update(active, share ? share.exclusive + share.borrowed : null);
+              return h(
+                'tr',
+                { dataset: { agent: a } },
+                h('td', { class: 'name', dataset: { label: 'Agent' } }, h('strong', { text: a })),
+                h('td', { class: 'num', dataset: { label: 'Exclusive' }, text: share?.exclusive ?? '–' }),
+                h('td', { class: 'num', dataset: { label: 'Borrowed' }, text: share?.borrowed ?? '–' }),
+                h('td', { dataset: { label: 'Active' } }, m.el),
+              );
+            }),
+      );
     setText(quotaFoot, q ? `Global limit ${q.limit}; ${q.shared} in the shared pool, lent on demand.` : 'No global quota: the limit is unbounded.');
 
-    if (changed(derivation, st.threshold)) replace(derivation, facts([
-      ['Method', st.threshold.method ?? 'none'], ['Limit', st.threshold.value ?? 'unbounded'],
-      ...st.threshold.derivation.map((d) => [d.service, `${d.capacity} · ${d.state}${d.counted ? '' : ' · not counted'}`]),
-    ]));
+    if (changed(derivation, st.threshold))
+      replace(
+        derivation,
+        facts([
+          ['Method', st.threshold.method ?? 'none'],
+          ['Limit', st.threshold.value ?? 'unbounded'],
+          ...st.threshold.derivation.map((d) => [d.service, `${d.capacity} · ${d.state}${d.counted ? '' : ' · not counted'}`]),
+        ]),
+      );
   };
 
   const paintBox = (n, s) => {
@@ -141,20 +263,35 @@ export default function vserver(root, { name }) {
     b.update(s.status);
   };
 
-  const showError = (err) => { notice.hidden = !err; if (err) notice.textContent = err.status === 404 ? `No vserver named ${name}.` : `Cannot load: ${err.message}`; };
+  const showError = (err) => {
+    notice.hidden = !err;
+    if (err) notice.textContent = err.status === 404 ? `No vserver named ${name}.` : `Cannot load: ${err.message}`;
+  };
   const chainLoader = every(60_000, loadChain, showError);
-  const poller = every(1000, async (signal) => {
-    if (chain.length === 0) return;
-    const names = chain.map((v) => v.name);
-    const results = await mapLimit(names, 8, (n) => fetchStatus(n, signal));
-    results.forEach((s, i) => paintBox(names[i], s));
-    if (results[0]) { paint(results[0]); chart.update(samples(name)); }
-  }, showError);
+  const poller = every(
+    1000,
+    async (signal) => {
+      if (chain.length === 0) return;
+      const names = chain.map((v) => v.name);
+      const results = await mapLimit(names, 8, (n) => fetchStatus(n, signal));
+      results.forEach((s, i) => paintBox(names[i], s));
+      if (results[0]) {
+        paint(results[0]);
+        chart.update(samples(name));
+      }
+    },
+    showError,
+  );
   const unsubscribe = subscribe((e) => {
     if (e.kind.startsWith('vserver.') && chain.some((v) => v.name === e.object?.name)) chainLoader.kick();
     if (e.kind === 'threshold.changed' || e.kind === 'service.state_changed') poller.kick();
   });
-  return () => { chainLoader.stop(); poller.stop(); unsubscribe(); chart.destroy(); };
+  return () => {
+    chainLoader.stop();
+    poller.stop();
+    unsubscribe();
+    chart.destroy();
+  };
 }
 
 const shown = new WeakMap();
@@ -180,9 +317,13 @@ function chainBox(v, current) {
   const pct = h('div', { class: 'pct', text: '–' });
   const state = badge('…');
   const foot = h('div', { class: 'foot', text: '' });
-  const el = h('div', { class: `chain-box${current ? ' current' : ''}`, dataset: { vserver: v.name } },
+  const el = h(
+    'div',
+    { class: `chain-box${current ? ' current' : ''}`, dataset: { vserver: v.name } },
     h('div', { class: 'title' }, current ? h('span', { text: v.name }) : h('a', { href: `#/vservers/${encodeURIComponent(v.name)}`, text: v.name }), state),
-    h('div', { class: 'tank' }, level, pct), foot);
+    h('div', { class: 'tank' }, level, pct),
+    foot,
+  );
   return {
     el,
     update(st) {
@@ -207,25 +348,37 @@ function makeChart(el) {
   const size = () => ({ width: Math.max(240, el.clientWidth), height: 260 });
   const build = () => {
     u?.destroy();
-    const muted = css('--muted'); const grid = css('--grid');
+    const muted = css('--muted');
+    const grid = css('--grid');
     const axis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
-    u = new uPlot({
-      ...size(),
-      cursor: { drag: { x: false, y: false } },
-      scales: {
-        // At least a minute across, so the first seconds do not stretch over the whole width.
-        x: { time: true, range: (_u, min, max) => (min === null || max === null ? [Date.now() / 1000 - 60, Date.now() / 1000] : [Math.min(min, max - 60), max]) },
-        cx: { range: (_u, _min, max) => [0, Math.max(5, Math.ceil((max ?? 0) * 1.15))] },
-        rate: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil((max ?? 0) * 1.2))] },
+    u = new uPlot(
+      {
+        ...size(),
+        cursor: { drag: { x: false, y: false } },
+        scales: {
+          // At least a minute across, so the first seconds do not stretch over the whole width.
+          x: {
+            time: true,
+            range: (_u, min, max) => (min === null || max === null ? [Date.now() / 1000 - 60, Date.now() / 1000] : [Math.min(min, max - 60), max]),
+          },
+          cx: { range: (_u, _min, max) => [0, Math.max(5, Math.ceil((max ?? 0) * 1.15))] },
+          rate: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil((max ?? 0) * 1.2))] },
+        },
+        series: [
+          { value: (_u, v) => (v === null ? '–' : new Date(v * 1000).toLocaleTimeString([], { hour12: false })) },
+          { label: 'Active', scale: 'cx', stroke: css('--accent'), fill: css('--accent-soft'), width: 2, value: (_u, v) => (v === null ? '–' : String(v)) },
+          { label: 'Limit', scale: 'cx', stroke: muted, width: 1.5, dash: [6, 4], value: (_u, v) => (v === null ? '–' : String(v)) },
+          { label: 'Spills/s', scale: 'rate', stroke: css('--spill'), width: 2, value: (_u, v) => (v === null ? '–' : rate(v)) },
+        ],
+        axes: [
+          { ...axis },
+          { ...axis, scale: 'cx', label: 'connections', labelSize: 20 },
+          { ...axis, scale: 'rate', side: 1, grid: { show: false }, label: 'spills/s', labelSize: 20 },
+        ],
       },
-      series: [
-        { value: (_u, v) => (v === null ? '–' : new Date(v * 1000).toLocaleTimeString([], { hour12: false })) },
-        { label: 'Active', scale: 'cx', stroke: css('--accent'), fill: css('--accent-soft'), width: 2, value: (_u, v) => (v === null ? '–' : String(v)) },
-        { label: 'Limit', scale: 'cx', stroke: muted, width: 1.5, dash: [6, 4], value: (_u, v) => (v === null ? '–' : String(v)) },
-        { label: 'Spills/s', scale: 'rate', stroke: css('--spill'), width: 2, value: (_u, v) => (v === null ? '–' : rate(v)) },
-      ],
-      axes: [{ ...axis }, { ...axis, scale: 'cx', label: 'connections', labelSize: 20 }, { ...axis, scale: 'rate', side: 1, grid: { show: false }, label: 'spills/s', labelSize: 20 }],
-    }, data(last), el);
+      data(last),
+      el,
+    );
   };
   const data = (s) => {
     const cut = Date.now() - WINDOW_S * 1000;
@@ -239,7 +392,15 @@ function makeChart(el) {
   window.addEventListener('resize', onResize);
   build();
   return {
-    update(s) { last = s; u?.setData(data(s)); },
-    destroy() { scheme.removeEventListener('change', onScheme); window.removeEventListener('resize', onResize); u?.destroy(); u = null; },
+    update(s) {
+      last = s;
+      u?.setData(data(s));
+    },
+    destroy() {
+      scheme.removeEventListener('change', onScheme);
+      window.removeEventListener('resize', onResize);
+      u?.destroy();
+      u = null;
+    },
   };
 }
