@@ -6,6 +6,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two files at a time on the 2-core machines: most tests wait on sockets, processes and
+    // Postgres rather than compute (the default, cores - 1, ran one file at a time: 12 min).
+    maxWorkers: 2,
     globalSetup: ['test/setup/postgres.ts'],
   },
 });
