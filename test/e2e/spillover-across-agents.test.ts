@@ -236,7 +236,12 @@ describe('spillover across two agents and a control plane', () => {
       'agent-b listed as disconnected',
     );
     expect(view).toMatchObject({ connected: false, leaseExpiresAt: null });
-    const events = await cp.get<{ items: unknown[] }>('/v1/events?kind=agent.lease_expired');
-    expect(events.items.length).toBeGreaterThan(0);
+    // Hub events are appended in batches behind its state: wait for the lease's event too.
+    await until(
+      () => cp.get<{ items: unknown[] }>('/v1/events?kind=agent.lease_expired'),
+      (e) => e.items.length > 0,
+      15_000,
+      'agent.lease_expired event',
+    );
   }, 30_000);
 });

@@ -1,11 +1,11 @@
-// The request cases of llhttp's test corpus (../shared/http-vectors/llhttp, read at test time,
-// not copied), decoded the way llhttp's own runner decodes them (test/md-test.ts): the block's
+// The request cases of llhttp's test corpus (copied from ../shared/http-vectors/llhttp into
+// fixtures/llhttp with its MIT licence, so a clean clone runs them alone), decoded the way llhttp's own runner decodes them (test/md-test.ts): the block's
 // final line end dropped, backslash-newline joined, line ends made CRLF, then \r \n \t \f \xHH
 // and octal \NNN escapes turned into bytes.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const VECTORS_DIR = path.resolve(import.meta.dirname, '../../../../shared/http-vectors/llhttp');
+export const VECTORS_DIR = path.resolve(import.meta.dirname, 'fixtures', 'llhttp');
 
 export interface VectorCase {
   file: string;
