@@ -14,6 +14,7 @@ import { healthPercent, RateMeter, type ServiceStatus } from '@spillway/core';
 import { quotaLimit, statusesOf, usable } from './decisions.js';
 import { processFaults } from './process-guard.js';
 import { QuotaPrimary, type QuotaUpstream, type QuotaView } from './quota-primary.js';
+import { applySchedulingPolicy } from './worker-set.js';
 import { emptyServiceCounters, emptyVServerCounters, mergeSnapshots, type CounterSnapshot, type ServiceCounters, type VServerCounters } from './stats.js';
 
 export interface AgentOptions {
@@ -46,6 +47,8 @@ export interface AgentStats {
     name: string;
     pid: number;
     workers: number;
+    /** How the workers share a listener (the policy in effect in this process; see worker-set.ts). */
+    schedulingPolicy: 'rr' | 'none';
     engines: number[];
     workerPids: number[];
     configVersion: number;
@@ -138,6 +141,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   let restarted = 0;
   let rejected = 0;
   let kbps: Record<string, { in: number; out: number }> = {};
+  let schedulingPolicy = config.agent.schedulingPolicy;
 
   const quota = new QuotaPrimary((engine, msg) => engines.get(engine)?.send(msg));
   const broadcast = (msg: ToEngine): void => {
@@ -258,6 +262,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
 
   function forkWorker(): EngineLink {
     const execArgv = process.execArgv.some((a) => a.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
+    schedulingPolicy = applySchedulingPolicy(config.agent.schedulingPolicy, log);
     cluster.setupPrimary({ exec: WORKER_ENTRY, execArgv, args: [] });
     const worker = cluster.fork({ SPILLWAY_AGENT_NAME: config.agent.name });
     let hello: () => void = () => {};
@@ -517,6 +522,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
           name: config.agent.name,
           pid: process.pid,
           workers: config.agent.workers,
+          schedulingPolicy,
           engines: servingIds(),
           workerPids: [...engines.values()].map((e) => e.worker?.process.pid ?? process.pid),
           configVersion: version,

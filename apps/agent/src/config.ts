@@ -77,6 +77,12 @@ export interface AgentSection {
   /** Bearer token of the admin endpoint's writes (SPILLWAY_AGENT_ADMIN_TOKEN); null: writes off. */
   adminToken: string | null;
   drainTimeoutMs: number;
+  /**
+   * How worker processes share a listener (SPILLWAY_AGENT_SCHEDULING_POLICY): 'rr', the primary
+   * accepts and hands connections round-robin (node:cluster's default on Linux); 'none', every
+   * worker accepts on the shared socket and the kernel picks. Set before the first fork.
+   */
+  schedulingPolicy: 'rr' | 'none';
 }
 export interface AgentConfig {
   services: ServiceDoc[];
@@ -330,6 +336,8 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
     bad('/agent/adminToken', 'must be 16 to 512 visible ASCII characters without spaces (SPILLWAY_AGENT_ADMIN_TOKEN)');
   const drainTimeoutMs = a.drainTimeoutMs ?? 10_000;
   if (!isInt(drainTimeoutMs)) bad('/agent/drainTimeoutMs', 'must be an integer >= 0');
+  const schedulingPolicy = (env.SPILLWAY_AGENT_SCHEDULING_POLICY || undefined) ?? a.schedulingPolicy ?? 'rr';
+  if (schedulingPolicy !== 'rr' && schedulingPolicy !== 'none') bad('/agent/schedulingPolicy', 'must be rr or none (SPILLWAY_AGENT_SCHEDULING_POLICY)');
   if (p.length > 0) throw new AgentError('SPILLWAY_AGENT_CONFIG_INVALID', `invalid configuration: ${p.map((x) => `${x.path} ${x.message}`).join('; ')}`, p);
   return {
     services,
@@ -342,6 +350,7 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
       adminHost: text(adminHost),
       adminToken: adminToken === null ? null : text(adminToken),
       drainTimeoutMs: Number(drainTimeoutMs),
+      schedulingPolicy: schedulingPolicy === 'none' ? 'none' : 'rr',
     },
   };
 }
