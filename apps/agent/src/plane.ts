@@ -6,15 +6,16 @@ import http from 'node:http';
 import net from 'node:net';
 import type { Pool } from 'undici';
 import type { AgentConfig, ServiceDoc, VServerDoc } from './config.js';
-import { PersistenceTable, type ServiceStatus } from '@spillway/core';
+import { createBalancer, hasRoom, PersistenceTable, type Balancer, type Candidate } from '@spillway/core';
 import { pipeTcp } from './listener-tcp.js';
 import { answerAndClose, answered, createServicePool, markExpectsContinue, proxyHttp, sendContinue, sendError, upstreamHeaders } from './listener-http.js';
-import { hasConnectionMethod, otherMethodsTripped, statusesOf, usable } from './decisions.js';
+import { decideAdmission, type AdmissionContext } from './admission.js';
+import { statusesOf } from './decisions.js';
 import { readFirstHead } from './http-head.js';
 import { checkRequest, type RequestVerdict } from './http-request.js';
 import type { QuotaWorker } from './quota-worker.js';
-import { Counters, type CounterSnapshot, type VServerCounters } from './stats.js';
-import { cookieName, ServiceState, type ServicePick } from './service-state.js';
+import { Counters, type CounterSnapshot, type ServiceCounters, type VServerCounters } from './stats.js';
+import { SurgeQueue } from './surge-queue.js';
 import type { Logger } from './log.js';
 
 export type ToPrimary = (msg: PlaneMessageOut, handle?: net.Socket) => void;
@@ -29,6 +30,9 @@ export type PlaneMessageOut =
  */
 interface ServiceRt {
   doc: ServiceDoc;
+  up: boolean;
+  active: number;
+  counters: ServiceCounters;
   pools: Map<number, Pool>;
 }
 
@@ -39,8 +43,14 @@ function closePools(pools: Iterable<Pool>): void {
 interface VServerRt {
   doc: VServerDoc;
   counters: VServerCounters;
+  balancer: Balancer;
+  queue: SurgeQueue;
+  stickiness: PersistenceTable;
   kbpsIn: number;
   kbpsOut: number;
+  /** The bound services and their balancer candidates, index for index (refreshed in place per pick). */
+  svcs: ServiceRt[];
+  cands: Candidate[];
   cookieName: string;
 }
 interface ListenerRt {
@@ -57,6 +67,7 @@ const MAX_HEAD_BYTES = 16 * 1024;
 /** What a client connection was given at accept time (kept for its whole life). */
 type Admission = { kind: 'serve'; vs: VServerRt; quota: boolean } | { kind: 'redirect'; url: string; vs: VServerRt } | { kind: 'drop'; vs: VServerRt };
 
+const COOKIE_PREFIX = 'SPILLWAY_';
 type ForwardTarget = Extract<RequestVerdict, { kind: 'forward' }>;
 
 export class DataPlane {
@@ -71,9 +82,10 @@ export class DataPlane {
   private readonly reading = new Map<net.Socket, () => void>();
   private readonly spilled = new PersistenceTable();
   private readonly counters = new Counters();
-  /** Balancing, capacity, persistence and surge queues of the services (service-state.ts). */
-  private readonly state = new ServiceState(this.counters);
+  private serviceUp: Record<string, boolean> = {};
   private draining = false;
+  /** Clients waiting in any surge queue (a freed slot looks for waiters only when there are some). */
+  private queued = 0;
 
   constructor(
     readonly engineId: number,
@@ -87,6 +99,7 @@ export class DataPlane {
     this.config = config;
     for (const s of config.services) {
       const rt = this.services.get(s.name);
+      const up = this.serviceUp[s.name] ?? s.monitors.length === 0;
       if (rt) {
         const moved = rt.doc.address !== s.address || rt.doc.port !== s.port;
         if (moved) {
@@ -95,7 +108,7 @@ export class DataPlane {
         }
         rt.doc = s;
       } else {
-        this.services.set(s.name, { doc: s, pools: new Map() });
+        this.services.set(s.name, { doc: s, up, active: 0, counters: this.counters.service(s.name), pools: new Map() });
       }
     }
     for (const name of [...this.services.keys()]) {
@@ -108,19 +121,31 @@ export class DataPlane {
     for (const v of config.vservers) {
       const rt = this.vservers.get(v.name);
       if (rt) {
+        if (rt.doc.lbMethod !== v.lbMethod) rt.balancer = createBalancer(v.lbMethod);
         rt.doc = v;
+        rt.queue.length = v.surgeQueue.length;
+        rt.queue.timeoutMs = v.surgeQueue.timeoutMs;
       } else {
         this.vservers.set(v.name, {
           doc: v,
           counters: this.counters.vserver(v.name),
+          balancer: createBalancer(v.lbMethod),
+          queue: new SurgeQueue(v.surgeQueue.length, v.surgeQueue.timeoutMs),
+          stickiness: new PersistenceTable(),
           kbpsIn: 0,
           kbpsOut: 0,
-          cookieName: cookieName(v.name),
+          svcs: [],
+          cands: [],
+          cookieName: `${COOKIE_PREFIX}${v.name}`,
         });
       }
     }
-    for (const name of [...this.vservers.keys()]) if (!config.vservers.some((v) => v.name === name)) this.vservers.delete(name);
-    this.state.apply(config);
+    for (const [name, rt] of [...this.vservers]) {
+      if (!config.vservers.some((v) => v.name === name)) {
+        this.vservers.delete(name);
+        rt.queue.closeAll();
+      }
+    }
     // Pools of timeouts no vserver of the service has any more.
     const timeouts = new Map<string, Set<number>>();
     for (const v of config.vservers) {
@@ -139,6 +164,16 @@ export class DataPlane {
           rt.pools.delete(t);
           closePools([p]);
         }
+    }
+    for (const v of this.vservers.values()) {
+      v.svcs = [];
+      v.cands = [];
+      for (const b of v.doc.services) {
+        const s = this.services.get(b.service);
+        if (!s) continue;
+        v.svcs.push(s);
+        v.cands.push({ name: s.doc.name, weight: b.weight ?? s.doc.weight, active: 0, capacity: 0, available: false });
+      }
     }
     await this.reconcileListeners(config);
   }
@@ -203,7 +238,14 @@ export class DataPlane {
   }
 
   setServiceStates(up: Record<string, boolean>): void {
-    this.state.setStates(up);
+    this.serviceUp = { ...this.serviceUp, ...up };
+    for (const [name, isUp] of Object.entries(up)) {
+      const s = this.services.get(name);
+      if (s) {
+        s.up = isUp;
+        if (isUp) this.wakeQueues(name);
+      }
+    }
   }
 
   setBandwidth(kbps: Record<string, { in: number; out: number }>): void {
@@ -222,9 +264,9 @@ export class DataPlane {
 
   snapshot(): CounterSnapshot {
     const snap = this.counters.snapshot();
-    for (const [name, n] of Object.entries(this.state.queueSizes())) {
+    for (const [name, v] of this.vservers) {
       const c = snap.vservers[name];
-      if (c) c.surge_queue_len = n;
+      if (c) c.surge_queue_len = v.queue.size;
     }
     return snap;
   }
@@ -240,7 +282,7 @@ export class DataPlane {
     }
     this.reading.clear();
     this.listeners.clear();
-    this.state.closeQueues();
+    for (const v of this.vservers.values()) v.queue.closeAll();
     const until = Date.now() + deadlineMs;
     while (this.sockets.size > 0 && Date.now() < until) {
       for (const h of this.httpServers) h.closeIdleConnections();
@@ -252,22 +294,16 @@ export class DataPlane {
 
   // ---- admission --------------------------------------------------------------------------
 
-  private readonly serviceDoc = (name: string): ServiceDoc | undefined => this.state.serviceDoc(name);
-  private readonly serviceUpNow = (name: string): boolean => this.state.isUp(name);
+  private readonly serviceDoc = (name: string): ServiceDoc | undefined => this.services.get(name)?.doc;
+  private readonly serviceUpNow = (name: string): boolean => this.services.get(name)?.up ?? false;
 
-  private bound(v: VServerDoc): ServiceStatus[] {
-    return statusesOf(v, this.serviceDoc, this.serviceUpNow);
-  }
+  private readonly admissionCtx: AdmissionContext<VServerRt> = {
+    vservers: this.vservers,
+    spilled: this.spilled,
+    quota: () => this.quota,
+    bound: (v) => statusesOf(v, this.serviceDoc, this.serviceUpNow),
+  };
 
-  private usable(v: VServerRt): boolean {
-    return usable(this.bound(v.doc));
-  }
-
-  /**
-   * Decides where a new client connection goes, walking the spillover chain from `at` (or
-   * from the vserver its spillover persistence names). `tried` lists the engines that already
-   * found no room, so a handed-off connection never travels in a circle.
-   */
   /**
    * A connection accepted by a listener. HTTP: admitted only once its first request head is
    * complete (read here, at most MAX_HEAD_BYTES within the vserver's headersTimeoutMs: 431 and
@@ -342,76 +378,25 @@ export class DataPlane {
     }
     const ip = socket.remoteAddress ?? '';
     const persistKey = `${root}|${ip}`;
-    let name = at ?? this.spilled.get(persistKey) ?? root;
-    if (!this.vservers.has(name)) name = root;
-    for (let hops = 0; hops < 64; hops++) {
-      const v = this.vservers.get(name);
-      if (!v) {
+    const d = await decideAdmission(this.admissionCtx, root, ip, at, tried, () => socket.destroyed);
+    switch (d.kind) {
+      case 'gone':
         socket.destroy();
         return;
-      }
-      const verdict = await this.judge(v, tried);
-      if (socket.destroyed) {
-        if (verdict.kind === 'serve' && verdict.quota) this.quota.release(v.doc.name);
+      case 'handoff':
+        this.toPrimary({ t: 'handoff', to: d.engine, root, at: d.at, tried: [...tried, d.engine], ...(head ? { head: head.toString('base64') } : {}) }, socket);
         return;
-      }
-      if (verdict.kind === 'handoff') {
-        v.counters.handoffs_total++;
-        this.toPrimary(
-          { t: 'handoff', to: verdict.engine, root, at: name, tried: [...tried, verdict.engine], ...(head ? { head: head.toString('base64') } : {}) },
-          socket,
-        );
+      case 'serve':
+        this.admit(socket, root, { kind: 'serve', vs: d.vs, quota: d.quota }, persistKey, d.spilled, head);
         return;
-      }
-      if (verdict.kind === 'serve') {
-        this.admit(socket, root, { kind: 'serve', vs: v, quota: verdict.quota }, persistKey, name !== root, head);
+      case 'redirect':
+        this.admit(socket, root, { kind: 'redirect', url: d.url, vs: d.vs }, persistKey, false, head);
         return;
-      }
-      v.counters.spillovers_total++;
-      const next = v.doc.spillover.backup !== undefined ? this.vservers.get(v.doc.spillover.backup) : undefined;
-      if (next && this.usable(next)) {
-        name = next.doc.name;
-        continue;
-      }
-      const action = v.doc.spillover.action;
-      if (action === 'accept') {
-        this.quota.force(v.doc.name);
-        this.admit(socket, root, { kind: 'serve', vs: v, quota: this.quota.limited(v.doc.name) }, persistKey, name !== root, head);
-      } else if (action === 'redirect' && v.doc.spillover.redirectUrl !== undefined && v.doc.protocol === 'http') {
-        v.counters.redirected_total++;
-        this.admit(socket, root, { kind: 'redirect', url: v.doc.spillover.redirectUrl, vs: v }, persistKey, false, head);
-      } else {
-        v.counters.dropped_total++;
-        if (v.doc.protocol === 'http') this.admit(socket, root, { kind: 'drop', vs: v }, persistKey, false, head);
+      case 'drop':
+        if (d.vs.doc.protocol === 'http') this.admit(socket, root, { kind: 'drop', vs: d.vs }, persistKey, false, head);
         else socket.destroy();
-      }
-      return;
+        return;
     }
-    socket.destroy();
-  }
-
-  private async judge(v: VServerRt, tried: number[]): Promise<{ kind: 'serve'; quota: boolean } | { kind: 'spill' } | { kind: 'handoff'; engine: number }> {
-    const doc = v.doc;
-    const name = doc.name;
-    if (!this.usable(v)) return { kind: 'spill' };
-    if (doc.spillover.methods.length === 0) return { kind: 'serve', quota: false };
-    const others = otherMethodsTripped(doc, this.bound(doc), { in: v.kbpsIn, out: v.kbpsOut });
-    const conn = hasConnectionMethod(doc);
-    if (doc.spillover.combine === 'all') {
-      if (others.length > 0 && !others.every(Boolean)) {
-        if (this.quota.tryAcquire(name)) return { kind: 'serve', quota: this.quota.limited(name) };
-        this.quota.force(name);
-        return { kind: 'serve', quota: this.quota.limited(name) };
-      }
-      if (!conn) return { kind: 'spill' };
-    } else {
-      if (others.some(Boolean)) return { kind: 'spill' };
-      if (!conn) return { kind: 'serve', quota: false };
-    }
-    const r = await this.quota.acquire(name, tried);
-    if (r.kind === 'granted') return { kind: 'serve', quota: this.quota.limited(name) };
-    if (r.kind === 'handoff') return r;
-    return { kind: 'spill' };
   }
 
   private admit(socket: net.Socket, root: string, a: Admission, persistKey: string, spilled: boolean, head: Buffer | null): void {
@@ -470,15 +455,94 @@ export class DataPlane {
 
   // ---- services ---------------------------------------------------------------------------
 
-  /** Chooses a service (persistence first), waiting in the surge queue when all are at capacity. */
-  private async chooseService(v: VServerRt, ip: string, cookie: string | undefined): Promise<ServicePick | 'timeout' | 'unavailable'> {
-    const now = this.state.pick(v.doc.name, ip, cookie);
-    return now === 'wait' ? this.state.wait(v.doc.name, ip) : now;
+  /** The balancer candidates of `v`, refreshed in place from the live services (no allocation). */
+  private candidates(v: VServerRt): Candidate[] {
+    const cands = v.cands;
+    for (let i = 0; i < cands.length; i++) {
+      const c = cands[i]!;
+      const s = v.svcs[i]!;
+      c.active = s.active;
+      c.capacity = s.doc.capacity;
+      c.available = s.up && s.doc.state === 'enabled';
+    }
+    return cands;
   }
 
-  private readonly release = (pick: ServicePick): void => {
-    this.state.release(pick);
+  /** `name` is bound to `v`, UP, enabled and below its capacity. */
+  private available(v: VServerRt, name: string): boolean {
+    for (const c of this.candidates(v)) if (c.name === name) return hasRoom(c);
+    return false;
+  }
+
+  /**
+   * Chooses a service now (persistence first, then the balancer) and takes a slot of it; null
+   * when every service is at capacity and the surge queue may take the client.
+   */
+  private pickNow(v: VServerRt, ip: string, cookie: string | undefined): ServiceRt | null | 'unavailable' {
+    let name: string | null = null;
+    const type = v.doc.persistence.type;
+    if (v.queue.size === 0) {
+      const persisted = type === 'sourceip' ? v.stickiness.get(ip) : type === 'cookie' ? cookie : undefined;
+      if (persisted !== undefined && this.available(v, persisted)) name = persisted;
+      if (name === null) name = v.balancer.pick(this.candidates(v));
+    }
+    if (name === null) return !this.candidates(v).some((c) => c.available) || v.queue.length === 0 ? 'unavailable' : null;
+    const s = this.services.get(name);
+    if (!s) return 'unavailable';
+    if (type === 'sourceip') v.stickiness.set(ip, name, v.doc.persistence.timeoutSeconds * 1000);
+    s.active++;
+    return s;
+  }
+
+  /** Chooses a service (persistence first), waiting in the surge queue when all are at capacity. */
+  private async chooseService(v: VServerRt, ip: string, cookie: string | undefined): Promise<ServiceRt | 'timeout' | 'unavailable'> {
+    const now = this.pickNow(v, ip, cookie);
+    return now === null ? this.waitInQueue(v, ip) : now;
+  }
+
+  private async waitInQueue(v: VServerRt, ip: string): Promise<ServiceRt | 'timeout' | 'unavailable'> {
+    if (v.queue.size < v.queue.length) v.counters.surge_queue_total++;
+    this.queued++;
+    const outcome = await v.queue.wait().finally(() => {
+      this.queued--;
+    });
+    if (outcome.kind === 'timeout') v.counters.surge_queue_timeouts_total++;
+    if (outcome.kind === 'full') v.counters.surge_queue_overflow_total++;
+    if (outcome.kind !== 'admitted') return 'timeout';
+    const s = this.services.get(outcome.service);
+    if (!s) return 'unavailable';
+    if (v.doc.persistence.type === 'sourceip') v.stickiness.set(ip, s.doc.name, v.doc.persistence.timeoutSeconds * 1000);
+    return s; // its slot was reserved by wakeQueues
+  }
+
+  private readonly release = (s: ServiceRt): void => {
+    this.releaseService(s);
   };
+
+  private releaseService(s: ServiceRt): void {
+    s.active--;
+    s.counters.cx_active--;
+    this.wakeQueues(s.doc.name);
+  }
+
+  /** A slot of `service` freed: hand slots to the oldest waiters of the vservers bound to it. */
+  private wakeQueues(service: string): void {
+    if (this.queued === 0) return;
+    for (const v of this.vservers.values()) {
+      if (v.queue.size === 0 || !v.doc.services.some((b) => b.service === service)) continue;
+      while (v.queue.size > 0) {
+        const pick = v.balancer.pick(this.candidates(v));
+        if (pick === null) break;
+        const s = this.services.get(pick);
+        if (!s) break;
+        s.active++;
+        if (!v.queue.wake(pick)) {
+          s.active--;
+          break;
+        }
+      }
+    }
+  }
 
   private async serveTcp(socket: net.Socket, v: VServerRt): Promise<void> {
     const ip = socket.remoteAddress ?? '';
@@ -488,14 +552,22 @@ export class DataPlane {
       return;
     }
     if (socket.destroyed) {
-      this.state.release(chosen);
+      chosen.active--;
+      this.wakeQueues(chosen.doc.name);
       return;
     }
+    chosen.counters.cx_active++;
+    chosen.counters.cx_total++;
     try {
-      const { connected } = await pipeTcp(socket, { host: chosen.address, port: chosen.port, connectTimeoutMs: v.doc.timeoutMs }, v.counters, chosen.counters);
+      const { connected } = await pipeTcp(
+        socket,
+        { host: chosen.doc.address, port: chosen.doc.port, connectTimeoutMs: v.doc.timeoutMs },
+        v.counters,
+        chosen.counters,
+      );
       if (!connected) chosen.counters.cx_connect_fail_total++;
     } finally {
-      this.state.release(chosen);
+      this.releaseService(chosen);
     }
   }
 
@@ -623,8 +695,8 @@ export class DataPlane {
     v.counters.rq_total++;
     const cookie = v.doc.persistence.type === 'cookie' ? readCookie(req.headers.cookie, v.cookieName) : undefined;
     const ip = req.socket.remoteAddress ?? '';
-    const chosen = this.state.pick(v.doc.name, ip, cookie);
-    if (chosen === 'wait') {
+    const chosen = this.pickNow(v, ip, cookie);
+    if (chosen === null) {
       this.serveHttpQueued(req, res, v, ip, cookie, target).catch((err: unknown) => this.requestFailed(req, res, err));
       return;
     }
@@ -632,7 +704,7 @@ export class DataPlane {
       sendError(res, 503, 'SPILLWAY_NO_SERVICE_AVAILABLE', { 'retry-after': '1' });
       return;
     }
-    this.forwardHttp(req, res, v, chosen, target);
+    this.forwardHttp(req, res, v, chosen, cookie, target);
   }
 
   private async serveHttpQueued(
@@ -643,7 +715,7 @@ export class DataPlane {
     cookie: string | undefined,
     target: ForwardTarget,
   ): Promise<void> {
-    const chosen = await this.state.wait(v.doc.name, ip);
+    const chosen = await this.waitInQueue(v, ip);
     if (chosen === 'timeout') {
       res.shouldKeepAlive = false;
       sendError(res, 503, 'SPILLWAY_SURGE_QUEUE_TIMEOUT', { 'retry-after': '1' });
@@ -653,31 +725,45 @@ export class DataPlane {
       sendError(res, 503, 'SPILLWAY_NO_SERVICE_AVAILABLE', { 'retry-after': '1' });
       return;
     }
-    this.forwardHttp(req, res, v, chosen, target);
+    this.forwardHttp(req, res, v, chosen, cookie, target);
   }
 
   /** Proxies one request to `chosen` (its slot already taken); the slot is freed when the exchange ends. */
-  private forwardHttp(req: http.IncomingMessage, res: http.ServerResponse, v: VServerRt, chosen: ServicePick, target: ForwardTarget): void {
+  private forwardHttp(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    v: VServerRt,
+    chosen: ServiceRt,
+    cookie: string | undefined,
+    target: ForwardTarget,
+  ): void {
     let pool: Pool;
     let headers: string[];
+    let setCookie: string | undefined;
     try {
-      const svc = this.services.get(chosen.service);
-      if (!svc) throw new Error(`service ${chosen.service} is not configured`);
-      let made = svc.pools.get(v.doc.timeoutMs);
+      let made = chosen.pools.get(v.doc.timeoutMs);
       if (!made) {
-        made = createServicePool(chosen.address, chosen.port, v.doc.timeoutMs);
-        svc.pools.set(v.doc.timeoutMs, made);
+        made = createServicePool(chosen.doc.address, chosen.doc.port, v.doc.timeoutMs);
+        chosen.pools.set(v.doc.timeoutMs, made);
       }
       pool = made;
+      const p = v.doc.persistence;
+      setCookie =
+        p.type === 'cookie' && cookie !== chosen.doc.name
+          ? `${v.cookieName}=${encodeURIComponent(chosen.doc.name)}; Path=/; HttpOnly${p.timeoutSeconds > 0 ? `; Max-Age=${p.timeoutSeconds}` : ''}`
+          : undefined;
       headers = upstreamHeaders(req, target.absolute && target.host !== null ? target.host : undefined);
     } catch (err) {
       // Nothing was sent: the slot taken for this request goes back before the error is answered.
-      this.state.release(chosen);
+      chosen.active--;
+      this.wakeQueues(chosen.doc.name);
       throw err;
     }
+    chosen.counters.cx_active++;
+    chosen.counters.cx_total++;
     chosen.counters.rq_total++;
     sendContinue(req, res);
-    proxyHttp(req, res, pool, target.path, headers, v.counters, chosen.counters, chosen.setCookie, this.release, chosen);
+    proxyHttp(req, res, pool, target.path, headers, v.counters, chosen.counters, setCookie, this.release, chosen);
   }
 }
 
