@@ -38,6 +38,12 @@ export interface ServiceCounters {
   cx_connect_fail_total: number;
 }
 
+/** Active connections (cx_active) per vserver and per service. */
+export interface ActiveCounts {
+  vservers: Record<string, number>;
+  services: Record<string, number>;
+}
+
 export interface CounterSnapshot {
   vservers: Record<string, VServerCounters>;
   services: Record<string, ServiceCounters>;
@@ -96,6 +102,13 @@ export class Counters {
       this.svc.set(name, c);
     }
     return c;
+  }
+
+  active(): ActiveCounts {
+    return {
+      vservers: Object.fromEntries([...this.vs].map(([k, v]) => [k, v.cx_active])),
+      services: Object.fromEntries([...this.svc].map(([k, v]) => [k, v.cx_active])),
+    };
   }
 
   snapshot(): CounterSnapshot {

@@ -1,9 +1,38 @@
-// The agent's worker processes under node:cluster: how they share a listener (the scheduling
-// policy), forking, restart on exit, readiness and the hand-off of connections between them.
-import cluster from 'node:cluster';
+// The agent's engines: worker processes under node:cluster (or one engine in this process with
+// workers: 0). How they share a listener (the scheduling policy), forking, readiness (hello),
+// restart on exit, drain on close, and the messages routed from engine to engine (connection
+// hand-off, spillover persistence). Every other message goes to the primary's handler.
+import cluster, { type Worker } from 'node:cluster';
+import type net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Engine } from './engine.js';
 import type { Logger } from './log.js';
+import type { FromEngine, ToEngine } from './messages.js';
 
 export type SchedulingPolicy = 'rr' | 'none';
+
+/** One engine as the primary sees it. `serving`: configured and listening (only those hold a share of the quota). */
+export interface EngineLink {
+  id: number;
+  send(msg: ToEngine, handle?: net.Socket): void;
+  worker: Worker | null;
+  ready: Promise<void>;
+  serving: boolean;
+}
+
+export interface WorkerSetOptions {
+  log: Logger;
+  /** The agent's name, given to each worker (its logs). */
+  name: string;
+  policy: SchedulingPolicy;
+  /** Messages of an engine that the set does not route itself. */
+  onMessage(from: number, msg: FromEngine, handle?: net.Socket): void;
+  /** An engine has gone (its process exited): nothing should wait for it any more. */
+  onGone(id: number): void;
+  /** A replacement worker said hello (after an exit): configure it and let it serve. */
+  onReplacement(link: EngineLink): Promise<void>;
+}
 
 /** The policy node:cluster froze in this process (it reads it once, at the first setupPrimary/fork). */
 let frozenPolicy: SchedulingPolicy | null = null;
@@ -24,4 +53,179 @@ export function applySchedulingPolicy(policy: SchedulingPolicy, log: Logger): Sc
     );
   }
   return frozenPolicy;
+}
+
+/** Closes a raw handle (TCP wrap) received over IPC, or destroys a socket. */
+function closeRaw(handle: unknown): void {
+  if (!handle) return;
+  const h = handle as { destroy?: () => void; close?: () => void };
+  if (typeof h.destroy === 'function') h.destroy();
+  else if (typeof h.close === 'function') h.close();
+}
+
+const WORKER_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts');
+
+export class WorkerSet {
+  readonly engines = new Map<number, EngineLink>();
+  /** Workers started again after an exit. */
+  restarted = 0;
+  private closing = false;
+  private effectivePolicy: SchedulingPolicy;
+  private readonly drainWaiters = new Map<number, () => void>();
+
+  constructor(private readonly opts: WorkerSetOptions) {
+    this.effectivePolicy = opts.policy;
+  }
+
+  /** The scheduling policy in effect (the one asked for, unless this process forked under another first). */
+  get policy(): SchedulingPolicy {
+    return this.effectivePolicy;
+  }
+
+  /** Starts `workers` worker processes (0: one engine in this process) and resolves once each said hello. */
+  async start(workers: number): Promise<EngineLink[]> {
+    if (workers === 0) return [this.addInProcessEngine()];
+    this.effectivePolicy = applySchedulingPolicy(this.opts.policy, this.opts.log);
+    return Promise.all(
+      Array.from({ length: workers }, () => {
+        const l = this.fork();
+        return l.ready.then(() => l);
+      }),
+    );
+  }
+
+  /** Adds engines that said hello to the set (they do not serve yet). */
+  add(links: EngineLink[]): void {
+    for (const l of links) this.engines.set(l.id, l);
+  }
+
+  /** Marks as serving those of `links` still in the set. */
+  markServing(links: EngineLink[]): void {
+    for (const l of links) if (this.engines.get(l.id) === l) l.serving = true;
+  }
+
+  servingIds(): number[] {
+    return [...this.engines.values()].filter((e) => e.serving).map((e) => e.id);
+  }
+
+  startingIds(): number[] {
+    return [...this.engines.values()].filter((e) => !e.serving).map((e) => e.id);
+  }
+
+  pids(): number[] {
+    return [...this.engines.values()].map((e) => e.worker?.process.pid ?? process.pid);
+  }
+
+  send(id: number, msg: ToEngine): void {
+    this.engines.get(id)?.send(msg);
+  }
+
+  broadcast(msg: ToEngine): void {
+    for (const e of this.engines.values()) e.send(msg);
+  }
+
+  /** Stops every engine: each drains its connections up to `deadlineMs`; a worker still alive 2 s past it is killed. */
+  async close(deadlineMs: number): Promise<void> {
+    this.closing = true;
+    const links = [...this.engines.values()];
+    await Promise.all(
+      links.map(
+        (l) =>
+          new Promise<void>((resolve) => {
+            if (!l.worker) {
+              this.drainWaiters.set(l.id, resolve);
+              l.send({ t: 'drain', deadlineMs });
+              return;
+            }
+            const w = l.worker;
+            const kill = setTimeout(() => w.process.kill('SIGKILL'), deadlineMs + 2_000);
+            w.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            l.send({ t: 'drain', deadlineMs });
+          }),
+      ),
+    );
+    this.engines.clear();
+  }
+
+  private route(from: number, msg: FromEngine, handle?: net.Socket): void {
+    switch (msg.t) {
+      case 'handoff': {
+        const target = this.engines.get(msg.to) ?? this.engines.get(from);
+        if (!handle) return;
+        if (!target) {
+          closeRaw(handle);
+          return;
+        }
+        target.send({ t: 'handoff', root: msg.root, at: msg.at, tried: msg.tried, ...(msg.head !== undefined ? { head: msg.head } : {}) }, handle);
+        return;
+      }
+      case 'persist':
+        for (const e of this.engines.values()) if (e.id !== from) e.send({ t: 'persist', key: msg.key, vs: msg.vs, timeoutMs: msg.timeoutMs });
+        return;
+      case 'drained':
+        this.drainWaiters.get(from)?.();
+        this.drainWaiters.delete(from);
+        return;
+      default:
+        this.opts.onMessage(from, msg, handle);
+    }
+  }
+
+  private addInProcessEngine(): EngineLink {
+    const id = 0;
+    const engine = new Engine(id, (msg, handle) => setImmediate(() => this.route(id, msg, handle)), this.opts.log.child({ worker: id }));
+    return {
+      id,
+      worker: null,
+      ready: Promise.resolve(),
+      serving: false,
+      send: (msg, handle) => setImmediate(() => engine.onMessage(msg, handle)),
+    };
+  }
+
+  private fork(): EngineLink {
+    const execArgv = process.execArgv.some((a) => a.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
+    cluster.setupPrimary({ exec: WORKER_ENTRY, execArgv, args: [] });
+    const worker = cluster.fork({ SPILLWAY_AGENT_NAME: this.opts.name });
+    let hello: () => void = () => {};
+    const link: EngineLink = {
+      id: worker.id,
+      worker,
+      ready: new Promise<void>((r) => {
+        hello = r;
+      }),
+      serving: false,
+      send: (msg, handle) => {
+        if (!worker.isConnected()) {
+          closeRaw(handle);
+          return;
+        }
+        if (handle)
+          worker.send(msg, handle as never, {}, () => closeRaw(handle)); // our copy of the raw handle
+        else worker.send(msg);
+      },
+    };
+    worker.on('message', (msg: FromEngine, handle?: net.Socket) => {
+      if (msg.t === 'hello') {
+        hello();
+        return;
+      }
+      this.route(worker.id, msg, handle);
+    });
+    worker.on('exit', (code, signal) => {
+      this.engines.delete(worker.id);
+      this.opts.onGone(worker.id);
+      if (this.closing) return;
+      this.restarted++;
+      this.opts.log.warn({ event: 'worker_exit', worker: worker.id, code, signal }, 'worker exited; starting a replacement');
+      const next = this.fork();
+      next.ready
+        .then(() => this.opts.onReplacement(next))
+        .catch((err: unknown) => this.opts.log.error({ event: 'worker_replacement_failed', worker: next.id, err }, 'replacement worker not brought up'));
+    });
+    return link;
+  }
 }

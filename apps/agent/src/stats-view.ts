@@ -1,0 +1,189 @@
+// The agent's view of its counters: the engines' snapshots merged (stats.ts), rates over a
+// window, the bandwidth the bandwidth method reads, and the active connections the engines push
+// as they change (the control client acts on those without asking for stats).
+import { RateMeter } from '@spillway/core';
+import type { VServerDoc } from './config.js';
+import type { ServiceHealthView } from './monitors.js';
+import type { QuotaView } from './quota-primary.js';
+import { emptyServiceCounters, emptyVServerCounters, type ActiveCounts, type CounterSnapshot, type ServiceCounters, type VServerCounters } from './stats.js';
+
+export interface VServerStats extends VServerCounters {
+  state: 'UP' | 'DOWN';
+  threshold: number | null;
+  health_percent: number;
+  cx_rate: number;
+  rx_bytes_rate: number;
+  tx_bytes_rate: number;
+  spillovers_rate: number;
+  quota: QuotaView | null;
+}
+export interface ServiceStats extends ServiceCounters {
+  state: 'UP' | 'DOWN';
+  health_transitions_total: number;
+  monitors: ServiceHealthView['monitors'];
+}
+export interface AgentStats {
+  agent: {
+    name: string;
+    pid: number;
+    workers: number;
+    /** How the workers share a listener (the policy in effect in this process; see worker-set.ts). */
+    schedulingPolicy: 'rr' | 'none';
+    engines: number[];
+    workerPids: number[];
+    configVersion: number;
+    uptimeSeconds: number;
+    workers_restarted_total: number;
+    /** Probe tries that threw instead of answering (a config value the request cannot carry, a bug): failed tries, never a crash. */
+    monitor_errors_total: number;
+    /** Promises of the primary rejected with no handler (logged; the process keeps running). */
+    unhandled_rejections_total: number;
+    /** Documents refused (file reload, POST /reload, control-plane snapshot): the last good one keeps running. */
+    config_rejected_total: number;
+  };
+  listeners: Record<string, number>;
+  vservers: Record<string, VServerStats>;
+  services: Record<string, ServiceStats>;
+}
+
+/** What the limit derivation says of a vserver (agent.ts): its state, threshold and health. */
+export type VServerHealth = Pick<VServerStats, 'state' | 'threshold' | 'health_percent'>;
+
+export interface StatsViewOptions {
+  /** The engines' counters, merged. */
+  snapshot(): Promise<CounterSnapshot>;
+  /** The vservers of the configuration in force. */
+  vservers(): VServerDoc[];
+  /** Each vserver's bandwidth over the last two samples, every sample, while a vserver has a bandwidth method. */
+  onBandwidth(kbps: Record<string, { in: number; out: number }>): void;
+  /** The agent's active connections (every engine's summed), each time they change. */
+  onActive(active: ActiveCounts): void;
+}
+
+const SAMPLE_MS = 1000;
+const RATE_WINDOW_MS = 10_000;
+
+const sameCounts = (a: Record<string, number>, b: Record<string, number>): boolean => {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+};
+
+export class StatsView {
+  // Per vserver: bytes (in = rx, out = tx) and events (in = connections, out = spillovers) over
+  // the stats window; bandwidth for the bandwidth method over a short window.
+  private readonly meters = new Map<string, { bytes: RateMeter; events: RateMeter; bw: RateMeter }>();
+  private timer: NodeJS.Timeout | null = null;
+  /** The last active counts each engine pushed. */
+  private readonly byEngine = new Map<number, ActiveCounts>();
+  private total: ActiveCounts = { vservers: {}, services: {} };
+
+  constructor(private readonly opts: StatsViewOptions) {}
+
+  /** Samples the counters every second (rates, bandwidth). */
+  start(): void {
+    this.timer ??= setInterval(() => {
+      this.opts.snapshot().then(
+        (snap) => this.sample(snap),
+        () => {},
+      );
+    }, SAMPLE_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** The agent's active connections as last pushed by its engines. */
+  active(): ActiveCounts {
+    return { vservers: { ...this.total.vservers }, services: { ...this.total.services } };
+  }
+
+  /** An engine's active connections changed: the agent's total is pushed on when it changed too. */
+  engineActive(engine: number, counts: ActiveCounts): void {
+    this.byEngine.set(engine, counts);
+    this.recount();
+  }
+
+  /** An engine has gone: its connections with it. */
+  engineGone(engine: number): void {
+    if (this.byEngine.delete(engine)) this.recount();
+  }
+
+  /** The vserver and service sections of the stats from the merged counters and the primary's state. */
+  compose(
+    snap: CounterSnapshot,
+    input: {
+      vservers: VServerDoc[];
+      services: { name: string }[];
+      health: Record<string, ServiceHealthView>;
+      quota: Record<string, QuotaView>;
+      vserverHealth: (name: string) => VServerHealth;
+    },
+  ): Pick<AgentStats, 'vservers' | 'services'> {
+    const vservers: Record<string, VServerStats> = {};
+    for (const v of input.vservers) {
+      const m = this.meters.get(v.name);
+      vservers[v.name] = {
+        ...(snap.vservers[v.name] ?? emptyVServerCounters()),
+        ...input.vserverHealth(v.name),
+        cx_rate: m?.events.rate('in') ?? 0,
+        rx_bytes_rate: m?.bytes.rate('in') ?? 0,
+        tx_bytes_rate: m?.bytes.rate('out') ?? 0,
+        spillovers_rate: m?.events.rate('out') ?? 0,
+        quota: input.quota[v.name] ?? null,
+      };
+    }
+    const services: Record<string, ServiceStats> = {};
+    for (const s of input.services) {
+      const h = input.health[s.name];
+      services[s.name] = {
+        ...(snap.services[s.name] ?? emptyServiceCounters()),
+        state: h?.state === 'DOWN' ? 'DOWN' : 'UP',
+        health_transitions_total: h?.transitions ?? 0,
+        monitors: h?.monitors ?? [],
+      };
+    }
+    return { vservers, services };
+  }
+
+  private sample(snap: CounterSnapshot): void {
+    const now = Date.now();
+    const vservers = this.opts.vservers();
+    for (const name of this.meters.keys()) if (!vservers.some((v) => v.name === name)) this.meters.delete(name);
+    for (const [name, c] of Object.entries(snap.vservers)) {
+      let m = this.meters.get(name);
+      if (!m) {
+        m = {
+          bytes: new RateMeter({ windowMs: RATE_WINDOW_MS }),
+          events: new RateMeter({ windowMs: RATE_WINDOW_MS }),
+          bw: new RateMeter({ windowMs: 2 * SAMPLE_MS }),
+        };
+        this.meters.set(name, m);
+      }
+      m.bytes.observeTotals({ in: c.rx_bytes_total, out: c.tx_bytes_total }, now);
+      m.bw.observeTotals({ in: c.rx_bytes_total, out: c.tx_bytes_total }, now);
+      m.events.observeTotals({ in: c.cx_total, out: c.spillovers_total }, now);
+    }
+    if (!vservers.some((v) => v.spillover.methods.some((m) => m.type === 'bandwidth'))) return;
+    const kbps = Object.fromEntries(
+      vservers.map((v) => {
+        const m = this.meters.get(v.name);
+        return [v.name, { in: m ? m.bw.kbps('in', now) : 0, out: m ? m.bw.kbps('out', now) : 0 }];
+      }),
+    );
+    this.opts.onBandwidth(kbps);
+  }
+
+  private recount(): void {
+    const next: ActiveCounts = { vservers: {}, services: {} };
+    for (const c of this.byEngine.values()) {
+      for (const [k, n] of Object.entries(c.vservers)) next.vservers[k] = (next.vservers[k] ?? 0) + n;
+      for (const [k, n] of Object.entries(c.services)) next.services[k] = (next.services[k] ?? 0) + n;
+    }
+    if (sameCounts(next.vservers, this.total.vservers) && sameCounts(next.services, this.total.services)) return;
+    this.total = next;
+    this.opts.onActive(this.active());
+  }
+}
