@@ -5,6 +5,7 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import {
   Ack,
   Allocate,
+  ConfigDelta,
   Borrow,
   Grant,
   Heartbeat,
@@ -16,6 +17,7 @@ import {
   Return,
   Revoke,
   RevokeAck,
+  Resync,
   ServiceStates,
   Snapshot,
   Transition,
@@ -45,11 +47,13 @@ const fromAgent = compileAll({
   return: Return,
   'revoke-ack': RevokeAck,
   heartbeat: Heartbeat,
+  resync: Resync,
   error: ProtocolErrorMessage,
 });
 const fromControl = compileAll({
   welcome: Welcome,
   snapshot: Snapshot,
+  delta: ConfigDelta,
   'service-states': ServiceStates,
   allocate: Allocate,
   grant: Grant,

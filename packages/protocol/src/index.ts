@@ -12,3 +12,14 @@ export { ChannelClient, ChannelError, type ChannelClientOptions } from './channe
 export { SimulatedAgent, type SimulatedAgentOptions, type Allocation } from './simulated-agent.js';
 export { headerNameProblem, headerValueProblem, hostHeaderProblem, listenHostProblem, redirectUrlProblem, requestTargetProblem } from './http-syntax.js';
 export { CLIENT_TIMEOUT_DEFAULTS, VSERVER_DEFAULTS } from './defaults.js';
+export {
+  RESOURCE_KINDS,
+  ResourceSet,
+  changeCount,
+  checkConsistency,
+  compose,
+  emptyChanges,
+  type Changes,
+  type ReferenceProblem,
+  type ResourceKind,
+} from './resources.js';

@@ -110,6 +110,14 @@ export const Return = Type.Object({ type: Type.Literal('return'), vserver: Name,
  */
 export const RevokeAck = Type.Object({ type: Type.Literal('revoke-ack'), vserver: Name, id: Count, held: Count }, { additionalProperties: false });
 export const Heartbeat = Type.Object({ type: Type.Literal('heartbeat'), seq: Count }, { additionalProperties: false });
+/**
+ * Asks for the whole document (a `snapshot`): the agent cannot apply a `delta` (its base is not
+ * the version the agent runs, or it lost track of its document).
+ */
+export const Resync = Type.Object(
+  { type: Type.Literal('resync'), appliedVersion: Type.Union([Version, Type.Null()]), reason: Type.String({ maxLength: 500 }) },
+  { additionalProperties: false },
+);
 
 export const ProtocolErrorMessage = Type.Object(
   {
@@ -122,7 +130,7 @@ export const ProtocolErrorMessage = Type.Object(
   { additionalProperties: false },
 );
 
-export const AgentMessage = Type.Union([Hello, Ack, Nack, Report, Transition, Borrow, Return, RevokeAck, Heartbeat, ProtocolErrorMessage]);
+export const AgentMessage = Type.Union([Hello, Ack, Nack, Report, Transition, Borrow, Return, RevokeAck, Heartbeat, Resync, ProtocolErrorMessage]);
 
 // ---- control plane -> agent ------------------------------------------------------------------
 
@@ -149,6 +157,23 @@ export const ConfigDocument = Type.Object({
   vservers: Type.Array(Type.Record(Type.String(), Type.Unknown())),
 });
 export const Snapshot = Type.Object({ type: Type.Literal('snapshot'), version: Version, config: ConfigDocument }, { additionalProperties: false });
+
+/**
+ * What changed between `base` (the version the agent ACKed) and `version` (after xDS delta): the
+ * resources upserted whole, the names removed. The agent applies it only on `base` (else it
+ * sends `resync`); the result is exactly the document of `version`. Removing a name the agent
+ * does not have is not an error.
+ */
+export const ConfigDelta = Type.Object(
+  {
+    type: Type.Literal('delta'),
+    version: Version,
+    base: Version,
+    upserted: ConfigDocument,
+    removed: Type.Object({ services: Type.Array(Name), monitors: Type.Array(Name), vservers: Type.Array(Name) }, { additionalProperties: false }),
+  },
+  { additionalProperties: false },
+);
 
 /** The state of each service aggregated across agents. */
 export const ServiceStates = Type.Object(
@@ -209,7 +234,7 @@ export const Revoke = Type.Object(
 
 export const HeartbeatAck = Type.Object({ type: Type.Literal('heartbeat-ack'), seq: Count }, { additionalProperties: false });
 
-export const ControlMessage = Type.Union([Welcome, Snapshot, ServiceStates, Allocate, Grant, Revoke, HeartbeatAck, ProtocolErrorMessage]);
+export const ControlMessage = Type.Union([Welcome, Snapshot, ConfigDelta, ServiceStates, Allocate, Grant, Revoke, HeartbeatAck, ProtocolErrorMessage]);
 
 export type Hello = Static<typeof Hello>;
 export type Ack = Static<typeof Ack>;
@@ -223,11 +248,13 @@ export type Borrow = Static<typeof Borrow>;
 export type Return = Static<typeof Return>;
 export type RevokeAck = Static<typeof RevokeAck>;
 export type Heartbeat = Static<typeof Heartbeat>;
+export type Resync = Static<typeof Resync>;
 export type ProtocolErrorMessage = Static<typeof ProtocolErrorMessage>;
 export type AgentMessage = Static<typeof AgentMessage>;
 export type Welcome = Static<typeof Welcome>;
 export type ConfigDocument = Static<typeof ConfigDocument>;
 export type Snapshot = Static<typeof Snapshot>;
+export type ConfigDelta = Static<typeof ConfigDelta>;
 export type ServiceStates = Static<typeof ServiceStates>;
 export type Allocate = Static<typeof Allocate>;
 export type Grant = Static<typeof Grant>;

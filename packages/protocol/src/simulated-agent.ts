@@ -1,10 +1,14 @@
-// An agent that speaks the protocol and nothing else: it ACKs (or NACKs) snapshots, heartbeats
+// An agent that speaks the protocol and nothing else: it ACKs (or NACKs) snapshots and deltas
+// (applied onto the document it holds, as a real agent does: a delta on another base asks for a
+// resync, one that leaves a reference dangling is NACKed with nothing applied), heartbeats
 // at the pace the control plane asks, tracks its allocations and borrows on demand. Tests and
 // benchmarks use it to stand for many agents without proxies.
 import { ChannelClient } from './channel-client.js';
 import {
   PROTOCOL_VERSION,
   type Allocate,
+  type ConfigDelta,
+  type ConfigDocument,
   type ControlMessage,
   type Grant,
   type Outstanding,
@@ -13,6 +17,7 @@ import {
   type Snapshot,
   type Welcome,
 } from './messages.js';
+import { ResourceSet } from './resources.js';
 
 export interface SimulatedAgentOptions {
   url: string;
@@ -21,8 +26,8 @@ export interface SimulatedAgentOptions {
   workers?: number;
   appliedVersion?: string | null;
   outstanding?: Record<string, Outstanding>;
-  /** Returns an error message to NACK a snapshot; null ACKs it. */
-  judge?: (s: Snapshot) => string | null;
+  /** Returns an error message to NACK a snapshot or a delta; null ACKs it. */
+  judge?: (s: Snapshot | ConfigDelta) => string | null;
   heartbeats?: boolean;
   /** Answer revokes at once (default); false leaves them to `ackRevoke` (tests of the two phases). */
   ackRevokes?: boolean;
@@ -42,6 +47,8 @@ export class SimulatedAgent {
   /** Revokes received and not acknowledged yet (with ackRevokes: false). */
   readonly pendingRevokes = new Map<string, Revoke>();
   appliedVersion: string | null;
+  /** The document of the applied version. */
+  readonly resources = new ResourceSet();
   private seq = 0;
   private nextBorrow = 1;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -56,6 +63,7 @@ export class SimulatedAgent {
     this.appliedVersion = opts.appliedVersion ?? null;
     client.on('message', (m: ControlMessage) => {
       if (m.type === 'snapshot') this.onSnapshot(m);
+      else if (m.type === 'delta') this.onDelta(m);
       else if (m.type === 'allocate') this.onAllocate(m);
       else if (m.type === 'revoke') this.onRevoke(m);
       else if (m.type === 'grant') {
@@ -83,6 +91,7 @@ export class SimulatedAgent {
     // What arrived with the welcome, in order (a rejoin may be answered with a revoke at once).
     for (const m of client.received) {
       if (m.type === 'snapshot') agent.onSnapshot(m);
+      if (m.type === 'delta') agent.onDelta(m);
       if (m.type === 'allocate') agent.onAllocate(m);
       if (m.type === 'revoke') agent.onRevoke(m);
     }
@@ -149,14 +158,41 @@ export class SimulatedAgent {
     this.client.terminate();
   }
 
+  /** The document this agent runs (the applied version's). */
+  document(): ConfigDocument {
+    return this.resources.document();
+  }
+
   private onSnapshot(s: Snapshot): void {
     const error = this.opts.judge?.(s) ?? null;
     if (error === null) {
+      this.resources.reset(s.config);
       this.appliedVersion = s.version;
       this.client.send({ type: 'ack', version: s.version });
     } else {
       this.client.send({ type: 'nack', version: s.version, error: { code: 'SPILLWAY_AGENT_CONFIG_INVALID', message: error, details: [] } });
     }
+  }
+
+  private onDelta(d: ConfigDelta): void {
+    if (d.base !== this.appliedVersion) {
+      this.client.send({
+        type: 'resync',
+        appliedVersion: this.appliedVersion,
+        reason: `delta on ${d.base}, this agent runs ${this.appliedVersion ?? 'nothing'}`,
+      });
+      return;
+    }
+    const problems = this.resources.problems(d);
+    const error = problems.length > 0 ? problems[0]!.message : (this.opts.judge?.(d) ?? null);
+    if (error !== null) {
+      const code = problems.length > 0 ? 'SPILLWAY_AGENT_DELTA_INCONSISTENT' : 'SPILLWAY_AGENT_CONFIG_INVALID';
+      this.client.send({ type: 'nack', version: d.version, error: { code, message: error, details: problems.slice(0, 50) } });
+      return;
+    }
+    this.resources.apply(d);
+    this.appliedVersion = d.version;
+    this.client.send({ type: 'ack', version: d.version });
   }
 
   private onRevoke(m: Revoke): void {

@@ -1,5 +1,8 @@
-// The agent's end of the control channel: dials the control plane, applies snapshots through
-// the agent's applyConfig (ACK, or NACK keeping the last good config), enforces the allocations
+// The agent's end of the control channel: dials the control plane, applies snapshots and deltas
+// through the agent's applyConfig (ACK, or NACK keeping the last good config; a delta is applied
+// onto the document of the version it names as its base, checked first: one that leaves a
+// reference dangling is NACKed with nothing applied, one on another base asks for a resync),
+// enforces the allocations
 // it is pushed, borrows batches as its active connections near its allowance and at once when
 // connections are waiting on an allowance all in use (the agent holds them until the grant),
 // returns them when idle, acknowledges revokes with the uses it still holds, reports monitor
@@ -15,7 +18,16 @@
 // admit nothing on the allocations past that deadline (they spill), so an agent stopped, stalled
 // or cut off past its lease never admits on uses lent since; when it redials after the lease
 // ended its allocations are void (dropped to 0) and it claims only the connections it still has.
-import { ChannelClient, PROTOCOL_VERSION, type ConfigDocument, type ControlMessage, type Outstanding, type Report } from '@spillway/protocol';
+import {
+  ChannelClient,
+  PROTOCOL_VERSION,
+  ResourceSet,
+  type ConfigDelta,
+  type ConfigDocument,
+  type ControlMessage,
+  type Outstanding,
+  type Report,
+} from '@spillway/protocol';
 import type { Agent, AgentStats } from '../agent.js';
 import { AgentError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -87,6 +99,8 @@ export class ControlClient {
   private readonly pendingReturns = new Map<number, { vs: string; n: number }>();
   private readonly serviceStates = new Map<string, 'UP' | 'DOWN'>();
   private appliedVersion: string | null = null;
+  /** The document of the applied version as the control plane pushed it (deltas apply onto it). */
+  private readonly document = new ResourceSet();
   private applying: Promise<void> = Promise.resolve();
   private stopped = false;
   private connects = 0;
@@ -215,23 +229,14 @@ export class ControlClient {
         return;
       case 'snapshot': {
         const { version, config } = m;
-        this.applying = this.applying.then(async () => {
-          try {
-            await this.opts.agent.applyConfig(this.localize(config));
-            this.appliedVersion = version;
-            this.send({ type: 'ack', version });
-            this.opts.log.info({ event: 'control_snapshot_applied', version }, 'snapshot applied');
-          } catch (err) {
-            const e = err instanceof AgentError ? err : new AgentError('SPILLWAY_AGENT_APPLY_FAILED', (err as Error).message);
-            this.send({ type: 'nack', version, error: { code: e.code, message: e.message.slice(0, 2_000), details: e.details.slice(0, 50) } });
-            this.opts.log.error(
-              { event: 'control_snapshot_rejected', version, code: e.code },
-              `snapshot rejected; keeping version ${this.appliedVersion ?? 'none'}`,
-            );
-          }
-        });
+        this.applying = this.applying.then(() =>
+          this.serve(version, config, () => this.document.reset(config)).catch((err: unknown) => this.failedApply(version, err, 'snapshot')),
+        );
         return;
       }
+      case 'delta':
+        this.applying = this.applying.then(() => this.applyDelta(m).catch((err: unknown) => this.failedApply(m.version, err, 'delta')));
+        return;
       case 'allocate':
         if (m.limit === null) {
           this.allocations.delete(m.vserver);
@@ -269,6 +274,49 @@ export class ControlClient {
       case 'service-states':
         return;
     }
+  }
+
+  /**
+   * A delta on the applied version: checked against the document it applies to (nothing is
+   * applied when a reference would dangle), then served; rolled back when the agent refuses it.
+   */
+  private async applyDelta(d: ConfigDelta): Promise<void> {
+    if (d.base !== this.appliedVersion) {
+      this.opts.log.warn({ event: 'control_delta_base', base: d.base, appliedVersion: this.appliedVersion }, 'delta on another version; asking for a snapshot');
+      this.send({ type: 'resync', appliedVersion: this.appliedVersion, reason: `delta on ${d.base}, this agent runs ${this.appliedVersion ?? 'nothing'}` });
+      return;
+    }
+    const problems = this.document.problems(d);
+    if (problems.length > 0) {
+      throw new AgentError(
+        'SPILLWAY_AGENT_DELTA_INCONSISTENT',
+        `delta ${d.version} leaves ${problems.length} reference(s) dangling: ${problems[0]!.message}`,
+        problems,
+      );
+    }
+    const undo = this.document.inverse(d);
+    this.document.apply(d);
+    try {
+      await this.serve(d.version, this.document.document(), () => undefined);
+    } catch (err) {
+      this.document.apply(undo);
+      throw err;
+    }
+  }
+
+  /** Serves the whole document of `version`, then ACKs it (`commit` runs once it is served). */
+  private async serve(version: string, config: ConfigDocument, commit: () => void): Promise<void> {
+    await this.opts.agent.applyConfig(this.localize(config));
+    commit();
+    this.appliedVersion = version;
+    this.send({ type: 'ack', version });
+    this.opts.log.info({ event: 'control_config_applied', version }, 'config applied');
+  }
+
+  private failedApply(version: string, err: unknown, what: 'snapshot' | 'delta'): void {
+    const e = err instanceof AgentError ? err : new AgentError('SPILLWAY_AGENT_APPLY_FAILED', (err as Error).message);
+    this.send({ type: 'nack', version, error: { code: e.code, message: e.message.slice(0, 2_000), details: e.details.slice(0, 50) } });
+    this.opts.log.error({ event: `control_${what}_rejected`, version, code: e.code }, `${what} rejected; keeping version ${this.appliedVersion ?? 'none'}`);
   }
 
   private beat(): void {
@@ -467,6 +515,7 @@ export class ControlClient {
         txBytesTotal: v.tx_bytes_total,
         rxKbps: (v.rx_bytes_rate * 8) / 1000,
         txKbps: (v.tx_bytes_rate * 8) / 1000,
+        surgeQueue: v.surge_queue_len,
       };
     }
     const services: Report['services'] = {};

@@ -18,7 +18,7 @@ import {
 import { GlobalQuota, type GlobalQuotaOptions, type QuotaView } from './global-quota.js';
 import { LimitIndex, type VServerLimit } from './limits.js';
 import { ServiceVoteAggregator, type Health, type UpQuorum } from '@spillway/core';
-import { SnapshotCache, type ConfigSnapshot } from './snapshot-cache.js';
+import { SnapshotCache, type Changes, type ConfigSnapshot } from './snapshot-cache.js';
 
 export interface AgentHubOptions {
   log: HubLogger;
@@ -50,7 +50,10 @@ export interface AgentRecord {
   connectedAt: number | null;
   lastSeenAt: number;
   appliedVersion: string | null;
+  /** The last version pushed to it (a delta or a snapshot). */
   sentVersion: string | null;
+  /** A version pushed and not answered yet: the next one waits for its ACK/NACK and goes as one delta. */
+  inFlight: string | null;
   lastNack: NackRecord | null;
   /** While disconnected: when its quota returns to the pool (null once it did). */
   leaseExpiresAt: number | null;
@@ -82,8 +85,13 @@ export class AgentHub extends EventEmitter {
   private index: LimitIndex | null = null;
   /** The snapshot message of the served version, checked and encoded once for every agent. */
   private snapshotMessage: { version: string; message: PreparedMessage } | null = null;
-  /** Counters for tests and diagnostics: `limitsComputed` = vserver limits derived so far. */
-  readonly stats = { limitsComputed: 0 };
+  /** The delta messages to the served version by base version, each checked and encoded once for every agent at that base. */
+  private deltaMessages = new Map<string, PreparedMessage | null>();
+  /**
+   * Counters for tests and diagnostics: `limitsComputed` = vserver limits derived so far;
+   * snapshots and deltas pushed, and the bytes of those frames.
+   */
+  readonly stats = { limitsComputed: 0, snapshotsSent: 0, deltasSent: 0, configBytesSent: 0 };
   private readonly budgets = new Map<string, number>();
   private readonly budgeted: boolean;
   private readonly log: HubLogger;
@@ -103,7 +111,7 @@ export class AgentHub extends EventEmitter {
       opts.quota,
       (agent, vs) => this.records.get(agent)?.report?.vservers[vs]?.cxActive ?? null,
     );
-    this.snapshots.watch((s) => this.onSnapshot(s));
+    this.snapshots.watch((s, changes) => this.onSnapshot(s, changes));
     this.sweeper = setInterval(() => this.sweep(), Math.max(10, Math.floor(this.heartbeatMs / 2)));
     this.sweeper.unref();
   }
@@ -253,6 +261,7 @@ export class AgentHub extends EventEmitter {
       lastSeenAt: Date.now(),
       appliedVersion: null,
       sentVersion: null,
+      inFlight: null,
       lastNack: null,
       leaseExpiresAt: null,
       report: null,
@@ -265,6 +274,8 @@ export class AgentHub extends EventEmitter {
       lastSeenAt: Date.now(),
       workers: hello.workers,
       appliedVersion: hello.appliedVersion,
+      sentVersion: null,
+      inFlight: null,
       leaseExpiresAt: null,
     });
     this.records.set(s.agent, rec);
@@ -275,7 +286,7 @@ export class AgentHub extends EventEmitter {
     s.send({ type: 'welcome', protocol: PROTOCOL_VERSION, agentId: s.agent, heartbeatMs: this.heartbeatMs, leaseMissedHeartbeats: this.leaseMissedHeartbeats });
     this.log.info({ agent: s.agent, workers: hello.workers, appliedVersion: hello.appliedVersion }, 'agent connected');
     this.emit('event', { kind: 'agent.connected', agent: s.agent, workers: hello.workers } satisfies HubEvent);
-    this.pushSnapshot(rec);
+    this.pushConfig(rec);
     s.send({ type: 'service-states', states: this.aggregator.states() });
     this.emit('members');
     if (!rejoin && this.quota.vservers().length > 0)
@@ -292,10 +303,21 @@ export class AgentHub extends EventEmitter {
         return;
       case 'ack':
         rec.appliedVersion = msg.version;
+        if (rec.inFlight === msg.version) rec.inFlight = null;
         if (rec.lastNack?.version === msg.version) rec.lastNack = null;
         this.emit('event', { kind: 'config.applied', agent: rec.name, version: msg.version } satisfies HubEvent);
+        this.pushConfig(rec);
+        return;
+      case 'resync':
+        this.log.info({ agent: rec.name, appliedVersion: msg.appliedVersion, reason: msg.reason }, 'agent asked for the whole config');
+        rec.appliedVersion = msg.appliedVersion;
+        rec.inFlight = null;
+        this.pushConfig(rec, true);
         return;
       case 'nack':
+        // The version is not pushed again (it would be refused again); the next one goes as a
+        // delta from the version the agent still runs.
+        if (rec.inFlight === msg.version) rec.inFlight = null;
         rec.lastNack = { version: msg.version, ...msg.error, at: new Date().toISOString() };
         this.log.warn({ agent: rec.name, version: msg.version, code: msg.error.code }, `agent rejected config: ${msg.error.message}`);
         this.emit('event', {
@@ -387,24 +409,66 @@ export class AgentHub extends EventEmitter {
 
   // ---- config, state, limits -----------------------------------------------------------------
 
-  private pushSnapshot(rec: AgentRecord): void {
+  /**
+   * Pushes the served version to an agent that does not run it: the delta from the version it
+   * ACKed when the log has one (encoded once per base for every agent), else the whole snapshot
+   * (first connect, too far behind, `whole`: it asked). One push at a time per agent: versions
+   * committed while one is in flight go together as one delta once it is answered.
+   */
+  private pushConfig(rec: AgentRecord, whole = false): void {
     const snap = this.snapshots.get();
-    if (!snap || !rec.session || rec.appliedVersion === snap.version) return;
-    rec.sentVersion = snap.version;
-    if (this.snapshotMessage?.version !== snap.version) {
-      this.snapshotMessage = { version: snap.version, message: prepareMessage({ type: 'snapshot', version: snap.version, config: snap.config }) };
+    if (!snap || !rec.session) return;
+    if (!whole && (rec.inFlight !== null || rec.appliedVersion === snap.version || rec.sentVersion === snap.version)) return;
+    const delta = whole || rec.appliedVersion === null ? null : this.deltaMessage(rec.appliedVersion);
+    let msg: PreparedMessage;
+    if (delta) {
+      msg = delta;
+      this.stats.deltasSent++;
+    } else {
+      if (this.snapshotMessage?.version !== snap.version) {
+        this.snapshotMessage = { version: snap.version, message: prepareMessage({ type: 'snapshot', version: snap.version, config: snap.config }) };
+      }
+      msg = this.snapshotMessage.message;
+      this.stats.snapshotsSent++;
     }
-    rec.session.sendPrepared(this.snapshotMessage.message);
+    if (!rec.session.sendPrepared(msg)) return;
+    this.stats.configBytesSent += msg.text?.length ?? 0;
+    rec.sentVersion = snap.version;
+    rec.inFlight = snap.version;
   }
 
-  private onSnapshot(s: ConfigSnapshot): void {
-    for (const rec of this.records.values()) this.pushSnapshot(rec);
+  private deltaMessage(base: string): PreparedMessage | null {
+    let m = this.deltaMessages.get(base);
+    if (m === undefined) {
+      const d = this.snapshots.deltaSince(base);
+      m = d ? prepareMessage(d) : null;
+      if (m?.text === null) m = null;
+      this.deltaMessages.set(base, m);
+    }
+    return m;
+  }
+
+  private onSnapshot(s: ConfigSnapshot, changes: Changes): void {
+    this.deltaMessages = new Map();
+    for (const rec of this.records.values()) this.pushConfig(rec);
+    const old = this.index;
     this.index = new LimitIndex(s.config);
     const index = this.index;
-    for (const vs of this.quota.vservers()) if (!index.has(vs)) this.quota.setLimit(vs, null);
-    for (const vs of [...this.limits.keys()]) if (!index.has(vs)) this.limits.delete(vs);
-    for (const vs of [...this.budgets.keys()]) if (!index.has(vs)) this.budgets.delete(vs);
-    this.recomputeLimits(index.names());
+    for (const vs of changes.removed.vservers) {
+      if (!index.has(vs)) this.quota.setLimit(vs, null);
+      this.limits.delete(vs);
+      this.budgets.delete(vs);
+    }
+    if (!old) {
+      this.recomputeLimits(index.names());
+      return;
+    }
+    // Only the vservers the change can move: those upserted and those bound to a service that
+    // changed (a removed service was unbound by an upserted vserver, or the version is inconsistent).
+    const touched = new Set<string>();
+    for (const v of changes.upserted.vservers) touched.add(v.name);
+    for (const svc of changes.upserted.services) for (const vs of index.boundTo(svc.name)) touched.add(vs);
+    this.recomputeLimits(touched);
   }
 
   /** True when the service's aggregate state changed (the caller then broadcasts the states). */

@@ -110,7 +110,7 @@ describe('agent hub: config snapshots', () => {
     const list = await Promise.all(['a', 'b', 'c'].map((x) => start(`agent-${x}`, `token-${x}`)));
     await until(() => list.every((a) => a.appliedVersion === '1'));
     const t0 = performance.now();
-    const arrived = list.map((a) => a.client.waitFor('snapshot', (s) => s.version === '2').then(() => performance.now() - t0));
+    const arrived = list.map((a) => a.client.waitFor('delta', (s) => s.version === '2' && s.base === '1').then(() => performance.now() - t0));
     hub.app.agentHub.setConfig({ version: '2', config: webConfig({ threshold: 10 }) });
     const delays = await Promise.all(arrived);
     expect(Math.max(...delays)).toBeLessThan(1_000);

@@ -53,7 +53,7 @@ afterEach(async () => {
 });
 
 describe('agent hub with 1,000 vservers', () => {
-  it('recomputes every vserver once for a new config version, then only the vservers bound to a service whose state changed', async () => {
+  it('recomputes every vserver once for a first config version, then only the vservers bound to a service whose state or config changed', async () => {
     hub = await startHub({ heartbeatMs: 1_000 });
     const h = hub.app.agentHub;
     h.setConfig({ version: '1', config: largeConfig(VSERVERS, PER_VSERVER) });
@@ -85,11 +85,16 @@ describe('agent hub with 1,000 vservers', () => {
     await a.client.waitFor('heartbeat-ack');
     expect(h.stats.limitsComputed - before).toBe(0);
 
-    // The next version recomputes every vserver once more, with the states agents voted.
+    // A version that changes no resource recomputes nothing; one that changes a service
+    // recomputes the vservers bound to it, with the states agents voted.
     before = h.stats.limitsComputed;
     h.setConfig({ version: '2', config: largeConfig(VSERVERS, PER_VSERVER) });
-    expect(h.stats.limitsComputed - before).toBe(VSERVERS);
-    expect(h.limit('vs-7')?.value).toBe(90);
+    expect(h.stats.limitsComputed - before).toBe(0);
+    const next = largeConfig(VSERVERS, PER_VSERVER);
+    next.services = next.services.map((s) => (s.name === 'svc-7-0' ? { ...s, capacity: 20 } : s));
+    h.setConfig({ version: '3', config: next });
+    expect(h.stats.limitsComputed - before).toBe(1);
+    expect(h.limit('vs-7')?.value).toBe(100);
   });
 
   it('answers a first report of every service with one service-states message to each agent, after recomputing each vserver once', async () => {

@@ -1,0 +1,218 @@
+// The configuration document as a set of named resources (services, monitors, vservers) and the
+// changes between two versions of it (after xDS delta: resources upserted whole, names removed).
+// One model for both ends of the channel: the hub turns each version into changes and checks
+// them, an agent applies a delta onto the document it runs. References (bindings to services and
+// monitors, backup vservers) are counted, so a change is checked for dangling references in time
+// proportional to its size.
+import type { ConfigDelta, ConfigDocument } from './messages.js';
+
+export const RESOURCE_KINDS = ['services', 'monitors', 'vservers'] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+type Doc = Record<string, unknown>;
+
+/** What a version changed against another (resource docs upserted whole, names removed). */
+export type Changes = Pick<ConfigDelta, 'upserted' | 'removed'>;
+export interface ReferenceProblem {
+  path: string;
+  message: string;
+}
+
+const arr = (v: unknown): Doc[] => (Array.isArray(v) ? (v as Doc[]) : []);
+/** The resources of one kind, read as plain objects (this module looks at names and references only). */
+const listOf = (doc: ConfigDocument, kind: ResourceKind): Doc[] => doc[kind];
+type Loose = Record<ResourceKind, Doc[]>;
+const loose = (doc: ConfigDocument): Loose => doc;
+const nameOf = (d: Doc): string => String(d.name);
+const names = (list: readonly Doc[]): Set<string> => new Set(list.map(nameOf));
+export const emptyChanges = (): Changes => ({ upserted: { services: [], monitors: [], vservers: [] }, removed: { services: [], monitors: [], vservers: [] } });
+export const changeCount = (c: Changes): number => RESOURCE_KINDS.reduce((n, k) => n + c.upserted[k].length + c.removed[k].length, 0);
+
+/** The names a resource refers to, with where (a JSON pointer within the resource). */
+function refsOf(kind: ResourceKind, doc: Doc): Array<{ kind: ResourceKind; name: string; at: string }> {
+  if (kind === 'monitors') return [];
+  if (kind === 'services') return arr(doc.monitors).map((b, j) => ({ kind: 'monitors', name: String(b.monitor), at: `/monitors/${j}/monitor` }));
+  const out: Array<{ kind: ResourceKind; name: string; at: string }> = arr(doc.services).map((b, j) => ({
+    kind: 'services',
+    name: String(b.service),
+    at: `/services/${j}/service`,
+  }));
+  const backup = (doc.spillover as Doc | undefined)?.backup;
+  if (typeof backup === 'string') out.push({ kind: 'vservers', name: backup, at: '/spillover/backup' });
+  return out;
+}
+const SINGULAR: Record<ResourceKind, string> = { services: 'service', monitors: 'monitor', vservers: 'vserver' };
+
+/** Every dangling reference of a whole document, at its index paths. */
+export function checkConsistency(config: ConfigDocument): ReferenceProblem[] {
+  const have = { services: names(listOf(config, 'services')), monitors: names(listOf(config, 'monitors')), vservers: names(listOf(config, 'vservers')) };
+  const problems: ReferenceProblem[] = [];
+  for (const kind of RESOURCE_KINDS)
+    listOf(config, kind).forEach((doc, i) => {
+      for (const r of refsOf(kind, doc))
+        if (!have[r.kind].has(r.name)) problems.push({ path: `/${kind}/${i}${r.at}`, message: `no ${SINGULAR[r.kind]} named ${r.name}` });
+    });
+  return problems;
+}
+
+/** Several consecutive changes as one: the last state of each resource, removed unless upserted after. */
+export function compose(list: readonly Changes[]): Changes {
+  if (list.length === 1) return list[0]!;
+  const up = { services: new Map<string, Doc>(), monitors: new Map<string, Doc>(), vservers: new Map<string, Doc>() };
+  const rm = { services: new Set<string>(), monitors: new Set<string>(), vservers: new Set<string>() };
+  for (const c of list)
+    for (const kind of RESOURCE_KINDS) {
+      for (const name of c.removed[kind]) {
+        up[kind].delete(name);
+        rm[kind].add(name);
+      }
+      for (const doc of listOf(c.upserted, kind)) {
+        rm[kind].delete(nameOf(doc));
+        up[kind].delete(nameOf(doc));
+        up[kind].set(nameOf(doc), doc);
+      }
+    }
+  const out = emptyChanges();
+  for (const kind of RESOURCE_KINDS) {
+    loose(out.upserted)[kind] = [...up[kind].values()];
+    out.removed[kind] = [...rm[kind]];
+  }
+  return out;
+}
+
+/**
+ * A consistent document held by name, with a count of the references to each name. `diff`
+ * finds the changes to another document, `problems` checks changes against it (proportional to
+ * their size) and `apply` makes them.
+ */
+export class ResourceSet {
+  private readonly byName: Record<ResourceKind, Map<string, Doc>> = { services: new Map(), monitors: new Map(), vservers: new Map() };
+  private readonly refCount: Record<ResourceKind, Map<string, number>> = { services: new Map(), monitors: new Map(), vservers: new Map() };
+
+  get size(): number {
+    return this.byName.services.size + this.byName.monitors.size + this.byName.vservers.size;
+  }
+  get(kind: ResourceKind, name: string): Doc | undefined {
+    return this.byName[kind].get(name);
+  }
+
+  /** The changes that turn this set into `config`; a resource that is the very same object costs one lookup. */
+  diff(config: ConfigDocument, equal: (a: Doc, b: Doc) => boolean): Changes {
+    const c = emptyChanges();
+    for (const kind of RESOURCE_KINDS) {
+      const prev = this.byName[kind];
+      let kept = 0;
+      for (const doc of listOf(config, kind)) {
+        const before = prev.get(nameOf(doc));
+        if (before !== undefined) kept++;
+        if (before === doc || (before !== undefined && equal(before, doc))) continue;
+        loose(c.upserted)[kind].push(doc);
+      }
+      if (kept < prev.size) {
+        const now = names(listOf(config, kind));
+        for (const name of prev.keys()) if (!now.has(name)) c.removed[kind].push(name);
+      }
+    }
+    return c;
+  }
+
+  /**
+   * Dangling references of the document `c` would produce from this (consistent) set: a
+   * reference of an upserted resource to a name that would not exist, a removed name something
+   * left still refers to. Paths point into the changes (`/upserted/vservers/0/services/1/service`).
+   */
+  problems(c: Changes): ReferenceProblem[] {
+    const u = loose(c.upserted);
+    const upserted = { services: names(u.services), monitors: names(u.monitors), vservers: names(u.vservers) };
+    const removed = { services: new Set(c.removed.services), monitors: new Set(c.removed.monitors), vservers: new Set(c.removed.vservers) };
+    const exists = (k: ResourceKind, name: string): boolean => upserted[k].has(name) || (this.byName[k].has(name) && !removed[k].has(name));
+    const problems: ReferenceProblem[] = [];
+    const delta = { services: new Map<string, number>(), monitors: new Map<string, number>(), vservers: new Map<string, number>() };
+    const count = (k: ResourceKind, name: string, n: number): void => void delta[k].set(name, (delta[k].get(name) ?? 0) + n);
+    for (const kind of RESOURCE_KINDS) {
+      u[kind].forEach((doc, i) => {
+        for (const r of refsOf(kind, doc)) {
+          if (!exists(r.kind, r.name)) problems.push({ path: `/upserted/${kind}/${i}${r.at}`, message: `no ${SINGULAR[r.kind]} named ${r.name}` });
+          count(r.kind, r.name, 1);
+        }
+        const before = this.byName[kind].get(nameOf(doc));
+        if (before) for (const r of refsOf(kind, before)) count(r.kind, r.name, -1);
+      });
+      for (const name of c.removed[kind]) {
+        const before = upserted[kind].has(name) ? undefined : this.byName[kind].get(name);
+        if (before) for (const r of refsOf(kind, before)) count(r.kind, r.name, -1);
+      }
+    }
+    for (const kind of RESOURCE_KINDS)
+      c.removed[kind].forEach((name, i) => {
+        if (upserted[kind].has(name)) return;
+        const left = (this.refCount[kind].get(name) ?? 0) + (delta[kind].get(name) ?? 0);
+        if (left > 0) problems.push({ path: `/removed/${kind}/${i}`, message: `${SINGULAR[kind]} ${name} is still referenced ${left} time(s)` });
+      });
+    return problems;
+  }
+
+  /** Makes the changes (checked with `problems` first). Removing a name the set does not have does nothing. */
+  apply(c: Changes): void {
+    for (const kind of RESOURCE_KINDS) {
+      const upserted = names(listOf(c.upserted, kind));
+      for (const name of c.removed[kind]) {
+        if (upserted.has(name)) continue;
+        const before = this.byName[kind].get(name);
+        if (before) this.count(kind, before, -1);
+        this.byName[kind].delete(name);
+      }
+      for (const doc of listOf(c.upserted, kind)) {
+        const before = this.byName[kind].get(nameOf(doc));
+        if (before) this.count(kind, before, -1);
+        this.count(kind, doc, 1);
+        this.byName[kind].set(nameOf(doc), doc);
+      }
+    }
+  }
+
+  /** The changes that undo `c` (computed before applying it): a delta is rolled back when the agent could not serve it. */
+  inverse(c: Changes): Changes {
+    const out = emptyChanges();
+    for (const kind of RESOURCE_KINDS) {
+      const seen = new Set<string>();
+      const undo = (name: string): void => {
+        if (seen.has(name)) return;
+        seen.add(name);
+        const before = this.byName[kind].get(name);
+        if (before) loose(out.upserted)[kind].push(before);
+        else out.removed[kind].push(name);
+      };
+      for (const doc of listOf(c.upserted, kind)) undo(nameOf(doc));
+      for (const name of c.removed[kind]) if (this.byName[kind].has(name)) undo(name);
+    }
+    return out;
+  }
+
+  /** Replaces everything with `config` (a snapshot). */
+  reset(config: ConfigDocument): void {
+    for (const kind of RESOURCE_KINDS) {
+      this.byName[kind].clear();
+      this.refCount[kind].clear();
+    }
+    this.apply({ upserted: config, removed: emptyChanges().removed });
+  }
+
+  /** The document, each kind in the order resources were first added. */
+  document(): ConfigDocument {
+    const doc: Loose = {
+      services: [...this.byName.services.values()],
+      monitors: [...this.byName.monitors.values()],
+      vservers: [...this.byName.vservers.values()],
+    };
+    return doc as unknown as ConfigDocument;
+  }
+
+  private count(kind: ResourceKind, doc: Doc, n: number): void {
+    for (const r of refsOf(kind, doc)) {
+      const m = this.refCount[r.kind];
+      const left = (m.get(r.name) ?? 0) + n;
+      if (left > 0) m.set(r.name, left);
+      else m.delete(r.name);
+    }
+  }
+}
