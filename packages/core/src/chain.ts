@@ -1,7 +1,7 @@
 // The spillover chain: which vserver (or final action) a new connection gets (000 claim 1 steps
 // f-i; 002 lines 276-322; 004 lines 877-1214), and validation of chains (cycles, protocols).
-import { evaluatePolicy, type LiveState, type PolicyVerdict, type SpilloverMethod } from './policy.js';
-import { isAvailable } from './types.js';
+import { AdmissionPipeline, LIVE_COUNTS, type AdmissionDecision } from './admission.js';
+import type { LiveState, SpilloverMethod } from './policy.js';
 
 /** The final action when the chain is exhausted (API-SHAPE.md `spillover.action`). */
 export type SpilloverAction = 'redirect' | 'drop' | 'accept';
@@ -178,35 +178,6 @@ export type Decision =
   | { kind: 'redirect'; vserver: string; url: string; path: string[] }
   | { kind: 'drop'; vserver: string; path: string[] };
 
-/** One vserver judged for a new connection. */
-export interface VServerJudgement {
-  usable: boolean;
-  limitExhausted: boolean;
-  tripped: boolean;
-  verdict: PolicyVerdict;
-}
-
-const NO_STATE: LiveState = { activeConnections: 0, services: [] };
-
-/** Judges a vserver: usable (an UP enabled service), connection limit exhausted, policy tripped. */
-export function judgeVServer(v: ChainVServer, state: LiveState | undefined): VServerJudgement {
-  const s = state ?? NO_STATE;
-  const verdict = evaluatePolicy({ methods: v.spillover.methods, combine: v.spillover.combine }, s);
-  const usable = s.services.some(isAvailable);
-  const limitExhausted = verdict.limit !== null && s.activeConnections >= verdict.limit;
-  return { usable, limitExhausted, tripped: verdict.tripped || limitExhausted, verdict };
-}
-
-function judgeAt(chain: readonly ChainVServer[], live: LiveView, judged: (VServerJudgement | undefined)[], i: number): VServerJudgement {
-  let j = judged[i];
-  if (j === undefined) {
-    const v = chain[i]!;
-    j = judgeVServer(v, typeof live === 'function' ? live(v.name) : live.get(v.name));
-    judged[i] = j;
-  }
-  return j;
-}
-
 /**
  * The vserver or final action for a new connection of `client` on `chain` (resolveChain's
  * output, entry first).
@@ -219,7 +190,8 @@ function judgeAt(chain: readonly ChainVServer[], live: LiveView, judged: (VServe
  *    does not trip serves. A vserver that trips hands over to its backup when the backup is usable;
  *    otherwise its own action applies: accept (serve anyway), redirect (to its redirectUrl; drop
  *    when it has none) or drop.
- * Pure: reads `persistence`, never writes it (the caller records the decision it acts on).
+ * Pure: reads `persistence`, never writes it (the caller records the decision it acts on). This is
+ * the admission pipeline (admission.ts) over the live counts: `LIVE_COUNTS` as its quota.
  */
 export function decide(
   client: string,
@@ -228,42 +200,18 @@ export function decide(
   persistence?: PersistenceView | null,
   now: number = Date.now(),
 ): Decision {
-  const head = chain[0];
-  if (!head) throw new RangeError('decide needs a chain with at least one vserver');
-  // Judgements by chain position, each made at most once per decision. (No closures here: under
-  // tsx/esbuild every named closure costs a defineProperty per call of decide.)
-  const judged = new Array<VServerJudgement | undefined>(chain.length);
-
-  if (persistence) {
-    const entry = persistence.entry(persistenceKey(head.name, client));
-    if (entry && (entry.live > 0 || entry.expiresAt > now)) {
-      for (let i = 0; i < chain.length; i++) {
-        if (chain[i]!.name !== entry.value) continue;
-        const j = judgeAt(chain, live, judged, i);
-        if (j.usable && !j.limitExhausted) {
-          return { kind: 'vserver', vserver: entry.value, reason: entry.live > 0 ? 'live' : 'persistence', spilled: i > 0, path: [entry.value] };
-        }
-        break;
-      }
-    }
+  if (!chain[0]) throw new RangeError('decide needs a chain with at least one vserver');
+  // LIVE_COUNTS never borrows, so the pipeline answers at once.
+  const d = new AdmissionPipeline(chain, live, LIVE_COUNTS, persistence ?? null, 0, false).admit(client, null, undefined, now) as AdmissionDecision;
+  const path = d.kind === 'vserver' && d.reason !== 'chain' ? [d.vserver] : chain.slice(d.from, d.index + 1).map((v) => v.name);
+  switch (d.kind) {
+    case 'vserver':
+      return { kind: 'vserver', vserver: d.vserver, reason: d.reason, spilled: d.spilled, path };
+    case 'accept':
+      return { kind: 'accept', vserver: d.vserver, path };
+    case 'redirect':
+      return { kind: 'redirect', vserver: d.vserver, url: d.url, path };
+    default:
+      return { kind: 'drop', vserver: d.vserver, path };
   }
-
-  const path: string[] = [];
-  for (let i = 0; i < chain.length; i++) {
-    const v = chain[i]!;
-    path.push(v.name);
-    const j = judgeAt(chain, live, judged, i);
-    if (j.usable && !j.tripped) return { kind: 'vserver', vserver: v.name, reason: 'chain', spilled: i > 0, path };
-    const next = chain[i + 1];
-    if (next && backupOf(v) === next.name && judgeAt(chain, live, judged, i + 1).usable) continue;
-    const action = v.spillover.action ?? 'accept';
-    if (action === 'accept') {
-      // Accept exceeds the limit, but only where a service can take the connection.
-      if (j.usable) return { kind: 'accept', vserver: v.name, path };
-      return { kind: 'drop', vserver: v.name, path };
-    }
-    if (action === 'redirect' && v.spillover.redirectUrl) return { kind: 'redirect', vserver: v.name, url: v.spillover.redirectUrl, path };
-    return { kind: 'drop', vserver: v.name, path };
-  }
-  return { kind: 'drop', vserver: head.name, path };
 }

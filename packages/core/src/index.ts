@@ -8,6 +8,8 @@ export * from './policy.js';
 export * from './monitor.js';
 export * from './quota-pool.js';
 export * from './chain.js';
+export * from './admission.js';
+export * from './limits.js';
 export * from './balancer.js';
 export * from './weighted.js';
 export * from './persistence.js';

@@ -48,7 +48,7 @@ export interface PolicyVerdict {
   methods: MethodResult[];
 }
 
-const isConnectionMethod = (m: SpilloverMethod): m is Extract<SpilloverMethod, { type: 'connection' | 'dynamicconnection' }> =>
+export const isConnectionMethod = (m: SpilloverMethod): m is Extract<SpilloverMethod, { type: 'connection' | 'dynamicconnection' }> =>
   m.type === 'connection' || m.type === 'dynamicconnection';
 
 /** The threshold of a connection method: static, or the dynamic sum of UP capacities. */
@@ -60,23 +60,47 @@ export function methodConnectionThreshold(
 }
 
 /**
- * The connection limit of a policy, for quota pools. With `any`, the smallest connection
- * threshold (any one reached spills). With `all` and only connection methods, the largest (all
- * must be reached). With `all` and other methods too, null: a connection count alone never
- * decides, so it is no hard cap. Null also when the policy has no connection method.
+ * The connection count a quota enforces for a policy: its connection methods combined, with
+ * `any` the smallest threshold (any one reached spills), with `all` the largest (all must be
+ * reached); null when the policy has no connection method. With `all` and other methods too, the
+ * count decides only once those have all tripped: until then connections are served above it
+ * (and counted), so it is the count a quota tracks but no hard cap (see `connectionLimit`).
+ * Invariant: null ⇔ no connection method; otherwise min/max of `methodConnectionThreshold`.
  */
-export function connectionLimit(policy: SpilloverPolicy, services: readonly ServiceStatus[]): number | null {
-  const conn = policy.methods.filter(isConnectionMethod);
-  if (conn.length === 0) return null;
+export function quotaLimit(policy: SpilloverPolicy, services: readonly ServiceStatus[]): number | null {
   const all = policy.combine === 'all';
-  if (all && conn.length < policy.methods.length) return null;
   let limit: number | null = null;
-  for (const m of conn) {
+  for (const m of policy.methods) {
+    if (!isConnectionMethod(m)) continue;
     const v = methodConnectionThreshold(m, services);
     limit = limit === null ? v : all ? Math.max(limit, v) : Math.min(limit, v);
   }
   return limit;
 }
+
+/** True when the policy has a method other than a connection count (bandwidth, health). */
+export const hasOtherMethod = (policy: SpilloverPolicy): boolean => policy.methods.some((m) => !isConnectionMethod(m));
+
+/**
+ * The connection limit of a policy that is a hard cap: `quotaLimit`, except with `all` and
+ * other methods too, where a connection count alone never decides (null). Null also when the
+ * policy has no connection method.
+ */
+export function connectionLimit(policy: SpilloverPolicy, services: readonly ServiceStatus[]): number | null {
+  if (policy.combine === 'all' && hasOtherMethod(policy)) return null;
+  return quotaLimit(policy, services);
+}
+
+/**
+ * Whether a method other than a connection count trips on `state` (what `evaluateMethod` says of
+ * it, without building its result: the admission pipeline runs this for every new connection).
+ */
+export function otherMethodTrips(m: Exclude<SpilloverMethod, { type: 'connection' | 'dynamicconnection' }>, state: LiveState): boolean {
+  if (m.type === 'bandwidth') return bandwidthTrips(directional(state.kbps ?? NO_KBPS, m.direction), m.thresholdKbps);
+  return healthTrips(state.healthPercent ?? healthPercent(state.services), m.thresholdPercent);
+}
+
+const NO_KBPS = { in: 0, out: 0 };
 
 /** Judges one method against live state. */
 export function evaluateMethod(m: SpilloverMethod, state: LiveState): MethodResult {
@@ -87,12 +111,12 @@ export function evaluateMethod(m: SpilloverMethod, state: LiveState): MethodResu
       return { type: m.type, tripped: connectionsExhausted(state.activeConnections, threshold), value: state.activeConnections, threshold };
     }
     case 'bandwidth': {
-      const value = directional(state.kbps ?? { in: 0, out: 0 }, m.direction);
-      return { type: m.type, tripped: bandwidthTrips(value, m.thresholdKbps), value, threshold: m.thresholdKbps };
+      const value = directional(state.kbps ?? NO_KBPS, m.direction);
+      return { type: m.type, tripped: otherMethodTrips(m, state), value, threshold: m.thresholdKbps };
     }
     case 'health': {
       const value = state.healthPercent ?? healthPercent(state.services);
-      return { type: m.type, tripped: healthTrips(value, m.thresholdPercent), value, threshold: m.thresholdPercent };
+      return { type: m.type, tripped: otherMethodTrips(m, state), value, threshold: m.thresholdPercent };
     }
   }
 }
