@@ -1,0 +1,320 @@
+// One request forwarded to one service: the head sent as soon as it is complete, the body
+// streamed after it (re-chunked when the client sent chunked, with its trailers), the answer
+// streamed back with backpressure both ways, hop-by-hop fields removed, Set-Cookie of cookie
+// persistence added; 502 when the service fails before answering, 504 when it stays silent for
+// the vserver's timeoutMs (the upstream socket's own timer), a tunnel after 101 Switching Protocols.
+import type net from 'node:net';
+import type { ServicePick } from '../service-state.js';
+import type { ServiceCounters, VServerCounters } from '../stats.js';
+import { CODES, reason } from './errors.js';
+import type { Parser } from './parser.js';
+import { connectionTokens, isHopByHop, upstreamHead } from './request.js';
+import type { UpstreamConn, UpstreamPool, UpstreamSink } from './upstream-pool.js';
+import type { HttpRequest } from './connection.js';
+
+/** What the forward needs of the client connection it answers. */
+export interface ClientSide {
+  readonly socket: net.Socket;
+  readonly ip: string;
+  readonly vs: VServerCounters;
+  /** Sends 100 Continue if the request waits for it. */
+  sendContinue(req: HttpRequest): void;
+  /** The agent's own error answer to `req` (nothing of the service's answer was sent). */
+  answerError(req: HttpRequest, status: number, code: (typeof CODES)[keyof typeof CODES], message: string): void;
+  /** The answer to `req` is complete; `keepAlive`: the connection may carry another request. */
+  responded(req: HttpRequest, keepAlive: boolean): void;
+  /** The answer cannot be completed (the service failed mid-answer): the connection is cut. */
+  cut(): void;
+  /** The request asked for a tunnel and the service agreed: the client socket is the tunnel's now. */
+  tunnel(req: HttpRequest, upstream: net.Socket, fromService: Buffer): void;
+  /** Pauses or resumes reading the client (backpressure from the service). */
+  setUpstreamBlocked(blocked: boolean): void;
+}
+
+type ResponseFraming = 'none' | 'length' | 'chunked' | 'close';
+
+/** Fields of a response for the client: hop-by-hop and Connection-named ones removed; its framing. */
+function responseFields(fields: readonly string[]): { out: string; framing: ResponseFraming } {
+  const tokens = connectionTokens(fields);
+  let out = '';
+  let framing: ResponseFraming = 'close';
+  for (let i = 0; i < fields.length; i += 2) {
+    const name = fields[i]!;
+    if (isHopByHop(name)) {
+      if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') framing = 'chunked';
+      continue;
+    }
+    if (tokens?.has(name.toLowerCase())) continue;
+    if (framing === 'close' && name.length === 14 && name.toLowerCase() === 'content-length') framing = 'length';
+    out += `${name}: ${fields[i + 1]!}\r\n`;
+  }
+  return { out, framing };
+}
+
+const CRLF = Buffer.from('\r\n');
+
+export class Forward implements UpstreamSink {
+  private up: UpstreamConn | null = null;
+  private responseStarted = false;
+  /** Framing of the answer towards the client. */
+  private toClient: ResponseFraming = 'length';
+  private upstreamKeepAlive = false;
+  private informational = false;
+  private bodySent = false;
+  private finished = false;
+  private blockedOnClient = false;
+  private bodyWritten = 0;
+  readonly svc: ServiceCounters;
+
+  constructor(
+    private readonly side: ClientSide,
+    private readonly req: HttpRequest,
+    readonly pick: ServicePick,
+    private readonly pool: UpstreamPool,
+    private readonly timeoutMs: number,
+    private readonly release: (pick: ServicePick) => void,
+  ) {
+    this.svc = pick.counters;
+  }
+
+  get client(): net.Socket {
+    return this.side.socket;
+  }
+
+  /** Sends the head (and what body arrived) to an upstream connection. */
+  start(): void {
+    this.svc.rq_total++;
+    this.connect();
+  }
+
+  private connect(): void {
+    const req = this.req;
+    const up = this.pool.acquire(this.pick.address, this.pick.port);
+    this.up = up;
+    up.sink = this;
+    up.armTimeouts(this.timeoutMs);
+    const s = up.socket;
+    s.cork();
+    s.write(upstreamHead(req.method, req.path, req.fields, this.side.ip, req.hostOverride, req.framing, req.upgrade));
+    const body = req.body;
+    req.body = null;
+    if (body) for (const c of body) this.writeBody(c);
+    if (req.complete) this.endBody(req.trailers);
+    s.uncork();
+    this.side.sendContinue(req);
+  }
+
+  /** A piece of the request body: false when the service's socket is full (the caller pauses the client). */
+  writeBody(chunk: Buffer): boolean {
+    const up = this.up;
+    if (!up) return true;
+    this.side.vs.rx_bytes_total += chunk.length;
+    this.svc.tx_bytes_total += chunk.length;
+    this.bodyWritten += chunk.length;
+    const s = up.socket;
+    let ok: boolean;
+    if (this.req.framing === 'chunked') {
+      s.write(`${chunk.length.toString(16)}\r\n`);
+      s.write(chunk);
+      ok = s.write(CRLF);
+    } else ok = s.write(chunk);
+    if (!ok && !this.blockedOnUpstream) {
+      this.blockedOnUpstream = true;
+      this.side.setUpstreamBlocked(true);
+      s.once('drain', this.onUpstreamDrain);
+    }
+    return ok;
+  }
+
+  private blockedOnUpstream = false;
+
+  private readonly onUpstreamDrain = (): void => {
+    this.blockedOnUpstream = false;
+    this.side.setUpstreamBlocked(false);
+  };
+
+  /** The request is complete: the last chunk and the trailers (chunked). */
+  endBody(trailers: string[] | null): void {
+    const up = this.up;
+    if (!up || this.bodySent) return;
+    this.bodySent = true;
+    if (this.req.framing !== 'chunked') return;
+    let t = '0\r\n';
+    if (trailers) for (let i = 0; i < trailers.length; i += 2) if (!isHopByHop(trailers[i]!)) t += `${trailers[i]!}: ${trailers[i + 1]!}\r\n`;
+    up.socket.write(`${t}\r\n`);
+  }
+
+  // ---- the service's answer (UpstreamSink) ----
+
+  onBegin(): void {
+    /* a response begins */
+  }
+
+  onHead(p: Parser): number {
+    const status = p.status;
+    if (status < 200 && status !== 101) {
+      // 1xx other than 101: the agent answered any Expect itself; interim answers are not relayed.
+      this.informational = true;
+      return 0;
+    }
+    this.informational = false;
+    if (status === 101 && !this.req.upgrade) {
+      this.onUpstreamFailed('parse', 'the service switched protocols without being asked');
+      this.up?.destroy();
+      return 0;
+    }
+    this.responseStarted = true;
+    this.upstreamKeepAlive = p.keepAlive;
+    const { out, framing } = responseFields(p.headers);
+    const bodiless = this.req.head || status === 204 || status === 304 || status === 101;
+    const req = this.req;
+    let head = `HTTP/1.1 ${status} ${p.statusText || reason(status)}\r\n${out}`;
+    if (this.pick.setCookie !== undefined) head += `set-cookie: ${this.pick.setCookie}\r\n`;
+    let keep = req.keepAlive;
+    if (bodiless) this.toClient = 'none';
+    else if (framing === 'length') this.toClient = 'length';
+    else if (req.minor >= 1) {
+      this.toClient = 'chunked';
+      head += 'transfer-encoding: chunked\r\n';
+    } else {
+      this.toClient = 'close';
+      keep = false;
+    }
+    this.req.keepAliveAfter = keep;
+    if (status === 101) head += `connection: upgrade\r\nupgrade: ${this.upgradeValue(p.headers)}\r\n`;
+    else if (!keep) head += 'connection: close\r\n';
+    else if (req.minor === 0) head += 'connection: keep-alive\r\n';
+    this.side.socket.write(`${head}\r\n`);
+    return this.req.head ? 1 : 0;
+  }
+
+  private upgradeValue(fields: readonly string[]): string {
+    for (let i = 0; i < fields.length; i += 2) if (fields[i]!.toLowerCase() === 'upgrade') return fields[i + 1]!;
+    return this.req.upgradeValue ?? '';
+  }
+
+  onBody(chunk: Buffer): void {
+    if (this.informational || this.finished) return;
+    this.side.vs.tx_bytes_total += chunk.length;
+    this.svc.rx_bytes_total += chunk.length;
+    const c = this.side.socket;
+    let ok: boolean;
+    if (this.toClient === 'chunked') {
+      c.write(`${chunk.length.toString(16)}\r\n`);
+      c.write(chunk);
+      ok = c.write(CRLF);
+    } else ok = c.write(chunk);
+    if (!ok && !this.blockedOnClient && this.up) {
+      // Backpressure: the service is not read until the client drained what it was given.
+      this.blockedOnClient = true;
+      this.up.socket.pause();
+      c.once('drain', this.onClientDrain);
+    }
+  }
+
+  private readonly onClientDrain = (): void => {
+    this.blockedOnClient = false;
+    this.up?.socket.resume();
+  };
+
+  private trailers: string[] | null = null;
+
+  onTrailers(fields: string[]): void {
+    this.trailers = fields;
+  }
+
+  onComplete(): void {
+    if (this.informational) {
+      this.informational = false;
+      return;
+    }
+    if (this.finished || !this.responseStarted) return;
+    if (this.req.upgrade && this.up && this.up.parser.status === 101) return; // the tunnel takes over (onUpgrade)
+    if (this.toClient === 'chunked') {
+      let t = '0\r\n';
+      const tr = this.trailers;
+      if (tr) for (let i = 0; i < tr.length; i += 2) if (!isHopByHop(tr[i]!)) t += `${tr[i]!}: ${tr[i + 1]!}\r\n`;
+      this.side.socket.write(`${t}\r\n`);
+    }
+    const up = this.up;
+    this.up = null;
+    // The upstream connection is reused only when both messages ended cleanly on it.
+    const reusable = up !== null && this.upstreamKeepAlive && this.bodySent && !this.blockedOnClient;
+    const keep = this.req.keepAliveAfter && this.req.complete && this.toClient !== 'close';
+    this.finish();
+    if (up) {
+      up.socket.removeListener('drain', this.onUpstreamDrain);
+      if (reusable) {
+        this.pool.giveBack(up);
+      } else up.destroy();
+    }
+    this.side.responded(this.req, keep);
+  }
+
+  onUpgrade(rest: Buffer): void {
+    const up = this.up;
+    this.up = null;
+    this.finish();
+    if (!up) return;
+    this.side.tunnel(this.req, up.socket, rest);
+  }
+
+  onUpstreamFailed(why: 'error' | 'closed' | 'timeout' | 'parse', detail: string): void {
+    if (this.finished) return;
+    const up = this.up;
+    // A reused keep-alive connection the service had closed meanwhile: a request without a body
+    // is sent again on a fresh connection (nothing of it was processed).
+    if (why !== 'timeout' && up && up.uses > 0 && !this.responseStarted && this.req.framing === 'none' && !this.retried) {
+      this.retried = true;
+      up.destroy();
+      this.connect();
+      return;
+    }
+    this.up = null;
+    up?.destroy();
+    this.finish();
+    if (this.responseStarted) {
+      this.side.cut();
+      return;
+    }
+    if (why === 'timeout') {
+      this.svc.rq_timeout_total++;
+      this.side.answerError(this.req, 504, CODES.upstreamTimeout, `the service sent nothing within ${this.timeoutMs} ms`);
+    } else {
+      this.svc.rq_error_total++;
+      this.side.answerError(this.req, 502, CODES.upstreamError, `the service failed: ${detail}`);
+    }
+  }
+
+  private retried = false;
+
+  /**
+   * The request turned out malformed: the upstream request stops and the slot goes back; false
+   * when the service's answer already began (the caller cuts the connection).
+   */
+  abortUnanswered(): boolean {
+    const began = this.responseStarted;
+    this.abort();
+    return !began;
+  }
+
+  /** The client went away: the upstream request stops, the slot goes back. */
+  abort(): void {
+    if (this.finished) return;
+    const up = this.up;
+    this.up = null;
+    up?.destroy();
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.blockedOnClient) this.side.socket.removeListener('drain', this.onClientDrain);
+    if (this.blockedOnUpstream) {
+      this.blockedOnUpstream = false;
+      this.side.setUpstreamBlocked(false);
+    }
+    this.release(this.pick);
+  }
+}

@@ -1,0 +1,227 @@
+// Upstream connections: one pool of keep-alive sockets per service address, each with its llhttp
+// response parser. A connection carries one request at a time (no pipelining upstream, as
+// HAProxy); idle ones are reused last-in first-out and closed after IDLE_MS.
+import net from 'node:net';
+import { Parser, type ParserEvents } from './parser.js';
+
+/** An idle upstream connection is closed after this long (undici's keep-alive default). */
+export const IDLE_MS = 4_000;
+/** Most bytes of a response head read from a service. */
+const MAX_RESPONSE_HEAD_BYTES = 64 * 1024;
+
+/** What an upstream connection reports to the exchange it carries. */
+export interface UpstreamSink extends ParserEvents {
+  /** The service answered 101 and the connection is a tunnel from now on: `rest` is what followed the head. */
+  onUpgrade(rest: Buffer): void;
+  /** The connection failed or closed before the response was complete; `timeout`: no byte within timeoutMs. */
+  onUpstreamFailed(reason: 'error' | 'closed' | 'timeout' | 'parse', detail: string): void;
+  /** The client side's socket, corked while a read from the service is parsed (head and body leave in one write). */
+  readonly client: net.Socket;
+}
+
+export class UpstreamConn {
+  readonly socket: net.Socket;
+  readonly parser: Parser;
+  sink: UpstreamSink | null = null;
+  /** Requests this connection carried before the current one (a reused connection may have been closed by the service meanwhile). */
+  uses = 0;
+  idleSince = 0;
+  private timeoutMs = 0;
+  private dead = false;
+  /** The request's own deadline for the response head (a service trickling its head is cut too): one timer per connection, re-armed per request. */
+  private headTimer: NodeJS.Timeout | null = null;
+  private awaitingHead = false;
+  private upgraded = false;
+
+  constructor(
+    readonly pool: UpstreamPool,
+    readonly key: string,
+    host: string,
+    port: number,
+  ) {
+    this.socket = net.connect({ host, port, noDelay: true });
+    this.parser = new Parser('response', MAX_RESPONSE_HEAD_BYTES, {
+      onBegin: () => this.sink?.onBegin(),
+      onHead: (p) => {
+        if (p.status >= 200 || p.status === 101) this.awaitingHead = false;
+        if (p.status === 101 && p.upgrade) this.upgraded = true;
+        return this.sink ? this.sink.onHead(p) : 0;
+      },
+      onBody: (chunk) => this.sink?.onBody(chunk),
+      onTrailers: (fields) => this.sink?.onTrailers(fields),
+      onComplete: () => this.sink?.onComplete(),
+    });
+    this.socket.on('data', this.onData);
+    this.socket.on('end', this.onEnd);
+    this.socket.on('error', this.onError);
+    this.socket.on('close', this.onClose);
+    this.socket.on('timeout', this.onTimeout);
+  }
+
+  /**
+   * Arms the timeouts of a request sent now: the response head must be complete within `ms`, and
+   * no more than `ms` may pass without a byte either way after it (the socket's idle timer).
+   */
+  armTimeouts(ms: number): void {
+    this.awaitingHead = true;
+    if (this.headTimer && ms === this.timeoutMs) this.headTimer.refresh();
+    else {
+      if (this.headTimer) clearTimeout(this.headTimer);
+      this.headTimer = setTimeout(this.onHeadTimer, ms).unref();
+    }
+    if (ms === this.timeoutMs) return;
+    this.timeoutMs = ms;
+    this.socket.setTimeout(ms);
+  }
+
+  private readonly onHeadTimer = (): void => {
+    if (this.awaitingHead && this.sink) this.fail('timeout', `no response head within ${this.timeoutMs} ms`);
+  };
+
+  get usable(): boolean {
+    return !this.dead && !this.socket.destroyed && this.socket.writable;
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    const sink = this.sink;
+    if (!sink) {
+      // Bytes from a service with no request outstanding: the connection cannot be trusted any more.
+      this.destroy();
+      return;
+    }
+    const client = sink.client;
+    client.cork();
+    const r = this.parser.feed(chunk);
+    client.uncork();
+    if (!r.ok) {
+      this.dead = true;
+      this.sink?.onUpstreamFailed('parse', `${r.code}: ${r.reason}`);
+      this.destroy();
+      return;
+    }
+    if (this.upgraded) {
+      this.upgraded = false;
+      this.dead = true;
+      this.detach();
+      sink.onUpgrade(chunk.subarray(r.consumed));
+    }
+  };
+
+  private readonly onEnd = (): void => {
+    // A response delimited by the close completes here.
+    if (this.sink) this.parser.finish();
+    this.fail('closed', 'the service closed the connection');
+  };
+
+  private readonly onError = (err: Error): void => {
+    this.fail('error', err.message);
+  };
+
+  private readonly onTimeout = (): void => {
+    if (this.sink) this.fail('timeout', `no answer within ${this.timeoutMs} ms`);
+    else this.destroy();
+  };
+
+  private readonly onClose = (): void => {
+    if (this.headTimer) clearTimeout(this.headTimer);
+    this.fail('closed', 'the connection to the service closed');
+    this.pool.forget(this);
+    if (!this.upgradedOnce) this.parser.release();
+  };
+
+  private upgradedOnce = false;
+
+  private fail(reason: 'error' | 'closed' | 'timeout', detail: string): void {
+    this.dead = true;
+    const sink = this.sink;
+    this.sink = null;
+    sink?.onUpstreamFailed(reason, detail);
+    this.socket.destroy();
+  }
+
+  /** The socket becomes a tunnel's: this object lets go of it. */
+  private detach(): void {
+    this.upgradedOnce = true;
+    this.sink = null;
+    this.socket.removeListener('data', this.onData);
+    this.socket.removeListener('end', this.onEnd);
+    this.socket.removeListener('error', this.onError);
+    this.socket.removeListener('close', this.onClose);
+    this.socket.removeListener('timeout', this.onTimeout);
+    this.socket.setTimeout(0);
+    if (this.headTimer) clearTimeout(this.headTimer);
+    this.pool.forget(this);
+    this.parser.release();
+  }
+
+  destroy(): void {
+    this.dead = true;
+    this.sink = null;
+    this.socket.destroy();
+  }
+}
+
+/** The idle connections of every service address this engine talks to. */
+export class UpstreamPool {
+  private readonly idle = new Map<string, UpstreamConn[]>();
+  private closed = false;
+
+  /** An idle connection to host:port, or a new one (connecting; writes wait in its buffer). */
+  acquire(host: string, port: number): UpstreamConn {
+    const key = `${host}|${port}`;
+    const list = this.idle.get(key);
+    if (list) {
+      while (list.length > 0) {
+        const c = list.pop()!;
+        if (c.usable) {
+          c.uses++;
+          return c;
+        }
+      }
+    }
+    return new UpstreamConn(this, key, host, port);
+  }
+
+  /** A connection whose exchange ended cleanly goes back for reuse. */
+  giveBack(c: UpstreamConn): void {
+    c.sink = null;
+    if (this.closed || !c.usable) {
+      c.destroy();
+      return;
+    }
+    c.idleSince = Date.now();
+    let list = this.idle.get(c.key);
+    if (!list) {
+      list = [];
+      this.idle.set(c.key, list);
+    }
+    list.push(c);
+  }
+
+  forget(c: UpstreamConn): void {
+    const list = this.idle.get(c.key);
+    if (!list) return;
+    const i = list.indexOf(c);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.idle.delete(c.key);
+  }
+
+  /** Closes connections idle longer than IDLE_MS. */
+  sweep(now: number): void {
+    for (const list of this.idle.values()) {
+      for (const c of [...list]) if (now - c.idleSince > IDLE_MS) c.destroy();
+    }
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const list of this.idle.values()) n += list.length;
+    return n;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const list of [...this.idle.values()]) for (const c of [...list]) c.destroy();
+    this.idle.clear();
+  }
+}
