@@ -11,6 +11,8 @@ import { healthPercent, type ServiceStatus } from '@spillway/core';
 import { quotaLimit, statusesOf, usable } from './decisions.js';
 import { processFaults } from './process-guard.js';
 import { QuotaPrimary, type QuotaUpstream } from './quota-primary.js';
+import { isServiceToPrimary } from './service-state.js';
+import { ServiceStatePrimary } from './service-state-primary.js';
 import { StatsView, type AgentStats } from './stats-view.js';
 import { WorkerSet, type EngineLink } from './worker-set.js';
 import { mergeSnapshots, type CounterSnapshot } from './stats.js';
@@ -92,13 +94,18 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     },
   });
   const quota = new QuotaPrimary((engine, msg) => workers.send(engine, msg));
+  /** Agent-wide service capacity, surge queues, least-connection counts and source-IP table. */
+  const services = new ServiceStatePrimary((engine, msg) => workers.send(engine, msg));
   const view = new StatsView({
     snapshot: gather,
     vservers: () => config.vservers,
     onBandwidth: (kbps) => workers.broadcast({ t: 'bw', kbps }),
     onActive: () => {},
   });
-  const syncQuota = (): void => quota.setEngines(workers.servingIds(), workers.startingIds());
+  const syncQuota = (): void => {
+    quota.setEngines(workers.servingIds(), workers.startingIds());
+    services.setEngines(workers.servingIds(), workers.startingIds());
+  };
   const monitors = new Monitors(log, (changed) => {
     workers.broadcast({ t: 'states', up: changed });
     pushLimits();
@@ -128,10 +135,15 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     const names = new Set(config.vservers.map((v) => v.name));
     for (const name of Object.keys(quota.view())) if (!names.has(name)) quota.setLimit(name, null);
     for (const v of config.vservers) quota.setLimit(v.name, limitOf(v.name, states));
+    services.apply(config, states);
   }
 
   /** Messages of the engines the worker set does not route between engines itself. */
   function onEngineMessage(from: number, msg: FromEngine, _handle?: net.Socket): void {
+    if (isServiceToPrimary(msg)) {
+      services.onMessage(from, msg);
+      return;
+    }
     switch (msg.t) {
       case 'q.borrow':
       case 'q.return':

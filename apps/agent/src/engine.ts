@@ -5,6 +5,7 @@ import type { Logger } from './log.js';
 import type { FromEngine, ToEngine } from './messages.js';
 import { DataPlane } from './plane.js';
 import { QuotaWorker } from './quota-worker.js';
+import { isServiceToEngine } from './service-state.js';
 
 export type SendToPrimary = (msg: FromEngine, handle?: net.Socket) => void;
 
@@ -23,6 +24,10 @@ export class Engine {
   }
 
   onMessage(msg: ToEngine, handle?: net.Socket): void {
+    if (isServiceToEngine(msg)) {
+      this.plane.state.onMessage(msg);
+      return;
+    }
     switch (msg.t) {
       case 'q.lease':
       case 'q.alloc':

@@ -2,10 +2,13 @@
 import type { AgentConfig } from './config.js';
 import type { PlaneMessageOut } from './plane.js';
 import type { QuotaMessageToEngine, QuotaMessageToManager } from './quota-worker.js';
+import type { ServiceToEngine } from './service-state.js';
 import type { CounterSnapshot } from './stats.js';
 
 export type ToEngine =
   | QuotaMessageToEngine
+  /** Agent-wide service state (service-state.ts / service-state-primary.ts). */
+  | ServiceToEngine
   | { t: 'config'; id: number; config: AgentConfig; states: Record<string, boolean> }
   | { t: 'states'; up: Record<string, boolean> }
   | { t: 'bw'; kbps: Record<string, { in: number; out: number }> }

@@ -6,7 +6,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { Pool } from 'undici';
 import type { AgentConfig, ServiceDoc, VServerDoc } from './config.js';
-import { createBalancer, hasRoom, PersistenceTable, type Balancer, type Candidate } from '@spillway/core';
+import { PersistenceTable } from '@spillway/core';
 import { pipeTcp } from './listener-tcp.js';
 import { answerAndClose, answered, createServicePool, markExpectsContinue, proxyHttp, sendContinue, sendError, upstreamHeaders } from './listener-http.js';
 import { decideAdmission, type AdmissionContext } from './admission.js';
@@ -14,15 +14,17 @@ import { statusesOf } from './decisions.js';
 import { readFirstHead } from './http-head.js';
 import { checkRequest, type RequestVerdict } from './http-request.js';
 import type { QuotaWorker } from './quota-worker.js';
-import { Counters, type CounterSnapshot, type ServiceCounters, type VServerCounters } from './stats.js';
-import { SurgeQueue } from './surge-queue.js';
+import { Counters, type CounterSnapshot, type VServerCounters } from './stats.js';
+import { cookieName, ServiceState, type ServicePick, type ServiceToPrimary } from './service-state.js';
 import type { Logger } from './log.js';
 
 export type ToPrimary = (msg: PlaneMessageOut, handle?: net.Socket) => void;
 
 export type PlaneMessageOut =
   /** `head`: the bytes of the first request head already read from the socket (base64), HTTP only. */
-  { t: 'handoff'; to: number; root: string; at: string; tried: number[]; head?: string } | { t: 'persist'; key: string; vs: string; timeoutMs: number };
+  | { t: 'handoff'; to: number; root: string; at: string; tried: number[]; head?: string }
+  | { t: 'persist'; key: string; vs: string; timeoutMs: number }
+  | ServiceToPrimary;
 
 /**
  * `pools`: one undici pool per upstream timeout (the vservers' `timeoutMs`) of the vservers the
@@ -30,9 +32,6 @@ export type PlaneMessageOut =
  */
 interface ServiceRt {
   doc: ServiceDoc;
-  up: boolean;
-  active: number;
-  counters: ServiceCounters;
   pools: Map<number, Pool>;
 }
 
@@ -43,14 +42,8 @@ function closePools(pools: Iterable<Pool>): void {
 interface VServerRt {
   doc: VServerDoc;
   counters: VServerCounters;
-  balancer: Balancer;
-  queue: SurgeQueue;
-  stickiness: PersistenceTable;
   kbpsIn: number;
   kbpsOut: number;
-  /** The bound services and their balancer candidates, index for index (refreshed in place per pick). */
-  svcs: ServiceRt[];
-  cands: Candidate[];
   cookieName: string;
 }
 interface ListenerRt {
@@ -67,7 +60,6 @@ const MAX_HEAD_BYTES = 16 * 1024;
 /** What a client connection was given at accept time (kept for its whole life). */
 type Admission = { kind: 'serve'; vs: VServerRt; quota: boolean } | { kind: 'redirect'; url: string; vs: VServerRt } | { kind: 'drop'; vs: VServerRt };
 
-const COOKIE_PREFIX = 'SPILLWAY_';
 type ForwardTarget = Extract<RequestVerdict, { kind: 'forward' }>;
 
 export class DataPlane {
@@ -82,10 +74,9 @@ export class DataPlane {
   private readonly reading = new Map<net.Socket, () => void>();
   private readonly spilled = new PersistenceTable();
   private readonly counters = new Counters();
-  private serviceUp: Record<string, boolean> = {};
+  /** Balancing, capacity, persistence and surge queues of the services, agent-wide (service-state.ts). */
+  readonly state = new ServiceState(this.counters, (m) => this.toPrimary(m));
   private draining = false;
-  /** Clients waiting in any surge queue (a freed slot looks for waiters only when there are some). */
-  private queued = 0;
 
   constructor(
     readonly engineId: number,
@@ -99,7 +90,6 @@ export class DataPlane {
     this.config = config;
     for (const s of config.services) {
       const rt = this.services.get(s.name);
-      const up = this.serviceUp[s.name] ?? s.monitors.length === 0;
       if (rt) {
         const moved = rt.doc.address !== s.address || rt.doc.port !== s.port;
         if (moved) {
@@ -108,7 +98,7 @@ export class DataPlane {
         }
         rt.doc = s;
       } else {
-        this.services.set(s.name, { doc: s, up, active: 0, counters: this.counters.service(s.name), pools: new Map() });
+        this.services.set(s.name, { doc: s, pools: new Map() });
       }
     }
     for (const name of [...this.services.keys()]) {
@@ -121,31 +111,19 @@ export class DataPlane {
     for (const v of config.vservers) {
       const rt = this.vservers.get(v.name);
       if (rt) {
-        if (rt.doc.lbMethod !== v.lbMethod) rt.balancer = createBalancer(v.lbMethod);
         rt.doc = v;
-        rt.queue.length = v.surgeQueue.length;
-        rt.queue.timeoutMs = v.surgeQueue.timeoutMs;
       } else {
         this.vservers.set(v.name, {
           doc: v,
           counters: this.counters.vserver(v.name),
-          balancer: createBalancer(v.lbMethod),
-          queue: new SurgeQueue(v.surgeQueue.length, v.surgeQueue.timeoutMs),
-          stickiness: new PersistenceTable(),
           kbpsIn: 0,
           kbpsOut: 0,
-          svcs: [],
-          cands: [],
-          cookieName: `${COOKIE_PREFIX}${v.name}`,
+          cookieName: cookieName(v.name),
         });
       }
     }
-    for (const [name, rt] of [...this.vservers]) {
-      if (!config.vservers.some((v) => v.name === name)) {
-        this.vservers.delete(name);
-        rt.queue.closeAll();
-      }
-    }
+    for (const name of [...this.vservers.keys()]) if (!config.vservers.some((v) => v.name === name)) this.vservers.delete(name);
+    this.state.apply(config);
     // Pools of timeouts no vserver of the service has any more.
     const timeouts = new Map<string, Set<number>>();
     for (const v of config.vservers) {
@@ -164,16 +142,6 @@ export class DataPlane {
           rt.pools.delete(t);
           closePools([p]);
         }
-    }
-    for (const v of this.vservers.values()) {
-      v.svcs = [];
-      v.cands = [];
-      for (const b of v.doc.services) {
-        const s = this.services.get(b.service);
-        if (!s) continue;
-        v.svcs.push(s);
-        v.cands.push({ name: s.doc.name, weight: b.weight ?? s.doc.weight, active: 0, capacity: 0, available: false });
-      }
     }
     await this.reconcileListeners(config);
   }
@@ -238,14 +206,7 @@ export class DataPlane {
   }
 
   setServiceStates(up: Record<string, boolean>): void {
-    this.serviceUp = { ...this.serviceUp, ...up };
-    for (const [name, isUp] of Object.entries(up)) {
-      const s = this.services.get(name);
-      if (s) {
-        s.up = isUp;
-        if (isUp) this.wakeQueues(name);
-      }
-    }
+    this.state.setStates(up);
   }
 
   setBandwidth(kbps: Record<string, { in: number; out: number }>): void {
@@ -264,9 +225,9 @@ export class DataPlane {
 
   snapshot(): CounterSnapshot {
     const snap = this.counters.snapshot();
-    for (const [name, v] of this.vservers) {
+    for (const [name, n] of Object.entries(this.state.queueSizes())) {
       const c = snap.vservers[name];
-      if (c) c.surge_queue_len = v.queue.size;
+      if (c) c.surge_queue_len = n;
     }
     return snap;
   }
@@ -282,7 +243,7 @@ export class DataPlane {
     }
     this.reading.clear();
     this.listeners.clear();
-    for (const v of this.vservers.values()) v.queue.closeAll();
+    this.state.closeQueues();
     const until = Date.now() + deadlineMs;
     while (this.sockets.size > 0 && Date.now() < until) {
       for (const h of this.httpServers) h.closeIdleConnections();
@@ -294,8 +255,8 @@ export class DataPlane {
 
   // ---- admission --------------------------------------------------------------------------
 
-  private readonly serviceDoc = (name: string): ServiceDoc | undefined => this.services.get(name)?.doc;
-  private readonly serviceUpNow = (name: string): boolean => this.services.get(name)?.up ?? false;
+  private readonly serviceDoc = (name: string): ServiceDoc | undefined => this.state.serviceDoc(name);
+  private readonly serviceUpNow = (name: string): boolean => this.state.isUp(name);
 
   private readonly admissionCtx: AdmissionContext<VServerRt> = {
     vservers: this.vservers,
@@ -455,94 +416,15 @@ export class DataPlane {
 
   // ---- services ---------------------------------------------------------------------------
 
-  /** The balancer candidates of `v`, refreshed in place from the live services (no allocation). */
-  private candidates(v: VServerRt): Candidate[] {
-    const cands = v.cands;
-    for (let i = 0; i < cands.length; i++) {
-      const c = cands[i]!;
-      const s = v.svcs[i]!;
-      c.active = s.active;
-      c.capacity = s.doc.capacity;
-      c.available = s.up && s.doc.state === 'enabled';
-    }
-    return cands;
-  }
-
-  /** `name` is bound to `v`, UP, enabled and below its capacity. */
-  private available(v: VServerRt, name: string): boolean {
-    for (const c of this.candidates(v)) if (c.name === name) return hasRoom(c);
-    return false;
-  }
-
-  /**
-   * Chooses a service now (persistence first, then the balancer) and takes a slot of it; null
-   * when every service is at capacity and the surge queue may take the client.
-   */
-  private pickNow(v: VServerRt, ip: string, cookie: string | undefined): ServiceRt | null | 'unavailable' {
-    let name: string | null = null;
-    const type = v.doc.persistence.type;
-    if (v.queue.size === 0) {
-      const persisted = type === 'sourceip' ? v.stickiness.get(ip) : type === 'cookie' ? cookie : undefined;
-      if (persisted !== undefined && this.available(v, persisted)) name = persisted;
-      if (name === null) name = v.balancer.pick(this.candidates(v));
-    }
-    if (name === null) return !this.candidates(v).some((c) => c.available) || v.queue.length === 0 ? 'unavailable' : null;
-    const s = this.services.get(name);
-    if (!s) return 'unavailable';
-    if (type === 'sourceip') v.stickiness.set(ip, name, v.doc.persistence.timeoutSeconds * 1000);
-    s.active++;
-    return s;
-  }
-
   /** Chooses a service (persistence first), waiting in the surge queue when all are at capacity. */
-  private async chooseService(v: VServerRt, ip: string, cookie: string | undefined): Promise<ServiceRt | 'timeout' | 'unavailable'> {
-    const now = this.pickNow(v, ip, cookie);
-    return now === null ? this.waitInQueue(v, ip) : now;
+  private async chooseService(v: VServerRt, ip: string, cookie: string | undefined): Promise<ServicePick | 'timeout' | 'unavailable'> {
+    const now = this.state.pick(v.doc.name, ip, cookie);
+    return now === 'wait' ? this.state.wait(v.doc.name, ip) : now;
   }
 
-  private async waitInQueue(v: VServerRt, ip: string): Promise<ServiceRt | 'timeout' | 'unavailable'> {
-    if (v.queue.size < v.queue.length) v.counters.surge_queue_total++;
-    this.queued++;
-    const outcome = await v.queue.wait().finally(() => {
-      this.queued--;
-    });
-    if (outcome.kind === 'timeout') v.counters.surge_queue_timeouts_total++;
-    if (outcome.kind === 'full') v.counters.surge_queue_overflow_total++;
-    if (outcome.kind !== 'admitted') return 'timeout';
-    const s = this.services.get(outcome.service);
-    if (!s) return 'unavailable';
-    if (v.doc.persistence.type === 'sourceip') v.stickiness.set(ip, s.doc.name, v.doc.persistence.timeoutSeconds * 1000);
-    return s; // its slot was reserved by wakeQueues
-  }
-
-  private readonly release = (s: ServiceRt): void => {
-    this.releaseService(s);
+  private readonly release = (pick: ServicePick): void => {
+    this.state.release(pick);
   };
-
-  private releaseService(s: ServiceRt): void {
-    s.active--;
-    s.counters.cx_active--;
-    this.wakeQueues(s.doc.name);
-  }
-
-  /** A slot of `service` freed: hand slots to the oldest waiters of the vservers bound to it. */
-  private wakeQueues(service: string): void {
-    if (this.queued === 0) return;
-    for (const v of this.vservers.values()) {
-      if (v.queue.size === 0 || !v.doc.services.some((b) => b.service === service)) continue;
-      while (v.queue.size > 0) {
-        const pick = v.balancer.pick(this.candidates(v));
-        if (pick === null) break;
-        const s = this.services.get(pick);
-        if (!s) break;
-        s.active++;
-        if (!v.queue.wake(pick)) {
-          s.active--;
-          break;
-        }
-      }
-    }
-  }
 
   private async serveTcp(socket: net.Socket, v: VServerRt): Promise<void> {
     const ip = socket.remoteAddress ?? '';
@@ -552,22 +434,14 @@ export class DataPlane {
       return;
     }
     if (socket.destroyed) {
-      chosen.active--;
-      this.wakeQueues(chosen.doc.name);
+      this.state.release(chosen);
       return;
     }
-    chosen.counters.cx_active++;
-    chosen.counters.cx_total++;
     try {
-      const { connected } = await pipeTcp(
-        socket,
-        { host: chosen.doc.address, port: chosen.doc.port, connectTimeoutMs: v.doc.timeoutMs },
-        v.counters,
-        chosen.counters,
-      );
+      const { connected } = await pipeTcp(socket, { host: chosen.address, port: chosen.port, connectTimeoutMs: v.doc.timeoutMs }, v.counters, chosen.counters);
       if (!connected) chosen.counters.cx_connect_fail_total++;
     } finally {
-      this.releaseService(chosen);
+      this.state.release(chosen);
     }
   }
 
@@ -695,8 +569,8 @@ export class DataPlane {
     v.counters.rq_total++;
     const cookie = v.doc.persistence.type === 'cookie' ? readCookie(req.headers.cookie, v.cookieName) : undefined;
     const ip = req.socket.remoteAddress ?? '';
-    const chosen = this.pickNow(v, ip, cookie);
-    if (chosen === null) {
+    const chosen = this.state.pick(v.doc.name, ip, cookie);
+    if (chosen === 'wait') {
       this.serveHttpQueued(req, res, v, ip, cookie, target).catch((err: unknown) => this.requestFailed(req, res, err));
       return;
     }
@@ -704,7 +578,7 @@ export class DataPlane {
       sendError(res, 503, 'SPILLWAY_NO_SERVICE_AVAILABLE', { 'retry-after': '1' });
       return;
     }
-    this.forwardHttp(req, res, v, chosen, cookie, target);
+    this.forwardHttp(req, res, v, chosen, target);
   }
 
   private async serveHttpQueued(
@@ -715,7 +589,7 @@ export class DataPlane {
     cookie: string | undefined,
     target: ForwardTarget,
   ): Promise<void> {
-    const chosen = await this.waitInQueue(v, ip);
+    const chosen = await this.state.wait(v.doc.name, ip);
     if (chosen === 'timeout') {
       res.shouldKeepAlive = false;
       sendError(res, 503, 'SPILLWAY_SURGE_QUEUE_TIMEOUT', { 'retry-after': '1' });
@@ -725,45 +599,31 @@ export class DataPlane {
       sendError(res, 503, 'SPILLWAY_NO_SERVICE_AVAILABLE', { 'retry-after': '1' });
       return;
     }
-    this.forwardHttp(req, res, v, chosen, cookie, target);
+    this.forwardHttp(req, res, v, chosen, target);
   }
 
   /** Proxies one request to `chosen` (its slot already taken); the slot is freed when the exchange ends. */
-  private forwardHttp(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    v: VServerRt,
-    chosen: ServiceRt,
-    cookie: string | undefined,
-    target: ForwardTarget,
-  ): void {
+  private forwardHttp(req: http.IncomingMessage, res: http.ServerResponse, v: VServerRt, chosen: ServicePick, target: ForwardTarget): void {
     let pool: Pool;
     let headers: string[];
-    let setCookie: string | undefined;
     try {
-      let made = chosen.pools.get(v.doc.timeoutMs);
+      const svc = this.services.get(chosen.service);
+      if (!svc) throw new Error(`service ${chosen.service} is not configured`);
+      let made = svc.pools.get(v.doc.timeoutMs);
       if (!made) {
-        made = createServicePool(chosen.doc.address, chosen.doc.port, v.doc.timeoutMs);
-        chosen.pools.set(v.doc.timeoutMs, made);
+        made = createServicePool(chosen.address, chosen.port, v.doc.timeoutMs);
+        svc.pools.set(v.doc.timeoutMs, made);
       }
       pool = made;
-      const p = v.doc.persistence;
-      setCookie =
-        p.type === 'cookie' && cookie !== chosen.doc.name
-          ? `${v.cookieName}=${encodeURIComponent(chosen.doc.name)}; Path=/; HttpOnly${p.timeoutSeconds > 0 ? `; Max-Age=${p.timeoutSeconds}` : ''}`
-          : undefined;
       headers = upstreamHeaders(req, target.absolute && target.host !== null ? target.host : undefined);
     } catch (err) {
       // Nothing was sent: the slot taken for this request goes back before the error is answered.
-      chosen.active--;
-      this.wakeQueues(chosen.doc.name);
+      this.state.release(chosen);
       throw err;
     }
-    chosen.counters.cx_active++;
-    chosen.counters.cx_total++;
     chosen.counters.rq_total++;
     sendContinue(req, res);
-    proxyHttp(req, res, pool, target.path, headers, v.counters, chosen.counters, setCookie, this.release, chosen);
+    proxyHttp(req, res, pool, target.path, headers, v.counters, chosen.counters, chosen.setCookie, this.release, chosen);
   }
 }
 

@@ -182,8 +182,23 @@ export class QuotaPrimary {
     }
   }
 
+  /**
+   * Lends `engine` one batch of `vs` without a borrow message (the service-state primary admits a
+   * waiter of that engine on it; the engine adds it with QuotaWorker.grant): how many, 0 when none.
+   */
+  lend(vs: string, engine: number): number {
+    const pool = this.pools.get(vs);
+    if (!pool || this.leaseEnded() || !this.engines.includes(engine)) return 0;
+    return pool.borrow(engine);
+  }
+
+  /** True when `engine` last said it has unused uses of `vs` (or was just given some). */
+  hasRoom(vs: string, engine: number): boolean {
+    return this.room.get(vs)?.get(engine) === true;
+  }
+
   /** 004's spillover engine: an engine other than `engine` that still has unused uses. */
-  private spilloverEngine(vs: string, engine: number): number | null {
+  spilloverEngine(vs: string, engine: number): number | null {
     const pool = this.pools.get(vs);
     if (!pool) return null;
     const room = this.room.get(vs);

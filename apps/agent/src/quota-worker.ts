@@ -132,6 +132,23 @@ export class QuotaWorker {
     return true;
   }
 
+  /** Uses of `vs` this engine may still take on its allocation now (Infinity without a limit). */
+  free(vs: string): number {
+    const l = this.leases.get(vs);
+    if (!l) return Number.POSITIVE_INFINITY;
+    if (this.leaseEnded()) return 0;
+    return Math.max(0, l.exclusive + l.borrowed - l.active);
+  }
+
+  /**
+   * Adds `n` uses of `vs` the manager lent without a borrow of this engine (QuotaPrimary.lend, when
+   * the primary admits a waiter of this engine): the same as a granted borrow.
+   */
+  grant(vs: string, n: number): void {
+    const l = this.leases.get(vs);
+    if (l && n > 0) l.borrowed += n;
+  }
+
   /** Takes a use above the allocation (action accept): counted, so it delays later admissions. */
   force(vs: string): void {
     const l = this.leases.get(vs);

@@ -1,15 +1,30 @@
-// The service state of one engine: per vserver its balancer, surge queue and source-IP
-// persistence; per service its UP/enabled state, capacity and connections in flight. The
-// listeners (HTTP engine, TCP proxy) call only pick / wait / release.
+// The service state as one engine sees it: per vserver its balancer and its replica of the
+// agent's source-IP table; per service its UP/enabled state, this engine's share of the service's
+// capacity and the connections in flight (its own, and the other engines' as the primary pushes
+// them). The listeners (HTTP engine, TCP proxy) call only pick / wait / release.
+//
+// Everything here is agent-wide; service-state-primary.ts holds the authoritative half:
+// - capacity: each service with a capacity is a pool of @spillway/core's QuotaPool at the primary
+//   (the algorithm of the vserver limits); this engine holds a share in a QuotaWorker and takes a
+//   slot synchronously while its share lasts;
+// - least connection: the balancer counts this engine's slots plus the other engines' counts,
+//   pushed by the primary when they change;
+// - surge queue: one per vserver at the primary. When this engine's shares are used up (or the
+//   primary has waiters, who come first) wait() asks the primary, which lends a batch, has another
+//   engine lend one of its slots, or queues the client; a slot freed anywhere while clients wait
+//   goes to the oldest waiter across engines;
+// - source-IP persistence: the primary's table, replicated here (a lookup is local).
+// With workers: 0 the same code runs in one process (the messages are calls).
 import { createBalancer, hasRoom, PersistenceTable, type Balancer, type Candidate } from '@spillway/core';
 import type { AgentConfig, ServiceDoc, VServerDoc } from './config.js';
+import { QuotaWorker, type QuotaMessageToEngine, type QuotaMessageToManager } from './quota-worker.js';
 import type { Counters, ServiceCounters, VServerCounters } from './stats.js';
-import { SurgeQueue } from './surge-queue.js';
 
 /**
  * A slot of a service taken for one connection (TCP) or one request (HTTP): where to connect, the
  * service's counters, and for cookie persistence the Set-Cookie to send (when the client's cookie
- * does not name this service yet). Give it back with ServiceState.release, exactly once.
+ * does not name this service yet). Give it back with ServiceState.release, exactly once (a second
+ * call does nothing).
  */
 export interface ServicePick {
   service: string;
@@ -19,48 +34,131 @@ export interface ServicePick {
   setCookie?: string;
 }
 
+/** Engine → primary. */
+export type ServiceToPrimary =
+  /** The service pools' quota conversation (QuotaWorker ↔ QuotaPrimary). */
+  | { t: 's.q'; m: QuotaMessageToManager }
+  /** No slot here for a client of `vs`: find one elsewhere or queue it (answered by id). */
+  | { t: 's.need'; vs: string; id: number; ip: string }
+  /** A slot of `service` this engine holds ended while clients wait: hand it to the oldest (it stays counted here). */
+  | { t: 's.free'; service: string }
+  /** A slot of `service` lent by engine `lender` ended. */
+  | { t: 's.unlend'; lender: number; service: string }
+  /** The answer to s.lend `ticket`: true when a slot was taken for the primary. */
+  | { t: 's.lent'; ticket: number; ok: boolean }
+  /** This engine's slots in flight of these services (only services some leastconn vserver balances). */
+  | { t: 's.count'; counts: Record<string, number> }
+  /** Source-IP persistence: `ip` was sent to `service` of `vs` (new, changed, or refreshed). */
+  | { t: 's.stick'; vs: string; ip: string; service: string };
+
+/** Primary → engine. */
+export type ServiceToEngine =
+  | { t: 's.q'; m: QuotaMessageToEngine }
+  /** Request `id` waits in the vserver's surge queue. */
+  | { t: 's.queued'; id: number }
+  /**
+   * Request `id` gets a slot of `service`. `take`: this engine takes it now on its own share (after
+   * adding `granted` lent uses); otherwise engine `lender` holds it already (null: this engine).
+   */
+  | { t: 's.admit'; id: number; service: string; lender: number | null; take: boolean; granted: number }
+  | { t: 's.none'; id: number; reason: 'timeout' | 'full' | 'unavailable' }
+  /** Take a slot of `service` on this engine's share for another engine's client; answer with s.lent. */
+  | { t: 's.lend'; service: string; ticket: number }
+  /** A slot of `service` this engine lent ended (or a lend answered too late): release it. */
+  | { t: 's.unlend'; service: string }
+  /** A slot this engine freed with s.free found no waiter: release it here. */
+  | { t: 's.back'; service: string }
+  /** The other engines' slots in flight, per service. */
+  | { t: 's.others'; counts: Record<string, number> }
+  /** Whether clients wait in the surge queue of `vs` (new clients of it then queue behind them). */
+  | { t: 's.waiting'; vs: string; on: boolean }
+  | { t: 's.stick'; vs: string; ip: string; service: string; timeoutMs: number };
+
+export const isServiceToPrimary = (m: { t: string }): m is ServiceToPrimary => m.t.startsWith('s.');
+export const isServiceToEngine = (m: { t: string }): m is ServiceToEngine => m.t.startsWith('s.');
+
+/** The name of the cookie that carries a vserver's cookie persistence. */
+export const cookieName = (vserver: string): string => `SPILLWAY_${vserver}`;
+
 interface ServiceRt {
   doc: ServiceDoc;
   up: boolean;
-  active: number;
+  /** Slots this engine holds (its own clients' and those it lent). */
+  own: number;
+  /** The other engines' slots, as last pushed by the primary. */
+  others: number;
   counters: ServiceCounters;
+  /** Vservers bound to this service whose agent-wide surge queue has waiters. */
+  waitedBy: number;
+  /** Bound to a leastconn vserver: the primary needs this engine's count. */
+  counted: boolean;
 }
 
-/** A pick as handed out: the service it holds a slot of (null once released). */
+/** A pick as handed out: the service it holds a slot of (null once released) and the engine whose share it is on (null: this one). */
 interface Slot extends ServicePick {
   rt: ServiceRt | null;
+  lender: number | null;
+}
+
+interface Sticky {
+  service: string;
+  /** When this engine last told the primary (Date.now()). */
+  sentAt: number;
 }
 
 interface VServerRt {
   doc: VServerDoc;
   counters: VServerCounters;
   balancer: Balancer;
-  queue: SurgeQueue;
-  stickiness: PersistenceTable;
+  stickiness: PersistenceTable<Sticky>;
   /** The bound services and their balancer candidates, index for index (refreshed in place per pick). */
   svcs: ServiceRt[];
   cands: Candidate[];
   cookieName: string;
+  /** The primary's surge queue of this vserver has waiters. */
+  waiting: boolean;
 }
 
-/** The name of the cookie that carries a vserver's cookie persistence. */
-export const cookieName = (vserver: string): string => `SPILLWAY_${vserver}`;
+interface Pending {
+  vs: string;
+  ip: string;
+  queued: boolean;
+  resolve: (r: ServicePick | 'timeout' | 'unavailable') => void;
+}
 
 export class ServiceState {
   private readonly services = new Map<string, ServiceRt>();
   private readonly vservers = new Map<string, VServerRt>();
   private serviceUp: Record<string, boolean> = {};
-  /** Clients waiting in any surge queue (a freed slot looks for waiters only when there are some). */
-  private queued = 0;
+  /** This engine's shares of the services' capacities. */
+  private readonly shares: QuotaWorker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private readonly dirty = new Set<ServiceRt>();
+  private flushing = false;
 
-  constructor(private readonly counters: Counters) {}
+  constructor(
+    private readonly counters: Counters,
+    private readonly send: (msg: ServiceToPrimary) => void,
+  ) {
+    this.shares = new QuotaWorker((m) => send({ t: 's.q', m }));
+  }
 
   /** Takes the services and vservers of a configuration; slots in flight stay counted. */
   apply(config: AgentConfig): void {
     for (const s of config.services) {
       const rt = this.services.get(s.name);
       if (rt) rt.doc = s;
-      else this.services.set(s.name, { doc: s, up: this.serviceUp[s.name] ?? s.monitors.length === 0, active: 0, counters: this.counters.service(s.name) });
+      else
+        this.services.set(s.name, {
+          doc: s,
+          up: this.serviceUp[s.name] ?? s.monitors.length === 0,
+          own: 0,
+          others: 0,
+          counters: this.counters.service(s.name),
+          waitedBy: 0,
+          counted: false,
+        });
     }
     for (const name of [...this.services.keys()]) if (!config.services.some((s) => s.name === name)) this.services.delete(name);
     for (const v of config.vservers) {
@@ -68,27 +166,21 @@ export class ServiceState {
       if (rt) {
         if (rt.doc.lbMethod !== v.lbMethod) rt.balancer = createBalancer(v.lbMethod);
         rt.doc = v;
-        rt.queue.length = v.surgeQueue.length;
-        rt.queue.timeoutMs = v.surgeQueue.timeoutMs;
       } else {
         this.vservers.set(v.name, {
           doc: v,
           counters: this.counters.vserver(v.name),
           balancer: createBalancer(v.lbMethod),
-          queue: new SurgeQueue(v.surgeQueue.length, v.surgeQueue.timeoutMs),
           stickiness: new PersistenceTable(),
           svcs: [],
           cands: [],
           cookieName: cookieName(v.name),
+          waiting: false,
         });
       }
     }
-    for (const [name, rt] of [...this.vservers]) {
-      if (!config.vservers.some((v) => v.name === name)) {
-        this.vservers.delete(name);
-        rt.queue.closeAll();
-      }
-    }
+    for (const name of [...this.vservers.keys()]) if (!config.vservers.some((v) => v.name === name)) this.vservers.delete(name);
+    for (const s of this.services.values()) s.counted = false;
     for (const v of this.vservers.values()) {
       v.svcs = [];
       v.cands = [];
@@ -97,19 +189,21 @@ export class ServiceState {
         if (!s) continue;
         v.svcs.push(s);
         v.cands.push({ name: s.doc.name, weight: b.weight ?? s.doc.weight, active: 0, capacity: 0, available: false });
+        if (v.doc.lbMethod === 'leastconn' && !s.counted) {
+          s.counted = true;
+          this.changed(s);
+        }
       }
     }
+    this.countWaiters();
   }
 
-  /** Monitor states (UP true); a service coming UP hands its room to the surge queues. */
+  /** Monitor states (UP true). The primary hands the room of a service coming UP to its queues. */
   setStates(up: Record<string, boolean>): void {
     this.serviceUp = { ...this.serviceUp, ...up };
     for (const [name, isUp] of Object.entries(up)) {
       const s = this.services.get(name);
-      if (s) {
-        s.up = isUp;
-        if (isUp) this.wakeQueues(name);
-      }
+      if (s) s.up = isUp;
     }
   }
 
@@ -118,57 +212,54 @@ export class ServiceState {
   /** True when the service's monitors say UP (false for an unknown service). */
   readonly isUp = (name: string): boolean => this.services.get(name)?.up ?? false;
 
-  /** Clients waiting in the surge queue of each vserver. */
+  /** Clients of this engine waiting in the surge queue of each vserver (summed over engines: the agent's queue). */
   queueSizes(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const [name, v] of this.vservers) out[name] = v.queue.size;
+    for (const name of this.vservers.keys()) out[name] = 0;
+    for (const p of this.pending.values()) if (p.queued) out[p.vs] = (out[p.vs] ?? 0) + 1;
     return out;
   }
 
-  /** Ends every wait (shutdown): the waiters get 'timeout'. */
+  /** Ends every wait of this engine (shutdown): the waiters get 'timeout'. */
   closeQueues(): void {
-    for (const v of this.vservers.values()) v.queue.closeAll();
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of all) p.resolve('timeout');
   }
 
   /**
    * Chooses a service of `vserver` now (persistence first, then the balancer) and takes a slot of
-   * it; 'wait' when every service is at capacity and the surge queue may take the client (call
-   * wait), 'unavailable' when none can serve.
+   * it on this engine's share; 'wait' when no share here has room or clients already wait (call
+   * wait: the primary finds a slot elsewhere or queues the client), 'unavailable' when no service is
+   * UP and enabled.
    */
   pick(vserver: string, ip: string, cookie: string | undefined): ServicePick | 'wait' | 'unavailable' {
     const v = this.vservers.get(vserver);
     if (!v) return 'unavailable';
-    let name: string | null = null;
+    if (v.waiting) return this.anyUp(v) ? 'wait' : 'unavailable';
     const type = v.doc.persistence.type;
-    if (v.queue.size === 0) {
-      const persisted = type === 'sourceip' ? v.stickiness.get(ip) : type === 'cookie' ? cookie : undefined;
-      if (persisted !== undefined && this.available(v, persisted)) name = persisted;
-      if (name === null) name = v.balancer.pick(this.candidates(v));
-    }
-    if (name === null) return !this.candidates(v).some((c) => c.available) || v.queue.length === 0 ? 'unavailable' : 'wait';
-    const s = this.services.get(name);
-    if (!s) return 'unavailable';
-    if (type === 'sourceip') v.stickiness.set(ip, name, v.doc.persistence.timeoutSeconds * 1000);
-    s.active++;
-    return this.slot(v, s, cookie);
+    let name: string | null = null;
+    let sticky: Sticky | undefined;
+    if (type === 'sourceip') {
+      sticky = v.stickiness.get(ip);
+      if (sticky && this.available(v, sticky.service)) name = sticky.service;
+    } else if (type === 'cookie' && cookie !== undefined && this.available(v, cookie)) name = cookie;
+    if (name === null) name = v.balancer.pick(this.candidates(v), ip);
+    const s = name === null ? undefined : this.services.get(name);
+    if (!s) return this.anyUp(v) ? 'wait' : 'unavailable';
+    if (!this.tryTake(s)) return 'wait';
+    if (type === 'sourceip') this.stick(v, ip, s.doc.name, sticky);
+    return this.slot(v, s, cookie, null);
   }
 
-  /** Waits in the surge queue of `vserver` for a slot (taken when it resolves with a pick). */
-  async wait(vserver: string, ip: string): Promise<ServicePick | 'timeout' | 'unavailable'> {
-    const v = this.vservers.get(vserver);
-    if (!v) return 'unavailable';
-    if (v.queue.size < v.queue.length) v.counters.surge_queue_total++;
-    this.queued++;
-    const outcome = await v.queue.wait().finally(() => {
-      this.queued--;
+  /** Asks the primary for a slot of `vserver` (lent from elsewhere, or through its surge queue). */
+  wait(vserver: string, ip: string): Promise<ServicePick | 'timeout' | 'unavailable'> {
+    if (!this.vservers.has(vserver)) return Promise.resolve('unavailable');
+    return new Promise((resolve) => {
+      const id = this.nextId++;
+      this.pending.set(id, { vs: vserver, ip, queued: false, resolve });
+      this.send({ t: 's.need', vs: vserver, id, ip });
     });
-    if (outcome.kind === 'timeout') v.counters.surge_queue_timeouts_total++;
-    if (outcome.kind === 'full') v.counters.surge_queue_overflow_total++;
-    if (outcome.kind !== 'admitted') return 'timeout';
-    const s = this.services.get(outcome.service);
-    if (!s) return 'unavailable';
-    if (v.doc.persistence.type === 'sourceip') v.stickiness.set(ip, s.doc.name, v.doc.persistence.timeoutSeconds * 1000);
-    return this.slot(v, s, undefined); // its slot was reserved by wakeQueues
   }
 
   /** Gives a slot back (the connection or request ended, or was never forwarded); a second call does nothing. */
@@ -177,57 +268,187 @@ export class ServiceState {
     const s = slot.rt;
     if (!s) return;
     slot.rt = null;
-    s.active--;
     s.counters.cx_active--;
-    this.wakeQueues(s.doc.name);
+    if (slot.lender !== null) this.send({ t: 's.unlend', lender: slot.lender, service: s.doc.name });
+    else this.endUse(s, false);
+  }
+
+  onMessage(msg: ServiceToEngine): void {
+    switch (msg.t) {
+      case 's.q':
+        this.shares.onMessage(msg.m);
+        return;
+      case 's.queued': {
+        const p = this.pending.get(msg.id);
+        if (!p) return;
+        p.queued = true;
+        this.counters.vserver(p.vs).surge_queue_total++;
+        return;
+      }
+      case 's.admit':
+        this.admitted(msg);
+        return;
+      case 's.none': {
+        const p = this.pending.get(msg.id);
+        if (!p) return;
+        this.pending.delete(msg.id);
+        const c = this.counters.vserver(p.vs);
+        if (msg.reason === 'timeout') c.surge_queue_timeouts_total++;
+        if (msg.reason === 'full') c.surge_queue_overflow_total++;
+        p.resolve(msg.reason === 'unavailable' ? 'unavailable' : 'timeout');
+        return;
+      }
+      case 's.lend': {
+        const s = this.services.get(msg.service);
+        const ok = s !== undefined && this.tryTake(s);
+        this.send({ t: 's.lent', ticket: msg.ticket, ok });
+        return;
+      }
+      case 's.unlend':
+      case 's.back': {
+        const s = this.services.get(msg.service);
+        if (s) this.endUse(s, msg.t === 's.back');
+        return;
+      }
+      case 's.others':
+        for (const [name, n] of Object.entries(msg.counts)) {
+          const s = this.services.get(name);
+          if (s) s.others = n;
+        }
+        return;
+      case 's.waiting': {
+        const v = this.vservers.get(msg.vs);
+        if (v) v.waiting = msg.on;
+        this.countWaiters();
+        return;
+      }
+      case 's.stick': {
+        const v = this.vservers.get(msg.vs);
+        if (!v) return;
+        const e = v.stickiness.get(msg.ip);
+        if (e && e.service === msg.service) v.stickiness.set(msg.ip, e, msg.timeoutMs);
+        else v.stickiness.set(msg.ip, { service: msg.service, sentAt: 0 }, msg.timeoutMs);
+        return;
+      }
+    }
+  }
+
+  private admitted(msg: Extract<ServiceToEngine, { t: 's.admit' }>): void {
+    const p = this.pending.get(msg.id);
+    this.pending.delete(msg.id);
+    const s = this.services.get(msg.service);
+    const v = p ? this.vservers.get(p.vs) : undefined;
+    if (msg.take) {
+      this.shares.grant(msg.service, msg.granted);
+      if (!p || !v || !s) return; // the lent uses stay in this engine's share (they go back as its slots end)
+      if (!this.tryTake(s)) {
+        p.resolve('unavailable');
+        return;
+      }
+    } else if (!p || !v || !s) {
+      // Nobody waits for this slot any more (the engine is draining): it goes back where it is held.
+      if (msg.lender !== null) this.send({ t: 's.unlend', lender: msg.lender, service: msg.service });
+      else if (s) this.endUse(s, false);
+      return;
+    }
+    if (v.doc.persistence.type === 'sourceip') this.stick(v, p.ip, s.doc.name, v.stickiness.get(p.ip));
+    p.resolve(this.slot(v, s, undefined, msg.lender));
+  }
+
+  /** A slot of `s` held on this engine's share ends: handed to the primary's waiters when there are some, else released. */
+  private endUse(s: ServiceRt, back: boolean): void {
+    if (!back && s.waitedBy > 0) {
+      this.send({ t: 's.free', service: s.doc.name });
+      return;
+    }
+    if (s.own > 0) s.own--;
+    if (s.doc.capacity > 0) this.shares.release(s.doc.name);
+    this.changed(s);
+  }
+
+  /**
+   * Takes a slot of `s` on this engine's share: always for a service without a capacity; never
+   * before the primary sent this engine its share of the pool.
+   */
+  private tryTake(s: ServiceRt): boolean {
+    if (s.doc.capacity > 0 && !(this.shares.limited(s.doc.name) && this.shares.tryAcquire(s.doc.name))) return false;
+    s.own++;
+    this.changed(s);
+    return true;
+  }
+
+  /** Room on this engine's share of `s`. */
+  private hasShare(s: ServiceRt): boolean {
+    return s.doc.capacity <= 0 || (this.shares.limited(s.doc.name) && this.shares.free(s.doc.name) > 0);
+  }
+
+  /** Counts of the services balanced by least connection go to the primary, once per turn of the event loop. */
+  private changed(s: ServiceRt): void {
+    if (!s.counted) return;
+    this.dirty.add(s);
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => {
+      this.flushing = false;
+      const counts: Record<string, number> = {};
+      for (const d of this.dirty) counts[d.doc.name] = d.own;
+      this.dirty.clear();
+      this.send({ t: 's.count', counts });
+    });
+  }
+
+  /** Records where `ip` went; the primary hears of a new or changed entry, and of a refresh once per quarter of the timeout. */
+  private stick(v: VServerRt, ip: string, service: string, prev: Sticky | undefined): void {
+    const timeoutMs = v.doc.persistence.timeoutSeconds * 1000;
+    const now = Date.now();
+    if (prev?.service === service) {
+      v.stickiness.set(ip, prev, timeoutMs);
+      if (now - prev.sentAt < timeoutMs / 4) return;
+      prev.sentAt = now;
+    } else v.stickiness.set(ip, { service, sentAt: now }, timeoutMs);
+    this.send({ t: 's.stick', vs: v.doc.name, ip, service });
+  }
+
+  private countWaiters(): void {
+    for (const s of this.services.values()) s.waitedBy = 0;
+    for (const v of this.vservers.values()) if (v.waiting) for (const s of v.svcs) s.waitedBy++;
   }
 
   /** A pick of `s` for `v`: counted as an active connection of the service from now until release. */
-  private slot(v: VServerRt, s: ServiceRt, cookie: string | undefined): Slot {
+  private slot(v: VServerRt, s: ServiceRt, cookie: string | undefined, lender: number | null): Slot {
     s.counters.cx_active++;
     s.counters.cx_total++;
     const p = v.doc.persistence;
-    const slot: Slot = { service: s.doc.name, address: s.doc.address, port: s.doc.port, counters: s.counters, rt: s };
+    const slot: Slot = { service: s.doc.name, address: s.doc.address, port: s.doc.port, counters: s.counters, rt: s, lender };
     if (p.type === 'cookie' && cookie !== s.doc.name)
       slot.setCookie = `${v.cookieName}=${encodeURIComponent(s.doc.name)}; Path=/; HttpOnly${p.timeoutSeconds > 0 ? `; Max-Age=${p.timeoutSeconds}` : ''}`;
     return slot;
   }
 
-  /** The balancer candidates of `v`, refreshed in place from the live services (no allocation). */
+  private anyUp(v: VServerRt): boolean {
+    for (const s of v.svcs) if (s.up && s.doc.state === 'enabled') return true;
+    return false;
+  }
+
+  /**
+   * The balancer candidates of `v`, refreshed in place (no allocation): available when UP, enabled
+   * and this engine's share has room; active counts every engine's slots.
+   */
   private candidates(v: VServerRt): Candidate[] {
     const cands = v.cands;
     for (let i = 0; i < cands.length; i++) {
       const c = cands[i]!;
       const s = v.svcs[i]!;
-      c.active = s.active;
-      c.capacity = s.doc.capacity;
-      c.available = s.up && s.doc.state === 'enabled';
+      c.active = s.own + s.others;
+      c.capacity = 0;
+      c.available = s.up && s.doc.state === 'enabled' && this.hasShare(s);
     }
     return cands;
   }
 
-  /** `name` is bound to `v`, UP, enabled and below its capacity. */
+  /** `name` is bound to `v`, UP, enabled and has room on this engine's share. */
   private available(v: VServerRt, name: string): boolean {
     for (const c of this.candidates(v)) if (c.name === name) return hasRoom(c);
     return false;
-  }
-
-  /** A slot of `service` freed: hand slots to the oldest waiters of the vservers bound to it. */
-  private wakeQueues(service: string): void {
-    if (this.queued === 0) return;
-    for (const v of this.vservers.values()) {
-      if (v.queue.size === 0 || !v.doc.services.some((b) => b.service === service)) continue;
-      while (v.queue.size > 0) {
-        const pick = v.balancer.pick(this.candidates(v));
-        if (pick === null) break;
-        const s = this.services.get(pick);
-        if (!s) break;
-        s.active++;
-        if (!v.queue.wake(pick)) {
-          s.active--;
-          break;
-        }
-      }
-    }
   }
 }

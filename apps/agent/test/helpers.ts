@@ -195,3 +195,96 @@ export { accepts, elapse } from '../../../test/kit/until.js';
 export function tcpService(name: string, port: number, capacity: number, extra: Record<string, unknown> = {}) {
   return { name, address: '127.0.0.1', port, protocol: 'tcp', capacity, weight: 1, state: 'enabled', monitors: [], ...extra };
 }
+
+/**
+ * A TCP backend that counts the connections it holds at once (`max`), greets each with its name,
+ * records the first line each client sends (`order`, in arrival order) and then echoes. A
+ * connection stops counting when the proxy's end of it closes (end of stream), not when this side
+ * has closed too, which comes a turn later.
+ */
+export async function countingTcpBackend(name: string): Promise<Backend & { readonly max: number; order: string[] }> {
+  const held = new Set<net.Socket>();
+  const order: string[] = [];
+  let max = 0;
+  const server = net.createServer((s) => {
+    held.add(s);
+    max = Math.max(max, held.size);
+    s.on('end', () => held.delete(s));
+    s.on('close', () => held.delete(s));
+    s.on('error', () => s.destroy());
+    let line = '';
+    const first = (c: Buffer): void => {
+      line += c.toString();
+      const i = line.indexOf('\n');
+      if (i < 0) return;
+      s.off('data', first);
+      order.push(line.slice(0, i));
+    };
+    s.on('data', first);
+    s.write(`${name}\n`);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    name,
+    port: (server.address() as net.AddressInfo).port,
+    held,
+    order,
+    get max() {
+      return max;
+    },
+    close: () =>
+      new Promise((r) => {
+        for (const s of held) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+/**
+ * An HTTP backend that holds every request until `answerAll()`, counting the requests it holds at
+ * once (`max`); each answer names the backend.
+ */
+export async function holdingHttpBackend(
+  name: string,
+): Promise<Backend & { readonly max: number; readonly holding: number; readonly answered: number; answerAll(): void }> {
+  const held = new Set<net.Socket>();
+  const waiting: http.ServerResponse[] = [];
+  let max = 0;
+  let answered = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    waiting.push(res);
+    max = Math.max(max, waiting.length);
+  });
+  server.on('connection', (s) => {
+    held.add(s);
+    s.on('close', () => held.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    name,
+    port: (server.address() as net.AddressInfo).port,
+    held,
+    get max() {
+      return max;
+    },
+    get holding() {
+      return waiting.length;
+    },
+    get answered() {
+      return answered;
+    },
+    answerAll: () => {
+      for (const res of waiting.splice(0)) {
+        answered++;
+        res.writeHead(200, { 'content-type': 'text/plain', 'x-backend': name });
+        res.end(name);
+      }
+    },
+    close: () =>
+      new Promise((r) => {
+        for (const s of held) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}

@@ -1,0 +1,444 @@
+// The agent-wide half of the service state (service-state.ts is the engines' half), run by the
+// primary:
+// - one pool per service with a capacity, managed by QuotaPrimary over @spillway/core's QuotaPool
+//   (the algorithm of the vserver limits): the engines hold shares and take slots without asking;
+// - one surge queue per vserver: a client an engine has no slot for comes here (s.need). It gets
+//   a batch lent from the pool, a slot another engine lends (s.lend), or waits; waiters are served
+//   strictly in arrival order, across engines: while a vserver has waiters every engine sends its
+//   new clients here (s.waiting) and hands every slot that ends on a bound service to the oldest
+//   waiter (s.free) instead of releasing it;
+// - the agent-wide slot counts for least connection (each engine's pushed to the others);
+// - the source-IP table, authoritative here and replicated to every engine.
+import { createBalancer, hasRoom, type Balancer, type Candidate } from '@spillway/core';
+import type { AgentConfig, VServerDoc } from './config.js';
+import { QuotaPrimary } from './quota-primary.js';
+import type { ServiceToEngine, ServiceToPrimary } from './service-state.js';
+
+interface Waiter {
+  engine: number;
+  id: number;
+  vs: string;
+  ip: string;
+  seq: number;
+  timer: NodeJS.Timeout | null;
+  /** queued: in its vserver's queue; lending: a lend for it is asked; done: answered. */
+  state: 'fresh' | 'queued' | 'lending' | 'done';
+}
+
+interface VServerP {
+  doc: VServerDoc;
+  balancer: Balancer;
+  cands: Candidate[];
+  queue: Waiter[];
+  /** Source-IP table: ip → service and expiry (Date.now()). */
+  sticky: Map<string, { service: string; expiresAt: number }>;
+}
+
+interface Lend {
+  waiter: Waiter;
+  lender: number;
+  service: string;
+}
+
+export interface ServiceStateView {
+  /** Per vserver: clients in its surge queue. */
+  queues: Record<string, number>;
+  /** Per service: slots in flight across engines (as the engines last counted them, leastconn only). */
+  counts: Record<string, number>;
+}
+
+export class ServiceStatePrimary {
+  /** One pool per service with a capacity (keyed by service name). */
+  readonly pools: QuotaPrimary;
+  private readonly vservers = new Map<string, VServerP>();
+  private capacity = new Map<string, number>();
+  private enabled = new Map<string, boolean>();
+  private up: Record<string, boolean> = {};
+  private engines: number[] = [];
+  private readonly counts = new Map<number, Map<string, number>>();
+  private readonly dirtyCounts = new Set<string>();
+  private countsScheduled = false;
+  private readonly lends = new Map<number, Lend>();
+  /** Slots lent between engines and in use: `borrower|lender|service` → count (given back if the borrower goes). */
+  private readonly loans = new Map<string, number>();
+  private seq = 0;
+  private ticket = 0;
+
+  constructor(private readonly send: (engine: number, msg: ServiceToEngine) => void) {
+    this.pools = new QuotaPrimary((e, m) => send(e, { t: 's.q', m }));
+  }
+
+  /** Engines sharing the pools (see QuotaPrimary.setEngines); newcomers get the queues' flags, counts and the source-IP table. */
+  setEngines(serving: number[], starting: number[] = []): void {
+    const all = [...serving, ...starting];
+    const added = all.filter((e) => !this.engines.includes(e));
+    const gone = this.engines.filter((e) => !all.includes(e));
+    this.engines = all;
+    this.pools.setEngines(serving, starting);
+    for (const e of gone) this.engineGone(e);
+    for (const e of added) {
+      for (const v of this.vservers.values()) {
+        if (v.queue.length > 0) this.send(e, { t: 's.waiting', vs: v.doc.name, on: true });
+        const timeoutMs = v.doc.persistence.timeoutSeconds * 1000;
+        const now = Date.now();
+        for (const [ip, x] of v.sticky)
+          if (x.expiresAt > now) this.send(e, { t: 's.stick', vs: v.doc.name, ip, service: x.service, timeoutMs: Math.min(timeoutMs, x.expiresAt - now) });
+      }
+      const others = this.othersOf(e, null);
+      if (Object.keys(others).length > 0) this.send(e, { t: 's.others', counts: others });
+    }
+    if (gone.length > 0) this.drainAll();
+  }
+
+  /** The configuration and monitor states: pools follow the capacities; queues follow the vservers. */
+  apply(config: AgentConfig, states: Record<string, boolean>): void {
+    this.up = { ...states };
+    const capacity = new Map<string, number>();
+    this.enabled = new Map();
+    for (const s of config.services) {
+      if (s.capacity > 0) capacity.set(s.name, s.capacity);
+      this.enabled.set(s.name, s.state === 'enabled');
+      if (this.up[s.name] === undefined) this.up[s.name] = s.monitors.length === 0;
+    }
+    for (const name of this.capacity.keys()) if (!capacity.has(name)) this.pools.setLimit(name, null);
+    for (const [name, c] of capacity) this.pools.setLimit(name, c);
+    this.capacity = capacity;
+    for (const v of config.vservers) {
+      const rt = this.vservers.get(v.name);
+      if (rt) {
+        if (rt.doc.lbMethod !== v.lbMethod) rt.balancer = createBalancer(v.lbMethod);
+        rt.doc = v;
+      } else this.vservers.set(v.name, { doc: v, balancer: createBalancer(v.lbMethod), cands: [], queue: [], sticky: new Map() });
+    }
+    for (const [name, v] of [...this.vservers]) {
+      if (config.vservers.some((d) => d.name === name)) continue;
+      this.vservers.delete(name);
+      for (const w of v.queue.splice(0)) this.answer(w, { t: 's.none', id: w.id, reason: 'unavailable' });
+    }
+    const known = new Set(config.services.map((s) => s.name));
+    for (const v of this.vservers.values()) {
+      v.cands = v.doc.services
+        .filter((b) => known.has(b.service))
+        .map((b) => ({
+          name: b.service,
+          weight: b.weight ?? config.services.find((s) => s.name === b.service)!.weight,
+          active: 0,
+          capacity: 0,
+          available: false,
+        }));
+    }
+    this.drainAll();
+  }
+
+  onMessage(engine: number, msg: ServiceToPrimary): void {
+    switch (msg.t) {
+      case 's.q':
+        this.pools.onMessage(engine, msg.m);
+        // Returned uses and room reports may let a waiter in.
+        this.drainService(msg.m.vs);
+        return;
+      case 's.need':
+        this.need(engine, msg.vs, msg.id, msg.ip);
+        return;
+      case 's.free':
+        this.free(engine, msg.service);
+        return;
+      case 's.unlend':
+        this.loan(engine, msg.lender, msg.service, -1);
+        if (this.engines.includes(msg.lender)) this.send(msg.lender, { t: 's.unlend', service: msg.service });
+        return;
+      case 's.lent':
+        this.lent(msg.ticket, msg.ok);
+        return;
+      case 's.count': {
+        let m = this.counts.get(engine);
+        if (!m) {
+          m = new Map();
+          this.counts.set(engine, m);
+        }
+        for (const [name, n] of Object.entries(msg.counts)) {
+          m.set(name, n);
+          this.dirtyCounts.add(name);
+        }
+        this.pushCounts();
+        return;
+      }
+      case 's.stick': {
+        const v = this.vservers.get(msg.vs);
+        if (!v) return;
+        const timeoutMs = v.doc.persistence.timeoutSeconds * 1000;
+        const now = Date.now();
+        v.sticky.set(msg.ip, { service: msg.service, expiresAt: now + timeoutMs });
+        if (v.sticky.size % 1024 === 0) for (const [ip, x] of v.sticky) if (x.expiresAt <= now) v.sticky.delete(ip);
+        // Every engine (the sender too) ends with the value written last here.
+        for (const e of this.engines) this.send(e, { t: 's.stick', vs: msg.vs, ip: msg.ip, service: msg.service, timeoutMs });
+        return;
+      }
+    }
+  }
+
+  view(): ServiceStateView {
+    const queues: Record<string, number> = {};
+    for (const [name, v] of this.vservers) queues[name] = v.queue.length;
+    const counts: Record<string, number> = {};
+    for (const m of this.counts.values()) for (const [name, n] of m) counts[name] = (counts[name] ?? 0) + n;
+    return { queues, counts };
+  }
+
+  // ---- the slow path ----------------------------------------------------------------------
+
+  private need(engine: number, vs: string, id: number, ip: string): void {
+    const v = this.vservers.get(vs);
+    if (!v) {
+      this.send(engine, { t: 's.none', id, reason: 'unavailable' });
+      return;
+    }
+    const w: Waiter = { engine, id, vs, ip, seq: this.seq++, timer: null, state: 'fresh' };
+    // Clients already waiting come first.
+    if (v.queue.length > 0) {
+      this.enqueue(v, w);
+      return;
+    }
+    const r = this.serve(v, w);
+    if (r === 'none') this.enqueue(v, w);
+    else if (r === 'unavailable') this.answer(w, { t: 's.none', id, reason: 'unavailable' });
+  }
+
+  /**
+   * Finds a slot of a service of `v` for waiter `w`: a batch lent from the service's pool to the
+   * waiter's engine, or a lend asked of an engine that said it has room ('lending': answered later).
+   */
+  private serve(v: VServerP, w: Waiter): 'admitted' | 'lending' | 'none' | 'unavailable' {
+    let anyUp = false;
+    for (const c of v.cands) {
+      const up = this.up[c.name] === true && this.enabled.get(c.name) === true;
+      anyUp ||= up;
+      c.active = this.agentCount(c.name);
+      c.capacity = 0;
+      c.available = up && this.hasRoom(c.name, w.engine);
+    }
+    if (!anyUp) return 'unavailable';
+    let name: string | null = null;
+    if (v.doc.persistence.type === 'sourceip') {
+      const x = v.sticky.get(w.ip);
+      const c = x && x.expiresAt > Date.now() ? v.cands.find((k) => k.name === x.service) : undefined;
+      if (c && hasRoom(c)) name = c.name;
+    }
+    name ??= v.balancer.pick(v.cands, w.ip);
+    if (name === null) return 'none';
+    if (!this.capacity.has(name)) {
+      this.admit(w, name, w.engine, true, 0);
+      return 'admitted';
+    }
+    const granted = this.pools.lend(name, w.engine);
+    if (granted > 0) {
+      this.admit(w, name, w.engine, true, granted);
+      return 'admitted';
+    }
+    const lender = this.pools.hasRoom(name, w.engine) ? w.engine : this.pools.spilloverEngine(name, w.engine);
+    if (lender === null) return 'none';
+    const ticket = ++this.ticket;
+    w.state = 'lending';
+    this.lends.set(ticket, { waiter: w, lender, service: name });
+    this.send(lender, { t: 's.lend', service: name, ticket });
+    return 'lending';
+  }
+
+  /** Room for one more slot of `service` somewhere: no capacity, the pool can lend, or an engine said it has room. */
+  private hasRoom(service: string, engine: number): boolean {
+    if (!this.capacity.has(service)) return true;
+    const q = this.pools.view()[service];
+    if (!q) return false;
+    if (q.shared > 0) return true;
+    return this.pools.hasRoom(service, engine) || this.pools.spilloverEngine(service, engine) !== null;
+  }
+
+  private lent(ticket: number, ok: boolean): void {
+    const l = this.lends.get(ticket);
+    if (!l) return;
+    this.lends.delete(ticket);
+    const w = l.waiter;
+    if (w.state !== 'lending') {
+      // Answered meanwhile (timed out, or a freed slot went to it): the lent slot goes back.
+      if (ok) this.send(l.lender, { t: 's.unlend', service: l.service });
+      return;
+    }
+    const v = this.vservers.get(w.vs);
+    if (ok) {
+      if (v) this.unqueue(v, w);
+      this.admit(w, l.service, l.lender, false, 0);
+      if (v) this.drain(v);
+      return;
+    }
+    // The lender had no room after all (its report is on its way): the waiter keeps its place.
+    if (!v) {
+      this.answer(w, { t: 's.none', id: w.id, reason: 'unavailable' });
+      return;
+    }
+    if (v.queue.includes(w)) w.state = 'queued';
+    else {
+      w.state = 'fresh';
+      this.enqueue(v, w, true);
+    }
+  }
+
+  /** A slot of `service` held by `engine` ended while clients wait: the oldest waiter bound to it gets it. */
+  private free(engine: number, service: string): void {
+    let best: VServerP | null = null;
+    if (this.up[service] === true && this.enabled.get(service) === true)
+      for (const v of this.vservers.values()) {
+        const head = v.queue[0];
+        if (!head || !v.cands.some((c) => c.name === service)) continue;
+        if (!best || head.seq < best.queue[0]!.seq) best = v;
+      }
+    if (!best) {
+      this.send(engine, { t: 's.back', service });
+      return;
+    }
+    const w = best.queue[0]!;
+    this.unqueue(best, w);
+    this.admit(w, service, engine, false, 0);
+    this.drain(best);
+  }
+
+  private enqueue(v: VServerP, w: Waiter, front = false): void {
+    const q = v.doc.surgeQueue;
+    if (q.length === 0) {
+      this.answer(w, { t: 's.none', id: w.id, reason: 'unavailable' });
+      return;
+    }
+    if (v.queue.length >= q.length) {
+      this.answer(w, { t: 's.none', id: w.id, reason: 'full' });
+      return;
+    }
+    if (w.state === 'fresh') {
+      w.state = 'queued';
+      this.send(w.engine, { t: 's.queued', id: w.id });
+      w.timer = setTimeout(() => this.expire(w), q.timeoutMs);
+    }
+    if (front) v.queue.unshift(w);
+    else v.queue.push(w);
+    if (v.queue.length === 1) this.flag(v, true);
+  }
+
+  private unqueue(v: VServerP, w: Waiter): void {
+    const i = v.queue.indexOf(w);
+    if (i < 0) return;
+    v.queue.splice(i, 1);
+    if (v.queue.length === 0) this.flag(v, false);
+  }
+
+  private expire(w: Waiter): void {
+    if (w.state === 'done') return;
+    const v = this.vservers.get(w.vs);
+    if (v) this.unqueue(v, w);
+    this.answer(w, { t: 's.none', id: w.id, reason: 'timeout' });
+    if (v) this.drain(v);
+  }
+
+  private flag(v: VServerP, on: boolean): void {
+    for (const e of this.engines) this.send(e, { t: 's.waiting', vs: v.doc.name, on });
+  }
+
+  /** Serves the head of the queue of `v` while slots are found (a lend in flight holds the line). */
+  private drain(v: VServerP): void {
+    for (;;) {
+      const head = v.queue[0];
+      if (!head || head.state !== 'queued') return;
+      const r = this.serve(v, head);
+      if (r === 'admitted') {
+        this.unqueue(v, head);
+        continue;
+      }
+      if (r === 'unavailable') return; // the waiters keep waiting for a service to come UP, up to their timeout
+      return;
+    }
+  }
+
+  private drainService(service: string): void {
+    for (const v of this.vservers.values()) if (v.queue.length > 0 && v.cands.some((c) => c.name === service)) this.drain(v);
+  }
+
+  private drainAll(): void {
+    for (const v of this.vservers.values()) if (v.queue.length > 0) this.drain(v);
+  }
+
+  private admit(w: Waiter, service: string, lender: number, take: boolean, granted: number): void {
+    if (lender !== w.engine) this.loan(w.engine, lender, service, 1);
+    this.answer(w, { t: 's.admit', id: w.id, service, lender: lender === w.engine ? null : lender, take, granted });
+  }
+
+  private answer(w: Waiter, msg: ServiceToEngine): void {
+    w.state = 'done';
+    if (w.timer) clearTimeout(w.timer);
+    w.timer = null;
+    this.send(w.engine, msg);
+  }
+
+  private loan(borrower: number, lender: number, service: string, n: number): void {
+    const key = `${borrower}|${lender}|${service}`;
+    const left = (this.loans.get(key) ?? 0) + n;
+    if (left > 0) this.loans.set(key, left);
+    else this.loans.delete(key);
+  }
+
+  /** An engine went: its waiters and lends are dropped, the slots others lent it go back, its counts leave the sums. */
+  private engineGone(e: number): void {
+    for (const v of this.vservers.values())
+      for (const w of [...v.queue])
+        if (w.engine === e) {
+          this.unqueue(v, w);
+          w.state = 'done';
+          if (w.timer) clearTimeout(w.timer);
+        }
+    for (const [ticket, l] of [...this.lends]) {
+      if (l.waiter.engine === e) l.waiter.state = 'done';
+      if (l.lender === e) {
+        this.lends.delete(ticket);
+        if (l.waiter.state === 'lending') this.lent(ticket, false);
+      }
+    }
+    for (const [key, n] of [...this.loans]) {
+      const [borrower, lender, service] = key.split('|') as [string, string, string];
+      if (Number(borrower) === e) {
+        this.loans.delete(key);
+        for (let i = 0; i < n; i++) if (this.engines.includes(Number(lender))) this.send(Number(lender), { t: 's.unlend', service });
+      } else if (Number(lender) === e) this.loans.delete(key);
+    }
+    const m = this.counts.get(e);
+    this.counts.delete(e);
+    if (m) {
+      for (const name of m.keys()) this.dirtyCounts.add(name);
+      this.pushCounts();
+    }
+  }
+
+  // ---- counts -----------------------------------------------------------------------------
+
+  private agentCount(service: string): number {
+    let n = 0;
+    for (const m of this.counts.values()) n += m.get(service) ?? 0;
+    return n;
+  }
+
+  /** The other engines' counts of `dirty` services (every counted one when null) for engine `e`. */
+  private othersOf(e: number, dirty: Iterable<string> | null): Record<string, number> {
+    const names = dirty ?? new Set([...this.counts.values()].flatMap((m) => [...m.keys()]));
+    const out: Record<string, number> = {};
+    for (const name of names) out[name] = this.agentCount(name) - (this.counts.get(e)?.get(name) ?? 0);
+    return out;
+  }
+
+  /** Pushes changed counts to every engine, once per turn of the event loop. */
+  private pushCounts(): void {
+    if (this.countsScheduled) return;
+    this.countsScheduled = true;
+    setImmediate(() => {
+      this.countsScheduled = false;
+      const dirty = [...this.dirtyCounts];
+      this.dirtyCounts.clear();
+      if (dirty.length === 0) return;
+      for (const e of this.engines) this.send(e, { t: 's.others', counts: this.othersOf(e, dirty) });
+    });
+  }
+}
