@@ -15,16 +15,14 @@ import { readFirstHead } from './http-head.js';
 import { checkRequest, type RequestVerdict } from './http-request.js';
 import type { QuotaWorker } from './quota-worker.js';
 import { Counters, type CounterSnapshot, type VServerCounters } from './stats.js';
-import { cookieName, ServiceState, type ServicePick, type ServiceToPrimary } from './service-state.js';
+import { cookieName, ServiceState, type ServicePick } from './service-state.js';
 import type { Logger } from './log.js';
 
 export type ToPrimary = (msg: PlaneMessageOut, handle?: net.Socket) => void;
 
 export type PlaneMessageOut =
   /** `head`: the bytes of the first request head already read from the socket (base64), HTTP only. */
-  | { t: 'handoff'; to: number; root: string; at: string; tried: number[]; head?: string }
-  | { t: 'persist'; key: string; vs: string; timeoutMs: number }
-  | ServiceToPrimary;
+  { t: 'handoff'; to: number; root: string; at: string; tried: number[]; head?: string } | { t: 'persist'; key: string; vs: string; timeoutMs: number };
 
 /**
  * `pools`: one undici pool per upstream timeout (the vservers' `timeoutMs`) of the vservers the
@@ -74,8 +72,8 @@ export class DataPlane {
   private readonly reading = new Map<net.Socket, () => void>();
   private readonly spilled = new PersistenceTable();
   private readonly counters = new Counters();
-  /** Balancing, capacity, persistence and surge queues of the services, agent-wide (service-state.ts). */
-  readonly state = new ServiceState(this.counters, (m) => this.toPrimary(m));
+  /** Balancing, capacity, persistence and surge queues of the services (service-state.ts). */
+  private readonly state = new ServiceState(this.counters);
   private draining = false;
 
   constructor(
