@@ -15,14 +15,16 @@ import { readFirstHead } from './http-head.js';
 import { checkRequest, type RequestVerdict } from './http-request.js';
 import type { QuotaWorker } from './quota-worker.js';
 import { Counters, type CounterSnapshot, type VServerCounters } from './stats.js';
-import { cookieName, ServiceState, type ServicePick } from './service-state.js';
+import { cookieName, ServiceState, type ServicePick, type ServiceToPrimary } from './service-state.js';
 import type { Logger } from './log.js';
 
 export type ToPrimary = (msg: PlaneMessageOut, handle?: net.Socket) => void;
 
 export type PlaneMessageOut =
   /** `head`: the bytes of the first request head already read from the socket (base64), HTTP only. */
-  { t: 'handoff'; to: number; root: string; at: string; tried: number[]; head?: string } | { t: 'persist'; key: string; vs: string; timeoutMs: number };
+  | { t: 'handoff'; to: number; root: string; at: string; tried: number[]; head?: string }
+  | { t: 'persist'; key: string; vs: string; timeoutMs: number }
+  | ServiceToPrimary;
 
 /**
  * `pools`: one undici pool per upstream timeout (the vservers' `timeoutMs`) of the vservers the
@@ -72,8 +74,8 @@ export class DataPlane {
   private readonly reading = new Map<net.Socket, () => void>();
   private readonly spilled = new PersistenceTable();
   private readonly counters = new Counters();
-  /** Balancing, capacity, persistence and surge queues of the services (service-state.ts). */
-  private readonly state = new ServiceState(this.counters);
+  /** Balancing, capacity, persistence and surge queues of the services, agent-wide (service-state.ts). */
+  readonly state = new ServiceState(this.counters, (m) => this.toPrimary(m));
   private draining = false;
 
   constructor(
