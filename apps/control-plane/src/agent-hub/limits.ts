@@ -1,12 +1,14 @@
 // A vserver's global connection limit and health from the config and the aggregate service
 // states (000 claim 1; 004 lines 1160-1175). A service nobody monitors counts as UP, as agents do.
 import {
-  connectionLimit,
+  boundStatuses,
   deriveDynamicThreshold,
   healthPercent,
   methodConnectionThreshold,
+  quotaLimit,
   type AdminState,
   type DerivationEntry,
+  type LimitService,
   type ServiceStatus,
   type SpilloverMethod,
 } from '@spillway/core';
@@ -27,23 +29,28 @@ const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.
 /** The aggregate state of a service; null/undefined when nobody monitors it (counts as UP). */
 export type StateOf = (service: string) => 'UP' | 'DOWN' | null | undefined;
 
-/** The services bound to a vserver, with their aggregate state, as core's decisions take them. */
+/** A service document as core's limit derivation reads it (missing fields: capacity 0, weight 1, enabled). */
+const asService = (s: Doc): LimitService => ({
+  name: s.name as string,
+  capacity: num(s.capacity, 0),
+  weight: num(s.weight, 1),
+  state: (s.state ?? 'enabled') as AdminState,
+});
+
+/** The services bound to a vserver, with their aggregate state, as core's decisions take them (core's boundStatuses). */
 export function boundServices(services: ReadonlyMap<string, Doc>, vs: Doc, stateOf: StateOf): ServiceStatus[] {
-  const bindings = Array.isArray(vs.services) ? (vs.services as Doc[]) : [];
-  return bindings.flatMap((b) => {
-    const s = services.get(b.service as string);
-    if (!s) return [];
-    const name = s.name as string;
-    return [
-      {
-        name,
-        capacity: num(s.capacity, 0),
-        weight: num(b.weight, num(s.weight, 1)),
-        state: (s.state ?? 'enabled') as AdminState,
-        up: (stateOf(name) ?? 'UP') === 'UP',
-      },
-    ];
-  });
+  const bindings = (Array.isArray(vs.services) ? (vs.services as Doc[]) : []).map((b) => ({
+    service: b.service as string,
+    weight: typeof b.weight === 'number' && Number.isFinite(b.weight) ? b.weight : null,
+  }));
+  return boundStatuses(
+    { name: vs.name as string, services: bindings, spillover: { methods: [] } },
+    (name) => {
+      const s = services.get(name);
+      return s ? asService(s) : undefined;
+    },
+    (name) => (stateOf(name) ?? 'UP') === 'UP',
+  );
 }
 
 /**
@@ -102,7 +109,8 @@ function limitOf(services: ReadonlyMap<string, Doc>, vs: Doc, stateOf: StateOf):
   const methods = (Array.isArray(spill.methods) ? (spill.methods as Doc[]) : []).map(
     (m) => (m.type === 'connection' ? { ...m, threshold: num(m.threshold, 0) } : m) as SpilloverMethod,
   );
-  const value = connectionLimit({ methods, combine: spill.combine === 'all' ? 'all' : 'any' }, bound);
+  // The count the agents' quota enforces (with `all` and other methods too: counted, the others decide when it binds).
+  const value = quotaLimit({ methods, combine: spill.combine === 'all' ? 'all' : 'any' }, bound);
   // The method that sets the limit: the first connection method whose threshold is the limit.
   const setBy =
     value === null
