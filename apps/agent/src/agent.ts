@@ -1,5 +1,6 @@
 // The agent: a primary (pool manager for its engines, monitors, admin) and its engines (one per
 // worker process under node:cluster, or one in this process with workers: 0).
+import { EventEmitter } from 'node:events';
 import type net from 'node:net';
 import { parseAgentConfig, type AgentConfig } from './config.js';
 import { AgentError } from './errors.js';
@@ -15,7 +16,7 @@ import { isServiceToPrimary } from './service-state.js';
 import { ServiceStatePrimary } from './service-state-primary.js';
 import { StatsView, type AgentStats } from './stats-view.js';
 import { WorkerSet, type EngineLink } from './worker-set.js';
-import { mergeSnapshots, type CounterSnapshot } from './stats.js';
+import { mergeSnapshots, type ActiveCounts, type CounterSnapshot } from './stats.js';
 
 export interface AgentOptions {
   /** The declarative document (services, monitors, vservers, optional agent section). */
@@ -28,6 +29,19 @@ export interface AgentOptions {
 }
 
 export type { AgentStats, ServiceStats, VServerStats } from './stats-view.js';
+
+export type { ActiveCounts } from './stats.js';
+
+/** A service turned UP or DOWN by its monitors (`at`: epoch ms). */
+export interface ServiceTransition {
+  service: string;
+  state: 'UP' | 'DOWN';
+  at: number;
+}
+export interface AgentEvents {
+  transition: [ServiceTransition];
+  active: [ActiveCounts];
+}
 
 export interface Agent {
   readonly name: string;
@@ -59,6 +73,14 @@ export interface Agent {
    */
   quotaCommitted(vserver: string): number | null;
   stats(): Promise<AgentStats>;
+  /** The agent's active connections per vserver and service, as its engines last pushed them (read synchronously). */
+  active(): ActiveCounts;
+  /**
+   * Pushed as they happen, nothing to poll: `transition`, a service's monitors turned it UP or
+   * DOWN; `active`, the agent's active connections changed (engines push theirs within
+   * ACTIVE_PUSH_MS of a change).
+   */
+  readonly events: EventEmitter<AgentEvents>;
   readonly config: AgentConfig;
   /** Stops accepting, drains connections up to the drain deadline, stops every worker. */
   close(): Promise<void>;
@@ -74,6 +96,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   let ports: Record<string, number> = {};
   let version = 0;
   let rejected = 0;
+  const events = new EventEmitter<AgentEvents>();
 
   const workers = new WorkerSet({
     log,
@@ -100,7 +123,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     snapshot: gather,
     vservers: () => config.vservers,
     onBandwidth: (kbps) => workers.broadcast({ t: 'bw', kbps }),
-    onActive: () => {},
+    onActive: (active) => events.emit('active', active),
   });
   const syncQuota = (): void => {
     quota.setEngines(workers.servingIds(), workers.startingIds());
@@ -108,6 +131,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   };
   const monitors = new Monitors(log, (changed) => {
     workers.broadcast({ t: 'states', up: changed });
+    const at = Date.now();
+    for (const [service, up] of Object.entries(changed)) events.emit('transition', { service, state: up ? 'UP' : 'DOWN', at });
     pushLimits();
   });
 
@@ -155,6 +180,9 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
         return;
       case 'stats':
         snapshots.reply(from, msg.id, msg.snapshot);
+        return;
+      case 'active':
+        view.engineActive(from, msg.counts);
         return;
       default:
         return;
@@ -272,6 +300,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       else allocations.set(vs, limit);
       pushLimits();
     },
+    events,
+    active: () => view.active(),
     async stats() {
       const snap = await gather();
       const states = monitors.states();

@@ -3,7 +3,7 @@ import type { AgentConfig } from './config.js';
 import type { PlaneMessageOut } from './plane.js';
 import type { QuotaMessageToEngine, QuotaMessageToManager } from './quota-worker.js';
 import type { ServiceToEngine } from './service-state.js';
-import type { CounterSnapshot } from './stats.js';
+import type { ActiveCounts, CounterSnapshot } from './stats.js';
 
 export type ToEngine =
   | QuotaMessageToEngine
@@ -24,4 +24,6 @@ export type FromEngine =
   | { t: 'hello' }
   | { t: 'applied'; id: number; ports: Record<string, number>; error?: string }
   | { t: 'stats'; id: number; snapshot: CounterSnapshot }
+  /** The engine's active connections, pushed when they change (coalesced over ACTIVE_PUSH_MS). */
+  | { t: 'active'; counts: ActiveCounts }
   | { t: 'drained' };

@@ -5,7 +5,15 @@ import { RateMeter } from '@spillway/core';
 import type { VServerDoc } from './config.js';
 import type { ServiceHealthView } from './monitors.js';
 import type { QuotaView } from './quota-primary.js';
-import { emptyServiceCounters, emptyVServerCounters, type ActiveCounts, type CounterSnapshot, type ServiceCounters, type VServerCounters } from './stats.js';
+import {
+  emptyServiceCounters,
+  emptyVServerCounters,
+  sameActive,
+  type ActiveCounts,
+  type CounterSnapshot,
+  type ServiceCounters,
+  type VServerCounters,
+} from './stats.js';
 
 export interface VServerStats extends VServerCounters {
   state: 'UP' | 'DOWN';
@@ -62,11 +70,6 @@ export interface StatsViewOptions {
 
 const SAMPLE_MS = 1000;
 const RATE_WINDOW_MS = 10_000;
-
-const sameCounts = (a: Record<string, number>, b: Record<string, number>): boolean => {
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
-};
 
 export class StatsView {
   // Per vserver: bytes (in = rx, out = tx) and events (in = connections, out = spillovers) over
@@ -182,7 +185,7 @@ export class StatsView {
       for (const [k, n] of Object.entries(c.vservers)) next.vservers[k] = (next.vservers[k] ?? 0) + n;
       for (const [k, n] of Object.entries(c.services)) next.services[k] = (next.services[k] ?? 0) + n;
     }
-    if (sameCounts(next.vservers, this.total.vservers) && sameCounts(next.services, this.total.services)) return;
+    if (sameActive(next, this.total)) return;
     this.total = next;
     this.opts.onActive(this.active());
   }

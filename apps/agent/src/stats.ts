@@ -44,6 +44,13 @@ export interface ActiveCounts {
   services: Record<string, number>;
 }
 
+const sameCounts = (a: Record<string, number>, b: Record<string, number>): boolean => {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+};
+/** Whether two counts of active connections are the same. */
+export const sameActive = (a: ActiveCounts, b: ActiveCounts): boolean => sameCounts(a.vservers, b.vservers) && sameCounts(a.services, b.services);
+
 export interface CounterSnapshot {
   vservers: Record<string, VServerCounters>;
   services: Record<string, ServiceCounters>;
@@ -81,6 +88,37 @@ export const emptyServiceCounters = (): ServiceCounters => ({
   cx_connect_fail_total: 0,
 });
 
+// cx_active of the counters a Counters hands out is an accessor: the hot paths keep writing
+// `c.cx_active++`, and each change calls the watchers of this process (the engine pushes its
+// active connections to the primary on change, no one polls for them). Objects share one
+// prototype and one shape; `{ ...c }` does not copy cx_active (snapshot() does).
+const ACTIVE = Symbol('cx_active');
+interface Gauged {
+  [ACTIVE]: number;
+}
+const activeWatchers = new Set<() => void>();
+/** Calls `fn` on every change of a cx_active counted in this process; returns the unwatch. */
+export function watchActive(fn: () => void): () => void {
+  activeWatchers.add(fn);
+  return () => activeWatchers.delete(fn);
+}
+const gaugeProto: object = Object.defineProperty({}, 'cx_active', {
+  enumerable: true,
+  get(this: Gauged): number {
+    return this[ACTIVE];
+  },
+  set(this: Gauged, n: number) {
+    this[ACTIVE] = n;
+    for (const fn of activeWatchers) fn();
+  },
+});
+function gauged<T extends { cx_active: number }>(fields: T): T {
+  const o = Object.create(gaugeProto) as Record<string | symbol, unknown>;
+  Object.defineProperty(o, ACTIVE, { value: fields.cx_active, writable: true, enumerable: false });
+  for (const [k, v] of Object.entries(fields)) if (k !== 'cx_active') o[k] = v;
+  return o as T;
+}
+
 /** Mutable counters of one process; objects are stable so hot paths keep a reference. */
 export class Counters {
   private readonly vs = new Map<string, VServerCounters>();
@@ -89,7 +127,7 @@ export class Counters {
   vserver(name: string): VServerCounters {
     let c = this.vs.get(name);
     if (!c) {
-      c = emptyVServerCounters();
+      c = gauged(emptyVServerCounters());
       this.vs.set(name, c);
     }
     return c;
@@ -98,23 +136,16 @@ export class Counters {
   service(name: string): ServiceCounters {
     let c = this.svc.get(name);
     if (!c) {
-      c = emptyServiceCounters();
+      c = gauged(emptyServiceCounters());
       this.svc.set(name, c);
     }
     return c;
   }
 
-  active(): ActiveCounts {
-    return {
-      vservers: Object.fromEntries([...this.vs].map(([k, v]) => [k, v.cx_active])),
-      services: Object.fromEntries([...this.svc].map(([k, v]) => [k, v.cx_active])),
-    };
-  }
-
   snapshot(): CounterSnapshot {
     return {
-      vservers: Object.fromEntries([...this.vs].map(([k, v]) => [k, { ...v }])),
-      services: Object.fromEntries([...this.svc].map(([k, v]) => [k, { ...v }])),
+      vservers: Object.fromEntries([...this.vs].map(([k, v]) => [k, Object.assign(emptyVServerCounters(), v, { cx_active: v.cx_active })])),
+      services: Object.fromEntries([...this.svc].map(([k, v]) => [k, Object.assign(emptyServiceCounters(), v, { cx_active: v.cx_active })])),
     };
   }
 }

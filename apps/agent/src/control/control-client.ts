@@ -6,7 +6,9 @@
 // it is pushed, borrows batches as its active connections near its allowance and at once when
 // connections are waiting on an allowance all in use (the agent holds them until the grant),
 // returns them when idle, acknowledges revokes with the uses it still holds, reports monitor
-// transitions at once and counters every second. When the control
+// transitions at once and counters every second. Transitions and active connections are the
+// agent's events (pushed by its monitors and engines as they happen): no stats are polled for
+// them; the counters of the report are read once a second. When the control
 // plane is unreachable the agent keeps serving with its last config and allocations (static
 // stability) and redials with backoff and jitter; on reconnect it reports what it holds.
 //
@@ -28,7 +30,7 @@ import {
   type Outstanding,
   type Report,
 } from '@spillway/protocol';
-import type { Agent, AgentStats } from '../agent.js';
+import type { ActiveCounts, Agent, AgentStats, ServiceTransition } from '../agent.js';
 import { AgentError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { monotonicMs } from '../quota-worker.js';
@@ -41,8 +43,13 @@ export interface ControlClientOptions {
   agent: Agent;
   log: Logger;
   backoff?: BackoffOptions;
-  /** How often active connections and monitor states are sampled (borrow/return, transitions). */
-  sampleMs?: number;
+  /**
+   * Borrow a batch before the allowance runs out and return idle batches, as the active
+   * connections change (default true); false: borrow only for connections waiting on an
+   * allowance all in use (tests of that path).
+   */
+  borrowAhead?: boolean;
+  /** How often the counters are reported (default 1 s); changes of the active connections are reported at once. */
   reportMs?: number;
   /** How long a connection waiting on an exhausted allowance is held for the control plane's grant (default 400 ms). */
   borrowHoldMs?: number;
@@ -97,7 +104,6 @@ export class ControlClient {
   private readonly draining = new Map<string, { id: number; held: number }>();
   /** Returns sent and not yet answered: the control plane's absolute values still include them. */
   private readonly pendingReturns = new Map<number, { vs: string; n: number }>();
-  private readonly serviceStates = new Map<string, 'UP' | 'DOWN'>();
   private appliedVersion: string | null = null;
   /** The document of the applied version as the control plane pushed it (deltas apply onto it). */
   private readonly document = new ResourceSet();
@@ -108,9 +114,17 @@ export class ControlClient {
   private nextBorrowId = 1;
   private retry: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
-  private sampler: NodeJS.Timeout | null = null;
   private reporter: NodeJS.Timeout | null = null;
-  private sampling = false;
+  private refreshing = false;
+  /** The agent's active connections as last pushed (agent.events 'active'). */
+  private active: ActiveCounts = { vservers: {}, services: {} };
+  private readonly onTransition = (t: ServiceTransition): void => {
+    this.send({ type: 'transition', service: t.service, state: t.state, at: t.at });
+  };
+  private readonly onActive = (a: ActiveCounts): void => {
+    this.active = a;
+    this.onActiveChange();
+  };
   private reacking: NodeJS.Timeout | null = null;
   /** Fires when the lease would end unrenewed (to say so in the log). */
   private leaseTimer: NodeJS.Timeout | null = null;
@@ -133,8 +147,10 @@ export class ControlClient {
 
   start(): void {
     this.opts.agent.setQuotaUpstream((vs, want) => this.borrowNow(vs, want));
-    this.sampler = setInterval(() => void this.sample(), this.opts.sampleMs ?? 100);
-    this.reporter = setInterval(() => this.report(), this.opts.reportMs ?? 1_000);
+    this.active = this.opts.agent.active();
+    this.opts.agent.events.on('transition', this.onTransition);
+    this.opts.agent.events.on('active', this.onActive);
+    this.reporter = setInterval(() => void this.refresh(), this.opts.reportMs ?? 1_000);
     void this.dial();
   }
 
@@ -151,8 +167,10 @@ export class ControlClient {
   async stop(): Promise<void> {
     this.stopped = true;
     this.opts.agent.setQuotaUpstream(null);
+    this.opts.agent.events.off('transition', this.onTransition);
+    this.opts.agent.events.off('active', this.onActive);
     for (const t of [this.retry, this.heartbeat, this.reacking, this.leaseTimer]) if (t) clearTimeout(t);
-    for (const t of [this.sampler, this.reporter]) if (t) clearInterval(t);
+    if (this.reporter) clearInterval(this.reporter);
     await this.channel?.close();
     await this.applying;
   }
@@ -426,7 +444,7 @@ export class ControlClient {
   /** Uses of `vs` this agent may have in flight now (without a local limit: the last active count). */
   private held(vs: string): number {
     const committed = this.opts.agent.quotaCommitted(vs);
-    return Math.max(this.allowance(vs), committed ?? this.last?.vservers[vs]?.cx_active ?? 0);
+    return Math.max(this.allowance(vs), committed ?? this.active.vservers[vs] ?? 0);
   }
 
   /** The snapshot as this agent serves it: its own listen address when it has one. */
@@ -451,53 +469,57 @@ export class ControlClient {
     this.opts.agent.setAllocation(vs, a.exclusive + a.borrowed);
   }
 
-  /** Monitor transitions at once; a batch borrowed before the allowance is used up, returned when idle. */
-  private async sample(): Promise<void> {
-    if (this.sampling) return;
-    this.sampling = true;
+  /** The agent's active connections changed: revokes re-acknowledged, the change reported at once, batches borrowed or returned. */
+  private onActiveChange(): void {
+    if (!this.channel?.isOpen) return;
+    this.ackRevokes();
+    // Active connections that changed are reported at once: the control plane reclaims uses
+    // other agents do not use by these counts, and a second-old count asks too little of them.
+    if (Object.entries(this.active.vservers).some(([vs, n]) => n !== this.reported.get(vs))) this.report();
+    this.borrowOrReturn();
+  }
+
+  /** The counters of the report, once a second (then the borrow/return check again: a borrow answered with nothing is retried). */
+  private async refresh(): Promise<void> {
+    if (this.refreshing) return;
+    this.refreshing = true;
     try {
-      const stats = await this.opts.agent.stats();
-      this.last = stats;
-      for (const [name, s] of Object.entries(stats.services)) {
-        const before = this.serviceStates.get(name);
-        this.serviceStates.set(name, s.state);
-        if (before !== undefined && before !== s.state) {
-          this.send({ type: 'transition', service: name, state: s.state, at: Date.now() });
-        }
-      }
-      if (!this.channel?.isOpen) return;
-      this.ackRevokes();
-      // Active connections that changed are reported at once: the control plane reclaims uses
-      // other agents do not use by these counts, and a second-old count asks too little of them.
-      if (Object.entries(stats.vservers).some(([vs, v]) => v.cx_active !== this.reported.get(vs))) this.report();
-      for (const [vs, a] of this.allocations) {
-        const active = stats.vservers[vs]?.cx_active ?? 0;
-        const allowance = a.exclusive + a.borrowed;
-        const headroom = Math.max(1, Math.floor(a.batch / 2));
-        if (allowance - active <= headroom && !this.borrowing(vs)) {
-          const id = this.nextBorrowId++;
-          this.pendingBorrows.set(id, { vs });
-          this.send({ type: 'borrow', vserver: vs, id });
-        } else if (
-          a.borrowed >= a.batch &&
-          allowance - active > 3 * a.batch &&
-          !this.borrowing(vs) &&
-          !this.draining.has(vs) &&
-          allowance - (this.opts.agent.quotaCommitted(vs) ?? allowance) >= a.batch
-        ) {
-          // Only uses the agent's own pool has not lent to a worker (read now, not from the sample:
-          // a worker may have borrowed since) can go back without the workers over-admitting.
-          // Shrink first, then give back: the uses are never counted by both sides at once.
-          const id = this.nextBorrowId++;
-          this.pendingReturns.set(id, { vs, n: a.batch });
-          this.setAllocation(vs, { ...a, borrowed: a.borrowed - a.batch });
-          this.send({ type: 'return', vserver: vs, id, n: a.batch });
-        }
-      }
+      this.last = await this.opts.agent.stats();
+      this.report();
+      if (this.channel?.isOpen) this.borrowOrReturn();
     } catch (err) {
-      this.opts.log.debug({ event: 'control_sample_failed', err: (err as Error).message }, 'sampling failed');
+      this.opts.log.debug({ event: 'control_stats_failed', err: (err as Error).message }, 'reading the counters failed');
     } finally {
-      this.sampling = false;
+      this.refreshing = false;
+    }
+  }
+
+  /** A batch borrowed before the allowance is used up, returned when idle. */
+  private borrowOrReturn(): void {
+    if (this.opts.borrowAhead === false) return;
+    for (const [vs, a] of this.allocations) {
+      const active = this.active.vservers[vs] ?? 0;
+      const allowance = a.exclusive + a.borrowed;
+      const headroom = Math.max(1, Math.floor(a.batch / 2));
+      if (allowance - active <= headroom && !this.borrowing(vs)) {
+        const id = this.nextBorrowId++;
+        this.pendingBorrows.set(id, { vs });
+        this.send({ type: 'borrow', vserver: vs, id });
+      } else if (
+        a.borrowed >= a.batch &&
+        allowance - active > 3 * a.batch &&
+        !this.borrowing(vs) &&
+        !this.draining.has(vs) &&
+        allowance - (this.opts.agent.quotaCommitted(vs) ?? allowance) >= a.batch
+      ) {
+        // Only uses the agent's own pool has not lent to a worker (read now, not from the last
+        // push: a worker may have borrowed since) can go back without the workers over-admitting.
+        // Shrink first, then give back: the uses are never counted by both sides at once.
+        const id = this.nextBorrowId++;
+        this.pendingReturns.set(id, { vs, n: a.batch });
+        this.setAllocation(vs, { ...a, borrowed: a.borrowed - a.batch });
+        this.send({ type: 'return', vserver: vs, id, n: a.batch });
+      }
     }
   }
 
@@ -506,9 +528,11 @@ export class ControlClient {
     if (!s || !this.channel?.isOpen) return;
     const vservers: Report['vservers'] = {};
     for (const [name, v] of Object.entries(s.vservers)) {
-      this.reported.set(name, v.cx_active);
+      // The active connections as last pushed (fresher than the last counters read).
+      const cxActive = this.active.vservers[name] ?? v.cx_active;
+      this.reported.set(name, cxActive);
       vservers[name] = {
-        cxActive: v.cx_active,
+        cxActive,
         cxTotal: v.cx_total,
         spilloversTotal: v.spillovers_total,
         rxBytesTotal: v.rx_bytes_total,
@@ -521,7 +545,7 @@ export class ControlClient {
     const services: Report['services'] = {};
     for (const [name, v] of Object.entries(s.services)) {
       services[name] = {
-        cxActive: v.cx_active,
+        cxActive: this.active.services[name] ?? v.cx_active,
         cxTotal: v.cx_total,
         state: v.state,
         monitors: v.monitors.map((m) => ({ monitor: m.monitor, state: m.state, responseMs: m.responseMs })),

@@ -183,13 +183,13 @@ describe('agent control client', () => {
 
   it('borrows at once for connections waiting on an allocation all in use, holding them until the grant', async () => {
     await client.stop();
-    // No sampling: only connections waiting on the exhausted allocation can make it borrow.
+    // No borrowing ahead: only connections waiting on the exhausted allocation can make it borrow.
     client = new ControlClient({
       url: `ws://127.0.0.1:${port}/v1/agents/connect`,
       token: 'secret-a',
       agent,
       log,
-      sampleMs: 60_000,
+      borrowAhead: false,
       backoff: { initialMs: 50, maxMs: 200 },
     });
     client.start();
