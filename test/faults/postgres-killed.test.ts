@@ -1,6 +1,6 @@
 // Fault suite (issue 10, item 10): the embedded Postgres that the control plane started is killed
 // with SIGKILL. The control plane as it ships (server.ts, its own embedded Postgres in a temporary
-// SPILLWAY_DATA_DIR) answers 503 SPILLWAY_DATABASE_UNAVAILABLE with Retry-After meanwhile, and
+// SPILLWAY_DATA_DIR) answers 503 SPILLWAY_API_DATABASE_UNAVAILABLE with Retry-After meanwhile, and
 // /readyz 503 "the database is unreachable"; its supervisor starts Postgres again (each attempt
 // logged, with backoff) and the same process serves reads and writes again, every write it
 // acknowledged before the kill still there. While the test holds the dead server's port (a
@@ -100,12 +100,12 @@ describe('Postgres killed under the control plane', () => {
       'a 503 while Postgres is down',
     );
     expect(read.retryAfter).toMatch(/^[1-9][0-9]*$/);
-    expect(read.body).toMatchObject({ code: 'SPILLWAY_DATABASE_UNAVAILABLE' });
+    expect(read.body).toMatchObject({ code: 'SPILLWAY_API_DATABASE_UNAVAILABLE' });
     const write = await ask('PUT', '/v1/services/during', service('during', 9100));
     expect(write.status).toBe(503);
     expect(write.retryAfter).not.toBeNull();
     const ready = await ask('GET', '/readyz');
-    expect(ready).toMatchObject({ status: 503, body: { code: 'SPILLWAY_NOT_READY', message: 'the database is unreachable' } });
+    expect(ready).toMatchObject({ status: 503, body: { code: 'SPILLWAY_API_NOT_READY', message: 'the database is unreachable' } });
     expect((await ask('GET', '/healthz')).status).toBe(200);
     // The supervisor noticed and is retrying with backoff (the port is still taken).
     await until(

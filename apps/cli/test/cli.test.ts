@@ -121,7 +121,7 @@ describe('spillway plan / apply / export (in order: each step starts from the on
     expect(plain(r.stdout)).toContain(
       'the configuration changed since the plan (planned against version 1, now 2): nothing was applied; run spillway plan again',
     );
-    expect(plain(r.stdout)).toContain('code SPILLWAY_VERSION_MISMATCH (HTTP 412)');
+    expect(plain(r.stdout)).toContain('code SPILLWAY_API_VERSION_MISMATCH (HTTP 412)');
     expect((await cp.get<{ capacity: number }>('/v1/services/demo-1')).capacity).toBe(50);
     expect((await cp.get<{ spillover: { backup?: string } }>('/v1/vservers/demo')).spillover.backup).toBe('demo-overflow');
   });
@@ -162,7 +162,7 @@ describe('errors', () => {
       cli(['plan', '-f', semantic, '-o', 'json']),
     ]);
     expect(a.code).toBe(1);
-    expect(a.stderr).toContain('code SPILLWAY_VALIDATION_FAILED (HTTP 400)');
+    expect(a.stderr).toContain('code SPILLWAY_API_VALIDATION_FAILED (HTTP 400)');
     expect(a.stderr).toContain('  /vservers/0/listen/port: must be <= 65535');
     expect(b.code).toBe(1);
     expect(b.stderr).toContain(
@@ -188,9 +188,9 @@ describe('errors', () => {
       cli(['get', 'widgets']),
       cli(['plan']),
     ]);
-    expect(token).toMatchObject({ code: 1, stderr: expect.stringContaining('code SPILLWAY_UNAUTHENTICATED (HTTP 401)') });
+    expect(token).toMatchObject({ code: 1, stderr: expect.stringContaining('code SPILLWAY_API_UNAUTHENTICATED (HTTP 401)') });
     expect(down).toMatchObject({ code: 1, stderr: expect.stringContaining(`cannot reach the control plane at ${closed}: ECONNREFUSED`) });
-    expect(missing).toMatchObject({ code: 1, stderr: 'error: no vserver named nope\n  code SPILLWAY_VSERVER_NOT_FOUND (HTTP 404)\n' });
+    expect(missing).toMatchObject({ code: 1, stderr: 'error: no vserver named nope\n  code SPILLWAY_API_VSERVER_NOT_FOUND (HTTP 404)\n' });
     expect(yaml).toMatchObject({ code: 1, stderr: expect.stringContaining('broken.yaml is not valid YAML') });
     expect(kind).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown kind "widgets"') });
     expect(usage).toMatchObject({ code: 1, stderr: expect.stringContaining("required option '-f, --file <file>' not specified") });
@@ -282,13 +282,16 @@ describe('reading and operating', () => {
       cli(['token', 'list']),
     ]);
     expect(reads.code).toBe(0);
-    expect(writes).toMatchObject({ code: 1, stderr: expect.stringContaining('SPILLWAY_FORBIDDEN (HTTP 403)') });
+    expect(writes).toMatchObject({ code: 1, stderr: expect.stringContaining('SPILLWAY_API_FORBIDDEN (HTTP 403)') });
     expect(list.stdout).toMatch(/^api +ci-reader +reader +- /m);
     const agentToken = await cli(['token', 'create', 'edge-1', '--agent']);
     expect(agentToken.stdout).toContain('agent token edge-1 for agent edge-1 created');
     expect((await cli(['token', 'revoke', 'ci-reader'])).stdout).toBe('API token ci-reader revoked\n');
     expect((await cli(['token', 'revoke', 'edge-1', '--agent'])).stdout).toBe('agent token edge-1 revoked\n');
-    expect(await cli(['get', 'vservers'], { SPILLWAY_TOKEN: secret })).toMatchObject({ code: 1, stderr: expect.stringContaining('SPILLWAY_UNAUTHENTICATED') });
+    expect(await cli(['get', 'vservers'], { SPILLWAY_TOKEN: secret })).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('SPILLWAY_API_UNAUTHENTICATED'),
+    });
   });
 
   it("delete removes an object and refuses one still referenced, with the API's reason", async () => {

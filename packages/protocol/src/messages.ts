@@ -54,6 +54,8 @@ export const VServerCounters = Type.Object({
   txBytesTotal: Count,
   rxKbps: Type.Number({ minimum: 0 }),
   txKbps: Type.Number({ minimum: 0 }),
+  /** Clients waiting in the vserver's surge queue now (optional: agents before it send none). */
+  surgeQueue: Type.Optional(Count),
 });
 /** A monitor of a service as this agent last saw it: its state and last response time (ms; null before a probe answered). */
 export const MonitorSample = Type.Object({

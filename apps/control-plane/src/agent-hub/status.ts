@@ -1,32 +1,18 @@
 // The live status of a vserver (API-SHAPE.md "Status"): threshold and its derivation from the
 // aggregate service states, active connections and bandwidth summed over the agents' last
-// reports (agents connected or still within their lease), health, quota by agent, and each
-// service's monitors as the agents last saw them.
+// reports (agents connected or still within their lease), clients waiting in the surge queues,
+// health, quota by agent, and each service's monitors as the agents last saw them. The shape is
+// the API's (schemas/status.ts).
+import type { MonitorStatusValue, VServerStatusValue } from '../schemas/status.js';
 import type { AgentHub, AgentRecord } from './hub.js';
 
-export interface VServerStatus {
-  name: string;
-  state: 'UP' | 'DOWN';
-  spilling: boolean;
-  threshold: { method: string | null; value: number | null; derivation: Array<{ service: string; capacity: number; state: 'UP' | 'DOWN'; counted: boolean }> };
-  activeConnections: { total: number; byAgent: Record<string, number> };
-  healthPercent: number;
-  bandwidthKbps: { in: number; out: number };
-  spillovers: number;
-  quota: { limit: number; shared: number; byAgent: Record<string, { exclusive: number; borrowed: number }> } | null;
-  services: Array<{ name: string; state: 'UP' | 'DOWN'; activeConnections: number; agentsUp: number; agentsMonitoring: number; monitors: MonitorStatus[] }>;
-}
+export type VServerStatus = VServerStatusValue;
 
 /**
  * A monitor of a service across the agents that report it: the state most of them see (a tie is
  * DOWN; PENDING while none has an answer yet) and the mean of their last response times.
  */
-export interface MonitorStatus {
-  monitor: string;
-  state: 'UP' | 'DOWN' | 'PENDING';
-  responseMs: number | null;
-  agents: number;
-}
+export type MonitorStatus = MonitorStatusValue;
 
 const round = (n: number): number => Math.round(n * 100) / 100;
 
@@ -62,6 +48,7 @@ export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null
   let rx = 0;
   let tx = 0;
   let spillovers = 0;
+  let surgeQueue = 0;
   for (const a of live) {
     const c = a.report?.vservers[name];
     if (!c) continue;
@@ -70,6 +57,7 @@ export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null
     rx += c.rxKbps;
     tx += c.txKbps;
     spillovers += c.spilloversTotal;
+    surgeQueue += c.surgeQueue ?? 0;
   }
   const q = hub.quotaView(name);
   const services = limit.derivation.map((d) => {
@@ -97,6 +85,7 @@ export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null
     healthPercent: limit.healthPercent,
     bandwidthKbps: { in: round(rx), out: round(tx) },
     spillovers,
+    surgeQueue,
     quota: q ? { limit: q.limit, shared: q.shared, byAgent: q.byAgent } : null,
     services,
   };

@@ -1,6 +1,6 @@
 // The one rule for "the database is unavailable" (down, restarting, unreachable, connection lost),
 // as opposed to a query that failed on a database that answers. The error handler answers these
-// with 503 SPILLWAY_DATABASE_UNAVAILABLE and Retry-After; background writers log them and retry.
+// with 503 SPILLWAY_API_DATABASE_UNAVAILABLE and Retry-After; background writers log them and retry.
 //
 // What an outage looks like through Prisma 7 over @prisma/adapter-pg (seen against a Postgres
 // killed with SIGKILL and one terminating backends):

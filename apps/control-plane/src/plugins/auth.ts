@@ -15,7 +15,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { PrismaClient } from '../db/prisma.js';
-import { ApiError } from '../services/api-error.js';
+import { ApiErrors } from '../errors.js';
 import { TokenStore, type Principal } from '../services/token-store.js';
 
 export interface AuthOptions {
@@ -96,20 +96,15 @@ async function auth(app: FastifyInstance, opts: AuthOptions): Promise<void> {
       const wait = limiter.fail(req.ip);
       if (wait > 0) {
         reply.header('retry-after', String(wait));
-        throw new ApiError(429, 'SPILLWAY_AUTH_RATE_LIMITED', `too many failed authentications from this address; retry in ${wait} s`);
+        throw ApiErrors.authRateLimited(`too many failed authentications from this address; retry in ${wait} s`);
       }
       reply.header('www-authenticate', 'Bearer realm="spillway"');
-      throw new ApiError(
-        401,
-        'SPILLWAY_UNAUTHENTICATED',
-        token === null ? 'an API token is required (Authorization: Bearer <token>)' : 'the API token is not valid',
-      );
+      throw ApiErrors.unauthenticated(token === null ? 'an API token is required (Authorization: Bearer <token>)' : 'the API token is not valid');
     }
     req.auth = principal;
     if (principal.role === 'admin') return;
-    if (route.adminOnly === true)
-      throw new ApiError(403, 'SPILLWAY_FORBIDDEN', `token ${principal.name} has role ${principal.role}, which may not use this route`);
-    if (!READ_METHODS.has(req.method)) throw new ApiError(403, 'SPILLWAY_FORBIDDEN', `token ${principal.name} has role ${principal.role}, which may not write`);
+    if (route.adminOnly === true) throw ApiErrors.forbidden(`token ${principal.name} has role ${principal.role}, which may not use this route`);
+    if (!READ_METHODS.has(req.method)) throw ApiErrors.forbidden(`token ${principal.name} has role ${principal.role}, which may not write`);
   });
 }
 

@@ -30,7 +30,7 @@ const TAGS = [
 /** The 503 of every route: the error shape, with the Retry-After the error handler sets. */
 const UNAVAILABLE = {
   description:
-    'Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down',
+    'Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down',
   headers: { 'retry-after': { type: 'integer', minimum: 1, description: 'Seconds to wait before retrying (sent while the database is unavailable)' } },
   content: { 'application/json': { schema: { $ref: 'Error#' } } },
 };
@@ -38,7 +38,7 @@ const UNAVAILABLE = {
 /** The 429 of every route that needs a token: failures past the limit (plugins/auth.ts). */
 const RATE_LIMITED = {
   description:
-    'Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served',
+    'Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served',
   headers: { 'retry-after': { type: 'integer', minimum: 1, description: 'Seconds until the window of counted failures ends' } },
   content: { 'application/json': { schema: { $ref: 'Error#' } } },
 };
@@ -100,6 +100,13 @@ async function openapi(app: FastifyInstance): Promise<void> {
       // Every route can answer 503: the database is unavailable (plugins/errors.ts) or the server is closing.
       const all = { ...(s.response as Record<string, unknown> | undefined) };
       if (all[503] === undefined) all[503] = UNAVAILABLE;
+      // A request part with a schema can be refused (400); a body can also be too large (413), or not JSON (415).
+      const validated = ['body', 'params', 'querystring', 'headers'].some((part) => s[part] !== undefined);
+      if (validated && all[400] === undefined) all[400] = { $ref: 'Error#' };
+      if (s.body !== undefined) {
+        if (all[413] === undefined) all[413] = { $ref: 'Error#' };
+        if (all[415] === undefined) all[415] = { $ref: 'Error#' };
+      }
       s.response = all;
       const ok = (s.response as Record<string, Record<string, unknown>> | undefined)?.[200];
       if (ok && !JSON.stringify(s).includes('"examples"')) {

@@ -1,11 +1,12 @@
 // Bindings as resources of their own, so a provisioning tool can manage one binding as one
 // object: /v1/vservers/{name}/services/{service} (weight override) and
 // /v1/services/{name}/monitors/{monitor} (weight toward the service's monitor threshold).
-import { Type, type TObject } from '@sinclair/typebox';
+import { Type, type TInteger, type TObject, type TOptional, type TString } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Closed, ErrorRef, IfMatchHeaders, ListOf, ListQuery, Name, type ListQueryValue } from '../schemas/common.js';
+import { Closed, ErrorRef, IfMatchHeaders, ListOf, ListQuery, Name } from '../schemas/common.js';
 import { MonitorBindingResource, ServiceBindingResource } from '../schemas/config.js';
-import { ApiError } from '../services/api-error.js';
+import { ApiErrors } from '../errors.js';
 import type { ConfigState, ConfigStore } from '../services/config-store.js';
 import { PLURAL, type Kind, type NService, type NVServer, type Obj } from '../services/normalize.js';
 import type { Problem } from '../services/validate.js';
@@ -29,15 +30,17 @@ const DEFS: BindingDef[] = [
 
 type Binding = { weight?: number } & Record<string, unknown>;
 
-export function bindingRoutes(app: FastifyInstance, store: ConfigStore): void {
+export function bindingRoutes(scope: FastifyInstance, store: ConfigStore): void {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   for (const def of DEFS) {
     const { bkind, parent, child, list, key, title, schema } = def;
     const base = `/${PLURAL[parent]}/:name/${PLURAL[child]}`;
     const tags = [PLURAL[parent]];
     const errors = { 400: ErrorRef, 401: ErrorRef, 403: ErrorRef };
     const params = Closed({ name: Name(`The ${parent}`) });
-    const itemParams = Closed({ name: Name(`The ${parent}`), [key]: Name(`The bound ${child}`) });
-    const createBody = Closed(
+    // The child's path parameter is named after its kind (`:service`, `:monitor`).
+    const itemParams: TObject<Record<string, TString>> = Closed({ name: Name(`The ${parent}`), [key]: Name(`The bound ${child}`) });
+    const createBody: TObject<Record<string, TString | TOptional<TInteger>>> = Closed(
       { [key]: Name(`The ${child} to bind`), weight: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })) },
       { title: `${title}Create`, examples: [{ [key]: key === 'service' ? 'web-1' : 'web-health', weight: 2 }] },
     );
@@ -73,9 +76,11 @@ export function bindingRoutes(app: FastifyInstance, store: ConfigStore): void {
       });
       return res.state;
     };
+    /** The parent's and the child's names from the path (`:name`, and `:service` or `:monitor`). */
+    const names = (params: Record<string, string | undefined>): [string, string] => [params.name ?? '', params[key] ?? ''];
     const found = (state: ConfigState, p: string, c: string): Binding => {
       const b = bindingsOf(state, p)?.find((x) => x[key] === c);
-      if (!b) throw new ApiError(404, 'SPILLWAY_BINDING_NOT_FOUND', `${child} ${c} is not bound to ${parent} ${p}`);
+      if (!b) throw ApiErrors.bindingNotFound(`${child} ${c} is not bound to ${parent} ${p}`);
       return b;
     };
 
@@ -92,11 +97,11 @@ export function bindingRoutes(app: FastifyInstance, store: ConfigStore): void {
         },
       },
       async (req) => {
-        const { name } = req.params as { name: string };
+        const { name } = req.params;
         const state = await store.snapshot();
         const bindings = bindingsOf(state, name);
         if (!bindings) throw notFound(parent, name);
-        const p = page(bindings, (b) => b[key] as string, req.query as ListQueryValue);
+        const p = page(bindings, (b) => b[key] as string, req.query);
         return { items: p.items.map((b) => viewOf(state, name, b)), nextCursor: p.nextCursor };
       },
     );
@@ -113,12 +118,12 @@ export function bindingRoutes(app: FastifyInstance, store: ConfigStore): void {
         },
       },
       async (req, reply) => {
-        const { name, [key]: c } = req.params as Record<string, string>;
+        const [name, c] = names(req.params);
         const state = await store.snapshot();
-        if (!findObject(state, parent, name as string)) throw notFound(parent, name as string);
-        const b = found(state, name as string, c as string);
+        if (!findObject(state, parent, name)) throw notFound(parent, name);
+        const b = found(state, name, c);
         withETag(reply, versionOf(state, bkind, `${name}/${c}`) ?? 1);
-        return viewOf(state, name as string, b);
+        return viewOf(state, name, b);
       },
     );
 
@@ -136,15 +141,15 @@ export function bindingRoutes(app: FastifyInstance, store: ConfigStore): void {
         },
       },
       async (req, reply) => {
-        const { name } = req.params as { name: string };
-        const body = req.body as Binding;
-        const c = body[key] as string;
+        const { name } = req.params;
+        const body = req.body;
+        const c = String(body[key]);
         const state = await write(req, name, (_cur, bindings) => {
           if (bindings.some((b) => b[key] === c))
-            throw new ApiError(409, 'SPILLWAY_ALREADY_EXISTS', `${child} ${c} is already bound to ${parent} ${name} (PUT replaces the binding)`, [
+            throw ApiErrors.alreadyExists(`${child} ${c} is already bound to ${parent} ${name} (PUT replaces the binding)`, [
               { path: `/${key}`, message: 'already bound' },
             ]);
-          return [...bindings, { [key]: c, ...(body.weight === undefined ? {} : { weight: body.weight }) }];
+          return [...bindings, { [key]: c, ...(typeof body.weight === 'number' ? { weight: body.weight } : {}) }];
         });
         withETag(reply, versionOf(state, bkind, `${name}/${c}`) ?? 1)
           .header('location', `/v1/${PLURAL[parent]}/${encodeURIComponent(name)}/${PLURAL[child]}/${encodeURIComponent(c)}`)
@@ -168,9 +173,8 @@ export function bindingRoutes(app: FastifyInstance, store: ConfigStore): void {
         },
       },
       async (req, reply) => {
-        const { name, [key]: c } = req.params as Record<string, string> as { name: string } & Record<string, string>;
-        const cname = c as string;
-        const body = stripReadOnly(req.body as Obj) as Binding;
+        const [name, cname] = names(req.params);
+        const body = stripReadOnly(req.body) as Binding;
         checkSameName(parent, body[parent], name);
         checkSameName(key, body[key], cname);
         let created = false;
@@ -203,9 +207,8 @@ export function bindingRoutes(app: FastifyInstance, store: ConfigStore): void {
         },
       },
       async (req, reply) => {
-        const { name, [key]: c } = req.params as Record<string, string> as { name: string } & Record<string, string>;
-        const cname = c as string;
-        const body = stripReadOnly(req.body as Obj) as Binding & { weight?: number | null };
+        const [name, cname] = names(req.params);
+        const body = stripReadOnly(req.body) as Binding & { weight?: number | null };
         checkSameName(parent, body[parent], name);
         checkSameName(key, body[key], cname);
         const state = await write(req, name, (cur, bindings) => {
@@ -232,14 +235,13 @@ export function bindingRoutes(app: FastifyInstance, store: ConfigStore): void {
         },
       },
       async (req, reply) => {
-        const { name, [key]: c } = req.params as Record<string, string> as { name: string } & Record<string, string>;
-        const cname = c as string;
+        const [name, cname] = names(req.params);
         await write(req, name, (cur, bindings) => {
           found(cur, name, cname);
           checkIfMatch(req, versionOf(cur, bkind, `${name}/${cname}`));
           return bindings.filter((b) => b[key] !== cname);
         });
-        return reply.code(204).send();
+        return reply.code(204).send(null);
       },
     );
   }

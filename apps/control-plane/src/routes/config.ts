@@ -1,6 +1,7 @@
 // The declarative document: GET /v1/config exports everything; PUT /v1/config applies a desired
 // state in one transaction (prune=true also deletes what it does not name; dryRun=true only
 // plans). Applying the same document twice gives an empty plan the second time.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { ErrorRef, IfMatchHeaders } from '../schemas/common.js';
 import { ApplyQuery, ApplyResult, ConfigDocument } from '../schemas/config.js';
@@ -13,7 +14,8 @@ import { actorOf, checkIfMatch, withETag } from './http.js';
 /** Large enough for 1,000 vservers and 10,000 services with their bindings. */
 export const CONFIG_BODY_LIMIT = 32 * 1024 * 1024;
 
-export function configRoutes(app: FastifyInstance, store: ConfigStore): void {
+export function configRoutes(scope: FastifyInstance, store: ConfigStore): void {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const errors = { 400: ErrorRef, 401: ErrorRef, 403: ErrorRef };
 
   app.get(
@@ -51,8 +53,8 @@ export function configRoutes(app: FastifyInstance, store: ConfigStore): void {
       },
     },
     async (req, reply) => {
-      const { dryRun = false, prune = false } = req.query as { dryRun?: boolean; prune?: boolean };
-      const body = req.body as Obj;
+      const { dryRun = false, prune = false } = req.query;
+      const body: Obj = req.body;
       const desired = normalizeDocument(body);
       const index = new Map<string, number>();
       for (const plural of Object.values(PLURAL)) {

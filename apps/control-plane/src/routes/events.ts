@@ -1,13 +1,14 @@
 // Events: GET /v1/events (cursor pagination and filters) and GET /v1/events/stream
 // (Server-Sent Events for dashboards). The stream reads the event table, so it also carries
 // events other replicas and the agent hub append; a write in this process wakes it at once.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ErrorRef, ListOf } from '../schemas/common.js';
 import { Event, EventQuery, EventStreamQuery } from '../schemas/events.js';
 import { Type } from '@sinclair/typebox';
 import type { Prisma } from '../db/prisma.js';
 import type { ConfigStore } from '../services/config-store.js';
-import { ApiError } from '../services/api-error.js';
+import { ApiErrors } from '../errors.js';
 import { decodeCursor, encodeCursor } from './http.js';
 
 interface EventRow {
@@ -58,13 +59,12 @@ function cursorId(cursor: string | undefined): bigint | null {
   const k = decodeCursor(cursor);
   if (k === null) return null;
   if (!/^[0-9]{1,19}$/.test(k))
-    throw new ApiError(400, 'SPILLWAY_INVALID_CURSOR', 'the cursor is not one this API returned', [
-      { path: 'querystring:/cursor', message: 'not a cursor of this list' },
-    ]);
+    throw ApiErrors.invalidCursor('the cursor is not one this API returned', [{ path: 'querystring:/cursor', message: 'not a cursor of this list' }]);
   return BigInt(k);
 }
 
-export function eventRoutes(app: FastifyInstance, store: ConfigStore): void {
+export function eventRoutes(scope: FastifyInstance, store: ConfigStore): void {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const db = store.db;
   const errors = { 400: ErrorRef, 401: ErrorRef, 403: ErrorRef };
   const streams = new Set<FastifyReply>();
@@ -91,7 +91,7 @@ export function eventRoutes(app: FastifyInstance, store: ConfigStore): void {
       },
     },
     async (req) => {
-      const q = req.query as Filter & { limit?: number; cursor?: string; order?: 'asc' | 'desc' };
+      const q = req.query;
       const limit = q.limit ?? 100;
       const order = q.order ?? 'asc';
       const after = cursorId(q.cursor);
@@ -122,8 +122,8 @@ export function eventRoutes(app: FastifyInstance, store: ConfigStore): void {
         },
       },
     },
-    async (req: FastifyRequest, reply: FastifyReply) => {
-      const q = req.query as { after?: string; kind?: string };
+    async (req, reply) => {
+      const q = req.query;
       const lastHeader = req.headers['last-event-id'];
       const from = typeof lastHeader === 'string' && /^[0-9]{1,19}$/.test(lastHeader) ? lastHeader : q.after;
       let lastId: bigint;

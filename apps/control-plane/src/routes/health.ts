@@ -4,7 +4,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { DATABASE_RETRY_AFTER_S } from '../db/unavailable.js';
-import { ErrorCodes, errorBody } from '../errors.js';
+import { ApiErrors, bodyOf } from '../errors.js';
 import { ErrorRef } from '../schemas/common.js';
 
 const Alive = Type.Object({ status: Type.Literal('ok') }, { title: 'Alive' });
@@ -39,9 +39,7 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
         : [{ path: '/database', message: db.error }];
       req.log.warn({ database: db }, 'not ready');
       if (!db.reachable) reply.header('retry-after', String(DATABASE_RETRY_AFTER_S));
-      return reply
-        .code(503)
-        .send(errorBody(503, ErrorCodes.notReady, db.reachable ? 'the database is not fully migrated' : 'the database is unreachable', details));
+      return reply.code(503).send(bodyOf(ApiErrors.notReady(db.reachable ? 'the database is not fully migrated' : 'the database is unreachable', details)));
     },
   );
 }

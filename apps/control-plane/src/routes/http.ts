@@ -1,7 +1,7 @@
 // Small HTTP helpers shared by the route files: ETags and If-Match, opaque cursors, pages,
 // the actor of a request.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../services/api-error.js';
+import { ApiErrors, objectNotFound, type SpillwayError } from '../errors.js';
 
 export const etag = (version: number): string => `"${version}"`;
 
@@ -18,9 +18,7 @@ export function checkIfMatch(req: FastifyRequest, current: number | null): void 
     .filter((t) => t.length > 0);
   if (current !== null && tags.includes('*')) return;
   if (current !== null && tags.some((t) => t.replace(/^W\//, '') === etag(current))) return;
-  throw new ApiError(
-    412,
-    'SPILLWAY_VERSION_MISMATCH',
+  throw ApiErrors.versionMismatch(
     current === null
       ? `If-Match ${header} given but the object does not exist`
       : `If-Match ${header} does not match the current version ${etag(current)}; read the object again and retry`,
@@ -40,9 +38,7 @@ export function decodeCursor(cursor: string | undefined): string | null {
   } catch {
     /* fall through */
   }
-  throw new ApiError(400, 'SPILLWAY_INVALID_CURSOR', 'the cursor is not one this API returned', [
-    { path: 'querystring:/cursor', message: 'not a cursor of this list' },
-  ]);
+  throw ApiErrors.invalidCursor('the cursor is not one this API returned', [{ path: 'querystring:/cursor', message: 'not a cursor of this list' }]);
 }
 
 /** One page of `items` (sorted by `key`): after the cursor, matching the prefix, at most `limit`. */
@@ -67,19 +63,16 @@ export function withETag(reply: FastifyReply, version: number): FastifyReply {
   return reply.header('etag', etag(version));
 }
 
-export function notFound(what: string, name: string): ApiError {
-  return new ApiError(404, `SPILLWAY_${what.toUpperCase().replace(/-/g, '_')}_NOT_FOUND`, `no ${what} named ${name}`);
+export function notFound(what: Parameters<typeof objectNotFound>[0], name: string): SpillwayError {
+  return objectNotFound(what, name);
 }
 
 /** The body's `name` (when given) must be the one of the path: PUT and PATCH never rename. */
 export function checkSameName(field: string, inBody: unknown, inPath: string): void {
   if (inBody !== undefined && inBody !== inPath) {
-    throw new ApiError(
-      400,
-      'SPILLWAY_NAME_MISMATCH',
-      `${field} ${JSON.stringify(inBody)} in the body differs from ${inPath} in the path (renaming is not supported)`,
-      [{ path: `/${field}`, message: `must be ${inPath} or omitted` }],
-    );
+    throw ApiErrors.nameMismatch(`${field} ${JSON.stringify(inBody)} in the body differs from ${inPath} in the path (renaming is not supported)`, [
+      { path: `/${field}`, message: `must be ${inPath} or omitted` },
+    ]);
   }
 }
 

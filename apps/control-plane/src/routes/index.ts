@@ -10,7 +10,7 @@ import auth, { requireAuth, type AuthOptions } from '../plugins/auth.js';
 import { notFound } from '../plugins/errors.js';
 import { ErrorResponse } from '../schemas/common.js';
 import { Plan } from '../schemas/config.js';
-import { installValidation } from '../schemas/validator.js';
+import { installValidation } from '../plugins/validation.js';
 import { ConfigStore } from '../services/config-store.js';
 import { TokenStore } from '../services/token-store.js';
 import { bindingRoutes } from './bindings.js';

@@ -2,10 +2,11 @@
 // list, get, POST (create), PUT (idempotent create-or-replace), PATCH (merge, null clears),
 // DELETE (refused while referenced). Every write goes through the config store.
 import { Type, type TObject } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Closed, ErrorRef, IfMatchHeaders, ListOf, ListQuery, NameParams, type ListQueryValue } from '../schemas/common.js';
+import { Closed, ErrorRef, IfMatchHeaders, ListOf, ListQuery, NameParams } from '../schemas/common.js';
 import { Monitor, MonitorPatch, Service, ServicePatch, VServer, VServerPatch } from '../schemas/config.js';
-import { ApiError } from '../services/api-error.js';
+import { ApiErrors } from '../errors.js';
 import { metaKey, type ConfigState, type ConfigStore } from '../services/config-store.js';
 import { PLURAL, mergePatch, normalizers, type Kind, type NDocument, type Obj } from '../services/normalize.js';
 import type { Problem } from '../services/validate.js';
@@ -62,7 +63,8 @@ export const problemPathFor =
 /** A body without the read-only fields a GET returned (they never take part in a write). */
 export const stripReadOnly = (body: Obj): Obj => Object.fromEntries(Object.entries(body).filter(([k]) => !READ_ONLY.includes(k)));
 
-export function objectRoutes(app: FastifyInstance, store: ConfigStore): void {
+export function objectRoutes(scope: FastifyInstance, store: ConfigStore): void {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   for (const def of DEFS) {
     const { kind, title, schema, patch } = def;
     const plural = PLURAL[kind];
@@ -89,7 +91,7 @@ export function objectRoutes(app: FastifyInstance, store: ConfigStore): void {
       },
       async (req) => {
         const state = await store.snapshot();
-        const p = page(state.doc[plural] as unknown as Obj[], (o) => o.name as string, req.query as ListQueryValue);
+        const p = page(state.doc[plural] as unknown as Obj[], (o) => o.name as string, req.query);
         return { items: p.items.map((o) => view(state, kind, o)), nextCursor: p.nextCursor };
       },
     );
@@ -106,7 +108,7 @@ export function objectRoutes(app: FastifyInstance, store: ConfigStore): void {
         },
       },
       async (req, reply) => {
-        const { name } = req.params as { name: string };
+        const { name } = req.params;
         const state = await store.snapshot();
         const obj = findObject(state, kind, name);
         if (!obj) throw notFound(kind, name);
@@ -128,13 +130,11 @@ export function objectRoutes(app: FastifyInstance, store: ConfigStore): void {
         },
       },
       async (req, reply) => {
-        const body = stripReadOnly(req.body as Obj);
+        const body = stripReadOnly(req.body);
         const name = body.name as string;
         const res = await store.write({ actor: actorOf(req), problemPath: problemPathFor(kind, name) }, (cur) => {
           if (findObject(cur, kind, name))
-            throw new ApiError(409, 'SPILLWAY_ALREADY_EXISTS', `a ${kind} named ${name} already exists (PUT replaces it)`, [
-              { path: '/name', message: 'taken' },
-            ]);
+            throw ApiErrors.alreadyExists(`a ${kind} named ${name} already exists (PUT replaces it)`, [{ path: '/name', message: 'taken' }]);
           return withObject(cur.doc, kind, normalize(body));
         });
         withETag(reply, versionOf(res.state, kind, name) ?? 1)
@@ -162,8 +162,8 @@ export function objectRoutes(app: FastifyInstance, store: ConfigStore): void {
         },
       },
       async (req, reply) => {
-        const { name } = req.params as { name: string };
-        const body = stripReadOnly(req.body as Obj);
+        const { name } = req.params;
+        const body = stripReadOnly(req.body);
         checkSameName('name', body.name, name);
         let created = false;
         const res = await store.write({ actor: actorOf(req), problemPath: problemPathFor(kind, name) }, (cur) => {
@@ -193,8 +193,8 @@ export function objectRoutes(app: FastifyInstance, store: ConfigStore): void {
         },
       },
       async (req, reply) => {
-        const { name } = req.params as { name: string };
-        const body = stripReadOnly(req.body as Obj);
+        const { name } = req.params;
+        const body = stripReadOnly(req.body);
         checkSameName('name', body.name, name);
         const res = await store.write({ actor: actorOf(req), problemPath: problemPathFor(kind, name) }, (cur) => {
           const existing = findObject(cur, kind, name);
@@ -220,22 +220,20 @@ export function objectRoutes(app: FastifyInstance, store: ConfigStore): void {
         },
       },
       async (req, reply) => {
-        const { name } = req.params as { name: string };
+        const { name } = req.params;
         await store.write({ actor: actorOf(req) }, (cur) => {
           if (!findObject(cur, kind, name)) throw notFound(kind, name);
           checkIfMatch(req, versionOf(cur, kind, name));
           const refs = referrers(cur.doc, kind, name);
           if (refs.length > 0) {
-            throw new ApiError(
-              409,
-              'SPILLWAY_REFERENCED',
+            throw ApiErrors.referenced(
               `${kind} ${name} is still referenced by ${refs.map((r) => `${r.kind} ${r.name}`).join(', ')}`,
               refs.map((r) => ({ path: r.path, message: `${r.kind} ${r.name} references ${name}` })),
             );
           }
           return withoutObject(cur.doc, kind, name);
         });
-        return reply.code(204).send();
+        return reply.code(204).send(null);
       },
     );
   }

@@ -1,8 +1,9 @@
 // /v1/api-tokens and /v1/agent-tokens (admin only; the secret is shown once, at creation) and
 // DELETE /v1/agents/{id} (GET /v1/agents belongs to the agent hub).
-import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import { Closed, ErrorRef, ListOf, ListQuery, Name, NameParams, type ListQueryValue } from '../schemas/common.js';
+import { Type, type Static } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Closed, ErrorRef, ListOf, ListQuery, Name, NameParams } from '../schemas/common.js';
 import {
   AgentToken,
   AgentTokenCreate,
@@ -14,12 +15,14 @@ import {
   ApiTokenCreated,
   ApiTokenPatch,
   ApiTokenPut,
+  Role,
 } from '../schemas/tokens.js';
 import type { ConfigStore } from '../services/config-store.js';
-import type { Role, TokenStore } from '../services/token-store.js';
+import type { TokenStore } from '../services/token-store.js';
 import { actorOf, checkSameName, page } from './http.js';
 
-export function tokenRoutes(app: FastifyInstance, store: ConfigStore, tokens: TokenStore): void {
+export function tokenRoutes(scope: FastifyInstance, store: ConfigStore, tokens: TokenStore): void {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const errors = { 400: ErrorRef, 401: ErrorRef, 403: ErrorRef };
   const config = { adminOnly: true };
 
@@ -35,7 +38,7 @@ export function tokenRoutes(app: FastifyInstance, store: ConfigStore, tokens: To
         response: { 200: ListOf(ApiToken, 'ApiTokenList'), ...errors },
       },
     },
-    async (req) => page(await tokens.listApi(), (t) => t.name as string, req.query as ListQueryValue),
+    async (req) => page(await tokens.listApi(), (t) => t.name, req.query),
   );
 
   app.get(
@@ -50,7 +53,7 @@ export function tokenRoutes(app: FastifyInstance, store: ConfigStore, tokens: To
         response: { 200: ApiToken, 404: ErrorRef, ...errors },
       },
     },
-    async (req) => tokens.getApi((req.params as { name: string }).name),
+    async (req) => tokens.getApi(req.params.name),
   );
 
   app.post(
@@ -66,7 +69,7 @@ export function tokenRoutes(app: FastifyInstance, store: ConfigStore, tokens: To
       },
     },
     async (req, reply) => {
-      const { name, role } = req.body as { name: string; role: Role };
+      const { name, role } = req.body;
       const created = await tokens.createApi(name, role);
       await store.appendEvent({ actor: actorOf(req), kind: 'api-token.created', objectKind: 'api-token', objectName: name, data: { role } });
       return reply
@@ -76,85 +79,100 @@ export function tokenRoutes(app: FastifyInstance, store: ConfigStore, tokens: To
     },
   );
 
-  for (const method of ['PUT', 'PATCH'] as const) {
-    app.route({
-      method,
-      url: '/api-tokens/:name',
+  const upsertApi = async (req: FastifyRequest, name: string, body: { name?: string; role?: Static<typeof Role> }, create: boolean) => {
+    checkSameName('name', body.name, name);
+    const { created, changed, view } = await tokens.upsertApi(name, body.role, create);
+    if (changed) {
+      await store.appendEvent({
+        actor: actorOf(req),
+        kind: created ? 'api-token.created' : 'api-token.updated',
+        objectKind: 'api-token',
+        objectName: name,
+        data: { role: view.role as string },
+      });
+    }
+    return { created, view };
+  };
+  const upsertAgent = async (req: FastifyRequest, name: string, body: { name?: string; agent?: string }, create: boolean) => {
+    checkSameName('name', body.name, name);
+    const { created, changed, view } = await tokens.upsertAgentToken(name, body.agent, create);
+    if (changed)
+      await store.appendEvent({
+        actor: actorOf(req),
+        kind: created ? 'agent-token.created' : 'agent-token.updated',
+        objectKind: 'agent-token',
+        objectName: name,
+        data: { agent: view.agent },
+      });
+    return { created, view };
+  };
+
+  app.put(
+    '/api-tokens/:name',
+    {
       config,
-      schema:
-        method === 'PUT'
-          ? {
-              operationId: 'putApiToken',
-              tags: ['tokens'],
-              summary: 'Create an API token (201 with its secret, shown once) or set its role (idempotent; admin only)',
-              params: NameParams,
-              body: ApiTokenPut,
-              response: { 200: ApiToken, 201: ApiTokenCreated, 409: ErrorRef, ...errors },
-            }
-          : {
-              operationId: 'patchApiToken',
-              tags: ['tokens'],
-              summary: 'Change the role of an API token (409 when it would leave no admin; admin only)',
-              params: NameParams,
-              body: ApiTokenPatch,
-              response: { 200: ApiToken, 404: ErrorRef, 409: ErrorRef, ...errors },
-            },
-      handler: async (req, reply) => {
-        const { name } = req.params as { name: string };
-        const body = req.body as { name?: string; role?: Role };
-        checkSameName('name', body.name, name);
-        const { created, changed, view } = await tokens.upsertApi(name, body.role, method === 'PUT');
-        if (changed) {
-          await store.appendEvent({
-            actor: actorOf(req),
-            kind: created ? 'api-token.created' : 'api-token.updated',
-            objectKind: 'api-token',
-            objectName: name,
-            data: { role: view.role as string },
-          });
-        }
-        return reply.code(created ? 201 : 200).send(view);
+      schema: {
+        operationId: 'putApiToken',
+        tags: ['tokens'],
+        summary: 'Create an API token (201 with its secret, shown once) or set its role (idempotent; admin only)',
+        params: NameParams,
+        body: ApiTokenPut,
+        response: { 200: ApiToken, 201: ApiTokenCreated, 409: ErrorRef, ...errors },
       },
-    });
-    app.route({
-      method,
-      url: '/agent-tokens/:name',
+    },
+    async (req, reply) => {
+      const { created, view } = await upsertApi(req, req.params.name, req.body, true);
+      return reply.code(created ? 201 : 200).send(view);
+    },
+  );
+  app.patch(
+    '/api-tokens/:name',
+    {
       config,
-      schema:
-        method === 'PUT'
-          ? {
-              operationId: 'putAgentToken',
-              tags: ['tokens'],
-              summary: 'Create an agent token (201 with its secret, shown once) or rebind it to an agent (idempotent; admin only)',
-              params: NameParams,
-              body: AgentTokenPut,
-              response: { 200: AgentToken, 201: AgentTokenCreated, 409: ErrorRef, ...errors },
-            }
-          : {
-              operationId: 'patchAgentToken',
-              tags: ['tokens'],
-              summary: 'Rebind an agent token to another agent (admin only)',
-              params: NameParams,
-              body: AgentTokenPatch,
-              response: { 200: AgentToken, 404: ErrorRef, ...errors },
-            },
-      handler: async (req, reply) => {
-        const { name } = req.params as { name: string };
-        const body = req.body as { name?: string; agent?: string };
-        checkSameName('name', body.name, name);
-        const { created, changed, view } = await tokens.upsertAgentToken(name, body.agent, method === 'PUT');
-        if (changed)
-          await store.appendEvent({
-            actor: actorOf(req),
-            kind: created ? 'agent-token.created' : 'agent-token.updated',
-            objectKind: 'agent-token',
-            objectName: name,
-            data: { agent: view.agent as string },
-          });
-        return reply.code(created ? 201 : 200).send(view);
+      schema: {
+        operationId: 'patchApiToken',
+        tags: ['tokens'],
+        summary: 'Change the role of an API token (409 when it would leave no admin; admin only)',
+        params: NameParams,
+        body: ApiTokenPatch,
+        response: { 200: ApiToken, 404: ErrorRef, 409: ErrorRef, ...errors },
       },
-    });
-  }
+    },
+    async (req) => (await upsertApi(req, req.params.name, req.body, false)).view,
+  );
+  app.put(
+    '/agent-tokens/:name',
+    {
+      config,
+      schema: {
+        operationId: 'putAgentToken',
+        tags: ['tokens'],
+        summary: 'Create an agent token (201 with its secret, shown once) or rebind it to an agent (idempotent; admin only)',
+        params: NameParams,
+        body: AgentTokenPut,
+        response: { 200: AgentToken, 201: AgentTokenCreated, 409: ErrorRef, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { created, view } = await upsertAgent(req, req.params.name, req.body, true);
+      return reply.code(created ? 201 : 200).send(view);
+    },
+  );
+  app.patch(
+    '/agent-tokens/:name',
+    {
+      config,
+      schema: {
+        operationId: 'patchAgentToken',
+        tags: ['tokens'],
+        summary: 'Rebind an agent token to another agent (admin only)',
+        params: NameParams,
+        body: AgentTokenPatch,
+        response: { 200: AgentToken, 404: ErrorRef, ...errors },
+      },
+    },
+    async (req) => (await upsertAgent(req, req.params.name, req.body, false)).view,
+  );
 
   app.delete(
     '/api-tokens/:name',
@@ -169,10 +187,10 @@ export function tokenRoutes(app: FastifyInstance, store: ConfigStore, tokens: To
       },
     },
     async (req, reply) => {
-      const { name } = req.params as { name: string };
+      const { name } = req.params;
       await tokens.deleteApi(name);
       await store.appendEvent({ actor: actorOf(req), kind: 'api-token.deleted', objectKind: 'api-token', objectName: name });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
@@ -188,7 +206,7 @@ export function tokenRoutes(app: FastifyInstance, store: ConfigStore, tokens: To
         response: { 200: ListOf(AgentToken, 'AgentTokenList'), ...errors },
       },
     },
-    async (req) => page(await tokens.listAgent(), (t) => t.name as string, req.query as ListQueryValue),
+    async (req) => page(await tokens.listAgent(), (t) => t.name, req.query),
   );
 
   app.get(
@@ -203,7 +221,7 @@ export function tokenRoutes(app: FastifyInstance, store: ConfigStore, tokens: To
         response: { 200: AgentToken, 404: ErrorRef, ...errors },
       },
     },
-    async (req) => tokens.getAgent((req.params as { name: string }).name),
+    async (req) => tokens.getAgent(req.params.name),
   );
 
   app.post(
@@ -219,7 +237,7 @@ export function tokenRoutes(app: FastifyInstance, store: ConfigStore, tokens: To
       },
     },
     async (req, reply) => {
-      const { name, agent } = req.body as { name: string; agent?: string };
+      const { name, agent } = req.body;
       const created = await tokens.createAgent(name, agent ?? name);
       await store.appendEvent({
         actor: actorOf(req),
@@ -248,10 +266,10 @@ export function tokenRoutes(app: FastifyInstance, store: ConfigStore, tokens: To
       },
     },
     async (req, reply) => {
-      const { name } = req.params as { name: string };
+      const { name } = req.params;
       await tokens.deleteAgentToken(name);
       await store.appendEvent({ actor: actorOf(req), kind: 'agent-token.deleted', objectKind: 'agent-token', objectName: name });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
@@ -267,10 +285,10 @@ export function tokenRoutes(app: FastifyInstance, store: ConfigStore, tokens: To
       },
     },
     async (req, reply) => {
-      const { id } = req.params as { id: string };
+      const { id } = req.params;
       const before = await tokens.deleteAgent(id);
       await store.appendEvent({ actor: actorOf(req), kind: 'agent.deleted', objectKind: 'agent', objectName: id, beforeVersion: before });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 }

@@ -7,7 +7,7 @@
 // that it is still current).
 import { EventEmitter } from 'node:events';
 import { Prisma, type PrismaClient } from '../db/prisma.js';
-import { ApiError, type ApiErrorDetail } from './api-error.js';
+import { ApiErrors, unprocessable as problemError, type ErrorDetail, type SpillwayError } from '../errors.js';
 import { KINDS, PLURAL, deepEqual, type Kind, type NDocument, type NMonitor, type NService, type NVServer } from './normalize.js';
 import { DEFAULTS } from '../schemas/config.js';
 import { planChanges, type Plan } from './plan.js';
@@ -260,7 +260,7 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
 
   /**
    * Runs one write: `desire` sees the current state (under the lock) and returns the complete
-   * desired document, or throws an ApiError (404, 409, 412 ...). Invalid results are a 422 and
+   * desired document, or throws one of errors.ts's errors (404, 409, 412 ...). Invalid results are a 422 and
    * change nothing. An empty plan writes nothing and keeps the version.
    */
   async write(opts: WriteOptions, desire: (current: ConfigState) => NDocument): Promise<WriteResult> {
@@ -337,11 +337,10 @@ function knownProblems(doc: NDocument): Set<string> {
   return known;
 }
 
-function unprocessable(problems: Problem[], pathOf: (p: Problem) => string): ApiError {
-  const details: ApiErrorDetail[] = problems.map((p) => ({ path: pathOf(p), message: p.message, code: p.code }));
+function unprocessable(problems: Problem[], pathOf: (p: Problem) => string): SpillwayError {
+  const details: ErrorDetail[] = problems.map((p) => ({ path: pathOf(p), message: p.message, code: p.code }));
   const first = problems[0] as Problem;
-  return new ApiError(
-    422,
+  return problemError(
     first.code,
     problems.length === 1 ? first.message : `${first.message} (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})`,
     details,
@@ -351,13 +350,13 @@ function unprocessable(problems: Problem[], pathOf: (p: Problem) => string): Api
 /** Unique-constraint races the lock cannot see (a row written outside the store) become 409s; a transaction that cannot start in time, 503. */
 function translateDbError(err: unknown): unknown {
   if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
-    return new ApiError(409, 'SPILLWAY_CONFLICT', `a unique value is already taken (${JSON.stringify(err.meta?.target ?? '')})`);
+    return ApiErrors.conflict(`a unique value is already taken (${JSON.stringify(err.meta?.target ?? '')})`);
   }
   if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2028') {
-    return new ApiError(503, 'SPILLWAY_BUSY', 'too many writes at once: the configuration transaction could not start in time; retry');
+    return ApiErrors.busy('too many writes at once: the configuration transaction could not start in time; retry');
   }
   if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2003') {
-    return new ApiError(409, 'SPILLWAY_REFERENCED', 'the object is still referenced');
+    return ApiErrors.referenced('the object is still referenced');
   }
   return err;
 }

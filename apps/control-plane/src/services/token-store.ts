@@ -5,10 +5,27 @@
 // sessions whose token no longer authenticates them.
 import { EventEmitter } from 'node:events';
 import type { PrismaClient } from '../db/prisma.js';
-import { ApiError } from './api-error.js';
+import { ApiErrors } from '../errors.js';
 import { generateToken, hashToken, looksLikeToken } from './tokens.js';
 
 export type Role = 'admin' | 'reader';
+/** An API token as the API shows it (never its secret, but once at creation as `token`). */
+export interface ApiTokenView {
+  name: string;
+  role: Role;
+  createdAt: string;
+  lastUsedAt: string | null;
+  token?: string;
+}
+/** An agent token as the API shows it. */
+export interface AgentTokenView {
+  name: string;
+  agent: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  token?: string;
+}
+
 export interface Principal {
   name: string;
   role: Role;
@@ -98,18 +115,17 @@ export class TokenStore extends EventEmitter<{ 'agent-credentials': [AgentCreden
     return { generated: token };
   }
 
-  async listApi(): Promise<Array<Record<string, unknown>>> {
+  async listApi(): Promise<ApiTokenView[]> {
     const rows = await this.db.apiToken.findMany({ where: { revokedAt: null }, orderBy: { name: 'asc' } });
     return rows.map((r) => ({ name: r.name, role: r.role, createdAt: r.createdAt.toISOString(), lastUsedAt: iso(r.lastUsedAt) }));
   }
 
-  async createApi(name: string, role: Role): Promise<Record<string, unknown>> {
+  async createApi(name: string, role: Role): Promise<ApiTokenView & { token: string }> {
     const token = generateToken();
     const existing = await this.db.apiToken.findUnique({ where: { name } });
-    if (existing) throw new ApiError(409, 'SPILLWAY_ALREADY_EXISTS', `an API token named ${name} already exists`, [{ path: '/name', message: 'taken' }]);
+    if (existing) throw ApiErrors.alreadyExists(`an API token named ${name} already exists`, [{ path: '/name', message: 'taken' }]);
     const r = await this.db.apiToken.create({ data: { name, role, hash: hashToken(token) } }).catch((err: { code?: string }) => {
-      if (err.code === 'P2002')
-        throw new ApiError(409, 'SPILLWAY_ALREADY_EXISTS', `an API token named ${name} already exists`, [{ path: '/name', message: 'taken' }]);
+      if (err.code === 'P2002') throw ApiErrors.alreadyExists(`an API token named ${name} already exists`, [{ path: '/name', message: 'taken' }]);
       throw err;
     });
     return { name: r.name, role: r.role, createdAt: r.createdAt.toISOString(), lastUsedAt: null, token };
@@ -119,14 +135,10 @@ export class TokenStore extends EventEmitter<{ 'agent-credentials': [AgentCreden
    * PUT/PATCH of an API token: creates it with `role` (the answer holds the secret) or sets the
    * role of an existing one (never re-keys it). Refuses to demote the last admin token.
    */
-  async upsertApi(
-    name: string,
-    role: Role | undefined,
-    createIfMissing: boolean,
-  ): Promise<{ created: boolean; changed: boolean; view: Record<string, unknown> }> {
+  async upsertApi(name: string, role: Role | undefined, createIfMissing: boolean): Promise<{ created: boolean; changed: boolean; view: ApiTokenView }> {
     const existing = await this.db.apiToken.findUnique({ where: { name } });
     if (!existing || existing.revokedAt !== null) {
-      if (!createIfMissing) throw new ApiError(404, 'SPILLWAY_API_TOKEN_NOT_FOUND', `no API token named ${name}`);
+      if (!createIfMissing) throw ApiErrors.apiTokenNotFound(`no API token named ${name}`);
       return { created: true, changed: true, view: await this.createApi(name, role ?? 'reader') };
     }
     const changed = role !== undefined && role !== existing.role;
@@ -135,7 +147,7 @@ export class TokenStore extends EventEmitter<{ 'agent-credentials': [AgentCreden
         if (existing.role === 'admin') {
           await tx.$queryRaw`SELECT id FROM api_token WHERE role = 'admin' FOR UPDATE`;
           if ((await tx.apiToken.count({ where: { role: 'admin', revokedAt: null } })) <= 1)
-            throw new ApiError(409, 'SPILLWAY_LAST_ADMIN_TOKEN', `${name} is the last admin token; create another admin token first`);
+            throw ApiErrors.lastAdminToken(`${name} is the last admin token; create another admin token first`);
         }
         await tx.apiToken.update({ where: { id: existing.id }, data: { role } });
       });
@@ -149,10 +161,10 @@ export class TokenStore extends EventEmitter<{ 'agent-credentials': [AgentCreden
     name: string,
     agent: string | undefined,
     createIfMissing: boolean,
-  ): Promise<{ created: boolean; changed: boolean; view: Record<string, unknown> }> {
+  ): Promise<{ created: boolean; changed: boolean; view: AgentTokenView }> {
     const existing = await this.db.agentToken.findUnique({ where: { name }, include: { agent: { select: { name: true } } } });
     if (!existing || existing.revokedAt !== null) {
-      if (!createIfMissing) throw new ApiError(404, 'SPILLWAY_AGENT_TOKEN_NOT_FOUND', `no agent token named ${name}`);
+      if (!createIfMissing) throw ApiErrors.agentTokenNotFound(`no agent token named ${name}`);
       return { created: true, changed: true, view: await this.createAgent(name, agent ?? name) };
     }
     const changed = agent !== undefined && agent !== existing.agent.name;
@@ -170,44 +182,44 @@ export class TokenStore extends EventEmitter<{ 'agent-credentials': [AgentCreden
   async deleteApi(name: string): Promise<void> {
     await this.db.$transaction(async (tx) => {
       const row = await tx.apiToken.findUnique({ where: { name } });
-      if (!row || row.revokedAt !== null) throw new ApiError(404, 'SPILLWAY_API_TOKEN_NOT_FOUND', `no API token named ${name}`);
+      if (!row || row.revokedAt !== null) throw ApiErrors.apiTokenNotFound(`no API token named ${name}`);
       if (row.role === 'admin') {
         await tx.$queryRaw`SELECT id FROM api_token WHERE role = 'admin' FOR UPDATE`;
         const admins = await tx.apiToken.count({ where: { role: 'admin', revokedAt: null } });
-        if (admins <= 1) throw new ApiError(409, 'SPILLWAY_LAST_ADMIN_TOKEN', `${name} is the last admin token; create another admin token first`);
+        if (admins <= 1) throw ApiErrors.lastAdminToken(`${name} is the last admin token; create another admin token first`);
       }
       await tx.apiToken.delete({ where: { id: row.id } });
       this.cache.delete(row.hash);
     });
   }
 
-  async getApi(name: string): Promise<Record<string, unknown>> {
+  async getApi(name: string): Promise<ApiTokenView> {
     const r = await this.db.apiToken.findUnique({ where: { name } });
-    if (!r || r.revokedAt !== null) throw new ApiError(404, 'SPILLWAY_API_TOKEN_NOT_FOUND', `no API token named ${name}`);
+    if (!r || r.revokedAt !== null) throw ApiErrors.apiTokenNotFound(`no API token named ${name}`);
     return { name: r.name, role: r.role, createdAt: r.createdAt.toISOString(), lastUsedAt: iso(r.lastUsedAt) };
   }
 
-  private agentView(r: { name: string; createdAt: Date; lastUsedAt: Date | null; agent: { name: string } }): Record<string, unknown> {
+  private agentView(r: { name: string; createdAt: Date; lastUsedAt: Date | null; agent: { name: string } }): AgentTokenView {
     return { name: r.name, agent: r.agent.name, createdAt: r.createdAt.toISOString(), lastUsedAt: iso(r.lastUsedAt) };
   }
 
-  async listAgent(): Promise<Array<Record<string, unknown>>> {
+  async listAgent(): Promise<AgentTokenView[]> {
     const rows = await this.db.agentToken.findMany({ where: { revokedAt: null }, orderBy: { name: 'asc' }, include: { agent: { select: { name: true } } } });
     return rows.map((r) => this.agentView(r));
   }
 
-  async getAgent(name: string): Promise<Record<string, unknown>> {
+  async getAgent(name: string): Promise<AgentTokenView> {
     const r = await this.db.agentToken.findUnique({ where: { name }, include: { agent: { select: { name: true } } } });
-    if (!r || r.revokedAt !== null) throw new ApiError(404, 'SPILLWAY_AGENT_TOKEN_NOT_FOUND', `no agent token named ${name}`);
+    if (!r || r.revokedAt !== null) throw ApiErrors.agentTokenNotFound(`no agent token named ${name}`);
     return this.agentView(r);
   }
 
   /** Issues a token for agent `agent` (registered on first use). */
-  async createAgent(name: string, agent: string): Promise<Record<string, unknown>> {
+  async createAgent(name: string, agent: string): Promise<AgentTokenView & { token: string }> {
     const token = generateToken();
     const r = await this.db.$transaction(async (tx) => {
       if (await tx.agentToken.findUnique({ where: { name } }))
-        throw new ApiError(409, 'SPILLWAY_ALREADY_EXISTS', `an agent token named ${name} already exists`, [{ path: '/name', message: 'taken' }]);
+        throw ApiErrors.alreadyExists(`an agent token named ${name} already exists`, [{ path: '/name', message: 'taken' }]);
       const a = await tx.agent.upsert({ where: { name: agent }, create: { name: agent }, update: {} });
       return tx.agentToken.create({ data: { name, agentId: a.id, hash: hashToken(token) }, include: { agent: { select: { name: true } } } });
     });
@@ -217,14 +229,14 @@ export class TokenStore extends EventEmitter<{ 'agent-credentials': [AgentCreden
   async deleteAgentToken(name: string): Promise<void> {
     const r = await this.db.agentToken.findUnique({ where: { name }, select: { id: true, agent: { select: { name: true } } } });
     const gone = r ? await this.db.agentToken.deleteMany({ where: { id: r.id } }) : { count: 0 };
-    if (!r || gone.count === 0) throw new ApiError(404, 'SPILLWAY_AGENT_TOKEN_NOT_FOUND', `no agent token named ${name}`);
+    if (!r || gone.count === 0) throw ApiErrors.agentTokenNotFound(`no agent token named ${name}`);
     this.emit('agent-credentials', { agents: [r.agent.name], deleted: false });
   }
 
   /** Forgets a registered agent with its tokens and quota leases. */
   async deleteAgent(name: string): Promise<number> {
     const a = await this.db.agent.findUnique({ where: { name } });
-    if (!a) throw new ApiError(404, 'SPILLWAY_AGENT_NOT_FOUND', `no agent named ${name}`);
+    if (!a) throw ApiErrors.agentNotFound(`no agent named ${name}`);
     await this.db.agent.delete({ where: { id: a.id } });
     this.emit('agent-credentials', { agents: [name], deleted: true });
     return a.version;

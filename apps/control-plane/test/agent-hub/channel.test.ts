@@ -33,7 +33,7 @@ describe('agent hub: channel and handshake', () => {
     const list = (await (await fetch(`${hub.base}/v1/agents`)).json()) as { items: Array<{ id: string; connected: boolean; workers: number }> };
     expect(list.items).toEqual([expect.objectContaining({ id: 'agent-a', connected: true, workers: 2 })]);
     expect((await fetch(`${hub.base}/v1/agents/agent-a`)).status).toBe(200);
-    expect(await (await fetch(`${hub.base}/v1/agents/nobody`)).json()).toMatchObject({ statusCode: 404, code: 'SPILLWAY_AGENT_NOT_FOUND' });
+    expect(await (await fetch(`${hub.base}/v1/agents/nobody`)).json()).toMatchObject({ statusCode: 404, code: 'SPILLWAY_API_AGENT_NOT_FOUND' });
   });
 
   it('closes a session whose hello names another agent than its token', async () => {

@@ -53,7 +53,7 @@ describe('vserver status and metrics across agents', () => {
         { name: 'web-2', state: 'DOWN', activeConnections: 10, agentsUp: 0, agentsMonitoring: 2, monitors: [] },
       ],
     });
-    expect(await (await fetch(`${hub.base}/v1/vservers/nope/status`)).json()).toMatchObject({ statusCode: 404, code: 'SPILLWAY_VSERVER_NOT_FOUND' });
+    expect(await (await fetch(`${hub.base}/v1/vservers/nope/status`)).json()).toMatchObject({ statusCode: 404, code: 'SPILLWAY_API_VSERVER_NOT_FOUND' });
   });
 
   it("shows each service's monitors across agents: the state most agents see (a tie is DOWN) and their mean response time", async () => {

@@ -36,7 +36,7 @@ describe('limit on failed authentication', () => {
       expect((await h.call('GET', '/v1/services', undefined, { token: 'spw_wrong-token-0000000000', ...nat })).statusCode).toBe(401);
     const limited = await h.call('GET', '/v1/services', undefined, { token: 'spw_wrong-token-0000000000', ...nat });
     expect(limited.statusCode).toBe(429);
-    expect(limited.json()).toMatchObject({ code: 'SPILLWAY_AUTH_RATE_LIMITED' });
+    expect(limited.json()).toMatchObject({ code: 'SPILLWAY_API_AUTH_RATE_LIMITED' });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect((await h.call('GET', '/v1/services', undefined, { token: null, ...nat })).statusCode).toBe(429);
     // The good clients behind the same address go on.
@@ -61,7 +61,7 @@ describe('limit on failed authentication', () => {
     });
     expect(raw.status).toBe(429);
     expect(Number(raw.headers['retry-after'])).toBeGreaterThan(0);
-    expect(JSON.parse(raw.body)).toMatchObject({ code: 'SPILLWAY_AUTH_RATE_LIMITED' });
+    expect(JSON.parse(raw.body)).toMatchObject({ code: 'SPILLWAY_HUB_AUTH_RATE_LIMITED' });
     // The agent with its valid token connects from the very same address.
     const agent = await SimulatedAgent.start({ url, token, name: 'edge-1' });
     agents.push(agent);

@@ -95,7 +95,7 @@ describe('authentication under every spelling of a protected path', () => {
     for (const r of results.filter((x) => x.spelling === 'canonical')) {
       expect({ route: `${r.op.method} ${r.op.path}`, status: r.status, body: r.body }).toMatchObject({
         status: 401,
-        body: expect.stringContaining('SPILLWAY_UNAUTHENTICATED'),
+        body: expect.stringContaining('SPILLWAY_API_UNAUTHENTICATED'),
       });
     }
   });
@@ -127,7 +127,7 @@ describe('authentication under every spelling of a protected path', () => {
     }
     const known = await rawRequest(port, { method: 'GET', target: '/v1/no-such-thing', headers: { authorization: `Bearer ${h.admin}` } });
     expect(known.status).toBe(404);
-    expect(JSON.parse(known.body)).toMatchObject({ statusCode: 404, code: 'SPILLWAY_NOT_FOUND', details: [] });
+    expect(JSON.parse(known.body)).toMatchObject({ statusCode: 404, code: 'SPILLWAY_API_ROUTE_NOT_FOUND', details: [] });
   });
 
   it('keeps /healthz, /readyz and /docs open under their own route config', async () => {

@@ -16,7 +16,7 @@ describe('authentication and roles', () => {
     const none = await h.call('GET', '/v1/services', undefined, { token: null });
     expect(none.statusCode).toBe(401);
     expect(none.headers['www-authenticate']).toContain('Bearer');
-    expect(none.json()).toMatchObject({ statusCode: 401, code: 'SPILLWAY_UNAUTHENTICATED', error: 'Unauthorized', details: [] });
+    expect(none.json()).toMatchObject({ statusCode: 401, code: 'SPILLWAY_API_UNAUTHENTICATED', error: 'Unauthorized', details: [] });
     expect((await h.call('GET', '/v1/services', undefined, { token: 'spw_not-a-real-token-at-all' })).statusCode).toBe(401);
     expect((await h.call('GET', '/healthz', undefined, { token: null })).statusCode).toBe(200);
   });
@@ -25,7 +25,7 @@ describe('authentication and roles', () => {
     expect((await h.call('GET', '/v1/services', undefined, { token: h.reader })).statusCode).toBe(200);
     expect((await h.call('GET', '/v1/config', undefined, { token: h.reader })).statusCode).toBe(200);
     const write = await h.call('PUT', '/v1/monitors/m', { type: 'tcp' }, { token: h.reader });
-    expect(write.json()).toMatchObject({ statusCode: 403, code: 'SPILLWAY_FORBIDDEN' });
+    expect(write.json()).toMatchObject({ statusCode: 403, code: 'SPILLWAY_API_FORBIDDEN' });
     expect((await h.call('PUT', '/v1/config', {}, { token: h.reader })).statusCode).toBe(403);
     expect((await h.call('GET', '/v1/api-tokens', undefined, { token: h.reader })).statusCode).toBe(403);
     expect((await h.call('GET', '/v1/monitors/m')).statusCode).toBe(404);
@@ -61,7 +61,7 @@ describe('authentication and roles', () => {
     expect(failures).toBe(5);
     const limited = await h.call('GET', '/v1/services', undefined, { token: 'spw_wrong', ...from });
     expect(limited.statusCode).toBe(429);
-    expect(limited.json()).toMatchObject({ code: 'SPILLWAY_AUTH_RATE_LIMITED' });
+    expect(limited.json()).toMatchObject({ code: 'SPILLWAY_API_AUTH_RATE_LIMITED' });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect((await h.call('GET', '/healthz', undefined, { token: null, ...from })).statusCode).toBe(200);
     // Other addresses are not affected.

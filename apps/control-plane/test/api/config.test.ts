@@ -93,7 +93,7 @@ describe('declarative config', () => {
   it('honours If-Match on the global version for a declarative apply', async () => {
     const cur = await h.call('GET', '/v1/config');
     const stale = await h.call('PUT', '/v1/config', demo, { headers: { 'if-match': `"${cur.json().version - 1}"` } });
-    expect(stale.json()).toMatchObject({ statusCode: 412, code: 'SPILLWAY_VERSION_MISMATCH' });
+    expect(stale.json()).toMatchObject({ statusCode: 412, code: 'SPILLWAY_API_VERSION_MISMATCH' });
     const ok = await h.call('PUT', '/v1/config', demo, { headers: { 'if-match': cur.headers.etag as string } });
     expect(ok.statusCode).toBe(200);
   });

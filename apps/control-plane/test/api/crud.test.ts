@@ -40,7 +40,7 @@ describe('services', () => {
     const cleared = await h.call('PATCH', '/v1/services/web-1', { state: null });
     expect(cleared.json()).toMatchObject({ state: 'enabled', capacity: 50, version: 4 });
     expect((await h.call('DELETE', '/v1/services/web-1')).statusCode).toBe(204);
-    expect((await h.call('GET', '/v1/services/web-1')).json()).toMatchObject({ statusCode: 404, code: 'SPILLWAY_SERVICE_NOT_FOUND' });
+    expect((await h.call('GET', '/v1/services/web-1')).json()).toMatchObject({ statusCode: 404, code: 'SPILLWAY_API_SERVICE_NOT_FOUND' });
     expect((await h.call('DELETE', '/v1/services/web-1')).statusCode).toBe(404);
   });
 
@@ -48,12 +48,12 @@ describe('services', () => {
     const put = await h.call('PUT', '/v1/services/api-1', { name: 'api-1', address: 'api.internal', port: 9000 });
     expect(put.statusCode, put.body).toBe(201);
     const again = await h.call('POST', '/v1/services', { name: 'api-1', address: 'api.internal', port: 9000 });
-    expect(again.json()).toMatchObject({ statusCode: 409, code: 'SPILLWAY_ALREADY_EXISTS' });
+    expect(again.json()).toMatchObject({ statusCode: 409, code: 'SPILLWAY_API_ALREADY_EXISTS' });
   });
 
   it('refuses a PUT whose body names another object than the path (no renames)', async () => {
     const res = await h.call('PUT', '/v1/services/api-1', { name: 'api-2', address: 'x', port: 1 });
-    expect(res.json()).toMatchObject({ statusCode: 400, code: 'SPILLWAY_NAME_MISMATCH', details: [{ path: '/name' }] });
+    expect(res.json()).toMatchObject({ statusCode: 400, code: 'SPILLWAY_API_NAME_MISMATCH', details: [{ path: '/name' }] });
   });
 });
 
@@ -141,13 +141,13 @@ describe('vservers', () => {
     const svc = await h.call('DELETE', '/v1/services/s1');
     expect(svc.json()).toMatchObject({
       statusCode: 409,
-      code: 'SPILLWAY_REFERENCED',
+      code: 'SPILLWAY_API_REFERENCED',
       details: [{ path: '/vservers/front/services/s1', message: 'vserver front references s1' }],
     });
     const mon = await h.call('DELETE', '/v1/monitors/ping');
-    expect(mon.json()).toMatchObject({ statusCode: 409, code: 'SPILLWAY_REFERENCED', details: [{ path: '/services/s1/monitors/ping' }] });
+    expect(mon.json()).toMatchObject({ statusCode: 409, code: 'SPILLWAY_API_REFERENCED', details: [{ path: '/services/s1/monitors/ping' }] });
     const vs = await h.call('DELETE', '/v1/vservers/overflow');
-    expect(vs.json()).toMatchObject({ statusCode: 409, code: 'SPILLWAY_REFERENCED', details: [{ path: '/vservers/front/spillover/backup' }] });
+    expect(vs.json()).toMatchObject({ statusCode: 409, code: 'SPILLWAY_API_REFERENCED', details: [{ path: '/vservers/front/spillover/backup' }] });
   });
 });
 
@@ -167,10 +167,10 @@ describe('bindings as resources', () => {
     expect((await h.call('GET', '/v1/vservers/bv/services')).json().items).toHaveLength(1);
     expect((await h.call('POST', '/v1/vservers/bv/services', { service: 'b1' })).statusCode).toBe(409);
     expect((await h.call('DELETE', '/v1/vservers/bv/services/b1')).statusCode).toBe(204);
-    expect((await h.call('GET', '/v1/vservers/bv/services/b1')).json()).toMatchObject({ statusCode: 404, code: 'SPILLWAY_BINDING_NOT_FOUND' });
+    expect((await h.call('GET', '/v1/vservers/bv/services/b1')).json()).toMatchObject({ statusCode: 404, code: 'SPILLWAY_API_BINDING_NOT_FOUND' });
     const unknown = await h.call('PUT', '/v1/vservers/bv/services/ghost', {});
     expect(unknown.json()).toMatchObject({ statusCode: 422, code: 'SPILLWAY_UNKNOWN_REFERENCE', details: [{ path: '/service' }] });
-    expect((await h.call('PUT', '/v1/vservers/nope/services/b1', {})).json()).toMatchObject({ statusCode: 404, code: 'SPILLWAY_VSERVER_NOT_FOUND' });
+    expect((await h.call('PUT', '/v1/vservers/nope/services/b1', {})).json()).toMatchObject({ statusCode: 404, code: 'SPILLWAY_API_VSERVER_NOT_FOUND' });
   });
 
   it('binds a monitor to a service with a weight', async () => {
@@ -191,7 +191,7 @@ describe('lists', () => {
     expect(first.json().items.map((m: { name: string }) => m.name)).toEqual(['p-1', 'p-2']);
     const second = await h.call('GET', `/v1/monitors?prefix=p-&limit=2&cursor=${first.json().nextCursor}`);
     expect(second.json()).toMatchObject({ items: [{ name: 'p-3' }], nextCursor: null });
-    expect((await h.call('GET', '/v1/monitors?cursor=garbage')).json()).toMatchObject({ statusCode: 400, code: 'SPILLWAY_INVALID_CURSOR' });
+    expect((await h.call('GET', '/v1/monitors?cursor=garbage')).json()).toMatchObject({ statusCode: 400, code: 'SPILLWAY_API_INVALID_CURSOR' });
   });
 });
 
@@ -222,7 +222,7 @@ describe('tokens and agents', () => {
     expect((await h.call('PATCH', '/v1/api-tokens/ops', { role: 'reader' })).statusCode).toBe(200);
     expect((await h.call('PATCH', '/v1/api-tokens/bootstrap', { role: 'reader' })).json()).toMatchObject({
       statusCode: 409,
-      code: 'SPILLWAY_LAST_ADMIN_TOKEN',
+      code: 'SPILLWAY_API_LAST_ADMIN_TOKEN',
     });
     expect((await h.call('PATCH', '/v1/api-tokens/nobody', { role: 'reader' })).statusCode).toBe(404);
     expect((await h.call('DELETE', '/v1/api-tokens/ops')).statusCode).toBe(204);
@@ -239,7 +239,7 @@ describe('tokens and agents', () => {
   });
 
   it('refuses to delete the last admin token', async () => {
-    expect((await h.call('DELETE', '/v1/api-tokens/bootstrap')).json()).toMatchObject({ statusCode: 409, code: 'SPILLWAY_LAST_ADMIN_TOKEN' });
+    expect((await h.call('DELETE', '/v1/api-tokens/bootstrap')).json()).toMatchObject({ statusCode: 409, code: 'SPILLWAY_API_LAST_ADMIN_TOKEN' });
   });
 
   it('issues an agent token that authenticates as its agent, and deletes the agent with its tokens', async () => {
@@ -250,6 +250,6 @@ describe('tokens and agents', () => {
     expect((await h.call('DELETE', '/v1/agents/edge-1')).statusCode).toBe(204);
     expect(await h.app.tokenStore.authenticateAgent(created.json().token)).toBeNull();
     expect((await h.call('GET', '/v1/agent-tokens')).json().items).toEqual([]);
-    expect((await h.call('DELETE', '/v1/agents/edge-1')).json()).toMatchObject({ statusCode: 404, code: 'SPILLWAY_AGENT_NOT_FOUND' });
+    expect((await h.call('DELETE', '/v1/agents/edge-1')).json()).toMatchObject({ statusCode: 404, code: 'SPILLWAY_API_AGENT_NOT_FOUND' });
   });
 });

@@ -28,7 +28,7 @@ describe('400: schema validation names each bad field by path', () => {
     const res = await h.call('POST', '/v1/services', { name: 'bad name!', address: '', port: 70000, capacity: -1, weight: 'heavy', colour: 'blue' });
     expect(res.statusCode).toBe(400);
     const body = res.json();
-    expect(body).toMatchObject({ ...shape, code: 'SPILLWAY_VALIDATION_FAILED' });
+    expect(body).toMatchObject({ ...shape, code: 'SPILLWAY_API_VALIDATION_FAILED' });
     expect(body.details.map((d: { path: string }) => d.path).sort()).toEqual(['/address', '/capacity', '/colour', '/name', '/port', '/weight']);
     expect(body.details.find((d: { path: string }) => d.path === '/colour').message).toBe('is not a known field');
   });
@@ -108,20 +108,20 @@ describe('422: semantic errors carry a code and a path', () => {
 
 describe('404, 409, 412, 413', () => {
   it('404 for an unknown object, in the error shape', async () => {
-    expect((await h.call('GET', '/v1/vservers/nope')).json()).toMatchObject({ ...shape, statusCode: 404, code: 'SPILLWAY_VSERVER_NOT_FOUND' });
-    expect((await h.call('PATCH', '/v1/monitors/nope', { fall: 2 })).json()).toMatchObject({ statusCode: 404, code: 'SPILLWAY_MONITOR_NOT_FOUND' });
+    expect((await h.call('GET', '/v1/vservers/nope')).json()).toMatchObject({ ...shape, statusCode: 404, code: 'SPILLWAY_API_VSERVER_NOT_FOUND' });
+    expect((await h.call('PATCH', '/v1/monitors/nope', { fall: 2 })).json()).toMatchObject({ statusCode: 404, code: 'SPILLWAY_API_MONITOR_NOT_FOUND' });
   });
 
   it('409 naming the referrers when deleting a referenced object', async () => {
     const res = await h.call('DELETE', '/v1/services/web-1');
-    expect(res.json()).toMatchObject({ ...shape, statusCode: 409, code: 'SPILLWAY_REFERENCED', details: [{ path: '/vservers/web/services/web-1' }] });
+    expect(res.json()).toMatchObject({ ...shape, statusCode: 409, code: 'SPILLWAY_API_REFERENCED', details: [{ path: '/vservers/web/services/web-1' }] });
   });
 
   it('412 on a stale If-Match, success on the current one', async () => {
     const cur = await h.call('GET', '/v1/services/tcp-1');
     const etag = cur.headers.etag as string;
     const stale = await h.call('PATCH', '/v1/services/tcp-1', { capacity: 5 }, { headers: { 'if-match': '"999"' } });
-    expect(stale.json()).toMatchObject({ ...shape, statusCode: 412, code: 'SPILLWAY_VERSION_MISMATCH' });
+    expect(stale.json()).toMatchObject({ ...shape, statusCode: 412, code: 'SPILLWAY_API_VERSION_MISMATCH' });
     const ok = await h.call('PATCH', '/v1/services/tcp-1', { capacity: 5 }, { headers: { 'if-match': etag } });
     expect(ok.statusCode).toBe(200);
     expect((await h.call('DELETE', '/v1/services/tcp-1', undefined, { headers: { 'if-match': etag } })).statusCode).toBe(412);

@@ -1,5 +1,5 @@
-// While the database cannot be reached, every API call answers 503 SPILLWAY_DATABASE_UNAVAILABLE
-// with Retry-After (not 500 SPILLWAY_INTERNAL), and /readyz 503 saying the database is
+// While the database cannot be reached, every API call answers 503 SPILLWAY_API_DATABASE_UNAVAILABLE
+// with Retry-After (not 500 SPILLWAY_API_INTERNAL), and /readyz 503 saying the database is
 // unreachable; the rule (db/unavailable.ts) tells a lost connection from a query that failed,
 // on errors from a real Prisma client and a real Postgres.
 import type { FastifyInstance } from 'fastify';
@@ -29,7 +29,7 @@ describe('database unavailable', () => {
     await db?.drop();
   });
 
-  it('answers every API call with 503 SPILLWAY_DATABASE_UNAVAILABLE and Retry-After while the database cannot be reached', async () => {
+  it('answers every API call with 503 SPILLWAY_API_DATABASE_UNAVAILABLE and Retry-After while the database cannot be reached', async () => {
     const { logger, lines } = captureLogs();
     prisma = createPrismaClient(`postgresql://nobody:nothing@127.0.0.1:${await freePort()}/none`, { poolSize: 2 });
     app = await buildApp({ prisma, loggerInstance: logger });
@@ -48,7 +48,7 @@ describe('database unavailable', () => {
       expect(res.headers['retry-after'], `${c.method} ${c.url}`).toBe('2');
       expect(res.json()).toEqual({
         statusCode: 503,
-        code: 'SPILLWAY_DATABASE_UNAVAILABLE',
+        code: 'SPILLWAY_API_DATABASE_UNAVAILABLE',
         error: 'Service Unavailable',
         message: 'the database is unavailable; retry later',
         details: [],
@@ -58,7 +58,7 @@ describe('database unavailable', () => {
     expect(ready.statusCode).toBe(503);
     expect(ready.headers['retry-after']).toBe('2');
     expect(ready.json()).toMatchObject({
-      code: 'SPILLWAY_NOT_READY',
+      code: 'SPILLWAY_API_NOT_READY',
       message: 'the database is unreachable',
       details: [{ path: '/database', message: expect.stringContaining("Can't reach database server") }],
     });

@@ -40,29 +40,35 @@ describe('error shape', () => {
     await db.drop();
   });
 
-  it('answers an unknown route with 404 SPILLWAY_NOT_FOUND', async () => {
+  it('answers an unknown route with 404 SPILLWAY_API_ROUTE_NOT_FOUND', async () => {
     const res = await app.inject({ method: 'GET', url: '/no/such/thing?x=1' });
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ statusCode: 404, code: 'SPILLWAY_NOT_FOUND', error: 'Not Found', message: 'no route for GET /no/such/thing', details: [] });
+    expect(res.json()).toEqual({
+      statusCode: 404,
+      code: 'SPILLWAY_API_ROUTE_NOT_FOUND',
+      error: 'Not Found',
+      message: 'no route for GET /no/such/thing',
+      details: [],
+    });
   });
 
-  it('answers a body that is not JSON with 400 SPILLWAY_INVALID_JSON', async () => {
+  it('answers a body that is not JSON with 400 SPILLWAY_API_INVALID_JSON', async () => {
     const res = await app.inject({ method: 'POST', url: '/things', headers: { 'content-type': 'application/json' }, payload: '{"name": ' });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ statusCode: 400, code: 'SPILLWAY_INVALID_JSON', error: 'Bad Request', details: [] });
+    expect(res.json()).toMatchObject({ statusCode: 400, code: 'SPILLWAY_API_INVALID_JSON', error: 'Bad Request', details: [] });
   });
 
-  it('answers a body over the limit with 413 SPILLWAY_BODY_TOO_LARGE', async () => {
+  it('answers a body over the limit with 413 SPILLWAY_API_BODY_TOO_LARGE', async () => {
     const res = await app.inject({ method: 'POST', url: '/things', payload: { name: 'x'.repeat(4096), listen: { port: 1 } } });
     expect(res.statusCode).toBe(413);
-    expect(res.json()).toMatchObject({ statusCode: 413, code: 'SPILLWAY_BODY_TOO_LARGE', error: 'Payload Too Large', details: [] });
+    expect(res.json()).toMatchObject({ statusCode: 413, code: 'SPILLWAY_API_BODY_TOO_LARGE', error: 'Payload Too Large', details: [] });
   });
 
-  it('answers a schema violation with 400 SPILLWAY_VALIDATION_FAILED and one detail per field path', async () => {
+  it('answers a schema violation with 400 SPILLWAY_API_VALIDATION_FAILED and one detail per field path', async () => {
     const res = await app.inject({ method: 'POST', url: '/things', payload: { listen: { port: 70000 }, colour: 'red' } });
     expect(res.statusCode).toBe(400);
     const body = res.json();
-    expect(body).toMatchObject({ statusCode: 400, code: 'SPILLWAY_VALIDATION_FAILED', error: 'Bad Request' });
+    expect(body).toMatchObject({ statusCode: 400, code: 'SPILLWAY_API_VALIDATION_FAILED', error: 'Bad Request' });
     expect(body.details).toEqual(
       expect.arrayContaining([
         { path: '/name', message: 'is required' },
@@ -75,13 +81,19 @@ describe('error shape', () => {
   it('answers an unsupported content type with 415', async () => {
     const res = await app.inject({ method: 'POST', url: '/things', headers: { 'content-type': 'application/x-unknown' }, payload: 'x' });
     expect(res.statusCode).toBe(415);
-    expect(res.json()).toMatchObject({ statusCode: 415, code: 'SPILLWAY_UNSUPPORTED_MEDIA_TYPE', error: 'Unsupported Media Type' });
+    expect(res.json()).toMatchObject({ statusCode: 415, code: 'SPILLWAY_API_UNSUPPORTED_MEDIA_TYPE', error: 'Unsupported Media Type' });
   });
 
   it('hides the message of a 500 from the client and logs it with the request id', async () => {
     const res = await app.inject({ method: 'GET', url: '/explode', headers: { 'x-request-id': 'req-500' } });
     expect(res.statusCode).toBe(500);
-    expect(res.json()).toEqual({ statusCode: 500, code: 'SPILLWAY_INTERNAL', error: 'Internal Server Error', message: 'Internal Server Error', details: [] });
+    expect(res.json()).toEqual({
+      statusCode: 500,
+      code: 'SPILLWAY_API_INTERNAL',
+      error: 'Internal Server Error',
+      message: 'Internal Server Error',
+      details: [],
+    });
     expect(res.body).not.toContain('hunter2');
     const logged = logs.find((l) => l.reqId === 'req-500' && l.level === 50);
     expect(logged?.err).toMatchObject({ message: 'secret detail: password=hunter2' });

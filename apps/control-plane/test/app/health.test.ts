@@ -42,7 +42,7 @@ describe('health', () => {
     const names = await migrationNames();
     expect(res.json()).toEqual({
       statusCode: 503,
-      code: 'SPILLWAY_NOT_READY',
+      code: 'SPILLWAY_API_NOT_READY',
       error: 'Service Unavailable',
       message: 'the database is not fully migrated',
       details: names.map((n) => ({ path: '/database/migrations', message: `migration ${n} is not applied` })),
@@ -58,7 +58,7 @@ describe('health', () => {
       expect(res.statusCode).toBe(503);
       expect(res.json()).toMatchObject({
         statusCode: 503,
-        code: 'SPILLWAY_NOT_READY',
+        code: 'SPILLWAY_API_NOT_READY',
         message: 'the database is unreachable',
         details: [{ path: '/database' }],
       });

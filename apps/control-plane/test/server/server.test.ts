@@ -133,7 +133,7 @@ describe('server.ts', () => {
     sock.write(body.slice(10));
     await new Promise((r) => sock.once('close', r));
     expect(answer).toMatch(/^HTTP\/1\.1 404 /);
-    expect(answer).toContain('"code":"SPILLWAY_NOT_FOUND"');
+    expect(answer).toContain('"code":"SPILLWAY_API_ROUTE_NOT_FOUND"');
     expect(await proc.exit).toEqual({ code: 0, signal: null });
     expect(proc.logs.map((l) => l.msg)).toContain('stopped');
   });

@@ -1,0 +1,104 @@
+// Read-only views of live state: agents (GET /v1/agents) and the status of a vserver
+// (GET /v1/vservers/{name}/status, API-SHAPE.md "Status"), as agents last reported it.
+import { Type, type Static } from '@sinclair/typebox';
+import { Closed, Name, Nullable } from './common.js';
+
+const Count = Type.Integer({ minimum: 0 });
+const Health = Type.Union([Type.Literal('UP'), Type.Literal('DOWN')]);
+const Allowance = Closed({ exclusive: Count, borrowed: Count });
+
+export const AgentView = Closed(
+  {
+    id: Type.String({ description: 'The agent name' }),
+    connected: Type.Boolean(),
+    workers: Type.Integer({ minimum: 0 }),
+    appliedVersion: Nullable(Type.String(), { description: 'Config version the agent runs' }),
+    desiredVersion: Nullable(Type.String(), { description: 'Config version served to agents now' }),
+    inSync: Type.Boolean(),
+    lastNack: Nullable(Closed({ version: Type.String(), code: Type.String(), message: Type.String(), at: Type.String() })),
+    connectedAt: Nullable(Type.String({ format: 'date-time' })),
+    lastHeartbeatAt: Type.String({ format: 'date-time' }),
+    leaseExpiresAt: Nullable(Type.String({ format: 'date-time' })),
+    quota: Type.Record(Type.String(), Allowance, { description: 'Allowance by vserver' }),
+    activeConnections: Type.Record(Type.String(), Count, { description: 'Active connections by vserver' }),
+  },
+  { title: 'Agent' },
+);
+export type AgentViewValue = Static<typeof AgentView>;
+
+export const AgentParams = Closed({ id: Name('Agent name', 'edge-1') });
+
+export const MonitorStatus = Closed(
+  {
+    monitor: Type.String(),
+    state: Type.Union([Health, Type.Literal('PENDING')], { description: 'The state most reporting agents see (a tie is DOWN; PENDING before any answer)' }),
+    responseMs: Nullable(Type.Number({ minimum: 0 }), { description: 'Mean of the last response times the agents reported' }),
+    agents: Type.Integer({ minimum: 0, description: 'Agents reporting this monitor' }),
+  },
+  { title: 'MonitorStatus' },
+);
+export type MonitorStatusValue = Static<typeof MonitorStatus>;
+
+export const VServerStatus = Closed(
+  {
+    name: Type.String(),
+    state: Health,
+    spilling: Type.Boolean({ description: 'Active connections reached the limit: new ones spill' }),
+    threshold: Closed({
+      method: Nullable(Type.Union([Type.Literal('connection'), Type.Literal('dynamicconnection')])),
+      value: Nullable(Count),
+      derivation: Type.Array(Closed({ service: Type.String(), capacity: Count, state: Health, counted: Type.Boolean() })),
+    }),
+    activeConnections: Closed({ total: Count, byAgent: Type.Record(Type.String(), Count) }),
+    healthPercent: Type.Number({ minimum: 0, maximum: 100 }),
+    bandwidthKbps: Closed({ in: Type.Number({ minimum: 0 }), out: Type.Number({ minimum: 0 }) }),
+    spillovers: Count,
+    surgeQueue: Type.Integer({ minimum: 0, description: 'Clients waiting in the surge queue, summed over agents' }),
+    quota: Nullable(Closed({ limit: Count, shared: Count, byAgent: Type.Record(Type.String(), Allowance) })),
+    services: Type.Array(
+      Closed({
+        name: Type.String(),
+        state: Health,
+        activeConnections: Count,
+        agentsUp: Count,
+        agentsMonitoring: Count,
+        monitors: Type.Array(MonitorStatus),
+      }),
+    ),
+  },
+  {
+    title: 'VServerStatus',
+    examples: [
+      {
+        name: 'web',
+        state: 'UP',
+        spilling: false,
+        threshold: {
+          method: 'dynamicconnection',
+          value: 400,
+          derivation: [
+            { service: 'web-1', capacity: 200, state: 'UP', counted: true },
+            { service: 'web-2', capacity: 200, state: 'UP', counted: true },
+          ],
+        },
+        activeConnections: { total: 137, byAgent: { 'agent-a': 70, 'agent-b': 67 } },
+        healthPercent: 100,
+        bandwidthKbps: { in: 1200, out: 56000 },
+        spillovers: 0,
+        surgeQueue: 0,
+        quota: { limit: 400, shared: 76, byAgent: { 'agent-a': { exclusive: 160, borrowed: 4 } } },
+        services: [
+          {
+            name: 'web-1',
+            state: 'UP',
+            activeConnections: 70,
+            agentsUp: 2,
+            agentsMonitoring: 2,
+            monitors: [{ monitor: 'web-health', state: 'UP', responseMs: 3.1, agents: 2 }],
+          },
+        ],
+      },
+    ],
+  },
+);
+export type VServerStatusValue = Static<typeof VServerStatus>;
