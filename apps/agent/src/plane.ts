@@ -7,7 +7,7 @@ import net from 'node:net';
 import type { Pool } from 'undici';
 import type { AgentConfig, ServiceDoc, VServerDoc } from './config.js';
 import { PersistenceTable } from '@spillway/core';
-import { pipeTcp } from './listener-tcp.js';
+import { TcpProxy } from './tcp-proxy.js';
 import { answerAndClose, answered, createServicePool, markExpectsContinue, proxyHttp, sendContinue, sendError, upstreamHeaders } from './listener-http.js';
 import { decideAdmission, type AdmissionContext } from './admission.js';
 import { statusesOf } from './decisions.js';
@@ -74,6 +74,8 @@ export class DataPlane {
   private readonly reading = new Map<net.Socket, () => void>();
   private readonly spilled = new PersistenceTable();
   private readonly counters = new Counters();
+  /** The TCP connections being proxied (tcp-proxy.ts); their bytes are counted when the stats are sampled. */
+  private readonly tcp = new TcpProxy();
   /** Balancing, capacity, persistence and surge queues of the services, agent-wide (service-state.ts). */
   readonly state = new ServiceState(this.counters, (m) => this.toPrimary(m));
   private draining = false;
@@ -224,6 +226,7 @@ export class DataPlane {
   }
 
   snapshot(): CounterSnapshot {
+    this.tcp.count();
     const snap = this.counters.snapshot();
     for (const [name, n] of Object.entries(this.state.queueSizes())) {
       const c = snap.vservers[name];
@@ -398,12 +401,7 @@ export class DataPlane {
       socket.destroy();
       return;
     }
-    const idleMs = rootDoc?.clientTimeoutMs ?? v.doc.clientTimeoutMs;
-    socket.setTimeout(idleMs, () => {
-      v.counters.cx_idle_timeout_total++;
-      socket.destroy();
-    });
-    this.serveTcp(socket, v).catch((err: unknown) => {
+    this.serveTcp(socket, v, rootDoc?.clientTimeoutMs ?? v.doc.clientTimeoutMs).catch((err: unknown) => {
       this.failed(err, v.doc.name, 'tcp');
       socket.destroy();
     });
@@ -426,7 +424,7 @@ export class DataPlane {
     this.state.release(pick);
   };
 
-  private async serveTcp(socket: net.Socket, v: VServerRt): Promise<void> {
+  private async serveTcp(socket: net.Socket, v: VServerRt, idleTimeoutMs: number): Promise<void> {
     const ip = socket.remoteAddress ?? '';
     const chosen = await this.chooseService(v, ip, undefined);
     if (typeof chosen === 'string') {
@@ -438,7 +436,10 @@ export class DataPlane {
       return;
     }
     try {
-      const { connected } = await pipeTcp(socket, { host: chosen.address, port: chosen.port, connectTimeoutMs: v.doc.timeoutMs }, v.counters, chosen.counters);
+      const target = { host: chosen.address, port: chosen.port, connectTimeoutMs: v.doc.timeoutMs, idleTimeoutMs };
+      const { connected } = await this.tcp.proxy(socket, target, v.counters, chosen.counters, () => {
+        v.counters.cx_idle_timeout_total++;
+      });
       if (!connected) chosen.counters.cx_connect_fail_total++;
     } finally {
       this.state.release(chosen);
