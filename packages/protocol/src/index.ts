@@ -11,7 +11,7 @@ export {
 export { ChannelClient, ChannelError, type ChannelClientOptions } from './channel-client.js';
 export { SimulatedAgent, type SimulatedAgentOptions, type Allocation } from './simulated-agent.js';
 export { headerNameProblem, headerValueProblem, hostHeaderProblem, listenHostProblem, redirectUrlProblem, requestTargetProblem } from './http-syntax.js';
-export { CLIENT_TIMEOUT_DEFAULTS, VSERVER_DEFAULTS } from './defaults.js';
+export * from './document/index.js';
 export {
   RESOURCE_KINDS,
   ResourceSet,

@@ -1,6 +1,7 @@
 // The control channel's messages (agent <-> control plane), one TypeBox schema each. Every
 // message is a JSON object with a `type`; both sides validate before acting on it.
 import { Type, type Static } from '@sinclair/typebox';
+import type { NDocument } from './document/normalize.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -152,12 +153,19 @@ export const Welcome = Type.Object(
   { additionalProperties: false },
 );
 
-/** What the agent serves: the declarative document (API-SHAPE.md), versioned. */
-export const ConfigDocument = Type.Object({
-  services: Type.Array(Type.Record(Type.String(), Type.Unknown())),
-  monitors: Type.Array(Type.Record(Type.String(), Type.Unknown())),
-  vservers: Type.Array(Type.Record(Type.String(), Type.Unknown())),
-});
+/**
+ * What the agent serves: the declarative document in the contract's normalized form (NDocument of
+ * ./document, which is a DocumentSpec), versioned. A frame is checked here only for its three
+ * lists; the agent checks the document itself against the contract's schema (its NACK names every
+ * bad field) before serving it.
+ */
+export const ConfigDocument = Type.Unsafe<NDocument>(
+  Type.Object({
+    services: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+    monitors: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+    vservers: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+  }),
+);
 export const Snapshot = Type.Object({ type: Type.Literal('snapshot'), version: Version, config: ConfigDocument }, { additionalProperties: false });
 
 /**

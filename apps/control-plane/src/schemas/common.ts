@@ -1,20 +1,11 @@
 // Shapes shared by every route: names, the one error shape, list envelopes and queries, ETag
 // headers. Every object schema is closed (additionalProperties: false) so an unknown field is a
 // 400 naming it, never silently dropped.
-import { Type, type TObject, type TProperties, type TSchema, type ObjectOptions, type SchemaOptions } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { Closed, Name, Nullable } from '@spillway/protocol';
 
-export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$';
-
-/** A unique object name: ASCII letter or digit first, then letters, digits, `.`, `_`, `-`; 1-63 characters. */
-export const Name = (description = 'Unique name of the object', example = 'web-1') =>
-  Type.String({ pattern: NAME_PATTERN, minLength: 1, maxLength: 63, description, examples: [example] });
-
-/** A closed object: unknown properties are rejected (400). */
-export const Closed = <T extends TProperties>(properties: T, options: ObjectOptions = {}): TObject<T> =>
-  Type.Object(properties, { additionalProperties: false, ...options });
-
-/** `T | null`: null clears the field in a PATCH and means "none" where the contract says so. */
-export const Nullable = <T extends TSchema>(schema: T, options: SchemaOptions = {}) => Type.Union([schema, Type.Null()], options);
+// Names, closed objects and nullables are the configuration contract's (@spillway/protocol).
+export { Closed, NAME_PATTERN, Name, Nullable } from '@spillway/protocol';
 
 export const ErrorDetail = Closed({
   path: Type.String({ description: 'JSON pointer to the offending field of the request (empty for the whole request)' }),

@@ -8,8 +8,8 @@
 import { EventEmitter } from 'node:events';
 import { Prisma, type PrismaClient } from '../db/prisma.js';
 import { ApiErrors, unprocessable as problemError, type ErrorDetail, type SpillwayError } from '../errors.js';
-import { KINDS, PLURAL, deepEqual, type Kind, type NDocument, type NMonitor, type NService, type NVServer } from './normalize.js';
-import { DEFAULTS } from '../schemas/config.js';
+import { KINDS, PLURAL, deepEqual, type Kind, type NDocument, type NMonitor, type NMonitorHttp, type NService, type NVServer } from './normalize.js';
+import { DEFAULTS } from '@spillway/protocol';
 import { planChanges, type Plan } from './plan.js';
 import { validateDocument, type Problem } from './validate.js';
 
@@ -95,10 +95,10 @@ function monitorFromRow(r: MonitorRow): NMonitor {
   };
   if (r.httpMethod !== null) {
     m.http = {
-      method: r.httpMethod,
-      path: r.httpPath ?? '/',
+      method: r.httpMethod as NMonitorHttp['method'],
+      path: r.httpPath ?? DEFAULTS.monitorHttp.path,
       ...(r.httpHost === null ? {} : { host: r.httpHost }),
-      expectStatus: r.expectStatus.length > 0 ? [...r.expectStatus] : [200],
+      expectStatus: r.expectStatus.length > 0 ? [...r.expectStatus] : [...DEFAULTS.monitorHttp.expectStatus],
       ...(r.expectBody === null ? {} : { expectBody: r.expectBody }),
     };
   }

@@ -1,0 +1,5 @@
+// The configuration contract: the document's schema, its defaults and its normalization.
+export { CLIENT_TIMEOUT_DEFAULTS, DEFAULTS, VSERVER_DEFAULTS } from './defaults.js';
+export * from './schema.js';
+export * from './normalize.js';
+export { danglingReferences, schemaCheck, type DocumentProblem } from './check.js';

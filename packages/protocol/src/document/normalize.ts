@@ -1,0 +1,183 @@
+// Canonical form of the configuration document: every default of DEFAULTS spelled out,
+// read-only fields and "none" nulls removed, bindings sorted, keys in one order. Two inputs that
+// mean the same configuration normalize to deep-equal values: what the control plane's plan
+// compares, what GET returns, what the hub pushes and what an agent serves (a standalone file
+// goes through the same functions).
+import { DEFAULTS } from './defaults.js';
+import type { Static } from '@sinclair/typebox';
+import type { DocumentSpec, MonitorHttp, MonitorSpec, ServiceSpec, Spillover, SpilloverMethod, VServerSpec } from './schema.js';
+
+// The normalized types are the schema's types with every defaulted field present.
+type WithDefaults<T, K extends keyof T> = Omit<T, K> & Required<Pick<T, K>>;
+type Flat<T> = { [K in keyof T]: T[K] };
+type MonitorHttpSpec = Static<typeof MonitorHttp>;
+type SpilloverSpec = Static<typeof Spillover>;
+type ListenSpec = Exclude<NonNullable<VServerSpec['listen']>, null>;
+
+export type NMonitorHttp = Flat<WithDefaults<MonitorHttpSpec, 'method' | 'path' | 'expectStatus'>>;
+export type NMonitor = Flat<
+  WithDefaults<Omit<MonitorSpec, 'http'>, 'type' | 'intervalMs' | 'timeoutMs' | 'fall' | 'rise' | 'weight'> & { http?: NMonitorHttp }
+>;
+export type NService = Flat<WithDefaults<ServiceSpec, 'protocol' | 'capacity' | 'weight' | 'state' | 'monitors'>>;
+export type NSpilloverMethod = Static<typeof SpilloverMethod>;
+export type NSpillover = Flat<
+  WithDefaults<Omit<SpilloverSpec, 'methods' | 'backup' | 'redirectUrl'>, 'combine' | 'action' | 'persistenceTimeoutSeconds'> & {
+    methods: NSpilloverMethod[];
+    /** The next vserver of the chain (absent: none). */
+    backup?: string;
+    redirectUrl?: string;
+  }
+>;
+export type NVServer = Flat<
+  WithDefaults<
+    Omit<VServerSpec, 'listen' | 'persistence' | 'spillover' | 'surgeQueue'>,
+    'lbMethod' | 'services' | 'timeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'clientTimeoutMs'
+  > & {
+    /** null: reachable only as a backup. */
+    listen: Required<ListenSpec> | null;
+    persistence: Required<NonNullable<VServerSpec['persistence']>>;
+    spillover: NSpillover;
+    surgeQueue: Required<NonNullable<VServerSpec['surgeQueue']>>;
+  }
+>;
+export interface NDocument {
+  services: NService[];
+  monitors: NMonitor[];
+  vservers: NVServer[];
+}
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
+const has = (o: Obj, k: string): boolean => o[k] !== undefined && o[k] !== null;
+const pick = <T>(o: Obj, k: string, d: T): T => (has(o, k) ? (o[k] as T) : d);
+const byKey =
+  <T>(key: (x: T) => string) =>
+  (a: T, b: T): number =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+
+export function normalizeService(input: unknown): NService {
+  const s = obj(input);
+  const out: NService = {
+    name: s.name as string,
+    address: s.address as string,
+    port: s.port as number,
+    protocol: pick(s, 'protocol', DEFAULTS.service.protocol),
+    capacity: pick(s, 'capacity', DEFAULTS.service.capacity),
+    weight: pick(s, 'weight', DEFAULTS.service.weight),
+    state: pick(s, 'state', DEFAULTS.service.state),
+    monitors: (Array.isArray(s.monitors) ? s.monitors : [])
+      .map((b) => {
+        const o = obj(b);
+        return { monitor: o.monitor as string, ...(has(o, 'weight') ? { weight: o.weight as number } : {}) };
+      })
+      .sort(byKey((b) => b.monitor)),
+  };
+  if (has(s, 'monitorThreshold')) out.monitorThreshold = s.monitorThreshold as number;
+  return out;
+}
+
+export function normalizeMonitor(input: unknown): NMonitor {
+  const m = obj(input);
+  const type = pick(m, 'type', DEFAULTS.monitor.type) as NMonitor['type'];
+  const out: NMonitor = {
+    name: m.name as string,
+    type,
+    intervalMs: pick(m, 'intervalMs', DEFAULTS.monitor.intervalMs),
+    timeoutMs: pick(m, 'timeoutMs', DEFAULTS.monitor.timeoutMs),
+    fall: pick(m, 'fall', DEFAULTS.monitor.fall),
+    rise: pick(m, 'rise', DEFAULTS.monitor.rise),
+    weight: pick(m, 'weight', DEFAULTS.monitor.weight),
+  };
+  // A tcp monitor keeps an http section it was given, so validation can refuse it (422).
+  if (has(m, 'http') || type !== 'tcp') {
+    const h = obj(m.http);
+    out.http = {
+      method: pick(h, 'method', DEFAULTS.monitorHttp.method),
+      path: pick(h, 'path', DEFAULTS.monitorHttp.path),
+      ...(has(h, 'host') ? { host: h.host as string } : {}),
+      expectStatus: [...pick<number[]>(h, 'expectStatus', [...DEFAULTS.monitorHttp.expectStatus])],
+      ...(has(h, 'expectBody') ? { expectBody: h.expectBody as string } : {}),
+    };
+  }
+  if (has(m, 'responseTime')) {
+    const r = obj(m.responseTime);
+    const rt = {
+      ...(has(r, 'maxMs') ? { maxMs: r.maxMs as number } : {}),
+      ...(has(r, 'maxOverAverage') ? { maxOverAverage: r.maxOverAverage as number } : {}),
+    };
+    if (Object.keys(rt).length > 0) out.responseTime = rt;
+  }
+  return out;
+}
+
+function normalizeMethod(input: unknown): NSpilloverMethod {
+  const m = obj(input);
+  const out: NSpilloverMethod = { type: m.type as NSpilloverMethod['type'] };
+  if (has(m, 'threshold')) out.threshold = m.threshold as number;
+  if (has(m, 'thresholdKbps')) out.thresholdKbps = m.thresholdKbps as number;
+  if (has(m, 'direction') || out.type === 'bandwidth') out.direction = pick(m, 'direction', DEFAULTS.bandwidthDirection);
+  if (has(m, 'thresholdPercent')) out.thresholdPercent = m.thresholdPercent as number;
+  return out;
+}
+
+export function normalizeVServer(input: unknown): NVServer {
+  const v = obj(input);
+  const listen = has(v, 'listen') ? obj(v.listen) : null;
+  const per = obj(v.persistence);
+  const so = obj(v.spillover);
+  const sq = obj(v.surgeQueue);
+  return {
+    name: v.name as string,
+    protocol: v.protocol as NVServer['protocol'],
+    listen: listen === null ? null : { port: listen.port as number, host: pick(listen, 'host', DEFAULTS.vserver.listenHost) },
+    lbMethod: pick(v, 'lbMethod', DEFAULTS.vserver.lbMethod),
+    services: (Array.isArray(v.services) ? v.services : [])
+      .map((b) => {
+        const o = obj(b);
+        return { service: o.service as string, ...(has(o, 'weight') ? { weight: o.weight as number } : {}) };
+      })
+      .sort(byKey((b) => b.service)),
+    persistence: { type: pick(per, 'type', DEFAULTS.persistence.type), timeoutSeconds: pick(per, 'timeoutSeconds', DEFAULTS.persistence.timeoutSeconds) },
+    spillover: {
+      methods: (Array.isArray(so.methods) ? so.methods : []).map(normalizeMethod),
+      combine: pick(so, 'combine', DEFAULTS.spillover.combine),
+      ...(has(so, 'backup') ? { backup: so.backup as string } : {}),
+      action: pick(so, 'action', DEFAULTS.spillover.action),
+      ...(has(so, 'redirectUrl') ? { redirectUrl: so.redirectUrl as string } : {}),
+      persistenceTimeoutSeconds: pick(so, 'persistenceTimeoutSeconds', DEFAULTS.spillover.persistenceTimeoutSeconds),
+    },
+    surgeQueue: { length: pick(sq, 'length', DEFAULTS.surgeQueue.length), timeoutMs: pick(sq, 'timeoutMs', DEFAULTS.surgeQueue.timeoutMs) },
+    timeoutMs: pick(v, 'timeoutMs', DEFAULTS.vserver.timeoutMs),
+    headersTimeoutMs: pick(v, 'headersTimeoutMs', DEFAULTS.vserver.headersTimeoutMs),
+    keepAliveTimeoutMs: pick(v, 'keepAliveTimeoutMs', DEFAULTS.vserver.keepAliveTimeoutMs),
+    clientTimeoutMs: pick(v, 'clientTimeoutMs', DEFAULTS.vserver.clientTimeoutMs),
+  };
+}
+
+export const normalizers = { service: normalizeService, monitor: normalizeMonitor, vserver: normalizeVServer } as const;
+
+/** A document in canonical form: objects sorted by name. Duplicates are kept (validation reports them). */
+export function normalizeDocument(input: unknown): NDocument {
+  const d = obj(input);
+  const list = (k: string): unknown[] => (Array.isArray(d[k]) ? (d[k] as unknown[]) : []);
+  const byName = byKey((x: { name: string }) => x.name);
+  return {
+    services: list('services').map(normalizeService).sort(byName),
+    monitors: list('monitors').map(normalizeMonitor).sort(byName),
+    vservers: list('vservers').map(normalizeVServer).sort(byName),
+  };
+}
+
+/** A normalized document is a document of the contract (checked by the compiler). */
+export const asDocumentSpec = (doc: NDocument): DocumentSpec => doc;
+
+/**
+ * A spillover method once checked (each method has its own threshold field, as THRESHOLD_FIELD
+ * says): what a data plane evaluates.
+ */
+export type CheckedSpilloverMethod =
+  | { type: 'connection'; threshold: number }
+  | { type: 'dynamicconnection' }
+  | { type: 'bandwidth'; thresholdKbps: number; direction: 'in' | 'out' | 'both' }
+  | { type: 'health'; thresholdPercent: number };
+/** A normalized vserver whose methods were checked. */
+export type CheckedVServer = Omit<NVServer, 'spillover'> & { spillover: Omit<NSpillover, 'methods'> & { methods: CheckedSpilloverMethod[] } };

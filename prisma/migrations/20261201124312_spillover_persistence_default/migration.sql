@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "vserver" ALTER COLUMN "spilloverPersistenceTimeoutSeconds" SET DEFAULT 0;
