@@ -192,6 +192,11 @@ export class QuotaPrimary {
     return pool.borrow(engine);
   }
 
+  /** Uses of `vs` a borrow can get now (0 without a pool). */
+  sharedFree(vs: string): number {
+    return this.pools.get(vs)?.sharedFree ?? 0;
+  }
+
   /** True when `engine` last said it has unused uses of `vs` (or was just given some). */
   hasRoom(vs: string, engine: number): boolean {
     return this.room.get(vs)?.get(engine) === true;

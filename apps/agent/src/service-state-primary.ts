@@ -247,9 +247,7 @@ export class ServiceStatePrimary {
   /** Room for one more slot of `service` somewhere: no capacity, the pool can lend, or an engine said it has room. */
   private hasRoom(service: string, engine: number): boolean {
     if (!this.capacity.has(service)) return true;
-    const q = this.pools.view()[service];
-    if (!q) return false;
-    if (q.shared > 0) return true;
+    if (this.pools.sharedFree(service) > 0) return true;
     return this.pools.hasRoom(service, engine) || this.pools.spilloverEngine(service, engine) !== null;
   }
 

@@ -1,5 +1,5 @@
 // Service state is agent-wide, not per worker: with 2 workers, under both cluster scheduling
-// policies, a service's capacity holds across workers, the surge queue admits in arrival order
+// policies (and with workers: 0), a service's capacity holds across workers, the surge queue admits in arrival order
 // across workers, least connection counts every worker's connections, and source-IP persistence
 // is one table.
 import http from 'node:http';
@@ -58,7 +58,12 @@ function get(port: number): Promise<number> {
   });
 }
 
-describe.each(['rr', 'none'] as const)('2 workers, cluster scheduling %s', (policy) => {
+// workers: 0 runs the same code in one process (the messages between the halves are calls).
+describe.each([
+  { workers: 2, policy: 'rr' },
+  { workers: 2, policy: 'none' },
+  { workers: 0, policy: 'rr' },
+] as const)('$workers workers, cluster scheduling $policy', ({ workers, policy }) => {
   let capTcp: Counting;
   let order: Counting;
   let lcA: Counting;
@@ -88,7 +93,7 @@ describe.each(['rr', 'none'] as const)('2 workers, cluster scheduling %s', (poli
         tcpVs('lc', ['lc-a', 'lc-b'], { lbMethod: 'leastconn' }),
         tcpVs('sticky', ['st-a', 'st-b'], { lbMethod: 'leastconn', persistence: { type: 'sourceip', timeoutSeconds: 60 } }),
       ],
-      agent: { workers: 2, drainTimeoutMs: 500, schedulingPolicy: policy },
+      agent: { workers, drainTimeoutMs: 500, schedulingPolicy: policy },
     });
   });
 
