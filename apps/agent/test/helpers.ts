@@ -232,11 +232,7 @@ export async function countingTcpBackend(name: string): Promise<Backend & { read
     get max() {
       return max;
     },
-    close: () =>
-      new Promise((r) => {
-        for (const s of held) s.destroy();
-        server.close(() => r());
-      }),
+    close: () => closeServer(server, held),
   };
 }
 
@@ -281,10 +277,6 @@ export async function holdingHttpBackend(
         res.end(name);
       }
     },
-    close: () =>
-      new Promise((r) => {
-        for (const s of held) s.destroy();
-        server.close(() => r());
-      }),
+    close: () => closeServer(server, held),
   };
 }
