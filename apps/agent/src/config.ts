@@ -9,7 +9,7 @@ import {
   AgentFile,
   DEFAULTS,
   THRESHOLD_FIELD,
-  danglingReferences,
+  checkConsistency,
   hostHeaderProblem,
   listenHostProblem,
   normalizeDocument,
@@ -21,6 +21,7 @@ import {
   type AgentSection as AgentSectionSpec,
   type CheckedSpilloverMethod,
   type CheckedVServer,
+  type ConfigDocument,
   type DocumentProblem,
   type NMonitor,
   type NService,
@@ -75,7 +76,9 @@ function servingProblems(input: Record<string, unknown>): ConfigProblem[] {
       seen.add(n);
     });
   }
-  p.push(...danglingReferences(input));
+  // References: the hub's check (resources.ts), on the lists as given (what is not an object reads as an empty one).
+  const lists = Object.fromEntries(['services', 'monitors', 'vservers'].map((k) => [k, list(input[k]).map((o) => (isObj(o) ? o : {}))]));
+  p.push(...checkConsistency(lists as unknown as ConfigDocument));
   // Each object in the document's order, normalized the contract's way.
   const monitors = list(input.monitors).map(normalizeMonitor);
   const vservers = list(input.vservers).map(normalizeVServer);

@@ -50,13 +50,9 @@ export function hubOptionsFromEnv(env: NodeJS.ProcessEnv): Omit<ControlPlaneHubO
   return { ...(heartbeatMs === undefined ? {} : { heartbeatMs }), ...(leaseMissedHeartbeats === undefined ? {} : { leaseMissedHeartbeats }) };
 }
 
-/** What agents serve: the declarative document, as is (the agent's config has the same shape). */
+/** What agents serve: the normalized document, as is (the wire's ConfigDocument is the contract's NDocument). */
 export function agentDocument(doc: NDocument): ConfigDocument {
-  return {
-    services: doc.services as unknown as ConfigDocument['services'],
-    monitors: doc.monitors as unknown as ConfigDocument['monitors'],
-    vservers: doc.vservers as unknown as ConfigDocument['vservers'],
-  };
+  return { services: doc.services, monitors: doc.monitors, vservers: doc.vservers };
 }
 
 /** The Event row of a hub event: who (`agent:<name>` or `system`), what, about which object. */

@@ -2,7 +2,7 @@
 // problem names its object and the path inside it, so a REST write reports paths relative to
 // its body and a declarative apply reports paths into the document.
 import { validateChain, type ChainProblem } from '@spillway/core';
-import { hostHeaderProblem, listenHostProblem, redirectUrlProblem, requestTargetProblem } from '@spillway/protocol';
+import { THRESHOLD_FIELD, hostHeaderProblem, listenHostProblem, redirectUrlProblem, requestTargetProblem } from '@spillway/protocol';
 import type { Kind, NDocument } from './normalize.js';
 
 export type ProblemCode =
@@ -41,7 +41,6 @@ const CHAIN_CODES: Record<ChainProblem['code'], ProblemCode> = {
   SPILLOVER_REDIRECT_PROTOCOL: 'SPILLWAY_REDIRECT_NEEDS_HTTP',
 };
 
-const THRESHOLD_FIELD = { connection: 'threshold', dynamicconnection: null, bandwidth: 'thresholdKbps', health: 'thresholdPercent' } as const;
 const KIND_FIELDS = ['threshold', 'thresholdKbps', 'direction', 'thresholdPercent'] as const;
 
 export function validateDocument(doc: NDocument): Problem[] {

@@ -2,4 +2,4 @@
 export { CLIENT_TIMEOUT_DEFAULTS, DEFAULTS, VSERVER_DEFAULTS } from './defaults.js';
 export * from './schema.js';
 export * from './normalize.js';
-export { danglingReferences, schemaCheck, type DocumentProblem } from './check.js';
+export { schemaCheck, type DocumentProblem } from './check.js';
