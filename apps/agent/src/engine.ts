@@ -8,16 +8,12 @@ import { QuotaWorker } from './quota-worker.js';
 import { isServiceToEngine } from './service-state.js';
 import { sameActive, watchActive, type ActiveCounts } from './stats.js';
 
-/** How long changes of the active connections are gathered before the engine pushes them to the primary. */
-export const ACTIVE_PUSH_MS = 10;
-
 export type SendToPrimary = (msg: FromEngine, handle?: net.Socket) => void;
 
 export class Engine {
   readonly plane: DataPlane;
   readonly quota: QuotaWorker;
   private readonly unwatch: () => void;
-  private pushTimer: NodeJS.Timeout | null = null;
   private pushed: ActiveCounts = { vservers: {}, services: {} };
 
   constructor(
@@ -28,14 +24,11 @@ export class Engine {
   ) {
     this.quota = new QuotaWorker((m) => send(m));
     this.plane = new DataPlane(id, this.quota, (m, h) => send(m, h), log);
-    this.unwatch = watchActive(() => {
-      this.pushTimer ??= setTimeout(() => this.pushActive(), ACTIVE_PUSH_MS);
-    });
+    this.unwatch = watchActive(() => this.pushActive());
   }
 
   /** Sends the active connections to the primary when they differ from the last sent. */
   private pushActive(): void {
-    this.pushTimer = null;
     const snap = this.plane.snapshot();
     const counts: ActiveCounts = {
       vservers: Object.fromEntries(Object.entries(snap.vservers).map(([k, c]) => [k, c.cx_active])),
@@ -87,7 +80,6 @@ export class Engine {
       case 'drain':
         void this.plane.drain(msg.deadlineMs).then(() => {
           this.unwatch();
-          if (this.pushTimer) clearTimeout(this.pushTimer);
           this.send({ t: 'drained' });
           this.onDrained();
         });

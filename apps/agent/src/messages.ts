@@ -24,6 +24,6 @@ export type FromEngine =
   | { t: 'hello' }
   | { t: 'applied'; id: number; ports: Record<string, number>; error?: string }
   | { t: 'stats'; id: number; snapshot: CounterSnapshot }
-  /** The engine's active connections, pushed when they change (coalesced over ACTIVE_PUSH_MS). */
+  /** The engine's active connections, pushed when they change (gathered over ACTIVE_PUSH_MS of stats.ts). */
   | { t: 'active'; counts: ActiveCounts }
   | { t: 'drained' };

@@ -89,15 +89,23 @@ export const emptyServiceCounters = (): ServiceCounters => ({
 });
 
 // cx_active of the counters a Counters hands out is an accessor: the hot paths keep writing
-// `c.cx_active++`, and each change calls the watchers of this process (the engine pushes its
-// active connections to the primary on change, no one polls for them). Objects share one
-// prototype and one shape; `{ ...c }` does not copy cx_active (snapshot() does).
+// `c.cx_active++`, and the first change arms one timer of ACTIVE_PUSH_MS that then calls the
+// watchers of this process (the engine pushes its active connections to the primary, no one
+// polls for them; a write costs a boolean check beyond the store). Objects share one prototype
+// and one shape; `{ ...c }` does not copy cx_active (snapshot() does).
 const ACTIVE = Symbol('cx_active');
 interface Gauged {
   [ACTIVE]: number;
 }
+/** How long changes of the active connections are gathered before the watchers are called. */
+export const ACTIVE_PUSH_MS = 10;
 const activeWatchers = new Set<() => void>();
-/** Calls `fn` on every change of a cx_active counted in this process; returns the unwatch. */
+let activeTimer: NodeJS.Timeout | null = null;
+const activeChanged = (): void => {
+  activeTimer = null;
+  for (const fn of activeWatchers) fn();
+};
+/** Calls `fn` within ACTIVE_PUSH_MS of changes of a cx_active counted in this process (once per burst); returns the unwatch. */
 export function watchActive(fn: () => void): () => void {
   activeWatchers.add(fn);
   return () => activeWatchers.delete(fn);
@@ -109,7 +117,10 @@ const gaugeProto: object = Object.defineProperty({}, 'cx_active', {
   },
   set(this: Gauged, n: number) {
     this[ACTIVE] = n;
-    for (const fn of activeWatchers) fn();
+    if (activeTimer === null) {
+      activeTimer = setTimeout(activeChanged, ACTIVE_PUSH_MS);
+      activeTimer.unref();
+    }
   },
 });
 function gauged<T extends { cx_active: number }>(fields: T): T {
