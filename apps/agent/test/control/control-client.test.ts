@@ -1,7 +1,7 @@
 // The agent's control client against a real hub (Fastify + WebSocket on loopback), a real
 // in-process agent and real TCP backends.
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agentHub } from '../../../control-plane/src/agent-hub/index.js';
 import { createAgent, type Agent } from '../../src/agent.js';
@@ -123,6 +123,27 @@ describe('agent control client', () => {
       (n) => n === 2,
       5_000,
     );
+  });
+
+  it('reports the clients waiting in its surge queue, which the status route shows', async () => {
+    const config = doc(10, { capacity: 1 });
+    const vservers = config.vservers.map((v) => (v.name === 'v' ? { ...v, surgeQueue: { length: 5, timeoutMs: 10_000 } } : v));
+    app.agentHub.setConfig({ version: '1', config: { ...config, vservers } });
+    await until(
+      async () => client.status().appliedVersion,
+      (v) => v === '1',
+    );
+    expect(await land(1)).toEqual(['b']);
+    // Service b is at its capacity of 1: the next client waits in the surge queue.
+    const waiting = net.connect(agent.ports().v!, '127.0.0.1');
+    held.push(waiting);
+    await until(
+      async () => app.agentHub.agent('agent-a')?.report?.vservers.v?.surgeQueue,
+      (n) => n === 1,
+      5_000,
+    );
+    const status = (await (await fetch(`http://127.0.0.1:${port}/v1/vservers/v/status`)).json()) as { surgeQueue: number };
+    expect(status.surgeQueue).toBe(1);
   });
 
   it('keeps serving with its last config and quota while the control plane is down, then reconnects and reconciles', async () => {

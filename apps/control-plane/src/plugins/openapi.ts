@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { ApiErrors } from '../errors.js';
 
 export const OPENAPI_INFO = {
   title: 'Spillway control plane',
@@ -29,16 +30,14 @@ const TAGS = [
 
 /** The 503 of every route: the error shape, with the Retry-After the error handler sets. */
 const UNAVAILABLE = {
-  description:
-    'Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down',
+  description: `Service Unavailable: the database is unavailable (code ${ApiErrors.databaseUnavailable.code}; retry after Retry-After seconds) or the server is shutting down`,
   headers: { 'retry-after': { type: 'integer', minimum: 1, description: 'Seconds to wait before retrying (sent while the database is unavailable)' } },
   content: { 'application/json': { schema: { $ref: 'Error#' } } },
 };
 
 /** The 429 of every route that needs a token: failures past the limit (plugins/auth.ts). */
 const RATE_LIMITED = {
-  description:
-    'Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served',
+  description: `Too Many Requests: too many failed authentications from this address (code ${ApiErrors.authRateLimited.code}); requests with a valid token are still served`,
   headers: { 'retry-after': { type: 'integer', minimum: 1, description: 'Seconds until the window of counted failures ends' } },
   content: { 'application/json': { schema: { $ref: 'Error#' } } },
 };

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AgentHub, AgentRecord } from '../agent-hub/hub.js';
 import { vserverStatus } from '../agent-hub/status.js';
 import { objectNotFound } from '../errors.js';
-import { ErrorRef, ListOf, ListQuery, NameParams } from '../schemas/common.js';
+import { ErrorRef, ErrorResponse, ListOf, ListQuery, NameParams } from '../schemas/common.js';
 import { AgentParams, AgentView, VServerStatus, type AgentViewValue } from '../schemas/status.js';
 import { page } from './http.js';
 
@@ -27,15 +27,14 @@ export interface AgentRouteOptions {
 
 export function agentRoutes(scope: FastifyInstance, { hub, directory }: AgentRouteOptions): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+  // A hub on its own (tests, benchmarks) has no API context that registered the error shape.
+  if (!scope.getSchemas().Error) scope.addSchema(ErrorResponse);
   const errors = { 400: ErrorRef, 401: ErrorRef };
 
   const view = (r: AgentRecord): AgentViewValue => {
     const desired = hub.snapshots.version;
-    const quota: Record<string, { exclusive: number; borrowed: number }> = {};
-    for (const vs of hub.snapshots.get()?.config.vservers ?? []) {
-      const q = hub.quotaView(vs.name)?.byAgent[r.name];
-      if (q) quota[vs.name] = q;
-    }
+    // One pass over the pools (a quota view per vserver per agent was O(vservers × agents²) a request).
+    const quota = hub.quotaOf(r.name);
     return {
       id: r.name,
       connected: r.connected,

@@ -9,7 +9,7 @@ afterEach(async () => {
   await hub?.close();
 });
 
-const counters = (cxActive: number, spilloversTotal: number) => ({
+const counters = (cxActive: number, spilloversTotal: number, surgeQueue = 0) => ({
   cxActive,
   cxTotal: cxActive,
   spilloversTotal,
@@ -17,17 +17,18 @@ const counters = (cxActive: number, spilloversTotal: number) => ({
   txBytesTotal: 0,
   rxKbps: 10,
   txKbps: 100,
+  surgeQueue,
 });
 
 describe('vserver status and metrics across agents', () => {
-  it('sums active connections, spillovers and bandwidth over agents and derives the threshold from aggregate states', async () => {
+  it('sums active connections, spillovers, bandwidth and surge queues over agents and derives the threshold from aggregate states', async () => {
     hub = await startHub();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig() });
     const a = await SimulatedAgent.start({ url: hub.url, token: 'token-a', name: 'agent-a', workers: 2 });
     const b = await SimulatedAgent.start({ url: hub.url, token: 'token-b', name: 'agent-b', workers: 2 });
     agents.push(a, b);
-    a.report({ web: counters(30, 2) }, { 'web-1': { cxActive: 20, cxTotal: 20, state: 'UP' }, 'web-2': { cxActive: 10, cxTotal: 10, state: 'DOWN' } });
-    b.report({ web: counters(15, 1) }, { 'web-1': { cxActive: 15, cxTotal: 15, state: 'UP' }, 'web-2': { cxActive: 0, cxTotal: 0, state: 'DOWN' } });
+    a.report({ web: counters(30, 2, 2) }, { 'web-1': { cxActive: 20, cxTotal: 20, state: 'UP' }, 'web-2': { cxActive: 10, cxTotal: 10, state: 'DOWN' } });
+    b.report({ web: counters(15, 1, 1) }, { 'web-1': { cxActive: 15, cxTotal: 15, state: 'UP' }, 'web-2': { cxActive: 0, cxTotal: 0, state: 'DOWN' } });
     await until(() => hub.app.agentHub.agent('agent-b')?.report && hub.app.agentHub.limit('web')?.value === 50, 3_000, 'reports');
     const res = await fetch(`${hub.base}/v1/vservers/web/status`);
     expect(res.status).toBe(200);
@@ -47,6 +48,7 @@ describe('vserver status and metrics across agents', () => {
       healthPercent: 50,
       bandwidthKbps: { in: 20, out: 200 },
       spillovers: 3,
+      surgeQueue: 3,
       quota: { limit: 50, shared: 10, byAgent: { 'agent-a': { exclusive: 20, borrowed: 0 }, 'agent-b': { exclusive: 20, borrowed: 0 } } },
       services: [
         { name: 'web-1', state: 'UP', activeConnections: 35, agentsUp: 2, agentsMonitoring: 2, monitors: [] },

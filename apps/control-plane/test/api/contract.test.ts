@@ -366,7 +366,11 @@ describe('the API against its OpenAPI document (Prism validation proxy)', () => 
     await expectCall(200, 'GET', '/v1/agents', { query: 'limit=1' });
     await expectCall(400, 'GET', '/v1/agents', { query: 'limit=0', invalid: true });
     await expectCall(200, 'GET', '/v1/agents/{id}', { params: { id: 'edge-1' } });
-    await expectCall(404, 'GET', '/v1/agents/{id}', { params: { id: 'nobody' } });
+    const noAgent = await expectCall(404, 'GET', '/v1/agents/{id}', { params: { id: 'nobody' } });
+    expect(noAgent.body).toMatchObject({ code: 'SPILLWAY_API_AGENT_NOT_FOUND', message: 'no agent named nobody' });
+    // Not in the document, so straight to the server: no route is a code of its own.
+    const noRoute = await fetch(`${server}/v1/agentz/nobody`, { headers: { authorization: `Bearer ${admin}` } });
+    expect({ status: noRoute.status, body: await noRoute.json() }).toMatchObject({ status: 404, body: { code: 'SPILLWAY_API_ROUTE_NOT_FOUND' } });
     const status = await expectCall(200, 'GET', '/v1/vservers/{name}/status', { params: { name: 'web' } });
     expect(status.body).toMatchObject({ name: 'web', activeConnections: { total: 3 } });
     await expectCall(404, 'GET', '/v1/vservers/{name}/status', { params: { name: 'nobody' } });
