@@ -54,6 +54,16 @@ const byKey =
   (a: T, b: T): number =>
     key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
+/** Bindings (`{ monitor }` or `{ service }`, an optional weight), sorted by the name they bind. */
+function bindingsOf<K extends 'monitor' | 'service'>(list: unknown, key: K): Array<Record<K, string> & { weight?: number }> {
+  return (Array.isArray(list) ? list : [])
+    .map((b) => {
+      const o = obj(b);
+      return { [key]: o[key] as string, ...(has(o, 'weight') ? { weight: o.weight as number } : {}) } as Record<K, string> & { weight?: number };
+    })
+    .sort(byKey((b) => b[key]));
+}
+
 export function normalizeService(input: unknown): NService {
   const s = obj(input);
   const out: NService = {
@@ -64,12 +74,7 @@ export function normalizeService(input: unknown): NService {
     capacity: pick(s, 'capacity', DEFAULTS.service.capacity),
     weight: pick(s, 'weight', DEFAULTS.service.weight),
     state: pick(s, 'state', DEFAULTS.service.state),
-    monitors: (Array.isArray(s.monitors) ? s.monitors : [])
-      .map((b) => {
-        const o = obj(b);
-        return { monitor: o.monitor as string, ...(has(o, 'weight') ? { weight: o.weight as number } : {}) };
-      })
-      .sort(byKey((b) => b.monitor)),
+    monitors: bindingsOf(s.monitors, 'monitor'),
   };
   if (has(s, 'monitorThreshold')) out.monitorThreshold = s.monitorThreshold as number;
   return out;
@@ -130,12 +135,7 @@ export function normalizeVServer(input: unknown): NVServer {
     protocol: v.protocol as NVServer['protocol'],
     listen: listen === null ? null : { port: listen.port as number, host: pick(listen, 'host', DEFAULTS.vserver.listenHost) },
     lbMethod: pick(v, 'lbMethod', DEFAULTS.vserver.lbMethod),
-    services: (Array.isArray(v.services) ? v.services : [])
-      .map((b) => {
-        const o = obj(b);
-        return { service: o.service as string, ...(has(o, 'weight') ? { weight: o.weight as number } : {}) };
-      })
-      .sort(byKey((b) => b.service)),
+    services: bindingsOf(v.services, 'service'),
     persistence: { type: pick(per, 'type', DEFAULTS.persistence.type), timeoutSeconds: pick(per, 'timeoutSeconds', DEFAULTS.persistence.timeoutSeconds) },
     spillover: {
       methods: (Array.isArray(so.methods) ? so.methods : []).map(normalizeMethod),
