@@ -1,7 +1,7 @@
 // `npm start`: the whole system on its embedded defaults, in one terminal.
 // Starts the control plane (which starts embedded Postgres and applies migrations), one agent and
 // a demo pool of three HTTP backends; prints the URLs; Ctrl-C stops all of it cleanly.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +15,13 @@ const demoConfig = path.join(root, 'demo', 'config.json');
 // `node --import tsx` rather than the tsx binary: no intermediate process, so a signal (even
 // SIGKILL after the grace period) reaches the program itself and nothing is left behind.
 const nodeArgs = ['--import', 'tsx'];
+
+// The agent runs compiled, as in production: `tsc -b apps/agent` first (incremental: a no-op when
+// dist/ is current; a fresh clone builds here), then node on dist/ with @spillway/* resolved to
+// their dist/ too. Should the build fail, the agent runs from its sources under tsx (with a warning).
+const built = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'apps/agent'], { cwd: root, stdio: 'inherit' });
+if (built.status !== 0) console.error('spillway: warning: tsc -b apps/agent failed; the agent runs from its TypeScript sources under tsx');
+const agentMain = built.status === 0 ? ['--conditions=spillway-dist', 'apps/agent/dist/main.js'] : ['--import', 'tsx', 'apps/agent/src/main.ts'];
 
 mkdirSync(dataDir, { recursive: true });
 // The demo keeps one admin token across restarts so that this script can provision the demo
@@ -33,8 +40,13 @@ const adminToken =
 const children: { name: string; child: ChildProcess }[] = [];
 let stopping = false;
 
-function run(name: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+/** `args` after node's own: tsx unless `compiled` (they name a node flag and a .js file themselves). */
+function run(name: string, args: string[], env: Record<string, string> = {}, compiled = false): ChildProcess {
+  const child = spawn(process.execPath, compiled ? args : [...nodeArgs, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   children.push({ name, child });
   child.on('exit', (code, signal) => {
     if (!stopping) {
@@ -135,16 +147,21 @@ if (!(await waitFor(`${apiUrl}/readyz`, 60_000))) {
   // available; otherwise it runs standalone on the demo config file.
   const agentToken = res.ok ? await demoAgentToken() : null;
   if (agentToken) {
-    run('agent', ['apps/agent/src/main.ts'], {
-      SPILLWAY_AGENT_ADMIN_PORT: String(agentAdminPort),
-      SPILLWAY_CONTROL_PLANE_URL: apiUrl,
-      SPILLWAY_AGENT_TOKEN: agentToken,
-      SPILLWAY_AGENT_NAME: 'demo-agent',
-    });
+    run(
+      'agent',
+      agentMain,
+      {
+        SPILLWAY_AGENT_ADMIN_PORT: String(agentAdminPort),
+        SPILLWAY_CONTROL_PLANE_URL: apiUrl,
+        SPILLWAY_AGENT_TOKEN: agentToken,
+        SPILLWAY_AGENT_NAME: 'demo-agent',
+      },
+      true,
+    );
   } else {
     console.error('spillway: warning: the agent runs standalone on demo/config.json (the control plane offers no agent hub or agent token yet)');
     const env: Record<string, string> = { SPILLWAY_AGENT_ADMIN_PORT: String(agentAdminPort), SPILLWAY_CONTROL_PLANE_URL: '' };
-    run('agent', ['apps/agent/src/main.ts', '--config', demoConfig], env);
+    run('agent', [...agentMain, '--config', demoConfig], env, true);
   }
   await waitFor(`http://127.0.0.1:${agentAdminPort}/healthz`, 30_000);
   console.log(

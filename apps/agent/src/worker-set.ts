@@ -4,9 +4,8 @@
 // hand-off, spillover persistence). Every other message goes to the primary's handler.
 import cluster, { type Worker } from 'node:cluster';
 import type net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Engine } from './engine.js';
+import { siblingEntry } from './entry.js';
 import type { Logger } from './log.js';
 import type { FromEngine, ToEngine } from './messages.js';
 
@@ -63,7 +62,8 @@ function closeRaw(handle: unknown): void {
   else if (typeof h.close === 'function') h.close();
 }
 
-const WORKER_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts');
+/** worker.js next to this file in the build (same node flags), worker.ts under tsx from the sources. */
+const WORKER_ENTRY = siblingEntry(import.meta.url, 'worker');
 
 export class WorkerSet {
   readonly engines = new Map<number, EngineLink>();
@@ -187,8 +187,7 @@ export class WorkerSet {
   }
 
   private fork(): EngineLink {
-    const execArgv = process.execArgv.some((a) => a.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
-    cluster.setupPrimary({ exec: WORKER_ENTRY, execArgv, args: [] });
+    cluster.setupPrimary({ exec: WORKER_ENTRY.file, execArgv: WORKER_ENTRY.execArgv, args: [] });
     const worker = cluster.fork({ SPILLWAY_AGENT_NAME: this.opts.name });
     let hello: () => void = () => {};
     const link: EngineLink = {

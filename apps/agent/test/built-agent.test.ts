@@ -1,0 +1,138 @@
+// Production runs the compiled agent: `tsc -b` output started with the command of the agent's
+// image (its Dockerfile's CMD: node --conditions=spillway-dist apps/agent/dist/main.js), its
+// cluster workers dist/worker.js, no tsx anywhere; it proxies TCP and HTTP.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { siblingEntry } from '../src/entry.js';
+import { httpBackend, openHeld, tcpBackend, tcpService, until, type Backend } from './helpers.js';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
+const dockerfile = readFileSync(path.join(root, 'apps', 'agent', 'Dockerfile'), 'utf8');
+/** The command the agent's image runs (its CMD), the one this test starts. */
+const imageCmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
+
+let echo: Backend;
+let web: Awaited<ReturnType<typeof httpBackend>>;
+let child: ChildProcess;
+let ready: { adminPort: number; listeners: Record<string, number>; pid: number };
+let out = '';
+
+/** Command lines of the live children of `pid` (from /proc). */
+function childCommands(pid: number): string[] {
+  const cmds: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) cmds.push(readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim());
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return cmds;
+}
+
+beforeAll(async () => {
+  // The build the agent runs (incremental: quick when dist/ is up to date).
+  await promisify(execFile)(tsc, ['-b', 'apps/agent'], { cwd: root });
+  echo = await tcpBackend('echo');
+  web = await httpBackend('web');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'spillway-built-'));
+  const configPath = path.join(dir, 'config.json');
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      services: [tcpService('echo', echo.port, 10), { ...tcpService('web', web.port, 10), protocol: 'http' }],
+      vservers: [
+        { name: 'tcp', protocol: 'tcp', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'echo' }], spillover: { methods: [], action: 'accept' } },
+        {
+          name: 'http',
+          protocol: 'http',
+          listen: { port: 0, host: '127.0.0.1' },
+          services: [{ service: 'web' }],
+          spillover: { methods: [], action: 'accept' },
+        },
+      ],
+      agent: { workers: 2 },
+    }),
+  );
+  expect(imageCmd[0]).toBe('node');
+  child = spawn(process.execPath, [...imageCmd.slice(1), '--config', configPath], {
+    cwd: root,
+    env: { ...process.env, SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr!.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  ready = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`built agent not ready in 30 s:\n${out}`)), 30_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{"ready":true'));
+      if (line) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line) as typeof ready);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`built agent exited with ${code}:\n${out}`));
+    });
+  });
+}, 120_000);
+
+afterAll(async () => {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  await echo?.close();
+  await web?.close();
+});
+
+describe('the compiled agent (tsc -b output)', () => {
+  it("is what the agent's image builds and runs", () => {
+    expect(dockerfile).toMatch(/^RUN npx tsc -b apps\/agent$/m);
+    expect(imageCmd).toEqual(['node', '--conditions=spillway-dist', 'apps/agent/dist/main.js']);
+  });
+
+  it('runs its two cluster workers from dist/worker.js under node, without tsx', async () => {
+    const workers = await until(
+      async () => childCommands(ready.pid),
+      (cmds) => cmds.filter((c) => c.includes('worker.js')).length === 2,
+    );
+    for (const cmd of workers) {
+      expect(cmd).toContain(path.join('apps', 'agent', 'dist', 'worker.js'));
+      expect(cmd).toContain('--conditions=spillway-dist');
+      expect(cmd).not.toMatch(/tsx/);
+    }
+  });
+
+  it('proxies a TCP connection and an HTTP request', async () => {
+    const held = await openHeld(ready.listeners.tcp!);
+    expect(held.first).toBe('echo');
+    held.socket.destroy();
+    const res = await fetch(`http://127.0.0.1:${ready.listeners.http!}/built`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { backend: string; url: string }).url).toBe('/built');
+  });
+});
+
+describe('siblingEntry', () => {
+  it('names worker.js next to a compiled module with the same flags, worker.ts under tsx next to a source', () => {
+    expect(siblingEntry('file:///x/dist/worker-set.js', 'worker', ['--conditions=spillway-dist'])).toEqual({
+      file: '/x/dist/worker.js',
+      execArgv: ['--conditions=spillway-dist'],
+    });
+    expect(siblingEntry('file:///x/src/worker-set.ts', 'worker', [])).toEqual({ file: '/x/src/worker.ts', execArgv: ['--import', 'tsx'] });
+    expect(siblingEntry('file:///x/src/worker-set.ts', 'worker', ['--import', 'tsx'])).toEqual({ file: '/x/src/worker.ts', execArgv: ['--import', 'tsx'] });
+  });
+});
