@@ -4,6 +4,7 @@
 // services (create, then the same document again: an empty plan), the dryRun plan of a changed
 // document, API reads/s and writes/s with autocannon. Baseline in the same run: the agent hub
 // alone (its Fastify plugin in its own process, no REST API/Postgres) serving the same document.
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { SimulatedAgent } from '@spillway/protocol';
 import { AppliedClock } from './lib/applied.js';
@@ -88,6 +89,111 @@ const loadRow = (label: string, r: Load, extra: Row = {}): Row => ({
   ...extra,
 });
 
+interface WriteLoad {
+  writes: number;
+  errors: number;
+  writesPerS: number;
+  commitMs: number[];
+  ackMs: number[];
+  bytesPerAgentPerWrite: number;
+  framesPerAgentPerWrite: number;
+  wholeSnapshots: number;
+}
+
+/** `connections` writers PUT one service in a loop for `durationMs`, each write timed to its commit and to every agent's ACK. */
+async function writeLoad(cp: RunningControlPlane, clock: AppliedClock, one: ServiceDoc, connections: number, durationMs: number): Promise<WriteLoad> {
+  const route = `/v1/services/${one.name}`;
+  const g0 = (await cp.call<{ version: number }>('GET', '/v1/config')).version;
+  const res0 = await fetch(`${cp.base}${route}`, { headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` } });
+  const e0 = Number((res0.headers.get('etag') ?? '').replace(/"/g, ''));
+  await res0.text();
+  const bytes0 = clock.totalBytes();
+  const frames0 = clock.totalSnapshots();
+  const whole0 = clock.wholeSnapshots;
+  const commitMs: number[] = [];
+  const ackMs: number[] = [];
+  const acked: Promise<void>[] = [];
+  let n = 0;
+  let errors = 0;
+  let last = g0;
+  const end = performance.now() + durationMs;
+  const writer = async (): Promise<void> => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      const res = await fetch(`${cp.base}${route}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...one, capacity: 1_000 + n++ }),
+      }).catch(() => null);
+      if (!res || res.status !== 200) {
+        errors++;
+        await res?.text();
+        continue;
+      }
+      await res.text();
+      commitMs.push(performance.now() - t0);
+      const version = g0 + Number((res.headers.get('etag') ?? '').replace(/"/g, '')) - e0;
+      last = Math.max(last, version);
+      acked.push(clock.until(version, 60_000).then((t) => void ackMs.push(t - t0)));
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: connections }, writer));
+  const elapsed = performance.now() - t0;
+  await Promise.all(acked);
+  const writes = commitMs.length;
+  const agents = clock.agentCount;
+  return {
+    writes,
+    errors,
+    writesPerS: writes / (elapsed / 1000),
+    commitMs,
+    ackMs,
+    bytesPerAgentPerWrite: Math.round((clock.totalBytes() - bytes0) / agents / Math.max(1, writes)),
+    framesPerAgentPerWrite: (clock.totalSnapshots() - frames0) / agents / Math.max(1, writes),
+    wholeSnapshots: clock.wholeSnapshots - whole0,
+  };
+}
+
+/** Resident memory of a process and its descendants (tsx runs the server in a child node process), in MiB; null off Linux. */
+export function treeRssMiB(pid: number): number | null {
+  const rss = (p: number): number => {
+    try {
+      const status = readFileSync(`/proc/${p}/status`, 'utf8');
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const children = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      return kb + children.reduce((sum, c) => sum + rss(c), 0);
+    } catch {
+      return 0;
+    }
+  };
+  const kb = rss(pid);
+  return kb === 0 ? null : Math.round(kb / 1024);
+}
+
+/** PUT /v1/config of the scale document on a server of its own (fresh Postgres unless the caller gave one), then again (empty plan); the server's RSS after. */
+async function scaleStep(sizes: Sizes, opts: BenchOptions): Promise<{ label: string; createMs: number; againMs: number[]; rssMiB: number | null }> {
+  const doc = largeConfig(sizes.scaleVservers, sizes.scalePerVserver);
+  const body = JSON.stringify(doc);
+  const label = `${sizes.scaleVservers.toLocaleString('en-US')} vservers / ${(sizes.scaleVservers * sizes.scalePerVserver).toLocaleString('en-US')} services (${(body.length / 2 ** 20).toFixed(1)} MiB)`;
+  const cp = await startControlPlane({ databaseUrl: opts.databaseUrl, heartbeatMs: HEARTBEAT_MS });
+  try {
+    let t0 = performance.now();
+    await cp.call('PUT', '/v1/config', body);
+    const createMs = performance.now() - t0;
+    const againMs: number[] = [];
+    for (let i = 0; i < sizes.trials; i++) {
+      t0 = performance.now();
+      const r = await cp.call<ApplyResult>('PUT', '/v1/config', body);
+      againMs.push(performance.now() - t0);
+      if (r.applied) throw new Error('the scale document again did not give an empty plan');
+    }
+    return { label, createMs, againMs, rssMiB: treeRssMiB(cp.proc.child.pid!) };
+  } finally {
+    await cp.stop();
+  }
+}
+
 async function hubBaseline(sizes: Sizes, big: Doc): Promise<{ apply: number[]; status: Load; agents: Load }> {
   let hub: RunningHub | null = null;
   const sims: SimulatedAgent[] = [];
@@ -123,12 +229,43 @@ interface Sizes {
   perVserver: number;
   applies: number;
   trials: number;
+  /** Agents connected while GET /v1/agents is loaded. */
+  listAgents: number;
+  /** The scale step: PUT /v1/config of this many vservers × services each, on its own server. */
+  scaleVservers: number;
+  scalePerVserver: number;
 }
 
 export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult> {
   const sizes: Sizes = opts.smoke
-    ? { agents: 2, durationS: 1, apiDurationS: 1, connections: 10, writeConnections: 4, vservers: 10, perVserver: 10, applies: 2, trials: 2 }
-    : { agents: 10, durationS: 5, apiDurationS: 10, connections: 10, writeConnections: 4, vservers: 1_000, perVserver: 10, applies: 3, trials: 3 };
+    ? {
+        agents: 2,
+        durationS: 1,
+        apiDurationS: 1,
+        connections: 10,
+        writeConnections: 4,
+        vservers: 10,
+        perVserver: 10,
+        applies: 2,
+        trials: 2,
+        listAgents: 5,
+        scaleVservers: 50,
+        scalePerVserver: 10,
+      }
+    : {
+        agents: 10,
+        durationS: 5,
+        apiDurationS: 10,
+        connections: 10,
+        writeConnections: 4,
+        vservers: 1_000,
+        perVserver: 10,
+        applies: 3,
+        trials: 3,
+        listAgents: 50,
+        scaleVservers: 10_000,
+        scalePerVserver: 10,
+      };
   const nServices = sizes.vservers * sizes.perVserver;
   const bigLabel = `${sizes.vservers.toLocaleString('en-US')} vservers / ${nServices.toLocaleString('en-US')} services`;
   const big = largeConfig(sizes.vservers, sizes.perVserver);
@@ -249,32 +386,35 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
     }
     data.reads = readData;
 
-    // 5. Writes: PUT of one service; every request carries a capacity no other request of the run
-    // carried, so each one commits a new version that is pushed to every agent.
-    let n = 0;
+    // 5. Writes: PUT of one service by `writeConnections` writers in a loop; every request carries
+    // a capacity no other request of the run carried, so each one commits a version. Each write is
+    // timed from its request sent to the last agent's ACK of its version (or a later one): the
+    // service's ETag (its own version) maps to the global version, nothing else being written.
     const one = big.services[0]!;
-    const pushedBefore = clock.totalSnapshots();
-    const w = await autocannon({
-      url: cp.base,
-      connections: sizes.writeConnections,
-      duration: sizes.apiDurationS,
-      timeout: 60,
-      requests: [
-        {
-          method: 'PUT',
-          path: `/v1/services/${one.name}`,
-          headers: { ...auth, 'content-type': 'application/json' },
-          setupRequest: (req) => ({ ...req, body: JSON.stringify({ ...one, capacity: 1_000 + n++ }) }),
-        },
-      ],
+    const w = await writeLoad(cp, clock, one, sizes.writeConnections, sizes.apiDurationS * 1_000);
+    const ack = summarize(w.ackMs);
+    const commit = summarize(w.commitMs);
+    writeRows.push({
+      route: `PUT /v1/services/${one.name} (${sizes.writeConnections} writers, ${bigLabel}, ${sizes.agents} simulated agents)`,
+      'writes/s': w.writesPerS,
+      writes: w.writes,
+      'commit p50 ms': commit.p50,
+      'commit p99 ms': commit.p99,
+      'all-ACK p50 ms': ack.p50,
+      'all-ACK p99 ms': ack.p99,
+      'bytes pushed per agent per write': w.bytesPerAgentPerWrite,
+      'frames per agent per write': w.framesPerAgentPerWrite,
+      errors: w.errors,
     });
-    const version = (await cp.call<{ version: number }>('GET', '/v1/config')).version;
-    await clock.until(version, 60_000);
-    const pushed = (clock.totalSnapshots() - pushedBefore) / sims.length;
-    writeRows.push(
-      loadRow(`PUT /v1/services/${one.name} (${sizes.writeConnections} connections, ${bigLabel} configured)`, w, { 'snapshots pushed per agent': pushed }),
-    );
-    data.writes = { result: w, sent: n, pushedPerAgent: pushed, finalVersion: version };
+    data.writes = w;
+
+    // 6. GET /v1/agents with `listAgents` agents connected.
+    sims.push(...(await connectSimulated(cp, sizes.listAgents - sims.length, 'list')));
+    const list = await autocannon({ url: `${cp.base}/v1/agents`, headers: auth, connections: sizes.connections, duration: sizes.apiDurationS, timeout: 60 });
+    readRows.push(loadRow(`GET /v1/agents (${sizes.listAgents} agents connected)`, list, { '× baseline': ratio(rps(list), status) }));
+    data.agentsList = list;
+    data.rssMiB = treeRssMiB(cp.proc.child.pid!);
+
     data.disconnected = disconnected;
   } finally {
     closing = true;
@@ -282,6 +422,24 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
     await cp?.stop();
   }
   if (disconnected > 0) throw new Error(`${disconnected} simulated agent(s) were disconnected by the server during the run`);
+  const scale = await scaleStep(sizes, opts);
+  data.scale = scale;
+  configRows.push(
+    {
+      step: `PUT /v1/config, ${scale.label} created → 200 (committed)`,
+      trials: 1,
+      'p50 ms': scale.createMs,
+      'max ms': scale.createMs,
+      '× baseline': ratio(scale.createMs, hubApply.p50),
+    },
+    {
+      step: `PUT /v1/config, ${scale.label} again → 200 (empty plan)`,
+      trials: scale.againMs.length,
+      'p50 ms': summarize(scale.againMs).p50,
+      'max ms': summarize(scale.againMs).max,
+      '× baseline': ratio(summarize(scale.againMs).p50, hubApply.p50),
+    },
+  );
   return {
     name: 'control-plane',
     conditions: [
@@ -296,6 +454,13 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
       { title: 'Control plane: PUT /v1/config of a large document (real server, Postgres)', rows: configRows },
       { title: 'Control plane: API reads', rows: readRows },
       { title: 'Control plane: API writes', rows: writeRows },
+      {
+        title: 'Control plane: resident memory (server process tree)',
+        rows: [
+          { after: `the ${bigLabel} runs, ${sizes.listAgents} agents connected`, 'RSS MiB': (data.rssMiB as number | null) ?? 'n/a' },
+          { after: `PUT /v1/config of ${scale.label} and its re-applies`, 'RSS MiB': scale.rssMiB ?? 'n/a' },
+        ],
+      },
     ],
     skipped: [],
     data,

@@ -136,18 +136,27 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     pushLimits();
   });
 
+  /** The config's vservers and services by name, indexed once per config (a scan per lookup made pushLimits O(n²)). */
+  let named: { of: AgentConfig; vservers: Map<string, AgentConfig['vservers'][number]>; services: Map<string, AgentConfig['services'][number]> } | null = null;
+  function byName(): NonNullable<typeof named> {
+    if (named?.of !== config)
+      named = { of: config, vservers: new Map(config.vservers.map((v) => [v.name, v])), services: new Map(config.services.map((x) => [x.name, x])) };
+    return named;
+  }
+
   function bound(states: Record<string, boolean>, vsName: string): ServiceStatus[] {
-    const vs = config.vservers.find((v) => v.name === vsName);
+    const { vservers, services: svcs } = byName();
+    const vs = vservers.get(vsName);
     if (!vs) return [];
     return statusesOf(
       vs,
-      (name) => config.services.find((x) => x.name === name),
+      (name) => svcs.get(name),
       (name) => states[name] ?? true,
     );
   }
 
   function limitOf(vsName: string, states: Record<string, boolean>): number | null {
-    const vs = config.vservers.find((v) => v.name === vsName);
+    const vs = byName().vservers.get(vsName);
     if (!vs) return null;
     const local = quotaLimit(vs, bound(states, vsName));
     if (local === null) return null;

@@ -87,9 +87,14 @@ export class DataPlane {
     private readonly log: Logger,
   ) {}
 
-  /** Applies a configuration: new listeners open, removed ones stop accepting and drain. */
+  /**
+   * Applies a configuration: new listeners open, removed ones stop accepting and drain. Linear in
+   * the size of the document (names looked up in sets, never a scan per object).
+   */
   async apply(config: AgentConfig): Promise<void> {
     this.config = config;
+    const serviceNames = new Set(config.services.map((s) => s.name));
+    const vserverNames = new Set(config.vservers.map((v) => v.name));
     for (const s of config.services) {
       const rt = this.services.get(s.name);
       if (rt) {
@@ -104,7 +109,7 @@ export class DataPlane {
       }
     }
     for (const name of [...this.services.keys()]) {
-      if (!config.services.some((s) => s.name === name)) {
+      if (!serviceNames.has(name)) {
         const rt = this.services.get(name)!;
         this.services.delete(name);
         closePools(rt.pools.values());
@@ -124,7 +129,7 @@ export class DataPlane {
         });
       }
     }
-    for (const name of [...this.vservers.keys()]) if (!config.vservers.some((v) => v.name === name)) this.vservers.delete(name);
+    for (const name of [...this.vservers.keys()]) if (!vserverNames.has(name)) this.vservers.delete(name);
     this.state.apply(config);
     // Pools of timeouts no vserver of the service has any more.
     const timeouts = new Map<string, Set<number>>();

@@ -25,6 +25,8 @@ export interface SimulatedAgentOptions {
   name: string;
   workers?: number;
   appliedVersion?: string | null;
+  /** The document of `appliedVersion` (an agent that kept its state across a reconnect). */
+  document?: ConfigDocument;
   outstanding?: Record<string, Outstanding>;
   /** Returns an error message to NACK a snapshot or a delta; null ACKs it. */
   judge?: (s: Snapshot | ConfigDelta) => string | null;
@@ -61,6 +63,7 @@ export class SimulatedAgent {
     private readonly opts: SimulatedAgentOptions,
   ) {
     this.appliedVersion = opts.appliedVersion ?? null;
+    if (opts.document) this.resources.reset(opts.document);
     client.on('message', (m: ControlMessage) => {
       if (m.type === 'snapshot') this.onSnapshot(m);
       else if (m.type === 'delta') this.onDelta(m);

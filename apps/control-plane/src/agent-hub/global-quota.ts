@@ -296,6 +296,16 @@ export class GlobalQuota {
     return [...this.pools.keys()];
   }
 
+  /** What `agent` has been told on every vserver with a pool (GET /v1/agents: one pass over the pools, not a view per vserver). */
+  toldTo(agent: string): Record<string, { exclusive: number; borrowed: number }> {
+    const out: Record<string, { exclusive: number; borrowed: number }> = {};
+    for (const [vs, q] of this.pools) {
+      const t = q.told.get(agent);
+      if (t) out[vs] = { exclusive: t.exclusive, borrowed: t.borrowed };
+    }
+    return out;
+  }
+
   /** Lends up to `k` uses within what nobody holds (beyond the pool's shares when others gave theirs back). */
   private lend(q: VServerQuota, agent: string, k: number): number {
     const t = q.told.get(agent);

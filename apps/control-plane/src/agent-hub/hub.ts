@@ -201,6 +201,10 @@ export class AgentHub extends EventEmitter {
   quotaView(vserver: string): QuotaView | null {
     return this.quota.view(vserver);
   }
+  /** What an agent was told on each vserver (exclusive + borrowed), in one pass over the pools. */
+  quotaOf(agent: string): Record<string, { exclusive: number; borrowed: number }> {
+    return this.quota.toldTo(agent);
+  }
   /** Agents sharing the quota (connected, or disconnected within their lease) and their worker counts. */
   quotaMembers(): Array<[string, number]> {
     return this.quota.members();
