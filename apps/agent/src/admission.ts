@@ -1,113 +1,147 @@
-// Admission: where a new client connection of one engine goes — the spillover chain walked from
-// its entry (or from where spillover persistence or a hand-off puts it), each vserver judged by
-// its methods and the quota, and the final action when the chain is exhausted.
-import type { PersistenceTable, ServiceStatus } from '@spillway/core';
-import type { VServerDoc } from './config.js';
-import { hasConnectionMethod, otherMethodsTripped, usable } from './decisions.js';
+// Admission: where a new client connection of one engine goes. The decision is core's admission
+// pipeline (spillover persistence, the chain walk, any/all over every method, the final action);
+// this module gives it the engine's live state (the bound services' health, the agent-wide
+// bandwidth), the engine's QuotaWorker as its quota port and the spillover persistence table,
+// and counts what it decided (spillovers, redirects, drops, hand-offs).
+import {
+  AdmissionPipeline,
+  LiveServices,
+  resolveChain,
+  type AdmissionDecision,
+  type BorrowOutcome,
+  type LiveState,
+  type PersistenceTable,
+  type QuotaPort,
+  type SpillStore,
+} from '@spillway/core';
+import type { AgentConfig, VServerDoc } from './config.js';
 import type { QuotaWorker } from './quota-worker.js';
 import type { VServerCounters } from './stats.js';
 
-/** What admission reads of a vserver of the engine. */
-export interface AdmissionVServer {
-  doc: VServerDoc;
-  counters: VServerCounters;
-  kbpsIn: number;
-  kbpsOut: number;
-}
+export type { AdmissionDecision };
 
-/** What admission reads of its engine. */
-export interface AdmissionContext<V extends AdmissionVServer> {
-  vservers: ReadonlyMap<string, V>;
-  spilled: PersistenceTable;
-  /** The engine's quota (read when needed: the engine's constructor sets it after this context is made). */
-  quota: () => QuotaWorker;
-  bound(v: VServerDoc): ServiceStatus[];
-}
+const GRANTED: BorrowOutcome = Object.freeze({ kind: 'granted' });
+const DENIED: BorrowOutcome = Object.freeze({ kind: 'denied' });
 
-/** Where a connection goes; `gone`: the client left while the decision waited. */
-export type Verdict<V> =
-  | { kind: 'serve'; vs: V; quota: boolean; spilled: boolean }
-  | { kind: 'redirect'; vs: V; url: string }
-  | { kind: 'drop'; vs: V }
-  | { kind: 'handoff'; vs: V; engine: number; at: string }
-  | { kind: 'gone' };
+/** The engine's QuotaWorker as core's quota port: take is its local allowance, borrow asks the pool manager. */
+export function quotaPort(quota: QuotaWorker): QuotaPort {
+  return {
+    limited: (v) => quota.limited(v.name),
+    take: (v) => quota.tryAcquire(v.name),
+    borrow: (v, exclude) => quota.acquire(v.name, exclude).then((r) => (r.kind === 'granted' ? GRANTED : r.kind === 'handoff' ? r : DENIED)),
+    force: (v) => {
+      quota.force(v.name);
+    },
+    release: (v) => {
+      quota.release(v.name);
+    },
+  };
+}
 
 /**
- * Decides where a new client connection goes, walking the spillover chain from `at` (or from the
- * vserver its spillover persistence names). `tried` lists the engines that already found no room,
- * so a handed-off connection never travels in a circle.
+ * The admission of one engine: a pipeline per entry vserver (its chain resolved once per
+ * configuration), over live states updated in place as monitor states and bandwidth arrive.
  */
-export async function decideAdmission<V extends AdmissionVServer>(
-  ctx: AdmissionContext<V>,
-  root: string,
-  ip: string,
-  at: string | null,
-  tried: number[],
-  gone: () => boolean,
-): Promise<Verdict<V>> {
-  const persistKey = `${root}|${ip}`;
-  let name = at ?? ctx.spilled.get(persistKey) ?? root;
-  if (!ctx.vservers.has(name)) name = root;
-  for (let hops = 0; hops < 64; hops++) {
-    const v = ctx.vservers.get(name);
-    if (!v) return { kind: 'gone' };
-    const verdict = await judge(ctx, v, tried);
-    if (gone()) {
-      if (verdict.kind === 'serve' && verdict.quota) ctx.quota().release(v.doc.name);
-      return { kind: 'gone' };
-    }
-    if (verdict.kind === 'handoff') {
-      v.counters.handoffs_total++;
-      return { kind: 'handoff', vs: v, engine: verdict.engine, at: name };
-    }
-    if (verdict.kind === 'serve') return { kind: 'serve', vs: v, quota: verdict.quota, spilled: name !== root };
-    v.counters.spillovers_total++;
-    const next = v.doc.spillover.backup !== undefined ? ctx.vservers.get(v.doc.spillover.backup) : undefined;
-    if (next && usable(ctx.bound(next.doc))) {
-      name = next.doc.name;
-      continue;
-    }
-    const action = v.doc.spillover.action;
-    if (action === 'accept') {
-      ctx.quota().force(v.doc.name);
-      return { kind: 'serve', vs: v, quota: ctx.quota().limited(v.doc.name), spilled: name !== root };
-    }
-    if (action === 'redirect' && v.doc.spillover.redirectUrl !== undefined && v.doc.protocol === 'http') {
-      v.counters.redirected_total++;
-      return { kind: 'redirect', vs: v, url: v.doc.spillover.redirectUrl };
-    }
-    v.counters.dropped_total++;
-    return { kind: 'drop', vs: v };
-  }
-  return { kind: 'gone' };
-}
+export class EngineAdmission {
+  private live = new LiveServices<VServerDoc>([], [], () => true);
+  private readonly states = new Map<string, LiveState & { kbps: { in: number; out: number } }>();
+  private pipelines = new Map<string, AdmissionPipeline>();
+  private readonly port: QuotaPort;
+  private readonly store: SpillStore;
+  private readonly stateOf = (name: string): LiveState | undefined => this.states.get(name);
 
-async function judge<V extends AdmissionVServer>(
-  ctx: AdmissionContext<V>,
-  v: V,
-  tried: number[],
-): Promise<{ kind: 'serve'; quota: boolean } | { kind: 'spill' } | { kind: 'handoff'; engine: number }> {
-  const doc = v.doc;
-  const name = doc.name;
-  const quota = ctx.quota();
-  const bound = ctx.bound(doc);
-  if (!usable(bound)) return { kind: 'spill' };
-  if (doc.spillover.methods.length === 0) return { kind: 'serve', quota: false };
-  const others = otherMethodsTripped(doc, bound, { in: v.kbpsIn, out: v.kbpsOut });
-  const conn = hasConnectionMethod(doc);
-  if (doc.spillover.combine === 'all') {
-    if (others.length > 0 && !others.every(Boolean)) {
-      if (quota.tryAcquire(name)) return { kind: 'serve', quota: quota.limited(name) };
-      quota.force(name);
-      return { kind: 'serve', quota: quota.limited(name) };
-    }
-    if (!conn) return { kind: 'spill' };
-  } else {
-    if (others.some(Boolean)) return { kind: 'spill' };
-    if (!conn) return { kind: 'serve', quota: false };
+  /** `persist`: a spillover persistence entry was set here; the other engines learn it from it. */
+  constructor(
+    quota: QuotaWorker,
+    spilled: PersistenceTable,
+    persist: (key: string, vserver: string, timeoutMs: number) => void,
+    private readonly counters: (vserver: string) => VServerCounters,
+  ) {
+    this.port = quotaPort(quota);
+    this.store = {
+      entry: (key) => spilled.entry(key),
+      set: (key, vs, timeoutMs) => {
+        spilled.set(key, vs, timeoutMs);
+        persist(key, vs, timeoutMs);
+      },
+      hold: (key) => {
+        spilled.hold(key);
+      },
+      release: (key, timeoutMs) => {
+        spilled.release(key, timeoutMs);
+      },
+    };
   }
-  const r = await quota.acquire(name, tried);
-  if (r.kind === 'granted') return { kind: 'serve', quota: quota.limited(name) };
-  if (r.kind === 'handoff') return r;
-  return { kind: 'spill' };
+
+  /** A new configuration; `up` says the health each service has now. Pipelines of the old one finish what they admitted. */
+  apply(config: AgentConfig, up: (service: string) => boolean): void {
+    this.live = new LiveServices(config.vservers, config.services, up);
+    const kept = new Map(this.states);
+    this.states.clear();
+    for (const v of config.vservers) {
+      const kbps = kept.get(v.name)?.kbps ?? { in: 0, out: 0 };
+      this.states.set(v.name, { activeConnections: 0, services: this.live.statuses(v.name), kbps });
+    }
+    const pipelines = new Map<string, AdmissionPipeline>();
+    for (const v of config.vservers) {
+      const chain = resolveChain(v.name, config.vservers);
+      pipelines.set(v.name, new AdmissionPipeline(chain, this.stateOf, this.port, this.store, v.spillover.persistenceTimeoutSeconds * 1000));
+    }
+    this.pipelines = pipelines;
+  }
+
+  /** Monitor states (UP true): only the vservers bound to a changed service see it (in place). */
+  setStates(up: Record<string, boolean>): void {
+    for (const [name, isUp] of Object.entries(up)) this.live.setUp(name, isUp);
+  }
+
+  /** The agent-wide bandwidth of each vserver, in kbit/s. */
+  setBandwidth(kbps: Record<string, { in: number; out: number }>): void {
+    for (const [name, k] of Object.entries(kbps)) {
+      const s = this.states.get(name);
+      if (s) {
+        s.kbps.in = k.in;
+        s.kbps.out = k.out;
+      }
+    }
+  }
+
+  /** The pipeline of the chain entered at `root` (undefined: no such vserver). */
+  pipeline(root: string): AdmissionPipeline | undefined {
+    return this.pipelines.get(root);
+  }
+
+  /**
+   * Where a new connection of `ip` goes on `p`'s chain: synchronous unless the quota must borrow.
+   * `at`: the vserver a hand-off continues at; `tried`: the engines that found no room already.
+   */
+  decide(p: AdmissionPipeline, ip: string, at: string | null, tried: readonly number[]): AdmissionDecision | Promise<AdmissionDecision> {
+    let index: number | null = null;
+    if (at !== null) {
+      index = 0;
+      for (let i = 0; i < p.chain.length; i++)
+        if (p.chain[i]!.name === at) {
+          index = i;
+          break;
+        }
+    }
+    const d = p.admit(ip, index, tried);
+    if (d instanceof Promise) return d.then((r) => this.count(p, r));
+    return this.count(p, d);
+  }
+
+  /** Counts a decision on the vservers it passed: each one it spilled from, and what the last one did. */
+  private count(p: AdmissionPipeline, d: AdmissionDecision): AdmissionDecision {
+    for (let i = d.from; i < d.index; i++) this.counters(p.chain[i]!.name).spillovers_total++;
+    if (d.kind === 'vserver') return d;
+    const c = this.counters(d.vserver);
+    if (d.kind === 'handoff') {
+      c.handoffs_total++;
+      return d;
+    }
+    c.spillovers_total++;
+    if (d.kind === 'redirect' && p.chain[d.index]!.protocol === 'http') c.redirected_total++;
+    else if (d.kind !== 'accept') c.dropped_total++;
+    return d;
+  }
 }
