@@ -1,18 +1,18 @@
 // Real backends, a real agent process, real client sockets: the tools of the agent's tests.
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import http from "node:http";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
-import * as kit from "../../../test/kit/until.js";
-import type { AgentStats } from "../src/agent.js";
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import * as kit from '../../../test/kit/until.js';
+import type { AgentStats } from '../src/agent.js';
 
-const root = path.resolve(import.meta.dirname, "../../..");
-const tsx = path.join(root, "node_modules", ".bin", "tsx");
-const main = path.join(root, "apps", "agent", "src", "main.ts");
+const root = path.resolve(import.meta.dirname, '../../..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+const main = path.join(root, 'apps', 'agent', 'src', 'main.ts');
 /** The admin token every spawned agent gets (SPILLWAY_AGENT_ADMIN_TOKEN) unless a test sets its own. */
-export const ADMIN_TOKEN = "agent-admin-token-for-tests-0123";
+export const ADMIN_TOKEN = 'agent-admin-token-for-tests-0123';
 
 export interface Backend {
   name: string;
@@ -27,12 +27,12 @@ export async function tcpBackend(name: string, port = 0): Promise<Backend> {
   const held = new Set<net.Socket>();
   const server = net.createServer((s) => {
     held.add(s);
-    s.on("close", () => held.delete(s));
-    s.on("error", () => s.destroy());
+    s.on('close', () => held.delete(s));
+    s.on('error', () => s.destroy());
     s.write(`${name}\n`);
     s.pipe(s);
   });
-  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   return {
     name,
     port: (server.address() as net.AddressInfo).port,
@@ -49,45 +49,34 @@ export async function tcpBackend(name: string, port = 0): Promise<Backend> {
 export async function httpBackend(
   name: string,
   opts: { delayMs?: number } = {},
-): Promise<
-  Backend & { setStatus(code: number): void; requests: http.IncomingMessage[] }
-> {
+): Promise<Backend & { setStatus(code: number): void; requests: http.IncomingMessage[] }> {
   let status = 200;
   const held = new Set<net.Socket>();
   const requests: http.IncomingMessage[] = [];
   const server = http.createServer((req, res) => {
-    if (req.url === "/healthz") {
-      res.writeHead(status, { "content-type": "text/plain" });
-      res.end(status === 200 ? "ok" : "failing");
+    if (req.url === '/healthz') {
+      res.writeHead(status, { 'content-type': 'text/plain' });
+      res.end(status === 200 ? 'ok' : 'failing');
       return;
     }
     requests.push(req);
     const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
       const answer = (): void => {
-        const body = JSON.stringify({
-          backend: name,
-          url: req.url,
-          headers: req.headers,
-          body: Buffer.concat(chunks).toString("utf8"),
-        });
-        res.writeHead(200, {
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(body),
-          "x-backend": name,
-        });
+        const body = JSON.stringify({ backend: name, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-backend': name });
         res.end(body);
       };
       if (opts.delayMs) setTimeout(answer, opts.delayMs);
       else answer();
     });
   });
-  server.on("connection", (s) => {
+  server.on('connection', (s) => {
     held.add(s);
-    s.on("close", () => held.delete(s));
+    s.on('close', () => held.delete(s));
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     name,
     port: (server.address() as net.AddressInfo).port,
@@ -116,47 +105,31 @@ export interface RunningAgent {
 }
 
 /** Spawns `tsx apps/agent/src/main.ts --config <file>` and waits for its ready line. */
-export async function spawnAgent(
-  doc: unknown,
-  env: Record<string, string> = {},
-): Promise<RunningAgent> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "spillway-agent-"));
-  const configPath = path.join(dir, "config.json");
+export async function spawnAgent(doc: unknown, env: Record<string, string> = {}): Promise<RunningAgent> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'spillway-agent-'));
+  const configPath = path.join(dir, 'config.json');
   writeFileSync(configPath, JSON.stringify(doc));
-  const child = spawn(tsx, [main, "--config", configPath], {
+  const child = spawn(tsx, [main, '--config', configPath], {
     cwd: root,
-    env: {
-      ...process.env,
-      SPILLWAY_AGENT_ADMIN_PORT: "0",
-      SPILLWAY_AGENT_ADMIN_TOKEN: ADMIN_TOKEN,
-      SPILLWAY_LOG_LEVEL: "info",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_AGENT_ADMIN_TOKEN: ADMIN_TOKEN, SPILLWAY_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = "";
-  child.stderr.on("data", (c: Buffer) => {
+  let out = '';
+  child.stderr.on('data', (c: Buffer) => {
     out += c.toString();
   });
-  const ready = await new Promise<{
-    adminPort: number;
-    listeners: Record<string, number>;
-    pid: number;
-  }>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`agent not ready in 30 s:\n${out}`)),
-      30_000,
-    );
-    child.stdout.on("data", (c: Buffer) => {
+  const ready = await new Promise<{ adminPort: number; listeners: Record<string, number>; pid: number }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`agent not ready in 30 s:\n${out}`)), 30_000);
+    child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
-      for (const line of out.split("\n")) {
+      for (const line of out.split('\n')) {
         if (line.startsWith('{"ready":true')) {
           clearTimeout(timer);
           resolve(JSON.parse(line));
         }
       }
     });
-    child.once("exit", (code) => {
+    child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`agent exited with ${code}:\n${out}`));
     });
@@ -168,23 +141,22 @@ export async function spawnAgent(
     ports: ready.listeners,
     configPath,
     output: () => out,
-    stats: async () =>
-      (await fetch(`${admin}/stats`)).json() as Promise<AgentStats>,
+    stats: async () => (await fetch(`${admin}/stats`)).json() as Promise<AgentStats>,
     reload: (d?: unknown) =>
       fetch(`${admin}/reload`, {
-        method: "POST",
+        method: 'POST',
         headers: {
           authorization: `Bearer ${env.SPILLWAY_AGENT_ADMIN_TOKEN ?? ADMIN_TOKEN}`,
-          ...(d === undefined ? {} : { "content-type": "application/json" }),
+          ...(d === undefined ? {} : { 'content-type': 'application/json' }),
         },
-        body: d === undefined ? "" : JSON.stringify(d),
+        body: d === undefined ? '' : JSON.stringify(d),
       }),
-    stop: (signal = "SIGTERM") =>
+    stop: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
         // The agent runs under the tsx wrapper; make sure no agent outlives a failed test.
         const reap = (): void => {
           try {
-            process.kill(ready.pid, "SIGKILL");
+            process.kill(ready.pid, 'SIGKILL');
           } catch {
             /* already gone */
           }
@@ -195,10 +167,10 @@ export async function spawnAgent(
           return;
         }
         const kill = setTimeout(() => {
-          child.kill("SIGKILL");
+          child.kill('SIGKILL');
           reap();
         }, 15_000);
-        child.once("exit", (code) => {
+        child.once('exit', (code) => {
           clearTimeout(kill);
           reap();
           resolve(code);
@@ -209,73 +181,57 @@ export async function spawnAgent(
 }
 
 /** Opens a TCP connection through the agent and resolves with the first line (the backend's name), or 'closed'. */
-export function openHeld(
-  port: number,
-): Promise<{ socket: net.Socket; first: string }> {
+export function openHeld(port: number): Promise<{ socket: net.Socket; first: string }> {
   return kit.openHeld(port);
 }
 
 /** Polls `fn` every `stepMs` until `ok` accepts its value (a rejection of `fn` fails the wait). */
-export function until<T>(
-  fn: () => Promise<T>,
-  ok: (v: T) => boolean,
-  timeoutMs = 15_000,
-  stepMs = 50,
-): Promise<T> {
+export function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000, stepMs = 50): Promise<T> {
   return kit.until(fn, ok, { timeoutMs, stepMs });
 }
 
-export { accepts, elapse } from "../../../test/kit/until.js";
+export { accepts, elapse } from '../../../test/kit/until.js';
 
-export function tcpService(
-  name: string,
-  port: number,
-  capacity: number,
-  extra: Record<string, unknown> = {},
-) {
-  return {
-    name,
-    address: "127.0.0.1",
-    port,
-    protocol: "tcp",
-    capacity,
-    weight: 1,
-    state: "enabled",
-    monitors: [],
-    ...extra,
-  };
+export function tcpService(name: string, port: number, capacity: number, extra: Record<string, unknown> = {}) {
+  return { name, address: '127.0.0.1', port, protocol: 'tcp', capacity, weight: 1, state: 'enabled', monitors: [], ...extra };
+}
+
+/** Closes a test server and destroys the connections it holds. */
+function closeServer(server: net.Server, held: Set<net.Socket>): Promise<void> {
+  return new Promise((r) => {
+    for (const s of held) s.destroy();
+    server.close(() => r());
+  });
 }
 
 /**
  * A TCP backend that counts the connections it holds at once (`max`), greets each with its name,
- * records the first line each client sends (`order`, in arrival order) and then echoes. A
- * connection stops counting when the proxy's end of it closes (end of stream), not when this side
- * has closed too, which comes a turn later.
+ * records the first line each client sends (`order`, in arrival order) and then echoes.
+ * `dropAll()` closes every connection it holds from this side: they stop counting at once, before
+ * the proxy can know (a count that waits for the proxy's close would lag behind its next connect).
  */
-export async function countingTcpBackend(
-  name: string,
-): Promise<Backend & { readonly max: number; order: string[] }> {
+export async function countingTcpBackend(name: string): Promise<Backend & { readonly max: number; order: string[]; dropAll(): void }> {
   const held = new Set<net.Socket>();
   const order: string[] = [];
   let max = 0;
   const server = net.createServer((s) => {
     held.add(s);
     max = Math.max(max, held.size);
-    s.on("end", () => held.delete(s));
-    s.on("close", () => held.delete(s));
-    s.on("error", () => s.destroy());
-    let line = "";
+    s.on('end', () => held.delete(s));
+    s.on('close', () => held.delete(s));
+    s.on('error', () => s.destroy());
+    let line = '';
     const first = (c: Buffer): void => {
       line += c.toString();
-      const i = line.indexOf("\n");
+      const i = line.indexOf('\n');
       if (i < 0) return;
-      s.off("data", first);
+      s.off('data', first);
       order.push(line.slice(0, i));
     };
-    s.on("data", first);
+    s.on('data', first);
     s.write(`${name}\n`);
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     name,
     port: (server.address() as net.AddressInfo).port,
@@ -283,6 +239,12 @@ export async function countingTcpBackend(
     order,
     get max() {
       return max;
+    },
+    dropAll: () => {
+      for (const s of [...held]) {
+        held.delete(s);
+        s.destroy();
+      }
     },
     close: () => closeServer(server, held),
   };
@@ -294,14 +256,7 @@ export async function countingTcpBackend(
  */
 export async function holdingHttpBackend(
   name: string,
-): Promise<
-  Backend & {
-    readonly max: number;
-    readonly holding: number;
-    readonly answered: number;
-    answerAll(): void;
-  }
-> {
+): Promise<Backend & { readonly max: number; readonly holding: number; readonly answered: number; answerAll(): void }> {
   const held = new Set<net.Socket>();
   const waiting: http.ServerResponse[] = [];
   let max = 0;
@@ -311,11 +266,11 @@ export async function holdingHttpBackend(
     waiting.push(res);
     max = Math.max(max, waiting.length);
   });
-  server.on("connection", (s) => {
+  server.on('connection', (s) => {
     held.add(s);
-    s.on("close", () => held.delete(s));
+    s.on('close', () => held.delete(s));
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     name,
     port: (server.address() as net.AddressInfo).port,
@@ -332,7 +287,7 @@ export async function holdingHttpBackend(
     answerAll: () => {
       for (const res of waiting.splice(0)) {
         answered++;
-        res.writeHead(200, { "content-type": "text/plain", "x-backend": name });
+        res.writeHead(200, { 'content-type': 'text/plain', 'x-backend': name });
         res.end(name);
       }
     },
@@ -341,38 +296,30 @@ export async function holdingHttpBackend(
 }
 
 /** The two ways node:cluster shares a listener between workers: the agent's `schedulingPolicy`. */
-export const SCHEDULING_POLICIES = ["rr", "none"] as const;
+export const SCHEDULING_POLICIES = ['rr', 'none'] as const;
 
 /** A TCP vserver document: `listen` false for a backup only reached through its chain. */
-export function tcpVServer(
-  name: string,
-  services: string[],
-  spillover: Record<string, unknown>,
-  listen = true,
-) {
+export function tcpVServer(name: string, services: string[], spillover: Record<string, unknown>, listen = true) {
   return {
     name,
-    protocol: "tcp",
-    listen: listen ? { port: 0, host: "127.0.0.1" } : null,
+    protocol: 'tcp',
+    listen: listen ? { port: 0, host: '127.0.0.1' } : null,
     services: services.map((service) => ({ service })),
-    spillover: { methods: [], action: "drop", ...spillover },
+    spillover: { methods: [], action: 'drop', ...spillover },
   };
 }
 
 /** A port on 127.0.0.1 where nothing listens (a service there is DOWN to a TCP monitor). */
 export async function closedPort(): Promise<number> {
   const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
   const { port } = s.address() as net.AddressInfo;
   await new Promise<void>((r) => s.close(() => r()));
   return port;
 }
 
 /** Opens `n` connections one after the other (each admitted before the next opens); their sockets and first lines. */
-export async function openInTurn(
-  port: number,
-  n: number,
-): Promise<{ sockets: net.Socket[]; firsts: string[]; close(): void }> {
+export async function openInTurn(port: number, n: number): Promise<{ sockets: net.Socket[]; firsts: string[]; close(): void }> {
   const sockets: net.Socket[] = [];
   const firsts: string[] = [];
   for (let i = 0; i < n; i++) {
