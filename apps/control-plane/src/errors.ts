@@ -76,10 +76,12 @@ export const ApiErrors = {
   busy: define('SPILLWAY_API_BUSY', 503),
 } as const;
 
-/** Errors of the agents' control channel (GET /v1/agents/connect, before the WebSocket upgrade). */
+/** Errors of the agent hub: the control channel (GET /v1/agents/connect, before the WebSocket upgrade) and its snapshots. */
 export const HubErrors = {
   unauthenticated: define('SPILLWAY_HUB_UNAUTHENTICATED', 401),
   authRateLimited: define('SPILLWAY_HUB_AUTH_RATE_LIMITED', 429),
+  /** A config version naming objects it does not hold: not served to agents (thrown by setConfig, never answered over HTTP). */
+  snapshotInconsistent: define('SPILLWAY_HUB_SNAPSHOT_INCONSISTENT', 422),
 } as const;
 
 /** Every code defined above with its status. */

@@ -3,7 +3,7 @@ export { default as controlPlaneHub, agentDocument, eventRow, type ControlPlaneH
 export { ReplicaChannel, REPLICA_CHANNEL } from './replica-channel.js';
 export { AgentHub, type AgentHubOptions, type AgentRecord, type HubEvent } from './hub.js';
 export { SnapshotCache, checkConsistency, type ConfigSnapshot } from './snapshot-cache.js';
-export { HubError } from './errors.js';
+export { HubErrors } from '../errors.js';
 export { vserverLimit, type VServerLimit } from './limits.js';
 export { vserverStatus, type VServerStatus } from './status.js';
 export { renderMetrics } from './metrics.js';

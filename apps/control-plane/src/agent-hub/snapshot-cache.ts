@@ -16,7 +16,7 @@ import {
   type ResourceKind,
 } from '@spillway/protocol';
 import { deepEqual } from '../services/normalize.js';
-import { HubError, type HubErrorDetail } from './errors.js';
+import { HubErrors, type ErrorDetail as HubErrorDetail } from '../errors.js';
 
 export { checkConsistency, type Changes };
 
@@ -80,8 +80,7 @@ export class SnapshotCache {
     if (this.resources.problems(changes).length > 0) {
       const details = checkConsistency(snapshot.config);
       this.rejected = { version: snapshot.version, details };
-      throw new HubError(
-        'SPILLWAY_HUB_SNAPSHOT_INCONSISTENT',
+      throw HubErrors.snapshotInconsistent(
         `snapshot ${snapshot.version} has ${details.length} dangling reference(s); still serving ${this.current?.version ?? 'nothing'}`,
         details,
       );

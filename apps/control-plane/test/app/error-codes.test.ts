@@ -43,7 +43,8 @@ describe('error codes of the control plane', () => {
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/(?<=['"`])SPILLWAY_API_[A-Z0-9_]+(?=['"`])/g)) elsewhere.push(`${path.relative(src, file)}: ${m[0]}`);
       // The hub's channel codes (close reasons, protocol errors) never reuse an HTTP error's code.
-      for (const m of text.matchAll(/SPILLWAY_HUB_[A-Z0-9_]+/g)) if (errorCatalogue().has(m[0])) elsewhere.push(`${path.relative(src, file)}: ${m[0]}`);
+      for (const m of text.matchAll(/(?<=['"`])SPILLWAY_HUB_[A-Z0-9_]+(?=['"`])/g))
+        if (errorCatalogue().has(m[0])) elsewhere.push(`${path.relative(src, file)}: ${m[0]}`);
     }
     expect(elsewhere).toEqual([]);
   });
