@@ -79,8 +79,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Registered agents with their applied config version, lease and quota */
-        get: operations["getV1Agents"];
+        /** Registered agents with their applied config version, lease and quota (sorted by name) */
+        get: operations["listAgents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -97,7 +97,7 @@ export interface paths {
             cookie?: never;
         };
         /** One agent */
-        get: operations["getV1AgentsById"];
+        get: operations["getAgent"];
         put?: never;
         post?: never;
         /** Forget a registered agent, its tokens and its quota leases */
@@ -412,8 +412,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Live status of a vserver across agents */
-        get: operations["getV1VserversByNameStatus"];
+        /** Live status of a vserver across agents: limit and its derivation, connections, spilling, surge queue, quota, services and their monitors */
+        get: operations["getVServerStatus"];
         put?: never;
         post?: never;
         delete?: never;
@@ -542,7 +542,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -656,7 +656,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -667,7 +667,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -772,7 +772,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -783,7 +801,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -870,7 +888,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -881,7 +899,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -1018,7 +1036,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -1029,7 +1065,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -1100,7 +1136,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -1111,7 +1147,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -1221,7 +1257,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -1232,7 +1286,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -1245,11 +1299,15 @@ export interface operations {
             };
         };
     };
-    getV1Agents: {
+    listAgents: {
         parameters: {
             query?: {
+                /** @description Opaque cursor from the previous page's nextCursor */
                 cursor?: string;
+                /** @description Page size */
                 limit?: number;
+                /** @description Only names starting with this prefix */
+                prefix?: string;
             };
             header?: never;
             path?: never;
@@ -1265,15 +1323,20 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
+                            /** @description Active connections by vserver */
                             activeConnections: {
                                 [key: string]: number;
                             };
+                            /** @description Config version the agent runs */
                             appliedVersion: string | null;
                             connected: boolean;
                             connectedAt: string | null;
+                            /** @description Config version served to agents now */
                             desiredVersion: string | null;
+                            /** @description The agent name */
                             id: string;
                             inSync: boolean;
+                            /** Format: date-time */
                             lastHeartbeatAt: string;
                             lastNack: {
                                 at: string;
@@ -1282,6 +1345,7 @@ export interface operations {
                                 version: string;
                             } | null;
                             leaseExpiresAt: string | null;
+                            /** @description Allowance by vserver */
                             quota: {
                                 [key: string]: {
                                     borrowed: number;
@@ -1295,6 +1359,15 @@ export interface operations {
                 };
             };
             /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1303,7 +1376,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -1314,7 +1387,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -1327,11 +1400,15 @@ export interface operations {
             };
         };
     };
-    getV1AgentsById: {
+    getAgent: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /**
+                 * @description Agent name
+                 * @example edge-1
+                 */
                 id: string;
             };
             cookie?: never;
@@ -1345,15 +1422,20 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Active connections by vserver */
                         activeConnections: {
                             [key: string]: number;
                         };
+                        /** @description Config version the agent runs */
                         appliedVersion: string | null;
                         connected: boolean;
                         connectedAt: string | null;
+                        /** @description Config version served to agents now */
                         desiredVersion: string | null;
+                        /** @description The agent name */
                         id: string;
                         inSync: boolean;
+                        /** Format: date-time */
                         lastHeartbeatAt: string;
                         lastNack: {
                             at: string;
@@ -1362,6 +1444,7 @@ export interface operations {
                             version: string;
                         } | null;
                         leaseExpiresAt: string | null;
+                        /** @description Allowance by vserver */
                         quota: {
                             [key: string]: {
                                 borrowed: number;
@@ -1373,6 +1456,15 @@ export interface operations {
                 };
             };
             /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1381,25 +1473,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Default Response */
+            /** @description The one shape of every 4xx/5xx answer */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        code: string;
-                        details: {
-                            message: string;
-                            path: string;
-                        }[];
-                        error: string;
-                        message: string;
-                        statusCode: number;
-                    };
+                    "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -1410,7 +1493,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -1481,7 +1564,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -1492,7 +1575,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -1567,7 +1650,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -1578,7 +1661,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -1681,7 +1764,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -1692,7 +1793,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -1780,7 +1881,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -1791,7 +1892,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -1927,7 +2028,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -1938,7 +2057,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -2018,7 +2137,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -2029,7 +2148,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -2146,7 +2265,25 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -2157,7 +2294,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -2488,7 +2625,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -2499,7 +2636,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -2890,6 +3027,15 @@ export interface operations {
                 };
             };
             /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2898,7 +3044,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -2909,7 +3055,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -3000,7 +3146,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -3011,7 +3157,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -3078,7 +3224,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -3089,7 +3235,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -3224,7 +3370,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -3235,7 +3381,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -3496,6 +3642,15 @@ export interface operations {
                 };
             };
             /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3504,7 +3659,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -3515,7 +3670,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -3678,7 +3833,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -3689,7 +3844,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -4059,6 +4214,15 @@ export interface operations {
                 };
             };
             /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4067,7 +4231,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -4078,7 +4242,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -4170,7 +4334,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -4181,7 +4345,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -4421,6 +4585,15 @@ export interface operations {
                 };
             };
             /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4429,7 +4602,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -4440,7 +4613,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -4550,7 +4723,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -4561,7 +4734,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -4768,6 +4941,15 @@ export interface operations {
                 };
             };
             /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4776,7 +4958,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -4787,7 +4969,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -4923,7 +5105,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -4934,7 +5116,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -5223,6 +5405,15 @@ export interface operations {
                 };
             };
             /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5231,7 +5422,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -5242,7 +5433,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -5334,7 +5525,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -5345,7 +5536,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -5544,6 +5735,15 @@ export interface operations {
                 };
             };
             /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5552,7 +5752,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -5563,7 +5763,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -5664,7 +5864,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -5675,7 +5875,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -5800,6 +6000,24 @@ export interface operations {
                 };
             };
             /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5808,7 +6026,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -5819,7 +6037,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -5922,7 +6140,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -5933,7 +6151,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -6112,6 +6330,24 @@ export interface operations {
                 };
             };
             /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6120,7 +6356,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -6131,7 +6367,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -6219,7 +6455,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -6230,7 +6466,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -6375,6 +6611,24 @@ export interface operations {
                 };
             };
             /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6383,7 +6637,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -6394,7 +6648,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -6568,7 +6822,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -6579,7 +6833,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -6970,6 +7224,15 @@ export interface operations {
                 };
             };
             /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6978,7 +7241,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -6989,7 +7252,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -7217,7 +7480,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -7228,7 +7491,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -7793,6 +8056,15 @@ export interface operations {
                 };
             };
             /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7801,7 +8073,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -7812,7 +8084,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -7904,7 +8176,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -7915,7 +8187,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -8260,6 +8532,15 @@ export interface operations {
                 };
             };
             /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8268,7 +8549,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -8279,7 +8560,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -8380,7 +8661,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -8391,7 +8672,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -8516,6 +8797,24 @@ export interface operations {
                 };
             };
             /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8524,7 +8823,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -8535,7 +8834,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -8638,7 +8937,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -8649,7 +8948,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -8828,6 +9127,24 @@ export interface operations {
                 };
             };
             /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8836,7 +9153,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -8847,7 +9164,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -8935,7 +9252,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -8946,7 +9263,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -9091,6 +9408,24 @@ export interface operations {
                 };
             };
             /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9099,7 +9434,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -9110,7 +9445,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
@@ -9123,17 +9458,160 @@ export interface operations {
             };
         };
     };
-    getV1VserversByNameStatus: {
+    getVServerStatus: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
                 name: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "activeConnections": {
+                     *         "byAgent": {
+                     *           "agent-a": 70,
+                     *           "agent-b": 67
+                     *         },
+                     *         "total": 137
+                     *       },
+                     *       "bandwidthKbps": {
+                     *         "in": 1200,
+                     *         "out": 56000
+                     *       },
+                     *       "healthPercent": 100,
+                     *       "name": "web",
+                     *       "quota": {
+                     *         "byAgent": {
+                     *           "agent-a": {
+                     *             "borrowed": 4,
+                     *             "exclusive": 160
+                     *           }
+                     *         },
+                     *         "limit": 400,
+                     *         "shared": 76
+                     *       },
+                     *       "services": [
+                     *         {
+                     *           "activeConnections": 70,
+                     *           "agentsMonitoring": 2,
+                     *           "agentsUp": 2,
+                     *           "monitors": [
+                     *             {
+                     *               "agents": 2,
+                     *               "monitor": "web-health",
+                     *               "responseMs": 3.1,
+                     *               "state": "UP"
+                     *             }
+                     *           ],
+                     *           "name": "web-1",
+                     *           "state": "UP"
+                     *         }
+                     *       ],
+                     *       "spilling": false,
+                     *       "spillovers": 0,
+                     *       "state": "UP",
+                     *       "surgeQueue": 0,
+                     *       "threshold": {
+                     *         "derivation": [
+                     *           {
+                     *             "capacity": 200,
+                     *             "counted": true,
+                     *             "service": "web-1",
+                     *             "state": "UP"
+                     *           },
+                     *           {
+                     *             "capacity": 200,
+                     *             "counted": true,
+                     *             "service": "web-2",
+                     *             "state": "UP"
+                     *           }
+                     *         ],
+                     *         "method": "dynamicconnection",
+                     *         "value": 400
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        activeConnections: {
+                            byAgent: {
+                                [key: string]: number;
+                            };
+                            total: number;
+                        };
+                        bandwidthKbps: {
+                            in: number;
+                            out: number;
+                        };
+                        healthPercent: number;
+                        name: string;
+                        quota: {
+                            byAgent: {
+                                [key: string]: {
+                                    borrowed: number;
+                                    exclusive: number;
+                                };
+                            };
+                            limit: number;
+                            shared: number;
+                        } | null;
+                        services: {
+                            activeConnections: number;
+                            agentsMonitoring: number;
+                            agentsUp: number;
+                            monitors: {
+                                /** @description Agents reporting this monitor */
+                                agents: number;
+                                monitor: string;
+                                /** @description Mean of the last response times the agents reported */
+                                responseMs: number | null;
+                                /** @description The state most reporting agents see (a tie is DOWN; PENDING before any answer) */
+                                state: ("UP" | "DOWN") | "PENDING";
+                            }[];
+                            name: string;
+                            state: "UP" | "DOWN";
+                        }[];
+                        /** @description Active connections reached the limit: new ones spill */
+                        spilling: boolean;
+                        spillovers: number;
+                        state: "UP" | "DOWN";
+                        /** @description Clients waiting in the surge queue, summed over agents */
+                        surgeQueue: number;
+                        threshold: {
+                            derivation: {
+                                capacity: number;
+                                counted: boolean;
+                                service: string;
+                                state: "UP" | "DOWN";
+                            }[];
+                            method: ("connection" | "dynamicconnection") | null;
+                            value: number | null;
+                        };
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The one shape of every 4xx/5xx answer */
             401: {
                 headers: {
@@ -9143,25 +9621,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Default Response */
+            /** @description The one shape of every 4xx/5xx answer */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        code: string;
-                        details: {
-                            message: string;
-                            path: string;
-                        }[];
-                        error: string;
-                        message: string;
-                        statusCode: number;
-                    };
+                    "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
                     /** @description Seconds until the window of counted failures ends */
@@ -9172,7 +9641,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying (sent while the database is unavailable) */
