@@ -1,25 +1,21 @@
 // The agent: a primary (pool manager for its engines, monitors, admin) and its engines (one per
 // worker process under node:cluster, or one in this process with workers: 0).
-import { EventEmitter } from "node:events";
-import type net from "node:net";
-import { parseAgentConfig, type AgentConfig } from "./config.js";
-import { AgentError } from "./errors.js";
-import { Requests } from "./ipc.js";
-import { createLogger, type Logger } from "./log.js";
-import type { FromEngine } from "./messages.js";
-import { Monitors } from "./monitors.js";
-import { healthPercent, isAvailable, LiveServices } from "@spillway/core";
-import { processFaults } from "./process-guard.js";
-import { QuotaPrimary, type QuotaUpstream } from "./quota-primary.js";
-import { isServiceToPrimary } from "./service-state.js";
-import { ServiceStatePrimary } from "./service-state-primary.js";
-import { StatsView, type AgentStats } from "./stats-view.js";
-import { WorkerSet, type EngineLink } from "./worker-set.js";
-import {
-  mergeSnapshots,
-  type ActiveCounts,
-  type CounterSnapshot,
-} from "./stats.js";
+import { EventEmitter } from 'node:events';
+import type net from 'node:net';
+import { parseAgentConfig, type AgentConfig } from './config.js';
+import { AgentError } from './errors.js';
+import { Requests } from './ipc.js';
+import { createLogger, type Logger } from './log.js';
+import type { FromEngine } from './messages.js';
+import { Monitors } from './monitors.js';
+import { healthPercent, isAvailable, LiveServices } from '@spillway/core';
+import { processFaults } from './process-guard.js';
+import { QuotaPrimary, type QuotaUpstream } from './quota-primary.js';
+import { isServiceToPrimary } from './service-state.js';
+import { ServiceStatePrimary } from './service-state-primary.js';
+import { StatsView, type AgentStats } from './stats-view.js';
+import { WorkerSet, type EngineLink } from './worker-set.js';
+import { mergeSnapshots, type ActiveCounts, type CounterSnapshot } from './stats.js';
 
 export interface AgentOptions {
   /** The declarative document (services, monitors, vservers, optional agent section). */
@@ -31,14 +27,14 @@ export interface AgentOptions {
   log?: Logger;
 }
 
-export type { AgentStats, ServiceStats, VServerStats } from "./stats-view.js";
+export type { AgentStats, ServiceStats, VServerStats } from './stats-view.js';
 
-export type { ActiveCounts } from "./stats.js";
+export type { ActiveCounts } from './stats.js';
 
 /** A service turned UP or DOWN by its monitors (`at`: epoch ms). */
 export interface ServiceTransition {
   service: string;
-  state: "UP" | "DOWN";
+  state: 'UP' | 'DOWN';
   at: number;
 }
 export interface AgentEvents {
@@ -91,14 +87,10 @@ export interface Agent {
 
 export async function createAgent(opts: AgentOptions): Promise<Agent> {
   let config = parseAgentConfig(opts.config, opts.env ?? {});
-  const log =
-    opts.log ?? createLogger({ agent: config.agent.name, role: "primary" });
+  const log = opts.log ?? createLogger({ agent: config.agent.name, role: 'primary' });
   const started = Date.now();
   const allocations = new Map<string, number>();
-  const applies = new Requests<{
-    ports: Record<string, number>;
-    error?: string;
-  }>();
+  const applies = new Requests<{ ports: Record<string, number>; error?: string }>();
   const snapshots = new Requests<CounterSnapshot>();
   let ports: Record<string, number> = {};
   let version = 0;
@@ -119,33 +111,27 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     onReplacement: async (link) => {
       const r = await bringUp([link]);
       if (r.errors.length > 0)
-        log.error(
-          { event: "worker_config_failed", worker: link.id, errors: r.errors },
-          "replacement worker could not apply the configuration",
-        );
+        log.error({ event: 'worker_config_failed', worker: link.id, errors: r.errors }, 'replacement worker could not apply the configuration');
       Object.assign(ports, r.ports);
     },
   });
   const quota = new QuotaPrimary((engine, msg) => workers.send(engine, msg));
   /** Agent-wide service capacity, surge queues, least-connection counts and source-IP table. */
-  const services = new ServiceStatePrimary((engine, msg) =>
-    workers.send(engine, msg),
-  );
+  const services = new ServiceStatePrimary((engine, msg) => workers.send(engine, msg));
   const view = new StatsView({
     snapshot: gather,
     vservers: () => config.vservers,
-    onBandwidth: (kbps) => workers.broadcast({ t: "bw", kbps }),
-    onActive: (active) => events.emit("active", active),
+    onBandwidth: (kbps) => workers.broadcast({ t: 'bw', kbps }),
+    onActive: (active) => events.emit('active', active),
   });
   const syncQuota = (): void => {
     quota.setEngines(workers.servingIds(), workers.startingIds());
     services.setEngines(workers.servingIds(), workers.startingIds());
   };
   const monitors = new Monitors(log, (changed) => {
-    workers.broadcast({ t: "states", up: changed });
+    workers.broadcast({ t: 'states', up: changed });
     const at = Date.now();
-    for (const [service, up] of Object.entries(changed))
-      events.emit("transition", { service, state: up ? "UP" : "DOWN", at });
+    for (const [service, up] of Object.entries(changed)) events.emit('transition', { service, state: up ? 'UP' : 'DOWN', at });
     pushStates(changed);
   });
 
@@ -154,16 +140,12 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
    * derivation), rebuilt when the configuration changes: a monitor transition re-derives only the
    * vservers bound to that service.
    */
-  let live: LiveServices<AgentConfig["vservers"][number]> | null = null;
+  let live: LiveServices<AgentConfig['vservers'][number]> | null = null;
   let liveOf: AgentConfig | null = null;
-  function liveNow(): LiveServices<AgentConfig["vservers"][number]> {
+  function liveNow(): LiveServices<AgentConfig['vservers'][number]> {
     if (!live || liveOf !== config) {
       const states = monitors.states();
-      live = new LiveServices(
-        config.vservers,
-        config.services,
-        (name) => states[name] ?? true,
-      );
+      live = new LiveServices(config.vservers, config.services, (name) => states[name] ?? true);
       liveOf = config;
     }
     return live;
@@ -181,8 +163,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   function pushLimits(): void {
     const states = monitors.states();
     const names = new Set(config.vservers.map((v) => v.name));
-    for (const name of Object.keys(quota.view()))
-      if (!names.has(name)) quota.setLimit(name, null);
+    for (const name of Object.keys(quota.view())) if (!names.has(name)) quota.setLimit(name, null);
     for (const v of config.vservers) quota.setLimit(v.name, limitOf(v.name));
     services.apply(config, states);
   }
@@ -190,37 +171,29 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   /** Monitor transitions: the limits of the vservers bound to a changed service, and only those. */
   function pushStates(changed: Record<string, boolean>): void {
     const l = liveNow();
-    for (const [service, up] of Object.entries(changed))
-      for (const vs of l.setUp(service, up)) quota.setLimit(vs, limitOf(vs));
+    for (const [service, up] of Object.entries(changed)) for (const vs of l.setUp(service, up)) quota.setLimit(vs, limitOf(vs));
     services.apply(config, monitors.states());
   }
 
   /** Messages of the engines the worker set does not route between engines itself. */
-  function onEngineMessage(
-    from: number,
-    msg: FromEngine,
-    _handle?: net.Socket,
-  ): void {
+  function onEngineMessage(from: number, msg: FromEngine, _handle?: net.Socket): void {
     if (isServiceToPrimary(msg)) {
       services.onMessage(from, msg);
       return;
     }
     switch (msg.t) {
-      case "q.borrow":
-      case "q.return":
-      case "q.room":
+      case 'q.borrow':
+      case 'q.return':
+      case 'q.room':
         quota.onMessage(from, msg);
         return;
-      case "applied":
-        applies.reply(from, msg.id, {
-          ports: msg.ports,
-          ...(msg.error !== undefined ? { error: msg.error } : {}),
-        });
+      case 'applied':
+        applies.reply(from, msg.id, { ports: msg.ports, ...(msg.error !== undefined ? { error: msg.error } : {}) });
         return;
-      case "stats":
+      case 'stats':
         snapshots.reply(from, msg.id, msg.snapshot);
         return;
-      case "active":
+      case 'active':
         view.engineActive(from, msg.counts);
         return;
       default:
@@ -229,20 +202,14 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   }
 
   /** Sends the configuration to `targets` and collects the ports they bound and their errors. */
-  async function sendConfig(
-    targets: EngineLink[],
-  ): Promise<{ ports: Record<string, number>; errors: string[] }> {
+  async function sendConfig(targets: EngineLink[]): Promise<{ ports: Record<string, number>; errors: string[] }> {
     const states = monitors.states();
     const { replies, missing } = await applies.ask(
       targets.map((e) => e.id),
-      (engine, id) => workers.send(engine, { t: "config", id, config, states }),
+      (engine, id) => workers.send(engine, { t: 'config', id, config, states }),
       15_000,
     );
-    if (missing.length > 0)
-      log.warn(
-        { event: "config_apply_unanswered", workers: missing },
-        "workers did not answer the configuration in 15 s",
-      );
+    if (missing.length > 0) log.warn({ event: 'config_apply_unanswered', workers: missing }, 'workers did not answer the configuration in 15 s');
     const out = { ports: {} as Record<string, number>, errors: [] as string[] };
     for (const r of replies.values()) {
       Object.assign(out.ports, r.ports);
@@ -256,9 +223,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
    * listens, a starting engine holds no uses (the serving ones keep the whole allocation) and
    * hands any connection it gets to an engine with room.
    */
-  async function bringUp(
-    links: EngineLink[],
-  ): Promise<{ ports: Record<string, number>; errors: string[] }> {
+  async function bringUp(links: EngineLink[]): Promise<{ ports: Record<string, number>; errors: string[] }> {
     workers.add(links);
     syncQuota();
     pushLimits();
@@ -274,24 +239,14 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const first = await bringUp(await workers.start(config.agent.workers));
   if (first.errors.length > 0) {
     await shutdown(0);
-    throw new AgentError(
-      "SPILLWAY_AGENT_LISTEN_FAILED",
-      first.errors.join("; "),
-    );
+    throw new AgentError('SPILLWAY_AGENT_LISTEN_FAILED', first.errors.join('; '));
   }
   ports = first.ports;
   version = 1;
-  log.info(
-    { event: "agent_started", workers: config.agent.workers, ports },
-    "agent started",
-  );
+  log.info({ event: 'agent_started', workers: config.agent.workers, ports }, 'agent started');
 
   async function gather(): Promise<CounterSnapshot> {
-    const { replies } = await snapshots.ask(
-      [...workers.engines.keys()],
-      (engine, id) => workers.send(engine, { t: "stats?", id }),
-      2_000,
-    );
+    const { replies } = await snapshots.ask([...workers.engines.keys()], (engine, id) => workers.send(engine, { t: 'stats?', id }), 2_000);
     return mergeSnapshots([...replies.values()]);
   }
 
@@ -304,10 +259,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     } catch (err) {
       rejected++;
       log.warn(
-        {
-          event: "config_rejected",
-          details: err instanceof AgentError ? err.details.slice(0, 20) : [],
-        },
+        { event: 'config_rejected', details: err instanceof AgentError ? err.details.slice(0, 20) : [] },
         `configuration refused; version ${version} keeps running: ${(err as Error).message.slice(0, 500)}`,
       );
       throw err;
@@ -318,18 +270,9 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     pushLimits();
     const r = await sendConfig([...workers.engines.values()]);
     ports = r.ports;
-    if (r.errors.length > 0)
-      throw new AgentError("SPILLWAY_AGENT_LISTEN_FAILED", r.errors.join("; "));
+    if (r.errors.length > 0) throw new AgentError('SPILLWAY_AGENT_LISTEN_FAILED', r.errors.join('; '));
     version++;
-    log.info(
-      {
-        event: "config_applied",
-        version,
-        vservers: config.vservers.length,
-        services: config.services.length,
-      },
-      "configuration applied",
-    );
+    log.info({ event: 'config_applied', version, vservers: config.vservers.length, services: config.services.length }, 'configuration applied');
     return { version };
   }
 
@@ -349,20 +292,13 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     ports: () => ({ ...ports }),
     applyConfig,
     async reload() {
-      if (!opts.configPath)
-        throw new AgentError(
-          "SPILLWAY_AGENT_NO_CONFIG_FILE",
-          "this agent was not started from a file",
-        );
-      const { readFile } = await import("node:fs/promises");
+      if (!opts.configPath) throw new AgentError('SPILLWAY_AGENT_NO_CONFIG_FILE', 'this agent was not started from a file');
+      const { readFile } = await import('node:fs/promises');
       let doc: unknown;
       try {
-        doc = JSON.parse(await readFile(opts.configPath, "utf8"));
+        doc = JSON.parse(await readFile(opts.configPath, 'utf8'));
       } catch (err) {
-        throw new AgentError(
-          "SPILLWAY_AGENT_CONFIG_INVALID",
-          `cannot read ${opts.configPath}: ${(err as Error).message}`,
-        );
+        throw new AgentError('SPILLWAY_AGENT_CONFIG_INVALID', `cannot read ${opts.configPath}: ${(err as Error).message}`);
       }
       return applyConfig(doc);
     },
@@ -374,8 +310,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     setAllocation(vs, limit) {
       if (limit === null) allocations.delete(vs);
       else allocations.set(vs, limit);
-      if (config.vservers.some((v) => v.name === vs))
-        quota.setLimit(vs, limitOf(vs));
+      if (config.vservers.some((v) => v.name === vs)) quota.setLimit(vs, limitOf(vs));
     },
     events,
     active: () => view.active(),
@@ -388,11 +323,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
         quota: quota.view(),
         vserverHealth: (name) => {
           const b = liveNow().statuses(name);
-          return {
-            state: b.some(isAvailable) ? "UP" : "DOWN",
-            threshold: limitOf(name),
-            health_percent: Math.round(healthPercent(b) * 100) / 100,
-          };
+          return { state: b.some(isAvailable) ? 'UP' : 'DOWN', threshold: limitOf(name), health_percent: Math.round(healthPercent(b) * 100) / 100 };
         },
       });
       return {

@@ -2,52 +2,27 @@
 // listeners, the admission of every client connection (quota, spillover chain, final action),
 // balancing, surge queue and counting. Everything shared across engines (monitor states,
 // bandwidth, quota, spillover persistence) arrives as messages from the primary.
-import http from "node:http";
-import net from "node:net";
-import type { Pool } from "undici";
-import type { AgentConfig, ServiceDoc, VServerDoc } from "./config.js";
-import { PersistenceTable } from "@spillway/core";
-import { TcpProxy } from "./tcp-proxy.js";
-import {
-  answerAndClose,
-  answered,
-  createServicePool,
-  markExpectsContinue,
-  proxyHttp,
-  sendContinue,
-  sendError,
-  upstreamHeaders,
-} from "./listener-http.js";
-import { EngineAdmission, type AdmissionDecision } from "./admission.js";
-import { readFirstHead } from "./http-head.js";
-import { checkRequest, type RequestVerdict } from "./http-request.js";
-import type { QuotaWorker } from "./quota-worker.js";
-import {
-  Counters,
-  type CounterSnapshot,
-  type VServerCounters,
-} from "./stats.js";
-import {
-  cookieName,
-  ServiceState,
-  type ServicePick,
-  type ServiceToPrimary,
-} from "./service-state.js";
-import type { Logger } from "./log.js";
+import http from 'node:http';
+import net from 'node:net';
+import type { Pool } from 'undici';
+import type { AgentConfig, ServiceDoc, VServerDoc } from './config.js';
+import { PersistenceTable } from '@spillway/core';
+import { TcpProxy } from './tcp-proxy.js';
+import { answerAndClose, answered, createServicePool, markExpectsContinue, proxyHttp, sendContinue, sendError, upstreamHeaders } from './listener-http.js';
+import { EngineAdmission, type AdmissionDecision } from './admission.js';
+import { readFirstHead } from './http-head.js';
+import { checkRequest, type RequestVerdict } from './http-request.js';
+import type { QuotaWorker } from './quota-worker.js';
+import { Counters, type CounterSnapshot, type VServerCounters } from './stats.js';
+import { cookieName, ServiceState, type ServicePick, type ServiceToPrimary } from './service-state.js';
+import type { Logger } from './log.js';
 
 export type ToPrimary = (msg: PlaneMessageOut, handle?: net.Socket) => void;
 
 export type PlaneMessageOut =
   /** `head`: the bytes of the first request head already read from the socket (base64), HTTP only. */
-  | {
-      t: "handoff";
-      to: number;
-      root: string;
-      at: string;
-      tried: number[];
-      head?: string;
-    }
-  | { t: "persist"; key: string; vs: string; timeoutMs: number }
+  | { t: 'handoff'; to: number; root: string; at: string; tried: number[]; head?: string }
+  | { t: 'persist'; key: string; vs: string; timeoutMs: number }
   | ServiceToPrimary;
 
 /**
@@ -80,12 +55,9 @@ interface ListenerRt {
 const MAX_HEAD_BYTES = 16 * 1024;
 
 /** What a client connection was given at accept time (kept for its whole life). */
-type Admission =
-  | { kind: "serve"; vs: VServerRt; quota: boolean }
-  | { kind: "redirect"; url: string; vs: VServerRt }
-  | { kind: "drop"; vs: VServerRt };
+type Admission = { kind: 'serve'; vs: VServerRt; quota: boolean } | { kind: 'redirect'; url: string; vs: VServerRt } | { kind: 'drop'; vs: VServerRt };
 
-type ForwardTarget = Extract<RequestVerdict, { kind: "forward" }>;
+type ForwardTarget = Extract<RequestVerdict, { kind: 'forward' }>;
 
 /** What accept returns once it has decided without waiting (no Promise made per connection). */
 const DONE: Promise<void> = Promise.resolve();
@@ -118,7 +90,7 @@ export class DataPlane {
       quota,
       this.spilled,
       (key, vs, timeoutMs) => {
-        toPrimary({ t: "persist", key, vs, timeoutMs });
+        toPrimary({ t: 'persist', key, vs, timeoutMs });
       },
       (vs) => this.counters.vserver(vs),
     );
@@ -164,8 +136,7 @@ export class DataPlane {
         });
       }
     }
-    for (const name of [...this.vservers.keys()])
-      if (!vserverNames.has(name)) this.vservers.delete(name);
+    for (const name of [...this.vservers.keys()]) if (!vserverNames.has(name)) this.vservers.delete(name);
     this.state.apply(config);
     this.admitting.apply(config, this.state.isUp);
     // Pools of timeouts no vserver of the service has any more.
@@ -191,20 +162,10 @@ export class DataPlane {
   }
 
   private async reconcileListeners(config: AgentConfig): Promise<void> {
-    const wanted = new Map(
-      config.vservers
-        .filter((v) => v.listen !== null && !this.draining)
-        .map((v) => [v.name, v]),
-    );
+    const wanted = new Map(config.vservers.filter((v) => v.listen !== null && !this.draining).map((v) => [v.name, v]));
     for (const [name, l] of [...this.listeners]) {
       const v = wanted.get(name);
-      if (
-        v &&
-        v.listen &&
-        v.listen.port === l.port &&
-        (v.listen.host ?? "0.0.0.0") === l.host &&
-        v.protocol === (l.http ? "http" : "tcp")
-      ) {
+      if (v && v.listen && v.listen.port === l.port && (v.listen.host ?? '0.0.0.0') === l.host && v.protocol === (l.http ? 'http' : 'tcp')) {
         if (l.http) setHttpTimeouts(l.http, v);
         continue;
       }
@@ -228,18 +189,18 @@ export class DataPlane {
   }
 
   private listen(v: VServerDoc): Promise<void> {
-    const host = v.listen?.host ?? "0.0.0.0";
+    const host = v.listen?.host ?? '0.0.0.0';
     const port = v.listen?.port ?? 0;
     const server = net.createServer({ pauseOnConnect: true });
-    const httpServer = v.protocol === "http" ? this.createHttpServer(v) : null;
+    const httpServer = v.protocol === 'http' ? this.createHttpServer(v) : null;
     if (httpServer) this.httpServers.add(httpServer);
     const l: ListenerRt = { vs: v.name, port, host, server, http: httpServer };
-    server.on("connection", (socket) => {
+    server.on('connection', (socket) => {
       this.onConnection(socket, v.name);
     });
     return new Promise((resolve, reject) => {
-      server.once("error", (err) => {
-        this.log.error({ err, vserver: v.name, port }, "listener failed");
+      server.once('error', (err) => {
+        this.log.error({ err, vserver: v.name, port }, 'listener failed');
         reject(err);
       });
       server.listen({ port, host }, () => {
@@ -254,7 +215,7 @@ export class DataPlane {
     const out: Record<string, number> = {};
     for (const [name, l] of this.listeners) {
       const a = l.server.address();
-      if (a && typeof a === "object") out[name] = a.port;
+      if (a && typeof a === 'object') out[name] = a.port;
     }
     return out;
   }
@@ -300,9 +261,7 @@ export class DataPlane {
       await new Promise((r) => setTimeout(r, 50));
     }
     for (const s of this.sockets) s.destroy();
-    for (const svc of this.services.values())
-      for (const p of svc.pools.values())
-        await p.close().catch(() => undefined);
+    for (const svc of this.services.values()) for (const p of svc.pools.values()) await p.close().catch(() => undefined);
   }
 
   // ---- admission --------------------------------------------------------------------------
@@ -317,68 +276,42 @@ export class DataPlane {
    * nothing takes no use of the limit. TCP: admitted at once.
    */
   private onConnection(socket: net.Socket, root: string): void {
-    socket.on("error", () => socket.destroy());
+    socket.on('error', () => socket.destroy());
     const v = this.vservers.get(root);
     if (this.draining || !v) {
       socket.destroy();
       return;
     }
-    if (v.doc.protocol !== "http") {
+    if (v.doc.protocol !== 'http') {
       void this.accept(socket, root, null, [this.engineId], null);
       return;
     }
     const c = v.counters;
     c.cx_reading_head++;
-    const cancel = readFirstHead(
-      socket,
-      v.doc.headersTimeoutMs,
-      MAX_HEAD_BYTES,
-      (outcome) => {
-        this.reading.delete(socket);
-        c.cx_reading_head--;
-        switch (outcome.kind) {
-          case "head":
-            void this.accept(
-              socket,
-              root,
-              null,
-              [this.engineId],
-              outcome.bytes,
-            );
-            return;
-          case "timeout":
-            c.rq_header_timeout_total++;
-            answerAndClose(
-              socket,
-              408,
-              "SPILLWAY_REQUEST_TIMEOUT",
-              `no complete request head within ${v.doc.headersTimeoutMs} ms`,
-            );
-            return;
-          case "too-large":
-            c.rq_client_error_total++;
-            answerAndClose(
-              socket,
-              431,
-              "SPILLWAY_HEADERS_TOO_LARGE",
-              "the request head is larger than the header limit",
-            );
-            return;
-          case "bad-line":
-            c.rq_client_error_total++;
-            answerAndClose(
-              socket,
-              400,
-              "SPILLWAY_BAD_REQUEST",
-              "the request line must be: method, target, HTTP/1.x",
-            );
-            return;
-          case "closed":
-            socket.destroy();
-            return;
-        }
-      },
-    );
+    const cancel = readFirstHead(socket, v.doc.headersTimeoutMs, MAX_HEAD_BYTES, (outcome) => {
+      this.reading.delete(socket);
+      c.cx_reading_head--;
+      switch (outcome.kind) {
+        case 'head':
+          void this.accept(socket, root, null, [this.engineId], outcome.bytes);
+          return;
+        case 'timeout':
+          c.rq_header_timeout_total++;
+          answerAndClose(socket, 408, 'SPILLWAY_REQUEST_TIMEOUT', `no complete request head within ${v.doc.headersTimeoutMs} ms`);
+          return;
+        case 'too-large':
+          c.rq_client_error_total++;
+          answerAndClose(socket, 431, 'SPILLWAY_HEADERS_TOO_LARGE', 'the request head is larger than the header limit');
+          return;
+        case 'bad-line':
+          c.rq_client_error_total++;
+          answerAndClose(socket, 400, 'SPILLWAY_BAD_REQUEST', 'the request line must be: method, target, HTTP/1.x');
+          return;
+        case 'closed':
+          socket.destroy();
+          return;
+      }
+    });
     this.reading.set(socket, () => {
       cancel();
       c.cx_reading_head--;
@@ -389,21 +322,15 @@ export class DataPlane {
    * Decides where a client connection goes (see admission); `head` holds the bytes of its first
    * request already read (HTTP), handed on with the socket. Never rejects.
    */
-  accept(
-    socket: net.Socket,
-    root: string,
-    at: string | null,
-    tried: number[],
-    head: Buffer | null = null,
-  ): Promise<void> {
+  accept(socket: net.Socket, root: string, at: string | null, tried: number[], head: Buffer | null = null): Promise<void> {
     try {
-      socket.on("error", () => socket.destroy());
+      socket.on('error', () => socket.destroy());
       const p = this.draining ? undefined : this.admitting.pipeline(root);
       if (!p) {
         socket.destroy();
         return DONE;
       }
-      const d = this.admitting.decide(p, socket.remoteAddress ?? "", at, tried);
+      const d = this.admitting.decide(p, socket.remoteAddress ?? '', at, tried);
       // Only a borrow from the pool manager waits; everything else is decided here and now.
       if (d instanceof Promise)
         return d
@@ -411,37 +338,25 @@ export class DataPlane {
             this.admission(socket, root, r, () => p.finish(r), tried, head);
           })
           .catch((err: unknown) => {
-            this.failed(err, root, "admission");
+            this.failed(err, root, 'admission');
             socket.destroy();
           });
       this.admission(socket, root, d, () => p.finish(d), tried, head);
     } catch (err) {
-      this.failed(err, root, "admission");
+      this.failed(err, root, 'admission');
       socket.destroy();
     }
     return DONE;
   }
 
   /** An exception in the handling of a connection: logged and counted, never thrown further. */
-  private failed(
-    err: unknown,
-    vserver: string | undefined,
-    stage: string,
-  ): void {
-    if (vserver !== undefined)
-      this.counters.vserver(vserver).internal_errors_total++;
-    this.log.error({ err, vserver, stage }, "connection handling failed");
+  private failed(err: unknown, vserver: string | undefined, stage: string): void {
+    if (vserver !== undefined) this.counters.vserver(vserver).internal_errors_total++;
+    this.log.error({ err, vserver, stage }, 'connection handling failed');
   }
 
   /** Acts on an admission decision; `finish` gives back what a serving decision holds (quota use, persistence). */
-  private admission(
-    socket: net.Socket,
-    root: string,
-    d: AdmissionDecision,
-    finish: () => void,
-    tried: number[],
-    head: Buffer | null,
-  ): void {
+  private admission(socket: net.Socket, root: string, d: AdmissionDecision, finish: () => void, tried: number[], head: Buffer | null): void {
     const vs = this.vservers.get(d.vserver);
     if (socket.destroyed || !vs) {
       finish();
@@ -449,70 +364,43 @@ export class DataPlane {
       return;
     }
     switch (d.kind) {
-      case "handoff":
+      case 'handoff':
         this.toPrimary(
-          {
-            t: "handoff",
-            to: d.engine,
-            root,
-            at: d.vserver,
-            tried: [...tried, d.engine],
-            ...(head ? { head: head.toString("base64") } : {}),
-          },
+          { t: 'handoff', to: d.engine, root, at: d.vserver, tried: [...tried, d.engine], ...(head ? { head: head.toString('base64') } : {}) },
           socket,
         );
         return;
-      case "vserver":
-      case "accept":
-        this.admit(
-          socket,
-          root,
-          { kind: "serve", vs, quota: d.quota },
-          finish,
-          head,
-        );
+      case 'vserver':
+      case 'accept':
+        this.admit(socket, root, { kind: 'serve', vs, quota: d.quota }, finish, head);
         return;
-      case "redirect":
-        if (vs.doc.protocol === "http")
-          this.admit(
-            socket,
-            root,
-            { kind: "redirect", url: d.url, vs },
-            null,
-            head,
-          );
+      case 'redirect':
+        if (vs.doc.protocol === 'http') this.admit(socket, root, { kind: 'redirect', url: d.url, vs }, null, head);
         else socket.destroy();
         return;
-      case "drop":
-        if (vs.doc.protocol === "http")
-          this.admit(socket, root, { kind: "drop", vs }, null, head);
+      case 'drop':
+        if (vs.doc.protocol === 'http') this.admit(socket, root, { kind: 'drop', vs }, null, head);
         else socket.destroy();
         return;
     }
   }
 
-  private admit(
-    socket: net.Socket,
-    root: string,
-    a: Admission,
-    finish: (() => void) | null,
-    head: Buffer | null,
-  ): void {
+  private admit(socket: net.Socket, root: string, a: Admission, finish: (() => void) | null, head: Buffer | null): void {
     this.admissions.set(socket, a);
     this.sockets.add(socket);
     const v = a.vs;
     const rootDoc = this.vservers.get(root)?.doc;
-    if (a.kind === "serve") {
+    if (a.kind === 'serve') {
       v.counters.cx_active++;
       v.counters.cx_total++;
     }
-    socket.once("close", () => {
+    socket.once('close', () => {
       this.sockets.delete(socket);
-      if (a.kind !== "serve") return;
+      if (a.kind !== 'serve') return;
       v.counters.cx_active--;
       finish?.();
     });
-    if (v.doc.protocol === "http") {
+    if (v.doc.protocol === 'http') {
       const l = this.listeners.get(root) ?? this.anyHttpListener();
       if (!l?.http) {
         socket.destroy();
@@ -520,20 +408,16 @@ export class DataPlane {
       }
       // node:http parses the bytes already read first: they go back in front of the socket's stream.
       if (head && head.length > 0) socket.unshift(head);
-      l.http.emit("connection", socket);
+      l.http.emit('connection', socket);
       socket.resume();
       return;
     }
-    if (a.kind !== "serve") {
+    if (a.kind !== 'serve') {
       socket.destroy();
       return;
     }
-    this.serveTcp(
-      socket,
-      v,
-      rootDoc?.clientTimeoutMs ?? v.doc.clientTimeoutMs,
-    ).catch((err: unknown) => {
-      this.failed(err, v.doc.name, "tcp");
+    this.serveTcp(socket, v, rootDoc?.clientTimeoutMs ?? v.doc.clientTimeoutMs).catch((err: unknown) => {
+      this.failed(err, v.doc.name, 'tcp');
       socket.destroy();
     });
   }
@@ -546,27 +430,19 @@ export class DataPlane {
   // ---- services ---------------------------------------------------------------------------
 
   /** Chooses a service (persistence first), waiting in the surge queue when all are at capacity. */
-  private async chooseService(
-    v: VServerRt,
-    ip: string,
-    cookie: string | undefined,
-  ): Promise<ServicePick | "timeout" | "unavailable"> {
+  private async chooseService(v: VServerRt, ip: string, cookie: string | undefined): Promise<ServicePick | 'timeout' | 'unavailable'> {
     const now = this.state.pick(v.doc.name, ip, cookie);
-    return now === "wait" ? this.state.wait(v.doc.name, ip) : now;
+    return now === 'wait' ? this.state.wait(v.doc.name, ip) : now;
   }
 
   private readonly release = (pick: ServicePick): void => {
     this.state.release(pick);
   };
 
-  private async serveTcp(
-    socket: net.Socket,
-    v: VServerRt,
-    idleTimeoutMs: number,
-  ): Promise<void> {
-    const ip = socket.remoteAddress ?? "";
+  private async serveTcp(socket: net.Socket, v: VServerRt, idleTimeoutMs: number): Promise<void> {
+    const ip = socket.remoteAddress ?? '';
     const chosen = await this.chooseService(v, ip, undefined);
-    if (typeof chosen === "string") {
+    if (typeof chosen === 'string') {
       socket.destroy();
       return;
     }
@@ -575,21 +451,10 @@ export class DataPlane {
       return;
     }
     try {
-      const target = {
-        host: chosen.address,
-        port: chosen.port,
-        connectTimeoutMs: v.doc.timeoutMs,
-        idleTimeoutMs,
-      };
-      const { connected } = await this.tcp.proxy(
-        socket,
-        target,
-        v.counters,
-        chosen.counters,
-        () => {
-          v.counters.cx_idle_timeout_total++;
-        },
-      );
+      const target = { host: chosen.address, port: chosen.port, connectTimeoutMs: v.doc.timeoutMs, idleTimeoutMs };
+      const { connected } = await this.tcp.proxy(socket, target, v.counters, chosen.counters, () => {
+        v.counters.cx_idle_timeout_total++;
+      });
       if (!connected) chosen.counters.cx_connect_fail_total++;
     } finally {
       this.state.release(chosen);
@@ -606,33 +471,21 @@ export class DataPlane {
     const server = http.createServer({
       keepAlive: true,
       requireHostHeader: false,
-      connectionsCheckingInterval: Math.min(
-        1_000,
-        Math.max(50, Math.floor(v.headersTimeoutMs / 4)),
-      ),
+      connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(v.headersTimeoutMs / 4))),
     });
     setHttpTimeouts(server, v);
-    server.emit("listening");
-    server.on("request", this.onRequest);
+    server.emit('listening');
+    server.on('request', this.onRequest);
     // Expect: 100-continue: the 100 is sent when the body is about to be forwarded, not before admission.
-    server.on("checkContinue", this.onCheckContinue);
-    server.on(
-      "clientError",
-      (err: NodeJS.ErrnoException, socket: net.Socket) => {
-        this.clientError(err, socket, root);
-      },
-    );
+    server.on('checkContinue', this.onCheckContinue);
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: net.Socket) => {
+      this.clientError(err, socket, root);
+    });
     // CONNECT asks for a tunnel, which a reverse proxy does not make (node:http closes silently without a listener).
-    server.on("connect", (_req: http.IncomingMessage, socket: net.Socket) => {
-      const c = (this.admissions.get(socket)?.vs ?? this.vservers.get(root))
-        ?.counters;
+    server.on('connect', (_req: http.IncomingMessage, socket: net.Socket) => {
+      const c = (this.admissions.get(socket)?.vs ?? this.vservers.get(root))?.counters;
       if (c) c.rq_client_error_total++;
-      answerAndClose(
-        socket,
-        405,
-        "SPILLWAY_METHOD_NOT_ALLOWED",
-        "CONNECT is not served: this is a reverse proxy, not a tunnel",
-      );
+      answerAndClose(socket, 405, 'SPILLWAY_METHOD_NOT_ALLOWED', 'CONNECT is not served: this is a reverse proxy, not a tunnel');
     });
     return server;
   }
@@ -643,22 +496,15 @@ export class DataPlane {
    * else malformed, then close. A client that reset the connection, or a socket already answering
    * a request, gets no status, only the close.
    */
-  private clientError(
-    err: NodeJS.ErrnoException,
-    socket: net.Socket,
-    root: string,
-  ): void {
-    const code = err.code ?? "";
+  private clientError(err: NodeJS.ErrnoException, socket: net.Socket, root: string): void {
+    const code = err.code ?? '';
     if (answered(socket)) return;
-    if (code === "ECONNRESET" || code === "EPIPE") {
+    if (code === 'ECONNRESET' || code === 'EPIPE') {
       socket.destroy();
       return;
     }
-    const c = (this.admissions.get(socket)?.vs ?? this.vservers.get(root))
-      ?.counters;
-    const busy = (
-      socket as net.Socket & { _httpMessage?: http.ServerResponse | null }
-    )._httpMessage;
+    const c = (this.admissions.get(socket)?.vs ?? this.vservers.get(root))?.counters;
+    const busy = (socket as net.Socket & { _httpMessage?: http.ServerResponse | null })._httpMessage;
     if (busy) {
       // A response is in progress on this connection. If its own request's body is what the
       // parser refused and nothing was answered yet, that request gets the 400; otherwise the
@@ -666,58 +512,29 @@ export class DataPlane {
       if (c) c.rq_client_error_total++;
       if (busy.req && !busy.req.complete && !busy.headersSent) {
         busy.shouldKeepAlive = false;
-        sendError(
-          busy,
-          400,
-          "SPILLWAY_BAD_REQUEST",
-          { connection: "close" },
-          `malformed request body (${code || err.message})`,
-        );
+        sendError(busy, 400, 'SPILLWAY_BAD_REQUEST', { connection: 'close' }, `malformed request body (${code || err.message})`);
         return;
       }
       if (!busy.headersSent) busy.shouldKeepAlive = false;
-      busy.once("finish", () => socket.end());
+      busy.once('finish', () => socket.end());
       return;
     }
-    if (code === "ERR_HTTP_REQUEST_TIMEOUT") {
+    if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
       if (c) c.rq_header_timeout_total++;
-      answerAndClose(
-        socket,
-        408,
-        "SPILLWAY_REQUEST_TIMEOUT",
-        "no complete request head in time",
-      );
+      answerAndClose(socket, 408, 'SPILLWAY_REQUEST_TIMEOUT', 'no complete request head in time');
       return;
     }
     if (c) c.rq_client_error_total++;
-    if (code === "HPE_HEADER_OVERFLOW")
-      answerAndClose(
-        socket,
-        431,
-        "SPILLWAY_HEADERS_TOO_LARGE",
-        "the request head is larger than the header limit",
-      );
-    else
-      answerAndClose(
-        socket,
-        400,
-        "SPILLWAY_BAD_REQUEST",
-        `malformed request (${code || err.message})`,
-      );
+    if (code === 'HPE_HEADER_OVERFLOW') answerAndClose(socket, 431, 'SPILLWAY_HEADERS_TOO_LARGE', 'the request head is larger than the header limit');
+    else answerAndClose(socket, 400, 'SPILLWAY_BAD_REQUEST', `malformed request (${code || err.message})`);
   }
 
-  private readonly onCheckContinue = (
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-  ): void => {
+  private readonly onCheckContinue = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     markExpectsContinue(req);
     this.onRequest(req, res);
   };
 
-  private readonly onRequest = (
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-  ): void => {
+  private readonly onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     try {
       this.serveHttp(req, res);
     } catch (err) {
@@ -726,15 +543,11 @@ export class DataPlane {
   };
 
   /** An exception while handling a request: logged, counted, answered 500 (or the connection closed). */
-  private requestFailed(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    err: unknown,
-  ): void {
-    this.failed(err, this.admissions.get(req.socket)?.vs.doc.name, "request");
+  private requestFailed(req: http.IncomingMessage, res: http.ServerResponse, err: unknown): void {
+    this.failed(err, this.admissions.get(req.socket)?.vs.doc.name, 'request');
     try {
       res.shouldKeepAlive = false;
-      sendError(res, 500, "SPILLWAY_INTERNAL");
+      sendError(res, 500, 'SPILLWAY_INTERNAL');
     } catch {
       res.destroy();
     }
@@ -743,71 +556,42 @@ export class DataPlane {
   private serveHttp(req: http.IncomingMessage, res: http.ServerResponse): void {
     const a = this.admissions.get(req.socket);
     if (!a) {
-      sendError(res, 503, "SPILLWAY_NOT_ADMITTED");
+      sendError(res, 503, 'SPILLWAY_NOT_ADMITTED');
       return;
     }
-    const target = checkRequest(
-      req.method ?? "",
-      req.url ?? "",
-      req.httpVersionMajor,
-      req.httpVersionMinor,
-      req.rawHeaders,
-    );
-    if (target.kind === "refuse") {
+    const target = checkRequest(req.method ?? '', req.url ?? '', req.httpVersionMajor, req.httpVersionMinor, req.rawHeaders);
+    if (target.kind === 'refuse') {
       a.vs.counters.rq_client_error_total++;
       res.shouldKeepAlive = false;
-      sendError(
-        res,
-        400,
-        "SPILLWAY_BAD_REQUEST",
-        { connection: "close" },
-        target.message,
-      );
+      sendError(res, 400, 'SPILLWAY_BAD_REQUEST', { connection: 'close' }, target.message);
       return;
     }
-    if (target.kind === "asterisk") {
-      res.writeHead(200, {
-        allow: "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS",
-        "content-length": 0,
-      });
+    if (target.kind === 'asterisk') {
+      res.writeHead(200, { allow: 'GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS', 'content-length': 0 });
       res.end();
       return;
     }
-    if (a.kind === "redirect") {
-      res.writeHead(302, {
-        location: a.url,
-        "content-length": 0,
-        connection: "close",
-      });
+    if (a.kind === 'redirect') {
+      res.writeHead(302, { location: a.url, 'content-length': 0, connection: 'close' });
       res.end();
       return;
     }
-    if (a.kind === "drop" || this.draining) {
+    if (a.kind === 'drop' || this.draining) {
       res.shouldKeepAlive = false;
-      sendError(res, 503, "SPILLWAY_SPILLOVER_DROP", {
-        "retry-after": "1",
-        connection: "close",
-      });
+      sendError(res, 503, 'SPILLWAY_SPILLOVER_DROP', { 'retry-after': '1', connection: 'close' });
       return;
     }
     const v = a.vs;
     v.counters.rq_total++;
-    const cookie =
-      v.doc.persistence.type === "cookie"
-        ? readCookie(req.headers.cookie, v.cookieName)
-        : undefined;
-    const ip = req.socket.remoteAddress ?? "";
+    const cookie = v.doc.persistence.type === 'cookie' ? readCookie(req.headers.cookie, v.cookieName) : undefined;
+    const ip = req.socket.remoteAddress ?? '';
     const chosen = this.state.pick(v.doc.name, ip, cookie);
-    if (chosen === "wait") {
-      this.serveHttpQueued(req, res, v, ip, cookie, target).catch(
-        (err: unknown) => this.requestFailed(req, res, err),
-      );
+    if (chosen === 'wait') {
+      this.serveHttpQueued(req, res, v, ip, cookie, target).catch((err: unknown) => this.requestFailed(req, res, err));
       return;
     }
-    if (chosen === "unavailable") {
-      sendError(res, 503, "SPILLWAY_NO_SERVICE_AVAILABLE", {
-        "retry-after": "1",
-      });
+    if (chosen === 'unavailable') {
+      sendError(res, 503, 'SPILLWAY_NO_SERVICE_AVAILABLE', { 'retry-after': '1' });
       return;
     }
     this.forwardHttp(req, res, v, chosen, target);
@@ -822,30 +606,20 @@ export class DataPlane {
     target: ForwardTarget,
   ): Promise<void> {
     const chosen = await this.state.wait(v.doc.name, ip);
-    if (chosen === "timeout") {
+    if (chosen === 'timeout') {
       res.shouldKeepAlive = false;
-      sendError(res, 503, "SPILLWAY_SURGE_QUEUE_TIMEOUT", {
-        "retry-after": "1",
-      });
+      sendError(res, 503, 'SPILLWAY_SURGE_QUEUE_TIMEOUT', { 'retry-after': '1' });
       return;
     }
-    if (chosen === "unavailable") {
-      sendError(res, 503, "SPILLWAY_NO_SERVICE_AVAILABLE", {
-        "retry-after": "1",
-      });
+    if (chosen === 'unavailable') {
+      sendError(res, 503, 'SPILLWAY_NO_SERVICE_AVAILABLE', { 'retry-after': '1' });
       return;
     }
     this.forwardHttp(req, res, v, chosen, target);
   }
 
   /** Proxies one request to `chosen` (its slot already taken); the slot is freed when the exchange ends. */
-  private forwardHttp(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    v: VServerRt,
-    chosen: ServicePick,
-    target: ForwardTarget,
-  ): void {
+  private forwardHttp(req: http.IncomingMessage, res: http.ServerResponse, v: VServerRt, chosen: ServicePick, target: ForwardTarget): void {
     let pool: Pool;
     let headers: string[];
     try {
@@ -857,10 +631,7 @@ export class DataPlane {
         svc.pools.set(v.doc.timeoutMs, made);
       }
       pool = made;
-      headers = upstreamHeaders(
-        req,
-        target.absolute && target.host !== null ? target.host : undefined,
-      );
+      headers = upstreamHeaders(req, target.absolute && target.host !== null ? target.host : undefined);
     } catch (err) {
       // Nothing was sent: the slot taken for this request goes back before the error is answered.
       this.state.release(chosen);
@@ -868,18 +639,7 @@ export class DataPlane {
     }
     chosen.counters.rq_total++;
     sendContinue(req, res);
-    proxyHttp(
-      req,
-      res,
-      pool,
-      target.path,
-      headers,
-      v.counters,
-      chosen.counters,
-      chosen.setCookie,
-      this.release,
-      chosen,
-    );
+    proxyHttp(req, res, pool, target.path, headers, v.counters, chosen.counters, chosen.setCookie, this.release, chosen);
   }
 }
 
@@ -891,13 +651,10 @@ function setHttpTimeouts(server: http.Server, v: VServerDoc): void {
 }
 
 /** The value of cookie `name`, percent-decoded; undefined when absent or not valid percent-encoding (a client's bytes never throw). */
-export function readCookie(
-  header: string | undefined,
-  name: string,
-): string | undefined {
+export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
-  for (const part of header.split(";")) {
-    const i = part.indexOf("=");
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
     if (i > 0 && part.slice(0, i).trim() === name) {
       try {
         return decodeURIComponent(part.slice(i + 1).trim());
