@@ -16,11 +16,23 @@ describe('a document checked against the contract', () => {
       expect.arrayContaining([
         { path: '/vservers/0/lbMethod', message: 'must be one of "roundrobin", "leastconn", "weighted"' },
         { path: '/vservers/0/colour', message: 'is not a known field' },
-        { path: '/services', message: 'Expected array' },
+        { path: '/services', message: 'must be a list' },
       ]),
     );
     expect(problems.find((p) => p.path === '/vservers/0/timeoutMs')).toBeDefined();
     expect(new Set(problems.map((p) => p.path)).size).toBe(problems.length);
+  });
+
+  it('says what a value must be, inside a nullable object too', () => {
+    const problems = checkDocument({
+      services: [{ name: 's', address: '10.0.0.1', port: 'x' }],
+      vservers: [{ name: 'v', protocol: 'http', listen: { port: 70000 }, spillover: { redirectUrl: 5 } }],
+    });
+    expect(problems).toEqual([
+      { path: '/services/0/port', message: 'must be a port number (1-65535)' },
+      { path: '/vservers/0/listen/port', message: 'must be a port number (1-65535)' },
+      { path: '/vservers/0/spillover/redirectUrl', message: 'must be a string of 1 to 2048 characters matching ^https?://[^\\s]+$ or null' },
+    ]);
   });
 
   it('accepts listen port 0 in a standalone agent file only, and an agent section only there', () => {
