@@ -35,6 +35,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     agentHub: AgentHub;
   }
+  interface FastifyRequest {
+    /** Set by the control channel's handshake: the agent its token names, and the token. */
+    agentChannel?: { agent: string; token: string };
+  }
 }
 
 function bearer(req: FastifyRequest): string | null {
@@ -47,6 +51,7 @@ async function agentHubPlugin(app: FastifyInstance, opts: AgentHubPluginOptions)
   if (!app.hasDecorator('websocketServer')) await app.register(websocket, { options: { maxPayload: 16 * 1024 * 1024 } });
   const hub = opts.hub ?? new AgentHub({ ...opts, log: app.log });
   app.decorate('agentHub', hub);
+  if (!app.hasRequestDecorator('agentChannel')) app.decorateRequest('agentChannel', undefined);
   app.addHook('onClose', async () => {
     hub.close();
   });
@@ -76,11 +81,11 @@ function hubRoutes(app: FastifyInstance, hub: AgentHub, opts: AgentHubPluginOpti
           }
           throw HubErrors.unauthenticated('a valid agent token is required (Authorization: Bearer <token>)');
         }
-        Object.assign(req, { agentName: agent, agentToken: token });
+        req.agentChannel = { agent, token: token ?? '' };
       },
     },
     (socket, req) => {
-      const { agentName = '', agentToken = '' } = req as FastifyRequest & { agentName?: string; agentToken?: string };
+      const { agent: agentName = '', token: agentToken = '' } = req.agentChannel ?? {};
       // The session re-checks its token when tokens change (a revoked token cuts it).
       // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- @fastify/websocket hands the socket of its own copy of ws's types; it is a ws WebSocket
       hub.attach(socket, agentName, async () => (await opts.authenticate(agentToken)) === agentName);

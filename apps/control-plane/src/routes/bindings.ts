@@ -174,7 +174,8 @@ export function bindingRoutes(scope: FastifyInstance, store: ConfigStore): void 
       },
       async (req, reply) => {
         const [name, cname] = names(req.params);
-        const body = stripReadOnly(req.body) as Binding;
+        const body = stripReadOnly(req.body);
+        const weight = typeof body.weight === 'number' ? body.weight : undefined;
         checkSameName(parent, body[parent], name);
         checkSameName(key, body[key], cname);
         let created = false;
@@ -182,10 +183,7 @@ export function bindingRoutes(scope: FastifyInstance, store: ConfigStore): void 
           const existing = bindings.find((b) => b[key] === cname);
           checkIfMatch(req, existing ? versionOf(cur, bkind, `${name}/${cname}`) : null);
           created = !existing;
-          return [
-            ...bindings.filter((b) => b[key] !== cname),
-            { [key]: cname, ...(body.weight === undefined || body.weight === null ? {} : { weight: body.weight }) },
-          ];
+          return [...bindings.filter((b) => b[key] !== cname), { [key]: cname, ...(weight === undefined ? {} : { weight }) }];
         });
         withETag(reply, versionOf(state, bkind, `${name}/${cname}`) ?? 1).code(created ? 201 : 200);
         return viewOf(state, name, found(state, name, cname));
@@ -208,13 +206,14 @@ export function bindingRoutes(scope: FastifyInstance, store: ConfigStore): void 
       },
       async (req, reply) => {
         const [name, cname] = names(req.params);
-        const body = stripReadOnly(req.body) as Binding & { weight?: number | null };
+        const body = stripReadOnly(req.body);
         checkSameName(parent, body[parent], name);
         checkSameName(key, body[key], cname);
         const state = await write(req, name, (cur, bindings) => {
           const existing = found(cur, name, cname);
           checkIfMatch(req, versionOf(cur, bkind, `${name}/${cname}`));
-          const weight = body.weight === undefined ? existing.weight : body.weight === null ? undefined : body.weight;
+          // Omitted: kept; null: the override cleared; a number: the new weight (the schema allows nothing else).
+          const weight = body.weight === undefined ? existing.weight : typeof body.weight === 'number' ? body.weight : undefined;
           return [...bindings.filter((b) => b[key] !== cname), { [key]: cname, ...(weight === undefined ? {} : { weight }) }];
         });
         withETag(reply, versionOf(state, bkind, `${name}/${cname}`) ?? 1);
