@@ -6,7 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHeld, spawnAgent, tcpBackend, until, type Backend, type RunningAgent } from './helpers.js';
+import { openHeld, spawnAgent, tcpBackend, tcpService, until, type Backend, type RunningAgent } from './helpers.js';
 import { selfSigned } from './self-signed.js';
 
 /** A backend whose every path answers the status and delay the test sets for it (200 'ok', no delay by default). */
@@ -93,7 +93,7 @@ describe.each(['rr', 'none'] as const)('monitor rules on an agent with 2 workers
           service('timed', plain.port, [{ monitor: 'quick' }]),
           service('secure', secure.port, [{ monitor: 'tls' }]),
           service('secure-probed-plain', secure.port, [{ monitor: 'tls-as-http' }]),
-          { name: 'spare', address: '127.0.0.1', port: spare.port, protocol: 'tcp', capacity: 100, weight: 1, state: 'enabled', monitors: [] },
+          tcpService('spare', spare.port, 100),
         ],
         vservers: [
           {

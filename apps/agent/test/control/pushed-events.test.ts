@@ -10,7 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { createAgent, type Agent } from '../../src/agent.js';
 import { ControlClient } from '../../src/control/control-client.js';
 import { createLogger } from '../../src/log.js';
-import { openHeld, tcpBackend, until, type Backend } from '../helpers.js';
+import { openHeld, tcpBackend, tcpService, until, type Backend } from '../helpers.js';
 
 const log = createLogger({}, 'silent');
 let wss: WebSocketServer;
@@ -45,7 +45,7 @@ beforeAll(async () => {
     config: {
       monitors: [{ name: 'hc', type: 'http', intervalMs: 50, timeoutMs: 500, fall: 1, rise: 1, weight: 1, http: { path: '/', expectStatus: [200] } }],
       services: [
-        { name: 'b', address: '127.0.0.1', port: backend.port, protocol: 'tcp', capacity: 100, weight: 1, state: 'enabled', monitors: [] },
+        tcpService('b', backend.port, 100),
         // Probed on its own health server; carries no traffic.
         {
           name: 'watched',
