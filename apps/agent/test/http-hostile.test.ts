@@ -143,6 +143,10 @@ describe('requests the agent refuses with a status (never a bare close)', () => 
     ['asterisk-form with another method than OPTIONS', 'GET * HTTP/1.1\r\nHost: t\r\n\r\n'],
     ['an absolute-form target of another scheme', 'GET ftp://t/x HTTP/1.1\r\nHost: t\r\n\r\n'],
     ['an absolute-form target with userinfo', 'GET http://u:p@t/x HTTP/1.1\r\nHost: t\r\n\r\n'],
+    [
+      'an absolute-form target whose authority conflicts with the Host (HAProxy refuses it too)',
+      'GET http://other.example/x HTTP/1.1\r\nHost: conflicting\r\n\r\n',
+    ],
   ])('answers 400 and closes for %s, reaching no service', async (_what, bytes) => {
     const before = seen();
     const { response, conn } = await rawExchange(port('plain'), bytes);
@@ -172,7 +176,7 @@ describe('requests the agent refuses with a status (never a bare close)', () => 
 
 describe('request-target forms (RFC 9112 §3.2)', () => {
   it("sends an absolute-form request upstream in origin-form with the target's authority as Host", async () => {
-    const { response } = await rawExchange(port('plain'), 'GET http://other.example:81/x?y=1 HTTP/1.1\r\nHost: conflicting\r\n\r\n');
+    const { response } = await rawExchange(port('plain'), 'GET http://other.example:81/x?y=1 HTTP/1.1\r\nHost: OTHER.example:81\r\n\r\n');
     expect(response?.status).toBe(200);
     const echoed = JSON.parse(response!.body.toString()) as { url: string; headers: Record<string, string> };
     expect(echoed.url).toBe('/x?y=1');

@@ -132,7 +132,7 @@ describe('HTTP proxying', () => {
   it('answers 502 when the service refuses the connection and 504 when it is too slow', async () => {
     const broken = await fetch(`http://127.0.0.1:${agent.ports.broken}/`);
     expect(broken.status).toBe(502);
-    expect(((await broken.json()) as { code: string }).code).toBe('SPILLWAY_UPSTREAM_ERROR');
+    expect(((await broken.json()) as { code: string }).code).toBe('SPILLWAY_AGENT_UPSTREAM_ERROR');
     const slowRes = await fetch(`http://127.0.0.1:${agent.ports.timeouts}/`);
     expect(slowRes.status).toBe(504);
   });

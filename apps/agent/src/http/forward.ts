@@ -77,6 +77,12 @@ export class Forward implements UpstreamSink {
     this.svc = pick.counters;
   }
 
+  /** The Host of a request that came without one: the service's authority. */
+  private get serviceHost(): string {
+    const a = this.pick.address;
+    return `${a.includes(':') ? `[${a}]` : a}:${this.pick.port}`;
+  }
+
   get client(): net.Socket {
     return this.side.socket;
   }
@@ -95,7 +101,7 @@ export class Forward implements UpstreamSink {
     up.armTimeouts(this.timeoutMs);
     const s = up.socket;
     s.cork();
-    s.write(upstreamHead(req.method, req.path, req.fields, this.side.ip, req.hostOverride, req.framing, req.upgrade));
+    s.write(upstreamHead(req.method, req.path, req.fields, this.side.ip, req.hostOverride, req.framing, req.upgrade, this.serviceHost));
     const body = req.body;
     req.body = null;
     if (body) for (const c of body) this.writeBody(c);

@@ -119,6 +119,8 @@ export type BodyFraming = 'none' | 'length' | 'chunked';
  * agent answers 100 Continue itself), Host replaced by `hostOverride` (an absolute-form target),
  * X-Forwarded-For and Forwarded extended with the client, X-Forwarded-Proto and X-Forwarded-Host
  * set, then the framing of the body (`transfer-encoding: chunked` when the client sent chunked).
+ * A request without Host (HTTP/1.0) gets `serviceHost` (the service's address:port): HTTP/1.1
+ * requires one, and the agent speaks HTTP/1.1 to services.
  * `upgrade`: the Upgrade field and `connection: upgrade` are kept (a tunnel is asked for).
  */
 export function upstreamHead(
@@ -129,6 +131,7 @@ export function upstreamHead(
   hostOverride: string | undefined,
   framing: BodyFraming,
   upgrade: boolean,
+  serviceHost: string,
 ): string {
   const tokens = connectionTokens(fields);
   let out = `${method} ${path} HTTP/1.1\r\n`;
@@ -167,6 +170,7 @@ export function upstreamHead(
     host = hostOverride;
     out += `host: ${host}\r\n`;
   }
+  if (host === null) out += `host: ${serviceHost}\r\n`;
   out += `x-forwarded-for: ${xff === null ? ip : `${xff}, ${ip}`}\r\nx-forwarded-proto: http\r\n`;
   if (host !== null) out += `x-forwarded-host: ${host}\r\n`;
   const mine = `for=${forwardedFor(ip)};proto=http${host !== null ? `;host=${quotedString(host)}` : ''}`;
