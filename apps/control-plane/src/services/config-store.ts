@@ -235,8 +235,20 @@ export interface ConfigStoreEvents {
   event: [];
 }
 
+/** A write waiting for its turn in a group commit. */
+interface PendingWrite {
+  opts: WriteOptions;
+  desire: (current: ConfigState) => NDocument;
+  resolve(r: WriteResult): void;
+  reject(err: unknown): void;
+}
+/** Writes committed in one transaction at most (a batch takes a few ms per write; none waits long). */
+const MAX_BATCH = 64;
+
 export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
   private cache: ConfigState | null = null;
+  private readonly queue: PendingWrite[] = [];
+  private draining = false;
 
   constructor(readonly db: PrismaClient) {
     super();
@@ -264,35 +276,85 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
    * change nothing. An empty plan writes nothing and keeps the version.
    */
   async write(opts: WriteOptions, desire: (current: ConfigState) => NDocument): Promise<WriteResult> {
-    const out = await this.db
-      .$transaction(async (tx) => {
+    return new Promise<WriteResult>((resolve, reject) => {
+      this.queue.push({ opts, desire, resolve, reject });
+      void this.drain();
+    });
+  }
+
+  /**
+   * Group commit: writes that arrive while a transaction runs wait for it and then go together in
+   * the next one (at most MAX_BATCH), each with its own plan, validation, events and version, so
+   * the lock, the round trips and the commit's flush are paid once per batch. A write refused
+   * (404, 409, 412, 422 ...) fails alone; a database error retries each write of the batch alone.
+   */
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) await this.runBatch(this.queue.splice(0, MAX_BATCH));
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async runBatch(batch: PendingWrite[]): Promise<void> {
+    let done: { results: Array<{ ok: WriteResult } | { err: unknown }>; state: ConfigState; applied: boolean };
+    try {
+      done = await this.db.$transaction(async (tx) => {
         let rows = await tx.$queryRaw<Array<{ version: number }>>`SELECT version FROM config_version WHERE id = 1 FOR UPDATE`;
         if (rows.length === 0) {
           await tx.$executeRaw`INSERT INTO config_version (id, version, "updatedAt") VALUES (1, 0, now()) ON CONFLICT (id) DO NOTHING`;
           rows = await tx.$queryRaw<Array<{ version: number }>>`SELECT version FROM config_version WHERE id = 1 FOR UPDATE`;
         }
         const version = rows[0]?.version ?? 0;
-        const current = this.cache?.version === version ? this.cache : await loadState(tx, version);
-        const desired = desire(current);
-        const plan = planChanges(current.doc, desired, true);
-        const known = knownProblems(current.doc);
-        const all = validateDocument(desired);
-        const problems = all.filter((p) => !known.has(problemKey(p)));
-        if (problems.length > 0) throw unprocessable(problems, opts.problemPath ?? ((p) => `/${PLURAL[p.kind]}/${p.name}${p.path}`));
-        if (opts.dryRun || plan.changes.length === 0) return { version, plan, applied: false, state: current };
-        KNOWN.set(desired, new Set(all.map(problemKey)));
-        const state = await applyPlan(tx, current, desired, plan, version + 1, opts.actor);
-        await tx.$executeRaw`UPDATE config_version SET version = ${version + 1}, "updatedAt" = now() WHERE id = 1`;
-        return { version: version + 1, plan, applied: true, state };
-      }, TX)
-      .catch((err: unknown) => {
-        throw translateDbError(err);
-      });
-    if (out.applied) {
-      if (this.cache === null || out.state.version > this.cache.version) this.cache = out.state;
-      this.emit('change', { version: out.version, document: out.state.doc });
+        let current = this.cache?.version === version ? this.cache : await loadState(tx, version);
+        const results: Array<{ ok: WriteResult } | { err: unknown }> = [];
+        for (const w of batch) {
+          let desired: NDocument;
+          let plan: Plan;
+          let all: Problem[];
+          try {
+            desired = w.desire(current);
+            plan = planChanges(current.doc, desired, true);
+            const known = knownProblems(current.doc);
+            all = validateDocument(desired);
+            const problems = all.filter((p) => !known.has(problemKey(p)));
+            if (problems.length > 0) throw unprocessable(problems, w.opts.problemPath ?? ((p) => `/${PLURAL[p.kind]}/${p.name}${p.path}`));
+          } catch (err) {
+            results.push({ err });
+            continue;
+          }
+          if (w.opts.dryRun || plan.changes.length === 0) {
+            results.push({ ok: { version: current.version, plan, applied: false, state: current } });
+            continue;
+          }
+          KNOWN.set(desired, new Set(all.map(problemKey)));
+          current = await applyPlan(tx, current, desired, plan, current.version + 1, w.opts.actor);
+          results.push({ ok: { version: current.version, plan, applied: true, state: current } });
+        }
+        if (current.version !== version) await tx.$executeRaw`UPDATE config_version SET version = ${current.version}, "updatedAt" = now() WHERE id = 1`;
+        return { results, state: current, applied: current.version !== version };
+      }, TX);
+    } catch (err) {
+      // The transaction failed as a whole (nothing of it was written): alone, each write fails or commits on its own.
+      if (batch.length > 1) {
+        for (const w of batch) await this.runBatch([w]);
+        return;
+      }
+      batch[0]?.reject(translateDbError(err));
+      return;
     }
-    return out;
+    if (done.applied) {
+      if (this.cache === null || done.state.version > this.cache.version) this.cache = done.state;
+      // One change for the batch: the versions it committed reach the agents as one delta.
+      this.emit('change', { version: done.state.version, document: done.state.doc });
+    }
+    done.results.forEach((r, i) => {
+      const w = batch[i]!;
+      if ('ok' in r) w.resolve(r.ok);
+      else w.reject(r.err);
+    });
   }
 
   /** Appends an event outside the configuration (tokens, agents) in its own statement. */

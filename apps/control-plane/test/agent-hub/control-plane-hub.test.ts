@@ -138,7 +138,7 @@ describe('agent hub in the control plane', () => {
     await a.call('PUT', '/v1/config', document(40));
     const agent = await connect(b, 'edge-1', token);
     const first = await agent.client.waitFor('snapshot', () => true, 5_000, true);
-    const next = agent.client.waitFor('snapshot', (s) => s.version !== first.version);
+    const next = agent.client.waitFor('delta', (s) => s.version !== first.version && s.base === first.version);
     let committed = 0;
     a.app.configStore.once('change', () => {
       committed = Date.now();
