@@ -63,9 +63,9 @@ export class LimitIndex {
   private readonly byService = new Map<string, string[]>();
 
   constructor(config: ConfigDocument) {
-    this.services = new Map(config.services.map((s) => [s.name as string, s]));
+    this.services = new Map(config.services.map((s) => [s.name, s]));
     for (const vs of config.vservers) {
-      const name = vs.name as string;
+      const name = vs.name;
       // The first vserver of a name wins, as a lookup by name would find it.
       if (this.vservers.has(name)) continue;
       this.vservers.set(name, vs);
