@@ -3,8 +3,7 @@
 // balancing, surge queue and counting. Everything shared across engines (monitor states,
 // bandwidth, quota, spillover persistence) arrives as messages from the primary.
 import net from 'node:net';
-import type { Pool } from 'undici';
-import type { AgentConfig, ServiceDoc, VServerDoc } from './config.js';
+import type { AgentConfig, VServerDoc } from './config.js';
 import { PersistenceTable } from '@spillway/core';
 import { TcpProxy } from './tcp-proxy.js';
 import { HttpEngine } from './http/engine.js';
@@ -22,19 +21,6 @@ export type PlaneMessageOut =
   | { t: 'persist'; key: string; vs: string; timeoutMs: number }
   | ServiceToPrimary;
 
-/**
- * `pools`: one undici pool per upstream timeout (the vservers' `timeoutMs`) of the vservers the
- * service serves, made on first use: a changed timeout takes effect with the next request.
- */
-interface ServiceRt {
-  doc: ServiceDoc;
-  pools: Map<number, Pool>;
-}
-
-/** Closes pools once their requests are done (close() lets them finish). */
-function closePools(pools: Iterable<Pool>): void {
-  for (const p of pools) p.close().catch(() => undefined);
-}
 interface VServerRt {
   doc: VServerDoc;
   counters: VServerCounters;
@@ -56,7 +42,6 @@ const DONE: Promise<void> = Promise.resolve();
 
 export class DataPlane {
   private config: AgentConfig | null = null;
-  private readonly services = new Map<string, ServiceRt>();
   private readonly vservers = new Map<string, VServerRt>();
   private readonly listeners = new Map<string, ListenerRt>();
   private readonly admissions = new WeakMap<net.Socket, Admission>();
@@ -97,28 +82,7 @@ export class DataPlane {
    */
   async apply(config: AgentConfig): Promise<void> {
     this.config = config;
-    const serviceNames = new Set(config.services.map((s) => s.name));
     const vserverNames = new Set(config.vservers.map((v) => v.name));
-    for (const s of config.services) {
-      const rt = this.services.get(s.name);
-      if (rt) {
-        const moved = rt.doc.address !== s.address || rt.doc.port !== s.port;
-        if (moved) {
-          closePools(rt.pools.values());
-          rt.pools.clear();
-        }
-        rt.doc = s;
-      } else {
-        this.services.set(s.name, { doc: s, pools: new Map() });
-      }
-    }
-    for (const name of [...this.services.keys()]) {
-      if (!serviceNames.has(name)) {
-        const rt = this.services.get(name)!;
-        this.services.delete(name);
-        closePools(rt.pools.values());
-      }
-    }
     for (const v of config.vservers) {
       const rt = this.vservers.get(v.name);
       if (rt) {
@@ -134,25 +98,6 @@ export class DataPlane {
     for (const name of [...this.vservers.keys()]) if (!vserverNames.has(name)) this.vservers.delete(name);
     this.state.apply(config);
     this.admitting.apply(config, this.state.isUp);
-    // Pools of timeouts no vserver of the service has any more.
-    const timeouts = new Map<string, Set<number>>();
-    for (const v of config.vservers) {
-      for (const b of v.services) {
-        let set = timeouts.get(b.service);
-        if (!set) {
-          set = new Set();
-          timeouts.set(b.service, set);
-        }
-        set.add(v.timeoutMs);
-      }
-    }
-    for (const [name, rt] of this.services) {
-      for (const [t, p] of [...rt.pools])
-        if (!timeouts.get(name)?.has(t)) {
-          rt.pools.delete(t);
-          closePools([p]);
-        }
-    }
     await this.reconcileListeners(config);
   }
 
@@ -244,8 +189,8 @@ export class DataPlane {
       await new Promise((r) => setTimeout(r, 50));
     }
     for (const s of this.sockets) s.destroy();
+    // Idle upstream connections close; a moved or removed service's ones expire unused (IDLE_MS).
     this.http.close();
-    for (const svc of this.services.values()) for (const p of svc.pools.values()) await p.close().catch(() => undefined);
   }
 
   // ---- admission --------------------------------------------------------------------------
