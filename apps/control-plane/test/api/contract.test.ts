@@ -121,7 +121,7 @@ describe('the API against its OpenAPI document (Prism validation proxy)', () => 
       prisma: db.prisma,
       logger: false,
       authFailures: { max: 200, windowMs: 60_000 },
-      hub: { heartbeatMs: 200, leaseMissedHeartbeats: 5 },
+      hub: { heartbeatMs: 500, leaseMissedHeartbeats: 20 },
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     server = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
