@@ -20,29 +20,10 @@ import {
   type ServiceStatus,
   type SpilloverMethod,
 } from '../src/index.js';
+import { check, serviceStatus, spilloverMethod } from './arbitraries.js';
 
-function check(ok: boolean, what: string): void {
-  if (!ok) throw new Error(`invariant broken: ${what}`);
-}
-
-const method: fc.Arbitrary<SpilloverMethod> = fc.oneof(
-  fc.integer({ min: 0, max: 6 }).map((threshold) => ({ type: 'connection' as const, threshold })),
-  fc.constant({ type: 'dynamicconnection' as const }),
-  fc.record({
-    type: fc.constant('bandwidth' as const),
-    thresholdKbps: fc.integer({ min: 0, max: 100 }),
-    direction: fc.constantFrom('in' as const, 'out' as const, 'both' as const),
-  }),
-  fc.record({ type: fc.constant('health' as const), thresholdPercent: fc.integer({ min: 0, max: 100 }) }),
-);
-
-const service: fc.Arbitrary<ServiceStatus> = fc.record({
-  name: fc.constantFrom('s1', 's2', 's3'),
-  capacity: fc.integer({ min: 0, max: 4 }),
-  weight: fc.integer({ min: 1, max: 5 }),
-  state: fc.constantFrom('enabled' as const, 'enabled' as const, 'disabled' as const),
-  up: fc.boolean(),
-});
+const method = spilloverMethod(6);
+const service = serviceStatus(4);
 
 const vserverSpec = fc.record({
   methods: fc.array(method, { maxLength: 3 }),
