@@ -165,7 +165,8 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
       adminHost: a.adminHost ?? DEFAULTS.agent.adminHost,
       adminToken: a.adminToken ?? DEFAULTS.agent.adminToken,
       drainTimeoutMs: a.drainTimeoutMs ?? DEFAULTS.agent.drainTimeoutMs,
-      schedulingPolicy: a.schedulingPolicy ?? DEFAULTS.agent.schedulingPolicy,
+      // Unset: Node's own switch (NODE_CLUSTER_SCHED_POLICY), else rr as node:cluster on Linux.
+      schedulingPolicy: a.schedulingPolicy ?? (env.NODE_CLUSTER_SCHED_POLICY === 'none' ? 'none' : DEFAULTS.agent.schedulingPolicy),
     },
   };
 }

@@ -33,12 +33,15 @@ function holds(pid: number, inode: string): boolean {
 }
 
 describe('the scheduling policy of an agent document', () => {
-  it('is rr unless the document or SPILLWAY_AGENT_SCHEDULING_POLICY says none, and refuses anything else with its path', () => {
+  it('is rr unless the document, SPILLWAY_AGENT_SCHEDULING_POLICY or (unset) NODE_CLUSTER_SCHED_POLICY says none, and refuses anything else with its path', () => {
     expect(parseAgentConfig({}).agent.schedulingPolicy).toBe('rr');
     expect(parseAgentConfig({ agent: { schedulingPolicy: 'none' } }).agent.schedulingPolicy).toBe('none');
     expect(parseAgentConfig({ agent: { schedulingPolicy: 'none' } }, { SPILLWAY_AGENT_SCHEDULING_POLICY: 'rr' }).agent.schedulingPolicy).toBe('rr');
     expect(() => parseAgentConfig({ agent: { schedulingPolicy: 'random' } })).toThrow(/\/agent\/schedulingPolicy/);
     expect(() => parseAgentConfig({}, { SPILLWAY_AGENT_SCHEDULING_POLICY: 'fair' })).toThrow(/\/agent\/schedulingPolicy/);
+    // Unset, Node's own switch decides, as node:cluster would.
+    expect(parseAgentConfig({}, { NODE_CLUSTER_SCHED_POLICY: 'none' }).agent.schedulingPolicy).toBe('none');
+    expect(parseAgentConfig({ agent: { schedulingPolicy: 'rr' } }, { NODE_CLUSTER_SCHED_POLICY: 'none' }).agent.schedulingPolicy).toBe('rr');
   });
 });
 
@@ -57,8 +60,8 @@ describe.each(['rr', 'none'] as const)('an agent with 2 workers under scheduling
     );
   });
   afterAll(async () => {
-    await agent.stop();
-    await backend.close();
+    await agent?.stop();
+    await backend?.close();
   });
 
   it(`reports ${policy}, serves connections, and the listening socket is held by ${policy === 'rr' ? 'the primary only' : 'every worker'}`, async () => {
