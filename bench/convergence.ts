@@ -4,6 +4,7 @@
 // with 2 real agents and with 2, 10, 50 simulated agents (real protocol clients over WebSocket):
 // through the REST API of the real server (PUT /v1/config on server.ts with Postgres) from the PUT
 // sent to the last agent's ACK, and, as the baseline, served by the agent hub alone.
+import net from 'node:net';
 import path from 'node:path';
 import { SimulatedAgent } from '@spillway/protocol';
 import { startManagedAgent, type AgentStatsView, type RunningAgent } from './lib/agent.js';
@@ -11,7 +12,7 @@ import { AppliedClock } from './lib/applied.js';
 import { runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
 import { connectSimulated, startControlPlane, type RunningControlPlane } from './lib/control-plane.js';
 import { startHub, type RunningHub } from './lib/hub.js';
-import { sleep, startProcess, type Proc } from './lib/proc.js';
+import { freePort, sleep, startProcess, type Proc } from './lib/proc.js';
 import { benchDir, repoRoot } from './lib/results.js';
 import { summarize } from './lib/stats.js';
 import type { Row } from './lib/table.js';
@@ -131,9 +132,28 @@ async function simulatedAgents(n: number, trials: number): Promise<number[]> {
 
 interface ApiWrites {
   real: number[];
+  /** From the 200 of a PUT /v1/config adding a vserver with a new port to a TCP connect accepted there on every real agent. */
+  listener: number[];
   simulated: { n: number; ms: number[] }[];
   commitMs: number[];
 }
+
+/** True once a TCP connection to host:port is accepted (false on refusal or after 500 ms). */
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port });
+    const done = (ok: boolean): void => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(500, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+/** The listen address of each real agent of the API rows (SPILLWAY_AGENT_LISTEN_HOST): both serve the same vserver port. */
+const LISTEN_HOSTS = ['127.0.0.2', '127.0.0.3'];
 
 /**
  * Config writes through the REST API of the real server: PUT /v1/config, timed from the request
@@ -155,7 +175,17 @@ async function apiWrites(sizes: Sizes, databaseUrl: string | undefined, out: Api
   try {
     cp = await startControlPlane({ databaseUrl, heartbeatMs: sizes.heartbeatMs });
     try {
-      for (const name of ['api-agent-a', 'api-agent-b']) agents.push(await startManagedAgent(name, cp.controlUrl, 1, await cp.agentToken(name)));
+      for (const [i, name] of ['api-agent-a', 'api-agent-b'].entries()) {
+        // The agent process takes its listen address from the environment the harness passes on.
+        const before = process.env.SPILLWAY_AGENT_LISTEN_HOST;
+        process.env.SPILLWAY_AGENT_LISTEN_HOST = LISTEN_HOSTS[i];
+        try {
+          agents.push(await startManagedAgent(name, cp.controlUrl, 1, await cp.agentToken(name)));
+        } finally {
+          if (before === undefined) delete process.env.SPILLWAY_AGENT_LISTEN_HOST;
+          else process.env.SPILLWAY_AGENT_LISTEN_HOST = before;
+        }
+      }
       const names = new Set(agents.map((a) => a.proc.name.replace(/^agent /, '')));
       const appliedBy = async (version: number, timeoutMs: number): Promise<number> => {
         const start = performance.now();
@@ -171,6 +201,23 @@ async function apiWrites(sizes: Sizes, databaseUrl: string | undefined, out: Api
       for (let i = 0; i < sizes.trials; i++) {
         const { t0, version } = await put();
         out.real.push((await appliedBy(version, 30_000)) - t0);
+      }
+      // A new vserver with a port of its own each time: from the 200 until both agents accept a TCP
+      // connection on it (polled back to back on each address).
+      const added: object[] = [];
+      for (let i = 0; i < sizes.trials; i++) {
+        const port = await freePort();
+        added.push({ name: `new-${i}`, protocol: 'tcp', listen: { port }, services: [{ service: 'svc-0' }], spillover: { methods: [], action: 'drop' } });
+        const base = doc([9001, 9002, 9003], 5_000, 100 + seq++, true) as { vservers: object[] };
+        await cp.call('PUT', '/v1/config', { ...base, vservers: [...base.vservers, ...added] });
+        const t200 = performance.now();
+        const at = await Promise.all(
+          LISTEN_HOSTS.map(async (host) => {
+            while (!(await accepts(host, port))) if (performance.now() - t200 > 30_000) throw new Error(`no listener on ${host}:${port} in 30 s`);
+            return performance.now() - t200;
+          }),
+        );
+        out.listener.push(Math.max(...at));
       }
     } catch (err) {
       errors.push(`real agents through the REST API: ${(err as Error).message.split('\n')[0]!}`);
@@ -208,7 +255,7 @@ export async function convergenceBench(opts: BenchOptions): Promise<BenchResult>
   );
   const sim: { n: number; ms: number[] }[] = [];
   for (const n of sizes.simulated) sim.push({ n, ms: await simulatedAgents(n, sizes.trials) });
-  const api: ApiWrites = { real: [], simulated: [], commitMs: [] };
+  const api: ApiWrites = { real: [], listener: [], simulated: [], commitMs: [] };
   await apiWrites(sizes, opts.databaseUrl, api, skipped);
   const row = (what: string, agents: string, v: number[]): Row => {
     const s = summarize(v);
@@ -218,6 +265,7 @@ export async function convergenceBench(opts: BenchOptions): Promise<BenchResult>
     row('backend killed → every agent runs with its new allocation', '2 real agents × 1 worker', real.kill),
     row('backend back → every agent back to its full allocation', '2 real agents × 1 worker', real.restore),
     row('API write (PUT /v1/config) → applied by every agent', '2 real agents × 1 worker', api.real),
+    row('PUT /v1/config adding a vserver → 200 → its new TCP listener accepts on every agent', '2 real agents × 1 worker', api.listener),
     ...api.simulated.map((s) => row('API write (PUT /v1/config) → applied by every agent', `${s.n} simulated agents`, s.ms)),
     row('API write (PUT /v1/config) → 200 (committed), all rows above', '—', api.commitMs),
     row('hub alone: config served → ACKed by every agent (baseline)', '2 real agents × 1 worker', real.write),
@@ -231,6 +279,7 @@ export async function convergenceBench(opts: BenchOptions): Promise<BenchResult>
       `vserver: 3 TCP services × capacity 10, dynamicconnection (global limit 30 → 20 when one is down); tcp monitor every ${sizes.monitorIntervalMs} ms, timeout ${sizes.monitorIntervalMs} ms, fall 1 rise 1; a backend is killed by closing its listener and connections; hub heartbeat ${sizes.heartbeatMs} ms`,
       'backend killed: from the kill until the /stats of every agent shows an allocation below its full one (polled every ~2 ms); the monitor interval bounds detection',
       `API write: PUT /v1/config of the whole document (one threshold changed each time; the vserver without a listener: the API takes no port 0) to apps/control-plane/src/server.ts in its own process, ${opts.databaseUrl ? 'on a database the caller gave' : 'on a fresh embedded Postgres (default settings, fsync on)'}, log level warn; timed from the request sent until every agent applied the committed version: real agents (managed, dialing that server with their own agent tokens) = GET /v1/agents shows it as their applied version (polled every ~2 ms), simulated agents = the last one ACKed it (harness clock); the API rows run after the killed-backend trials, on their own control plane`,
+      `new listener: PUT /v1/config adding a vserver with a port of its own (bound to svc-0); from the 200 read by the harness until a TCP connection to that port is accepted on both agents (${LISTEN_HOSTS.join(' and ')}, one per agent through SPILLWAY_AGENT_LISTEN_HOST), polled back to back`,
       "hub alone (baseline): from the hub receiving the snapshot until the last agent's ACK (measured inside the hub process), no REST API, no database",
       "machine shared: 2 cores, other engineers' test runs going on at the same time",
       `${sizes.trials} trials per row`,

@@ -28,6 +28,7 @@ describe('convergence benchmark at smoke size', () => {
       'backend killed → every agent runs with its new allocation | 2 real agents × 1 worker',
       'backend back → every agent back to its full allocation | 2 real agents × 1 worker',
       'API write (PUT /v1/config) → applied by every agent | 2 real agents × 1 worker',
+      'PUT /v1/config adding a vserver → 200 → its new TCP listener accepts on every agent | 2 real agents × 1 worker',
       'API write (PUT /v1/config) → applied by every agent | 2 simulated agents',
       'API write (PUT /v1/config) → applied by every agent | 5 simulated agents',
       'API write (PUT /v1/config) → 200 (committed), all rows above | —',
@@ -41,5 +42,5 @@ describe('convergence benchmark at smoke size', () => {
     }
     const data = r.data as { real: { detail: { before: number[]; after: number[] }[] } };
     for (const t of data.real.detail) t.after.forEach((a, i) => expect(a).toBeLessThan(t.before[i]!));
-  }, 120_000);
+  }, 240_000);
 });
