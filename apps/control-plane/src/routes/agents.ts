@@ -31,42 +31,38 @@ export function agentRoutes(scope: FastifyInstance, { hub, directory }: AgentRou
   if (!scope.getSchemas().Error) scope.addSchema(ErrorResponse);
   const errors = { 400: ErrorRef, 401: ErrorRef };
 
-  const view = (r: AgentRecord): AgentViewValue => {
+  /** What every agent view starts with: who it is and how its config version compares with the one served. */
+  const identity = (r: { name: string; connected: boolean; workers: number; appliedVersion: string | null }) => {
     const desired = hub.snapshots.version;
+    return {
+      id: r.name,
+      connected: r.connected,
+      workers: r.workers,
+      appliedVersion: r.appliedVersion,
+      desiredVersion: desired,
+      inSync: desired !== null && r.appliedVersion === desired,
+    };
+  };
+  const view = (r: AgentRecord): AgentViewValue => ({
+    ...identity(r),
+    lastNack: r.lastNack ? { version: r.lastNack.version, code: r.lastNack.code, message: r.lastNack.message, at: r.lastNack.at } : null,
+    connectedAt: r.connectedAt === null ? null : new Date(r.connectedAt).toISOString(),
+    lastHeartbeatAt: new Date(r.lastSeenAt).toISOString(),
+    leaseExpiresAt: r.leaseExpiresAt === null ? null : new Date(r.leaseExpiresAt).toISOString(),
     // One pass over the pools (a quota view per vserver per agent was O(vservers × agents²) a request).
-    const quota = hub.quotaOf(r.name);
-    return {
-      id: r.name,
-      connected: r.connected,
-      workers: r.workers,
-      appliedVersion: r.appliedVersion,
-      desiredVersion: desired,
-      inSync: desired !== null && r.appliedVersion === desired,
-      lastNack: r.lastNack ? { version: r.lastNack.version, code: r.lastNack.code, message: r.lastNack.message, at: r.lastNack.at } : null,
-      connectedAt: r.connectedAt === null ? null : new Date(r.connectedAt).toISOString(),
-      lastHeartbeatAt: new Date(r.lastSeenAt).toISOString(),
-      leaseExpiresAt: r.leaseExpiresAt === null ? null : new Date(r.leaseExpiresAt).toISOString(),
-      quota,
-      activeConnections: Object.fromEntries(Object.entries(r.report?.vservers ?? {}).map(([k, v]) => [k, v.cxActive])),
-    };
-  };
-  const stored = (r: StoredAgent): AgentViewValue => {
-    const desired = hub.snapshots.version;
-    return {
-      id: r.name,
-      connected: r.connected,
-      workers: r.workers,
-      appliedVersion: r.appliedVersion,
-      desiredVersion: desired,
-      inSync: desired !== null && r.appliedVersion === desired,
-      lastNack: null,
-      connectedAt: null,
-      lastHeartbeatAt: (r.lastHeartbeatAt ?? new Date(0)).toISOString(),
-      leaseExpiresAt: null,
-      quota: {},
-      activeConnections: {},
-    };
-  };
+    quota: hub.quotaOf(r.name),
+    activeConnections: Object.fromEntries(Object.entries(r.report?.vservers ?? {}).map(([k, v]) => [k, v.cxActive])),
+  });
+  /** An agent only the directory knows (another replica holds it, or nobody does). */
+  const stored = (r: StoredAgent): AgentViewValue => ({
+    ...identity(r),
+    lastNack: null,
+    connectedAt: null,
+    lastHeartbeatAt: (r.lastHeartbeatAt ?? new Date(0)).toISOString(),
+    leaseExpiresAt: null,
+    quota: {},
+    activeConnections: {},
+  });
   /** Local records first (this process holds their sessions), then the directory's others. */
   const everyone = async (): Promise<AgentViewValue[]> => {
     const local = hub.agents();
