@@ -443,7 +443,7 @@ export interface components {
          *     }
          */
         Error: {
-            /** @description Stable error code, prefixed SPILLWAY_ (FST_ for framework errors) */
+            /** @description Stable error code, one meaning each, prefixed by the app that answers: SPILLWAY_API_ (SPILLWAY_HUB_ for the agents channel); a 422 carries the code of its first configuration problem */
             code: string;
             details: {
                 /** @description Code of this problem when it differs from the error code */

@@ -16,7 +16,10 @@ export const ErrorDetail = Closed({
 export const ErrorResponse = Closed(
   {
     statusCode: Type.Integer({ minimum: 400, maximum: 599 }),
-    code: Type.String({ description: 'Stable error code, prefixed SPILLWAY_ (FST_ for framework errors)' }),
+    code: Type.String({
+      description:
+        'Stable error code, one meaning each, prefixed by the app that answers: SPILLWAY_API_ (SPILLWAY_HUB_ for the agents channel); a 422 carries the code of its first configuration problem',
+    }),
     error: Type.String({ description: 'HTTP reason phrase' }),
     message: Type.String(),
     details: Type.Array(ErrorDetail),
