@@ -32,6 +32,8 @@ export interface ControlPlaneHubOptions extends Omit<AgentHubOptions, 'log'> {
 /** Hub events kept for the next try while the database is unavailable (the oldest go first past it). */
 const MAX_PENDING_EVENTS = 10_000;
 const EVENT_RETRY_MS = 1_000;
+/** How long one read of the Agent table serves GET /v1/agents (rows this replica holds are live anyway). */
+const DIRECTORY_CACHE_MS = 100;
 
 /**
  * Hub timing from the environment: SPILLWAY_HEARTBEAT_MS (default 1000) and
@@ -75,8 +77,19 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
   const store = app.configStore;
   const db = app.prisma;
 
+  // The Agent table read at most once per DIRECTORY_CACHE_MS for all the requests that need it (a
+  // query per GET /v1/agents capped the route near a thousand a second); whether a row is
+  // connected is judged at each read. Agent tokens or agents changed: read again at once.
+  let rowsRead: { at: number; rows: Promise<Array<Omit<StoredAgent, 'connected'> & { status: string }>> } | null = null;
   const directory = async (): Promise<StoredAgent[]> => {
-    const rows = await db.agent.findMany({ orderBy: { name: 'asc' } });
+    if (!rowsRead || Date.now() - rowsRead.at > DIRECTORY_CACHE_MS) {
+      const read = { at: Date.now(), rows: db.agent.findMany({ orderBy: { name: 'asc' } }) };
+      rowsRead = read;
+      read.rows.catch(() => {
+        if (rowsRead === read) rowsRead = null;
+      });
+    }
+    const rows = await rowsRead.rows;
     const now = Date.now();
     // Connected only while some replica heartbeats it (a row left behind ages out at once here).
     return rows.map((r) => ({
@@ -148,6 +161,7 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
   });
 
   app.tokenStore.on('agent-credentials', (c) => {
+    rowsRead = null;
     credentialsChanged(c.agents, c.deleted);
     announce({ kind: 'agents', agents: c.agents, deleted: c.deleted });
   });
