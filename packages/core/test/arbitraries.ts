@@ -29,3 +29,11 @@ export const serviceStatus = (maxCapacity: number): fc.Arbitrary<ServiceStatus> 
     state: fc.constantFrom('enabled' as const, 'enabled' as const, 'disabled' as const, 'maintenance' as const),
     up: fc.boolean(),
   });
+
+/** The spillover fields of a vserver, as record fields to spread into a vserver's fc.record. */
+export const spilloverFields = (maxThreshold: number) => ({
+  methods: fc.array(spilloverMethod(maxThreshold), { maxLength: 3 }),
+  combine: fc.constantFrom('any' as const, 'all' as const),
+  action: fc.constantFrom('redirect' as const, 'drop' as const, 'accept' as const, undefined),
+  redirectUrl: fc.constantFrom('https://busy.example.com/', undefined),
+});

@@ -14,16 +14,12 @@ import {
   type ServiceStatus,
   type SpilloverMethod,
 } from '../src/index.js';
-import { check, serviceStatus, spilloverMethod } from './arbitraries.js';
+import { check, serviceStatus, spilloverFields } from './arbitraries.js';
 
-const method = spilloverMethod(20);
 const service = serviceStatus(10);
 
 const vserverSpec = fc.record({
-  methods: fc.array(method, { maxLength: 3 }),
-  combine: fc.constantFrom('any' as const, 'all' as const),
-  action: fc.constantFrom('redirect' as const, 'drop' as const, 'accept' as const, undefined),
-  redirectUrl: fc.constantFrom('https://busy.example.com/', undefined),
+  ...spilloverFields(20),
   active: fc.integer({ min: 0, max: 25 }),
   services: fc.array(service, { maxLength: 3 }),
   kbps: fc.record({ in: fc.integer({ min: 0, max: 100 }), out: fc.integer({ min: 0, max: 100 }) }),
