@@ -135,6 +135,13 @@ export class ServiceState {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private readonly dirty = new Set<ServiceRt>();
+  /**
+   * What the primary says about vservers and services, kept by name: a starting engine hears it
+   * before its first configuration names them.
+   */
+  private readonly waitingVs = new Set<string>();
+  private readonly othersOf = new Map<string, number>();
+  private readonly tables = new Map<string, PersistenceTable<Sticky>>();
   private flushing = false;
 
   constructor(
@@ -154,7 +161,7 @@ export class ServiceState {
           doc: s,
           up: this.serviceUp[s.name] ?? s.monitors.length === 0,
           own: 0,
-          others: 0,
+          others: this.othersOf.get(s.name) ?? 0,
           counters: this.counters.service(s.name),
           waitedBy: 0,
           counted: false,
@@ -171,15 +178,19 @@ export class ServiceState {
           doc: v,
           counters: this.counters.vserver(v.name),
           balancer: createBalancer(v.lbMethod),
-          stickiness: new PersistenceTable(),
+          stickiness: this.table(v.name),
           svcs: [],
           cands: [],
           cookieName: cookieName(v.name),
-          waiting: false,
+          waiting: this.waitingVs.has(v.name),
         });
       }
     }
-    for (const name of [...this.vservers.keys()]) if (!config.vservers.some((v) => v.name === name)) this.vservers.delete(name);
+    for (const name of [...this.vservers.keys()])
+      if (!config.vservers.some((v) => v.name === name)) {
+        this.vservers.delete(name);
+        this.tables.delete(name);
+      }
     for (const s of this.services.values()) s.counted = false;
     for (const v of this.vservers.values()) {
       v.svcs = [];
@@ -312,22 +323,24 @@ export class ServiceState {
       }
       case 's.others':
         for (const [name, n] of Object.entries(msg.counts)) {
+          this.othersOf.set(name, n);
           const s = this.services.get(name);
           if (s) s.others = n;
         }
         return;
       case 's.waiting': {
+        if (msg.on) this.waitingVs.add(msg.vs);
+        else this.waitingVs.delete(msg.vs);
         const v = this.vservers.get(msg.vs);
         if (v) v.waiting = msg.on;
         this.countWaiters();
         return;
       }
       case 's.stick': {
-        const v = this.vservers.get(msg.vs);
-        if (!v) return;
-        const e = v.stickiness.get(msg.ip);
-        if (e && e.service === msg.service) v.stickiness.set(msg.ip, e, msg.timeoutMs);
-        else v.stickiness.set(msg.ip, { service: msg.service, sentAt: 0 }, msg.timeoutMs);
+        const t = this.table(msg.vs);
+        const e = t.get(msg.ip);
+        if (e && e.service === msg.service) t.set(msg.ip, e, msg.timeoutMs);
+        else t.set(msg.ip, { service: msg.service, sentAt: 0 }, msg.timeoutMs);
         return;
       }
     }
@@ -407,6 +420,16 @@ export class ServiceState {
       prev.sentAt = now;
     } else v.stickiness.set(ip, { service, sentAt: now }, timeoutMs);
     this.send({ t: 's.stick', vs: v.doc.name, ip, service });
+  }
+
+  /** The replica of the source-IP table of vserver `name`. */
+  private table(name: string): PersistenceTable<Sticky> {
+    let t = this.tables.get(name);
+    if (!t) {
+      t = new PersistenceTable();
+      this.tables.set(name, t);
+    }
+    return t;
   }
 
   private countWaiters(): void {

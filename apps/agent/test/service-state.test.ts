@@ -34,7 +34,14 @@ function agent(capacity: number, queue: number) {
   const settled = async (): Promise<void> => {
     while (inFlight > 0) await new Promise((r) => setImmediate(r));
   };
-  return { primary, one: engines.get(1)!, two: engines.get(2)!, settled };
+  /** A new engine, starting (it has no configuration yet). */
+  const add = (id: number): ServiceState => {
+    const e = new ServiceState(new Counters(), (msg) => deliver(() => primary.onMessage(id, msg)));
+    engines.set(id, e);
+    primary.setEngines([1, 2], [id]);
+    return e;
+  };
+  return { primary, config, one: engines.get(1)!, two: engines.get(2)!, add, settled };
 }
 
 /** A pick now, or through the primary (what the listeners do). */
@@ -98,5 +105,21 @@ describe('service state across two engines', () => {
     second!.e.release(second!.r as ServicePick);
     await a.settled();
     expect(admitted).toEqual(['w1@two', 'w2@one', 'w3@two', 'w4@one']);
+  });
+
+  it('tells an engine that starts while clients wait, before its configuration: its new clients queue behind them', async () => {
+    const a = agent(1, 10);
+    await a.settled();
+    const held = await take(a.one);
+    expect(typeof held).toBe('object');
+    expect(a.two.pick('v', 'w1', undefined)).toBe('wait');
+    const w1 = a.two.wait('v', 'w1');
+    await a.settled();
+    const three = a.add(3);
+    await a.settled();
+    three.apply(a.config);
+    expect(three.pick('v', 'late', undefined)).toBe('wait');
+    a.one.release(held as ServicePick);
+    expect(typeof (await w1)).toBe('object');
   });
 });
