@@ -1,31 +1,24 @@
 // The document an agent serves, from its file or pushed by the control plane: the contract of
-// @spillway/protocol (its schema, defaults and normalization; no model of the agent's own), plus
-// the checks a document must pass before it is served (references, chains, ports, wire syntax).
+// @spillway/protocol (its schema, defaults, normalization and rules; no model of the agent's own):
+// the schema, then the rules a data plane needs (references, chains, ports, wire syntax, thresholds).
 // Every problem is collected with its JSON path, so an operator fixes the file in one go and a
 // NACK names each bad field.
 import os from 'node:os';
-import { validateChain } from '@spillway/core';
 import {
   AgentFile,
   DEFAULTS,
-  THRESHOLD_FIELD,
-  checkConsistency,
-  hostHeaderProblem,
   listenHostProblem,
   normalizeDocument,
-  normalizeMonitor,
-  normalizeVServer,
-  redirectUrlProblem,
-  requestTargetProblem,
   schemaCheck,
+  validateDocument,
   type AgentSection as AgentSectionSpec,
   type CheckedSpilloverMethod,
   type CheckedVServer,
-  type ConfigDocument,
   type DocumentProblem,
   type NMonitor,
   type NService,
   type NVServer,
+  type Problem,
 } from '@spillway/protocol';
 import { AgentError } from './errors.js';
 
@@ -51,7 +44,6 @@ export type ConfigProblem = DocumentProblem;
 
 const checkFile = schemaCheck(AgentFile);
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** Environment variables that override the `agent` section, and how their text is read. */
 const ENV = {
@@ -63,63 +55,33 @@ const ENV = {
   schedulingPolicy: ['SPILLWAY_AGENT_SCHEDULING_POLICY', String],
 } as const;
 
-/** What a document must satisfy beyond its schema to be served; paths into the document as given. */
+const PLURAL = { service: 'services', monitor: 'monitors', vserver: 'vservers' } as const;
+
+/**
+ * What a document must satisfy beyond its schema to be served: the contract's rules (the API's
+ * too) that a data plane needs, found on the document in its given order so that paths point into
+ * it. A document the schema refused may make a rule throw: then the schema's problems stand alone.
+ */
 function servingProblems(input: Record<string, unknown>): ConfigProblem[] {
-  const p: ConfigProblem[] = [];
-  const bad = (path: string, message: string): void => void p.push({ path, message });
-  for (const kind of ['services', 'monitors', 'vservers'] as const) {
-    const seen = new Set<string>();
-    list(input[kind]).forEach((o, i) => {
-      const n = isObj(o) ? o.name : undefined;
-      if (typeof n !== 'string') return;
-      if (seen.has(n)) bad(`/${kind}/${i}/name`, `duplicate name ${n}`);
-      seen.add(n);
-    });
+  const doc = normalizeDocument(input, 'given');
+  let problems: Problem[];
+  try {
+    problems = validateDocument(doc, { anyListenPort: true });
+  } catch {
+    return [];
   }
-  // References: the hub's check (resources.ts), on the lists as given (what is not an object reads as an empty one).
-  const lists = Object.fromEntries(['services', 'monitors', 'vservers'].map((k) => [k, list(input[k]).map((o) => (isObj(o) ? o : {}))]));
-  p.push(...checkConsistency(lists as unknown as ConfigDocument));
-  // Each object in the document's order, normalized the contract's way.
-  const monitors = list(input.monitors).map(normalizeMonitor);
-  const vservers = list(input.vservers).map(normalizeVServer);
-  monitors.forEach((m, i) => {
-    if (!m.http) return;
-    const path = typeof m.http.path === 'string' ? requestTargetProblem(m.http.path) : null;
-    if (path) bad(`/monitors/${i}/http/path`, path);
-    const host = typeof m.http.host === 'string' ? hostHeaderProblem(m.http.host) : null;
-    if (host) bad(`/monitors/${i}/http/host`, host);
-  });
-  const index = new Map(vservers.map((v, i) => [v.name, i]));
-  const ports = new Map<number, string>();
-  vservers.forEach((v, i) => {
-    const at = `/vservers/${i}`;
-    if (v.listen) {
-      const host = typeof v.listen.host === 'string' ? listenHostProblem(v.listen.host) : null;
-      if (host) bad(`${at}/listen/host`, host);
-      const other = ports.get(v.listen.port);
-      if (v.listen.port !== 0 && other !== undefined) bad(`${at}/listen/port`, `port ${v.listen.port} already used by ${other}`);
-      ports.set(v.listen.port, v.name);
-    }
-    if (v.persistence.type === 'cookie' && v.protocol !== 'http') bad(`${at}/persistence/type`, 'cookie persistence needs protocol http');
-    if (typeof v.spillover.redirectUrl === 'string') {
-      const url = redirectUrlProblem(v.spillover.redirectUrl);
-      if (url) bad(`${at}/spillover/redirectUrl`, url);
-    }
-    v.spillover.methods.forEach((m, j) => {
-      const needed = (THRESHOLD_FIELD as Record<string, string | null | undefined>)[m.type];
-      if (needed && (m as Record<string, unknown>)[needed] === undefined) bad(`${at}/spillover/methods/${j}/${needed}`, `method ${m.type} needs ${needed}`);
-    });
-  });
-  // Chains (cycles, protocols, redirects): the spillover engine's own rules; unknown backups are references above.
-  const chains = validateChain(
-    vservers.map((v) => ({
-      name: v.name,
-      protocol: v.protocol,
-      spillover: { methods: [], backup: v.spillover.backup ?? null, action: v.spillover.action, redirectUrl: v.spillover.redirectUrl ?? null },
-    })),
-  );
-  for (const c of chains) if (c.code !== 'SPILLOVER_BACKUP_UNKNOWN') bad(`/vservers/${index.get(c.vserver) ?? 0}${c.path}`, c.message);
-  return p;
+  const index = (kind: Problem['kind'], name: string): number => doc[PLURAL[kind]].findIndex((o) => o.name === name);
+  const out: ConfigProblem[] = [];
+  const seen = new Set<string>();
+  for (const p of problems) {
+    if (!p.serving) continue;
+    // A duplicate name: the later object of the name.
+    const i = p.code === 'SPILLWAY_DUPLICATE_NAME' ? doc[PLURAL[p.kind]].findLastIndex((o) => o.name === p.name) : index(p.kind, p.name);
+    const path = `/${PLURAL[p.kind]}/${i}${p.path}`;
+    if (!seen.has(path)) out.push({ path, message: p.message });
+    seen.add(path);
+  }
+  return out;
 }
 
 /**

@@ -54,17 +54,23 @@ const byKey =
   (a: T, b: T): number =>
     key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
-/** Bindings (`{ monitor }` or `{ service }`, an optional weight), sorted by the name they bind. */
-function bindingsOf<K extends 'monitor' | 'service'>(list: unknown, key: K): Array<Record<K, string> & { weight?: number }> {
-  return (Array.isArray(list) ? list : [])
-    .map((b) => {
-      const o = obj(b);
-      return { [key]: o[key] as string, ...(has(o, 'weight') ? { weight: o.weight as number } : {}) } as Record<K, string> & { weight?: number };
-    })
-    .sort(byKey((b) => b[key]));
+/**
+ * The order of lists in a normalized document: `canonical` (objects by name, bindings by the name
+ * they bind: what is compared, stored and served) or `given` (as in the input, so that the path of
+ * a problem found in the result points into the input).
+ */
+export type ListOrder = 'canonical' | 'given';
+
+/** Bindings (`{ monitor }` or `{ service }`, an optional weight). */
+function bindingsOf<K extends 'monitor' | 'service'>(list: unknown, key: K, order: ListOrder): Array<Record<K, string> & { weight?: number }> {
+  const out = (Array.isArray(list) ? list : []).map((b) => {
+    const o = obj(b);
+    return { [key]: o[key] as string, ...(has(o, 'weight') ? { weight: o.weight as number } : {}) } as Record<K, string> & { weight?: number };
+  });
+  return order === 'canonical' ? out.sort(byKey((b) => b[key])) : out;
 }
 
-export function normalizeService(input: unknown): NService {
+export function normalizeService(input: unknown, order: ListOrder = 'canonical'): NService {
   const s = obj(input);
   const out: NService = {
     name: s.name as string,
@@ -74,7 +80,7 @@ export function normalizeService(input: unknown): NService {
     capacity: pick(s, 'capacity', DEFAULTS.service.capacity),
     weight: pick(s, 'weight', DEFAULTS.service.weight),
     state: pick(s, 'state', DEFAULTS.service.state),
-    monitors: bindingsOf(s.monitors, 'monitor'),
+    monitors: bindingsOf(s.monitors, 'monitor', order),
   };
   if (has(s, 'monitorThreshold')) out.monitorThreshold = s.monitorThreshold as number;
   return out;
@@ -124,7 +130,7 @@ function normalizeMethod(input: unknown): NSpilloverMethod {
   return out;
 }
 
-export function normalizeVServer(input: unknown): NVServer {
+export function normalizeVServer(input: unknown, order: ListOrder = 'canonical'): NVServer {
   const v = obj(input);
   const listen = has(v, 'listen') ? obj(v.listen) : null;
   const per = obj(v.persistence);
@@ -135,7 +141,7 @@ export function normalizeVServer(input: unknown): NVServer {
     protocol: v.protocol as NVServer['protocol'],
     listen: listen === null ? null : { port: listen.port as number, host: pick(listen, 'host', DEFAULTS.vserver.listenHost) },
     lbMethod: pick(v, 'lbMethod', DEFAULTS.vserver.lbMethod),
-    services: bindingsOf(v.services, 'service'),
+    services: bindingsOf(v.services, 'service', order),
     persistence: { type: pick(per, 'type', DEFAULTS.persistence.type), timeoutSeconds: pick(per, 'timeoutSeconds', DEFAULTS.persistence.timeoutSeconds) },
     spillover: {
       methods: (Array.isArray(so.methods) ? so.methods : []).map(normalizeMethod),
@@ -155,15 +161,15 @@ export function normalizeVServer(input: unknown): NVServer {
 
 export const normalizers = { service: normalizeService, monitor: normalizeMonitor, vserver: normalizeVServer } as const;
 
-/** A document in canonical form: objects sorted by name. Duplicates are kept (validation reports them). */
-export function normalizeDocument(input: unknown): NDocument {
+/** A document in normal form (canonical order: objects sorted by name). Duplicates are kept (validation reports them). */
+export function normalizeDocument(input: unknown, order: ListOrder = 'canonical'): NDocument {
   const d = obj(input);
   const list = (k: string): unknown[] => (Array.isArray(d[k]) ? (d[k] as unknown[]) : []);
-  const byName = byKey((x: { name: string }) => x.name);
+  const sorted = <T extends { name: string }>(l: T[]): T[] => (order === 'canonical' ? l.sort(byKey((x: { name: string }) => x.name)) : l);
   return {
-    services: list('services').map(normalizeService).sort(byName),
-    monitors: list('monitors').map(normalizeMonitor).sort(byName),
-    vservers: list('vservers').map(normalizeVServer).sort(byName),
+    services: sorted(list('services').map((x) => normalizeService(x, order))),
+    monitors: sorted(list('monitors').map(normalizeMonitor)),
+    vservers: sorted(list('vservers').map((x) => normalizeVServer(x, order))),
   };
 }
 

@@ -1,0 +1,184 @@
+// The rules a normalized document must satisfy beyond its schema (what a JSON schema cannot say):
+// names, references, chains, ports, wire syntax, the kinds of spillover thresholds, monitor
+// timing. The control plane refuses a write breaking any of them (422); an agent refuses to serve
+// a document breaking a `serving` one (NACK, or exit 2 for its file), the rest being the API's
+// policy for what an operator writes. Every problem names its object and the path inside it.
+import { validateChain, type ChainProblem } from '@spillway/core';
+import { hostHeaderProblem, listenHostProblem, redirectUrlProblem, requestTargetProblem } from '../http-syntax.js';
+import type { NDocument } from './normalize.js';
+import { THRESHOLD_FIELD } from './schema.js';
+
+/** The kinds of object of the document. */
+export type DocumentKind = 'service' | 'monitor' | 'vserver';
+
+export type ProblemCode =
+  | 'SPILLWAY_DUPLICATE_NAME'
+  | 'SPILLWAY_DUPLICATE_BINDING'
+  | 'SPILLWAY_UNKNOWN_REFERENCE'
+  | 'SPILLWAY_SPILLOVER_CHAIN_CYCLE'
+  | 'SPILLWAY_BACKUP_PROTOCOL_MISMATCH'
+  | 'SPILLWAY_LISTEN_PORT_CONFLICT'
+  | 'SPILLWAY_REDIRECT_URL_REQUIRED'
+  | 'SPILLWAY_REDIRECT_NEEDS_HTTP'
+  | 'SPILLWAY_THRESHOLD_KIND_MISMATCH'
+  | 'SPILLWAY_SPILLOVER_METHOD_DUPLICATE'
+  | 'SPILLWAY_PERSISTENCE_PROTOCOL_MISMATCH'
+  | 'SPILLWAY_MONITOR_TIMEOUT_TOO_LONG'
+  | 'SPILLWAY_MONITOR_TYPE_MISMATCH'
+  | 'SPILLWAY_MONITOR_THRESHOLD_UNREACHABLE'
+  | 'SPILLWAY_INVALID_HTTP_SYNTAX'
+  | 'SPILLWAY_INVALID_LISTEN_HOST';
+
+export interface Problem {
+  code: ProblemCode;
+  kind: DocumentKind;
+  name: string;
+  /** JSON pointer inside the object (e.g. `/spillover/backup`). */
+  path: string;
+  message: string;
+  /** Breaks what a data plane needs to serve the document (else: the API's policy only). */
+  serving: boolean;
+}
+
+const CHAIN_CODES: Record<ChainProblem['code'], ProblemCode> = {
+  SPILLOVER_CHAIN_CYCLE: 'SPILLWAY_SPILLOVER_CHAIN_CYCLE',
+  SPILLOVER_BACKUP_SELF: 'SPILLWAY_SPILLOVER_CHAIN_CYCLE',
+  SPILLOVER_BACKUP_UNKNOWN: 'SPILLWAY_UNKNOWN_REFERENCE',
+  SPILLOVER_BACKUP_PROTOCOL: 'SPILLWAY_BACKUP_PROTOCOL_MISMATCH',
+  SPILLOVER_REDIRECT_URL: 'SPILLWAY_REDIRECT_URL_REQUIRED',
+  SPILLOVER_REDIRECT_PROTOCOL: 'SPILLWAY_REDIRECT_NEEDS_HTTP',
+};
+
+const KIND_FIELDS = ['threshold', 'thresholdKbps', 'direction', 'thresholdPercent'] as const;
+
+export interface RuleOptions {
+  /** A standalone agent's file: listen port 0 (any free port) may repeat. */
+  anyListenPort?: boolean;
+}
+
+/** Codes of the API's policy only: a data plane serves a document breaking them. */
+const POLICY: ReadonlySet<ProblemCode> = new Set([
+  'SPILLWAY_DUPLICATE_BINDING',
+  'SPILLWAY_SPILLOVER_METHOD_DUPLICATE',
+  'SPILLWAY_MONITOR_TIMEOUT_TOO_LONG',
+  'SPILLWAY_MONITOR_TYPE_MISMATCH',
+  'SPILLWAY_MONITOR_THRESHOLD_UNREACHABLE',
+]);
+
+/** Every problem of a normalized document (in the order found). */
+export function validateDocument(doc: NDocument, opts: RuleOptions = {}): Problem[] {
+  const problems: Problem[] = [];
+  const add = (code: ProblemCode, kind: DocumentKind, name: string, path: string, message: string, serving = !POLICY.has(code)): void => {
+    problems.push({ code, kind, name, path, message, serving });
+  };
+
+  for (const [kind, list] of [
+    ['service', doc.services],
+    ['monitor', doc.monitors],
+    ['vserver', doc.vservers],
+  ] as const) {
+    const seen = new Set<string>();
+    for (const o of list) {
+      if (seen.has(o.name)) add('SPILLWAY_DUPLICATE_NAME', kind, o.name, '/name', `two ${kind}s are named ${o.name}`);
+      seen.add(o.name);
+    }
+  }
+  const monitors = new Map(doc.monitors.map((m) => [m.name, m]));
+  const services = new Map(doc.services.map((s) => [s.name, s]));
+
+  for (const m of doc.monitors) {
+    if (m.timeoutMs >= m.intervalMs)
+      add('SPILLWAY_MONITOR_TIMEOUT_TOO_LONG', 'monitor', m.name, '/timeoutMs', `timeoutMs ${m.timeoutMs} must be below intervalMs ${m.intervalMs}`);
+    if (m.type === 'tcp' && m.http) add('SPILLWAY_MONITOR_TYPE_MISMATCH', 'monitor', m.name, '/http', 'an http section needs type http or https');
+    // What goes into a probe's request line and headers (the wire syntax rules of @spillway/protocol).
+    if (m.http) {
+      const path = requestTargetProblem(m.http.path);
+      if (path) add('SPILLWAY_INVALID_HTTP_SYNTAX', 'monitor', m.name, '/http/path', path);
+      const host = m.http.host === undefined ? null : hostHeaderProblem(m.http.host);
+      if (host) add('SPILLWAY_INVALID_HTTP_SYNTAX', 'monitor', m.name, '/http/host', host);
+    }
+  }
+
+  for (const s of doc.services) {
+    const bound = new Set<string>();
+    let reachable = 0;
+    s.monitors.forEach((b, j) => {
+      const m = monitors.get(b.monitor);
+      if (bound.has(b.monitor)) add('SPILLWAY_DUPLICATE_BINDING', 'service', s.name, `/monitors/${j}/monitor`, `monitor ${b.monitor} is bound twice`);
+      bound.add(b.monitor);
+      if (!m) add('SPILLWAY_UNKNOWN_REFERENCE', 'service', s.name, `/monitors/${j}/monitor`, `no monitor named ${b.monitor}`);
+      else reachable += b.weight ?? m.weight;
+    });
+    if (s.monitorThreshold !== undefined && s.monitors.length > 0 && s.monitors.every((b) => monitors.has(b.monitor)) && s.monitorThreshold > reachable) {
+      add(
+        'SPILLWAY_MONITOR_THRESHOLD_UNREACHABLE',
+        'service',
+        s.name,
+        '/monitorThreshold',
+        `monitorThreshold ${s.monitorThreshold} exceeds the sum of bound monitor weights (${reachable})`,
+      );
+    }
+  }
+
+  const ports = new Map<number, string>();
+  for (const v of doc.vservers) {
+    const bound = new Set<string>();
+    v.services.forEach((b, j) => {
+      if (bound.has(b.service)) add('SPILLWAY_DUPLICATE_BINDING', 'vserver', v.name, `/services/${j}/service`, `service ${b.service} is bound twice`);
+      bound.add(b.service);
+      if (!services.has(b.service)) add('SPILLWAY_UNKNOWN_REFERENCE', 'vserver', v.name, `/services/${j}/service`, `no service named ${b.service}`);
+    });
+    if (v.listen) {
+      const host = listenHostProblem(v.listen.host);
+      if (host) add('SPILLWAY_INVALID_LISTEN_HOST', 'vserver', v.name, '/listen/host', host);
+      // One port, one vserver, whatever the hosts: agents may bind the same vserver on other addresses.
+      const other = opts.anyListenPort === true && v.listen.port === 0 ? undefined : ports.get(v.listen.port);
+      if (other !== undefined)
+        add('SPILLWAY_LISTEN_PORT_CONFLICT', 'vserver', v.name, '/listen/port', `port ${v.listen.port} is already the listen port of vserver ${other}`);
+      else ports.set(v.listen.port, v.name);
+    }
+    if (v.spillover.redirectUrl !== undefined) {
+      const url = redirectUrlProblem(v.spillover.redirectUrl);
+      if (url) add('SPILLWAY_INVALID_HTTP_SYNTAX', 'vserver', v.name, '/spillover/redirectUrl', url);
+    }
+    if (v.persistence.type === 'cookie' && v.protocol !== 'http')
+      add('SPILLWAY_PERSISTENCE_PROTOCOL_MISMATCH', 'vserver', v.name, '/persistence/type', 'cookie persistence needs protocol http');
+    const so = v.spillover;
+    const types = new Set<string>();
+    so.methods.forEach((m, j) => {
+      if (types.has(m.type)) add('SPILLWAY_SPILLOVER_METHOD_DUPLICATE', 'vserver', v.name, `/spillover/methods/${j}/type`, `method ${m.type} is given twice`);
+      types.add(m.type);
+      const needed = THRESHOLD_FIELD[m.type];
+      for (const f of KIND_FIELDS) {
+        const allowed = f === needed || (f === 'direction' && m.type === 'bandwidth');
+        if (!allowed && m[f] !== undefined)
+          add(
+            'SPILLWAY_THRESHOLD_KIND_MISMATCH',
+            'vserver',
+            v.name,
+            `/spillover/methods/${j}/${f}`,
+            `${f} does not apply to method ${m.type}${needed ? ` (it takes ${needed})` : ' (its threshold is derived from the services)'}`,
+            false,
+          );
+      }
+      if (needed !== null && m[needed] === undefined)
+        add('SPILLWAY_THRESHOLD_KIND_MISMATCH', 'vserver', v.name, `/spillover/methods/${j}/${needed}`, `method ${m.type} needs ${needed}`);
+    });
+  }
+  // Chains (backup links, cycles, protocols, redirects): the spillover engine's own rules.
+  const chains = validateChain(
+    doc.vservers.map((v) => ({
+      name: v.name,
+      protocol: v.protocol,
+      spillover: {
+        methods: [],
+        combine: v.spillover.combine,
+        backup: v.spillover.backup ?? null,
+        action: v.spillover.action,
+        redirectUrl: v.spillover.redirectUrl ?? null,
+      },
+    })),
+  );
+  for (const c of chains) add(CHAIN_CODES[c.code], 'vserver', c.vserver, c.path, c.message);
+  return problems;
+}
