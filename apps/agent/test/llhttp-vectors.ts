@@ -3,6 +3,8 @@
 // final line end dropped, backslash-newline joined, line ends made CRLF, then \r \n \t \f \xHH
 // and octal \NNN escapes turned into bytes.
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { METHODS } from '../src/http/parser.js';
 import path from 'node:path';
 
 export const VECTORS_DIR = path.resolve(import.meta.dirname, 'fixtures', 'llhttp');
@@ -55,12 +57,13 @@ function decode(block: string): Buffer {
 /** Pause codes of llhttp (HPE_PAUSED, HPE_PAUSED_UPGRADE, HPE_PAUSED_H2_UPGRADE): the parser stopped, it did not refuse. */
 const PAUSES = new Set([21, 22, 23]);
 
-export function loadVectors(): VectorCase[] {
+/** The request cases of the corpus in `dir` (the in-repo copy by default). */
+export function loadVectors(dir = VECTORS_DIR): VectorCase[] {
   const out: VectorCase[] = [];
-  for (const file of readdirSync(VECTORS_DIR)
+  for (const file of readdirSync(dir)
     .filter((f) => f.endsWith('.md'))
     .sort()) {
-    const text = readFileSync(path.join(VECTORS_DIR, file), 'utf8');
+    const text = readFileSync(path.join(dir, file), 'utf8');
     const metaRe = /<!-- meta=(\{.*?\}) -->/g;
     for (let m = metaRe.exec(text); m; m = metaRe.exec(text)) {
       const meta = JSON.parse(m[1]!) as { type: string };
@@ -88,4 +91,89 @@ export function loadVectors(): VectorCase[] {
     }
   }
   return out;
+}
+
+/** One message as strict llhttp (Node's own binding, no lenient flag) parses it. */
+export interface LlhttpMessage {
+  method: string;
+  url: string;
+  major: number;
+  minor: number;
+  headers: string[];
+  body: Buffer;
+  trailers: string[];
+  upgrade: boolean;
+  keepAlive: boolean;
+  complete: boolean;
+}
+
+interface NativeParser {
+  initialize(type: number, resource: object, maxHeaderSize: number, lenient: number): void;
+  execute(buf: Buffer): number | Error;
+  [slot: number]: unknown;
+}
+const common = createRequire(import.meta.url)('node:_http_common') as {
+  HTTPParser: { new (): NativeParser; REQUEST: number; kOnHeaders: number; kOnHeadersComplete: number; kOnBody: number; kOnMessageComplete: number };
+};
+
+/**
+ * The oracle of the conformance test: `raw` parsed by llhttp in strict mode, independently of the
+ * agent's parser glue. `error`: llhttp refused the bytes (after `messages` that it parsed first).
+ */
+export function llhttpParse(raw: Buffer): { messages: LlhttpMessage[]; error: string | null } {
+  const { HTTPParser } = common;
+  const p = new HTTPParser();
+  p.initialize(HTTPParser.REQUEST, {}, 16 * 1024, 0);
+  const messages: LlhttpMessage[] = [];
+  let pending: string[] = [];
+  let url = '';
+  let cur: LlhttpMessage | null = null;
+  const bodies: Buffer[] = [];
+  p[HTTPParser.kOnHeaders] = (fields: string[], u: string) => {
+    if (cur) cur.trailers.push(...fields);
+    else {
+      pending.push(...fields);
+      url += u;
+    }
+  };
+  p[HTTPParser.kOnHeadersComplete] = (
+    major: number,
+    minor: number,
+    fields: string[] | undefined,
+    method: number,
+    u: string | undefined,
+    _status: number,
+    _text: string,
+    upgrade: boolean,
+    keepAlive: boolean,
+  ) => {
+    cur = {
+      method: METHODS[method] ?? '?',
+      url: url + (u ?? ''),
+      major,
+      minor,
+      headers: [...pending, ...(fields ?? [])],
+      body: Buffer.alloc(0),
+      trailers: [],
+      upgrade,
+      keepAlive,
+      complete: false,
+    };
+    pending = [];
+    url = '';
+    bodies.length = 0;
+    messages.push(cur);
+    return 0;
+  };
+  p[HTTPParser.kOnBody] = (b: Buffer) => {
+    bodies.push(Buffer.from(b));
+  };
+  p[HTTPParser.kOnMessageComplete] = () => {
+    if (!cur) return;
+    cur.body = Buffer.concat(bodies);
+    cur.complete = true;
+    cur = null;
+  };
+  const r = p.execute(raw);
+  return { messages, error: typeof r === 'number' ? null : ((r as Error & { code?: string }).code ?? 'error') };
 }

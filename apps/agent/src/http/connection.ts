@@ -339,7 +339,8 @@ export class HttpConnection implements ClientSide {
 
   private readonly onHead = (p: Parser): number => {
     this.headSince = 0;
-    const method = p.methodName;
+    const named = p.methodName;
+    const method = named ?? 'GET';
     const fields = p.headers;
     const verdict = checkRequest(method, p.target, p.major, p.minor, fields);
     const framing = requestFraming(fields);
@@ -365,7 +366,8 @@ export class HttpConnection implements ClientSide {
       responded: false,
       keepAliveAfter: false,
     };
-    if (p.method === CONNECT)
+    if (named === undefined) req.answer = { status: 501, code: CODES.notImplemented, message: 'the request method is not known to the agent' };
+    else if (p.method === CONNECT)
       req.answer = { status: 405, code: CODES.methodNotAllowed, message: 'CONNECT is not served: this is a reverse proxy, not a tunnel' };
     else if (verdict.kind === 'refuse') req.answer = { status: 400, code: CODES.badRequest, message: verdict.message };
     else if (verdict.kind === 'asterisk') req.answer = 'asterisk';

@@ -41,12 +41,64 @@ interface NativeParserClass {
 }
 
 const require = createRequire(import.meta.url);
-const common = require('node:_http_common') as { HTTPParser: NativeParserClass; methods: string[] };
-const { HTTPParser } = common;
-export const METHODS: readonly string[] = common.methods;
+const { HTTPParser } = require('node:_http_common') as { HTTPParser: NativeParserClass };
+/**
+ * llhttp's method numbers (its llhttp_method enum, in order), the names of what the head callback
+ * reports. node:_http_common's `methods` is not this table: it leaves out the methods node:http does
+ * not serve (RTSP ones, PRI, QUERY), so its indexes shift past them.
+ */
+export const METHODS: readonly string[] = [
+  'DELETE',
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'CONNECT',
+  'OPTIONS',
+  'TRACE',
+  'COPY',
+  'LOCK',
+  'MKCOL',
+  'MOVE',
+  'PROPFIND',
+  'PROPPATCH',
+  'SEARCH',
+  'UNLOCK',
+  'BIND',
+  'REBIND',
+  'UNBIND',
+  'ACL',
+  'REPORT',
+  'MKACTIVITY',
+  'CHECKOUT',
+  'MERGE',
+  'M-SEARCH',
+  'NOTIFY',
+  'SUBSCRIBE',
+  'UNSUBSCRIBE',
+  'PATCH',
+  'PURGE',
+  'MKCALENDAR',
+  'LINK',
+  'UNLINK',
+  'SOURCE',
+  'PRI',
+  'DESCRIBE',
+  'ANNOUNCE',
+  'SETUP',
+  'PLAY',
+  'PAUSE',
+  'TEARDOWN',
+  'GET_PARAMETER',
+  'SET_PARAMETER',
+  'REDIRECT',
+  'RECORD',
+  'FLUSH',
+  'QUERY',
+];
 /** llhttp's method numbers of HEAD and CONNECT. */
-export const HEAD = common.methods.indexOf('HEAD');
-export const CONNECT = common.methods.indexOf('CONNECT');
+export const HEAD = 2;
+export const CONNECT = 5;
 
 export interface ParserEvents {
   /** A head is complete; its return value is llhttp's: 0, or 1 for a message without body (a response to HEAD). */
@@ -144,9 +196,9 @@ export class Parser {
     this.native = native;
   }
 
-  /** The method of the head completed last, by name. */
-  get methodName(): string {
-    return METHODS[this.method] ?? 'GET';
+  /** The method of the head completed last, by name (undefined: a number this table does not know, from a newer llhttp). */
+  get methodName(): string | undefined {
+    return METHODS[this.method];
   }
 
   /** Parses `buf`; callbacks run before it returns. After an upgrade, `consumed` ends at the head (the rest is the tunnel's). */

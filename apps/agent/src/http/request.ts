@@ -13,6 +13,21 @@ export type RequestVerdict =
   | { kind: 'refuse'; message: string };
 
 const refuse = (message: string): RequestVerdict => ({ kind: 'refuse', message });
+/** Methods llhttp parses for RTSP (with an RTSP/1.0 version it reports as 1.0) and HTTP/2's preface: never HTTP/1.x requests. */
+const NOT_HTTP = new Set([
+  'DESCRIBE',
+  'ANNOUNCE',
+  'SETUP',
+  'PLAY',
+  'PAUSE',
+  'TEARDOWN',
+  'GET_PARAMETER',
+  'SET_PARAMETER',
+  'REDIRECT',
+  'RECORD',
+  'FLUSH',
+  'PRI',
+]);
 const ABSOLUTE = /^https?:\/\//i;
 
 /** `host` without the default port of `scheme`, lower-case (two spellings of one authority compare equal). */
@@ -23,15 +38,15 @@ function authorityKey(host: string, https: boolean): string {
 }
 
 /**
- * The verdict on one request: HTTP/1.x only (an HTTP/0.9 line or another major version is
- * refused), one Host at most and a valid host[:port], required from HTTP/1.1 (RFC 9112 §3.2); no
+ * The verdict on one request: HTTP/1.x only (an HTTP/0.9 line, another major version or an RTSP
+ * method is refused), one Host at most and a valid host[:port], required from HTTP/1.1 (RFC 9112 §3.2); no
  * Transfer-Encoding in HTTP/1.0; the target in origin-form without a fragment, absolute-form
  * http(s) without userinfo or fragment whose authority agrees with the Host (HAProxy refuses a
  * conflict; RFC 9112 §3.2.2 makes the authority the Host, sent upstream in origin-form), or `*`
  * with OPTIONS.
  */
 export function checkRequest(method: string, target: string, versionMajor: number, versionMinor: number, rawHeaders: readonly string[]): RequestVerdict {
-  if (versionMajor !== 1) return refuse('only HTTP/1.0 and HTTP/1.1 requests are served');
+  if (versionMajor !== 1 || NOT_HTTP.has(method)) return refuse('only HTTP/1.0 and HTTP/1.1 requests are served');
   let host: string | null = null;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
