@@ -4,7 +4,6 @@
 // with 2 real agents and with 2, 10, 50 simulated agents (real protocol clients over WebSocket):
 // through the REST API of the real server (PUT /v1/config on server.ts with Postgres) from the PUT
 // sent to the last agent's ACK, and, as the baseline, served by the agent hub alone.
-import net from 'node:net';
 import path from 'node:path';
 import { SimulatedAgent } from '@spillway/protocol';
 import { startManagedAgent, type AgentStatsView, type RunningAgent } from './lib/agent.js';
@@ -12,6 +11,7 @@ import { AppliedClock } from './lib/applied.js';
 import { runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
 import { connectSimulated, startControlPlane, type RunningControlPlane } from './lib/control-plane.js';
 import { startHub, type RunningHub } from './lib/hub.js';
+import { accepts } from '../test/kit/until.js';
 import { freePort, sleep, startProcess, type Proc } from './lib/proc.js';
 import { benchDir, repoRoot } from './lib/results.js';
 import { summarize } from './lib/stats.js';
@@ -138,20 +138,6 @@ interface ApiWrites {
   commitMs: number[];
 }
 
-/** True once a TCP connection to host:port is accepted (false on refusal or after 500 ms). */
-function accepts(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host, port });
-    const done = (ok: boolean): void => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(500, () => done(false));
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-  });
-}
-
 /** The listen address of each real agent of the API rows (SPILLWAY_AGENT_LISTEN_HOST): both serve the same vserver port. */
 const LISTEN_HOSTS = ['127.0.0.2', '127.0.0.3'];
 
@@ -213,7 +199,7 @@ async function apiWrites(sizes: Sizes, databaseUrl: string | undefined, out: Api
         const t200 = performance.now();
         const at = await Promise.all(
           LISTEN_HOSTS.map(async (host) => {
-            while (!(await accepts(host, port))) if (performance.now() - t200 > 30_000) throw new Error(`no listener on ${host}:${port} in 30 s`);
+            while (!(await accepts(port, host))) if (performance.now() - t200 > 30_000) throw new Error(`no listener on ${host}:${port} in 30 s`);
             return performance.now() - t200;
           }),
         );
