@@ -94,6 +94,9 @@ export interface ControlClientStatus {
   leaseRemainingMs: number | null;
 }
 
+/** The least time between two reports sent for changes of the active connections. */
+const REPORT_GAP_MS = 25;
+
 export class ControlClient {
   private channel: ChannelClient | null = null;
   private readonly backoff: Backoff;
@@ -126,6 +129,9 @@ export class ControlClient {
     this.onActiveChange();
   };
   private reacking: NodeJS.Timeout | null = null;
+  /** A report of changed active connections held back to keep REPORT_GAP_MS between reports. */
+  private reportSoon: NodeJS.Timeout | null = null;
+  private reportedAt = 0;
   /** Fires when the lease would end unrenewed (to say so in the log). */
   private leaseTimer: NodeJS.Timeout | null = null;
   private leaseLapsed = false;
@@ -169,7 +175,7 @@ export class ControlClient {
     this.opts.agent.setQuotaUpstream(null);
     this.opts.agent.events.off('transition', this.onTransition);
     this.opts.agent.events.off('active', this.onActive);
-    for (const t of [this.retry, this.heartbeat, this.reacking, this.leaseTimer]) if (t) clearTimeout(t);
+    for (const t of [this.retry, this.heartbeat, this.reacking, this.leaseTimer, this.reportSoon]) if (t) clearTimeout(t);
     if (this.reporter) clearInterval(this.reporter);
     await this.channel?.close();
     await this.applying;
@@ -475,7 +481,16 @@ export class ControlClient {
     this.ackRevokes();
     // Active connections that changed are reported at once: the control plane reclaims uses
     // other agents do not use by these counts, and a second-old count asks too little of them.
-    if (Object.entries(this.active.vservers).some(([vs, n]) => n !== this.reported.get(vs))) this.report();
+    // Under churn, at most one report per REPORT_GAP_MS (the last one carries the latest counts).
+    if (!this.reportSoon && Object.entries(this.active.vservers).some(([vs, n]) => n !== this.reported.get(vs))) {
+      const wait = this.reportedAt + REPORT_GAP_MS - Date.now();
+      if (wait <= 0) this.report();
+      else
+        this.reportSoon = setTimeout(() => {
+          this.reportSoon = null;
+          this.report();
+        }, wait);
+    }
     this.borrowOrReturn();
   }
 
@@ -526,6 +541,7 @@ export class ControlClient {
   private report(): void {
     const s = this.last;
     if (!s || !this.channel?.isOpen) return;
+    this.reportedAt = Date.now();
     const vservers: Report['vservers'] = {};
     for (const [name, v] of Object.entries(s.vservers)) {
       // The active connections as last pushed (fresher than the last counters read).

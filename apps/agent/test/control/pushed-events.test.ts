@@ -149,4 +149,21 @@ describe('events pushed to the control channel', () => {
     expect(agent.active().vservers.v).toBe(0);
     expect(statsCalls).toBe(calls);
   });
+
+  it('sends at most one report per 25 ms while connections churn, the last one with the final count', async () => {
+    const t0 = Date.now();
+    for (let round = 0; round < 5; round++) {
+      const open = await Promise.all(Array.from({ length: 10 }, () => openHeld(agent.ports().v!)));
+      for (const o of open) o.socket.destroy();
+    }
+    const reports = () => after(t0).filter((m) => m.type === 'report');
+    await until(
+      async () => reports().at(-1),
+      (m) => m?.type === 'report' && m.vservers.v?.cxActive === 0,
+      2_000,
+      10,
+    );
+    const window = Date.now() - t0;
+    expect(reports().length).toBeLessThanOrEqual(Math.ceil(window / 25) + 1);
+  });
 });
