@@ -67,7 +67,7 @@ beforeAll(async () => {
     spillover: { methods: [] },
   });
   agent = await spawnAgent({
-    services: [svc('app', port), { ...svc('down', deadPort), state: 'disabled' }],
+    services: [svc('app', port), svc('down', deadPort)],
     vservers: [vs('front', 'app'), vs('nothing', 'down')],
     agent: { workers: 1, drainTimeoutMs: 500 },
   });
@@ -185,12 +185,12 @@ describe('HTTP/1.1 engine', () => {
 
   it("answers its own errors in the control plane's error shape with SPILLWAY_AGENT_ codes", async () => {
     const res = await fetch(`http://127.0.0.1:${agent.ports.nothing}/`);
-    expect(res.status).toBe(503);
+    expect(res.status).toBe(502);
     expect(res.headers.get('content-type')).toBe('application/json');
     expect(await res.json()).toEqual({
-      statusCode: 503,
-      code: 'SPILLWAY_AGENT_NO_SERVICE_AVAILABLE',
-      error: 'Service Unavailable',
+      statusCode: 502,
+      code: 'SPILLWAY_AGENT_UPSTREAM_ERROR',
+      error: 'Bad Gateway',
       message: expect.any(String) as string,
     });
   });

@@ -16,7 +16,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRequest } from '../src/http/request.js';
+import { checkRequest, HOP_BY_HOP } from '../src/http/request.js';
 import { spawnAgent, until, type RunningAgent } from './helpers.js';
 import { llhttpParse, loadVectors, VECTORS_DIR, type LlhttpMessage, type VectorCase } from './llhttp-vectors.js';
 import { parseResponse, RawConnection, type RawResponse } from './raw-http.js';
@@ -79,23 +79,7 @@ afterAll(async () => {
 });
 
 /** Fields the agent removes or sets itself (hop-by-hop, the forwarding ones, Host, Expect). */
-const OWN = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'expect',
-  'host',
-  'x-forwarded-for',
-  'x-forwarded-proto',
-  'x-forwarded-host',
-  'forwarded',
-]);
+const OWN = new Set([...HOP_BY_HOP, 'expect', 'host', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded']);
 
 /** The end-to-end fields of a list as [name, value] pairs: OWN and the names a Connection field lists left out. */
 function endToEnd(fields: readonly string[], connection: readonly string[] = fields): [string, string][] {

@@ -63,6 +63,32 @@ export interface HttpRequest {
   keepAliveAfter: boolean;
 }
 
+/** A request with nothing known yet (the fields a head sets are filled in from it). */
+function blankRequest(): HttpRequest {
+  return {
+    method: 'GET',
+    head: false,
+    path: '/',
+    hostOverride: undefined,
+    fields: [],
+    minor: 1,
+    keepAlive: true,
+    upgrade: false,
+    upgradeValue: undefined,
+    framing: 'none',
+    expectContinue: false,
+    answer: null,
+    complete: false,
+    body: null,
+    bodyBytes: 0,
+    trailers: null,
+    fwd: null,
+    started: false,
+    responded: false,
+    keepAliveAfter: false,
+  };
+}
+
 type Phase = 'first' | 'admitted' | 'tunnel' | 'closed';
 
 const CR = 0x0d;
@@ -309,28 +335,7 @@ export class HttpConnection implements ClientSide {
   }
 
   private refusal(answer: { status: number; code: AgentHttpCode; message: string }): HttpRequest {
-    return {
-      method: 'GET',
-      head: false,
-      path: '/',
-      hostOverride: undefined,
-      fields: [],
-      minor: 1,
-      keepAlive: false,
-      upgrade: false,
-      upgradeValue: undefined,
-      framing: 'none',
-      expectContinue: false,
-      answer,
-      complete: true,
-      body: null,
-      bodyBytes: 0,
-      trailers: null,
-      fwd: null,
-      started: false,
-      responded: false,
-      keepAliveAfter: false,
-    };
+    return { ...blankRequest(), keepAlive: false, answer, complete: true };
   }
 
   private readonly onBegin = (): void => {
@@ -345,6 +350,7 @@ export class HttpConnection implements ClientSide {
     const verdict = checkRequest(method, p.target, p.major, p.minor, fields);
     const framing = requestFraming(fields);
     const req: HttpRequest = {
+      ...blankRequest(),
       method,
       head: p.method === HEAD,
       path: verdict.kind === 'forward' ? verdict.path : p.target,
@@ -355,16 +361,6 @@ export class HttpConnection implements ClientSide {
       upgrade: p.upgrade && p.method !== CONNECT,
       upgradeValue: p.upgrade ? field(fields, 'upgrade') : undefined,
       framing,
-      expectContinue: false,
-      answer: null,
-      complete: false,
-      body: null,
-      bodyBytes: 0,
-      trailers: null,
-      fwd: null,
-      started: false,
-      responded: false,
-      keepAliveAfter: false,
     };
     if (named === undefined) req.answer = { status: 501, code: CODES.notImplemented, message: 'the request method is not known to the agent' };
     else if (p.method === CONNECT)

@@ -4,6 +4,7 @@
 // HTTP/1.0 (RFC 9112 §6.1: faulty framing), then the head sent upstream: hop-by-hop fields removed,
 // X-Forwarded-* and Forwarded (RFC 7239) extended with the client.
 import { hostHeaderProblem } from '@spillway/protocol';
+import { METHODS } from './parser.js';
 
 export type RequestVerdict =
   /** Send upstream with `path` (origin-form) and `host` as Host (null: the client sent none). */
@@ -14,20 +15,7 @@ export type RequestVerdict =
 
 const refuse = (message: string): RequestVerdict => ({ kind: 'refuse', message });
 /** Methods llhttp parses for RTSP (with an RTSP/1.0 version it reports as 1.0) and HTTP/2's preface: never HTTP/1.x requests. */
-const NOT_HTTP = new Set([
-  'DESCRIBE',
-  'ANNOUNCE',
-  'SETUP',
-  'PLAY',
-  'PAUSE',
-  'TEARDOWN',
-  'GET_PARAMETER',
-  'SET_PARAMETER',
-  'REDIRECT',
-  'RECORD',
-  'FLUSH',
-  'PRI',
-]);
+const NOT_HTTP = new Set([...METHODS.slice(METHODS.indexOf('DESCRIBE'), METHODS.indexOf('FLUSH') + 1), 'PRI']);
 const ABSOLUTE = /^https?:\/\//i;
 
 /** `host` without the default port of `scheme`, lower-case (two spellings of one authority compare equal). */
@@ -83,7 +71,7 @@ export function checkRequest(method: string, target: string, versionMajor: numbe
 }
 
 /** Hop-by-hop fields (RFC 9110 §7.6.1), never forwarded either way. */
-const HOP_BY_HOP = new Set([
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'connection',
   'keep-alive',
   'proxy-connection',
