@@ -1,42 +1,65 @@
-// Benchmark 1: proxy throughput and added latency. Spillway's agent (1 worker, all workers)
-// against direct-to-backend and HAProxy (nbthread 2) on the same backend: HTTP keep-alive,
-// HTTP with a new connection per request, added latency at one connection, TCP bulk.
+// Benchmark 1: proxy throughput, latency and memory. Spillway's agent (compiled, 1 and 2 workers;
+// a vserver without spillover method and one with dynamicconnection) against direct-to-backend
+// and HAProxy (nbthread 1 and 2) on the same backends: HTTP keep-alive, HTTP with a new connection
+// per request, latency at one connection, TCP bulk; RSS per 1,000 idle keep-alive connections.
+// Two phases in one run: unpinned (everything shares the cores) and pinned (each proxy on core 0,
+// the load generator and the backends on core 1, with taskset). Measurements interleave the paths
+// round by round (median of the rounds), so a disturbance of the shared machine hits all of them.
+import { readdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startAgent, type RunningAgent } from './lib/agent.js';
+import { startAgent } from './lib/agent.js';
 import { runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
 import { httpLoad, type LoadResult } from './lib/load.js';
-import { findPeer } from './lib/peers.js';
-import { startHaproxy, startNginx, tempDir, type RunningPeer } from './lib/peer-config.js';
-import { freePort, startProcess, type Proc } from './lib/proc.js';
+import { findPeer, type Peer } from './lib/peers.js';
+import { startHaproxy, startNginx, tempDir } from './lib/peer-config.js';
+import { freePort, pinned, run, startProcess, type Proc } from './lib/proc.js';
 import { median, ratio } from './lib/stats.js';
 import type { Row } from './lib/table.js';
-import { tcpBulk } from './lib/tcp-bulk.js';
 
 const here = import.meta.dirname;
 const tsx = path.resolve(here, '..', 'node_modules', '.bin', 'tsx');
+
+type Phase = 'unpinned' | 'pinned';
+/** Cores of the pinned phase: the proxy alone on one, load generator and backends on the other. */
+const PROXY_CPU = '0';
+const LOAD_CPU = '1';
 
 interface PathUnderTest {
   name: string;
   httpPort: number;
   tcpPort: number;
+  /** The process whose tree holds the proxy's memory (none for direct). */
+  pid?: number;
 }
 interface PathFigures {
+  phase: Phase;
   path: string;
-  keepAlive: LoadResult | null;
-  newConn: LoadResult | null;
-  oneConn: LoadResult | null;
-  bulkMBps: number | null;
+  keepAlive: LoadResult[];
+  newConn: LoadResult[];
+  oneConn: LoadResult[];
+  bulkMBps: number[];
   errors: string[];
 }
-
-async function startChild(name: string, script: string, args: string[] = []): Promise<{ proc: Proc; port: number }> {
-  const proc = startProcess(name, tsx, [path.join(here, 'lib', script), ...args]);
-  const line = await proc.waitForLine((l) => l.startsWith('{"ready":true'));
-  return { proc, port: (JSON.parse(line) as { port: number }).port };
+interface MemoryFigures {
+  path: string;
+  connections: number;
+  beforeKiB: number;
+  afterKiB: number;
 }
 
+const BODY = 'a'.repeat(1024);
+
 function agentDoc(name: string, workers: number, httpBackendPort: number, tcpSourcePort: number): object {
+  const vs = (vname: string, protocol: string, service: string, methods: object[]) => ({
+    name: vname,
+    protocol,
+    listen: { port: 0, host: '127.0.0.1' },
+    lbMethod: 'roundrobin',
+    services: [{ service }],
+    spillover: { methods, action: 'accept' },
+  });
   return {
     agent: { name, workers },
     services: [
@@ -44,189 +67,338 @@ function agentDoc(name: string, workers: number, httpBackendPort: number, tcpSou
       { name: 'bulk-1', address: '127.0.0.1', port: tcpSourcePort, protocol: 'tcp', capacity: 100_000 },
     ],
     vservers: [
-      {
-        name: 'web',
-        protocol: 'http',
-        listen: { port: 0 },
-        lbMethod: 'roundrobin',
-        services: [{ service: 'web-1' }],
-        spillover: { methods: [], action: 'accept' },
-      },
-      {
-        name: 'bulk',
-        protocol: 'tcp',
-        listen: { port: 0 },
-        lbMethod: 'roundrobin',
-        services: [{ service: 'bulk-1' }],
-        spillover: { methods: [], action: 'accept' },
-      },
+      vs('web', 'http', 'web-1', []),
+      vs('bulk', 'tcp', 'bulk-1', []),
+      // The same with admission through the connection limit (threshold = the services' capacity, never reached here).
+      vs('web-dc', 'http', 'web-1', [{ type: 'dynamicconnection' }]),
+      vs('bulk-dc', 'tcp', 'bulk-1', [{ type: 'dynamicconnection' }]),
     ],
   };
 }
 
-export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
-  const sizes = opts.smoke
-    ? { durationS: 1, keepAliveConns: 10, newConnConns: 4, bulkBytes: 8 * 2 ** 20 }
-    : { durationS: 5, keepAliveConns: 50, newConnConns: 10, bulkBytes: 2 ** 30 };
-  const cores = os.availableParallelism();
-  const [wrk, haproxy, nginx] = [await findPeer('wrk', opts), await findPeer('haproxy', opts), await findPeer('nginx', opts)];
-  const skipped: string[] = [];
-  if (!haproxy.path) skipped.push(`HAProxy column: ${haproxy.missingReason}`);
-  const dir = tempDir('proxy');
+function haproxySections(hp: number, tp: number, httpBackendPort: number, sourcePort: number): string {
+  return [
+    'frontend web',
+    '  mode http',
+    '  option http-keep-alive',
+    `  bind 127.0.0.1:${hp}`,
+    '  default_backend web',
+    'backend web',
+    '  mode http',
+    '  http-reuse always',
+    `  server web-1 127.0.0.1:${httpBackendPort}`,
+    'listen bulk',
+    '  mode tcp',
+    `  bind 127.0.0.1:${tp}`,
+    `  server bulk-1 127.0.0.1:${sourcePort}`,
+  ].join('\n');
+}
+
+async function startChild(name: string, script: string, cpus: string | undefined): Promise<{ proc: Proc; port: number }> {
+  const proc = startProcess(name, ...pinned(cpus, tsx, [path.join(here, 'lib', script)]));
+  const line = await proc.waitForLine((l) => l.startsWith('{"ready":true'));
+  return { proc, port: (JSON.parse(line) as { port: number }).port };
+}
+
+/** TCP bulk through `port` by a client process of its own (pinned with the backends when `cpus` is set). */
+async function bulk(port: number, bytes: number, cpus: string | undefined): Promise<number> {
+  const [cmd, args] = pinned(cpus, tsx, [path.join(here, 'lib', 'tcp-bulk-main.ts'), String(port), String(bytes)]);
+  const { stdout } = await run(cmd, args, { timeoutMs: 180_000 });
+  return (JSON.parse(stdout.trim().split('\n').pop()!) as { mbPerS: number }).mbPerS;
+}
+
+/** The pid and every descendant of it (from /proc). */
+function processTree(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* gone */
+    }
+  }
+  const out = [root];
+  for (let i = 0; i < out.length; i++) for (const [pid, ppid] of parent) if (ppid === out[i]) out.push(pid);
+  return out;
+}
+
+/** Resident memory of a process tree, KiB (VmRSS summed). */
+function treeRssKiB(root: number): number {
+  let kib = 0;
+  for (const pid of processTree(root)) {
+    try {
+      const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) kib += Number(m[1]);
+    } catch {
+      /* gone */
+    }
+  }
+  return kib;
+}
+
+/** Opens `n` keep-alive connections to `port`, each having made one request and read its answer, then idle. */
+async function idleKeepAlive(port: number, n: number): Promise<net.Socket[]> {
+  const sockets: net.Socket[] = [];
+  const one = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const s = net.connect({ port, host: '127.0.0.1' });
+      sockets.push(s);
+      let got = '';
+      s.setEncoding('latin1');
+      s.on('error', reject);
+      s.on('connect', () => s.write('GET / HTTP/1.1\r\nHost: bench\r\n\r\n'));
+      const onData = (c: string): void => {
+        got += c;
+        const end = got.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const len = Number(/content-length:\s*(\d+)/i.exec(got.slice(0, end))?.[1] ?? NaN);
+        if (got.length - end - 4 >= len) {
+          s.off('data', onData);
+          resolve();
+        }
+      };
+      s.on('data', onData);
+    });
+  for (let i = 0; i < n; i += 50) await Promise.all(Array.from({ length: Math.min(50, n - i) }, one));
+  return sockets;
+}
+
+async function measureMemory(p: PathUnderTest, n: number): Promise<MemoryFigures> {
+  const beforeKiB = treeRssKiB(p.pid!);
+  const sockets = await idleKeepAlive(p.httpPort, n);
+  try {
+    // Settled: two readings 200 ms apart within 1% (at most 3 s).
+    let afterKiB = treeRssKiB(p.pid!);
+    for (let i = 0; i < 15; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const again = treeRssKiB(p.pid!);
+      const stable = Math.abs(again - afterKiB) <= afterKiB * 0.01;
+      afterKiB = again;
+      if (stable) break;
+    }
+    return { path: p.name, connections: n, beforeKiB, afterKiB };
+  } finally {
+    for (const s of sockets) s.destroy();
+  }
+}
+
+interface Sizes {
+  durationS: number;
+  rounds: number;
+  keepAliveConns: number;
+  newConnConns: number;
+  bulkBytes: number;
+  idleConns: number;
+  phases: Phase[];
+}
+
+/** Starts the backends and every proxy of one phase, measures them round by round, stops them. */
+async function runPhase(
+  phase: Phase,
+  sizes: Sizes,
+  peers: { wrk: Peer; haproxy: Peer; nginx: Peer },
+  smoke: boolean,
+  skipped: string[],
+): Promise<{ figures: PathFigures[]; memory: MemoryFigures[]; backendKind: string }> {
+  const proxyCpus = phase === 'pinned' ? PROXY_CPU : undefined;
+  const loadCpus = phase === 'pinned' ? LOAD_CPU : undefined;
+  const dir = tempDir(`proxy-${phase}`);
   const stops: (() => Promise<void>)[] = [];
   const figures: PathFigures[] = [];
+  const memory: MemoryFigures[] = [];
   let backendKind: string;
   try {
     let httpBackendPort: number;
-    if (nginx.path) {
+    if (peers.nginx.path) {
       httpBackendPort = await freePort();
-      const body = 'a'.repeat(1024);
-      const peer: RunningPeer = await startNginx(nginx.path, dir.path, {
+      const peer = await startNginx(peers.nginx.path, dir.path, {
         workers: 1,
         ports: [httpBackendPort],
-        http: `  server { listen 127.0.0.1:${httpBackendPort} backlog=4096; location / { default_type text/plain; return 200 "${body}"; } }`,
+        http: `  server { listen 127.0.0.1:${httpBackendPort} backlog=4096; location / { default_type text/plain; return 200 "${BODY}"; } }`,
+        cpus: loadCpus,
       });
       stops.push(() => peer.stop());
-      backendKind = `nginx (${nginx.version}, 1 worker, \`return 200\` with a 1 KiB body)`;
+      backendKind = `nginx (${peers.nginx.version}, 1 worker, \`return 200\` with a 1 KiB body)`;
     } else {
-      const b = await startChild('http backend', 'http-backend-main.ts');
+      const b = await startChild('http backend', 'http-backend-main.ts', loadCpus);
       stops.push(() => b.proc.stop());
       httpBackendPort = b.port;
       backendKind = 'node:http server in its own process, 1 KiB body (nginx not installed)';
     }
-    const source = await startChild('tcp source', 'tcp-source-main.ts');
+    const source = await startChild('tcp source', 'tcp-source-main.ts', loadCpus);
     stops.push(() => source.proc.stop());
 
     const paths: PathUnderTest[] = [{ name: 'direct', httpPort: httpBackendPort, tcpPort: source.port }];
-    const agents: RunningAgent[] = [];
-    for (const workers of [...new Set([1, cores])]) {
-      const a = await startAgent(dir.path, `proxy-${workers}w`, agentDoc(`proxy-${workers}w`, workers, httpBackendPort, source.port));
-      agents.push(a);
+    for (const workers of smoke ? [1] : [1, 2]) {
+      const name = `proxy-${phase}-${workers}w`;
+      const a = await startAgent(dir.path, name, agentDoc(name, workers, httpBackendPort, source.port), { cpus: proxyCpus });
       stops.push(() => a.stop());
-      paths.push({ name: `agent, ${workers} worker${workers > 1 ? 's' : ''}`, httpPort: a.ports.web!, tcpPort: a.ports.bulk! });
+      const label = `agent, ${workers} worker${workers > 1 ? 's' : ''}`;
+      paths.push({ name: label, httpPort: a.ports.web!, tcpPort: a.ports.bulk!, pid: a.proc.child.pid! });
+      paths.push({ name: `${label}, dynamicconnection`, httpPort: a.ports['web-dc']!, tcpPort: a.ports['bulk-dc']! });
     }
-    if (haproxy.path) {
-      const [hp, tp] = [await freePort(), await freePort()];
-      const peer = await startHaproxy(haproxy.path, dir.path, {
-        nbthread: 2,
-        ports: [hp, tp],
-        sections: [
-          'frontend web',
-          '  mode http',
-          '  option http-keep-alive',
-          `  bind 127.0.0.1:${hp}`,
-          '  default_backend web',
-          'backend web',
-          '  mode http',
-          '  http-reuse always',
-          `  server web-1 127.0.0.1:${httpBackendPort}`,
-          'listen bulk',
-          '  mode tcp',
-          `  bind 127.0.0.1:${tp}`,
-          `  server bulk-1 127.0.0.1:${source.port}`,
-        ].join('\n'),
-      }).catch((err: Error) => {
-        skipped.push(`HAProxy column: it did not start: ${err.message.split('\n')[0]}`);
-        return null;
-      });
-      if (peer) {
-        stops.push(() => peer.stop());
-        paths.push({ name: 'HAProxy, nbthread 2', httpPort: hp, tcpPort: tp });
+    if (peers.haproxy.path) {
+      for (const nbthread of smoke ? [1] : [1, 2]) {
+        const [hp, tp] = [await freePort(), await freePort()];
+        const peer = await startHaproxy(peers.haproxy.path, dir.path, {
+          nbthread,
+          ports: [hp, tp],
+          sections: haproxySections(hp, tp, httpBackendPort, source.port),
+          cpus: proxyCpus,
+          name: `haproxy-${nbthread}`,
+        }).catch((err: Error) => {
+          skipped.push(`HAProxy nbthread ${nbthread} (${phase}): it did not start: ${err.message.split('\n')[0]}`);
+          return null;
+        });
+        if (peer) {
+          stops.push(() => peer.stop());
+          paths.push({ name: `HAProxy, nbthread ${nbthread}`, httpPort: hp, tcpPort: tp, pid: peer.proc.child.pid! });
+        }
       }
     }
 
+    const byPath = new Map<string, PathFigures>();
     for (const p of paths) {
-      const f: PathFigures = { path: p.name, keepAlive: null, newConn: null, oneConn: null, bulkMBps: null, errors: [] };
-      const url = `http://127.0.0.1:${p.httpPort}/`;
-      const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | null> => {
-        try {
-          return await fn();
-        } catch (err) {
-          f.errors.push(`${what}: ${(err as Error).message.split('\n')[0]}`);
-          return null;
-        }
-      };
-      // Warm up (JIT, upstream pools) before measuring.
-      if (!opts.smoke) await attempt('warm-up', () => httpLoad(url, { connections: sizes.keepAliveConns, durationS: 1 }, wrk.path));
-      f.keepAlive = await attempt('keep-alive', () => httpLoad(url, { connections: sizes.keepAliveConns, durationS: sizes.durationS }, wrk.path));
-      f.newConn = await attempt('new connection', () =>
-        httpLoad(url, { connections: sizes.newConnConns, durationS: sizes.durationS, closeEachRequest: true }, wrk.path),
-      );
-      // Tail latency at one connection is the figure most disturbed by anything else on the
-      // machine: the median of three passes.
-      const passes: LoadResult[] = [];
-      for (let i = 0; i < (opts.smoke ? 1 : 3); i++) {
-        const r = await attempt('one connection', () => httpLoad(url, { connections: 1, durationS: sizes.durationS }, wrk.path));
-        if (r) passes.push(r);
-      }
-      if (passes.length)
-        f.oneConn = {
-          ...passes[0]!,
-          p50Ms: median(passes.map((x) => x.p50Ms)),
-          p99Ms: median(passes.map((x) => x.p99Ms)),
-          rps: median(passes.map((x) => x.rps)),
-        };
-      f.bulkMBps = (await attempt('tcp bulk', () => tcpBulk(p.tcpPort, sizes.bulkBytes)))?.mbPerS ?? null;
+      const f: PathFigures = { phase, path: p.name, keepAlive: [], newConn: [], oneConn: [], bulkMBps: [], errors: [] };
+      byPath.set(p.name, f);
       figures.push(f);
     }
+    const attempt = async <T>(f: PathFigures, what: string, fn: () => Promise<T>): Promise<T | null> => {
+      try {
+        return await fn();
+      } catch (err) {
+        f.errors.push(`${what}: ${(err as Error).message.split('\n')[0]}`);
+        return null;
+      }
+    };
+    const url = (p: PathUnderTest): string => `http://127.0.0.1:${p.httpPort}/`;
+    // Warm-up (JIT, upstream pools) before measuring.
+    if (!smoke)
+      for (const p of paths)
+        await attempt(byPath.get(p.name)!, 'warm-up', () =>
+          httpLoad(url(p), { connections: sizes.keepAliveConns, durationS: 1, cpus: loadCpus }, peers.wrk.path),
+        );
+    const measures: { key: 'keepAlive' | 'newConn' | 'oneConn'; load: { connections: number; closeEachRequest?: boolean } }[] = [
+      { key: 'keepAlive', load: { connections: sizes.keepAliveConns } },
+      { key: 'newConn', load: { connections: sizes.newConnConns, closeEachRequest: true } },
+      { key: 'oneConn', load: { connections: 1 } },
+    ];
+    for (const m of measures)
+      for (let round = 0; round < sizes.rounds; round++)
+        for (const p of paths) {
+          const f = byPath.get(p.name)!;
+          const r = await attempt(f, m.key, () => httpLoad(url(p), { ...m.load, durationS: sizes.durationS, cpus: loadCpus }, peers.wrk.path));
+          if (r) f[m.key].push(r);
+        }
+    for (let round = 0; round < sizes.rounds; round++)
+      for (const p of paths) {
+        const f = byPath.get(p.name)!;
+        const mb = await attempt(f, 'tcp bulk', () => bulk(p.tcpPort, sizes.bulkBytes, loadCpus));
+        if (mb !== null) f.bulkMBps.push(mb);
+      }
+    if (phase === sizes.phases[0]) for (const p of paths) if (p.pid !== undefined) memory.push(await measureMemory(p, sizes.idleConns));
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => {});
     dir.remove();
   }
+  return { figures, memory, backendKind };
+}
 
-  const direct = figures.find((f) => f.path === 'direct');
-  const hap = figures.find((f) => f.path.startsWith('HAProxy'));
+const med = (rs: LoadResult[], k: 'rps' | 'p50Ms' | 'p99Ms'): number | undefined => (rs.length ? median(rs.map((r) => r[k])) : undefined);
+
+export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
+  const pinnable =
+    os.availableParallelism() >= 2 &&
+    (await run('taskset', ['-c', '0', 'true']).then(
+      () => true,
+      () => false,
+    ));
+  const sizes: Sizes = opts.smoke
+    ? { durationS: 1, rounds: 1, keepAliveConns: 10, newConnConns: 4, bulkBytes: 8 * 2 ** 20, idleConns: 50, phases: ['unpinned'] }
+    : {
+        durationS: 3,
+        rounds: 2,
+        keepAliveConns: 50,
+        newConnConns: 10,
+        bulkBytes: 2 ** 29,
+        idleConns: 1000,
+        phases: pinnable ? ['unpinned', 'pinned'] : ['unpinned'],
+      };
+  const skipped: string[] = [];
+  if (!opts.smoke && !pinnable) skipped.push('pinned phase: needs 2 cores and taskset');
+  const peers = { wrk: await findPeer('wrk', opts), haproxy: await findPeer('haproxy', opts), nginx: await findPeer('nginx', opts) };
+  if (!peers.haproxy.path) skipped.push(`HAProxy columns: ${peers.haproxy.missingReason}`);
+  const figures: PathFigures[] = [];
+  const memory: MemoryFigures[] = [];
+  let backendKind = '';
+  for (const phase of sizes.phases) {
+    const r = await runPhase(phase, sizes, peers, opts.smoke, skipped);
+    figures.push(...r.figures);
+    memory.push(...r.memory);
+    backendKind = r.backendKind;
+  }
+
   const rows: Row[] = figures.map((f) => ({
+    phase: f.phase,
     path: f.path,
-    'keep-alive rq/s': f.keepAlive?.rps,
-    'new conn rq/s': f.newConn?.rps,
-    'p50 ms (1 conn)': f.oneConn?.p50Ms,
-    'p99 ms (1 conn)': f.oneConn?.p99Ms,
-    'added p50 ms': f === direct ? null : diff(f.oneConn?.p50Ms, direct?.oneConn?.p50Ms),
-    'added p99 ms': f === direct ? null : diff(f.oneConn?.p99Ms, direct?.oneConn?.p99Ms),
-    'bulk MB/s': f.bulkMBps,
-    errors: f.errors.length ? f.errors.join('; ') : [f.keepAlive, f.newConn, f.oneConn].reduce((n, r) => n + (r?.errors ?? 0), 0),
+    'keep-alive rq/s': med(f.keepAlive, 'rps'),
+    'new conn rq/s': med(f.newConn, 'rps'),
+    'p50 ms (1 conn)': med(f.oneConn, 'p50Ms'),
+    'p99 ms (1 conn)': med(f.oneConn, 'p99Ms'),
+    'bulk MB/s': f.bulkMBps.length ? median(f.bulkMBps) : undefined,
+    errors: f.errors.length ? f.errors.join('; ') : [...f.keepAlive, ...f.newConn, ...f.oneConn].reduce((n, r) => n + r.errors, 0),
   }));
-  const ratios: Row[] = figures
-    .filter((f) => f.path.startsWith('agent'))
-    .flatMap((a) => [
-      {
-        ratio: `${a.path} / HAProxy`,
-        'keep-alive': ratio(a.keepAlive?.rps, hap?.keepAlive?.rps),
-        'new conn': ratio(a.newConn?.rps, hap?.newConn?.rps),
-        'p50 (1 conn)': ratio(a.oneConn?.p50Ms, hap?.oneConn?.p50Ms),
-        'p99 (1 conn)': ratio(a.oneConn?.p99Ms, hap?.oneConn?.p99Ms),
-        bulk: ratio(a.bulkMBps, hap?.bulkMBps),
-      },
-      {
-        ratio: `${a.path} / direct`,
-        'keep-alive': ratio(a.keepAlive?.rps, direct?.keepAlive?.rps),
-        'new conn': ratio(a.newConn?.rps, direct?.newConn?.rps),
-        'p50 (1 conn)': ratio(a.oneConn?.p50Ms, direct?.oneConn?.p50Ms),
-        'p99 (1 conn)': ratio(a.oneConn?.p99Ms, direct?.oneConn?.p99Ms),
-        bulk: ratio(a.bulkMBps, direct?.bulkMBps),
-      },
-    ]);
-  const tool = figures.find((f) => f.keepAlive)?.keepAlive?.tool ?? (wrk.path ? 'wrk' : 'autocannon');
+  const find = (phase: Phase, name: string): PathFigures | undefined => figures.find((f) => f.phase === phase && f.path === name);
+  const ratioRow = (phase: Phase, a: PathFigures | undefined, b: PathFigures | undefined): Row | null =>
+    a && b
+      ? {
+          phase,
+          ratio: `${a.path} / ${b.path}`,
+          'keep-alive': ratio(med(a.keepAlive, 'rps'), med(b.keepAlive, 'rps')),
+          'new conn': ratio(med(a.newConn, 'rps'), med(b.newConn, 'rps')),
+          'p50 (1 conn)': ratio(med(a.oneConn, 'p50Ms'), med(b.oneConn, 'p50Ms')),
+          'p99 (1 conn)': ratio(med(a.oneConn, 'p99Ms'), med(b.oneConn, 'p99Ms')),
+          bulk: ratio(a.bulkMBps.length ? median(a.bulkMBps) : null, b.bulkMBps.length ? median(b.bulkMBps) : null),
+        }
+      : null;
+  const ratios: Row[] = [];
+  for (const phase of sizes.phases) {
+    const agents = figures.filter((f) => f.phase === phase && f.path.startsWith('agent') && !f.path.endsWith('dynamicconnection'));
+    for (const hap of ['HAProxy, nbthread 1', 'HAProxy, nbthread 2'])
+      for (const a of agents) ratios.push(...[ratioRow(phase, a, find(phase, hap))].filter((r): r is Row => r !== null));
+    for (const a of agents) ratios.push(...[ratioRow(phase, find(phase, `${a.path}, dynamicconnection`), a)].filter((r): r is Row => r !== null));
+    const two = ratioRow(phase, find(phase, 'agent, 2 workers'), find(phase, 'agent, 1 worker'));
+    if (two) ratios.push(two);
+  }
+  const memoryRows: Row[] = memory.map((m) => ({
+    path: m.path,
+    'idle keep-alive connections': m.connections,
+    'RSS before MiB': m.beforeKiB / 1024,
+    'RSS with them MiB': m.afterKiB / 1024,
+    'MiB per 1,000 connections': ((m.afterKiB - m.beforeKiB) / 1024 / m.connections) * 1000,
+  }));
+  const tool = figures.find((f) => f.keepAlive.length)?.keepAlive[0]?.tool ?? (peers.wrk.path ? 'wrk' : 'autocannon');
   return {
     name: 'proxy',
     conditions: [
-      `backend: ${backendKind}; TCP bulk source: a node process writing 1 MiB chunks`,
-      `load: ${tool === 'wrk' ? `${wrk.version}, 1 thread` : 'autocannon (wrk not installed), in the harness process'}; keep-alive -c${sizes.keepAliveConns}, new connection per request (\`Connection: close\`) -c${sizes.newConnConns}, latency at -c1 (median of ${opts.smoke ? 1 : 3} passes); ${sizes.durationS} s each${opts.smoke ? '' : ' after a 1 s warm-up'}; TCP bulk ${sizes.bulkBytes / 2 ** 20} MiB over one connection`,
-      `peers: ${haproxy.version ?? 'HAProxy not installed'} (nbthread 2, http-reuse always; mode tcp for bulk); agent: no spillover method, roundrobin, one service per vserver`,
-      'everything on 127.0.0.1, load generator, proxy and backend sharing the cores; one pass, ratios within the run',
+      `backend: ${backendKind}; TCP bulk source: a node process writing 1 MiB chunks, read by a client process of its own`,
+      `load: ${tool === 'wrk' ? `${peers.wrk.version}, 1 thread` : 'autocannon (wrk not installed), in the harness process'}; keep-alive -c${sizes.keepAliveConns}, new connection per request (\`Connection: close\`) -c${sizes.newConnConns}, latency at -c1; ${sizes.durationS} s each${opts.smoke ? '' : ' after a 1 s warm-up per path'}; TCP bulk ${sizes.bulkBytes / 2 ** 20} MiB over one connection`,
+      `${sizes.rounds} round(s): each round measures every path in turn, the figure is the median of the rounds (a disturbance of the shared machine falls on all paths alike)`,
+      `agent: compiled (tsc -b, node --conditions=spillway-dist apps/agent/dist/main.js), roundrobin, one service per vserver; "dynamicconnection": the same agent's vserver admitting through the connection limit (threshold = the service's capacity, never reached); peers: ${peers.haproxy.version ?? 'HAProxy not installed'} (http-reuse always; mode tcp for bulk)`,
+      `phases: unpinned = proxy, load generator and backends share the ${os.availableParallelism()} cores; pinned = each proxy (all its workers/threads) on core ${PROXY_CPU}, wrk, the backends and the bulk client on core ${LOAD_CPU} (taskset)`,
+      `memory: ${sizes.idleConns} keep-alive client connections to the HTTP port, one request answered on each, then idle; RSS of the proxy's process tree (VmRSS summed) before and after, ${sizes.phases[0]} phase`,
+      'everything on 127.0.0.1; the machine is shared with other work: compare ratios within the run',
     ],
     tables: [
       { title: 'Proxy: throughput and latency', rows },
       { title: 'Proxy: ratios (throughput: higher is better; latency: lower is better)', rows: ratios },
+      { title: 'Proxy: memory of idle keep-alive client connections', rows: memoryRows },
     ],
     skipped,
-    data: { sizes, figures, peers: { wrk: wrk.version, haproxy: haproxy.version, nginx: nginx.version } },
+    data: { sizes, figures, memory, peers: { wrk: peers.wrk.version, haproxy: peers.haproxy.version, nginx: peers.nginx.version } },
   };
-}
-
-function diff(a: number | undefined, b: number | undefined): number | null {
-  return a === undefined || b === undefined ? null : a - b;
 }
 
 runIfMain(import.meta.url, proxyBench);

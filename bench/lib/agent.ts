@@ -1,7 +1,9 @@
-// A standalone Spillway agent process (`tsx apps/agent/src/main.ts --config <file>`).
+// Spillway agent processes as production runs them: the compiled agent (`tsc -b apps/agent`, built
+// first when stale), `node --conditions=spillway-dist apps/agent/dist/main.js`, standalone on a
+// config file or managed by a control plane; optionally pinned to cores (taskset).
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startProcess, type Proc } from './proc.js';
+import { pinned, run, startProcess, type Proc } from './proc.js';
 import { repoRoot } from './results.js';
 
 export interface RunningAgent {
@@ -19,17 +21,51 @@ export interface AgentStatsView {
   services: Record<string, { state: string; cx_active: number; [k: string]: unknown }>;
 }
 
-export const agentMain = path.join(repoRoot, 'apps', 'agent', 'src', 'main.ts');
-const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+export const agentMain = path.join(repoRoot, 'apps', 'agent', 'dist', 'main.js');
+export const managedAgentMain = path.join(repoRoot, 'apps', 'agent', 'dist', 'control', 'main.js');
+
+let built: Promise<void> | null = null;
+/** `tsc -b apps/agent` once per process: incremental, so quick when dist/ is current; rejects with tsc's output when the build fails. */
+export function buildAgent(): Promise<void> {
+  built ??= run(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', path.join(repoRoot, 'apps', 'agent')], {
+    timeoutMs: 300_000,
+  }).then(
+    () => undefined,
+    (err: Error) => {
+      built = null;
+      throw new Error(`the agent's build failed (tsc -b apps/agent): ${err.message}`, { cause: err });
+    },
+  );
+  return built;
+}
+
+export interface AgentProcessOptions {
+  /** taskset's CPU list (e.g. '0'): the agent and its workers run only there. */
+  cpus?: string;
+}
+
+/** node running the compiled `main` (pinned with taskset when `cpus` is set). */
+async function startBuilt(label: string, main: string, args: string[], env: NodeJS.ProcessEnv, opts: AgentProcessOptions): Promise<Proc> {
+  await buildAgent();
+  const nodeArgs = ['--conditions=spillway-dist', main, ...args];
+  return startProcess(label, ...pinned(opts.cpus, process.execPath, nodeArgs), { cwd: repoRoot, env });
+}
 
 /** Writes `doc` (API-SHAPE.md document plus `agent: {name, workers}`) and starts the agent on it. */
-export async function startAgent(dir: string, name: string, doc: object): Promise<RunningAgent> {
+export async function startAgent(dir: string, name: string, doc: object, opts: AgentProcessOptions = {}): Promise<RunningAgent> {
   const configPath = path.join(dir, `${name}.json`);
   writeFileSync(configPath, JSON.stringify(doc, null, 2));
-  const proc = startProcess(`agent ${name}`, tsx, [agentMain, '--config', configPath], {
-    cwd: repoRoot,
-    env: { SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_LOG_LEVEL: 'warn', SPILLWAY_AGENT_NAME: name },
-  });
+  const proc = await startBuilt(
+    `agent ${name}`,
+    agentMain,
+    ['--config', configPath],
+    {
+      SPILLWAY_AGENT_ADMIN_PORT: '0',
+      SPILLWAY_LOG_LEVEL: 'warn',
+      SPILLWAY_AGENT_NAME: name,
+    },
+    opts,
+  );
   let ready: { adminPort: number; listeners: Record<string, number> };
   try {
     ready = JSON.parse(await proc.waitForLine((l) => l.startsWith('{"ready":true'), 60_000)) as typeof ready;
@@ -47,13 +83,13 @@ export async function startAgent(dir: string, name: string, doc: object): Promis
   };
 }
 
-export const managedAgentMain = path.join(repoRoot, 'apps', 'agent', 'src', 'control', 'main.ts');
-
 /** A managed agent (`apps/agent/src/control/main.ts`) dialing the hub at `controlUrl` as `name` (token tok-<name> unless given). */
 export async function startManagedAgent(name: string, controlUrl: string, workers: number, token = `tok-${name}`): Promise<RunningAgent> {
-  const proc = startProcess(`agent ${name}`, tsx, [managedAgentMain], {
-    cwd: repoRoot,
-    env: {
+  const proc = await startBuilt(
+    `agent ${name}`,
+    managedAgentMain,
+    [],
+    {
       SPILLWAY_CONTROL_PLANE_URL: controlUrl,
       SPILLWAY_AGENT_TOKEN: token,
       SPILLWAY_AGENT_NAME: name,
@@ -61,7 +97,8 @@ export async function startManagedAgent(name: string, controlUrl: string, worker
       SPILLWAY_AGENT_ADMIN_PORT: '0',
       SPILLWAY_LOG_LEVEL: 'warn',
     },
-  });
+    {},
+  );
   let ready: { adminPort: number; listeners: Record<string, number> };
   try {
     ready = JSON.parse(await proc.waitForLine((l) => l.startsWith('{"ready":true'), 60_000)) as typeof ready;

@@ -1,7 +1,7 @@
 // HTTP load: wrk when installed (a C load generator that leaves the cores to the proxy), else
 // autocannon in this process. Both report requests/s and latency percentiles in ms.
 import autocannon from 'autocannon';
-import { run } from './proc.js';
+import { pinned, run } from './proc.js';
 
 export interface LoadResult {
   tool: 'wrk' | 'autocannon';
@@ -16,6 +16,8 @@ export interface LoadOptions {
   durationS: number;
   closeEachRequest?: boolean;
   threads?: number;
+  /** Run wrk pinned to these cores (taskset -c); autocannon runs in this process and ignores it. */
+  cpus?: string;
 }
 
 function toMs(v: string, unit: string): number {
@@ -54,7 +56,8 @@ export async function httpLoad(url: string, opts: LoadOptions, wrkPath: string |
     const args = [`-t${opts.threads ?? 1}`, `-c${opts.connections}`, `-d${opts.durationS}s`, '--latency'];
     if (opts.closeEachRequest) args.push('-H', 'Connection: close');
     args.push(url);
-    const { stdout } = await run(wrkPath, args, { timeoutMs: (opts.durationS + 30) * 1000 });
+    const [cmd, argv] = pinned(opts.cpus, wrkPath, args);
+    const { stdout } = await run(cmd, argv, { timeoutMs: (opts.durationS + 30) * 1000 });
     return { tool: 'wrk', ...parseWrk(stdout) };
   }
   const r = await autocannon({

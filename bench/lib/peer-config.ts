@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startProcess, waitForPort, type Proc } from './proc.js';
+import { pinned, startProcess, waitForPort, type Proc } from './proc.js';
 
 export interface TempDir {
   path: string;
@@ -20,8 +20,15 @@ export interface RunningPeer {
   stop(): Promise<void>;
 }
 
-/** `haproxy -db -f <dir>/haproxy.cfg` with `global` from the options and the given sections. */
-export async function startHaproxy(bin: string, dir: string, opts: { nbthread: number; sections: string; ports: number[] }): Promise<RunningPeer> {
+/**
+ * `haproxy -db -f <dir>/<name>.cfg` with `global` from the options and the given sections; `cpus`:
+ * pinned there with taskset.
+ */
+export async function startHaproxy(
+  bin: string,
+  dir: string,
+  opts: { nbthread: number; sections: string; ports: number[]; cpus?: string; name?: string },
+): Promise<RunningPeer> {
   const cfg = [
     'global',
     `  nbthread ${opts.nbthread}`,
@@ -33,9 +40,9 @@ export async function startHaproxy(bin: string, dir: string, opts: { nbthread: n
     '  timeout queue 60s',
     opts.sections,
   ].join('\n');
-  const configPath = path.join(dir, 'haproxy.cfg');
+  const configPath = path.join(dir, `${opts.name ?? 'haproxy'}.cfg`);
   writeFileSync(configPath, `${cfg}\n`);
-  const proc = startProcess('haproxy', bin, ['-db', '-f', configPath]);
+  const proc = startProcess(opts.name ?? 'haproxy', ...pinned(opts.cpus, bin, ['-db', '-f', configPath]));
   try {
     for (const p of opts.ports) await waitForPort(p);
   } catch (err) {
@@ -46,7 +53,7 @@ export async function startHaproxy(bin: string, dir: string, opts: { nbthread: n
 }
 
 /** nginx in the foreground with its own prefix, pid and logs in `dir`; `http` is the http{} body. */
-export async function startNginx(bin: string, dir: string, opts: { workers: number; http: string; ports: number[] }): Promise<RunningPeer> {
+export async function startNginx(bin: string, dir: string, opts: { workers: number; http: string; ports: number[]; cpus?: string }): Promise<RunningPeer> {
   mkdirSync(path.join(dir, 'tmp'), { recursive: true });
   const t = path.join(dir, 'tmp');
   const cfg = [
@@ -66,7 +73,7 @@ export async function startNginx(bin: string, dir: string, opts: { workers: numb
   ].join('\n');
   const configPath = path.join(dir, 'nginx.conf');
   writeFileSync(configPath, `${cfg}\n`);
-  const proc = startProcess('nginx', bin, ['-p', dir, '-c', configPath]);
+  const proc = startProcess('nginx', ...pinned(opts.cpus, bin, ['-p', dir, '-c', configPath]));
   try {
     for (const p of opts.ports) await waitForPort(p);
   } catch (err) {

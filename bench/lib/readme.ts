@@ -3,10 +3,12 @@ import type { BenchResult } from './cli.js';
 import { machine } from './results.js';
 import { markdownTable } from './table.js';
 
-export function figuresMarkdown(results: BenchResult[], failures: string[], seconds: number): string {
+/** `header`: the first line instead of "Run of <now>, npm run bench in <seconds> s on <machine>". */
+export function figuresMarkdown(results: BenchResult[], failures: string[], seconds: number, header?: string): string {
   const m = machine();
   const out = [
-    `Run of ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, \`npm run bench\` in ${Math.round(seconds)} s on ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, ${m.kernel}, Node ${m.node}.`,
+    header ??
+      `Run of ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, \`npm run bench\` in ${Math.round(seconds)} s on ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, ${m.kernel}, Node ${m.node}.`,
   ];
   for (const r of results) {
     out.push('', `### ${r.name}`, '', ...r.conditions.map((c) => `- ${c}`));

@@ -16,7 +16,7 @@ let file: string;
 beforeAll(async () => {
   result = await proxyBench({ smoke: true, install: false, resultsDir: dir });
   file = report(result, { smoke: true, install: false, resultsDir: dir });
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await stopAll();
   rmSync(dir, { recursive: true, force: true });
@@ -25,8 +25,8 @@ afterAll(async () => {
 const row = (name: string): Record<string, unknown> | undefined => result.tables[0]!.rows.find((r) => String(r.path).startsWith(name));
 
 describe('proxy benchmark at smoke size', () => {
-  it('measures direct and the agent with 1 and all workers: requests/s, latency and TCP bulk', () => {
-    for (const name of ['direct', 'agent, 1 worker']) {
+  it('measures direct, the compiled agent and its dynamicconnection vserver: requests/s, latency and TCP bulk', () => {
+    for (const name of ['direct', 'agent, 1 worker', 'agent, 1 worker, dynamicconnection']) {
       const r = row(name);
       expect(r, name).toBeDefined();
       expect(r!.errors, name).toBe(0);
@@ -44,20 +44,33 @@ describe('proxy benchmark at smoke size', () => {
       }
       expect(p50, `${name} p50 <= p99`).toBeLessThanOrEqual(p99);
     }
-    expect(result.tables[0]!.rows.filter((r) => String(r.path).startsWith('agent')).length).toBe(new Set([1, os.availableParallelism()]).size);
+    expect(result.tables[0]!.rows.map((r) => r.phase)).toEqual(result.tables[0]!.rows.map(() => 'unpinned'));
+    expect(result.tables[1]!.rows.find((r) => r.ratio === 'agent, 1 worker, dynamicconnection / agent, 1 worker')!['keep-alive']).toBeGreaterThan(0);
   });
+
+  it.skipIf(!haproxy)(
+    `measures the RSS of idle keep-alive connections of the agent and HAProxy${haproxy ? '' : ' (skipped: haproxy is not installed)'}`,
+    () => {
+      const mem = result.tables[2]!.rows;
+      expect(mem.map((r) => r.path)).toEqual(['agent, 1 worker', 'HAProxy, nbthread 1']);
+      for (const r of mem) {
+        expect(r['idle keep-alive connections']).toBe(50);
+        expect(r['RSS with them MiB']).toBeGreaterThan(0);
+      }
+    },
+  );
 
   it('writes its tables to a JSON result file', () => {
     const json = JSON.parse(readFileSync(file, 'utf8')) as { benchmark: string; smoke: boolean; tables: unknown[]; machine: { cores: number } };
     expect(json.benchmark).toBe('proxy');
     expect(json.smoke).toBe(true);
-    expect(json.tables).toHaveLength(2);
+    expect(json.tables).toHaveLength(3);
     expect(json.machine.cores).toBeGreaterThan(0);
   });
 
   it.skipIf(!haproxy)(`compares with HAProxy and reports agent/HAProxy ratios${haproxy ? '' : ' (skipped: haproxy is not installed)'}`, () => {
     expect(row('HAProxy')!['keep-alive rq/s']).toBeGreaterThan(0);
-    const ratios = result.tables[1]!.rows.filter((r) => String(r.ratio).endsWith('/ HAProxy'));
+    const ratios = result.tables[1]!.rows.filter((r) => / \/ HAProxy, nbthread \d$/.test(String(r.ratio)));
     expect(ratios.length).toBeGreaterThan(0);
     for (const r of ratios) expect(r['keep-alive']).toBeGreaterThan(0);
   });
