@@ -196,9 +196,21 @@ export class HttpConnection implements ClientSide {
   }
 
   private readonly onFirstData = (chunk: Buffer): void => {
-    this.buf = this.buf === null ? chunk : Buffer.concat([this.buf, chunk]);
-    this.scanFirst();
+    try {
+      this.buf = this.buf === null ? chunk : Buffer.concat([this.buf, chunk]);
+      this.scanFirst();
+    } catch (err) {
+      this.crashed(err);
+    }
   };
+
+  /** An exception while handling what the client sent: logged and counted, the connection closed; never thrown further. */
+  private crashed(err: unknown): void {
+    this.deps.failed(err, (this.admission?.vs ?? this.root).doc.name, 'http');
+    if (this.firstDone) this.endFirst(null);
+    this.phase = 'closed';
+    this.socket.destroy();
+  }
 
   /** Finds the end of the first head in what was read, parses the head, and refuses or reports it. */
   private scanFirst(): void {
@@ -280,6 +292,14 @@ export class HttpConnection implements ClientSide {
   }
 
   private readonly onData = (chunk: Buffer): void => {
+    try {
+      this.handleData(chunk);
+    } catch (err) {
+      this.crashed(err);
+    }
+  };
+
+  private handleData(chunk: Buffer): void {
     if (this.phase !== 'admitted') return;
     if (this.broken) {
       if (this.upgrading) this.tunnelBytes.push(chunk);
@@ -298,7 +318,7 @@ export class HttpConnection implements ClientSide {
     }
     this.pump();
     this.updateFlow();
-  };
+  }
 
   /** llhttp refused bytes after the first head: requests complete before them are answered, then 400 (or 431) and the close. */
   private refuseLater(r: Extract<Fed, { ok: false }>): void {

@@ -16,13 +16,16 @@ export class HttpEngine {
   private readonly conns = new Set<HttpConnection>();
   /** Connections whose first head was read here and that wait for their admission. */
   private readonly awaiting = new WeakMap<net.Socket, HttpConnection>();
-  private readonly pools = new UpstreamPool();
+  private readonly pools: UpstreamPool;
   private timer: NodeJS.Timeout | null = null;
   private draining = false;
 
   private readonly deps: HttpDeps;
 
   constructor(services: Pick<ServiceState, 'pick' | 'wait' | 'release'>, failed: (err: unknown, vserver: string | undefined, stage: string) => void) {
+    this.pools = new UpstreamPool((err) => {
+      failed(err, undefined, 'upstream');
+    });
     this.deps = {
       services,
       pools: this.pools,

@@ -83,6 +83,16 @@ export class UpstreamConn {
   }
 
   private readonly onData = (chunk: Buffer): void => {
+    try {
+      this.handleData(chunk);
+    } catch (err) {
+      // An exception while relaying the answer: logged and counted, the exchange fails; never thrown further.
+      this.pool.failed(err);
+      this.fail('error', 'the agent failed to relay the answer');
+    }
+  };
+
+  private handleData(chunk: Buffer): void {
     const sink = this.sink;
     if (!sink) {
       // Bytes from a service with no request outstanding: the connection cannot be trusted any more.
@@ -105,7 +115,7 @@ export class UpstreamConn {
       this.detach();
       sink.onUpgrade(chunk.subarray(r.consumed));
     }
-  };
+  }
 
   private readonly onEnd = (): void => {
     // A response delimited by the close completes here.
@@ -165,6 +175,8 @@ export class UpstreamConn {
 export class UpstreamPool {
   private readonly idle = new Map<string, UpstreamConn[]>();
   private closed = false;
+
+  constructor(readonly failed: (err: unknown) => void) {}
 
   /** An idle connection to host:port, or a new one (connecting; writes wait in its buffer). */
   acquire(host: string, port: number): UpstreamConn {
