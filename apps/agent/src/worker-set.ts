@@ -5,6 +5,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type net from 'node:net';
 import { Engine } from './engine.js';
+import { AgentError } from './errors.js';
 import { siblingEntry } from './entry.js';
 import type { Logger } from './log.js';
 import type { FromEngine, ToEngine } from './messages.js';
@@ -71,6 +72,8 @@ export class WorkerSet {
   restarted = 0;
   private closing = false;
   private effectivePolicy: SchedulingPolicy;
+  /** Every worker forked and not yet exited (in the set or still starting). */
+  private readonly alive = new Set<Worker>();
   private readonly drainWaiters = new Map<number, () => void>();
 
   constructor(private readonly opts: WorkerSetOptions) {
@@ -82,16 +85,26 @@ export class WorkerSet {
     return this.effectivePolicy;
   }
 
-  /** Starts `workers` worker processes (0: one engine in this process) and resolves once each said hello. */
+  /**
+   * Starts `workers` worker processes (0: one engine in this process) and resolves once each said
+   * hello. A worker that exits before its hello fails the start (SPILLWAY_AGENT_WORKER_FAILED,
+   * every worker stopped) instead of leaving the agent waiting for ever.
+   */
   async start(workers: number): Promise<EngineLink[]> {
     if (workers === 0) return [this.addInProcessEngine()];
     this.effectivePolicy = applySchedulingPolicy(this.opts.policy, this.opts.log);
-    return Promise.all(
-      Array.from({ length: workers }, () => {
-        const l = this.fork();
-        return l.ready.then(() => l);
-      }),
-    );
+    try {
+      return await Promise.all(
+        Array.from({ length: workers }, () => {
+          const l = this.fork();
+          return l.ready.then(() => l);
+        }),
+      );
+    } catch (err) {
+      this.closing = true;
+      for (const w of this.alive) w.process.kill('SIGKILL');
+      throw err;
+    }
   }
 
   /** Adds engines that said hello to the set (they do not serve yet). */
@@ -189,12 +202,19 @@ export class WorkerSet {
   private fork(): EngineLink {
     cluster.setupPrimary({ exec: WORKER_ENTRY.file, execArgv: WORKER_ENTRY.execArgv, args: [] });
     const worker = cluster.fork({ SPILLWAY_AGENT_NAME: this.opts.name });
+    this.alive.add(worker);
     let hello: () => void = () => {};
+    let early: (err: Error) => void = () => {};
+    let said = false;
     const link: EngineLink = {
       id: worker.id,
       worker,
-      ready: new Promise<void>((r) => {
-        hello = r;
+      ready: new Promise<void>((resolve, reject) => {
+        hello = () => {
+          said = true;
+          resolve();
+        };
+        early = reject;
       }),
       serving: false,
       send: (msg, handle) => {
@@ -215,6 +235,8 @@ export class WorkerSet {
       this.route(worker.id, msg, handle);
     });
     worker.on('exit', (code, signal) => {
+      this.alive.delete(worker);
+      if (!said) early(new AgentError('SPILLWAY_AGENT_WORKER_FAILED', `worker ${worker.id} exited (${signal ?? code}) before it was ready`));
       this.engines.delete(worker.id);
       this.opts.onGone(worker.id);
       if (this.closing) return;
