@@ -271,6 +271,8 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
   const big = largeConfig(sizes.vservers, sizes.perVserver);
   const bigBody = JSON.stringify(big);
 
+  const step = (what: string): void => console.error(`[control-plane] ${new Date().toISOString()} ${what}`);
+  step('hub-only baseline');
   const hubOnly = await hubBaseline(sizes, big);
   const hubApply = summarize(hubOnly.apply);
 
@@ -296,6 +298,7 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
       return { ms: performance.now() - t0, t0, res };
     };
 
+    step('server: PUT /v1/config');
     // 1. The whole document, created in one transaction, then pushed to every agent.
     const created = await put('/v1/config', bigBody);
     if (created.res.plan.summary.create !== nServices + sizes.vservers) throw new Error(`PUT /v1/config created ${JSON.stringify(created.res.plan.summary)}`);
@@ -391,6 +394,7 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
     // timed from its request sent to the last agent's ACK of its version (or a later one): the
     // service's ETag (its own version) maps to the global version, nothing else being written.
     const one = big.services[0]!;
+    step('writes');
     const w = await writeLoad(cp, clock, one, sizes.writeConnections, sizes.apiDurationS * 1_000);
     const ack = summarize(w.ackMs);
     const commit = summarize(w.commitMs);
@@ -408,7 +412,8 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
     });
     data.writes = w;
 
-    // 6. GET /v1/agents with `listAgents` agents connected.
+    // 6. GET /v1/agents with `listAgents` agents connected (one at a time: each gets the 1.6 MiB snapshot).
+    step('GET /v1/agents');
     sims.push(...(await connectSimulated(cp, sizes.listAgents - sims.length, 'list')));
     const list = await autocannon({ url: `${cp.base}/v1/agents`, headers: auth, connections: sizes.connections, duration: sizes.apiDurationS, timeout: 60 });
     readRows.push(loadRow(`GET /v1/agents (${sizes.listAgents} agents connected)`, list, { '× baseline': ratio(rps(list), status) }));
@@ -422,6 +427,7 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
     await cp?.stop();
   }
   if (disconnected > 0) throw new Error(`${disconnected} simulated agent(s) were disconnected by the server during the run`);
+  step('scale');
   const scale = await scaleStep(sizes, opts);
   data.scale = scale;
   configRows.push(
