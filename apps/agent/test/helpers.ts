@@ -119,7 +119,10 @@ export async function spawnAgent(doc: unknown, env: Record<string, string> = {})
     out += c.toString();
   });
   const ready = await new Promise<{ adminPort: number; listeners: Record<string, number>; pid: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`agent not ready in 30 s:\n${out}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM'); // tsx passes it on: an agent that never got ready does not outlive the test
+      reject(new Error(`agent not ready in 30 s:\n${out}`));
+    }, 30_000);
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       for (const line of out.split('\n')) {
