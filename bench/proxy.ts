@@ -285,15 +285,17 @@ async function runPhase(
       { key: 'newConn', load: { connections: sizes.newConnConns, closeEachRequest: true } },
       { key: 'oneConn', load: { connections: 1 } },
     ];
+    // Every other round in reverse order: no path always runs right after the same neighbour.
+    const inRound = (round: number): PathUnderTest[] => (round % 2 === 1 ? [...paths].reverse() : paths);
     for (const m of measures)
       for (let round = 0; round < sizes.rounds; round++)
-        for (const p of paths) {
+        for (const p of inRound(round)) {
           const f = byPath.get(p.name)!;
           const r = await attempt(f, m.key, () => httpLoad(url(p), { ...m.load, durationS: sizes.durationS, cpus: loadCpus }, peers.wrk.path));
           if (r) f[m.key].push(r);
         }
     for (let round = 0; round < sizes.rounds; round++)
-      for (const p of paths) {
+      for (const p of inRound(round)) {
         const f = byPath.get(p.name)!;
         const mb = await attempt(f, 'tcp bulk', () => bulk(p.tcpPort, sizes.bulkBytes, loadCpus));
         if (mb !== null) f.bulkMBps.push(mb);
@@ -385,7 +387,7 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
     conditions: [
       `backend: ${backendKind}; TCP bulk source: a node process writing 1 MiB chunks, read by a client process of its own`,
       `load: ${tool === 'wrk' ? `${peers.wrk.version}, 1 thread` : 'autocannon (wrk not installed), in the harness process'}; keep-alive -c${sizes.keepAliveConns}, new connection per request (\`Connection: close\`) -c${sizes.newConnConns}, latency at -c1; ${sizes.durationS} s each${opts.smoke ? '' : ' after a 1 s warm-up per path'}; TCP bulk ${sizes.bulkBytes / 2 ** 20} MiB over one connection`,
-      `${sizes.rounds} round(s): each round measures every path in turn, the figure is the median of the rounds (a disturbance of the shared machine falls on all paths alike)`,
+      `${sizes.rounds} round(s): each round measures every path in turn (every other round in reverse order), the figure is the median of the rounds (a disturbance of the shared machine falls on all paths alike)`,
       `agent: compiled (tsc -b, node --conditions=spillway-dist apps/agent/dist/main.js), roundrobin, one service per vserver; "dynamicconnection": the same agent's vserver admitting through the connection limit (threshold = the service's capacity, never reached); peers: ${peers.haproxy.version ?? 'HAProxy not installed'} (http-reuse always; mode tcp for bulk)`,
       `phases: unpinned = proxy, load generator and backends share the ${os.availableParallelism()} cores; pinned = each proxy (all its workers/threads) on core ${PROXY_CPU}, wrk, the backends and the bulk client on core ${LOAD_CPU} (taskset)`,
       `memory: ${sizes.idleConns} keep-alive client connections to the HTTP port, one request answered on each, then idle; RSS of the proxy's process tree (VmRSS summed) before and after, ${sizes.phases[0]} phase`,
