@@ -31,7 +31,7 @@ export function renderMetrics(hub: AgentHub): string {
     add('spillway_agent_workers', 'gauge', 'Worker processes of the agent.', { agent: a.name }, a.workers);
   }
   for (const vs of hub.snapshots.get()?.config.vservers ?? []) {
-    const s = vserverStatus(hub, vs.name as string);
+    const s = vserverStatus(hub, vs.name);
     if (!s) continue;
     const l = { vserver: s.name };
     if (s.threshold.value !== null) add('spillway_vserver_threshold', 'gauge', 'Global connection limit of the vserver.', l, s.threshold.value);

@@ -160,7 +160,7 @@ export class ReplicaQuota {
     if (members.size === 0) return;
     const limits = new Map<string, number>();
     for (const v of hub.snapshots.get()?.config.vservers ?? []) {
-      const name = v.name as string;
+      const name = v.name;
       const limit = hub.limit(name)?.value ?? null;
       if (limit !== null && (only === null || only.has(name))) limits.set(name, limit);
     }
