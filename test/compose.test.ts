@@ -50,8 +50,10 @@ describe('docker-compose.yml', () => {
       }
       const cmd = /^CMD\s+(\[.*\])$/m.exec(text);
       expect(cmd, `${file} has a CMD`).not.toBeNull();
-      const entry = (JSON.parse(cmd![1]!) as string[]).find((a) => a.endsWith('.ts'));
-      expect(entry && existsSync(path.join(root, entry)), `${file}: entry ${entry}`).toBe(true);
+      // A compiled entry (apps/x/dist/main.js, built inside the image) is checked through its source (apps/x/src/main.ts).
+      const entry = (JSON.parse(cmd![1]!) as string[]).find((a) => a.endsWith('.ts') || a.endsWith('.js'));
+      const source = entry?.replace(/\/dist\//, '/src/').replace(/\.js$/, '.ts');
+      expect(source !== undefined && existsSync(path.join(root, source)), `${file}: entry ${entry}`).toBe(true);
     }
   });
 

@@ -186,6 +186,8 @@ describe('llhttp request corpus through the agent (in-repo copy, fixtures/llhttp
 describe.skipIf(!existsSync(SHARED_DIR))(
   `llhttp request corpus through the agent (../shared/http-vectors/llhttp${existsSync(SHARED_DIR) ? '' : ': skipped, the folder does not exist here'})`,
   () => {
-    corpus(SHARED_DIR);
+    // A skipped describe still runs its body to collect its tests: read the folder only when it exists.
+    if (existsSync(SHARED_DIR)) corpus(SHARED_DIR);
+    else it.skip('the folder does not exist here', () => undefined);
   },
 );
