@@ -5,7 +5,7 @@
 // served in the meantime.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpBackend, spawnAgent, type RunningAgent } from '../../apps/agent/test/helpers.js';
+import { httpBackend, httpService, httpVServer, spawnAgent, type RunningAgent } from '../../apps/agent/test/helpers.js';
 import { RawConnection } from '../../apps/agent/test/raw-http.js';
 import { until } from '../kit/until.js';
 
@@ -55,24 +55,8 @@ beforeAll(async () => {
     });
   });
   const [holePort, tricklePort] = await Promise.all([listen(hole), listen(trickle)]);
-  const svc = (name: string, port: number) => ({
-    name,
-    address: '127.0.0.1',
-    port,
-    protocol: 'http',
-    capacity: 1000,
-    weight: 1,
-    state: 'enabled',
-    monitors: [],
-  });
-  const vs = (name: string, service: string) => ({
-    name,
-    protocol: 'http',
-    listen: { port: 0, host: '127.0.0.1' },
-    services: [{ service }],
-    spillover: { methods: [] },
-    timeoutMs: UPSTREAM_TIMEOUT_MS,
-  });
+  const svc = (name: string, port: number) => httpService(name, port);
+  const vs = (name: string, service: string) => httpVServer(name, service, { timeoutMs: UPSTREAM_TIMEOUT_MS });
   agent = await spawnAgent({
     services: [svc('web', web.port), svc('hole', holePort), svc('trickle', tricklePort)],
     vservers: [vs('normal', 'web'), vs('hole', 'hole'), vs('trickle', 'trickle')],

@@ -199,6 +199,16 @@ export function tcpService(name: string, port: number, capacity: number, extra: 
   return { name, address: '127.0.0.1', port, protocol: 'tcp', capacity, weight: 1, state: 'enabled', monitors: [], ...extra };
 }
 
+/** An HTTP service document on 127.0.0.1 (capacity 1000 unless given). */
+export function httpService(name: string, port: number, capacity = 1000, extra: Record<string, unknown> = {}) {
+  return tcpService(name, port, capacity, { protocol: 'http', ...extra });
+}
+
+/** An HTTP vserver on a free port of 127.0.0.1 serving one service, no spillover method. */
+export function httpVServer(name: string, service: string, extra: Record<string, unknown> = {}) {
+  return { name, protocol: 'http', listen: { port: 0, host: '127.0.0.1' }, services: [{ service }], spillover: { methods: [] }, ...extra };
+}
+
 /** Closes a test server and destroys the connections it holds. */
 function closeServer(server: net.Server, held: Set<net.Socket>): Promise<void> {
   return new Promise((r) => {

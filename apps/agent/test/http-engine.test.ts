@@ -6,7 +6,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnAgent, until, type RunningAgent } from './helpers.js';
+import { httpService, httpVServer, spawnAgent, until, type RunningAgent } from './helpers.js';
 import { parseResponse, RawConnection, type RawResponse } from './raw-http.js';
 
 let backend: http.Server;
@@ -49,23 +49,8 @@ beforeAll(async () => {
   await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
   deadPort = (dead.address() as net.AddressInfo).port;
   await new Promise((r) => dead.close(r));
-  const svc = (name: string, p: number) => ({
-    name,
-    address: '127.0.0.1',
-    port: p,
-    protocol: 'http',
-    capacity: 1000,
-    weight: 1,
-    state: 'enabled',
-    monitors: [],
-  });
-  const vs = (name: string, service: string) => ({
-    name,
-    protocol: 'http',
-    listen: { port: 0, host: '127.0.0.1' },
-    services: [{ service }],
-    spillover: { methods: [] },
-  });
+  const svc = (name: string, port: number) => httpService(name, port);
+  const vs = (name: string, service: string) => httpVServer(name, service);
   agent = await spawnAgent({
     services: [svc('app', port), svc('down', deadPort)],
     vservers: [vs('front', 'app'), vs('nothing', 'down')],
