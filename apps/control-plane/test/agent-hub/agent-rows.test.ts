@@ -6,17 +6,16 @@
 // meanwhile are recorded once the database is back, nothing throws.
 import type { FastifyInstance } from 'fastify';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedAgent } from '@spillway/protocol';
-import { buildApp } from '../../src/app.js';
 import { EmbeddedPostgres, runningServer } from '../../src/db/embedded-postgres.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { createPrismaClient, type PrismaClient } from '../../src/db/prisma.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { until } from './helpers.js';
+import { agentToken, startReplica, type Replica } from './replica.js';
 
 const HUB = { heartbeatMs: 100, leaseMissedHeartbeats: 5, persistMs: 100 };
 /** A lease with room for a loaded machine (a heartbeat write late by a second is not a dead replica). */
@@ -38,35 +37,11 @@ afterEach(async () => {
   db = null;
 });
 
-interface Replica {
-  app: FastifyInstance;
-  url: string;
-  call(method: string, path: string, body?: unknown): Promise<{ statusCode: number; json<T = any>(): T }>;
-}
-
-async function replica(prisma: PrismaClient, databaseUrl?: string, hub = HUB): Promise<Replica> {
-  const app = await buildApp({ prisma, logger: false, hub, ...(databaseUrl ? { databaseUrl } : {}) });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  apps.push(app);
-  await app.tokenStore.ensureBootstrap(ADMIN);
-  const port = (app.server.address() as AddressInfo).port;
-  return {
-    app,
-    url: `ws://127.0.0.1:${port}/v1/agents/connect`,
-    call: async (method, path, body) =>
-      app.inject({
-        method: method as 'GET',
-        url: path,
-        headers: { authorization: `Bearer ${ADMIN}` },
-        ...(body === undefined ? {} : { payload: body as object }),
-      }),
-  };
-}
+const replica = (prisma: PrismaClient, databaseUrl?: string, hub = HUB): Promise<Replica> =>
+  startReplica({ prisma, hub, admin: ADMIN, apps, ...(databaseUrl ? { databaseUrl } : {}) });
 
 async function connect(r: Replica, name: string): Promise<SimulatedAgent> {
-  const res = await r.call('POST', '/v1/agent-tokens', { name: `${name}-token`, agent: name });
-  expect(res.statusCode).toBe(201);
-  const a = await SimulatedAgent.start({ url: r.url, token: res.json<{ token: string }>().token, name, workers: 2 });
+  const a = await SimulatedAgent.start({ url: r.url, token: await agentToken(r, name), name, workers: 2 });
   agents.push(a);
   return a;
 }

@@ -1,19 +1,11 @@
 // The hub inside the control plane: a real database, the REST API, agent tokens from the API,
 // and simulated agents on real WebSockets; two replicas on one database for LISTEN/NOTIFY.
 import type { FastifyInstance } from 'fastify';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedAgent } from '@spillway/protocol';
-import { buildApp } from '../../src/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { until } from './helpers.js';
-
-interface Replica {
-  app: FastifyInstance;
-  url: string;
-  admin: string;
-  call(method: string, path: string, body?: unknown): Promise<{ statusCode: number; json<T = any>(): T }>;
-}
+import { agentToken, startReplica, type Replica } from './replica.js';
 
 let db: TestDatabase | null = null;
 const apps: FastifyInstance[] = [];
@@ -26,38 +18,16 @@ afterEach(async () => {
   db = null;
 });
 
-async function replica(database: TestDatabase, opts: { replicas?: boolean } = {}): Promise<Replica> {
-  const app = await buildApp({
+const replica = (database: TestDatabase, opts: { replicas?: boolean } = {}): Promise<Replica> =>
+  startReplica({
     prisma: database.prisma,
-    logger: false,
     // A lease of 2 s: a loaded machine can stall the event loop of server and simulated agents alike for
     // longer than 500 ms, which dropped the channel mid-test ("channel closed"); no test here waits for a lease to end.
     hub: { heartbeatMs: 200, leaseMissedHeartbeats: 10, persistMs: 100 },
+    admin: 'spw_test-admin-token-0123456789',
+    apps,
     ...(opts.replicas === false ? {} : { databaseUrl: database.url }),
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  apps.push(app);
-  const admin = (await app.tokenStore.ensureBootstrap('spw_test-admin-token-0123456789')).generated ?? 'spw_test-admin-token-0123456789';
-  const port = (app.server.address() as AddressInfo).port;
-  return {
-    app,
-    admin,
-    url: `ws://127.0.0.1:${port}/v1/agents/connect`,
-    call: async (method, path, body) =>
-      app.inject({
-        method: method as 'GET',
-        url: path,
-        headers: { authorization: `Bearer ${admin}` },
-        ...(body === undefined ? {} : { payload: body as object }),
-      }),
-  };
-}
-
-async function agentToken(r: Replica, agent: string): Promise<string> {
-  const res = await r.call('POST', '/v1/agent-tokens', { name: `${agent}-token`, agent });
-  expect(res.statusCode).toBe(201);
-  return res.json<{ token: string }>().token;
-}
 
 const document = (threshold: number) => ({
   services: [{ name: 'web-1', address: '127.0.0.1', port: 9101, protocol: 'tcp', capacity: 50 }],

@@ -4,22 +4,15 @@
 // it; a reconnect with the revoked token is refused. Across replicas too (LISTEN/NOTIFY). Real
 // database, the REST API, simulated agents on real WebSockets.
 import type { FastifyInstance } from 'fastify';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedAgent } from '@spillway/protocol';
-import { buildApp } from '../../src/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { until } from './helpers.js';
+import { agentToken, startReplica, type Replica } from './replica.js';
 
 const ADMIN = 'spw_test-admin-token-revoke-0123456789';
 /** 100 heartbeats of 200 ms: a lease of 20 s, so quota that comes back sooner came back by the cut. */
 const LEASE_MS = 200 * 100;
-
-interface Replica {
-  app: FastifyInstance;
-  url: string;
-  call(method: string, path: string, body?: unknown): Promise<{ statusCode: number; json<T = any>(): T }>;
-}
 
 let db: TestDatabase | null = null;
 const apps: FastifyInstance[] = [];
@@ -32,35 +25,14 @@ afterEach(async () => {
   db = null;
 });
 
-async function replica(database: TestDatabase, opts: { replicas?: boolean } = {}): Promise<Replica> {
-  const app = await buildApp({
+const replica = (database: TestDatabase, opts: { replicas?: boolean } = {}): Promise<Replica> =>
+  startReplica({
     prisma: database.prisma,
-    logger: false,
     hub: { heartbeatMs: 200, leaseMissedHeartbeats: LEASE_MS / 200, persistMs: 100 },
+    admin: ADMIN,
+    apps,
     ...(opts.replicas === true ? { databaseUrl: database.url } : {}),
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  apps.push(app);
-  await app.tokenStore.ensureBootstrap(ADMIN);
-  const port = (app.server.address() as AddressInfo).port;
-  return {
-    app,
-    url: `ws://127.0.0.1:${port}/v1/agents/connect`,
-    call: async (method, path, body) =>
-      app.inject({
-        method: method as 'GET',
-        url: path,
-        headers: { authorization: `Bearer ${ADMIN}` },
-        ...(body === undefined ? {} : { payload: body as object }),
-      }),
-  };
-}
-
-async function agentToken(r: Replica, agent: string): Promise<string> {
-  const res = await r.call('POST', '/v1/agent-tokens', { name: `${agent}-token`, agent });
-  expect(res.statusCode).toBe(201);
-  return res.json<{ token: string }>().token;
-}
 
 const document = (threshold: number) => ({
   services: [{ name: 'web-1', address: '127.0.0.1', port: 9101, protocol: 'tcp', capacity: 50 }],
