@@ -345,8 +345,11 @@ export class DataPlane {
     }
     try {
       const target = { host: chosen.address, port: chosen.port, connectTimeoutMs: v.doc.timeoutMs, idleTimeoutMs };
+      // The idle timeout is counted in the same 'close' emission that counts the connection
+      // gone (admit's listener, registered first, runs just before): no stats read sees one
+      // without the other.
       const { connected } = await this.tcp.proxy(socket, target, v.counters, chosen.counters, () => {
-        v.counters.cx_idle_timeout_total++;
+        socket.once('close', () => v.counters.cx_idle_timeout_total++);
       });
       if (!connected) chosen.counters.cx_connect_fail_total++;
     } finally {
