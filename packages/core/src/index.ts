@@ -14,3 +14,4 @@ export * from './balancer.js';
 export * from './weighted.js';
 export * from './persistence.js';
 export * from './sites.js';
+export * from './spill-episodes.js';
