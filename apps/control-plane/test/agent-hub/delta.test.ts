@@ -3,12 +3,11 @@
 // snapshot when it asks or is too far behind; with the real control plane (REST API, Postgres),
 // an agent that missed deltas while disconnected ends with exactly GET /v1/config.
 import type { FastifyInstance } from 'fastify';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedAgent, type ConfigDelta, type ConfigDocument, type ControlMessage } from '@spillway/protocol';
-import { buildApp } from '../../src/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { startHub, until, type HubServer } from './helpers.js';
+import { agentToken, startReplica } from './replica.js';
 
 type Doc = Record<string, unknown>;
 
@@ -194,22 +193,18 @@ describe('agent hub: deltas', () => {
 describe('deltas through the control plane', () => {
   it('brings an agent that missed deltas while disconnected to exactly GET /v1/config', async () => {
     db = await createTestDatabase();
-    const app = await buildApp({ prisma: db.prisma, logger: false, hub: { heartbeatMs: 200, leaseMissedHeartbeats: 10, persistMs: 100 } });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    apps.push(app);
-    const admin = (await app.tokenStore.ensureBootstrap('spw_test-admin-token-0123456789')).generated ?? 'spw_test-admin-token-0123456789';
+    const r = await startReplica({
+      prisma: db.prisma,
+      hub: { heartbeatMs: 200, leaseMissedHeartbeats: 10, persistMs: 100 },
+      admin: 'spw_test-admin-token-0123456789',
+      apps,
+    });
     const call = async (method: string, url: string, body?: unknown) => {
-      const res = await app.inject({
-        method: method as 'GET',
-        url,
-        headers: { authorization: `Bearer ${admin}` },
-        ...(body === undefined ? {} : { payload: body as object }),
-      });
+      const res = await r.call(method, url, body);
       if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
       return res.body === '' ? {} : res.json<Record<string, unknown>>();
     };
-    const wsUrl = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1/agents/connect`;
-    const token = (await call('POST', '/v1/agent-tokens', { name: 'edge-1-token', agent: 'edge-1' })).token as string;
+    const token = await agentToken(r, 'edge-1');
     const svc = (name: string, port: number) => ({ name, address: '127.0.0.1', port, protocol: 'tcp', capacity: 50 });
     await call('PUT', '/v1/config', {
       services: [svc('web-1', 9101), svc('web-2', 9102), svc('old-1', 9103)],
@@ -225,7 +220,7 @@ describe('deltas through the control plane', () => {
         { name: 'old', protocol: 'tcp', listen: null, services: [{ service: 'old-1' }], spillover: { methods: [], action: 'drop' } },
       ],
     });
-    const first = await SimulatedAgent.start({ url: wsUrl, token, name: 'edge-1' });
+    const first = await SimulatedAgent.start({ url: r.url, token, name: 'edge-1' });
     agents.push(first);
     await until(() => first.appliedVersion !== null, 5_000, 'first version ACKed');
     const kept = { version: first.appliedVersion!, document: first.document() };
@@ -245,7 +240,7 @@ describe('deltas through the control plane', () => {
     await call('PUT', '/v1/monitors/tcp-open', { name: 'tcp-open', type: 'tcp', intervalMs: 1_000, timeoutMs: 500 });
     const current = await call('GET', '/v1/config');
 
-    const back = await SimulatedAgent.start({ url: wsUrl, token, name: 'edge-1', appliedVersion: kept.version, document: kept.document });
+    const back = await SimulatedAgent.start({ url: r.url, token, name: 'edge-1', appliedVersion: kept.version, document: kept.document });
     agents.push(back);
     await until(() => back.appliedVersion === String(current.version), 5_000, 'current version ACKed');
     expect(configFrames(back).map((f) => f.type)).toEqual(['delta']);

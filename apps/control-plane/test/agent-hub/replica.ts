@@ -11,7 +11,7 @@ export interface Replica {
   app: FastifyInstance;
   admin: string;
   url: string;
-  call(method: string, path: string, body?: unknown): Promise<{ statusCode: number; json<T = any>(): T }>;
+  call(method: string, path: string, body?: unknown): Promise<{ statusCode: number; body: string; json<T = any>(): T }>;
 }
 
 /** Starts a replica; `apps` collects it for the test's afterEach to close. `databaseUrl` joins replicas over LISTEN/NOTIFY. */
