@@ -27,6 +27,12 @@ export interface LiveState {
   kbps?: { in: number; out: number };
   /** Overrides the health computed from `services` (e.g. an aggregate across agents). */
   healthPercent?: number;
+  /**
+   * The part of each bandwidth threshold this engine's agent may use, 0..1 (default 1, the whole):
+   * the control plane splits a vserver's bandwidth budget across its agents (`rateShares`), so
+   * the threshold holds for the sum of their traffic.
+   */
+  bandwidthShare?: number;
 }
 
 /** The verdict of one method. `value` is what was measured, `threshold` what it was held against. */
@@ -96,11 +102,14 @@ export function connectionLimit(policy: SpilloverPolicy, services: readonly Serv
  * it, without building its result: the admission pipeline runs this for every new connection).
  */
 export function otherMethodTrips(m: Exclude<SpilloverMethod, { type: 'connection' | 'dynamicconnection' }>, state: LiveState): boolean {
-  if (m.type === 'bandwidth') return bandwidthTrips(directional(state.kbps ?? NO_KBPS, m.direction), m.thresholdKbps);
+  if (m.type === 'bandwidth') return bandwidthTrips(directional(state.kbps ?? NO_KBPS, m.direction), bandwidthThreshold(m, state));
   return healthTrips(state.healthPercent ?? healthPercent(state.services), m.thresholdPercent);
 }
 
 const NO_KBPS = { in: 0, out: 0 };
+
+/** The bandwidth threshold held on `state`: the method's, times the agent's share of it. */
+const bandwidthThreshold = (m: { thresholdKbps: number }, state: LiveState): number => m.thresholdKbps * (state.bandwidthShare ?? 1);
 
 /** Judges one method against live state. */
 export function evaluateMethod(m: SpilloverMethod, state: LiveState): MethodResult {
@@ -112,7 +121,7 @@ export function evaluateMethod(m: SpilloverMethod, state: LiveState): MethodResu
     }
     case 'bandwidth': {
       const value = directional(state.kbps ?? NO_KBPS, m.direction);
-      return { type: m.type, tripped: otherMethodTrips(m, state), value, threshold: m.thresholdKbps };
+      return { type: m.type, tripped: otherMethodTrips(m, state), value, threshold: bandwidthThreshold(m, state) };
     }
     case 'health': {
       const value = state.healthPercent ?? healthPercent(state.services);

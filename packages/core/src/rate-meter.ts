@@ -101,3 +101,48 @@ export const bandwidthTrips = (kbps: number, thresholdKbps: number): boolean => 
 /** The rate of `direction` from separate in/out rates (`both` is their sum). */
 export const directional = (rates: { in: number; out: number }, direction: Direction): number =>
   direction === 'in' ? rates.in : direction === 'out' ? rates.out : rates.in + rates.out;
+
+export interface RateShareOptions {
+  /** Each member's least share, as a fraction of an even split (default 0.2: a fifth of budget / n). */
+  floor?: number;
+  /** A member wants its demand × (1 + headroom) (default 0.25): one held at its share can still grow. */
+  headroom?: number;
+}
+
+/**
+ * Splits a rate budget (a vserver's bandwidth threshold) between its members (agents) from their
+ * recent demand (what each measured, in the budget's unit). Each member wants its demand plus
+ * headroom, and at least the floor. When the wants fit, the budget goes in proportion to them
+ * (each gets at least its want); when they do not, it is water-filled (max-min fair): members
+ * wanting less than the level get their want, every other one the level. A member at its share
+ * thus wants more than it has and gains from members with room, round after round.
+ * Invariant (n ≥ 1, finite budget ≥ 0): Σ shares = budget (to rounding), every share ≥
+ * floor × budget / n, and a share is never below min(want, budget / n). Demands that are negative
+ * or not finite count as 0.
+ */
+export function rateShares(budget: number, demands: readonly number[], opts: RateShareOptions = {}): number[] {
+  const n = demands.length;
+  if (n === 0) return [];
+  if (!(budget > 0) || !Number.isFinite(budget)) return demands.map(() => 0);
+  const floor = (Math.min(1, Math.max(0, opts.floor ?? 0.2)) * budget) / n;
+  const headroom = Math.max(0, opts.headroom ?? 0.25);
+  const wants = demands.map((d) => Math.max(floor, (Number.isFinite(d) && d > 0 ? d : 0) * (1 + headroom)));
+  const sum = wants.reduce((a, b) => a + b, 0);
+  if (sum <= budget) return wants.map((w) => (budget * w) / sum);
+  // Water-filling: the smallest wants are met while they are under an even split of what is left.
+  const order = wants.map((_, i) => i).sort((a, b) => wants[a]! - wants[b]!);
+  const out = new Array<number>(n);
+  let left = budget;
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    const level = left / (n - k);
+    if (wants[i]! <= level) {
+      out[i] = wants[i]!;
+      left -= wants[i]!;
+      continue;
+    }
+    for (let j = k; j < n; j++) out[order[j]!] = level;
+    break;
+  }
+  return out;
+}
