@@ -5,6 +5,7 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import {
   Ack,
   Allocate,
+  BandwidthShares,
   ConfigDelta,
   Borrow,
   Grant,
@@ -55,6 +56,7 @@ const fromControl = compileAll({
   snapshot: Snapshot,
   delta: ConfigDelta,
   'service-states': ServiceStates,
+  'bandwidth-shares': BandwidthShares,
   allocate: Allocate,
   grant: Grant,
   revoke: Revoke,

@@ -195,6 +195,21 @@ export const ServiceStates = Type.Object(
 );
 
 /**
+ * This agent's share of the bandwidth budget of each listed vserver: the fraction (0..1) of every
+ * `bandwidth` method's thresholdKbps it may use, so the threshold holds for the sum of all agents'
+ * traffic. Rebalanced by the control plane from the agents' reported rates; only changed shares
+ * are sent. A vserver never listed keeps the whole threshold (share 1); an agent keeps its last
+ * shares while the control plane is unreachable.
+ */
+export const BandwidthShares = Type.Object(
+  {
+    type: Type.Literal('bandwidth-shares'),
+    shares: Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+/**
  * The agent's share of a vserver's global connection limit: it admits at most
  * `exclusive + borrowed` connections. `limit: null` lifts the control plane's cap.
  */
@@ -244,7 +259,18 @@ export const Revoke = Type.Object(
 
 export const HeartbeatAck = Type.Object({ type: Type.Literal('heartbeat-ack'), seq: Count }, { additionalProperties: false });
 
-export const ControlMessage = Type.Union([Welcome, Snapshot, ConfigDelta, ServiceStates, Allocate, Grant, Revoke, HeartbeatAck, ProtocolErrorMessage]);
+export const ControlMessage = Type.Union([
+  Welcome,
+  Snapshot,
+  ConfigDelta,
+  ServiceStates,
+  BandwidthShares,
+  Allocate,
+  Grant,
+  Revoke,
+  HeartbeatAck,
+  ProtocolErrorMessage,
+]);
 
 export type Hello = Static<typeof Hello>;
 export type Ack = Static<typeof Ack>;
@@ -266,6 +292,7 @@ export type ConfigDocument = Static<typeof ConfigDocument>;
 export type Snapshot = Static<typeof Snapshot>;
 export type ConfigDelta = Static<typeof ConfigDelta>;
 export type ServiceStates = Static<typeof ServiceStates>;
+export type BandwidthShares = Static<typeof BandwidthShares>;
 export type Allocate = Static<typeof Allocate>;
 export type Grant = Static<typeof Grant>;
 export type Revoke = Static<typeof Revoke>;

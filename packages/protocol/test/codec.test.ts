@@ -36,6 +36,7 @@ const controlMessages: ControlMessage[] = [
   { type: 'welcome', protocol: PROTOCOL_VERSION, agentId: 'agent-a', heartbeatMs: 1000, leaseMissedHeartbeats: 3 },
   { type: 'snapshot', version: '7', config: { services: [], monitors: [], vservers: [{ name: 'web' }] } },
   { type: 'service-states', states: { 'web-1': 'UP', 'web-2': 'DOWN' } },
+  { type: 'bandwidth-shares', shares: { web: 0.5, api: 1 } },
   { type: 'allocate', vserver: 'web', limit: 100, exclusive: 40, borrowed: 0, batch: 2 },
   { type: 'allocate', vserver: 'web', limit: null, exclusive: 0, borrowed: 0, batch: 1 },
   { type: 'grant', vserver: 'web', id: 3, n: 2, borrowed: 4 },
@@ -90,6 +91,7 @@ describe('control channel codec', () => {
     expect(decodeAgentMessage(JSON.stringify({ type: 'heartbeat', seq: 1, extra: true })).ok).toBe(false);
     expect(decodeAgentMessage(JSON.stringify({ type: 'transition', service: 's', state: 'MAYBE', at: 1 })).ok).toBe(false);
     expect(decodeControlMessage(JSON.stringify({ type: 'service-states', states: { s: 'up' } })).ok).toBe(false);
+    expect(decodeControlMessage(JSON.stringify({ type: 'bandwidth-shares', shares: { web: 1.5 } })).ok).toBe(false);
   });
 
   it('never throws on arbitrary input', () => {
