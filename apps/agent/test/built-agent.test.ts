@@ -1,14 +1,13 @@
 // Production runs the compiled agent: `tsc -b` output started with the command of the agent's
 // image (its Dockerfile's CMD: node --conditions=spillway-dist apps/agent/dist/main.js), its
 // cluster workers dist/worker.js, no tsx anywhere; it proxies TCP and HTTP.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { siblingEntry } from '../src/entry.js';
-import { httpBackend, openHeld, tcpBackend, tcpService, until, type Backend } from './helpers.js';
+import { httpBackend, openHeld, spawnAgent, tcpBackend, tcpService, until, type Backend, type RunningAgent } from './helpers.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
@@ -18,9 +17,7 @@ const imageCmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as 
 
 let echo: Backend;
 let web: Awaited<ReturnType<typeof httpBackend>>;
-let child: ChildProcess;
-let ready: { adminPort: number; listeners: Record<string, number>; pid: number };
-let out = '';
+let agent: RunningAgent;
 
 /** Command lines of the live children of `pid` (from /proc). */
 function childCommands(pid: number): string[] {
@@ -43,11 +40,9 @@ beforeAll(async () => {
   await promisify(execFile)(tsc, ['-b', 'apps/agent'], { cwd: root });
   echo = await tcpBackend('echo');
   web = await httpBackend('web');
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'spillway-built-'));
-  const configPath = path.join(dir, 'config.json');
-  writeFileSync(
-    configPath,
-    JSON.stringify({
+  expect(imageCmd[0]).toBe('node');
+  agent = await spawnAgent(
+    {
       services: [tcpService('echo', echo.port, 10), { ...tcpService('web', web.port, 10), protocol: 'http' }],
       vservers: [
         { name: 'tcp', protocol: 'tcp', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'echo' }], spillover: { methods: [], action: 'accept' } },
@@ -60,40 +55,14 @@ beforeAll(async () => {
         },
       ],
       agent: { workers: 2 },
-    }),
+    },
+    { SPILLWAY_LOG_LEVEL: 'warn' },
+    [process.execPath, ...imageCmd.slice(1)],
   );
-  expect(imageCmd[0]).toBe('node');
-  child = spawn(process.execPath, [...imageCmd.slice(1), '--config', configPath], {
-    cwd: root,
-    env: { ...process.env, SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stderr!.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  ready = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`built agent not ready in 30 s:\n${out}`)), 30_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{"ready":true'));
-      if (line) {
-        clearTimeout(timer);
-        resolve(JSON.parse(line) as typeof ready);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`built agent exited with ${code}:\n${out}`));
-    });
-  });
 }, 120_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await agent?.stop();
   await echo?.close();
   await web?.close();
 });
@@ -106,7 +75,7 @@ describe('the compiled agent (tsc -b output)', () => {
 
   it('runs its two cluster workers from dist/worker.js under node, without tsx', async () => {
     const workers = await until(
-      async () => childCommands(ready.pid),
+      async () => childCommands(agent.pid),
       (cmds) => cmds.filter((c) => c.includes('worker.js')).length === 2,
     );
     for (const cmd of workers) {
@@ -117,10 +86,10 @@ describe('the compiled agent (tsc -b output)', () => {
   });
 
   it('proxies a TCP connection and an HTTP request', async () => {
-    const held = await openHeld(ready.listeners.tcp!);
+    const held = await openHeld(agent.ports.tcp!);
     expect(held.first).toBe('echo');
     held.socket.destroy();
-    const res = await fetch(`http://127.0.0.1:${ready.listeners.http!}/built`);
+    const res = await fetch(`http://127.0.0.1:${agent.ports.http!}/built`);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { backend: string; url: string }).url).toBe('/built');
   });

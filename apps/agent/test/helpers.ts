@@ -96,7 +96,10 @@ export async function httpBackend(
 export interface RunningAgent {
   child: ChildProcess;
   adminPort: number;
+  /** The agent's own process (under tsx, the wrapper's child). */
+  pid: number;
   ports: Record<string, number>;
+  /** The config file it was started with ('' for a managed agent, started without one). */
   configPath: string;
   output: () => string;
   stats(): Promise<AgentStats>;
@@ -104,12 +107,19 @@ export interface RunningAgent {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Spawns `tsx apps/agent/src/main.ts --config <file>` and waits for its ready line. */
-export async function spawnAgent(doc: unknown, env: Record<string, string> = {}): Promise<RunningAgent> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'spillway-agent-'));
-  const configPath = path.join(dir, 'config.json');
-  writeFileSync(configPath, JSON.stringify(doc));
-  const child = spawn(tsx, [main, '--config', configPath], {
+/**
+ * Spawns `tsx apps/agent/src/main.ts --config <file>` (or `command` with `--config <file>`, e.g.
+ * the image's compiled entry) and waits for its ready line. A `doc` of null starts it without a
+ * config file (a managed agent: its config comes from the control plane named in `env`).
+ */
+export async function spawnAgent(doc: unknown, env: Record<string, string> = {}, command: string[] = [tsx, main]): Promise<RunningAgent> {
+  let configPath = '';
+  if (doc !== null) {
+    configPath = path.join(mkdtempSync(path.join(os.tmpdir(), 'spillway-agent-')), 'config.json');
+    writeFileSync(configPath, JSON.stringify(doc));
+  }
+  const [file = tsx, ...args] = command;
+  const child = spawn(file, [...args, ...(configPath ? ['--config', configPath] : [])], {
     cwd: root,
     env: { ...process.env, SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_AGENT_ADMIN_TOKEN: ADMIN_TOKEN, SPILLWAY_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -140,6 +150,7 @@ export async function spawnAgent(doc: unknown, env: Record<string, string> = {})
   const admin = `http://127.0.0.1:${ready.adminPort}`;
   return {
     child,
+    pid: ready.pid,
     adminPort: ready.adminPort,
     ports: ready.listeners,
     configPath,

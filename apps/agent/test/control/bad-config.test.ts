@@ -3,23 +3,16 @@
 // keeps serving the last good one, and the control plane lists it as not in sync (issue 10,
 // item 2: a probe path with a space used to kill every agent in a loop while GET /v1/agents
 // still said inSync: true).
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentHub } from '../../../control-plane/src/agent-hub/index.js';
-import type { AgentStats } from '../../src/agent.js';
-import { ADMIN_TOKEN, httpBackend, spawnAgent, until, type Backend } from '../helpers.js';
-
-const root = path.resolve(import.meta.dirname, '../../../..');
+import { httpBackend, spawnAgent, until, type Backend, type RunningAgent } from '../helpers.js';
 
 let app: FastifyInstance;
 let backend: Backend;
-let child: ChildProcess;
-let out = '';
-let admin = '';
+let agent: RunningAgent;
 
 const doc = (probePath: string) => ({
   services: [
@@ -51,48 +44,22 @@ const doc = (probePath: string) => ({
   ],
 });
 
-const stats = async (): Promise<AgentStats> => (await fetch(`${admin}/stats`)).json() as Promise<AgentStats>;
-
 beforeAll(async () => {
   backend = await httpBackend('web-1');
   app = Fastify({ logger: false });
   await app.register(agentHub, { authenticate: (t) => (t === 'secret-a' ? 'agent-a' : null), heartbeatMs: 100, leaseMissedHeartbeats: 20 });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;
-  child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'apps/agent/src/main.ts')], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      SPILLWAY_CONTROL_PLANE_URL: `http://127.0.0.1:${port}`,
-      SPILLWAY_AGENT_TOKEN: 'secret-a',
-      SPILLWAY_AGENT_NAME: 'agent-a',
-      SPILLWAY_AGENT_WORKERS: '0',
-      SPILLWAY_AGENT_ADMIN_PORT: '0',
-      SPILLWAY_AGENT_ADMIN_TOKEN: ADMIN_TOKEN,
-      SPILLWAY_LOG_LEVEL: 'info',
-    },
+  agent = await spawnAgent(null, {
+    SPILLWAY_CONTROL_PLANE_URL: `http://127.0.0.1:${port}`,
+    SPILLWAY_AGENT_TOKEN: 'secret-a',
+    SPILLWAY_AGENT_NAME: 'agent-a',
+    SPILLWAY_AGENT_WORKERS: '0',
   });
-  child.stderr!.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  const ready = await new Promise<{ adminPort: number }>((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{"ready":true'));
-      if (line) resolve(JSON.parse(line));
-    });
-    child.once('exit', (code) => reject(new Error(`agent exited with ${code}:\n${out}`)));
-  });
-  admin = `http://127.0.0.1:${ready.adminPort}`;
 });
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const gone = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await gone;
-  }
+  await agent?.stop('SIGKILL');
   await app?.close();
   await backend?.close();
 });
@@ -104,7 +71,10 @@ describe('a managed agent pushed a probe path it cannot send', () => {
       async () => app.agentHub.agent('agent-a')?.appliedVersion ?? null,
       (v) => v === '1',
     );
-    const good = await until(stats, (s) => s.services['web-1']?.monitors[0]?.state === 'UP' && (s.listeners.web ?? 0) > 0);
+    const good = await until(
+      () => agent.stats(),
+      (s) => s.services['web-1']?.monitors[0]?.state === 'UP' && (s.listeners.web ?? 0) > 0,
+    );
     const port = good.listeners.web!;
 
     app.agentHub.setConfig({ version: '2', config: doc('/health check') });
@@ -139,10 +109,10 @@ describe('a managed agent pushed a probe path it cannot send', () => {
         .on('error', reject);
     });
     expect(JSON.parse(body), body).toMatchObject({ backend: 'web-1' });
-    const s = await stats();
+    const s = await agent.stats();
     expect(s.agent).toMatchObject({ configVersion: good.agent.configVersion, config_rejected_total: 1, monitor_errors_total: 0 });
     expect(s.services['web-1']!.monitors[0]!.state).toBe('UP');
-    expect(child.exitCode).toBeNull();
+    expect(agent.child.exitCode).toBeNull();
   });
 });
 
@@ -153,15 +123,11 @@ describe('a managed agent', () => {
       async () => app.agentHub.agent('agent-a')?.appliedVersion ?? null,
       (v) => v === '3',
     );
-    const before = (await stats()).agent.configVersion;
-    const res = await fetch(`${admin}/reload`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ services: [], monitors: [], vservers: [] }),
-    });
+    const before = (await agent.stats()).agent.configVersion;
+    const res = await agent.reload({ services: [], monitors: [], vservers: [] });
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ code: 'SPILLWAY_AGENT_MANAGED' });
-    const s = await stats();
+    const s = await agent.stats();
     expect(s.agent.configVersion).toBe(before);
     expect(s.listeners.web).toBeGreaterThan(0);
     const listed = (await app.inject({ method: 'GET', url: '/v1/agents' })).json<{ items: Array<Record<string, unknown>> }>();
