@@ -9,7 +9,8 @@ type Json<P extends keyof paths, M extends 'get'> = paths[P][M] extends { respon
 type VServer = Json<'/v1/vservers/{name}', 'get'>;
 type Service = Json<'/v1/services/{name}', 'get'>;
 type Monitor = Json<'/v1/monitors/{name}', 'get'>;
-type Agent = Json<'/v1/agents/{id}', 'get'>;
+/** An agent as listed (GET /v1/agents/{id} adds its quota by vserver, which no column shows). */
+type Agent = Json<'/v1/agents', 'get'>['items'][number];
 type ApiToken = Json<'/v1/api-tokens/{name}', 'get'>;
 type AgentToken = Json<'/v1/agent-tokens/{name}', 'get'>;
 

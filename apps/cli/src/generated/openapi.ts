@@ -79,7 +79,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Registered agents with their applied config version, lease and quota (sorted by name) */
+        /** Registered agents with their applied config version and lease (sorted by name; the quota by vserver is on GET /v1/agents/{id}) */
         get: operations["listAgents"];
         put?: never;
         post?: never;
@@ -96,7 +96,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One agent */
+        /** One agent, with its quota by vserver */
         get: operations["getAgent"];
         put?: never;
         post?: never;
@@ -1345,13 +1345,6 @@ export interface operations {
                                 version: string;
                             } | null;
                             leaseExpiresAt: string | null;
-                            /** @description Allowance by vserver */
-                            quota: {
-                                [key: string]: {
-                                    borrowed: number;
-                                    exclusive: number;
-                                };
-                            };
                             workers: number;
                         }[];
                         nextCursor: string | null;

@@ -8,7 +8,7 @@ import type { AgentHub, AgentRecord } from '../agent-hub/hub.js';
 import { vserverStatus } from '../agent-hub/status.js';
 import { objectNotFound } from '../errors.js';
 import { ErrorRef, ErrorResponse, ListOf, ListQuery, NameParams } from '../schemas/common.js';
-import { AgentParams, AgentView, VServerStatus, type AgentViewValue } from '../schemas/status.js';
+import { AgentParams, AgentSummary, AgentView, VServerStatus, type AgentSummaryValue, type AgentViewValue } from '../schemas/status.js';
 import { page } from './http.js';
 
 export interface StoredAgent {
@@ -43,32 +43,31 @@ export function agentRoutes(scope: FastifyInstance, { hub, directory }: AgentRou
       inSync: desired !== null && r.appliedVersion === desired,
     };
   };
-  const view = (r: AgentRecord): AgentViewValue => ({
+  const summary = (r: AgentRecord): AgentSummaryValue => ({
     ...identity(r),
     lastNack: r.lastNack ? { version: r.lastNack.version, code: r.lastNack.code, message: r.lastNack.message, at: r.lastNack.at } : null,
     connectedAt: r.connectedAt === null ? null : new Date(r.connectedAt).toISOString(),
     lastHeartbeatAt: new Date(r.lastSeenAt).toISOString(),
     leaseExpiresAt: r.leaseExpiresAt === null ? null : new Date(r.leaseExpiresAt).toISOString(),
-    // One pass over the pools (a quota view per vserver per agent was O(vservers × agents²) a request).
-    quota: hub.quotaOf(r.name),
     activeConnections: Object.fromEntries(Object.entries(r.report?.vservers ?? {}).map(([k, v]) => [k, v.cxActive])),
   });
+  /** One agent in full: its quota by vserver in one pass over the pools (not in list items: a page of 50 agents was ~2 MB at 1,000 vservers). */
+  const view = (r: AgentRecord): AgentViewValue => ({ ...summary(r), quota: hub.quotaOf(r.name) });
   /** An agent only the directory knows (another replica holds it, or nobody does). */
-  const stored = (r: StoredAgent): AgentViewValue => ({
+  const stored = (r: StoredAgent): AgentSummaryValue => ({
     ...identity(r),
     lastNack: null,
     connectedAt: null,
     lastHeartbeatAt: (r.lastHeartbeatAt ?? new Date(0)).toISOString(),
     leaseExpiresAt: null,
-    quota: {},
     activeConnections: {},
   });
   /** Local records first (this process holds their sessions), then the directory's others. */
-  const everyone = async (): Promise<AgentViewValue[]> => {
+  const everyone = async (): Promise<AgentSummaryValue[]> => {
     const local = hub.agents();
     const names = new Set(local.map((r) => r.name));
     const others = directory ? (await directory()).filter((r) => !names.has(r.name)) : [];
-    return [...local.map(view), ...others.map(stored)].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return [...local.map(summary), ...others.map(stored)].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   };
 
   app.get(
@@ -77,9 +76,9 @@ export function agentRoutes(scope: FastifyInstance, { hub, directory }: AgentRou
       schema: {
         operationId: 'listAgents',
         tags: ['agents'],
-        summary: 'Registered agents with their applied config version, lease and quota (sorted by name)',
+        summary: 'Registered agents with their applied config version and lease (sorted by name; the quota by vserver is on GET /v1/agents/{id})',
         querystring: ListQuery,
-        response: { 200: ListOf(AgentView, 'AgentList'), ...errors },
+        response: { 200: ListOf(AgentSummary, 'AgentList'), ...errors },
       },
     },
     async (req) => page(await everyone(), (a) => a.id, req.query),
@@ -91,7 +90,7 @@ export function agentRoutes(scope: FastifyInstance, { hub, directory }: AgentRou
       schema: {
         operationId: 'getAgent',
         tags: ['agents'],
-        summary: 'One agent',
+        summary: 'One agent, with its quota by vserver',
         params: AgentParams,
         response: { 200: AgentView, 404: ErrorRef, ...errors },
       },
@@ -102,7 +101,7 @@ export function agentRoutes(scope: FastifyInstance, { hub, directory }: AgentRou
       if (r) return view(r);
       const s = directory ? (await directory()).find((x) => x.name === id) : undefined;
       if (!s) throw objectNotFound('agent', id);
-      return stored(s);
+      return { ...stored(s), quota: {} };
     },
   );
 

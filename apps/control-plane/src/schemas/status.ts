@@ -7,23 +7,30 @@ const Count = Type.Integer({ minimum: 0 });
 const Health = Type.Union([Type.Literal('UP'), Type.Literal('DOWN')]);
 const Allowance = Closed({ exclusive: Count, borrowed: Count });
 
-export const AgentView = Closed(
-  {
-    id: Type.String({ description: 'The agent name' }),
-    connected: Type.Boolean(),
-    workers: Type.Integer({ minimum: 0 }),
-    appliedVersion: Nullable(Type.String(), { description: 'Config version the agent runs' }),
-    desiredVersion: Nullable(Type.String(), { description: 'Config version served to agents now' }),
-    inSync: Type.Boolean(),
-    lastNack: Nullable(Closed({ version: Type.String(), code: Type.String(), message: Type.String(), at: Type.String() })),
-    connectedAt: Nullable(Type.String({ format: 'date-time' })),
-    lastHeartbeatAt: Type.String({ format: 'date-time' }),
-    leaseExpiresAt: Nullable(Type.String({ format: 'date-time' })),
-    quota: Type.Record(Type.String(), Allowance, { description: 'Allowance by vserver' }),
-    activeConnections: Type.Record(Type.String(), Count, { description: 'Active connections by vserver' }),
-  },
-  { title: 'Agent' },
-);
+/** What every agent view says; a list item is this alone (its size does not grow with the vservers). */
+const agentFields = {
+  id: Type.String({ description: 'The agent name' }),
+  connected: Type.Boolean(),
+  workers: Type.Integer({ minimum: 0 }),
+  appliedVersion: Nullable(Type.String(), { description: 'Config version the agent runs' }),
+  desiredVersion: Nullable(Type.String(), { description: 'Config version served to agents now' }),
+  inSync: Type.Boolean(),
+  lastNack: Nullable(Closed({ version: Type.String(), code: Type.String(), message: Type.String(), at: Type.String() })),
+  connectedAt: Nullable(Type.String({ format: 'date-time' })),
+  lastHeartbeatAt: Type.String({ format: 'date-time' }),
+  leaseExpiresAt: Nullable(Type.String({ format: 'date-time' })),
+  activeConnections: Type.Record(Type.String(), Count, { description: 'Active connections by vserver' }),
+};
+
+/** An agent in GET /v1/agents: without its quota by vserver (GET /v1/agents/{id} and the vserver status carry it). */
+export const AgentSummary = Closed(agentFields, {
+  title: 'AgentSummary',
+  description: 'An agent as listed; its allowance by vserver is on GET /v1/agents/{id} and in each vserver status (quota.byAgent)',
+});
+export type AgentSummaryValue = Static<typeof AgentSummary>;
+
+/** One agent (GET /v1/agents/{id}): the summary plus what it was told on each vserver. */
+export const AgentView = Closed({ ...agentFields, quota: Type.Record(Type.String(), Allowance, { description: 'Allowance by vserver' }) }, { title: 'Agent' });
 export type AgentViewValue = Static<typeof AgentView>;
 
 export const AgentParams = Closed({ id: Name('Agent name', 'edge-1') });

@@ -40,8 +40,14 @@ beforeAll(async () => {
     },
   );
   await until(
-    () => cp.get<{ items: Array<{ inSync: boolean; activeConnections: Record<string, number>; quota: Record<string, unknown> }> }>('/v1/agents'),
-    (r) => r?.items[0]?.inSync === true && r.items[0].activeConnections.demo === 5 && r.items[0].quota.demo !== undefined,
+    // The list says whether it is in sync and its connections; its quota by vserver is on GET /v1/agents/{id}.
+    async () => {
+      const list = await cp.get<{ items: Array<{ inSync: boolean; activeConnections: Record<string, number> }> }>('/v1/agents');
+      return list?.items[0]?.inSync === true && list.items[0].activeConnections.demo === 5
+        ? await cp.get<{ quota: Record<string, unknown> }>('/v1/agents/metrics-agent')
+        : null;
+    },
+    (r) => r?.quota.demo !== undefined,
     20_000,
     'agent in sync, its report and its quota',
   );

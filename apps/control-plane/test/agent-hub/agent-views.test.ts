@@ -1,0 +1,33 @@
+// GET /v1/agents lists agents without their quota by vserver (its size does not grow with the
+// vservers); GET /v1/agents/{id} carries it, as the vserver status carries each agent's share.
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedAgent } from '@spillway/protocol';
+import { startHub, until, webConfig, type HubServer } from './helpers.js';
+
+let hub: HubServer | undefined;
+const agents: SimulatedAgent[] = [];
+afterEach(async () => {
+  for (const a of agents.splice(0)) a.crash();
+  await hub?.close();
+});
+
+describe('agent views', () => {
+  it('lists agents without their quota by vserver, and GET /v1/agents/{id} carries it', async () => {
+    const h = await startHub();
+    hub = h;
+    h.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
+    for (const name of ['agent-a', 'agent-b']) agents.push(await SimulatedAgent.start({ url: h.url, token: `token-${name.slice(-1)}`, name }));
+    await until(() => agents.every((a) => (a.allowance('web') ?? 0) > 0), 5_000, 'both agents hold quota on web');
+
+    const list = (await h.app.inject({ method: 'GET', url: '/v1/agents' })).json<{ items: Array<Record<string, unknown>> }>();
+    expect(list.items.map((a) => a.id)).toEqual(['agent-a', 'agent-b']);
+    for (const item of list.items) {
+      expect(item).not.toHaveProperty('quota');
+      expect(item).toMatchObject({ connected: true, activeConnections: {} });
+    }
+
+    const one = (await h.app.inject({ method: 'GET', url: '/v1/agents/agent-a' })).json<{ quota: Record<string, { exclusive: number; borrowed: number }> }>();
+    expect(one.quota.web?.exclusive).toBe(agents[0]?.allocations.get('web')?.exclusive);
+    expect(one.quota.web?.exclusive).toBeGreaterThan(0);
+  });
+});
