@@ -7,11 +7,14 @@ import {
   AdmissionPipeline,
   LiveServices,
   resolveChain,
+  spillCause,
   type AdmissionDecision,
   type BorrowOutcome,
+  type ChainVServer,
   type LiveState,
   type PersistenceTable,
   type QuotaPort,
+  type SpillCause,
   type SpillStore,
 } from '@spillway/core';
 import type { AgentConfig, VServerDoc } from './config.js';
@@ -20,8 +23,23 @@ import type { VServerCounters } from './stats.js';
 
 export type { AdmissionDecision };
 
+/** A vserver's bandwidth on this agent (kbit/s) and its share of the vserver's bandwidth thresholds (0..1; absent: unchanged). */
+export interface AgentBandwidth {
+  in: number;
+  out: number;
+  share?: number;
+}
+
 const GRANTED: BorrowOutcome = Object.freeze({ kind: 'granted' });
 const DENIED: BorrowOutcome = Object.freeze({ kind: 'denied' });
+const NO_STATE: LiveState = Object.freeze({ activeConnections: 0, services: Object.freeze([]) });
+/** The counter of each spill cause. */
+const SPILL_COUNTER = {
+  connection: 'spillovers_connection_total',
+  bandwidth: 'spillovers_bandwidth_total',
+  health: 'spillovers_health_total',
+  down: 'spillovers_down_total',
+} as const satisfies Record<SpillCause, keyof VServerCounters>;
 
 /** The engine's QuotaWorker as core's quota port: take is its local allowance, borrow asks the pool manager. */
 export function quotaPort(quota: QuotaWorker): QuotaPort {
@@ -79,8 +97,8 @@ export class EngineAdmission {
     const kept = new Map(this.states);
     this.states.clear();
     for (const v of config.vservers) {
-      const kbps = kept.get(v.name)?.kbps ?? { in: 0, out: 0 };
-      this.states.set(v.name, { activeConnections: 0, services: this.live.statuses(v.name), kbps });
+      const old = kept.get(v.name);
+      this.states.set(v.name, { activeConnections: 0, services: this.live.statuses(v.name), kbps: old?.kbps ?? { in: 0, out: 0 }, bandwidthShare: old?.bandwidthShare ?? 1 });
     }
     const pipelines = new Map<string, AdmissionPipeline>();
     for (const v of config.vservers) {
@@ -95,13 +113,14 @@ export class EngineAdmission {
     for (const [name, isUp] of Object.entries(up)) this.live.setUp(name, isUp);
   }
 
-  /** The agent-wide bandwidth of each vserver, in kbit/s. */
-  setBandwidth(kbps: Record<string, { in: number; out: number }>): void {
+  /** The agent-wide bandwidth of each vserver, in kbit/s, and the agent's share of its bandwidth thresholds (the control plane's split). */
+  setBandwidth(kbps: Record<string, AgentBandwidth>): void {
     for (const [name, k] of Object.entries(kbps)) {
       const s = this.states.get(name);
       if (s) {
         s.kbps.in = k.in;
         s.kbps.out = k.out;
+        if (k.share !== undefined) s.bandwidthShare = k.share;
       }
     }
   }
@@ -132,16 +151,23 @@ export class EngineAdmission {
 
   /** Counts a decision on the vservers it passed: each one it spilled from, and what the last one did. */
   private count(p: AdmissionPipeline, d: AdmissionDecision): AdmissionDecision {
-    for (let i = d.from; i < d.index; i++) this.counters(p.chain[i]!.name).spillovers_total++;
+    for (let i = d.from; i < d.index; i++) this.spilled(p.chain[i]!);
     if (d.kind === 'vserver') return d;
     const c = this.counters(d.vserver);
     if (d.kind === 'handoff') {
       c.handoffs_total++;
       return d;
     }
-    c.spillovers_total++;
+    this.spilled(p.chain[d.index]!);
     if (d.kind === 'redirect' && p.chain[d.index]!.protocol === 'http') c.redirected_total++;
     else if (d.kind !== 'accept') c.dropped_total++;
     return d;
+  }
+
+  /** A spill from `v`, counted in total and by why (the method that tripped, or down), on the state it was judged on. */
+  private spilled(v: ChainVServer): void {
+    const c = this.counters(v.name);
+    c.spillovers_total++;
+    c[SPILL_COUNTER[spillCause(v, this.states.get(v.name) ?? NO_STATE)]]++;
   }
 }

@@ -5,6 +5,11 @@ export interface VServerCounters {
   cx_active: number;
   cx_total: number;
   spillovers_total: number;
+  /** spillovers_total by why: the connection count had no use left, bandwidth or health tripped, no UP service (core's spillCause). */
+  spillovers_connection_total: number;
+  spillovers_bandwidth_total: number;
+  spillovers_health_total: number;
+  spillovers_down_total: number;
   rx_bytes_total: number;
   tx_bytes_total: number;
   rq_total: number;
@@ -60,6 +65,10 @@ export const emptyVServerCounters = (): VServerCounters => ({
   cx_active: 0,
   cx_total: 0,
   spillovers_total: 0,
+  spillovers_connection_total: 0,
+  spillovers_bandwidth_total: 0,
+  spillovers_health_total: 0,
+  spillovers_down_total: 0,
   rx_bytes_total: 0,
   tx_bytes_total: 0,
   rq_total: 0,

@@ -84,7 +84,11 @@ it('spills new connections while the inbound bandwidth is above the threshold, a
   );
   expect(await firstServedBy('heavy')).toBe('heavy'); // the window has emptied: no more spilling
   for (const s of [quiet.socket, pump.socket] as net.Socket[]) s.destroy();
-  expect((await agent.stats()).vservers.bw!.spillovers_total).toBeGreaterThanOrEqual(1);
+  const bw = (await agent.stats()).vservers.bw!;
+  expect(bw.spillovers_total).toBeGreaterThanOrEqual(1);
+  // Every spill is counted by the method that tripped (what the control plane's spillover events name).
+  expect(bw.spillovers_bandwidth_total).toBe(bw.spillovers_total);
+  expect(bw.spillovers_connection_total + bw.spillovers_health_total + bw.spillovers_down_total).toBe(0);
 });
 
 it('spills when the health of the vserver falls below its threshold', async () => {
@@ -100,4 +104,7 @@ it('spills when the health of the vserver falls below its threshold', async () =
   const spilled = await openHeld(agent.ports.health!);
   expect(spilled.first).toBe('spare');
   spilled.socket.destroy();
+  const health = (await agent.stats()).vservers.health!;
+  expect(health.spillovers_health_total).toBeGreaterThanOrEqual(1);
+  expect(health.spillovers_health_total).toBe(health.spillovers_total);
 });

@@ -161,6 +161,7 @@ describe('final actions for TCP', () => {
     const s = await agent.stats();
     expect(s.vservers.drops!.dropped_total).toBe(1);
     expect(s.vservers.drops!.spillovers_total).toBe(1);
+    expect(s.vservers.drops!.spillovers_connection_total).toBe(1);
     await releaseAll();
   });
 

@@ -57,6 +57,13 @@ export const VServerCounters = Type.Object({
   txKbps: Type.Number({ minimum: 0 }),
   /** Clients waiting in the vserver's surge queue now (optional: agents before it send none). */
   surgeQueue: Type.Optional(Count),
+  /**
+   * spilloversTotal by why each spilled (optional: agents before it send none): the method that
+   * tripped (a connection count, bandwidth, health) or `down` (no UP service). Cumulative.
+   */
+  spilloversByCause: Type.Optional(
+    Type.Object({ connection: Type.Optional(Count), bandwidth: Type.Optional(Count), health: Type.Optional(Count), down: Type.Optional(Count) }),
+  ),
 });
 /** A monitor of a service as this agent last saw it: its state and last response time (ms; null before a probe answered). */
 export const MonitorSample = Type.Object({
