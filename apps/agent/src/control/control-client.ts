@@ -556,6 +556,12 @@ export class ControlClient {
         rxKbps: (v.rx_bytes_rate * 8) / 1000,
         txKbps: (v.tx_bytes_rate * 8) / 1000,
         surgeQueue: v.surge_queue_len,
+        spilloversByCause: {
+          connection: v.spillovers_connection_total,
+          bandwidth: v.spillovers_bandwidth_total,
+          health: v.spillovers_health_total,
+          down: v.spillovers_down_total,
+        },
       };
     }
     const services: Report['services'] = {};
