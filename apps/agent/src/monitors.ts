@@ -7,8 +7,8 @@
 import { aggregateMonitors, MonitorBinding, type Health } from '@spillway/core';
 import type { AgentConfig, MonitorDoc, ServiceDoc } from './config.js';
 import type { Logger } from './log.js';
-import { probeHttp } from './monitor-http.js';
-import { probeTcp, type ProbeResult } from './monitor-tcp.js';
+import { probe } from './monitor-probe.js';
+import type { ProbeResult } from './monitor-tcp.js';
 
 export type { Health };
 
@@ -158,20 +158,7 @@ export class Monitors {
     const started = performance.now();
     let r: ProbeResult;
     try {
-      r =
-        m.type === 'tcp'
-          ? await probeTcp(s.address, s.port, m.timeoutMs)
-          : await probeHttp({
-              tls: m.type === 'https',
-              host: s.address,
-              port: s.port,
-              timeoutMs: m.timeoutMs,
-              method: m.http?.method,
-              path: m.http?.path,
-              hostHeader: m.http?.host,
-              expectStatus: m.http?.expectStatus,
-              expectBody: m.http?.expectBody,
-            });
+      r = await probe(m, s);
     } catch (err) {
       const e = err as NodeJS.ErrnoException | undefined;
       r = { ok: false, responseMs: performance.now() - started, reason: `probe error: ${e?.code ?? e?.message ?? String(err)}`, error: true };

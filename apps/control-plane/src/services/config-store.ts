@@ -86,7 +86,7 @@ function serviceFromRow(r: ServiceRow): NService {
 function monitorFromRow(r: MonitorRow): NMonitor {
   const m: NMonitor = {
     name: r.name,
-    type: r.type as NMonitor['type'],
+    type: r.type,
     intervalMs: r.intervalMs,
     timeoutMs: r.timeoutMs,
     fall: r.fall,
@@ -102,6 +102,14 @@ function monitorFromRow(r: MonitorRow): NMonitor {
       ...(r.expectBody === null ? {} : { expectBody: r.expectBody }),
     };
   }
+  if (r.udpSend !== null) m.udp = { send: r.udpSend, ...(r.udpExpect === null ? {} : { expect: r.udpExpect }) };
+  if (r.dnsQuery !== null)
+    m.dns = {
+      query: r.dnsQuery,
+      type: (r.dnsRecordType ?? DEFAULTS.monitorDns.type) as NonNullable<NMonitor['dns']>['type'],
+      ...(r.dnsExpectAddress === null ? {} : { expectAddress: r.dnsExpectAddress }),
+    };
+  if (r.agentPort !== null) m.agent = { port: r.agentPort, ...(r.agentSend === null ? {} : { send: r.agentSend }) };
   if (r.responseTimeMaxMs !== null || r.responseTimeMaxOverAverage !== null) {
     m.responseTime = {
       ...(r.responseTimeMaxMs === null ? {} : { maxMs: r.responseTimeMaxMs }),
@@ -168,6 +176,13 @@ const monitorData = (m: NMonitor) => ({
   httpHost: m.http?.host ?? null,
   expectStatus: m.http?.expectStatus ?? [],
   expectBody: m.http?.expectBody ?? null,
+  udpSend: m.udp?.send ?? null,
+  udpExpect: m.udp?.expect ?? null,
+  dnsQuery: m.dns?.query ?? null,
+  dnsRecordType: m.dns?.type ?? null,
+  dnsExpectAddress: m.dns?.expectAddress ?? null,
+  agentPort: m.agent?.port ?? null,
+  agentSend: m.agent?.send ?? null,
   responseTimeMaxMs: m.responseTime?.maxMs ?? null,
   responseTimeMaxOverAverage: m.responseTime?.maxOverAverage ?? null,
 });

@@ -6,6 +6,7 @@ export const DEFAULTS = {
   service: { protocol: 'tcp', capacity: 0, weight: 1, state: 'enabled' },
   monitor: { type: 'tcp', intervalMs: 5000, timeoutMs: 2000, fall: 3, rise: 1, weight: 1 },
   monitorHttp: { method: 'GET', path: '/', expectStatus: [200] },
+  monitorDns: { type: 'A' },
   vserver: {
     lbMethod: 'roundrobin',
     /** Upstream timeout of an HTTP vserver (no response headers / no body progress): 504 past it; connect timeout of TCP. */

@@ -5,7 +5,7 @@
 // goes through the same functions).
 import { DEFAULTS } from './defaults.js';
 import type { Static } from '@sinclair/typebox';
-import type { DocumentSpec, MonitorHttp, MonitorSpec, ServiceSpec, Spillover, SpilloverMethod, VServerSpec } from './schema.js';
+import type { DocumentSpec, MonitorDns, MonitorHttp, MonitorSpec, ServiceSpec, Spillover, SpilloverMethod, VServerSpec } from './schema.js';
 
 // The normalized types are the schema's types with every defaulted field present.
 type WithDefaults<T, K extends keyof T> = Omit<T, K> & Required<Pick<T, K>>;
@@ -15,8 +15,12 @@ type SpilloverSpec = Static<typeof Spillover>;
 type ListenSpec = Exclude<NonNullable<VServerSpec['listen']>, null>;
 
 export type NMonitorHttp = Flat<WithDefaults<MonitorHttpSpec, 'method' | 'path' | 'expectStatus'>>;
+export type NMonitorDns = Flat<WithDefaults<Static<typeof MonitorDns>, 'type'>>;
 export type NMonitor = Flat<
-  WithDefaults<Omit<MonitorSpec, 'http'>, 'type' | 'intervalMs' | 'timeoutMs' | 'fall' | 'rise' | 'weight'> & { http?: NMonitorHttp }
+  WithDefaults<Omit<MonitorSpec, 'http' | 'dns'>, 'type' | 'intervalMs' | 'timeoutMs' | 'fall' | 'rise' | 'weight'> & {
+    http?: NMonitorHttp;
+    dns?: NMonitorDns;
+  }
 >;
 export type NService = Flat<WithDefaults<ServiceSpec, 'protocol' | 'capacity' | 'weight' | 'state' | 'monitors'>>;
 export type NSpilloverMethod = Static<typeof SpilloverMethod>;
@@ -98,8 +102,9 @@ export function normalizeMonitor(input: unknown): NMonitor {
     rise: pick(m, 'rise', DEFAULTS.monitor.rise),
     weight: pick(m, 'weight', DEFAULTS.monitor.weight),
   };
-  // A tcp monitor keeps an http section it was given, so validation can refuse it (422).
-  if (has(m, 'http') || type !== 'tcp') {
+  // A monitor keeps a section it was given whatever its type, so validation can refuse a section
+  // of another type (422); its own section gets its defaults.
+  if (has(m, 'http') || type === 'http' || type === 'https') {
     const h = obj(m.http);
     out.http = {
       method: pick(h, 'method', DEFAULTS.monitorHttp.method),
@@ -108,6 +113,22 @@ export function normalizeMonitor(input: unknown): NMonitor {
       expectStatus: [...pick<number[]>(h, 'expectStatus', [...DEFAULTS.monitorHttp.expectStatus])],
       ...(has(h, 'expectBody') ? { expectBody: h.expectBody as string } : {}),
     };
+  }
+  if (has(m, 'udp')) {
+    const u = obj(m.udp);
+    out.udp = { send: u.send as string, ...(has(u, 'expect') ? { expect: u.expect as string } : {}) };
+  }
+  if (has(m, 'dns')) {
+    const d = obj(m.dns);
+    out.dns = {
+      query: d.query as string,
+      type: pick(d, 'type', DEFAULTS.monitorDns.type),
+      ...(has(d, 'expectAddress') ? { expectAddress: d.expectAddress as string } : {}),
+    };
+  }
+  if (has(m, 'agent')) {
+    const a = obj(m.agent);
+    out.agent = { port: a.port as number, ...(has(a, 'send') ? { send: a.send as string } : {}) };
   }
   if (has(m, 'responseTime')) {
     const r = obj(m.responseTime);

@@ -3,6 +3,7 @@
 // timing. The control plane refuses a write breaking any of them (422); an agent refuses to serve
 // a document breaking a `serving` one (NACK, or exit 2 for its file), the rest being the API's
 // policy for what an operator writes. Every problem names its object and the path inside it.
+import { isIP } from 'node:net';
 import { validateChain, type ChainProblem } from '@spillway/core';
 import { hostHeaderProblem, listenHostProblem, redirectUrlProblem, requestTargetProblem } from '../http-syntax.js';
 import type { NDocument } from './normalize.js';
@@ -49,6 +50,9 @@ const CHAIN_CODES: Record<ChainProblem['code'], ProblemCode> = {
   SPILLOVER_REDIRECT_PROTOCOL: 'SPILLWAY_REDIRECT_NEEDS_HTTP',
 };
 
+/** The type-specific sections of a monitor. */
+const MONITOR_SECTIONS = ['http', 'udp', 'dns', 'agent'] as const;
+
 const KIND_FIELDS = ['threshold', 'thresholdKbps', 'direction', 'thresholdPercent'] as const;
 
 export interface RuleOptions {
@@ -89,7 +93,24 @@ export function validateDocument(doc: NDocument, opts: RuleOptions = {}): Proble
   for (const m of doc.monitors) {
     if (m.timeoutMs >= m.intervalMs)
       add('SPILLWAY_MONITOR_TIMEOUT_TOO_LONG', 'monitor', m.name, '/timeoutMs', `timeoutMs ${m.timeoutMs} must be below intervalMs ${m.intervalMs}`);
-    if (m.type === 'tcp' && m.http) add('SPILLWAY_MONITOR_TYPE_MISMATCH', 'monitor', m.name, '/http', 'an http section needs type http or https');
+    // Each type but tcp probes with its own section (http and https share `http`): one of another
+    // type is refused by the API; a missing one leaves nothing to probe with.
+    const own = m.type === 'https' ? 'http' : m.type;
+    for (const section of MONITOR_SECTIONS) {
+      if (section !== own && m[section] !== undefined)
+        add(
+          'SPILLWAY_MONITOR_TYPE_MISMATCH',
+          'monitor',
+          m.name,
+          `/${section}`,
+          `the ${section} section needs type ${section === 'http' ? 'http or https' : section}`,
+        );
+    }
+    if (own !== 'tcp' && own !== 'http' && m[own] === undefined)
+      add('SPILLWAY_MONITOR_TYPE_MISMATCH', 'monitor', m.name, `/${own}`, `type ${own} needs the ${own} section`, true);
+    const family = m.dns?.type === 'A' ? 4 : m.dns?.type === 'AAAA' ? 6 : 0;
+    if (family !== 0 && m.dns?.expectAddress !== undefined && isIP(m.dns.expectAddress) !== family)
+      add('SPILLWAY_MONITOR_TYPE_MISMATCH', 'monitor', m.name, '/dns/expectAddress', `an ${m.dns.type} answer is an IPv${family} address`);
     // What goes into a probe's request line and headers (the wire syntax rules of @spillway/protocol).
     if (m.http) {
       const path = requestTargetProblem(m.http.path);

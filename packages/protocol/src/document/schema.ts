@@ -25,6 +25,11 @@ export const Weight = (description: string, d?: number) => Type.Integer({ minimu
 
 // --- monitors -----------------------------------------------------------------------------
 
+/** Monitor types; each but tcp has a section of its own name (http/https share `http`). */
+export const MONITOR_TYPES = ['tcp', 'http', 'https', 'udp', 'dns', 'agent'] as const;
+/** Record types a dns monitor may query. */
+export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'PTR', 'SOA', 'SRV', 'TXT'] as const;
+
 export const MonitorHttp = Closed(
   {
     method: Type.Optional(
@@ -56,6 +61,46 @@ export const MonitorHttp = Closed(
   { description: 'HTTP(S) probe; only for type http and https' },
 );
 
+export const MonitorUdp = Closed(
+  {
+    send: Type.String({ minLength: 1, maxLength: 1024, description: 'Payload of the datagram sent to the service address and port (UTF-8)' }),
+    expect: Type.Optional(Type.String({ maxLength: 1024, description: 'Substring the reply must contain; omitted or empty: any reply' })),
+  },
+  { description: 'UDP probe (seed 002 "UDP echo"): a reply within timeoutMs; only for type udp' },
+);
+
+export const MonitorDns = Closed(
+  {
+    query: Type.String({
+      minLength: 1,
+      maxLength: 253,
+      pattern: '^[A-Za-z0-9_.-]+$',
+      description: 'Name queried from the service (a DNS server at its address and port)',
+    }),
+    type: Type.Optional(
+      Type.Union(
+        DNS_RECORD_TYPES.map((t) => Type.Literal(t)),
+        { default: DEFAULTS.monitorDns.type, description: 'Record type queried' },
+      ),
+    ),
+    expectAddress: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 253, description: 'An answer of the queried type must carry this value (an address for A/AAAA)' }),
+    ),
+  },
+  { description: 'DNS probe: UP on NOERROR with at least one answer of the queried type (and the expected address when given); only for type dns' },
+);
+
+export const MonitorAgent = Closed(
+  {
+    port: Port("TCP port of the backend's agent-check responder (at the service address)"),
+    send: Type.Optional(Type.String({ maxLength: 1024, description: 'Text sent once connected, before reading the line' })),
+  },
+  {
+    description:
+      "HAProxy agent-check compatible probe: one line of comma/space separated words (N%, drain, maint, ready, up, down, stopped, fail, maxconn:N) read from the backend's agent port; only for type agent",
+  },
+);
+
 export const ResponseTime = Closed(
   {
     maxMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 600_000, description: 'Absolute limit: slower responses count as failures' })),
@@ -72,7 +117,15 @@ export const ResponseTime = Closed(
 
 export const monitorFields = {
   name: Name('Unique monitor name'),
-  type: Type.Optional(Type.Union([Type.Literal('tcp'), Type.Literal('http'), Type.Literal('https')], { default: DEFAULTS.monitor.type })),
+  type: Type.Optional(
+    Type.Union(
+      MONITOR_TYPES.map((t) => Type.Literal(t)),
+      {
+        default: DEFAULTS.monitor.type,
+        description: 'tcp (connect), http/https (request), udp (datagram and reply), dns (query), agent (HAProxy agent-check line)',
+      },
+    ),
+  ),
   intervalMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 3_600_000, default: DEFAULTS.monitor.intervalMs, description: 'Time between probes' })),
   timeoutMs: Type.Optional(
     Type.Integer({ minimum: 10, maximum: 600_000, default: DEFAULTS.monitor.timeoutMs, description: 'Probe timeout; must be below intervalMs' }),
@@ -81,6 +134,9 @@ export const monitorFields = {
   rise: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: DEFAULTS.monitor.rise, description: 'Consecutive successes before UP' })),
   weight: Type.Optional(Weight("Weight of this monitor toward a service's monitor threshold", DEFAULTS.monitor.weight)),
   http: Type.Optional(MonitorHttp),
+  udp: Type.Optional(MonitorUdp),
+  dns: Type.Optional(MonitorDns),
+  agent: Type.Optional(MonitorAgent),
   responseTime: Type.Optional(ResponseTime),
 };
 

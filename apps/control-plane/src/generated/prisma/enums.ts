@@ -84,8 +84,9 @@ export const MonitorType = {
   tcp: 'tcp',
   http: 'http',
   https: 'https',
-  udp_echo: 'udp_echo',
-  dns: 'dns'
+  udp: 'udp',
+  dns: 'dns',
+  agent: 'agent'
 } as const
 
 export type MonitorType = (typeof MonitorType)[keyof typeof MonitorType]

@@ -34,6 +34,7 @@ export type MonitorAvgAggregateOutputType = {
   rise: number | null
   weight: number | null
   expectStatus: number | null
+  agentPort: number | null
   responseTimeMaxMs: number | null
   responseTimeMaxOverAverage: number | null
   version: number | null
@@ -47,6 +48,7 @@ export type MonitorSumAggregateOutputType = {
   rise: number | null
   weight: number | null
   expectStatus: number[]
+  agentPort: number | null
   responseTimeMaxMs: number | null
   responseTimeMaxOverAverage: number | null
   version: number | null
@@ -69,6 +71,9 @@ export type MonitorMinAggregateOutputType = {
   udpExpect: string | null
   dnsQuery: string | null
   dnsRecordType: string | null
+  dnsExpectAddress: string | null
+  agentPort: number | null
+  agentSend: string | null
   responseTimeMaxMs: number | null
   responseTimeMaxOverAverage: number | null
   version: number | null
@@ -93,6 +98,9 @@ export type MonitorMaxAggregateOutputType = {
   udpExpect: string | null
   dnsQuery: string | null
   dnsRecordType: string | null
+  dnsExpectAddress: string | null
+  agentPort: number | null
+  agentSend: string | null
   responseTimeMaxMs: number | null
   responseTimeMaxOverAverage: number | null
   version: number | null
@@ -118,6 +126,9 @@ export type MonitorCountAggregateOutputType = {
   udpExpect: number
   dnsQuery: number
   dnsRecordType: number
+  dnsExpectAddress: number
+  agentPort: number
+  agentSend: number
   responseTimeMaxMs: number
   responseTimeMaxOverAverage: number
   version: number
@@ -135,6 +146,7 @@ export type MonitorAvgAggregateInputType = {
   rise?: true
   weight?: true
   expectStatus?: true
+  agentPort?: true
   responseTimeMaxMs?: true
   responseTimeMaxOverAverage?: true
   version?: true
@@ -148,6 +160,7 @@ export type MonitorSumAggregateInputType = {
   rise?: true
   weight?: true
   expectStatus?: true
+  agentPort?: true
   responseTimeMaxMs?: true
   responseTimeMaxOverAverage?: true
   version?: true
@@ -170,6 +183,9 @@ export type MonitorMinAggregateInputType = {
   udpExpect?: true
   dnsQuery?: true
   dnsRecordType?: true
+  dnsExpectAddress?: true
+  agentPort?: true
+  agentSend?: true
   responseTimeMaxMs?: true
   responseTimeMaxOverAverage?: true
   version?: true
@@ -194,6 +210,9 @@ export type MonitorMaxAggregateInputType = {
   udpExpect?: true
   dnsQuery?: true
   dnsRecordType?: true
+  dnsExpectAddress?: true
+  agentPort?: true
+  agentSend?: true
   responseTimeMaxMs?: true
   responseTimeMaxOverAverage?: true
   version?: true
@@ -219,6 +238,9 @@ export type MonitorCountAggregateInputType = {
   udpExpect?: true
   dnsQuery?: true
   dnsRecordType?: true
+  dnsExpectAddress?: true
+  agentPort?: true
+  agentSend?: true
   responseTimeMaxMs?: true
   responseTimeMaxOverAverage?: true
   version?: true
@@ -331,6 +353,9 @@ export type MonitorGroupByOutputType = {
   udpExpect: string | null
   dnsQuery: string | null
   dnsRecordType: string | null
+  dnsExpectAddress: string | null
+  agentPort: number | null
+  agentSend: string | null
   responseTimeMaxMs: number | null
   responseTimeMaxOverAverage: number | null
   version: number
@@ -379,6 +404,9 @@ export type MonitorWhereInput = {
   udpExpect?: Prisma.StringNullableFilter<"Monitor"> | string | null
   dnsQuery?: Prisma.StringNullableFilter<"Monitor"> | string | null
   dnsRecordType?: Prisma.StringNullableFilter<"Monitor"> | string | null
+  dnsExpectAddress?: Prisma.StringNullableFilter<"Monitor"> | string | null
+  agentPort?: Prisma.IntNullableFilter<"Monitor"> | number | null
+  agentSend?: Prisma.StringNullableFilter<"Monitor"> | string | null
   responseTimeMaxMs?: Prisma.IntNullableFilter<"Monitor"> | number | null
   responseTimeMaxOverAverage?: Prisma.FloatNullableFilter<"Monitor"> | number | null
   version?: Prisma.IntFilter<"Monitor"> | number
@@ -405,6 +433,9 @@ export type MonitorOrderByWithRelationInput = {
   udpExpect?: Prisma.SortOrderInput | Prisma.SortOrder
   dnsQuery?: Prisma.SortOrderInput | Prisma.SortOrder
   dnsRecordType?: Prisma.SortOrderInput | Prisma.SortOrder
+  dnsExpectAddress?: Prisma.SortOrderInput | Prisma.SortOrder
+  agentPort?: Prisma.SortOrderInput | Prisma.SortOrder
+  agentSend?: Prisma.SortOrderInput | Prisma.SortOrder
   responseTimeMaxMs?: Prisma.SortOrderInput | Prisma.SortOrder
   responseTimeMaxOverAverage?: Prisma.SortOrderInput | Prisma.SortOrder
   version?: Prisma.SortOrder
@@ -434,6 +465,9 @@ export type MonitorWhereUniqueInput = Prisma.AtLeast<{
   udpExpect?: Prisma.StringNullableFilter<"Monitor"> | string | null
   dnsQuery?: Prisma.StringNullableFilter<"Monitor"> | string | null
   dnsRecordType?: Prisma.StringNullableFilter<"Monitor"> | string | null
+  dnsExpectAddress?: Prisma.StringNullableFilter<"Monitor"> | string | null
+  agentPort?: Prisma.IntNullableFilter<"Monitor"> | number | null
+  agentSend?: Prisma.StringNullableFilter<"Monitor"> | string | null
   responseTimeMaxMs?: Prisma.IntNullableFilter<"Monitor"> | number | null
   responseTimeMaxOverAverage?: Prisma.FloatNullableFilter<"Monitor"> | number | null
   version?: Prisma.IntFilter<"Monitor"> | number
@@ -460,6 +494,9 @@ export type MonitorOrderByWithAggregationInput = {
   udpExpect?: Prisma.SortOrderInput | Prisma.SortOrder
   dnsQuery?: Prisma.SortOrderInput | Prisma.SortOrder
   dnsRecordType?: Prisma.SortOrderInput | Prisma.SortOrder
+  dnsExpectAddress?: Prisma.SortOrderInput | Prisma.SortOrder
+  agentPort?: Prisma.SortOrderInput | Prisma.SortOrder
+  agentSend?: Prisma.SortOrderInput | Prisma.SortOrder
   responseTimeMaxMs?: Prisma.SortOrderInput | Prisma.SortOrder
   responseTimeMaxOverAverage?: Prisma.SortOrderInput | Prisma.SortOrder
   version?: Prisma.SortOrder
@@ -493,6 +530,9 @@ export type MonitorScalarWhereWithAggregatesInput = {
   udpExpect?: Prisma.StringNullableWithAggregatesFilter<"Monitor"> | string | null
   dnsQuery?: Prisma.StringNullableWithAggregatesFilter<"Monitor"> | string | null
   dnsRecordType?: Prisma.StringNullableWithAggregatesFilter<"Monitor"> | string | null
+  dnsExpectAddress?: Prisma.StringNullableWithAggregatesFilter<"Monitor"> | string | null
+  agentPort?: Prisma.IntNullableWithAggregatesFilter<"Monitor"> | number | null
+  agentSend?: Prisma.StringNullableWithAggregatesFilter<"Monitor"> | string | null
   responseTimeMaxMs?: Prisma.IntNullableWithAggregatesFilter<"Monitor"> | number | null
   responseTimeMaxOverAverage?: Prisma.FloatNullableWithAggregatesFilter<"Monitor"> | number | null
   version?: Prisma.IntWithAggregatesFilter<"Monitor"> | number
@@ -517,6 +557,9 @@ export type MonitorCreateInput = {
   udpExpect?: string | null
   dnsQuery?: string | null
   dnsRecordType?: string | null
+  dnsExpectAddress?: string | null
+  agentPort?: number | null
+  agentSend?: string | null
   responseTimeMaxMs?: number | null
   responseTimeMaxOverAverage?: number | null
   version?: number
@@ -543,6 +586,9 @@ export type MonitorUncheckedCreateInput = {
   udpExpect?: string | null
   dnsQuery?: string | null
   dnsRecordType?: string | null
+  dnsExpectAddress?: string | null
+  agentPort?: number | null
+  agentSend?: string | null
   responseTimeMaxMs?: number | null
   responseTimeMaxOverAverage?: number | null
   version?: number
@@ -568,6 +614,9 @@ export type MonitorUpdateInput = {
   udpExpect?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dnsQuery?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dnsRecordType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  dnsExpectAddress?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  agentPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  agentSend?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   responseTimeMaxMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   responseTimeMaxOverAverage?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
@@ -594,6 +643,9 @@ export type MonitorUncheckedUpdateInput = {
   udpExpect?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dnsQuery?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dnsRecordType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  dnsExpectAddress?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  agentPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  agentSend?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   responseTimeMaxMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   responseTimeMaxOverAverage?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
@@ -620,6 +672,9 @@ export type MonitorCreateManyInput = {
   udpExpect?: string | null
   dnsQuery?: string | null
   dnsRecordType?: string | null
+  dnsExpectAddress?: string | null
+  agentPort?: number | null
+  agentSend?: string | null
   responseTimeMaxMs?: number | null
   responseTimeMaxOverAverage?: number | null
   version?: number
@@ -644,6 +699,9 @@ export type MonitorUpdateManyMutationInput = {
   udpExpect?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dnsQuery?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dnsRecordType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  dnsExpectAddress?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  agentPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  agentSend?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   responseTimeMaxMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   responseTimeMaxOverAverage?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
@@ -669,6 +727,9 @@ export type MonitorUncheckedUpdateManyInput = {
   udpExpect?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dnsQuery?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dnsRecordType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  dnsExpectAddress?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  agentPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  agentSend?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   responseTimeMaxMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   responseTimeMaxOverAverage?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
@@ -702,6 +763,9 @@ export type MonitorCountOrderByAggregateInput = {
   udpExpect?: Prisma.SortOrder
   dnsQuery?: Prisma.SortOrder
   dnsRecordType?: Prisma.SortOrder
+  dnsExpectAddress?: Prisma.SortOrder
+  agentPort?: Prisma.SortOrder
+  agentSend?: Prisma.SortOrder
   responseTimeMaxMs?: Prisma.SortOrder
   responseTimeMaxOverAverage?: Prisma.SortOrder
   version?: Prisma.SortOrder
@@ -717,6 +781,7 @@ export type MonitorAvgOrderByAggregateInput = {
   rise?: Prisma.SortOrder
   weight?: Prisma.SortOrder
   expectStatus?: Prisma.SortOrder
+  agentPort?: Prisma.SortOrder
   responseTimeMaxMs?: Prisma.SortOrder
   responseTimeMaxOverAverage?: Prisma.SortOrder
   version?: Prisma.SortOrder
@@ -739,6 +804,9 @@ export type MonitorMaxOrderByAggregateInput = {
   udpExpect?: Prisma.SortOrder
   dnsQuery?: Prisma.SortOrder
   dnsRecordType?: Prisma.SortOrder
+  dnsExpectAddress?: Prisma.SortOrder
+  agentPort?: Prisma.SortOrder
+  agentSend?: Prisma.SortOrder
   responseTimeMaxMs?: Prisma.SortOrder
   responseTimeMaxOverAverage?: Prisma.SortOrder
   version?: Prisma.SortOrder
@@ -763,6 +831,9 @@ export type MonitorMinOrderByAggregateInput = {
   udpExpect?: Prisma.SortOrder
   dnsQuery?: Prisma.SortOrder
   dnsRecordType?: Prisma.SortOrder
+  dnsExpectAddress?: Prisma.SortOrder
+  agentPort?: Prisma.SortOrder
+  agentSend?: Prisma.SortOrder
   responseTimeMaxMs?: Prisma.SortOrder
   responseTimeMaxOverAverage?: Prisma.SortOrder
   version?: Prisma.SortOrder
@@ -778,6 +849,7 @@ export type MonitorSumOrderByAggregateInput = {
   rise?: Prisma.SortOrder
   weight?: Prisma.SortOrder
   expectStatus?: Prisma.SortOrder
+  agentPort?: Prisma.SortOrder
   responseTimeMaxMs?: Prisma.SortOrder
   responseTimeMaxOverAverage?: Prisma.SortOrder
   version?: Prisma.SortOrder
@@ -844,6 +916,9 @@ export type MonitorCreateWithoutServicesInput = {
   udpExpect?: string | null
   dnsQuery?: string | null
   dnsRecordType?: string | null
+  dnsExpectAddress?: string | null
+  agentPort?: number | null
+  agentSend?: string | null
   responseTimeMaxMs?: number | null
   responseTimeMaxOverAverage?: number | null
   version?: number
@@ -869,6 +944,9 @@ export type MonitorUncheckedCreateWithoutServicesInput = {
   udpExpect?: string | null
   dnsQuery?: string | null
   dnsRecordType?: string | null
+  dnsExpectAddress?: string | null
+  agentPort?: number | null
+  agentSend?: string | null
   responseTimeMaxMs?: number | null
   responseTimeMaxOverAverage?: number | null
   version?: number
@@ -909,6 +987,9 @@ export type MonitorUpdateWithoutServicesInput = {
   udpExpect?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dnsQuery?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dnsRecordType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  dnsExpectAddress?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  agentPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  agentSend?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   responseTimeMaxMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   responseTimeMaxOverAverage?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
@@ -934,6 +1015,9 @@ export type MonitorUncheckedUpdateWithoutServicesInput = {
   udpExpect?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dnsQuery?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dnsRecordType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  dnsExpectAddress?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  agentPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  agentSend?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   responseTimeMaxMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   responseTimeMaxOverAverage?: Prisma.NullableFloatFieldUpdateOperationsInput | number | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
@@ -990,6 +1074,9 @@ export type MonitorSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   udpExpect?: boolean
   dnsQuery?: boolean
   dnsRecordType?: boolean
+  dnsExpectAddress?: boolean
+  agentPort?: boolean
+  agentSend?: boolean
   responseTimeMaxMs?: boolean
   responseTimeMaxOverAverage?: boolean
   version?: boolean
@@ -1017,6 +1104,9 @@ export type MonitorSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   udpExpect?: boolean
   dnsQuery?: boolean
   dnsRecordType?: boolean
+  dnsExpectAddress?: boolean
+  agentPort?: boolean
+  agentSend?: boolean
   responseTimeMaxMs?: boolean
   responseTimeMaxOverAverage?: boolean
   version?: boolean
@@ -1042,6 +1132,9 @@ export type MonitorSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   udpExpect?: boolean
   dnsQuery?: boolean
   dnsRecordType?: boolean
+  dnsExpectAddress?: boolean
+  agentPort?: boolean
+  agentSend?: boolean
   responseTimeMaxMs?: boolean
   responseTimeMaxOverAverage?: boolean
   version?: boolean
@@ -1067,6 +1160,9 @@ export type MonitorSelectScalar = {
   udpExpect?: boolean
   dnsQuery?: boolean
   dnsRecordType?: boolean
+  dnsExpectAddress?: boolean
+  agentPort?: boolean
+  agentSend?: boolean
   responseTimeMaxMs?: boolean
   responseTimeMaxOverAverage?: boolean
   version?: boolean
@@ -1074,7 +1170,7 @@ export type MonitorSelectScalar = {
   updatedAt?: boolean
 }
 
-export type MonitorOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "type" | "intervalMs" | "timeoutMs" | "fall" | "rise" | "weight" | "httpMethod" | "httpPath" | "httpHost" | "expectStatus" | "expectBody" | "udpSend" | "udpExpect" | "dnsQuery" | "dnsRecordType" | "responseTimeMaxMs" | "responseTimeMaxOverAverage" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["monitor"]>
+export type MonitorOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "type" | "intervalMs" | "timeoutMs" | "fall" | "rise" | "weight" | "httpMethod" | "httpPath" | "httpHost" | "expectStatus" | "expectBody" | "udpSend" | "udpExpect" | "dnsQuery" | "dnsRecordType" | "dnsExpectAddress" | "agentPort" | "agentSend" | "responseTimeMaxMs" | "responseTimeMaxOverAverage" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["monitor"]>
 export type MonitorInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   services?: boolean | Prisma.Monitor$servicesArgs<ExtArgs>
   _count?: boolean | Prisma.MonitorCountOutputTypeDefaultArgs<ExtArgs>
@@ -1111,15 +1207,21 @@ export type $MonitorPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     expectStatus: number[]
     expectBody: string | null
     /**
-     * udp-echo: payload sent and the reply expected.
+     * udp: payload sent and the text the reply must contain (API `udp`).
      */
     udpSend: string | null
     udpExpect: string | null
     /**
-     * dns: name queried and record type.
+     * dns: name queried, record type and the address an answer must carry (API `dns`).
      */
     dnsQuery: string | null
     dnsRecordType: string | null
+    dnsExpectAddress: string | null
+    /**
+     * agent: the backend's agent-check port and the text sent first (API `agent`).
+     */
+    agentPort: number | null
+    agentSend: string | null
     /**
      * API `responseTime.maxMs`: a slower probe counts as a failure.
      */
@@ -1572,6 +1674,9 @@ export interface MonitorFieldRefs {
   readonly udpExpect: Prisma.FieldRef<"Monitor", 'String'>
   readonly dnsQuery: Prisma.FieldRef<"Monitor", 'String'>
   readonly dnsRecordType: Prisma.FieldRef<"Monitor", 'String'>
+  readonly dnsExpectAddress: Prisma.FieldRef<"Monitor", 'String'>
+  readonly agentPort: Prisma.FieldRef<"Monitor", 'Int'>
+  readonly agentSend: Prisma.FieldRef<"Monitor", 'String'>
   readonly responseTimeMaxMs: Prisma.FieldRef<"Monitor", 'Int'>
   readonly responseTimeMaxOverAverage: Prisma.FieldRef<"Monitor", 'Float'>
   readonly version: Prisma.FieldRef<"Monitor", 'Int'>
