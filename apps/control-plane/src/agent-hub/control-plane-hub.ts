@@ -37,7 +37,9 @@ const DIRECTORY_CACHE_MS = 100;
 
 /**
  * Hub timing from the environment: SPILLWAY_HEARTBEAT_MS (default 1000) and
- * SPILLWAY_LEASE_MISSED_HEARTBEATS (default 3): a silent agent's quota returns after that many.
+ * SPILLWAY_LEASE_MISSED_HEARTBEATS (default 3): a silent agent's quota returns after that many;
+ * SPILLWAY_SPILL_HOLD_MS (default 10000): a vserver's spillover episode stops (its
+ * vserver.spillover_stopped event) once its agents' reports showed no spill for that long.
  */
 export function hubOptionsFromEnv(env: NodeJS.ProcessEnv): Omit<ControlPlaneHubOptions, 'databaseUrl'> {
   const int = (k: string, min: number): number | undefined => {
@@ -49,7 +51,12 @@ export function hubOptionsFromEnv(env: NodeJS.ProcessEnv): Omit<ControlPlaneHubO
   };
   const heartbeatMs = int('SPILLWAY_HEARTBEAT_MS', 10);
   const leaseMissedHeartbeats = int('SPILLWAY_LEASE_MISSED_HEARTBEATS', 1);
-  return { ...(heartbeatMs === undefined ? {} : { heartbeatMs }), ...(leaseMissedHeartbeats === undefined ? {} : { leaseMissedHeartbeats }) };
+  const spillHoldMs = int('SPILLWAY_SPILL_HOLD_MS', 1);
+  return {
+    ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
+    ...(leaseMissedHeartbeats === undefined ? {} : { leaseMissedHeartbeats }),
+    ...(spillHoldMs === undefined ? {} : { spillHoldMs }),
+  };
 }
 
 /** What agents serve: the normalized document, as is (the wire's ConfigDocument is the contract's NDocument). */
@@ -58,12 +65,20 @@ export function agentDocument(doc: NDocument): ConfigDocument {
 }
 
 /** The Event row of a hub event: who (`agent:<name>` or `system`), what, about which object. */
-export function eventRow(e: HubEvent): { actor: string; kind: string; objectKind: string; objectName: string; data: Record<string, string | number | null> } {
+export function eventRow(e: HubEvent): {
+  actor: string;
+  kind: string;
+  objectKind: string;
+  objectName: string;
+  data: Record<string, string | number | null | string[]>;
+} {
   const { kind, ...data } = e;
   switch (e.kind) {
     case 'service.state_changed':
       return { actor: `agent:${e.agent}`, kind, objectKind: 'service', objectName: e.service, data };
     case 'threshold.changed':
+    case 'vserver.spillover_started':
+    case 'vserver.spillover_stopped':
       return { actor: 'system', kind, objectKind: 'vserver', objectName: e.vserver, data };
     case 'quota.rebalanced':
       return { actor: 'system', kind, objectKind: e.vserver === null ? 'quota' : 'vserver', objectName: e.vserver ?? '*', data };

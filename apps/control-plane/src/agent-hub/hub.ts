@@ -19,6 +19,7 @@ import { GlobalQuota, type GlobalQuotaOptions, type QuotaView } from './global-q
 import { LimitIndex, type VServerLimit } from './limits.js';
 import { ServiceVoteAggregator, type Health, type UpQuorum } from '@spillway/core';
 import { SnapshotCache, type Changes, type ConfigSnapshot } from './snapshot-cache.js';
+import { SpilloverEvents, type SpilloverEvent } from './spillover-events.js';
 
 export interface AgentHubOptions {
   log: HubLogger;
@@ -33,6 +34,8 @@ export interface AgentHubOptions {
    * claimed in Postgres) instead of serving the whole limit to this process's agents.
    */
   budgeted?: boolean;
+  /** A vserver is spilling until its agents' reports showed no spill for this long (spillover events; default 10 s). */
+  spillHoldMs?: number;
 }
 
 export interface NackRecord {
@@ -69,7 +72,8 @@ export type HubEvent =
   | { kind: 'config.rejected'; agent: string; version: string; code: string; message: string }
   | { kind: 'service.state_changed'; service: string; state: Health; up: number; voters: number; agent: string }
   | { kind: 'threshold.changed'; vserver: string; from: number | null; to: number | null; method: string | null }
-  | { kind: 'quota.rebalanced'; vserver: string | null; reason: string };
+  | { kind: 'quota.rebalanced'; vserver: string | null; reason: string }
+  | SpilloverEvent;
 
 export class AgentHub extends EventEmitter {
   readonly snapshots = new SnapshotCache();
@@ -80,6 +84,7 @@ export class AgentHub extends EventEmitter {
   private readonly sessions = new Set<AgentSession>();
   private readonly aggregator: ServiceVoteAggregator;
   private readonly quota: GlobalQuota;
+  private readonly spills: SpilloverEvents;
   private readonly limits = new Map<string, VServerLimit>();
   /** The served config indexed once per version (services → the vservers they feed). */
   private index: LimitIndex | null = null;
@@ -111,6 +116,12 @@ export class AgentHub extends EventEmitter {
       opts.quota,
       (agent, vs) => this.records.get(agent)?.report?.vservers[vs]?.cxActive ?? null,
     );
+    this.spills = new SpilloverEvents({
+      ...(opts.spillHoldMs === undefined ? {} : { holdMs: opts.spillHoldMs }),
+      emit: (e) => this.emit('event', e satisfies HubEvent),
+      vserver: (name) => this.snapshots.get()?.config.vservers.find((v) => v.name === name) ?? null,
+      limit: (name) => this.limits.get(name) ?? null,
+    });
     this.snapshots.watch((s, changes) => this.onSnapshot(s, changes));
     this.sweeper = setInterval(() => this.sweep(), Math.max(10, Math.floor(this.heartbeatMs / 2)));
     this.sweeper.unref();
@@ -236,6 +247,7 @@ export class AgentHub extends EventEmitter {
 
   close(): void {
     clearInterval(this.sweeper);
+    this.spills.close();
     for (const r of this.records.values()) r.session?.terminate();
   }
 
@@ -337,6 +349,7 @@ export class AgentHub extends EventEmitter {
         return;
       case 'report': {
         rec.report = msg;
+        this.spills.report(rec.name, msg);
         // One service-states message for the whole report (the first report may change thousands).
         let changed = false;
         for (const [service, c] of Object.entries(msg.services)) changed = this.vote(rec.name, service, c.state) || changed;
@@ -380,6 +393,7 @@ export class AgentHub extends EventEmitter {
     rec.session = null;
     rec.connected = false;
     rec.leaseExpiresAt = rec.lastSeenAt + this.heartbeatMs * this.leaseMissedHeartbeats;
+    this.spills.disconnected(rec.name);
     this.log.info({ agent: rec.name, leaseExpiresAt: new Date(rec.leaseExpiresAt).toISOString() }, 'agent disconnected');
     this.emit('event', { kind: 'agent.disconnected', agent: rec.name, reason: 'closed' } satisfies HubEvent);
   }
@@ -458,6 +472,7 @@ export class AgentHub extends EventEmitter {
     const old = this.index;
     this.index = new LimitIndex(s.config);
     const index = this.index;
+    this.spills.removed(changes.removed.vservers.filter((vs) => !index.has(vs)));
     for (const vs of changes.removed.vservers) {
       if (!index.has(vs)) this.quota.setLimit(vs, null);
       this.limits.delete(vs);
