@@ -3,7 +3,7 @@
 // DELETE (refused while referenced). Every write goes through the config store.
 import { Type, type TObject } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Closed, ErrorRef, IfMatchHeaders, ListOf, ListQuery, NameParams } from '../schemas/common.js';
 import { Monitor, MonitorPatch, Service, ServicePatch, VServer, VServerPatch } from '../schemas/config.js';
 import { ApiErrors } from '../errors.js';
@@ -77,6 +77,24 @@ export function objectRoutes(scope: FastifyInstance, store: ConfigStore): void {
     const normalize = normalizers[kind] as unknown as (x: unknown) => Obj & { name: string };
     const keepBindings = (body: Obj, current: Obj | undefined): Obj =>
       def.bindings && body[def.bindings] === undefined && current ? { ...body, [def.bindings]: current[def.bindings] } : body;
+    /**
+     * PUT and PATCH: writes the object `name` that `build` makes from the current one (or throws),
+     * after If-Match against the current version; answers with its ETag (201 and Location when it
+     * was created) and the object as the API shows it.
+     */
+    const writeObject = async (req: FastifyRequest, reply: FastifyReply, name: string, build: (existing: Obj | undefined) => Obj): Promise<Obj> => {
+      let created = false;
+      const res = await store.write({ actor: actorOf(req), problemPath: problemPathFor(kind, name) }, (cur) => {
+        const existing = findObject(cur, kind, name);
+        const next = build(existing);
+        checkIfMatch(req, existing ? versionOf(cur, kind, name) : null);
+        created = !existing;
+        return withObject(cur.doc, kind, normalize({ ...next, name }));
+      });
+      withETag(reply, versionOf(res.state, kind, name) ?? 1).code(created ? 201 : 200);
+      if (created) reply.header('location', `/v1/${plural}/${encodeURIComponent(name)}`);
+      return view(res.state, kind, findObject(res.state, kind, name) as Obj);
+    };
 
     app.get(
       `/${plural}`,
@@ -165,16 +183,7 @@ export function objectRoutes(scope: FastifyInstance, store: ConfigStore): void {
         const { name } = req.params;
         const body = stripReadOnly(req.body);
         checkSameName('name', body.name, name);
-        let created = false;
-        const res = await store.write({ actor: actorOf(req), problemPath: problemPathFor(kind, name) }, (cur) => {
-          const existing = findObject(cur, kind, name);
-          checkIfMatch(req, existing ? versionOf(cur, kind, name) : null);
-          created = !existing;
-          return withObject(cur.doc, kind, normalize(keepBindings({ ...body, name }, existing)));
-        });
-        withETag(reply, versionOf(res.state, kind, name) ?? 1).code(created ? 201 : 200);
-        if (created) reply.header('location', `/v1/${plural}/${encodeURIComponent(name)}`);
-        return view(res.state, kind, findObject(res.state, kind, name) as Obj);
+        return writeObject(req, reply, name, (existing) => keepBindings(body, existing));
       },
     );
 
@@ -196,14 +205,10 @@ export function objectRoutes(scope: FastifyInstance, store: ConfigStore): void {
         const { name } = req.params;
         const body = stripReadOnly(req.body);
         checkSameName('name', body.name, name);
-        const res = await store.write({ actor: actorOf(req), problemPath: problemPathFor(kind, name) }, (cur) => {
-          const existing = findObject(cur, kind, name);
+        return writeObject(req, reply, name, (existing) => {
           if (!existing) throw notFound(kind, name);
-          checkIfMatch(req, versionOf(cur, kind, name));
-          return withObject(cur.doc, kind, normalize({ ...mergePatch(existing, body), name }));
+          return mergePatch(existing, body);
         });
-        withETag(reply, versionOf(res.state, kind, name) ?? 1);
-        return view(res.state, kind, findObject(res.state, kind, name) as Obj);
       },
     );
 
