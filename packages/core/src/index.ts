@@ -15,3 +15,4 @@ export * from './weighted.js';
 export * from './persistence.js';
 export * from './sites.js';
 export * from './spill-episodes.js';
+export * from './agent-check.js';
