@@ -105,7 +105,7 @@ export class DataPlane {
     const wanted = new Map(config.vservers.filter((v) => v.listen !== null && !this.draining).map((v) => [v.name, v]));
     for (const [name, l] of [...this.listeners]) {
       const v = wanted.get(name);
-      if (v && v.listen && v.listen.port === l.port && (v.listen.host ?? '0.0.0.0') === l.host && v.protocol === (l.http ? 'http' : 'tcp')) continue;
+      if (v?.listen && v.listen.port === l.port && v.listen.host === l.host && v.protocol === (l.http ? 'http' : 'tcp')) continue;
       this.listeners.delete(name);
       // close() stops accepting at once; established connections drain.
       l.server.close();
@@ -113,14 +113,14 @@ export class DataPlane {
     const opening: Promise<void>[] = [];
     for (const v of wanted.values()) {
       if (this.listeners.has(v.name) || !v.listen) continue;
-      opening.push(this.listen(v));
+      opening.push(this.listen(v, v.listen));
     }
     await Promise.all(opening);
   }
 
-  private listen(v: VServerDoc): Promise<void> {
-    const host = v.listen?.host ?? '0.0.0.0';
-    const port = v.listen?.port ?? 0;
+  /** Opens `v`'s listener on `at` (its normalized listen: the contract's defaults fill the host). */
+  private listen(v: VServerDoc, at: NonNullable<VServerDoc['listen']>): Promise<void> {
+    const { host, port } = at;
     const server = net.createServer({ pauseOnConnect: true });
     const l: ListenerRt = { vs: v.name, port, host, server, http: v.protocol === 'http' };
     server.on('connection', (socket) => {
