@@ -2,6 +2,7 @@
 // its probe (monitor-tcp/http/udp/dns.ts). A missing section is refused by the contract's rules
 // before a document is served; here it fails the try as a probe error.
 import type { MonitorDoc, ServiceDoc } from './config.js';
+import { probeAgent } from './monitor-agent.js';
 import { probeDns } from './monitor-dns.js';
 import { probeHttp } from './monitor-http.js';
 import { probeTcp, type ProbeResult } from './monitor-tcp.js';
@@ -31,6 +32,6 @@ export function probe(m: MonitorDoc, s: ServiceDoc): Promise<ProbeResult> {
     case 'dns':
       return m.dns ? probeDns(s.address, s.port, m.timeoutMs, m.dns) : Promise.resolve(missing('dns'));
     case 'agent':
-      return Promise.resolve(missing('agent'));
+      return m.agent ? probeAgent(s.address, m.agent.port, m.timeoutMs, m.agent.send) : Promise.resolve(missing('agent'));
   }
 }

@@ -1,5 +1,6 @@
 // One TCP probe: UP when a connection opens within the timeout.
 import net from 'node:net';
+import type { AgentReport } from '@spillway/core';
 
 export interface ProbeResult {
   ok: boolean;
@@ -7,6 +8,9 @@ export interface ProbeResult {
   reason?: string;
   /** The probe itself could not run (its request cannot be sent), as opposed to the backend failing it. */
   error?: boolean;
+  /** An agent-check probe: the line the backend answered and what it says. */
+  report?: AgentReport;
+  line?: string;
 }
 
 export function probeTcp(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {

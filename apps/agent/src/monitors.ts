@@ -4,7 +4,17 @@
 // A service without monitors is UP. Every transition is logged, counted and reported at once.
 // The rules (response time, fall/rise, monitor threshold) are @spillway/core's; this module runs
 // the probes and reports.
-import { aggregateMonitors, MonitorBinding, type Health } from '@spillway/core';
+import {
+  aggregateMonitors,
+  effectiveService,
+  mergeFeedback,
+  MonitorBinding,
+  NO_FEEDBACK,
+  sameFeedback,
+  type AgentFeedback,
+  type EffectiveService,
+  type Health,
+} from '@spillway/core';
 import type { AgentConfig, MonitorDoc, ServiceDoc } from './config.js';
 import type { Logger } from './log.js';
 import { probe } from './monitor-probe.js';
@@ -24,6 +34,9 @@ interface Probe {
   key: string;
   /** Tries of this probe that threw instead of answering. */
   errors: number;
+  /** An agent-check probe: what the backend's lines said so far (null: no line yet, or another type). */
+  feedback: AgentFeedback | null;
+  line: string | null;
 }
 
 export interface MonitorView {
@@ -33,10 +46,18 @@ export interface MonitorView {
   reason: string | null;
   errors: number;
 }
+/** A service under agent-check feedback: what it is served with, and the last line. */
+export interface EffectiveView extends EffectiveService {
+  weightPercent: number | null;
+  maxconn: number | null;
+  admin: AgentFeedback['admin'];
+  line: string | null;
+}
 export interface ServiceHealthView {
   state: Health;
   transitions: number;
   monitors: MonitorView[];
+  effective?: EffectiveView;
 }
 
 export class Monitors {
@@ -51,6 +72,8 @@ export class Monitors {
   constructor(
     private readonly log: Logger,
     private readonly onChange: (states: Record<string, boolean>) => void,
+    /** The agent-check feedback of some service changed (feedback() says what is in force). */
+    private readonly onFeedback: () => void = () => undefined,
   ) {}
 
   apply(config: AgentConfig): void {
@@ -86,6 +109,8 @@ export class Monitors {
         running: false,
         key,
         errors: 0,
+        feedback: null,
+        line: null,
       };
       this.probes.set(key, p);
       this.schedule(p, 0);
@@ -101,10 +126,21 @@ export class Monitors {
     return out;
   }
 
+  /** The agent-check feedback in force per service (the first agent monitor that answered a line). */
+  feedback(): Record<string, AgentFeedback> {
+    const out: Record<string, AgentFeedback> = {};
+    for (const p of this.probes.values()) if (p.feedback && !(p.service in out)) out[p.service] = p.feedback;
+    return out;
+  }
+
   view(): Record<string, ServiceHealthView> {
     const out: Record<string, ServiceHealthView> = {};
-    for (const name of this.services.keys()) {
+    const feedback = this.feedback();
+    for (const [name, svc] of this.services) {
+      const f = feedback[name];
+      const line = f ? ([...this.probes.values()].find((p) => p.service === name && p.feedback === f)?.line ?? null) : null;
       out[name] = {
+        ...(f ? { effective: { ...effectiveService(svc, f), weightPercent: f.weightPercent, maxconn: f.maxconn, admin: f.admin, line } } : {}),
         state: this.state.get(name) ?? this.initial(name),
         transitions: this.transitions.get(name) ?? 0,
         monitors: [...this.probes.values()]
@@ -174,6 +210,15 @@ export class Monitors {
         );
     }
     if (this.probes.get(p.key) !== p) return;
+    // An agent-check line: its words join what earlier lines said; a DOWN it says fails the try.
+    let feedbackChanged = false;
+    if (r.report) {
+      const next = mergeFeedback(p.feedback ?? NO_FEEDBACK, r.report);
+      feedbackChanged = p.feedback === null ? !sameFeedback(next, NO_FEEDBACK) : !sameFeedback(next, p.feedback);
+      p.feedback = next;
+      p.line = r.line ?? null;
+      if (next.health === 'down') r = { ...r, ok: false, reason: next.reason ?? 'agent says down' };
+    }
     const before = p.binding.state;
     const verdict = p.binding.observe({ ok: r.ok, responseMs: r.responseMs, reason: r.reason ?? null });
     p.lastMs = r.responseMs;
@@ -193,6 +238,13 @@ export class Monitors {
         `monitor ${m.name} of ${p.service} is ${after}`,
       );
       this.recompute();
+    }
+    if (feedbackChanged) {
+      this.log.info(
+        { event: 'agent_feedback', service: p.service, monitor: m.name, line: p.line, feedback: p.feedback },
+        `agent-check of ${p.service}: ${p.line ?? ''}`,
+      );
+      this.onFeedback();
     }
     this.schedule(p, m.intervalMs);
   }
