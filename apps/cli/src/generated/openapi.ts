@@ -3101,7 +3101,7 @@ export interface operations {
                             data?: unknown;
                             /** @description Monotonic id; also the cursor of the event stream */
                             id: string;
-                            /** @description e.g. service.created, vserver.updated, monitor.deleted, api-token.created */
+                            /** @description API writes: <object>.created|updated|deleted (e.g. service.created, vserver.updated, api-token.created). From the agent hub: agent.connected, agent.disconnected, agent.lease_expired, config.applied, config.rejected, service.state_changed, threshold.changed, quota.rebalanced, and a pair per spilling episode of a vserver: vserver.spillover_started (data: vserver, method = connection|dynamicconnection|bandwidth|health, or down when no service is UP, limit = the connection limit, thresholdKbps or thresholdPercent it tripped at, agents = the agents whose report showed it) once, however many connections spill; vserver.spillover_stopped (the same, plus spills, startedAt, lastSpillAt, reason quiet|removed) once no report showed a spill for the hold time (SPILLWAY_SPILL_HOLD_MS, default 10 s) or the vserver left the config */
                             kind: string;
                             object: {
                                 kind: string;

@@ -7,7 +7,16 @@ export const Event = Closed(
     id: Type.String({ description: 'Monotonic id; also the cursor of the event stream' }),
     at: Type.String({ format: 'date-time' }),
     actor: Type.String({ description: 'Who caused it: token:<name>, agent:<name> or system' }),
-    kind: Type.String({ description: 'e.g. service.created, vserver.updated, monitor.deleted, api-token.created' }),
+    kind: Type.String({
+      description:
+        'API writes: <object>.created|updated|deleted (e.g. service.created, vserver.updated, api-token.created). From the agent hub: ' +
+        'agent.connected, agent.disconnected, agent.lease_expired, config.applied, config.rejected, service.state_changed, ' +
+        'threshold.changed, quota.rebalanced, and a pair per spilling episode of a vserver: vserver.spillover_started (data: vserver, ' +
+        'method = connection|dynamicconnection|bandwidth|health, or down when no service is UP, limit = the connection limit, ' +
+        'thresholdKbps or thresholdPercent it tripped at, agents = the agents whose report showed it) once, however many ' +
+        'connections spill; vserver.spillover_stopped (the same, plus spills, startedAt, lastSpillAt, reason quiet|removed) once ' +
+        'no report showed a spill for the hold time (SPILLWAY_SPILL_HOLD_MS, default 10 s) or the vserver left the config',
+    }),
     object: Nullable(Closed({ kind: Type.String(), name: Type.String() })),
     beforeVersion: Nullable(Type.Integer()),
     afterVersion: Nullable(Type.Integer()),
