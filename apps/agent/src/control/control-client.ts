@@ -122,8 +122,19 @@ export class ControlClient {
   /** The agent's active connections as last pushed (agent.events 'active'). */
   private active: ActiveCounts = { vservers: {}, services: {} };
   private readonly onTransition = (t: ServiceTransition): void => {
+    this.monitorStates.set(t.service, { state: t.state, seq: ++this.transitions });
     this.send({ type: 'transition', service: t.service, state: t.state, at: t.at });
   };
+  /**
+   * Each service's state by this agent's monitors as their last transition said, for the
+   * transitions the counters in `last` may predate. A report votes every service's state in the
+   * control plane's quorum, and reports go out as connections change, between two reads of the
+   * counters: one carrying a state read before a transition voted it back (a dead service UP
+   * again, its capacity back in the global limit, and agents admitting past the real one until
+   * the next read).
+   */
+  private readonly monitorStates = new Map<string, { state: 'UP' | 'DOWN'; seq: number }>();
+  private transitions = 0;
   private readonly onActive = (a: ActiveCounts): void => {
     this.active = a;
     this.onActiveChange();
@@ -211,8 +222,9 @@ export class ControlClient {
     // Allocations whose lease ended are void (the control plane may have lent them since): drop
     // them before counting, so the claim below is only the connections still open.
     const voided = this.voidIfExpired();
+    const seen = this.transitions;
     const stats = await this.opts.agent.stats().catch(() => this.last);
-    this.last = stats;
+    this.setLast(stats, seen);
     const expired = this.voidIfExpired() || voided;
     const outstanding: Record<string, Outstanding> = {};
     for (const [vs, s] of Object.entries(stats?.vservers ?? {})) {
@@ -499,7 +511,8 @@ export class ControlClient {
     if (this.refreshing) return;
     this.refreshing = true;
     try {
-      this.last = await this.opts.agent.stats();
+      const seen = this.transitions;
+      this.setLast(await this.opts.agent.stats(), seen);
       this.report();
       if (this.channel?.isOpen) this.borrowOrReturn();
     } catch (err) {
@@ -538,6 +551,12 @@ export class ControlClient {
     }
   }
 
+  /** Counters read after the first `seen` transitions: those are in them; only later ones override their states. */
+  private setLast(stats: AgentStats | null, seen: number): void {
+    if (stats !== this.last) for (const [service, t] of this.monitorStates) if (t.seq <= seen) this.monitorStates.delete(service);
+    this.last = stats;
+  }
+
   private report(): void {
     const s = this.last;
     if (!s || !this.channel?.isOpen) return;
@@ -569,7 +588,7 @@ export class ControlClient {
       services[name] = {
         cxActive: this.active.services[name] ?? v.cx_active,
         cxTotal: v.cx_total,
-        state: v.state,
+        state: this.monitorStates.get(name)?.state ?? v.state,
         monitors: v.monitors.map((m) => ({ monitor: m.monitor, state: m.state, responseMs: m.responseMs })),
       };
     }

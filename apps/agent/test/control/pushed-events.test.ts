@@ -123,6 +123,40 @@ describe('events pushed to the control channel', () => {
     expect(statsCalls).toBe(calls);
   });
 
+  it('reports the state of its last monitor transition, not the older one of the counters read before it', async () => {
+    // The counters were read once (the hello, with 'watched' UP); a report sent for a connection
+    // opened after 'watched' went DOWN must vote DOWN, or the control plane's quorum takes it UP.
+    const t0 = Date.now();
+    healthStatus = 503;
+    await until(
+      async () => after(t0).find((m) => m.type === 'transition' && m.state === 'DOWN'),
+      (m) => m !== undefined,
+      2_000,
+      10,
+    );
+    const t1 = Date.now();
+    const o = await openHeld(agent.ports().v!);
+    try {
+      const report = await until(
+        async () => after(t1).find((m) => m.type === 'report'),
+        (m) => m !== undefined,
+        2_000,
+        10,
+      );
+      expect(report).toMatchObject({ type: 'report', services: { watched: { state: 'DOWN' } } });
+    } finally {
+      o.socket.destroy();
+    }
+    const t2 = Date.now();
+    healthStatus = 200;
+    await until(
+      async () => after(t2).find((m) => m.type === 'transition' && m.state === 'UP'),
+      (m) => m !== undefined,
+      2_000,
+      10,
+    );
+  });
+
   it("reports the workers' active connections as they open and close, with no stats read", async () => {
     const calls = statsCalls;
     const active = (t: number) =>
