@@ -7,6 +7,7 @@ import type net from 'node:net';
 import type { VServerDoc } from '../config.js';
 import type { ServicePick, ServiceState } from '../service-state.js';
 import type { VServerCounters } from '../stats.js';
+import { Batch } from './batch.js';
 import { answerAndClose, CODES, endLingering, errorResponse, type AgentHttpCode } from './errors.js';
 import { Forward, type ClientSide } from './forward.js';
 import { CONNECT, HEAD, Parser, type Fed } from './parser.js';
@@ -128,6 +129,7 @@ const ALLOW = 'GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS';
 
 export class HttpConnection implements ClientSide {
   readonly ip: string;
+  readonly out = new Batch();
   private phase: Phase = 'first';
   private readonly parser: Parser;
   private admission: HttpAdmission | null = null;
@@ -592,7 +594,12 @@ export class HttpConnection implements ClientSide {
   // ---- flow, timeouts, the end ----
 
   private write(s: string): void {
+    this.flushClient();
     if (!this.socket.destroyed) this.socket.write(s);
+  }
+
+  flushClient(): boolean {
+    return this.out.flush(this.socket);
   }
 
   /** Reads the client while there is room: not past a request waiting its turn, nor past a blocked service. */

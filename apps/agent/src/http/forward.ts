@@ -3,7 +3,10 @@
 // streamed back with backpressure both ways, hop-by-hop fields removed, Set-Cookie of cookie
 // persistence added; 502 when the service fails before answering, 504 when it stays silent for
 // the vserver's timeoutMs (the upstream socket's own timer), a tunnel after 101 Switching Protocols.
+// Each direction sends what one read produced in one write (batch.ts): a request head with the
+// body that came with it, an answer's head with its body.
 import type net from 'node:net';
+import type { Batch } from './batch.js';
 import type { ServicePick } from '../service-state.js';
 import type { ServiceCounters, VServerCounters } from '../stats.js';
 import { CODES, reason } from './errors.js';
@@ -17,6 +20,10 @@ export interface ClientSide {
   readonly socket: net.Socket;
   readonly ip: string;
   readonly vs: VServerCounters;
+  /** What is sent to the client next, written in one go by flushClient. */
+  readonly out: Batch;
+  /** Writes what `out` gathered (false: the client's buffer is full). */
+  flushClient(): boolean;
   /** Sends 100 Continue if the request waits for it. */
   sendContinue(req: HttpRequest): void;
   /** The agent's own error answer to `req` (nothing of the service's answer was sent). */
@@ -51,7 +58,12 @@ function responseFields(fields: readonly string[]): { out: string; framing: Resp
   return { out, framing };
 }
 
-const CRLF = Buffer.from('\r\n');
+/** The last chunk of a chunked body with `trailers` (hop-by-hop ones left out), and the empty line. */
+function lastChunk(trailers: readonly string[] | null): string {
+  let t = '0\r\n';
+  if (trailers) for (let i = 0; i < trailers.length; i += 2) if (!isHopByHop(trailers[i]!)) t += `${trailers[i]!}: ${trailers[i + 1]!}\r\n`;
+  return `${t}\r\n`;
+}
 
 export class Forward implements UpstreamSink {
   private up: UpstreamConn | null = null;
@@ -83,10 +95,6 @@ export class Forward implements UpstreamSink {
     return `${a.includes(':') ? `[${a}]` : a}:${this.pick.port}`;
   }
 
-  get client(): net.Socket {
-    return this.side.socket;
-  }
-
   /** Sends the head (and what body arrived) to an upstream connection. */
   start(): void {
     this.svc.rq_total++;
@@ -99,37 +107,49 @@ export class Forward implements UpstreamSink {
     this.up = up;
     up.sink = this;
     up.armTimeouts(this.timeoutMs);
-    const s = up.socket;
-    s.cork();
-    s.write(upstreamHead(req.method, req.path, req.fields, this.side.ip, req.hostOverride, req.framing, req.upgrade, this.serviceHost));
+    up.out.text(upstreamHead(req.method, req.path, req.fields, this.side.ip, req.hostOverride, req.framing, req.upgrade, this.serviceHost));
     const body = req.body;
     req.body = null;
-    if (body) for (const c of body) this.writeBody(c);
-    if (req.complete) this.endBody(req.trailers);
-    s.uncork();
+    if (body) for (const c of body) this.addBody(up, c);
+    if (req.complete) this.addEnd(up, req.trailers);
+    this.flushUpstream(up);
     this.side.sendContinue(req);
+  }
+
+  /** Writes what the upstream batch gathered; pauses the client while the service's socket is full. */
+  private flushUpstream(up: UpstreamConn): boolean {
+    const ok = up.out.flush(up.socket);
+    if (!ok && !this.blockedOnUpstream) {
+      this.blockedOnUpstream = true;
+      this.side.setUpstreamBlocked(true);
+      up.socket.once('drain', this.onUpstreamDrain);
+    }
+    return ok;
+  }
+
+  private addBody(up: UpstreamConn, chunk: Buffer): void {
+    this.side.vs.rx_bytes_total += chunk.length;
+    this.svc.tx_bytes_total += chunk.length;
+    this.bodyWritten += chunk.length;
+    if (this.req.framing === 'chunked') {
+      up.out.text(`${chunk.length.toString(16)}\r\n`);
+      up.out.data(chunk);
+      up.out.text('\r\n');
+    } else up.out.data(chunk);
+  }
+
+  private addEnd(up: UpstreamConn, trailers: string[] | null): void {
+    if (this.bodySent) return;
+    this.bodySent = true;
+    if (this.req.framing === 'chunked') up.out.text(lastChunk(trailers));
   }
 
   /** A piece of the request body: false when the service's socket is full (the caller pauses the client). */
   writeBody(chunk: Buffer): boolean {
     const up = this.up;
     if (!up) return true;
-    this.side.vs.rx_bytes_total += chunk.length;
-    this.svc.tx_bytes_total += chunk.length;
-    this.bodyWritten += chunk.length;
-    const s = up.socket;
-    let ok: boolean;
-    if (this.req.framing === 'chunked') {
-      s.write(`${chunk.length.toString(16)}\r\n`);
-      s.write(chunk);
-      ok = s.write(CRLF);
-    } else ok = s.write(chunk);
-    if (!ok && !this.blockedOnUpstream) {
-      this.blockedOnUpstream = true;
-      this.side.setUpstreamBlocked(true);
-      s.once('drain', this.onUpstreamDrain);
-    }
-    return ok;
+    this.addBody(up, chunk);
+    return this.flushUpstream(up);
   }
 
   private blockedOnUpstream = false;
@@ -143,11 +163,8 @@ export class Forward implements UpstreamSink {
   endBody(trailers: string[] | null): void {
     const up = this.up;
     if (!up || this.bodySent) return;
-    this.bodySent = true;
-    if (this.req.framing !== 'chunked') return;
-    let t = '0\r\n';
-    if (trailers) for (let i = 0; i < trailers.length; i += 2) if (!isHopByHop(trailers[i]!)) t += `${trailers[i]!}: ${trailers[i + 1]!}\r\n`;
-    up.socket.write(`${t}\r\n`);
+    this.addEnd(up, trailers);
+    this.flushUpstream(up);
   }
 
   // ---- the service's answer (UpstreamSink) ----
@@ -190,7 +207,7 @@ export class Forward implements UpstreamSink {
     if (status === 101) head += `connection: upgrade\r\nupgrade: ${this.upgradeValue(p.headers)}\r\n`;
     else if (!keep) head += 'connection: close\r\n';
     else if (req.minor === 0) head += 'connection: keep-alive\r\n';
-    this.side.socket.write(`${head}\r\n`);
+    this.side.out.text(`${head}\r\n`);
     return this.req.head ? 1 : 0;
   }
 
@@ -203,19 +220,20 @@ export class Forward implements UpstreamSink {
     if (this.informational || this.finished) return;
     this.side.vs.tx_bytes_total += chunk.length;
     this.svc.rx_bytes_total += chunk.length;
-    const c = this.side.socket;
-    let ok: boolean;
+    const out = this.side.out;
     if (this.toClient === 'chunked') {
-      c.write(`${chunk.length.toString(16)}\r\n`);
-      c.write(chunk);
-      ok = c.write(CRLF);
-    } else ok = c.write(chunk);
-    if (!ok && !this.blockedOnClient && this.up) {
-      // Backpressure: the service is not read until the client drained what it was given.
-      this.blockedOnClient = true;
-      this.up.socket.pause();
-      c.once('drain', this.onClientDrain);
-    }
+      out.text(`${chunk.length.toString(16)}\r\n`);
+      out.data(chunk);
+      out.text('\r\n');
+    } else out.data(chunk);
+  }
+
+  /** The end of a read from the service: what it produced goes to the client in one write (backpressure: the service is not read until the client drained it). */
+  flush(): void {
+    if (this.side.flushClient() || this.blockedOnClient || !this.up || this.finished) return;
+    this.blockedOnClient = true;
+    this.up.socket.pause();
+    this.side.socket.once('drain', this.onClientDrain);
   }
 
   private readonly onClientDrain = (): void => {
@@ -236,12 +254,9 @@ export class Forward implements UpstreamSink {
     }
     if (this.finished || !this.responseStarted) return;
     if (this.req.upgrade && this.up && this.up.parser.status === 101) return; // the tunnel takes over (onUpgrade)
-    if (this.toClient === 'chunked') {
-      let t = '0\r\n';
-      const tr = this.trailers;
-      if (tr) for (let i = 0; i < tr.length; i += 2) if (!isHopByHop(tr[i]!)) t += `${tr[i]!}: ${tr[i + 1]!}\r\n`;
-      this.side.socket.write(`${t}\r\n`);
-    }
+    if (this.toClient === 'chunked') this.side.out.text(lastChunk(this.trailers));
+    // The answer leaves before anything the connection writes next (a pipelined request's answer).
+    this.side.flushClient();
     const up = this.up;
     this.up = null;
     // The upstream connection is reused only when both messages ended cleanly on it.
@@ -260,6 +275,7 @@ export class Forward implements UpstreamSink {
   onUpgrade(rest: Buffer): void {
     const up = this.up;
     this.up = null;
+    this.side.flushClient();
     this.finish();
     if (!up) return;
     this.side.tunnel(this.req, up.socket, rest);

@@ -85,9 +85,13 @@ export const HOP_BY_HOP: ReadonlySet<string> = new Set([
 /** The longest name of HOP_BY_HOP and the fields the proxy rewrites: longer names are never special. */
 const LONGEST_SPECIAL = 19;
 
+/** 1 at the length of each hop-by-hop name: a name of another length is not lower-cased to be looked up. */
+const HOP_LENGTHS = new Uint8Array(LONGEST_SPECIAL + 1);
+for (const n of HOP_BY_HOP) HOP_LENGTHS[n.length] = 1;
+
 /** True for a hop-by-hop field name (any case). */
 export function isHopByHop(name: string): boolean {
-  return name.length <= LONGEST_SPECIAL && HOP_BY_HOP.has(name.toLowerCase());
+  return name.length <= LONGEST_SPECIAL && HOP_LENGTHS[name.length] === 1 && HOP_BY_HOP.has(name.toLowerCase());
 }
 
 /** The tokens of every Connection field in `fields` (lower-case), or null when there is none. */
@@ -110,7 +114,7 @@ function forwardedFor(ip: string): string {
 
 /** An RFC 7230 quoted-string (RFC 7239 §4): `"` and `\` escaped with a backslash. */
 export function quotedString(value: string): string {
-  return `"${value.replace(/["\\]/g, '\\$&')}"`;
+  return value.includes('"') || value.includes('\\') ? `"${value.replace(/["\\]/g, '\\$&')}"` : `"${value}"`;
 }
 
 /** How the request body travels upstream. */

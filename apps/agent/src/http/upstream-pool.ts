@@ -2,6 +2,7 @@
 // response parser. A connection carries one request at a time (no pipelining upstream, as
 // HAProxy); idle ones are reused last-in first-out and closed after IDLE_MS.
 import net from 'node:net';
+import { Batch } from './batch.js';
 import { Parser, type ParserEvents } from './parser.js';
 
 /** An idle upstream connection is closed after this long (undici's keep-alive default). */
@@ -15,13 +16,15 @@ export interface UpstreamSink extends ParserEvents {
   onUpgrade(rest: Buffer): void;
   /** The connection failed or closed before the response was complete; `timeout`: no byte within timeoutMs. */
   onUpstreamFailed(reason: 'error' | 'closed' | 'timeout' | 'parse', detail: string): void;
-  /** The client side's socket, corked while a read from the service is parsed (head and body leave in one write). */
-  readonly client: net.Socket;
+  /** A read from the service was parsed: what it produced for the client leaves now, in one write. */
+  flush(): void;
 }
 
 export class UpstreamConn {
   readonly socket: net.Socket;
   readonly parser: Parser;
+  /** What is sent to the service next (a request head with its body), written in one go. */
+  readonly out = new Batch();
   sink: UpstreamSink | null = null;
   /** Requests this connection carried before the current one (a reused connection may have been closed by the service meanwhile). */
   uses = 0;
@@ -99,10 +102,8 @@ export class UpstreamConn {
       this.destroy();
       return;
     }
-    const client = sink.client;
-    client.cork();
     const r = this.parser.feed(chunk);
-    client.uncork();
+    sink.flush();
     if (!r.ok) {
       this.dead = true;
       this.sink?.onUpstreamFailed('parse', `${r.code}: ${r.reason}`);

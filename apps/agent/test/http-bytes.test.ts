@@ -1,0 +1,62 @@
+// The HTTP engine forwards what llhttp accepts byte for byte: field values with obs-text (bytes
+// 0x80-0xFF, RFC 9110 §5.5) reach the service and the client as they were sent (llhttp hands
+// fields over as latin1 strings; a head written as UTF-8 would turn each such byte into two).
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpService, httpVServer, spawnAgent, type RunningAgent } from './helpers.js';
+import { RawConnection } from './raw-http.js';
+
+let backend: net.Server;
+let agent: RunningAgent;
+/** Every byte each backend connection received. */
+const received: Buffer[] = [];
+
+const ANSWER = Buffer.concat([
+  Buffer.from('HTTP/1.1 200 OK\r\nx-back: caf', 'latin1'),
+  Buffer.from([0xe9, 0xff, 0x80]),
+  Buffer.from('\r\nConnection: keep-alive\r\ncontent-length: 5\r\n\r\nhello', 'latin1'),
+]);
+
+beforeAll(async () => {
+  // A raw backend: records the bytes of each request and answers one fixed response per request head.
+  backend = net.createServer((s) => {
+    const i = received.push(Buffer.alloc(0)) - 1;
+    let answered = 0;
+    s.on('data', (c: Buffer) => {
+      const all = Buffer.concat([received[i]!, c]);
+      received[i] = all;
+      const heads = all.toString('latin1').split('\r\n\r\n').length - 1;
+      for (; answered < heads; answered++) s.write(ANSWER);
+    });
+    s.on('error', () => s.destroy());
+  });
+  await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
+  const port = (backend.address() as net.AddressInfo).port;
+  agent = await spawnAgent({ services: [httpService('raw', port)], vservers: [httpVServer('front', 'raw')], agent: { workers: 0 } });
+});
+
+afterAll(async () => {
+  await agent?.stop();
+  await new Promise((r) => backend?.close(r));
+});
+
+describe('byte-exact forwarding', () => {
+  it('forwards obs-text bytes of field values unchanged to the service and back to the client', async () => {
+    const c = await RawConnection.open(agent.ports.front!);
+    try {
+      const value = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0xa0, 0xff]); // "caf" é nbsp ÿ, one byte each
+      c.write(Buffer.concat([Buffer.from('GET /bytes HTTP/1.1\r\nHost: example\r\nx-front: ', 'latin1'), value, Buffer.from('\r\n\r\n', 'latin1')]));
+      const r = await c.response();
+      expect(r?.status).toBe(200);
+      // RawConnection reads heads as latin1: one character per byte.
+      expect(Buffer.from(r!.headers['x-back']!, 'latin1')).toEqual(Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9, 0xff, 0x80])]));
+      expect(r!.headers.connection).toBeUndefined();
+      expect(r!.body.toString()).toBe('hello');
+      const sent = Buffer.concat(received);
+      const line = Buffer.concat([Buffer.from('x-front: ', 'latin1'), value, Buffer.from('\r\n', 'latin1')]);
+      expect(sent.indexOf(line)).toBeGreaterThan(0);
+    } finally {
+      c.socket.destroy();
+    }
+  });
+});
