@@ -30,6 +30,13 @@ export interface AgentBandwidth {
   share?: number;
 }
 
+/** A vserver's bandwidth on this agent (kbit/s) and its share of the vserver's bandwidth thresholds (0..1; absent: unchanged). */
+export interface AgentBandwidth {
+  in: number;
+  out: number;
+  share?: number;
+}
+
 const GRANTED: BorrowOutcome = Object.freeze({ kind: 'granted' });
 const DENIED: BorrowOutcome = Object.freeze({ kind: 'denied' });
 const NO_STATE: LiveState = Object.freeze({ activeConnections: 0, services: Object.freeze([]) });
@@ -98,7 +105,12 @@ export class EngineAdmission {
     this.states.clear();
     for (const v of config.vservers) {
       const old = kept.get(v.name);
-      this.states.set(v.name, { activeConnections: 0, services: this.live.statuses(v.name), kbps: old?.kbps ?? { in: 0, out: 0 }, bandwidthShare: old?.bandwidthShare ?? 1 });
+      this.states.set(v.name, {
+        activeConnections: 0,
+        services: this.live.statuses(v.name),
+        kbps: old?.kbps ?? { in: 0, out: 0 },
+        bandwidthShare: old?.bandwidthShare ?? 1,
+      });
     }
     const pipelines = new Map<string, AdmissionPipeline>();
     for (const v of config.vservers) {

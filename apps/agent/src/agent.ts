@@ -6,7 +6,9 @@ import { parseAgentConfig, type AgentConfig } from './config.js';
 import { AgentError } from './errors.js';
 import { Requests } from './ipc.js';
 import { createLogger, type Logger } from './log.js';
+import type { AgentBandwidth } from './admission.js';
 import type { FromEngine } from './messages.js';
+import { EnforcedHealth } from './enforced-health.js';
 import { Monitors } from './monitors.js';
 import { healthPercent, isAvailable, LiveServices } from '@spillway/core';
 import { processFaults } from './process-guard.js';
@@ -66,6 +68,14 @@ export interface Agent {
    */
   setQuotaLease(until: number | null): void;
   /**
+   * The control plane's quorum state of each service (`service-states`): enforced instead of the
+   * agent's own monitors for the services it names (limits, the health method, which services get
+   * new connections); null (control plane unreachable): the own monitors decide again.
+   */
+  setQuorumStates(states: Record<string, 'UP' | 'DOWN'> | null): void;
+  /** The agent's share (0..1) of the bandwidth thresholds of each vserver named (the control plane's split of the budget). */
+  setBandwidthShares(shares: Record<string, number>): void;
+  /**
    * Uses of `vserver` the workers may have in flight right now (allowances plus uses still owed
    * after a cut; null without a limit): read synchronously, so a revoke is acknowledged with
    * what is held after the cut, never from an older report.
@@ -118,22 +128,41 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const quota = new QuotaPrimary((engine, msg) => workers.send(engine, msg));
   /** Agent-wide service capacity, surge queues, least-connection counts and source-IP table. */
   const services = new ServiceStatePrimary((engine, msg) => workers.send(engine, msg));
+  /** This agent's share of each vserver's bandwidth thresholds (the control plane's split; absent: 1, the whole). */
+  const bandwidthShares = new Map<string, number>();
+  let lastKbps: Record<string, { in: number; out: number }> = {};
+  const broadcastBandwidth = (): void => {
+    const kbps: Record<string, AgentBandwidth> = {};
+    for (const [vs, k] of Object.entries(lastKbps)) kbps[vs] = { in: k.in, out: k.out, share: bandwidthShares.get(vs) ?? 1 };
+    workers.broadcast({ t: 'bw', kbps });
+  };
   const view = new StatsView({
     snapshot: gather,
     vservers: () => config.vservers,
-    onBandwidth: (kbps) => workers.broadcast({ t: 'bw', kbps }),
+    onBandwidth: (kbps) => {
+      lastKbps = kbps;
+      broadcastBandwidth();
+    },
     onActive: (active) => events.emit('active', active),
   });
   const syncQuota = (): void => {
     quota.setEngines(workers.servingIds(), workers.startingIds());
     services.setEngines(workers.servingIds(), workers.startingIds());
   };
+  /** The state each service is enforced with: the control plane's quorum state, else the own monitors'. */
+  const health = new EnforcedHealth(() => monitors.states());
   const monitors = new Monitors(log, (changed) => {
-    workers.broadcast({ t: 'states', up: changed });
+    // The own verdicts go to the control plane as they are (its votes); only those the quorum does not override are enforced.
     const at = Date.now();
     for (const [service, up] of Object.entries(changed)) events.emit('transition', { service, state: up ? 'UP' : 'DOWN', at });
-    pushStates(changed);
+    enforce(health.ownChanged(changed));
   });
+  /** Enforced states that changed: to the engines (health, service selection) and the limits. */
+  function enforce(changed: Record<string, boolean>): void {
+    if (Object.keys(changed).length === 0) return;
+    workers.broadcast({ t: 'states', up: changed });
+    pushStates(changed);
+  }
 
   /**
    * Each vserver's bound services with their live health (core's LiveServices, the one limit
@@ -144,7 +173,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   let liveOf: AgentConfig | null = null;
   function liveNow(): LiveServices<AgentConfig['vservers'][number]> {
     if (!live || liveOf !== config) {
-      const states = monitors.states();
+      const states = health.states();
       live = new LiveServices(config.vservers, config.services, (name) => states[name] ?? true);
       liveOf = config;
     }
@@ -161,7 +190,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
 
   /** Every vserver's limit to the quota (a new configuration, engines starting). */
   function pushLimits(): void {
-    const states = monitors.states();
+    const states = health.states();
     const names = new Set(config.vservers.map((v) => v.name));
     for (const name of Object.keys(quota.view())) if (!names.has(name)) quota.setLimit(name, null);
     for (const v of config.vservers) quota.setLimit(v.name, limitOf(v.name));
@@ -172,7 +201,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   function pushStates(changed: Record<string, boolean>): void {
     const l = liveNow();
     for (const [service, up] of Object.entries(changed)) for (const vs of l.setUp(service, up)) quota.setLimit(vs, limitOf(vs));
-    services.apply(config, monitors.states());
+    services.apply(config, health.states());
   }
 
   /** Messages of the engines the worker set does not route between engines itself. */
@@ -203,7 +232,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
 
   /** Sends the configuration to `targets` and collects the ports they bound and their errors. */
   async function sendConfig(targets: EngineLink[]): Promise<{ ports: Record<string, number>; errors: string[] }> {
-    const states = monitors.states();
+    const states = health.states();
     const { replies, missing } = await applies.ask(
       targets.map((e) => e.id),
       (engine, id) => workers.send(engine, { t: 'config', id, config, states }),
@@ -307,6 +336,11 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     },
     setQuotaLease: (until) => quota.setLease(until),
     quotaCommitted: (vs) => quota.committed(vs),
+    setQuorumStates: (states) => enforce(health.setQuorum(states)),
+    setBandwidthShares(shares) {
+      for (const [vs, share] of Object.entries(shares)) bandwidthShares.set(vs, Math.min(1, Math.max(0, share)));
+      broadcastBandwidth();
+    },
     setAllocation(vs, limit) {
       if (limit === null) allocations.delete(vs);
       else allocations.set(vs, limit);
@@ -323,7 +357,12 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
         quota: quota.view(),
         vserverHealth: (name) => {
           const b = liveNow().statuses(name);
-          return { state: b.some(isAvailable) ? 'UP' : 'DOWN', threshold: limitOf(name), health_percent: Math.round(healthPercent(b) * 100) / 100 };
+          return {
+            state: b.some(isAvailable) ? 'UP' : 'DOWN',
+            threshold: limitOf(name),
+            health_percent: Math.round(healthPercent(b) * 100) / 100,
+            bandwidth_share: bandwidthShares.get(name) ?? 1,
+          };
         },
       });
       return {

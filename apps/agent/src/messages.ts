@@ -1,4 +1,5 @@
 // Messages between the primary (pool manager, monitors, admin) and its engines (workers).
+import type { AgentBandwidth } from './admission.js';
 import type { AgentConfig } from './config.js';
 import type { PlaneMessageOut } from './plane.js';
 import type { QuotaMessageToEngine, QuotaMessageToManager } from './quota-worker.js';
@@ -11,7 +12,8 @@ export type ToEngine =
   | ServiceToEngine
   | { t: 'config'; id: number; config: AgentConfig; states: Record<string, boolean> }
   | { t: 'states'; up: Record<string, boolean> }
-  | { t: 'bw'; kbps: Record<string, { in: number; out: number }> }
+  /** Each vserver's agent-wide bandwidth and the agent's share of its bandwidth thresholds. */
+  | { t: 'bw'; kbps: Record<string, AgentBandwidth> }
   /** `head`: bytes of the first request head the handing engine already read (base64, HTTP). */
   | { t: 'handoff'; root: string; at: string; tried: number[]; head?: string }
   | { t: 'persist'; key: string; vs: string; timeoutMs: number }

@@ -7,7 +7,7 @@ import type { AgentConfig, VServerDoc } from './config.js';
 import { PersistenceTable } from '@spillway/core';
 import { TcpProxy } from './tcp-proxy.js';
 import { HttpEngine } from './http/engine.js';
-import { EngineAdmission, type AdmissionDecision } from './admission.js';
+import { EngineAdmission, type AdmissionDecision, type AgentBandwidth } from './admission.js';
 import type { QuotaWorker } from './quota-worker.js';
 import { Counters, type CounterSnapshot, type VServerCounters } from './stats.js';
 import { cookieName, ServiceState, type ServicePick, type ServiceToPrimary } from './service-state.js';
@@ -153,7 +153,7 @@ export class DataPlane {
     this.admitting.setStates(up);
   }
 
-  setBandwidth(kbps: Record<string, { in: number; out: number }>): void {
+  setBandwidth(kbps: Record<string, AgentBandwidth>): void {
     this.admitting.setBandwidth(kbps);
   }
 

@@ -19,6 +19,8 @@ export interface VServerStats extends VServerCounters {
   state: 'UP' | 'DOWN';
   threshold: number | null;
   health_percent: number;
+  /** This agent's share of the vserver's bandwidth thresholds (0..1; 1: the whole, until the control plane splits them across agents). */
+  bandwidth_share: number;
   cx_rate: number;
   rx_bytes_rate: number;
   tx_bytes_rate: number;
@@ -55,7 +57,7 @@ export interface AgentStats {
 }
 
 /** What the limit derivation says of a vserver (agent.ts): its state, threshold and health. */
-export type VServerHealth = Pick<VServerStats, 'state' | 'threshold' | 'health_percent'>;
+export type VServerHealth = Pick<VServerStats, 'state' | 'threshold' | 'health_percent' | 'bandwidth_share'>;
 
 export interface StatsViewOptions {
   /** The engines' counters, merged. */

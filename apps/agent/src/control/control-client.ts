@@ -211,6 +211,9 @@ export class ControlClient {
     channel.on('invalid', (e: { code: string; message: string }) => this.opts.log.warn({ event: 'control_invalid_message', code: e.code }, e.message));
     channel.on('close', ({ code }: { code: number }) => {
       if (this.channel === channel) this.channel = null;
+      // Unreachable: the agent's own monitors decide until the control plane speaks again (its
+      // bandwidth shares stay: the other agents keep theirs).
+      this.opts.agent.setQuorumStates(null);
       for (const b of this.pendingBorrows.values()) b.done?.(false);
       this.pendingBorrows.clear();
       this.pendingReturns.clear();
@@ -308,6 +311,11 @@ export class ControlClient {
         return;
       }
       case 'service-states':
+        // The quorum of every agent's monitors decides each service it names (own monitors: the rest).
+        this.opts.agent.setQuorumStates(m.states);
+        return;
+      case 'bandwidth-shares':
+        this.opts.agent.setBandwidthShares(m.shares);
         return;
     }
   }

@@ -16,6 +16,7 @@ import {
   type PreparedMessage,
 } from './agent-session.js';
 import { GlobalQuota, type GlobalQuotaOptions, type QuotaView } from './global-quota.js';
+import { BandwidthShares } from './bandwidth-shares.js';
 import { LimitIndex, type VServerLimit } from './limits.js';
 import { ServiceVoteAggregator, type Health, type UpQuorum } from '@spillway/core';
 import { SnapshotCache, type Changes, type ConfigSnapshot } from './snapshot-cache.js';
@@ -84,6 +85,8 @@ export class AgentHub extends EventEmitter {
   private readonly sessions = new Set<AgentSession>();
   private readonly aggregator: ServiceVoteAggregator;
   private readonly quota: GlobalQuota;
+  /** Each agent's share of the bandwidth budget of the vservers with a bandwidth method. */
+  private readonly bandwidth: BandwidthShares;
   private readonly spills: SpilloverEvents;
   private readonly limits = new Map<string, VServerLimit>();
   /** The served config indexed once per version (services → the vservers they feed). */
@@ -122,6 +125,10 @@ export class AgentHub extends EventEmitter {
       vserver: (name) => this.snapshots.get()?.config.vservers.find((v) => v.name === name) ?? null,
       limit: (name) => this.limits.get(name) ?? null,
     });
+    this.bandwidth = new BandwidthShares(
+      (agent, msg) => this.records.get(agent)?.session?.send(msg) ?? false,
+      (agent) => this.records.get(agent)?.session != null,
+    );
     this.snapshots.watch((s, changes) => this.onSnapshot(s, changes));
     this.sweeper = setInterval(() => this.sweep(), Math.max(10, Math.floor(this.heartbeatMs / 2)));
     this.sweeper.unref();
@@ -223,6 +230,10 @@ export class AgentHub extends EventEmitter {
   quotaHeldBy(vserver: string, agent: string): number {
     return this.quota.heldBy(vserver, agent);
   }
+  /** Each agent's share (0..1) of a vserver's bandwidth thresholds, as last sent to it (empty: no bandwidth method). */
+  bandwidthShares(vserver: string): Record<string, number> {
+    return this.bandwidth.view(vserver);
+  }
 
   /** This replica's part of a vserver's limit (with `budgeted`); its pool shares min(limit, budget). */
   setBudget(vserver: string, budget: number): void {
@@ -247,6 +258,7 @@ export class AgentHub extends EventEmitter {
 
   close(): void {
     clearInterval(this.sweeper);
+    this.bandwidth.close();
     this.spills.close();
     for (const r of this.records.values()) r.session?.terminate();
   }
@@ -302,6 +314,8 @@ export class AgentHub extends EventEmitter {
     s.send({ type: 'welcome', protocol: PROTOCOL_VERSION, agentId: s.agent, heartbeatMs: this.heartbeatMs, leaseMissedHeartbeats: this.leaseMissedHeartbeats });
     this.log.info({ agent: s.agent, workers: hello.workers, appliedVersion: hello.appliedVersion }, 'agent connected');
     this.emit('event', { kind: 'agent.connected', agent: s.agent, workers: hello.workers } satisfies HubEvent);
+    // Its bandwidth shares before the config (never a bandwidth method on the whole threshold).
+    this.bandwidth.join(s.agent);
     this.pushConfig(rec);
     s.send({ type: 'service-states', states: this.aggregator.states() });
     this.emit('members');
@@ -349,6 +363,7 @@ export class AgentHub extends EventEmitter {
         return;
       case 'report': {
         rec.report = msg;
+        this.bandwidth.report(rec.name, msg);
         this.spills.report(rec.name, msg);
         // One service-states message for the whole report (the first report may change thousands).
         let changed = false;
@@ -412,6 +427,7 @@ export class AgentHub extends EventEmitter {
       if (!rec.connected && rec.leaseExpiresAt !== null && now >= rec.leaseExpiresAt) {
         rec.leaseExpiresAt = null;
         this.quota.leave(rec.name);
+        this.bandwidth.leave(rec.name);
         this.emit('members');
         // A service nobody monitors any more keeps its last limits until the next recompute.
         const changes = this.aggregator.removeVoter(rec.name).filter((c): c is { service: string; state: Health } => c.state !== null);
@@ -468,6 +484,8 @@ export class AgentHub extends EventEmitter {
 
   private onSnapshot(s: ConfigSnapshot, changes: Changes): void {
     this.deltaMessages = new Map();
+    // Shares before the config: an agent never serves a new bandwidth method on the whole threshold.
+    this.bandwidth.setConfig(s.config);
     for (const rec of this.records.values()) this.pushConfig(rec);
     const old = this.index;
     this.index = new LimitIndex(s.config);
