@@ -16,12 +16,19 @@ const demoConfig = path.join(root, 'demo', 'config.json');
 // SIGKILL after the grace period) reaches the program itself and nothing is left behind.
 const nodeArgs = ['--import', 'tsx'];
 
-// The agent runs compiled, as in production: `tsc -b apps/agent` first (incremental: a no-op when
-// dist/ is current; a fresh clone builds here), then node on dist/ with @spillway/* resolved to
-// their dist/ too. Should the build fail, the agent runs from its sources under tsx (with a warning).
-const built = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'apps/agent'], { cwd: root, stdio: 'inherit' });
-if (built.status !== 0) console.error('spillway: warning: tsc -b apps/agent failed; the agent runs from its TypeScript sources under tsx');
-const agentMain = built.status === 0 ? ['--conditions=spillway-dist', 'apps/agent/dist/main.js'] : ['--import', 'tsx', 'apps/agent/src/main.ts'];
+// The control plane and the agent run compiled, as in production: `tsc -b` of both first
+// (incremental: a no-op when dist/ is current; a fresh clone builds here), then node on dist/ with
+// @spillway/* resolved to their dist/ too. Should the build fail, both run from their sources
+// under tsx (with a warning).
+const built = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'apps/control-plane', 'apps/agent'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (built.status !== 0) console.error('spillway: warning: tsc -b apps/control-plane apps/agent failed; they run from their TypeScript sources under tsx');
+/** node's arguments for `apps/<app>/<entry>`: its compiled dist/ file, or its source under tsx when the build failed. */
+const appEntry = (app: string, entry: string): string[] =>
+  built.status === 0 ? ['--conditions=spillway-dist', `apps/${app}/dist/${entry}.js`] : ['--import', 'tsx', `apps/${app}/src/${entry}.ts`];
+const agentMain = appEntry('agent', 'main');
 
 mkdirSync(dataDir, { recursive: true });
 // The demo keeps one admin token across restarts so that this script can provision the demo
@@ -119,11 +126,16 @@ async function demoAgentToken(): Promise<string | null> {
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
-run('control-plane', ['apps/control-plane/src/server.ts'], {
-  SPILLWAY_PORT: String(apiPort),
-  SPILLWAY_DATA_DIR: dataDir,
-  SPILLWAY_ADMIN_TOKEN: adminToken,
-});
+run(
+  'control-plane',
+  appEntry('control-plane', 'server'),
+  {
+    SPILLWAY_PORT: String(apiPort),
+    SPILLWAY_DATA_DIR: dataDir,
+    SPILLWAY_ADMIN_TOKEN: adminToken,
+  },
+  true,
+);
 for (const [i, port] of [9101, 9102, 9103].entries()) {
   run(`backend-${i + 1}`, ['demo/backend.ts'], { BACKEND_NAME: `demo-${i + 1}`, BACKEND_PORT: String(port) });
 }

@@ -54,6 +54,9 @@ describe('docker-compose.yml', () => {
       const entry = (JSON.parse(cmd![1]!) as string[]).find((a) => a.endsWith('.ts') || a.endsWith('.js'));
       const source = entry?.replace(/\/dist\//, '/src/').replace(/\.js$/, '.ts');
       expect(source !== undefined && existsSync(path.join(root, source)), `${file}: entry ${entry}`).toBe(true);
+      // ...and the image builds it before running it.
+      const app = /^(apps\/[^/]+)\/dist\//.exec(entry ?? '')?.[1];
+      if (app) expect(text, `${file}: builds ${app}`).toMatch(new RegExp(`^RUN npx tsc -b ${app}$`, 'm'));
     }
   });
 
