@@ -21,15 +21,9 @@ export interface Proc {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `script` under tsx (or the `command` line given) and resolves with the first stdout line (JSON) that `isReady` accepts. */
-async function spawnReady(
-  script: string,
-  env: Record<string, string>,
-  isReady: (line: Record<string, unknown>) => boolean,
-  command: string[] = [tsx, script],
-): Promise<Proc> {
-  const [file = tsx, ...args] = command;
-  const child = spawn(file, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+/** Starts `script` and resolves with the first stdout line (JSON) that `isReady` accepts. */
+async function spawnReady(script: string, env: Record<string, string>, isReady: (line: Record<string, unknown>) => boolean): Promise<Proc> {
+  const child = spawn(tsx, [script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   child.stderr.on('data', (c: Buffer) => {
     out += c.toString();
@@ -91,9 +85,8 @@ export interface ControlPlaneProc extends Proc {
 /**
  * The control plane process on `databaseUrl` (port 0: any), heartbeat 200 ms, lease 3 heartbeats.
  * `databaseUrl` null: its own embedded Postgres, in the SPILLWAY_DATA_DIR that `env` must give.
- * `command`: how it is started (default: tsx on src/server.ts; e.g. the image's compiled CMD).
  */
-export async function startControlPlane(databaseUrl: string | null, port = 0, env: Record<string, string> = {}, command?: string[]): Promise<ControlPlaneProc> {
+export async function startControlPlane(databaseUrl: string | null, port = 0, env: Record<string, string> = {}): Promise<ControlPlaneProc> {
   const p = await spawnReady(
     path.join(root, 'apps/control-plane/src/server.ts'),
     {
@@ -108,7 +101,6 @@ export async function startControlPlane(databaseUrl: string | null, port = 0, en
       ...env,
     },
     (j) => j.msg === 'spillway control plane ready' && typeof j.port === 'number',
-    command,
   );
   const actual = p.ready.port as number;
   const base = `http://127.0.0.1:${actual}`;

@@ -5,7 +5,7 @@ import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tcpBackend, type Backend } from '../../apps/agent/test/helpers.js';
 import { createTestDatabase, type TestDatabase } from '../../apps/control-plane/test/helpers/db.js';
-import { agentToken, freePort, openHeld, startAgent, startControlPlane, until, type AgentProc, type ControlPlaneProc } from './helpers.js';
+import { agentToken, freePort, openHeld, overflowDocument, startAgent, startControlPlane, until, type AgentProc, type ControlPlaneProc } from './helpers.js';
 
 let db: TestDatabase;
 let replicas: ControlPlaneProc[] = [];
@@ -21,23 +21,8 @@ interface AgentView {
   appliedVersion: string | null;
 }
 
-const document = (capacity: number) => ({
-  services: [
-    { name: 'web-1', address: '127.0.0.1', port: web.port, protocol: 'tcp', capacity },
-    { name: 'spare', address: '127.0.0.1', port: spare.port, protocol: 'tcp', capacity: 1000 },
-  ],
-  monitors: [],
-  vservers: [
-    {
-      name: 'web',
-      protocol: 'tcp',
-      listen: { port: listenPort },
-      services: [{ service: 'web-1' }],
-      spillover: { methods: [{ type: 'dynamicconnection' }], backup: 'web-overflow', action: 'drop' },
-    },
-    { name: 'web-overflow', protocol: 'tcp', listen: null, services: [{ service: 'spare' }], spillover: { methods: [], action: 'drop' } },
-  ],
-});
+const document = (capacity: number) =>
+  overflowDocument({ listenPort, primary: { name: 'web-1', port: web.port, capacity }, sparePort: spare.port, method: { type: 'dynamicconnection' } });
 
 beforeAll(async () => {
   [web, spare] = await Promise.all([tcpBackend('web-1'), tcpBackend('spare')]);

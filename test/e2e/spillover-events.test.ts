@@ -6,7 +6,7 @@ import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tcpBackend, type Backend } from '../../apps/agent/test/helpers.js';
 import { createTestDatabase, type TestDatabase } from '../../apps/control-plane/test/helpers/db.js';
-import { agentToken, freePort, openHeld, startAgent, startControlPlane, until, type AgentProc, type ControlPlaneProc } from './helpers.js';
+import { agentToken, freePort, openHeld, overflowDocument, startAgent, startControlPlane, until, type AgentProc, type ControlPlaneProc } from './helpers.js';
 
 const HOLD_MS = 4_000;
 
@@ -45,23 +45,16 @@ afterAll(async () => {
 
 describe('spillover events from a real agent', () => {
   it('records one spillover_started while connections keep spilling past the limit, and one stopped after the hold', async () => {
-    await cp.call('PUT', '/v1/config', {
-      services: [
-        { name: 'web-1', address: '127.0.0.1', port: web.port, protocol: 'tcp', capacity: 100 },
-        { name: 'spare', address: '127.0.0.1', port: spare.port, protocol: 'tcp', capacity: 100 },
-      ],
-      monitors: [],
-      vservers: [
-        {
-          name: 'web',
-          protocol: 'tcp',
-          listen: { port: listenPort },
-          services: [{ service: 'web-1' }],
-          spillover: { methods: [{ type: 'connection', threshold: 2 }], backup: 'web-overflow', action: 'drop' },
-        },
-        { name: 'web-overflow', protocol: 'tcp', listen: null, services: [{ service: 'spare' }], spillover: { methods: [], action: 'drop' } },
-      ],
-    });
+    await cp.call(
+      'PUT',
+      '/v1/config',
+      overflowDocument({
+        listenPort,
+        primary: { name: 'web-1', port: web.port, capacity: 100 },
+        sparePort: spare.port,
+        method: { type: 'connection', threshold: 2 },
+      }),
+    );
     await until(
       () => agent.stats(),
       (s) => s?.listeners?.web === listenPort,

@@ -11,7 +11,17 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tcpBackend, type Backend } from '../../apps/agent/test/helpers.js';
 import { createTestDatabase, type TestDatabase } from '../../apps/control-plane/test/helpers/db.js';
-import { agentToken, freePort, openHeld, startAgent, startControlPlane, until, type AgentProc, type ControlPlaneProc } from '../e2e/helpers.js';
+import {
+  agentToken,
+  freePort,
+  openHeld,
+  overflowDocument,
+  startAgent,
+  startControlPlane,
+  until,
+  type AgentProc,
+  type ControlPlaneProc,
+} from '../e2e/helpers.js';
 
 const LIMIT = 20;
 
@@ -63,23 +73,13 @@ const tokens: Record<string, string> = {};
 const agents: Record<string, AgentProc> = {};
 const held: Array<{ socket: net.Socket; first: string; via: string }> = [];
 
-const document = () => ({
-  services: [
-    { name: 'web', address: '127.0.0.1', port: web.port, protocol: 'tcp', capacity: 1000 },
-    { name: 'spare', address: '127.0.0.1', port: spare.port, protocol: 'tcp', capacity: 1000 },
-  ],
-  monitors: [],
-  vservers: [
-    {
-      name: 'web',
-      protocol: 'tcp',
-      listen: { port: listenPort },
-      services: [{ service: 'web' }],
-      spillover: { methods: [{ type: 'connection', threshold: LIMIT }], backup: 'web-overflow', action: 'drop' },
-    },
-    { name: 'web-overflow', protocol: 'tcp', listen: null, services: [{ service: 'spare' }], spillover: { methods: [], action: 'drop' } },
-  ],
-});
+const document = () =>
+  overflowDocument({
+    listenPort,
+    primary: { name: 'web', port: web.port, capacity: 1000 },
+    sparePort: spare.port,
+    method: { type: 'connection', threshold: LIMIT },
+  });
 
 const status = (): Promise<Status> => cp.get<Status>('/v1/vservers/web/status');
 const inQuota = (s: Status | undefined, agent: string): boolean => s?.quota?.byAgent[agent] !== undefined;
