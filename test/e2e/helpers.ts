@@ -21,9 +21,15 @@ export interface Proc {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `script` and resolves with the first stdout line (JSON) that `isReady` accepts. */
-async function spawnReady(script: string, env: Record<string, string>, isReady: (line: Record<string, unknown>) => boolean): Promise<Proc> {
-  const child = spawn(tsx, [script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+/** Starts `script` under tsx (or the `command` line given) and resolves with the first stdout line (JSON) that `isReady` accepts. */
+async function spawnReady(
+  script: string,
+  env: Record<string, string>,
+  isReady: (line: Record<string, unknown>) => boolean,
+  command: string[] = [tsx, script],
+): Promise<Proc> {
+  const [file = tsx, ...args] = command;
+  const child = spawn(file, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   child.stderr.on('data', (c: Buffer) => {
     out += c.toString();
@@ -85,8 +91,9 @@ export interface ControlPlaneProc extends Proc {
 /**
  * The control plane process on `databaseUrl` (port 0: any), heartbeat 200 ms, lease 3 heartbeats.
  * `databaseUrl` null: its own embedded Postgres, in the SPILLWAY_DATA_DIR that `env` must give.
+ * `command`: how it is started (default: tsx on src/server.ts; e.g. the image's compiled CMD).
  */
-export async function startControlPlane(databaseUrl: string | null, port = 0, env: Record<string, string> = {}): Promise<ControlPlaneProc> {
+export async function startControlPlane(databaseUrl: string | null, port = 0, env: Record<string, string> = {}, command?: string[]): Promise<ControlPlaneProc> {
   const p = await spawnReady(
     path.join(root, 'apps/control-plane/src/server.ts'),
     {
@@ -101,6 +108,7 @@ export async function startControlPlane(databaseUrl: string | null, port = 0, en
       ...env,
     },
     (j) => j.msg === 'spillway control plane ready' && typeof j.port === 'number',
+    command,
   );
   const actual = p.ready.port as number;
   const base = `http://127.0.0.1:${actual}`;
@@ -168,6 +176,36 @@ export function openHeld(host: string, port: number): Promise<{ socket: net.Sock
 /** Polls `fn` until `ok` accepts its value; a rejection of `fn` counts as `undefined` (a process still starting). */
 export function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000, what = 'condition'): Promise<T> {
   return kit.until(() => fn().catch(() => undefined as T), ok, { timeoutMs, what });
+}
+
+/**
+ * The config of most end-to-end tests: vserver `web` on `listenPort` over one primary service, its
+ * spillover `method` (one of the document's methods) spilling to `web-overflow` (service `spare`,
+ * no listener), drop past it.
+ */
+export function overflowDocument(o: {
+  listenPort: number;
+  primary: { name: string; port: number; capacity: number };
+  sparePort: number;
+  method: Record<string, unknown>;
+}) {
+  return {
+    services: [
+      { name: o.primary.name, address: '127.0.0.1', port: o.primary.port, protocol: 'tcp', capacity: o.primary.capacity },
+      { name: 'spare', address: '127.0.0.1', port: o.sparePort, protocol: 'tcp', capacity: 1000 },
+    ],
+    monitors: [],
+    vservers: [
+      {
+        name: 'web',
+        protocol: 'tcp',
+        listen: { port: o.listenPort },
+        services: [{ service: o.primary.name }],
+        spillover: { methods: [o.method], backup: 'web-overflow', action: 'drop' },
+      },
+      { name: 'web-overflow', protocol: 'tcp', listen: null, services: [{ service: 'spare' }], spillover: { methods: [], action: 'drop' } },
+    ],
+  };
 }
 
 /**
