@@ -207,33 +207,3 @@ export function overflowDocument(o: {
     ],
   };
 }
-
-/**
- * The config of most end-to-end tests: vserver `web` on `listenPort` over one primary service, its
- * spillover `method` (one of the document's methods) spilling to `web-overflow` (service `spare`,
- * no listener), drop past it.
- */
-export function overflowDocument(o: {
-  listenPort: number;
-  primary: { name: string; port: number; capacity: number };
-  sparePort: number;
-  method: Record<string, unknown>;
-}) {
-  return {
-    services: [
-      { name: o.primary.name, address: '127.0.0.1', port: o.primary.port, protocol: 'tcp', capacity: o.primary.capacity },
-      { name: 'spare', address: '127.0.0.1', port: o.sparePort, protocol: 'tcp', capacity: 1000 },
-    ],
-    monitors: [],
-    vservers: [
-      {
-        name: 'web',
-        protocol: 'tcp',
-        listen: { port: o.listenPort },
-        services: [{ service: o.primary.name }],
-        spillover: { methods: [o.method], backup: 'web-overflow', action: 'drop' },
-      },
-      { name: 'web-overflow', protocol: 'tcp', listen: null, services: [{ service: 'spare' }], spillover: { methods: [], action: 'drop' } },
-    ],
-  };
-}
