@@ -9,6 +9,7 @@ import { createLogger, type Logger } from './log.js';
 import type { AgentBandwidth } from './admission.js';
 import type { FromEngine } from './messages.js';
 import { EnforcedHealth } from './enforced-health.js';
+import { servedConfig } from './feedback.js';
 import { Monitors } from './monitors.js';
 import { healthPercent, isAvailable, LiveServices } from '@spillway/core';
 import { processFaults } from './process-guard.js';
@@ -97,6 +98,8 @@ export interface Agent {
 
 export async function createAgent(opts: AgentOptions): Promise<Agent> {
   let config = parseAgentConfig(opts.config, opts.env ?? {});
+  /** The document as given; `config` is it as served (agent-check feedback applied: feedback.ts). */
+  let configured = config;
   const log = opts.log ?? createLogger({ agent: config.agent.name, role: 'primary' });
   const started = Date.now();
   const allocations = new Map<string, number>();
@@ -151,12 +154,29 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   };
   /** The state each service is enforced with: the control plane's quorum state, else the own monitors'. */
   const health = new EnforcedHealth(() => monitors.states());
-  const monitors = new Monitors(log, (changed) => {
-    // The own verdicts go to the control plane as they are (its votes); only those the quorum does not override are enforced.
-    const at = Date.now();
-    for (const [service, up] of Object.entries(changed)) events.emit('transition', { service, state: up ? 'UP' : 'DOWN', at });
-    enforce(health.ownChanged(changed));
-  });
+  const monitors = new Monitors(
+    log,
+    (changed) => {
+      // The own verdicts go to the control plane as they are (its votes); only those the quorum does not override are enforced.
+      const at = Date.now();
+      for (const [service, up] of Object.entries(changed)) events.emit('transition', { service, state: up ? 'UP' : 'DOWN', at });
+      enforce(health.ownChanged(changed));
+    },
+    serveFeedback,
+  );
+  /** Agent-check feedback changed: the document is served again with it (same version; open connections stay). */
+  function serveFeedback(): void {
+    const next = servedConfig(configured, monitors.feedback());
+    if (next === config) return;
+    config = next;
+    pushLimits();
+    sendConfig([...workers.engines.values()]).then(
+      (r) => {
+        if (r.errors.length > 0) log.error({ event: 'feedback_apply_failed', errors: r.errors }, 'workers could not apply agent-check feedback');
+      },
+      (err: unknown) => log.error({ event: 'feedback_apply_failed', err: (err as Error).message }, 'workers could not apply agent-check feedback'),
+    );
+  }
   /** Enforced states that changed: to the engines (health, service selection) and the limits. */
   function enforce(changed: Record<string, boolean>): void {
     if (Object.keys(changed).length === 0) return;
@@ -294,8 +314,9 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       throw err;
     }
     // Process-level settings (workers, admin port) stay as started; the rest applies live.
-    config = { ...next, agent: config.agent };
-    monitors.apply(config);
+    configured = { ...next, agent: config.agent };
+    monitors.apply(configured);
+    config = servedConfig(configured, monitors.feedback());
     pushLimits();
     const r = await sendConfig([...workers.engines.values()]);
     ports = r.ports;

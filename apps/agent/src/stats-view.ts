@@ -31,6 +31,8 @@ export interface ServiceStats extends ServiceCounters {
   state: 'UP' | 'DOWN';
   health_transitions_total: number;
   monitors: ServiceHealthView['monitors'];
+  /** Under agent-check feedback: the weight, capacity and state it is served with, drain, the last line. */
+  effective?: ServiceHealthView['effective'];
 }
 export interface AgentStats {
   agent: {
@@ -148,6 +150,7 @@ export class StatsView {
         state: h?.state === 'DOWN' ? 'DOWN' : 'UP',
         health_transitions_total: h?.transitions ?? 0,
         monitors: h?.monitors ?? [],
+        ...(h?.effective ? { effective: h.effective } : {}),
       };
     }
     return { vservers, services };
