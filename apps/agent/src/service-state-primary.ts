@@ -110,18 +110,19 @@ export class ServiceStatePrimary {
         rt.doc = v;
       } else this.vservers.set(v.name, { doc: v, balancer: createBalancer(v.lbMethod), cands: [], queue: [], sticky: new Map() });
     }
+    const vserverNames = new Set(config.vservers.map((d) => d.name));
     for (const [name, v] of [...this.vservers]) {
-      if (config.vservers.some((d) => d.name === name)) continue;
+      if (vserverNames.has(name)) continue;
       this.vservers.delete(name);
       for (const w of v.queue.splice(0)) this.answer(w, { t: 's.none', id: w.id, reason: 'unavailable' });
     }
-    const known = new Set(config.services.map((s) => s.name));
+    const known = new Map(config.services.map((s) => [s.name, s]));
     for (const v of this.vservers.values()) {
       v.cands = v.doc.services
         .filter((b) => known.has(b.service))
         .map((b) => ({
           name: b.service,
-          weight: b.weight ?? config.services.find((s) => s.name === b.service)!.weight,
+          weight: b.weight ?? known.get(b.service)!.weight,
           active: 0,
           capacity: 0,
           available: false,

@@ -167,7 +167,8 @@ export class ServiceState {
           counted: false,
         });
     }
-    for (const name of [...this.services.keys()]) if (!config.services.some((s) => s.name === name)) this.services.delete(name);
+    const serviceNames = new Set(config.services.map((s) => s.name));
+    for (const name of [...this.services.keys()]) if (!serviceNames.has(name)) this.services.delete(name);
     for (const v of config.vservers) {
       const rt = this.vservers.get(v.name);
       if (rt) {
@@ -186,8 +187,9 @@ export class ServiceState {
         });
       }
     }
+    const vserverNames = new Set(config.vservers.map((v) => v.name));
     for (const name of [...this.vservers.keys()])
-      if (!config.vservers.some((v) => v.name === name)) {
+      if (!vserverNames.has(name)) {
         this.vservers.delete(name);
         this.tables.delete(name);
       }

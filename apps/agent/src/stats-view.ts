@@ -159,7 +159,8 @@ export class StatsView {
   private sample(snap: CounterSnapshot): void {
     const now = Date.now();
     const vservers = this.opts.vservers();
-    for (const name of this.meters.keys()) if (!vservers.some((v) => v.name === name)) this.meters.delete(name);
+    const names = new Set(vservers.map((v) => v.name));
+    for (const name of this.meters.keys()) if (!names.has(name)) this.meters.delete(name);
     for (const [name, c] of Object.entries(snap.vservers)) {
       let m = this.meters.get(name);
       if (!m) {
