@@ -2369,8 +2369,27 @@ export interface operations {
                      */
                     "application/json": {
                         monitors?: {
+                            /** @description HAProxy agent-check compatible probe: one line of comma/space separated words (N%, drain, maint, ready, up, down, stopped, fail, maxconn:N) read from the backend's agent port; only for type agent */
+                            agent?: {
+                                /** @description TCP port of the backend's agent-check responder (at the service address) */
+                                port: number;
+                                /** @description Text sent once connected, before reading the line */
+                                send?: string;
+                            };
                             /** Format: date-time */
                             readonly createdAt?: string;
+                            /** @description DNS probe: UP on NOERROR with at least one answer of the queried type (and the expected address when given); only for type dns */
+                            dns?: {
+                                /** @description An answer of the queried type must carry this value (an address for A/AAAA) */
+                                expectAddress?: string;
+                                /** @description Name queried from the service (a DNS server at its address and port) */
+                                query: string;
+                                /**
+                                 * @description Record type queried
+                                 * @default A
+                                 */
+                                type: "A" | "AAAA" | "CNAME" | "MX" | "NS" | "PTR" | "SOA" | "SRV" | "TXT";
+                            };
                             /**
                              * @description Consecutive failures before DOWN
                              * @default 3
@@ -2424,8 +2443,18 @@ export interface operations {
                              * @default 2000
                              */
                             timeoutMs: number;
-                            /** @default tcp */
-                            type: "tcp" | "http" | "https";
+                            /**
+                             * @description tcp (connect), http/https (request), udp (datagram and reply), dns (query), agent (HAProxy agent-check line)
+                             * @default tcp
+                             */
+                            type: "tcp" | "http" | "https" | "udp" | "dns" | "agent";
+                            /** @description UDP probe (seed 002 "UDP echo"): a reply within timeoutMs; only for type udp */
+                            udp?: {
+                                /** @description Substring the reply must contain; omitted or empty: any reply */
+                                expect?: string;
+                                /** @description Payload of the datagram sent to the service address and port (UTF-8) */
+                                send: string;
+                            };
                             /** Format: date-time */
                             readonly updatedAt?: string;
                             /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -2714,8 +2743,27 @@ export interface operations {
                  */
                 "application/json": {
                     monitors?: {
+                        /** @description HAProxy agent-check compatible probe: one line of comma/space separated words (N%, drain, maint, ready, up, down, stopped, fail, maxconn:N) read from the backend's agent port; only for type agent */
+                        agent?: {
+                            /** @description TCP port of the backend's agent-check responder (at the service address) */
+                            port: number;
+                            /** @description Text sent once connected, before reading the line */
+                            send?: string;
+                        };
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        /** @description DNS probe: UP on NOERROR with at least one answer of the queried type (and the expected address when given); only for type dns */
+                        dns?: {
+                            /** @description An answer of the queried type must carry this value (an address for A/AAAA) */
+                            expectAddress?: string;
+                            /** @description Name queried from the service (a DNS server at its address and port) */
+                            query: string;
+                            /**
+                             * @description Record type queried
+                             * @default A
+                             */
+                            type?: "A" | "AAAA" | "CNAME" | "MX" | "NS" | "PTR" | "SOA" | "SRV" | "TXT";
+                        };
                         /**
                          * @description Consecutive failures before DOWN
                          * @default 3
@@ -2769,8 +2817,18 @@ export interface operations {
                          * @default 2000
                          */
                         timeoutMs?: number;
-                        /** @default tcp */
-                        type?: "tcp" | "http" | "https";
+                        /**
+                         * @description tcp (connect), http/https (request), udp (datagram and reply), dns (query), agent (HAProxy agent-check line)
+                         * @default tcp
+                         */
+                        type?: "tcp" | "http" | "https" | "udp" | "dns" | "agent";
+                        /** @description UDP probe (seed 002 "UDP echo"): a reply within timeoutMs; only for type udp */
+                        udp?: {
+                            /** @description Substring the reply must contain; omitted or empty: any reply */
+                            expect?: string;
+                            /** @description Payload of the datagram sent to the service address and port (UTF-8) */
+                            send: string;
+                        };
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -3265,8 +3323,27 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
+                            /** @description HAProxy agent-check compatible probe: one line of comma/space separated words (N%, drain, maint, ready, up, down, stopped, fail, maxconn:N) read from the backend's agent port; only for type agent */
+                            agent?: {
+                                /** @description TCP port of the backend's agent-check responder (at the service address) */
+                                port: number;
+                                /** @description Text sent once connected, before reading the line */
+                                send?: string;
+                            };
                             /** Format: date-time */
                             readonly createdAt?: string;
+                            /** @description DNS probe: UP on NOERROR with at least one answer of the queried type (and the expected address when given); only for type dns */
+                            dns?: {
+                                /** @description An answer of the queried type must carry this value (an address for A/AAAA) */
+                                expectAddress?: string;
+                                /** @description Name queried from the service (a DNS server at its address and port) */
+                                query: string;
+                                /**
+                                 * @description Record type queried
+                                 * @default A
+                                 */
+                                type: "A" | "AAAA" | "CNAME" | "MX" | "NS" | "PTR" | "SOA" | "SRV" | "TXT";
+                            };
                             /**
                              * @description Consecutive failures before DOWN
                              * @default 3
@@ -3320,8 +3397,18 @@ export interface operations {
                              * @default 2000
                              */
                             timeoutMs: number;
-                            /** @default tcp */
-                            type: "tcp" | "http" | "https";
+                            /**
+                             * @description tcp (connect), http/https (request), udp (datagram and reply), dns (query), agent (HAProxy agent-check line)
+                             * @default tcp
+                             */
+                            type: "tcp" | "http" | "https" | "udp" | "dns" | "agent";
+                            /** @description UDP probe (seed 002 "UDP echo"): a reply within timeoutMs; only for type udp */
+                            udp?: {
+                                /** @description Substring the reply must contain; omitted or empty: any reply */
+                                expect?: string;
+                                /** @description Payload of the datagram sent to the service address and port (UTF-8) */
+                                send: string;
+                            };
                             /** Format: date-time */
                             readonly updatedAt?: string;
                             /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -3420,8 +3507,27 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description HAProxy agent-check compatible probe: one line of comma/space separated words (N%, drain, maint, ready, up, down, stopped, fail, maxconn:N) read from the backend's agent port; only for type agent */
+                    agent?: {
+                        /** @description TCP port of the backend's agent-check responder (at the service address) */
+                        port: number;
+                        /** @description Text sent once connected, before reading the line */
+                        send?: string;
+                    };
                     /** Format: date-time */
                     readonly createdAt?: string;
+                    /** @description DNS probe: UP on NOERROR with at least one answer of the queried type (and the expected address when given); only for type dns */
+                    dns?: {
+                        /** @description An answer of the queried type must carry this value (an address for A/AAAA) */
+                        expectAddress?: string;
+                        /** @description Name queried from the service (a DNS server at its address and port) */
+                        query: string;
+                        /**
+                         * @description Record type queried
+                         * @default A
+                         */
+                        type?: "A" | "AAAA" | "CNAME" | "MX" | "NS" | "PTR" | "SOA" | "SRV" | "TXT";
+                    };
                     /**
                      * @description Consecutive failures before DOWN
                      * @default 3
@@ -3475,8 +3581,18 @@ export interface operations {
                      * @default 2000
                      */
                     timeoutMs?: number;
-                    /** @default tcp */
-                    type?: "tcp" | "http" | "https";
+                    /**
+                     * @description tcp (connect), http/https (request), udp (datagram and reply), dns (query), agent (HAProxy agent-check line)
+                     * @default tcp
+                     */
+                    type?: "tcp" | "http" | "https" | "udp" | "dns" | "agent";
+                    /** @description UDP probe (seed 002 "UDP echo"): a reply within timeoutMs; only for type udp */
+                    udp?: {
+                        /** @description Substring the reply must contain; omitted or empty: any reply */
+                        expect?: string;
+                        /** @description Payload of the datagram sent to the service address and port (UTF-8) */
+                        send: string;
+                    };
                     /** Format: date-time */
                     readonly updatedAt?: string;
                     /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -3520,8 +3636,27 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        /** @description HAProxy agent-check compatible probe: one line of comma/space separated words (N%, drain, maint, ready, up, down, stopped, fail, maxconn:N) read from the backend's agent port; only for type agent */
+                        agent?: {
+                            /** @description TCP port of the backend's agent-check responder (at the service address) */
+                            port: number;
+                            /** @description Text sent once connected, before reading the line */
+                            send?: string;
+                        };
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        /** @description DNS probe: UP on NOERROR with at least one answer of the queried type (and the expected address when given); only for type dns */
+                        dns?: {
+                            /** @description An answer of the queried type must carry this value (an address for A/AAAA) */
+                            expectAddress?: string;
+                            /** @description Name queried from the service (a DNS server at its address and port) */
+                            query: string;
+                            /**
+                             * @description Record type queried
+                             * @default A
+                             */
+                            type: "A" | "AAAA" | "CNAME" | "MX" | "NS" | "PTR" | "SOA" | "SRV" | "TXT";
+                        };
                         /**
                          * @description Consecutive failures before DOWN
                          * @default 3
@@ -3575,8 +3710,18 @@ export interface operations {
                          * @default 2000
                          */
                         timeoutMs: number;
-                        /** @default tcp */
-                        type: "tcp" | "http" | "https";
+                        /**
+                         * @description tcp (connect), http/https (request), udp (datagram and reply), dns (query), agent (HAProxy agent-check line)
+                         * @default tcp
+                         */
+                        type: "tcp" | "http" | "https" | "udp" | "dns" | "agent";
+                        /** @description UDP probe (seed 002 "UDP echo"): a reply within timeoutMs; only for type udp */
+                        udp?: {
+                            /** @description Substring the reply must contain; omitted or empty: any reply */
+                            expect?: string;
+                            /** @description Payload of the datagram sent to the service address and port (UTF-8) */
+                            send: string;
+                        };
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -3721,8 +3866,27 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        /** @description HAProxy agent-check compatible probe: one line of comma/space separated words (N%, drain, maint, ready, up, down, stopped, fail, maxconn:N) read from the backend's agent port; only for type agent */
+                        agent?: {
+                            /** @description TCP port of the backend's agent-check responder (at the service address) */
+                            port: number;
+                            /** @description Text sent once connected, before reading the line */
+                            send?: string;
+                        };
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        /** @description DNS probe: UP on NOERROR with at least one answer of the queried type (and the expected address when given); only for type dns */
+                        dns?: {
+                            /** @description An answer of the queried type must carry this value (an address for A/AAAA) */
+                            expectAddress?: string;
+                            /** @description Name queried from the service (a DNS server at its address and port) */
+                            query: string;
+                            /**
+                             * @description Record type queried
+                             * @default A
+                             */
+                            type: "A" | "AAAA" | "CNAME" | "MX" | "NS" | "PTR" | "SOA" | "SRV" | "TXT";
+                        };
                         /**
                          * @description Consecutive failures before DOWN
                          * @default 3
@@ -3776,8 +3940,18 @@ export interface operations {
                          * @default 2000
                          */
                         timeoutMs: number;
-                        /** @default tcp */
-                        type: "tcp" | "http" | "https";
+                        /**
+                         * @description tcp (connect), http/https (request), udp (datagram and reply), dns (query), agent (HAProxy agent-check line)
+                         * @default tcp
+                         */
+                        type: "tcp" | "http" | "https" | "udp" | "dns" | "agent";
+                        /** @description UDP probe (seed 002 "UDP echo"): a reply within timeoutMs; only for type udp */
+                        udp?: {
+                            /** @description Substring the reply must contain; omitted or empty: any reply */
+                            expect?: string;
+                            /** @description Payload of the datagram sent to the service address and port (UTF-8) */
+                            send: string;
+                        };
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -3893,8 +4067,27 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description HAProxy agent-check compatible probe: one line of comma/space separated words (N%, drain, maint, ready, up, down, stopped, fail, maxconn:N) read from the backend's agent port; only for type agent */
+                    agent?: {
+                        /** @description TCP port of the backend's agent-check responder (at the service address) */
+                        port: number;
+                        /** @description Text sent once connected, before reading the line */
+                        send?: string;
+                    };
                     /** Format: date-time */
                     readonly createdAt?: string;
+                    /** @description DNS probe: UP on NOERROR with at least one answer of the queried type (and the expected address when given); only for type dns */
+                    dns?: {
+                        /** @description An answer of the queried type must carry this value (an address for A/AAAA) */
+                        expectAddress?: string;
+                        /** @description Name queried from the service (a DNS server at its address and port) */
+                        query: string;
+                        /**
+                         * @description Record type queried
+                         * @default A
+                         */
+                        type?: "A" | "AAAA" | "CNAME" | "MX" | "NS" | "PTR" | "SOA" | "SRV" | "TXT";
+                    };
                     /**
                      * @description Consecutive failures before DOWN
                      * @default 3
@@ -3948,8 +4141,18 @@ export interface operations {
                      * @default 2000
                      */
                     timeoutMs?: number;
-                    /** @default tcp */
-                    type?: "tcp" | "http" | "https";
+                    /**
+                     * @description tcp (connect), http/https (request), udp (datagram and reply), dns (query), agent (HAProxy agent-check line)
+                     * @default tcp
+                     */
+                    type?: "tcp" | "http" | "https" | "udp" | "dns" | "agent";
+                    /** @description UDP probe (seed 002 "UDP echo"): a reply within timeoutMs; only for type udp */
+                    udp?: {
+                        /** @description Substring the reply must contain; omitted or empty: any reply */
+                        expect?: string;
+                        /** @description Payload of the datagram sent to the service address and port (UTF-8) */
+                        send: string;
+                    };
                     /** Format: date-time */
                     readonly updatedAt?: string;
                     /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -3993,8 +4196,27 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        /** @description HAProxy agent-check compatible probe: one line of comma/space separated words (N%, drain, maint, ready, up, down, stopped, fail, maxconn:N) read from the backend's agent port; only for type agent */
+                        agent?: {
+                            /** @description TCP port of the backend's agent-check responder (at the service address) */
+                            port: number;
+                            /** @description Text sent once connected, before reading the line */
+                            send?: string;
+                        };
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        /** @description DNS probe: UP on NOERROR with at least one answer of the queried type (and the expected address when given); only for type dns */
+                        dns?: {
+                            /** @description An answer of the queried type must carry this value (an address for A/AAAA) */
+                            expectAddress?: string;
+                            /** @description Name queried from the service (a DNS server at its address and port) */
+                            query: string;
+                            /**
+                             * @description Record type queried
+                             * @default A
+                             */
+                            type: "A" | "AAAA" | "CNAME" | "MX" | "NS" | "PTR" | "SOA" | "SRV" | "TXT";
+                        };
                         /**
                          * @description Consecutive failures before DOWN
                          * @default 3
@@ -4048,8 +4270,18 @@ export interface operations {
                          * @default 2000
                          */
                         timeoutMs: number;
-                        /** @default tcp */
-                        type: "tcp" | "http" | "https";
+                        /**
+                         * @description tcp (connect), http/https (request), udp (datagram and reply), dns (query), agent (HAProxy agent-check line)
+                         * @default tcp
+                         */
+                        type: "tcp" | "http" | "https" | "udp" | "dns" | "agent";
+                        /** @description UDP probe (seed 002 "UDP echo"): a reply within timeoutMs; only for type udp */
+                        udp?: {
+                            /** @description Substring the reply must contain; omitted or empty: any reply */
+                            expect?: string;
+                            /** @description Payload of the datagram sent to the service address and port (UTF-8) */
+                            send: string;
+                        };
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -4092,8 +4324,27 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        /** @description HAProxy agent-check compatible probe: one line of comma/space separated words (N%, drain, maint, ready, up, down, stopped, fail, maxconn:N) read from the backend's agent port; only for type agent */
+                        agent?: {
+                            /** @description TCP port of the backend's agent-check responder (at the service address) */
+                            port: number;
+                            /** @description Text sent once connected, before reading the line */
+                            send?: string;
+                        };
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        /** @description DNS probe: UP on NOERROR with at least one answer of the queried type (and the expected address when given); only for type dns */
+                        dns?: {
+                            /** @description An answer of the queried type must carry this value (an address for A/AAAA) */
+                            expectAddress?: string;
+                            /** @description Name queried from the service (a DNS server at its address and port) */
+                            query: string;
+                            /**
+                             * @description Record type queried
+                             * @default A
+                             */
+                            type: "A" | "AAAA" | "CNAME" | "MX" | "NS" | "PTR" | "SOA" | "SRV" | "TXT";
+                        };
                         /**
                          * @description Consecutive failures before DOWN
                          * @default 3
@@ -4147,8 +4398,18 @@ export interface operations {
                          * @default 2000
                          */
                         timeoutMs: number;
-                        /** @default tcp */
-                        type: "tcp" | "http" | "https";
+                        /**
+                         * @description tcp (connect), http/https (request), udp (datagram and reply), dns (query), agent (HAProxy agent-check line)
+                         * @default tcp
+                         */
+                        type: "tcp" | "http" | "https" | "udp" | "dns" | "agent";
+                        /** @description UDP probe (seed 002 "UDP echo"): a reply within timeoutMs; only for type udp */
+                        udp?: {
+                            /** @description Substring the reply must contain; omitted or empty: any reply */
+                            expect?: string;
+                            /** @description Payload of the datagram sent to the service address and port (UTF-8) */
+                            send: string;
+                        };
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -4377,8 +4638,25 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    agent?: {
+                        /** @description TCP port of the backend's agent-check responder (at the service address) */
+                        port: number;
+                        /** @description Text sent once connected, before reading the line */
+                        send?: string;
+                    } | null;
                     /** Format: date-time */
                     readonly createdAt?: string;
+                    dns?: {
+                        /** @description An answer of the queried type must carry this value (an address for A/AAAA) */
+                        expectAddress?: string;
+                        /** @description Name queried from the service (a DNS server at its address and port) */
+                        query: string;
+                        /**
+                         * @description Record type queried
+                         * @default A
+                         */
+                        type?: "A" | "AAAA" | "CNAME" | "MX" | "NS" | "PTR" | "SOA" | "SRV" | "TXT";
+                    } | null;
                     fall?: number | null;
                     http?: {
                         /** @description Substring the body must contain */
@@ -4414,7 +4692,13 @@ export interface operations {
                     } | null;
                     rise?: number | null;
                     timeoutMs?: number | null;
-                    type?: ("tcp" | "http" | "https") | null;
+                    type?: ("tcp" | "http" | "https" | "udp" | "dns" | "agent") | null;
+                    udp?: {
+                        /** @description Substring the reply must contain; omitted or empty: any reply */
+                        expect?: string;
+                        /** @description Payload of the datagram sent to the service address and port (UTF-8) */
+                        send: string;
+                    } | null;
                     /** Format: date-time */
                     readonly updatedAt?: string;
                     /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -4454,8 +4738,27 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        /** @description HAProxy agent-check compatible probe: one line of comma/space separated words (N%, drain, maint, ready, up, down, stopped, fail, maxconn:N) read from the backend's agent port; only for type agent */
+                        agent?: {
+                            /** @description TCP port of the backend's agent-check responder (at the service address) */
+                            port: number;
+                            /** @description Text sent once connected, before reading the line */
+                            send?: string;
+                        };
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        /** @description DNS probe: UP on NOERROR with at least one answer of the queried type (and the expected address when given); only for type dns */
+                        dns?: {
+                            /** @description An answer of the queried type must carry this value (an address for A/AAAA) */
+                            expectAddress?: string;
+                            /** @description Name queried from the service (a DNS server at its address and port) */
+                            query: string;
+                            /**
+                             * @description Record type queried
+                             * @default A
+                             */
+                            type: "A" | "AAAA" | "CNAME" | "MX" | "NS" | "PTR" | "SOA" | "SRV" | "TXT";
+                        };
                         /**
                          * @description Consecutive failures before DOWN
                          * @default 3
@@ -4509,8 +4812,18 @@ export interface operations {
                          * @default 2000
                          */
                         timeoutMs: number;
-                        /** @default tcp */
-                        type: "tcp" | "http" | "https";
+                        /**
+                         * @description tcp (connect), http/https (request), udp (datagram and reply), dns (query), agent (HAProxy agent-check line)
+                         * @default tcp
+                         */
+                        type: "tcp" | "http" | "https" | "udp" | "dns" | "agent";
+                        /** @description UDP probe (seed 002 "UDP echo"): a reply within timeoutMs; only for type udp */
+                        udp?: {
+                            /** @description Substring the reply must contain; omitted or empty: any reply */
+                            expect?: string;
+                            /** @description Payload of the datagram sent to the service address and port (UTF-8) */
+                            send: string;
+                        };
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
