@@ -11,6 +11,9 @@
 // them; the counters of the report are read once a second. When the control
 // plane is unreachable the agent keeps serving with its last config and allocations (static
 // stability) and redials with backoff and jitter; on reconnect it reports what it holds.
+// The quorum state of each service (`service-states`) is enforced over the agent's own monitors
+// while the channel is open (own monitors again once it closes); its share of each vserver's
+// bandwidth thresholds (`bandwidth-shares`) is kept until the control plane sends another.
 //
 // The quota is leased: the control plane lends this agent's uses to others once it has not heard
 // from it for its lease (heartbeatMs × leaseMissedHeartbeats, from the welcome). The agent keeps
@@ -211,6 +214,9 @@ export class ControlClient {
     channel.on('invalid', (e: { code: string; message: string }) => this.opts.log.warn({ event: 'control_invalid_message', code: e.code }, e.message));
     channel.on('close', ({ code }: { code: number }) => {
       if (this.channel === channel) this.channel = null;
+      // Unreachable: the agent's own monitors decide until the control plane speaks again (its
+      // bandwidth shares stay: the other agents keep theirs).
+      this.opts.agent.setQuorumStates(null);
       // Unreachable: the agent's own monitors decide until the control plane speaks again (its
       // bandwidth shares stay: the other agents keep theirs).
       this.opts.agent.setQuorumStates(null);

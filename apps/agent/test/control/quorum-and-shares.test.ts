@@ -22,14 +22,14 @@ let client: ControlClient;
 let other: SimulatedAgent | null = null;
 const held: { destroy(): void }[] = [];
 
-async function startHub(): Promise<void> {
+async function startHub(port = 0): Promise<void> {
   app = Fastify({ logger: false });
   await app.register(agentHub, {
     authenticate: (t) => (t === 'secret-a' ? 'agent-a' : t === 'secret-b' ? 'agent-b' : null),
     heartbeatMs: 100,
     leaseMissedHeartbeats: 5,
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port, host: '127.0.0.1' });
   url = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1/agents/connect`;
 }
 
@@ -111,13 +111,7 @@ describe('control plane decisions enforced by the agent', () => {
     }
     expect([...landed].sort()).toEqual(['web-1', 'web-2']);
     // A new control plane on the same address, where agent-b sees web-2 DOWN again: the quorum decides again.
-    app = Fastify({ logger: false });
-    await app.register(agentHub, {
-      authenticate: (t) => (t === 'secret-a' ? 'agent-a' : t === 'secret-b' ? 'agent-b' : null),
-      heartbeatMs: 100,
-      leaseMissedHeartbeats: 5,
-    });
-    await app.listen({ port, host: '127.0.0.1' });
+    await startHub(port);
     app.agentHub.setConfig({ version: 'again', config: doc() });
     await until(
       async () => client.status().connected,
