@@ -5,7 +5,7 @@
 // and /stats shows the effective weight, capacity and drain.
 import net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openHeld, openInTurn, spawnAgent, tcpBackend, tcpService, until, type Backend, type RunningAgent } from './helpers.js';
+import { openHeld, openInTurn, spawnAgent, tcpBackend, tcpService, tcpVServer, until, type Backend, type RunningAgent } from './helpers.js';
 
 /** An agent-check responder: answers `line` to every connection and closes; counts the answers of the current line. */
 async function agentCheck(first: string) {
@@ -50,16 +50,7 @@ beforeAll(async () => {
       tcpService('a', a.port, 100, { weight: 2, monitors: [{ monitor: 'fb-a' }] }),
       tcpService('b', b.port, 50, { weight: 2, monitors: [{ monitor: 'fb-b' }] }),
     ],
-    vservers: [
-      {
-        name: 'v',
-        protocol: 'tcp',
-        listen: { port: 0, host: '127.0.0.1' },
-        lbMethod: 'weighted',
-        services: [{ service: 'a' }, { service: 'b' }],
-        spillover: { methods: [{ type: 'dynamicconnection' }], action: 'drop' },
-      },
-    ],
+    vservers: [{ ...tcpVServer('v', ['a', 'b'], { methods: [{ type: 'dynamicconnection' }] }), lbMethod: 'weighted' }],
     agent: { workers: 1 },
   });
   await until(
