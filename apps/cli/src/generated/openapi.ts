@@ -9890,7 +9890,7 @@ export interface operations {
                             name: string;
                             state: "UP" | "DOWN";
                         }[];
-                        /** @description Active connections reached the limit: new ones spill */
+                        /** @description Active connections reached the limit (new ones spill), or a spillover episode is open: vserver.spillover_started recorded, its stopped not yet (any method) */
                         spilling: boolean;
                         spillovers: number;
                         state: "UP" | "DOWN";

@@ -230,6 +230,10 @@ export class AgentHub extends EventEmitter {
   quotaHeldBy(vserver: string, agent: string): number {
     return this.quota.heldBy(vserver, agent);
   }
+  /** A spillover episode of the vserver is open: its vserver.spillover_started was emitted, its stopped not yet. */
+  spilling(vserver: string): boolean {
+    return this.spills.spilling(vserver);
+  }
   /** Each agent's share (0..1) of a vserver's bandwidth thresholds, as last sent to it (empty: no bandwidth method). */
   bandwidthShares(vserver: string): Record<string, number> {
     return this.bandwidth.view(vserver);

@@ -75,7 +75,8 @@ export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null
   return {
     name,
     state: limit.derivation.some((d) => d.counted) ? 'UP' : 'DOWN',
-    spilling: limit.value !== null && total >= limit.value,
+    // At the connection limit now, or spilling by any method within the hold time (the spillover events' episode).
+    spilling: (limit.value !== null && total >= limit.value) || hub.spilling(name),
     threshold: {
       method: limit.method,
       value: limit.value,

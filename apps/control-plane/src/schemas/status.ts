@@ -50,7 +50,10 @@ export const VServerStatus = Closed(
   {
     name: Type.String(),
     state: Health,
-    spilling: Type.Boolean({ description: 'Active connections reached the limit: new ones spill' }),
+    spilling: Type.Boolean({
+      description:
+        'Active connections reached the limit (new ones spill), or a spillover episode is open: vserver.spillover_started recorded, its stopped not yet (any method)',
+    }),
     threshold: Closed({
       method: Nullable(Type.Union([Type.Literal('connection'), Type.Literal('dynamicconnection')])),
       value: Nullable(Count),
