@@ -1,6 +1,8 @@
 // The HTTP engine forwards what llhttp accepts byte for byte: field values with obs-text (bytes
 // 0x80-0xFF, RFC 9110 §5.5) reach the service and the client as they were sent (llhttp hands
-// fields over as latin1 strings; a head written as UTF-8 would turn each such byte into two).
+// fields over as latin1 strings; a head written as UTF-8 would turn each such byte into two), and a
+// connection gives its parser back between messages only: a head split across reads stays whole
+// while other connections take and give back parsers, and an idle connection parses again.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpService, httpVServer, spawnAgent, type RunningAgent } from './helpers.js';
@@ -57,6 +59,38 @@ describe('byte-exact forwarding', () => {
       expect(sent.indexOf(line)).toBeGreaterThan(0);
     } finally {
       c.socket.destroy();
+    }
+  });
+
+  it('keeps a request head split across reads whole while other connections take and give back parsers, and parses again after idling', async () => {
+    const a = await RawConnection.open(agent.ports.front!);
+    const others: RawConnection[] = [];
+    try {
+      // A second request (the first is read before admission): its head arrives in two reads.
+      a.write('GET /first HTTP/1.1\r\nHost: example\r\n\r\n');
+      expect((await a.response())?.status).toBe(200);
+      a.write('GET /split HTTP/1.1\r\nHo');
+      for (let i = 0; i < 5; i++) {
+        const o = await RawConnection.open(agent.ports.front!);
+        others.push(o);
+        o.write(`GET /other-${i} HTTP/1.1\r\nHost: example\r\nx-other: ${i}\r\n\r\n`);
+        expect((await o.response())?.status).toBe(200);
+      }
+      a.write('st: example\r\nx-split: whole\r\n\r\n');
+      expect((await a.response())?.status).toBe(200);
+      // Idle now (its parser went back); the next request takes one again, after the others used theirs.
+      for (const o of others) {
+        o.write('GET /again HTTP/1.1\r\nHost: example\r\n\r\n');
+        expect((await o.response())?.status).toBe(200);
+      }
+      a.write('GET /after-idle HTTP/1.1\r\nHost: example\r\nx-after: 1\r\n\r\n');
+      expect((await a.response())?.status).toBe(200);
+      const sent = Buffer.concat(received).toString('latin1');
+      expect(sent).toContain('GET /split HTTP/1.1\r\nHost: example\r\nx-split: whole\r\n');
+      expect(sent).toContain('GET /after-idle HTTP/1.1\r\nHost: example\r\nx-after: 1\r\n');
+    } finally {
+      a.socket.destroy();
+      for (const o of others) o.socket.destroy();
     }
   });
 });

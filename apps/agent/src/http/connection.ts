@@ -10,7 +10,7 @@ import type { VServerCounters } from '../stats.js';
 import { Batch } from './batch.js';
 import { answerAndClose, CODES, endLingering, errorResponse, type AgentHttpCode } from './errors.js';
 import { Forward, type ClientSide } from './forward.js';
-import { CONNECT, HEAD, Parser, type Fed } from './parser.js';
+import { CONNECT, HEAD, Parser, type Fed, type ParserEvents } from './parser.js';
 import { checkRequest, field, readCookie, requestFraming, type BodyFraming } from './request.js';
 import type { UpstreamPool } from './upstream-pool.js';
 
@@ -127,11 +127,38 @@ function stopReading(socket: net.Socket): void {
 
 const ALLOW = 'GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS';
 
-export class HttpConnection implements ClientSide {
+/**
+ * The connection a client socket belongs to: the socket's listeners are shared functions that find
+ * it here (no closures per connection: an idle keep-alive connection holds little memory).
+ */
+const CONN = Symbol('spillway.httpConnection');
+type Owned = net.Socket & { [CONN]?: HttpConnection };
+function onSocketFirstData(this: Owned, chunk: Buffer): void {
+  this[CONN]?.onFirstData(chunk);
+}
+function onSocketData(this: Owned, chunk: Buffer): void {
+  this[CONN]?.onData(chunk);
+}
+function onSocketError(this: Owned): void {
+  this.destroy();
+}
+function onSocketEnd(this: Owned): void {
+  this[CONN]?.onEnd();
+}
+function onSocketClose(this: Owned): void {
+  const c = this[CONN];
+  this[CONN] = undefined;
+  c?.onClose();
+}
+
+export class HttpConnection implements ClientSide, ParserEvents {
   readonly ip: string;
   readonly out = new Batch();
   private phase: Phase = 'first';
-  private readonly parser: Parser;
+  /** The request parser, held while a message is read (taken from the pool at its first byte, given back between messages). */
+  private parser: Parser | null = null;
+  /** Inside parser.feed: the parser cannot be given back. */
+  private feeding = false;
   private admission: HttpAdmission | null = null;
   private readonly queue: HttpRequest[] = [];
   /** The request whose body the parser is reading (the last one of the queue), or null between messages. */
@@ -162,19 +189,13 @@ export class HttpConnection implements ClientSide {
     this.ip = socket.remoteAddress ?? '';
     this.firstDone = firstDone;
     this.headSince = Date.now();
-    this.parser = new Parser('request', MAX_HEAD_BYTES, {
-      onBegin: this.onBegin,
-      onHead: this.onHead,
-      onBody: this.onBody,
-      onTrailers: this.onTrailers,
-      onComplete: this.onComplete,
-    });
     socket.setNoDelay(true);
     // The end of the client's side is handled here (onEnd), not by net closing ours on its own.
     socket.allowHalfOpen = true;
-    socket.on('error', this.onError);
-    socket.on('end', this.onEnd);
-    socket.once('close', this.onClose);
+    (socket as Owned)[CONN] = this;
+    socket.on('error', onSocketError);
+    socket.on('end', onSocketEnd);
+    socket.on('close', onSocketClose);
   }
 
   get vs(): VServerCounters {
@@ -185,7 +206,7 @@ export class HttpConnection implements ClientSide {
 
   /** Starts reading the first request head from the (paused) socket. */
   readFirst(): void {
-    this.socket.on('data', this.onFirstData);
+    this.socket.on('data', onSocketFirstData);
     this.socket.resume();
   }
 
@@ -197,14 +218,14 @@ export class HttpConnection implements ClientSide {
     return this.phase === 'first' && this.queue.length === 1;
   }
 
-  private readonly onFirstData = (chunk: Buffer): void => {
+  onFirstData(chunk: Buffer): void {
     try {
       this.buf = this.buf === null ? chunk : Buffer.concat([this.buf, chunk]);
       this.scanFirst();
     } catch (err) {
       this.crashed(err);
     }
-  };
+  }
 
   /** An exception while handling what the client sent: logged and counted, the connection closed; never thrown further. */
   private crashed(err: unknown): void {
@@ -221,7 +242,7 @@ export class HttpConnection implements ClientSide {
     const end = headEnd(buf, Math.max(start, this.fed - 3));
     const upto = end < 0 ? buf.length : end;
     if (upto > this.fed) {
-      const r = this.parser.feed(buf.subarray(this.fed, upto));
+      const r = this.feed(buf.subarray(this.fed, upto));
       this.fed = upto;
       if (!r.ok) {
         this.refuseFirst(r);
@@ -259,7 +280,7 @@ export class HttpConnection implements ClientSide {
   }
 
   private endFirst(head: Buffer | null): void {
-    this.socket.removeListener('data', this.onFirstData);
+    this.socket.removeListener('data', onSocketFirstData);
     this.buf = null;
     const done = this.firstDone;
     this.firstDone = null;
@@ -277,13 +298,40 @@ export class HttpConnection implements ClientSide {
     this.socket.destroy();
   }
 
+  // ---- the parser, held while a message is read ----
+
+  private feed(buf: Buffer): Fed {
+    const parser = (this.parser ??= Parser.take('request', MAX_HEAD_BYTES, this));
+    this.feeding = true;
+    try {
+      return parser.feed(buf);
+    } finally {
+      this.feeding = false;
+    }
+  }
+
+  /** Gives the parser back when it is between messages (the next byte takes one again). */
+  private idleParser(): void {
+    const p = this.parser;
+    if (p && !this.feeding && !p.inMessage && this.current === null && !this.broken) {
+      this.parser = null;
+      p.release();
+    }
+  }
+
+  private dropParser(): void {
+    const p = this.parser;
+    this.parser = null;
+    if (p && !this.feeding) p.release();
+  }
+
   // ---- admitted: requests in order ----
 
   /** The connection was admitted: its first request is served, then what follows. */
   admitted(a: HttpAdmission): void {
     this.admission = a;
     this.phase = 'admitted';
-    this.socket.on('data', this.onData);
+    this.socket.on('data', onSocketData);
     const pending = this.pending;
     this.pending = null;
     // What followed the head is parsed before the request is forwarded: a body llhttp refuses in
@@ -293,13 +341,13 @@ export class HttpConnection implements ClientSide {
     this.updateFlow();
   }
 
-  private readonly onData = (chunk: Buffer): void => {
+  onData(chunk: Buffer): void {
     try {
       this.handleData(chunk);
     } catch (err) {
       this.crashed(err);
     }
-  };
+  }
 
   private handleData(chunk: Buffer): void {
     if (this.phase !== 'admitted') return;
@@ -308,7 +356,7 @@ export class HttpConnection implements ClientSide {
       return;
     }
     this.idleSince = 0;
-    const r = this.parser.feed(chunk);
+    const r = this.feed(chunk);
     if (!r.ok) {
       this.refuseLater(r);
       return;
@@ -320,6 +368,7 @@ export class HttpConnection implements ClientSide {
     }
     this.pump();
     this.updateFlow();
+    this.idleParser();
   }
 
   /** llhttp refused bytes after the first head: requests complete before them are answered, then 400 (or 431) and the close. */
@@ -360,11 +409,11 @@ export class HttpConnection implements ClientSide {
     return { ...blankRequest(), keepAlive: false, answer, complete: true };
   }
 
-  private readonly onBegin = (): void => {
+  onBegin(): void {
     if (this.headSince === 0) this.headSince = Date.now();
-  };
+  }
 
-  private readonly onHead = (p: Parser): number => {
+  onHead(p: Parser): number {
     this.headSince = 0;
     const named = p.methodName;
     const method = named ?? 'GET';
@@ -402,9 +451,9 @@ export class HttpConnection implements ClientSide {
     this.queue.push(req);
     this.current = req;
     return 0;
-  };
+  }
 
-  private readonly onBody = (chunk: Buffer): void => {
+  onBody(chunk: Buffer): void {
     const req = this.current;
     if (!req || req.answer !== null || req.responded) return; // answered by the agent: the body is read and dropped
     if (req.fwd && req.started) {
@@ -413,20 +462,20 @@ export class HttpConnection implements ClientSide {
     }
     (req.body ??= []).push(chunk);
     req.bodyBytes += chunk.length;
-  };
+  }
 
-  private readonly onTrailers = (fields: string[]): void => {
+  onTrailers(fields: string[]): void {
     if (this.current) this.current.trailers = fields;
-  };
+  }
 
-  private readonly onComplete = (): void => {
+  onComplete(): void {
     const req = this.current;
     this.current = null;
     if (!req) return;
     req.complete = true;
     if (req.fwd && req.started) req.fwd.endBody(req.trailers);
     if (req.responded) this.advance();
-  };
+  }
 
   /** Starts the request at the head of the queue when it has not started yet. */
   private pump(): void {
@@ -498,14 +547,10 @@ export class HttpConnection implements ClientSide {
   }
 
   private forward(req: HttpRequest, v: HttpVServer, pick: ServicePick): void {
-    const fwd = new Forward(this, req, pick, this.deps.pools, v.doc.timeoutMs, this.release);
+    const fwd = new Forward(this, req, pick, this.deps.pools, v.doc.timeoutMs, this.deps.services);
     req.fwd = fwd;
     fwd.start();
   }
-
-  private readonly release = (pick: ServicePick): void => {
-    this.deps.services.release(pick);
-  };
 
   // ---- ClientSide ----
 
@@ -552,6 +597,7 @@ export class HttpConnection implements ClientSide {
     }
     this.pump();
     this.updateFlow();
+    this.idleParser();
   }
 
   cut(): void {
@@ -562,7 +608,8 @@ export class HttpConnection implements ClientSide {
   tunnel(req: HttpRequest, upstream: net.Socket, fromService: Buffer): void {
     this.phase = 'tunnel';
     const client = this.socket;
-    client.removeListener('data', this.onData);
+    client.removeListener('data', onSocketData);
+    this.dropParser();
     const held = this.tunnelBytes;
     this.tunnelBytes = [];
     this.upgrading = null;
@@ -655,11 +702,7 @@ export class HttpConnection implements ClientSide {
     }
   }
 
-  private readonly onError = (): void => {
-    this.socket.destroy();
-  };
-
-  private readonly onEnd = (): void => {
+  onEnd(): void {
     this.clientEnded = true;
     if (this.phase === 'first') {
       if (this.firstDone) {
@@ -670,16 +713,16 @@ export class HttpConnection implements ClientSide {
     }
     // As node:http (httpAllowHalfOpen off): a client that ends its side ends the exchanges in flight too.
     if (this.phase === 'admitted') this.end();
-  };
+  }
 
-  private readonly onClose = (): void => {
+  onClose(): void {
     const wasFirst = this.phase === 'first' && this.firstDone !== null;
     this.phase = 'closed';
     for (const r of this.queue) r.fwd?.abort();
     this.queue.length = 0;
     this.current = null;
-    this.parser.release();
+    this.dropParser();
     this.deps.forget(this);
     if (wasFirst) this.endFirst(null);
-  };
+  }
 }

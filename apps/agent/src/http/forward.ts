@@ -84,7 +84,7 @@ export class Forward implements UpstreamSink {
     readonly pick: ServicePick,
     private readonly pool: UpstreamPool,
     private readonly timeoutMs: number,
-    private readonly release: (pick: ServicePick) => void,
+    private readonly services: { release(pick: ServicePick): void },
   ) {
     this.svc = pick.counters;
   }
@@ -337,6 +337,6 @@ export class Forward implements UpstreamSink {
       this.blockedOnUpstream = false;
       this.side.setUpstreamBlocked(false);
     }
-    this.release(this.pick);
+    this.services.release(this.pick);
   }
 }

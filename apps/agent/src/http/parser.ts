@@ -114,9 +114,21 @@ export interface ParserEvents {
 /** The result of feeding bytes: how many were consumed, or why llhttp refused them. */
 export type Fed = { ok: true; consumed: number } | { ok: false; code: string; reason: string; consumed: number };
 
-/** Parsers kept for reuse (initialize resets one): a new connection costs no native allocation. */
-const FREE: NativeParser[] = [];
-const FREE_MAX = 1_000;
+/**
+ * Parsers kept for reuse, with their native half (initialize resets it): taking one costs no
+ * allocation. Few are kept: a connection holds a parser only while a message is being read, so the
+ * pool needs about as many as there are messages in flight, not as many as idle connections.
+ */
+const FREE: Parser[] = [];
+const FREE_MAX = 128;
+
+const NO_EVENTS: ParserEvents = {
+  onHead: () => 0,
+  onBody: () => {},
+  onTrailers: () => {},
+  onComplete: () => {},
+  onBegin: () => {},
+};
 
 /**
  * One llhttp parser and the head it completed last. Headers are a flat [name, value, …] list as
@@ -127,6 +139,8 @@ export class Parser {
   private fields: string[] = [];
   private url = '';
   private inHead = false;
+  /** Between a message's first byte and its end (a parser given back mid-message would lose its state). */
+  inMessage = false;
   // The head completed last.
   method = 0;
   target = '';
@@ -138,15 +152,24 @@ export class Parser {
   upgrade = false;
   keepAlive = true;
 
-  constructor(
-    readonly kind: 'request' | 'response',
+  /** A parser of `kind` reporting to `events`: one from the pool, or a new one. */
+  static take(kind: 'request' | 'response', maxHeaderBytes: number, events: ParserEvents): Parser {
+    const p = FREE.pop();
+    if (!p) return new Parser(kind, maxHeaderBytes, events);
+    p.reset(kind, maxHeaderBytes, events);
+    return p;
+  }
+
+  private constructor(
+    kind: 'request' | 'response',
     maxHeaderBytes: number,
-    private readonly events: ParserEvents,
+    private events: ParserEvents,
   ) {
-    const native = FREE.pop() ?? new HTTPParser();
+    const native = new HTTPParser();
     native.initialize(kind === 'request' ? HTTPParser.REQUEST : HTTPParser.RESPONSE, {}, maxHeaderBytes, HTTPParser.kLenientNone);
     native[HTTPParser.kOnMessageBegin] = () => {
       this.inHead = true;
+      this.inMessage = true;
       this.events.onBegin();
     };
     // Heads with many fields, and trailers, arrive in parts before the completion callback.
@@ -186,6 +209,7 @@ export class Parser {
       this.events.onBody(chunk);
     };
     native[HTTPParser.kOnMessageComplete] = () => {
+      this.inMessage = false;
       if (this.fields.length > 0) {
         const t = this.fields;
         this.fields = [];
@@ -219,16 +243,31 @@ export class Parser {
     return { ok: false, code: r.code, reason: r.reason, consumed: 0 };
   }
 
-  /** Gives the native parser back (it must not be in the middle of execute). */
+  private reset(kind: 'request' | 'response', maxHeaderBytes: number, events: ParserEvents): void {
+    this.events = events;
+    this.native!.initialize(kind === 'request' ? HTTPParser.REQUEST : HTTPParser.RESPONSE, {}, maxHeaderBytes, HTTPParser.kLenientNone);
+  }
+
+  /** Gives the parser back (it must not be in the middle of execute, and is not used after). */
   release(): void {
     const native = this.native;
     if (!native) return;
+    this.events = NO_EVENTS;
+    this.fields = [];
+    this.url = '';
+    this.inHead = false;
+    this.inMessage = false;
+    this.headers = [];
+    this.target = '';
+    this.statusText = '';
+    if (FREE.length < FREE_MAX && !FREE.includes(this)) {
+      native.free();
+      FREE.push(this);
+      return;
+    }
     this.native = null;
     for (const k of [HTTPParser.kOnMessageBegin, HTTPParser.kOnHeaders, HTTPParser.kOnHeadersComplete, HTTPParser.kOnBody, HTTPParser.kOnMessageComplete])
       native[k] = null;
-    if (FREE.length < FREE_MAX) {
-      native.free();
-      FREE.push(native);
-    } else native.close();
+    native.close();
   }
 }

@@ -43,7 +43,7 @@ export class UpstreamConn {
     port: number,
   ) {
     this.socket = net.connect({ host, port, noDelay: true });
-    this.parser = new Parser('response', MAX_RESPONSE_HEAD_BYTES, {
+    this.parser = Parser.take('response', MAX_RESPONSE_HEAD_BYTES, {
       onBegin: () => this.sink?.onBegin(),
       onHead: (p) => {
         if (p.status >= 200 || p.status === 101) this.awaitingHead = false;
