@@ -40,7 +40,13 @@ export function renderMetrics(hub: AgentHub): string {
       add('spillway_vserver_agent_cx_active', 'gauge', 'Active client connections per agent.', { ...l, agent }, n);
     add('spillway_vserver_spillovers_total', 'counter', 'Connections spilled to the backup chain, across agents.', l, s.spillovers);
     add('spillway_vserver_health_percent', 'gauge', 'Health: weight of UP enabled services over weight of enabled services.', l, s.healthPercent);
-    add('spillway_vserver_spilling', 'gauge', 'Whether active connections reached the limit.', l, s.spilling ? 1 : 0);
+    add(
+      'spillway_vserver_spilling',
+      'gauge',
+      'Whether the vserver spills: active connections reached the limit, or a spillover episode is open (any method, within the hold).',
+      l,
+      s.spilling ? 1 : 0,
+    );
     add('spillway_vserver_rx_kbps', 'gauge', 'Client-to-proxy bandwidth across agents.', l, s.bandwidthKbps.in);
     add('spillway_vserver_tx_kbps', 'gauge', 'Proxy-to-client bandwidth across agents.', l, s.bandwidthKbps.out);
     if (s.quota) {
