@@ -30,13 +30,6 @@ export interface AgentBandwidth {
   share?: number;
 }
 
-/** A vserver's bandwidth on this agent (kbit/s) and its share of the vserver's bandwidth thresholds (0..1; absent: unchanged). */
-export interface AgentBandwidth {
-  in: number;
-  out: number;
-  share?: number;
-}
-
 const GRANTED: BorrowOutcome = Object.freeze({ kind: 'granted' });
 const DENIED: BorrowOutcome = Object.freeze({ kind: 'denied' });
 const NO_STATE: LiveState = Object.freeze({ activeConnections: 0, services: Object.freeze([]) });
