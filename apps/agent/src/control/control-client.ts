@@ -217,9 +217,6 @@ export class ControlClient {
       // Unreachable: the agent's own monitors decide until the control plane speaks again (its
       // bandwidth shares stay: the other agents keep theirs).
       this.opts.agent.setQuorumStates(null);
-      // Unreachable: the agent's own monitors decide until the control plane speaks again (its
-      // bandwidth shares stay: the other agents keep theirs).
-      this.opts.agent.setQuorumStates(null);
       for (const b of this.pendingBorrows.values()) b.done?.(false);
       this.pendingBorrows.clear();
       this.pendingReturns.clear();
