@@ -121,6 +121,17 @@ async function report(cp: Replica, agent: SimulatedAgent, vservers: Report['vser
   await until(() => JSON.stringify(cp.app.agentHub.agent('edge-1')?.report?.vservers) === want, 10_000, 'report held by the hub');
 }
 
+/** The spillover events in GET /v1/events once there are at least `n`. */
+const atLeast = (cp: Replica, n: number, timeoutMs: number, what: string): Promise<EventView[]> =>
+  until(
+    async () => {
+      const l = await listed(cp);
+      return l.length >= n ? l : null;
+    },
+    timeoutMs,
+    what,
+  );
+
 const listed = async (cp: Replica): Promise<EventView[]> =>
   (await cp.call('GET', '/v1/events?kind=vserver.&limit=1000')).json<{ items: EventView[] }>().items.filter(isSpill);
 
@@ -130,14 +141,7 @@ describe('spillover events', () => {
     await report(cp, agent, { web: counters(0) });
     // Spilling: every report shows more spills (a vserver held at its limit of 4).
     for (let spills = 3; spills <= 30; spills += 3) await report(cp, agent, { web: counters(spills) });
-    const started = await until(
-      async () => {
-        const l = await listed(cp);
-        return l.length > 0 ? l : null;
-      },
-      10_000,
-      'spillover_started in /v1/events',
-    );
+    const started = await atLeast(cp, 1, 10_000, 'spillover_started in /v1/events');
     expect(started[0]).toEqual(
       expect.objectContaining({
         kind: 'vserver.spillover_started',
@@ -148,14 +152,7 @@ describe('spillover events', () => {
     );
     // Quiet reports (the counter stays): the episode stops only after the hold time.
     await report(cp, agent, { web: counters(30, 2) });
-    const events = await until(
-      async () => {
-        const l = await listed(cp);
-        return l.length > 1 ? l : null;
-      },
-      HOLD_MS + 15_000,
-      'spillover_stopped in /v1/events',
-    );
+    const events = await atLeast(cp, 2, HOLD_MS + 15_000, 'spillover_stopped in /v1/events');
     expect(events.map((e) => e.kind)).toEqual(['vserver.spillover_started', 'vserver.spillover_stopped']);
     const stopped = events[1]!;
     expect(stopped.data).toEqual(expect.objectContaining({ vserver: 'web', method: 'connection', limit: 4, agents: ['edge-1'], spills: 30, reason: 'quiet' }));
@@ -176,14 +173,7 @@ describe('spillover events', () => {
     // No connection active (0 of 4): spilling by the episode alone.
     expect((await status()).spilling).toBe(true);
     expect((await cp.call('PUT', '/v1/config?prune=true', { ...document, vservers: [] })).statusCode).toBe(200);
-    const events = await until(
-      async () => {
-        const l = await listed(cp);
-        return l.length > 1 ? l : null;
-      },
-      10_000,
-      'spillover_stopped of the removed vserver',
-    );
+    const events = await atLeast(cp, 2, 10_000, 'spillover_stopped of the removed vserver');
     expect(events[1]).toEqual(
       expect.objectContaining({ kind: 'vserver.spillover_stopped', data: expect.objectContaining({ vserver: 'web', reason: 'removed', spills: 5 }) }),
     );
