@@ -33,8 +33,8 @@ export function fnv1a(s: string, seed = 0x811c9dc5): number {
 }
 
 /**
- * A balancer for `method`. Every method skips candidates that are DOWN, disabled or at capacity
- * and returns null when none is left — it never sends a service above its capacity.
+ * A balancer for `method`. Every method skips candidates that are DOWN, disabled, at capacity or
+ * of weight 0 and returns null when none is left — it never sends a service above its capacity.
  * - roundrobin: each candidate with room in turn;
  * - leastconn: fewest active connections per unit of weight, ties in turn;
  * - weighted: smooth weighted round robin (nginx);
@@ -47,7 +47,8 @@ export function createBalancer(method: LbMethod): Balancer {
   return {
     method,
     pick(candidates, clientKey) {
-      const open = candidates.filter(hasRoom);
+      // Weight 0 is never picked (the contract's "0: never picked"; agent-check `0%`), by any method.
+      const open = candidates.filter((c) => hasRoom(c) && c.weight > 0);
       if (open.length === 0) return null;
       switch (method) {
         case 'leastconn': {

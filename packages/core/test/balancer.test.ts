@@ -25,6 +25,12 @@ describe('balancers', () => {
       expect(b.pick([c('down', { available: false }), c('full', { capacity: 1, active: 1 })], 'k')).toBeNull();
       expect(b.pick([], 'k')).toBeNull();
     });
+
+    it(`${method}: never picks a service of weight 0`, () => {
+      const b = createBalancer(method);
+      for (const p of picks(b, [c('zero', { weight: 0 }), c('ok')], 10, (i) => `10.0.0.${i}`)) expect(p).toBe('ok');
+      expect(b.pick([c('zero', { weight: 0 })], 'k')).toBeNull();
+    });
   }
 
   it('roundrobin: each service in turn', () => {
