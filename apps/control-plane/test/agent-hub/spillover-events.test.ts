@@ -9,6 +9,8 @@ import { SimulatedAgent, type Report } from '@spillway/protocol';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { until } from './helpers.js';
 import { agentToken, startReplica, type Replica } from './replica.js';
+import { spillMethod } from '../../src/agent-hub/spillover-events.js';
+import type { VServerLimit } from '../../src/agent-hub/limits.js';
 
 const HOLD_MS = 3_000;
 
@@ -177,5 +179,26 @@ describe('spillover events', () => {
     expect(events[1]).toEqual(
       expect.objectContaining({ kind: 'vserver.spillover_stopped', data: expect.objectContaining({ vserver: 'web', reason: 'removed', spills: 5 }) }),
     );
+  });
+});
+
+describe('spillMethod', () => {
+  const vs = {
+    name: 'web',
+    spillover: {
+      methods: [{ type: 'dynamicconnection' }, { type: 'bandwidth', thresholdKbps: 800, direction: 'in' }, { type: 'health', thresholdPercent: 60 }],
+    },
+  };
+  const limit: VServerLimit = { value: 40, method: 'dynamicconnection', derivation: [], healthPercent: 100 };
+
+  it('names the method that tripped and the limit it holds: the connection limit as derived, thresholdKbps, thresholdPercent', () => {
+    expect(spillMethod('connection', vs, limit)).toEqual({ method: 'dynamicconnection', limit: 40 });
+    expect(spillMethod('bandwidth', vs, limit)).toEqual({ method: 'bandwidth', limit: 800 });
+    expect(spillMethod('health', vs, limit)).toEqual({ method: 'health', limit: 60 });
+  });
+  it('names down without a limit, and the connection limit when the agents sent no causes', () => {
+    expect(spillMethod('down', vs, limit)).toEqual({ method: 'down', limit: null });
+    expect(spillMethod(null, vs, limit)).toEqual({ method: 'dynamicconnection', limit: 40 });
+    expect(spillMethod(null, vs, null)).toEqual({ method: null, limit: null });
   });
 });
