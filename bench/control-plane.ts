@@ -194,14 +194,16 @@ async function scaleStep(sizes: Sizes, opts: BenchOptions): Promise<{ label: str
   }
 }
 
-/** A simulated agent, dialled again when the welcome is late (a loaded machine: the hub is sending snapshots of 1.6 MiB). */
+/** A simulated agent, dialled again (up to 6 times, a pause growing by a second each time) when the welcome is late (a loaded machine: the hub is sending snapshots of 1.6 MiB). */
 async function startSim(opts: Parameters<typeof SimulatedAgent.start>[0]): Promise<SimulatedAgent> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await SimulatedAgent.start(opts);
     } catch (err) {
-      if (attempt >= 3) throw err;
-      console.error(`[control-plane] ${opts.name}: ${(err as Error).message}; dialling again`);
+      if (attempt >= 6) throw err;
+      console.error(`[control-plane] ${opts.name}: ${(err as Error).message}; dialling again in ${attempt} s`);
+      // Each join re-divides every vserver's quota among the agents: give the server time to get through it.
+      await new Promise((resolve) => setTimeout(resolve, attempt * 1_000));
     }
   }
 }
@@ -230,6 +232,18 @@ async function hubBaseline(sizes: Sizes, big: Doc): Promise<{ apply: number[]; s
  * every agent is disconnected as silent (SPILLWAY_HUB_AGENT_SILENT) before its ACK is read.
  */
 const HEARTBEAT_MS = 10_000;
+
+/** Steps of a run; `--steps=writes,agents` runs only those (after the server's PUT of the document, which writes need). */
+const STEPS = ['baseline', 'config', 'reads', 'writes', 'agents', 'scale'] as const;
+type Step = (typeof STEPS)[number];
+function stepsFromArgv(argv = process.argv.slice(2)): Set<Step> {
+  const arg = argv.find((a) => a.startsWith('--steps='));
+  if (arg === undefined) return new Set(STEPS);
+  const want = arg.slice('--steps='.length).split(',');
+  const unknown = want.filter((w) => !(STEPS as readonly string[]).includes(w));
+  if (unknown.length > 0) throw new Error(`--steps: unknown ${unknown.join(', ')} (steps: ${STEPS.join(', ')})`);
+  return new Set(want as Step[]);
+}
 
 interface Sizes {
   agents: number;
@@ -284,16 +298,17 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
   const bigBody = JSON.stringify(big);
 
   const step = (what: string): void => console.error(`[control-plane] ${new Date().toISOString()} ${what}`);
-  step('hub-only baseline');
-  const hubOnly = await hubBaseline(sizes, big);
-  const hubApply = summarize(hubOnly.apply);
+  const only = stepsFromArgv();
+  if (only.has('baseline')) step('hub-only baseline');
+  const hubOnly = only.has('baseline') ? await hubBaseline(sizes, big) : null;
+  const hubApply = summarize(hubOnly?.apply ?? []);
 
   let cp: RunningControlPlane | null = null;
   let sims: SimulatedAgent[] = [];
   const configRows: Row[] = [];
   const readRows: Row[] = [];
   const writeRows: Row[] = [];
-  const data: Record<string, unknown> = { sizes, hubOnly: { apply: hubOnly.apply } };
+  const data: Record<string, unknown> = { sizes, steps: [...only], hubOnly: { apply: hubOnly?.apply ?? [] } };
   let disconnected = 0;
   let closing = false;
   try {
@@ -316,8 +331,9 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
     if (created.res.plan.summary.create !== nServices + sizes.vservers) throw new Error(`PUT /v1/config created ${JSON.stringify(created.res.plan.summary)}`);
     const createdAcked = (await clock.until(created.res.version, 120_000)) - created.t0;
     // 2. The same document again: an empty plan, nothing committed or pushed.
+    const trials = only.has('config') ? sizes.trials : 0;
     const again: number[] = [];
-    for (let i = 0; i < sizes.trials; i++) {
+    for (let i = 0; i < trials; i++) {
       const r = await put('/v1/config', bigBody);
       if (r.res.applied || r.res.plan.summary.update + r.res.plan.summary.create + r.res.plan.summary.delete !== 0)
         throw new Error('the same document again did not give an empty plan');
@@ -327,21 +343,22 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
     const changedBody = JSON.stringify(changedConfig(big));
     const dry: number[] = [];
     let planned = 0;
-    for (let i = 0; i < sizes.trials; i++) {
+    for (let i = 0; i < trials; i++) {
       const r = await put('/v1/config?dryRun=true', changedBody);
       planned = r.res.plan.summary.update;
       dry.push(r.ms);
     }
     const a = summarize(again);
     const d = summarize(dry);
-    configRows.push(
-      {
+    if (hubOnly)
+      configRows.push({
         step: `hub only: serves the ${bigLabel} snapshot → ACKed by ${sizes.agents} simulated agents (baseline)`,
         trials: hubApply.n,
         'p50 ms': hubApply.p50,
         'max ms': hubApply.max,
         '× baseline': 1,
-      },
+      });
+    configRows.push(
       {
         step: `PUT /v1/config, ${bigLabel} created → 200 (committed)`,
         trials: 1,
@@ -356,37 +373,43 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
         'max ms': createdAcked,
         '× baseline': ratio(createdAcked, hubApply.p50),
       },
-      {
-        step: 'PUT /v1/config, the same document again → 200 (empty plan, nothing pushed)',
-        trials: a.n,
-        'p50 ms': a.p50,
-        'max ms': a.max,
-        '× baseline': ratio(a.p50, hubApply.p50),
-      },
-      {
-        step: `PUT /v1/config?dryRun=true, ${planned.toLocaleString('en-US')} services changed → 200 (plan only)`,
-        trials: d.n,
-        'p50 ms': d.p50,
-        'max ms': d.max,
-        '× baseline': ratio(d.p50, hubApply.p50),
-      },
     );
+    if (trials > 0)
+      configRows.push(
+        {
+          step: 'PUT /v1/config, the same document again → 200 (empty plan, nothing pushed)',
+          trials: a.n,
+          'p50 ms': a.p50,
+          'max ms': a.max,
+          '× baseline': ratio(a.p50, hubApply.p50),
+        },
+        {
+          step: `PUT /v1/config?dryRun=true, ${planned.toLocaleString('en-US')} services changed → 200 (plan only)`,
+          trials: d.n,
+          'p50 ms': d.p50,
+          'max ms': d.max,
+          '× baseline': ratio(d.p50, hubApply.p50),
+        },
+      );
     data.config = { createdMs: created.ms, createdAckedMs: createdAcked, againMs: again, dryRunMs: dry, planned };
 
     // 4. Reads: hub-only routes first (baseline), then the REST API of the real server.
     const auth = { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` };
-    const status = rps(hubOnly.status);
-    readRows.push(
-      loadRow('hub only: GET /v1/vservers/vs-0/status (baseline)', hubOnly.status, { '× baseline': 1 }),
-      loadRow('hub only: GET /v1/agents', hubOnly.agents, { '× baseline': ratio(rps(hubOnly.agents), status) }),
-    );
-    const reads: [string, number][] = [
-      ['/v1/vservers/vs-0/status', sizes.connections],
-      ['/v1/vservers', sizes.connections],
-      ['/v1/vservers/vs-0', sizes.connections],
-      // The whole document per request: a few connections are enough to keep the server busy.
-      ['/v1/config', Math.min(4, sizes.connections)],
-    ];
+    const status = hubOnly ? rps(hubOnly.status) : null;
+    if (hubOnly)
+      readRows.push(
+        loadRow('hub only: GET /v1/vservers/vs-0/status (baseline)', hubOnly.status, { '× baseline': 1 }),
+        loadRow('hub only: GET /v1/agents', hubOnly.agents, { '× baseline': ratio(rps(hubOnly.agents), status) }),
+      );
+    const reads: [string, number][] = !only.has('reads')
+      ? []
+      : [
+          ['/v1/vservers/vs-0/status', sizes.connections],
+          ['/v1/vservers', sizes.connections],
+          ['/v1/vservers/vs-0', sizes.connections],
+          // The whole document per request: a few connections are enough to keep the server busy.
+          ['/v1/config', Math.min(4, sizes.connections)],
+        ];
     const readData: Record<string, Load> = {};
     for (const [route, connections] of reads) {
       const r = await autocannon({ url: `${cp.base}${route}`, headers: auth, connections, duration: sizes.apiDurationS, timeout: 60 });
@@ -399,40 +422,44 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
         ),
       );
     }
-    data.reads = readData;
+    if (only.has('reads')) data.reads = readData;
 
     // 5. Writes: PUT of one service by `writeConnections` writers in a loop; every request carries
     // a capacity no other request of the run carried, so each one commits a version. Each write is
     // timed from its request sent to the last agent's ACK of its version (or a later one): the
     // service's ETag (its own version) maps to the global version, nothing else being written.
     const one = big.services[0]!;
-    step('writes');
-    const w = await writeLoad(cp, clock, one, sizes.writeConnections, sizes.apiDurationS * 1_000);
-    const ack = summarize(w.ackMs);
-    const commit = summarize(w.commitMs);
-    writeRows.push({
-      route: `PUT /v1/services/${one.name} (${sizes.writeConnections} writers, ${bigLabel}, ${sizes.agents} simulated agents)`,
-      'writes/s': w.writesPerS,
-      writes: w.writes,
-      'commit p50 ms': commit.p50,
-      'commit p99 ms': commit.p99,
-      'all-ACK p50 ms': ack.p50,
-      'all-ACK p99 ms': ack.p99,
-      'bytes pushed per agent per write': w.bytesPerAgentPerWrite,
-      'frames per agent per write': w.framesPerAgentPerWrite,
-      errors: w.errors,
-    });
-    data.writes = w;
+    if (only.has('writes')) {
+      step('writes');
+      const w = await writeLoad(cp, clock, one, sizes.writeConnections, sizes.apiDurationS * 1_000);
+      const ack = summarize(w.ackMs);
+      const commit = summarize(w.commitMs);
+      writeRows.push({
+        route: `PUT /v1/services/${one.name} (${sizes.writeConnections} writers, ${bigLabel}, ${sizes.agents} simulated agents)`,
+        'writes/s': w.writesPerS,
+        writes: w.writes,
+        'commit p50 ms': commit.p50,
+        'commit p99 ms': commit.p99,
+        'all-ACK p50 ms': ack.p50,
+        'all-ACK p99 ms': ack.p99,
+        'bytes pushed per agent per write': w.bytesPerAgentPerWrite,
+        'frames per agent per write': w.framesPerAgentPerWrite,
+        errors: w.errors,
+      });
+      data.writes = w;
+    }
 
     // 6. GET /v1/agents with `listAgents` agents connected (one at a time: each gets the 1.6 MiB snapshot).
-    step('GET /v1/agents');
-    for (let i = sims.length; i < sizes.listAgents; i++) {
-      const name = `list-${i}`;
-      sims.push(await startSim({ url: cp.controlUrl, token: await cp.agentToken(name), name }));
+    if (only.has('agents')) {
+      step('GET /v1/agents');
+      for (let i = sims.length; i < sizes.listAgents; i++) {
+        const name = `list-${i}`;
+        sims.push(await startSim({ url: cp.controlUrl, token: await cp.agentToken(name), name }));
+      }
+      const list = await autocannon({ url: `${cp.base}/v1/agents`, headers: auth, connections: sizes.connections, duration: sizes.apiDurationS, timeout: 60 });
+      readRows.push(loadRow(`GET /v1/agents (${sizes.listAgents} agents connected)`, list, { '× baseline': ratio(rps(list), status) }));
+      data.agentsList = list;
     }
-    const list = await autocannon({ url: `${cp.base}/v1/agents`, headers: auth, connections: sizes.connections, duration: sizes.apiDurationS, timeout: 60 });
-    readRows.push(loadRow(`GET /v1/agents (${sizes.listAgents} agents connected)`, list, { '× baseline': ratio(rps(list), status) }));
-    data.agentsList = list;
     data.rssMiB = treeRssMiB(cp.proc.child.pid!);
 
     data.disconnected = disconnected;
@@ -442,27 +469,32 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
     await cp?.stop();
   }
   if (disconnected > 0) throw new Error(`${disconnected} simulated agent(s) were disconnected by the server during the run`);
-  step('scale');
-  const scale = await scaleStep(sizes, opts);
-  data.scale = scale;
-  configRows.push(
-    {
-      step: `PUT /v1/config, ${scale.label} created → 200 (committed)`,
-      trials: 1,
-      'p50 ms': scale.createMs,
-      'max ms': scale.createMs,
-      '× baseline': ratio(scale.createMs, hubApply.p50),
-    },
-    {
-      step: `PUT /v1/config, ${scale.label} again → 200 (empty plan)`,
-      trials: scale.againMs.length,
-      'p50 ms': summarize(scale.againMs).p50,
-      'max ms': summarize(scale.againMs).max,
-      '× baseline': ratio(summarize(scale.againMs).p50, hubApply.p50),
-    },
-  );
+  let scale: Awaited<ReturnType<typeof scaleStep>> | null = null;
+  if (only.has('scale')) {
+    step('scale');
+    scale = await scaleStep(sizes, opts);
+    data.scale = scale;
+    configRows.push(
+      {
+        step: `PUT /v1/config, ${scale.label} created → 200 (committed)`,
+        trials: 1,
+        'p50 ms': scale.createMs,
+        'max ms': scale.createMs,
+        '× baseline': ratio(scale.createMs, hubApply.p50),
+      },
+      {
+        step: `PUT /v1/config, ${scale.label} again → 200 (empty plan)`,
+        trials: scale.againMs.length,
+        'p50 ms': summarize(scale.againMs).p50,
+        'max ms': summarize(scale.againMs).max,
+        '× baseline': ratio(summarize(scale.againMs).p50, hubApply.p50),
+      },
+    );
+  }
+  const partial = only.size < STEPS.length;
   return {
-    name: 'control-plane',
+    // A run of some steps only is written apart (bench/results/control-plane-partial.json), never as the README's figures.
+    name: partial ? 'control-plane-partial' : 'control-plane',
     conditions: [
       `server: apps/control-plane/src/server.ts in its own process (tsx), ${opts.databaseUrl ? 'on a database the caller gave' : 'on a fresh embedded Postgres 18 in a temp dir (default settings, fsync on)'}, SPILLWAY_LOG_LEVEL=warn (no request logs), admin bearer token; ${sizes.agents} simulated agents (SimulatedAgent of @spillway/protocol in the harness process) connected with their own agent tokens, so every commit is pushed to them`,
       `hub heartbeat ${HEARTBEAT_MS / 1000} s (lease ${(3 * HEARTBEAT_MS) / 1000} s), in the baseline too: with the default 1 s (lease 3 s) the process is busy longer than the lease while it takes the 1,000-vserver document, and every agent is disconnected as silent (SPILLWAY_HUB_AGENT_SILENT) before its ACK is read`,
@@ -478,12 +510,15 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
       {
         title: 'Control plane: resident memory (server process tree)',
         rows: [
-          { after: `the ${bigLabel} runs, ${sizes.listAgents} agents connected`, 'RSS MiB': (data.rssMiB as number | null) ?? 'n/a' },
-          { after: `PUT /v1/config of ${scale.label} and its re-applies`, 'RSS MiB': scale.rssMiB ?? 'n/a' },
+          {
+            after: `the ${bigLabel} runs, ${only.has('agents') ? sizes.listAgents : sizes.agents} agents connected`,
+            'RSS MiB': (data.rssMiB as number | null) ?? 'n/a',
+          },
+          ...(scale ? [{ after: `PUT /v1/config of ${scale.label} and its re-applies`, 'RSS MiB': scale.rssMiB ?? 'n/a' }] : []),
         ],
       },
     ],
-    skipped: [],
+    skipped: STEPS.filter((s) => !only.has(s)).map((s) => `step ${s} (not in --steps)`),
     data,
   };
 }
