@@ -10,8 +10,8 @@ import { Prisma, type PrismaClient } from '../db/prisma.js';
 import { ApiErrors, unprocessable as problemError, type ErrorDetail, type SpillwayError } from '../errors.js';
 import { KINDS, PLURAL, deepEqual, type Kind, type NDocument, type NMonitor, type NMonitorHttp, type NService, type NVServer } from './normalize.js';
 import { DEFAULTS } from '@spillway/protocol';
-import { planChanges, type Plan } from './plan.js';
-import { validateDocument, type Problem } from './validate.js';
+import { changeOfWalk, finder, markSorted, planChanges, planOfWalk, walkChanges, type Plan } from './plan.js';
+import { validateChange, validateDocument, type Problem } from './validate.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -232,15 +232,69 @@ async function loadState(tx: Tx, version: number): Promise<ConfigState> {
     for (const b of r.services)
       meta.set(metaKey('vserver-service', `${r.name}/${b.service.name}`), { id: 0, version: b.version, createdAt: b.createdAt, updatedAt: b.updatedAt });
   }
-  return {
-    version,
-    doc: {
-      services: services.map(serviceFromRow).sort(byName),
-      monitors: monitors.map(monitorFromRow).sort(byName),
-      vservers: vservers.map(vserverFromRow).sort(byName),
-    },
-    meta,
+  const doc: NDocument = {
+    services: services.map(serviceFromRow).sort(byName),
+    monitors: monitors.map(monitorFromRow).sort(byName),
+    vservers: vservers.map(vserverFromRow).sort(byName),
   };
+  markSorted(doc); // sorted here, and names are unique in the tables
+  return { version, doc, meta: LayeredMap.of(meta) };
+}
+
+/**
+ * The read-only facts of a version as the entries it shares with the versions before it (a base
+ * map) plus its own (an overlay; undefined: deleted), so a write copies only the overlay, not
+ * every object's facts; the overlay is folded into a new base once it outgrows an eighth of it.
+ */
+class LayeredMap<V> implements ReadonlyMap<string, V> {
+  private constructor(
+    private readonly base: ReadonlyMap<string, V>,
+    private readonly own: ReadonlyMap<string, V | undefined>,
+  ) {}
+  static of<V>(entries: ReadonlyMap<string, V> | LayeredMap<V>): LayeredMap<V> {
+    return entries instanceof LayeredMap ? entries : new LayeredMap<V>(entries, new Map());
+  }
+  /** A mutable copy for the next version: changes go to its overlay; `done()` freezes it. */
+  draft(): { get(k: string): V | undefined; set(k: string, v: V): void; delete(k: string): void; done(): LayeredMap<V> } {
+    const own = new Map(this.own);
+    const base = this.base;
+    return {
+      get: (k) => (own.has(k) ? own.get(k) : base.get(k)),
+      set: (k, v) => void own.set(k, v),
+      delete: (k) => void own.set(k, undefined),
+      done: () => {
+        const next = new LayeredMap(base, own);
+        return own.size > Math.max(1024, base.size / 8) ? new LayeredMap(new Map(next), new Map()) : next;
+      },
+    };
+  }
+  get(k: string): V | undefined {
+    return this.own.has(k) ? this.own.get(k) : this.base.get(k);
+  }
+  has(k: string): boolean {
+    return this.get(k) !== undefined;
+  }
+  get size(): number {
+    let n = 0;
+    for (const _ of this.keys()) n++;
+    return n;
+  }
+  *entries(): MapIterator<[string, V]> {
+    for (const [k, v] of this.own) if (v !== undefined) yield [k, v];
+    for (const [k, v] of this.base) if (!this.own.has(k)) yield [k, v];
+  }
+  *keys(): MapIterator<string> {
+    for (const [k] of this.entries()) yield k;
+  }
+  *values(): MapIterator<V> {
+    for (const [, v] of this.entries()) yield v;
+  }
+  [Symbol.iterator](): MapIterator<[string, V]> {
+    return this.entries();
+  }
+  forEach(fn: (value: V, key: string, map: ReadonlyMap<string, V>) => void): void {
+    for (const [k, v] of this.entries()) fn(v, k, this);
+  }
 }
 
 // --- the store -----------------------------------------------------------------------------------
@@ -259,6 +313,8 @@ interface PendingWrite {
 }
 /** Writes committed in one transaction at most (a batch takes a few ms per write; none waits long). */
 const MAX_BATCH = 64;
+/** Objects a write may change and still be planned and validated on what it changed alone. */
+const MAX_WALK = 256;
 
 export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
   private cache: ConfigState | null = null;
@@ -331,9 +387,12 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
           let all: Problem[];
           try {
             desired = w.desire(current);
-            plan = planChanges(current.doc, desired, true);
+            // A write of a few objects is planned and checked on what it changed (the rules run on
+            // their neighbourhood); a large one, or one over a document with problems, as a whole.
+            const walk = walkChanges(current.doc, desired, MAX_WALK);
+            plan = walk ? planOfWalk(walk) : planChanges(current.doc, desired, true);
             const known = knownProblems(current.doc);
-            all = validateDocument(desired);
+            all = walk && known.size === 0 && validateChange(desired, changeOfWalk(walk)).length === 0 ? [] : validateDocument(desired);
             const problems = all.filter((p) => !known.has(problemKey(p)));
             if (problems.length > 0) throw unprocessable(problems, w.opts.problemPath ?? ((p) => `/${PLURAL[p.kind]}/${p.name}${p.path}`));
           } catch (err) {
@@ -559,7 +618,7 @@ interface EventRow {
 
 async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan: Plan, configVersion: number, actor: string): Promise<ConfigState> {
   const now = new Date();
-  const meta = new Map(current.meta);
+  const meta = LayeredMap.of(current.meta).draft();
   const events: EventRow[] = [];
   const event = (
     kind: string,
@@ -571,16 +630,10 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
   ): void => {
     events.push({ actor, kind, objectKind, objectName, beforeVersion: before, afterVersion: after, data: { configVersion, ...extra } });
   };
-  const want = {
-    service: new Map(desired.services.map((o) => [o.name, o])),
-    monitor: new Map(desired.monitors.map((o) => [o.name, o])),
-    vserver: new Map(desired.vservers.map((o) => [o.name, o])),
-  };
-  const have = {
-    service: new Map(current.doc.services.map((o) => [o.name, o])),
-    monitor: new Map(current.doc.monitors.map((o) => [o.name, o])),
-    vserver: new Map(current.doc.vservers.map((o) => [o.name, o])),
-  };
+  // Objects by name: a binary search each for a plan of a few changes, maps for a large one.
+  const few = plan.changes.length <= 64;
+  const want = { service: finder(desired, 'service', few), monitor: finder(desired, 'monitor', few), vserver: finder(desired, 'vserver', few) };
+  const have = { service: finder(current.doc, 'service', few), monitor: finder(current.doc, 'monitor', few), vserver: finder(current.doc, 'vserver', few) };
   const changes = (kind: Kind, action: 'create' | 'update' | 'delete') => plan.changes.filter((c) => c.kind === kind && c.action === action);
   const idOf = (kind: Kind, name: string): number => {
     const m = meta.get(metaKey(kind, name));
@@ -592,7 +645,7 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
     const creates = changes(kind, 'create');
     if (creates.length > 0) {
       const data = creates.map((c) => {
-        const o = want[kind].get(c.name) as NService & NMonitor & NVServer;
+        const o = want[kind](c.name) as NService & NMonitor & NVServer;
         const base = kind === 'service' ? serviceData(o) : kind === 'monitor' ? monitorData(o) : vserverData(o);
         return { ...base, version: 1, createdAt: now, updatedAt: now };
       });
@@ -607,7 +660,7 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
     for (const c of changes(kind, 'update')) {
       const key = metaKey(kind, c.name);
       const before = meta.get(key) as Meta;
-      const o = want[kind].get(c.name) as NService & NMonitor & NVServer;
+      const o = want[kind](c.name) as NService & NMonitor & NVServer;
       const data = {
         ...(kind === 'service' ? serviceData(o) : kind === 'monitor' ? monitorData(o) : vserverData(o)),
         version: before.version + 1,
@@ -699,8 +752,8 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
   await upsertKind('monitor');
   await upsertKind('service');
   for (const name of touched('service')) {
-    const next = (want.service.get(name) as NService).monitors.map((b) => ({ name: b.monitor, ...(b.weight === undefined ? {} : { weight: b.weight }) }));
-    const prev = (have.service.get(name)?.monitors ?? []).map((b) => ({ name: b.monitor, ...(b.weight === undefined ? {} : { weight: b.weight }) }));
+    const next = (want.service(name) as NService).monitors.map((b) => ({ name: b.monitor, ...(b.weight === undefined ? {} : { weight: b.weight }) }));
+    const prev = (have.service(name)?.monitors ?? []).map((b) => ({ name: b.monitor, ...(b.weight === undefined ? {} : { weight: b.weight }) }));
     await syncBindings('service-monitor', name, prev, next);
   }
   await bulkInsert(tx, 'service_monitor', newServiceMonitors);
@@ -712,8 +765,8 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
   if (freed.length > 0) await tx.vServer.updateMany({ where: { id: { in: freed } }, data: { listenPort: null } });
   await upsertKind('vserver');
   for (const name of touched('vserver')) {
-    const v = want.vserver.get(name) as NVServer;
-    const old = have.vserver.get(name);
+    const v = want.vserver(name) as NVServer;
+    const old = have.vserver(name);
     const id = idOf('vserver', name);
     if (old ? old.spillover.backup !== v.spillover.backup : v.spillover.backup !== undefined) {
       backups.push({ id, backupId: v.spillover.backup === undefined ? null : idOf('vserver', v.spillover.backup) });
@@ -758,12 +811,13 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
       const before = meta.get(metaKey(kind, n));
       event(`${kind}.deleted`, kind, n, before?.version ?? null, null);
       meta.delete(metaKey(kind, n));
-      const prefix = kind === 'vserver' ? `vserver-service:${n}/` : kind === 'service' ? `service-monitor:${n}/` : null;
-      if (prefix) for (const k of [...meta.keys()]) if (k.startsWith(prefix)) meta.delete(k);
+      // The facts of its bindings go with it (the rows went with the object's).
+      if (kind === 'vserver') for (const b of have.vserver(n)?.services ?? []) meta.delete(metaKey('vserver-service', `${n}/${b.service}`));
+      if (kind === 'service') for (const b of have.service(n)?.monitors ?? []) meta.delete(metaKey('service-monitor', `${n}/${b.monitor}`));
     }
   };
   for (const kind of [...KINDS].reverse()) await deleteKind(kind);
 
   await bulkInsert(tx, 'event', events as unknown as Array<Record<string, unknown>>);
-  return { version: configVersion, doc: desired, meta };
+  return { version: configVersion, doc: desired, meta: meta.done() };
 }

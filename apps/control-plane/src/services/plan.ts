@@ -1,6 +1,7 @@
 // The plan between two normalized documents: what an apply would create, update and delete.
 // Server-computed fields never enter normalized documents, so they never show up as changes.
-import { KINDS, PLURAL, deepEqual, type Kind, type NDocument } from './normalize.js';
+import type { DocumentChange } from '@spillway/protocol';
+import { KINDS, PLURAL, deepEqual, type Kind, type NDocument, type NObject, type NVServer } from './normalize.js';
 
 /** One value that an update changes: a JSON Pointer into the normalized object, its value before and after (omitted: not set). */
 export interface FieldChange {
@@ -33,22 +34,158 @@ export function planChanges(current: NDocument, desired: NDocument, prune: boole
     const want = new Set<string>();
     for (const o of desired[PLURAL[kind]] as unknown as Array<Record<string, unknown> & { name: string }>) {
       want.add(o.name);
-      const before = cur.get(o.name);
-      if (!before) {
-        upserts.push({ action: 'create', kind, name: o.name });
-        continue;
-      }
-      if (before === o) continue; // unchanged objects of a REST write are the very same objects
-      const keys = [...new Set([...Object.keys(before), ...Object.keys(o)])];
-      const fields = keys.filter((k) => !deepEqual(before[k], o[k])).sort();
-      if (fields.length > 0) {
-        const diff: FieldChange[] = [];
-        for (const k of fields) fieldChanges(`/${pointerToken(k)}`, before[k], o[k], diff);
-        upserts.push({ action: 'update', kind, name: o.name, fields, diff });
-      }
+      const c = objectChange(kind, o.name, cur.get(o.name), o);
+      if (c) upserts.push(c);
     }
     if (prune) for (const name of cur.keys()) if (!want.has(name)) deletes.push({ action: 'delete', kind, name });
   }
+  return ordered(upserts, deletes);
+}
+
+/** A pair of versions of one object (`before` absent: created; `after` absent: deleted). */
+export interface ObjectPair {
+  before?: object;
+  after?: object;
+}
+/** The objects that differ between two documents, by kind, in name order. */
+export type DocumentWalk = Record<Kind, ObjectPair[]>;
+
+/**
+ * Documents whose lists are each sorted by name with no name twice (as the store loads them):
+ * what `walkChanges` may assume of its `current`, and what it proves of a `desired` it walked.
+ */
+const SORTED = new WeakSet<NDocument>();
+const UNSORTED = new WeakSet<NDocument>();
+export const markSorted = (doc: NDocument): void => void SORTED.add(doc);
+/** Whether every list of `doc` goes up strictly by name (checked once per document). */
+function sorted(doc: NDocument): boolean {
+  if (SORTED.has(doc)) return true;
+  if (UNSORTED.has(doc)) return false;
+  const ok = KINDS.every((kind) => (doc[PLURAL[kind]] as ReadonlyArray<{ name: string }>).every((o, i, list) => i === 0 || list[i - 1]!.name < o.name));
+  (ok ? SORTED : UNSORTED).add(doc);
+  return ok;
+}
+
+/**
+ * The objects `desired` adds, replaces or drops against `current`, found by walking each kind's
+ * two sorted lists together: an object that is the very same one in both (what a REST write
+ * leaves untouched) costs one comparison, so the walk is proportional to the document in pointer
+ * steps only and the rest of a write to what it changed. Null when `current` is not known to be
+ * sorted, when `desired` is not sorted by name or names an object twice, or past `max` pairs
+ * (then the whole documents are compared: `planChanges`).
+ */
+export function walkChanges(current: NDocument, desired: NDocument, max: number): DocumentWalk | null {
+  if (!sorted(current)) return null;
+  const out: DocumentWalk = { monitor: [], service: [], vserver: [] };
+  let n = 0;
+  for (const kind of KINDS) {
+    const a = current[PLURAL[kind]] as ReadonlyArray<{ name: string }>;
+    const b = desired[PLURAL[kind]] as ReadonlyArray<{ name: string }>;
+    const pairs = out[kind];
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+      const x = a[i];
+      const y = b[j];
+      if (x !== undefined && x === y) {
+        i++;
+        j++;
+        continue;
+      }
+      // Where the lists part, `desired` must still go up strictly by name (a same-object run keeps `current`'s order).
+      const prev = b[j - 1];
+      if (y !== undefined && prev !== undefined && !(prev.name < y.name)) return null;
+      if (++n > max) return null;
+      if (y === undefined || (x !== undefined && x.name < y.name)) {
+        pairs.push({ before: x });
+        i++;
+      } else if (x === undefined || y.name < x.name) {
+        pairs.push({ after: y });
+        j++;
+      } else {
+        pairs.push({ before: x, after: y });
+        i++;
+        j++;
+      }
+    }
+  }
+  SORTED.add(desired);
+  return out;
+}
+
+/** A walk as the contract's rules read a change (validateChange): names upserted and removed, the former listen ports. */
+export function changeOfWalk(walk: DocumentWalk): DocumentChange {
+  const names = (kind: Kind, which: 'upserted' | 'removed'): string[] =>
+    walk[kind]
+      .filter((p) => (which === 'upserted') === (p.after !== undefined))
+      .map((p) => (p.after ?? p.before) as { name: string })
+      .map((o) => o.name);
+  const formerPorts: number[] = [];
+  for (const p of walk.vserver) {
+    const port = (p.before as NVServer | undefined)?.listen?.port;
+    if (port !== undefined) formerPorts.push(port);
+  }
+  return {
+    upserted: { services: names('service', 'upserted'), monitors: names('monitor', 'upserted'), vservers: names('vserver', 'upserted') },
+    removed: { services: names('service', 'removed'), monitors: names('monitor', 'removed'), vservers: names('vserver', 'removed') },
+    formerPorts,
+  };
+}
+
+/**
+ * Finds objects of one kind of `doc` by name: a binary search when its lists are known sorted and
+ * only a few names will be asked (a write of one object), else one map of the list.
+ */
+export function finder<K extends Kind>(doc: NDocument, kind: K, few: boolean): (name: string) => NObject<K> | undefined {
+  const list = doc[PLURAL[kind]] as unknown as ReadonlyArray<NObject<K>>;
+  if (!few || !sorted(doc)) {
+    const map = new Map(list.map((o) => [o.name, o]));
+    return (name) => map.get(name);
+  }
+  return (name) => {
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const o = list[mid]!;
+      if (o.name === name) return o;
+      if (o.name < name) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  };
+}
+
+/** The plan of a walk (the same plan `planChanges(current, desired, true)` gives). */
+export function planOfWalk(walk: DocumentWalk): Plan {
+  const upserts: PlanChange[] = [];
+  const deletes: PlanChange[] = [];
+  for (const kind of KINDS)
+    for (const { before, after } of walk[kind]) {
+      const o = (after ?? before) as { name: string };
+      if (after === undefined) deletes.push({ action: 'delete', kind, name: o.name });
+      else {
+        const c = objectChange(kind, o.name, before as Record<string, unknown> | undefined, after as Record<string, unknown>);
+        if (c) upserts.push(c);
+      }
+    }
+  return ordered(upserts, deletes);
+}
+
+/** The change of one object: created, updated (the fields that differ and their leaves), or null when equal. */
+function objectChange(kind: Kind, name: string, before: Record<string, unknown> | undefined, o: Record<string, unknown>): PlanChange | null {
+  if (!before) return { action: 'create', kind, name };
+  if (before === o) return null; // unchanged objects of a REST write are the very same objects
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(o)])];
+  const fields = keys.filter((k) => !deepEqual(before[k], o[k])).sort();
+  if (fields.length === 0) return null;
+  const diff: FieldChange[] = [];
+  for (const k of fields) fieldChanges(`/${pointerToken(k)}`, before[k], o[k], diff);
+  return { action: 'update', kind, name, fields, diff };
+}
+
+/** Upserts in kind order, then deletes in reverse kind order, with the summary. */
+function ordered(upserts: PlanChange[], deletes: PlanChange[]): Plan {
   deletes.reverse();
   const changes = [...upserts, ...deletes];
   const count = (a: PlanChange['action']): number => changes.filter((c) => c.action === a).length;

@@ -2,7 +2,7 @@
 // validateDocument: the rules the agents apply to what they serve too). Here: the REST side of it.
 import type { Kind, NDocument } from './normalize.js';
 
-export { validateDocument, type Problem, type ProblemCode } from '@spillway/protocol';
+export { validateChange, validateDocument, type Problem, type ProblemCode } from '@spillway/protocol';
 
 /** Who references `name` of `kind` in `doc`: the 409 details of a refused delete. */
 export function referrers(doc: NDocument, kind: Kind, name: string): Array<{ kind: Kind; name: string; path: string }> {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { normalizeDocument, normalizeVServer, mergePatch, deepEqual } from '../../src/services/normalize.js';
-import { planChanges, effectiveDocument } from '../../src/services/plan.js';
+import { normalizeDocument, normalizeVServer, mergePatch, deepEqual, type NVServer } from '../../src/services/normalize.js';
+import { planChanges, planOfWalk, walkChanges, effectiveDocument } from '../../src/services/plan.js';
 import { validateDocument, referrers } from '../../src/services/validate.js';
 import { generateToken, hashToken } from '../../src/services/tokens.js';
 
@@ -176,6 +176,28 @@ describe('normalization and plans', () => {
     ]);
     expect(planChanges(cur, desired, true).changes.at(-1)).toEqual({ action: 'delete', kind: 'vserver', name: 'demo' });
     expect(effectiveDocument(cur, desired, false).vservers.map((v) => v.name)).toEqual(['demo', 'demo-overflow', 'new']);
+  });
+
+  it('plans a write of a few objects from the objects it replaced, as the whole-document plan does', () => {
+    const cur = normalizeDocument(demo);
+    const second = cur.vservers[1] as NVServer;
+    // What a REST write leaves: the same objects, one replaced, one added in name order, one removed.
+    const changed = { ...second, lbMethod: 'leastconn' as const };
+    const added = normalizeVServer(vs('demo-zz'));
+    const desired = { ...cur, vservers: [changed, added], services: cur.services.slice(1) };
+    const walk = walkChanges(cur, desired, 16);
+    expect(walk && planOfWalk(walk)).toEqual(planChanges(cur, desired, true));
+    expect(
+      walk?.vserver.map((p) => [p.before === undefined ? null : (p.before as NVServer).name, p.after === undefined ? null : (p.after as NVServer).name]),
+    ).toEqual([
+      ['demo', null],
+      ['demo-overflow', 'demo-overflow'],
+      [null, 'demo-zz'],
+    ]);
+    // A document out of name order, a name twice, or more changes than allowed: the whole documents are compared.
+    expect(walkChanges(cur, { ...desired, vservers: [added, changed] }, 16)).toBeNull();
+    expect(walkChanges(cur, { ...desired, vservers: [changed, changed] }, 16)).toBeNull();
+    expect(walkChanges(cur, desired, 2)).toBeNull();
   });
 
   it('merges a PATCH: null resets to the default, nested objects merge, arrays replace', () => {

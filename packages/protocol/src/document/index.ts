@@ -3,4 +3,4 @@ export { CLIENT_TIMEOUT_DEFAULTS, DEFAULTS, VSERVER_DEFAULTS } from './defaults.
 export * from './schema.js';
 export * from './normalize.js';
 export { schemaCheck, type DocumentProblem } from './check.js';
-export { validateDocument, type DocumentKind, type Problem, type ProblemCode, type RuleOptions } from './rules.js';
+export { validateChange, validateDocument, type DocumentChange, type DocumentKind, type Problem, type ProblemCode, type RuleOptions } from './rules.js';

@@ -203,3 +203,65 @@ export function validateDocument(doc: NDocument, opts: RuleOptions = {}): Proble
   for (const c of chains) add(CHAIN_CODES[c.code], 'vserver', c.vserver, c.path, c.message);
   return problems;
 }
+
+/** What a change of a document did, by name: the objects `doc` has new or changed, the names it no longer has. */
+export interface DocumentChange {
+  upserted: { services: readonly string[]; monitors: readonly string[]; vservers: readonly string[] };
+  removed: { services: readonly string[]; monitors: readonly string[]; vservers: readonly string[] };
+  /** Listen ports the changed and removed vservers had before the change. */
+  formerPorts: readonly number[];
+}
+
+/**
+ * The problems a change can have added to a document that had none: `validateDocument` itself,
+ * run on the part of `doc` the change can affect and what that part reads, so a write of one
+ * object costs in proportion to its neighbourhood, not to the document. Affected: the changed
+ * objects; services bound to a changed or removed monitor; vservers bound to a changed or
+ * removed service, sharing a listen port (before or after) with a changed vserver, or backed by
+ * a changed or removed one. Read as context: the monitors and services those bind, and each
+ * affected vserver's backup chain (a new cycle runs through a changed vserver). Reported: the
+ * problems of affected objects and any cycle. Empty exactly when `validateDocument(doc)` is
+ * empty, given that `doc` before the change had no problem; the problems found are for deciding
+ * only (a caller reports what `validateDocument(doc)` says).
+ */
+export function validateChange(doc: NDocument, change: DocumentChange, opts: RuleOptions = {}): Problem[] {
+  const monitorsChanged = new Set([...change.upserted.monitors, ...change.removed.monitors]);
+  const servicesChanged = new Set([...change.upserted.services, ...change.removed.services]);
+  const vserversChanged = new Set([...change.upserted.vservers, ...change.removed.vservers]);
+  const ports = new Set(change.formerPorts);
+  for (const v of doc.vservers) if (vserversChanged.has(v.name) && v.listen) ports.add(v.listen.port);
+
+  const affected = { services: new Set(change.upserted.services), monitors: new Set(change.upserted.monitors), vservers: new Set(change.upserted.vservers) };
+  if (monitorsChanged.size > 0) for (const s of doc.services) if (s.monitors.some((b) => monitorsChanged.has(b.monitor))) affected.services.add(s.name);
+  const byName = new Map<string, NDocument['vservers'][number]>();
+  for (const v of doc.vservers) {
+    byName.set(v.name, v);
+    if (
+      (servicesChanged.size > 0 && v.services.some((b) => servicesChanged.has(b.service))) ||
+      (v.listen !== null && ports.has(v.listen.port)) ||
+      (v.spillover.backup !== undefined && vserversChanged.has(v.spillover.backup))
+    )
+      affected.vservers.add(v.name);
+  }
+  // Context: what the affected objects read.
+  const vservers = new Set<string>();
+  for (const name of affected.vservers) {
+    for (let v = byName.get(name); v !== undefined && !vservers.has(v.name); v = v.spillover.backup === undefined ? undefined : byName.get(v.spillover.backup))
+      vservers.add(v.name);
+  }
+  const services = new Set(affected.services);
+  for (const name of vservers) for (const b of byName.get(name)?.services ?? []) services.add(b.service);
+  const monitors = new Set(affected.monitors);
+  const part: NDocument = {
+    services: doc.services.filter((s) => services.has(s.name)),
+    monitors: [],
+    vservers: doc.vservers.filter((v) => vservers.has(v.name)),
+  };
+  for (const s of part.services) for (const b of s.monitors) monitors.add(b.monitor);
+  part.monitors = doc.monitors.filter((m) => monitors.has(m.name));
+
+  const mine = (p: Problem): boolean =>
+    p.code === 'SPILLWAY_SPILLOVER_CHAIN_CYCLE' ||
+    (p.kind === 'service' ? affected.services : p.kind === 'monitor' ? affected.monitors : affected.vservers).has(p.name);
+  return validateDocument(part, opts).filter(mine);
+}
