@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import controlPlaneHub, { type ControlPlaneHubOptions } from './agent-hub/control-plane-hub.js';
 import { DEFAULT_CONFIG, type Config } from './config.js';
 import type { PrismaClient } from './db/prisma.js';
@@ -51,6 +52,27 @@ export function requestId(req: IncomingMessage): string {
   return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
 }
 
+const buildSerializer = SerializerSelector();
+/**
+ * Fastify's response serializers (fast-json-stringify), one per schema object rather than one per
+ * route and status: the shared error schema ({ $ref: 'Error' }) answers every 4xx of every route,
+ * and each compile builds an Ajv of its own; compiling it once per context is most of the start-up.
+ */
+function memoizedSerializers(...args: Parameters<typeof buildSerializer>): ReturnType<typeof buildSerializer> {
+  const compile = buildSerializer(...args);
+  const bySchema = new WeakMap<object, ReturnType<typeof compile>>();
+  return (route) => {
+    const schema = route.schema;
+    if (typeof schema !== 'object' || schema === null) return compile(route);
+    let fn = bySchema.get(schema);
+    if (!fn) {
+      fn = compile(route);
+      bySchema.set(schema, fn);
+    }
+    return fn;
+  };
+}
+
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const config: Config = { ...DEFAULT_CONFIG, ...opts.config };
   const app = Fastify({
@@ -64,6 +86,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     // Every schema violation is reported (not only the first), and an unknown field is an error
     // rather than silently dropped. The /v1 context installs its own, stricter validation.
     ajv: { customOptions: { allErrors: true, removeAdditional: false } },
+    schemaController: { compilersFactory: { buildSerializer: memoizedSerializers } },
   }) as unknown as FastifyInstance;
 
   app.decorate('config', config);
