@@ -71,11 +71,20 @@ export const MonitorSample = Type.Object({
   state: Type.Union([ServiceState, Type.Literal('PENDING')]),
   responseMs: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
 });
+/** A service under agent-check feedback as this agent serves it (issue 16: weight %, maxconn, drain, maint). */
+export const ServiceEffective = Type.Object({
+  weight: Count,
+  capacity: Count,
+  state: Type.Union([Type.Literal('enabled'), Type.Literal('disabled'), Type.Literal('maintenance')]),
+  drain: Type.Boolean(),
+});
 export const ServiceCounters = Type.Object({
   cxActive: Count,
   cxTotal: Count,
   state: ServiceState,
   monitors: Type.Optional(Type.Array(MonitorSample, { maxItems: 64 })),
+  /** Only under agent-check feedback (optional: agents before it send none). */
+  effective: Type.Optional(ServiceEffective),
 });
 
 /** Counters, sent every second. */

@@ -601,6 +601,9 @@ export class ControlClient {
         cxTotal: v.cx_total,
         state: this.monitorStates.get(name)?.state ?? v.state,
         monitors: v.monitors.map((m) => ({ monitor: m.monitor, state: m.state, responseMs: m.responseMs })),
+        ...(v.effective
+          ? { effective: { weight: v.effective.weight, capacity: v.effective.capacity, state: v.effective.state, drain: v.effective.drain } }
+          : {}),
       };
     }
     this.send({ type: 'report', at: Date.now(), vservers, services });

@@ -9878,6 +9878,14 @@ export interface operations {
                             activeConnections: number;
                             agentsMonitoring: number;
                             agentsUp: number;
+                            /** @description Under agent-check feedback only: the weight, capacity and state the agents serve the service with (what most reporting agents say) and how many say it */
+                            effective?: {
+                                agents: number;
+                                capacity: number;
+                                drain: boolean;
+                                state: "enabled" | "disabled" | "maintenance";
+                                weight: number;
+                            };
                             monitors: {
                                 /** @description Agents reporting this monitor */
                                 agents: number;

@@ -13,6 +13,7 @@ export type VServerStatus = VServerStatusValue;
  * DOWN; PENDING while none has an answer yet) and the mean of their last response times.
  */
 export type MonitorStatus = MonitorStatusValue;
+type EffectiveStatus = NonNullable<VServerStatusValue['services'][number]['effective']>;
 
 const round = (n: number): number => Math.round(n * 100) / 100;
 
@@ -39,6 +40,25 @@ export function monitorsOf(live: AgentRecord[], service: string): MonitorStatus[
   }));
 }
 
+/** A service's agent-check feedback as most of the agents reporting one serve it (ties: the first agent's), with their count. */
+export function effectiveOf(live: AgentRecord[], service: string): EffectiveStatus | undefined {
+  const by = new Map<string, EffectiveStatus>();
+  let best: EffectiveStatus | undefined;
+  for (const a of live) {
+    const e = a.report?.services[service]?.effective;
+    if (!e) continue;
+    const key = `${e.weight}|${e.capacity}|${e.state}|${e.drain}`;
+    let x = by.get(key);
+    if (!x) {
+      x = { weight: e.weight, capacity: e.capacity, state: e.state, drain: e.drain, agents: 0 };
+      by.set(key, x);
+    }
+    x.agents += 1;
+    if (!best || x.agents > best.agents) best = x;
+  }
+  return best;
+}
+
 export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null {
   const limit = hub.limit(name);
   if (!limit) return null;
@@ -63,6 +83,7 @@ export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null
   const services = limit.derivation.map((d) => {
     const votes = hub.serviceState(d.service);
     const active = live.reduce((s, a) => s + (a.report?.services[d.service]?.cxActive ?? 0), 0);
+    const effective = effectiveOf(live, d.service);
     return {
       name: d.service,
       state: d.state,
@@ -70,6 +91,7 @@ export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null
       agentsUp: votes?.up ?? 0,
       agentsMonitoring: votes?.voters ?? 0,
       monitors: monitorsOf(live, d.service),
+      ...(effective ? { effective } : {}),
     };
   });
   return {

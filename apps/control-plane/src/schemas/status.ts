@@ -73,6 +73,21 @@ export const VServerStatus = Closed(
         agentsUp: Count,
         agentsMonitoring: Count,
         monitors: Type.Array(MonitorStatus),
+        effective: Type.Optional(
+          Closed(
+            {
+              weight: Count,
+              capacity: Count,
+              state: Type.Union([Type.Literal('enabled'), Type.Literal('disabled'), Type.Literal('maintenance')]),
+              drain: Type.Boolean(),
+              agents: Count,
+            },
+            {
+              description:
+                'Under agent-check feedback only: the weight, capacity and state the agents serve the service with (what most reporting agents say) and how many say it',
+            },
+          ),
+        ),
       }),
     ),
   },
