@@ -267,8 +267,10 @@ export class HttpConnection implements ClientSide, ParserEvents {
     this.pending = end < buf.length ? buf.subarray(end) : null;
     this.headSince = 0;
     if (this.firstDone) {
-      stopReading(this.socket);
       this.endFirst(buf);
+      // Admitted at once (the common case) it reads on; else (a borrow to wait for, a hand-off)
+      // the socket reads no more here. Nothing is read in between: this all runs in one turn.
+      if (this.phase === 'first') stopReading(this.socket);
     }
   }
 

@@ -119,6 +119,7 @@ export class Forward implements UpstreamSink {
   /** Writes what the upstream batch gathered; pauses the client while the service's socket is full. */
   private flushUpstream(up: UpstreamConn): boolean {
     const ok = up.out.flush(up.socket);
+    up.wrote();
     if (!ok && !this.blockedOnUpstream) {
       this.blockedOnUpstream = true;
       this.side.setUpstreamBlocked(true);

@@ -31,8 +31,13 @@ export class UpstreamConn {
   idleSince = 0;
   private timeoutMs = 0;
   private dead = false;
-  /** The request's own deadline for the response head (a service trickling its head is cut too): one timer per connection, re-armed per request. */
-  private headTimer: NodeJS.Timeout | null = null;
+  /**
+   * The request's deadlines, checked by the engine's sweep (no timer per request, and no socket
+   * timer refreshed on every read and write): its response head within timeoutMs of sending it (a
+   * service trickling its head is cut too), and no more than timeoutMs without a byte either way.
+   */
+  private sentAt = 0;
+  private lastIo = 0;
   private awaitingHead = false;
   private upgraded = false;
 
@@ -58,28 +63,30 @@ export class UpstreamConn {
     this.socket.on('end', this.onEnd);
     this.socket.on('error', this.onError);
     this.socket.on('close', this.onClose);
-    this.socket.on('timeout', this.onTimeout);
   }
 
   /**
    * Arms the timeouts of a request sent now: the response head must be complete within `ms`, and
-   * no more than `ms` may pass without a byte either way after it (the socket's idle timer).
+   * no more than `ms` may pass without a byte either way after it.
    */
   armTimeouts(ms: number): void {
     this.awaitingHead = true;
-    if (this.headTimer && ms === this.timeoutMs) this.headTimer.refresh();
-    else {
-      if (this.headTimer) clearTimeout(this.headTimer);
-      this.headTimer = setTimeout(this.onHeadTimer, ms).unref();
-    }
-    if (ms === this.timeoutMs) return;
     this.timeoutMs = ms;
-    this.socket.setTimeout(ms);
+    this.sentAt = this.lastIo = Date.now();
+    this.pool.busy.add(this);
   }
 
-  private readonly onHeadTimer = (): void => {
-    if (this.awaitingHead && this.sink) this.fail('timeout', `no response head within ${this.timeoutMs} ms`);
-  };
+  /** Bytes went to the service (the idle deadline starts again). */
+  wrote(): void {
+    this.lastIo = Date.now();
+  }
+
+  /** The sweep: the exchange fails with `timeout` past one of its deadlines (never before it; up to one sweep after). */
+  check(now: number): void {
+    if (!this.sink) return;
+    if (this.awaitingHead && now - this.sentAt >= this.timeoutMs) this.fail('timeout', `no response head within ${this.timeoutMs} ms`);
+    else if (now - this.lastIo >= this.timeoutMs) this.fail('timeout', `no answer within ${this.timeoutMs} ms`);
+  }
 
   get usable(): boolean {
     return !this.dead && !this.socket.destroyed && this.socket.writable;
@@ -96,6 +103,7 @@ export class UpstreamConn {
   };
 
   private handleData(chunk: Buffer): void {
+    this.lastIo = Date.now();
     const sink = this.sink;
     if (!sink) {
       // Bytes from a service with no request outstanding: the connection cannot be trusted any more.
@@ -128,13 +136,7 @@ export class UpstreamConn {
     this.fail('error', err.message);
   };
 
-  private readonly onTimeout = (): void => {
-    if (this.sink) this.fail('timeout', `no answer within ${this.timeoutMs} ms`);
-    else this.destroy();
-  };
-
   private readonly onClose = (): void => {
-    if (this.headTimer) clearTimeout(this.headTimer);
     this.fail('closed', 'the connection to the service closed');
     this.pool.forget(this);
     if (!this.upgradedOnce) this.parser.release();
@@ -158,9 +160,6 @@ export class UpstreamConn {
     this.socket.removeListener('end', this.onEnd);
     this.socket.removeListener('error', this.onError);
     this.socket.removeListener('close', this.onClose);
-    this.socket.removeListener('timeout', this.onTimeout);
-    this.socket.setTimeout(0);
-    if (this.headTimer) clearTimeout(this.headTimer);
     this.pool.forget(this);
     this.parser.release();
   }
@@ -175,6 +174,8 @@ export class UpstreamConn {
 /** The idle connections of every service address this engine talks to. */
 export class UpstreamPool {
   private readonly idle = new Map<string, UpstreamConn[]>();
+  /** Connections carrying a request (their deadlines are checked by sweep). */
+  readonly busy = new Set<UpstreamConn>();
   private closed = false;
 
   constructor(readonly failed: (err: unknown) => void) {}
@@ -198,6 +199,7 @@ export class UpstreamPool {
   /** A connection whose exchange ended cleanly goes back for reuse. */
   giveBack(c: UpstreamConn): void {
     c.sink = null;
+    this.busy.delete(c);
     if (this.closed || !c.usable) {
       c.destroy();
       return;
@@ -212,6 +214,7 @@ export class UpstreamPool {
   }
 
   forget(c: UpstreamConn): void {
+    this.busy.delete(c);
     const list = this.idle.get(c.key);
     if (!list) return;
     const i = list.indexOf(c);
@@ -219,8 +222,9 @@ export class UpstreamPool {
     if (list.length === 0) this.idle.delete(c.key);
   }
 
-  /** Closes connections idle longer than IDLE_MS. */
+  /** Fails exchanges past their deadlines; closes connections idle longer than IDLE_MS. */
   sweep(now: number): void {
+    for (const c of this.busy) c.check(now);
     for (const list of this.idle.values()) {
       for (const c of [...list]) if (now - c.idleSince > IDLE_MS) c.destroy();
     }
