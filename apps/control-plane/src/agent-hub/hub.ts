@@ -3,7 +3,7 @@
 // global limits and quota. Transport-agnostic: the Fastify plugin hands it authenticated sockets.
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
-import { PROTOCOL_VERSION, type AgentMessage, type Hello, type Report } from '@spillway/protocol';
+import { changeCount, PROTOCOL_VERSION, type AgentMessage, type Hello, type Report } from '@spillway/protocol';
 import {
   AgentSession,
   CLOSE_FORBIDDEN,
@@ -492,8 +492,11 @@ export class AgentHub extends EventEmitter {
     this.bandwidth.setConfig(s.config);
     for (const rec of this.records.values()) this.pushConfig(rec);
     const old = this.index;
-    this.index = new LimitIndex(s.config);
-    const index = this.index;
+    // A change of a few resources updates the index; a large one (or the first config) builds it.
+    let index = old;
+    if (index && changeCount(changes) <= 64) index.update(changes);
+    else index = new LimitIndex(s.config);
+    this.index = index;
     this.spills.removed(changes.removed.vservers.filter((vs) => !index.has(vs)));
     for (const vs of changes.removed.vservers) {
       if (!index.has(vs)) this.quota.setLimit(vs, null);

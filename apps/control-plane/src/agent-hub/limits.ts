@@ -12,7 +12,7 @@ import {
   type ServiceStatus,
   type SpilloverMethod,
 } from '@spillway/core';
-import type { ConfigDocument } from '@spillway/protocol';
+import type { Changes, ConfigDocument } from '@spillway/protocol';
 
 type Doc = Record<string, unknown>;
 export type { DerivationEntry };
@@ -75,6 +75,40 @@ export class LimitIndex {
         if (!list) this.byService.set(b.service as string, [name]);
         else if (list[list.length - 1] !== name) list.push(name);
       }
+    }
+  }
+
+  /**
+   * Makes this the index of the config `c` leads to, in time proportional to `c` (a write of one
+   * object; the hub rebuilds the index for a large change). Names of created vservers come last.
+   */
+  update(c: Changes): void {
+    for (const name of c.removed.services) this.services.delete(name);
+    for (const s of c.upserted.services) this.services.set(s.name, s);
+    for (const name of c.removed.vservers) {
+      this.unbind(name);
+      this.vservers.delete(name);
+    }
+    for (const vs of c.upserted.vservers as unknown as Doc[]) {
+      const name = vs.name as string;
+      this.unbind(name);
+      this.vservers.set(name, vs);
+      for (const b of Array.isArray(vs.services) ? (vs.services as Doc[]) : []) {
+        const list = this.byService.get(b.service as string);
+        if (!list) this.byService.set(b.service as string, [name]);
+        else if (!list.includes(name)) list.push(name);
+      }
+    }
+  }
+
+  private unbind(vserver: string): void {
+    const old = this.vservers.get(vserver);
+    for (const b of Array.isArray(old?.services) ? (old.services as Doc[]) : []) {
+      const list = this.byService.get(b.service as string);
+      if (!list) continue;
+      const left = list.filter((n) => n !== vserver);
+      if (left.length > 0) this.byService.set(b.service as string, left);
+      else this.byService.delete(b.service as string);
     }
   }
 

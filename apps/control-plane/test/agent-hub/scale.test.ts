@@ -123,6 +123,32 @@ describe('agent hub with 1,000 vservers', () => {
     expect(statesSeen).toBe(1);
   });
 
+  it('keeps its index of bindings through small versions: a service state change recomputes the vservers bound to it now', async () => {
+    hub = await startHub({ heartbeatMs: 1_000 });
+    const h = hub.app.agentHub;
+    const first = largeConfig(VSERVERS, PER_VSERVER);
+    h.setConfig({ version: '1', config: first });
+    // Version 2: vs-9 drops svc-9-0 and binds common (a delta of one vserver); version 3 removes vs-8 and its services.
+    const second = { ...first, vservers: first.vservers.map((v) => (v.name === 'vs-9' ? { ...v, services: [...v.services.slice(1), { service: 'common' }] } : v)) };
+    h.setConfig({ version: '2', config: second });
+    const gone = new Set(Array.from({ length: PER_VSERVER }, (_, i) => `svc-8-${i}`));
+    h.setConfig({ version: '3', config: { ...second, vservers: second.vservers.filter((v) => v.name !== 'vs-8'), services: second.services.filter((x) => !gone.has(x.name)) } });
+    expect(h.limit('vs-9')?.value).toBe(95);
+    expect(h.limit('vs-8')).toBeNull();
+
+    const a = await SimulatedAgent.start({ url: hub.url, token: 'token-a', name: 'agent-a' });
+    agents.push(a);
+    let before = h.stats.limitsComputed;
+    a.transition('common', 'DOWN');
+    await until(() => h.limit('vs-9')?.value === 90, 3_000, 'vs-9 limit 90');
+    expect(h.stats.limitsComputed - before).toBe(4); // vs-0, vs-1, vs-2 and vs-9
+    before = h.stats.limitsComputed;
+    a.transition('svc-9-0', 'DOWN');
+    a.client.send({ type: 'heartbeat', seq: 1 });
+    await a.client.waitFor('heartbeat-ack');
+    expect(h.stats.limitsComputed - before).toBe(0); // no longer bound to vs-9
+  });
+
   it('applies the budgets of a quota pass over every vserver with one recomputation per vserver whose budget moved', () => {
     bare = new AgentHub({ log: silent, budgeted: true });
     bare.setConfig({ version: '1', config: largeConfig(VSERVERS, PER_VSERVER) });
