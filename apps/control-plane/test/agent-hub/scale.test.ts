@@ -129,10 +129,16 @@ describe('agent hub with 1,000 vservers', () => {
     const first = largeConfig(VSERVERS, PER_VSERVER);
     h.setConfig({ version: '1', config: first });
     // Version 2: vs-9 drops svc-9-0 and binds common (a delta of one vserver); version 3 removes vs-8 and its services.
-    const second = { ...first, vservers: first.vservers.map((v) => (v.name === 'vs-9' ? { ...v, services: [...v.services.slice(1), { service: 'common' }] } : v)) };
+    const second = {
+      ...first,
+      vservers: first.vservers.map((v) => (v.name === 'vs-9' ? { ...v, services: [...v.services.slice(1), { service: 'common' }] } : v)),
+    };
     h.setConfig({ version: '2', config: second });
     const gone = new Set(Array.from({ length: PER_VSERVER }, (_, i) => `svc-8-${i}`));
-    h.setConfig({ version: '3', config: { ...second, vservers: second.vservers.filter((v) => v.name !== 'vs-8'), services: second.services.filter((x) => !gone.has(x.name)) } });
+    h.setConfig({
+      version: '3',
+      config: { ...second, vservers: second.vservers.filter((v) => v.name !== 'vs-8'), services: second.services.filter((x) => !gone.has(x.name)) },
+    });
     expect(h.limit('vs-9')?.value).toBe(95);
     expect(h.limit('vs-8')).toBeNull();
 
