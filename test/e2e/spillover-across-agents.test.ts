@@ -111,7 +111,8 @@ describe('spillover across two agents and a control plane', () => {
       held.push(o.socket);
       expect(['web-1', 'web-2']).toContain(o.first);
     }
-    const s = await until(status, (x) => x?.activeConnections.total === 2, 10_000, 'reports of 2 connections');
+    // The replica's first quota pass (its budget, in Postgres) may come after the reports.
+    const s = await until(status, (x) => x?.activeConnections.total === 2 && x.quota !== null, 10_000, 'reports of 2 connections and the quota');
     expect(s.threshold.value).toBe(40);
     expect(Object.keys(s.quota!.byAgent).sort()).toEqual(['agent-a', 'agent-b']);
     await releaseAll();

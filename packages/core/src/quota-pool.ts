@@ -8,8 +8,12 @@
 //   allowance  exclusive + borrowed: what the engine may have in flight;
 //   owed       uses still in flight beyond the allowance after it shrank; they go back to the pool
 //              as they end (or when the engine gives them back);
-//   inUse      uses in flight, as counted by acquire/release (or reported by settle).
+//   inUse      uses in flight, as counted by acquire/release (or reported by settle);
+//   ceded      exclusive uses the engine gave up for another engine's waiting connections (cede):
+//              its share stays that much below target until uses come back to the pool or the
+//              pool is re-sized (a limit or membership change).
 // committed = Σ (allowance + owed): every use the pool cannot lend because it may be in flight.
+// The glossary of these words across Spillway: docs/GLOSSARY.md.
 
 /** An engine is named by any string or number (worker id, agent name). */
 export type EngineId = string | number;
@@ -42,6 +46,7 @@ export interface EngineAllocation {
   borrowed: number;
   owed: number;
   inUse: number;
+  ceded: number;
 }
 
 /**
@@ -68,7 +73,10 @@ interface Engine {
   borrowed: number;
   owed: number;
   inUse: number;
+  ceded: number;
 }
+
+const blank = (weight: number): Engine => ({ weight, target: 0, exclusive: 0, borrowed: 0, owed: 0, inUse: 0, ceded: 0 });
 
 // Products like 0.29 × 100 land just below the integer in binary floating point.
 const floorOf = (x: number): number => Math.floor(x + 1e-9);
@@ -98,7 +106,7 @@ function checkLimit(limit: number): number {
  *       goes back); reported tracking cannot tell idle from used, so it turns every allowance into
  *       owed until the engines settle or give back.
  * Property tests (test/quota-pool.property.test.ts) check these after every step of random
- * sequences of acquire/release/borrow/giveBack/setLimit/addEngine/removeEngine/settle.
+ * sequences of acquire/release/borrow/giveBack/cede/setLimit/addEngine/removeEngine/settle.
  */
 export class QuotaPool<E extends EngineId = EngineId> {
   private readonly byId = new Map<E, Engine>();
@@ -127,7 +135,7 @@ export class QuotaPool<E extends EngineId = EngineId> {
       const [id, weight] = Array.isArray(e) ? (e as readonly [E, number]) : [e as E, 1];
       const w = checkWeight(weight);
       this.totalWeight += w - (this.byId.get(id)?.weight ?? 0); // a repeated engine: the last weight wins
-      this.byId.set(id, { weight: w, target: 0, exclusive: 0, borrowed: 0, owed: 0, inUse: 0 });
+      this.byId.set(id, blank(w));
     }
     this.rebalance();
   }
@@ -174,8 +182,8 @@ export class QuotaPool<E extends EngineId = EngineId> {
 
   allocation(engine: E): EngineAllocation {
     const s = this.byId.get(engine);
-    if (!s) return { weight: 0, target: 0, exclusive: 0, borrowed: 0, owed: 0, inUse: 0 };
-    return { weight: s.weight, target: s.target, exclusive: s.exclusive, borrowed: s.borrowed, owed: s.owed, inUse: s.inUse };
+    if (!s) return blank(0);
+    return { weight: s.weight, target: s.target, exclusive: s.exclusive, borrowed: s.borrowed, owed: s.owed, inUse: s.inUse, ceded: s.ceded };
   }
 
   // ---- membership and limit ---------------------------------------------------------------
@@ -188,7 +196,7 @@ export class QuotaPool<E extends EngineId = EngineId> {
       this.totalWeight += w - s.weight;
       s.weight = w;
     } else {
-      this.byId.set(engine, { weight: w, target: 0, exclusive: 0, borrowed: 0, owed: 0, inUse: 0 });
+      this.byId.set(engine, blank(w));
       this.totalWeight += w;
     }
     return this.rebalance();
@@ -209,7 +217,7 @@ export class QuotaPool<E extends EngineId = EngineId> {
     this.sumExclusive -= s.exclusive;
     this.sumBorrowed -= s.borrowed;
     this.sumOwed -= s.owed;
-    this.sumDeficit -= s.target - s.exclusive;
+    this.sumDeficit -= s.target - s.ceded - s.exclusive;
     this.sumInUse -= s.inUse;
     this.totalWeight -= s.weight;
     this.byId.delete(engine);
@@ -277,7 +285,7 @@ export class QuotaPool<E extends EngineId = EngineId> {
         returned += k;
       }
     }
-    if (returned > 0 && this.sumDeficit > 0) this.topUp();
+    if (returned > 0) this.returned(returned);
     return returned;
   }
 
@@ -315,8 +323,61 @@ export class QuotaPool<E extends EngineId = EngineId> {
     this.sumBorrowed -= fromBorrowed;
     if (this.tracking === 'exact') this.setOwed(s, Math.max(0, s.inUse - s.exclusive - s.borrowed));
     const returned = before - (s.exclusive + s.borrowed + s.owed);
-    if (returned > 0 && this.sumDeficit > 0) this.topUp();
+    if (returned > 0) this.returned(returned);
     return returned;
+  }
+
+  /**
+   * The pool manager takes up to `n` uses `engine` does not use, for another engine whose
+   * connections wait while the shared pool is empty (then `borrow` lends them): its borrowed uses
+   * first, then its exclusive share, which stays below target (ceded: topUp does not grow it back)
+   * until uses come back to the pool (they go to ceded shares first) or the pool is re-sized.
+   * Only unused uses are taken: with exact tracking, allowance − inUse; with reported tracking the
+   * caller vouches that the engine was told first and holds no more (a two-phase revoke).
+   * Returns how many were taken from each.
+   */
+  cede(engine: E, n: number): { borrowed: number; exclusive: number } {
+    const s = this.byId.get(engine);
+    if (!s || !(n > 0)) return { borrowed: 0, exclusive: 0 };
+    let left = Math.floor(n);
+    if (this.tracking === 'exact') left = Math.min(left, Math.max(0, s.exclusive + s.borrowed - s.inUse));
+    const fromBorrowed = Math.min(left, s.borrowed);
+    s.borrowed -= fromBorrowed;
+    this.sumBorrowed -= fromBorrowed;
+    const fromExclusive = Math.min(left - fromBorrowed, s.exclusive);
+    s.exclusive -= fromExclusive;
+    this.sumExclusive -= fromExclusive;
+    s.ceded += fromExclusive;
+    // Borrowed uses came back: a share waiting for room takes them first, as with any return.
+    if (fromBorrowed > 0 && this.sumDeficit > 0) this.topUp();
+    return { borrowed: fromBorrowed, exclusive: fromExclusive };
+  }
+
+  /**
+   * Each engine's share of the whole limit by weight (no shared pool): ⌊L·w/W⌋, the uses left
+   * dealt one each by largest remainder, ties by engine name; Σ = L when any engine has weight.
+   * The split a replica reserves for each agent of a vserver in its row of the database.
+   */
+  fairShares(): Map<E, number> {
+    const out = new Map<E, number>();
+    const W = this.totalWeight;
+    if (W === 0) return out;
+    const L = this.limitValue;
+    const name = (e: E): string => String(e);
+    const parts = [...this.byId].map(([id, s]) => ({ id, exact: (L * s.weight) / W })).sort((a, b) => name(a.id).localeCompare(name(b.id)));
+    let left = L;
+    for (const p of parts) {
+      const n = floorOf(p.exact);
+      out.set(p.id, n);
+      left -= n;
+    }
+    const rest = (x: { exact: number }): number => x.exact - floorOf(x.exact);
+    for (const p of [...parts].sort((a, b) => rest(b) - rest(a) || name(a.id).localeCompare(name(b.id)))) {
+      if (left <= 0) break;
+      out.set(p.id, out.get(p.id)! + 1);
+      left--;
+    }
+    return out;
   }
 
   /**
@@ -370,6 +431,20 @@ export class QuotaPool<E extends EngineId = EngineId> {
     return fromBorrowed + fromExclusive;
   }
 
+  /** `n` uses came back to the pool: ceded shares grow back first (in engine order), then waiting shares take the room. */
+  private returned(n: number): void {
+    let left = n;
+    for (const s of this.byId.values()) {
+      if (left <= 0) break;
+      const g = Math.min(s.ceded, left);
+      if (g === 0) continue;
+      s.ceded -= g;
+      this.sumDeficit += g;
+      left -= g;
+    }
+    if (this.sumDeficit > 0) this.topUp();
+  }
+
   private room(): number {
     return this.limitValue - this.committed - this.sumDeficit;
   }
@@ -404,6 +479,7 @@ export class QuotaPool<E extends EngineId = EngineId> {
     this.sumDeficit = 0;
     for (const [id, s] of this.byId) {
       s.target = this.unit * s.weight;
+      s.ceded = 0; // re-sized: every share is whole again
       take(id, s, 'exclusive', s.exclusive - s.target);
       this.sumDeficit += s.target - s.exclusive;
     }
@@ -465,11 +541,12 @@ export class QuotaPool<E extends EngineId = EngineId> {
     for (;;) {
       let room = this.limitValue - this.committed;
       if (room <= 0 || this.sumDeficit <= 0) return;
-      const waiting = [...this.byId.values()].filter((s) => s.exclusive < s.target).sort((a, b) => b.target - b.exclusive - (a.target - a.exclusive));
+      const deficit = (s: Engine): number => s.target - s.ceded - s.exclusive;
+      const waiting = [...this.byId.values()].filter((s) => deficit(s) > 0).sort((a, b) => deficit(b) - deficit(a));
       let covered = 0;
       for (const s of waiting) {
         if (room <= 0) break;
-        const n = Math.min(s.target - s.exclusive, room);
+        const n = Math.min(deficit(s), room);
         s.exclusive += n;
         this.sumExclusive += n;
         this.sumDeficit -= n;

@@ -11,7 +11,8 @@ type Op =
   | { t: 'setLimit'; limit: number }
   | { t: 'add'; e: number; weight: number }
   | { t: 'remove'; e: number }
-  | { t: 'settle'; e: number };
+  | { t: 'settle'; e: number }
+  | { t: 'cede'; e: number; n: number };
 
 const engine = fc.integer({ min: 0, max: 3 });
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -23,6 +24,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('add' as const), e: engine, weight: fc.integer({ min: 1, max: 4 }) }) },
   { weight: 1, arbitrary: engine.map((e) => ({ t: 'remove' as const, e })) },
   { weight: 1, arbitrary: engine.map((e) => ({ t: 'settle' as const, e })) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('cede' as const), e: engine, n: fc.integer({ min: 0, max: 30 }) }) },
 );
 
 const config = fc.record({
@@ -46,6 +48,7 @@ function checkShape(pool: QuotaPool<number>): void {
     const a = pool.allocation(e);
     check(a.exclusive >= 0 && a.borrowed >= 0 && a.owed >= 0 && a.inUse >= 0, `non-negative counts of ${e}`);
     check(a.exclusive <= a.target, `exclusive ≤ target of ${e}`);
+    check(a.ceded >= 0 && a.exclusive + a.ceded <= a.target, `exclusive + ceded ≤ target of ${e}`);
     check(a.target === pool.exclusivePerWeight * a.weight, `target = unit × weight of ${e}`);
     exclusive += a.exclusive;
     borrowed += a.borrowed;
@@ -96,6 +99,12 @@ describe('QuotaPool invariant (property)', () => {
             case 'settle':
               pool.settle(o.e, pool.allocation(o.e).inUse);
               break; // exact: reports what the pool knows
+            case 'cede': {
+              const a = pool.allocation(o.e);
+              const c = pool.cede(o.e, o.n);
+              check(c.borrowed + c.exclusive <= Math.max(0, a.exclusive + a.borrowed - a.inUse), 'cede takes only unused uses');
+              break;
+            }
           }
           checkShape(pool);
           // (2) committed ≤ L, or it did not grow
@@ -113,8 +122,15 @@ describe('QuotaPool invariant (property)', () => {
           while (pool.allocation(e).inUse > 0) pool.release(e);
           pool.giveBack(e, pool.allocation(e).borrowed);
         }
-        expect(pool.committed).toBe(pool.exclusivePool);
-        for (const e of pool.engines) expect(pool.allocation(e).exclusive).toBe(pool.allocation(e).target);
+        // A share ceded for another engine and not lent since is lendable: nothing is lost.
+        let ceded = 0;
+        for (const e of pool.engines) {
+          const a = pool.allocation(e);
+          expect(a.exclusive + a.ceded).toBe(a.target);
+          ceded += a.ceded;
+        }
+        expect(pool.committed).toBe(pool.exclusivePool - ceded);
+        expect(pool.sharedFree).toBe(pool.limit - pool.committed);
       }),
       { numRuns: 250 },
     );
@@ -173,6 +189,12 @@ describe('QuotaPool invariant (property)', () => {
             case 'settle':
               if (pool.has(o.e)) pool.settle(o.e, held(o.e));
               break;
+            case 'cede': {
+              // The manager takes only what the engine does not hold (it was told first: two-phase).
+              const a = pool.allocation(o.e);
+              pool.cede(o.e, Math.min(o.n, Math.max(0, a.exclusive + a.borrowed - held(o.e))));
+              break;
+            }
           }
           checkShape(pool);
           check(pool.committed <= Math.max(pool.limit, committedBefore), 'committed ≤ L or did not grow');

@@ -273,3 +273,128 @@ describe('QuotaPool membership', () => {
     expect(p.removeEngine(3)).toEqual([]);
   });
 });
+
+// The control plane pools agents (weight = worker count) with the same QuotaPool; nothing is
+// acquired there (agents enforce what they are told), so these use borrow/giveBack/cede only.
+describe('QuotaPool across agents (the control plane)', () => {
+  it('gives agents exclusive shares by worker count: 3 workers and 1 → 60 and 20 of 100', () => {
+    const p = new QuotaPool<string>({
+      limit: 100,
+      engines: [
+        ['big', 3],
+        ['small', 1],
+      ],
+    });
+    expect(p.allocation('big')).toMatchObject({ target: 60, exclusive: 60, borrowed: 0 });
+    expect(p.allocation('small')).toMatchObject({ target: 20, exclusive: 20, borrowed: 0 });
+    expect(p.sharedFree).toBe(20);
+  });
+
+  it('lends batches until the shared pool is empty, then nothing, and again once uses come back', () => {
+    const p = new QuotaPool<string>({ limit: 100, engines: ['a', 'b'] });
+    expect(p.batch).toBe(2);
+    let lent = 0;
+    for (let i = 0; i < 20; i++) lent += p.borrow('a');
+    expect(lent).toBe(20);
+    expect(p.borrow('b')).toBe(0);
+    expect(p.giveBack('a', 4)).toBe(4);
+    expect(p.borrow('b')).toBe(2);
+  });
+
+  it('takes borrowed uses back, largest borrower first, when the limit drops', () => {
+    const p = new QuotaPool<string>({ limit: 100, engines: ['a', 'b'] });
+    for (let i = 0; i < 5; i++) p.borrow('a');
+    p.borrow('b');
+    const back = p.setLimit(50);
+    expect(back.filter((g) => g.borrowed > 0).map((g) => g.engine)).toEqual(['a']);
+    expect(p.allocation('a')).toMatchObject({ exclusive: 20, borrowed: 8, owed: 0 });
+    expect(p.allocation('b')).toMatchObject({ exclusive: 20, borrowed: 2, owed: 0 });
+    expect(sumAllowance(p)).toBe(50);
+  });
+
+  it("cedes an idle agent's unused uses to one whose connections wait; its share grows back only as uses return", () => {
+    const p = new QuotaPool<string>({ limit: 40, engines: ['idle', 'busy'] });
+    expect(p.borrow('busy', 8)).toBe(8); // the whole shared pool
+    expect(p.borrow('busy')).toBe(0);
+    expect(p.cede('idle', 5)).toEqual({ borrowed: 0, exclusive: 5 });
+    expect(p.allocation('idle')).toMatchObject({ target: 16, exclusive: 11, ceded: 5 });
+    expect(p.borrow('busy', 5)).toBe(5);
+    expect(sumAllowance(p)).toBe(40);
+    // Nothing else may take the ceded share back while it is lent.
+    expect(p.sharedFree).toBe(0);
+    expect(p.giveBack('busy', 3)).toBe(3);
+    expect(p.allocation('idle')).toMatchObject({ exclusive: 14, ceded: 2 });
+    // A re-size makes every share whole again: the rest waits for room like any grown share.
+    p.setLimit(40);
+    expect(p.allocation('idle')).toMatchObject({ exclusive: 14, ceded: 0 });
+    expect(p.borrow('busy')).toBe(0);
+    p.giveBack('busy', 2);
+    expect(p.allocation('idle')).toMatchObject({ exclusive: 16, ceded: 0 });
+    expect(sumAllowance(p)).toBe(40);
+  });
+
+  it('with exact tracking, cedes only uses not in flight', () => {
+    const p = new QuotaPool<string>({ limit: 10, engines: ['a', 'b'], exclusivePercent: 1 });
+    for (let i = 0; i < 3; i++) p.acquire('a');
+    expect(p.cede('a', 5)).toEqual({ borrowed: 0, exclusive: 2 });
+  });
+});
+
+// Replicas of the control plane reserve rows of the limit per agent (apps/control-plane
+// replica-quota.ts): the whole limit split by weight, every replica computing the same split.
+describe('QuotaPool.fairShares (the split across replicas)', () => {
+  const split = (limit: number, weights: Array<[string, number]>): Record<string, number> =>
+    Object.fromEntries(new QuotaPool<string>({ limit, engines: weights }).fairShares());
+
+  it('splits the limit by weight to exactly the limit, the remainder by largest remainder, ties by name', () => {
+    expect(
+      split(40, [
+        ['b', 2],
+        ['a', 2],
+      ]),
+    ).toEqual({ a: 20, b: 20 });
+    expect(
+      split(10, [
+        ['c', 1],
+        ['a', 1],
+        ['b', 1],
+      ]),
+    ).toEqual({ a: 4, b: 3, c: 3 });
+    expect(
+      split(7, [
+        ['x', 3],
+        ['y', 1],
+      ]),
+    ).toEqual({ x: 5, y: 2 });
+    expect(split(10, [])).toEqual({});
+  });
+
+  it('gives the same split whatever the order the agents are listed in', () => {
+    expect(
+      split(10, [
+        ['a', 1],
+        ['b', 1],
+        ['c', 1],
+      ]),
+    ).toEqual(
+      split(10, [
+        ['c', 1],
+        ['b', 1],
+        ['a', 1],
+      ]),
+    );
+    expect(
+      split(101, [
+        ['p', 3],
+        ['q', 5],
+        ['r', 1],
+      ]),
+    ).toEqual(
+      split(101, [
+        ['r', 1],
+        ['q', 5],
+        ['p', 3],
+      ]),
+    );
+  });
+});

@@ -1,5 +1,9 @@
-// The control plane as pool manager across agents: one weighted pool per vserver with a global
-// connection limit; each agent gets an exclusive share (by worker count) and borrows batches.
+// The control plane as pool manager across agents: one core QuotaPool per vserver with a global
+// connection limit (the same pool manager as an agent's across its workers); each agent is an
+// engine weighted by its worker count, gets an exclusive share and borrows batches. Nothing is
+// acquired in this pool (agents enforce what they are told), so its exact tracking never sees
+// uses in flight: it sizes shares, lends, takes back and cedes; what agents may still hold is
+// the Told ledger below.
 //
 // The pool computes each agent's target allowance; what an agent has actually been told, and
 // what it may still be admitting, are tracked beside it so that a shrinking allowance is a
@@ -23,8 +27,8 @@
 // close. An agent whose lease ended claims no allocation (the control client voids it), so a
 // resumed agent's uses, re-lent meanwhile, are never counted twice; the shared pool shown is
 // never below 0 (nothing is lent while the uses held reach the limit).
+import { QuotaPool } from '@spillway/core';
 import type { ControlMessage, Outstanding } from '@spillway/protocol';
-import { WeightedPool } from './weighted-pool.js';
 
 export interface QuotaView {
   limit: number;
@@ -60,12 +64,6 @@ interface Told {
   borrowed: number;
   held: number;
   revokeId: number | null;
-  /**
-   * Uses of its exclusive share reclaimed for other agents' waiting connections: it does not grow
-   * back into them until uses are returned (or it borrows them itself), or they would flow back to
-   * it, unused, before the agent they were taken for can ask again.
-   */
-  given: number;
   /** When its connections last waited for uses (a borrow with `n`). */
   waitedAt?: number;
 }
@@ -82,7 +80,7 @@ export type QuotaSend = (agent: string, msg: ControlMessage) => boolean;
 
 class VServerQuota {
   readonly told = new Map<string, Told>();
-  constructor(readonly pool: WeightedPool) {}
+  constructor(readonly pool: QuotaPool<string>) {}
 
   total(t: Told): number {
     return t.exclusive + t.borrowed;
@@ -132,16 +130,15 @@ export class GlobalQuota {
   join(agent: string, workers: number, outstanding: Record<string, Outstanding> = {}): void {
     this.agents.set(agent, workers);
     for (const [vs, q] of this.pools) {
-      q.pool.setEngine(agent, workers);
+      q.pool.addEngine(agent, Math.max(1, workers));
       const held = outstanding[vs];
       const prev = q.told.get(agent);
       q.told.delete(agent);
       const enforced = held?.allocation ?? 0;
       const accepted = Math.min(enforced, Math.max(0, q.pool.limit - q.heldByAll()));
       const exclusive = Math.min(prev?.exclusive ?? 0, accepted);
-      const t: Told = { exclusive, borrowed: accepted - exclusive, held: Math.max(enforced, held?.inUse ?? 0), revokeId: null, given: 0 };
+      const t: Told = { exclusive, borrowed: accepted - exclusive, held: Math.max(enforced, held?.inUse ?? 0), revokeId: null };
       q.told.set(agent, t);
-      for (const o of q.told.values()) o.given = 0;
       if (t.held > accepted) {
         t.revokeId = this.nextRevokeId++;
         this.send(agent, { type: 'revoke', vserver: vs, id: t.revokeId, exclusive: t.exclusive, borrowed: t.borrowed });
@@ -162,7 +159,6 @@ export class GlobalQuota {
       q.pool.removeEngine(agent);
       q.told.delete(agent);
       q.donors.delete(agent);
-      for (const t of q.told.values()) t.given = 0;
       for (const w of q.waiting.filter((x) => x.agent === agent)) {
         clearTimeout(w.timer);
         q.waiting.splice(q.waiting.indexOf(w), 1);
@@ -197,15 +193,20 @@ export class GlobalQuota {
       return;
     }
     if (!q) {
-      const created = new VServerQuota(new WeightedPool(limit, this.opts.exclusivePercent, this.opts.batchPercent));
-      for (const [a, w] of this.agents) created.pool.setEngine(a, w);
+      const created = new VServerQuota(
+        new QuotaPool<string>({
+          limit,
+          engines: [...this.agents].map(([a, w]) => [a, Math.max(1, w)] as const),
+          ...(this.opts.exclusivePercent !== undefined ? { exclusivePercent: this.opts.exclusivePercent } : {}),
+          ...(this.opts.batchPercent !== undefined ? { batchPercent: this.opts.batchPercent } : {}),
+        }),
+      );
       this.pools.set(vs, created);
       this.reconcile(vs, created, undefined, true);
       return;
     }
     if (q.pool.limit === limit) return;
     q.pool.setLimit(limit);
-    for (const t of q.told.values()) t.given = 0;
     this.reconcile(vs, q, undefined, true);
   }
 
@@ -248,16 +249,10 @@ export class GlobalQuota {
     const t = q?.told.get(agent);
     if (q && t) {
       const k = Math.min(n, t.borrowed);
+      // Returned uses first go back to the agents whose shares were ceded for others (core's pool).
       q.pool.giveBack(agent, k);
       t.borrowed -= k;
       t.held = Math.max(q.total(t), t.held - k);
-      // Returned uses first go back to the agents they were reclaimed from.
-      let back = k;
-      for (const o of q.told.values()) {
-        const g = Math.min(o.given, back);
-        o.given -= g;
-        back -= g;
-      }
       this.reconcile(vs, q);
     }
     this.send(agent, { type: 'grant', vserver: vs, id, n: 0, borrowed: t?.borrowed ?? 0 });
@@ -310,9 +305,8 @@ export class GlobalQuota {
   private lend(q: VServerQuota, agent: string, k: number): number {
     const t = q.told.get(agent);
     if (!t) return 0;
-    const n = Math.max(0, Math.min(k, q.pool.limit - q.heldByAll()));
+    const n = q.pool.borrow(agent, Math.max(0, Math.min(k, q.pool.limit - q.heldByAll())));
     if (n === 0) return 0;
-    q.pool.lend(agent, n);
     t.borrowed += n;
     if (t.revokeId === null) t.held = q.total(t);
     else t.held = Math.max(t.held, q.total(t));
@@ -354,10 +348,10 @@ export class GlobalQuota {
       };
       if (!this.send(d.agent, revoke)) continue;
       t.held = Math.max(t.held, q.total(t));
-      q.pool.giveBack(d.agent, fromBorrowed);
+      // The pool lends them to the borrower; the donor's share stays ceded until uses return.
+      q.pool.cede(d.agent, take);
       t.borrowed -= fromBorrowed;
       t.exclusive -= take - fromBorrowed;
-      t.given += take - fromBorrowed;
       t.revokeId = revokeId;
       q.donors.add(d.agent);
       asked += take;
@@ -385,16 +379,16 @@ export class GlobalQuota {
     const growing: string[] = [];
     for (const a of q.pool.engines) {
       const target = q.pool.allocation(a);
-      const t = q.told.get(a) ?? { exclusive: 0, borrowed: 0, held: 0, revokeId: null, given: 0 };
+      const t = q.told.get(a) ?? { exclusive: 0, borrowed: 0, held: 0, revokeId: null };
       q.told.set(a, t);
-      if (target.exclusive - t.given + target.borrowed < q.total(t)) shrinking.push(a);
+      if (target.exclusive + target.borrowed < q.total(t)) shrinking.push(a);
       else growing.push(a);
     }
     for (const a of shrinking) {
       const target = q.pool.allocation(a);
       const t = q.told.get(a)!;
       t.held = Math.max(t.held, q.total(t));
-      t.exclusive = Math.max(0, target.exclusive - t.given);
+      t.exclusive = target.exclusive;
       t.borrowed = target.borrowed;
       t.revokeId = this.nextRevokeId++;
       this.send(a, { type: 'revoke', vserver: vs, id: t.revokeId, exclusive: t.exclusive, borrowed: t.borrowed });
@@ -404,7 +398,7 @@ export class GlobalQuota {
       const target = q.pool.allocation(a);
       const t = q.told.get(a)!;
       const before = q.total(t);
-      const exclusive = Math.max(0, target.exclusive - t.given);
+      const exclusive = target.exclusive;
       const want = exclusive + target.borrowed;
       const next = Math.max(before, Math.min(want, q.roomFor(a)));
       const split = { exclusive: Math.min(exclusive, next), borrowed: next - Math.min(exclusive, next) };

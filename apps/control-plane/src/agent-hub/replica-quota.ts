@@ -4,7 +4,8 @@
 // Each replica pools only its own agents, with a budget = the sum of its agents' rows. A pass, in
 // one transaction holding the vserver's row lock (so passes of all replicas are serialized):
 //   - every agent with a live row or in this replica's pool gets a fair share of the limit by
-//     weight (largest remainders, ties by name: every replica computes the same split);
+//     weight (core QuotaPool.fairShares: largest remainders, ties by name, so every replica
+//     computes the same split);
 //   - a row of this replica grows towards its share only into what the other live rows leave,
 //     and shrinks only down to what the agent still holds (revokes are two-phase: the budget
 //     drops first, the pool revokes, the row follows on a later pass once acknowledged);
@@ -15,6 +16,7 @@
 // at its share (waiting for room or for acknowledgements), runs a pass again. A pass that failed
 // (the database unavailable) is run again on the next heartbeat; meanwhile every budget stays as
 // it was (the agents keep serving on what they hold).
+import { QuotaPool } from '@spillway/core';
 import type { PrismaClient } from '../db/prisma.js';
 import type { HubLogger } from './agent-session.js';
 import type { AgentHub, HubEvent } from './hub.js';
@@ -36,26 +38,6 @@ interface Row {
   reserved: number;
   live: boolean;
   local: boolean;
-}
-
-/** Splits `limit` by weight with largest remainders (ties by name): Σ = limit when anyone has weight. */
-export function fairShares(limit: number, weights: Array<[string, number]>): Map<string, number> {
-  const total = weights.reduce((s, [, w]) => s + w, 0);
-  const out = new Map<string, number>();
-  if (total === 0) return out;
-  const parts = weights.map(([name, w]) => ({ name, exact: (limit * w) / total })).sort((a, b) => a.name.localeCompare(b.name));
-  let left = limit;
-  for (const p of parts) {
-    const n = Math.floor(p.exact);
-    out.set(p.name, n);
-    left -= n;
-  }
-  for (const p of [...parts].sort((a, b) => b.exact - Math.floor(b.exact) - (a.exact - Math.floor(a.exact)) || a.name.localeCompare(b.name))) {
-    if (left <= 0) break;
-    out.set(p.name, (out.get(p.name) ?? 0) + 1);
-    left--;
-  }
-  return out;
 }
 
 export class ReplicaQuota {
@@ -222,10 +204,7 @@ export class ReplicaQuota {
           changed = true;
         }
         const live = [...rows.values()].filter((r) => r.live);
-        const shares = fairShares(
-          limit,
-          live.map((r) => [r.agent, Math.max(1, r.workers)]),
-        );
+        const shares = new QuotaPool<string>({ limit, engines: live.map((r) => [r.agent, Math.max(1, r.workers)] as const) }).fairShares();
         const others = (agent: string): number => live.reduce((sum, r) => sum + (r.agent === agent ? 0 : r.reserved), 0);
         let total = 0;
         let settled = true;
