@@ -1,7 +1,7 @@
 // The typed client cannot drift from the API: the committed types are what openapi-typescript
 // makes of openapi/openapi.json as it is now, so a route change regenerated into openapi.json
 // without `npm run openapi` also regenerating apps/cli/src/generated fails here (and a change
-// the CLI's calls no longer fit fails the type-check of test/typecheck.test.ts).
+// the CLI's calls no longer fit fails the type-check, npm run typecheck in npm test).
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { expect, it } from 'vitest';
