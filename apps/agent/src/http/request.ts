@@ -99,7 +99,8 @@ export function connectionTokens(fields: readonly string[]): Set<string> | null 
   let out: Set<string> | null = null;
   for (let i = 0; i < fields.length; i += 2) {
     const name = fields[i]!;
-    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
+    // 'c' or 'C' first: Keep-Alive and User-Agent, of the same length, are not lower-cased.
+    if (name.length !== 10 || (name.charCodeAt(0) | 0x20) !== 0x63 || name.toLowerCase() !== 'connection') continue;
     for (const t of fields[i + 1]!.split(',')) {
       const k = t.trim().toLowerCase();
       if (k) (out ??= new Set()).add(k);

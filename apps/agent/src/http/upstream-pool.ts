@@ -181,8 +181,18 @@ export class UpstreamPool {
   constructor(readonly failed: (err: unknown) => void) {}
 
   /** An idle connection to host:port, or a new one (connecting; writes wait in its buffer). */
+  /** The key of the address asked for last (most requests go to the address of the one before). */
+  private lastHost = '';
+  private lastPort = 0;
+  private lastKey = '';
+
   acquire(host: string, port: number): UpstreamConn {
-    const key = `${host}|${port}`;
+    if (host !== this.lastHost || port !== this.lastPort) {
+      this.lastHost = host;
+      this.lastPort = port;
+      this.lastKey = `${host}|${port}`;
+    }
+    const key = this.lastKey;
     const list = this.idle.get(key);
     if (list) {
       while (list.length > 0) {
