@@ -24,25 +24,23 @@ export interface Backend {
 
 /** A TCP backend that greets each connection with its name and then echoes; `port` 0: any free one. */
 export async function tcpBackend(name: string, port = 0): Promise<Backend> {
-  const held = new Set<net.Socket>();
   const server = net.createServer((s) => {
-    held.add(s);
-    s.on('close', () => held.delete(s));
     s.on('error', () => s.destroy());
     s.write(`${name}\n`);
     s.pipe(s);
   });
+  return { name, ...(await listenHeld(server, port)) };
+}
+
+/** Listens on 127.0.0.1 (`port` 0: any free one), keeping the open sockets in `held`; close() ends them and the server. */
+async function listenHeld(server: net.Server, port = 0): Promise<{ port: number; held: Set<net.Socket>; close(): Promise<void> }> {
+  const held = new Set<net.Socket>();
+  server.on('connection', (s: net.Socket) => {
+    held.add(s);
+    s.on('close', () => held.delete(s));
+  });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  return {
-    name,
-    port: (server.address() as net.AddressInfo).port,
-    held,
-    close: () =>
-      new Promise((r) => {
-        for (const s of held) s.destroy();
-        server.close(() => r());
-      }),
-  };
+  return { port: (server.address() as net.AddressInfo).port, held, close: () => closeServer(server, held) };
 }
 
 /** An HTTP backend answering its name; /healthz answers the status set with setStatus. */
@@ -51,7 +49,6 @@ export async function httpBackend(
   opts: { delayMs?: number } = {},
 ): Promise<Backend & { setStatus(code: number): void; requests: http.IncomingMessage[] }> {
   let status = 200;
-  const held = new Set<net.Socket>();
   const requests: http.IncomingMessage[] = [];
   const server = http.createServer((req, res) => {
     if (req.url === '/healthz') {
@@ -72,24 +69,13 @@ export async function httpBackend(
       else answer();
     });
   });
-  server.on('connection', (s) => {
-    held.add(s);
-    s.on('close', () => held.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     name,
-    port: (server.address() as net.AddressInfo).port,
-    held,
+    ...(await listenHeld(server)),
     requests,
     setStatus: (code: number) => {
       status = code;
     },
-    close: () =>
-      new Promise((r) => {
-        for (const s of held) s.destroy();
-        server.close(() => r());
-      }),
   };
 }
 
@@ -281,7 +267,6 @@ export async function countingTcpBackend(name: string): Promise<Backend & { read
 export async function holdingHttpBackend(
   name: string,
 ): Promise<Backend & { readonly max: number; readonly holding: number; readonly answered: number; answerAll(): void }> {
-  const held = new Set<net.Socket>();
   const waiting: http.ServerResponse[] = [];
   let max = 0;
   let answered = 0;
@@ -290,15 +275,9 @@ export async function holdingHttpBackend(
     waiting.push(res);
     max = Math.max(max, waiting.length);
   });
-  server.on('connection', (s) => {
-    held.add(s);
-    s.on('close', () => held.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     name,
-    port: (server.address() as net.AddressInfo).port,
-    held,
+    ...(await listenHeld(server)),
     get max() {
       return max;
     },
@@ -315,7 +294,6 @@ export async function holdingHttpBackend(
         res.end(name);
       }
     },
-    close: () => closeServer(server, held),
   };
 }
 
