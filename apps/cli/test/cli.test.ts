@@ -162,7 +162,7 @@ describe('errors', () => {
       cli(['plan', '-f', semantic, '-o', 'json']),
     ]);
     expect(a.code).toBe(1);
-    expect(a.stderr).toContain('code SPILLWAY_API_VALIDATION_FAILED (HTTP 400)');
+    expect(a.stderr).toContain('code SPILLWAY_API_VALIDATION_FAILED (HTTP 422)');
     expect(a.stderr).toContain('  /vservers/0/listen/port: must be <= 65535');
     expect(b.code).toBe(1);
     expect(b.stderr).toContain(

@@ -47,7 +47,8 @@ function define(code: string, statusCode: number): ErrorFactory {
 
 /** Errors of the REST API (routes, plugins, the config and token stores). */
 export const ApiErrors = {
-  validationFailed: define('SPILLWAY_API_VALIDATION_FAILED', 400),
+  /** A request part (body, query string, path parameters, headers) breaks its schema: 422 with each field's path. */
+  validationFailed: define('SPILLWAY_API_VALIDATION_FAILED', 422),
   invalidJson: define('SPILLWAY_API_INVALID_JSON', 400),
   invalidCursor: define('SPILLWAY_API_INVALID_CURSOR', 400),
   nameMismatch: define('SPILLWAY_API_NAME_MISMATCH', 400),

@@ -159,7 +159,7 @@ export interface paths {
         get: operations["exportConfig"];
         /**
          * Apply a desired configuration in one transaction (dryRun: plan only; prune: delete what is not named)
-         * @description Invalid documents change nothing (400 for the schema, 422 for semantics, paths into the document). If-Match compares with the global version.
+         * @description Invalid documents change nothing (422 with paths into the document, for the schema and for semantics alike; 400 for a body that is not JSON). If-Match compares with the global version.
          */
         put: operations["applyConfig"];
         post?: never;
@@ -656,6 +656,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
@@ -790,6 +799,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
@@ -881,6 +899,15 @@ export interface operations {
             };
             /** @description The one shape of every 4xx/5xx answer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1054,6 +1081,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
@@ -1129,6 +1165,15 @@ export interface operations {
             };
             /** @description The one shape of every 4xx/5xx answer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1275,6 +1320,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
@@ -1362,6 +1416,15 @@ export interface operations {
             };
             /** @description The one shape of every 4xx/5xx answer */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1475,6 +1538,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
@@ -1550,6 +1622,15 @@ export interface operations {
             };
             /** @description The one shape of every 4xx/5xx answer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1636,6 +1717,15 @@ export interface operations {
             };
             /** @description The one shape of every 4xx/5xx answer */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1775,6 +1865,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
@@ -1867,6 +1966,15 @@ export interface operations {
             };
             /** @description The one shape of every 4xx/5xx answer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2039,6 +2147,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
@@ -2123,6 +2240,15 @@ export interface operations {
             };
             /** @description The one shape of every 4xx/5xx answer */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2269,6 +2395,15 @@ export interface operations {
             };
             /** @description The one shape of every 4xx/5xx answer */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3197,6 +3332,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
@@ -3268,6 +3412,15 @@ export interface operations {
             };
             /** @description The one shape of every 4xx/5xx answer */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3443,6 +3596,15 @@ export interface operations {
             };
             /** @description The one shape of every 4xx/5xx answer */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3993,6 +4155,15 @@ export interface operations {
             };
             /** @description The one shape of every 4xx/5xx answer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4588,6 +4759,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
@@ -5029,6 +5209,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
@@ -5404,6 +5593,15 @@ export interface operations {
             };
             /** @description The one shape of every 4xx/5xx answer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5831,6 +6029,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
@@ -6170,6 +6377,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
@@ -6439,6 +6655,15 @@ export interface operations {
             };
             /** @description The one shape of every 4xx/5xx answer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6754,6 +6979,15 @@ export interface operations {
             };
             /** @description The one shape of every 4xx/5xx answer */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7121,6 +7355,15 @@ export interface operations {
             };
             /** @description The one shape of every 4xx/5xx answer */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7779,6 +8022,15 @@ export interface operations {
             };
             /** @description The one shape of every 4xx/5xx answer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8482,6 +8734,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
@@ -8967,6 +9228,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
             429: {
                 headers: {
@@ -9236,6 +9506,15 @@ export interface operations {
             };
             /** @description The one shape of every 4xx/5xx answer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9551,6 +9830,15 @@ export interface operations {
             };
             /** @description The one shape of every 4xx/5xx answer */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9937,6 +10225,15 @@ export interface operations {
             };
             /** @description The one shape of every 4xx/5xx answer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -99,10 +99,12 @@ async function openapi(app: FastifyInstance): Promise<void> {
       // Every route can answer 503: the database is unavailable (plugins/errors.ts) or the server is closing.
       const all = { ...(s.response as Record<string, unknown> | undefined) };
       if (all[503] === undefined) all[503] = UNAVAILABLE;
-      // A request part with a schema can be refused (400); a body can also be too large (413), or not JSON (415).
+      // A request part with a schema can be refused (422 with the field paths); a body can also be
+      // malformed JSON (400), too large (413), or not JSON (415).
       const validated = ['body', 'params', 'querystring', 'headers'].some((part) => s[part] !== undefined);
-      if (validated && all[400] === undefined) all[400] = { $ref: 'Error#' };
+      if (validated && all[422] === undefined) all[422] = { $ref: 'Error#' };
       if (s.body !== undefined) {
+        if (all[400] === undefined) all[400] = { $ref: 'Error#' };
         if (all[413] === undefined) all[413] = { $ref: 'Error#' };
         if (all[415] === undefined) all[415] = { $ref: 'Error#' };
       }

@@ -1,8 +1,9 @@
 // Request validation: Ajv with every error collected, unknown fields refused rather than silently
 // removed, no type coercion of bodies (a string "5" is not a port), coercion and defaults only
 // for query strings and path parameters; and the one formatter of schema violations of the whole
-// app (installed at the root by plugins/errors.ts): 400 SPILLWAY_API_VALIDATION_FAILED naming each
-// bad field by its JSON pointer (`querystring:/limit` for a part other than the body).
+// app (installed at the root by plugins/errors.ts): 422 SPILLWAY_API_VALIDATION_FAILED naming each
+// bad field by its JSON pointer (`querystring:/limit` for a part other than the body), as a
+// document's semantic problems do; a body that is not JSON at all stays 400 (plugins/errors.ts).
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance, FastifySchemaValidationError } from 'fastify';
@@ -45,7 +46,7 @@ export function errorDetails(errors: readonly AjvError[], prefix = ''): ErrorDet
   });
 }
 
-/** The schema error formatter: the 400 of a request whose `dataVar` part violates its schema. */
+/** The schema error formatter: the 422 of a request whose `dataVar` part violates its schema. */
 export function validationError(errors: readonly FastifySchemaValidationError[], dataVar: string): SpillwayError {
   const details = errorDetails(
     errors.map((e) => ({ keyword: e.keyword, instancePath: e.instancePath, message: e.message, params: e.params })),

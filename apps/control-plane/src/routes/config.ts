@@ -45,7 +45,7 @@ export function configRoutes(scope: FastifyInstance, store: ConfigStore): void {
         tags: ['config'],
         summary: 'Apply a desired configuration in one transaction (dryRun: plan only; prune: delete what is not named)',
         description:
-          'Invalid documents change nothing (400 for the schema, 422 for semantics, paths into the document). If-Match compares with the global version.',
+          'Invalid documents change nothing (422 with paths into the document, for the schema and for semantics alike; 400 for a body that is not JSON). If-Match compares with the global version.',
         querystring: ApplyQuery,
         headers: IfMatchHeaders,
         body: ConfigDocument,

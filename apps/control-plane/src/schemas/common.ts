@@ -1,6 +1,6 @@
 // Shapes shared by every route: names, the one error shape, list envelopes and queries, ETag
 // headers. Every object schema is closed (additionalProperties: false) so an unknown field is a
-// 400 naming it, never silently dropped.
+// 422 naming it, never silently dropped.
 import { Type, type TSchema } from '@sinclair/typebox';
 import { Closed, Name, Nullable } from '@spillway/protocol';
 

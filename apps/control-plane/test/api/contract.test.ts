@@ -196,11 +196,11 @@ describe('the API against its OpenAPI document (Prism validation proxy)', () => 
     await expectCall(403, 'GET', '/v1/api-tokens', { token: reader, invalid: true });
     await expectCall(403, 'POST', '/v1/services', { token: reader, body: { name: 'x', address: '10.0.0.1', port: 80 }, invalid: true });
     await expectCall(200, 'GET', '/v1/api-tokens', { query: 'limit=1' });
-    await expectCall(400, 'GET', '/v1/api-tokens', { query: 'limit=0', invalid: true });
+    await expectCall(422, 'GET', '/v1/api-tokens', { query: 'limit=0', invalid: true });
     await expectCall(200, 'GET', '/v1/api-tokens/{name}', { params: { name: 'dash' } });
     await expectCall(404, 'GET', '/v1/api-tokens/{name}', { params: { name: 'nobody' } });
     await expectCall(409, 'POST', '/v1/api-tokens', { body: { name: 'dash', role: 'reader' } });
-    await expectCall(400, 'POST', '/v1/api-tokens', { body: { name: 'x', role: 'root' }, invalid: true });
+    await expectCall(422, 'POST', '/v1/api-tokens', { body: { name: 'x', role: 'root' }, invalid: true });
     await expectCall(201, 'PUT', '/v1/api-tokens/{name}', { params: { name: 'ops' }, body: { role: 'admin' } });
     await expectCall(200, 'PUT', '/v1/api-tokens/{name}', { params: { name: 'ops' }, body: { role: 'admin' } });
     await expectCall(400, 'PUT', '/v1/api-tokens/{name}', { params: { name: 'ops' }, body: { name: 'other', role: 'admin' } });
@@ -239,8 +239,8 @@ describe('the API against its OpenAPI document (Prism validation proxy)', () => 
     const service = { name: 'web-1', address: '127.0.0.1', port: 9001, protocol: 'http', capacity: 50, monitors: [{ monitor: 'web-health' }] };
     const created = await expectCall(201, 'POST', '/v1/services', { body: service });
     const etag = created.headers.get('etag') ?? '';
-    await expectCall(400, 'POST', '/v1/services', { body: { ...service, name: 'web-x', port: 'eighty' }, invalid: true });
-    await expectCall(400, 'POST', '/v1/services', { body: { ...service, name: 'web-x', colour: 'red' }, invalid: true });
+    await expectCall(422, 'POST', '/v1/services', { body: { ...service, name: 'web-x', port: 'eighty' }, invalid: true });
+    await expectCall(422, 'POST', '/v1/services', { body: { ...service, name: 'web-x', colour: 'red' }, invalid: true });
     await expectCall(422, 'POST', '/v1/services', { body: { ...service, name: 'web-x', monitors: [{ monitor: 'missing' }] } });
     await expectCall(201, 'PUT', '/v1/services/{name}', {
       params: { name: 'web-2' },
@@ -265,7 +265,7 @@ describe('the API against its OpenAPI document (Prism validation proxy)', () => 
     await expectCall(400, 'GET', '/v1/services', { query: 'cursor=not-a-cursor', invalid: true });
     await expectCall(200, 'GET', '/v1/services/{name}', { params: { name: 'web-1' } });
     await expectCall(404, 'GET', '/v1/services/{name}', { params: { name: 'nobody' } });
-    await expectCall(400, 'GET', '/v1/services/{name}', { params: { name: '-bad' }, invalid: true });
+    await expectCall(422, 'GET', '/v1/services/{name}', { params: { name: '-bad' }, invalid: true });
     await expectCall(413, 'POST', '/v1/services', { body: { ...service, name: 'big', address: 'x'.repeat(1_100_000) }, invalid: true });
     await expectCall(415, 'POST', '/v1/services', { raw: { type: 'application/x-www-form-urlencoded', text: 'name=web-9' }, invalid: true });
     await expectCall(400, 'POST', '/v1/services', { raw: { type: 'application/json', text: '{"name":' }, direct: true });
@@ -342,7 +342,7 @@ describe('the API against its OpenAPI document (Prism validation proxy)', () => 
       spillover: { methods: [{ type: 'dynamicconnection' }], backup: 'nowhere', action: 'drop' },
     };
     await expectCall(422, 'PUT', '/v1/config', { body: { ...document, vservers: [...(document.vservers as unknown[]), broken] } });
-    await expectCall(400, 'PUT', '/v1/config', { body: { ...document, extra: true }, invalid: true });
+    await expectCall(422, 'PUT', '/v1/config', { body: { ...document, extra: true }, invalid: true });
 
     // --- agents and live status ---------------------------------------------------------------
     const ws = `${server.replace('http', 'ws')}/v1/agents/connect`;
@@ -364,7 +364,7 @@ describe('the API against its OpenAPI document (Prism validation proxy)', () => 
     );
     await expectCall(200, 'GET', '/v1/agents');
     await expectCall(200, 'GET', '/v1/agents', { query: 'limit=1' });
-    await expectCall(400, 'GET', '/v1/agents', { query: 'limit=0', invalid: true });
+    await expectCall(422, 'GET', '/v1/agents', { query: 'limit=0', invalid: true });
     await expectCall(200, 'GET', '/v1/agents/{id}', { params: { id: 'edge-1' } });
     const noAgent = await expectCall(404, 'GET', '/v1/agents/{id}', { params: { id: 'nobody' } });
     expect(noAgent.body).toMatchObject({ code: 'SPILLWAY_API_AGENT_NOT_FOUND', message: 'no agent named nobody' });
@@ -381,7 +381,7 @@ describe('the API against its OpenAPI document (Prism validation proxy)', () => 
     const events = await expectCall(200, 'GET', '/v1/events', { query: 'limit=2' });
     await expectCall(200, 'GET', '/v1/events', { query: `limit=2&cursor=${encodeURIComponent(events.body.nextCursor as string)}&order=asc` });
     await expectCall(400, 'GET', '/v1/events', { query: 'cursor=x', invalid: true });
-    await expectCall(400, 'GET', '/v1/events/stream', { query: 'after=x', invalid: true });
+    await expectCall(422, 'GET', '/v1/events/stream', { query: 'after=x', invalid: true });
     await expectCall(401, 'GET', '/v1/events/stream', { token: null, invalid: true });
     // The stream never ends, so Prism (which reads a whole answer) cannot relay it: its head is checked here.
     const stream = await fetch(`${server}/v1/events/stream`, { headers: { authorization: `Bearer ${admin}` } });

@@ -23,10 +23,10 @@ afterAll(async () => {
 
 const shape = { statusCode: expect.any(Number), code: expect.any(String), error: expect.any(String), message: expect.any(String), details: expect.any(Array) };
 
-describe('400: schema validation names each bad field by path', () => {
+describe('422: schema validation names each bad field by path (malformed JSON: 400)', () => {
   it('lists every bad field of a body at once', async () => {
     const res = await h.call('POST', '/v1/services', { name: 'bad name!', address: '', port: 70000, capacity: -1, weight: 'heavy', colour: 'blue' });
-    expect(res.statusCode).toBe(400);
+    expect(res.statusCode).toBe(422);
     const body = res.json();
     expect(body).toMatchObject({ ...shape, code: 'SPILLWAY_API_VALIDATION_FAILED' });
     expect(body.details.map((d: { path: string }) => d.path).sort()).toEqual(['/address', '/capacity', '/colour', '/name', '/port', '/weight']);
@@ -46,13 +46,13 @@ describe('400: schema validation names each bad field by path', () => {
 
   it('does not coerce body types (a string is not a port)', async () => {
     const res = await h.call('POST', '/v1/services', { name: 'a', address: 'x', port: '80' });
-    expect(res.json()).toMatchObject({ statusCode: 400, details: [{ path: '/port', message: 'must be integer' }] });
+    expect(res.json()).toMatchObject({ statusCode: 422, details: [{ path: '/port', message: 'must be integer' }] });
   });
 
   it('answers invalid JSON with 400 in the same shape', async () => {
     const res = await h.call('POST', '/v1/services', '{"name": "a",');
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject(shape);
+    expect(res.json()).toMatchObject({ ...shape, code: 'SPILLWAY_API_INVALID_JSON' });
   });
 });
 

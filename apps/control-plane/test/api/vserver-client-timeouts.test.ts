@@ -53,11 +53,11 @@ describe('vserver headersTimeoutMs, keepAliveTimeoutMs and clientTimeoutMs', () 
     expect(snap?.config.vservers.find((v) => v.name === 'plain')).toMatchObject(CLIENT_TIMEOUT_DEFAULTS);
   });
 
-  it("refuses a value out of 100..600000 ms or not an integer with 400 at the field's path", async () => {
+  it("refuses a value out of 100..600000 ms or not an integer with 422 at the field's path", async () => {
     for (const field of ['headersTimeoutMs', 'keepAliveTimeoutMs', 'clientTimeoutMs']) {
       for (const value of [0, 99, -1, 150.5, '1000', 600_001]) {
         const res = await h.call('PATCH', '/v1/vservers/web', { [field]: value });
-        expect(res.statusCode, `${field}=${JSON.stringify(value)}: ${res.body}`).toBe(400);
+        expect(res.statusCode, `${field}=${JSON.stringify(value)}: ${res.body}`).toBe(422);
         expect(res.json().details).toEqual([expect.objectContaining({ path: `/${field}` })]);
       }
     }
@@ -66,7 +66,7 @@ describe('vserver headersTimeoutMs, keepAliveTimeoutMs and clientTimeoutMs', () 
       ...doc,
       vservers: doc.vservers.map((v: { name: string }) => (v.name === 'web' ? { ...v, clientTimeoutMs: 50 } : v)),
     });
-    expect(bad.statusCode, bad.body).toBe(400);
+    expect(bad.statusCode, bad.body).toBe(422);
     const at = doc.vservers.findIndex((v: { name: string }) => v.name === 'web');
     expect(bad.json().details).toEqual([expect.objectContaining({ path: `/vservers/${at}/clientTimeoutMs` })]);
     expect((await h.call('GET', '/v1/vservers/web')).json()).toMatchObject(SET);

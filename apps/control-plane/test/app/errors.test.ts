@@ -64,11 +64,11 @@ describe('error shape', () => {
     expect(res.json()).toMatchObject({ statusCode: 413, code: 'SPILLWAY_API_BODY_TOO_LARGE', error: 'Payload Too Large', details: [] });
   });
 
-  it('answers a schema violation with 400 SPILLWAY_API_VALIDATION_FAILED and one detail per field path', async () => {
+  it('answers a schema violation with 422 SPILLWAY_API_VALIDATION_FAILED and one detail per field path', async () => {
     const res = await app.inject({ method: 'POST', url: '/things', payload: { listen: { port: 70000 }, colour: 'red' } });
-    expect(res.statusCode).toBe(400);
+    expect(res.statusCode).toBe(422);
     const body = res.json();
-    expect(body).toMatchObject({ statusCode: 400, code: 'SPILLWAY_API_VALIDATION_FAILED', error: 'Bad Request' });
+    expect(body).toMatchObject({ statusCode: 422, code: 'SPILLWAY_API_VALIDATION_FAILED', error: 'Unprocessable Entity' });
     expect(body.details).toEqual(
       expect.arrayContaining([
         { path: '/name', message: 'is required' },

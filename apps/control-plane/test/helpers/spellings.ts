@@ -77,12 +77,13 @@ export function spellingsOf(path: string): Spelling[] {
 
 /**
  * Whether an answer came from past authentication: an object's own 404 (a not-found route is
- * SPILLWAY_API_ROUTE_NOT_FOUND), a validation or JSON error of the body, or any status but the allowed.
+ * SPILLWAY_API_ROUTE_NOT_FOUND), a JSON error of the body, or any status but the allowed (a
+ * schema violation is a 422, never allowed).
  */
 export function reachedHandler(r: RawResponse, allowed: number[]): boolean {
   const code = /"code":"([A-Z0-9_]+)"/.exec(r.body)?.[1];
   if (!allowed.includes(r.status)) return true;
   if (r.status === 404) return code !== undefined && code !== 'SPILLWAY_API_ROUTE_NOT_FOUND';
-  if (r.status === 400) return code === 'SPILLWAY_API_VALIDATION_FAILED' || code === 'SPILLWAY_API_INVALID_JSON';
+  if (r.status === 400) return code === 'SPILLWAY_API_INVALID_JSON';
   return false;
 }
