@@ -34,6 +34,15 @@ describe('declarative config', () => {
     expect(again.json()).toEqual({ dryRun: false, applied: false, version: 1, plan: EMPTY });
   });
 
+  it('refuses the stored document again with an object named twice (an empty plan is not a valid one)', async () => {
+    const doc = (await h.call('GET', '/v1/config')).json<{ services: unknown[] }>();
+    for (const prune of [false, true]) {
+      const res = await h.call('PUT', `/v1/config?prune=${prune}`, { ...doc, services: [...doc.services, doc.services[0]] });
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json()).toMatchObject({ code: 'SPILLWAY_DUPLICATE_NAME' });
+    }
+  });
+
   it('updates what changed, keeps what the document omits without prune, deletes it with prune', async () => {
     const doc = structuredClone(demo) as { services: Array<Record<string, unknown>>; vservers: Array<Record<string, unknown>>; monitors: unknown[] };
     doc.services = doc.services.filter((s) => s.name !== 'demo-3').map((s) => (s.name === 'demo-1' ? { ...s, capacity: 80 } : s));
