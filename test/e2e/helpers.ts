@@ -1,14 +1,24 @@
-// Processes of the end-to-end tests: the control plane as it ships (apps/control-plane/src/server.ts
-// on a test database, configured through its REST API) and managed agents (apps/agent/src/main.ts
-// with SPILLWAY_CONTROL_PLANE_URL), each started with tsx in its own process group and killed for real.
+// Processes of the end-to-end tests: the control plane as it ships (apps/control-plane/dist/server.js
+// on a test database, configured through its REST API) and managed agents (apps/agent/dist/main.js
+// with SPILLWAY_CONTROL_PLANE_URL), each started compiled, as their images run them, in its own
+// process group and killed for real.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { AgentStats } from '../../apps/agent/src/agent.js';
+import { buildDist } from '../kit/build.js';
 import * as kit from '../kit/until.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+const CONTROL_PLANE_MAIN = path.join(root, 'apps/control-plane/dist/server.js');
+const AGENT_MAIN = path.join(root, 'apps/agent/dist/main.js');
+/** node on a compiled entry, @spillway/* resolved to their dist/ (the images' CMD). */
+const compiled = (main: string): string[] => [process.execPath, '--conditions=spillway-dist', main];
+// dist/ is built once per test file (test/kit/build.ts: incremental, one build at a time).
+const build = buildDist(['apps/control-plane', 'apps/agent']);
+if (!existsSync(CONTROL_PLANE_MAIN) || !existsSync(AGENT_MAIN)) throw new Error(`tsc -b apps/control-plane apps/agent built no entry:\n${build.output}`);
 
 /** The bootstrap admin token every e2e control plane is started with. */
 export const ADMIN_TOKEN = 'spw_e2e-admin-token-0123456789abcdef';
@@ -21,7 +31,7 @@ export interface Proc {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `script` under tsx (or the `command` line given) and resolves with the first stdout line (JSON) that `isReady` accepts. */
+/** Starts `script` under tsx (or the `command` line given, which names it) and resolves with the first stdout line (JSON) that `isReady` accepts. */
 async function spawnReady(
   script: string,
   env: Record<string, string>,
@@ -91,11 +101,11 @@ export interface ControlPlaneProc extends Proc {
 /**
  * The control plane process on `databaseUrl` (port 0: any), heartbeat 200 ms, lease 3 heartbeats.
  * `databaseUrl` null: its own embedded Postgres, in the SPILLWAY_DATA_DIR that `env` must give.
- * `command`: how it is started (default: tsx on src/server.ts; e.g. the image's compiled CMD).
+ * `command`: how it is started (default: node on dist/server.js, as the image's CMD).
  */
 export async function startControlPlane(databaseUrl: string | null, port = 0, env: Record<string, string> = {}, command?: string[]): Promise<ControlPlaneProc> {
   const p = await spawnReady(
-    path.join(root, 'apps/control-plane/src/server.ts'),
+    CONTROL_PLANE_MAIN,
     {
       DATABASE_URL: databaseUrl ?? '',
       SPILLWAY_PORT: String(port),
@@ -108,7 +118,7 @@ export async function startControlPlane(databaseUrl: string | null, port = 0, en
       ...env,
     },
     (j) => j.msg === 'spillway control plane ready' && typeof j.port === 'number',
-    command,
+    command ?? compiled(CONTROL_PLANE_MAIN),
   );
   const actual = p.ready.port as number;
   const base = `http://127.0.0.1:${actual}`;
@@ -139,7 +149,7 @@ export interface AgentProc extends Proc {
 /** A managed agent dialing `controlPlaneUrl`; its listeners bind `host` (one loopback address per agent). */
 export async function startAgent(name: string, token: string, controlPlaneUrl: string, host: string, workers = 2): Promise<AgentProc> {
   const p = await spawnReady(
-    path.join(root, 'apps/agent/src/main.ts'),
+    AGENT_MAIN,
     {
       SPILLWAY_CONTROL_PLANE_URL: controlPlaneUrl,
       SPILLWAY_AGENT_TOKEN: token,
@@ -151,6 +161,7 @@ export async function startAgent(name: string, token: string, controlPlaneUrl: s
       SPILLWAY_AGENT_RECONNECT_MAX_MS: '1000',
     },
     (j) => j.ready === true,
+    compiled(AGENT_MAIN),
   );
   const admin = `http://127.0.0.1:${p.ready.adminPort as number}`;
   return { ...p, name, host, stats: async () => (await fetch(`${admin}/stats`)).json() as Promise<AgentStats> };

@@ -1,16 +1,14 @@
 // Production runs the compiled agent: `tsc -b` output started with the command of the agent's
 // image (its Dockerfile's CMD: node --conditions=spillway-dist apps/agent/dist/main.js), its
 // cluster workers dist/worker.js, no tsx anywhere; it proxies TCP and HTTP.
-import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDist } from '../../../test/kit/build.js';
 import { siblingEntry } from '../src/entry.js';
 import { httpBackend, openHeld, spawnAgent, tcpBackend, tcpService, until, type Backend, type RunningAgent } from './helpers.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
-const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
 const dockerfile = readFileSync(path.join(root, 'apps', 'agent', 'Dockerfile'), 'utf8');
 /** The command the agent's image runs (its CMD), the one this test starts. */
 const imageCmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
@@ -37,7 +35,8 @@ function childCommands(pid: number): string[] {
 
 beforeAll(async () => {
   // The build the agent runs (incremental: quick when dist/ is up to date).
-  await promisify(execFile)(tsc, ['-b', 'apps/agent'], { cwd: root });
+  const build = buildDist(['apps/agent']);
+  expect(build.code, build.output).toBe(0);
   echo = await tcpBackend('echo');
   web = await httpBackend('web');
   expect(imageCmd[0]).toBe('node');

@@ -1,22 +1,20 @@
 // The CLI as a user runs it: a subprocess, from a directory of its own with a HOME of its own,
 // against a real control plane. It runs compiled (bin/spillway-dist.js on dist/, built here once
-// per file, incremental): the program of node_modules/.bin/spillway (tsx on src/, which bin.test.ts
+// per file: test/kit/build.ts): the program of node_modules/.bin/spillway (tsx on src/, which bin.test.ts
 // runs) at a third of the start-up CPU, and the CLI tests start it some seventy times.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { buildDist } from '../../../test/kit/build.js';
 
 export const root = path.resolve(import.meta.dirname, '../../..');
 /** The bin npm links at the root (tsx on the sources). */
 export const BIN = path.join(root, 'node_modules', '.bin', 'spillway');
 /** The command line of the compiled CLI the tests run. */
 const COMPILED = [process.execPath, path.join(root, 'apps', 'cli', 'bin', 'spillway-dist.js')];
-try {
-  execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'apps/cli'], { cwd: root, stdio: 'pipe' });
-} catch (err) {
-  throw new Error(`tsc -b apps/cli failed:\n${String((err as { stdout?: Buffer }).stdout ?? err)}`, { cause: err });
-}
+const build = buildDist(['apps/cli']);
+if (!existsSync(path.join(root, 'apps', 'cli', 'dist', 'main.js'))) throw new Error(`tsc -b apps/cli built no entry:\n${build.output}`);
 
 export interface CliResult {
   code: number | null;

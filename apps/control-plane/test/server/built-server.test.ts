@@ -1,16 +1,14 @@
 // Production runs the compiled control plane: `tsc -b` output started with the command of its
 // image (its Dockerfile's CMD: node --conditions=spillway-dist apps/control-plane/dist/server.js),
 // no tsx anywhere; it migrates its database, serves the API, the dashboard's files and its docs.
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDist } from '../../../../test/kit/build.js';
 import { startControlPlane, type ControlPlaneProc } from '../../../../test/e2e/helpers.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 const root = path.resolve(import.meta.dirname, '../../../..');
-const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
 const dockerfile = readFileSync(path.join(root, 'apps', 'control-plane', 'Dockerfile'), 'utf8');
 /** The command the control plane's image runs (its CMD), the one this test starts. */
 const imageCmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
@@ -20,7 +18,8 @@ let cp: ControlPlaneProc;
 
 beforeAll(async () => {
   // The build the image runs (incremental: quick when dist/ is up to date).
-  await promisify(execFile)(tsc, ['-b', 'apps/control-plane'], { cwd: root });
+  const build = buildDist(['apps/control-plane']);
+  expect(build.code, build.output).toBe(0);
   db = await createTestDatabase();
   expect(imageCmd[0]).toBe('node');
   cp = await startControlPlane(db.url, 0, {}, [process.execPath, ...imageCmd.slice(1)]);
