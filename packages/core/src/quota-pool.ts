@@ -149,6 +149,15 @@ export class QuotaPool<E extends EngineId = EngineId> {
   get batch(): number {
     return this.batchValue;
   }
+  /**
+   * Uses a borrow gets now: the batch while the shared pool still holds a batch for every engine;
+   * below that, one at a time, so the last uses go to the engines whose connections ask for them
+   * (each arbitrated by the pool manager) instead of sitting in batches on engines that may not
+   * need them.
+   */
+  get batchNow(): number {
+    return this.sharedFree > this.batchValue * Math.max(1, this.byId.size) ? this.batchValue : 1;
+  }
   /** Σ targets: the exclusive pool. */
   get exclusivePool(): number {
     return this.unit * this.totalWeight;
@@ -245,10 +254,20 @@ export class QuotaPool<E extends EngineId = EngineId> {
       this.sumInUse++;
       return { granted: true, engine, borrowed: 0 };
     }
-    // An engine that owes uses does not grow before it has given them back.
+    // A share waiting for room while there is some (it may be this engine's own): granted first.
+    if (this.sumDeficit > 0 && this.limitValue - this.committed >= 1) {
+      this.topUp();
+      if (s.inUse < s.exclusive + s.borrowed) {
+        s.inUse++;
+        this.sumInUse++;
+        return { granted: true, engine, borrowed: 0 };
+      }
+    }
     const room = this.room();
+    this.coverOwed(s, room);
+    // An engine that owes uses (no room to cover them) does not grow before it has given them back.
     if (s.owed === 0 && room >= 1) {
-      const n = Math.min(this.batchValue, room);
+      const n = Math.min(this.batchNow, room);
       s.borrowed += n;
       this.sumBorrowed += n;
       s.inUse++;
@@ -291,15 +310,36 @@ export class QuotaPool<E extends EngineId = EngineId> {
 
   // ---- batches (engines that enforce their own allowance) ---------------------------------
 
-  /** Lends up to `want` uses (default one batch) from the shared pool; returns how many. */
-  borrow(engine: E, want: number = this.batchValue): number {
+  /**
+   * Lends up to `want` uses (default batchNow: a batch, or 1 near the bottom) from the shared pool;
+   * returns how much the engine's allowance grew: the uses lent, plus the uses it owed when there
+   * was room to cover them (they are in flight: they become borrowed, committed stays the same).
+   */
+  borrow(engine: E, want: number = this.batchNow): number {
     const s = this.byId.get(engine);
-    if (!s || s.owed > 0) return 0;
+    if (!s) return 0;
+    const covered = this.coverOwed(s, this.room());
+    if (s.owed > 0) return covered;
     const n = Math.max(0, Math.min(Math.floor(want), this.room()));
-    if (n === 0) return 0;
     s.borrowed += n;
     this.sumBorrowed += n;
-    return n;
+    return covered + n;
+  }
+
+  /**
+   * An engine that owes uses (in flight beyond its allowance after a cut) and asks for more while
+   * the pool has room: what it owes becomes borrowed (committed, and so the room, stay the same),
+   * so an engine whose share shrank under its connections can still be lent uses the pool has;
+   * it used to be refused until it gave back, a spill with uses unused. Only with room ≥ 1, so
+   * Σ allowance stays ≤ committed < L. Returns how many uses were covered.
+   */
+  private coverOwed(s: Engine, room: number): number {
+    if (s.owed === 0 || room < 1) return 0;
+    const c = s.owed;
+    s.borrowed += c;
+    this.sumBorrowed += c;
+    this.setOwed(s, 0);
+    return c;
   }
 
   /**
@@ -330,8 +370,9 @@ export class QuotaPool<E extends EngineId = EngineId> {
   /**
    * The pool manager takes up to `n` uses `engine` does not use, for another engine whose
    * connections wait while the shared pool is empty (then `borrow` lends them): its borrowed uses
-   * first, then its exclusive share, which stays below target (ceded: topUp does not grow it back)
-   * until uses come back to the pool (they go to ceded shares first) or the pool is re-sized.
+   * first, then its exclusive share, which stays below target (ceded, with any part of the share
+   * not granted yet: topUp does not grow it back) until uses come back to the pool (they go to
+   * ceded shares first) or the pool is re-sized.
    * Only unused uses are taken: with exact tracking, allowance − inUse; with reported tracking the
    * caller vouches that the engine was told first and holds no more (a two-phase revoke).
    * Returns how many were taken from each.
@@ -348,9 +389,63 @@ export class QuotaPool<E extends EngineId = EngineId> {
     s.exclusive -= fromExclusive;
     this.sumExclusive -= fromExclusive;
     s.ceded += fromExclusive;
+    // The part of its share not granted yet goes too: a claim on room kept by an engine that gives
+    // uses away would keep them from the engine they are given to.
+    this.cedeClaim(s);
     // Borrowed uses came back: a share waiting for room takes them first, as with any return.
     if (fromBorrowed > 0 && this.sumDeficit > 0) this.topUp();
     return { borrowed: fromBorrowed, exclusive: fromExclusive };
+  }
+
+  /**
+   * One round of arbitration for `requester`, whose connections wait for `want` uses (default 1):
+   * lends from the shared pool; while that is short, the other engines' uses that nobody uses go
+   * to it, one at a time: first the parts of shares not granted yet (claims on room nobody
+   * holds), then uses an engine reports unused (`unused(e)`), which it must stop using first
+   * (`giveUp(e, n)`: tells the engine, which answers how many of them it no longer admits on, at
+   * once). Returns how much the requester's allowance grew. With it a connection spills only when,
+   * after the round, no use is unused anywhere.
+   */
+  arbitrate(requester: E, want = 1, unused: (engine: E) => number = () => 0, giveUp: (engine: E, n: number) => number = () => 0): number {
+    const r = this.byId.get(requester);
+    if (!r) return 0;
+    // Uses it has in flight beyond its allowance (owed) are covered first: growth they absorb
+    // admits nothing new.
+    const need = want + r.owed;
+    let got = 0;
+    const lend = (): void => {
+      // Its own share waiting for room first (room the others gave up may be what it waited for).
+      // (a grant that covers owed uses leaves the room as it was: go on while it does).
+      for (;;) {
+        const own = Math.min(r.target - r.ceded - r.exclusive, this.limitValue - this.committed, need - got);
+        if (own <= 0) break;
+        r.exclusive += own;
+        this.sumExclusive += own;
+        this.sumDeficit -= own;
+        this.setOwed(r, r.owed - Math.min(r.owed, own));
+        got += own;
+      }
+      if (got < need) got += this.borrow(requester, Math.max(0, need - got - r.owed));
+    };
+    lend();
+    for (const [id, s] of this.byId) {
+      if (got >= need) return got;
+      if (id === requester || s.target - s.ceded - s.exclusive <= 0) continue;
+      this.cedeClaim(s);
+      lend();
+    }
+    for (const id of this.byId.keys()) {
+      if (id === requester) continue;
+      // Room may still be short (uses owed elsewhere): each use given up adds to it.
+      while (got < need && this.allocation(id).owed === 0 && unused(id) > 0) {
+        const n = Math.min(1, giveUp(id, 1));
+        if (n <= 0) break;
+        this.cede(id, n);
+        lend();
+      }
+      if (got >= need) return got;
+    }
+    return got;
   }
 
   /**
@@ -429,6 +524,14 @@ export class QuotaPool<E extends EngineId = EngineId> {
     this.sumExclusive -= fromExclusive;
     this.sumDeficit += fromExclusive;
     return fromBorrowed + fromExclusive;
+  }
+
+  /** The part of an engine's share not granted yet (a claim on room) is ceded: not reserved for it any more. */
+  private cedeClaim(s: Engine): void {
+    const claim = s.target - s.ceded - s.exclusive;
+    if (claim <= 0) return;
+    s.ceded += claim;
+    this.sumDeficit -= claim;
   }
 
   /** `n` uses came back to the pool: ceded shares grow back first (in engine order), then waiting shares take the room. */
@@ -551,9 +654,11 @@ export class QuotaPool<E extends EngineId = EngineId> {
         this.sumExclusive += n;
         this.sumDeficit -= n;
         room -= n;
-        // With exact tracking a grant first covers uses already in flight beyond the allowance,
-        // which frees that much room again (another pass hands it out).
-        if (s.owed > 0 && this.tracking === 'exact') {
+        // A grant first covers uses that may be in flight beyond the allowance (owed), which frees
+        // that much room again (another pass hands it out). With reported tracking too: left owed
+        // beside the grant they would count twice, and the engine could spill with room unused
+        // (committed still never passes L: a cover changes nothing of it).
+        if (s.owed > 0) {
           const c = Math.min(s.owed, n);
           this.setOwed(s, s.owed - c);
           covered += c;

@@ -213,8 +213,8 @@ describe('QuotaPool limit changes', () => {
     expect(p.allocation('a')).toMatchObject({ exclusive: 10, owed: 0 }); // 50 − b's 40 leaves 10 for now
     expect(p.giveBack('b', 35)).toBe(35); // b holds 5
     expect(p.allocation('a').exclusive).toBe(20);
-    expect(p.allocation('b')).toMatchObject({ exclusive: 20, owed: 5 });
-    expect(p.giveBack('b', 5)).toBe(5); // its 5 fit in its new share
+    // Its 5 fit in its new share: the grant covers them (they are not counted twice).
+    expect(p.allocation('b')).toMatchObject({ exclusive: 20, owed: 0 });
     expect(p.committed).toBe(40);
     expect(p.borrow('b', 3)).toBe(3);
   });
@@ -298,7 +298,22 @@ describe('QuotaPool across agents (the control plane)', () => {
     expect(lent).toBe(20);
     expect(p.borrow('b')).toBe(0);
     expect(p.giveBack('a', 4)).toBe(4);
-    expect(p.borrow('b')).toBe(2);
+    expect(p.borrow('b')).toBe(1); // 4 left for 2 engines: one at a time (batchNow)
+  });
+
+  it('lends whole batches while the shared pool holds one for every engine, then one use at a time', () => {
+    const p = new QuotaPool<string>({ limit: 100, engines: ['a', 'b'] });
+    const got: number[] = [];
+    for (let n = p.borrow('a'); n > 0; n = p.borrow('a')) got.push(n);
+    expect(got).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1]);
+    expect(p.batchNow).toBe(1);
+    p.giveBack('a', 20);
+    expect(p.batchNow).toBe(2);
+    // acquire borrows the same way
+    const q = new QuotaPool<number>({ limit: 10, engines: [0], exclusivePercent: 0, batchPercent: 0.5 });
+    expect(q.acquire(0)).toMatchObject({ granted: true, borrowed: 5 });
+    for (let i = 0; i < 4; i++) q.acquire(0);
+    expect(q.acquire(0)).toMatchObject({ granted: true, borrowed: 1 });
   });
 
   it('takes borrowed uses back, largest borrower first, when the limit drops', () => {

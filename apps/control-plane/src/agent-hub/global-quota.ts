@@ -222,7 +222,9 @@ export class GlobalQuota {
       this.send(agent, { type: 'grant', vserver: vs, id, n: 0, borrowed: t?.borrowed ?? 0 });
       return;
     }
-    const ask = Math.max(q.pool.batch, want ?? 0);
+    // A batch while the shared pool is far from empty; near the bottom one use at a time (core's
+    // batchNow), so the last uses go to the agents whose connections wait.
+    const ask = Math.max(q.pool.batchNow, want ?? 0);
     if (want !== undefined) t.waitedAt = Date.now();
     const n = this.lend(q, agent, ask);
     // Connections are waiting: wait for uses being reclaimed (now or by an earlier borrow) rather than answer short.

@@ -1,0 +1,208 @@
+// Property: the three levels of the quota (issue 12) composed from core QuotaPools hold a vserver's
+// limit exactly. The control plane's pool lends each agent an allowance (reported tracking: the
+// agent enforces it and settles what it has in flight after every change: the two-phase revoke);
+// each agent's pool shares its allowance among its workers (exact tracking: every connection is
+// an acquire and a release). Random joins, deaths, limit changes, connections, background borrows
+// and returns; after every step:
+//   - the connections admitted never exceed the limit, except after the limit was lowered below
+//     them, and then they never grow until they are below it;
+//   - a connection spills only when, after one round of arbitration (a worker with room in its
+//     agent, the shared pool, then one unused use ceded by another agent), no use is left unused
+//     anywhere: every agent's allowance is in use and the control plane has nothing to lend.
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import { QuotaPool } from '../src/index.js';
+
+type Op =
+  | { t: 'join'; a: number; workers: number }
+  | { t: 'die'; a: number }
+  | { t: 'limit'; limit: number }
+  | { t: 'connect'; a: number; w: number }
+  | { t: 'end'; a: number; w: number }
+  | { t: 'borrow'; a: number }
+  | { t: 'return'; a: number };
+
+const agent = fc.integer({ min: 0, max: 4 });
+const worker = fc.integer({ min: 0, max: 3 });
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('join' as const), a: agent, workers: fc.integer({ min: 1, max: 4 }) }) },
+  { weight: 1, arbitrary: agent.map((a) => ({ t: 'die' as const, a })) },
+  { weight: 2, arbitrary: fc.integer({ min: 0, max: 60 }).map((limit) => ({ t: 'limit' as const, limit })) },
+  { weight: 14, arbitrary: fc.record({ t: fc.constant('connect' as const), a: agent, w: worker }) },
+  { weight: 8, arbitrary: fc.record({ t: fc.constant('end' as const), a: agent, w: worker }) },
+  { weight: 2, arbitrary: agent.map((a) => ({ t: 'borrow' as const, a })) },
+  { weight: 2, arbitrary: agent.map((a) => ({ t: 'return' as const, a })) },
+);
+
+function check(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`invariant broken: ${what}`);
+}
+
+/** The control plane (top), its agents and their workers, wired as the agent and the hub wire them. */
+class ThreeLevels {
+  readonly top: QuotaPool<string>;
+  readonly agents = new Map<string, QuotaPool<number>>();
+  spills = 0;
+  admitted = 0;
+
+  constructor(limit: number, p: number, b: number) {
+    this.top = new QuotaPool<string>({ limit, exclusivePercent: p, batchPercent: b, tracking: 'reported' });
+  }
+
+  allowance(a: string): number {
+    const x = this.top.allocation(a);
+    return x.exclusive + x.borrowed;
+  }
+  inFlight(): number {
+    let n = 0;
+    for (const pool of this.agents.values()) n += pool.outstanding;
+    return n;
+  }
+  /** An agent applies what the control plane told it and answers with what it has in flight. */
+  sync(a: string): void {
+    const pool = this.agents.get(a);
+    if (!pool) return;
+    // The answer may grow its allowance (a share waiting for room): applied in turn, as the hub
+    // pushes it after the acknowledgement.
+    for (let told = -1; told !== this.allowance(a);) {
+      told = this.allowance(a);
+      pool.setLimit(told);
+      this.top.settle(a, pool.outstanding);
+    }
+  }
+  syncAll(): void {
+    for (const a of this.agents.keys()) this.sync(a);
+  }
+
+  join(a: string, workers: number): void {
+    if (!this.agents.has(a)) this.agents.set(a, new QuotaPool<number>({ limit: 0, engines: Array.from({ length: workers }, (_, i) => i) }));
+    this.top.addEngine(a, workers);
+    this.syncAll();
+  }
+  die(a: string): void {
+    const pool = this.agents.get(a);
+    if (!pool) return;
+    this.admitted -= pool.outstanding; // its connections ended with it
+    this.agents.delete(a);
+    this.top.removeEngine(a);
+    this.syncAll();
+  }
+  setLimit(limit: number): void {
+    this.top.setLimit(limit);
+    this.syncAll();
+  }
+
+  /** A connection at worker `w` of agent `a`: true when admitted. */
+  connect(a: string, w: number): boolean {
+    const pool = this.agents.get(a);
+    if (!pool || !pool.has(w)) return false;
+    const take = (): boolean => {
+      const r = pool.acquire(w);
+      if (r.granted) return true;
+      // Handed to the worker of this agent with the most unused uses.
+      return r.spillover !== null && pool.acquire(r.spillover).granted;
+    };
+    if (take()) return true;
+    // The agent's allowance is all in use: one round of arbitration by the control plane (the
+    // shared pool, then others' unused uses: an agent shrinks its own pool before it cedes).
+    this.top.arbitrate(
+      a,
+      1,
+      (d) => this.allowance(d) - (this.agents.get(d)?.outstanding ?? 0),
+      (d, n) => {
+        const dp = this.agents.get(d)!;
+        dp.setLimit(this.allowance(d) - n);
+        return n;
+      },
+    );
+    this.sync(a);
+    if (take()) return true;
+    // Spill: one round of arbitration left no use unused anywhere.
+    check(this.top.committed >= this.top.limit, `spilled at ${a} while the control plane had ${this.top.limit - this.top.committed} uses to lend`);
+    for (const [b, bp] of this.agents)
+      check(this.allowance(b) <= bp.outstanding, `spilled at ${a} while ${b} held ${this.allowance(b) - bp.outstanding} unused uses`);
+    return false;
+  }
+
+  end(a: string, w: number): void {
+    const pool = this.agents.get(a);
+    if (!pool || pool.allocation(w).inUse === 0) return;
+    pool.release(w);
+    this.admitted--;
+    this.returnIdle(a);
+    this.top.settle(a, pool.outstanding);
+  }
+  /** Background borrow before the allowance runs out (the control client's borrow-ahead). */
+  borrowAhead(a: string): void {
+    if (!this.agents.has(a)) return;
+    this.top.borrow(a);
+    this.sync(a);
+  }
+  /** A batch of borrowed uses the agent does not use goes back: the agent shrinks first, then gives back. */
+  returnIdle(a: string): void {
+    const pool = this.agents.get(a);
+    if (!pool) return;
+    const x = this.top.allocation(a);
+    const k = Math.min(x.borrowed, this.top.batch);
+    if (k === 0 || x.owed > 0 || this.allowance(a) - pool.outstanding < k) return;
+    pool.setLimit(this.allowance(a) - k);
+    this.top.giveBack(a, k);
+    this.sync(a);
+  }
+}
+
+describe('three-level quota: control plane → agents → workers (property)', () => {
+  it('never admits past the limit, and spills only when no use is left unused after one round of arbitration', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 60 }),
+        fc.constantFrom(0, 0.5, 0.8, 1),
+        fc.constantFrom(0, 0.1, 0.25, 1),
+        fc.array(op, { maxLength: 200, size: 'max' }),
+        (limit, p, b, ops) => {
+          const m = new ThreeLevels(limit, p, b);
+          for (const o of ops) {
+            const before = m.inFlight();
+            const name = 'a' in o ? `agent-${o.a}` : '';
+            switch (o.t) {
+              case 'join':
+                m.join(name, o.workers);
+                break;
+              case 'die':
+                m.die(name);
+                break;
+              case 'limit':
+                m.setLimit(o.limit);
+                break;
+              case 'connect':
+                if (m.connect(name, o.w)) m.admitted++;
+                else m.spills++;
+                break;
+              case 'end':
+                m.end(name, o.w);
+                break;
+              case 'borrow':
+                m.borrowAhead(name);
+                break;
+              case 'return':
+                m.returnIdle(name);
+                break;
+            }
+            const now = m.inFlight();
+            check(now === m.admitted, 'every admitted connection is counted by a worker');
+            check(now <= Math.max(m.top.limit, before), `admitted ${now} past the limit ${m.top.limit} (was ${before})`);
+            let allowances = 0;
+            for (const [a, pool] of m.agents) {
+              const x = m.top.allocation(a);
+              allowances += x.exclusive + x.borrowed;
+              check(pool.outstanding <= x.exclusive + x.borrowed + x.owed, `${a}'s connections covered by what the control plane counts`);
+            }
+            check(allowances <= m.top.limit, 'Σ agent allowances ≤ limit');
+            check(now <= m.top.committed, 'connections ≤ what the control plane counts as committed');
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
