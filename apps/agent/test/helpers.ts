@@ -1,16 +1,24 @@
 // Real backends, a real agent process, real client sockets: the tools of the agent's tests.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { buildDist } from '../../../test/kit/build.js';
 import * as kit from '../../../test/kit/until.js';
 import type { AgentStats } from '../src/agent.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
-const main = path.join(root, 'apps', 'agent', 'src', 'main.ts');
+/**
+ * The agent as it ships, compiled (its image's CMD; workers run dist/worker.js): ready in some
+ * 2.4 s with two workers, 6.7 s under tsx, and the agent tests start it some fifty times. dist/
+ * is built once per test file (test/kit/build.ts: incremental, one build at a time).
+ */
+const main = path.join(root, 'apps', 'agent', 'dist', 'main.js');
+const compiledAgent = [process.execPath, '--conditions=spillway-dist', main];
+const build = buildDist(['apps/agent']);
+if (!existsSync(main)) throw new Error(`tsc -b apps/agent built no entry:\n${build.output}`);
 /** The admin token every spawned agent gets (SPILLWAY_AGENT_ADMIN_TOKEN) unless a test sets its own. */
 export const ADMIN_TOKEN = 'agent-admin-token-for-tests-0123';
 
@@ -82,7 +90,7 @@ export async function httpBackend(
 export interface RunningAgent {
   child: ChildProcess;
   adminPort: number;
-  /** The agent's own process (under tsx, the wrapper's child). */
+  /** The agent's own process (the child itself, or the wrapper's child when `command` is a wrapper such as tsx). */
   pid: number;
   ports: Record<string, number>;
   /** The config file it was started with ('' for a managed agent, started without one). */
@@ -94,17 +102,17 @@ export interface RunningAgent {
 }
 
 /**
- * Spawns `tsx apps/agent/src/main.ts --config <file>` (or `command` with `--config <file>`, e.g.
- * the image's compiled entry) and waits for its ready line. A `doc` of null starts it without a
- * config file (a managed agent: its config comes from the control plane named in `env`).
+ * Spawns the compiled agent `node --conditions=spillway-dist apps/agent/dist/main.js --config <file>`
+ * (or `command` with `--config <file>`) and waits for its ready line. A `doc` of null starts it
+ * without a config file (a managed agent: its config comes from the control plane named in `env`).
  */
-export async function spawnAgent(doc: unknown, env: Record<string, string> = {}, command: string[] = [tsx, main]): Promise<RunningAgent> {
+export async function spawnAgent(doc: unknown, env: Record<string, string> = {}, command: string[] = compiledAgent): Promise<RunningAgent> {
   let configPath = '';
   if (doc !== null) {
     configPath = path.join(mkdtempSync(path.join(os.tmpdir(), 'spillway-agent-')), 'config.json');
     writeFileSync(configPath, JSON.stringify(doc));
   }
-  const [file = tsx, ...args] = command;
+  const [file = process.execPath, ...args] = command;
   const child = spawn(file, [...args, ...(configPath ? ['--config', configPath] : [])], {
     cwd: root,
     env: { ...process.env, SPILLWAY_AGENT_ADMIN_PORT: '0', SPILLWAY_AGENT_ADMIN_TOKEN: ADMIN_TOKEN, SPILLWAY_LOG_LEVEL: 'info', ...env },
@@ -116,7 +124,7 @@ export async function spawnAgent(doc: unknown, env: Record<string, string> = {},
   });
   const ready = await new Promise<{ adminPort: number; listeners: Record<string, number>; pid: number }>((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill('SIGTERM'); // tsx passes it on: an agent that never got ready does not outlive the test
+      child.kill('SIGTERM'); // an agent that never got ready does not outlive the test (a wrapper such as tsx passes it on)
       reject(new Error(`agent not ready in 30 s:\n${out}`));
     }, 30_000);
     child.stdout.on('data', (c: Buffer) => {
@@ -153,7 +161,7 @@ export async function spawnAgent(doc: unknown, env: Record<string, string> = {},
       }),
     stop: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
-        // The agent runs under the tsx wrapper; make sure no agent outlives a failed test.
+        // Under a wrapper (tsx) the agent is its child: make sure no agent outlives a failed test.
         const reap = (): void => {
           try {
             process.kill(ready.pid, 'SIGKILL');
