@@ -7,15 +7,13 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { AgentStats } from '../../apps/agent/src/agent.js';
-import { buildDist } from '../kit/build.js';
+import { buildDist, compiled } from '../kit/build.js';
 import * as kit from '../kit/until.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const CONTROL_PLANE_MAIN = path.join(root, 'apps/control-plane/dist/server.js');
 const AGENT_MAIN = path.join(root, 'apps/agent/dist/main.js');
-/** node on a compiled entry, @spillway/* resolved to their dist/ (the images' CMD). */
-const compiled = (main: string): string[] => [process.execPath, '--conditions=spillway-dist', main];
 // dist/ is built once per test file (test/kit/build.ts: incremental, one build at a time).
 const build = buildDist(['apps/control-plane', 'apps/agent']);
 if (!existsSync(CONTROL_PLANE_MAIN) || !existsSync(AGENT_MAIN)) throw new Error(`tsc -b apps/control-plane apps/agent built no entry:\n${build.output}`);

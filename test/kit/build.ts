@@ -40,3 +40,8 @@ export function buildDist(projects: string[]): { code: number | null; output: st
     rmdirSync(lock);
   }
 }
+
+/** The command line of node on the compiled entry `main` (a path under the repository), with @spillway/* resolved to their dist/, as the images run it. */
+export function compiled(main: string): string[] {
+  return [process.execPath, '--conditions=spillway-dist', path.resolve(root, main)];
+}

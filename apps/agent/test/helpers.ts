@@ -5,7 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { buildDist } from '../../../test/kit/build.js';
+import { buildDist, compiled } from '../../../test/kit/build.js';
 import * as kit from '../../../test/kit/until.js';
 import type { AgentStats } from '../src/agent.js';
 
@@ -16,7 +16,7 @@ const root = path.resolve(import.meta.dirname, '../../..');
  * is built once per test file (test/kit/build.ts: incremental, one build at a time).
  */
 const main = path.join(root, 'apps', 'agent', 'dist', 'main.js');
-const compiledAgent = [process.execPath, '--conditions=spillway-dist', main];
+const compiledAgent = compiled(main);
 const build = buildDist(['apps/agent']);
 if (!existsSync(main)) throw new Error(`tsc -b apps/agent built no entry:\n${build.output}`);
 /** The admin token every spawned agent gets (SPILLWAY_AGENT_ADMIN_TOKEN) unless a test sets its own. */

@@ -1,17 +1,21 @@
 // The bootstrap admin token through server.ts as a real process: generated and printed once at
 // the first start (and working), not again at the next; SPILLWAY_ADMIN_TOKEN is taken as is.
+import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/db/schema-engine.js';
+import { buildDist, compiled } from '../../../../test/kit/build.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
-const serverTs = path.join(repoRoot, 'apps', 'control-plane', 'src', 'server.ts');
+// server.ts as it ships: compiled (dist/server.js, built here: test/kit/build.ts), as its image runs it.
+const build = buildDist(['apps/control-plane']);
+const [node, ...serverArgs] = compiled('apps/control-plane/dist/server.js');
+if (!existsSync(serverArgs.at(-1)!)) throw new Error(`tsc -b apps/control-plane built no entry:\n${build.output}`);
 
 /** Starts server.ts, waits until ready, returns the non-JSON stdout lines and the port, then stops it. */
 async function runOnce(env: Record<string, string>, use: (base: string) => Promise<void>): Promise<string[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', serverTs], {
+  const child = spawn(node!, serverArgs, {
     cwd: repoRoot,
     env: { ...process.env, SPILLWAY_PORT: '0', SPILLWAY_LOG_LEVEL: 'info', SPILLWAY_ADMIN_TOKEN: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

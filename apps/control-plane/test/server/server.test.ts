@@ -1,6 +1,7 @@
 // server.ts as a real process: it listens only when ready, a port in use is one line on stderr
 // and exit 1, a bad variable is named, SIGTERM stops accepting but finishes the request in
 // flight, and with the embedded Postgres a restart keeps the data and leaves no server behind.
+import { existsSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -12,9 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runningServer } from '../../src/db/embedded-postgres.js';
 import { repoRoot } from '../../src/db/schema-engine.js';
 import { accepts, until } from '../../../../test/kit/until.js';
+import { buildDist, compiled } from '../../../../test/kit/build.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
-const serverTs = path.join(repoRoot, 'apps', 'control-plane', 'src', 'server.ts');
+// server.ts as it ships: compiled (dist/server.js, built here: test/kit/build.ts), as its image runs it.
+const build = buildDist(['apps/control-plane']);
+const [node, ...serverArgs] = compiled('apps/control-plane/dist/server.js');
+if (!existsSync(serverArgs.at(-1)!)) throw new Error(`tsc -b apps/control-plane built no entry:\n${build.output}`);
 
 interface Proc {
   child: ChildProcess;
@@ -26,7 +31,7 @@ interface Proc {
 }
 
 function startServer(env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', serverTs], {
+  const child = spawn(node!, serverArgs, {
     cwd: repoRoot,
     env: { ...process.env, DATABASE_URL: '', SPILLWAY_LOG_LEVEL: 'info', SPILLWAY_ADMIN_TOKEN: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
