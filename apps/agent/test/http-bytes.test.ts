@@ -93,4 +93,22 @@ describe('byte-exact forwarding', () => {
       for (const o of others) o.socket.destroy();
     }
   });
+
+  it('gives the next connection a fresh parser after one whose last request ended its connection', async () => {
+    const x = await RawConnection.open(agent.ports.front!);
+    x.write('GET /x-first HTTP/1.1\r\nHost: example\r\n\r\n');
+    expect((await x.response())?.status).toBe(200);
+    x.write('GET /x-close HTTP/1.1\r\nHost: example\r\nConnection: close\r\n\r\n');
+    expect((await x.response())?.status).toBe(200);
+    await x.closedByPeer();
+    const y = await RawConnection.open(agent.ports.front!);
+    try {
+      for (const path of ['/y-1', '/y-2', '/y-3']) {
+        y.write(`GET ${path} HTTP/1.1\r\nHost: example\r\n\r\n`);
+        expect((await y.response())?.status).toBe(200);
+      }
+    } finally {
+      y.socket.destroy();
+    }
+  });
 });

@@ -156,13 +156,22 @@ export class Parser {
   static take(kind: 'request' | 'response', maxHeaderBytes: number, events: ParserEvents): Parser {
     const p = FREE.pop();
     if (!p) return new Parser(kind, maxHeaderBytes, events);
-    p.reset(kind, maxHeaderBytes, events);
+    if (p.dirty || p.kind !== kind || p.maxHeaderBytes !== maxHeaderBytes) p.reset(kind, maxHeaderBytes, events);
+    else p.events = events;
     return p;
   }
 
+  /**
+   * Given back in a state other than "before a message that may follow" (mid-message, after an
+   * error, after a message that ends its connection, a response parser): initialized again when
+   * taken. A request parser given back between keep-alive messages is ready as it is (llhttp resets
+   * itself after each message), so a keep-alive request costs no native call to re-arm one.
+   */
+  private dirty = false;
+
   private constructor(
-    kind: 'request' | 'response',
-    maxHeaderBytes: number,
+    private kind: 'request' | 'response',
+    private maxHeaderBytes: number,
     private events: ParserEvents,
   ) {
     const native = new HTTPParser();
@@ -231,6 +240,7 @@ export class Parser {
     if (!native) return { ok: false, code: 'HPE_CLOSED', reason: 'parser closed', consumed: 0 };
     const r = native.execute(buf);
     if (typeof r === 'number') return { ok: true, consumed: r };
+    this.dirty = true;
     return { ok: false, code: r.code, reason: r.reason, consumed: r.bytesParsed };
   }
 
@@ -238,6 +248,7 @@ export class Parser {
   finish(): Fed {
     const native = this.native;
     if (!native) return { ok: true, consumed: 0 };
+    this.dirty = true;
     const r = native.finish();
     if (r === undefined || typeof r === 'number') return { ok: true, consumed: 0 };
     return { ok: false, code: r.code, reason: r.reason, consumed: 0 };
@@ -245,6 +256,9 @@ export class Parser {
 
   private reset(kind: 'request' | 'response', maxHeaderBytes: number, events: ParserEvents): void {
     this.events = events;
+    this.kind = kind;
+    this.maxHeaderBytes = maxHeaderBytes;
+    this.dirty = false;
     this.native!.initialize(kind === 'request' ? HTTPParser.REQUEST : HTTPParser.RESPONSE, {}, maxHeaderBytes, HTTPParser.kLenientNone);
   }
 
@@ -252,6 +266,7 @@ export class Parser {
   release(): void {
     const native = this.native;
     if (!native) return;
+    if (this.inMessage || this.inHead || !this.keepAlive || this.upgrade || this.kind === 'response') this.dirty = true;
     this.events = NO_EVENTS;
     this.fields = [];
     this.url = '';
@@ -261,7 +276,7 @@ export class Parser {
     this.target = '';
     this.statusText = '';
     if (FREE.length < FREE_MAX && !FREE.includes(this)) {
-      native.free();
+      if (this.dirty) native.free();
       FREE.push(this);
       return;
     }
