@@ -9,6 +9,7 @@ import { Monitor, MonitorPatch, Service, ServicePatch, VServer, VServerPatch } f
 import { ApiErrors } from '../errors.js';
 import { metaKey, type ConfigState, type ConfigStore } from '../services/config-store.js';
 import { PLURAL, mergePatch, normalizers, type Kind, type NDocument, type Obj } from '../services/normalize.js';
+import { finder, sorted } from '../services/plan.js';
 import type { Problem } from '../services/validate.js';
 import { referrers } from '../services/validate.js';
 import { actorOf, checkIfMatch, checkSameName, notFound, page, withETag } from './http.js';
@@ -30,9 +31,22 @@ export const OBJECT_BODY_LIMIT = 1024 * 1024;
 
 const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-/** `doc` with `obj` (of `kind`) inserted or replaced. */
+/** `doc` with `obj` (of `kind`) inserted or replaced: in its place by binary search in a document sorted by name (a copy of the list, no sort). */
 export function withObject(doc: NDocument, kind: Kind, obj: { name: string }): NDocument {
-  const list = (doc[PLURAL[kind]] as Array<{ name: string }>).filter((o) => o.name !== obj.name);
+  const all = doc[PLURAL[kind]] as Array<{ name: string }>;
+  if (sorted(doc)) {
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (all[mid]!.name < obj.name) lo = mid + 1;
+      else hi = mid;
+    }
+    const next = all.slice();
+    next.splice(lo, all[lo]?.name === obj.name ? 1 : 0, obj);
+    return { ...doc, [PLURAL[kind]]: next };
+  }
+  const list = all.filter((o) => o.name !== obj.name);
   return { ...doc, [PLURAL[kind]]: [...list, obj].sort(byName) };
 }
 
@@ -41,7 +55,7 @@ export function withoutObject(doc: NDocument, kind: Kind, name: string): NDocume
 }
 
 export function findObject(state: ConfigState, kind: Kind, name: string): Obj | undefined {
-  return (state.doc[PLURAL[kind]] as unknown as Obj[]).find((o) => o.name === name);
+  return finder(state.doc, kind, true)(name);
 }
 
 /** An object as the API shows it: the normalized form plus its read-only facts. */

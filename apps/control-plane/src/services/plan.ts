@@ -58,7 +58,7 @@ const SORTED = new WeakSet<NDocument>();
 const UNSORTED = new WeakSet<NDocument>();
 export const markSorted = (doc: NDocument): void => void SORTED.add(doc);
 /** Whether every list of `doc` goes up strictly by name (checked once per document). */
-function sorted(doc: NDocument): boolean {
+export function sorted(doc: NDocument): boolean {
   if (SORTED.has(doc)) return true;
   if (UNSORTED.has(doc)) return false;
   const ok = KINDS.every((kind) => (doc[PLURAL[kind]] as ReadonlyArray<{ name: string }>).every((o, i, list) => i === 0 || list[i - 1]!.name < o.name));

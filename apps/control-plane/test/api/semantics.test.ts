@@ -4,6 +4,7 @@ import { normalizeDocument, normalizeVServer, mergePatch, deepEqual, type NVServ
 import { planChanges, planOfWalk, walkChanges, effectiveDocument } from '../../src/services/plan.js';
 import { validateDocument, referrers } from '../../src/services/validate.js';
 import { generateToken, hashToken } from '../../src/services/tokens.js';
+import { withObject } from '../../src/routes/objects.js';
 
 const demo = JSON.parse(readFileSync(new URL('../../../../demo/config.json', import.meta.url), 'utf8')) as unknown;
 
@@ -198,6 +199,18 @@ describe('normalization and plans', () => {
     expect(walkChanges(cur, { ...desired, vservers: [added, changed] }, 16)).toBeNull();
     expect(walkChanges(cur, { ...desired, vservers: [changed, changed] }, 16)).toBeNull();
     expect(walkChanges(cur, desired, 2)).toBeNull();
+  });
+
+  it('puts a written object in its place by name, replacing one of the same name, as a sort of the list would', () => {
+    const cur = normalizeDocument(demo);
+    for (const name of ['a', 'demo-2', 'demo-25', 'zz']) {
+      const o = { ...cur.services[0]!, name };
+      const sortedList = [...cur.services.filter((x) => x.name !== name), o].sort((a, b) => (a.name < b.name ? -1 : 1));
+      expect(withObject(cur, 'service', o).services).toEqual(sortedList);
+    }
+    // Out of name order: the list is filtered and sorted as a whole.
+    const shuffled = { ...cur, services: [...cur.services].reverse() };
+    expect(withObject(shuffled, 'service', { ...cur.services[0]!, capacity: 1 }).services.map((x) => x.name)).toEqual(cur.services.map((x) => x.name));
   });
 
   it('merges a PATCH: null resets to the default, nested objects merge, arrays replace', () => {
