@@ -108,7 +108,7 @@ function nginxHttp(port: number, b: Backends, per: number, zone: boolean): strin
 }
 
 /** The hub of the control plane and two managed agents × 2 workers sharing one limit. */
-async function sharedLimit(b: Backends, sizes: Sizes): Promise<{ ports: number[]; stop(): Promise<void> }> {
+async function sharedLimit(b: Backends, sizes: Sizes, n = 2): Promise<{ ports: number[]; stop(): Promise<void> }> {
   let hub: RunningHub | null = null;
   const agents: RunningAgent[] = [];
   const stop = async (): Promise<void> => {
@@ -120,7 +120,7 @@ async function sharedLimit(b: Backends, sizes: Sizes): Promise<{ ports: number[]
     const doc = spillwayDoc('shared', 2, b, sizes, sizes.limit) as { agent?: unknown };
     delete doc.agent;
     await hub.setConfig('precision-1', doc);
-    for (const name of ['shared-a', 'shared-b']) agents.push(await startManagedAgent(name, hub.controlUrl, 2));
+    for (let i = 0; i < n; i++) agents.push(await startManagedAgent(`shared-${String.fromCharCode(97 + i)}`, hub.controlUrl, 2));
     const ports: number[] = [];
     for (const a of agents) {
       for (let t = 0; ; t++) {
@@ -134,7 +134,7 @@ async function sharedLimit(b: Backends, sizes: Sizes): Promise<{ ports: number[]
         await sleep(20);
       }
     }
-    // Both agents joined: wait for the rebalanced allocations to settle.
+    // Every agent joined: wait for the rebalanced allocations to settle.
     await sleep(500);
     return { ports, stop };
   } catch (err) {
@@ -183,7 +183,7 @@ async function measure(c: Contender, b: Backends, sizes: Sizes, dir: string): Pr
 export async function spilloverBench(opts: BenchOptions): Promise<BenchResult> {
   const sizes: Sizes = opts.smoke
     ? { limit: 6, servers: 3, burst: 20, holdMs: 400, bursts: 1 }
-    : { limit: 30, servers: 3, burst: 100, holdMs: 1500, bursts: 5 };
+    : { limit: 30, servers: 3, burst: 100, holdMs: 1500, bursts: 10 };
   const per = sizes.limit / sizes.servers;
   const [haproxy, nginx] = [await findPeer('haproxy', opts), await findPeer('nginx', opts)];
   const skipped: string[] = [];
@@ -221,6 +221,19 @@ export async function spilloverBench(opts: BenchOptions): Promise<BenchResult> {
           split,
           start: () => sharedLimit(b, sizes),
         })),
+      // Five agents (not at smoke size): the last uses must find the agent whose connections wait.
+      ...(opts.smoke
+        ? []
+        : [
+            { label: 'even', split: [0.2, 0.2, 0.2, 0.2, 0.2] },
+            { label: 'skewed', split: [0.9, 0.025, 0.025, 0.025, 0.025] },
+          ]
+      ).map(({ label, split }): Contender => ({
+        name: `Spillway, 5 agents × 2 workers (${label})`,
+        setup: `agent hub + 5 managed agents sharing connection threshold ${sizes.limit}`,
+        split,
+        start: () => sharedLimit(b, sizes, 5),
+      })),
       ...splits
         .filter((x) => !opts.smoke || x.label === 'skewed')
         .map(({ label, split }): Contender => ({
@@ -306,7 +319,7 @@ export async function spilloverBench(opts: BenchOptions): Promise<BenchResult> {
       "backends: one node process, separate from the load generator, recording every arrival and release in order with the primaries' held count",
       'early spill: a request reached the backup while the primaries held fewer than L, and still did 100 ms later (the grace absorbs arrival reordering between backends and hand-off delays inside a proxy; requests are held far longer); room never used = L − most held, in a burst that spilled: spills that were early whatever the order',
       `queued: answered later than hold + 500 ms; peers: ${[haproxy.version, nginx.version].filter(Boolean).join(', ') || 'none installed'}`,
-      'Spillway, 2 agents: the agent hub of apps/control-plane (its Fastify plugin in its own process, without REST API/Postgres) serves the config and the global quota to 2 managed agents × 2 workers; skewed = 90% of the burst to one agent',
+      'Spillway, 2 and 5 agents: the agent hub of apps/control-plane (its Fastify plugin in its own process, without REST API/Postgres) serves the config and the global quota to 2 (or 5) managed agents × 2 workers; skewed = 90% of the burst to one agent, the rest split evenly',
       'static split: the naive alternative to a shared limit: two standalone agents with L/2 each; skewed = 90% of the burst to one agent',
     ],
     tables: [{ title: `Spillover precision (L = ${sizes.limit}, burst ${sizes.burst})`, rows }],
