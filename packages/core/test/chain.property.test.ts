@@ -108,8 +108,9 @@ describe('balancers (property)', () => {
                 open.some((c) => c.name === got),
                 `${method} picked ${got} with room`,
               );
-            const needsWeight = method === 'weighted' || method === 'sourceip';
-            if (open.some((c) => !needsWeight || c.weight > 0)) check(got !== null, `${method} picks when a service has room`);
+            // Weight 0 is never picked, by any method (the contract's "0: never picked").
+            if (got !== null) check(uniq.find((c) => c.name === got)!.weight > 0, `${method} picked ${got} of weight 0`);
+            if (open.some((c) => c.weight > 0)) check(got !== null, `${method} picks when a service has room and weight`);
           });
         },
       ),
