@@ -128,7 +128,10 @@ export function rateShares(budget: number, demands: readonly number[], opts: Rat
   const headroom = Math.max(0, opts.headroom ?? 0.25);
   const wants = demands.map((d) => Math.max(floor, (Number.isFinite(d) && d > 0 ? d : 0) * (1 + headroom)));
   const sum = wants.reduce((a, b) => a + b, 0);
-  if (sum <= budget) return wants.map((w) => (budget * w) / sum);
+  // Nobody wants anything (no floor, no demand): an even split.
+  if (!(sum > 0)) return demands.map(() => budget / n);
+  // w / sum first: budget * w can underflow for a tiny (subnormal) want, and the shares would not add up.
+  if (sum <= budget) return wants.map((w) => budget * (w / sum));
   // Water-filling: the smallest wants are met while they are under an even split of what is left.
   const order = wants.map((_, i) => i).sort((a, b) => wants[a]! - wants[b]!);
   const out = new Array<number>(n);

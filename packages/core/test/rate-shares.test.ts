@@ -46,6 +46,10 @@ describe('rate shares', () => {
     expect(rateShares(100, [Number.NaN, -5])).toEqual([50, 50]);
     expect(rateShares(0, [10, 10])).toEqual([0, 0]);
     expect(rateShares(100, [])).toEqual([]);
+    // No floor and no demand: an even split, not 0 / 0.
+    expect(rateShares(100, [0, 0], { floor: 0 })).toEqual([50, 50]);
+    // A subnormal floor: the shares still add up to the budget (budget * w underflowed).
+    expect(rateShares(1.000000001, [0], { floor: 5e-324, headroom: 0 })).toEqual([1.000000001]);
   });
 
   it('(property) adds up to the budget, keeps the floor and never goes under min(want, even split)', () => {
