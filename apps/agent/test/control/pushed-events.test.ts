@@ -97,18 +97,21 @@ afterAll(async () => {
 });
 
 const after = (t: number) => received.filter((r) => r.at >= t).map((r) => r.msg);
+/** The first message received since `t` that `pred` accepts, waited for up to 2 s. */
+const nextSince = (t: number, pred: (m: AgentMessage) => boolean) =>
+  until(
+    async () => after(t).find(pred),
+    (m) => m !== undefined,
+    2_000,
+    10,
+  );
 
 describe('events pushed to the control channel', () => {
   it('sends a monitor transition within a second of the probe failing, and back, with no stats read', async () => {
     const calls = statsCalls;
     const t0 = Date.now();
     healthStatus = 503;
-    await until(
-      async () => after(t0).find((m) => m.type === 'transition'),
-      (m) => m !== undefined,
-      2_000,
-      10,
-    );
+    await nextSince(t0, (m) => m.type === 'transition');
     expect(after(t0).find((m) => m.type === 'transition')).toMatchObject({ type: 'transition', service: 'watched', state: 'DOWN' });
     const down = received.find((r) => r.at >= t0 && r.msg.type === 'transition')!;
     expect(down.at - t0).toBeLessThan(1_000);
@@ -128,33 +131,18 @@ describe('events pushed to the control channel', () => {
     // opened after 'watched' went DOWN must vote DOWN, or the control plane's quorum takes it UP.
     const t0 = Date.now();
     healthStatus = 503;
-    await until(
-      async () => after(t0).find((m) => m.type === 'transition' && m.state === 'DOWN'),
-      (m) => m !== undefined,
-      2_000,
-      10,
-    );
+    await nextSince(t0, (m) => m.type === 'transition' && m.state === 'DOWN');
     const t1 = Date.now();
     const o = await openHeld(agent.ports().v!);
     try {
-      const report = await until(
-        async () => after(t1).find((m) => m.type === 'report'),
-        (m) => m !== undefined,
-        2_000,
-        10,
-      );
+      const report = await nextSince(t1, (m) => m.type === 'report');
       expect(report).toMatchObject({ type: 'report', services: { watched: { state: 'DOWN' } } });
     } finally {
       o.socket.destroy();
     }
     const t2 = Date.now();
     healthStatus = 200;
-    await until(
-      async () => after(t2).find((m) => m.type === 'transition' && m.state === 'UP'),
-      (m) => m !== undefined,
-      2_000,
-      10,
-    );
+    await nextSince(t2, (m) => m.type === 'transition' && m.state === 'UP');
   });
 
   it("reports the workers' active connections as they open and close, with no stats read", async () => {
