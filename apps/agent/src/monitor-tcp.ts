@@ -13,17 +13,38 @@ export interface ProbeResult {
   line?: string;
 }
 
-export function probeTcp(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
+/** What a probe calls once it knows: the first call settles the probe, later ones do nothing. */
+export type ProbeFinish = (ok: boolean, reason?: string, extra?: Pick<ProbeResult, 'error' | 'report' | 'line'>) => void;
+
+/**
+ * One probe's skeleton, shared by every type: timed from now, settled once (the first verdict
+ * wins), failed with `timeoutReason` at `timeoutMs`. `start` begins the exchange and returns what
+ * ends it (closes its socket), called once the probe settles. Never rejects.
+ */
+export function timedProbe(timeoutMs: number, timeoutReason: string, start: (finish: ProbeFinish) => (() => void) | undefined): Promise<ProbeResult> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (ok: boolean, reason?: string): void => {
+    let settled = false;
+    let end: (() => void) | undefined;
+    const finish: ProbeFinish = (ok, reason, extra) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
-      socket.destroy();
-      resolve({ ok, responseMs: performance.now() - started, ...(reason ? { reason } : {}) });
+      end?.();
+      resolve({ ok, responseMs: performance.now() - started, ...(reason ? { reason } : {}), ...extra });
     };
-    const timer = setTimeout(() => done(false, `no connection within ${timeoutMs} ms`), timeoutMs);
-    socket.once('connect', () => done(true));
-    socket.once('error', (err: NodeJS.ErrnoException) => done(false, err.code ?? err.message));
+    const timer = setTimeout(() => finish(false, timeoutReason), timeoutMs);
+    end = start(finish);
+    // Settled while starting (a request that could not be sent): end what was begun now.
+    if (settled) end?.();
+  });
+}
+
+export function probeTcp(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
+  return timedProbe(timeoutMs, `no connection within ${timeoutMs} ms`, (finish) => {
+    const socket = net.connect({ host, port });
+    socket.once('connect', () => finish(true));
+    socket.once('error', (err: NodeJS.ErrnoException) => finish(false, err.code ?? err.message));
+    return () => socket.destroy();
   });
 }

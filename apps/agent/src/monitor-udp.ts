@@ -3,7 +3,7 @@
 // exchange is shared with the DNS probe (monitor-dns.ts), which judges its replies differently.
 import dgram from 'node:dgram';
 import { isIP } from 'node:net';
-import type { ProbeResult } from './monitor-tcp.js';
+import { timedProbe, type ProbeResult } from './monitor-tcp.js';
 
 /** What a reply says: a verdict, or null for a datagram that is not the answer (keep waiting). */
 export type ReplyVerdict = { ok: true } | { ok: false; reason: string } | null;
@@ -14,19 +14,9 @@ export type ReplyVerdict = { ok: true } | { ok: false; reason: string } | null;
  * ECONNREFUSED on a connected socket) or at the timeout. Never rejects.
  */
 export function exchangeDatagram(host: string, port: number, payload: Buffer, timeoutMs: number, judge: (reply: Buffer) => ReplyVerdict): Promise<ProbeResult> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    let settled = false;
+  return timedProbe(timeoutMs, `no reply within ${timeoutMs} ms`, (finish) => {
     const socket = dgram.createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
-    const done = (ok: boolean, reason?: string, error = false): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.close();
-      resolve({ ok, responseMs: performance.now() - started, ...(reason ? { reason } : {}), ...(error ? { error } : {}) });
-    };
-    const timer = setTimeout(() => done(false, `no reply within ${timeoutMs} ms`), timeoutMs);
-    socket.on('error', (err: NodeJS.ErrnoException) => done(false, err.code ?? err.message));
+    socket.on('error', (err: NodeJS.ErrnoException) => finish(false, err.code ?? err.message));
     socket.on('message', (msg) => {
       let v: ReplyVerdict;
       try {
@@ -34,17 +24,18 @@ export function exchangeDatagram(host: string, port: number, payload: Buffer, ti
       } catch (err) {
         v = { ok: false, reason: `unreadable reply: ${(err as Error).message}` };
       }
-      if (v) done(v.ok, v.ok ? undefined : v.reason);
+      if (v) finish(v.ok, v.ok ? undefined : v.reason);
     });
     try {
       socket.connect(port, host, () => {
         socket.send(payload, (err) => {
-          if (err) done(false, (err as NodeJS.ErrnoException).code ?? err.message);
+          if (err) finish(false, (err as NodeJS.ErrnoException).code ?? err.message);
         });
       });
     } catch (err) {
-      done(false, `datagram not sent: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, true);
+      finish(false, `datagram not sent: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { error: true });
     }
+    return () => socket.close();
   });
 }
 
