@@ -5,7 +5,7 @@
 // replica judges the agents connected to it: with agents of one vserver on two replicas, each
 // replica records its own pair.
 import { DEFAULT_SPILL_HOLD_MS, SpillEpisodes, type SpillCause, type SpillCounts, type SpillEpisodeEvent } from '@spillway/core';
-import type { ConfigDocument, Report } from '@spillway/protocol';
+import { THRESHOLD_FIELD, type ConfigDocument, type Report } from '@spillway/protocol';
 import type { VServerLimit } from './limits.js';
 
 /** What a spill event names: the method that tripped and the limit it enforces. */
@@ -48,7 +48,7 @@ export function spillMethod(cause: SpillCause | null, vs: Doc | null, limit: VSe
   if (cause === 'down') return { method: 'down', limit: null };
   const spill = (vs?.spillover ?? {}) as Doc;
   const m = (Array.isArray(spill.methods) ? (spill.methods as Doc[]) : []).find((x) => x.type === cause);
-  const threshold = cause === 'bandwidth' ? m?.thresholdKbps : m?.thresholdPercent;
+  const threshold = m?.[THRESHOLD_FIELD[cause]];
   return { method: cause, limit: typeof threshold === 'number' ? threshold : null };
 }
 
