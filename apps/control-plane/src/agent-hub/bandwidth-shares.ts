@@ -5,7 +5,7 @@
 // off within its lease: it still enforces its last share), and its share goes to the others when
 // its lease ends.
 import { directional, rateShares, type Direction } from '@spillway/core';
-import type { BandwidthShares as BandwidthSharesMessage, ConfigDocument, Report } from '@spillway/protocol';
+import { DEFAULTS, type BandwidthShares as BandwidthSharesMessage, type ConfigDocument, type Report } from '@spillway/protocol';
 
 interface BandwidthMethod {
   thresholdKbps: number;
@@ -50,7 +50,7 @@ export class BandwidthShares {
       const spill = v.spillover as { methods?: unknown } | undefined;
       const methods = (Array.isArray(spill?.methods) ? (spill.methods as Array<Record<string, unknown>>) : [])
         .filter((m) => m.type === 'bandwidth' && typeof m.thresholdKbps === 'number')
-        .map((m) => ({ thresholdKbps: m.thresholdKbps as number, direction: (m.direction ?? 'both') as Direction }));
+        .map((m) => ({ thresholdKbps: m.thresholdKbps as number, direction: (m.direction ?? DEFAULTS.bandwidthDirection) as Direction }));
       if (methods.length > 0 && !next.has(v.name)) next.set(v.name, methods);
     }
     // A vserver that lost its bandwidth methods: what agents were told of it is forgotten (sent anew if it gets one again).
