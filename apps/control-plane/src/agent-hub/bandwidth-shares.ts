@@ -47,10 +47,11 @@ export class BandwidthShares {
   setConfig(config: ConfigDocument): void {
     const next = new Map<string, BandwidthMethod[]>();
     for (const v of config.vservers) {
-      const spill = v.spillover as { methods?: unknown } | undefined;
-      const methods = (Array.isArray(spill?.methods) ? (spill.methods as Array<Record<string, unknown>>) : [])
-        .filter((m) => m.type === 'bandwidth' && typeof m.thresholdKbps === 'number')
-        .map((m) => ({ thresholdKbps: m.thresholdKbps as number, direction: (m.direction ?? DEFAULTS.bandwidthDirection) as Direction }));
+      const methods = v.spillover.methods.flatMap((m): BandwidthMethod[] =>
+        m.type === 'bandwidth' && m.thresholdKbps !== undefined
+          ? [{ thresholdKbps: m.thresholdKbps, direction: m.direction ?? DEFAULTS.bandwidthDirection }]
+          : [],
+      );
       if (methods.length > 0 && !next.has(v.name)) next.set(v.name, methods);
     }
     // A vserver that lost its bandwidth methods: what agents were told of it is forgotten (sent anew if it gets one again).

@@ -40,14 +40,11 @@ export interface SpilloverEventsOptions {
   limit(name: string): VServerLimit | null;
 }
 
-type Doc = Record<string, unknown>;
-
 /** The method a cause stands for on a vserver, and its limit. */
-export function spillMethod(cause: SpillCause | null, vs: Doc | null, limit: VServerLimit | null): SpillMethod {
+export function spillMethod(cause: SpillCause | null, vs: ConfigDocument['vservers'][number] | null, limit: VServerLimit | null): SpillMethod {
   if (cause === null || cause === 'connection') return { method: limit?.method ?? (cause === null ? null : 'connection'), limit: limit?.value ?? null };
   if (cause === 'down') return { method: 'down', limit: null };
-  const spill = (vs?.spillover ?? {}) as Doc;
-  const m = (Array.isArray(spill.methods) ? (spill.methods as Doc[]) : []).find((x) => x.type === cause);
+  const m = vs?.spillover.methods.find((x) => x.type === cause);
   const threshold = m?.[THRESHOLD_FIELD[cause]];
   return { method: cause, limit: typeof threshold === 'number' ? threshold : null };
 }
