@@ -21,6 +21,7 @@ import { LimitIndex, type VServerLimit } from './limits.js';
 import { ServiceVoteAggregator, type Health, type UpQuorum } from '@spillway/core';
 import { SnapshotCache, type Changes, type ConfigSnapshot } from './snapshot-cache.js';
 import { SpilloverEvents, type SpilloverEvent } from './spillover-events.js';
+import { ServiceLoads } from './service-load.js';
 
 export interface AgentHubOptions {
   log: HubLogger;
@@ -78,6 +79,8 @@ export type HubEvent =
 
 export class AgentHub extends EventEmitter {
   readonly snapshots = new SnapshotCache();
+  /** Each service's active connections across the connected agents, with its state by quorum (service-load.ts). */
+  readonly loads: ServiceLoads = new ServiceLoads(this);
   readonly heartbeatMs: number;
   readonly leaseMissedHeartbeats: number;
   private readonly records = new Map<string, AgentRecord>();
@@ -199,6 +202,7 @@ export class AgentHub extends EventEmitter {
       this.sweep();
     }
     this.records.delete(agent);
+    this.loads.forget(agent);
   }
 
   agents(): AgentRecord[] {
