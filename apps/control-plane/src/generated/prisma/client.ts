@@ -87,6 +87,18 @@ export type Agent = Prisma.AgentModel
  */
 export type AgentToken = Prisma.AgentTokenModel
 /**
+ * Model ServiceToken
+ * A token a backend pushes its application feedback with (POST /v1/services/{name}/feedback),
+ * good for that one service and nothing else; only its hash is stored.
+ */
+export type ServiceToken = Prisma.ServiceTokenModel
+/**
+ * Model ServiceFeedback
+ * The application feedback a service's backend pushed last (agent-check vocabulary, merged line
+ * by line), so a restart of the control plane keeps it in force.
+ */
+export type ServiceFeedback = Prisma.ServiceFeedbackModel
+/**
  * Model ApiToken
  * A bearer token of the REST API; only its hash is stored.
  */

@@ -29,7 +29,8 @@ export type ServiceState = (typeof ServiceState)[keyof typeof ServiceState]
 export const LbMethod = {
   roundrobin: 'roundrobin',
   leastconn: 'leastconn',
-  weighted: 'weighted'
+  weighted: 'weighted',
+  availablecapacity: 'availablecapacity'
 } as const
 
 export type LbMethod = (typeof LbMethod)[keyof typeof LbMethod]

@@ -405,6 +405,8 @@ export const ModelName = {
   VServerService: 'VServerService',
   Agent: 'Agent',
   AgentToken: 'AgentToken',
+  ServiceToken: 'ServiceToken',
+  ServiceFeedback: 'ServiceFeedback',
   ApiToken: 'ApiToken',
   QuotaLease: 'QuotaLease',
   Event: 'Event',
@@ -424,7 +426,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "service" | "monitor" | "serviceMonitor" | "vServer" | "spilloverMethod" | "vServerService" | "agent" | "agentToken" | "apiToken" | "quotaLease" | "event" | "configVersion"
+    modelProps: "service" | "monitor" | "serviceMonitor" | "vServer" | "spilloverMethod" | "vServerService" | "agent" | "agentToken" | "serviceToken" | "serviceFeedback" | "apiToken" | "quotaLease" | "event" | "configVersion"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1020,6 +1022,154 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    ServiceToken: {
+      payload: Prisma.$ServiceTokenPayload<ExtArgs>
+      fields: Prisma.ServiceTokenFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ServiceTokenFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceTokenPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ServiceTokenFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceTokenPayload>
+        }
+        findFirst: {
+          args: Prisma.ServiceTokenFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceTokenPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ServiceTokenFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceTokenPayload>
+        }
+        findMany: {
+          args: Prisma.ServiceTokenFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceTokenPayload>[]
+        }
+        create: {
+          args: Prisma.ServiceTokenCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceTokenPayload>
+        }
+        createMany: {
+          args: Prisma.ServiceTokenCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ServiceTokenCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceTokenPayload>[]
+        }
+        delete: {
+          args: Prisma.ServiceTokenDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceTokenPayload>
+        }
+        update: {
+          args: Prisma.ServiceTokenUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceTokenPayload>
+        }
+        deleteMany: {
+          args: Prisma.ServiceTokenDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ServiceTokenUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ServiceTokenUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceTokenPayload>[]
+        }
+        upsert: {
+          args: Prisma.ServiceTokenUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceTokenPayload>
+        }
+        aggregate: {
+          args: Prisma.ServiceTokenAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateServiceToken>
+        }
+        groupBy: {
+          args: Prisma.ServiceTokenGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ServiceTokenGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ServiceTokenCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ServiceTokenCountAggregateOutputType> | number
+        }
+      }
+    }
+    ServiceFeedback: {
+      payload: Prisma.$ServiceFeedbackPayload<ExtArgs>
+      fields: Prisma.ServiceFeedbackFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ServiceFeedbackFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceFeedbackPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ServiceFeedbackFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceFeedbackPayload>
+        }
+        findFirst: {
+          args: Prisma.ServiceFeedbackFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceFeedbackPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ServiceFeedbackFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceFeedbackPayload>
+        }
+        findMany: {
+          args: Prisma.ServiceFeedbackFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceFeedbackPayload>[]
+        }
+        create: {
+          args: Prisma.ServiceFeedbackCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceFeedbackPayload>
+        }
+        createMany: {
+          args: Prisma.ServiceFeedbackCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ServiceFeedbackCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceFeedbackPayload>[]
+        }
+        delete: {
+          args: Prisma.ServiceFeedbackDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceFeedbackPayload>
+        }
+        update: {
+          args: Prisma.ServiceFeedbackUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceFeedbackPayload>
+        }
+        deleteMany: {
+          args: Prisma.ServiceFeedbackDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ServiceFeedbackUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ServiceFeedbackUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceFeedbackPayload>[]
+        }
+        upsert: {
+          args: Prisma.ServiceFeedbackUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceFeedbackPayload>
+        }
+        aggregate: {
+          args: Prisma.ServiceFeedbackAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateServiceFeedback>
+        }
+        groupBy: {
+          args: Prisma.ServiceFeedbackGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ServiceFeedbackGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ServiceFeedbackCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ServiceFeedbackCountAggregateOutputType> | number
+        }
+      }
+    }
     ApiToken: {
       payload: Prisma.$ApiTokenPayload<ExtArgs>
       fields: Prisma.ApiTokenFieldRefs
@@ -1497,6 +1647,33 @@ export const AgentTokenScalarFieldEnum = {
 } as const
 
 export type AgentTokenScalarFieldEnum = (typeof AgentTokenScalarFieldEnum)[keyof typeof AgentTokenScalarFieldEnum]
+
+
+export const ServiceTokenScalarFieldEnum = {
+  id: 'id',
+  serviceId: 'serviceId',
+  name: 'name',
+  hash: 'hash',
+  createdAt: 'createdAt',
+  lastUsedAt: 'lastUsedAt',
+  revokedAt: 'revokedAt'
+} as const
+
+export type ServiceTokenScalarFieldEnum = (typeof ServiceTokenScalarFieldEnum)[keyof typeof ServiceTokenScalarFieldEnum]
+
+
+export const ServiceFeedbackScalarFieldEnum = {
+  serviceId: 'serviceId',
+  weightPercent: 'weightPercent',
+  maxconn: 'maxconn',
+  admin: 'admin',
+  health: 'health',
+  reason: 'reason',
+  line: 'line',
+  updatedAt: 'updatedAt'
+} as const
+
+export type ServiceFeedbackScalarFieldEnum = (typeof ServiceFeedbackScalarFieldEnum)[keyof typeof ServiceFeedbackScalarFieldEnum]
 
 
 export const ApiTokenScalarFieldEnum = {
@@ -1995,6 +2172,8 @@ export type GlobalOmitConfig = {
   vServerService?: Prisma.VServerServiceOmit
   agent?: Prisma.AgentOmit
   agentToken?: Prisma.AgentTokenOmit
+  serviceToken?: Prisma.ServiceTokenOmit
+  serviceFeedback?: Prisma.ServiceFeedbackOmit
   apiToken?: Prisma.ApiTokenOmit
   quotaLease?: Prisma.QuotaLeaseOmit
   event?: Prisma.EventOmit

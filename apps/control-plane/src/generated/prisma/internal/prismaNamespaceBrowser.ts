@@ -59,6 +59,8 @@ export const ModelName = {
   VServerService: 'VServerService',
   Agent: 'Agent',
   AgentToken: 'AgentToken',
+  ServiceToken: 'ServiceToken',
+  ServiceFeedback: 'ServiceFeedback',
   ApiToken: 'ApiToken',
   QuotaLease: 'QuotaLease',
   Event: 'Event',
@@ -223,6 +225,33 @@ export const AgentTokenScalarFieldEnum = {
 } as const
 
 export type AgentTokenScalarFieldEnum = (typeof AgentTokenScalarFieldEnum)[keyof typeof AgentTokenScalarFieldEnum]
+
+
+export const ServiceTokenScalarFieldEnum = {
+  id: 'id',
+  serviceId: 'serviceId',
+  name: 'name',
+  hash: 'hash',
+  createdAt: 'createdAt',
+  lastUsedAt: 'lastUsedAt',
+  revokedAt: 'revokedAt'
+} as const
+
+export type ServiceTokenScalarFieldEnum = (typeof ServiceTokenScalarFieldEnum)[keyof typeof ServiceTokenScalarFieldEnum]
+
+
+export const ServiceFeedbackScalarFieldEnum = {
+  serviceId: 'serviceId',
+  weightPercent: 'weightPercent',
+  maxconn: 'maxconn',
+  admin: 'admin',
+  health: 'health',
+  reason: 'reason',
+  line: 'line',
+  updatedAt: 'updatedAt'
+} as const
+
+export type ServiceFeedbackScalarFieldEnum = (typeof ServiceFeedbackScalarFieldEnum)[keyof typeof ServiceFeedbackScalarFieldEnum]
 
 
 export const ApiTokenScalarFieldEnum = {

@@ -295,6 +295,8 @@ export type ServiceWhereInput = {
   updatedAt?: Prisma.DateTimeFilter<"Service"> | Date | string
   monitors?: Prisma.ServiceMonitorListRelationFilter
   vservers?: Prisma.VServerServiceListRelationFilter
+  tokens?: Prisma.ServiceTokenListRelationFilter
+  feedback?: Prisma.XOR<Prisma.ServiceFeedbackNullableScalarRelationFilter, Prisma.ServiceFeedbackWhereInput> | null
 }
 
 export type ServiceOrderByWithRelationInput = {
@@ -312,6 +314,8 @@ export type ServiceOrderByWithRelationInput = {
   updatedAt?: Prisma.SortOrder
   monitors?: Prisma.ServiceMonitorOrderByRelationAggregateInput
   vservers?: Prisma.VServerServiceOrderByRelationAggregateInput
+  tokens?: Prisma.ServiceTokenOrderByRelationAggregateInput
+  feedback?: Prisma.ServiceFeedbackOrderByWithRelationInput
 }
 
 export type ServiceWhereUniqueInput = Prisma.AtLeast<{
@@ -332,6 +336,8 @@ export type ServiceWhereUniqueInput = Prisma.AtLeast<{
   updatedAt?: Prisma.DateTimeFilter<"Service"> | Date | string
   monitors?: Prisma.ServiceMonitorListRelationFilter
   vservers?: Prisma.VServerServiceListRelationFilter
+  tokens?: Prisma.ServiceTokenListRelationFilter
+  feedback?: Prisma.XOR<Prisma.ServiceFeedbackNullableScalarRelationFilter, Prisma.ServiceFeedbackWhereInput> | null
 }, "id" | "name">
 
 export type ServiceOrderByWithAggregationInput = {
@@ -386,6 +392,8 @@ export type ServiceCreateInput = {
   updatedAt?: Date | string
   monitors?: Prisma.ServiceMonitorCreateNestedManyWithoutServiceInput
   vservers?: Prisma.VServerServiceCreateNestedManyWithoutServiceInput
+  tokens?: Prisma.ServiceTokenCreateNestedManyWithoutServiceInput
+  feedback?: Prisma.ServiceFeedbackCreateNestedOneWithoutServiceInput
 }
 
 export type ServiceUncheckedCreateInput = {
@@ -403,6 +411,8 @@ export type ServiceUncheckedCreateInput = {
   updatedAt?: Date | string
   monitors?: Prisma.ServiceMonitorUncheckedCreateNestedManyWithoutServiceInput
   vservers?: Prisma.VServerServiceUncheckedCreateNestedManyWithoutServiceInput
+  tokens?: Prisma.ServiceTokenUncheckedCreateNestedManyWithoutServiceInput
+  feedback?: Prisma.ServiceFeedbackUncheckedCreateNestedOneWithoutServiceInput
 }
 
 export type ServiceUpdateInput = {
@@ -419,6 +429,8 @@ export type ServiceUpdateInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   monitors?: Prisma.ServiceMonitorUpdateManyWithoutServiceNestedInput
   vservers?: Prisma.VServerServiceUpdateManyWithoutServiceNestedInput
+  tokens?: Prisma.ServiceTokenUpdateManyWithoutServiceNestedInput
+  feedback?: Prisma.ServiceFeedbackUpdateOneWithoutServiceNestedInput
 }
 
 export type ServiceUncheckedUpdateInput = {
@@ -436,6 +448,8 @@ export type ServiceUncheckedUpdateInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   monitors?: Prisma.ServiceMonitorUncheckedUpdateManyWithoutServiceNestedInput
   vservers?: Prisma.VServerServiceUncheckedUpdateManyWithoutServiceNestedInput
+  tokens?: Prisma.ServiceTokenUncheckedUpdateManyWithoutServiceNestedInput
+  feedback?: Prisma.ServiceFeedbackUncheckedUpdateOneWithoutServiceNestedInput
 }
 
 export type ServiceCreateManyInput = {
@@ -610,6 +624,34 @@ export type ServiceUpdateOneRequiredWithoutVserversNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.ServiceUpdateToOneWithWhereWithoutVserversInput, Prisma.ServiceUpdateWithoutVserversInput>, Prisma.ServiceUncheckedUpdateWithoutVserversInput>
 }
 
+export type ServiceCreateNestedOneWithoutTokensInput = {
+  create?: Prisma.XOR<Prisma.ServiceCreateWithoutTokensInput, Prisma.ServiceUncheckedCreateWithoutTokensInput>
+  connectOrCreate?: Prisma.ServiceCreateOrConnectWithoutTokensInput
+  connect?: Prisma.ServiceWhereUniqueInput
+}
+
+export type ServiceUpdateOneRequiredWithoutTokensNestedInput = {
+  create?: Prisma.XOR<Prisma.ServiceCreateWithoutTokensInput, Prisma.ServiceUncheckedCreateWithoutTokensInput>
+  connectOrCreate?: Prisma.ServiceCreateOrConnectWithoutTokensInput
+  upsert?: Prisma.ServiceUpsertWithoutTokensInput
+  connect?: Prisma.ServiceWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.ServiceUpdateToOneWithWhereWithoutTokensInput, Prisma.ServiceUpdateWithoutTokensInput>, Prisma.ServiceUncheckedUpdateWithoutTokensInput>
+}
+
+export type ServiceCreateNestedOneWithoutFeedbackInput = {
+  create?: Prisma.XOR<Prisma.ServiceCreateWithoutFeedbackInput, Prisma.ServiceUncheckedCreateWithoutFeedbackInput>
+  connectOrCreate?: Prisma.ServiceCreateOrConnectWithoutFeedbackInput
+  connect?: Prisma.ServiceWhereUniqueInput
+}
+
+export type ServiceUpdateOneRequiredWithoutFeedbackNestedInput = {
+  create?: Prisma.XOR<Prisma.ServiceCreateWithoutFeedbackInput, Prisma.ServiceUncheckedCreateWithoutFeedbackInput>
+  connectOrCreate?: Prisma.ServiceCreateOrConnectWithoutFeedbackInput
+  upsert?: Prisma.ServiceUpsertWithoutFeedbackInput
+  connect?: Prisma.ServiceWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.ServiceUpdateToOneWithWhereWithoutFeedbackInput, Prisma.ServiceUpdateWithoutFeedbackInput>, Prisma.ServiceUncheckedUpdateWithoutFeedbackInput>
+}
+
 export type ServiceCreateWithoutMonitorsInput = {
   name: string
   address: string
@@ -623,6 +665,8 @@ export type ServiceCreateWithoutMonitorsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   vservers?: Prisma.VServerServiceCreateNestedManyWithoutServiceInput
+  tokens?: Prisma.ServiceTokenCreateNestedManyWithoutServiceInput
+  feedback?: Prisma.ServiceFeedbackCreateNestedOneWithoutServiceInput
 }
 
 export type ServiceUncheckedCreateWithoutMonitorsInput = {
@@ -639,6 +683,8 @@ export type ServiceUncheckedCreateWithoutMonitorsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   vservers?: Prisma.VServerServiceUncheckedCreateNestedManyWithoutServiceInput
+  tokens?: Prisma.ServiceTokenUncheckedCreateNestedManyWithoutServiceInput
+  feedback?: Prisma.ServiceFeedbackUncheckedCreateNestedOneWithoutServiceInput
 }
 
 export type ServiceCreateOrConnectWithoutMonitorsInput = {
@@ -670,6 +716,8 @@ export type ServiceUpdateWithoutMonitorsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   vservers?: Prisma.VServerServiceUpdateManyWithoutServiceNestedInput
+  tokens?: Prisma.ServiceTokenUpdateManyWithoutServiceNestedInput
+  feedback?: Prisma.ServiceFeedbackUpdateOneWithoutServiceNestedInput
 }
 
 export type ServiceUncheckedUpdateWithoutMonitorsInput = {
@@ -686,6 +734,8 @@ export type ServiceUncheckedUpdateWithoutMonitorsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   vservers?: Prisma.VServerServiceUncheckedUpdateManyWithoutServiceNestedInput
+  tokens?: Prisma.ServiceTokenUncheckedUpdateManyWithoutServiceNestedInput
+  feedback?: Prisma.ServiceFeedbackUncheckedUpdateOneWithoutServiceNestedInput
 }
 
 export type ServiceCreateWithoutVserversInput = {
@@ -701,6 +751,8 @@ export type ServiceCreateWithoutVserversInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   monitors?: Prisma.ServiceMonitorCreateNestedManyWithoutServiceInput
+  tokens?: Prisma.ServiceTokenCreateNestedManyWithoutServiceInput
+  feedback?: Prisma.ServiceFeedbackCreateNestedOneWithoutServiceInput
 }
 
 export type ServiceUncheckedCreateWithoutVserversInput = {
@@ -717,6 +769,8 @@ export type ServiceUncheckedCreateWithoutVserversInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   monitors?: Prisma.ServiceMonitorUncheckedCreateNestedManyWithoutServiceInput
+  tokens?: Prisma.ServiceTokenUncheckedCreateNestedManyWithoutServiceInput
+  feedback?: Prisma.ServiceFeedbackUncheckedCreateNestedOneWithoutServiceInput
 }
 
 export type ServiceCreateOrConnectWithoutVserversInput = {
@@ -748,6 +802,8 @@ export type ServiceUpdateWithoutVserversInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   monitors?: Prisma.ServiceMonitorUpdateManyWithoutServiceNestedInput
+  tokens?: Prisma.ServiceTokenUpdateManyWithoutServiceNestedInput
+  feedback?: Prisma.ServiceFeedbackUpdateOneWithoutServiceNestedInput
 }
 
 export type ServiceUncheckedUpdateWithoutVserversInput = {
@@ -764,6 +820,180 @@ export type ServiceUncheckedUpdateWithoutVserversInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   monitors?: Prisma.ServiceMonitorUncheckedUpdateManyWithoutServiceNestedInput
+  tokens?: Prisma.ServiceTokenUncheckedUpdateManyWithoutServiceNestedInput
+  feedback?: Prisma.ServiceFeedbackUncheckedUpdateOneWithoutServiceNestedInput
+}
+
+export type ServiceCreateWithoutTokensInput = {
+  name: string
+  address: string
+  port: number
+  protocol?: $Enums.Protocol
+  capacity?: number
+  weight?: number
+  state?: $Enums.ServiceState
+  monitorThreshold?: number | null
+  version?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  monitors?: Prisma.ServiceMonitorCreateNestedManyWithoutServiceInput
+  vservers?: Prisma.VServerServiceCreateNestedManyWithoutServiceInput
+  feedback?: Prisma.ServiceFeedbackCreateNestedOneWithoutServiceInput
+}
+
+export type ServiceUncheckedCreateWithoutTokensInput = {
+  id?: number
+  name: string
+  address: string
+  port: number
+  protocol?: $Enums.Protocol
+  capacity?: number
+  weight?: number
+  state?: $Enums.ServiceState
+  monitorThreshold?: number | null
+  version?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  monitors?: Prisma.ServiceMonitorUncheckedCreateNestedManyWithoutServiceInput
+  vservers?: Prisma.VServerServiceUncheckedCreateNestedManyWithoutServiceInput
+  feedback?: Prisma.ServiceFeedbackUncheckedCreateNestedOneWithoutServiceInput
+}
+
+export type ServiceCreateOrConnectWithoutTokensInput = {
+  where: Prisma.ServiceWhereUniqueInput
+  create: Prisma.XOR<Prisma.ServiceCreateWithoutTokensInput, Prisma.ServiceUncheckedCreateWithoutTokensInput>
+}
+
+export type ServiceUpsertWithoutTokensInput = {
+  update: Prisma.XOR<Prisma.ServiceUpdateWithoutTokensInput, Prisma.ServiceUncheckedUpdateWithoutTokensInput>
+  create: Prisma.XOR<Prisma.ServiceCreateWithoutTokensInput, Prisma.ServiceUncheckedCreateWithoutTokensInput>
+  where?: Prisma.ServiceWhereInput
+}
+
+export type ServiceUpdateToOneWithWhereWithoutTokensInput = {
+  where?: Prisma.ServiceWhereInput
+  data: Prisma.XOR<Prisma.ServiceUpdateWithoutTokensInput, Prisma.ServiceUncheckedUpdateWithoutTokensInput>
+}
+
+export type ServiceUpdateWithoutTokensInput = {
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  address?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  protocol?: Prisma.EnumProtocolFieldUpdateOperationsInput | $Enums.Protocol
+  capacity?: Prisma.IntFieldUpdateOperationsInput | number
+  weight?: Prisma.IntFieldUpdateOperationsInput | number
+  state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
+  monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  version?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  monitors?: Prisma.ServiceMonitorUpdateManyWithoutServiceNestedInput
+  vservers?: Prisma.VServerServiceUpdateManyWithoutServiceNestedInput
+  feedback?: Prisma.ServiceFeedbackUpdateOneWithoutServiceNestedInput
+}
+
+export type ServiceUncheckedUpdateWithoutTokensInput = {
+  id?: Prisma.IntFieldUpdateOperationsInput | number
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  address?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  protocol?: Prisma.EnumProtocolFieldUpdateOperationsInput | $Enums.Protocol
+  capacity?: Prisma.IntFieldUpdateOperationsInput | number
+  weight?: Prisma.IntFieldUpdateOperationsInput | number
+  state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
+  monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  version?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  monitors?: Prisma.ServiceMonitorUncheckedUpdateManyWithoutServiceNestedInput
+  vservers?: Prisma.VServerServiceUncheckedUpdateManyWithoutServiceNestedInput
+  feedback?: Prisma.ServiceFeedbackUncheckedUpdateOneWithoutServiceNestedInput
+}
+
+export type ServiceCreateWithoutFeedbackInput = {
+  name: string
+  address: string
+  port: number
+  protocol?: $Enums.Protocol
+  capacity?: number
+  weight?: number
+  state?: $Enums.ServiceState
+  monitorThreshold?: number | null
+  version?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  monitors?: Prisma.ServiceMonitorCreateNestedManyWithoutServiceInput
+  vservers?: Prisma.VServerServiceCreateNestedManyWithoutServiceInput
+  tokens?: Prisma.ServiceTokenCreateNestedManyWithoutServiceInput
+}
+
+export type ServiceUncheckedCreateWithoutFeedbackInput = {
+  id?: number
+  name: string
+  address: string
+  port: number
+  protocol?: $Enums.Protocol
+  capacity?: number
+  weight?: number
+  state?: $Enums.ServiceState
+  monitorThreshold?: number | null
+  version?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  monitors?: Prisma.ServiceMonitorUncheckedCreateNestedManyWithoutServiceInput
+  vservers?: Prisma.VServerServiceUncheckedCreateNestedManyWithoutServiceInput
+  tokens?: Prisma.ServiceTokenUncheckedCreateNestedManyWithoutServiceInput
+}
+
+export type ServiceCreateOrConnectWithoutFeedbackInput = {
+  where: Prisma.ServiceWhereUniqueInput
+  create: Prisma.XOR<Prisma.ServiceCreateWithoutFeedbackInput, Prisma.ServiceUncheckedCreateWithoutFeedbackInput>
+}
+
+export type ServiceUpsertWithoutFeedbackInput = {
+  update: Prisma.XOR<Prisma.ServiceUpdateWithoutFeedbackInput, Prisma.ServiceUncheckedUpdateWithoutFeedbackInput>
+  create: Prisma.XOR<Prisma.ServiceCreateWithoutFeedbackInput, Prisma.ServiceUncheckedCreateWithoutFeedbackInput>
+  where?: Prisma.ServiceWhereInput
+}
+
+export type ServiceUpdateToOneWithWhereWithoutFeedbackInput = {
+  where?: Prisma.ServiceWhereInput
+  data: Prisma.XOR<Prisma.ServiceUpdateWithoutFeedbackInput, Prisma.ServiceUncheckedUpdateWithoutFeedbackInput>
+}
+
+export type ServiceUpdateWithoutFeedbackInput = {
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  address?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  protocol?: Prisma.EnumProtocolFieldUpdateOperationsInput | $Enums.Protocol
+  capacity?: Prisma.IntFieldUpdateOperationsInput | number
+  weight?: Prisma.IntFieldUpdateOperationsInput | number
+  state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
+  monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  version?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  monitors?: Prisma.ServiceMonitorUpdateManyWithoutServiceNestedInput
+  vservers?: Prisma.VServerServiceUpdateManyWithoutServiceNestedInput
+  tokens?: Prisma.ServiceTokenUpdateManyWithoutServiceNestedInput
+}
+
+export type ServiceUncheckedUpdateWithoutFeedbackInput = {
+  id?: Prisma.IntFieldUpdateOperationsInput | number
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  address?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  protocol?: Prisma.EnumProtocolFieldUpdateOperationsInput | $Enums.Protocol
+  capacity?: Prisma.IntFieldUpdateOperationsInput | number
+  weight?: Prisma.IntFieldUpdateOperationsInput | number
+  state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
+  monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  version?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  monitors?: Prisma.ServiceMonitorUncheckedUpdateManyWithoutServiceNestedInput
+  vservers?: Prisma.VServerServiceUncheckedUpdateManyWithoutServiceNestedInput
+  tokens?: Prisma.ServiceTokenUncheckedUpdateManyWithoutServiceNestedInput
 }
 
 
@@ -774,11 +1004,13 @@ export type ServiceUncheckedUpdateWithoutVserversInput = {
 export type ServiceCountOutputType = {
   monitors: number
   vservers: number
+  tokens: number
 }
 
 export type ServiceCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   monitors?: boolean | ServiceCountOutputTypeCountMonitorsArgs
   vservers?: boolean | ServiceCountOutputTypeCountVserversArgs
+  tokens?: boolean | ServiceCountOutputTypeCountTokensArgs
 }
 
 /**
@@ -805,6 +1037,13 @@ export type ServiceCountOutputTypeCountVserversArgs<ExtArgs extends runtime.Type
   where?: Prisma.VServerServiceWhereInput
 }
 
+/**
+ * ServiceCountOutputType without action
+ */
+export type ServiceCountOutputTypeCountTokensArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.ServiceTokenWhereInput
+}
+
 
 export type ServiceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -821,6 +1060,8 @@ export type ServiceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   updatedAt?: boolean
   monitors?: boolean | Prisma.Service$monitorsArgs<ExtArgs>
   vservers?: boolean | Prisma.Service$vserversArgs<ExtArgs>
+  tokens?: boolean | Prisma.Service$tokensArgs<ExtArgs>
+  feedback?: boolean | Prisma.Service$feedbackArgs<ExtArgs>
   _count?: boolean | Prisma.ServiceCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["service"]>
 
@@ -873,6 +1114,8 @@ export type ServiceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
 export type ServiceInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   monitors?: boolean | Prisma.Service$monitorsArgs<ExtArgs>
   vservers?: boolean | Prisma.Service$vserversArgs<ExtArgs>
+  tokens?: boolean | Prisma.Service$tokensArgs<ExtArgs>
+  feedback?: boolean | Prisma.Service$feedbackArgs<ExtArgs>
   _count?: boolean | Prisma.ServiceCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type ServiceIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -883,6 +1126,8 @@ export type $ServicePayload<ExtArgs extends runtime.Types.Extensions.InternalArg
   objects: {
     monitors: Prisma.$ServiceMonitorPayload<ExtArgs>[]
     vservers: Prisma.$VServerServicePayload<ExtArgs>[]
+    tokens: Prisma.$ServiceTokenPayload<ExtArgs>[]
+    feedback: Prisma.$ServiceFeedbackPayload<ExtArgs> | null
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: number
@@ -1296,6 +1541,8 @@ export interface Prisma__ServiceClient<T, Null = never, ExtArgs extends runtime.
   readonly [Symbol.toStringTag]: "PrismaPromise"
   monitors<T extends Prisma.Service$monitorsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Service$monitorsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$ServiceMonitorPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   vservers<T extends Prisma.Service$vserversArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Service$vserversArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$VServerServicePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  tokens<T extends Prisma.Service$tokensArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Service$tokensArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$ServiceTokenPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  feedback<T extends Prisma.Service$feedbackArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Service$feedbackArgs<ExtArgs>>): Prisma.Prisma__ServiceFeedbackClient<runtime.Types.Result.GetResult<Prisma.$ServiceFeedbackPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1775,6 +2022,49 @@ export type Service$vserversArgs<ExtArgs extends runtime.Types.Extensions.Intern
   take?: number
   skip?: number
   distinct?: Prisma.VServerServiceScalarFieldEnum | Prisma.VServerServiceScalarFieldEnum[]
+}
+
+/**
+ * Service.tokens
+ */
+export type Service$tokensArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the ServiceToken
+   */
+  select?: Prisma.ServiceTokenSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the ServiceToken
+   */
+  omit?: Prisma.ServiceTokenOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.ServiceTokenInclude<ExtArgs> | null
+  where?: Prisma.ServiceTokenWhereInput
+  orderBy?: Prisma.ServiceTokenOrderByWithRelationInput | Prisma.ServiceTokenOrderByWithRelationInput[]
+  cursor?: Prisma.ServiceTokenWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.ServiceTokenScalarFieldEnum | Prisma.ServiceTokenScalarFieldEnum[]
+}
+
+/**
+ * Service.feedback
+ */
+export type Service$feedbackArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the ServiceFeedback
+   */
+  select?: Prisma.ServiceFeedbackSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the ServiceFeedback
+   */
+  omit?: Prisma.ServiceFeedbackOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.ServiceFeedbackInclude<ExtArgs> | null
+  where?: Prisma.ServiceFeedbackWhereInput
 }
 
 /**
