@@ -12,6 +12,7 @@ export { ChannelClient, ChannelError, type ChannelClientOptions } from './channe
 export { SimulatedAgent, type SimulatedAgentOptions, type Allocation } from './simulated-agent.js';
 export { headerNameProblem, headerValueProblem, hostHeaderProblem, listenHostProblem, redirectUrlProblem, requestTargetProblem } from './http-syntax.js';
 export * from './document/index.js';
+export * from './proxy-v2.js';
 export {
   RESOURCE_KINDS,
   ResourceSet,
