@@ -110,3 +110,25 @@ export function effectiveService(s: { weight: number; capacity: number; state: A
   const state: AdminState = s.state !== 'enabled' ? s.state : f.admin === 'maint' ? 'maintenance' : f.admin === 'drain' ? 'disabled' : 'enabled';
   return { weight: feedbackWeight(s.weight, f), capacity: f.maxconn ?? s.capacity, state, drain: f.admin === 'drain' };
 }
+
+/**
+ * A service under several layers of feedback, applied in order (the agent's own agent-check
+ * probe first, then what the backend pushed to the control plane): the one derivation of the
+ * weight, capacity and state a service is served with, used by the agent (what it serves) and by
+ * the control plane (the thresholds it shares). Each layer scales the weight the one before left
+ * (50% on 50%: 25%), a later `maxconn` replaces an earlier one, and a state taken by any layer
+ * (drain, maint) or by the operator stays. Invariant: no layer (or only absent ones) gives the
+ * service as configured, with drain false.
+ */
+export function servedService(
+  s: { weight: number; capacity: number; state: AdminState },
+  layers: ReadonlyArray<Readonly<AgentFeedback> | undefined>,
+): EffectiveService {
+  let e: EffectiveService = { weight: s.weight, capacity: s.capacity, state: s.state, drain: false };
+  for (const f of layers) {
+    if (!f) continue;
+    const next = effectiveService(e, f);
+    e = { ...next, drain: e.drain || next.drain };
+  }
+  return e;
+}

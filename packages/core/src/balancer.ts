@@ -1,8 +1,11 @@
 // Load-balancing methods over the services of one vserver.
 import { SmoothWeighted } from './weighted.js';
 
-/** `weighted` is smooth weighted round robin; `sourceip` hashes the client key. */
-export type LbMethod = 'roundrobin' | 'leastconn' | 'weighted' | 'sourceip';
+/**
+ * `weighted` is smooth weighted round robin; `sourceip` hashes the client key; `availablecapacity`
+ * weighs each service by its room: capacity minus its load across all agents (002 lines 234-240).
+ */
+export type LbMethod = 'roundrobin' | 'leastconn' | 'weighted' | 'sourceip' | 'availablecapacity';
 
 /** A service offered to the balancer. `capacity` 0 means no per-service limit. */
 export interface Candidate {
@@ -11,6 +14,10 @@ export interface Candidate {
   active: number;
   capacity: number;
   available: boolean;
+  /** availablecapacity: the service's capacity across all agents (default `capacity`; 0: no room). */
+  serviceCapacity?: number;
+  /** availablecapacity: its active connections on the other agents (default 0; `active` counts this one's). */
+  remoteActive?: number;
 }
 
 /** Picks a service; `clientKey` is used by `sourceip` (others ignore it). */
@@ -21,6 +28,12 @@ export interface Balancer {
 
 /** A candidate can take one more connection: available (UP, enabled) and below its capacity. */
 export const hasRoom = (c: Candidate): boolean => c.available && (c.capacity <= 0 || c.active < c.capacity);
+
+/**
+ * availablecapacity's weight of a candidate: its capacity minus its load across all agents (the
+ * other agents' connections and this one's), below 0 when it is over.
+ */
+export const availableRoom = (c: Candidate): number => (c.serviceCapacity ?? c.capacity) - (c.remoteActive ?? 0) - c.active;
 
 /** 32-bit FNV-1a. */
 export function fnv1a(s: string, seed = 0x811c9dc5): number {
@@ -39,7 +52,10 @@ export function fnv1a(s: string, seed = 0x811c9dc5): number {
  * - leastconn: fewest active connections per unit of weight, ties in turn;
  * - weighted: smooth weighted round robin (nginx);
  * - sourceip: weighted rendezvous hashing of the client key, so a client keeps its service while
- *   it has room, and only the clients of a service that leaves move.
+ *   it has room, and only the clients of a service that leaves move;
+ * - availablecapacity: smooth weighted round robin with availableRoom as the weight, so the
+ *   service with the most room across all agents gets the most new connections; when none has
+ *   room left by that count (loads from other agents lag), the one least over it, ties in turn.
  */
 export function createBalancer(method: LbMethod): Balancer {
   let cursor = 0;
@@ -88,6 +104,21 @@ export function createBalancer(method: LbMethod): Balancer {
             }
           }
           return best?.name ?? null;
+        }
+        case 'availablecapacity': {
+          const p = swrr.pick(
+            open,
+            (c) => c.name,
+            (c) => Math.max(0, availableRoom(c)),
+          );
+          if (p) return p.name;
+          const start = cursor++ % open.length;
+          let best = open[start]!;
+          for (let i = 1; i < open.length; i++) {
+            const c = open[(start + i) % open.length]!;
+            if (availableRoom(c) > availableRoom(best)) best = c;
+          }
+          return best.name;
         }
         case 'roundrobin':
           return open[cursor++ % open.length]!.name;

@@ -1,7 +1,7 @@
 // The agent-check line (HAProxy's grammar) and what it does to a service: weight percentage,
 // maxconn as capacity, drain/maint/ready, up/down with a description, sticky between lines.
 import { describe, expect, it } from 'vitest';
-import { LiveServices, effectiveService, feedbackWeight, mergeFeedback, NO_FEEDBACK, parseAgentLine, sameFeedback } from '../src/index.js';
+import { LiveServices, effectiveService, feedbackWeight, mergeFeedback, NO_FEEDBACK, parseAgentLine, sameFeedback, servedService } from '../src/index.js';
 
 describe('parseAgentLine', () => {
   it('reads words separated by spaces, tabs or commas, in any order, case aside', () => {
@@ -69,5 +69,23 @@ describe('effectiveService', () => {
     const before = new LiveServices([vs], [{ name: 'a', ...s }, b], () => true);
     const after = new LiveServices([vs], [{ name: 'a', ...s, ...effectiveService(s, mergeFeedback(NO_FEEDBACK, parseAgentLine('maxconn:2'))) }, b], () => true);
     expect(before.limit('v')! - after.limit('v')!).toBe(98);
+  });
+});
+
+describe('servedService: the agent-check layer, then the pushed one', () => {
+  const s = { weight: 4, capacity: 100, state: 'enabled' as const };
+  const f = (line: string) => mergeFeedback(NO_FEEDBACK, parseAgentLine(line));
+  it('is the configured service without any layer', () => {
+    expect(servedService(s, [])).toEqual({ weight: 4, capacity: 100, state: 'enabled', drain: false });
+    expect(servedService(s, [undefined, undefined])).toEqual(servedService(s, []));
+  });
+
+  it('scales the weight layer on layer, lets a later maxconn replace an earlier one, and keeps a drain any layer said', () => {
+    expect(servedService(s, [f('50%'), f('50%')])).toMatchObject({ weight: 1 });
+    expect(servedService(s, [f('maxconn:10'), f('maxconn:2')])).toMatchObject({ capacity: 2 });
+    expect(servedService(s, [f('maxconn:10'), f('75%')])).toMatchObject({ capacity: 10, weight: 3 });
+    expect(servedService(s, [f('drain'), f('ready')])).toEqual({ weight: 4, capacity: 100, state: 'disabled', drain: true });
+    expect(servedService(s, [undefined, f('maint')])).toMatchObject({ state: 'maintenance', drain: false });
+    expect(servedService(s, [f('80%')])).toEqual(effectiveService(s, f('80%')));
   });
 });

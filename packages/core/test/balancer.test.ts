@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBalancer, hasRoom, type Candidate } from '../src/index.js';
+import { availableRoom, createBalancer, hasRoom, type Candidate } from '../src/index.js';
 
 const c = (name: string, over: Partial<Candidate> = {}): Candidate => ({ name, weight: 1, active: 0, capacity: 0, available: true, ...over });
 const picks = (b: ReturnType<typeof createBalancer>, cs: Candidate[], n: number, key?: (i: number) => string): (string | null)[] =>
@@ -17,7 +17,7 @@ describe('hasRoom', () => {
 });
 
 describe('balancers', () => {
-  for (const method of ['roundrobin', 'leastconn', 'weighted', 'sourceip'] as const) {
+  for (const method of ['roundrobin', 'leastconn', 'weighted', 'sourceip', 'availablecapacity'] as const) {
     it(`${method}: skips DOWN and full services and returns null when none is left`, () => {
       const b = createBalancer(method);
       const cs = [c('down', { available: false }), c('full', { capacity: 3, active: 3 }), c('ok')];
@@ -32,6 +32,26 @@ describe('balancers', () => {
       expect(b.pick([c('zero', { weight: 0 })], 'k')).toBeNull();
     });
   }
+
+  it('availablecapacity: weighs each service by its capacity minus its load across all agents', () => {
+    const b = createBalancer('availablecapacity');
+    // a: 10 - (3 remote + 2 here) = 5 of room; b: 10 - (0 + 5) = 5; c: 20 - 0 = 20.
+    const cs = [c('a', { serviceCapacity: 10, remoteActive: 3, active: 2 }), c('b', { serviceCapacity: 10, active: 5 }), c('c', { serviceCapacity: 20 })];
+    expect(cs.map(availableRoom)).toEqual([5, 5, 20]);
+    expect(count(picks(b, cs, 300))).toEqual({ a: 50, b: 50, c: 200 });
+    // Full across agents: no share of new connections while another has room.
+    const full = [c('a', { serviceCapacity: 4, remoteActive: 4 }), c('b', { serviceCapacity: 4, remoteActive: 1 })];
+    expect(new Set(picks(b, full, 20))).toEqual(new Set(['b']));
+  });
+
+  it('availablecapacity: when no service has room by the count, the one least over it', () => {
+    const b = createBalancer('availablecapacity');
+    const cs = [c('a', { serviceCapacity: 4, remoteActive: 9 }), c('b', { serviceCapacity: 4, remoteActive: 5 })];
+    expect(new Set(picks(b, cs, 10))).toEqual(new Set(['b']));
+    expect(new Set(picks(b, [c('a', { serviceCapacity: 2, remoteActive: 2 }), c('b', { serviceCapacity: 2, remoteActive: 2 })], 4))).toEqual(
+      new Set(['a', 'b']),
+    );
+  });
 
   it('roundrobin: each service in turn', () => {
     expect(picks(createBalancer('roundrobin'), [c('a'), c('b'), c('c')], 6)).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);

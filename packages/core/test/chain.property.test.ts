@@ -95,7 +95,7 @@ describe('balancers (property)', () => {
   it('never pick a service that is unavailable or at capacity, and pick one whenever one has room and weight', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom('roundrobin' as const, 'leastconn' as const, 'weighted' as const, 'sourceip' as const),
+        fc.constantFrom('roundrobin' as const, 'leastconn' as const, 'weighted' as const, 'sourceip' as const, 'availablecapacity' as const),
         fc.array(fc.array(candidate, { maxLength: 5 }), { maxLength: 20 }),
         (method, rounds) => {
           const b = createBalancer(method);
