@@ -99,6 +99,14 @@ export type ServiceToken = Prisma.ServiceTokenModel
  */
 export type ServiceFeedback = Prisma.ServiceFeedbackModel
 /**
+ * Model SelectionEntry
+ * The service manager's global persistence table (issue 16): the service a client of a
+ * `selection: manager` vserver was sent to, until `expiresAt`. Names, not ids: an entry of a
+ * vserver or service deleted since is ignored and expires. Written behind the manager's answer,
+ * read when a client is not in the manager's memory (a restarted control plane, another replica).
+ */
+export type SelectionEntry = Prisma.SelectionEntryModel
+/**
  * Model ApiToken
  * A bearer token of the REST API; only its hash is stored.
  */

@@ -249,6 +249,13 @@ export type EnumLbMethodFilter<$PrismaModel = never> = {
   not?: Prisma.NestedEnumLbMethodFilter<$PrismaModel> | $Enums.LbMethod
 }
 
+export type EnumSelectionFilter<$PrismaModel = never> = {
+  equals?: $Enums.Selection | Prisma.EnumSelectionFieldRefInput<$PrismaModel>
+  in?: $Enums.Selection[] | Prisma.ListEnumSelectionFieldRefInput<$PrismaModel>
+  notIn?: $Enums.Selection[] | Prisma.ListEnumSelectionFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumSelectionFilter<$PrismaModel> | $Enums.Selection
+}
+
 export type EnumPersistenceTypeFilter<$PrismaModel = never> = {
   equals?: $Enums.PersistenceType | Prisma.EnumPersistenceTypeFieldRefInput<$PrismaModel>
   in?: $Enums.PersistenceType[] | Prisma.ListEnumPersistenceTypeFieldRefInput<$PrismaModel>
@@ -278,6 +285,16 @@ export type EnumLbMethodWithAggregatesFilter<$PrismaModel = never> = {
   _count?: Prisma.NestedIntFilter<$PrismaModel>
   _min?: Prisma.NestedEnumLbMethodFilter<$PrismaModel>
   _max?: Prisma.NestedEnumLbMethodFilter<$PrismaModel>
+}
+
+export type EnumSelectionWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.Selection | Prisma.EnumSelectionFieldRefInput<$PrismaModel>
+  in?: $Enums.Selection[] | Prisma.ListEnumSelectionFieldRefInput<$PrismaModel>
+  notIn?: $Enums.Selection[] | Prisma.ListEnumSelectionFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumSelectionWithAggregatesFilter<$PrismaModel> | $Enums.Selection
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumSelectionFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumSelectionFilter<$PrismaModel>
 }
 
 export type EnumPersistenceTypeWithAggregatesFilter<$PrismaModel = never> = {
@@ -718,6 +735,13 @@ export type NestedEnumLbMethodFilter<$PrismaModel = never> = {
   not?: Prisma.NestedEnumLbMethodFilter<$PrismaModel> | $Enums.LbMethod
 }
 
+export type NestedEnumSelectionFilter<$PrismaModel = never> = {
+  equals?: $Enums.Selection | Prisma.EnumSelectionFieldRefInput<$PrismaModel>
+  in?: $Enums.Selection[] | Prisma.ListEnumSelectionFieldRefInput<$PrismaModel>
+  notIn?: $Enums.Selection[] | Prisma.ListEnumSelectionFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumSelectionFilter<$PrismaModel> | $Enums.Selection
+}
+
 export type NestedEnumPersistenceTypeFilter<$PrismaModel = never> = {
   equals?: $Enums.PersistenceType | Prisma.EnumPersistenceTypeFieldRefInput<$PrismaModel>
   in?: $Enums.PersistenceType[] | Prisma.ListEnumPersistenceTypeFieldRefInput<$PrismaModel>
@@ -747,6 +771,16 @@ export type NestedEnumLbMethodWithAggregatesFilter<$PrismaModel = never> = {
   _count?: Prisma.NestedIntFilter<$PrismaModel>
   _min?: Prisma.NestedEnumLbMethodFilter<$PrismaModel>
   _max?: Prisma.NestedEnumLbMethodFilter<$PrismaModel>
+}
+
+export type NestedEnumSelectionWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.Selection | Prisma.EnumSelectionFieldRefInput<$PrismaModel>
+  in?: $Enums.Selection[] | Prisma.ListEnumSelectionFieldRefInput<$PrismaModel>
+  notIn?: $Enums.Selection[] | Prisma.ListEnumSelectionFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumSelectionWithAggregatesFilter<$PrismaModel> | $Enums.Selection
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumSelectionFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumSelectionFilter<$PrismaModel>
 }
 
 export type NestedEnumPersistenceTypeWithAggregatesFilter<$PrismaModel = never> = {

@@ -36,6 +36,14 @@ export const LbMethod = {
 export type LbMethod = (typeof LbMethod)[keyof typeof LbMethod]
 
 
+export const Selection = {
+  local: 'local',
+  manager: 'manager'
+} as const
+
+export type Selection = (typeof Selection)[keyof typeof Selection]
+
+
 export const PersistenceType = {
   none: 'none',
   sourceip: 'sourceip',

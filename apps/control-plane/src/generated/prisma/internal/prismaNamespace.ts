@@ -407,6 +407,7 @@ export const ModelName = {
   AgentToken: 'AgentToken',
   ServiceToken: 'ServiceToken',
   ServiceFeedback: 'ServiceFeedback',
+  SelectionEntry: 'SelectionEntry',
   ApiToken: 'ApiToken',
   QuotaLease: 'QuotaLease',
   Event: 'Event',
@@ -426,7 +427,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "service" | "monitor" | "serviceMonitor" | "vServer" | "spilloverMethod" | "vServerService" | "agent" | "agentToken" | "serviceToken" | "serviceFeedback" | "apiToken" | "quotaLease" | "event" | "configVersion"
+    modelProps: "service" | "monitor" | "serviceMonitor" | "vServer" | "spilloverMethod" | "vServerService" | "agent" | "agentToken" | "serviceToken" | "serviceFeedback" | "selectionEntry" | "apiToken" | "quotaLease" | "event" | "configVersion"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1170,6 +1171,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    SelectionEntry: {
+      payload: Prisma.$SelectionEntryPayload<ExtArgs>
+      fields: Prisma.SelectionEntryFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.SelectionEntryFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SelectionEntryPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.SelectionEntryFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SelectionEntryPayload>
+        }
+        findFirst: {
+          args: Prisma.SelectionEntryFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SelectionEntryPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.SelectionEntryFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SelectionEntryPayload>
+        }
+        findMany: {
+          args: Prisma.SelectionEntryFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SelectionEntryPayload>[]
+        }
+        create: {
+          args: Prisma.SelectionEntryCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SelectionEntryPayload>
+        }
+        createMany: {
+          args: Prisma.SelectionEntryCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.SelectionEntryCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SelectionEntryPayload>[]
+        }
+        delete: {
+          args: Prisma.SelectionEntryDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SelectionEntryPayload>
+        }
+        update: {
+          args: Prisma.SelectionEntryUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SelectionEntryPayload>
+        }
+        deleteMany: {
+          args: Prisma.SelectionEntryDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.SelectionEntryUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.SelectionEntryUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SelectionEntryPayload>[]
+        }
+        upsert: {
+          args: Prisma.SelectionEntryUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SelectionEntryPayload>
+        }
+        aggregate: {
+          args: Prisma.SelectionEntryAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateSelectionEntry>
+        }
+        groupBy: {
+          args: Prisma.SelectionEntryGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SelectionEntryGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.SelectionEntryCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SelectionEntryCountAggregateOutputType> | number
+        }
+      }
+    }
     ApiToken: {
       payload: Prisma.$ApiTokenPayload<ExtArgs>
       fields: Prisma.ApiTokenFieldRefs
@@ -1573,6 +1648,7 @@ export const VServerScalarFieldEnum = {
   listenPort: 'listenPort',
   listenHost: 'listenHost',
   lbMethod: 'lbMethod',
+  selection: 'selection',
   persistenceType: 'persistenceType',
   persistenceTimeoutSeconds: 'persistenceTimeoutSeconds',
   spilloverCombine: 'spilloverCombine',
@@ -1674,6 +1750,17 @@ export const ServiceFeedbackScalarFieldEnum = {
 } as const
 
 export type ServiceFeedbackScalarFieldEnum = (typeof ServiceFeedbackScalarFieldEnum)[keyof typeof ServiceFeedbackScalarFieldEnum]
+
+
+export const SelectionEntryScalarFieldEnum = {
+  vserver: 'vserver',
+  clientKey: 'clientKey',
+  service: 'service',
+  expiresAt: 'expiresAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type SelectionEntryScalarFieldEnum = (typeof SelectionEntryScalarFieldEnum)[keyof typeof SelectionEntryScalarFieldEnum]
 
 
 export const ApiTokenScalarFieldEnum = {
@@ -1885,6 +1972,20 @@ export type EnumLbMethodFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaM
  * Reference to a field of type 'LbMethod[]'
  */
 export type ListEnumLbMethodFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'LbMethod[]'>
+    
+
+
+/**
+ * Reference to a field of type 'Selection'
+ */
+export type EnumSelectionFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Selection'>
+    
+
+
+/**
+ * Reference to a field of type 'Selection[]'
+ */
+export type ListEnumSelectionFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Selection[]'>
     
 
 
@@ -2174,6 +2275,7 @@ export type GlobalOmitConfig = {
   agentToken?: Prisma.AgentTokenOmit
   serviceToken?: Prisma.ServiceTokenOmit
   serviceFeedback?: Prisma.ServiceFeedbackOmit
+  selectionEntry?: Prisma.SelectionEntryOmit
   apiToken?: Prisma.ApiTokenOmit
   quotaLease?: Prisma.QuotaLeaseOmit
   event?: Prisma.EventOmit

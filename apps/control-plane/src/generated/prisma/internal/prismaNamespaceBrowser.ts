@@ -61,6 +61,7 @@ export const ModelName = {
   AgentToken: 'AgentToken',
   ServiceToken: 'ServiceToken',
   ServiceFeedback: 'ServiceFeedback',
+  SelectionEntry: 'SelectionEntry',
   ApiToken: 'ApiToken',
   QuotaLease: 'QuotaLease',
   Event: 'Event',
@@ -151,6 +152,7 @@ export const VServerScalarFieldEnum = {
   listenPort: 'listenPort',
   listenHost: 'listenHost',
   lbMethod: 'lbMethod',
+  selection: 'selection',
   persistenceType: 'persistenceType',
   persistenceTimeoutSeconds: 'persistenceTimeoutSeconds',
   spilloverCombine: 'spilloverCombine',
@@ -252,6 +254,17 @@ export const ServiceFeedbackScalarFieldEnum = {
 } as const
 
 export type ServiceFeedbackScalarFieldEnum = (typeof ServiceFeedbackScalarFieldEnum)[keyof typeof ServiceFeedbackScalarFieldEnum]
+
+
+export const SelectionEntryScalarFieldEnum = {
+  vserver: 'vserver',
+  clientKey: 'clientKey',
+  service: 'service',
+  expiresAt: 'expiresAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type SelectionEntryScalarFieldEnum = (typeof SelectionEntryScalarFieldEnum)[keyof typeof SelectionEntryScalarFieldEnum]
 
 
 export const ApiTokenScalarFieldEnum = {

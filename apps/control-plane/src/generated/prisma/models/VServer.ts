@@ -65,6 +65,7 @@ export type VServerMinAggregateOutputType = {
   listenPort: number | null
   listenHost: string | null
   lbMethod: $Enums.LbMethod | null
+  selection: $Enums.Selection | null
   persistenceType: $Enums.PersistenceType | null
   persistenceTimeoutSeconds: number | null
   spilloverCombine: $Enums.SpilloverCombine | null
@@ -90,6 +91,7 @@ export type VServerMaxAggregateOutputType = {
   listenPort: number | null
   listenHost: string | null
   lbMethod: $Enums.LbMethod | null
+  selection: $Enums.Selection | null
   persistenceType: $Enums.PersistenceType | null
   persistenceTimeoutSeconds: number | null
   spilloverCombine: $Enums.SpilloverCombine | null
@@ -115,6 +117,7 @@ export type VServerCountAggregateOutputType = {
   listenPort: number
   listenHost: number
   lbMethod: number
+  selection: number
   persistenceType: number
   persistenceTimeoutSeconds: number
   spilloverCombine: number
@@ -172,6 +175,7 @@ export type VServerMinAggregateInputType = {
   listenPort?: true
   listenHost?: true
   lbMethod?: true
+  selection?: true
   persistenceType?: true
   persistenceTimeoutSeconds?: true
   spilloverCombine?: true
@@ -197,6 +201,7 @@ export type VServerMaxAggregateInputType = {
   listenPort?: true
   listenHost?: true
   lbMethod?: true
+  selection?: true
   persistenceType?: true
   persistenceTimeoutSeconds?: true
   spilloverCombine?: true
@@ -222,6 +227,7 @@ export type VServerCountAggregateInputType = {
   listenPort?: true
   listenHost?: true
   lbMethod?: true
+  selection?: true
   persistenceType?: true
   persistenceTimeoutSeconds?: true
   spilloverCombine?: true
@@ -334,6 +340,7 @@ export type VServerGroupByOutputType = {
   listenPort: number | null
   listenHost: string
   lbMethod: $Enums.LbMethod
+  selection: $Enums.Selection
   persistenceType: $Enums.PersistenceType
   persistenceTimeoutSeconds: number
   spilloverCombine: $Enums.SpilloverCombine
@@ -382,6 +389,7 @@ export type VServerWhereInput = {
   listenPort?: Prisma.IntNullableFilter<"VServer"> | number | null
   listenHost?: Prisma.StringFilter<"VServer"> | string
   lbMethod?: Prisma.EnumLbMethodFilter<"VServer"> | $Enums.LbMethod
+  selection?: Prisma.EnumSelectionFilter<"VServer"> | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFilter<"VServer"> | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFilter<"VServer"> | number
   spilloverCombine?: Prisma.EnumSpilloverCombineFilter<"VServer"> | $Enums.SpilloverCombine
@@ -412,6 +420,7 @@ export type VServerOrderByWithRelationInput = {
   listenPort?: Prisma.SortOrderInput | Prisma.SortOrder
   listenHost?: Prisma.SortOrder
   lbMethod?: Prisma.SortOrder
+  selection?: Prisma.SortOrder
   persistenceType?: Prisma.SortOrder
   persistenceTimeoutSeconds?: Prisma.SortOrder
   spilloverCombine?: Prisma.SortOrder
@@ -445,6 +454,7 @@ export type VServerWhereUniqueInput = Prisma.AtLeast<{
   protocol?: Prisma.EnumProtocolFilter<"VServer"> | $Enums.Protocol
   listenHost?: Prisma.StringFilter<"VServer"> | string
   lbMethod?: Prisma.EnumLbMethodFilter<"VServer"> | $Enums.LbMethod
+  selection?: Prisma.EnumSelectionFilter<"VServer"> | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFilter<"VServer"> | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFilter<"VServer"> | number
   spilloverCombine?: Prisma.EnumSpilloverCombineFilter<"VServer"> | $Enums.SpilloverCombine
@@ -475,6 +485,7 @@ export type VServerOrderByWithAggregationInput = {
   listenPort?: Prisma.SortOrderInput | Prisma.SortOrder
   listenHost?: Prisma.SortOrder
   lbMethod?: Prisma.SortOrder
+  selection?: Prisma.SortOrder
   persistenceType?: Prisma.SortOrder
   persistenceTimeoutSeconds?: Prisma.SortOrder
   spilloverCombine?: Prisma.SortOrder
@@ -508,6 +519,7 @@ export type VServerScalarWhereWithAggregatesInput = {
   listenPort?: Prisma.IntNullableWithAggregatesFilter<"VServer"> | number | null
   listenHost?: Prisma.StringWithAggregatesFilter<"VServer"> | string
   lbMethod?: Prisma.EnumLbMethodWithAggregatesFilter<"VServer"> | $Enums.LbMethod
+  selection?: Prisma.EnumSelectionWithAggregatesFilter<"VServer"> | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeWithAggregatesFilter<"VServer"> | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntWithAggregatesFilter<"VServer"> | number
   spilloverCombine?: Prisma.EnumSpilloverCombineWithAggregatesFilter<"VServer"> | $Enums.SpilloverCombine
@@ -532,6 +544,7 @@ export type VServerCreateInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
   spilloverCombine?: $Enums.SpilloverCombine
@@ -561,6 +574,7 @@ export type VServerUncheckedCreateInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
   spilloverCombine?: $Enums.SpilloverCombine
@@ -589,6 +603,7 @@ export type VServerUpdateInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   spilloverCombine?: Prisma.EnumSpilloverCombineFieldUpdateOperationsInput | $Enums.SpilloverCombine
@@ -618,6 +633,7 @@ export type VServerUncheckedUpdateInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   spilloverCombine?: Prisma.EnumSpilloverCombineFieldUpdateOperationsInput | $Enums.SpilloverCombine
@@ -647,6 +663,7 @@ export type VServerCreateManyInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
   spilloverCombine?: $Enums.SpilloverCombine
@@ -671,6 +688,7 @@ export type VServerUpdateManyMutationInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   spilloverCombine?: Prisma.EnumSpilloverCombineFieldUpdateOperationsInput | $Enums.SpilloverCombine
@@ -695,6 +713,7 @@ export type VServerUncheckedUpdateManyInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   spilloverCombine?: Prisma.EnumSpilloverCombineFieldUpdateOperationsInput | $Enums.SpilloverCombine
@@ -735,6 +754,7 @@ export type VServerCountOrderByAggregateInput = {
   listenPort?: Prisma.SortOrder
   listenHost?: Prisma.SortOrder
   lbMethod?: Prisma.SortOrder
+  selection?: Prisma.SortOrder
   persistenceType?: Prisma.SortOrder
   persistenceTimeoutSeconds?: Prisma.SortOrder
   spilloverCombine?: Prisma.SortOrder
@@ -775,6 +795,7 @@ export type VServerMaxOrderByAggregateInput = {
   listenPort?: Prisma.SortOrder
   listenHost?: Prisma.SortOrder
   lbMethod?: Prisma.SortOrder
+  selection?: Prisma.SortOrder
   persistenceType?: Prisma.SortOrder
   persistenceTimeoutSeconds?: Prisma.SortOrder
   spilloverCombine?: Prisma.SortOrder
@@ -800,6 +821,7 @@ export type VServerMinOrderByAggregateInput = {
   listenPort?: Prisma.SortOrder
   listenHost?: Prisma.SortOrder
   lbMethod?: Prisma.SortOrder
+  selection?: Prisma.SortOrder
   persistenceType?: Prisma.SortOrder
   persistenceTimeoutSeconds?: Prisma.SortOrder
   spilloverCombine?: Prisma.SortOrder
@@ -860,6 +882,10 @@ export type VServerUncheckedCreateNestedManyWithoutBackupInput = {
 
 export type EnumLbMethodFieldUpdateOperationsInput = {
   set?: $Enums.LbMethod
+}
+
+export type EnumSelectionFieldUpdateOperationsInput = {
+  set?: $Enums.Selection
 }
 
 export type EnumPersistenceTypeFieldUpdateOperationsInput = {
@@ -960,6 +986,7 @@ export type VServerCreateWithoutBackupOfInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
   spilloverCombine?: $Enums.SpilloverCombine
@@ -988,6 +1015,7 @@ export type VServerUncheckedCreateWithoutBackupOfInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
   spilloverCombine?: $Enums.SpilloverCombine
@@ -1020,6 +1048,7 @@ export type VServerCreateWithoutBackupInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
   spilloverCombine?: $Enums.SpilloverCombine
@@ -1048,6 +1077,7 @@ export type VServerUncheckedCreateWithoutBackupInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
   spilloverCombine?: $Enums.SpilloverCombine
@@ -1096,6 +1126,7 @@ export type VServerUpdateWithoutBackupOfInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   spilloverCombine?: Prisma.EnumSpilloverCombineFieldUpdateOperationsInput | $Enums.SpilloverCombine
@@ -1124,6 +1155,7 @@ export type VServerUncheckedUpdateWithoutBackupOfInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   spilloverCombine?: Prisma.EnumSpilloverCombineFieldUpdateOperationsInput | $Enums.SpilloverCombine
@@ -1171,6 +1203,7 @@ export type VServerScalarWhereInput = {
   listenPort?: Prisma.IntNullableFilter<"VServer"> | number | null
   listenHost?: Prisma.StringFilter<"VServer"> | string
   lbMethod?: Prisma.EnumLbMethodFilter<"VServer"> | $Enums.LbMethod
+  selection?: Prisma.EnumSelectionFilter<"VServer"> | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFilter<"VServer"> | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFilter<"VServer"> | number
   spilloverCombine?: Prisma.EnumSpilloverCombineFilter<"VServer"> | $Enums.SpilloverCombine
@@ -1195,6 +1228,7 @@ export type VServerCreateWithoutSpilloverMethodsInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
   spilloverCombine?: $Enums.SpilloverCombine
@@ -1223,6 +1257,7 @@ export type VServerUncheckedCreateWithoutSpilloverMethodsInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
   spilloverCombine?: $Enums.SpilloverCombine
@@ -1266,6 +1301,7 @@ export type VServerUpdateWithoutSpilloverMethodsInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   spilloverCombine?: Prisma.EnumSpilloverCombineFieldUpdateOperationsInput | $Enums.SpilloverCombine
@@ -1294,6 +1330,7 @@ export type VServerUncheckedUpdateWithoutSpilloverMethodsInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   spilloverCombine?: Prisma.EnumSpilloverCombineFieldUpdateOperationsInput | $Enums.SpilloverCombine
@@ -1321,6 +1358,7 @@ export type VServerCreateWithoutServicesInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
   spilloverCombine?: $Enums.SpilloverCombine
@@ -1349,6 +1387,7 @@ export type VServerUncheckedCreateWithoutServicesInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
   spilloverCombine?: $Enums.SpilloverCombine
@@ -1392,6 +1431,7 @@ export type VServerUpdateWithoutServicesInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   spilloverCombine?: Prisma.EnumSpilloverCombineFieldUpdateOperationsInput | $Enums.SpilloverCombine
@@ -1420,6 +1460,7 @@ export type VServerUncheckedUpdateWithoutServicesInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   spilloverCombine?: Prisma.EnumSpilloverCombineFieldUpdateOperationsInput | $Enums.SpilloverCombine
@@ -1447,6 +1488,7 @@ export type VServerCreateWithoutQuotaLeasesInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
   spilloverCombine?: $Enums.SpilloverCombine
@@ -1475,6 +1517,7 @@ export type VServerUncheckedCreateWithoutQuotaLeasesInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
   spilloverCombine?: $Enums.SpilloverCombine
@@ -1518,6 +1561,7 @@ export type VServerUpdateWithoutQuotaLeasesInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   spilloverCombine?: Prisma.EnumSpilloverCombineFieldUpdateOperationsInput | $Enums.SpilloverCombine
@@ -1546,6 +1590,7 @@ export type VServerUncheckedUpdateWithoutQuotaLeasesInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   spilloverCombine?: Prisma.EnumSpilloverCombineFieldUpdateOperationsInput | $Enums.SpilloverCombine
@@ -1574,6 +1619,7 @@ export type VServerCreateManyBackupInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
   spilloverCombine?: $Enums.SpilloverCombine
@@ -1597,6 +1643,7 @@ export type VServerUpdateWithoutBackupInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   spilloverCombine?: Prisma.EnumSpilloverCombineFieldUpdateOperationsInput | $Enums.SpilloverCombine
@@ -1625,6 +1672,7 @@ export type VServerUncheckedUpdateWithoutBackupInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   spilloverCombine?: Prisma.EnumSpilloverCombineFieldUpdateOperationsInput | $Enums.SpilloverCombine
@@ -1653,6 +1701,7 @@ export type VServerUncheckedUpdateManyWithoutBackupInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
   spilloverCombine?: Prisma.EnumSpilloverCombineFieldUpdateOperationsInput | $Enums.SpilloverCombine
@@ -1735,6 +1784,7 @@ export type VServerSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   listenPort?: boolean
   listenHost?: boolean
   lbMethod?: boolean
+  selection?: boolean
   persistenceType?: boolean
   persistenceTimeoutSeconds?: boolean
   spilloverCombine?: boolean
@@ -1766,6 +1816,7 @@ export type VServerSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   listenPort?: boolean
   listenHost?: boolean
   lbMethod?: boolean
+  selection?: boolean
   persistenceType?: boolean
   persistenceTimeoutSeconds?: boolean
   spilloverCombine?: boolean
@@ -1792,6 +1843,7 @@ export type VServerSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   listenPort?: boolean
   listenHost?: boolean
   lbMethod?: boolean
+  selection?: boolean
   persistenceType?: boolean
   persistenceTimeoutSeconds?: boolean
   spilloverCombine?: boolean
@@ -1818,6 +1870,7 @@ export type VServerSelectScalar = {
   listenPort?: boolean
   listenHost?: boolean
   lbMethod?: boolean
+  selection?: boolean
   persistenceType?: boolean
   persistenceTimeoutSeconds?: boolean
   spilloverCombine?: boolean
@@ -1836,7 +1889,7 @@ export type VServerSelectScalar = {
   updatedAt?: boolean
 }
 
-export type VServerOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "protocol" | "listenPort" | "listenHost" | "lbMethod" | "persistenceType" | "persistenceTimeoutSeconds" | "spilloverCombine" | "spilloverAction" | "redirectUrl" | "spilloverPersistenceTimeoutSeconds" | "backupId" | "surgeQueueLength" | "surgeQueueTimeoutMs" | "timeoutMs" | "headersTimeoutMs" | "keepAliveTimeoutMs" | "clientTimeoutMs" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["vServer"]>
+export type VServerOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "protocol" | "listenPort" | "listenHost" | "lbMethod" | "selection" | "persistenceType" | "persistenceTimeoutSeconds" | "spilloverCombine" | "spilloverAction" | "redirectUrl" | "spilloverPersistenceTimeoutSeconds" | "backupId" | "surgeQueueLength" | "surgeQueueTimeoutMs" | "timeoutMs" | "headersTimeoutMs" | "keepAliveTimeoutMs" | "clientTimeoutMs" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["vServer"]>
 export type VServerInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   backup?: boolean | Prisma.VServer$backupArgs<ExtArgs>
   backupOf?: boolean | Prisma.VServer$backupOfArgs<ExtArgs>
@@ -1871,6 +1924,10 @@ export type $VServerPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
      */
     listenHost: string
     lbMethod: $Enums.LbMethod
+    /**
+     * API `selection`: manager = the control plane's service manager picks the service of a client with no persistence entry.
+     */
+    selection: $Enums.Selection
     persistenceType: $Enums.PersistenceType
     persistenceTimeoutSeconds: number
     spilloverCombine: $Enums.SpilloverCombine
@@ -2339,6 +2396,7 @@ export interface VServerFieldRefs {
   readonly listenPort: Prisma.FieldRef<"VServer", 'Int'>
   readonly listenHost: Prisma.FieldRef<"VServer", 'String'>
   readonly lbMethod: Prisma.FieldRef<"VServer", 'LbMethod'>
+  readonly selection: Prisma.FieldRef<"VServer", 'Selection'>
   readonly persistenceType: Prisma.FieldRef<"VServer", 'PersistenceType'>
   readonly persistenceTimeoutSeconds: Prisma.FieldRef<"VServer", 'Int'>
   readonly spilloverCombine: Prisma.FieldRef<"VServer", 'SpilloverCombine'>
