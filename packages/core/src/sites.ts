@@ -60,3 +60,32 @@ export class SitePicker {
     );
   }
 }
+
+/** A bound service as sites count it: its status and the site it belongs to (undefined: none). */
+export type SitedService = ServiceStatus & { site?: string | undefined };
+
+/**
+ * What each site has for one vserver (002 line 240): per site named, the weight sum of its bound
+ * services that are available (enabled and UP; with weights of 1, their count). Invariant: one
+ * entry per site named, in that order; a service of no site, or of a site not named, counts for none.
+ */
+export function availableBySite(sites: readonly string[], bound: readonly SitedService[]): SiteAvailability[] {
+  const sum = new Map<string, number>(sites.map((s) => [s, 0]));
+  for (const s of bound) {
+    const at = s.site === undefined ? undefined : sum.get(s.site);
+    if (at !== undefined && isAvailable(s)) sum.set(s.site!, at + s.weight);
+  }
+  return sites.map((site) => ({ site, available: sum.get(site) ?? 0 }));
+}
+
+/**
+ * Where a new connection of a site-balanced vserver goes: the site to forward it to, or null to
+ * serve it here (its own site's turn, nothing available anywhere, or it was forwarded to this
+ * site already). Invariants: never a site with nothing available; a forwarded connection is never
+ * forwarded again, so no connection takes more than one hop and loops are impossible.
+ */
+export function siteToForward(picker: SitePicker, sites: readonly SiteAvailability[], own: string, forwarded: boolean): string | null {
+  if (forwarded) return null;
+  const to = picker.pick(sites);
+  return to === own ? null : to;
+}

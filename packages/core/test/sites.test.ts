@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { availableCount, availableWeight, SitePicker, siteShares, siteWeights } from '../src/index.js';
+import { availableBySite, availableCount, availableWeight, SitePicker, siteShares, siteToForward, siteWeights } from '../src/index.js';
 import { svc } from './fixtures.js';
 
 const w = (...available: number[]) => siteWeights(available.map((a, i) => ({ site: `s${i}`, available: a }))).map((x) => x.weight);
@@ -74,5 +74,48 @@ describe('SitePicker', () => {
         ]),
       ).toBe('full');
     expect(p.pick([{ site: 'empty', available: 0 }])).toBeNull();
+  });
+});
+
+describe('availableBySite', () => {
+  it('sums the weights of each site’s available services (their count with weights of 1); other services count for none', () => {
+    const bound = [
+      { ...svc('a1', { weight: 1 }), site: 'a' },
+      { ...svc('a2', { weight: 1 }), site: 'a' },
+      { ...svc('a3', { weight: 1, up: false }), site: 'a' },
+      { ...svc('b1', { weight: 3 }), site: 'b' },
+      { ...svc('b2', { weight: 3, state: 'disabled' }), site: 'b' },
+      svc('nowhere', { weight: 7 }),
+      { ...svc('elsewhere', { weight: 9 }), site: 'z' },
+    ];
+    expect(availableBySite(['a', 'b', 'c'], bound)).toEqual([
+      { site: 'a', available: 2 },
+      { site: 'b', available: 3 },
+      { site: 'c', available: 0 },
+    ]);
+  });
+});
+
+describe('siteToForward', () => {
+  const sites = [
+    { site: 'here', available: 10 },
+    { site: 'there', available: 5 },
+    { site: 'empty', available: 0 },
+  ];
+  it('forwards the other sites’ share (10/5 → 1 in 3 to there), never to a site with nothing', () => {
+    const p = new SitePicker();
+    const got: Record<string, number> = {};
+    for (let i = 0; i < 300; i++) {
+      const to = siteToForward(p, sites, 'here', false) ?? 'local';
+      got[to] = (got[to] ?? 0) + 1;
+    }
+    expect(got).toEqual({ local: 200, there: 100 });
+  });
+  it('never forwards a connection forwarded already (one hop at most: no loop)', () => {
+    const p = new SitePicker();
+    for (let i = 0; i < 30; i++) expect(siteToForward(p, [{ site: 'here', available: 0 }, ...sites.slice(1)], 'here', true)).toBeNull();
+  });
+  it('serves here when nothing is available anywhere', () => {
+    expect(siteToForward(new SitePicker(), [{ site: 'here', available: 0 }], 'here', false)).toBeNull();
   });
 });
