@@ -8,12 +8,14 @@ import {
   BandwidthShares,
   ConfigDelta,
   Borrow,
+  FeedbackPush,
   Grant,
   Heartbeat,
   HeartbeatAck,
   Hello,
   Nack,
   ProtocolErrorMessage,
+  RemoteLoads,
   Report,
   Return,
   Revoke,
@@ -61,6 +63,8 @@ const fromControl = compileAll({
   grant: Grant,
   revoke: Revoke,
   'heartbeat-ack': HeartbeatAck,
+  'service-feedback': FeedbackPush,
+  'service-loads': RemoteLoads,
   error: ProtocolErrorMessage,
 });
 

@@ -275,6 +275,34 @@ export const Revoke = Type.Object(
 
 export const HeartbeatAck = Type.Object({ type: Type.Literal('heartbeat-ack'), seq: Count }, { additionalProperties: false });
 
+/** A service's feedback in agent-check words as core's AgentFeedback holds it (mergeFeedback of the lines so far). */
+export const Feedback = Type.Object({
+  weightPercent: Type.Union([Type.Integer({ minimum: 0, maximum: 100_000 }), Type.Null()]),
+  maxconn: Type.Union([Count, Type.Null()]),
+  admin: Type.Union([Type.Literal('ready'), Type.Literal('drain'), Type.Literal('maint')]),
+  health: Type.Union([Type.Literal('up'), Type.Literal('down')]),
+  reason: Type.Union([Type.String({ maxLength: 1100 }), Type.Null()]),
+});
+
+/**
+ * The feedback backends pushed to the control plane (POST /v1/services/{name}/feedback), per
+ * service (null: none any more). The agent serves each service with it on top of its own
+ * agent-check probes' (core's servedService) and keeps it while the control plane is unreachable;
+ * `down` reaches it as the service's DOWN state in `service-states`. `replace`: this is the whole
+ * set (sent on connect); otherwise only the services listed changed.
+ */
+export const FeedbackPush = Type.Object(
+  { type: Type.Literal('service-feedback'), replace: Type.Boolean(), feedback: Type.Record(Type.String(), Type.Union([Feedback, Type.Null()])) },
+  { additionalProperties: false },
+);
+
+/**
+ * For vservers of lb method availablecapacity: per service, its active connections on the other
+ * agents (the sum of their last reports), sent at the report cadence while it changes. A service
+ * not listed has none elsewhere.
+ */
+export const RemoteLoads = Type.Object({ type: Type.Literal('service-loads'), loads: Type.Record(Type.String(), Count) }, { additionalProperties: false });
+
 export const ControlMessage = Type.Union([
   Welcome,
   Snapshot,
@@ -285,6 +313,8 @@ export const ControlMessage = Type.Union([
   Grant,
   Revoke,
   HeartbeatAck,
+  FeedbackPush,
+  RemoteLoads,
   ProtocolErrorMessage,
 ]);
 
@@ -313,5 +343,8 @@ export type Allocate = Static<typeof Allocate>;
 export type Grant = Static<typeof Grant>;
 export type Revoke = Static<typeof Revoke>;
 export type HeartbeatAck = Static<typeof HeartbeatAck>;
+export type Feedback = Static<typeof Feedback>;
+export type FeedbackPush = Static<typeof FeedbackPush>;
+export type RemoteLoads = Static<typeof RemoteLoads>;
 export type ControlMessage = Static<typeof ControlMessage>;
 export type Outstanding = Static<typeof Outstanding>;

@@ -14,7 +14,7 @@ describe('a document checked against the contract', () => {
     });
     expect(problems).toEqual(
       expect.arrayContaining([
-        { path: '/vservers/0/lbMethod', message: 'must be one of "roundrobin", "leastconn", "weighted"' },
+        { path: '/vservers/0/lbMethod', message: 'must be one of "roundrobin", "leastconn", "weighted", "availablecapacity"' },
         { path: '/vservers/0/colour', message: 'is not a known field' },
         { path: '/services', message: 'must be a list' },
       ]),

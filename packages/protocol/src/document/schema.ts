@@ -264,7 +264,11 @@ function vserverFieldsWith<P extends TInteger>(port: P) {
       ),
     ),
     lbMethod: Type.Optional(
-      Type.Union([Type.Literal('roundrobin'), Type.Literal('leastconn'), Type.Literal('weighted')], { default: DEFAULTS.vserver.lbMethod }),
+      Type.Union([Type.Literal('roundrobin'), Type.Literal('leastconn'), Type.Literal('weighted'), Type.Literal('availablecapacity')], {
+        default: DEFAULTS.vserver.lbMethod,
+        description:
+          'availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).',
+      }),
     ),
     services: Type.Optional(
       Type.Array(ServiceBinding, {
