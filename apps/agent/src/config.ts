@@ -53,6 +53,7 @@ const ENV = {
   adminHost: ['SPILLWAY_AGENT_ADMIN_HOST', String],
   adminToken: ['SPILLWAY_AGENT_ADMIN_TOKEN', String],
   schedulingPolicy: ['SPILLWAY_AGENT_SCHEDULING_POLICY', String],
+  selectionBudgetMs: ['SPILLWAY_AGENT_SELECTION_BUDGET_MS', Number],
 } as const;
 
 const PLURAL = { service: 'services', monitor: 'monitors', vserver: 'vservers' } as const;
@@ -129,6 +130,7 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
       drainTimeoutMs: a.drainTimeoutMs ?? DEFAULTS.agent.drainTimeoutMs,
       // Unset: Node's own switch (NODE_CLUSTER_SCHED_POLICY), else rr as node:cluster on Linux.
       schedulingPolicy: a.schedulingPolicy ?? (env.NODE_CLUSTER_SCHED_POLICY === 'none' ? 'none' : DEFAULTS.agent.schedulingPolicy),
+      selectionBudgetMs: a.selectionBudgetMs ?? DEFAULTS.agent.selectionBudgetMs,
     },
   };
 }

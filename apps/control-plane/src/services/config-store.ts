@@ -125,6 +125,7 @@ function vserverFromRow(r: VServerRow): NVServer {
     protocol: r.protocol,
     listen: r.listenPort === null ? null : { port: r.listenPort, host: r.listenHost },
     lbMethod: r.lbMethod,
+    selection: r.selection,
     services: r.services
       .map((b) => ({ service: b.service.name, ...(b.weight === null ? {} : { weight: b.weight }) }))
       .sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0)),
@@ -192,6 +193,7 @@ const vserverData = (v: NVServer) => ({
   listenPort: v.listen?.port ?? null,
   listenHost: v.listen?.host ?? DEFAULTS.vserver.listenHost,
   lbMethod: v.lbMethod,
+  selection: v.selection,
   persistenceType: v.persistence.type,
   persistenceTimeoutSeconds: v.persistence.timeoutSeconds,
   spilloverCombine: v.spillover.combine,
@@ -525,6 +527,7 @@ const COLUMNS = {
     ['listenPort', 'int'],
     ['listenHost', 'text'],
     ['lbMethod', '"LbMethod"'],
+    ['selection', '"Selection"'],
     ['persistenceType', '"PersistenceType"'],
     ['persistenceTimeoutSeconds', 'int'],
     ['spilloverCombine', '"SpilloverCombine"'],

@@ -9,6 +9,8 @@ export const DEFAULTS = {
   monitorDns: { type: 'A' },
   vserver: {
     lbMethod: 'roundrobin',
+    /** Who picks the service of a client with no persistence entry: the agent alone (local), or the control plane's service manager with its view across agents (manager; issue 16). */
+    selection: 'local',
     /** Upstream timeout of an HTTP vserver (no response headers / no body progress): 504 past it; connect timeout of TCP. */
     timeoutMs: 30_000,
     /** Address a vserver's listener binds: every IPv4 address. */
@@ -25,7 +27,7 @@ export const DEFAULTS = {
   surgeQueue: { length: 0, timeoutMs: 5000 },
   bandwidthDirection: 'both',
   /** The `agent` section of a standalone agent's file (workers default to the machine's parallelism). */
-  agent: { name: 'agent', adminPort: 9090, adminHost: '127.0.0.1', adminToken: null, drainTimeoutMs: 10_000, schedulingPolicy: 'rr' },
+  agent: { name: 'agent', adminPort: 9090, adminHost: '127.0.0.1', adminToken: null, drainTimeoutMs: 10_000, schedulingPolicy: 'rr', selectionBudgetMs: 50 },
 } as const;
 
 /** The vserver defaults the data plane reads most (views of DEFAULTS.vserver). */

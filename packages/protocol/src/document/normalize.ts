@@ -35,7 +35,7 @@ export type NSpillover = Flat<
 export type NVServer = Flat<
   WithDefaults<
     Omit<VServerSpec, 'listen' | 'persistence' | 'spillover' | 'surgeQueue'>,
-    'lbMethod' | 'services' | 'timeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'clientTimeoutMs'
+    'lbMethod' | 'selection' | 'services' | 'timeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'clientTimeoutMs'
   > & {
     /** null: reachable only as a backup. */
     listen: Required<ListenSpec> | null;
@@ -162,6 +162,7 @@ export function normalizeVServer(input: unknown, order: ListOrder = 'canonical')
     protocol: v.protocol as NVServer['protocol'],
     listen: listen === null ? null : { port: listen.port as number, host: pick(listen, 'host', DEFAULTS.vserver.listenHost) },
     lbMethod: pick(v, 'lbMethod', DEFAULTS.vserver.lbMethod),
+    selection: pick(v, 'selection', DEFAULTS.vserver.selection),
     services: bindingsOf(v.services, 'service', order),
     persistence: { type: pick(per, 'type', DEFAULTS.persistence.type), timeoutSeconds: pick(per, 'timeoutSeconds', DEFAULTS.persistence.timeoutSeconds) },
     spillover: {

@@ -270,6 +270,13 @@ function vserverFieldsWith<P extends TInteger>(port: P) {
           'availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).',
       }),
     ),
+    selection: Type.Optional(
+      Type.Union([Type.Literal('local'), Type.Literal('manager')], {
+        default: DEFAULTS.vserver.selection,
+        description:
+          "Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.",
+      }),
+    ),
     services: Type.Optional(
       Type.Array(ServiceBinding, {
         maxItems: 10_000,
@@ -371,6 +378,14 @@ export const AgentSection = Closed(
     adminToken: Type.Optional(Nullable(Type.String({ pattern: '^[\\x21-\\x7e]{16,512}$', description: 'Bearer token of the admin writes; null: writes off' }))),
     drainTimeoutMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, default: DEFAULTS.agent.drainTimeoutMs })),
     schedulingPolicy: Type.Optional(Type.Union([Type.Literal('rr'), Type.Literal('none')], { default: DEFAULTS.agent.schedulingPolicy })),
+    selectionBudgetMs: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 60_000,
+        default: DEFAULTS.agent.selectionBudgetMs,
+        description: "How long a new client of a selection: manager vserver waits for the service manager's answer before the agent selects locally (counted)",
+      }),
+    ),
   },
   { title: 'AgentSection' },
 );
