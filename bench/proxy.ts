@@ -5,11 +5,12 @@
 // Two phases in one run: unpinned (everything shares the cores) and pinned (each proxy on core 0,
 // the load generator and the backends on core 1, with taskset). Measurements interleave the paths
 // round by round (median of the rounds), so a disturbance of the shared machine hits all of them.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startAgent } from './lib/agent.js';
+import { cpuSince, processTree, treeCpu } from './lib/cpu.js';
 import { runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
 import { httpLoad, type LoadResult } from './lib/load.js';
 import { findPeer, type Peer } from './lib/peers.js';
@@ -32,6 +33,8 @@ interface PathUnderTest {
   tcpPort: number;
   /** The process whose tree holds the proxy's memory (none for direct). */
   pid?: number;
+  /** The process whose tree's CPU time the proxy spends (its dynamicconnection vserver's too). */
+  cpuPid?: number;
 }
 interface PathFigures {
   phase: Phase;
@@ -40,6 +43,9 @@ interface PathFigures {
   newConn: LoadResult[];
   oneConn: LoadResult[];
   bulkMBps: number[];
+  /** CPU µs (user + system, the proxy's process tree) per request of each round. */
+  cpuKeepAlive: number[];
+  cpuNewConn: number[];
   errors: string[];
 }
 interface MemoryFigures {
@@ -105,23 +111,6 @@ async function bulk(port: number, bytes: number, cpus: string | undefined): Prom
   const [cmd, args] = pinned(cpus, tsx, [path.join(here, 'lib', 'tcp-bulk-main.ts'), String(port), String(bytes)]);
   const { stdout } = await run(cmd, args, { timeoutMs: 180_000 });
   return (JSON.parse(stdout.trim().split('\n').pop()!) as { mbPerS: number }).mbPerS;
-}
-
-/** The pid and every descendant of it (from /proc). */
-function processTree(root: number): number[] {
-  const parent = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      /* gone */
-    }
-  }
-  const out = [root];
-  for (let i = 0; i < out.length; i++) for (const [pid, ppid] of parent) if (ppid === out[i]) out.push(pid);
-  return out;
 }
 
 /** Resident memory of a process tree, KiB (VmRSS summed). */
@@ -236,8 +225,8 @@ async function runPhase(
       const a = await startAgent(dir.path, name, agentDoc(name, workers, httpBackendPort, source.port), { cpus: proxyCpus });
       stops.push(() => a.stop());
       const label = `agent, ${workers} worker${workers > 1 ? 's' : ''}`;
-      paths.push({ name: label, httpPort: a.ports.web!, tcpPort: a.ports.bulk!, pid: a.proc.child.pid! });
-      paths.push({ name: `${label}, dynamicconnection`, httpPort: a.ports['web-dc']!, tcpPort: a.ports['bulk-dc']! });
+      paths.push({ name: label, httpPort: a.ports.web!, tcpPort: a.ports.bulk!, pid: a.proc.child.pid!, cpuPid: a.proc.child.pid! });
+      paths.push({ name: `${label}, dynamicconnection`, httpPort: a.ports['web-dc']!, tcpPort: a.ports['bulk-dc']!, cpuPid: a.proc.child.pid! });
     }
     if (peers.haproxy.path) {
       for (const nbthread of smoke ? [1] : [1, 2]) {
@@ -254,14 +243,14 @@ async function runPhase(
         });
         if (peer) {
           stops.push(() => peer.stop());
-          paths.push({ name: `HAProxy, nbthread ${nbthread}`, httpPort: hp, tcpPort: tp, pid: peer.proc.child.pid! });
+          paths.push({ name: `HAProxy, nbthread ${nbthread}`, httpPort: hp, tcpPort: tp, pid: peer.proc.child.pid!, cpuPid: peer.proc.child.pid! });
         }
       }
     }
 
     const byPath = new Map<string, PathFigures>();
     for (const p of paths) {
-      const f: PathFigures = { phase, path: p.name, keepAlive: [], newConn: [], oneConn: [], bulkMBps: [], errors: [] };
+      const f: PathFigures = { phase, path: p.name, keepAlive: [], newConn: [], oneConn: [], bulkMBps: [], cpuKeepAlive: [], cpuNewConn: [], errors: [] };
       byPath.set(p.name, f);
       figures.push(f);
     }
@@ -291,8 +280,14 @@ async function runPhase(
       for (let round = 0; round < sizes.rounds; round++)
         for (const p of inRound(round)) {
           const f = byPath.get(p.name)!;
+          const cpu0 = p.cpuPid !== undefined ? treeCpu(p.cpuPid) : null;
           const r = await attempt(f, m.key, () => httpLoad(url(p), { ...m.load, durationS: sizes.durationS, cpus: loadCpus }, peers.wrk.path));
-          if (r) f[m.key].push(r);
+          if (!r) continue;
+          f[m.key].push(r);
+          if (cpu0 && r.requests > 0 && m.key !== 'oneConn') {
+            const used = cpuSince(cpu0, treeCpu(p.cpuPid!));
+            (m.key === 'keepAlive' ? f.cpuKeepAlive : f.cpuNewConn).push(((used.userMs + used.sysMs) * 1000) / r.requests);
+          }
         }
     for (let round = 0; round < sizes.rounds; round++)
       for (const p of inRound(round)) {
@@ -350,6 +345,8 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
     'p50 ms (1 conn)': med(f.oneConn, 'p50Ms'),
     'p99 ms (1 conn)': med(f.oneConn, 'p99Ms'),
     'bulk MB/s': f.bulkMBps.length ? median(f.bulkMBps) : undefined,
+    'CPU µs/rq keep-alive': f.cpuKeepAlive.length ? median(f.cpuKeepAlive) : undefined,
+    'CPU µs/rq new conn': f.cpuNewConn.length ? median(f.cpuNewConn) : undefined,
     errors: f.errors.length ? f.errors.join('; ') : [...f.keepAlive, ...f.newConn, ...f.oneConn].reduce((n, r) => n + r.errors, 0),
   }));
   const find = (phase: Phase, name: string): PathFigures | undefined => figures.find((f) => f.phase === phase && f.path === name);
@@ -363,6 +360,7 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
           'p50 (1 conn)': ratio(med(a.oneConn, 'p50Ms'), med(b.oneConn, 'p50Ms')),
           'p99 (1 conn)': ratio(med(a.oneConn, 'p99Ms'), med(b.oneConn, 'p99Ms')),
           bulk: ratio(a.bulkMBps.length ? median(a.bulkMBps) : null, b.bulkMBps.length ? median(b.bulkMBps) : null),
+          'CPU/rq keep-alive': ratio(a.cpuKeepAlive.length ? median(a.cpuKeepAlive) : null, b.cpuKeepAlive.length ? median(b.cpuKeepAlive) : null),
         }
       : null;
   const ratios: Row[] = [];
@@ -390,6 +388,7 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
       `${sizes.rounds} round(s): each round measures every path in turn (every other round in reverse order), the figure is the median of the rounds (a disturbance of the shared machine falls on all paths alike)`,
       `agent: compiled (tsc -b, node --conditions=spillway-dist apps/agent/dist/main.js), roundrobin, one service per vserver; "dynamicconnection": the same agent's vserver admitting through the connection limit (threshold = the service's capacity, never reached); peers: ${peers.haproxy.version ?? 'HAProxy not installed'} (http-reuse always; mode tcp for bulk)`,
       `phases: unpinned = proxy, load generator and backends share the ${os.availableParallelism()} cores; pinned = each proxy (all its workers/threads) on core ${PROXY_CPU}, wrk, the backends and the bulk client on core ${LOAD_CPU} (taskset)`,
+      "CPU µs/rq: utime + stime of the proxy's process tree (/proc, all workers or threads) over a measurement, divided by the requests wrk counted (bench/lib/cpu.ts); the dynamicconnection row shares its agent's processes",
       `memory: ${sizes.idleConns} keep-alive client connections to the HTTP port, one request answered on each, then idle; RSS of the proxy's process tree (VmRSS summed) before and after, ${sizes.phases[0]} phase`,
       'everything on 127.0.0.1; the machine is shared with other work: compare ratios within the run',
     ],

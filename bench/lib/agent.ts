@@ -42,11 +42,13 @@ export function buildAgent(): Promise<void> {
 export interface AgentProcessOptions {
   /** taskset's CPU list (e.g. '0'): the agent and its workers run only there. */
   cpus?: string;
+  /** Another build's main.js (e.g. a baseline checkout's apps/agent/dist/main.js): run as it is, not built here. */
+  main?: string;
 }
 
 /** node running the compiled `main` (pinned with taskset when `cpus` is set). */
 async function startBuilt(label: string, main: string, args: string[], env: NodeJS.ProcessEnv, opts: AgentProcessOptions): Promise<Proc> {
-  await buildAgent();
+  if (opts.main === undefined) await buildAgent();
   const nodeArgs = ['--conditions=spillway-dist', main, ...args];
   return startProcess(label, ...pinned(opts.cpus, process.execPath, nodeArgs), { cwd: repoRoot, env });
 }
@@ -57,7 +59,7 @@ export async function startAgent(dir: string, name: string, doc: object, opts: A
   writeFileSync(configPath, JSON.stringify(doc, null, 2));
   const proc = await startBuilt(
     `agent ${name}`,
-    agentMain,
+    opts.main ?? agentMain,
     ['--config', configPath],
     {
       SPILLWAY_AGENT_ADMIN_PORT: '0',

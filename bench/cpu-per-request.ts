@@ -1,0 +1,240 @@
+// CPU per request: how many µs of CPU (user + system, from /proc, the whole process tree) each
+// proxy spends per HTTP request, keep-alive and with a new connection per request, in one run:
+// Spillway's agent (compiled, 1 worker), HAProxy nbthread 1, and a lean HTTP/1.1 proxy on node:net
+// (bench/lib/lean-proxy-main.ts, what JavaScript on node:net costs with nothing but the job done).
+// Each proxy is pinned to core 0, nginx and wrk to core 1. CPU per request moves far less with
+// other work on the machine than requests per second do: it is the figure to compare changes by.
+// `--baseline <checkout>` adds the agent built in another checkout (its apps/agent/dist) to the
+// same run; `--rounds N`, `--duration S` (seconds per measurement).
+import os from 'node:os';
+import path from 'node:path';
+import { startAgent } from './lib/agent.js';
+import { runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
+import { cpuSince, treeCpu } from './lib/cpu.js';
+import { httpLoad } from './lib/load.js';
+import { findPeer } from './lib/peers.js';
+import { startHaproxy, startNginx, tempDir } from './lib/peer-config.js';
+import { freePort, pinned, run, startProcess } from './lib/proc.js';
+import { median, ratio } from './lib/stats.js';
+import type { Row } from './lib/table.js';
+
+const here = import.meta.dirname;
+const tsx = path.resolve(here, '..', 'node_modules', '.bin', 'tsx');
+const BODY = 'a'.repeat(1024);
+
+interface Target {
+  name: string;
+  port: number;
+  pid: number;
+}
+type LoadKey = 'keep-alive' | 'new connection';
+interface Sample {
+  rps: number;
+  requests: number;
+  errors: number;
+  userUs: number;
+  sysUs: number;
+  /** The root process alone (the agent's primary, which accepts new connections). */
+  rootUs: number;
+}
+
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function agentDoc(name: string, backendPort: number): object {
+  return {
+    agent: { name, workers: 1 },
+    services: [{ name: 'web-1', address: '127.0.0.1', port: backendPort, protocol: 'http', capacity: 100_000 }],
+    vservers: [
+      {
+        name: 'web',
+        protocol: 'http',
+        listen: { port: 0, host: '127.0.0.1' },
+        lbMethod: 'roundrobin',
+        services: [{ service: 'web-1' }],
+        spillover: { methods: [], action: 'accept' },
+      },
+    ],
+  };
+}
+
+export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResult> {
+  const rounds = opts.smoke ? 1 : Number(argValue('--rounds') ?? 3);
+  const durationS = opts.smoke ? 1 : Number(argValue('--duration') ?? 3);
+  const baseline = opts.smoke ? undefined : argValue('--baseline');
+  const [kaConns, ncConns] = opts.smoke ? [10, 4] : [50, 10];
+  const pinnable =
+    os.availableParallelism() >= 2 &&
+    (await run('taskset', ['-c', '0', 'true']).then(
+      () => true,
+      () => false,
+    ));
+  const proxyCpus = pinnable ? '0' : undefined;
+  const loadCpus = pinnable ? '1' : undefined;
+  const skipped: string[] = [];
+  const peers = { wrk: await findPeer('wrk', opts), haproxy: await findPeer('haproxy', opts), nginx: await findPeer('nginx', opts) };
+  if (!peers.haproxy.path) skipped.push(`HAProxy: ${peers.haproxy.missingReason}`);
+  if (!pinnable) skipped.push('pinning: needs 2 cores and taskset (everything shares the cores)');
+  const dir = tempDir('cpu-per-request');
+  const stops: (() => Promise<void>)[] = [];
+  const samples = new Map<string, Sample[]>();
+  const targets: Target[] = [];
+  let backendKind: string;
+  try {
+    let backendPort: number;
+    if (peers.nginx.path) {
+      backendPort = await freePort();
+      const nginx = await startNginx(peers.nginx.path, dir.path, {
+        workers: 1,
+        ports: [backendPort],
+        http: `  server { listen 127.0.0.1:${backendPort} backlog=4096; location / { default_type text/plain; return 200 "${BODY}"; } }`,
+        cpus: loadCpus,
+      });
+      stops.push(() => nginx.stop());
+      backendKind = `nginx (${peers.nginx.version}, 1 worker, 1 KiB body)`;
+    } else {
+      const b = startProcess('http backend', ...pinned(loadCpus, tsx, [path.join(here, 'lib', 'http-backend-main.ts')]));
+      stops.push(() => b.stop());
+      backendPort = (JSON.parse(await b.waitForLine((l) => l.startsWith('{"ready":true'))) as { port: number }).port;
+      backendKind = 'node:http server, 1 KiB body (nginx not installed)';
+    }
+
+    const agent = await startAgent(dir.path, 'cpu-agent', agentDoc('cpu-agent', backendPort), { cpus: proxyCpus });
+    stops.push(() => agent.stop());
+    targets.push({ name: 'agent, 1 worker', port: agent.ports.web!, pid: agent.proc.child.pid! });
+    if (baseline) {
+      const main = path.resolve(baseline, 'apps', 'agent', 'dist', 'main.js');
+      const b = await startAgent(dir.path, 'cpu-baseline', agentDoc('cpu-baseline', backendPort), { cpus: proxyCpus, main });
+      stops.push(() => b.stop());
+      targets.push({ name: `agent, 1 worker, baseline ${path.basename(baseline)}`, port: b.ports.web!, pid: b.proc.child.pid! });
+    }
+    if (peers.haproxy.path) {
+      const hp = await freePort();
+      const h = await startHaproxy(peers.haproxy.path, dir.path, {
+        nbthread: 1,
+        ports: [hp],
+        cpus: proxyCpus,
+        name: 'haproxy-cpu',
+        sections: [
+          'frontend web',
+          '  mode http',
+          '  option http-keep-alive',
+          `  bind 127.0.0.1:${hp}`,
+          '  default_backend web',
+          'backend web',
+          '  mode http',
+          '  http-reuse always',
+          `  server web-1 127.0.0.1:${backendPort}`,
+        ].join('\n'),
+      });
+      stops.push(() => h.stop());
+      targets.push({ name: 'HAProxy, nbthread 1', port: hp, pid: h.proc.child.pid! });
+    }
+    // Started through node itself (not the tsx launcher): the tree is the one process serving.
+    const lean = startProcess(
+      'lean node:net proxy',
+      ...pinned(proxyCpus, process.execPath, ['--import', 'tsx', path.join(here, 'lib', 'lean-proxy-main.ts'), String(backendPort)]),
+    );
+    stops.push(() => lean.stop());
+    const leanPort = (JSON.parse(await lean.waitForLine((l) => l.startsWith('{"ready":true'))) as { port: number }).port;
+    targets.push({ name: 'lean node:net proxy', port: leanPort, pid: lean.child.pid! });
+
+    const loads: { key: LoadKey; connections: number; closeEachRequest?: boolean }[] = [
+      { key: 'keep-alive', connections: kaConns },
+      { key: 'new connection', connections: ncConns, closeEachRequest: true },
+    ].slice(0, opts.smoke ? 1 : 2); // smoke: keep-alive only (the suite's time)
+    const measure = async (t: Target, l: (typeof loads)[number], seconds: number): Promise<Sample> => {
+      const before = treeCpu(t.pid);
+      const r = await httpLoad(
+        `http://127.0.0.1:${t.port}/`,
+        { connections: l.connections, durationS: seconds, closeEachRequest: l.closeEachRequest, cpus: loadCpus },
+        peers.wrk.path,
+      );
+      const used = cpuSince(before, treeCpu(t.pid));
+      const per = (ms: number): number => (r.requests > 0 ? (ms * 1000) / r.requests : NaN);
+      return {
+        rps: r.rps,
+        requests: r.requests,
+        errors: r.errors,
+        userUs: per(used.userMs),
+        sysUs: per(used.sysMs),
+        rootUs: per(used.rootUserMs + used.rootSysMs),
+      };
+    };
+    if (!opts.smoke) for (const t of targets) await measure(t, loads[0]!, 1); // warm-up: JIT, upstream pools
+    for (const l of loads)
+      for (let round = 0; round < rounds; round++)
+        for (const t of round % 2 === 1 ? [...targets].reverse() : targets) {
+          const key = `${t.name}|${l.key}`;
+          const s = await measure(t, l, durationS);
+          samples.set(key, [...(samples.get(key) ?? []), s]);
+        }
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    dir.remove();
+  }
+
+  const med = (key: string, f: (s: Sample) => number): number | undefined => {
+    const s = samples.get(key);
+    return s?.length ? median(s.map(f)) : undefined;
+  };
+  const loadKeys: LoadKey[] = opts.smoke ? ['keep-alive'] : ['keep-alive', 'new connection'];
+  const rows: Row[] = [];
+  for (const l of loadKeys)
+    for (const t of targets) {
+      const key = `${t.name}|${l}`;
+      rows.push({
+        load: l,
+        path: t.name,
+        'rq/s': med(key, (s) => s.rps),
+        'CPU µs/rq': med(key, (s) => s.userUs + s.sysUs),
+        'user µs/rq': med(key, (s) => s.userUs),
+        'sys µs/rq': med(key, (s) => s.sysUs),
+        'root process µs/rq': med(key, (s) => s.rootUs),
+        errors: (samples.get(key) ?? []).reduce((n, s) => n + s.errors, 0),
+      });
+    }
+  const ratios: Row[] = [];
+  for (const l of loadKeys)
+    for (const t of targets.filter((x) => x.name.startsWith('agent')))
+      for (const peer of ['HAProxy, nbthread 1', 'lean node:net proxy']) {
+        if (!targets.some((x) => x.name === peer)) continue;
+        const [a, b] = [`${t.name}|${l}`, `${peer}|${l}`];
+        ratios.push({
+          load: l,
+          ratio: `${t.name} / ${peer}`,
+          'CPU/rq': ratio(
+            med(a, (s) => s.userUs + s.sysUs),
+            med(b, (s) => s.userUs + s.sysUs),
+          ),
+          'user CPU/rq': ratio(
+            med(a, (s) => s.userUs),
+            med(b, (s) => s.userUs),
+          ),
+          'rq/s': ratio(
+            med(a, (s) => s.rps),
+            med(b, (s) => s.rps),
+          ),
+        });
+      }
+  const [load1] = os.loadavg();
+  return {
+    name: 'cpu-per-request',
+    conditions: [
+      `each proxy ${pinnable ? 'pinned to core 0, nginx and wrk to core 1 (taskset)' : 'unpinned'}; backend ${backendKind}; ${peers.wrk.version ?? 'autocannon'} -t1, keep-alive -c${kaConns}, new connection per request (Connection: close) -c${ncConns}; ${durationS} s a measurement, ${rounds} round(s) interleaved (every other in reverse order), medians`,
+      "CPU: utime + stime of the proxy's process tree from /proc (all threads and workers) over each measurement, divided by the requests wrk counted; \"root process\": the tree's first process alone (the agent's primary, HAProxy itself)",
+      `agent compiled (node --conditions=spillway-dist apps/agent/dist/main.js), 1 worker, roundrobin, one service; ${peers.haproxy.version ?? 'HAProxy not installed'} http-reuse always; lean node:net proxy: bench/lib/lean-proxy-main.ts (no validation: a measuring stick)`,
+      `load average (1 min) at the end: ${load1!.toFixed(2)}`,
+    ],
+    tables: [
+      { title: 'CPU per request', rows },
+      { title: 'CPU per request: ratios (lower CPU is better, higher rq/s is better)', rows: ratios },
+    ],
+    skipped,
+    data: { rounds, durationS, samples: Object.fromEntries(samples), loadAverage: os.loadavg() },
+  };
+}
+
+runIfMain(import.meta.url, cpuPerRequestBench);
