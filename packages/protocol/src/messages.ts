@@ -32,6 +32,10 @@ export const Hello = Type.Object(
     appliedVersion: Type.Union([Version, Type.Null()]),
     /** Per vserver: connections active and the allocation the agent is enforcing. */
     outstanding: Type.Record(Type.String(), Outstanding),
+    /** The site the agent belongs to (SPILLWAY_AGENT_SITE; optional: agents before sites send none). */
+    site: Type.Optional(Name),
+    /** The address other sites' agents reach its listeners at, and forward from (SPILLWAY_AGENT_ADVERTISE_HOST, else its listen host). */
+    address: Type.Optional(Type.String({ minLength: 2, maxLength: 45 })),
   },
   { additionalProperties: false },
 );
@@ -275,6 +279,23 @@ export const Revoke = Type.Object(
 
 export const HeartbeatAck = Type.Object({ type: Type.Literal('heartbeat-ack'), seq: Count }, { additionalProperties: false });
 
+/**
+ * Sites (docs/SITES.md), sent every exchange interval when it changed: for each vserver with
+ * siteBalancing, what each site has available (the weight sum of its services UP by quorum; 0:
+ * nothing), and the addresses of each site's agents (where a vserver's listener is reached on its
+ * listen port, and where forwarded connections come from). An agent of one of the sites forwards
+ * that share of new connections to the others' agents (core's SitePicker); it keeps the last
+ * weights while the control plane is unreachable.
+ */
+export const SiteWeights = Type.Object(
+  {
+    type: Type.Literal('site-weights'),
+    vservers: Type.Record(Type.String(), Type.Record(Type.String(), Type.Number({ minimum: 0 }))),
+    agents: Type.Record(Type.String(), Type.Array(Type.String({ minLength: 2, maxLength: 45 }), { maxItems: 1024 })),
+  },
+  { additionalProperties: false },
+);
+
 /** A service's feedback in agent-check words as core's AgentFeedback holds it (mergeFeedback of the lines so far). */
 export const Feedback = Type.Object({
   weightPercent: Type.Union([Type.Integer({ minimum: 0, maximum: 100_000 }), Type.Null()]),
@@ -313,6 +334,7 @@ export const ControlMessage = Type.Union([
   Grant,
   Revoke,
   HeartbeatAck,
+  SiteWeights,
   FeedbackPush,
   RemoteLoads,
   ProtocolErrorMessage,
@@ -343,6 +365,7 @@ export type Allocate = Static<typeof Allocate>;
 export type Grant = Static<typeof Grant>;
 export type Revoke = Static<typeof Revoke>;
 export type HeartbeatAck = Static<typeof HeartbeatAck>;
+export type SiteWeights = Static<typeof SiteWeights>;
 export type Feedback = Static<typeof Feedback>;
 export type FeedbackPush = Static<typeof FeedbackPush>;
 export type RemoteLoads = Static<typeof RemoteLoads>;

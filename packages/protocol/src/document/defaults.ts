@@ -21,13 +21,17 @@ export const DEFAULTS = {
     keepAliveTimeoutMs: 5_000,
     /** TCP: a client connection with no byte either way for this long closes (HAProxy `timeout client`). */
     clientTimeoutMs: 60_000,
+    /** Sites: share new connections with the other sites' agents by what they have available (docs/SITES.md). */
+    siteBalancing: false,
   },
   persistence: { type: 'none', timeoutSeconds: 120 },
   spillover: { combine: 'any', action: 'accept', persistenceTimeoutSeconds: 0 },
   surgeQueue: { length: 0, timeoutMs: 5000 },
   bandwidthDirection: 'both',
+  /** A site of the `sites` section: how often its availability is computed (or polled from its peer control plane) and pushed to agents. */
+  site: { exchangeIntervalMs: 1000 },
   /** The `agent` section of a standalone agent's file (workers default to the machine's parallelism). */
-  agent: { name: 'agent', adminPort: 9090, adminHost: '127.0.0.1', adminToken: null, drainTimeoutMs: 10_000, schedulingPolicy: 'rr', selectionBudgetMs: 50 },
+  agent: { name: 'agent', adminPort: 9090, adminHost: '127.0.0.1', adminToken: null, drainTimeoutMs: 10_000, schedulingPolicy: 'rr', selectionBudgetMs: 50, site: null },
 } as const;
 
 /** The vserver defaults the data plane reads most (views of DEFAULTS.vserver). */

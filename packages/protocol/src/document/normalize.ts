@@ -5,7 +5,7 @@
 // goes through the same functions).
 import { DEFAULTS } from './defaults.js';
 import type { Static } from '@sinclair/typebox';
-import type { DocumentSpec, MonitorDns, MonitorHttp, MonitorSpec, ServiceSpec, Spillover, SpilloverMethod, VServerSpec } from './schema.js';
+import type { DocumentSpec, MonitorDns, MonitorHttp, MonitorSpec, ServiceSpec, SiteSpec, Spillover, SpilloverMethod, VServerSpec } from './schema.js';
 
 // The normalized types are the schema's types with every defaulted field present.
 type WithDefaults<T, K extends keyof T> = Omit<T, K> & Required<Pick<T, K>>;
@@ -44,10 +44,14 @@ export type NVServer = Flat<
     surgeQueue: Required<NonNullable<VServerSpec['surgeQueue']>>;
   }
 >;
+/** A site of the `sites` section, its interval spelled out (`peer`: only a site with a control plane of its own). */
+export type NSite = Flat<WithDefaults<SiteSpec, 'exchangeIntervalMs'>>;
 export interface NDocument {
   services: NService[];
   monitors: NMonitor[];
   vservers: NVServer[];
+  /** The `sites` section, sorted by name; absent when there are none (docs/SITES.md). */
+  sites?: NSite[];
 }
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
@@ -87,6 +91,7 @@ export function normalizeService(input: unknown, order: ListOrder = 'canonical')
     monitors: bindingsOf(s.monitors, 'monitor', order),
   };
   if (has(s, 'monitorThreshold')) out.monitorThreshold = s.monitorThreshold as number;
+  if (has(s, 'site')) out.site = s.site as string;
   return out;
 }
 
@@ -178,21 +183,33 @@ export function normalizeVServer(input: unknown, order: ListOrder = 'canonical')
     headersTimeoutMs: pick(v, 'headersTimeoutMs', DEFAULTS.vserver.headersTimeoutMs),
     keepAliveTimeoutMs: pick(v, 'keepAliveTimeoutMs', DEFAULTS.vserver.keepAliveTimeoutMs),
     clientTimeoutMs: pick(v, 'clientTimeoutMs', DEFAULTS.vserver.clientTimeoutMs),
+    // Spelled out only when on (off is every vserver's default, and most documents have no sites).
+    ...(pick(v, 'siteBalancing', DEFAULTS.vserver.siteBalancing) ? { siteBalancing: true } : {}),
   };
 }
 
-export const normalizers = { service: normalizeService, monitor: normalizeMonitor, vserver: normalizeVServer } as const;
+export function normalizeSite(input: unknown): NSite {
+  const s = obj(input);
+  const out: NSite = { name: s.name as string, exchangeIntervalMs: pick(s, 'exchangeIntervalMs', DEFAULTS.site.exchangeIntervalMs) };
+  if (has(s, 'peer')) out.peer = { url: obj(s.peer).url as string };
+  return out;
+}
+
+export const normalizers = { service: normalizeService, monitor: normalizeMonitor, vserver: normalizeVServer, site: normalizeSite } as const;
 
 /** A document in normal form (canonical order: objects sorted by name). Duplicates are kept (validation reports them). */
 export function normalizeDocument(input: unknown, order: ListOrder = 'canonical'): NDocument {
   const d = obj(input);
   const list = (k: string): unknown[] => (Array.isArray(d[k]) ? (d[k] as unknown[]) : []);
   const sorted = <T extends { name: string }>(l: T[]): T[] => (order === 'canonical' ? l.sort(byKey((x: { name: string }) => x.name)) : l);
-  return {
+  const out: NDocument = {
     services: sorted(list('services').map((x) => normalizeService(x, order))),
     monitors: sorted(list('monitors').map(normalizeMonitor)),
     vservers: sorted(list('vservers').map((x) => normalizeVServer(x, order))),
   };
+  const sites = list('sites');
+  if (sites.length > 0) out.sites = sorted(sites.map(normalizeSite));
+  return out;
 }
 
 /** A normalized document is a document of the contract (checked by the compiler). */

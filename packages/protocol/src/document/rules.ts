@@ -10,7 +10,7 @@ import type { NDocument } from './normalize.js';
 import { THRESHOLD_FIELD } from './schema.js';
 
 /** The kinds of object of the document. */
-export type DocumentKind = 'service' | 'monitor' | 'vserver';
+export type DocumentKind = 'service' | 'monitor' | 'vserver' | 'site';
 
 export type ProblemCode =
   | 'SPILLWAY_DUPLICATE_NAME'
@@ -89,6 +89,14 @@ export function validateDocument(doc: NDocument, opts: RuleOptions = {}): Proble
   }
   const monitors = new Map(doc.monitors.map((m) => [m.name, m]));
   const services = new Map(doc.services.map((s) => [s.name, s]));
+  // Sites: names unique (the API's policy: an agent reads no site of the section), a service's site one of them.
+  const sites = new Set<string>();
+  for (const s of doc.sites ?? []) {
+    if (sites.has(s.name)) add('SPILLWAY_DUPLICATE_NAME', 'site', s.name, '/name', `two sites are named ${s.name}`, false);
+    sites.add(s.name);
+  }
+  for (const s of doc.services)
+    if (s.site !== undefined && !sites.has(s.site)) add('SPILLWAY_UNKNOWN_REFERENCE', 'service', s.name, '/site', `no site named ${s.site}`);
 
   for (const m of doc.monitors) {
     if (m.timeoutMs >= m.intervalMs)
@@ -256,6 +264,8 @@ export function validateChange(doc: NDocument, change: DocumentChange, opts: Rul
     services: doc.services.filter((s) => services.has(s.name)),
     monitors: [],
     vservers: doc.vservers.filter((v) => vservers.has(v.name)),
+    // What the services' `site` refers to (a change of the sites themselves is validated whole by the caller).
+    ...(doc.sites ? { sites: doc.sites } : {}),
   };
   for (const s of part.services) for (const b of s.monitors) monitors.add(b.monitor);
   part.monitors = doc.monitors.filter((m) => monitors.has(m.name));

@@ -175,6 +175,12 @@ export const serviceFields = {
   monitorThreshold: Type.Optional(
     Type.Integer({ minimum: 1, maximum: 32_000, description: 'Sum of weights of UP monitors needed for the service to be UP; omitted: every bound monitor' }),
   ),
+  site: Type.Optional(
+    Name(
+      'The site whose agents serve (monitor, balance onto) this service: a name of the sites section (422 otherwise); omitted: every agent serves it (docs/SITES.md)',
+      'site-a',
+    ),
+  ),
 };
 
 // --- vservers -----------------------------------------------------------------------------
@@ -309,6 +315,13 @@ function vserverFieldsWith<P extends TInteger>(port: P) {
           'Upstream timeout. HTTP: 504 when a service sends no response headers, or no body progress, for this long (connecting takes at most 5 s of it). TCP: connecting to a service gives up after this long',
       }),
     ),
+    siteBalancing: Type.Optional(
+      Type.Boolean({
+        default: DEFAULTS.vserver.siteBalancing,
+        description:
+          "Sites: an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md)",
+      }),
+    ),
     // Client timeouts: accepted on either protocol (as NetScaler/HAProxy take a client timeout on
     // any proxy) and used by the one they concern; the other protocol stores and ignores them.
     headersTimeoutMs: Type.Optional(
@@ -349,12 +362,41 @@ export const ServiceSpec = Closed(serviceFields, { title: 'ServiceSpec' });
 export const MonitorSpec = Closed(monitorFields, { title: 'MonitorSpec' });
 export const VServerSpec = Closed(vserverFields, { title: 'VServerSpec' });
 
-export const MAX_ITEMS = { services: 100_000, monitors: 10_000, vservers: 20_000 } as const;
+/** A site of the `sites` section: a group of agents with their own services (docs/SITES.md). */
+export const siteFields = {
+  name: Name('Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`', 'site-a'),
+  exchangeIntervalMs: Type.Optional(
+    Type.Integer({
+      minimum: 50,
+      maximum: 600_000,
+      default: DEFAULTS.site.exchangeIntervalMs,
+      description: "How often the site's available weight is computed (or polled from its peer) and the weights pushed to the agents",
+    }),
+  ),
+  peer: Type.Optional(
+    Closed(
+      {
+        url: Type.String({
+          minLength: 1,
+          maxLength: 2048,
+          pattern: '^https?://[^\\s]+$',
+          description: "Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS)",
+        }),
+      },
+      { description: 'The site has a control plane of its own (absent: its agents are connected to this one)' },
+    ),
+  ),
+};
+export const SiteSpec = Closed(siteFields, { title: 'SiteSpec' });
+export type SiteSpec = Static<typeof SiteSpec>;
+
+export const MAX_ITEMS = { services: 100_000, monitors: 10_000, vservers: 20_000, sites: 256 } as const;
 
 const documentOf = <S extends TSchema, M extends TSchema, V extends TSchema>(service: S, monitor: M, vserver: V) => ({
   services: Type.Optional(Type.Array(service, { maxItems: MAX_ITEMS.services })),
   monitors: Type.Optional(Type.Array(monitor, { maxItems: MAX_ITEMS.monitors })),
   vservers: Type.Optional(Type.Array(vserver, { maxItems: MAX_ITEMS.vservers })),
+  sites: Type.Optional(Type.Array(SiteSpec, { maxItems: MAX_ITEMS.sites, description: 'Sites (docs/SITES.md); omitted: none' })),
 });
 
 /** The declarative document without read-only metadata: what the hub pushes to agents. */
@@ -378,6 +420,11 @@ export const AgentSection = Closed(
     adminToken: Type.Optional(Nullable(Type.String({ pattern: '^[\\x21-\\x7e]{16,512}$', description: 'Bearer token of the admin writes; null: writes off' }))),
     drainTimeoutMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, default: DEFAULTS.agent.drainTimeoutMs })),
     schedulingPolicy: Type.Optional(Type.Union([Type.Literal('rr'), Type.Literal('none')], { default: DEFAULTS.agent.schedulingPolicy })),
+    site: Type.Optional(
+      Nullable(Name('The site this agent belongs to (SPILLWAY_AGENT_SITE): it serves only the services of its site and those of none', 'site-a'), {
+        default: DEFAULTS.agent.site,
+      }),
+    ),
     selectionBudgetMs: Type.Optional(
       Type.Integer({
         minimum: 1,
