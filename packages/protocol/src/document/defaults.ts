@@ -3,7 +3,14 @@
 // pushes), the agent's parser fills in the same for a standalone file, and the database's column
 // defaults agree with them (a test checks). Units are in the field names (API-SHAPE.md).
 export const DEFAULTS = {
-  service: { protocol: 'tcp', capacity: 0, weight: 1, state: 'enabled' },
+  service: {
+    protocol: 'tcp',
+    capacity: 0,
+    weight: 1,
+    state: 'enabled',
+    /** none: upstream connections start with the client's bytes; v2: with a PROXY protocol v2 header (client address, TLV 0xE0 connection id). */
+    proxyProtocol: 'none',
+  },
   monitor: { type: 'tcp', intervalMs: 5000, timeoutMs: 2000, fall: 3, rise: 1, weight: 1 },
   monitorHttp: { method: 'GET', path: '/', expectStatus: [200] },
   monitorDns: { type: 'A' },

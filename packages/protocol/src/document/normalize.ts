@@ -22,7 +22,7 @@ export type NMonitor = Flat<
     dns?: NMonitorDns;
   }
 >;
-export type NService = Flat<WithDefaults<ServiceSpec, 'protocol' | 'capacity' | 'weight' | 'state' | 'monitors'>>;
+export type NService = Flat<WithDefaults<ServiceSpec, 'protocol' | 'capacity' | 'weight' | 'state' | 'proxyProtocol' | 'monitors'>>;
 export type NSpilloverMethod = Static<typeof SpilloverMethod>;
 export type NSpillover = Flat<
   WithDefaults<Omit<SpilloverSpec, 'methods' | 'backup' | 'redirectUrl'>, 'combine' | 'action' | 'persistenceTimeoutSeconds'> & {
@@ -88,9 +88,14 @@ export function normalizeService(input: unknown, order: ListOrder = 'canonical')
     capacity: pick(s, 'capacity', DEFAULTS.service.capacity),
     weight: pick(s, 'weight', DEFAULTS.service.weight),
     state: pick(s, 'state', DEFAULTS.service.state),
+    proxyProtocol: pick(s, 'proxyProtocol', DEFAULTS.service.proxyProtocol),
     monitors: bindingsOf(s.monitors, 'monitor', order),
   };
   if (has(s, 'monitorThreshold')) out.monitorThreshold = s.monitorThreshold as number;
+  if (has(s, 'migration')) {
+    const m = obj(s.migration);
+    out.migration = { port: m.port as number, ...(has(m, 'secret') ? { secret: m.secret as string } : {}) };
+  }
   if (has(s, 'site')) out.site = s.site as string;
   return out;
 }

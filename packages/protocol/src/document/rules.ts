@@ -28,7 +28,9 @@ export type ProblemCode =
   | 'SPILLWAY_MONITOR_TYPE_MISMATCH'
   | 'SPILLWAY_MONITOR_THRESHOLD_UNREACHABLE'
   | 'SPILLWAY_INVALID_HTTP_SYNTAX'
-  | 'SPILLWAY_INVALID_LISTEN_HOST';
+  | 'SPILLWAY_INVALID_LISTEN_HOST'
+  | 'SPILLWAY_MIGRATION_SECRET_REQUIRED'
+  | 'SPILLWAY_MIGRATION_NEEDS_PROXY_PROTOCOL';
 
 export interface Problem {
   code: ProblemCode;
@@ -67,6 +69,9 @@ const POLICY: ReadonlySet<ProblemCode> = new Set([
   'SPILLWAY_MONITOR_TIMEOUT_TOO_LONG',
   'SPILLWAY_MONITOR_TYPE_MISMATCH',
   'SPILLWAY_MONITOR_THRESHOLD_UNREACHABLE',
+  // A service whose migration cannot work still serves (its connections drain in maintenance).
+  'SPILLWAY_MIGRATION_SECRET_REQUIRED',
+  'SPILLWAY_MIGRATION_NEEDS_PROXY_PROTOCOL',
 ]);
 
 /** Every problem of a normalized document (in the order found). */
@@ -129,6 +134,14 @@ export function validateDocument(doc: NDocument, opts: RuleOptions = {}): Proble
   }
 
   for (const s of doc.services) {
+    // Live migration (issue 15): the agent authenticates with the secret and the backend library
+    // knows a connection by the PROXY v2 header's connection id.
+    if (s.migration !== undefined) {
+      if (s.migration.secret === undefined)
+        add('SPILLWAY_MIGRATION_SECRET_REQUIRED', 'service', s.name, '/migration/secret', 'migration needs a secret when it is first set');
+      if (s.proxyProtocol !== 'v2')
+        add('SPILLWAY_MIGRATION_NEEDS_PROXY_PROTOCOL', 'service', s.name, '/proxyProtocol', 'migration needs proxyProtocol v2 (its connection ids)');
+    }
     const bound = new Set<string>();
     let reachable = 0;
     s.monitors.forEach((b, j) => {

@@ -8,6 +8,9 @@ import { DEFAULTS } from './defaults.js';
 
 export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$';
 
+/** A service's migration secret: 16-512 visible ASCII characters. */
+export const MIGRATION_SECRET_PATTERN = '^[\\x21-\\x7e]{16,512}$';
+
 /** A unique object name: ASCII letter or digit first, then letters, digits, `.`, `_`, `-`; 1-63 characters. */
 export const Name = (description = 'Unique name of the object', example = 'web-1') =>
   Type.String({ pattern: NAME_PATTERN, minLength: 1, maxLength: 63, description, examples: [example] });
@@ -174,6 +177,29 @@ export const serviceFields = {
   ),
   monitorThreshold: Type.Optional(
     Type.Integer({ minimum: 1, maximum: 32_000, description: 'Sum of weights of UP monitors needed for the service to be UP; omitted: every bound monitor' }),
+  ),
+  proxyProtocol: Type.Optional(
+    Type.Union([Type.Literal('none'), Type.Literal('v2')], {
+      default: DEFAULTS.service.proxyProtocol,
+      description:
+        "v2: every upstream connection to the service starts with a PROXY protocol v2 header (HAProxy's spec): the client's address and port, the agent's listen address and port, TLV 0xE0 the agent's connection id (and TLV 0xE1 the migration id on a migrated connection). HTTP: each client connection then has upstream connections of its own (no pooled connection is shared between clients), as HAProxy's send-proxy-v2",
+    }),
+  ),
+  migration: Type.Optional(
+    Closed(
+      {
+        port: Port("Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address"),
+        secret: Type.Optional(
+          Type.String({
+            pattern: MIGRATION_SECRET_PATTERN,
+            writeOnly: true,
+            description:
+              'Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set)',
+          }),
+        ),
+      },
+      { description: 'Live migration of long-lived connections (issue 15); requires proxyProtocol v2. Omitted: the service drains in maintenance' },
+    ),
   ),
   site: Type.Optional(
     Name(
