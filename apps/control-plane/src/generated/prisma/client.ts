@@ -77,6 +77,12 @@ export type SpilloverMethod = Prisma.SpilloverMethodModel
  */
 export type VServerService = Prisma.VServerServiceModel
 /**
+ * Model Site
+ * A site of the `sites` section (docs/SITES.md): agents join it by name (SPILLWAY_AGENT_SITE), services by their `site`.
+ * `peerUrl` set: the site has a control plane of its own, whose availability this one polls.
+ */
+export type Site = Prisma.SiteModel
+/**
  * Model Agent
  * A registered proxy agent.
  */

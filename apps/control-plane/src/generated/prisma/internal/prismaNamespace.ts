@@ -403,6 +403,7 @@ export const ModelName = {
   VServer: 'VServer',
   SpilloverMethod: 'SpilloverMethod',
   VServerService: 'VServerService',
+  Site: 'Site',
   Agent: 'Agent',
   AgentToken: 'AgentToken',
   ServiceToken: 'ServiceToken',
@@ -427,7 +428,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "service" | "monitor" | "serviceMonitor" | "vServer" | "spilloverMethod" | "vServerService" | "agent" | "agentToken" | "serviceToken" | "serviceFeedback" | "selectionEntry" | "apiToken" | "quotaLease" | "event" | "configVersion"
+    modelProps: "service" | "monitor" | "serviceMonitor" | "vServer" | "spilloverMethod" | "vServerService" | "site" | "agent" | "agentToken" | "serviceToken" | "serviceFeedback" | "selectionEntry" | "apiToken" | "quotaLease" | "event" | "configVersion"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -872,6 +873,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.VServerServiceCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.VServerServiceCountAggregateOutputType> | number
+        }
+      }
+    }
+    Site: {
+      payload: Prisma.$SitePayload<ExtArgs>
+      fields: Prisma.SiteFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.SiteFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SitePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.SiteFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SitePayload>
+        }
+        findFirst: {
+          args: Prisma.SiteFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SitePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.SiteFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SitePayload>
+        }
+        findMany: {
+          args: Prisma.SiteFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SitePayload>[]
+        }
+        create: {
+          args: Prisma.SiteCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SitePayload>
+        }
+        createMany: {
+          args: Prisma.SiteCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.SiteCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SitePayload>[]
+        }
+        delete: {
+          args: Prisma.SiteDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SitePayload>
+        }
+        update: {
+          args: Prisma.SiteUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SitePayload>
+        }
+        deleteMany: {
+          args: Prisma.SiteDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.SiteUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.SiteUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SitePayload>[]
+        }
+        upsert: {
+          args: Prisma.SiteUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SitePayload>
+        }
+        aggregate: {
+          args: Prisma.SiteAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateSite>
+        }
+        groupBy: {
+          args: Prisma.SiteGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SiteGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.SiteCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SiteCountAggregateOutputType> | number
         }
       }
     }
@@ -1590,6 +1665,7 @@ export const ServiceScalarFieldEnum = {
   weight: 'weight',
   state: 'state',
   monitorThreshold: 'monitorThreshold',
+  site: 'site',
   version: 'version',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
@@ -1662,6 +1738,7 @@ export const VServerScalarFieldEnum = {
   headersTimeoutMs: 'headersTimeoutMs',
   keepAliveTimeoutMs: 'keepAliveTimeoutMs',
   clientTimeoutMs: 'clientTimeoutMs',
+  siteBalancing: 'siteBalancing',
   version: 'version',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
@@ -1694,6 +1771,19 @@ export const VServerServiceScalarFieldEnum = {
 } as const
 
 export type VServerServiceScalarFieldEnum = (typeof VServerServiceScalarFieldEnum)[keyof typeof VServerServiceScalarFieldEnum]
+
+
+export const SiteScalarFieldEnum = {
+  id: 'id',
+  name: 'name',
+  exchangeIntervalMs: 'exchangeIntervalMs',
+  peerUrl: 'peerUrl',
+  version: 'version',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type SiteScalarFieldEnum = (typeof SiteScalarFieldEnum)[keyof typeof SiteScalarFieldEnum]
 
 
 export const AgentScalarFieldEnum = {
@@ -2032,6 +2122,13 @@ export type ListEnumSpilloverActionFieldRefInput<$PrismaModel> = FieldRefInputTy
 
 
 /**
+ * Reference to a field of type 'Boolean'
+ */
+export type BooleanFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Boolean'>
+    
+
+
+/**
  * Reference to a field of type 'SpilloverMethodType'
  */
 export type EnumSpilloverMethodTypeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'SpilloverMethodType'>
@@ -2271,6 +2368,7 @@ export type GlobalOmitConfig = {
   vServer?: Prisma.VServerOmit
   spilloverMethod?: Prisma.SpilloverMethodOmit
   vServerService?: Prisma.VServerServiceOmit
+  site?: Prisma.SiteOmit
   agent?: Prisma.AgentOmit
   agentToken?: Prisma.AgentTokenOmit
   serviceToken?: Prisma.ServiceTokenOmit

@@ -57,6 +57,7 @@ export const ModelName = {
   VServer: 'VServer',
   SpilloverMethod: 'SpilloverMethod',
   VServerService: 'VServerService',
+  Site: 'Site',
   Agent: 'Agent',
   AgentToken: 'AgentToken',
   ServiceToken: 'ServiceToken',
@@ -94,6 +95,7 @@ export const ServiceScalarFieldEnum = {
   weight: 'weight',
   state: 'state',
   monitorThreshold: 'monitorThreshold',
+  site: 'site',
   version: 'version',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
@@ -166,6 +168,7 @@ export const VServerScalarFieldEnum = {
   headersTimeoutMs: 'headersTimeoutMs',
   keepAliveTimeoutMs: 'keepAliveTimeoutMs',
   clientTimeoutMs: 'clientTimeoutMs',
+  siteBalancing: 'siteBalancing',
   version: 'version',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
@@ -198,6 +201,19 @@ export const VServerServiceScalarFieldEnum = {
 } as const
 
 export type VServerServiceScalarFieldEnum = (typeof VServerServiceScalarFieldEnum)[keyof typeof VServerServiceScalarFieldEnum]
+
+
+export const SiteScalarFieldEnum = {
+  id: 'id',
+  name: 'name',
+  exchangeIntervalMs: 'exchangeIntervalMs',
+  peerUrl: 'peerUrl',
+  version: 'version',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type SiteScalarFieldEnum = (typeof SiteScalarFieldEnum)[keyof typeof SiteScalarFieldEnum]
 
 
 export const AgentScalarFieldEnum = {

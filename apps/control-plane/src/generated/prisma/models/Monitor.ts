@@ -868,10 +868,6 @@ export type EnumMonitorTypeFieldUpdateOperationsInput = {
   set?: $Enums.MonitorType
 }
 
-export type NullableStringFieldUpdateOperationsInput = {
-  set?: string | null
-}
-
 export type MonitorUpdateexpectStatusInput = {
   set?: number[]
   push?: number | number[]

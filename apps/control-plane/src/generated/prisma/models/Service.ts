@@ -55,6 +55,7 @@ export type ServiceMinAggregateOutputType = {
   weight: number | null
   state: $Enums.ServiceState | null
   monitorThreshold: number | null
+  site: string | null
   version: number | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -70,6 +71,7 @@ export type ServiceMaxAggregateOutputType = {
   weight: number | null
   state: $Enums.ServiceState | null
   monitorThreshold: number | null
+  site: string | null
   version: number | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -85,6 +87,7 @@ export type ServiceCountAggregateOutputType = {
   weight: number
   state: number
   monitorThreshold: number
+  site: number
   version: number
   createdAt: number
   updatedAt: number
@@ -120,6 +123,7 @@ export type ServiceMinAggregateInputType = {
   weight?: true
   state?: true
   monitorThreshold?: true
+  site?: true
   version?: true
   createdAt?: true
   updatedAt?: true
@@ -135,6 +139,7 @@ export type ServiceMaxAggregateInputType = {
   weight?: true
   state?: true
   monitorThreshold?: true
+  site?: true
   version?: true
   createdAt?: true
   updatedAt?: true
@@ -150,6 +155,7 @@ export type ServiceCountAggregateInputType = {
   weight?: true
   state?: true
   monitorThreshold?: true
+  site?: true
   version?: true
   createdAt?: true
   updatedAt?: true
@@ -252,6 +258,7 @@ export type ServiceGroupByOutputType = {
   weight: number
   state: $Enums.ServiceState
   monitorThreshold: number | null
+  site: string | null
   version: number
   createdAt: Date
   updatedAt: Date
@@ -290,6 +297,7 @@ export type ServiceWhereInput = {
   weight?: Prisma.IntFilter<"Service"> | number
   state?: Prisma.EnumServiceStateFilter<"Service"> | $Enums.ServiceState
   monitorThreshold?: Prisma.IntNullableFilter<"Service"> | number | null
+  site?: Prisma.StringNullableFilter<"Service"> | string | null
   version?: Prisma.IntFilter<"Service"> | number
   createdAt?: Prisma.DateTimeFilter<"Service"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Service"> | Date | string
@@ -309,6 +317,7 @@ export type ServiceOrderByWithRelationInput = {
   weight?: Prisma.SortOrder
   state?: Prisma.SortOrder
   monitorThreshold?: Prisma.SortOrderInput | Prisma.SortOrder
+  site?: Prisma.SortOrderInput | Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -331,6 +340,7 @@ export type ServiceWhereUniqueInput = Prisma.AtLeast<{
   weight?: Prisma.IntFilter<"Service"> | number
   state?: Prisma.EnumServiceStateFilter<"Service"> | $Enums.ServiceState
   monitorThreshold?: Prisma.IntNullableFilter<"Service"> | number | null
+  site?: Prisma.StringNullableFilter<"Service"> | string | null
   version?: Prisma.IntFilter<"Service"> | number
   createdAt?: Prisma.DateTimeFilter<"Service"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Service"> | Date | string
@@ -350,6 +360,7 @@ export type ServiceOrderByWithAggregationInput = {
   weight?: Prisma.SortOrder
   state?: Prisma.SortOrder
   monitorThreshold?: Prisma.SortOrderInput | Prisma.SortOrder
+  site?: Prisma.SortOrderInput | Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -373,6 +384,7 @@ export type ServiceScalarWhereWithAggregatesInput = {
   weight?: Prisma.IntWithAggregatesFilter<"Service"> | number
   state?: Prisma.EnumServiceStateWithAggregatesFilter<"Service"> | $Enums.ServiceState
   monitorThreshold?: Prisma.IntNullableWithAggregatesFilter<"Service"> | number | null
+  site?: Prisma.StringNullableWithAggregatesFilter<"Service"> | string | null
   version?: Prisma.IntWithAggregatesFilter<"Service"> | number
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Service"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Service"> | Date | string
@@ -387,6 +399,7 @@ export type ServiceCreateInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  site?: string | null
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -406,6 +419,7 @@ export type ServiceUncheckedCreateInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  site?: string | null
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -424,6 +438,7 @@ export type ServiceUpdateInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -443,6 +458,7 @@ export type ServiceUncheckedUpdateInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -462,6 +478,7 @@ export type ServiceCreateManyInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  site?: string | null
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -476,6 +493,7 @@ export type ServiceUpdateManyMutationInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -491,6 +509,7 @@ export type ServiceUncheckedUpdateManyInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -506,6 +525,7 @@ export type ServiceCountOrderByAggregateInput = {
   weight?: Prisma.SortOrder
   state?: Prisma.SortOrder
   monitorThreshold?: Prisma.SortOrder
+  site?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -530,6 +550,7 @@ export type ServiceMaxOrderByAggregateInput = {
   weight?: Prisma.SortOrder
   state?: Prisma.SortOrder
   monitorThreshold?: Prisma.SortOrder
+  site?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -545,6 +566,7 @@ export type ServiceMinOrderByAggregateInput = {
   weight?: Prisma.SortOrder
   state?: Prisma.SortOrder
   monitorThreshold?: Prisma.SortOrder
+  site?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -590,6 +612,10 @@ export type NullableIntFieldUpdateOperationsInput = {
   decrement?: number
   multiply?: number
   divide?: number
+}
+
+export type NullableStringFieldUpdateOperationsInput = {
+  set?: string | null
 }
 
 export type DateTimeFieldUpdateOperationsInput = {
@@ -661,6 +687,7 @@ export type ServiceCreateWithoutMonitorsInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  site?: string | null
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -679,6 +706,7 @@ export type ServiceUncheckedCreateWithoutMonitorsInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  site?: string | null
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -712,6 +740,7 @@ export type ServiceUpdateWithoutMonitorsInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -730,6 +759,7 @@ export type ServiceUncheckedUpdateWithoutMonitorsInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -747,6 +777,7 @@ export type ServiceCreateWithoutVserversInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  site?: string | null
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -765,6 +796,7 @@ export type ServiceUncheckedCreateWithoutVserversInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  site?: string | null
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -798,6 +830,7 @@ export type ServiceUpdateWithoutVserversInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -816,6 +849,7 @@ export type ServiceUncheckedUpdateWithoutVserversInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -833,6 +867,7 @@ export type ServiceCreateWithoutTokensInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  site?: string | null
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -851,6 +886,7 @@ export type ServiceUncheckedCreateWithoutTokensInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  site?: string | null
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -884,6 +920,7 @@ export type ServiceUpdateWithoutTokensInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -902,6 +939,7 @@ export type ServiceUncheckedUpdateWithoutTokensInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -919,6 +957,7 @@ export type ServiceCreateWithoutFeedbackInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  site?: string | null
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -937,6 +976,7 @@ export type ServiceUncheckedCreateWithoutFeedbackInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  site?: string | null
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -970,6 +1010,7 @@ export type ServiceUpdateWithoutFeedbackInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -988,6 +1029,7 @@ export type ServiceUncheckedUpdateWithoutFeedbackInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1055,6 +1097,7 @@ export type ServiceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   weight?: boolean
   state?: boolean
   monitorThreshold?: boolean
+  site?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1075,6 +1118,7 @@ export type ServiceSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   weight?: boolean
   state?: boolean
   monitorThreshold?: boolean
+  site?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1090,6 +1134,7 @@ export type ServiceSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   weight?: boolean
   state?: boolean
   monitorThreshold?: boolean
+  site?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1105,12 +1150,13 @@ export type ServiceSelectScalar = {
   weight?: boolean
   state?: boolean
   monitorThreshold?: boolean
+  site?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type ServiceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "address" | "port" | "protocol" | "capacity" | "weight" | "state" | "monitorThreshold" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["service"]>
+export type ServiceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "address" | "port" | "protocol" | "capacity" | "weight" | "state" | "monitorThreshold" | "site" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["service"]>
 export type ServiceInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   monitors?: boolean | Prisma.Service$monitorsArgs<ExtArgs>
   vservers?: boolean | Prisma.Service$vserversArgs<ExtArgs>
@@ -1142,6 +1188,10 @@ export type $ServicePayload<ExtArgs extends runtime.Types.Extensions.InternalArg
      * Sum of weights of bound monitors that must report UP for the service to be UP; null = all of them.
      */
     monitorThreshold: number | null
+    /**
+     * API `site`: the site whose agents serve it (a name of the site table; the contract's rules check it); null = every agent.
+     */
+    site: string | null
     version: number
     createdAt: Date
     updatedAt: Date
@@ -1581,6 +1631,7 @@ export interface ServiceFieldRefs {
   readonly weight: Prisma.FieldRef<"Service", 'Int'>
   readonly state: Prisma.FieldRef<"Service", 'ServiceState'>
   readonly monitorThreshold: Prisma.FieldRef<"Service", 'Int'>
+  readonly site: Prisma.FieldRef<"Service", 'String'>
   readonly version: Prisma.FieldRef<"Service", 'Int'>
   readonly createdAt: Prisma.FieldRef<"Service", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Service", 'DateTime'>

@@ -79,6 +79,7 @@ export type VServerMinAggregateOutputType = {
   headersTimeoutMs: number | null
   keepAliveTimeoutMs: number | null
   clientTimeoutMs: number | null
+  siteBalancing: boolean | null
   version: number | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -105,6 +106,7 @@ export type VServerMaxAggregateOutputType = {
   headersTimeoutMs: number | null
   keepAliveTimeoutMs: number | null
   clientTimeoutMs: number | null
+  siteBalancing: boolean | null
   version: number | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -131,6 +133,7 @@ export type VServerCountAggregateOutputType = {
   headersTimeoutMs: number
   keepAliveTimeoutMs: number
   clientTimeoutMs: number
+  siteBalancing: number
   version: number
   createdAt: number
   updatedAt: number
@@ -189,6 +192,7 @@ export type VServerMinAggregateInputType = {
   headersTimeoutMs?: true
   keepAliveTimeoutMs?: true
   clientTimeoutMs?: true
+  siteBalancing?: true
   version?: true
   createdAt?: true
   updatedAt?: true
@@ -215,6 +219,7 @@ export type VServerMaxAggregateInputType = {
   headersTimeoutMs?: true
   keepAliveTimeoutMs?: true
   clientTimeoutMs?: true
+  siteBalancing?: true
   version?: true
   createdAt?: true
   updatedAt?: true
@@ -241,6 +246,7 @@ export type VServerCountAggregateInputType = {
   headersTimeoutMs?: true
   keepAliveTimeoutMs?: true
   clientTimeoutMs?: true
+  siteBalancing?: true
   version?: true
   createdAt?: true
   updatedAt?: true
@@ -354,6 +360,7 @@ export type VServerGroupByOutputType = {
   headersTimeoutMs: number
   keepAliveTimeoutMs: number
   clientTimeoutMs: number
+  siteBalancing: boolean
   version: number
   createdAt: Date
   updatedAt: Date
@@ -403,6 +410,7 @@ export type VServerWhereInput = {
   headersTimeoutMs?: Prisma.IntFilter<"VServer"> | number
   keepAliveTimeoutMs?: Prisma.IntFilter<"VServer"> | number
   clientTimeoutMs?: Prisma.IntFilter<"VServer"> | number
+  siteBalancing?: Prisma.BoolFilter<"VServer"> | boolean
   version?: Prisma.IntFilter<"VServer"> | number
   createdAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
@@ -434,6 +442,7 @@ export type VServerOrderByWithRelationInput = {
   headersTimeoutMs?: Prisma.SortOrder
   keepAliveTimeoutMs?: Prisma.SortOrder
   clientTimeoutMs?: Prisma.SortOrder
+  siteBalancing?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -468,6 +477,7 @@ export type VServerWhereUniqueInput = Prisma.AtLeast<{
   headersTimeoutMs?: Prisma.IntFilter<"VServer"> | number
   keepAliveTimeoutMs?: Prisma.IntFilter<"VServer"> | number
   clientTimeoutMs?: Prisma.IntFilter<"VServer"> | number
+  siteBalancing?: Prisma.BoolFilter<"VServer"> | boolean
   version?: Prisma.IntFilter<"VServer"> | number
   createdAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
@@ -499,6 +509,7 @@ export type VServerOrderByWithAggregationInput = {
   headersTimeoutMs?: Prisma.SortOrder
   keepAliveTimeoutMs?: Prisma.SortOrder
   clientTimeoutMs?: Prisma.SortOrder
+  siteBalancing?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -533,6 +544,7 @@ export type VServerScalarWhereWithAggregatesInput = {
   headersTimeoutMs?: Prisma.IntWithAggregatesFilter<"VServer"> | number
   keepAliveTimeoutMs?: Prisma.IntWithAggregatesFilter<"VServer"> | number
   clientTimeoutMs?: Prisma.IntWithAggregatesFilter<"VServer"> | number
+  siteBalancing?: Prisma.BoolWithAggregatesFilter<"VServer"> | boolean
   version?: Prisma.IntWithAggregatesFilter<"VServer"> | number
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"VServer"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"VServer"> | Date | string
@@ -557,6 +569,7 @@ export type VServerCreateInput = {
   headersTimeoutMs?: number
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
+  siteBalancing?: boolean
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -588,6 +601,7 @@ export type VServerUncheckedCreateInput = {
   headersTimeoutMs?: number
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
+  siteBalancing?: boolean
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -616,6 +630,7 @@ export type VServerUpdateInput = {
   headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -647,6 +662,7 @@ export type VServerUncheckedUpdateInput = {
   headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -677,6 +693,7 @@ export type VServerCreateManyInput = {
   headersTimeoutMs?: number
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
+  siteBalancing?: boolean
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -701,6 +718,7 @@ export type VServerUpdateManyMutationInput = {
   headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -727,6 +745,7 @@ export type VServerUncheckedUpdateManyInput = {
   headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -768,6 +787,7 @@ export type VServerCountOrderByAggregateInput = {
   headersTimeoutMs?: Prisma.SortOrder
   keepAliveTimeoutMs?: Prisma.SortOrder
   clientTimeoutMs?: Prisma.SortOrder
+  siteBalancing?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -809,6 +829,7 @@ export type VServerMaxOrderByAggregateInput = {
   headersTimeoutMs?: Prisma.SortOrder
   keepAliveTimeoutMs?: Prisma.SortOrder
   clientTimeoutMs?: Prisma.SortOrder
+  siteBalancing?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -835,6 +856,7 @@ export type VServerMinOrderByAggregateInput = {
   headersTimeoutMs?: Prisma.SortOrder
   keepAliveTimeoutMs?: Prisma.SortOrder
   clientTimeoutMs?: Prisma.SortOrder
+  siteBalancing?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -898,6 +920,10 @@ export type EnumSpilloverCombineFieldUpdateOperationsInput = {
 
 export type EnumSpilloverActionFieldUpdateOperationsInput = {
   set?: $Enums.SpilloverAction
+}
+
+export type BoolFieldUpdateOperationsInput = {
+  set?: boolean
 }
 
 export type VServerUpdateOneWithoutBackupOfNestedInput = {
@@ -999,6 +1025,7 @@ export type VServerCreateWithoutBackupOfInput = {
   headersTimeoutMs?: number
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
+  siteBalancing?: boolean
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1029,6 +1056,7 @@ export type VServerUncheckedCreateWithoutBackupOfInput = {
   headersTimeoutMs?: number
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
+  siteBalancing?: boolean
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1061,6 +1089,7 @@ export type VServerCreateWithoutBackupInput = {
   headersTimeoutMs?: number
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
+  siteBalancing?: boolean
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1090,6 +1119,7 @@ export type VServerUncheckedCreateWithoutBackupInput = {
   headersTimeoutMs?: number
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
+  siteBalancing?: boolean
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1139,6 +1169,7 @@ export type VServerUpdateWithoutBackupOfInput = {
   headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1169,6 +1200,7 @@ export type VServerUncheckedUpdateWithoutBackupOfInput = {
   headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1217,6 +1249,7 @@ export type VServerScalarWhereInput = {
   headersTimeoutMs?: Prisma.IntFilter<"VServer"> | number
   keepAliveTimeoutMs?: Prisma.IntFilter<"VServer"> | number
   clientTimeoutMs?: Prisma.IntFilter<"VServer"> | number
+  siteBalancing?: Prisma.BoolFilter<"VServer"> | boolean
   version?: Prisma.IntFilter<"VServer"> | number
   createdAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
@@ -1241,6 +1274,7 @@ export type VServerCreateWithoutSpilloverMethodsInput = {
   headersTimeoutMs?: number
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
+  siteBalancing?: boolean
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1271,6 +1305,7 @@ export type VServerUncheckedCreateWithoutSpilloverMethodsInput = {
   headersTimeoutMs?: number
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
+  siteBalancing?: boolean
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1314,6 +1349,7 @@ export type VServerUpdateWithoutSpilloverMethodsInput = {
   headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1344,6 +1380,7 @@ export type VServerUncheckedUpdateWithoutSpilloverMethodsInput = {
   headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1371,6 +1408,7 @@ export type VServerCreateWithoutServicesInput = {
   headersTimeoutMs?: number
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
+  siteBalancing?: boolean
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1401,6 +1439,7 @@ export type VServerUncheckedCreateWithoutServicesInput = {
   headersTimeoutMs?: number
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
+  siteBalancing?: boolean
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1444,6 +1483,7 @@ export type VServerUpdateWithoutServicesInput = {
   headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1474,6 +1514,7 @@ export type VServerUncheckedUpdateWithoutServicesInput = {
   headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1501,6 +1542,7 @@ export type VServerCreateWithoutQuotaLeasesInput = {
   headersTimeoutMs?: number
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
+  siteBalancing?: boolean
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1531,6 +1573,7 @@ export type VServerUncheckedCreateWithoutQuotaLeasesInput = {
   headersTimeoutMs?: number
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
+  siteBalancing?: boolean
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1574,6 +1617,7 @@ export type VServerUpdateWithoutQuotaLeasesInput = {
   headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1604,6 +1648,7 @@ export type VServerUncheckedUpdateWithoutQuotaLeasesInput = {
   headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1632,6 +1677,7 @@ export type VServerCreateManyBackupInput = {
   headersTimeoutMs?: number
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
+  siteBalancing?: boolean
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1656,6 +1702,7 @@ export type VServerUpdateWithoutBackupInput = {
   headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1685,6 +1732,7 @@ export type VServerUncheckedUpdateWithoutBackupInput = {
   headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1714,6 +1762,7 @@ export type VServerUncheckedUpdateManyWithoutBackupInput = {
   headersTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1798,6 +1847,7 @@ export type VServerSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   headersTimeoutMs?: boolean
   keepAliveTimeoutMs?: boolean
   clientTimeoutMs?: boolean
+  siteBalancing?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1830,6 +1880,7 @@ export type VServerSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   headersTimeoutMs?: boolean
   keepAliveTimeoutMs?: boolean
   clientTimeoutMs?: boolean
+  siteBalancing?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1857,6 +1908,7 @@ export type VServerSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   headersTimeoutMs?: boolean
   keepAliveTimeoutMs?: boolean
   clientTimeoutMs?: boolean
+  siteBalancing?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1884,12 +1936,13 @@ export type VServerSelectScalar = {
   headersTimeoutMs?: boolean
   keepAliveTimeoutMs?: boolean
   clientTimeoutMs?: boolean
+  siteBalancing?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type VServerOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "protocol" | "listenPort" | "listenHost" | "lbMethod" | "selection" | "persistenceType" | "persistenceTimeoutSeconds" | "spilloverCombine" | "spilloverAction" | "redirectUrl" | "spilloverPersistenceTimeoutSeconds" | "backupId" | "surgeQueueLength" | "surgeQueueTimeoutMs" | "timeoutMs" | "headersTimeoutMs" | "keepAliveTimeoutMs" | "clientTimeoutMs" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["vServer"]>
+export type VServerOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "protocol" | "listenPort" | "listenHost" | "lbMethod" | "selection" | "persistenceType" | "persistenceTimeoutSeconds" | "spilloverCombine" | "spilloverAction" | "redirectUrl" | "spilloverPersistenceTimeoutSeconds" | "backupId" | "surgeQueueLength" | "surgeQueueTimeoutMs" | "timeoutMs" | "headersTimeoutMs" | "keepAliveTimeoutMs" | "clientTimeoutMs" | "siteBalancing" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["vServer"]>
 export type VServerInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   backup?: boolean | Prisma.VServer$backupArgs<ExtArgs>
   backupOf?: boolean | Prisma.VServer$backupOfArgs<ExtArgs>
@@ -1959,6 +2012,10 @@ export type $VServerPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
      * API `clientTimeoutMs` (TCP: an idle client connection is closed).
      */
     clientTimeoutMs: number
+    /**
+     * API `siteBalancing`: new connections shared with the other sites' agents by their available weight (docs/SITES.md).
+     */
+    siteBalancing: boolean
     version: number
     createdAt: Date
     updatedAt: Date
@@ -2410,6 +2467,7 @@ export interface VServerFieldRefs {
   readonly headersTimeoutMs: Prisma.FieldRef<"VServer", 'Int'>
   readonly keepAliveTimeoutMs: Prisma.FieldRef<"VServer", 'Int'>
   readonly clientTimeoutMs: Prisma.FieldRef<"VServer", 'Int'>
+  readonly siteBalancing: Prisma.FieldRef<"VServer", 'Boolean'>
   readonly version: Prisma.FieldRef<"VServer", 'Int'>
   readonly createdAt: Prisma.FieldRef<"VServer", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"VServer", 'DateTime'>
