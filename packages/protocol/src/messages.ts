@@ -62,6 +62,19 @@ export const VServerCounters = Type.Object({
   /** Clients waiting in the vserver's surge queue now (optional: agents before it send none). */
   surgeQueue: Type.Optional(Count),
   /**
+   * selection: manager only (optional): new clients the service manager placed, those this agent
+   * placed itself (manager unreachable, slower than the budget, or no service from it), and the
+   * round trip of its questions (ms, p50/p99 of the recent ones; null before one was answered).
+   */
+  selection: Type.Optional(
+    Type.Object({
+      managerTotal: Count,
+      localFallbackTotal: Count,
+      rttP50Ms: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+      rttP99Ms: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+    }),
+  ),
+  /**
    * spilloversTotal by why each spilled (optional: agents before it send none): the method that
    * tripped (a connection count, bandwidth, health) or `down` (no UP service). Cumulative.
    */
@@ -153,7 +166,44 @@ export const ProtocolErrorMessage = Type.Object(
   { additionalProperties: false },
 );
 
-export const AgentMessage = Type.Union([Hello, Ack, Nack, Report, Transition, Borrow, Return, RevokeAck, Heartbeat, Resync, ProtocolErrorMessage]);
+const ClientKey = Type.String({ minLength: 1, maxLength: 512 });
+
+/**
+ * A new client of a `selection: manager` vserver that has no persistence entry (001 claim 1: the
+ * forwarding agent hands the connection request to the service manager): which service should
+ * serve it? `key` is the client key (its source IP). Answered with an `instruction` of the same id.
+ */
+export const Select = Type.Object({ type: Type.Literal('select'), id: Count, vserver: Name, key: ClientKey }, { additionalProperties: false });
+
+/**
+ * Clients of a `selection: manager` vserver this agent keeps sending to the service of their
+ * instruction (cache hits, and clients it placed itself while the manager did not answer): the
+ * manager's global table keeps each for another TTL (and learns those it did not place). Batched.
+ */
+export const SelectTouch = Type.Object(
+  {
+    type: Type.Literal('select-touch'),
+    vserver: Name,
+    entries: Type.Array(Type.Object({ key: ClientKey, service: Name }, { additionalProperties: false }), { maxItems: 10_000 }),
+  },
+  { additionalProperties: false },
+);
+
+export const AgentMessage = Type.Union([
+  Hello,
+  Ack,
+  Nack,
+  Report,
+  Transition,
+  Borrow,
+  Return,
+  RevokeAck,
+  Heartbeat,
+  Resync,
+  Select,
+  SelectTouch,
+  ProtocolErrorMessage,
+]);
 
 // ---- control plane -> agent ------------------------------------------------------------------
 
@@ -324,6 +374,24 @@ export const FeedbackPush = Type.Object(
  */
 export const RemoteLoads = Type.Object({ type: Type.Literal('service-loads'), loads: Type.Record(Type.String(), Count) }, { additionalProperties: false });
 
+/**
+ * The service manager's answer to a `select` of the same id (001 claim 1's instructions): send the
+ * client `key` of `vserver` to `service`, this connection and the next ones for `ttlMs`, without
+ * asking again. `service` null: the manager has none for it (none UP with room); the agent
+ * selects locally.
+ */
+export const Instruction = Type.Object(
+  {
+    type: Type.Literal('instruction'),
+    id: Count,
+    vserver: Name,
+    key: ClientKey,
+    service: Type.Union([Name, Type.Null()]),
+    ttlMs: Count,
+  },
+  { additionalProperties: false },
+);
+
 export const ControlMessage = Type.Union([
   Welcome,
   Snapshot,
@@ -337,6 +405,7 @@ export const ControlMessage = Type.Union([
   SiteWeights,
   FeedbackPush,
   RemoteLoads,
+  Instruction,
   ProtocolErrorMessage,
 ]);
 
@@ -369,5 +438,8 @@ export type SiteWeights = Static<typeof SiteWeights>;
 export type Feedback = Static<typeof Feedback>;
 export type FeedbackPush = Static<typeof FeedbackPush>;
 export type RemoteLoads = Static<typeof RemoteLoads>;
+export type Select = Static<typeof Select>;
+export type SelectTouch = Static<typeof SelectTouch>;
+export type Instruction = Static<typeof Instruction>;
 export type ControlMessage = Static<typeof ControlMessage>;
 export type Outstanding = Static<typeof Outstanding>;
