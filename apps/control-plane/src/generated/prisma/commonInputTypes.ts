@@ -65,6 +65,13 @@ export type IntNullableFilter<$PrismaModel = never> = {
   not?: Prisma.NestedIntNullableFilter<$PrismaModel> | number | null
 }
 
+export type EnumProxyProtocolFilter<$PrismaModel = never> = {
+  equals?: $Enums.ProxyProtocol | Prisma.EnumProxyProtocolFieldRefInput<$PrismaModel>
+  in?: $Enums.ProxyProtocol[] | Prisma.ListEnumProxyProtocolFieldRefInput<$PrismaModel>
+  notIn?: $Enums.ProxyProtocol[] | Prisma.ListEnumProxyProtocolFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumProxyProtocolFilter<$PrismaModel> | $Enums.ProxyProtocol
+}
+
 export type StringNullableFilter<$PrismaModel = never> = {
   equals?: string | Prisma.StringFieldRefInput<$PrismaModel> | null
   in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
@@ -164,6 +171,16 @@ export type IntNullableWithAggregatesFilter<$PrismaModel = never> = {
   _sum?: Prisma.NestedIntNullableFilter<$PrismaModel>
   _min?: Prisma.NestedIntNullableFilter<$PrismaModel>
   _max?: Prisma.NestedIntNullableFilter<$PrismaModel>
+}
+
+export type EnumProxyProtocolWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.ProxyProtocol | Prisma.EnumProxyProtocolFieldRefInput<$PrismaModel>
+  in?: $Enums.ProxyProtocol[] | Prisma.ListEnumProxyProtocolFieldRefInput<$PrismaModel>
+  notIn?: $Enums.ProxyProtocol[] | Prisma.ListEnumProxyProtocolFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumProxyProtocolWithAggregatesFilter<$PrismaModel> | $Enums.ProxyProtocol
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumProxyProtocolFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumProxyProtocolFilter<$PrismaModel>
 }
 
 export type StringNullableWithAggregatesFilter<$PrismaModel = never> = {
@@ -561,6 +578,13 @@ export type NestedIntNullableFilter<$PrismaModel = never> = {
   not?: Prisma.NestedIntNullableFilter<$PrismaModel> | number | null
 }
 
+export type NestedEnumProxyProtocolFilter<$PrismaModel = never> = {
+  equals?: $Enums.ProxyProtocol | Prisma.EnumProxyProtocolFieldRefInput<$PrismaModel>
+  in?: $Enums.ProxyProtocol[] | Prisma.ListEnumProxyProtocolFieldRefInput<$PrismaModel>
+  notIn?: $Enums.ProxyProtocol[] | Prisma.ListEnumProxyProtocolFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumProxyProtocolFilter<$PrismaModel> | $Enums.ProxyProtocol
+}
+
 export type NestedStringNullableFilter<$PrismaModel = never> = {
   equals?: string | Prisma.StringFieldRefInput<$PrismaModel> | null
   in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
@@ -675,6 +699,16 @@ export type NestedFloatNullableFilter<$PrismaModel = never> = {
   gt?: number | Prisma.FloatFieldRefInput<$PrismaModel>
   gte?: number | Prisma.FloatFieldRefInput<$PrismaModel>
   not?: Prisma.NestedFloatNullableFilter<$PrismaModel> | number | null
+}
+
+export type NestedEnumProxyProtocolWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.ProxyProtocol | Prisma.EnumProxyProtocolFieldRefInput<$PrismaModel>
+  in?: $Enums.ProxyProtocol[] | Prisma.ListEnumProxyProtocolFieldRefInput<$PrismaModel>
+  notIn?: $Enums.ProxyProtocol[] | Prisma.ListEnumProxyProtocolFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumProxyProtocolWithAggregatesFilter<$PrismaModel> | $Enums.ProxyProtocol
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumProxyProtocolFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumProxyProtocolFilter<$PrismaModel>
 }
 
 export type NestedStringNullableWithAggregatesFilter<$PrismaModel = never> = {

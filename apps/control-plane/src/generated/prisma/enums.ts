@@ -17,6 +17,14 @@ export const Protocol = {
 export type Protocol = (typeof Protocol)[keyof typeof Protocol]
 
 
+export const ProxyProtocol = {
+  none: 'none',
+  v2: 'v2'
+} as const
+
+export type ProxyProtocol = (typeof ProxyProtocol)[keyof typeof ProxyProtocol]
+
+
 export const ServiceState = {
   enabled: 'enabled',
   disabled: 'disabled',

@@ -1665,6 +1665,9 @@ export const ServiceScalarFieldEnum = {
   weight: 'weight',
   state: 'state',
   monitorThreshold: 'monitorThreshold',
+  proxyProtocol: 'proxyProtocol',
+  migrationPort: 'migrationPort',
+  migrationSecret: 'migrationSecret',
   site: 'site',
   version: 'version',
   createdAt: 'createdAt',
@@ -2006,6 +2009,20 @@ export type EnumServiceStateFieldRefInput<$PrismaModel> = FieldRefInputType<$Pri
  * Reference to a field of type 'ServiceState[]'
  */
 export type ListEnumServiceStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'ServiceState[]'>
+    
+
+
+/**
+ * Reference to a field of type 'ProxyProtocol'
+ */
+export type EnumProxyProtocolFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'ProxyProtocol'>
+    
+
+
+/**
+ * Reference to a field of type 'ProxyProtocol[]'
+ */
+export type ListEnumProxyProtocolFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'ProxyProtocol[]'>
     
 
 

@@ -33,6 +33,7 @@ export type ServiceAvgAggregateOutputType = {
   capacity: number | null
   weight: number | null
   monitorThreshold: number | null
+  migrationPort: number | null
   version: number | null
 }
 
@@ -42,6 +43,7 @@ export type ServiceSumAggregateOutputType = {
   capacity: number | null
   weight: number | null
   monitorThreshold: number | null
+  migrationPort: number | null
   version: number | null
 }
 
@@ -55,6 +57,9 @@ export type ServiceMinAggregateOutputType = {
   weight: number | null
   state: $Enums.ServiceState | null
   monitorThreshold: number | null
+  proxyProtocol: $Enums.ProxyProtocol | null
+  migrationPort: number | null
+  migrationSecret: string | null
   site: string | null
   version: number | null
   createdAt: Date | null
@@ -71,6 +76,9 @@ export type ServiceMaxAggregateOutputType = {
   weight: number | null
   state: $Enums.ServiceState | null
   monitorThreshold: number | null
+  proxyProtocol: $Enums.ProxyProtocol | null
+  migrationPort: number | null
+  migrationSecret: string | null
   site: string | null
   version: number | null
   createdAt: Date | null
@@ -87,6 +95,9 @@ export type ServiceCountAggregateOutputType = {
   weight: number
   state: number
   monitorThreshold: number
+  proxyProtocol: number
+  migrationPort: number
+  migrationSecret: number
   site: number
   version: number
   createdAt: number
@@ -101,6 +112,7 @@ export type ServiceAvgAggregateInputType = {
   capacity?: true
   weight?: true
   monitorThreshold?: true
+  migrationPort?: true
   version?: true
 }
 
@@ -110,6 +122,7 @@ export type ServiceSumAggregateInputType = {
   capacity?: true
   weight?: true
   monitorThreshold?: true
+  migrationPort?: true
   version?: true
 }
 
@@ -123,6 +136,9 @@ export type ServiceMinAggregateInputType = {
   weight?: true
   state?: true
   monitorThreshold?: true
+  proxyProtocol?: true
+  migrationPort?: true
+  migrationSecret?: true
   site?: true
   version?: true
   createdAt?: true
@@ -139,6 +155,9 @@ export type ServiceMaxAggregateInputType = {
   weight?: true
   state?: true
   monitorThreshold?: true
+  proxyProtocol?: true
+  migrationPort?: true
+  migrationSecret?: true
   site?: true
   version?: true
   createdAt?: true
@@ -155,6 +174,9 @@ export type ServiceCountAggregateInputType = {
   weight?: true
   state?: true
   monitorThreshold?: true
+  proxyProtocol?: true
+  migrationPort?: true
+  migrationSecret?: true
   site?: true
   version?: true
   createdAt?: true
@@ -258,6 +280,9 @@ export type ServiceGroupByOutputType = {
   weight: number
   state: $Enums.ServiceState
   monitorThreshold: number | null
+  proxyProtocol: $Enums.ProxyProtocol
+  migrationPort: number | null
+  migrationSecret: string | null
   site: string | null
   version: number
   createdAt: Date
@@ -297,6 +322,9 @@ export type ServiceWhereInput = {
   weight?: Prisma.IntFilter<"Service"> | number
   state?: Prisma.EnumServiceStateFilter<"Service"> | $Enums.ServiceState
   monitorThreshold?: Prisma.IntNullableFilter<"Service"> | number | null
+  proxyProtocol?: Prisma.EnumProxyProtocolFilter<"Service"> | $Enums.ProxyProtocol
+  migrationPort?: Prisma.IntNullableFilter<"Service"> | number | null
+  migrationSecret?: Prisma.StringNullableFilter<"Service"> | string | null
   site?: Prisma.StringNullableFilter<"Service"> | string | null
   version?: Prisma.IntFilter<"Service"> | number
   createdAt?: Prisma.DateTimeFilter<"Service"> | Date | string
@@ -317,6 +345,9 @@ export type ServiceOrderByWithRelationInput = {
   weight?: Prisma.SortOrder
   state?: Prisma.SortOrder
   monitorThreshold?: Prisma.SortOrderInput | Prisma.SortOrder
+  proxyProtocol?: Prisma.SortOrder
+  migrationPort?: Prisma.SortOrderInput | Prisma.SortOrder
+  migrationSecret?: Prisma.SortOrderInput | Prisma.SortOrder
   site?: Prisma.SortOrderInput | Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -340,6 +371,9 @@ export type ServiceWhereUniqueInput = Prisma.AtLeast<{
   weight?: Prisma.IntFilter<"Service"> | number
   state?: Prisma.EnumServiceStateFilter<"Service"> | $Enums.ServiceState
   monitorThreshold?: Prisma.IntNullableFilter<"Service"> | number | null
+  proxyProtocol?: Prisma.EnumProxyProtocolFilter<"Service"> | $Enums.ProxyProtocol
+  migrationPort?: Prisma.IntNullableFilter<"Service"> | number | null
+  migrationSecret?: Prisma.StringNullableFilter<"Service"> | string | null
   site?: Prisma.StringNullableFilter<"Service"> | string | null
   version?: Prisma.IntFilter<"Service"> | number
   createdAt?: Prisma.DateTimeFilter<"Service"> | Date | string
@@ -360,6 +394,9 @@ export type ServiceOrderByWithAggregationInput = {
   weight?: Prisma.SortOrder
   state?: Prisma.SortOrder
   monitorThreshold?: Prisma.SortOrderInput | Prisma.SortOrder
+  proxyProtocol?: Prisma.SortOrder
+  migrationPort?: Prisma.SortOrderInput | Prisma.SortOrder
+  migrationSecret?: Prisma.SortOrderInput | Prisma.SortOrder
   site?: Prisma.SortOrderInput | Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -384,6 +421,9 @@ export type ServiceScalarWhereWithAggregatesInput = {
   weight?: Prisma.IntWithAggregatesFilter<"Service"> | number
   state?: Prisma.EnumServiceStateWithAggregatesFilter<"Service"> | $Enums.ServiceState
   monitorThreshold?: Prisma.IntNullableWithAggregatesFilter<"Service"> | number | null
+  proxyProtocol?: Prisma.EnumProxyProtocolWithAggregatesFilter<"Service"> | $Enums.ProxyProtocol
+  migrationPort?: Prisma.IntNullableWithAggregatesFilter<"Service"> | number | null
+  migrationSecret?: Prisma.StringNullableWithAggregatesFilter<"Service"> | string | null
   site?: Prisma.StringNullableWithAggregatesFilter<"Service"> | string | null
   version?: Prisma.IntWithAggregatesFilter<"Service"> | number
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Service"> | Date | string
@@ -399,6 +439,9 @@ export type ServiceCreateInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  proxyProtocol?: $Enums.ProxyProtocol
+  migrationPort?: number | null
+  migrationSecret?: string | null
   site?: string | null
   version?: number
   createdAt?: Date | string
@@ -419,6 +462,9 @@ export type ServiceUncheckedCreateInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  proxyProtocol?: $Enums.ProxyProtocol
+  migrationPort?: number | null
+  migrationSecret?: string | null
   site?: string | null
   version?: number
   createdAt?: Date | string
@@ -438,6 +484,9 @@ export type ServiceUpdateInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  proxyProtocol?: Prisma.EnumProxyProtocolFieldUpdateOperationsInput | $Enums.ProxyProtocol
+  migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -458,6 +507,9 @@ export type ServiceUncheckedUpdateInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  proxyProtocol?: Prisma.EnumProxyProtocolFieldUpdateOperationsInput | $Enums.ProxyProtocol
+  migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -478,6 +530,9 @@ export type ServiceCreateManyInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  proxyProtocol?: $Enums.ProxyProtocol
+  migrationPort?: number | null
+  migrationSecret?: string | null
   site?: string | null
   version?: number
   createdAt?: Date | string
@@ -493,6 +548,9 @@ export type ServiceUpdateManyMutationInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  proxyProtocol?: Prisma.EnumProxyProtocolFieldUpdateOperationsInput | $Enums.ProxyProtocol
+  migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -509,6 +567,9 @@ export type ServiceUncheckedUpdateManyInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  proxyProtocol?: Prisma.EnumProxyProtocolFieldUpdateOperationsInput | $Enums.ProxyProtocol
+  migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -525,6 +586,9 @@ export type ServiceCountOrderByAggregateInput = {
   weight?: Prisma.SortOrder
   state?: Prisma.SortOrder
   monitorThreshold?: Prisma.SortOrder
+  proxyProtocol?: Prisma.SortOrder
+  migrationPort?: Prisma.SortOrder
+  migrationSecret?: Prisma.SortOrder
   site?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -537,6 +601,7 @@ export type ServiceAvgOrderByAggregateInput = {
   capacity?: Prisma.SortOrder
   weight?: Prisma.SortOrder
   monitorThreshold?: Prisma.SortOrder
+  migrationPort?: Prisma.SortOrder
   version?: Prisma.SortOrder
 }
 
@@ -550,6 +615,9 @@ export type ServiceMaxOrderByAggregateInput = {
   weight?: Prisma.SortOrder
   state?: Prisma.SortOrder
   monitorThreshold?: Prisma.SortOrder
+  proxyProtocol?: Prisma.SortOrder
+  migrationPort?: Prisma.SortOrder
+  migrationSecret?: Prisma.SortOrder
   site?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -566,6 +634,9 @@ export type ServiceMinOrderByAggregateInput = {
   weight?: Prisma.SortOrder
   state?: Prisma.SortOrder
   monitorThreshold?: Prisma.SortOrder
+  proxyProtocol?: Prisma.SortOrder
+  migrationPort?: Prisma.SortOrder
+  migrationSecret?: Prisma.SortOrder
   site?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -578,6 +649,7 @@ export type ServiceSumOrderByAggregateInput = {
   capacity?: Prisma.SortOrder
   weight?: Prisma.SortOrder
   monitorThreshold?: Prisma.SortOrder
+  migrationPort?: Prisma.SortOrder
   version?: Prisma.SortOrder
 }
 
@@ -612,6 +684,10 @@ export type NullableIntFieldUpdateOperationsInput = {
   decrement?: number
   multiply?: number
   divide?: number
+}
+
+export type EnumProxyProtocolFieldUpdateOperationsInput = {
+  set?: $Enums.ProxyProtocol
 }
 
 export type NullableStringFieldUpdateOperationsInput = {
@@ -687,6 +763,9 @@ export type ServiceCreateWithoutMonitorsInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  proxyProtocol?: $Enums.ProxyProtocol
+  migrationPort?: number | null
+  migrationSecret?: string | null
   site?: string | null
   version?: number
   createdAt?: Date | string
@@ -706,6 +785,9 @@ export type ServiceUncheckedCreateWithoutMonitorsInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  proxyProtocol?: $Enums.ProxyProtocol
+  migrationPort?: number | null
+  migrationSecret?: string | null
   site?: string | null
   version?: number
   createdAt?: Date | string
@@ -740,6 +822,9 @@ export type ServiceUpdateWithoutMonitorsInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  proxyProtocol?: Prisma.EnumProxyProtocolFieldUpdateOperationsInput | $Enums.ProxyProtocol
+  migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -759,6 +844,9 @@ export type ServiceUncheckedUpdateWithoutMonitorsInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  proxyProtocol?: Prisma.EnumProxyProtocolFieldUpdateOperationsInput | $Enums.ProxyProtocol
+  migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -777,6 +865,9 @@ export type ServiceCreateWithoutVserversInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  proxyProtocol?: $Enums.ProxyProtocol
+  migrationPort?: number | null
+  migrationSecret?: string | null
   site?: string | null
   version?: number
   createdAt?: Date | string
@@ -796,6 +887,9 @@ export type ServiceUncheckedCreateWithoutVserversInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  proxyProtocol?: $Enums.ProxyProtocol
+  migrationPort?: number | null
+  migrationSecret?: string | null
   site?: string | null
   version?: number
   createdAt?: Date | string
@@ -830,6 +924,9 @@ export type ServiceUpdateWithoutVserversInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  proxyProtocol?: Prisma.EnumProxyProtocolFieldUpdateOperationsInput | $Enums.ProxyProtocol
+  migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -849,6 +946,9 @@ export type ServiceUncheckedUpdateWithoutVserversInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  proxyProtocol?: Prisma.EnumProxyProtocolFieldUpdateOperationsInput | $Enums.ProxyProtocol
+  migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -867,6 +967,9 @@ export type ServiceCreateWithoutTokensInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  proxyProtocol?: $Enums.ProxyProtocol
+  migrationPort?: number | null
+  migrationSecret?: string | null
   site?: string | null
   version?: number
   createdAt?: Date | string
@@ -886,6 +989,9 @@ export type ServiceUncheckedCreateWithoutTokensInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  proxyProtocol?: $Enums.ProxyProtocol
+  migrationPort?: number | null
+  migrationSecret?: string | null
   site?: string | null
   version?: number
   createdAt?: Date | string
@@ -920,6 +1026,9 @@ export type ServiceUpdateWithoutTokensInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  proxyProtocol?: Prisma.EnumProxyProtocolFieldUpdateOperationsInput | $Enums.ProxyProtocol
+  migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -939,6 +1048,9 @@ export type ServiceUncheckedUpdateWithoutTokensInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  proxyProtocol?: Prisma.EnumProxyProtocolFieldUpdateOperationsInput | $Enums.ProxyProtocol
+  migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -957,6 +1069,9 @@ export type ServiceCreateWithoutFeedbackInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  proxyProtocol?: $Enums.ProxyProtocol
+  migrationPort?: number | null
+  migrationSecret?: string | null
   site?: string | null
   version?: number
   createdAt?: Date | string
@@ -976,6 +1091,9 @@ export type ServiceUncheckedCreateWithoutFeedbackInput = {
   weight?: number
   state?: $Enums.ServiceState
   monitorThreshold?: number | null
+  proxyProtocol?: $Enums.ProxyProtocol
+  migrationPort?: number | null
+  migrationSecret?: string | null
   site?: string | null
   version?: number
   createdAt?: Date | string
@@ -1010,6 +1128,9 @@ export type ServiceUpdateWithoutFeedbackInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  proxyProtocol?: Prisma.EnumProxyProtocolFieldUpdateOperationsInput | $Enums.ProxyProtocol
+  migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1029,6 +1150,9 @@ export type ServiceUncheckedUpdateWithoutFeedbackInput = {
   weight?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumServiceStateFieldUpdateOperationsInput | $Enums.ServiceState
   monitorThreshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  proxyProtocol?: Prisma.EnumProxyProtocolFieldUpdateOperationsInput | $Enums.ProxyProtocol
+  migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1097,6 +1221,9 @@ export type ServiceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   weight?: boolean
   state?: boolean
   monitorThreshold?: boolean
+  proxyProtocol?: boolean
+  migrationPort?: boolean
+  migrationSecret?: boolean
   site?: boolean
   version?: boolean
   createdAt?: boolean
@@ -1118,6 +1245,9 @@ export type ServiceSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   weight?: boolean
   state?: boolean
   monitorThreshold?: boolean
+  proxyProtocol?: boolean
+  migrationPort?: boolean
+  migrationSecret?: boolean
   site?: boolean
   version?: boolean
   createdAt?: boolean
@@ -1134,6 +1264,9 @@ export type ServiceSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   weight?: boolean
   state?: boolean
   monitorThreshold?: boolean
+  proxyProtocol?: boolean
+  migrationPort?: boolean
+  migrationSecret?: boolean
   site?: boolean
   version?: boolean
   createdAt?: boolean
@@ -1150,13 +1283,16 @@ export type ServiceSelectScalar = {
   weight?: boolean
   state?: boolean
   monitorThreshold?: boolean
+  proxyProtocol?: boolean
+  migrationPort?: boolean
+  migrationSecret?: boolean
   site?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type ServiceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "address" | "port" | "protocol" | "capacity" | "weight" | "state" | "monitorThreshold" | "site" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["service"]>
+export type ServiceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "address" | "port" | "protocol" | "capacity" | "weight" | "state" | "monitorThreshold" | "proxyProtocol" | "migrationPort" | "migrationSecret" | "site" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["service"]>
 export type ServiceInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   monitors?: boolean | Prisma.Service$monitorsArgs<ExtArgs>
   vservers?: boolean | Prisma.Service$vserversArgs<ExtArgs>
@@ -1188,6 +1324,18 @@ export type $ServicePayload<ExtArgs extends runtime.Types.Extensions.InternalArg
      * Sum of weights of bound monitors that must report UP for the service to be UP; null = all of them.
      */
     monitorThreshold: number | null
+    /**
+     * API `proxyProtocol`: v2 = upstream connections start with a PROXY protocol v2 header (issue 15).
+     */
+    proxyProtocol: $Enums.ProxyProtocol
+    /**
+     * API `migration.port`: the backend's migration control endpoint; null = no migration (the service drains in maintenance).
+     */
+    migrationPort: number | null
+    /**
+     * API `migration.secret`: write-only in the API; kept in clear, since the agents authenticate to the backends with it.
+     */
+    migrationSecret: string | null
     /**
      * API `site`: the site whose agents serve it (a name of the site table; the contract's rules check it); null = every agent.
      */
@@ -1631,6 +1779,9 @@ export interface ServiceFieldRefs {
   readonly weight: Prisma.FieldRef<"Service", 'Int'>
   readonly state: Prisma.FieldRef<"Service", 'ServiceState'>
   readonly monitorThreshold: Prisma.FieldRef<"Service", 'Int'>
+  readonly proxyProtocol: Prisma.FieldRef<"Service", 'ProxyProtocol'>
+  readonly migrationPort: Prisma.FieldRef<"Service", 'Int'>
+  readonly migrationSecret: Prisma.FieldRef<"Service", 'String'>
   readonly site: Prisma.FieldRef<"Service", 'String'>
   readonly version: Prisma.FieldRef<"Service", 'Int'>
   readonly createdAt: Prisma.FieldRef<"Service", 'DateTime'>
