@@ -38,6 +38,11 @@ function refsOf(kind: ResourceKind, doc: Doc): Array<{ kind: ResourceKind; name:
   }));
   const backup = (doc.spillover as Doc | undefined)?.backup;
   if (typeof backup === 'string') out.push({ kind: 'vservers', name: backup, at: '/spillover/backup' });
+  // A content switch's targets (issue 17).
+  arr(doc.rules).forEach((r, j) => {
+    if (typeof r.target === 'string') out.push({ kind: 'vservers', name: r.target, at: `/rules/${j}/target` });
+  });
+  if (typeof doc.default === 'string') out.push({ kind: 'vservers', name: doc.default, at: '/default' });
   return out;
 }
 const SINGULAR: Record<ResourceKind, string> = { services: 'service', monitors: 'monitor', vservers: 'vserver' };

@@ -2,6 +2,8 @@
 // validateDocument: the rules the agents apply to what they serve too). Here: the REST side of it.
 import type { Kind, NDocument } from './normalize.js';
 
+import { switchTargets } from '@spillway/protocol';
+
 export { validateChange, validateDocument, type Problem, type ProblemCode } from '@spillway/protocol';
 
 /** Who references `name` of `kind` in `doc`: the 409 details of a refused delete. */
@@ -18,6 +20,9 @@ export function referrers(doc: NDocument, kind: Kind, name: string): Array<{ kin
   if (kind === 'vserver')
     for (const v of doc.vservers) {
       if (v.spillover.backup === name && v.name !== name) out.push({ kind: 'vserver', name: v.name, path: `/vservers/${v.name}/spillover/backup` });
+      // A content switch sending requests to it (issue 17).
+      for (const t of switchTargets(v))
+        if (t.target === name && v.name !== name) out.push({ kind: 'vserver', name: v.name, path: `/vservers/${v.name}${t.path}` });
     }
   return out;
 }

@@ -15,6 +15,8 @@ export const DEFAULTS = {
   monitorHttp: { method: 'GET', path: '/', expectStatus: [200] },
   monitorDns: { type: 'A' },
   vserver: {
+    /** What a vserver does with a request: loadbalancing (its services, its spillover chain) or contentswitch (its rules pick another vserver). */
+    type: 'loadbalancing',
     lbMethod: 'roundrobin',
     /** Who picks the service of a client with no persistence entry: the agent alone (local), or the control plane's service manager with its view across agents (manager; issue 16). */
     selection: 'local',

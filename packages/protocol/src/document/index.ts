@@ -4,4 +4,5 @@ export * from './schema.js';
 export * from './normalize.js';
 export { WRITE_ONLY_MASK, WRITE_ONLY_SERVICE_PATHS, documentWithoutSecrets, keepSecrets, withoutSecrets } from './write-only.js';
 export { schemaCheck, type DocumentProblem } from './check.js';
+export { cidrMatcher, compilePattern, patternProblem, ruleKey, switchTargets, MAX_PATTERN_LENGTH, type NContentRule, type Pattern } from './content-switch.js';
 export { validateChange, validateDocument, type DocumentChange, type DocumentKind, type Problem, type ProblemCode, type RuleOptions } from './rules.js';

@@ -4,6 +4,7 @@
 // compares, what GET returns, what the hub pushes and what an agent serves (a standalone file
 // goes through the same functions).
 import { DEFAULTS } from './defaults.js';
+import { normalizeRules } from './content-switch.js';
 import type { Static } from '@sinclair/typebox';
 import type { DocumentSpec, MonitorDns, MonitorHttp, MonitorSpec, ServiceSpec, SiteSpec, Spillover, SpilloverMethod, VServerSpec } from './schema.js';
 
@@ -34,7 +35,7 @@ export type NSpillover = Flat<
 >;
 export type NVServer = Flat<
   WithDefaults<
-    Omit<VServerSpec, 'listen' | 'persistence' | 'spillover' | 'surgeQueue'>,
+    Omit<VServerSpec, 'listen' | 'persistence' | 'spillover' | 'surgeQueue' | 'default'>,
     'lbMethod' | 'selection' | 'services' | 'timeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'clientTimeoutMs'
   > & {
     /** null: reachable only as a backup. */
@@ -42,6 +43,8 @@ export type NVServer = Flat<
     persistence: Required<NonNullable<VServerSpec['persistence']>>;
     spillover: NSpillover;
     surgeQueue: Required<NonNullable<VServerSpec['surgeQueue']>>;
+    /** contentswitch only: where requests no rule matches go (absent: none). */
+    default?: string;
   }
 >;
 /** A site of the `sites` section, its interval spelled out (`peer`: only a site with a control plane of its own). */
@@ -188,6 +191,11 @@ export function normalizeVServer(input: unknown, order: ListOrder = 'canonical')
     headersTimeoutMs: pick(v, 'headersTimeoutMs', DEFAULTS.vserver.headersTimeoutMs),
     keepAliveTimeoutMs: pick(v, 'keepAliveTimeoutMs', DEFAULTS.vserver.keepAliveTimeoutMs),
     clientTimeoutMs: pick(v, 'clientTimeoutMs', DEFAULTS.vserver.clientTimeoutMs),
+    // Content switching: type spelled out only for a switch (loadbalancing is every other vserver's
+    // default); rules kept in their order wherever given, so validation can refuse them on a vserver of another type.
+    ...(v.type === 'contentswitch' ? { type: 'contentswitch' as const } : {}),
+    ...(has(v, 'rules') || v.type === 'contentswitch' ? { rules: normalizeRules(v.rules) } : {}),
+    ...(has(v, 'default') ? { default: v.default as string } : {}),
     // Spelled out only when on (off is every vserver's default, and most documents have no sites).
     ...(pick(v, 'siteBalancing', DEFAULTS.vserver.siteBalancing) ? { siteBalancing: true } : {}),
   };

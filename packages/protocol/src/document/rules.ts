@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { validateChain, type ChainProblem } from '@spillway/core';
 import { hostHeaderProblem, listenHostProblem, redirectUrlProblem, requestTargetProblem } from '../http-syntax.js';
 import type { NDocument } from './normalize.js';
+import { switchProblems, switchTargets, type SwitchProblemCode } from './content-switch.js';
 import { THRESHOLD_FIELD } from './schema.js';
 
 /** The kinds of object of the document. */
@@ -28,6 +29,7 @@ export type ProblemCode =
   | 'SPILLWAY_MONITOR_TYPE_MISMATCH'
   | 'SPILLWAY_MONITOR_THRESHOLD_UNREACHABLE'
   | 'SPILLWAY_INVALID_HTTP_SYNTAX'
+  | SwitchProblemCode
   | 'SPILLWAY_INVALID_LISTEN_HOST'
   | 'SPILLWAY_MIGRATION_SECRET_REQUIRED'
   | 'SPILLWAY_MIGRATION_NEEDS_PROXY_PROTOCOL';
@@ -222,6 +224,10 @@ export function validateDocument(doc: NDocument, opts: RuleOptions = {}): Proble
     })),
   );
   for (const c of chains) add(CHAIN_CODES[c.code], 'vserver', c.vserver, c.path, c.message);
+  // Content switches (targets, cycles, safe patterns): content-switch.ts.
+  switchProblems(doc.vservers, (code, name, path, message) => {
+    add(code, 'vserver', name, path, message);
+  });
   return problems;
 }
 
@@ -260,7 +266,8 @@ export function validateChange(doc: NDocument, change: DocumentChange, opts: Rul
     if (
       (servicesChanged.size > 0 && v.services.some((b) => servicesChanged.has(b.service))) ||
       (v.listen !== null && ports.has(v.listen.port)) ||
-      (v.spillover.backup !== undefined && vserversChanged.has(v.spillover.backup))
+      (v.spillover.backup !== undefined && vserversChanged.has(v.spillover.backup)) ||
+      ((v.rules !== undefined || v.default !== undefined) && switchTargets(v).some((t) => vserversChanged.has(t.target)))
     )
       affected.vservers.add(v.name);
   }
@@ -270,6 +277,14 @@ export function validateChange(doc: NDocument, change: DocumentChange, opts: Rul
     for (let v = byName.get(name); v !== undefined && !vservers.has(v.name); v = v.spillover.backup === undefined ? undefined : byName.get(v.spillover.backup))
       vservers.add(v.name);
   }
+  // ... and the targets of the switches among them, transitively (a cycle of switches runs through a changed one).
+  const switched = [...vservers];
+  for (let k = 0; k < switched.length; k++)
+    for (const t of switchTargets(byName.get(switched[k]!)!))
+      if (!vservers.has(t.target) && byName.has(t.target)) {
+        vservers.add(t.target);
+        switched.push(t.target);
+      }
   const services = new Set(affected.services);
   for (const name of vservers) for (const b of byName.get(name)?.services ?? []) services.add(b.service);
   const monitors = new Set(affected.monitors);
@@ -285,6 +300,7 @@ export function validateChange(doc: NDocument, change: DocumentChange, opts: Rul
 
   const mine = (p: Problem): boolean =>
     p.code === 'SPILLWAY_SPILLOVER_CHAIN_CYCLE' ||
+    p.code === 'SPILLWAY_CONTENT_SWITCH_CYCLE' ||
     (p.kind === 'service' ? affected.services : p.kind === 'monitor' ? affected.monitors : affected.vservers).has(p.name);
   return validateDocument(part, opts).filter(mine);
 }

@@ -272,11 +272,93 @@ export const Spillover = Closed(
   { title: 'Spillover' },
 );
 
+// Content switching (issue 17; rules and their checks in content-switch.ts).
+const HeaderName = Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$", description: 'Header field name (case-insensitive)' });
+const Pattern = (description: string) =>
+  Type.String({
+    minLength: 1,
+    maxLength: 256,
+    description: `${description}: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text`,
+  });
+
+export const ContentMatch = Closed(
+  {
+    host: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 253,
+        pattern: '^(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$',
+        description: 'The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself)',
+      }),
+    ),
+    pathPrefix: Type.Optional(
+      Type.String({ pattern: '^/', minLength: 1, maxLength: 2048, description: 'The request path (before any ?) starts with this (case-sensitive)' }),
+    ),
+    pathRegex: Type.Optional(Pattern('Matched against the request path (before any ?)')),
+    extension: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9]{1,16}$',
+        description: 'File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG',
+      }),
+    ),
+    method: Type.Optional(Type.String({ pattern: '^[A-Z]{1,20}$', description: 'The request method (GET, POST, …)' })),
+    header: Type.Optional(
+      Closed(
+        {
+          name: HeaderName,
+          value: Type.Optional(Type.String({ maxLength: 1024, description: 'The field value equals this (after trimming), case-sensitive' })),
+          regex: Type.Optional(Pattern('Matched against the field value')),
+        },
+        { description: 'A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them' },
+      ),
+    ),
+    sourceCidr: Type.Optional(
+      Type.String({
+        minLength: 2,
+        maxLength: 49,
+        description: 'The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address)',
+      }),
+    ),
+  },
+  { title: 'ContentMatch', description: 'What a request must match: every field given (at least one)' },
+);
+
+export const ContentRule = Closed(
+  {
+    name: Type.Optional(Name('Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)', 'images')),
+    match: ContentMatch,
+    target: Name('The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)', 'img'),
+  },
+  { title: 'ContentRule' },
+);
+export type ContentRuleSpec = Static<typeof ContentRule>;
+export type ContentMatchSpec = Static<typeof ContentMatch>;
+
 /** The fields of a vserver, with `port` as the schema of its listen port. */
 function vserverFieldsWith<P extends TInteger>(port: P) {
   return {
     name: Name('Unique vserver name'),
     protocol: Type.Union([Type.Literal('tcp'), Type.Literal('http')]),
+    type: Type.Optional(
+      Type.Union([Type.Literal('loadbalancing'), Type.Literal('contentswitch')], {
+        default: DEFAULTS.vserver.type,
+        description:
+          'loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence',
+      }),
+    ),
+    rules: Type.Optional(
+      Type.Array(ContentRule, {
+        maxItems: 256,
+        description: 'contentswitch only: rules in order, the first match wins; compiled once per configuration version by the agent (one pass a request)',
+      }),
+    ),
+    default: Type.Optional(
+      Nullable(
+        Name(
+          'contentswitch only: where requests no rule matches go; none: 404 SPILLWAY_AGENT_NO_CONTENT_MATCH (302 to spillover.redirectUrl with action redirect)',
+        ),
+      ),
+    ),
     listen: Type.Optional(
       Nullable(
         Closed({
