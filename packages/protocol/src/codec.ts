@@ -13,6 +13,7 @@ import {
   Heartbeat,
   HeartbeatAck,
   Hello,
+  Instruction,
   Nack,
   ProtocolErrorMessage,
   RemoteLoads,
@@ -21,6 +22,8 @@ import {
   Revoke,
   RevokeAck,
   Resync,
+  Select,
+  SelectTouch,
   ServiceStates,
   Snapshot,
   Transition,
@@ -51,6 +54,8 @@ const fromAgent = compileAll({
   'revoke-ack': RevokeAck,
   heartbeat: Heartbeat,
   resync: Resync,
+  select: Select,
+  'select-touch': SelectTouch,
   error: ProtocolErrorMessage,
 });
 const fromControl = compileAll({
@@ -65,6 +70,7 @@ const fromControl = compileAll({
   'heartbeat-ack': HeartbeatAck,
   'service-feedback': FeedbackPush,
   'service-loads': RemoteLoads,
+  instruction: Instruction,
   error: ProtocolErrorMessage,
 });
 

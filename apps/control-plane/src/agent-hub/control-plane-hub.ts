@@ -21,6 +21,7 @@ import { isDatabaseUnavailable } from '../db/unavailable.js';
 import agentHub, { type StoredAgent } from './plugin.js';
 import { REPLICA_CHANNEL, ReplicaChannel, type ReplicaMessage } from './replica-channel.js';
 import { ReplicaQuota } from './replica-quota.js';
+import { PrismaSelectionStore } from './selection-store.js';
 
 export interface ControlPlaneHubOptions extends Omit<AgentHubOptions, 'log'> {
   /** Postgres URL for LISTEN/NOTIFY between replicas; without it this process is the only replica. */
@@ -116,8 +117,11 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
     }));
   };
   let rowLeaseMs = 0;
+  // The service manager's global persistence table, in Postgres (docs/SERVICE-MANAGER.md).
+  const selections = new PrismaSelectionStore(db, app.log);
   await app.register(agentHub, {
     ...hubOpts,
+    selectionStore: selections,
     budgeted: true,
     authenticate: (t) => app.tokenStore.authenticateAgent(t),
     directory,
@@ -318,6 +322,7 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
       .filter((a) => a.connected)
       .map((a) => a.name);
     hub.close();
+    await selections.close();
     if (flushSoon) clearTimeout(flushSoon);
     flushSoon = null;
     flushEvents();

@@ -22,6 +22,7 @@ import { ServiceVoteAggregator, type Health, type UpQuorum } from '@spillway/cor
 import { SnapshotCache, type Changes, type ConfigSnapshot } from './snapshot-cache.js';
 import { SpilloverEvents, type SpilloverEvent } from './spillover-events.js';
 import { ServiceLoads } from './service-load.js';
+import { ServiceManager, type SelectionStore } from './service-manager.js';
 
 export interface AgentHubOptions {
   log: HubLogger;
@@ -38,6 +39,8 @@ export interface AgentHubOptions {
   budgeted?: boolean;
   /** A vserver is spilling until its agents' reports showed no spill for this long (spillover events; default 10 s). */
   spillHoldMs?: number;
+  /** Where the service manager's global persistence table is kept beyond memory (the control plane's Postgres). */
+  selectionStore?: SelectionStore;
 }
 
 export interface NackRecord {
@@ -81,6 +84,8 @@ export class AgentHub extends EventEmitter {
   readonly snapshots = new SnapshotCache();
   /** Each service's active connections across the connected agents, with its state by quorum (service-load.ts). */
   readonly loads: ServiceLoads = new ServiceLoads(this);
+  /** Picks the service of new clients of selection: manager vservers for the agents (service-manager.ts). */
+  readonly manager: ServiceManager;
   readonly heartbeatMs: number;
   readonly leaseMissedHeartbeats: number;
   private readonly records = new Map<string, AgentRecord>();
@@ -116,6 +121,7 @@ export class AgentHub extends EventEmitter {
     this.leaseMissedHeartbeats = opts.leaseMissedHeartbeats ?? 3;
     this.helloTimeoutMs = opts.helloTimeoutMs ?? 10_000;
     this.budgeted = opts.budgeted ?? false;
+    this.manager = new ServiceManager(() => this.snapshots.get()?.config ?? null, this.loads, opts.selectionStore ?? null);
     this.aggregator = new ServiceVoteAggregator(opts.upQuorum ?? 'majority');
     this.quota = new GlobalQuota(
       (agent, msg) => this.records.get(agent)?.session?.send(msg) ?? false,
@@ -387,6 +393,20 @@ export class AgentHub extends EventEmitter {
         return;
       case 'return':
         this.quota.giveBack(rec.name, msg.vserver, msg.n, msg.id);
+        return;
+      case 'select': {
+        const { id, vserver, key } = msg;
+        this.manager.select(rec.name, vserver, key).then(
+          (a) => s.send({ type: 'instruction', id, vserver, key, service: a.service, ttlMs: a.ttlMs }),
+          (err: unknown) => {
+            this.log.warn({ agent: rec.name, vserver, err: (err as Error).message }, 'service selection failed');
+            s.send({ type: 'instruction', id, vserver, key, service: null, ttlMs: 0 });
+          },
+        );
+        return;
+      }
+      case 'select-touch':
+        this.manager.touch(msg.vserver, msg.entries);
         return;
       case 'error':
         this.log.warn({ agent: rec.name, code: msg.code, ref: msg.ref }, `agent reported: ${msg.message}`);

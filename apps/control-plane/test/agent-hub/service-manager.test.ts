@@ -1,0 +1,90 @@
+// The service manager (service-manager.ts) through the hub with simulated agents: a select is
+// answered with the service the view across agents picks (quorum state, load summed over the
+// agents' reports and placements since, lbMethod through core's balancer), and the global
+// table answers every agent the same for a client, a restarted one too.
+import { afterEach, expect, it } from 'vitest';
+import { SimulatedAgent, type ConfigDocument, type Instruction, type Report } from '@spillway/protocol';
+import { startHub, until, webConfig, type HubServer } from './helpers.js';
+
+let hub: HubServer;
+const agents: SimulatedAgent[] = [];
+afterEach(async () => {
+  for (const a of agents.splice(0)) a.crash();
+  await hub?.close();
+});
+
+function managed(lbMethod = 'leastconn'): ConfigDocument {
+  const c = webConfig();
+  Object.assign(c.vservers[0]!, { lbMethod, selection: 'manager', persistence: { type: 'sourceip', timeoutSeconds: 60 } });
+  return c;
+}
+
+let nextId = 1;
+async function ask(a: SimulatedAgent, key: string, vserver = 'web'): Promise<Instruction> {
+  const id = nextId++;
+  const answered = a.client.waitFor('instruction', (m) => m.id === id);
+  a.client.send({ type: 'select', id, vserver, key });
+  return answered;
+}
+
+const svc = (cxActive: number, state: 'UP' | 'DOWN' = 'UP'): Report['services'][string] => ({ cxActive, cxTotal: cxActive, state });
+
+async function twoAgents(config: ConfigDocument): Promise<[SimulatedAgent, SimulatedAgent]> {
+  hub = await startHub();
+  hub.app.agentHub.setConfig({ version: '1', config });
+  const a = await SimulatedAgent.start({ url: hub.url, token: 'token-a', name: 'agent-a' });
+  const b = await SimulatedAgent.start({ url: hub.url, token: 'token-b', name: 'agent-b' });
+  agents.push(a, b);
+  return [a, b];
+}
+
+it('places a new client on the service with the fewest connections across agents and answers every agent the same for it', async () => {
+  const [a, b] = await twoAgents(managed());
+  // web-1 is busy on agent-a only: agent-b alone would see both idle.
+  a.report({}, { 'web-1': svc(5), 'web-2': svc(0) });
+  b.report({}, { 'web-1': svc(0), 'web-2': svc(1) });
+  await until(() => hub.app.agentHub.loads.loadOf('web-1').reporting === 2, 3_000, 'reports');
+  const first = await ask(b, '10.0.0.1');
+  expect(first).toMatchObject({ vserver: 'web', key: '10.0.0.1', service: 'web-2', ttlMs: 60_000 });
+  // The same client through the other agent: the global table.
+  expect((await ask(a, '10.0.0.1')).service).toBe('web-2');
+  // Placements count until the agents report them: web-2 has 1 reported + 2 placed (one connection through each agent).
+  expect(hub.app.agentHub.loads.loadOf('web-2').active).toBe(3);
+  expect(hub.app.agentHub.manager.stats).toMatchObject({ selectsTotal: 2, pickedTotal: 1, tableHitsTotal: 1 });
+});
+
+it('never places a client on a service DOWN by quorum, and moves a placed client off it', async () => {
+  const [a, b] = await twoAgents(managed('roundrobin'));
+  const placed = await ask(a, '10.0.0.2');
+  expect(placed.service).not.toBeNull();
+  const other = placed.service === 'web-1' ? 'web-2' : 'web-1';
+  // Both agents see the placed service DOWN: DOWN by quorum.
+  for (const x of [a, b]) x.report({}, { [placed.service!]: svc(0, 'DOWN'), [other]: svc(0) });
+  await until(() => hub.app.agentHub.serviceState(placed.service!)?.state === 'DOWN', 3_000, 'DOWN by quorum');
+  expect((await ask(b, '10.0.0.2')).service).toBe(other);
+  for (let i = 0; i < 4; i++) expect((await ask(a, `10.0.1.${i}`)).service).toBe(other);
+});
+
+it('answers a restarted agent asking again with the service it placed the client on', async () => {
+  const [a] = await twoAgents(managed('roundrobin'));
+  const placed = (await ask(a, '10.0.0.3')).service;
+  // Round robin would pick the other service next.
+  a.crash();
+  agents.splice(agents.indexOf(a), 1);
+  await until(() => hub.app.agentHub.agent('agent-a')?.connected === false, 3_000, 'agent-a gone');
+  const again = await SimulatedAgent.start({ url: hub.url, token: 'token-a', name: 'agent-a' });
+  agents.push(again);
+  expect((await ask(again, '10.0.0.3')).service).toBe(placed);
+});
+
+it('answers no service for a vserver it does not serve', async () => {
+  const [a] = await twoAgents(managed());
+  expect(await ask(a, '10.0.0.4', 'nope')).toMatchObject({ service: null, ttlMs: 0 });
+});
+
+it('keeps a client an agent placed itself and reports using, for the next agent that asks', async () => {
+  const [a, b] = await twoAgents(managed('roundrobin'));
+  a.client.send({ type: 'select-touch', vserver: 'web', entries: [{ key: '10.0.0.5', service: 'web-2' }] });
+  await until(() => hub.app.agentHub.manager.entries('web') === 1, 3_000, 'touch recorded');
+  for (let i = 0; i < 3; i++) expect((await ask(b, '10.0.0.5')).service).toBe('web-2');
+});
