@@ -6,7 +6,9 @@ import net from 'node:net';
 import type { AgentConfig, VServerDoc } from './config.js';
 import { PersistenceTable } from '@spillway/core';
 import { TcpProxy } from './tcp-proxy.js';
+import { Migrations } from './migration/maintenance.js';
 import { HttpEngine } from './http/engine.js';
+import { switchRouter, type SwitchRoute } from './content-switch.js';
 import { EngineAdmission, type AdmissionDecision, type AgentBandwidth } from './admission.js';
 import type { QuotaWorker } from './quota-worker.js';
 import { Counters, type CounterSnapshot, type VServerCounters } from './stats.js';
@@ -25,6 +27,8 @@ interface VServerRt {
   doc: VServerDoc;
   counters: VServerCounters;
   cookieName: string;
+  /** A content switch's routing of its requests (content-switch.ts). */
+  route?: SwitchRoute | undefined;
 }
 interface ListenerRt {
   vs: string;
@@ -51,7 +55,9 @@ export class DataPlane {
   private readonly spilled = new PersistenceTable();
   private readonly counters = new Counters();
   /** The TCP connections being proxied (tcp-proxy.ts); their bytes are counted when the stats are sampled. */
-  private readonly tcp = new TcpProxy();
+  private readonly tcp: TcpProxy;
+  /** The connection table, maintenance (drain, migrate) of the TCP connections (migration/maintenance.ts). */
+  readonly migrations: Migrations;
   /** Balancing, capacity, persistence and surge queues of the services, agent-wide (service-state.ts). */
   readonly state = new ServiceState(this.counters, (m) => this.toPrimary(m));
   /** The HTTP/1.1 engine of the HTTP listeners (http/engine.ts). */
@@ -66,6 +72,8 @@ export class DataPlane {
     private readonly toPrimary: ToPrimary,
     private readonly log: Logger,
   ) {
+    this.migrations = new Migrations(engineId, this.state, this.counters, log);
+    this.tcp = new TcpProxy(this.migrations);
     this.admitting = new EngineAdmission(
       quota,
       this.spilled,
@@ -73,6 +81,7 @@ export class DataPlane {
         toPrimary({ t: 'persist', key, vs, timeoutMs });
       },
       (vs) => this.counters.vserver(vs),
+      (vs) => this.counters.ruleHits(vs),
     );
   }
 
@@ -97,7 +106,11 @@ export class DataPlane {
     }
     for (const name of [...this.vservers.keys()]) if (!vserverNames.has(name)) this.vservers.delete(name);
     this.state.apply(config);
+    this.migrations.apply(config);
     this.admitting.apply(config, this.state.isUp);
+    // A content switch routes each request to a target's pipeline (content-switch.ts).
+    for (const rt of this.vservers.values())
+      rt.route = rt.doc.type === 'contentswitch' ? switchRouter(rt.doc.name, this.admitting, (n) => this.vservers.get(n), this.engineId) : undefined;
     await this.reconcileListeners(config);
   }
 
@@ -344,7 +357,7 @@ export class DataPlane {
       return;
     }
     try {
-      const target = { host: chosen.address, port: chosen.port, connectTimeoutMs: v.doc.timeoutMs, idleTimeoutMs };
+      const target = { host: chosen.address, port: chosen.port, connectTimeoutMs: v.doc.timeoutMs, idleTimeoutMs, vserver: v.doc.name, pick: chosen };
       // The idle timeout is counted in the same 'close' emission that counts the connection
       // gone (admit's listener, registered first, runs just before): no stats read sees one
       // without the other.

@@ -41,6 +41,14 @@ export interface ServiceCounters {
   rq_error_total: number;
   rq_timeout_total: number;
   cx_connect_fail_total: number;
+  /** Maintenance (issue 15): connections draining now (a gauge), being migrated now (a gauge). */
+  cx_draining: number;
+  cx_migrating: number;
+  /** Connections moved off this service to another one, and migrations of it that failed (stayed on it or closed). */
+  cx_migrated_total: number;
+  cx_migrate_failed_total: number;
+  /** Connections closed at a maintenance's drain deadline (drained too long, or of a service that cannot migrate). */
+  cx_drain_closed_total: number;
 }
 
 /** Active connections (cx_active) per vserver and per service. */
@@ -59,6 +67,8 @@ export const sameActive = (a: ActiveCounts, b: ActiveCounts): boolean => sameCou
 export interface CounterSnapshot {
   vservers: Record<string, VServerCounters>;
   services: Record<string, ServiceCounters>;
+  /** Requests each rule of a content switch took, by switch and rule key (content-switch.ts); absent without switches. */
+  rules?: Record<string, Record<string, number>>;
 }
 
 export const emptyVServerCounters = (): VServerCounters => ({
@@ -95,6 +105,11 @@ export const emptyServiceCounters = (): ServiceCounters => ({
   rq_error_total: 0,
   rq_timeout_total: 0,
   cx_connect_fail_total: 0,
+  cx_draining: 0,
+  cx_migrating: 0,
+  cx_migrated_total: 0,
+  cx_migrate_failed_total: 0,
+  cx_drain_closed_total: 0,
 });
 
 // cx_active of the counters a Counters hands out is an accessor: the hot paths keep writing
@@ -143,6 +158,7 @@ function gauged<T extends { cx_active: number }>(fields: T): T {
 export class Counters {
   private readonly vs = new Map<string, VServerCounters>();
   private readonly svc = new Map<string, ServiceCounters>();
+  private readonly hits = new Map<string, Record<string, number>>();
 
   vserver(name: string): VServerCounters {
     let c = this.vs.get(name);
@@ -162,11 +178,23 @@ export class Counters {
     return c;
   }
 
+  /** The hit counts of a content switch's rules by rule key (a stable object: the compiled switch counts into it). */
+  ruleHits(name: string): Record<string, number> {
+    let h = this.hits.get(name);
+    if (!h) {
+      h = Object.create(null) as Record<string, number>;
+      this.hits.set(name, h);
+    }
+    return h;
+  }
+
   snapshot(): CounterSnapshot {
-    return {
+    const snap: CounterSnapshot = {
       vservers: Object.fromEntries([...this.vs].map(([k, v]) => [k, Object.assign(emptyVServerCounters(), v, { cx_active: v.cx_active })])),
       services: Object.fromEntries([...this.svc].map(([k, v]) => [k, Object.assign(emptyServiceCounters(), v, { cx_active: v.cx_active })])),
     };
+    if (this.hits.size > 0) snap.rules = Object.fromEntries([...this.hits].map(([k, h]) => [k, { ...h }]));
+    return snap;
   }
 }
 
@@ -183,6 +211,7 @@ export function mergeSnapshots(snapshots: CounterSnapshot[]): CounterSnapshot {
   for (const s of snapshots) {
     addInto(out.vservers, s.vservers, emptyVServerCounters);
     addInto(out.services, s.services, emptyServiceCounters);
+    if (s.rules) addInto((out.rules ??= {}), s.rules, () => ({}));
   }
   return out;
 }

@@ -8,6 +8,8 @@
 // Bytes are counted from the sockets' own counters (bytesRead), never by a callback per chunk:
 // at close, and whenever the stats are sampled (count()).
 import net from 'node:net';
+import type { Migrations } from './migration/maintenance.js';
+import type { ServicePick } from './service-state.js';
 import type { ServiceCounters, VServerCounters } from './stats.js';
 
 export interface TcpTarget {
@@ -17,6 +19,9 @@ export interface TcpTarget {
   connectTimeoutMs: number;
   /** No byte either way for this long: both sides are closed (onIdle is told first). */
   idleTimeoutMs: number;
+  /** The vserver the client came in on and the service slot it was given (the connection table's row, maintenance). */
+  vserver?: string;
+  pick?: ServicePick;
 }
 
 /**
@@ -53,6 +58,9 @@ function countPipe(p: Pipe): void {
 export class TcpProxy {
   private readonly open = new Set<Pipe>();
 
+  /** Maintenance and migration (migration/maintenance.ts): serves connections of migratable services, tracks the others. */
+  constructor(private readonly migrations: Migrations | null = null) {}
+
   /** Connections being proxied now. */
   get size(): number {
     return this.open.size;
@@ -68,6 +76,8 @@ export class TcpProxy {
    * both sides are closed; `connected` is false when the service never answered.
    */
   proxy(client: net.Socket, target: TcpTarget, vs: VServerCounters, svc: ServiceCounters, onIdle: () => void = () => {}): Promise<{ connected: boolean }> {
+    const migratable = this.migrations?.proxy(client, target, vs, svc, onIdle);
+    if (migratable) return migratable;
     return new Promise((resolve) => {
       let connected = false;
       let finished = false;
@@ -97,9 +107,11 @@ export class TcpProxy {
       });
       const pipe: Pipe = { client, upstream, vs, svc, fromClient: 0, fromService: 0 };
       this.open.add(pipe);
+      const untrack = this.migrations?.track(client, target, upstream, () => finish());
       const finish = (): void => {
         if (finished) return;
         finished = true;
+        untrack?.();
         clearTimeout(timer);
         client.destroy();
         upstream.destroy();

@@ -37,6 +37,12 @@ export const DEFAULTS = {
   spillover: { combine: 'any', action: 'accept', persistenceTimeoutSeconds: 0 },
   surgeQueue: { length: 0, timeoutMs: 5000 },
   bandwidthDirection: 'both',
+  /**
+   * A service in `state: maintenance` (issue 15): connections younger than migrateAfterSeconds drain
+   * (closed past drainTimeoutSeconds), older ones migrate when the service has a migration endpoint.
+   * A service's `maintenance` overrides its vserver's field by field; these fill what neither sets.
+   */
+  maintenance: { migrateAfterSeconds: 30, drainTimeoutSeconds: 300 },
   /** A site of the `sites` section: how often its availability is computed (or polled from its peer control plane) and pushed to agents. */
   site: { exchangeIntervalMs: 1000 },
   /** The `agent` section of a standalone agent's file (workers default to the machine's parallelism). */

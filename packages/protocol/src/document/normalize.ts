@@ -23,7 +23,9 @@ export type NMonitor = Flat<
     dns?: NMonitorDns;
   }
 >;
-export type NService = Flat<WithDefaults<ServiceSpec, 'protocol' | 'capacity' | 'weight' | 'state' | 'proxyProtocol' | 'monitors'>>;
+export type NService = Flat<
+  WithDefaults<Omit<ServiceSpec, 'maintenance'>, 'protocol' | 'capacity' | 'weight' | 'state' | 'proxyProtocol' | 'monitors'> & { maintenance?: NMaintenance }
+>;
 export type NSpilloverMethod = Static<typeof SpilloverMethod>;
 export type NSpillover = Flat<
   WithDefaults<Omit<SpilloverSpec, 'methods' | 'backup' | 'redirectUrl'>, 'combine' | 'action' | 'persistenceTimeoutSeconds'> & {
@@ -35,7 +37,7 @@ export type NSpillover = Flat<
 >;
 export type NVServer = Flat<
   WithDefaults<
-    Omit<VServerSpec, 'listen' | 'persistence' | 'spillover' | 'surgeQueue' | 'default'>,
+    Omit<VServerSpec, 'listen' | 'persistence' | 'spillover' | 'surgeQueue' | 'default' | 'maintenance'>,
     'lbMethod' | 'selection' | 'services' | 'timeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'clientTimeoutMs'
   > & {
     /** null: reachable only as a backup. */
@@ -45,8 +47,15 @@ export type NVServer = Flat<
     surgeQueue: Required<NonNullable<VServerSpec['surgeQueue']>>;
     /** contentswitch only: where requests no rule matches go (absent: none). */
     default?: string;
+    maintenance?: NMaintenance;
   }
 >;
+/** A maintenance policy of a service or vserver, its fields only where given (target null: absent). */
+export interface NMaintenance {
+  migrateAfterSeconds?: number;
+  drainTimeoutSeconds?: number;
+  target?: string;
+}
 /** A site of the `sites` section, its interval spelled out (`peer`: only a site with a control plane of its own). */
 export type NSite = Flat<WithDefaults<SiteSpec, 'exchangeIntervalMs'>>;
 export interface NDocument {
@@ -95,6 +104,7 @@ export function normalizeService(input: unknown, order: ListOrder = 'canonical')
     monitors: bindingsOf(s.monitors, 'monitor', order),
   };
   if (has(s, 'monitorThreshold')) out.monitorThreshold = s.monitorThreshold as number;
+  if (has(s, 'maintenance')) out.maintenance = normalizeMaintenance(s.maintenance);
   if (has(s, 'migration')) {
     const m = obj(s.migration);
     out.migration = { port: m.port as number, ...(has(m, 'secret') ? { secret: m.secret as string } : {}) };
@@ -198,7 +208,18 @@ export function normalizeVServer(input: unknown, order: ListOrder = 'canonical')
     ...(has(v, 'default') ? { default: v.default as string } : {}),
     // Spelled out only when on (off is every vserver's default, and most documents have no sites).
     ...(pick(v, 'siteBalancing', DEFAULTS.vserver.siteBalancing) ? { siteBalancing: true } : {}),
+    ...(has(v, 'maintenance') ? { maintenance: normalizeMaintenance(v.maintenance) } : {}),
   };
+}
+
+/** A maintenance policy as given (its fields only where set: a service's override its vserver's field by field; DEFAULTS.maintenance fills the rest where it is read). */
+function normalizeMaintenance(input: unknown): NMaintenance {
+  const m = obj(input);
+  const out: NMaintenance = {};
+  if (has(m, 'migrateAfterSeconds')) out.migrateAfterSeconds = m.migrateAfterSeconds as number;
+  if (has(m, 'drainTimeoutSeconds')) out.drainTimeoutSeconds = m.drainTimeoutSeconds as number;
+  if (has(m, 'target')) out.target = m.target as string;
+  return out;
 }
 
 export function normalizeSite(input: unknown): NSite {

@@ -144,6 +144,12 @@ export function validateDocument(doc: NDocument, opts: RuleOptions = {}): Proble
       if (s.proxyProtocol !== 'v2')
         add('SPILLWAY_MIGRATION_NEEDS_PROXY_PROTOCOL', 'service', s.name, '/proxyProtocol', 'migration needs proxyProtocol v2 (its connection ids)');
     }
+    // Maintenance (issue 15): a named target is another service.
+    const target = s.maintenance?.target;
+    if (target !== undefined && (target === s.name || !services.has(target))) {
+      const why = target === s.name ? 'a service is not its own maintenance target' : `no service named ${target}`;
+      add('SPILLWAY_UNKNOWN_REFERENCE', 'service', s.name, '/maintenance/target', why);
+    }
     const bound = new Set<string>();
     let reachable = 0;
     s.monitors.forEach((b, j) => {
@@ -172,6 +178,9 @@ export function validateDocument(doc: NDocument, opts: RuleOptions = {}): Proble
       bound.add(b.service);
       if (!services.has(b.service)) add('SPILLWAY_UNKNOWN_REFERENCE', 'vserver', v.name, `/services/${j}/service`, `no service named ${b.service}`);
     });
+    const target = v.maintenance?.target;
+    if (target !== undefined && !bound.has(target))
+      add('SPILLWAY_UNKNOWN_REFERENCE', 'vserver', v.name, '/maintenance/target', `the maintenance target ${target} is not a service bound to this vserver`);
     if (v.listen) {
       const host = listenHostProblem(v.listen.host);
       if (host) add('SPILLWAY_INVALID_LISTEN_HOST', 'vserver', v.name, '/listen/host', host);
@@ -260,6 +269,9 @@ export function validateChange(doc: NDocument, change: DocumentChange, opts: Rul
 
   const affected = { services: new Set(change.upserted.services), monitors: new Set(change.upserted.monitors), vservers: new Set(change.upserted.vservers) };
   if (monitorsChanged.size > 0) for (const s of doc.services) if (s.monitors.some((b) => monitorsChanged.has(b.monitor))) affected.services.add(s.name);
+  // A service whose maintenance target changed or went.
+  if (servicesChanged.size > 0)
+    for (const s of doc.services) if (s.maintenance?.target !== undefined && servicesChanged.has(s.maintenance.target)) affected.services.add(s.name);
   const byName = new Map<string, NDocument['vservers'][number]>();
   for (const v of doc.vservers) {
     byName.set(v.name, v);
@@ -287,6 +299,7 @@ export function validateChange(doc: NDocument, change: DocumentChange, opts: Rul
       }
   const services = new Set(affected.services);
   for (const name of vservers) for (const b of byName.get(name)?.services ?? []) services.add(b.service);
+  for (const s of doc.services) if (affected.services.has(s.name) && s.maintenance?.target !== undefined) services.add(s.maintenance.target);
   const monitors = new Set(affected.monitors);
   const part: NDocument = {
     services: doc.services.filter((s) => services.has(s.name)),

@@ -153,6 +153,28 @@ export const MonitorBinding = Closed(
   { title: 'MonitorBinding' },
 );
 
+/** The maintenance policy (issue 15) of a service or a vserver: a service's fields override its vserver's, DEFAULTS.maintenance fills the rest. */
+export const MaintenancePolicy = Closed(
+  {
+    migrateAfterSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 86_400,
+        description: `When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default ${DEFAULTS.maintenance.migrateAfterSeconds})`,
+      }),
+    ),
+    drainTimeoutSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 86_400,
+        description: `A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default ${DEFAULTS.maintenance.drainTimeoutSeconds})`,
+      }),
+    ),
+    target: Type.Optional(Nullable(Name('The service connections migrate to (on a vserver: one bound to it; 422 otherwise); null: the balancer picks one'))),
+  },
+  { title: 'MaintenancePolicy', description: 'What happens to the connections of a service set to state maintenance (live migration, issue 15)' },
+);
+
 export const serviceFields = {
   name: Name('Unique service name'),
   address: Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.:_\\[\\]-]+$', description: 'IP address or host name of the backend' }),
@@ -207,6 +229,7 @@ export const serviceFields = {
       'site-a',
     ),
   ),
+  maintenance: Type.Optional(Nullable(MaintenancePolicy, { description: "Overrides the vserver's maintenance policy field by field; null: none" })),
 };
 
 // --- vservers -----------------------------------------------------------------------------
@@ -459,6 +482,7 @@ function vserverFieldsWith<P extends TInteger>(port: P) {
           'TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)',
       }),
     ),
+    maintenance: Type.Optional(Nullable(MaintenancePolicy, { description: 'Maintenance policy of its services (each may override it); null: the defaults' })),
   };
 }
 

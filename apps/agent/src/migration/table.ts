@@ -1,0 +1,109 @@
+// The connection table of one engine: every TCP client connection being proxied (and the ones a
+// migration holds), with what the maintenance of its service needs (age, the vserver it came in
+// on, whether its service can take part in a migration) and what GET /v1/services/{name}/
+// connections lists (client address, bytes each way, state). The primary gathers the engines'
+// tables into the agent's (issue 15: the table lives in the agent and the control plane, never in
+// the backends).
+
+/** Where a connection stands: proxied, draining (its service is in maintenance), being moved, or moved (now on its target). */
+export type ConnState = 'active' | 'draining' | 'migrating' | 'migrated';
+
+/** Why a migration failed (counted per service; the last one is shown with its message). */
+export type MigrationFailure =
+  /** No UP, enabled, migratable service to move to (or the named target is not one). */
+  | 'no_target'
+  /** The source answered the export with a refusal (the target refused the state, unknown connection, …). */
+  | 'export_refused'
+  /** The export call failed: connection refused, reset, a malformed answer. */
+  | 'export_failed'
+  /** No answer to the export in time. */
+  | 'export_timeout'
+  /** The source did not deliver its output up to the offset it named in time. */
+  | 'output_timeout'
+  /** The source sent more than the offset it named (bytes the client got twice otherwise). */
+  | 'output_overrun'
+  /** The source's connection closed while the migration held it. */
+  | 'source_closed'
+  /** The connection to the target failed or timed out (after the source let go: the client is closed). */
+  | 'target_connect_failed'
+  /** The client went away during the migration. */
+  | 'client_closed';
+
+/** One row of the table (what the engine reports; ages and bytes as of the report). */
+export interface ConnectionRow {
+  id: string;
+  vserver: string;
+  service: string;
+  client: string;
+  ageMs: number;
+  /** Bytes from the client. */
+  rxBytes: number;
+  /** Bytes to the client. */
+  txBytes: number;
+  state: ConnState;
+}
+
+/** A connection as the table holds it. */
+export interface TableEntry {
+  readonly id: string;
+  readonly vserver: string;
+  /** The service it is proxied to now (changes when it migrates). */
+  readonly service: string;
+  readonly client: string;
+  readonly since: number;
+  state: ConnState;
+  rxBytes(): number;
+  txBytes(): number;
+  /** Closes both legs (a drain deadline passed). */
+  close(): void;
+}
+
+/** The engine's connections, by id, with the index by service the maintenance walks. */
+export class ConnectionTable {
+  private readonly byId = new Map<string, TableEntry>();
+  private n = 0;
+
+  constructor(private readonly prefix: string) {}
+
+  /** A fresh connection id: `<prefix>:<n>` (printable ASCII, unique per agent run: the prefix names the agent, engine and run). */
+  nextId(): string {
+    return `${this.prefix}:${++this.n}`;
+  }
+
+  add(e: TableEntry): void {
+    this.byId.set(e.id, e);
+  }
+
+  delete(e: TableEntry): void {
+    if (this.byId.get(e.id) === e) this.byId.delete(e.id);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** The connections of `service` now (a copy: closing them while walking is fine). */
+  ofService(service: string): TableEntry[] {
+    const out: TableEntry[] = [];
+    for (const e of this.byId.values()) if (e.service === service) out.push(e);
+    return out;
+  }
+
+  /** The rows of connections at least `minAgeMs` old, at most `max` of them (oldest first). */
+  rows(now: number, minAgeMs = 0, max = 1000): ConnectionRow[] {
+    const out: ConnectionRow[] = [];
+    for (const e of this.byId.values()) {
+      const ageMs = now - e.since;
+      if (ageMs < minAgeMs) continue;
+      out.push({ id: e.id, vserver: e.vserver, service: e.service, client: e.client, ageMs, rxBytes: e.rxBytes(), txBytes: e.txBytes(), state: e.state });
+    }
+    out.sort((a, b) => b.ageMs - a.ageMs);
+    return out.length > max ? out.slice(0, max) : out;
+  }
+}
+
+/** A connection id prefix from the agent's name (printable ASCII, no `:`), the engine and the run. */
+export function connectionIdPrefix(agent: string, engine: number, run: number = Date.now()): string {
+  const name = agent.replace(/[^\x21-\x7e]|:/g, '_').slice(0, 100) || 'agent';
+  return `${name}.${engine}.${run.toString(36)}`;
+}
