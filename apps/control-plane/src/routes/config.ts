@@ -3,6 +3,7 @@
 // plans). Applying the same document twice gives an empty plan the second time.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { documentWithoutSecrets } from '@spillway/protocol';
 import { ErrorRef, IfMatchHeaders } from '../schemas/common.js';
 import { ApplyQuery, ApplyResult, ConfigDocument } from '../schemas/config.js';
 import type { ConfigStore } from '../services/config-store.js';
@@ -32,7 +33,8 @@ export function configRoutes(scope: FastifyInstance, store: ConfigStore): void {
     async (_req, reply) => {
       const state = await store.snapshot();
       withETag(reply, state.version);
-      return { version: state.version, ...state.doc };
+      // Write-only fields (a service's migration secret) are not exported; a PUT of this document keeps them.
+      return { version: state.version, ...documentWithoutSecrets(state.doc) };
     },
   );
 

@@ -8,7 +8,8 @@ import { Closed, ErrorRef, IfMatchHeaders, ListOf, ListQuery, NameParams } from 
 import { Monitor, MonitorPatch, Service, ServicePatch, VServer, VServerPatch } from '../schemas/config.js';
 import { ApiErrors } from '../errors.js';
 import { metaKey, type ConfigState, type ConfigStore } from '../services/config-store.js';
-import { PLURAL, mergePatch, normalizers, type Kind, type NDocument, type Obj } from '../services/normalize.js';
+import { PLURAL, mergePatch, normalizers, type Kind, type NDocument, type NService, type Obj } from '../services/normalize.js';
+import { withoutSecrets } from '@spillway/protocol';
 import { finder, sorted } from '../services/plan.js';
 import type { Problem } from '../services/validate.js';
 import { referrers } from '../services/validate.js';
@@ -61,6 +62,8 @@ export function findObject(state: ConfigState, kind: Kind, name: string): Obj | 
 /** An object as the API shows it: the normalized form plus its read-only facts. */
 export function view(state: ConfigState, kind: Kind, obj: Obj): Obj {
   const m = state.meta.get(metaKey(kind, obj.name as string));
+  // A service's migration secret is write-only (@spillway/protocol write-only.ts).
+  if (kind === 'service') obj = withoutSecrets(obj as unknown as NService) as unknown as Obj;
   return { ...obj, version: m?.version ?? 1, createdAt: m?.createdAt.toISOString(), updatedAt: m?.updatedAt.toISOString() };
 }
 

@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import { Prisma, type PrismaClient } from '../db/prisma.js';
 import { ApiErrors, unprocessable as problemError, type ErrorDetail, type SpillwayError } from '../errors.js';
 import { KINDS, PLURAL, deepEqual, type Kind, type NDocument, type NMonitor, type NMonitorHttp, type NService, type NVServer } from './normalize.js';
-import { DEFAULTS } from '@spillway/protocol';
+import { DEFAULTS, keepSecrets } from '@spillway/protocol';
 import { changeOfWalk, finder, markSorted, planChanges, planOfWalk, walkChanges, type Plan } from './plan.js';
 import { validateChange, validateDocument, type Problem } from './validate.js';
 
@@ -75,11 +75,13 @@ function serviceFromRow(r: ServiceRow): NService {
     capacity: r.capacity,
     weight: r.weight,
     state: r.state,
+    proxyProtocol: r.proxyProtocol,
     monitors: r.monitors
       .map((b) => ({ monitor: b.monitor.name, ...(b.weight === null ? {} : { weight: b.weight }) }))
       .sort((a, b) => (a.monitor < b.monitor ? -1 : a.monitor > b.monitor ? 1 : 0)),
   };
   if (r.monitorThreshold !== null) s.monitorThreshold = r.monitorThreshold;
+  if (r.migrationPort !== null) s.migration = { port: r.migrationPort, ...(r.migrationSecret === null ? {} : { secret: r.migrationSecret }) };
   return s;
 }
 
@@ -163,6 +165,9 @@ const serviceData = (s: NService) => ({
   weight: s.weight,
   state: s.state,
   monitorThreshold: s.monitorThreshold ?? null,
+  proxyProtocol: s.proxyProtocol,
+  migrationPort: s.migration?.port ?? null,
+  migrationSecret: s.migration?.secret ?? null,
 });
 const monitorData = (m: NMonitor) => ({
   name: m.name,
@@ -388,7 +393,8 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
           let plan: Plan;
           let all: Problem[];
           try {
-            desired = w.desire(current);
+            // A write that omits a write-only field (a service's migration secret) keeps the stored value.
+            desired = keepSecrets(current.doc, w.desire(current));
             // A write of a few objects is planned and checked on what it changed (the rules run on
             // their neighbourhood); a large one, or one over a document with problems, as a whole.
             const walk = walkChanges(current.doc, desired, MAX_WALK);
@@ -517,6 +523,9 @@ const COLUMNS = {
     ['weight', 'int'],
     ['state', '"ServiceState"'],
     ['monitorThreshold', 'int'],
+    ['proxyProtocol', '"ProxyProtocol"'],
+    ['migrationPort', 'int'],
+    ['migrationSecret', 'text'],
     ['version', 'int'],
     ['createdAt', TS],
     ['updatedAt', TS],

@@ -1,6 +1,6 @@
 // The plan between two normalized documents: what an apply would create, update and delete.
 // Server-computed fields never enter normalized documents, so they never show up as changes.
-import type { DocumentChange } from '@spillway/protocol';
+import { maskWriteOnly, type DocumentChange } from '@spillway/protocol';
 import { KINDS, PLURAL, deepEqual, type Kind, type NDocument, type NObject, type NVServer } from './normalize.js';
 
 /** One value that an update changes: a JSON Pointer into the normalized object, its value before and after (omitted: not set). */
@@ -181,6 +181,12 @@ function objectChange(kind: Kind, name: string, before: Record<string, unknown> 
   if (fields.length === 0) return null;
   const diff: FieldChange[] = [];
   for (const k of fields) fieldChanges(`/${pointerToken(k)}`, before[k], o[k], diff);
+  // Write-only values (a service's migration secret) never show in a plan: only that they change.
+  if (kind === 'service')
+    for (const d of diff) {
+      if (d.before !== undefined) d.before = maskWriteOnly(d.path, d.before);
+      if (d.after !== undefined) d.after = maskWriteOnly(d.path, d.after);
+    }
   return { action: 'update', kind, name, fields, diff };
 }
 

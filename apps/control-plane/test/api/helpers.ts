@@ -18,9 +18,9 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApi(opts: Pick<BuildAppOptions, 'authFailures'> = {}): Promise<ApiHarness> {
+export async function startApi(opts: Pick<BuildAppOptions, 'authFailures' | 'logger'> = {}): Promise<ApiHarness> {
   const db = await createTestDatabase();
-  const app = await buildApp({ prisma: db.prisma, logger: false, ...(opts.authFailures ? { authFailures: opts.authFailures } : {}) });
+  const app = await buildApp({ prisma: db.prisma, logger: opts.logger ?? false, ...(opts.authFailures ? { authFailures: opts.authFailures } : {}) });
   await app.ready();
   const admin = (await app.tokenStore.ensureBootstrap()).generated as string;
   const created = await app.inject({

@@ -40,3 +40,17 @@ export function keepSecrets<D extends Pick<NDocument, 'services'>>(current: Pick
   });
   return changed ? { ...desired, services } : desired;
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `value`, found at `path` (a JSON Pointer inside a service), with every write-only value in it replaced by WRITE_ONLY_MASK: what a plan's diff shows. */
+export function maskWriteOnly(path: string, value: unknown): unknown {
+  let out = value;
+  for (const wp of WRITE_ONLY_SERVICE_PATHS) {
+    if (wp === path) return value === undefined ? undefined : WRITE_ONLY_MASK;
+    if (!wp.startsWith(`${path}/`) || !isObject(out)) continue;
+    const head = wp.slice(path.length + 1).split('/')[0]!;
+    if (out[head] !== undefined) out = { ...out, [head]: maskWriteOnly(`${path}/${head}`, out[head]) };
+  }
+  return out;
+}
