@@ -62,6 +62,7 @@ export const ApiErrors = {
   bindingNotFound: define('SPILLWAY_API_BINDING_NOT_FOUND', 404),
   apiTokenNotFound: define('SPILLWAY_API_API_TOKEN_NOT_FOUND', 404),
   agentTokenNotFound: define('SPILLWAY_API_AGENT_TOKEN_NOT_FOUND', 404),
+  serviceTokenNotFound: define('SPILLWAY_API_SERVICE_TOKEN_NOT_FOUND', 404),
   agentNotFound: define('SPILLWAY_API_AGENT_NOT_FOUND', 404),
   alreadyExists: define('SPILLWAY_API_ALREADY_EXISTS', 409),
   referenced: define('SPILLWAY_API_REFERENCED', 409),

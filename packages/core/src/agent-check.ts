@@ -121,10 +121,11 @@ export function effectiveService(s: { weight: number; capacity: number; state: A
  * service as configured, with drain false.
  */
 export function servedService(
-  s: { weight: number; capacity: number; state: AdminState },
+  s: { weight: number; capacity: number; state: AdminState; drain?: boolean },
   layers: ReadonlyArray<Readonly<AgentFeedback> | undefined>,
 ): EffectiveService {
-  let e: EffectiveService = { weight: s.weight, capacity: s.capacity, state: s.state, drain: false };
+  // `s` may be served already (a drain said): the fold goes on from there.
+  let e: EffectiveService = { weight: s.weight, capacity: s.capacity, state: s.state, drain: s.drain ?? false };
   for (const f of layers) {
     if (!f) continue;
     const next = effectiveService(e, f);

@@ -71,12 +71,14 @@ export function eventRow(e: HubEvent): {
   kind: string;
   objectKind: string;
   objectName: string;
-  data: Record<string, string | number | null | string[]>;
+  data: Record<string, string | number | boolean | null | string[]>;
 } {
   const { kind, ...data } = e;
   switch (e.kind) {
     case 'service.state_changed':
       return { actor: `agent:${e.agent}`, kind, objectKind: 'service', objectName: e.service, data };
+    case 'service.feedback':
+      return { actor: 'system', kind, objectKind: 'service', objectName: e.service, data };
     case 'threshold.changed':
     case 'vserver.spillover_started':
     case 'vserver.spillover_stopped':
@@ -189,6 +191,22 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
     serve(c.version, c.document);
     announce({ kind: 'config', version: c.version });
   });
+
+  // Feedback pushed by backends (routes/feedback.ts): applied across the agents at once. It is
+  // stored, so a restart (onReady) loads it again; other replicas re-read the table every 10 s
+  // (they are not notified of a push).
+  const loadFeedback = async (): Promise<void> => {
+    hub.replacePushedFeedback(await app.feedbackStore.load());
+  };
+  app.feedbackStore.on('feedback', (c) => {
+    hub.setPushedFeedback(c.service, c.feedback);
+  });
+  const feedbackReload = replicas
+    ? setInterval(() => {
+        loadFeedback().catch((err: Error) => log.warn({ err: err.message }, 'pushed feedback not re-read'));
+      }, 10_000)
+    : null;
+  feedbackReload?.unref();
 
   // ---- the Agent table -------------------------------------------------------------------------
   // Updates, never upserts: the row exists from the agent's first token on (a session needs one),
@@ -308,6 +326,7 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
   app.addHook('onReady', async () => {
     // Not fatal: the database may come later (readiness reports it); a notification re-syncs.
     await resync().catch((err: Error) => log.warn({ err: err.message }, 'no config to serve yet'));
+    await loadFeedback().catch((err: Error) => log.warn({ err: err.message }, 'pushed feedback not loaded yet'));
     // Rows left connected by a replica that died (or by this one, killed) age out now.
     await ageOut([]).catch((err: Error) => log.warn({ err: err.message }, 'agent rows not swept yet'));
     await replicas?.start();
@@ -315,6 +334,7 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
   app.addHook('onClose', async () => {
     closed = true;
     clearInterval(heartbeats);
+    if (feedbackReload) clearInterval(feedbackReload);
     await quota.close();
     await replicas?.close();
     const connected = hub

@@ -18,10 +18,12 @@ import {
 import { GlobalQuota, type GlobalQuotaOptions, type QuotaView } from './global-quota.js';
 import { BandwidthShares } from './bandwidth-shares.js';
 import { LimitIndex, type VServerLimit } from './limits.js';
-import { ServiceVoteAggregator, type Health, type UpQuorum } from '@spillway/core';
+import { ServiceVoteAggregator, type AgentFeedback, type Health, type UpQuorum } from '@spillway/core';
 import { SnapshotCache, type Changes, type ConfigSnapshot } from './snapshot-cache.js';
 import { SpilloverEvents, type SpilloverEvent } from './spillover-events.js';
 import { ServiceLoads } from './service-load.js';
+import { HubFeedback, type FeedbackEvent, type HubEffective } from './feedback.js';
+import { RemoteLoadsPush } from './remote-loads.js';
 import { ServiceManager, type SelectionStore } from './service-manager.js';
 
 export interface AgentHubOptions {
@@ -78,7 +80,8 @@ export type HubEvent =
   | { kind: 'service.state_changed'; service: string; state: Health; up: number; voters: number; agent: string }
   | { kind: 'threshold.changed'; vserver: string; from: number | null; to: number | null; method: string | null }
   | { kind: 'quota.rebalanced'; vserver: string | null; reason: string }
-  | SpilloverEvent;
+  | SpilloverEvent
+  | FeedbackEvent;
 
 export class AgentHub extends EventEmitter {
   readonly snapshots = new SnapshotCache();
@@ -96,6 +99,10 @@ export class AgentHub extends EventEmitter {
   /** Each agent's share of the bandwidth budget of the vservers with a bandwidth method. */
   private readonly bandwidth: BandwidthShares;
   private readonly spills: SpilloverEvents;
+  /** Application feedback: the agents' agent-check and what backends pushed (feedback.ts). */
+  private readonly feedback: HubFeedback;
+  /** availablecapacity: each agent told the other agents' loads (remote-loads.ts). */
+  private readonly remoteLoads: RemoteLoadsPush;
   private readonly limits = new Map<string, VServerLimit>();
   /** The served config indexed once per version (services → the vservers they feed). */
   private index: LimitIndex | null = null;
@@ -137,6 +144,11 @@ export class AgentHub extends EventEmitter {
     this.bandwidth = new BandwidthShares(
       (agent, msg) => this.records.get(agent)?.session?.send(msg) ?? false,
       (agent) => this.records.get(agent)?.session != null,
+    );
+    this.feedback = new HubFeedback({ emit: (e) => this.emit('event', e satisfies HubEvent) });
+    this.remoteLoads = new RemoteLoadsPush(
+      (service) => this.loads.byAgent(service),
+      (agent, msg) => this.records.get(agent)?.session?.send(msg) ?? false,
     );
     this.snapshots.watch((s, changes) => this.onSnapshot(s, changes));
     this.sweeper = setInterval(() => this.sweep(), Math.max(10, Math.floor(this.heartbeatMs / 2)));
@@ -217,11 +229,30 @@ export class AgentHub extends EventEmitter {
   agent(name: string): AgentRecord | undefined {
     return this.records.get(name);
   }
+  /** The votes on a service; a service its backends pushed down is DOWN whatever the votes. */
   serviceState(service: string): ReturnType<ServiceVoteAggregator['view']> {
-    return this.aggregator.view(service);
+    const v = this.aggregator.view(service);
+    if (!this.feedback.pushedDown(service)) return v;
+    return v ? { ...v, state: 'DOWN' } : { state: 'DOWN', up: 0, voters: 0, byVoter: {} };
   }
+  /** The aggregate states, with the services whose pushed feedback says down as DOWN: what agents enforce. */
   serviceStates(): Record<string, Health> {
-    return this.aggregator.states();
+    const st = this.aggregator.states();
+    for (const s of this.feedback.downs()) st[s] = 'DOWN';
+    return st;
+  }
+  /** A service under application feedback as the hub serves it (agent-check, then pushed: feedback.ts); undefined without any. */
+  effective(service: string): HubEffective | undefined {
+    return this.feedback.effective(service, this.index?.configured(service));
+  }
+  /** The feedback a service's backends pushed (null: cleared): to every agent, into the thresholds and states. */
+  setPushedFeedback(service: string, f: AgentFeedback | null): void {
+    if (this.feedback.setPushed(service, f)) this.feedbackMoved([service], true);
+  }
+  /** Every service's pushed feedback at once (loaded at start, or re-read after another replica's change). */
+  replacePushedFeedback(all: ReadonlyMap<string, AgentFeedback>): void {
+    const changed = this.feedback.replacePushed(all);
+    if (changed.length > 0) this.feedbackMoved(changed, true);
   }
   limit(vserver: string): VServerLimit | null {
     return this.limits.get(vserver) ?? null;
@@ -274,6 +305,7 @@ export class AgentHub extends EventEmitter {
     clearInterval(this.sweeper);
     this.bandwidth.close();
     this.spills.close();
+    this.feedback.close();
     for (const r of this.records.values()) r.session?.terminate();
   }
 
@@ -330,8 +362,10 @@ export class AgentHub extends EventEmitter {
     this.emit('event', { kind: 'agent.connected', agent: s.agent, workers: hello.workers } satisfies HubEvent);
     // Its bandwidth shares before the config (never a bandwidth method on the whole threshold).
     this.bandwidth.join(s.agent);
+    // The pushed feedback before the config, so the first document is served with it.
+    s.send(this.feedback.message());
     this.pushConfig(rec);
-    s.send({ type: 'service-states', states: this.aggregator.states() });
+    s.send({ type: 'service-states', states: this.serviceStates() });
     this.emit('members');
     if (!rejoin && this.quota.vservers().length > 0)
       this.emit('event', { kind: 'quota.rebalanced', vserver: null, reason: `agent ${s.agent} joined` } satisfies HubEvent);
@@ -376,9 +410,12 @@ export class AgentHub extends EventEmitter {
         if (this.vote(rec.name, msg.service, msg.state)) this.broadcastStates();
         return;
       case 'report': {
+        const prev = rec.report;
         rec.report = msg;
         this.bandwidth.report(rec.name, msg);
         this.spills.report(rec.name, msg);
+        const moved = this.feedback.report(prev, msg, () => this.liveRecords());
+        if (moved.length > 0) this.feedbackMoved(moved, false);
         // One service-states message for the whole report (the first report may change thousands).
         let changed = false;
         for (const [service, c] of Object.entries(msg.services)) changed = this.vote(rec.name, service, c.state) || changed;
@@ -441,9 +478,34 @@ export class AgentHub extends EventEmitter {
     this.emit('event', { kind: 'agent.disconnected', agent: rec.name, reason: 'closed' } satisfies HubEvent);
   }
 
+  /** Agents connected or within their lease (their last reports count, as in the status). */
+  private liveRecords(): AgentRecord[] {
+    return [...this.records.values()].filter((a) => a.connected || a.leaseExpiresAt !== null);
+  }
+
+  /**
+   * The feedback of `services` moved: pushed feedback goes to every agent (and the states, for a
+   * pushed down or up); the limits of their vservers are derived again; a service.feedback event each (debounced).
+   */
+  private feedbackMoved(services: readonly string[], pushed: boolean): void {
+    if (pushed) {
+      const msg = prepareMessage(this.feedback.message(services));
+      for (const r of this.records.values()) r.session?.sendPrepared(msg);
+      this.broadcastStates();
+    }
+    const touched = new Set<string>();
+    for (const s of services) {
+      for (const vs of this.index?.boundTo(s) ?? []) touched.add(vs);
+      this.feedback.note(s, this.effective(s));
+    }
+    this.recomputeLimits(touched);
+  }
+
   private sweep(): void {
     const now = Date.now();
     const leaseMs = this.heartbeatMs * this.leaseMissedHeartbeats;
+    // availablecapacity: the other agents' loads, at the report cadence (sent when changed).
+    this.remoteLoads.tick([...this.records.values()].filter((r) => r.session !== null).map((r) => r.name));
     for (const rec of this.records.values()) {
       if (rec.session && now - rec.session.lastSeenAt > leaseMs) {
         this.log.warn({ agent: rec.name, silentMs: now - rec.session.lastSeenAt }, 'agent silent past its lease; dropping the session');
@@ -456,6 +518,9 @@ export class AgentHub extends EventEmitter {
         rec.leaseExpiresAt = null;
         this.quota.leave(rec.name);
         this.bandwidth.leave(rec.name);
+        this.remoteLoads.forget(rec.name);
+        const movedFeedback = this.feedback.recount(this.liveRecords());
+        if (movedFeedback.length > 0) this.feedbackMoved(movedFeedback, false);
         this.emit('members');
         // A service nobody monitors any more keeps its last limits until the next recompute.
         const changes = this.aggregator.removeVoter(rec.name).filter((c): c is { service: string; state: Health } => c.state !== null);
@@ -514,6 +579,7 @@ export class AgentHub extends EventEmitter {
     this.deltaMessages = new Map();
     // Shares before the config: an agent never serves a new bandwidth method on the whole threshold.
     this.bandwidth.setConfig(s.config);
+    this.remoteLoads.setConfig(s.config);
     for (const rec of this.records.values()) this.pushConfig(rec);
     const old = this.index;
     // A change of a few resources updates the index; a large one (or the first config) builds it.
@@ -555,7 +621,7 @@ export class AgentHub extends EventEmitter {
 
   /** Every agent gets the aggregate states (one encoding for all). */
   private broadcastStates(): void {
-    const states = prepareMessage({ type: 'service-states', states: this.aggregator.states() });
+    const states = prepareMessage({ type: 'service-states', states: this.serviceStates() });
     for (const r of this.records.values()) r.session?.sendPrepared(states);
   }
 
@@ -563,9 +629,11 @@ export class AgentHub extends EventEmitter {
   private recomputeLimits(vservers: Iterable<string>): void {
     const index = this.index;
     if (!index) return;
-    const stateOf = (service: string): Health | null => this.aggregator.state(service);
+    // A service its backends pushed down is DOWN; the effective capacity, weight and state (feedback.ts) are derived as configured ones.
+    const stateOf = (service: string): Health | null => (this.feedback.pushedDown(service) ? 'DOWN' : this.aggregator.state(service));
+    const effectiveOf = (service: string): HubEffective | undefined => this.feedback.effective(service, index.configured(service));
     for (const name of vservers) {
-      const l = index.limit(name, stateOf);
+      const l = index.limit(name, stateOf, effectiveOf);
       if (!l) continue;
       this.stats.limitsComputed++;
       const before = this.limits.get(name)?.value ?? null;

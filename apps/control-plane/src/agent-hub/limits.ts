@@ -28,6 +28,11 @@ const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.
 
 /** The aggregate state of a service; null/undefined when nobody monitors it (counts as UP). */
 export type StateOf = (service: string) => 'UP' | 'DOWN' | null | undefined;
+/**
+ * A service as feedback serves it (core's servedService: the agents' agent-check, then what its
+ * backends pushed); undefined: as configured.
+ */
+export type EffectiveOf = (service: string) => Pick<LimitService, 'capacity' | 'weight' | 'state'> | undefined;
 
 /** A service document as core's limit derivation reads it (missing fields: capacity 0, weight 1, enabled). */
 const asService = (s: Doc): LimitService => ({
@@ -38,7 +43,7 @@ const asService = (s: Doc): LimitService => ({
 });
 
 /** The services bound to a vserver, with their aggregate state, as core's decisions take them (core's boundStatuses). */
-export function boundServices(services: ReadonlyMap<string, Doc>, vs: Doc, stateOf: StateOf): ServiceStatus[] {
+export function boundServices(services: ReadonlyMap<string, Doc>, vs: Doc, stateOf: StateOf, effectiveOf?: EffectiveOf): ServiceStatus[] {
   const bindings = (Array.isArray(vs.services) ? (vs.services as Doc[]) : []).map((b) => ({
     service: b.service as string,
     weight: typeof b.weight === 'number' && Number.isFinite(b.weight) ? b.weight : null,
@@ -47,7 +52,10 @@ export function boundServices(services: ReadonlyMap<string, Doc>, vs: Doc, state
     { name: vs.name as string, services: bindings, spillover: { methods: [] } },
     (name) => {
       const s = services.get(name);
-      return s ? asService(s) : undefined;
+      if (!s) return undefined;
+      // The effective capacity (maxconn), weight and state (drain, maint) feed the derivation as configured ones do.
+      const e = effectiveOf?.(name);
+      return e ? { name, capacity: e.capacity, weight: e.weight, state: e.state } : asService(s);
     },
     (name) => (stateOf(name) ?? 'UP') === 'UP',
   );
@@ -124,9 +132,15 @@ export class LimitIndex {
     return this.byService.get(service) ?? [];
   }
 
-  limit(vsName: string, stateOf: StateOf): VServerLimit | null {
+  limit(vsName: string, stateOf: StateOf, effectiveOf?: EffectiveOf): VServerLimit | null {
     const vs = this.vservers.get(vsName);
-    return vs ? limitOf(this.services, vs, stateOf) : null;
+    return vs ? limitOf(this.services, vs, stateOf, effectiveOf) : null;
+  }
+
+  /** A service of the indexed config as configured (capacity, weight, state). */
+  configured(name: string): LimitService | undefined {
+    const s = this.services.get(name);
+    return s ? asService(s) : undefined;
   }
 }
 
@@ -135,8 +149,8 @@ export function vserverLimit(config: ConfigDocument, vsName: string, states: Rec
   return new LimitIndex(config).limit(vsName, (s) => states[s]);
 }
 
-function limitOf(services: ReadonlyMap<string, Doc>, vs: Doc, stateOf: StateOf): VServerLimit {
-  const bound = boundServices(services, vs, stateOf);
+function limitOf(services: ReadonlyMap<string, Doc>, vs: Doc, stateOf: StateOf, effectiveOf?: EffectiveOf): VServerLimit {
+  const bound = boundServices(services, vs, stateOf, effectiveOf);
   const { derivation } = deriveDynamicThreshold(bound);
   const health = Math.round(100 * healthPercent(bound)) / 100;
   const spill = (vs.spillover ?? {}) as Doc;

@@ -40,23 +40,10 @@ export function monitorsOf(live: AgentRecord[], service: string): MonitorStatus[
   }));
 }
 
-/** A service's agent-check feedback as most of the agents reporting one serve it (ties: the first agent's), with their count. */
-export function effectiveOf(live: AgentRecord[], service: string): EffectiveStatus | undefined {
-  const by = new Map<string, EffectiveStatus>();
-  let best: EffectiveStatus | undefined;
-  for (const a of live) {
-    const e = a.report?.services[service]?.effective;
-    if (!e) continue;
-    const key = `${e.weight}|${e.capacity}|${e.state}|${e.drain}`;
-    let x = by.get(key);
-    if (!x) {
-      x = { weight: e.weight, capacity: e.capacity, state: e.state, drain: e.drain, agents: 0 };
-      by.set(key, x);
-    }
-    x.agents += 1;
-    if (!best || x.agents > best.agents) best = x;
-  }
-  return best;
+/** A service under application feedback as the hub serves it (agent-hub/feedback.ts), in the status's shape. */
+export function effectiveOf(hub: AgentHub, service: string): EffectiveStatus | undefined {
+  const e = hub.effective(service);
+  return e ? { weight: e.weight, capacity: e.capacity, state: e.state, drain: e.drain, agents: e.agents, source: e.source } : undefined;
 }
 
 export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null {
@@ -83,7 +70,7 @@ export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null
   const services = limit.derivation.map((d) => {
     const votes = hub.serviceState(d.service);
     const active = live.reduce((s, a) => s + (a.report?.services[d.service]?.cxActive ?? 0), 0);
-    const effective = effectiveOf(live, d.service);
+    const effective = effectiveOf(hub, d.service);
     return {
       name: d.service,
       state: d.state,

@@ -13,6 +13,8 @@ import { Plan } from '../schemas/config.js';
 import { installValidation } from '../plugins/validation.js';
 import { ConfigStore } from '../services/config-store.js';
 import { TokenStore } from '../services/token-store.js';
+import { FeedbackStore } from '../services/feedback-store.js';
+import { feedbackRoutes } from './feedback.js';
 import { bindingRoutes } from './bindings.js';
 import { configRoutes } from './config.js';
 import { eventRoutes } from './events.js';
@@ -30,6 +32,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The one place configuration versions live; emits `change` ({version, document}) after each commit. */
     configStore: ConfigStore;
+    /** Application feedback pushed by backends (POST /v1/services/{name}/feedback); emits `feedback` for the agent hub. */
+    feedbackStore: FeedbackStore;
   }
 }
 
@@ -38,6 +42,8 @@ async function api(app: FastifyInstance, opts: ApiOptions): Promise<void> {
   const store = new ConfigStore(db);
   const tokens = new TokenStore(db);
   app.decorate('configStore', store);
+  const feedback = new FeedbackStore(db);
+  app.decorate('feedbackStore', feedback);
   if (!app.getSchemas().Error) app.addSchema(ErrorResponse);
   if (!app.getSchemas().Plan) app.addSchema(Plan);
   await app.register(auth, { tokens, ...(opts.authFailures ? { failures: opts.authFailures } : {}) });
@@ -51,6 +57,7 @@ async function api(app: FastifyInstance, opts: ApiOptions): Promise<void> {
       configRoutes(v1, store);
       eventRoutes(v1, store);
       tokenRoutes(v1, store, tokens);
+      feedbackRoutes(v1, feedback, tokens);
     },
     { prefix: '/v1' },
   );

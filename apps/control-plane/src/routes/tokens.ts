@@ -16,6 +16,9 @@ import {
   ApiTokenPatch,
   ApiTokenPut,
   Role,
+  ServiceToken,
+  ServiceTokenCreate,
+  ServiceTokenCreated,
 } from '../schemas/tokens.js';
 import type { ConfigStore } from '../services/config-store.js';
 import type { TokenStore } from '../services/token-store.js';
@@ -269,6 +272,80 @@ export function tokenRoutes(scope: FastifyInstance, store: ConfigStore, tokens: 
       const { name } = req.params;
       await tokens.deleteAgentToken(name);
       await store.appendEvent({ actor: actorOf(req), kind: 'agent-token.deleted', objectKind: 'agent-token', objectName: name });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/service-tokens',
+    {
+      config,
+      schema: {
+        operationId: 'listServiceTokens',
+        tags: ['tokens'],
+        summary: 'List service tokens (never their secrets; admin only)',
+        querystring: ListQuery,
+        response: { 200: ListOf(ServiceToken, 'ServiceTokenList'), ...errors },
+      },
+    },
+    async (req) => page(await tokens.listService(), (t) => t.name, req.query),
+  );
+
+  app.get(
+    '/service-tokens/:name',
+    {
+      config,
+      schema: {
+        operationId: 'getServiceToken',
+        tags: ['tokens'],
+        summary: 'Get one service token (admin only)',
+        params: NameParams,
+        response: { 200: ServiceToken, 404: ErrorRef, ...errors },
+      },
+    },
+    async (req) => tokens.getService(req.params.name),
+  );
+
+  app.post(
+    '/service-tokens',
+    {
+      config,
+      schema: {
+        operationId: 'createServiceToken',
+        tags: ['tokens'],
+        summary:
+          "Issue a token a service's backends push application feedback with (POST /v1/services/{service}/feedback, nothing else); the secret is shown this once (admin only)",
+        body: ServiceTokenCreate,
+        response: { 201: ServiceTokenCreated, 404: ErrorRef, 409: ErrorRef, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { name, service } = req.body;
+      const created = await tokens.createService(name, service);
+      await store.appendEvent({ actor: actorOf(req), kind: 'service-token.created', objectKind: 'service-token', objectName: name, data: { service } });
+      return reply
+        .code(201)
+        .header('location', `/v1/service-tokens/${encodeURIComponent(name)}`)
+        .send(created);
+    },
+  );
+
+  app.delete(
+    '/service-tokens/:name',
+    {
+      config,
+      schema: {
+        operationId: 'deleteServiceToken',
+        tags: ['tokens'],
+        summary: 'Revoke a service token (admin only)',
+        params: NameParams,
+        response: { 204: Type.Null({ description: 'Revoked' }), 404: ErrorRef, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { name } = req.params;
+      await tokens.deleteServiceToken(name);
+      await store.appendEvent({ actor: actorOf(req), kind: 'service-token.deleted', objectKind: 'service-token', objectName: name });
       return reply.code(204).send(null);
     },
   );

@@ -81,10 +81,15 @@ export const VServerStatus = Closed(
               state: Type.Union([Type.Literal('enabled'), Type.Literal('disabled'), Type.Literal('maintenance')]),
               drain: Type.Boolean(),
               agents: Count,
+              source: Type.Optional(
+                Type.Union([Type.Literal('agent-check'), Type.Literal('push'), Type.Literal('both')], {
+                  description: "agent-check: the agents' probes; push: POST /v1/services/{name}/feedback; both: the pushed feedback on top of the probes'",
+                }),
+              ),
             },
             {
               description:
-                'Under agent-check feedback only: the weight, capacity and state the agents serve the service with (what most reporting agents say) and how many say it',
+                "Under application feedback only: the weight, capacity (its place in the threshold's derivation) and state the service is served with — the agent-check feedback most reporting agents serve (agents: how many), then what its backends pushed",
             },
           ),
         ),

@@ -49,6 +49,30 @@ export const AgentTokenCreated = Closed(
   },
 );
 
+export const ServiceTokenCreate = Closed(
+  { name: Name('Unique token name'), service: Name('The service whose backends push feedback with this token (it is good for nothing else)') },
+  { title: 'ServiceTokenCreate', examples: [{ name: 'web-1-feedback', service: 'web-1' }] },
+);
+export const ServiceToken = Closed(
+  { name: Type.String(), service: Type.String(), ...tokenMeta },
+  { title: 'ServiceToken', examples: [{ name: 'web-1-feedback', service: 'web-1', createdAt: '2026-01-01T00:00:00.000Z', lastUsedAt: null }] },
+);
+export const ServiceTokenCreated = Closed(
+  { name: Type.String(), service: Type.String(), ...tokenMeta, token: Type.String({ description: 'The secret, shown this once' }) },
+  {
+    title: 'ServiceTokenCreated',
+    examples: [
+      {
+        name: 'web-1-feedback',
+        service: 'web-1',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        lastUsedAt: null,
+        token: 'spw_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefg',
+      },
+    ],
+  },
+);
+
 const readOnlyTokenFields = {
   createdAt: Type.Optional(Type.String({ format: 'date-time', readOnly: true })),
   lastUsedAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { readOnly: true })),

@@ -17,6 +17,14 @@ export interface ApiTokenView {
   lastUsedAt: string | null;
   token?: string;
 }
+/** A service token as the API shows it: good only for POST /v1/services/{service}/feedback. */
+export interface ServiceTokenView {
+  name: string;
+  service: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  token?: string;
+}
 /** An agent token as the API shows it. */
 export interface AgentTokenView {
   name: string;
@@ -47,6 +55,7 @@ const iso = (d: Date | null): string | null => (d === null ? null : d.toISOStrin
 export class TokenStore extends EventEmitter<{ 'agent-credentials': [AgentCredentialsChange] }> {
   private readonly cache = new Map<string, { principal: Principal; until: number }>();
   private readonly touched = new Map<string, number>();
+  private readonly serviceCache = new Map<string, { service: string; until: number }>();
 
   constructor(private readonly db: PrismaClient) {
     super();
@@ -84,6 +93,71 @@ export class TokenStore extends EventEmitter<{ 'agent-credentials': [AgentCreden
     if (!row || row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt.getTime() <= Date.now())) return null;
     void this.db.agentToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
     return row.agent.name;
+  }
+
+  /**
+   * The service a service token was issued for (POST /v1/services/{name}/feedback checks it is
+   * that service); null when unknown or revoked. Service tokens live in their own table, so no
+   * other route (they look up API tokens) and not the agents' channel (agent tokens) accepts one.
+   */
+  async authenticateService(token: string): Promise<string | null> {
+    if (!looksLikeToken(token)) return null;
+    const hash = hashToken(token);
+    const now = Date.now();
+    const hit = this.serviceCache.get(hash);
+    if (hit && hit.until > now) return hit.service;
+    const row = await this.db.serviceToken.findUnique({ where: { hash }, select: { id: true, revokedAt: true, service: { select: { name: true } } } });
+    if (!row || row.revokedAt !== null) {
+      this.serviceCache.delete(hash);
+      return null;
+    }
+    if (this.serviceCache.size > 10_000) this.serviceCache.clear();
+    // Cached briefly (a backend may push often); a deleted token stops working within CACHE_MS.
+    this.serviceCache.set(hash, { service: row.service.name, until: now + CACHE_MS });
+    if ((this.touched.get(hash) ?? 0) + TOUCH_MS <= now) {
+      this.touched.set(hash, now);
+      void this.db.serviceToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } }).catch(() => undefined);
+    }
+    return row.service.name;
+  }
+
+  private serviceView(r: { name: string; createdAt: Date; lastUsedAt: Date | null; service: { name: string } }): ServiceTokenView {
+    return { name: r.name, service: r.service.name, createdAt: r.createdAt.toISOString(), lastUsedAt: iso(r.lastUsedAt) };
+  }
+
+  async listService(): Promise<ServiceTokenView[]> {
+    const rows = await this.db.serviceToken.findMany({
+      where: { revokedAt: null },
+      orderBy: { name: 'asc' },
+      include: { service: { select: { name: true } } },
+    });
+    return rows.map((r) => this.serviceView(r));
+  }
+
+  async getService(name: string): Promise<ServiceTokenView> {
+    const r = await this.db.serviceToken.findUnique({ where: { name }, include: { service: { select: { name: true } } } });
+    if (!r || r.revokedAt !== null) throw ApiErrors.serviceTokenNotFound(`no service token named ${name}`);
+    return this.serviceView(r);
+  }
+
+  /** Issues a token the backends of `service` push feedback with (the service must exist: 404). */
+  async createService(name: string, service: string): Promise<ServiceTokenView & { token: string }> {
+    const token = generateToken();
+    const r = await this.db.$transaction(async (tx) => {
+      if (await tx.serviceToken.findUnique({ where: { name } }))
+        throw ApiErrors.alreadyExists(`a service token named ${name} already exists`, [{ path: '/name', message: 'taken' }]);
+      const s = await tx.service.findUnique({ where: { name: service }, select: { id: true } });
+      if (!s) throw ApiErrors.serviceNotFound(`no service named ${service}`, [{ path: '/service', message: 'no such service' }]);
+      return tx.serviceToken.create({ data: { name, serviceId: s.id, hash: hashToken(token) }, include: { service: { select: { name: true } } } });
+    });
+    return { ...this.serviceView(r), token };
+  }
+
+  async deleteServiceToken(name: string): Promise<void> {
+    const r = await this.db.serviceToken.findUnique({ where: { name }, select: { id: true, hash: true } });
+    const gone = r ? await this.db.serviceToken.deleteMany({ where: { id: r.id } }) : { count: 0 };
+    if (!r || gone.count === 0) throw ApiErrors.serviceTokenNotFound(`no service token named ${name}`);
+    this.serviceCache.delete(r.hash);
   }
 
   /**

@@ -33,6 +33,6 @@ it("shows a service's effective weight, capacity and drain as most reporting age
   const res = await fetch(`${hub.base}/v1/vservers/web/status`);
   expect(res.status).toBe(200);
   const s = (await res.json()) as { services: Array<{ name: string; effective?: unknown }> };
-  expect(s.services.find((x) => x.name === 'web-1')?.effective).toEqual({ ...drained, agents: 2 });
+  expect(s.services.find((x) => x.name === 'web-1')?.effective).toEqual({ ...drained, agents: 2, source: 'agent-check' });
   expect(s.services.find((x) => x.name === 'web-2')).not.toHaveProperty('effective');
 });
