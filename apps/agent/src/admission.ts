@@ -18,6 +18,7 @@ import {
   type SpillStore,
 } from '@spillway/core';
 import type { AgentConfig, VServerDoc } from './config.js';
+import { compileSwitches, type CompiledSwitch, type SwitchInput } from './content-switch.js';
 import type { QuotaWorker } from './quota-worker.js';
 import type { VServerCounters } from './stats.js';
 
@@ -74,6 +75,8 @@ export class EngineAdmission {
     spilled: PersistenceTable,
     persist: (key: string, vserver: string, timeoutMs: number) => void,
     private readonly counters: (vserver: string) => VServerCounters,
+    /** The hit counts of a content switch's rules (stable across configurations). */
+    private readonly ruleHits: (vserver: string) => Record<string, number> = () => ({}),
   ) {
     this.port = quotaPort(quota);
     this.store = {
@@ -111,6 +114,37 @@ export class EngineAdmission {
       pipelines.set(v.name, new AdmissionPipeline(chain, this.stateOf, this.port, this.store, v.spillover.persistenceTimeoutSeconds * 1000));
     }
     this.pipelines = pipelines;
+    this.switches = compileSwitches(config.vservers, this.ruleHits);
+  }
+
+  /** The content switches of the configuration, compiled once (content-switch.ts). */
+  private switches = new Map<string, CompiledSwitch>();
+
+  /**
+   * The pipeline of the vserver a request of switch `name` goes to, through nested switches (the
+   * contract refuses cycles; 16 hops at most all the same); null: no rule matched and no default.
+   */
+  route(name: string, req: SwitchInput, ip: string): AdmissionPipeline | null {
+    let sw = this.switches.get(name);
+    for (let hops = 0; sw !== undefined && hops < 16; hops++) {
+      const target = sw.pick(req, ip);
+      if (target === null) return null;
+      const next = this.switches.get(target);
+      if (next === undefined) return this.pipelines.get(target) ?? null;
+      sw = next;
+    }
+    return null;
+  }
+
+  /**
+   * Where one request of a switch goes on `p`'s chain (its target's): as a new connection there,
+   * except that a request cannot move to another engine, so a hand-off is asked again with that
+   * engine tried (the borrow then spills along the chain rather than hand the request on).
+   */
+  admitRequest(p: AdmissionPipeline, ip: string, tried: readonly number[]): AdmissionDecision | Promise<AdmissionDecision> {
+    const d = p.admit(ip, null, tried);
+    if (d instanceof Promise) return d.then((r) => (r.kind === 'handoff' ? this.admitRequest(p, ip, [...tried, r.engine]) : this.count(p, r)));
+    return d.kind === 'handoff' ? this.admitRequest(p, ip, [...tried, d.engine]) : this.count(p, d);
   }
 
   /** Monitor states (UP true): only the vservers bound to a changed service see it (in place). */
@@ -140,6 +174,9 @@ export class EngineAdmission {
    * `at`: the vserver a hand-off continues at; `tried`: the engines that found no room already.
    */
   decide(p: AdmissionPipeline, ip: string, at: string | null, tried: readonly number[]): AdmissionDecision | Promise<AdmissionDecision> {
+    // A content switch has no limit of its own: its client connections are served (each request is admitted by its target: route).
+    const sw = this.switches.get(p.entry);
+    if (sw !== undefined) return sw.admitted;
     let index: number | null = null;
     if (at !== null) {
       index = 0;

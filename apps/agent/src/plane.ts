@@ -8,6 +8,7 @@ import { PersistenceTable } from '@spillway/core';
 import { TcpProxy } from './tcp-proxy.js';
 import { Migrations } from './migration/maintenance.js';
 import { HttpEngine } from './http/engine.js';
+import { switchRouter, type SwitchRoute } from './content-switch.js';
 import { EngineAdmission, type AdmissionDecision, type AgentBandwidth } from './admission.js';
 import type { QuotaWorker } from './quota-worker.js';
 import { Counters, type CounterSnapshot, type VServerCounters } from './stats.js';
@@ -26,6 +27,8 @@ interface VServerRt {
   doc: VServerDoc;
   counters: VServerCounters;
   cookieName: string;
+  /** A content switch's routing of its requests (content-switch.ts). */
+  route?: SwitchRoute | undefined;
 }
 interface ListenerRt {
   vs: string;
@@ -78,6 +81,7 @@ export class DataPlane {
         toPrimary({ t: 'persist', key, vs, timeoutMs });
       },
       (vs) => this.counters.vserver(vs),
+      (vs) => this.counters.ruleHits(vs),
     );
   }
 
@@ -104,6 +108,9 @@ export class DataPlane {
     this.state.apply(config);
     this.migrations.apply(config);
     this.admitting.apply(config, this.state.isUp);
+    // A content switch routes each request to a target's pipeline (content-switch.ts).
+    for (const rt of this.vservers.values())
+      rt.route = rt.doc.type === 'contentswitch' ? switchRouter(rt.doc.name, this.admitting, (n) => this.vservers.get(n), this.engineId) : undefined;
     await this.reconcileListeners(config);
   }
 

@@ -2,6 +2,8 @@
 // window, the bandwidth the bandwidth method reads, and the active connections the engines push
 // as they change (the control client acts on those without asking for stats).
 import { RateMeter } from '@spillway/core';
+import { ruleKey } from '@spillway/protocol';
+import { DEFAULT_KEY, NONE_KEY } from './content-switch.js';
 import type { VServerDoc } from './config.js';
 import type { ServiceHealthView } from './monitors.js';
 import type { QuotaView } from './quota-primary.js';
@@ -26,6 +28,8 @@ export interface VServerStats extends VServerCounters {
   tx_bytes_rate: number;
   spillovers_rate: number;
   quota: QuotaView | null;
+  /** A content switch: the requests each rule took, by rule key (name, else #position), then (default) and (none). */
+  rule_hits?: Record<string, number>;
 }
 export interface ServiceStats extends ServiceCounters {
   state: 'UP' | 'DOWN';
@@ -70,6 +74,13 @@ export interface StatsViewOptions {
   onBandwidth(kbps: Record<string, { in: number; out: number }>): void;
   /** The agent's active connections (every engine's summed), each time they change. */
   onActive(active: ActiveCounts): void;
+}
+
+/** A switch's hits by the keys of its rules in force (counts of rules since removed are left out). */
+function ruleHits(v: VServerDoc, hits: Record<string, number> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of [...(v.rules ?? []).map(ruleKey), DEFAULT_KEY, NONE_KEY]) out[k] = hits?.[k] ?? 0;
+  return out;
 }
 
 const SAMPLE_MS = 1000;
@@ -141,6 +152,7 @@ export class StatsView {
         spillovers_rate: m?.events.rate('out') ?? 0,
         quota: input.quota[v.name] ?? null,
       };
+      if (v.type === 'contentswitch') vservers[v.name]!.rule_hits = ruleHits(v, snap.rules?.[v.name]);
     }
     const services: Record<string, ServiceStats> = {};
     for (const s of input.services) {

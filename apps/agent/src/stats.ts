@@ -67,6 +67,8 @@ export const sameActive = (a: ActiveCounts, b: ActiveCounts): boolean => sameCou
 export interface CounterSnapshot {
   vservers: Record<string, VServerCounters>;
   services: Record<string, ServiceCounters>;
+  /** Requests each rule of a content switch took, by switch and rule key (content-switch.ts); absent without switches. */
+  rules?: Record<string, Record<string, number>>;
 }
 
 export const emptyVServerCounters = (): VServerCounters => ({
@@ -156,6 +158,7 @@ function gauged<T extends { cx_active: number }>(fields: T): T {
 export class Counters {
   private readonly vs = new Map<string, VServerCounters>();
   private readonly svc = new Map<string, ServiceCounters>();
+  private readonly hits = new Map<string, Record<string, number>>();
 
   vserver(name: string): VServerCounters {
     let c = this.vs.get(name);
@@ -175,11 +178,23 @@ export class Counters {
     return c;
   }
 
+  /** The hit counts of a content switch's rules by rule key (a stable object: the compiled switch counts into it). */
+  ruleHits(name: string): Record<string, number> {
+    let h = this.hits.get(name);
+    if (!h) {
+      h = Object.create(null) as Record<string, number>;
+      this.hits.set(name, h);
+    }
+    return h;
+  }
+
   snapshot(): CounterSnapshot {
-    return {
+    const snap: CounterSnapshot = {
       vservers: Object.fromEntries([...this.vs].map(([k, v]) => [k, Object.assign(emptyVServerCounters(), v, { cx_active: v.cx_active })])),
       services: Object.fromEntries([...this.svc].map(([k, v]) => [k, Object.assign(emptyServiceCounters(), v, { cx_active: v.cx_active })])),
     };
+    if (this.hits.size > 0) snap.rules = Object.fromEntries([...this.hits].map(([k, h]) => [k, { ...h }]));
+    return snap;
   }
 }
 
@@ -196,6 +211,7 @@ export function mergeSnapshots(snapshots: CounterSnapshot[]): CounterSnapshot {
   for (const s of snapshots) {
     addInto(out.vservers, s.vservers, emptyVServerCounters);
     addInto(out.services, s.services, emptyServiceCounters);
+    if (s.rules) addInto((out.rules ??= {}), s.rules, () => ({}));
   }
   return out;
 }

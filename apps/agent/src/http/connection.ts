@@ -13,6 +13,7 @@ import { Forward, type ClientSide } from './forward.js';
 import { CONNECT, HEAD, Parser, type Fed, type ParserEvents } from './parser.js';
 import { checkRequest, field, readCookie, requestFraming, type BodyFraming } from './request.js';
 import type { UpstreamPool } from './upstream-pool.js';
+import type { Routed, SwitchRoute } from '../content-switch.js';
 
 /** Most bytes of a request head (431 past it): node:http's default header limit. */
 export const MAX_HEAD_BYTES = 16 * 1024;
@@ -24,6 +25,8 @@ export interface HttpVServer {
   readonly doc: VServerDoc;
   readonly counters: VServerCounters;
   readonly cookieName: string;
+  /** A content switch: how each of its requests is routed to the vserver that serves it (content-switch.ts); undefined for any other vserver. */
+  readonly route?: SwitchRoute | undefined;
 }
 
 /** What a client connection was given when admitted (kept for its whole life). */
@@ -62,6 +65,17 @@ export interface HttpRequest {
   responded: boolean;
   /** The connection may carry another request after this answer. */
   keepAliveAfter: boolean;
+  /** A request of a content switch: gives back the use of the vserver it was routed to (null: none held). */
+  release: (() => void) | null;
+}
+
+/** Gives back the use a content switch's request held of its target (once). */
+function releaseTarget(req: HttpRequest): void {
+  const release = req.release;
+  if (release !== null) {
+    req.release = null;
+    release();
+  }
 }
 
 /** A request with nothing known yet (the fields a head sets are filled in from it). */
@@ -87,6 +101,7 @@ function blankRequest(): HttpRequest {
     started: false,
     responded: false,
     keepAliveAfter: false,
+    release: null,
   };
 }
 
@@ -160,6 +175,8 @@ export class HttpConnection implements ClientSide, ParserEvents {
   /** Inside parser.feed: the parser cannot be given back. */
   private feeding = false;
   private admission: HttpAdmission | null = null;
+  /** A content switch's connection: the vserver its request being served was routed to (its bytes are counted there). */
+  private target: HttpVServer | null = null;
   private readonly queue: HttpRequest[] = [];
   /** The request whose body the parser is reading (the last one of the queue), or null between messages. */
   private current: HttpRequest | null = null;
@@ -199,7 +216,7 @@ export class HttpConnection implements ClientSide, ParserEvents {
   }
 
   get vs(): VServerCounters {
-    return (this.admission?.vs ?? this.root).counters;
+    return (this.target ?? this.admission?.vs ?? this.root).counters;
   }
 
   // ---- first request head, before admission ----
@@ -516,7 +533,15 @@ export class HttpConnection implements ClientSide, ParserEvents {
       this.answerError(req, 503, CODES.spilloverDrop, 'the vserver is past its spillover limit', 'retry-after: 1\r\n');
       return;
     }
-    const v = a.vs;
+    if (a.vs.route !== undefined) {
+      this.switchRequest(req, a.vs, a.vs.route);
+      return;
+    }
+    this.serveOn(req, a.vs);
+  }
+
+  /** `req` served by `v`'s services: the vserver admitted, or the one a content switch routed the request to. */
+  private serveOn(req: HttpRequest, v: HttpVServer): void {
     v.counters.rq_total++;
     const cookie = v.doc.persistence.type === 'cookie' ? readCookie(req.fields, v.cookieName) : undefined;
     const pick = this.deps.services.pick(v.doc.name, this.ip, cookie);
@@ -532,6 +557,45 @@ export class HttpConnection implements ClientSide, ParserEvents {
       return;
     }
     this.forward(req, v, pick);
+  }
+
+  /** A request of a content switch: its rules pick the vserver, whose own pipeline admits it (content-switch.ts). */
+  private switchRequest(req: HttpRequest, sw: HttpVServer, route: SwitchRoute): void {
+    sw.counters.rq_total++;
+    const r = route(req, this.ip);
+    if (!(r instanceof Promise)) {
+      this.routed(req, sw, r);
+      return;
+    }
+    r.then(
+      (x) => {
+        this.routed(req, sw, x);
+        this.updateFlow();
+      },
+      (err: unknown) => {
+        this.deps.failed(err, sw.doc.name, 'request');
+        this.cut();
+      },
+    );
+  }
+
+  private routed(req: HttpRequest, sw: HttpVServer, r: Routed): void {
+    if (r.kind === 'serve') {
+      if (this.phase !== 'admitted') {
+        r.done();
+        return;
+      }
+      req.release = r.done;
+      this.target = r.vs;
+      this.serveOn(req, r.vs);
+      return;
+    }
+    if (this.phase !== 'admitted') return;
+    if (r.kind === 'redirect') {
+      this.write(`HTTP/1.1 302 Found\r\nlocation: ${r.url}\r\ncontent-length: 0\r\n${req.keepAlive ? '' : 'connection: close\r\n'}\r\n`);
+      this.responded(req, req.keepAlive);
+    } else if (r.kind === 'drop') this.answerError(req, 503, CODES.spilloverDrop, 'the vserver is past its spillover limit', 'retry-after: 1\r\n');
+    else this.answerError(req, 404, CODES.noContentMatch, `no rule of content switch ${sw.doc.name} matches the request, and it has no default`);
   }
 
   private async waitForService(req: HttpRequest, v: HttpVServer): Promise<void> {
@@ -570,6 +634,7 @@ export class HttpConnection implements ClientSide, ParserEvents {
   }
 
   responded(req: HttpRequest, keepAlive: boolean): void {
+    releaseTarget(req);
     req.responded = true;
     req.fwd = null;
     if (!keepAlive || this.deps.draining()) req.keepAlive = false;
@@ -720,7 +785,10 @@ export class HttpConnection implements ClientSide, ParserEvents {
   onClose(): void {
     const wasFirst = this.phase === 'first' && this.firstDone !== null;
     this.phase = 'closed';
-    for (const r of this.queue) r.fwd?.abort();
+    for (const r of this.queue) {
+      r.fwd?.abort();
+      releaseTarget(r);
+    }
     this.queue.length = 0;
     this.current = null;
     this.dropParser();

@@ -14,6 +14,8 @@ export const CODES = {
   spilloverDrop: 'SPILLWAY_AGENT_SPILLOVER_DROP',
   noServiceAvailable: 'SPILLWAY_AGENT_NO_SERVICE_AVAILABLE',
   surgeQueueTimeout: 'SPILLWAY_AGENT_SURGE_QUEUE_TIMEOUT',
+  /** A content switch's request no rule matched, the switch having no default (404). */
+  noContentMatch: 'SPILLWAY_AGENT_NO_CONTENT_MATCH',
   upstreamError: 'SPILLWAY_AGENT_UPSTREAM_ERROR',
   upstreamTimeout: 'SPILLWAY_AGENT_UPSTREAM_TIMEOUT',
 } as const;

@@ -247,42 +247,6 @@ export interface paths {
         patch: operations["patchMonitor"];
         trace?: never;
     };
-    "/v1/service-tokens": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List service tokens (never their secrets; admin only) */
-        get: operations["listServiceTokens"];
-        put?: never;
-        /** Issue a token a service's backends push application feedback with (POST /v1/services/{service}/feedback, nothing else); the secret is shown this once (admin only) */
-        post: operations["createServiceToken"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/service-tokens/{name}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get one service token (admin only) */
-        get: operations["getServiceToken"];
-        put?: never;
-        post?: never;
-        /** Revoke a service token (admin only) */
-        delete: operations["deleteServiceToken"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/services": {
         parameters: {
             query?: never;
@@ -324,25 +288,6 @@ export interface paths {
         patch: operations["patchService"];
         trace?: never;
     };
-    "/v1/services/{name}/feedback": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The feedback the backends of a service pushed last (404 when none is in force) */
-        get: operations["getServiceFeedback"];
-        put?: never;
-        /** A backend's application feedback in agent-check words (weight %, maxconn, drain, maint, down/up), applied by the control plane across every agent (a service token of this service, or an admin token) */
-        post: operations["pushServiceFeedback"];
-        /** Clears the pushed feedback of a service: it is served as configured again (its agent-check probes still count; admin only) */
-        delete: operations["clearServiceFeedback"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/services/{name}/monitors": {
         parameters: {
             query?: never;
@@ -379,47 +324,6 @@ export interface paths {
         head?: never;
         /** Merge into a service↔monitor binding (weight null clears the override) */
         patch: operations["patchServiceMonitorBinding"];
-        trace?: never;
-    };
-    "/v1/sites": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List sites (sorted by name) */
-        get: operations["listSites"];
-        put?: never;
-        /** Create a site (409 when the name is taken) */
-        post: operations["createSite"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/sites/{name}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get one site (ETag: its version) */
-        get: operations["getSite"];
-        /**
-         * Create or replace a site (idempotent; If-Match honoured)
-         * @description Omitted optional fields return to their defaults.
-         */
-        put: operations["putSite"];
-        post?: never;
-        /** Delete a site (409 naming the referrers while anything references it) */
-        delete: operations["deleteSite"];
-        options?: never;
-        head?: never;
-        /** Merge fields into a site (null resets a field to its default) */
-        patch: operations["patchSite"];
         trace?: never;
     };
     "/v1/vservers": {
@@ -594,7 +498,7 @@ export interface components {
                 }[];
                 /** @description update only: top-level fields that change */
                 fields?: string[];
-                kind: "service" | "monitor" | "vserver" | "site";
+                kind: "service" | "monitor" | "vserver";
                 name: string;
             }[];
             summary: {
@@ -2706,21 +2610,6 @@ export interface operations {
                             capacity: number;
                             /** Format: date-time */
                             readonly createdAt?: string;
-                            /** @description Overrides the vserver's maintenance policy field by field; null: none */
-                            maintenance?: {
-                                /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                                drainTimeoutSeconds?: number;
-                                /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                                migrateAfterSeconds?: number;
-                                target?: string | null;
-                            } | null;
-                            /** @description Live migration of long-lived connections (issue 15); requires proxyProtocol v2. Omitted: the service drains in maintenance */
-                            migration?: {
-                                /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
-                                port: number;
-                                /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
-                                secret?: string;
-                            };
                             /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                             monitors?: {
                                 /**
@@ -2742,16 +2631,6 @@ export interface operations {
                             port: number;
                             /** @default tcp */
                             protocol: "tcp" | "http";
-                            /**
-                             * @description v2: every upstream connection to the service starts with a PROXY protocol v2 header (HAProxy's spec): the client's address and port, the agent's listen address and port, TLV 0xE0 the agent's connection id (and TLV 0xE1 the migration id on a migrated connection). HTTP: each client connection then has upstream connections of its own (no pooled connection is shared between clients), as HAProxy's send-proxy-v2
-                             * @default none
-                             */
-                            proxyProtocol: "none" | "v2";
-                            /**
-                             * @description The site whose agents serve (monitor, balance onto) this service: a name of the sites section (422 otherwise); omitted: every agent serves it (docs/SITES.md)
-                             * @example site-a
-                             */
-                            site?: string;
                             /** @default enabled */
                             state: "enabled" | "disabled" | "maintenance";
                             /** Format: date-time */
@@ -2764,30 +2643,6 @@ export interface operations {
                              */
                             weight: number;
                         }[];
-                        /** @description Sites (docs/SITES.md); omitted when there are none */
-                        sites?: {
-                            /** Format: date-time */
-                            readonly createdAt?: string;
-                            /**
-                             * @description How often the site's available weight is computed (or polled from its peer) and the weights pushed to the agents
-                             * @default 1000
-                             */
-                            exchangeIntervalMs: number;
-                            /**
-                             * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
-                             * @example site-a
-                             */
-                            name: string;
-                            /** @description The site has a control plane of its own (absent: its agents are connected to this one) */
-                            peer?: {
-                                /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
-                                url: string;
-                            };
-                            /** Format: date-time */
-                            readonly updatedAt?: string;
-                            /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
-                            readonly version?: number;
-                        }[];
                         /** @description Global configuration version; read-only, ignored on PUT */
                         readonly version?: number;
                         vservers?: {
@@ -2798,7 +2653,6 @@ export interface operations {
                             clientTimeoutMs: number;
                             /** Format: date-time */
                             readonly createdAt?: string;
-                            default?: string | null;
                             /**
                              * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
                              * @default 10000
@@ -2809,11 +2663,8 @@ export interface operations {
                              * @default 5000
                              */
                             keepAliveTimeoutMs: number;
-                            /**
-                             * @description availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).
-                             * @default roundrobin
-                             */
-                            lbMethod: "roundrobin" | "leastconn" | "weighted" | "availablecapacity";
+                            /** @default roundrobin */
+                            lbMethod: "roundrobin" | "leastconn" | "weighted";
                             /**
                              * @description null: reachable only as a backup
                              * @default null
@@ -2830,14 +2681,6 @@ export interface operations {
                                 /** @description Listen port (unique across vservers, whatever their host) */
                                 port: number;
                             } | null;
-                            /** @description Maintenance policy of its services (each may override it); null: the defaults */
-                            maintenance?: {
-                                /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                                drainTimeoutSeconds?: number;
-                                /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                                migrateAfterSeconds?: number;
-                                target?: string | null;
-                            } | null;
                             /**
                              * @description Unique vserver name
                              * @example web-1
@@ -2851,51 +2694,6 @@ export interface operations {
                                 type: "none" | "sourceip" | "cookie";
                             };
                             protocol: "tcp" | "http";
-                            /** @description contentswitch only: rules in order, the first match wins; compiled once per configuration version by the agent (one pass a request) */
-                            rules?: {
-                                /**
-                                 * ContentMatch
-                                 * @description What a request must match: every field given (at least one)
-                                 */
-                                match: {
-                                    /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
-                                    extension?: string;
-                                    /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
-                                    header?: {
-                                        /** @description Header field name (case-insensitive) */
-                                        name: string;
-                                        /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                                        regex?: string;
-                                        /** @description The field value equals this (after trimming), case-sensitive */
-                                        value?: string;
-                                    };
-                                    /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
-                                    host?: string;
-                                    /** @description The request method (GET, POST, …) */
-                                    method?: string;
-                                    /** @description The request path (before any ?) starts with this (case-sensitive) */
-                                    pathPrefix?: string;
-                                    /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                                    pathRegex?: string;
-                                    /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
-                                    sourceCidr?: string;
-                                };
-                                /**
-                                 * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
-                                 * @example images
-                                 */
-                                name?: string;
-                                /**
-                                 * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
-                                 * @example img
-                                 */
-                                target: string;
-                            }[];
-                            /**
-                             * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
-                             * @default local
-                             */
-                            selection: "local" | "manager";
                             /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                             services?: {
                                 /**
@@ -2906,8 +2704,6 @@ export interface operations {
                                 /** @description Overrides the service's weight in this vserver */
                                 weight?: number;
                             }[];
-                            /** @description Sites (default false: DEFAULTS.vserver.siteBalancing; no schema default, so an export spells it out only when true): an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md) */
-                            siteBalancing?: boolean;
                             /** Spillover */
                             spillover?: {
                                 /**
@@ -2951,11 +2747,6 @@ export interface operations {
                              * @default 30000
                              */
                             timeoutMs: number;
-                            /**
-                             * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
-                             * @default loadbalancing
-                             */
-                            type: "loadbalancing" | "contentswitch";
                             /** Format: date-time */
                             readonly updatedAt?: string;
                             /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -3193,21 +2984,6 @@ export interface operations {
                         capacity?: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
-                        /** @description Overrides the vserver's maintenance policy field by field; null: none */
-                        maintenance?: {
-                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                            drainTimeoutSeconds?: number;
-                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                            migrateAfterSeconds?: number;
-                            target?: string | null;
-                        } | null;
-                        /** @description Live migration of long-lived connections (issue 15); requires proxyProtocol v2. Omitted: the service drains in maintenance */
-                        migration?: {
-                            /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
-                            port: number;
-                            /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
-                            secret?: string;
-                        };
                         /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         monitors?: {
                             /**
@@ -3229,16 +3005,6 @@ export interface operations {
                         port: number;
                         /** @default tcp */
                         protocol?: "tcp" | "http";
-                        /**
-                         * @description v2: every upstream connection to the service starts with a PROXY protocol v2 header (HAProxy's spec): the client's address and port, the agent's listen address and port, TLV 0xE0 the agent's connection id (and TLV 0xE1 the migration id on a migrated connection). HTTP: each client connection then has upstream connections of its own (no pooled connection is shared between clients), as HAProxy's send-proxy-v2
-                         * @default none
-                         */
-                        proxyProtocol?: "none" | "v2";
-                        /**
-                         * @description The site whose agents serve (monitor, balance onto) this service: a name of the sites section (422 otherwise); omitted: every agent serves it (docs/SITES.md)
-                         * @example site-a
-                         */
-                        site?: string;
                         /** @default enabled */
                         state?: "enabled" | "disabled" | "maintenance";
                         /** Format: date-time */
@@ -3251,30 +3017,6 @@ export interface operations {
                          */
                         weight?: number;
                     }[];
-                    /** @description Sites (docs/SITES.md); omitted when there are none */
-                    sites?: {
-                        /** Format: date-time */
-                        readonly createdAt?: string;
-                        /**
-                         * @description How often the site's available weight is computed (or polled from its peer) and the weights pushed to the agents
-                         * @default 1000
-                         */
-                        exchangeIntervalMs?: number;
-                        /**
-                         * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
-                         * @example site-a
-                         */
-                        name: string;
-                        /** @description The site has a control plane of its own (absent: its agents are connected to this one) */
-                        peer?: {
-                            /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
-                            url: string;
-                        };
-                        /** Format: date-time */
-                        readonly updatedAt?: string;
-                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
-                        readonly version?: number;
-                    }[];
                     /** @description Global configuration version; read-only, ignored on PUT */
                     readonly version?: number;
                     vservers?: {
@@ -3285,7 +3027,6 @@ export interface operations {
                         clientTimeoutMs?: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
-                        default?: string | null;
                         /**
                          * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
                          * @default 10000
@@ -3296,11 +3037,8 @@ export interface operations {
                          * @default 5000
                          */
                         keepAliveTimeoutMs?: number;
-                        /**
-                         * @description availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).
-                         * @default roundrobin
-                         */
-                        lbMethod?: "roundrobin" | "leastconn" | "weighted" | "availablecapacity";
+                        /** @default roundrobin */
+                        lbMethod?: "roundrobin" | "leastconn" | "weighted";
                         /**
                          * @description null: reachable only as a backup
                          * @default null
@@ -3317,14 +3055,6 @@ export interface operations {
                             /** @description Listen port (unique across vservers, whatever their host) */
                             port: number;
                         } | null;
-                        /** @description Maintenance policy of its services (each may override it); null: the defaults */
-                        maintenance?: {
-                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                            drainTimeoutSeconds?: number;
-                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                            migrateAfterSeconds?: number;
-                            target?: string | null;
-                        } | null;
                         /**
                          * @description Unique vserver name
                          * @example web-1
@@ -3338,51 +3068,6 @@ export interface operations {
                             type?: "none" | "sourceip" | "cookie";
                         };
                         protocol: "tcp" | "http";
-                        /** @description contentswitch only: rules in order, the first match wins; compiled once per configuration version by the agent (one pass a request) */
-                        rules?: {
-                            /**
-                             * ContentMatch
-                             * @description What a request must match: every field given (at least one)
-                             */
-                            match: {
-                                /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
-                                extension?: string;
-                                /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
-                                header?: {
-                                    /** @description Header field name (case-insensitive) */
-                                    name: string;
-                                    /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                                    regex?: string;
-                                    /** @description The field value equals this (after trimming), case-sensitive */
-                                    value?: string;
-                                };
-                                /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
-                                host?: string;
-                                /** @description The request method (GET, POST, …) */
-                                method?: string;
-                                /** @description The request path (before any ?) starts with this (case-sensitive) */
-                                pathPrefix?: string;
-                                /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                                pathRegex?: string;
-                                /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
-                                sourceCidr?: string;
-                            };
-                            /**
-                             * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
-                             * @example images
-                             */
-                            name?: string;
-                            /**
-                             * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
-                             * @example img
-                             */
-                            target: string;
-                        }[];
-                        /**
-                         * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
-                         * @default local
-                         */
-                        selection?: "local" | "manager";
                         /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         services?: {
                             /**
@@ -3393,8 +3078,6 @@ export interface operations {
                             /** @description Overrides the service's weight in this vserver */
                             weight?: number;
                         }[];
-                        /** @description Sites (default false: DEFAULTS.vserver.siteBalancing; no schema default, so an export spells it out only when true): an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md) */
-                        siteBalancing?: boolean;
                         /** Spillover */
                         spillover?: {
                             /**
@@ -3438,11 +3121,6 @@ export interface operations {
                          * @default 30000
                          */
                         timeoutMs?: number;
-                        /**
-                         * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
-                         * @default loadbalancing
-                         */
-                        type?: "loadbalancing" | "contentswitch";
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -5434,450 +5112,6 @@ export interface operations {
             };
         };
     };
-    listServiceTokens: {
-        parameters: {
-            query?: {
-                /** @description Opaque cursor from the previous page's nextCursor */
-                cursor?: string;
-                /** @description Page size */
-                limit?: number;
-                /** @description Only names starting with this prefix */
-                prefix?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            /** Format: date-time */
-                            createdAt: string;
-                            lastUsedAt: string | null;
-                            name: string;
-                            service: string;
-                        }[];
-                        nextCursor: string | null;
-                    };
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
-            429: {
-                headers: {
-                    /** @description Seconds until the window of counted failures ends */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createServiceToken: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "name": "web-1-feedback",
-                 *       "service": "web-1"
-                 *     }
-                 */
-                "application/json": {
-                    /**
-                     * @description Unique token name
-                     * @example web-1
-                     */
-                    name: string;
-                    /**
-                     * @description The service whose backends push feedback with this token (it is good for nothing else)
-                     * @example web-1
-                     */
-                    service: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Default Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "createdAt": "2026-01-01T00:00:00.000Z",
-                     *       "lastUsedAt": null,
-                     *       "name": "web-1-feedback",
-                     *       "service": "web-1",
-                     *       "token": "spw_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefg"
-                     *     }
-                     */
-                    "application/json": {
-                        /** Format: date-time */
-                        createdAt: string;
-                        lastUsedAt: string | null;
-                        name: string;
-                        service: string;
-                        /** @description The secret, shown this once */
-                        token: string;
-                    };
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
-            429: {
-                headers: {
-                    /** @description Seconds until the window of counted failures ends */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getServiceToken: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /**
-                 * @description Unique name of the object
-                 * @example web-1
-                 */
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "createdAt": "2026-01-01T00:00:00.000Z",
-                     *       "lastUsedAt": null,
-                     *       "name": "web-1-feedback",
-                     *       "service": "web-1"
-                     *     }
-                     */
-                    "application/json": {
-                        /** Format: date-time */
-                        createdAt: string;
-                        lastUsedAt: string | null;
-                        name: string;
-                        service: string;
-                    };
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
-            429: {
-                headers: {
-                    /** @description Seconds until the window of counted failures ends */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    deleteServiceToken: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /**
-                 * @description Unique name of the object
-                 * @example web-1
-                 */
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Revoked */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
-            429: {
-                headers: {
-                    /** @description Seconds until the window of counted failures ends */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
     listServices: {
         parameters: {
             query?: {
@@ -5911,21 +5145,6 @@ export interface operations {
                             capacity: number;
                             /** Format: date-time */
                             readonly createdAt?: string;
-                            /** @description Overrides the vserver's maintenance policy field by field; null: none */
-                            maintenance?: {
-                                /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                                drainTimeoutSeconds?: number;
-                                /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                                migrateAfterSeconds?: number;
-                                target?: string | null;
-                            } | null;
-                            /** @description Live migration of long-lived connections (issue 15); requires proxyProtocol v2. Omitted: the service drains in maintenance */
-                            migration?: {
-                                /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
-                                port: number;
-                                /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
-                                secret?: string;
-                            };
                             /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                             monitors?: {
                                 /**
@@ -5947,16 +5166,6 @@ export interface operations {
                             port: number;
                             /** @default tcp */
                             protocol: "tcp" | "http";
-                            /**
-                             * @description v2: every upstream connection to the service starts with a PROXY protocol v2 header (HAProxy's spec): the client's address and port, the agent's listen address and port, TLV 0xE0 the agent's connection id (and TLV 0xE1 the migration id on a migrated connection). HTTP: each client connection then has upstream connections of its own (no pooled connection is shared between clients), as HAProxy's send-proxy-v2
-                             * @default none
-                             */
-                            proxyProtocol: "none" | "v2";
-                            /**
-                             * @description The site whose agents serve (monitor, balance onto) this service: a name of the sites section (422 otherwise); omitted: every agent serves it (docs/SITES.md)
-                             * @example site-a
-                             */
-                            site?: string;
                             /** @default enabled */
                             state: "enabled" | "disabled" | "maintenance";
                             /** Format: date-time */
@@ -6073,21 +5282,6 @@ export interface operations {
                     capacity?: number;
                     /** Format: date-time */
                     readonly createdAt?: string;
-                    /** @description Overrides the vserver's maintenance policy field by field; null: none */
-                    maintenance?: {
-                        /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                        drainTimeoutSeconds?: number;
-                        /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                        migrateAfterSeconds?: number;
-                        target?: string | null;
-                    } | null;
-                    /** @description Live migration of long-lived connections (issue 15); requires proxyProtocol v2. Omitted: the service drains in maintenance */
-                    migration?: {
-                        /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
-                        port: number;
-                        /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
-                        secret?: string;
-                    };
                     /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                     monitors?: {
                         /**
@@ -6109,16 +5303,6 @@ export interface operations {
                     port: number;
                     /** @default tcp */
                     protocol?: "tcp" | "http";
-                    /**
-                     * @description v2: every upstream connection to the service starts with a PROXY protocol v2 header (HAProxy's spec): the client's address and port, the agent's listen address and port, TLV 0xE0 the agent's connection id (and TLV 0xE1 the migration id on a migrated connection). HTTP: each client connection then has upstream connections of its own (no pooled connection is shared between clients), as HAProxy's send-proxy-v2
-                     * @default none
-                     */
-                    proxyProtocol?: "none" | "v2";
-                    /**
-                     * @description The site whose agents serve (monitor, balance onto) this service: a name of the sites section (422 otherwise); omitted: every agent serves it (docs/SITES.md)
-                     * @example site-a
-                     */
-                    site?: string;
                     /** @default enabled */
                     state?: "enabled" | "disabled" | "maintenance";
                     /** Format: date-time */
@@ -6171,21 +5355,6 @@ export interface operations {
                         capacity: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
-                        /** @description Overrides the vserver's maintenance policy field by field; null: none */
-                        maintenance?: {
-                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                            drainTimeoutSeconds?: number;
-                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                            migrateAfterSeconds?: number;
-                            target?: string | null;
-                        } | null;
-                        /** @description Live migration of long-lived connections (issue 15); requires proxyProtocol v2. Omitted: the service drains in maintenance */
-                        migration?: {
-                            /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
-                            port: number;
-                            /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
-                            secret?: string;
-                        };
                         /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         monitors?: {
                             /**
@@ -6207,16 +5376,6 @@ export interface operations {
                         port: number;
                         /** @default tcp */
                         protocol: "tcp" | "http";
-                        /**
-                         * @description v2: every upstream connection to the service starts with a PROXY protocol v2 header (HAProxy's spec): the client's address and port, the agent's listen address and port, TLV 0xE0 the agent's connection id (and TLV 0xE1 the migration id on a migrated connection). HTTP: each client connection then has upstream connections of its own (no pooled connection is shared between clients), as HAProxy's send-proxy-v2
-                         * @default none
-                         */
-                        proxyProtocol: "none" | "v2";
-                        /**
-                         * @description The site whose agents serve (monitor, balance onto) this service: a name of the sites section (422 otherwise); omitted: every agent serves it (docs/SITES.md)
-                         * @example site-a
-                         */
-                        site?: string;
                         /** @default enabled */
                         state: "enabled" | "disabled" | "maintenance";
                         /** Format: date-time */
@@ -6370,21 +5529,6 @@ export interface operations {
                         capacity: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
-                        /** @description Overrides the vserver's maintenance policy field by field; null: none */
-                        maintenance?: {
-                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                            drainTimeoutSeconds?: number;
-                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                            migrateAfterSeconds?: number;
-                            target?: string | null;
-                        } | null;
-                        /** @description Live migration of long-lived connections (issue 15); requires proxyProtocol v2. Omitted: the service drains in maintenance */
-                        migration?: {
-                            /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
-                            port: number;
-                            /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
-                            secret?: string;
-                        };
                         /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         monitors?: {
                             /**
@@ -6406,16 +5550,6 @@ export interface operations {
                         port: number;
                         /** @default tcp */
                         protocol: "tcp" | "http";
-                        /**
-                         * @description v2: every upstream connection to the service starts with a PROXY protocol v2 header (HAProxy's spec): the client's address and port, the agent's listen address and port, TLV 0xE0 the agent's connection id (and TLV 0xE1 the migration id on a migrated connection). HTTP: each client connection then has upstream connections of its own (no pooled connection is shared between clients), as HAProxy's send-proxy-v2
-                         * @default none
-                         */
-                        proxyProtocol: "none" | "v2";
-                        /**
-                         * @description The site whose agents serve (monitor, balance onto) this service: a name of the sites section (422 otherwise); omitted: every agent serves it (docs/SITES.md)
-                         * @example site-a
-                         */
-                        site?: string;
                         /** @default enabled */
                         state: "enabled" | "disabled" | "maintenance";
                         /** Format: date-time */
@@ -6549,21 +5683,6 @@ export interface operations {
                     capacity?: number;
                     /** Format: date-time */
                     readonly createdAt?: string;
-                    /** @description Overrides the vserver's maintenance policy field by field; null: none */
-                    maintenance?: {
-                        /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                        drainTimeoutSeconds?: number;
-                        /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                        migrateAfterSeconds?: number;
-                        target?: string | null;
-                    } | null;
-                    /** @description Live migration of long-lived connections (issue 15); requires proxyProtocol v2. Omitted: the service drains in maintenance */
-                    migration?: {
-                        /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
-                        port: number;
-                        /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
-                        secret?: string;
-                    };
                     /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                     monitors?: {
                         /**
@@ -6585,16 +5704,6 @@ export interface operations {
                     port: number;
                     /** @default tcp */
                     protocol?: "tcp" | "http";
-                    /**
-                     * @description v2: every upstream connection to the service starts with a PROXY protocol v2 header (HAProxy's spec): the client's address and port, the agent's listen address and port, TLV 0xE0 the agent's connection id (and TLV 0xE1 the migration id on a migrated connection). HTTP: each client connection then has upstream connections of its own (no pooled connection is shared between clients), as HAProxy's send-proxy-v2
-                     * @default none
-                     */
-                    proxyProtocol?: "none" | "v2";
-                    /**
-                     * @description The site whose agents serve (monitor, balance onto) this service: a name of the sites section (422 otherwise); omitted: every agent serves it (docs/SITES.md)
-                     * @example site-a
-                     */
-                    site?: string;
                     /** @default enabled */
                     state?: "enabled" | "disabled" | "maintenance";
                     /** Format: date-time */
@@ -6647,21 +5756,6 @@ export interface operations {
                         capacity: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
-                        /** @description Overrides the vserver's maintenance policy field by field; null: none */
-                        maintenance?: {
-                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                            drainTimeoutSeconds?: number;
-                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                            migrateAfterSeconds?: number;
-                            target?: string | null;
-                        } | null;
-                        /** @description Live migration of long-lived connections (issue 15); requires proxyProtocol v2. Omitted: the service drains in maintenance */
-                        migration?: {
-                            /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
-                            port: number;
-                            /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
-                            secret?: string;
-                        };
                         /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         monitors?: {
                             /**
@@ -6683,16 +5777,6 @@ export interface operations {
                         port: number;
                         /** @default tcp */
                         protocol: "tcp" | "http";
-                        /**
-                         * @description v2: every upstream connection to the service starts with a PROXY protocol v2 header (HAProxy's spec): the client's address and port, the agent's listen address and port, TLV 0xE0 the agent's connection id (and TLV 0xE1 the migration id on a migrated connection). HTTP: each client connection then has upstream connections of its own (no pooled connection is shared between clients), as HAProxy's send-proxy-v2
-                         * @default none
-                         */
-                        proxyProtocol: "none" | "v2";
-                        /**
-                         * @description The site whose agents serve (monitor, balance onto) this service: a name of the sites section (422 otherwise); omitted: every agent serves it (docs/SITES.md)
-                         * @example site-a
-                         */
-                        site?: string;
                         /** @default enabled */
                         state: "enabled" | "disabled" | "maintenance";
                         /** Format: date-time */
@@ -6744,21 +5828,6 @@ export interface operations {
                         capacity: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
-                        /** @description Overrides the vserver's maintenance policy field by field; null: none */
-                        maintenance?: {
-                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                            drainTimeoutSeconds?: number;
-                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                            migrateAfterSeconds?: number;
-                            target?: string | null;
-                        } | null;
-                        /** @description Live migration of long-lived connections (issue 15); requires proxyProtocol v2. Omitted: the service drains in maintenance */
-                        migration?: {
-                            /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
-                            port: number;
-                            /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
-                            secret?: string;
-                        };
                         /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         monitors?: {
                             /**
@@ -6780,16 +5849,6 @@ export interface operations {
                         port: number;
                         /** @default tcp */
                         protocol: "tcp" | "http";
-                        /**
-                         * @description v2: every upstream connection to the service starts with a PROXY protocol v2 header (HAProxy's spec): the client's address and port, the agent's listen address and port, TLV 0xE0 the agent's connection id (and TLV 0xE1 the migration id on a migrated connection). HTTP: each client connection then has upstream connections of its own (no pooled connection is shared between clients), as HAProxy's send-proxy-v2
-                         * @default none
-                         */
-                        proxyProtocol: "none" | "v2";
-                        /**
-                         * @description The site whose agents serve (monitor, balance onto) this service: a name of the sites section (422 otherwise); omitted: every agent serves it (docs/SITES.md)
-                         * @example site-a
-                         */
-                        site?: string;
                         /** @default enabled */
                         state: "enabled" | "disabled" | "maintenance";
                         /** Format: date-time */
@@ -7034,19 +6093,6 @@ export interface operations {
                     capacity?: number | null;
                     /** Format: date-time */
                     readonly createdAt?: string;
-                    maintenance?: ({
-                        /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                        drainTimeoutSeconds?: number;
-                        /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                        migrateAfterSeconds?: number;
-                        target?: string | null;
-                    } | null) | null;
-                    migration?: {
-                        /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
-                        port: number;
-                        /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
-                        secret?: string;
-                    } | null;
                     monitors?: {
                         /**
                          * @description Name of the bound monitor
@@ -7065,8 +6111,6 @@ export interface operations {
                     /** @description Backend port */
                     port?: number;
                     protocol?: ("tcp" | "http") | null;
-                    proxyProtocol?: ("none" | "v2") | null;
-                    site?: string | null;
                     state?: ("enabled" | "disabled" | "maintenance") | null;
                     /** Format: date-time */
                     readonly updatedAt?: string;
@@ -7114,21 +6158,6 @@ export interface operations {
                         capacity: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
-                        /** @description Overrides the vserver's maintenance policy field by field; null: none */
-                        maintenance?: {
-                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                            drainTimeoutSeconds?: number;
-                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                            migrateAfterSeconds?: number;
-                            target?: string | null;
-                        } | null;
-                        /** @description Live migration of long-lived connections (issue 15); requires proxyProtocol v2. Omitted: the service drains in maintenance */
-                        migration?: {
-                            /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
-                            port: number;
-                            /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
-                            secret?: string;
-                        };
                         /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         monitors?: {
                             /**
@@ -7150,16 +6179,6 @@ export interface operations {
                         port: number;
                         /** @default tcp */
                         protocol: "tcp" | "http";
-                        /**
-                         * @description v2: every upstream connection to the service starts with a PROXY protocol v2 header (HAProxy's spec): the client's address and port, the agent's listen address and port, TLV 0xE0 the agent's connection id (and TLV 0xE1 the migration id on a migrated connection). HTTP: each client connection then has upstream connections of its own (no pooled connection is shared between clients), as HAProxy's send-proxy-v2
-                         * @default none
-                         */
-                        proxyProtocol: "none" | "v2";
-                        /**
-                         * @description The site whose agents serve (monitor, balance onto) this service: a name of the sites section (422 otherwise); omitted: every agent serves it (docs/SITES.md)
-                         * @example site-a
-                         */
-                        site?: string;
                         /** @default enabled */
                         state: "enabled" | "disabled" | "maintenance";
                         /** Format: date-time */
@@ -7230,384 +6249,6 @@ export interface operations {
             };
             /** @description The one shape of every 4xx/5xx answer */
             415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
-            429: {
-                headers: {
-                    /** @description Seconds until the window of counted failures ends */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getServiceFeedback: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /**
-                 * @description Unique name of the object
-                 * @example web-1
-                 */
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "feedback": {
-                     *         "admin": "drain",
-                     *         "health": "up",
-                     *         "maxconn": null,
-                     *         "reason": null,
-                     *         "weightPercent": 50
-                     *       },
-                     *       "line": "50% drain",
-                     *       "service": "web-1",
-                     *       "unknown": [],
-                     *       "updatedAt": "2026-01-01T00:00:00.000Z"
-                     *     }
-                     */
-                    "application/json": {
-                        /** FeedbackState */
-                        feedback: {
-                            admin: "ready" | "drain" | "maint";
-                            health: "up" | "down";
-                            /** @description null: the configured capacity */
-                            maxconn: number | null;
-                            /** @description Why DOWN (the word and the description), null while up */
-                            reason: string | null;
-                            /** @description null: the configured weight */
-                            weightPercent: number | null;
-                        };
-                        /** @description The last line pushed */
-                        line: string;
-                        service: string;
-                        /** @description Words of the line that mean nothing here (ignored) */
-                        unknown?: string[];
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
-            429: {
-                headers: {
-                    /** @description Seconds until the window of counted failures ends */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    pushServiceFeedback: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /**
-                 * @description Unique name of the object
-                 * @example web-1
-                 */
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "line": "75% maxconn:40"
-                 *     }
-                 */
-                "application/json": {
-                    /**
-                     * @description One line in HAProxy's agent-check vocabulary, words separated by spaces, tabs or commas, any order: N% (weight relative to the configured one), maxconn:N (the service's effective capacity, so the dynamic threshold moves), ready / drain (no new connection, open ones continue) / maint, up / down / fail / stopped, and after # a description. A line changes only what it mentions; unknown words are ignored and listed
-                     * @example drain
-                     * @example 50% maxconn:20
-                     * @example stopped # upgrade
-                     */
-                    line: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "feedback": {
-                     *         "admin": "drain",
-                     *         "health": "up",
-                     *         "maxconn": null,
-                     *         "reason": null,
-                     *         "weightPercent": 50
-                     *       },
-                     *       "line": "50% drain",
-                     *       "service": "web-1",
-                     *       "unknown": [],
-                     *       "updatedAt": "2026-01-01T00:00:00.000Z"
-                     *     }
-                     */
-                    "application/json": {
-                        /** FeedbackState */
-                        feedback: {
-                            admin: "ready" | "drain" | "maint";
-                            health: "up" | "down";
-                            /** @description null: the configured capacity */
-                            maxconn: number | null;
-                            /** @description Why DOWN (the word and the description), null while up */
-                            reason: string | null;
-                            /** @description null: the configured weight */
-                            weightPercent: number | null;
-                        };
-                        /** @description The last line pushed */
-                        line: string;
-                        service: string;
-                        /** @description Words of the line that mean nothing here (ignored) */
-                        unknown?: string[];
-                        /** Format: date-time */
-                        updatedAt: string;
-                    };
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    clearServiceFeedback: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /**
-                 * @description Unique name of the object
-                 * @example web-1
-                 */
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Cleared */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8560,925 +7201,6 @@ export interface operations {
             };
         };
     };
-    listSites: {
-        parameters: {
-            query?: {
-                /** @description Opaque cursor from the previous page's nextCursor */
-                cursor?: string;
-                /** @description Page size */
-                limit?: number;
-                /** @description Only names starting with this prefix */
-                prefix?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            /** Format: date-time */
-                            readonly createdAt?: string;
-                            /**
-                             * @description How often the site's available weight is computed (or polled from its peer) and the weights pushed to the agents
-                             * @default 1000
-                             */
-                            exchangeIntervalMs: number;
-                            /**
-                             * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
-                             * @example site-a
-                             */
-                            name: string;
-                            /** @description The site has a control plane of its own (absent: its agents are connected to this one) */
-                            peer?: {
-                                /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
-                                url: string;
-                            };
-                            /** Format: date-time */
-                            readonly updatedAt?: string;
-                            /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
-                            readonly version?: number;
-                        }[];
-                        nextCursor: string | null;
-                    };
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
-            429: {
-                headers: {
-                    /** @description Seconds until the window of counted failures ends */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createSite: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "exchangeIntervalMs": 1000,
-                 *       "name": "site-b",
-                 *       "peer": {
-                 *         "url": "https://cp.site-b.example:3000"
-                 *       }
-                 *     }
-                 */
-                "application/json": {
-                    /** Format: date-time */
-                    readonly createdAt?: string;
-                    /**
-                     * @description How often the site's available weight is computed (or polled from its peer) and the weights pushed to the agents
-                     * @default 1000
-                     */
-                    exchangeIntervalMs?: number;
-                    /**
-                     * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
-                     * @example site-a
-                     */
-                    name: string;
-                    /** @description The site has a control plane of its own (absent: its agents are connected to this one) */
-                    peer?: {
-                        /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
-                        url: string;
-                    };
-                    /** Format: date-time */
-                    readonly updatedAt?: string;
-                    /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
-                    readonly version?: number;
-                };
-            };
-        };
-        responses: {
-            /** @description Default Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "exchangeIntervalMs": 1000,
-                     *       "name": "site-b",
-                     *       "peer": {
-                     *         "url": "https://cp.site-b.example:3000"
-                     *       }
-                     *     }
-                     */
-                    "application/json": {
-                        /** Format: date-time */
-                        readonly createdAt?: string;
-                        /**
-                         * @description How often the site's available weight is computed (or polled from its peer) and the weights pushed to the agents
-                         * @default 1000
-                         */
-                        exchangeIntervalMs: number;
-                        /**
-                         * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
-                         * @example site-a
-                         */
-                        name: string;
-                        /** @description The site has a control plane of its own (absent: its agents are connected to this one) */
-                        peer?: {
-                            /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
-                            url: string;
-                        };
-                        /** Format: date-time */
-                        readonly updatedAt?: string;
-                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
-                        readonly version?: number;
-                    };
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
-            429: {
-                headers: {
-                    /** @description Seconds until the window of counted failures ends */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getSite: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /**
-                 * @description Unique name of the object
-                 * @example web-1
-                 */
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "exchangeIntervalMs": 1000,
-                     *       "name": "site-b",
-                     *       "peer": {
-                     *         "url": "https://cp.site-b.example:3000"
-                     *       }
-                     *     }
-                     */
-                    "application/json": {
-                        /** Format: date-time */
-                        readonly createdAt?: string;
-                        /**
-                         * @description How often the site's available weight is computed (or polled from its peer) and the weights pushed to the agents
-                         * @default 1000
-                         */
-                        exchangeIntervalMs: number;
-                        /**
-                         * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
-                         * @example site-a
-                         */
-                        name: string;
-                        /** @description The site has a control plane of its own (absent: its agents are connected to this one) */
-                        peer?: {
-                            /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
-                            url: string;
-                        };
-                        /** Format: date-time */
-                        readonly updatedAt?: string;
-                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
-                        readonly version?: number;
-                    };
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
-            429: {
-                headers: {
-                    /** @description Seconds until the window of counted failures ends */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    putSite: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
-                "if-match"?: string;
-            };
-            path: {
-                /**
-                 * @description Unique name of the object
-                 * @example web-1
-                 */
-                name: string;
-            };
-            cookie?: never;
-        };
-        /** @description The whole site: omitted optional fields return to their defaults */
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "exchangeIntervalMs": 1000,
-                 *       "name": "site-b",
-                 *       "peer": {
-                 *         "url": "https://cp.site-b.example:3000"
-                 *       }
-                 *     }
-                 */
-                "application/json": {
-                    /** Format: date-time */
-                    readonly createdAt?: string;
-                    /**
-                     * @description How often the site's available weight is computed (or polled from its peer) and the weights pushed to the agents
-                     * @default 1000
-                     */
-                    exchangeIntervalMs?: number;
-                    /**
-                     * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
-                     * @example site-a
-                     */
-                    name?: string;
-                    /** @description The site has a control plane of its own (absent: its agents are connected to this one) */
-                    peer?: {
-                        /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
-                        url: string;
-                    };
-                    /** Format: date-time */
-                    readonly updatedAt?: string;
-                    /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
-                    readonly version?: number;
-                };
-            };
-        };
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "exchangeIntervalMs": 1000,
-                     *       "name": "site-b",
-                     *       "peer": {
-                     *         "url": "https://cp.site-b.example:3000"
-                     *       }
-                     *     }
-                     */
-                    "application/json": {
-                        /** Format: date-time */
-                        readonly createdAt?: string;
-                        /**
-                         * @description How often the site's available weight is computed (or polled from its peer) and the weights pushed to the agents
-                         * @default 1000
-                         */
-                        exchangeIntervalMs: number;
-                        /**
-                         * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
-                         * @example site-a
-                         */
-                        name: string;
-                        /** @description The site has a control plane of its own (absent: its agents are connected to this one) */
-                        peer?: {
-                            /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
-                            url: string;
-                        };
-                        /** Format: date-time */
-                        readonly updatedAt?: string;
-                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
-                        readonly version?: number;
-                    };
-                };
-            };
-            /** @description Default Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "exchangeIntervalMs": 1000,
-                     *       "name": "site-b",
-                     *       "peer": {
-                     *         "url": "https://cp.site-b.example:3000"
-                     *       }
-                     *     }
-                     */
-                    "application/json": {
-                        /** Format: date-time */
-                        readonly createdAt?: string;
-                        /**
-                         * @description How often the site's available weight is computed (or polled from its peer) and the weights pushed to the agents
-                         * @default 1000
-                         */
-                        exchangeIntervalMs: number;
-                        /**
-                         * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
-                         * @example site-a
-                         */
-                        name: string;
-                        /** @description The site has a control plane of its own (absent: its agents are connected to this one) */
-                        peer?: {
-                            /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
-                            url: string;
-                        };
-                        /** Format: date-time */
-                        readonly updatedAt?: string;
-                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
-                        readonly version?: number;
-                    };
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
-            429: {
-                headers: {
-                    /** @description Seconds until the window of counted failures ends */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    deleteSite: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
-                "if-match"?: string;
-            };
-            path: {
-                /**
-                 * @description Unique name of the object
-                 * @example web-1
-                 */
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Deleted */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
-            429: {
-                headers: {
-                    /** @description Seconds until the window of counted failures ends */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    patchSite: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
-                "if-match"?: string;
-            };
-            path: {
-                /**
-                 * @description Unique name of the object
-                 * @example web-1
-                 */
-                name: string;
-            };
-            cookie?: never;
-        };
-        /** @description Merge: given fields replace, null resets a field to its default, omitted fields stay */
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "exchangeIntervalMs": 500
-                 *     }
-                 */
-                "application/json": {
-                    /** Format: date-time */
-                    readonly createdAt?: string;
-                    exchangeIntervalMs?: number | null;
-                    /**
-                     * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
-                     * @example site-a
-                     */
-                    name?: string;
-                    peer?: {
-                        /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
-                        url: string;
-                    } | null;
-                    /** Format: date-time */
-                    readonly updatedAt?: string;
-                    /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
-                    readonly version?: number;
-                };
-            };
-        };
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "exchangeIntervalMs": 1000,
-                     *       "name": "site-b",
-                     *       "peer": {
-                     *         "url": "https://cp.site-b.example:3000"
-                     *       }
-                     *     }
-                     */
-                    "application/json": {
-                        /** Format: date-time */
-                        readonly createdAt?: string;
-                        /**
-                         * @description How often the site's available weight is computed (or polled from its peer) and the weights pushed to the agents
-                         * @default 1000
-                         */
-                        exchangeIntervalMs: number;
-                        /**
-                         * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
-                         * @example site-a
-                         */
-                        name: string;
-                        /** @description The site has a control plane of its own (absent: its agents are connected to this one) */
-                        peer?: {
-                            /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
-                            url: string;
-                        };
-                        /** Format: date-time */
-                        readonly updatedAt?: string;
-                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
-                        readonly version?: number;
-                    };
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The one shape of every 4xx/5xx answer */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
-            429: {
-                headers: {
-                    /** @description Seconds until the window of counted failures ends */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
-                    "retry-after"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
     listVServers: {
         parameters: {
             query?: {
@@ -9510,7 +7232,6 @@ export interface operations {
                             clientTimeoutMs: number;
                             /** Format: date-time */
                             readonly createdAt?: string;
-                            default?: string | null;
                             /**
                              * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
                              * @default 10000
@@ -9521,11 +7242,8 @@ export interface operations {
                              * @default 5000
                              */
                             keepAliveTimeoutMs: number;
-                            /**
-                             * @description availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).
-                             * @default roundrobin
-                             */
-                            lbMethod: "roundrobin" | "leastconn" | "weighted" | "availablecapacity";
+                            /** @default roundrobin */
+                            lbMethod: "roundrobin" | "leastconn" | "weighted";
                             /**
                              * @description null: reachable only as a backup
                              * @default null
@@ -9542,14 +7260,6 @@ export interface operations {
                                 /** @description Listen port (unique across vservers, whatever their host) */
                                 port: number;
                             } | null;
-                            /** @description Maintenance policy of its services (each may override it); null: the defaults */
-                            maintenance?: {
-                                /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                                drainTimeoutSeconds?: number;
-                                /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                                migrateAfterSeconds?: number;
-                                target?: string | null;
-                            } | null;
                             /**
                              * @description Unique vserver name
                              * @example web-1
@@ -9563,51 +7273,6 @@ export interface operations {
                                 type: "none" | "sourceip" | "cookie";
                             };
                             protocol: "tcp" | "http";
-                            /** @description contentswitch only: rules in order, the first match wins; compiled once per configuration version by the agent (one pass a request) */
-                            rules?: {
-                                /**
-                                 * ContentMatch
-                                 * @description What a request must match: every field given (at least one)
-                                 */
-                                match: {
-                                    /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
-                                    extension?: string;
-                                    /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
-                                    header?: {
-                                        /** @description Header field name (case-insensitive) */
-                                        name: string;
-                                        /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                                        regex?: string;
-                                        /** @description The field value equals this (after trimming), case-sensitive */
-                                        value?: string;
-                                    };
-                                    /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
-                                    host?: string;
-                                    /** @description The request method (GET, POST, …) */
-                                    method?: string;
-                                    /** @description The request path (before any ?) starts with this (case-sensitive) */
-                                    pathPrefix?: string;
-                                    /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                                    pathRegex?: string;
-                                    /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
-                                    sourceCidr?: string;
-                                };
-                                /**
-                                 * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
-                                 * @example images
-                                 */
-                                name?: string;
-                                /**
-                                 * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
-                                 * @example img
-                                 */
-                                target: string;
-                            }[];
-                            /**
-                             * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
-                             * @default local
-                             */
-                            selection: "local" | "manager";
                             /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                             services?: {
                                 /**
@@ -9618,8 +7283,6 @@ export interface operations {
                                 /** @description Overrides the service's weight in this vserver */
                                 weight?: number;
                             }[];
-                            /** @description Sites (default false: DEFAULTS.vserver.siteBalancing; no schema default, so an export spells it out only when true): an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md) */
-                            siteBalancing?: boolean;
                             /** Spillover */
                             spillover?: {
                                 /**
@@ -9663,11 +7326,6 @@ export interface operations {
                              * @default 30000
                              */
                             timeoutMs: number;
-                            /**
-                             * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
-                             * @default loadbalancing
-                             */
-                            type: "loadbalancing" | "contentswitch";
                             /** Format: date-time */
                             readonly updatedAt?: string;
                             /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -9803,7 +7461,6 @@ export interface operations {
                     clientTimeoutMs?: number;
                     /** Format: date-time */
                     readonly createdAt?: string;
-                    default?: string | null;
                     /**
                      * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
                      * @default 10000
@@ -9814,11 +7471,8 @@ export interface operations {
                      * @default 5000
                      */
                     keepAliveTimeoutMs?: number;
-                    /**
-                     * @description availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).
-                     * @default roundrobin
-                     */
-                    lbMethod?: "roundrobin" | "leastconn" | "weighted" | "availablecapacity";
+                    /** @default roundrobin */
+                    lbMethod?: "roundrobin" | "leastconn" | "weighted";
                     /**
                      * @description null: reachable only as a backup
                      * @default null
@@ -9835,14 +7489,6 @@ export interface operations {
                         /** @description Listen port (unique across vservers, whatever their host) */
                         port: number;
                     } | null;
-                    /** @description Maintenance policy of its services (each may override it); null: the defaults */
-                    maintenance?: {
-                        /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                        drainTimeoutSeconds?: number;
-                        /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                        migrateAfterSeconds?: number;
-                        target?: string | null;
-                    } | null;
                     /**
                      * @description Unique vserver name
                      * @example web-1
@@ -9856,51 +7502,6 @@ export interface operations {
                         type?: "none" | "sourceip" | "cookie";
                     };
                     protocol: "tcp" | "http";
-                    /** @description contentswitch only: rules in order, the first match wins; compiled once per configuration version by the agent (one pass a request) */
-                    rules?: {
-                        /**
-                         * ContentMatch
-                         * @description What a request must match: every field given (at least one)
-                         */
-                        match: {
-                            /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
-                            extension?: string;
-                            /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
-                            header?: {
-                                /** @description Header field name (case-insensitive) */
-                                name: string;
-                                /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                                regex?: string;
-                                /** @description The field value equals this (after trimming), case-sensitive */
-                                value?: string;
-                            };
-                            /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
-                            host?: string;
-                            /** @description The request method (GET, POST, …) */
-                            method?: string;
-                            /** @description The request path (before any ?) starts with this (case-sensitive) */
-                            pathPrefix?: string;
-                            /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                            pathRegex?: string;
-                            /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
-                            sourceCidr?: string;
-                        };
-                        /**
-                         * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
-                         * @example images
-                         */
-                        name?: string;
-                        /**
-                         * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
-                         * @example img
-                         */
-                        target: string;
-                    }[];
-                    /**
-                     * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
-                     * @default local
-                     */
-                    selection?: "local" | "manager";
                     /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                     services?: {
                         /**
@@ -9911,8 +7512,6 @@ export interface operations {
                         /** @description Overrides the service's weight in this vserver */
                         weight?: number;
                     }[];
-                    /** @description Sites (default false: DEFAULTS.vserver.siteBalancing; no schema default, so an export spells it out only when true): an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md) */
-                    siteBalancing?: boolean;
                     /** Spillover */
                     spillover?: {
                         /**
@@ -9956,11 +7555,6 @@ export interface operations {
                      * @default 30000
                      */
                     timeoutMs?: number;
-                    /**
-                     * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
-                     * @default loadbalancing
-                     */
-                    type?: "loadbalancing" | "contentswitch";
                     /** Format: date-time */
                     readonly updatedAt?: string;
                     /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -10032,7 +7626,6 @@ export interface operations {
                         clientTimeoutMs: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
-                        default?: string | null;
                         /**
                          * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
                          * @default 10000
@@ -10043,11 +7636,8 @@ export interface operations {
                          * @default 5000
                          */
                         keepAliveTimeoutMs: number;
-                        /**
-                         * @description availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).
-                         * @default roundrobin
-                         */
-                        lbMethod: "roundrobin" | "leastconn" | "weighted" | "availablecapacity";
+                        /** @default roundrobin */
+                        lbMethod: "roundrobin" | "leastconn" | "weighted";
                         /**
                          * @description null: reachable only as a backup
                          * @default null
@@ -10064,14 +7654,6 @@ export interface operations {
                             /** @description Listen port (unique across vservers, whatever their host) */
                             port: number;
                         } | null;
-                        /** @description Maintenance policy of its services (each may override it); null: the defaults */
-                        maintenance?: {
-                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                            drainTimeoutSeconds?: number;
-                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                            migrateAfterSeconds?: number;
-                            target?: string | null;
-                        } | null;
                         /**
                          * @description Unique vserver name
                          * @example web-1
@@ -10085,51 +7667,6 @@ export interface operations {
                             type: "none" | "sourceip" | "cookie";
                         };
                         protocol: "tcp" | "http";
-                        /** @description contentswitch only: rules in order, the first match wins; compiled once per configuration version by the agent (one pass a request) */
-                        rules?: {
-                            /**
-                             * ContentMatch
-                             * @description What a request must match: every field given (at least one)
-                             */
-                            match: {
-                                /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
-                                extension?: string;
-                                /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
-                                header?: {
-                                    /** @description Header field name (case-insensitive) */
-                                    name: string;
-                                    /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                                    regex?: string;
-                                    /** @description The field value equals this (after trimming), case-sensitive */
-                                    value?: string;
-                                };
-                                /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
-                                host?: string;
-                                /** @description The request method (GET, POST, …) */
-                                method?: string;
-                                /** @description The request path (before any ?) starts with this (case-sensitive) */
-                                pathPrefix?: string;
-                                /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                                pathRegex?: string;
-                                /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
-                                sourceCidr?: string;
-                            };
-                            /**
-                             * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
-                             * @example images
-                             */
-                            name?: string;
-                            /**
-                             * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
-                             * @example img
-                             */
-                            target: string;
-                        }[];
-                        /**
-                         * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
-                         * @default local
-                         */
-                        selection: "local" | "manager";
                         /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         services?: {
                             /**
@@ -10140,8 +7677,6 @@ export interface operations {
                             /** @description Overrides the service's weight in this vserver */
                             weight?: number;
                         }[];
-                        /** @description Sites (default false: DEFAULTS.vserver.siteBalancing; no schema default, so an export spells it out only when true): an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md) */
-                        siteBalancing?: boolean;
                         /** Spillover */
                         spillover?: {
                             /**
@@ -10185,11 +7720,6 @@ export interface operations {
                          * @default 30000
                          */
                         timeoutMs: number;
-                        /**
-                         * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
-                         * @default loadbalancing
-                         */
-                        type: "loadbalancing" | "contentswitch";
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -10362,7 +7892,6 @@ export interface operations {
                         clientTimeoutMs: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
-                        default?: string | null;
                         /**
                          * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
                          * @default 10000
@@ -10373,11 +7902,8 @@ export interface operations {
                          * @default 5000
                          */
                         keepAliveTimeoutMs: number;
-                        /**
-                         * @description availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).
-                         * @default roundrobin
-                         */
-                        lbMethod: "roundrobin" | "leastconn" | "weighted" | "availablecapacity";
+                        /** @default roundrobin */
+                        lbMethod: "roundrobin" | "leastconn" | "weighted";
                         /**
                          * @description null: reachable only as a backup
                          * @default null
@@ -10394,14 +7920,6 @@ export interface operations {
                             /** @description Listen port (unique across vservers, whatever their host) */
                             port: number;
                         } | null;
-                        /** @description Maintenance policy of its services (each may override it); null: the defaults */
-                        maintenance?: {
-                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                            drainTimeoutSeconds?: number;
-                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                            migrateAfterSeconds?: number;
-                            target?: string | null;
-                        } | null;
                         /**
                          * @description Unique vserver name
                          * @example web-1
@@ -10415,51 +7933,6 @@ export interface operations {
                             type: "none" | "sourceip" | "cookie";
                         };
                         protocol: "tcp" | "http";
-                        /** @description contentswitch only: rules in order, the first match wins; compiled once per configuration version by the agent (one pass a request) */
-                        rules?: {
-                            /**
-                             * ContentMatch
-                             * @description What a request must match: every field given (at least one)
-                             */
-                            match: {
-                                /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
-                                extension?: string;
-                                /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
-                                header?: {
-                                    /** @description Header field name (case-insensitive) */
-                                    name: string;
-                                    /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                                    regex?: string;
-                                    /** @description The field value equals this (after trimming), case-sensitive */
-                                    value?: string;
-                                };
-                                /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
-                                host?: string;
-                                /** @description The request method (GET, POST, …) */
-                                method?: string;
-                                /** @description The request path (before any ?) starts with this (case-sensitive) */
-                                pathPrefix?: string;
-                                /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                                pathRegex?: string;
-                                /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
-                                sourceCidr?: string;
-                            };
-                            /**
-                             * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
-                             * @example images
-                             */
-                            name?: string;
-                            /**
-                             * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
-                             * @example img
-                             */
-                            target: string;
-                        }[];
-                        /**
-                         * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
-                         * @default local
-                         */
-                        selection: "local" | "manager";
                         /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         services?: {
                             /**
@@ -10470,8 +7943,6 @@ export interface operations {
                             /** @description Overrides the service's weight in this vserver */
                             weight?: number;
                         }[];
-                        /** @description Sites (default false: DEFAULTS.vserver.siteBalancing; no schema default, so an export spells it out only when true): an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md) */
-                        siteBalancing?: boolean;
                         /** Spillover */
                         spillover?: {
                             /**
@@ -10515,11 +7986,6 @@ export interface operations {
                          * @default 30000
                          */
                         timeoutMs: number;
-                        /**
-                         * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
-                         * @default loadbalancing
-                         */
-                        type: "loadbalancing" | "contentswitch";
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -10672,7 +8138,6 @@ export interface operations {
                     clientTimeoutMs?: number;
                     /** Format: date-time */
                     readonly createdAt?: string;
-                    default?: string | null;
                     /**
                      * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
                      * @default 10000
@@ -10683,11 +8148,8 @@ export interface operations {
                      * @default 5000
                      */
                     keepAliveTimeoutMs?: number;
-                    /**
-                     * @description availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).
-                     * @default roundrobin
-                     */
-                    lbMethod?: "roundrobin" | "leastconn" | "weighted" | "availablecapacity";
+                    /** @default roundrobin */
+                    lbMethod?: "roundrobin" | "leastconn" | "weighted";
                     /**
                      * @description null: reachable only as a backup
                      * @default null
@@ -10704,14 +8166,6 @@ export interface operations {
                         /** @description Listen port (unique across vservers, whatever their host) */
                         port: number;
                     } | null;
-                    /** @description Maintenance policy of its services (each may override it); null: the defaults */
-                    maintenance?: {
-                        /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                        drainTimeoutSeconds?: number;
-                        /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                        migrateAfterSeconds?: number;
-                        target?: string | null;
-                    } | null;
                     /**
                      * @description Unique vserver name
                      * @example web-1
@@ -10725,51 +8179,6 @@ export interface operations {
                         type?: "none" | "sourceip" | "cookie";
                     };
                     protocol: "tcp" | "http";
-                    /** @description contentswitch only: rules in order, the first match wins; compiled once per configuration version by the agent (one pass a request) */
-                    rules?: {
-                        /**
-                         * ContentMatch
-                         * @description What a request must match: every field given (at least one)
-                         */
-                        match: {
-                            /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
-                            extension?: string;
-                            /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
-                            header?: {
-                                /** @description Header field name (case-insensitive) */
-                                name: string;
-                                /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                                regex?: string;
-                                /** @description The field value equals this (after trimming), case-sensitive */
-                                value?: string;
-                            };
-                            /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
-                            host?: string;
-                            /** @description The request method (GET, POST, …) */
-                            method?: string;
-                            /** @description The request path (before any ?) starts with this (case-sensitive) */
-                            pathPrefix?: string;
-                            /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                            pathRegex?: string;
-                            /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
-                            sourceCidr?: string;
-                        };
-                        /**
-                         * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
-                         * @example images
-                         */
-                        name?: string;
-                        /**
-                         * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
-                         * @example img
-                         */
-                        target: string;
-                    }[];
-                    /**
-                     * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
-                     * @default local
-                     */
-                    selection?: "local" | "manager";
                     /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                     services?: {
                         /**
@@ -10780,8 +8189,6 @@ export interface operations {
                         /** @description Overrides the service's weight in this vserver */
                         weight?: number;
                     }[];
-                    /** @description Sites (default false: DEFAULTS.vserver.siteBalancing; no schema default, so an export spells it out only when true): an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md) */
-                    siteBalancing?: boolean;
                     /** Spillover */
                     spillover?: {
                         /**
@@ -10825,11 +8232,6 @@ export interface operations {
                      * @default 30000
                      */
                     timeoutMs?: number;
-                    /**
-                     * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
-                     * @default loadbalancing
-                     */
-                    type?: "loadbalancing" | "contentswitch";
                     /** Format: date-time */
                     readonly updatedAt?: string;
                     /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -10901,7 +8303,6 @@ export interface operations {
                         clientTimeoutMs: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
-                        default?: string | null;
                         /**
                          * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
                          * @default 10000
@@ -10912,11 +8313,8 @@ export interface operations {
                          * @default 5000
                          */
                         keepAliveTimeoutMs: number;
-                        /**
-                         * @description availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).
-                         * @default roundrobin
-                         */
-                        lbMethod: "roundrobin" | "leastconn" | "weighted" | "availablecapacity";
+                        /** @default roundrobin */
+                        lbMethod: "roundrobin" | "leastconn" | "weighted";
                         /**
                          * @description null: reachable only as a backup
                          * @default null
@@ -10933,14 +8331,6 @@ export interface operations {
                             /** @description Listen port (unique across vservers, whatever their host) */
                             port: number;
                         } | null;
-                        /** @description Maintenance policy of its services (each may override it); null: the defaults */
-                        maintenance?: {
-                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                            drainTimeoutSeconds?: number;
-                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                            migrateAfterSeconds?: number;
-                            target?: string | null;
-                        } | null;
                         /**
                          * @description Unique vserver name
                          * @example web-1
@@ -10954,51 +8344,6 @@ export interface operations {
                             type: "none" | "sourceip" | "cookie";
                         };
                         protocol: "tcp" | "http";
-                        /** @description contentswitch only: rules in order, the first match wins; compiled once per configuration version by the agent (one pass a request) */
-                        rules?: {
-                            /**
-                             * ContentMatch
-                             * @description What a request must match: every field given (at least one)
-                             */
-                            match: {
-                                /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
-                                extension?: string;
-                                /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
-                                header?: {
-                                    /** @description Header field name (case-insensitive) */
-                                    name: string;
-                                    /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                                    regex?: string;
-                                    /** @description The field value equals this (after trimming), case-sensitive */
-                                    value?: string;
-                                };
-                                /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
-                                host?: string;
-                                /** @description The request method (GET, POST, …) */
-                                method?: string;
-                                /** @description The request path (before any ?) starts with this (case-sensitive) */
-                                pathPrefix?: string;
-                                /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                                pathRegex?: string;
-                                /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
-                                sourceCidr?: string;
-                            };
-                            /**
-                             * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
-                             * @example images
-                             */
-                            name?: string;
-                            /**
-                             * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
-                             * @example img
-                             */
-                            target: string;
-                        }[];
-                        /**
-                         * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
-                         * @default local
-                         */
-                        selection: "local" | "manager";
                         /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         services?: {
                             /**
@@ -11009,8 +8354,6 @@ export interface operations {
                             /** @description Overrides the service's weight in this vserver */
                             weight?: number;
                         }[];
-                        /** @description Sites (default false: DEFAULTS.vserver.siteBalancing; no schema default, so an export spells it out only when true): an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md) */
-                        siteBalancing?: boolean;
                         /** Spillover */
                         spillover?: {
                             /**
@@ -11054,11 +8397,6 @@ export interface operations {
                          * @default 30000
                          */
                         timeoutMs: number;
-                        /**
-                         * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
-                         * @default loadbalancing
-                         */
-                        type: "loadbalancing" | "contentswitch";
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -11129,7 +8467,6 @@ export interface operations {
                         clientTimeoutMs: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
-                        default?: string | null;
                         /**
                          * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
                          * @default 10000
@@ -11140,11 +8477,8 @@ export interface operations {
                          * @default 5000
                          */
                         keepAliveTimeoutMs: number;
-                        /**
-                         * @description availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).
-                         * @default roundrobin
-                         */
-                        lbMethod: "roundrobin" | "leastconn" | "weighted" | "availablecapacity";
+                        /** @default roundrobin */
+                        lbMethod: "roundrobin" | "leastconn" | "weighted";
                         /**
                          * @description null: reachable only as a backup
                          * @default null
@@ -11161,14 +8495,6 @@ export interface operations {
                             /** @description Listen port (unique across vservers, whatever their host) */
                             port: number;
                         } | null;
-                        /** @description Maintenance policy of its services (each may override it); null: the defaults */
-                        maintenance?: {
-                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                            drainTimeoutSeconds?: number;
-                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                            migrateAfterSeconds?: number;
-                            target?: string | null;
-                        } | null;
                         /**
                          * @description Unique vserver name
                          * @example web-1
@@ -11182,51 +8508,6 @@ export interface operations {
                             type: "none" | "sourceip" | "cookie";
                         };
                         protocol: "tcp" | "http";
-                        /** @description contentswitch only: rules in order, the first match wins; compiled once per configuration version by the agent (one pass a request) */
-                        rules?: {
-                            /**
-                             * ContentMatch
-                             * @description What a request must match: every field given (at least one)
-                             */
-                            match: {
-                                /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
-                                extension?: string;
-                                /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
-                                header?: {
-                                    /** @description Header field name (case-insensitive) */
-                                    name: string;
-                                    /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                                    regex?: string;
-                                    /** @description The field value equals this (after trimming), case-sensitive */
-                                    value?: string;
-                                };
-                                /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
-                                host?: string;
-                                /** @description The request method (GET, POST, …) */
-                                method?: string;
-                                /** @description The request path (before any ?) starts with this (case-sensitive) */
-                                pathPrefix?: string;
-                                /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                                pathRegex?: string;
-                                /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
-                                sourceCidr?: string;
-                            };
-                            /**
-                             * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
-                             * @example images
-                             */
-                            name?: string;
-                            /**
-                             * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
-                             * @example img
-                             */
-                            target: string;
-                        }[];
-                        /**
-                         * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
-                         * @default local
-                         */
-                        selection: "local" | "manager";
                         /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         services?: {
                             /**
@@ -11237,8 +8518,6 @@ export interface operations {
                             /** @description Overrides the service's weight in this vserver */
                             weight?: number;
                         }[];
-                        /** @description Sites (default false: DEFAULTS.vserver.siteBalancing; no schema default, so an export spells it out only when true): an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md) */
-                        siteBalancing?: boolean;
                         /** Spillover */
                         spillover?: {
                             /**
@@ -11282,11 +8561,6 @@ export interface operations {
                          * @default 30000
                          */
                         timeoutMs: number;
-                        /**
-                         * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
-                         * @default loadbalancing
-                         */
-                        type: "loadbalancing" | "contentswitch";
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -11524,10 +8798,9 @@ export interface operations {
                     clientTimeoutMs?: number | null;
                     /** Format: date-time */
                     readonly createdAt?: string;
-                    default?: (string | null) | null;
                     headersTimeoutMs?: number | null;
                     keepAliveTimeoutMs?: number | null;
-                    lbMethod?: ("roundrobin" | "leastconn" | "weighted" | "availablecapacity") | null;
+                    lbMethod?: ("roundrobin" | "leastconn" | "weighted") | null;
                     listen?: ({
                         /**
                          * @description Address the agents bind: an IPv4 or IPv6 address (0.0.0.0 or :: for every address; 422 otherwise). An agent started with SPILLWAY_AGENT_LISTEN_HOST binds that address instead.
@@ -11539,13 +8812,6 @@ export interface operations {
                         host?: string;
                         /** @description Listen port (unique across vservers, whatever their host) */
                         port: number;
-                    } | null) | null;
-                    maintenance?: ({
-                        /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                        drainTimeoutSeconds?: number;
-                        /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                        migrateAfterSeconds?: number;
-                        target?: string | null;
                     } | null) | null;
                     /**
                      * @description Unique vserver name
@@ -11559,46 +8825,6 @@ export interface operations {
                         type?: "none" | "sourceip" | "cookie";
                     } | null;
                     protocol?: "tcp" | "http";
-                    rules?: {
-                        /**
-                         * ContentMatch
-                         * @description What a request must match: every field given (at least one)
-                         */
-                        match: {
-                            /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
-                            extension?: string;
-                            /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
-                            header?: {
-                                /** @description Header field name (case-insensitive) */
-                                name: string;
-                                /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                                regex?: string;
-                                /** @description The field value equals this (after trimming), case-sensitive */
-                                value?: string;
-                            };
-                            /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
-                            host?: string;
-                            /** @description The request method (GET, POST, …) */
-                            method?: string;
-                            /** @description The request path (before any ?) starts with this (case-sensitive) */
-                            pathPrefix?: string;
-                            /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                            pathRegex?: string;
-                            /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
-                            sourceCidr?: string;
-                        };
-                        /**
-                         * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
-                         * @example images
-                         */
-                        name?: string;
-                        /**
-                         * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
-                         * @example img
-                         */
-                        target: string;
-                    }[] | null;
-                    selection?: ("local" | "manager") | null;
                     services?: {
                         /**
                          * @description Name of the bound service
@@ -11608,7 +8834,6 @@ export interface operations {
                         /** @description Overrides the service's weight in this vserver */
                         weight?: number;
                     }[] | null;
-                    siteBalancing?: boolean | null;
                     spillover?: {
                         /**
                          * @description When the whole chain is exhausted
@@ -11647,7 +8872,6 @@ export interface operations {
                         timeoutMs?: number;
                     } | null;
                     timeoutMs?: number | null;
-                    type?: ("loadbalancing" | "contentswitch") | null;
                     /** Format: date-time */
                     readonly updatedAt?: string;
                     /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -11719,7 +8943,6 @@ export interface operations {
                         clientTimeoutMs: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
-                        default?: string | null;
                         /**
                          * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
                          * @default 10000
@@ -11730,11 +8953,8 @@ export interface operations {
                          * @default 5000
                          */
                         keepAliveTimeoutMs: number;
-                        /**
-                         * @description availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).
-                         * @default roundrobin
-                         */
-                        lbMethod: "roundrobin" | "leastconn" | "weighted" | "availablecapacity";
+                        /** @default roundrobin */
+                        lbMethod: "roundrobin" | "leastconn" | "weighted";
                         /**
                          * @description null: reachable only as a backup
                          * @default null
@@ -11751,14 +8971,6 @@ export interface operations {
                             /** @description Listen port (unique across vservers, whatever their host) */
                             port: number;
                         } | null;
-                        /** @description Maintenance policy of its services (each may override it); null: the defaults */
-                        maintenance?: {
-                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
-                            drainTimeoutSeconds?: number;
-                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
-                            migrateAfterSeconds?: number;
-                            target?: string | null;
-                        } | null;
                         /**
                          * @description Unique vserver name
                          * @example web-1
@@ -11772,51 +8984,6 @@ export interface operations {
                             type: "none" | "sourceip" | "cookie";
                         };
                         protocol: "tcp" | "http";
-                        /** @description contentswitch only: rules in order, the first match wins; compiled once per configuration version by the agent (one pass a request) */
-                        rules?: {
-                            /**
-                             * ContentMatch
-                             * @description What a request must match: every field given (at least one)
-                             */
-                            match: {
-                                /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
-                                extension?: string;
-                                /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
-                                header?: {
-                                    /** @description Header field name (case-insensitive) */
-                                    name: string;
-                                    /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                                    regex?: string;
-                                    /** @description The field value equals this (after trimming), case-sensitive */
-                                    value?: string;
-                                };
-                                /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
-                                host?: string;
-                                /** @description The request method (GET, POST, …) */
-                                method?: string;
-                                /** @description The request path (before any ?) starts with this (case-sensitive) */
-                                pathPrefix?: string;
-                                /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
-                                pathRegex?: string;
-                                /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
-                                sourceCidr?: string;
-                            };
-                            /**
-                             * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
-                             * @example images
-                             */
-                            name?: string;
-                            /**
-                             * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
-                             * @example img
-                             */
-                            target: string;
-                        }[];
-                        /**
-                         * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
-                         * @default local
-                         */
-                        selection: "local" | "manager";
                         /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         services?: {
                             /**
@@ -11827,8 +8994,6 @@ export interface operations {
                             /** @description Overrides the service's weight in this vserver */
                             weight?: number;
                         }[];
-                        /** @description Sites (default false: DEFAULTS.vserver.siteBalancing; no schema default, so an export spells it out only when true): an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md) */
-                        siteBalancing?: boolean;
                         /** Spillover */
                         spillover?: {
                             /**
@@ -11872,11 +9037,6 @@ export interface operations {
                          * @default 30000
                          */
                         timeoutMs: number;
-                        /**
-                         * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
-                         * @default loadbalancing
-                         */
-                        type: "loadbalancing" | "contentswitch";
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -13006,13 +10166,11 @@ export interface operations {
                             activeConnections: number;
                             agentsMonitoring: number;
                             agentsUp: number;
-                            /** @description Under application feedback only: the weight, capacity (its place in the threshold's derivation) and state the service is served with — the agent-check feedback most reporting agents serve (agents: how many), then what its backends pushed */
+                            /** @description Under agent-check feedback only: the weight, capacity and state the agents serve the service with (what most reporting agents say) and how many say it */
                             effective?: {
                                 agents: number;
                                 capacity: number;
                                 drain: boolean;
-                                /** @description agent-check: the agents' probes; push: POST /v1/services/{name}/feedback; both: the pushed feedback on top of the probes' */
-                                source?: "agent-check" | "push" | "both";
                                 state: "enabled" | "disabled" | "maintenance";
                                 weight: number;
                             };
