@@ -10,6 +10,7 @@ import {
   listenHostProblem,
   normalizeDocument,
   schemaCheck,
+  siteView,
   validateDocument,
   type AgentSection as AgentSectionSpec,
   type CheckedSpilloverMethod,
@@ -53,10 +54,11 @@ const ENV = {
   adminHost: ['SPILLWAY_AGENT_ADMIN_HOST', String],
   adminToken: ['SPILLWAY_AGENT_ADMIN_TOKEN', String],
   schedulingPolicy: ['SPILLWAY_AGENT_SCHEDULING_POLICY', String],
+  site: ['SPILLWAY_AGENT_SITE', String],
   selectionBudgetMs: ['SPILLWAY_AGENT_SELECTION_BUDGET_MS', Number],
 } as const;
 
-const PLURAL = { service: 'services', monitor: 'monitors', vserver: 'vservers' } as const;
+const PLURAL = { service: 'services', monitor: 'monitors', vserver: 'vservers', site: 'sites' } as const;
 
 /**
  * What a document must satisfy beyond its schema to be served: the contract's rules (the API's
@@ -71,13 +73,14 @@ function servingProblems(input: Record<string, unknown>): ConfigProblem[] {
   } catch {
     return [];
   }
-  const index = (kind: Problem['kind'], name: string): number => doc[PLURAL[kind]].findIndex((o) => o.name === name);
+  const list = (kind: Problem['kind']): ReadonlyArray<{ name: string }> => doc[PLURAL[kind]] ?? [];
+  const index = (kind: Problem['kind'], name: string): number => list(kind).findIndex((o) => o.name === name);
   const out: ConfigProblem[] = [];
   const seen = new Set<string>();
   for (const p of problems) {
     if (!p.serving) continue;
     // A duplicate name: the later object of the name.
-    const i = p.code === 'SPILLWAY_DUPLICATE_NAME' ? doc[PLURAL[p.kind]].findLastIndex((o) => o.name === p.name) : index(p.kind, p.name);
+    const i = p.code === 'SPILLWAY_DUPLICATE_NAME' ? list(p.kind).findLastIndex((o) => o.name === p.name) : index(p.kind, p.name);
     const path = `/${PLURAL[p.kind]}/${i}${p.path}`;
     if (!seen.has(path)) out.push({ path, message: p.message });
     seen.add(path);
@@ -114,8 +117,9 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
   }
   if (problems.length > 0)
     throw new AgentError('SPILLWAY_AGENT_CONFIG_INVALID', `invalid configuration: ${problems.map((x) => `${x.path} ${x.message}`).join('; ')}`, problems);
-  const { services, monitors, vservers } = normalizeDocument(doc);
   const a = section as AgentSectionSpec;
+  // An agent of a site serves the services of its site and those of none (docs/SITES.md).
+  const { services, monitors, vservers } = siteView(normalizeDocument(doc), a.site ?? DEFAULTS.agent.site);
   return {
     services,
     monitors,
@@ -130,6 +134,7 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
       drainTimeoutMs: a.drainTimeoutMs ?? DEFAULTS.agent.drainTimeoutMs,
       // Unset: Node's own switch (NODE_CLUSTER_SCHED_POLICY), else rr as node:cluster on Linux.
       schedulingPolicy: a.schedulingPolicy ?? (env.NODE_CLUSTER_SCHED_POLICY === 'none' ? 'none' : DEFAULTS.agent.schedulingPolicy),
+      site: a.site ?? DEFAULTS.agent.site,
       selectionBudgetMs: a.selectionBudgetMs ?? DEFAULTS.agent.selectionBudgetMs,
     },
   };

@@ -59,6 +59,7 @@ export const ApiErrors = {
   serviceNotFound: define('SPILLWAY_API_SERVICE_NOT_FOUND', 404),
   monitorNotFound: define('SPILLWAY_API_MONITOR_NOT_FOUND', 404),
   vserverNotFound: define('SPILLWAY_API_VSERVER_NOT_FOUND', 404),
+  siteNotFound: define('SPILLWAY_API_SITE_NOT_FOUND', 404),
   bindingNotFound: define('SPILLWAY_API_BINDING_NOT_FOUND', 404),
   apiTokenNotFound: define('SPILLWAY_API_API_TOKEN_NOT_FOUND', 404),
   agentTokenNotFound: define('SPILLWAY_API_AGENT_TOKEN_NOT_FOUND', 404),
@@ -92,11 +93,12 @@ export function errorCatalogue(): ReadonlyMap<string, number> {
 }
 
 /** The "no such object" error of a kind (`no service named web-9`). */
-export function objectNotFound(kind: 'service' | 'monitor' | 'vserver' | 'api-token' | 'agent-token' | 'agent', name: string): SpillwayError {
+export function objectNotFound(kind: 'service' | 'monitor' | 'vserver' | 'site' | 'api-token' | 'agent-token' | 'agent', name: string): SpillwayError {
   const byKind = {
     service: ApiErrors.serviceNotFound,
     monitor: ApiErrors.monitorNotFound,
     vserver: ApiErrors.vserverNotFound,
+    site: ApiErrors.siteNotFound,
     'api-token': ApiErrors.apiTokenNotFound,
     'agent-token': ApiErrors.agentTokenNotFound,
     agent: ApiErrors.agentNotFound,

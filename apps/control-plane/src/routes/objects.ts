@@ -5,10 +5,10 @@ import { Type, type TObject } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Closed, ErrorRef, IfMatchHeaders, ListOf, ListQuery, NameParams } from '../schemas/common.js';
-import { Monitor, MonitorPatch, Service, ServicePatch, VServer, VServerPatch } from '../schemas/config.js';
+import { Monitor, MonitorPatch, Service, ServicePatch, Site, SitePatch, VServer, VServerPatch } from '../schemas/config.js';
 import { ApiErrors } from '../errors.js';
 import { metaKey, type ConfigState, type ConfigStore } from '../services/config-store.js';
-import { PLURAL, mergePatch, normalizers, type Kind, type NDocument, type NService, type Obj } from '../services/normalize.js';
+import { PLURAL, listOf, mergePatch, normalizers, type Kind, type NDocument, type NService, type Obj } from '../services/normalize.js';
 import { withoutSecrets } from '@spillway/protocol';
 import { finder, sorted } from '../services/plan.js';
 import type { Problem } from '../services/validate.js';
@@ -26,6 +26,7 @@ const DEFS: KindDef[] = [
   { kind: 'service', title: 'Service', schema: Service, patch: ServicePatch, bindings: 'monitors' },
   { kind: 'monitor', title: 'Monitor', schema: Monitor, patch: MonitorPatch, bindings: null },
   { kind: 'vserver', title: 'VServer', schema: VServer, patch: VServerPatch, bindings: 'services' },
+  { kind: 'site', title: 'Site', schema: Site, patch: SitePatch, bindings: null },
 ];
 const READ_ONLY = ['version', 'createdAt', 'updatedAt'];
 export const OBJECT_BODY_LIMIT = 1024 * 1024;
@@ -34,7 +35,7 @@ const byName = (a: { name: string }, b: { name: string }): number => (a.name < b
 
 /** `doc` with `obj` (of `kind`) inserted or replaced: in its place by binary search in a document sorted by name (a copy of the list, no sort). */
 export function withObject(doc: NDocument, kind: Kind, obj: { name: string }): NDocument {
-  const all = doc[PLURAL[kind]] as Array<{ name: string }>;
+  const all = listOf(doc, kind) as ReadonlyArray<{ name: string }>;
   if (sorted(doc)) {
     let lo = 0;
     let hi = all.length;
@@ -52,7 +53,13 @@ export function withObject(doc: NDocument, kind: Kind, obj: { name: string }): N
 }
 
 export function withoutObject(doc: NDocument, kind: Kind, name: string): NDocument {
-  return { ...doc, [PLURAL[kind]]: (doc[PLURAL[kind]] as Array<{ name: string }>).filter((o) => o.name !== name) };
+  const rest = (listOf(doc, kind) as ReadonlyArray<{ name: string }>).filter((o) => o.name !== name);
+  // No sites left: no section (as a document without sites normalizes).
+  if (kind === 'site' && rest.length === 0) {
+    const { sites: _gone, ...others } = doc;
+    return others;
+  }
+  return { ...doc, [PLURAL[kind]]: rest };
 }
 
 export function findObject(state: ConfigState, kind: Kind, name: string): Obj | undefined {
@@ -126,7 +133,7 @@ export function objectRoutes(scope: FastifyInstance, store: ConfigStore): void {
       },
       async (req) => {
         const state = await store.snapshot();
-        const p = page(state.doc[plural] as unknown as Obj[], (o) => o.name as string, req.query);
+        const p = page(listOf(state.doc, kind) as unknown as Obj[], (o) => o.name as string, req.query);
         return { items: p.items.map((o) => view(state, kind, o)), nextCursor: p.nextCursor };
       },
     );

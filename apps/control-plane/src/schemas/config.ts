@@ -4,7 +4,7 @@
 // document, plans. services/normalize.ts applies the defaults, so a document with defaults
 // omitted and the same document with defaults spelled out are the same configuration.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { Closed, MAX_ITEMS, Name, Nullable, Weight, monitorFields, serviceFields, vserverFields } from '@spillway/protocol';
+import { Closed, MAX_ITEMS, Name, Nullable, Weight, monitorFields, serviceFields, siteFields, vserverFields } from '@spillway/protocol';
 import { ReadOnlyMeta } from './common.js';
 
 export const Monitor = Closed(
@@ -95,6 +95,21 @@ const patchOf = (fields: Record<string, TSchema>, required: readonly string[]): 
   return out;
 };
 
+// --- sites (docs/SITES.md) ---------------------------------------------------------------------
+
+export const Site = Closed(
+  { ...siteFields, ...ReadOnlyMeta },
+  { title: 'Site', examples: [{ name: 'site-b', exchangeIntervalMs: 1000, peer: { url: 'https://cp.site-b.example:3000' } }] },
+);
+export const SitePatch = Closed(
+  { ...patchOf(siteFields, ['name']), ...ReadOnlyMeta },
+  {
+    title: 'SitePatch',
+    description: 'Merge: given fields replace, null resets a field to its default, omitted fields stay',
+    examples: [{ exchangeIntervalMs: 500 }],
+  },
+);
+
 export const ServicePatch = Closed(
   { ...patchOf(serviceFields, ['name', 'address', 'port']), ...ReadOnlyMeta },
   {
@@ -150,6 +165,7 @@ export const ConfigDocument = Closed(
     services: Type.Optional(Type.Array(Service, { maxItems: MAX_ITEMS.services })),
     monitors: Type.Optional(Type.Array(Monitor, { maxItems: MAX_ITEMS.monitors })),
     vservers: Type.Optional(Type.Array(VServer, { maxItems: MAX_ITEMS.vservers })),
+    sites: Type.Optional(Type.Array(Site, { maxItems: MAX_ITEMS.sites, description: 'Sites (docs/SITES.md); omitted when there are none' })),
   },
   {
     title: 'ConfigDocument',
@@ -176,7 +192,7 @@ export type ConfigDocument = Static<typeof ConfigDocument>;
 export const PlanChange = Closed(
   {
     action: Type.Union([Type.Literal('create'), Type.Literal('update'), Type.Literal('delete')]),
-    kind: Type.Union([Type.Literal('service'), Type.Literal('monitor'), Type.Literal('vserver')]),
+    kind: Type.Union([Type.Literal('service'), Type.Literal('monitor'), Type.Literal('vserver'), Type.Literal('site')]),
     name: Type.String(),
     fields: Type.Optional(Type.Array(Type.String(), { description: 'update only: top-level fields that change' })),
     diff: Type.Optional(

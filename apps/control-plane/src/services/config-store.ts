@@ -8,7 +8,19 @@
 import { EventEmitter } from 'node:events';
 import { Prisma, type PrismaClient } from '../db/prisma.js';
 import { ApiErrors, unprocessable as problemError, type ErrorDetail, type SpillwayError } from '../errors.js';
-import { KINDS, PLURAL, deepEqual, type Kind, type NDocument, type NMonitor, type NMonitorHttp, type NService, type NVServer } from './normalize.js';
+import {
+  KINDS,
+  PLURAL,
+  deepEqual,
+  listOf,
+  type Kind,
+  type NDocument,
+  type NMonitor,
+  type NMonitorHttp,
+  type NService,
+  type NSite,
+  type NVServer,
+} from './normalize.js';
 import { DEFAULTS, keepSecrets } from '@spillway/protocol';
 import { changeOfWalk, finder, markSorted, planChanges, planOfWalk, walkChanges, type Plan } from './plan.js';
 import { validateChange, validateDocument, type Problem } from './validate.js';
@@ -81,9 +93,15 @@ function serviceFromRow(r: ServiceRow): NService {
       .sort((a, b) => (a.monitor < b.monitor ? -1 : a.monitor > b.monitor ? 1 : 0)),
   };
   if (r.monitorThreshold !== null) s.monitorThreshold = r.monitorThreshold;
+  if (r.site !== null) s.site = r.site;
   if (r.migrationPort !== null) s.migration = { port: r.migrationPort, ...(r.migrationSecret === null ? {} : { secret: r.migrationSecret }) };
   return s;
 }
+
+function siteFromRow(r: Prisma.SiteGetPayload<object>): NSite {
+  return { name: r.name, exchangeIntervalMs: r.exchangeIntervalMs, ...(r.peerUrl === null ? {} : { peer: { url: r.peerUrl } }) };
+}
+const siteData = (s: NSite) => ({ name: s.name, exchangeIntervalMs: s.exchangeIntervalMs, peerUrl: s.peer?.url ?? null });
 
 function monitorFromRow(r: MonitorRow): NMonitor {
   const m: NMonitor = {
@@ -153,6 +171,7 @@ function vserverFromRow(r: VServerRow): NVServer {
     headersTimeoutMs: r.headersTimeoutMs,
     keepAliveTimeoutMs: r.keepAliveTimeoutMs,
     clientTimeoutMs: r.clientTimeoutMs,
+    ...(r.siteBalancing ? { siteBalancing: true } : {}),
   };
 }
 
@@ -165,6 +184,7 @@ const serviceData = (s: NService) => ({
   weight: s.weight,
   state: s.state,
   monitorThreshold: s.monitorThreshold ?? null,
+  site: s.site ?? null,
   proxyProtocol: s.proxyProtocol,
   migrationPort: s.migration?.port ?? null,
   migrationSecret: s.migration?.secret ?? null,
@@ -211,10 +231,12 @@ const vserverData = (v: NVServer) => ({
   headersTimeoutMs: v.headersTimeoutMs,
   keepAliveTimeoutMs: v.keepAliveTimeoutMs,
   clientTimeoutMs: v.clientTimeoutMs,
+  siteBalancing: v.siteBalancing === true,
 });
 
 async function loadState(tx: Tx, version: number): Promise<ConfigState> {
-  const [monitors, services, vservers] = [
+  const [sites, monitors, services, vservers] = [
+    await tx.site.findMany(),
     await tx.monitor.findMany(),
     await tx.service.findMany({ include: { monitors: { include: { monitor: { select: { name: true } } } } } }),
     await tx.vServer.findMany({
@@ -229,6 +251,7 @@ async function loadState(tx: Tx, version: number): Promise<ConfigState> {
     updatedAt: r.updatedAt,
   });
   for (const r of monitors) meta.set(metaKey('monitor', r.name), m(r));
+  for (const r of sites) meta.set(metaKey('site', r.name), m(r));
   for (const r of services) {
     meta.set(metaKey('service', r.name), m(r));
     for (const b of r.monitors)
@@ -244,6 +267,7 @@ async function loadState(tx: Tx, version: number): Promise<ConfigState> {
     monitors: monitors.map(monitorFromRow).sort(byName),
     vservers: vservers.map(vserverFromRow).sort(byName),
   };
+  if (sites.length > 0) doc.sites = sites.map(siteFromRow).sort(byName);
   markSorted(doc); // sorted here, and names are unique in the tables
   return { version, doc, meta: LayeredMap.of(meta) };
 }
@@ -402,8 +426,9 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
             const known = knownProblems(current.doc);
             // An empty plan over a document without problems has none either: each object equals one
             // it has, and as many (a name given twice makes a list longer).
-            const same = plan.changes.length === 0 && KINDS.every((k) => desired[PLURAL[k]].length === current.doc[PLURAL[k]].length);
-            const clean = known.size === 0 && (same || (walk !== null && validateChange(desired, changeOfWalk(walk)).length === 0));
+            const same = plan.changes.length === 0 && KINDS.every((k) => listOf(desired, k).length === listOf(current.doc, k).length);
+            // A change of the sites is checked whole (services anywhere may name them).
+            const clean = known.size === 0 && (same || (walk !== null && walk.site.length === 0 && validateChange(desired, changeOfWalk(walk)).length === 0));
             all = clean ? [] : validateDocument(desired);
             const problems = all.filter((p) => !known.has(problemKey(p)));
             if (problems.length > 0) throw unprocessable(problems, w.opts.problemPath ?? ((p) => `/${PLURAL[p.kind]}/${p.name}${p.path}`));
@@ -523,6 +548,7 @@ const COLUMNS = {
     ['weight', 'int'],
     ['state', '"ServiceState"'],
     ['monitorThreshold', 'int'],
+    ['site', 'text'],
     ['proxyProtocol', '"ProxyProtocol"'],
     ['migrationPort', 'int'],
     ['migrationSecret', 'text'],
@@ -549,6 +575,7 @@ const COLUMNS = {
     ['headersTimeoutMs', 'int'],
     ['keepAliveTimeoutMs', 'int'],
     ['clientTimeoutMs', 'int'],
+    ['siteBalancing', 'boolean'],
     ['version', 'int'],
     ['createdAt', TS],
     ['updatedAt', TS],
@@ -648,8 +675,18 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
   };
   // Objects by name: a binary search each for a plan of a few changes, maps for a large one.
   const few = plan.changes.length <= 64;
-  const want = { service: finder(desired, 'service', few), monitor: finder(desired, 'monitor', few), vserver: finder(desired, 'vserver', few) };
-  const have = { service: finder(current.doc, 'service', few), monitor: finder(current.doc, 'monitor', few), vserver: finder(current.doc, 'vserver', few) };
+  const want = {
+    service: finder(desired, 'service', few),
+    monitor: finder(desired, 'monitor', few),
+    vserver: finder(desired, 'vserver', few),
+    site: finder(desired, 'site', few),
+  };
+  const have = {
+    service: finder(current.doc, 'service', few),
+    monitor: finder(current.doc, 'monitor', few),
+    vserver: finder(current.doc, 'vserver', few),
+    site: finder(current.doc, 'site', few),
+  };
   const changes = (kind: Kind, action: 'create' | 'update' | 'delete') => plan.changes.filter((c) => c.kind === kind && c.action === action);
   const idOf = (kind: Kind, name: string): number => {
     const m = meta.get(metaKey(kind, name));
@@ -657,7 +694,23 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
     return m.id;
   };
 
+  /** Sites: a few rows, written one by one. */
+  const upsertSites = async (): Promise<void> => {
+    for (const c of changes('site', 'create')) {
+      const r = await tx.site.create({ data: { ...siteData(want.site(c.name) as NSite), version: 1, createdAt: now, updatedAt: now } });
+      meta.set(metaKey('site', c.name), { id: r.id, version: 1, createdAt: now, updatedAt: now });
+      event('site.created', 'site', c.name, null, 1);
+    }
+    for (const c of changes('site', 'update')) {
+      const key = metaKey('site', c.name);
+      const before = meta.get(key) as Meta;
+      await tx.site.update({ where: { id: before.id }, data: { ...siteData(want.site(c.name) as NSite), version: before.version + 1, updatedAt: now } });
+      meta.set(key, { ...before, version: before.version + 1, updatedAt: now });
+      event('site.updated', 'site', c.name, before.version, before.version + 1, { fields: c.fields ?? [] });
+    }
+  };
   const upsertKind = async (kind: Kind): Promise<void> => {
+    if (kind === 'site') return upsertSites();
     const creates = changes(kind, 'create');
     if (creates.length > 0) {
       const data = creates.map((c) => {
@@ -765,6 +818,7 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
   const touched = (kind: Kind) => [...changes(kind, 'create'), ...changes(kind, 'update')].map((c) => c.name);
 
   // Creates and updates, children before parents; backups once every vserver exists.
+  await upsertKind('site');
   await upsertKind('monitor');
   await upsertKind('service');
   for (const name of touched('service')) {
@@ -822,6 +876,7 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
       await tx.vServer.updateMany({ where: { id: { in: ids } }, data: { backupId: null } });
       await tx.vServer.deleteMany({ where: { id: { in: ids } } });
     } else if (kind === 'service') await tx.service.deleteMany({ where: { id: { in: ids } } });
+    else if (kind === 'site') await tx.site.deleteMany({ where: { id: { in: ids } } });
     else await tx.monitor.deleteMany({ where: { id: { in: ids } } });
     for (const n of names) {
       const before = meta.get(metaKey(kind, n));

@@ -7,6 +7,7 @@ export {
   normalizeDocument,
   normalizeMonitor,
   normalizeService,
+  normalizeSite,
   normalizeVServer,
   normalizers,
   type NDocument,
@@ -14,18 +15,23 @@ export {
   type NMonitor,
   type NMonitorHttp,
   type NService,
+  type NSite,
   type NSpilloverMethod,
   type NVServer,
 } from '@spillway/protocol';
-import type { NMonitor, NService, NVServer } from '@spillway/protocol';
+import type { NDocument, NMonitor, NService, NSite, NVServer } from '@spillway/protocol';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type Obj = Record<string, unknown>;
 
-export type Kind = 'service' | 'monitor' | 'vserver';
-export type NObject<K extends Kind> = K extends 'service' ? NService : K extends 'monitor' ? NMonitor : NVServer;
-export const KINDS: readonly Kind[] = ['monitor', 'service', 'vserver'];
-export const PLURAL = { service: 'services', monitor: 'monitors', vserver: 'vservers' } as const;
+export type Kind = 'service' | 'monitor' | 'vserver' | 'site';
+export type NObject<K extends Kind> = K extends 'service' ? NService : K extends 'monitor' ? NMonitor : K extends 'site' ? NSite : NVServer;
+/** In the order a plan creates them (sites first: services name them). */
+export const KINDS: readonly Kind[] = ['site', 'monitor', 'service', 'vserver'];
+export const PLURAL = { service: 'services', monitor: 'monitors', vserver: 'vservers', site: 'sites' } as const;
+
+/** The objects of one kind of a document (the `sites` section is absent when there are none). */
+export const listOf = <K extends Kind>(doc: NDocument, kind: K): ReadonlyArray<NObject<K>> => (doc[PLURAL[kind]] ?? []) as unknown as ReadonlyArray<NObject<K>>;
 
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
 

@@ -1,7 +1,7 @@
 // The plan between two normalized documents: what an apply would create, update and delete.
 // Server-computed fields never enter normalized documents, so they never show up as changes.
 import { maskWriteOnly, type DocumentChange } from '@spillway/protocol';
-import { KINDS, PLURAL, deepEqual, type Kind, type NDocument, type NObject, type NVServer } from './normalize.js';
+import { KINDS, deepEqual, listOf, type Kind, type NDocument, type NObject, type NVServer } from './normalize.js';
 
 /** One value that an update changes: a JSON Pointer into the normalized object, its value before and after (omitted: not set). */
 export interface FieldChange {
@@ -30,9 +30,9 @@ export function planChanges(current: NDocument, desired: NDocument, prune: boole
   const upserts: PlanChange[] = [];
   const deletes: PlanChange[] = [];
   for (const kind of KINDS) {
-    const cur = new Map<string, Record<string, unknown>>(current[PLURAL[kind]].map((o) => [o.name, o as unknown as Record<string, unknown>]));
+    const cur = new Map<string, Record<string, unknown>>(listOf(current, kind).map((o) => [o.name, o as unknown as Record<string, unknown>]));
     const want = new Set<string>();
-    for (const o of desired[PLURAL[kind]] as unknown as Array<Record<string, unknown> & { name: string }>) {
+    for (const o of listOf(desired, kind) as unknown as Array<Record<string, unknown> & { name: string }>) {
       want.add(o.name);
       const c = objectChange(kind, o.name, cur.get(o.name), o);
       if (c) upserts.push(c);
@@ -61,7 +61,7 @@ export const markSorted = (doc: NDocument): void => void SORTED.add(doc);
 export function sorted(doc: NDocument): boolean {
   if (SORTED.has(doc)) return true;
   if (UNSORTED.has(doc)) return false;
-  const ok = KINDS.every((kind) => (doc[PLURAL[kind]] as ReadonlyArray<{ name: string }>).every((o, i, list) => i === 0 || list[i - 1]!.name < o.name));
+  const ok = KINDS.every((kind) => (listOf(doc, kind) as ReadonlyArray<{ name: string }>).every((o, i, list) => i === 0 || list[i - 1]!.name < o.name));
   (ok ? SORTED : UNSORTED).add(doc);
   return ok;
 }
@@ -76,11 +76,11 @@ export function sorted(doc: NDocument): boolean {
  */
 export function walkChanges(current: NDocument, desired: NDocument, max: number): DocumentWalk | null {
   if (!sorted(current)) return null;
-  const out: DocumentWalk = { monitor: [], service: [], vserver: [] };
+  const out: DocumentWalk = { site: [], monitor: [], service: [], vserver: [] };
   let n = 0;
   for (const kind of KINDS) {
-    const a = current[PLURAL[kind]] as ReadonlyArray<{ name: string }>;
-    const b = desired[PLURAL[kind]] as ReadonlyArray<{ name: string }>;
+    const a = listOf(current, kind) as ReadonlyArray<{ name: string }>;
+    const b = listOf(desired, kind) as ReadonlyArray<{ name: string }>;
     const pairs = out[kind];
     let i = 0;
     let j = 0;
@@ -137,7 +137,7 @@ export function changeOfWalk(walk: DocumentWalk): DocumentChange {
  * only a few names will be asked (a write of one object), else one map of the list.
  */
 export function finder<K extends Kind>(doc: NDocument, kind: K, few: boolean): (name: string) => NObject<K> | undefined {
-  const list = doc[PLURAL[kind]] as unknown as ReadonlyArray<NObject<K>>;
+  const list = listOf(doc, kind);
   if (!few || !sorted(doc)) {
     const map = new Map(list.map((o) => [o.name, o]));
     return (name) => map.get(name);
@@ -218,9 +218,11 @@ export function effectiveDocument(current: NDocument, desired: NDocument, prune:
     const names = new Set(want.map((o) => o.name));
     return [...want, ...cur.filter((o) => !names.has(o.name))].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   };
+  const sites = merge(current.sites ?? [], desired.sites ?? []);
   return {
     services: merge(current.services, desired.services),
     monitors: merge(current.monitors, desired.monitors),
     vservers: merge(current.vservers, desired.vservers),
+    ...(sites.length > 0 ? { sites } : {}),
   };
 }

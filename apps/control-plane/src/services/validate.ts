@@ -13,6 +13,7 @@ export function referrers(doc: NDocument, kind: Kind, name: string): Array<{ kin
     for (const s of doc.services) {
       if (s.monitors.some((b) => b.monitor === name)) out.push({ kind: 'service', name: s.name, path: `/services/${s.name}/monitors/${name}` });
     }
+  if (kind === 'site') for (const s of doc.services) if (s.site === name) out.push({ kind: 'service', name: s.name, path: `/services/${s.name}/site` });
   if (kind === 'service')
     for (const v of doc.vservers) {
       if (v.services.some((b) => b.service === name)) out.push({ kind: 'vserver', name: v.name, path: `/vservers/${v.name}/services/${name}` });

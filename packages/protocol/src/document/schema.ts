@@ -448,9 +448,8 @@ function vserverFieldsWith<P extends TInteger>(port: P) {
     ),
     siteBalancing: Type.Optional(
       Type.Boolean({
-        default: DEFAULTS.vserver.siteBalancing,
         description:
-          "Sites: an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md)",
+          "Sites (default false: DEFAULTS.vserver.siteBalancing; no schema default, so an export spells it out only when true): an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md)",
       }),
     ),
     // Client timeouts: accepted on either protocol (as NetScaler/HAProxy take a client timeout on
