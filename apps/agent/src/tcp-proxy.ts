@@ -107,11 +107,11 @@ export class TcpProxy {
       });
       const pipe: Pipe = { client, upstream, vs, svc, fromClient: 0, fromService: 0 };
       this.open.add(pipe);
-      const untrack = this.migrations?.track(client, target, upstream, () => finish());
+      const tracked = this.migrations?.track(client, target, upstream, () => finish());
       const finish = (): void => {
         if (finished) return;
         finished = true;
-        untrack?.();
+        tracked?.untrack();
         clearTimeout(timer);
         client.destroy();
         upstream.destroy();

@@ -160,13 +160,22 @@ export class Migrations {
     });
   }
 
-  /** Tracks a connection the TCP proxy serves itself; returns its untrack (call once, when it closes). */
-  track(client: net.Socket, target: TrackedTarget, upstream: net.Socket, close: () => void): () => void {
-    const service = target.pick?.service;
-    if (service === undefined) return noop;
+  /** A fresh connection id (the PROXY v2 header's TLV 0xE0 of a connection not in the table: an HTTP upstream connection). */
+  nextId(): string {
+    return this.tableOf().nextId();
+  }
+
+  /**
+   * Tracks a connection the TCP proxy serves itself: its id (the table's key, TLV 0xE0 of its
+   * PROXY v2 header) and its untrack (call once, when it closes).
+   */
+  track(client: net.Socket, target: TrackedTarget, upstream: net.Socket, close: () => void): { id: string; untrack: () => void } {
     const t = this.tableOf();
+    const id = t.nextId();
+    const service = target.pick?.service;
+    if (service === undefined) return { id, untrack: noop };
     const e: TableEntry = {
-      id: t.nextId(),
+      id,
       vserver: target.vserver ?? '',
       service,
       client: `${client.remoteAddress ?? ''}:${client.remotePort ?? 0}`,
@@ -177,7 +186,7 @@ export class Migrations {
       close,
     };
     this.add(e);
-    return () => this.gone(e);
+    return { id, untrack: () => this.gone(e) };
   }
 
   private add(e: TableEntry): void {
