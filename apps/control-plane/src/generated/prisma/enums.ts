@@ -44,6 +44,14 @@ export const LbMethod = {
 export type LbMethod = (typeof LbMethod)[keyof typeof LbMethod]
 
 
+export const VServerType = {
+  loadbalancing: 'loadbalancing',
+  contentswitch: 'contentswitch'
+} as const
+
+export type VServerType = (typeof VServerType)[keyof typeof VServerType]
+
+
 export const Selection = {
   local: 'local',
   manager: 'manager'

@@ -1727,6 +1727,8 @@ export const VServerScalarFieldEnum = {
   listenPort: 'listenPort',
   listenHost: 'listenHost',
   lbMethod: 'lbMethod',
+  type: 'type',
+  contentSwitch: 'contentSwitch',
   selection: 'selection',
   persistenceType: 'persistenceType',
   persistenceTimeoutSeconds: 'persistenceTimeoutSeconds',
@@ -2083,6 +2085,34 @@ export type ListEnumLbMethodFieldRefInput<$PrismaModel> = FieldRefInputType<$Pri
 
 
 /**
+ * Reference to a field of type 'VServerType'
+ */
+export type EnumVServerTypeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'VServerType'>
+    
+
+
+/**
+ * Reference to a field of type 'VServerType[]'
+ */
+export type ListEnumVServerTypeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'VServerType[]'>
+    
+
+
+/**
+ * Reference to a field of type 'Json'
+ */
+export type JsonFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Json'>
+    
+
+
+/**
+ * Reference to a field of type 'QueryMode'
+ */
+export type EnumQueryModeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'QueryMode'>
+    
+
+
+/**
  * Reference to a field of type 'Selection'
  */
 export type EnumSelectionFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Selection'>
@@ -2212,20 +2242,6 @@ export type BigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 
  * Reference to a field of type 'BigInt[]'
  */
 export type ListBigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt[]'>
-    
-
-
-/**
- * Reference to a field of type 'Json'
- */
-export type JsonFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Json'>
-    
-
-
-/**
- * Reference to a field of type 'QueryMode'
- */
-export type EnumQueryModeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'QueryMode'>
     
 
 /**

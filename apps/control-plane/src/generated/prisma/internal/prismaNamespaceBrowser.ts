@@ -157,6 +157,8 @@ export const VServerScalarFieldEnum = {
   listenPort: 'listenPort',
   listenHost: 'listenHost',
   lbMethod: 'lbMethod',
+  type: 'type',
+  contentSwitch: 'contentSwitch',
   selection: 'selection',
   persistenceType: 'persistenceType',
   persistenceTimeoutSeconds: 'persistenceTimeoutSeconds',

@@ -65,6 +65,7 @@ export type VServerMinAggregateOutputType = {
   listenPort: number | null
   listenHost: string | null
   lbMethod: $Enums.LbMethod | null
+  type: $Enums.VServerType | null
   selection: $Enums.Selection | null
   persistenceType: $Enums.PersistenceType | null
   persistenceTimeoutSeconds: number | null
@@ -92,6 +93,7 @@ export type VServerMaxAggregateOutputType = {
   listenPort: number | null
   listenHost: string | null
   lbMethod: $Enums.LbMethod | null
+  type: $Enums.VServerType | null
   selection: $Enums.Selection | null
   persistenceType: $Enums.PersistenceType | null
   persistenceTimeoutSeconds: number | null
@@ -119,6 +121,8 @@ export type VServerCountAggregateOutputType = {
   listenPort: number
   listenHost: number
   lbMethod: number
+  type: number
+  contentSwitch: number
   selection: number
   persistenceType: number
   persistenceTimeoutSeconds: number
@@ -178,6 +182,7 @@ export type VServerMinAggregateInputType = {
   listenPort?: true
   listenHost?: true
   lbMethod?: true
+  type?: true
   selection?: true
   persistenceType?: true
   persistenceTimeoutSeconds?: true
@@ -205,6 +210,7 @@ export type VServerMaxAggregateInputType = {
   listenPort?: true
   listenHost?: true
   lbMethod?: true
+  type?: true
   selection?: true
   persistenceType?: true
   persistenceTimeoutSeconds?: true
@@ -232,6 +238,8 @@ export type VServerCountAggregateInputType = {
   listenPort?: true
   listenHost?: true
   lbMethod?: true
+  type?: true
+  contentSwitch?: true
   selection?: true
   persistenceType?: true
   persistenceTimeoutSeconds?: true
@@ -346,6 +354,8 @@ export type VServerGroupByOutputType = {
   listenPort: number | null
   listenHost: string
   lbMethod: $Enums.LbMethod
+  type: $Enums.VServerType
+  contentSwitch: runtime.JsonValue | null
   selection: $Enums.Selection
   persistenceType: $Enums.PersistenceType
   persistenceTimeoutSeconds: number
@@ -396,6 +406,8 @@ export type VServerWhereInput = {
   listenPort?: Prisma.IntNullableFilter<"VServer"> | number | null
   listenHost?: Prisma.StringFilter<"VServer"> | string
   lbMethod?: Prisma.EnumLbMethodFilter<"VServer"> | $Enums.LbMethod
+  type?: Prisma.EnumVServerTypeFilter<"VServer"> | $Enums.VServerType
+  contentSwitch?: Prisma.JsonNullableFilter<"VServer">
   selection?: Prisma.EnumSelectionFilter<"VServer"> | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFilter<"VServer"> | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFilter<"VServer"> | number
@@ -428,6 +440,8 @@ export type VServerOrderByWithRelationInput = {
   listenPort?: Prisma.SortOrderInput | Prisma.SortOrder
   listenHost?: Prisma.SortOrder
   lbMethod?: Prisma.SortOrder
+  type?: Prisma.SortOrder
+  contentSwitch?: Prisma.SortOrderInput | Prisma.SortOrder
   selection?: Prisma.SortOrder
   persistenceType?: Prisma.SortOrder
   persistenceTimeoutSeconds?: Prisma.SortOrder
@@ -463,6 +477,8 @@ export type VServerWhereUniqueInput = Prisma.AtLeast<{
   protocol?: Prisma.EnumProtocolFilter<"VServer"> | $Enums.Protocol
   listenHost?: Prisma.StringFilter<"VServer"> | string
   lbMethod?: Prisma.EnumLbMethodFilter<"VServer"> | $Enums.LbMethod
+  type?: Prisma.EnumVServerTypeFilter<"VServer"> | $Enums.VServerType
+  contentSwitch?: Prisma.JsonNullableFilter<"VServer">
   selection?: Prisma.EnumSelectionFilter<"VServer"> | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFilter<"VServer"> | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFilter<"VServer"> | number
@@ -495,6 +511,8 @@ export type VServerOrderByWithAggregationInput = {
   listenPort?: Prisma.SortOrderInput | Prisma.SortOrder
   listenHost?: Prisma.SortOrder
   lbMethod?: Prisma.SortOrder
+  type?: Prisma.SortOrder
+  contentSwitch?: Prisma.SortOrderInput | Prisma.SortOrder
   selection?: Prisma.SortOrder
   persistenceType?: Prisma.SortOrder
   persistenceTimeoutSeconds?: Prisma.SortOrder
@@ -530,6 +548,8 @@ export type VServerScalarWhereWithAggregatesInput = {
   listenPort?: Prisma.IntNullableWithAggregatesFilter<"VServer"> | number | null
   listenHost?: Prisma.StringWithAggregatesFilter<"VServer"> | string
   lbMethod?: Prisma.EnumLbMethodWithAggregatesFilter<"VServer"> | $Enums.LbMethod
+  type?: Prisma.EnumVServerTypeWithAggregatesFilter<"VServer"> | $Enums.VServerType
+  contentSwitch?: Prisma.JsonNullableWithAggregatesFilter<"VServer">
   selection?: Prisma.EnumSelectionWithAggregatesFilter<"VServer"> | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeWithAggregatesFilter<"VServer"> | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntWithAggregatesFilter<"VServer"> | number
@@ -556,6 +576,8 @@ export type VServerCreateInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  type?: $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -587,6 +609,8 @@ export type VServerUncheckedCreateInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  type?: $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -617,6 +641,8 @@ export type VServerUpdateInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  type?: Prisma.EnumVServerTypeFieldUpdateOperationsInput | $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -648,6 +674,8 @@ export type VServerUncheckedUpdateInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  type?: Prisma.EnumVServerTypeFieldUpdateOperationsInput | $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -679,6 +707,8 @@ export type VServerCreateManyInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  type?: $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -705,6 +735,8 @@ export type VServerUpdateManyMutationInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  type?: Prisma.EnumVServerTypeFieldUpdateOperationsInput | $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -731,6 +763,8 @@ export type VServerUncheckedUpdateManyInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  type?: Prisma.EnumVServerTypeFieldUpdateOperationsInput | $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -773,6 +807,8 @@ export type VServerCountOrderByAggregateInput = {
   listenPort?: Prisma.SortOrder
   listenHost?: Prisma.SortOrder
   lbMethod?: Prisma.SortOrder
+  type?: Prisma.SortOrder
+  contentSwitch?: Prisma.SortOrder
   selection?: Prisma.SortOrder
   persistenceType?: Prisma.SortOrder
   persistenceTimeoutSeconds?: Prisma.SortOrder
@@ -815,6 +851,7 @@ export type VServerMaxOrderByAggregateInput = {
   listenPort?: Prisma.SortOrder
   listenHost?: Prisma.SortOrder
   lbMethod?: Prisma.SortOrder
+  type?: Prisma.SortOrder
   selection?: Prisma.SortOrder
   persistenceType?: Prisma.SortOrder
   persistenceTimeoutSeconds?: Prisma.SortOrder
@@ -842,6 +879,7 @@ export type VServerMinOrderByAggregateInput = {
   listenPort?: Prisma.SortOrder
   listenHost?: Prisma.SortOrder
   lbMethod?: Prisma.SortOrder
+  type?: Prisma.SortOrder
   selection?: Prisma.SortOrder
   persistenceType?: Prisma.SortOrder
   persistenceTimeoutSeconds?: Prisma.SortOrder
@@ -904,6 +942,10 @@ export type VServerUncheckedCreateNestedManyWithoutBackupInput = {
 
 export type EnumLbMethodFieldUpdateOperationsInput = {
   set?: $Enums.LbMethod
+}
+
+export type EnumVServerTypeFieldUpdateOperationsInput = {
+  set?: $Enums.VServerType
 }
 
 export type EnumSelectionFieldUpdateOperationsInput = {
@@ -1012,6 +1054,8 @@ export type VServerCreateWithoutBackupOfInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  type?: $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -1042,6 +1086,8 @@ export type VServerUncheckedCreateWithoutBackupOfInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  type?: $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -1076,6 +1122,8 @@ export type VServerCreateWithoutBackupInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  type?: $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -1106,6 +1154,8 @@ export type VServerUncheckedCreateWithoutBackupInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  type?: $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -1156,6 +1206,8 @@ export type VServerUpdateWithoutBackupOfInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  type?: Prisma.EnumVServerTypeFieldUpdateOperationsInput | $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1186,6 +1238,8 @@ export type VServerUncheckedUpdateWithoutBackupOfInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  type?: Prisma.EnumVServerTypeFieldUpdateOperationsInput | $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1235,6 +1289,8 @@ export type VServerScalarWhereInput = {
   listenPort?: Prisma.IntNullableFilter<"VServer"> | number | null
   listenHost?: Prisma.StringFilter<"VServer"> | string
   lbMethod?: Prisma.EnumLbMethodFilter<"VServer"> | $Enums.LbMethod
+  type?: Prisma.EnumVServerTypeFilter<"VServer"> | $Enums.VServerType
+  contentSwitch?: Prisma.JsonNullableFilter<"VServer">
   selection?: Prisma.EnumSelectionFilter<"VServer"> | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFilter<"VServer"> | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFilter<"VServer"> | number
@@ -1261,6 +1317,8 @@ export type VServerCreateWithoutSpilloverMethodsInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  type?: $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -1291,6 +1349,8 @@ export type VServerUncheckedCreateWithoutSpilloverMethodsInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  type?: $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -1336,6 +1396,8 @@ export type VServerUpdateWithoutSpilloverMethodsInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  type?: Prisma.EnumVServerTypeFieldUpdateOperationsInput | $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1366,6 +1428,8 @@ export type VServerUncheckedUpdateWithoutSpilloverMethodsInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  type?: Prisma.EnumVServerTypeFieldUpdateOperationsInput | $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1395,6 +1459,8 @@ export type VServerCreateWithoutServicesInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  type?: $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -1425,6 +1491,8 @@ export type VServerUncheckedCreateWithoutServicesInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  type?: $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -1470,6 +1538,8 @@ export type VServerUpdateWithoutServicesInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  type?: Prisma.EnumVServerTypeFieldUpdateOperationsInput | $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1500,6 +1570,8 @@ export type VServerUncheckedUpdateWithoutServicesInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  type?: Prisma.EnumVServerTypeFieldUpdateOperationsInput | $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1529,6 +1601,8 @@ export type VServerCreateWithoutQuotaLeasesInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  type?: $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -1559,6 +1633,8 @@ export type VServerUncheckedCreateWithoutQuotaLeasesInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  type?: $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -1604,6 +1680,8 @@ export type VServerUpdateWithoutQuotaLeasesInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  type?: Prisma.EnumVServerTypeFieldUpdateOperationsInput | $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1634,6 +1712,8 @@ export type VServerUncheckedUpdateWithoutQuotaLeasesInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  type?: Prisma.EnumVServerTypeFieldUpdateOperationsInput | $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1664,6 +1744,8 @@ export type VServerCreateManyBackupInput = {
   listenPort?: number | null
   listenHost?: string
   lbMethod?: $Enums.LbMethod
+  type?: $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: $Enums.Selection
   persistenceType?: $Enums.PersistenceType
   persistenceTimeoutSeconds?: number
@@ -1689,6 +1771,8 @@ export type VServerUpdateWithoutBackupInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  type?: Prisma.EnumVServerTypeFieldUpdateOperationsInput | $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1719,6 +1803,8 @@ export type VServerUncheckedUpdateWithoutBackupInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  type?: Prisma.EnumVServerTypeFieldUpdateOperationsInput | $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1749,6 +1835,8 @@ export type VServerUncheckedUpdateManyWithoutBackupInput = {
   listenPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   listenHost?: Prisma.StringFieldUpdateOperationsInput | string
   lbMethod?: Prisma.EnumLbMethodFieldUpdateOperationsInput | $Enums.LbMethod
+  type?: Prisma.EnumVServerTypeFieldUpdateOperationsInput | $Enums.VServerType
+  contentSwitch?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   selection?: Prisma.EnumSelectionFieldUpdateOperationsInput | $Enums.Selection
   persistenceType?: Prisma.EnumPersistenceTypeFieldUpdateOperationsInput | $Enums.PersistenceType
   persistenceTimeoutSeconds?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1833,6 +1921,8 @@ export type VServerSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   listenPort?: boolean
   listenHost?: boolean
   lbMethod?: boolean
+  type?: boolean
+  contentSwitch?: boolean
   selection?: boolean
   persistenceType?: boolean
   persistenceTimeoutSeconds?: boolean
@@ -1866,6 +1956,8 @@ export type VServerSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   listenPort?: boolean
   listenHost?: boolean
   lbMethod?: boolean
+  type?: boolean
+  contentSwitch?: boolean
   selection?: boolean
   persistenceType?: boolean
   persistenceTimeoutSeconds?: boolean
@@ -1894,6 +1986,8 @@ export type VServerSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   listenPort?: boolean
   listenHost?: boolean
   lbMethod?: boolean
+  type?: boolean
+  contentSwitch?: boolean
   selection?: boolean
   persistenceType?: boolean
   persistenceTimeoutSeconds?: boolean
@@ -1922,6 +2016,8 @@ export type VServerSelectScalar = {
   listenPort?: boolean
   listenHost?: boolean
   lbMethod?: boolean
+  type?: boolean
+  contentSwitch?: boolean
   selection?: boolean
   persistenceType?: boolean
   persistenceTimeoutSeconds?: boolean
@@ -1942,7 +2038,7 @@ export type VServerSelectScalar = {
   updatedAt?: boolean
 }
 
-export type VServerOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "protocol" | "listenPort" | "listenHost" | "lbMethod" | "selection" | "persistenceType" | "persistenceTimeoutSeconds" | "spilloverCombine" | "spilloverAction" | "redirectUrl" | "spilloverPersistenceTimeoutSeconds" | "backupId" | "surgeQueueLength" | "surgeQueueTimeoutMs" | "timeoutMs" | "headersTimeoutMs" | "keepAliveTimeoutMs" | "clientTimeoutMs" | "siteBalancing" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["vServer"]>
+export type VServerOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "protocol" | "listenPort" | "listenHost" | "lbMethod" | "type" | "contentSwitch" | "selection" | "persistenceType" | "persistenceTimeoutSeconds" | "spilloverCombine" | "spilloverAction" | "redirectUrl" | "spilloverPersistenceTimeoutSeconds" | "backupId" | "surgeQueueLength" | "surgeQueueTimeoutMs" | "timeoutMs" | "headersTimeoutMs" | "keepAliveTimeoutMs" | "clientTimeoutMs" | "siteBalancing" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["vServer"]>
 export type VServerInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   backup?: boolean | Prisma.VServer$backupArgs<ExtArgs>
   backupOf?: boolean | Prisma.VServer$backupOfArgs<ExtArgs>
@@ -1977,6 +2073,16 @@ export type $VServerPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
      */
     listenHost: string
     lbMethod: $Enums.LbMethod
+    /**
+     * API `type` (issue 17): contentswitch vservers send each request to the vserver their rules pick.
+     */
+    type: $Enums.VServerType
+    /**
+     * API `rules` and `default` of a contentswitch, as one JSON value { rules: [...], default: name | null } (null for
+     * any other vserver): rules are ordered and read whole by the agents; targets are names (the API refuses unknown
+     * ones and the delete of a vserver a switch names, as with backups).
+     */
+    contentSwitch: runtime.JsonValue | null
     /**
      * API `selection`: manager = the control plane's service manager picks the service of a client with no persistence entry.
      */
@@ -2453,6 +2559,8 @@ export interface VServerFieldRefs {
   readonly listenPort: Prisma.FieldRef<"VServer", 'Int'>
   readonly listenHost: Prisma.FieldRef<"VServer", 'String'>
   readonly lbMethod: Prisma.FieldRef<"VServer", 'LbMethod'>
+  readonly type: Prisma.FieldRef<"VServer", 'VServerType'>
+  readonly contentSwitch: Prisma.FieldRef<"VServer", 'Json'>
   readonly selection: Prisma.FieldRef<"VServer", 'Selection'>
   readonly persistenceType: Prisma.FieldRef<"VServer", 'PersistenceType'>
   readonly persistenceTimeoutSeconds: Prisma.FieldRef<"VServer", 'Int'>
