@@ -5,7 +5,9 @@
 // Each proxy is pinned to core 0, nginx and wrk to core 1. CPU per request moves far less with
 // other work on the machine than requests per second do: it is the figure to compare changes by.
 // `--baseline <checkout>` adds the agent built in another checkout (its apps/agent/dist) to the
-// same run; `--rounds N`, `--duration S` (seconds per measurement).
+// same run; `--env K=V` (repeatable) sets the environment of the agent under test only (e.g.
+// SPILLWAY_AGENT_SCHEDULING_POLICY=none against a baseline of the same build); `--rounds N`,
+// `--duration S` (seconds per measurement).
 import os from 'node:os';
 import path from 'node:path';
 import { startAgent } from './lib/agent.js';
@@ -101,9 +103,13 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
       backendKind = 'node:http server, 1 KiB body (nginx not installed)';
     }
 
-    const agent = await startAgent(dir.path, 'cpu-agent', agentDoc('cpu-agent', backendPort), { cpus: proxyCpus });
+    const env = Object.fromEntries(
+      process.argv.flatMap((a, i) => (process.argv[i - 1] === '--env' && a.includes('=') ? [[a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]] : [])),
+    ) as NodeJS.ProcessEnv;
+    const agent = await startAgent(dir.path, 'cpu-agent', agentDoc('cpu-agent', backendPort), { cpus: proxyCpus, env });
     stops.push(() => agent.stop());
-    targets.push({ name: 'agent, 1 worker', port: agent.ports.web!, pid: agent.proc.child.pid! });
+    const envNote = Object.entries(env).map(([k, v]) => `${k}=${v ?? ''}`);
+    targets.push({ name: `agent, 1 worker${envNote.length ? ` (${envNote.join(' ')})` : ''}`, port: agent.ports.web!, pid: agent.proc.child.pid! });
     if (baseline) {
       const main = path.resolve(baseline, 'apps', 'agent', 'dist', 'main.js');
       const b = await startAgent(dir.path, 'cpu-baseline', agentDoc('cpu-baseline', backendPort), { cpus: proxyCpus, main });
@@ -141,10 +147,11 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
     const leanPort = (JSON.parse(await lean.waitForLine((l) => l.startsWith('{"ready":true'))) as { port: number }).port;
     targets.push({ name: 'lean node:net proxy', port: leanPort, pid: lean.child.pid! });
 
-    const loads: { key: LoadKey; connections: number; closeEachRequest?: boolean }[] = [
+    const allLoads: { key: LoadKey; connections: number; closeEachRequest?: boolean }[] = [
       { key: 'keep-alive', connections: kaConns },
       { key: 'new connection', connections: ncConns, closeEachRequest: true },
-    ].slice(0, opts.smoke ? 1 : 2); // smoke: keep-alive only (the suite's time)
+    ];
+    const loads = allLoads.slice(0, opts.smoke ? 1 : 2); // smoke: keep-alive only (the suite's time)
     const measure = async (t: Target, l: (typeof loads)[number], seconds: number): Promise<Sample> => {
       const before = treeCpu(t.pid);
       const r = await httpLoad(

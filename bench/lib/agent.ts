@@ -44,13 +44,15 @@ export interface AgentProcessOptions {
   cpus?: string;
   /** Another build's main.js (e.g. a baseline checkout's apps/agent/dist/main.js): run as it is, not built here. */
   main?: string;
+  /** More environment for the agent (e.g. SPILLWAY_AGENT_SCHEDULING_POLICY). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** node running the compiled `main` (pinned with taskset when `cpus` is set). */
 async function startBuilt(label: string, main: string, args: string[], env: NodeJS.ProcessEnv, opts: AgentProcessOptions): Promise<Proc> {
   if (opts.main === undefined) await buildAgent();
   const nodeArgs = ['--conditions=spillway-dist', main, ...args];
-  return startProcess(label, ...pinned(opts.cpus, process.execPath, nodeArgs), { cwd: repoRoot, env });
+  return startProcess(label, ...pinned(opts.cpus, process.execPath, nodeArgs), { cwd: repoRoot, env: { ...env, ...opts.env } });
 }
 
 /** Writes `doc` (API-SHAPE.md document plus `agent: {name, workers}`) and starts the agent on it. */

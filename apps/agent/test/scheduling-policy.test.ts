@@ -82,3 +82,35 @@ describe.each(['rr', 'none'] as const)('an agent with 2 workers under scheduling
     if (policy === 'rr') expect(holds(stats.agent.pid, inode!)).toBe(true);
   });
 });
+
+describe('an agent with 1 worker under scheduling policy rr', () => {
+  let backend: Backend;
+  let agent: RunningAgent;
+  beforeAll(async () => {
+    backend = await tcpBackend('b1');
+    agent = await spawnAgent(
+      {
+        services: [tcpService('b1', backend.port, 100)],
+        vservers: [{ name: 'tcp', protocol: 'tcp', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'b1' }] }],
+        agent: { workers: 1, drainTimeoutMs: 500 },
+      },
+      { SPILLWAY_AGENT_SCHEDULING_POLICY: 'rr' },
+    );
+  });
+  afterAll(async () => {
+    await agent?.stop();
+    await backend?.close();
+  });
+
+  it('lets its worker accept on the listening socket itself (none: no hand-off over IPC with nothing to distribute) and reports none', async () => {
+    const stats = await agent.stats();
+    expect(stats.agent.schedulingPolicy).toBe('none');
+    const c = await openHeld(agent.ports.tcp!);
+    expect(c.first).toBe('b1');
+    c.socket.destroy();
+    const inode = listeningInode(agent.ports.tcp!);
+    const workers = stats.agent.workerPids.filter((p) => p !== stats.agent.pid);
+    expect(workers).toHaveLength(1);
+    expect(holds(workers[0]!, inode!)).toBe(true);
+  });
+});
