@@ -21,7 +21,7 @@ import {
   type NSite,
   type NVServer,
 } from './normalize.js';
-import { DEFAULTS, keepSecrets } from '@spillway/protocol';
+import { DEFAULTS, keepSecrets, type NContentRule } from '@spillway/protocol';
 import { changeOfWalk, finder, markSorted, planChanges, planOfWalk, walkChanges, type Plan } from './plan.js';
 import { validateChange, validateDocument, type Problem } from './validate.js';
 
@@ -139,6 +139,13 @@ function monitorFromRow(r: MonitorRow): NMonitor {
   return m;
 }
 
+/** A content switch's type, rules and default from its row (contentSwitch holds { rules, default } as written by vserverData). */
+function switchFromRow(r: Pick<VServerRow, 'type' | 'contentSwitch'>): Pick<NVServer, 'type' | 'rules' | 'default'> {
+  if (r.type !== 'contentswitch') return {};
+  const cs = (r.contentSwitch ?? {}) as { rules?: NContentRule[]; default?: string | null };
+  return { type: 'contentswitch', rules: cs.rules ?? [], ...(typeof cs.default === 'string' ? { default: cs.default } : {}) };
+}
+
 function vserverFromRow(r: VServerRow): NVServer {
   return {
     name: r.name,
@@ -172,6 +179,7 @@ function vserverFromRow(r: VServerRow): NVServer {
     keepAliveTimeoutMs: r.keepAliveTimeoutMs,
     clientTimeoutMs: r.clientTimeoutMs,
     ...(r.siteBalancing ? { siteBalancing: true } : {}),
+    ...switchFromRow(r),
   };
 }
 
@@ -218,6 +226,8 @@ const vserverData = (v: NVServer) => ({
   listenPort: v.listen?.port ?? null,
   listenHost: v.listen?.host ?? DEFAULTS.vserver.listenHost,
   lbMethod: v.lbMethod,
+  type: v.type ?? DEFAULTS.vserver.type,
+  contentSwitch: v.type === 'contentswitch' ? ({ rules: v.rules ?? [], default: v.default ?? null } as Prisma.InputJsonValue) : Prisma.DbNull,
   selection: v.selection,
   persistenceType: v.persistence.type,
   persistenceTimeoutSeconds: v.persistence.timeoutSeconds,
@@ -562,6 +572,8 @@ const COLUMNS = {
     ['listenPort', 'int'],
     ['listenHost', 'text'],
     ['lbMethod', '"LbMethod"'],
+    ['type', '"VServerType"'],
+    ['contentSwitch', 'jsonb'],
     ['selection', '"Selection"'],
     ['persistenceType', '"PersistenceType"'],
     ['persistenceTimeoutSeconds', 'int'],
@@ -632,7 +644,7 @@ async function bulkInsert(
   const params = cols.map(([c, t]) =>
     rows.map((r) => {
       const v = r[c];
-      if (v === undefined || v === null) return null;
+      if (v === undefined || v === null || v === Prisma.DbNull) return null;
       if (v instanceof Date) return v.toISOString();
       if (t === 'jsonb') return JSON.stringify(v);
       return v;
@@ -730,14 +742,11 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
       const key = metaKey(kind, c.name);
       const before = meta.get(key) as Meta;
       const o = want[kind](c.name) as NService & NMonitor & NVServer;
-      const data = {
-        ...(kind === 'service' ? serviceData(o) : kind === 'monitor' ? monitorData(o) : vserverData(o)),
-        version: before.version + 1,
-        updatedAt: now,
-      };
-      if (kind === 'service') await tx.service.update({ where: { id: before.id }, data });
-      else if (kind === 'monitor') await tx.monitor.update({ where: { id: before.id }, data });
-      else await tx.vServer.update({ where: { id: before.id }, data });
+      const stamp = { version: before.version + 1, updatedAt: now };
+      // One update per kind (monitors and vservers both have a `type`, of different enums).
+      if (kind === 'service') await tx.service.update({ where: { id: before.id }, data: { ...serviceData(o), ...stamp } });
+      else if (kind === 'monitor') await tx.monitor.update({ where: { id: before.id }, data: { ...monitorData(o), ...stamp } });
+      else await tx.vServer.update({ where: { id: before.id }, data: { ...vserverData(o), ...stamp } });
       meta.set(key, { ...before, version: before.version + 1, updatedAt: now });
       event(`${kind}.updated`, kind, c.name, before.version, before.version + 1, { fields: c.fields ?? [] });
     }
