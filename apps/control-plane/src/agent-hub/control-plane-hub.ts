@@ -40,7 +40,9 @@ const DIRECTORY_CACHE_MS = 100;
  * Hub timing from the environment: SPILLWAY_HEARTBEAT_MS (default 1000) and
  * SPILLWAY_LEASE_MISSED_HEARTBEATS (default 3): a silent agent's quota returns after that many;
  * SPILLWAY_SPILL_HOLD_MS (default 10000): a vserver's spillover episode stops (its
- * vserver.spillover_stopped event) once its agents' reports showed no spill for that long.
+ * vserver.spillover_stopped event) once its agents' reports showed no spill for that long;
+ * SPILLWAY_SITE_PEER_TOKENS: a JSON object of bearer tokens by site, for polling the site peers'
+ * control planes (docs/SITES.md).
  */
 export function hubOptionsFromEnv(env: NodeJS.ProcessEnv): Omit<ControlPlaneHubOptions, 'databaseUrl'> {
   const int = (k: string, min: number): number | undefined => {
@@ -53,7 +55,21 @@ export function hubOptionsFromEnv(env: NodeJS.ProcessEnv): Omit<ControlPlaneHubO
   const heartbeatMs = int('SPILLWAY_HEARTBEAT_MS', 10);
   const leaseMissedHeartbeats = int('SPILLWAY_LEASE_MISSED_HEARTBEATS', 1);
   const spillHoldMs = int('SPILLWAY_SPILL_HOLD_MS', 1);
+  const peers = env.SPILLWAY_SITE_PEER_TOKENS;
+  let sitePeerTokens: Record<string, string> | undefined;
+  if (peers !== undefined && peers !== '') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(peers);
+    } catch {
+      parsed = null;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((t) => typeof t !== 'string'))
+      throw new Error('SPILLWAY_SITE_PEER_TOKENS must be a JSON object of tokens by site name');
+    sitePeerTokens = parsed as Record<string, string>;
+  }
   return {
+    ...(sitePeerTokens ? { sitePeerTokens } : {}),
     ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
     ...(leaseMissedHeartbeats === undefined ? {} : { leaseMissedHeartbeats }),
     ...(spillHoldMs === undefined ? {} : { spillHoldMs }),
@@ -141,6 +157,8 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
     if (version <= served) return;
     try {
       hub.setConfig({ version: String(version), config: agentDocument(doc) });
+      // The sites section stays with the hub (agents get its outcome: site-weights).
+      hub.sites.setSites(doc.sites ?? []);
       served = version;
     } catch (err) {
       log.error({ err, version }, 'config version not served to agents');

@@ -20,6 +20,7 @@ import { BandwidthShares } from './bandwidth-shares.js';
 import { LimitIndex, type VServerLimit } from './limits.js';
 import { ServiceVoteAggregator, type AgentFeedback, type Health, type UpQuorum } from '@spillway/core';
 import { SnapshotCache, type Changes, type ConfigSnapshot } from './snapshot-cache.js';
+import { SiteExchange } from './sites.js';
 import { SpilloverEvents, type SpilloverEvent } from './spillover-events.js';
 import { ServiceLoads } from './service-load.js';
 import { HubFeedback, type FeedbackEvent, type HubEffective } from './feedback.js';
@@ -41,6 +42,8 @@ export interface AgentHubOptions {
   budgeted?: boolean;
   /** A vserver is spilling until its agents' reports showed no spill for this long (spillover events; default 10 s). */
   spillHoldMs?: number;
+  /** Bearer tokens of the site peers' control planes, by site name (SPILLWAY_SITE_PEER_TOKENS; docs/SITES.md). */
+  sitePeerTokens?: Record<string, string>;
   /** Where the service manager's global persistence table is kept beyond memory (the control plane's Postgres). */
   selectionStore?: SelectionStore;
 }
@@ -69,6 +72,9 @@ export interface AgentRecord {
   leaseExpiresAt: number | null;
   report: Report | null;
   session: AgentSession | null;
+  /** The site it said it belongs to in its hello, and the address its listeners are reached at (null: none). */
+  site?: string | null;
+  address?: string | null;
 }
 
 export type HubEvent =
@@ -121,6 +127,9 @@ export class AgentHub extends EventEmitter {
   private readonly helloTimeoutMs: number;
   private readonly sweeper: NodeJS.Timeout;
 
+  /** Sites: the availability exchange (sites.ts). */
+  readonly sites: SiteExchange;
+
   constructor(opts: AgentHubOptions) {
     super();
     this.log = opts.log;
@@ -150,6 +159,21 @@ export class AgentHub extends EventEmitter {
       (service) => this.loads.byAgent(service),
       (agent, msg) => this.records.get(agent)?.session?.send(msg) ?? false,
     );
+    this.sites = new SiteExchange({
+      log: this.log,
+      broadcast: (msg) => {
+        const m = prepareMessage(msg);
+        for (const r of this.records.values()) r.session?.sendPrepared(m);
+      },
+      config: () => this.snapshots.get()?.config ?? null,
+      // The state the limits read: the quorum's, a pushed `down` feedback first.
+      stateOf: (service) => (this.feedback.pushedDown(service) ? 'DOWN' : this.aggregator.state(service)),
+      agents: () =>
+        [...this.records.values()].flatMap((r) =>
+          r.session && typeof r.site === 'string' && typeof r.address === 'string' ? [{ site: r.site, address: r.address }] : [],
+        ),
+      ...(opts.sitePeerTokens ? { peerTokens: opts.sitePeerTokens } : {}),
+    });
     this.snapshots.watch((s, changes) => this.onSnapshot(s, changes));
     this.sweeper = setInterval(() => this.sweep(), Math.max(10, Math.floor(this.heartbeatMs / 2)));
     this.sweeper.unref();
@@ -303,6 +327,7 @@ export class AgentHub extends EventEmitter {
 
   close(): void {
     clearInterval(this.sweeper);
+    this.sites.close();
     this.bandwidth.close();
     this.spills.close();
     this.feedback.close();
@@ -351,6 +376,8 @@ export class AgentHub extends EventEmitter {
       sentVersion: null,
       inFlight: null,
       leaseExpiresAt: null,
+      site: hello.site ?? null,
+      address: hello.address ?? null,
     });
     this.records.set(s.agent, rec);
     // Quota before the welcome: what a rejoining agent claims is settled (revoked to what is free)
@@ -366,6 +393,9 @@ export class AgentHub extends EventEmitter {
     s.send(this.feedback.message());
     this.pushConfig(rec);
     s.send({ type: 'service-states', states: this.serviceStates() });
+    // The last site weights (a new agent of a site counts from the next exchange on).
+    const sites = this.sites.current();
+    if (sites) s.send(sites);
     this.emit('members');
     if (!rejoin && this.quota.vservers().length > 0)
       this.emit('event', { kind: 'quota.rebalanced', vserver: null, reason: `agent ${s.agent} joined` } satisfies HubEvent);
