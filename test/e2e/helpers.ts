@@ -144,8 +144,15 @@ export interface AgentProc extends Proc {
   stats(): Promise<AgentStats>;
 }
 
-/** A managed agent dialing `controlPlaneUrl`; its listeners bind `host` (one loopback address per agent). */
-export async function startAgent(name: string, token: string, controlPlaneUrl: string, host: string, workers = 2): Promise<AgentProc> {
+/** A managed agent dialing `controlPlaneUrl`; its listeners bind `host` (one loopback address per agent); `env` adds to its environment. */
+export async function startAgent(
+  name: string,
+  token: string,
+  controlPlaneUrl: string,
+  host: string,
+  workers = 2,
+  env: Record<string, string> = {},
+): Promise<AgentProc> {
   const p = await spawnReady(
     AGENT_MAIN,
     {
@@ -157,6 +164,7 @@ export async function startAgent(name: string, token: string, controlPlaneUrl: s
       SPILLWAY_AGENT_ADMIN_PORT: '0',
       SPILLWAY_LOG_LEVEL: 'warn',
       SPILLWAY_AGENT_RECONNECT_MAX_MS: '1000',
+      ...env,
     },
     (j) => j.ready === true,
     compiled(AGENT_MAIN),

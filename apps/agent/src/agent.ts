@@ -15,7 +15,7 @@ import { healthPercent, isAvailable, LiveServices } from '@spillway/core';
 import { processFaults } from './process-guard.js';
 import { QuotaPrimary, type QuotaUpstream } from './quota-primary.js';
 import { isServiceToPrimary } from './service-state.js';
-import { ServiceStatePrimary } from './service-state-primary.js';
+import { ServiceStatePrimary, type SelectionUpstream } from './service-state-primary.js';
 import { StatsView, type AgentStats } from './stats-view.js';
 import { WorkerSet, type EngineLink } from './worker-set.js';
 import { mergeSnapshots, type ActiveCounts, type CounterSnapshot } from './stats.js';
@@ -76,6 +76,8 @@ export interface Agent {
   setQuorumStates(states: Record<string, 'UP' | 'DOWN'> | null): void;
   /** The agent's share (0..1) of the bandwidth thresholds of each vserver named (the control plane's split of the budget). */
   setBandwidthShares(shares: Record<string, number>): void;
+  /** The control plane's service manager, for selection: manager vservers (the control client); null: every client is placed here. */
+  setSelectionUpstream(upstream: SelectionUpstream | null): void;
   /**
    * Uses of `vserver` the workers may have in flight right now (allowances plus uses still owed
    * after a cut; null without a limit): read synchronously, so a revoke is acknowledged with
@@ -131,6 +133,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const quota = new QuotaPrimary((engine, msg) => workers.send(engine, msg));
   /** Agent-wide service capacity, surge queues, least-connection counts and source-IP table. */
   const services = new ServiceStatePrimary((engine, msg) => workers.send(engine, msg));
+  services.budgetMs = config.agent.selectionBudgetMs;
+  const selectionView = (): ReturnType<ServiceStatePrimary['selectionView']> => services.selectionView();
   /** This agent's share of each vserver's bandwidth thresholds (the control plane's split; absent: 1, the whole). */
   const bandwidthShares = new Map<string, number>();
   let lastKbps: Record<string, { in: number; out: number }> = {};
@@ -358,6 +362,9 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     setQuotaLease: (until) => quota.setLease(until),
     quotaCommitted: (vs) => quota.committed(vs),
     setQuorumStates: (states) => enforce(health.setQuorum(states)),
+    setSelectionUpstream(upstream) {
+      services.upstream = upstream;
+    },
     setBandwidthShares(shares) {
       for (const [vs, share] of Object.entries(shares)) bandwidthShares.set(vs, Math.min(1, Math.max(0, share)));
       broadcastBandwidth();
@@ -371,6 +378,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     active: () => view.active(),
     async stats() {
       const snap = await gather();
+      const selections = selectionView();
       const { vservers, services } = view.compose(snap, {
         vservers: config.vservers,
         services: config.services,
@@ -386,6 +394,10 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
           };
         },
       });
+      for (const [name, c] of Object.entries(selections)) {
+        const v = vservers[name];
+        if (v) v.selection = c;
+      }
       return {
         agent: {
           name: config.agent.name,

@@ -8,8 +8,15 @@
 //   new clients here (s.waiting) and hands every slot that ends on a bound service to the oldest
 //   waiter (s.free) instead of releasing it;
 // - the agent-wide slot counts for least connection (each engine's pushed to the others);
-// - the source-IP table, authoritative here and replicated to every engine.
+// - the source-IP table, authoritative here and replicated to every engine;
+// - selection: manager (issue 16): an engine's new client with no entry is asked of the control
+//   plane's service manager here (one question per client at a time, whatever the engines), within
+//   the selection budget; the instruction goes into the table (so every engine has it), and a
+//   manager unreachable, slower than the budget or without a service leaves the client to the
+//   engine's own balancer (counted). A late answer still replaces the entry for the next connections.
+import { performance } from 'node:perf_hooks';
 import { createBalancer, hasRoom, type Balancer, type Candidate } from '@spillway/core';
+import { DEFAULTS } from '@spillway/protocol';
 import type { AgentConfig, VServerDoc } from './config.js';
 import { QuotaPrimary } from './quota-primary.js';
 import type { ServiceToEngine, ServiceToPrimary } from './service-state.js';
@@ -40,6 +47,43 @@ interface Lend {
   service: string;
 }
 
+/** The service manager as the primary asks it (the control client): null when it cannot ask (no channel). */
+export interface SelectionUpstream {
+  select(vserver: string, key: string): Promise<{ service: string | null; ttlMs: number } | null>;
+  /** A client of a selection: manager vserver keeps going to `service` (a hit, or placed here): the manager keeps it. */
+  touch(vserver: string, key: string, service: string): void;
+}
+
+/** Counters of a selection: manager vserver (the agent's /stats, the report to the control plane). */
+export interface SelectionCounters {
+  /** New clients the manager placed. */
+  manager_total: number;
+  /** New clients placed by this agent's balancer: the manager unreachable, slower than the budget, or without a service. */
+  local_fallback_total: number;
+  local_unreachable_total: number;
+  local_budget_total: number;
+  local_none_total: number;
+  /** The manager's round trip (ms), over the last answers (null before one). */
+  rtt_p50_ms: number | null;
+  rtt_p99_ms: number | null;
+}
+
+/** Round trips kept per vserver for the quantiles. */
+const RTT_SAMPLES = 1024;
+
+interface SelectionState {
+  counters: Omit<SelectionCounters, 'rtt_p50_ms' | 'rtt_p99_ms'>;
+  rtt: number[];
+  next: number;
+}
+
+/** The q-quantile (0..1) of `xs` (nearest rank), null when empty. */
+function quantile(xs: readonly number[], q: number): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]! * 1000) / 1000;
+}
+
 export interface ServiceStateView {
   /** Per vserver: clients in its surge queue. */
   queues: Record<string, number>;
@@ -63,6 +107,13 @@ export class ServiceStatePrimary {
   private readonly loans = new Map<string, number>();
   private seq = 0;
   private ticket = 0;
+  /** The service manager (selection: manager vservers); null: every client is placed here. */
+  upstream: SelectionUpstream | null = null;
+  /** How long a new client waits for the manager (the agent section's selectionBudgetMs). */
+  budgetMs: number = DEFAULTS.agent.selectionBudgetMs;
+  /** Clients asked of the manager: `vs\0ip` → the engines' requests waiting for the answer. */
+  private readonly selecting = new Map<string, Array<{ engine: number; id: number }>>();
+  private readonly selections = new Map<string, SelectionState>();
 
   constructor(private readonly send: (engine: number, msg: ServiceToEngine) => void) {
     this.pools = new QuotaPrimary((e, m) => send(e, { t: 's.q', m }));
@@ -168,14 +219,110 @@ export class ServiceStatePrimary {
         const v = this.vservers.get(msg.vs);
         if (!v) return;
         const timeoutMs = v.doc.persistence.timeoutSeconds * 1000;
-        const now = Date.now();
-        v.sticky.set(msg.ip, { service: msg.service, expiresAt: now + timeoutMs });
-        if (v.sticky.size % 1024 === 0) for (const [ip, x] of v.sticky) if (x.expiresAt <= now) v.sticky.delete(ip);
-        // Every engine (the sender too) ends with the value written last here.
-        for (const e of this.engines) this.send(e, { t: 's.stick', vs: msg.vs, ip: msg.ip, service: msg.service, timeoutMs });
+        this.remember(v, msg.ip, msg.service, timeoutMs);
+        // The manager keeps the clients the agent keeps using (and learns those placed here).
+        if (v.doc.selection === 'manager') this.upstream?.touch(msg.vs, msg.ip, msg.service);
         return;
       }
+      case 's.select':
+        this.select(engine, msg.vs, msg.id, msg.ip);
+        return;
     }
+  }
+
+  /** The counters of each selection: manager vserver. */
+  selectionView(): Record<string, SelectionCounters> {
+    const out: Record<string, SelectionCounters> = {};
+    for (const [name, v] of this.vservers) {
+      if (v.doc.selection !== 'manager') continue;
+      const s = this.selection(name);
+      out[name] = { ...s.counters, rtt_p50_ms: quantile(s.rtt, 0.5), rtt_p99_ms: quantile(s.rtt, 0.99) };
+    }
+    return out;
+  }
+
+  /** `ip` goes to `service` of `v` for `timeoutMs`: in the table here and in every engine's replica (the sender's too). */
+  private remember(v: VServerP, ip: string, service: string, timeoutMs: number): void {
+    const now = Date.now();
+    v.sticky.set(ip, { service, expiresAt: now + timeoutMs });
+    if (v.sticky.size % 1024 === 0) for (const [k, x] of v.sticky) if (x.expiresAt <= now) v.sticky.delete(k);
+    for (const e of this.engines) this.send(e, { t: 's.stick', vs: v.doc.name, ip, service, timeoutMs });
+  }
+
+  private selection(vs: string): SelectionState {
+    let s = this.selections.get(vs);
+    if (!s) {
+      s = {
+        counters: { manager_total: 0, local_fallback_total: 0, local_unreachable_total: 0, local_budget_total: 0, local_none_total: 0 },
+        rtt: [],
+        next: 0,
+      };
+      this.selections.set(vs, s);
+    }
+    return s;
+  }
+
+  /**
+   * A new client of a selection: manager vserver that engine `engine` has no entry for: the
+   * table's entry when another engine's question placed it meanwhile, else the manager's answer
+   * within the budget (one question per client; the engines asking the same wait for it), else
+   * null (the engine places it).
+   */
+  private select(engine: number, vs: string, id: number, ip: string): void {
+    const v = this.vservers.get(vs);
+    const x = v?.sticky.get(ip);
+    if (!v || (x && x.expiresAt > Date.now())) {
+      this.send(engine, { t: 's.selected', id, service: x?.service ?? null });
+      return;
+    }
+    const k = `${vs}\u0000${ip}`;
+    const waiting = this.selecting.get(k);
+    if (waiting) {
+      waiting.push({ engine, id });
+      return;
+    }
+    this.selecting.set(k, [{ engine, id }]);
+    const up = this.upstream;
+    if (!up) {
+      this.settle(k, vs, null, 'unreachable');
+      return;
+    }
+    const s = this.selection(vs);
+    const started = performance.now();
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      this.settle(k, vs, null, 'budget');
+    }, this.budgetMs);
+    const answered = (a: { service: string | null; ttlMs: number } | null): void => {
+      if (a) {
+        s.rtt[s.next] = performance.now() - started;
+        s.next = (s.next + 1) % RTT_SAMPLES;
+      }
+      const live = this.vservers.get(vs);
+      // In time or late, the manager's service is the client's from now on (a late one: for its next connections).
+      if (a?.service != null && live && a.ttlMs > 0) this.remember(live, ip, a.service, a.ttlMs);
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      this.settle(k, vs, a?.service ?? null, a === null ? 'unreachable' : a.service === null ? 'none' : 'manager');
+    };
+    up.select(vs, ip).then(answered, () => answered(null));
+  }
+
+  private settle(k: string, vs: string, service: string | null, how: 'manager' | 'unreachable' | 'budget' | 'none'): void {
+    const waiters = this.selecting.get(k) ?? [];
+    this.selecting.delete(k);
+    const c = this.selection(vs).counters;
+    const n = waiters.length;
+    if (how === 'manager') c.manager_total += n;
+    else {
+      c.local_fallback_total += n;
+      if (how === 'unreachable') c.local_unreachable_total += n;
+      else if (how === 'budget') c.local_budget_total += n;
+      else c.local_none_total += n;
+    }
+    for (const w of waiters) if (this.engines.includes(w.engine)) this.send(w.engine, { t: 's.selected', id: w.id, service });
   }
 
   view(): ServiceStateView {
@@ -220,7 +367,7 @@ export class ServiceStatePrimary {
     }
     if (!anyUp) return 'unavailable';
     let name: string | null = null;
-    if (v.doc.persistence.type === 'sourceip') {
+    if (v.doc.persistence.type === 'sourceip' || v.doc.selection === 'manager') {
       const x = v.sticky.get(w.ip);
       const c = x && x.expiresAt > Date.now() ? v.cands.find((k) => k.name === x.service) : undefined;
       if (c && hasRoom(c)) name = c.name;

@@ -13,7 +13,10 @@
 //   primary has waiters, who come first) wait() asks the primary, which lends a batch, has another
 //   engine lend one of its slots, or queues the client; a slot freed anywhere while clients wait
 //   goes to the oldest waiter across engines;
-// - source-IP persistence: the primary's table, replicated here (a lookup is local).
+// - source-IP persistence: the primary's table, replicated here (a lookup is local);
+// - selection: manager (issue 16): a new client with no entry in that table is placed by the
+//   control plane's service manager (asked through the primary, which caches the instruction in
+//   the table, so every engine has it); a client with an entry costs no question.
 // With workers: 0 the same code runs in one process (the messages are calls).
 import { createBalancer, hasRoom, PersistenceTable, type Balancer, type Candidate } from '@spillway/core';
 import type { AgentConfig, ServiceDoc, VServerDoc } from './config.js';
@@ -49,7 +52,9 @@ export type ServiceToPrimary =
   /** This engine's slots in flight of these services (only services some leastconn vserver balances). */
   | { t: 's.count'; counts: Record<string, number> }
   /** Source-IP persistence: `ip` was sent to `service` of `vs` (new, changed, or refreshed). */
-  | { t: 's.stick'; vs: string; ip: string; service: string };
+  | { t: 's.stick'; vs: string; ip: string; service: string }
+  /** selection: manager: a new client of `vs` with no entry; which service? (answered by id with s.selected). */
+  | { t: 's.select'; vs: string; id: number; ip: string };
 
 /** Primary → engine. */
 export type ServiceToEngine =
@@ -72,7 +77,9 @@ export type ServiceToEngine =
   | { t: 's.others'; counts: Record<string, number> }
   /** Whether clients wait in the surge queue of `vs` (new clients of it then queue behind them). */
   | { t: 's.waiting'; vs: string; on: boolean }
-  | { t: 's.stick'; vs: string; ip: string; service: string; timeoutMs: number };
+  | { t: 's.stick'; vs: string; ip: string; service: string; timeoutMs: number }
+  /** The answer to s.select `id`: the service the manager placed the client on (its s.stick came first); null: select locally. */
+  | { t: 's.selected'; id: number; service: string | null };
 
 export const isServiceToPrimary = (m: { t: string }): m is ServiceToPrimary => m.t.startsWith('s.');
 export const isServiceToEngine = (m: { t: string }): m is ServiceToEngine => m.t.startsWith('s.');
@@ -123,6 +130,8 @@ interface Pending {
   vs: string;
   ip: string;
   queued: boolean;
+  /** Asked of the service manager (s.select), not the surge queue. */
+  select?: boolean;
   resolve: (r: ServicePick | 'timeout' | 'unavailable') => void;
 }
 
@@ -250,19 +259,41 @@ export class ServiceState {
     const v = this.vservers.get(vserver);
     if (!v) return 'unavailable';
     if (v.waiting) return this.anyUp(v) ? 'wait' : 'unavailable';
+    if (this.asksManager(v, ip, cookie)) return 'wait';
+    return this.pickHere(v, ip, cookie);
+  }
+
+  /** Persistence first (the cookie, the agent-wide table), then this engine's balancer. */
+  private pickHere(v: VServerRt, ip: string, cookie: string | undefined): ServicePick | 'wait' | 'unavailable' {
     const type = v.doc.persistence.type;
+    // selection: manager keeps every client's service in the agent-wide table (the manager's instructions, and its own picks).
+    const keyed = type === 'sourceip' || v.doc.selection === 'manager';
     let name: string | null = null;
     let sticky: Sticky | undefined;
-    if (type === 'sourceip') {
+    if (type === 'cookie' && cookie !== undefined && this.available(v, cookie)) name = cookie;
+    else if (keyed) {
       sticky = v.stickiness.get(ip);
       if (sticky && this.available(v, sticky.service)) name = sticky.service;
-    } else if (type === 'cookie' && cookie !== undefined && this.available(v, cookie)) name = cookie;
+    }
     if (name === null) name = v.balancer.pick(this.candidates(v), ip);
     const s = name === null ? undefined : this.services.get(name);
     if (!s) return this.anyUp(v) ? 'wait' : 'unavailable';
     if (!this.tryTake(s)) return 'wait';
-    if (type === 'sourceip') this.stick(v, ip, s.doc.name, sticky);
+    if (keyed) this.stick(v, ip, s.doc.name, sticky);
     return this.slot(v, s, cookie, null);
+  }
+
+  /**
+   * selection: manager, and this client has no service to go to here: no cookie naming one (HTTP
+   * cookie persistence) and no entry in the agent-wide table whose service is UP (a hit costs no
+   * question). Nothing is asked when no service is UP.
+   */
+  private asksManager(v: VServerRt, ip: string, cookie: string | undefined): boolean {
+    if (v.doc.selection !== 'manager') return false;
+    if (v.doc.persistence.type === 'cookie' && cookie !== undefined && this.available(v, cookie)) return false;
+    const sticky = v.stickiness.get(ip);
+    if (sticky && this.isUp(sticky.service) && this.services.get(sticky.service)?.doc.state === 'enabled') return false;
+    return this.anyUp(v);
   }
 
   /** A slot of the named `service` of `vserver` (UP, enabled, with room on this engine's share), or null: a migration's named target. */
@@ -275,7 +306,14 @@ export class ServiceState {
 
   /** Asks the primary for a slot of `vserver` (lent from elsewhere, or through its surge queue). */
   wait(vserver: string, ip: string): Promise<ServicePick | 'timeout' | 'unavailable'> {
-    if (!this.vservers.has(vserver)) return Promise.resolve('unavailable');
+    const v = this.vservers.get(vserver);
+    if (!v) return Promise.resolve('unavailable');
+    if (this.asksManager(v, ip, undefined))
+      return new Promise((resolve) => {
+        const id = this.nextId++;
+        this.pending.set(id, { vs: vserver, ip, queued: false, select: true, resolve });
+        this.send({ t: 's.select', vs: vserver, id, ip });
+      });
     return new Promise((resolve) => {
       const id = this.nextId++;
       this.pending.set(id, { vs: vserver, ip, queued: false, resolve });
@@ -308,6 +346,9 @@ export class ServiceState {
       }
       case 's.admit':
         this.admitted(msg);
+        return;
+      case 's.selected':
+        this.selected(msg.id, msg.service);
         return;
       case 's.none': {
         const p = this.pending.get(msg.id);
@@ -356,6 +397,35 @@ export class ServiceState {
     }
   }
 
+  /**
+   * The manager's service for a waiting client (its entry reached this engine's table first), or
+   * null: placed here as without the manager (the entry it then gets is told to the primary).
+   */
+  private selected(id: number, service: string | null): void {
+    const p = this.pending.get(id);
+    if (!p?.select) return;
+    this.pending.delete(id);
+    const v = this.vservers.get(p.vs);
+    if (!v) {
+      p.resolve('unavailable');
+      return;
+    }
+    const s = service === null ? undefined : this.services.get(service);
+    if (s && this.available(v, s.doc.name) && this.tryTake(s)) {
+      p.resolve(this.slot(v, s, undefined, null));
+      return;
+    }
+    // The manager's service has no room on this engine's share: the primary finds one elsewhere (its table has the entry).
+    const here = s && s.up && s.doc.state === 'enabled' ? 'wait' : this.pickHere(v, p.ip, undefined);
+    if (here !== 'wait') {
+      p.resolve(here);
+      return;
+    }
+    const next = this.nextId++;
+    this.pending.set(next, { vs: p.vs, ip: p.ip, queued: false, resolve: p.resolve });
+    this.send({ t: 's.need', vs: p.vs, id: next, ip: p.ip });
+  }
+
   private admitted(msg: Extract<ServiceToEngine, { t: 's.admit' }>): void {
     const p = this.pending.get(msg.id);
     this.pending.delete(msg.id);
@@ -374,7 +444,7 @@ export class ServiceState {
       else if (s) this.endUse(s, false);
       return;
     }
-    if (v.doc.persistence.type === 'sourceip') this.stick(v, p.ip, s.doc.name, v.stickiness.get(p.ip));
+    if (v.doc.persistence.type === 'sourceip' || v.doc.selection === 'manager') this.stick(v, p.ip, s.doc.name, v.stickiness.get(p.ip));
     p.resolve(this.slot(v, s, undefined, msg.lender));
   }
 

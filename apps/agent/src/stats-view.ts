@@ -7,6 +7,7 @@ import { DEFAULT_KEY, NONE_KEY } from './content-switch.js';
 import type { VServerDoc } from './config.js';
 import type { ServiceHealthView } from './monitors.js';
 import type { QuotaView } from './quota-primary.js';
+import type { SelectionCounters } from './service-state-primary.js';
 import {
   emptyServiceCounters,
   emptyVServerCounters,
@@ -28,6 +29,8 @@ export interface VServerStats extends VServerCounters {
   tx_bytes_rate: number;
   spillovers_rate: number;
   quota: QuotaView | null;
+  /** selection: manager: new clients the service manager placed and those placed here (why), and its round trip. */
+  selection?: SelectionCounters;
   /** A content switch: the requests each rule took, by rule key (name, else #position), then (default) and (none). */
   rule_hits?: Record<string, number>;
 }

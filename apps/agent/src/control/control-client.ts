@@ -14,6 +14,9 @@
 // The quorum state of each service (`service-states`) is enforced over the agent's own monitors
 // while the channel is open (own monitors again once it closes); its share of each vserver's
 // bandwidth thresholds (`bandwidth-shares`) is kept until the control plane sends another.
+// selection: manager vservers: the agent's questions to the service manager (`select`, answered
+// with an `instruction`; none while the channel is closed: the agent selects locally) and the
+// clients it keeps sending to their service (`select-touch`, batched every TOUCH_MS).
 //
 // The quota is leased: the control plane lends this agent's uses to others once it has not heard
 // from it for its lease (heartbeatMs × leaseMissedHeartbeats, from the welcome). The agent keeps
@@ -99,6 +102,10 @@ export interface ControlClientStatus {
 
 /** The least time between two reports sent for changes of the active connections. */
 const REPORT_GAP_MS = 25;
+/** How often the clients an agent keeps using are told to the service manager (select-touch). */
+const TOUCH_MS = 200;
+/** A select the manager never answered is dropped after this long (the agent selected locally at its budget). */
+const SELECT_FORGET_MS = 10_000;
 
 export class ControlClient {
   private channel: ChannelClient | null = null;
@@ -118,6 +125,12 @@ export class ControlClient {
   private connects = 0;
   private seq = 0;
   private nextBorrowId = 1;
+  /** Questions to the service manager not answered yet: id → their resolve. */
+  private readonly pendingSelects = new Map<number, { resolve: (a: { service: string | null; ttlMs: number } | null) => void; timer: NodeJS.Timeout }>();
+  private nextSelectId = 1;
+  /** Clients to tell the manager about (select-touch), per vserver: key → service. */
+  private touches = new Map<string, Map<string, string>>();
+  private touchTimer: NodeJS.Timeout | null = null;
   private retry: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private reporter: NodeJS.Timeout | null = null;
@@ -167,6 +180,7 @@ export class ControlClient {
 
   start(): void {
     this.opts.agent.setQuotaUpstream((vs, want) => this.borrowNow(vs, want));
+    this.opts.agent.setSelectionUpstream({ select: (vs, key) => this.select(vs, key), touch: (vs, key, service) => this.touch(vs, key, service) });
     this.active = this.opts.agent.active();
     this.opts.agent.events.on('transition', this.onTransition);
     this.opts.agent.events.on('active', this.onActive);
@@ -187,6 +201,9 @@ export class ControlClient {
   async stop(): Promise<void> {
     this.stopped = true;
     this.opts.agent.setQuotaUpstream(null);
+    this.opts.agent.setSelectionUpstream(null);
+    this.dropSelects();
+    if (this.touchTimer) clearTimeout(this.touchTimer);
     this.opts.agent.events.off('transition', this.onTransition);
     this.opts.agent.events.off('active', this.onActive);
     for (const t of [this.retry, this.heartbeat, this.reacking, this.leaseTimer, this.reportSoon]) if (t) clearTimeout(t);
@@ -218,6 +235,7 @@ export class ControlClient {
       // bandwidth shares stay: the other agents keep theirs).
       this.opts.agent.setQuorumStates(null);
       for (const b of this.pendingBorrows.values()) b.done?.(false);
+      this.dropSelects();
       this.pendingBorrows.clear();
       this.pendingReturns.clear();
       this.draining.clear();
@@ -320,6 +338,14 @@ export class ControlClient {
       case 'bandwidth-shares':
         this.opts.agent.setBandwidthShares(m.shares);
         return;
+      case 'instruction': {
+        const p = this.pendingSelects.get(m.id);
+        if (!p) return;
+        this.pendingSelects.delete(m.id);
+        clearTimeout(p.timer);
+        p.resolve({ service: m.service, ttlMs: m.ttlMs });
+        return;
+      }
     }
   }
 
@@ -435,6 +461,48 @@ export class ControlClient {
       this.pendingBorrows.set(id, { vs, done: finish });
       this.send({ type: 'borrow', vserver: vs, id, n: Math.max(1, want) });
     });
+  }
+
+  /** Asks the service manager where a new client goes; null at once without a channel (the agent selects locally). */
+  private select(vs: string, key: string): Promise<{ service: string | null; ttlMs: number } | null> {
+    if (!this.channel?.isOpen) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const id = this.nextSelectId++;
+      const timer = setTimeout(() => {
+        this.pendingSelects.delete(id);
+        resolve(null);
+      }, SELECT_FORGET_MS);
+      timer.unref();
+      this.pendingSelects.set(id, { resolve, timer });
+      this.send({ type: 'select', id, vserver: vs, key });
+    });
+  }
+
+  private dropSelects(): void {
+    for (const p of this.pendingSelects.values()) {
+      clearTimeout(p.timer);
+      p.resolve(null);
+    }
+    this.pendingSelects.clear();
+  }
+
+  /** A client the agent keeps sending to `service`: told to the manager with the others of the next TOUCH_MS. */
+  private touch(vs: string, key: string, service: string): void {
+    if (!this.channel?.isOpen) return;
+    let m = this.touches.get(vs);
+    if (!m) this.touches.set(vs, (m = new Map<string, string>()));
+    m.set(key, service);
+    if (this.touchTimer) return;
+    this.touchTimer = setTimeout(() => {
+      this.touchTimer = null;
+      const all = this.touches;
+      this.touches = new Map();
+      for (const [vserver, entries] of all) {
+        const list = [...entries].map(([k, s]) => ({ key: k, service: s }));
+        for (let i = 0; i < list.length; i += 10_000) this.send({ type: 'select-touch', vserver, entries: list.slice(i, i + 10_000) });
+      }
+    }, TOUCH_MS);
+    this.touchTimer.unref();
   }
 
   private borrowing(vs: string): boolean {
@@ -586,6 +654,16 @@ export class ControlClient {
         rxKbps: (v.rx_bytes_rate * 8) / 1000,
         txKbps: (v.tx_bytes_rate * 8) / 1000,
         surgeQueue: v.surge_queue_len,
+        ...(v.selection
+          ? {
+              selection: {
+                managerTotal: v.selection.manager_total,
+                localFallbackTotal: v.selection.local_fallback_total,
+                rttP50Ms: v.selection.rtt_p50_ms,
+                rttP99Ms: v.selection.rtt_p99_ms,
+              },
+            }
+          : {}),
         spilloversByCause: {
           connection: v.spillovers_connection_total,
           bandwidth: v.spillovers_bandwidth_total,

@@ -1,0 +1,156 @@
+// Service-manager selection across agents (issue 16 item 1; 001 claim 1): the control plane as it
+// ships (server.ts on a real Postgres, configured through the REST API), two agent processes (one
+// loopback address each) and four real backends. A vserver with selection: manager and round
+// robin: each agent alone would send a client's connections to different backends; the manager
+// places each new client once and every agent (a restarted one too) sends it there. With the
+// control plane stopped, new clients are still served, placed by the agents themselves (counted).
+// Clients are told apart by source address (127.0.1.x, 127.0.2.x on loopback). A second vserver
+// with selection: local, fed the same sequence, shows what the agents do alone (the control).
+// The agents wait up to 2 s for the manager here (its budget, default 50 ms, is the bench's
+// business; a busy test machine's first round trips pass 50 ms and would be placed locally).
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tcpBackend, type Backend } from '../../apps/agent/test/helpers.js';
+import { createTestDatabase, type TestDatabase } from '../../apps/control-plane/test/helpers/db.js';
+import { agentToken, freePort, startAgent, startControlPlane, until, type AgentProc, type ControlPlaneProc } from './helpers.js';
+
+const NAMES = ['s-1', 's-2', 's-3', 's-4'];
+
+let db: TestDatabase;
+let cp: ControlPlaneProc;
+let agents: AgentProc[] = [];
+let backends: Backend[] = [];
+let port = 0;
+let localPort = 0;
+/** The agents' environment: a selection budget no loaded test machine misses. */
+const AGENT_ENV = { SPILLWAY_AGENT_SELECTION_BUDGET_MS: '2000' };
+const tokens: string[] = [];
+
+/** One connection of client `from` through agent `a`: the name of the backend that answered (its first line). */
+function served(a: AgentProc, from: string, to = port): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host: a.host, port: to, localAddress: from });
+    let got = '';
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error(`no answer through ${a.name} for ${from}`));
+    }, 5_000);
+    s.on('data', (d: Buffer) => {
+      got += d.toString();
+      const nl = got.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      s.destroy();
+      resolve(got.slice(0, nl));
+    });
+    s.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    s.on('close', () => {
+      clearTimeout(timer);
+      if (!got.includes('\n')) reject(new Error(`closed without an answer through ${a.name} for ${from}`));
+    });
+  });
+}
+
+const selection = async (a: AgentProc) => (await a.stats()).vservers.sm?.selection;
+
+beforeAll(async () => {
+  backends = await Promise.all(NAMES.map((n) => tcpBackend(n)));
+  [port, localPort] = await Promise.all([freePort(), freePort()]);
+  db = await createTestDatabase();
+  cp = await startControlPlane(db.url);
+  tokens.push(await agentToken(cp, 'agent-a'), await agentToken(cp, 'agent-b'));
+  agents = await Promise.all([
+    startAgent('agent-a', tokens[0]!, cp.url, '127.0.0.2', 1, AGENT_ENV),
+    startAgent('agent-b', tokens[1]!, cp.url, '127.0.0.3', 1, AGENT_ENV),
+  ]);
+  await cp.call('PUT', '/v1/config', {
+    services: backends.map((b) => ({ name: b.name, address: '127.0.0.1', port: b.port, protocol: 'tcp', capacity: 100 })),
+    monitors: [],
+    vservers: [
+      {
+        name: 'sm',
+        protocol: 'tcp',
+        listen: { port },
+        lbMethod: 'roundrobin',
+        selection: 'manager',
+        persistence: { type: 'sourceip', timeoutSeconds: 300 },
+        services: NAMES.map((service) => ({ service })),
+        spillover: { methods: [], action: 'drop' },
+      },
+      {
+        name: 'lo',
+        protocol: 'tcp',
+        listen: { port: localPort },
+        lbMethod: 'roundrobin',
+        persistence: { type: 'sourceip', timeoutSeconds: 300 },
+        services: NAMES.map((service) => ({ service })),
+        spillover: { methods: [], action: 'drop' },
+      },
+    ],
+  });
+  await until(
+    () => Promise.all(agents.map((a) => a.stats())),
+    (st) => st.every((s) => s.listeners.sm === port && s.listeners.lo === localPort),
+    30_000,
+    'both agents serving sm',
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([...agents.map((a) => a.kill()), cp?.kill()]);
+  await Promise.all(backends.map((b) => b.close()));
+  await db?.drop();
+});
+
+describe('service-manager selection across two agents', () => {
+  it("sends every connection of a client to one backend, whichever agent takes it, a restarted agent's too", async () => {
+    const clients = ['127.0.1.1', '127.0.1.2', '127.0.1.3', '127.0.1.4'];
+    /** Six connections of each client, alternating agents (client i starts on agent i % 2): the backends each client reached. */
+    const run = async (to: number): Promise<Map<string, Set<string>>> => {
+      const reached = new Map(clients.map((c) => [c, new Set<string>()]));
+      for (let round = 0; round < 6; round++) for (const [i, c] of clients.entries()) reached.get(c)!.add(await served(agents[(round + i) % 2]!, c, to));
+      return reached;
+    };
+    const managed = await run(port);
+    for (const [c, set] of managed) expect([...set], `the backends ${c} reached`).toHaveLength(1);
+    const first = new Map([...managed].map(([c, set]) => [c, [...set][0]!]));
+    // The manager's round robin spread the new clients over the backends.
+    expect(new Set(first.values()).size).toBeGreaterThan(1);
+    // The control: selected by each agent alone, some client reaches two backends.
+    const alone = await run(localPort);
+    expect([...alone.values()].some((set) => set.size > 1)).toBe(true);
+    const placed = await Promise.all(agents.map(selection));
+    expect(placed.reduce((n, s) => n + (s?.manager_total ?? 0), 0)).toBeGreaterThanOrEqual(clients.length);
+    expect(placed.every((s) => s !== undefined && s.local_fallback_total === 0)).toBe(true);
+    expect(placed.some((s) => s?.rtt_p50_ms != null)).toBe(true);
+
+    // A restarted agent knows no client: the manager's table answers it the same.
+    await agents[0]!.kill();
+    agents[0] = await startAgent('agent-a', tokens[0]!, cp.url, '127.0.0.2', 1, AGENT_ENV);
+    await until(
+      () => agents[0]!.stats(),
+      (s) => s.listeners.sm === port,
+      30_000,
+      'agent-a serving again',
+    );
+    for (const c of clients) expect(await served(agents[0], c), `${c} through the restarted agent`).toBe(first.get(c));
+    expect((await selection(agents[0]))?.manager_total).toBe(clients.length);
+  }, 90_000);
+
+  it('serves new clients with the control plane stopped, placed by the agents themselves and counted', async () => {
+    const known = await served(agents[1]!, '127.0.1.1');
+    const before = await Promise.all(agents.map(selection));
+    // Killed: its sockets close, so the agents know at once (a manager that hangs costs each new client the budget).
+    await cp.kill();
+    const clients = ['127.0.2.1', '127.0.2.2', '127.0.2.3'];
+    for (const c of clients) for (const a of agents) expect(NAMES).toContain(await served(a, c));
+    // A client placed before keeps its backend on the agents that know it (static stability).
+    expect(await served(agents[1]!, '127.0.1.1')).toBe(known);
+    const after = await Promise.all(agents.map(selection));
+    const fallbacks = after.reduce((n, s, i) => n + (s?.local_fallback_total ?? 0) - (before[i]?.local_fallback_total ?? 0), 0);
+    expect(fallbacks).toBeGreaterThanOrEqual(clients.length);
+  }, 60_000);
+});
