@@ -247,6 +247,42 @@ export interface paths {
         patch: operations["patchMonitor"];
         trace?: never;
     };
+    "/v1/service-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List service tokens (never their secrets; admin only) */
+        get: operations["listServiceTokens"];
+        put?: never;
+        /** Issue a token a service's backends push application feedback with (POST /v1/services/{service}/feedback, nothing else); the secret is shown this once (admin only) */
+        post: operations["createServiceToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/service-tokens/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one service token (admin only) */
+        get: operations["getServiceToken"];
+        put?: never;
+        post?: never;
+        /** Revoke a service token (admin only) */
+        delete: operations["deleteServiceToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/services": {
         parameters: {
             query?: never;
@@ -288,6 +324,42 @@ export interface paths {
         patch: operations["patchService"];
         trace?: never;
     };
+    "/v1/services/{name}/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A service's long-lived connections across agents (agent, client, age, bytes, state) and its maintenance counts */
+        get: operations["listServiceConnections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/services/{name}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The feedback the backends of a service pushed last (404 when none is in force) */
+        get: operations["getServiceFeedback"];
+        put?: never;
+        /** A backend's application feedback in agent-check words (weight %, maxconn, drain, maint, down/up), applied by the control plane across every agent (a service token of this service, or an admin token) */
+        post: operations["pushServiceFeedback"];
+        /** Clears the pushed feedback of a service: it is served as configured again (its agent-check probes still count; admin only) */
+        delete: operations["clearServiceFeedback"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/services/{name}/monitors": {
         parameters: {
             query?: never;
@@ -324,6 +396,64 @@ export interface paths {
         head?: never;
         /** Merge into a service↔monitor binding (weight null clears the override) */
         patch: operations["patchServiceMonitorBinding"];
+        trace?: never;
+    };
+    "/v1/sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List sites (sorted by name) */
+        get: operations["listSites"];
+        put?: never;
+        /** Create a site (409 when the name is taken) */
+        post: operations["createSite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sites/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one site (ETag: its version) */
+        get: operations["getSite"];
+        /**
+         * Create or replace a site (idempotent; If-Match honoured)
+         * @description Omitted optional fields return to their defaults.
+         */
+        put: operations["putSite"];
+        post?: never;
+        /** Delete a site (409 naming the referrers while anything references it) */
+        delete: operations["deleteSite"];
+        options?: never;
+        head?: never;
+        /** Merge fields into a site (null resets a field to its default) */
+        patch: operations["patchSite"];
+        trace?: never;
+    };
+    "/v1/sites/self/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What this control plane's sites have available, for site peers (docs/SITES.md) */
+        get: operations["getSiteAvailability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/vservers": {
@@ -498,7 +628,7 @@ export interface components {
                 }[];
                 /** @description update only: top-level fields that change */
                 fields?: string[];
-                kind: "service" | "monitor" | "vserver";
+                kind: "service" | "monitor" | "vserver" | "site";
                 name: string;
             }[];
             summary: {
@@ -2610,6 +2740,21 @@ export interface operations {
                             capacity: number;
                             /** Format: date-time */
                             readonly createdAt?: string;
+                            /** @description Overrides the vserver's maintenance policy field by field; null: none */
+                            maintenance?: {
+                                /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                                drainTimeoutSeconds?: number;
+                                /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                                migrateAfterSeconds?: number;
+                                target?: string | null;
+                            } | null;
+                            /** @description Live migration of long-lived connections (issue 15); requires proxyProtocol v2. Omitted: the service drains in maintenance */
+                            migration?: {
+                                /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
+                                port: number;
+                                /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
+                                secret?: string;
+                            };
                             /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                             monitors?: {
                                 /**
@@ -2631,6 +2776,16 @@ export interface operations {
                             port: number;
                             /** @default tcp */
                             protocol: "tcp" | "http";
+                            /**
+                             * @description v2: every upstream connection to the service starts with a PROXY protocol v2 header (HAProxy's spec): the client's address and port, the agent's listen address and port, TLV 0xE0 the agent's connection id (and TLV 0xE1 the migration id on a migrated connection). HTTP: each client connection then has upstream connections of its own (no pooled connection is shared between clients), as HAProxy's send-proxy-v2
+                             * @default none
+                             */
+                            proxyProtocol: "none" | "v2";
+                            /**
+                             * @description The site whose agents serve (monitor, balance onto) this service: a name of the sites section (422 otherwise); omitted: every agent serves it (docs/SITES.md)
+                             * @example site-a
+                             */
+                            site?: string;
                             /** @default enabled */
                             state: "enabled" | "disabled" | "maintenance";
                             /** Format: date-time */
@@ -2643,6 +2798,30 @@ export interface operations {
                              */
                             weight: number;
                         }[];
+                        /** @description Sites (docs/SITES.md); omitted when there are none */
+                        sites?: {
+                            /** Format: date-time */
+                            readonly createdAt?: string;
+                            /**
+                             * @description How often the site's available weight is computed (or polled from its peer) and the weights pushed to the agents
+                             * @default 1000
+                             */
+                            exchangeIntervalMs: number;
+                            /**
+                             * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
+                             * @example site-a
+                             */
+                            name: string;
+                            /** @description The site has a control plane of its own (absent: its agents are connected to this one) */
+                            peer?: {
+                                /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
+                                url: string;
+                            };
+                            /** Format: date-time */
+                            readonly updatedAt?: string;
+                            /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                            readonly version?: number;
+                        }[];
                         /** @description Global configuration version; read-only, ignored on PUT */
                         readonly version?: number;
                         vservers?: {
@@ -2653,6 +2832,7 @@ export interface operations {
                             clientTimeoutMs: number;
                             /** Format: date-time */
                             readonly createdAt?: string;
+                            default?: string | null;
                             /**
                              * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
                              * @default 10000
@@ -2663,8 +2843,11 @@ export interface operations {
                              * @default 5000
                              */
                             keepAliveTimeoutMs: number;
-                            /** @default roundrobin */
-                            lbMethod: "roundrobin" | "leastconn" | "weighted";
+                            /**
+                             * @description availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).
+                             * @default roundrobin
+                             */
+                            lbMethod: "roundrobin" | "leastconn" | "weighted" | "availablecapacity";
                             /**
                              * @description null: reachable only as a backup
                              * @default null
@@ -2681,6 +2864,14 @@ export interface operations {
                                 /** @description Listen port (unique across vservers, whatever their host) */
                                 port: number;
                             } | null;
+                            /** @description Maintenance policy of its services (each may override it); null: the defaults */
+                            maintenance?: {
+                                /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                                drainTimeoutSeconds?: number;
+                                /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                                migrateAfterSeconds?: number;
+                                target?: string | null;
+                            } | null;
                             /**
                              * @description Unique vserver name
                              * @example web-1
@@ -2694,6 +2885,51 @@ export interface operations {
                                 type: "none" | "sourceip" | "cookie";
                             };
                             protocol: "tcp" | "http";
+                            /** @description contentswitch only: rules in order, the first match wins; compiled once per configuration version by the agent (one pass a request) */
+                            rules?: {
+                                /**
+                                 * ContentMatch
+                                 * @description What a request must match: every field given (at least one)
+                                 */
+                                match: {
+                                    /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
+                                    extension?: string;
+                                    /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
+                                    header?: {
+                                        /** @description Header field name (case-insensitive) */
+                                        name: string;
+                                        /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                                        regex?: string;
+                                        /** @description The field value equals this (after trimming), case-sensitive */
+                                        value?: string;
+                                    };
+                                    /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
+                                    host?: string;
+                                    /** @description The request method (GET, POST, …) */
+                                    method?: string;
+                                    /** @description The request path (before any ?) starts with this (case-sensitive) */
+                                    pathPrefix?: string;
+                                    /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                                    pathRegex?: string;
+                                    /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
+                                    sourceCidr?: string;
+                                };
+                                /**
+                                 * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
+                                 * @example images
+                                 */
+                                name?: string;
+                                /**
+                                 * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
+                                 * @example img
+                                 */
+                                target: string;
+                            }[];
+                            /**
+                             * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
+                             * @default local
+                             */
+                            selection: "local" | "manager";
                             /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                             services?: {
                                 /**
@@ -2704,6 +2940,8 @@ export interface operations {
                                 /** @description Overrides the service's weight in this vserver */
                                 weight?: number;
                             }[];
+                            /** @description Sites (default false: DEFAULTS.vserver.siteBalancing; no schema default, so an export spells it out only when true): an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md) */
+                            siteBalancing?: boolean;
                             /** Spillover */
                             spillover?: {
                                 /**
@@ -2747,6 +2985,11 @@ export interface operations {
                              * @default 30000
                              */
                             timeoutMs: number;
+                            /**
+                             * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
+                             * @default loadbalancing
+                             */
+                            type: "loadbalancing" | "contentswitch";
                             /** Format: date-time */
                             readonly updatedAt?: string;
                             /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -2984,6 +3227,21 @@ export interface operations {
                         capacity?: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        /** @description Overrides the vserver's maintenance policy field by field; null: none */
+                        maintenance?: {
+                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                            drainTimeoutSeconds?: number;
+                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                            migrateAfterSeconds?: number;
+                            target?: string | null;
+                        } | null;
+                        /** @description Live migration of long-lived connections (issue 15); requires proxyProtocol v2. Omitted: the service drains in maintenance */
+                        migration?: {
+                            /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
+                            port: number;
+                            /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
+                            secret?: string;
+                        };
                         /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         monitors?: {
                             /**
@@ -3005,6 +3263,16 @@ export interface operations {
                         port: number;
                         /** @default tcp */
                         protocol?: "tcp" | "http";
+                        /**
+                         * @description v2: every upstream connection to the service starts with a PROXY protocol v2 header (HAProxy's spec): the client's address and port, the agent's listen address and port, TLV 0xE0 the agent's connection id (and TLV 0xE1 the migration id on a migrated connection). HTTP: each client connection then has upstream connections of its own (no pooled connection is shared between clients), as HAProxy's send-proxy-v2
+                         * @default none
+                         */
+                        proxyProtocol?: "none" | "v2";
+                        /**
+                         * @description The site whose agents serve (monitor, balance onto) this service: a name of the sites section (422 otherwise); omitted: every agent serves it (docs/SITES.md)
+                         * @example site-a
+                         */
+                        site?: string;
                         /** @default enabled */
                         state?: "enabled" | "disabled" | "maintenance";
                         /** Format: date-time */
@@ -3017,6 +3285,30 @@ export interface operations {
                          */
                         weight?: number;
                     }[];
+                    /** @description Sites (docs/SITES.md); omitted when there are none */
+                    sites?: {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description How often the site's available weight is computed (or polled from its peer) and the weights pushed to the agents
+                         * @default 1000
+                         */
+                        exchangeIntervalMs?: number;
+                        /**
+                         * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
+                         * @example site-a
+                         */
+                        name: string;
+                        /** @description The site has a control plane of its own (absent: its agents are connected to this one) */
+                        peer?: {
+                            /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
+                            url: string;
+                        };
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                    }[];
                     /** @description Global configuration version; read-only, ignored on PUT */
                     readonly version?: number;
                     vservers?: {
@@ -3027,6 +3319,7 @@ export interface operations {
                         clientTimeoutMs?: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        default?: string | null;
                         /**
                          * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
                          * @default 10000
@@ -3037,8 +3330,11 @@ export interface operations {
                          * @default 5000
                          */
                         keepAliveTimeoutMs?: number;
-                        /** @default roundrobin */
-                        lbMethod?: "roundrobin" | "leastconn" | "weighted";
+                        /**
+                         * @description availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).
+                         * @default roundrobin
+                         */
+                        lbMethod?: "roundrobin" | "leastconn" | "weighted" | "availablecapacity";
                         /**
                          * @description null: reachable only as a backup
                          * @default null
@@ -3055,6 +3351,14 @@ export interface operations {
                             /** @description Listen port (unique across vservers, whatever their host) */
                             port: number;
                         } | null;
+                        /** @description Maintenance policy of its services (each may override it); null: the defaults */
+                        maintenance?: {
+                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                            drainTimeoutSeconds?: number;
+                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                            migrateAfterSeconds?: number;
+                            target?: string | null;
+                        } | null;
                         /**
                          * @description Unique vserver name
                          * @example web-1
@@ -3068,6 +3372,51 @@ export interface operations {
                             type?: "none" | "sourceip" | "cookie";
                         };
                         protocol: "tcp" | "http";
+                        /** @description contentswitch only: rules in order, the first match wins; compiled once per configuration version by the agent (one pass a request) */
+                        rules?: {
+                            /**
+                             * ContentMatch
+                             * @description What a request must match: every field given (at least one)
+                             */
+                            match: {
+                                /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
+                                extension?: string;
+                                /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
+                                header?: {
+                                    /** @description Header field name (case-insensitive) */
+                                    name: string;
+                                    /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                                    regex?: string;
+                                    /** @description The field value equals this (after trimming), case-sensitive */
+                                    value?: string;
+                                };
+                                /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
+                                host?: string;
+                                /** @description The request method (GET, POST, …) */
+                                method?: string;
+                                /** @description The request path (before any ?) starts with this (case-sensitive) */
+                                pathPrefix?: string;
+                                /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                                pathRegex?: string;
+                                /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
+                                sourceCidr?: string;
+                            };
+                            /**
+                             * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
+                             * @example images
+                             */
+                            name?: string;
+                            /**
+                             * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
+                             * @example img
+                             */
+                            target: string;
+                        }[];
+                        /**
+                         * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
+                         * @default local
+                         */
+                        selection?: "local" | "manager";
                         /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         services?: {
                             /**
@@ -3078,6 +3427,8 @@ export interface operations {
                             /** @description Overrides the service's weight in this vserver */
                             weight?: number;
                         }[];
+                        /** @description Sites (default false: DEFAULTS.vserver.siteBalancing; no schema default, so an export spells it out only when true): an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md) */
+                        siteBalancing?: boolean;
                         /** Spillover */
                         spillover?: {
                             /**
@@ -3121,6 +3472,11 @@ export interface operations {
                          * @default 30000
                          */
                         timeoutMs?: number;
+                        /**
+                         * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
+                         * @default loadbalancing
+                         */
+                        type?: "loadbalancing" | "contentswitch";
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -5112,6 +5468,450 @@ export interface operations {
             };
         };
     };
+    listServiceTokens: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description Page size */
+                limit?: number;
+                /** @description Only names starting with this prefix */
+                prefix?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            lastUsedAt: string | null;
+                            name: string;
+                            service: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createServiceToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "web-1-feedback",
+                 *       "service": "web-1"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Unique token name
+                     * @example web-1
+                     */
+                    name: string;
+                    /**
+                     * @description The service whose backends push feedback with this token (it is good for nothing else)
+                     * @example web-1
+                     */
+                    service: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "createdAt": "2026-01-01T00:00:00.000Z",
+                     *       "lastUsedAt": null,
+                     *       "name": "web-1-feedback",
+                     *       "service": "web-1",
+                     *       "token": "spw_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefg"
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        lastUsedAt: string | null;
+                        name: string;
+                        service: string;
+                        /** @description The secret, shown this once */
+                        token: string;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getServiceToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "createdAt": "2026-01-01T00:00:00.000Z",
+                     *       "lastUsedAt": null,
+                     *       "name": "web-1-feedback",
+                     *       "service": "web-1"
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        lastUsedAt: string | null;
+                        name: string;
+                        service: string;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteServiceToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listServices: {
         parameters: {
             query?: {
@@ -5145,6 +5945,21 @@ export interface operations {
                             capacity: number;
                             /** Format: date-time */
                             readonly createdAt?: string;
+                            /** @description Overrides the vserver's maintenance policy field by field; null: none */
+                            maintenance?: {
+                                /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                                drainTimeoutSeconds?: number;
+                                /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                                migrateAfterSeconds?: number;
+                                target?: string | null;
+                            } | null;
+                            /** @description Live migration of long-lived connections (issue 15); requires proxyProtocol v2. Omitted: the service drains in maintenance */
+                            migration?: {
+                                /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
+                                port: number;
+                                /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
+                                secret?: string;
+                            };
                             /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                             monitors?: {
                                 /**
@@ -5166,6 +5981,16 @@ export interface operations {
                             port: number;
                             /** @default tcp */
                             protocol: "tcp" | "http";
+                            /**
+                             * @description v2: every upstream connection to the service starts with a PROXY protocol v2 header (HAProxy's spec): the client's address and port, the agent's listen address and port, TLV 0xE0 the agent's connection id (and TLV 0xE1 the migration id on a migrated connection). HTTP: each client connection then has upstream connections of its own (no pooled connection is shared between clients), as HAProxy's send-proxy-v2
+                             * @default none
+                             */
+                            proxyProtocol: "none" | "v2";
+                            /**
+                             * @description The site whose agents serve (monitor, balance onto) this service: a name of the sites section (422 otherwise); omitted: every agent serves it (docs/SITES.md)
+                             * @example site-a
+                             */
+                            site?: string;
                             /** @default enabled */
                             state: "enabled" | "disabled" | "maintenance";
                             /** Format: date-time */
@@ -5282,6 +6107,21 @@ export interface operations {
                     capacity?: number;
                     /** Format: date-time */
                     readonly createdAt?: string;
+                    /** @description Overrides the vserver's maintenance policy field by field; null: none */
+                    maintenance?: {
+                        /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                        drainTimeoutSeconds?: number;
+                        /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                        migrateAfterSeconds?: number;
+                        target?: string | null;
+                    } | null;
+                    /** @description Live migration of long-lived connections (issue 15); requires proxyProtocol v2. Omitted: the service drains in maintenance */
+                    migration?: {
+                        /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
+                        port: number;
+                        /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
+                        secret?: string;
+                    };
                     /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                     monitors?: {
                         /**
@@ -5303,6 +6143,16 @@ export interface operations {
                     port: number;
                     /** @default tcp */
                     protocol?: "tcp" | "http";
+                    /**
+                     * @description v2: every upstream connection to the service starts with a PROXY protocol v2 header (HAProxy's spec): the client's address and port, the agent's listen address and port, TLV 0xE0 the agent's connection id (and TLV 0xE1 the migration id on a migrated connection). HTTP: each client connection then has upstream connections of its own (no pooled connection is shared between clients), as HAProxy's send-proxy-v2
+                     * @default none
+                     */
+                    proxyProtocol?: "none" | "v2";
+                    /**
+                     * @description The site whose agents serve (monitor, balance onto) this service: a name of the sites section (422 otherwise); omitted: every agent serves it (docs/SITES.md)
+                     * @example site-a
+                     */
+                    site?: string;
                     /** @default enabled */
                     state?: "enabled" | "disabled" | "maintenance";
                     /** Format: date-time */
@@ -5355,6 +6205,21 @@ export interface operations {
                         capacity: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        /** @description Overrides the vserver's maintenance policy field by field; null: none */
+                        maintenance?: {
+                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                            drainTimeoutSeconds?: number;
+                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                            migrateAfterSeconds?: number;
+                            target?: string | null;
+                        } | null;
+                        /** @description Live migration of long-lived connections (issue 15); requires proxyProtocol v2. Omitted: the service drains in maintenance */
+                        migration?: {
+                            /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
+                            port: number;
+                            /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
+                            secret?: string;
+                        };
                         /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         monitors?: {
                             /**
@@ -5376,6 +6241,16 @@ export interface operations {
                         port: number;
                         /** @default tcp */
                         protocol: "tcp" | "http";
+                        /**
+                         * @description v2: every upstream connection to the service starts with a PROXY protocol v2 header (HAProxy's spec): the client's address and port, the agent's listen address and port, TLV 0xE0 the agent's connection id (and TLV 0xE1 the migration id on a migrated connection). HTTP: each client connection then has upstream connections of its own (no pooled connection is shared between clients), as HAProxy's send-proxy-v2
+                         * @default none
+                         */
+                        proxyProtocol: "none" | "v2";
+                        /**
+                         * @description The site whose agents serve (monitor, balance onto) this service: a name of the sites section (422 otherwise); omitted: every agent serves it (docs/SITES.md)
+                         * @example site-a
+                         */
+                        site?: string;
                         /** @default enabled */
                         state: "enabled" | "disabled" | "maintenance";
                         /** Format: date-time */
@@ -5529,6 +6404,21 @@ export interface operations {
                         capacity: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        /** @description Overrides the vserver's maintenance policy field by field; null: none */
+                        maintenance?: {
+                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                            drainTimeoutSeconds?: number;
+                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                            migrateAfterSeconds?: number;
+                            target?: string | null;
+                        } | null;
+                        /** @description Live migration of long-lived connections (issue 15); requires proxyProtocol v2. Omitted: the service drains in maintenance */
+                        migration?: {
+                            /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
+                            port: number;
+                            /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
+                            secret?: string;
+                        };
                         /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         monitors?: {
                             /**
@@ -5550,6 +6440,16 @@ export interface operations {
                         port: number;
                         /** @default tcp */
                         protocol: "tcp" | "http";
+                        /**
+                         * @description v2: every upstream connection to the service starts with a PROXY protocol v2 header (HAProxy's spec): the client's address and port, the agent's listen address and port, TLV 0xE0 the agent's connection id (and TLV 0xE1 the migration id on a migrated connection). HTTP: each client connection then has upstream connections of its own (no pooled connection is shared between clients), as HAProxy's send-proxy-v2
+                         * @default none
+                         */
+                        proxyProtocol: "none" | "v2";
+                        /**
+                         * @description The site whose agents serve (monitor, balance onto) this service: a name of the sites section (422 otherwise); omitted: every agent serves it (docs/SITES.md)
+                         * @example site-a
+                         */
+                        site?: string;
                         /** @default enabled */
                         state: "enabled" | "disabled" | "maintenance";
                         /** Format: date-time */
@@ -5683,6 +6583,21 @@ export interface operations {
                     capacity?: number;
                     /** Format: date-time */
                     readonly createdAt?: string;
+                    /** @description Overrides the vserver's maintenance policy field by field; null: none */
+                    maintenance?: {
+                        /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                        drainTimeoutSeconds?: number;
+                        /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                        migrateAfterSeconds?: number;
+                        target?: string | null;
+                    } | null;
+                    /** @description Live migration of long-lived connections (issue 15); requires proxyProtocol v2. Omitted: the service drains in maintenance */
+                    migration?: {
+                        /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
+                        port: number;
+                        /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
+                        secret?: string;
+                    };
                     /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                     monitors?: {
                         /**
@@ -5704,6 +6619,16 @@ export interface operations {
                     port: number;
                     /** @default tcp */
                     protocol?: "tcp" | "http";
+                    /**
+                     * @description v2: every upstream connection to the service starts with a PROXY protocol v2 header (HAProxy's spec): the client's address and port, the agent's listen address and port, TLV 0xE0 the agent's connection id (and TLV 0xE1 the migration id on a migrated connection). HTTP: each client connection then has upstream connections of its own (no pooled connection is shared between clients), as HAProxy's send-proxy-v2
+                     * @default none
+                     */
+                    proxyProtocol?: "none" | "v2";
+                    /**
+                     * @description The site whose agents serve (monitor, balance onto) this service: a name of the sites section (422 otherwise); omitted: every agent serves it (docs/SITES.md)
+                     * @example site-a
+                     */
+                    site?: string;
                     /** @default enabled */
                     state?: "enabled" | "disabled" | "maintenance";
                     /** Format: date-time */
@@ -5756,6 +6681,21 @@ export interface operations {
                         capacity: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        /** @description Overrides the vserver's maintenance policy field by field; null: none */
+                        maintenance?: {
+                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                            drainTimeoutSeconds?: number;
+                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                            migrateAfterSeconds?: number;
+                            target?: string | null;
+                        } | null;
+                        /** @description Live migration of long-lived connections (issue 15); requires proxyProtocol v2. Omitted: the service drains in maintenance */
+                        migration?: {
+                            /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
+                            port: number;
+                            /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
+                            secret?: string;
+                        };
                         /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         monitors?: {
                             /**
@@ -5777,6 +6717,16 @@ export interface operations {
                         port: number;
                         /** @default tcp */
                         protocol: "tcp" | "http";
+                        /**
+                         * @description v2: every upstream connection to the service starts with a PROXY protocol v2 header (HAProxy's spec): the client's address and port, the agent's listen address and port, TLV 0xE0 the agent's connection id (and TLV 0xE1 the migration id on a migrated connection). HTTP: each client connection then has upstream connections of its own (no pooled connection is shared between clients), as HAProxy's send-proxy-v2
+                         * @default none
+                         */
+                        proxyProtocol: "none" | "v2";
+                        /**
+                         * @description The site whose agents serve (monitor, balance onto) this service: a name of the sites section (422 otherwise); omitted: every agent serves it (docs/SITES.md)
+                         * @example site-a
+                         */
+                        site?: string;
                         /** @default enabled */
                         state: "enabled" | "disabled" | "maintenance";
                         /** Format: date-time */
@@ -5828,6 +6778,21 @@ export interface operations {
                         capacity: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        /** @description Overrides the vserver's maintenance policy field by field; null: none */
+                        maintenance?: {
+                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                            drainTimeoutSeconds?: number;
+                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                            migrateAfterSeconds?: number;
+                            target?: string | null;
+                        } | null;
+                        /** @description Live migration of long-lived connections (issue 15); requires proxyProtocol v2. Omitted: the service drains in maintenance */
+                        migration?: {
+                            /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
+                            port: number;
+                            /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
+                            secret?: string;
+                        };
                         /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         monitors?: {
                             /**
@@ -5849,6 +6814,16 @@ export interface operations {
                         port: number;
                         /** @default tcp */
                         protocol: "tcp" | "http";
+                        /**
+                         * @description v2: every upstream connection to the service starts with a PROXY protocol v2 header (HAProxy's spec): the client's address and port, the agent's listen address and port, TLV 0xE0 the agent's connection id (and TLV 0xE1 the migration id on a migrated connection). HTTP: each client connection then has upstream connections of its own (no pooled connection is shared between clients), as HAProxy's send-proxy-v2
+                         * @default none
+                         */
+                        proxyProtocol: "none" | "v2";
+                        /**
+                         * @description The site whose agents serve (monitor, balance onto) this service: a name of the sites section (422 otherwise); omitted: every agent serves it (docs/SITES.md)
+                         * @example site-a
+                         */
+                        site?: string;
                         /** @default enabled */
                         state: "enabled" | "disabled" | "maintenance";
                         /** Format: date-time */
@@ -6093,6 +7068,19 @@ export interface operations {
                     capacity?: number | null;
                     /** Format: date-time */
                     readonly createdAt?: string;
+                    maintenance?: ({
+                        /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                        drainTimeoutSeconds?: number;
+                        /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                        migrateAfterSeconds?: number;
+                        target?: string | null;
+                    } | null) | null;
+                    migration?: {
+                        /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
+                        port: number;
+                        /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
+                        secret?: string;
+                    } | null;
                     monitors?: {
                         /**
                          * @description Name of the bound monitor
@@ -6111,6 +7099,8 @@ export interface operations {
                     /** @description Backend port */
                     port?: number;
                     protocol?: ("tcp" | "http") | null;
+                    proxyProtocol?: ("none" | "v2") | null;
+                    site?: string | null;
                     state?: ("enabled" | "disabled" | "maintenance") | null;
                     /** Format: date-time */
                     readonly updatedAt?: string;
@@ -6158,6 +7148,21 @@ export interface operations {
                         capacity: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        /** @description Overrides the vserver's maintenance policy field by field; null: none */
+                        maintenance?: {
+                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                            drainTimeoutSeconds?: number;
+                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                            migrateAfterSeconds?: number;
+                            target?: string | null;
+                        } | null;
+                        /** @description Live migration of long-lived connections (issue 15); requires proxyProtocol v2. Omitted: the service drains in maintenance */
+                        migration?: {
+                            /** @description Port of the backend's migration control endpoint (packages/migration/PROTOCOL.md), on the service's address */
+                            port: number;
+                            /** @description Shared secret of the agents and the backends of the service (Bearer token of the control endpoint), 16-512 visible ASCII characters. Write-only: never in a GET, status, plan, event or log; a write that omits it keeps the stored one (required when migration is first set) */
+                            secret?: string;
+                        };
                         /** @description Monitor bindings. On PUT/PATCH of a service, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         monitors?: {
                             /**
@@ -6179,6 +7184,16 @@ export interface operations {
                         port: number;
                         /** @default tcp */
                         protocol: "tcp" | "http";
+                        /**
+                         * @description v2: every upstream connection to the service starts with a PROXY protocol v2 header (HAProxy's spec): the client's address and port, the agent's listen address and port, TLV 0xE0 the agent's connection id (and TLV 0xE1 the migration id on a migrated connection). HTTP: each client connection then has upstream connections of its own (no pooled connection is shared between clients), as HAProxy's send-proxy-v2
+                         * @default none
+                         */
+                        proxyProtocol: "none" | "v2";
+                        /**
+                         * @description The site whose agents serve (monitor, balance onto) this service: a name of the sites section (422 otherwise); omitted: every agent serves it (docs/SITES.md)
+                         * @example site-a
+                         */
+                        site?: string;
                         /** @default enabled */
                         state: "enabled" | "disabled" | "maintenance";
                         /** Format: date-time */
@@ -6249,6 +7264,515 @@ export interface operations {
             };
             /** @description The one shape of every 4xx/5xx answer */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listServiceConnections: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description Page size */
+                limit?: number;
+                /** @description Only names starting with this prefix */
+                prefix?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description The agent holding the client connection */
+                            agent: string;
+                            ageSeconds: number;
+                            /** @description Client address:port */
+                            client: string;
+                            /** @description The agent's connection id (TLV 0xE0 of the PROXY v2 header the service receives) */
+                            id: string;
+                            /** @description Bytes from the client */
+                            rxBytes: number;
+                            state: "active" | "draining" | "migrating" | "migrated";
+                            /** @description Bytes to the client */
+                            txBytes: number;
+                            vserver: string;
+                        }[];
+                        /** @description Counts across agents once an agent reported any (maintenance, migrations) */
+                        maintenance: {
+                            /** @description Connections closed at the drain deadline */
+                            drainClosed: number;
+                            /** @description Connections draining now (younger than migrateAfterSeconds, of a service without a migration endpoint, or whose migration failed) */
+                            draining: number;
+                            /** @description Migrations that failed: the connection stayed on the service, or was closed when the failure came after the source let go */
+                            failed: number;
+                            lastFailure: {
+                                agent: string;
+                                /** Format: date-time */
+                                at: string;
+                                /** @description no_target, export_refused, export_failed, export_timeout, output_timeout, output_overrun, source_closed, target_connect_failed, client_closed */
+                                code: string;
+                                message: string;
+                            } | null;
+                            /** @description Connections moved off this service (cumulative, per agent run) */
+                            migrated: number;
+                            /** @description Connections being migrated now */
+                            migrating: number;
+                        } | null;
+                        nextCursor: string | null;
+                        service: string;
+                        total: number;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getServiceFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "feedback": {
+                     *         "admin": "drain",
+                     *         "health": "up",
+                     *         "maxconn": null,
+                     *         "reason": null,
+                     *         "weightPercent": 50
+                     *       },
+                     *       "line": "50% drain",
+                     *       "service": "web-1",
+                     *       "unknown": [],
+                     *       "updatedAt": "2026-01-01T00:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** FeedbackState */
+                        feedback: {
+                            admin: "ready" | "drain" | "maint";
+                            health: "up" | "down";
+                            /** @description null: the configured capacity */
+                            maxconn: number | null;
+                            /** @description Why DOWN (the word and the description), null while up */
+                            reason: string | null;
+                            /** @description null: the configured weight */
+                            weightPercent: number | null;
+                        };
+                        /** @description The last line pushed */
+                        line: string;
+                        service: string;
+                        /** @description Words of the line that mean nothing here (ignored) */
+                        unknown?: string[];
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    pushServiceFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "line": "75% maxconn:40"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description One line in HAProxy's agent-check vocabulary, words separated by spaces, tabs or commas, any order: N% (weight relative to the configured one), maxconn:N (the service's effective capacity, so the dynamic threshold moves), ready / drain (no new connection, open ones continue) / maint, up / down / fail / stopped, and after # a description. A line changes only what it mentions; unknown words are ignored and listed
+                     * @example drain
+                     * @example 50% maxconn:20
+                     * @example stopped # upgrade
+                     */
+                    line: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "feedback": {
+                     *         "admin": "drain",
+                     *         "health": "up",
+                     *         "maxconn": null,
+                     *         "reason": null,
+                     *         "weightPercent": 50
+                     *       },
+                     *       "line": "50% drain",
+                     *       "service": "web-1",
+                     *       "unknown": [],
+                     *       "updatedAt": "2026-01-01T00:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** FeedbackState */
+                        feedback: {
+                            admin: "ready" | "drain" | "maint";
+                            health: "up" | "down";
+                            /** @description null: the configured capacity */
+                            maxconn: number | null;
+                            /** @description Why DOWN (the word and the description), null while up */
+                            reason: string | null;
+                            /** @description null: the configured weight */
+                            weightPercent: number | null;
+                        };
+                        /** @description The last line pushed */
+                        line: string;
+                        service: string;
+                        /** @description Words of the line that mean nothing here (ignored) */
+                        unknown?: string[];
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    clearServiceFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cleared */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7201,6 +8725,1011 @@ export interface operations {
             };
         };
     };
+    listSites: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description Page size */
+                limit?: number;
+                /** @description Only names starting with this prefix */
+                prefix?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            readonly createdAt?: string;
+                            /**
+                             * @description How often the site's available weight is computed (or polled from its peer) and the weights pushed to the agents
+                             * @default 1000
+                             */
+                            exchangeIntervalMs: number;
+                            /**
+                             * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
+                             * @example site-a
+                             */
+                            name: string;
+                            /** @description The site has a control plane of its own (absent: its agents are connected to this one) */
+                            peer?: {
+                                /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
+                                url: string;
+                            };
+                            /** Format: date-time */
+                            readonly updatedAt?: string;
+                            /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                            readonly version?: number;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createSite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "exchangeIntervalMs": 1000,
+                 *       "name": "site-b",
+                 *       "peer": {
+                 *         "url": "https://cp.site-b.example:3000"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: date-time */
+                    readonly createdAt?: string;
+                    /**
+                     * @description How often the site's available weight is computed (or polled from its peer) and the weights pushed to the agents
+                     * @default 1000
+                     */
+                    exchangeIntervalMs?: number;
+                    /**
+                     * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
+                     * @example site-a
+                     */
+                    name: string;
+                    /** @description The site has a control plane of its own (absent: its agents are connected to this one) */
+                    peer?: {
+                        /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
+                        url: string;
+                    };
+                    /** Format: date-time */
+                    readonly updatedAt?: string;
+                    /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                    readonly version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "exchangeIntervalMs": 1000,
+                     *       "name": "site-b",
+                     *       "peer": {
+                     *         "url": "https://cp.site-b.example:3000"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description How often the site's available weight is computed (or polled from its peer) and the weights pushed to the agents
+                         * @default 1000
+                         */
+                        exchangeIntervalMs: number;
+                        /**
+                         * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
+                         * @example site-a
+                         */
+                        name: string;
+                        /** @description The site has a control plane of its own (absent: its agents are connected to this one) */
+                        peer?: {
+                            /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
+                            url: string;
+                        };
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "exchangeIntervalMs": 1000,
+                     *       "name": "site-b",
+                     *       "peer": {
+                     *         "url": "https://cp.site-b.example:3000"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description How often the site's available weight is computed (or polled from its peer) and the weights pushed to the agents
+                         * @default 1000
+                         */
+                        exchangeIntervalMs: number;
+                        /**
+                         * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
+                         * @example site-a
+                         */
+                        name: string;
+                        /** @description The site has a control plane of its own (absent: its agents are connected to this one) */
+                        peer?: {
+                            /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
+                            url: string;
+                        };
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putSite: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description The whole site: omitted optional fields return to their defaults */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "exchangeIntervalMs": 1000,
+                 *       "name": "site-b",
+                 *       "peer": {
+                 *         "url": "https://cp.site-b.example:3000"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: date-time */
+                    readonly createdAt?: string;
+                    /**
+                     * @description How often the site's available weight is computed (or polled from its peer) and the weights pushed to the agents
+                     * @default 1000
+                     */
+                    exchangeIntervalMs?: number;
+                    /**
+                     * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
+                     * @example site-a
+                     */
+                    name?: string;
+                    /** @description The site has a control plane of its own (absent: its agents are connected to this one) */
+                    peer?: {
+                        /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
+                        url: string;
+                    };
+                    /** Format: date-time */
+                    readonly updatedAt?: string;
+                    /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                    readonly version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "exchangeIntervalMs": 1000,
+                     *       "name": "site-b",
+                     *       "peer": {
+                     *         "url": "https://cp.site-b.example:3000"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description How often the site's available weight is computed (or polled from its peer) and the weights pushed to the agents
+                         * @default 1000
+                         */
+                        exchangeIntervalMs: number;
+                        /**
+                         * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
+                         * @example site-a
+                         */
+                        name: string;
+                        /** @description The site has a control plane of its own (absent: its agents are connected to this one) */
+                        peer?: {
+                            /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
+                            url: string;
+                        };
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "exchangeIntervalMs": 1000,
+                     *       "name": "site-b",
+                     *       "peer": {
+                     *         "url": "https://cp.site-b.example:3000"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description How often the site's available weight is computed (or polled from its peer) and the weights pushed to the agents
+                         * @default 1000
+                         */
+                        exchangeIntervalMs: number;
+                        /**
+                         * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
+                         * @example site-a
+                         */
+                        name: string;
+                        /** @description The site has a control plane of its own (absent: its agents are connected to this one) */
+                        peer?: {
+                            /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
+                            url: string;
+                        };
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteSite: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchSite: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version this write is based on; 412 when stale. `*` matches any existing object. */
+                "if-match"?: string;
+            };
+            path: {
+                /**
+                 * @description Unique name of the object
+                 * @example web-1
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description Merge: given fields replace, null resets a field to its default, omitted fields stay */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "exchangeIntervalMs": 500
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: date-time */
+                    readonly createdAt?: string;
+                    exchangeIntervalMs?: number | null;
+                    /**
+                     * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
+                     * @example site-a
+                     */
+                    name?: string;
+                    peer?: {
+                        /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
+                        url: string;
+                    } | null;
+                    /** Format: date-time */
+                    readonly updatedAt?: string;
+                    /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                    readonly version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "exchangeIntervalMs": 1000,
+                     *       "name": "site-b",
+                     *       "peer": {
+                     *         "url": "https://cp.site-b.example:3000"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: date-time */
+                        readonly createdAt?: string;
+                        /**
+                         * @description How often the site's available weight is computed (or polled from its peer) and the weights pushed to the agents
+                         * @default 1000
+                         */
+                        exchangeIntervalMs: number;
+                        /**
+                         * @description Unique site name; agents join it with SPILLWAY_AGENT_SITE (or agent.site), services with their `site`
+                         * @example site-a
+                         */
+                        name: string;
+                        /** @description The site has a control plane of its own (absent: its agents are connected to this one) */
+                        peer?: {
+                            /** @description Base URL of the site's own control plane: its GET /v1/sites/self/availability is polled (bearer token from SPILLWAY_SITE_PEER_TOKENS) */
+                            url: string;
+                        };
+                        /** Format: date-time */
+                        readonly updatedAt?: string;
+                        /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
+                        readonly version?: number;
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSiteAvailability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "sites": {
+                     *         "site-a": {
+                     *           "agents": [
+                     *             "10.0.1.5"
+                     *           ],
+                     *           "vservers": {
+                     *             "web": 10
+                     *           }
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The sites whose agents are connected to this control plane (the sites of the document without a peer) */
+                        sites: {
+                            [key: string]: {
+                                /** @description Addresses of the site's connected agents: a vserver's listener is reached there on its listen port */
+                                agents: string[];
+                                /** @description Per vserver with siteBalancing: the weight sum of its services of this site UP by quorum (0 while no agent of the site is connected) */
+                                vservers: {
+                                    [key: string]: number;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one shape of every 4xx/5xx answer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: too many failed authentications from this address (code SPILLWAY_API_AUTH_RATE_LIMITED); requests with a valid token are still served */
+            429: {
+                headers: {
+                    /** @description Seconds until the window of counted failures ends */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Service Unavailable: the database is unavailable (code SPILLWAY_API_DATABASE_UNAVAILABLE; retry after Retry-After seconds) or the server is shutting down */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent while the database is unavailable) */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listVServers: {
         parameters: {
             query?: {
@@ -7232,6 +9761,7 @@ export interface operations {
                             clientTimeoutMs: number;
                             /** Format: date-time */
                             readonly createdAt?: string;
+                            default?: string | null;
                             /**
                              * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
                              * @default 10000
@@ -7242,8 +9772,11 @@ export interface operations {
                              * @default 5000
                              */
                             keepAliveTimeoutMs: number;
-                            /** @default roundrobin */
-                            lbMethod: "roundrobin" | "leastconn" | "weighted";
+                            /**
+                             * @description availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).
+                             * @default roundrobin
+                             */
+                            lbMethod: "roundrobin" | "leastconn" | "weighted" | "availablecapacity";
                             /**
                              * @description null: reachable only as a backup
                              * @default null
@@ -7260,6 +9793,14 @@ export interface operations {
                                 /** @description Listen port (unique across vservers, whatever their host) */
                                 port: number;
                             } | null;
+                            /** @description Maintenance policy of its services (each may override it); null: the defaults */
+                            maintenance?: {
+                                /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                                drainTimeoutSeconds?: number;
+                                /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                                migrateAfterSeconds?: number;
+                                target?: string | null;
+                            } | null;
                             /**
                              * @description Unique vserver name
                              * @example web-1
@@ -7273,6 +9814,51 @@ export interface operations {
                                 type: "none" | "sourceip" | "cookie";
                             };
                             protocol: "tcp" | "http";
+                            /** @description contentswitch only: rules in order, the first match wins; compiled once per configuration version by the agent (one pass a request) */
+                            rules?: {
+                                /**
+                                 * ContentMatch
+                                 * @description What a request must match: every field given (at least one)
+                                 */
+                                match: {
+                                    /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
+                                    extension?: string;
+                                    /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
+                                    header?: {
+                                        /** @description Header field name (case-insensitive) */
+                                        name: string;
+                                        /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                                        regex?: string;
+                                        /** @description The field value equals this (after trimming), case-sensitive */
+                                        value?: string;
+                                    };
+                                    /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
+                                    host?: string;
+                                    /** @description The request method (GET, POST, …) */
+                                    method?: string;
+                                    /** @description The request path (before any ?) starts with this (case-sensitive) */
+                                    pathPrefix?: string;
+                                    /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                                    pathRegex?: string;
+                                    /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
+                                    sourceCidr?: string;
+                                };
+                                /**
+                                 * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
+                                 * @example images
+                                 */
+                                name?: string;
+                                /**
+                                 * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
+                                 * @example img
+                                 */
+                                target: string;
+                            }[];
+                            /**
+                             * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
+                             * @default local
+                             */
+                            selection: "local" | "manager";
                             /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                             services?: {
                                 /**
@@ -7283,6 +9869,8 @@ export interface operations {
                                 /** @description Overrides the service's weight in this vserver */
                                 weight?: number;
                             }[];
+                            /** @description Sites (default false: DEFAULTS.vserver.siteBalancing; no schema default, so an export spells it out only when true): an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md) */
+                            siteBalancing?: boolean;
                             /** Spillover */
                             spillover?: {
                                 /**
@@ -7326,6 +9914,11 @@ export interface operations {
                              * @default 30000
                              */
                             timeoutMs: number;
+                            /**
+                             * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
+                             * @default loadbalancing
+                             */
+                            type: "loadbalancing" | "contentswitch";
                             /** Format: date-time */
                             readonly updatedAt?: string;
                             /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -7461,6 +10054,7 @@ export interface operations {
                     clientTimeoutMs?: number;
                     /** Format: date-time */
                     readonly createdAt?: string;
+                    default?: string | null;
                     /**
                      * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
                      * @default 10000
@@ -7471,8 +10065,11 @@ export interface operations {
                      * @default 5000
                      */
                     keepAliveTimeoutMs?: number;
-                    /** @default roundrobin */
-                    lbMethod?: "roundrobin" | "leastconn" | "weighted";
+                    /**
+                     * @description availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).
+                     * @default roundrobin
+                     */
+                    lbMethod?: "roundrobin" | "leastconn" | "weighted" | "availablecapacity";
                     /**
                      * @description null: reachable only as a backup
                      * @default null
@@ -7489,6 +10086,14 @@ export interface operations {
                         /** @description Listen port (unique across vservers, whatever their host) */
                         port: number;
                     } | null;
+                    /** @description Maintenance policy of its services (each may override it); null: the defaults */
+                    maintenance?: {
+                        /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                        drainTimeoutSeconds?: number;
+                        /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                        migrateAfterSeconds?: number;
+                        target?: string | null;
+                    } | null;
                     /**
                      * @description Unique vserver name
                      * @example web-1
@@ -7502,6 +10107,51 @@ export interface operations {
                         type?: "none" | "sourceip" | "cookie";
                     };
                     protocol: "tcp" | "http";
+                    /** @description contentswitch only: rules in order, the first match wins; compiled once per configuration version by the agent (one pass a request) */
+                    rules?: {
+                        /**
+                         * ContentMatch
+                         * @description What a request must match: every field given (at least one)
+                         */
+                        match: {
+                            /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
+                            extension?: string;
+                            /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
+                            header?: {
+                                /** @description Header field name (case-insensitive) */
+                                name: string;
+                                /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                                regex?: string;
+                                /** @description The field value equals this (after trimming), case-sensitive */
+                                value?: string;
+                            };
+                            /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
+                            host?: string;
+                            /** @description The request method (GET, POST, …) */
+                            method?: string;
+                            /** @description The request path (before any ?) starts with this (case-sensitive) */
+                            pathPrefix?: string;
+                            /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                            pathRegex?: string;
+                            /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
+                            sourceCidr?: string;
+                        };
+                        /**
+                         * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
+                         * @example images
+                         */
+                        name?: string;
+                        /**
+                         * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
+                         * @example img
+                         */
+                        target: string;
+                    }[];
+                    /**
+                     * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
+                     * @default local
+                     */
+                    selection?: "local" | "manager";
                     /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                     services?: {
                         /**
@@ -7512,6 +10162,8 @@ export interface operations {
                         /** @description Overrides the service's weight in this vserver */
                         weight?: number;
                     }[];
+                    /** @description Sites (default false: DEFAULTS.vserver.siteBalancing; no schema default, so an export spells it out only when true): an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md) */
+                    siteBalancing?: boolean;
                     /** Spillover */
                     spillover?: {
                         /**
@@ -7555,6 +10207,11 @@ export interface operations {
                      * @default 30000
                      */
                     timeoutMs?: number;
+                    /**
+                     * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
+                     * @default loadbalancing
+                     */
+                    type?: "loadbalancing" | "contentswitch";
                     /** Format: date-time */
                     readonly updatedAt?: string;
                     /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -7626,6 +10283,7 @@ export interface operations {
                         clientTimeoutMs: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        default?: string | null;
                         /**
                          * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
                          * @default 10000
@@ -7636,8 +10294,11 @@ export interface operations {
                          * @default 5000
                          */
                         keepAliveTimeoutMs: number;
-                        /** @default roundrobin */
-                        lbMethod: "roundrobin" | "leastconn" | "weighted";
+                        /**
+                         * @description availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).
+                         * @default roundrobin
+                         */
+                        lbMethod: "roundrobin" | "leastconn" | "weighted" | "availablecapacity";
                         /**
                          * @description null: reachable only as a backup
                          * @default null
@@ -7654,6 +10315,14 @@ export interface operations {
                             /** @description Listen port (unique across vservers, whatever their host) */
                             port: number;
                         } | null;
+                        /** @description Maintenance policy of its services (each may override it); null: the defaults */
+                        maintenance?: {
+                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                            drainTimeoutSeconds?: number;
+                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                            migrateAfterSeconds?: number;
+                            target?: string | null;
+                        } | null;
                         /**
                          * @description Unique vserver name
                          * @example web-1
@@ -7667,6 +10336,51 @@ export interface operations {
                             type: "none" | "sourceip" | "cookie";
                         };
                         protocol: "tcp" | "http";
+                        /** @description contentswitch only: rules in order, the first match wins; compiled once per configuration version by the agent (one pass a request) */
+                        rules?: {
+                            /**
+                             * ContentMatch
+                             * @description What a request must match: every field given (at least one)
+                             */
+                            match: {
+                                /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
+                                extension?: string;
+                                /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
+                                header?: {
+                                    /** @description Header field name (case-insensitive) */
+                                    name: string;
+                                    /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                                    regex?: string;
+                                    /** @description The field value equals this (after trimming), case-sensitive */
+                                    value?: string;
+                                };
+                                /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
+                                host?: string;
+                                /** @description The request method (GET, POST, …) */
+                                method?: string;
+                                /** @description The request path (before any ?) starts with this (case-sensitive) */
+                                pathPrefix?: string;
+                                /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                                pathRegex?: string;
+                                /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
+                                sourceCidr?: string;
+                            };
+                            /**
+                             * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
+                             * @example images
+                             */
+                            name?: string;
+                            /**
+                             * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
+                             * @example img
+                             */
+                            target: string;
+                        }[];
+                        /**
+                         * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
+                         * @default local
+                         */
+                        selection: "local" | "manager";
                         /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         services?: {
                             /**
@@ -7677,6 +10391,8 @@ export interface operations {
                             /** @description Overrides the service's weight in this vserver */
                             weight?: number;
                         }[];
+                        /** @description Sites (default false: DEFAULTS.vserver.siteBalancing; no schema default, so an export spells it out only when true): an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md) */
+                        siteBalancing?: boolean;
                         /** Spillover */
                         spillover?: {
                             /**
@@ -7720,6 +10436,11 @@ export interface operations {
                          * @default 30000
                          */
                         timeoutMs: number;
+                        /**
+                         * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
+                         * @default loadbalancing
+                         */
+                        type: "loadbalancing" | "contentswitch";
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -7892,6 +10613,7 @@ export interface operations {
                         clientTimeoutMs: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        default?: string | null;
                         /**
                          * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
                          * @default 10000
@@ -7902,8 +10624,11 @@ export interface operations {
                          * @default 5000
                          */
                         keepAliveTimeoutMs: number;
-                        /** @default roundrobin */
-                        lbMethod: "roundrobin" | "leastconn" | "weighted";
+                        /**
+                         * @description availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).
+                         * @default roundrobin
+                         */
+                        lbMethod: "roundrobin" | "leastconn" | "weighted" | "availablecapacity";
                         /**
                          * @description null: reachable only as a backup
                          * @default null
@@ -7920,6 +10645,14 @@ export interface operations {
                             /** @description Listen port (unique across vservers, whatever their host) */
                             port: number;
                         } | null;
+                        /** @description Maintenance policy of its services (each may override it); null: the defaults */
+                        maintenance?: {
+                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                            drainTimeoutSeconds?: number;
+                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                            migrateAfterSeconds?: number;
+                            target?: string | null;
+                        } | null;
                         /**
                          * @description Unique vserver name
                          * @example web-1
@@ -7933,6 +10666,51 @@ export interface operations {
                             type: "none" | "sourceip" | "cookie";
                         };
                         protocol: "tcp" | "http";
+                        /** @description contentswitch only: rules in order, the first match wins; compiled once per configuration version by the agent (one pass a request) */
+                        rules?: {
+                            /**
+                             * ContentMatch
+                             * @description What a request must match: every field given (at least one)
+                             */
+                            match: {
+                                /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
+                                extension?: string;
+                                /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
+                                header?: {
+                                    /** @description Header field name (case-insensitive) */
+                                    name: string;
+                                    /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                                    regex?: string;
+                                    /** @description The field value equals this (after trimming), case-sensitive */
+                                    value?: string;
+                                };
+                                /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
+                                host?: string;
+                                /** @description The request method (GET, POST, …) */
+                                method?: string;
+                                /** @description The request path (before any ?) starts with this (case-sensitive) */
+                                pathPrefix?: string;
+                                /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                                pathRegex?: string;
+                                /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
+                                sourceCidr?: string;
+                            };
+                            /**
+                             * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
+                             * @example images
+                             */
+                            name?: string;
+                            /**
+                             * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
+                             * @example img
+                             */
+                            target: string;
+                        }[];
+                        /**
+                         * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
+                         * @default local
+                         */
+                        selection: "local" | "manager";
                         /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         services?: {
                             /**
@@ -7943,6 +10721,8 @@ export interface operations {
                             /** @description Overrides the service's weight in this vserver */
                             weight?: number;
                         }[];
+                        /** @description Sites (default false: DEFAULTS.vserver.siteBalancing; no schema default, so an export spells it out only when true): an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md) */
+                        siteBalancing?: boolean;
                         /** Spillover */
                         spillover?: {
                             /**
@@ -7986,6 +10766,11 @@ export interface operations {
                          * @default 30000
                          */
                         timeoutMs: number;
+                        /**
+                         * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
+                         * @default loadbalancing
+                         */
+                        type: "loadbalancing" | "contentswitch";
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -8138,6 +10923,7 @@ export interface operations {
                     clientTimeoutMs?: number;
                     /** Format: date-time */
                     readonly createdAt?: string;
+                    default?: string | null;
                     /**
                      * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
                      * @default 10000
@@ -8148,8 +10934,11 @@ export interface operations {
                      * @default 5000
                      */
                     keepAliveTimeoutMs?: number;
-                    /** @default roundrobin */
-                    lbMethod?: "roundrobin" | "leastconn" | "weighted";
+                    /**
+                     * @description availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).
+                     * @default roundrobin
+                     */
+                    lbMethod?: "roundrobin" | "leastconn" | "weighted" | "availablecapacity";
                     /**
                      * @description null: reachable only as a backup
                      * @default null
@@ -8166,6 +10955,14 @@ export interface operations {
                         /** @description Listen port (unique across vservers, whatever their host) */
                         port: number;
                     } | null;
+                    /** @description Maintenance policy of its services (each may override it); null: the defaults */
+                    maintenance?: {
+                        /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                        drainTimeoutSeconds?: number;
+                        /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                        migrateAfterSeconds?: number;
+                        target?: string | null;
+                    } | null;
                     /**
                      * @description Unique vserver name
                      * @example web-1
@@ -8179,6 +10976,51 @@ export interface operations {
                         type?: "none" | "sourceip" | "cookie";
                     };
                     protocol: "tcp" | "http";
+                    /** @description contentswitch only: rules in order, the first match wins; compiled once per configuration version by the agent (one pass a request) */
+                    rules?: {
+                        /**
+                         * ContentMatch
+                         * @description What a request must match: every field given (at least one)
+                         */
+                        match: {
+                            /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
+                            extension?: string;
+                            /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
+                            header?: {
+                                /** @description Header field name (case-insensitive) */
+                                name: string;
+                                /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                                regex?: string;
+                                /** @description The field value equals this (after trimming), case-sensitive */
+                                value?: string;
+                            };
+                            /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
+                            host?: string;
+                            /** @description The request method (GET, POST, …) */
+                            method?: string;
+                            /** @description The request path (before any ?) starts with this (case-sensitive) */
+                            pathPrefix?: string;
+                            /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                            pathRegex?: string;
+                            /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
+                            sourceCidr?: string;
+                        };
+                        /**
+                         * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
+                         * @example images
+                         */
+                        name?: string;
+                        /**
+                         * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
+                         * @example img
+                         */
+                        target: string;
+                    }[];
+                    /**
+                     * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
+                     * @default local
+                     */
+                    selection?: "local" | "manager";
                     /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                     services?: {
                         /**
@@ -8189,6 +11031,8 @@ export interface operations {
                         /** @description Overrides the service's weight in this vserver */
                         weight?: number;
                     }[];
+                    /** @description Sites (default false: DEFAULTS.vserver.siteBalancing; no schema default, so an export spells it out only when true): an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md) */
+                    siteBalancing?: boolean;
                     /** Spillover */
                     spillover?: {
                         /**
@@ -8232,6 +11076,11 @@ export interface operations {
                      * @default 30000
                      */
                     timeoutMs?: number;
+                    /**
+                     * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
+                     * @default loadbalancing
+                     */
+                    type?: "loadbalancing" | "contentswitch";
                     /** Format: date-time */
                     readonly updatedAt?: string;
                     /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -8303,6 +11152,7 @@ export interface operations {
                         clientTimeoutMs: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        default?: string | null;
                         /**
                          * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
                          * @default 10000
@@ -8313,8 +11163,11 @@ export interface operations {
                          * @default 5000
                          */
                         keepAliveTimeoutMs: number;
-                        /** @default roundrobin */
-                        lbMethod: "roundrobin" | "leastconn" | "weighted";
+                        /**
+                         * @description availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).
+                         * @default roundrobin
+                         */
+                        lbMethod: "roundrobin" | "leastconn" | "weighted" | "availablecapacity";
                         /**
                          * @description null: reachable only as a backup
                          * @default null
@@ -8331,6 +11184,14 @@ export interface operations {
                             /** @description Listen port (unique across vservers, whatever their host) */
                             port: number;
                         } | null;
+                        /** @description Maintenance policy of its services (each may override it); null: the defaults */
+                        maintenance?: {
+                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                            drainTimeoutSeconds?: number;
+                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                            migrateAfterSeconds?: number;
+                            target?: string | null;
+                        } | null;
                         /**
                          * @description Unique vserver name
                          * @example web-1
@@ -8344,6 +11205,51 @@ export interface operations {
                             type: "none" | "sourceip" | "cookie";
                         };
                         protocol: "tcp" | "http";
+                        /** @description contentswitch only: rules in order, the first match wins; compiled once per configuration version by the agent (one pass a request) */
+                        rules?: {
+                            /**
+                             * ContentMatch
+                             * @description What a request must match: every field given (at least one)
+                             */
+                            match: {
+                                /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
+                                extension?: string;
+                                /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
+                                header?: {
+                                    /** @description Header field name (case-insensitive) */
+                                    name: string;
+                                    /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                                    regex?: string;
+                                    /** @description The field value equals this (after trimming), case-sensitive */
+                                    value?: string;
+                                };
+                                /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
+                                host?: string;
+                                /** @description The request method (GET, POST, …) */
+                                method?: string;
+                                /** @description The request path (before any ?) starts with this (case-sensitive) */
+                                pathPrefix?: string;
+                                /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                                pathRegex?: string;
+                                /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
+                                sourceCidr?: string;
+                            };
+                            /**
+                             * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
+                             * @example images
+                             */
+                            name?: string;
+                            /**
+                             * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
+                             * @example img
+                             */
+                            target: string;
+                        }[];
+                        /**
+                         * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
+                         * @default local
+                         */
+                        selection: "local" | "manager";
                         /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         services?: {
                             /**
@@ -8354,6 +11260,8 @@ export interface operations {
                             /** @description Overrides the service's weight in this vserver */
                             weight?: number;
                         }[];
+                        /** @description Sites (default false: DEFAULTS.vserver.siteBalancing; no schema default, so an export spells it out only when true): an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md) */
+                        siteBalancing?: boolean;
                         /** Spillover */
                         spillover?: {
                             /**
@@ -8397,6 +11305,11 @@ export interface operations {
                          * @default 30000
                          */
                         timeoutMs: number;
+                        /**
+                         * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
+                         * @default loadbalancing
+                         */
+                        type: "loadbalancing" | "contentswitch";
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -8467,6 +11380,7 @@ export interface operations {
                         clientTimeoutMs: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        default?: string | null;
                         /**
                          * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
                          * @default 10000
@@ -8477,8 +11391,11 @@ export interface operations {
                          * @default 5000
                          */
                         keepAliveTimeoutMs: number;
-                        /** @default roundrobin */
-                        lbMethod: "roundrobin" | "leastconn" | "weighted";
+                        /**
+                         * @description availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).
+                         * @default roundrobin
+                         */
+                        lbMethod: "roundrobin" | "leastconn" | "weighted" | "availablecapacity";
                         /**
                          * @description null: reachable only as a backup
                          * @default null
@@ -8495,6 +11412,14 @@ export interface operations {
                             /** @description Listen port (unique across vservers, whatever their host) */
                             port: number;
                         } | null;
+                        /** @description Maintenance policy of its services (each may override it); null: the defaults */
+                        maintenance?: {
+                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                            drainTimeoutSeconds?: number;
+                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                            migrateAfterSeconds?: number;
+                            target?: string | null;
+                        } | null;
                         /**
                          * @description Unique vserver name
                          * @example web-1
@@ -8508,6 +11433,51 @@ export interface operations {
                             type: "none" | "sourceip" | "cookie";
                         };
                         protocol: "tcp" | "http";
+                        /** @description contentswitch only: rules in order, the first match wins; compiled once per configuration version by the agent (one pass a request) */
+                        rules?: {
+                            /**
+                             * ContentMatch
+                             * @description What a request must match: every field given (at least one)
+                             */
+                            match: {
+                                /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
+                                extension?: string;
+                                /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
+                                header?: {
+                                    /** @description Header field name (case-insensitive) */
+                                    name: string;
+                                    /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                                    regex?: string;
+                                    /** @description The field value equals this (after trimming), case-sensitive */
+                                    value?: string;
+                                };
+                                /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
+                                host?: string;
+                                /** @description The request method (GET, POST, …) */
+                                method?: string;
+                                /** @description The request path (before any ?) starts with this (case-sensitive) */
+                                pathPrefix?: string;
+                                /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                                pathRegex?: string;
+                                /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
+                                sourceCidr?: string;
+                            };
+                            /**
+                             * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
+                             * @example images
+                             */
+                            name?: string;
+                            /**
+                             * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
+                             * @example img
+                             */
+                            target: string;
+                        }[];
+                        /**
+                         * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
+                         * @default local
+                         */
+                        selection: "local" | "manager";
                         /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         services?: {
                             /**
@@ -8518,6 +11488,8 @@ export interface operations {
                             /** @description Overrides the service's weight in this vserver */
                             weight?: number;
                         }[];
+                        /** @description Sites (default false: DEFAULTS.vserver.siteBalancing; no schema default, so an export spells it out only when true): an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md) */
+                        siteBalancing?: boolean;
                         /** Spillover */
                         spillover?: {
                             /**
@@ -8561,6 +11533,11 @@ export interface operations {
                          * @default 30000
                          */
                         timeoutMs: number;
+                        /**
+                         * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
+                         * @default loadbalancing
+                         */
+                        type: "loadbalancing" | "contentswitch";
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -8798,9 +11775,10 @@ export interface operations {
                     clientTimeoutMs?: number | null;
                     /** Format: date-time */
                     readonly createdAt?: string;
+                    default?: (string | null) | null;
                     headersTimeoutMs?: number | null;
                     keepAliveTimeoutMs?: number | null;
-                    lbMethod?: ("roundrobin" | "leastconn" | "weighted") | null;
+                    lbMethod?: ("roundrobin" | "leastconn" | "weighted" | "availablecapacity") | null;
                     listen?: ({
                         /**
                          * @description Address the agents bind: an IPv4 or IPv6 address (0.0.0.0 or :: for every address; 422 otherwise). An agent started with SPILLWAY_AGENT_LISTEN_HOST binds that address instead.
@@ -8812,6 +11790,13 @@ export interface operations {
                         host?: string;
                         /** @description Listen port (unique across vservers, whatever their host) */
                         port: number;
+                    } | null) | null;
+                    maintenance?: ({
+                        /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                        drainTimeoutSeconds?: number;
+                        /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                        migrateAfterSeconds?: number;
+                        target?: string | null;
                     } | null) | null;
                     /**
                      * @description Unique vserver name
@@ -8825,6 +11810,46 @@ export interface operations {
                         type?: "none" | "sourceip" | "cookie";
                     } | null;
                     protocol?: "tcp" | "http";
+                    rules?: {
+                        /**
+                         * ContentMatch
+                         * @description What a request must match: every field given (at least one)
+                         */
+                        match: {
+                            /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
+                            extension?: string;
+                            /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
+                            header?: {
+                                /** @description Header field name (case-insensitive) */
+                                name: string;
+                                /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                                regex?: string;
+                                /** @description The field value equals this (after trimming), case-sensitive */
+                                value?: string;
+                            };
+                            /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
+                            host?: string;
+                            /** @description The request method (GET, POST, …) */
+                            method?: string;
+                            /** @description The request path (before any ?) starts with this (case-sensitive) */
+                            pathPrefix?: string;
+                            /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                            pathRegex?: string;
+                            /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
+                            sourceCidr?: string;
+                        };
+                        /**
+                         * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
+                         * @example images
+                         */
+                        name?: string;
+                        /**
+                         * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
+                         * @example img
+                         */
+                        target: string;
+                    }[] | null;
+                    selection?: ("local" | "manager") | null;
                     services?: {
                         /**
                          * @description Name of the bound service
@@ -8834,6 +11859,7 @@ export interface operations {
                         /** @description Overrides the service's weight in this vserver */
                         weight?: number;
                     }[] | null;
+                    siteBalancing?: boolean | null;
                     spillover?: {
                         /**
                          * @description When the whole chain is exhausted
@@ -8872,6 +11898,7 @@ export interface operations {
                         timeoutMs?: number;
                     } | null;
                     timeoutMs?: number | null;
+                    type?: ("loadbalancing" | "contentswitch") | null;
                     /** Format: date-time */
                     readonly updatedAt?: string;
                     /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -8943,6 +11970,7 @@ export interface operations {
                         clientTimeoutMs: number;
                         /** Format: date-time */
                         readonly createdAt?: string;
+                        default?: string | null;
                         /**
                          * @description HTTP vservers: time a client has to send a complete request head, counted from accept for a connection's first request; 408 and the connection closed past it (HAProxy `timeout http-request`). Ignored by TCP vservers
                          * @default 10000
@@ -8953,8 +11981,11 @@ export interface operations {
                          * @default 5000
                          */
                         keepAliveTimeoutMs: number;
-                        /** @default roundrobin */
-                        lbMethod: "roundrobin" | "leastconn" | "weighted";
+                        /**
+                         * @description availablecapacity: each service weighted by its room, its (effective) capacity minus its active connections across all agents (a service without capacity has none).
+                         * @default roundrobin
+                         */
+                        lbMethod: "roundrobin" | "leastconn" | "weighted" | "availablecapacity";
                         /**
                          * @description null: reachable only as a backup
                          * @default null
@@ -8971,6 +12002,14 @@ export interface operations {
                             /** @description Listen port (unique across vservers, whatever their host) */
                             port: number;
                         } | null;
+                        /** @description Maintenance policy of its services (each may override it); null: the defaults */
+                        maintenance?: {
+                            /** @description A draining connection (or one whose migration failed) is closed this long after the service entered maintenance, counted (default 300) */
+                            drainTimeoutSeconds?: number;
+                            /** @description When the service enters maintenance, its connections at least this old migrate (when it has a migration endpoint); younger ones drain (default 30) */
+                            migrateAfterSeconds?: number;
+                            target?: string | null;
+                        } | null;
                         /**
                          * @description Unique vserver name
                          * @example web-1
@@ -8984,6 +12023,51 @@ export interface operations {
                             type: "none" | "sourceip" | "cookie";
                         };
                         protocol: "tcp" | "http";
+                        /** @description contentswitch only: rules in order, the first match wins; compiled once per configuration version by the agent (one pass a request) */
+                        rules?: {
+                            /**
+                             * ContentMatch
+                             * @description What a request must match: every field given (at least one)
+                             */
+                            match: {
+                                /** @description File extension of the last path segment, without the dot, case-insensitive: jpg matches /img/a.JPG */
+                                extension?: string;
+                                /** @description A request header: present with this value, or one the regex matches (one of them); several fields of the name: any of them */
+                                header?: {
+                                    /** @description Header field name (case-insensitive) */
+                                    name: string;
+                                    /** @description Matched against the field value: RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                                    regex?: string;
+                                    /** @description The field value equals this (after trimming), case-sensitive */
+                                    value?: string;
+                                };
+                                /** @description The Host header (or absolute-form host) without its port, case-insensitive; a leading *. matches any subdomain (not the domain itself) */
+                                host?: string;
+                                /** @description The request method (GET, POST, …) */
+                                method?: string;
+                                /** @description The request path (before any ?) starts with this (case-sensitive) */
+                                pathPrefix?: string;
+                                /** @description Matched against the request path (before any ?): RE2 syntax (no backreferences, no lookaround), unanchored unless it says ^ or $; a repeated group holding a quantifier (as in (a+)+) is refused (422); matched in time linear in the text */
+                                pathRegex?: string;
+                                /** @description The client address is in this CIDR (10.0.0.0/8, 2001:db8::/32; an address alone: that address) */
+                                sourceCidr?: string;
+                            };
+                            /**
+                             * @description Rule name, unique in its switch: its hits are counted under it (else under #position, from 0)
+                             * @example images
+                             */
+                            name?: string;
+                            /**
+                             * @description The vserver matching requests go to: an http vserver with its own limits and backup chain, or another contentswitch (no cycle)
+                             * @example img
+                             */
+                            target: string;
+                        }[];
+                        /**
+                         * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
+                         * @default local
+                         */
+                        selection: "local" | "manager";
                         /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         services?: {
                             /**
@@ -8994,6 +12078,8 @@ export interface operations {
                             /** @description Overrides the service's weight in this vserver */
                             weight?: number;
                         }[];
+                        /** @description Sites (default false: DEFAULTS.vserver.siteBalancing; no schema default, so an export spells it out only when true): an agent of a site forwards the share of new connections that the sites' available weight gives to the other sites, to their agents' listener of this vserver (weighted round robin; never to a site with nothing available; a forwarded connection is never forwarded again). Spelled out only when true (docs/SITES.md) */
+                        siteBalancing?: boolean;
                         /** Spillover */
                         spillover?: {
                             /**
@@ -9037,6 +12123,11 @@ export interface operations {
                          * @default 30000
                          */
                         timeoutMs: number;
+                        /**
+                         * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
+                         * @default loadbalancing
+                         */
+                        type: "loadbalancing" | "contentswitch";
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -10166,13 +13257,36 @@ export interface operations {
                             activeConnections: number;
                             agentsMonitoring: number;
                             agentsUp: number;
-                            /** @description Under agent-check feedback only: the weight, capacity and state the agents serve the service with (what most reporting agents say) and how many say it */
+                            /** @description Under application feedback only: the weight, capacity (its place in the threshold's derivation) and state the service is served with — the agent-check feedback most reporting agents serve (agents: how many), then what its backends pushed */
                             effective?: {
                                 agents: number;
                                 capacity: number;
                                 drain: boolean;
+                                /** @description agent-check: the agents' probes; push: POST /v1/services/{name}/feedback; both: the pushed feedback on top of the probes' */
+                                source?: "agent-check" | "push" | "both";
                                 state: "enabled" | "disabled" | "maintenance";
                                 weight: number;
+                            };
+                            /** MaintenanceStatus */
+                            maintenance?: {
+                                /** @description Connections closed at the drain deadline */
+                                drainClosed: number;
+                                /** @description Connections draining now (younger than migrateAfterSeconds, of a service without a migration endpoint, or whose migration failed) */
+                                draining: number;
+                                /** @description Migrations that failed: the connection stayed on the service, or was closed when the failure came after the source let go */
+                                failed: number;
+                                lastFailure: {
+                                    agent: string;
+                                    /** Format: date-time */
+                                    at: string;
+                                    /** @description no_target, export_refused, export_failed, export_timeout, output_timeout, output_overrun, source_closed, target_connect_failed, client_closed */
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                /** @description Connections moved off this service (cumulative, per agent run) */
+                                migrated: number;
+                                /** @description Connections being migrated now */
+                                migrating: number;
                             };
                             monitors: {
                                 /** @description Agents reporting this monitor */
