@@ -416,6 +416,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
         listeners: { ...ports },
         vservers,
         services,
+        ...(snap.migration ? { migration: snap.migration } : {}),
       };
     },
     close: () => shutdown(config.agent.drainTimeoutMs),

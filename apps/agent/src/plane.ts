@@ -181,6 +181,8 @@ export class DataPlane {
       const c = snap.vservers[name];
       if (c) c.surge_queue_len = n;
     }
+    const migration = this.migrations.report();
+    if (migration) snap.migration = migration;
     return snap;
   }
 

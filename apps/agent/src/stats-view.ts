@@ -5,6 +5,7 @@ import { RateMeter } from '@spillway/core';
 import { ruleKey } from '@spillway/protocol';
 import { DEFAULT_KEY, NONE_KEY } from './content-switch.js';
 import type { VServerDoc } from './config.js';
+import type { ConnectionsReport } from './migration/table.js';
 import type { ServiceHealthView } from './monitors.js';
 import type { QuotaView } from './quota-primary.js';
 import type { SelectionCounters } from './service-state-primary.js';
@@ -63,6 +64,8 @@ export interface AgentStats {
   listeners: Record<string, number>;
   vservers: Record<string, VServerStats>;
   services: Record<string, ServiceStats>;
+  /** Long-lived TCP connections (at least migration/maintenance.ts LISTED_AFTER_MS old) and the last failed migration per service; absent when none. */
+  migration?: ConnectionsReport;
 }
 
 /** What the limit derivation says of a vserver (agent.ts): its state, threshold and health. */

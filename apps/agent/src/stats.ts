@@ -1,5 +1,6 @@
 // Counters of the data plane, named the Envoy way everywhere (local /stats, reports, logs).
 // Each worker counts its own connections; the primary sums the workers' snapshots.
+import { mergeConnectionReports, type ConnectionsReport } from './migration/table.js';
 
 export interface VServerCounters {
   cx_active: number;
@@ -67,6 +68,8 @@ export const sameActive = (a: ActiveCounts, b: ActiveCounts): boolean => sameCou
 export interface CounterSnapshot {
   vservers: Record<string, VServerCounters>;
   services: Record<string, ServiceCounters>;
+  /** The long-lived TCP connections and the last failed migration per service (migration/table.ts); absent when there are none. */
+  migration?: ConnectionsReport;
   /** Requests each rule of a content switch took, by switch and rule key (content-switch.ts); absent without switches. */
   rules?: Record<string, Record<string, number>>;
 }
@@ -211,6 +214,7 @@ export function mergeSnapshots(snapshots: CounterSnapshot[]): CounterSnapshot {
   for (const s of snapshots) {
     addInto(out.vservers, s.vservers, emptyVServerCounters);
     addInto(out.services, s.services, emptyServiceCounters);
+    if (s.migration) out.migration = mergeConnectionReports(out.migration, s.migration);
     if (s.rules) addInto((out.rules ??= {}), s.rules, () => ({}));
   }
   return out;

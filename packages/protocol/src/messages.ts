@@ -95,6 +95,32 @@ export const ServiceEffective = Type.Object({
   state: Type.Union([Type.Literal('enabled'), Type.Literal('disabled'), Type.Literal('maintenance')]),
   drain: Type.Boolean(),
 });
+/**
+ * A service's connections in maintenance on this agent (issue 15): draining and migrating now,
+ * and cumulative counts of connections migrated off it, migrations that failed, and connections
+ * closed at the drain deadline; the last failure with its reason.
+ */
+export const MaintenanceCounters = Type.Object({
+  draining: Count,
+  migrating: Count,
+  migratedTotal: Count,
+  failedTotal: Count,
+  drainClosedTotal: Count,
+  lastFailure: Type.Optional(Type.Object({ code: Type.String({ maxLength: 64 }), message: Type.String({ maxLength: 500 }), at: Type.Integer({ minimum: 0 }) })),
+});
+
+/** A long-lived connection as an agent reports it (GET /v1/services/{name}/connections). */
+export const ConnectionRow = Type.Object({
+  id: Type.String({ maxLength: 300 }),
+  vserver: Type.String({ maxLength: 200 }),
+  service: Type.String({ maxLength: 200 }),
+  client: Type.String({ maxLength: 100 }),
+  ageMs: Count,
+  rxBytes: Count,
+  txBytes: Count,
+  state: Type.Union([Type.Literal('active'), Type.Literal('draining'), Type.Literal('migrating'), Type.Literal('migrated')]),
+});
+
 export const ServiceCounters = Type.Object({
   cxActive: Count,
   cxTotal: Count,
@@ -102,6 +128,8 @@ export const ServiceCounters = Type.Object({
   monitors: Type.Optional(Type.Array(MonitorSample, { maxItems: 64 })),
   /** Only under agent-check feedback (optional: agents before it send none). */
   effective: Type.Optional(ServiceEffective),
+  /** Maintenance and live migration (issue 15; optional: agents before it send none). */
+  maintenance: Type.Optional(MaintenanceCounters),
 });
 
 /** Counters, sent every second. */
@@ -111,6 +139,8 @@ export const Report = Type.Object(
     at: Type.Integer({ minimum: 0 }),
     vservers: Type.Record(Type.String(), VServerCounters),
     services: Type.Record(Type.String(), ServiceCounters),
+    /** The agent's long-lived TCP connections, oldest first (optional: absent when it has none, and from agents before it). */
+    connections: Type.Optional(Type.Array(ConnectionRow, { maxItems: 1000 })),
   },
   { additionalProperties: false },
 );
@@ -415,6 +445,8 @@ export type Nack = Static<typeof Nack>;
 export type Report = Static<typeof Report>;
 export type VServerCounters = Static<typeof VServerCounters>;
 export type ServiceCounters = Static<typeof ServiceCounters>;
+export type MaintenanceCounters = Static<typeof MaintenanceCounters>;
+export type ConnectionRow = Static<typeof ConnectionRow>;
 export type MonitorSample = Static<typeof MonitorSample>;
 export type Transition = Static<typeof Transition>;
 export type Borrow = Static<typeof Borrow>;

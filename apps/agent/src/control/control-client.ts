@@ -33,10 +33,12 @@ import {
   type ConfigDelta,
   type ConfigDocument,
   type ControlMessage,
+  type MaintenanceCounters,
   type Outstanding,
   type Report,
 } from '@spillway/protocol';
-import type { ActiveCounts, Agent, AgentStats, ServiceTransition } from '../agent.js';
+import type { ActiveCounts, Agent, AgentStats, ServiceStats, ServiceTransition } from '../agent.js';
+import type { LastFailure } from '../migration/table.js';
 import { AgentError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { monotonicMs } from '../quota-worker.js';
@@ -682,8 +684,23 @@ export class ControlClient {
         ...(v.effective
           ? { effective: { weight: v.effective.weight, capacity: v.effective.capacity, state: v.effective.state, drain: v.effective.drain } }
           : {}),
+        ...maintenanceOf(v, s.migration?.lastFailures[name]),
       };
     }
-    this.send({ type: 'report', at: Date.now(), vservers, services });
+    const connections = s.migration?.connections;
+    this.send({ type: 'report', at: Date.now(), vservers, services, ...(connections && connections.length > 0 ? { connections } : {}) });
   }
+}
+
+/** A service's maintenance counters for the report (issue 15): only once it has had any. */
+function maintenanceOf(v: ServiceStats, lastFailure: LastFailure | undefined): { maintenance?: MaintenanceCounters } {
+  const m: MaintenanceCounters = {
+    draining: v.cx_draining,
+    migrating: v.cx_migrating,
+    migratedTotal: v.cx_migrated_total,
+    failedTotal: v.cx_migrate_failed_total,
+    drainClosedTotal: v.cx_drain_closed_total,
+    ...(lastFailure ? { lastFailure: { code: lastFailure.code, message: lastFailure.message.slice(0, 500), at: lastFailure.at } } : {}),
+  };
+  return m.draining + m.migrating + m.migratedTotal + m.failedTotal + m.drainClosedTotal > 0 || lastFailure ? { maintenance: m } : {};
 }

@@ -17,7 +17,7 @@ import type { Logger } from '../log.js';
 import type { ServicePick, ServiceState } from '../service-state.js';
 import type { Counters, ServiceCounters, VServerCounters } from '../stats.js';
 import { MigratableConnection, DEFAULT_TIMEOUTS, type MigrationOutcome, type MigrationTimeouts, type Upstream } from './connection.js';
-import { ConnectionTable, connectionIdPrefix, type ConnectionRow, type MigrationFailure, type TableEntry } from './table.js';
+import { ConnectionTable, connectionIdPrefix, type ConnectionsReport, type LastFailure, type TableEntry } from './table.js';
 
 /** A maintenance policy with every field (the service's over the vserver's over the defaults). */
 export interface MaintenancePolicy {
@@ -32,19 +32,6 @@ export interface TrackedTarget {
   idleTimeoutMs: number;
   vserver?: string;
   pick?: ServicePick;
-}
-
-/** The last failed migration of a service: why, and when (epoch ms). */
-export interface LastFailure {
-  code: MigrationFailure;
-  message: string;
-  at: number;
-}
-
-/** The engine's answer to a connections request: its long-lived connections and the last failure per service. */
-export interface ConnectionsReport {
-  connections: ConnectionRow[];
-  lastFailures: Record<string, LastFailure>;
 }
 
 /** The effective policy of a connection of `service` that came in on `vserver`. */
@@ -119,8 +106,9 @@ export class Migrations {
     for (const name of [...this.maintained]) if (!this.services.has(name)) this.maintained.delete(name);
   }
 
-  /** The engine's connections at least `minAgeMs` old and the last failure of each service. */
-  report(minAgeMs = LISTED_AFTER_MS): ConnectionsReport {
+  /** The engine's connections at least `minAgeMs` old and the last failure of each service; null when it has neither. */
+  report(minAgeMs = LISTED_AFTER_MS): ConnectionsReport | null {
+    if ((this.table?.size ?? 0) === 0 && this.lastFailures.size === 0) return null;
     return { connections: this.tableOf().rows(Date.now(), minAgeMs), lastFailures: Object.fromEntries(this.lastFailures) };
   }
 

@@ -90,7 +90,7 @@ export class ConnectionTable {
   }
 
   /** The rows of connections at least `minAgeMs` old, at most `max` of them (oldest first). */
-  rows(now: number, minAgeMs = 0, max = 1000): ConnectionRow[] {
+  rows(now: number, minAgeMs = 0, max = MAX_REPORTED_CONNECTIONS): ConnectionRow[] {
     const out: ConnectionRow[] = [];
     for (const e of this.byId.values()) {
       const ageMs = now - e.since;
@@ -106,4 +106,29 @@ export class ConnectionTable {
 export function connectionIdPrefix(agent: string, engine: number, run: number = Date.now()): string {
   const name = agent.replace(/[^\x21-\x7e]|:/g, '_').slice(0, 100) || 'agent';
   return `${name}.${engine}.${run.toString(36)}`;
+}
+
+/** The last failed migration of a service: why, and when (epoch ms). */
+export interface LastFailure {
+  code: MigrationFailure;
+  message: string;
+  at: number;
+}
+
+/** An engine's long-lived connections and the last failed migration of each service (merged across engines by mergeConnectionReports). */
+export interface ConnectionsReport {
+  connections: ConnectionRow[];
+  lastFailures: Record<string, LastFailure>;
+}
+
+/** At most this many rows travel per agent (the oldest first). */
+export const MAX_REPORTED_CONNECTIONS = 1000;
+
+/** Two engines' reports as one: every row (the oldest MAX_REPORTED_CONNECTIONS), each service's latest failure. */
+export function mergeConnectionReports(a: ConnectionsReport | undefined, b: ConnectionsReport): ConnectionsReport {
+  if (!a) return b;
+  const connections = [...a.connections, ...b.connections].sort((x, y) => y.ageMs - x.ageMs).slice(0, MAX_REPORTED_CONNECTIONS);
+  const lastFailures = { ...a.lastFailures };
+  for (const [service, f] of Object.entries(b.lastFailures)) if ((lastFailures[service]?.at ?? -1) < f.at) lastFailures[service] = f;
+  return { connections, lastFailures };
 }

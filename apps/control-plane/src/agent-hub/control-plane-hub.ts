@@ -94,6 +94,9 @@ export function eventRow(e: HubEvent): {
     case 'service.state_changed':
       return { actor: `agent:${e.agent}`, kind, objectKind: 'service', objectName: e.service, data };
     case 'service.feedback':
+    case 'service.maintenance_started':
+    case 'service.migrations':
+    case 'service.maintenance_completed':
       return { actor: 'system', kind, objectKind: 'service', objectName: e.service, data };
     case 'threshold.changed':
     case 'vserver.spillover_started':

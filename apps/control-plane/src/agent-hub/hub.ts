@@ -22,6 +22,7 @@ import { ServiceVoteAggregator, type AgentFeedback, type Health, type UpQuorum }
 import { SnapshotCache, type Changes, type ConfigSnapshot } from './snapshot-cache.js';
 import { SiteExchange } from './sites.js';
 import { SpilloverEvents, type SpilloverEvent } from './spillover-events.js';
+import { HubMaintenance, type MaintenanceEvent } from './maintenance.js';
 import { ServiceLoads } from './service-load.js';
 import { HubFeedback, type FeedbackEvent, type HubEffective } from './feedback.js';
 import { RemoteLoadsPush } from './remote-loads.js';
@@ -87,7 +88,8 @@ export type HubEvent =
   | { kind: 'threshold.changed'; vserver: string; from: number | null; to: number | null; method: string | null }
   | { kind: 'quota.rebalanced'; vserver: string | null; reason: string }
   | SpilloverEvent
-  | FeedbackEvent;
+  | FeedbackEvent
+  | MaintenanceEvent;
 
 export class AgentHub extends EventEmitter {
   readonly snapshots = new SnapshotCache();
@@ -105,6 +107,8 @@ export class AgentHub extends EventEmitter {
   /** Each agent's share of the bandwidth budget of the vservers with a bandwidth method. */
   private readonly bandwidth: BandwidthShares;
   private readonly spills: SpilloverEvents;
+  /** Services in maintenance: their draining/migrating/migrated counts across agents, long-lived connections, events (maintenance.ts). */
+  readonly maintenance: HubMaintenance;
   /** Application feedback: the agents' agent-check and what backends pushed (feedback.ts). */
   private readonly feedback: HubFeedback;
   /** availablecapacity: each agent told the other agents' loads (remote-loads.ts). */
@@ -155,6 +159,7 @@ export class AgentHub extends EventEmitter {
       (agent) => this.records.get(agent)?.session != null,
     );
     this.feedback = new HubFeedback({ emit: (e) => this.emit('event', e satisfies HubEvent) });
+    this.maintenance = new HubMaintenance({ emit: (e) => this.emit('event', e satisfies HubEvent), live: () => this.liveRecords() });
     this.remoteLoads = new RemoteLoadsPush(
       (service) => this.loads.byAgent(service),
       (agent, msg) => this.records.get(agent)?.session?.send(msg) ?? false,
@@ -330,6 +335,7 @@ export class AgentHub extends EventEmitter {
     this.sites.close();
     this.bandwidth.close();
     this.spills.close();
+    this.maintenance.close();
     this.feedback.close();
     for (const r of this.records.values()) r.session?.terminate();
   }
@@ -610,6 +616,7 @@ export class AgentHub extends EventEmitter {
     // Shares before the config: an agent never serves a new bandwidth method on the whole threshold.
     this.bandwidth.setConfig(s.config);
     this.remoteLoads.setConfig(s.config);
+    this.maintenance.setConfig(s.config);
     for (const rec of this.records.values()) this.pushConfig(rec);
     const old = this.index;
     // A change of a few resources updates the index; a large one (or the first config) builds it.

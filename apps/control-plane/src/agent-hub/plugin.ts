@@ -12,6 +12,7 @@ import fp from 'fastify-plugin';
 import type {} from '../plugins/auth.js';
 import { HubErrors } from '../errors.js';
 import { agentRoutes, type StoredAgent } from '../routes/agents.js';
+import { connectionRoutes } from '../routes/connections.js';
 import { siteRoutes } from '../routes/sites.js';
 import { AgentHub, type AgentHubOptions } from './hub.js';
 import { renderMetrics } from './metrics.js';
@@ -94,6 +95,7 @@ function hubRoutes(app: FastifyInstance, hub: AgentHub, opts: AgentHubPluginOpti
   );
 
   agentRoutes(app, { hub, directory: opts.directory });
+  connectionRoutes(app, hub);
   siteRoutes(app, hub);
 
   app.get('/metrics', { schema: { tags: ['status'], summary: 'Prometheus metrics', hide: true } }, async (_req, reply) => {

@@ -71,6 +71,7 @@ export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null
     const votes = hub.serviceState(d.service);
     const active = live.reduce((s, a) => s + (a.report?.services[d.service]?.cxActive ?? 0), 0);
     const effective = effectiveOf(hub, d.service);
+    const maintenance = hub.maintenance.status(d.service);
     return {
       name: d.service,
       state: d.state,
@@ -79,6 +80,7 @@ export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null
       agentsMonitoring: votes?.voters ?? 0,
       monitors: monitorsOf(live, d.service),
       ...(effective ? { effective } : {}),
+      ...(maintenance ? { maintenance } : {}),
     };
   });
   return {

@@ -46,6 +46,35 @@ export const MonitorStatus = Closed(
 );
 export type MonitorStatusValue = Static<typeof MonitorStatus>;
 
+/** A service's connections under maintenance across agents (issue 15), once an agent reported any. */
+export const MaintenanceStatus = Closed(
+  {
+    draining: Type.Integer({
+      minimum: 0,
+      description: 'Connections draining now (younger than migrateAfterSeconds, of a service without a migration endpoint, or whose migration failed)',
+    }),
+    migrating: Type.Integer({ minimum: 0, description: 'Connections being migrated now' }),
+    migrated: Type.Integer({ minimum: 0, description: 'Connections moved off this service (cumulative, per agent run)' }),
+    failed: Type.Integer({
+      minimum: 0,
+      description: 'Migrations that failed: the connection stayed on the service, or was closed when the failure came after the source let go',
+    }),
+    drainClosed: Type.Integer({ minimum: 0, description: 'Connections closed at the drain deadline' }),
+    lastFailure: Nullable(
+      Closed({
+        code: Type.String({
+          description:
+            'no_target, export_refused, export_failed, export_timeout, output_timeout, output_overrun, source_closed, target_connect_failed, client_closed',
+        }),
+        message: Type.String(),
+        agent: Type.String(),
+        at: Type.String({ format: 'date-time' }),
+      }),
+    ),
+  },
+  { title: 'MaintenanceStatus' },
+);
+
 export const VServerStatus = Closed(
   {
     name: Type.String(),
@@ -73,6 +102,7 @@ export const VServerStatus = Closed(
         agentsUp: Count,
         agentsMonitoring: Count,
         monitors: Type.Array(MonitorStatus),
+        maintenance: Type.Optional(MaintenanceStatus),
         effective: Type.Optional(
           Closed(
             {
