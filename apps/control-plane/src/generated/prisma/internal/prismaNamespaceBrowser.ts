@@ -99,6 +99,7 @@ export const ServiceScalarFieldEnum = {
   migrationPort: 'migrationPort',
   migrationSecret: 'migrationSecret',
   site: 'site',
+  maintenance: 'maintenance',
   version: 'version',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
@@ -174,6 +175,7 @@ export const VServerScalarFieldEnum = {
   keepAliveTimeoutMs: 'keepAliveTimeoutMs',
   clientTimeoutMs: 'clientTimeoutMs',
   siteBalancing: 'siteBalancing',
+  maintenance: 'maintenance',
   version: 'version',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
@@ -365,14 +367,6 @@ export const QueryMode = {
 export type QueryMode = (typeof QueryMode)[keyof typeof QueryMode]
 
 
-export const NullsOrder = {
-  first: 'first',
-  last: 'last'
-} as const
-
-export type NullsOrder = (typeof NullsOrder)[keyof typeof NullsOrder]
-
-
 export const JsonNullValueFilter = {
   DbNull: DbNull,
   JsonNull: JsonNull,
@@ -380,4 +374,12 @@ export const JsonNullValueFilter = {
 } as const
 
 export type JsonNullValueFilter = (typeof JsonNullValueFilter)[keyof typeof JsonNullValueFilter]
+
+
+export const NullsOrder = {
+  first: 'first',
+  last: 'last'
+} as const
+
+export type NullsOrder = (typeof NullsOrder)[keyof typeof NullsOrder]
 

@@ -99,6 +99,7 @@ export type ServiceCountAggregateOutputType = {
   migrationPort: number
   migrationSecret: number
   site: number
+  maintenance: number
   version: number
   createdAt: number
   updatedAt: number
@@ -178,6 +179,7 @@ export type ServiceCountAggregateInputType = {
   migrationPort?: true
   migrationSecret?: true
   site?: true
+  maintenance?: true
   version?: true
   createdAt?: true
   updatedAt?: true
@@ -284,6 +286,7 @@ export type ServiceGroupByOutputType = {
   migrationPort: number | null
   migrationSecret: string | null
   site: string | null
+  maintenance: runtime.JsonValue | null
   version: number
   createdAt: Date
   updatedAt: Date
@@ -326,6 +329,7 @@ export type ServiceWhereInput = {
   migrationPort?: Prisma.IntNullableFilter<"Service"> | number | null
   migrationSecret?: Prisma.StringNullableFilter<"Service"> | string | null
   site?: Prisma.StringNullableFilter<"Service"> | string | null
+  maintenance?: Prisma.JsonNullableFilter<"Service">
   version?: Prisma.IntFilter<"Service"> | number
   createdAt?: Prisma.DateTimeFilter<"Service"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Service"> | Date | string
@@ -349,6 +353,7 @@ export type ServiceOrderByWithRelationInput = {
   migrationPort?: Prisma.SortOrderInput | Prisma.SortOrder
   migrationSecret?: Prisma.SortOrderInput | Prisma.SortOrder
   site?: Prisma.SortOrderInput | Prisma.SortOrder
+  maintenance?: Prisma.SortOrderInput | Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -375,6 +380,7 @@ export type ServiceWhereUniqueInput = Prisma.AtLeast<{
   migrationPort?: Prisma.IntNullableFilter<"Service"> | number | null
   migrationSecret?: Prisma.StringNullableFilter<"Service"> | string | null
   site?: Prisma.StringNullableFilter<"Service"> | string | null
+  maintenance?: Prisma.JsonNullableFilter<"Service">
   version?: Prisma.IntFilter<"Service"> | number
   createdAt?: Prisma.DateTimeFilter<"Service"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Service"> | Date | string
@@ -398,6 +404,7 @@ export type ServiceOrderByWithAggregationInput = {
   migrationPort?: Prisma.SortOrderInput | Prisma.SortOrder
   migrationSecret?: Prisma.SortOrderInput | Prisma.SortOrder
   site?: Prisma.SortOrderInput | Prisma.SortOrder
+  maintenance?: Prisma.SortOrderInput | Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -425,6 +432,7 @@ export type ServiceScalarWhereWithAggregatesInput = {
   migrationPort?: Prisma.IntNullableWithAggregatesFilter<"Service"> | number | null
   migrationSecret?: Prisma.StringNullableWithAggregatesFilter<"Service"> | string | null
   site?: Prisma.StringNullableWithAggregatesFilter<"Service"> | string | null
+  maintenance?: Prisma.JsonNullableWithAggregatesFilter<"Service">
   version?: Prisma.IntWithAggregatesFilter<"Service"> | number
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Service"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Service"> | Date | string
@@ -443,6 +451,7 @@ export type ServiceCreateInput = {
   migrationPort?: number | null
   migrationSecret?: string | null
   site?: string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -466,6 +475,7 @@ export type ServiceUncheckedCreateInput = {
   migrationPort?: number | null
   migrationSecret?: string | null
   site?: string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -488,6 +498,7 @@ export type ServiceUpdateInput = {
   migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -511,6 +522,7 @@ export type ServiceUncheckedUpdateInput = {
   migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -534,6 +546,7 @@ export type ServiceCreateManyInput = {
   migrationPort?: number | null
   migrationSecret?: string | null
   site?: string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -552,6 +565,7 @@ export type ServiceUpdateManyMutationInput = {
   migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -571,6 +585,7 @@ export type ServiceUncheckedUpdateManyInput = {
   migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -590,6 +605,7 @@ export type ServiceCountOrderByAggregateInput = {
   migrationPort?: Prisma.SortOrder
   migrationSecret?: Prisma.SortOrder
   site?: Prisma.SortOrder
+  maintenance?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -767,6 +783,7 @@ export type ServiceCreateWithoutMonitorsInput = {
   migrationPort?: number | null
   migrationSecret?: string | null
   site?: string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -789,6 +806,7 @@ export type ServiceUncheckedCreateWithoutMonitorsInput = {
   migrationPort?: number | null
   migrationSecret?: string | null
   site?: string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -826,6 +844,7 @@ export type ServiceUpdateWithoutMonitorsInput = {
   migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -848,6 +867,7 @@ export type ServiceUncheckedUpdateWithoutMonitorsInput = {
   migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -869,6 +889,7 @@ export type ServiceCreateWithoutVserversInput = {
   migrationPort?: number | null
   migrationSecret?: string | null
   site?: string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -891,6 +912,7 @@ export type ServiceUncheckedCreateWithoutVserversInput = {
   migrationPort?: number | null
   migrationSecret?: string | null
   site?: string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -928,6 +950,7 @@ export type ServiceUpdateWithoutVserversInput = {
   migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -950,6 +973,7 @@ export type ServiceUncheckedUpdateWithoutVserversInput = {
   migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -971,6 +995,7 @@ export type ServiceCreateWithoutTokensInput = {
   migrationPort?: number | null
   migrationSecret?: string | null
   site?: string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -993,6 +1018,7 @@ export type ServiceUncheckedCreateWithoutTokensInput = {
   migrationPort?: number | null
   migrationSecret?: string | null
   site?: string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1030,6 +1056,7 @@ export type ServiceUpdateWithoutTokensInput = {
   migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1052,6 +1079,7 @@ export type ServiceUncheckedUpdateWithoutTokensInput = {
   migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1073,6 +1101,7 @@ export type ServiceCreateWithoutFeedbackInput = {
   migrationPort?: number | null
   migrationSecret?: string | null
   site?: string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1095,6 +1124,7 @@ export type ServiceUncheckedCreateWithoutFeedbackInput = {
   migrationPort?: number | null
   migrationSecret?: string | null
   site?: string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1132,6 +1162,7 @@ export type ServiceUpdateWithoutFeedbackInput = {
   migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1154,6 +1185,7 @@ export type ServiceUncheckedUpdateWithoutFeedbackInput = {
   migrationPort?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   migrationSecret?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   site?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1225,6 +1257,7 @@ export type ServiceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   migrationPort?: boolean
   migrationSecret?: boolean
   site?: boolean
+  maintenance?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1249,6 +1282,7 @@ export type ServiceSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   migrationPort?: boolean
   migrationSecret?: boolean
   site?: boolean
+  maintenance?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1268,6 +1302,7 @@ export type ServiceSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   migrationPort?: boolean
   migrationSecret?: boolean
   site?: boolean
+  maintenance?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1287,12 +1322,13 @@ export type ServiceSelectScalar = {
   migrationPort?: boolean
   migrationSecret?: boolean
   site?: boolean
+  maintenance?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type ServiceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "address" | "port" | "protocol" | "capacity" | "weight" | "state" | "monitorThreshold" | "proxyProtocol" | "migrationPort" | "migrationSecret" | "site" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["service"]>
+export type ServiceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "address" | "port" | "protocol" | "capacity" | "weight" | "state" | "monitorThreshold" | "proxyProtocol" | "migrationPort" | "migrationSecret" | "site" | "maintenance" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["service"]>
 export type ServiceInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   monitors?: boolean | Prisma.Service$monitorsArgs<ExtArgs>
   vservers?: boolean | Prisma.Service$vserversArgs<ExtArgs>
@@ -1340,6 +1376,10 @@ export type $ServicePayload<ExtArgs extends runtime.Types.Extensions.InternalArg
      * API `site`: the site whose agents serve it (a name of the site table; the contract's rules check it); null = every agent.
      */
     site: string | null
+    /**
+     * API `maintenance` (issue 15): the policy as given, { migrateAfterSeconds?, drainTimeoutSeconds?, target? } (null = none: the vserver's, then the defaults).
+     */
+    maintenance: runtime.JsonValue | null
     version: number
     createdAt: Date
     updatedAt: Date
@@ -1783,6 +1823,7 @@ export interface ServiceFieldRefs {
   readonly migrationPort: Prisma.FieldRef<"Service", 'Int'>
   readonly migrationSecret: Prisma.FieldRef<"Service", 'String'>
   readonly site: Prisma.FieldRef<"Service", 'String'>
+  readonly maintenance: Prisma.FieldRef<"Service", 'Json'>
   readonly version: Prisma.FieldRef<"Service", 'Int'>
   readonly createdAt: Prisma.FieldRef<"Service", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Service", 'DateTime'>

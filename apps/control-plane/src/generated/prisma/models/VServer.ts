@@ -138,6 +138,7 @@ export type VServerCountAggregateOutputType = {
   keepAliveTimeoutMs: number
   clientTimeoutMs: number
   siteBalancing: number
+  maintenance: number
   version: number
   createdAt: number
   updatedAt: number
@@ -255,6 +256,7 @@ export type VServerCountAggregateInputType = {
   keepAliveTimeoutMs?: true
   clientTimeoutMs?: true
   siteBalancing?: true
+  maintenance?: true
   version?: true
   createdAt?: true
   updatedAt?: true
@@ -371,6 +373,7 @@ export type VServerGroupByOutputType = {
   keepAliveTimeoutMs: number
   clientTimeoutMs: number
   siteBalancing: boolean
+  maintenance: runtime.JsonValue | null
   version: number
   createdAt: Date
   updatedAt: Date
@@ -423,6 +426,7 @@ export type VServerWhereInput = {
   keepAliveTimeoutMs?: Prisma.IntFilter<"VServer"> | number
   clientTimeoutMs?: Prisma.IntFilter<"VServer"> | number
   siteBalancing?: Prisma.BoolFilter<"VServer"> | boolean
+  maintenance?: Prisma.JsonNullableFilter<"VServer">
   version?: Prisma.IntFilter<"VServer"> | number
   createdAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
@@ -457,6 +461,7 @@ export type VServerOrderByWithRelationInput = {
   keepAliveTimeoutMs?: Prisma.SortOrder
   clientTimeoutMs?: Prisma.SortOrder
   siteBalancing?: Prisma.SortOrder
+  maintenance?: Prisma.SortOrderInput | Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -494,6 +499,7 @@ export type VServerWhereUniqueInput = Prisma.AtLeast<{
   keepAliveTimeoutMs?: Prisma.IntFilter<"VServer"> | number
   clientTimeoutMs?: Prisma.IntFilter<"VServer"> | number
   siteBalancing?: Prisma.BoolFilter<"VServer"> | boolean
+  maintenance?: Prisma.JsonNullableFilter<"VServer">
   version?: Prisma.IntFilter<"VServer"> | number
   createdAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
@@ -528,6 +534,7 @@ export type VServerOrderByWithAggregationInput = {
   keepAliveTimeoutMs?: Prisma.SortOrder
   clientTimeoutMs?: Prisma.SortOrder
   siteBalancing?: Prisma.SortOrder
+  maintenance?: Prisma.SortOrderInput | Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -565,6 +572,7 @@ export type VServerScalarWhereWithAggregatesInput = {
   keepAliveTimeoutMs?: Prisma.IntWithAggregatesFilter<"VServer"> | number
   clientTimeoutMs?: Prisma.IntWithAggregatesFilter<"VServer"> | number
   siteBalancing?: Prisma.BoolWithAggregatesFilter<"VServer"> | boolean
+  maintenance?: Prisma.JsonNullableWithAggregatesFilter<"VServer">
   version?: Prisma.IntWithAggregatesFilter<"VServer"> | number
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"VServer"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"VServer"> | Date | string
@@ -592,6 +600,7 @@ export type VServerCreateInput = {
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
   siteBalancing?: boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -626,6 +635,7 @@ export type VServerUncheckedCreateInput = {
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
   siteBalancing?: boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -657,6 +667,7 @@ export type VServerUpdateInput = {
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -691,6 +702,7 @@ export type VServerUncheckedUpdateInput = {
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -724,6 +736,7 @@ export type VServerCreateManyInput = {
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
   siteBalancing?: boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -751,6 +764,7 @@ export type VServerUpdateManyMutationInput = {
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -780,6 +794,7 @@ export type VServerUncheckedUpdateManyInput = {
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -824,6 +839,7 @@ export type VServerCountOrderByAggregateInput = {
   keepAliveTimeoutMs?: Prisma.SortOrder
   clientTimeoutMs?: Prisma.SortOrder
   siteBalancing?: Prisma.SortOrder
+  maintenance?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -1070,6 +1086,7 @@ export type VServerCreateWithoutBackupOfInput = {
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
   siteBalancing?: boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1103,6 +1120,7 @@ export type VServerUncheckedCreateWithoutBackupOfInput = {
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
   siteBalancing?: boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1138,6 +1156,7 @@ export type VServerCreateWithoutBackupInput = {
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
   siteBalancing?: boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1170,6 +1189,7 @@ export type VServerUncheckedCreateWithoutBackupInput = {
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
   siteBalancing?: boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1222,6 +1242,7 @@ export type VServerUpdateWithoutBackupOfInput = {
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1255,6 +1276,7 @@ export type VServerUncheckedUpdateWithoutBackupOfInput = {
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1306,6 +1328,7 @@ export type VServerScalarWhereInput = {
   keepAliveTimeoutMs?: Prisma.IntFilter<"VServer"> | number
   clientTimeoutMs?: Prisma.IntFilter<"VServer"> | number
   siteBalancing?: Prisma.BoolFilter<"VServer"> | boolean
+  maintenance?: Prisma.JsonNullableFilter<"VServer">
   version?: Prisma.IntFilter<"VServer"> | number
   createdAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"VServer"> | Date | string
@@ -1333,6 +1356,7 @@ export type VServerCreateWithoutSpilloverMethodsInput = {
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
   siteBalancing?: boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1366,6 +1390,7 @@ export type VServerUncheckedCreateWithoutSpilloverMethodsInput = {
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
   siteBalancing?: boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1412,6 +1437,7 @@ export type VServerUpdateWithoutSpilloverMethodsInput = {
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1445,6 +1471,7 @@ export type VServerUncheckedUpdateWithoutSpilloverMethodsInput = {
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1475,6 +1502,7 @@ export type VServerCreateWithoutServicesInput = {
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
   siteBalancing?: boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1508,6 +1536,7 @@ export type VServerUncheckedCreateWithoutServicesInput = {
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
   siteBalancing?: boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1554,6 +1583,7 @@ export type VServerUpdateWithoutServicesInput = {
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1587,6 +1617,7 @@ export type VServerUncheckedUpdateWithoutServicesInput = {
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1617,6 +1648,7 @@ export type VServerCreateWithoutQuotaLeasesInput = {
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
   siteBalancing?: boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1650,6 +1682,7 @@ export type VServerUncheckedCreateWithoutQuotaLeasesInput = {
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
   siteBalancing?: boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1696,6 +1729,7 @@ export type VServerUpdateWithoutQuotaLeasesInput = {
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1729,6 +1763,7 @@ export type VServerUncheckedUpdateWithoutQuotaLeasesInput = {
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1760,6 +1795,7 @@ export type VServerCreateManyBackupInput = {
   keepAliveTimeoutMs?: number
   clientTimeoutMs?: number
   siteBalancing?: boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1787,6 +1823,7 @@ export type VServerUpdateWithoutBackupInput = {
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1819,6 +1856,7 @@ export type VServerUncheckedUpdateWithoutBackupInput = {
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1851,6 +1889,7 @@ export type VServerUncheckedUpdateManyWithoutBackupInput = {
   keepAliveTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   clientTimeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
   siteBalancing?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  maintenance?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1938,6 +1977,7 @@ export type VServerSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   keepAliveTimeoutMs?: boolean
   clientTimeoutMs?: boolean
   siteBalancing?: boolean
+  maintenance?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1973,6 +2013,7 @@ export type VServerSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   keepAliveTimeoutMs?: boolean
   clientTimeoutMs?: boolean
   siteBalancing?: boolean
+  maintenance?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -2003,6 +2044,7 @@ export type VServerSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   keepAliveTimeoutMs?: boolean
   clientTimeoutMs?: boolean
   siteBalancing?: boolean
+  maintenance?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -2033,12 +2075,13 @@ export type VServerSelectScalar = {
   keepAliveTimeoutMs?: boolean
   clientTimeoutMs?: boolean
   siteBalancing?: boolean
+  maintenance?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type VServerOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "protocol" | "listenPort" | "listenHost" | "lbMethod" | "type" | "contentSwitch" | "selection" | "persistenceType" | "persistenceTimeoutSeconds" | "spilloverCombine" | "spilloverAction" | "redirectUrl" | "spilloverPersistenceTimeoutSeconds" | "backupId" | "surgeQueueLength" | "surgeQueueTimeoutMs" | "timeoutMs" | "headersTimeoutMs" | "keepAliveTimeoutMs" | "clientTimeoutMs" | "siteBalancing" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["vServer"]>
+export type VServerOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "protocol" | "listenPort" | "listenHost" | "lbMethod" | "type" | "contentSwitch" | "selection" | "persistenceType" | "persistenceTimeoutSeconds" | "spilloverCombine" | "spilloverAction" | "redirectUrl" | "spilloverPersistenceTimeoutSeconds" | "backupId" | "surgeQueueLength" | "surgeQueueTimeoutMs" | "timeoutMs" | "headersTimeoutMs" | "keepAliveTimeoutMs" | "clientTimeoutMs" | "siteBalancing" | "maintenance" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["vServer"]>
 export type VServerInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   backup?: boolean | Prisma.VServer$backupArgs<ExtArgs>
   backupOf?: boolean | Prisma.VServer$backupOfArgs<ExtArgs>
@@ -2122,6 +2165,10 @@ export type $VServerPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
      * API `siteBalancing`: new connections shared with the other sites' agents by their available weight (docs/SITES.md).
      */
     siteBalancing: boolean
+    /**
+     * API `maintenance` (issue 15): the policy of its services as given (null = none: the defaults).
+     */
+    maintenance: runtime.JsonValue | null
     version: number
     createdAt: Date
     updatedAt: Date
@@ -2576,6 +2623,7 @@ export interface VServerFieldRefs {
   readonly keepAliveTimeoutMs: Prisma.FieldRef<"VServer", 'Int'>
   readonly clientTimeoutMs: Prisma.FieldRef<"VServer", 'Int'>
   readonly siteBalancing: Prisma.FieldRef<"VServer", 'Boolean'>
+  readonly maintenance: Prisma.FieldRef<"VServer", 'Json'>
   readonly version: Prisma.FieldRef<"VServer", 'Int'>
   readonly createdAt: Prisma.FieldRef<"VServer", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"VServer", 'DateTime'>
