@@ -8,7 +8,7 @@
 const COPY_MAX = 16 * 1024;
 
 export class Batch {
-  private parts: (string | Buffer)[] = [];
+  private readonly parts: (string | Buffer)[] = [];
   private bytes = 0;
 
   /** Adds latin1 text (a head, a chunk-size line, trailers). */
@@ -33,22 +33,32 @@ export class Batch {
     const n = parts.length;
     if (n === 0) return true;
     const bytes = this.bytes;
-    this.parts = [];
     this.bytes = 0;
-    if (socket.destroyed) return true;
+    // The list is emptied and kept (no array per message); nothing is added to it while it is written.
+    if (socket.destroyed) {
+      parts.length = 0;
+      return true;
+    }
     if (n === 1) {
       const p = parts[0]!;
+      parts.length = 0;
       return typeof p === 'string' ? socket.write(p, 'latin1') : socket.write(p);
     }
     if (bytes <= COPY_MAX) {
       const out = Buffer.allocUnsafe(bytes);
       let at = 0;
-      for (const p of parts) at += typeof p === 'string' ? out.write(p, at, 'latin1') : p.copy(out, at);
+      for (let i = 0; i < n; i++) {
+        const p = parts[i]!;
+        at += typeof p === 'string' ? out.write(p, at, 'latin1') : p.copy(out, at);
+      }
+      parts.length = 0;
       return socket.write(out);
     }
+    const copy = parts.slice();
+    parts.length = 0;
     socket.cork();
     let ok = true;
-    for (const p of parts) ok = typeof p === 'string' ? socket.write(p, 'latin1') : socket.write(p);
+    for (const p of copy) ok = typeof p === 'string' ? socket.write(p, 'latin1') : socket.write(p);
     socket.uncork();
     return ok;
   }

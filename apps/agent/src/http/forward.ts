@@ -89,12 +89,6 @@ export class Forward implements UpstreamSink {
     this.svc = pick.counters;
   }
 
-  /** The Host of a request that came without one: the service's authority. */
-  private get serviceHost(): string {
-    const a = this.pick.address;
-    return `${a.includes(':') ? `[${a}]` : a}:${this.pick.port}`;
-  }
-
   /** Sends the head (and what body arrived) to an upstream connection. */
   start(): void {
     this.svc.rq_total++;
@@ -107,7 +101,7 @@ export class Forward implements UpstreamSink {
     this.up = up;
     up.sink = this;
     up.armTimeouts(this.timeoutMs);
-    up.out.text(upstreamHead(req.method, req.path, req.fields, this.side.ip, req.hostOverride, req.framing, req.upgrade, this.serviceHost));
+    up.out.text(upstreamHead(req.method, req.path, req.fields, this.side.ip, req.hostOverride, req.framing, req.upgrade, this.pick));
     const body = req.body;
     req.body = null;
     if (body) for (const c of body) this.addBody(up, c);
@@ -155,10 +149,16 @@ export class Forward implements UpstreamSink {
 
   private blockedOnUpstream = false;
 
-  private readonly onUpstreamDrain = (): void => {
-    this.blockedOnUpstream = false;
-    this.side.setUpstreamBlocked(false);
-  };
+  /** The drain listeners, made when first needed (most exchanges never wait for a drain). */
+  private drainUp: (() => void) | null = null;
+  private drainClient: (() => void) | null = null;
+
+  private get onUpstreamDrain(): () => void {
+    return (this.drainUp ??= (): void => {
+      this.blockedOnUpstream = false;
+      this.side.setUpstreamBlocked(false);
+    });
+  }
 
   /** The request is complete: the last chunk and the trailers (chunked). */
   endBody(trailers: string[] | null): void {
@@ -237,10 +237,12 @@ export class Forward implements UpstreamSink {
     this.side.socket.once('drain', this.onClientDrain);
   }
 
-  private readonly onClientDrain = (): void => {
-    this.blockedOnClient = false;
-    this.up?.socket.resume();
-  };
+  private get onClientDrain(): () => void {
+    return (this.drainClient ??= (): void => {
+      this.blockedOnClient = false;
+      this.up?.socket.resume();
+    });
+  }
 
   private trailers: string[] | null = null;
 
@@ -265,7 +267,7 @@ export class Forward implements UpstreamSink {
     const keep = this.req.keepAliveAfter && this.req.complete && this.toClient !== 'close';
     this.finish();
     if (up) {
-      up.socket.removeListener('drain', this.onUpstreamDrain);
+      if (this.drainUp) up.socket.removeListener('drain', this.drainUp);
       if (reusable) {
         this.pool.giveBack(up);
       } else up.destroy();
@@ -333,7 +335,7 @@ export class Forward implements UpstreamSink {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
-    if (this.blockedOnClient) this.side.socket.removeListener('drain', this.onClientDrain);
+    if (this.blockedOnClient && this.drainClient) this.side.socket.removeListener('drain', this.drainClient);
     if (this.blockedOnUpstream) {
       this.blockedOnUpstream = false;
       this.side.setUpstreamBlocked(false);

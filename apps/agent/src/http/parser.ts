@@ -107,7 +107,7 @@ export interface ParserEvents {
   /** Trailer fields of a chunked message (flat name, value list), just before onComplete. */
   onTrailers(fields: string[]): void;
   onComplete(): void;
-  /** A new message begins (its first byte was read). */
+  /** A new message begins (its first byte was read); request parsers only (a call from llhttp per message saved on responses). */
   onBegin(): void;
 }
 
@@ -121,6 +121,9 @@ export type Fed = { ok: true; consumed: number } | { ok: false; code: string; re
  */
 const FREE: Parser[] = [];
 const FREE_MAX = 128;
+
+/** The fields of a head without any (shared: never written to). */
+const NO_FIELDS = Object.freeze([]) as unknown as string[];
 
 const NO_EVENTS: ParserEvents = {
   onHead: () => 0,
@@ -136,15 +139,19 @@ const NO_EVENTS: ParserEvents = {
  */
 export class Parser {
   private native: NativeParser | null;
-  private fields: string[] = [];
+  /** Head fields delivered in parts (a head of more than 32 fields), or null. */
+  private fields: string[] | null = null;
   private url = '';
-  private inHead = false;
-  /** Between a message's first byte and its end (a parser given back mid-message would lose its state). */
+  /** After a head, before the message's end: fields llhttp delivers now are trailers. */
+  private inBody = false;
+  /** In the free list (a parser given back twice is listed once). */
+  private free = false;
+  /** Between a message's first byte and its end (a parser given back mid-message would lose its state); request parsers. */
   inMessage = false;
   // The head completed last.
   method = 0;
   target = '';
-  headers: string[] = [];
+  headers: string[] = NO_FIELDS;
   major = 1;
   minor = 1;
   status = 0;
@@ -156,6 +163,7 @@ export class Parser {
   static take(kind: 'request' | 'response', maxHeaderBytes: number, events: ParserEvents): Parser {
     const p = FREE.pop();
     if (!p) return new Parser(kind, maxHeaderBytes, events);
+    p.free = false;
     if (p.dirty || p.kind !== kind || p.maxHeaderBytes !== maxHeaderBytes) p.reset(kind, maxHeaderBytes, events);
     else p.events = events;
     return p;
@@ -176,15 +184,13 @@ export class Parser {
   ) {
     const native = new HTTPParser();
     native.initialize(kind === 'request' ? HTTPParser.REQUEST : HTTPParser.RESPONSE, {}, maxHeaderBytes, HTTPParser.kLenientNone);
-    native[HTTPParser.kOnMessageBegin] = () => {
-      this.inHead = true;
-      this.inMessage = true;
-      this.events.onBegin();
-    };
+    this.native = native;
+    this.listenBegin();
     // Heads with many fields, and trailers, arrive in parts before the completion callback.
     native[HTTPParser.kOnHeaders] = (fields: string[], url: string) => {
-      if (this.inHead) {
-        for (const f of fields) this.fields.push(f);
+      if (!this.inBody) {
+        const into = (this.fields ??= []);
+        for (const f of fields) into.push(f);
         this.url += url;
       } else this.events.onTrailers(fields);
     };
@@ -199,12 +205,18 @@ export class Parser {
       upgrade: boolean,
       keepAlive: boolean,
     ): number => {
-      this.inHead = false;
-      if (fields && this.fields.length > 0) for (const f of fields) this.fields.push(f);
-      this.headers = this.fields.length > 0 ? this.fields : (fields ?? []);
-      this.fields = [];
-      this.target = this.url + (url ?? '');
-      this.url = '';
+      this.inBody = true;
+      const parts = this.fields;
+      if (parts !== null) {
+        if (fields) for (const f of fields) parts.push(f);
+        this.headers = parts;
+        this.fields = null;
+      } else this.headers = fields ?? NO_FIELDS;
+      if (this.url === '') this.target = url ?? '';
+      else {
+        this.target = this.url + (url ?? '');
+        this.url = '';
+      }
       this.major = major;
       this.minor = minor;
       this.method = method;
@@ -219,14 +231,25 @@ export class Parser {
     };
     native[HTTPParser.kOnMessageComplete] = () => {
       this.inMessage = false;
-      if (this.fields.length > 0) {
-        const t = this.fields;
-        this.fields = [];
-        this.events.onTrailers(t);
+      this.inBody = false;
+      const t = this.fields;
+      if (t !== null) {
+        this.fields = null;
+        if (t.length > 0) this.events.onTrailers(t);
       }
       this.events.onComplete();
     };
-    this.native = native;
+  }
+
+  /** A request parser hears of each message's first byte (onBegin); a response parser does not ask llhttp for it. */
+  private listenBegin(): void {
+    this.native![HTTPParser.kOnMessageBegin] =
+      this.kind === 'request'
+        ? () => {
+            this.inMessage = true;
+            this.events.onBegin();
+          }
+        : null;
   }
 
   /** The method of the head completed last, by name (undefined: a number this table does not know, from a newer llhttp). */
@@ -260,23 +283,27 @@ export class Parser {
     this.maxHeaderBytes = maxHeaderBytes;
     this.dirty = false;
     this.native!.initialize(kind === 'request' ? HTTPParser.REQUEST : HTTPParser.RESPONSE, {}, maxHeaderBytes, HTTPParser.kLenientNone);
+    this.listenBegin();
   }
 
   /** Gives the parser back (it must not be in the middle of execute, and is not used after). */
   release(): void {
     const native = this.native;
     if (!native) return;
-    if (this.inMessage || this.inHead || !this.keepAlive || this.upgrade || this.kind === 'response') this.dirty = true;
+    if (this.inMessage || this.inBody || this.fields !== null || this.url !== '' || !this.keepAlive || this.upgrade || this.kind === 'response')
+      this.dirty = true;
     this.events = NO_EVENTS;
-    this.fields = [];
+    this.fields = null;
     this.url = '';
-    this.inHead = false;
+    this.inBody = false;
     this.inMessage = false;
-    this.headers = [];
+    this.headers = NO_FIELDS;
     this.target = '';
     this.statusText = '';
-    if (FREE.length < FREE_MAX && !FREE.includes(this)) {
+    if (this.free) return;
+    if (FREE.length < FREE_MAX) {
       if (this.dirty) native.free();
+      this.free = true;
       FREE.push(this);
       return;
     }

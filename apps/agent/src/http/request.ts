@@ -14,6 +14,8 @@ export type RequestVerdict =
   | { kind: 'refuse'; message: string };
 
 const refuse = (message: string): RequestVerdict => ({ kind: 'refuse', message });
+/** The Host value found valid last: the next request (most often of the same client) with it is not checked again. */
+let lastGoodHost = '';
 /** Methods llhttp parses for RTSP (with an RTSP/1.0 version it reports as 1.0) and HTTP/2's preface: never HTTP/1.x requests. */
 const NOT_HTTP = new Set([...METHODS.slice(METHODS.indexOf('DESCRIBE'), METHODS.indexOf('FLUSH') + 1), 'PRI']);
 const ABSOLUTE = /^https?:\/\//i;
@@ -48,8 +50,10 @@ export function checkRequest(method: string, target: string, versionMajor: numbe
   if (target === '*') return method === 'OPTIONS' ? { kind: 'asterisk' } : refuse('the asterisk-form target is for OPTIONS only');
   if (target.includes('#')) return refuse('a request target must not carry a fragment');
   if (target.startsWith('/')) {
-    if (host !== null && host !== '' && hostHeaderProblem(host) !== null)
-      return refuse('the Host header must be a host name or IP literal with an optional :port');
+    if (host !== null && host !== '' && host !== lastGoodHost) {
+      if (hostHeaderProblem(host) !== null) return refuse('the Host header must be a host name or IP literal with an optional :port');
+      lastGoodHost = host;
+    }
     return { kind: 'forward', path: target, host, absolute: false };
   }
   if (!ABSOLUTE.test(target)) return refuse('a request target must be a path, an absolute http(s) URI or *');
@@ -94,19 +98,30 @@ export function isHopByHop(name: string): boolean {
   return name.length <= LONGEST_SPECIAL && HOP_LENGTHS[name.length] === 1 && HOP_BY_HOP.has(name.toLowerCase());
 }
 
+/** The tokens of the common Connection values, shared (read only): most messages carry one of them. */
+const ONE_TOKEN: ReadonlyMap<string, ReadonlySet<string>> = new Map(['keep-alive', 'close', 'upgrade'].map((t) => [t, new Set([t])]));
+
 /** The tokens of every Connection field in `fields` (lower-case), or null when there is none. */
-export function connectionTokens(fields: readonly string[]): Set<string> | null {
+export function connectionTokens(fields: readonly string[]): ReadonlySet<string> | null {
   let out: Set<string> | null = null;
+  let one: ReadonlySet<string> | undefined;
   for (let i = 0; i < fields.length; i += 2) {
     const name = fields[i]!;
     // 'c' or 'C' first: Keep-Alive and User-Agent, of the same length, are not lower-cased.
     if (name.length !== 10 || (name.charCodeAt(0) | 0x20) !== 0x63 || name.toLowerCase() !== 'connection') continue;
-    for (const t of fields[i + 1]!.split(',')) {
+    const value = fields[i + 1]!;
+    // One Connection field with one common token (values arrive without surrounding whitespace): no split, no new set.
+    if (out === null && one === undefined && value.length <= 10 && (one = ONE_TOKEN.get(value.toLowerCase())) !== undefined) continue;
+    if (one !== undefined) {
+      out = new Set(one);
+      one = undefined;
+    }
+    for (const t of value.split(',')) {
       const k = t.trim().toLowerCase();
       if (k) (out ??= new Set()).add(k);
     }
   }
-  return out;
+  return out ?? one ?? null;
 }
 
 function forwardedFor(ip: string): string {
@@ -127,7 +142,7 @@ export type BodyFraming = 'none' | 'length' | 'chunked';
  * agent answers 100 Continue itself), Host replaced by `hostOverride` (an absolute-form target),
  * X-Forwarded-For and Forwarded extended with the client, X-Forwarded-Proto and X-Forwarded-Host
  * set, then the framing of the body (`transfer-encoding: chunked` when the client sent chunked).
- * A request without Host (HTTP/1.0) gets `serviceHost` (the service's address:port): HTTP/1.1
+ * A request without Host (HTTP/1.0) gets the service's address:port (`service`): HTTP/1.1
  * requires one, and the agent speaks HTTP/1.1 to services.
  * `upgrade`: the Upgrade field and `connection: upgrade` are kept (a tunnel is asked for).
  */
@@ -139,7 +154,7 @@ export function upstreamHead(
   hostOverride: string | undefined,
   framing: BodyFraming,
   upgrade: boolean,
-  serviceHost: string,
+  service: { readonly address: string; readonly port: number },
 ): string {
   const tokens = connectionTokens(fields);
   let out = `${method} ${path} HTTP/1.1\r\n`;
@@ -178,7 +193,7 @@ export function upstreamHead(
     host = hostOverride;
     out += `host: ${host}\r\n`;
   }
-  if (host === null) out += `host: ${serviceHost}\r\n`;
+  if (host === null) out += `host: ${service.address.includes(':') ? `[${service.address}]` : service.address}:${service.port}\r\n`;
   out += `x-forwarded-for: ${xff === null ? ip : `${xff}, ${ip}`}\r\nx-forwarded-proto: http\r\n`;
   if (host !== null) out += `x-forwarded-host: ${host}\r\n`;
   const mine = `for=${forwardedFor(ip)};proto=http${host !== null ? `;host=${quotedString(host)}` : ''}`;

@@ -10,6 +10,15 @@ export const IDLE_MS = 4_000;
 /** Most bytes of a response head read from a service. */
 const MAX_RESPONSE_HEAD_BYTES = 64 * 1024;
 
+/**
+ * What every upstream connection of this process reads into (net's `onread`): a read is parsed
+ * and relayed before the callback returns, and nothing keeps a view of it (llhttp's binding hands
+ * body pieces over as copies; the bytes after a 101 are copied), so one buffer serves them all.
+ * No Buffer is allocated per read, and no stream machinery runs (push, 'data', a tick per read).
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+const readBuffer = (): Buffer => READ_BUFFER;
+
 /** What an upstream connection reports to the exchange it carries. */
 export interface UpstreamSink extends ParserEvents {
   /** The service answered 101 and the connection is a tunnel from now on: `rest` is what followed the head. */
@@ -47,7 +56,7 @@ export class UpstreamConn {
     host: string,
     port: number,
   ) {
-    this.socket = net.connect({ host, port, noDelay: true });
+    this.socket = net.connect({ host, port, noDelay: true, onread: { buffer: readBuffer, callback: this.onRead } });
     this.parser = Parser.take('response', MAX_RESPONSE_HEAD_BYTES, {
       onBegin: () => this.sink?.onBegin(),
       onHead: (p) => {
@@ -59,7 +68,6 @@ export class UpstreamConn {
       onTrailers: (fields) => this.sink?.onTrailers(fields),
       onComplete: () => this.sink?.onComplete(),
     });
-    this.socket.on('data', this.onData);
     this.socket.on('end', this.onEnd);
     this.socket.on('error', this.onError);
     this.socket.on('close', this.onClose);
@@ -92,7 +100,10 @@ export class UpstreamConn {
     return !this.dead && !this.socket.destroyed && this.socket.writable;
   }
 
-  private readonly onData = (chunk: Buffer): void => {
+  /** A read into READ_BUFFER; after the connection became a tunnel's, its bytes go on as a stream's (copied). */
+  private readonly onRead = (n: number, buf: Buffer): boolean => {
+    if (this.upgradedOnce) return this.socket.push(Buffer.from(buf.subarray(0, n)));
+    const chunk = buf.subarray(0, n);
     try {
       this.handleData(chunk);
     } catch (err) {
@@ -100,6 +111,7 @@ export class UpstreamConn {
       this.pool.failed(err);
       this.fail('error', 'the agent failed to relay the answer');
     }
+    return true;
   };
 
   private handleData(chunk: Buffer): void {
@@ -122,7 +134,7 @@ export class UpstreamConn {
       this.upgraded = false;
       this.dead = true;
       this.detach();
-      sink.onUpgrade(chunk.subarray(r.consumed));
+      sink.onUpgrade(Buffer.from(chunk.subarray(r.consumed)));
     }
   }
 
@@ -156,7 +168,6 @@ export class UpstreamConn {
   private detach(): void {
     this.upgradedOnce = true;
     this.sink = null;
-    this.socket.removeListener('data', this.onData);
     this.socket.removeListener('end', this.onEnd);
     this.socket.removeListener('error', this.onError);
     this.socket.removeListener('close', this.onClose);
