@@ -12,7 +12,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tcpBackend, type Backend } from '../../apps/agent/test/helpers.js';
 import { createTestDatabase, type TestDatabase } from '../../apps/control-plane/test/helpers/db.js';
-import { agentToken, freePort, startAgent, startControlPlane, until, type AgentProc, type ControlPlaneProc } from './helpers.js';
+import { ADMIN_TOKEN, agentToken, freePort, startAgent, startControlPlane, until, type AgentProc, type ControlPlaneProc } from './helpers.js';
 
 const NAMES = ['s-1', 's-2', 's-3', 's-4'];
 
@@ -126,6 +126,17 @@ describe('service-manager selection across two agents', () => {
     expect(placed.reduce((n, s) => n + (s?.manager_total ?? 0), 0)).toBeGreaterThanOrEqual(clients.length);
     expect(placed.every((s) => s !== undefined && s.local_fallback_total === 0)).toBe(true);
     expect(placed.some((s) => s?.rtt_p50_ms != null)).toBe(true);
+    // The control plane's status and /metrics say so, from the agents' reports.
+    await until(
+      () => cp.get<{ selection?: { managerTotal: number; localFallbackTotal: number } }>('/v1/vservers/sm/status'),
+      // Each client was asked for once through each agent (the second an answer from the global table).
+      (st) => st.selection?.managerTotal === 2 * clients.length && st.selection.localFallbackTotal === 0,
+      10_000,
+      'selection counters in the vserver status',
+    );
+    const metrics = await (await fetch(`${cp.base}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+    expect(metrics).toMatch(/^spillway_selection_manager_total\{vserver="sm",agent="agent-a"\} \d+$/m);
+    expect(metrics).toMatch(/^spillway_selection_rtt_ms\{vserver="sm",agent="agent-b",quantile="0.99"\} [\d.]+$/m);
 
     // A restarted agent knows no client: the manager's table answers it the same.
     await agents[0]!.kill();

@@ -49,6 +49,23 @@ export function renderMetrics(hub: AgentHub): string {
     );
     add('spillway_vserver_rx_kbps', 'gauge', 'Client-to-proxy bandwidth across agents.', l, s.bandwidthKbps.in);
     add('spillway_vserver_tx_kbps', 'gauge', 'Proxy-to-client bandwidth across agents.', l, s.bandwidthKbps.out);
+    if (s.selection)
+      for (const [agent, x] of Object.entries(s.selection.byAgent)) {
+        const al = { ...l, agent };
+        add('spillway_selection_manager_total', 'counter', 'New clients of a selection: manager vserver that the service manager placed.', al, x.managerTotal);
+        add(
+          'spillway_selection_local_fallback_total',
+          'counter',
+          'New clients of a selection: manager vserver that the agent placed itself (manager unreachable, slower than the budget, or without a service).',
+          al,
+          x.localFallbackTotal,
+        );
+        for (const [quantile, v] of [
+          ['0.5', x.rttP50Ms],
+          ['0.99', x.rttP99Ms],
+        ] as const)
+          if (v !== null) add('spillway_selection_rtt_ms', 'gauge', "The service manager's round trip as the agent measures it (ms).", { ...al, quantile }, v);
+      }
     if (s.quota) {
       add('spillway_vserver_quota_shared_free', 'gauge', 'Uses left in the shared pool.', l, s.quota.shared);
       for (const [agent, q] of Object.entries(s.quota.byAgent)) {
@@ -57,6 +74,10 @@ export function renderMetrics(hub: AgentHub): string {
       }
     }
   }
+  const m = hub.manager.stats;
+  add('spillway_service_manager_selects_total', 'counter', 'select questions the service manager answered.', {}, m.selectsTotal);
+  add('spillway_service_manager_table_hits_total', 'counter', 'Answered from the global persistence table (memory or Postgres).', {}, m.tableHitsTotal);
+  add('spillway_service_manager_none_total', 'counter', 'Answered with no service (none UP with room).', {}, m.noneTotal);
   for (const [service, state] of Object.entries(hub.serviceStates())) {
     add('spillway_service_up', 'gauge', 'Service state aggregated across agents (1 UP, 0 DOWN).', { service }, state === 'UP' ? 1 : 0);
   }

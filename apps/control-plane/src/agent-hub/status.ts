@@ -56,9 +56,16 @@ export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null
   let tx = 0;
   let spillovers = 0;
   let surgeQueue = 0;
+  let selection: NonNullable<VServerStatusValue['selection']> | undefined;
   for (const a of live) {
     const c = a.report?.vservers[name];
     if (!c) continue;
+    if (c.selection) {
+      selection ??= { managerTotal: 0, localFallbackTotal: 0, byAgent: {} };
+      selection.managerTotal += c.selection.managerTotal;
+      selection.localFallbackTotal += c.selection.localFallbackTotal;
+      selection.byAgent[a.name] = { ...c.selection };
+    }
     byAgent[a.name] = c.cxActive;
     total += c.cxActive;
     rx += c.rxKbps;
@@ -99,6 +106,7 @@ export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null
     spillovers,
     surgeQueue,
     quota: q ? { limit: q.limit, shared: q.shared, byAgent: q.byAgent } : null,
+    ...(selection ? { selection } : {}),
     services,
   };
 }

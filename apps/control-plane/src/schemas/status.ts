@@ -94,6 +94,29 @@ export const VServerStatus = Closed(
     spillovers: Count,
     surgeQueue: Type.Integer({ minimum: 0, description: 'Clients waiting in the surge queue, summed over agents' }),
     quota: Nullable(Closed({ limit: Count, shared: Count, byAgent: Type.Record(Type.String(), Allowance) })),
+    selection: Type.Optional(
+      Closed(
+        {
+          managerTotal: Type.Integer({ minimum: 0, description: "New clients the service manager placed, summed over the agents' reports" }),
+          localFallbackTotal: Type.Integer({
+            minimum: 0,
+            description: 'New clients the agents placed themselves: the manager unreachable, slower than their selectionBudgetMs, or without a service',
+          }),
+          byAgent: Type.Record(
+            Type.String(),
+            Closed({
+              managerTotal: Count,
+              localFallbackTotal: Count,
+              rttP50Ms: Nullable(Type.Number({ minimum: 0 }), {
+                description: "The manager's round trip as the agent measures it (ms, median of its recent questions)",
+              }),
+              rttP99Ms: Nullable(Type.Number({ minimum: 0 })),
+            }),
+          ),
+        },
+        { description: 'selection: manager only (once an agent reported it): where new clients were placed, and the round trip to the service manager' },
+      ),
+    ),
     services: Type.Array(
       Closed({
         name: Type.String(),
