@@ -13253,6 +13253,26 @@ export interface operations {
                             limit: number;
                             shared: number;
                         } | null;
+                        /** @description A content switch (once an agent reported it): the requests each rule took, summed over agents, by rule name (else #position from 0), then (default) and (none) */
+                        ruleHits?: {
+                            [key: string]: number;
+                        };
+                        /** @description selection: manager only (once an agent reported it): where new clients were placed, and the round trip to the service manager */
+                        selection?: {
+                            byAgent: {
+                                [key: string]: {
+                                    localFallbackTotal: number;
+                                    managerTotal: number;
+                                    /** @description The manager's round trip as the agent measures it (ms, median of its recent questions) */
+                                    rttP50Ms: number | null;
+                                    rttP99Ms: number | null;
+                                };
+                            };
+                            /** @description New clients the agents placed themselves: the manager unreachable, slower than their selectionBudgetMs, or without a service */
+                            localFallbackTotal: number;
+                            /** @description New clients the service manager placed, summed over the agents' reports */
+                            managerTotal: number;
+                        };
                         services: {
                             activeConnections: number;
                             agentsMonitoring: number;
