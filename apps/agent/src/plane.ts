@@ -61,9 +61,13 @@ export class DataPlane {
   /** Balancing, capacity, persistence and surge queues of the services, agent-wide (service-state.ts). */
   readonly state = new ServiceState(this.counters, (m) => this.toPrimary(m));
   /** The HTTP/1.1 engine of the HTTP listeners (http/engine.ts). */
-  private readonly http = new HttpEngine(this.state, (err, vserver, stage) => {
-    this.failed(err, vserver, stage);
-  });
+  private readonly http = new HttpEngine(
+    this.state,
+    (err, vserver, stage) => {
+      this.failed(err, vserver, stage);
+    },
+    () => this.migrations.nextId(),
+  );
   private draining = false;
 
   constructor(

@@ -35,6 +35,8 @@ export interface ServicePick {
   port: number;
   counters: ServiceCounters;
   setCookie?: string;
+  /** The service's proxyProtocol is v2: every upstream connection starts with a PROXY v2 header (proxy-header.ts). */
+  proxyV2?: boolean;
 }
 
 /** Engine → primary. */
@@ -523,6 +525,7 @@ export class ServiceState {
     s.counters.cx_total++;
     const p = v.doc.persistence;
     const slot: Slot = { service: s.doc.name, address: s.doc.address, port: s.doc.port, counters: s.counters, rt: s, lender };
+    if (s.doc.proxyProtocol === 'v2') slot.proxyV2 = true;
     if (p.type === 'cookie' && cookie !== s.doc.name)
       slot.setCookie = `${v.cookieName}=${encodeURIComponent(s.doc.name)}; Path=/; HttpOnly${p.timeoutSeconds > 0 ? `; Max-Age=${p.timeoutSeconds}` : ''}`;
     return slot;

@@ -9,6 +9,7 @@
 // at close, and whenever the stats are sampled (count()).
 import net from 'node:net';
 import type { Migrations } from './migration/maintenance.js';
+import { upstreamProxyHeader } from './proxy-header.js';
 import type { ServicePick } from './service-state.js';
 import type { ServiceCounters, VServerCounters } from './stats.js';
 
@@ -132,6 +133,8 @@ export class TcpProxy {
       upstream.once('connect', () => {
         connected = true;
         clearTimeout(timer);
+        // proxyProtocol v2: the PROXY header goes first, with the connection table's id (TLV 0xE0).
+        if (target.pick?.proxyV2 === true) upstream.write(upstreamProxyHeader(client, tracked?.id));
         client.pipe(upstream);
         client.resume();
       });

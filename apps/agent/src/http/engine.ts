@@ -22,10 +22,15 @@ export class HttpEngine {
 
   private readonly deps: HttpDeps;
 
-  constructor(services: Pick<ServiceState, 'pick' | 'wait' | 'release'>, failed: (err: unknown, vserver: string | undefined, stage: string) => void) {
+  constructor(
+    services: Pick<ServiceState, 'pick' | 'wait' | 'release'>,
+    failed: (err: unknown, vserver: string | undefined, stage: string) => void,
+    /** Connection ids for PROXY v2 headers (the engine's connection table). */
+    nextId?: () => string,
+  ) {
     this.pools = new UpstreamPool((err) => {
       failed(err, undefined, 'upstream');
-    });
+    }, nextId);
     this.deps = {
       services,
       pools: this.pools,

@@ -2,6 +2,8 @@
 // response parser. A connection carries one request at a time (no pipelining upstream, as
 // HAProxy); idle ones are reused last-in first-out and closed after IDLE_MS.
 import net from 'node:net';
+import { connectionIdPrefix } from '../migration/table.js';
+import { upstreamProxyHeader } from '../proxy-header.js';
 import { Batch } from './batch.js';
 import { Parser, type ParserEvents } from './parser.js';
 
@@ -55,6 +57,7 @@ export class UpstreamConn {
     readonly key: string,
     host: string,
     port: number,
+    proxyHeader?: Buffer,
   ) {
     this.socket = net.connect({ host, port, noDelay: true, onread: { buffer: readBuffer, callback: this.onRead } });
     this.parser = Parser.take('response', MAX_RESPONSE_HEAD_BYTES, {
@@ -71,6 +74,8 @@ export class UpstreamConn {
     this.socket.on('end', this.onEnd);
     this.socket.on('error', this.onError);
     this.socket.on('close', this.onClose);
+    // Written (queued until connect) before any request: the PROXY v2 header of a private connection.
+    if (proxyHeader) this.socket.write(proxyHeader);
   }
 
   /**
@@ -182,14 +187,59 @@ export class UpstreamConn {
   }
 }
 
-/** The idle connections of every service address this engine talks to. */
+/** A client connection's private upstream connections (services with proxyProtocol v2). */
+interface Owner {
+  id: string;
+  conns: Set<UpstreamConn>;
+}
+
+/**
+ * The idle connections of every service address this engine talks to. A service with
+ * `proxyProtocol: "v2"` is told who the client is once per upstream connection (the PROXY header),
+ * so its connections are private to one client connection, as HAProxy's `send-proxy-v2` makes
+ * them: reused by that client's next requests only (keep-alive), closed with it.
+ */
 export class UpstreamPool {
   private readonly idle = new Map<string, UpstreamConn[]>();
   /** Connections carrying a request (their deadlines are checked by sweep). */
   readonly busy = new Set<UpstreamConn>();
   private closed = false;
+  private readonly owners = new WeakMap<net.Socket, Owner>();
 
-  constructor(readonly failed: (err: unknown) => void) {}
+  constructor(
+    readonly failed: (err: unknown) => void,
+    /** The connection id (TLV 0xE0) of a client connection: the engine's connection table hands them out. */
+    private readonly nextId: () => string = localIds(),
+  ) {}
+
+  /** An idle private connection of `client` to host:port, or a new one that starts with the PROXY v2 header. */
+  acquirePrivate(host: string, port: number, client: net.Socket): UpstreamConn {
+    let owner = this.owners.get(client);
+    if (!owner) {
+      const o: Owner = { id: this.nextId(), conns: new Set() };
+      owner = o;
+      this.owners.set(client, o);
+      client.once('close', () => {
+        for (const c of o.conns) c.destroy();
+        o.conns.clear();
+      });
+    }
+    const key = `${host}|${port}|${owner.id}`;
+    const list = this.idle.get(key);
+    while (list && list.length > 0) {
+      const c = list.pop()!;
+      if (list.length === 0) this.idle.delete(key);
+      if (c.usable) {
+        c.uses++;
+        return c;
+      }
+    }
+    const c = new UpstreamConn(this, key, host, port, upstreamProxyHeader(client, owner.id));
+    const own = owner;
+    own.conns.add(c);
+    c.socket.once('close', () => own.conns.delete(c));
+    return c;
+  }
 
   /** An idle connection to host:port, or a new one (connecting; writes wait in its buffer). */
   /** The key of the address asked for last (most requests go to the address of the one before). */
@@ -262,4 +312,11 @@ export class UpstreamPool {
     for (const list of [...this.idle.values()]) for (const c of [...list]) c.destroy();
     this.idle.clear();
   }
+}
+
+/** Connection ids of a pool built without the engine's table (tests): unique per process run. */
+function localIds(): () => string {
+  const prefix = connectionIdPrefix('agent', process.pid);
+  let n = 0;
+  return () => `${prefix}:${++n}`;
 }
