@@ -11,7 +11,7 @@ import type { FromEngine } from './messages.js';
 import { EnforcedHealth } from './enforced-health.js';
 import { servedConfig } from './feedback.js';
 import { Monitors } from './monitors.js';
-import { healthPercent, isAvailable, LiveServices } from '@spillway/core';
+import { healthPercent, isAvailable, LiveServices, type AgentFeedback } from '@spillway/core';
 import { processFaults } from './process-guard.js';
 import { QuotaPrimary, type QuotaUpstream } from './quota-primary.js';
 import { isServiceToPrimary } from './service-state.js';
@@ -43,6 +43,8 @@ export interface ServiceTransition {
 export interface AgentEvents {
   transition: [ServiceTransition];
   active: [ActiveCounts];
+  /** The agent's own agent-check feedback changed (the control client reports it at once). */
+  feedback: [];
 }
 
 export interface Agent {
@@ -76,6 +78,13 @@ export interface Agent {
   setQuorumStates(states: Record<string, 'UP' | 'DOWN'> | null): void;
   /** The agent's share (0..1) of the bandwidth thresholds of each vserver named (the control plane's split of the budget). */
   setBandwidthShares(shares: Record<string, number>): void;
+  /**
+   * Feedback the services' backends pushed to the control plane (service-feedback; null: cleared),
+   * served on top of the agent's own agent-check feedback; `replace`: the whole set. Kept while the control plane is unreachable.
+   */
+  setPushedFeedback(feedback: Record<string, AgentFeedback | null>, replace: boolean): void;
+  /** availablecapacity: per service, its active connections on the other agents (service-loads; a service not named: none). */
+  setRemoteLoads(loads: Record<string, number>): void;
   /** The control plane's service manager, for selection: manager vservers (the control client); null: every client is placed here. */
   setSelectionUpstream(upstream: SelectionUpstream | null): void;
   /**
@@ -100,8 +109,10 @@ export interface Agent {
 
 export async function createAgent(opts: AgentOptions): Promise<Agent> {
   let config = parseAgentConfig(opts.config, opts.env ?? {});
-  /** The document as given; `config` is it as served (agent-check feedback applied: feedback.ts). */
+  /** The document as given; `config` is it as served (agent-check and pushed feedback applied: feedback.ts). */
   let configured = config;
+  /** Feedback the backends pushed to the control plane, by service (service-feedback). */
+  let pushedFeedback: Record<string, AgentFeedback> = {};
   const log = opts.log ?? createLogger({ agent: config.agent.name, role: 'primary' });
   const started = Date.now();
   const allocations = new Map<string, number>();
@@ -166,11 +177,14 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       for (const [service, up] of Object.entries(changed)) events.emit('transition', { service, state: up ? 'UP' : 'DOWN', at });
       enforce(health.ownChanged(changed));
     },
-    serveFeedback,
+    () => {
+      serveFeedback();
+      events.emit('feedback');
+    },
   );
   /** Agent-check feedback changed: the document is served again with it (same version; open connections stay). */
   function serveFeedback(): void {
-    const next = servedConfig(configured, monitors.feedback());
+    const next = servedConfig(configured, monitors.feedback(), pushedFeedback);
     if (next === config) return;
     config = next;
     pushLimits();
@@ -320,7 +334,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     // Process-level settings (workers, admin port) stay as started; the rest applies live.
     configured = { ...next, agent: config.agent };
     monitors.apply(configured);
-    config = servedConfig(configured, monitors.feedback());
+    config = servedConfig(configured, monitors.feedback(), pushedFeedback);
     pushLimits();
     const r = await sendConfig([...workers.engines.values()]);
     ports = r.ports;
@@ -368,6 +382,19 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     setBandwidthShares(shares) {
       for (const [vs, share] of Object.entries(shares)) bandwidthShares.set(vs, Math.min(1, Math.max(0, share)));
       broadcastBandwidth();
+    },
+    setPushedFeedback(feedback, replace) {
+      const next = new Map(replace ? [] : Object.entries(pushedFeedback));
+      for (const [name, f] of Object.entries(feedback)) {
+        if (f === null) next.delete(name);
+        else next.set(name, f);
+      }
+      pushedFeedback = Object.fromEntries(next);
+      log.info({ event: 'pushed_feedback', services: Object.keys(feedback).length, replace }, 'feedback pushed by backends applied');
+      serveFeedback();
+    },
+    setRemoteLoads(loads) {
+      services.setRemoteLoads(loads);
     },
     setAllocation(vs, limit) {
       if (limit === null) allocations.delete(vs);

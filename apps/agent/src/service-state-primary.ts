@@ -97,6 +97,8 @@ export class ServiceStatePrimary {
   private readonly vservers = new Map<string, VServerP>();
   private capacity = new Map<string, number>();
   private enabled = new Map<string, boolean>();
+  /** availablecapacity: the other agents' active connections per service, as the control plane last sent them. */
+  private remoteLoads: Record<string, number> = {};
   private up: Record<string, boolean> = {};
   private engines: number[] = [];
   private readonly counts = new Map<number, Map<string, number>>();
@@ -119,6 +121,12 @@ export class ServiceStatePrimary {
     this.pools = new QuotaPrimary((e, m) => send(e, { t: 's.q', m }));
   }
 
+  /** availablecapacity: per service, its active connections on the other agents (the control plane's service-loads), to every engine. */
+  setRemoteLoads(loads: Record<string, number>): void {
+    this.remoteLoads = loads;
+    for (const e of this.engines) this.send(e, { t: 's.remote', loads });
+  }
+
   /** Engines sharing the pools (see QuotaPrimary.setEngines); newcomers get the queues' flags, counts and the source-IP table. */
   setEngines(serving: number[], starting: number[] = []): void {
     const all = [...serving, ...starting];
@@ -137,6 +145,7 @@ export class ServiceStatePrimary {
       }
       const others = this.othersOf(e, null);
       if (Object.keys(others).length > 0) this.send(e, { t: 's.others', counts: others });
+      if (Object.keys(this.remoteLoads).length > 0) this.send(e, { t: 's.remote', loads: this.remoteLoads });
     }
     if (gone.length > 0) this.drainAll();
   }

@@ -79,6 +79,8 @@ export type ServiceToEngine =
   | { t: 's.others'; counts: Record<string, number> }
   /** Whether clients wait in the surge queue of `vs` (new clients of it then queue behind them). */
   | { t: 's.waiting'; vs: string; on: boolean }
+  /** availablecapacity: per service, its active connections on the other agents (the control plane's service-loads; absent: 0). */
+  | { t: 's.remote'; loads: Record<string, number> }
   | { t: 's.stick'; vs: string; ip: string; service: string; timeoutMs: number }
   /** The answer to s.select `id`: the service the manager placed the client on (its s.stick came first); null: select locally. */
   | { t: 's.selected'; id: number; service: string | null };
@@ -152,6 +154,8 @@ export class ServiceState {
    */
   private readonly waitingVs = new Set<string>();
   private readonly othersOf = new Map<string, number>();
+  /** availablecapacity: each service's active connections on the other agents. */
+  private remoteOf = new Map<string, number>();
   private readonly tables = new Map<string, PersistenceTable<Sticky>>();
   private flushing = false;
 
@@ -213,7 +217,8 @@ export class ServiceState {
         if (!s) continue;
         v.svcs.push(s);
         v.cands.push({ name: s.doc.name, weight: b.weight ?? s.doc.weight, active: 0, capacity: 0, available: false });
-        if (v.doc.lbMethod === 'leastconn' && !s.counted) {
+        // leastconn and availablecapacity weigh the agent-wide count: the primary needs this engine's.
+        if ((v.doc.lbMethod === 'leastconn' || v.doc.lbMethod === 'availablecapacity') && !s.counted) {
           s.counted = true;
           this.changed(s);
         }
@@ -374,6 +379,9 @@ export class ServiceState {
         if (s) this.endUse(s, msg.t === 's.back');
         return;
       }
+      case 's.remote':
+        this.remoteOf = new Map(Object.entries(msg.loads));
+        return;
       case 's.others':
         for (const [name, n] of Object.entries(msg.counts)) {
           this.othersOf.set(name, n);
@@ -547,6 +555,9 @@ export class ServiceState {
       const s = v.svcs[i]!;
       c.active = s.own + s.others;
       c.capacity = 0;
+      // availablecapacity: room = the service's (effective) capacity - the other agents' load - this agent's.
+      c.serviceCapacity = s.doc.capacity;
+      c.remoteActive = this.remoteOf.get(s.doc.name) ?? 0;
       c.available = s.up && s.doc.state === 'enabled' && this.hasShare(s);
     }
     return cands;

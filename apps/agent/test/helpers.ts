@@ -345,3 +345,26 @@ export async function openInTurn(port: number, n: number): Promise<{ sockets: ne
     },
   };
 }
+
+/** An agent-check responder (HAProxy's agent-check): answers `line` to every connection and closes; counts the answers of the current line. */
+export async function agentCheck(first: string) {
+  const state = { line: first, answered: 0 };
+  const server = net.createServer((s) => {
+    s.on('error', () => s.destroy());
+    s.resume(); // what the monitor sends (agent.send) is read and dropped
+    state.answered++;
+    s.end(`${state.line}\n`);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    say(line: string) {
+      state.line = line;
+      state.answered = 0;
+    },
+    get answered() {
+      return state.answered;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}

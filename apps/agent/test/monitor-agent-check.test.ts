@@ -5,30 +5,7 @@
 // and /stats shows the effective weight, capacity and drain.
 import net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openHeld, openInTurn, spawnAgent, tcpBackend, tcpService, tcpVServer, until, type Backend, type RunningAgent } from './helpers.js';
-
-/** An agent-check responder: answers `line` to every connection and closes; counts the answers of the current line. */
-async function agentCheck(first: string) {
-  const state = { line: first, answered: 0 };
-  const server = net.createServer((s) => {
-    s.on('error', () => s.destroy());
-    s.resume(); // what the monitor sends (agent.send) is read and dropped
-    state.answered++;
-    s.end(`${state.line}\n`);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    say(line: string) {
-      state.line = line;
-      state.answered = 0;
-    },
-    get answered() {
-      return state.answered;
-    },
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
+import { agentCheck, openHeld, openInTurn, spawnAgent, tcpBackend, tcpService, tcpVServer, until, type Backend, type RunningAgent } from './helpers.js';
 
 const INTERVAL = 400;
 let a: Backend;

@@ -139,6 +139,10 @@ export class ControlClient {
   private refreshing = false;
   /** The agent's active connections as last pushed (agent.events 'active'). */
   private active: ActiveCounts = { vservers: {}, services: {} };
+  /** Agent-check feedback changed: reported now (the control plane's thresholds follow it), not at the next tick. */
+  private readonly onFeedback = (): void => {
+    void this.refresh();
+  };
   private readonly onTransition = (t: ServiceTransition): void => {
     this.monitorStates.set(t.service, { state: t.state, seq: ++this.transitions });
     this.send({ type: 'transition', service: t.service, state: t.state, at: t.at });
@@ -186,6 +190,7 @@ export class ControlClient {
     this.active = this.opts.agent.active();
     this.opts.agent.events.on('transition', this.onTransition);
     this.opts.agent.events.on('active', this.onActive);
+    this.opts.agent.events.on('feedback', this.onFeedback);
     this.reporter = setInterval(() => void this.refresh(), this.opts.reportMs ?? 1_000);
     void this.dial();
   }
@@ -208,6 +213,7 @@ export class ControlClient {
     if (this.touchTimer) clearTimeout(this.touchTimer);
     this.opts.agent.events.off('transition', this.onTransition);
     this.opts.agent.events.off('active', this.onActive);
+    this.opts.agent.events.off('feedback', this.onFeedback);
     for (const t of [this.retry, this.heartbeat, this.reacking, this.leaseTimer, this.reportSoon]) if (t) clearTimeout(t);
     if (this.reporter) clearInterval(this.reporter);
     await this.channel?.close();
@@ -339,6 +345,12 @@ export class ControlClient {
         return;
       case 'bandwidth-shares':
         this.opts.agent.setBandwidthShares(m.shares);
+        return;
+      case 'service-feedback':
+        this.opts.agent.setPushedFeedback(m.feedback, m.replace);
+        return;
+      case 'service-loads':
+        this.opts.agent.setRemoteLoads(m.loads);
         return;
       case 'instruction': {
         const p = this.pendingSelects.get(m.id);
