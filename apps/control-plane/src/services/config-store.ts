@@ -21,7 +21,7 @@ import {
   type NSite,
   type NVServer,
 } from './normalize.js';
-import { DEFAULTS, keepSecrets, type NContentRule } from '@spillway/protocol';
+import { DEFAULTS, keepSecrets, type NContentRule, type NMaintenance } from '@spillway/protocol';
 import { changeOfWalk, finder, markSorted, planChanges, planOfWalk, walkChanges, type Plan } from './plan.js';
 import { validateChange, validateDocument, type Problem } from './validate.js';
 
@@ -93,6 +93,7 @@ function serviceFromRow(r: ServiceRow): NService {
       .sort((a, b) => (a.monitor < b.monitor ? -1 : a.monitor > b.monitor ? 1 : 0)),
   };
   if (r.monitorThreshold !== null) s.monitorThreshold = r.monitorThreshold;
+  if (r.maintenance !== null) s.maintenance = r.maintenance as NMaintenance;
   if (r.site !== null) s.site = r.site;
   if (r.migrationPort !== null) s.migration = { port: r.migrationPort, ...(r.migrationSecret === null ? {} : { secret: r.migrationSecret }) };
   return s;
@@ -180,6 +181,7 @@ function vserverFromRow(r: VServerRow): NVServer {
     clientTimeoutMs: r.clientTimeoutMs,
     ...(r.siteBalancing ? { siteBalancing: true } : {}),
     ...switchFromRow(r),
+    ...(r.maintenance !== null ? { maintenance: r.maintenance as NMaintenance } : {}),
   };
 }
 
@@ -192,6 +194,7 @@ const serviceData = (s: NService) => ({
   weight: s.weight,
   state: s.state,
   monitorThreshold: s.monitorThreshold ?? null,
+  maintenance: s.maintenance ? (s.maintenance as Prisma.InputJsonValue) : Prisma.DbNull,
   site: s.site ?? null,
   proxyProtocol: s.proxyProtocol,
   migrationPort: s.migration?.port ?? null,
@@ -242,6 +245,7 @@ const vserverData = (v: NVServer) => ({
   keepAliveTimeoutMs: v.keepAliveTimeoutMs,
   clientTimeoutMs: v.clientTimeoutMs,
   siteBalancing: v.siteBalancing === true,
+  maintenance: v.maintenance ? (v.maintenance as Prisma.InputJsonValue) : Prisma.DbNull,
 });
 
 async function loadState(tx: Tx, version: number): Promise<ConfigState> {
@@ -558,6 +562,7 @@ const COLUMNS = {
     ['weight', 'int'],
     ['state', '"ServiceState"'],
     ['monitorThreshold', 'int'],
+    ['maintenance', 'jsonb'],
     ['site', 'text'],
     ['proxyProtocol', '"ProxyProtocol"'],
     ['migrationPort', 'int'],
@@ -588,6 +593,7 @@ const COLUMNS = {
     ['keepAliveTimeoutMs', 'int'],
     ['clientTimeoutMs', 'int'],
     ['siteBalancing', 'boolean'],
+    ['maintenance', 'jsonb'],
     ['version', 'int'],
     ['createdAt', TS],
     ['updatedAt', TS],
