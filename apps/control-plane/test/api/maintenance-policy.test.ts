@@ -33,7 +33,7 @@ describe('maintenance policy', () => {
     // null clears it.
     const cleared = await h.call('PATCH', '/v1/services/m-a', { maintenance: null });
     expect(cleared.statusCode, cleared.body).toBe(200);
-    expect((cleared.json() as Record<string, unknown>).maintenance).toBeUndefined();
+    expect(cleared.json<Record<string, unknown>>().maintenance).toBeUndefined();
   });
 
   it('answers 422 with the field paths for bad seconds, an unknown target and a target not bound to the vserver', async () => {
