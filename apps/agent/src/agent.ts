@@ -18,6 +18,7 @@ import { isServiceToPrimary } from './service-state.js';
 import { ServiceStatePrimary, type SelectionUpstream } from './service-state-primary.js';
 import { StatsView, type AgentStats } from './stats-view.js';
 import { WorkerSet, type EngineLink } from './worker-set.js';
+import { NO_SITES, type SiteTable } from './sites.js';
 import { mergeSnapshots, type ActiveCounts, type CounterSnapshot } from './stats.js';
 
 export interface AgentOptions {
@@ -78,6 +79,12 @@ export interface Agent {
   setQuorumStates(states: Record<string, 'UP' | 'DOWN'> | null): void;
   /** The agent's share (0..1) of the bandwidth thresholds of each vserver named (the control plane's split of the budget). */
   setBandwidthShares(shares: Record<string, number>): void;
+  /**
+   * Sites (site-weights): each siteBalancing vserver's site availability and each site's agents;
+   * `self`: the address this agent is reached at (forwarded connections leave from it). Kept while
+   * the control plane is unreachable.
+   */
+  setSiteWeights(weights: Pick<SiteTable, 'vservers' | 'agents'>, self: string | null): void;
   /**
    * Feedback the services' backends pushed to the control plane (service-feedback; null: cleared),
    * served on top of the agent's own agent-check feedback; `replace`: the whole set. Kept while the control plane is unreachable.
@@ -148,6 +155,9 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const selectionView = (): ReturnType<ServiceStatePrimary['selectionView']> => services.selectionView();
   /** This agent's share of each vserver's bandwidth thresholds (the control plane's split; absent: 1, the whole). */
   const bandwidthShares = new Map<string, number>();
+  /** The sites as the engines route by them (sites.ts), and when the control plane last sent them. */
+  let siteTable: SiteTable = NO_SITES;
+  let sitesAt: number | null = null;
   let lastKbps: Record<string, { in: number; out: number }> = {};
   const broadcastBandwidth = (): void => {
     const kbps: Record<string, AgentBandwidth> = {};
@@ -296,6 +306,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     pushLimits();
     const r = await sendConfig(links);
     workers.markServing(links);
+    if (siteTable !== NO_SITES) for (const l of links) workers.send(l.id, { t: 'sites', table: siteTable });
     syncQuota();
     return r;
   }
@@ -383,6 +394,11 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       for (const [vs, share] of Object.entries(shares)) bandwidthShares.set(vs, Math.min(1, Math.max(0, share)));
       broadcastBandwidth();
     },
+    setSiteWeights(weights, self) {
+      siteTable = { site: config.agent.site, self, vservers: weights.vservers, agents: weights.agents };
+      sitesAt = Date.now();
+      workers.broadcast({ t: 'sites', table: siteTable });
+    },
     setPushedFeedback(feedback, replace) {
       const next = new Map(replace ? [] : Object.entries(pushedFeedback));
       for (const [name, f] of Object.entries(feedback)) {
@@ -441,6 +457,9 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
           config_rejected_total: rejected,
         },
         listeners: { ...ports },
+        ...(siteTable === NO_SITES
+          ? {}
+          : { sites: { site: siteTable.site, self: siteTable.self, weights: siteTable.vservers, agents: siteTable.agents, receivedAt: sitesAt } }),
         vservers,
         services,
         ...(snap.migration ? { migration: snap.migration } : {}),

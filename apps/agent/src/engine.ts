@@ -101,6 +101,9 @@ export class Engine {
       case 'persist':
         this.plane.rememberSpill(msg.key, msg.vs, msg.timeoutMs);
         return;
+      case 'sites':
+        this.plane.setSites(msg.table);
+        return;
       case 'handoff':
         if (!handle) return;
         void this.plane.accept(handle, msg.root, msg.at, msg.tried, msg.head !== undefined ? Buffer.from(msg.head, 'base64') : null);

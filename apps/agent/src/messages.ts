@@ -4,6 +4,7 @@ import type { AgentConfig } from './config.js';
 import type { PlaneMessageOut } from './plane.js';
 import type { QuotaMessageToEngine, QuotaMessageToManager } from './quota-worker.js';
 import type { ServiceToEngine } from './service-state.js';
+import type { SiteTable } from './sites.js';
 import type { ActiveCounts, CounterSnapshot } from './stats.js';
 
 export type ToEngine =
@@ -17,6 +18,8 @@ export type ToEngine =
   /** `head`: bytes of the first request head the handing engine already read (base64, HTTP). */
   | { t: 'handoff'; root: string; at: string; tried: number[]; head?: string }
   | { t: 'persist'; key: string; vs: string; timeoutMs: number }
+  /** Sites (sites.ts): the agent's site and address, the site weights of each siteBalancing vserver, each site's agents. */
+  | { t: 'sites'; table: SiteTable }
   | { t: 'stats?'; id: number }
   | { t: 'drain'; deadlineMs: number };
 

@@ -6,6 +6,7 @@ import net from 'node:net';
 import type { AgentConfig, VServerDoc } from './config.js';
 import { PersistenceTable } from '@spillway/core';
 import { TcpProxy } from './tcp-proxy.js';
+import { forwardToSite, readPeerHeader, SiteRouter, type SiteHop, type SiteTable } from './sites.js';
 import { Migrations } from './migration/maintenance.js';
 import { HttpEngine } from './http/engine.js';
 import { switchRouter, type SwitchRoute } from './content-switch.js';
@@ -230,6 +231,33 @@ export class DataPlane {
       socket.destroy();
       return;
     }
+    // Sites (sites.ts): another site's agent first says, in a PROXY header, whether it forwarded
+    // the connection (then it is served here, never forwarded again).
+    if (this.sites.fromPeer(socket.remoteAddress)) {
+      readPeerHeader(socket, (h) => {
+        if (!h) return;
+        if (h.forwarded) v.counters.site_received_total++;
+        this.admitConnection(socket, root, v, h.forwarded);
+      });
+      return;
+    }
+    this.admitConnection(socket, root, v, false);
+  }
+
+  /** The sites of the agent (sites.ts): who may mark a connection forwarded, and each siteBalancing vserver's weights. */
+  private readonly sites = new SiteRouter();
+
+  setSites(table: SiteTable): void {
+    this.sites.set(table);
+  }
+
+  /** A connection of `root` past the sites' check: forwarded to another site's share, or admitted here. */
+  private admitConnection(socket: net.Socket, root: string, v: VServerRt, forwarded: boolean): void {
+    const hop = v.doc.siteBalancing === true && v.doc.listen !== null ? this.sites.hop(root, forwarded) : null;
+    if (hop) {
+      this.forward(socket, v, hop);
+      return;
+    }
     if (v.doc.protocol !== 'http') {
       void this.accept(socket, root, null, [this.engineId], null);
       return;
@@ -244,6 +272,25 @@ export class DataPlane {
     this.reading.set(socket, () => {
       cancel();
       c.cx_reading_head--;
+    });
+  }
+
+  /** Proxies a connection whole to another site's agent (its share of the vserver's new connections). */
+  private forward(socket: net.Socket, v: VServerRt, hop: SiteHop): void {
+    const c = v.counters;
+    c.site_forwarded_total++;
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    const o = {
+      port: v.doc.listen?.port ?? 0,
+      connectTimeoutMs: v.doc.timeoutMs,
+      idleTimeoutMs: v.doc.protocol === 'http' ? v.doc.keepAliveTimeoutMs + v.doc.timeoutMs : v.doc.clientTimeoutMs,
+      site: this.sites.site ?? '',
+      localAddress: this.sites.self,
+    };
+    forwardToSite(socket, hop, o, c).catch((err: unknown) => {
+      this.failed(err, v.doc.name, 'site-forward');
+      socket.destroy();
     });
   }
 

@@ -64,6 +64,14 @@ export interface AgentStats {
   listeners: Record<string, number>;
   vservers: Record<string, VServerStats>;
   services: Record<string, ServiceStats>;
+  /** Sites (docs/SITES.md): this agent's site and address, the site weights it forwards by, each site's agents, when they came (epoch ms). */
+  sites?: {
+    site: string | null;
+    self: string | null;
+    weights: Record<string, Record<string, number>>;
+    agents: Record<string, string[]>;
+    receivedAt: number | null;
+  };
   /** Long-lived TCP connections (at least migration/maintenance.ts LISTED_AFTER_MS old) and the last failed migration per service; absent when none. */
   migration?: ConnectionsReport;
 }

@@ -31,6 +31,10 @@ export interface VServerCounters {
   cx_idle_timeout_total: number;
   /** Exceptions caught in the handling of a connection or request (answered 500 or closed; logged). */
   internal_errors_total: number;
+  /** Sites (docs/SITES.md): new connections forwarded to another site's agent, those it never answered, and those another site forwarded here. */
+  site_forwarded_total: number;
+  site_forward_failed_total: number;
+  site_received_total: number;
 }
 
 export interface ServiceCounters {
@@ -97,6 +101,9 @@ export const emptyVServerCounters = (): VServerCounters => ({
   rq_header_timeout_total: 0,
   cx_idle_timeout_total: 0,
   internal_errors_total: 0,
+  site_forwarded_total: 0,
+  site_forward_failed_total: 0,
+  site_received_total: 0,
 });
 
 export const emptyServiceCounters = (): ServiceCounters => ({

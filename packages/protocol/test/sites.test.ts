@@ -33,10 +33,10 @@ describe('sites in the document', () => {
     expect(validateDocument(n)).toEqual([]);
   });
 
-  it('refuses a service of an unknown site (serving: an agent would not know whose it is) and two sites of one name', () => {
+  it('refuses a service of an unknown site and two sites of one name (the API’s policy: agents get no sites section)', () => {
     const n = normalizeDocument({ ...doc, sites: [{ name: 'site-a' }, { name: 'site-a' }], services: [{ ...doc.services[0], site: 'site-x' }] });
     const problems = validateDocument(n).map((p) => [p.code, p.kind, p.name, p.path, p.serving]);
-    expect(problems).toContainEqual(['SPILLWAY_UNKNOWN_REFERENCE', 'service', 'a-1', '/site', true]);
+    expect(problems).toContainEqual(['SPILLWAY_UNKNOWN_REFERENCE', 'service', 'a-1', '/site', false]);
     expect(problems).toContainEqual(['SPILLWAY_DUPLICATE_NAME', 'site', 'site-a', '/name', false]);
     expect(schemaCheck(DocumentSpec)({ sites: [{ name: 'x', exchangeIntervalMs: 10 }] }).map((p) => p.path)).toEqual(['/sites/0/exchangeIntervalMs']);
   });

@@ -66,6 +66,12 @@ export interface ControlClientOptions {
    * then serve the same vserver port, each on its own address.
    */
   listenHost?: string;
+  /**
+   * The address other sites' agents reach this agent's listeners at, and forwarded connections
+   * leave from (SPILLWAY_AGENT_ADVERTISE_HOST; default the listen host unless it is a wildcard).
+   * Sent in the hello with the agent's site (docs/SITES.md).
+   */
+  advertiseHost?: string;
 }
 
 /**
@@ -266,7 +272,18 @@ export class ControlClient {
     }
     const workers = Math.max(1, this.opts.agent.config.agent.workers);
     this.helloAt = monotonicMs();
-    channel.send({ type: 'hello', protocol: PROTOCOL_VERSION, agent: this.opts.agent.name, workers, appliedVersion: this.appliedVersion, outstanding });
+    const site = this.opts.agent.config.agent.site;
+    const address = this.advertised();
+    channel.send({
+      type: 'hello',
+      protocol: PROTOCOL_VERSION,
+      agent: this.opts.agent.name,
+      workers,
+      appliedVersion: this.appliedVersion,
+      outstanding,
+      ...(site ? { site } : {}),
+      ...(address ? { address } : {}),
+    });
   }
 
   private scheduleRedial(reason: string): void {
@@ -345,6 +362,9 @@ export class ControlClient {
         return;
       case 'bandwidth-shares':
         this.opts.agent.setBandwidthShares(m.shares);
+        return;
+      case 'site-weights':
+        this.opts.agent.setSiteWeights(m, this.advertised());
         return;
       case 'service-feedback':
         this.opts.agent.setPushedFeedback(m.feedback, m.replace);
@@ -556,6 +576,12 @@ export class ControlClient {
   private held(vs: string): number {
     const committed = this.opts.agent.quotaCommitted(vs);
     return Math.max(this.allowance(vs), committed ?? this.active.vservers[vs] ?? 0);
+  }
+
+  /** The address this agent says it is reached at (sites): the advertised host, else a listen host that is not a wildcard. */
+  private advertised(): string | null {
+    const host = this.opts.advertiseHost ?? this.opts.listenHost;
+    return host && host !== '0.0.0.0' && host !== '::' ? host : null;
   }
 
   /** The snapshot as this agent serves it: its own listen address when it has one. */

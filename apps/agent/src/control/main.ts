@@ -4,7 +4,7 @@
 // /v1/agents/connect), SPILLWAY_AGENT_TOKEN, SPILLWAY_AGENT_LISTEN_HOST (the address pushed
 // listeners bind: several agents on one host), SPILLWAY_AGENT_RECONNECT_MAX_MS (cap of the redial
 // backoff, default 10 s), plus the agent's own (SPILLWAY_AGENT_NAME, SPILLWAY_AGENT_WORKERS,
-// SPILLWAY_AGENT_ADMIN_PORT). It starts with nothing to serve and a local file is optional
+// SPILLWAY_AGENT_ADMIN_PORT, SPILLWAY_AGENT_SITE, SPILLWAY_AGENT_ADVERTISE_HOST: docs/SITES.md). It starts with nothing to serve and a local file is optional
 // (--config: served until the first snapshot).
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -36,6 +36,7 @@ const admin = await startAdminServer(agent, {
   managed: true,
 });
 const listenHost = process.env.SPILLWAY_AGENT_LISTEN_HOST;
+const advertiseHost = process.env.SPILLWAY_AGENT_ADVERTISE_HOST;
 const maxMs = Number(process.env.SPILLWAY_AGENT_RECONNECT_MAX_MS ?? '');
 const control = new ControlClient({
   url,
@@ -43,6 +44,7 @@ const control = new ControlClient({
   agent,
   log,
   ...(listenHost ? { listenHost } : {}),
+  ...(advertiseHost ? { advertiseHost } : {}),
   ...(Number.isInteger(maxMs) && maxMs > 0 ? { backoff: { maxMs } } : {}),
 });
 control.start();

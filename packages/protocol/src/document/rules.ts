@@ -103,7 +103,8 @@ export function validateDocument(doc: NDocument, opts: RuleOptions = {}): Proble
     sites.add(s.name);
   }
   for (const s of doc.services)
-    if (s.site !== undefined && !sites.has(s.site)) add('SPILLWAY_UNKNOWN_REFERENCE', 'service', s.name, '/site', `no site named ${s.site}`);
+    // The API's policy only: agents are pushed no sites section, they read a service's site as a name.
+    if (s.site !== undefined && !sites.has(s.site)) add('SPILLWAY_UNKNOWN_REFERENCE', 'service', s.name, '/site', `no site named ${s.site}`, false);
 
   for (const m of doc.monitors) {
     if (m.timeoutMs >= m.intervalMs)
