@@ -1,6 +1,7 @@
 // `npm start`: the whole system on its embedded defaults, in one terminal.
 // Starts the control plane (which starts embedded Postgres and applies migrations), one agent and
-// a demo pool of three HTTP backends; prints the URLs; Ctrl-C stops all of it cleanly.
+// a demo pool of three HTTP backends and a migratable pool of two TCP backends (live migration,
+// demo/migration.json); prints the URLs; Ctrl-C stops all of it cleanly.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,11 @@ const dataDir = path.resolve(process.env.SPILLWAY_DATA_DIR ?? path.join(root, '.
 const apiPort = Number(process.env.SPILLWAY_PORT ?? 3000);
 const agentAdminPort = Number(process.env.SPILLWAY_AGENT_ADMIN_PORT ?? 9090);
 const demoConfig = path.join(root, 'demo', 'config.json');
+/** The migratable pool (issue 15): its services, with their migration endpoints and shared secret, and the demo-stream vserver. */
+const migrationConfig = path.join(root, 'demo', 'migration.json');
+const migratable = (
+  JSON.parse(readFileSync(migrationConfig, 'utf8')) as { services: Array<{ name: string; port: number; migration: { port: number; secret: string } }> }
+).services;
 // `node --import tsx` rather than the tsx binary: no intermediate process, so a signal (even
 // SIGKILL after the grace period) reaches the program itself and nothing is left behind.
 const nodeArgs = ['--import', 'tsx'];
@@ -139,6 +145,14 @@ run(
 for (const [i, port] of [9101, 9102, 9103].entries()) {
   run(`backend-${i + 1}`, ['demo/backend.ts'], { BACKEND_NAME: `demo-${i + 1}`, BACKEND_PORT: String(port) });
 }
+for (const s of migratable) {
+  run(s.name, ['demo/migratable-backend.ts'], {
+    BACKEND_NAME: s.name,
+    BACKEND_PORT: String(s.port),
+    MIGRATION_PORT: String(s.migration.port),
+    MIGRATION_SECRET: s.migration.secret,
+  });
+}
 
 const apiUrl = `http://127.0.0.1:${apiPort}`;
 if (!(await waitFor(`${apiUrl}/readyz`, 60_000))) {
@@ -154,6 +168,13 @@ if (!(await waitFor(`${apiUrl}/readyz`, 60_000))) {
     body: readFileSync(demoConfig, 'utf8'),
   }).catch((err: Error) => ({ ok: false, status: 0, text: async () => err.message }));
   if (!res.ok) console.error(`spillway: warning: could not provision the demo config (${res.status}): ${await res.text()}`);
+  // The migratable pool next to it (a PUT without prune adds to what is there).
+  const moved = await fetch(`${apiUrl}/v1/config`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+    body: readFileSync(migrationConfig, 'utf8'),
+  }).catch((err: Error) => ({ ok: false, status: 0, text: async () => err.message }));
+  if (!moved.ok) console.error(`spillway: warning: could not provision the migration demo (${moved.status}): ${await moved.text()}`);
 
   // The agent is managed by the control plane when the agent hub and an agent token are
   // available; otherwise it runs standalone on the demo config file.
@@ -187,6 +208,7 @@ if (!(await waitFor(`${apiUrl}/readyz`, 60_000))) {
       `  demo vserver    http://127.0.0.1:8080/  (agent, spills to demo-overflow)`,
       `  agent stats     http://127.0.0.1:${agentAdminPort}/stats`,
       `  demo backends   http://127.0.0.1:9101 9102 9103`,
+      `  migration demo  nc 127.0.0.1 8081  (demo-stream: demo-m1, demo-m2; README "Live migration")`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
