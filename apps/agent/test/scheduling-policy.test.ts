@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAgentConfig } from '../src/config.js';
+import { WORKER_SEMI_SPACE_MIB } from '../src/worker-set.js';
 import { openHeld, spawnAgent, tcpBackend, tcpService, until, type Backend, type RunningAgent } from './helpers.js';
 
 /** The inode of the socket listening on 127.0.0.1:port, from /proc/net/tcp. */
@@ -112,5 +113,11 @@ describe('an agent with 1 worker under scheduling policy rr', () => {
     const workers = stats.agent.workerPids.filter((p) => p !== stats.agent.pid);
     expect(workers).toHaveLength(1);
     expect(holds(workers[0]!, inode!)).toBe(true);
+  });
+
+  it(`runs its worker with a young generation of ${WORKER_SEMI_SPACE_MIB} MiB semi-spaces (fewer scavenges of a proxy's short-lived garbage)`, async () => {
+    const stats = await agent.stats();
+    const worker = stats.agent.workerPids.find((p) => p !== stats.agent.pid)!;
+    expect(readFileSync(`/proc/${worker}/cmdline`, 'utf8').split('\0')).toContain(`--max-semi-space-size=${WORKER_SEMI_SPACE_MIB}`);
   });
 });
