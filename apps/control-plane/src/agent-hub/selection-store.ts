@@ -1,6 +1,7 @@
 // The service manager's global persistence table in Postgres (selection_entry; see
 // docs/SERVICE-MANAGER.md): read when a client is not in the manager's memory (a restarted
-// control plane, a client another replica placed), written behind the answers in batches (one
+// control plane, a client another replica placed; the reads of one event-loop turn in one query),
+// written behind the answers in batches (one
 // upsert per flush, the latest entry of a client winning), expired rows deleted once a minute.
 // The database being down never fails a selection: a read error is a miss, writes are kept (up
 // to a bound) and retried.
@@ -12,10 +13,18 @@ const FLUSH_MS = 50;
 const SWEEP_MS = 60_000;
 /** Entries waiting for the database at most (the oldest are dropped past it: the memory still has them). */
 const MAX_PENDING = 100_000;
+/** Clients read in one query at most. */
+const READ_BATCH = 1_000;
 
 export class PrismaSelectionStore implements SelectionStore {
   private pending = new Map<string, { vserver: string; key: string; rec: SelectionRecord }>();
   private timer: NodeJS.Timeout | null = null;
+  /** Reads asked this turn: `vserver\0key` → who waits for it. */
+  private reads = new Map<
+    string,
+    { vserver: string; key: string; waiters: Array<{ resolve: (r: SelectionRecord | null) => void; reject: (e: Error) => void }> }
+  >();
+  private reading = false;
   private flushing: Promise<void> = Promise.resolve();
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
@@ -29,11 +38,46 @@ export class PrismaSelectionStore implements SelectionStore {
     this.sweeper.unref();
   }
 
-  async get(vserver: string, key: string): Promise<SelectionRecord | null> {
-    const queued = this.pending.get(`${vserver}\u0000${key}`);
-    if (queued) return queued.rec;
-    const row = await this.db.selectionEntry.findUnique({ where: { vserver_clientKey: { vserver, clientKey: key } } });
-    return row && row.expiresAt.getTime() > Date.now() ? { service: row.service, expiresAt: row.expiresAt.getTime() } : null;
+  /**
+   * The entry of a client. Reads asked in the same turn of the event loop go as one query (new
+   * clients come in bursts, from every agent at once): one round trip to Postgres for all of them.
+   */
+  get(vserver: string, key: string): Promise<SelectionRecord | null> {
+    const k = `${vserver}\u0000${key}`;
+    const queued = this.pending.get(k);
+    if (queued) return Promise.resolve(queued.rec);
+    return new Promise((resolve, reject) => {
+      let r = this.reads.get(k);
+      if (!r) this.reads.set(k, (r = { vserver, key, waiters: [] }));
+      r.waiters.push({ resolve, reject });
+      if (this.reading) return;
+      this.reading = true;
+      setImmediate(() => void this.readBatch());
+    });
+  }
+
+  private async readBatch(): Promise<void> {
+    this.reading = false;
+    const batch = [...this.reads.values()];
+    this.reads = new Map();
+    for (let i = 0; i < batch.length; i += READ_BATCH) {
+      const part = batch.slice(i, i + READ_BATCH);
+      try {
+        const rows = await this.db.$queryRaw<Array<{ vserver: string; clientKey: string; service: string; expiresAt: Date }>>`
+          SELECT e.vserver, e."clientKey", e.service, e."expiresAt"
+          FROM unnest(${part.map((r) => r.vserver)}::text[], ${part.map((r) => r.key)}::text[]) AS t(vserver, key)
+          JOIN selection_entry e ON e.vserver = t.vserver AND e."clientKey" = t.key`;
+        const found = new Map(rows.map((row) => [`${row.vserver}\u0000${row.clientKey}`, row]));
+        const now = Date.now();
+        for (const r of part) {
+          const row = found.get(`${r.vserver}\u0000${r.key}`);
+          const rec = row && row.expiresAt.getTime() > now ? { service: row.service, expiresAt: row.expiresAt.getTime() } : null;
+          for (const w of r.waiters) w.resolve(rec);
+        }
+      } catch (err) {
+        for (const r of part) for (const w of r.waiters) w.reject(err as Error);
+      }
+    }
   }
 
   put(vserver: string, key: string, rec: SelectionRecord): void {
