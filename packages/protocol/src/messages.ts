@@ -61,6 +61,8 @@ export const VServerCounters = Type.Object({
   txKbps: Type.Number({ minimum: 0 }),
   /** Clients waiting in the vserver's surge queue now (optional: agents before it send none). */
   surgeQueue: Type.Optional(Count),
+  /** A content switch (issue 17): requests each rule took, by rule key (name, else #position), then (default) and (none). Cumulative. */
+  ruleHits: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Count)),
   /**
    * selection: manager only (optional): new clients the service manager placed, those this agent
    * placed itself (manager unreachable, slower than the budget, or no service from it), and the

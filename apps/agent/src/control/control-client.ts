@@ -694,6 +694,7 @@ export class ControlClient {
         rxKbps: (v.rx_bytes_rate * 8) / 1000,
         txKbps: (v.tx_bytes_rate * 8) / 1000,
         surgeQueue: v.surge_queue_len,
+        ...(v.rule_hits ? { ruleHits: { ...v.rule_hits } } : {}),
         ...(v.selection
           ? {
               selection: {

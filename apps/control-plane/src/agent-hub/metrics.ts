@@ -47,6 +47,8 @@ export function renderMetrics(hub: AgentHub): string {
       l,
       s.spilling ? 1 : 0,
     );
+    for (const [rule, n] of Object.entries(s.ruleHits ?? {}))
+      add('spillway_vserver_rule_hits_total', 'counter', 'Requests each rule of a content switch took, across agents.', { ...l, rule }, n);
     add('spillway_vserver_rx_kbps', 'gauge', 'Client-to-proxy bandwidth across agents.', l, s.bandwidthKbps.in);
     add('spillway_vserver_tx_kbps', 'gauge', 'Proxy-to-client bandwidth across agents.', l, s.bandwidthKbps.out);
     if (s.selection)

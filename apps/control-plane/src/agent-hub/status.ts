@@ -56,6 +56,7 @@ export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null
   let tx = 0;
   let spillovers = 0;
   let surgeQueue = 0;
+  let ruleHits: Record<string, number> | undefined;
   let selection: NonNullable<VServerStatusValue['selection']> | undefined;
   for (const a of live) {
     const c = a.report?.vservers[name];
@@ -72,6 +73,10 @@ export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null
     tx += c.txKbps;
     spillovers += c.spilloversTotal;
     surgeQueue += c.surgeQueue ?? 0;
+    if (c.ruleHits) {
+      ruleHits ??= {};
+      for (const [rule, n] of Object.entries(c.ruleHits)) ruleHits[rule] = (ruleHits[rule] ?? 0) + n;
+    }
   }
   const q = hub.quotaView(name);
   const services = limit.derivation.map((d) => {
@@ -107,6 +112,7 @@ export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null
     surgeQueue,
     quota: q ? { limit: q.limit, shared: q.shared, byAgent: q.byAgent } : null,
     ...(selection ? { selection } : {}),
+    ...(ruleHits ? { ruleHits } : {}),
     services,
   };
 }

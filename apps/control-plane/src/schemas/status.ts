@@ -117,6 +117,12 @@ export const VServerStatus = Closed(
         { description: 'selection: manager only (once an agent reported it): where new clients were placed, and the round trip to the service manager' },
       ),
     ),
+    ruleHits: Type.Optional(
+      Type.Record(Type.String(), Count, {
+        description:
+          'A content switch (once an agent reported it): the requests each rule took, summed over agents, by rule name (else #position from 0), then (default) and (none)',
+      }),
+    ),
     services: Type.Array(
       Closed({
         name: Type.String(),
