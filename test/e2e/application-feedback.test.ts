@@ -9,7 +9,7 @@
 // agents (capacity minus the connections either agent holds).
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentCheck, tcpBackend, type Backend } from '../../apps/agent/test/helpers.js';
+import { agentCheck, echoes, tcpBackend, type Backend } from '../../apps/agent/test/helpers.js';
 import { createTestDatabase, type TestDatabase } from '../../apps/control-plane/test/helpers/db.js';
 import { agentToken, freePort, openHeld, startAgent, startControlPlane, until, type AgentProc, type ControlPlaneProc } from './helpers.js';
 
@@ -33,6 +33,14 @@ interface Status {
   services: Array<{ name: string; effective?: { capacity: number; drain: boolean; weight: number; source?: string } }>;
 }
 const status = (vs: string) => cp.get<Status>(`/v1/vservers/${vs}/status`);
+/** The control plane's threshold of fb reaches `n`. */
+const thresholdIs = (n: number, what: string) =>
+  until(
+    () => status('fb'),
+    (s) => s.threshold.value === n,
+    15_000,
+    what,
+  );
 const effective = async (vs: string, service: string) => (await status(vs)).services.find((s) => s.name === service)?.effective;
 
 /** One new connection to `port` through agent `i`: the backend it reached (the first line), then closed. */
@@ -121,12 +129,7 @@ beforeAll(async () => {
     30_000,
     'both agents serving, agent-check answered',
   );
-  await until(
-    () => status('fb'),
-    (s) => s.threshold.value === 150,
-    15_000,
-    'threshold 150',
-  );
+  await thresholdIs(150, 'threshold 150');
 }, 120_000);
 
 afterAll(async () => {
@@ -154,27 +157,14 @@ describe('application feedback across two agents', () => {
     );
     await onlyOnB();
     expect((await status('fb')).threshold.value).toBe(50);
-    const echoed = new Promise<string>((resolve) => {
-      let got = '';
-      open.on('data', (d: Buffer) => {
-        got += d.toString();
-        if (got.includes('still here')) resolve(got);
-      });
-    });
-    open.write('still here\n');
-    expect(await echoed).toContain('still here');
+    expect(await echoes(open, 'still here')).toContain('still here');
     open.destroy();
     checkA.say('ready');
     await backInSelection();
   }, 60_000);
 
   it("maxconn:2 lowers the vserver's dynamic threshold by the difference within one check interval", async () => {
-    await until(
-      () => status('fb'),
-      (s) => s.threshold.value === 150,
-      10_000,
-      'threshold 150',
-    );
+    await thresholdIs(150, 'threshold 150');
     const t0 = Date.now();
     checkA.say('maxconn:2');
     const s = await until(
@@ -201,12 +191,7 @@ describe('application feedback across two agents', () => {
     );
     expect(shares.every((x) => x > 0)).toBe(true);
     checkA.say('maxconn:100');
-    await until(
-      () => status('fb'),
-      (x) => x.threshold.value === 150,
-      10_000,
-      'threshold 150 again',
-    );
+    await thresholdIs(150, 'threshold 150 again');
   }, 60_000);
 
   it('50% halves its share of new connections (1,000 connections, within 5 points)', async () => {
@@ -246,12 +231,7 @@ describe('application feedback across two agents', () => {
         body: JSON.stringify({ line }),
       });
     expect((await push('drain')).status).toBe(200);
-    await until(
-      () => status('fb'),
-      (s) => s.threshold.value === 50,
-      10_000,
-      'threshold without a',
-    );
+    await thresholdIs(50, 'threshold without a');
     expect((await effective('fb', 'a'))?.source).toBe('both');
     await onlyOnB();
     expect((await push('ready')).status).toBe(200);

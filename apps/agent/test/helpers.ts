@@ -368,3 +368,16 @@ export async function agentCheck(first: string) {
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
+
+/** Writes `text` on an open connection to an echo backend and resolves once it came back (the connection still flows). */
+export function echoes(socket: net.Socket, text: string): Promise<string> {
+  const back = new Promise<string>((resolve) => {
+    let got = '';
+    socket.on('data', (d: Buffer) => {
+      got += d.toString();
+      if (got.includes(text)) resolve(got);
+    });
+  });
+  socket.write(`${text}\n`);
+  return back;
+}

@@ -5,7 +5,7 @@
 // and /stats shows the effective weight, capacity and drain.
 import net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { agentCheck, openHeld, openInTurn, spawnAgent, tcpBackend, tcpService, tcpVServer, until, type Backend, type RunningAgent } from './helpers.js';
+import { agentCheck, echoes, openHeld, openInTurn, spawnAgent, tcpBackend, tcpService, tcpVServer, until, type Backend, type RunningAgent } from './helpers.js';
 
 const INTERVAL = 400;
 let a: Backend;
@@ -78,15 +78,7 @@ it('drain: no new connection goes to the service while its open connection keeps
   expect(s.services.a!.effective).toMatchObject({ drain: true, state: 'disabled', line: 'drain' });
   expect(s.services.a!.state).toBe('UP');
   // The open connection still echoes through a.
-  const echoed = new Promise<string>((resolve) => {
-    let got = '';
-    held.on('data', (d: Buffer) => {
-      got += d.toString();
-      if (got.includes('still here')) resolve(got);
-    });
-  });
-  held.write('still here\n');
-  expect(await echoed).toContain('still here');
+  expect(await echoes(held, 'still here')).toContain('still here');
   held.destroy();
 
   checkA.say('ready');
