@@ -33,6 +33,9 @@ export interface SimulatedAgentOptions {
   heartbeats?: boolean;
   /** Answer revokes at once (default); false leaves them to `ackRevoke` (tests of the two phases). */
   ackRevokes?: boolean;
+  /** Sites: the site it says it belongs to and the address it says it is reached at (hello). */
+  site?: string;
+  address?: string;
 }
 
 export interface Allocation {
@@ -88,6 +91,8 @@ export class SimulatedAgent {
       workers: opts.workers ?? 1,
       appliedVersion: opts.appliedVersion ?? null,
       outstanding: opts.outstanding ?? {},
+      ...(opts.site === undefined ? {} : { site: opts.site }),
+      ...(opts.address === undefined ? {} : { address: opts.address }),
     });
     const welcome = await welcomed;
     const agent = new SimulatedAgent(client, opts.name, welcome, opts);
