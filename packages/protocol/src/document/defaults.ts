@@ -46,7 +46,16 @@ export const DEFAULTS = {
   /** A site of the `sites` section: how often its availability is computed (or polled from its peer control plane) and pushed to agents. */
   site: { exchangeIntervalMs: 1000 },
   /** The `agent` section of a standalone agent's file (workers default to the machine's parallelism). */
-  agent: { name: 'agent', adminPort: 9090, adminHost: '127.0.0.1', adminToken: null, drainTimeoutMs: 10_000, schedulingPolicy: 'rr', selectionBudgetMs: 50, site: null },
+  agent: {
+    name: 'agent',
+    adminPort: 9090,
+    adminHost: '127.0.0.1',
+    adminToken: null,
+    drainTimeoutMs: 10_000,
+    schedulingPolicy: 'rr',
+    selectionBudgetMs: 50,
+    site: null,
+  },
 } as const;
 
 /** The vserver defaults the data plane reads most (views of DEFAULTS.vserver). */
