@@ -193,6 +193,15 @@ describe('matching', () => {
     expect(performance.now() - t0).toBeLessThan(2000);
     expect(compilePattern('\\.(jpg|gif)$').test('/img/cat.gif')).toBe(true);
     expect(() => compilePattern('(a+)+$')).toThrow(/nested quantifiers/);
+    // An anchored literal prefix is checked first: the same answers.
+    for (const [p, text, want] of [
+      ['^/v[0-9]+/', '/v2/x', true],
+      ['^/v[0-9]+/', '/x', false],
+      ['^/ab?c', '/ac', true],
+      ['^/x{2}', '/x', false],
+      ['^a|b', 'b', true],
+    ] as const)
+      expect(compilePattern(p).test(text), `${p} ${text}`).toBe(want);
   });
 
   it('matches client addresses against a CIDR, IPv4-mapped IPv6 clients included', () => {
@@ -202,5 +211,13 @@ describe('matching', () => {
     expect(inside('10.2.0.1')).toBe(false);
     expect(cidrMatcher('2001:db8::/32')('2001:db8::1')).toBe(true);
     expect(cidrMatcher('127.0.0.1')('127.0.0.1')).toBe(true);
+    expect(cidrMatcher('127.0.0.1')('127.0.0.2')).toBe(false);
+    expect(cidrMatcher('0.0.0.0/0')('8.8.8.8')).toBe(true);
+    expect(cidrMatcher('2001:db8::/32')('2001:db9::1')).toBe(false);
+    expect(cidrMatcher('fe80::/10')('fe80::1:2')).toBe(true);
+    expect(cidrMatcher('fe80::/10')('fec0::1')).toBe(false);
+    expect(cidrMatcher('2001:db8:abcd::/48')('2001:db8:abcd:12::1')).toBe(true);
+    expect(cidrMatcher('10.0.0.0/8')('2001:db8::1')).toBe(false);
+    expect(cidrMatcher('10.0.0.0/8')('')).toBe(false);
   });
 });
