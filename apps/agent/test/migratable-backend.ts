@@ -237,9 +237,9 @@ export interface StreamClient {
   stopSending(): void;
 }
 
-export function streamClient(port: number, everyMs = 10): Promise<StreamClient> {
+export function streamClient(port: number, everyMs = 10, host = '127.0.0.1'): Promise<StreamClient> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
+    const socket = net.connect({ host, port });
     let n = 0;
     let pending = '';
     const c: StreamClient = {

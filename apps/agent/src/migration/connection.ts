@@ -19,7 +19,7 @@ import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { encodeProxyV2 } from '@spillway/protocol';
 import type { ServiceCounters, VServerCounters } from '../stats.js';
-import { requestExport, type ExportRequest, type ExportAnswer } from './export-call.js';
+import { importToken, requestExport, type ExportRequest, type ExportAnswer } from './export-call.js';
 import type { ConnState, MigrationFailure, TableEntry } from './table.js';
 
 export interface Upstream {
@@ -33,7 +33,7 @@ export interface Upstream {
 
 /** Where a migration goes: the target service and the control endpoint of the source. */
 export interface MigrationPlan {
-  target: Upstream & { controlPort: number };
+  target: Upstream & { controlPort: number; secret: string };
   source: { controlPort: number; secret: string };
 }
 
@@ -336,7 +336,12 @@ export class MigratableConnection implements TableEntry {
         migrationId,
         connectionId: this.id,
         inputOffset: source.sent,
-        target: { address: plan.target.address, port: plan.target.port, controlPort: plan.target.controlPort },
+        target: {
+          address: plan.target.address,
+          port: plan.target.port,
+          controlPort: plan.target.controlPort,
+          token: importToken(plan.target.secret, migrationId),
+        },
       },
       t.exportTimeoutMs,
       this.abort.signal,

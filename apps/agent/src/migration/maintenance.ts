@@ -240,11 +240,16 @@ export class Migrations {
   }
 
   /** The target of a migration off `from` for a client of `vserver`: a slot of it, or why there is none. */
-  private chooseTarget(from: string, vserver: string, ip: string, policy: MaintenancePolicy): { pick: ServicePick; controlPort: number } | string {
-    const tryPick = (p: ServicePick | null): { pick: ServicePick; controlPort: number } | null => {
+  private chooseTarget(
+    from: string,
+    vserver: string,
+    ip: string,
+    policy: MaintenancePolicy,
+  ): { pick: ServicePick; controlPort: number; secret: string } | string {
+    const tryPick = (p: ServicePick | null): { pick: ServicePick; controlPort: number; secret: string } | null => {
       if (!p) return null;
       const m = migrationOf(this.services.get(p.service));
-      if (p.service !== from && m) return { pick: p, controlPort: m.port };
+      if (p.service !== from && m) return { pick: p, controlPort: m.port, secret: m.secret };
       this.state.release(p);
       return null;
     };
@@ -273,15 +278,16 @@ export class Migrations {
       this.failed(conn, from, { ok: false, failure: 'no_target', reason: chosen, closed: false }, since);
       return;
     }
-    const { pick, controlPort } = chosen;
+    const { pick, controlPort, secret } = chosen;
     const targetDoc = this.services.get(pick.service);
-    const target: Upstream & { controlPort: number } = {
+    const target: Upstream & { controlPort: number; secret: string } = {
       service: pick.service,
       address: pick.address,
       port: pick.port,
       counters: pick.counters,
       proxyV2: sendsProxyV2(targetDoc),
       controlPort,
+      secret,
     };
     sc.cx_migrating++;
     this.migrating.add(conn);
