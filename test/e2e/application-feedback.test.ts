@@ -14,6 +14,7 @@ import { createTestDatabase, type TestDatabase } from '../../apps/control-plane/
 import { agentToken, freePort, openHeld, startAgent, startControlPlane, until, type AgentProc, type ControlPlaneProc } from './helpers.js';
 
 const INTERVAL = 200;
+const LANES = 8;
 let db: TestDatabase;
 let cp: ControlPlaneProc;
 let agents: AgentProc[] = [];
@@ -49,12 +50,13 @@ async function land(i: number, port: number): Promise<string> {
   o.socket.destroy();
   return o.first;
 }
-/** `n` new connections to fb, alternating between the agents, one at a time per agent: where they landed. */
+/** `n` new connections to fb, alternating between the agents: where they landed. */
 async function landings(n: number, port = fbPort): Promise<string[]> {
   const out: string[] = [];
+  // LANES connections in flight at a time (half through each agent): far below every capacity and threshold.
   await Promise.all(
-    [0, 1].map(async (i) => {
-      for (let k = i; k < n; k += 2) out.push(await land(i, port));
+    Array.from({ length: LANES }, async (_, lane) => {
+      for (let k = lane; k < n; k += LANES) out.push(await land(lane % 2, port));
     }),
   );
   return out;

@@ -372,6 +372,9 @@ export class ServiceStatePrimary {
       anyUp ||= up;
       c.active = this.agentCount(c.name);
       c.capacity = 0;
+      // availablecapacity: the service's capacity less the other agents' load (and this agent's count).
+      c.serviceCapacity = this.capacity.get(c.name) ?? 0;
+      c.remoteActive = this.remoteLoads[c.name] ?? 0;
       c.available = up && this.hasRoom(c.name, w.engine);
     }
     if (!anyUp) return 'unavailable';

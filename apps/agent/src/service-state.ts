@@ -555,10 +555,11 @@ export class ServiceState {
       const s = v.svcs[i]!;
       c.active = s.own + s.others;
       c.capacity = 0;
-      // availablecapacity: room = the service's (effective) capacity - the other agents' load - this agent's.
+      // availablecapacity: room = the service's (effective) capacity - the other agents' load - this
+      // agent's; picked by that room whatever this engine's share (without one it asks the primary).
       c.serviceCapacity = s.doc.capacity;
       c.remoteActive = this.remoteOf.get(s.doc.name) ?? 0;
-      c.available = s.up && s.doc.state === 'enabled' && this.hasShare(s);
+      c.available = s.up && s.doc.state === 'enabled' && (v.doc.lbMethod === 'availablecapacity' || this.hasShare(s));
     }
     return cands;
   }
