@@ -11,6 +11,7 @@ import { Batch } from './batch.js';
 import { answerAndClose, CODES, endLingering, errorResponse, type AgentHttpCode } from './errors.js';
 import { Forward, type ClientSide } from './forward.js';
 import { CONNECT, HEAD, Parser, type Fed, type ParserEvents } from './parser.js';
+import { readThroughShared } from './read-buffer.js';
 import { checkRequest, field, readCookie, requestFraming, type BodyFraming } from './request.js';
 import type { UpstreamPool } from './upstream-pool.js';
 import type { Routed, SwitchRoute } from '../content-switch.js';
@@ -207,6 +208,7 @@ export class HttpConnection implements ClientSide, ParserEvents {
     this.firstDone = firstDone;
     this.headSince = Date.now();
     socket.setNoDelay(true);
+    readThroughShared(socket);
     // The end of the client's side is handled here (onEnd), not by net closing ours on its own.
     socket.allowHalfOpen = true;
     (socket as Owned)[CONN] = this;

@@ -1,0 +1,47 @@
+// Client sockets read into one buffer shared by every connection of this process, the way net's
+// `onread` option reads a socket it connects (upstream-pool.ts uses that option). A socket net
+// accepted cannot be given the option, so the same three fields of net.Socket are set on it
+// (found by name on a socket made with the option) and its handle told to read into the buffer.
+// Each read is then handed to the socket's 'data' listeners as a small copy (from Buffer's pool)
+// instead of net allocating 64 KiB per read, shrinking it, and running Readable's push, 'data'
+// emit and a tick per read. pause() and resume() stop and start the handle's reads, as they do
+// for any `onread` socket; the end of the stream is net's own. When the fields are not found (a
+// Node whose net differs), sockets read as before.
+import net from 'node:net';
+
+const SHARED = Buffer.allocUnsafe(64 * 1024);
+const shared = (): Buffer => SHARED;
+
+type Slot = symbol | undefined;
+const [kBuffer, kBufferCb, kBufferGen] = ((): [Slot, Slot, Slot] => {
+  // net.Socket takes `onread` as net.connect does (its types list it for connect only).
+  const probe = new net.Socket({ onread: { buffer: shared, callback: () => true } } as net.SocketConstructorOpts);
+  const syms = Object.getOwnPropertySymbols(probe);
+  const find = (d: string): Slot => syms.find((s) => s.description === d);
+  const found: [Slot, Slot, Slot] = [find('kBuffer'), find('kBufferCb'), find('kBufferGen')];
+  probe.destroy();
+  // The probe's fields must be what net's onread sets: the buffer generator and the callback.
+  const p = probe as unknown as Record<symbol, unknown>;
+  return found.every((s) => s !== undefined) && p[found[2]!] === shared ? found : [undefined, undefined, undefined];
+})();
+
+function onRead(this: net.Socket, n: number, buf: Buffer): boolean {
+  this.emit('data', Buffer.from(buf.subarray(0, n)));
+  return true;
+}
+
+interface UserBufferHandle {
+  useUserBuffer?: (buf: Uint8Array) => void;
+}
+
+/** Makes `socket` (accepted by net, not yet reading) read through the shared buffer; false: it reads as before. */
+export function readThroughShared(socket: net.Socket): boolean {
+  const handle = (socket as net.Socket & { _handle?: UserBufferHandle | null })._handle;
+  if (kBuffer === undefined || kBufferCb === undefined || kBufferGen === undefined || typeof handle?.useUserBuffer !== 'function') return false;
+  const s = socket as unknown as Record<symbol, unknown>;
+  s[kBuffer] = SHARED;
+  s[kBufferCb] = onRead;
+  s[kBufferGen] = shared;
+  handle.useUserBuffer(SHARED);
+  return true;
+}
