@@ -141,7 +141,12 @@ export class AgentHub extends EventEmitter {
     this.leaseMissedHeartbeats = opts.leaseMissedHeartbeats ?? 3;
     this.helloTimeoutMs = opts.helloTimeoutMs ?? 10_000;
     this.budgeted = opts.budgeted ?? false;
-    this.manager = new ServiceManager(() => this.snapshots.get()?.config ?? null, this.loads, opts.selectionStore ?? null);
+    this.manager = new ServiceManager(
+      () => this.snapshots.get()?.config ?? null,
+      this.loads,
+      opts.selectionStore ?? null,
+      (service) => this.effective(service),
+    );
     this.aggregator = new ServiceVoteAggregator(opts.upQuorum ?? 'majority');
     this.quota = new GlobalQuota(
       (agent, msg) => this.records.get(agent)?.session?.send(msg) ?? false,

@@ -13,7 +13,7 @@
 // the answer and read on a miss of the memory, so it survives a restart of the control plane and
 // is shared by replicas. `select-touch` keeps entries the agents keep using alive, and records
 // the clients they placed themselves while the manager did not answer.
-import { createBalancer, PersistenceTable, type Balancer, type Candidate, type LbMethod } from '@spillway/core';
+import { createBalancer, PersistenceTable, type Balancer, type Candidate, type EffectiveService, type LbMethod } from '@spillway/core';
 import type { ConfigDocument } from '@spillway/protocol';
 import type { ServiceLoads } from './service-load.js';
 
@@ -69,10 +69,16 @@ export class ServiceManager {
   private vservers = new Map<string, VServerView>();
   private services = new Map<string, Doc>();
 
+  /**
+   * `effective`: a service under application feedback as the hub serves it (agent-check, pushed:
+   * its weight, capacity, state and drain replace the configured ones; a drained service takes no
+   * new client, its known ones stay).
+   */
   constructor(
     private readonly config: () => ConfigDocument | null,
     private readonly loads: ServiceLoads,
     private readonly store: SelectionStore | null = null,
+    private readonly effective: (service: string) => EffectiveService | undefined = () => undefined,
   ) {}
 
   /** The service for a new client `key` of `vserver` that agent `agent` took. Never rejects. */
@@ -101,7 +107,7 @@ export class ServiceManager {
       if (rec && rec.expiresAt > Date.now() && this.canTake(this.candidates(v), rec.service))
         return this.answer(agent, vserver, key, rec.service, ttlMs, 'store');
     }
-    const picked = v.balancer.pick(this.candidates(v), key);
+    const picked = v.balancer.pick(this.candidates(v, true), key);
     if (picked === null) {
       this.stats.noneTotal++;
       return { service: null, ttlMs: 0 };
@@ -148,20 +154,23 @@ export class ServiceManager {
   }
 
   /** The bound services as core's balancer takes them, with the global view: quorum state, load across agents, capacity, weight. */
-  private candidates(v: VServerView): Candidate[] {
+  private candidates(v: VServerView, fresh = false): Candidate[] {
     const out: Candidate[] = [];
     for (const b of v.bindings) {
       const s = this.services.get(b.service);
       if (!s) continue;
       const load = this.loads.loadOf(b.service);
-      const capacity = num(s.capacity, 0);
+      const e = this.effective(b.service);
+      const capacity = e?.capacity ?? num(s.capacity, 0);
+      // As the agents weigh it: the binding's weight, else the service's as served (feedback applied).
+      const weight = b.weight ?? e?.weight ?? num(s.weight, 1);
       out.push({
         name: b.service,
-        weight: b.weight ?? num(s.weight, 1),
+        weight,
         active: load.active,
         capacity,
-        // A service nobody monitors counts as UP (as for the limits).
-        available: (s.state ?? 'enabled') === 'enabled' && load.state !== 'DOWN',
+        // A service nobody monitors counts as UP (as for the limits); a drained one takes no new client.
+        available: (e?.state ?? s.state ?? 'enabled') === 'enabled' && load.state !== 'DOWN' && !(fresh && e?.drain === true),
         serviceCapacity: capacity,
         remoteActive: 0,
       });

@@ -88,3 +88,18 @@ it('keeps a client an agent placed itself and reports using, for the next agent 
   await until(() => hub.app.agentHub.manager.entries('web') === 1, 3_000, 'touch recorded');
   for (let i = 0; i < 3; i++) expect((await ask(b, '10.0.0.5')).service).toBe('web-2');
 });
+
+it('places no new client on a service its agent-check drains, and keeps the clients it has there', async () => {
+  const [a, b] = await twoAgents(managed('roundrobin'));
+  const keys = ['10.0.3.1', '10.0.3.2'];
+  const before = new Map<string, string | null>();
+  for (const k of keys) before.set(k, (await ask(a, k)).service);
+  const drained = [...before.values()][0]!;
+  const other = drained === 'web-1' ? 'web-2' : 'web-1';
+  const effective = { weight: 1, capacity: 50, state: 'enabled' as const, drain: true };
+  for (const x of [a, b]) x.report({}, { [drained]: { ...svc(0), effective }, [other]: svc(0) });
+  await until(() => hub.app.agentHub.effective(drained)?.drain === true, 3_000, 'drain served');
+  for (let i = 0; i < 4; i++) expect((await ask(b, `10.0.4.${i}`)).service).toBe(other);
+  // A client placed there before stays (drain: existing clients continue).
+  expect((await ask(b, keys[0]!)).service).toBe(drained);
+});
