@@ -10,11 +10,13 @@ import { encodeProxyV2, parseProxyV2 } from '@spillway/protocol';
 import { createAgent, type Agent } from '../src/agent.js';
 import { createLogger } from '../src/log.js';
 import { PP2_TYPE_SPILLWAY_SITE_FORWARDED } from '../src/sites.js';
-import { tcpBackend, until, type Backend } from './helpers.js';
+import { httpBackend, tcpBackend, until, type Backend } from './helpers.js';
 
 let agent: Agent;
 let local: Backend;
 let port = 0;
+let httpPort = 0;
+let web: Backend;
 let remote: net.Server;
 const received: Buffer[] = [];
 
@@ -27,14 +29,14 @@ const freePort = (): Promise<number> =>
   });
 
 /** Connects to the agent (from `localAddress`), sends `bytes`, resolves with what came back before the close. */
-function exchange(bytes: Buffer, localAddress = '127.0.0.1'): Promise<string> {
+function exchange(bytes: Buffer, localAddress = '127.0.0.1', to = port): Promise<string> {
   return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port, localAddress }, () => s.write(bytes));
+    const s = net.connect({ host: '127.0.0.1', port: to, localAddress }, () => s.write(bytes));
     let got = '';
     s.setTimeout(3_000, () => s.destroy());
     s.on('data', (d: Buffer) => {
       got += d.toString();
-      if (got.includes('\n')) s.end();
+      if (to === port && got.includes('\n')) s.end();
     });
     s.on('error', () => undefined);
     s.on('close', () => resolve(got));
@@ -51,7 +53,9 @@ const counters = async () => (await agent.stats()).vservers.web!;
 
 beforeAll(async () => {
   local = await tcpBackend('x-1');
+  web = await httpBackend('h-1');
   port = await freePort();
+  httpPort = await freePort();
   // The other site's agent listener: records each connection's bytes and answers "remote".
   remote = net.createServer((c) => {
     const chunks: Buffer[] = [];
@@ -71,8 +75,14 @@ beforeAll(async () => {
   await new Promise<void>((r) => remote.listen(port, '127.0.0.4', r));
   agent = await createAgent({
     config: {
-      services: [{ name: 'x-1', address: '127.0.0.1', port: local.port, site: 'x' }],
-      vservers: [{ name: 'web', protocol: 'tcp', listen: { port, host: '127.0.0.1' }, siteBalancing: true, services: [{ service: 'x-1' }] }],
+      services: [
+        { name: 'x-1', address: '127.0.0.1', port: local.port, site: 'x' },
+        { name: 'h-1', address: '127.0.0.1', port: web.port, protocol: 'http', site: 'x' },
+      ],
+      vservers: [
+        { name: 'web', protocol: 'tcp', listen: { port, host: '127.0.0.1' }, siteBalancing: true, services: [{ service: 'x-1' }] },
+        { name: 'api', protocol: 'http', listen: { port: httpPort, host: '127.0.0.1' }, siteBalancing: true, services: [{ service: 'h-1' }] },
+      ],
       agent: { workers: 0 },
     },
     env: { SPILLWAY_AGENT_SITE: 'x' },
@@ -80,7 +90,7 @@ beforeAll(async () => {
   });
   // Site x has nothing, site y everything: every new connection goes to y's agent (127.0.0.4);
   // 127.0.0.5 is another agent of site y (a peer whose headers are read).
-  agent.setSiteWeights({ vservers: { web: { x: 0, y: 3 } }, agents: { x: ['127.0.0.1'], y: ['127.0.0.4', '127.0.0.5'] } }, '127.0.0.1');
+  agent.setSiteWeights({ vservers: { web: { x: 0, y: 3 }, api: { x: 0, y: 3 } }, agents: { x: ['127.0.0.1'], y: ['127.0.0.4', '127.0.0.5'] } }, '127.0.0.1');
   await until(
     () => agent.stats(),
     (s) => s.sites?.weights.web?.y === 3,
@@ -90,6 +100,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await agent?.close();
   await local?.close();
+  await web?.close();
   await new Promise((r) => remote.close(r));
 });
 
@@ -133,5 +144,15 @@ describe('site forwarding on the agent', () => {
     bad[12] = 0x11; // version 1: not a v2 header
     expect(await exchange(bad, '127.0.0.5')).toBe('');
     expect((await counters()).site_forwarded_total).toBe(before.site_forwarded_total);
+  });
+
+  it('serves an HTTP connection another site forwarded here: the PROXY header read, the request parsed after it', async () => {
+    const before = (await agent.stats()).vservers.api!;
+    const res = await exchange(Buffer.concat([marked('y'), Buffer.from('GET /a HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n')]), '127.0.0.5', httpPort);
+    expect(res).toMatch(/^HTTP\/1.1 200/);
+    expect(res).toContain('x-backend: h-1');
+    const after = (await agent.stats()).vservers.api!;
+    expect(after.site_received_total - before.site_received_total).toBe(1);
+    expect(after.site_forwarded_total).toBe(before.site_forwarded_total);
   });
 });
