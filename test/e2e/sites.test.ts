@@ -63,12 +63,12 @@ function connectOnce(host: string): Promise<string | null> {
   });
 }
 
-/** `n` new connections to `host`, 20 at a time: how many each site's backends answered, and how many got no answer. */
+/** `n` new connections to `host`, 40 at a time: how many each site's backends answered, and how many got no answer. */
 async function spread(host: string, n: number): Promise<{ a: number; b: number; none: number }> {
   const out = { a: 0, b: 0, none: 0 };
   let left = n;
   await Promise.all(
-    Array.from({ length: 20 }, async () => {
+    Array.from({ length: 40 }, async () => {
       while (left > 0) {
         left--;
         const name = await connectOnce(host);
@@ -176,7 +176,8 @@ describe('two sites under one control plane', () => {
     );
     const lag = (w.sites?.receivedAt ?? Date.now()) - downAt;
     console.info(`site b at 0 on agent-a ${lag} ms after the control plane saw its last service DOWN (exchange every ${EXCHANGE_MS} ms)`);
-    expect(lag).toBeLessThanOrEqual(EXCHANGE_MS + 100);
+    // One interval, plus the delivery and the 25 ms polls (a margin for a loaded machine's timers).
+    expect(lag).toBeLessThanOrEqual(EXCHANGE_MS + 200);
     const down = await spread(agentA.host, 200);
     expect(down).toEqual({ a: 200, b: 0, none: 0 });
 
