@@ -400,8 +400,10 @@ export class AgentHub extends EventEmitter {
     this.emit('event', { kind: 'agent.connected', agent: s.agent, workers: hello.workers } satisfies HubEvent);
     // Its bandwidth shares before the config (never a bandwidth method on the whole threshold).
     this.bandwidth.join(s.agent);
-    // The pushed feedback before the config, so the first document is served with it.
+    // The pushed feedback before the config, so the first document is served with it; the other
+    // agents' loads again at the next sweep (a new session may be a new process).
     s.send(this.feedback.message());
+    this.remoteLoads.forget(s.agent);
     this.pushConfig(rec);
     s.send({ type: 'service-states', states: this.serviceStates() });
     // The last site weights (a new agent of a site counts from the next exchange on).
