@@ -68,6 +68,7 @@ export class DataPlane {
       this.failed(err, vserver, stage);
     },
     () => this.migrations.nextId(),
+    (client, to, upstream, close) => this.migrations.track(client, to, upstream, close),
   );
   private draining = false;
 

@@ -33,8 +33,12 @@ export interface HttpVServer {
 /** What a client connection was given when admitted (kept for its whole life). */
 export type HttpAdmission = { kind: 'serve'; vs: HttpVServer } | { kind: 'redirect'; url: string; vs: HttpVServer } | { kind: 'drop'; vs: HttpVServer };
 
+/** Puts an upgraded connection (a tunnel) in the engine's connection table, so maintenance drains it (migration/maintenance.ts). */
+export type TunnelTracker = (client: net.Socket, to: { vserver: string; pick: ServicePick }, upstream: net.Socket, close: () => void) => { untrack(): void };
+
 export interface HttpDeps {
   readonly services: Pick<ServiceState, 'pick' | 'wait' | 'release'>;
+  readonly track?: TunnelTracker | undefined;
   readonly pools: UpstreamPool;
   draining(): boolean;
   failed(err: unknown, vserver: string | undefined, stage: string): void;
@@ -687,8 +691,12 @@ export class HttpConnection implements ClientSide, ParserEvents {
     const vs = this.vs;
     const sent0 = upstream.bytesWritten;
     const recv0 = upstream.bytesRead;
+    // In the connection table: a maintenance of its service drains it, then closes it at the deadline.
+    const pick = req.fwd?.pick;
+    const tracked = pick ? this.deps.track?.(client, { vserver: this.root.doc.name, pick }, upstream, () => client.destroy()) : undefined;
     upstream.on('error', () => upstream.destroy());
     upstream.once('close', () => {
+      tracked?.untrack();
       vs.rx_bytes_total += upstream.bytesWritten - sent0;
       vs.tx_bytes_total += upstream.bytesRead - recv0;
       client.destroy();

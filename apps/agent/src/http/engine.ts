@@ -4,7 +4,7 @@
 // closeIdle / close at shutdown. One timer checks every connection's client-side timeouts.
 import type net from 'node:net';
 import type { ServiceState } from '../service-state.js';
-import { HttpConnection, type HttpAdmission, type HttpDeps, type HttpVServer } from './connection.js';
+import { HttpConnection, type HttpAdmission, type HttpDeps, type HttpVServer, type TunnelTracker } from './connection.js';
 import { UpstreamPool } from './upstream-pool.js';
 
 export type { HttpAdmission, HttpVServer } from './connection.js';
@@ -27,12 +27,15 @@ export class HttpEngine {
     failed: (err: unknown, vserver: string | undefined, stage: string) => void,
     /** Connection ids for PROXY v2 headers (the engine's connection table). */
     nextId?: () => string,
+    /** Upgraded connections into the engine's connection table (maintenance drains them). */
+    track?: TunnelTracker,
   ) {
     this.pools = new UpstreamPool((err) => {
       failed(err, undefined, 'upstream');
     }, nextId);
     this.deps = {
       services,
+      track,
       pools: this.pools,
       draining: (): boolean => this.draining,
       failed,

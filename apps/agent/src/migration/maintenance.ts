@@ -157,7 +157,7 @@ export class Migrations {
    * Tracks a connection the TCP proxy serves itself: its id (the table's key, TLV 0xE0 of its
    * PROXY v2 header) and its untrack (call once, when it closes).
    */
-  track(client: net.Socket, target: TrackedTarget, upstream: net.Socket, close: () => void): { id: string; untrack: () => void } {
+  track(client: net.Socket, target: Pick<TrackedTarget, 'vserver' | 'pick'>, upstream: net.Socket, close: () => void): { id: string; untrack: () => void } {
     const t = this.tableOf();
     const id = t.nextId();
     const service = target.pick?.service;
