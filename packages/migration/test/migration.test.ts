@@ -2,6 +2,7 @@
 // stateful app (numbered lines on a timer, a running sum of the numbers the client sends), and a
 // fake of the agent's steps (PROXY header, export request, reading the source up to outputOffset,
 // reconnecting to the target with TLV 0xE1). The real agent's e2e is test/e2e/live-migration.test.ts.
+import http from 'node:http';
 import net from 'node:net';
 import { encodeProxyV2 } from '@spillway/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -265,6 +266,52 @@ describe('a migration between two backends', () => {
     checkStream(up.bytes().toString(), numbers);
     expect(a.server.stats.failures).toEqual({ target_refused: 1, target_unreachable: 1, input_timeout: 1, input_ahead: 1 });
     expect(a.conns[0]!.migrated).toBe(false);
+  });
+
+  it('keeps the connection and cancels the import when the agent stops waiting for the export answer', async () => {
+    const a = await backend({ timeouts: { importMs: 300 } });
+    // A target that takes imports and answers only after the agent has given up.
+    const calls: string[] = [];
+    const slow = http.createServer((req, res) => {
+      calls.push(req.url ?? '');
+      req.resume();
+      if (req.url?.endsWith('/cancel')) res.end('{"ok":true,"cancelled":true}');
+      else setTimeout(() => res.end('{"ok":true}'), 600);
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    try {
+      const id = 'agent.0.x:12';
+      const up = await leg(a.port, id);
+      up.send('8\n');
+      await until(
+        () => up.bytes().toString(),
+        (t) => t.includes('sum 8\n'),
+      );
+      const target = { address: '127.0.0.1', controlPort: (slow.address() as net.AddressInfo).port };
+      const gaveUp = await fetch(`http://127.0.0.1:${a.controlPort}/spillway/migration/v1/export`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ migrationId: 'm-11', connectionId: id, inputOffset: up.sent, target }),
+        signal: AbortSignal.timeout(150),
+      }).catch((err: Error) => err.name);
+      expect(gaveUp).toBe('TimeoutError');
+      await until(
+        () => calls,
+        (c) => c.some((u) => u.endsWith('/cancel')),
+        { what: 'the cancel sent to the target' },
+      );
+      expect(a.server.stats.failures).toEqual({ aborted: 1 });
+      up.send('9\n');
+      await until(
+        () => up.bytes().toString(),
+        (t) => t.includes('sum 17\n'),
+      );
+      checkStream(up.bytes().toString(), [8, 9]);
+      expect(a.conns[0]!.migrated).toBe(false);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise<void>((r) => slow.close(() => r()));
+    }
   });
 
   it('authenticates every call: the secret for an export, the secret or the per-migration token for an import', async () => {
