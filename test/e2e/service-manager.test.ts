@@ -60,7 +60,8 @@ beforeAll(async () => {
   backends = await Promise.all(NAMES.map((n) => tcpBackend(n)));
   [port, localPort] = await Promise.all([freePort(), freePort()]);
   db = await createTestDatabase();
-  cp = await startControlPlane(db.url);
+  // A lease of 30 heartbeats (6 s): the control plane stopped for a few seconds keeps its sessions.
+  cp = await startControlPlane(db.url, 0, { SPILLWAY_LEASE_MISSED_HEARTBEATS: '30' });
   tokens.push(await agentToken(cp, 'agent-a'), await agentToken(cp, 'agent-b'));
   agents = await Promise.all([
     startAgent('agent-a', tokens[0]!, cp.url, '127.0.0.2', 1, AGENT_ENV),
@@ -150,6 +151,36 @@ describe('service-manager selection across two agents', () => {
     for (const c of clients) expect(await served(agents[0], c), `${c} through the restarted agent`).toBe(first.get(c));
     expect((await selection(agents[0]))?.manager_total).toBe(clients.length);
   }, 90_000);
+
+  it('has an agent place a new client itself when the manager answers past the budget (counted), and the late answer place the next connections', async () => {
+    const client = '127.0.3.1';
+    const before = (await selection(agents[0]!))!;
+    // SIGSTOP: the control plane holds the question unanswered for longer than the agents' budget (2 s here).
+    process.kill(-cp.pid, 'SIGSTOP');
+    let first: string;
+    try {
+      first = await served(agents[0]!, client);
+    } finally {
+      process.kill(-cp.pid, 'SIGCONT');
+    }
+    expect(NAMES).toContain(first);
+    const after = (await selection(agents[0]!))!;
+    expect(after.local_budget_total - before.local_budget_total).toBe(1);
+    expect(after.local_fallback_total - before.local_fallback_total).toBe(1);
+    // The manager's late answer is the client's service from now on, through either agent.
+    const placed = await until(
+      () => served(agents[1]!, client),
+      (b) => NAMES.includes(b),
+      10_000,
+      'the client through the other agent',
+    );
+    await until(
+      () => served(agents[0]!, client),
+      (b) => b === placed,
+      10_000,
+      'the late answer placing the next connections on the first agent',
+    );
+  }, 60_000);
 
   it('serves new clients with the control plane stopped, placed by the agents themselves and counted', async () => {
     const known = await served(agents[1]!, '127.0.1.1');
