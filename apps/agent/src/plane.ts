@@ -238,6 +238,9 @@ export class DataPlane {
       readPeerHeader(socket, (h) => {
         if (!h) return;
         if (h.forwarded) v.counters.site_received_total++;
+        // The client's address from the header stands for the forwarding agent's (source-IP
+        // persistence, X-Forwarded-For, logs), as a PROXY protocol receiver takes it.
+        if (h.forwarded && h.client !== null) Object.defineProperty(socket, 'remoteAddress', { value: h.client, configurable: true });
         this.admitConnection(socket, root, v, h.forwarded);
       });
       return;

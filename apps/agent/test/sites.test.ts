@@ -151,6 +151,8 @@ describe('site forwarding on the agent', () => {
     const res = await exchange(Buffer.concat([marked('y'), Buffer.from('GET /a HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n')]), '127.0.0.5', httpPort);
     expect(res).toMatch(/^HTTP\/1.1 200/);
     expect(res).toContain('x-backend: h-1');
+    // The client's address of the header, not the forwarding agent's.
+    expect(res).toContain('"x-forwarded-for":"10.9.9.9"');
     const after = (await agent.stats()).vservers.api!;
     expect(after.site_received_total - before.site_received_total).toBe(1);
     expect(after.site_forwarded_total).toBe(before.site_forwarded_total);
