@@ -50,6 +50,19 @@ async function open(n: number): Promise<StreamClient[]> {
 
 const svcStats = async (name: string) => (await agent.stats()).services[name]!;
 
+/** One client older than 1 s on a, then a in maintenance (migrate after 1 s, drain 30 s) and b enabled; a's counters before it. */
+async function oneOldThenMaintenance(): Promise<{ c: StreamClient; before: Awaited<ReturnType<typeof svcStats>> }> {
+  const [c] = await open(1);
+  const opened = Date.now();
+  await until(
+    async () => Date.now() - opened,
+    (ms) => ms >= 1_100,
+  );
+  const before = await svcStats('a');
+  await agent.reload(doc(a, b, { a: 'maintenance', b: 'enabled' }, { migrateAfterSeconds: 1, drainTimeoutSeconds: 30 }));
+  return { c: c!, before };
+}
+
 beforeAll(async () => {
   await startOnA();
 }, 60_000);
@@ -120,30 +133,23 @@ describe('maintenance of a migratable service', () => {
 
   it('keeps a connection on its source when the target refuses the state, counted, with no gap', async () => {
     b.refuseImports = 'full';
-    const [c] = await open(1);
-    const opened = Date.now();
-    await until(
-      async () => Date.now() - opened,
-      (ms) => ms >= 1_100,
-    );
-    const before = await svcStats('a');
-    await agent.reload(doc(a, b, { a: 'maintenance', b: 'enabled' }, { migrateAfterSeconds: 1, drainTimeoutSeconds: 30 }));
+    const { c, before } = await oneOldThenMaintenance();
     await until(
       () => svcStats('a'),
       (x) => x.cx_migrate_failed_total > before.cx_migrate_failed_total,
     );
-    const lines = c!.lines;
+    const lines = c.lines;
     await until(
-      async () => c!.lines,
+      async () => c.lines,
       (n) => n > lines + 5,
     );
-    c!.stopSending();
+    c.stopSending();
     await until(
-      async () => c!.lastSum === c!.sent,
+      async () => c.lastSum === c.sent,
       (ok) => ok,
     );
-    expect(c!.problem).toBeNull();
-    expect(c!.closed).toBe(false);
+    expect(c.problem).toBeNull();
+    expect(c.closed).toBe(false);
     expect(a.sessions()).toBe(1);
     expect(b.resumed).toBe(0);
     expect(agent.output()).toContain('target refused: full');
@@ -151,21 +157,14 @@ describe('maintenance of a migratable service', () => {
 
   it('closes the client, counted, when the source dies during the migration', async () => {
     a.hangExports = true;
-    const [c] = await open(1);
-    const opened = Date.now();
-    await until(
-      async () => Date.now() - opened,
-      (ms) => ms >= 1_100,
-    );
-    const before = await svcStats('a');
-    await agent.reload(doc(a, b, { a: 'maintenance', b: 'enabled' }, { migrateAfterSeconds: 1, drainTimeoutSeconds: 30 }));
+    const { c, before } = await oneOldThenMaintenance();
     await until(
       async () => a.exports,
       (n) => n === 1,
     );
     await a.close();
     await until(
-      async () => c!.closed,
+      async () => c.closed,
       (x) => x,
     );
     const s = await until(
@@ -173,6 +172,6 @@ describe('maintenance of a migratable service', () => {
       (x) => x.cx_migrate_failed_total > before.cx_migrate_failed_total,
     );
     expect(s.cx_migrating).toBe(0);
-    expect(c!.problem).toBeNull();
+    expect(c.problem).toBeNull();
   }, 30_000);
 });
