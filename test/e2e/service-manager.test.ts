@@ -8,9 +8,10 @@
 // with selection: local, fed the same sequence, shows what the agents do alone (the control).
 // The agents wait up to 2 s for the manager here (its budget, default 50 ms, is the bench's
 // business; a busy test machine's first round trips pass 50 ms and would be placed locally).
+import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tcpBackend, type Backend } from '../../apps/agent/test/helpers.js';
+import { httpBackend, tcpBackend, type Backend } from '../../apps/agent/test/helpers.js';
 import { createTestDatabase, type TestDatabase } from '../../apps/control-plane/test/helpers/db.js';
 import { ADMIN_TOKEN, agentToken, freePort, startAgent, startControlPlane, until, type AgentProc, type ControlPlaneProc } from './helpers.js';
 
@@ -20,6 +21,8 @@ let db: TestDatabase;
 let cp: ControlPlaneProc;
 let agents: AgentProc[] = [];
 let backends: Backend[] = [];
+let webs: Backend[] = [];
+let httpPort = 0;
 let port = 0;
 let localPort = 0;
 /** The agents' environment: a selection budget no loaded test machine misses. */
@@ -54,11 +57,24 @@ function served(a: AgentProc, from: string, to = port): Promise<string> {
   });
 }
 
+/** One HTTP request of client `from` through agent `a` (with `cookie`): the backend that answered and the cookie set. */
+function get(a: AgentProc, from: string, cookie?: string): Promise<{ backend: string; setCookie: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: a.host, port: httpPort, path: '/', localAddress: from, agent: false, headers: cookie ? { cookie } : {} }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ backend: String(res.headers['x-backend']), setCookie: res.headers['set-cookie']?.[0] }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 const selection = async (a: AgentProc) => (await a.stats()).vservers.sm?.selection;
 
 beforeAll(async () => {
   backends = await Promise.all(NAMES.map((n) => tcpBackend(n)));
-  [port, localPort] = await Promise.all([freePort(), freePort()]);
+  [port, localPort, httpPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  webs = await Promise.all(['h-1', 'h-2'].map((n) => httpBackend(n)));
   db = await createTestDatabase();
   // A lease of 30 heartbeats (6 s): the control plane stopped for a few seconds keeps its sessions.
   cp = await startControlPlane(db.url, 0, { SPILLWAY_LEASE_MISSED_HEARTBEATS: '30' });
@@ -68,7 +84,10 @@ beforeAll(async () => {
     startAgent('agent-b', tokens[1]!, cp.url, '127.0.0.3', 1, AGENT_ENV),
   ]);
   await cp.call('PUT', '/v1/config', {
-    services: backends.map((b) => ({ name: b.name, address: '127.0.0.1', port: b.port, protocol: 'tcp', capacity: 100 })),
+    services: [
+      ...backends.map((b) => ({ name: b.name, address: '127.0.0.1', port: b.port, protocol: 'tcp', capacity: 100 })),
+      ...webs.map((b) => ({ name: b.name, address: '127.0.0.1', port: b.port, protocol: 'http', capacity: 100 })),
+    ],
     monitors: [],
     vservers: [
       {
@@ -79,6 +98,16 @@ beforeAll(async () => {
         selection: 'manager',
         persistence: { type: 'sourceip', timeoutSeconds: 300 },
         services: NAMES.map((service) => ({ service })),
+        spillover: { methods: [], action: 'drop' },
+      },
+      {
+        name: 'smh',
+        protocol: 'http',
+        listen: { port: httpPort },
+        lbMethod: 'roundrobin',
+        selection: 'manager',
+        persistence: { type: 'cookie', timeoutSeconds: 300 },
+        services: webs.map((b) => ({ service: b.name })),
         spillover: { methods: [], action: 'drop' },
       },
       {
@@ -94,7 +123,7 @@ beforeAll(async () => {
   });
   await until(
     () => Promise.all(agents.map((a) => a.stats())),
-    (st) => st.every((s) => s.listeners.sm === port && s.listeners.lo === localPort),
+    (st) => st.every((s) => s.listeners.sm === port && s.listeners.lo === localPort && s.listeners.smh === httpPort),
     30_000,
     'both agents serving sm',
   );
@@ -102,7 +131,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([...agents.map((a) => a.kill()), cp?.kill()]);
-  await Promise.all(backends.map((b) => b.close()));
+  await Promise.all([...backends, ...webs].map((b) => b.close()));
   await db?.drop();
 });
 
@@ -151,6 +180,20 @@ describe('service-manager selection across two agents', () => {
     for (const c of clients) expect(await served(agents[0], c), `${c} through the restarted agent`).toBe(first.get(c));
     expect((await selection(agents[0]))?.manager_total).toBe(clients.length);
   }, 90_000);
+
+  it("sends an HTTP client without a cookie to the manager's service through either agent, and sets the cookie naming it", async () => {
+    const reached = new Set<string>();
+    for (const c of ['127.0.4.1', '127.0.4.2', '127.0.4.3']) {
+      const first = await get(agents[0]!, c);
+      expect(first.setCookie).toMatch(new RegExp(`^SPILLWAY_smh=${first.backend};`));
+      // The same client through the other agent, still without the cookie: the manager's table (by source address).
+      expect((await get(agents[1]!, c)).backend).toBe(first.backend);
+      // With the cookie: the cookie decides, no question.
+      expect((await get(agents[1]!, c, first.setCookie!.split(';')[0])).backend).toBe(first.backend);
+      reached.add(first.backend);
+    }
+    expect(reached.size).toBe(2);
+  }, 30_000);
 
   it('has an agent place a new client itself when the manager answers past the budget (counted), and the late answer place the next connections', async () => {
     const client = '127.0.3.1';

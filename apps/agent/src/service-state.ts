@@ -315,7 +315,8 @@ export class ServiceState {
   wait(vserver: string, ip: string): Promise<ServicePick | 'timeout' | 'unavailable'> {
     const v = this.vservers.get(vserver);
     if (!v) return Promise.resolve('unavailable');
-    if (this.asksManager(v, ip, undefined))
+    // Clients already waiting in the surge queue come first (a new one queues behind them, placed by the primary).
+    if (!v.waiting && this.asksManager(v, ip, undefined))
       return new Promise((resolve) => {
         const id = this.nextId++;
         this.pending.set(id, { vs: vserver, ip, queued: false, select: true, resolve });
