@@ -55,6 +55,7 @@ export class MigratableConnection extends Duplex {
   /** While frozen: the bytes that may still go out (written + buffered at the freeze). */
   private limit: number | null = null;
   private held: { chunk: Buffer; done: (err?: Error | null) => void } | null = null;
+  private heldInput: Buffer[] = [];
   private moved = false;
   private readonly waiters = new Set<() => void>();
 
@@ -101,10 +102,11 @@ export class MigratableConnection extends Duplex {
   }
 
   private deliver(chunk: Buffer): void {
-    if (this.moved || this.limit !== null) {
-      // The agent stopped forwarding before it asked for the export: nothing arrives now.
-      this.received += chunk.length;
-      this.wake();
+    if (this.moved) return;
+    if (this.limit !== null) {
+      // The agent stopped forwarding before it asked for the export: nothing should arrive now.
+      // What does is kept for the application should the export fail (dropped if it succeeds).
+      this.heldInput.push(chunk);
       return;
     }
     this.received += chunk.length;
@@ -199,6 +201,9 @@ export class MigratableConnection extends Duplex {
     const h = this.held;
     this.held = null;
     if (h) this.forward(h.chunk, h.done);
+    const input = this.heldInput;
+    this.heldInput = [];
+    for (const c of input) this.deliver(c);
   }
 
   /**
@@ -209,6 +214,7 @@ export class MigratableConnection extends Duplex {
   handOff(lingerMs: number): void {
     const h = this.held;
     this.held = null;
+    this.heldInput = [];
     const limit = (this.limit ??= this.written);
     this.moved = true;
     h?.done();

@@ -314,6 +314,39 @@ describe('a migration between two backends', () => {
     }
   });
 
+  it('gives the application input that arrived during a failed export (none should: the agent holds it), and drops none', async () => {
+    const a = await backend();
+    let importing = false;
+    const refusing = http.createServer((req, res) => {
+      importing = true;
+      req.resume();
+      setTimeout(() => res.writeHead(409).end('{"ok":false,"reason":"refused"}'), 300);
+    });
+    await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', r));
+    try {
+      const id = 'agent.0.x:13';
+      const up = await leg(a.port, id);
+      up.send('1\n');
+      await until(
+        () => up.bytes().toString(),
+        (t) => t.includes('sum 1\n'),
+      );
+      const target = { address: '127.0.0.1', controlPort: (refusing.address() as net.AddressInfo).port };
+      const answer = control(a.controlPort, 'export', { migrationId: 'm-12', connectionId: id, inputOffset: up.sent, target });
+      await until(() => importing, Boolean, { what: 'the import under way (the connection frozen)' });
+      up.send('2\n');
+      expect(await answer).toMatchObject({ status: 409, body: { reason: 'target_refused' } });
+      await until(
+        () => up.bytes().toString(),
+        (t) => t.includes('sum 3\n'),
+      );
+      checkStream(up.bytes().toString(), [1, 2]);
+    } finally {
+      refusing.closeAllConnections();
+      await new Promise<void>((r) => refusing.close(() => r()));
+    }
+  });
+
   it('authenticates every call: the secret for an export, the secret or the per-migration token for an import', async () => {
     const a = await backend();
     const b = await backend({ secret: 'target-secret-abcdefgh' });
