@@ -125,17 +125,6 @@ describe('POST /v1/services/{name}/feedback', () => {
     expect((await h.call('GET', '/v1/services/web-1/feedback')).json()).toMatchObject({ line: 'up', feedback: { maxconn: 2, admin: 'ready', health: 'up' } });
   });
 
-  it('survives a restart of the control plane: the stored feedback is in force again', async () => {
-    const again = await buildApp({ prisma: h.db.prisma, logger: false });
-    try {
-      await again.ready();
-      await until(() => again.agentHub.limit('web')?.value === 52, 'threshold from the stored maxconn:2');
-      expect(again.agentHub.effective('web-1')).toMatchObject({ capacity: 2, source: 'push' });
-    } finally {
-      await again.close();
-    }
-  });
-
   it("moves the hub's threshold with the agents' own agent-check feedback (their reports' effective capacity), under the pushed one", async () => {
     expect((await h.call('DELETE', '/v1/services/web-1/feedback')).statusCode).toBe(204);
     await until(() => limit() === 100, 'back to 100 without pushed feedback');
@@ -150,5 +139,18 @@ describe('POST /v1/services/{name}/feedback', () => {
     await until(() => limit() === 60, 'agent-check maxconn:10 on web-2');
     await until(() => h.app.agentHub.effective('web-2')?.agents === 2, 'both agents counted');
     expect(h.app.agentHub.effective('web-2')).toMatchObject({ capacity: 10, source: 'agent-check' });
+  });
+
+  it('survives a restart of the control plane: the stored feedback is in force again', async () => {
+    // Last: building a second app in this process keeps the event loop busy past the simulated agents' lease.
+    expect((await h.call('POST', '/v1/services/web-1/feedback', { line: 'maxconn:2' }, { token })).statusCode).toBe(200);
+    const again = await buildApp({ prisma: h.db.prisma, logger: false });
+    try {
+      await again.ready();
+      await until(() => again.agentHub.limit('web')?.value === 52, 'threshold from the stored maxconn:2 (web-2 as configured)');
+      expect(again.agentHub.effective('web-1')).toMatchObject({ capacity: 2, source: 'push' });
+    } finally {
+      await again.close();
+    }
   });
 });
