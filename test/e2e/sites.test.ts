@@ -159,6 +159,7 @@ describe('two sites under one control plane', () => {
   }, 120_000);
 
   it('gives site b a share of 0 within one exchange interval once every service of it is DOWN, and its share back when they return', async () => {
+    expect((await cp.get<{ sites?: Record<string, number> }>('/v1/vservers/web/status')).sites).toEqual({ a: 10, b: 5 });
     const bDown = async () => {
       const st = await cp.get<{ services: Array<{ name: string; state: string }> }>('/v1/vservers/web/status');
       return st.services.filter((s) => s.name.startsWith('b-')).every((s) => s.state === 'DOWN');

@@ -95,6 +95,7 @@ export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null
       ...(maintenance ? { maintenance } : {}),
     };
   });
+  const sites = hub.sites.current()?.vservers[name];
   return {
     name,
     state: limit.derivation.some((d) => d.counted) ? 'UP' : 'DOWN',
@@ -113,6 +114,7 @@ export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null
     quota: q ? { limit: q.limit, shared: q.shared, byAgent: q.byAgent } : null,
     ...(selection ? { selection } : {}),
     ...(ruleHits ? { ruleHits } : {}),
+    ...(sites ? { sites } : {}),
     services,
   };
 }

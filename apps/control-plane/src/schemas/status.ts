@@ -123,6 +123,12 @@ export const VServerStatus = Closed(
           'A content switch (once an agent reported it): the requests each rule took, summed over agents, by rule name (else #position from 0), then (default) and (none)',
       }),
     ),
+    sites: Type.Optional(
+      Type.Record(Type.String(), Type.Number({ minimum: 0 }), {
+        description:
+          'siteBalancing only: what each site has available for it as the last exchange computed it (the weight sum of its services UP; 0: nothing is forwarded there) (docs/SITES.md)',
+      }),
+    ),
     services: Type.Array(
       Closed({
         name: Type.String(),
