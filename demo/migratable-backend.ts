@@ -1,7 +1,7 @@
 // A migratable TCP backend for the live-migration demo (issue 15), built on @spillway/migration.
 // Each connection keeps state: it streams numbered lines (`seq N from <name>`, one every
 // DEMO_TICK_MS) and answers each number the client sends with the running sum (`sum S from
-// <name>`). State = { next, sum }: when Spillway migrates the connection to another backend, the
+// <name>`). State = { next, sum, partial }: when Spillway migrates the connection to another backend, the
 // lines go on from the next number and the sum from where it was, now "from" the other backend.
 //
 //   BACKEND_NAME, BACKEND_PORT (default 9111), BACKEND_HOST (127.0.0.1), MIGRATION_PORT (9121),
@@ -11,6 +11,8 @@ import { MigratableServer } from '@spillway/migration';
 interface State {
   next: number;
   sum: number;
+  /** The start of a number whose end has not arrived yet (a migration may fall inside a number). */
+  partial: string;
 }
 
 const name = process.env.BACKEND_NAME ?? 'demo-m1';
@@ -34,17 +36,16 @@ const server = new MigratableServer({
 });
 
 server.on('connection', (conn) => {
-  const st: State = conn.imported ? { ...(conn.imported as State) } : { next: 1, sum: 0 };
+  const st: State = { next: 1, sum: 0, partial: '', ...(conn.imported as Partial<State> | undefined) };
   conn.exportState = () => ({ ...st });
   log(conn.imported ? 'connection resumed' : 'connection', { id: conn.id, client: conn.client, state: st });
-  let pending = '';
   conn.setEncoding('latin1');
   conn.on('data', (text: string) => {
-    pending += text;
+    st.partial += text;
     let nl: number;
-    while ((nl = pending.indexOf('\n')) >= 0) {
-      const n = Number(pending.slice(0, nl).trim());
-      pending = pending.slice(nl + 1);
+    while ((nl = st.partial.indexOf('\n')) >= 0) {
+      const n = Number(st.partial.slice(0, nl).trim());
+      st.partial = st.partial.slice(nl + 1);
       if (Number.isFinite(n)) st.sum += n;
       conn.write(`sum ${st.sum} from ${name}\n`);
     }

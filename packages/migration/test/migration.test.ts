@@ -21,6 +21,8 @@ afterEach(async () => {
 interface AppState {
   next: number;
   sum: number;
+  /** A number whose end has not arrived: part of the state, since a migration may fall inside it. */
+  partial: string;
 }
 
 /** A backend running the app: `seq N` every `tickMs`, and `sum S` after each number line it reads. */
@@ -30,15 +32,14 @@ async function backend(opts: Partial<MigratableServerOptions> = {}, tickMs = 5) 
   const conns: MigratableConnection[] = [];
   server.on('connection', (conn) => {
     conns.push(conn);
-    const st: AppState = conn.imported ? { ...(conn.imported as AppState) } : { next: 0, sum: 0 };
+    const st: AppState = conn.imported ? { ...(conn.imported as AppState) } : { next: 0, sum: 0, partial: '' };
     conn.exportState = () => ({ ...st });
-    let pending = '';
     conn.on('data', (c: Buffer) => {
-      pending += c.toString('latin1');
+      st.partial += c.toString('latin1');
       let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        st.sum += Number(pending.slice(0, nl));
-        pending = pending.slice(nl + 1);
+      while ((nl = st.partial.indexOf('\n')) >= 0) {
+        st.sum += Number(st.partial.slice(0, nl));
+        st.partial = st.partial.slice(nl + 1);
         conn.write(`sum ${st.sum}\n`);
       }
     });
@@ -175,6 +176,9 @@ describe('a migration between two backends', () => {
       () => up.bytes().toString(),
       (t) => (t.match(/^sum /gm) ?? []).length === 20 && (t.match(/^seq /gm) ?? []).length > 5,
     );
+    // The move falls inside a number: its first digit goes to A, the rest to B.
+    up.send('4');
+    numbers.push(42);
     let migrated = false;
     a.conns[0]!.once('migrated', () => (migrated = true));
     const ex = await control(a.controlPort, 'export', {
@@ -198,16 +202,17 @@ describe('a migration between two backends', () => {
     expect(b.server.pendingImports).toBe(1);
 
     const resumed = await leg(b.port, id, 'm-1');
+    resumed.send('2\n');
     for (let i = 21; i <= 30; i++) {
       numbers.push(i);
       resumed.send(`${i}\n`);
     }
     await until(
       () => resumed.bytes().toString(),
-      (t) => (t.match(/^sum /gm) ?? []).length === 10 && (t.match(/^seq /gm) ?? []).length > 5,
+      (t) => (t.match(/^sum /gm) ?? []).length === 11 && (t.match(/^seq /gm) ?? []).length > 5,
     );
     const seen = checkStream(fromA.toString() + resumed.bytes().toString(), numbers);
-    expect(seen.sums).toBe(30);
+    expect(seen.sums).toBe(31);
     const onB = b.conns[0]!;
     expect(onB.id).toBe(id);
     expect(onB.migrationId).toBe('m-1');
