@@ -13320,6 +13320,10 @@ export interface operations {
                             name: string;
                             state: "UP" | "DOWN";
                         }[];
+                        /** @description siteBalancing only: what each site has available for it as the last exchange computed it (the weight sum of its services UP; 0: nothing is forwarded there) (docs/SITES.md) */
+                        sites?: {
+                            [key: string]: number;
+                        };
                         /** @description Active connections reached the limit (new ones spill), or a spillover episode is open: vserver.spillover_started recorded, its stopped not yet (any method) */
                         spilling: boolean;
                         spillovers: number;
