@@ -290,8 +290,8 @@ describe('live migration through a real agent', () => {
       (e) =>
         ['service.maintenance_completed', 'service.migrations'].every((k) => (e?.items ?? []).some((x) => x.kind === k && x.object?.name === 'a')) &&
         (e?.items ?? []).some((x) => x.kind === 'service.maintenance_completed' && x.object?.name === 'c'),
-      15_000,
-      'maintenance completed events',
+      30_000,
+      'maintenance completed and migrations events',
     );
     const of = (kind: string, name: string) => events.items.filter((e) => e.kind === kind && e.object?.name === name);
     expect(of('service.maintenance_started', 'a')).toHaveLength(1);
