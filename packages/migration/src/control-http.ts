@@ -2,24 +2,13 @@
 // shared secret (or, for an import, a token derived from it for one migration), JSON bodies with
 // a size limit, and the one outgoing call (source → target) with a deadline. Nothing here throws
 // past its caller: a bad request is an answer, a failed call is a value.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
+import { MIGRATION_PATHS, importToken } from '@spillway/protocol';
 
-/** The paths of the control endpoint. */
-export const PATHS = {
-  export: '/spillway/migration/v1/export',
-  import: '/spillway/migration/v1/import',
-  cancel: '/spillway/migration/v1/cancel',
-} as const;
-
-/**
- * The token a source presents to a target for one migration: hex HMAC-SHA256 keyed with the
- * target's secret over the migration id. The agent (which knows every service's secret) puts it in
- * the export request, so a source never learns a target's secret.
- */
-export function importToken(targetSecret: string, migrationId: string): string {
-  return createHmac('sha256', targetSecret).update(migrationId).digest('hex');
-}
+/** The paths of the control endpoint (the contract's, shared with the agent). */
+export const PATHS = MIGRATION_PATHS;
+export { importToken };
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
