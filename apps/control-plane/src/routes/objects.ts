@@ -70,7 +70,7 @@ export function findObject(state: ConfigState, kind: Kind, name: string): Obj | 
 export function view(state: ConfigState, kind: Kind, obj: Obj): Obj {
   const m = state.meta.get(metaKey(kind, obj.name as string));
   // A service's migration secret is write-only (@spillway/protocol write-only.ts).
-  if (kind === 'service') obj = withoutSecrets(obj as unknown as NService) as unknown as Obj;
+  if (kind === 'service') obj = withoutSecrets(obj as unknown as NService);
   return { ...obj, version: m?.version ?? 1, createdAt: m?.createdAt.toISOString(), updatedAt: m?.updatedAt.toISOString() };
 }
 
