@@ -153,7 +153,7 @@ function vserverFromRow(r: VServerRow): NVServer {
     protocol: r.protocol,
     listen: r.listenPort === null ? null : { port: r.listenPort, host: r.listenHost },
     lbMethod: r.lbMethod,
-    selection: r.selection,
+    ...(r.selection === 'manager' ? { selection: 'manager' as const } : {}),
     services: r.services
       .map((b) => ({ service: b.service.name, ...(b.weight === null ? {} : { weight: b.weight }) }))
       .sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0)),
@@ -231,7 +231,7 @@ const vserverData = (v: NVServer) => ({
   lbMethod: v.lbMethod,
   type: v.type ?? DEFAULTS.vserver.type,
   contentSwitch: v.type === 'contentswitch' ? ({ rules: v.rules ?? [], default: v.default ?? null } as Prisma.InputJsonValue) : Prisma.DbNull,
-  selection: v.selection,
+  selection: v.selection ?? DEFAULTS.vserver.selection,
   persistenceType: v.persistence.type,
   persistenceTimeoutSeconds: v.persistence.timeoutSeconds,
   spilloverCombine: v.spillover.combine,

@@ -38,7 +38,7 @@ export type NSpillover = Flat<
 export type NVServer = Flat<
   WithDefaults<
     Omit<VServerSpec, 'listen' | 'persistence' | 'spillover' | 'surgeQueue' | 'default' | 'maintenance'>,
-    'lbMethod' | 'selection' | 'services' | 'timeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'clientTimeoutMs'
+    'lbMethod' | 'services' | 'timeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'clientTimeoutMs'
   > & {
     /** null: reachable only as a backup. */
     listen: Required<ListenSpec> | null;
@@ -185,7 +185,8 @@ export function normalizeVServer(input: unknown, order: ListOrder = 'canonical')
     protocol: v.protocol as NVServer['protocol'],
     listen: listen === null ? null : { port: listen.port as number, host: pick(listen, 'host', DEFAULTS.vserver.listenHost) },
     lbMethod: pick(v, 'lbMethod', DEFAULTS.vserver.lbMethod),
-    selection: pick(v, 'selection', DEFAULTS.vserver.selection),
+    // Spelled out only when it is not the default (as siteBalancing): documents without it read as before.
+    ...(pick<string>(v, 'selection', DEFAULTS.vserver.selection) === 'manager' ? { selection: 'manager' as const } : {}),
     services: bindingsOf(v.services, 'service', order),
     persistence: { type: pick(per, 'type', DEFAULTS.persistence.type), timeoutSeconds: pick(per, 'timeoutSeconds', DEFAULTS.persistence.timeoutSeconds) },
     spillover: {

@@ -409,9 +409,8 @@ function vserverFieldsWith<P extends TInteger>(port: P) {
     ),
     selection: Type.Optional(
       Type.Union([Type.Literal('local'), Type.Literal('manager')], {
-        default: DEFAULTS.vserver.selection,
         description:
-          "Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.",
+          "Default local (DEFAULTS.vserver.selection; no schema default, so a document spells it out only when manager). Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.",
       }),
     ),
     services: Type.Optional(
