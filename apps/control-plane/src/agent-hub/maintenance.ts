@@ -56,12 +56,19 @@ export interface HubMaintenanceOptions {
 
 type Totals = Pick<MaintenanceCounters, 'migratedTotal' | 'failedTotal' | 'drainClosedTotal'>;
 const ZERO: Totals = { migratedTotal: 0, failedTotal: 0, drainClosedTotal: 0 };
+const KEYS = ['migratedTotal', 'failedTotal', 'drainClosedTotal'] as const;
+/** An agent's counts as of one of its sessions (connectedAt): a new session (a restarted agent) counts from zero. */
+interface Seen {
+  session: number | null;
+  t: Totals;
+}
 
 interface Episode {
   startedAt: number;
-  /** Each agent's cumulative counts at the start, and as of the last interval. */
-  base: Map<string, Totals>;
-  seen: Map<string, Totals>;
+  /** Each agent's counts since the start not yet in an event (high-water marks: a report that dips, an engine late with its counters, is not a restart). */
+  seen: Map<string, Seen>;
+  /** What the episode's events counted so far. */
+  total: Totals;
 }
 
 export class HubMaintenance {
@@ -85,8 +92,7 @@ export class HubMaintenance {
     for (const s of config.services) if (s.state === 'maintenance') now.add(s.name);
     for (const service of now) {
       if (this.episodes.has(service)) continue;
-      const counts = this.counts(service);
-      this.episodes.set(service, { startedAt: Date.now(), base: counts, seen: new Map(counts) });
+      this.episodes.set(service, { startedAt: Date.now(), seen: this.counts(service), total: { ...ZERO } });
       this.opts.emit({ kind: 'service.maintenance_started', service, connections: this.active(service) });
     }
     for (const service of [...this.episodes.keys()]) if (!now.has(service)) this.complete(service, 'left');
@@ -126,30 +132,40 @@ export class HubMaintenance {
     return n;
   }
 
-  private counts(service: string): Map<string, Totals> {
-    const out = new Map<string, Totals>();
+  private counts(service: string): Map<string, Seen> {
+    const out = new Map<string, Seen>();
     for (const a of this.opts.live()) {
       const m = a.report?.services[service]?.maintenance;
-      out.set(a.name, m ? { migratedTotal: m.migratedTotal, failedTotal: m.failedTotal, drainClosedTotal: m.drainClosedTotal } : ZERO);
+      out.set(a.name, {
+        session: a.connectedAt,
+        t: m ? { migratedTotal: m.migratedTotal, failedTotal: m.failedTotal, drainClosedTotal: m.drainClosedTotal } : ZERO,
+      });
     }
     return out;
   }
 
-  /** What each agent counted since `from` (an agent that restarted counts from zero again). */
-  private since(from: Map<string, Totals>, now: Map<string, Totals>): Totals {
-    const d = { migratedTotal: 0, failedTotal: 0, drainClosedTotal: 0 };
-    for (const [agent, n] of now) {
-      const b = from.get(agent) ?? ZERO;
-      for (const k of ['migratedTotal', 'failedTotal', 'drainClosedTotal'] as const) d[k] += n[k] >= b[k] ? n[k] - b[k] : n[k];
+  /** What the agents counted since the episode's last look, which becomes the new mark. */
+  private advance(ep: Episode, service: string): Totals {
+    const d = { ...ZERO };
+    for (const [agent, n] of this.counts(service)) {
+      const prev = ep.seen.get(agent);
+      const from = prev && prev.session === n.session ? prev.t : ZERO;
+      const mark = { ...from };
+      for (const k of KEYS) {
+        if (n.t[k] > from[k]) {
+          d[k] += n.t[k] - from[k];
+          mark[k] = n.t[k];
+        }
+      }
+      ep.seen.set(agent, { session: n.session, t: mark });
     }
+    for (const k of KEYS) ep.total[k] += d[k];
     return d;
   }
 
   private tick(): void {
     for (const [service, ep] of this.episodes) {
-      const now = this.counts(service);
-      const d = this.since(ep.seen, now);
-      for (const [agent, n] of now) ep.seen.set(agent, n);
+      const d = this.advance(ep, service);
       if (d.migratedTotal + d.failedTotal + d.drainClosedTotal > 0) {
         const st = this.status(service);
         this.opts.emit({
@@ -171,7 +187,8 @@ export class HubMaintenance {
     const ep = this.episodes.get(service);
     if (!ep) return;
     this.episodes.delete(service);
-    const d = this.since(ep.base, this.counts(service));
+    this.advance(ep, service);
+    const d = ep.total;
     this.opts.emit({
       kind: 'service.maintenance_completed',
       service,
