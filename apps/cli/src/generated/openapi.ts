@@ -2925,11 +2925,8 @@ export interface operations {
                                  */
                                 target: string;
                             }[];
-                            /**
-                             * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
-                             * @default local
-                             */
-                            selection: "local" | "manager";
+                            /** @description Default local (DEFAULTS.vserver.selection; no schema default, so a document spells it out only when manager). Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs. */
+                            selection?: "local" | "manager";
                             /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                             services?: {
                                 /**
@@ -3412,10 +3409,7 @@ export interface operations {
                              */
                             target: string;
                         }[];
-                        /**
-                         * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
-                         * @default local
-                         */
+                        /** @description Default local (DEFAULTS.vserver.selection; no schema default, so a document spells it out only when manager). Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs. */
                         selection?: "local" | "manager";
                         /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         services?: {
@@ -9854,11 +9848,8 @@ export interface operations {
                                  */
                                 target: string;
                             }[];
-                            /**
-                             * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
-                             * @default local
-                             */
-                            selection: "local" | "manager";
+                            /** @description Default local (DEFAULTS.vserver.selection; no schema default, so a document spells it out only when manager). Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs. */
+                            selection?: "local" | "manager";
                             /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                             services?: {
                                 /**
@@ -10147,10 +10138,7 @@ export interface operations {
                          */
                         target: string;
                     }[];
-                    /**
-                     * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
-                     * @default local
-                     */
+                    /** @description Default local (DEFAULTS.vserver.selection; no schema default, so a document spells it out only when manager). Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs. */
                     selection?: "local" | "manager";
                     /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                     services?: {
@@ -10376,11 +10364,8 @@ export interface operations {
                              */
                             target: string;
                         }[];
-                        /**
-                         * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
-                         * @default local
-                         */
-                        selection: "local" | "manager";
+                        /** @description Default local (DEFAULTS.vserver.selection; no schema default, so a document spells it out only when manager). Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs. */
+                        selection?: "local" | "manager";
                         /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         services?: {
                             /**
@@ -10706,11 +10691,8 @@ export interface operations {
                              */
                             target: string;
                         }[];
-                        /**
-                         * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
-                         * @default local
-                         */
-                        selection: "local" | "manager";
+                        /** @description Default local (DEFAULTS.vserver.selection; no schema default, so a document spells it out only when manager). Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs. */
+                        selection?: "local" | "manager";
                         /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         services?: {
                             /**
@@ -11016,10 +10998,7 @@ export interface operations {
                          */
                         target: string;
                     }[];
-                    /**
-                     * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
-                     * @default local
-                     */
+                    /** @description Default local (DEFAULTS.vserver.selection; no schema default, so a document spells it out only when manager). Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs. */
                     selection?: "local" | "manager";
                     /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                     services?: {
@@ -11245,11 +11224,8 @@ export interface operations {
                              */
                             target: string;
                         }[];
-                        /**
-                         * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
-                         * @default local
-                         */
-                        selection: "local" | "manager";
+                        /** @description Default local (DEFAULTS.vserver.selection; no schema default, so a document spells it out only when manager). Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs. */
+                        selection?: "local" | "manager";
                         /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         services?: {
                             /**
@@ -11473,11 +11449,8 @@ export interface operations {
                              */
                             target: string;
                         }[];
-                        /**
-                         * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
-                         * @default local
-                         */
-                        selection: "local" | "manager";
+                        /** @description Default local (DEFAULTS.vserver.selection; no schema default, so a document spells it out only when manager). Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs. */
+                        selection?: "local" | "manager";
                         /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         services?: {
                             /**
@@ -12063,11 +12036,8 @@ export interface operations {
                              */
                             target: string;
                         }[];
-                        /**
-                         * @description Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs.
-                         * @default local
-                         */
-                        selection: "local" | "manager";
+                        /** @description Default local (DEFAULTS.vserver.selection; no schema default, so a document spells it out only when manager). Who picks the service of a client with no persistence entry. local: the agent that took the connection. manager: the control plane's service manager, with the view across agents (UP by quorum, active connections, capacity, weights, lbMethod), answering an instruction (client → service, for persistence.timeoutSeconds) that every agent caches and the control plane keeps; the agent selects locally when the manager does not answer within its selectionBudgetMs. */
+                        selection?: "local" | "manager";
                         /** @description Service bindings. On PUT/PATCH of a vserver, an omitted list leaves the bindings as they are (they are also resources of their own); a given list replaces them. */
                         services?: {
                             /**
