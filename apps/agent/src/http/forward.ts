@@ -97,7 +97,10 @@ export class Forward implements UpstreamSink {
 
   private connect(): void {
     const req = this.req;
-    const up = this.pick.proxyV2 === true ? this.pool.acquirePrivate(this.pick.address, this.pick.port, this.side.socket) : this.pool.acquire(this.pick.address, this.pick.port);
+    const up =
+      this.pick.proxyV2 === true
+        ? this.pool.acquirePrivate(this.pick.address, this.pick.port, this.side.socket)
+        : this.pool.acquire(this.pick.address, this.pick.port);
     this.up = up;
     up.sink = this;
     up.armTimeouts(this.timeoutMs);
