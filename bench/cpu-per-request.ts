@@ -15,14 +15,13 @@ import { runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
 import { cpuSince, treeCpu } from './lib/cpu.js';
 import { httpLoad } from './lib/load.js';
 import { findPeer } from './lib/peers.js';
-import { startHaproxy, startNginx, tempDir } from './lib/peer-config.js';
+import { startHttpBackend } from './lib/http-backend.js';
+import { startHaproxy, tempDir } from './lib/peer-config.js';
 import { freePort, pinned, run, startProcess } from './lib/proc.js';
 import { median, ratio } from './lib/stats.js';
 import type { Row } from './lib/table.js';
 
 const here = import.meta.dirname;
-const tsx = path.resolve(here, '..', 'node_modules', '.bin', 'tsx');
-const BODY = 'a'.repeat(1024);
 
 interface Target {
   name: string;
@@ -85,23 +84,10 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
   const targets: Target[] = [];
   let backendKind: string;
   try {
-    let backendPort: number;
-    if (peers.nginx.path) {
-      backendPort = await freePort();
-      const nginx = await startNginx(peers.nginx.path, dir.path, {
-        workers: 1,
-        ports: [backendPort],
-        http: `  server { listen 127.0.0.1:${backendPort} backlog=4096; location / { default_type text/plain; return 200 "${BODY}"; } }`,
-        cpus: loadCpus,
-      });
-      stops.push(() => nginx.stop());
-      backendKind = `nginx (${peers.nginx.version}, 1 worker, 1 KiB body)`;
-    } else {
-      const b = startProcess('http backend', ...pinned(loadCpus, tsx, [path.join(here, 'lib', 'http-backend-main.ts')]));
-      stops.push(() => b.stop());
-      backendPort = (JSON.parse(await b.waitForLine((l) => l.startsWith('{"ready":true'))) as { port: number }).port;
-      backendKind = 'node:http server, 1 KiB body (nginx not installed)';
-    }
+    const backend = await startHttpBackend(peers.nginx, dir.path, loadCpus);
+    stops.push(() => backend.stop());
+    const backendPort = backend.port;
+    backendKind = backend.kind;
 
     const env = Object.fromEntries(
       process.argv.flatMap((a, i) => (process.argv[i - 1] === '--env' && a.includes('=') ? [[a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]] : [])),

@@ -14,7 +14,8 @@ import { cpuSince, processTree, treeCpu } from './lib/cpu.js';
 import { runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
 import { httpLoad, type LoadResult } from './lib/load.js';
 import { findPeer, type Peer } from './lib/peers.js';
-import { startHaproxy, startNginx, tempDir } from './lib/peer-config.js';
+import { startHttpBackend } from './lib/http-backend.js';
+import { startHaproxy, tempDir } from './lib/peer-config.js';
 import { freePort, pinned, run, startProcess, type Proc } from './lib/proc.js';
 import { median, ratio } from './lib/stats.js';
 import type { Row } from './lib/table.js';
@@ -54,8 +55,6 @@ interface MemoryFigures {
   beforeKiB: number;
   afterKiB: number;
 }
-
-const BODY = 'a'.repeat(1024);
 
 function agentDoc(name: string, workers: number, httpBackendPort: number, tcpSourcePort: number): object {
   const vs = (vname: string, protocol: string, service: string, methods: object[]) => ({
@@ -199,23 +198,10 @@ async function runPhase(
   const memory: MemoryFigures[] = [];
   let backendKind: string;
   try {
-    let httpBackendPort: number;
-    if (peers.nginx.path) {
-      httpBackendPort = await freePort();
-      const peer = await startNginx(peers.nginx.path, dir.path, {
-        workers: 1,
-        ports: [httpBackendPort],
-        http: `  server { listen 127.0.0.1:${httpBackendPort} backlog=4096; location / { default_type text/plain; return 200 "${BODY}"; } }`,
-        cpus: loadCpus,
-      });
-      stops.push(() => peer.stop());
-      backendKind = `nginx (${peers.nginx.version}, 1 worker, \`return 200\` with a 1 KiB body)`;
-    } else {
-      const b = await startChild('http backend', 'http-backend-main.ts', loadCpus);
-      stops.push(() => b.proc.stop());
-      httpBackendPort = b.port;
-      backendKind = 'node:http server in its own process, 1 KiB body (nginx not installed)';
-    }
+    const backend = await startHttpBackend(peers.nginx, dir.path, loadCpus);
+    stops.push(() => backend.stop());
+    const httpBackendPort = backend.port;
+    backendKind = backend.kind;
     const source = await startChild('tcp source', 'tcp-source-main.ts', loadCpus);
     stops.push(() => source.proc.stop());
 
