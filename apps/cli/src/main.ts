@@ -191,7 +191,8 @@ export async function main(
     .argument('<name>')
     .addOption(new Option('--role <role>', 'API token role (default reader)').choices(['admin', 'reader']))
     .option('--agent [agent]', 'create an agent token for this agent (default: the token name)')
-    .action(run((ctx, name: string, opts: { role?: string; agent?: string | boolean }) => tokenCreate(ctx, name, opts)));
+    .option('--service <service>', "create a service token: the service's backends push feedback with it (POST /v1/services/{name}/feedback), nothing else")
+    .action(run((ctx, name: string, opts: { role?: string; agent?: string | boolean; service?: string }) => tokenCreate(ctx, name, opts)));
   token
     .command('list')
     .description('API and agent tokens (never their secrets)')
@@ -201,7 +202,8 @@ export async function main(
     .description('revoke an API token (or with --agent an agent token)')
     .argument('<name>')
     .option('--agent', 'the name is an agent token')
-    .action(run((ctx, name: string, opts: { agent?: boolean }) => tokenRevoke(ctx, name, opts)));
+    .option('--service', 'the name is a service token')
+    .action(run((ctx, name: string, opts: { agent?: boolean; service?: boolean }) => tokenRevoke(ctx, name, opts)));
   for (const c of [...program.commands, ...token.commands])
     c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 

@@ -288,6 +288,9 @@ describe('reading and operating', () => {
     expect(agentToken.stdout).toContain('agent token edge-1 for agent edge-1 created');
     expect((await cli(['token', 'revoke', 'ci-reader'])).stdout).toBe('API token ci-reader revoked\n');
     expect((await cli(['token', 'revoke', 'edge-1', '--agent'])).stdout).toBe('agent token edge-1 revoked\n');
+    const serviceToken = await cli(['token', 'create', 'demo-1-push', '--service', 'demo-1']);
+    expect(serviceToken.stdout).toContain('service token demo-1-push for service demo-1 created');
+    expect((await cli(['token', 'revoke', 'demo-1-push', '--service'])).stdout).toBe('service token demo-1-push revoked\n');
     expect(await cli(['get', 'vservers'], { SPILLWAY_TOKEN: secret })).toMatchObject({
       code: 1,
       stderr: expect.stringContaining('SPILLWAY_API_UNAUTHENTICATED'),
