@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { httpBackend, httpService, spawnAgent, until, type Backend, type RunningAgent } from './helpers.js';
+import { holdingHttpBackend, httpBackend, httpService, spawnAgent, until, type Backend, type RunningAgent } from './helpers.js';
 
 type HttpBackend = Awaited<ReturnType<typeof httpBackend>>;
 
@@ -42,6 +42,8 @@ let img2: Backend;
 let api: HttpBackend;
 let gold: HttpBackend;
 let hosted: HttpBackend;
+let held: Awaited<ReturnType<typeof holdingHttpBackend>>;
+let spare: HttpBackend;
 let agent: RunningAgent;
 /** One keep-alive connection at a time: the requests of a test share a client connection. */
 const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -55,12 +57,14 @@ const target = (name: string, service: string, spillover: Record<string, unknown
 });
 
 beforeAll(async () => {
-  [img1, img2, api, gold, hosted] = await Promise.all([
+  [img1, img2, api, gold, hosted, held, spare] = await Promise.all([
     imageBackend('img1', 32 * 1024),
     imageBackend('img2', 32 * 1024),
     httpBackend('api'),
     httpBackend('gold'),
     httpBackend('hosted'),
+    holdingHttpBackend('held'),
+    httpBackend('spare'),
   ]);
   agent = await spawnAgent({
     services: [
@@ -69,6 +73,8 @@ beforeAll(async () => {
       httpService('api', api.port),
       httpService('gold', gold.port),
       httpService('hosted', hosted.port),
+      httpService('held', held.port),
+      httpService('spare', spare.port),
     ],
     vservers: [
       {
@@ -83,6 +89,7 @@ beforeAll(async () => {
           { name: 'lan', match: { sourceCidr: '10.0.0.0/8' }, target: 'gold' },
           { name: 'api', match: { pathPrefix: '/api/' }, target: 'api' },
           { match: { pathRegex: '^/v[0-9]+/' }, target: 'api' },
+          { name: 'one-at-a-time', match: { pathPrefix: '/held/' }, target: 'limited' },
         ],
       },
       // 200 kbit/s out (25 kB/s): a few 32 KiB images a second trip it.
@@ -91,6 +98,8 @@ beforeAll(async () => {
       target('api', 'api'),
       target('gold', 'gold'),
       target('hosted', 'hosted'),
+      target('limited', 'held', { methods: [{ type: 'connection', threshold: 1 }], backup: 'limited-backup', action: 'drop' }),
+      target('limited-backup', 'spare'),
     ],
     agent: { workers: 2 },
   });
@@ -99,7 +108,7 @@ beforeAll(async () => {
 afterAll(async () => {
   keepAlive.destroy();
   await agent?.stop();
-  await Promise.all([img1, img2, api, gold, hosted].map((b) => b?.close()));
+  await Promise.all([img1, img2, api, gold, hosted, held, spare].map((b) => b?.close()));
 });
 
 interface Answer {
@@ -109,9 +118,9 @@ interface Answer {
 }
 
 /** A GET through the switch on the shared keep-alive connection. */
-function get(path: string, headers: Record<string, string> = {}): Promise<Answer> {
+function get(path: string, headers: Record<string, string> = {}, via: http.Agent | false = keepAlive): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port: agent.ports.front, path, headers, agent: keepAlive }, (res) => {
+    const req = http.get({ host: '127.0.0.1', port: agent.ports.front, path, headers, agent: via }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -140,7 +149,7 @@ it('sends each request of one keep-alive connection by its rules: extension, hea
   expect(s.vservers.front!.cx_total).toBe(1);
   expect(s.vservers.front!.rq_total).toBe(7);
   expect(s.vservers.api!.rq_total).toBe(2);
-  expect(s.vservers.front!.rule_hits).toEqual({ images: 2, gold: 1, static: 1, lan: 0, api: 1, '#5': 1, '(default)': 0, '(none)': 1 });
+  expect(s.vservers.front!.rule_hits).toEqual({ images: 2, gold: 1, static: 1, lan: 0, api: 1, '#5': 1, 'one-at-a-time': 0, '(default)': 0, '(none)': 1 });
 });
 
 it('spills *.jpg requests to the image backup once the image vserver passes its bandwidth threshold, while /api/* requests are unaffected', async () => {
@@ -169,4 +178,27 @@ it('spills *.jpg requests to the image backup once the image vserver passes its 
     () => agent.stats(),
     (x) => x.vservers.img!.cx_active === 0 && x.vservers.api!.cx_active === 0 && x.vservers['img-backup']!.cx_active === 0,
   );
+});
+
+it("holds one use of a connection-limited target per request in flight: a second request spills along the target's own chain, and the use returns with the answer", async () => {
+  const first = get('/held/a', {}, false);
+  await until(
+    () => Promise.resolve(held.holding),
+    (n) => n === 1,
+  );
+  // The target is full (threshold 1, its one use held by the first request): its backup serves.
+  expect((await get('/held/b', {}, false)).backend).toBe('spare');
+  held.answerAll();
+  expect((await first).backend).toBe('held');
+  // The answer gave the use back: the target serves again.
+  const third = get('/held/c', {}, false);
+  await until(
+    () => Promise.resolve(held.holding),
+    (n) => n === 1,
+  );
+  held.answerAll();
+  expect((await third).backend).toBe('held');
+  const s = await agent.stats();
+  expect(s.vservers.limited!.spillovers_connection_total).toBe(1);
+  expect(s.vservers.limited!.cx_active).toBe(0);
 });
