@@ -6,7 +6,8 @@
 // other work on the machine than requests per second do: it is the figure to compare changes by.
 // `--baseline <checkout>` adds the agent built in another checkout (its apps/agent/dist) to the
 // same run; `--env K=V` (repeatable) sets the environment of the agent under test only (e.g.
-// SPILLWAY_AGENT_SCHEDULING_POLICY=none against a baseline of the same build); `--rounds N`,
+// SPILLWAY_AGENT_SCHEDULING_POLICY=none against a baseline of the same build); `--workers N`
+// (default 1, both agents); `--rounds N`,
 // `--duration S` (seconds per measurement).
 import os from 'node:os';
 import path from 'node:path';
@@ -44,9 +45,9 @@ function argValue(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-function agentDoc(name: string, backendPort: number): object {
+function agentDoc(name: string, backendPort: number, workers: number): object {
   return {
-    agent: { name, workers: 1 },
+    agent: { name, workers },
     services: [{ name: 'web-1', address: '127.0.0.1', port: backendPort, protocol: 'http', capacity: 100_000 }],
     vservers: [
       {
@@ -66,6 +67,8 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
   const durationS = opts.smoke ? 1 : Number(argValue('--duration') ?? 3);
   const baseline = opts.smoke ? undefined : argValue('--baseline');
   const [kaConns, ncConns] = opts.smoke ? [10, 4] : [50, 10];
+  const workers = opts.smoke ? 1 : Number(argValue('--workers') ?? 1);
+  const workerLabel = `${workers} worker${workers === 1 ? '' : 's'}`;
   const pinnable =
     os.availableParallelism() >= 2 &&
     (await run('taskset', ['-c', '0', 'true']).then(
@@ -92,15 +95,15 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
     const env = Object.fromEntries(
       process.argv.flatMap((a, i) => (process.argv[i - 1] === '--env' && a.includes('=') ? [[a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]] : [])),
     ) as NodeJS.ProcessEnv;
-    const agent = await startAgent(dir.path, 'cpu-agent', agentDoc('cpu-agent', backendPort), { cpus: proxyCpus, env });
+    const agent = await startAgent(dir.path, 'cpu-agent', agentDoc('cpu-agent', backendPort, workers), { cpus: proxyCpus, env });
     stops.push(() => agent.stop());
     const envNote = Object.entries(env).map(([k, v]) => `${k}=${v ?? ''}`);
-    targets.push({ name: `agent, 1 worker${envNote.length ? ` (${envNote.join(' ')})` : ''}`, port: agent.ports.web!, pid: agent.proc.child.pid! });
+    targets.push({ name: `agent, ${workerLabel}${envNote.length ? ` (${envNote.join(' ')})` : ''}`, port: agent.ports.web!, pid: agent.proc.child.pid! });
     if (baseline) {
       const main = path.resolve(baseline, 'apps', 'agent', 'dist', 'main.js');
-      const b = await startAgent(dir.path, 'cpu-baseline', agentDoc('cpu-baseline', backendPort), { cpus: proxyCpus, main });
+      const b = await startAgent(dir.path, 'cpu-baseline', agentDoc('cpu-baseline', backendPort, workers), { cpus: proxyCpus, main });
       stops.push(() => b.stop());
-      targets.push({ name: `agent, 1 worker, baseline ${path.basename(baseline)}`, port: b.ports.web!, pid: b.proc.child.pid! });
+      targets.push({ name: `agent, ${workerLabel}, baseline ${path.basename(baseline)}`, port: b.ports.web!, pid: b.proc.child.pid! });
     }
     if (peers.haproxy.path) {
       const hp = await freePort();
@@ -218,7 +221,7 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
     conditions: [
       `each proxy ${pinnable ? 'pinned to core 0, nginx and wrk to core 1 (taskset)' : 'unpinned'}; backend ${backendKind}; ${peers.wrk.version ?? 'autocannon'} -t1, keep-alive -c${kaConns}, new connection per request (Connection: close) -c${ncConns}; ${durationS} s a measurement, ${rounds} round(s) interleaved (every other in reverse order), medians`,
       "CPU: utime + stime of the proxy's process tree from /proc (all threads and workers) over each measurement, divided by the requests wrk counted; \"root process\": the tree's first process alone (the agent's primary, HAProxy itself)",
-      `agent compiled (node --conditions=spillway-dist apps/agent/dist/main.js), 1 worker, roundrobin, one service; ${peers.haproxy.version ?? 'HAProxy not installed'} http-reuse always; lean node:net proxy: bench/lib/lean-proxy-main.ts (no validation: a measuring stick)`,
+      `agent compiled (node --conditions=spillway-dist apps/agent/dist/main.js), ${workerLabel}, roundrobin, one service; ${peers.haproxy.version ?? 'HAProxy not installed'} http-reuse always; lean node:net proxy: bench/lib/lean-proxy-main.ts (no validation: a measuring stick)`,
       `load average (1 min) at the end: ${load1!.toFixed(2)}`,
     ],
     tables: [
