@@ -4,11 +4,11 @@
 // past its caller: a bad request is an answer, a failed call is a value.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
-import { MIGRATION_PATHS, importToken } from '@spillway/protocol';
+import { MIGRATION_PATHS, importToken, postControl, type ControlCall } from '@spillway/protocol';
 
 /** The paths of the control endpoint (the contract's, shared with the agent). */
 export const PATHS = MIGRATION_PATHS;
-export { importToken };
+export { importToken, postControl, type ControlCall };
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
@@ -65,63 +65,4 @@ export function send(res: http.ServerResponse, status: number, body: unknown): v
   const payload = Buffer.from(JSON.stringify(body));
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': payload.length });
   res.end(payload);
-}
-
-export type CallResult = { kind: 'answer'; status: number; body: unknown } | { kind: 'unreachable'; message: string } | { kind: 'timeout' };
-
-/** POSTs `body` as JSON to http://host:port/path with a bearer token; settles by `timeoutMs` at the latest. */
-export function postJson(
-  host: string,
-  port: number,
-  path: string,
-  token: string,
-  body: unknown,
-  timeoutMs: number,
-  maxAnswerBytes = 64 * 1024,
-): Promise<CallResult> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const settle = (r: CallResult): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(r);
-    };
-    const payload = Buffer.from(JSON.stringify(body));
-    const req = http.request({
-      host: host.startsWith('[') ? host.slice(1, -1) : host,
-      port,
-      path,
-      method: 'POST',
-      agent: false,
-      headers: { 'content-type': 'application/json', 'content-length': payload.length, authorization: `Bearer ${token}` },
-    });
-    const timer = setTimeout(() => {
-      settle({ kind: 'timeout' });
-      req.destroy();
-    }, timeoutMs);
-    req.on('error', (err) => settle({ kind: 'unreachable', message: err.message }));
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > maxAnswerBytes) {
-          settle({ kind: 'unreachable', message: `answer larger than ${maxAnswerBytes} bytes` });
-          req.destroy();
-        } else chunks.push(c);
-      });
-      res.on('end', () => {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-        } catch {
-          parsed = null;
-        }
-        settle({ kind: 'answer', status: res.statusCode ?? 0, body: parsed });
-      });
-      res.on('error', (err) => settle({ kind: 'unreachable', message: err.message }));
-    });
-    req.end(payload);
-  });
 }

@@ -11,7 +11,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { ProxyV2Parser, isProxyV2Id, type ProxyV2Header } from '@spillway/protocol';
 import { MigratableConnection } from './connection.js';
-import { PATHS, bearer, importToken, postJson, readJson, sameSecret, send } from './control-http.js';
+import { PATHS, bearer, importToken, postControl, readJson, sameSecret, send } from './control-http.js';
 
 /** Why an export failed (the `reason` of its answer, counted in stats.failures). */
 export type ExportFailure =
@@ -438,13 +438,13 @@ export class MigratableServer extends EventEmitter<{ connection: [MigratableConn
     }
     if (state === undefined) return { ok: false, status: 409, reason: 'no_state', message: 'exportState gave no state' };
     const token = body.target.token ?? this.secret;
-    const call = await postJson(
+    const call = await postControl(
       body.target.address,
       body.target.controlPort,
       PATHS.import,
       token,
       { migrationId: body.migrationId, connectionId: body.connectionId, state, inputOffset: conn.bytesIn, outputOffset: conn.bytesOut },
-      this.timeouts.importMs,
+      { timeoutMs: this.timeouts.importMs },
     );
     if (aborted()) {
       void this.cancel(body, token);
@@ -454,7 +454,13 @@ export class MigratableServer extends EventEmitter<{ connection: [MigratableConn
       void this.cancel(body, token);
       return { ok: false, status: 504, reason: 'target_timeout', message: `the target did not answer the import in ${this.timeouts.importMs} ms` };
     }
-    if (call.kind === 'unreachable') return { ok: false, status: 502, reason: 'target_unreachable', message: `the target's control endpoint: ${call.message}` };
+    if (call.kind !== 'answer')
+      return {
+        ok: false,
+        status: 502,
+        reason: 'target_unreachable',
+        message: `the target's control endpoint: ${call.kind === 'unreachable' ? call.message : call.kind}`,
+      };
     if (call.status !== 200 || !isObject(call.body) || call.body.ok !== true) {
       const why = isObject(call.body) && typeof call.body.reason === 'string' ? call.body.reason.slice(0, 100) : `status ${call.status}`;
       return { ok: false, status: 409, reason: 'target_refused', message: `the target refused the import: ${why}` };
@@ -463,7 +469,14 @@ export class MigratableServer extends EventEmitter<{ connection: [MigratableConn
   }
 
   private async cancel(body: ExportBody, token: string): Promise<void> {
-    await postJson(body.target.address, body.target.controlPort, PATHS.cancel, token, { migrationId: body.migrationId }, this.timeouts.importMs);
+    await postControl(
+      body.target.address,
+      body.target.controlPort,
+      PATHS.cancel,
+      token,
+      { migrationId: body.migrationId },
+      { timeoutMs: this.timeouts.importMs },
+    );
   }
 }
 

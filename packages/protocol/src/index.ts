@@ -13,7 +13,7 @@ export { SimulatedAgent, type SimulatedAgentOptions, type Allocation } from './s
 export { headerNameProblem, headerValueProblem, hostHeaderProblem, listenHostProblem, redirectUrlProblem, requestTargetProblem } from './http-syntax.js';
 export * from './document/index.js';
 export * from './proxy-v2.js';
-export { MIGRATION_PATHS, importToken } from './migration-wire.js';
+export { MIGRATION_PATHS, importToken, postControl, type ControlCall } from './migration-wire.js';
 export {
   RESOURCE_KINDS,
   ResourceSet,
