@@ -60,30 +60,23 @@ function bulk(port: number, bytes: number): Proc {
 
 type States = { a: 'enabled' | 'maintenance'; b: 'enabled' | 'maintenance' };
 
+/** A migratable service on `b`, whose maintenance moves its connections to `target`. */
+const migratable = (name: string, b: Backend, state: States['a'], target: string) => ({
+  name,
+  address: '127.0.0.1',
+  port: b.port,
+  protocol: 'tcp',
+  capacity: 10_000,
+  state,
+  proxyProtocol: 'v2',
+  migration: { port: b.controlPort, secret: SECRET },
+  maintenance: { target },
+});
+
 const doc = (a: Backend, b: Backend, sourcePort: number, st: States) => ({
   services: [
-    {
-      name: 'bench-a',
-      address: '127.0.0.1',
-      port: a.port,
-      protocol: 'tcp',
-      capacity: 10_000,
-      state: st.a,
-      proxyProtocol: 'v2',
-      migration: { port: a.controlPort, secret: SECRET },
-      maintenance: { target: 'bench-b' },
-    },
-    {
-      name: 'bench-b',
-      address: '127.0.0.1',
-      port: b.port,
-      protocol: 'tcp',
-      capacity: 10_000,
-      state: st.b,
-      proxyProtocol: 'v2',
-      migration: { port: b.controlPort, secret: SECRET },
-      maintenance: { target: 'bench-a' },
-    },
+    migratable('bench-a', a, st.a, 'bench-b'),
+    migratable('bench-b', b, st.b, 'bench-a'),
     { name: 'bulk', address: '127.0.0.1', port: sourcePort, protocol: 'tcp', capacity: 10_000 },
   ],
   monitors: [],
