@@ -8,6 +8,10 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 /** The longest files, longest first (clean-clone runs and single-file timings of 2026-12-01). */
 export const LONGEST_FILES = [
+  'test/e2e/live-migration.test.ts',
+  'test/e2e/sites.test.ts',
+  'test/e2e/service-manager.test.ts',
+  'test/e2e/application-feedback.test.ts',
   'apps/cli/test/cli.test.ts',
   'apps/control-plane/test/api/contract.test.ts',
   'test/examples/ansible.test.ts',
