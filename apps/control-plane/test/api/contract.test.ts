@@ -316,6 +316,38 @@ describe('the API against its OpenAPI document (Prism validation proxy)', () => 
     await expectCall(204, 'DELETE', '/v1/services/{name}/monitors/{monitor}', { params: { name: 'web-1', monitor: 'tcp-open' } });
     await expectCall(404, 'GET', '/v1/services/{name}/monitors/{monitor}', { params: { name: 'web-1', monitor: 'tcp-open' } });
 
+    // --- application feedback, service tokens, long-lived connections --------------------------
+    const pushToken = (await expectCall(201, 'POST', '/v1/service-tokens', { body: { name: 'web-1-push', service: 'web-1' } })).body.token as string;
+    await expectCall(409, 'POST', '/v1/service-tokens', { body: { name: 'web-1-push', service: 'web-1' } });
+    await expectCall(404, 'POST', '/v1/service-tokens', { body: { name: 'nobody-push', service: 'nobody' } });
+    await expectCall(200, 'GET', '/v1/service-tokens');
+    await expectCall(200, 'GET', '/v1/service-tokens/{name}', { params: { name: 'web-1-push' } });
+    await expectCall(404, 'GET', '/v1/service-tokens/{name}', { params: { name: 'nobody' } });
+    await expectCall(200, 'POST', '/v1/services/{name}/feedback', { params: { name: 'web-1' }, token: pushToken, body: { line: '75% ready' } });
+    await expectCall(403, 'POST', '/v1/services/{name}/feedback', { params: { name: 'web-2' }, token: pushToken, body: { line: 'drain' }, invalid: true });
+    await expectCall(401, 'GET', '/v1/services', { token: pushToken, invalid: true });
+    await expectCall(404, 'POST', '/v1/services/{name}/feedback', { params: { name: 'nobody' }, body: { line: 'drain' } });
+    await expectCall(200, 'GET', '/v1/services/{name}/feedback', { params: { name: 'web-1' } });
+    await expectCall(204, 'DELETE', '/v1/services/{name}/feedback', { params: { name: 'web-1' } });
+    await expectCall(204, 'DELETE', '/v1/service-tokens/{name}', { params: { name: 'web-1-push' } });
+    await expectCall(404, 'DELETE', '/v1/service-tokens/{name}', { params: { name: 'web-1-push' } });
+    await expectCall(200, 'GET', '/v1/services/{name}/connections', { params: { name: 'web-1' } });
+    await expectCall(404, 'GET', '/v1/services/{name}/connections', { params: { name: 'nobody' } });
+
+    // --- sites ----------------------------------------------------------------------------------
+    await expectCall(201, 'PUT', '/v1/sites/{name}', { params: { name: 'site-a' }, body: {} });
+    await expectCall(200, 'PUT', '/v1/sites/{name}', { params: { name: 'site-a' }, body: { exchangeIntervalMs: 500 } });
+    await expectCall(201, 'POST', '/v1/sites', { body: { name: 'site-b', exchangeIntervalMs: 200, peer: { url: 'http://10.0.0.2:3000' } } });
+    await expectCall(409, 'POST', '/v1/sites', { body: { name: 'site-b' } });
+    await expectCall(200, 'PATCH', '/v1/sites/{name}', { params: { name: 'site-b' }, body: { peer: null } });
+    await expectCall(404, 'PATCH', '/v1/sites/{name}', { params: { name: 'nobody' }, body: { peer: null } });
+    await expectCall(200, 'GET', '/v1/sites');
+    await expectCall(200, 'GET', '/v1/sites/{name}', { params: { name: 'site-a' } });
+    await expectCall(404, 'GET', '/v1/sites/{name}', { params: { name: 'nobody' } });
+    await expectCall(200, 'GET', '/v1/sites/self/availability');
+    await expectCall(204, 'DELETE', '/v1/sites/{name}', { params: { name: 'site-b' } });
+    await expectCall(404, 'DELETE', '/v1/sites/{name}', { params: { name: 'site-b' } });
+
     // --- deletes of objects -----------------------------------------------------------------
     await expectCall(409, 'DELETE', '/v1/services/{name}', { params: { name: 'web-2' } });
     await expectCall(409, 'DELETE', '/v1/vservers/{name}', { params: { name: 'overflow' } });
