@@ -2982,11 +2982,8 @@ export interface operations {
                              * @default 30000
                              */
                             timeoutMs: number;
-                            /**
-                             * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
-                             * @default loadbalancing
-                             */
-                            type: "loadbalancing" | "contentswitch";
+                            /** @description Default loadbalancing (DEFAULTS.vserver.type; no schema default, so a document spells it out only for a switch). loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence */
+                            type?: "loadbalancing" | "contentswitch";
                             /** Format: date-time */
                             readonly updatedAt?: string;
                             /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -3466,10 +3463,7 @@ export interface operations {
                          * @default 30000
                          */
                         timeoutMs?: number;
-                        /**
-                         * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
-                         * @default loadbalancing
-                         */
+                        /** @description Default loadbalancing (DEFAULTS.vserver.type; no schema default, so a document spells it out only for a switch). loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence */
                         type?: "loadbalancing" | "contentswitch";
                         /** Format: date-time */
                         readonly updatedAt?: string;
@@ -9905,11 +9899,8 @@ export interface operations {
                              * @default 30000
                              */
                             timeoutMs: number;
-                            /**
-                             * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
-                             * @default loadbalancing
-                             */
-                            type: "loadbalancing" | "contentswitch";
+                            /** @description Default loadbalancing (DEFAULTS.vserver.type; no schema default, so a document spells it out only for a switch). loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence */
+                            type?: "loadbalancing" | "contentswitch";
                             /** Format: date-time */
                             readonly updatedAt?: string;
                             /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -10195,10 +10186,7 @@ export interface operations {
                      * @default 30000
                      */
                     timeoutMs?: number;
-                    /**
-                     * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
-                     * @default loadbalancing
-                     */
+                    /** @description Default loadbalancing (DEFAULTS.vserver.type; no schema default, so a document spells it out only for a switch). loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence */
                     type?: "loadbalancing" | "contentswitch";
                     /** Format: date-time */
                     readonly updatedAt?: string;
@@ -10421,11 +10409,8 @@ export interface operations {
                          * @default 30000
                          */
                         timeoutMs: number;
-                        /**
-                         * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
-                         * @default loadbalancing
-                         */
-                        type: "loadbalancing" | "contentswitch";
+                        /** @description Default loadbalancing (DEFAULTS.vserver.type; no schema default, so a document spells it out only for a switch). loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence */
+                        type?: "loadbalancing" | "contentswitch";
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -10748,11 +10733,8 @@ export interface operations {
                          * @default 30000
                          */
                         timeoutMs: number;
-                        /**
-                         * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
-                         * @default loadbalancing
-                         */
-                        type: "loadbalancing" | "contentswitch";
+                        /** @description Default loadbalancing (DEFAULTS.vserver.type; no schema default, so a document spells it out only for a switch). loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence */
+                        type?: "loadbalancing" | "contentswitch";
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -11055,10 +11037,7 @@ export interface operations {
                      * @default 30000
                      */
                     timeoutMs?: number;
-                    /**
-                     * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
-                     * @default loadbalancing
-                     */
+                    /** @description Default loadbalancing (DEFAULTS.vserver.type; no schema default, so a document spells it out only for a switch). loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence */
                     type?: "loadbalancing" | "contentswitch";
                     /** Format: date-time */
                     readonly updatedAt?: string;
@@ -11281,11 +11260,8 @@ export interface operations {
                          * @default 30000
                          */
                         timeoutMs: number;
-                        /**
-                         * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
-                         * @default loadbalancing
-                         */
-                        type: "loadbalancing" | "contentswitch";
+                        /** @description Default loadbalancing (DEFAULTS.vserver.type; no schema default, so a document spells it out only for a switch). loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence */
+                        type?: "loadbalancing" | "contentswitch";
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -11506,11 +11482,8 @@ export interface operations {
                          * @default 30000
                          */
                         timeoutMs: number;
-                        /**
-                         * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
-                         * @default loadbalancing
-                         */
-                        type: "loadbalancing" | "contentswitch";
+                        /** @description Default loadbalancing (DEFAULTS.vserver.type; no schema default, so a document spells it out only for a switch). loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence */
+                        type?: "loadbalancing" | "contentswitch";
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */
@@ -12093,11 +12066,8 @@ export interface operations {
                          * @default 30000
                          */
                         timeoutMs: number;
-                        /**
-                         * @description loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence
-                         * @default loadbalancing
-                         */
-                        type: "loadbalancing" | "contentswitch";
+                        /** @description Default loadbalancing (DEFAULTS.vserver.type; no schema default, so a document spells it out only for a switch). loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence */
+                        type?: "loadbalancing" | "contentswitch";
                         /** Format: date-time */
                         readonly updatedAt?: string;
                         /** @description Optimistic-concurrency version; read-only, ignored on writes (use If-Match) */

@@ -46,6 +46,22 @@ export function effectiveOf(hub: AgentHub, service: string): EffectiveStatus | u
   return e ? { weight: e.weight, capacity: e.capacity, state: e.state, drain: e.drain, agents: e.agents, source: e.source } : undefined;
 }
 
+/**
+ * UP when it can serve: a load-balancing vserver when a service counts toward its limit; a content
+ * switch (no services of its own) when one of the vservers its rules or default name is UP. The
+ * contract refuses cycles of switches; `seen` guards anyway.
+ */
+function vserverUp(hub: AgentHub, name: string, seen = new Set<string>()): boolean {
+  if (seen.has(name)) return false;
+  seen.add(name);
+  const vs = hub.snapshots.get()?.config.vservers.find((v) => v.name === name);
+  if (vs?.type === 'contentswitch') {
+    const targets = [...(vs.rules ?? []).map((r) => r.target), ...(vs.default === undefined ? [] : [vs.default])];
+    return targets.some((t) => vserverUp(hub, t, seen));
+  }
+  return hub.limit(name)?.derivation.some((d) => d.counted) ?? false;
+}
+
 export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null {
   const limit = hub.limit(name);
   if (!limit) return null;
@@ -98,7 +114,7 @@ export function vserverStatus(hub: AgentHub, name: string): VServerStatus | null
   const sites = hub.sites.current()?.vservers[name];
   return {
     name,
-    state: limit.derivation.some((d) => d.counted) ? 'UP' : 'DOWN',
+    state: vserverUp(hub, name) ? 'UP' : 'DOWN',
     // At the connection limit now, or spilling by any method within the hold time (the spillover events' episode).
     spilling: (limit.value !== null && total >= limit.value) || hub.spilling(name),
     threshold: {

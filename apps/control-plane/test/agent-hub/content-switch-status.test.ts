@@ -47,10 +47,13 @@ it("sums the hits of each rule of a switch over the agents' reports in its statu
   a.report({ front: counters({ images: 5, '(default)': 0, '(none)': 2 }) }, {});
   b.report({ front: counters({ images: 3, '(default)': 0, '(none)': 1 }) }, {});
   await until(() => hub.app.agentHub.agent('agent-a')?.report && hub.app.agentHub.agent('agent-b')?.report, 15_000, 'reports');
-  const status = (await (await fetch(`${hub.base}/v1/vservers/front/status`)).json()) as { ruleHits?: Record<string, number> };
+  const status = (await (await fetch(`${hub.base}/v1/vservers/front/status`)).json()) as { state: string; ruleHits?: Record<string, number> };
   expect(status.ruleHits).toEqual({ images: 8, '(default)': 0, '(none)': 3 });
   const web = (await (await fetch(`${hub.base}/v1/vservers/web/status`)).json()) as Record<string, unknown>;
   expect(web).not.toHaveProperty('ruleHits');
+  // A switch has no services of its own: it is UP while a vserver it switches to is.
+  expect(web.state).toBe('UP');
+  expect(status.state).toBe('UP');
   const text = await (await fetch(`${hub.base}/metrics`)).text();
   expect(text).toContain('spillway_vserver_rule_hits_total{vserver="front",rule="images"} 8');
   expect(text).toContain('spillway_vserver_rule_hits_total{vserver="front",rule="(none)"} 3');

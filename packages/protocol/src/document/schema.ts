@@ -364,9 +364,8 @@ function vserverFieldsWith<P extends TInteger>(port: P) {
     protocol: Type.Union([Type.Literal('tcp'), Type.Literal('http')]),
     type: Type.Optional(
       Type.Union([Type.Literal('loadbalancing'), Type.Literal('contentswitch')], {
-        default: DEFAULTS.vserver.type,
         description:
-          'loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence',
+          'Default loadbalancing (DEFAULTS.vserver.type; no schema default, so a document spells it out only for a switch). loadbalancing: serves with its services, limits and backup chain. contentswitch (http): sends each request to the vserver its first matching rule names (else default), where that vserver admits it as its own: its limits, methods, backup chain, final action and persistence',
       }),
     ),
     rules: Type.Optional(
