@@ -197,6 +197,28 @@ describe('application feedback across two agents', () => {
   }, 60_000);
 
   it('50% halves its share of new connections (1,000 connections, within 5 points)', async () => {
+    // The test before ends on maxconn:100: both agents must serve a at weight 2 again, and each must
+    // send it new connections, before its share is measured (the control plane's threshold, which
+    // that test waits for, follows the agents' majority, not each agent).
+    await until(
+      () => Promise.all(agents.map((x) => x.stats())),
+      (st) => st.every((x) => x.services.a!.effective?.line === 'maxconn:100' && x.services.a!.effective.weight === 2),
+      10_000,
+      'both agents serve a at weight 2 under maxconn:100',
+    );
+    await until(
+      () =>
+        Promise.all(
+          agents.map(async (_, i) => {
+            const xs: string[] = [];
+            for (let k = 0; k < 20; k++) xs.push(await land(i, fbPort));
+            return xs.includes('a');
+          }),
+        ),
+      (each) => each.every(Boolean),
+      15_000,
+      'each agent sends new connections to a',
+    );
     const before = share(await landings(1000), 'a');
     checkA.say('50%');
     await until(
