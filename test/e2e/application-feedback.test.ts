@@ -62,23 +62,52 @@ async function landings(n: number, port = fbPort): Promise<string[]> {
   return out;
 }
 const share = (xs: string[], name: string): number => xs.filter((x) => x === name).length / xs.length;
-/** Once both agents serve a without new connections (a run all on b), none goes to a: 40 more all on b. */
-async function onlyOnB(): Promise<void> {
+/** Both agents' stats show `a` served with this drain state (agent-check line or push). */
+async function bothAgentsDrainA(drain: boolean): Promise<void> {
   await until(
-    () => landings(6),
-    (l) => l.every((x) => x === 'b'),
+    () => Promise.all(agents.map((x) => x.stats())),
+    (st) => st.every((x) => x.services.a!.effective?.drain === drain),
     10_000,
-    'new connections only on b',
+    `both agents serve a with drain ${String(drain)}`,
   );
+}
+/** Where `n` new connections through agent `i` landed. */
+async function landingsVia(i: number, n: number): Promise<string[]> {
+  const xs: string[] = [];
+  for (let k = 0; k < n; k++) xs.push(await land(i, fbPort));
+  return xs;
+}
+/**
+ * Once both agents drain a, none goes to a: 40 all on b. An agent-check drain is read in each
+ * agent's stats; a pushed one is not shown there, so each agent must send 30 new connections in a
+ * row to b (at weights 2:8 an agent still serving a does so by chance once in 800).
+ */
+async function onlyOnB(via: 'stats' | 'landings' = 'stats'): Promise<void> {
+  if (via === 'stats') await bothAgentsDrainA(true);
+  else
+    await until(
+      () => Promise.all(agents.map((_, i) => landingsVia(i, 30))),
+      (each) => each.every((xs) => xs.every((x) => x === 'b')),
+      10_000,
+      'each agent sends new connections only to b',
+    );
   expect(new Set(await landings(40))).toEqual(new Set(['b']));
 }
-/** a gets new connections again. */
+/** a gets new connections again, through each agent. */
 async function backInSelection(): Promise<void> {
+  await bothAgentsDrainA(false);
   await until(
-    () => landings(20),
-    (l) => l.includes('a'),
-    10_000,
-    'a back in selection',
+    () =>
+      Promise.all(
+        agents.map(async (_, i) => {
+          const xs: string[] = [];
+          for (let k = 0; k < 20; k++) xs.push(await land(i, fbPort));
+          return xs.includes('a');
+        }),
+      ),
+    (each) => each.every(Boolean),
+    15_000,
+    'each agent sends new connections to a',
   );
 }
 
@@ -206,19 +235,7 @@ describe('application feedback across two agents', () => {
       10_000,
       'both agents serve a at weight 2 under maxconn:100',
     );
-    await until(
-      () =>
-        Promise.all(
-          agents.map(async (_, i) => {
-            const xs: string[] = [];
-            for (let k = 0; k < 20; k++) xs.push(await land(i, fbPort));
-            return xs.includes('a');
-          }),
-        ),
-      (each) => each.every(Boolean),
-      15_000,
-      'each agent sends new connections to a',
-    );
+    await backInSelection();
     const before = share(await landings(1000), 'a');
     checkA.say('50%');
     await until(
@@ -257,7 +274,7 @@ describe('application feedback across two agents', () => {
     expect((await push('drain')).status).toBe(200);
     await thresholdIs(50, 'threshold without a');
     expect((await effective('fb', 'a'))?.source).toBe('both');
-    await onlyOnB();
+    await onlyOnB('landings');
     expect((await push('ready')).status).toBe(200);
     await backInSelection();
   }, 60_000);
