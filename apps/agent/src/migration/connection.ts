@@ -17,9 +17,9 @@
 // closed. Either way the failure is returned for counting and logging.
 import net from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { encodeProxyV2 } from '@spillway/protocol';
+import { encodeProxyV2, importToken } from '@spillway/protocol';
 import type { ServiceCounters, VServerCounters } from '../stats.js';
-import { importToken, requestExport, type ExportRequest, type ExportAnswer } from './export-call.js';
+import { requestExport, type ExportRequest, type ExportAnswer } from './export-call.js';
 import type { ConnState, MigrationFailure, TableEntry } from './table.js';
 
 export interface Upstream {

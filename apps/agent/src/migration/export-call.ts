@@ -2,7 +2,6 @@
 // packages/migration/PROTOCOL.md): POST /spillway/migration/v1/export to the source backend's
 // control endpoint, authenticated with the service's shared secret. Never throws: the answer or
 // the failure is a value.
-import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { MigrationFailure } from './table.js';
 
@@ -16,9 +15,6 @@ export interface ExportRequest {
   /** `token`: the import token of the migration for the target (PROTOCOL.md 2: HMAC-SHA256 of the migration id keyed by the target's secret). */
   target: { address: string; port: number; controlPort: number; token?: string };
 }
-
-/** The import token the source shows the target instead of a secret (PROTOCOL.md section 2): lowercase hex HMAC-SHA256(target secret, migration id). */
-export const importToken = (targetSecret: string, migrationId: string): string => createHmac('sha256', targetSecret).update(migrationId).digest('hex');
 
 export type ExportAnswer = { ok: true; outputOffset: number } | { ok: false; failure: MigrationFailure; reason: string };
 
