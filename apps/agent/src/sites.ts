@@ -8,11 +8,9 @@
 // address), and a connection it marked as forwarded is served there, never forwarded again.
 import net from 'node:net';
 import { SitePicker, siteToForward, type SiteAvailability } from '@spillway/core';
-import { encodeProxyV2, parseProxyV2 } from '@spillway/protocol';
+import { PP2_TYPE, encodeProxyV2, parseProxyV2 } from '@spillway/protocol';
 import type { VServerCounters } from './stats.js';
 
-/** Spillway's TLV "forwarded by site X" (PP2_TYPE_MIN_CUSTOM range; 0xE0/0xE1 are the connection and migration ids). */
-export const PP2_TYPE_SPILLWAY_SITE_FORWARDED = 0xe2;
 /** A peer that connected must send its PROXY header within this time. */
 const HEADER_TIMEOUT_MS = 5_000;
 const HEADER_MAX_BYTES = 4096;
@@ -114,7 +112,7 @@ export function readPeerHeader(socket: net.Socket, done: (h: { client: string | 
     if (r.kind === 'more') return;
     if (r.kind === 'error') finish(null);
     else if (r.kind === 'absent') finish({ client: null, forwarded: false }, r.rest);
-    else finish({ client: r.header.source?.address ?? null, forwarded: r.header.tlvs.some((t) => t.type === PP2_TYPE_SPILLWAY_SITE_FORWARDED) }, r.rest);
+    else finish({ client: r.header.source?.address ?? null, forwarded: r.header.tlvs.some((t) => t.type === PP2_TYPE.SPILLWAY_SITE_FORWARDED) }, r.rest);
   };
   const onClose = (): void => finish(null);
   const timer = setTimeout(() => finish(null), HEADER_TIMEOUT_MS);
@@ -146,7 +144,7 @@ export function forwardToSite(client: net.Socket, hop: SiteHop, o: HopOptions, c
     const header = encodeProxyV2({
       source: { address: plain(client.remoteAddress), port: client.remotePort ?? 0 },
       destination: { address: plain(client.localAddress), port: client.localPort ?? 0 },
-      tlvs: [{ type: PP2_TYPE_SPILLWAY_SITE_FORWARDED, value: Buffer.from(o.site) }],
+      tlvs: [{ type: PP2_TYPE.SPILLWAY_SITE_FORWARDED, value: Buffer.from(o.site) }],
     });
     const upstream = net.connect({ host: hop.host, port: o.port, noDelay: true, ...(o.localAddress ? { localAddress: o.localAddress } : {}) });
     const finish = (): void => {

@@ -6,10 +6,9 @@
 // The other site's listener is a plain server of this process recording what it receives.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeProxyV2, parseProxyV2 } from '@spillway/protocol';
+import { PP2_TYPE, encodeProxyV2, parseProxyV2 } from '@spillway/protocol';
 import { createAgent, type Agent } from '../src/agent.js';
 import { createLogger } from '../src/log.js';
-import { PP2_TYPE_SPILLWAY_SITE_FORWARDED } from '../src/sites.js';
 import { httpBackend, tcpBackend, until, type Backend } from './helpers.js';
 
 let agent: Agent;
@@ -47,7 +46,7 @@ const marked = (site: string): Buffer =>
   encodeProxyV2({
     source: { address: '10.9.9.9', port: 4242 },
     destination: { address: '127.0.0.1', port },
-    tlvs: [{ type: PP2_TYPE_SPILLWAY_SITE_FORWARDED, value: Buffer.from(site) }],
+    tlvs: [{ type: PP2_TYPE.SPILLWAY_SITE_FORWARDED, value: Buffer.from(site) }],
   });
 const counters = async () => (await agent.stats()).vservers.web!;
 
@@ -114,7 +113,7 @@ describe('site forwarding on the agent', () => {
     const r = parseProxyV2(received[0]!);
     if (r.kind !== 'header') throw new Error(`no PROXY header: ${r.kind}`);
     expect(r.header.source?.address).toBe('127.0.0.1');
-    expect(r.header.tlvs.find((t) => t.type === PP2_TYPE_SPILLWAY_SITE_FORWARDED)?.value.toString()).toBe('x');
+    expect(r.header.tlvs.find((t) => t.type === PP2_TYPE.SPILLWAY_SITE_FORWARDED)?.value.toString()).toBe('x');
     expect(r.rest.toString()).toBe('hello\n');
     const c = await counters();
     expect(c.site_forwarded_total - before).toBe(2);

@@ -15,7 +15,7 @@ export const PROXY_V2_FIXED_BYTES = 16;
 /** The largest header the spec allows (the length field is 16 bits). */
 export const PROXY_V2_MAX_BYTES = PROXY_V2_FIXED_BYTES + 0xffff;
 
-/** TLV types: the spec's registered ones and Spillway's two custom ones (0xE0..0xEF is PP2_TYPE_MIN_CUSTOM..MAX_CUSTOM). */
+/** TLV types: the spec's registered ones and Spillway's custom ones (0xE0..0xEF is PP2_TYPE_MIN_CUSTOM..MAX_CUSTOM). */
 export const PP2_TYPE = {
   ALPN: 0x01,
   AUTHORITY: 0x02,
@@ -28,6 +28,8 @@ export const PP2_TYPE = {
   SPILLWAY_CONNECTION_ID: 0xe0,
   /** Present only on the connection the agent opens to a migration's target: the migration id (ASCII). */
   SPILLWAY_MIGRATION_ID: 0xe1,
+  /** On a connection one site's agent forwards to another site's: the forwarding site's name (ASCII); such a connection is never forwarded again. */
+  SPILLWAY_SITE_FORWARDED: 0xe2,
 } as const;
 
 /** The longest connection or migration id (printable ASCII) a header may carry. */
