@@ -5,20 +5,16 @@
 // Same agent process, same backend, interleaved rounds (every other in reverse order), medians;
 // goal: the switch within 10% of the plain vserver. `--rounds N`, `--duration S`.
 import os from 'node:os';
-import path from 'node:path';
 import { startAgent } from './lib/agent.js';
+import { startHttpBackend } from './lib/http-backend.js';
 import { runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
 import { cpuSince, treeCpu } from './lib/cpu.js';
 import { httpLoad } from './lib/load.js';
 import { findPeer } from './lib/peers.js';
-import { startNginx, tempDir } from './lib/peer-config.js';
-import { freePort, pinned, run, startProcess } from './lib/proc.js';
+import { tempDir } from './lib/peer-config.js';
+import { run } from './lib/proc.js';
 import { median, ratio } from './lib/stats.js';
 import type { Row } from './lib/table.js';
-
-const here = import.meta.dirname;
-const tsx = path.resolve(here, '..', 'node_modules', '.bin', 'tsx');
-const BODY = 'a'.repeat(1024);
 
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -94,23 +90,10 @@ export async function contentSwitchBench(opts: BenchOptions): Promise<BenchResul
   let backendKind: string;
   let hits: unknown;
   try {
-    let backendPort: number;
-    if (peers.nginx.path) {
-      backendPort = await freePort();
-      const nginx = await startNginx(peers.nginx.path, dir.path, {
-        workers: 1,
-        ports: [backendPort],
-        http: `  server { listen 127.0.0.1:${backendPort} backlog=4096; location / { default_type text/plain; return 200 "${BODY}"; } }`,
-        cpus: loadCpus,
-      });
-      stops.push(() => nginx.stop());
-      backendKind = `nginx (${peers.nginx.version}, 1 worker, 1 KiB body)`;
-    } else {
-      const b = startProcess('http backend', ...pinned(loadCpus, tsx, [path.join(here, 'lib', 'http-backend-main.ts')]));
-      stops.push(() => b.stop());
-      backendPort = (JSON.parse(await b.waitForLine((l) => l.startsWith('{"ready":true'))) as { port: number }).port;
-      backendKind = 'node:http server, 1 KiB body (nginx not installed)';
-    }
+    const backend = await startHttpBackend(peers.nginx, dir.path, loadCpus);
+    stops.push(() => backend.stop());
+    const backendPort = backend.port;
+    backendKind = backend.kind;
     const agent = await startAgent(dir.path, 'content-switch-agent', agentDoc(backendPort), { cpus: proxyCpus });
     stops.push(() => agent.stop());
     const pid = agent.proc.child.pid!;
