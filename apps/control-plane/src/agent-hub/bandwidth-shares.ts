@@ -3,7 +3,9 @@
 // split by core's rateShares from the rates the agents report, so the sum of the agents' traffic
 // stays within the threshold. An agent keeps its share while it holds a lease (connected, or cut
 // off within its lease: it still enforces its last share), and its share goes to the others when
-// its lease ends.
+// its lease ends. With replicas the budget split is this replica's part of the whole (setBudget:
+// its agents' fair share among every replica's, replica-quota.ts), so N replicas do not let N×
+// the threshold through.
 import { directional, rateShares, type Direction } from '@spillway/core';
 import { DEFAULTS, type BandwidthShares as BandwidthSharesMessage, type ConfigDocument, type Report } from '@spillway/protocol';
 
@@ -30,6 +32,8 @@ export class BandwidthShares {
   /** Per agent, per vserver: the share it was last sent (what it enforces). */
   private readonly told = new Map<string, Map<string, number>>();
   private timer: NodeJS.Timeout | null = null;
+  /** The fraction of every threshold this replica's agents split (1: the only replica). */
+  private budget = 1;
   private readonly rebalanceMs: number;
   private readonly tolerance: number;
 
@@ -57,6 +61,17 @@ export class BandwidthShares {
     // A vserver that lost its bandwidth methods: what agents were told of it is forgotten (sent anew if it gets one again).
     for (const t of this.told.values()) for (const vs of [...t.keys()]) if (!next.has(vs)) t.delete(vs);
     this.methods = next;
+    this.rebalance();
+  }
+
+  /**
+   * This replica's part (0..1) of every bandwidth budget. A smaller part reaches the agents at
+   * once (every share that went down is sent: the sum stays within the part).
+   */
+  setBudget(part: number): void {
+    const next = Math.min(1, Math.max(0, part));
+    if (next === this.budget) return;
+    this.budget = next;
     this.rebalance();
   }
 
@@ -132,7 +147,7 @@ export class BandwidthShares {
     for (const vs of this.methods.keys()) {
       const frozen = cut.reduce((acc, a) => acc + (this.told.get(a)?.get(vs) ?? 0), 0);
       const shares = rateShares(
-        Math.max(0, 1 - frozen),
+        Math.max(0, this.budget - frozen),
         members.map((a) => this.demand.get(a)?.get(vs) ?? 0),
       );
       const send = members.map((a, i) => {
@@ -140,7 +155,7 @@ export class BandwidthShares {
         return told === undefined || Math.abs(told - shares[i]!) >= this.tolerance;
       });
       const sum = members.reduce((acc, a, i) => acc + (send[i] ? shares[i]! : (this.told.get(a)?.get(vs) ?? 0)), 0);
-      if (sum + frozen > 1 + 1e-9) members.forEach((a, i) => (send[i] ||= (this.told.get(a)?.get(vs) ?? 0) > shares[i]!));
+      if (sum + frozen > this.budget + 1e-9) members.forEach((a, i) => (send[i] ||= (this.told.get(a)?.get(vs) ?? 0) > shares[i]!));
       members.forEach((a, i) => {
         if (!send[i]) return;
         let m = out.get(a);

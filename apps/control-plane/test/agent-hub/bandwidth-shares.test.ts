@@ -54,6 +54,19 @@ describe('bandwidth shares across agents', () => {
     shares.close();
   });
 
+  it("splits only this replica's part of the budget (replicas): a smaller part is told at once, a larger one grows the shares", () => {
+    const { told, shares, sum } = harness();
+    for (const a of ['a', 'b']) shares.join(a);
+    expect(sum()).toBeCloseTo(1, 5);
+    shares.setBudget(0.5);
+    expect(told.get('a')).toBeCloseTo(0.25, 5);
+    expect(sum()).toBeLessThanOrEqual(0.5);
+    shares.setBudget(0.75);
+    expect(sum()).toBeGreaterThan(0.74);
+    expect(sum()).toBeLessThanOrEqual(0.75);
+    shares.close();
+  });
+
   it('(property) never tells the agents more than the budget in sum, through reports, joins, cuts and leaves', () => {
     const step = fc.oneof(
       fc.record({ op: fc.constant('report' as const), agent: fc.integer({ min: 0, max: 3 }), kbps: fc.integer({ min: 0, max: 3000 }) }),
