@@ -57,17 +57,17 @@ export interface Agent {
   /** Reads the config file again and applies it. */
   reload(): Promise<{ version: number }>;
   /**
-   * Sets the agent's allocation of a vserver's connection limit (pushed by the control plane when
+   * Sets the agent's allowance of a vserver's connection limit (pushed by the control plane when
    * the agent is one engine of the global pool); null returns to the locally derived threshold.
    */
-  setAllocation(vserver: string, limit: number | null): void;
+  setAllowance(vserver: string, limit: number | null): void;
   /**
-   * Who to ask for more uses the moment a vserver's allocation is all in use (the control
+   * Who to ask for more uses the moment a vserver's allowance is all in use (the control
    * client); the connections waiting are held until it answers. null: spill at once (standalone).
    */
   setQuotaUpstream(upstream: QuotaUpstream | null): void;
   /**
-   * The end of the agent's lease on its pushed allocations (monotonicMs of quota-worker.ts; null:
+   * The end of the agent's lease on its pushed allowances (monotonicMs of quota-worker.ts; null:
    * none): past it no engine admits on them, until the control client renews it.
    */
   setQuotaLease(until: number | null): void;
@@ -97,7 +97,7 @@ export interface Agent {
   /**
    * Uses of `vserver` the workers may have in flight right now (allowances plus uses still owed
    * after a cut; null without a limit): read synchronously, so a revoke is acknowledged with
-   * what is held after the cut, never from an older report.
+   * what is committed after the cut, never from an older report.
    */
   quotaCommitted(vserver: string): number | null;
   stats(): Promise<AgentStats>;
@@ -122,7 +122,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   let pushedFeedback: Record<string, AgentFeedback> = {};
   const log = opts.log ?? createLogger({ agent: config.agent.name, role: 'primary' });
   const started = Date.now();
-  const allocations = new Map<string, number>();
+  const allowances = new Map<string, number>();
   const applies = new Requests<{ ports: Record<string, number>; error?: string }>();
   const snapshots = new Requests<CounterSnapshot>();
   let ports: Record<string, number> = {};
@@ -228,11 +228,11 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     return live;
   }
 
-  /** The limit the quota enforces for `vsName`: core's, capped by the allocation the control plane pushed. */
+  /** The limit the quota enforces for `vsName`: core's, capped by the allowance the control plane pushed. */
   function limitOf(vsName: string): number | null {
     const local = liveNow().limit(vsName);
     if (local === null) return null;
-    const pushed = allocations.get(vsName);
+    const pushed = allowances.get(vsName);
     return pushed === undefined ? local : Math.min(local, pushed);
   }
 
@@ -297,7 +297,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
 
   /**
    * Configures engines that said hello and only then gives them a share of the quota: until it
-   * listens, a starting engine holds no uses (the serving ones keep the whole allocation) and
+   * listens, a starting engine holds no uses (the serving ones keep the whole allowance) and
    * hands any connection it gets to an engine with room.
    */
   async function bringUp(links: EngineLink[]): Promise<{ ports: Record<string, number>; errors: string[] }> {
@@ -412,9 +412,9 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     setRemoteLoads(loads) {
       services.setRemoteLoads(loads);
     },
-    setAllocation(vs, limit) {
-      if (limit === null) allocations.delete(vs);
-      else allocations.set(vs, limit);
+    setAllowance(vs, limit) {
+      if (limit === null) allowances.delete(vs);
+      else allowances.set(vs, limit);
       if (config.vservers.some((v) => v.name === vs)) quota.setLimit(vs, limitOf(vs));
     },
     events,

@@ -77,7 +77,7 @@ export class Engine {
     }
     switch (msg.t) {
       case 'q.lease':
-      case 'q.alloc':
+      case 'q.allowance':
       case 'q.reply':
       case 'q.drop':
         this.quota.onMessage(msg);

@@ -1,9 +1,9 @@
 // The primary's pool manager for its workers (004 lines 1215-1328), one pool per vserver with a
-// connection limit. The limit it sub-allocates is the agent's allocation for the vserver: the
+// connection limit. The limit it splits is the agent's allowance for the vserver: the
 // whole threshold in standalone mode, or what the control plane grants when the agent is one
 // engine of the global pool (setLimit is the single entry point for both).
 //
-// A managed agent's allocation is leased (setLease: the deadline by which the control plane may
+// A managed agent's allowance is leased (setLease: the deadline by which the control plane may
 // re-lend it, from the control client): past it the pool grants nothing, and the engines, which
 // hold the same deadline, admit nothing on their allowances, until the lease is renewed.
 import { QuotaPool } from '@spillway/core';
@@ -34,7 +34,7 @@ export class QuotaPrimary {
   private readonly sent = new Map<string, Map<number, number>>();
   private readonly room = new Map<string, Map<number, boolean>>();
   /**
-   * Per vserver and engine: allocations sent and not answered yet. Only the answer to the last
+   * Per vserver and engine: allowance messages sent and not answered yet. Only the answer to the last
    * one settles what the engine owes: an earlier answer counts the uses in flight under an older,
    * larger allowance, and the engine may have admitted more since (a stale count would let the
    * pool believe it owes less than it may hold).
@@ -42,7 +42,7 @@ export class QuotaPrimary {
   private readonly unanswered = new Map<string, Map<number, number>>();
   private engines: number[] = [];
   private starting: number[] = [];
-  /** Borrows held until the upstream answers (only with an upstream: a managed agent). */
+  /** Borrows waiting until the upstream answers (only with an upstream: a managed agent). */
   private readonly waiting = new Map<string, Waiter[]>();
   private readonly asking = new Set<string>();
   upstream: QuotaUpstream | null = null;
@@ -54,8 +54,8 @@ export class QuotaPrimary {
   /**
    * Sets the engines that share the limit (`serving`: configured and listening) and the engines
    * still starting. A starting engine holds nothing: it is told its vservers are limited (an
-   * allocation of 0), so it borrows or hands connections off, and the serving engines keep the
-   * whole allocation until it can use a share itself (a replacement worker must not take uses
+   * allowance of 0), so it borrows or hands connections off, and the serving engines keep the
+   * whole allowance until it can use a share itself (a replacement worker must not take uses
    * away from the others before it listens, or the agent spills with uses unused).
    */
   setEngines(serving: number[], starting: number[] = []): void {
@@ -74,7 +74,7 @@ export class QuotaPrimary {
       }
       for (const e of added) pool.addEngine(e);
       if (gone.length || added.length) this.pushAll(vs);
-      else for (const e of newcomers) this.sendAlloc(e, { t: 'q.alloc', vs, exclusive: 0, borrowed: 0, batch: pool.batch, ack: 0 });
+      else for (const e of newcomers) this.sendAllowance(e, { t: 'q.allowance', vs, exclusive: 0, borrowed: 0, batch: pool.batch, ack: 0 });
     }
   }
 
@@ -88,7 +88,7 @@ export class QuotaPrimary {
   }
 
   /**
-   * Sets the end of the agent's lease on its allocations (monotonicMs; null: none) and hands it to
+   * Sets the end of the agent's lease on its allowances (monotonicMs; null: none) and hands it to
    * every engine: the same deadline for all, on one clock, so none admits past it.
    */
   setLease(until: number | null): void {
@@ -101,7 +101,7 @@ export class QuotaPrimary {
     return this.lease !== null && monotonicMs() >= this.lease;
   }
 
-  /** Sets (or with null removes) the connection limit of a vserver and re-allocates at once. */
+  /** Sets (or with null removes) the connection limit of a vserver and re-splits it at once. */
   setLimit(vs: string, limit: number | null): void {
     const pool = this.pools.get(vs);
     if (limit === null) {
@@ -110,7 +110,7 @@ export class QuotaPrimary {
       this.room.delete(vs);
       this.acks.delete(vs);
       this.sent.delete(vs);
-      // Held borrows are answered when the upstream replies (with no pool: nothing granted).
+      // Waiting borrows are answered when the upstream replies (with no pool: nothing granted).
       for (const e of [...this.engines, ...this.starting]) this.send(e, { t: 'q.drop', vs });
       return;
     }
@@ -130,7 +130,7 @@ export class QuotaPrimary {
   }
 
   onMessage(engine: number, msg: QuotaMessageToManager): void {
-    // Counted even without a pool: the engine answers every allocation, dropped vserver or not.
+    // Counted even without a pool: the engine answers every allowance message, dropped vserver or not.
     const latest = msg.t === 'q.room' && msg.active !== undefined && this.answered(msg.vs, engine);
     const pool = this.pools.get(msg.vs);
     if (!pool) {
@@ -140,7 +140,7 @@ export class QuotaPrimary {
     switch (msg.t) {
       case 'q.room':
         this.room.get(msg.vs)?.set(engine, msg.room);
-        // The answer to an allocation: what the engine really has in flight settles what it owes.
+        // The answer to an allowance message: what the engine really has in flight settles what it owes.
         if (latest && msg.active !== undefined && pool.has(engine)) {
           pool.settle(engine, msg.active);
           this.pushGrown(msg.vs);
@@ -148,16 +148,16 @@ export class QuotaPrimary {
         return;
       case 'q.return':
         this.acks.get(msg.vs)?.set(engine, msg.id);
-        // An owed use that ended pays a debt only: when the pool already settled the debt (the
+        // An owed use that ended pays back an owed use only: when the pool already settled it (the
         // engine's count came first), it must not be taken from the engine's borrowed uses.
         if (msg.owed) {
-          const owed = pool.allocation(engine).owed;
+          const owed = pool.holding(engine).owed;
           if (owed > 0) pool.giveBack(engine, Math.min(msg.n, owed));
         } else pool.giveBack(engine, msg.n);
         this.pushGrown(msg.vs);
         return;
       case 'q.borrow': {
-        // Past the lease the allocation may be lent to other agents already: spill, do not wait.
+        // Past the lease the allowance may be lent to other agents already: spill, do not wait.
         if (this.leaseEnded()) {
           this.send(engine, { t: 'q.reply', vs: msg.vs, id: msg.id, granted: 0, handoffTo: null });
           return;
@@ -169,7 +169,7 @@ export class QuotaPrimary {
         }
         const handoffTo = this.spilloverEngine(msg.vs, engine);
         if (handoffTo === null && this.upstream) {
-          // The agent's whole allocation is in use: hold the connection and ask for more at once
+          // The agent's whole allowance is in use: hold the connection and ask for more at once
           // rather than spill while the global pool may still have room.
           const list = this.waiting.get(msg.vs) ?? [];
           list.push({ engine, id: msg.id });
@@ -197,7 +197,7 @@ export class QuotaPrimary {
     return this.pools.get(vs)?.sharedFree ?? 0;
   }
 
-  /** True when `engine` last said it has unused uses of `vs` (or was just given some). */
+  /** True when `engine` last said it has unused uses of `vs` (or was just lent some). */
   hasRoom(vs: string, engine: number): boolean {
     return this.room.get(vs)?.get(engine) === true;
   }
@@ -247,7 +247,7 @@ export class QuotaPrimary {
         shared: pool.sharedFree,
         engines: Object.fromEntries(
           this.engines.map((e) => {
-            const a = pool.allocation(e);
+            const a = pool.holding(e);
             return [String(e), { exclusive: a.exclusive, borrowed: a.borrowed, owed: a.owed, room: room?.get(e) ?? false }];
           }),
         ),
@@ -260,10 +260,10 @@ export class QuotaPrimary {
     const pool = this.pools.get(vs);
     if (!pool) return;
     for (const e of this.engines) this.pushTo(vs, pool, e);
-    for (const e of this.starting) this.sendAlloc(e, { t: 'q.alloc', vs, exclusive: 0, borrowed: 0, batch: pool.batch, ack: 0 });
+    for (const e of this.starting) this.sendAllowance(e, { t: 'q.allowance', vs, exclusive: 0, borrowed: 0, batch: pool.batch, ack: 0 });
   }
 
-  private sendAlloc(e: number, msg: Extract<QuotaMessageToEngine, { t: 'q.alloc' }>): void {
+  private sendAllowance(e: number, msg: Extract<QuotaMessageToEngine, { t: 'q.allowance' }>): void {
     let m = this.unanswered.get(msg.vs);
     if (!m) {
       m = new Map();
@@ -273,7 +273,7 @@ export class QuotaPrimary {
     this.send(e, msg);
   }
 
-  /** Counts an engine's answer to an allocation; true when it answers the last one sent. */
+  /** Counts an engine's answer to an allowance message; true when it answers the last one sent. */
   private answered(vs: string, e: number): boolean {
     const m = this.unanswered.get(vs);
     const left = Math.max(0, (m?.get(e) ?? 0) - 1);
@@ -282,21 +282,21 @@ export class QuotaPrimary {
     return left === 0;
   }
 
-  /** Pushes the allocation of the engines whose exclusive share grew since last sent (the pool tops shares up as uses come back). */
+  /** Pushes the allowance of the engines whose exclusive share grew since last sent (the pool tops shares up as uses come back). */
   private pushGrown(vs: string): void {
     const pool = this.pools.get(vs);
     const sent = this.sent.get(vs);
     if (!pool || !sent) return;
-    for (const e of this.engines) if (pool.allocation(e).exclusive !== sent.get(e)) this.pushTo(vs, pool, e);
+    for (const e of this.engines) if (pool.holding(e).exclusive !== sent.get(e)) this.pushTo(vs, pool, e);
   }
 
   private pushTo(vs: string, pool: QuotaPool<number>, e: number): void {
-    const a = pool.allocation(e);
+    const a = pool.holding(e);
     this.sent.get(vs)?.set(e, a.exclusive);
-    // Until the engine answers this allocation (it always does), it is assumed to have room:
+    // Until the engine answers this allowance message (it always does), it is assumed to have room:
     // at worst a connection is handed to it in vain (it passes it on, or spills when every
     // engine is full), never a spill while uses lie unused.
     if (a.exclusive + a.borrowed > 0) this.room.get(vs)?.set(e, true);
-    this.sendAlloc(e, { t: 'q.alloc', vs, exclusive: a.exclusive, borrowed: a.borrowed, batch: pool.batch, ack: this.acks.get(vs)?.get(e) ?? 0 });
+    this.sendAllowance(e, { t: 'q.allowance', vs, exclusive: a.exclusive, borrowed: a.borrowed, batch: pool.batch, ack: this.acks.get(vs)?.get(e) ?? 0 });
   }
 }

@@ -1,12 +1,12 @@
 // One engine's side of the quota of each vserver: the uses it holds (exclusive + borrowed) and
-// the uses in progress. Taking a use is local and synchronous while the allocation lasts; past
+// the uses in progress. Taking a use is local and synchronous while the allowance lasts; past
 // it the engine asks its pool manager for a batch, which answers with a grant, the name of an
 // engine that still has room (hand the connection there), or nothing (the agent is full).
 //
 // The manager runs @spillway/core's QuotaPool in `reported` tracking: this engine enforces the
-// allowance it was given (exclusive + borrowed) and answers every allocation with its uses in
+// allowance it was given (exclusive + borrowed) and answers every allowance message with its uses in
 // flight (the pool settles what it owes after a cut); a use ending while the engine is above its
-// allowance is given back one by one. An allocation carries the id of the last return the manager
+// allowance is given back one by one. An allowance message carries the id of the last return the manager
 // had processed, so returns still in flight are not counted twice when the engine adopts it.
 //
 // Allowances are leased: when the agent is managed, every allowance it holds is part of what the
@@ -20,14 +20,14 @@ export type QuotaMessageToManager =
   | { t: 'q.borrow'; vs: string; id: number }
   /** `owed`: a use above the allowance ended (not a borrowed batch going back). */
   | { t: 'q.return'; vs: string; n: number; id: number; owed?: boolean }
-  /** `active` (uses in flight, without forced ones) answers an allocation. */
+  /** `active` (uses in flight, without forced ones) answers an allowance message. */
   | { t: 'q.room'; vs: string; room: boolean; active?: number };
 
 export type QuotaMessageToEngine =
   /** The lease on every allowance of this engine ends at `until` (monotonicMs); null: no end (standalone). */
   | { t: 'q.lease'; until: number | null }
   /** `ack`: the id of the last return of this engine the manager had processed. */
-  | { t: 'q.alloc'; vs: string; exclusive: number; borrowed: number; batch: number; ack: number }
+  | { t: 'q.allowance'; vs: string; exclusive: number; borrowed: number; batch: number; ack: number }
   | { t: 'q.reply'; vs: string; id: number; granted: number; handoffTo: number | null }
   | { t: 'q.drop'; vs: string };
 
@@ -42,7 +42,7 @@ export function monotonicMs(): number {
 
 export type AcquireResult = { kind: 'granted' } | { kind: 'handoff'; engine: number } | { kind: 'exhausted' };
 
-interface Lease {
+interface Allowance {
   exclusive: number;
   borrowed: number;
   batch: number;
@@ -56,16 +56,16 @@ interface Lease {
 }
 
 export class QuotaWorker {
-  private readonly leases = new Map<string, Lease>();
+  private readonly allowances = new Map<string, Allowance>();
   private nextId = 1;
   /** End of the lease on every allowance (monotonicMs); Infinity: none. */
   private until = Number.POSITIVE_INFINITY;
 
   constructor(private readonly send: (msg: QuotaMessageToManager) => void) {}
 
-  /** True when the vserver has a connection limit under quota (its manager sent an allocation). */
+  /** True when the vserver has a connection limit under quota (its manager sent an allowance). */
   limited(vs: string): boolean {
-    return this.leases.has(vs);
+    return this.allowances.has(vs);
   }
 
   onMessage(msg: QuotaMessageToEngine): void {
@@ -74,13 +74,13 @@ export class QuotaWorker {
       return;
     }
     if (msg.t === 'q.drop') {
-      this.leases.delete(msg.vs);
+      this.allowances.delete(msg.vs);
       return;
     }
-    if (msg.t === 'q.alloc') {
-      const l = this.lease(msg.vs);
+    if (msg.t === 'q.allowance') {
+      const l = this.allowanceOf(msg.vs);
       // The manager's view, minus the batches it had not seen come back yet (grants always
-      // arrive before an allocation that counts them: one channel, in order).
+      // arrive before an allowance message that counts them: one channel, in order).
       while (l.returns.length > 0 && l.returns[0]!.id <= msg.ack) l.returns.shift();
       let inFlight = 0;
       for (const r of l.returns) inFlight += r.n;
@@ -92,7 +92,7 @@ export class QuotaWorker {
       this.reportRoom(msg.vs, l, true);
       return;
     }
-    const l = this.leases.get(msg.vs);
+    const l = this.allowances.get(msg.vs);
     const cb = l?.pending.get(msg.id);
     if (!l || !cb) return;
     l.pending.delete(msg.id);
@@ -100,10 +100,10 @@ export class QuotaWorker {
     cb(msg);
   }
 
-  /** Takes one use of `vs`, borrowing a batch when the allocation is used up. */
+  /** Takes one use of `vs`, borrowing a batch when the allowance is used up. */
   async acquire(vs: string, exclude: readonly number[] = []): Promise<AcquireResult> {
     for (;;) {
-      const l = this.leases.get(vs);
+      const l = this.allowances.get(vs);
       if (!l) return { kind: 'granted' };
       if (this.tryAcquire(vs)) return { kind: 'granted' };
       // Past the lease nothing can be borrowed either (the primary's lease is the same one).
@@ -114,16 +114,16 @@ export class QuotaWorker {
         this.send({ t: 'q.borrow', vs, id });
       });
       if (reply.granted > 0) continue;
-      // The allocation may have grown while the borrow was held (a grant from the control plane).
+      // The allowance may have grown while the borrow waited (a grant from the control plane).
       if (this.tryAcquire(vs)) return { kind: 'granted' };
       if (reply.handoffTo !== null && !exclude.includes(reply.handoffTo)) return { kind: 'handoff', engine: reply.handoffTo };
       return { kind: 'exhausted' };
     }
   }
 
-  /** Takes one use only if the allocation held right now allows it. */
+  /** Takes one use only if the allowance it has right now allows it. */
   tryAcquire(vs: string): boolean {
-    const l = this.leases.get(vs);
+    const l = this.allowances.get(vs);
     if (!l) return true;
     if (l.active >= l.exclusive + l.borrowed) return false;
     if (this.until !== Number.POSITIVE_INFINITY && monotonicMs() >= this.until) return false;
@@ -132,9 +132,9 @@ export class QuotaWorker {
     return true;
   }
 
-  /** Uses of `vs` this engine may still take on its allocation now (Infinity without a limit). */
+  /** Uses of `vs` this engine may still take on its allowance now (Infinity without a limit). */
   free(vs: string): number {
-    const l = this.leases.get(vs);
+    const l = this.allowances.get(vs);
     if (!l) return Number.POSITIVE_INFINITY;
     if (this.leaseEnded()) return 0;
     return Math.max(0, l.exclusive + l.borrowed - l.active);
@@ -145,13 +145,13 @@ export class QuotaWorker {
    * the primary admits a waiter of this engine): the same as a granted borrow.
    */
   grant(vs: string, n: number): void {
-    const l = this.leases.get(vs);
+    const l = this.allowances.get(vs);
     if (l && n > 0) l.borrowed += n;
   }
 
-  /** Takes a use above the allocation (action accept): counted, so it delays later admissions. */
+  /** Takes a use above the allowance (action accept): counted, so it delays later admissions. */
   force(vs: string): void {
-    const l = this.leases.get(vs);
+    const l = this.allowances.get(vs);
     if (l) {
       l.active++;
       l.forced++;
@@ -160,7 +160,7 @@ export class QuotaWorker {
   }
 
   release(vs: string): void {
-    const l = this.leases.get(vs);
+    const l = this.allowances.get(vs);
     if (!l || l.active === 0) return;
     const over = l.active > l.exclusive + l.borrowed;
     l.active--;
@@ -188,21 +188,21 @@ export class QuotaWorker {
   }
 
   view(vs: string): { exclusive: number; borrowed: number; active: number } | undefined {
-    const l = this.leases.get(vs);
+    const l = this.allowances.get(vs);
     return l ? { exclusive: l.exclusive, borrowed: l.borrowed, active: l.active } : undefined;
   }
 
-  private lease(vs: string): Lease {
-    let l = this.leases.get(vs);
+  private allowanceOf(vs: string): Allowance {
+    let l = this.allowances.get(vs);
     if (!l) {
       l = { exclusive: 0, borrowed: 0, batch: 1, active: 0, room: false, forced: 0, returns: [], pending: new Map() };
-      this.leases.set(vs, l);
+      this.allowances.set(vs, l);
     }
     return l;
   }
 
   /** Tells the manager only when this engine starts or stops having unused uses (rare). */
-  private reportRoom(vs: string, l: Lease, answer = false): void {
+  private reportRoom(vs: string, l: Allowance, answer = false): void {
     const room = l.active < l.exclusive + l.borrowed;
     if (answer) {
       l.room = room;

@@ -1,5 +1,5 @@
 // The in-process API the control channel will drive: createAgent (workers: 0, one engine in
-// this process), applyConfig, setAllocation (the agent's share of a global limit) and stats.
+// this process), applyConfig, setAllowance (the agent's share of a global limit) and stats.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAgent, type Agent } from '../src/agent.js';
 import { AgentError } from '../src/errors.js';
@@ -67,15 +67,15 @@ it('applyConfig changes the limit live and rejects an invalid document with its 
   expect((await agent.stats()).agent.configVersion).toBe(2);
 });
 
-it('setAllocation caps the vserver at the share the control plane grants, and null restores the local threshold', async () => {
+it('setAllowance caps the vserver at the share the control plane grants, and null restores the local threshold', async () => {
   await agent.applyConfig(doc(5));
-  agent.setAllocation('v', 2);
+  agent.setAllowance('v', 2);
   let s = await agent.stats();
   expect(s.vservers.v!.threshold).toBe(2);
   expect(s.vservers.v!.quota!.limit).toBe(2);
   expect(await landing(3)).toEqual(['b', 'b', 'spare']);
   await releaseAll();
-  agent.setAllocation('v', null);
+  agent.setAllowance('v', null);
   s = await agent.stats();
   expect(s.vservers.v!.threshold).toBe(5);
   expect(await landing(6)).toEqual(['b', 'b', 'b', 'b', 'b', 'spare']);

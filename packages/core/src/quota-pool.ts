@@ -38,8 +38,8 @@ export interface QuotaPoolOptions<E extends EngineId> {
   tracking?: 'exact' | 'reported';
 }
 
-/** A read-only view of one engine's allocation. Invariant: exclusive ≤ target. */
-export interface EngineAllocation {
+/** What one engine holds (a read-only view). Invariant: exclusive ≤ target. */
+export interface EngineHolding {
   weight: number;
   target: number;
   exclusive: number;
@@ -189,7 +189,7 @@ export class QuotaPool<E extends EngineId = EngineId> {
     return this.byId.has(engine);
   }
 
-  allocation(engine: E): EngineAllocation {
+  holding(engine: E): EngineHolding {
     const s = this.byId.get(engine);
     if (!s) return blank(0);
     return { weight: s.weight, target: s.target, exclusive: s.exclusive, borrowed: s.borrowed, owed: s.owed, inUse: s.inUse, ceded: s.ceded };
@@ -217,7 +217,7 @@ export class QuotaPool<E extends EngineId = EngineId> {
   }
 
   /**
-   * Removes an engine (it stopped, or its lease expired): everything it held returns to the pool,
+   * Removes an engine (it stopped, or its lease expired): everything it had returns to the pool,
    * including its uses in flight, which ended with it.
    */
   removeEngine(engine: E): GiveBack<E>[] {
@@ -233,7 +233,7 @@ export class QuotaPool<E extends EngineId = EngineId> {
     return this.rebalance();
   }
 
-  /** Changes L: grows or shrinks every allocation and says which engines must give back how much. */
+  /** Changes L: grows or shrinks every allowance and says which engines must give back how much. */
   setLimit(limit: number): GiveBack<E>[] {
     this.limitValue = checkLimit(limit);
     return this.rebalance();
@@ -278,7 +278,7 @@ export class QuotaPool<E extends EngineId = EngineId> {
   }
 
   /**
-   * A use on `engine` ended. A use beyond the allowance settles a debt; otherwise, once a whole
+   * A use on `engine` ended. A use beyond the allowance pays back an owed use; otherwise, once a whole
    * batch of borrowed uses lies unused, it goes back to the shared pool (004 FIG. 12C).
    * Returns how many uses went back to the pool (0 when the engine had nothing in flight).
    */
@@ -343,7 +343,7 @@ export class QuotaPool<E extends EngineId = EngineId> {
   }
 
   /**
-   * The engine gives back `n` uses it no longer holds: debts first, then borrowed uses. Returns
+   * The engine gives back `n` uses it no longer holds: owed uses first, then borrowed uses. Returns
    * how many went back to the pool. With exact tracking, borrowed uses still in flight become
    * owed instead (they come back through release).
    */
@@ -436,8 +436,8 @@ export class QuotaPool<E extends EngineId = EngineId> {
     }
     for (const id of this.byId.keys()) {
       if (id === requester) continue;
-      // Room may still be short (uses owed elsewhere): each use given up adds to it.
-      while (got < need && this.allocation(id).owed === 0 && unused(id) > 0) {
+      // Room may still be short (uses owed elsewhere): each use ceded adds to it.
+      while (got < need && this.holding(id).owed === 0 && unused(id) > 0) {
         const n = Math.min(1, giveUp(id, 1));
         if (n <= 0) break;
         this.cede(id, n);
@@ -451,7 +451,7 @@ export class QuotaPool<E extends EngineId = EngineId> {
   /**
    * Each engine's share of the whole limit by weight (no shared pool): ⌊L·w/W⌋, the uses left
    * dealt one each by largest remainder, ties by engine name; Σ = L when any engine has weight.
-   * The split a replica reserves for each agent of a vserver in its row of the database.
+   * The split of a replica: each agent's row of a vserver in the database holds its fair share.
    */
   fairShares(): Map<E, number> {
     const out = new Map<E, number>();
@@ -477,7 +477,7 @@ export class QuotaPool<E extends EngineId = EngineId> {
 
   /**
    * The engine reports how many uses it has in flight (reconciliation after a reconnect, or the
-   * answer to a give-back request): its debt becomes what lies beyond its allowance.
+   * answer to a give-back request): what it owes becomes what lies beyond its allowance.
    */
   settle(engine: E, inUse: number): void {
     const s = this.byId.get(engine);
@@ -526,7 +526,7 @@ export class QuotaPool<E extends EngineId = EngineId> {
     return fromBorrowed + fromExclusive;
   }
 
-  /** The part of an engine's share not granted yet (a claim on room) is ceded: not reserved for it any more. */
+  /** The part of an engine's share not granted yet (a claim on room) is ceded: no longer kept for it. */
   private cedeClaim(s: Engine): void {
     const claim = s.target - s.ceded - s.exclusive;
     if (claim <= 0) return;

@@ -50,7 +50,7 @@ class ThreeLevels {
   }
 
   allowance(a: string): number {
-    const x = this.top.allocation(a);
+    const x = this.top.holding(a);
     return x.exclusive + x.borrowed;
   }
   inFlight(): number {
@@ -126,7 +126,7 @@ class ThreeLevels {
 
   end(a: string, w: number): void {
     const pool = this.agents.get(a);
-    if (!pool || pool.allocation(w).inUse === 0) return;
+    if (!pool || pool.holding(w).inUse === 0) return;
     pool.release(w);
     this.admitted--;
     this.returnIdle(a);
@@ -142,7 +142,7 @@ class ThreeLevels {
   returnIdle(a: string): void {
     const pool = this.agents.get(a);
     if (!pool) return;
-    const x = this.top.allocation(a);
+    const x = this.top.holding(a);
     const k = Math.min(x.borrowed, this.top.batch);
     if (k === 0 || x.owed > 0 || this.allowance(a) - pool.outstanding < k) return;
     pool.setLimit(this.allowance(a) - k);
@@ -193,7 +193,7 @@ describe('three-level quota: control plane → agents → workers (property)', (
             check(now <= Math.max(m.top.limit, before), `admitted ${now} past the limit ${m.top.limit} (was ${before})`);
             let allowances = 0;
             for (const [a, pool] of m.agents) {
-              const x = m.top.allocation(a);
+              const x = m.top.holding(a);
               allowances += x.exclusive + x.borrowed;
               check(pool.outstanding <= x.exclusive + x.borrowed + x.owed, `${a}'s connections covered by what the control plane counts`);
             }

@@ -45,7 +45,7 @@ function checkShape(pool: QuotaPool<number>): void {
   let owed = 0;
   let inUse = 0;
   for (const e of pool.engines) {
-    const a = pool.allocation(e);
+    const a = pool.holding(e);
     check(a.exclusive >= 0 && a.borrowed >= 0 && a.owed >= 0 && a.inUse >= 0, `non-negative counts of ${e}`);
     check(a.exclusive <= a.target, `exclusive ≤ target of ${e}`);
     check(a.ceded >= 0 && a.exclusive + a.ceded <= a.target, `exclusive + ceded ≤ target of ${e}`);
@@ -97,10 +97,10 @@ describe('QuotaPool invariant (property)', () => {
               pool.removeEngine(o.e);
               break;
             case 'settle':
-              pool.settle(o.e, pool.allocation(o.e).inUse);
+              pool.settle(o.e, pool.holding(o.e).inUse);
               break; // exact: reports what the pool knows
             case 'cede': {
-              const a = pool.allocation(o.e);
+              const a = pool.holding(o.e);
               const c = pool.cede(o.e, o.n);
               check(c.borrowed + c.exclusive <= Math.max(0, a.exclusive + a.borrowed - a.inUse), 'cede takes only unused uses');
               break;
@@ -111,7 +111,7 @@ describe('QuotaPool invariant (property)', () => {
           check(pool.committed <= Math.max(pool.limit, committedBefore), 'committed ≤ L or did not grow');
           // (3) every use in flight is covered; outstanding never grows past L
           for (const e of pool.engines) {
-            const a = pool.allocation(e);
+            const a = pool.holding(e);
             check(a.owed === Math.max(0, a.inUse - a.exclusive - a.borrowed), `owed = uses beyond the allowance of ${e}`);
           }
           check(pool.outstanding <= pool.committed, 'outstanding ≤ committed');
@@ -119,13 +119,13 @@ describe('QuotaPool invariant (property)', () => {
         }
         // Liveness: once every use has ended and every borrowed use came back, each engine has its full share.
         for (const e of pool.engines) {
-          while (pool.allocation(e).inUse > 0) pool.release(e);
-          pool.giveBack(e, pool.allocation(e).borrowed);
+          while (pool.holding(e).inUse > 0) pool.release(e);
+          pool.giveBack(e, pool.holding(e).borrowed);
         }
         // A share ceded for another engine and not lent since is lendable: nothing is lost.
         let ceded = 0;
         for (const e of pool.engines) {
-          const a = pool.allocation(e);
+          const a = pool.holding(e);
           expect(a.exclusive + a.ceded).toBe(a.target);
           ceded += a.ceded;
         }
@@ -149,9 +149,9 @@ describe('QuotaPool invariant (property)', () => {
           switch (o.t) {
             case 'acquire': {
               if (!pool.has(o.e)) break;
-              const a = pool.allocation(o.e);
+              const a = pool.holding(o.e);
               if (held(o.e) >= a.exclusive + a.borrowed) pool.borrow(o.e);
-              const b = pool.allocation(o.e);
+              const b = pool.holding(o.e);
               if (held(o.e) < b.exclusive + b.borrowed) {
                 real.set(o.e, held(o.e) + 1);
                 check(totalReal() <= Math.max(pool.limit, realBefore), 'a new use keeps in-flight ≤ L or it did not grow');
@@ -161,7 +161,7 @@ describe('QuotaPool invariant (property)', () => {
             case 'release': {
               if (!pool.has(o.e) || held(o.e) === 0) break;
               real.set(o.e, held(o.e) - 1);
-              const a = pool.allocation(o.e);
+              const a = pool.holding(o.e);
               if (a.owed > 0) pool.giveBack(o.e, 1);
               else if (a.borrowed > 0 && a.exclusive + a.borrowed - held(o.e) >= Math.min(a.borrowed, pool.batch))
                 pool.giveBack(o.e, Math.min(a.borrowed, pool.batch));
@@ -172,7 +172,7 @@ describe('QuotaPool invariant (property)', () => {
               break;
             case 'giveBack': {
               // An engine gives back only what it does not hold.
-              const a = pool.allocation(o.e);
+              const a = pool.holding(o.e);
               pool.giveBack(o.e, Math.min(o.n, a.borrowed + a.owed - Math.max(0, held(o.e) - a.exclusive)));
               break;
             }
@@ -191,7 +191,7 @@ describe('QuotaPool invariant (property)', () => {
               break;
             case 'cede': {
               // The manager takes only what the engine does not hold (it was told first: two-phase).
-              const a = pool.allocation(o.e);
+              const a = pool.holding(o.e);
               pool.cede(o.e, Math.min(o.n, Math.max(0, a.exclusive + a.borrowed - held(o.e))));
               break;
             }
@@ -199,7 +199,7 @@ describe('QuotaPool invariant (property)', () => {
           checkShape(pool);
           check(pool.committed <= Math.max(pool.limit, committedBefore), 'committed ≤ L or did not grow');
           for (const e of pool.engines) {
-            const a = pool.allocation(e);
+            const a = pool.holding(e);
             check(held(e) <= a.exclusive + a.borrowed + a.owed, `in flight of ${e} covered`);
           }
           check(totalReal() <= pool.committed, 'in flight ≤ committed');

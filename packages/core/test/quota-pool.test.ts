@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { QuotaPool, type EngineId } from '../src/index.js';
 
 const engines = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
-const sumAllowance = <E extends EngineId>(p: QuotaPool<E>): number => p.engines.reduce((s, e) => s + p.allocation(e).exclusive + p.allocation(e).borrowed, 0);
+const sumAllowance = <E extends EngineId>(p: QuotaPool<E>): number => p.engines.reduce((s, e) => s + p.holding(e).exclusive + p.holding(e).borrowed, 0);
 
 describe('QuotaPool sizing (004 lines 1215-1328)', () => {
   it('L=100, p=80%, 7 engines: exclusive pool 77 (11 each), shared 23, batch 2', () => {
     const p = new QuotaPool({ limit: 100, engines: engines(7) });
     expect(p.exclusivePool).toBe(77);
     expect(p.exclusivePerWeight).toBe(11);
-    for (const e of engines(7)) expect(p.allocation(e)).toMatchObject({ exclusive: 11, target: 11, borrowed: 0 });
+    for (const e of engines(7)) expect(p.holding(e)).toMatchObject({ exclusive: 11, target: 11, borrowed: 0 });
     expect(p.sharedPool).toBe(23);
     expect(p.batch).toBe(2);
     expect(p.sharedFree).toBe(23);
@@ -17,8 +17,8 @@ describe('QuotaPool sizing (004 lines 1215-1328)', () => {
 
   it("NetScaler's documented example: 2 engines, threshold 100 → 40 exclusive each, 20 shared, batches of 4 at 20%", () => {
     const p = new QuotaPool({ limit: 100, engines: ['pe0', 'pe1'], batchPercent: 0.2 });
-    expect(p.allocation('pe0').exclusive).toBe(40);
-    expect(p.allocation('pe1').exclusive).toBe(40);
+    expect(p.holding('pe0').exclusive).toBe(40);
+    expect(p.holding('pe1').exclusive).toBe(40);
     expect(p.sharedPool).toBe(20);
     expect(p.batch).toBe(4);
   });
@@ -38,7 +38,7 @@ describe('QuotaPool sizing (004 lines 1215-1328)', () => {
     const p = new QuotaPool({ limit: 5, engines: engines(7) });
     expect(p.exclusivePool).toBe(0);
     expect(p.sharedPool).toBe(5);
-    for (const e of engines(7)) expect(p.allocation(e).exclusive).toBe(0);
+    for (const e of engines(7)) expect(p.holding(e).exclusive).toBe(0);
     expect(p.acquire(3)).toEqual({ granted: true, engine: 3, borrowed: 1 });
   });
 
@@ -50,16 +50,16 @@ describe('QuotaPool sizing (004 lines 1215-1328)', () => {
         ['small', 1],
       ] as const,
     });
-    expect(p.allocation('big').exclusive).toBe(64);
-    expect(p.allocation('small').exclusive).toBe(16);
+    expect(p.holding('big').exclusive).toBe(64);
+    expect(p.holding('small').exclusive).toBe(16);
     expect(p.sharedPool).toBe(20);
   });
 
   it('counts an engine listed twice once, with its last weight', () => {
     const p = new QuotaPool({ limit: 100, engines: ['a', ['a', 3], 'b'] });
     expect(p.engines).toEqual(['a', 'b']);
-    expect(p.allocation('a')).toMatchObject({ weight: 3, exclusive: 60 });
-    expect(p.allocation('b').exclusive).toBe(20);
+    expect(p.holding('a')).toMatchObject({ weight: 3, exclusive: 60 });
+    expect(p.holding('b').exclusive).toBe(20);
   });
 
   it('a limit of 0 grants nothing', () => {
@@ -113,12 +113,12 @@ describe('QuotaPool acquire/release', () => {
   it('returns a whole batch once that many borrowed uses lie unused', () => {
     const p = new QuotaPool({ limit: 100, engines: engines(2), batchPercent: 0.2 });
     for (let i = 0; i < 43; i++) p.acquire(0);
-    expect(p.allocation(0)).toMatchObject({ exclusive: 40, borrowed: 4, inUse: 43 });
+    expect(p.holding(0)).toMatchObject({ exclusive: 40, borrowed: 4, inUse: 43 });
     expect(p.release(0)).toBe(0); // 2 borrowed unused
     expect(p.release(0)).toBe(0); // 3
-    expect(p.allocation(0).borrowed).toBe(4);
+    expect(p.holding(0).borrowed).toBe(4);
     expect(p.release(0)).toBe(4); // inUse 40: the whole batch is unused
-    expect(p.allocation(0)).toMatchObject({ borrowed: 0, inUse: 40 });
+    expect(p.holding(0)).toMatchObject({ borrowed: 0, inUse: 40 });
     expect(p.sharedFree).toBe(20);
     expect(p.release(0)).toBe(0); // exclusive uses never go back
   });
@@ -135,28 +135,28 @@ describe('QuotaPool acquire/release', () => {
 describe('QuotaPool limit changes', () => {
   it('never lets exclusive + borrowed exceed the limit when the limit grows in steps (the 41/40 case)', () => {
     const p = new QuotaPool({ limit: 39, engines: ['a', 'b'] });
-    expect(p.allocation('a').exclusive).toBe(15);
+    expect(p.holding('a').exclusive).toBe(15);
     expect(p.sharedPool).toBe(9);
     for (let i = 0; i < 24; i++) expect(p.acquire('a').granted).toBe(true);
-    expect(p.allocation('a').borrowed).toBe(9);
+    expect(p.holding('a').borrowed).toBe(9);
     // 40: targets grow to 16 each, the shared pool shrinks to 8, but 9 are lent.
     expect(p.setLimit(40)).toEqual([]);
     expect(sumAllowance(p)).toBeLessThanOrEqual(40);
     expect(p.committed).toBeLessThanOrEqual(40);
-    expect(p.allocation('a').exclusive + p.allocation('b').exclusive).toBe(31); // one share waits for room
+    expect(p.holding('a').exclusive + p.holding('b').exclusive).toBe(31); // one share waits for room
     for (let i = 0; i < 16; i++) p.acquire('b');
     expect(p.outstanding).toBeLessThanOrEqual(40);
     // When a's borrowed uses come back, the waiting share is completed first.
     for (let i = 0; i < 24; i++) p.release('a');
-    expect(p.allocation('a').exclusive).toBe(16);
-    expect(p.allocation('b').exclusive).toBe(16);
+    expect(p.holding('a').exclusive).toBe(16);
+    expect(p.holding('b').exclusive).toBe(16);
     expect(sumAllowance(p)).toBeLessThanOrEqual(40);
   });
 
   it('grows every allocation when the limit rises', () => {
     const p = new QuotaPool({ limit: 100, engines: engines(2) });
     expect(p.setLimit(200)).toEqual([]);
-    expect(p.allocation(0).exclusive).toBe(80);
+    expect(p.holding(0).exclusive).toBe(80);
     expect(p.sharedPool).toBe(40);
     expect(p.batch).toBe(4);
   });
@@ -176,7 +176,7 @@ describe('QuotaPool limit changes', () => {
     expect(p.acquire('a')).toEqual({ granted: false, engine: 'a', spillover: null });
     expect(p.borrow('b')).toBe(0);
     for (let i = 0; i < 20; i++) expect(p.release('a')).toBe(1);
-    expect(p.allocation('a')).toMatchObject({ owed: 0, inUse: 20, exclusive: 20 });
+    expect(p.holding('a')).toMatchObject({ owed: 0, inUse: 20, exclusive: 20 });
     expect(p.acquire('a').granted).toBe(false); // b still owes: 60 in flight > 50
     for (let i = 0; i < 20; i++) p.release('b');
     expect(p.outstanding).toBe(40);
@@ -190,10 +190,10 @@ describe('QuotaPool limit changes', () => {
     // idle's unused share is cut so nothing new starts while busy is over the limit.
     // Targets 24 each; busy keeps 24 exclusive + 12 borrowed and owes the 24 beyond.
     expect(back.find((g) => g.engine === 'busy')).toEqual({ engine: 'busy', exclusive: 16, borrowed: 8, owed: 24 });
-    expect(p.allocation('idle').exclusive).toBe(0);
+    expect(p.holding('idle').exclusive).toBe(0);
     expect(p.acquire('idle').granted).toBe(false);
     for (let i = 0; i < 24; i++) p.release('busy');
-    expect(p.allocation('idle').exclusive).toBe(24);
+    expect(p.holding('idle').exclusive).toBe(24);
     expect(p.committed).toBe(60);
     expect(p.acquire('idle').granted).toBe(true);
   });
@@ -210,11 +210,11 @@ describe('QuotaPool limit changes', () => {
     expect(p.committed).toBe(82);
     expect(p.borrow('a')).toBe(0);
     p.settle('a', 0); // a had nothing in flight
-    expect(p.allocation('a')).toMatchObject({ exclusive: 10, owed: 0 }); // 50 − b's 40 leaves 10 for now
+    expect(p.holding('a')).toMatchObject({ exclusive: 10, owed: 0 }); // 50 − b's 40 leaves 10 for now
     expect(p.giveBack('b', 35)).toBe(35); // b holds 5
-    expect(p.allocation('a').exclusive).toBe(20);
+    expect(p.holding('a').exclusive).toBe(20);
     // Its 5 fit in its new share: the grant covers them (they are not counted twice).
-    expect(p.allocation('b')).toMatchObject({ exclusive: 20, owed: 0 });
+    expect(p.holding('b')).toMatchObject({ exclusive: 20, owed: 0 });
     expect(p.committed).toBe(40);
     expect(p.borrow('b', 3)).toBe(3);
   });
@@ -222,13 +222,13 @@ describe('QuotaPool limit changes', () => {
   it('with reported tracking, a growth or a drop that still fits freezes nothing', () => {
     const p = new QuotaPool({ limit: 100, engines: ['a', 'b'], tracking: 'reported' });
     expect(p.setLimit(200)).toEqual([]);
-    expect(p.allocation('a').exclusive).toBe(80);
+    expect(p.holding('a').exclusive).toBe(80);
     const back = p.setLimit(190);
     expect(back).toEqual([
       { engine: 'a', exclusive: 4, borrowed: 0, owed: 4 },
       { engine: 'b', exclusive: 4, borrowed: 0, owed: 4 },
     ]);
-    expect(p.allocation('a').exclusive).toBe(76); // 152 + 8 owed ≤ 190: no freeze
+    expect(p.holding('a').exclusive).toBe(76); // 152 + 8 owed ≤ 190: no freeze
     expect(p.giveBack('a', 4)).toBe(4);
     expect(p.committed).toBe(156);
   });
@@ -236,7 +236,7 @@ describe('QuotaPool limit changes', () => {
   it('settle accounts for uses an engine holds beyond its allowance (reconciliation)', () => {
     const p = new QuotaPool({ limit: 10, engines: ['a'], tracking: 'reported' });
     p.settle('a', 12);
-    expect(p.allocation('a')).toMatchObject({ exclusive: 8, owed: 4 });
+    expect(p.holding('a')).toMatchObject({ exclusive: 8, owed: 4 });
     expect(p.committed).toBe(12);
     expect(p.borrow('a')).toBe(0);
   });
@@ -248,17 +248,17 @@ describe('QuotaPool membership', () => {
     for (let i = 0; i < 70; i++) p.acquire('a');
     const back = p.addEngine('b');
     expect(back).toEqual([{ engine: 'a', exclusive: 40, borrowed: 0, owed: 30 }]);
-    expect(p.allocation('b')).toMatchObject({ target: 40, exclusive: 30 }); // the rest waits for room
+    expect(p.holding('b')).toMatchObject({ target: 40, exclusive: 30 }); // the rest waits for room
     expect(p.committed).toBe(100);
     for (let i = 0; i < 10; i++) p.release('a');
-    expect(p.allocation('b').exclusive).toBe(40);
+    expect(p.holding('b').exclusive).toBe(40);
   });
 
   it('changing a weight reshapes the shares', () => {
     const p = new QuotaPool({ limit: 100, engines: ['a', 'b'] });
     p.setWeight('a', 3);
-    expect(p.allocation('a')).toMatchObject({ weight: 3, target: 60, exclusive: 60 });
-    expect(p.allocation('b').exclusive).toBe(20);
+    expect(p.holding('a')).toMatchObject({ weight: 3, target: 60, exclusive: 60 });
+    expect(p.holding('b').exclusive).toBe(20);
     expect(sumAllowance(p)).toBeLessThanOrEqual(100);
   });
 
@@ -268,7 +268,7 @@ describe('QuotaPool membership', () => {
     p.removeEngine(3);
     expect(p.outstanding).toBe(0);
     expect(p.engines).toEqual([0, 1, 2]);
-    expect(p.allocation(0).exclusive).toBe(26);
+    expect(p.holding(0).exclusive).toBe(26);
     expect(p.exclusivePool).toBe(78);
     expect(p.removeEngine(3)).toEqual([]);
   });
@@ -285,8 +285,8 @@ describe('QuotaPool across agents (the control plane)', () => {
         ['small', 1],
       ],
     });
-    expect(p.allocation('big')).toMatchObject({ target: 60, exclusive: 60, borrowed: 0 });
-    expect(p.allocation('small')).toMatchObject({ target: 20, exclusive: 20, borrowed: 0 });
+    expect(p.holding('big')).toMatchObject({ target: 60, exclusive: 60, borrowed: 0 });
+    expect(p.holding('small')).toMatchObject({ target: 20, exclusive: 20, borrowed: 0 });
     expect(p.sharedFree).toBe(20);
   });
 
@@ -322,8 +322,8 @@ describe('QuotaPool across agents (the control plane)', () => {
     p.borrow('b');
     const back = p.setLimit(50);
     expect(back.filter((g) => g.borrowed > 0).map((g) => g.engine)).toEqual(['a']);
-    expect(p.allocation('a')).toMatchObject({ exclusive: 20, borrowed: 8, owed: 0 });
-    expect(p.allocation('b')).toMatchObject({ exclusive: 20, borrowed: 2, owed: 0 });
+    expect(p.holding('a')).toMatchObject({ exclusive: 20, borrowed: 8, owed: 0 });
+    expect(p.holding('b')).toMatchObject({ exclusive: 20, borrowed: 2, owed: 0 });
     expect(sumAllowance(p)).toBe(50);
   });
 
@@ -332,19 +332,19 @@ describe('QuotaPool across agents (the control plane)', () => {
     expect(p.borrow('busy', 8)).toBe(8); // the whole shared pool
     expect(p.borrow('busy')).toBe(0);
     expect(p.cede('idle', 5)).toEqual({ borrowed: 0, exclusive: 5 });
-    expect(p.allocation('idle')).toMatchObject({ target: 16, exclusive: 11, ceded: 5 });
+    expect(p.holding('idle')).toMatchObject({ target: 16, exclusive: 11, ceded: 5 });
     expect(p.borrow('busy', 5)).toBe(5);
     expect(sumAllowance(p)).toBe(40);
     // Nothing else may take the ceded share back while it is lent.
     expect(p.sharedFree).toBe(0);
     expect(p.giveBack('busy', 3)).toBe(3);
-    expect(p.allocation('idle')).toMatchObject({ exclusive: 14, ceded: 2 });
+    expect(p.holding('idle')).toMatchObject({ exclusive: 14, ceded: 2 });
     // A re-size makes every share whole again: the rest waits for room like any grown share.
     p.setLimit(40);
-    expect(p.allocation('idle')).toMatchObject({ exclusive: 14, ceded: 0 });
+    expect(p.holding('idle')).toMatchObject({ exclusive: 14, ceded: 0 });
     expect(p.borrow('busy')).toBe(0);
     p.giveBack('busy', 2);
-    expect(p.allocation('idle')).toMatchObject({ exclusive: 16, ceded: 0 });
+    expect(p.holding('idle')).toMatchObject({ exclusive: 16, ceded: 0 });
     expect(sumAllowance(p)).toBe(40);
   });
 

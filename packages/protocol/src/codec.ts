@@ -4,7 +4,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import {
   Ack,
-  Allocate,
+  Allowance,
   BandwidthShares,
   ConfigDelta,
   Borrow,
@@ -66,7 +66,7 @@ const fromControl = compileAll({
   'service-states': ServiceStates,
   'bandwidth-shares': BandwidthShares,
   'site-weights': SiteWeights,
-  allocate: Allocate,
+  allowance: Allowance,
   grant: Grant,
   revoke: Revoke,
   'heartbeat-ack': HeartbeatAck,

@@ -9,7 +9,7 @@ export {
   type DecodeErrorCode,
 } from './codec.js';
 export { ChannelClient, ChannelError, type ChannelClientOptions } from './channel-client.js';
-export { SimulatedAgent, type SimulatedAgentOptions, type Allocation } from './simulated-agent.js';
+export { SimulatedAgent, type SimulatedAgentOptions, type AllowanceState } from './simulated-agent.js';
 export { headerNameProblem, headerValueProblem, hostHeaderProblem, listenHostProblem, redirectUrlProblem, requestTargetProblem } from './http-syntax.js';
 export * from './document/index.js';
 export * from './proxy-v2.js';

@@ -3,7 +3,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { NDocument } from './document/normalize.js';
 
-export const PROTOCOL_VERSION = 1;
+/** 2: the quota messages use the glossary's words (docs/GLOSSARY.md): `allowance` (was `allocate`), `revoke-ack.committed` (was `held`), `outstanding.*.allowance` (was `allocation`). */
+export const PROTOCOL_VERSION = 2;
 
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const Count = Type.Integer({ minimum: 0 });
@@ -13,12 +14,12 @@ const ServiceState = Type.Union([Type.Literal('UP'), Type.Literal('DOWN')]);
 export const ErrorDetail = Type.Object({ path: Type.String(), message: Type.String() });
 
 /**
- * Uses an agent holds on a vserver when it (re)connects, for reconciliation: `allocation` is what
+ * Uses an agent holds on a vserver when it (re)connects, for reconciliation: `allowance` is what
  * it still enforces (0 once its lease ended: the control plane may have lent it since), `inUse`
- * what may be in flight. The control plane accepts the allocation only within what nobody else
- * holds, and counts `inUse` as held until revoke-acks bring it down.
+ * what may be in flight. The control plane accepts the allowance only within what nobody else
+ * holds, and counts `inUse` as committed until revoke-acks bring it down.
  */
-export const Outstanding = Type.Object({ inUse: Count, allocation: Type.Union([Count, Type.Null()]) });
+export const Outstanding = Type.Object({ inUse: Count, allowance: Type.Union([Count, Type.Null()]) });
 
 // ---- agent -> control plane ------------------------------------------------------------------
 
@@ -30,7 +31,7 @@ export const Hello = Type.Object(
     workers: Type.Integer({ minimum: 1, maximum: 1024 }),
     /** The version the agent runs now (null before its first snapshot). */
     appliedVersion: Type.Union([Version, Type.Null()]),
-    /** Per vserver: connections active and the allocation the agent is enforcing. */
+    /** Per vserver: connections active and the allowance the agent is enforcing. */
     outstanding: Type.Record(Type.String(), Outstanding),
     /** The site the agent belongs to (SPILLWAY_AGENT_SITE; optional: agents before sites send none). */
     site: Type.Optional(Name),
@@ -161,7 +162,7 @@ export const Transition = Type.Object(
 
 /**
  * Asks for uses from the shared pool, answered with a `grant` of the same id. `n` (optional) is
- * how many the agent needs right now (connections held waiting); the control plane lends at least
+ * how many the agent needs right now (connections waiting); the control plane lends at least
  * a batch when it can, and `n` when the pool has them.
  */
 export const Borrow = Type.Object(
@@ -171,12 +172,12 @@ export const Borrow = Type.Object(
 /** Gives back `n` borrowed uses; answered with a `grant` of the same id (n 0) once applied. */
 export const Return = Type.Object({ type: Type.Literal('return'), vserver: Name, id: Count, n: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
 /**
- * Second phase of a `revoke` of the same id: the agent enforces the lower allowance and `held` is
- * how many uses it still holds (its allowance, or more while connections admitted earlier are
+ * Second phase of a `revoke` of the same id: the agent enforces the lower allowance and `committed`
+ * is how many uses it still holds (its allowance, or more while connections admitted earlier are
  * open). The control plane re-lends what was revoked only as far as acknowledgements free it; the
- * agent sends another ack with a lower `held` as those connections close.
+ * agent sends another ack with a lower `committed` as those connections close.
  */
-export const RevokeAck = Type.Object({ type: Type.Literal('revoke-ack'), vserver: Name, id: Count, held: Count }, { additionalProperties: false });
+export const RevokeAck = Type.Object({ type: Type.Literal('revoke-ack'), vserver: Name, id: Count, committed: Count }, { additionalProperties: false });
 export const Heartbeat = Type.Object({ type: Type.Literal('heartbeat'), seq: Count }, { additionalProperties: false });
 /**
  * Asks for the whole document (a `snapshot`): the agent cannot apply a `delta` (its base is not
@@ -247,7 +248,7 @@ export const Welcome = Type.Object(
     heartbeatMs: Type.Integer({ minimum: 10 }),
     /**
      * Heartbeats missed before the agent's quota lease expires and returns to the pool. The agent's
-     * allocations are valid until (send time of its last acknowledged heartbeat, or of its hello) +
+     * allowances are valid until (send time of its last acknowledged heartbeat, or of its hello) +
      * heartbeatMs × leaseMissedHeartbeats, less a margin: past that it admits nothing on them.
      */
     leaseMissedHeartbeats: Type.Integer({ minimum: 1 }),
@@ -315,9 +316,9 @@ export const BandwidthShares = Type.Object(
  * The agent's share of a vserver's global connection limit: it admits at most
  * `exclusive + borrowed` connections. `limit: null` lifts the control plane's cap.
  */
-export const Allocate = Type.Object(
+export const Allowance = Type.Object(
   {
-    type: Type.Literal('allocate'),
+    type: Type.Literal('allowance'),
     vserver: Name,
     limit: Type.Union([Count, Type.Null()]),
     exclusive: Count,
@@ -329,7 +330,7 @@ export const Allocate = Type.Object(
 
 /**
  * Answer to a borrow (or a return) of the same id: `n` uses added, `borrowed` the agent's total
- * after it. Like `allocate` and `revoke` it carries absolute values as of when it was sent, so an
+ * after it. Like `allowance` and `revoke` it carries absolute values as of when it was sent, so an
  * agent subtracts the returns not yet answered.
  */
 export const Grant = Type.Object(
@@ -346,7 +347,7 @@ export const Grant = Type.Object(
 /**
  * The agent's allowance shrinks (the limit dropped, an agent joined): it must admit no more than
  * `exclusive + borrowed` from now on and answer with a `revoke-ack` of the same id. Until that
- * ack (or the agent's lease ends) the control plane counts the uses as still held.
+ * ack (or the agent's lease ends) the control plane counts the uses as still committed.
  */
 export const Revoke = Type.Object(
   {
@@ -430,7 +431,7 @@ export const ControlMessage = Type.Union([
   ConfigDelta,
   ServiceStates,
   BandwidthShares,
-  Allocate,
+  Allowance,
   Grant,
   Revoke,
   HeartbeatAck,
@@ -464,7 +465,7 @@ export type Snapshot = Static<typeof Snapshot>;
 export type ConfigDelta = Static<typeof ConfigDelta>;
 export type ServiceStates = Static<typeof ServiceStates>;
 export type BandwidthShares = Static<typeof BandwidthShares>;
-export type Allocate = Static<typeof Allocate>;
+export type Allowance = Static<typeof Allowance>;
 export type Grant = Static<typeof Grant>;
 export type Revoke = Static<typeof Revoke>;
 export type HeartbeatAck = Static<typeof HeartbeatAck>;

@@ -1,12 +1,12 @@
 // An agent that speaks the protocol and nothing else: it ACKs (or NACKs) snapshots and deltas
 // (applied onto the document it holds, as a real agent does: a delta on another base asks for a
 // resync, one that leaves a reference dangling is NACKed with nothing applied), heartbeats
-// at the pace the control plane asks, tracks its allocations and borrows on demand. Tests and
+// at the pace the control plane asks, tracks its allowances and borrows on demand. Tests and
 // benchmarks use it to stand for many agents without proxies.
 import { ChannelClient } from './channel-client.js';
 import {
   PROTOCOL_VERSION,
-  type Allocate,
+  type Allowance,
   type ConfigDelta,
   type ConfigDocument,
   type ControlMessage,
@@ -38,7 +38,7 @@ export interface SimulatedAgentOptions {
   address?: string;
 }
 
-export interface Allocation {
+export interface AllowanceState {
   limit: number | null;
   exclusive: number;
   borrowed: number;
@@ -46,7 +46,7 @@ export interface Allocation {
 }
 
 export class SimulatedAgent {
-  readonly allocations = new Map<string, Allocation>();
+  readonly allowances = new Map<string, AllowanceState>();
   /** Connections this agent pretends to hold per vserver (what a revoke-ack reports beyond the allowance). */
   readonly inUse = new Map<string, number>();
   /** Revokes received and not acknowledged yet (with ackRevokes: false). */
@@ -70,11 +70,11 @@ export class SimulatedAgent {
     client.on('message', (m: ControlMessage) => {
       if (m.type === 'snapshot') this.onSnapshot(m);
       else if (m.type === 'delta') this.onDelta(m);
-      else if (m.type === 'allocate') this.onAllocate(m);
+      else if (m.type === 'allowance') this.onAllowance(m);
       else if (m.type === 'revoke') this.onRevoke(m);
       else if (m.type === 'grant') {
         this.pendingReturns.delete(m.id);
-        const a = this.allocations.get(m.vserver);
+        const a = this.allowances.get(m.vserver);
         if (a) a.borrowed = this.net(m.vserver, m.borrowed);
       }
     });
@@ -100,7 +100,7 @@ export class SimulatedAgent {
     for (const m of client.received) {
       if (m.type === 'snapshot') agent.onSnapshot(m);
       if (m.type === 'delta') agent.onDelta(m);
-      if (m.type === 'allocate') agent.onAllocate(m);
+      if (m.type === 'allowance') agent.onAllowance(m);
       if (m.type === 'revoke') agent.onRevoke(m);
     }
     return agent;
@@ -108,7 +108,7 @@ export class SimulatedAgent {
 
   /** What this agent may admit on a vserver (exclusive + borrowed); null without a global cap. */
   allowance(vs: string): number | null {
-    const a = this.allocations.get(vs);
+    const a = this.allowances.get(vs);
     return !a || a.limit === null ? null : a.exclusive + a.borrowed;
   }
 
@@ -119,17 +119,17 @@ export class SimulatedAgent {
     return granted;
   }
 
-  /** Acknowledges the pending revoke of `vs`, holding max(allowance, inUse) (or `held`). */
-  ackRevoke(vs: string, held?: number): void {
+  /** Acknowledges the pending revoke of `vs`, holding max(allowance, inUse) (or `committed`). */
+  ackRevoke(vs: string, committed?: number): void {
     const r = this.pendingRevokes.get(vs);
     if (!r) return;
-    const h = held ?? Math.max(this.allowance(vs) ?? 0, this.inUse.get(vs) ?? 0);
+    const h = committed ?? Math.max(this.allowance(vs) ?? 0, this.inUse.get(vs) ?? 0);
     if (h <= (this.allowance(vs) ?? 0)) this.pendingRevokes.delete(vs);
-    this.client.send({ type: 'revoke-ack', vserver: vs, id: r.id, held: h });
+    this.client.send({ type: 'revoke-ack', vserver: vs, id: r.id, committed: h });
   }
 
   giveBack(vs: string, n: number): void {
-    const a = this.allocations.get(vs);
+    const a = this.allowances.get(vs);
     if (a) a.borrowed = Math.max(0, a.borrowed - n);
     const id = this.nextBorrow++;
     this.pendingReturns.set(id, { vs, n });
@@ -204,18 +204,18 @@ export class SimulatedAgent {
   }
 
   private onRevoke(m: Revoke): void {
-    const a = this.allocations.get(m.vserver);
+    const a = this.allowances.get(m.vserver);
     if (a) Object.assign(a, { exclusive: m.exclusive, borrowed: this.net(m.vserver, m.borrowed) });
     this.pendingRevokes.set(m.vserver, m);
     if (this.opts.ackRevokes !== false) this.ackRevoke(m.vserver);
   }
 
-  private onAllocate(m: Allocate): void {
+  private onAllowance(m: Allowance): void {
     if (m.limit === null) {
-      this.allocations.delete(m.vserver);
+      this.allowances.delete(m.vserver);
       return;
     }
-    this.allocations.set(m.vserver, { limit: m.limit, exclusive: m.exclusive, borrowed: this.net(m.vserver, m.borrowed), batch: m.batch });
+    this.allowances.set(m.vserver, { limit: m.limit, exclusive: m.exclusive, borrowed: this.net(m.vserver, m.borrowed), batch: m.batch });
   }
 
   /** The control plane's absolute count minus the returns it has not answered yet. */

@@ -11,7 +11,7 @@ import {
 
 const agentMessages: AgentMessage[] = [
   { type: 'hello', protocol: PROTOCOL_VERSION, agent: 'agent-a', workers: 2, appliedVersion: null, outstanding: {} },
-  { type: 'hello', protocol: PROTOCOL_VERSION, agent: 'agent-a', workers: 2, appliedVersion: '7', outstanding: { web: { inUse: 12, allocation: 40 } } },
+  { type: 'hello', protocol: PROTOCOL_VERSION, agent: 'agent-a', workers: 2, appliedVersion: '7', outstanding: { web: { inUse: 12, allowance: 40 } } },
   { type: 'ack', version: '7' },
   {
     type: 'nack',
@@ -27,7 +27,7 @@ const agentMessages: AgentMessage[] = [
   { type: 'transition', service: 'web-1', state: 'DOWN', at: 5, reason: 'connect refused' },
   { type: 'borrow', vserver: 'web', id: 3 },
   { type: 'borrow', vserver: 'web', id: 5, n: 7 },
-  { type: 'revoke-ack', vserver: 'web', id: 9, held: 12 },
+  { type: 'revoke-ack', vserver: 'web', id: 9, committed: 12 },
   { type: 'return', vserver: 'web', id: 4, n: 4 },
   { type: 'heartbeat', seq: 10 },
   { type: 'error', code: 'SPILLWAY_PROTOCOL_INVALID', message: 'x', ref: 'grant' },
@@ -37,8 +37,8 @@ const controlMessages: ControlMessage[] = [
   { type: 'snapshot', version: '7', config: { services: [], monitors: [], vservers: [{ name: 'web' }] } },
   { type: 'service-states', states: { 'web-1': 'UP', 'web-2': 'DOWN' } },
   { type: 'bandwidth-shares', shares: { web: 0.5, api: 1 } },
-  { type: 'allocate', vserver: 'web', limit: 100, exclusive: 40, borrowed: 0, batch: 2 },
-  { type: 'allocate', vserver: 'web', limit: null, exclusive: 0, borrowed: 0, batch: 1 },
+  { type: 'allowance', vserver: 'web', limit: 100, exclusive: 40, borrowed: 0, batch: 2 },
+  { type: 'allowance', vserver: 'web', limit: null, exclusive: 0, borrowed: 0, batch: 1 },
   { type: 'grant', vserver: 'web', id: 3, n: 2, borrowed: 4 },
   { type: 'revoke', vserver: 'web', id: 9, exclusive: 30, borrowed: 0 },
   { type: 'heartbeat-ack', seq: 10 },
@@ -82,7 +82,7 @@ describe('control channel codec', () => {
     const r = decodeAgentMessage(JSON.stringify({ type: 'borrow', vserver: 'web', id: -1 }));
     expect(r).toMatchObject({ ok: false, code: 'SPILLWAY_PROTOCOL_INVALID', ref: 'borrow' });
     if (!r.ok) expect(r.details.map((d) => d.path)).toContain('/id');
-    const missing = decodeControlMessage(JSON.stringify({ type: 'allocate', vserver: 'web', limit: 10, exclusive: 4, borrowed: 0 }));
+    const missing = decodeControlMessage(JSON.stringify({ type: 'allowance', vserver: 'web', limit: 10, exclusive: 4, borrowed: 0 }));
     expect(missing.ok).toBe(false);
     if (!missing.ok) expect(missing.details.map((d) => d.path)).toContain('/batch');
   });

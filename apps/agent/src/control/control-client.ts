@@ -2,14 +2,14 @@
 // through the agent's applyConfig (ACK, or NACK keeping the last good config; a delta is applied
 // onto the document of the version it names as its base, checked first: one that leaves a
 // reference dangling is NACKed with nothing applied, one on another base asks for a resync),
-// enforces the allocations
+// enforces the allowances
 // it is pushed, borrows batches as its active connections near its allowance and at once when
 // connections are waiting on an allowance all in use (the agent holds them until the grant),
 // returns them when idle, acknowledges revokes with the uses it still holds, reports monitor
 // transitions at once and counters every second. Transitions and active connections are the
 // agent's events (pushed by its monitors and engines as they happen): no stats are polled for
 // them; the counters of the report are read once a second. When the control
-// plane is unreachable the agent keeps serving with its last config and allocations (static
+// plane is unreachable the agent keeps serving with its last config and allowances (static
 // stability) and redials with backoff and jitter; on reconnect it reports what it holds.
 // The quorum state of each service (`service-states`) is enforced over the agent's own monitors
 // while the channel is open (own monitors again once it closes); its share of each vserver's
@@ -23,9 +23,9 @@
 // its own end of the lease on its monotonic clock, conservatively: a heartbeat the control plane
 // acknowledged was received no earlier than it was sent, so the lease lasts at least until
 // send time + lease; a tenth of the lease is kept as a margin. The agent's pools and every worker
-// admit nothing on the allocations past that deadline (they spill), so an agent stopped, stalled
+// admit nothing on the allowances past that deadline (they spill), so an agent stopped, stalled
 // or cut off past its lease never admits on uses lent since; when it redials after the lease
-// ended its allocations are void (dropped to 0) and it claims only the connections it still has.
+// ended its allowances are void (dropped to 0) and it claims only the connections it still has.
 import {
   ChannelClient,
   PROTOCOL_VERSION,
@@ -59,7 +59,7 @@ export interface ControlClientOptions {
   borrowAhead?: boolean;
   /** How often the counters are reported (default 1 s); changes of the active connections are reported at once. */
   reportMs?: number;
-  /** How long a connection waiting on an exhausted allowance is held for the control plane's grant (default 400 ms). */
+  /** How long a connection waiting on an exhausted allowance waits for the control plane's grant (default 400 ms). */
   borrowHoldMs?: number;
   /**
    * Address every pushed listener binds (SPILLWAY_AGENT_LISTEN_HOST): several agents on one host
@@ -93,7 +93,7 @@ export function channelUrl(controlPlaneUrl: string): string | null {
   return u.href;
 }
 
-export interface AllocationState {
+export interface AllowanceState {
   limit: number;
   exclusive: number;
   borrowed: number;
@@ -103,8 +103,8 @@ export interface ControlClientStatus {
   connected: boolean;
   appliedVersion: string | null;
   connects: number;
-  allocations: Record<string, AllocationState>;
-  /** Time left on the quota lease (≤ 0: ended, nothing is admitted on the allocations); null before the first welcome. */
+  allowances: Record<string, AllowanceState>;
+  /** Time left on the quota lease (≤ 0: ended, nothing is admitted on the allowances); null before the first welcome. */
   leaseRemainingMs: number | null;
 }
 
@@ -118,11 +118,11 @@ const SELECT_FORGET_MS = 10_000;
 export class ControlClient {
   private channel: ChannelClient | null = null;
   private readonly backoff: Backoff;
-  private readonly allocations = new Map<string, AllocationState>();
+  private readonly allowances = new Map<string, AllowanceState>();
   /** Borrows sent and not answered; `done` resolves an on-demand borrow (true: uses were added). */
   private readonly pendingBorrows = new Map<number, { vs: string; done?: (added: boolean) => void }>();
-  /** Revokes acknowledged with more uses held than the allowance: re-acknowledged as they close. */
-  private readonly draining = new Map<string, { id: number; held: number }>();
+  /** Revokes acknowledged with more uses committed than the allowance: re-acknowledged as they close. */
+  private readonly draining = new Map<string, { id: number; committed: number }>();
   /** Returns sent and not yet answered: the control plane's absolute values still include them. */
   private readonly pendingReturns = new Map<number, { vs: string; n: number }>();
   private appliedVersion: string | null = null;
@@ -206,7 +206,7 @@ export class ControlClient {
       connected: this.channel?.isOpen ?? false,
       appliedVersion: this.appliedVersion,
       connects: this.connects,
-      allocations: Object.fromEntries(this.allocations),
+      allowances: Object.fromEntries(this.allowances),
       leaseRemainingMs: this.leaseMs === 0 ? null : Math.round(this.leaseUntil - monotonicMs()),
     };
   }
@@ -257,7 +257,7 @@ export class ControlClient {
       if (this.heartbeat) clearInterval(this.heartbeat);
       this.scheduleRedial(`closed (${code})`);
     });
-    // Allocations whose lease ended are void (the control plane may have lent them since): drop
+    // Allowances whose lease ended are void (the control plane may have lent them since): drop
     // them before counting, so the claim below is only the connections still open.
     const voided = this.voidIfExpired();
     const seen = this.transitions;
@@ -266,9 +266,9 @@ export class ControlClient {
     const expired = this.voidIfExpired() || voided;
     const outstanding: Record<string, Outstanding> = {};
     for (const [vs, s] of Object.entries(stats?.vservers ?? {})) {
-      const a = this.allocations.get(vs);
+      const a = this.allowances.get(vs);
       const inUse = expired ? s.cx_active : Math.max(s.cx_active, this.opts.agent.quotaCommitted(vs) ?? 0);
-      outstanding[vs] = { inUse, allocation: a ? a.exclusive + a.borrowed : null };
+      outstanding[vs] = { inUse, allowance: a ? a.exclusive + a.borrowed : null };
     }
     const workers = Math.max(1, this.opts.agent.config.agent.workers);
     this.helloAt = monotonicMs();
@@ -322,19 +322,19 @@ export class ControlClient {
       case 'delta':
         this.applying = this.applying.then(() => this.applyDelta(m).catch((err: unknown) => this.failedApply(m.version, err, 'delta')));
         return;
-      case 'allocate':
+      case 'allowance':
         if (m.limit === null) {
-          this.allocations.delete(m.vserver);
-          this.opts.agent.setAllocation(m.vserver, null);
+          this.allowances.delete(m.vserver);
+          this.opts.agent.setAllowance(m.vserver, null);
           return;
         }
-        this.setAllocation(m.vserver, { limit: m.limit, exclusive: m.exclusive, borrowed: this.net(m.vserver, m.borrowed), batch: m.batch });
+        this.setAllowance(m.vserver, { limit: m.limit, exclusive: m.exclusive, borrowed: this.net(m.vserver, m.borrowed), batch: m.batch });
         return;
       case 'revoke': {
-        const a = this.allocations.get(m.vserver);
-        if (a) this.setAllocation(m.vserver, { ...a, exclusive: m.exclusive, borrowed: this.net(m.vserver, m.borrowed) });
-        // Second phase: once the lower allowance is enforced, say how many uses are still held.
-        this.draining.set(m.vserver, { id: m.id, held: Number.MAX_SAFE_INTEGER });
+        const a = this.allowances.get(m.vserver);
+        if (a) this.setAllowance(m.vserver, { ...a, exclusive: m.exclusive, borrowed: this.net(m.vserver, m.borrowed) });
+        // Second phase: once the lower allowance is enforced, say how many uses are still committed.
+        this.draining.set(m.vserver, { id: m.id, committed: Number.MAX_SAFE_INTEGER });
         this.ackRevokes();
         return;
       }
@@ -342,8 +342,8 @@ export class ControlClient {
         this.pendingReturns.delete(m.id);
         const b = this.pendingBorrows.get(m.id);
         this.pendingBorrows.delete(m.id);
-        const a = this.allocations.get(m.vserver);
-        if (a) this.setAllocation(m.vserver, { ...a, borrowed: this.net(m.vserver, m.borrowed) });
+        const a = this.allowances.get(m.vserver);
+        if (a) this.setAllowance(m.vserver, { ...a, borrowed: this.net(m.vserver, m.borrowed) });
         b?.done?.(m.n > 0);
         return;
       }
@@ -446,7 +446,7 @@ export class ControlClient {
     this.opts.agent.setQuotaLease(until);
     if (this.leaseLapsed && until > monotonicMs()) {
       this.leaseLapsed = false;
-      this.opts.log.info({ event: 'control_lease_renewed' }, 'quota lease renewed; admitting on the allocations again');
+      this.opts.log.info({ event: 'control_lease_renewed' }, 'quota lease renewed; admitting on the allowances again');
     }
     if (this.leaseTimer) clearTimeout(this.leaseTimer);
     this.leaseTimer = setTimeout(() => this.onLeaseTimer(), Math.max(0, until - monotonicMs()));
@@ -461,15 +461,15 @@ export class ControlClient {
       { event: 'control_lease_expired', leaseMs: this.leaseMs },
       'quota lease ended without word from the control plane; connections on the global quota spill until it answers',
     );
-    // Cut off, the allocations are void now (the stats show 0); with a session still open (a
+    // Cut off, the allowances are void now (the stats show 0); with a session still open (a
     // stalled control plane) they stay: the control plane still counts them as this agent's.
     if (!this.channel?.isOpen) this.voidIfExpired();
   }
 
-  /** Drops every allocation to 0 once the lease has ended (they are the control plane's again); true when it had. */
+  /** Drops every allowance to 0 once the lease has ended (they are the control plane's again); true when it had. */
   private voidIfExpired(): boolean {
     if (this.leaseMs === 0 || monotonicMs() < this.leaseUntil) return false;
-    for (const [vs, a] of this.allocations) if (a.exclusive + a.borrowed > 0) this.setAllocation(vs, { ...a, exclusive: 0, borrowed: 0 });
+    for (const [vs, a] of this.allowances) if (a.exclusive + a.borrowed > 0) this.setAllowance(vs, { ...a, exclusive: 0, borrowed: 0 });
     return true;
   }
 
@@ -478,7 +478,7 @@ export class ControlClient {
    * resolves after the grant was applied, or false at once without a channel, or at the deadline.
    */
   private borrowNow(vs: string, want: number): Promise<boolean> {
-    if (!this.channel?.isOpen || !this.allocations.has(vs)) return Promise.resolve(false);
+    if (!this.channel?.isOpen || !this.allowances.has(vs)) return Promise.resolve(false);
     return new Promise((resolve) => {
       const id = this.nextBorrowId++;
       let settled = false;
@@ -552,11 +552,11 @@ export class ControlClient {
    */
   private ackRevokes(): void {
     for (const [vs, d] of this.draining) {
-      const held = this.held(vs);
-      if (held >= d.held) continue;
-      d.held = held;
-      if (held <= this.allowance(vs)) this.draining.delete(vs);
-      this.send({ type: 'revoke-ack', vserver: vs, id: d.id, held });
+      const committed = this.committed(vs);
+      if (committed >= d.committed) continue;
+      d.committed = committed;
+      if (committed <= this.allowance(vs)) this.draining.delete(vs);
+      this.send({ type: 'revoke-ack', vserver: vs, id: d.id, committed });
     }
     // Uses given back inside the agent free uses for other agents: say so soon, not at the next sample.
     if (this.draining.size > 0 && !this.reacking && !this.stopped) {
@@ -568,14 +568,14 @@ export class ControlClient {
   }
 
   private allowance(vs: string): number {
-    const a = this.allocations.get(vs);
+    const a = this.allowances.get(vs);
     return a ? a.exclusive + a.borrowed : 0;
   }
 
   /** Uses of `vs` this agent may have in flight now (without a local limit: the last active count). */
-  private held(vs: string): number {
-    const committed = this.opts.agent.quotaCommitted(vs);
-    return Math.max(this.allowance(vs), committed ?? this.active.vservers[vs] ?? 0);
+  private committed(vs: string): number {
+    const workers = this.opts.agent.quotaCommitted(vs);
+    return Math.max(this.allowance(vs), workers ?? this.active.vservers[vs] ?? 0);
   }
 
   /** The address this agent says it is reached at (sites): the advertised host, else a listen host that is not a wildcard. */
@@ -601,9 +601,9 @@ export class ControlClient {
     return Math.max(0, borrowed - pending);
   }
 
-  private setAllocation(vs: string, a: AllocationState): void {
-    this.allocations.set(vs, a);
-    this.opts.agent.setAllocation(vs, a.exclusive + a.borrowed);
+  private setAllowance(vs: string, a: AllowanceState): void {
+    this.allowances.set(vs, a);
+    this.opts.agent.setAllowance(vs, a.exclusive + a.borrowed);
   }
 
   /** The agent's active connections changed: revokes re-acknowledged, the change reported at once, batches borrowed or returned. */
@@ -644,7 +644,7 @@ export class ControlClient {
   /** A batch borrowed before the allowance is used up, returned when idle. */
   private borrowOrReturn(): void {
     if (this.opts.borrowAhead === false) return;
-    for (const [vs, a] of this.allocations) {
+    for (const [vs, a] of this.allowances) {
       const active = this.active.vservers[vs] ?? 0;
       const allowance = a.exclusive + a.borrowed;
       const headroom = Math.max(1, Math.floor(a.batch / 2));
@@ -664,7 +664,7 @@ export class ControlClient {
         // Shrink first, then give back: the uses are never counted by both sides at once.
         const id = this.nextBorrowId++;
         this.pendingReturns.set(id, { vs, n: a.batch });
-        this.setAllocation(vs, { ...a, borrowed: a.borrowed - a.batch });
+        this.setAllowance(vs, { ...a, borrowed: a.borrowed - a.batch });
         this.send({ type: 'return', vserver: vs, id, n: a.batch });
       }
     }

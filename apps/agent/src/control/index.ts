@@ -1,2 +1,2 @@
-export { channelUrl, ControlClient, type ControlClientOptions, type ControlClientStatus, type AllocationState } from './control-client.js';
+export { channelUrl, ControlClient, type ControlClientOptions, type ControlClientStatus, type AllowanceState } from './control-client.js';
 export { Backoff, type BackoffOptions } from './backoff.js';

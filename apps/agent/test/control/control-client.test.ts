@@ -93,17 +93,17 @@ describe('agent control client', () => {
     expect(await land(1)).toEqual(['b']);
   });
 
-  it('enforces its allocation of the global limit, borrowing a batch before its share runs out', async () => {
+  it('enforces its allowance of the global limit, borrowing a batch before its share runs out', async () => {
     app.agentHub.setConfig({ version: '1', config: doc(5) });
     // Limit 5, one engine: exclusive 4, shared 1 lent as a batch of 1.
     await until(
-      async () => client.status().allocations.v,
+      async () => client.status().allowances.v,
       (a) => a?.exclusive === 4 && agent.ports().v !== undefined,
     ); // allocated and listening
     expect(await land(4)).toEqual(['b', 'b', 'b', 'b']);
     // The sampler borrows the shared batch while the exclusive share still covers every connection.
     await until(
-      async () => client.status().allocations.v,
+      async () => client.status().allowances.v,
       (a) => a?.borrowed === 1,
       5_000,
     );
@@ -149,7 +149,7 @@ describe('agent control client', () => {
   it('keeps serving with its last config and quota while the control plane is down, then reconnects and reconciles', async () => {
     app.agentHub.setConfig({ version: '1', config: doc(5) });
     await until(
-      async () => client.status().allocations.v,
+      async () => client.status().allowances.v,
       (a) => a?.exclusive === 4 && agent.ports().v !== undefined,
     ); // allocated and listening
     expect(await land(2)).toEqual(['b', 'b']);
@@ -176,10 +176,10 @@ describe('agent control client', () => {
     );
   });
 
-  it('admits nothing on its allocation once its lease has ended without word from the control plane, and admits again once it is back', async () => {
+  it('admits nothing on its allowance once its lease has ended without word from the control plane, and admits again once it is back', async () => {
     app.agentHub.setConfig({ version: '1', config: doc(5) });
     await until(
-      async () => client.status().allocations.v,
+      async () => client.status().allowances.v,
       (a) => a?.exclusive === 4 && agent.ports().v !== undefined,
     ); // allocated and listening
     expect(await land(2)).toEqual(['b', 'b']);
@@ -196,13 +196,13 @@ describe('agent control client', () => {
     app.agentHub.setConfig({ version: '1', config: doc(5) });
     await until(
       async () => client.status(),
-      (st) => (st.leaseRemainingMs ?? 0) > 0 && (st.allocations.v?.exclusive ?? 0) >= 3,
+      (st) => (st.leaseRemainingMs ?? 0) > 0 && (st.allowances.v?.exclusive ?? 0) >= 3,
       10_000,
     );
     expect(await land(1)).toEqual(['b']);
   });
 
-  it('borrows at once for connections waiting on an allocation all in use, holding them until the grant', async () => {
+  it('borrows at once for connections waiting on an allowance all in use, holding them until the grant', async () => {
     await client.stop();
     // No borrowing ahead: only connections waiting on the exhausted allocation can make it borrow.
     client = new ControlClient({
@@ -216,7 +216,7 @@ describe('agent control client', () => {
     client.start();
     app.agentHub.setConfig({ version: '1', config: doc(20) });
     await until(
-      async () => client.status().allocations.v,
+      async () => client.status().allowances.v,
       (a) => a?.exclusive === 16 && agent.ports().v !== undefined,
     ); // allocated and listening
     const burst = await Promise.all(Array.from({ length: 22 }, () => openHeld(agent.ports().v!)));
@@ -230,7 +230,7 @@ describe('agent control client', () => {
   it('acknowledges a revoke with the connections it still holds, and again as they close', async () => {
     app.agentHub.setConfig({ version: '1', config: doc(20) });
     await until(
-      async () => client.status().allocations.v,
+      async () => client.status().allowances.v,
       (a) => a?.exclusive === 16 && agent.ports().v !== undefined,
     ); // allocated and listening
     const open = await Promise.all(Array.from({ length: 15 }, () => openHeld(agent.ports().v!)));

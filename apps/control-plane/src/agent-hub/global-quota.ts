@@ -7,10 +7,10 @@
 //
 // The pool computes each agent's target allowance; what an agent has actually been told, and
 // what it may still be admitting, are tracked beside it so that a shrinking allowance is a
-// two-phase change: the agent is told at once (`revoke`), but the uses count as held until it
+// two-phase change: the agent is told at once (`revoke`), but the uses count as committed until it
 // acknowledges (`revoke-ack`, possibly several as connections close) or its lease ends. Growth of
-// any allowance, and every loan, fits in what is left after the uses held, so
-//   Σ over agents of max(held, told) ≤ limit
+// any allowance, and every borrow, fits in what is left after the uses committed, so
+//   Σ over agents of max(committed, told) ≤ limit
 // holds whenever no limit has just dropped, and nothing is lent while it does not.
 //
 // When an agent has connections waiting (a borrow with `n`) and the shared pool cannot cover
@@ -22,17 +22,17 @@
 // a stale report only makes it give back less.
 //
 // A (re)joining agent's claim is never taken on trust: what it says it enforces is accepted only
-// within what nobody else holds, and the connections it says it still has count as held whatever
+// within what nobody else holds, and the connections it says it still has count as committed whatever
 // the room (they exist), with a revoke pending so its acknowledgements bring them down as they
-// close. An agent whose lease ended claims no allocation (the control client voids it), so a
+// close. An agent whose lease ended claims no allowance (the control client voids it), so a
 // resumed agent's uses, re-lent meanwhile, are never counted twice; the shared pool shown is
-// never below 0 (nothing is lent while the uses held reach the limit).
+// never below 0 (nothing is lent while the uses committed reach the limit).
 import { QuotaPool } from '@spillway/core';
 import type { ControlMessage, Outstanding } from '@spillway/protocol';
 
 export interface QuotaView {
   limit: number;
-  /** Uses nobody holds: the limit minus every agent's held uses, 0 while they reach it (right after a limit drop, or a rejoin with connections on re-lent uses). */
+  /** Uses nobody holds: the limit minus every agent's committed uses, 0 while they reach it (right after a limit drop, or a rejoin with connections on re-lent uses). */
   shared: number;
   batch: number;
   /** What each agent has been told it may admit. */
@@ -62,7 +62,7 @@ interface WaitingBorrow {
 interface Told {
   exclusive: number;
   borrowed: number;
-  held: number;
+  committed: number;
   revokeId: number | null;
   /** When its connections last waited for uses (a borrow with `n`). */
   waitedAt?: number;
@@ -86,13 +86,13 @@ class VServerQuota {
     return t.exclusive + t.borrowed;
   }
   /** Uses counted against the limit for an agent. */
-  heldBy(agent: string): number {
+  committedBy(agent: string): number {
     const t = this.told.get(agent);
-    return t ? Math.max(t.held, this.total(t)) : 0;
+    return t ? Math.max(t.committed, this.total(t)) : 0;
   }
-  heldByAll(): number {
+  committedByAll(): number {
     let n = 0;
-    for (const a of this.told.keys()) n += this.heldBy(a);
+    for (const a of this.told.keys()) n += this.committedBy(a);
     return n;
   }
   /**
@@ -101,7 +101,7 @@ class VServerQuota {
    */
   roomFor(agent: string): number {
     const t = this.told.get(agent);
-    return this.pool.limit - this.heldByAll() + (t ? this.total(t) : 0);
+    return this.pool.limit - this.committedByAll() + (t ? this.total(t) : 0);
   }
   /** Borrows waiting for a reclaim, and the agents asked to give uses back for them. */
   readonly waiting: WaitingBorrow[] = [];
@@ -123,7 +123,7 @@ export class GlobalQuota {
    * An agent joins (or re-joins) with its worker count; `outstanding` is what it still holds
    * (reconciliation): its report replaces what the control plane believed, within what nobody
    * else holds, and it keeps borrowed uses covering its active connections while the pool allows.
-   * Whatever it holds beyond what it is told counts as held (revoked: the uses come back as its
+   * Whatever it holds beyond what it is told counts as committed (revoked: the uses come back as its
    * acknowledgements say its connections closed), so uses lent to others while it was away are
    * never counted twice, and nothing is lent while they reach the limit.
    */
@@ -131,21 +131,21 @@ export class GlobalQuota {
     this.agents.set(agent, workers);
     for (const [vs, q] of this.pools) {
       q.pool.addEngine(agent, Math.max(1, workers));
-      const held = outstanding[vs];
+      const reported = outstanding[vs];
       const prev = q.told.get(agent);
       q.told.delete(agent);
-      const enforced = held?.allocation ?? 0;
-      const accepted = Math.min(enforced, Math.max(0, q.pool.limit - q.heldByAll()));
+      const enforced = reported?.allowance ?? 0;
+      const accepted = Math.min(enforced, Math.max(0, q.pool.limit - q.committedByAll()));
       const exclusive = Math.min(prev?.exclusive ?? 0, accepted);
-      const t: Told = { exclusive, borrowed: accepted - exclusive, held: Math.max(enforced, held?.inUse ?? 0), revokeId: null };
+      const t: Told = { exclusive, borrowed: accepted - exclusive, committed: Math.max(enforced, reported?.inUse ?? 0), revokeId: null };
       q.told.set(agent, t);
-      if (t.held > accepted) {
+      if (t.committed > accepted) {
         t.revokeId = this.nextRevokeId++;
         this.send(agent, { type: 'revoke', vserver: vs, id: t.revokeId, exclusive: t.exclusive, borrowed: t.borrowed });
       }
-      if (held) {
-        const a = q.pool.allocation(agent);
-        const missing = held.inUse - a.exclusive - a.borrowed;
+      if (reported) {
+        const a = q.pool.holding(agent);
+        const missing = reported.inUse - a.exclusive - a.borrowed;
         if (missing > 0) q.pool.borrow(agent, missing);
       }
       this.reconcile(vs, q, agent);
@@ -178,18 +178,18 @@ export class GlobalQuota {
   }
 
   /** Uses counted against the limit for `agent` on `vs` (what it was told, or more while a revoke is pending). */
-  heldBy(vs: string, agent: string): number {
-    return this.pools.get(vs)?.heldBy(agent) ?? 0;
+  committedBy(vs: string, agent: string): number {
+    return this.pools.get(vs)?.committedBy(agent) ?? 0;
   }
 
-  /** Sets (null: removes) a vserver's global limit and pushes the new allocations. */
+  /** Sets (null: removes) a vserver's global limit and pushes the new allowances. */
   setLimit(vs: string, limit: number | null): void {
     const q = this.pools.get(vs);
     if (limit === null) {
       if (!q) return;
       this.settle(vs, q);
       this.pools.delete(vs);
-      for (const a of this.agents.keys()) this.send(a, { type: 'allocate', vserver: vs, limit: null, exclusive: 0, borrowed: 0, batch: 1 });
+      for (const a of this.agents.keys()) this.send(a, { type: 'allowance', vserver: vs, limit: null, exclusive: 0, borrowed: 0, batch: 1 });
       return;
     }
     if (!q) {
@@ -254,23 +254,23 @@ export class GlobalQuota {
       // Returned uses first go back to the agents whose shares were ceded for others (core's pool).
       q.pool.giveBack(agent, k);
       t.borrowed -= k;
-      t.held = Math.max(q.total(t), t.held - k);
+      t.committed = Math.max(q.total(t), t.committed - k);
       this.reconcile(vs, q);
     }
     this.send(agent, { type: 'grant', vserver: vs, id, n: 0, borrowed: t?.borrowed ?? 0 });
   }
 
-  /** Second phase of a revoke: the agent now holds `held` uses (its allowance or more). */
-  revokeAcked(agent: string, vs: string, id: number, held: number): void {
+  /** Second phase of a revoke: the agent now holds `committed` uses (its allowance or more). */
+  revokeAcked(agent: string, vs: string, id: number, committed: number): void {
     const q = this.pools.get(vs);
     const t = q?.told.get(agent);
     if (!q || !t || t.revokeId !== id) return;
-    t.held = Math.max(q.total(t), held);
-    if (t.held <= q.total(t)) t.revokeId = null;
+    t.committed = Math.max(q.total(t), committed);
+    if (t.committed <= q.total(t)) t.revokeId = null;
     // A donor still draining (its workers are giving uses back) re-acknowledges soon: the borrows
     // waiting on it are answered once something is free (they ask again for the rest), it is
     // done, or the wait ends.
-    if (q.donors.has(agent) && t.revokeId !== null && q.waiting.length > 0 && q.pool.limit - q.heldByAll() <= 0) return;
+    if (q.donors.has(agent) && t.revokeId !== null && q.waiting.length > 0 && q.pool.limit - q.committedByAll() <= 0) return;
     if (q.donors.delete(agent) && q.donors.size > 0) return;
     // Borrows waiting on this reclaim first: the lender grows back only into what they leave.
     this.settle(vs, q);
@@ -284,9 +284,9 @@ export class GlobalQuota {
     const pending: QuotaView['pending'] = {};
     for (const [a, t] of q.told) {
       byAgent[a] = { exclusive: t.exclusive, borrowed: t.borrowed };
-      if (t.revokeId !== null) pending[a] = t.held;
+      if (t.revokeId !== null) pending[a] = t.committed;
     }
-    return { limit: q.pool.limit, shared: Math.max(0, q.pool.limit - q.heldByAll()), batch: q.pool.batch, byAgent, pending };
+    return { limit: q.pool.limit, shared: Math.max(0, q.pool.limit - q.committedByAll()), batch: q.pool.batch, byAgent, pending };
   }
 
   vservers(): string[] {
@@ -307,11 +307,11 @@ export class GlobalQuota {
   private lend(q: VServerQuota, agent: string, k: number): number {
     const t = q.told.get(agent);
     if (!t) return 0;
-    const n = q.pool.borrow(agent, Math.max(0, Math.min(k, q.pool.limit - q.heldByAll())));
+    const n = q.pool.borrow(agent, Math.max(0, Math.min(k, q.pool.limit - q.committedByAll())));
     if (n === 0) return 0;
     t.borrowed += n;
-    if (t.revokeId === null) t.held = q.total(t);
-    else t.held = Math.max(t.held, q.total(t));
+    if (t.revokeId === null) t.committed = q.total(t);
+    else t.committed = Math.max(t.committed, q.total(t));
     return n;
   }
 
@@ -349,7 +349,7 @@ export class GlobalQuota {
         borrowed: t.borrowed - fromBorrowed,
       };
       if (!this.send(d.agent, revoke)) continue;
-      t.held = Math.max(t.held, q.total(t));
+      t.committed = Math.max(t.committed, q.total(t));
       // The pool lends them to the borrower; the donor's share stays ceded until uses return.
       q.pool.cede(d.agent, take);
       t.borrowed -= fromBorrowed;
@@ -373,31 +373,31 @@ export class GlobalQuota {
 
   /**
    * Brings what each agent was told towards the pool's targets: shrinking at once (revoke, the
-   * uses stay held until acknowledged), growing only within what nobody holds. `always` (a
-   * joining agent) and `all` (limit or batch changed) get an allocate even without a change.
+   * uses stay committed until acknowledged), growing only within what nobody holds. `always` (a
+   * joining agent) and `all` (limit or batch changed) get an allowance message even without a change.
    */
   private reconcile(vs: string, q: VServerQuota, always?: string, all = false): void {
     const shrinking: string[] = [];
     const growing: string[] = [];
     for (const a of q.pool.engines) {
-      const target = q.pool.allocation(a);
-      const t = q.told.get(a) ?? { exclusive: 0, borrowed: 0, held: 0, revokeId: null };
+      const target = q.pool.holding(a);
+      const t = q.told.get(a) ?? { exclusive: 0, borrowed: 0, committed: 0, revokeId: null };
       q.told.set(a, t);
       if (target.exclusive + target.borrowed < q.total(t)) shrinking.push(a);
       else growing.push(a);
     }
     for (const a of shrinking) {
-      const target = q.pool.allocation(a);
+      const target = q.pool.holding(a);
       const t = q.told.get(a)!;
-      t.held = Math.max(t.held, q.total(t));
+      t.committed = Math.max(t.committed, q.total(t));
       t.exclusive = target.exclusive;
       t.borrowed = target.borrowed;
       t.revokeId = this.nextRevokeId++;
       this.send(a, { type: 'revoke', vserver: vs, id: t.revokeId, exclusive: t.exclusive, borrowed: t.borrowed });
-      this.send(a, this.allocateMsg(vs, q, t));
+      this.send(a, this.allowanceMsg(vs, q, t));
     }
     for (const a of growing) {
-      const target = q.pool.allocation(a);
+      const target = q.pool.holding(a);
       const t = q.told.get(a)!;
       const before = q.total(t);
       const exclusive = target.exclusive;
@@ -407,15 +407,15 @@ export class GlobalQuota {
       const changed = split.exclusive !== t.exclusive || split.borrowed !== t.borrowed;
       if (!changed && !all && a !== always) continue;
       // Only what reached the agent counts: a grown allowance sent to a disconnected agent is not one.
-      if (!this.send(a, this.allocateMsg(vs, q, split))) continue;
+      if (!this.send(a, this.allowanceMsg(vs, q, split))) continue;
       t.exclusive = split.exclusive;
       t.borrowed = split.borrowed;
-      if (t.revokeId === null) t.held = next;
-      else t.held = Math.max(t.held, next);
+      if (t.revokeId === null) t.committed = next;
+      else t.committed = Math.max(t.committed, next);
     }
   }
 
-  private allocateMsg(vs: string, q: VServerQuota, a: { exclusive: number; borrowed: number }): ControlMessage {
-    return { type: 'allocate', vserver: vs, limit: q.pool.limit, exclusive: a.exclusive, borrowed: a.borrowed, batch: q.pool.batch };
+  private allowanceMsg(vs: string, q: VServerQuota, a: { exclusive: number; borrowed: number }): ControlMessage {
+    return { type: 'allowance', vserver: vs, limit: q.pool.limit, exclusive: a.exclusive, borrowed: a.borrowed, batch: q.pool.batch };
   }
 }

@@ -302,8 +302,8 @@ export class AgentHub extends EventEmitter {
   quotaMembers(): Array<[string, number]> {
     return this.quota.members();
   }
-  quotaHeldBy(vserver: string, agent: string): number {
-    return this.quota.heldBy(vserver, agent);
+  quotaCommittedBy(vserver: string, agent: string): number {
+    return this.quota.committedBy(vserver, agent);
   }
   /** A spillover episode of the vserver is open: its vserver.spillover_started was emitted, its stopped not yet. */
   spilling(vserver: string): boolean {
@@ -469,7 +469,7 @@ export class AgentHub extends EventEmitter {
         this.quota.borrow(rec.name, msg.vserver, msg.id, msg.n);
         return;
       case 'revoke-ack':
-        this.quota.revokeAcked(rec.name, msg.vserver, msg.id, msg.held);
+        this.quota.revokeAcked(rec.name, msg.vserver, msg.id, msg.committed);
         return;
       case 'return':
         this.quota.giveBack(rec.name, msg.vserver, msg.n, msg.id);

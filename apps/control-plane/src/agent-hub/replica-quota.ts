@@ -35,7 +35,8 @@ export interface ReplicaQuotaOptions {
 interface Row {
   agent: string;
   workers: number;
-  reserved: number;
+  /** The uses the row keeps for the agent: its fair share once settled (more while a shrink waits for acknowledgements). */
+  share: number;
   live: boolean;
   local: boolean;
 }
@@ -169,7 +170,7 @@ export class ReplicaQuota {
         if (list) list.push(l);
         else leasesOf.set(l.vserverId, [l]);
       }
-      const writes: Array<{ vserverId: number; agentId: number; reserved: number }> = [];
+      const writes: Array<{ vserverId: number; agentId: number; share: number }> = [];
       const deletes: number[] = [];
       const out = new Map<string, number>();
       for (const { id: vserverId, name: vs } of locked) {
@@ -180,7 +181,7 @@ export class ReplicaQuota {
           rows.set(r.agent.name, {
             agent: r.agent.name,
             workers: r.agent.workers,
-            reserved: r.exclusive + r.borrowed,
+            share: r.exclusive + r.borrowed,
             live: r.expiresAt > now,
             local: members.has(r.agent.name),
           });
@@ -190,7 +191,7 @@ export class ReplicaQuota {
             r.local = true;
             r.live = true;
             r.workers = workers;
-          } else rows.set(agent, { agent, workers, reserved: 0, live: true, local: true });
+          } else rows.set(agent, { agent, workers, share: 0, live: true, local: true });
         }
         // Rows this replica no longer pools (agents whose lease ended here) go: their uses were returned.
         for (const r of stored) {
@@ -204,21 +205,21 @@ export class ReplicaQuota {
           changed = true;
         }
         const live = [...rows.values()].filter((r) => r.live);
-        const shares = new QuotaPool<string>({ limit, engines: live.map((r) => [r.agent, Math.max(1, r.workers)] as const) }).fairShares();
-        const others = (agent: string): number => live.reduce((sum, r) => sum + (r.agent === agent ? 0 : r.reserved), 0);
+        const fairShares = new QuotaPool<string>({ limit, engines: live.map((r) => [r.agent, Math.max(1, r.workers)] as const) }).fairShares();
+        const others = (agent: string): number => live.reduce((sum, r) => sum + (r.agent === agent ? 0 : r.share), 0);
         let total = 0;
         let settled = true;
         for (const r of live.filter((x) => x.local).sort((a, b) => a.agent.localeCompare(b.agent))) {
-          const share = shares.get(r.agent) ?? 0;
-          const held = hub.quotaHeldBy(vs, r.agent);
-          let next = r.reserved;
-          if (share > r.reserved) next = Math.max(r.reserved, Math.min(share, limit - others(r.agent)));
-          else if (share < r.reserved) next = Math.max(share, held);
-          if (next !== r.reserved) changed = true;
-          if (next !== share) settled = false;
-          r.reserved = next;
+          const fair = fairShares.get(r.agent) ?? 0;
+          const committed = hub.quotaCommittedBy(vs, r.agent);
+          let next = r.share;
+          if (fair > r.share) next = Math.max(r.share, Math.min(fair, limit - others(r.agent)));
+          else if (fair < r.share) next = Math.max(fair, committed);
+          if (next !== r.share) changed = true;
+          if (next !== fair) settled = false;
+          r.share = next;
           total += next;
-          writes.push({ vserverId, agentId: agentIds.get(r.agent)!, reserved: next });
+          writes.push({ vserverId, agentId: agentIds.get(r.agent)!, share: next });
           this.written.set(`${vs}|${r.agent}`, expiresAt.getTime());
         }
         if (settled) this.unsettled.delete(vs);
@@ -229,7 +230,7 @@ export class ReplicaQuota {
       if (writes.length > 0) {
         await tx.$executeRaw`
           INSERT INTO quota_lease ("vserverId", "agentId", "exclusive", "borrowed", "expiresAt", "updatedAt")
-          SELECT v, a, r, 0, (${expiresAt.toISOString()}::timestamptz AT TIME ZONE 'UTC'), now() FROM unnest(${writes.map((w) => w.vserverId)}::int[], ${writes.map((w) => w.agentId)}::int[], ${writes.map((w) => w.reserved)}::int[]) AS t(v, a, r)
+          SELECT v, a, r, 0, (${expiresAt.toISOString()}::timestamptz AT TIME ZONE 'UTC'), now() FROM unnest(${writes.map((w) => w.vserverId)}::int[], ${writes.map((w) => w.agentId)}::int[], ${writes.map((w) => w.share)}::int[]) AS t(v, a, r)
           ON CONFLICT ("vserverId", "agentId") DO UPDATE SET "exclusive" = EXCLUDED."exclusive", "borrowed" = 0, "expiresAt" = EXCLUDED."expiresAt", "updatedAt" = now()`;
       }
       return out;

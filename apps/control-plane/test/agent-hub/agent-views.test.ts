@@ -27,7 +27,7 @@ describe('agent views', () => {
     }
 
     const one = (await h.app.inject({ method: 'GET', url: '/v1/agents/agent-a' })).json<{ quota: Record<string, { exclusive: number; borrowed: number }> }>();
-    expect(one.quota.web?.exclusive).toBe(agents[0]?.allocations.get('web')?.exclusive);
+    expect(one.quota.web?.exclusive).toBe(agents[0]?.allowances.get('web')?.exclusive);
     expect(one.quota.web?.exclusive).toBeGreaterThan(0);
   });
 });

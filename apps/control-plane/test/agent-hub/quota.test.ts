@@ -44,7 +44,7 @@ describe('global quota over the channel', () => {
     expect(grants.reduce((s, g) => s + g.n, 0)).toBe(20);
     await until(() => sumOfAllowances([a, b]) === 100);
     expect((await a.borrow('web')).n).toBe(0);
-    const [holder, other] = (a.allocations.get('web')?.borrowed ?? 0) >= 2 ? [a, b] : [b, a];
+    const [holder, other] = (a.allowances.get('web')?.borrowed ?? 0) >= 2 ? [a, b] : [b, a];
     holder.giveBack('web', 2);
     await until(() => hub.app.agentHub.quotaView('web')?.shared === 2, 3_000, 'returned batch');
     // Two uses left for two agents: lent one at a time now (core's batchNow), so the last uses go
@@ -74,7 +74,7 @@ describe('global quota over the channel', () => {
     b.transition('web-2', 'DOWN');
     await until(() => hub.app.agentHub.limit('web')?.value === 50, 3_000, 'limit 50');
     await revoked;
-    await until(() => list.every((x) => (x.allocations.get('web')?.exclusive ?? 0) === 13) && sumOfAllowances(list) <= 50, 3_000, 'shares within 50');
+    await until(() => list.every((x) => (x.allowances.get('web')?.exclusive ?? 0) === 13) && sumOfAllowances(list) <= 50, 3_000, 'shares within 50');
     expect(hub.app.agentHub.serviceState('web-2')).toMatchObject({ state: 'DOWN', up: 1, voters: 3 });
     expect(hub.app.agentHub.limit('web')?.derivation).toEqual([
       expect.objectContaining({ service: 'web-1', capacity: 50, state: 'UP', counted: true }),
@@ -106,7 +106,7 @@ describe('global quota over the channel', () => {
     b.crash();
     await until(() => hub.app.agentHub.agent('agent-b')?.connected === false);
     expect(hub.app.agentHub.quotaView('web')?.byAgent['agent-b']).toEqual({ exclusive: 40, borrowed: 0 });
-    const back = await start('agent-b', { appliedVersion: '1', outstanding: { web: { inUse: 46, allocation: 40 } } });
+    const back = await start('agent-b', { appliedVersion: '1', outstanding: { web: { inUse: 46, allowance: 40 } } });
     await until(() => back.allowance('web') === 46, 3_000, 'share covering 46 uses');
     expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 14 });
   });
@@ -127,7 +127,7 @@ describe('global quota over the channel', () => {
     b.crash();
     // agent-b comes back claiming the allocation it had, with 3 connections still open: what it
     // claims counts as held until it acknowledges the revoke to what is free (nothing).
-    const back = await start('agent-b', { appliedVersion: '1', outstanding: { web: { inUse: 3, allocation: 8 } }, ackRevokes: false });
+    const back = await start('agent-b', { appliedVersion: '1', outstanding: { web: { inUse: 3, allowance: 8 } }, ackRevokes: false });
     await until(() => back.pendingRevokes.get('web'), 3_000, 'agent-b revoked at once');
     expect(back.pendingRevokes.get('web')).toMatchObject({ exclusive: 0, borrowed: 0 });
     expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 0, pending: { 'agent-b': 8 } });

@@ -99,7 +99,7 @@ describe('revoking an agent credential cuts the live session', () => {
     expect((await r.call('GET', '/v1/agents/edge-a')).json()).toMatchObject({ connected: false });
     // No more versions for it, and its token is refused.
     expect((await r.call('PUT', '/v1/config', document(20))).statusCode).toBe(200);
-    await until(() => b.appliedVersion !== null && b.allocations.get('web')?.limit === 20, 5_000, 'edge-b on the new version');
+    await until(() => b.appliedVersion !== null && b.allowances.get('web')?.limit === 20, 5_000, 'edge-b on the new version');
     expect(a.client.received.filter((m) => m.type === 'snapshot').every((m) => m.version !== b.appliedVersion)).toBe(true);
     await expect(SimulatedAgent.start({ url: r.url, token: tokenA, name: 'edge-a' })).rejects.toThrow(/HTTP 401/);
     expect(b.client.isOpen).toBe(true);
