@@ -85,6 +85,6 @@ describe('two control-plane replicas on one database', () => {
     expect(admitted).toBeGreaterThan(0);
     expect(results.filter((r) => r.first === 'spare').length).toBe(80 - admitted);
     const rows = await db.prisma.quotaLease.findMany();
-    expect(rows.reduce((s, r) => s + r.exclusive + r.borrowed, 0)).toBeLessThanOrEqual(40);
+    expect(rows.reduce((s, r) => s + r.share, 0)).toBeLessThanOrEqual(40);
   }, 60_000);
 });

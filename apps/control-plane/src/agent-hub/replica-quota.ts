@@ -1,5 +1,5 @@
 // The global quota across control-plane replicas, kept in QuotaLease rows (one per vserver and
-// agent, `exclusive` = the uses reserved for that agent, `expiresAt` = its lease).
+// agent, `share` = the uses kept for that agent, `expiresAt` = its lease).
 //
 // Each replica pools only its own agents, with a budget = the sum of its agents' rows. A pass, in
 // one transaction holding the vserver's row lock (so passes of all replicas are serialized):
@@ -181,7 +181,7 @@ export class ReplicaQuota {
           rows.set(r.agent.name, {
             agent: r.agent.name,
             workers: r.agent.workers,
-            share: r.exclusive + r.borrowed,
+            share: r.share,
             live: r.expiresAt > now,
             local: members.has(r.agent.name),
           });
@@ -229,9 +229,9 @@ export class ReplicaQuota {
       if (deletes.length > 0) await tx.quotaLease.deleteMany({ where: { id: { in: deletes } } });
       if (writes.length > 0) {
         await tx.$executeRaw`
-          INSERT INTO quota_lease ("vserverId", "agentId", "exclusive", "borrowed", "expiresAt", "updatedAt")
-          SELECT v, a, r, 0, (${expiresAt.toISOString()}::timestamptz AT TIME ZONE 'UTC'), now() FROM unnest(${writes.map((w) => w.vserverId)}::int[], ${writes.map((w) => w.agentId)}::int[], ${writes.map((w) => w.share)}::int[]) AS t(v, a, r)
-          ON CONFLICT ("vserverId", "agentId") DO UPDATE SET "exclusive" = EXCLUDED."exclusive", "borrowed" = 0, "expiresAt" = EXCLUDED."expiresAt", "updatedAt" = now()`;
+          INSERT INTO quota_lease ("vserverId", "agentId", "share", "expiresAt", "updatedAt")
+          SELECT v, a, r, (${expiresAt.toISOString()}::timestamptz AT TIME ZONE 'UTC'), now() FROM unnest(${writes.map((w) => w.vserverId)}::int[], ${writes.map((w) => w.agentId)}::int[], ${writes.map((w) => w.share)}::int[]) AS t(v, a, r)
+          ON CONFLICT ("vserverId", "agentId") DO UPDATE SET "share" = EXCLUDED."share", "expiresAt" = EXCLUDED."expiresAt", "updatedAt" = now()`;
       }
       return out;
     });

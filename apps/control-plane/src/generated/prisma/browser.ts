@@ -95,8 +95,10 @@ export type SelectionEntry = Prisma.SelectionEntryModel
 export type ApiToken = Prisma.ApiTokenModel
 /**
  * Model QuotaLease
- * The share of a vserver's global limit that an agent holds (exclusive + borrowed batches)
- * until `expiresAt`; renewed with each heartbeat, returned to the pool when it lapses.
+ * A replica's row of a vserver's global limit for one agent (docs/GLOSSARY.md): `share` is the
+ * uses it keeps for the agent (its fair share once settled, more while a shrink waits for the
+ * agent's acknowledgements) until `expiresAt`; renewed with each heartbeat, returned to the pool
+ * when it lapses. The agent's exclusive and borrowed split is the replica's pool's, not stored.
  */
 export type QuotaLease = Prisma.QuotaLeaseModel
 /**

@@ -14,8 +14,10 @@ import type * as Prisma from "../internal/prismaNamespace.js"
 
 /**
  * Model QuotaLease
- * The share of a vserver's global limit that an agent holds (exclusive + borrowed batches)
- * until `expiresAt`; renewed with each heartbeat, returned to the pool when it lapses.
+ * A replica's row of a vserver's global limit for one agent (docs/GLOSSARY.md): `share` is the
+ * uses it keeps for the agent (its fair share once settled, more while a shrink waits for the
+ * agent's acknowledgements) until `expiresAt`; renewed with each heartbeat, returned to the pool
+ * when it lapses. The agent's exclusive and borrowed split is the replica's pool's, not stored.
  */
 export type QuotaLeaseModel = runtime.Types.Result.DefaultSelection<Prisma.$QuotaLeasePayload>
 
@@ -31,8 +33,7 @@ export type QuotaLeaseAvgAggregateOutputType = {
   id: number | null
   vserverId: number | null
   agentId: number | null
-  exclusive: number | null
-  borrowed: number | null
+  share: number | null
   version: number | null
 }
 
@@ -40,8 +41,7 @@ export type QuotaLeaseSumAggregateOutputType = {
   id: number | null
   vserverId: number | null
   agentId: number | null
-  exclusive: number | null
-  borrowed: number | null
+  share: number | null
   version: number | null
 }
 
@@ -49,8 +49,7 @@ export type QuotaLeaseMinAggregateOutputType = {
   id: number | null
   vserverId: number | null
   agentId: number | null
-  exclusive: number | null
-  borrowed: number | null
+  share: number | null
   expiresAt: Date | null
   version: number | null
   createdAt: Date | null
@@ -61,8 +60,7 @@ export type QuotaLeaseMaxAggregateOutputType = {
   id: number | null
   vserverId: number | null
   agentId: number | null
-  exclusive: number | null
-  borrowed: number | null
+  share: number | null
   expiresAt: Date | null
   version: number | null
   createdAt: Date | null
@@ -73,8 +71,7 @@ export type QuotaLeaseCountAggregateOutputType = {
   id: number
   vserverId: number
   agentId: number
-  exclusive: number
-  borrowed: number
+  share: number
   expiresAt: number
   version: number
   createdAt: number
@@ -87,8 +84,7 @@ export type QuotaLeaseAvgAggregateInputType = {
   id?: true
   vserverId?: true
   agentId?: true
-  exclusive?: true
-  borrowed?: true
+  share?: true
   version?: true
 }
 
@@ -96,8 +92,7 @@ export type QuotaLeaseSumAggregateInputType = {
   id?: true
   vserverId?: true
   agentId?: true
-  exclusive?: true
-  borrowed?: true
+  share?: true
   version?: true
 }
 
@@ -105,8 +100,7 @@ export type QuotaLeaseMinAggregateInputType = {
   id?: true
   vserverId?: true
   agentId?: true
-  exclusive?: true
-  borrowed?: true
+  share?: true
   expiresAt?: true
   version?: true
   createdAt?: true
@@ -117,8 +111,7 @@ export type QuotaLeaseMaxAggregateInputType = {
   id?: true
   vserverId?: true
   agentId?: true
-  exclusive?: true
-  borrowed?: true
+  share?: true
   expiresAt?: true
   version?: true
   createdAt?: true
@@ -129,8 +122,7 @@ export type QuotaLeaseCountAggregateInputType = {
   id?: true
   vserverId?: true
   agentId?: true
-  exclusive?: true
-  borrowed?: true
+  share?: true
   expiresAt?: true
   version?: true
   createdAt?: true
@@ -228,8 +220,7 @@ export type QuotaLeaseGroupByOutputType = {
   id: number
   vserverId: number
   agentId: number
-  exclusive: number
-  borrowed: number
+  share: number
   expiresAt: Date
   version: number
   createdAt: Date
@@ -263,8 +254,7 @@ export type QuotaLeaseWhereInput = {
   id?: Prisma.IntFilter<"QuotaLease"> | number
   vserverId?: Prisma.IntFilter<"QuotaLease"> | number
   agentId?: Prisma.IntFilter<"QuotaLease"> | number
-  exclusive?: Prisma.IntFilter<"QuotaLease"> | number
-  borrowed?: Prisma.IntFilter<"QuotaLease"> | number
+  share?: Prisma.IntFilter<"QuotaLease"> | number
   expiresAt?: Prisma.DateTimeFilter<"QuotaLease"> | Date | string
   version?: Prisma.IntFilter<"QuotaLease"> | number
   createdAt?: Prisma.DateTimeFilter<"QuotaLease"> | Date | string
@@ -277,8 +267,7 @@ export type QuotaLeaseOrderByWithRelationInput = {
   id?: Prisma.SortOrder
   vserverId?: Prisma.SortOrder
   agentId?: Prisma.SortOrder
-  exclusive?: Prisma.SortOrder
-  borrowed?: Prisma.SortOrder
+  share?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -295,8 +284,7 @@ export type QuotaLeaseWhereUniqueInput = Prisma.AtLeast<{
   NOT?: Prisma.QuotaLeaseWhereInput | Prisma.QuotaLeaseWhereInput[]
   vserverId?: Prisma.IntFilter<"QuotaLease"> | number
   agentId?: Prisma.IntFilter<"QuotaLease"> | number
-  exclusive?: Prisma.IntFilter<"QuotaLease"> | number
-  borrowed?: Prisma.IntFilter<"QuotaLease"> | number
+  share?: Prisma.IntFilter<"QuotaLease"> | number
   expiresAt?: Prisma.DateTimeFilter<"QuotaLease"> | Date | string
   version?: Prisma.IntFilter<"QuotaLease"> | number
   createdAt?: Prisma.DateTimeFilter<"QuotaLease"> | Date | string
@@ -309,8 +297,7 @@ export type QuotaLeaseOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
   vserverId?: Prisma.SortOrder
   agentId?: Prisma.SortOrder
-  exclusive?: Prisma.SortOrder
-  borrowed?: Prisma.SortOrder
+  share?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -329,8 +316,7 @@ export type QuotaLeaseScalarWhereWithAggregatesInput = {
   id?: Prisma.IntWithAggregatesFilter<"QuotaLease"> | number
   vserverId?: Prisma.IntWithAggregatesFilter<"QuotaLease"> | number
   agentId?: Prisma.IntWithAggregatesFilter<"QuotaLease"> | number
-  exclusive?: Prisma.IntWithAggregatesFilter<"QuotaLease"> | number
-  borrowed?: Prisma.IntWithAggregatesFilter<"QuotaLease"> | number
+  share?: Prisma.IntWithAggregatesFilter<"QuotaLease"> | number
   expiresAt?: Prisma.DateTimeWithAggregatesFilter<"QuotaLease"> | Date | string
   version?: Prisma.IntWithAggregatesFilter<"QuotaLease"> | number
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"QuotaLease"> | Date | string
@@ -338,8 +324,7 @@ export type QuotaLeaseScalarWhereWithAggregatesInput = {
 }
 
 export type QuotaLeaseCreateInput = {
-  exclusive?: number
-  borrowed?: number
+  share?: number
   expiresAt: Date | string
   version?: number
   createdAt?: Date | string
@@ -352,8 +337,7 @@ export type QuotaLeaseUncheckedCreateInput = {
   id?: number
   vserverId: number
   agentId: number
-  exclusive?: number
-  borrowed?: number
+  share?: number
   expiresAt: Date | string
   version?: number
   createdAt?: Date | string
@@ -361,8 +345,7 @@ export type QuotaLeaseUncheckedCreateInput = {
 }
 
 export type QuotaLeaseUpdateInput = {
-  exclusive?: Prisma.IntFieldUpdateOperationsInput | number
-  borrowed?: Prisma.IntFieldUpdateOperationsInput | number
+  share?: Prisma.IntFieldUpdateOperationsInput | number
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -375,8 +358,7 @@ export type QuotaLeaseUncheckedUpdateInput = {
   id?: Prisma.IntFieldUpdateOperationsInput | number
   vserverId?: Prisma.IntFieldUpdateOperationsInput | number
   agentId?: Prisma.IntFieldUpdateOperationsInput | number
-  exclusive?: Prisma.IntFieldUpdateOperationsInput | number
-  borrowed?: Prisma.IntFieldUpdateOperationsInput | number
+  share?: Prisma.IntFieldUpdateOperationsInput | number
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -387,8 +369,7 @@ export type QuotaLeaseCreateManyInput = {
   id?: number
   vserverId: number
   agentId: number
-  exclusive?: number
-  borrowed?: number
+  share?: number
   expiresAt: Date | string
   version?: number
   createdAt?: Date | string
@@ -396,8 +377,7 @@ export type QuotaLeaseCreateManyInput = {
 }
 
 export type QuotaLeaseUpdateManyMutationInput = {
-  exclusive?: Prisma.IntFieldUpdateOperationsInput | number
-  borrowed?: Prisma.IntFieldUpdateOperationsInput | number
+  share?: Prisma.IntFieldUpdateOperationsInput | number
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -408,8 +388,7 @@ export type QuotaLeaseUncheckedUpdateManyInput = {
   id?: Prisma.IntFieldUpdateOperationsInput | number
   vserverId?: Prisma.IntFieldUpdateOperationsInput | number
   agentId?: Prisma.IntFieldUpdateOperationsInput | number
-  exclusive?: Prisma.IntFieldUpdateOperationsInput | number
-  borrowed?: Prisma.IntFieldUpdateOperationsInput | number
+  share?: Prisma.IntFieldUpdateOperationsInput | number
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -435,8 +414,7 @@ export type QuotaLeaseCountOrderByAggregateInput = {
   id?: Prisma.SortOrder
   vserverId?: Prisma.SortOrder
   agentId?: Prisma.SortOrder
-  exclusive?: Prisma.SortOrder
-  borrowed?: Prisma.SortOrder
+  share?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -447,8 +425,7 @@ export type QuotaLeaseAvgOrderByAggregateInput = {
   id?: Prisma.SortOrder
   vserverId?: Prisma.SortOrder
   agentId?: Prisma.SortOrder
-  exclusive?: Prisma.SortOrder
-  borrowed?: Prisma.SortOrder
+  share?: Prisma.SortOrder
   version?: Prisma.SortOrder
 }
 
@@ -456,8 +433,7 @@ export type QuotaLeaseMaxOrderByAggregateInput = {
   id?: Prisma.SortOrder
   vserverId?: Prisma.SortOrder
   agentId?: Prisma.SortOrder
-  exclusive?: Prisma.SortOrder
-  borrowed?: Prisma.SortOrder
+  share?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -468,8 +444,7 @@ export type QuotaLeaseMinOrderByAggregateInput = {
   id?: Prisma.SortOrder
   vserverId?: Prisma.SortOrder
   agentId?: Prisma.SortOrder
-  exclusive?: Prisma.SortOrder
-  borrowed?: Prisma.SortOrder
+  share?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
   version?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -480,8 +455,7 @@ export type QuotaLeaseSumOrderByAggregateInput = {
   id?: Prisma.SortOrder
   vserverId?: Prisma.SortOrder
   agentId?: Prisma.SortOrder
-  exclusive?: Prisma.SortOrder
-  borrowed?: Prisma.SortOrder
+  share?: Prisma.SortOrder
   version?: Prisma.SortOrder
 }
 
@@ -570,8 +544,7 @@ export type QuotaLeaseUncheckedUpdateManyWithoutAgentNestedInput = {
 }
 
 export type QuotaLeaseCreateWithoutVserverInput = {
-  exclusive?: number
-  borrowed?: number
+  share?: number
   expiresAt: Date | string
   version?: number
   createdAt?: Date | string
@@ -582,8 +555,7 @@ export type QuotaLeaseCreateWithoutVserverInput = {
 export type QuotaLeaseUncheckedCreateWithoutVserverInput = {
   id?: number
   agentId: number
-  exclusive?: number
-  borrowed?: number
+  share?: number
   expiresAt: Date | string
   version?: number
   createdAt?: Date | string
@@ -623,8 +595,7 @@ export type QuotaLeaseScalarWhereInput = {
   id?: Prisma.IntFilter<"QuotaLease"> | number
   vserverId?: Prisma.IntFilter<"QuotaLease"> | number
   agentId?: Prisma.IntFilter<"QuotaLease"> | number
-  exclusive?: Prisma.IntFilter<"QuotaLease"> | number
-  borrowed?: Prisma.IntFilter<"QuotaLease"> | number
+  share?: Prisma.IntFilter<"QuotaLease"> | number
   expiresAt?: Prisma.DateTimeFilter<"QuotaLease"> | Date | string
   version?: Prisma.IntFilter<"QuotaLease"> | number
   createdAt?: Prisma.DateTimeFilter<"QuotaLease"> | Date | string
@@ -632,8 +603,7 @@ export type QuotaLeaseScalarWhereInput = {
 }
 
 export type QuotaLeaseCreateWithoutAgentInput = {
-  exclusive?: number
-  borrowed?: number
+  share?: number
   expiresAt: Date | string
   version?: number
   createdAt?: Date | string
@@ -644,8 +614,7 @@ export type QuotaLeaseCreateWithoutAgentInput = {
 export type QuotaLeaseUncheckedCreateWithoutAgentInput = {
   id?: number
   vserverId: number
-  exclusive?: number
-  borrowed?: number
+  share?: number
   expiresAt: Date | string
   version?: number
   createdAt?: Date | string
@@ -681,8 +650,7 @@ export type QuotaLeaseUpdateManyWithWhereWithoutAgentInput = {
 export type QuotaLeaseCreateManyVserverInput = {
   id?: number
   agentId: number
-  exclusive?: number
-  borrowed?: number
+  share?: number
   expiresAt: Date | string
   version?: number
   createdAt?: Date | string
@@ -690,8 +658,7 @@ export type QuotaLeaseCreateManyVserverInput = {
 }
 
 export type QuotaLeaseUpdateWithoutVserverInput = {
-  exclusive?: Prisma.IntFieldUpdateOperationsInput | number
-  borrowed?: Prisma.IntFieldUpdateOperationsInput | number
+  share?: Prisma.IntFieldUpdateOperationsInput | number
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -702,8 +669,7 @@ export type QuotaLeaseUpdateWithoutVserverInput = {
 export type QuotaLeaseUncheckedUpdateWithoutVserverInput = {
   id?: Prisma.IntFieldUpdateOperationsInput | number
   agentId?: Prisma.IntFieldUpdateOperationsInput | number
-  exclusive?: Prisma.IntFieldUpdateOperationsInput | number
-  borrowed?: Prisma.IntFieldUpdateOperationsInput | number
+  share?: Prisma.IntFieldUpdateOperationsInput | number
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -713,8 +679,7 @@ export type QuotaLeaseUncheckedUpdateWithoutVserverInput = {
 export type QuotaLeaseUncheckedUpdateManyWithoutVserverInput = {
   id?: Prisma.IntFieldUpdateOperationsInput | number
   agentId?: Prisma.IntFieldUpdateOperationsInput | number
-  exclusive?: Prisma.IntFieldUpdateOperationsInput | number
-  borrowed?: Prisma.IntFieldUpdateOperationsInput | number
+  share?: Prisma.IntFieldUpdateOperationsInput | number
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -724,8 +689,7 @@ export type QuotaLeaseUncheckedUpdateManyWithoutVserverInput = {
 export type QuotaLeaseCreateManyAgentInput = {
   id?: number
   vserverId: number
-  exclusive?: number
-  borrowed?: number
+  share?: number
   expiresAt: Date | string
   version?: number
   createdAt?: Date | string
@@ -733,8 +697,7 @@ export type QuotaLeaseCreateManyAgentInput = {
 }
 
 export type QuotaLeaseUpdateWithoutAgentInput = {
-  exclusive?: Prisma.IntFieldUpdateOperationsInput | number
-  borrowed?: Prisma.IntFieldUpdateOperationsInput | number
+  share?: Prisma.IntFieldUpdateOperationsInput | number
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -745,8 +708,7 @@ export type QuotaLeaseUpdateWithoutAgentInput = {
 export type QuotaLeaseUncheckedUpdateWithoutAgentInput = {
   id?: Prisma.IntFieldUpdateOperationsInput | number
   vserverId?: Prisma.IntFieldUpdateOperationsInput | number
-  exclusive?: Prisma.IntFieldUpdateOperationsInput | number
-  borrowed?: Prisma.IntFieldUpdateOperationsInput | number
+  share?: Prisma.IntFieldUpdateOperationsInput | number
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -756,8 +718,7 @@ export type QuotaLeaseUncheckedUpdateWithoutAgentInput = {
 export type QuotaLeaseUncheckedUpdateManyWithoutAgentInput = {
   id?: Prisma.IntFieldUpdateOperationsInput | number
   vserverId?: Prisma.IntFieldUpdateOperationsInput | number
-  exclusive?: Prisma.IntFieldUpdateOperationsInput | number
-  borrowed?: Prisma.IntFieldUpdateOperationsInput | number
+  share?: Prisma.IntFieldUpdateOperationsInput | number
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   version?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -770,8 +731,7 @@ export type QuotaLeaseSelect<ExtArgs extends runtime.Types.Extensions.InternalAr
   id?: boolean
   vserverId?: boolean
   agentId?: boolean
-  exclusive?: boolean
-  borrowed?: boolean
+  share?: boolean
   expiresAt?: boolean
   version?: boolean
   createdAt?: boolean
@@ -784,8 +744,7 @@ export type QuotaLeaseSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Ex
   id?: boolean
   vserverId?: boolean
   agentId?: boolean
-  exclusive?: boolean
-  borrowed?: boolean
+  share?: boolean
   expiresAt?: boolean
   version?: boolean
   createdAt?: boolean
@@ -798,8 +757,7 @@ export type QuotaLeaseSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Ex
   id?: boolean
   vserverId?: boolean
   agentId?: boolean
-  exclusive?: boolean
-  borrowed?: boolean
+  share?: boolean
   expiresAt?: boolean
   version?: boolean
   createdAt?: boolean
@@ -812,15 +770,14 @@ export type QuotaLeaseSelectScalar = {
   id?: boolean
   vserverId?: boolean
   agentId?: boolean
-  exclusive?: boolean
-  borrowed?: boolean
+  share?: boolean
   expiresAt?: boolean
   version?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type QuotaLeaseOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "vserverId" | "agentId" | "exclusive" | "borrowed" | "expiresAt" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["quotaLease"]>
+export type QuotaLeaseOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "vserverId" | "agentId" | "share" | "expiresAt" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["quotaLease"]>
 export type QuotaLeaseInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   vserver?: boolean | Prisma.VServerDefaultArgs<ExtArgs>
   agent?: boolean | Prisma.AgentDefaultArgs<ExtArgs>
@@ -844,8 +801,7 @@ export type $QuotaLeasePayload<ExtArgs extends runtime.Types.Extensions.Internal
     id: number
     vserverId: number
     agentId: number
-    exclusive: number
-    borrowed: number
+    share: number
     expiresAt: Date
     version: number
     createdAt: Date
@@ -1278,8 +1234,7 @@ export interface QuotaLeaseFieldRefs {
   readonly id: Prisma.FieldRef<"QuotaLease", 'Int'>
   readonly vserverId: Prisma.FieldRef<"QuotaLease", 'Int'>
   readonly agentId: Prisma.FieldRef<"QuotaLease", 'Int'>
-  readonly exclusive: Prisma.FieldRef<"QuotaLease", 'Int'>
-  readonly borrowed: Prisma.FieldRef<"QuotaLease", 'Int'>
+  readonly share: Prisma.FieldRef<"QuotaLease", 'Int'>
   readonly expiresAt: Prisma.FieldRef<"QuotaLease", 'DateTime'>
   readonly version: Prisma.FieldRef<"QuotaLease", 'Int'>
   readonly createdAt: Prisma.FieldRef<"QuotaLease", 'DateTime'>
