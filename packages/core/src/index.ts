@@ -7,6 +7,7 @@ export * from './rate-meter.js';
 export * from './policy.js';
 export * from './monitor.js';
 export * from './quota-pool.js';
+export * from './quota-manager.js';
 export * from './chain.js';
 export * from './admission.js';
 export * from './limits.js';

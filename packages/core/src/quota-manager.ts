@@ -1,0 +1,340 @@
+// The pool manager of engines that enforce their allowance themselves, at the other end of a
+// channel (the control plane across agents; issue 12 item 2). The counting is core's QuotaPool in
+// reported tracking: an engine's committed uses (allowance + owed) are every use it may have in
+// flight. This module adds what talking to such engines over messages needs, and nothing else:
+//
+//   - orders to send after every change: an `allowance` when an engine's allowance grew (or the
+//     limit or batch changed), a `revoke` when it shrank. A revoke is two-phase: the cut stays
+//     owed (committed) until the engine acknowledges the revoke with what it may still have in
+//     flight (`revokeAcked`: the pool settles it), so Σ committed ≤ limit holds through joins,
+//     leaves, deaths and limit drops (the pool's invariant 2: after a drop nothing grows until
+//     committed is back within the limit);
+//   - borrows of engines whose connections wait (`want`), arbitrated: at once the engine's own
+//     claim, the shared pool and the claims of others (QuotaPool.arbitrate); for the rest, uses
+//     other engines report unused are revoked from them (ceded: owed until they acknowledge, so
+//     never counted twice) and lent to the waiting engine as the acknowledgements come. A waiting
+//     borrow is answered once it has what it asked for, once no engine asked for it is still
+//     draining, or when the adapter's deadline ends (`expire`). An engine whose own connections
+//     waited in the last `waitedMs` gives nothing up: under an even burst every engine needs its
+//     share, and taking uses between them only moves them back and forth while connections wait.
+//
+// What an engine was told (`told`) only says which orders are due: after every call it equals the
+// pool's allowance of that engine. The words: docs/GLOSSARY.md.
+import { QuotaPool, type EngineId } from './quota-pool.js';
+
+export interface QuotaManagerOptions<E extends EngineId> {
+  limit: number;
+  /** [engine, weight] pairs. */
+  engines?: Iterable<readonly [E, number]>;
+  exclusivePercent?: number;
+  batchPercent?: number;
+  /** An engine whose connections waited this recently (ms of `now`) cedes nothing (default 500). */
+  waitedMs?: number;
+  /** Ids of revokes: shared by the managers of one control plane so that an id names one revoke (default: a counter of this manager). */
+  nextId?: () => number;
+}
+
+/** An engine's allowance as it was told it. */
+export interface Told {
+  exclusive: number;
+  borrowed: number;
+}
+
+/** What the adapter sends. `allowance` and `revoke` carry absolute values; `grant` answers a borrow or a give-back of the same id. */
+export type QuotaOrder<E extends EngineId> =
+  | { kind: 'allowance'; engine: E; exclusive: number; borrowed: number }
+  | { kind: 'revoke'; engine: E; id: number; exclusive: number; borrowed: number }
+  | { kind: 'grant'; engine: E; id: number; n: number; borrowed: number };
+
+/** A (re)joining engine's claim: the allowance it still enforces (null: none) and the uses it may have in flight. */
+export interface QuotaClaim {
+  allowance: number | null;
+  inUse: number;
+}
+
+interface Engine extends Told {
+  /** The revoke it has not acknowledged down to its allowance yet (null: none). */
+  revokeId: number | null;
+  /** When its connections last waited for uses (a borrow with `want`). */
+  waitedAt: number;
+}
+
+interface Waiting<E> {
+  engine: E;
+  id: number;
+  want: number;
+  lent: number;
+  /** Engines revoked for this borrow. */
+  donors: Set<E>;
+}
+
+export interface QuotaManagerView<E> {
+  limit: number;
+  /** The limit minus every engine's committed uses (never below 0). */
+  shared: number;
+  batch: number;
+  told: Map<E, Told>;
+  /** Engines with a revoke not acknowledged down to their allowance yet, and their committed uses. */
+  pending: Map<E, number>;
+}
+
+export class QuotaManager<E extends EngineId = EngineId> {
+  readonly pool: QuotaPool<E>;
+  private readonly engines = new Map<E, Engine>();
+  private readonly waiting: Waiting<E>[] = [];
+  private readonly waitedMs: number;
+  private readonly nextId: () => number;
+
+  constructor(opts: QuotaManagerOptions<E>) {
+    this.pool = new QuotaPool<E>({
+      limit: opts.limit,
+      engines: opts.engines ?? [],
+      tracking: 'reported',
+      ...(opts.exclusivePercent !== undefined ? { exclusivePercent: opts.exclusivePercent } : {}),
+      ...(opts.batchPercent !== undefined ? { batchPercent: opts.batchPercent } : {}),
+    });
+    this.waitedMs = opts.waitedMs ?? 500;
+    let id = 1;
+    this.nextId = opts.nextId ?? (() => id++);
+    for (const e of this.pool.engines) this.engines.set(e, blank());
+  }
+
+  get limit(): number {
+    return this.pool.limit;
+  }
+  get batch(): number {
+    return this.pool.batch;
+  }
+
+  /** What `engine` was told (null: not an engine of this pool). */
+  told(engine: E): Told | null {
+    const t = this.engines.get(engine);
+    return t ? { exclusive: t.exclusive, borrowed: t.borrowed } : null;
+  }
+
+  /** Uses counted against the limit for `engine`: its allowance, and more while a cut is owed. */
+  committedBy(engine: E): number {
+    if (!this.engines.has(engine)) return 0;
+    const h = this.pool.holding(engine);
+    return h.exclusive + h.borrowed + h.owed;
+  }
+
+  /**
+   * An engine joins, re-joins or changes weight. Its claim (what it says it enforces and may have
+   * in flight) is never taken on trust: uses in flight beyond its allowance are covered by
+   * borrowed uses while the pool has room, and whatever it claims beyond that stays owed, with a
+   * revoke, until it acknowledges what it really holds. It is always sent its allowance.
+   */
+  join(engine: E, weight: number, claim?: QuotaClaim): QuotaOrder<E>[] {
+    this.pool.addEngine(engine, weight);
+    // What the engine enforces now is its claim (nothing when it claims none): the orders below
+    // bring it to the pool's allowance.
+    const claimed = claim?.allowance ?? 0;
+    this.engines.set(engine, { exclusive: 0, borrowed: claimed, revokeId: null, waitedAt: this.engines.get(engine)?.waitedAt ?? -Infinity });
+    if (claim) {
+      this.pool.settle(engine, claim.inUse);
+      this.pool.borrow(engine, 0); // covers its connections with borrowed uses while there is room
+      this.pool.settle(engine, Math.max(claimed, claim.inUse));
+    }
+    return this.settled(engine);
+  }
+
+  /** An engine left (its lease ended, it was deleted): everything it had returns to the pool. */
+  leave(engine: E): QuotaOrder<E>[] {
+    if (!this.engines.delete(engine)) return [];
+    this.pool.removeEngine(engine);
+    for (let i = this.waiting.length - 1; i >= 0; i--) if (this.waiting[i]!.engine === engine) this.waiting.splice(i, 1);
+    return this.settled();
+  }
+
+  /** The limit changed: every engine is sent its allowance (revoked where it shrank). */
+  setLimit(limit: number): QuotaOrder<E>[] {
+    this.pool.setLimit(limit);
+    return this.settled(undefined, true);
+  }
+
+  /**
+   * A borrow of `id`: without `want` (borrowing ahead) up to batchNow from the shared pool,
+   * answered at once. With `want` (connections waiting) it is arbitrated: `waiting` is true when
+   * the answer waits for revoked engines to acknowledge (the adapter calls expire(id) at its
+   * deadline). `activeOf` is an engine's last reported connections (null: unknown, no donor).
+   */
+  borrow(engine: E, id: number, want: number | undefined, now: number, activeOf: (engine: E) => number | null): { orders: QuotaOrder<E>[]; waiting: boolean } {
+    const t = this.engines.get(engine);
+    if (!t) return { orders: [{ kind: 'grant', engine, id, n: 0, borrowed: 0 }], waiting: false };
+    if (want === undefined) {
+      const n = this.pool.borrow(engine, this.pool.batchNow);
+      return { orders: [...this.reconcile(), this.grant(engine, id, n)], waiting: false };
+    }
+    t.waitedAt = now;
+    // A batch while the shared pool is far from empty; near the bottom what the connections need.
+    const ask = Math.max(this.pool.batchNow, want);
+    const w: Waiting<E> = { engine, id, want: ask, lent: 0, donors: new Set() };
+    this.arbitrate(w);
+    if (w.lent < w.want) this.reclaim(w, now, activeOf);
+    // Uses being revoked for an earlier borrow may come back too: wait for them as well.
+    if (w.lent < w.want && (w.donors.size > 0 || this.draining(this.waiting))) {
+      this.waiting.push(w);
+      return { orders: this.reconcile(), waiting: true };
+    }
+    return { orders: [...this.reconcile(), this.grant(engine, id, w.lent)], waiting: false };
+  }
+
+  /** The engine gives back `n` borrowed uses it shrank its allowance by (answered with a grant of n 0). */
+  giveBack(engine: E, n: number, id: number): QuotaOrder<E>[] {
+    const t = this.engines.get(engine);
+    if (!t) return [{ kind: 'grant', engine, id, n: 0, borrowed: 0 }];
+    const k = Math.min(n, this.pool.holding(engine).borrowed);
+    // Returned uses go back first to the engines whose shares were ceded (core's pool).
+    this.pool.giveBack(engine, k);
+    t.borrowed = this.pool.holding(engine).borrowed;
+    return [...this.settled(), this.grant(engine, id, 0)];
+  }
+
+  /**
+   * Second phase of revoke `id`: the engine enforces its lower allowance and may still have
+   * `committed` uses in flight (its allowance or more). Only the answer to its last revoke counts:
+   * an earlier one was counted under an allowance the engine may still grow back to.
+   */
+  revokeAcked(engine: E, id: number, committed: number): QuotaOrder<E>[] {
+    const t = this.engines.get(engine);
+    if (!t || t.revokeId !== id) return [];
+    const h = this.pool.holding(engine);
+    this.pool.settle(engine, Math.max(h.exclusive + h.borrowed, committed));
+    if (this.pool.holding(engine).owed === 0) t.revokeId = null;
+    return this.settled();
+  }
+
+  /** The deadline of waiting borrow `id` of `engine`: answered with what it has and what can be lent now. */
+  expire(engine: E, id: number): QuotaOrder<E>[] {
+    const i = this.waiting.findIndex((w) => w.engine === engine && w.id === id);
+    if (i < 0) return [];
+    const w = this.waiting.splice(i, 1)[0]!;
+    this.arbitrate(w);
+    return [...this.reconcile(), this.grant(engine, id, w.lent)];
+  }
+
+  /** The pool is dropped (the limit was removed): waiting borrows are answered with what they have. */
+  close(): QuotaOrder<E>[] {
+    return this.waiting.splice(0).map((w) => this.grant(w.engine, w.id, w.lent));
+  }
+
+  view(): QuotaManagerView<E> {
+    const told = new Map<E, Told>();
+    const pending = new Map<E, number>();
+    for (const [e, t] of this.engines) {
+      told.set(e, { exclusive: t.exclusive, borrowed: t.borrowed });
+      if (t.revokeId !== null) pending.set(e, this.committedBy(e));
+    }
+    return { limit: this.pool.limit, shared: Math.max(0, this.pool.limit - this.pool.committed), batch: this.pool.batch, told, pending };
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private grant(engine: E, id: number, n: number): QuotaOrder<E> {
+    return { kind: 'grant', engine, id, n, borrowed: this.engines.get(engine)?.borrowed ?? 0 };
+  }
+
+  /**
+   * One round of core's arbitration for what `w` still lacks. Uses that cover what its engine owes
+   * (in flight beyond an allowance that shrank) admit nothing new: only the rest counts as lent.
+   */
+  private arbitrate(w: Waiting<E>): void {
+    if (w.lent >= w.want) return;
+    const owed = this.pool.holding(w.engine).owed;
+    const grew = this.pool.arbitrate(w.engine, w.want - w.lent);
+    w.lent += grew - (owed - this.pool.holding(w.engine).owed);
+  }
+
+  /** True while an engine revoked for one of `list` has not acknowledged down to its allowance. */
+  private draining(list: Iterable<Waiting<E>>): boolean {
+    for (const w of list) for (const d of w.donors) if (this.engines.get(d)?.revokeId != null) return true;
+    return false;
+  }
+
+  /**
+   * Revokes uses other engines do not use (allowance − last reported connections), the most
+   * unused first, for `w`'s connections: ceded by the pool, owed until the engine acknowledges.
+   * A stale report only makes an engine give back less: its acknowledgement says what it holds.
+   */
+  private reclaim(w: Waiting<E>, now: number, activeOf: (engine: E) => number | null): void {
+    const donors: Array<{ engine: E; unused: number }> = [];
+    for (const [e, t] of this.engines) {
+      if (e === w.engine || t.revokeId !== null || now - t.waitedAt < this.waitedMs) continue;
+      const active = activeOf(e);
+      const h = this.pool.holding(e);
+      if (active === null || h.owed > 0) continue;
+      const unused = h.exclusive + h.borrowed - active;
+      if (unused > 0) donors.push({ engine: e, unused });
+    }
+    donors.sort((x, y) => y.unused - x.unused);
+    let asked = 0;
+    for (const d of donors) {
+      const need = w.want - w.lent - asked;
+      if (need <= 0) break;
+      const take = Math.min(d.unused, need);
+      this.cedeInFlight(d.engine, take);
+      w.donors.add(d.engine);
+      asked += take;
+    }
+  }
+
+  /**
+   * The pool takes `n` uses of `engine`'s allowance for another engine, but they stay committed
+   * (owed) until the engine acknowledges the revoke that tells it: reported tracking cannot know
+   * they are unused before then.
+   */
+  private cedeInFlight(engine: E, n: number): void {
+    const h = this.pool.holding(engine);
+    // Owed first (committed grows by n: nothing can be lent from it meanwhile), then ceded.
+    this.pool.settle(engine, h.exclusive + h.borrowed + n);
+    this.pool.cede(engine, n);
+  }
+
+  /**
+   * After a change: the waiting borrows first (uses that came back go where connections wait),
+   * answered once they have what they asked for or wait for nobody any more; then every engine's
+   * orders (reconcile), the grants last so that they carry the borrowed uses as told.
+   */
+  private settled(always?: E, all = false): QuotaOrder<E>[] {
+    const answered: Waiting<E>[] = [];
+    for (const w of [...this.waiting]) {
+      this.arbitrate(w);
+      if (w.lent < w.want && this.draining([w])) continue;
+      this.waiting.splice(this.waiting.indexOf(w), 1);
+      answered.push(w);
+    }
+    return [...this.reconcile(always, all), ...answered.map((w) => this.grant(w.engine, w.id, w.lent))];
+  }
+
+  /**
+   * Brings what each engine was told to the pool's allowance: a revoke where it shrank (a new id:
+   * the engine must acknowledge it), an allowance where it grew or its split changed; `always`
+   * (a joining engine) and `all` (the limit or batch changed) are sent theirs even unchanged.
+   * Grants answered in the same pass carry the borrowed count as told now.
+   */
+  private reconcile(always?: E, all = false): QuotaOrder<E>[] {
+    const orders: QuotaOrder<E>[] = [];
+    for (const [e, t] of this.engines) {
+      const h = this.pool.holding(e);
+      // Grown back over everything it may hold (a share topped up over owed uses): the revoke is
+      // done, whether or not the engine acknowledges it again (a later answer to it is ignored),
+      // and the engine may be asked to cede again.
+      if (t.revokeId !== null && h.owed === 0) t.revokeId = null;
+      const shrank = h.exclusive + h.borrowed < t.exclusive + t.borrowed || (h.owed > 0 && t.revokeId === null);
+      const changed = h.exclusive !== t.exclusive || h.borrowed !== t.borrowed;
+      t.exclusive = h.exclusive;
+      t.borrowed = h.borrowed;
+      if (shrank) {
+        t.revokeId = this.nextId();
+        orders.push({ kind: 'revoke', engine: e, id: t.revokeId, exclusive: t.exclusive, borrowed: t.borrowed });
+        if (all) orders.push({ kind: 'allowance', engine: e, exclusive: t.exclusive, borrowed: t.borrowed });
+      } else if (changed || all || e === always) orders.push({ kind: 'allowance', engine: e, exclusive: t.exclusive, borrowed: t.borrowed });
+    }
+    return orders;
+  }
+}
+
+function blank(): Engine {
+  return { exclusive: 0, borrowed: 0, revokeId: null, waitedAt: -Infinity };
+}

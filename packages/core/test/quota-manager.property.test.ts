@@ -1,0 +1,335 @@
+// Property: core's QuotaManager (the control plane as pool manager of agents, reported tracking)
+// holds a limit exactly when its orders travel over channels: each agent enforces the allowance it
+// was last told, acknowledges every revoke with what it may have in flight, borrows ahead, borrows
+// for waiting connections, gives back idle batches, dies and rejoins, while the limit changes and
+// messages arrive in any interleaving (each channel in order). After every step:
+//   - the connections admitted never exceed the limit, except after the limit was lowered below
+//     them, and then they never grow until they are below it;
+//   - every agent's connections, and the allowance it enforces, are within what the manager
+//     counts as committed for it (the told/owed ledger is right whatever is still in flight);
+//   - Σ committed ≤ limit unless the limit dropped below it (then it never grows).
+// And, with every message delivered at once: a connection spills only when, after one round of
+// arbitration, no use is unused anywhere.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { QuotaManager, type QuotaOrder } from '../src/index.js';
+
+type Op =
+  | { t: 'join'; a: number; workers: number }
+  | { t: 'die'; a: number }
+  | { t: 'limit'; limit: number }
+  | { t: 'connect'; a: number }
+  | { t: 'end'; a: number }
+  | { t: 'ahead'; a: number }
+  | { t: 'return'; a: number }
+  | { t: 'deliver'; a: number; up: boolean }
+  | { t: 'expire' }
+  | { t: 'flush' };
+
+const agent = fc.integer({ min: 0, max: 3 });
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('join' as const), a: agent, workers: fc.integer({ min: 1, max: 3 }) }) },
+  { weight: 1, arbitrary: agent.map((a) => ({ t: 'die' as const, a })) },
+  { weight: 2, arbitrary: fc.integer({ min: 0, max: 40 }).map((limit) => ({ t: 'limit' as const, limit })) },
+  { weight: 12, arbitrary: agent.map((a) => ({ t: 'connect' as const, a })) },
+  { weight: 7, arbitrary: agent.map((a) => ({ t: 'end' as const, a })) },
+  { weight: 2, arbitrary: agent.map((a) => ({ t: 'ahead' as const, a })) },
+  { weight: 2, arbitrary: agent.map((a) => ({ t: 'return' as const, a })) },
+  { weight: 14, arbitrary: fc.record({ t: fc.constant('deliver' as const), a: agent, up: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.constant({ t: 'expire' as const }) },
+  { weight: 2, arbitrary: fc.constant({ t: 'flush' as const }) },
+);
+
+type Up = { t: 'borrow'; id: number; want?: number } | { t: 'return'; id: number; n: number } | { t: 'ack'; id: number; committed: number };
+
+function check(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`invariant broken: ${what}`);
+}
+
+/** One agent as the control client and its pool enforce it: one counter of connections against the allowance it was told. */
+class Agent {
+  exclusive = 0;
+  borrowed = 0;
+  inUse = 0;
+  /** Connections waiting for the answer to a borrow (by borrow id). */
+  waitingFor = new Map<number, number>();
+  draining: number | null = null;
+  lastAck = Infinity;
+  returns = new Map<number, number>();
+  readonly down: QuotaOrder<string>[] = [];
+  readonly up: Up[] = [];
+  constructor(readonly workers: number) {}
+  get allowance(): number {
+    return this.exclusive + this.borrowed;
+  }
+  net(borrowed: number): number {
+    let pending = 0;
+    for (const n of this.returns.values()) pending += n;
+    return Math.max(0, borrowed - pending);
+  }
+  /** What a revoke-ack says: its allowance, or more while connections admitted earlier are open. */
+  committed(): number {
+    return Math.max(this.allowance, this.inUse);
+  }
+  ack(): void {
+    if (this.draining === null) return;
+    const c = this.committed();
+    if (c >= this.lastAck) return;
+    this.lastAck = c;
+    this.up.push({ t: 'ack', id: this.draining, committed: c });
+    if (c <= this.allowance) this.draining = null;
+  }
+}
+
+class Model {
+  readonly m: QuotaManager<string>;
+  readonly agents = new Map<string, Agent>();
+  admitted = 0;
+  spills = 0;
+  now = 0;
+  nextId = 1;
+  /** Waiting borrows of the manager, by agent and id (the adapter's deadlines). */
+  timers: Array<{ a: string; id: number }> = [];
+  /** Connections that spilled while the model checks one round of arbitration (sync mode). */
+  sync = false;
+
+  constructor(limit: number, p: number, b: number) {
+    this.m = new QuotaManager<string>({ limit, exclusivePercent: p, batchPercent: b, waitedMs: 0 });
+  }
+  inFlight(): number {
+    let n = 0;
+    for (const a of this.agents.values()) n += a.inUse;
+    return n;
+  }
+  route(orders: QuotaOrder<string>[]): void {
+    for (const o of orders) this.agents.get(o.engine)?.down.push(o);
+  }
+  activeOf = (a: string): number | null => this.agents.get(a)?.inUse ?? null;
+
+  /** The agent reads one message from the control plane. */
+  downstream(name: string): boolean {
+    const a = this.agents.get(name);
+    const o = a?.down.shift();
+    if (!a || !o) return false;
+    if (o.kind === 'allowance') {
+      a.exclusive = o.exclusive;
+      a.borrowed = a.net(o.borrowed);
+    } else if (o.kind === 'revoke') {
+      a.exclusive = o.exclusive;
+      a.borrowed = a.net(o.borrowed);
+      a.draining = o.id;
+      a.lastAck = Infinity;
+      a.ack();
+    } else {
+      a.returns.delete(o.id);
+      a.borrowed = a.net(o.borrowed);
+      const waiting = a.waitingFor.get(o.id);
+      if (waiting !== undefined) {
+        a.waitingFor.delete(o.id);
+        for (let i = 0; i < waiting; i++) {
+          if (a.inUse < a.allowance) {
+            a.inUse++;
+            this.admitted++;
+          } else this.spill(name);
+        }
+      }
+      a.ack();
+    }
+    return true;
+  }
+  /** The control plane reads one message from the agent. */
+  upstream(name: string): boolean {
+    const a = this.agents.get(name);
+    const u = a?.up.shift();
+    if (!a || !u) return false;
+    this.now += 1;
+    if (u.t === 'borrow') {
+      const r = this.m.borrow(name, u.id, u.want, this.now, this.activeOf);
+      if (r.waiting) this.timers.push({ a: name, id: u.id });
+      this.route(r.orders);
+    } else if (u.t === 'return') this.route(this.m.giveBack(name, u.n, u.id));
+    else this.route(this.m.revokeAcked(name, u.id, u.committed));
+    return true;
+  }
+  flush(): void {
+    for (let moved = true; moved;) {
+      moved = false;
+      for (const name of this.agents.keys()) while (this.upstream(name) || this.downstream(name)) moved = true;
+    }
+  }
+  spill(name: string): void {
+    this.spills++;
+    if (!this.sync) return;
+    // Delivered at once: one round of arbitration left no use unused anywhere.
+    const v = this.m.view();
+    check(this.m.pool.committed >= this.m.limit, `spilled at ${name} while the control plane had ${this.m.limit - this.m.pool.committed} uses to lend`);
+    for (const [b, x] of this.agents)
+      check(x.allowance <= x.inUse, `spilled at ${name} while ${b} held ${x.allowance - x.inUse} unused uses (pending ${[...v.pending.keys()].join()})`);
+  }
+
+  join(name: string, workers: number): void {
+    const prev = this.agents.get(name);
+    // A rejoin claims what it enforces and has in flight, as the hello does.
+    const a = prev ?? new Agent(workers);
+    if (prev) {
+      a.down.length = 0;
+      a.up.length = 0;
+      a.waitingFor.clear();
+      a.returns.clear();
+      a.draining = null;
+    }
+    this.agents.set(name, a);
+    this.route(this.m.join(name, workers, prev ? { allowance: a.allowance, inUse: a.inUse } : undefined));
+  }
+  die(name: string): void {
+    const a = this.agents.get(name);
+    if (!a) return;
+    this.admitted -= a.inUse;
+    this.agents.delete(name);
+    this.route(this.m.leave(name));
+  }
+  connect(name: string): void {
+    const a = this.agents.get(name);
+    if (!a) return;
+    if (a.inUse < a.allowance) {
+      a.inUse++;
+      this.admitted++;
+      return;
+    }
+    const id = this.nextId++;
+    a.waitingFor.set(id, 1);
+    a.up.push({ t: 'borrow', id, want: 1 });
+  }
+  end(name: string): void {
+    const a = this.agents.get(name);
+    if (!a || a.inUse === 0) return;
+    a.inUse--;
+    this.admitted--;
+    a.ack();
+  }
+  ahead(name: string): void {
+    const a = this.agents.get(name);
+    if (a) a.up.push({ t: 'borrow', id: this.nextId++ });
+  }
+  giveBack(name: string): void {
+    const a = this.agents.get(name);
+    if (!a || a.draining !== null) return;
+    const k = Math.min(a.borrowed, this.m.batch);
+    if (k === 0 || a.allowance - a.inUse < k) return;
+    const id = this.nextId++;
+    a.borrowed -= k;
+    a.returns.set(id, k);
+    a.up.push({ t: 'return', id, n: k });
+  }
+  expire(): void {
+    const t = this.timers.shift();
+    if (t) this.route(this.m.expire(t.a, t.id));
+  }
+}
+
+describe('QuotaManager over channels: control plane → agents (property)', () => {
+  it('never admits past the limit nor lets an agent enforce more than it counts, in any interleaving; delivered at once, spills only when no use is unused', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40 }),
+        fc.constantFrom(0, 0.5, 0.8, 1),
+        fc.constantFrom(0, 0.1, 0.25, 1),
+        fc.array(op, { maxLength: 200, size: 'max' }),
+        (limit, p, b, ops) => {
+          const x = new Model(limit, p, b);
+          for (const o of ops) {
+            const before = x.inFlight();
+            const committedBefore = x.m.pool.committed;
+            const name = 'a' in o ? `agent-${o.a}` : '';
+            switch (o.t) {
+              case 'join':
+                x.join(name, o.workers);
+                break;
+              case 'die':
+                x.die(name);
+                break;
+              case 'limit':
+                x.route(x.m.setLimit(o.limit));
+                break;
+              case 'connect':
+                x.connect(name);
+                break;
+              case 'end':
+                x.end(name);
+                break;
+              case 'ahead':
+                x.ahead(name);
+                break;
+              case 'return':
+                x.giveBack(name);
+                break;
+              case 'deliver':
+                if (o.up) x.upstream(name);
+                else x.downstream(name);
+                break;
+              case 'expire':
+                x.expire();
+                break;
+              case 'flush':
+                // Everything delivered, then a connection at every agent in turn with its borrow
+                // answered at once: each spill must find no use unused anywhere.
+                x.flush();
+                while (x.timers.length > 0) {
+                  x.expire();
+                  x.flush();
+                }
+                x.sync = true;
+                for (const n of [...x.agents.keys()]) {
+                  x.connect(n);
+                  x.flush();
+                  while (x.timers.length > 0) {
+                    x.expire();
+                    x.flush();
+                  }
+                }
+                x.sync = false;
+                break;
+            }
+            const now = x.inFlight();
+            check(now === x.admitted, 'every admitted connection is counted by an agent');
+            // An agent may admit on an allowance the limit just dropped below until its revoke
+            // arrives: that is within what was committed before the drop, which never grows.
+            check(now <= Math.max(x.m.limit, before, x.m.pool.committed), `admitted ${now} past the limit ${x.m.limit} (was ${before})`);
+            for (const [a, ag] of x.agents) {
+              check(ag.inUse <= x.m.committedBy(a), `${a}'s ${ag.inUse} connections within its committed ${x.m.committedBy(a)}`);
+              check(ag.allowance <= x.m.committedBy(a), `${a} enforces ${ag.allowance}, more than its committed ${x.m.committedBy(a)}`);
+            }
+            const c = x.m.pool.committed;
+            // (a rejoining agent's claim is what it really has: it may pass the limit, and then nothing grows.)
+            check(c <= x.m.limit || c <= committedBefore || o.t === 'join', `committed ${c} grew past the limit ${x.m.limit} (was ${committedBefore})`);
+          }
+        },
+      ),
+      { numRuns: Number(process.env.QUOTA_RUNS ?? 300) },
+    );
+  });
+
+  it('lends the last uses to the agent whose connections wait: an idle agent is revoked, and the borrow answered on its acknowledgement', () => {
+    const m = new QuotaManager<string>({
+      limit: 100,
+      engines: [
+        ['a', 1],
+        ['b', 1],
+      ],
+    });
+    expect(m.view().told.get('a')).toEqual({ exclusive: 0, borrowed: 0 });
+    m.setLimit(100);
+    expect(m.told('a')).toEqual({ exclusive: 40, borrowed: 0 });
+    const r = m.borrow('a', 1, 30, 0, (e) => (e === 'b' ? 5 : 40));
+    // 20 from the shared pool now; 10 revoked from b, owed until it acknowledges.
+    expect(r.waiting).toBe(true);
+    expect(r.orders).toContainEqual({ kind: 'revoke', engine: 'b', id: 1, exclusive: 30, borrowed: 0 });
+    expect(m.committedBy('b')).toBe(40);
+    expect(m.view().shared).toBe(0);
+    const answered = m.revokeAcked('b', 1, 30);
+    expect(answered).toContainEqual({ kind: 'grant', engine: 'a', id: 1, n: 30, borrowed: 30 });
+    expect(m.committedBy('b')).toBe(30);
+    // Returned, the uses go back to b's ceded share first.
+    expect(m.giveBack('a', 30, 2)).toContainEqual({ kind: 'allowance', engine: 'b', exclusive: 40, borrowed: 0 });
+  });
+});
