@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "event_at_idx";
