@@ -285,6 +285,18 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
     flushLater(20);
   };
 
+  // Agent → the version it last ACKed, not written yet (one UPDATE for them all when its turn comes).
+  const applied = new Map<string, string>();
+  const writeApplied = async (): Promise<void> => {
+    const rows = [...applied];
+    applied.clear();
+    if (rows.length === 0) return;
+    await db.$executeRaw`
+      UPDATE agent AS a SET "appliedVersion" = t.applied, "lastHeartbeatAt" = (${new Date().toISOString()}::timestamptz AT TIME ZONE 'UTC'), "updatedAt" = now()
+      FROM unnest(${rows.map(([name]) => name)}::text[], ${rows.map(([, v]) => v)}::text[]) AS t(name, applied)
+      WHERE a.name = t.name`.catch((err: Error) => log.warn({ err: err.message, agents: rows.length }, 'agent rows not written'));
+  };
+
   hub.on('event', (e: HubEvent) => {
     switch (e.kind) {
       case 'agent.connected':
@@ -294,7 +306,9 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
         persist(() => update(e.agent, { status: 'disconnected' }));
         break;
       case 'config.applied':
-        persist(() => update(e.agent, { appliedVersion: e.version, lastHeartbeatAt: new Date() }));
+        // Coalesced: every agent ACKs every write, so the rows of all ACKs queued meanwhile go in one statement.
+        if (applied.size === 0) persist(writeApplied);
+        applied.set(e.agent, e.version);
         break;
       default:
         break;

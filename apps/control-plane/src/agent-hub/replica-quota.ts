@@ -54,6 +54,8 @@ export class ReplicaQuota {
   private dirty: Set<string> | null = null;
   /** Vservers of passes that failed, run again on the next heartbeat (null: all; undefined: none). */
   private failed: Set<string> | null | undefined = undefined;
+  /** Agent → its row's id, as committed passes read it (see pass). */
+  private readonly agentIds = new Map<string, number>();
   private readonly onMembers = (): void => this.kick();
   private readonly onEvent = (e: HubEvent): void => {
     if (e.kind === 'threshold.changed' && e.vserver) this.kick([e.vserver]);
@@ -90,6 +92,7 @@ export class ReplicaQuota {
     this.running = this.pass(only)
       .catch((err: Error) => {
         this.opts.log.warn({ err: err.message.split('\n').filter(Boolean).at(-1) }, 'quota pass failed; retrying on the next heartbeat');
+        this.agentIds.clear(); // read again: a row may have been deleted and made again
         if (only === null || this.failed === null) this.failed = null;
         else {
           this.failed ??= new Set();
@@ -149,14 +152,22 @@ export class ReplicaQuota {
     }
     if (limits.size === 0) return;
     let changed = false;
+    // Agent ids: those a committed pass read are kept while the agent stays in the pool (a pass
+    // runs on every threshold change, and an upsert per agent each time was most of its cost).
+    for (const agent of this.agentIds.keys()) if (!members.has(agent)) this.agentIds.delete(agent);
+    const agentIds = new Map<string, number>();
     const budgets = await db.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<
         Array<{ id: number; name: string }>
       >`SELECT id, name FROM vserver WHERE name = ANY(${[...limits.keys()]}) ORDER BY id FOR UPDATE`;
       const now = new Date();
       const expiresAt = new Date(now.getTime() + this.opts.leaseMs);
-      const agentIds = new Map<string, number>();
       for (const [agent, workers] of members) {
+        const known = this.agentIds.get(agent);
+        if (known !== undefined) {
+          agentIds.set(agent, known);
+          continue;
+        }
         const a = await tx.agent.upsert({ where: { name: agent }, create: { name: agent, workers }, update: {}, select: { id: true } });
         agentIds.set(agent, a.id);
       }
@@ -235,6 +246,7 @@ export class ReplicaQuota {
       }
       return out;
     });
+    for (const [agent, id] of agentIds) this.agentIds.set(agent, id);
     // One call: the hub recomputes only the vservers whose budget moved.
     hub.setBudgets(budgets);
     if (changed) this.opts.changed();

@@ -634,6 +634,25 @@ const COLUMNS = {
   ],
 } as const satisfies Record<string, readonly Column[]>;
 
+/** A column's value as a query parameter (enums as text, JSON as its text, a time as ISO text). */
+function sqlValue(v: unknown, sqlType: string): unknown {
+  if (v === undefined || v === null || v === Prisma.DbNull) return null;
+  if (v instanceof Date) return v.toISOString();
+  if (sqlType === 'jsonb') return JSON.stringify(v);
+  return v;
+}
+
+/**
+ * One UPDATE of every column of a service or vserver row but its creation time: a raw statement,
+ * since Prisma's update planned and interpreted its query on each call, most of a one-object
+ * write's own CPU time.
+ */
+async function updateRow(tx: Tx, table: 'service' | 'vserver', id: number, row: Record<string, unknown>): Promise<void> {
+  const cols = COLUMNS[table].filter(([c]) => c !== 'createdAt');
+  const sets = cols.map(([c, t], i) => `"${c}" = $${i + 1}::${t.startsWith('"') ? `text::${t}` : t === 'jsonb' ? 'text::jsonb' : t}`);
+  await tx.$executeRawUnsafe(`UPDATE "${table}" SET ${sets.join(', ')} WHERE id = $${cols.length + 1}`, ...cols.map(([c, t]) => sqlValue(row[c], t)), id);
+}
+
 /**
  * One INSERT … SELECT FROM unnest(arrays) per table: a statement with one array parameter per
  * column, whatever the number of rows (Prisma's createMany binds every value on its own and was
@@ -647,15 +666,7 @@ async function bulkInsert(
 ): Promise<Array<{ id: number; name: string }>> {
   if (rows.length === 0) return [];
   const cols: readonly Column[] = COLUMNS[table];
-  const params = cols.map(([c, t]) =>
-    rows.map((r) => {
-      const v = r[c];
-      if (v === undefined || v === null || v === Prisma.DbNull) return null;
-      if (v instanceof Date) return v.toISOString();
-      if (t === 'jsonb') return JSON.stringify(v);
-      return v;
-    }),
-  );
+  const params = cols.map(([c, t]) => rows.map((r) => sqlValue(r[c], t)));
   const select = cols.map(([, t], i) => (t.startsWith('"') ? `$${i + 1}::text[]` : `$${i + 1}::${t === 'jsonb' ? 'text' : t}[]`)).join(', ');
   const names = cols.map(([c]) => `"${c}"`).join(', ');
   const casts = cols.map(([c, t]) => (t.startsWith('"') ? `u."${c}"::${t}` : t === 'jsonb' ? `u."${c}"::jsonb` : `u."${c}"`)).join(', ');
@@ -750,9 +761,9 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
       const o = want[kind](c.name) as NService & NMonitor & NVServer;
       const stamp = { version: before.version + 1, updatedAt: now };
       // One update per kind (monitors and vservers both have a `type`, of different enums).
-      if (kind === 'service') await tx.service.update({ where: { id: before.id }, data: { ...serviceData(o), ...stamp } });
+      if (kind === 'service') await updateRow(tx, 'service', before.id, { ...serviceData(o), ...stamp });
       else if (kind === 'monitor') await tx.monitor.update({ where: { id: before.id }, data: { ...monitorData(o), ...stamp } });
-      else await tx.vServer.update({ where: { id: before.id }, data: { ...vserverData(o), ...stamp } });
+      else await updateRow(tx, 'vserver', before.id, { ...vserverData(o), ...stamp });
       meta.set(key, { ...before, version: before.version + 1, updatedAt: now });
       event(`${kind}.updated`, kind, c.name, before.version, before.version + 1, { fields: c.fields ?? [] });
     }
