@@ -66,7 +66,7 @@ describe('two control-plane replicas on one database', () => {
     expect(thresholds.map((s) => s.threshold.value)).toEqual([40, 40]);
   }, 60_000);
 
-  it("holds the vserver's limit across the agents of both replicas (shares reserved in Postgres)", async () => {
+  it("holds the vserver's limit across the agents of both replicas (shares kept in Postgres)", async () => {
     await Promise.all(
       agents.map((a) =>
         until(

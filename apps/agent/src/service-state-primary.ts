@@ -1,13 +1,13 @@
 // The agent-wide half of the service state (service-state.ts is the engines' half), run by the
 // primary:
 // - one pool per service with a capacity, managed by QuotaPrimary over @spillway/core's QuotaPool
-//   (the algorithm of the vserver limits): the engines hold shares and take slots without asking;
-// - one surge queue per vserver: a client an engine has no slot for comes here (s.need). It gets
-//   a batch lent from the pool, a slot another engine lends (s.lend), or waits; waiters are served
+//   (the algorithm of the vserver limits): the engines hold shares and take uses without asking;
+// - one surge queue per vserver: a client an engine has no use for comes here (s.need). It gets
+//   a batch lent from the pool, a use another engine lends (s.lend), or waits; waiters are served
 //   strictly in arrival order, across engines: while a vserver has waiters every engine sends its
-//   new clients here (s.waiting) and hands every slot that ends on a bound service to the oldest
+//   new clients here (s.waiting) and hands every use that ends on a bound service to the oldest
 //   waiter (s.free) instead of releasing it;
-// - the agent-wide slot counts for least connection (each engine's pushed to the others);
+// - the agent-wide use counts for least connection (each engine's pushed to the others);
 // - the source-IP table, authoritative here and replicated to every engine;
 // - selection: manager (issue 16): an engine's new client with no entry is asked of the control
 //   plane's service manager here (one question per client at a time, whatever the engines), within
@@ -87,7 +87,7 @@ function quantile(xs: readonly number[], q: number): number | null {
 export interface ServiceStateView {
   /** Per vserver: clients in its surge queue. */
   queues: Record<string, number>;
-  /** Per service: slots in flight across engines (as the engines last counted them, leastconn only). */
+  /** Per service: uses in flight across engines (as the engines last counted them, leastconn only). */
   counts: Record<string, number>;
 }
 
@@ -105,8 +105,8 @@ export class ServiceStatePrimary {
   private readonly dirtyCounts = new Set<string>();
   private countsScheduled = false;
   private readonly lends = new Map<number, Lend>();
-  /** Slots lent between engines and in use: `borrower|lender|service` → count (given back if the borrower goes). */
-  private readonly loans = new Map<string, number>();
+  /** Uses lent between engines and in use: `borrower|lender|service` → count (given back if the borrower goes). */
+  private readonly lentUses = new Map<string, number>();
   private seq = 0;
   private ticket = 0;
   /** The service manager (selection: manager vservers); null: every client is placed here. */
@@ -205,7 +205,7 @@ export class ServiceStatePrimary {
         this.free(engine, msg.service);
         return;
       case 's.unlend':
-        this.loan(engine, msg.lender, msg.service, -1);
+        this.countLent(engine, msg.lender, msg.service, -1);
         if (this.engines.includes(msg.lender)) this.send(msg.lender, { t: 's.unlend', service: msg.service });
         return;
       case 's.lent':
@@ -362,7 +362,7 @@ export class ServiceStatePrimary {
   }
 
   /**
-   * Finds a slot of a service of `v` for waiter `w`: a batch lent from the service's pool to the
+   * Finds a use of a service of `v` for waiter `w`: a batch lent from the service's pool to the
    * waiter's engine, or a lend asked of an engine that said it has room ('lending': answered later).
    */
   private serve(v: VServerP, w: Waiter): 'admitted' | 'lending' | 'none' | 'unavailable' {
@@ -404,7 +404,7 @@ export class ServiceStatePrimary {
     return 'lending';
   }
 
-  /** Room for one more slot of `service` somewhere: no capacity, the pool can lend, or an engine said it has room. */
+  /** Room for one more use of `service` somewhere: no capacity, the pool can lend, or an engine said it has room. */
   private hasRoom(service: string, engine: number): boolean {
     if (!this.capacity.has(service)) return true;
     if (this.pools.sharedFree(service) > 0) return true;
@@ -417,7 +417,7 @@ export class ServiceStatePrimary {
     this.lends.delete(ticket);
     const w = l.waiter;
     if (w.state !== 'lending') {
-      // Answered meanwhile (timed out, or a freed slot went to it): the lent slot goes back.
+      // Answered meanwhile (timed out, or a freed use went to it): the lent use goes back.
       if (ok) this.send(l.lender, { t: 's.unlend', service: l.service });
       return;
     }
@@ -440,7 +440,7 @@ export class ServiceStatePrimary {
     }
   }
 
-  /** A slot of `service` held by `engine` ended while clients wait: the oldest waiter bound to it gets it. */
+  /** A use of `service` held by `engine` ended while clients wait: the oldest waiter bound to it gets it. */
   private free(engine: number, service: string): void {
     let best: VServerP | null = null;
     if (this.up[service] === true && this.enabled.get(service) === true)
@@ -498,7 +498,7 @@ export class ServiceStatePrimary {
     for (const e of this.engines) this.send(e, { t: 's.waiting', vs: v.doc.name, on });
   }
 
-  /** Serves the head of the queue of `v` while slots are found (a lend in flight holds the line). */
+  /** Serves the head of the queue of `v` while uses are found (a lend in flight holds the line). */
   private drain(v: VServerP): void {
     for (;;) {
       const head = v.queue[0];
@@ -522,7 +522,7 @@ export class ServiceStatePrimary {
   }
 
   private admit(w: Waiter, service: string, lender: number, take: boolean, granted: number): void {
-    if (lender !== w.engine) this.loan(w.engine, lender, service, 1);
+    if (lender !== w.engine) this.countLent(w.engine, lender, service, 1);
     this.answer(w, { t: 's.admit', id: w.id, service, lender: lender === w.engine ? null : lender, take, granted });
   }
 
@@ -533,14 +533,14 @@ export class ServiceStatePrimary {
     this.send(w.engine, msg);
   }
 
-  private loan(borrower: number, lender: number, service: string, n: number): void {
+  private countLent(borrower: number, lender: number, service: string, n: number): void {
     const key = `${borrower}|${lender}|${service}`;
-    const left = (this.loans.get(key) ?? 0) + n;
-    if (left > 0) this.loans.set(key, left);
-    else this.loans.delete(key);
+    const left = (this.lentUses.get(key) ?? 0) + n;
+    if (left > 0) this.lentUses.set(key, left);
+    else this.lentUses.delete(key);
   }
 
-  /** An engine went: its waiters and lends are dropped, the slots others lent it go back, its counts leave the sums. */
+  /** An engine went: its waiters and lends are dropped, the uses others lent it go back, its counts leave the sums. */
   private engineGone(e: number): void {
     for (const v of this.vservers.values())
       for (const w of [...v.queue])
@@ -556,12 +556,12 @@ export class ServiceStatePrimary {
         if (l.waiter.state === 'lending') this.lent(ticket, false);
       }
     }
-    for (const [key, n] of [...this.loans]) {
+    for (const [key, n] of [...this.lentUses]) {
       const [borrower, lender, service] = key.split('|') as [string, string, string];
       if (Number(borrower) === e) {
-        this.loans.delete(key);
+        this.lentUses.delete(key);
         for (let i = 0; i < n; i++) if (this.engines.includes(Number(lender))) this.send(Number(lender), { t: 's.unlend', service });
-      } else if (Number(lender) === e) this.loans.delete(key);
+      } else if (Number(lender) === e) this.lentUses.delete(key);
     }
     const m = this.counts.get(e);
     this.counts.delete(e);

@@ -6,12 +6,12 @@
 // Everything here is agent-wide; service-state-primary.ts holds the authoritative half:
 // - capacity: each service with a capacity is a pool of @spillway/core's QuotaPool at the primary
 //   (the algorithm of the vserver limits); this engine holds a share in a QuotaWorker and takes a
-//   slot synchronously while its share lasts;
-// - least connection: the balancer counts this engine's slots plus the other engines' counts,
+//   use synchronously while its share lasts;
+// - least connection: the balancer counts this engine's uses plus the other engines' counts,
 //   pushed by the primary when they change;
 // - surge queue: one per vserver at the primary. When this engine's shares are used up (or the
 //   primary has waiters, who come first) wait() asks the primary, which lends a batch, has another
-//   engine lend one of its slots, or queues the client; a slot freed anywhere while clients wait
+//   engine lend one of its uses, or queues the client; a use freed anywhere while clients wait
 //   goes to the oldest waiter across engines;
 // - source-IP persistence: the primary's table, replicated here (a lookup is local);
 // - selection: manager (issue 16): a new client with no entry in that table is placed by the
@@ -24,7 +24,7 @@ import { QuotaWorker, type QuotaMessageToEngine, type QuotaMessageToManager } fr
 import type { Counters, ServiceCounters, VServerCounters } from './stats.js';
 
 /**
- * A slot of a service taken for one connection (TCP) or one request (HTTP): where to connect, the
+ * A use of a service taken for one connection (TCP) or one request (HTTP): where to connect, the
  * service's counters, and for cookie persistence the Set-Cookie to send (when the client's cookie
  * does not name this service yet). Give it back with ServiceState.release, exactly once (a second
  * call does nothing).
@@ -43,15 +43,15 @@ export interface ServicePick {
 export type ServiceToPrimary =
   /** The service pools' quota conversation (QuotaWorker ↔ QuotaPrimary). */
   | { t: 's.q'; m: QuotaMessageToManager }
-  /** No slot here for a client of `vs`: find one elsewhere or queue it (answered by id). */
+  /** No use here for a client of `vs`: find one elsewhere or queue it (answered by id). */
   | { t: 's.need'; vs: string; id: number; ip: string }
-  /** A slot of `service` this engine holds ended while clients wait: hand it to the oldest (it stays counted here). */
+  /** A use of `service` this engine holds ended while clients wait: hand it to the oldest (it stays counted here). */
   | { t: 's.free'; service: string }
-  /** A slot of `service` lent by engine `lender` ended. */
+  /** A use of `service` lent by engine `lender` ended. */
   | { t: 's.unlend'; lender: number; service: string }
-  /** The answer to s.lend `ticket`: true when a slot was taken for the primary. */
+  /** The answer to s.lend `ticket`: true when a use was taken for the primary. */
   | { t: 's.lent'; ticket: number; ok: boolean }
-  /** This engine's slots in flight of these services (only services some leastconn vserver balances). */
+  /** This engine's uses in flight of these services (only services some leastconn vserver balances). */
   | { t: 's.count'; counts: Record<string, number> }
   /** Source-IP persistence: `ip` was sent to `service` of `vs` (new, changed, or refreshed). */
   | { t: 's.stick'; vs: string; ip: string; service: string }
@@ -64,18 +64,18 @@ export type ServiceToEngine =
   /** Request `id` waits in the vserver's surge queue. */
   | { t: 's.queued'; id: number }
   /**
-   * Request `id` gets a slot of `service`. `take`: this engine takes it now on its own share (after
+   * Request `id` gets a use of `service`. `take`: this engine takes it now on its own share (after
    * adding `granted` lent uses); otherwise engine `lender` holds it already (null: this engine).
    */
   | { t: 's.admit'; id: number; service: string; lender: number | null; take: boolean; granted: number }
   | { t: 's.none'; id: number; reason: 'timeout' | 'full' | 'unavailable' }
-  /** Take a slot of `service` on this engine's share for another engine's client; answer with s.lent. */
+  /** Take a use of `service` on this engine's share for another engine's client; answer with s.lent. */
   | { t: 's.lend'; service: string; ticket: number }
-  /** A slot of `service` this engine lent ended (or a lend answered too late): release it. */
+  /** A use of `service` this engine lent ended (or a lend answered too late): release it. */
   | { t: 's.unlend'; service: string }
-  /** A slot this engine freed with s.free found no waiter: release it here. */
+  /** A use this engine freed with s.free found no waiter: release it here. */
   | { t: 's.back'; service: string }
-  /** The other engines' slots in flight, per service. */
+  /** The other engines' uses in flight, per service. */
   | { t: 's.others'; counts: Record<string, number> }
   /** Whether clients wait in the surge queue of `vs` (new clients of it then queue behind them). */
   | { t: 's.waiting'; vs: string; on: boolean }
@@ -94,9 +94,9 @@ export const cookieName = (vserver: string): string => `SPILLWAY_${vserver}`;
 interface ServiceRt {
   doc: ServiceDoc;
   up: boolean;
-  /** Slots this engine holds (its own clients' and those it lent). */
+  /** Uses this engine holds (its own clients' and those it lent). */
   own: number;
-  /** The other engines' slots, as last pushed by the primary. */
+  /** The other engines' uses, as last pushed by the primary. */
   others: number;
   counters: ServiceCounters;
   /** Vservers bound to this service whose agent-wide surge queue has waiters. */
@@ -105,8 +105,8 @@ interface ServiceRt {
   counted: boolean;
 }
 
-/** A pick as handed out: the service it holds a slot of (null once released) and the engine whose share it is on (null: this one). */
-interface Slot extends ServicePick {
+/** A pick as handed out: the service it holds a use of (null once released) and the engine whose share it is on (null: this one). */
+interface HandedPick extends ServicePick {
   rt: ServiceRt | null;
   lender: number | null;
 }
@@ -166,7 +166,7 @@ export class ServiceState {
     this.shares = new QuotaWorker((m) => send({ t: 's.q', m }));
   }
 
-  /** Takes the services and vservers of a configuration; slots in flight stay counted. */
+  /** Takes the services and vservers of a configuration; uses in flight stay counted. */
   apply(config: AgentConfig): void {
     for (const s of config.services) {
       const rt = this.services.get(s.name);
@@ -257,9 +257,9 @@ export class ServiceState {
   }
 
   /**
-   * Chooses a service of `vserver` now (persistence first, then the balancer) and takes a slot of
+   * Chooses a service of `vserver` now (persistence first, then the balancer) and takes a use of
    * it on this engine's share; 'wait' when no share here has room or clients already wait (call
-   * wait: the primary finds a slot elsewhere or queues the client), 'unavailable' when no service is
+   * wait: the primary finds a use elsewhere or queues the client), 'unavailable' when no service is
    * UP and enabled.
    */
   pick(vserver: string, ip: string, cookie: string | undefined): ServicePick | 'wait' | 'unavailable' {
@@ -287,7 +287,7 @@ export class ServiceState {
     if (!s) return this.anyUp(v) ? 'wait' : 'unavailable';
     if (!this.tryTake(s)) return 'wait';
     if (keyed) this.stick(v, ip, s.doc.name, sticky);
-    return this.slot(v, s, cookie, null);
+    return this.handOut(v, s, cookie, null);
   }
 
   /**
@@ -303,15 +303,15 @@ export class ServiceState {
     return this.anyUp(v);
   }
 
-  /** A slot of the named `service` of `vserver` (UP, enabled, with room on this engine's share), or null: a migration's named target. */
+  /** A use of the named `service` of `vserver` (UP, enabled, with room on this engine's share), or null: a migration's named target. */
   take(vserver: string, service: string): ServicePick | null {
     const v = this.vservers.get(vserver);
     const s = this.services.get(service);
     if (!v || !s || !this.available(v, service) || !this.tryTake(s)) return null;
-    return this.slot(v, s, undefined, null);
+    return this.handOut(v, s, undefined, null);
   }
 
-  /** Asks the primary for a slot of `vserver` (lent from elsewhere, or through its surge queue). */
+  /** Asks the primary for a use of `vserver` (lent from elsewhere, or through its surge queue). */
   wait(vserver: string, ip: string): Promise<ServicePick | 'timeout' | 'unavailable'> {
     const v = this.vservers.get(vserver);
     if (!v) return Promise.resolve('unavailable');
@@ -329,14 +329,14 @@ export class ServiceState {
     });
   }
 
-  /** Gives a slot back (the connection or request ended, or was never forwarded); a second call does nothing. */
+  /** Gives a use back (the connection or request ended, or was never forwarded); a second call does nothing. */
   release(pick: ServicePick): void {
-    const slot = pick as Slot;
-    const s = slot.rt;
+    const handed = pick as HandedPick;
+    const s = handed.rt;
     if (!s) return;
-    slot.rt = null;
+    handed.rt = null;
     s.counters.cx_active--;
-    if (slot.lender !== null) this.send({ t: 's.unlend', lender: slot.lender, service: s.doc.name });
+    if (handed.lender !== null) this.send({ t: 's.unlend', lender: handed.lender, service: s.doc.name });
     else this.endUse(s, false);
   }
 
@@ -423,7 +423,7 @@ export class ServiceState {
     }
     const s = service === null ? undefined : this.services.get(service);
     if (s && this.available(v, s.doc.name) && this.tryTake(s)) {
-      p.resolve(this.slot(v, s, undefined, null));
+      p.resolve(this.handOut(v, s, undefined, null));
       return;
     }
     // The manager's service has no room on this engine's share: the primary finds one elsewhere (its table has the entry).
@@ -444,22 +444,22 @@ export class ServiceState {
     const v = p ? this.vservers.get(p.vs) : undefined;
     if (msg.take) {
       this.shares.grant(msg.service, msg.granted);
-      if (!p || !v || !s) return; // the lent uses stay in this engine's share (they go back as its slots end)
+      if (!p || !v || !s) return; // the lent uses stay in this engine's share (they go back as its uses end)
       if (!this.tryTake(s)) {
         p.resolve('unavailable');
         return;
       }
     } else if (!p || !v || !s) {
-      // Nobody waits for this slot any more (the engine is draining): it goes back where it is held.
+      // Nobody waits for this use any more (the engine is draining): it goes back where it is held.
       if (msg.lender !== null) this.send({ t: 's.unlend', lender: msg.lender, service: msg.service });
       else if (s) this.endUse(s, false);
       return;
     }
     if (v.doc.persistence.type === 'sourceip' || v.doc.selection === 'manager') this.stick(v, p.ip, s.doc.name, v.stickiness.get(p.ip));
-    p.resolve(this.slot(v, s, undefined, msg.lender));
+    p.resolve(this.handOut(v, s, undefined, msg.lender));
   }
 
-  /** A slot of `s` held on this engine's share ends: handed to the primary's waiters when there are some, else released. */
+  /** A use of `s` held on this engine's share ends: handed to the primary's waiters when there are some, else released. */
   private endUse(s: ServiceRt, back: boolean): void {
     if (!back && s.waitedBy > 0) {
       this.send({ t: 's.free', service: s.doc.name });
@@ -471,7 +471,7 @@ export class ServiceState {
   }
 
   /**
-   * Takes a slot of `s` on this engine's share: always for a service without a capacity; never
+   * Takes a use of `s` on this engine's share: always for a service without a capacity; never
    * before the primary sent this engine its share of the pool.
    */
   private tryTake(s: ServiceRt): boolean {
@@ -529,15 +529,15 @@ export class ServiceState {
   }
 
   /** A pick of `s` for `v`: counted as an active connection of the service from now until release. */
-  private slot(v: VServerRt, s: ServiceRt, cookie: string | undefined, lender: number | null): Slot {
+  private handOut(v: VServerRt, s: ServiceRt, cookie: string | undefined, lender: number | null): HandedPick {
     s.counters.cx_active++;
     s.counters.cx_total++;
     const p = v.doc.persistence;
-    const slot: Slot = { service: s.doc.name, address: s.doc.address, port: s.doc.port, counters: s.counters, rt: s, lender };
-    if (s.doc.proxyProtocol === 'v2') slot.proxyV2 = true;
+    const handed: HandedPick = { service: s.doc.name, address: s.doc.address, port: s.doc.port, counters: s.counters, rt: s, lender };
+    if (s.doc.proxyProtocol === 'v2') handed.proxyV2 = true;
     if (p.type === 'cookie' && cookie !== s.doc.name)
-      slot.setCookie = `${v.cookieName}=${encodeURIComponent(s.doc.name)}; Path=/; HttpOnly${p.timeoutSeconds > 0 ? `; Max-Age=${p.timeoutSeconds}` : ''}`;
-    return slot;
+      handed.setCookie = `${v.cookieName}=${encodeURIComponent(s.doc.name)}; Path=/; HttpOnly${p.timeoutSeconds > 0 ? `; Max-Age=${p.timeoutSeconds}` : ''}`;
+    return handed;
   }
 
   private anyUp(v: VServerRt): boolean {
@@ -547,7 +547,7 @@ export class ServiceState {
 
   /**
    * The balancer candidates of `v`, refreshed in place (no allocation): available when UP, enabled
-   * and this engine's share has room; active counts every engine's slots.
+   * and this engine's share has room; active counts every engine's uses.
    */
   private candidates(v: VServerRt): Candidate[] {
     const cands = v.cands;

@@ -20,7 +20,7 @@ export interface TcpTarget {
   connectTimeoutMs: number;
   /** No byte either way for this long: both sides are closed (onIdle is told first). */
   idleTimeoutMs: number;
-  /** The vserver the client came in on and the service slot it was given (the connection table's row, maintenance). */
+  /** The vserver the client came in on and the service use it was given (the connection table's row, maintenance). */
   vserver?: string;
   pick?: ServicePick;
 }

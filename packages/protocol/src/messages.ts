@@ -3,7 +3,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { NDocument } from './document/normalize.js';
 
-/** 2: the quota messages use the glossary's words (docs/GLOSSARY.md): `allowance` (was `allocate`), `revoke-ack.committed` (was `held`), `outstanding.*.allowance` (was `allocation`). */
+/** 2: the quota messages use the words of docs/GLOSSARY.md (the `allowance` message, revoke-ack `committed`, hello outstanding `allowance`); 1 used words it retired. */
 export const PROTOCOL_VERSION = 2;
 
 const Name = Type.String({ minLength: 1, maxLength: 200 });

@@ -317,7 +317,7 @@ export class Forward implements UpstreamSink {
   private retried = false;
 
   /**
-   * The request turned out malformed: the upstream request stops and the slot goes back; false
+   * The request turned out malformed: the upstream request stops and the use goes back; false
    * when the service's answer already began (the caller cuts the connection).
    */
   abortUnanswered(): boolean {
@@ -326,7 +326,7 @@ export class Forward implements UpstreamSink {
     return !began;
   }
 
-  /** The client went away: the upstream request stops, the slot goes back. */
+  /** The client went away: the upstream request stops, the use goes back. */
   abort(): void {
     if (this.finished) return;
     const up = this.up;

@@ -25,7 +25,7 @@ interface NativeParser {
   finish(): number | ParseError | undefined;
   free(): void;
   close(): void;
-  [slot: number]: unknown;
+  [index: number]: unknown;
 }
 
 interface NativeParserClass {

@@ -12,13 +12,13 @@ import net from 'node:net';
 const SHARED = Buffer.allocUnsafe(64 * 1024);
 const shared = (): Buffer => SHARED;
 
-type Slot = symbol | undefined;
-const [kBuffer, kBufferCb, kBufferGen] = ((): [Slot, Slot, Slot] => {
+type Sym = symbol | undefined;
+const [kBuffer, kBufferCb, kBufferGen] = ((): [Sym, Sym, Sym] => {
   // net.Socket takes `onread` as net.connect does (its types list it for connect only).
   const probe = new net.Socket({ onread: { buffer: shared, callback: () => true } } as net.SocketConstructorOpts);
   const syms = Object.getOwnPropertySymbols(probe);
-  const find = (d: string): Slot => syms.find((s) => s.description === d);
-  const found: [Slot, Slot, Slot] = [find('kBuffer'), find('kBufferCb'), find('kBufferGen')];
+  const find = (d: string): Sym => syms.find((s) => s.description === d);
+  const found: [Sym, Sym, Sym] = [find('kBuffer'), find('kBufferCb'), find('kBufferGen')];
   probe.destroy();
   // The probe's fields must be what net's onread sets: the buffer generator and the callback.
   const p = probe as unknown as Record<symbol, unknown>;

@@ -71,7 +71,7 @@ export class Migrations {
   private readonly draining = new Map<TableEntry, Draining>();
   private readonly migrating = new Set<TableEntry>();
   private readonly lastFailures = new Map<string, LastFailure>();
-  /** The slot each migratable connection holds on its current service (released when it moves or closes). */
+  /** The use each migratable connection holds on its current service (released when it moves or closes). */
   private readonly picks = new Map<TableEntry, ServicePick>();
   timeouts: MigrationTimeouts = DEFAULT_TIMEOUTS;
   /** Bytes held per migrating connection before its client is paused. */
@@ -141,7 +141,7 @@ export class Migrations {
     this.picks.set(conn, pick);
     return conn.run().finally(() => {
       const held = this.picks.get(conn);
-      // The first slot is the caller's to release; a target's is this module's.
+      // The first use is the caller's to release; a target's is this module's.
       if (held && held !== pick) this.state.release(held);
       this.picks.delete(conn);
       this.gone(conn);
@@ -239,7 +239,7 @@ export class Migrations {
     this.counters.service(d.service).cx_draining--;
   }
 
-  /** The target of a migration off `from` for a client of `vserver`: a slot of it, or why there is none. */
+  /** The target of a migration off `from` for a client of `vserver`: a use of it, or why there is none. */
   private chooseTarget(
     from: string,
     vserver: string,
@@ -305,7 +305,7 @@ export class Migrations {
       this.failed(conn, from, out.ok ? { ok: false, failure: 'client_closed', reason: 'the client closed', closed: true } : out, since);
       return;
     }
-    // The connection is the target's now: its slot moves with it.
+    // The connection is the target's now: its use moves with it.
     const before = this.picks.get(conn);
     if (before) this.state.release(before);
     this.picks.set(conn, pick);

@@ -34,7 +34,8 @@ export function renderMetrics(hub: AgentHub): string {
     const s = vserverStatus(hub, vs.name);
     if (!s) continue;
     const l = { vserver: s.name };
-    if (s.threshold.value !== null) add('spillway_vserver_threshold', 'gauge', 'Global connection limit of the vserver.', l, s.threshold.value);
+    if (s.threshold.value !== null)
+      add('spillway_vserver_limit', 'gauge', "Global connection limit of the vserver (the status document's threshold.value).", l, s.threshold.value);
     add('spillway_vserver_cx_active', 'gauge', 'Active client connections across agents.', l, s.activeConnections.total);
     for (const [agent, n] of Object.entries(s.activeConnections.byAgent))
       add('spillway_vserver_agent_cx_active', 'gauge', 'Active client connections per agent.', { ...l, agent }, n);

@@ -116,7 +116,7 @@ describe('vserver status and metrics across agents', () => {
     for (const line of [
       'spillway_agent_connected{agent="agent-a"} 1',
       'spillway_agent_config_in_sync{agent="agent-a"} 1',
-      'spillway_vserver_threshold{vserver="web"} 100',
+      'spillway_vserver_limit{vserver="web"} 100',
       'spillway_vserver_cx_active{vserver="web"} 7',
       'spillway_vserver_quota_exclusive{vserver="web",agent="agent-a"} 80',
       'spillway_service_up{service="web-1"} 1',

@@ -65,7 +65,7 @@ it.skipIf(!hasPromtool)('GET /metrics (with a token) passes promtool check metri
   const text = await res.text();
   for (const family of [
     'spillway_agent_connected',
-    'spillway_vserver_threshold',
+    'spillway_vserver_limit',
     'spillway_vserver_spillovers_total',
     'spillway_vserver_quota_exclusive',
     'spillway_service_up',
