@@ -328,7 +328,7 @@ export class QuotaManager<E extends EngineId = EngineId> {
       if (shrank) {
         t.revokeId = this.nextId();
         orders.push({ kind: 'revoke', engine: e, id: t.revokeId, exclusive: t.exclusive, borrowed: t.borrowed });
-        if (all) orders.push({ kind: 'allowance', engine: e, exclusive: t.exclusive, borrowed: t.borrowed });
+        if (all || e === always) orders.push({ kind: 'allowance', engine: e, exclusive: t.exclusive, borrowed: t.borrowed });
       } else if (changed || all || e === always) orders.push({ kind: 'allowance', engine: e, exclusive: t.exclusive, borrowed: t.borrowed });
     }
     return orders;

@@ -137,18 +137,15 @@ describe('global quota over the channel', () => {
     expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 0, byAgent: { 'agent-b': { exclusive: 0, borrowed: 0 } } });
     expect(back.allowance('web')).toBe(0);
     expect((await back.borrow('web', 5)).n).toBe(0);
-    // As agent-a's connections end it gives back (down to its share of 8 + 4 borrowed): agent-b
-    // grows into what agent-a and its own 3 connections leave, then, once it acknowledges that it
-    // holds no more than that, to its share.
+    // As agent-a's connections end it acknowledges (down to its share of 8 + 4 borrowed): agent-b
+    // grows into what agent-a leaves. Its 3 connections are within the share it is told, so they
+    // count once: it reaches its share of 8, and the limit is committed exactly.
     a.inUse.set('web', 12);
     a.ackRevoke('web');
-    await until(() => back.allowance('web') === 5, 3_000, 'agent-b told the 5 uses left');
-    expect(a.allowance('web')).toBe(12);
-    expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 3, pending: { 'agent-b': 5 } });
-    back.ackRevoke('web');
     await until(() => back.allowance('web') === 8, 3_000, 'agent-b told its share of 8');
+    expect(a.allowance('web')).toBe(12);
+    expect(hub.app.agentHub.quotaCommittedBy('web', 'agent-a') + hub.app.agentHub.quotaCommittedBy('web', 'agent-b')).toBe(20);
     expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 0, pending: {} });
-    expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 0 });
   });
   it('re-lends uses taken from an agent only after it acknowledges the revoke, so the sum held never passes the lowered limit', async () => {
     hub = await startHub();
@@ -161,25 +158,35 @@ describe('global quota over the channel', () => {
     a.inUse.set('web', 35);
     const revoked = a.client.waitFor('revoke');
     hub.app.agentHub.setConfig({ version: '2', config: webConfig({ threshold: 50 }) });
-    expect(await revoked).toMatchObject({ exclusive: 20, borrowed: 0 });
-    await until(() => b.allowance('web') === 20, 3_000, 'agent-b shrunk to 20');
-    // agent-a has not acknowledged: its 40 uses still count (20 + 40 held, above the limit of 50), nothing is lent, and the shared pool shows 0, never less.
+    // 80 committed above the new limit of 50: no allowance can stay (the control plane cannot tell
+    // a used use from an unused one), every cut use stays committed until acknowledged. Telling
+    // agent-b 20 at once, as before, let 35 + 20 connections in with the limit at 50.
+    expect(await revoked).toMatchObject({ exclusive: 0, borrowed: 0 });
+    // agent-b acknowledges at once with nothing in flight: what that frees grows the shares back,
+    // agent-a's first (tied, in join order), while agent-a's 40 uses still count.
+    await until(() => b.allowance('web') === 10, 3_000, 'agent-b grown back to the 10 left');
     expect(hub.app.agentHub.quotaView('web')).toMatchObject({ limit: 50, shared: 0, pending: { 'agent-a': 40 } });
     expect((await b.borrow('web', 5)).n).toBe(0);
-    // It acknowledges while 35 of its connections are still open: 15 uses are free, not 30.
+    // It acknowledges while 35 of its connections are still open: 5 uses are free, not 30.
     a.ackRevoke('web');
     await until(() => hub.app.agentHub.quotaView('web')?.pending['agent-a'] === 35, 3_000, 'ack with 35 held');
+    await until(() => b.allowance('web') === 15, 3_000, 'agent-b grown by the 5 freed');
     expect((await b.borrow('web', 5)).n).toBe(0);
     a.inUse.set('web', 22);
     a.ackRevoke('web');
     await until(() => hub.app.agentHub.quotaView('web')?.pending['agent-a'] === 22);
+    await until(() => b.allowance('web') === 20, 3_000, 'agent-b at its share of 20');
     expect((await b.borrow('web', 5)).n).toBe(5);
     expect((await b.borrow('web', 5)).n).toBe(3);
     a.inUse.set('web', 0);
     a.ackRevoke('web');
     await until(() => hub.app.agentHub.quotaView('web')?.pending['agent-a'] === undefined, 3_000, 'revoke settled');
-    expect((await b.borrow('web', 5)).n).toBe(2);
-    expect(a.allowance('web')! + b.allowance('web')!).toBe(50);
+    // What agent-a no longer holds is lent again (the part of its share not granted went to
+    // agent-b's waiting borrows: ceded until uses come back); the limit is committed exactly.
+    const view = hub.app.agentHub.quotaView('web')!;
+    expect(view.shared).toBe(50 - a.allowance('web')! - b.allowance('web')!);
+    expect((await b.borrow('web', 5)).n).toBe(Math.min(5, view.shared));
+    expect(a.allowance('web')! + b.allowance('web')!).toBeLessThanOrEqual(50);
   });
 
   it('gives a joining agent its share only as the others acknowledge giving theirs back', async () => {
