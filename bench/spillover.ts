@@ -31,10 +31,17 @@ interface Sizes {
 }
 
 /** One contender: how to start it, where the burst goes, and how it is split over entry ports. */
+interface Running {
+  ports: number[];
+  stop(): Promise<void>;
+  /** The agents' allowances and active connections, read in the middle of a burst (shared-limit rows). */
+  probe?: () => Promise<string>;
+}
+
 interface Contender {
   name: string;
   setup: string;
-  start(dir: string): Promise<{ ports: number[]; stop(): Promise<void> }>;
+  start(dir: string): Promise<Running>;
   /** Share of the burst per entry port (sums to 1). */
   split: number[];
 }
@@ -44,6 +51,8 @@ interface ContenderResult {
   setup: string;
   split: string;
   bursts: Precision[];
+  /** Per burst, what probe() read in its middle. */
+  probes: string[];
   error?: string;
 }
 
@@ -108,7 +117,7 @@ function nginxHttp(port: number, b: Backends, per: number, zone: boolean): strin
 }
 
 /** The hub of the control plane and two managed agents × 2 workers sharing one limit. */
-async function sharedLimit(b: Backends, sizes: Sizes, n = 2): Promise<{ ports: number[]; stop(): Promise<void> }> {
+async function sharedLimit(b: Backends, sizes: Sizes, n = 2): Promise<Running> {
   let hub: RunningHub | null = null;
   const agents: RunningAgent[] = [];
   const stop = async (): Promise<void> => {
@@ -136,7 +145,20 @@ async function sharedLimit(b: Backends, sizes: Sizes, n = 2): Promise<{ ports: n
     }
     // Every agent joined: wait for the rebalanced allocations to settle.
     await sleep(500);
-    return { ports, stop };
+    const probe = async (): Promise<string> => {
+      const parts = await Promise.all(
+        agents.map(async (a) => {
+          const v = ((await a.stats()) as AgentStatsWithListeners).vservers.web;
+          const q = v?.quota as { limit?: number; engines?: Record<string, { exclusive: number; borrowed: number; owed: number }> } | null | undefined;
+          const engines = Object.entries(q?.engines ?? {})
+            .map(([e, x]) => `w${e} ${x.exclusive}+${x.borrowed}${x.owed ? `-${x.owed}` : ''}`)
+            .join(' ');
+          return `${a.proc.name}: ${v?.cx_active ?? '?'}/${q?.limit ?? '?'} (${engines})`;
+        }),
+      );
+      return parts.join('; ');
+    };
+    return { ports, stop, probe };
   } catch (err) {
     await stop();
     throw err;
@@ -157,8 +179,8 @@ function counts(total: number, split: number[]): number[] {
 }
 
 async function measure(c: Contender, b: Backends, sizes: Sizes, dir: string): Promise<ContenderResult> {
-  const result: ContenderResult = { name: c.name, setup: c.setup, split: c.split.map((s) => `${Math.round(s * 100)}%`).join(' / '), bursts: [] };
-  let running: { ports: number[]; stop(): Promise<void> } | null = null;
+  const result: ContenderResult = { name: c.name, setup: c.setup, split: c.split.map((s) => `${Math.round(s * 100)}%`).join(' / '), bursts: [], probes: [] };
+  let running: Running | null = null;
   try {
     running = await c.start(dir);
     for (let i = 0; i < sizes.bursts; i++) {
@@ -167,9 +189,15 @@ async function measure(c: Contender, b: Backends, sizes: Sizes, dir: string): Pr
         await sleep(50);
       }
       await control(b, 'reset');
+      const probe = running.probe;
+      const probed = probe ? sleep(sizes.holdMs * 0.6).then(() => probe().catch((err: unknown) => `probe failed: ${(err as Error).message}`)) : null;
       const outcomes = await burst(running.ports, counts(sizes.burst, c.split), sizes.holdMs + 60_000);
       const { events } = await control(b, 'events');
-      result.bursts.push(precision(events, outcomes, sizes.limit, sizes.holdMs));
+      const p = precision(events, outcomes, sizes.limit, sizes.holdMs);
+      result.bursts.push(p);
+      const seen = (await probed) ?? '';
+      result.probes.push(seen);
+      if (process.env.SPILLOVER_VERBOSE) process.stderr.write(`${c.name} #${i + 1}: ${JSON.stringify(p)} ${seen}\n`);
       await sleep(200);
     }
   } catch (err) {
@@ -180,10 +208,27 @@ async function measure(c: Contender, b: Backends, sizes: Sizes, dir: string): Pr
   return result;
 }
 
-export async function spilloverBench(opts: BenchOptions): Promise<BenchResult> {
+/**
+ * Options for iterating (not in `npm run bench`): `--bursts N` bursts a row, `--only a,b` only the
+ * rows whose name contains one of the words (case-insensitive).
+ */
+export function iterationOptions(argv = process.argv.slice(2)): { bursts?: number; only?: string[] } {
+  const at = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const bursts = Number(at('--bursts'));
+  const only = at('--only');
+  return {
+    ...(Number.isInteger(bursts) && bursts > 0 ? { bursts } : {}),
+    ...(only ? { only: only.toLowerCase().split(',') } : {}),
+  };
+}
+
+export async function spilloverBench(opts: BenchOptions & { bursts?: number; only?: string[] }): Promise<BenchResult> {
   const sizes: Sizes = opts.smoke
     ? { limit: 6, servers: 3, burst: 20, holdMs: 400, bursts: 1 }
-    : { limit: 30, servers: 3, burst: 100, holdMs: 1500, bursts: 10 };
+    : { limit: 30, servers: 3, burst: 100, holdMs: 1500, bursts: opts.bursts ?? 10 };
   const per = sizes.limit / sizes.servers;
   const [haproxy, nginx] = [await findPeer('haproxy', opts), await findPeer('nginx', opts)];
   const skipped: string[] = [];
@@ -284,7 +329,8 @@ export async function spilloverBench(opts: BenchOptions): Promise<BenchResult> {
         });
       }
     }
-    for (const c of contenders) results.push(await measure(c, b, sizes, dir.path));
+    const only = opts.only;
+    for (const c of contenders) if (!only || only.some((w) => c.name.toLowerCase().includes(w))) results.push(await measure(c, b, sizes, dir.path));
   } finally {
     await backendsProc.stop();
     dir.remove();
@@ -328,4 +374,4 @@ export async function spilloverBench(opts: BenchOptions): Promise<BenchResult> {
   };
 }
 
-runIfMain(import.meta.url, spilloverBench);
+runIfMain(import.meta.url, (opts) => spilloverBench({ ...opts, ...iterationOptions() }));
