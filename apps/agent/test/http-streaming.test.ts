@@ -145,7 +145,7 @@ describe('HTTP streaming through the agent', () => {
     expect(headers.forwarded).toBe(`for=127.0.0.1;proto=http;host="127.0.0.1:${agent.ports.stream}"`);
   });
 
-  it('stops the upstream request and frees the service slot when the client leaves in the middle of an answer', async () => {
+  it('stops the upstream request and frees the service use when the client leaves in the middle of an answer', async () => {
     const res = await get('/hang');
     await new Promise<void>((r) => res.once('data', () => r()));
     expect((await agent.stats()).services.files!.cx_active).toBe(1);

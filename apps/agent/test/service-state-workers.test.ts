@@ -213,7 +213,7 @@ describe.each([
 
   // Last: it replaces a worker.
   it.skipIf(workers === 0)(
-    'gives back the slots of a crashed worker: the capacity is whole again and never exceeded',
+    'gives back the uses of a crashed worker: the capacity is whole again and never exceeded',
     async () => {
       const firstRound = Array.from({ length: 5 }, (_, i) => connect(agent.ports.cap!, `k${i}`));
       await until(

@@ -89,7 +89,7 @@ describe.each(['rr', 'none'])('cluster scheduling %s', (policy) => {
       expect(s.vservers.front!.cx_total).toBe(4 * LIMIT);
     });
 
-    it('uses the allocation of both workers when the limit is reached, whatever the kernel sent to each', async () => {
+    it('uses the allowances of both workers when the limit is reached, whatever the kernel sent to each', async () => {
       const b = await burst(LIMIT);
       expect(b.firsts.every((f) => f.startsWith('primary-'))).toBe(true);
       const s = await agent.stats();

@@ -153,7 +153,7 @@ describe('QuotaPool limit changes', () => {
     expect(sumAllowance(p)).toBeLessThanOrEqual(40);
   });
 
-  it('grows every allocation when the limit rises', () => {
+  it('grows every allowance when the limit rises', () => {
     const p = new QuotaPool({ limit: 100, engines: engines(2) });
     expect(p.setLimit(200)).toEqual([]);
     expect(p.holding(0).exclusive).toBe(80);

@@ -25,7 +25,7 @@ function wire() {
 const inFlight = (w: QuotaWorker): number => w.view('v')?.active ?? 0;
 
 describe('uses an agent acknowledges as held', () => {
-  it('counts a cut allowance as held until the worker answers the last allocation, never from an answer to an older one', () => {
+  it('counts a cut allowance as committed until the worker answers the last allowance message, never from an answer to an older one', () => {
     const { primary, worker, deliver } = wire();
     primary.setLimit('v', 10);
     deliver.worker();
@@ -33,17 +33,17 @@ describe('uses an agent acknowledges as held', () => {
     for (let i = 0; i < 8; i++) expect(worker.tryAcquire('v')).toBe(true);
     deliver.primary();
     expect(primary.committed('v')).toBeGreaterThanOrEqual(8);
-    // The allowance grows (allocation 1), then is cut (allocation 2) before the worker saw either.
+    // The allowance grows (allowance message 1), then is cut (message 2) before the worker saw either.
     primary.setLimit('v', 20);
     primary.setLimit('v', 4);
     expect(primary.committed('v')).toBeGreaterThanOrEqual(16);
     // The worker gets the grown allowance only, answers with 8 in flight, then admits more under it.
     deliver.worker(1);
     for (let i = 0; i < 6; i++) expect(worker.tryAcquire('v')).toBe(true);
-    // Its answer to allocation 1 (8 in flight) must not settle its debt: it now holds 14.
+    // Its answer to message 1 (8 in flight) must not settle what it owes: it now holds 14.
     deliver.primary();
     expect(primary.committed('v')).toBeGreaterThanOrEqual(inFlight(worker));
-    // Allocation 2 reaches it; its answer (14 in flight) settles: 3 exclusive + 11 owed.
+    // Message 2 reaches it; its answer (14 in flight) settles: 3 exclusive + 11 owed.
     deliver.worker();
     deliver.primary();
     expect(inFlight(worker)).toBe(14);
