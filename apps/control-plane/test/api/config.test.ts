@@ -1,6 +1,7 @@
 // Declarative config, idempotent writes, concurrency and events against the real Postgres.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeCursor } from '../../src/routes/http.js';
 import { startApi, type ApiHarness } from './helpers.js';
 
 const demo = JSON.parse(readFileSync(new URL('../../../../demo/config.json', import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -229,5 +230,79 @@ describe('events', () => {
     h.app.configStore.off('change', on);
     const v = (await h.call('GET', '/v1/config')).json().version;
     expect(seen).toEqual([{ version: v, names: expect.arrayContaining(['extra', 'demo-health']) }]);
+  });
+});
+
+describe('a bulk apply', () => {
+  // 30 vservers of 10 services each: past the store's bulk size for bindings (UNCHECKED_ROWS), and
+  // a content switch whose pattern holds a backslash and a quote (its column travels as an array).
+  const pathRegex = '^/v\\d+/"q';
+  const bulk = (prefix: string) => ({
+    services: Array.from({ length: 300 }, (_, i) => ({ name: `${prefix}-s-${i}`, address: `10.9.${i >> 8}.${i & 255}`, port: 80, protocol: 'http' })),
+    vservers: [
+      ...Array.from({ length: 30 }, (_, v) => ({
+        name: `${prefix}-v-${v}`,
+        protocol: 'http',
+        listen: null,
+        services: Array.from({ length: 10 }, (_, i) => ({ service: `${prefix}-s-${v * 10 + i}` })),
+      })),
+      { name: `${prefix}-switch`, protocol: 'http', type: 'contentswitch', listen: null, rules: [{ match: { pathRegex }, target: `${prefix}-v-0` }] },
+    ],
+  });
+  const withBulk = (cfg: { services: unknown[]; vservers: unknown[]; monitors: unknown[] }, prefix: string) => {
+    const b = bulk(prefix);
+    return { ...cfg, services: [...cfg.services, ...b.services], vservers: [...cfg.vservers, ...b.vservers] };
+  };
+  const eventsOf = async (configVersion: number): Promise<Map<string, number>> => {
+    const kinds = new Map<string, number>();
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const page = (await h.call('GET', `/v1/events?limit=1000${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      for (const e of page.items as Array<{ kind: string; configVersion: number | null }>)
+        if (e.configVersion === configVersion) kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1);
+      cursor = page.nextCursor;
+    }
+    return kinds;
+  };
+
+  it('lists one event per object and binding it created, and stores every value as given', async () => {
+    const before = (await h.call('GET', '/v1/config')).json();
+    const res = await h.call('PUT', '/v1/config', withBulk(before, 'bulk'));
+    expect(res.statusCode, res.body).toBe(200);
+    const version = res.json().version as number;
+    expect(await eventsOf(version)).toEqual(
+      new Map([
+        ['service.created', 300],
+        ['vserver.created', 31],
+        ['vserver-service.created', 300],
+      ]),
+    );
+    const after = (await h.call('GET', '/v1/config')).json();
+    expect(after.vservers.find((v: { name: string }) => v.name === 'bulk-switch').rules).toEqual([{ match: { pathRegex }, target: 'bulk-v-0' }]);
+    expect(after.vservers.find((v: { name: string }) => v.name === 'bulk-v-7').services).toHaveLength(10);
+    expect((await h.call('PUT', '/v1/config', after)).json().plan.changes).toEqual([]);
+  });
+
+  it('changes nothing when it fails after its bindings are written', async () => {
+    // A binding the store does not know of (written outside it) makes the delete of its monitor, the
+    // last statement of a pruning apply, fail on the foreign key.
+    const before = (await h.call('GET', '/v1/config')).json();
+    await h.call('PUT', '/v1/monitors/bulk-victim', { type: 'tcp' });
+    const withVictim = (await h.call('GET', '/v1/config')).json();
+    const events = (await h.call('GET', '/v1/events?order=desc&limit=1')).json().items[0].id as string;
+    const prisma = h.db.prisma;
+    await prisma.$executeRaw`INSERT INTO service_monitor ("serviceId", "monitorId", version, "createdAt", "updatedAt") SELECT s.id, m.id, 1, now(), now() FROM service s, monitor m WHERE s.name = 'bulk-s-0' AND m.name = 'bulk-victim'`;
+    try {
+      const res = await h.call('PUT', '/v1/config?prune=true', withBulk(before, 'failed'));
+      expect(res.statusCode, res.body).toBe(409);
+      expect(res.json()).toMatchObject({ code: 'SPILLWAY_API_REFERENCED' });
+      expect((await h.call('GET', '/v1/config')).json()).toEqual(withVictim);
+      expect((await h.call('GET', `/v1/events?cursor=${encodeCursor(events)}`)).json().items).toEqual([]);
+      expect(await prisma.service.count({ where: { name: { startsWith: 'failed-' } } })).toBe(0);
+      expect(await prisma.vServerService.count({ where: { vserver: { name: { startsWith: 'failed-' } } } })).toBe(0);
+    } finally {
+      await prisma.$executeRaw`DELETE FROM service_monitor WHERE "monitorId" = (SELECT id FROM monitor WHERE name = 'bulk-victim')`;
+    }
+    expect((await h.call('DELETE', '/v1/monitors/bulk-victim')).statusCode).toBe(204);
   });
 });
