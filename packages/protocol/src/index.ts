@@ -10,6 +10,7 @@ export {
 } from './codec.js';
 export { ChannelClient, ChannelError, type ChannelClientOptions } from './channel-client.js';
 export { SimulatedAgent, type SimulatedAgentOptions, type AllowanceState } from './simulated-agent.js';
+export { parsePoolKey, poolKeyOf, poolRef, serviceKey } from './pool-key.js';
 export { headerNameProblem, headerValueProblem, hostHeaderProblem, listenHostProblem, redirectUrlProblem, requestTargetProblem } from './http-syntax.js';
 export * from './document/index.js';
 export * from './proxy-v2.js';

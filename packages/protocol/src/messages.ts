@@ -19,6 +19,13 @@ export const ErrorDetail = Type.Object({ path: Type.String(), message: Type.Stri
  * what may be in flight. The control plane accepts the allowance only within what nobody else
  * holds, and counts `inUse` as committed until revoke-acks bring it down.
  */
+/**
+ * On a quota message (allowance, grant, revoke, borrow, return, revoke-ack): the pool of a
+ * service's capacity, which the control plane holds across agents like a vserver's limit (issue
+ * 12); `vserver` then names the service. Absent: the pool of the vserver's connection limit.
+ */
+export const PoolOfService = Type.Literal('service');
+
 export const Outstanding = Type.Object({ inUse: Count, allowance: Type.Union([Count, Type.Null()]) });
 
 // ---- agent -> control plane ------------------------------------------------------------------
@@ -33,6 +40,8 @@ export const Hello = Type.Object(
     appliedVersion: Type.Union([Version, Type.Null()]),
     /** Per vserver: connections active and the allowance the agent is enforcing. */
     outstanding: Type.Record(Type.String(), Outstanding),
+    /** Per service with a capacity pool: the same, for its capacity (optional: agents before it send none). */
+    services: Type.Optional(Type.Record(Type.String(), Outstanding)),
     /** The site the agent belongs to (SPILLWAY_AGENT_SITE; optional: agents before sites send none). */
     site: Type.Optional(Name),
     /** The address other sites' agents reach its listeners at, and forward from (SPILLWAY_AGENT_ADVERTISE_HOST, else its listen host). */
@@ -166,18 +175,30 @@ export const Transition = Type.Object(
  * a batch when it can, and `n` when the pool has them.
  */
 export const Borrow = Type.Object(
-  { type: Type.Literal('borrow'), vserver: Name, id: Count, n: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })) },
+  {
+    type: Type.Literal('borrow'),
+    vserver: Name,
+    id: Count,
+    n: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    pool: Type.Optional(PoolOfService),
+  },
   { additionalProperties: false },
 );
 /** Gives back `n` borrowed uses; answered with a `grant` of the same id (n 0) once applied. */
-export const Return = Type.Object({ type: Type.Literal('return'), vserver: Name, id: Count, n: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export const Return = Type.Object(
+  { type: Type.Literal('return'), vserver: Name, id: Count, n: Type.Integer({ minimum: 1 }), pool: Type.Optional(PoolOfService) },
+  { additionalProperties: false },
+);
 /**
  * Second phase of a `revoke` of the same id: the agent enforces the lower allowance and `committed`
  * is how many uses it still holds (its allowance, or more while connections admitted earlier are
  * open). The control plane re-lends what was revoked only as far as acknowledgements free it; the
  * agent sends another ack with a lower `committed` as those connections close.
  */
-export const RevokeAck = Type.Object({ type: Type.Literal('revoke-ack'), vserver: Name, id: Count, committed: Count }, { additionalProperties: false });
+export const RevokeAck = Type.Object(
+  { type: Type.Literal('revoke-ack'), vserver: Name, id: Count, committed: Count, pool: Type.Optional(PoolOfService) },
+  { additionalProperties: false },
+);
 export const Heartbeat = Type.Object({ type: Type.Literal('heartbeat'), seq: Count }, { additionalProperties: false });
 /**
  * Asks for the whole document (a `snapshot`): the agent cannot apply a `delta` (its base is not
@@ -324,6 +345,7 @@ export const Allowance = Type.Object(
     exclusive: Count,
     borrowed: Count,
     batch: Type.Integer({ minimum: 1 }),
+    pool: Type.Optional(PoolOfService),
   },
   { additionalProperties: false },
 );
@@ -340,6 +362,7 @@ export const Grant = Type.Object(
     id: Count,
     n: Count,
     borrowed: Count,
+    pool: Type.Optional(PoolOfService),
   },
   { additionalProperties: false },
 );
@@ -356,6 +379,7 @@ export const Revoke = Type.Object(
     id: Count,
     exclusive: Count,
     borrowed: Count,
+    pool: Type.Optional(PoolOfService),
   },
   { additionalProperties: false },
 );

@@ -17,6 +17,7 @@ import {
   type Snapshot,
   type Welcome,
 } from './messages.js';
+import { poolKeyOf, poolRef } from './pool-key.js';
 import { ResourceSet } from './resources.js';
 
 export interface SimulatedAgentOptions {
@@ -74,8 +75,8 @@ export class SimulatedAgent {
       else if (m.type === 'revoke') this.onRevoke(m);
       else if (m.type === 'grant') {
         this.pendingReturns.delete(m.id);
-        const a = this.allowances.get(m.vserver);
-        if (a) a.borrowed = this.net(m.vserver, m.borrowed);
+        const a = this.allowances.get(poolKeyOf(m));
+        if (a) a.borrowed = this.net(poolKeyOf(m), m.borrowed);
       }
     });
     if (opts.heartbeats !== false) this.startHeartbeats();
@@ -106,7 +107,7 @@ export class SimulatedAgent {
     return agent;
   }
 
-  /** What this agent may admit on a vserver (exclusive + borrowed); null without a global cap. */
+  /** What this agent may admit on a vserver (exclusive + borrowed), or on a service's capacity by its serviceKey; null without a global cap. */
   allowance(vs: string): number | null {
     const a = this.allowances.get(vs);
     return !a || a.limit === null ? null : a.exclusive + a.borrowed;
@@ -114,8 +115,8 @@ export class SimulatedAgent {
 
   async borrow(vs: string, n?: number): Promise<Grant> {
     const id = this.nextBorrow++;
-    const granted = this.client.waitFor('grant', (g) => g.id === id && g.vserver === vs);
-    this.client.send({ type: 'borrow', vserver: vs, id, ...(n === undefined ? {} : { n }) });
+    const granted = this.client.waitFor('grant', (g) => g.id === id && poolKeyOf(g) === vs);
+    this.client.send({ type: 'borrow', ...poolRef(vs), id, ...(n === undefined ? {} : { n }) });
     return granted;
   }
 
@@ -125,7 +126,7 @@ export class SimulatedAgent {
     if (!r) return;
     const h = committed ?? Math.max(this.allowance(vs) ?? 0, this.inUse.get(vs) ?? 0);
     if (h <= (this.allowance(vs) ?? 0)) this.pendingRevokes.delete(vs);
-    this.client.send({ type: 'revoke-ack', vserver: vs, id: r.id, committed: h });
+    this.client.send({ type: 'revoke-ack', ...poolRef(vs), id: r.id, committed: h });
   }
 
   giveBack(vs: string, n: number): void {
@@ -133,7 +134,7 @@ export class SimulatedAgent {
     if (a) a.borrowed = Math.max(0, a.borrowed - n);
     const id = this.nextBorrow++;
     this.pendingReturns.set(id, { vs, n });
-    this.client.send({ type: 'return', vserver: vs, id, n });
+    this.client.send({ type: 'return', ...poolRef(vs), id, n });
   }
 
   transition(service: string, state: 'UP' | 'DOWN'): void {
@@ -203,19 +204,22 @@ export class SimulatedAgent {
     this.client.send({ type: 'ack', version: d.version });
   }
 
+  // The pools of services' capacities (pool: 'service') are kept by serviceKey beside the vservers'.
   private onRevoke(m: Revoke): void {
-    const a = this.allowances.get(m.vserver);
-    if (a) Object.assign(a, { exclusive: m.exclusive, borrowed: this.net(m.vserver, m.borrowed) });
-    this.pendingRevokes.set(m.vserver, m);
-    if (this.opts.ackRevokes !== false) this.ackRevoke(m.vserver);
+    const key = poolKeyOf(m);
+    const a = this.allowances.get(key);
+    if (a) Object.assign(a, { exclusive: m.exclusive, borrowed: this.net(key, m.borrowed) });
+    this.pendingRevokes.set(key, m);
+    if (this.opts.ackRevokes !== false) this.ackRevoke(key);
   }
 
   private onAllowance(m: Allowance): void {
+    const key = poolKeyOf(m);
     if (m.limit === null) {
-      this.allowances.delete(m.vserver);
+      this.allowances.delete(key);
       return;
     }
-    this.allowances.set(m.vserver, { limit: m.limit, exclusive: m.exclusive, borrowed: this.net(m.vserver, m.borrowed), batch: m.batch });
+    this.allowances.set(key, { limit: m.limit, exclusive: m.exclusive, borrowed: this.net(key, m.borrowed), batch: m.batch });
   }
 
   /** The control plane's absolute count minus the returns it has not answered yet. */

@@ -29,6 +29,9 @@ const agentMessages: AgentMessage[] = [
   { type: 'borrow', vserver: 'web', id: 5, n: 7 },
   { type: 'revoke-ack', vserver: 'web', id: 9, committed: 12 },
   { type: 'return', vserver: 'web', id: 4, n: 4 },
+  // A service's capacity pool: the same messages, with pool: 'service' (issue 12 item 3).
+  { type: 'borrow', vserver: 'web-1', id: 6, n: 1, pool: 'service' },
+  { type: 'revoke-ack', vserver: 'web-1', id: 10, committed: 3, pool: 'service' },
   { type: 'heartbeat', seq: 10 },
   { type: 'error', code: 'SPILLWAY_PROTOCOL_INVALID', message: 'x', ref: 'grant' },
 ];
@@ -41,6 +44,8 @@ const controlMessages: ControlMessage[] = [
   { type: 'allowance', vserver: 'web', limit: null, exclusive: 0, borrowed: 0, batch: 1 },
   { type: 'grant', vserver: 'web', id: 3, n: 2, borrowed: 4 },
   { type: 'revoke', vserver: 'web', id: 9, exclusive: 30, borrowed: 0 },
+  { type: 'allowance', vserver: 'web-1', limit: 5, exclusive: 2, borrowed: 0, batch: 1, pool: 'service' },
+  { type: 'grant', vserver: 'web-1', id: 6, n: 1, borrowed: 1, pool: 'service' },
   { type: 'heartbeat-ack', seq: 10 },
   { type: 'error', code: 'SPILLWAY_HUB_NOT_HELLO', message: 'say hello first' },
 ];

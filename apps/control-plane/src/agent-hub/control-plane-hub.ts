@@ -199,6 +199,7 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
     log,
     intervalMs: hub.heartbeatMs,
     leaseMs: hub.heartbeatMs * hub.leaseMissedHeartbeats,
+    agentRowLeaseMs: rowLeaseMs,
     changed: () => announce({ kind: 'quota' }),
   });
 

@@ -17,6 +17,7 @@ import {
 } from './agent-session.js';
 import { GlobalQuota, type GlobalQuotaOptions, type QuotaView } from './global-quota.js';
 import { BandwidthShares } from './bandwidth-shares.js';
+import { replicaPart, ServiceCapacity, type ReplicaSplit } from './service-capacity.js';
 import { LimitIndex, type VServerLimit } from './limits.js';
 import { ServiceVoteAggregator, type AgentFeedback, type Health, type UpQuorum } from '@spillway/core';
 import { SnapshotCache, type Changes, type ConfigSnapshot } from './snapshot-cache.js';
@@ -106,6 +107,8 @@ export class AgentHub extends EventEmitter {
   private readonly quota: GlobalQuota;
   /** Each agent's share of the bandwidth budget of the vservers with a bandwidth method. */
   private readonly bandwidth: BandwidthShares;
+  /** Each service's capacity held across agents: the pools of the services with a capacity (service-capacity.ts). */
+  private readonly capacities: ServiceCapacity;
   private readonly spills: SpilloverEvents;
   /** Services in maintenance: their draining/migrating/migrated counts across agents, long-lived connections, events (maintenance.ts). */
   readonly maintenance: HubMaintenance;
@@ -152,6 +155,19 @@ export class AgentHub extends EventEmitter {
       (agent, msg) => this.records.get(agent)?.session?.send(msg) ?? false,
       opts.quota,
       (agent, vs) => this.records.get(agent)?.report?.vservers[vs]?.cxActive ?? null,
+    );
+    this.capacities = new ServiceCapacity(
+      (agent, msg) => this.records.get(agent)?.session?.send(msg) ?? false,
+      (service) => {
+        const configured = this.index?.configured(service);
+        if (!configured) return null;
+        return this.feedback.effective(service, configured)?.capacity ?? configured.capacity;
+      },
+      {
+        ...(opts.quota ? { quota: opts.quota } : {}),
+        budgeted: this.budgeted,
+        activeOf: (agent, service) => this.records.get(agent)?.report?.services[service]?.cxActive ?? null,
+      },
     );
     this.spills = new SpilloverEvents({
       ...(opts.spillHoldMs === undefined ? {} : { holdMs: opts.spillHoldMs }),
@@ -314,6 +330,22 @@ export class AgentHub extends EventEmitter {
     return this.bandwidth.view(vserver);
   }
 
+  /** A service's capacity pool across agents (null: the service has no capacity, or no pool yet). */
+  capacityView(service: string): QuotaView | null {
+    return this.capacities.view(service);
+  }
+
+  /**
+   * Replicas (replica-quota.ts): this replica's agents among the live agents of all replicas. Its
+   * part of every bandwidth budget and of every service's capacity is its agents' fair share, so N
+   * replicas never let N× a threshold or a capacity through.
+   */
+  setReplicaSplit(split: ReplicaSplit): void {
+    if (!this.budgeted) return;
+    this.bandwidth.setBudget(replicaPart(1_000_000, split) / 1_000_000);
+    this.capacities.setSplit(split);
+  }
+
   /** This replica's part of a vserver's limit (with `budgeted`); its pool shares min(limit, budget). */
   setBudget(vserver: string, budget: number): void {
     this.setBudgets([[vserver, budget]]);
@@ -395,6 +427,7 @@ export class AgentHub extends EventEmitter {
     // before the welcome renews its lease, so it never admits on a stale claim under a new lease.
     const rejoin = this.quota.has(s.agent);
     this.quota.join(s.agent, hello.workers, hello.outstanding);
+    this.capacities.join(s.agent, hello.workers, hello.services ?? {});
     s.send({ type: 'welcome', protocol: PROTOCOL_VERSION, agentId: s.agent, heartbeatMs: this.heartbeatMs, leaseMissedHeartbeats: this.leaseMissedHeartbeats });
     this.log.info({ agent: s.agent, workers: hello.workers, appliedVersion: hello.appliedVersion }, 'agent connected');
     this.emit('event', { kind: 'agent.connected', agent: s.agent, workers: hello.workers } satisfies HubEvent);
@@ -466,13 +499,16 @@ export class AgentHub extends EventEmitter {
         return;
       }
       case 'borrow':
-        this.quota.borrow(rec.name, msg.vserver, msg.id, msg.n);
+        if (msg.pool === 'service') this.capacities.borrow(rec.name, msg.vserver, msg.id, msg.n);
+        else this.quota.borrow(rec.name, msg.vserver, msg.id, msg.n);
         return;
       case 'revoke-ack':
-        this.quota.revokeAcked(rec.name, msg.vserver, msg.id, msg.committed);
+        if (msg.pool === 'service') this.capacities.revokeAcked(rec.name, msg.vserver, msg.id, msg.committed);
+        else this.quota.revokeAcked(rec.name, msg.vserver, msg.id, msg.committed);
         return;
       case 'return':
-        this.quota.giveBack(rec.name, msg.vserver, msg.n, msg.id);
+        if (msg.pool === 'service') this.capacities.giveBack(rec.name, msg.vserver, msg.n, msg.id);
+        else this.quota.giveBack(rec.name, msg.vserver, msg.n, msg.id);
         return;
       case 'select': {
         const { id, vserver, key } = msg;
@@ -542,6 +578,7 @@ export class AgentHub extends EventEmitter {
       this.feedback.note(s, this.effective(s));
     }
     this.recomputeLimits(touched);
+    this.capacities.recompute(services);
   }
 
   private sweep(): void {
@@ -560,6 +597,7 @@ export class AgentHub extends EventEmitter {
       if (!rec.connected && rec.leaseExpiresAt !== null && now >= rec.leaseExpiresAt) {
         rec.leaseExpiresAt = null;
         this.quota.leave(rec.name);
+        this.capacities.leave(rec.name);
         this.bandwidth.leave(rec.name);
         this.remoteLoads.forget(rec.name);
         const movedFeedback = this.feedback.recount(this.liveRecords());
@@ -637,6 +675,9 @@ export class AgentHub extends EventEmitter {
       this.limits.delete(vs);
       this.budgets.delete(vs);
     }
+    // Service capacity pools: every service of a new index, else those the change upserted or removed.
+    if (index !== old) this.capacities.setServices(s.config.services.map((x) => x.name));
+    else this.capacities.recompute([...changes.upserted.services.map((x) => x.name), ...changes.removed.services]);
     if (!old) {
       this.recomputeLimits(index.names());
       return;

@@ -16,6 +16,15 @@
 // at its share (waiting for room or for acknowledgements), runs a pass again. A pass that failed
 // (the database unavailable) is run again on the next heartbeat; meanwhile every budget stays as
 // it was (the agents keep serving on what they hold).
+//
+// Rates and capacities (a vserver's bandwidth budget, a service's capacity) are split across
+// replicas too, or N replicas would each split the whole among their own agents: every heartbeat
+// a replica reads which agents are live on any replica (the Agent table's connected rows, which
+// every replica heartbeats for the sessions it holds) and hands the hub its own agents among
+// them (setReplicaSplit): its part of each is its agents' fair shares by workers (core's
+// fairShares, the split the rows above converge to), so the parts add up to the whole while the
+// replicas see the same agents. An agent that moves between replicas is counted by both until its
+// lease on the old one ends (one lease, as its rows above). A read that fails keeps the last split.
 import { QuotaPool } from '@spillway/core';
 import type { PrismaClient } from '../db/prisma.js';
 import type { HubLogger } from './agent-session.js';
@@ -30,6 +39,8 @@ export interface ReplicaQuotaOptions {
   intervalMs: number;
   /** Called after a pass changed rows (to notify the other replicas). */
   changed(): void;
+  /** How long an agent row stays connected without a heartbeat of its replica (default twice the lease). */
+  agentRowLeaseMs?: number;
 }
 
 interface Row {
@@ -54,9 +65,14 @@ export class ReplicaQuota {
   private dirty: Set<string> | null = null;
   /** Vservers of passes that failed, run again on the next heartbeat (null: all; undefined: none). */
   private failed: Set<string> | null | undefined = undefined;
+  private splitting: Promise<void> | null = null;
+  private lastSplit = '';
   /** Agent → its row's id, as committed passes read it (see pass). */
   private readonly agentIds = new Map<string, number>();
-  private readonly onMembers = (): void => this.kick();
+  private readonly onMembers = (): void => {
+    this.kick();
+    this.splitRates();
+  };
   private readonly onEvent = (e: HubEvent): void => {
     if (e.kind === 'threshold.changed' && e.vserver) this.kick([e.vserver]);
   };
@@ -71,6 +87,7 @@ export class ReplicaQuota {
         this.kick(failed === null ? undefined : [...failed, ...this.unsettled]);
       } else if (this.unsettled.size > 0) this.kick([...this.unsettled]);
       else this.refresh();
+      this.splitRates();
     }, opts.intervalMs);
     this.timer.unref();
   }
@@ -108,6 +125,34 @@ export class ReplicaQuota {
       });
   }
 
+  /** This replica's agents among the live agents of every replica, to the hub (rates and capacities; see the top). */
+  private splitRates(): void {
+    if (this.closed || this.splitting) return;
+    const members = this.opts.hub.quotaMembers();
+    if (members.length === 0) return;
+    const cutoff = new Date(Date.now() - (this.opts.agentRowLeaseMs ?? 2 * this.opts.leaseMs));
+    this.splitting = this.opts.db.agent
+      .findMany({ where: { status: 'connected', lastHeartbeatAt: { gt: cutoff } }, select: { name: true, workers: true } })
+      .then((rows) => {
+        if (this.closed) return;
+        const all = new Map<string, number>(rows.map((r) => [r.name, Math.max(1, r.workers)]));
+        for (const [a, w] of this.opts.hub.quotaMembers()) all.set(a, Math.max(1, w));
+        const mine = this.opts.hub
+          .quotaMembers()
+          .map(([a]) => a)
+          .sort();
+        const split = { mine, all: [...all].sort((a, b) => a[0].localeCompare(b[0])) };
+        const key = JSON.stringify(split);
+        if (key === this.lastSplit) return;
+        this.lastSplit = key;
+        this.opts.hub.setReplicaSplit(split);
+      })
+      .catch((err: Error) => this.opts.log.warn({ err: err.message }, 'replica split of rates and capacities not read; keeping the last'))
+      .finally(() => {
+        this.splitting = null;
+      });
+  }
+
   /** Extends the leases of this replica's rows. */
   private refresh(): void {
     if (this.closed || this.running) return;
@@ -136,6 +181,7 @@ export class ReplicaQuota {
     this.opts.hub.off('members', this.onMembers);
     this.opts.hub.off('event', this.onEvent);
     await this.running;
+    await this.splitting;
   }
 
   /** One transaction for every vserver in `only` (null: all) that has a limit. */
@@ -227,6 +273,10 @@ export class ReplicaQuota {
           if (fair > r.share) next = Math.max(r.share, Math.min(fair, limit - others(r.agent)));
           else if (fair < r.share) next = Math.max(fair, committed);
           if (next !== r.share) changed = true;
+          // Below its fair share because other replicas' rows hold the room: they are told (they
+          // may have settled before this row appeared, and would not look again), every pass
+          // until they gave it back.
+          if (next < fair && others(r.agent) > limit - fair) changed = true;
           if (next !== fair) settled = false;
           r.share = next;
           total += next;

@@ -2,7 +2,7 @@
 // and simulated agents on real WebSockets; two replicas on one database for LISTEN/NOTIFY.
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SimulatedAgent } from '@spillway/protocol';
+import { serviceKey, SimulatedAgent } from '@spillway/protocol';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { until } from './helpers.js';
 import { agentToken, startReplica, type Replica } from './replica.js';
@@ -100,7 +100,7 @@ describe('agent hub in the control plane', () => {
     expect(res.json()).toMatchObject({ id: 'edge-1', connected: false, appliedVersion: agent.appliedVersion, workers: 2 });
   });
 
-  it('pushes a config change made on one replica to the agents of another within moments (LISTEN/NOTIFY)', async () => {
+  it('pushes a config change made on one replica to the agents of another within moments (LISTEN/NOTIFY), and splits each budget across the replicas', async () => {
     db = await createTestDatabase();
     const a = await replica(db);
     const b = await replica(db);
@@ -126,5 +126,38 @@ describe('agent hub in the control plane', () => {
       5_000,
       'replica A sees the agent on B',
     );
+
+    // Each budget is split across the replicas (issue 12 item 3): with an agent on each, a replica's
+    // agent gets its part of the connection limit, of the bandwidth threshold and of web-1's
+    // capacity of 50 (its own pool), never the whole (two replicas would then let through twice it).
+    const other = await connect(a, 'edge-2', await agentToken(a, 'edge-2'));
+    const doc = document(40);
+    doc.vservers[0]!.spillover.methods.push({ type: 'bandwidth', thresholdKbps: 1000 } as never);
+    expect((await a.call('PUT', '/v1/config', doc)).statusCode).toBe(200);
+    const share = (x: SimulatedAgent): number =>
+      x.client.received.reduce((last, m) => (m.type === 'bandwidth-shares' && m.shares.web !== undefined ? m.shares.web : last), 0);
+    const sum = (xs: number[]): number => xs.reduce((n, y) => n + y, 0);
+    const parts = () => {
+      const both = [agent, other];
+      return {
+        connections: both.map((x) => x.allowance('web') ?? 0),
+        bandwidth: both.map(share),
+        capacity: both.map((x) => x.allowance(serviceKey('web-1')) ?? 0),
+      };
+    };
+    const p = await until(
+      () => {
+        const x = parts();
+        const each = [...x.connections, ...x.bandwidth, ...x.capacity].every((n) => n > 0);
+        return each && sum(x.connections) <= 40 && sum(x.bandwidth) <= 1 && sum(x.capacity) <= 50 ? x : null;
+      },
+      10_000,
+      'every budget split across the replicas',
+    );
+    console.info(
+      `two replicas, one agent each: connections ${p.connections.join('+')} of 40, bandwidth ${p.bandwidth.join('+')} of 1, capacity ${p.capacity.join('+')} of 50`,
+    );
+    expect(p.bandwidth).toEqual([0.5, 0.5]);
+    for (const r of [a, b]) expect(r.app.agentHub.capacityView('web-1')).toMatchObject({ limit: 25 });
   });
 });
