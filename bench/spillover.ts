@@ -36,6 +36,11 @@ interface Running {
   stop(): Promise<void>;
   /** The agents' allowances and active connections, read in the middle of a burst (shared-limit rows). */
   probe?: () => Promise<string>;
+  /**
+   * Called before burst `i` (0-based): the limit the primaries have from then on (the row where a
+   * primary dies in the middle of the bursts), undefined when it did not change.
+   */
+  before?: (i: number) => Promise<number | undefined>;
 }
 
 interface Contender {
@@ -51,18 +56,30 @@ interface ContenderResult {
   setup: string;
   split: string;
   bursts: Precision[];
-  /** Per burst, what probe() read in its middle. */
+  /** Per burst, what probe() read in its middle, and the limit of the primaries. */
   probes: string[];
+  limits: number[];
   error?: string;
 }
 
-function spillwayDoc(name: string, workers: number, b: Backends, sizes: Sizes, threshold: number): object {
+/**
+ * `dynamic`: the limit is the capacity of the primaries that are UP (dynamicconnection, each
+ * watched by a TCP monitor), so a primary that dies lowers it: 3 × L/3 → 2 × L/3.
+ */
+function spillwayDoc(name: string, workers: number, b: Backends, sizes: Sizes, threshold: number, dynamic = false): object {
   const per = sizes.limit / sizes.servers;
   return {
     agent: { name, workers },
-    monitors: [],
+    monitors: dynamic ? [{ name: 'tcp-open', type: 'tcp', intervalMs: 200, timeoutMs: 150, fall: 1, rise: 1 }] : [],
     services: [
-      ...b.primaries.map((port, i) => ({ name: `primary-${i + 1}`, address: '127.0.0.1', port, protocol: 'http', capacity: per })),
+      ...b.primaries.map((port, i) => ({
+        name: `primary-${i + 1}`,
+        address: '127.0.0.1',
+        port,
+        protocol: 'http',
+        capacity: per,
+        ...(dynamic ? { monitors: [{ monitor: 'tcp-open' }] } : {}),
+      })),
       { name: 'backup-1', address: '127.0.0.1', port: b.backup, protocol: 'http', capacity: 100_000 },
     ],
     vservers: [
@@ -72,7 +89,7 @@ function spillwayDoc(name: string, workers: number, b: Backends, sizes: Sizes, t
         listen: { port: 0 },
         lbMethod: 'leastconn',
         services: b.primaries.map((_, i) => ({ service: `primary-${i + 1}` })),
-        spillover: { methods: [{ type: 'connection', threshold }], backup: 'web-overflow', action: 'accept' },
+        spillover: { methods: [dynamic ? { type: 'dynamicconnection' } : { type: 'connection', threshold }], backup: 'web-overflow', action: 'accept' },
       },
       {
         name: 'web-overflow',
@@ -117,7 +134,17 @@ function nginxHttp(port: number, b: Backends, per: number, zone: boolean): strin
 }
 
 /** The hub of the control plane and two managed agents × 2 workers sharing one limit. */
-async function sharedLimit(b: Backends, sizes: Sizes, n = 2): Promise<Running> {
+/** Until the hub's pool of `web` has `limit` and no revoke waits for an acknowledgement, twice in a row (the allowances settled). */
+async function settled(hub: RunningHub, limit: number, what: string): Promise<void> {
+  for (let t = 0, calm = 0; calm < 2; t++) {
+    const q = await hub.quota('web');
+    calm = q.limit === limit && Object.keys(q.pending ?? {}).length === 0 ? calm + 1 : 0;
+    if (t > 500) throw new Error(`${what}: the hub's quota of web did not settle at ${limit} (${JSON.stringify(q)})`);
+    await sleep(20);
+  }
+}
+
+async function sharedLimit(b: Backends, sizes: Sizes, n = 2, dies = false): Promise<Running> {
   let hub: RunningHub | null = null;
   const agents: RunningAgent[] = [];
   const stop = async (): Promise<void> => {
@@ -126,7 +153,7 @@ async function sharedLimit(b: Backends, sizes: Sizes, n = 2): Promise<Running> {
   };
   try {
     hub = await startHub({ heartbeatMs: 1_000 });
-    const doc = spillwayDoc('shared', 2, b, sizes, sizes.limit) as { agent?: unknown };
+    const doc = spillwayDoc('shared', 2, b, sizes, sizes.limit, dies) as { agent?: unknown };
     delete doc.agent;
     await hub.setConfig('precision-1', doc);
     for (let i = 0; i < n; i++) agents.push(await startManagedAgent(`shared-${String.fromCharCode(97 + i)}`, hub.controlUrl, 2));
@@ -143,8 +170,9 @@ async function sharedLimit(b: Backends, sizes: Sizes, n = 2): Promise<Running> {
         await sleep(20);
       }
     }
-    // Every agent joined: wait for the rebalanced allocations to settle.
-    await sleep(500);
+    // Every agent joined: wait for the rebalanced allowances to settle.
+    const running = hub;
+    await settled(running, sizes.limit, 'after the joins');
     const probe = async (): Promise<string> => {
       const parts = await Promise.all(
         agents.map(async (a) => {
@@ -158,7 +186,20 @@ async function sharedLimit(b: Backends, sizes: Sizes, n = 2): Promise<Running> {
       );
       return parts.join('; ');
     };
-    return { ports, stop, probe };
+    // The row where a primary dies: before the middle burst primary-3 stops listening; once both
+    // agents' monitors see it DOWN (and the quorum) the limit is 2 × L/3 and the allowances shrink.
+    const before = async (i: number): Promise<number | undefined> => {
+      if (!dies || i !== Math.floor(sizes.bursts / 2)) return undefined;
+      await fetch(`http://127.0.0.1:${b.control}/kill?server=primary-3`, { method: 'POST' });
+      const limit = (sizes.limit / sizes.servers) * (sizes.servers - 1);
+      await settled(running, limit, 'after primary-3 died');
+      return limit;
+    };
+    const stopAll = async (): Promise<void> => {
+      await stop();
+      if (dies) await fetch(`http://127.0.0.1:${b.control}/revive?server=primary-3`, { method: 'POST' });
+    };
+    return { ports, stop: stopAll, probe, before };
   } catch (err) {
     await stop();
     throw err;
@@ -179,11 +220,20 @@ function counts(total: number, split: number[]): number[] {
 }
 
 async function measure(c: Contender, b: Backends, sizes: Sizes, dir: string): Promise<ContenderResult> {
-  const result: ContenderResult = { name: c.name, setup: c.setup, split: c.split.map((s) => `${Math.round(s * 100)}%`).join(' / '), bursts: [], probes: [] };
+  const result: ContenderResult = {
+    name: c.name,
+    setup: c.setup,
+    split: c.split.map((s) => `${Math.round(s * 100)}%`).join(' / '),
+    bursts: [],
+    probes: [],
+    limits: [],
+  };
   let running: Running | null = null;
   try {
     running = await c.start(dir);
+    let limit = sizes.limit;
     for (let i = 0; i < sizes.bursts; i++) {
+      limit = (await running.before?.(i)) ?? limit;
       for (let t = 0; (await control(b, 'events')).primaryActive > 0; t++) {
         if (t > 200) throw new Error('the primaries still hold requests from the previous burst');
         await sleep(50);
@@ -193,11 +243,19 @@ async function measure(c: Contender, b: Backends, sizes: Sizes, dir: string): Pr
       const probed = probe ? sleep(sizes.holdMs * 0.6).then(() => probe().catch((err: unknown) => `probe failed: ${(err as Error).message}`)) : null;
       const outcomes = await burst(running.ports, counts(sizes.burst, c.split), sizes.holdMs + 60_000);
       const { events } = await control(b, 'events');
-      const p = precision(events, outcomes, sizes.limit, sizes.holdMs);
+      const p = precision(events, outcomes, limit, sizes.holdMs);
       result.bursts.push(p);
+      result.limits.push(limit);
       const seen = (await probed) ?? '';
       result.probes.push(seen);
-      if (process.env.SPILLOVER_VERBOSE) process.stderr.write(`${c.name} #${i + 1}: ${JSON.stringify(p)} ${seen}\n`);
+      if (process.env.SPILLOVER_VERBOSE) {
+        const late = outcomes
+          .filter((o) => o.backend === 'backup')
+          .map((o) => Math.round(o.ms - sizes.holdMs))
+          .sort((x, y) => x - y);
+        const q = (f: number): number => late[Math.min(late.length - 1, Math.floor(f * late.length))] ?? 0;
+        process.stderr.write(`${c.name} #${i + 1}: ${JSON.stringify(p)} spills late by p50 ${q(0.5)} p90 ${q(0.9)} max ${q(1)} ms; ${seen}\n`);
+      }
       await sleep(200);
     }
   } catch (err) {
@@ -279,6 +337,17 @@ export async function spilloverBench(opts: BenchOptions & { bursts?: number; onl
         split,
         start: () => sharedLimit(b, sizes, 5),
       })),
+      // A primary dies in the middle of the bursts (not at smoke size): the limit drops under the agents.
+      ...(opts.smoke
+        ? []
+        : [
+            {
+              name: 'Spillway, 2 agents × 2 workers, a primary dies mid-bursts (skewed)',
+              setup: `agent hub + 2 managed agents, dynamicconnection over ${sizes.servers} primaries × ${per} (TCP monitors every 200 ms); primary-3 dies before burst ${Math.floor(sizes.bursts / 2) + 1}: limit ${sizes.limit} → ${per * (sizes.servers - 1)}`,
+              split: [0.9, 0.1],
+              start: () => sharedLimit(b, sizes, 2, true),
+            } satisfies Contender,
+          ]),
       ...splits
         .filter((x) => !opts.smoke || x.label === 'skewed')
         .map(({ label, split }): Contender => ({
@@ -350,7 +419,9 @@ export async function spilloverBench(opts: BenchOptions & { bursts?: number; onl
       bursts: r.bursts.length,
       'max on primaries': r.bursts.length ? Math.max(...r.bursts.map((x) => x.maxPrimary)) : null,
       'overshoot (max)': r.bursts.length ? Math.max(...r.bursts.map((x) => x.overshoot)) : null,
-      'room never used (max)': r.bursts.length ? Math.max(...r.bursts.map((x) => (x.toBackup > 0 ? Math.max(0, sizes.limit - x.maxPrimary) : 0))) : null,
+      'room never used (max)': r.bursts.length
+        ? Math.max(...r.bursts.map((x, i) => (x.toBackup > 0 ? Math.max(0, (r.limits[i] ?? sizes.limit) - x.maxPrimary) : 0)))
+        : null,
       'to primaries': range('toPrimary'),
       'to backup': range('toBackup'),
       'early spills': r.bursts.length ? `${sum('earlySpills')} (${((100 * sum('earlySpills')) / total).toFixed(1)}%)` : null,

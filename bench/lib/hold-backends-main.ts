@@ -1,7 +1,8 @@
 // The backends of the spillover benchmark, in their own process so that counting is not delayed
 // by the load generator: N primary servers and one backup server that hold every request for
 // `holdMs` and record, in arrival order, each arrival and release with the number of requests the
-// primaries hold at that instant. A control server answers GET /events and POST /reset.
+// primaries hold at that instant. A control server answers GET /events, POST /reset and POST
+// /kill?server=<name> (that server dies: it stops listening and drops its connections).
 // argv[2]: {"primaries":3,"holdMs":1500}. Prints {"ready":true,"primaries":[..],"backup":N,"control":N}.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +21,9 @@ let primaryActive = 0;
 let events: HoldEvent[] = [];
 const now = (): number => Number(process.hrtime.bigint() - t0) / 1e6;
 
-function holdServer(name: string, primary: boolean): Promise<number> {
+const servers = new Map<string, { server: http.Server; port: number; primary: boolean }>();
+
+function holdServer(name: string, primary: boolean, port = 0): Promise<number> {
   const server = http.createServer((req, res) => {
     if (primary) primaryActive++;
     events.push({ t: now(), kind: primary ? 'primary' : 'backup', server: name, primaryActive });
@@ -36,7 +39,13 @@ function holdServer(name: string, primary: boolean): Promise<number> {
     }, hold);
   });
   server.keepAliveTimeout = 60_000;
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r((server.address() as AddressInfo).port)));
+  return new Promise((r) =>
+    server.listen(port, '127.0.0.1', () => {
+      const bound = (server.address() as AddressInfo).port;
+      servers.set(name, { server, port: bound, primary });
+      r(bound);
+    }),
+  );
 }
 
 const primaries: number[] = [];
@@ -44,6 +53,21 @@ for (let i = 0; i < (opts.primaries ?? 3); i++) primaries.push(await holdServer(
 const backup = await holdServer('backup', false);
 
 const control = http.createServer((req, res) => {
+  // A primary dies: it stops listening and drops its connections (POST /kill?server=primary-3);
+  // POST /revive?server=primary-3 listens again on its port.
+  const kill = req.method === 'POST' && req.url?.startsWith('/kill?server=');
+  const revive = req.method === 'POST' && req.url?.startsWith('/revive?server=');
+  if (kill || revive) {
+    const name = decodeURIComponent(req.url!.slice(req.url!.indexOf('=') + 1));
+    const s = servers.get(name);
+    if (s && kill) {
+      s.server.close();
+      s.server.closeAllConnections();
+      res.end(JSON.stringify({ ok: true }));
+    } else if (s && revive) void holdServer(name, s.primary, s.port).then(() => res.end(JSON.stringify({ ok: true })));
+    else res.end(JSON.stringify({ ok: false }));
+    return;
+  }
   if (req.method === 'POST' && req.url === '/reset') {
     events = [];
     t0 = process.hrtime.bigint();

@@ -3,7 +3,8 @@
 // convergence benchmarks' managed agents dial. Any token
 // `tok-<name>` authenticates agent <name>. Bench-only routes: POST /bench/config {version, config}
 // serves a snapshot and answers once every connected agent ACKed it, with the time that took;
-// GET /bench/events?since=N lists hub events with their time (ms, this process's clock).
+// GET /bench/events?since=N lists hub events with their time (ms, this process's clock); GET
+// /bench/quota?vserver=V the quota view of V.
 // argv[2]: {"heartbeatMs":1000}. Prints {"ready":true,"port":N}.
 import Fastify from 'fastify';
 import type { AddressInfo } from 'node:net';
@@ -54,6 +55,9 @@ app.post('/bench/config', async (req) => {
   await acked;
   return { agents: agents.length, ms: performance.now() - start };
 });
+
+// GET /bench/quota?vserver=web: the hub's quota view of a vserver (null without a pool).
+app.get('/bench/quota', async (req) => hub.quotaView((req.query as { vserver?: string }).vserver ?? '') ?? { limit: null });
 
 app.get('/bench/events', async (req) => {
   const since = Number((req.query as { since?: string }).since ?? 0);

@@ -11,6 +11,10 @@ export interface RunningHub {
   /** Serves a snapshot; resolves once every connected agent ACKed it (time measured by the hub). */
   setConfig(version: string, config: object): Promise<{ agents: number; ms: number }>;
   agents(): Promise<{ id: string; connected: boolean; appliedVersion: string | null }[]>;
+  /** The hub's quota view of a vserver (limit null: no pool). */
+  quota(
+    vserver: string,
+  ): Promise<{ limit: number | null; shared?: number; pending?: Record<string, number>; byAgent?: Record<string, { exclusive: number; borrowed: number }> }>;
   stop(): Promise<void>;
 }
 
@@ -45,6 +49,7 @@ export async function startHub(opts: { heartbeatMs?: number } = {}): Promise<Run
     },
     agents: async () =>
       ((await (await fetch(`${base}/v1/agents?limit=1000`)).json()) as { items: { id: string; connected: boolean; appliedVersion: string | null }[] }).items,
+    quota: async (vserver) => (await fetch(`${base}/bench/quota?vserver=${encodeURIComponent(vserver)}`)).json() as ReturnType<RunningHub['quota']>,
     stop: () => proc.stop(),
   };
 }
