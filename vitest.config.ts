@@ -1,9 +1,11 @@
 import { defineConfig } from 'vitest/config';
 import LongestFirst from './test/setup/sequencer.js';
+import { SHARED_WORKER_FILES } from './test/setup/shared-workers.js';
+
+const include = ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'test/**/*.test.ts', 'bench/test/**/*.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'test/**/*.test.ts', 'bench/test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
@@ -14,6 +16,11 @@ export default defineConfig({
     maxWorkers: 3,
     // The longest files first, so that none starts last and runs on alone (test/setup/sequencer.ts).
     sequence: { sequencer: LongestFirst },
-    globalSetup: ['test/setup/postgres.ts'],
+    projects: [
+      // Each file in a worker of its own, with the run's Postgres (test/setup/postgres.ts).
+      { extends: true, test: { name: 'isolated', include, exclude: SHARED_WORKER_FILES, globalSetup: ['test/setup/postgres.ts'] } },
+      // Pure logic and in-process unit tests: workers and loaded modules reused (test/setup/shared-workers.ts).
+      { extends: true, test: { name: 'shared', include: SHARED_WORKER_FILES, isolate: false } },
+    ],
   },
 });

@@ -1,0 +1,45 @@
+// The files that share workers (test/setup/shared-workers.ts) exist, and none of them starts a
+// process, uses the run's Postgres or sets process-wide state: what a file after them in the same
+// worker would inherit.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { SHARED_WORKER_FILES } from './shared-workers.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+/** The files of SHARED_WORKER_FILES: its exact paths, and the test files under packages/<name>/test/. */
+function sharedFiles(): string[] {
+  const out: string[] = [];
+  for (const entry of SHARED_WORKER_FILES) {
+    if (entry === 'packages/*/test/**/*.test.ts') {
+      for (const pkg of readdirSync(path.join(root, 'packages'))) {
+        const dir = path.join('packages', pkg, 'test');
+        if (!existsSync(path.join(root, dir))) continue;
+        for (const f of readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' })) if (f.endsWith('.test.ts')) out.push(path.join(dir, f));
+      }
+    } else {
+      expect(entry, 'an exact path or the packages glob').not.toMatch(/\*/);
+      expect(existsSync(path.join(root, entry)), entry).toBe(true);
+      out.push(entry);
+    }
+  }
+  return out;
+}
+
+const LEAKS: [string, RegExp][] = [
+  ['a process', /\b(spawn|spawnSync|fork|exec|execFile|execFileSync|execSync)\(|startAgent|startControlPlane|buildDist/],
+  ["the run's Postgres", /createTestDatabase|inject\(/],
+  ['process.env', /process\.env(\.\w+|\[[^\]]+\])\s*=[^=]|delete process\.env|vi\.stubEnv/],
+  ['process-wide state', /vi\.(mock|stubGlobal|useFakeTimers)|process\.(on|once)\(|globalThis\.\w+\s*=[^=]/],
+];
+
+it('lists files that exist, each once, none of which starts a process, uses Postgres or sets process-wide state', () => {
+  const files = sharedFiles();
+  expect(files.length).toBeGreaterThan(30);
+  expect(new Set(files).size).toBe(files.length);
+  for (const f of files.filter((x) => x !== path.relative(root, import.meta.filename))) {
+    const text = readFileSync(path.join(root, f), 'utf8');
+    for (const [what, re] of LEAKS) expect(re.exec(text)?.[0], `${f} touches ${what}`).toBeUndefined();
+  }
+});
