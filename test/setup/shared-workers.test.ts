@@ -28,7 +28,8 @@ function sharedFiles(): string[] {
 }
 
 const LEAKS: [string, RegExp][] = [
-  ['a process', /\b(spawn|spawnSync|fork|exec|execFile|execFileSync|execSync)\(|startAgent|startControlPlane|buildDist/],
+  // The suites' helpers.ts start agents, control planes and databases.
+  ['a process', /\b(spawn|spawnSync|fork|exec|execFile|execFileSync|execSync)\(|startAgent|startControlPlane|buildDist|from '[^']*\/helpers(\/db)?\.js'/],
   ["the run's Postgres", /createTestDatabase|inject\(/],
   ['process.env', /process\.env(\.\w+|\[[^\]]+\])\s*=[^=]|delete process\.env|vi\.stubEnv/],
   ['process-wide state', /vi\.(mock|stubGlobal|useFakeTimers)|process\.(on|once)\(|globalThis\.\w+\s*=[^=]/],
