@@ -3,7 +3,9 @@
 // (one loopback address each) and real backends. Bandwidth: each agent enforces its share of the
 // threshold, so the sum of both agents' traffic stays within it. Health: each agent enforces the
 // control plane's quorum state of a service over its own monitors. The other voters of the
-// quorum are agents speaking the protocol (SimulatedAgent) that see the service DOWN.
+// quorum are agents speaking the protocol (SimulatedAgent) that see the service DOWN. Capacity:
+// the control plane is the pool manager of a service's capacity across both agents, so a burst
+// through both never holds more connections on the backend than its capacity.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAgent } from '@spillway/protocol';
@@ -31,7 +33,11 @@ let bulkPort = 0;
 let sparePort = 0;
 let bwPort = 0;
 let hvPort = 0;
+let capPort = 0;
 const held: net.Socket[] = [];
+/** The backend of the service `cap` (capacity CAPACITY): connections open now and the most at once. */
+const capBackend = { port: 0, open: 0, most: 0 };
+const CAPACITY = 5;
 
 /** A backend that sends `body` to each connection and closes it. */
 async function sender(body: Buffer): Promise<number> {
@@ -50,6 +56,7 @@ const document = () => ({
     { name: 'spare', address: '127.0.0.1', port: sparePort, protocol: 'tcp', capacity: 1000 },
     { name: 'h-1', address: '127.0.0.1', port: h1.port, protocol: 'tcp', capacity: 100, monitors: [{ monitor: 'tcp-open' }] },
     { name: 'h-2', address: '127.0.0.1', port: h2.port, protocol: 'tcp', capacity: 100, monitors: [{ monitor: 'tcp-open' }] },
+    { name: 'cap', address: '127.0.0.1', port: capBackend.port, protocol: 'tcp', capacity: CAPACITY },
   ],
   monitors: [{ name: 'tcp-open', type: 'tcp', intervalMs: 200, timeoutMs: 150, fall: 1, rise: 1 }],
   vservers: [
@@ -69,8 +76,36 @@ const document = () => ({
       spillover: { methods: [{ type: 'health', thresholdPercent: 75 }], backup: 'overflow', action: 'drop' },
     },
     { name: 'overflow', protocol: 'tcp', listen: null, services: [{ service: 'spare' }], spillover: { methods: [], action: 'drop' } },
+    { name: 'capv', protocol: 'tcp', listen: { port: capPort }, services: [{ service: 'cap' }], spillover: { methods: [], action: 'drop' } },
   ],
 });
+
+/** A backend that greets each connection and holds it open, counting how many it holds at once. */
+async function counting(): Promise<number> {
+  const s = net.createServer((c) => {
+    capBackend.open++;
+    capBackend.most = Math.max(capBackend.most, capBackend.open);
+    c.on('error', () => undefined);
+    c.on('close', () => capBackend.open--);
+    c.write('cap\n');
+  });
+  servers.push(s);
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  return (s.address() as net.AddressInfo).port;
+}
+
+/** A connection to `capv` through `a`: served (the backend greeted it, kept open in `held`) or refused (closed without a byte). */
+function capConnect(a: AgentProc): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: a.host, port: capPort });
+    s.on('error', () => undefined);
+    s.once('data', () => {
+      held.push(s);
+      resolve(true);
+    });
+    s.once('close', () => resolve(false));
+  });
+}
 
 /** One connection to `bw` through `a`, read to its end: the bytes it got and whether the bulk backend sent them. */
 function fetchOnce(a: AgentProc): Promise<{ bytes: number; bulk: boolean }> {
@@ -91,7 +126,14 @@ beforeAll(async () => {
   [h1, h2] = await Promise.all([tcpBackend('h-1'), tcpBackend('h-2')]);
   const chunk = Buffer.alloc(CHUNK, 0x78);
   chunk[0] = 0x42; // 'B': served by the bulk backend
-  [bulkPort, sparePort, bwPort, hvPort] = await Promise.all([sender(chunk), sender(Buffer.from('spare\n')), freePort(), freePort()]);
+  [bulkPort, sparePort, bwPort, hvPort, capBackend.port, capPort] = await Promise.all([
+    sender(chunk),
+    sender(Buffer.from('spare\n')),
+    freePort(),
+    freePort(),
+    counting(),
+    freePort(),
+  ]);
   db = await createTestDatabase();
   cp = await startControlPlane(db.url);
   const [ta, tb] = [await agentToken(cp, 'agent-a'), await agentToken(cp, 'agent-b')];
@@ -99,7 +141,7 @@ beforeAll(async () => {
   const applied = await cp.call<{ version: number }>('PUT', '/v1/config', document());
   await until(
     () => Promise.all(agents.map((a) => a.stats())),
-    (st) => st.every((s) => s.listeners.bw === bwPort && s.listeners.hv === hvPort && s.agent.configVersion >= 1),
+    (st) => st.every((s) => s.listeners.bw === bwPort && s.listeners.hv === hvPort && s.listeners.capv === capPort && s.agent.configVersion >= 1),
     30_000,
     `both agents serving version ${applied.version}`,
   );
@@ -176,5 +218,38 @@ describe('every spillover method global across two agents', () => {
       held.push(o.socket);
       expect(['h-1', 'h-2']).toContain(o.first);
     }
+  }, 60_000);
+
+  it('holds a service capacity of 5 across both agents: a burst through both never holds a sixth connection on the backend', async () => {
+    // Each agent holds a share of the capacity from the control plane (its pool across agents), not the whole of it.
+    const allowances = await until(
+      () => Promise.all(agents.map(async (a) => (await a.stats()).services.cap?.capacity_allowance ?? null)),
+      (x) => x.every((n) => n !== null && n > 0 && n < CAPACITY),
+      15_000,
+      'a share of the capacity on both agents',
+    );
+    expect(allowances.reduce<number>((n, x) => n + (x ?? 0), 0)).toBeLessThanOrEqual(CAPACITY);
+    const before = held.length;
+    for (const round of [0, 1]) {
+      // A burst of 8 connections through each agent at once (16 for a capacity of 5); the second
+      // round comes while the first round's connections are still held.
+      const served = await Promise.all(agents.flatMap((a) => Array.from({ length: 8 }, () => capConnect(a))));
+      const n = served.filter(Boolean).length;
+      console.info(`capacity ${CAPACITY} over 2 agents, burst ${round + 1}: ${n} of 16 served, backend held ${capBackend.open} (most ${capBackend.most})`);
+      expect(capBackend.most).toBeLessThanOrEqual(CAPACITY);
+      if (round === 0) expect(n).toBeGreaterThanOrEqual(CAPACITY - 1);
+      else expect(n).toBe(0);
+    }
+    for (const s of held.splice(before)) s.destroy();
+    await until(
+      () => Promise.resolve(capBackend.open),
+      (open) => open === 0,
+      10_000,
+      'the capacity connections closed',
+    );
+    // Released, the capacity serves a burst again, still never past it.
+    const again = await Promise.all(agents.flatMap((a) => Array.from({ length: 8 }, () => capConnect(a))));
+    expect(again.filter(Boolean).length).toBeGreaterThanOrEqual(CAPACITY - 1);
+    expect(capBackend.most).toBeLessThanOrEqual(CAPACITY);
   }, 60_000);
 });

@@ -12,6 +12,7 @@ import { EnforcedHealth } from './enforced-health.js';
 import { servedConfig } from './feedback.js';
 import { Monitors } from './monitors.js';
 import { healthPercent, isAvailable, LiveServices, type AgentFeedback } from '@spillway/core';
+import { parsePoolKey, serviceKey } from '@spillway/protocol';
 import { processFaults } from './process-guard.js';
 import { QuotaPrimary, type QuotaUpstream } from './quota-primary.js';
 import { isServiceToPrimary } from './service-state.js';
@@ -59,6 +60,8 @@ export interface Agent {
   /**
    * Sets the agent's allowance of a vserver's connection limit (pushed by the control plane when
    * the agent is one engine of the global pool); null returns to the locally derived threshold.
+   * A service's capacity pool is named by its serviceKey (pool-key.ts): its allowance caps what the
+   * agent's pool of the service shares among the workers (null: the whole capacity).
    */
   setAllowance(vserver: string, limit: number | null): void;
   /**
@@ -383,9 +386,13 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     },
     setQuotaUpstream(upstream) {
       quota.upstream = upstream;
+      services.capacityUpstream = upstream ? (service, want) => upstream(serviceKey(service), want) : null;
     },
     setQuotaLease: (until) => quota.setLease(until),
-    quotaCommitted: (vs) => quota.committed(vs),
+    quotaCommitted: (key) => {
+      const p = parsePoolKey(key);
+      return p.pool === 'service' ? services.pools.committed(p.name) : quota.committed(key);
+    },
     setQuorumStates: (states) => enforce(health.setQuorum(states)),
     setSelectionUpstream(upstream) {
       services.upstream = upstream;
@@ -413,6 +420,11 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       services.setRemoteLoads(loads);
     },
     setAllowance(vs, limit) {
+      const p = parsePoolKey(vs);
+      if (p.pool === 'service') {
+        services.setAllowance(p.name, limit);
+        return;
+      }
       if (limit === null) allowances.delete(vs);
       else allowances.set(vs, limit);
       if (config.vservers.some((v) => v.name === vs)) quota.setLimit(vs, limitOf(vs));
@@ -422,7 +434,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     async stats() {
       const snap = await gather();
       const selections = selectionView();
-      const { vservers, services } = view.compose(snap, {
+      const { vservers, services: servicesStats } = view.compose(snap, {
         vservers: config.vservers,
         services: config.services,
         health: monitors.view(),
@@ -440,6 +452,10 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       for (const [name, c] of Object.entries(selections)) {
         const v = vservers[name];
         if (v) v.selection = c;
+      }
+      for (const [name, n] of services.allowanceEntries()) {
+        const s = servicesStats[name];
+        if (s) s.capacity_allowance = n;
       }
       return {
         agent: {
@@ -461,7 +477,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
           ? {}
           : { sites: { site: siteTable.site, self: siteTable.self, weights: siteTable.vservers, agents: siteTable.agents, receivedAt: sitesAt } }),
         vservers,
-        services,
+        services: servicesStats,
         ...(snap.migration ? { migration: snap.migration } : {}),
       };
     },

@@ -1,7 +1,12 @@
 // The agent-wide half of the service state (service-state.ts is the engines' half), run by the
 // primary:
 // - one pool per service with a capacity, managed by QuotaPrimary over @spillway/core's QuotaPool
-//   (the algorithm of the vserver limits): the engines hold shares and take uses without asking;
+//   (the algorithm of the vserver limits): the engines hold shares and take uses without asking.
+//   Under a control plane the pool's limit is this agent's allowance of the capacity (the control
+//   plane is the pool manager of the service across agents: setAllowance), never above the
+//   capacity; when the whole allowance is in use a client waits while more is asked of the control
+//   plane (capacityUpstream, as the vserver quota's connections wait for a grant), then is served
+//   or queued as without it;
 // - one surge queue per vserver: a client an engine has no use for comes here (s.need). It gets
 //   a batch lent from the pool, a use another engine lends (s.lend), or waits; waiters are served
 //   strictly in arrival order, across engines: while a vserver has waiters every engine sends its
@@ -18,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { createBalancer, hasRoom, type Balancer, type Candidate } from '@spillway/core';
 import { DEFAULTS } from '@spillway/protocol';
 import type { AgentConfig, VServerDoc } from './config.js';
-import { QuotaPrimary } from './quota-primary.js';
+import { QuotaPrimary, type QuotaUpstream } from './quota-primary.js';
 import type { ServiceToEngine, ServiceToPrimary } from './service-state.js';
 
 interface Waiter {
@@ -28,8 +33,8 @@ interface Waiter {
   ip: string;
   seq: number;
   timer: NodeJS.Timeout | null;
-  /** queued: in its vserver's queue; lending: a lend for it is asked; done: answered. */
-  state: 'fresh' | 'queued' | 'lending' | 'done';
+  /** queued: in its vserver's queue; lending: a lend for it is asked; asking: more capacity is asked of the control plane; done: answered. */
+  state: 'fresh' | 'queued' | 'lending' | 'asking' | 'done';
 }
 
 interface VServerP {
@@ -109,6 +114,12 @@ export class ServiceStatePrimary {
   private readonly lentUses = new Map<string, number>();
   private seq = 0;
   private ticket = 0;
+  /** The control plane's allowance of each service's capacity (absent: the whole capacity, standalone). */
+  private readonly allowances = new Map<string, number>();
+  /** Who to ask for more of a service's capacity when this agent's allowance is all in use (the control client); null: standalone. */
+  capacityUpstream: QuotaUpstream | null = null;
+  /** Clients waiting for an answer of capacityUpstream, per service. */
+  private readonly asking = new Map<string, Waiter[]>();
   /** The service manager (selection: manager vservers); null: every client is placed here. */
   upstream: SelectionUpstream | null = null;
   /** How long a new client waits for the manager (the agent section's selectionBudgetMs). */
@@ -119,6 +130,29 @@ export class ServiceStatePrimary {
 
   constructor(private readonly send: (engine: number, msg: ServiceToEngine) => void) {
     this.pools = new QuotaPrimary((e, m) => send(e, { t: 's.q', m }));
+  }
+
+  /**
+   * This agent's allowance of a service's capacity, from the control plane (null: none, the whole
+   * capacity): the agent's pool of the service shares min(capacity, allowance) among the workers.
+   */
+  setAllowance(service: string, limit: number | null): void {
+    if (limit === null) this.allowances.delete(service);
+    else this.allowances.set(service, limit);
+    const c = this.capacity.get(service);
+    if (c === undefined) return;
+    this.pools.setLimit(service, this.limitOf(service, c));
+    this.drainService(service);
+  }
+
+  /** The control plane's allowance of each service's capacity (the agent's /stats: capacity_allowance). */
+  allowanceEntries(): IterableIterator<[string, number]> {
+    return this.allowances.entries();
+  }
+
+  private limitOf(service: string, capacity: number): number {
+    const a = this.allowances.get(service);
+    return a === undefined ? capacity : Math.min(capacity, a);
   }
 
   /** availablecapacity: per service, its active connections on the other agents (the control plane's service-loads), to every engine. */
@@ -161,8 +195,8 @@ export class ServiceStatePrimary {
       if (this.up[s.name] === undefined) this.up[s.name] = s.monitors.length === 0;
     }
     for (const name of this.capacity.keys()) if (!capacity.has(name)) this.pools.setLimit(name, null);
-    for (const [name, c] of capacity) this.pools.setLimit(name, c);
     this.capacity = capacity;
+    for (const [name, c] of capacity) this.pools.setLimit(name, this.limitOf(name, c));
     for (const v of config.vservers) {
       const rt = this.vservers.get(v.name);
       if (rt) {
@@ -357,8 +391,65 @@ export class ServiceStatePrimary {
       return;
     }
     const r = this.serve(v, w);
+    if (r === 'none' && this.askMore(v, w)) return;
     if (r === 'none') this.enqueue(v, w);
     else if (r === 'unavailable') this.answer(w, { t: 's.none', id, reason: 'unavailable' });
+  }
+
+  /**
+   * No room for `w` on this agent's allowance of any service of `v`: the control plane is asked
+   * for more of the service the balancer picks among those UP under an allowance (one question per
+   * service at a time, for every client waiting on it); once answered the clients are served, or
+   * queued as without it. False when there is nobody to ask (standalone, no such service).
+   */
+  private askMore(v: VServerP, w: Waiter): boolean {
+    const upstream = this.capacityUpstream;
+    if (!upstream) return false;
+    for (const c of v.cands) c.available = this.up[c.name] === true && this.enabled.get(c.name) === true && this.allowances.has(c.name);
+    const service = v.balancer.pick(v.cands, w.ip);
+    if (service === null) return false;
+    w.state = 'asking';
+    const list = this.asking.get(service);
+    if (list) {
+      list.push(w);
+      return true;
+    }
+    this.asking.set(service, [w]);
+    const ask = (want: number): void => {
+      void upstream(service, want)
+        .catch(() => false)
+        .then((added) => {
+          const waiting = this.asking.get(service) ?? [];
+          const left: Waiter[] = [];
+          for (const x of waiting) {
+            if (x.state !== 'asking') continue;
+            const live = this.vservers.get(x.vs);
+            if (!live || !this.engines.includes(x.engine)) {
+              x.state = 'done';
+              continue;
+            }
+            // Clients already queued come first; otherwise served now when the answer made room.
+            x.state = 'fresh';
+            const r = live.queue.length > 0 ? 'none' : this.serve(live, x);
+            if (r === 'none') left.push(x);
+            else if (r === 'unavailable') this.answer(x, { t: 's.none', id: x.id, reason: 'unavailable' });
+          }
+          // Uses were added but not enough for everyone: ask again for the rest (as QuotaPrimary does for vservers).
+          if (added && left.length > 0) {
+            for (const x of left) x.state = 'asking';
+            this.asking.set(service, left);
+            ask(left.length);
+            return;
+          }
+          this.asking.delete(service);
+          for (const x of left) {
+            const live = this.vservers.get(x.vs);
+            if (live) this.enqueue(live, x);
+          }
+        });
+    };
+    ask(1);
+    return true;
   }
 
   /**

@@ -41,6 +41,8 @@ export interface ServiceStats extends ServiceCounters {
   monitors: ServiceHealthView['monitors'];
   /** Under agent-check feedback: the weight, capacity and state it is served with, drain, the last line. */
   effective?: ServiceHealthView['effective'];
+  /** Under a control plane: this agent's allowance of the service's capacity (the control plane pools the capacity across agents). */
+  capacity_allowance?: number;
 }
 export interface AgentStats {
   agent: {

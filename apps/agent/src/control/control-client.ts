@@ -14,6 +14,13 @@
 // The quorum state of each service (`service-states`) is enforced over the agent's own monitors
 // while the channel is open (own monitors again once it closes); its share of each vserver's
 // bandwidth thresholds (`bandwidth-shares`) is kept until the control plane sends another.
+// A service's capacity is a pool of the control plane too (issue 12 item 3): its allowance,
+// borrows, returns, revokes and acknowledgements are the vserver quota's messages with
+// `pool: 'service'`, kept here under the service's pool key (pool-key.ts) beside the vservers';
+// the agent's service state enforces the allowance across its workers. Past the lease a
+// service's allowance falls back to its exclusive share rather than 0 (its vservers keep serving
+// without a backup to spill to): the exclusive shares of all agents never sum above the exclusive
+// pool, p·capacity, so while the control plane is down for all agents the capacity still holds.
 // selection: manager vservers: the agent's questions to the service manager (`select`, answered
 // with an `instruction`; none while the channel is closed: the agent selects locally) and the
 // clients it keeps sending to their service (`select-touch`, batched every TOUCH_MS).
@@ -28,6 +35,9 @@
 // ended its allowances are void (dropped to 0) and it claims only the connections it still has.
 import {
   ChannelClient,
+  parsePoolKey,
+  poolKeyOf,
+  poolRef,
   PROTOCOL_VERSION,
   ResourceSet,
   type ConfigDelta,
@@ -270,6 +280,14 @@ export class ControlClient {
       const inUse = expired ? s.cx_active : Math.max(s.cx_active, this.opts.agent.quotaCommitted(vs) ?? 0);
       outstanding[vs] = { inUse, allowance: a ? a.exclusive + a.borrowed : null };
     }
+    // The services' capacity pools: what each enforces (its exclusive share past the lease) and may have in flight.
+    const services: Record<string, Outstanding> = {};
+    for (const [key, a] of this.allowances) {
+      const p = parsePoolKey(key);
+      if (p.pool !== 'service') continue;
+      const active = stats?.services[p.name]?.cx_active ?? 0;
+      services[p.name] = { inUse: Math.max(active, this.opts.agent.quotaCommitted(key) ?? 0), allowance: a.exclusive + a.borrowed };
+    }
     const workers = Math.max(1, this.opts.agent.config.agent.workers);
     this.helloAt = monotonicMs();
     const site = this.opts.agent.config.agent.site;
@@ -281,6 +299,7 @@ export class ControlClient {
       workers,
       appliedVersion: this.appliedVersion,
       outstanding,
+      ...(Object.keys(services).length > 0 ? { services } : {}),
       ...(site ? { site } : {}),
       ...(address ? { address } : {}),
     });
@@ -324,17 +343,18 @@ export class ControlClient {
         return;
       case 'allowance':
         if (m.limit === null) {
-          this.allowances.delete(m.vserver);
-          this.opts.agent.setAllowance(m.vserver, null);
+          this.allowances.delete(poolKeyOf(m));
+          this.opts.agent.setAllowance(poolKeyOf(m), null);
           return;
         }
-        this.setAllowance(m.vserver, { limit: m.limit, exclusive: m.exclusive, borrowed: this.net(m.vserver, m.borrowed), batch: m.batch });
+        this.setAllowance(poolKeyOf(m), { limit: m.limit, exclusive: m.exclusive, borrowed: this.net(poolKeyOf(m), m.borrowed), batch: m.batch });
         return;
       case 'revoke': {
-        const a = this.allowances.get(m.vserver);
-        if (a) this.setAllowance(m.vserver, { ...a, exclusive: m.exclusive, borrowed: this.net(m.vserver, m.borrowed) });
+        const key = poolKeyOf(m);
+        const a = this.allowances.get(key);
+        if (a) this.setAllowance(key, { ...a, exclusive: m.exclusive, borrowed: this.net(key, m.borrowed) });
         // Second phase: once the lower allowance is enforced, say how many uses are still committed.
-        this.draining.set(m.vserver, { id: m.id, committed: Number.MAX_SAFE_INTEGER });
+        this.draining.set(key, { id: m.id, committed: Number.MAX_SAFE_INTEGER });
         this.ackRevokes();
         return;
       }
@@ -342,8 +362,8 @@ export class ControlClient {
         this.pendingReturns.delete(m.id);
         const b = this.pendingBorrows.get(m.id);
         this.pendingBorrows.delete(m.id);
-        const a = this.allowances.get(m.vserver);
-        if (a) this.setAllowance(m.vserver, { ...a, borrowed: this.net(m.vserver, m.borrowed) });
+        const a = this.allowances.get(poolKeyOf(m));
+        if (a) this.setAllowance(poolKeyOf(m), { ...a, borrowed: this.net(poolKeyOf(m), m.borrowed) });
         b?.done?.(m.n > 0);
         return;
       }
@@ -469,7 +489,11 @@ export class ControlClient {
   /** Drops every allowance to 0 once the lease has ended (they are the control plane's again); true when it had. */
   private voidIfExpired(): boolean {
     if (this.leaseMs === 0 || monotonicMs() < this.leaseUntil) return false;
-    for (const [vs, a] of this.allowances) if (a.exclusive + a.borrowed > 0) this.setAllowance(vs, { ...a, exclusive: 0, borrowed: 0 });
+    for (const [vs, a] of this.allowances) {
+      // A service's capacity falls back to its exclusive share (see the top), a vserver's allowance to 0.
+      const safe = parsePoolKey(vs).pool === 'service' ? { ...a, borrowed: 0 } : { ...a, exclusive: 0, borrowed: 0 };
+      if (safe.exclusive + safe.borrowed < a.exclusive + a.borrowed) this.setAllowance(vs, safe);
+    }
     return true;
   }
 
@@ -493,7 +517,7 @@ export class ControlClient {
         resolve(added);
       };
       this.pendingBorrows.set(id, { vs, done: finish });
-      this.send({ type: 'borrow', vserver: vs, id, n: Math.max(1, want) });
+      this.send({ type: 'borrow', ...poolRef(vs), id, n: Math.max(1, want) });
     });
   }
 
@@ -556,7 +580,7 @@ export class ControlClient {
       if (committed >= d.committed) continue;
       d.committed = committed;
       if (committed <= this.allowance(vs)) this.draining.delete(vs);
-      this.send({ type: 'revoke-ack', vserver: vs, id: d.id, committed });
+      this.send({ type: 'revoke-ack', ...poolRef(vs), id: d.id, committed });
     }
     // Uses given back inside the agent free uses for other agents: say so soon, not at the next sample.
     if (this.draining.size > 0 && !this.reacking && !this.stopped) {
@@ -575,7 +599,7 @@ export class ControlClient {
   /** Uses of `vs` this agent may have in flight now (without a local limit: the last active count). */
   private committed(vs: string): number {
     const workers = this.opts.agent.quotaCommitted(vs);
-    return Math.max(this.allowance(vs), workers ?? this.active.vservers[vs] ?? 0);
+    return Math.max(this.allowance(vs), workers ?? activeOf(this.active, vs) ?? 0);
   }
 
   /** The address this agent says it is reached at (sites): the advertised host, else a listen host that is not a wildcard. */
@@ -645,13 +669,13 @@ export class ControlClient {
   private borrowOrReturn(): void {
     if (this.opts.borrowAhead === false) return;
     for (const [vs, a] of this.allowances) {
-      const active = this.active.vservers[vs] ?? 0;
+      const active = activeOf(this.active, vs) ?? 0;
       const allowance = a.exclusive + a.borrowed;
       const headroom = Math.max(1, Math.floor(a.batch / 2));
       if (allowance - active <= headroom && !this.borrowing(vs)) {
         const id = this.nextBorrowId++;
         this.pendingBorrows.set(id, { vs });
-        this.send({ type: 'borrow', vserver: vs, id });
+        this.send({ type: 'borrow', ...poolRef(vs), id });
       } else if (
         a.borrowed >= a.batch &&
         allowance - active > 3 * a.batch &&
@@ -665,7 +689,7 @@ export class ControlClient {
         const id = this.nextBorrowId++;
         this.pendingReturns.set(id, { vs, n: a.batch });
         this.setAllowance(vs, { ...a, borrowed: a.borrowed - a.batch });
-        this.send({ type: 'return', vserver: vs, id, n: a.batch });
+        this.send({ type: 'return', ...poolRef(vs), id, n: a.batch });
       }
     }
   }
@@ -729,6 +753,12 @@ export class ControlClient {
     const connections = s.migration?.connections;
     this.send({ type: 'report', at: Date.now(), vservers, services, ...(connections && connections.length > 0 ? { connections } : {}) });
   }
+}
+
+/** The agent's active connections on the pool of `key` (a vserver's, or a service's by its pool key). */
+function activeOf(a: ActiveCounts, key: string): number | undefined {
+  const p = parsePoolKey(key);
+  return p.pool === 'service' ? a.services[p.name] : a.vservers[p.name];
 }
 
 /** A service's maintenance counters for the report (issue 15): only once it has had any. */
