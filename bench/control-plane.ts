@@ -4,10 +4,11 @@
 // services (create, then the same document again: an empty plan), the dryRun plan of a changed
 // document, API reads/s and writes/s with autocannon. Baseline in the same run: the agent hub
 // alone (its Fastify plugin in its own process, no REST API/Postgres) serving the same document.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { SimulatedAgent } from '@spillway/protocol';
 import { AppliedClock } from './lib/applied.js';
+import { cpuSince, treeCpu, type CpuTimes } from './lib/cpu.js';
 import { runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
 import { BENCH_ADMIN_TOKEN, connectSimulated, startControlPlane, type RunningControlPlane } from './lib/control-plane.js';
 import { startHub, type RunningHub } from './lib/hub.js';
@@ -98,7 +99,24 @@ interface WriteLoad {
   bytesPerAgentPerWrite: number;
   framesPerAgentPerWrite: number;
   wholeSnapshots: number;
+  /** CPU time per committed write (ms) of the server's process tree, of Postgres (null: its postmaster not found) and of this harness (writers and simulated agents). */
+  cpuMsPerWrite: { server: number; postgres: number | null; harness: number };
 }
+
+/** The postmaster of this run's embedded Postgres: the postgres process whose command line names a spillway-bench-cp- data dir (one bench at a time holds the lock). */
+function benchPostgresPid(): number | null {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmd.includes('spillway-bench-cp-') && /(^|\/)postgres\0/.test(cmd)) return Number(entry);
+    } catch {
+      // gone
+    }
+  }
+  return null;
+}
+const busyMs = (t: CpuTimes): number => t.userMs + t.sysMs;
 
 /** `connections` writers PUT one service in a loop for `durationMs`, each write timed to its commit and to every agent's ACK. */
 async function writeLoad(cp: RunningControlPlane, clock: AppliedClock, one: ServiceDoc, connections: number, durationMs: number): Promise<WriteLoad> {
@@ -110,6 +128,9 @@ async function writeLoad(cp: RunningControlPlane, clock: AppliedClock, one: Serv
   const bytes0 = clock.totalBytes();
   const frames0 = clock.totalSnapshots();
   const whole0 = clock.wholeSnapshots;
+  const serverPid = cp.proc.child.pid!;
+  const pgPid = benchPostgresPid();
+  const cpu0 = { server: treeCpu(serverPid), postgres: pgPid === null ? null : treeCpu(pgPid), harness: process.cpuUsage() };
   const commitMs: number[] = [];
   const ackMs: number[] = [];
   const acked: Promise<void>[] = [];
@@ -142,6 +163,13 @@ async function writeLoad(cp: RunningControlPlane, clock: AppliedClock, one: Serv
   const elapsed = performance.now() - t0;
   await Promise.all(acked);
   const writes = commitMs.length;
+  const perWrite = (ms: number): number => Math.round((ms / Math.max(1, writes)) * 100) / 100;
+  const harness = process.cpuUsage(cpu0.harness);
+  const cpuMsPerWrite = {
+    server: perWrite(busyMs(cpuSince(cpu0.server, treeCpu(serverPid)))),
+    postgres: pgPid === null || cpu0.postgres === null ? null : perWrite(busyMs(cpuSince(cpu0.postgres, treeCpu(pgPid)))),
+    harness: perWrite((harness.user + harness.system) / 1000),
+  };
   const agents = clock.agentCount;
   return {
     writes,
@@ -152,6 +180,7 @@ async function writeLoad(cp: RunningControlPlane, clock: AppliedClock, one: Serv
     bytesPerAgentPerWrite: Math.round((clock.totalBytes() - bytes0) / agents / Math.max(1, writes)),
     framesPerAgentPerWrite: (clock.totalSnapshots() - frames0) / agents / Math.max(1, writes),
     wholeSnapshots: clock.wholeSnapshots - whole0,
+    cpuMsPerWrite,
   };
 }
 
@@ -250,7 +279,8 @@ interface Sizes {
   durationS: number;
   apiDurationS: number;
   connections: number;
-  writeConnections: number;
+  /** Writers of the writes step, one run of apiDurationS each (a provisioning tool with a few parallel writers, then many). */
+  writeConnections: number[];
   vservers: number;
   perVserver: number;
   applies: number;
@@ -269,7 +299,7 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
         durationS: 1,
         apiDurationS: 1,
         connections: 10,
-        writeConnections: 4,
+        writeConnections: [4],
         vservers: 10,
         perVserver: 10,
         applies: 2,
@@ -283,7 +313,7 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
         durationS: 5,
         apiDurationS: 10,
         connections: 10,
-        writeConnections: 4,
+        writeConnections: [4, 16],
         vservers: 1_000,
         perVserver: 10,
         applies: 3,
@@ -431,22 +461,29 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
     const one = big.services[0]!;
     if (only.has('writes')) {
       step('writes');
-      const w = await writeLoad(cp, clock, one, sizes.writeConnections, sizes.apiDurationS * 1_000);
-      const ack = summarize(w.ackMs);
-      const commit = summarize(w.commitMs);
-      writeRows.push({
-        route: `PUT /v1/services/${one.name} (${sizes.writeConnections} writers, ${bigLabel}, ${sizes.agents} simulated agents)`,
-        'writes/s': w.writesPerS,
-        writes: w.writes,
-        'commit p50 ms': commit.p50,
-        'commit p99 ms': commit.p99,
-        'all-ACK p50 ms': ack.p50,
-        'all-ACK p99 ms': ack.p99,
-        'bytes pushed per agent per write': w.bytesPerAgentPerWrite,
-        'frames per agent per write': w.framesPerAgentPerWrite,
-        errors: w.errors,
-      });
-      data.writes = w;
+      const runs: Record<number, WriteLoad> = {};
+      for (const writers of sizes.writeConnections) {
+        const w = await writeLoad(cp, clock, one, writers, sizes.apiDurationS * 1_000);
+        runs[writers] = w;
+        const ack = summarize(w.ackMs);
+        const commit = summarize(w.commitMs);
+        writeRows.push({
+          route: `PUT /v1/services/${one.name} (${writers} writers, ${bigLabel}, ${sizes.agents} simulated agents)`,
+          'writes/s': w.writesPerS,
+          writes: w.writes,
+          'commit p50 ms': commit.p50,
+          'commit p99 ms': commit.p99,
+          'all-ACK p50 ms': ack.p50,
+          'all-ACK p99 ms': ack.p99,
+          'bytes pushed per agent per write': w.bytesPerAgentPerWrite,
+          'frames per agent per write': w.framesPerAgentPerWrite,
+          'CPU ms/write: server': w.cpuMsPerWrite.server,
+          Postgres: w.cpuMsPerWrite.postgres ?? 'n/a',
+          harness: w.cpuMsPerWrite.harness,
+          errors: w.errors,
+        });
+      }
+      data.writes = runs;
     }
 
     // 6. GET /v1/agents with `listAgents` agents connected (one at a time: each gets the 1.6 MiB snapshot).
@@ -500,7 +537,7 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
       `hub heartbeat ${HEARTBEAT_MS / 1000} s (lease ${(3 * HEARTBEAT_MS) / 1000} s), in the baseline too: with the default 1 s (lease 3 s) the process is busy longer than the lease while it takes the 1,000-vserver document, and every agent is disconnected as silent (SPILLWAY_HUB_AGENT_SILENT) before its ACK is read`,
       `document: ${sizes.vservers} vservers × ${sizes.perVserver} services (TCP, listen: null, no monitors), ${(bigBody.length / 2 ** 20).toFixed(1)} MiB of JSON; PUT timed from the request sent to the answer read (harness clock); ACKed = the last simulated agent received the version's snapshot and ACKed it`,
       `baseline in the same run: the agent hub alone (its Fastify plugin in its own process, no REST API/Postgres) with ${sizes.agents} simulated agents; "× baseline" = time / baseline time for the config steps, rq/s / the hub-only status route's rq/s for reads`,
-      `reads and writes: autocannon 8 in the harness process, ${sizes.connections} connections (unless stated), ${sizes.durationS} s per hub-only route and ${sizes.apiDurationS} s per route of the server; rq/s = requests answered / run time (a request still in flight at the end is not counted); writes: PUT /v1/services/{name} of one service with a capacity no other write carried (each commits a version and is pushed to every agent)`,
+      `reads and writes: autocannon 8 in the harness process, ${sizes.connections} connections (unless stated), ${sizes.durationS} s per hub-only route and ${sizes.apiDurationS} s per route of the server; rq/s = requests answered / run time (a request still in flight at the end is not counted); writes: PUT /v1/services/{name} of one service with a capacity no other write carried (each commits a version and is pushed to every agent), by ${sizes.writeConnections.join(' then ')} writers in a loop (fetch, one request in flight each: a provisioning tool with a few parallel writers, then many); CPU ms/write = CPU time (user + system, /proc) of the server's process tree, of Postgres (postmaster and backends) and of this harness (writers, simulated agents) over the run / writes committed`,
       "machine shared: 2 cores, other engineers' test runs going on at the same time; the harness, the server, Postgres and the agents share the cores",
     ],
     tables: [

@@ -15,6 +15,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ConfigDocument } from '@spillway/protocol';
 import type { NDocument } from '../services/normalize.js';
+import { insertEvents } from '../services/config-store.js';
 import type { AgentHubOptions, HubEvent } from './hub.js';
 import { requireAuth } from '../plugins/auth.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
@@ -35,6 +36,8 @@ const MAX_PENDING_EVENTS = 10_000;
 const EVENT_RETRY_MS = 1_000;
 /** How long one read of the Agent table serves GET /v1/agents (rows this replica holds are live anyway). */
 const DIRECTORY_CACHE_MS = 100;
+/** The versions agents ACKed are written to their rows at most this long after the ACK, all in one statement. */
+const APPLIED_FLUSH_MS = 50;
 
 /**
  * Hub timing from the environment: SPILLWAY_HEARTBEAT_MS (default 1000) and
@@ -258,7 +261,7 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
     const batch = events.splice(0);
     if (batch.length === 0) return;
     persist(() =>
-      db.event.createMany({ data: batch }).then(
+      insertEvents(db, batch).then(
         () => {
           store.emit('event');
         },
@@ -288,7 +291,10 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
 
   // Agent → the version it last ACKed, not written yet (one UPDATE for them all when its turn comes).
   const applied = new Map<string, string>();
+  let appliedSoon: NodeJS.Timeout | null = null;
   const writeApplied = async (): Promise<void> => {
+    if (appliedSoon) clearTimeout(appliedSoon);
+    appliedSoon = null;
     const rows = [...applied];
     applied.clear();
     if (rows.length === 0) return;
@@ -307,8 +313,11 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
         persist(() => update(e.agent, { status: 'disconnected' }));
         break;
       case 'config.applied':
-        // Coalesced: every agent ACKs every write, so the rows of all ACKs queued meanwhile go in one statement.
-        if (applied.size === 0) persist(writeApplied);
+        // Coalesced: every agent ACKs every write, so the ACKs of APPLIED_FLUSH_MS go in one statement.
+        if (applied.size === 0 && !closed) {
+          appliedSoon = setTimeout(() => persist(writeApplied), APPLIED_FLUSH_MS);
+          appliedSoon.unref();
+        }
         applied.set(e.agent, e.version);
         break;
       default:
@@ -382,6 +391,7 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
     if (flushSoon) clearTimeout(flushSoon);
     flushSoon = null;
     flushEvents();
+    persist(writeApplied);
     if (connected.length > 0)
       persist(() => db.agent.updateMany({ where: { name: { in: connected } }, data: { status: 'disconnected' } }).catch(() => undefined));
     await writing;

@@ -426,6 +426,8 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
         const version = rows[0]?.version ?? 0;
         let current = this.cache?.version === version ? this.cache : await loadState(tx, version);
         const results: Array<{ ok: WriteResult } | { err: unknown }> = [];
+        // The event rows of every write of the batch, inserted in one statement after the last.
+        const events: EventRow[] = [];
         for (const w of batch) {
           let desired: NDocument;
           let plan: Plan;
@@ -455,9 +457,10 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
             continue;
           }
           KNOWN.set(desired, new Set(all.map(problemKey)));
-          current = await applyPlan(tx, current, desired, plan, current.version + 1, w.opts.actor);
+          current = await applyPlan(tx, current, desired, plan, current.version + 1, w.opts.actor, events);
           results.push({ ok: { version: current.version, plan, applied: true, state: current } });
         }
+        await bulkInsert(tx, 'event', events as unknown as Array<Record<string, unknown>>);
         if (current.version !== version) await tx.$executeRaw`UPDATE config_version SET version = ${current.version}, "updatedAt" = now() WHERE id = 1`;
         return { results, state: current, applied: current.version !== version };
       }, TX);
@@ -649,7 +652,7 @@ function sqlValue(v: unknown, sqlType: string): unknown {
  */
 async function updateRow(tx: Tx, table: 'service' | 'vserver', id: number, row: Record<string, unknown>): Promise<void> {
   const cols = COLUMNS[table].filter(([c]) => c !== 'createdAt');
-  const sets = cols.map(([c, t], i) => `"${c}" = $${i + 1}::${t.startsWith('"') ? `text::${t}` : t === 'jsonb' ? 'text::jsonb' : t}`);
+  const sets = cols.map(([c, t], i) => `"${c}" = $${i + 1}::${cast(t)}`);
   await tx.$executeRawUnsafe(`UPDATE "${table}" SET ${sets.join(', ')} WHERE id = $${cols.length + 1}`, ...cols.map(([c, t]) => sqlValue(row[c], t)), id);
 }
 
@@ -734,6 +737,16 @@ async function unchecked(tx: Tx, rows: number, insert: () => Promise<unknown>): 
   if (off) await tx.$executeRawUnsafe('SET LOCAL session_replication_role = origin');
 }
 
+/** Event rows in one statement (the hub's events: every agent's ACK of every write is one). */
+export async function insertEvents(
+  db: Tx,
+  rows: ReadonlyArray<
+    Omit<EventRow, 'beforeVersion' | 'afterVersion' | 'data'> & { beforeVersion?: number | null; afterVersion?: number | null; data?: unknown }
+  >,
+): Promise<void> {
+  await bulkInsert(db, 'event', rows);
+}
+
 // --- executing a plan ----------------------------------------------------------------------------
 
 interface EventRow {
@@ -746,10 +759,18 @@ interface EventRow {
   data: Prisma.InputJsonValue;
 }
 
-async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan: Plan, configVersion: number, actor: string): Promise<ConfigState> {
+/** Writes `plan`'s rows; its event rows go to `events` (the caller inserts them). */
+async function applyPlan(
+  tx: Tx,
+  current: ConfigState,
+  desired: NDocument,
+  plan: Plan,
+  configVersion: number,
+  actor: string,
+  events: EventRow[],
+): Promise<ConfigState> {
   const now = new Date();
   const meta = LayeredMap.of(current.meta).draft();
-  const events: EventRow[] = [];
   const event = (
     kind: string,
     objectKind: string,
@@ -975,6 +996,5 @@ async function applyPlan(tx: Tx, current: ConfigState, desired: NDocument, plan:
   };
   for (const kind of [...KINDS].reverse()) await deleteKind(kind);
 
-  await bulkInsert(tx, 'event', events as unknown as Array<Record<string, unknown>>);
   return { version: configVersion, doc: desired, meta: meta.done() };
 }
