@@ -16,6 +16,8 @@
 // (the connection spills) until the primary renews it. So an engine whose primary is stopped, or
 // an agent resumed after its lease ended, never admits on uses the control plane has re-lent.
 
+import { idleBorrowed } from '@spillway/core';
+
 export type QuotaMessageToManager =
   | { t: 'q.borrow'; vs: string; id: number }
   /** `owed`: a use above the allowance ended (not a borrowed batch going back). */
@@ -171,12 +173,13 @@ export class QuotaWorker {
       else this.send({ t: 'q.return', vs, n: 1, id: this.nextId++, owed: true });
     } else {
       l.forced = 0;
-      // 004: return a batch once the borrowed uses are no longer needed.
-      while (l.borrowed >= l.batch && l.batch > 0 && l.exclusive + l.borrowed - l.active >= l.batch) {
-        l.borrowed -= l.batch;
+      // 004: borrowed batches go back once they are no longer needed (core's rule).
+      const back = idleBorrowed(l.exclusive, l.borrowed, l.active, l.batch);
+      if (back > 0) {
+        l.borrowed -= back;
         const id = this.nextId++;
-        l.returns.push({ id, n: l.batch });
-        this.send({ t: 'q.return', vs, n: l.batch, id });
+        l.returns.push({ id, n: back });
+        this.send({ t: 'q.return', vs, n: back, id });
       }
     }
     this.reportRoom(vs, l);

@@ -8,6 +8,7 @@ export * from './policy.js';
 export * from './monitor.js';
 export * from './quota-pool.js';
 export * from './quota-manager.js';
+export * from './quota-engine.js';
 export * from './chain.js';
 export * from './admission.js';
 export * from './limits.js';

@@ -15,6 +15,8 @@
 // committed = Σ (allowance + owed): every use the pool cannot lend because it may be in flight.
 // The glossary of these words across Spillway: docs/GLOSSARY.md.
 
+import { idleBorrowed } from './quota-engine.js';
+
 /** An engine is named by any string or number (worker id, agent name). */
 export type EngineId = string | number;
 
@@ -287,7 +289,7 @@ export class QuotaPool<E extends EngineId = EngineId> {
     if (!s || s.inUse === 0) return 0;
     s.inUse--;
     this.sumInUse--;
-    let returned = 0;
+    let returned: number;
     if (s.owed > 0) {
       s.owed--;
       this.sumOwed--;
@@ -296,13 +298,9 @@ export class QuotaPool<E extends EngineId = EngineId> {
       returned = this.trimIdle(s); // still over the limit: the ended use is not handed out again
     } else {
       // Every whole batch lying unused goes back (a partial batch when less is borrowed).
-      for (;;) {
-        const k = Math.min(s.borrowed, this.batchValue);
-        if (k === 0 || s.exclusive + s.borrowed - s.inUse < k) break;
-        s.borrowed -= k;
-        this.sumBorrowed -= k;
-        returned += k;
-      }
+      returned = idleBorrowed(s.exclusive, s.borrowed, s.inUse, this.batchValue);
+      s.borrowed -= returned;
+      this.sumBorrowed -= returned;
     }
     if (returned > 0) this.returned(returned);
     return returned;
