@@ -284,7 +284,7 @@ describe('global quota over the channel', () => {
     expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 0, pending: {} });
   });
 
-  it('takes no uses from an agent whose own connections just waited for uses, so an even burst does not move uses back and forth', async () => {
+  it('takes no uses from an agent whose own waiting connections were just answered short, so an even burst does not move uses back and forth', async () => {
     hub = await startHub();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
     const a = await start('agent-a');
@@ -294,16 +294,34 @@ describe('global quota over the channel', () => {
     b.report({ web: counters });
     b.inUse.set('web', 20);
     await until(() => hub.app.agentHub.agent('agent-b')?.report !== null, 3_000, 'report of agent-b');
-    // agent-b's connections waited for uses (a borrow with n): it is no donor for a while.
-    expect((await b.borrow('web', 4)).n).toBe(4);
+    // agent-b's connections waited for 30 uses and got the 20 of the shared pool (agent-a has not
+    // reported: no donor): it is starving, no donor for a while, whatever its last report says.
+    expect((await b.borrow('web', 30)).n).toBe(20);
     let revoked = false;
     b.client.on('message', (m: { type: string }) => {
       if (m.type === 'revoke') revoked = true;
     });
-    const grant = await a.borrow('web', 30);
-    expect(grant.n).toBe(16);
+    expect((await a.borrow('web', 30)).n).toBe(0);
     expect(revoked).toBe(false);
-    expect(b.allowance('web')).toBe(44);
+    expect(b.allowance('web')).toBe(60);
     expect(sumOfAllowances([a, b])).toBe(100);
+  });
+
+  it('still takes the uses an agent does not use when its own waiting connections all got theirs (a skewed burst)', async () => {
+    hub = await startHub();
+    hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
+    const a = await start('agent-a');
+    const b = await start('agent-b');
+    await until(() => a.allowance('web') === 40 && b.allowance('web') === 40);
+    const counters = { cxActive: 20, cxTotal: 20, spilloversTotal: 0, rxBytesTotal: 0, txBytesTotal: 0, rxKbps: 0, txKbps: 0 };
+    b.report({ web: counters });
+    b.inUse.set('web', 20);
+    await until(() => hub.app.agentHub.agent('agent-b')?.report !== null, 3_000, 'report of agent-b');
+    expect((await b.borrow('web', 4)).n).toBe(4);
+    // 16 left in the shared pool, 24 of agent-b's 44 unused by its report: agent-a gets 30.
+    const revoked = b.client.waitFor('revoke');
+    expect((await a.borrow('web', 30)).n).toBe(30);
+    expect(await revoked).toMatchObject({ exclusive: 30 });
+    expect(sumOfAllowances([a, b])).toBeLessThanOrEqual(100);
   });
 });
