@@ -9,9 +9,12 @@
 //   - a connection spills only when, after one round of arbitration (a worker with room in its
 //     agent, the shared pool, then one unused use ceded by another agent), no use is left unused
 //     anywhere: every agent's allowance is in use and the control plane has nothing to lend.
+// Twice: with the top level a bare QuotaPool in reported tracking, and with it the control plane's
+// QuotaManager (its told allowances, two-phase revokes, waiting borrows and reclaims), its orders
+// delivered at once as the hub sends them and answered as the control client does.
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { QuotaPool } from '../src/index.js';
+import { QuotaManager, QuotaPool, type QuotaOrder } from '../src/index.js';
 
 type Op =
   | { t: 'join'; a: number; workers: number }
@@ -151,6 +154,113 @@ class ThreeLevels {
   }
 }
 
+/** The same three levels with the control plane's QuotaManager at the top, its orders delivered at once. */
+class ManagedLevels {
+  readonly top: QuotaManager<string>;
+  readonly agents = new Map<string, QuotaPool<number>>();
+  /** Per agent: the revoke it has not acknowledged down to its allowance, and its last answer. */
+  readonly draining = new Map<string, { id: number; committed: number }>();
+  admitted = 0;
+  spills = 0;
+  private nextId = 1;
+  private now = 0;
+
+  constructor(limit: number, p: number, b: number) {
+    this.top = new QuotaManager<string>({ limit, exclusivePercent: p, batchPercent: b, waitedMs: 0 });
+  }
+  allowance(a: string): number {
+    const t = this.top.told(a);
+    return t ? t.exclusive + t.borrowed : 0;
+  }
+  inFlight(): number {
+    let n = 0;
+    for (const pool of this.agents.values()) n += pool.outstanding;
+    return n;
+  }
+  /** What an agent's revoke-ack says: its allowance, or what its workers may still hold. */
+  committed(a: string): number {
+    return Math.max(this.allowance(a), this.agents.get(a)?.committed ?? 0);
+  }
+  /** Delivers orders (and the acknowledgements they cause) until none is left. */
+  route(orders: QuotaOrder<string>[]): void {
+    const queue = [...orders];
+    for (let o = queue.shift(); o; o = queue.shift()) {
+      const pool = this.agents.get(o.engine);
+      if (!pool) continue;
+      pool.setLimit(this.allowance(o.engine));
+      if (o.kind === 'revoke') this.draining.set(o.engine, { id: o.id, committed: Infinity });
+      queue.push(...this.ack(o.engine));
+    }
+  }
+  /** The control client's acknowledgement: sent when what the agent may hold went down. */
+  ack(a: string): QuotaOrder<string>[] {
+    const d = this.draining.get(a);
+    if (!d) return [];
+    const c = this.committed(a);
+    if (c >= d.committed) return [];
+    d.committed = c;
+    if (c <= this.allowance(a)) this.draining.delete(a);
+    return this.top.revokeAcked(a, d.id, c);
+  }
+  activeOf = (a: string): number | null => this.agents.get(a)?.outstanding ?? null;
+
+  join(a: string, workers: number): void {
+    if (!this.agents.has(a)) this.agents.set(a, new QuotaPool<number>({ limit: 0, engines: Array.from({ length: workers }, (_, i) => i) }));
+    this.route(this.top.join(a, workers));
+  }
+  die(a: string): void {
+    const pool = this.agents.get(a);
+    if (!pool) return;
+    this.admitted -= pool.outstanding;
+    this.agents.delete(a);
+    this.draining.delete(a);
+    this.route(this.top.leave(a));
+  }
+  setLimit(limit: number): void {
+    this.route(this.top.setLimit(limit));
+  }
+  connect(a: string, w: number): boolean {
+    const pool = this.agents.get(a);
+    if (!pool || !pool.has(w)) return false;
+    const take = (): boolean => {
+      const r = pool.acquire(w);
+      return r.granted || (r.spillover !== null && pool.acquire(r.spillover).granted);
+    };
+    if (take()) return true;
+    // Its allowance is all in use: a borrow with the connection waiting, one round of arbitration.
+    const id = this.nextId++;
+    const r = this.top.borrow(a, id, 1, ++this.now, this.activeOf);
+    this.route(r.orders);
+    if (r.waiting) this.route(this.top.expire(a, id));
+    if (take()) return true;
+    check(this.top.pool.committed >= this.top.limit, `spilled at ${a} while the control plane had ${this.top.limit - this.top.pool.committed} uses to lend`);
+    for (const [b, bp] of this.agents)
+      check(this.allowance(b) <= bp.outstanding, `spilled at ${a} while ${b} held ${this.allowance(b) - bp.outstanding} unused uses`);
+    return false;
+  }
+  end(a: string, w: number): void {
+    const pool = this.agents.get(a);
+    if (!pool || pool.holding(w).inUse === 0) return;
+    pool.release(w);
+    this.admitted--;
+    this.route(this.ack(a));
+    this.returnIdle(a);
+  }
+  borrowAhead(a: string): void {
+    if (this.agents.has(a)) this.route(this.top.borrow(a, this.nextId++, undefined, ++this.now, this.activeOf).orders);
+  }
+  /** A batch the agent does not use goes back: the agent shrinks first, then gives back. */
+  returnIdle(a: string): void {
+    const pool = this.agents.get(a);
+    const t = this.top.told(a);
+    if (!pool || !t || this.draining.has(a)) return;
+    const k = Math.min(t.borrowed, this.top.batch);
+    if (k === 0 || this.allowance(a) - pool.committed < k) return;
+    pool.setLimit(this.allowance(a) - k);
+    this.route(this.top.giveBack(a, k, this.nextId++));
+  }
+}
+
 describe('three-level quota: control plane → agents → workers (property)', () => {
   it('never admits past the limit, and spills only when no use is left unused after one round of arbitration', () => {
     fc.assert(
@@ -199,6 +309,43 @@ describe('three-level quota: control plane → agents → workers (property)', (
             }
             check(allowances <= m.top.limit, 'Σ agent allowances ≤ limit');
             check(now <= m.top.committed, 'connections ≤ what the control plane counts as committed');
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+  it("the same with the control plane's QuotaManager at the top: its told allowances, revokes, waiting borrows and reclaims", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 60 }),
+        fc.constantFrom(0, 0.5, 0.8, 1),
+        fc.constantFrom(0, 0.1, 0.25, 1),
+        fc.array(op, { maxLength: 200, size: 'max' }),
+        (limit, p, b, ops) => {
+          const m = new ManagedLevels(limit, p, b);
+          for (const o of ops) {
+            const before = m.inFlight();
+            const name = 'a' in o ? `agent-${o.a}` : '';
+            if (o.t === 'join') m.join(name, o.workers);
+            else if (o.t === 'die') m.die(name);
+            else if (o.t === 'limit') m.setLimit(o.limit);
+            else if (o.t === 'connect') {
+              if (m.connect(name, o.w)) m.admitted++;
+              else m.spills++;
+            } else if (o.t === 'end') m.end(name, o.w);
+            else if (o.t === 'borrow') m.borrowAhead(name);
+            else m.returnIdle(name);
+            const now = m.inFlight();
+            check(now === m.admitted, 'every admitted connection is counted by a worker');
+            check(now <= Math.max(m.top.limit, before), `admitted ${now} past the limit ${m.top.limit} (was ${before})`);
+            let allowances = 0;
+            for (const [a, pool] of m.agents) {
+              allowances += m.allowance(a);
+              check(pool.outstanding <= m.top.committedBy(a), `${a}'s connections covered by what the control plane counts`);
+              check(pool.limit === m.allowance(a), `${a} enforces what it was told`);
+            }
+            check(allowances <= m.top.limit, 'Σ agent allowances ≤ limit');
           }
         },
       ),
