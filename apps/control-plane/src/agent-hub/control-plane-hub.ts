@@ -13,7 +13,7 @@
 // never throw out of the hub: they are logged, and retried while the database is unavailable.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { ConfigDocument } from '@spillway/protocol';
+import type { Changes, ConfigDocument } from '@spillway/protocol';
 import type { NDocument } from '../services/normalize.js';
 import { insertEvents } from '../services/config-store.js';
 import type { AgentHubOptions, HubEvent } from './hub.js';
@@ -159,10 +159,11 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
   rowLeaseMs = leaseMs + persistMs;
 
   let served = 0;
-  const serve = (version: number, doc: NDocument): void => {
+  const serve = (version: number, doc: NDocument, made?: { base?: number; changes?: Changes | null }): void => {
     if (version <= served) return;
     try {
-      hub.setConfig({ version: String(version), config: agentDocument(doc) });
+      // The store's own change set when it was made on the version served here (else the hub diffs).
+      hub.setConfig({ version: String(version), config: agentDocument(doc) }, made?.base === served ? made.changes : null);
       // The sites section stays with the hub (agents get its outcome: site-weights).
       hub.sites.setSites(doc.sites ?? []);
       served = version;
@@ -213,7 +214,7 @@ async function controlPlaneHub(app: FastifyInstance, opts: ControlPlaneHubOption
   });
 
   store.on('change', (c) => {
-    serve(c.version, c.document);
+    serve(c.version, c.document, c);
     announce({ kind: 'config', version: c.version });
   });
 

@@ -206,8 +206,9 @@ export class AgentHub extends EventEmitter {
   }
 
   /** Serves a new config version (throws SPILLWAY_HUB_SNAPSHOT_INCONSISTENT and keeps the last good one). */
-  setConfig(snapshot: ConfigSnapshot): void {
-    this.snapshots.set(snapshot);
+  /** Serves `snapshot`; `changes`: what it upserted and removed since the version served now, when the writer knows (else the cache diffs). */
+  setConfig(snapshot: ConfigSnapshot, changes?: Changes | null): void {
+    this.snapshots.set(snapshot, changes);
   }
 
   /**

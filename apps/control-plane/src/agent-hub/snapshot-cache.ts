@@ -8,6 +8,7 @@ import {
   changeCount,
   checkConsistency,
   compose,
+  emptyChanges,
   RESOURCE_KINDS,
   ResourceSet,
   type Changes,
@@ -73,9 +74,9 @@ export class SnapshotCache {
    * SPILLWAY_HUB_SNAPSHOT_INCONSISTENT). The changes are found by name: a resource that is the
    * very same object as before (REST writes keep unchanged objects) costs one lookup.
    */
-  set(snapshot: ConfigSnapshot): void {
+  set(snapshot: ConfigSnapshot, hint?: Changes | null): void {
     if (this.current?.version === snapshot.version) return;
-    const changes = this.resources.diff(snapshot.config, deepEqual);
+    const changes = hint ? this.confirmed(hint) : this.resources.diff(snapshot.config, deepEqual);
     // Checked on the changes; when something dangles, the whole document names each place.
     if (this.resources.problems(changes).length > 0) {
       const details = checkConsistency(snapshot.config);
@@ -110,6 +111,22 @@ export class SnapshotCache {
     }
     this.composed.set(base, delta);
     return delta;
+  }
+
+  /**
+   * The changes a writer names (what it upserted and removed since the current version, as
+   * objects of the new document), less those that change nothing here: no walk of the document.
+   */
+  private confirmed(hint: Changes): Changes {
+    const c = emptyChanges();
+    for (const kind of RESOURCE_KINDS) {
+      for (const doc of hint.upserted[kind]) {
+        const before = this.resources.get(kind, doc.name);
+        if (before !== doc && !(before !== undefined && deepEqual(before, doc))) (c.upserted[kind] as unknown[]).push(doc);
+      }
+      for (const name of hint.removed[kind]) if (this.resources.get(kind, name) !== undefined) c.removed[kind].push(name);
+    }
+    return c;
   }
 
   /** Called with each new snapshot and what it changed; returns the unsubscribe function. */

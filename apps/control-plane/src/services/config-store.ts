@@ -21,7 +21,7 @@ import {
   type NSite,
   type NVServer,
 } from './normalize.js';
-import { DEFAULTS, keepSecrets, type NContentRule, type NMaintenance } from '@spillway/protocol';
+import { DEFAULTS, emptyChanges, keepSecrets, type Changes, type NContentRule, type NMaintenance } from '@spillway/protocol';
 import { changeOfWalk, finder, markSorted, planChanges, planOfWalk, walkChanges, type Plan } from './plan.js';
 import { validateChange, validateDocument, type Problem } from './validate.js';
 
@@ -49,6 +49,10 @@ export const metaKey = (kind: Kind | BindingKind, name: string): string => `${ki
 export interface ConfigChange {
   version: number;
   document: NDocument;
+  /** The version the change was made on. */
+  base?: number;
+  /** The services, monitors and vservers it upserted or removed (objects of `document`); null: not known (the hub diffs the documents). */
+  changes?: Changes | null;
 }
 
 export interface WriteOptions {
@@ -415,7 +419,7 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
   }
 
   private async runBatch(batch: PendingWrite[]): Promise<void> {
-    let done: { results: Array<{ ok: WriteResult } | { err: unknown }>; state: ConfigState; applied: boolean };
+    let done: { results: Array<{ ok: WriteResult } | { err: unknown }>; state: ConfigState; applied: boolean; base: number };
     try {
       done = await this.db.$transaction(async (tx) => {
         let rows = await tx.$queryRaw<Array<{ version: number }>>`SELECT version FROM config_version WHERE id = 1 FOR UPDATE`;
@@ -462,7 +466,7 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
         }
         await bulkInsert(tx, 'event', events as unknown as Array<Record<string, unknown>>);
         if (current.version !== version) await tx.$executeRaw`UPDATE config_version SET version = ${current.version}, "updatedAt" = now() WHERE id = 1`;
-        return { results, state: current, applied: current.version !== version };
+        return { results, state: current, applied: current.version !== version, base: version };
       }, TX);
     } catch (err) {
       // The transaction failed as a whole (nothing of it was written): alone, each write fails or commits on its own.
@@ -476,7 +480,8 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
     if (done.applied) {
       if (this.cache === null || done.state.version > this.cache.version) this.cache = done.state;
       // One change for the batch: the versions it committed reach the agents as one delta.
-      this.emit('change', { version: done.state.version, document: done.state.doc });
+      const plans = done.results.flatMap((r) => ('ok' in r && r.ok.applied ? [r.ok.plan] : []));
+      this.emit('change', { version: done.state.version, document: done.state.doc, base: done.base, changes: changesOf(done.state.doc, plans) });
     }
     done.results.forEach((r, i) => {
       const w = batch[i]!;
@@ -508,6 +513,32 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
     });
     this.emit('event');
   }
+}
+
+/**
+ * What the plans of a batch upserted and removed, as the resources the hub serves (objects of
+ * `doc`, the batch's last document), so the hub need not diff the whole document per write; null
+ * past MAX_WALK objects (the hub's diff is as cheap then).
+ */
+function changesOf(doc: NDocument, plans: Plan[]): Changes | null {
+  const names = { service: new Set<string>(), monitor: new Set<string>(), vserver: new Set<string>() };
+  let n = 0;
+  for (const p of plans)
+    for (const c of p.changes) {
+      if (c.kind === 'site') continue; // not a resource: the hub keeps the sites section itself
+      names[c.kind].add(c.name);
+      if (++n > MAX_WALK) return null;
+    }
+  const out = emptyChanges();
+  for (const kind of ['service', 'monitor', 'vserver'] as const) {
+    const find = finder(doc, kind, true);
+    for (const name of names[kind]) {
+      const o = find(name);
+      if (o) (out.upserted[PLURAL[kind]] as unknown[]).push(o);
+      else out.removed[PLURAL[kind]].push(name);
+    }
+  }
+  return out;
 }
 
 const problemKey = (p: Problem): string => `${p.code} ${p.kind} ${p.name} ${p.path}`;
