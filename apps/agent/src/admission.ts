@@ -17,8 +17,8 @@ import {
   type SpillCause,
   type SpillStore,
 } from '@spillway/core';
-import type { AgentConfig, VServerDoc } from './config.js';
-import { compileSwitches, type CompiledSwitch, type SwitchInput } from './content-switch.js';
+import type { AgentDocument, Reach, VServerDoc } from './config.js';
+import { CompiledSwitch, type SwitchInput } from './content-switch.js';
 import type { QuotaWorker } from './quota-worker.js';
 import type { VServerCounters } from './stats.js';
 
@@ -64,7 +64,7 @@ export function quotaPort(quota: QuotaWorker): QuotaPort {
 export class EngineAdmission {
   private live = new LiveServices<VServerDoc>([], [], () => true);
   private readonly states = new Map<string, LiveState & { kbps: { in: number; out: number } }>();
-  private pipelines = new Map<string, AdmissionPipeline>();
+  private readonly pipelines = new Map<string, AdmissionPipeline>();
   private readonly port: QuotaPort;
   private readonly store: SpillStore;
   private readonly stateOf = (name: string): LiveState | undefined => this.states.get(name);
@@ -94,31 +94,42 @@ export class EngineAdmission {
     };
   }
 
-  /** A new configuration; `up` says the health each service has now. Pipelines of the old one finish what they admitted. */
-  apply(config: AgentConfig, up: (service: string) => boolean): void {
-    this.live = new LiveServices(config.vservers, config.services, up);
-    const kept = new Map(this.states);
-    this.states.clear();
-    for (const v of config.vservers) {
-      const old = kept.get(v.name);
-      this.states.set(v.name, {
+  /**
+   * A change of the configuration (`doc` after it, `reach` what it reached); `up` says the health
+   * each service has now. Only the vservers reached get new live state, pipelines (their chains
+   * hold the vservers reached) and switches; pipelines of the old ones finish what they admitted.
+   */
+  apply(doc: AgentDocument, reach: Reach, up: (service: string) => boolean): void {
+    this.live.update(
+      reach.vservers,
+      (n) => doc.vservers.get(n),
+      (n) => doc.services.get(n),
+      up,
+    );
+    for (const name of reach.vservers) {
+      const v = doc.vservers.get(name);
+      const old = this.states.get(name);
+      if (!v) {
+        this.states.delete(name);
+        this.pipelines.delete(name);
+        this.switches.delete(name);
+        continue;
+      }
+      this.states.set(name, {
         activeConnections: 0,
-        services: this.live.statuses(v.name),
+        services: this.live.statuses(name),
         kbps: old?.kbps ?? { in: 0, out: 0 },
         bandwidthShare: old?.bandwidthShare ?? 1,
       });
+      const chain = resolveChain(name, doc.vservers);
+      this.pipelines.set(name, new AdmissionPipeline(chain, this.stateOf, this.port, this.store, v.spillover.persistenceTimeoutSeconds * 1000));
+      if (v.type === 'contentswitch') this.switches.set(name, new CompiledSwitch(v, this.ruleHits(name)));
+      else this.switches.delete(name);
     }
-    const pipelines = new Map<string, AdmissionPipeline>();
-    for (const v of config.vservers) {
-      const chain = resolveChain(v.name, config.vservers);
-      pipelines.set(v.name, new AdmissionPipeline(chain, this.stateOf, this.port, this.store, v.spillover.persistenceTimeoutSeconds * 1000));
-    }
-    this.pipelines = pipelines;
-    this.switches = compileSwitches(config.vservers, this.ruleHits);
   }
 
   /** The content switches of the configuration, compiled once (content-switch.ts). */
-  private switches = new Map<string, CompiledSwitch>();
+  private readonly switches = new Map<string, CompiledSwitch>();
 
   /**
    * The pipeline of the vserver a request of switch `name` goes to, through nested switches (the

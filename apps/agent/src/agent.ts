@@ -2,7 +2,18 @@
 // worker process under node:cluster, or one in this process with workers: 0).
 import { EventEmitter } from 'node:events';
 import type net from 'node:net';
-import { parseAgentConfig, type AgentConfig } from './config.js';
+import {
+  AgentDocument,
+  checkAgentConfig,
+  parseAgentChange,
+  reachSize,
+  servedSite,
+  wholeChange,
+  type AgentConfig,
+  type ConfigChange,
+  type Reach,
+} from './config.js';
+import { parsePoolKey, serviceKey, type ConfigDocument, type ResourceKind } from '@spillway/protocol';
 import { AgentError } from './errors.js';
 import { Requests } from './ipc.js';
 import { createLogger, type Logger } from './log.js';
@@ -12,7 +23,6 @@ import { EnforcedHealth } from './enforced-health.js';
 import { servedConfig } from './feedback.js';
 import { Monitors } from './monitors.js';
 import { healthPercent, isAvailable, LiveServices, type AgentFeedback } from '@spillway/core';
-import { parsePoolKey, serviceKey } from '@spillway/protocol';
 import { processFaults } from './process-guard.js';
 import { QuotaPrimary, type QuotaUpstream } from './quota-primary.js';
 import { isServiceToPrimary } from './service-state.js';
@@ -53,8 +63,13 @@ export interface Agent {
   readonly name: string;
   /** The port each addressable vserver listens on (port 0 in the document resolved). */
   ports(): Record<string, number>;
-  /** Validates and applies a whole document; established connections keep flowing. */
+  /** Validates and applies a whole document (as its diff from the one running); established connections keep flowing. */
   applyConfig(doc: unknown): Promise<{ version: number }>;
+  /**
+   * Validates and applies a delta (resources upserted whole, names removed) onto the document
+   * running, in time proportional to it: only what it reaches is rebuilt, here and in every engine.
+   */
+  applyDelta(delta: { upserted: ConfigDocument; removed: Record<ResourceKind, string[]> }): Promise<{ version: number }>;
   /** Reads the config file again and applies it. */
   reload(): Promise<{ version: number }>;
   /**
@@ -117,16 +132,31 @@ export interface Agent {
   close(): Promise<void>;
 }
 
+/** A change of nothing (feedback served again), and what it reaches. */
+const NO_CHANGE: ConfigChange = wholeChange({ services: [], monitors: [], vservers: [] });
+const NO_REACH: Reach = { services: new Set(), monitors: new Set(), vservers: new Set() };
+
 export async function createAgent(opts: AgentOptions): Promise<Agent> {
-  let config = parseAgentConfig(opts.config, opts.env ?? {});
-  /** The document as given; `config` is it as served (agent-check and pushed feedback applied: feedback.ts). */
-  let configured = config;
+  const given = checkAgentConfig(opts.config, opts.env ?? {});
+  /** Process-level settings (workers, admin port) stay as started; the rest applies live. */
+  const section = given.agent;
+  /** The document as given (every site's part); `served` is what this agent and its engines run: its site's part, agent-check and pushed feedback applied (feedback.ts). */
+  const configured = new AgentDocument(section);
+  const served = new AgentDocument(section);
+  /** The served document as lists (made once per version). */
+  const cfg = (): AgentConfig => served.config();
+  /** The served document is the configured one itself (no site part taken, no feedback): a change is served as it is. */
+  let plain = false;
   /** Feedback the backends pushed to the control plane, by service (service-feedback). */
   let pushedFeedback: Record<string, AgentFeedback> = {};
-  const log = opts.log ?? createLogger({ agent: config.agent.name, role: 'primary' });
+  const log = opts.log ?? createLogger({ agent: section.name, role: 'primary' });
   const started = Date.now();
   const allowances = new Map<string, number>();
-  const applies = new Requests<{ ports: Record<string, number>; error?: string }>();
+  const applies = new Requests<{ ports: Record<string, number>; rebuilt: number; error?: string }>();
+  /** The objects (services, monitors, vservers) the last apply rebuilt (the most of the primary and any engine), and in all. */
+  const rebuilt = { last: 0, total: 0 };
+  /** How long the last document or delta took to apply (checked, served here and by every engine), ms. */
+  let applyMs = 0;
   const snapshots = new Requests<CounterSnapshot>();
   let ports: Record<string, number> = {};
   let version = 0;
@@ -135,8 +165,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
 
   const workers = new WorkerSet({
     log,
-    name: config.agent.name,
-    policy: config.agent.schedulingPolicy,
+    name: section.name,
+    policy: section.schedulingPolicy,
     onMessage: onEngineMessage,
     onGone: (id) => {
       applies.gone(id);
@@ -154,7 +184,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const quota = new QuotaPrimary((engine, msg) => workers.send(engine, msg));
   /** Agent-wide service capacity, surge queues, least-connection counts and source-IP table. */
   const services = new ServiceStatePrimary((engine, msg) => workers.send(engine, msg));
-  services.budgetMs = config.agent.selectionBudgetMs;
+  services.budgetMs = section.selectionBudgetMs;
   const selectionView = (): ReturnType<ServiceStatePrimary['selectionView']> => services.selectionView();
   /** This agent's share of each vserver's bandwidth thresholds (the control plane's split; absent: 1, the whole). */
   const bandwidthShares = new Map<string, number>();
@@ -169,7 +199,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   };
   const view = new StatsView({
     snapshot: gather,
-    vservers: () => config.vservers,
+    vservers: () => cfg().vservers,
     onBandwidth: (kbps) => {
       lastKbps = kbps;
       broadcastBandwidth();
@@ -197,11 +227,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   );
   /** Agent-check feedback changed: the document is served again with it (same version; open connections stay). */
   function serveFeedback(): void {
-    const next = servedConfig(configured, monitors.feedback(), pushedFeedback);
-    if (next === config) return;
-    config = next;
-    pushLimits();
-    sendConfig([...workers.engines.values()]).then(
+    serve(NO_CHANGE, [...workers.engines.values()]).then(
       (r) => {
         if (r.errors.length > 0) log.error({ event: 'feedback_apply_failed', errors: r.errors }, 'workers could not apply agent-check feedback');
       },
@@ -217,42 +243,70 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
 
   /**
    * Each vserver's bound services with their live health (core's LiveServices, the one limit
-   * derivation), rebuilt when the configuration changes: a monitor transition re-derives only the
-   * vservers bound to that service.
+   * derivation), updated with each change for the vservers it reached: a monitor transition
+   * re-derives only the vservers bound to that service.
    */
-  let live: LiveServices<AgentConfig['vservers'][number]> | null = null;
-  let liveOf: AgentConfig | null = null;
-  function liveNow(): LiveServices<AgentConfig['vservers'][number]> {
-    if (!live || liveOf !== config) {
-      const states = health.states();
-      live = new LiveServices(config.vservers, config.services, (name) => states[name] ?? true);
-      liveOf = config;
-    }
-    return live;
-  }
+  const live = new LiveServices<AgentConfig['vservers'][number]>([], [], () => true);
 
   /** The limit the quota enforces for `vsName`: core's, capped by the allowance the control plane pushed. */
   function limitOf(vsName: string): number | null {
-    const local = liveNow().limit(vsName);
+    const local = live.limit(vsName);
     if (local === null) return null;
     const pushed = allowances.get(vsName);
     return pushed === undefined ? local : Math.min(local, pushed);
   }
 
-  /** Every vserver's limit to the quota (a new configuration, engines starting). */
-  function pushLimits(): void {
-    const states = health.states();
-    const names = new Set(config.vservers.map((v) => v.name));
-    for (const name of Object.keys(quota.view())) if (!names.has(name)) quota.setLimit(name, null);
-    for (const v of config.vservers) quota.setLimit(v.name, limitOf(v.name));
-    services.apply(config, states);
+  /** The limits of the vservers `names` to the quota (null: every vserver, engines starting). */
+  function pushLimits(names: Iterable<string> | null): void {
+    for (const name of names ?? served.vservers.keys()) quota.setLimit(name, served.vservers.has(name) ? limitOf(name) : null);
   }
 
   /** Monitor transitions: the limits of the vservers bound to a changed service, and only those. */
   function pushStates(changed: Record<string, boolean>): void {
-    const l = liveNow();
-    for (const [service, up] of Object.entries(changed)) for (const vs of l.setUp(service, up)) quota.setLimit(vs, limitOf(vs));
-    services.apply(config, health.states());
+    for (const [service, up] of Object.entries(changed)) for (const vs of live.setUp(service, up)) quota.setLimit(vs, limitOf(vs));
+    services.apply(served, NO_REACH, changed);
+  }
+
+  /** What the served document must change for `change` of the configured one (applied already). */
+  function servedChange(change: ConfigChange): ConfigChange {
+    const feedback = monitors.feedback();
+    const asIs = section.site === null && Object.keys(feedback).length === 0 && Object.keys(pushedFeedback).length === 0;
+    const wasPlain = plain;
+    plain = asIs;
+    if (asIs && wasPlain) return change;
+    // This agent's site of it, with feedback (or back to the document as given): its diff from the one served.
+    return served.diff(servedConfig(servedSite(configured.config()), feedback, pushedFeedback));
+  }
+
+  /**
+   * The one apply, of a delta or a whole document (as its diff from the configured one): the
+   * change is made on the served document, then on the primary's monitors, selection state and
+   * limits and on `targets`' engines, each rebuilding only what it reached (resources.ts `reach`):
+   * its work is proportional to the change, whatever the size of the document.
+   */
+  async function serve(change: ConfigChange, targets: EngineLink[]): Promise<{ ports: Record<string, number>; errors: string[] }> {
+    configured.apply(change);
+    const delta = servedChange(change);
+    const reach = served.apply(delta);
+    monitors.apply(served, reach);
+    const stateOf = (name: string): boolean | undefined => health.stateOf(name, (n) => monitors.stateOf(n));
+    const states: Record<string, boolean> = {};
+    for (const name of reach.services) {
+      const up = stateOf(name);
+      if (up !== undefined) states[name] = up;
+    }
+    live.update(
+      reach.vservers,
+      (n) => served.vservers.get(n),
+      (n) => served.services.get(n),
+      (n) => stateOf(n) ?? true,
+    );
+    pushLimits(reach.vservers);
+    services.apply(served, reach, states);
+    rebuilt.last = reachSize(reach);
+    const r = await sendConfig(targets, delta, states);
+    rebuilt.total += rebuilt.last;
+    return r;
   }
 
   /** Messages of the engines the worker set does not route between engines itself. */
@@ -268,7 +322,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
         quota.onMessage(from, msg);
         return;
       case 'applied':
-        applies.reply(from, msg.id, { ports: msg.ports, ...(msg.error !== undefined ? { error: msg.error } : {}) });
+        applies.reply(from, msg.id, { ports: msg.ports, rebuilt: msg.rebuilt, ...(msg.error !== undefined ? { error: msg.error } : {}) });
         return;
       case 'stats':
         snapshots.reply(from, msg.id, msg.snapshot);
@@ -281,18 +335,22 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     }
   }
 
-  /** Sends the configuration to `targets` and collects the ports they bound and their errors. */
-  async function sendConfig(targets: EngineLink[]): Promise<{ ports: Record<string, number>; errors: string[] }> {
-    const states = health.states();
+  /** Sends a change (and the states of the services it reached) to `targets` and collects the ports they bound and their errors. */
+  async function sendConfig(
+    targets: EngineLink[],
+    change: ConfigChange,
+    states: Record<string, boolean>,
+  ): Promise<{ ports: Record<string, number>; errors: string[] }> {
     const { replies, missing } = await applies.ask(
       targets.map((e) => e.id),
-      (engine, id) => workers.send(engine, { t: 'config', id, config, states }),
+      (engine, id) => workers.send(engine, { t: 'config', id, change, agent: section, states }),
       15_000,
     );
     if (missing.length > 0) log.warn({ event: 'config_apply_unanswered', workers: missing }, 'workers did not answer the configuration in 15 s');
     const out = { ports: {} as Record<string, number>, errors: [] as string[] };
     for (const r of replies.values()) {
       Object.assign(out.ports, r.ports);
+      rebuilt.last = Math.max(rebuilt.last, r.rebuilt);
       if (r.error !== undefined) out.errors.push(r.error);
     }
     return out;
@@ -306,8 +364,9 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   async function bringUp(links: EngineLink[]): Promise<{ ports: Record<string, number>; errors: string[] }> {
     workers.add(links);
     syncQuota();
-    pushLimits();
-    const r = await sendConfig(links);
+    pushLimits(null);
+    // A new engine runs nothing yet: the whole served document is its change.
+    const r = await sendConfig(links, wholeChange(cfg()), health.states());
     workers.markServing(links);
     if (siteTable !== NO_SITES) for (const l of links) workers.send(l.id, { t: 'sites', table: siteTable });
     syncQuota();
@@ -316,15 +375,15 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
 
   // ---- lifecycle --------------------------------------------------------------------------
 
-  monitors.apply(config);
-  const first = await bringUp(await workers.start(config.agent.workers));
+  await serve(wholeChange(given), []);
+  const first = await bringUp(await workers.start(section.workers));
   if (first.errors.length > 0) {
     await shutdown(0);
     throw new AgentError('SPILLWAY_AGENT_LISTEN_FAILED', first.errors.join('; '));
   }
   ports = first.ports;
   version = 1;
-  log.info({ event: 'agent_started', workers: config.agent.workers, ports }, 'agent started');
+  log.info({ event: 'agent_started', workers: section.workers, ports }, 'agent started');
 
   async function gather(): Promise<CounterSnapshot> {
     const { replies } = await snapshots.ask([...workers.engines.keys()], (engine, id) => workers.send(engine, { t: 'stats?', id }), 2_000);
@@ -333,29 +392,50 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
 
   view.start();
 
-  async function applyConfig(doc: unknown): Promise<{ version: number }> {
-    let next: AgentConfig;
-    try {
-      next = parseAgentConfig(doc, opts.env ?? {});
-    } catch (err) {
-      rejected++;
-      log.warn(
-        { event: 'config_rejected', details: err instanceof AgentError ? err.details.slice(0, 20) : [] },
-        `configuration refused; version ${version} keeps running: ${(err as Error).message.slice(0, 500)}`,
-      );
-      throw err;
-    }
-    // Process-level settings (workers, admin port) stay as started; the rest applies live.
-    configured = { ...next, agent: config.agent };
-    monitors.apply(configured);
-    config = servedConfig(configured, monitors.feedback(), pushedFeedback);
-    pushLimits();
-    const r = await sendConfig([...workers.engines.values()]);
+  /** A document or delta refused: counted and logged; the version running keeps running. */
+  function refused(err: unknown): never {
+    rejected++;
+    log.warn(
+      { event: 'config_rejected', details: err instanceof AgentError ? err.details.slice(0, 20) : [] },
+      `configuration refused; version ${version} keeps running: ${(err as Error).message.slice(0, 500)}`,
+    );
+    throw err;
+  }
+
+  /** Serves a checked change to every engine as the next version (`t0`: when its check began). */
+  async function applyChange(change: ConfigChange, t0: number): Promise<{ version: number }> {
+    const r = await serve(change, [...workers.engines.values()]);
+    applyMs = performance.now() - t0;
     ports = r.ports;
     if (r.errors.length > 0) throw new AgentError('SPILLWAY_AGENT_LISTEN_FAILED', r.errors.join('; '));
     version++;
-    log.info({ event: 'config_applied', version, vservers: config.vservers.length, services: config.services.length }, 'configuration applied');
+    log.info(
+      { event: 'config_applied', version, vservers: served.vservers.size, services: served.services.size, rebuilt: rebuilt.last },
+      'configuration applied',
+    );
     return { version };
+  }
+
+  async function applyConfig(doc: unknown): Promise<{ version: number }> {
+    const t0 = performance.now();
+    let next: AgentConfig;
+    try {
+      next = checkAgentConfig(doc, opts.env ?? {});
+    } catch (err) {
+      refused(err);
+    }
+    return applyChange(configured.diff(next), t0);
+  }
+
+  async function applyDelta(delta: Parameters<Agent['applyDelta']>[0]): Promise<{ version: number }> {
+    const t0 = performance.now();
+    let change: ConfigChange;
+    try {
+      change = parseAgentChange(delta, configured);
+    } catch (err) {
+      refused(err);
+    }
+    return applyChange(change, t0);
   }
 
   async function shutdown(deadlineMs: number): Promise<void> {
@@ -366,13 +446,14 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
 
   const agent: Agent = {
     get name() {
-      return config.agent.name;
+      return section.name;
     },
     get config() {
-      return config;
+      return cfg();
     },
     ports: () => ({ ...ports }),
     applyConfig,
+    applyDelta,
     async reload() {
       if (!opts.configPath) throw new AgentError('SPILLWAY_AGENT_NO_CONFIG_FILE', 'this agent was not started from a file');
       const { readFile } = await import('node:fs/promises');
@@ -402,7 +483,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       broadcastBandwidth();
     },
     setSiteWeights(weights, self) {
-      siteTable = { site: config.agent.site, self, vservers: weights.vservers, agents: weights.agents };
+      siteTable = { site: section.site, self, vservers: weights.vservers, agents: weights.agents };
       sitesAt = Date.now();
       workers.broadcast({ t: 'sites', table: siteTable });
     },
@@ -427,7 +508,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       }
       if (limit === null) allowances.delete(vs);
       else allowances.set(vs, limit);
-      if (config.vservers.some((v) => v.name === vs)) quota.setLimit(vs, limitOf(vs));
+      if (served.vservers.has(vs)) quota.setLimit(vs, limitOf(vs));
     },
     events,
     active: () => view.active(),
@@ -435,12 +516,12 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       const snap = await gather();
       const selections = selectionView();
       const { vservers, services: servicesStats } = view.compose(snap, {
-        vservers: config.vservers,
-        services: config.services,
+        vservers: cfg().vservers,
+        services: cfg().services,
         health: monitors.view(),
         quota: quota.view(),
         vserverHealth: (name) => {
-          const b = liveNow().statuses(name);
+          const b = live.statuses(name);
           return {
             state: b.some(isAvailable) ? 'UP' : 'DOWN',
             threshold: limitOf(name),
@@ -459,9 +540,9 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       }
       return {
         agent: {
-          name: config.agent.name,
+          name: section.name,
           pid: process.pid,
-          workers: config.agent.workers,
+          workers: section.workers,
           schedulingPolicy: workers.policy,
           engines: workers.servingIds(),
           workerPids: workers.pids(),
@@ -471,6 +552,9 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
           monitor_errors_total: monitors.errors,
           unhandled_rejections_total: processFaults.unhandledRejections,
           config_rejected_total: rejected,
+          config_objects_rebuilt_last: rebuilt.last,
+          config_objects_rebuilt_total: rebuilt.total,
+          config_apply_ms_last: Math.round(applyMs * 1000) / 1000,
         },
         listeners: { ...ports },
         ...(siteTable === NO_SITES
@@ -481,7 +565,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
         ...(snap.migration ? { migration: snap.migration } : {}),
       };
     },
-    close: () => shutdown(config.agent.drainTimeoutMs),
+    close: () => shutdown(section.drainTimeoutMs),
   };
   return agent;
 }

@@ -4,11 +4,21 @@
 // Every problem is collected with its JSON path, so an operator fixes the file in one go and a
 // NACK names each bad field.
 import os from 'node:os';
+import { isDeepStrictEqual } from 'node:util';
 import {
   AgentFile,
   DEFAULTS,
   listenHostProblem,
   normalizeDocument,
+  normalizeMonitor,
+  normalizeService,
+  normalizeVServer,
+  ResourceSet,
+  RESOURCE_KINDS,
+  validateChange,
+  type ConfigDocument,
+  type NDocument,
+  type ResourceKind,
   schemaCheck,
   siteView,
   validateDocument,
@@ -42,6 +52,71 @@ export interface AgentConfig {
 }
 
 export type ConfigProblem = DocumentProblem;
+
+/** A change of the document an agent serves: resources upserted whole (normalized), names removed (resources.ts). */
+export interface ConfigChange {
+  upserted: { services: ServiceDoc[]; monitors: MonitorDoc[]; vservers: VServerDoc[] };
+  removed: Record<ResourceKind, string[]>;
+}
+/** The names a change reached (upserted, removed, and what refers to them: resources.ts `reach`). */
+export type Reach = Record<ResourceKind, Set<string>>;
+export const changeSize = (c: ConfigChange): number => RESOURCE_KINDS.reduce((n, k) => n + c.upserted[k].length + c.removed[k].length, 0);
+export const reachSize = (r: Reach): number => r.services.size + r.monitors.size + r.vservers.size;
+
+/**
+ * The document an agent's primary or engine runs, held by name in the contract's ResourceSet:
+ * a change is applied in time proportional to it (and what refers to what it changed), and a
+ * whole document (a snapshot, a file, /reload) is applied as its diff from the one running.
+ */
+export class AgentDocument {
+  private readonly set = new ResourceSet();
+  private arrays: AgentConfig | null = null;
+
+  constructor(public agent: AgentSection) {}
+
+  get services(): ReadonlyMap<string, ServiceDoc> {
+    return this.set.all('services') as ReadonlyMap<string, ServiceDoc>;
+  }
+  get monitors(): ReadonlyMap<string, MonitorDoc> {
+    return this.set.all('monitors') as ReadonlyMap<string, MonitorDoc>;
+  }
+  get vservers(): ReadonlyMap<string, VServerDoc> {
+    return this.set.all('vservers') as ReadonlyMap<string, VServerDoc>;
+  }
+
+  /** The changes that turn this document into `config` (objects equal in value are kept). */
+  diff(config: Pick<AgentConfig, ResourceKind>): ConfigChange {
+    return this.set.diff(config, isDeepStrictEqual) as unknown as ConfigChange;
+  }
+
+  /** Dangling references `c` would leave (resources.ts `problems`). */
+  problems(c: ConfigChange): ConfigProblem[] {
+    return this.set.problems(c);
+  }
+
+  /** Applies `c` and returns what it reached. */
+  apply(c: ConfigChange): Reach {
+    const changes = c as unknown as Parameters<ResourceSet['apply']>[0];
+    this.set.apply(changes);
+    this.arrays = null;
+    return this.set.reach(changes);
+  }
+
+  /** The whole document as lists (made once per version, for readers of the whole: stats, the full check). */
+  config(): AgentConfig {
+    if (!this.arrays) {
+      const doc = this.set.document() as unknown as Pick<AgentConfig, ResourceKind>;
+      this.arrays = { services: doc.services, monitors: doc.monitors, vservers: doc.vservers, agent: this.agent };
+    }
+    return this.arrays;
+  }
+}
+
+/** Every resource of `config`, as a change from nothing (an engine's first configuration). */
+export const wholeChange = (config: Pick<AgentConfig, ResourceKind>): ConfigChange => ({
+  upserted: { services: config.services, monitors: config.monitors, vservers: config.vservers },
+  removed: { services: [], monitors: [], vservers: [] },
+});
 
 const checkFile = schemaCheck(AgentFile);
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -94,6 +169,14 @@ function servingProblems(input: Record<string, unknown>): ConfigProblem[] {
  * SPILLWAY_AGENT_CONFIG_INVALID with every problem found (JSON paths into the document).
  */
 export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): AgentConfig {
+  return servedSite(checkAgentConfig(input, env));
+}
+
+/** The part of `config` an agent of its site serves (docs/SITES.md; the whole for an agent of no site). */
+export const servedSite = (config: AgentConfig): AgentConfig => ({ ...siteView(config, config.agent.site), agent: config.agent });
+
+/** parseAgentConfig's check of a whole document, every site's part kept (what a delta applies onto). */
+export function checkAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): AgentConfig {
   if (!isObj(input)) throw new AgentError('SPILLWAY_AGENT_CONFIG_INVALID', 'the configuration must be a JSON object', [{ path: '', message: 'not an object' }]);
   const fromEnv = new Set<string>();
   const section: Record<string, unknown> = { ...(isObj(input.agent) ? input.agent : {}) };
@@ -118,8 +201,7 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
   if (problems.length > 0)
     throw new AgentError('SPILLWAY_AGENT_CONFIG_INVALID', `invalid configuration: ${problems.map((x) => `${x.path} ${x.message}`).join('; ')}`, problems);
   const a = section as AgentSectionSpec;
-  // An agent of a site serves the services of its site and those of none (docs/SITES.md).
-  const { services, monitors, vservers } = siteView(normalizeDocument(doc), a.site ?? DEFAULTS.agent.site);
+  const { services, monitors, vservers } = normalizeDocument(doc);
   return {
     services,
     monitors,
@@ -138,4 +220,57 @@ export function parseAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
       selectionBudgetMs: a.selectionBudgetMs ?? DEFAULTS.agent.selectionBudgetMs,
     },
   };
+}
+
+/**
+ * Checks and normalizes a delta pushed by the control plane (resources upserted as the contract
+ * writes them, names removed) against the document it applies to, in proportion to its size and
+ * the part of the document it reaches: the schema of each upserted object, references (nothing
+ * left dangling), then the contract's serving rules on that part (protocol's validateChange).
+ * Throws SPILLWAY_AGENT_CONFIG_INVALID with every problem found (paths into the delta).
+ */
+export function parseAgentChange(
+  delta: Pick<ConfigDocument, never> & { upserted: ConfigDocument; removed: Record<ResourceKind, string[]> },
+  on: AgentDocument,
+): ConfigChange {
+  const up = delta.upserted;
+  const problems = checkFile({ services: up.services, monitors: up.monitors, vservers: up.vservers }).map((x) => ({ ...x, path: `/upserted${x.path}` }));
+  if (problems.length > 0)
+    throw new AgentError('SPILLWAY_AGENT_CONFIG_INVALID', `invalid delta: ${problems.map((x) => `${x.path} ${x.message}`).join('; ')}`, problems);
+  const change: ConfigChange = {
+    upserted: {
+      services: up.services.map((x) => normalizeService(x, 'given')),
+      monitors: up.monitors.map(normalizeMonitor),
+      // Checked below: each spillover method has its threshold field.
+      vservers: up.vservers.map((x) => normalizeVServer(x, 'given') as VServerDoc),
+    },
+    removed: { services: [...delta.removed.services], monitors: [...delta.removed.monitors], vservers: [...delta.removed.vservers] },
+  };
+  const dangling = on.problems(change);
+  if (dangling.length > 0)
+    throw new AgentError('SPILLWAY_AGENT_DELTA_INCONSISTENT', `delta leaves ${dangling.length} reference(s) dangling: ${dangling[0]!.message}`, dangling);
+  // The rules on the part of the document the change reaches (the document after it, read by name).
+  const after = (kind: ResourceKind): unknown[] => {
+    const gone = new Set([...change.removed[kind], ...change.upserted[kind].map((o) => o.name)]);
+    const kept: unknown[] = [];
+    for (const [name, o] of on[kind]) if (!gone.has(name)) kept.push(o);
+    return [...kept, ...change.upserted[kind]];
+  };
+  const formerPorts: number[] = [];
+  for (const name of [...change.removed.vservers, ...change.upserted.vservers.map((v) => v.name)]) {
+    const port = on.vservers.get(name)?.listen?.port;
+    if (port !== undefined) formerPorts.push(port);
+  }
+  const doc = { services: after('services'), monitors: after('monitors'), vservers: after('vservers') } as NDocument;
+  const names = (kind: ResourceKind): string[] => change.upserted[kind].map((o) => o.name);
+  const rules = validateChange(
+    doc,
+    { upserted: { services: names('services'), monitors: names('monitors'), vservers: names('vservers') }, removed: change.removed, formerPorts },
+    { anyListenPort: true },
+  ).filter((p) => p.serving);
+  if (rules.length > 0) {
+    const found = rules.map((p) => ({ path: `/${PLURAL[p.kind]}/${p.name}${p.path}`, message: p.message }));
+    throw new AgentError('SPILLWAY_AGENT_CONFIG_INVALID', `invalid delta: ${found.map((x) => `${x.path} ${x.message}`).join('; ')}`, found);
+  }
+  return change;
 }

@@ -20,6 +20,11 @@ export class EnforcedHealth {
     return out;
   }
 
+  /** The enforced state of one service (`own`: the agent's monitors' state of it). */
+  stateOf(service: string, own: (service: string) => boolean | undefined): boolean | undefined {
+    return this.quorum?.get(service) ?? own(service);
+  }
+
   /** Where the quorum decides `service` (false: the agent's own monitors do). */
   fromQuorum(service: string): boolean {
     return this.quorum?.has(service) ?? false;

@@ -1,6 +1,7 @@
 // The engine side of the primary/engine conversation: wires a DataPlane and its QuotaWorker to
 // whatever carries messages (process IPC in a cluster worker, direct calls in one process).
 import type net from 'node:net';
+import { AgentDocument } from './config.js';
 import type { Logger } from './log.js';
 import type { FromEngine, ToEngine } from './messages.js';
 import { DataPlane } from './plane.js';
@@ -27,6 +28,8 @@ export class Engine {
   private pushed: ActiveCounts = { vservers: {}, services: {} };
   private pushedAt = 0;
   private later: NodeJS.Timeout | null = null;
+  /** The document this engine serves, by name (the primary sends it changes). */
+  private doc: AgentDocument | null = null;
 
   constructor(
     readonly id: number,
@@ -82,16 +85,20 @@ export class Engine {
       case 'q.drop':
         this.quota.onMessage(msg);
         return;
-      case 'config':
+      case 'config': {
+        // The change only (a whole document: its diff from the one this engine runs).
         this.plane.setServiceStates(msg.states);
-        this.plane.apply(msg.config).then(
-          () => this.send({ t: 'applied', id: msg.id, ports: this.plane.boundPorts() }),
+        this.doc ??= new AgentDocument(msg.agent);
+        this.doc.agent = msg.agent;
+        this.plane.apply(this.doc, this.doc.apply(msg.change)).then(
+          () => this.send({ t: 'applied', id: msg.id, ports: this.plane.boundPorts(), rebuilt: this.plane.rebuilt.last }),
           (err: Error) => {
             this.log.error({ err }, 'configuration not applied');
-            this.send({ t: 'applied', id: msg.id, ports: this.plane.boundPorts(), error: err.message });
+            this.send({ t: 'applied', id: msg.id, ports: this.plane.boundPorts(), rebuilt: this.plane.rebuilt.last, error: err.message });
           },
         );
         return;
+      }
       case 'states':
         this.plane.setServiceStates(msg.up);
         return;

@@ -1,6 +1,6 @@
 // Messages between the primary (pool manager, monitors, admin) and its engines (workers).
 import type { AgentBandwidth } from './admission.js';
-import type { AgentConfig } from './config.js';
+import type { AgentSection, ConfigChange } from './config.js';
 import type { PlaneMessageOut } from './plane.js';
 import type { QuotaMessageToEngine, QuotaMessageToManager } from './quota-worker.js';
 import type { ServiceToEngine } from './service-state.js';
@@ -11,7 +11,8 @@ export type ToEngine =
   | QuotaMessageToEngine
   /** Agent-wide service state (service-state.ts / service-state-primary.ts). */
   | ServiceToEngine
-  | { t: 'config'; id: number; config: AgentConfig; states: Record<string, boolean> }
+  /** A change of the document (a whole one: its diff from what the engine runs), the agent section, the services' states. */
+  | { t: 'config'; id: number; change: ConfigChange; agent: AgentSection; states: Record<string, boolean> }
   | { t: 'states'; up: Record<string, boolean> }
   /** Each vserver's agent-wide bandwidth and the agent's share of its bandwidth thresholds. */
   | { t: 'bw'; kbps: Record<string, AgentBandwidth> }
@@ -27,7 +28,8 @@ export type FromEngine =
   | QuotaMessageToManager
   | PlaneMessageOut
   | { t: 'hello' }
-  | { t: 'applied'; id: number; ports: Record<string, number>; error?: string }
+  /** `rebuilt`: the objects (services, monitors, vservers) the change reached, which the engine rebuilt. */
+  | { t: 'applied'; id: number; ports: Record<string, number>; rebuilt: number; error?: string }
   | { t: 'stats'; id: number; snapshot: CounterSnapshot }
   /** The engine's active connections, pushed when they change (gathered over ACTIVE_PUSH_MS of stats.ts). */
   | { t: 'active'; counts: ActiveCounts }

@@ -15,7 +15,7 @@ import {
   type EffectiveService,
   type Health,
 } from '@spillway/core';
-import type { AgentConfig, MonitorDoc, ServiceDoc } from './config.js';
+import type { AgentDocument, MonitorDoc, Reach, ServiceDoc } from './config.js';
 import type { Logger } from './log.js';
 import { probe } from './monitor-probe.js';
 import type { ProbeResult } from './monitor-tcp.js';
@@ -62,7 +62,9 @@ export interface ServiceHealthView {
 
 export class Monitors {
   private probes = new Map<string, Probe>();
-  private services = new Map<string, ServiceDoc>();
+  /** The probes of each service, by key (a service's probes without a scan of all). */
+  private readonly probesOf = new Map<string, Map<string, Probe>>();
+  private services: ReadonlyMap<string, ServiceDoc> = new Map();
   private readonly state = new Map<string, Health>();
   private readonly transitions = new Map<string, number>();
   private stopped = false;
@@ -76,47 +78,62 @@ export class Monitors {
     private readonly onFeedback: () => void = () => undefined,
   ) {}
 
-  apply(config: AgentConfig): void {
-    const monitors = new Map(config.monitors.map((m) => [m.name, m]));
-    this.services = new Map(config.services.map((s) => [s.name, s]));
-    const wanted = new Map<string, { service: ServiceDoc; monitor: MonitorDoc; weight: number }>();
-    for (const s of config.services) {
-      for (const b of s.monitors) {
-        const m = monitors.get(b.monitor);
-        if (m) wanted.set(`${s.name}|${m.name}|${JSON.stringify(m)}|${s.address}:${s.port}`, { service: s, monitor: m, weight: b.weight ?? m.weight });
-      }
-    }
-    for (const [key, p] of [...this.probes]) {
-      if (!wanted.has(key)) {
+  /**
+   * A change of the configuration (`doc` after it, `reach` what it reached: resources.ts): only
+   * the probes of the services reached (their own document, or a monitor they bind, changed) are
+   * kept, replaced, started or stopped; an unchanged binding keeps its probe and its state.
+   */
+  apply(doc: AgentDocument, reach: Reach): void {
+    this.services = doc.services;
+    for (const name of reach.services) {
+      const s = doc.services.get(name);
+      const wanted = new Map<string, { monitor: MonitorDoc; weight: number }>();
+      if (s)
+        for (const b of s.monitors) {
+          const m = doc.monitors.get(b.monitor);
+          if (m) wanted.set(`${s.name}|${m.name}|${JSON.stringify(m)}|${s.address}:${s.port}`, { monitor: m, weight: b.weight ?? m.weight });
+        }
+      const mine = this.probesOf.get(name) ?? new Map<string, Probe>();
+      for (const [key, p] of [...mine]) {
+        if (wanted.has(key)) continue;
         if (p.timer) clearTimeout(p.timer);
         this.probes.delete(key);
+        mine.delete(key);
       }
-    }
-    for (const [key, w] of wanted) {
-      const existing = this.probes.get(key);
-      if (existing) {
-        existing.weight = w.weight;
-        continue;
+      for (const [key, w] of wanted) {
+        const existing = mine.get(key);
+        if (existing) {
+          existing.weight = w.weight;
+          continue;
+        }
+        const p: Probe = {
+          service: name,
+          monitor: w.monitor,
+          weight: w.weight,
+          binding: new MonitorBinding({ fall: w.monitor.fall, rise: w.monitor.rise, responseTime: w.monitor.responseTime }),
+          timer: null,
+          lastMs: null,
+          lastReason: null,
+          running: false,
+          key,
+          errors: 0,
+          feedback: null,
+          line: null,
+        };
+        this.probes.set(key, p);
+        mine.set(key, p);
+        this.schedule(p, 0);
       }
-      const p: Probe = {
-        service: w.service.name,
-        monitor: w.monitor,
-        weight: w.weight,
-        binding: new MonitorBinding({ fall: w.monitor.fall, rise: w.monitor.rise, responseTime: w.monitor.responseTime }),
-        timer: null,
-        lastMs: null,
-        lastReason: null,
-        running: false,
-        key,
-        errors: 0,
-        feedback: null,
-        line: null,
-      };
-      this.probes.set(key, p);
-      this.schedule(p, 0);
+      if (mine.size > 0) this.probesOf.set(name, mine);
+      else this.probesOf.delete(name);
+      if (!s) this.state.delete(name);
     }
-    for (const name of [...this.state.keys()]) if (!this.services.has(name)) this.state.delete(name);
-    this.recompute();
+    this.recompute(reach.services);
+  }
+
+  /** UP/DOWN of one service of the current configuration (undefined: not one of them). */
+  stateOf(name: string): boolean | undefined {
+    return this.services.has(name) ? (this.state.get(name) ?? this.initial(name)) === 'UP' : undefined;
   }
 
   /** UP/DOWN of every service of the current configuration. */
@@ -138,20 +155,19 @@ export class Monitors {
     const feedback = this.feedback();
     for (const [name, svc] of this.services) {
       const f = feedback[name];
-      const line = f ? ([...this.probes.values()].find((p) => p.service === name && p.feedback === f)?.line ?? null) : null;
+      const probes = [...(this.probesOf.get(name)?.values() ?? [])];
+      const line = f ? (probes.find((p) => p.feedback === f)?.line ?? null) : null;
       out[name] = {
         ...(f ? { effective: { ...effectiveService(svc, f), weightPercent: f.weightPercent, maxconn: f.maxconn, admin: f.admin, line } } : {}),
         state: this.state.get(name) ?? this.initial(name),
         transitions: this.transitions.get(name) ?? 0,
-        monitors: [...this.probes.values()]
-          .filter((p) => p.service === name)
-          .map((p) => ({
-            monitor: p.monitor.name,
-            state: p.binding.state ?? 'PENDING',
-            responseMs: p.lastMs === null ? null : Math.round(p.lastMs * 100) / 100,
-            reason: p.lastReason,
-            errors: p.errors,
-          })),
+        monitors: probes.map((p) => ({
+          monitor: p.monitor.name,
+          state: p.binding.state ?? 'PENDING',
+          responseMs: p.lastMs === null ? null : Math.round(p.lastMs * 100) / 100,
+          reason: p.lastReason,
+          errors: p.errors,
+        })),
       };
     }
     return out;
@@ -237,7 +253,7 @@ export class Monitors {
         },
         `monitor ${m.name} of ${p.service} is ${after}`,
       );
-      this.recompute();
+      this.recompute([p.service]);
     }
     if (feedbackChanged) {
       this.log.info(
@@ -249,10 +265,13 @@ export class Monitors {
     this.schedule(p, m.intervalMs);
   }
 
-  private recompute(): void {
+  /** The state of the services `names` from their probes' (those gone are skipped). */
+  private recompute(names: Iterable<string>): void {
     const changed: Record<string, boolean> = {};
-    for (const s of this.services.values()) {
-      const probes = [...this.probes.values()].filter((p) => p.service === s.name);
+    for (const name of names) {
+      const s = this.services.get(name);
+      if (!s) continue;
+      const probes = [...(this.probesOf.get(name)?.values() ?? [])];
       let next: Health;
       if (probes.length === 0) next = 'UP';
       else if (probes.some((p) => p.binding.state === null)) next = this.state.get(s.name) ?? 'UP';

@@ -3,7 +3,7 @@
 // balancing, surge queue and counting. Everything shared across engines (monitor states,
 // bandwidth, quota, spillover persistence) arrives as messages from the primary.
 import net from 'node:net';
-import type { AgentConfig, VServerDoc } from './config.js';
+import { reachSize, type AgentDocument, type Reach, type VServerDoc } from './config.js';
 import { PersistenceTable } from '@spillway/core';
 import { TcpProxy } from './tcp-proxy.js';
 import { forwardToSite, readPeerHeader, SiteRouter, type SiteHop, type SiteTable } from './sites.js';
@@ -46,7 +46,6 @@ type Admission = { kind: 'serve'; vs: VServerRt; quota: boolean } | { kind: 'red
 const DONE: Promise<void> = Promise.resolve();
 
 export class DataPlane {
-  private config: AgentConfig | null = null;
   private readonly vservers = new Map<string, VServerRt>();
   private readonly listeners = new Map<string, ListenerRt>();
   private readonly admissions = new WeakMap<net.Socket, Admission>();
@@ -92,49 +91,52 @@ export class DataPlane {
   }
 
   /**
-   * Applies a configuration: new listeners open, removed ones stop accepting and drain. Linear in
-   * the size of the document (names looked up in sets, never a scan per object).
+   * Applies a change of the document (`doc` after it; `reach`: the names it reached, resources.ts):
+   * only the vservers and services reached are rebuilt, so the work is proportional to the change
+   * (a whole document arrives as its diff from the one running). New listeners open, removed ones
+   * stop accepting and drain; a changed vserver keeps its listener, connections and counters.
    */
-  async apply(config: AgentConfig): Promise<void> {
-    this.config = config;
-    const vserverNames = new Set(config.vservers.map((v) => v.name));
-    for (const v of config.vservers) {
-      const rt = this.vservers.get(v.name);
-      if (rt) {
-        rt.doc = v;
-      } else {
-        this.vservers.set(v.name, {
-          doc: v,
-          counters: this.counters.vserver(v.name),
-          cookieName: cookieName(v.name),
-        });
-      }
+  async apply(doc: AgentDocument, reach: Reach): Promise<void> {
+    for (const name of reach.vservers) {
+      const v = doc.vservers.get(name);
+      const rt = this.vservers.get(name);
+      if (!v) this.vservers.delete(name);
+      else if (rt) rt.doc = v;
+      else this.vservers.set(name, { doc: v, counters: this.counters.vserver(name), cookieName: cookieName(name) });
     }
-    for (const name of [...this.vservers.keys()]) if (!vserverNames.has(name)) this.vservers.delete(name);
-    this.state.apply(config);
-    this.migrations.apply(config);
-    this.admitting.apply(config, this.state.isUp);
+    this.state.apply(doc, reach);
+    this.migrations.apply(doc, reach);
+    this.admitting.apply(doc, reach, this.state.isUp);
     // A content switch routes each request to a target's pipeline (content-switch.ts).
-    for (const rt of this.vservers.values())
-      rt.route = rt.doc.type === 'contentswitch' ? switchRouter(rt.doc.name, this.admitting, (n) => this.vservers.get(n), this.engineId) : undefined;
-    await this.reconcileListeners(config);
+    for (const name of reach.vservers) {
+      const rt = this.vservers.get(name);
+      if (rt) rt.route = rt.doc.type === 'contentswitch' ? switchRouter(name, this.admitting, (n) => this.vservers.get(n), this.engineId) : undefined;
+    }
+    this.rebuilt.last = reachSize(reach);
+    this.rebuilt.total += this.rebuilt.last;
+    await this.reconcileListeners(doc, reach.vservers);
   }
 
-  private async reconcileListeners(config: AgentConfig): Promise<void> {
-    const wanted = new Map(config.vservers.filter((v) => v.listen !== null && !this.draining).map((v) => [v.name, v]));
-    for (const [name, l] of [...this.listeners]) {
-      const v = wanted.get(name);
-      if (v?.listen && v.listen.port === l.port && v.listen.host === l.host && v.protocol === (l.http ? 'http' : 'tcp')) continue;
-      this.listeners.delete(name);
-      // close() stops accepting at once; established connections drain.
-      l.server.close();
+  /** Objects (services, monitors, vservers) the applies of this engine rebuilt: the last one's, and in all. */
+  readonly rebuilt = { last: 0, total: 0 };
+
+  /** The listeners of the vservers `names`: opened, moved (new address or protocol) or closed as their documents say. */
+  private async reconcileListeners(doc: AgentDocument, names: Iterable<string>): Promise<void> {
+    const open: VServerDoc[] = [];
+    // Every listener to close first (a port may pass from one vserver to another in one change).
+    for (const name of names) {
+      const v = doc.vservers.get(name);
+      const wanted = v?.listen && !this.draining ? v.listen : null;
+      const l = this.listeners.get(name);
+      if (l) {
+        if (v && wanted && wanted.port === l.port && wanted.host === l.host && v.protocol === (l.http ? 'http' : 'tcp')) continue;
+        this.listeners.delete(name);
+        // close() stops accepting at once; established connections drain.
+        l.server.close();
+      }
+      if (v && wanted) open.push(v);
     }
-    const opening: Promise<void>[] = [];
-    for (const v of wanted.values()) {
-      if (this.listeners.has(v.name) || !v.listen) continue;
-      opening.push(this.listen(v, v.listen));
-    }
-    await Promise.all(opening);
+    await Promise.all(open.map((v) => this.listen(v, v.listen!)));
   }
 
   /** Opens `v`'s listener on `at` (its normalized listen: the contract's defaults fill the host). */

@@ -22,7 +22,7 @@
 import { performance } from 'node:perf_hooks';
 import { createBalancer, hasRoom, type Balancer, type Candidate } from '@spillway/core';
 import { DEFAULTS } from '@spillway/protocol';
-import type { AgentConfig, VServerDoc } from './config.js';
+import type { AgentDocument, Reach, VServerDoc } from './config.js';
 import { QuotaPrimary, type QuotaUpstream } from './quota-primary.js';
 import type { ServiceToEngine, ServiceToPrimary } from './service-state.js';
 
@@ -184,39 +184,45 @@ export class ServiceStatePrimary {
     if (gone.length > 0) this.drainAll();
   }
 
-  /** The configuration and monitor states: pools follow the capacities; queues follow the vservers. */
-  apply(config: AgentConfig, states: Record<string, boolean>): void {
-    this.up = { ...states };
-    const capacity = new Map<string, number>();
-    this.enabled = new Map();
-    for (const s of config.services) {
-      if (s.capacity > 0) capacity.set(s.name, s.capacity);
-      this.enabled.set(s.name, s.state === 'enabled');
-      if (this.up[s.name] === undefined) this.up[s.name] = s.monitors.length === 0;
+  /**
+   * A change of the configuration (`doc` after it, `reach` what it reached) and monitor states
+   * (`states`: at least those of the services reached): pools follow the capacities of the
+   * services reached; queues and candidates follow the vservers reached.
+   */
+  apply(doc: AgentDocument, reach: Reach, states: Record<string, boolean>): void {
+    Object.assign(this.up, states);
+    for (const name of reach.services) {
+      const s = doc.services.get(name);
+      if (!s) {
+        this.enabled.delete(name);
+        if (this.capacity.delete(name)) this.pools.setLimit(name, null);
+        continue;
+      }
+      this.enabled.set(name, s.state === 'enabled');
+      if (this.up[name] === undefined) this.up[name] = s.monitors.length === 0;
+      if (s.capacity > 0) {
+        this.capacity.set(name, s.capacity);
+        this.pools.setLimit(name, this.limitOf(name, s.capacity));
+      } else if (this.capacity.delete(name)) this.pools.setLimit(name, null);
     }
-    for (const name of this.capacity.keys()) if (!capacity.has(name)) this.pools.setLimit(name, null);
-    this.capacity = capacity;
-    for (const [name, c] of capacity) this.pools.setLimit(name, this.limitOf(name, c));
-    for (const v of config.vservers) {
-      const rt = this.vservers.get(v.name);
-      if (rt) {
-        if (rt.doc.lbMethod !== v.lbMethod) rt.balancer = createBalancer(v.lbMethod);
-        rt.doc = v;
-      } else this.vservers.set(v.name, { doc: v, balancer: createBalancer(v.lbMethod), cands: [], queue: [], sticky: new Map() });
-    }
-    const vserverNames = new Set(config.vservers.map((d) => d.name));
-    for (const [name, v] of [...this.vservers]) {
-      if (vserverNames.has(name)) continue;
-      this.vservers.delete(name);
-      for (const w of v.queue.splice(0)) this.answer(w, { t: 's.none', id: w.id, reason: 'unavailable' });
-    }
-    const known = new Map(config.services.map((s) => [s.name, s]));
-    for (const v of this.vservers.values()) {
-      v.cands = v.doc.services
-        .filter((b) => known.has(b.service))
+    for (const name of reach.vservers) {
+      const v = doc.vservers.get(name);
+      const rt = this.vservers.get(name);
+      if (!v) {
+        if (!rt) continue;
+        this.vservers.delete(name);
+        for (const w of rt.queue.splice(0)) this.answer(w, { t: 's.none', id: w.id, reason: 'unavailable' });
+        continue;
+      }
+      const x = rt ?? { doc: v, balancer: createBalancer(v.lbMethod), cands: [], queue: [], sticky: new Map() };
+      if (rt && rt.doc.lbMethod !== v.lbMethod) x.balancer = createBalancer(v.lbMethod);
+      x.doc = v;
+      this.vservers.set(name, x);
+      x.cands = v.services
+        .filter((b) => doc.services.has(b.service))
         .map((b) => ({
           name: b.service,
-          weight: b.weight ?? known.get(b.service)!.weight,
+          weight: b.weight ?? doc.services.get(b.service)!.weight,
           active: 0,
           capacity: 0,
           available: false,

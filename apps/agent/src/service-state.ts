@@ -19,7 +19,7 @@
 //   the table, so every engine has it); a client with an entry costs no question.
 // With workers: 0 the same code runs in one process (the messages are calls).
 import { createBalancer, hasRoom, PersistenceTable, type Balancer, type Candidate } from '@spillway/core';
-import type { AgentConfig, ServiceDoc, VServerDoc } from './config.js';
+import type { AgentDocument, Reach, ServiceDoc, VServerDoc } from './config.js';
 import { QuotaWorker, type QuotaMessageToEngine, type QuotaMessageToManager } from './quota-worker.js';
 import type { Counters, ServiceCounters, VServerCounters } from './stats.js';
 
@@ -166,70 +166,72 @@ export class ServiceState {
     this.shares = new QuotaWorker((m) => send({ t: 's.q', m }));
   }
 
-  /** Takes the services and vservers of a configuration; uses in flight stay counted. */
-  apply(config: AgentConfig): void {
-    for (const s of config.services) {
-      const rt = this.services.get(s.name);
-      if (rt) rt.doc = s;
+  /**
+   * Takes a change of the configuration (`doc` after it, `reach` what it reached): only the services
+   * and vservers reached are rebuilt; uses in flight stay counted.
+   */
+  apply(doc: AgentDocument, reach: Reach): void {
+    for (const name of reach.services) {
+      const s = doc.services.get(name);
+      const rt = this.services.get(name);
+      if (!s) this.services.delete(name);
+      else if (rt) rt.doc = s;
       else
-        this.services.set(s.name, {
+        this.services.set(name, {
           doc: s,
-          up: this.serviceUp[s.name] ?? s.monitors.length === 0,
+          up: this.serviceUp[name] ?? s.monitors.length === 0,
           own: 0,
-          others: this.othersOf.get(s.name) ?? 0,
-          counters: this.counters.service(s.name),
+          others: this.othersOf.get(name) ?? 0,
+          counters: this.counters.service(name),
           waitedBy: 0,
           counted: false,
         });
     }
-    const serviceNames = new Set(config.services.map((s) => s.name));
-    for (const name of [...this.services.keys()]) if (!serviceNames.has(name)) this.services.delete(name);
-    for (const v of config.vservers) {
-      const rt = this.vservers.get(v.name);
+    for (const name of reach.vservers) {
+      const v = doc.vservers.get(name);
+      const rt = this.vservers.get(name);
+      if (rt) for (const s of rt.svcs) if (rt.waiting) s.waitedBy--;
+      if (!v) {
+        this.vservers.delete(name);
+        this.tables.delete(name);
+        continue;
+      }
       if (rt) {
         if (rt.doc.lbMethod !== v.lbMethod) rt.balancer = createBalancer(v.lbMethod);
         rt.doc = v;
       } else {
-        this.vservers.set(v.name, {
+        this.vservers.set(name, {
           doc: v,
-          counters: this.counters.vserver(v.name),
+          counters: this.counters.vserver(name),
           balancer: createBalancer(v.lbMethod),
-          stickiness: this.table(v.name),
+          stickiness: this.table(name),
           svcs: [],
           cands: [],
-          cookieName: cookieName(v.name),
-          waiting: this.waitingVs.has(v.name),
+          cookieName: cookieName(name),
+          waiting: this.waitingVs.has(name),
         });
       }
-    }
-    const vserverNames = new Set(config.vservers.map((v) => v.name));
-    for (const name of [...this.vservers.keys()])
-      if (!vserverNames.has(name)) {
-        this.vservers.delete(name);
-        this.tables.delete(name);
-      }
-    for (const s of this.services.values()) s.counted = false;
-    for (const v of this.vservers.values()) {
-      v.svcs = [];
-      v.cands = [];
-      for (const b of v.doc.services) {
+      const x = this.vservers.get(name)!;
+      x.svcs = [];
+      x.cands = [];
+      for (const b of x.doc.services) {
         const s = this.services.get(b.service);
         if (!s) continue;
-        v.svcs.push(s);
-        v.cands.push({ name: s.doc.name, weight: b.weight ?? s.doc.weight, active: 0, capacity: 0, available: false });
+        x.svcs.push(s);
+        if (x.waiting) s.waitedBy++;
+        x.cands.push({ name: s.doc.name, weight: b.weight ?? s.doc.weight, active: 0, capacity: 0, available: false });
         // leastconn and availablecapacity weigh the agent-wide count: the primary needs this engine's.
-        if ((v.doc.lbMethod === 'leastconn' || v.doc.lbMethod === 'availablecapacity') && !s.counted) {
+        if ((x.doc.lbMethod === 'leastconn' || x.doc.lbMethod === 'availablecapacity') && !s.counted) {
           s.counted = true;
           this.changed(s);
         }
       }
     }
-    this.countWaiters();
   }
 
   /** Monitor states (UP true). The primary hands the room of a service coming UP to its queues. */
   setStates(up: Record<string, boolean>): void {
-    this.serviceUp = { ...this.serviceUp, ...up };
+    Object.assign(this.serviceUp, up);
     for (const [name, isUp] of Object.entries(up)) {
       const s = this.services.get(name);
       if (s) s.up = isUp;

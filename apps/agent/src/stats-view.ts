@@ -62,6 +62,11 @@ export interface AgentStats {
     unhandled_rejections_total: number;
     /** Documents refused (file reload, POST /reload, control-plane snapshot): the last good one keeps running. */
     config_rejected_total: number;
+    /** The objects (services, monitors, vservers) the last configuration change reached, which the primary and each engine rebuilt (the most of them); and in all. */
+    config_objects_rebuilt_last: number;
+    config_objects_rebuilt_total: number;
+    /** How long the last document or delta took to apply: checked, served by the primary and ACKed by every engine (ms). */
+    config_apply_ms_last: number;
   };
   listeners: Record<string, number>;
   vservers: Record<string, VServerStats>;

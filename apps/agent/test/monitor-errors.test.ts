@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAgentConfig, type AgentConfig } from '../src/config.js';
+import { AgentDocument, parseAgentConfig, type AgentConfig } from '../src/config.js';
 import { AgentError } from '../src/errors.js';
 import { createLogger } from '../src/log.js';
 import { probeHttp } from '../src/monitor-http.js';
@@ -50,8 +50,9 @@ describe('the monitors of an agent', () => {
     const config: AgentConfig = { ...good, monitors: good.monitors.map((m) => ({ ...m, http: { ...m.http, path: '/health check' } })) };
     const changes: Array<Record<string, boolean>> = [];
     const monitors = new Monitors(createLogger({}, 'silent'), (c) => changes.push(c));
+    const doc = new AgentDocument(good.agent);
     try {
-      monitors.apply(config);
+      monitors.apply(doc, doc.apply(doc.diff(config)));
       await until(
         async () => monitors.view().s!,
         (v) => v.state === 'DOWN' && (v.monitors[0]?.errors ?? 0) >= 3,
@@ -62,7 +63,7 @@ describe('the monitors of an agent', () => {
       expect(monitors.errors).toBeGreaterThanOrEqual(3);
       expect(monitors.view().s!.monitors[0]!.reason).toMatch(/request not sent|probe error/);
       // A fixed document brings the service back: the monitors were never stuck.
-      monitors.apply(good);
+      monitors.apply(doc, doc.apply(doc.diff(good)));
       await until(
         async () => monitors.view().s!.state,
         (s) => s === 'UP',

@@ -3,7 +3,7 @@
 // is taken on purpose: a share used up, a batch lent by the pool, a slot lent by the other
 // engine, the queue in arrival order, a freed slot handed across engines.
 import { describe, expect, it } from 'vitest';
-import { parseAgentConfig } from '../src/config.js';
+import { AgentDocument, parseAgentConfig, wholeChange } from '../src/config.js';
 import { ServiceState, type ServicePick } from '../src/service-state.js';
 import { ServiceStatePrimary } from '../src/service-state-primary.js';
 import { Counters } from '../src/stats.js';
@@ -28,8 +28,10 @@ function agent(capacity: number, queue: number) {
   const primary = new ServiceStatePrimary((e, msg) => deliver(() => engines.get(e)?.onMessage(msg)));
   for (const id of [1, 2]) engines.set(id, new ServiceState(new Counters(), (msg) => deliver(() => primary.onMessage(id, msg))));
   primary.setEngines([1, 2]);
-  primary.apply(config, {});
-  for (const e of engines.values()) e.apply(config);
+  const doc = new AgentDocument(config.agent);
+  const reach = doc.apply(wholeChange(config));
+  primary.apply(doc, reach, {});
+  for (const e of engines.values()) e.apply(doc, reach);
   /** Resolves once no message is in flight. */
   const settled = async (): Promise<void> => {
     while (inFlight > 0) await new Promise((r) => setImmediate(r));
@@ -41,7 +43,7 @@ function agent(capacity: number, queue: number) {
     primary.setEngines([1, 2], [id]);
     return e;
   };
-  return { primary, config, one: engines.get(1)!, two: engines.get(2)!, add, settled };
+  return { primary, doc, reach, one: engines.get(1)!, two: engines.get(2)!, add, settled };
 }
 
 /** A pick now, or through the primary (what the listeners do). */
@@ -117,7 +119,7 @@ describe('service state across two engines', () => {
     await a.settled();
     const three = a.add(3);
     await a.settled();
-    three.apply(a.config);
+    three.apply(a.doc, a.reach);
     expect(three.pick('v', 'late', undefined)).toBe('wait');
     a.one.release(held as ServicePick);
     expect(typeof (await w1)).toBe('object');

@@ -46,6 +46,8 @@ export class LiveServices<V extends LimitVServer = LimitVServer> {
   private readonly statusesBy = new Map<string, ServiceStatus[]>();
   /** Per service: its status objects (one per binding) and the vservers they belong to (each once). */
   private readonly byService = new Map<string, { statuses: ServiceStatus[]; vservers: string[] }>();
+  /** The vserver each status object belongs to. */
+  private readonly ownerOf = new WeakMap<ServiceStatus, string>();
 
   constructor(vservers: Iterable<V>, services: Iterable<LimitService>, up: (service: string) => boolean) {
     const svc = new Map<string, LimitService>();
@@ -57,6 +59,7 @@ export class LiveServices<V extends LimitVServer = LimitVServer> {
       const list = boundStatuses(v, (n) => svc.get(n), up);
       this.statusesBy.set(v.name, list);
       for (const st of list) {
+        this.ownerOf.set(st, v.name);
         let e = this.byService.get(st.name);
         if (!e) {
           e = { statuses: [], vservers: [] };
@@ -70,6 +73,51 @@ export class LiveServices<V extends LimitVServer = LimitVServer> {
 
   vserver(name: string): V | undefined {
     return this.vservers.get(name);
+  }
+
+  /**
+   * Re-reads the vservers `names` (a configuration change reached them: their own document, or a
+   * service they bind): `vserver(n)` undefined removes it. Each one re-read gets a new statuses
+   * array; the others keep theirs. O(their bindings and the other bindings of those services).
+   */
+  update(
+    names: Iterable<string>,
+    vserver: (name: string) => V | undefined,
+    service: (name: string) => LimitService | undefined,
+    up: (service: string) => boolean,
+  ): void {
+    // The old statuses of those vservers leave their services' lists, each list filtered once.
+    const list = [...names];
+    const gone = new Set(list);
+    const services = new Set<string>();
+    for (const name of list) for (const st of this.statusesBy.get(name) ?? []) services.add(st.name);
+    for (const s of services) {
+      const e = this.byService.get(s)!;
+      e.statuses = e.statuses.filter((x) => !gone.has(this.ownerOf.get(x) ?? ''));
+      e.vservers = e.vservers.filter((n) => !gone.has(n));
+      if (e.statuses.length === 0) this.byService.delete(s);
+    }
+    for (const name of list) {
+      this.statusesBy.delete(name);
+      const v = vserver(name);
+      if (!v) {
+        this.vservers.delete(name);
+        continue;
+      }
+      this.vservers.set(name, v);
+      const bound = boundStatuses(v, service, up);
+      this.statusesBy.set(name, bound);
+      for (const st of bound) {
+        this.ownerOf.set(st, name);
+        let e = this.byService.get(st.name);
+        if (!e) {
+          e = { statuses: [], vservers: [] };
+          this.byService.set(st.name, e);
+        }
+        e.statuses.push(st);
+        if (e.vservers[e.vservers.length - 1] !== name) e.vservers.push(name);
+      }
+    }
   }
 
   /** Vserver names, in configuration order. */

@@ -58,4 +58,32 @@ describe('LiveServices', () => {
     expect(live.setUp('ghost', false)).toEqual([]);
     expect(live.boundTo('c')).toEqual(['y']);
   });
+
+  it('update re-reads only the vservers named (changed, removed, added) and then answers as an index built from scratch', () => {
+    const live = new LiveServices(vservers, services, () => true);
+    const keptZ = live.statuses('z');
+    const next = [
+      { name: 'x', services: [{ service: 'b' }], spillover: dyn },
+      { name: 'z', services: [{ service: 'a' }], spillover: { methods: [] } },
+      { name: 'w', services: [{ service: 'a' }, { service: 'c' }], spillover: dyn },
+    ];
+    const svc = new Map([...services, { name: 'a', capacity: 20, weight: 1, state: 'enabled' as const }].map((s) => [s.name, s]));
+    const byName = new Map(next.map((v) => [v.name, v]));
+    live.update(
+      ['x', 'y', 'w'],
+      (n) => byName.get(n),
+      (n) => svc.get(n),
+      () => true,
+    );
+    const fresh = new LiveServices(next, [...svc.values()], () => true);
+    for (const name of ['x', 'y', 'w']) {
+      expect(live.statuses(name), name).toEqual(fresh.statuses(name));
+      expect(live.limit(name), name).toBe(fresh.limit(name));
+    }
+    for (const s of ['a', 'b', 'c']) expect([...live.boundTo(s)].sort(), s).toEqual([...fresh.boundTo(s)].sort());
+    // z was not named: its statuses are the same objects (its service a is read again only when z is).
+    expect(live.statuses('z')).toBe(keptZ);
+    expect(live.setUp('c', false)).toEqual(['w']);
+    expect(live.limit('w')).toBe(20);
+  });
 });

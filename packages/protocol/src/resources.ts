@@ -92,12 +92,49 @@ export function compose(list: readonly Changes[]): Changes {
 export class ResourceSet {
   private readonly byName: Record<ResourceKind, Map<string, Doc>> = { services: new Map(), monitors: new Map(), vservers: new Map() };
   private readonly refCount: Record<ResourceKind, Map<string, number>> = { services: new Map(), monitors: new Map(), vservers: new Map() };
+  /** Who refers to each name (`kind/name` of the referrer, with how many times): what a change of it reaches. */
+  private readonly referrers: Record<ResourceKind, Map<string, Map<string, number>>> = { services: new Map(), monitors: new Map(), vservers: new Map() };
 
   get size(): number {
     return this.byName.services.size + this.byName.monitors.size + this.byName.vservers.size;
   }
   get(kind: ResourceKind, name: string): Doc | undefined {
     return this.byName[kind].get(name);
+  }
+  /** The resources of one kind, by name (read only). */
+  all(kind: ResourceKind): ReadonlyMap<string, Doc> {
+    return this.byName[kind];
+  }
+
+  /**
+   * The names a change (applied to this set) reaches, per kind: the resources it upserted or
+   * removed, the services bound to a monitor it touched, the vservers bound to a service it
+   * touched, and every vserver whose backup chain or switch targets lead to a vserver reached
+   * (its chain holds that vserver). Proportional to the change and what refers to it.
+   */
+  reach(c: Changes): Record<ResourceKind, Set<string>> {
+    const out = { services: new Set<string>(), monitors: new Set<string>(), vservers: new Set<string>() };
+    for (const kind of RESOURCE_KINDS) {
+      for (const doc of listOf(c.upserted, kind)) out[kind].add(nameOf(doc));
+      for (const name of c.removed[kind]) out[kind].add(name);
+    }
+    const referring = (kind: ResourceKind, name: string, into: ResourceKind): void => {
+      for (const key of this.referrers[kind].get(name)?.keys() ?? []) {
+        const slash = key.indexOf('/');
+        if (key.slice(0, slash) === into) out[into].add(key.slice(slash + 1));
+      }
+    };
+    for (const m of out.monitors) referring('monitors', m, 'services');
+    for (const s of out.services) referring('services', s, 'vservers');
+    const queue = [...out.vservers];
+    for (let i = 0; i < queue.length; i++)
+      for (const key of this.referrers.vservers.get(queue[i]!)?.keys() ?? []) {
+        const name = key.slice('vservers/'.length);
+        if (out.vservers.has(name)) continue;
+        out.vservers.add(name);
+        queue.push(name);
+      }
+    return out;
   }
 
   /** The changes that turn this set into `config`; a resource that is the very same object costs one lookup. */
@@ -198,6 +235,7 @@ export class ResourceSet {
     for (const kind of RESOURCE_KINDS) {
       this.byName[kind].clear();
       this.refCount[kind].clear();
+      this.referrers[kind].clear();
     }
     this.apply({ upserted: config, removed: emptyChanges().removed });
   }
@@ -213,11 +251,18 @@ export class ResourceSet {
   }
 
   private count(kind: ResourceKind, doc: Doc, n: number): void {
+    const by = `${kind}/${nameOf(doc)}`;
     for (const r of refsOf(kind, doc)) {
       const m = this.refCount[r.kind];
       const left = (m.get(r.name) ?? 0) + n;
       if (left > 0) m.set(r.name, left);
       else m.delete(r.name);
+      let who = this.referrers[r.kind].get(r.name);
+      if (!who) this.referrers[r.kind].set(r.name, (who = new Map<string, number>()));
+      const mine = (who.get(by) ?? 0) + n;
+      if (mine > 0) who.set(by, mine);
+      else who.delete(by);
+      if (who.size === 0) this.referrers[r.kind].delete(r.name);
     }
   }
 }

@@ -334,7 +334,11 @@ export class ControlClient {
       case 'snapshot': {
         const { version, config } = m;
         this.applying = this.applying.then(() =>
-          this.serve(version, config, () => this.document.reset(config)).catch((err: unknown) => this.failedApply(version, err, 'snapshot')),
+          this.serve(
+            version,
+            () => this.opts.agent.applyConfig(this.localize(config)),
+            () => this.document.reset(config),
+          ).catch((err: unknown) => this.failedApply(version, err, 'snapshot')),
         );
         return;
       }
@@ -423,17 +427,28 @@ export class ControlClient {
     }
     const undo = this.document.inverse(d);
     this.document.apply(d);
+    // Only the change goes to the agent (applied in time proportional to it).
+    const change = (c: typeof d): Parameters<Agent['applyDelta']>[0] => ({ upserted: this.localize(c.upserted), removed: c.removed });
     try {
-      await this.serve(d.version, this.document.document(), () => undefined);
+      await this.serve(
+        d.version,
+        () => this.opts.agent.applyDelta(change(d)),
+        () => undefined,
+      );
     } catch (err) {
       this.document.apply(undo);
+      // Served in part (a listener failed): the agent goes back to the version it ran.
+      if (err instanceof AgentError && err.code === 'SPILLWAY_AGENT_LISTEN_FAILED')
+        await this.opts.agent.applyDelta(change({ ...d, ...undo })).catch((e: unknown) => {
+          this.opts.log.error({ event: 'control_delta_rollback_failed', err: (e as Error).message }, 'could not roll the refused delta back');
+        });
       throw err;
     }
   }
 
-  /** Serves the whole document of `version`, then ACKs it (`commit` runs once it is served). */
-  private async serve(version: string, config: ConfigDocument, commit: () => void): Promise<void> {
-    await this.opts.agent.applyConfig(this.localize(config));
+  /** Serves `version` (`apply`), then ACKs it (`commit` runs once it is served). */
+  private async serve(version: string, apply: () => Promise<unknown>, commit: () => void): Promise<void> {
+    await apply();
     commit();
     this.appliedVersion = version;
     this.send({ type: 'ack', version });

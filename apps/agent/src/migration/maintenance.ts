@@ -12,7 +12,7 @@
 // tracked in the table (listing, draining).
 import type net from 'node:net';
 import { DEFAULTS } from '@spillway/protocol';
-import type { AgentConfig, ServiceDoc, VServerDoc } from '../config.js';
+import type { AgentDocument, Reach, ServiceDoc, VServerDoc } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ServicePick, ServiceState } from '../service-state.js';
 import type { Counters, ServiceCounters, VServerCounters } from '../stats.js';
@@ -65,8 +65,8 @@ interface Draining {
 
 export class Migrations {
   private table: ConnectionTable | null = null;
-  private services = new Map<string, ServiceDoc>();
-  private vservers = new Map<string, VServerDoc>();
+  private services: ReadonlyMap<string, ServiceDoc> = new Map();
+  private vservers: ReadonlyMap<string, VServerDoc> = new Map();
   private readonly maintained = new Set<string>();
   private readonly draining = new Map<TableEntry, Draining>();
   private readonly migrating = new Set<TableEntry>();
@@ -88,22 +88,21 @@ export class Migrations {
     return (this.table ??= new ConnectionTable(connectionIdPrefix('agent', this.engineId)));
   }
 
-  /** A new configuration: services that entered maintenance start it; those that left it stop draining. */
-  apply(config: AgentConfig): void {
-    this.table ??= new ConnectionTable(connectionIdPrefix(config.agent.name, this.engineId));
-    this.services = new Map(config.services.map((s) => [s.name, s]));
-    this.vservers = new Map(config.vservers.map((v) => [v.name, v]));
-    for (const s of config.services) {
-      const inIt = s.state === 'maintenance';
-      if (inIt && !this.maintained.has(s.name)) {
-        this.maintained.add(s.name);
-        this.enter(s.name);
-      } else if (!inIt && this.maintained.has(s.name)) {
-        this.maintained.delete(s.name);
-        this.leave(s.name);
+  /** A change of the configuration (`doc` after it): services reached that entered maintenance start it; those that left it stop draining. */
+  apply(doc: AgentDocument, reach: Reach): void {
+    this.table ??= new ConnectionTable(connectionIdPrefix(doc.agent.name, this.engineId));
+    this.services = doc.services;
+    this.vservers = doc.vservers;
+    for (const name of reach.services) {
+      const inIt = doc.services.get(name)?.state === 'maintenance';
+      if (inIt && !this.maintained.has(name)) {
+        this.maintained.add(name);
+        this.enter(name);
+      } else if (!inIt && this.maintained.has(name)) {
+        this.maintained.delete(name);
+        if (doc.services.has(name)) this.leave(name);
       }
     }
-    for (const name of [...this.maintained]) if (!this.services.has(name)) this.maintained.delete(name);
   }
 
   /** The engine's connections at least `minAgeMs` old and the last failure of each service; null when it has neither. */

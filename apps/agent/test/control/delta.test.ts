@@ -3,14 +3,14 @@
 // it becomes a delta, so the deltas an agent must refuse are sent through the hub's session of
 // the agent as they would arrive from a faulty or foreign control plane.
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConfigDelta } from '@spillway/protocol';
 import { agentHub } from '../../../control-plane/src/agent-hub/index.js';
 import { createAgent, type Agent } from '../../src/agent.js';
 import { ControlClient } from '../../src/control/control-client.js';
 import { createLogger } from '../../src/log.js';
-import { openHeld, tcpBackend, tcpService, until, type Backend } from '../helpers.js';
+import { accepts, openHeld, tcpBackend, tcpService, until, type Backend } from '../helpers.js';
 
 const log = createLogger({}, 'silent');
 let app: FastifyInstance;
@@ -36,7 +36,14 @@ beforeEach(async () => {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;
   agent = await createAgent({ config: { services: [], monitors: [], vservers: [], agent: { name: 'agent-a', workers: 0 } }, log });
-  client = new ControlClient({ url: `ws://127.0.0.1:${port}/v1/agents/connect`, token: 'secret-a', agent, log, backoff: { initialMs: 50, maxMs: 200 } });
+  client = new ControlClient({
+    url: `ws://127.0.0.1:${port}/v1/agents/connect`,
+    token: 'secret-a',
+    agent,
+    log,
+    backoff: { initialMs: 50, maxMs: 200 },
+    reportMs: 60_000,
+  });
   client.start();
   app.agentHub.setConfig({ version: '1', config: doc([vserver('v', ['b'])]) as never });
   await until(
@@ -115,5 +122,73 @@ describe('agent control client: deltas', () => {
     );
     expect(client.status().appliedVersion).toBe('1');
     expect(Object.keys(agent.ports())).toEqual(['v']);
+    // The snapshot went through the same apply, as its diff from the document running: nothing.
+    expect((await agent.stats()).agent.config_objects_rebuilt_last).toBe(0);
+  });
+
+  it('applies a one-object delta to a 1,000-vserver document rebuilding only what it reaches: the other listeners keep their sockets and counters', async () => {
+    const services = [tcpService('b', backend.port, 100), tcpService('c', backend.port, 100)];
+    const docOf = (n: number, ...more: ReturnType<typeof vserver>[]) => ({
+      services,
+      monitors: [],
+      vservers: [vserver('x', ['c']), ...Array.from({ length: n }, (_, i) => vserver(`v-${i}`, ['b'])), ...more],
+    });
+    let next = 1;
+    /** Pushes the next version and waits until the agent ACKed it; the objects its apply rebuilt. */
+    const push = async (config: object): Promise<number> => {
+      const version = String(++next);
+      app.agentHub.setConfig({ version, config: config as never });
+      await until(
+        async () => app.agentHub.agent('agent-a')?.appliedVersion,
+        (v) => v === version,
+        30_000,
+      );
+      return (await agent.stats()).agent.config_objects_rebuilt_last;
+    };
+    // The same one-vserver delta on a document of 10 vservers and on one of 1,000: the same work.
+    await push(docOf(9));
+    expect(await push(docOf(9, vserver('new', ['b'])))).toBe(1);
+    await push(docOf(999));
+    const deltas = app.agentHub.stats.deltasSent;
+    const ports = agent.ports();
+    expect(Object.keys(ports)).toHaveLength(1_000);
+    const onV = await openHeld(ports['v-500']!);
+    const onX = await openHeld(ports.x!);
+    held.push(onV.socket, onX.socket);
+    expect([onV.first, onX.first]).toEqual(['b', 'b']);
+
+    // A new vserver: 1 object; it opens its listener and serves.
+    const doc = docOf(999, vserver('new', ['b']));
+    expect(await push(doc)).toBe(1);
+    const onNew = await openHeld(agent.ports().new!);
+    held.push(onNew.socket);
+    expect(onNew.first).toBe('b');
+    // A service (its weight) and the one vserver bound to it (a connection limit) changed in place: 2 objects; x keeps its listener and connection.
+    services[1] = tcpService('c', backend.port, 100, { weight: 3 });
+    doc.vservers[0] = { ...vserver('x', ['c']), spillover: { methods: [{ type: 'connection', threshold: 5 }], action: 'drop' } };
+    expect(await push(doc)).toBe(2);
+    expect(agent.config.vservers.find((v) => v.name === 'x')?.spillover.methods).toEqual([{ type: 'connection', threshold: 5 }]);
+    expect(agent.config.services.find((v) => v.name === 'c')?.weight).toBe(3);
+    // A vserver removed: 1 object; its listener closes.
+    doc.vservers.splice(4, 1);
+    expect(await push(doc)).toBe(1);
+    expect(agent.ports()['v-3']).toBeUndefined();
+    expect(await accepts(ports['v-3']!)).toBe(false);
+    expect(app.agentHub.stats.deltasSent).toBe(deltas + 3);
+
+    // Every other listener is the one it was, with its connections and counters.
+    const { 'v-3': _gone, ...others } = ports;
+    expect(Object.fromEntries(Object.entries(agent.ports()).filter(([name]) => name in others))).toEqual(others);
+    const stats = await agent.stats();
+    expect(stats.vservers['v-500']).toMatchObject({ cx_active: 1, cx_total: 1 });
+    expect(stats.vservers.x).toMatchObject({ cx_active: 1, cx_total: 1 });
+    expect(stats.services.c).toMatchObject({ cx_active: 1, cx_total: 1 });
+    const echo = (socket: Socket): Promise<string> =>
+      new Promise((resolve) => {
+        socket.once('data', (c: Buffer) => resolve(c.toString()));
+        socket.write('ping\n');
+      });
+    expect(await echo(onV.socket)).toContain('ping');
+    expect(await echo(onX.socket)).toContain('ping');
   });
 });

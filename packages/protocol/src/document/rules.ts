@@ -267,6 +267,8 @@ export function validateChange(doc: NDocument, change: DocumentChange, opts: Rul
   const vserversChanged = new Set([...change.upserted.vservers, ...change.removed.vservers]);
   const ports = new Set(change.formerPorts);
   for (const v of doc.vservers) if (vserversChanged.has(v.name) && v.listen) ports.add(v.listen.port);
+  // Port 0 (any free port, an agent's file) is shared by no vserver.
+  if (opts.anyListenPort === true) ports.delete(0);
 
   const affected = { services: new Set(change.upserted.services), monitors: new Set(change.upserted.monitors), vservers: new Set(change.upserted.vservers) };
   if (monitorsChanged.size > 0) for (const s of doc.services) if (s.monitors.some((b) => monitorsChanged.has(b.monitor))) affected.services.add(s.name);
