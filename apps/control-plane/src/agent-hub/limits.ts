@@ -12,7 +12,7 @@ import {
   type ServiceStatus,
   type SpilloverMethod,
 } from '@spillway/core';
-import type { Changes, ConfigDocument } from '@spillway/protocol';
+import { DEFAULTS, type Changes, type ConfigDocument } from '@spillway/protocol';
 
 type Doc = Record<string, unknown>;
 export type { DerivationEntry };
@@ -34,12 +34,12 @@ export type StateOf = (service: string) => 'UP' | 'DOWN' | null | undefined;
  */
 export type EffectiveOf = (service: string) => Pick<LimitService, 'capacity' | 'weight' | 'state'> | undefined;
 
-/** A service document as core's limit derivation reads it (missing fields: capacity 0, weight 1, enabled). */
+/** A service document as core's limit derivation reads it (missing fields: the contract's defaults). */
 const asService = (s: Doc): LimitService => ({
   name: s.name as string,
-  capacity: num(s.capacity, 0),
-  weight: num(s.weight, 1),
-  state: (s.state ?? 'enabled') as AdminState,
+  capacity: num(s.capacity, DEFAULTS.service.capacity),
+  weight: num(s.weight, DEFAULTS.service.weight),
+  state: (s.state ?? DEFAULTS.service.state) as AdminState,
 });
 
 /** The services bound to a vserver, with their aggregate state, as core's decisions take them (core's boundStatuses). */

@@ -14,7 +14,7 @@
 // is shared by replicas. `select-touch` keeps entries the agents keep using alive, and records
 // the clients they placed themselves while the manager did not answer.
 import { createBalancer, PersistenceTable, type Balancer, type Candidate, type EffectiveService, type LbMethod } from '@spillway/core';
-import type { ConfigDocument } from '@spillway/protocol';
+import { DEFAULTS, type ConfigDocument } from '@spillway/protocol';
 import type { ServiceLoads } from './service-load.js';
 
 type Doc = Record<string, unknown>;
@@ -161,16 +161,16 @@ export class ServiceManager {
       if (!s) continue;
       const load = this.loads.loadOf(b.service);
       const e = this.effective(b.service);
-      const capacity = e?.capacity ?? num(s.capacity, 0);
+      const capacity = e?.capacity ?? num(s.capacity, DEFAULTS.service.capacity);
       // As the agents weigh it: the binding's weight, else the service's as served (feedback applied).
-      const weight = b.weight ?? e?.weight ?? num(s.weight, 1);
+      const weight = b.weight ?? e?.weight ?? num(s.weight, DEFAULTS.service.weight);
       out.push({
         name: b.service,
         weight,
         active: load.active,
         capacity,
         // A service nobody monitors counts as UP (as for the limits); a drained one takes no new client.
-        available: (e?.state ?? s.state ?? 'enabled') === 'enabled' && load.state !== 'DOWN' && !(fresh && e?.drain === true),
+        available: (e?.state ?? s.state ?? DEFAULTS.service.state) === 'enabled' && load.state !== 'DOWN' && !(fresh && e?.drain === true),
         serviceCapacity: capacity,
         remoteActive: 0,
       });
