@@ -37,6 +37,14 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: agent.map((a) => ({ t: 'return' as const, a })) },
 );
 
+/** A limit, the exclusive and batch percents, and the steps of one run. */
+const runs = [
+  fc.integer({ min: 0, max: 60 }),
+  fc.constantFrom(0, 0.5, 0.8, 1),
+  fc.constantFrom(0, 0.1, 0.25, 1),
+  fc.array(op, { maxLength: 200, size: 'max' }),
+] as const;
+
 function check(ok: boolean, what: string): void {
   if (!ok) throw new Error(`invariant broken: ${what}`);
 }
@@ -264,91 +272,79 @@ class ManagedLevels {
 describe('three-level quota: control plane → agents → workers (property)', () => {
   it('never admits past the limit, and spills only when no use is left unused after one round of arbitration', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 60 }),
-        fc.constantFrom(0, 0.5, 0.8, 1),
-        fc.constantFrom(0, 0.1, 0.25, 1),
-        fc.array(op, { maxLength: 200, size: 'max' }),
-        (limit, p, b, ops) => {
-          const m = new ThreeLevels(limit, p, b);
-          for (const o of ops) {
-            const before = m.inFlight();
-            const name = 'a' in o ? `agent-${o.a}` : '';
-            switch (o.t) {
-              case 'join':
-                m.join(name, o.workers);
-                break;
-              case 'die':
-                m.die(name);
-                break;
-              case 'limit':
-                m.setLimit(o.limit);
-                break;
-              case 'connect':
-                if (m.connect(name, o.w)) m.admitted++;
-                else m.spills++;
-                break;
-              case 'end':
-                m.end(name, o.w);
-                break;
-              case 'borrow':
-                m.borrowAhead(name);
-                break;
-              case 'return':
-                m.returnIdle(name);
-                break;
-            }
-            const now = m.inFlight();
-            check(now === m.admitted, 'every admitted connection is counted by a worker');
-            check(now <= Math.max(m.top.limit, before), `admitted ${now} past the limit ${m.top.limit} (was ${before})`);
-            let allowances = 0;
-            for (const [a, pool] of m.agents) {
-              const x = m.top.holding(a);
-              allowances += x.exclusive + x.borrowed;
-              check(pool.outstanding <= x.exclusive + x.borrowed + x.owed, `${a}'s connections covered by what the control plane counts`);
-            }
-            check(allowances <= m.top.limit, 'Σ agent allowances ≤ limit');
-            check(now <= m.top.committed, 'connections ≤ what the control plane counts as committed');
+      fc.property(...runs, (limit, p, b, ops) => {
+        const m = new ThreeLevels(limit, p, b);
+        for (const o of ops) {
+          const before = m.inFlight();
+          const name = 'a' in o ? `agent-${o.a}` : '';
+          switch (o.t) {
+            case 'join':
+              m.join(name, o.workers);
+              break;
+            case 'die':
+              m.die(name);
+              break;
+            case 'limit':
+              m.setLimit(o.limit);
+              break;
+            case 'connect':
+              if (m.connect(name, o.w)) m.admitted++;
+              else m.spills++;
+              break;
+            case 'end':
+              m.end(name, o.w);
+              break;
+            case 'borrow':
+              m.borrowAhead(name);
+              break;
+            case 'return':
+              m.returnIdle(name);
+              break;
           }
-        },
-      ),
+          const now = m.inFlight();
+          check(now === m.admitted, 'every admitted connection is counted by a worker');
+          check(now <= Math.max(m.top.limit, before), `admitted ${now} past the limit ${m.top.limit} (was ${before})`);
+          let allowances = 0;
+          for (const [a, pool] of m.agents) {
+            const x = m.top.holding(a);
+            allowances += x.exclusive + x.borrowed;
+            check(pool.outstanding <= x.exclusive + x.borrowed + x.owed, `${a}'s connections covered by what the control plane counts`);
+          }
+          check(allowances <= m.top.limit, 'Σ agent allowances ≤ limit');
+          check(now <= m.top.committed, 'connections ≤ what the control plane counts as committed');
+        }
+      }),
       { numRuns: 300 },
     );
   });
   it("the same with the control plane's QuotaManager at the top: its told allowances, revokes, waiting borrows and reclaims", () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 60 }),
-        fc.constantFrom(0, 0.5, 0.8, 1),
-        fc.constantFrom(0, 0.1, 0.25, 1),
-        fc.array(op, { maxLength: 200, size: 'max' }),
-        (limit, p, b, ops) => {
-          const m = new ManagedLevels(limit, p, b);
-          for (const o of ops) {
-            const before = m.inFlight();
-            const name = 'a' in o ? `agent-${o.a}` : '';
-            if (o.t === 'join') m.join(name, o.workers);
-            else if (o.t === 'die') m.die(name);
-            else if (o.t === 'limit') m.setLimit(o.limit);
-            else if (o.t === 'connect') {
-              if (m.connect(name, o.w)) m.admitted++;
-              else m.spills++;
-            } else if (o.t === 'end') m.end(name, o.w);
-            else if (o.t === 'borrow') m.borrowAhead(name);
-            else m.returnIdle(name);
-            const now = m.inFlight();
-            check(now === m.admitted, 'every admitted connection is counted by a worker');
-            check(now <= Math.max(m.top.limit, before), `admitted ${now} past the limit ${m.top.limit} (was ${before})`);
-            let allowances = 0;
-            for (const [a, pool] of m.agents) {
-              allowances += m.allowance(a);
-              check(pool.outstanding <= m.top.committedBy(a), `${a}'s connections covered by what the control plane counts`);
-              check(pool.limit === m.allowance(a), `${a} enforces what it was told`);
-            }
-            check(allowances <= m.top.limit, 'Σ agent allowances ≤ limit');
+      fc.property(...runs, (limit, p, b, ops) => {
+        const m = new ManagedLevels(limit, p, b);
+        for (const o of ops) {
+          const before = m.inFlight();
+          const name = 'a' in o ? `agent-${o.a}` : '';
+          if (o.t === 'join') m.join(name, o.workers);
+          else if (o.t === 'die') m.die(name);
+          else if (o.t === 'limit') m.setLimit(o.limit);
+          else if (o.t === 'connect') {
+            if (m.connect(name, o.w)) m.admitted++;
+            else m.spills++;
+          } else if (o.t === 'end') m.end(name, o.w);
+          else if (o.t === 'borrow') m.borrowAhead(name);
+          else m.returnIdle(name);
+          const now = m.inFlight();
+          check(now === m.admitted, 'every admitted connection is counted by a worker');
+          check(now <= Math.max(m.top.limit, before), `admitted ${now} past the limit ${m.top.limit} (was ${before})`);
+          let allowances = 0;
+          for (const [a, pool] of m.agents) {
+            allowances += m.allowance(a);
+            check(pool.outstanding <= m.top.committedBy(a), `${a}'s connections covered by what the control plane counts`);
+            check(pool.limit === m.allowance(a), `${a} enforces what it was told`);
           }
-        },
-      ),
+          check(allowances <= m.top.limit, 'Σ agent allowances ≤ limit');
+        }
+      }),
       { numRuns: 300 },
     );
   });

@@ -14,6 +14,18 @@ const start = async (name: string, extra: Partial<Parameters<typeof SimulatedAge
   return a;
 };
 const sumOfAllowances = (list: SimulatedAgent[], vs = 'web'): number => list.reduce((s, a) => s + (a.allowance(vs) ?? 0), 0);
+/** Two agents at their shares of 100 (40 each), agent-b with `active` connections by its report. */
+const sharesWithBReporting = async (active: number): Promise<[SimulatedAgent, SimulatedAgent]> => {
+  hub = await startHub();
+  hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
+  const a = await start('agent-a');
+  const b = await start('agent-b');
+  await until(() => a.allowance('web') === 40 && b.allowance('web') === 40);
+  b.report({ web: { cxActive: active, cxTotal: active, spilloversTotal: 0, rxBytesTotal: 0, txBytesTotal: 0, rxKbps: 0, txKbps: 0 } });
+  b.inUse.set('web', active);
+  await until(() => hub.app.agentHub.agent('agent-b')?.report !== null, 3_000, 'report of agent-b');
+  return [a, b];
+};
 const services = (s1: 'UP' | 'DOWN', s2: 'UP' | 'DOWN'): Report['services'] => ({
   'web-1': { cxActive: 0, cxTotal: 0, state: s1 },
   'web-2': { cxActive: 0, cxTotal: 0, state: s2 },
@@ -285,15 +297,7 @@ describe('global quota over the channel', () => {
   });
 
   it('takes no uses from an agent whose own waiting connections were just answered short, so an even burst does not move uses back and forth', async () => {
-    hub = await startHub();
-    hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
-    const a = await start('agent-a');
-    const b = await start('agent-b');
-    await until(() => a.allowance('web') === 40 && b.allowance('web') === 40);
-    const counters = { cxActive: 20, cxTotal: 20, spilloversTotal: 0, rxBytesTotal: 0, txBytesTotal: 0, rxKbps: 0, txKbps: 0 };
-    b.report({ web: counters });
-    b.inUse.set('web', 20);
-    await until(() => hub.app.agentHub.agent('agent-b')?.report !== null, 3_000, 'report of agent-b');
+    const [a, b] = await sharesWithBReporting(20);
     // agent-b's connections waited for 30 uses and got the 20 of the shared pool (agent-a has not
     // reported: no donor): it is starving, no donor for a while, whatever its last report says.
     expect((await b.borrow('web', 30)).n).toBe(20);
@@ -308,15 +312,7 @@ describe('global quota over the channel', () => {
   });
 
   it('still takes the uses an agent does not use when its own waiting connections all got theirs (a skewed burst)', async () => {
-    hub = await startHub();
-    hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
-    const a = await start('agent-a');
-    const b = await start('agent-b');
-    await until(() => a.allowance('web') === 40 && b.allowance('web') === 40);
-    const counters = { cxActive: 20, cxTotal: 20, spilloversTotal: 0, rxBytesTotal: 0, txBytesTotal: 0, rxKbps: 0, txKbps: 0 };
-    b.report({ web: counters });
-    b.inUse.set('web', 20);
-    await until(() => hub.app.agentHub.agent('agent-b')?.report !== null, 3_000, 'report of agent-b');
+    const [a, b] = await sharesWithBReporting(20);
     expect((await b.borrow('web', 4)).n).toBe(4);
     // 16 left in the shared pool, 24 of agent-b's 44 unused by its report: agent-a gets 30.
     const revoked = b.client.waitFor('revoke');
