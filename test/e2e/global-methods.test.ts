@@ -135,7 +135,8 @@ beforeAll(async () => {
     freePort(),
   ]);
   db = await createTestDatabase();
-  cp = await startControlPlane(db.url);
+  // Service capacity pools are off by default (service-capacity.ts says why).
+  cp = await startControlPlane(db.url, 0, { SPILLWAY_SERVICE_CAPACITY_POOLS: 'true' });
   const [ta, tb] = [await agentToken(cp, 'agent-a'), await agentToken(cp, 'agent-b')];
   agents = await Promise.all([startAgent('agent-a', ta, cp.url, '127.0.0.2', 1), startAgent('agent-b', tb, cp.url, '127.0.0.3', 1)]);
   const applied = await cp.call<{ version: number }>('PUT', '/v1/config', document());

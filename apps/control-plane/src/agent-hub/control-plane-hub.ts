@@ -45,7 +45,8 @@ const APPLIED_FLUSH_MS = 50;
  * SPILLWAY_SPILL_HOLD_MS (default 10000): a vserver's spillover episode stops (its
  * vserver.spillover_stopped event) once its agents' reports showed no spill for that long;
  * SPILLWAY_SITE_PEER_TOKENS: a JSON object of bearer tokens by site, for polling the site peers'
- * control planes (docs/SITES.md).
+ * control planes (docs/SITES.md); SPILLWAY_SERVICE_CAPACITY_POOLS (true/false, default false): each
+ * service's capacity held across agents (service-capacity.ts says why it is off by default).
  */
 export function hubOptionsFromEnv(env: NodeJS.ProcessEnv): Omit<ControlPlaneHubOptions, 'databaseUrl'> {
   const int = (k: string, min: number): number | undefined => {
@@ -58,6 +59,9 @@ export function hubOptionsFromEnv(env: NodeJS.ProcessEnv): Omit<ControlPlaneHubO
   const heartbeatMs = int('SPILLWAY_HEARTBEAT_MS', 10);
   const leaseMissedHeartbeats = int('SPILLWAY_LEASE_MISSED_HEARTBEATS', 1);
   const spillHoldMs = int('SPILLWAY_SPILL_HOLD_MS', 1);
+  const pools = env.SPILLWAY_SERVICE_CAPACITY_POOLS;
+  if (pools !== undefined && pools !== '' && pools !== 'true' && pools !== 'false')
+    throw new Error(`SPILLWAY_SERVICE_CAPACITY_POOLS must be true or false (got ${JSON.stringify(pools)})`);
   const peers = env.SPILLWAY_SITE_PEER_TOKENS;
   let sitePeerTokens: Record<string, string> | undefined;
   if (peers !== undefined && peers !== '') {
@@ -76,6 +80,7 @@ export function hubOptionsFromEnv(env: NodeJS.ProcessEnv): Omit<ControlPlaneHubO
     ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
     ...(leaseMissedHeartbeats === undefined ? {} : { leaseMissedHeartbeats }),
     ...(spillHoldMs === undefined ? {} : { spillHoldMs }),
+    ...(pools === 'true' ? { serviceCapacity: true } : {}),
   };
 }
 

@@ -42,6 +42,11 @@ export interface AgentHubOptions {
    * claimed in Postgres) instead of serving the whole limit to this process's agents.
    */
   budgeted?: boolean;
+  /**
+   * Hold each service's capacity across agents: the hub pools it like a vserver's limit
+   * (service-capacity.ts, issue 12 item 3). Default off (SPILLWAY_SERVICE_CAPACITY_POOLS): see why there.
+   */
+  serviceCapacity?: boolean;
   /** A vserver is spilling until its agents' reports showed no spill for this long (spillover events; default 10 s). */
   spillHoldMs?: number;
   /** Bearer tokens of the site peers' control planes, by site name (SPILLWAY_SITE_PEER_TOKENS; docs/SITES.md). */
@@ -164,6 +169,7 @@ export class AgentHub extends EventEmitter {
         return this.feedback.effective(service, configured)?.capacity ?? configured.capacity;
       },
       {
+        enabled: opts.serviceCapacity ?? false,
         ...(opts.quota ? { quota: opts.quota } : {}),
         budgeted: this.budgeted,
         activeOf: (agent, service) => this.records.get(agent)?.report?.services[service]?.cxActive ?? null,

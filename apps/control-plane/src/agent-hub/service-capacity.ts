@@ -18,6 +18,15 @@
 // the control plane is unreachable it keeps its allowance for its lease; past the lease it falls
 // back to its exclusive share (control-client.ts): the exclusive shares of all agents never sum
 // above p·capacity, so when the control plane is down for every agent the capacity still holds.
+//
+// Off by default (AgentHubOptions.serviceCapacity, SPILLWAY_SERVICE_CAPACITY_POOLS=true): with the
+// pools on, an agent whose share of a service is taken refuses the connection its vserver had
+// admitted (the agent's service selection has no spill: plane.ts destroys it), and the vserver's
+// pool and the services' pools, arbitrated apart, leave a connection without a use on one agent
+// while the other agent holds one. Measured in test/e2e/spillover-across-agents.test.ts (a burst
+// of 80 at a dynamic threshold of 40: 36 admitted, 5 refused instead of spilled) and
+// application-feedback.test.ts (availablecapacity, one agent holding a whole capacity). Default
+// on needs the agent to spill (not refuse) a connection no service has a use for.
 import type { ControlMessage, Outstanding } from '@spillway/protocol';
 import { QuotaPool } from '@spillway/core';
 import { GlobalQuota, type GlobalQuotaOptions, type QuotaSend, type QuotaView } from './global-quota.js';
@@ -53,20 +62,24 @@ export class ServiceCapacity {
   /** Services with a capacity in the served config. */
   private services = new Set<string>();
   private readonly budgeted: boolean;
+  /** Off: no service gets a pool (the agents enforce each capacity on their own, as before). */
+  private readonly enabled: boolean;
   /** With replicas: who this replica's agents are among all (null: not known yet, no pool). */
   private split: ReplicaSplit | null = null;
 
   constructor(
     send: QuotaSend,
     private readonly capacityOf: CapacityOf,
-    opts: { quota?: GlobalQuotaOptions; budgeted?: boolean; activeOf?: (agent: string, service: string) => number | null } = {},
+    opts: { enabled?: boolean; quota?: GlobalQuotaOptions; budgeted?: boolean; activeOf?: (agent: string, service: string) => number | null } = {},
   ) {
+    this.enabled = opts.enabled ?? false;
     this.budgeted = opts.budgeted ?? false;
     this.quota = new GlobalQuota((agent, msg) => send(agent, tagged(msg)), opts.quota, opts.activeOf);
   }
 
   /** The services of a new config version: those with a capacity get a pool, the others lose theirs. */
   setServices(names: Iterable<string>): void {
+    if (!this.enabled) return;
     const next = new Set<string>();
     for (const name of names) if ((this.capacityOf(name) ?? 0) > 0) next.add(name);
     const gone = [...this.services].filter((n) => !next.has(n));
@@ -77,6 +90,7 @@ export class ServiceCapacity {
 
   /** The capacity of these services may have moved (config, feedback): their pools follow. */
   recompute(names: Iterable<string>): void {
+    if (!this.enabled) return;
     const parts = new Map<number, number>();
     for (const name of names) {
       const capacity = this.capacityOf(name) ?? 0;

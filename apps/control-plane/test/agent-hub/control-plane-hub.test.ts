@@ -23,7 +23,7 @@ const replica = (database: TestDatabase, opts: { replicas?: boolean } = {}): Pro
     prisma: database.prisma,
     // A lease of 2 s: a loaded machine can stall the event loop of server and simulated agents alike for
     // longer than 500 ms, which dropped the channel mid-test ("channel closed"); no test here waits for a lease to end.
-    hub: { heartbeatMs: 200, leaseMissedHeartbeats: 10, persistMs: 100 },
+    hub: { heartbeatMs: 200, leaseMissedHeartbeats: 10, persistMs: 100, serviceCapacity: true },
     admin: 'spw_test-admin-token-0123456789',
     apps,
     ...(opts.replicas === false ? {} : { databaseUrl: database.url }),

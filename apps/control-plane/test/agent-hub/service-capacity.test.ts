@@ -26,7 +26,7 @@ const withCapacity = (capacity: number) => {
 
 describe("a service's capacity across agents", () => {
   it('gives each agent a share by workers, lends the rest up to the capacity and never past it, and follows a capacity change', async () => {
-    hub = await startHub();
+    hub = await startHub({ serviceCapacity: true });
     hub.app.agentHub.setConfig({ version: '1', config: withCapacity(50) });
     const a = await start('agent-a', 1);
     const b = await start('agent-b', 3);
