@@ -118,6 +118,16 @@ function benchPostgresPid(): number | null {
 }
 const busyMs = (t: CpuTimes): number => t.userMs + t.sysMs;
 
+/** Waits until the process tree of `pid` used under 10% of a core over a second (or `maxMs` passed); returns the time waited. */
+async function untilIdle(pid: number, maxMs: number): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    const before = busyMs(treeCpu(pid));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    if (busyMs(treeCpu(pid)) - before < 100 || performance.now() - t0 > maxMs) return Math.round(performance.now() - t0);
+  }
+}
+
 /** `connections` writers PUT one service in a loop for `durationMs`, each write timed to its commit and to every agent's ACK. */
 async function writeLoad(cp: RunningControlPlane, clock: AppliedClock, one: ServiceDoc, connections: number, durationMs: number): Promise<WriteLoad> {
   const route = `/v1/services/${one.name}`;
@@ -493,9 +503,20 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
         const name = `list-${i}`;
         sims.push(await startSim({ url: cp.controlUrl, token: await cp.agentToken(name), name }));
       }
+      // Steady state: each join re-divides every vserver's quota among the agents (a pass over
+      // 1,000 vservers, allowances to every agent); the list is loaded once the server is idle again.
+      const settleMs = await untilIdle(cp.proc.child.pid!, 60_000);
+      const serverPid = cp.proc.child.pid!;
+      const cpu0 = treeCpu(serverPid);
       const list = await autocannon({ url: `${cp.base}/v1/agents`, headers: auth, connections: sizes.connections, duration: sizes.apiDurationS, timeout: 60 });
-      readRows.push(loadRow(`GET /v1/agents (${sizes.listAgents} agents connected)`, list, { '× baseline': ratio(rps(list), status) }));
-      data.agentsList = list;
+      const cpuUsPerRq = list.requests.total > 0 ? Math.round((busyMs(cpuSince(cpu0, treeCpu(serverPid))) * 1000) / list.requests.total) : null;
+      readRows.push(
+        loadRow(`GET /v1/agents (${sizes.listAgents} agents connected, server idle first)`, list, {
+          '× baseline': ratio(rps(list), status),
+          'server CPU µs/rq': cpuUsPerRq ?? 'n/a',
+        }),
+      );
+      data.agentsList = { ...list, settleMs, cpuUsPerRq };
     }
     data.rssMiB = treeRssMiB(cp.proc.child.pid!);
 
@@ -538,6 +559,7 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
       `document: ${sizes.vservers} vservers × ${sizes.perVserver} services (TCP, listen: null, no monitors), ${(bigBody.length / 2 ** 20).toFixed(1)} MiB of JSON; PUT timed from the request sent to the answer read (harness clock); ACKed = the last simulated agent received the version's snapshot and ACKed it`,
       `baseline in the same run: the agent hub alone (its Fastify plugin in its own process, no REST API/Postgres) with ${sizes.agents} simulated agents; "× baseline" = time / baseline time for the config steps, rq/s / the hub-only status route's rq/s for reads`,
       `reads and writes: autocannon 8 in the harness process, ${sizes.connections} connections (unless stated), ${sizes.durationS} s per hub-only route and ${sizes.apiDurationS} s per route of the server; rq/s = requests answered / run time (a request still in flight at the end is not counted); writes: PUT /v1/services/{name} of one service with a capacity no other write carried (each commits a version and is pushed to every agent), by ${sizes.writeConnections.join(' then ')} writers in a loop (fetch, one request in flight each: a provisioning tool with a few parallel writers, then many); CPU ms/write = CPU time (user + system, /proc) of the server's process tree, of Postgres (postmaster and backends) and of this harness (writers, simulated agents) over the run / writes committed`,
+      `GET /v1/agents: ${sizes.listAgents} agents connected (the ${sizes.agents} of the run, then the others one at a time); loaded once the server's process tree used under 10% of a core over a second (at most 60 s after the last join: each join re-divides every vserver's quota; data.agentsList.settleMs); server CPU µs/rq = its CPU time over the load / requests answered`,
       "machine shared: 2 cores, other engineers' test runs going on at the same time; the harness, the server, Postgres and the agents share the cores",
     ],
     tables: [
