@@ -1,6 +1,7 @@
 // Group commit of the config store: single-object writes that arrive while a transaction runs go
 // together in the next one, each with its own version and events; a refused write fails alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConfigChange } from '../../src/services/config-store.js';
 import { startApi, type ApiHarness } from './helpers.js';
 
 let h: ApiHarness;
@@ -12,11 +13,11 @@ afterAll(async () => {
 });
 
 describe('config store: group commit', () => {
-  it('commits concurrent writes in fewer transactions, each with its own version and event, and fails a refused one alone', async () => {
+  it('commits concurrent writes in fewer transactions, each with its own version and event, hands the hub what they changed, and fails a refused one alone', async () => {
     expect((await h.call('PUT', '/v1/services/g-0', { address: '10.8.0.1', port: 1000 })).statusCode).toBe(201);
     const v0 = (await h.call('GET', '/v1/config')).json<{ version: number }>().version;
-    const changes: number[] = [];
-    h.app.configStore.on('change', (c) => changes.push(c.version));
+    const made: ConfigChange[] = [];
+    h.app.configStore.on('change', (c) => made.push(c));
 
     const n = 20;
     const writes = Array.from({ length: n }, (_, i) => h.call('PUT', '/v1/services/g-0', { address: '10.8.0.1', port: 1000, capacity: 100 + i }));
@@ -32,8 +33,18 @@ describe('config store: group commit', () => {
     const v1 = (await h.call('GET', '/v1/config')).json<{ version: number }>().version;
     expect(v1 - v0).toBe(n);
     // Fewer commits than writes: the writes that waited went together; the last change is the last version.
-    expect(changes.length).toBeLessThan(n);
-    expect(changes.at(-1)).toBe(v1);
+    expect(made.length).toBeLessThan(n);
+    expect(made.at(-1)?.version).toBe(v1);
+    // Each change names what its writes changed, made on the version before it: the hub takes that
+    // set instead of diffing the whole document, and serves what GET /v1/config says.
+    made.forEach((c, i) => {
+      expect(c.base).toBe(i === 0 ? v0 : made[i - 1]!.version);
+      expect(c.changes?.upserted.services.map((s) => s.name)).toEqual(['g-0']);
+    });
+    const served = h.app.agentHub.snapshots.get();
+    const config = (await h.call('GET', '/v1/config')).json<{ services: Array<{ name: string; capacity: number }> }>();
+    expect(served?.version).toBe(String(v1));
+    expect(served?.config.services.find((s) => s.name === 'g-0')?.capacity).toBe(config.services.find((s) => s.name === 'g-0')?.capacity);
     const events = (await h.call('GET', `/v1/events?kind=service.updated&objectName=g-0&limit=100`)).json<{ items: unknown[] }>().items;
     expect(events).toHaveLength(n);
     expect((await h.call('GET', '/v1/services/g-bad')).statusCode).toBe(404);
