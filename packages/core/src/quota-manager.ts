@@ -14,11 +14,9 @@
 //     other engines report unused are revoked from them (ceded: owed until they acknowledge, so
 //     never counted twice) and lent to the waiting engine as the acknowledgements come. A waiting
 //     borrow is answered once it has what it asked for, once no engine asked for it is still
-//     draining, or when the adapter's deadline ends (`expire`). An engine whose own waiting
-//     connections were answered short in the last `waitedMs` gives nothing up: under an even
-//     burst every engine needs its share, and taking uses between them only moves them back and
-//     forth while connections wait. One whose waiting connections all got uses still gives up
-//     what it does not use (a skewed burst: the small agent borrowed, then has uses left).
+//     draining, or when the adapter's deadline ends (`expire`). An engine whose own connections
+//     waited in the last `waitedMs` gives nothing up: under an even burst every engine needs its
+//     share, and taking uses between them only moves them back and forth while connections wait.
 //
 // What an engine was told (`told`) only says which orders are due: after every call it equals the
 // pool's allowance of that engine. The words: docs/GLOSSARY.md.
@@ -57,15 +55,13 @@ export interface QuotaClaim {
 interface Engine extends Told {
   /** The revoke it has not acknowledged down to its allowance yet (null: none). */
   revokeId: number | null;
-  /** When its waiting connections were last answered short (a borrow with `want` that got less). */
+  /** When its connections last waited for uses (a borrow with `want`). */
   waitedAt: number;
 }
 
 interface Waiting<E> {
   engine: E;
   id: number;
-  /** When it was asked (`now` of the borrow). */
-  at: number;
   want: number;
   lent: number;
   /** Engines revoked for this borrow. */
@@ -170,9 +166,10 @@ export class QuotaManager<E extends EngineId = EngineId> {
       const n = this.pool.borrow(engine, this.pool.batchNow);
       return { orders: [...this.reconcile(), this.grant(engine, id, n)], waiting: false };
     }
+    t.waitedAt = now;
     // A batch while the shared pool is far from empty; near the bottom what the connections need.
     const ask = Math.max(this.pool.batchNow, want);
-    const w: Waiting<E> = { engine, id, at: now, want: ask, lent: 0, donors: new Set() };
+    const w: Waiting<E> = { engine, id, want: ask, lent: 0, donors: new Set() };
     this.arbitrate(w);
     if (w.lent < w.want) this.reclaim(w, now, activeOf);
     // Uses being revoked for an earlier borrow may come back too: wait for them as well.
@@ -180,7 +177,7 @@ export class QuotaManager<E extends EngineId = EngineId> {
       this.waiting.push(w);
       return { orders: this.reconcile(), waiting: true };
     }
-    return { orders: [...this.reconcile(), this.answer(w)], waiting: false };
+    return { orders: [...this.reconcile(), this.grant(engine, id, w.lent)], waiting: false };
   }
 
   /** The engine gives back `n` borrowed uses it shrank its allowance by (answered with a grant of n 0). */
@@ -214,12 +211,12 @@ export class QuotaManager<E extends EngineId = EngineId> {
     if (i < 0) return [];
     const w = this.waiting.splice(i, 1)[0]!;
     this.arbitrate(w);
-    return [...this.reconcile(), this.answer(w)];
+    return [...this.reconcile(), this.grant(engine, id, w.lent)];
   }
 
   /** The pool is dropped (the limit was removed): waiting borrows are answered with what they have. */
   close(): QuotaOrder<E>[] {
-    return this.waiting.splice(0).map((w) => this.answer(w));
+    return this.waiting.splice(0).map((w) => this.grant(w.engine, w.id, w.lent));
   }
 
   view(): QuotaManagerView<E> {
@@ -233,13 +230,6 @@ export class QuotaManager<E extends EngineId = EngineId> {
   }
 
   // ---- internals --------------------------------------------------------------------------
-
-  /** The answer to a waiting borrow; one answered short marks its engine as starving (no donor for a while). */
-  private answer(w: Waiting<E>): QuotaOrder<E> {
-    const t = this.engines.get(w.engine);
-    if (t && w.lent < w.want) t.waitedAt = Math.max(t.waitedAt, w.at);
-    return this.grant(w.engine, w.id, w.lent);
-  }
 
   private grant(engine: E, id: number, n: number): QuotaOrder<E> {
     return { kind: 'grant', engine, id, n, borrowed: this.engines.get(engine)?.borrowed ?? 0 };
@@ -314,7 +304,7 @@ export class QuotaManager<E extends EngineId = EngineId> {
       this.waiting.splice(this.waiting.indexOf(w), 1);
       answered.push(w);
     }
-    return [...this.reconcile(always, all), ...answered.map((w) => this.answer(w))];
+    return [...this.reconcile(always, all), ...answered.map((w) => this.grant(w.engine, w.id, w.lent))];
   }
 
   /**
