@@ -174,7 +174,7 @@ export class QuotaWorker {
     } else {
       l.forced = 0;
       // 004: borrowed batches go back once they are no longer needed (core's rule).
-      const back = idleBorrowed(l.exclusive, l.borrowed, l.active, l.batch);
+      const back = idleBorrowed(l.exclusive, l.borrowed, l.active, l.batch, true);
       if (back > 0) {
         l.borrowed -= back;
         const id = this.nextId++;
