@@ -5,6 +5,7 @@ import net, { type AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agentHub } from '../../../control-plane/src/agent-hub/index.js';
 import { createAgent, type Agent } from '../../src/agent.js';
+import { serviceKey } from '@spillway/protocol';
 import { ControlClient } from '../../src/control/control-client.js';
 import { createLogger } from '../../src/log.js';
 import { openHeld, tcpBackend, tcpService, until, type Backend } from '../helpers.js';
@@ -18,9 +19,9 @@ let agent: Agent;
 let client: ControlClient;
 const held: { destroy(): void }[] = [];
 
-async function startHub(atPort = 0): Promise<void> {
+async function startHub(atPort = 0, serviceCapacity = false): Promise<void> {
   app = Fastify({ logger: false });
-  await app.register(agentHub, { authenticate: (t) => (t === 'secret-a' ? 'agent-a' : null), heartbeatMs: 100, leaseMissedHeartbeats: 20 });
+  await app.register(agentHub, { authenticate: (t) => (t === 'secret-a' ? 'agent-a' : null), heartbeatMs: 100, leaseMissedHeartbeats: 20, serviceCapacity });
   await app.listen({ port: atPort, host: '127.0.0.1' });
   port = (app.server.address() as AddressInfo).port;
 }
@@ -176,11 +177,14 @@ describe('agent control client', () => {
     );
   });
 
-  it('admits nothing on its allowance once its lease has ended without word from the control plane, and admits again once it is back', async () => {
+  it("admits nothing on its allowance once its lease has ended without word from the control plane, and admits again once it is back; a service's capacity falls back to its exclusive share", async () => {
+    // With the service capacity pools: service b's capacity of 100 is a pool of the control plane too.
+    await app.close();
+    await startHub(port, true);
     app.agentHub.setConfig({ version: '1', config: doc(5) });
     await until(
-      async () => client.status().allowances.v,
-      (a) => a?.exclusive === 4 && agent.ports().v !== undefined,
+      async () => client.status().allowances,
+      (a) => a.v?.exclusive === 4 && a[serviceKey('b')]?.exclusive === 80 && agent.ports().v !== undefined,
     ); // allocated and listening
     expect(await land(2)).toEqual(['b', 'b']);
     const oldPort = port;
@@ -192,6 +196,13 @@ describe('agent control client', () => {
       5_000,
     );
     expect(await land(2)).toEqual(['spare', 'spare']);
+    // The vserver's allowance is void (0); the service's is its exclusive share, which no other agent's can overlap.
+    const fallback = await until(
+      async () => client.status().allowances,
+      (x) => x.v?.exclusive === 0,
+      5_000,
+    );
+    expect(fallback).toMatchObject({ v: { exclusive: 0, borrowed: 0 }, [serviceKey('b')]: { exclusive: 80, borrowed: 0 } });
     await startHub(oldPort);
     app.agentHub.setConfig({ version: '1', config: doc(5) });
     await until(
