@@ -4,9 +4,11 @@
 // with 2 real agents and with 2, 10, 50 simulated agents (real protocol clients over WebSocket):
 // through the REST API of the real server (PUT /v1/config on server.ts with Postgres) from the PUT
 // sent to the last agent's ACK, and, as the baseline, served by the agent hub alone.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { SimulatedAgent } from '@spillway/protocol';
-import { startManagedAgent, type AgentStatsView, type RunningAgent } from './lib/agent.js';
+import { startAgent, startManagedAgent, type AgentStatsView, type RunningAgent } from './lib/agent.js';
 import { AppliedClock } from './lib/applied.js';
 import { runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
 import { connectSimulated, startControlPlane, type RunningControlPlane } from './lib/control-plane.js';
@@ -22,6 +24,131 @@ interface Sizes {
   simulated: number[];
   monitorIntervalMs: number;
   heartbeatMs: number;
+  /** The documents of the agent's apply rows: [vservers, services per vserver]. */
+  applyDocs: [number, number][];
+}
+
+/**
+ * A document of `vservers` TCP vservers (no listener) of `perVserver` services each (no monitor);
+ * the vservers of `raised` have a connection threshold of 200 instead of 100, so toggling one
+ * index changes exactly one object.
+ */
+function applyDoc(vservers: number, perVserver: number, raised: ReadonlySet<number>): object {
+  const services: object[] = [];
+  const list: object[] = [];
+  for (let j = 0; j < vservers; j++) {
+    const bound: object[] = [];
+    for (let k = 0; k < perVserver; k++) {
+      const name = `svc-${j}-${k}`;
+      services.push({ name, address: '127.0.0.1', port: 9001, protocol: 'tcp', capacity: 10, weight: 1, state: 'enabled', monitors: [] });
+      bound.push({ service: name });
+    }
+    list.push({
+      name: `vs-${j}`,
+      protocol: 'tcp',
+      listen: null,
+      services: bound,
+      spillover: { methods: [{ type: 'connection', threshold: raised.has(j) ? 200 : 100 }], action: 'drop' },
+    });
+  }
+  return { services, monitors: [], vservers: list };
+}
+
+/** What the agent's /stats says of its last apply. */
+const lastApply = async (a: RunningAgent): Promise<{ ms: number; rebuilt: number }> => {
+  const s = (await a.stats()) as unknown as { agent: { config_apply_ms_last: number; config_objects_rebuilt_last: number } };
+  return { ms: s.agent.config_apply_ms_last, rebuilt: s.agent.config_objects_rebuilt_last };
+};
+
+interface ApplyRow {
+  change: string;
+  document: string;
+  agent: string;
+  ms: number[];
+  rebuilt: number[];
+}
+
+/**
+ * `sizes.trials` one-vserver changes of the document of `n` vservers × `per` services that `raised`
+ * holds (each toggles one vserver's threshold), each made by `send`; the agent's apply time and
+ * objects rebuilt after each, as `row`.
+ */
+async function timedChanges(
+  agent: RunningAgent,
+  sizes: Sizes,
+  [n, per]: [number, number],
+  raised: Set<number>,
+  row: Omit<ApplyRow, 'ms' | 'rebuilt' | 'document'>,
+  send: (doc: object, i: number) => Promise<unknown>,
+): Promise<ApplyRow> {
+  const out: ApplyRow = { ...row, document: `${n} vservers / ${n * per} services`, ms: [], rebuilt: [] };
+  for (let i = 0; i < sizes.trials; i++) {
+    const k = i % n;
+    if (raised.has(k)) raised.delete(k);
+    else raised.add(k);
+    await send(applyDoc(n, per, raised), i);
+    const r = await lastApply(agent);
+    out.ms.push(r.ms);
+    out.rebuilt.push(r.rebuilt);
+  }
+  return out;
+}
+
+/**
+ * The agent's own apply time (its /stats `config_apply_ms_last`: checked, served by the primary
+ * and ACKed by every worker) of a delta changing one vserver, pushed by `hub` to `agent` after a
+ * document of each size; the objects it rebuilt (`config_objects_rebuilt_last`) beside.
+ */
+async function deltaApplies(hub: RunningHub, agent: RunningAgent, sizes: Sizes, out: ApplyRow[], tag: string): Promise<void> {
+  for (const [n, per] of sizes.applyDocs) {
+    const raised = new Set<number>();
+    await hub.setConfig(`${tag}-${n}-0`, applyDoc(n, per, raised));
+    const row = { change: "1-object delta (a vserver's threshold)", agent: 'managed, 1 worker' };
+    out.push(await timedChanges(agent, sizes, [n, per], raised, row, (doc, i) => hub.setConfig(`${tag}-${n}-${i + 1}`, doc)));
+  }
+}
+
+/** The agent's apply rows at full size: deltas from a hub of their own (heartbeat 10 s: the large documents), then the same changes as whole documents (POST /reload of a standalone agent). */
+async function agentApplies(sizes: Sizes, out: ApplyRow[]): Promise<void> {
+  const hub = await startHub({ heartbeatMs: 10_000 });
+  let agent: RunningAgent | null = null;
+  try {
+    agent = await startManagedAgent('apply-agent', hub.controlUrl, 1);
+    for (let t = 0; !(await hub.agents()).some((a) => a.connected); t++) {
+      if (t > 500) throw new Error('the agent did not connect to the hub');
+      await sleep(20);
+    }
+    await deltaApplies(hub, agent, sizes, out, 'apply');
+  } finally {
+    await agent?.stop();
+    await hub.stop();
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'spillway-bench-apply-'));
+  const token = 'bench-admin-token';
+  for (const [n, per] of sizes.applyDocs) {
+    const raised = new Set<number>();
+    const standalone = await startAgent(
+      dir,
+      'apply-file',
+      { ...applyDoc(n, per, raised), agent: { name: 'apply-file', workers: 1 } },
+      { env: { SPILLWAY_AGENT_ADMIN_TOKEN: token } },
+    );
+    try {
+      const row = { change: 'the same change as a whole document (POST /reload)', agent: 'standalone, 1 worker' };
+      const reload = async (doc: object): Promise<void> => {
+        const res = await fetch(`http://127.0.0.1:${standalone.adminPort}/reload`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(doc),
+        });
+        if (!res.ok) throw new Error(`POST /reload answered ${res.status}: ${await res.text()}`);
+      };
+      out.push(await timedChanges(standalone, sizes, [n, per], raised, row, reload));
+    } finally {
+      await standalone.stop();
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /**
@@ -76,7 +203,11 @@ async function untilEvery(agents: RunningAgent[], ok: (s: AgentStatsView, i: num
   return at as number[];
 }
 
-async function realAgents(sizes: Sizes, rows: { kill: number[]; restore: number[]; write: number[]; detail: object[] }): Promise<void> {
+async function realAgents(
+  sizes: Sizes,
+  rows: { kill: number[]; restore: number[]; write: number[]; detail: object[] },
+  applies: ApplyRow[] | null,
+): Promise<void> {
   const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
   let backends: Proc | null = null;
   let hub: RunningHub | null = null;
@@ -109,6 +240,8 @@ async function realAgents(sizes: Sizes, rows: { kill: number[]; restore: number[
     for (let i = 0; i < sizes.trials; i++) {
       rows.write.push((await hub.setConfig(`w${i}`, doc(b.ports, sizes.monitorIntervalMs, 100 + i))).ms);
     }
+    // Smoke size: the agent's apply rows on these agents (small documents; the full run has a hub of their own).
+    if (applies) await deltaApplies(hub, agents[0]!, sizes, applies, 'apply');
   } finally {
     for (const a of agents) await a.stop().catch(() => {});
     await hub?.stop();
@@ -231,18 +364,33 @@ async function apiWrites(sizes: Sizes, databaseUrl: string | undefined, out: Api
 
 export async function convergenceBench(opts: BenchOptions): Promise<BenchResult> {
   const sizes: Sizes = opts.smoke
-    ? { trials: 3, simulated: [2, 5], monitorIntervalMs: 100, heartbeatMs: 500 }
-    : { trials: 20, simulated: [2, 10, 50], monitorIntervalMs: 100, heartbeatMs: 1_000 };
+    ? { trials: 3, simulated: [2, 5], monitorIntervalMs: 100, heartbeatMs: 500, applyDocs: [[10, 10]] }
+    : {
+        trials: 20,
+        simulated: [2, 10, 50],
+        monitorIntervalMs: 100,
+        heartbeatMs: 1_000,
+        applyDocs: [
+          [10, 10],
+          [1_000, 10],
+        ],
+      };
+  // `--only=apply`: the agent's apply rows alone (iterating on them).
+  const onlyApply = process.argv.includes('--only=apply');
   const real = { kill: [] as number[], restore: [] as number[], write: [] as number[], detail: [] as object[] };
   const skipped: string[] = [];
-  const realError = await realAgents(sizes, real).then(
-    () => null,
-    (err: Error) => err.message.split('\n')[0]!,
-  );
+  const applies: ApplyRow[] = [];
+  const realError = onlyApply
+    ? null
+    : await realAgents(sizes, real, opts.smoke ? applies : null).then(
+        () => null,
+        (err: Error) => err.message.split('\n')[0]!,
+      );
   const sim: { n: number; ms: number[] }[] = [];
-  for (const n of sizes.simulated) sim.push({ n, ms: await simulatedAgents(n, sizes.trials) });
+  if (!onlyApply) for (const n of sizes.simulated) sim.push({ n, ms: await simulatedAgents(n, sizes.trials) });
   const api: ApiWrites = { real: [], listener: [], simulated: [], commitMs: [] };
-  await apiWrites(sizes, opts.databaseUrl, api, skipped);
+  if (!onlyApply) await apiWrites(sizes, opts.databaseUrl, api, skipped);
+  if (!opts.smoke) await agentApplies(sizes, applies).catch((err: Error) => skipped.push(`agent apply rows: ${err.message.split('\n')[0]!}`));
   const row = (what: string, agents: string, v: number[]): Row => {
     const s = summarize(v);
     return { path: what, agents, trials: s.n, 'p50 ms': s.p50, 'p99 ms': s.p99, 'max ms': s.max };
@@ -267,12 +415,31 @@ export async function convergenceBench(opts: BenchOptions): Promise<BenchResult>
       `API write: PUT /v1/config of the whole document (one threshold changed each time; the vserver without a listener: the API takes no port 0) to apps/control-plane/src/server.ts in its own process, ${opts.databaseUrl ? 'on a database the caller gave' : 'on a fresh embedded Postgres (default settings, fsync on)'}, log level warn; timed from the request sent until every agent applied the committed version: real agents (managed, dialing that server with their own agent tokens) = GET /v1/agents shows it as their applied version (polled every ~2 ms), simulated agents = the last one ACKed it (harness clock); the API rows run after the killed-backend trials, on their own control plane`,
       `new listener: PUT /v1/config adding a vserver with a port of its own (bound to svc-0); from the 200 read by the harness until a TCP connection to that port is accepted on both agents (${LISTEN_HOSTS.join(' and ')}, one per agent through SPILLWAY_AGENT_LISTEN_HOST), polled back to back`,
       "hub alone (baseline): from the hub receiving the snapshot until the last agent's ACK (measured inside the hub process), no REST API, no database",
+      `agent apply: a managed agent with 1 worker${opts.smoke ? ' (the first of the killed-backend agents)' : ' dialing a hub of its own (heartbeat 10 s)'} is served documents of TCP vservers (no listener, a connection threshold each) of 10 services each (no monitor), then ${sizes.trials} one-vserver changes as deltas; time = the agent's /stats config_apply_ms_last (delta checked, served by the primary and ACKed by the worker), objects rebuilt = config_objects_rebuilt_last${opts.smoke ? '' : '; then the same changes as whole documents, POST /reload to a standalone agent with 1 worker (the whole document checked and diffed, the diff served)'}`,
       "machine shared: 2 cores, other engineers' test runs going on at the same time",
       `${sizes.trials} trials per row`,
     ],
-    tables: [{ title: 'Convergence', rows }],
+    tables: [
+      { title: 'Convergence', rows },
+      {
+        title: 'Agent: apply time of a change (its own /stats: checked, served by the primary, ACKed by every worker)',
+        rows: applies.map((a) => {
+          const s = summarize(a.ms);
+          return {
+            change: a.change,
+            document: a.document,
+            agent: a.agent,
+            trials: s.n,
+            'p50 ms': s.p50,
+            'p99 ms': s.p99,
+            'max ms': s.max,
+            'objects rebuilt (max)': Math.max(...a.rebuilt),
+          };
+        }),
+      },
+    ],
     skipped,
-    data: { sizes, real, simulated: sim, api },
+    data: { sizes, real, simulated: sim, api, applies },
   };
 }
 

@@ -40,6 +40,8 @@ describe('convergence benchmark at smoke size', () => {
       expect(row.trials, String(row.path)).toBe(row.agents === '—' ? 9 : 3);
       expect(row['p50 ms'], String(row.path)).toBeGreaterThan(0);
     }
+    // The agent's apply of a one-vserver delta rebuilds that one object.
+    expect(r.tables[1]!.rows.map((x) => [x.trials, x['objects rebuilt (max)']])).toEqual([[3, 1]]);
     const data = r.data as { real: { detail: { before: number[]; after: number[] }[] } };
     for (const t of data.real.detail) t.after.forEach((a, i) => expect(a).toBeLessThan(t.before[i]!));
   }, 240_000);
