@@ -716,23 +716,30 @@ async function bulkInsert(
 ): Promise<Array<{ id: number; name: string }>> {
   if (rows.length === 0) return [];
   const cols: readonly Column[] = COLUMNS[table];
-  const first = rows[0] as Record<string, unknown>;
-  const constant = cols.map(([c]) => rows.length > 1 && rows.every((r) => r[c] === first[c]));
-  if (constant.every(Boolean)) constant[0] = false; // unnest needs one array
+  // Each column's values in one pass over the rows, and whether they are all the same.
+  const values = cols.map(([c]) => {
+    const out = new Array<unknown>(rows.length);
+    const v0 = (rows[0] as Record<string, unknown>)[c];
+    let same = rows.length > 1;
+    for (let i = 0; i < rows.length; i++) {
+      const v = (rows[i] as Record<string, unknown>)[c];
+      out[i] = v;
+      if (v !== v0) same = false;
+    }
+    return { out, same };
+  });
+  if (values.every((v) => v.same)) (values[0] as { same: boolean }).same = false; // unnest needs one array
   const params: unknown[] = [];
   const arrays: string[] = [];
   const unnested: string[] = [];
   const select = cols.map(([c, t], i) => {
-    if (constant[i]) {
-      params.push(sqlValue(first[c], t));
+    const { out, same } = values[i] as { out: unknown[]; same: boolean };
+    if (same) {
+      params.push(sqlValue(out[0], t));
       return `$${params.length}::${cast(t)}`;
     }
-    params.push(
-      arrayParam(
-        rows.map((r) => sqlValue(r[c], t)),
-        t,
-      ),
-    );
+    for (let j = 0; j < out.length; j++) out[j] = sqlValue(out[j], t);
+    params.push(arrayParam(out, t));
     arrays.push(`$${params.length}::${t.startsWith('"') || t === 'jsonb' ? 'text' : t}[]`);
     unnested.push(`"${c}"`);
     return t.startsWith('"') || t === 'jsonb' ? `u."${c}"::${t}` : `u."${c}"`;

@@ -58,12 +58,25 @@ export function mergePatch(current: unknown, patch: unknown): Obj {
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
+  const list = Array.isArray(a);
+  if (list !== Array.isArray(b)) return false;
+  if (list) {
+    const aa = a as unknown[];
     const bb = b as unknown[];
-    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
+    if (aa.length !== bb.length) return false;
+    for (let i = 0; i < aa.length; i++) if (!deepEqual(aa[i], bb[i])) return false;
+    return true;
   }
-  const ka = Object.keys(a as Obj).filter((k) => (a as Obj)[k] !== undefined);
-  const kb = Object.keys(b as Obj).filter((k) => (b as Obj)[k] !== undefined);
-  return ka.length === kb.length && ka.every((k) => deepEqual((a as Obj)[k], (b as Obj)[k]));
+  // Loops rather than filtered key lists: planning a 100,000-service document calls this a million times.
+  const oa = a as Obj;
+  const ob = b as Obj;
+  let defined = 0;
+  for (const k of Object.keys(oa)) {
+    const x = oa[k];
+    if (x === undefined) continue;
+    defined++;
+    if (!deepEqual(x, ob[k])) return false;
+  }
+  for (const k of Object.keys(ob)) if (ob[k] !== undefined) defined--;
+  return defined === 0;
 }
