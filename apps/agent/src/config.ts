@@ -269,7 +269,13 @@ export function parseAgentChange(
     { anyListenPort: true },
   ).filter((p) => p.serving);
   if (rules.length > 0) {
-    const found = rules.map((p) => ({ path: `/${PLURAL[p.kind]}/${p.name}${p.path}`, message: p.message }));
+    // Paths into the delta; an object it reached but did not carry, by name.
+    const at = (p: Problem): string => {
+      const kind = PLURAL[p.kind] as ResourceKind;
+      const i = kind in change.upserted ? change.upserted[kind].findIndex((o) => o.name === p.name) : -1;
+      return i >= 0 ? `/upserted/${kind}/${i}${p.path}` : `/${kind}/${p.name}${p.path}`;
+    };
+    const found = rules.map((p) => ({ path: at(p), message: p.message }));
     throw new AgentError('SPILLWAY_AGENT_CONFIG_INVALID', `invalid delta: ${found.map((x) => `${x.path} ${x.message}`).join('; ')}`, found);
   }
   return change;
