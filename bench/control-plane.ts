@@ -511,7 +511,7 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
       const list = await autocannon({ url: `${cp.base}/v1/agents`, headers: auth, connections: sizes.connections, duration: sizes.apiDurationS, timeout: 60 });
       const cpuUsPerRq = list.requests.total > 0 ? Math.round((busyMs(cpuSince(cpu0, treeCpu(serverPid))) * 1000) / list.requests.total) : null;
       readRows.push(
-        loadRow(`GET /v1/agents (${sizes.listAgents} agents connected, server idle first)`, list, {
+        loadRow(`GET /v1/agents (${sizes.listAgents} agents connected)`, list, {
           '× baseline': ratio(rps(list), status),
           'server CPU µs/rq': cpuUsPerRq ?? 'n/a',
         }),
