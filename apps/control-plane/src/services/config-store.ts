@@ -755,26 +755,6 @@ async function bulkInsert(
   return (JSON.parse(r?.rows ?? '[]') as Array<[number, string]>).map(([id, name]) => ({ id, name }));
 }
 
-/** Binding rows inserted at once from which their foreign-key checks are left out (when the role may). */
-const UNCHECKED_ROWS = 256;
-
-/**
- * Runs the bulk insert of `rows` binding rows (vserver_service, service_monitor, spillover_method)
- * without their foreign-key triggers when there are many and the role may turn them off (a
- * superuser, as the embedded Postgres's): `session_replication_role = replica`, set back to origin
- * right after, both SET LOCAL so that a rollback restores it too. The checks cannot fail here: each
- * row names ids this transaction read or wrote under the configuration lock, and only the store
- * deletes those rows, under the same lock (an object deleted later in the same apply still meets
- * its own ON DELETE RESTRICT check). Two checks per row were ~80 % of the insert of the 100,000
- * bindings of a 10,000-vserver apply.
- */
-async function unchecked(tx: Tx, rows: number, insert: () => Promise<unknown>): Promise<void> {
-  const off = rows >= UNCHECKED_ROWS && (await tx.$queryRaw<Array<{ su: boolean }>>`SELECT current_setting('is_superuser') = 'on' AS su`)[0]?.su === true;
-  if (off) await tx.$executeRawUnsafe('SET LOCAL session_replication_role = replica');
-  await insert();
-  if (off) await tx.$executeRawUnsafe('SET LOCAL session_replication_role = origin');
-}
-
 /** Event rows in one statement (the hub's events: every agent's ACK of every write is one). */
 export async function insertEvents(
   db: Tx,
@@ -969,7 +949,7 @@ async function applyPlan(
     const prev = (have.service(name)?.monitors ?? []).map((b) => ({ name: b.monitor, ...(b.weight === undefined ? {} : { weight: b.weight }) }));
     await syncBindings('service-monitor', name, prev, next);
   }
-  await unchecked(tx, newServiceMonitors.length, () => bulkInsert(tx, 'service_monitor', newServiceMonitors));
+  await bulkInsert(tx, 'service_monitor', newServiceMonitors);
   // Listen ports are unique: free the ports of vservers that go away or move before any vserver
   // takes one (a port may pass from one vserver to another within one apply).
   const freed = plan.changes
@@ -1006,10 +986,8 @@ async function applyPlan(
     await tx.$executeRaw`UPDATE vserver AS v SET "backupId" = x.b FROM (SELECT unnest(${backups.map((b) => b.id)}::int[]) AS id, unnest(${backups.map((b) => b.backupId)}::int[]) AS b) AS x WHERE v.id = x.id`;
   }
   if (methodsReplaced.length > 0) await tx.spilloverMethod.deleteMany({ where: { vserverId: { in: methodsReplaced } } });
-  await unchecked(tx, newMethods.length + newVServerServices.length, async () => {
-    await bulkInsert(tx, 'spillover_method', newMethods);
-    await bulkInsert(tx, 'vserver_service', newVServerServices);
-  });
+  await bulkInsert(tx, 'spillover_method', newMethods);
+  await bulkInsert(tx, 'vserver_service', newVServerServices);
 
   // Deletes, parents before children: vservers (their backup links first), services, monitors.
   const dropped = (kind: Kind) => changes(kind, 'delete').map((c) => c.name);
