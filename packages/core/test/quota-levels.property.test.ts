@@ -49,6 +49,12 @@ function check(ok: boolean, what: string): void {
   if (!ok) throw new Error(`invariant broken: ${what}`);
 }
 
+/** A spill at `at` is due only when one round of arbitration left no use unused anywhere: none to lend at the top, none held unused by an agent. */
+function checkSpillDue(at: string, lendable: number, agents: ReadonlyMap<string, QuotaPool<number>>, allowance: (a: string) => number): void {
+  check(lendable <= 0, `spilled at ${at} while the control plane had ${lendable} uses to lend`);
+  for (const [b, bp] of agents) check(allowance(b) <= bp.outstanding, `spilled at ${at} while ${b} held ${allowance(b) - bp.outstanding} unused uses`);
+}
+
 /** The control plane (top), its agents and their workers, wired as the agent and the hub wire them. */
 class ThreeLevels {
   readonly top: QuotaPool<string>;
@@ -129,9 +135,7 @@ class ThreeLevels {
     this.sync(a);
     if (take()) return true;
     // Spill: one round of arbitration left no use unused anywhere.
-    check(this.top.committed >= this.top.limit, `spilled at ${a} while the control plane had ${this.top.limit - this.top.committed} uses to lend`);
-    for (const [b, bp] of this.agents)
-      check(this.allowance(b) <= bp.outstanding, `spilled at ${a} while ${b} held ${this.allowance(b) - bp.outstanding} unused uses`);
+    checkSpillDue(a, this.top.limit - this.top.committed, this.agents, (x) => this.allowance(x));
     return false;
   }
 
@@ -241,9 +245,7 @@ class ManagedLevels {
     this.route(r.orders);
     if (r.waiting) this.route(this.top.expire(a, id));
     if (take()) return true;
-    check(this.top.pool.committed >= this.top.limit, `spilled at ${a} while the control plane had ${this.top.limit - this.top.pool.committed} uses to lend`);
-    for (const [b, bp] of this.agents)
-      check(this.allowance(b) <= bp.outstanding, `spilled at ${a} while ${b} held ${this.allowance(b) - bp.outstanding} unused uses`);
+    checkSpillDue(a, this.top.limit - this.top.pool.committed, this.agents, (x) => this.allowance(x));
     return false;
   }
   end(a: string, w: number): void {
