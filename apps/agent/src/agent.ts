@@ -118,6 +118,8 @@ export interface Agent {
    * what is committed after the cut, never from an older report.
    */
   quotaCommitted(vserver: string): number | null;
+  /** True once every worker answered the last cut of `vserver` with its uses in flight: quotaCommitted is what they hold. */
+  quotaSettled(vserver: string): boolean;
   stats(): Promise<AgentStats>;
   /** The agent's active connections per vserver and service, as its engines last pushed them (read synchronously). */
   active(): ActiveCounts;
@@ -473,6 +475,10 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     quotaCommitted: (key) => {
       const p = parsePoolKey(key);
       return p.pool === 'service' ? services.pools.committed(p.name) : quota.committed(key);
+    },
+    quotaSettled: (key) => {
+      const p = parsePoolKey(key);
+      return p.pool === 'service' ? services.pools.settled(p.name) : quota.settled(key);
     },
     setQuorumStates: (states) => enforce(health.setQuorum(states)),
     setSelectionUpstream(upstream) {

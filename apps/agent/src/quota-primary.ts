@@ -88,6 +88,19 @@ export class QuotaPrimary {
   }
 
   /**
+   * True when every engine answered the last allowance message of `vs` with its uses in flight
+   * (or `vs` has no limit here): committed(vs) counts what they hold, not the whole cut as owed.
+   * A revoke is acknowledged once it is (the control plane takes what an acknowledgement still
+   * claims as in use, and stops waiting for it).
+   */
+  settled(vs: string): boolean {
+    const m = this.unanswered.get(vs);
+    if (!m) return true;
+    for (const e of this.engines) if ((m.get(e) ?? 0) > 0) return false;
+    return true;
+  }
+
+  /**
    * Sets the end of the agent's lease on its allowances (monotonicMs; null: none) and hands it to
    * every engine: the same deadline for all, on one clock, so none admits past it.
    */

@@ -13,8 +13,9 @@
 //     claim, the shared pool and the claims of others (QuotaPool.arbitrate); for the rest, uses
 //     other engines report unused are revoked from them (ceded: owed until they acknowledge, so
 //     never counted twice) and lent to the waiting engine as the acknowledgements come. A waiting
-//     borrow is answered once it has what it asked for, once no engine asked for it is still
-//     draining, or when the adapter's deadline ends (`expire`). An engine whose own connections
+//     borrow is answered once it has what it asked for, once every engine asked for it has
+//     acknowledged (its answer counts its uses in flight: what it still holds is in use), or when
+//     the adapter's deadline ends (`expire`). An engine whose own connections
 //     waited in the last `waitedMs` gives nothing up: under an even burst every engine needs its
 //     share, and taking uses between them only moves them back and forth while connections wait.
 //
@@ -202,6 +203,10 @@ export class QuotaManager<E extends EngineId = EngineId> {
     const h = this.pool.holding(engine);
     this.pool.settle(engine, Math.max(h.exclusive + h.borrowed, committed));
     if (this.pool.holding(engine).owed === 0) t.revokeId = null;
+    // It answered: what it still holds beyond its allowance is in use (the answer counts its
+    // engines' uses in flight), so a borrow it was asked for waits for it no longer. Waiting on
+    // would hold the connections until the deadline and spill them then, with nothing unused.
+    for (const w of this.waiting) w.donors.delete(engine);
     return this.settled();
   }
 
@@ -246,7 +251,7 @@ export class QuotaManager<E extends EngineId = EngineId> {
     w.lent += grew - (owed - this.pool.holding(w.engine).owed);
   }
 
-  /** True while an engine revoked for one of `list` has not acknowledged down to its allowance. */
+  /** True while an engine revoked for one of `list` has not acknowledged the revoke yet. */
   private draining(list: Iterable<Waiting<E>>): boolean {
     for (const w of list) for (const d of w.donors) if (this.engines.get(d)?.revokeId != null) return true;
     return false;

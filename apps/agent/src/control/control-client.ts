@@ -120,6 +120,8 @@ export interface ControlClientStatus {
 
 /** The least time between two reports sent for changes of the active connections. */
 const REPORT_GAP_MS = 25;
+/** The longest a revoke's first acknowledgement waits for the workers' answers to the cut. */
+const SETTLE_WAIT_MS = 100;
 /** How often the clients an agent keeps using are told to the service manager (select-touch). */
 const TOUCH_MS = 200;
 /** A select the manager never answered is dropped after this long (the agent selected locally at its budget). */
@@ -132,7 +134,7 @@ export class ControlClient {
   /** Borrows sent and not answered; `done` resolves an on-demand borrow (true: uses were added). */
   private readonly pendingBorrows = new Map<number, { vs: string; done?: (added: boolean) => void }>();
   /** Revokes acknowledged with more uses committed than the allowance: re-acknowledged as they close. */
-  private readonly draining = new Map<string, { id: number; committed: number }>();
+  private readonly draining = new Map<string, { id: number; committed: number; since: number }>();
   /** Returns sent and not yet answered: the control plane's absolute values still include them. */
   private readonly pendingReturns = new Map<number, { vs: string; n: number }>();
   private appliedVersion: string | null = null;
@@ -358,7 +360,7 @@ export class ControlClient {
         const a = this.allowances.get(key);
         if (a) this.setAllowance(key, { ...a, exclusive: m.exclusive, borrowed: this.net(key, m.borrowed) });
         // Second phase: once the lower allowance is enforced, say how many uses are still committed.
-        this.draining.set(key, { id: m.id, committed: Number.MAX_SAFE_INTEGER });
+        this.draining.set(key, { id: m.id, committed: Number.MAX_SAFE_INTEGER, since: monotonicMs() });
         this.ackRevokes();
         return;
       }
@@ -453,6 +455,10 @@ export class ControlClient {
     this.appliedVersion = version;
     this.send({ type: 'ack', version });
     this.opts.log.info({ event: 'control_config_applied', version }, 'config applied');
+    // Counters of the new vservers at once, not at the next sample: the control plane reclaims
+    // uses other agents do not use by their reports, and an agent that never reported a vserver
+    // gives nothing up (a burst in the first second after a change spilled with its uses unused).
+    void this.refresh();
   }
 
   private failedApply(version: string, err: unknown, what: 'snapshot' | 'delta'): void {
@@ -587,10 +593,18 @@ export class ControlClient {
    * Acknowledges revokes with the uses the agent still holds, read synchronously from its own
    * pool after the cut: what its workers may have in flight (their allowances plus uses still
    * owed), never less than the new allowance. Not the last report's active connections: workers
-   * may have admitted more since, up to allowances that the cut has not reached yet.
+   * may have admitted more since, up to allowances that the cut has not reached yet. The first
+   * acknowledgement waits (at most SETTLE_WAIT_MS) until the workers have answered the cut with
+   * their uses in flight: the control plane takes what it claims beyond the allowance as in use
+   * and answers the borrow it revoked for at once, so it must not be the whole cut as owed.
    */
   private ackRevokes(): void {
+    let unsettled = false;
     for (const [vs, d] of this.draining) {
+      if (d.committed === Number.MAX_SAFE_INTEGER && !this.opts.agent.quotaSettled(vs) && monotonicMs() - d.since < SETTLE_WAIT_MS) {
+        unsettled = true;
+        continue;
+      }
       const committed = this.committed(vs);
       if (committed >= d.committed) continue;
       d.committed = committed;
@@ -599,10 +613,13 @@ export class ControlClient {
     }
     // Uses given back inside the agent free uses for other agents: say so soon, not at the next sample.
     if (this.draining.size > 0 && !this.reacking && !this.stopped) {
-      this.reacking = setTimeout(() => {
-        this.reacking = null;
-        this.ackRevokes();
-      }, 20);
+      this.reacking = setTimeout(
+        () => {
+          this.reacking = null;
+          this.ackRevokes();
+        },
+        unsettled ? 2 : 20,
+      );
     }
   }
 
@@ -754,16 +771,17 @@ export class ControlClient {
     }
     const services: Report['services'] = {};
     for (const [name, v] of Object.entries(s.services)) {
-      services[name] = {
+      // Optional parts set after (a spread of one into the literal is V8's slow path, per service).
+      const c: Report['services'][string] = {
         cxActive: this.active.services[name] ?? v.cx_active,
         cxTotal: v.cx_total,
         state: this.monitorStates.get(name)?.state ?? v.state,
         monitors: v.monitors.map((m) => ({ monitor: m.monitor, state: m.state, responseMs: m.responseMs })),
-        ...(v.effective
-          ? { effective: { weight: v.effective.weight, capacity: v.effective.capacity, state: v.effective.state, drain: v.effective.drain } }
-          : {}),
-        ...maintenanceOf(v, s.migration?.lastFailures[name]),
       };
+      if (v.effective) c.effective = { weight: v.effective.weight, capacity: v.effective.capacity, state: v.effective.state, drain: v.effective.drain };
+      const maintenance = maintenanceOf(v, s.migration?.lastFailures[name]);
+      if (maintenance) c.maintenance = maintenance;
+      services[name] = c;
     }
     const connections = s.migration?.connections;
     this.send({ type: 'report', at: Date.now(), vservers, services, ...(connections && connections.length > 0 ? { connections } : {}) });
@@ -777,7 +795,8 @@ function activeOf(a: ActiveCounts, key: string): number | undefined {
 }
 
 /** A service's maintenance counters for the report (issue 15): only once it has had any. */
-function maintenanceOf(v: ServiceStats, lastFailure: LastFailure | undefined): { maintenance?: MaintenanceCounters } {
+function maintenanceOf(v: ServiceStats, lastFailure: LastFailure | undefined): MaintenanceCounters | undefined {
+  if (v.cx_draining + v.cx_migrating + v.cx_migrated_total + v.cx_migrate_failed_total + v.cx_drain_closed_total === 0 && !lastFailure) return undefined;
   const m: MaintenanceCounters = {
     draining: v.cx_draining,
     migrating: v.cx_migrating,
@@ -786,5 +805,5 @@ function maintenanceOf(v: ServiceStats, lastFailure: LastFailure | undefined): {
     drainClosedTotal: v.cx_drain_closed_total,
     ...(lastFailure ? { lastFailure: { code: lastFailure.code, message: lastFailure.message.slice(0, 500), at: lastFailure.at } } : {}),
   };
-  return m.draining + m.migrating + m.migratedTotal + m.failedTotal + m.drainClosedTotal > 0 || lastFailure ? { maintenance: m } : {};
+  return m;
 }
