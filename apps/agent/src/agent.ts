@@ -30,7 +30,7 @@ import { ServiceStatePrimary, type SelectionUpstream } from './service-state-pri
 import { StatsView, type AgentStats } from './stats-view.js';
 import { WorkerSet, type EngineLink } from './worker-set.js';
 import { NO_SITES, type SiteTable } from './sites.js';
-import { mergeSnapshots, type ActiveCounts, type CounterSnapshot } from './stats.js';
+import { EngineCounters, type ActiveCounts, type CounterSnapshot } from './stats.js';
 
 export interface AgentOptions {
   /** The declarative document (services, monitors, vservers, optional agent section). */
@@ -159,7 +159,9 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const rebuilt = { last: 0, total: 0 };
   /** How long the last document or delta took to apply (checked, served here and by every engine), ms. */
   let applyMs = 0;
-  const snapshots = new Requests<CounterSnapshot>();
+  /** The engines' counters as they report their changes, and the agent's sum (stats.ts). */
+  const counters = new EngineCounters();
+  const snapshots = new Requests<true>();
   let ports: Record<string, number> = {};
   let version = 0;
   let rejected = 0;
@@ -173,6 +175,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     onGone: (id) => {
       applies.gone(id);
       snapshots.gone(id);
+      counters.gone(id);
       view.engineGone(id);
       syncQuota();
     },
@@ -327,7 +330,9 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
         applies.reply(from, msg.id, { ports: msg.ports, rebuilt: msg.rebuilt, ...(msg.error !== undefined ? { error: msg.error } : {}) });
         return;
       case 'stats':
-        snapshots.reply(from, msg.id, msg.snapshot);
+        // Every report in the order sent, also one answered too late: the next carries only what changed since.
+        counters.apply(from, msg.counters);
+        snapshots.reply(from, msg.id, true);
         return;
       case 'active':
         view.engineActive(from, msg.counts);
@@ -388,8 +393,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   log.info({ event: 'agent_started', workers: section.workers, ports }, 'agent started');
 
   async function gather(): Promise<CounterSnapshot> {
-    const { replies } = await snapshots.ask([...workers.engines.keys()], (engine, id) => workers.send(engine, { t: 'stats?', id }), 2_000);
-    return mergeSnapshots([...replies.values()]);
+    await snapshots.ask([...workers.engines.keys()], (engine, id) => workers.send(engine, { t: 'stats?', id, full: counters.wantsFull(engine) }), 2_000);
+    return counters.snapshot();
   }
 
   view.start();

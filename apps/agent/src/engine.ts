@@ -44,11 +44,7 @@ export class Engine {
 
   /** Sends the active connections to the primary when they differ from the last sent (services' alone: SERVICE_PUSH_MS apart). */
   private pushActive(): void {
-    const snap = this.plane.snapshot();
-    const counts: ActiveCounts = {
-      vservers: Object.fromEntries(Object.entries(snap.vservers).map(([k, c]) => [k, c.cx_active])),
-      services: Object.fromEntries(Object.entries(snap.services).map(([k, c]) => [k, c.cx_active])),
-    };
+    const counts = this.plane.active();
     if (sameActive(counts, this.pushed)) return;
     const since = Date.now() - this.pushedAt;
     if (
@@ -116,7 +112,7 @@ export class Engine {
         void this.plane.accept(handle, msg.root, msg.at, msg.tried, msg.head !== undefined ? Buffer.from(msg.head, 'base64') : null);
         return;
       case 'stats?':
-        this.send({ t: 'stats', id: msg.id, snapshot: this.plane.snapshot() });
+        this.send({ t: 'stats', id: msg.id, counters: this.plane.changes(msg.full) });
         return;
       case 'drain':
         void this.plane.drain(msg.deadlineMs).then(() => {

@@ -5,7 +5,7 @@ import type { PlaneMessageOut } from './plane.js';
 import type { QuotaMessageToEngine, QuotaMessageToManager } from './quota-worker.js';
 import type { ServiceToEngine } from './service-state.js';
 import type { SiteTable } from './sites.js';
-import type { ActiveCounts, CounterSnapshot } from './stats.js';
+import type { ActiveCounts, CounterChanges } from './stats.js';
 
 export type ToEngine =
   | QuotaMessageToEngine
@@ -21,7 +21,8 @@ export type ToEngine =
   | { t: 'persist'; key: string; vs: string; timeoutMs: number }
   /** Sites (sites.ts): the agent's site and address, the site weights of each siteBalancing vserver, each site's agents. */
   | { t: 'sites'; table: SiteTable }
-  | { t: 'stats?'; id: number }
+  /** The counters changed since the engine's last report (`full`: every one). */
+  | { t: 'stats?'; id: number; full: boolean }
   | { t: 'drain'; deadlineMs: number };
 
 export type FromEngine =
@@ -30,7 +31,7 @@ export type FromEngine =
   | { t: 'hello' }
   /** `rebuilt`: the objects (services, monitors, vservers) the change reached, which the engine rebuilt. */
   | { t: 'applied'; id: number; ports: Record<string, number>; rebuilt: number; error?: string }
-  | { t: 'stats'; id: number; snapshot: CounterSnapshot }
+  | { t: 'stats'; id: number; counters: CounterChanges }
   /** The engine's active connections, pushed when they change (gathered over ACTIVE_PUSH_MS of stats.ts). */
   | { t: 'active'; counts: ActiveCounts }
   | { t: 'drained' };

@@ -157,8 +157,8 @@ export class Monitors {
       const f = feedback[name];
       const probes = [...(this.probesOf.get(name)?.values() ?? [])];
       const line = f ? (probes.find((p) => p.feedback === f)?.line ?? null) : null;
-      out[name] = {
-        ...(f ? { effective: { ...effectiveService(svc, f), weightPercent: f.weightPercent, maxconn: f.maxconn, admin: f.admin, line } } : {}),
+      // Fields set one by one, no spread of an optional part (V8's slow path, per service).
+      const o: ServiceHealthView = {
         state: this.state.get(name) ?? this.initial(name),
         transitions: this.transitions.get(name) ?? 0,
         monitors: probes.map((p) => ({
@@ -169,6 +169,8 @@ export class Monitors {
           errors: p.errors,
         })),
       };
+      if (f) o.effective = { ...effectiveService(svc, f), weightPercent: f.weightPercent, maxconn: f.maxconn, admin: f.admin, line };
+      out[name] = o;
     }
     return out;
   }

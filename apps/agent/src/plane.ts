@@ -12,7 +12,7 @@ import { HttpEngine } from './http/engine.js';
 import { switchRouter, type SwitchRoute } from './content-switch.js';
 import { EngineAdmission, type AdmissionDecision, type AgentBandwidth } from './admission.js';
 import type { QuotaWorker } from './quota-worker.js';
-import { Counters, type CounterSnapshot, type VServerCounters } from './stats.js';
+import { Counters, type ActiveCounts, type CounterChanges, type VServerCounters } from './stats.js';
 import { cookieName, ServiceState, type ServicePick, type ServiceToPrimary } from './service-state.js';
 import type { Logger } from './log.js';
 
@@ -182,16 +182,18 @@ export class DataPlane {
     this.spilled.set(key, vs, timeoutMs);
   }
 
-  snapshot(): CounterSnapshot {
+  /** The active connections now (what the engine pushes as they change). */
+  active(): ActiveCounts {
+    return this.counters.active();
+  }
+
+  /** The counters changed since the last report (stats.ts `changes`; `full`: every one), with the surge queues and long-lived connections. */
+  changes(full: boolean): CounterChanges {
     this.tcp.count();
-    const snap = this.counters.snapshot();
-    for (const [name, n] of Object.entries(this.state.queueSizes())) {
-      const c = snap.vservers[name];
-      if (c) c.surge_queue_len = n;
-    }
+    const c = this.counters.changes(full, this.state.queueSizes());
     const migration = this.migrations.report();
-    if (migration) snap.migration = migration;
-    return snap;
+    if (migration) c.migration = migration;
+    return c;
   }
 
   /** Stops accepting; resolves when every connection has closed or the deadline has passed. */

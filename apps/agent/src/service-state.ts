@@ -243,11 +243,10 @@ export class ServiceState {
   /** True when the service's monitors say UP (false for an unknown service). */
   readonly isUp = (name: string): boolean => this.services.get(name)?.up ?? false;
 
-  /** Clients of this engine waiting in the surge queue of each vserver (summed over engines: the agent's queue). */
-  queueSizes(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const name of this.vservers.keys()) out[name] = 0;
-    for (const p of this.pending.values()) if (p.queued) out[p.vs] = (out[p.vs] ?? 0) + 1;
+  /** Clients of this engine waiting in the surge queue of each vserver that has any (summed over engines: the agent's queue). */
+  queueSizes(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const p of this.pending.values()) if (p.queued) out.set(p.vs, (out.get(p.vs) ?? 0) + 1);
     return out;
   }
 

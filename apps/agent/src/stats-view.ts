@@ -161,30 +161,31 @@ export class StatsView {
       vserverHealth: (name: string) => VServerHealth;
     },
   ): Pick<AgentStats, 'vservers' | 'services'> {
+    // Each entry is a fresh counters object the counts are copied into, then the other fields set:
+    // fields added to a spread copy (`{ ...c, state }`) take V8's slow path, ~20 us an entry, most
+    // of an agent's CPU at rest with 10,000 services (once a second for the control plane's report).
     const vservers: Record<string, VServerStats> = {};
     for (const v of input.vservers) {
       const m = this.meters.get(v.name);
-      vservers[v.name] = {
-        ...(snap.vservers[v.name] ?? emptyVServerCounters()),
-        ...input.vserverHealth(v.name),
-        cx_rate: m?.events.rate('in') ?? 0,
-        rx_bytes_rate: m?.bytes.rate('in') ?? 0,
-        tx_bytes_rate: m?.bytes.rate('out') ?? 0,
-        spillovers_rate: m?.events.rate('out') ?? 0,
-        quota: input.quota[v.name] ?? null,
-      };
-      if (v.type === 'contentswitch') vservers[v.name]!.rule_hits = ruleHits(v, snap.rules?.[v.name]);
+      const o = Object.assign(emptyVServerCounters(), snap.vservers[v.name]) as VServerStats;
+      Object.assign(o, input.vserverHealth(v.name));
+      o.cx_rate = m?.events.rate('in') ?? 0;
+      o.rx_bytes_rate = m?.bytes.rate('in') ?? 0;
+      o.tx_bytes_rate = m?.bytes.rate('out') ?? 0;
+      o.spillovers_rate = m?.events.rate('out') ?? 0;
+      o.quota = input.quota[v.name] ?? null;
+      if (v.type === 'contentswitch') o.rule_hits = ruleHits(v, snap.rules?.[v.name]);
+      vservers[v.name] = o;
     }
     const services: Record<string, ServiceStats> = {};
     for (const s of input.services) {
       const h = input.health[s.name];
-      services[s.name] = {
-        ...(snap.services[s.name] ?? emptyServiceCounters()),
-        state: h?.state === 'DOWN' ? 'DOWN' : 'UP',
-        health_transitions_total: h?.transitions ?? 0,
-        monitors: h?.monitors ?? [],
-        ...(h?.effective ? { effective: h.effective } : {}),
-      };
+      const o = Object.assign(emptyServiceCounters(), snap.services[s.name]) as ServiceStats;
+      o.state = h?.state === 'DOWN' ? 'DOWN' : 'UP';
+      o.health_transitions_total = h?.transitions ?? 0;
+      o.monitors = h?.monitors ?? [];
+      if (h?.effective) o.effective = h.effective;
+      services[s.name] = o;
     }
     return { vservers, services };
   }

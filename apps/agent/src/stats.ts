@@ -198,31 +198,142 @@ export class Counters {
     return h;
   }
 
+  /** The active connections of each vserver and service counted here. */
+  active(): ActiveCounts {
+    const out: ActiveCounts = { vservers: {}, services: {} };
+    for (const [k, v] of this.vs) out.vservers[k] = v.cx_active;
+    for (const [k, v] of this.svc) out.services[k] = v.cx_active;
+    return out;
+  }
+
+  /** The counters as last handed out by `changes` (what the primary holds of this process). */
+  private readonly sent = { vs: new Map<string, VServerCounters>(), svc: new Map<string, ServiceCounters>(), hits: new Map<string, Record<string, number>>() };
+  private seq = 0;
+
+  /**
+   * The counters that changed since the last call, as copies (`full`, or the first call: every
+   * one): what an engine reports, so an idle document of any size costs a comparison of numbers,
+   * not a copy and an IPC message of every counter. `queued`: each vserver's surge queue now (absent: 0).
+   */
+  changes(full: boolean, queued: ReadonlyMap<string, number>): CounterChanges {
+    const whole = full || this.seq === 0;
+    if (whole) for (const m of Object.values(this.sent)) m.clear();
+    const out: CounterChanges = { seq: ++this.seq, full: whole, vservers: {}, services: {} };
+    for (const [name, c] of this.vs) {
+      const q = queued.get(name) ?? 0;
+      const before = this.sent.vs.get(name);
+      if (before?.surge_queue_len === q && sameNumbers(before, c, VSERVER_FIELDS)) continue;
+      const now = Object.assign(emptyVServerCounters(), c, { cx_active: c.cx_active, surge_queue_len: q });
+      this.sent.vs.set(name, now);
+      out.vservers[name] = now;
+    }
+    for (const [name, c] of this.svc) {
+      const before = this.sent.svc.get(name);
+      if (before && sameNumbers(before, c, SERVICE_FIELDS)) continue;
+      const now = Object.assign(emptyServiceCounters(), c, { cx_active: c.cx_active });
+      this.sent.svc.set(name, now);
+      out.services[name] = now;
+    }
+    for (const [name, h] of this.hits) {
+      const before = this.sent.hits.get(name);
+      if (before && sameCounts(before, h)) continue;
+      const now = { ...h };
+      this.sent.hits.set(name, now);
+      (out.rules ??= {})[name] = now;
+    }
+    return out;
+  }
+}
+
+const VSERVER_FIELDS = Object.keys(emptyVServerCounters()).filter((k) => k !== 'surge_queue_len') as Array<keyof VServerCounters>;
+const SERVICE_FIELDS = Object.keys(emptyServiceCounters()) as Array<keyof ServiceCounters>;
+function sameNumbers<T extends object>(a: T, b: T, fields: ReadonlyArray<keyof T>): boolean {
+  for (const f of fields) if (a[f] !== b[f]) return false;
+  return true;
+}
+
+/** An engine's report of its counters: those changed since its report `seq - 1`, or every one (`full`). */
+export interface CounterChanges extends CounterSnapshot {
+  seq: number;
+  full: boolean;
+}
+
+type Kind = 'vservers' | 'services' | 'rules';
+const EMPTY: Record<Kind, () => Record<string, number>> = {
+  vservers: emptyVServerCounters as unknown as () => Record<string, number>,
+  services: emptyServiceCounters as unknown as () => Record<string, number>,
+  rules: () => ({}),
+};
+
+/**
+ * The agent's counters: each engine's as it reported them (changes only) and their sum, kept
+ * entry by entry, so a report costs in proportion to what changed in it, not to the document.
+ */
+export class EngineCounters {
+  private readonly engines = new Map<
+    number,
+    { seq: number; lost: boolean; migration?: ConnectionsReport } & Record<Kind, Map<string, Record<string, number>>>
+  >();
+  private readonly sum: Record<Kind, Record<string, Record<string, number>>> = { vservers: {}, services: {}, rules: {} };
+
+  /** Applies a report of `engine` (in the order it sent them). */
+  apply(engine: number, c: CounterChanges): void {
+    let e = this.engines.get(engine);
+    if (c.full && e) this.gone(engine);
+    if (c.full || !e) {
+      e = { seq: 0, lost: false, vservers: new Map(), services: new Map(), rules: new Map() };
+      this.engines.set(engine, e);
+    }
+    // A report skipped (never seen: an engine restarted its count): the next is asked whole.
+    if (!c.full && c.seq !== e.seq + 1) e.lost = true;
+    e.seq = c.seq;
+    if (c.migration) e.migration = c.migration;
+    else delete e.migration;
+    for (const kind of ['vservers', 'services', 'rules'] as const) {
+      const from = (c[kind] ?? {}) as Record<string, Record<string, number>>;
+      for (const [name, counts] of Object.entries(from)) {
+        e[kind].set(name, counts);
+        this.resum(kind, name);
+      }
+    }
+  }
+
+  /** Whether `engine`'s next report must carry every counter (none held of it, or one was lost). */
+  wantsFull(engine: number): boolean {
+    const e = this.engines.get(engine);
+    return !e || e.lost;
+  }
+
+  /** `engine` has gone: its counters leave the sum. */
+  gone(engine: number): void {
+    const e = this.engines.get(engine);
+    if (!e) return;
+    this.engines.delete(engine);
+    for (const kind of ['vservers', 'services', 'rules'] as const) for (const name of e[kind].keys()) this.resum(kind, name);
+  }
+
+  /** The sum of every engine's counters (read at once: entries are replaced as reports come). */
   snapshot(): CounterSnapshot {
     const snap: CounterSnapshot = {
-      vservers: Object.fromEntries([...this.vs].map(([k, v]) => [k, Object.assign(emptyVServerCounters(), v, { cx_active: v.cx_active })])),
-      services: Object.fromEntries([...this.svc].map(([k, v]) => [k, Object.assign(emptyServiceCounters(), v, { cx_active: v.cx_active })])),
+      vservers: this.sum.vservers as unknown as CounterSnapshot['vservers'],
+      services: this.sum.services as unknown as CounterSnapshot['services'],
     };
-    if (this.hits.size > 0) snap.rules = Object.fromEntries([...this.hits].map(([k, h]) => [k, { ...h }]));
+    if (Object.keys(this.sum.rules).length > 0) snap.rules = this.sum.rules;
+    let migration: ConnectionsReport | undefined;
+    for (const e of this.engines.values()) if (e.migration) migration = mergeConnectionReports(migration, e.migration);
+    if (migration) snap.migration = migration;
     return snap;
   }
-}
 
-function addInto<T extends object>(into: Record<string, T>, from: Record<string, T>, empty: () => T): void {
-  for (const [name, c] of Object.entries(from)) {
-    const target = (into[name] ??= empty()) as Record<string, number>;
-    for (const [k, v] of Object.entries(c as Record<string, number>)) target[k] = (target[k] ?? 0) + v;
+  private resum(kind: Kind, name: string): void {
+    let total: Record<string, number> | null = null;
+    for (const e of this.engines.values()) {
+      const c = e[kind].get(name);
+      if (!c) continue;
+      total ??= EMPTY[kind]();
+      for (const [k, v] of Object.entries(c)) total[k] = (total[k] ?? 0) + v;
+    }
+    if (total) this.sum[kind][name] = total;
+    else Reflect.deleteProperty(this.sum[kind], name);
   }
-}
-
-/** Sums the snapshots of every worker into the agent's counters. */
-export function mergeSnapshots(snapshots: CounterSnapshot[]): CounterSnapshot {
-  const out: CounterSnapshot = { vservers: {}, services: {} };
-  for (const s of snapshots) {
-    addInto(out.vservers, s.vservers, emptyVServerCounters);
-    addInto(out.services, s.services, emptyServiceCounters);
-    if (s.migration) out.migration = mergeConnectionReports(out.migration, s.migration);
-    if (s.rules) addInto((out.rules ??= {}), s.rules, () => ({}));
-  }
-  return out;
 }
