@@ -65,8 +65,12 @@ interface Waiting<E> {
   id: number;
   want: number;
   lent: number;
-  /** Engines revoked for this borrow. */
+  /** Engines revoked for this borrow and not acknowledged yet. */
   donors: Set<E>;
+  /** Every engine asked for this borrow: a donor whose answer gave less is not asked again, the next one is. */
+  asked: Set<E>;
+  now: number;
+  activeOf: (engine: E) => number | null;
 }
 
 export interface QuotaManagerView<E> {
@@ -145,6 +149,7 @@ export class QuotaManager<E extends EngineId = EngineId> {
     if (!this.engines.delete(engine)) return [];
     this.pool.removeEngine(engine);
     for (let i = this.waiting.length - 1; i >= 0; i--) if (this.waiting[i]!.engine === engine) this.waiting.splice(i, 1);
+    for (const w of this.waiting) w.donors.delete(engine);
     return this.settled();
   }
 
@@ -170,7 +175,7 @@ export class QuotaManager<E extends EngineId = EngineId> {
     t.waitedAt = now;
     // A batch while the shared pool is far from empty; near the bottom what the connections need.
     const ask = Math.max(this.pool.batchNow, want);
-    const w: Waiting<E> = { engine, id, want: ask, lent: 0, donors: new Set() };
+    const w: Waiting<E> = { engine, id, want: ask, lent: 0, donors: new Set(), asked: new Set(), now, activeOf };
     this.arbitrate(w);
     if (w.lent < w.want) this.reclaim(w, now, activeOf);
     // Uses being revoked for an earlier borrow may come back too: wait for them as well.
@@ -259,13 +264,13 @@ export class QuotaManager<E extends EngineId = EngineId> {
 
   /**
    * Revokes uses other engines do not use (allowance − last reported connections), the most
-   * unused first, for `w`'s connections: ceded by the pool, owed until the engine acknowledges.
+   * unused first, for `w`'s connections: ceded by the pool (cedeOwed), owed until the engine acknowledges.
    * A stale report only makes an engine give back less: its acknowledgement says what it holds.
    */
   private reclaim(w: Waiting<E>, now: number, activeOf: (engine: E) => number | null): void {
     const donors: Array<{ engine: E; unused: number }> = [];
     for (const [e, t] of this.engines) {
-      if (e === w.engine || t.revokeId !== null || now - t.waitedAt < this.waitedMs) continue;
+      if (e === w.engine || w.asked.has(e) || t.revokeId !== null || now - t.waitedAt < this.waitedMs) continue;
       const active = activeOf(e);
       const h = this.pool.holding(e);
       if (active === null || h.owed > 0) continue;
@@ -273,27 +278,19 @@ export class QuotaManager<E extends EngineId = EngineId> {
       if (unused > 0) donors.push({ engine: e, unused });
     }
     donors.sort((x, y) => y.unused - x.unused);
+    // Uses the requester has in flight beyond its allowance (owed) are covered first by what it
+    // is lent (QuotaPool.arbitrate): asked for too, or its connection spills with the use ceded.
+    const owed = this.pool.holding(w.engine).owed;
     let asked = 0;
     for (const d of donors) {
-      const need = w.want - w.lent - asked;
+      const need = w.want - w.lent + owed - asked;
       if (need <= 0) break;
       const take = Math.min(d.unused, need);
-      this.cedeInFlight(d.engine, take);
+      this.pool.cedeOwed(d.engine, take);
       w.donors.add(d.engine);
+      w.asked.add(d.engine);
       asked += take;
     }
-  }
-
-  /**
-   * The pool takes `n` uses of `engine`'s allowance for another engine, but they stay committed
-   * (owed) until the engine acknowledges the revoke that tells it: reported tracking cannot know
-   * they are unused before then.
-   */
-  private cedeInFlight(engine: E, n: number): void {
-    const h = this.pool.holding(engine);
-    // Owed first (committed grows by n: nothing can be lent from it meanwhile), then ceded.
-    this.pool.settle(engine, h.exclusive + h.borrowed + n);
-    this.pool.cede(engine, n);
   }
 
   /**
@@ -305,7 +302,11 @@ export class QuotaManager<E extends EngineId = EngineId> {
     const answered: Waiting<E>[] = [];
     for (const w of [...this.waiting]) {
       this.arbitrate(w);
-      if (w.lent < w.want && this.draining([w])) continue;
+      // Its donors answered and gave less than it lacks (a report older than their connections
+      // made one look idle): the next engines with uses unused are asked, in the same round.
+      if (w.lent < w.want && !this.draining([w])) this.reclaim(w, w.now, w.activeOf);
+      // (a donor asked just now is revoked by reconcile below: it is waited for as well)
+      if (w.lent < w.want && (w.donors.size > 0 || this.draining([w]))) continue;
       this.waiting.splice(this.waiting.indexOf(w), 1);
       answered.push(w);
     }

@@ -396,6 +396,23 @@ export class QuotaPool<E extends EngineId = EngineId> {
   }
 
   /**
+   * cede for an engine that enforces its allowance itself (reported tracking): takes up to `n`
+   * uses of its allowance for another engine, but they stay committed, owed, until the engine
+   * settles (acknowledges the two-phase revoke that tells it): the pool cannot know before then
+   * that they are unused. So nothing is lent from them meanwhile, and Σ committed never passes L.
+   * With exact tracking the pool knows what is unused: the same as cede.
+   */
+  cedeOwed(engine: E, n: number): { borrowed: number; exclusive: number } {
+    const s = this.byId.get(engine);
+    if (!s || !(n > 0)) return { borrowed: 0, exclusive: 0 };
+    if (this.tracking === 'exact') return this.cede(engine, n);
+    const k = Math.min(Math.floor(n), s.exclusive + s.borrowed);
+    // Owed first: committed never dips while the allowance shrinks (cede hands returns to waiting shares).
+    this.setOwed(s, s.owed + k);
+    return this.cede(engine, k);
+  }
+
+  /**
    * One round of arbitration for `requester`, whose connections wait for `want` uses (default 1):
    * lends from the shared pool; while that is short, the other engines' uses that nobody uses go
    * to it, one at a time: first the parts of shares not granted yet (claims on room nobody

@@ -14,7 +14,7 @@
 // delivered at once as the hub sends them and answered as the control client does.
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { QuotaManager, QuotaPool, type QuotaOrder } from '../src/index.js';
+import { borrowAheadOrGiveBack, QuotaManager, QuotaPool, type QuotaOrder } from '../src/index.js';
 
 type Op =
   | { t: 'join'; a: number; workers: number }
@@ -23,7 +23,9 @@ type Op =
   | { t: 'connect'; a: number; w: number }
   | { t: 'end'; a: number; w: number }
   | { t: 'borrow'; a: number }
-  | { t: 'return'; a: number };
+  | { t: 'return'; a: number }
+  /** The agent reports its connections (the control plane reclaims by the last report: stale in between). */
+  | { t: 'report'; a: number };
 
 const agent = fc.integer({ min: 0, max: 4 });
 const worker = fc.integer({ min: 0, max: 3 });
@@ -35,6 +37,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ t: fc.constant('end' as const), a: agent, w: worker }) },
   { weight: 2, arbitrary: agent.map((a) => ({ t: 'borrow' as const, a })) },
   { weight: 2, arbitrary: agent.map((a) => ({ t: 'return' as const, a })) },
+  { weight: 4, arbitrary: agent.map((a) => ({ t: 'report' as const, a })) },
 );
 
 /** A limit, the exclusive and batch percents, and the steps of one run. */
@@ -193,10 +196,13 @@ class ManagedLevels {
   committed(a: string): number {
     return Math.max(this.allowance(a), this.agents.get(a)?.committed ?? 0);
   }
+  /** Ids of the borrows answered (grants delivered). */
+  readonly answered = new Set<number>();
   /** Delivers orders (and the acknowledgements they cause) until none is left. */
   route(orders: QuotaOrder<string>[]): void {
     const queue = [...orders];
     for (let o = queue.shift(); o; o = queue.shift()) {
+      if (o.kind === 'grant') this.answered.add(o.id);
       const pool = this.agents.get(o.engine);
       if (!pool) continue;
       pool.setLimit(this.allowance(o.engine));
@@ -214,11 +220,22 @@ class ManagedLevels {
     if (c <= this.allowance(a)) this.draining.delete(a);
     return this.top.revokeAcked(a, d.id, c);
   }
-  activeOf = (a: string): number | null => this.agents.get(a)?.outstanding ?? null;
+  /**
+   * Each agent's connections as it last reported them (none yet: unknown, it cedes nothing): the
+   * control plane reclaims by them, so a report older than connections admitted since asks a donor
+   * for uses it holds, which its acknowledgement says.
+   */
+  readonly reported = new Map<string, number>();
+  activeOf = (a: string): number | null => this.reported.get(a) ?? null;
+  report(a: string): void {
+    const pool = this.agents.get(a);
+    if (pool) this.reported.set(a, pool.outstanding);
+  }
 
   join(a: string, workers: number): void {
     if (!this.agents.has(a)) this.agents.set(a, new QuotaPool<number>({ limit: 0, engines: Array.from({ length: workers }, (_, i) => i) }));
     this.route(this.top.join(a, workers));
+    this.report(a); // the control client reports a vserver's counters as soon as its config is applied
   }
   die(a: string): void {
     const pool = this.agents.get(a);
@@ -226,6 +243,7 @@ class ManagedLevels {
     this.admitted -= pool.outstanding;
     this.agents.delete(a);
     this.draining.delete(a);
+    this.reported.delete(a);
     this.route(this.top.leave(a));
   }
   setLimit(limit: number): void {
@@ -243,6 +261,9 @@ class ManagedLevels {
     const id = this.nextId++;
     const r = this.top.borrow(a, id, 1, ++this.now, this.activeOf);
     this.route(r.orders);
+    // Its donors acknowledged in this round (what they still hold is in use): the borrow is
+    // answered in the same round, so its connection spills now rather than at the deadline.
+    check(this.answered.has(id), `the borrow of ${a} still waited after every donor had acknowledged`);
     if (r.waiting) this.route(this.top.expire(a, id));
     if (take()) return true;
     checkSpillDue(a, this.top.limit - this.top.pool.committed, this.agents, (x) => this.allowance(x));
@@ -254,10 +275,25 @@ class ManagedLevels {
     pool.release(w);
     this.admitted--;
     this.route(this.ack(a));
+    // Connections that end are reported at once (as connections that open are, later: stale in between).
+    this.report(a);
     this.returnIdle(a);
   }
+  /** The control client's background rule (core's borrowAheadOrGiveBack) on the agent's counts now. */
   borrowAhead(a: string): void {
-    if (this.agents.has(a)) this.route(this.top.borrow(a, this.nextId++, undefined, ++this.now, this.activeOf).orders);
+    const pool = this.agents.get(a);
+    const t = this.top.told(a);
+    if (!pool || !t) return;
+    const next = borrowAheadOrGiveBack({
+      ...t,
+      batch: this.top.batch,
+      active: pool.outstanding,
+      committedInside: pool.committed,
+      borrowing: false,
+      draining: this.draining.has(a),
+    });
+    if (next?.kind === 'borrow') this.route(this.top.borrow(a, this.nextId++, undefined, ++this.now, this.activeOf).orders);
+    else if (next?.kind === 'give-back') this.returnIdle(a);
   }
   /** A batch the agent does not use goes back: the agent shrinks first, then gives back. */
   returnIdle(a: string): void {
@@ -302,6 +338,8 @@ describe('three-level quota: control plane → agents → workers (property)', (
             case 'return':
               m.returnIdle(name);
               break;
+            case 'report':
+              break;
           }
           const now = m.inFlight();
           check(now === m.admitted, 'every admitted connection is counted by a worker');
@@ -334,6 +372,7 @@ describe('three-level quota: control plane → agents → workers (property)', (
             else m.spills++;
           } else if (o.t === 'end') m.end(name, o.w);
           else if (o.t === 'borrow') m.borrowAhead(name);
+          else if (o.t === 'report') m.report(name);
           else m.returnIdle(name);
           const now = m.inFlight();
           check(now === m.admitted, 'every admitted connection is counted by a worker');
@@ -345,6 +384,13 @@ describe('three-level quota: control plane → agents → workers (property)', (
             check(pool.limit === m.allowance(a), `${a} enforces what it was told`);
           }
           check(allowances <= m.top.limit, 'Σ agent allowances ≤ limit');
+          // After a limit drop (or any change) an agent's share is handed to it as soon as its
+          // acknowledgement leaves room for it, not held at 0 until its connections end.
+          const room = m.top.pool.limit - m.top.pool.committed;
+          for (const a of m.agents.keys()) {
+            const h = m.top.pool.holding(a);
+            check(h.target - h.ceded - h.exclusive <= 0 || room <= 0, `${a}'s share waits for room while the pool has ${room} unused`);
+          }
         }
       }),
       { numRuns: 300 },

@@ -333,3 +333,45 @@ describe('QuotaManager over channels: control plane → agents (property)', () =
     expect(m.giveBack('a', 30, 2)).toContainEqual({ kind: 'allowance', engine: 'b', exclusive: 40, borrowed: 0 });
   });
 });
+
+describe('QuotaManager: one round of arbitration for waiting connections', () => {
+  const revokeOf = (orders: QuotaOrder<string>[], engine: string): number | undefined =>
+    orders.flatMap((o) => (o.kind === 'revoke' && o.engine === engine ? [o.id] : []))[0];
+  const grantOf = (orders: QuotaOrder<string>[], id: number): number | undefined => orders.flatMap((o) => (o.kind === 'grant' && o.id === id ? [o.n] : []))[0];
+
+  it('answers a waiting borrow as soon as a donor acknowledges that it holds the uses, asking the next donor in the same round', () => {
+    // L = 12, every use exclusive: 4 each. b's report is older than its connections (it looks idle).
+    const m = new QuotaManager<string>({ limit: 0, engines: ['a', 'b', 'c'].map((e) => [e, 1] as const), exclusivePercent: 1, waitedMs: 0 });
+    m.setLimit(12);
+    const reported: Record<string, number> = { a: 4, b: 0, c: 2 };
+    const r = m.borrow('a', 1, 1, 1, (e) => reported[e] ?? null);
+    expect(r.waiting).toBe(true);
+    const first = revokeOf(r.orders, 'b')!; // b looks the most idle
+    const next = m.revokeAcked('b', first, 4); // b holds all 4
+    const second = revokeOf(next, 'c');
+    expect(second).toBeDefined(); // asked at once, not at the deadline
+    expect(grantOf(next, 1)).toBeUndefined();
+    const done = m.revokeAcked('c', second!, 2); // c holds 2 of its 4 now: 1 goes to a
+    expect(grantOf(done, 1)).toBe(1);
+  });
+
+  it('answers at once when no engine has anything to give: the connection spills now', () => {
+    const m = new QuotaManager<string>({ limit: 0, engines: ['a', 'b'].map((e) => [e, 1] as const), exclusivePercent: 1, waitedMs: 0 });
+    m.setLimit(8);
+    const r = m.borrow('a', 1, 1, 1, () => 4); // every use in use
+    expect(r.waiting).toBe(false);
+    expect(grantOf(r.orders, 1)).toBe(0);
+  });
+
+  it('after a limit drop hands each agent its new share as soon as its acknowledgement leaves room, not once its connections end', () => {
+    const m = new QuotaManager<string>({ limit: 0, engines: ['a', 'b'].map((e) => [e, 2] as const), waitedMs: 0 });
+    m.setLimit(30);
+    const drop = m.setLimit(20);
+    const told = (e: string): number => m.told(e)!.exclusive + m.told(e)!.borrowed;
+    expect(told('a') + told('b')).toBe(0); // frozen until they say what they hold (Σ committed may pass 20)
+    m.revokeAcked('a', revokeOf(drop, 'a')!, 5); // 5 in flight
+    m.revokeAcked('b', revokeOf(drop, 'b')!, 3);
+    expect([m.told('a')!.exclusive, m.told('b')!.exclusive]).toEqual([8, 8]);
+    expect(m.committedBy('a') + m.committedBy('b')).toBeLessThanOrEqual(20);
+  });
+});

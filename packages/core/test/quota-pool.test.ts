@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QuotaPool, type EngineId } from '../src/index.js';
+import { borrowAheadOrGiveBack, QuotaPool, type EngineId } from '../src/index.js';
 
 const engines = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 const sumAllowance = <E extends EngineId>(p: QuotaPool<E>): number => p.engines.reduce((s, e) => s + p.holding(e).exclusive + p.holding(e).borrowed, 0);
@@ -411,5 +411,35 @@ describe('QuotaPool.fairShares (the split across replicas)', () => {
         ['p', 3],
       ]),
     );
+  });
+});
+
+describe('cedeOwed (reported tracking: the two-phase cede of a revoke)', () => {
+  it('takes the uses from the allowance but keeps them committed, as owed, until the engine settles', () => {
+    const p = new QuotaPool({ limit: 10, engines: ['a', 'b'], exclusivePercent: 1, tracking: 'reported' });
+    expect(p.cedeOwed('a', 2)).toEqual({ borrowed: 0, exclusive: 2 });
+    expect(p.holding('a')).toMatchObject({ exclusive: 3, owed: 2, ceded: 2 });
+    expect(p.committed).toBe(10);
+    expect(p.borrow('b', 2)).toBe(0); // nothing lent from uses that may still be in flight
+    p.settle('a', 1); // the acknowledgement: it holds 1, within its allowance
+    expect(p.holding('a').owed).toBe(0);
+    expect(p.borrow('b', 2)).toBe(2);
+  });
+});
+
+describe('borrowAheadOrGiveBack (the control client rule)', () => {
+  const state = { exclusive: 8, borrowed: 0, batch: 2, active: 0, committedInside: 0, borrowing: false, draining: false };
+  it('borrows ahead once at most half a batch is left, one question at a time', () => {
+    expect(borrowAheadOrGiveBack({ ...state, active: 6 })).toBeNull();
+    expect(borrowAheadOrGiveBack({ ...state, active: 7 })).toEqual({ kind: 'borrow' });
+    expect(borrowAheadOrGiveBack({ ...state, active: 7, borrowing: true })).toBeNull();
+  });
+  it('gives a batch back only past three idle batches, none lent to its workers, no revoke draining', () => {
+    const idle = { ...state, borrowed: 8, active: 9 };
+    expect(borrowAheadOrGiveBack(idle)).toEqual({ kind: 'give-back', n: 2 });
+    expect(borrowAheadOrGiveBack({ ...idle, active: 10 })).toBeNull(); // 6 idle: not more than 3 batches
+    expect(borrowAheadOrGiveBack({ ...idle, committedInside: 15 })).toBeNull(); // its workers hold all but 1
+    expect(borrowAheadOrGiveBack({ ...idle, draining: true })).toBeNull();
+    expect(borrowAheadOrGiveBack({ ...idle, committedInside: null })).toBeNull(); // no pool inside: nothing known idle
   });
 });

@@ -33,6 +33,7 @@
 // admit nothing on the allowances past that deadline (they spill), so an agent stopped, stalled
 // or cut off past its lease never admits on uses lent since; when it redials after the lease
 // ended its allowances are void (dropped to 0) and it claims only the connections it still has.
+import { borrowAheadOrGiveBack } from '@spillway/core';
 import {
   ChannelClient,
   parsePoolKey,
@@ -697,31 +698,30 @@ export class ControlClient {
     }
   }
 
-  /** A batch borrowed before the allowance is used up, returned when idle. */
+  /** A batch borrowed before the allowance is used up, returned when idle (core's rule: borrowAheadOrGiveBack). */
   private borrowOrReturn(): void {
     if (this.opts.borrowAhead === false) return;
     for (const [vs, a] of this.allowances) {
-      const active = activeOf(this.active, vs) ?? 0;
-      const allowance = a.exclusive + a.borrowed;
-      const headroom = Math.max(1, Math.floor(a.batch / 2));
-      if (allowance - active <= headroom && !this.borrowing(vs)) {
+      const next = borrowAheadOrGiveBack({
+        exclusive: a.exclusive,
+        borrowed: a.borrowed,
+        batch: a.batch,
+        active: activeOf(this.active, vs) ?? 0,
+        // Read now, not from the last push: a worker may have borrowed since.
+        committedInside: this.opts.agent.quotaCommitted(vs),
+        borrowing: this.borrowing(vs),
+        draining: this.draining.has(vs),
+      });
+      if (next?.kind === 'borrow') {
         const id = this.nextBorrowId++;
         this.pendingBorrows.set(id, { vs });
         this.send({ type: 'borrow', ...poolRef(vs), id });
-      } else if (
-        a.borrowed >= a.batch &&
-        allowance - active > 3 * a.batch &&
-        !this.borrowing(vs) &&
-        !this.draining.has(vs) &&
-        allowance - (this.opts.agent.quotaCommitted(vs) ?? allowance) >= a.batch
-      ) {
-        // Only uses the agent's own pool has not lent to a worker (read now, not from the last
-        // push: a worker may have borrowed since) can go back without the workers over-admitting.
+      } else if (next?.kind === 'give-back') {
         // Shrink first, then give back: the uses are never counted by both sides at once.
         const id = this.nextBorrowId++;
-        this.pendingReturns.set(id, { vs, n: a.batch });
-        this.setAllowance(vs, { ...a, borrowed: a.borrowed - a.batch });
-        this.send({ type: 'return', ...poolRef(vs), id, n: a.batch });
+        this.pendingReturns.set(id, { vs, n: next.n });
+        this.setAllowance(vs, { ...a, borrowed: a.borrowed - next.n });
+        this.send({ type: 'return', ...poolRef(vs), id, n: next.n });
       }
     }
   }
