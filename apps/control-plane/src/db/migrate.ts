@@ -1,6 +1,7 @@
 // Applies prisma/migrations at start, through Prisma's own schema engine (WASM), into Prisma's
 // `_prisma_migrations` table: the record `prisma migrate deploy` would keep on a connected machine.
 import { readdir } from 'node:fs/promises';
+import pg from 'pg';
 import { migrationsDir, noFilters, openSchemaEngine, readMigrations } from './schema-engine.js';
 
 export class MigrationError extends Error {
@@ -13,9 +14,13 @@ export class MigrationError extends Error {
 
 /** Applies every migration of `dir` not yet recorded in the database; returns the names it applied. */
 export async function applyMigrations(url: string, dir = migrationsDir): Promise<string[]> {
-  const migrationsList = await readMigrations(dir);
   let handle;
   try {
+    // Every start but the first after an upgrade: one query on _prisma_migrations says nothing is
+    // pending, and the engine (its WASM: some 0.5 s of CPU to load) is not started. A failed
+    // migration (finished_at NULL) counts as pending: the engine reports it as before.
+    if ((await pendingOn(url, await migrationNames(dir))).length === 0) return [];
+    const migrationsList = await readMigrations(dir);
     handle = await openSchemaEngine(url);
     const out = await handle.engine.applyMigrations({ migrationsList, filters: noFilters });
     return out.appliedMigrationNames;
@@ -23,6 +28,18 @@ export async function applyMigrations(url: string, dir = migrationsDir): Promise
     throw new MigrationError(`applying the migrations of ${dir} failed: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   } finally {
     await handle?.close();
+  }
+}
+
+/** pendingMigrations on a connection of its own to `url`. */
+async function pendingOn(url: string, expected: readonly string[]): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined); // a connection lost after the query: nothing is waiting on it
+  await client.connect();
+  try {
+    return await pendingMigrations(async (sql) => (await client.query(sql)).rows as unknown[], expected);
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 

@@ -29,6 +29,13 @@ describe('migrations', () => {
     expect(await applyMigrations(db.url)).toEqual([]);
   });
 
+  it('refuses to start on a migration recorded as failed (the quick check without the engine counts it as pending)', async () => {
+    db = await createTestDatabase();
+    const [last] = (await migrationNames()).slice(-1);
+    await db.prisma.$executeRawUnsafe(`UPDATE "_prisma_migrations" SET finished_at = NULL WHERE migration_name = '${last!}'`);
+    await expect(applyMigrations(db.url)).rejects.toMatchObject({ code: 'SPILLWAY_DB_MIGRATION_FAILED' });
+  });
+
   it('seeds the single config-version row at version 0', async () => {
     db = await createTestDatabase();
     expect(await db.prisma.configVersion.findMany()).toEqual([expect.objectContaining({ id: 1, version: 0 })]);
