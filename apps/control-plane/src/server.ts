@@ -109,7 +109,7 @@ async function start(): Promise<void> {
   log.info({ applied }, applied.length > 0 ? `applied ${applied.length} migration(s)` : 'database schema up to date');
   const [{ buildApp }, { hubOptionsFromEnv }, { ensureBootstrapToken }, { createPrismaClient }] = await appModules;
   if (stopping) return;
-  prisma = createPrismaClient(url);
+  prisma = createPrismaClient(url, { log: log.child({ component: 'database' }) });
   app = await buildApp({ prisma, config, loggerInstance: log, databaseUrl: url, hub: hubOptionsFromEnv(process.env) });
   // SPILLWAY_ADMIN_TOKEN becomes the bootstrap admin token; without it, the first start generates
   // one and prints it this once (only its hash is stored).

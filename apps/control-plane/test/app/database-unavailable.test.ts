@@ -3,13 +3,31 @@
 // unreachable; the rule (db/unavailable.ts) tells a lost connection from a query that failed,
 // on errors from a real Prisma client and a real Postgres.
 import type { FastifyInstance } from 'fastify';
+import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { freePort } from '../../src/db/embedded-postgres.js';
-import { createPrismaClient, type PrismaClient } from '../../src/db/prisma.js';
+import { createPrismaClient, databaseErrors, type PrismaClient } from '../../src/db/prisma.js';
 import { isDatabaseUnavailable } from '../../src/db/unavailable.js';
+import { untilTruthy } from '../../../../test/kit/until.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { captureLogs } from '../helpers/logs.js';
+
+/** Run by a child process: waits until backend argv[2] is idle (its query answered), terminates it, waits until it is gone. */
+const TERMINATE_WHEN_IDLE = `
+const pg = require('pg');
+const [url, pid] = process.argv.slice(1);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+(async () => {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const state = async () => (await c.query('SELECT state FROM pg_stat_activity WHERE pid = $1', [pid])).rows[0]?.state ?? 'gone';
+  for (let i = 0; i < 500 && (await state()) !== 'idle'; i++) await sleep(5);
+  await c.query('SELECT pg_terminate_backend($1)', [pid]);
+  for (let i = 0; i < 500 && (await state()) !== 'gone'; i++) await sleep(5);
+  await c.end();
+})();
+`;
 
 const caught = async (p: Promise<unknown>): Promise<unknown> =>
   p.then(
@@ -100,5 +118,44 @@ describe('database unavailable', () => {
     expect(isDatabaseUnavailable(await caught(db.prisma.$queryRawUnsafe('SELECT 1/0')))).toBe(false);
     expect(isDatabaseUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
     expect(isDatabaseUnavailable(new Error('something else'))).toBe(false);
+  });
+
+  it('survives a connection lost as a finished query hands it to a waiting transaction: the transaction fails, the error is logged and counted, nothing is thrown uncaught', async () => {
+    db ??= await createTestDatabase();
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown): void => void uncaught.push(err);
+    process.on('uncaughtException', onUncaught);
+    const { logger, lines } = captureLogs();
+    const victim = createPrismaClient(db.url, { poolSize: 1, log: logger });
+    try {
+      await victim.$queryRawUnsafe('SELECT 1');
+      // The pool's one connection runs a query while a transaction waits for it.
+      // (then() starts it: a Prisma query runs when it is awaited.)
+      const slow = victim.$queryRawUnsafe("SELECT pg_sleep(0.3)::text, 'spillway-handoff'").then((rows) => rows);
+      const pid = await untilTruthy(
+        async () =>
+          (
+            await db!.prisma.$queryRawUnsafe<Array<{ pid: number }>>(
+              "SELECT pid FROM pg_stat_activity WHERE query LIKE '%spillway-handoff%' AND pid <> pg_backend_pid()",
+            )
+          )[0]?.pid,
+        { what: 'the slow query running' },
+      );
+      const tx = caught(victim.$transaction(async (t) => t.$queryRawUnsafe('SELECT 2')));
+      // A process that reads its sockets late (a loaded machine): this one blocks while the query
+      // ends and the server then terminates the backend, so the query's ReadyForQuery and the
+      // FATAL 57P01 arrive in one read, and the connection passes to the transaction in between.
+      execFileSync(process.execPath, ['-e', TERMINATE_WHEN_IDLE, db.url, String(pid)], { cwd: import.meta.dirname, stdio: 'inherit' });
+      expect(await slow).toEqual([{ pg_sleep: '', '?column?': 'spillway-handoff' }]);
+      expect(isDatabaseUnavailable(await tx)).toBe(true);
+      await untilTruthy(() => databaseErrors(victim).connection > 0, { what: 'the connection error counted' });
+      expect(lines.filter((l) => l.msg === 'database connection error')).not.toEqual([]);
+      // The pool still serves: the dead connection was dropped and a new one made.
+      expect(await victim.$queryRawUnsafe('SELECT 3::int AS n')).toEqual([{ n: 3 }]);
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await victim.$disconnect();
+    }
   });
 });
