@@ -118,13 +118,15 @@ function benchPostgresPid(): number | null {
 }
 const busyMs = (t: CpuTimes): number => t.userMs + t.sysMs;
 
-/** Waits until the process tree of `pid` used under 10% of a core over a second (or `maxMs` passed); returns the time waited. */
-async function untilIdle(pid: number, maxMs: number): Promise<number> {
+/** Waits until the process tree of `pid` used under 10% of a core in each second of `quietMs` in a row (or `maxMs` passed); returns the time waited. */
+async function untilIdle(pid: number, maxMs: number, quietMs = 1_000): Promise<number> {
   const t0 = performance.now();
+  let quiet = 0;
   for (;;) {
     const before = busyMs(treeCpu(pid));
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    if (busyMs(treeCpu(pid)) - before < 100 || performance.now() - t0 > maxMs) return Math.round(performance.now() - t0);
+    quiet = busyMs(treeCpu(pid)) - before < 100 ? quiet + 1_000 : 0;
+    if (quiet >= quietMs || performance.now() - t0 > maxMs) return Math.round(performance.now() - t0);
   }
 }
 
@@ -499,13 +501,20 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
     // 6. GET /v1/agents with `listAgents` agents connected (one at a time: each gets the 1.6 MiB snapshot).
     if (only.has('agents')) {
       step('GET /v1/agents');
+      const joinCpu0 = treeCpu(cp.proc.child.pid!);
+      const joins = sizes.listAgents - sims.length;
       for (let i = sims.length; i < sizes.listAgents; i++) {
         const name = `list-${i}`;
         sims.push(await startSim({ url: cp.controlUrl, token: await cp.agentToken(name), name }));
       }
       // Steady state: each join re-divides every vserver's quota among the agents (a pass over
-      // 1,000 vservers, allowances to every agent); the list is loaded once the server is idle again.
-      const settleMs = await untilIdle(cp.proc.child.pid!, 60_000);
+      // 1,000 vservers, allowances to every agent), and a row not at its fair share yet (a revoke
+      // waiting for its acknowledgement) is passed over again on the next heartbeat: the list is
+      // loaded once the server stayed idle for a whole heartbeat (and a second).
+      const settleMs = await untilIdle(cp.proc.child.pid!, 120_000, HEARTBEAT_MS + 1_000);
+      // The server's CPU for the joins and the quota passes until settled (each join: the 1.6 MiB snapshot, a pass, allowances to every agent).
+      const joinsCpuMs = Math.round(busyMs(cpuSince(joinCpu0, treeCpu(cp.proc.child.pid!))));
+      step(`GET /v1/agents: load (server idle after ${settleMs} ms; ${joins} joins and their quota passes took ${joinsCpuMs} ms of server CPU)`);
       const serverPid = cp.proc.child.pid!;
       const cpu0 = treeCpu(serverPid);
       const list = await autocannon({ url: `${cp.base}/v1/agents`, headers: auth, connections: sizes.connections, duration: sizes.apiDurationS, timeout: 60 });
@@ -516,11 +525,15 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
           'server CPU µs/rq': cpuUsPerRq ?? 'n/a',
         }),
       );
-      data.agentsList = { ...list, settleMs, cpuUsPerRq };
+      data.agentsList = { ...list, settleMs, cpuUsPerRq, joins, joinsCpuMs };
     }
     data.rssMiB = treeRssMiB(cp.proc.child.pid!);
 
     data.disconnected = disconnected;
+  } catch (err) {
+    // The server logs at warn: what it said about a failed request is in its output.
+    if (cp) console.error(`[control-plane] server output (last 4,000 characters):\n${cp.proc.output().slice(-4000)}`);
+    throw err;
   } finally {
     closing = true;
     await Promise.all(sims.map((x) => x.close().catch(() => {})));
@@ -559,7 +572,7 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
       `document: ${sizes.vservers} vservers × ${sizes.perVserver} services (TCP, listen: null, no monitors), ${(bigBody.length / 2 ** 20).toFixed(1)} MiB of JSON; PUT timed from the request sent to the answer read (harness clock); ACKed = the last simulated agent received the version's snapshot and ACKed it`,
       `baseline in the same run: the agent hub alone (its Fastify plugin in its own process, no REST API/Postgres) with ${sizes.agents} simulated agents; "× baseline" = time / baseline time for the config steps, rq/s / the hub-only status route's rq/s for reads`,
       `reads and writes: autocannon 8 in the harness process, ${sizes.connections} connections (unless stated), ${sizes.durationS} s per hub-only route and ${sizes.apiDurationS} s per route of the server; rq/s = requests answered / run time (a request still in flight at the end is not counted); writes: PUT /v1/services/{name} of one service with a capacity no other write carried (each commits a version and is pushed to every agent), by ${sizes.writeConnections.join(' then ')} writers in a loop (fetch, one request in flight each: a provisioning tool with a few parallel writers, then many); CPU ms/write = CPU time (user + system, /proc) of the server's process tree, of Postgres (postmaster and backends) and of this harness (writers, simulated agents) over the run / writes committed`,
-      `GET /v1/agents: ${sizes.listAgents} agents connected (the ${sizes.agents} of the run, then the others one at a time); loaded once the server's process tree used under 10% of a core over a second (at most 60 s after the last join: each join re-divides every vserver's quota; data.agentsList.settleMs); server CPU µs/rq = its CPU time over the load / requests answered`,
+      `GET /v1/agents: ${sizes.listAgents} agents connected (the ${sizes.agents} of the run, then the others one at a time); loaded once the server's process tree used under 10% of a core in every second of a heartbeat and one more (${(HEARTBEAT_MS + 1_000) / 1000} s; at most 120 s after the last join: each join re-divides every vserver's quota, and rows not at their fair share yet are passed over again each heartbeat; data.agentsList.settleMs); server CPU µs/rq = its CPU time over the load / requests answered`,
       "machine shared: 2 cores, other engineers' test runs going on at the same time; the harness, the server, Postgres and the agents share the cores",
     ],
     tables: [

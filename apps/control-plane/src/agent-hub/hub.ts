@@ -12,6 +12,7 @@ import {
   CLOSE_REVOKED,
   CLOSE_SILENT,
   prepareMessage,
+  type Corkable,
   type HubLogger,
   type PreparedMessage,
 } from './agent-session.js';
@@ -219,9 +220,10 @@ export class AgentHub extends EventEmitter {
 
   /**
    * Takes over an authenticated WebSocket of agent `agent`; `credential` re-checks the token it
-   * was opened with (revalidate()).
+   * was opened with (revalidate()); `raw`: the TCP socket under it (frames sent in one turn of
+   * the event loop leave in one write).
    */
-  attach(socket: WebSocket, agent: string, credential?: () => Promise<boolean>): AgentSession {
+  attach(socket: WebSocket, agent: string, credential?: () => Promise<boolean>, raw?: Corkable): AgentSession {
     const s = new AgentSession(
       socket,
       agent,
@@ -235,6 +237,7 @@ export class AgentHub extends EventEmitter {
       },
       this.log,
       this.helloTimeoutMs,
+      raw ?? null,
     );
     s.credential = credential ?? null;
     this.sessions.add(s);

@@ -90,7 +90,7 @@ function hubRoutes(app: FastifyInstance, hub: AgentHub, opts: AgentHubPluginOpti
       const { agent: agentName = '', token: agentToken = '' } = req.agentChannel ?? {};
       // The session re-checks its token when tokens change (a revoked token cuts it).
       // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- @fastify/websocket hands the socket of its own copy of ws's types; it is a ws WebSocket
-      hub.attach(socket, agentName, async () => (await opts.authenticate(agentToken)) === agentName);
+      hub.attach(socket, agentName, async () => (await opts.authenticate(agentToken)) === agentName, req.socket);
     },
   );
 
