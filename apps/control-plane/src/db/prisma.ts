@@ -1,6 +1,6 @@
 // The Prisma client of the control plane: the generated client (prisma-client generator, no
 // query-engine binary) over node-postgres through @prisma/adapter-pg, on a pg.Pool of our own so
-// that every connection of it has an 'error' listener for its whole life.
+// that every connection of it has an 'error' listener for its whole life and runs one query at a time.
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
@@ -33,6 +33,10 @@ export function databaseErrors(prisma: PrismaClient): DatabaseErrors {
   return { ...(errorsOf.get(prisma) ?? { connection: 0 }) };
 }
 
+/** pg's own query(), called on the client with whatever arguments it was given. */
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always applied with a client as `this`
+const pgQuery = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
+
 /**
  * A pg client of the pool:
  * - an 'error' listener from its construction to its end. pg emits 'error' on a connection with no
@@ -42,11 +46,47 @@ export function databaseErrors(prisma: PrismaClient): DatabaseErrors {
  *   connection that a finished query hands to a waiting transaction has none for that moment, and
  *   when the FATAL came in the same socket read as the last query's ReadyForQuery (a loaded
  *   process reads late), the parser emitted it right then (uncaught in agent-rows.test.ts's outage).
+ * - one query at a time: Prisma runs a query plan's independent reads at once (a findMany's
+ *   relations) on a transaction's one connection; pg 8 queues those with a deprecation warning and
+ *   pg 9 refuses them. A promise query asked for while another runs waits for it here, in order.
+ *   Callback queries (pg-pool's pool.query, one per checked-out client) and Submittables go to pg.
  */
 class PoolClient extends pg.Client {
+  private running = false;
+  private readonly waiting: Array<() => void> = [];
+
   constructor(config: pg.ClientConfig | undefined, onError: (err: Error) => void) {
     super(config);
     this.on('error', onError);
+  }
+
+  // @types/pg declares query() with overloads; one implementation takes them all.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override query(...args: unknown[]): any {
+    const [config, values] = args;
+    const promiseCall =
+      args.length <= 2 && typeof values !== 'function' && !(typeof config === 'object' && config !== null && ('submit' in config || 'callback' in config));
+    if (!promiseCall) return pgQuery.apply(this, args);
+    if (!this.running) return this.run(args);
+    return new Promise<void>((resolve) => this.waiting.push(resolve)).then(() => this.run(args));
+  }
+
+  private run(args: unknown[]): Promise<unknown> {
+    this.running = true;
+    const next = (): void => {
+      const go = this.waiting.shift();
+      if (go) go();
+      else this.running = false;
+    };
+    let p: Promise<unknown>;
+    try {
+      p = pgQuery.apply(this, args) as Promise<unknown>;
+    } catch (err) {
+      next();
+      throw err;
+    }
+    p.then(next, next);
+    return p;
   }
 }
 

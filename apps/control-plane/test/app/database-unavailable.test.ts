@@ -120,6 +120,34 @@ describe('database unavailable', () => {
     expect(isDatabaseUnavailable(new Error('something else'))).toBe(false);
   });
 
+  it("runs a transaction's reads one at a time on its connection: a findMany with relations queues nothing in pg (deprecated in pg 8, an error in pg 9)", async () => {
+    db ??= await createTestDatabase();
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.message);
+    process.on('warning', onWarning);
+    const client = createPrismaClient(db.url, { poolSize: 1 });
+    try {
+      await client.service.create({ data: { name: 'tx-read', address: '127.0.0.1', port: 80 } });
+      await client.vServer.create({
+        data: { name: 'tx-read', protocol: 'tcp', listenPort: 18081, services: { create: [{ service: { connect: { name: 'tx-read' } } }] } },
+      });
+      // The config store's read of a version (loadState): Prisma asks for the relations at once.
+      const rows = await client.$transaction(async (tx) =>
+        tx.vServer.findMany({
+          where: { name: 'tx-read' },
+          include: { spilloverMethods: true, backup: { select: { name: true } }, services: { include: { service: { select: { name: true } } } } },
+        }),
+      );
+      expect(rows.map((r) => [r.name, r.services.map((b) => b.service.name)])).toEqual([['tx-read', ['tx-read']]]);
+      // Warnings are emitted on the next tick.
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((m) => m.includes('already executing a query'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await client.$disconnect();
+    }
+  });
+
   it('survives a connection lost as a finished query hands it to a waiting transaction: the transaction fails, the error is logged and counted, nothing is thrown uncaught', async () => {
     db ??= await createTestDatabase();
     const uncaught: unknown[] = [];
