@@ -106,6 +106,14 @@ export class ResourceSet {
     return this.byName[kind];
   }
 
+  /** The names of kind `into` that refer to `name` of `kind` (a service bound to a monitor, a vserver to a service, to a backup or switch target). */
+  *referring(kind: ResourceKind, name: string, into: ResourceKind): Generator<string> {
+    for (const key of this.referrers[kind].get(name)?.keys() ?? []) {
+      const slash = key.indexOf('/');
+      if (key.slice(0, slash) === into) yield key.slice(slash + 1);
+    }
+  }
+
   /**
    * The names a change (applied to this set) reaches, per kind: the resources it upserted or
    * removed, the services bound to a monitor it touched, the vservers bound to a service it
@@ -119,10 +127,7 @@ export class ResourceSet {
       for (const name of c.removed[kind]) out[kind].add(name);
     }
     const referring = (kind: ResourceKind, name: string, into: ResourceKind): void => {
-      for (const key of this.referrers[kind].get(name)?.keys() ?? []) {
-        const slash = key.indexOf('/');
-        if (key.slice(0, slash) === into) out[into].add(key.slice(slash + 1));
-      }
+      for (const n of this.referring(kind, name, into)) out[into].add(n);
     };
     for (const m of out.monitors) referring('monitors', m, 'services');
     for (const s of out.services) referring('services', s, 'vservers');

@@ -3,7 +3,7 @@
 // it becomes a delta, so the deltas an agent must refuse are sent through the hub's session of
 // the agent as they would arrive from a faulty or foreign control plane.
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { AddressInfo, Socket } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConfigDelta } from '@spillway/protocol';
 import { agentHub } from '../../../control-plane/src/agent-hub/index.js';
@@ -95,6 +95,52 @@ describe('agent control client: deltas', () => {
     const o = await openHeld(agent.ports().v!);
     held.push(o.socket);
     expect(o.first).toBe('b');
+  });
+
+  it('NACKs a delta breaking a serving rule on objects it does not carry (a taken listen port, a removed maintenance target), with nothing applied', async () => {
+    const free = net.createServer();
+    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
+    const port = (free.address() as AddressInfo).port;
+    await new Promise((resolve) => free.close(resolve));
+    const onPort = (name: string) => ({ ...vserver(name, ['b']), listen: { port, host: '127.0.0.1' } });
+    // Version 2: a vserver on that port, a service c and a service d whose maintenance target is c.
+    inject({
+      version: '2',
+      base: '1',
+      upserted: {
+        services: [tcpService('c', backend.port, 1), tcpService('d', backend.port, 1, { maintenance: { target: 'c' } })],
+        monitors: [],
+        vservers: [onPort('w') as never],
+      },
+      removed: { services: [], monitors: [], vservers: [] },
+    });
+    await until(
+      async () => client.status().appliedVersion,
+      (v) => v === '2',
+    );
+    // Another vserver on w's port: the check finds w by its port (the delta does not carry it).
+    inject({ version: '3', base: '2', upserted: { ...none, vservers: [onPort('z') as never] }, removed: { services: [], monitors: [], vservers: [] } });
+    await until(
+      async () => app.agentHub.agent('agent-a'),
+      (r) => r?.lastNack?.version === '3',
+    );
+    expect(app.agentHub.agent('agent-a')?.lastNack).toMatchObject({
+      code: 'SPILLWAY_AGENT_CONFIG_INVALID',
+      details: [{ path: '/upserted/vservers/0/listen/port' }],
+    });
+    // c removed: d, whose maintenance target it is, is found by that target.
+    inject({ version: '4', base: '2', upserted: none, removed: { services: ['c'], monitors: [], vservers: [] } });
+    await until(
+      async () => app.agentHub.agent('agent-a'),
+      (r) => r?.lastNack?.version === '4',
+    );
+    expect(app.agentHub.agent('agent-a')?.lastNack).toMatchObject({
+      code: 'SPILLWAY_AGENT_CONFIG_INVALID',
+      details: [{ path: '/services/d/maintenance/target', message: 'no service named c' }],
+    });
+    expect(client.status().appliedVersion).toBe('2');
+    expect(agent.config.services.map((x) => x.name)).toEqual(['b', 'c', 'd']);
+    expect(Object.keys(agent.ports()).sort()).toEqual(['v', 'w']);
   });
 
   it('applies the next good version as a delta from the version it runs: the new vserver listens and serves', async () => {

@@ -6,4 +6,14 @@ export { siteView } from './sites.js';
 export { WRITE_ONLY_MASK, WRITE_ONLY_SERVICE_PATHS, documentWithoutSecrets, keepSecrets, maskWriteOnly, withoutSecrets } from './write-only.js';
 export { schemaCheck, type DocumentProblem } from './check.js';
 export { cidrMatcher, compilePattern, patternProblem, ruleKey, switchTargets, MAX_PATTERN_LENGTH, type NContentRule, type Pattern } from './content-switch.js';
-export { validateChange, validateDocument, type DocumentChange, type DocumentKind, type Problem, type ProblemCode, type RuleOptions } from './rules.js';
+export {
+  listView,
+  validateChange,
+  validateDocument,
+  type DocumentChange,
+  type DocumentView,
+  type DocumentKind,
+  type Problem,
+  type ProblemCode,
+  type RuleOptions,
+} from './rules.js';

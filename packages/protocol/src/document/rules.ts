@@ -6,7 +6,7 @@
 import { isIP } from 'node:net';
 import { validateChain, type ChainProblem } from '@spillway/core';
 import { hostHeaderProblem, listenHostProblem, redirectUrlProblem, requestTargetProblem } from '../http-syntax.js';
-import type { NDocument } from './normalize.js';
+import type { NDocument, NMonitor, NService, NVServer } from './normalize.js';
 import { switchProblems, switchTargets, type SwitchProblemCode } from './content-switch.js';
 import { THRESHOLD_FIELD } from './schema.js';
 
@@ -250,6 +250,41 @@ export interface DocumentChange {
 }
 
 /**
+ * The document after a change as validateChange reads it: objects by name, and who may refer to
+ * what (candidates: each is checked against its object, so a superset is fine). `listView` reads
+ * a document's lists; an agent answers from its indexes, in time proportional to the change.
+ */
+export interface DocumentView {
+  service(name: string): NService | undefined;
+  monitor(name: string): NMonitor | undefined;
+  vserver(name: string): NVServer | undefined;
+  /** Services that may bind one of `monitors`, or have one of `services` as maintenance target. */
+  servicesReaching(monitors: ReadonlySet<string>, services: ReadonlySet<string>): Iterable<string>;
+  /** Vservers that may bind one of `services`, listen on one of `ports`, or back up to or switch to one of `vservers`. */
+  vserversReaching(services: ReadonlySet<string>, ports: ReadonlySet<number>, vservers: ReadonlySet<string>): Iterable<string>;
+  /** The objects of `names` in the document's order, each one of a repeated name too (else: by name). */
+  select?<K extends 'services' | 'monitors' | 'vservers'>(kind: K, names: ReadonlySet<string>): NDocument[K];
+  sites?: NDocument['sites'];
+}
+
+/** A document's lists as a DocumentView (a scan of each list per question). */
+export function listView(doc: NDocument): DocumentView {
+  const by = <T extends { name: string }>(list: readonly T[]): Map<string, T> => new Map(list.map((o) => [o.name, o]));
+  const services = by(doc.services);
+  const monitors = by(doc.monitors);
+  const vservers = by(doc.vservers);
+  return {
+    service: (n) => services.get(n),
+    monitor: (n) => monitors.get(n),
+    vserver: (n) => vservers.get(n),
+    servicesReaching: (m, s) => (m.size === 0 && s.size === 0 ? [] : services.keys()),
+    vserversReaching: (s, p, v) => (s.size === 0 && p.size === 0 && v.size === 0 ? [] : vservers.keys()),
+    select: (kind, names) => doc[kind].filter((o) => names.has(o.name)) as NDocument[typeof kind],
+    ...(doc.sites ? { sites: doc.sites } : {}),
+  };
+}
+
+/**
  * The problems a change can have added to a document that had none: `validateDocument` itself,
  * run on the part of `doc` the change can affect and what that part reads, so a write of one
  * object costs in proportion to its neighbourhood, not to the document. Affected: the changed
@@ -259,25 +294,36 @@ export interface DocumentChange {
  * affected vserver's backup chain (a new cycle runs through a changed vserver). Reported: the
  * problems of affected objects and any cycle. Empty exactly when `validateDocument(doc)` is
  * empty, given that `doc` before the change had no problem; the problems found are for deciding
- * only (a caller reports what `validateDocument(doc)` says).
+ * only (a caller reports what `validateDocument(doc)` says). `doc`: the document after the
+ * change, as lists or as a DocumentView.
  */
-export function validateChange(doc: NDocument, change: DocumentChange, opts: RuleOptions = {}): Problem[] {
+export function validateChange(doc: NDocument | DocumentView, change: DocumentChange, opts: RuleOptions = {}): Problem[] {
+  const view = 'services' in doc ? listView(doc) : doc;
   const monitorsChanged = new Set([...change.upserted.monitors, ...change.removed.monitors]);
   const servicesChanged = new Set([...change.upserted.services, ...change.removed.services]);
   const vserversChanged = new Set([...change.upserted.vservers, ...change.removed.vservers]);
   const ports = new Set(change.formerPorts);
-  for (const v of doc.vservers) if (vserversChanged.has(v.name) && v.listen) ports.add(v.listen.port);
+  for (const name of vserversChanged) {
+    const listen = view.vserver(name)?.listen;
+    if (listen) ports.add(listen.port);
+  }
   // Port 0 (any free port, an agent's file) is shared by no vserver.
   if (opts.anyListenPort === true) ports.delete(0);
 
   const affected = { services: new Set(change.upserted.services), monitors: new Set(change.upserted.monitors), vservers: new Set(change.upserted.vservers) };
-  if (monitorsChanged.size > 0) for (const s of doc.services) if (s.monitors.some((b) => monitorsChanged.has(b.monitor))) affected.services.add(s.name);
-  // A service whose maintenance target changed or went.
-  if (servicesChanged.size > 0)
-    for (const s of doc.services) if (s.maintenance?.target !== undefined && servicesChanged.has(s.maintenance.target)) affected.services.add(s.name);
-  const byName = new Map<string, NDocument['vservers'][number]>();
-  for (const v of doc.vservers) {
-    byName.set(v.name, v);
+  for (const name of view.servicesReaching(monitorsChanged, servicesChanged)) {
+    const s = view.service(name);
+    if (!s) continue;
+    // Bound to a changed monitor, or its maintenance target changed or went.
+    if (
+      (monitorsChanged.size > 0 && s.monitors.some((b) => monitorsChanged.has(b.monitor))) ||
+      (s.maintenance?.target !== undefined && servicesChanged.has(s.maintenance.target))
+    )
+      affected.services.add(s.name);
+  }
+  for (const name of view.vserversReaching(servicesChanged, ports, vserversChanged)) {
+    const v = view.vserver(name);
+    if (!v) continue;
     if (
       (servicesChanged.size > 0 && v.services.some((b) => servicesChanged.has(b.service))) ||
       (v.listen !== null && ports.has(v.listen.port)) ||
@@ -289,30 +335,38 @@ export function validateChange(doc: NDocument, change: DocumentChange, opts: Rul
   // Context: what the affected objects read.
   const vservers = new Set<string>();
   for (const name of affected.vservers) {
-    for (let v = byName.get(name); v !== undefined && !vservers.has(v.name); v = v.spillover.backup === undefined ? undefined : byName.get(v.spillover.backup))
+    for (
+      let v = view.vserver(name);
+      v !== undefined && !vservers.has(v.name);
+      v = v.spillover.backup === undefined ? undefined : view.vserver(v.spillover.backup)
+    )
       vservers.add(v.name);
   }
   // ... and the targets of the switches among them, transitively (a cycle of switches runs through a changed one).
   const switched = [...vservers];
   for (let k = 0; k < switched.length; k++)
-    for (const t of switchTargets(byName.get(switched[k]!)!))
-      if (!vservers.has(t.target) && byName.has(t.target)) {
+    for (const t of switchTargets(view.vserver(switched[k]!)!))
+      if (!vservers.has(t.target) && view.vserver(t.target) !== undefined) {
         vservers.add(t.target);
         switched.push(t.target);
       }
   const services = new Set(affected.services);
-  for (const name of vservers) for (const b of byName.get(name)?.services ?? []) services.add(b.service);
-  for (const s of doc.services) if (affected.services.has(s.name) && s.maintenance?.target !== undefined) services.add(s.maintenance.target);
-  const monitors = new Set(affected.monitors);
+  for (const name of vservers) for (const b of view.vserver(name)?.services ?? []) services.add(b.service);
+  for (const name of affected.services) {
+    const target = view.service(name)?.maintenance?.target;
+    if (target !== undefined) services.add(target);
+  }
+  const present = <T>(list: Array<T | undefined>): T[] => list.filter((o): o is T => o !== undefined);
   const part: NDocument = {
-    services: doc.services.filter((s) => services.has(s.name)),
+    services: view.select ? view.select('services', services) : present([...services].map((n) => view.service(n))),
     monitors: [],
-    vservers: doc.vservers.filter((v) => vservers.has(v.name)),
+    vservers: view.select ? view.select('vservers', vservers) : present([...vservers].map((n) => view.vserver(n))),
     // What the services' `site` refers to (a change of the sites themselves is validated whole by the caller).
-    ...(doc.sites ? { sites: doc.sites } : {}),
+    ...(view.sites ? { sites: view.sites } : {}),
   };
+  const monitors = new Set(affected.monitors);
   for (const s of part.services) for (const b of s.monitors) monitors.add(b.monitor);
-  part.monitors = doc.monitors.filter((m) => monitors.has(m.name));
+  part.monitors = view.select ? view.select('monitors', monitors) : present([...monitors].map((n) => view.monitor(n)));
 
   const mine = (p: Problem): boolean =>
     p.code === 'SPILLWAY_SPILLOVER_CHAIN_CYCLE' ||
