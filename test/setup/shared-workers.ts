@@ -24,6 +24,8 @@ export const SHARED_WORKER_FILES = [
   'apps/control-plane/test/api/semantics.test.ts',
   'apps/control-plane/test/app/config.test.ts',
   'apps/control-plane/test/app/error-codes.test.ts',
+  'bench/test/lib.test.ts',
+  'test/glossary.test.ts',
   'test/setup/sequencer.test.ts',
   'test/setup/shared-workers.test.ts',
   'test/workspace-deps.test.ts',
