@@ -213,26 +213,48 @@ export function treeRssMiB(pid: number): number | null {
 }
 
 /** PUT /v1/config of the scale document on a server of its own (fresh Postgres unless the caller gave one), then again (empty plan); the server's RSS after. */
-async function scaleStep(sizes: Sizes, opts: BenchOptions): Promise<{ label: string; createMs: number; againMs: number[]; rssMiB: number | null }> {
+async function scaleStep(
+  sizes: Sizes,
+  opts: BenchOptions,
+): Promise<{ label: string; createMs: number; againMs: number[]; rssMiB: number | null; cpuMs: { create: ScaleCpu; again: ScaleCpu[] } }> {
   const doc = largeConfig(sizes.scaleVservers, sizes.scalePerVserver);
   const body = JSON.stringify(doc);
   const label = `${sizes.scaleVservers.toLocaleString('en-US')} vservers / ${(sizes.scaleVservers * sizes.scalePerVserver).toLocaleString('en-US')} services (${(body.length / 2 ** 20).toFixed(1)} MiB)`;
   const cp = await startControlPlane({ databaseUrl: opts.databaseUrl, heartbeatMs: HEARTBEAT_MS });
   try {
-    let t0 = performance.now();
-    await cp.call('PUT', '/v1/config', body);
-    const createMs = performance.now() - t0;
+    const serverPid = cp.proc.child.pid!;
+    const pgPid = benchPostgresPid();
+    // CPU time of the server and of Postgres over one PUT (a figure the machine's load moves less than the wall time).
+    const timed = async <T>(fn: () => Promise<T>): Promise<{ ms: number; cpu: ScaleCpu; r: T }> => {
+      const s0 = treeCpu(serverPid);
+      const p0 = pgPid === null ? null : treeCpu(pgPid);
+      const t0 = performance.now();
+      const r = await fn();
+      const ms = performance.now() - t0;
+      const server = Math.round(busyMs(cpuSince(s0, treeCpu(serverPid))));
+      const postgres = pgPid === null || p0 === null ? null : Math.round(busyMs(cpuSince(p0, treeCpu(pgPid))));
+      return { ms, cpu: { server, postgres }, r };
+    };
+    const created = await timed(() => cp.call('PUT', '/v1/config', body));
+    console.error(
+      `[control-plane] ${new Date().toISOString()} scale: created in ${Math.round(created.ms)} ms (CPU ms: server ${created.cpu.server}, Postgres ${created.cpu.postgres ?? 'n/a'}); re-applying`,
+    );
     const againMs: number[] = [];
+    const again: ScaleCpu[] = [];
     for (let i = 0; i < sizes.trials; i++) {
-      t0 = performance.now();
-      const r = await cp.call<ApplyResult>('PUT', '/v1/config', body);
-      againMs.push(performance.now() - t0);
-      if (r.applied) throw new Error('the scale document again did not give an empty plan');
+      const a = await timed(() => cp.call<ApplyResult>('PUT', '/v1/config', body));
+      againMs.push(a.ms);
+      again.push(a.cpu);
+      if (a.r.applied) throw new Error('the scale document again did not give an empty plan');
     }
-    return { label, createMs, againMs, rssMiB: treeRssMiB(cp.proc.child.pid!) };
+    return { label, createMs: created.ms, againMs, rssMiB: treeRssMiB(serverPid), cpuMs: { create: created.cpu, again } };
   } finally {
     await cp.stop();
   }
+}
+interface ScaleCpu {
+  server: number;
+  postgres: number | null;
 }
 
 /** A simulated agent, dialled again (up to 6 times, a pause growing by a second each time) when the welcome is late (a loaded machine: the hub is sending snapshots of 1.6 MiB). */
@@ -353,183 +375,193 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
   const data: Record<string, unknown> = { sizes, steps: [...only], hubOnly: { apply: hubOnly?.apply ?? [] } };
   let disconnected = 0;
   let closing = false;
+  // `--steps=scale` (with or without baseline) needs no server of the 1,000-vserver document: the scale step starts its own.
+  const needsServer = (['config', 'reads', 'writes', 'agents'] as const).some((s) => only.has(s));
   try {
-    cp = await startControlPlane({ databaseUrl: opts.databaseUrl, heartbeatMs: HEARTBEAT_MS });
-    sims = await connectSimulated(cp, sizes.agents);
-    for (const x of sims)
-      x.client.on('close', () => {
-        if (!closing) disconnected++;
-      });
-    const clock = new AppliedClock(sims);
-    const put = async (route: string, body: string): Promise<{ ms: number; t0: number; res: ApplyResult }> => {
-      const t0 = performance.now();
-      const res = await cp!.call<ApplyResult>('PUT', route, body);
-      return { ms: performance.now() - t0, t0, res };
-    };
+    if (needsServer) {
+      cp = await startControlPlane({ databaseUrl: opts.databaseUrl, heartbeatMs: HEARTBEAT_MS });
+      sims = await connectSimulated(cp, sizes.agents);
+      for (const x of sims)
+        x.client.on('close', () => {
+          if (!closing) disconnected++;
+        });
+      const clock = new AppliedClock(sims);
+      const put = async (route: string, body: string): Promise<{ ms: number; t0: number; res: ApplyResult }> => {
+        const t0 = performance.now();
+        const res = await cp!.call<ApplyResult>('PUT', route, body);
+        return { ms: performance.now() - t0, t0, res };
+      };
 
-    step('server: PUT /v1/config');
-    // 1. The whole document, created in one transaction, then pushed to every agent.
-    const created = await put('/v1/config', bigBody);
-    if (created.res.plan.summary.create !== nServices + sizes.vservers) throw new Error(`PUT /v1/config created ${JSON.stringify(created.res.plan.summary)}`);
-    const createdAcked = (await clock.until(created.res.version, 120_000)) - created.t0;
-    // 2. The same document again: an empty plan, nothing committed or pushed.
-    const trials = only.has('config') ? sizes.trials : 0;
-    const again: number[] = [];
-    for (let i = 0; i < trials; i++) {
-      const r = await put('/v1/config', bigBody);
-      if (r.res.applied || r.res.plan.summary.update + r.res.plan.summary.create + r.res.plan.summary.delete !== 0)
-        throw new Error('the same document again did not give an empty plan');
-      again.push(r.ms);
-    }
-    // 3. dryRun of a changed document: the plan only.
-    const changedBody = JSON.stringify(changedConfig(big));
-    const dry: number[] = [];
-    let planned = 0;
-    for (let i = 0; i < trials; i++) {
-      const r = await put('/v1/config?dryRun=true', changedBody);
-      planned = r.res.plan.summary.update;
-      dry.push(r.ms);
-    }
-    const a = summarize(again);
-    const d = summarize(dry);
-    if (hubOnly)
-      configRows.push({
-        step: `hub only: serves the ${bigLabel} snapshot → ACKed by ${sizes.agents} simulated agents (baseline)`,
-        trials: hubApply.n,
-        'p50 ms': hubApply.p50,
-        'max ms': hubApply.max,
-        '× baseline': 1,
-      });
-    configRows.push(
-      {
-        step: `PUT /v1/config, ${bigLabel} created → 200 (committed)`,
-        trials: 1,
-        'p50 ms': created.ms,
-        'max ms': created.ms,
-        '× baseline': ratio(created.ms, hubApply.p50),
-      },
-      {
-        step: `PUT /v1/config, ${bigLabel} created → ACKed by ${sizes.agents} simulated agents`,
-        trials: 1,
-        'p50 ms': createdAcked,
-        'max ms': createdAcked,
-        '× baseline': ratio(createdAcked, hubApply.p50),
-      },
-    );
-    if (trials > 0)
+      step('server: PUT /v1/config');
+      // 1. The whole document, created in one transaction, then pushed to every agent.
+      const created = await put('/v1/config', bigBody);
+      if (created.res.plan.summary.create !== nServices + sizes.vservers) throw new Error(`PUT /v1/config created ${JSON.stringify(created.res.plan.summary)}`);
+      const createdAcked = (await clock.until(created.res.version, 120_000)) - created.t0;
+      // 2. The same document again: an empty plan, nothing committed or pushed.
+      const trials = only.has('config') ? sizes.trials : 0;
+      const again: number[] = [];
+      for (let i = 0; i < trials; i++) {
+        const r = await put('/v1/config', bigBody);
+        if (r.res.applied || r.res.plan.summary.update + r.res.plan.summary.create + r.res.plan.summary.delete !== 0)
+          throw new Error('the same document again did not give an empty plan');
+        again.push(r.ms);
+      }
+      // 3. dryRun of a changed document: the plan only.
+      const changedBody = JSON.stringify(changedConfig(big));
+      const dry: number[] = [];
+      let planned = 0;
+      for (let i = 0; i < trials; i++) {
+        const r = await put('/v1/config?dryRun=true', changedBody);
+        planned = r.res.plan.summary.update;
+        dry.push(r.ms);
+      }
+      const a = summarize(again);
+      const d = summarize(dry);
+      if (hubOnly)
+        configRows.push({
+          step: `hub only: serves the ${bigLabel} snapshot → ACKed by ${sizes.agents} simulated agents (baseline)`,
+          trials: hubApply.n,
+          'p50 ms': hubApply.p50,
+          'max ms': hubApply.max,
+          '× baseline': 1,
+        });
       configRows.push(
         {
-          step: 'PUT /v1/config, the same document again → 200 (empty plan, nothing pushed)',
-          trials: a.n,
-          'p50 ms': a.p50,
-          'max ms': a.max,
-          '× baseline': ratio(a.p50, hubApply.p50),
+          step: `PUT /v1/config, ${bigLabel} created → 200 (committed)`,
+          trials: 1,
+          'p50 ms': created.ms,
+          'max ms': created.ms,
+          '× baseline': ratio(created.ms, hubApply.p50),
         },
         {
-          step: `PUT /v1/config?dryRun=true, ${planned.toLocaleString('en-US')} services changed → 200 (plan only)`,
-          trials: d.n,
-          'p50 ms': d.p50,
-          'max ms': d.max,
-          '× baseline': ratio(d.p50, hubApply.p50),
+          step: `PUT /v1/config, ${bigLabel} created → ACKed by ${sizes.agents} simulated agents`,
+          trials: 1,
+          'p50 ms': createdAcked,
+          'max ms': createdAcked,
+          '× baseline': ratio(createdAcked, hubApply.p50),
         },
       );
-    data.config = { createdMs: created.ms, createdAckedMs: createdAcked, againMs: again, dryRunMs: dry, planned };
+      if (trials > 0)
+        configRows.push(
+          {
+            step: 'PUT /v1/config, the same document again → 200 (empty plan, nothing pushed)',
+            trials: a.n,
+            'p50 ms': a.p50,
+            'max ms': a.max,
+            '× baseline': ratio(a.p50, hubApply.p50),
+          },
+          {
+            step: `PUT /v1/config?dryRun=true, ${planned.toLocaleString('en-US')} services changed → 200 (plan only)`,
+            trials: d.n,
+            'p50 ms': d.p50,
+            'max ms': d.max,
+            '× baseline': ratio(d.p50, hubApply.p50),
+          },
+        );
+      data.config = { createdMs: created.ms, createdAckedMs: createdAcked, againMs: again, dryRunMs: dry, planned };
 
-    // 4. Reads: hub-only routes first (baseline), then the REST API of the real server.
-    const auth = { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` };
-    const status = hubOnly ? rps(hubOnly.status) : null;
-    if (hubOnly)
-      readRows.push(
-        loadRow('hub only: GET /v1/vservers/vs-0/status (baseline)', hubOnly.status, { '× baseline': 1 }),
-        loadRow('hub only: GET /v1/agents', hubOnly.agents, { '× baseline': ratio(rps(hubOnly.agents), status) }),
-      );
-    const reads: [string, number][] = !only.has('reads')
-      ? []
-      : [
-          ['/v1/vservers/vs-0/status', sizes.connections],
-          ['/v1/vservers', sizes.connections],
-          ['/v1/vservers/vs-0', sizes.connections],
-          // The whole document per request: a few connections are enough to keep the server busy.
-          ['/v1/config', Math.min(4, sizes.connections)],
-        ];
-    const readData: Record<string, Load> = {};
-    for (const [route, connections] of reads) {
-      const r = await autocannon({ url: `${cp.base}${route}`, headers: auth, connections, duration: sizes.apiDurationS, timeout: 60 });
-      readData[route] = r;
-      readRows.push(
-        loadRow(
-          `GET ${route}${route === '/v1/vservers' ? ' (first page: 100)' : ''}${connections !== sizes.connections ? ` (${connections} connections)` : ''}`,
-          r,
-          { '× baseline': ratio(rps(r), status) },
-        ),
-      );
-    }
-    if (only.has('reads')) data.reads = readData;
+      // 4. Reads: hub-only routes first (baseline), then the REST API of the real server.
+      const auth = { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` };
+      const status = hubOnly ? rps(hubOnly.status) : null;
+      if (hubOnly)
+        readRows.push(
+          loadRow('hub only: GET /v1/vservers/vs-0/status (baseline)', hubOnly.status, { '× baseline': 1 }),
+          loadRow('hub only: GET /v1/agents', hubOnly.agents, { '× baseline': ratio(rps(hubOnly.agents), status) }),
+        );
+      const reads: [string, number][] = !only.has('reads')
+        ? []
+        : [
+            ['/v1/vservers/vs-0/status', sizes.connections],
+            ['/v1/vservers', sizes.connections],
+            ['/v1/vservers/vs-0', sizes.connections],
+            // The whole document per request: a few connections are enough to keep the server busy.
+            ['/v1/config', Math.min(4, sizes.connections)],
+          ];
+      const readData: Record<string, Load> = {};
+      for (const [route, connections] of reads) {
+        const r = await autocannon({ url: `${cp.base}${route}`, headers: auth, connections, duration: sizes.apiDurationS, timeout: 60 });
+        readData[route] = r;
+        readRows.push(
+          loadRow(
+            `GET ${route}${route === '/v1/vservers' ? ' (first page: 100)' : ''}${connections !== sizes.connections ? ` (${connections} connections)` : ''}`,
+            r,
+            { '× baseline': ratio(rps(r), status) },
+          ),
+        );
+      }
+      if (only.has('reads')) data.reads = readData;
 
-    // 5. Writes: PUT of one service by `writeConnections` writers in a loop; every request carries
-    // a capacity no other request of the run carried, so each one commits a version. Each write is
-    // timed from its request sent to the last agent's ACK of its version (or a later one): the
-    // service's ETag (its own version) maps to the global version, nothing else being written.
-    const one = big.services[0]!;
-    if (only.has('writes')) {
-      step('writes');
-      const runs: Record<number, WriteLoad> = {};
-      for (const writers of sizes.writeConnections) {
-        const w = await writeLoad(cp, clock, one, writers, sizes.apiDurationS * 1_000);
-        runs[writers] = w;
-        const ack = summarize(w.ackMs);
-        const commit = summarize(w.commitMs);
-        writeRows.push({
-          route: `PUT /v1/services/${one.name} (${writers} writers, ${bigLabel}, ${sizes.agents} simulated agents)`,
-          'writes/s': w.writesPerS,
-          writes: w.writes,
-          'commit p50 ms': commit.p50,
-          'commit p99 ms': commit.p99,
-          'all-ACK p50 ms': ack.p50,
-          'all-ACK p99 ms': ack.p99,
-          'bytes pushed per agent per write': w.bytesPerAgentPerWrite,
-          'frames per agent per write': w.framesPerAgentPerWrite,
-          'CPU ms/write: server': w.cpuMsPerWrite.server,
-          Postgres: w.cpuMsPerWrite.postgres ?? 'n/a',
-          harness: w.cpuMsPerWrite.harness,
-          errors: w.errors,
+      // 5. Writes: PUT of one service by `writeConnections` writers in a loop; every request carries
+      // a capacity no other request of the run carried, so each one commits a version. Each write is
+      // timed from its request sent to the last agent's ACK of its version (or a later one): the
+      // service's ETag (its own version) maps to the global version, nothing else being written.
+      const one = big.services[0]!;
+      if (only.has('writes')) {
+        step('writes');
+        const runs: Record<number, WriteLoad> = {};
+        for (const writers of sizes.writeConnections) {
+          const w = await writeLoad(cp, clock, one, writers, sizes.apiDurationS * 1_000);
+          runs[writers] = w;
+          const ack = summarize(w.ackMs);
+          const commit = summarize(w.commitMs);
+          writeRows.push({
+            route: `PUT /v1/services/${one.name} (${writers} writers, ${bigLabel}, ${sizes.agents} simulated agents)`,
+            'writes/s': w.writesPerS,
+            writes: w.writes,
+            'commit p50 ms': commit.p50,
+            'commit p99 ms': commit.p99,
+            'all-ACK p50 ms': ack.p50,
+            'all-ACK p99 ms': ack.p99,
+            'bytes pushed per agent per write': w.bytesPerAgentPerWrite,
+            'frames per agent per write': w.framesPerAgentPerWrite,
+            'CPU ms/write: server': w.cpuMsPerWrite.server,
+            Postgres: w.cpuMsPerWrite.postgres ?? 'n/a',
+            harness: w.cpuMsPerWrite.harness,
+            errors: w.errors,
+          });
+        }
+        data.writes = runs;
+      }
+
+      // 6. GET /v1/agents with `listAgents` agents connected (one at a time: each gets the 1.6 MiB snapshot).
+      if (only.has('agents')) {
+        step('GET /v1/agents');
+        const joinCpu0 = treeCpu(cp.proc.child.pid!);
+        const joins = sizes.listAgents - sims.length;
+        for (let i = sims.length; i < sizes.listAgents; i++) {
+          const name = `list-${i}`;
+          sims.push(await startSim({ url: cp.controlUrl, token: await cp.agentToken(name), name }));
+        }
+        // Steady state: each join re-divides every vserver's quota among the agents (a pass over
+        // 1,000 vservers, allowances to every agent), and a row not at its fair share yet (a revoke
+        // waiting for its acknowledgement) is passed over again on the next heartbeat: the list is
+        // loaded once the server stayed idle for a whole heartbeat (and a second).
+        const settleMs = await untilIdle(cp.proc.child.pid!, 120_000, HEARTBEAT_MS + 1_000);
+        // The server's CPU for the joins and the quota passes until settled (each join: the 1.6 MiB snapshot, a pass, allowances to every agent).
+        const joinsCpuMs = Math.round(busyMs(cpuSince(joinCpu0, treeCpu(cp.proc.child.pid!))));
+        step(`GET /v1/agents: load (server idle after ${settleMs} ms; ${joins} joins and their quota passes took ${joinsCpuMs} ms of server CPU)`);
+        const serverPid = cp.proc.child.pid!;
+        const cpu0 = treeCpu(serverPid);
+        const list = await autocannon({
+          url: `${cp.base}/v1/agents`,
+          headers: auth,
+          connections: sizes.connections,
+          duration: sizes.apiDurationS,
+          timeout: 60,
         });
+        const cpuUsPerRq = list.requests.total > 0 ? Math.round((busyMs(cpuSince(cpu0, treeCpu(serverPid))) * 1000) / list.requests.total) : null;
+        readRows.push(
+          loadRow(`GET /v1/agents (${sizes.listAgents} agents connected)`, list, {
+            '× baseline': ratio(rps(list), status),
+            'server CPU µs/rq': cpuUsPerRq ?? 'n/a',
+          }),
+        );
+        data.agentsList = { ...list, settleMs, cpuUsPerRq, joins, joinsCpuMs };
       }
-      data.writes = runs;
-    }
+      data.rssMiB = treeRssMiB(cp.proc.child.pid!);
 
-    // 6. GET /v1/agents with `listAgents` agents connected (one at a time: each gets the 1.6 MiB snapshot).
-    if (only.has('agents')) {
-      step('GET /v1/agents');
-      const joinCpu0 = treeCpu(cp.proc.child.pid!);
-      const joins = sizes.listAgents - sims.length;
-      for (let i = sims.length; i < sizes.listAgents; i++) {
-        const name = `list-${i}`;
-        sims.push(await startSim({ url: cp.controlUrl, token: await cp.agentToken(name), name }));
-      }
-      // Steady state: each join re-divides every vserver's quota among the agents (a pass over
-      // 1,000 vservers, allowances to every agent), and a row not at its fair share yet (a revoke
-      // waiting for its acknowledgement) is passed over again on the next heartbeat: the list is
-      // loaded once the server stayed idle for a whole heartbeat (and a second).
-      const settleMs = await untilIdle(cp.proc.child.pid!, 120_000, HEARTBEAT_MS + 1_000);
-      // The server's CPU for the joins and the quota passes until settled (each join: the 1.6 MiB snapshot, a pass, allowances to every agent).
-      const joinsCpuMs = Math.round(busyMs(cpuSince(joinCpu0, treeCpu(cp.proc.child.pid!))));
-      step(`GET /v1/agents: load (server idle after ${settleMs} ms; ${joins} joins and their quota passes took ${joinsCpuMs} ms of server CPU)`);
-      const serverPid = cp.proc.child.pid!;
-      const cpu0 = treeCpu(serverPid);
-      const list = await autocannon({ url: `${cp.base}/v1/agents`, headers: auth, connections: sizes.connections, duration: sizes.apiDurationS, timeout: 60 });
-      const cpuUsPerRq = list.requests.total > 0 ? Math.round((busyMs(cpuSince(cpu0, treeCpu(serverPid))) * 1000) / list.requests.total) : null;
-      readRows.push(
-        loadRow(`GET /v1/agents (${sizes.listAgents} agents connected)`, list, {
-          '× baseline': ratio(rps(list), status),
-          'server CPU µs/rq': cpuUsPerRq ?? 'n/a',
-        }),
-      );
-      data.agentsList = { ...list, settleMs, cpuUsPerRq, joins, joinsCpuMs };
+      data.disconnected = disconnected;
     }
-    data.rssMiB = treeRssMiB(cp.proc.child.pid!);
-
-    data.disconnected = disconnected;
   } catch (err) {
     // The server logs at warn: what it said about a failed request is in its output.
     if (cp) console.error(`[control-plane] server output (last 4,000 characters):\n${cp.proc.output().slice(-4000)}`);
@@ -547,14 +579,14 @@ export async function controlPlaneBench(opts: BenchOptions): Promise<BenchResult
     data.scale = scale;
     configRows.push(
       {
-        step: `PUT /v1/config, ${scale.label} created → 200 (committed)`,
+        step: `PUT /v1/config, ${scale.label} created → 200 (committed); CPU ms server ${scale.cpuMs.create.server}, Postgres ${scale.cpuMs.create.postgres ?? 'n/a'}`,
         trials: 1,
         'p50 ms': scale.createMs,
         'max ms': scale.createMs,
         '× baseline': ratio(scale.createMs, hubApply.p50),
       },
       {
-        step: `PUT /v1/config, ${scale.label} again → 200 (empty plan)`,
+        step: `PUT /v1/config, ${scale.label} again → 200 (empty plan); CPU ms server ${scale.cpuMs.again.map((c) => c.server).join(' / ')}, Postgres ${scale.cpuMs.again.map((c) => c.postgres ?? 'n/a').join(' / ')}`,
         trials: scale.againMs.length,
         'p50 ms': summarize(scale.againMs).p50,
         'max ms': summarize(scale.againMs).max,

@@ -58,13 +58,19 @@ export function configRoutes(scope: FastifyInstance, store: ConfigStore): void {
       const { dryRun = false, prune = false } = req.query;
       const body: Obj = req.body;
       const desired = normalizeDocument(body);
-      const index = new Map<string, number>();
-      for (const plural of Object.values(PLURAL)) {
-        ((body[plural] as Obj[] | undefined) ?? []).forEach((o, i) => {
-          if (!index.has(`${plural}/${String(o.name)}`)) index.set(`${plural}/${String(o.name)}`, i);
-        });
-      }
+      // Where each object is in the body, for the paths of problems: made only when there are some.
+      let index: Map<string, number> | null = null;
+      const indexOf = (): Map<string, number> => {
+        const made = new Map<string, number>();
+        for (const plural of Object.values(PLURAL)) {
+          ((body[plural] as Obj[] | undefined) ?? []).forEach((o, i) => {
+            if (!made.has(`${plural}/${String(o.name)}`)) made.set(`${plural}/${String(o.name)}`, i);
+          });
+        }
+        return made;
+      };
       const problemPath = (p: Problem): string => {
+        index ??= indexOf();
         const i = index.get(`${PLURAL[p.kind]}/${p.name}`);
         return `/${PLURAL[p.kind]}/${i ?? p.name}${p.path}`;
       };

@@ -176,6 +176,8 @@ export function planOfWalk(walk: DocumentWalk): Plan {
 function objectChange(kind: Kind, name: string, before: Record<string, unknown> | undefined, o: Record<string, unknown>): PlanChange | null {
   if (!before) return { action: 'create', kind, name };
   if (before === o) return null; // unchanged objects of a REST write are the very same objects
+  // An equal object (most of a re-applied document) costs one walk, without the key lists below.
+  if (deepEqual(before, o)) return null;
   const keys = [...new Set([...Object.keys(before), ...Object.keys(o)])];
   const fields = keys.filter((k) => !deepEqual(before[k], o[k])).sort();
   if (fields.length === 0) return null;
