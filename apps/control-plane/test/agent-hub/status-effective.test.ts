@@ -29,7 +29,7 @@ it("shows a service's effective weight, capacity and drain as most reporting age
       },
     ),
   );
-  await until(() => names.every((n) => hub.app.agentHub.agent(n)?.report), 3_000, 'reports');
+  await until(() => names.every((n) => hub.app.agentHub.agent(n)?.report), 20_000, 'reports'); // generous: it failed at 3 s in a clean clone at load 14
   const res = await fetch(`${hub.base}/v1/vservers/web/status`);
   expect(res.status).toBe(200);
   const s = (await res.json()) as { services: Array<{ name: string; effective?: unknown }> };
