@@ -71,6 +71,27 @@ describe('agent hub: channel and handshake', () => {
     expect((await closed).code).toBe(4000);
   });
 
+  it('does not take its own stall for an agent going silent: a heartbeat that came while the hub was busy past the lease keeps the session', async () => {
+    hub = await startHub();
+    const a = await start('agent-a', 'token-a');
+    const events: string[] = [];
+    hub.app.agentHub.on('event', (e: { kind: string }) => events.push(e.kind));
+    a.stopHeartbeats();
+    const acked = a.client.waitFor('heartbeat-ack', (m) => m.seq === 7);
+    a.client.send({ type: 'heartbeat', seq: 7 });
+    // The process (hub and agent alike) busy for twice the lease, as a control plane compiling the
+    // config validator at the first PUT /v1/config on a loaded machine: the heartbeat waits unread
+    // in the hub's socket while the sweeper's timer comes due.
+    const leaseMs = hub.app.agentHub.heartbeatMs * hub.app.agentHub.leaseMissedHeartbeats;
+    for (const end = Date.now() + 2 * leaseMs; Date.now() < end;);
+    await acked;
+    expect(hub.app.agentHub.agent('agent-a')?.connected).toBe(true);
+    expect(events).not.toContain('agent.disconnected');
+    // Silent for real, it is dropped as before.
+    await until(() => hub.app.agentHub.agent('agent-a')?.connected === false, 3_000, 'the silent agent dropped');
+    expect(events).toEqual(expect.arrayContaining(['agent.disconnected', 'agent.lease_expired']));
+  });
+
   it('replaces the older session when the same agent connects again', async () => {
     hub = await startHub();
     const first = await start('agent-a', 'token-a');
