@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 describe('agent views', () => {
-  it('lists agents without their quota by vserver, and GET /v1/agents/{id} carries it', async () => {
+  it('lists agents without their quota by vserver, GET /v1/agents/{id} carries it, and the list follows what changes', async () => {
     const h = await startHub();
     hub = h;
     h.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
@@ -29,5 +29,19 @@ describe('agent views', () => {
     const one = (await h.app.inject({ method: 'GET', url: '/v1/agents/agent-a' })).json<{ quota: Record<string, { exclusive: number; borrowed: number }> }>();
     expect(one.quota.web?.exclusive).toBe(agents[0]?.allowances.get('web')?.exclusive);
     expect(one.quota.web?.exclusive).toBeGreaterThan(0);
+
+    // The list's items are kept as JSON between requests: what changed shows in the next list.
+    agents[1]?.report({ web: { cxActive: 3, cxTotal: 3, spilloversTotal: 0, rxBytesTotal: 0, txBytesTotal: 0, rxKbps: 0, txKbps: 0 } });
+    agents.shift()?.crash();
+    await until(
+      async () => {
+        const items = (await h.app.inject({ method: 'GET', url: '/v1/agents' })).json<{
+          items: Array<{ connected: boolean; activeConnections: Record<string, number> }>;
+        }>().items;
+        return items.length === 2 && items[0]?.connected === false && items[1]?.activeConnections.web === 3;
+      },
+      5_000,
+      'the list shows agent-a disconnected and agent-b with the connections it reported',
+    );
   });
 });
