@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedAgent } from '@spillway/protocol';
 import { EmbeddedPostgres, runningServer } from '../../src/db/embedded-postgres.js';
 import { applyMigrations } from '../../src/db/migrate.js';
-import { createPrismaClient, databaseErrors, type PrismaClient } from '../../src/db/prisma.js';
+import { createPrismaClient, type PrismaClient } from '../../src/db/prisma.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { until } from './helpers.js';
 import { agentToken, startReplica, type Replica } from './replica.js';
@@ -161,8 +161,6 @@ describe('agent rows', () => {
     await until(async () => Date.now() - down > 1_000, 5_000, 'a second without a database');
     expect(cp.app.agentHub.agent('edge-4')?.connected).toBe(true);
     expect(agent.client.isOpen).toBe(true);
-    // Each pool connection's loss reached its 'error' listener (counted), none was thrown uncaught.
-    expect(databaseErrors(prisma).connection).toBeGreaterThan(0);
 
     // Back (on the same port): the pool reconnects, the event made while it was down is there.
     await until(
