@@ -169,7 +169,8 @@ describe('database unavailable', () => {
           )[0]?.pid,
         { what: 'the slow query running' },
       );
-      const tx = caught(victim.$transaction(async (t) => t.$queryRawUnsafe('SELECT 2')));
+      // (maxWait: the wait for the connection outlasts the block below on a loaded machine.)
+      const tx = caught(victim.$transaction(async (t) => t.$queryRawUnsafe('SELECT 2'), { maxWait: 30_000 }));
       // A process that reads its sockets late (a loaded machine): this one blocks while the query
       // ends and the server then terminates the backend, so the query's ReadyForQuery and the
       // FATAL 57P01 arrive in one read, and the connection passes to the transaction in between.
