@@ -69,8 +69,9 @@ export function sorted(doc: NDocument): boolean {
 /**
  * The objects `desired` adds, replaces or drops against `current`, found by walking each kind's
  * two sorted lists together: an object that is the very same one in both (what a REST write
- * leaves untouched) costs one comparison, so the walk is proportional to the document in pointer
- * steps only and the rest of a write to what it changed. Null when `current` is not known to be
+ * leaves untouched) costs one comparison, an equal copy one deepEqual, so the walk is
+ * proportional to the document in pointer steps (and comparisons of copies) only and the rest of
+ * a write to what it changed. Null when `current` is not known to be
  * sorted, when `desired` is not sorted by name or names an object twice, or past `max` pairs
  * (then the whole documents are compared: `planChanges`).
  */
@@ -95,6 +96,13 @@ export function walkChanges(current: NDocument, desired: NDocument, max: number)
       // Where the lists part, `desired` must still go up strictly by name (a same-object run keeps `current`'s order).
       const prev = b[j - 1];
       if (y !== undefined && prev !== undefined && !(prev.name < y.name)) return null;
+      // An equal copy (each object of a document applied again) is no change: it costs one
+      // comparison and counts nothing, so re-applying a large document plans only what differs.
+      if (x !== undefined && y !== undefined && x.name === y.name && deepEqual(x, y)) {
+        i++;
+        j++;
+        continue;
+      }
       if (++n > max) return null;
       if (y === undefined || (x !== undefined && x.name < y.name)) {
         pairs.push({ before: x });

@@ -199,6 +199,11 @@ describe('normalization and plans', () => {
     expect(walkChanges(cur, { ...desired, vservers: [added, changed] }, 16)).toBeNull();
     expect(walkChanges(cur, { ...desired, vservers: [changed, changed] }, 16)).toBeNull();
     expect(walkChanges(cur, desired, 2)).toBeNull();
+    // A document applied again (equal copies of every object): nothing to plan, however small `max`.
+    const again = normalizeDocument(structuredClone(demo));
+    const none = walkChanges(cur, again, 0);
+    expect(none && planOfWalk(none)).toEqual(planChanges(cur, again, true));
+    expect(none && planOfWalk(none).changes).toEqual([]);
   });
 
   it('puts a written object in its place by name, replacing one of the same name, as a sort of the list would', () => {
