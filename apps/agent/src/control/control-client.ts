@@ -490,14 +490,27 @@ export class ControlClient {
       this.leaseLapsed = false;
       this.opts.log.info({ event: 'control_lease_renewed' }, 'quota lease renewed; admitting on the allowances again');
     }
+    this.armLeaseTimer();
+  }
+
+  /**
+   * The timer for the lease's end. It may fire up to a millisecond before `leaseUntil` by the
+   * monotonic clock (libuv's timers count whole milliseconds of a loop time read at the start of
+   * the iteration), so a timer that fires early is armed again for the rest.
+   */
+  private armLeaseTimer(): void {
     if (this.leaseTimer) clearTimeout(this.leaseTimer);
-    this.leaseTimer = setTimeout(() => this.onLeaseTimer(), Math.max(0, until - monotonicMs()));
+    this.leaseTimer = setTimeout(() => this.onLeaseTimer(), Math.max(1, Math.ceil(this.leaseUntil - monotonicMs())));
     this.leaseTimer.unref();
   }
 
   private onLeaseTimer(): void {
     this.leaseTimer = null;
-    if (this.stopped || this.leaseLapsed || monotonicMs() < this.leaseUntil) return;
+    if (this.stopped || this.leaseLapsed) return;
+    if (monotonicMs() < this.leaseUntil) {
+      this.armLeaseTimer();
+      return;
+    }
     this.leaseLapsed = true;
     this.opts.log.warn(
       { event: 'control_lease_expired', leaseMs: this.leaseMs },
