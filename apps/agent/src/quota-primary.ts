@@ -144,7 +144,11 @@ export class QuotaPrimary {
 
   onMessage(engine: number, msg: QuotaMessageToManager): void {
     // Counted even without a pool: the engine answers every allowance message, dropped vserver or not.
-    const latest = msg.t === 'q.room' && msg.active !== undefined && this.answered(msg.vs, engine);
+    const answer = msg.t === 'q.room' && msg.active !== undefined;
+    // A room report of an engine that has not answered the last allowance message yet (an earlier
+    // answer, or a change it reported before the message reached it) is about an older allowance.
+    const current = answer ? this.answered(msg.vs, engine) : !this.awaiting(msg.vs, engine);
+    const latest = answer && current;
     const pool = this.pools.get(msg.vs);
     if (!pool) {
       if (msg.t === 'q.borrow') this.send(engine, { t: 'q.reply', vs: msg.vs, id: msg.id, granted: 0, handoffTo: null });
@@ -152,7 +156,10 @@ export class QuotaPrimary {
     }
     switch (msg.t) {
       case 'q.room':
-        this.room.get(msg.vs)?.set(engine, msg.room);
+        // Only a report under the last allowance sent counts: an older one (say "full" under the
+        // share it had before it grew) would overwrite the room pushTo assumes until the answer,
+        // and a borrow would spill while that engine has unused uses.
+        if (current) this.room.get(msg.vs)?.set(engine, msg.room);
         // The answer to an allowance message: what the engine really has in flight settles what it owes.
         if (latest && msg.active !== undefined && pool.has(engine)) {
           pool.settle(engine, msg.active);
@@ -284,6 +291,11 @@ export class QuotaPrimary {
     }
     m.set(e, (m.get(e) ?? 0) + 1);
     this.send(e, msg);
+  }
+
+  /** True while `e` has not answered every allowance message of `vs` sent to it. */
+  private awaiting(vs: string, e: number): boolean {
+    return (this.unanswered.get(vs)?.get(e) ?? 0) > 0;
   }
 
   /** Counts an engine's answer to an allowance message; true when it answers the last one sent. */

@@ -4,6 +4,8 @@ import http from 'node:http';
 import process from 'node:process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpBackend, openHeld, spawnAgent, tcpBackend, tcpService, until, type Backend, type RunningAgent } from './helpers.js';
+import { QuotaPrimary } from '../src/quota-primary.js';
+import { QuotaWorker, type QuotaMessageToEngine, type QuotaMessageToManager } from '../src/quota-worker.js';
 
 // rr: the primary deals connections to workers in turn; none: the kernel picks the worker that
 // accepts, which leaves them uneven and makes workers hand connections to one another.
@@ -147,5 +149,75 @@ describe.each(['rr', 'none'])('cluster scheduling %s', (policy) => {
         );
       }
     });
+  });
+});
+
+// The primary's pool and two engines' QuotaWorkers over queued channels (one queue each way per
+// engine, delivered in order, as IPC is), so that the interleavings of a loaded machine are chosen.
+describe('the quota of two engines across channels that deliver late', () => {
+  function agentOf(limit: number) {
+    const toEngine = new Map<number, QuotaMessageToEngine[]>([
+      [1, []],
+      [2, []],
+    ]);
+    const toPrimary = new Map<number, QuotaMessageToManager[]>([
+      [1, []],
+      [2, []],
+    ]);
+    const primary = new QuotaPrimary((e, m) => toEngine.get(e)!.push(m));
+    const engines = new Map([1, 2].map((id) => [id, new QuotaWorker((m) => toPrimary.get(id)!.push(m))]));
+    primary.setEngines([], [1, 2]);
+    primary.setLimit('front', limit);
+    const deliver = {
+      toEngine: (e: number): void => {
+        for (const m of toEngine.get(e)!.splice(0)) engines.get(e)!.onMessage(m);
+      },
+      toPrimary: (e: number): void => {
+        for (const m of toPrimary.get(e)!.splice(0)) primary.onMessage(e, m);
+      },
+    };
+    /** Delivers every message to and from `only`'s engines, until none is left. */
+    const settle = async (only: number[] = [1, 2]): Promise<void> => {
+      for (let i = 0; i < 20; i++) {
+        for (const e of only) {
+          deliver.toEngine(e);
+          deliver.toPrimary(e);
+        }
+        await Promise.resolve();
+      }
+    };
+    /** One connection on engine `e`: its answer once the channels of `e` (only) have delivered everything. */
+    const connect = async (e: number): Promise<string> => {
+      const r = engines.get(e)!.acquire('front');
+      await settle([e]);
+      const d = await r;
+      return d.kind === 'handoff' ? `handoff:${d.engine}` : d.kind;
+    };
+    return { primary, engines, deliver, settle, connect };
+  }
+
+  it('does not spill while an engine whose share just grew still reports the fuller share it had', async () => {
+    const a = agentOf(10);
+    await a.settle();
+    // Both engines start serving: the pool adds them one after the other, so engine 1's share is
+    // cut (8 -> 4) and counted owed until it answers, and engine 2 holds 2 of its 4 meanwhile.
+    a.primary.setEngines([1, 2], []);
+    a.deliver.toEngine(1);
+    a.deliver.toEngine(2);
+    // Engine 2 fills the 2 it has: its answer (room) and then "full" are on their way.
+    expect([a.engines.get(2)!.tryAcquire('front'), a.engines.get(2)!.tryAcquire('front')]).toEqual([true, true]);
+    // Engine 1 answers first: engine 2's share grows to 4 (sent, not delivered yet)...
+    a.deliver.toPrimary(1);
+    // ...and then the primary reads engine 2's reports, made under its share of 2.
+    a.deliver.toPrimary(2);
+    // Engine 1 takes its 4 and the 2 shared uses (engine 2's channels still late); the next
+    // connection must go to engine 2's 2 unused uses, not spill with 8 of 10 in use.
+    const got: string[] = [];
+    for (let i = 0; i < 6; i++) got.push(await a.connect(1));
+    expect(got).toEqual(['granted', 'granted', 'granted', 'granted', 'granted', 'granted']);
+    expect(await a.connect(1)).toBe('handoff:2');
+    expect([await a.connect(2), await a.connect(2), await a.connect(2)]).toEqual(['granted', 'granted', 'exhausted']);
+    const v = a.primary.view().front!;
+    expect(Object.values(v.engines).reduce((n, e) => n + e.exclusive + e.borrowed, 0)).toBe(10);
   });
 });
