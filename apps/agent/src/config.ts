@@ -135,14 +135,21 @@ export class AgentDocument {
     const set = this.set;
     const targetOf = this.targetOf;
     const onPort = this.onPort;
+    // The objects of names read from the indexes, as in the document after the change (the delta's, or none if it removes them).
+    function* objects<K extends ResourceKind>(kind: K, names: Iterable<string>): Generator<ConfigChange['upserted'][K][number]> {
+      for (const name of names) {
+        const o = up[kind].has(name) ? undefined : get(kind, name);
+        if (o !== undefined) yield o;
+      }
+    }
     return {
       service: (n) => get('services', n),
       monitor: (n) => get('monitors', n),
       vserver: (n) => get('vservers', n),
       *servicesReaching(monitors, services) {
-        yield* up.services.keys();
-        for (const m of monitors) yield* set.referring('monitors', m, 'services');
-        for (const t of services) yield* targetOf.get(t) ?? [];
+        yield* up.services.values();
+        for (const m of monitors) yield* objects('services', set.referring('monitors', m, 'services'));
+        for (const t of services) yield* objects('services', targetOf.get(t) ?? []);
       },
       // The objects the delta carries last (as in the document after it): a rule between two, such as a port taken, names the delta's.
       select: <K extends ResourceKind>(kind: K, names: ReadonlySet<string>) => {
@@ -151,10 +158,10 @@ export class AgentDocument {
         return [...kept, ...carried].filter((o) => o !== undefined) as unknown as NDocument[K];
       },
       *vserversReaching(services, ports, vservers) {
-        yield* up.vservers.keys();
-        for (const name of services) yield* set.referring('services', name, 'vservers');
-        for (const port of ports) yield* onPort.get(port) ?? [];
-        for (const name of vservers) yield* set.referring('vservers', name, 'vservers');
+        yield* up.vservers.values();
+        for (const name of services) yield* objects('vservers', set.referring('services', name, 'vservers'));
+        for (const port of ports) yield* objects('vservers', onPort.get(port) ?? []);
+        for (const name of vservers) yield* objects('vservers', set.referring('vservers', name, 'vservers'));
       },
     };
   }

@@ -251,67 +251,36 @@ export interface DocumentChange {
 
 /**
  * The document after a change as validateChange reads it: objects by name, and who may refer to
- * what (candidates: each is checked against its object, so a superset is fine). `listView` reads
- * a document's lists; an agent answers from its indexes, in time proportional to the change.
+ * what (candidates: each is checked against what it refers to, so a superset is fine). `listView`
+ * reads a document's lists; an agent answers from its indexes, in time proportional to the change.
  */
 export interface DocumentView {
   service(name: string): NService | undefined;
   monitor(name: string): NMonitor | undefined;
   vserver(name: string): NVServer | undefined;
-  /** Services that may bind one of `monitors`, or have one of `services` as maintenance target. */
-  servicesReaching(monitors: ReadonlySet<string>, services: ReadonlySet<string>): Iterable<string>;
-  /** Vservers that may bind one of `services`, listen on one of `ports`, or back up to or switch to one of `vservers`. */
-  vserversReaching(services: ReadonlySet<string>, ports: ReadonlySet<number>, vservers: ReadonlySet<string>): Iterable<string>;
+  /** Services (of the document after the change) that may bind one of `monitors`, or have one of `services` as maintenance target. */
+  servicesReaching(monitors: ReadonlySet<string>, services: ReadonlySet<string>): Iterable<NService>;
+  /** Vservers (of the document after the change) that may bind one of `services`, listen on one of `ports`, or back up to or switch to one of `vservers`. */
+  vserversReaching(services: ReadonlySet<string>, ports: ReadonlySet<number>, vservers: ReadonlySet<string>): Iterable<NVServer>;
   /** The objects of `names` in the document's order, each one of a repeated name too (else: by name). */
   select?<K extends 'services' | 'monitors' | 'vservers'>(kind: K, names: ReadonlySet<string>): NDocument[K];
   sites?: NDocument['sites'];
 }
 
 /**
- * Names of one list of a document, for listView, without a Map of the whole list per check (the
- * control plane checks every write on its lists: three Maps of 10,000 services and 1,000
- * vservers per write halved its writes/s). A walk hands each object to the lookup of its name
- * that follows; the first few other lookups scan the list; a Map is made only past those.
- * Like a Map of the list, a repeated name finds its last object.
+ * A document's lists as a DocumentView: the candidates are the lists themselves (a scan, no
+ * Map), and a lookup by name scans its list from the end (a repeated name finds its last object,
+ * as a Map of the list would). validateChange looks up only the change's objects and what they
+ * read, a few per write.
  */
-function lookup<T extends { name: string }>(list: readonly T[]): { get: (name: string) => T | undefined; walk: () => Iterable<string> } {
-  let map: Map<string, T> | null = null;
-  let scans = 0;
-  let current: T | undefined;
-  return {
-    get: (name) => {
-      if (current?.name === name) return current;
-      if (map === null && scans < 8) {
-        scans++;
-        return list.findLast((o) => o.name === name);
-      }
-      map ??= new Map(list.map((o) => [o.name, o]));
-      return map.get(name);
-    },
-    *walk() {
-      try {
-        for (const o of list) {
-          current = o;
-          yield o.name;
-        }
-      } finally {
-        current = undefined;
-      }
-    },
-  };
-}
-
-/** A document's lists as a DocumentView (a scan of each list per question). */
 export function listView(doc: NDocument): DocumentView {
-  const services = lookup(doc.services);
-  const monitors = lookup(doc.monitors);
-  const vservers = lookup(doc.vservers);
+  const last = <T extends { name: string }>(list: readonly T[], name: string): T | undefined => list.findLast((o) => o.name === name);
   return {
-    service: services.get,
-    monitor: monitors.get,
-    vserver: vservers.get,
-    servicesReaching: (m, s) => (m.size === 0 && s.size === 0 ? [] : services.walk()),
-    vserversReaching: (s, p, v) => (s.size === 0 && p.size === 0 && v.size === 0 ? [] : vservers.walk()),
+    service: (n) => last(doc.services, n),
+    monitor: (n) => last(doc.monitors, n),
+    vserver: (n) => last(doc.vservers, n),
+    servicesReaching: (m, s) => (m.size === 0 && s.size === 0 ? [] : doc.services),
+    vserversReaching: (s, p, v) => (s.size === 0 && p.size === 0 && v.size === 0 ? [] : doc.vservers),
     select: (kind, names) => doc[kind].filter((o) => names.has(o.name)) as NDocument[typeof kind],
     ...(doc.sites ? { sites: doc.sites } : {}),
   };
@@ -332,31 +301,34 @@ export function listView(doc: NDocument): DocumentView {
  */
 export function validateChange(doc: NDocument | DocumentView, change: DocumentChange, opts: RuleOptions = {}): Problem[] {
   const view = 'services' in doc ? listView(doc) : doc;
+  // Each name looked up once per check; the objects the candidates yielded need no lookup (a list's scan finds the last of a repeated name).
+  const known = { services: new Map<string, NService | undefined>(), vservers: new Map<string, NVServer | undefined>() };
+  const service = (name: string): NService | undefined =>
+    known.services.has(name) ? known.services.get(name) : known.services.set(name, view.service(name)).get(name);
+  const vserver = (name: string): NVServer | undefined =>
+    known.vservers.has(name) ? known.vservers.get(name) : known.vservers.set(name, view.vserver(name)).get(name);
   const monitorsChanged = new Set([...change.upserted.monitors, ...change.removed.monitors]);
   const servicesChanged = new Set([...change.upserted.services, ...change.removed.services]);
   const vserversChanged = new Set([...change.upserted.vservers, ...change.removed.vservers]);
   const ports = new Set(change.formerPorts);
   for (const name of vserversChanged) {
-    const listen = view.vserver(name)?.listen;
+    const listen = vserver(name)?.listen;
     if (listen) ports.add(listen.port);
   }
   // Port 0 (any free port, an agent's file) is shared by no vserver.
   if (opts.anyListenPort === true) ports.delete(0);
 
   const affected = { services: new Set(change.upserted.services), monitors: new Set(change.upserted.monitors), vservers: new Set(change.upserted.vservers) };
-  for (const name of view.servicesReaching(monitorsChanged, servicesChanged)) {
-    const s = view.service(name);
-    if (!s) continue;
+  for (const s of view.servicesReaching(monitorsChanged, servicesChanged)) {
     // Bound to a changed monitor, or its maintenance target changed or went.
     if (
       (monitorsChanged.size > 0 && s.monitors.some((b) => monitorsChanged.has(b.monitor))) ||
       (s.maintenance?.target !== undefined && servicesChanged.has(s.maintenance.target))
     )
       affected.services.add(s.name);
+    if (affected.services.has(s.name)) known.services.set(s.name, s);
   }
-  for (const name of view.vserversReaching(servicesChanged, ports, vserversChanged)) {
-    const v = view.vserver(name);
-    if (!v) continue;
+  for (const v of view.vserversReaching(servicesChanged, ports, vserversChanged)) {
     if (
       (servicesChanged.size > 0 && v.services.some((b) => servicesChanged.has(b.service))) ||
       (v.listen !== null && ports.has(v.listen.port)) ||
@@ -364,36 +336,33 @@ export function validateChange(doc: NDocument | DocumentView, change: DocumentCh
       ((v.rules !== undefined || v.default !== undefined) && switchTargets(v).some((t) => vserversChanged.has(t.target)))
     )
       affected.vservers.add(v.name);
+    if (affected.vservers.has(v.name)) known.vservers.set(v.name, v);
   }
   // Context: what the affected objects read.
   const vservers = new Set<string>();
   for (const name of affected.vservers) {
-    for (
-      let v = view.vserver(name);
-      v !== undefined && !vservers.has(v.name);
-      v = v.spillover.backup === undefined ? undefined : view.vserver(v.spillover.backup)
-    )
+    for (let v = vserver(name); v !== undefined && !vservers.has(v.name); v = v.spillover.backup === undefined ? undefined : vserver(v.spillover.backup))
       vservers.add(v.name);
   }
   // ... and the targets of the switches among them, transitively (a cycle of switches runs through a changed one).
   const switched = [...vservers];
   for (let k = 0; k < switched.length; k++)
-    for (const t of switchTargets(view.vserver(switched[k]!)!))
-      if (!vservers.has(t.target) && view.vserver(t.target) !== undefined) {
+    for (const t of switchTargets(vserver(switched[k]!)!))
+      if (!vservers.has(t.target) && vserver(t.target) !== undefined) {
         vservers.add(t.target);
         switched.push(t.target);
       }
   const services = new Set(affected.services);
-  for (const name of vservers) for (const b of view.vserver(name)?.services ?? []) services.add(b.service);
+  for (const name of vservers) for (const b of vserver(name)?.services ?? []) services.add(b.service);
   for (const name of affected.services) {
-    const target = view.service(name)?.maintenance?.target;
+    const target = service(name)?.maintenance?.target;
     if (target !== undefined) services.add(target);
   }
   const present = <T>(list: Array<T | undefined>): T[] => list.filter((o): o is T => o !== undefined);
   const part: NDocument = {
-    services: view.select ? view.select('services', services) : present([...services].map((n) => view.service(n))),
+    services: view.select ? view.select('services', services) : present([...services].map(service)),
     monitors: [],
-    vservers: view.select ? view.select('vservers', vservers) : present([...vservers].map((n) => view.vserver(n))),
+    vservers: view.select ? view.select('vservers', vservers) : present([...vservers].map(vserver)),
     // What the services' `site` refers to (a change of the sites themselves is validated whole by the caller).
     ...(view.sites ? { sites: view.sites } : {}),
   };
