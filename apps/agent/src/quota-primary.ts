@@ -129,8 +129,23 @@ export class QuotaPrimary {
     }
     if (pool) {
       if (pool.limit !== limit) {
-        pool.setLimit(limit);
+        // Uses the control plane grants for connections waiting here go to their workers (core's
+        // growFor), not to a share that grew with the limit on a worker that needs none: that
+        // worker would hold them unused while the waiting one asked again, and another agent's
+        // connections would spill meanwhile.
+        const list = this.waiting.get(vs) ?? [];
+        const lent = pool.growFor(limit, this.leaseEnded() ? [] : list.map((w) => w.engine));
         this.pushAll(vs);
+        // Answered after the allowance message that carries the use (one channel, in order): the
+        // worker admits on its grown allowance.
+        const served = list.filter((_, i) => lent[i]);
+        if (served.length > 0) {
+          this.waiting.set(
+            vs,
+            list.filter((_, i) => !lent[i]),
+          );
+          for (const w of served) this.send(w.engine, { t: 'q.reply', vs, id: w.id, granted: 0, handoffTo: null });
+        }
       }
       return;
     }

@@ -241,6 +241,22 @@ export class QuotaPool<E extends EngineId = EngineId> {
     return this.rebalance();
   }
 
+  /**
+   * setLimit for a pool manager that asked its own manager for more uses because connections of
+   * `waiting` wait for them (one entry per connection, in the order they came: an agent's primary
+   * whose workers' borrows wait on the control plane): the uses L grew by are lent to them first,
+   * one each (covering what the engine owes first, as borrow does), and only the rest go to shares
+   * that grew with L or wait for room. Without this a grown share of an engine that needs none
+   * took them, the waiting engine asked again, and the pool ended up holding uses nobody used while
+   * connections elsewhere spilled. Returns, for each entry of `waiting`, whether it was lent a use.
+   */
+  growFor(limit: number, waiting: readonly E[]): boolean[] {
+    this.limitValue = checkLimit(limit);
+    const lent: boolean[] = [];
+    this.rebalance(waiting, lent);
+    return lent;
+  }
+
   // ---- uses (exact tracking) --------------------------------------------------------------
 
   /**
@@ -572,7 +588,7 @@ export class QuotaPool<E extends EngineId = EngineId> {
     s.owed = owed;
   }
 
-  private rebalance(): GiveBack<E>[] {
+  private rebalance(first: readonly E[] = [], lent: boolean[] = []): GiveBack<E>[] {
     const L = this.limitValue;
     const W = this.totalWeight;
     const unit = W === 0 ? 0 : Math.floor(floorOf(this.p * L) / W);
@@ -646,7 +662,21 @@ export class QuotaPool<E extends EngineId = EngineId> {
         this.sumDeficit += fromExclusive;
       }
     }
-    // 5. Grown shares take whatever room there is.
+    // 5. Connections waiting for what L grew by (growFor) take it first, one use each; then grown
+    //    shares take whatever room is left.
+    for (const id of first) {
+      const s = this.byId.get(id);
+      let ok = false;
+      if (s && this.limitValue - this.committed >= 1) {
+        this.coverOwed(s, this.limitValue - this.committed);
+        if (s.owed === 0 && this.limitValue - this.committed >= 1) {
+          s.borrowed++;
+          this.sumBorrowed++;
+          ok = true;
+        }
+      }
+      lent.push(ok);
+    }
     if (this.sumDeficit > 0) this.topUp();
 
     const out: GiveBack<E>[] = [];

@@ -58,6 +58,20 @@ function checkSpillDue(at: string, lendable: number, agents: ReadonlyMap<string,
   for (const [b, bp] of agents) check(allowance(b) <= bp.outstanding, `spilled at ${at} while ${b} held ${allowance(b) - bp.outstanding} unused uses`);
 }
 
+/**
+ * After a round of arbitration for a connection waiting at worker `w` of agent `a` (no worker of
+ * `a` had a use unused before it): what the round lent `a` went to `w`. A use it lent that lands on
+ * another worker (a share that grew with the agent's allowance) is one nobody uses there: the real
+ * agent, whose primary knows its workers' room only from their reports, asked the control plane
+ * again and kept it unused while other agents' connections spilled (bench/spillover.ts).
+ */
+function admittedWhereItWaits(pool: QuotaPool<number>, w: number, a: string): boolean {
+  const r = pool.acquire(w);
+  if (r.granted) return true;
+  check(r.spillover === null, `the uses lent to ${a} for a connection waiting at worker ${w} went to worker ${r.spillover} (unused there)`);
+  return false;
+}
+
 /** The control plane (top), its agents and their workers, wired as the agent and the hub wire them. */
 class ThreeLevels {
   readonly top: QuotaPool<string>;
@@ -79,14 +93,15 @@ class ThreeLevels {
     return n;
   }
   /** An agent applies what the control plane told it and answers with what it has in flight. */
-  sync(a: string): void {
+  sync(a: string, waiting: number[] = []): void {
     const pool = this.agents.get(a);
     if (!pool) return;
     // The answer may grow its allowance (a share waiting for room): applied in turn, as the hub
-    // pushes it after the acknowledgement.
+    // pushes it after the acknowledgement. What it grew by goes first to the worker whose
+    // connection waits for it (the agent's primary: growFor).
     for (let told = -1; told !== this.allowance(a);) {
       told = this.allowance(a);
-      pool.setLimit(told);
+      if (pool.growFor(told, waiting).some(Boolean)) waiting = [];
       this.top.settle(a, pool.outstanding);
     }
   }
@@ -135,7 +150,8 @@ class ThreeLevels {
         return n;
       },
     );
-    this.sync(a);
+    this.sync(a, [w]);
+    if (admittedWhereItWaits(pool, w, a)) return true;
     if (take()) return true;
     // Spill: one round of arbitration left no use unused anywhere.
     checkSpillDue(a, this.top.limit - this.top.committed, this.agents, (x) => this.allowance(x));
@@ -196,6 +212,8 @@ class ManagedLevels {
   committed(a: string): number {
     return Math.max(this.allowance(a), this.agents.get(a)?.committed ?? 0);
   }
+  /** The worker whose connection waits for the borrow being routed (null: none). */
+  private waitingAt: { a: string; w: number } | null = null;
   /** Ids of the borrows answered (grants delivered). */
   readonly answered = new Set<number>();
   /** Delivers orders (and the acknowledgements they cause) until none is left. */
@@ -205,7 +223,9 @@ class ManagedLevels {
       if (o.kind === 'grant') this.answered.add(o.id);
       const pool = this.agents.get(o.engine);
       if (!pool) continue;
-      pool.setLimit(this.allowance(o.engine));
+      // What the allowance grew by goes first to the worker whose connection waits (growFor).
+      const waiting = this.waitingAt?.a === o.engine ? [this.waitingAt.w] : [];
+      if (pool.growFor(this.allowance(o.engine), waiting).some(Boolean)) this.waitingAt = null;
       if (o.kind === 'revoke') this.draining.set(o.engine, { id: o.id, committed: Infinity });
       queue.push(...this.ack(o.engine));
     }
@@ -259,12 +279,15 @@ class ManagedLevels {
     if (take()) return true;
     // Its allowance is all in use: a borrow with the connection waiting, one round of arbitration.
     const id = this.nextId++;
+    this.waitingAt = { a, w };
     const r = this.top.borrow(a, id, 1, ++this.now, this.activeOf);
     this.route(r.orders);
     // Its donors acknowledged in this round (what they still hold is in use): the borrow is
     // answered in the same round, so its connection spills now rather than at the deadline.
     check(this.answered.has(id), `the borrow of ${a} still waited after every donor had acknowledged`);
     if (r.waiting) this.route(this.top.expire(a, id));
+    this.waitingAt = null;
+    if (admittedWhereItWaits(pool, w, a)) return true;
     if (take()) return true;
     checkSpillDue(a, this.top.limit - this.top.pool.committed, this.agents, (x) => this.allowance(x));
     return false;

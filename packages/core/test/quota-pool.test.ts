@@ -233,6 +233,29 @@ describe('QuotaPool limit changes', () => {
     expect(p.committed).toBe(156);
   });
 
+  it('growFor lends what the limit grew by to the engines whose connections wait, before shares that grew with it', () => {
+    const allowance = (p: QuotaPool<number>, e: number): number => p.holding(e).exclusive + p.holding(e).borrowed;
+    // L = 8, 2 workers: 3 exclusive each, the 2 shared uses borrowed by worker 1 (5 connections);
+    // worker 2 has 3 connections and 2 more waiting, for which its primary asked for 2 more uses.
+    const make = (): QuotaPool<number> => {
+      const p = new QuotaPool<number>({ limit: 8, engines: [1, 2], tracking: 'reported' });
+      expect(p.borrow(1) + p.borrow(1)).toBe(2);
+      return p;
+    };
+    // A plain setLimit hands them to the shares that grew (4 each): worker 1 gets one it does not need.
+    const plain = make();
+    plain.setLimit(10);
+    expect([allowance(plain, 1), allowance(plain, 2)]).toEqual([6, 4]);
+    const p = make();
+    expect(p.growFor(10, [2, 2])).toEqual([true, true]);
+    expect([allowance(p, 1), allowance(p, 2)]).toEqual([5, 5]);
+    expect(p.committed).toBe(10);
+    // Nothing is lent past the limit, nor to an engine that is not in the pool.
+    expect(p.growFor(11, [2, 9, 1])).toEqual([true, false, false]);
+    expect(p.committed).toBe(11);
+    expect(p.growFor(11, [1])).toEqual([false]);
+  });
+
   it('settle accounts for uses an engine holds beyond its allowance (reconciliation)', () => {
     const p = new QuotaPool({ limit: 10, engines: ['a'], tracking: 'reported' });
     p.settle('a', 12);

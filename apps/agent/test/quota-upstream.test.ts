@@ -1,0 +1,100 @@
+// The agent's pool of its workers (QuotaPrimary) when its whole allowance is in use and it asks the
+// control plane for more (a managed agent): the uses granted go to the workers whose connections
+// wait for them, not to a share that grew with the limit on a worker that needs none. The primary
+// and two workers are wired through queues delivered in order, as the IPC channel delivers.
+import { describe, expect, it } from 'vitest';
+import { QuotaPrimary } from '../src/quota-primary.js';
+import { QuotaWorker, type AcquireResult, type QuotaMessageToEngine, type QuotaMessageToManager } from '../src/quota-worker.js';
+
+function wire(engines: number[]) {
+  const toWorker = new Map<number, QuotaMessageToEngine[]>(engines.map((e) => [e, []]));
+  const toPrimary = new Map<number, QuotaMessageToManager[]>(engines.map((e) => [e, []]));
+  const primary = new QuotaPrimary((engine, msg) => toWorker.get(engine)!.push(msg));
+  const workers = new Map(engines.map((e) => [e, new QuotaWorker((msg) => toPrimary.get(e)!.push(msg))]));
+  primary.setEngines(engines);
+  /** Delivers every message in flight (and those they cause) until none is left. */
+  const pump = async (): Promise<void> => {
+    for (let busy = true; busy;) {
+      busy = false;
+      for (const e of engines) {
+        for (const m of toWorker.get(e)!.splice(0)) {
+          busy = true;
+          workers.get(e)!.onMessage(m);
+        }
+        for (const m of toPrimary.get(e)!.splice(0)) {
+          busy = true;
+          primary.onMessage(e, m);
+        }
+      }
+      // Replies resolve acquires, whose next steps run on microtasks.
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+    }
+  };
+  return { primary, workers, pump };
+}
+
+describe("the agent's pool asking the control plane for uses", () => {
+  it('lends the uses the control plane grants to the workers whose connections wait, and asks only for what they need', async () => {
+    const { primary, workers, pump } = wire([1, 2]);
+    let limit = 8;
+    const asked: number[] = [];
+    // The control plane grants what is asked (it has room); the grant is applied through setLimit.
+    primary.upstream = (vs, want) => {
+      asked.push(want);
+      limit += want;
+      primary.setLimit(vs, limit);
+      return Promise.resolve(true);
+    };
+    primary.setLimit('v', limit);
+    await pump();
+    // Five connections at each worker: 10 uses needed, 8 allowed, 2 to ask for.
+    const results: Promise<AcquireResult>[] = [];
+    for (const w of workers.values()) for (let i = 0; i < 5; i++) results.push(w.acquire('v'));
+    await pump();
+    // A connection handed to the other worker is taken there (as the engine does).
+    const outcomes = await Promise.all(
+      results.map(async (r, i) => {
+        const got = await r;
+        if (got.kind !== 'handoff') return got.kind;
+        const next = workers.get(got.engine)!.acquire('v', [i < 5 ? 1 : 2]);
+        await pump();
+        return (await next).kind;
+      }),
+    );
+    await pump();
+    expect(outcomes.every((k) => k === 'granted')).toBe(true);
+    let active = 0;
+    for (const w of workers.values()) active += w.view('v')!.active;
+    expect(active).toBe(10);
+    // Only the two missing uses were asked for, and no worker holds one it does not use.
+    expect(asked.reduce((a, n) => a + n, 0)).toBe(2);
+    expect(limit).toBe(10);
+    for (const w of workers.values()) {
+      const v = w.view('v')!;
+      expect(v.exclusive + v.borrowed).toBe(v.active);
+    }
+  });
+});
+
+describe("the agent's acknowledgement of a revoke", () => {
+  it('gives up a use one worker holds unused when the cut lands on the other: committed is what is in flight once both answered', async () => {
+    const { primary, workers, pump } = wire([1, 2]);
+    primary.setLimit('v', 11);
+    await pump();
+    // Worker 1 takes 6 uses and ends one of them; worker 2 takes 5: 10 in flight, 1 unused on worker 1.
+    const results: Promise<AcquireResult>[] = [];
+    for (const [e, w] of workers) for (let i = 0; i < (e === 1 ? 6 : 5); i++) results.push(w.acquire('v'));
+    await pump();
+    expect((await Promise.all(results)).every((r) => r.kind === 'granted')).toBe(true);
+    workers.get(1)!.release('v');
+    await pump();
+    // The control plane revokes the unused use: the agent's allowance drops to 10.
+    primary.setLimit('v', 10);
+    await pump();
+    expect(primary.settled('v')).toBe(true);
+    expect(primary.committed('v')).toBe(10);
+    let allowed = 0;
+    for (const w of workers.values()) allowed += w.view('v')!.exclusive + w.view('v')!.borrowed;
+    expect(allowed).toBeLessThanOrEqual(10);
+  });
+});
