@@ -18,7 +18,6 @@ import {
   validateChange,
   type ConfigDocument,
   type DocumentView,
-  type NDocument,
   type ResourceKind,
   schemaCheck,
   siteView,
@@ -72,9 +71,6 @@ export const reachSize = (r: Reach): number => r.services.size + r.monitors.size
 export class AgentDocument {
   private readonly set = new ResourceSet();
   private arrays: AgentConfig | null = null;
-  /** The vservers listening on each port, and the services whose maintenance target each service is (what a change's check asks of the document). */
-  private readonly onPort = new Map<number, Set<string>>();
-  private readonly targetOf = new Map<string, Set<string>>();
 
   constructor(public agent: AgentSection) {}
 
@@ -101,69 +97,14 @@ export class AgentDocument {
   /** Applies `c` and returns what it reached. */
   apply(c: ConfigChange): Reach {
     const changes = c as unknown as Parameters<ResourceSet['apply']>[0];
-    const index = (n: 1 | -1): void => {
-      for (const name of [...c.removed.vservers, ...c.upserted.vservers.map((v) => v.name)]) {
-        const port = this.vservers.get(name)?.listen?.port;
-        if (port !== undefined) indexed(this.onPort, port, name, n);
-      }
-      for (const name of [...c.removed.services, ...c.upserted.services.map((x) => x.name)]) {
-        const target = this.services.get(name)?.maintenance?.target;
-        if (target !== undefined) indexed(this.targetOf, target, name, n);
-      }
-    };
-    index(-1);
     this.set.apply(changes);
-    index(1);
     this.arrays = null;
     return this.set.reach(changes);
   }
 
-  /**
-   * This document after `c` as the contract's change check reads it (protocol's DocumentView):
-   * by name, and who may refer to what from the reference counts and indexes, so the check costs
-   * in proportion to the change and what refers to it.
-   */
+  /** This document after `c` as the contract's change check reads it (protocol's DocumentView, from the set's indexes). */
   viewAfter(c: ConfigChange): DocumentView {
-    const up = {
-      services: new Map(c.upserted.services.map((o) => [o.name, o])),
-      monitors: new Map(c.upserted.monitors.map((o) => [o.name, o])),
-      vservers: new Map(c.upserted.vservers.map((o) => [o.name, o])),
-    };
-    const gone = { services: new Set(c.removed.services), monitors: new Set(c.removed.monitors), vservers: new Set(c.removed.vservers) };
-    const get = <K extends ResourceKind>(kind: K, name: string): ConfigChange['upserted'][K][number] | undefined =>
-      up[kind].get(name) ?? (gone[kind].has(name) ? undefined : (this.set.get(kind, name) as ConfigChange['upserted'][K][number] | undefined));
-    const set = this.set;
-    const targetOf = this.targetOf;
-    const onPort = this.onPort;
-    // The objects of names read from the indexes, as in the document after the change (the delta's, or none if it removes them).
-    function* objects<K extends ResourceKind>(kind: K, names: Iterable<string>): Generator<ConfigChange['upserted'][K][number]> {
-      for (const name of names) {
-        const o = up[kind].has(name) ? undefined : get(kind, name);
-        if (o !== undefined) yield o;
-      }
-    }
-    return {
-      service: (n) => get('services', n),
-      monitor: (n) => get('monitors', n),
-      vserver: (n) => get('vservers', n),
-      *servicesReaching(monitors, services) {
-        yield* up.services.values();
-        for (const m of monitors) yield* objects('services', set.referring('monitors', m, 'services'));
-        for (const t of services) yield* objects('services', targetOf.get(t) ?? []);
-      },
-      // The objects the delta carries last (as in the document after it): a rule between two, such as a port taken, names the delta's.
-      select: <K extends ResourceKind>(kind: K, names: ReadonlySet<string>) => {
-        const kept = [...names].filter((n) => !up[kind].has(n)).map((n) => get(kind, n));
-        const carried = [...names].filter((n) => up[kind].has(n)).map((n) => up[kind].get(n));
-        return [...kept, ...carried].filter((o) => o !== undefined) as unknown as NDocument[K];
-      },
-      *vserversReaching(services, ports, vservers) {
-        yield* up.vservers.values();
-        for (const name of services) yield* objects('vservers', set.referring('services', name, 'vservers'));
-        for (const port of ports) yield* objects('vservers', onPort.get(port) ?? []);
-        for (const name of vservers) yield* objects('vservers', set.referring('vservers', name, 'vservers'));
-      },
-    };
+    return this.set.viewAfter(c);
   }
 
   /** The whole document as lists (made once per version, for readers of the whole: stats, the full check). */
@@ -174,13 +115,6 @@ export class AgentDocument {
     }
     return this.arrays;
   }
-}
-
-/** Adds (n 1) or removes (n -1) `name` in the set of `key` of `index`. */
-function indexed<K>(index: Map<K, Set<string>>, key: K, name: string, n: 1 | -1): void {
-  const names = index.get(key);
-  if (n === 1) index.set(key, (names ?? new Set<string>()).add(name));
-  else if (names?.delete(name) && names.size === 0) index.delete(key);
 }
 
 /** Every resource of `config`, as a change from nothing (an engine's first configuration). */

@@ -5,6 +5,8 @@
 // monitors, backup vservers) are counted, so a change is checked for dangling references in time
 // proportional to its size.
 import type { ConfigDelta, ConfigDocument } from './messages.js';
+import type { NDocument } from './document/normalize.js';
+import type { DocumentView } from './document/rules.js';
 
 export const RESOURCE_KINDS = ['services', 'monitors', 'vservers'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
@@ -24,6 +26,13 @@ type Loose = Record<ResourceKind, Doc[]>;
 const loose = (doc: ConfigDocument): Loose => doc;
 const nameOf = (d: Doc): string => String(d.name);
 const names = (list: readonly Doc[]): Set<string> => new Set(list.map(nameOf));
+const byNameOf = (list: readonly Doc[]): Map<string, Doc> => new Map(list.map((d) => [nameOf(d), d]));
+/** Adds (n 1) or removes (n -1) `name` in the set of `key` of `index`. */
+function indexed<K>(index: Map<K, Set<string>>, key: K, name: string, n: 1 | -1): void {
+  const set = index.get(key);
+  if (n === 1) index.set(key, (set ?? new Set<string>()).add(name));
+  else if (set?.delete(name) && set.size === 0) index.delete(key);
+}
 export const emptyChanges = (): Changes => ({ upserted: { services: [], monitors: [], vservers: [] }, removed: { services: [], monitors: [], vservers: [] } });
 export const changeCount = (c: Changes): number => RESOURCE_KINDS.reduce((n, k) => n + c.upserted[k].length + c.removed[k].length, 0);
 
@@ -94,6 +103,9 @@ export class ResourceSet {
   private readonly refCount: Record<ResourceKind, Map<string, number>> = { services: new Map(), monitors: new Map(), vservers: new Map() };
   /** Who refers to each name (`kind/name` of the referrer, with how many times): what a change of it reaches. */
   private readonly referrers: Record<ResourceKind, Map<string, Map<string, number>>> = { services: new Map(), monitors: new Map(), vservers: new Map() };
+  /** The vservers listening on each port, and the services whose maintenance target each service is (what a change's rules ask of the document: viewAfter). */
+  private readonly onPort = new Map<number, Set<string>>();
+  private readonly targetOf = new Map<string, Set<string>>();
 
   get size(): number {
     return this.byName.services.size + this.byName.monitors.size + this.byName.vservers.size;
@@ -112,6 +124,54 @@ export class ResourceSet {
       const slash = key.indexOf('/');
       if (key.slice(0, slash) === into) yield key.slice(slash + 1);
     }
+  }
+
+  /**
+   * This set after `c` (not applied) as the contract's change rules read it (validateChange's
+   * DocumentView): by name, and who may refer to what from the reference counts and the port and
+   * maintenance-target indexes, so the check costs in proportion to the change and what refers to
+   * it. The objects `c` carries come last in a part (as in the document after it): a rule between
+   * two, such as a port taken, names the change's. `sites`: the document's, when its rules read them.
+   */
+  viewAfter(c: Changes, sites?: NDocument['sites']): DocumentView {
+    const u = loose(c.upserted);
+    const up = { services: byNameOf(u.services), monitors: byNameOf(u.monitors), vservers: byNameOf(u.vservers) };
+    const gone = { services: new Set(c.removed.services), monitors: new Set(c.removed.monitors), vservers: new Set(c.removed.vservers) };
+    const get = (kind: ResourceKind, name: string): Doc | undefined => up[kind].get(name) ?? (gone[kind].has(name) ? undefined : this.byName[kind].get(name));
+    // The objects of names read from the indexes, as in the document after the change (a name the change carries is yielded from it, one it removes not at all).
+    const objects = function* (kind: ResourceKind, names: Iterable<string>): Generator<Doc> {
+      for (const name of names) {
+        const o = up[kind].has(name) ? undefined : get(kind, name);
+        if (o !== undefined) yield o;
+      }
+    };
+    const referring = (kind: ResourceKind, name: string, into: ResourceKind): Generator<Doc> => objects(into, this.referring(kind, name, into));
+    const { targetOf, onPort } = this;
+    const view = {
+      service: (n: string) => get('services', n),
+      monitor: (n: string) => get('monitors', n),
+      vserver: (n: string) => get('vservers', n),
+      *servicesReaching(monitors: ReadonlySet<string>, services: ReadonlySet<string>) {
+        yield* up.services.values();
+        for (const m of monitors) yield* referring('monitors', m, 'services');
+        for (const t of services) yield* objects('services', targetOf.get(t) ?? []);
+      },
+      *vserversReaching(services: ReadonlySet<string>, ports: ReadonlySet<number>, vservers: ReadonlySet<string>) {
+        yield* up.vservers.values();
+        for (const name of services) yield* referring('services', name, 'vservers');
+        for (const port of ports) yield* objects('vservers', onPort.get(port) ?? []);
+        for (const name of vservers) yield* referring('vservers', name, 'vservers');
+      },
+      select: (kind: ResourceKind, names: ReadonlySet<string>) => {
+        const out: Doc[] = [];
+        for (const n of names) if (!up[kind].has(n)) out.push(...objects(kind, [n]));
+        for (const n of names) if (up[kind].has(n)) out.push(up[kind].get(n)!);
+        return out;
+      },
+      ...(sites ? { sites } : {}),
+    };
+    // The set holds the contract's normalized objects (this module reads only names and references).
+    return view as unknown as DocumentView;
   }
 
   /**
@@ -242,6 +302,8 @@ export class ResourceSet {
       this.refCount[kind].clear();
       this.referrers[kind].clear();
     }
+    this.onPort.clear();
+    this.targetOf.clear();
     this.apply({ upserted: config, removed: emptyChanges().removed });
   }
 
@@ -255,8 +317,12 @@ export class ResourceSet {
     return doc as unknown as ConfigDocument;
   }
 
-  private count(kind: ResourceKind, doc: Doc, n: number): void {
+  private count(kind: ResourceKind, doc: Doc, n: 1 | -1): void {
     const by = `${kind}/${nameOf(doc)}`;
+    const port = kind === 'vservers' ? ((doc.listen as Doc | null | undefined)?.port as number | undefined) : undefined;
+    if (port !== undefined) indexed(this.onPort, port, nameOf(doc), n);
+    const target = kind === 'services' ? ((doc.maintenance as Doc | undefined)?.target as string | undefined) : undefined;
+    if (target !== undefined) indexed(this.targetOf, target, nameOf(doc), n);
     for (const r of refsOf(kind, doc)) {
       const m = this.refCount[r.kind];
       const left = (m.get(r.name) ?? 0) + n;

@@ -4,7 +4,16 @@
 // they collide), the change finds the problems the whole document has, by object and path.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeDocument, validateChange, validateDocument, type DocumentChange, type NDocument, type Problem } from '../src/index.js';
+import {
+  normalizeDocument,
+  ResourceSet,
+  validateChange,
+  validateDocument,
+  type Changes,
+  type DocumentChange,
+  type NDocument,
+  type Problem,
+} from '../src/index.js';
 
 const pick = <T>(xs: readonly T[]) => fc.constantFrom(...xs);
 const MONITORS = ['m0', 'm1', 'm2'];
@@ -106,7 +115,7 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
 );
 
 /** `doc` with one object replaced, added or removed, and that change as validateChange reads it. */
-function applyEdit(doc: NDocument, e: Edit): { next: NDocument; change: DocumentChange } {
+function applyEdit(doc: NDocument, e: Edit): { next: NDocument; change: DocumentChange; resources: Changes } {
   const one = e.upsert === null ? [] : normalizeDocument({ [e.kind]: [e.upsert] })[e.kind];
   const list = [...(doc[e.kind] as Array<{ name: string }>).filter((o) => o.name !== e.name), ...one].sort((a, b) => (a.name < b.name ? -1 : 1));
   const next = { ...doc, [e.kind]: list };
@@ -118,6 +127,11 @@ function applyEdit(doc: NDocument, e: Edit): { next: NDocument; change: Document
       upserted: { ...none, [e.kind]: e.upsert === null ? [] : [e.name] },
       removed: { ...none, [e.kind]: e.upsert === null ? [e.name] : [] },
       formerPorts: e.kind === 'vservers' && before?.listen ? [before.listen.port] : [],
+    },
+    // The same change as the resources' (objects upserted, names removed): what ResourceSet.viewAfter reads.
+    resources: {
+      upserted: { ...none, [e.kind]: one },
+      removed: { ...none, [e.kind]: e.upsert === null ? [e.name] : [] },
     },
   };
 }
@@ -135,16 +149,23 @@ describe('validateChange', () => {
     fc.assert(
       fc.property(document, fc.array(edit, { minLength: 1, maxLength: 4 }), (start, edits) => {
         let doc = start;
+        // The document held by name and indexed, moved on with each change (an agent's document, the control plane's write path).
+        const set = new ResourceSet();
+        set.reset(start);
         for (const e of edits) {
-          const { next, change } = applyEdit(doc, e);
+          const { next, change, resources } = applyEdit(doc, e);
           const whole = validateDocument(next);
           const changed = validateChange(next, change);
           expect(keys(changed)).toEqual(keys(whole));
           expect(changed.some((p) => p.code === CYCLE)).toBe(whole.some((p) => p.code === CYCLE));
+          // On the index the same problems are found (a rule between two objects may name the other one: the change's comes last).
+          const indexed = validateChange(set.viewAfter(resources), change);
+          expect(new Set(indexed.map((p) => p.code))).toEqual(new Set(changed.map((p) => p.code)));
           if (whole.length > 0) {
             refused++;
             return;
           }
+          set.apply(resources);
           doc = next;
         }
       }),

@@ -24,6 +24,7 @@ import {
 import { DEFAULTS, emptyChanges, keepSecrets, type Changes, type NContentRule, type NMaintenance } from '@spillway/protocol';
 import { changeOfWalk, finder, markSorted, planChanges, planOfWalk, walkChanges, type Plan } from './plan.js';
 import { validateChange, validateDocument, type Problem } from './validate.js';
+import { moveIndex, viewOfWalk } from './document-index.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -436,19 +437,22 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
           let desired: NDocument;
           let plan: Plan;
           let all: Problem[];
+          let walk: ReturnType<typeof walkChanges> = null;
           try {
             // A write that omits a write-only field (a service's migration secret) keeps the stored value.
             desired = keepSecrets(current.doc, w.desire(current));
             // A write of a few objects is planned and checked on what it changed (the rules run on
             // their neighbourhood); a large one, or one over a document with problems, as a whole.
-            const walk = walkChanges(current.doc, desired, MAX_WALK);
+            walk = walkChanges(current.doc, desired, MAX_WALK);
             plan = walk ? planOfWalk(walk) : planChanges(current.doc, desired, true);
             const known = knownProblems(current.doc);
             // An empty plan over a document without problems has none either: each object equals one
             // it has, and as many (a name given twice makes a list longer).
             const same = plan.changes.length === 0 && KINDS.every((k) => listOf(desired, k).length === listOf(current.doc, k).length);
             // A change of the sites is checked whole (services anywhere may name them).
-            const clean = known.size === 0 && (same || (walk !== null && walk.site.length === 0 && validateChange(desired, changeOfWalk(walk)).length === 0));
+            const clean =
+              known.size === 0 &&
+              (same || (walk !== null && walk.site.length === 0 && validateChange(viewOfWalk(current.doc, desired, walk), changeOfWalk(walk)).length === 0));
             all = clean ? [] : validateDocument(desired);
             const problems = all.filter((p) => !known.has(problemKey(p)));
             if (problems.length > 0) throw unprocessable(problems, w.opts.problemPath ?? ((p) => `/${PLURAL[p.kind]}/${p.name}${p.path}`));
@@ -461,6 +465,8 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
             continue;
           }
           KNOWN.set(desired, new Set(all.map(problemKey)));
+          // The rules' index of the document follows the write (made again from the document after a whole plan).
+          moveIndex(current.doc, desired, walk);
           current = await applyPlan(tx, current, desired, plan, current.version + 1, w.opts.actor, events);
           results.push({ ok: { version: current.version, plan, applied: true, state: current } });
         }
