@@ -16,8 +16,11 @@
 //     borrow is answered once it has what it asked for, once every engine asked for it has
 //     acknowledged (its answer counts its uses in flight: what it still holds is in use), or when
 //     the adapter's deadline ends (`expire`). An engine whose own connections
-//     waited in the last `waitedMs` gives nothing up: under an even burst every engine needs its
-//     share, and taking uses between them only moves them back and forth while connections wait.
+//     waited in the last `waitedMs` gives up nothing of what it had when last answered: under an
+//     even burst every engine needs its share, and taking uses between them only moves them back
+//     and forth while connections wait. What came to it since without asking (a ceded share grown
+//     back as uses returned) it gives up like any engine: kept, it strands uses other engines'
+//     connections wait for (bench/spillover.ts, 5 agents 90/10).
 //
 // What an engine was told (`told`) only says which orders are due: after every call it equals the
 // pool's allowance of that engine. The words: docs/GLOSSARY.md.
@@ -58,6 +61,12 @@ interface Engine extends Told {
   revokeId: number | null;
   /** When its connections last waited for uses (a borrow with `want`). */
   waitedAt: number;
+  /**
+   * Its allowance as of the last answer to a borrow whose connections waited: what a recently
+   * waiting engine keeps. Uses it got since without connections waiting for them (a ceded share
+   * grown back as uses returned, a borrow ahead) are not for its connections.
+   */
+  kept: number;
 }
 
 interface Waiting<E> {
@@ -135,7 +144,7 @@ export class QuotaManager<E extends EngineId = EngineId> {
     // What the engine enforces now is its claim (nothing when it claims none): the orders below
     // bring it to the pool's allowance.
     const claimed = claim?.allowance ?? 0;
-    this.engines.set(engine, { exclusive: 0, borrowed: claimed, revokeId: null, waitedAt: this.engines.get(engine)?.waitedAt ?? -Infinity });
+    this.engines.set(engine, { exclusive: 0, borrowed: claimed, revokeId: null, waitedAt: this.engines.get(engine)?.waitedAt ?? -Infinity, kept: 0 });
     if (claim) {
       this.pool.settle(engine, claim.inUse);
       this.pool.borrow(engine, 0); // covers its connections with borrowed uses while there is room
@@ -160,16 +169,17 @@ export class QuotaManager<E extends EngineId = EngineId> {
   }
 
   /**
-   * A borrow of `id`: without `want` (borrowing ahead) up to batchNow from the shared pool,
-   * answered at once. With `want` (connections waiting) it is arbitrated: `waiting` is true when
-   * the answer waits for revoked engines to acknowledge (the adapter calls expire(id) at its
-   * deadline). `activeOf` is an engine's last reported connections (null: unknown, no donor).
+   * A borrow of `id`: without `want` (borrowing ahead) a batch from the shared pool while it holds
+   * a batch for every engine, nothing near the bottom (QuotaPool.aheadNow), answered at once.
+   * With `want` (connections waiting) it is arbitrated: `waiting` is true when the answer waits
+   * for revoked engines to acknowledge (the adapter calls expire(id) at its deadline). `activeOf`
+   * is an engine's last reported connections (null: unknown, no donor).
    */
   borrow(engine: E, id: number, want: number | undefined, now: number, activeOf: (engine: E) => number | null): { orders: QuotaOrder<E>[]; waiting: boolean } {
     const t = this.engines.get(engine);
     if (!t) return { orders: [{ kind: 'grant', engine, id, n: 0, borrowed: 0 }], waiting: false };
     if (want === undefined) {
-      const n = this.pool.borrow(engine, this.pool.batchNow);
+      const n = this.pool.borrow(engine, this.pool.aheadNow);
       return { orders: [...this.reconcile(), this.grant(engine, id, n)], waiting: false };
     }
     t.waitedAt = now;
@@ -183,7 +193,7 @@ export class QuotaManager<E extends EngineId = EngineId> {
       this.waiting.push(w);
       return { orders: this.reconcile(), waiting: true };
     }
-    return { orders: [...this.reconcile(), this.grant(engine, id, w.lent)], waiting: false };
+    return { orders: [...this.reconcile(), this.grant(engine, id, w.lent, true)], waiting: false };
   }
 
   /** The engine gives back `n` borrowed uses it shrank its allowance by (answered with a grant of n 0). */
@@ -221,7 +231,7 @@ export class QuotaManager<E extends EngineId = EngineId> {
     if (i < 0) return [];
     const w = this.waiting.splice(i, 1)[0]!;
     this.arbitrate(w);
-    return [...this.reconcile(), this.grant(engine, id, w.lent)];
+    return [...this.reconcile(), this.grant(engine, id, w.lent, true)];
   }
 
   /** The pool is dropped (the limit was removed): waiting borrows are answered with what they have. */
@@ -241,8 +251,11 @@ export class QuotaManager<E extends EngineId = EngineId> {
 
   // ---- internals --------------------------------------------------------------------------
 
-  private grant(engine: E, id: number, n: number): QuotaOrder<E> {
-    return { kind: 'grant', engine, id, n, borrowed: this.engines.get(engine)?.borrowed ?? 0 };
+  /** `waited`: it answers a borrow whose connections waited (what the engine has now is kept, see Engine.kept). */
+  private grant(engine: E, id: number, n: number, waited = false): QuotaOrder<E> {
+    const t = this.engines.get(engine);
+    if (t && waited) t.kept = t.exclusive + t.borrowed;
+    return { kind: 'grant', engine, id, n, borrowed: t?.borrowed ?? 0 };
   }
 
   /**
@@ -270,11 +283,15 @@ export class QuotaManager<E extends EngineId = EngineId> {
   private reclaim(w: Waiting<E>, now: number, activeOf: (engine: E) => number | null): void {
     const donors: Array<{ engine: E; unused: number }> = [];
     for (const [e, t] of this.engines) {
-      if (e === w.engine || w.asked.has(e) || t.revokeId !== null || now - t.waitedAt < this.waitedMs) continue;
+      // (an engine with a borrow of its own waiting gives up nothing: what it was lent so far is for it)
+      if (e === w.engine || w.asked.has(e) || t.revokeId !== null || this.waiting.some((x) => x.engine === e)) continue;
       const active = activeOf(e);
       const h = this.pool.holding(e);
       if (active === null || h.owed > 0) continue;
-      const unused = h.exclusive + h.borrowed - active;
+      // An engine whose connections waited recently keeps what it had when last answered; uses
+      // that came to it since without asking (a ceded share grown back) it may not need.
+      const recent = now - t.waitedAt < this.waitedMs;
+      const unused = Math.min(h.exclusive + h.borrowed - active, recent ? h.exclusive + h.borrowed - t.kept : Infinity);
       if (unused > 0) donors.push({ engine: e, unused });
     }
     donors.sort((x, y) => y.unused - x.unused);
@@ -299,6 +316,15 @@ export class QuotaManager<E extends EngineId = EngineId> {
    * orders (reconcile), the grants last so that they carry the borrowed uses as told.
    */
   private settled(always?: E, all = false): QuotaOrder<E>[] {
+    // A revoke whose owed uses are gone another way (a give-back that crossed it paid them, a
+    // share topped up over them) is done: its acknowledgement will be ignored, so a borrow must not
+    // wait for it. Waiting on would hold the connections until the deadline and spill them then,
+    // while the next donor could have been asked at once.
+    for (const [e, t] of this.engines) {
+      if (t.revokeId === null || this.pool.holding(e).owed > 0) continue;
+      t.revokeId = null;
+      for (const w of this.waiting) w.donors.delete(e);
+    }
     const answered: Waiting<E>[] = [];
     for (const w of [...this.waiting]) {
       this.arbitrate(w);
@@ -310,7 +336,7 @@ export class QuotaManager<E extends EngineId = EngineId> {
       this.waiting.splice(this.waiting.indexOf(w), 1);
       answered.push(w);
     }
-    return [...this.reconcile(always, all), ...answered.map((w) => this.grant(w.engine, w.id, w.lent))];
+    return [...this.reconcile(always, all), ...answered.map((w) => this.grant(w.engine, w.id, w.lent, true))];
   }
 
   /**
@@ -342,5 +368,5 @@ export class QuotaManager<E extends EngineId = EngineId> {
 }
 
 function blank(): Engine {
-  return { exclusive: 0, borrowed: 0, revokeId: null, waitedAt: -Infinity };
+  return { exclusive: 0, borrowed: 0, revokeId: null, waitedAt: -Infinity, kept: 0 };
 }

@@ -160,6 +160,17 @@ export class QuotaPool<E extends EngineId = EngineId> {
   get batchNow(): number {
     return this.sharedFree > this.batchValue * Math.max(1, this.byId.size) ? this.batchValue : 1;
   }
+  /**
+   * Uses a borrow ahead gets now (an engine near its allowance, no connection waiting for them): a
+   * batch while the shared pool still holds a batch for every engine, else none. Near the bottom
+   * the last uses go only to borrows whose connections wait (batchNow, arbitrated by the pool
+   * manager), not into a batch on an engine that may not need it while another's connections spill.
+   * An engine alone in the pool takes what is left: no other engine's connections can wait for it.
+   */
+  get aheadNow(): number {
+    const competing = this.byId.size > 1 ? this.byId.size : 0;
+    return this.sharedFree > this.batchValue * competing ? Math.min(this.batchValue, this.sharedFree) : 0;
+  }
   /** Σ targets: the exclusive pool. */
   get exclusivePool(): number {
     return this.unit * this.totalWeight;

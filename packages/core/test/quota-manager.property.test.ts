@@ -355,6 +355,65 @@ describe('QuotaManager: one round of arbitration for waiting connections', () =>
     expect(grantOf(done, 1)).toBe(1);
   });
 
+  it('lends a borrow ahead nothing near the bottom: the last uses go to borrows whose connections wait', () => {
+    // L = 30, 2 agents × 2 workers: 12 exclusive each, 6 shared, batch 1.
+    const m = new QuotaManager<string>({ limit: 0, engines: ['a', 'b'].map((e) => [e, 2] as const), waitedMs: 0 });
+    m.setLimit(30);
+    const ahead = (e: string, id: number): number | undefined => grantOf(m.borrow(e, id, undefined, id, () => 12).orders, id);
+    // Ahead while the shared pool holds a batch for every agent (more than 2 left)...
+    expect([ahead('b', 1), ahead('b', 2), ahead('b', 3), ahead('b', 4)]).toEqual([1, 1, 1, 1]);
+    // ...then nothing: b's last borrow ahead would strand a use a's waiting connections need.
+    expect(ahead('b', 5)).toBe(0);
+    expect(m.pool.sharedFree).toBe(2);
+    expect(grantOf(m.borrow('a', 6, 2, 6, () => 12).orders, 6)).toBe(2);
+  });
+
+  it('stops waiting for a donor whose owed uses a crossing give-back paid, and asks the next donor at once', () => {
+    // L = 16, p = 50%: 2 exclusive each, 8 shared, batch 1.
+    const m = new QuotaManager<string>({ limit: 0, engines: ['a', 'b', 'c', 'd'].map((e) => [e, 1] as const), exclusivePercent: 0.5, waitedMs: 0 });
+    m.setLimit(16);
+    expect(grantOf(m.borrow('b', 1, undefined, 1, () => null).orders, 1)).toBe(1);
+    expect(grantOf(m.borrow('b', 2, undefined, 2, () => null).orders, 2)).toBe(1);
+    expect(grantOf(m.borrow('a', 3, 6, 3, () => null).orders, 3)).toBe(6); // the shared pool is empty now
+    // d is idle: one of its exclusive uses is ceded to a.
+    let reported: Record<string, number> = { a: 8, b: 4, c: 2, d: 0 };
+    const first = m.borrow('a', 4, 1, 4, (e) => reported[e] ?? null);
+    expect(grantOf(m.revokeAcked('d', revokeOf(first.orders, 'd')!, 1), 4)).toBe(1);
+    // b's connections ended: one of its borrowed uses is revoked for a, while b gives it back.
+    reported = { a: 9, b: 2, c: 2, d: 0 };
+    const second = m.borrow('a', 5, 1, 5, (e) => reported[e] ?? null);
+    const revokeB = revokeOf(second.orders, 'b')!;
+    expect(second.waiting).toBe(true);
+    // The give-back pays what b owed; the use goes back to d's ceded share.
+    const crossed = m.giveBack('b', 1, 6);
+    // b's revoke is done: the next engine with unused uses (d) is asked now, not at the deadline.
+    const next = revokeOf(crossed, 'd');
+    expect(next).toBeDefined();
+    expect(m.revokeAcked('b', revokeB, 3)).toEqual([]);
+    expect(grantOf(m.revokeAcked('d', next!, 1), 5)).toBe(1);
+  });
+
+  it('takes from an engine whose connections waited recently the uses that came to it since without asking', () => {
+    // L = 16, every use exclusive: 4 each.
+    const m = new QuotaManager<string>({ limit: 0, engines: ['a', 'b', 'c', 'd'].map((e) => [e, 1] as const), exclusivePercent: 1, waitedMs: 500 });
+    m.setLimit(16);
+    let reported: Record<string, number> = { a: 4, b: 4, c: 4, d: 0 };
+    // d is idle: 2 of its uses are ceded to a.
+    const r = m.borrow('a', 1, 2, 1, (e) => reported[e] ?? null);
+    expect(grantOf(m.revokeAcked('d', revokeOf(r.orders, 'd')!, 2), 1)).toBe(2);
+    // Then d's connections wait (nothing to lend them), and a's end: d's share grows back to 4.
+    reported = { a: 6, b: 4, c: 4, d: 2 };
+    expect(grantOf(m.borrow('d', 2, 1, 1000, (e) => reported[e] ?? null).orders, 2)).toBe(0);
+    m.giveBack('a', 2, 3);
+    expect(m.told('d')!.exclusive).toBe(4);
+    // b's connections wait 100 ms after d's did: d gives up what it got back and does not use.
+    reported = { a: 4, b: 4, c: 4, d: 2 };
+    const b = m.borrow('b', 4, 1, 1100, (e) => reported[e] ?? null);
+    const revokeD = revokeOf(b.orders, 'd');
+    expect(revokeD).toBeDefined();
+    expect(grantOf(m.revokeAcked('d', revokeD!, 3), 4)).toBe(1);
+  });
+
   it('answers at once when no engine has anything to give: the connection spills now', () => {
     const m = new QuotaManager<string>({ limit: 0, engines: ['a', 'b'].map((e) => [e, 1] as const), exclusivePercent: 1, waitedMs: 0 });
     m.setLimit(8);

@@ -46,23 +46,29 @@ describe('global quota over the channel', () => {
     expect(hub.app.agentHub.quotaView('web')).toMatchObject({ limit: 100, shared: 20, batch: 2 });
   });
 
-  it('grants batches until the shared pool is empty, so the sum of allowances never passes the limit', async () => {
+  it('grants batches ahead while the shared pool holds one for every agent, the last uses to waiting connections one at a time, and never passes the limit', async () => {
     hub = await startHub();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
     const a = await start('agent-a');
     const b = await start('agent-b');
     await until(() => a.allowance('web') === 40 && b.allowance('web') === 40);
+    // Borrows ahead (no connection waiting) get batches of 2 while more than 2 × 2 agents are left...
     const grants = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).borrow('web')));
-    expect(grants.reduce((s, g) => s + g.n, 0)).toBe(20);
-    await until(() => sumOfAllowances([a, b]) === 100);
+    expect(grants.reduce((s, g) => s + g.n, 0)).toBe(16);
+    expect(hub.app.agentHub.quotaView('web')?.shared).toBe(4);
+    // ...the last 4 go only to borrows whose connections wait (core's aheadNow), one at a time.
     expect((await a.borrow('web')).n).toBe(0);
+    for (let i = 0; i < 4; i++) expect((await (i % 2 ? a : b).borrow('web', 1)).n).toBe(1);
+    await until(() => sumOfAllowances([a, b]) === 100);
+    expect((await a.borrow('web', 1)).n).toBe(0);
     const [holder, other] = (a.allowances.get('web')?.borrowed ?? 0) >= 2 ? [a, b] : [b, a];
     holder.giveBack('web', 2);
     await until(() => hub.app.agentHub.quotaView('web')?.shared === 2, 3_000, 'returned batch');
     // Two uses left for two agents: lent one at a time now (core's batchNow), so the last uses go
     // where connections ask for them rather than in a batch to one agent.
-    expect((await other.borrow('web')).n).toBe(1);
-    expect((await other.borrow('web')).n).toBe(1);
+    expect((await other.borrow('web')).n).toBe(0); // not ahead
+    expect((await other.borrow('web', 1)).n).toBe(1);
+    expect((await other.borrow('web', 1)).n).toBe(1);
     expect(sumOfAllowances([a, b])).toBe(100);
   });
 
@@ -73,8 +79,8 @@ describe('global quota over the channel', () => {
     const [a, b] = list as [SimulatedAgent, SimulatedAgent, SimulatedAgent];
     for (const x of list) x.report({}, services('UP', 'UP'));
     await until(() => list.every((x) => x.allowance('web') === 26), 3_000, 'limit 100 shared by 3');
-    while ((await a.borrow('web')).n > 0) {
-      /* drain the shared pool */
+    while ((await a.borrow('web', 1)).n > 0) {
+      /* drain the shared pool (connections waiting: the last uses go to no borrow ahead) */
     }
     expect(a.allowance('web')).toBe(48);
     const revoked = a.client.waitFor('revoke');
@@ -131,8 +137,8 @@ describe('global quota over the channel', () => {
     await until(() => a.allowance('web') === 8 && b.allowance('web') === 8, 3_000, 'shares 8/8');
     b.stopHeartbeats();
     await until(() => hub.app.agentHub.quotaView('web')?.byAgent['agent-b'] === undefined, 5_000, 'lease of agent-b ended');
-    while ((await a.borrow('web')).n > 0) {
-      /* agent-a takes what agent-b had */
+    while ((await a.borrow('web', 1)).n > 0) {
+      /* agent-a takes what agent-b had (connections waiting: the last uses go to no borrow ahead) */
     }
     await until(() => a.allowance('web') === 20, 3_000, 'agent-a holding the whole limit');
     a.inUse.set('web', 20);
