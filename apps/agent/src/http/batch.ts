@@ -1,48 +1,73 @@
 // What one message sends to a socket in one go: its head (a string of latin1 characters, the way
 // llhttp's binding hands fields over, so bytes 0x80-0xFF of obs-text leave as they came), its body
 // pieces and their framing, gathered while a read is parsed and written in one write: one buffer
-// when small, else a corked burst (one writev). A head and a body written apart cost a syscall
+// when small, else a corked burst (one writev). Views of a shared read buffer (view()) are copied
+// by the flush, so nothing handed to a socket points into that buffer. A head and a body written apart cost a syscall
 // and a stream round each.
 
 /** A batch up to this size is copied into one buffer (a larger body is written as it is, without a copy). */
 const COPY_MAX = 16 * 1024;
 
 export class Batch {
-  private readonly parts: (string | Buffer)[] = [];
+  /** parts[0..n) are the batch; the array is kept (no array per message), its slots cleared after each flush. */
+  private readonly parts: (string | Buffer | undefined)[] = [];
+  private n = 0;
   private bytes = 0;
 
   /** Adds latin1 text (a head, a chunk-size line, trailers). */
   text(s: string): void {
-    this.parts.push(s);
+    this.parts[this.n++] = s;
     this.bytes += s.length;
   }
 
   /** Adds bytes (a body piece); the buffer is not copied until the flush. */
   data(b: Buffer): void {
-    this.parts.push(b);
+    this.parts[this.n++] = b;
     this.bytes += b.length;
   }
 
+  /**
+   * Adds bytes that stay valid only until the caller returns (a view of a shared read buffer): they
+   * are copied by the flush, which must come before then.
+   */
+  view(b: Buffer): void {
+    this.parts[this.n++] = b;
+    this.bytes += b.length;
+    this.views = true;
+  }
+
+  /** A part added by view(): every Buffer part is copied before it is handed to the socket. */
+  private views = false;
+
   get empty(): boolean {
-    return this.parts.length === 0;
+    return this.n === 0;
+  }
+
+  /** Empties the batch (its slots let go of what they held). */
+  private clear(n: number): void {
+    const parts = this.parts;
+    for (let i = 0; i < n; i++) parts[i] = undefined;
+    this.n = 0;
+    this.bytes = 0;
+    this.views = false;
   }
 
   /** Writes what was gathered in one write; the socket's answer (false: its buffer is full), true when there was nothing. */
   flush(socket: { write(chunk: Buffer | string, encoding?: BufferEncoding): boolean; cork(): void; uncork(): void; destroyed: boolean }): boolean {
-    const parts = this.parts;
-    const n = parts.length;
+    const n = this.n;
     if (n === 0) return true;
+    const parts = this.parts;
     const bytes = this.bytes;
-    this.bytes = 0;
-    // The list is emptied and kept (no array per message); nothing is added to it while it is written.
+    const views = this.views;
+    // Emptied before writing: nothing is added to the batch while it is written.
     if (socket.destroyed) {
-      parts.length = 0;
+      this.clear(n);
       return true;
     }
     if (n === 1) {
       const p = parts[0]!;
-      parts.length = 0;
-      return typeof p === 'string' ? socket.write(p, 'latin1') : socket.write(p);
+      this.clear(1);
+      return typeof p === 'string' ? socket.write(p, 'latin1') : socket.write(views ? Buffer.from(p) : p);
     }
     if (bytes <= COPY_MAX) {
       const out = Buffer.allocUnsafe(bytes);
@@ -51,14 +76,14 @@ export class Batch {
         const p = parts[i]!;
         at += typeof p === 'string' ? out.write(p, at, 'latin1') : p.copy(out, at);
       }
-      parts.length = 0;
+      this.clear(n);
       return socket.write(out);
     }
-    const copy = parts.slice();
-    parts.length = 0;
+    const copy = parts.slice(0, n) as (string | Buffer)[];
+    this.clear(n);
     socket.cork();
     let ok = true;
-    for (const p of copy) ok = typeof p === 'string' ? socket.write(p, 'latin1') : socket.write(p);
+    for (const p of copy) ok = typeof p === 'string' ? socket.write(p, 'latin1') : socket.write(views ? Buffer.from(p) : p);
     socket.uncork();
     return ok;
   }

@@ -10,7 +10,7 @@ import type { Batch } from './batch.js';
 import type { ServicePick } from '../service-state.js';
 import type { ServiceCounters, VServerCounters } from '../stats.js';
 import { CODES, reason } from './errors.js';
-import type { Parser } from './parser.js';
+import { READ_BODY_RAW, type Parser } from './parser.js';
 import { connectionTokens, isHopByHop, upstreamHead } from './request.js';
 import type { UpstreamConn, UpstreamPool, UpstreamSink } from './upstream-pool.js';
 import type { HttpRequest } from './connection.js';
@@ -40,22 +40,32 @@ export interface ClientSide {
 
 type ResponseFraming = 'none' | 'length' | 'chunked' | 'close';
 
-/** Fields of a response for the client: hop-by-hop and Connection-named ones removed; its framing. */
-function responseFields(fields: readonly string[]): { out: string; framing: ResponseFraming } {
+/**
+ * A response body of Content-Length up to this many bytes is relayed as read (READ_BODY_RAW): what
+ * a read holds of it goes out in the client's one write, copied there once (batch.ts view()).
+ */
+const RAW_BODY_MAX = 8 * 1024;
+
+/** Fields of a response for the client: hop-by-hop and Connection-named ones removed; its framing and Content-Length value. */
+function responseFields(fields: readonly string[]): { out: string; framing: ResponseFraming; length: string | undefined } {
   const tokens = connectionTokens(fields);
   let out = '';
   let framing: ResponseFraming = 'close';
+  let length: string | undefined;
   for (let i = 0; i < fields.length; i += 2) {
     const name = fields[i]!;
     if (isHopByHop(name)) {
       if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') framing = 'chunked';
       continue;
     }
-    if (tokens?.has(name.toLowerCase())) continue;
-    if (framing === 'close' && name.length === 14 && name.toLowerCase() === 'content-length') framing = 'length';
+    if (tokens?.names(name)) continue;
+    if (framing === 'close' && name.length === 14 && name.toLowerCase() === 'content-length') {
+      framing = 'length';
+      length = fields[i + 1];
+    }
     out += `${name}: ${fields[i + 1]!}\r\n`;
   }
-  return { out, framing };
+  return { out, framing, length };
 }
 
 /** The last chunk of a chunked body with `trailers` (hop-by-hop ones left out), and the empty line. */
@@ -192,7 +202,7 @@ export class Forward implements UpstreamSink {
     }
     this.responseStarted = true;
     this.upstreamKeepAlive = p.keepAlive;
-    const { out, framing } = responseFields(p.headers);
+    const { out, framing, length } = responseFields(p.headers);
     const bodiless = this.req.head || status === 204 || status === 304 || status === 101;
     const req = this.req;
     let head = `HTTP/1.1 ${status} ${p.statusText || reason(status)}\r\n${out}`;
@@ -212,7 +222,33 @@ export class Forward implements UpstreamSink {
     else if (!keep) head += 'connection: close\r\n';
     else if (req.minor === 0) head += 'connection: keep-alive\r\n';
     this.side.out.text(`${head}\r\n`);
-    return this.req.head ? 1 : 0;
+    if (this.req.head) return 1;
+    // A small body framed by Content-Length (llhttp checked the value: digits, one value) is relayed
+    // as read, past llhttp: no copy of each piece and no callback from the parser for it.
+    if (this.toClient === 'length' && framing === 'length' && length !== undefined && length.length <= 5 && this.up) {
+      const n = Number(length);
+      if (n > 0 && n <= RAW_BODY_MAX) {
+        this.raw = true;
+        this.up.readBodyRaw(n);
+        return READ_BODY_RAW;
+      }
+    }
+    return 0;
+  }
+
+  /** The body is read raw (READ_BODY_RAW): llhttp's completion at the head's end is not the message's. */
+  private raw = false;
+
+  onRawBody(bytes: Buffer): void {
+    if (this.finished) return;
+    this.side.vs.tx_bytes_total += bytes.length;
+    this.svc.rx_bytes_total += bytes.length;
+    this.side.out.view(bytes);
+  }
+
+  onRawComplete(): void {
+    this.raw = false;
+    this.onComplete();
   }
 
   private upgradeValue(fields: readonly string[]): string {
@@ -258,7 +294,7 @@ export class Forward implements UpstreamSink {
       this.informational = false;
       return;
     }
-    if (this.finished || !this.responseStarted) return;
+    if (this.finished || !this.responseStarted || this.raw) return;
     if (this.req.upgrade && this.up && this.up.parser.status === 101) return; // the tunnel takes over (onUpgrade)
     if (this.toClient === 'chunked') this.side.out.text(lastChunk(this.trailers));
     // The answer leaves before anything the connection writes next (a pipelined request's answer).

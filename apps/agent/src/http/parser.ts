@@ -100,8 +100,15 @@ export const METHODS: readonly string[] = [
 export const HEAD = 2;
 export const CONNECT = 5;
 
+/**
+ * What a response's onHead returns to read the body itself (llhttp's "upgrade" answer): llhttp
+ * stops right after the head, reports the message complete, and feed's `consumed` ends at the
+ * head; the parser is rearmed before the next message.
+ */
+export const READ_BODY_RAW = 2;
+
 export interface ParserEvents {
-  /** A head is complete; its return value is llhttp's: 0, or 1 for a message without body (a response to HEAD). */
+  /** A head is complete; its return value is llhttp's: 0, 1 for a message without body (a response to HEAD), or READ_BODY_RAW. */
   onHead(p: Parser): number;
   onBody(chunk: Buffer): void;
   /** Trailer fields of a chunked message (flat name, value list), just before onComplete. */
@@ -284,6 +291,13 @@ export class Parser {
     this.dirty = false;
     this.native!.initialize(kind === 'request' ? HTTPParser.REQUEST : HTTPParser.RESPONSE, {}, maxHeaderBytes, HTTPParser.kLenientNone);
     this.listenBegin();
+  }
+
+  /** Reads the next message from its first byte (after a body read raw: READ_BODY_RAW). */
+  rearm(): void {
+    const native = this.native;
+    if (!native) return;
+    native.initialize(this.kind === 'request' ? HTTPParser.REQUEST : HTTPParser.RESPONSE, {}, this.maxHeaderBytes, HTTPParser.kLenientNone);
   }
 
   /** Gives the parser back (it must not be in the middle of execute, and is not used after). */

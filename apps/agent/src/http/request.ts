@@ -98,30 +98,78 @@ export function isHopByHop(name: string): boolean {
   return name.length <= LONGEST_SPECIAL && HOP_LENGTHS[name.length] === 1 && HOP_BY_HOP.has(name.toLowerCase());
 }
 
-/** The tokens of the common Connection values, shared (read only): most messages carry one of them. */
-const ONE_TOKEN: ReadonlyMap<string, ReadonlySet<string>> = new Map(['keep-alive', 'close', 'upgrade'].map((t) => [t, new Set([t])]));
+/**
+ * The tokens of a message's Connection fields (lower-case): the fields they name are not
+ * forwarded. A field name is lower-cased to be looked up only when a token has its length
+ * (responses carry `Connection: keep-alive`, and each of their fields would be lower-cased and
+ * hashed otherwise).
+ */
+export class ConnectionTokens {
+  /** Bit n set: a token of length n (0-31); `long`: one longer. */
+  private lengths = 0;
+  private long = false;
+  private readonly set = new Set<string>();
 
-/** The tokens of every Connection field in `fields` (lower-case), or null when there is none. */
-export function connectionTokens(fields: readonly string[]): ReadonlySet<string> | null {
-  let out: Set<string> | null = null;
-  let one: ReadonlySet<string> | undefined;
+  constructor(tokens: Iterable<string>) {
+    for (const t of tokens) this.add(t);
+  }
+
+  add(token: string): void {
+    this.set.add(token);
+    if (token.length > 31) this.long = true;
+    else this.lengths |= 1 << token.length;
+  }
+
+  /** A field name (any case) that one of the tokens names. */
+  names(name: string): boolean {
+    const n = name.length;
+    return (n > 31 ? this.long : (this.lengths & (1 << n)) !== 0) && this.set.has(name.toLowerCase());
+  }
+
+  /** `names` for a name already lower-cased. */
+  namesLower(lower: string): boolean {
+    const n = lower.length;
+    return (n > 31 ? this.long : (this.lengths & (1 << n)) !== 0) && this.set.has(lower);
+  }
+
+  has(token: string): boolean {
+    return this.set.has(token);
+  }
+}
+
+/** The tokens of the common Connection values, shared (read only): most messages carry one of them. */
+const ONE_TOKEN: ReadonlyMap<string, ConnectionTokens> = new Map(['keep-alive', 'close', 'upgrade'].map((t) => [t, new ConnectionTokens([t])]));
+
+/** The tokens of every Connection field in `fields`, or null when there is none. */
+export function connectionTokens(fields: readonly string[]): ConnectionTokens | null {
+  let out: ConnectionTokens | null = null;
+  let one: string | undefined;
+  let shared: ConnectionTokens | undefined;
   for (let i = 0; i < fields.length; i += 2) {
     const name = fields[i]!;
     // 'c' or 'C' first: Keep-Alive and User-Agent, of the same length, are not lower-cased.
     if (name.length !== 10 || (name.charCodeAt(0) | 0x20) !== 0x63 || name.toLowerCase() !== 'connection') continue;
     const value = fields[i + 1]!;
     // One Connection field with one common token (values arrive without surrounding whitespace): no split, no new set.
-    if (out === null && one === undefined && value.length <= 10 && (one = ONE_TOKEN.get(value.toLowerCase())) !== undefined) continue;
+    if (out === null && shared === undefined && value.length <= 10) {
+      const lower = value.toLowerCase();
+      shared = ONE_TOKEN.get(lower);
+      if (shared !== undefined) {
+        one = lower;
+        continue;
+      }
+    }
     if (one !== undefined) {
-      out = new Set(one);
+      out = new ConnectionTokens([one]);
       one = undefined;
+      shared = undefined;
     }
     for (const t of value.split(',')) {
       const k = t.trim().toLowerCase();
-      if (k) (out ??= new Set()).add(k);
+      if (k) (out ??= new ConnectionTokens([])).add(k);
     }
   }
-  return out ?? one ?? null;
+  return out ?? shared ?? null;
 }
 
 function forwardedFor(ip: string): string {
@@ -185,8 +233,8 @@ export function upstreamHead(
         out += `${name}: ${host}\r\n`;
         continue;
       }
-      if (tokens?.has(lower)) continue;
-    } else if (tokens?.has(name.toLowerCase())) continue;
+      if (tokens?.namesLower(lower)) continue;
+    } else if (tokens?.names(name)) continue;
     out += `${name}: ${value}\r\n`;
   }
   if (hostOverride !== undefined && host === null) {

@@ -29,6 +29,10 @@ export interface UpstreamSink extends ParserEvents {
   onUpstreamFailed(reason: 'error' | 'closed' | 'timeout' | 'parse', detail: string): void;
   /** A read from the service was parsed: what it produced for the client leaves now, in one write. */
   flush(): void;
+  /** Body bytes of a response whose head asked for READ_BODY_RAW, as read (a view of the shared read buffer, valid until the caller returns). */
+  onRawBody(bytes: Buffer): void;
+  /** The last byte of a body read raw arrived (the message is complete). */
+  onRawComplete(): void;
 }
 
 export class UpstreamConn {
@@ -51,6 +55,11 @@ export class UpstreamConn {
   private lastIo = 0;
   private awaitingHead = false;
   private upgraded = false;
+  /**
+   * Body bytes of the current response still to come, read past llhttp (READ_BODY_RAW: a body
+   * framed by Content-Length, relayed as read, without llhttp's copy and callback per piece).
+   */
+  private rawLeft = 0;
 
   constructor(
     readonly pool: UpstreamPool,
@@ -87,6 +96,11 @@ export class UpstreamConn {
     this.timeoutMs = ms;
     this.sentAt = this.lastIo = Date.now();
     this.pool.busy.add(this);
+  }
+
+  /** The response whose head is being handled has `length` body bytes, to be read raw (its onHead returns READ_BODY_RAW). */
+  readBodyRaw(length: number): void {
+    this.rawLeft = length;
   }
 
   /** Bytes went to the service (the idle deadline starts again). */
@@ -127,7 +141,16 @@ export class UpstreamConn {
       this.destroy();
       return;
     }
+    if (this.rawLeft > 0) {
+      this.relayRaw(sink, chunk, 0);
+      return;
+    }
     const r = this.parser.feed(chunk);
+    if (r.ok && this.rawLeft > 0) {
+      // The head asked for its body raw: llhttp stopped at the head's end.
+      this.relayRaw(sink, chunk, r.consumed);
+      return;
+    }
     sink.flush();
     if (!r.ok) {
       this.dead = true;
@@ -143,9 +166,24 @@ export class UpstreamConn {
     }
   }
 
+  /** Relays body bytes of a response read raw from `chunk[from..]`; completes it at its last byte. */
+  private relayRaw(sink: UpstreamSink, chunk: Buffer, from: number): void {
+    const n = Math.min(chunk.length - from, this.rawLeft);
+    if (n > 0) sink.onRawBody(chunk.subarray(from, from + n));
+    this.rawLeft -= n;
+    if (this.rawLeft > 0) {
+      sink.flush();
+      return;
+    }
+    // Bytes past the response with no request outstanding: the connection cannot be trusted any more.
+    if (from + n < chunk.length) this.dead = true;
+    this.parser.rearm();
+    sink.onRawComplete();
+  }
+
   private readonly onEnd = (): void => {
     // A response delimited by the close completes here.
-    if (this.sink) this.parser.finish();
+    if (this.sink && this.rawLeft === 0) this.parser.finish();
     this.fail('closed', 'the service closed the connection');
   };
 
