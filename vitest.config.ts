@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import LongestFirst from './test/setup/sequencer.js';
-import { SHARED_WORKER_FILES } from './test/setup/shared-workers.js';
+import { SHARED_DB_FILES, SHARED_WORKER_FILES } from './test/setup/shared-workers.js';
 
 const include = ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'test/**/*.test.ts', 'bench/test/**/*.test.ts'];
 
@@ -18,9 +18,14 @@ export default defineConfig({
     sequence: { sequencer: LongestFirst },
     projects: [
       // Each file in a worker of its own, with the run's Postgres (test/setup/postgres.ts).
-      { extends: true, test: { name: 'isolated', include, exclude: SHARED_WORKER_FILES, globalSetup: ['test/setup/postgres.ts'] } },
+      {
+        extends: true,
+        test: { name: 'isolated', include, exclude: [...SHARED_WORKER_FILES, ...SHARED_DB_FILES], globalSetup: ['test/setup/postgres.ts'] },
+      },
       // Pure logic and in-process unit tests: workers and loaded modules reused (test/setup/shared-workers.ts).
       { extends: true, test: { name: 'shared', include: SHARED_WORKER_FILES, isolate: false } },
+      // The in-process control-plane files with a database each: shared workers, the run's Postgres (the same server).
+      { extends: true, test: { name: 'shared-db', include: SHARED_DB_FILES, isolate: false, globalSetup: ['test/setup/postgres.ts'] } },
     ],
   },
 });

@@ -34,24 +34,58 @@ async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<
   }
 }
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+interface RunPostgres {
+  adminUrl: string;
+  template: string;
+  /** Stops the embedded server (or drops the template from DATABASE_URL's server). */
+  dispose(): Promise<void>;
+}
+
+/** Starts the embedded server (unless DATABASE_URL is set) and migrates the template database. */
+async function startRunPostgres(): Promise<RunPostgres> {
   let server: TemporaryPostgres | null = null;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     server = await startTemporaryPostgres('spillway-test-pg-');
     adminUrl = server.url;
   }
+  const url = adminUrl;
   const template = `spillway_template_${randomBytes(4).toString('hex')}`;
-  await admin(adminUrl, (c) => c.query(`CREATE DATABASE "${template}"`));
-  await applyMigrations(withDatabase(adminUrl, template));
-  project.provide('spillwayPgAdminUrl', adminUrl);
-  project.provide('spillwayPgTemplate', template);
+  await admin(url, (c) => c.query(`CREATE DATABASE "${template}"`));
+  await applyMigrations(withDatabase(url, template));
+  return {
+    adminUrl: url,
+    template,
+    dispose: async () => {
+      if (server) await server.dispose();
+      else await admin(url, (c) => c.query(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`)).catch(() => undefined);
+    },
+  };
+}
 
+// Every project that lists this file as its globalSetup (vitest.config.ts: the isolated files and
+// the shared-worker files that use the database) runs it in the one vitest process: they share one
+// server, started by the first and stopped after the last one's teardown. On globalThis, since
+// each project may load this module on its own.
+const RUN = Symbol.for('spillway.test.postgres');
+type Shared = { users: number; postgres: Promise<RunPostgres> };
+const holder = globalThis as typeof globalThis & { [RUN]?: Shared | undefined };
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const shared = (holder[RUN] ??= { users: 0, postgres: startRunPostgres() });
+  shared.users++;
+  let pg: RunPostgres;
+  try {
+    pg = await shared.postgres;
+  } catch (err) {
+    if (--shared.users === 0) holder[RUN] = undefined;
+    throw err;
+  }
+  project.provide('spillwayPgAdminUrl', pg.adminUrl);
+  project.provide('spillwayPgTemplate', pg.template);
   return async () => {
-    if (server) {
-      await server.dispose();
-    } else {
-      await admin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`)).catch(() => undefined);
-    }
+    if (--shared.users > 0) return;
+    holder[RUN] = undefined;
+    await pg.dispose();
   };
 }
