@@ -421,6 +421,8 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
 
   private async runBatch(batch: PendingWrite[]): Promise<void> {
     let done: { results: Array<{ ok: WriteResult } | { err: unknown }>; state: ConfigState; applied: boolean; base: number };
+    // The statements the transaction sends without waiting (its bulk inserts).
+    const pipe = new Pipeline();
     try {
       done = await this.db.$transaction(async (tx) => {
         let rows = await tx.$queryRaw<Array<{ version: number }>>`SELECT version FROM config_version WHERE id = 1 FOR UPDATE`;
@@ -437,7 +439,7 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
           let desired: NDocument;
           let plan: Plan;
           let all: Problem[];
-          let walk: ReturnType<typeof walkChanges> = null;
+          let walk: ReturnType<typeof walkChanges>;
           try {
             // A write that omits a write-only field (a service's migration secret) keeps the stored value.
             desired = keepSecrets(current.doc, w.desire(current));
@@ -467,15 +469,21 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
           KNOWN.set(desired, new Set(all.map(problemKey)));
           // The rules' index of the document follows the write (made again from the document after a whole plan).
           moveIndex(current.doc, desired, walk);
-          current = await applyPlan(tx, current, desired, plan, current.version + 1, w.opts.actor, events);
+          current = await applyPlan(tx, pipe, current, desired, plan, current.version + 1, w.opts.actor, events);
           results.push({ ok: { version: current.version, plan, applied: true, state: current } });
         }
         await bulkInsert(tx, 'event', events as unknown as Array<Record<string, unknown>>);
         if (current.version !== version) await tx.$executeRaw`UPDATE config_version SET version = ${current.version}, "updatedAt" = now() WHERE id = 1`;
+        await pipe.settle();
         return { results, state: current, applied: current.version !== version, base: version };
       }, TX);
-    } catch (err) {
+    } catch (failure) {
       // The transaction failed as a whole (nothing of it was written): alone, each write fails or commits on its own.
+      // A statement sent earlier failed first (later ones saw only the aborted transaction): its error is the one to report.
+      let err = failure;
+      await pipe.settle().catch((first: unknown) => {
+        err = first;
+      });
       if (batch.length > 1) {
         for (const w of batch) await this.runBatch([w]);
         return;
@@ -576,13 +584,16 @@ function unprocessable(problems: Problem[], pathOf: (p: Problem) => string): Spi
 
 /** Unique-constraint races the lock cannot see (a row written outside the store) become 409s; a transaction that cannot start in time, 503. */
 function translateDbError(err: unknown): unknown {
-  if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+  if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return err;
+  // A raw statement's failure (P2010: the bulk inserts) names its kind as the driver adapter does.
+  const raw = err.code === 'P2010' ? (err.meta?.driverAdapterError as { cause?: { kind?: string } } | undefined)?.cause?.kind : undefined;
+  if (err.code === 'P2002' || raw === 'UniqueConstraintViolation') {
     return ApiErrors.conflict(`a unique value is already taken (${JSON.stringify(err.meta?.target ?? '')})`);
   }
-  if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2028') {
+  if (err.code === 'P2028') {
     return ApiErrors.busy('too many writes at once: the configuration transaction could not start in time; retry');
   }
-  if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2003') {
+  if (err.code === 'P2003' || raw === 'ForeignKeyConstraintViolation') {
     return ApiErrors.referenced('the object is still referenced');
   }
   return err;
@@ -594,6 +605,7 @@ type Column = readonly [name: string, sqlType: string];
 const TS = 'timestamp(3)';
 const COLUMNS = {
   service: [
+    ['id', 'int'],
     ['name', 'text'],
     ['address', 'text'],
     ['port', 'int'],
@@ -612,6 +624,7 @@ const COLUMNS = {
     ['updatedAt', TS],
   ],
   vserver: [
+    ['id', 'int'],
     ['name', 'text'],
     ['protocol', '"Protocol"'],
     ['listenPort', 'int'],
@@ -688,7 +701,7 @@ function sqlValue(v: unknown, sqlType: string): unknown {
  * write's own CPU time.
  */
 async function updateRow(tx: Tx, table: 'service' | 'vserver', id: number, row: Record<string, unknown>): Promise<void> {
-  const cols = COLUMNS[table].filter(([c]) => c !== 'createdAt');
+  const cols = COLUMNS[table].filter(([c]) => c !== 'createdAt' && c !== 'id');
   const sets = cols.map(([c, t], i) => `"${c}" = $${i + 1}::${cast(t)}`);
   await tx.$executeRawUnsafe(`UPDATE "${table}" SET ${sets.join(', ')} WHERE id = $${cols.length + 1}`, ...cols.map(([c, t]) => sqlValue(row[c], t)), id);
 }
@@ -712,15 +725,10 @@ const cast = (sqlType: string): string => (sqlType.startsWith('"') || sqlType ==
  * One INSERT … SELECT FROM unnest(arrays) per table, whatever the number of rows (Prisma's
  * createMany binds every value on its own and was ~1 ms a row here): one array-literal parameter
  * per column, or one plain parameter for a column whose rows all hold the same value (the stamps,
- * the version, the actor). Returning: each new row's id and name, as one JSON text.
+ * the version, the actor).
  */
-async function bulkInsert(
-  tx: Tx,
-  table: keyof typeof COLUMNS,
-  rows: ReadonlyArray<Record<string, unknown>>,
-  returning = false,
-): Promise<Array<{ id: number; name: string }>> {
-  if (rows.length === 0) return [];
+async function bulkInsert(tx: Tx, table: keyof typeof COLUMNS, rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
+  if (rows.length === 0) return;
   const cols: readonly Column[] = COLUMNS[table];
   // Each column's values in one pass over the rows, and whether they are all the same.
   const values = cols.map(([c]) => {
@@ -752,13 +760,41 @@ async function bulkInsert(
   });
   const names = cols.map(([c]) => `"${c}"`).join(', ');
   const insert = `INSERT INTO "${table}" (${names}) SELECT ${select.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${unnested.join(', ')})`;
-  if (!returning) {
-    await tx.$executeRawUnsafe(insert, ...params);
-    return [];
+  await tx.$executeRawUnsafe(insert, ...params);
+}
+
+/**
+ * `n.service` and `n.vserver` new ids from the tables' sequences, in one statement (none when
+ * both are 0), so that rows and bindings can be built and sent before their parents are inserted.
+ */
+async function reserveIds(tx: Tx, n: { service: number; vserver: number }): Promise<{ service: number[]; vserver: number[] }> {
+  if (n.service === 0 && n.vserver === 0) return { service: [], vserver: [] };
+  const [r] = await tx.$queryRaw<Array<{ s: string; v: string }>>`SELECT
+    (SELECT coalesce(string_agg(nextval('"service_id_seq"')::text, ','), '') FROM generate_series(1, ${n.service}::int)) AS s,
+    (SELECT coalesce(string_agg(nextval('"vserver_id_seq"')::text, ','), '') FROM generate_series(1, ${n.vserver}::int)) AS v`;
+  const ids = (text: string | undefined): number[] => (text ? text.split(',').map(Number) : []);
+  return { service: ids(r?.s), vserver: ids(r?.v) };
+}
+
+/**
+ * Statements of one transaction sent without waiting for their results: its connection runs them
+ * in order (db/prisma.ts), so later ones, awaited or not, see what earlier ones wrote. `settle()`
+ * waits for them all and throws the first one's error (after a failure, the later statements only
+ * report the aborted transaction).
+ */
+class Pipeline {
+  private readonly sent: Array<Promise<void>> = [];
+
+  /** Sends `statement` (begun by the call that made it); past 1,000 rows, yields a turn so that it leaves before the next rows are built. */
+  async send(statement: Promise<void>, rows: number): Promise<void> {
+    statement.catch(() => undefined); // seen by settle()
+    this.sent.push(statement);
+    if (rows > 1_000) await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  const sql = `WITH ins AS (${insert} RETURNING id, name) SELECT coalesce(json_agg(json_build_array(id, name)), '[]')::text AS rows FROM ins`;
-  const [r] = await tx.$queryRawUnsafe<Array<{ rows: string }>>(sql, ...params);
-  return (JSON.parse(r?.rows ?? '[]') as Array<[number, string]>).map(([id, name]) => ({ id, name }));
+
+  async settle(): Promise<void> {
+    for (const statement of this.sent.splice(0)) await statement;
+  }
 }
 
 /** Event rows in one statement (the hub's events: every agent's ACK of every write is one). */
@@ -783,9 +819,15 @@ interface EventRow {
   data: Prisma.InputJsonValue;
 }
 
-/** Writes `plan`'s rows; its event rows go to `events` (the caller inserts them). */
+/**
+ * Writes `plan`'s rows; its event rows go to `events` (the caller inserts them). New services and
+ * vservers get their ids from their sequences first (one statement), so that each bulk insert is
+ * sent without waiting for it (`pipe`) while the rows of the next one are built: Postgres inserts
+ * the services while this process builds the vservers and bindings.
+ */
 async function applyPlan(
   tx: Tx,
+  pipe: Pipeline,
   current: ConfigState,
   desired: NDocument,
   plan: Plan,
@@ -795,6 +837,7 @@ async function applyPlan(
 ): Promise<ConfigState> {
   const now = new Date();
   const meta = LayeredMap.of(current.meta).draft();
+  const plain = { configVersion };
   const event = (
     kind: string,
     objectKind: string,
@@ -803,7 +846,9 @@ async function applyPlan(
     after: number | null,
     extra?: Record<string, Prisma.InputJsonValue>,
   ): void => {
-    const data = extra === undefined ? { configVersion } : Object.assign({ configVersion }, extra);
+    // One data object for every event without extra facts: the bulk insert then sends it once (a
+    // column whose rows hold one value is one parameter), not 210,000 JSON texts parsed one by one.
+    const data = extra === undefined ? plain : Object.assign({ configVersion }, extra);
     events.push({ actor, kind, objectKind, objectName, beforeVersion: before, afterVersion: after, data });
   };
   // Objects by name: a binary search each for a plan of a few changes, maps for a large one.
@@ -827,6 +872,8 @@ async function applyPlan(
     return m.id;
   };
 
+  const reserved = await reserveIds(tx, { service: changes('service', 'create').length, vserver: changes('vserver', 'create').length });
+
   /** Sites: a few rows, written one by one. */
   const upsertSites = async (): Promise<void> => {
     for (const c of changes('site', 'create')) {
@@ -846,19 +893,23 @@ async function applyPlan(
     if (kind === 'site') return upsertSites();
     const creates = changes(kind, 'create');
     if (creates.length > 0) {
-      const data = creates.map((c) => {
-        const o = want[kind](c.name) as NService & NMonitor & NVServer;
-        const base = kind === 'service' ? serviceData(o) : kind === 'monitor' ? monitorData(o) : vserverData(o);
-        // Not `{ ...base, version, … }`: a spread followed by more properties takes V8's slow path
-        // (~5 µs an object, most of a 100,000-service apply's own row building).
-        return Object.assign(base, { version: 1, createdAt: now, updatedAt: now });
-      });
-      let ids: Array<{ id: number; name: string }>;
       if (kind === 'monitor') {
-        await tx.monitor.createMany({ data: data as Prisma.MonitorCreateManyInput[] });
-        ids = await tx.monitor.findMany({ where: { name: { in: creates.map((c) => c.name) } }, select: { id: true, name: true } });
-      } else ids = await bulkInsert(tx, kind, data, true);
-      for (const r of ids) meta.set(metaKey(kind, r.name), { id: r.id, version: 1, createdAt: now, updatedAt: now });
+        const data = creates.map((c) => Object.assign(monitorData(want.monitor(c.name) as NMonitor), { version: 1, createdAt: now, updatedAt: now }));
+        await tx.monitor.createMany({ data });
+        const ids = await tx.monitor.findMany({ where: { name: { in: creates.map((c) => c.name) } }, select: { id: true, name: true } });
+        for (const r of ids) meta.set(metaKey(kind, r.name), { id: r.id, version: 1, createdAt: now, updatedAt: now });
+      } else {
+        const ids = reserved[kind];
+        const data = creates.map((c, i) => {
+          const o = want[kind](c.name) as NService & NVServer;
+          const id = ids[i] as number;
+          meta.set(metaKey(kind, c.name), { id, version: 1, createdAt: now, updatedAt: now });
+          // Not `{ ...base, version, … }`: a spread followed by more properties takes V8's slow path
+          // (~5 µs an object, most of a 100,000-service apply's own row building).
+          return Object.assign(kind === 'service' ? serviceData(o) : vserverData(o), { id, version: 1, createdAt: now, updatedAt: now });
+        });
+        await pipe.send(bulkInsert(tx, kind, data), data.length);
+      }
       for (const c of creates) event(`${kind}.created`, kind, c.name, null, 1);
     }
     for (const c of changes(kind, 'update')) {
@@ -889,6 +940,7 @@ async function applyPlan(
     prev: Array<{ name: string; weight?: number }>,
     next: Array<{ name: string; weight?: number }>,
   ): Promise<void> => {
+    if (prev.length === 0 && next.length === 0) return;
     const prevBy = new Map(prev.map((b) => [b.name, b]));
     const nextBy = new Map(next.map((b) => [b.name, b]));
     const parentKind: Kind = bkind === 'vserver-service' ? 'vserver' : 'service';
@@ -958,7 +1010,7 @@ async function applyPlan(
     const prev = (have.service(name)?.monitors ?? []).map((b) => ({ name: b.monitor, ...(b.weight === undefined ? {} : { weight: b.weight }) }));
     await syncBindings('service-monitor', name, prev, next);
   }
-  await bulkInsert(tx, 'service_monitor', newServiceMonitors);
+  await pipe.send(bulkInsert(tx, 'service_monitor', newServiceMonitors), newServiceMonitors.length);
   // Listen ports are unique: free the ports of vservers that go away or move before any vserver
   // takes one (a port may pass from one vserver to another within one apply).
   const freed = plan.changes
@@ -995,8 +1047,8 @@ async function applyPlan(
     await tx.$executeRaw`UPDATE vserver AS v SET "backupId" = x.b FROM (SELECT unnest(${backups.map((b) => b.id)}::int[]) AS id, unnest(${backups.map((b) => b.backupId)}::int[]) AS b) AS x WHERE v.id = x.id`;
   }
   if (methodsReplaced.length > 0) await tx.spilloverMethod.deleteMany({ where: { vserverId: { in: methodsReplaced } } });
-  await bulkInsert(tx, 'spillover_method', newMethods);
-  await bulkInsert(tx, 'vserver_service', newVServerServices);
+  await pipe.send(bulkInsert(tx, 'spillover_method', newMethods), newMethods.length);
+  await pipe.send(bulkInsert(tx, 'vserver_service', newVServerServices), newVServerServices.length);
 
   // Deletes, parents before children: vservers (their backup links first), services, monitors.
   const dropped = (kind: Kind) => changes(kind, 'delete').map((c) => c.name);

@@ -305,4 +305,24 @@ describe('a bulk apply', () => {
     }
     expect((await h.call('DELETE', '/v1/monitors/bulk-victim')).statusCode).toBe(204);
   });
+
+  it('changes nothing and reports the first failure when a statement sent ahead of the others fails', async () => {
+    // A service row written outside the store takes a name the apply creates: the bulk insert of the
+    // services, sent without waiting while the vservers and bindings are built, fails first.
+    const before = (await h.call('GET', '/v1/config')).json();
+    const events = (await h.call('GET', '/v1/events?order=desc&limit=1')).json().items[0].id as string;
+    const prisma = h.db.prisma;
+    await prisma.$executeRaw`INSERT INTO service (name, address, port, protocol, capacity, weight, state, "proxyProtocol", version, "createdAt", "updatedAt") VALUES ('ahead-s-299', '10.9.9.9', 80, 'http', 0, 1, 'enabled', 'none', 1, now(), now())`;
+    try {
+      const res = await h.call('PUT', '/v1/config', withBulk(before, 'ahead'));
+      expect(res.statusCode, res.body).toBe(409);
+      expect(res.json()).toMatchObject({ code: 'SPILLWAY_API_CONFLICT' });
+      expect((await h.call('GET', '/v1/config')).json()).toEqual(before);
+      expect((await h.call('GET', `/v1/events?cursor=${encodeCursor(events)}`)).json().items).toEqual([]);
+      expect(await prisma.service.count({ where: { name: { startsWith: 'ahead-' } } })).toBe(1);
+      expect(await prisma.vServer.count({ where: { name: { startsWith: 'ahead-' } } })).toBe(0);
+    } finally {
+      await prisma.$executeRaw`DELETE FROM service WHERE name = 'ahead-s-299'`;
+    }
+  });
 });
