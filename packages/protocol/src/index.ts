@@ -1,4 +1,5 @@
 export * from './messages.js';
+export { reportChanges, wholeReport } from './report.js';
 export {
   decodeAgentMessage,
   decodeControlMessage,

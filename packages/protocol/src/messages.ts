@@ -144,13 +144,19 @@ export const ServiceCounters = Type.Object({
   maintenance: Type.Optional(MaintenanceCounters),
 });
 
-/** Counters, sent every second. */
+/**
+ * Counters, sent every second. The first report of a connection carries every entry; a later one
+ * may carry only the entries that changed since the one before (`partial`) and the names no
+ * longer reported (`gone`): the control plane keeps the others as they were (report.ts).
+ */
 export const Report = Type.Object(
   {
     type: Type.Literal('report'),
     at: Type.Integer({ minimum: 0 }),
     vservers: Type.Record(Type.String(), VServerCounters),
     services: Type.Record(Type.String(), ServiceCounters),
+    partial: Type.Optional(Type.Literal(true)),
+    gone: Type.Optional(Type.Object({ vservers: Type.Array(Type.String()), services: Type.Array(Type.String()) }, { additionalProperties: false })),
     /** The agent's long-lived TCP connections, oldest first (optional: absent when it has none, and from agents before it). */
     connections: Type.Optional(Type.Array(ConnectionRow, { maxItems: 1000 })),
   },

@@ -47,6 +47,7 @@ import {
   type MaintenanceCounters,
   type Outstanding,
   type Report,
+  reportChanges,
 } from '@spillway/protocol';
 import type { ActiveCounts, Agent, AgentStats, ServiceStats, ServiceTransition } from '../agent.js';
 import type { LastFailure } from '../migration/table.js';
@@ -198,6 +199,8 @@ export class ControlClient {
   private helloAt = 0;
   /** Active connections per vserver in the last report sent. */
   private readonly reported = new Map<string, number>();
+  /** The last report, whole, and the connection it went on: a later one on it carries only what changed. */
+  private lastReport: { channel: ChannelClient; report: Report } | null = null;
 
   constructor(private readonly opts: ControlClientOptions) {
     this.backoff = new Backoff(opts.backoff);
@@ -797,7 +800,11 @@ export class ControlClient {
       services[name] = c;
     }
     const connections = s.migration?.connections;
-    this.send({ type: 'report', at: Date.now(), vservers, services, ...(connections && connections.length > 0 ? { connections } : {}) });
+    const report: Report = { type: 'report', at: Date.now(), vservers, services, ...(connections && connections.length > 0 ? { connections } : {}) };
+    // The first report of a connection whole, each later one what changed since (protocol report.ts).
+    const last = this.channel !== null && this.lastReport?.channel === this.channel ? this.lastReport.report : null;
+    if (this.channel) this.lastReport = { channel: this.channel, report };
+    this.send(reportChanges(last, report));
   }
 }
 

@@ -3,7 +3,7 @@
 // global limits and quota. Transport-agnostic: the Fastify plugin hands it authenticated sockets.
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
-import { changeCount, PROTOCOL_VERSION, type AgentMessage, type Hello, type Report } from '@spillway/protocol';
+import { changeCount, PROTOCOL_VERSION, wholeReport, type AgentMessage, type Hello, type Report } from '@spillway/protocol';
 import {
   AgentSession,
   CLOSE_FORBIDDEN,
@@ -499,14 +499,16 @@ export class AgentHub extends EventEmitter {
         return;
       case 'report': {
         const prev = rec.report;
-        rec.report = msg;
-        this.bandwidth.report(rec.name, msg);
-        this.spills.report(rec.name, msg);
-        const moved = this.feedback.report(prev, msg, () => this.liveRecords());
+        // A report of what changed since the one before (protocol report.ts): the readers below get the whole.
+        const report = wholeReport(prev, msg);
+        rec.report = report;
+        this.bandwidth.report(rec.name, report);
+        this.spills.report(rec.name, report);
+        const moved = this.feedback.report(prev, report, () => this.liveRecords());
         if (moved.length > 0) this.feedbackMoved(moved, false);
         // One service-states message for the whole report (the first report may change thousands).
         let changed = false;
-        for (const [service, c] of Object.entries(msg.services)) changed = this.vote(rec.name, service, c.state) || changed;
+        for (const [service, c] of Object.entries(report.services)) changed = this.vote(rec.name, service, c.state) || changed;
         if (changed) this.broadcastStates();
         return;
       }
