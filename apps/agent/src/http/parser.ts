@@ -103,7 +103,7 @@ export const CONNECT = 5;
 /**
  * What a response's onHead returns to read the body itself (llhttp's "upgrade" answer): llhttp
  * stops right after the head, reports the message complete, and feed's `consumed` ends at the
- * head; the parser is rearmed before the next message.
+ * head; what is fed next is read as the next message (the body is the caller's to read).
  */
 export const READ_BODY_RAW = 2;
 
@@ -291,13 +291,6 @@ export class Parser {
     this.dirty = false;
     this.native!.initialize(kind === 'request' ? HTTPParser.REQUEST : HTTPParser.RESPONSE, {}, maxHeaderBytes, HTTPParser.kLenientNone);
     this.listenBegin();
-  }
-
-  /** Reads the next message from its first byte (after a body read raw: READ_BODY_RAW). */
-  rearm(): void {
-    const native = this.native;
-    if (!native) return;
-    native.initialize(this.kind === 'request' ? HTTPParser.REQUEST : HTTPParser.RESPONSE, {}, this.maxHeaderBytes, HTTPParser.kLenientNone);
   }
 
   /** Gives the parser back (it must not be in the middle of execute, and is not used after). */

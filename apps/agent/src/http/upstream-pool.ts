@@ -177,7 +177,8 @@ export class UpstreamConn {
     }
     // Bytes past the response with no request outstanding: the connection cannot be trusted any more.
     if (from + n < chunk.length) this.dead = true;
-    this.parser.rearm();
+    // No re-initialization of the parser: Node's binding resumes llhttp after the "upgrade" pause,
+    // where llhttp stands after any complete message, so the next response parses from its start.
     sink.onRawComplete();
   }
 
