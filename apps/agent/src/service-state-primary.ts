@@ -35,7 +35,16 @@ interface Waiter {
   timer: NodeJS.Timeout | null;
   /** queued: in its vserver's queue; lending: a lend for it is asked; asking: more capacity is asked of the control plane; done: answered. */
   state: 'fresh' | 'queued' | 'lending' | 'asking' | 'done';
+  /** Lends asked for it that the lender refused (it had no room after all): at most LEND_TRIES, then it queues. */
+  refused: number;
 }
+
+/**
+ * Lends refused for one waiter before it stops looking again and queues (or, without a surge
+ * queue, is answered with no service). Each look is one round trip to a lender, and each refusal
+ * brings a newer room report first, so a few suffice; the bound only stops a livelock.
+ */
+const LEND_TRIES = 4;
 
 interface VServerP {
   doc: VServerDoc;
@@ -390,7 +399,7 @@ export class ServiceStatePrimary {
       this.send(engine, { t: 's.none', id, reason: 'unavailable' });
       return;
     }
-    const w: Waiter = { engine, id, vs, ip, seq: this.seq++, timer: null, state: 'fresh' };
+    const w: Waiter = { engine, id, vs, ip, seq: this.seq++, timer: null, state: 'fresh', refused: 0 };
     // Clients already waiting come first.
     if (v.queue.length > 0) {
       this.enqueue(v, w);
@@ -525,16 +534,24 @@ export class ServiceStatePrimary {
       if (v) this.drain(v);
       return;
     }
-    // The lender had no room after all (its report is on its way): the waiter keeps its place.
     if (!v) {
       this.answer(w, { t: 's.none', id: w.id, reason: 'unavailable' });
       return;
     }
-    if (v.queue.includes(w)) w.state = 'queued';
-    else {
-      w.state = 'fresh';
-      this.enqueue(v, w, true);
+    // The lender had no room after all: the primary's view of the pools was older than the lender's
+    // (its room report, sent before this answer on the same channel, is in now; a batch may have
+    // come back to the shared pool meanwhile). Look again with that view before the waiter queues:
+    // without a surge queue, queueing answers "no service" (a 503) while the pool still has room.
+    const again = w.refused++ < LEND_TRIES;
+    if (v.queue.includes(w)) {
+      w.state = 'queued';
+      if (again) this.drain(v);
+      return;
     }
+    w.state = 'fresh';
+    const r = again ? this.serve(v, w) : 'none';
+    if (r === 'none') this.enqueue(v, w, true);
+    else if (r === 'unavailable') this.answer(w, { t: 's.none', id: w.id, reason: 'unavailable' });
   }
 
   /** A use of `service` held by `engine` ended while clients wait: the oldest waiter bound to it gets it. */
