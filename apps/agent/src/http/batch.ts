@@ -9,7 +9,7 @@
 const COPY_MAX = 16 * 1024;
 
 export class Batch {
-  /** parts[0..n) are the batch; the array is kept (no array per message), its slots cleared after each flush. */
+  /** parts[0..n) are the batch; the array is kept (no array per message), its entries cleared after each flush. */
   private readonly parts: (string | Buffer | undefined)[] = [];
   private n = 0;
   private bytes = 0;
@@ -43,7 +43,7 @@ export class Batch {
     return this.n === 0;
   }
 
-  /** Empties the batch (its slots let go of what they held). */
+  /** Empties the batch (its entries let go of what they held). */
   private clear(n: number): void {
     const parts = this.parts;
     for (let i = 0; i < n; i++) parts[i] = undefined;
