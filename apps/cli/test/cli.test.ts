@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ADMIN_TOKEN, freePort, startControlPlane, type ControlPlaneProc } from '../../../test/e2e/helpers.js';
 import { createTestDatabase, type TestDatabase } from '../../control-plane/test/helpers/db.js';
-import { ESC, collect, root, runCli, sandbox, spawnCli, spawnOnTty, waitForOutput } from './helpers.js';
+import { ESC, collect, root, runCli, sandbox, spawnCli, spawnOnTty, stopSpawned, waitForOutput } from './helpers.js';
 
 const EXAMPLE = path.join(root, 'examples', 'demo.yaml');
 const work = sandbox();
@@ -30,6 +30,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
+  stopSpawned();
   await cp?.kill('SIGKILL');
   await db?.drop();
 });

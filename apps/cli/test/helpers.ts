@@ -41,9 +41,22 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
   return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined));
 }
 
+/** CLI processes not yet exited: a test that fails before its Ctrl-C (events --follow, status --watch) must not leave one running. */
+const running = new Set<ChildProcess>();
+
 export function spawnCli(args: string[], opts: CliOptions = {}): ChildProcess {
-  return spawn(COMPILED[0]!, [...COMPILED.slice(1), ...args], { cwd: opts.cwd ?? base.cwd, env: cliEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(COMPILED[0]!, [...COMPILED.slice(1), ...args], { cwd: opts.cwd ?? base.cwd, env: cliEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
 }
+
+/** Kills every CLI process still running (afterAll of a file that starts long-running commands; also at the worker's exit). */
+export function stopSpawned(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
+process.once('exit', stopSpawned);
 
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   const child = spawnCli(args, opts);
