@@ -560,6 +560,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
           configVersion: version,
           uptimeSeconds: Math.round((Date.now() - started) / 1000),
           workers_restarted_total: workers.restarted,
+          worker_send_failed_total: workers.sendFailed,
           monitor_errors_total: monitors.errors,
           unhandled_rejections_total: processFaults.unhandledRejections,
           config_rejected_total: rejected,

@@ -56,6 +56,8 @@ export interface AgentStats {
     configVersion: number;
     uptimeSeconds: number;
     workers_restarted_total: number;
+    /** Messages to a worker its channel refused (it died before its exit was seen): logged, the worker replaced. */
+    worker_send_failed_total: number;
     /** Probe tries that threw instead of answering (a config value the request cannot carry, a bug): failed tries, never a crash. */
     monitor_errors_total: number;
     /** Promises of the primary rejected with no handler (logged; the process keeps running). */

@@ -84,6 +84,8 @@ export class WorkerSet {
   readonly engines = new Map<number, EngineLink>();
   /** Workers started again after an exit. */
   restarted = 0;
+  /** Messages to a worker its channel did not take (EPIPE: the worker died before its exit was seen); the exit replaces it. */
+  sendFailed = 0;
   private closing = false;
   private effectivePolicy: SchedulingPolicy;
   /** Every worker forked and not yet exited (in the set or still starting). */
@@ -181,6 +183,12 @@ export class WorkerSet {
     this.engines.clear();
   }
 
+  /** A worker's channel refused a message: counted and logged; the worker's exit (which follows) replaces it. */
+  private failedSend(id: number, err: Error): void {
+    this.sendFailed++;
+    this.opts.log.warn({ event: 'worker_send_failed', worker: id, err: err.message }, 'a message to a worker was not sent');
+  }
+
   private route(from: number, msg: FromEngine, handle?: net.Socket): void {
     switch (msg.t) {
       case 'handoff': {
@@ -241,10 +249,15 @@ export class WorkerSet {
           return;
         }
         if (handle)
-          worker.send(msg, handle as never, {}, () => closeRaw(handle)); // our copy of the raw handle
-        else worker.send(msg);
+          worker.send(msg, handle as never, {}, (err) => {
+            closeRaw(handle); // our copy of the raw handle
+            if (err) this.failedSend(worker.id, err);
+          });
+        else worker.send(msg, (err) => err && this.failedSend(worker.id, err));
       },
     };
+    // A channel error with no send callback to take it (the process's own): logged, never thrown.
+    worker.on('error', (err: Error) => this.failedSend(worker.id, err));
     worker.on('message', (msg: FromEngine, handle?: net.Socket) => {
       if (msg.t === 'hello') {
         hello();
