@@ -324,8 +324,13 @@ async function apiWrites(sizes: Sizes, databaseUrl: string | undefined, out: Api
       // A new vserver with a port of its own each time: from the 200 until both agents accept a TCP
       // connection on it (polled back to back on each address).
       const added: object[] = [];
+      // freePort asks 127.0.0.1, where the agents do not listen (127.0.0.2 / .3): a port an earlier
+      // trial's vserver holds there can come back, and the API refuses it (listen port conflict).
+      const taken = new Set<number>();
       for (let i = 0; i < sizes.trials; i++) {
-        const port = await freePort();
+        let port = await freePort();
+        while (taken.has(port)) port = await freePort();
+        taken.add(port);
         added.push({ name: `new-${i}`, protocol: 'tcp', listen: { port }, services: [{ service: 'svc-0' }], spillover: { methods: [], action: 'drop' } });
         const base = doc([9001, 9002, 9003], 5_000, 100 + seq++, true) as { vservers: object[] };
         await cp.call('PUT', '/v1/config', { ...base, vservers: [...base.vservers, ...added] });
