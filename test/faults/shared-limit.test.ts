@@ -6,7 +6,7 @@
 // concurrently once the other agent was lent the faulty one's uses, and the status never shows a
 // negative shared pool. agent-b's workers accept connections themselves (NODE_CLUSTER_SCHED_POLICY
 // none), so with its primary stopped they keep admitting on whatever allowance they hold; agent-a's
-// primary accepts for its workers (the default), so its clients queue while it is stopped.
+// primary accepts for its workers (NODE_CLUSTER_SCHED_POLICY rr), so its clients queue while it is stopped.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tcpBackend, type Backend } from '../../apps/agent/test/helpers.js';
@@ -188,7 +188,7 @@ beforeAll(async () => {
   cp = await startControlPlane(db.url);
   for (const name of ['agent-a', 'agent-b']) tokens[name] = await agentToken(cp, name);
   await cp.call('PUT', '/v1/config', document());
-  await Promise.all([start('agent-a', '127.0.0.2'), start('agent-b', '127.0.0.3', { NODE_CLUSTER_SCHED_POLICY: 'none' })]);
+  await Promise.all([start('agent-a', '127.0.0.2', { NODE_CLUSTER_SCHED_POLICY: 'rr' }), start('agent-b', '127.0.0.3', { NODE_CLUSTER_SCHED_POLICY: 'none' })]);
   await until(status, (s) => inQuota(s, 'agent-a') && inQuota(s, 'agent-b'), 20_000, 'both agents in the quota');
 }, 120_000);
 

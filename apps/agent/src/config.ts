@@ -219,8 +219,10 @@ export function checkAgentConfig(input: unknown, env: NodeJS.ProcessEnv = {}): A
       adminHost: a.adminHost ?? DEFAULTS.agent.adminHost,
       adminToken: a.adminToken ?? DEFAULTS.agent.adminToken,
       drainTimeoutMs: a.drainTimeoutMs ?? DEFAULTS.agent.drainTimeoutMs,
-      // Unset: Node's own switch (NODE_CLUSTER_SCHED_POLICY), else rr as node:cluster on Linux.
-      schedulingPolicy: a.schedulingPolicy ?? (env.NODE_CLUSTER_SCHED_POLICY === 'none' ? 'none' : DEFAULTS.agent.schedulingPolicy),
+      // Unset: Node's own switch (NODE_CLUSTER_SCHED_POLICY=rr|none), else the default.
+      schedulingPolicy:
+        a.schedulingPolicy ??
+        (env.NODE_CLUSTER_SCHED_POLICY === 'rr' || env.NODE_CLUSTER_SCHED_POLICY === 'none' ? env.NODE_CLUSTER_SCHED_POLICY : DEFAULTS.agent.schedulingPolicy),
       site: a.site ?? DEFAULTS.agent.site,
       selectionBudgetMs: a.selectionBudgetMs ?? DEFAULTS.agent.selectionBudgetMs,
     },

@@ -34,15 +34,17 @@ function holds(pid: number, inode: string): boolean {
 }
 
 describe('the scheduling policy of an agent document', () => {
-  it('is rr unless the document, SPILLWAY_AGENT_SCHEDULING_POLICY or (unset) NODE_CLUSTER_SCHED_POLICY says none, and refuses anything else with its path', () => {
-    expect(parseAgentConfig({}).agent.schedulingPolicy).toBe('rr');
+  it('is none unless the document, SPILLWAY_AGENT_SCHEDULING_POLICY or (unset) NODE_CLUSTER_SCHED_POLICY says rr, and refuses anything else with its path', () => {
+    expect(parseAgentConfig({}).agent.schedulingPolicy).toBe('none');
+    expect(parseAgentConfig({ agent: { schedulingPolicy: 'rr' } }).agent.schedulingPolicy).toBe('rr');
     expect(parseAgentConfig({ agent: { schedulingPolicy: 'none' } }).agent.schedulingPolicy).toBe('none');
     expect(parseAgentConfig({ agent: { schedulingPolicy: 'none' } }, { SPILLWAY_AGENT_SCHEDULING_POLICY: 'rr' }).agent.schedulingPolicy).toBe('rr');
     expect(() => parseAgentConfig({ agent: { schedulingPolicy: 'random' } })).toThrow(/\/agent\/schedulingPolicy/);
     expect(() => parseAgentConfig({}, { SPILLWAY_AGENT_SCHEDULING_POLICY: 'fair' })).toThrow(/\/agent\/schedulingPolicy/);
     // Unset, Node's own switch decides, as node:cluster would.
+    expect(parseAgentConfig({}, { NODE_CLUSTER_SCHED_POLICY: 'rr' }).agent.schedulingPolicy).toBe('rr');
     expect(parseAgentConfig({}, { NODE_CLUSTER_SCHED_POLICY: 'none' }).agent.schedulingPolicy).toBe('none');
-    expect(parseAgentConfig({ agent: { schedulingPolicy: 'rr' } }, { NODE_CLUSTER_SCHED_POLICY: 'none' }).agent.schedulingPolicy).toBe('rr');
+    expect(parseAgentConfig({ agent: { schedulingPolicy: 'none' } }, { NODE_CLUSTER_SCHED_POLICY: 'rr' }).agent.schedulingPolicy).toBe('none');
   });
 });
 

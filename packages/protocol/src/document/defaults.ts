@@ -52,7 +52,8 @@ export const DEFAULTS = {
     adminHost: '127.0.0.1',
     adminToken: null,
     drainTimeoutMs: 10_000,
-    schedulingPolicy: 'rr',
+    /** How workers share a listener: `none`, the kernel picks (no IPC per connection); why and the trade-off: apps/agent/README.md. */
+    schedulingPolicy: 'none',
     selectionBudgetMs: 50,
     site: null,
   },
