@@ -16,6 +16,9 @@ let connections = 0;
 /** Requests whose head arrived, with whether their body was complete at that moment. */
 const heads: { url: string; at: number }[] = [];
 const bodies: { url: string; body: string; trailers: Record<string, string> }[] = [];
+let upgradesHeld = 0;
+let releaseUpgrade: () => void = () => {};
+const holdUpgrade = new Promise<void>((r) => (releaseUpgrade = r));
 
 beforeAll(async () => {
   backend = http.createServer((req, res) => {
@@ -37,8 +40,15 @@ beforeAll(async () => {
   backend.on('connection', () => connections++);
   // A WebSocket-like upgrade: 101, then every byte echoed upper-cased.
   backend.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${req.headers.upgrade}\r\nConnection: Upgrade\r\n\r\n`);
-    if (head.length > 0) socket.write(head.toString().toUpperCase());
+    const agree = (): void => {
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${req.headers.upgrade}\r\nConnection: Upgrade\r\n\r\n`);
+      if (head.length > 0) socket.write(head.toString().toUpperCase());
+    };
+    // /ws-hold: the 101 waits for the test's word (the agent holds what the client sent after the head).
+    if (req.url === '/ws-hold') {
+      upgradesHeld++;
+      void holdUpgrade.then(agree);
+    } else agree();
     socket.on('data', (c: Buffer) => socket.write(c.toString().toUpperCase()));
     socket.on('end', () => socket.end());
     socket.on('error', () => socket.destroy());
@@ -141,6 +151,36 @@ describe('HTTP/1.1 engine', () => {
     expect(conn.buf.toString()).toMatch(/^HTTP\/1\.1 101 /);
     conn.write('later');
     await conn.waitFor((c) => c.buf.toString().includes('LATER'));
+    conn.destroy();
+  });
+
+  it('keeps the bytes sent after an Upgrade head intact while other clients are read before the service agrees', async () => {
+    // Reads of an admitted connection come as views of one shared buffer: what the agent holds for
+    // the tunnel must be its own copy, or the next read (another client's request here) overwrites it.
+    // The upgrade is each connection's second request, so its head is read that way too.
+    const conn = await RawConnection.open(front());
+    conn.write('GET /before-ws HTTP/1.1\r\nHost: t\r\n\r\n');
+    expect((await responses(conn, 1))[0]!.status).toBe(200);
+    const answered = conn.buf.length;
+    conn.write('GET /ws-hold HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nheld bytes ');
+    await until(
+      async () => upgradesHeld,
+      (n) => n === 1,
+    );
+    const other = await RawConnection.open(front());
+    for (const path of ['/first', `/${'x'.repeat(300)}`]) {
+      other.write(`GET ${path} HTTP/1.1\r\nHost: t\r\n\r\n`);
+      await until(
+        async () => bodies.some((b) => b.url === path),
+        (x) => x,
+      );
+    }
+    other.destroy();
+    releaseUpgrade();
+    await conn.waitFor((c) => c.buf.subarray(answered).toString().includes('\r\n\r\n'));
+    conn.write('later');
+    await conn.waitFor((c) => c.buf.toString().includes('LATER'));
+    expect(conn.buf.subarray(answered).toString()).toMatch(/^HTTP\/1\.1 101 [^]*\r\n\r\nHELD BYTES LATER$/);
     conn.destroy();
   });
 

@@ -11,7 +11,7 @@ import { Batch } from './batch.js';
 import { answerAndClose, CODES, endLingering, errorResponse, type AgentHttpCode } from './errors.js';
 import { Forward, type ClientSide } from './forward.js';
 import { CONNECT, HEAD, Parser, type Fed, type ParserEvents } from './parser.js';
-import { readThroughShared } from './read-buffer.js';
+import { readThroughShared, readViews } from './read-buffer.js';
 import { checkRequest, field, readCookie, requestFraming, type BodyFraming } from './request.js';
 import type { UpstreamPool } from './upstream-pool.js';
 import type { Routed, SwitchRoute } from '../content-switch.js';
@@ -377,6 +377,8 @@ export class HttpConnection implements ClientSide, ParserEvents {
     this.admission = a;
     this.phase = 'admitted';
     this.socket.on('data', onSocketData);
+    // Reads through the shared buffer come as views (handleData copies what it keeps: tunnel bytes).
+    readViews(this.socket, onSocketData);
     const pending = this.pending;
     this.pending = null;
     // What followed the head is parsed before the request is forwarded: a body llhttp refuses in
@@ -397,7 +399,7 @@ export class HttpConnection implements ClientSide, ParserEvents {
   private handleData(chunk: Buffer): void {
     if (this.phase !== 'admitted') return;
     if (this.broken) {
-      if (this.upgrading) this.tunnelBytes.push(chunk);
+      if (this.upgrading) this.tunnelBytes.push(Buffer.from(chunk));
       return;
     }
     this.idleSince = 0;
@@ -408,7 +410,7 @@ export class HttpConnection implements ClientSide, ParserEvents {
     }
     if (this.upgrading) {
       // llhttp stops after an upgrade's head: the rest is the tunnel's (held until the service agrees).
-      if (r.consumed < chunk.length) this.tunnelBytes.push(chunk.subarray(r.consumed));
+      if (r.consumed < chunk.length) this.tunnelBytes.push(Buffer.from(chunk.subarray(r.consumed)));
       this.broken = true;
     }
     this.pump();
@@ -701,6 +703,7 @@ export class HttpConnection implements ClientSide, ParserEvents {
     this.phase = 'tunnel';
     const client = this.socket;
     client.removeListener('data', onSocketData);
+    readViews(client, null);
     this.dropParser();
     const held = this.tunnelBytes;
     this.tunnelBytes = [];

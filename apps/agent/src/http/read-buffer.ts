@@ -4,8 +4,11 @@
 // (found by name on a socket made with the option) and its handle told to read into the buffer.
 // Each read is then handed to the socket's 'data' listeners as a small copy (from Buffer's pool)
 // instead of net allocating 64 KiB per read, shrinking it, and running Readable's push, 'data'
-// emit and a tick per read. pause() and resume() stop and start the handle's reads, as they do
-// for any `onread` socket; the end of the stream is net's own. When the fields are not found (a
+// emit and a tick per read. A socket given a view reader (readViews) hands each read to it as a
+// view of the shared buffer instead, with no copy and no emit: the reader must be done with the
+// bytes when it returns (copy what it keeps), as the next read of any socket overwrites them.
+// pause() and resume() stop and start the handle's reads, as they do for any `onread` socket; the
+// end of the stream is net's own. When the fields are not found (a
 // Node whose net differs), sockets read as before.
 import net from 'node:net';
 
@@ -25,9 +28,24 @@ const [kBuffer, kBufferCb, kBufferGen] = ((): [Sym, Sym, Sym] => {
   return found.every((s) => s !== undefined) && p[found[2]!] === shared ? found : [undefined, undefined, undefined];
 })();
 
-function onRead(this: net.Socket, n: number, buf: Buffer): boolean {
-  this.emit('data', Buffer.from(buf.subarray(0, n)));
+/** Called with each read as a view of the shared buffer, valid until it returns. */
+export type ViewReader = (this: net.Socket, view: Buffer) => void;
+const kViewReader = Symbol('spillway.viewReader');
+type Viewed = net.Socket & { [kViewReader]?: ViewReader | null };
+
+function onRead(this: Viewed, n: number, buf: Buffer): boolean {
+  const reader = this[kViewReader];
+  if (reader) reader.call(this, buf.subarray(0, n));
+  else this.emit('data', Buffer.from(buf.subarray(0, n)));
   return true;
+}
+
+/**
+ * Hands the reads of `socket` (made to read through the shared buffer) to `reader` as views, or
+ * (null) to its 'data' listeners as copies again. A socket reading as before is not changed.
+ */
+export function readViews(socket: net.Socket, reader: ViewReader | null): void {
+  (socket as Viewed)[kViewReader] = reader;
 }
 
 interface UserBufferHandle {
