@@ -24,7 +24,7 @@ import {
 import { DEFAULTS, emptyChanges, keepSecrets, type Changes, type NContentRule, type NMaintenance } from '@spillway/protocol';
 import { changeOfWalk, finder, markSorted, planChanges, planOfWalk, walkChanges, type Plan } from './plan.js';
 import { validateChange, validateDocument, type Problem } from './validate.js';
-import { moveIndex, viewOfWalk } from './document-index.js';
+import { changesOfWalk, moveIndex, viewAfter } from './document-index.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -440,6 +440,7 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
           let plan: Plan;
           let all: Problem[];
           let walk: ReturnType<typeof walkChanges>;
+          let changes: ReturnType<typeof changesOfWalk> | null;
           try {
             // A write that omits a write-only field (a service's migration secret) keeps the stored value.
             desired = keepSecrets(current.doc, w.desire(current));
@@ -447,6 +448,7 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
             // their neighbourhood); a large one, or one over a document with problems, as a whole.
             walk = walkChanges(current.doc, desired, MAX_WALK);
             plan = walk ? planOfWalk(walk) : planChanges(current.doc, desired, true);
+            changes = walk && changesOfWalk(walk);
             const known = knownProblems(current.doc);
             // An empty plan over a document without problems has none either: each object equals one
             // it has, and as many (a name given twice makes a list longer).
@@ -454,7 +456,11 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
             // A change of the sites is checked whole (services anywhere may name them).
             const clean =
               known.size === 0 &&
-              (same || (walk !== null && walk.site.length === 0 && validateChange(viewOfWalk(current.doc, desired, walk), changeOfWalk(walk)).length === 0));
+              (same ||
+                (walk !== null &&
+                  changes !== null &&
+                  walk.site.length === 0 &&
+                  validateChange(viewAfter(current.doc, desired, changes), changeOfWalk(walk)).length === 0));
             all = clean ? [] : validateDocument(desired);
             const problems = all.filter((p) => !known.has(problemKey(p)));
             if (problems.length > 0) throw unprocessable(problems, w.opts.problemPath ?? ((p) => `/${PLURAL[p.kind]}/${p.name}${p.path}`));
@@ -468,7 +474,7 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
           }
           KNOWN.set(desired, new Set(all.map(problemKey)));
           // The rules' index of the document follows the write (made again from the document after a whole plan).
-          moveIndex(current.doc, desired, walk);
+          moveIndex(current.doc, desired, changes);
           current = await applyPlan(tx, pipe, current, desired, plan, current.version + 1, w.opts.actor, events);
           results.push({ ok: { version: current.version, plan, applied: true, state: current } });
         }

@@ -20,8 +20,11 @@ function indexOf(doc: NDocument): ResourceSet {
   return set;
 }
 
-/** A walk's objects as the resources' changes (sites are not resources: a change of them is checked whole). */
-function changesOfWalk(walk: DocumentWalk): Changes {
+/**
+ * A walk's objects as the resources' changes (sites are not resources: a change of them is checked
+ * whole). Made once per write: the rules' view reads it, and the index moves by it.
+ */
+export function changesOfWalk(walk: DocumentWalk): Changes {
   const c = emptyChanges();
   const kinds = [
     ['service', 'services'],
@@ -36,21 +39,21 @@ function changesOfWalk(walk: DocumentWalk): Changes {
   return c;
 }
 
-/** `desired` (what `walk` turns `current` into) as validateChange reads it: `current`'s index and the walk's objects. */
-export function viewOfWalk(current: NDocument, desired: NDocument, walk: DocumentWalk): DocumentView {
-  return indexOf(current).viewAfter(changesOfWalk(walk), desired.sites);
+/** `desired` (what `changes` turn `current` into) as validateChange reads it: `current`'s index and the changed objects. */
+export function viewAfter(current: NDocument, desired: NDocument, changes: Changes): DocumentView {
+  return indexOf(current).viewAfter(changes, desired.sites);
 }
 
 /**
- * Moves `from`'s index (if it has one) to `to`, the document a write made of it by `walk` (null:
+ * Moves `from`'s index (if it has one) to `to`, the document a write made of it by `changes` (null:
  * a write planned whole; its index is made again when a write needs it). Afterwards `from` has
  * none: a write that starts from it again (a failed transaction) makes its own.
  */
-export function moveIndex(from: NDocument, to: NDocument, walk: DocumentWalk | null): void {
+export function moveIndex(from: NDocument, to: NDocument, changes: Changes | null): void {
   const set = INDEX.get(from);
   if (set === undefined || from === to) return;
   INDEX.delete(from);
-  if (walk === null) return;
-  set.apply(changesOfWalk(walk));
+  if (changes === null) return;
+  set.apply(changes);
   INDEX.set(to, set);
 }
