@@ -22,6 +22,11 @@ export async function startHub(opts: Partial<AgentHubPluginOptions> = {}): Promi
   return { app, url: `ws://127.0.0.1:${port}/v1/agents/connect`, base: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
 
+/** A TCP service on 127.0.0.1:9000 of `capacity`, enabled, without monitors (the document's fixture of scale and log tests). */
+export function tcpService(name: string, capacity: number): ConfigDocument['services'][number] {
+  return { name, address: '127.0.0.1', port: 9000, protocol: 'tcp', capacity, weight: 1, state: 'enabled', monitors: [] };
+}
+
 /** Two services of capacity 50 behind one vserver with a dynamic threshold (limit 100 when both are UP). */
 export function webConfig(extra: { threshold?: number } = {}): ConfigDocument {
   return {

@@ -5,28 +5,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigDocument } from '@spillway/protocol';
 import { SimulatedAgent } from '@spillway/protocol';
 import { AgentHub } from '../../src/agent-hub/hub.js';
-import { startHub, until, type HubServer } from './helpers.js';
+import { startHub, tcpService, until, type HubServer } from './helpers.js';
 
 const VSERVERS = 1_000;
 const PER_VSERVER = 10;
 
 /** `vservers` vservers of `perVserver` services of capacity 10 each (dynamic threshold); every vserver also binds the shared service `common` of capacity 5. */
 function largeConfig(vservers: number, perVserver: number): ConfigDocument {
-  const svc = (name: string, capacity: number): ConfigDocument['services'][number] => ({
-    name,
-    address: '127.0.0.1',
-    port: 9000,
-    protocol: 'tcp',
-    capacity,
-    weight: 1,
-    state: 'enabled',
-    monitors: [],
-  });
-  const services = [svc('common', 5)];
+  const services = [tcpService('common', 5)];
   const list: ConfigDocument['vservers'] = [];
   for (let v = 0; v < vservers; v++) {
     const names = Array.from({ length: perVserver }, (_, s) => `svc-${v}-${s}`);
-    for (const n of names) services.push(svc(n, 10));
+    for (const n of names) services.push(tcpService(n, 10));
     list.push({
       name: `vs-${v}`,
       protocol: 'tcp',

@@ -4,28 +4,19 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigDocument } from '@spillway/protocol';
 import { SnapshotCache } from '../../src/agent-hub/snapshot-cache.js';
+import { tcpService } from './helpers.js';
 
-const service = (name: string, capacity: number): Record<string, unknown> => ({
-  name,
-  address: '127.0.0.1',
-  port: 9000,
-  protocol: 'tcp',
-  capacity,
-  weight: 1,
-  state: 'enabled',
-  monitors: [],
-});
-const doc = (services: Array<Record<string, unknown>>): ConfigDocument => ({ services, monitors: [], vservers: [] }) as unknown as ConfigDocument;
+const doc = (services: ConfigDocument['services']): ConfigDocument => ({ services, monitors: [], vservers: [] });
 
 describe('SnapshotCache log', () => {
   it('forgets the versions it dropped as bases and answers every version it keeps with what changed since', () => {
     // At least 64 versions are kept; past 80 changes logged the oldest go.
     const cache = new SnapshotCache({ logChanges: 80 });
-    const services = Array.from({ length: 10 }, (_, i) => service(`s${i}`, 1));
+    const services = Array.from({ length: 10 }, (_, i) => tcpService(`s${i}`, 1));
     cache.set({ version: '0', config: doc(services) });
     // Version v changes service s(v % 10) alone.
     for (let v = 1; v <= 200; v++) {
-      services[v % 10] = service(`s${v % 10}`, v);
+      services[v % 10] = tcpService(`s${v % 10}`, v);
       cache.set({ version: String(v), config: doc([...services]) }, null);
     }
     // 200 versions of one change each, 80 kept: bases 120 ... 199 (the entry of version v holds v's change).
