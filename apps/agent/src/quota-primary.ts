@@ -25,6 +25,8 @@ export type QuotaUpstream = (vs: string, want: number) => Promise<boolean>;
 interface Waiter {
   engine: number;
   id: number;
+  /** The engines its connection was at already (QuotaMessageToManager's q.borrow). */
+  tried: readonly number[];
 }
 
 export class QuotaPrimary {
@@ -202,12 +204,13 @@ export class QuotaPrimary {
           this.send(engine, { t: 'q.reply', vs: msg.vs, id: msg.id, granted, handoffTo: null });
           return;
         }
-        const handoffTo = this.spilloverEngine(msg.vs, engine);
+        const tried = msg.tried ?? [];
+        const handoffTo = this.spilloverEngine(msg.vs, engine, tried);
         if (handoffTo === null && this.upstream) {
           // The agent's whole allowance is in use: hold the connection and ask for more at once
           // rather than spill while the global pool may still have room.
           const list = this.waiting.get(msg.vs) ?? [];
-          list.push({ engine, id: msg.id });
+          list.push({ engine, id: msg.id, tried });
           this.waiting.set(msg.vs, list);
           this.askUpstream(msg.vs);
           return;
@@ -237,12 +240,16 @@ export class QuotaPrimary {
     return this.room.get(vs)?.get(engine) === true;
   }
 
-  /** 004's spillover engine: an engine other than `engine` that still has unused uses. */
-  spilloverEngine(vs: string, engine: number): number | null {
+  /**
+   * 004's spillover engine: an engine other than `engine` that still has unused uses, for a
+   * connection that was at the engines `tried` already (core's rule: one it visited once only when
+   * no other has room, never one it visited twice).
+   */
+  spilloverEngine(vs: string, engine: number, tried: readonly number[] = []): number | null {
     const pool = this.pools.get(vs);
     if (!pool) return null;
     const room = this.room.get(vs);
-    return pool.spilloverEngine(engine, (e) => (room?.get(e) === true ? 1 : 0));
+    return pool.spilloverEngine(engine, (e) => (room?.get(e) === true ? 1 : 0), tried);
   }
 
   private askUpstream(vs: string): void {
@@ -269,7 +276,8 @@ export class QuotaPrimary {
           return;
         }
         this.waiting.delete(vs);
-        for (const w of list) this.send(w.engine, { t: 'q.reply', vs, id: w.id, granted: 0, handoffTo: pool ? this.spilloverEngine(vs, w.engine) : null });
+        for (const w of list)
+          this.send(w.engine, { t: 'q.reply', vs, id: w.id, granted: 0, handoffTo: pool ? this.spilloverEngine(vs, w.engine, w.tried) : null });
       });
   }
 

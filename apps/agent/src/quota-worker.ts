@@ -19,7 +19,8 @@
 import { idleBorrowed } from '@spillway/core';
 
 export type QuotaMessageToManager =
-  | { t: 'q.borrow'; vs: string; id: number }
+  /** `tried`: the engines the connection was at already, this one included (one entry per visit): the manager picks the engine to hand it to knowing them. */
+  | { t: 'q.borrow'; vs: string; id: number; tried?: number[] }
   /** `owed`: a use above the allowance ended (not a borrowed batch going back). */
   | { t: 'q.return'; vs: string; n: number; id: number; owed?: boolean }
   /** `active` (uses in flight, without forced ones) answers an allowance message. */
@@ -113,12 +114,15 @@ export class QuotaWorker {
       const id = this.nextId++;
       const reply = await new Promise<{ granted: number; handoffTo: number | null }>((resolve) => {
         l.pending.set(id, resolve);
-        this.send({ t: 'q.borrow', vs, id });
+        this.send({ t: 'q.borrow', vs, id, tried: [...exclude] });
       });
       if (reply.granted > 0) continue;
       // The allowance may have grown while the borrow waited (a grant from the control plane).
       if (this.tryAcquire(vs)) return { kind: 'granted' };
-      if (reply.handoffTo !== null && !exclude.includes(reply.handoffTo)) return { kind: 'handoff', engine: reply.handoffTo };
+      // The manager named the engine knowing where the connection was already: one it left while
+      // full may have room now (core's QuotaPool.spilloverEngine), which would otherwise lie
+      // unused while this connection spills without the control plane even being asked.
+      if (reply.handoffTo !== null) return { kind: 'handoff', engine: reply.handoffTo };
       return { kind: 'exhausted' };
     }
   }

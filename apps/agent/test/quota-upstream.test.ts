@@ -98,3 +98,31 @@ describe("the agent's acknowledgement of a revoke", () => {
     expect(allowed).toBeLessThanOrEqual(10);
   });
 });
+
+describe('a connection a worker handed on while full', () => {
+  it('goes back to that worker once its share grew, rather than spill with the use unused', async () => {
+    const { primary, workers, pump } = wire([1, 2]);
+    const [w1, w2] = [workers.get(1)!, workers.get(2)!];
+    // Limit 4: an exclusive use each, 2 shared, lent one at a time. No control plane above.
+    primary.setLimit('v', 4);
+    await pump();
+    // Five connections at worker 1: its use and the 2 shared ones; the last two are handed to worker 2.
+    const first = Array.from({ length: 5 }, () => w1.acquire('v'));
+    await pump();
+    const outcomes = await Promise.all(first);
+    expect(outcomes.map((r) => r.kind)).toEqual(['granted', 'granted', 'granted', 'handoff', 'handoff']);
+    // Worker 2 takes the first on its use; the second asks the primary for one...
+    expect(await w2.acquire('v', [1, 2])).toEqual({ kind: 'granted' });
+    const last = w2.acquire('v', [1, 2]);
+    // ...while the limit grows by one and the grown share lands on worker 1 (topped up first).
+    primary.setLimit('v', 5);
+    await pump();
+    const r = await last;
+    expect(r).toEqual({ kind: 'handoff', engine: 1 });
+    // Worker 1 (where the connection was at first) takes it: 5 in flight at limit 5.
+    const back = w1.acquire('v', [1, 2, 1]);
+    await pump();
+    expect(await back).toEqual({ kind: 'granted' });
+    expect(w1.view('v')!.active + w2.view('v')!.active).toBe(5);
+  });
+});

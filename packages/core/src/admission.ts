@@ -163,8 +163,9 @@ export class AdmissionPipeline {
 
   /**
    * Where a new connection of `client` goes. `at`: the chain position a hand-off continues at
-   * (no persistence lookup); `tried`: the engines that already found no room (a borrow never
-   * hands the connection back to one of them).
+   * (no persistence lookup); `tried`: the engines the connection was at already, one entry per
+   * visit (a borrow hands it back to one of them only once, when no other has room: core's
+   * QuotaPool.spilloverEngine).
    */
   admit(
     client: string,

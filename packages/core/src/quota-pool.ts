@@ -80,6 +80,9 @@ interface Engine {
 
 const blank = (weight: number): Engine => ({ weight, target: 0, exclusive: 0, borrowed: 0, owed: 0, inUse: 0, ceded: 0 });
 
+/** A connection is handed to an engine at most this many times (spilloverEngine's `tried`). */
+const MAX_VISITS = 2;
+
 // Products like 0.29 × 100 land just below the integer in binary floating point.
 const floorOf = (x: number): number => Math.floor(x + 1e-9);
 
@@ -536,16 +539,26 @@ export class QuotaPool<E extends EngineId = EngineId> {
    * The spillover engine for a refused use: another engine with unused uses, the most unused
    * first (ties: the first in insertion order); null when none has room. `unused` overrides the
    * pool's own count (allowance − inUse) for engines that report their room themselves.
+   * `tried`: the engines the connection was at already, one entry per visit (a hand-off passes
+   * the connection on with them). An engine it visited once is named only when no engine it has
+   * not visited has room: it handed the connection on while full, so its room is new since (its
+   * share grew, a grant reached it), and would lie unused while the connection spills. An engine
+   * it visited twice is not named again: stale room never bounces a connection on and on.
    */
-  spilloverEngine(requester: E, unused?: (engine: E) => number): E | null {
+  spilloverEngine(requester: E, unused?: (engine: E) => number, tried: readonly E[] = []): E | null {
     let best: E | null = null;
     let bestRoom = 0;
+    let bestVisits = MAX_VISITS;
     for (const [id, s] of this.byId) {
       if (id === requester) continue;
+      let visits = 0;
+      for (const t of tried) if (t === id) visits++;
+      if (visits >= MAX_VISITS) continue;
       const room = unused ? unused(id) : s.exclusive + s.borrowed - s.inUse;
-      if (room > bestRoom) {
+      if (room > 0 && (visits < bestVisits || (visits === bestVisits && room > bestRoom))) {
         best = id;
         bestRoom = room;
+        bestVisits = visits;
       }
     }
     return best;

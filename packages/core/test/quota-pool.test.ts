@@ -110,6 +110,18 @@ describe('QuotaPool acquire/release', () => {
     expect(p.spilloverEngine(0, () => 0)).toBeNull();
   });
 
+  it('names an engine the connection was at only when no other has room, and never one it was at twice', () => {
+    const p = new QuotaPool({ limit: 30, engines: engines(3) });
+    // The connection came in at 1 and was handed to 0: 2, not visited, goes first, even with less room.
+    expect(p.spilloverEngine(0, (e) => (e === 1 ? 5 : 1), [1, 0])).toBe(2);
+    // Only 1 has room now (its share grew after it handed the connection on): named, not a spill.
+    expect(p.spilloverEngine(0, (e) => (e === 1 ? 1 : 0), [1, 0])).toBe(1);
+    // Handed back to 1 and on to 0 again: 1 is not named a third time, whatever room it reports.
+    expect(p.spilloverEngine(0, (e) => (e === 1 ? 1 : 0), [1, 0, 1, 0])).toBeNull();
+    // Among engines visited as often, the most unused first.
+    expect(p.spilloverEngine(0, (e) => e, [1, 2, 0])).toBe(2);
+  });
+
   it('returns a whole batch once that many borrowed uses lie unused', () => {
     const p = new QuotaPool({ limit: 100, engines: engines(2), batchPercent: 0.2 });
     for (let i = 0; i < 43; i++) p.acquire(0);
