@@ -221,6 +221,8 @@ export class HttpConnection implements ClientSide, ParserEvents {
   /** A request that asked for a tunnel: what the client sends after its head waits for the service's 101. */
   private upgrading: HttpRequest | null = null;
   private tunnelBytes: Buffer[] = [];
+  /** The client's last request head said it is its last (Connection: close, or HTTP/1.0 without keep-alive). */
+  private clientClosing = false;
 
   constructor(
     readonly socket: net.Socket,
@@ -494,6 +496,7 @@ export class HttpConnection implements ClientSide, ParserEvents {
     }
     const expect = field(fields, 'expect');
     if (expect !== undefined && expect.toLowerCase() === '100-continue' && p.minor >= 1) req.expectContinue = true;
+    this.clientClosing = !p.keepAlive;
     this.queue.push(req);
     this.current = req;
     return 0;
@@ -766,7 +769,9 @@ export class HttpConnection implements ClientSide, ParserEvents {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
     for (const r of this.queue) r.fwd?.abort();
-    endLingering(this.socket);
+    // No linger when the client said it sends no more and nothing it sent is unread or unanswered.
+    const unread = this.broken || this.current !== null || this.pending !== null || this.queue.length > 1;
+    endLingering(this.socket, !this.clientClosing || unread);
   }
 
   /** The engine's periodic check of the client-side timeouts. */

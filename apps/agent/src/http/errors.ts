@@ -47,17 +47,27 @@ export const LINGER_MS = 1_000;
 /**
  * Ends `socket` after what was written: what the client still sends is read and dropped for a
  * moment (closing a socket with unread bytes resets the connection, and the client could lose the
- * answer), then it is destroyed.
+ * answer), then it is destroyed. `linger` false: the client said it sends nothing more (its last
+ * request asked to close) and nothing of it is unread, so the socket is closed as soon as the answer
+ * is written, as HAProxy and nginx do (no read of the client's FIN, no timer: ~10 µs of a new
+ * connection's ~95 µs, bench/cpu-per-request.ts).
  */
-export function endLingering(socket: net.Socket): void {
+export function endLingering(socket: net.Socket, linger = true): void {
   if (socket.destroyed) return;
   socket.end();
+  if (!linger) {
+    socket.once('finish', destroyWritten);
+    return;
+  }
   socket.removeAllListeners('data');
   socket.on('data', drop);
   socket.resume();
   const timer = setTimeout(() => socket.destroy(), LINGER_MS);
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
+}
+function destroyWritten(this: net.Socket): void {
+  this.destroy();
 }
 function drop(): void {
   /* bytes after the answer are not read */
