@@ -324,6 +324,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       case 'q.borrow':
       case 'q.return':
       case 'q.room':
+      case 'q.synced':
         quota.onMessage(from, msg);
         return;
       case 'applied':

@@ -79,6 +79,7 @@ export class Engine {
       case 'q.allowance':
       case 'q.reply':
       case 'q.drop':
+      case 'q.sync':
         this.quota.onMessage(msg);
         return;
       case 'config': {

@@ -29,6 +29,22 @@ interface Waiter {
   tried: readonly number[];
 }
 
+/**
+ * A sync round of one vserver: the borrows it was started for, and the engines (those holding
+ * uses) whose answer to `q.sync` (id) it waits for. Each engine sends its messages in order on one
+ * channel, so once it answered, every use it gave back before it read the question has been
+ * counted here; the channels of two engines keep no order between them.
+ */
+interface SyncRound {
+  id: number;
+  unanswered: Set<number>;
+  borrows: Waiter[];
+  timer: NodeJS.Timeout;
+}
+
+/** The longest a sync round waits for an engine's answer (one stopped or stuck) before its borrows are answered without it. */
+export const SYNC_ROUND_MS = 100;
+
 export class QuotaPrimary {
   private readonly pools = new Map<string, QuotaPool<number>>();
   /** Per vserver and engine: the id of its last return processed, and the exclusive share last sent. */
@@ -47,6 +63,10 @@ export class QuotaPrimary {
   /** Borrows waiting until the upstream answers (only with an upstream: a managed agent). */
   private readonly waiting = new Map<string, Waiter[]>();
   private readonly asking = new Set<string>();
+  /** Per vserver: the sync round in flight, and the borrows that came while it was (the next round's). */
+  private readonly syncing = new Map<string, SyncRound>();
+  private readonly nextRound = new Map<string, Waiter[]>();
+  private roundId = 1;
   upstream: QuotaUpstream | null = null;
   /** End of the agent's lease (monotonicMs); null: none (standalone, or not yet managed). */
   private lease: number | null = null;
@@ -78,6 +98,8 @@ export class QuotaPrimary {
       if (gone.length || added.length) this.pushAll(vs);
       else for (const e of newcomers) this.sendAllowance(e, { t: 'q.allowance', vs, exclusive: 0, borrowed: 0, batch: pool.batch, ack: 0 });
     }
+    // An engine gone answers no sync round (what it held came back to the pool above).
+    for (const e of gone) for (const vs of [...this.syncing.keys()]) this.synced(vs, e, null);
   }
 
   /**
@@ -160,6 +182,10 @@ export class QuotaPrimary {
   }
 
   onMessage(engine: number, msg: QuotaMessageToManager): void {
+    if (msg.t === 'q.synced') {
+      this.synced(msg.vs, engine, msg.id);
+      return;
+    }
     // Counted even without a pool: the engine answers every allowance message, dropped vserver or not.
     const answer = msg.t === 'q.room' && msg.active !== undefined;
     // A room report of an engine that has not answered the last allowance message yet (an earlier
@@ -194,30 +220,114 @@ export class QuotaPrimary {
         this.pushGrown(msg.vs);
         return;
       case 'q.borrow': {
-        // Past the lease the allowance may be lent to other agents already: spill, do not wait.
-        if (this.leaseEnded()) {
-          this.send(engine, { t: 'q.reply', vs: msg.vs, id: msg.id, granted: 0, handoffTo: null });
-          return;
-        }
-        const granted = pool.borrow(engine);
-        if (granted > 0) {
-          this.send(engine, { t: 'q.reply', vs: msg.vs, id: msg.id, granted, handoffTo: null });
-          return;
-        }
-        const tried = msg.tried ?? [];
-        const handoffTo = this.spilloverEngine(msg.vs, engine, tried);
-        if (handoffTo === null && this.upstream) {
-          // The agent's whole allowance is in use: hold the connection and ask for more at once
-          // rather than spill while the global pool may still have room.
-          const list = this.waiting.get(msg.vs) ?? [];
-          list.push({ engine, id: msg.id, tried });
-          this.waiting.set(msg.vs, list);
-          this.askUpstream(msg.vs);
-          return;
-        }
-        this.send(engine, { t: 'q.reply', vs: msg.vs, id: msg.id, granted: 0, handoffTo });
+        const w = { engine, id: msg.id, tried: msg.tried ?? [] };
+        if (!this.borrowFor(msg.vs, w)) this.sync(msg.vs, pool, w);
       }
     }
+  }
+
+  /**
+   * Answers a borrow with a grant, the engine to hand the connection to, or (a managed agent) a
+   * wait for the control plane; false, unanswered, when there is nothing to lend and nobody to
+   * hand it to or ask: the connection would spill.
+   */
+  private borrowFor(vs: string, w: Waiter): boolean {
+    const pool = this.pools.get(vs);
+    // Past the lease the allowance may be lent to other agents already: spill, do not wait.
+    if (!pool || this.leaseEnded()) {
+      this.refuse(vs, w);
+      return true;
+    }
+    const granted = pool.borrow(w.engine);
+    if (granted > 0) {
+      this.send(w.engine, { t: 'q.reply', vs, id: w.id, granted, handoffTo: null });
+      return true;
+    }
+    const handoffTo = this.spilloverEngine(vs, w.engine, w.tried);
+    if (handoffTo !== null) {
+      this.send(w.engine, { t: 'q.reply', vs, id: w.id, granted: 0, handoffTo });
+      return true;
+    }
+    if (!this.upstream) return false;
+    // The agent's whole allowance is in use: hold the connection and ask for more at once
+    // rather than spill while the global pool may still have room.
+    const list = this.waiting.get(vs) ?? [];
+    list.push(w);
+    this.waiting.set(vs, list);
+    this.askUpstream(vs);
+    return true;
+  }
+
+  /** No use for the borrow `w`: its connection spills (or goes on along its chain). */
+  private refuse(vs: string, w: Waiter): void {
+    this.send(w.engine, { t: 'q.reply', vs, id: w.id, granted: 0, handoffTo: null });
+  }
+
+  /**
+   * A borrow that found nothing waits, before its connection spills, until every other engine
+   * holding uses of `vs` answered a `q.sync` (a sync round): a use an engine gave back just before
+   * the borrow came travels on that engine's channel, which the borrow's channel does not wait for
+   * (its connection's client may already have had its answer and be the one asking again, through
+   * the other engine); without the round the connection spilled with that use unused, an early
+   * spill. One round in flight per vserver: borrows that come meanwhile wait for the next (the
+   * round in flight may have been answered before what they wait for was given back). Refused at
+   * once when no other engine holds a use.
+   */
+  private sync(vs: string, pool: QuotaPool<number>, w: Waiter): void {
+    if (this.syncing.has(vs)) {
+      const next = this.nextRound.get(vs) ?? [];
+      next.push(w);
+      this.nextRound.set(vs, next);
+      return;
+    }
+    if (!this.startRound(vs, pool, [w])) this.refuse(vs, w);
+  }
+
+  /**
+   * Sends the questions of a sync round for `borrows`: to every engine holding uses of `vs` but the
+   * one asking (when one engine asks for all: its own give-backs come on its channel, ahead of its
+   * borrows). False when there is no engine to ask.
+   */
+  private startRound(vs: string, pool: QuotaPool<number>, borrows: Waiter[]): boolean {
+    const only = borrows.every((b) => b.engine === borrows[0]!.engine) ? borrows[0]!.engine : null;
+    const asked = this.engines.filter((e) => {
+      if (e === only) return false;
+      const h = pool.holding(e);
+      return h.exclusive + h.borrowed + h.owed > 0;
+    });
+    if (asked.length === 0) return false;
+    const id = this.roundId++;
+    const timer = setTimeout(() => this.endRound(vs, id), SYNC_ROUND_MS);
+    timer.unref();
+    this.syncing.set(vs, { id, unanswered: new Set(asked), borrows, timer });
+    for (const e of asked) this.send(e, { t: 'q.sync', vs, id });
+    return true;
+  }
+
+  /** `engine` answered sync round `id` of `vs` (null: it is gone); the last answer ends the round. */
+  private synced(vs: string, engine: number, id: number | null): void {
+    const round = this.syncing.get(vs);
+    if (!round || (id !== null && id !== round.id) || !round.unanswered.delete(engine) || round.unanswered.size > 0) return;
+    this.endRound(vs, round.id);
+  }
+
+  /**
+   * Sync round `id` of `vs` is over (every engine asked answered, or SYNC_ROUND_MS passed: an engine
+   * that does not answer, stopped or stuck, delays a spill that long at most): its borrows are
+   * answered on what the pool holds now; those that came meanwhile are asked anew, and the ones
+   * that still find nothing wait for one next round together.
+   */
+  private endRound(vs: string, id: number): void {
+    const round = this.syncing.get(vs);
+    if (round?.id !== id) return;
+    clearTimeout(round.timer);
+    this.syncing.delete(vs);
+    for (const w of round.borrows) if (!this.borrowFor(vs, w)) this.refuse(vs, w);
+    const next = this.nextRound.get(vs) ?? [];
+    this.nextRound.delete(vs);
+    const still = next.filter((w) => !this.borrowFor(vs, w));
+    const pool = this.pools.get(vs);
+    if (still.length > 0 && !(pool && this.startRound(vs, pool, still))) for (const w of still) this.refuse(vs, w);
   }
 
   /**

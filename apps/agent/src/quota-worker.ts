@@ -24,7 +24,9 @@ export type QuotaMessageToManager =
   /** `owed`: a use above the allowance ended (not a borrowed batch going back). */
   | { t: 'q.return'; vs: string; n: number; id: number; owed?: boolean }
   /** `active` (uses in flight, without forced ones) answers an allowance message. */
-  | { t: 'q.room'; vs: string; room: boolean; active?: number };
+  | { t: 'q.room'; vs: string; room: boolean; active?: number }
+  /** The answer to `q.sync` `id`: everything this engine sent before it is on its way ahead of it. */
+  | { t: 'q.synced'; vs: string; id: number };
 
 export type QuotaMessageToEngine =
   /** The lease on every allowance of this engine ends at `until` (monotonicMs); null: no end (standalone). */
@@ -32,7 +34,9 @@ export type QuotaMessageToEngine =
   /** `ack`: the id of the last return of this engine the manager had processed. */
   | { t: 'q.allowance'; vs: string; exclusive: number; borrowed: number; batch: number; ack: number }
   | { t: 'q.reply'; vs: string; id: number; granted: number; handoffTo: number | null }
-  | { t: 'q.drop'; vs: string };
+  | { t: 'q.drop'; vs: string }
+  /** Answer with `q.synced` at once (QuotaPrimary's sync round: a borrow waits for it before it spills). */
+  | { t: 'q.sync'; vs: string; id: number };
 
 /**
  * Milliseconds of the host's monotonic clock (CLOCK_MONOTONIC on Linux, the clock of
@@ -78,6 +82,10 @@ export class QuotaWorker {
     }
     if (msg.t === 'q.drop') {
       this.allowances.delete(msg.vs);
+      return;
+    }
+    if (msg.t === 'q.sync') {
+      this.send({ t: 'q.synced', vs: msg.vs, id: msg.id });
       return;
     }
     if (msg.t === 'q.allowance') {
