@@ -4,13 +4,14 @@
 // bandwidth, quota, spillover persistence) arrives as messages from the primary.
 import net from 'node:net';
 import { reachSize, type AgentDocument, type Reach, type VServerDoc } from './config.js';
-import { PersistenceTable } from '@spillway/core';
+import { PersistenceTable, type AdmissionPipeline } from '@spillway/core';
 import { TcpProxy } from './tcp-proxy.js';
 import { forwardToSite, readPeerHeader, SiteRouter, type SiteHop, type SiteTable } from './sites.js';
 import { Migrations } from './migration/maintenance.js';
 import { HttpEngine } from './http/engine.js';
 import { switchRouter, type SwitchRoute } from './content-switch.js';
 import { EngineAdmission, type AdmissionDecision, type AgentBandwidth } from './admission.js';
+import { inheritNoDelay, noDelayListener } from './nodelay.js';
 import type { QuotaWorker } from './quota-worker.js';
 import { Counters, type ActiveCounts, type CounterChanges, type VServerCounters } from './stats.js';
 import { cookieName, ServiceState, type ServicePick, type ServiceToPrimary } from './service-state.js';
@@ -37,6 +38,8 @@ interface ListenerRt {
   host: string;
   server: net.Server;
   http: boolean;
+  /** TCP_NODELAY is set on the listening socket: its accepted sockets have it already (nodelay.ts). */
+  noDelay: boolean;
 }
 
 /** What a client connection was given at accept time (kept for its whole life). */
@@ -45,10 +48,14 @@ type Admission = { kind: 'serve'; vs: VServerRt; quota: boolean } | { kind: 'red
 /** What accept returns once it has decided without waiting (no Promise made per connection). */
 const DONE: Promise<void> = Promise.resolve();
 
+/** A client socket's 'error' listener (one function for all: a connection holds no closure for it). */
+function destroyOnError(this: net.Socket): void {
+  this.destroy();
+}
+
 export class DataPlane {
   private readonly vservers = new Map<string, VServerRt>();
   private readonly listeners = new Map<string, ListenerRt>();
-  private readonly admissions = new WeakMap<net.Socket, Admission>();
   private readonly sockets = new Set<net.Socket>();
   /** HTTP connections whose first request head is being read (not admitted), with the cancel of that read. */
   private readonly reading = new Map<net.Socket, () => void>();
@@ -77,6 +84,7 @@ export class DataPlane {
     private readonly toPrimary: ToPrimary,
     private readonly log: Logger,
   ) {
+    this.self = [engineId];
     this.migrations = new Migrations(engineId, this.state, this.counters, log);
     this.tcp = new TcpProxy(this.migrations);
     this.admitting = new EngineAdmission(
@@ -143,8 +151,9 @@ export class DataPlane {
   private listen(v: VServerDoc, at: NonNullable<VServerDoc['listen']>): Promise<void> {
     const { host, port } = at;
     const server = net.createServer({ pauseOnConnect: true });
-    const l: ListenerRt = { vs: v.name, port, host, server, http: v.protocol === 'http' };
-    server.on('connection', (socket) => {
+    const l: ListenerRt = { vs: v.name, port, host, server, http: v.protocol === 'http', noDelay: false };
+    server.on('connection', (socket: net.Socket) => {
+      if (l.noDelay) inheritNoDelay(socket);
       this.onConnection(socket, v.name);
     });
     return new Promise((resolve, reject) => {
@@ -153,6 +162,7 @@ export class DataPlane {
         reject(err);
       });
       server.listen({ port, host }, () => {
+        l.noDelay = noDelayListener(server);
         this.listeners.set(v.name, l);
         resolve();
       });
@@ -230,7 +240,7 @@ export class DataPlane {
    * nothing takes no use of the limit. TCP: admitted at once.
    */
   private onConnection(socket: net.Socket, root: string): void {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroyOnError);
     const v = this.vservers.get(root);
     if (this.draining || !v) {
       socket.destroy();
@@ -267,7 +277,7 @@ export class DataPlane {
       return;
     }
     if (v.doc.protocol !== 'http') {
-      void this.accept(socket, root, null, [this.engineId], null);
+      void this.decide(socket, root, null, this.self, null);
       return;
     }
     const c = v.counters;
@@ -275,7 +285,7 @@ export class DataPlane {
     const cancel = this.http.readFirstHead(socket, v, (head) => {
       this.reading.delete(socket);
       c.cx_reading_head--;
-      if (head) void this.accept(socket, root, null, [this.engineId], head);
+      if (head) void this.decide(socket, root, null, this.self, head);
     });
     this.reading.set(socket, () => {
       cancel();
@@ -306,9 +316,17 @@ export class DataPlane {
    * Decides where a client connection goes (see admission); `head` holds the bytes of its first
    * request already read (HTTP), handed on with the socket. Never rejects.
    */
-  accept(socket: net.Socket, root: string, at: string | null, tried: number[], head: Buffer | null = null): Promise<void> {
+  accept(socket: net.Socket, root: string, at: string | null, tried: readonly number[], head: Buffer | null = null): Promise<void> {
+    socket.on('error', destroyOnError);
+    return this.decide(socket, root, at, tried, head);
+  }
+
+  /** The tried list of a connection accepted here (this engine only). */
+  private readonly self: readonly number[];
+
+  /** accept's decision, for a socket that has its 'error' listener already. */
+  private decide(socket: net.Socket, root: string, at: string | null, tried: readonly number[], head: Buffer | null): Promise<void> {
     try {
-      socket.on('error', () => socket.destroy());
       const p = this.draining ? undefined : this.admitting.pipeline(root);
       if (!p) {
         socket.destroy();
@@ -319,13 +337,13 @@ export class DataPlane {
       if (d instanceof Promise)
         return d
           .then((r) => {
-            this.admission(socket, root, r, () => p.finish(r), tried, head);
+            this.admission(socket, root, r, p, tried, head);
           })
           .catch((err: unknown) => {
             this.failed(err, root, 'admission');
             socket.destroy();
           });
-      this.admission(socket, root, d, () => p.finish(d), tried, head);
+      this.admission(socket, root, d, p, tried, head);
     } catch (err) {
       this.failed(err, root, 'admission');
       socket.destroy();
@@ -339,11 +357,11 @@ export class DataPlane {
     this.log.error({ err, vserver, stage }, 'connection handling failed');
   }
 
-  /** Acts on an admission decision; `finish` gives back what a serving decision holds (quota use, persistence). */
-  private admission(socket: net.Socket, root: string, d: AdmissionDecision, finish: () => void, tried: number[], head: Buffer | null): void {
+  /** Acts on an admission decision of `p`; its finish gives back what a serving decision holds (quota use, persistence). */
+  private admission(socket: net.Socket, root: string, d: AdmissionDecision, p: AdmissionPipeline, tried: readonly number[], head: Buffer | null): void {
     const vs = this.vservers.get(d.vserver);
     if (socket.destroyed || !vs) {
-      finish();
+      p.finish(d);
       socket.destroy();
       return;
     }
@@ -356,21 +374,21 @@ export class DataPlane {
         return;
       case 'vserver':
       case 'accept':
-        this.admit(socket, root, { kind: 'serve', vs, quota: d.quota }, finish, head);
+        this.admit(socket, root, { kind: 'serve', vs, quota: d.quota }, p, d, head);
         return;
       case 'redirect':
-        if (vs.doc.protocol === 'http') this.admit(socket, root, { kind: 'redirect', url: d.url, vs }, null, head);
+        if (vs.doc.protocol === 'http') this.admit(socket, root, { kind: 'redirect', url: d.url, vs }, null, d, head);
         else socket.destroy();
         return;
       case 'drop':
-        if (vs.doc.protocol === 'http') this.admit(socket, root, { kind: 'drop', vs }, null, head);
+        if (vs.doc.protocol === 'http') this.admit(socket, root, { kind: 'drop', vs }, null, d, head);
         else socket.destroy();
         return;
     }
   }
 
-  private admit(socket: net.Socket, root: string, a: Admission, finish: (() => void) | null, head: Buffer | null): void {
-    this.admissions.set(socket, a);
+  /** `p`: the pipeline whose finish(d) gives back what a serving decision holds, when the socket closes (null: nothing held). */
+  private admit(socket: net.Socket, root: string, a: Admission, p: AdmissionPipeline | null, d: AdmissionDecision, head: Buffer | null): void {
     this.sockets.add(socket);
     const v = a.vs;
     const rootDoc = this.vservers.get(root)?.doc;
@@ -378,11 +396,12 @@ export class DataPlane {
       v.counters.cx_active++;
       v.counters.cx_total++;
     }
-    socket.once('close', () => {
+    // 'close' is emitted once: a plain listener, no once wrapper.
+    socket.on('close', () => {
       this.sockets.delete(socket);
       if (a.kind !== 'serve') return;
       v.counters.cx_active--;
-      finish?.();
+      p?.finish(d);
     });
     if (v.doc.protocol === 'http') {
       this.http.serve(socket, a, this.vservers.get(root) ?? v, head);
