@@ -7,7 +7,7 @@ import type net from 'node:net';
 import type { VServerDoc } from '../config.js';
 import type { ServicePick, ServiceState } from '../service-state.js';
 import type { VServerCounters } from '../stats.js';
-import { Batch } from './batch.js';
+import { Batch, releaseNow } from './batch.js';
 import { answerAndClose, CODES, endLingering, errorResponse, type AgentHttpCode } from './errors.js';
 import { Forward, type ClientSide } from './forward.js';
 import { CONNECT, HEAD, Parser, type Fed, type ParserEvents } from './parser.js';
@@ -699,6 +699,7 @@ export class HttpConnection implements ClientSide, ParserEvents {
 
   cut(): void {
     this.phase = 'closed';
+    releaseNow(this.socket);
     this.socket.destroy();
   }
 
