@@ -153,20 +153,24 @@ async function idleKeepAlive(port: number, n: number): Promise<net.Socket[]> {
   return sockets;
 }
 
+/** The tree's RSS once two readings 200 ms apart are within 1% of each other (at most 3 s). */
+async function settledRssKiB(root: number): Promise<number> {
+  let kib = treeRssKiB(root);
+  for (let i = 0; i < 15; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    const again = treeRssKiB(root);
+    const stable = Math.abs(again - kib) <= kib * 0.01;
+    kib = again;
+    if (stable) break;
+  }
+  return kib;
+}
+
 async function measureMemory(p: PathUnderTest, n: number): Promise<MemoryFigures> {
-  const beforeKiB = treeRssKiB(p.pid!);
+  const beforeKiB = await settledRssKiB(p.pid!);
   const sockets = await idleKeepAlive(p.httpPort, n);
   try {
-    // Settled: two readings 200 ms apart within 1% (at most 3 s).
-    let afterKiB = treeRssKiB(p.pid!);
-    for (let i = 0; i < 15; i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      const again = treeRssKiB(p.pid!);
-      const stable = Math.abs(again - afterKiB) <= afterKiB * 0.01;
-      afterKiB = again;
-      if (stable) break;
-    }
-    return { path: p.name, connections: n, beforeKiB, afterKiB };
+    return { path: p.name, connections: n, beforeKiB, afterKiB: await settledRssKiB(p.pid!) };
   } finally {
     for (const s of sockets) s.destroy();
   }
@@ -249,6 +253,10 @@ async function runPhase(
       }
     };
     const url = (p: PathUnderTest): string => `http://127.0.0.1:${p.httpPort}/`;
+    // Memory first, on processes that have served no load yet: measured after the load, "before"
+    // held the heap and buffers the load grew, which the collector could give back while the idle
+    // connections were opened (a negative figure for 2 workers on 2026-12-02).
+    if (phase === sizes.phases[0]) for (const p of paths) if (p.pid !== undefined) memory.push(await measureMemory(p, sizes.idleConns));
     // Warm-up (JIT, upstream pools) before measuring.
     if (!smoke)
       for (const p of paths)
@@ -281,7 +289,6 @@ async function runPhase(
         const mb = await attempt(f, 'tcp bulk', () => bulk(p.tcpPort, sizes.bulkBytes, loadCpus));
         if (mb !== null) f.bulkMBps.push(mb);
       }
-    if (phase === sizes.phases[0]) for (const p of paths) if (p.pid !== undefined) memory.push(await measureMemory(p, sizes.idleConns));
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => {});
     dir.remove();
@@ -375,7 +382,7 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
       `agent: compiled (tsc -b, node --conditions=spillway-dist apps/agent/dist/main.js), roundrobin, one service per vserver; "dynamicconnection": the same agent's vserver admitting through the connection limit (threshold = the service's capacity, never reached); peers: ${peers.haproxy.version ?? 'HAProxy not installed'} (http-reuse always; mode tcp for bulk)`,
       `phases: unpinned = proxy, load generator and backends share the ${os.availableParallelism()} cores; pinned = each proxy (all its workers/threads) on core ${PROXY_CPU}, wrk, the backends and the bulk client on core ${LOAD_CPU} (taskset)`,
       "CPU µs/rq: utime + stime of the proxy's process tree (/proc, all workers or threads) over a measurement, divided by the requests wrk counted (bench/lib/cpu.ts); the dynamicconnection row shares its agent's processes",
-      `memory: ${sizes.idleConns} keep-alive client connections to the HTTP port, one request answered on each, then idle; RSS of the proxy's process tree (VmRSS summed) before and after, ${sizes.phases[0]} phase`,
+      `memory: ${sizes.idleConns} keep-alive client connections to the HTTP port, one request answered on each, then idle; RSS of the proxy's process tree (VmRSS summed, settled) before and after, on processes that have served no load yet, ${sizes.phases[0]} phase`,
       'everything on 127.0.0.1; the machine is shared with other work: compare ratios within the run',
     ],
     tables: [
