@@ -298,6 +298,13 @@ async function runPhase(
 
 const med = (rs: LoadResult[], k: 'rps' | 'p50Ms' | 'p99Ms'): number | undefined => (rs.length ? median(rs.map((r) => r[k])) : undefined);
 
+/** `--rounds N` (not in `npm run bench`): rounds per measurement, for a steadier median on a noisy host. */
+function roundsOption(argv = process.argv.slice(2)): number | undefined {
+  const i = argv.indexOf('--rounds');
+  const n = i >= 0 ? Number(argv[i + 1]) : NaN;
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
 export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
   const pinnable =
     os.availableParallelism() >= 2 &&
@@ -309,7 +316,7 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
     ? { durationS: 1, rounds: 1, keepAliveConns: 10, newConnConns: 4, bulkBytes: 8 * 2 ** 20, idleConns: 50, phases: ['unpinned'] }
     : {
         durationS: 3,
-        rounds: 2,
+        rounds: roundsOption() ?? 2,
         keepAliveConns: 50,
         newConnConns: 10,
         bulkBytes: 2 ** 29,
