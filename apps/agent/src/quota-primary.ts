@@ -161,14 +161,16 @@ export class QuotaPrimary {
         const lent = pool.growFor(limit, this.leaseEnded() ? [] : list.map((w) => w.engine));
         this.pushAll(vs);
         // Answered after the allowance message that carries the use (one channel, in order): the
-        // worker admits on its grown allowance.
+        // worker admits on its grown allowance, or asks again when a newer connection there took
+        // the use in between (`lent`: without it that connection spilled with the control plane
+        // never asked again).
         const served = list.filter((_, i) => lent[i]);
         if (served.length > 0) {
           this.waiting.set(
             vs,
             list.filter((_, i) => !lent[i]),
           );
-          for (const w of served) this.send(w.engine, { t: 'q.reply', vs, id: w.id, granted: 0, handoffTo: null });
+          for (const w of served) this.send(w.engine, { t: 'q.reply', vs, id: w.id, granted: 0, handoffTo: null, lent: true });
         }
       }
       return;

@@ -33,7 +33,12 @@ export type QuotaMessageToEngine =
   | { t: 'q.lease'; until: number | null }
   /** `ack`: the id of the last return of this engine the manager had processed. */
   | { t: 'q.allowance'; vs: string; exclusive: number; borrowed: number; batch: number; ack: number }
-  | { t: 'q.reply'; vs: string; id: number; granted: number; handoffTo: number | null }
+  /**
+   * `lent`: the manager lent this engine a use for this borrow in an allowance message ahead of the
+   * reply (a use the control plane granted for the connection waiting): one that another connection
+   * of this engine took meanwhile makes the borrow ask again, not spill.
+   */
+  | { t: 'q.reply'; vs: string; id: number; granted: number; handoffTo: number | null; lent?: boolean }
   | { t: 'q.drop'; vs: string }
   /** Answer with `q.synced` at once (QuotaPrimary's sync round: a borrow waits for it before it spills). */
   | { t: 'q.sync'; vs: string; id: number };
@@ -49,6 +54,8 @@ export function monotonicMs(): number {
 
 export type AcquireResult = { kind: 'granted' } | { kind: 'handoff'; engine: number } | { kind: 'exhausted' };
 
+type Reply = Pick<Extract<QuotaMessageToEngine, { t: 'q.reply' }>, 'granted' | 'handoffTo' | 'lent'>;
+
 interface Allowance {
   exclusive: number;
   borrowed: number;
@@ -59,7 +66,7 @@ interface Allowance {
   forced: number;
   /** Borrowed batches sent back that the manager may not have processed yet. */
   returns: { id: number; n: number }[];
-  pending: Map<number, (r: { granted: number; handoffTo: number | null }) => void>;
+  pending: Map<number, (r: Reply) => void>;
 }
 
 export class QuotaWorker {
@@ -120,11 +127,13 @@ export class QuotaWorker {
       // Past the lease nothing can be borrowed either (the primary's lease is the same one).
       if (this.leaseEnded()) return { kind: 'exhausted' };
       const id = this.nextId++;
-      const reply = await new Promise<{ granted: number; handoffTo: number | null }>((resolve) => {
+      const reply = await new Promise<Reply>((resolve) => {
         l.pending.set(id, resolve);
         this.send({ t: 'q.borrow', vs, id, tried: [...exclude] });
       });
-      if (reply.granted > 0) continue;
+      // Granted, or lent in the allowance: taken at once; when a newer connection of this engine
+      // took it first (its acquire ran between the allowance message and this reply), ask again.
+      if (reply.granted > 0 || reply.lent === true) continue;
       // The allowance may have grown while the borrow waited (a grant from the control plane).
       if (this.tryAcquire(vs)) return { kind: 'granted' };
       // The manager named the engine knowing where the connection was already: one it left while

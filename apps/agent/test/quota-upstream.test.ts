@@ -30,7 +30,16 @@ function wire(engines: number[]) {
       for (let i = 0; i < 10; i++) await Promise.resolve();
     }
   };
-  return { primary, workers, pump };
+  /** Delivers only what is queued now for worker `e` (`first`: only that many messages), and lets its acquires move on. */
+  const toWorkerOf = async (e: number, first = Infinity): Promise<void> => {
+    for (const m of toWorker.get(e)!.splice(0, first)) workers.get(e)!.onMessage(m);
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+  };
+  /** Delivers what worker `e` has sent so far to the primary. */
+  const fromWorkerOf = (e: number): void => {
+    for (const m of toPrimary.get(e)!.splice(0)) primary.onMessage(e, m);
+  };
+  return { primary, workers, pump, toWorker, toWorkerOf, fromWorkerOf };
 }
 
 describe("the agent's pool asking the control plane for uses", () => {
@@ -124,5 +133,51 @@ describe('a connection a worker handed on while full', () => {
     await pump();
     expect(await back).toEqual({ kind: 'granted' });
     expect(w1.view('v')!.active + w2.view('v')!.active).toBe(5);
+  });
+});
+
+describe('a use the control plane grants for a connection waiting at a worker', () => {
+  it('that a newer connection of the same worker takes first makes the waiting one ask again, not spill', async () => {
+    const { primary, workers, pump, toWorker, toWorkerOf, fromWorkerOf } = wire([1, 2]);
+    const [w1, w2] = [workers.get(1)!, workers.get(2)!];
+    let limit = 4;
+    // The control plane answers when the test says (each grant applied through setLimit, as the control client does).
+    const asks: Array<() => void> = [];
+    primary.upstream = (vs) =>
+      new Promise<boolean>((resolve) =>
+        asks.push(() => {
+          primary.setLimit(vs, ++limit);
+          resolve(true);
+        }),
+      );
+    primary.setLimit('v', limit);
+    await pump();
+    // Every use in flight: 3 at worker 1 (its exclusive one and the 2 shared), 1 at worker 2.
+    const taken = [w1.acquire('v'), w1.acquire('v'), w1.acquire('v'), w2.acquire('v')];
+    await pump();
+    expect((await Promise.all(taken)).map((r) => r.kind)).toEqual(['granted', 'granted', 'granted', 'granted']);
+    // Connection A at worker 1 finds nothing anywhere: the primary asks the control plane for it.
+    let a: AcquireResult | null = null;
+    void w1.acquire('v').then((r) => (a = r));
+    await pump();
+    expect(asks).toHaveLength(1);
+    // The control plane grants one use; the primary lends it to worker 1 for A (an allowance
+    // message, then the reply to A's borrow, on worker 1's channel) and worker 2 hears its allowance.
+    asks.shift()!();
+    await toWorkerOf(2);
+    fromWorkerOf(2);
+    expect(toWorker.get(1)!.map((m) => m.t)).toEqual(['q.allowance', 'q.reply']);
+    // Worker 1 reads the allowance; connection B arrives there before the reply is read and takes the use.
+    await toWorkerOf(1, 1);
+    expect(await w1.acquire('v')).toEqual({ kind: 'granted' });
+    await toWorkerOf(1);
+    await pump();
+    // A asked again (no spill), the control plane was asked again, and its grant admits A.
+    expect(a).toBeNull();
+    expect(asks).toHaveLength(1);
+    asks.shift()!();
+    await pump();
+    expect(a).toEqual({ kind: 'granted' });
+    expect(w1.view('v')!.active + w2.view('v')!.active).toBe(6);
   });
 });
