@@ -229,11 +229,12 @@ export class QuotaPrimary {
   }
 
   /**
-   * Answers a borrow with a grant, the engine to hand the connection to, or (a managed agent) a
-   * wait for the control plane; false, unanswered, when there is nothing to lend and nobody to
-   * hand it to or ask: the connection would spill.
+   * Answers a borrow with a grant, the engine to hand the connection to, or (a managed agent, and
+   * `ask`) a wait for the control plane; false, unanswered, when there is nothing to lend and nobody
+   * to hand it to or ask: the connection would spill (after a sync round). `ask` is false once the
+   * control plane answered the borrow with nothing.
    */
-  private borrowFor(vs: string, w: Waiter): boolean {
+  private borrowFor(vs: string, w: Waiter, ask = true): boolean {
     const pool = this.pools.get(vs);
     // Past the lease the allowance may be lent to other agents already: spill, do not wait.
     if (!pool || this.leaseEnded()) {
@@ -250,7 +251,7 @@ export class QuotaPrimary {
       this.send(w.engine, { t: 'q.reply', vs, id: w.id, granted: 0, handoffTo });
       return true;
     }
-    if (!this.upstream) return false;
+    if (!this.upstream || !ask) return false;
     // The agent's whole allowance is in use: hold the connection and ask for more at once
     // rather than spill while the global pool may still have room.
     const list = this.waiting.get(vs) ?? [];
@@ -324,10 +325,10 @@ export class QuotaPrimary {
     if (round?.id !== id) return;
     clearTimeout(round.timer);
     this.syncing.delete(vs);
-    for (const w of round.borrows) if (!this.borrowFor(vs, w)) this.refuse(vs, w);
+    for (const w of round.borrows) if (!this.borrowFor(vs, w, false)) this.refuse(vs, w);
     const next = this.nextRound.get(vs) ?? [];
     this.nextRound.delete(vs);
-    const still = next.filter((w) => !this.borrowFor(vs, w));
+    const still = next.filter((w) => !this.borrowFor(vs, w, false));
     const pool = this.pools.get(vs);
     if (still.length > 0 && !(pool && this.startRound(vs, pool, still))) for (const w of still) this.refuse(vs, w);
   }
@@ -388,8 +389,10 @@ export class QuotaPrimary {
           return;
         }
         this.waiting.delete(vs);
-        for (const w of list)
-          this.send(w.engine, { t: 'q.reply', vs, id: w.id, granted: 0, handoffTo: pool ? this.spilloverEngine(vs, w.engine, w.tried) : null });
+        // The control plane had nothing: what is left goes through a sync round before it spills,
+        // as a standalone agent's borrow does (a use another worker gave back, or room it reported,
+        // may still be on that worker's channel).
+        for (const w of list) if (!this.borrowFor(vs, w, false)) this.sync(vs, this.pools.get(vs)!, w);
       });
   }
 

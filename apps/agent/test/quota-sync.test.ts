@@ -139,3 +139,26 @@ describe('a borrow that finds nothing, with the uses on another worker', () => {
     expect(after()).toEqual({ kind: 'granted' });
   });
 });
+
+describe('a borrow of a managed agent that the control plane answers with nothing', () => {
+  it('is granted the use another worker gave back just before, when the give-back reaches the primary after the answer', async () => {
+    const { primary, workers, toWorker, fromWorker, pump } = await oneUseOnWorker1();
+    // The control plane has nothing to lend: the agent's own allowance is the whole limit.
+    let asked = 0;
+    primary.upstream = () => {
+      asked++;
+      return Promise.resolve(false);
+    };
+    // Worker 1's connection ends (its give-back is on worker 1's channel); its client asks again
+    // through worker 2, whose borrow reaches the primary first and is asked of the control plane.
+    workers.get(1)!.release('v');
+    const second = outcome(workers.get(2)!.acquire('v'));
+    await fromWorker(2);
+    expect(asked).toBe(1);
+    expect(second()).toBeNull();
+    expect(toWorker.get(1)!.map((m) => m.t)).toEqual(['q.sync']);
+    await pump();
+    expect(second()).toEqual({ kind: 'granted' });
+    expect(asked).toBe(1);
+  });
+});
