@@ -1,7 +1,11 @@
 // The HTTP/1.1 engine of one data plane: client connections on node:net (connection.ts), llhttp
 // through Node's native binding (parser.ts), pooled upstream connections (upstream-pool.ts). The
 // plane calls readFirstHead for a new connection, serve once the connection is admitted, and
-// closeIdle / close at shutdown. One timer checks every connection's client-side timeouts.
+// closeIdle / close at shutdown. One timer checks every connection's client-side timeouts and the
+// pool's deadlines while there is any to check: it starts with the first client connection or
+// pooled upstream connection and stops at the first sweep that finds neither (an idle worker is
+// not woken 10 times a second; stopping there, not at each close, keeps a stream of short
+// connections from restarting it per connection).
 import type net from 'node:net';
 import type { ServiceState } from '../service-state.js';
 import { HttpConnection, type HttpAdmission, type HttpDeps, type HttpVServer, type TunnelTracker } from './connection.js';
@@ -30,9 +34,13 @@ export class HttpEngine {
     /** Upgraded connections into the engine's connection table (maintenance drains them). */
     track?: TunnelTracker,
   ) {
-    this.pools = new UpstreamPool((err) => {
-      failed(err, undefined, 'upstream');
-    }, nextId);
+    this.pools = new UpstreamPool(
+      (err) => {
+        failed(err, undefined, 'upstream');
+      },
+      nextId,
+      this.startSweep,
+    );
     this.deps = {
       services,
       track,
@@ -45,16 +53,31 @@ export class HttpEngine {
     };
   }
 
+  /** Whether the sweep timer runs (a client connection or a pooled upstream connection is held, or was at the last sweep). */
+  get sweeping(): boolean {
+    return this.timer !== null;
+  }
+
   private track(c: HttpConnection): void {
     this.conns.add(c);
-    this.timer ??= setInterval(this.sweep, SWEEP_MS).unref();
+    this.startSweep();
   }
+
+  private readonly startSweep = (): void => {
+    this.timer ??= setInterval(this.sweep, SWEEP_MS).unref();
+  };
 
   private readonly sweep = (): void => {
     const now = Date.now();
     for (const c of this.conns) c.sweep(now);
     this.pools.sweep(now);
+    if (this.conns.size === 0 && this.pools.empty) this.stopSweep();
   };
+
+  private stopSweep(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
 
   /**
    * Reads the first request head of a new connection of `root` (llhttp-checked, at most
@@ -100,7 +123,6 @@ export class HttpEngine {
   /** Closes the idle upstream connections and stops the timer. */
   close(): void {
     this.pools.close();
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.stopSweep();
   }
 }

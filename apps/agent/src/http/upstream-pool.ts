@@ -96,6 +96,7 @@ export class UpstreamConn {
     this.timeoutMs = ms;
     this.sentAt = this.lastIo = Date.now();
     this.pool.busy.add(this);
+    this.pool.holding();
   }
 
   /** The response whose head is being handled has `length` body bytes, to be read raw (its onHead returns READ_BODY_RAW). */
@@ -249,6 +250,8 @@ export class UpstreamPool {
     readonly failed: (err: unknown) => void,
     /** The connection id (TLV 0xE0) of a client connection: the engine's connection table hands them out. */
     private readonly nextId: () => string = localIds(),
+    /** The pool holds a connection whose deadlines its sweep checks (busy or idle): the engine's sweep timer must run. */
+    readonly holding: () => void = () => {},
   ) {}
 
   /** An idle private connection of `client` to host:port, or a new one that starts with the PROXY v2 header. */
@@ -321,6 +324,7 @@ export class UpstreamPool {
       this.idle.set(c.key, list);
     }
     list.push(c);
+    this.holding();
   }
 
   forget(c: UpstreamConn): void {
@@ -338,6 +342,11 @@ export class UpstreamPool {
     for (const list of this.idle.values()) {
       for (const c of [...list]) if (now - c.idleSince > IDLE_MS) c.destroy();
     }
+  }
+
+  /** No connection carries a request or waits idle: the sweep has nothing to check here. */
+  get empty(): boolean {
+    return this.busy.size === 0 && this.size === 0;
   }
 
   get size(): number {
