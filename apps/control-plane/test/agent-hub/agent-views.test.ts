@@ -1,22 +1,16 @@
 // GET /v1/agents lists agents without their quota by vserver (its size does not grow with the
 // vservers); GET /v1/agents/{id} carries it, as the vserver status carries each agent's share.
-import { afterEach, describe, expect, it } from 'vitest';
-import { SimulatedAgent } from '@spillway/protocol';
-import { startHub, until, webConfig, type HubServer } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { hubTest, until, webConfig } from './helpers.js';
 
-let hub: HubServer | undefined;
-const agents: SimulatedAgent[] = [];
-afterEach(async () => {
-  for (const a of agents.splice(0)) a.crash();
-  await hub?.close();
-});
+const t = hubTest();
+const agents = t.agents;
 
 describe('agent views', () => {
   it('lists agents without their quota by vserver, GET /v1/agents/{id} carries it, and the list follows what changes', async () => {
-    const h = await startHub();
-    hub = h;
+    const h = await t.start();
     h.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
-    for (const name of ['agent-a', 'agent-b']) agents.push(await SimulatedAgent.start({ url: h.url, token: `token-${name.slice(-1)}`, name }));
+    for (const name of ['agent-a', 'agent-b']) await t.agent(name);
     await until(() => agents.every((a) => (a.allowance('web') ?? 0) > 0), 5_000, 'both agents hold quota on web');
 
     const list = (await h.app.inject({ method: 'GET', url: '/v1/agents' })).json<{ items: Array<Record<string, unknown>> }>();

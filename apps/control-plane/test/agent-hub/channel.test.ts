@@ -1,22 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { ChannelClient, PROTOCOL_VERSION, SimulatedAgent } from '@spillway/protocol';
-import { startHub, until, webConfig, type HubServer } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { ChannelClient, PROTOCOL_VERSION } from '@spillway/protocol';
+import { hubTest, until, webConfig, type HubServer } from './helpers.js';
 
+const t = hubTest();
 let hub: HubServer;
-const agents: SimulatedAgent[] = [];
-afterEach(async () => {
-  for (const a of agents.splice(0)) a.crash();
-  await hub?.close();
-});
-const start = async (name: string, token: string, extra: Partial<Parameters<typeof SimulatedAgent.start>[0]> = {}): Promise<SimulatedAgent> => {
-  const a = await SimulatedAgent.start({ url: hub.url, token, name, ...extra });
-  agents.push(a);
-  return a;
-};
 
 describe('agent hub: channel and handshake', () => {
   it('refuses the upgrade without a token or with an unknown token (401)', async () => {
-    hub = await startHub();
+    hub = await t.start();
     await expect(ChannelClient.connect({ url: hub.url, token: 'nope' })).rejects.toMatchObject({
       code: 'SPILLWAY_CHANNEL_REFUSED',
       message: expect.stringContaining('401'),
@@ -27,8 +18,8 @@ describe('agent hub: channel and handshake', () => {
   });
 
   it('welcomes an agent with the heartbeat pace and lease, and lists it in GET /v1/agents', async () => {
-    hub = await startHub();
-    const a = await start('agent-a', 'token-a', { workers: 2 });
+    hub = await t.start();
+    const a = await t.agent('agent-a', { workers: 2 });
     expect(a.welcome).toMatchObject({ agentId: 'agent-a', heartbeatMs: 100, leaseMissedHeartbeats: 3, protocol: PROTOCOL_VERSION });
     const list = (await (await fetch(`${hub.base}/v1/agents`)).json()) as { items: Array<{ id: string; connected: boolean; workers: number }> };
     expect(list.items).toEqual([expect.objectContaining({ id: 'agent-a', connected: true, workers: 2 })]);
@@ -37,7 +28,7 @@ describe('agent hub: channel and handshake', () => {
   });
 
   it('closes a session whose hello names another agent than its token', async () => {
-    hub = await startHub();
+    hub = await t.start();
     const c = await ChannelClient.connect({ url: hub.url, token: 'token-a' });
     const closed = new Promise<{ code: number }>((r) => c.once('close', r));
     c.send({ type: 'hello', protocol: PROTOCOL_VERSION, agent: 'agent-b', workers: 1, appliedVersion: null, outstanding: {} });
@@ -46,8 +37,8 @@ describe('agent hub: channel and handshake', () => {
   });
 
   it('answers malformed, unknown and invalid frames with an error and keeps serving the agent', async () => {
-    hub = await startHub();
-    const a = await start('agent-a', 'token-a');
+    hub = await t.start();
+    const a = await t.agent('agent-a');
     const errors: string[] = [];
     a.client.on('message', (m) => {
       if (m.type === 'error') errors.push(m.code);
@@ -63,7 +54,7 @@ describe('agent hub: channel and handshake', () => {
   });
 
   it('asks for hello first and drops a session that never says it', async () => {
-    hub = await startHub({ helloTimeoutMs: 200 });
+    hub = await t.start({ helloTimeoutMs: 200 });
     const c = await ChannelClient.connect({ url: hub.url, token: 'token-a' });
     const closed = new Promise<{ code: number }>((r) => c.once('close', r));
     c.send({ type: 'heartbeat', seq: 1 });
@@ -72,8 +63,8 @@ describe('agent hub: channel and handshake', () => {
   });
 
   it('does not take its own stall for an agent going silent: a heartbeat that came while the hub was busy past the lease keeps the session', async () => {
-    hub = await startHub();
-    const a = await start('agent-a', 'token-a');
+    hub = await t.start();
+    const a = await t.agent('agent-a');
     const events: string[] = [];
     hub.app.agentHub.on('event', (e: { kind: string }) => events.push(e.kind));
     a.stopHeartbeats();
@@ -93,10 +84,10 @@ describe('agent hub: channel and handshake', () => {
   });
 
   it('replaces the older session when the same agent connects again', async () => {
-    hub = await startHub();
-    const first = await start('agent-a', 'token-a');
+    hub = await t.start();
+    const first = await t.agent('agent-a');
     const closed = new Promise<{ code: number }>((r) => first.client.once('close', r));
-    const second = await start('agent-a', 'token-a');
+    const second = await t.agent('agent-a');
     expect((await closed).code).toBe(4009);
     second.client.send({ type: 'heartbeat', seq: 5 });
     await expect(second.client.waitFor('heartbeat-ack')).resolves.toMatchObject({ seq: 5 });
@@ -106,9 +97,9 @@ describe('agent hub: channel and handshake', () => {
 
 describe('agent hub: config snapshots', () => {
   it('pushes the current snapshot on connect and records the ACKed version', async () => {
-    hub = await startHub();
+    hub = await t.start();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig() });
-    const a = await start('agent-a', 'token-a');
+    const a = await t.agent('agent-a');
     await until(() => hub.app.agentHub.agent('agent-a')?.appliedVersion === '1', 3_000, 'ack of version 1');
     expect(a.appliedVersion).toBe('1');
     const view = await (await fetch(`${hub.base}/v1/agents/agent-a`)).json();
@@ -116,9 +107,9 @@ describe('agent hub: config snapshots', () => {
   });
 
   it('does not resend the snapshot an agent already runs', async () => {
-    hub = await startHub();
+    hub = await t.start();
     hub.app.agentHub.setConfig({ version: '4', config: webConfig() });
-    const a = await start('agent-a', 'token-a', { appliedVersion: '4' });
+    const a = await t.agent('agent-a', { appliedVersion: '4' });
     a.client.send({ type: 'heartbeat', seq: 1 });
     await a.client.waitFor('heartbeat-ack');
     expect(a.client.received.filter((m) => m.type === 'snapshot')).toEqual([]);
@@ -126,9 +117,9 @@ describe('agent hub: config snapshots', () => {
 
   // The goal is 100 ms on loopback (measured: a few ms); the bound here leaves room for a loaded CI machine.
   it('pushes a change to every connected agent at once, not on a poll', async () => {
-    hub = await startHub();
+    hub = await t.start();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig() });
-    const list = await Promise.all(['a', 'b', 'c'].map((x) => start(`agent-${x}`, `token-${x}`)));
+    const list = await Promise.all(['a', 'b', 'c'].map((x) => t.agent(`agent-${x}`)));
     await until(() => list.every((a) => a.appliedVersion === '1'));
     const t0 = performance.now();
     const arrived = list.map((a) => a.client.waitFor('delta', (s) => s.version === '2' && s.base === '1').then(() => performance.now() - t0));
@@ -140,9 +131,9 @@ describe('agent hub: config snapshots', () => {
   });
 
   it('records a NACK with its error while the agent keeps its last good version', async () => {
-    hub = await startHub();
+    hub = await t.start();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig() });
-    await start('agent-a', 'token-a', { judge: (s) => (s.version === '2' ? 'port 80 is taken' : null) });
+    await t.agent('agent-a', { judge: (s) => (s.version === '2' ? 'port 80 is taken' : null) });
     await until(() => hub.app.agentHub.agent('agent-a')?.appliedVersion === '1');
     hub.app.agentHub.setConfig({ version: '2', config: webConfig({ threshold: 5 }) });
     await until(() => hub.app.agentHub.agent('agent-a')?.lastNack, 3_000, 'nack');
@@ -156,7 +147,7 @@ describe('agent hub: config snapshots', () => {
   });
 
   it('refuses an inconsistent snapshot and keeps serving the last good one', async () => {
-    hub = await startHub();
+    hub = await t.start();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig() });
     const bad = webConfig();
     (bad.vservers[0] as { services: unknown[] }).services.push({ service: 'ghost' });
@@ -167,7 +158,7 @@ describe('agent hub: config snapshots', () => {
       }),
     );
     expect(hub.app.agentHub.snapshots.version).toBe('1');
-    const a = await start('agent-a', 'token-a');
+    const a = await t.agent('agent-a');
     await until(() => a.appliedVersion === '1');
   });
 });

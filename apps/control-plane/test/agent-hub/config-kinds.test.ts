@@ -2,17 +2,12 @@
 // of vservers, maintenance states of services) are given a version only when it changed that
 // kind (hub.ts onSnapshot): a version of services alone still starts and ends maintenance, one of
 // vservers alone still reaches the bandwidth shares, and neither undoes the other's.
-import { afterEach, describe, expect, it } from 'vitest';
-import { SimulatedAgent, type ConfigDocument, type ControlMessage } from '@spillway/protocol';
-import { startHub, until, webConfig, type HubServer } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { type ConfigDocument, type ControlMessage } from '@spillway/protocol';
+import { hubTest, until, webConfig, type HubServer } from './helpers.js';
 
+const t = hubTest();
 let h: HubServer | null = null;
-const agents: SimulatedAgent[] = [];
-afterEach(async () => {
-  for (const a of agents.splice(0)) a.crash();
-  await h?.close();
-  h = null;
-});
 
 type Doc = Record<string, unknown>;
 /** webConfig with `web` spilling on bandwidth too (`kbps`; null: no bandwidth method) and web-2 in `state`. */
@@ -25,15 +20,14 @@ function config(kbps: number | null, state: 'enabled' | 'maintenance'): ConfigDo
 
 describe('hub: versions of one kind of resource', () => {
   it('starts and ends maintenance on versions of services alone, and tells bandwidth shares on versions of vservers alone', async () => {
-    h = await startHub();
+    h = await t.start();
     const hub = h.app.agentHub;
     const events: string[] = [];
     hub.on('event', (e: { kind: string; service?: string }) => {
       if (e.kind.startsWith('service.maintenance')) events.push(`${e.kind} ${e.service}`);
     });
     hub.setConfig({ version: '1', config: config(1_000, 'enabled') });
-    const a = await SimulatedAgent.start({ url: h.url, token: 'token-a', name: 'agent-a' });
-    agents.push(a);
+    const a = await t.agent('agent-a');
     const share = (): number | undefined =>
       a.client.received.reduce<number | undefined>(
         (last, m: ControlMessage) => (m.type === 'bandwidth-shares' && m.shares.web !== undefined ? m.shares.web : last),

@@ -1,15 +1,11 @@
 // The hits of a content switch's rules (issue 17) as the agents report them: summed over agents in
 // the vserver's status and exposed per rule in /metrics.
-import { afterEach, expect, it } from 'vitest';
-import { SimulatedAgent, type ConfigDocument } from '@spillway/protocol';
-import { startHub, until, webConfig, type HubServer } from './helpers.js';
+import { expect, it } from 'vitest';
+import { type ConfigDocument } from '@spillway/protocol';
+import { hubTest, until, webConfig, type HubServer } from './helpers.js';
 
+const t = hubTest();
 let hub: HubServer;
-const agents: SimulatedAgent[] = [];
-afterEach(async () => {
-  for (const a of agents.splice(0)) a.crash();
-  await hub?.close();
-});
 
 const counters = (ruleHits: Record<string, number>) => ({
   cxActive: 1,
@@ -24,7 +20,7 @@ const counters = (ruleHits: Record<string, number>) => ({
 
 it("sums the hits of each rule of a switch over the agents' reports in its status and in /metrics", async () => {
   // A generous lease: a loaded machine can stall the event loop past three 100 ms heartbeats.
-  hub = await startHub({ leaseMissedHeartbeats: 100 });
+  hub = await t.start({ leaseMissedHeartbeats: 100 });
   const base = webConfig();
   const config: ConfigDocument = {
     ...base,
@@ -41,9 +37,8 @@ it("sums the hits of each rule of a switch over the agents' reports in its statu
     ],
   };
   hub.app.agentHub.setConfig({ version: '1', config });
-  const a = await SimulatedAgent.start({ url: hub.url, token: 'token-a', name: 'agent-a' });
-  const b = await SimulatedAgent.start({ url: hub.url, token: 'token-b', name: 'agent-b' });
-  agents.push(a, b);
+  const a = await t.agent('agent-a');
+  const b = await t.agent('agent-b');
   a.report({ front: counters({ images: 5, '(default)': 0, '(none)': 2 }) }, {});
   b.report({ front: counters({ images: 3, '(default)': 0, '(none)': 1 }) }, {});
   await until(() => hub.app.agentHub.agent('agent-a')?.report && hub.app.agentHub.agent('agent-b')?.report, 15_000, 'reports');

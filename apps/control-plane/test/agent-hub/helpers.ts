@@ -1,7 +1,8 @@
 // A Fastify app with only the agent hub on a real port, and fixtures of config documents.
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import type { ConfigDocument } from '@spillway/protocol';
+import { afterEach } from 'vitest';
+import { SimulatedAgent, type ConfigDocument, type SimulatedAgentOptions } from '@spillway/protocol';
 import { untilTruthy } from '../../../../test/kit/until.js';
 import { agentHub, type AgentHubPluginOptions } from '../../src/agent-hub/index.js';
 
@@ -20,6 +21,43 @@ export async function startHub(opts: Partial<AgentHubPluginOptions> = {}): Promi
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;
   return { app, url: `ws://127.0.0.1:${port}/v1/agents/connect`, base: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+/** A test file's hub and simulated agents, stopped after each test (hubTest()). */
+export interface HubTest {
+  /** Starts the test's hub (closed after the test). */
+  start(opts?: Partial<AgentHubPluginOptions>): Promise<HubServer>;
+  /**
+   * Connects a simulated agent to the test's hub, crashed after the test. Its token is
+   * `token-<the name's last letter>` (TOKENS) unless given.
+   */
+  agent(name: string, extra?: Partial<SimulatedAgentOptions>): Promise<SimulatedAgent>;
+  /** The agents still connected by agent() (or pushed here), in order: one crashed by the test is taken out first. */
+  readonly agents: SimulatedAgent[];
+}
+
+/** Registers an afterEach that crashes every agent of the test and closes its hub; call once per file. */
+export function hubTest(): HubTest {
+  const agents: SimulatedAgent[] = [];
+  let hub: HubServer | null = null;
+  afterEach(async () => {
+    for (const a of agents.splice(0)) a.crash();
+    await hub?.close();
+    hub = null;
+  });
+  return {
+    agents,
+    async start(opts = {}) {
+      hub = await startHub(opts);
+      return hub;
+    },
+    async agent(name, extra = {}) {
+      if (!hub) throw new Error('hubTest: agent() before start()');
+      const a = await SimulatedAgent.start({ url: hub.url, token: `token-${name.slice(-1)}`, name, ...extra });
+      agents.push(a);
+      return a;
+    },
+  };
 }
 
 /** A TCP service on 127.0.0.1:9000 of `capacity`, enabled, without monitors (the document's fixture of scale and log tests). */

@@ -1,25 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SimulatedAgent, type Report } from '@spillway/protocol';
-import { startHub, until, webConfig, type HubServer } from './helpers.js';
+import { hubTest, until, webConfig, type HubServer } from './helpers.js';
 
+const t = hubTest();
 let hub: HubServer;
-const agents: SimulatedAgent[] = [];
-afterEach(async () => {
-  for (const a of agents.splice(0)) a.crash();
-  await hub?.close();
-});
-const start = async (name: string, extra: Partial<Parameters<typeof SimulatedAgent.start>[0]> = {}): Promise<SimulatedAgent> => {
-  const a = await SimulatedAgent.start({ url: hub.url, token: `token-${name.slice(-1)}`, name, ...extra });
-  agents.push(a);
-  return a;
-};
 const sumOfAllowances = (list: SimulatedAgent[], vs = 'web'): number => list.reduce((s, a) => s + (a.allowance(vs) ?? 0), 0);
 /** Two agents at their shares of 100 (40 each), agent-b with `active` connections by its report. */
 const sharesWithBReporting = async (active: number): Promise<[SimulatedAgent, SimulatedAgent]> => {
-  hub = await startHub();
+  hub = await t.start();
   hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
-  const a = await start('agent-a');
-  const b = await start('agent-b');
+  const a = await t.agent('agent-a');
+  const b = await t.agent('agent-b');
   await until(() => a.allowance('web') === 40 && b.allowance('web') === 40);
   b.report({ web: { cxActive: active, cxTotal: active, spilloversTotal: 0, rxBytesTotal: 0, txBytesTotal: 0, rxKbps: 0, txKbps: 0 } });
   b.inUse.set('web', active);
@@ -33,10 +24,10 @@ const services = (s1: 'UP' | 'DOWN', s2: 'UP' | 'DOWN'): Report['services'] => (
 
 describe('global quota over the channel', () => {
   it('allocates exclusive shares weighted by worker count', async () => {
-    hub = await startHub();
+    hub = await t.start();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
-    const a = await start('agent-a', { workers: 3 });
-    const b = await start('agent-b', { workers: 1 });
+    const a = await t.agent('agent-a', { workers: 3 });
+    const b = await t.agent('agent-b', { workers: 1 });
     // (agent-a holds 78, its share alone, until it acknowledges giving 18 back.)
     await until(
       () => a.allowance('web') === 60 && b.allowance('web') === 20 && hub.app.agentHub.quotaView('web')?.pending['agent-a'] === undefined,
@@ -47,10 +38,10 @@ describe('global quota over the channel', () => {
   });
 
   it('grants batches ahead while the shared pool holds one for every agent, the last uses to waiting connections one at a time, and never passes the limit', async () => {
-    hub = await startHub();
+    hub = await t.start();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
-    const a = await start('agent-a');
-    const b = await start('agent-b');
+    const a = await t.agent('agent-a');
+    const b = await t.agent('agent-b');
     await until(() => a.allowance('web') === 40 && b.allowance('web') === 40);
     // Borrows ahead (no connection waiting) get batches of 2 while more than 2 × 2 agents are left...
     const grants = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).borrow('web')));
@@ -73,9 +64,9 @@ describe('global quota over the channel', () => {
   });
 
   it("lowers every agent's share when a service goes DOWN by majority, and revokes borrowed uses", async () => {
-    hub = await startHub();
+    hub = await t.start();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig() });
-    const list = await Promise.all(['a', 'b', 'c'].map((x) => start(`agent-${x}`)));
+    const list = await Promise.all(['a', 'b', 'c'].map((x) => t.agent(`agent-${x}`)));
     const [a, b] = list as [SimulatedAgent, SimulatedAgent, SimulatedAgent];
     for (const x of list) x.report({}, services('UP', 'UP'));
     await until(() => list.every((x) => x.allowance('web') === 26), 3_000, 'limit 100 shared by 3');
@@ -101,10 +92,10 @@ describe('global quota over the channel', () => {
   });
 
   it("returns a silent agent's quota to the pool after the lease and re-shares it", async () => {
-    hub = await startHub();
+    hub = await t.start();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
-    const a = await start('agent-a');
-    const b = await start('agent-b');
+    const a = await t.agent('agent-a');
+    const b = await t.agent('agent-b');
     await until(() => a.allowance('web') === 40 && b.allowance('web') === 40);
     const events: string[] = [];
     hub.app.agentHub.on('event', (e: { kind: string }) => events.push(e.kind));
@@ -116,24 +107,24 @@ describe('global quota over the channel', () => {
   });
 
   it("keeps a reconnecting agent's share when it comes back within the lease, covering its outstanding uses", async () => {
-    hub = await startHub({ leaseMissedHeartbeats: 50 });
+    hub = await t.start({ leaseMissedHeartbeats: 50 });
     hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
-    const a = await start('agent-a');
-    const b = await start('agent-b');
+    const a = await t.agent('agent-a');
+    const b = await t.agent('agent-b');
     await until(() => a.allowance('web') === 40 && b.allowance('web') === 40);
     b.crash();
     await until(() => hub.app.agentHub.agent('agent-b')?.connected === false);
     expect(hub.app.agentHub.quotaView('web')?.byAgent['agent-b']).toEqual({ exclusive: 40, borrowed: 0 });
-    const back = await start('agent-b', { appliedVersion: '1', outstanding: { web: { inUse: 46, allowance: 40 } } });
+    const back = await t.agent('agent-b', { appliedVersion: '1', outstanding: { web: { inUse: 46, allowance: 40 } } });
     await until(() => back.allowance('web') === 46, 3_000, 'share covering 46 uses');
     expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 14 });
   });
 
   it('counts the connections of an agent rejoining after its lease ended on uses lent since, tells it only what is free, and never shows the shared pool below 0', async () => {
-    hub = await startHub();
+    hub = await t.start();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 20 }) });
-    const a = await start('agent-a');
-    const b = await start('agent-b');
+    const a = await t.agent('agent-a');
+    const b = await t.agent('agent-b');
     await until(() => a.allowance('web') === 8 && b.allowance('web') === 8, 3_000, 'shares 8/8');
     b.stopHeartbeats();
     await until(() => hub.app.agentHub.quotaView('web')?.byAgent['agent-b'] === undefined, 5_000, 'lease of agent-b ended');
@@ -145,7 +136,7 @@ describe('global quota over the channel', () => {
     b.crash();
     // agent-b comes back claiming the allocation it had, with 3 connections still open: what it
     // claims counts as held until it acknowledges the revoke to what is free (nothing).
-    const back = await start('agent-b', { appliedVersion: '1', outstanding: { web: { inUse: 3, allowance: 8 } }, ackRevokes: false });
+    const back = await t.agent('agent-b', { appliedVersion: '1', outstanding: { web: { inUse: 3, allowance: 8 } }, ackRevokes: false });
     await until(() => back.pendingRevokes.get('web'), 3_000, 'agent-b revoked at once');
     expect(back.pendingRevokes.get('web')).toMatchObject({ exclusive: 0, borrowed: 0 });
     expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 0, pending: { 'agent-b': 8 } });
@@ -166,10 +157,10 @@ describe('global quota over the channel', () => {
     expect(hub.app.agentHub.quotaView('web')).toMatchObject({ shared: 0, pending: {} });
   });
   it('re-lends uses taken from an agent only after it acknowledges the revoke, so the sum held never passes the lowered limit', async () => {
-    hub = await startHub();
+    hub = await t.start();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
-    const a = await start('agent-a', { ackRevokes: false });
-    const b = await start('agent-b');
+    const a = await t.agent('agent-a', { ackRevokes: false });
+    const b = await t.agent('agent-b');
     await until(() => a.pendingRevokes.has('web'));
     a.ackRevoke('web');
     await until(() => a.allowance('web') === 40 && b.allowance('web') === 40);
@@ -208,11 +199,11 @@ describe('global quota over the channel', () => {
   });
 
   it('gives a joining agent its share only as the others acknowledge giving theirs back', async () => {
-    hub = await startHub();
+    hub = await t.start();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
-    const a = await start('agent-a', { ackRevokes: false });
+    const a = await t.agent('agent-a', { ackRevokes: false });
     await until(() => a.allowance('web') === 80);
-    const b = await start('agent-b');
+    const b = await t.agent('agent-b');
     await until(() => a.pendingRevokes.has('web'), 3_000, 'revoke to agent-a');
     expect(a.allowance('web')).toBe(40);
     // 80 held by agent-a, 20 unheld: agent-b may hold 20 of its 40 until agent-a acknowledges.
@@ -223,10 +214,10 @@ describe('global quota over the channel', () => {
   });
 
   it('lends what an agent asks for at once (n), beyond one batch, within the shared pool', async () => {
-    hub = await startHub();
+    hub = await t.start();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
-    const a = await start('agent-a');
-    const b = await start('agent-b');
+    const a = await t.agent('agent-a');
+    const b = await t.agent('agent-b');
     await until(() => a.allowance('web') === 40 && b.allowance('web') === 40);
     expect((await a.borrow('web', 15)).n).toBe(15);
     expect((await b.borrow('web', 15)).n).toBe(5);
@@ -235,10 +226,10 @@ describe('global quota over the channel', () => {
   });
 
   it('reclaims uses an idle agent does not use for an agent with connections waiting, and gives them back when returned', async () => {
-    hub = await startHub();
+    hub = await t.start();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
-    const a = await start('agent-a');
-    const b = await start('agent-b');
+    const a = await t.agent('agent-a');
+    const b = await t.agent('agent-b');
     await until(() => a.allowance('web') === 40 && b.allowance('web') === 40);
     const counters = { cxActive: 5, cxTotal: 5, spilloversTotal: 0, rxBytesTotal: 0, txBytesTotal: 0, rxKbps: 0, txKbps: 0 };
     b.report({ web: counters });
@@ -258,10 +249,10 @@ describe('global quota over the channel', () => {
   });
 
   it('admits exactly the limit under a skewed burst over two busy agents, spilling only once no room is left anywhere', async () => {
-    hub = await startHub();
+    hub = await t.start();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig({ threshold: 100 }) });
-    const a = await start('agent-a');
-    const b = await start('agent-b');
+    const a = await t.agent('agent-a');
+    const b = await t.agent('agent-b');
     await until(() => a.allowance('web') === 40 && b.allowance('web') === 40);
     // A burst of 200 connections, 90% to agent-a. Each agent admits within its allowance, asks at
     // once for the connections waiting (borrow with n) and spills what the grant does not cover.

@@ -1,17 +1,12 @@
 // An agent's reports after the first of a connection carry only what changed (protocol
 // report.ts): the hub keeps every other entry as last reported, drops the names gone, and a new
 // connection's first report stands alone again.
-import { afterEach, describe, expect, it } from 'vitest';
-import { SimulatedAgent, type Report } from '@spillway/protocol';
-import { startHub, until, webConfig, type HubServer } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { type Report } from '@spillway/protocol';
+import { hubTest, until, webConfig, type HubServer } from './helpers.js';
 
+const t = hubTest();
 let h: HubServer | null = null;
-const agents: SimulatedAgent[] = [];
-afterEach(async () => {
-  for (const a of agents.splice(0)) a.crash();
-  await h?.close();
-  h = null;
-});
 
 const vs = (cxActive: number): Report['vservers'][string] => ({
   cxActive,
@@ -26,11 +21,10 @@ const svc = (state: 'UP' | 'DOWN'): Report['services'][string] => ({ cxActive: 0
 
 describe('hub: reports of what changed', () => {
   it('keeps the entries a report does not carry, drops those it names gone, and takes a new connection whole', async () => {
-    h = await startHub();
+    h = await t.start();
     const hub = h.app.agentHub;
     hub.setConfig({ version: '1', config: webConfig() });
-    const a = await SimulatedAgent.start({ url: h.url, token: 'token-a', name: 'agent-a' });
-    agents.push(a);
+    const a = await t.agent('agent-a');
     const report = (): Report | null => hub.agent('agent-a')?.report ?? null;
 
     a.client.send({ type: 'report', at: 1, vservers: { web: vs(3), old: vs(1) }, services: { 'web-1': svc('UP'), 'web-2': svc('UP') } });
@@ -54,8 +48,7 @@ describe('hub: reports of what changed', () => {
 
     // Another connection: its first report is the whole one.
     a.crash();
-    const b = await SimulatedAgent.start({ url: h.url, token: 'token-a', name: 'agent-a' });
-    agents.push(b);
+    const b = await t.agent('agent-a');
     b.client.send({ type: 'report', at: 4, vservers: { web: vs(0) }, services: { 'web-1': svc('UP') } });
     await until(() => report()?.at === 4, 5_000, 'report of the new connection');
     expect(report()).toEqual({ type: 'report', at: 4, vservers: { web: vs(0) }, services: { 'web-1': svc('UP') } });

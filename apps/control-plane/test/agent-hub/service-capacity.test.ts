@@ -1,21 +1,13 @@
 // A service's capacity held across agents (issue 12 item 3): the hub is the pool manager of each
 // service with a capacity, with the vserver quota's algorithm and messages (`pool: 'service'`), so
 // what the agents are told of a service never adds up to more than its capacity.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { serviceKey, SimulatedAgent } from '@spillway/protocol';
-import { startHub, until, webConfig, type HubServer } from './helpers.js';
+import { hubTest, until, webConfig, type HubServer } from './helpers.js';
 
+const t = hubTest();
 let hub: HubServer;
-const agents: SimulatedAgent[] = [];
-afterEach(async () => {
-  for (const a of agents.splice(0)) a.crash();
-  await hub?.close();
-});
-const start = async (name: string, workers: number): Promise<SimulatedAgent> => {
-  const a = await SimulatedAgent.start({ url: hub.url, token: `token-${name.slice(-1)}`, name, workers });
-  agents.push(a);
-  return a;
-};
+const start = (name: string, workers: number): Promise<SimulatedAgent> => t.agent(name, { workers });
 const web1 = serviceKey('web-1');
 const sum = (list: SimulatedAgent[], key = web1): number => list.reduce((s, a) => s + (a.allowance(key) ?? 0), 0);
 const withCapacity = (capacity: number) => {
@@ -26,7 +18,7 @@ const withCapacity = (capacity: number) => {
 
 describe("a service's capacity across agents", () => {
   it('gives each agent a share by workers, lends the rest up to the capacity and never past it, and follows a capacity change', async () => {
-    hub = await startHub({ serviceCapacity: true });
+    hub = await t.start({ serviceCapacity: true });
     hub.app.agentHub.setConfig({ version: '1', config: withCapacity(50) });
     const a = await start('agent-a', 1);
     const b = await start('agent-b', 3);

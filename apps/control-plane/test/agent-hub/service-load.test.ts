@@ -1,23 +1,20 @@
 // The hub's per-service view across agents (service-load.ts): active connections summed over the
 // connected agents' reports, the UP state by quorum as the hub decided it, and the manager's
 // assignments counted until the agent's next report.
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { SimulatedAgent, type Report } from '@spillway/protocol';
-import { startHub, until, webConfig, type HubServer } from './helpers.js';
+import { hubTest, until, webConfig, type HubServer } from './helpers.js';
 
+const t = hubTest();
+const agents = t.agents;
 let hub: HubServer;
-const agents: SimulatedAgent[] = [];
-afterEach(async () => {
-  for (const a of agents.splice(0)) a.crash();
-  await hub?.close();
-});
 
 const svc = (cxActive: number, state: 'UP' | 'DOWN' = 'UP'): Report['services'][string] => ({ cxActive, cxTotal: cxActive, state });
 
 async function threeAgents(): Promise<SimulatedAgent[]> {
-  hub = await startHub();
+  hub = await t.start();
   hub.app.agentHub.setConfig({ version: '1', config: webConfig() });
-  for (const x of ['a', 'b', 'c']) agents.push(await SimulatedAgent.start({ url: hub.url, token: `token-${x}`, name: `agent-${x}` }));
+  for (const x of ['a', 'b', 'c']) await t.agent(`agent-${x}`);
   return agents;
 }
 

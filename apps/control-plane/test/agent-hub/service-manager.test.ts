@@ -2,16 +2,13 @@
 // answered with the service the view across agents picks (quorum state, load summed over the
 // agents' reports and placements since, lbMethod through core's balancer), and the global
 // table answers every agent the same for a client, a restarted one too.
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { SimulatedAgent, type ConfigDocument, type Instruction, type Report } from '@spillway/protocol';
-import { startHub, until, webConfig, type HubServer } from './helpers.js';
+import { hubTest, until, webConfig, type HubServer } from './helpers.js';
 
+const t = hubTest();
+const agents = t.agents;
 let hub: HubServer;
-const agents: SimulatedAgent[] = [];
-afterEach(async () => {
-  for (const a of agents.splice(0)) a.crash();
-  await hub?.close();
-});
 
 function managed(lbMethod = 'leastconn'): ConfigDocument {
   const c = webConfig();
@@ -30,11 +27,10 @@ async function ask(a: SimulatedAgent, key: string, vserver = 'web'): Promise<Ins
 const svc = (cxActive: number, state: 'UP' | 'DOWN' = 'UP'): Report['services'][string] => ({ cxActive, cxTotal: cxActive, state });
 
 async function twoAgents(config: ConfigDocument): Promise<[SimulatedAgent, SimulatedAgent]> {
-  hub = await startHub();
+  hub = await t.start();
   hub.app.agentHub.setConfig({ version: '1', config });
-  const a = await SimulatedAgent.start({ url: hub.url, token: 'token-a', name: 'agent-a' });
-  const b = await SimulatedAgent.start({ url: hub.url, token: 'token-b', name: 'agent-b' });
-  agents.push(a, b);
+  const a = await t.agent('agent-a');
+  const b = await t.agent('agent-b');
   return [a, b];
 }
 
@@ -72,8 +68,7 @@ it('answers a restarted agent asking again with the service it placed the client
   a.crash();
   agents.splice(agents.indexOf(a), 1);
   await until(() => hub.app.agentHub.agent('agent-a')?.connected === false, 3_000, 'agent-a gone');
-  const again = await SimulatedAgent.start({ url: hub.url, token: 'token-a', name: 'agent-a' });
-  agents.push(again);
+  const again = await t.agent('agent-a');
   expect((await ask(again, '10.0.0.3')).service).toBe(placed);
 });
 

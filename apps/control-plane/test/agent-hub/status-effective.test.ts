@@ -1,24 +1,20 @@
 // Agent-check feedback in the vserver status (issue 16 item 2): each service's effective weight,
 // capacity, state and drain as most of the agents reporting it serve it, with their count;
 // absent for a service under no feedback.
-import { afterEach, expect, it } from 'vitest';
-import { SimulatedAgent } from '@spillway/protocol';
-import { startHub, until, webConfig, type HubServer } from './helpers.js';
+import { expect, it } from 'vitest';
+import { hubTest, until, webConfig, type HubServer } from './helpers.js';
 
+const t = hubTest();
+const agents = t.agents;
 let hub: HubServer;
-const agents: SimulatedAgent[] = [];
-afterEach(async () => {
-  for (const a of agents.splice(0)) a.crash();
-  await hub?.close();
-});
 
 const counters = { cxActive: 0, cxTotal: 0, spilloversTotal: 0, rxBytesTotal: 0, txBytesTotal: 0, rxKbps: 0, txKbps: 0 };
 
 it("shows a service's effective weight, capacity and drain as most reporting agents serve it", async () => {
-  hub = await startHub();
+  hub = await t.start();
   hub.app.agentHub.setConfig({ version: '1', config: webConfig() });
   const names = ['agent-a', 'agent-b', 'agent-c'];
-  for (const name of names) agents.push(await SimulatedAgent.start({ url: hub.url, token: `token-${name.slice(-1)}`, name }));
+  for (const name of names) await t.agent(name);
   const drained = { weight: 1, capacity: 2, state: 'disabled' as const, drain: true };
   agents.forEach((a, i) =>
     a.report(

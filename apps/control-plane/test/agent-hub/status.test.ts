@@ -1,13 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { SimulatedAgent } from '@spillway/protocol';
-import { startHub, until, webConfig, type HubServer } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { hubTest, until, webConfig, type HubServer } from './helpers.js';
 
+const t = hubTest();
 let hub: HubServer;
-const agents: SimulatedAgent[] = [];
-afterEach(async () => {
-  for (const a of agents.splice(0)) a.crash();
-  await hub?.close();
-});
 
 const counters = (cxActive: number, spilloversTotal: number, surgeQueue = 0) => ({
   cxActive,
@@ -22,11 +17,10 @@ const counters = (cxActive: number, spilloversTotal: number, surgeQueue = 0) => 
 
 describe('vserver status and metrics across agents', () => {
   it('sums active connections, spillovers, bandwidth and surge queues over agents and derives the threshold from aggregate states', async () => {
-    hub = await startHub();
+    hub = await t.start();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig() });
-    const a = await SimulatedAgent.start({ url: hub.url, token: 'token-a', name: 'agent-a', workers: 2 });
-    const b = await SimulatedAgent.start({ url: hub.url, token: 'token-b', name: 'agent-b', workers: 2 });
-    agents.push(a, b);
+    const a = await t.agent('agent-a', { workers: 2 });
+    const b = await t.agent('agent-b', { workers: 2 });
     a.report({ web: counters(30, 2, 2) }, { 'web-1': { cxActive: 20, cxTotal: 20, state: 'UP' }, 'web-2': { cxActive: 10, cxTotal: 10, state: 'DOWN' } });
     b.report({ web: counters(15, 1, 1) }, { 'web-1': { cxActive: 15, cxTotal: 15, state: 'UP' }, 'web-2': { cxActive: 0, cxTotal: 0, state: 'DOWN' } });
     await until(() => hub.app.agentHub.agent('agent-b')?.report && hub.app.agentHub.limit('web')?.value === 50, 3_000, 'reports');
@@ -59,11 +53,10 @@ describe('vserver status and metrics across agents', () => {
   });
 
   it("shows each service's monitors across agents: the state most agents see (a tie is DOWN) and their mean response time", async () => {
-    hub = await startHub();
+    hub = await t.start();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig() });
-    const a = await SimulatedAgent.start({ url: hub.url, token: 'token-a', name: 'agent-a' });
-    const b = await SimulatedAgent.start({ url: hub.url, token: 'token-b', name: 'agent-b' });
-    agents.push(a, b);
+    const a = await t.agent('agent-a');
+    const b = await t.agent('agent-b');
     a.report(
       { web: counters(0, 0) },
       {
@@ -104,10 +97,9 @@ describe('vserver status and metrics across agents', () => {
   });
 
   it('exposes agents, thresholds, quota and service states in Prometheus format', async () => {
-    hub = await startHub();
+    hub = await t.start();
     hub.app.agentHub.setConfig({ version: '1', config: webConfig() });
-    const a = await SimulatedAgent.start({ url: hub.url, token: 'token-a', name: 'agent-a' });
-    agents.push(a);
+    const a = await t.agent('agent-a');
     a.report({ web: counters(7, 0) }, { 'web-1': { cxActive: 7, cxTotal: 7, state: 'UP' }, 'web-2': { cxActive: 0, cxTotal: 0, state: 'UP' } });
     await until(() => hub.app.agentHub.agent('agent-a')?.report && hub.app.agentHub.agent('agent-a')?.appliedVersion === '1', 3_000, 'report');
     const res = await fetch(`${hub.base}/metrics`);
