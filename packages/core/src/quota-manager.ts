@@ -173,9 +173,20 @@ export class QuotaManager<E extends EngineId = EngineId> {
    * a batch for every engine, nothing near the bottom (QuotaPool.aheadNow), answered at once.
    * With `want` (connections waiting) it is arbitrated: `waiting` is true when the answer waits
    * for revoked engines to acknowledge (the adapter calls expire(id) at its deadline). `activeOf`
-   * is an engine's last reported connections (null: unknown, no donor).
+   * is an engine's last reported connections (null: unknown, no donor). `allowance`: the allowance
+   * the engine enforced when it asked (unknown when absent); what it was told beyond it since (a
+   * ceded share grown back, a borrow ahead answered) reaches it ahead of the answer and serves as
+   * many of its waiting connections, so only the rest of `want` is lent. Lent twice, the surplus
+   * would lie unused on an engine that keeps it as recently waiting while others' connections spill.
    */
-  borrow(engine: E, id: number, want: number | undefined, now: number, activeOf: (engine: E) => number | null): { orders: QuotaOrder<E>[]; waiting: boolean } {
+  borrow(
+    engine: E,
+    id: number,
+    want: number | undefined,
+    now: number,
+    activeOf: (engine: E) => number | null,
+    allowance?: number,
+  ): { orders: QuotaOrder<E>[]; waiting: boolean } {
     const t = this.engines.get(engine);
     if (!t) return { orders: [{ kind: 'grant', engine, id, n: 0, borrowed: 0 }], waiting: false };
     if (want === undefined) {
@@ -183,8 +194,10 @@ export class QuotaManager<E extends EngineId = EngineId> {
       return { orders: [...this.reconcile(), this.grant(engine, id, n)], waiting: false };
     }
     t.waitedAt = now;
+    const coming = allowance === undefined ? 0 : Math.max(0, t.exclusive + t.borrowed - allowance);
+    if (want <= coming) return { orders: [...this.reconcile(), this.grant(engine, id, 0, true)], waiting: false };
     // A batch while the shared pool is far from empty; near the bottom what the connections need.
-    const ask = Math.max(this.pool.batchNow, want);
+    const ask = Math.max(this.pool.batchNow, want - coming);
     const w: Waiting<E> = { engine, id, want: ask, lent: 0, donors: new Set(), asked: new Set(), now, activeOf };
     this.arbitrate(w);
     if (w.lent < w.want) this.reclaim(w, now, activeOf);

@@ -414,6 +414,28 @@ describe('QuotaManager: one round of arbitration for waiting connections', () =>
     expect(grantOf(m.revokeAcked('d', revokeD!, 3), 4)).toBe(1);
   });
 
+  it('lends a waiting borrow only what the uses already on their way to its engine do not cover, so no surplus is kept from others', () => {
+    // L = 20, 2 agents × 2 workers: 8 exclusive each, 4 shared, batch 1.
+    const m = new QuotaManager<string>({ limit: 0, engines: ['a', 'b'].map((e) => [e, 2] as const), waitedMs: 500 });
+    m.setLimit(20);
+    const told = (e: string): number => m.told(e)!.exclusive + m.told(e)!.borrowed;
+    // a's connections wait for 5: the 4 shared uses, and one b does not use (ceded).
+    let reported: Record<string, number> = { a: 8, b: 0 };
+    const r = m.borrow('a', 1, 5, 0, (e) => reported[e] ?? null);
+    expect(grantOf(m.revokeAcked('b', revokeOf(r.orders, 'b')!, 7), 1)).toBe(5);
+    expect([told('a'), told('b')]).toEqual([13, 7]);
+    // Two of a's uses come back: b's ceded share grows back (told 8) and 1 use is shared again.
+    m.giveBack('a', 2, 2);
+    expect([told('b'), m.pool.sharedFree]).toEqual([8, 1]);
+    // b's eighth connection waits: it asked before the grown share reached it (it enforced 7).
+    reported = { a: 11, b: 7 };
+    expect(grantOf(m.borrow('b', 3, 1, 1000, (e) => reported[e] ?? null, 7).orders, 3)).toBe(0);
+    expect(told('b')).toBe(8);
+    // a's connections wait 100 ms later: the shared use is theirs, not a surplus b keeps.
+    reported = { a: 11, b: 8 };
+    expect(grantOf(m.borrow('a', 4, 1, 1100, (e) => reported[e] ?? null, 11).orders, 4)).toBe(1);
+  });
+
   it('answers at once when no engine has anything to give: the connection spills now', () => {
     const m = new QuotaManager<string>({ limit: 0, engines: ['a', 'b'].map((e) => [e, 1] as const), exclusivePercent: 1, waitedMs: 0 });
     m.setLimit(8);

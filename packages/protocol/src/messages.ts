@@ -178,7 +178,9 @@ export const Transition = Type.Object(
 /**
  * Asks for uses from the shared pool, answered with a `grant` of the same id. `n` (optional) is
  * how many the agent needs right now (connections waiting); the control plane lends at least
- * a batch when it can, and `n` when the pool has them.
+ * a batch when it can, and `n` when the pool has them. `allowance` (optional, with `n`): the
+ * allowance the agent enforced when it asked; what the control plane told it beyond that since
+ * is on its way and counts toward `n`.
  */
 export const Borrow = Type.Object(
   {
@@ -186,6 +188,7 @@ export const Borrow = Type.Object(
     vserver: Name,
     id: Count,
     n: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    allowance: Type.Optional(Count),
     pool: Type.Optional(PoolOfService),
   },
   { additionalProperties: false },

@@ -27,6 +27,8 @@ const agentMessages: AgentMessage[] = [
   { type: 'transition', service: 'web-1', state: 'DOWN', at: 5, reason: 'connect refused' },
   { type: 'borrow', vserver: 'web', id: 3 },
   { type: 'borrow', vserver: 'web', id: 5, n: 7 },
+  // For waiting connections, with the allowance they wait on.
+  { type: 'borrow', vserver: 'web', id: 8, n: 2, allowance: 12 },
   { type: 'revoke-ack', vserver: 'web', id: 9, committed: 12 },
   { type: 'return', vserver: 'web', id: 4, n: 4 },
   // A service's capacity pool: the same messages, with pool: 'service' (issue 12 item 3).

@@ -134,7 +134,8 @@ export class ControlClient {
   private readonly backoff: Backoff;
   private readonly allowances = new Map<string, AllowanceState>();
   /** Borrows sent and not answered; `done` resolves an on-demand borrow (true: uses were added). */
-  private readonly pendingBorrows = new Map<number, { vs: string; done?: (added: boolean) => void }>();
+  /** `allowance`: what the agent enforced when it asked (a borrow for waiting connections). */
+  private readonly pendingBorrows = new Map<number, { vs: string; allowance?: number; done?: (added: boolean) => void }>();
   /** Revokes acknowledged with more uses committed than the allowance: re-acknowledged as they close. */
   private readonly draining = new Map<string, { id: number; committed: number; since: number }>();
   /** Returns sent and not yet answered: the control plane's absolute values still include them. */
@@ -374,7 +375,8 @@ export class ControlClient {
         this.pendingBorrows.delete(m.id);
         const a = this.allowances.get(poolKeyOf(m));
         if (a) this.setAllowance(poolKeyOf(m), { ...a, borrowed: this.net(poolKeyOf(m), m.borrowed) });
-        b?.done?.(m.n > 0);
+        // Uses told before the grant (on their way when it asked) count as added: the control plane lent only the rest.
+        b?.done?.(m.n > 0 || (b.allowance !== undefined && this.allowance(poolKeyOf(m)) > b.allowance));
         return;
       }
       case 'error':
@@ -536,11 +538,14 @@ export class ControlClient {
   }
 
   /**
-   * Asks for `want` uses of `vs` now (connections are waiting on an allowance all in use);
-   * resolves after the grant was applied, or false at once without a channel, or at the deadline.
+   * Asks for `want` uses of `vs` now (connections are waiting on an allowance all in use), saying
+   * the allowance they wait on (uses the control plane told it since count toward `want`);
+   * resolves after the grant was applied (true when the allowance grew since the question), or
+   * false at once without a channel, or at the deadline.
    */
   private borrowNow(vs: string, want: number): Promise<boolean> {
     if (!this.channel?.isOpen || !this.allowances.has(vs)) return Promise.resolve(false);
+    const allowance = this.allowance(vs);
     return new Promise((resolve) => {
       const id = this.nextBorrowId++;
       let settled = false;
@@ -554,8 +559,8 @@ export class ControlClient {
         if (b) delete b.done;
         resolve(added);
       };
-      this.pendingBorrows.set(id, { vs, done: finish });
-      this.send({ type: 'borrow', ...poolRef(vs), id, n: Math.max(1, want) });
+      this.pendingBorrows.set(id, { vs, allowance, done: finish });
+      this.send({ type: 'borrow', ...poolRef(vs), id, n: Math.max(1, want), allowance });
     });
   }
 

@@ -94,14 +94,17 @@ export class GlobalQuota {
     this.deliver(vs, created.setLimit(limit));
   }
 
-  /** A borrow (with `want`: connections waiting); always answered with a grant, at once or once the uses reclaimed for it come back. */
-  borrow(agent: string, vs: string, id: number, want?: number): void {
+  /**
+   * A borrow (with `want`: connections waiting, and `allowance`: what the agent enforced when it
+   * asked); always answered with a grant, at once or once the uses reclaimed for it come back.
+   */
+  borrow(agent: string, vs: string, id: number, want?: number, allowance?: number): void {
     const m = this.pools.get(vs);
     if (!m) {
       this.send(agent, { type: 'grant', vserver: vs, id, n: 0, borrowed: 0 });
       return;
     }
-    const r = m.borrow(agent, id, want, Date.now(), (a) => this.activeOf(a, vs));
+    const r = m.borrow(agent, id, want, Date.now(), (a) => this.activeOf(a, vs), allowance);
     this.deliver(vs, r.orders);
     if (r.waiting) {
       setTimeout(() => {

@@ -513,8 +513,8 @@ export class AgentHub extends EventEmitter {
         return;
       }
       case 'borrow':
-        if (msg.pool === 'service') this.capacities.borrow(rec.name, msg.vserver, msg.id, msg.n);
-        else this.quota.borrow(rec.name, msg.vserver, msg.id, msg.n);
+        if (msg.pool === 'service') this.capacities.borrow(rec.name, msg.vserver, msg.id, msg.n, msg.allowance);
+        else this.quota.borrow(rec.name, msg.vserver, msg.id, msg.n, msg.allowance);
         return;
       case 'revoke-ack':
         if (msg.pool === 'service') this.capacities.revokeAcked(rec.name, msg.vserver, msg.id, msg.committed);

@@ -129,8 +129,8 @@ export class ServiceCapacity {
   leave(agent: string): void {
     this.quota.leave(agent);
   }
-  borrow(agent: string, service: string, id: number, want?: number): void {
-    this.quota.borrow(agent, service, id, want);
+  borrow(agent: string, service: string, id: number, want?: number, allowance?: number): void {
+    this.quota.borrow(agent, service, id, want, allowance);
   }
   giveBack(agent: string, service: string, n: number, id: number): void {
     this.quota.giveBack(agent, service, n, id);
