@@ -1,7 +1,8 @@
 // CPU per request: how many µs of CPU (user + system, from /proc, the whole process tree) each
 // proxy spends per HTTP request, keep-alive and with a new connection per request, in one run:
-// Spillway's agent (compiled, 1 worker), HAProxy nbthread 1, and a lean HTTP/1.1 proxy on node:net
-// (bench/lib/lean-proxy-main.ts, what JavaScript on node:net costs with nothing but the job done).
+// Spillway's agent (compiled, 1 worker), HAProxy nbthread 1, a lean HTTP/1.1 proxy on node:net
+// (bench/lib/lean-proxy-main.ts, what JavaScript on node:net costs with nothing but the job done)
+// and the same lean proxy on libuv's TCP handles without net.Socket (lean-raw-proxy-main.ts).
 // Each proxy is pinned to core 0, nginx and wrk to core 1. CPU per request moves far less with
 // other work on the machine than requests per second do: it is the figure to compare changes by.
 // `--baseline <checkout>` adds the agent built in another checkout (its apps/agent/dist) to the
@@ -128,13 +129,15 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
       targets.push({ name: 'HAProxy, nbthread 1', port: hp, pid: h.proc.child.pid! });
     }
     // Started through node itself (not the tsx launcher): the tree is the one process serving.
-    const lean = startProcess(
-      'lean node:net proxy',
-      ...pinned(proxyCpus, process.execPath, ['--import', 'tsx', path.join(here, 'lib', 'lean-proxy-main.ts'), String(backendPort)]),
-    );
-    stops.push(() => lean.stop());
-    const leanPort = (JSON.parse(await lean.waitForLine((l) => l.startsWith('{"ready":true'))) as { port: number }).port;
-    targets.push({ name: 'lean node:net proxy', port: leanPort, pid: lean.child.pid! });
+    for (const [name, file] of [
+      ['lean node:net proxy', 'lean-proxy-main.ts'],
+      ['lean raw handle proxy', 'lean-raw-proxy-main.ts'],
+    ] as const) {
+      const lean = startProcess(name, ...pinned(proxyCpus, process.execPath, ['--import', 'tsx', path.join(here, 'lib', file), String(backendPort)]));
+      stops.push(() => lean.stop());
+      const leanPort = (JSON.parse(await lean.waitForLine((l) => l.startsWith('{"ready":true'))) as { port: number }).port;
+      targets.push({ name, port: leanPort, pid: lean.child.pid! });
+    }
 
     const allLoads: { key: LoadKey; connections: number; closeEachRequest?: boolean }[] = [
       { key: 'keep-alive', connections: kaConns },
@@ -194,9 +197,9 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
     }
   const ratios: Row[] = [];
   for (const l of loadKeys)
-    for (const t of targets.filter((x) => x.name.startsWith('agent')))
-      for (const peer of ['HAProxy, nbthread 1', 'lean node:net proxy']) {
-        if (!targets.some((x) => x.name === peer)) continue;
+    for (const t of targets.filter((x) => x.name.startsWith('agent') || x.name === 'lean raw handle proxy'))
+      for (const peer of ['HAProxy, nbthread 1', 'lean node:net proxy', 'lean raw handle proxy']) {
+        if (peer === t.name || !targets.some((x) => x.name === peer)) continue;
         const [a, b] = [`${t.name}|${l}`, `${peer}|${l}`];
         ratios.push({
           load: l,
@@ -221,7 +224,7 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
     conditions: [
       `each proxy ${pinnable ? 'pinned to core 0, nginx and wrk to core 1 (taskset)' : 'unpinned'}; backend ${backendKind}; ${peers.wrk.version ?? 'autocannon'} -t1, keep-alive -c${kaConns}, new connection per request (Connection: close) -c${ncConns}; ${durationS} s a measurement, ${rounds} round(s) interleaved (every other in reverse order), medians`,
       "CPU: utime + stime of the proxy's process tree from /proc (all threads and workers) over each measurement, divided by the requests wrk counted; \"root process\": the tree's first process alone (the agent's primary, HAProxy itself)",
-      `agent compiled (node --conditions=spillway-dist apps/agent/dist/main.js), ${workerLabel}, roundrobin, one service; ${peers.haproxy.version ?? 'HAProxy not installed'} http-reuse always; lean node:net proxy: bench/lib/lean-proxy-main.ts (no validation: a measuring stick)`,
+      `agent compiled (node --conditions=spillway-dist apps/agent/dist/main.js), ${workerLabel}, roundrobin, one service; ${peers.haproxy.version ?? 'HAProxy not installed'} http-reuse always; lean node:net proxy: bench/lib/lean-proxy-main.ts, lean raw handle proxy: the same job on libuv's TCP handles without net.Socket (bench/lib/lean-raw-proxy-main.ts); no validation in either: measuring sticks`,
       `load average (1 min) at the end: ${load1!.toFixed(2)}`,
     ],
     tables: [

@@ -1,28 +1,19 @@
 // A lean HTTP/1.1 reverse proxy on node:net, the reference of ANCHORS.md's "minimal HTTP/1.1 on
 // node:net" row: what JavaScript on node:net costs per request with nothing but the job done. It
-// scans request and response heads itself (indexOf of the empty line, Content-Length by a search,
-// no validation: NOT safe against smuggling, a measuring stick only), adds X-Forwarded-For, and
-// reuses pooled keep-alive upstream sockets; one request per connection at a time, bodies framed
-// by Content-Length only. `node lean-proxy-main.ts <backendPort>` prints {"ready":true,"port":N}.
+// scans request and response heads itself (lean-head.ts: indexOf of the empty line, Content-Length
+// by a search, no validation: NOT safe against smuggling, a measuring stick only), adds X-Forwarded-For, and
+// reuses pooled keep-alive upstream sockets (a client's Connection field is not forwarded when it
+// asks to close); one request per connection at a time, bodies framed by Content-Length only. `node lean-proxy-main.ts <backendPort>` prints {"ready":true,"port":N}.
 import net from 'node:net';
+import { bodyLeft, forwardedHead, HeadScan, ResponseRelay } from './lean-head.js';
 
 const backendPort = Number(process.argv[2]);
-const CRLF2 = Buffer.from('\r\n\r\n');
 const idle: Upstream[] = [];
-
-/** Content-Length of a head (latin1 text), 0 when absent. */
-function contentLength(head: string): number {
-  const i = head.search(/\r\ncontent-length:/i);
-  if (i < 0) return 0;
-  return parseInt(head.slice(i + 17, head.indexOf('\r\n', i + 17)), 10) || 0;
-}
 
 class Upstream {
   readonly socket = net.connect({ port: backendPort, host: '127.0.0.1', noDelay: true });
   client: Client | null = null;
-  private buf: Buffer | null = null;
-  /** Body bytes of the current response still to relay (-1: reading its head). */
-  private left = -1;
+  private readonly relay = new ResponseRelay();
 
   constructor() {
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -37,22 +28,10 @@ class Upstream {
   private onData(chunk: Buffer): void {
     const c = this.client;
     if (!c) return;
-    if (this.left < 0) {
-      const buf = this.buf ? Buffer.concat([this.buf, chunk]) : chunk;
-      const end = buf.indexOf(CRLF2);
-      if (end < 0) {
-        this.buf = buf;
-        return;
-      }
-      this.buf = null;
-      this.left = contentLength(buf.toString('latin1', 0, end + 2)) - (buf.length - end - 4);
-      c.socket.write(buf);
-    } else {
-      this.left -= chunk.length;
-      c.socket.write(chunk);
-    }
-    if (this.left <= 0) {
-      this.left = -1;
+    const out = this.relay.take(chunk, c.closing);
+    if (!out) return;
+    c.socket.write(out);
+    if (this.relay.ended()) {
       this.client = null;
       idle.push(this);
       c.done();
@@ -61,10 +40,11 @@ class Upstream {
 }
 
 class Client {
-  private buf: Buffer | null = null;
+  private readonly scan = new HeadScan();
   private up: Upstream | null = null;
   private bodyLeft = 0;
-  private close = false;
+  /** The client asked to close: its answer says so, then the socket ends. */
+  closing = false;
 
   constructor(readonly socket: net.Socket) {
     socket.setNoDelay(true);
@@ -79,27 +59,23 @@ class Client {
       this.up.socket.write(chunk);
       return;
     }
-    const buf = this.buf ? Buffer.concat([this.buf, chunk]) : chunk;
-    const end = buf.indexOf(CRLF2);
-    if (end < 0) {
-      this.buf = buf;
-      return;
-    }
-    this.buf = null;
+    const h = this.scan.take(chunk);
+    if (!h) return;
+    const { buf, end } = h;
     const head = buf.toString('latin1', 0, end + 2);
-    this.close = /\r\nconnection:\s*close/i.test(head);
-    this.bodyLeft = contentLength(head) - (buf.length - end - 4);
+    const fwd = forwardedHead(head, this.socket.remoteAddress ?? '');
+    this.closing = fwd.close;
+    this.bodyLeft = bodyLeft(buf, end, head);
     const up = idle.pop() ?? new Upstream();
     this.up = up;
     up.client = this;
-    const rest = buf.length > end + 4 ? buf.subarray(end + 4) : null;
-    up.socket.write(`${head}x-forwarded-for: ${this.socket.remoteAddress ?? ''}\r\n\r\n`, 'latin1');
-    if (rest) up.socket.write(rest);
+    up.socket.write(fwd.out, 'latin1');
+    if (buf.length > end + 4) up.socket.write(buf.subarray(end + 4));
   }
 
   done(): void {
     this.up = null;
-    if (this.close) this.socket.end();
+    if (this.closing) this.socket.end();
   }
 }
 

@@ -20,10 +20,10 @@ afterAll(async () => {
 });
 
 describe('CPU per request benchmark at smoke size', () => {
-  it('measures CPU µs per request of the compiled agent and the lean node:net proxy under keep-alive load', () => {
+  it('measures CPU µs per request of the compiled agent and the lean node:net and raw handle proxies under keep-alive load', () => {
     const rows = result.tables[0]!.rows;
     for (const load of ['keep-alive'])
-      for (const name of ['agent, 1 worker', 'lean node:net proxy']) {
+      for (const name of ['agent, 1 worker', 'lean node:net proxy', 'lean raw handle proxy']) {
         const r = rows.find((x) => x.load === load && x.path === name);
         expect(r, `${load} ${name}`).toBeDefined();
         expect(r!.errors, `${load} ${name}`).toBe(0);
