@@ -266,9 +266,16 @@ export class QuotaManager<E extends EngineId = EngineId> {
 
   /** `waited`: it answers a borrow whose connections waited (what the engine has now is kept, see Engine.kept). */
   private grant(engine: E, id: number, n: number, waited = false): QuotaOrder<E> {
+    if (waited) this.keep(engine);
+    return { kind: 'grant', engine, id, n, borrowed: this.engines.get(engine)?.borrowed ?? 0 };
+  }
+
+  /** What `engine` is allowed now is for its connections that waited (Engine.kept). */
+  private keep(engine: E): void {
     const t = this.engines.get(engine);
-    if (t && waited) t.kept = t.exclusive + t.borrowed;
-    return { kind: 'grant', engine, id, n, borrowed: t?.borrowed ?? 0 };
+    if (!t) return;
+    const h = this.pool.holding(engine);
+    t.kept = h.exclusive + h.borrowed;
   }
 
   /**
@@ -347,6 +354,9 @@ export class QuotaManager<E extends EngineId = EngineId> {
       // (a donor asked just now is revoked by reconcile below: it is waited for as well)
       if (w.lent < w.want && (w.donors.size > 0 || this.draining([w]))) continue;
       this.waiting.splice(this.waiting.indexOf(w), 1);
+      // Kept at once: a borrow answered later in this pass must not reclaim what was just lent for
+      // this one's connections (the engine's last report does not count them yet).
+      this.keep(w.engine);
       answered.push(w);
     }
     return [...this.reconcile(always, all), ...answered.map((w) => this.grant(w.engine, w.id, w.lent, true))];

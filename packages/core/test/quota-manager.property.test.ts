@@ -436,6 +436,33 @@ describe('QuotaManager: one round of arbitration for waiting connections', () =>
     expect(grantOf(m.borrow('a', 4, 1, 1100, (e) => reported[e] ?? null, 11).orders, 4)).toBe(1);
   });
 
+  it('does not take back, for a borrow answered later in the same pass, the uses it just lent to a waiting borrow', () => {
+    // L = 30, 2 agents × 2 workers: 12 exclusive each, 6 shared, batch 1. From earlier bursts a
+    // holds 14 and b 15, 1 use is shared; a's connections waited then (kept 14).
+    const m = new QuotaManager<string>({ limit: 0, engines: ['a', 'b'].map((e) => [e, 2] as const), waitedMs: 500 });
+    m.setLimit(30);
+    const told = (e: string): number => m.told(e)!.exclusive + m.told(e)!.borrowed;
+    let reported: Record<string, number> = { a: 12, b: 12 };
+    m.borrow('a', 1, 2, -9000, (e) => reported[e] ?? null);
+    m.borrow('b', 2, 3, -9000, (e) => reported[e] ?? null);
+    expect([told('a'), told('b'), m.pool.sharedFree]).toEqual([14, 15, 1]);
+    // A burst: 90 connections at a, which asks for 17; b looks idle (its report is older than its
+    // connections) and is revoked. b's connections wait too.
+    reported = { a: 0, b: 0 };
+    const r = m.borrow('a', 3, 17, 0, (e) => reported[e] ?? null);
+    expect(r.waiting).toBe(true);
+    reported = { a: 5, b: 0 };
+    expect(m.borrow('b', 4, 1, 5, (e) => reported[e] ?? null).waiting).toBe(true);
+    // b acknowledges with 6 in flight: a's borrow gets the 9 uses freed, and b's borrow, answered
+    // after it, finds a's allowance (24) above a's last report (13) but takes nothing back from it.
+    reported = { a: 13, b: 6 };
+    const done = m.revokeAcked('b', revokeOf(r.orders, 'b')!, 6);
+    expect(grantOf(done, 3)).toBe(10);
+    expect(grantOf(done, 4)).toBe(0);
+    expect(revokeOf(done, 'a')).toBeUndefined();
+    expect(told('a')).toBe(24);
+  });
+
   it('answers at once when no engine has anything to give: the connection spills now', () => {
     const m = new QuotaManager<string>({ limit: 0, engines: ['a', 'b'].map((e) => [e, 1] as const), exclusivePercent: 1, waitedMs: 0 });
     m.setLimit(8);
