@@ -9,7 +9,10 @@
 // same run; `--env K=V` (repeatable) sets the environment of the agent under test only (e.g.
 // SPILLWAY_AGENT_SCHEDULING_POLICY=none against a baseline of the same build); `--workers N`
 // (default 1, both agents); `--rounds N`,
-// `--duration S` (seconds per measurement).
+// `--duration S` (seconds per measurement); `--dynamicconnection` gives the agent under test a second
+// vserver admitting through the connection limit (threshold = the service's capacity, never
+// reached, as bench/proxy.ts), measured in the same rounds: admission's cost as a ratio of CPU per
+// request within one process and one run.
 import os from 'node:os';
 import path from 'node:path';
 import { startAgent } from './lib/agent.js';
@@ -46,20 +49,20 @@ function argValue(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-function agentDoc(name: string, backendPort: number, workers: number): object {
+/** `admission`: also the vserver web-dc, the same with a dynamicconnection method. */
+function agentDoc(name: string, backendPort: number, workers: number, admission = false): object {
+  const vs = (vname: string, methods: object[]) => ({
+    name: vname,
+    protocol: 'http',
+    listen: { port: 0, host: '127.0.0.1' },
+    lbMethod: 'roundrobin',
+    services: [{ service: 'web-1' }],
+    spillover: { methods, action: 'accept' },
+  });
   return {
     agent: { name, workers },
     services: [{ name: 'web-1', address: '127.0.0.1', port: backendPort, protocol: 'http', capacity: 100_000 }],
-    vservers: [
-      {
-        name: 'web',
-        protocol: 'http',
-        listen: { port: 0, host: '127.0.0.1' },
-        lbMethod: 'roundrobin',
-        services: [{ service: 'web-1' }],
-        spillover: { methods: [], action: 'accept' },
-      },
-    ],
+    vservers: [vs('web', []), ...(admission ? [vs('web-dc', [{ type: 'dynamicconnection' }])] : [])],
   };
 }
 
@@ -67,6 +70,7 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
   const rounds = opts.smoke ? 1 : Number(argValue('--rounds') ?? 3);
   const durationS = opts.smoke ? 1 : Number(argValue('--duration') ?? 3);
   const baseline = opts.smoke ? undefined : argValue('--baseline');
+  const admission = !opts.smoke && process.argv.includes('--dynamicconnection');
   const [kaConns, ncConns] = opts.smoke ? [10, 4] : [50, 10];
   const workers = opts.smoke ? 1 : Number(argValue('--workers') ?? 1);
   const workerLabel = `${workers} worker${workers === 1 ? '' : 's'}`;
@@ -96,10 +100,11 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
     const env = Object.fromEntries(
       process.argv.flatMap((a, i) => (process.argv[i - 1] === '--env' && a.includes('=') ? [[a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]] : [])),
     ) as NodeJS.ProcessEnv;
-    const agent = await startAgent(dir.path, 'cpu-agent', agentDoc('cpu-agent', backendPort, workers), { cpus: proxyCpus, env });
+    const agent = await startAgent(dir.path, 'cpu-agent', agentDoc('cpu-agent', backendPort, workers, admission), { cpus: proxyCpus, env });
     stops.push(() => agent.stop());
     const envNote = Object.entries(env).map(([k, v]) => `${k}=${v ?? ''}`);
     targets.push({ name: `agent, ${workerLabel}${envNote.length ? ` (${envNote.join(' ')})` : ''}`, port: agent.ports.web!, pid: agent.proc.child.pid! });
+    if (admission) targets.push({ name: `${targets[0]!.name}, dynamicconnection`, port: agent.ports['web-dc']!, pid: agent.proc.child.pid! });
     if (baseline) {
       const main = path.resolve(baseline, 'apps', 'agent', 'dist', 'main.js');
       const b = await startAgent(dir.path, 'cpu-baseline', agentDoc('cpu-baseline', backendPort, workers), { cpus: proxyCpus, main });
@@ -218,6 +223,28 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
           ),
         });
       }
+  // Admission's cost: the same agent's two vservers, measured in the same rounds.
+  const admissionRows: Row[] = [];
+  for (const l of admission ? loadKeys : []) {
+    const [a, b] = [`${targets[0]!.name}, dynamicconnection|${l}`, `${targets[0]!.name}|${l}`];
+    const perRound = (samples.get(a) ?? []).map((s, i) => {
+      const peer = samples.get(b)?.[i];
+      return peer ? (s.userUs + s.sysUs) / (peer.userUs + peer.sysUs) : NaN;
+    });
+    admissionRows.push({
+      load: l,
+      ratio: 'dynamicconnection / no method (the same agent)',
+      'CPU/rq': ratio(
+        med(a, (s) => s.userUs + s.sysUs),
+        med(b, (s) => s.userUs + s.sysUs),
+      ),
+      'CPU/rq each round': perRound.map((r) => r.toFixed(3)).join(' '),
+      'rq/s': ratio(
+        med(a, (s) => s.rps),
+        med(b, (s) => s.rps),
+      ),
+    });
+  }
   const [load1] = os.loadavg();
   return {
     name: 'cpu-per-request',
@@ -230,6 +257,9 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
     tables: [
       { title: 'CPU per request', rows },
       { title: 'CPU per request: ratios (lower CPU is better, higher rq/s is better)', rows: ratios },
+      ...(admissionRows.length
+        ? [{ title: "Admission's cost: the agent's dynamicconnection vserver against its vserver without method", rows: admissionRows }]
+        : []),
     ],
     skipped,
     data: { rounds, durationS, samples: Object.fromEntries(samples), loadAverage: os.loadavg() },
