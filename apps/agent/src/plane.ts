@@ -9,6 +9,7 @@ import { TcpProxy } from './tcp-proxy.js';
 import { forwardToSite, readPeerHeader, SiteRouter, type SiteHop, type SiteTable } from './sites.js';
 import { Migrations } from './migration/maintenance.js';
 import { HttpEngine } from './http/engine.js';
+import { acceptHandles, asNetSocket, HandleSocket } from './http/handle-socket.js';
 import { switchRouter, type SwitchRoute } from './content-switch.js';
 import { EngineAdmission, type AdmissionDecision, type AgentBandwidth } from './admission.js';
 import { inheritNoDelay, noDelayListener } from './nodelay.js';
@@ -163,6 +164,8 @@ export class DataPlane {
       });
       server.listen({ port, host }, () => {
         l.noDelay = noDelayListener(server);
+        // An HTTP listener's connections run on their TCP handles, without net.Socket (handle-socket.ts).
+        if (l.http) acceptHandles(server, (handle) => this.onConnection(new HandleSocket(handle, l.noDelay) as unknown as net.Socket, v.name));
         this.listeners.set(v.name, l);
         resolve();
       });
@@ -249,6 +252,7 @@ export class DataPlane {
     // Sites (sites.ts): another site's agent first says, in a PROXY header, whether it forwarded
     // the connection (then it is served here, never forwarded again).
     if (this.sites.fromPeer(socket.remoteAddress)) {
+      socket = asNetSocket(socket);
       readPeerHeader(socket, (h) => {
         if (!h) return;
         if (h.forwarded) v.counters.site_received_total++;
@@ -273,11 +277,11 @@ export class DataPlane {
   private admitConnection(socket: net.Socket, root: string, v: VServerRt, forwarded: boolean): void {
     const hop = v.doc.siteBalancing === true && v.doc.listen !== null ? this.sites.hop(root, forwarded) : null;
     if (hop) {
-      this.forward(socket, v, hop);
+      this.forward(asNetSocket(socket), v, hop);
       return;
     }
     if (v.doc.protocol !== 'http') {
-      void this.decide(socket, root, null, this.self, null);
+      void this.decide(asNetSocket(socket), root, null, this.self, null);
       return;
     }
     const c = v.counters;
@@ -369,7 +373,7 @@ export class DataPlane {
       case 'handoff':
         this.toPrimary(
           { t: 'handoff', to: d.engine, root, at: d.vserver, tried: [...tried, d.engine], ...(head ? { head: head.toString('base64') } : {}) },
-          socket,
+          asNetSocket(socket),
         );
         return;
       case 'vserver':

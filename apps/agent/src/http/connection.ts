@@ -10,6 +10,7 @@ import type { VServerCounters } from '../stats.js';
 import { Batch, releaseNow } from './batch.js';
 import { answerAndClose, CODES, endLingering, errorResponse, type AgentHttpCode } from './errors.js';
 import { Forward, type ClientSide } from './forward.js';
+import { asNetSocket } from './handle-socket.js';
 import { CONNECT, HEAD, Parser, type Fed, type ParserEvents } from './parser.js';
 import { readThroughShared, readViews } from './read-buffer.js';
 import { checkRequest, field, readCookie, requestFraming, type BodyFraming } from './request.js';
@@ -705,7 +706,8 @@ export class HttpConnection implements ClientSide, ParserEvents {
 
   tunnel(req: HttpRequest, upstream: net.Socket, fromService: Buffer): void {
     this.phase = 'tunnel';
-    const client = this.socket;
+    // Pipes need a net.Socket: a connection on its raw handle gets one (handle-socket.ts).
+    const client = asNetSocket(this.socket);
     client.removeListener('data', onSocketData);
     readViews(client, null);
     this.dropParser();

@@ -34,10 +34,24 @@ const kViewReader = Symbol('spillway.viewReader');
 type Viewed = net.Socket & { [kViewReader]?: ViewReader | null };
 
 function onRead(this: Viewed, n: number, buf: Buffer): boolean {
-  const reader = this[kViewReader];
-  if (reader) reader.call(this, buf.subarray(0, n));
-  else this.emit('data', Buffer.from(buf.subarray(0, n)));
+  deliverRead(this, buf.subarray(0, n), false);
   return true;
+}
+
+/**
+ * Hands a read to `socket`'s view reader, or to its 'data' listeners (as a copy unless `owned`:
+ * the bytes are the socket's own, not the shared buffer's). Sockets on raw handles
+ * (handle-socket.ts) read the same way.
+ */
+export function deliverRead(socket: net.Socket, view: Buffer, owned: boolean): void {
+  const reader = (socket as Viewed)[kViewReader];
+  if (reader) reader.call(socket, view);
+  else socket.emit('data', owned ? view : Buffer.from(view));
+}
+
+/** The shared read buffer, or null when net's fields were not found (then a net.Socket made on a handle could not read through it). */
+export function sharedReadBuffer(): Buffer | null {
+  return kBuffer === undefined ? null : SHARED;
 }
 
 /**
