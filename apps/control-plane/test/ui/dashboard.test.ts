@@ -175,7 +175,8 @@ describe.skipIf(!haveChromium && !inCI)('dashboard in chromium', () => {
     );
     const spillRateAfterMs = Date.now() - t1;
     expect(spillRateAfterMs).toBeLessThan(2_500);
-    expect((await status()).spillovers).toBeGreaterThanOrEqual(before + 2);
+    // The page moved on the first spill's report; the second may come in the agent's next report.
+    await expect.poll(async () => (await status()).spillovers, { timeout: 5_000 }).toBeGreaterThanOrEqual(before + 2);
     console.info(`dashboard: spilling shown ${spillingAfterMs} ms after the limit was filled; spills/s moved ${spillRateAfterMs} ms after the spill`);
     await shot(page, 'overview-1280-light');
 
