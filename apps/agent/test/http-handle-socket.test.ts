@@ -3,9 +3,12 @@
 // byte in order across pause and resume, answers false past the high-water mark and emits 'drain'
 // once the client read, ends with a FIN ('finish', then 'close' once the client ended too), counts a
 // reset instead of crashing, and hands its handle to a net.Socket that goes on reading and writing.
+// An upstream connection on its own handle (HandleSocket.connect) sends what was written before the
+// connect completed, and reports a refused connect as an 'error' (counted) before its 'close'.
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acceptHandles, handleErrors, handles, HandleSocket } from '../src/http/handle-socket.js';
+import { closedPort } from './helpers.js';
 import { until } from '../../../test/kit/until.js';
 
 let server: net.Server | null = null;
@@ -149,5 +152,40 @@ describe('a client connection on its raw handle', () => {
       (c) => c,
     );
     expect(n.destroyed).toBe(true);
+  });
+
+  it('connects to a service, sending what was written before the connect completed', async () => {
+    const got: Buffer[] = [];
+    server = net.createServer((c) => {
+      c.on('data', (d: Buffer) => got.push(d));
+      c.write('hello');
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const s = HandleSocket.connect('127.0.0.1', (server.address() as net.AddressInfo).port)!;
+    expect(s).not.toBeNull();
+    sockets.push(s);
+    s.write('early');
+    const back: Buffer[] = [];
+    s.on('data', (d: Buffer) => back.push(Buffer.from(d)));
+    await until(
+      async () => [Buffer.concat(got).toString(), Buffer.concat(back).toString()].join('|'),
+      (x) => x === 'early|hello',
+    );
+    expect(s.remoteAddress).toBe('127.0.0.1');
+    expect(HandleSocket.connect('localhost', 80)).toBeNull();
+  });
+
+  it('reports a refused connect as an error, then closes', async () => {
+    const before = handleErrors.connect;
+    const s = HandleSocket.connect('127.0.0.1', await closedPort())!;
+    const events: string[] = [];
+    s.on('error', (e: NodeJS.ErrnoException) => events.push(`error ${e.code ?? ''}`));
+    s.on('close', () => events.push('close'));
+    await until(
+      async () => events.join(),
+      (x) => x.endsWith('close'),
+    );
+    expect(events).toEqual(['error ECONNREFUSED', 'close']);
+    expect(handleErrors.connect).toBe(before + 1);
   });
 });

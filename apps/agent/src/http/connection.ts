@@ -704,10 +704,11 @@ export class HttpConnection implements ClientSide, ParserEvents {
     this.socket.destroy();
   }
 
-  tunnel(req: HttpRequest, upstream: net.Socket, fromService: Buffer): void {
+  tunnel(req: HttpRequest, service: net.Socket, fromService: Buffer): void {
     this.phase = 'tunnel';
-    // Pipes need a net.Socket: a connection on its raw handle gets one (handle-socket.ts).
+    // Pipes need net.Sockets: a connection on its raw handle gets one (handle-socket.ts).
     const client = asNetSocket(this.socket);
+    const upstream = asNetSocket(service);
     client.removeListener('data', onSocketData);
     readViews(client, null);
     this.dropParser();

@@ -1,20 +1,24 @@
-// A client connection of an HTTP listener driven on libuv's TCP handle itself, without net.Socket:
-// no Duplex stream state per connection, no Writable write path, no end/destroy chains. It keeps
-// the part of net.Socket's surface the data plane and the HTTP engine use (write, cork, end,
-// destroy, pause/resume, the 'data' 'end' 'finish' 'drain' 'close' events, the addresses), so the
-// code after accept is the same for both. Reads go through the shared read buffer (read-buffer.ts);
-// writes to the handle's writeBuffer/writeLatin1String/writeUtf8String/writev, whose WriteWrap
-// completes in JS only when the kernel did not take the bytes at once. Measured (bench/README.md,
-// bench/cpu-per-request.ts --baseline): the agent on these handles spends 0.60x the CPU per request
-// of the agent on net.Socket with a new connection per request, 0.90x on keep-alive.
+// An HTTP connection driven on libuv's TCP handle itself, without net.Socket: a client connection
+// of an HTTP listener (acceptHandles), or an upstream connection to a service at an IP address
+// (HandleSocket.connect). No Duplex stream state per connection, no Writable write path, no
+// end/destroy chains. It keeps the part of net.Socket's surface the data plane and the HTTP engine
+// use (write, cork, end, destroy, pause/resume, the 'data' 'end' 'finish' 'drain' 'close' events,
+// the addresses), so the code after accept or connect is the same for both. Reads go through the
+// shared read buffer (read-buffer.ts); writes to the handle's writeBuffer/writeLatin1String/
+// writeUtf8String/writev, whose WriteWrap completes in JS only when the kernel did not take the
+// bytes at once. Measured (bench/README.md, bench/cpu-per-request.ts --baseline): the agent with its
+// client connections on these handles spends 0.60x the CPU per request of the agent on net.Socket
+// with a new connection per request, 0.90x on keep-alive.
 //
-// An error on the handle (a negative read, a failed write or shutdown) is counted (handleErrors)
-// and destroys the connection; no 'error' is emitted (every listener of the plane and engine only
-// destroys). A connection that must become a real net.Socket (a hand-off to another worker, a
-// tunnel after an Upgrade) is given one on the same handle (toNetSocket). When Node's internals
-// are not what this expects, `handles` is null and the listeners accept net.Sockets as before.
+// An error on the handle (a failed connect, a negative read, a failed write or shutdown) is counted
+// (handleErrors) and destroys the connection; an 'error' is emitted only to a socket that listens
+// for it (an upstream connection, whose exchange reports it), never to one without a listener. A
+// connection that must become a real net.Socket (a hand-off to another worker, a tunnel after an
+// Upgrade) is given one on the same handle (toNetSocket). When Node's internals are not what this
+// expects, `handles` is null: listeners accept net.Sockets and upstreams use net.connect as before.
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
+import util from 'node:util';
 import { deliverRead, readThroughShared, sharedReadBuffer } from './read-buffer.js';
 
 interface Req {
@@ -39,9 +43,13 @@ export interface TcpHandle {
   setNoDelay(on: boolean): number;
   getsockname(out: { address?: string; port?: number }): number;
   getpeername(out: { address?: string; port?: number }): number;
+  connect(req: Req, address: string, port: number): number;
+  connect6(req: Req, address: string, port: number): number;
 }
 interface Internals {
-  TCP: abstract new (...args: never[]) => TcpHandle;
+  TCP: new (kind: number) => TcpHandle;
+  TCPConnectWrap: new () => Req;
+  SOCKET: number;
   WriteWrap: new () => Req;
   ShutdownWrap: new () => Req;
   state: Int32Array;
@@ -56,7 +64,7 @@ export const handles: Internals | null = ((): Internals | null => {
   try {
     const binding = (process as unknown as { binding?: (name: string) => unknown }).binding;
     if (typeof binding !== 'function') return null;
-    const tcp = binding.call(process, 'tcp_wrap') as { TCP?: unknown };
+    const tcp = binding.call(process, 'tcp_wrap') as { TCP?: unknown; TCPConnectWrap?: unknown; constants?: { SOCKET?: unknown } };
     const s = binding.call(process, 'stream_wrap') as Record<string, unknown>;
     const uv = binding.call(process, 'uv') as { UV_EOF?: unknown };
     const ints = [s.kReadBytesOrError, s.kArrayBufferOffset, s.kLastWriteWasAsync];
@@ -78,6 +86,8 @@ export const handles: Internals | null = ((): Internals | null => {
       !proto ||
       !methods.every((m) => typeof proto[m] === 'function') ||
       typeof s.WriteWrap !== 'function' ||
+      typeof tcp.TCPConnectWrap !== 'function' ||
+      typeof tcp.constants?.SOCKET !== 'number' ||
       typeof s.ShutdownWrap !== 'function' ||
       !(s.streamBaseState instanceof Int32Array) ||
       !ints.every((x) => typeof x === 'number') ||
@@ -86,6 +96,8 @@ export const handles: Internals | null = ((): Internals | null => {
       return null;
     return {
       TCP: tcp.TCP as Internals['TCP'],
+      TCPConnectWrap: tcp.TCPConnectWrap as Internals['TCPConnectWrap'],
+      SOCKET: tcp.constants.SOCKET,
       WriteWrap: s.WriteWrap as Internals['WriteWrap'],
       ShutdownWrap: s.ShutdownWrap as Internals['ShutdownWrap'],
       state: s.streamBaseState,
@@ -100,7 +112,7 @@ export const handles: Internals | null = ((): Internals | null => {
 })();
 
 /** Errors met on client handles, by kind: each closed its connection. */
-export const handleErrors = { accept: 0, read: 0, write: 0, shutdown: 0 };
+export const handleErrors = { accept: 0, connect: 0, read: 0, write: 0, shutdown: 0 };
 
 /** What write() holds before it answers false (net.Socket's default high-water mark). */
 const HIGH_WATER = 16 * 1024;
@@ -137,6 +149,24 @@ function onHandleRead(this: Owned, ab: ArrayBuffer | undefined): undefined {
   return undefined;
 }
 
+function afterConnect(this: Req, status: number): void {
+  const s = this.owner;
+  this.owner = null;
+  s?.connected(status);
+}
+
+function emitError(s: HandleSocket, err: Error): void {
+  s.emit('error', err);
+}
+
+function errorName(code: number): string {
+  try {
+    return util.getSystemErrorName(code);
+  } catch {
+    return `E${-code}`;
+  }
+}
+
 function emitDrain(s: HandleSocket): void {
   s.drainTick();
 }
@@ -158,8 +188,8 @@ export class HandleSocket extends EventEmitter {
   destroyed = false;
   writable = true;
   allowHalfOpen = false;
-  readonly remoteAddress: string | undefined;
-  readonly remotePort: number | undefined;
+  remoteAddress: string | undefined;
+  remotePort: number | undefined;
   private handle: Owned | null;
   /** Reading into the shared buffer (else each read comes as an ArrayBuffer of its own). */
   private readonly shared: boolean;
@@ -246,9 +276,9 @@ export class HandleSocket extends EventEmitter {
       return this;
     }
     if (!this.reading && !this.readEnded && !this.destroyed && this.handle) {
-      if (this.handle.readStart() !== 0) {
-        handleErrors.read++;
-        this.destroy();
+      const err = this.pendingConnect ? 0 : this.handle.readStart();
+      if (err !== 0) {
+        this.failed('read', err);
         return this;
       }
       this.reading = true;
@@ -269,8 +299,7 @@ export class HandleSocket extends EventEmitter {
     if (n === 0) return;
     this.reading = false;
     if (n !== h.UV_EOF) {
-      handleErrors.read++;
-      this.destroy();
+      this.failed('read', n);
       return;
     }
     this.readEnded = true;
@@ -365,8 +394,7 @@ export class HandleSocket extends EventEmitter {
     r.owner = null;
     spare = r;
     if (err !== 0) {
-      handleErrors.write++;
-      this.destroy();
+      this.failed('write', err);
       return;
     }
     this.maybeDrain();
@@ -395,8 +423,7 @@ export class HandleSocket extends EventEmitter {
     this.queued -= bytes;
     if (this.destroyed) return;
     if (status < 0) {
-      handleErrors.write++;
-      this.destroy();
+      this.failed('write', status);
       return;
     }
     this.maybeDrain();
@@ -432,13 +459,70 @@ export class HandleSocket extends EventEmitter {
   shutdownDone(status: number): void {
     if (this.destroyed) return;
     if (status < 0) {
-      handleErrors.shutdown++;
-      this.destroy();
+      this.failed('shutdown', status);
       return;
     }
     this.finished = true;
     this.emit('finish');
     if (this.readEnded && !this.destroyed) this.destroy();
+  }
+
+  /**
+   * An error on the handle: counted, the connection destroyed. An 'error' listener (an upstream
+   * connection's) hears of it in a tick of its own, before 'close', as from net; without one
+   * nothing is emitted.
+   */
+  private failed(kind: 'connect' | 'read' | 'write' | 'shutdown', code: number): void {
+    handleErrors[kind]++;
+    this.destroy();
+    if (this.listenerCount('error') > 0) {
+      const err = Object.assign(new Error(`${kind} ${errorName(code)}`), { code: errorName(code), errno: code, syscall: kind });
+      process.nextTick(emitError, this, err);
+    }
+  }
+
+  /** Connecting (connect): reads start, and writes leave libuv's queue, once it is connected. */
+  private pendingConnect = false;
+
+  /**
+   * A connection to `host` (an IP address) : `port` on a handle of its own, TCP_NODELAY set,
+   * reading once connected; null when `host` is not an IP address or the internals are missing
+   * (the caller uses net.connect). Writes made before the connect completes wait in libuv's queue.
+   */
+  static connect(host: string, port: number): HandleSocket | null {
+    const h = handles;
+    const family = net.isIP(host);
+    if (h === null || family === 0) return null;
+    const handle = new h.TCP(h.SOCKET);
+    const s = new HandleSocket(handle, false);
+    s.setNoDelay(true);
+    s.pendingConnect = true;
+    s.reading = true;
+    const req = new h.TCPConnectWrap();
+    req.owner = s;
+    req.oncomplete = afterConnect;
+    const err = family === 6 ? handle.connect6(req, host, port) : handle.connect(req, host, port);
+    if (err !== 0) s.connected(err);
+    return s;
+  }
+
+  /** The connect completed (status < 0: it failed). */
+  connected(status: number): void {
+    this.pendingConnect = false;
+    if (this.destroyed) return;
+    if (status < 0) {
+      this.failed('connect', status);
+      return;
+    }
+    const peer: { address?: string; port?: number } = {};
+    if (this.handle?.getpeername(peer) === 0) {
+      this.remoteAddress = peer.address;
+      this.remotePort = peer.port;
+    }
+    if (this.reading && this.handle) {
+      const err = this.handle.readStart();
+      if (err !== 0) this.failed('read', err);
+    }
   }
 
   /** Closes the handle now (what is held is dropped); 'close' follows once it is closed. */

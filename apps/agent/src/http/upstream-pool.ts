@@ -5,6 +5,8 @@ import net from 'node:net';
 import { connectionIdPrefix } from '../migration/table.js';
 import { upstreamProxyHeader } from '../proxy-header.js';
 import { Batch } from './batch.js';
+import { HandleSocket } from './handle-socket.js';
+import { readViews } from './read-buffer.js';
 import { Parser, type ParserEvents } from './parser.js';
 
 /** An idle upstream connection is closed after this long (undici's keep-alive default). */
@@ -68,7 +70,10 @@ export class UpstreamConn {
     port: number,
     proxyHeader?: Buffer,
   ) {
-    this.socket = net.connect({ host, port, noDelay: true, onread: { buffer: readBuffer, callback: this.onRead } });
+    // On a handle of its own (handle-socket.ts), read as views of the shared read buffer; on net when the host is a name.
+    const raw = HandleSocket.connect(host, port);
+    if (raw) readViews(raw as unknown as net.Socket, this.onView);
+    this.socket = raw ? (raw as unknown as net.Socket) : net.connect({ host, port, noDelay: true, onread: { buffer: readBuffer, callback: this.onRead } });
     this.parser = Parser.take('response', MAX_RESPONSE_HEAD_BYTES, {
       onBegin: () => this.sink?.onBegin(),
       onHead: (p) => {
@@ -132,6 +137,11 @@ export class UpstreamConn {
       this.fail('error', 'the agent failed to relay the answer');
     }
     return true;
+  };
+
+  /** A read of a connection on its handle (the view is valid until this returns). */
+  private readonly onView = (view: Buffer): void => {
+    this.onRead(view.length, view);
   };
 
   private handleData(chunk: Buffer): void {
