@@ -49,8 +49,8 @@ function argValue(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-/** `admission`: also the vserver web-dc, the same with a dynamicconnection method. */
-function agentDoc(name: string, backendPort: number, workers: number, admission = false): object {
+/** One HTTP vserver `web` on one service; `admission`: also the vserver web-dc, the same with a dynamicconnection method (admission-profile.ts too). */
+export function agentDoc(name: string, backendPort: number, workers: number, admission = false): object {
   const vs = (vname: string, methods: object[]) => ({
     name: vname,
     protocol: 'http',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { admissionTime } from '../admission-profile.js';
 import { parseWrk } from '../lib/load.js';
 import type { HoldEvent } from '../lib/hold-backends-main.js';
 import { precision } from '../lib/precision.js';
@@ -72,5 +73,22 @@ describe('README figures', () => {
     const readme = 'intro\n<!-- figures:start -->\nold\n<!-- figures:end -->\nafter\n';
     expect(replaceFigures(readme, 'new')).toBe('intro\n<!-- figures:start -->\nnew\n<!-- figures:end -->\nafter\n');
     expect(replaceFigures('intro\n', 'new')).toBe('intro\n\n<!-- figures:start -->\nnew\n<!-- figures:end -->\n');
+  });
+
+  it("counts a CPU profile's busy time, and the part with an admission frame anywhere on its stack", () => {
+    const frame = (id: number, functionName: string, url: string, children: number[] = []) => ({ id, callFrame: { functionName, url }, children });
+    const profile = {
+      nodes: [
+        frame(1, '(root)', '', [2, 3, 5]),
+        frame(2, '(idle)', ''),
+        frame(3, 'decide', 'file:///r/apps/agent/dist/admission.js', [4]),
+        frame(4, 'entry', 'file:///r/packages/core/dist/persistence.js'),
+        frame(5, 'onData', 'file:///r/apps/agent/dist/http/connection.js'),
+      ],
+      // Each sample's time is the delta that follows it (until the next sample; the last one's is not known).
+      samples: [2, 3, 4, 5, 5, 3],
+      timeDeltas: [0, 1000, 100, 200, 300, 400],
+    };
+    expect(admissionTime(profile)).toEqual({ busyUs: 100 + 200 + 300 + 400, admissionUs: 100 + 200 });
   });
 });
