@@ -305,8 +305,9 @@ export class HandleSocket extends EventEmitter {
     this.readEnded = true;
     this.emit('end');
     if (this.destroyed) return;
-    if (!this.allowHalfOpen) this.end();
-    else if (this.finished) this.destroy();
+    // Both ways done: closed (end() would do nothing more once this side's end has finished).
+    if (this.finished) this.destroy();
+    else if (!this.allowHalfOpen) this.end();
   }
 
   // ---- writes ----
@@ -553,6 +554,8 @@ export class HandleSocket extends EventEmitter {
    */
   toNetSocket(): net.Socket {
     if (this.net) return this.net;
+    // Destroyed, its handle is closing (its 'close' is this object's): a net.Socket on it would never close.
+    if (this.destroyed) return new net.Socket().destroy();
     if (this.corked > 0) {
       this.corked = 0;
       this.flushHeld();
@@ -571,12 +574,16 @@ export class HandleSocket extends EventEmitter {
     this.net = s;
     if (this.shared) readThroughShared(s);
     if (this.noDelay) s.setNoDelay(true);
+    // Its errors reach this object's 'error' listeners (the plane's, the connection's), if any: a
+    // net.Socket's 'error' with no listener is thrown (a client's reset in a tunnel crashed the worker).
+    s.on('error', (err: Error) => {
+      if (this.listenerCount('error') > 0) this.emit('error', err);
+    });
     s.once('close', () => {
       this.destroyed = true;
       this.writable = false;
       this.emit('close', false);
     });
-    if (this.destroyed) s.destroy();
     return s;
   }
 }
