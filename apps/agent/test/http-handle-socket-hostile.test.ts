@@ -1,21 +1,77 @@
 // Client and upstream connections on raw TCP handles (http/handle-socket.ts) under hostile peers,
 // against a real agent process: a client that resets its connection inside an Upgrade tunnel (the
-// tunnel runs on a net.Socket made on the handle: an error on it must not crash the worker), and
-// HandleSocket's own edge cases on real sockets.
+// tunnel runs on a net.Socket made on the handle: an error on it must not crash the worker), a
+// client that reads nothing of a large streamed answer and a service that reads nothing of a large
+// request body (backpressure both ways, then the bytes whole once they read), a client reset in the
+// middle of an answer, a service that refuses connections (502), the idle keep-alive and head
+// timeouts; then HandleSocket's own edge cases on real sockets.
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HandleSocket, acceptHandles } from '../src/http/handle-socket.js';
-import { httpService, httpVServer, spawnAgent, until, type RunningAgent } from './helpers.js';
+import { closedPort, elapse, httpService, httpVServer, spawnAgent, until, type RunningAgent } from './helpers.js';
 import { RawConnection } from './raw-http.js';
 
 let backend: http.Server;
 let agent: RunningAgent;
+let deadPort: number;
 /** The backend's side of each tunnel, in order of arrival. */
 const tunnels: net.Socket[] = [];
 
+/** Byte i of a /big/N body is i % 251 (a body cut, shifted or doubled anywhere shows). */
+const PATTERN = Buffer.alloc(64 * 1024 + 251);
+for (let i = 0; i < PATTERN.length; i++) PATTERN[i] = i % 251;
+/** The last /big/N response: bytes handed to its socket, whether a write answered false, whether its socket closed. */
+const big = { sent: 0, blocked: false, closed: false };
+/** The last POST /hold: its request (paused until the test resumes it) and what it read. */
+const hold = { req: null as http.IncomingMessage | null, read: 0, ok: true };
+
+function serveBig(total: number, res: http.ServerResponse): void {
+  big.sent = 0;
+  big.blocked = false;
+  big.closed = false;
+  res.socket!.once('close', () => (big.closed = true));
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total });
+  const pump = (): void => {
+    while (big.sent < total) {
+      const at = big.sent % 251;
+      const n = Math.min(64 * 1024, total - big.sent);
+      big.sent += n;
+      if (!res.write(PATTERN.subarray(at, at + n))) {
+        big.blocked = true;
+        res.once('drain', pump);
+        return;
+      }
+    }
+    res.end();
+  };
+  pump();
+}
+
+function serveHold(req: http.IncomingMessage, res: http.ServerResponse): void {
+  hold.req = req;
+  hold.read = 0;
+  hold.ok = true;
+  req.pause();
+  req.on('data', (c: Buffer) => {
+    for (let i = 0; i < c.length; i++) if (c[i] !== (hold.read + i) % 251) hold.ok = false;
+    hold.read += c.length;
+  });
+  req.on('end', () => res.end(JSON.stringify({ read: hold.read, ok: hold.ok })));
+}
+
 beforeAll(async () => {
   backend = http.createServer((req, res) => {
+    const m = /^\/big\/(\d+)$/.exec(req.url ?? '');
+    if (m) {
+      req.resume();
+      serveBig(Number(m[1]), res);
+      return;
+    }
+    if (req.url === '/hold') {
+      serveHold(req, res);
+      return;
+    }
     req.resume();
     req.on('end', () => res.end('ok'));
   });
@@ -29,9 +85,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
   const port = (backend.address() as net.AddressInfo).port;
+  deadPort = await closedPort();
   agent = await spawnAgent({
-    services: [httpService('app', port)],
-    vservers: [httpVServer('front', 'app')],
+    services: [httpService('app', port), httpService('down', deadPort)],
+    vservers: [httpVServer('front', 'app'), httpVServer('nothing', 'down'), httpVServer('short', 'app', { keepAliveTimeoutMs: 300, headersTimeoutMs: 300 })],
     agent: { workers: 1, drainTimeoutMs: 500 },
   });
 });
@@ -71,6 +128,134 @@ describe('a tunnel on a client connection taken on its raw handle', () => {
     witness.destroy();
     expect((await agent.stats()).agent.workers_restarted_total).toBe(0);
     expect(agent.output()).not.toContain('uncaught_exception');
+  });
+});
+
+/** A raw client of a /big/N answer: counts and checks the body as it comes (no copy of it all). */
+class BigReader {
+  readonly socket: net.Socket;
+  head = '';
+  body = 0;
+  ok = true;
+  closed = false;
+  private headDone = false;
+  constructor(port: number, path: string) {
+    this.socket = net.connect(port, '127.0.0.1');
+    this.socket.on('error', () => this.socket.destroy());
+    this.socket.on('close', () => (this.closed = true));
+    this.socket.on('data', (c: Buffer) => {
+      let from = 0;
+      if (!this.headDone) {
+        this.head += c.toString('latin1');
+        const end = this.head.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        this.headDone = true;
+        from = c.length - (this.head.length - end - 4);
+        this.head = this.head.slice(0, end);
+      }
+      for (let i = from; i < c.length; i++) if (c[i] !== (this.body + i - from) % 251) this.ok = false;
+      this.body += c.length - from;
+    });
+    this.socket.write(`GET ${path} HTTP/1.1\r\nHost: t\r\n\r\n`);
+  }
+}
+
+describe('backpressure and hostile peers on handle connections', () => {
+  const TOTAL = 32 * 1024 * 1024;
+
+  it('holds a large streamed answer at the service while the client reads nothing, and delivers it whole once it reads', async () => {
+    const r = new BigReader(front(), `/big/${TOTAL}`);
+    r.socket.pause();
+    await until(
+      async () => big.blocked,
+      (b) => b,
+    );
+    await elapse(300, 'the service stays held back while the client reads nothing (backpressure through the agent)');
+    expect(big.sent).toBeLessThan(TOTAL / 2);
+    r.socket.resume();
+    await until(
+      async () => r.body,
+      (n) => n === TOTAL,
+      30_000,
+    );
+    expect(r.head).toMatch(/^HTTP\/1\.1 200 /);
+    expect(r.ok).toBe(true);
+    r.socket.destroy();
+  });
+
+  it('stops the service when the client resets in the middle of a large answer, and the worker serves on', async () => {
+    const r = new BigReader(front(), `/big/${TOTAL}`);
+    await until(
+      async () => r.body,
+      (n) => n > 1024 * 1024,
+    );
+    r.socket.resetAndDestroy();
+    await until(
+      async () => big.closed,
+      (c) => c,
+    );
+    await until(
+      async () => (await agent.stats()).vservers.front!.cx_active,
+      (n) => n === 0,
+    );
+    const after = await fetch(`http://127.0.0.1:${front()}/after-reset`);
+    expect(after.status).toBe(200);
+    expect((await agent.stats()).agent.workers_restarted_total).toBe(0);
+  });
+
+  it('holds a large request body at the client while the service reads nothing, and delivers it whole once it reads', async () => {
+    const size = 16 * 1024 * 1024;
+    const conn = await RawConnection.open(front());
+    conn.write(`POST /hold HTTP/1.1\r\nHost: t\r\nContent-Length: ${size}\r\n\r\n`);
+    let at = 0;
+    const sendMore = (): void => {
+      while (at < size) {
+        const n = Math.min(64 * 1024, size - at);
+        const p = at % 251;
+        at += n;
+        if (!conn.socket.write(PATTERN.subarray(p, p + n))) {
+          conn.socket.once('drain', sendMore);
+          return;
+        }
+      }
+    };
+    sendMore();
+    await until(
+      async () => hold.req !== null && conn.socket.writableLength > 0,
+      (x) => x,
+    );
+    await elapse(300, 'the client stays held back while the service reads nothing (backpressure through the agent)');
+    expect(at).toBeLessThan(size);
+    hold.req!.resume();
+    const res = await conn.response(30_000);
+    expect(res?.status).toBe(200);
+    expect(JSON.parse(res!.body.toString())).toEqual({ read: size, ok: true });
+    conn.destroy();
+  });
+
+  it('answers 502 for a service that refuses connections, and keeps the connection', async () => {
+    const conn = await RawConnection.open(agent.ports.nothing!);
+    for (let i = 0; i < 3; i++) {
+      conn.write('GET / HTTP/1.1\r\nHost: t\r\n\r\n');
+      const res = await conn.response();
+      expect(res?.status).toBe(502);
+    }
+    conn.destroy();
+  });
+
+  it('closes an idle kept-alive connection after keepAliveTimeoutMs, and answers 408 to a head that does not complete in headersTimeoutMs', async () => {
+    const idle = await RawConnection.open(agent.ports.short!);
+    idle.write('GET / HTTP/1.1\r\nHost: t\r\n\r\n');
+    expect((await idle.response())?.status).toBe(200);
+    await idle.closedByPeer();
+    const slow = await RawConnection.open(agent.ports.short!);
+    slow.write('GET / HTTP/1.1\r\nHost:');
+    expect((await slow.response())?.status).toBe(408);
+    await slow.closedByPeer();
+    await until(
+      async () => (await agent.stats()).vservers.short!.cx_active,
+      (n) => n === 0,
+    );
   });
 });
 
