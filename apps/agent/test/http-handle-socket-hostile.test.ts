@@ -8,9 +8,11 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAgent } from '../src/agent.js';
 import { HandleSocket, acceptHandles } from '../src/http/handle-socket.js';
+import { createLogger } from '../src/log.js';
 import { closedPort, elapse, httpService, httpVServer, spawnAgent, until, type RunningAgent } from './helpers.js';
-import { RawConnection } from './raw-http.js';
+import { RawConnection, rawExchange, type RawResponse } from './raw-http.js';
 
 let backend: http.Server;
 let agent: RunningAgent;
@@ -101,6 +103,13 @@ afterAll(async () => {
 });
 
 const front = (): number => agent.ports.front!;
+
+/** One request on a connection of its own that ends with it (no kept-alive connection stays counted active). */
+async function closing(port: number, path: string): Promise<RawResponse | null> {
+  const { response, conn } = await rawExchange(port, `GET ${path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n`);
+  conn.destroy();
+  return response;
+}
 
 describe('a tunnel on a client connection taken on its raw handle', () => {
   it('survives the client resetting the connection inside the tunnel: the worker keeps serving, nothing is restarted', async () => {
@@ -198,8 +207,7 @@ describe('backpressure and hostile peers on handle connections', () => {
       async () => (await agent.stats()).vservers.front!.cx_active,
       (n) => n === 0,
     );
-    const after = await fetch(`http://127.0.0.1:${front()}/after-reset`);
-    expect(after.status).toBe(200);
+    expect((await closing(front(), '/after-reset'))?.status).toBe(200);
     expect((await agent.stats()).agent.workers_restarted_total).toBe(0);
   });
 
@@ -256,6 +264,46 @@ describe('backpressure and hostile peers on handle connections', () => {
       async () => (await agent.stats()).vservers.short!.cx_active,
       (n) => n === 0,
     );
+  });
+});
+
+describe('a site peer’s connection taken on its raw handle (an agent in this process)', () => {
+  it('is closed without an uncaught error when the peer resets it inside its PROXY header', async () => {
+    // Its header is read on a net.Socket made on the handle: before the fix, the reset was thrown
+    // from it (no 'error' listener), an uncaught exception in this process.
+    const port = await closedPort();
+    const a = await createAgent({
+      config: {
+        services: [{ name: 'h-1', address: '127.0.0.1', port: (backend.address() as net.AddressInfo).port, protocol: 'http', site: 'x' }],
+        vservers: [{ name: 'api', protocol: 'http', listen: { port, host: '127.0.0.1' }, siteBalancing: true, services: [{ service: 'h-1' }] }],
+        agent: { workers: 0, drainTimeoutMs: 500 },
+      },
+      env: { SPILLWAY_AGENT_SITE: 'x' },
+      log: createLogger({}, 'silent'),
+    });
+    try {
+      // 127.0.0.5 is an agent of site y: its connections start with a PROXY header.
+      a.setSiteWeights({ vservers: { api: { x: 3, y: 0 } }, agents: { x: ['127.0.0.1'], y: ['127.0.0.5'] } }, '127.0.0.1');
+      await until(
+        () => a.stats(),
+        (st) => st.sites?.weights.api?.x === 3,
+      );
+      const peer = net.connect({ host: '127.0.0.1', port, localAddress: '127.0.0.5' });
+      peer.on('error', () => peer.destroy());
+      await new Promise<void>((r) => peer.once('connect', r));
+      peer.write(Buffer.from('0d0a0d0a000d0a51', 'hex'));
+      // A client's exchange accepted after the peer's connection: the agent is reading the peer's header by its end.
+      expect((await closing(port, '/before-peer-reset'))?.status).toBe(200);
+      peer.resetAndDestroy();
+      // The agent serves on: a client's request after the reset is answered.
+      expect((await closing(port, '/after-peer-reset'))?.status).toBe(200);
+      await until(
+        () => a.stats(),
+        (st) => st.vservers.api!.cx_active === 0,
+      );
+    } finally {
+      await a.close();
+    }
   });
 });
 
