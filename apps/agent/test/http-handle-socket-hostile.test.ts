@@ -111,32 +111,46 @@ async function closing(port: number, path: string): Promise<RawResponse | null> 
   return response;
 }
 
+/** A kept-alive connection to the worker, answered once: it dies with the worker if the worker crashes. */
+async function witness(): Promise<RawConnection> {
+  const w = await RawConnection.open(front());
+  w.write('GET /witness HTTP/1.1\r\nHost: t\r\n\r\n');
+  expect((await w.response())?.status).toBe(200);
+  return w;
+}
+
+/** The witness is answered again and no worker was restarted: the worker survived. */
+async function survived(w: RawConnection): Promise<void> {
+  w.write('GET /witness-after HTTP/1.1\r\nHost: t\r\n\r\n');
+  expect((await w.response())?.status).toBe(200);
+  w.destroy();
+  expect((await agent.stats()).agent.workers_restarted_total).toBe(0);
+  expect(agent.output()).not.toContain('uncaught_exception');
+}
+
+/** A tunnel through the agent (101 received), with whether the service's side of it closed. */
+async function openTunnel(): Promise<{ conn: RawConnection; upClosed: () => boolean }> {
+  const conn = await RawConnection.open(front());
+  conn.write('GET /ws HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n');
+  await conn.waitFor((c) => c.buf.toString().includes('\r\n\r\n'));
+  let closed = false;
+  tunnels.at(-1)!.once('close', () => (closed = true));
+  return { conn, upClosed: () => closed };
+}
+
 describe('a tunnel on a client connection taken on its raw handle', () => {
   it('survives the client resetting the connection inside the tunnel: the worker keeps serving, nothing is restarted', async () => {
-    // A kept-alive connection to the same worker, opened before the reset: it dies with the worker if the worker crashes.
-    const witness = await RawConnection.open(front());
-    witness.write('GET /before HTTP/1.1\r\nHost: t\r\n\r\n');
-    expect((await witness.response())?.status).toBe(200);
-
-    const conn = await RawConnection.open(front());
-    conn.write('GET /ws HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n');
-    await conn.waitFor((c) => c.buf.toString().includes('\r\n\r\n'));
+    const w = await witness();
+    const { conn, upClosed } = await openTunnel();
     conn.write('ping');
     await conn.waitFor((c) => c.buf.toString().includes('PING'));
-    const up = tunnels.at(-1)!;
-    let upClosed = false;
-    up.once('close', () => (upClosed = true));
     conn.socket.resetAndDestroy();
     // The agent closes the tunnel's service side once it has handled the reset (or its worker died).
     await until(
-      async () => upClosed,
+      async () => upClosed(),
       (c) => c,
     );
-    witness.write('GET /after HTTP/1.1\r\nHost: t\r\n\r\n');
-    expect((await witness.response())?.status).toBe(200);
-    witness.destroy();
-    expect((await agent.stats()).agent.workers_restarted_total).toBe(0);
-    expect(agent.output()).not.toContain('uncaught_exception');
+    await survived(w);
   });
 });
 
@@ -168,6 +182,21 @@ class BigReader {
     this.socket.write(`GET ${path} HTTP/1.1\r\nHost: t\r\n\r\n`);
   }
 }
+
+describe('a tunnel whose client ends its side while the service still sends', () => {
+  it('closes the tunnel without crashing the worker (the service’s bytes after the client’s end are not written)', async () => {
+    const w = await witness();
+    const { conn, upClosed } = await openTunnel();
+    // The service echoes "ping" after the agent has read the client's end: a write to an ended side.
+    conn.socket.end('ping');
+    await until(
+      async () => upClosed(),
+      (c) => c,
+    );
+    await conn.closedByPeer();
+    await survived(w);
+  });
+});
 
 describe('backpressure and hostile peers on handle connections', () => {
   const TOTAL = 32 * 1024 * 1024;
