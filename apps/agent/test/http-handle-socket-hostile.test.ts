@@ -4,14 +4,16 @@
 // client that reads nothing of a large streamed answer and a service that reads nothing of a large
 // request body (backpressure both ways, then the bytes whole once they read), a client reset in the
 // middle of an answer, a service that refuses connections (502), the idle keep-alive and head
-// timeouts; then HandleSocket's own edge cases on real sockets.
+// timeouts, the drain on SIGTERM (net no longer counts these connections: the plane's set does);
+// a site peer's reset inside its PROXY header (an agent in this process); then HandleSocket's own
+// edge cases on real sockets.
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent } from '../src/agent.js';
 import { HandleSocket, acceptHandles } from '../src/http/handle-socket.js';
 import { createLogger } from '../src/log.js';
-import { closedPort, elapse, httpService, httpVServer, spawnAgent, until, type RunningAgent } from './helpers.js';
+import { accepts, closedPort, elapse, httpService, httpVServer, spawnAgent, until, type RunningAgent } from './helpers.js';
 import { RawConnection, rawExchange, type RawResponse } from './raw-http.js';
 
 let backend: http.Server;
@@ -293,6 +295,40 @@ describe('backpressure and hostile peers on handle connections', () => {
       async () => (await agent.stats()).vservers.short!.cx_active,
       (n) => n === 0,
     );
+  });
+});
+
+describe('the agent draining its handle connections on SIGTERM', () => {
+  it('closes an idle kept-alive connection at once, answers the request in flight, then closes it, and exits 0', async () => {
+    const other = await spawnAgent({
+      services: [httpService('app', (backend.address() as net.AddressInfo).port)],
+      vservers: [httpVServer('front', 'app')],
+      agent: { workers: 1, drainTimeoutMs: 10_000 },
+    });
+    const port = other.ports.front!;
+    const idle = await RawConnection.open(port);
+    idle.write('GET / HTTP/1.1\r\nHost: t\r\n\r\n');
+    expect((await idle.response())?.status).toBe(200);
+    hold.req = null;
+    const busy = await RawConnection.open(port);
+    busy.write('POST /hold HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\nbody');
+    await until(
+      async () => hold.req,
+      (r) => r !== null,
+    );
+    const exited = other.stop('SIGTERM');
+    await until(
+      () => accepts(port),
+      (up) => !up,
+      10_000,
+    );
+    await idle.closedByPeer();
+    expect(busy.closed).toBe(false);
+    hold.req!.resume();
+    const res = await busy.response();
+    expect(res?.status).toBe(200);
+    await busy.closedByPeer();
+    expect(await exited).toBe(0);
   });
 });
 
