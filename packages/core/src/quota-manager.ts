@@ -195,7 +195,14 @@ export class QuotaManager<E extends EngineId = EngineId> {
     }
     t.waitedAt = now;
     const coming = allowance === undefined ? 0 : Math.max(0, t.exclusive + t.borrowed - allowance);
-    if (want <= coming) return { orders: [...this.reconcile(), this.grant(engine, id, 0, true)], waiting: false };
+    if (want <= coming) {
+      // Kept: the uses its connections wait for (allowance + want). What else came (two uses given
+      // back to its ceded share for one connection) is not theirs: kept, it strands a use other
+      // engines' connections wait for (bench/spillover.ts, 2 agents skewed: 29 held, 71 early spills).
+      const orders = [...this.reconcile(), this.grant(engine, id, 0, true)];
+      if (allowance !== undefined) t.kept = Math.min(t.kept, allowance + want);
+      return { orders, waiting: false };
+    }
     // A batch while the shared pool is far from empty; near the bottom what the connections need.
     const ask = Math.max(this.pool.batchNow, want - coming);
     const w: Waiting<E> = { engine, id, want: ask, lent: 0, donors: new Set(), asked: new Set(), now, activeOf };

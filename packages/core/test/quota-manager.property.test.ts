@@ -436,6 +436,32 @@ describe('QuotaManager: one round of arbitration for waiting connections', () =>
     expect(grantOf(m.borrow('a', 4, 1, 1100, (e) => reported[e] ?? null, 11).orders, 4)).toBe(1);
   });
 
+  it('keeps for a waiting borrow only what its connections wait for when the uses on their way cover more', () => {
+    // L = 30, 2 agents × 2 workers: 12 exclusive each, 6 shared, batch 1 (the skewed row of
+    // bench/spillover.ts). a's connections took the 6 shared uses and 4 of b's share.
+    const m = new QuotaManager<string>({ limit: 0, engines: ['a', 'b'].map((e) => [e, 2] as const), waitedMs: 500 });
+    m.setLimit(30);
+    const told = (e: string): number => m.told(e)!.exclusive + m.told(e)!.borrowed;
+    let reported: Record<string, number> = { a: 12, b: 0 };
+    const r = m.borrow('a', 1, 10, 0, (e) => reported[e] ?? null);
+    expect(grantOf(m.revokeAcked('b', revokeOf(r.orders, 'b')!, 8), 1)).toBe(10);
+    expect([told('a'), told('b')]).toEqual([22, 8]);
+    // a gives back 2 idle uses: both go to b's ceded share (told 10).
+    m.giveBack('a', 2, 2);
+    expect([told('a'), told('b'), m.pool.sharedFree]).toEqual([20, 10, 0]);
+    // b's ninth connection waits: it asked before the grown share reached it (it enforced 8). The
+    // share covers it; the tenth use is not for a connection of b's.
+    reported = { a: 20, b: 8 };
+    expect(grantOf(m.borrow('b', 3, 1, 1000, (e) => reported[e] ?? null, 8).orders, 3)).toBe(0);
+    expect(told('b')).toBe(10);
+    // a's connections wait 100 ms later: b's unused use is revoked for them, not kept from them.
+    reported = { a: 20, b: 9 };
+    const w = m.borrow('a', 4, 1, 1100, (e) => reported[e] ?? null, 20);
+    expect(w.waiting).toBe(true);
+    expect(grantOf(m.revokeAcked('b', revokeOf(w.orders, 'b')!, 9), 4)).toBe(1);
+    expect([told('a'), told('b')]).toEqual([21, 9]);
+  });
+
   it('does not take back, for a borrow answered later in the same pass, the uses it just lent to a waiting borrow', () => {
     // L = 30, 2 agents × 2 workers: 12 exclusive each, 6 shared, batch 1. From earlier bursts a
     // holds 14 and b 15, 1 use is shared; a's connections waited then (kept 14).
