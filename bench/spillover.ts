@@ -268,22 +268,33 @@ async function measure(c: Contender, b: Backends, sizes: Sizes, dir: string): Pr
 
 /**
  * Options for iterating (not in `npm run bench`): `--bursts N` bursts a row, `--only a,b` only the
- * rows whose name contains one of the words (case-insensitive).
+ * rows whose name contains one of the words (case-insensitive), `--row NAME` (repeatable) only the
+ * row of that exact name (case-insensitive; row names hold commas, and a word of one can be in
+ * another row's name: "2 agents × 2 workers (skewed)" is also in the static split's).
  */
-export function iterationOptions(argv = process.argv.slice(2)): { bursts?: number; only?: string[] } {
+export function iterationOptions(argv = process.argv.slice(2)): { bursts?: number; only?: string[]; rows?: string[] } {
   const at = (flag: string): string | undefined => {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const bursts = Number(at('--bursts'));
   const only = at('--only');
+  const rows = argv.flatMap((a, i) => (a === '--row' && argv[i + 1] !== undefined ? [argv[i + 1]!.toLowerCase()] : []));
   return {
     ...(Number.isInteger(bursts) && bursts > 0 ? { bursts } : {}),
     ...(only ? { only: only.toLowerCase().split(',') } : {}),
+    ...(rows.length ? { rows } : {}),
   };
 }
 
-export async function spilloverBench(opts: BenchOptions & { bursts?: number; only?: string[] }): Promise<BenchResult> {
+/** Whether the contender named `name` runs under `--only` / `--row` (neither: every one). */
+export function selected(name: string, opts: { only?: string[]; rows?: string[] }): boolean {
+  const n = name.toLowerCase();
+  if (opts.rows && !opts.rows.includes(n)) return false;
+  return !opts.only || opts.only.some((w) => n.includes(w));
+}
+
+export async function spilloverBench(opts: BenchOptions & { bursts?: number; only?: string[]; rows?: string[] }): Promise<BenchResult> {
   const sizes: Sizes = opts.smoke
     ? { limit: 6, servers: 3, burst: 20, holdMs: 400, bursts: 1 }
     : { limit: 30, servers: 3, burst: 100, holdMs: 1500, bursts: opts.bursts ?? 10 };
@@ -398,8 +409,7 @@ export async function spilloverBench(opts: BenchOptions & { bursts?: number; onl
         });
       }
     }
-    const only = opts.only;
-    for (const c of contenders) if (!only || only.some((w) => c.name.toLowerCase().includes(w))) results.push(await measure(c, b, sizes, dir.path));
+    for (const c of contenders) if (selected(c.name, opts)) results.push(await measure(c, b, sizes, dir.path));
   } finally {
     await backendsProc.stop();
     dir.remove();

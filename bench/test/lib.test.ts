@@ -5,6 +5,7 @@ import type { HoldEvent } from '../lib/hold-backends-main.js';
 import { precision } from '../lib/precision.js';
 import { percentile, ratio } from '../lib/stats.js';
 import { markdownTable } from '../lib/table.js';
+import { iterationOptions, selected } from '../spillover.js';
 
 const wrkOutput = `Running 5s test @ http://127.0.0.1:8080/
   1 threads and 50 connections
@@ -26,6 +27,16 @@ Transfer/sec:    120.00MB
 const ev = (t: number, kind: HoldEvent['kind'], primaryActive: number): HoldEvent => ({ t, kind, server: kind, primaryActive });
 
 describe('bench helpers', () => {
+  it("picks one spillover row by its exact name with --row, where --only's words also match another row", () => {
+    const names = ['Spillway, 2 agents × 2 workers (skewed)', 'static split, 2 agents × 2 workers (skewed)', 'Spillway, 1 agent × 2 workers'];
+    const byRow = iterationOptions(['--row', 'spillway, 2 agents × 2 workers (skewed)', '--bursts', '20']);
+    expect(byRow).toEqual({ bursts: 20, rows: ['spillway, 2 agents × 2 workers (skewed)'] });
+    expect(names.filter((n) => selected(n, byRow))).toEqual(['Spillway, 2 agents × 2 workers (skewed)']);
+    const byWords = iterationOptions(['--only', '2 agents × 2 workers (skewed)']);
+    expect(names.filter((n) => selected(n, byWords))).toEqual(names.slice(0, 2));
+    expect(names.filter((n) => selected(n, iterationOptions([])))).toEqual(names);
+  });
+
   it('reads requests/s, latency percentiles in ms and errors from wrk --latency output', () => {
     expect(parseWrk(wrkOutput)).toEqual({ rps: 110200, requests: 551000, p50Ms: 0.4, p99Ms: 1.2, errors: 7 });
   });
