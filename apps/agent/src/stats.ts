@@ -27,7 +27,7 @@ export interface VServerCounters {
   cx_reading_head: number;
   /** Client connections closed with 408: no complete request head within headersTimeoutMs. */
   rq_header_timeout_total: number;
-  /** TCP client connections closed after clientTimeoutMs with no byte either way. */
+  /** Client connections closed after clientTimeoutMs: TCP with no byte either way, HTTP taking none of its answer. */
   cx_idle_timeout_total: number;
   /** Exceptions caught in the handling of a connection or request (answered 500 or closed; logged). */
   internal_errors_total: number;

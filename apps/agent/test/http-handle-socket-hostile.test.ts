@@ -92,7 +92,12 @@ beforeAll(async () => {
   deadPort = await closedPort();
   agent = await spawnAgent({
     services: [httpService('app', port), httpService('down', deadPort)],
-    vservers: [httpVServer('front', 'app'), httpVServer('nothing', 'down'), httpVServer('short', 'app', { keepAliveTimeoutMs: 300, headersTimeoutMs: 300 })],
+    vservers: [
+      httpVServer('front', 'app'),
+      httpVServer('nothing', 'down'),
+      httpVServer('short', 'app', { keepAliveTimeoutMs: 300, headersTimeoutMs: 300 }),
+      httpVServer('slowread', 'app', { clientTimeoutMs: 300 }),
+    ],
     agent: { workers: 1, drainTimeoutMs: 500 },
   });
 });
@@ -220,6 +225,29 @@ describe('backpressure and hostile peers on handle connections', () => {
     );
     expect(r.head).toMatch(/^HTTP\/1\.1 200 /);
     expect(r.ok).toBe(true);
+    r.socket.destroy();
+  });
+
+  it('closes a client that takes none of its answer for clientTimeoutMs, and the service connection with it (HAProxy `timeout client`)', async () => {
+    const before = (await agent.stats()).vservers.slowread?.cx_idle_timeout_total ?? 0;
+    const r = new BigReader(agent.ports.slowread!, `/big/${TOTAL}`);
+    r.socket.pause();
+    await until(
+      async () => big.blocked,
+      (b) => b,
+    );
+    // The agent closes its socket: the service's connection ends and the client's uses go back. (The
+    // client sees the close only after what the kernel took already: the FIN waits behind it.)
+    await until(
+      async () => big.closed,
+      (done) => done,
+      10_000,
+    );
+    expect(big.sent).toBeLessThan(TOTAL / 2);
+    await until(
+      () => agent.stats(),
+      (x) => x.vservers.slowread!.cx_idle_timeout_total === before + 1 && x.vservers.slowread!.cx_active === 0,
+    );
     r.socket.destroy();
   });
 

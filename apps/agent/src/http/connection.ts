@@ -775,7 +775,7 @@ export class HttpConnection implements ClientSide, ParserEvents {
     for (const r of this.queue) r.fwd?.abort();
     // No linger when the client said it sends no more and nothing it sent is unread or unanswered.
     const unread = this.broken || this.current !== null || this.pending !== null || this.queue.length > 1;
-    endLingering(this.socket, !this.clientClosing || unread);
+    endLingering(this.socket, !this.clientClosing || unread, this.root.doc.clientTimeoutMs);
   }
 
   /** The engine's periodic check of the client-side timeouts. */
@@ -797,6 +797,15 @@ export class HttpConnection implements ClientSide, ParserEvents {
       return;
     }
     if (this.idleSince !== 0 && this.queue.length === 0 && now - this.idleSince >= doc.keepAliveTimeoutMs) {
+      this.phase = 'closed';
+      this.socket.destroy();
+      return;
+    }
+    // A client that takes none of its answer for clientTimeoutMs (HAProxy `timeout client`): the
+    // service is paused for it, and the connection would hold its uses for as long as it likes.
+    const since = this.queue[0]?.fwd?.blockedOnClientSince ?? 0;
+    if (since !== 0 && now - since >= doc.clientTimeoutMs) {
+      this.vs.cx_idle_timeout_total++;
       this.phase = 'closed';
       this.socket.destroy();
     }

@@ -3,6 +3,7 @@
 // way a connection closes after an error (it lingers, so the client reads the answer).
 import { STATUS_CODES } from 'node:http';
 import type net from 'node:net';
+import { DEFAULTS } from '@spillway/protocol';
 
 export const CODES = {
   badRequest: 'SPILLWAY_AGENT_BAD_REQUEST',
@@ -49,14 +50,19 @@ export const LINGER_MS = 1_000;
  * moment (closing a socket with unread bytes resets the connection, and the client could lose the
  * answer), then it is destroyed. `linger` false: the client said it sends nothing more (its last
  * request asked to close) and nothing of it is unread, so the socket is closed as soon as the answer
- * is written, as HAProxy and nginx do (no read of the client's FIN, no timer: ~10 µs of a new
- * connection's ~95 µs, bench/cpu-per-request.ts).
+ * is written, as HAProxy and nginx do (no read of the client's FIN: ~10 µs of a new connection's
+ * ~95 µs, bench/cpu-per-request.ts), or after `sendTimeoutMs` (the vserver's clientTimeoutMs) when
+ * the client takes none of it.
  */
-export function endLingering(socket: net.Socket, linger = true): void {
+export function endLingering(socket: net.Socket, linger = true, sendTimeoutMs: number = DEFAULTS.vserver.clientTimeoutMs): void {
   if (socket.destroyed) return;
   socket.end();
   if (!linger) {
     socket.once('finish', destroyWritten);
+    // A client that takes none of the rest of its answer is not waited for past the deadline.
+    const deadline = setTimeout(() => socket.destroy(), sendTimeoutMs);
+    deadline.unref();
+    socket.once('close', () => clearTimeout(deadline));
     return;
   }
   socket.removeAllListeners('data');

@@ -85,6 +85,8 @@ export class Forward implements UpstreamSink {
   private bodySent = false;
   private finished = false;
   private blockedOnClient = false;
+  /** Since when (Date.now()) the answer waits for the client to take what it was written (0: it does not): the connection's sweep closes it past clientTimeoutMs. */
+  blockedOnClientSince = 0;
   private bodyWritten = 0;
   readonly svc: ServiceCounters;
 
@@ -272,6 +274,7 @@ export class Forward implements UpstreamSink {
   flush(): void {
     if (this.side.flushClient() || this.blockedOnClient || !this.up || this.finished) return;
     this.blockedOnClient = true;
+    this.blockedOnClientSince = Date.now();
     this.up.socket.pause();
     this.side.socket.once('drain', this.onClientDrain);
   }
@@ -279,6 +282,7 @@ export class Forward implements UpstreamSink {
   private get onClientDrain(): () => void {
     return (this.drainClient ??= (): void => {
       this.blockedOnClient = false;
+      this.blockedOnClientSince = 0;
       this.up?.socket.resume();
     });
   }

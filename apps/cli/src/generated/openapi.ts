@@ -2826,7 +2826,7 @@ export interface operations {
                         readonly version?: number;
                         vservers?: {
                             /**
-                             * @description TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)
+                             * @description A client connection is closed after this long (HAProxy `timeout client`): on a TCP vserver with no byte either way; on an HTTP vserver when the client takes none of its answer (the service is held back for it). An HTTP vserver also has headersTimeoutMs and keepAliveTimeoutMs
                              * @default 60000
                              */
                             clientTimeoutMs: number;
@@ -3307,7 +3307,7 @@ export interface operations {
                     readonly version?: number;
                     vservers?: {
                         /**
-                         * @description TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)
+                         * @description A client connection is closed after this long (HAProxy `timeout client`): on a TCP vserver with no byte either way; on an HTTP vserver when the client takes none of its answer (the service is held back for it). An HTTP vserver also has headersTimeoutMs and keepAliveTimeoutMs
                          * @default 60000
                          */
                         clientTimeoutMs?: number;
@@ -9743,7 +9743,7 @@ export interface operations {
                     "application/json": {
                         items: {
                             /**
-                             * @description TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)
+                             * @description A client connection is closed after this long (HAProxy `timeout client`): on a TCP vserver with no byte either way; on an HTTP vserver when the client takes none of its answer (the service is held back for it). An HTTP vserver also has headersTimeoutMs and keepAliveTimeoutMs
                              * @default 60000
                              */
                             clientTimeoutMs: number;
@@ -10030,7 +10030,7 @@ export interface operations {
                  */
                 "application/json": {
                     /**
-                     * @description TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)
+                     * @description A client connection is closed after this long (HAProxy `timeout client`): on a TCP vserver with no byte either way; on an HTTP vserver when the client takes none of its answer (the service is held back for it). An HTTP vserver also has headersTimeoutMs and keepAliveTimeoutMs
                      * @default 60000
                      */
                     clientTimeoutMs?: number;
@@ -10253,7 +10253,7 @@ export interface operations {
                      */
                     "application/json": {
                         /**
-                         * @description TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)
+                         * @description A client connection is closed after this long (HAProxy `timeout client`): on a TCP vserver with no byte either way; on an HTTP vserver when the client takes none of its answer (the service is held back for it). An HTTP vserver also has headersTimeoutMs and keepAliveTimeoutMs
                          * @default 60000
                          */
                         clientTimeoutMs: number;
@@ -10577,7 +10577,7 @@ export interface operations {
                      */
                     "application/json": {
                         /**
-                         * @description TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)
+                         * @description A client connection is closed after this long (HAProxy `timeout client`): on a TCP vserver with no byte either way; on an HTTP vserver when the client takes none of its answer (the service is held back for it). An HTTP vserver also has headersTimeoutMs and keepAliveTimeoutMs
                          * @default 60000
                          */
                         clientTimeoutMs: number;
@@ -10881,7 +10881,7 @@ export interface operations {
                  */
                 "application/json": {
                     /**
-                     * @description TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)
+                     * @description A client connection is closed after this long (HAProxy `timeout client`): on a TCP vserver with no byte either way; on an HTTP vserver when the client takes none of its answer (the service is held back for it). An HTTP vserver also has headersTimeoutMs and keepAliveTimeoutMs
                      * @default 60000
                      */
                     clientTimeoutMs?: number;
@@ -11104,7 +11104,7 @@ export interface operations {
                      */
                     "application/json": {
                         /**
-                         * @description TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)
+                         * @description A client connection is closed after this long (HAProxy `timeout client`): on a TCP vserver with no byte either way; on an HTTP vserver when the client takes none of its answer (the service is held back for it). An HTTP vserver also has headersTimeoutMs and keepAliveTimeoutMs
                          * @default 60000
                          */
                         clientTimeoutMs: number;
@@ -11326,7 +11326,7 @@ export interface operations {
                      */
                     "application/json": {
                         /**
-                         * @description TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)
+                         * @description A client connection is closed after this long (HAProxy `timeout client`): on a TCP vserver with no byte either way; on an HTTP vserver when the client takes none of its answer (the service is held back for it). An HTTP vserver also has headersTimeoutMs and keepAliveTimeoutMs
                          * @default 60000
                          */
                         clientTimeoutMs: number;
@@ -11910,7 +11910,7 @@ export interface operations {
                      */
                     "application/json": {
                         /**
-                         * @description TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)
+                         * @description A client connection is closed after this long (HAProxy `timeout client`): on a TCP vserver with no byte either way; on an HTTP vserver when the client takes none of its answer (the service is held back for it). An HTTP vserver also has headersTimeoutMs and keepAliveTimeoutMs
                          * @default 60000
                          */
                         clientTimeoutMs: number;

@@ -28,7 +28,7 @@ export const DEFAULTS = {
     headersTimeoutMs: 10_000,
     /** HTTP: an idle keep-alive client connection closes past it (HAProxy `timeout http-keep-alive`). */
     keepAliveTimeoutMs: 5_000,
-    /** TCP: a client connection with no byte either way for this long closes (HAProxy `timeout client`). */
+    /** TCP: a client connection with no byte either way for this long closes; HTTP: a client that takes none of its answer for this long (HAProxy `timeout client`). */
     clientTimeoutMs: 60_000,
     /** Sites: share new connections with the other sites' agents by what they have available (docs/SITES.md). */
     siteBalancing: false,

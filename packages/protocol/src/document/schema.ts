@@ -476,7 +476,7 @@ function vserverFieldsWith<P extends TInteger>(port: P) {
         maximum: 600_000,
         default: DEFAULTS.vserver.clientTimeoutMs,
         description:
-          'TCP vservers: a client connection with no byte either way for this long is closed (HAProxy `timeout client`). Ignored by HTTP vservers (they use headersTimeoutMs and keepAliveTimeoutMs)',
+          'A client connection is closed after this long (HAProxy `timeout client`): on a TCP vserver with no byte either way; on an HTTP vserver when the client takes none of its answer (the service is held back for it). An HTTP vserver also has headersTimeoutMs and keepAliveTimeoutMs',
       }),
     ),
     maintenance: Type.Optional(Nullable(MaintenancePolicy, { description: 'Maintenance policy of its services (each may override it); null: the defaults' })),
