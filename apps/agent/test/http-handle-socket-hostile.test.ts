@@ -355,6 +355,8 @@ describe('the agent draining its handle connections on SIGTERM', () => {
     hold.req!.resume();
     const res = await busy.response();
     expect(res?.status).toBe(200);
+    // The answer says it is the connection's last: a client sends no next request into the close.
+    expect(res?.headers.connection).toBe('close');
     await busy.closedByPeer();
     expect(await exited).toBe(0);
   });

@@ -651,6 +651,10 @@ export class HttpConnection implements ClientSide, ParserEvents {
 
   // ---- ClientSide ----
 
+  draining(): boolean {
+    return this.deps.draining();
+  }
+
   sendContinue(req: HttpRequest): void {
     if (!req.expectContinue || req.complete || req.bodyBytes > 0) return;
     req.expectContinue = false;

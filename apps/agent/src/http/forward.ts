@@ -36,6 +36,8 @@ export interface ClientSide {
   tunnel(req: HttpRequest, upstream: net.Socket, fromService: Buffer): void;
   /** Pauses or resumes reading the client (backpressure from the service). */
   setUpstreamBlocked(blocked: boolean): void;
+  /** The agent is draining: the answer being started is the connection's last. */
+  draining(): boolean;
 }
 
 type ResponseFraming = 'none' | 'length' | 'chunked' | 'close';
@@ -209,7 +211,8 @@ export class Forward implements UpstreamSink {
     const req = this.req;
     let head = `HTTP/1.1 ${status} ${p.statusText || reason(status)}\r\n${out}`;
     if (this.pick.setCookie !== undefined) head += `set-cookie: ${this.pick.setCookie}\r\n`;
-    let keep = req.keepAlive;
+    // Draining: the answer says the connection closes after it (responded() closes it).
+    let keep = req.keepAlive && !this.side.draining();
     if (bodiless) this.toClient = 'none';
     else if (framing === 'length') this.toClient = 'length';
     else if (req.minor >= 1) {
