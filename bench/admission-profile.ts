@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { agentMain } from './lib/agent.js';
 import { agentDoc } from './cpu-per-request.js';
-import { runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
+import { argValue, runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
 import { startHttpBackend } from './lib/http-backend.js';
 import { httpLoad } from './lib/load.js';
 import { findPeer } from './lib/peers.js';
@@ -60,11 +60,6 @@ export function admissionTime(p: CpuProfile, files: readonly string[] = ADMISSIO
     if (under(id)) admissionUs += dt;
   }
   return { busyUs, admissionUs };
-}
-
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 interface Sample {

@@ -7,7 +7,7 @@
 import os from 'node:os';
 import { startAgent } from './lib/agent.js';
 import { startHttpBackend } from './lib/http-backend.js';
-import { runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
+import { argValue, runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
 import { cpuSince, treeCpu } from './lib/cpu.js';
 import { httpLoad } from './lib/load.js';
 import { findPeer } from './lib/peers.js';
@@ -15,11 +15,6 @@ import { tempDir } from './lib/peer-config.js';
 import { run } from './lib/proc.js';
 import { median, ratio } from './lib/stats.js';
 import type { Row } from './lib/table.js';
-
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 /** 19 rules a GET / matches none of, then the one it matches. */
 export const RULES = [

@@ -16,7 +16,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { startAgent } from './lib/agent.js';
-import { runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
+import { argValue, runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
 import { cpuSince, treeCpu } from './lib/cpu.js';
 import { httpLoad } from './lib/load.js';
 import { findPeer } from './lib/peers.js';
@@ -42,11 +42,6 @@ interface Sample {
   sysUs: number;
   /** The root process alone (the agent's primary, which accepts new connections). */
   rootUs: number;
-}
-
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 /** One HTTP vserver `web` on one service; `admission`: also the vserver web-dc, the same with a dynamicconnection method (admission-profile.ts too). */

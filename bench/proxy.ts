@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAgent } from './lib/agent.js';
 import { cpuSince, processTree, treeCpu } from './lib/cpu.js';
-import { runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
+import { argValue, runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
 import { httpLoad, type LoadResult } from './lib/load.js';
 import { findPeer, type Peer } from './lib/peers.js';
 import { startHttpBackend } from './lib/http-backend.js';
@@ -299,9 +299,8 @@ async function runPhase(
 const med = (rs: LoadResult[], k: 'rps' | 'p50Ms' | 'p99Ms'): number | undefined => (rs.length ? median(rs.map((r) => r[k])) : undefined);
 
 /** `--rounds N` (not in `npm run bench`): rounds per measurement, for a steadier median on a noisy host. */
-function roundsOption(argv = process.argv.slice(2)): number | undefined {
-  const i = argv.indexOf('--rounds');
-  const n = i >= 0 ? Number(argv[i + 1]) : NaN;
+function roundsOption(): number | undefined {
+  const n = Number(argValue('--rounds'));
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 

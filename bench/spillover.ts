@@ -6,7 +6,7 @@ import path from 'node:path';
 import { startAgent, startManagedAgent, type RunningAgent } from './lib/agent.js';
 import { startHub, type RunningHub } from './lib/hub.js';
 import { burst } from './lib/burst.js';
-import { runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
+import { argValue, runIfMain, type BenchOptions, type BenchResult } from './lib/cli.js';
 import type { HoldEvent } from './lib/hold-backends-main.js';
 import { findPeer } from './lib/peers.js';
 import { startHaproxy, startNginx, tempDir } from './lib/peer-config.js';
@@ -273,10 +273,7 @@ async function measure(c: Contender, b: Backends, sizes: Sizes, dir: string): Pr
  * another row's name: "2 agents × 2 workers (skewed)" is also in the static split's).
  */
 export function iterationOptions(argv = process.argv.slice(2)): { bursts?: number; only?: string[]; rows?: string[] } {
-  const at = (flag: string): string | undefined => {
-    const i = argv.indexOf(flag);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
+  const at = (flag: string): string | undefined => argValue(flag, argv);
   const bursts = Number(at('--bursts'));
   const only = at('--only');
   const rows = argv.flatMap((a, i) => (a === '--row' && argv[i + 1] !== undefined ? [argv[i + 1]!.toLowerCase()] : []));

@@ -30,6 +30,12 @@ export interface BenchResult {
   data: object;
 }
 
+/** The value after `flag` on the command line (`--rounds 3` → '3'), undefined when the flag is absent. */
+export function argValue(flag: string, argv: readonly string[] = process.argv): string | undefined {
+  const i = argv.indexOf(flag);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
 export function optionsFromArgv(argv = process.argv.slice(2)): BenchOptions {
   return { smoke: argv.includes('--smoke'), install: !argv.includes('--no-install') };
 }
