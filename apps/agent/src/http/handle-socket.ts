@@ -349,6 +349,8 @@ export class HandleSocket extends EventEmitter {
     const n = parts.length;
     if (n === 0) return;
     const encs = this.heldEnc;
+    /** write() counted each part's bytes as it was held. */
+    const bytes = this.heldBytes;
     this.held = [];
     this.heldEnc = [];
     this.heldBytes = 0;
@@ -359,17 +361,12 @@ export class HandleSocket extends EventEmitter {
     }
     const all = encs.every((e) => e === 'buffer');
     let chunks: Part[] = parts;
-    let bytes = 0;
     if (!all) {
       chunks = new Array<Part>(n * 2);
       for (let i = 0; i < n; i++) {
         chunks[i * 2] = parts[i]!;
         chunks[i * 2 + 1] = encs[i]!;
       }
-    }
-    for (let i = 0; i < n; i++) {
-      const p = parts[i]!;
-      bytes += typeof p === 'string' ? (encs[i] === 'latin1' ? p.length : Buffer.byteLength(p, 'utf8')) : p.length;
     }
     const r = takeReq(this);
     this.dispatched(r, this.handle.writev(r, chunks, all), chunks, bytes);
