@@ -307,7 +307,7 @@ export class HttpConnection implements ClientSide, ParserEvents {
     if (req.answer !== null && req.answer !== 'asterisk') {
       this.root.counters.rq_client_error_total++;
       this.endFirst(null);
-      answerAndClose(this.socket, req.answer.status, req.answer.code, req.answer.message);
+      answerAndClose(this.socket, req.answer.status, req.answer.code, req.answer.message, this.root.doc.clientTimeoutMs);
       return;
     }
     this.pending = end < buf.length ? buf.subarray(end) : null;
@@ -323,8 +323,8 @@ export class HttpConnection implements ClientSide, ParserEvents {
   private refuseFirst(r: Extract<Fed, { ok: false }>): void {
     this.root.counters.rq_client_error_total++;
     this.endFirst(null);
-    if (r.code === 'HPE_HEADER_OVERFLOW') answerAndClose(this.socket, 431, CODES.headersTooLarge, 'the request head is larger than the header limit');
-    else answerAndClose(this.socket, 400, CODES.badRequest, `malformed request (${r.code}: ${r.reason})`);
+    if (r.code === 'HPE_HEADER_OVERFLOW') answerAndClose(this.socket, 431, CODES.headersTooLarge, 'the request head is larger than the header limit', this.root.doc.clientTimeoutMs);
+    else answerAndClose(this.socket, 400, CODES.badRequest, `malformed request (${r.code}: ${r.reason})`, this.root.doc.clientTimeoutMs);
   }
 
   private endFirst(head: Buffer | null): void {
@@ -789,7 +789,7 @@ export class HttpConnection implements ClientSide, ParserEvents {
       if (this.firstDone && now - this.headSince >= doc.headersTimeoutMs) {
         this.root.counters.rq_header_timeout_total++;
         this.endFirst(null);
-        answerAndClose(this.socket, 408, CODES.requestTimeout, `no complete request head within ${doc.headersTimeoutMs} ms`);
+        answerAndClose(this.socket, 408, CODES.requestTimeout, `no complete request head within ${doc.headersTimeoutMs} ms`, doc.clientTimeoutMs);
       }
       return;
     }
@@ -797,7 +797,7 @@ export class HttpConnection implements ClientSide, ParserEvents {
     if (this.headSince !== 0 && this.queue.length === 0 && now - this.headSince >= doc.headersTimeoutMs) {
       this.vs.rq_header_timeout_total++;
       this.phase = 'closed';
-      answerAndClose(this.socket, 408, CODES.requestTimeout, `no complete request head within ${doc.headersTimeoutMs} ms`);
+      answerAndClose(this.socket, 408, CODES.requestTimeout, `no complete request head within ${doc.headersTimeoutMs} ms`, doc.clientTimeoutMs);
       return;
     }
     if (this.idleSince !== 0 && this.queue.length === 0 && now - this.idleSince >= doc.keepAliveTimeoutMs) {

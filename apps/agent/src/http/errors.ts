@@ -46,46 +46,51 @@ export function errorResponse(status: number, code: AgentHttpCode, message: stri
 export const LINGER_MS = 1_000;
 
 /**
- * Ends `socket` after what was written: what the client still sends is read and dropped for a
- * moment (closing a socket with unread bytes resets the connection, and the client could lose the
- * answer), then it is destroyed. `linger` false: the client said it sends nothing more (its last
- * request asked to close) and nothing of it is unread, so the socket is closed as soon as the answer
- * is written, as HAProxy and nginx do (no read of the client's FIN: ~10 µs of a new connection's
- * ~95 µs, bench/cpu-per-request.ts), or after `sendTimeoutMs` (the vserver's clientTimeoutMs) when
- * the client takes none of it.
+ * Ends `socket` after what was written, one rule for every way a connection ends: the answer is
+ * written out first (the socket's 'finish'), for at most `sendTimeoutMs` (the vserver's
+ * clientTimeoutMs: a client that takes none of it is not waited for past the deadline). Then, with
+ * `linger`, what the client still sends is read and dropped for LINGER_MS before the socket is
+ * destroyed (closing a socket with unread bytes resets the connection, and the client could lose
+ * the answer); without it (the client said it sends nothing more and nothing of it is unread) it is
+ * destroyed at once, as HAProxy and nginx do (no read of the client's FIN: ~10 µs of a new
+ * connection's ~95 µs, bench/cpu-per-request.ts). While the answer is written, what the client
+ * sends is dropped too.
  */
 export function endLingering(socket: net.Socket, linger = true, sendTimeoutMs: number = DEFAULTS.vserver.clientTimeoutMs): void {
   if (socket.destroyed) return;
-  socket.end();
-  if (!linger) {
-    socket.once('finish', destroyWritten);
-    // A client that takes none of the rest of its answer is not waited for past the deadline.
-    const deadline = setTimeout(() => socket.destroy(), sendTimeoutMs);
-    deadline.unref();
-    socket.once('close', () => clearTimeout(deadline));
-    return;
+  if (linger) {
+    socket.removeAllListeners('data');
+    socket.on('data', drop);
+    socket.resume();
   }
-  socket.removeAllListeners('data');
-  socket.on('data', drop);
-  socket.resume();
-  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  socket.end();
+  let timer = setTimeout(destroySocket, sendTimeoutMs, socket);
   timer.unref();
+  socket.once('finish', () => {
+    clearTimeout(timer);
+    if (!linger) {
+      socket.destroy();
+      return;
+    }
+    timer = setTimeout(destroySocket, LINGER_MS, socket);
+    timer.unref();
+  });
   socket.once('close', () => clearTimeout(timer));
 }
-function destroyWritten(this: net.Socket): void {
-  this.destroy();
+function destroySocket(socket: net.Socket): void {
+  socket.destroy();
 }
 function drop(): void {
   /* bytes after the answer are not read */
 }
 
-/** Answers an error on a raw client socket and closes it (lingering). */
-export function answerAndClose(socket: net.Socket, status: number, code: AgentHttpCode, message: string): void {
+/** Answers an error on a raw client socket and closes it (lingering; `sendTimeoutMs`: see endLingering). */
+export function answerAndClose(socket: net.Socket, status: number, code: AgentHttpCode, message: string, sendTimeoutMs?: number): void {
   if (socket.destroyed) return;
   if (!socket.writable) {
     socket.destroy();
     return;
   }
   socket.write(errorResponse(status, code, message, true));
-  endLingering(socket);
+  endLingering(socket, true, sendTimeoutMs);
 }
