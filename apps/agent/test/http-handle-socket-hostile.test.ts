@@ -11,7 +11,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent } from '../src/agent.js';
-import { HandleSocket, acceptHandles } from '../src/http/handle-socket.js';
+import { HandleSocket, acceptHandles, handleErrors } from '../src/http/handle-socket.js';
 import { createLogger } from '../src/log.js';
 import { accepts, closedPort, elapse, httpService, httpVServer, spawnAgent, until, type RunningAgent } from './helpers.js';
 import { RawConnection, rawExchange, type RawResponse } from './raw-http.js';
@@ -447,6 +447,34 @@ describe('HandleSocket on real sockets', () => {
       (x) => x === 'finish,end,close',
     );
     expect(s.destroyed).toBe(true);
+  });
+
+  it('ends without counting an error when the peer reset the connection before its end (shutdown finds it gone)', async () => {
+    const { client, s } = await pair();
+    const closed = new Promise<void>((r) => s.once('close', () => r()));
+    // s does not read: it learns of the reset only when it shuts its side down.
+    client.resetAndDestroy();
+    await new Promise<void>((r) => client.once('close', () => r()));
+    const before = { ...handleErrors };
+    s.end();
+    await closed;
+    expect(s.destroyed).toBe(true);
+    expect(handleErrors).toEqual(before);
+  });
+
+  it('reports a connect refused inside connect() to the error listener added after it returned, then closes', async () => {
+    // A multicast address: the kernel refuses a TCP connect to it at once (ENETUNREACH), inside the call.
+    const before = handleErrors.connect;
+    const s = HandleSocket.connect('224.0.0.1', 80);
+    expect(s).not.toBeNull();
+    const events: string[] = [];
+    s!.on('error', (err: NodeJS.ErrnoException) => events.push(`error ${err.syscall}`));
+    s!.on('close', () => events.push('close'));
+    await until(
+      async () => events.join(),
+      (x) => x === 'error connect,close',
+    );
+    expect(handleErrors.connect).toBe(before + 1);
   });
 
   it('still closes, and its net.Socket too, when it was destroyed before it gave its handle away', async () => {

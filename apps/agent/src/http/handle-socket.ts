@@ -18,6 +18,7 @@
 // expects, `handles` is null: listeners accept net.Sockets and upstreams use net.connect as before.
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
+import os from 'node:os';
 import util from 'node:util';
 import { deliverRead, readThroughShared, sharedReadBuffer } from './read-buffer.js';
 
@@ -155,9 +156,14 @@ function afterConnect(this: Req, status: number): void {
   s?.connected(status);
 }
 
-function emitError(s: HandleSocket, err: Error): void {
-  s.emit('error', err);
+/** In the tick after a failure: the 'error' for a socket that listens by then (one given to its exchange right after connect returned). */
+function emitFailure(s: HandleSocket, kind: string, code: number): void {
+  if (s.listenerCount('error') === 0) return;
+  s.emit('error', Object.assign(new Error(`${kind} ${errorName(code)}`), { code: errorName(code), errno: code, syscall: kind }));
 }
+
+/** A shutdown that finds the peer already gone (it reset or closed): the connection ends, no error of ours to count. */
+const PEER_GONE = new Set([-os.constants.errno.ENOTCONN, -os.constants.errno.EPIPE, -os.constants.errno.ECONNRESET]);
 
 function errorName(code: number): string {
   try {
@@ -457,7 +463,8 @@ export class HandleSocket extends EventEmitter {
   shutdownDone(status: number): void {
     if (this.destroyed) return;
     if (status < 0) {
-      this.failed('shutdown', status);
+      if (PEER_GONE.has(status)) this.destroy();
+      else this.failed('shutdown', status);
       return;
     }
     this.finished = true;
@@ -467,16 +474,14 @@ export class HandleSocket extends EventEmitter {
 
   /**
    * An error on the handle: counted, the connection destroyed. An 'error' listener (an upstream
-   * connection's) hears of it in a tick of its own, before 'close', as from net; without one
-   * nothing is emitted.
+   * connection's) hears of it in a tick of its own, before 'close', as from net, also when it was
+   * added after the failure in the same turn (a connect refused inside connect(), whose caller
+   * listens once it returns); without one nothing is emitted.
    */
   private failed(kind: 'connect' | 'read' | 'write' | 'shutdown', code: number): void {
     handleErrors[kind]++;
     this.destroy();
-    if (this.listenerCount('error') > 0) {
-      const err = Object.assign(new Error(`${kind} ${errorName(code)}`), { code: errorName(code), errno: code, syscall: kind });
-      process.nextTick(emitError, this, err);
-    }
+    process.nextTick(emitFailure, this, kind, code);
   }
 
   /** Connecting (connect): reads start, and writes leave libuv's queue, once it is connected. */
