@@ -323,7 +323,8 @@ export class HttpConnection implements ClientSide, ParserEvents {
   private refuseFirst(r: Extract<Fed, { ok: false }>): void {
     this.root.counters.rq_client_error_total++;
     this.endFirst(null);
-    if (r.code === 'HPE_HEADER_OVERFLOW') answerAndClose(this.socket, 431, CODES.headersTooLarge, 'the request head is larger than the header limit', this.root.doc.clientTimeoutMs);
+    if (r.code === 'HPE_HEADER_OVERFLOW')
+      answerAndClose(this.socket, 431, CODES.headersTooLarge, 'the request head is larger than the header limit', this.root.doc.clientTimeoutMs);
     else answerAndClose(this.socket, 400, CODES.badRequest, `malformed request (${r.code}: ${r.reason})`, this.root.doc.clientTimeoutMs);
   }
 
