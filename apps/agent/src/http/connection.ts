@@ -8,7 +8,7 @@ import type { VServerDoc } from '../config.js';
 import type { ServicePick, ServiceState } from '../service-state.js';
 import type { VServerCounters } from '../stats.js';
 import { Batch, releaseNow } from './batch.js';
-import { answerAndClose, CODES, endLingering, errorResponse, type AgentHttpCode } from './errors.js';
+import { answerAndClose, CODES, endLingering, errorResponse, resetClient, type AgentHttpCode } from './errors.js';
 import { Forward, type ClientSide } from './forward.js';
 import { asNetSocket } from './handle-socket.js';
 import { CONNECT, HEAD, Parser, type Fed, type ParserEvents } from './parser.js';
@@ -812,7 +812,7 @@ export class HttpConnection implements ClientSide, ParserEvents {
     if (since !== 0 && now - since >= doc.clientTimeoutMs) {
       this.vs.cx_idle_timeout_total++;
       this.phase = 'closed';
-      this.socket.destroy();
+      resetClient(this.socket);
     }
   }
 

@@ -64,7 +64,7 @@ export function endLingering(socket: net.Socket, linger = true, sendTimeoutMs: n
     socket.resume();
   }
   socket.end();
-  let timer = setTimeout(destroySocket, sendTimeoutMs, socket);
+  let timer = setTimeout(resetSocket, sendTimeoutMs, socket);
   timer.unref();
   socket.once('finish', () => {
     clearTimeout(timer);
@@ -79,6 +79,30 @@ export function endLingering(socket: net.Socket, linger = true, sendTimeoutMs: n
 }
 function destroySocket(socket: net.Socket): void {
   socket.destroy();
+}
+/** The send deadline passed: the client took none of the rest, which the kernel would keep for it behind a FIN. */
+function resetSocket(socket: net.Socket): void {
+  resetClient(socket);
+}
+
+/**
+ * Ends a client connection that took none of its answer for clientTimeoutMs with a reset (RST), as
+ * HAProxy aborts an expired `timeout client`: a plain close would leave the unsent bytes in the
+ * kernel behind a FIN, held for a peer that reads nothing.
+ */
+export function resetClient(socket: net.Socket): void {
+  if (socket.destroyed) return;
+  // net.Socket resets only on its own TCP handle: without one it would emit an error, on a TLS or
+  // pipe handle it throws. Those are closed as before.
+  if ((socket as { _handle?: unknown })._handle === null) {
+    socket.destroy();
+    return;
+  }
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
 }
 function drop(): void {
   /* bytes after the answer are not read */

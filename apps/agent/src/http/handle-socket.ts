@@ -41,6 +41,8 @@ export interface TcpHandle {
   writev(req: Req, chunks: (Buffer | string)[], allBuffers: boolean): number;
   shutdown(req: Req): number;
   close(cb?: (this: TcpHandle) => void): void;
+  /** Closes with a reset (SO_LINGER 0: RST, what the kernel holds unsent is dropped); non-zero: it could not, nothing was done. */
+  reset(cb?: (this: TcpHandle) => void): number;
   setNoDelay(on: boolean): number;
   getsockname(out: { address?: string; port?: number }): number;
   getpeername(out: { address?: string; port?: number }): number;
@@ -530,6 +532,19 @@ export class HandleSocket extends EventEmitter {
 
   /** Closes the handle now (what is held is dropped); 'close' follows once it is closed. */
   destroy(): this {
+    return this.close(false);
+  }
+
+  /**
+   * Closes the connection with a reset (RST): what the kernel still holds for the peer is dropped
+   * and the socket's memory freed at once, not kept behind a FIN for a peer that reads nothing
+   * (HAProxy aborts such a client the same way). 'close' follows, as for destroy().
+   */
+  resetAndDestroy(): this {
+    return this.close(true);
+  }
+
+  private close(reset: boolean): this {
     if (this.destroyed) return this;
     this.destroyed = true;
     this.writable = false;
@@ -538,13 +553,14 @@ export class HandleSocket extends EventEmitter {
     this.heldEnc = [];
     this.heldBytes = 0;
     if (this.net) {
-      this.net.destroy();
+      if (reset) this.net.resetAndDestroy();
+      else this.net.destroy();
       return this;
     }
     const h = this.handle;
     if (h === null) return this;
     h.onread = ignoreRead;
-    h.close(onHandleClose);
+    if (!reset || h.reset(onHandleClose) !== 0) h.close(onHandleClose);
     return this;
   }
 
