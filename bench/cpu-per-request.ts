@@ -12,7 +12,8 @@
 // `--duration S` (seconds per measurement); `--dynamicconnection` gives the agent under test a second
 // vserver admitting through the connection limit (threshold = the service's capacity, never
 // reached, as bench/proxy.ts), measured in the same rounds: admission's cost as a ratio of CPU per
-// request within one process and one run.
+// request within one process and one run. `--agents-only` leaves HAProxy and the lean proxies out
+// (an A/B of two builds gets more rounds in the same time).
 import os from 'node:os';
 import path from 'node:path';
 import { startAgent } from './lib/agent.js';
@@ -66,6 +67,7 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
   const durationS = opts.smoke ? 1 : Number(argValue('--duration') ?? 3);
   const baseline = opts.smoke ? undefined : argValue('--baseline');
   const admission = !opts.smoke && process.argv.includes('--dynamicconnection');
+  const agentsOnly = !opts.smoke && process.argv.includes('--agents-only');
   const [kaConns, ncConns] = opts.smoke ? [10, 4] : [50, 10];
   const workers = opts.smoke ? 1 : Number(argValue('--workers') ?? 1);
   const workerLabel = `${workers} worker${workers === 1 ? '' : 's'}`;
@@ -106,7 +108,7 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
       stops.push(() => b.stop());
       targets.push({ name: `agent, ${workerLabel}, baseline ${path.basename(baseline)}`, port: b.ports.web!, pid: b.proc.child.pid! });
     }
-    if (peers.haproxy.path) {
+    if (peers.haproxy.path && !agentsOnly) {
       const hp = await freePort();
       const h = await startHaproxy(peers.haproxy.path, dir.path, {
         nbthread: 1,
@@ -129,10 +131,12 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
       targets.push({ name: 'HAProxy, nbthread 1', port: hp, pid: h.proc.child.pid! });
     }
     // Started through node itself (not the tsx launcher): the tree is the one process serving.
-    for (const [name, file] of [
-      ['lean node:net proxy', 'lean-proxy-main.ts'],
-      ['lean raw handle proxy', 'lean-raw-proxy-main.ts'],
-    ] as const) {
+    for (const [name, file] of agentsOnly
+      ? []
+      : ([
+          ['lean node:net proxy', 'lean-proxy-main.ts'],
+          ['lean raw handle proxy', 'lean-raw-proxy-main.ts'],
+        ] as const)) {
       const lean = startProcess(name, ...pinned(proxyCpus, process.execPath, ['--import', 'tsx', path.join(here, 'lib', file), String(backendPort)]));
       stops.push(() => lean.stop());
       const leanPort = (JSON.parse(await lean.waitForLine((l) => l.startsWith('{"ready":true'))) as { port: number }).port;
@@ -198,8 +202,13 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
   const ratios: Row[] = [];
   for (const l of loadKeys)
     for (const t of targets.filter((x) => x.name.startsWith('agent') || x.name === 'lean raw handle proxy'))
-      for (const peer of ['HAProxy, nbthread 1', 'lean node:net proxy', 'lean raw handle proxy']) {
-        if (peer === t.name || !targets.some((x) => x.name === peer)) continue;
+      for (const peer of [
+        'HAProxy, nbthread 1',
+        'lean node:net proxy',
+        'lean raw handle proxy',
+        ...targets.filter((x) => x.name.includes(', baseline ')).map((x) => x.name),
+      ]) {
+        if (peer === t.name || !targets.some((x) => x.name === peer) || (t.name.includes(', baseline ') && !peer.startsWith('HAProxy'))) continue;
         const [a, b] = [`${t.name}|${l}`, `${peer}|${l}`];
         ratios.push({
           load: l,

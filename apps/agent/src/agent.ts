@@ -125,8 +125,8 @@ export interface Agent {
   active(): ActiveCounts;
   /**
    * Pushed as they happen, nothing to poll: `transition`, a service's monitors turned it UP or
-   * DOWN; `active`, the agent's active connections changed (engines push theirs within
-   * ACTIVE_PUSH_MS of a change).
+   * DOWN; `active`, the agent's active connections changed (engines push theirs in the next
+   * turn of timers after a quiet spell, at most once per ACTIVE_PUSH_MS under churn).
    */
   readonly events: EventEmitter<AgentEvents>;
   readonly config: AgentConfig;

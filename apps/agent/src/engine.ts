@@ -13,7 +13,7 @@ export type SendToPrimary = (msg: FromEngine, handle?: net.Socket) => void;
 
 /**
  * A change of the services' active connections alone is pushed at most this often; a vserver's
- * goes out at once (within stats.ts's ACTIVE_PUSH_MS). Under HTTP load a service's count is the
+ * goes out at stats.ts's pace (ACTIVE_PUSH_MS). Under HTTP load a service's count is the
  * requests in flight and moves with every request: pushed every 10 ms it cost the worker a snapshot
  * and an IPC message, and the primary a wake-up, about 5% of the worker's profile under keep-alive
  * load. The vservers' counts (connections, what the control plane's quota reads) keep their pace.

@@ -32,6 +32,6 @@ export type FromEngine =
   /** `rebuilt`: the objects (services, monitors, vservers) the change reached, which the engine rebuilt. */
   | { t: 'applied'; id: number; ports: Record<string, number>; rebuilt: number; error?: string }
   | { t: 'stats'; id: number; counters: CounterChanges }
-  /** The engine's active connections, pushed when they change (gathered over ACTIVE_PUSH_MS of stats.ts). */
+  /** The engine's active connections, pushed when they change (at most once per ACTIVE_PUSH_MS of stats.ts). */
   | { t: 'active'; counts: ActiveCounts }
   | { t: 'drained' };
