@@ -4,6 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 import type net from 'node:net';
 import { DEFAULTS } from '@spillway/protocol';
+import { HandleSocket } from './handle-socket.js';
 
 export const CODES = {
   badRequest: 'SPILLWAY_AGENT_BAD_REQUEST',
@@ -53,11 +54,14 @@ export const LINGER_MS = 1_000;
  * destroyed (closing a socket with unread bytes resets the connection, and the client could lose
  * the answer); without it (the client said it sends nothing more and nothing of it is unread) it is
  * destroyed at once, as HAProxy and nginx do (no read of the client's FIN: ~10 µs of a new
- * connection's ~95 µs, bench/cpu-per-request.ts). While the answer is written, what the client
- * sends is dropped too.
+ * connection's ~95 µs, bench/cpu-per-request.ts); on a handle whose kernel took the whole answer,
+ * closed without a shutdown first (HandleSocket.closeWhenWritten). While the answer is written,
+ * what the client sends is dropped too.
  */
 export function endLingering(socket: net.Socket, linger = true, sendTimeoutMs: number = DEFAULTS.vserver.clientTimeoutMs): void {
   if (socket.destroyed) return;
+  // Nothing to wait for when the kernel took the whole answer and the client sends no more.
+  if (!linger && socket instanceof HandleSocket && socket.closeWhenWritten()) return;
   if (linger) {
     socket.removeAllListeners('data');
     socket.on('data', drop);

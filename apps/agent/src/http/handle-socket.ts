@@ -462,6 +462,26 @@ export class HandleSocket extends EventEmitter {
     return this;
   }
 
+  /**
+   * Writes what is held and, when the kernel took all of it, closes the handle at once: close(2)
+   * sends those bytes and then the FIN, as end() and a destroy at its 'finish' would, without the
+   * shutdown's round through libuv (a request, a callback, 'finish'). False, nothing closed, when
+   * part of it waits in libuv's queue (the caller ends the socket and waits for 'finish'), or the
+   * handle belongs to a net.Socket now. Only for a connection whose peer sends nothing more: a
+   * close with unread bytes resets it.
+   */
+  closeWhenWritten(): boolean {
+    if (this.net || this.ending || this.destroyed || this.handle === null) return false;
+    if (this.corked > 0) {
+      this.corked = 0;
+      this.flushHeld();
+    }
+    if (this.destroyed || this.queued > 0) return false;
+    this.finished = true;
+    this.destroy();
+    return true;
+  }
+
   shutdownDone(status: number): void {
     if (this.destroyed) return;
     if (status < 0) {
