@@ -30,7 +30,7 @@ import { ServiceStatePrimary, type SelectionUpstream } from './service-state-pri
 import { StatsView, type AgentStats } from './stats-view.js';
 import { WorkerSet, type EngineLink } from './worker-set.js';
 import { NO_SITES, type SiteTable } from './sites.js';
-import { EngineCounters, type ActiveCounts, type CounterSnapshot } from './stats.js';
+import { emptyHandleErrors, EngineCounters, type ActiveCounts, type CounterSnapshot } from './stats.js';
 
 export interface AgentOptions {
   /** The declarative document (services, monitors, vservers, optional agent section). */
@@ -563,6 +563,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
           workers_restarted_total: workers.restarted,
           worker_send_failed_total: workers.sendFailed,
           monitor_errors_total: monitors.errors,
+          handle_errors_total: snap.handle_errors ?? emptyHandleErrors(),
           unhandled_rejections_total: processFaults.unhandledRejections,
           config_rejected_total: rejected,
           config_objects_rebuilt_last: rebuilt.last,

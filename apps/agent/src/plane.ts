@@ -9,12 +9,12 @@ import { TcpProxy } from './tcp-proxy.js';
 import { forwardToSite, readPeerHeader, SiteRouter, type SiteHop, type SiteTable } from './sites.js';
 import { Migrations } from './migration/maintenance.js';
 import { HttpEngine } from './http/engine.js';
-import { acceptHandles, asNetSocket, HandleSocket } from './http/handle-socket.js';
+import { acceptHandles, asNetSocket, handleErrors, HandleSocket } from './http/handle-socket.js';
 import { switchRouter, type SwitchRoute } from './content-switch.js';
 import { EngineAdmission, type AdmissionDecision, type AgentBandwidth } from './admission.js';
 import { inheritNoDelay, noDelayListener } from './nodelay.js';
 import type { QuotaWorker } from './quota-worker.js';
-import { Counters, type ActiveCounts, type CounterChanges, type VServerCounters } from './stats.js';
+import { Counters, type ActiveCounts, type CounterChanges, type HandleErrorCounts, type VServerCounters } from './stats.js';
 import { cookieName, ServiceState, type ServicePick, type ServiceToPrimary } from './service-state.js';
 import type { Logger } from './log.js';
 
@@ -206,8 +206,14 @@ export class DataPlane {
     const c = this.counters.changes(full, this.state.queueSizes());
     const migration = this.migrations.report();
     if (migration) c.migration = migration;
+    const sent = this.handleErrorsSent;
+    if (c.full || (Object.keys(handleErrors) as (keyof HandleErrorCounts)[]).some((k) => handleErrors[k] !== sent[k]))
+      c.handle_errors = this.handleErrorsSent = { ...handleErrors };
     return c;
   }
+
+  /** The handle errors as last reported (the process's counters: one engine per process). */
+  private handleErrorsSent: HandleErrorCounts = { ...handleErrors };
 
   /** Stops accepting; resolves when every connection has closed or the deadline has passed. */
   async drain(deadlineMs: number): Promise<void> {

@@ -15,6 +15,7 @@ import {
   sameActive,
   type ActiveCounts,
   type CounterSnapshot,
+  type HandleErrorCounts,
   type ServiceCounters,
   type VServerCounters,
 } from './stats.js';
@@ -60,6 +61,8 @@ export interface AgentStats {
     worker_send_failed_total: number;
     /** Probe tries that threw instead of answering (a config value the request cannot carry, a bug): failed tries, never a crash. */
     monitor_errors_total: number;
+    /** Errors on the TCP handles of HTTP connections (a failed accept, connect, read, write, shutdown), summed over the engines serving now: each destroyed its connection. */
+    handle_errors_total: HandleErrorCounts;
     /** Promises of the primary rejected with no handler (logged; the process keeps running). */
     unhandled_rejections_total: number;
     /** Documents refused (file reload, POST /reload, control-plane snapshot): the last good one keeps running. */

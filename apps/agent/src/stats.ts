@@ -69,6 +69,20 @@ const sameCounts = (a: Record<string, number>, b: Record<string, number>): boole
 /** Whether two counts of active connections are the same. */
 export const sameActive = (a: ActiveCounts, b: ActiveCounts): boolean => sameCounts(a.vservers, b.vservers) && sameCounts(a.services, b.services);
 
+/**
+ * Errors on the TCP handles of an engine's HTTP connections, by where they happened (a failed
+ * accept, connect, read, write or shutdown: http/handle-socket.ts counts them and destroys the
+ * connection); counted per process since it started.
+ */
+export interface HandleErrorCounts {
+  accept: number;
+  connect: number;
+  read: number;
+  write: number;
+  shutdown: number;
+}
+export const emptyHandleErrors = (): HandleErrorCounts => ({ accept: 0, connect: 0, read: 0, write: 0, shutdown: 0 });
+
 export interface CounterSnapshot {
   vservers: Record<string, VServerCounters>;
   services: Record<string, ServiceCounters>;
@@ -76,6 +90,8 @@ export interface CounterSnapshot {
   migration?: ConnectionsReport;
   /** Requests each rule of a content switch took, by switch and rule key (content-switch.ts); absent without switches. */
   rules?: Record<string, Record<string, number>>;
+  /** An engine's report: its handle errors when they changed (or the report is full). The sum: always. */
+  handle_errors?: HandleErrorCounts;
 }
 
 export const emptyVServerCounters = (): VServerCounters => ({
@@ -279,7 +295,7 @@ const EMPTY: Record<Kind, () => Record<string, number>> = {
 export class EngineCounters {
   private readonly engines = new Map<
     number,
-    { seq: number; lost: boolean; migration?: ConnectionsReport } & Record<Kind, Map<string, Record<string, number>>>
+    { seq: number; lost: boolean; migration?: ConnectionsReport; handleErrors?: HandleErrorCounts } & Record<Kind, Map<string, Record<string, number>>>
   >();
   private readonly sum: Record<Kind, Record<string, Record<string, number>>> = { vservers: {}, services: {}, rules: {} };
 
@@ -296,6 +312,7 @@ export class EngineCounters {
     e.seq = c.seq;
     if (c.migration) e.migration = c.migration;
     else delete e.migration;
+    if (c.handle_errors) e.handleErrors = c.handle_errors;
     for (const kind of ['vservers', 'services', 'rules'] as const) {
       const from = (c[kind] ?? {}) as Record<string, Record<string, number>>;
       for (const [name, counts] of Object.entries(from)) {
@@ -329,6 +346,10 @@ export class EngineCounters {
     let migration: ConnectionsReport | undefined;
     for (const e of this.engines.values()) if (e.migration) migration = mergeConnectionReports(migration, e.migration);
     if (migration) snap.migration = migration;
+    const handleErrors = emptyHandleErrors();
+    for (const e of this.engines.values())
+      if (e.handleErrors) for (const k of Object.keys(handleErrors) as (keyof HandleErrorCounts)[]) handleErrors[k] += e.handleErrors[k];
+    snap.handle_errors = handleErrors;
     return snap;
   }
 

@@ -381,3 +381,21 @@ export function echoes(socket: net.Socket, text: string): Promise<string> {
   socket.write(`${text}\n`);
   return back;
 }
+
+/**
+ * A port whose listener never accepts: a node process listens with a backlog of 1 and blocks its
+ * event loop, and the test fills the queue, so later handshakes are never completed.
+ */
+export async function blackhole(): Promise<{ port: number; fillers: net.Socket[]; child: ChildProcess }> {
+  const src =
+    "const s=require('net').createServer();s.listen({port:0,host:'127.0.0.1',backlog:1},()=>{process.stdout.write(s.address().port+'\\n');Atomics.wait(new Int32Array(new SharedArrayBuffer(4)),0,0)})";
+  const child = spawn(process.execPath, ['-e', src], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve) => child.stdout.once('data', (c: Buffer) => resolve(Number(c.toString().trim()))));
+  const fillers: net.Socket[] = [];
+  for (let i = 0; i < 3; i++) {
+    const f = net.connect({ port, host: '127.0.0.1' });
+    f.on('error', () => f.destroy());
+    fillers.push(f);
+  }
+  return { port, fillers, child };
+}

@@ -1,10 +1,9 @@
 // The TCP proxy (tcp-proxy.ts) through a real agent process: bulk both ways with backpressure,
 // bytes counted from the sockets' counters (while open and at close), the connect timeout against
 // a service that never completes the handshake, the idle timeout.
-import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnAgent, tcpService, until, type RunningAgent } from './helpers.js';
+import { blackhole, spawnAgent, tcpService, until, type RunningAgent } from './helpers.js';
 
 /** A service that reads everything, answers each 'get <n>\n' with n bytes, and echoes nothing else. */
 async function bulkService(): Promise<{ port: number; received: () => number; close(): Promise<void> }> {
@@ -35,24 +34,6 @@ async function bulkService(): Promise<{ port: number; received: () => number; cl
         server.close(() => r());
       }),
   };
-}
-
-/**
- * A port whose listener never accepts: a node process listens with a backlog of 1 and blocks its
- * event loop, and the test fills the queue, so later handshakes are never completed.
- */
-async function blackhole(): Promise<{ port: number; fillers: net.Socket[]; child: ChildProcess }> {
-  const src =
-    "const s=require('net').createServer();s.listen({port:0,host:'127.0.0.1',backlog:1},()=>{process.stdout.write(s.address().port+'\\n');Atomics.wait(new Int32Array(new SharedArrayBuffer(4)),0,0)})";
-  const child = spawn(process.execPath, ['-e', src], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve) => child.stdout.once('data', (c: Buffer) => resolve(Number(c.toString().trim()))));
-  const fillers: net.Socket[] = [];
-  for (let i = 0; i < 3; i++) {
-    const f = net.connect({ port, host: '127.0.0.1' });
-    f.on('error', () => f.destroy());
-    fillers.push(f);
-  }
-  return { port, fillers, child };
 }
 
 let svc: Awaited<ReturnType<typeof bulkService>>;

@@ -330,8 +330,10 @@ export class Forward implements UpstreamSink {
     this.side.tunnel(this.req, up.socket, rest);
   }
 
-  onUpstreamFailed(why: 'error' | 'closed' | 'timeout' | 'parse', detail: string): void {
+  onUpstreamFailed(why: 'error' | 'closed' | 'timeout' | 'parse', detail: string, connectFailed = false): void {
     if (this.finished) return;
+    // Counted as the TCP proxy counts it, also when the exchange then answers 502 or 504.
+    if (connectFailed) this.svc.cx_connect_fail_total++;
     const up = this.up;
     // A reused keep-alive connection the service had closed meanwhile: a request without a body
     // is sent again on a fresh connection (nothing of it was processed).

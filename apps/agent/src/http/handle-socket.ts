@@ -21,6 +21,7 @@ import net from 'node:net';
 import os from 'node:os';
 import util from 'node:util';
 import { deliverRead, readThroughShared, sharedReadBuffer } from './read-buffer.js';
+import { emptyHandleErrors, type HandleErrorCounts } from '../stats.js';
 
 interface Req {
   oncomplete: (this: Req, status: number) => void;
@@ -115,7 +116,7 @@ export const handles: Internals | null = ((): Internals | null => {
 })();
 
 /** Errors met on client handles, by kind: each closed its connection. */
-export const handleErrors = { accept: 0, connect: 0, read: 0, write: 0, shutdown: 0 };
+export const handleErrors: HandleErrorCounts = emptyHandleErrors();
 
 /** What write() holds before it answers false (net.Socket's default high-water mark). */
 const HIGH_WATER = 16 * 1024;
@@ -250,6 +251,11 @@ export class HandleSocket extends EventEmitter {
       else return out;
     }
     return this.local;
+  }
+
+  /** Connecting (connect() called, not yet completed), as net.Socket's `connecting`. */
+  get connecting(): boolean {
+    return this.pendingConnect;
   }
 
   get writableLength(): number {

@@ -27,8 +27,11 @@ const readBuffer = (): Buffer => READ_BUFFER;
 export interface UpstreamSink extends ParserEvents {
   /** The service answered 101 and the connection is a tunnel from now on: `rest` is what followed the head. */
   onUpgrade(rest: Buffer): void;
-  /** The connection failed or closed before the response was complete; `timeout`: no byte within timeoutMs. */
-  onUpstreamFailed(reason: 'error' | 'closed' | 'timeout' | 'parse', detail: string): void;
+  /**
+   * The connection failed or closed before the response was complete; `timeout`: no byte within
+   * timeoutMs. `connectFailed`: it never connected (refused, unreachable, no handshake within timeoutMs).
+   */
+  onUpstreamFailed(reason: 'error' | 'closed' | 'timeout' | 'parse', detail: string, connectFailed?: boolean): void;
   /** A read from the service was parsed: what it produced for the client leaves now, in one write. */
   flush(): void;
   /** Body bytes of a response whose head asked for READ_BODY_RAW, as read (a view of the shared read buffer, valid until the caller returns). */
@@ -117,7 +120,12 @@ export class UpstreamConn {
   /** The sweep: the exchange fails with `timeout` past one of its deadlines (never before it; up to one sweep after). */
   check(now: number): void {
     if (!this.sink) return;
-    if (this.awaitingHead && now - this.sentAt >= this.timeoutMs) this.fail('timeout', `no response head within ${this.timeoutMs} ms`);
+    if (this.awaitingHead && now - this.sentAt >= this.timeoutMs)
+      this.fail(
+        'timeout',
+        this.socket.connecting ? `no connection within ${this.timeoutMs} ms` : `no response head within ${this.timeoutMs} ms`,
+        this.socket.connecting,
+      );
     else if (now - this.lastIo >= this.timeoutMs) this.fail('timeout', `no answer within ${this.timeoutMs} ms`);
   }
 
@@ -200,7 +208,7 @@ export class UpstreamConn {
   };
 
   private readonly onError = (err: Error): void => {
-    this.fail('error', err.message);
+    this.fail('error', err.message, (err as NodeJS.ErrnoException).syscall === 'connect');
   };
 
   private readonly onClose = (): void => {
@@ -211,11 +219,11 @@ export class UpstreamConn {
 
   private upgradedOnce = false;
 
-  private fail(reason: 'error' | 'closed' | 'timeout', detail: string): void {
+  private fail(reason: 'error' | 'closed' | 'timeout', detail: string, connectFailed = false): void {
     this.dead = true;
     const sink = this.sink;
     this.sink = null;
-    sink?.onUpstreamFailed(reason, detail);
+    sink?.onUpstreamFailed(reason, detail, connectFailed);
     this.socket.destroy();
   }
 
