@@ -6,9 +6,10 @@
 // Each proxy is pinned to core 0, nginx and wrk to core 1. CPU per request moves far less with
 // other work on the machine than requests per second do: it is the figure to compare changes by.
 // `--baseline <checkout>` adds the agent built in another checkout (its apps/agent/dist) to the
-// same run; `--env K=V` (repeatable) sets the environment of the agent under test only (e.g.
-// SPILLWAY_AGENT_SCHEDULING_POLICY=none against a baseline of the same build); `--workers N`
-// (default 1, both agents); `--rounds N`,
+// same run, with a table of the two builds' CPU ratio round by round (each pair saw the same
+// moment of the machine's steal) and its median; `--env K=V` (repeatable) sets the environment of
+// the agent under test only (e.g. SPILLWAY_AGENT_SCHEDULING_POLICY=none against a baseline of the
+// same build); `--workers N` (default 1, both agents); `--rounds N`,
 // `--duration S` (seconds per measurement); `--dynamicconnection` gives the agent under test a second
 // vserver admitting through the connection limit (threshold = the service's capacity, never
 // reached, as bench/proxy.ts), measured in the same rounds: admission's cost as a ratio of CPU per
@@ -227,28 +228,36 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
           ),
         });
       }
-  // Admission's cost: the same agent's two vservers, measured in the same rounds.
-  const admissionRows: Row[] = [];
-  for (const l of admission ? loadKeys : []) {
-    const [a, b] = [`${targets[0]!.name}, dynamicconnection|${l}`, `${targets[0]!.name}|${l}`];
-    const perRound = (samples.get(a) ?? []).map((s, i) => {
-      const peer = samples.get(b)?.[i];
+  // Two paths measured in the same rounds: each round's CPU ratio (the two saw the same moment of a
+  // shared machine's steal, which moves a round's CPU per request by up to 2x) and their median.
+  const paired = (l: LoadKey, a: string, b: string, label: string): Row => {
+    const perRound = (samples.get(`${a}|${l}`) ?? []).map((s, i) => {
+      const peer = samples.get(`${b}|${l}`)?.[i];
       return peer ? (s.userUs + s.sysUs) / (peer.userUs + peer.sysUs) : NaN;
     });
-    admissionRows.push({
+    const sorted = perRound.filter((r) => !Number.isNaN(r)).sort((x, y) => x - y);
+    return {
       load: l,
-      ratio: 'dynamicconnection / no method (the same agent)',
+      ratio: label,
       'CPU/rq': ratio(
-        med(a, (s) => s.userUs + s.sysUs),
-        med(b, (s) => s.userUs + s.sysUs),
+        med(`${a}|${l}`, (s) => s.userUs + s.sysUs),
+        med(`${b}|${l}`, (s) => s.userUs + s.sysUs),
       ),
+      'CPU/rq, median of the rounds': sorted.length ? median(sorted).toFixed(3) : '—',
       'CPU/rq each round': perRound.map((r) => r.toFixed(3)).join(' '),
       'rq/s': ratio(
-        med(a, (s) => s.rps),
-        med(b, (s) => s.rps),
+        med(`${a}|${l}`, (s) => s.rps),
+        med(`${b}|${l}`, (s) => s.rps),
       ),
-    });
-  }
+    };
+  };
+  // Admission's cost: the same agent's two vservers.
+  const admissionRows: Row[] = admission
+    ? loadKeys.map((l) => paired(l, `${targets[0]!.name}, dynamicconnection`, targets[0]!.name, 'dynamicconnection / no method (the same agent)'))
+    : [];
+  // A build against another: the agent under test and the baseline.
+  const base = targets.find((t) => t.name.includes(', baseline '));
+  const baselineRows: Row[] = base ? loadKeys.map((l) => paired(l, targets[0]!.name, base.name, `${targets[0]!.name} / ${base.name}`)) : [];
   const [load1] = os.loadavg();
   return {
     name: 'cpu-per-request',
@@ -264,6 +273,7 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
       ...(admissionRows.length
         ? [{ title: "Admission's cost: the agent's dynamicconnection vserver against its vserver without method", rows: admissionRows }]
         : []),
+      ...(baselineRows.length ? [{ title: 'The agent against the baseline build, round by round', rows: baselineRows }] : []),
     ],
     skipped,
     data: { rounds, durationS, samples: Object.fromEntries(samples), loadAverage: os.loadavg() },
