@@ -88,6 +88,7 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
   const stops: (() => Promise<void>)[] = [];
   const samples = new Map<string, Sample[]>();
   const targets: Target[] = [];
+  let baselineTarget: Target | undefined;
   let backendKind: string;
   try {
     const backend = await startHttpBackend(peers.nginx, dir.path, loadCpus);
@@ -107,7 +108,8 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
       const main = path.resolve(baseline, 'apps', 'agent', 'dist', 'main.js');
       const b = await startAgent(dir.path, 'cpu-baseline', agentDoc('cpu-baseline', backendPort, workers), { cpus: proxyCpus, main });
       stops.push(() => b.stop());
-      targets.push({ name: `agent, ${workerLabel}, baseline ${path.basename(baseline)}`, port: b.ports.web!, pid: b.proc.child.pid! });
+      baselineTarget = { name: `agent, ${workerLabel}, baseline ${path.basename(baseline)}`, port: b.ports.web!, pid: b.proc.child.pid! };
+      targets.push(baselineTarget);
     }
     if (peers.haproxy.path && !agentsOnly) {
       const hp = await freePort();
@@ -203,13 +205,8 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
   const ratios: Row[] = [];
   for (const l of loadKeys)
     for (const t of targets.filter((x) => x.name.startsWith('agent') || x.name === 'lean raw handle proxy'))
-      for (const peer of [
-        'HAProxy, nbthread 1',
-        'lean node:net proxy',
-        'lean raw handle proxy',
-        ...targets.filter((x) => x.name.includes(', baseline ')).map((x) => x.name),
-      ]) {
-        if (peer === t.name || !targets.some((x) => x.name === peer) || (t.name.includes(', baseline ') && !peer.startsWith('HAProxy'))) continue;
+      for (const peer of ['HAProxy, nbthread 1', 'lean node:net proxy', 'lean raw handle proxy']) {
+        if (peer === t.name || !targets.some((x) => x.name === peer)) continue;
         const [a, b] = [`${t.name}|${l}`, `${peer}|${l}`];
         ratios.push({
           load: l,
@@ -256,7 +253,7 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
     ? loadKeys.map((l) => paired(l, `${targets[0]!.name}, dynamicconnection`, targets[0]!.name, 'dynamicconnection / no method (the same agent)'))
     : [];
   // A build against another: the agent under test and the baseline.
-  const base = targets.find((t) => t.name.includes(', baseline '));
+  const base = baselineTarget;
   const baselineRows: Row[] = base ? loadKeys.map((l) => paired(l, targets[0]!.name, base.name, `${targets[0]!.name} / ${base.name}`)) : [];
   const [load1] = os.loadavg();
   return {
@@ -269,7 +266,7 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
     ],
     tables: [
       { title: 'CPU per request', rows },
-      { title: 'CPU per request: ratios (lower CPU is better, higher rq/s is better)', rows: ratios },
+      ...(ratios.length ? [{ title: 'CPU per request: ratios (lower CPU is better, higher rq/s is better)', rows: ratios }] : []),
       ...(admissionRows.length
         ? [{ title: "Admission's cost: the agent's dynamicconnection vserver against its vserver without method", rows: admissionRows }]
         : []),

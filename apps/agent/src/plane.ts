@@ -14,7 +14,7 @@ import { switchRouter, type SwitchRoute } from './content-switch.js';
 import { EngineAdmission, type AdmissionDecision, type AgentBandwidth } from './admission.js';
 import { inheritNoDelay, noDelayListener } from './nodelay.js';
 import type { QuotaWorker } from './quota-worker.js';
-import { Counters, type ActiveCounts, type CounterChanges, type HandleErrorCounts, type VServerCounters } from './stats.js';
+import { Counters, HANDLE_ERROR_KINDS, type ActiveCounts, type CounterChanges, type HandleErrorCounts, type VServerCounters } from './stats.js';
 import { cookieName, ServiceState, type ServicePick, type ServiceToPrimary } from './service-state.js';
 import type { Logger } from './log.js';
 
@@ -207,8 +207,7 @@ export class DataPlane {
     const migration = this.migrations.report();
     if (migration) c.migration = migration;
     const sent = this.handleErrorsSent;
-    if (c.full || (Object.keys(handleErrors) as (keyof HandleErrorCounts)[]).some((k) => handleErrors[k] !== sent[k]))
-      c.handle_errors = this.handleErrorsSent = { ...handleErrors };
+    if (c.full || HANDLE_ERROR_KINDS.some((k) => handleErrors[k] !== sent[k])) c.handle_errors = this.handleErrorsSent = { ...handleErrors };
     return c;
   }
 

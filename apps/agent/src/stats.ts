@@ -81,6 +81,7 @@ export interface HandleErrorCounts {
   write: number;
   shutdown: number;
 }
+export const HANDLE_ERROR_KINDS: readonly (keyof HandleErrorCounts)[] = ['accept', 'connect', 'read', 'write', 'shutdown'];
 export const emptyHandleErrors = (): HandleErrorCounts => ({ accept: 0, connect: 0, read: 0, write: 0, shutdown: 0 });
 
 export interface CounterSnapshot {
@@ -347,8 +348,7 @@ export class EngineCounters {
     for (const e of this.engines.values()) if (e.migration) migration = mergeConnectionReports(migration, e.migration);
     if (migration) snap.migration = migration;
     const handleErrors = emptyHandleErrors();
-    for (const e of this.engines.values())
-      if (e.handleErrors) for (const k of Object.keys(handleErrors) as (keyof HandleErrorCounts)[]) handleErrors[k] += e.handleErrors[k];
+    for (const e of this.engines.values()) if (e.handleErrors) for (const k of HANDLE_ERROR_KINDS) handleErrors[k] += e.handleErrors[k];
     snap.handle_errors = handleErrors;
     return snap;
   }

@@ -120,13 +120,10 @@ export class UpstreamConn {
   /** The sweep: the exchange fails with `timeout` past one of its deadlines (never before it; up to one sweep after). */
   check(now: number): void {
     if (!this.sink) return;
-    if (this.awaitingHead && now - this.sentAt >= this.timeoutMs)
-      this.fail(
-        'timeout',
-        this.socket.connecting ? `no connection within ${this.timeoutMs} ms` : `no response head within ${this.timeoutMs} ms`,
-        this.socket.connecting,
-      );
-    else if (now - this.lastIo >= this.timeoutMs) this.fail('timeout', `no answer within ${this.timeoutMs} ms`);
+    if (this.awaitingHead && now - this.sentAt >= this.timeoutMs) {
+      const connecting = this.socket.connecting;
+      this.fail('timeout', connecting ? `no connection within ${this.timeoutMs} ms` : `no response head within ${this.timeoutMs} ms`, connecting);
+    } else if (now - this.lastIo >= this.timeoutMs) this.fail('timeout', `no answer within ${this.timeoutMs} ms`);
   }
 
   get usable(): boolean {
