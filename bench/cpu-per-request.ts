@@ -14,7 +14,9 @@
 // vserver admitting through the connection limit (threshold = the service's capacity, never
 // reached, as bench/proxy.ts), measured in the same rounds: admission's cost as a ratio of CPU per
 // request within one process and one run. `--agents-only` leaves HAProxy and the lean proxies out
-// (an A/B of two builds gets more rounds in the same time).
+// (an A/B of two builds gets more rounds in the same time). `--trace-gc` runs the agents with node's
+// --trace-gc and adds their GC pauses per request (scavenges and full GCs, every process of the
+// agent), read from those lines, to each of their measurements.
 import os from 'node:os';
 import path from 'node:path';
 import { startAgent } from './lib/agent.js';
@@ -34,6 +36,19 @@ interface Target {
   name: string;
   port: number;
   pid: number;
+  gc?: GcLog;
+}
+
+/** A GcLog of what `proc` prints (its workers' output is its own). */
+function gcLogOf(proc: { child: { stdout: NodeJS.ReadableStream | null } }): GcLog {
+  const log = new GcLog();
+  let rest = '';
+  proc.child.stdout?.on('data', (c: Buffer) => {
+    const lines = (rest + c.toString()).split('\n');
+    rest = lines.pop() ?? '';
+    for (const l of lines) log.read(l);
+  });
+  return log;
 }
 type LoadKey = 'keep-alive' | 'new connection';
 interface Sample {
@@ -44,6 +59,29 @@ interface Sample {
   sysUs: number;
   /** The root process alone (the agent's primary, which accepts new connections). */
   rootUs: number;
+  /** With --trace-gc (agents): scavenge and full GC pause time per request, and scavenges per 1,000 requests. */
+  gc?: { scavengeUs: number; fullUs: number; scavengesPer1k: number };
+}
+
+/** One GC a process printed under --trace-gc ("[pid:0x…] 1616 ms: Scavenge 22.2 (30.7) -> 17.0 (48.2) MB, 7.61 / 0.00 ms …"). */
+const GC_LINE = /: (Scavenge|Mark-Compact|Mark-sweep|Minor Mark-Sweep)\b[^,]*MB, ([\d.]+) \/ [\d.]+ ms/;
+
+/** The pauses a process tree printed, summed by kind, from a point on. */
+class GcLog {
+  private scavengeMs = 0;
+  private fullMs = 0;
+  private scavenges = 0;
+  read(line: string): void {
+    const m = GC_LINE.exec(line);
+    if (!m) return;
+    if (m[1] === 'Scavenge' || m[1] === 'Minor Mark-Sweep') {
+      this.scavengeMs += Number(m[2]);
+      this.scavenges++;
+    } else this.fullMs += Number(m[2]);
+  }
+  mark(): { scavengeMs: number; fullMs: number; scavenges: number } {
+    return { scavengeMs: this.scavengeMs, fullMs: this.fullMs, scavenges: this.scavenges };
+  }
 }
 
 /** One HTTP vserver `web` on one service; `admission`: also the vserver web-dc, the same with a dynamicconnection method (admission-profile.ts too). */
@@ -69,6 +107,8 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
   const baseline = opts.smoke ? undefined : argValue('--baseline');
   const admission = !opts.smoke && process.argv.includes('--dynamicconnection');
   const agentsOnly = !opts.smoke && process.argv.includes('--agents-only');
+  const traceGc = !opts.smoke && process.argv.includes('--trace-gc');
+  const nodeArgs = traceGc ? ['--trace-gc'] : [];
   const [kaConns, ncConns] = opts.smoke ? [10, 4] : [50, 10];
   const workers = opts.smoke ? 1 : Number(argValue('--workers') ?? 1);
   const workerLabel = `${workers} worker${workers === 1 ? '' : 's'}`;
@@ -99,16 +139,27 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
     const env = Object.fromEntries(
       process.argv.flatMap((a, i) => (process.argv[i - 1] === '--env' && a.includes('=') ? [[a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]] : [])),
     ) as NodeJS.ProcessEnv;
-    const agent = await startAgent(dir.path, 'cpu-agent', agentDoc('cpu-agent', backendPort, workers, admission), { cpus: proxyCpus, env });
+    const agent = await startAgent(dir.path, 'cpu-agent', agentDoc('cpu-agent', backendPort, workers, admission), { cpus: proxyCpus, env, nodeArgs });
     stops.push(() => agent.stop());
     const envNote = Object.entries(env).map(([k, v]) => `${k}=${v ?? ''}`);
-    targets.push({ name: `agent, ${workerLabel}${envNote.length ? ` (${envNote.join(' ')})` : ''}`, port: agent.ports.web!, pid: agent.proc.child.pid! });
-    if (admission) targets.push({ name: `${targets[0]!.name}, dynamicconnection`, port: agent.ports['web-dc']!, pid: agent.proc.child.pid! });
+    const agentGc = traceGc ? gcLogOf(agent.proc) : undefined;
+    targets.push({
+      name: `agent, ${workerLabel}${envNote.length ? ` (${envNote.join(' ')})` : ''}`,
+      port: agent.ports.web!,
+      pid: agent.proc.child.pid!,
+      gc: agentGc,
+    });
+    if (admission) targets.push({ name: `${targets[0]!.name}, dynamicconnection`, port: agent.ports['web-dc']!, pid: agent.proc.child.pid!, gc: agentGc });
     if (baseline) {
       const main = path.resolve(baseline, 'apps', 'agent', 'dist', 'main.js');
-      const b = await startAgent(dir.path, 'cpu-baseline', agentDoc('cpu-baseline', backendPort, workers), { cpus: proxyCpus, main });
+      const b = await startAgent(dir.path, 'cpu-baseline', agentDoc('cpu-baseline', backendPort, workers), { cpus: proxyCpus, main, nodeArgs });
       stops.push(() => b.stop());
-      baselineTarget = { name: `agent, ${workerLabel}, baseline ${path.basename(baseline)}`, port: b.ports.web!, pid: b.proc.child.pid! };
+      baselineTarget = {
+        name: `agent, ${workerLabel}, baseline ${path.basename(baseline)}`,
+        port: b.ports.web!,
+        pid: b.proc.child.pid!,
+        gc: traceGc ? gcLogOf(b.proc) : undefined,
+      };
       targets.push(baselineTarget);
     }
     if (peers.haproxy.path && !agentsOnly) {
@@ -153,6 +204,7 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
     const loads = allLoads.slice(0, opts.smoke ? 1 : 2); // smoke: keep-alive only (the suite's time)
     const measure = async (t: Target, l: (typeof loads)[number], seconds: number): Promise<Sample> => {
       const before = treeCpu(t.pid);
+      const gcBefore = t.gc?.mark();
       const r = await httpLoad(
         `http://127.0.0.1:${t.port}/`,
         { connections: l.connections, durationS: seconds, closeEachRequest: l.closeEachRequest, cpus: loadCpus },
@@ -160,6 +212,7 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
       );
       const used = cpuSince(before, treeCpu(t.pid));
       const per = (ms: number): number => (r.requests > 0 ? (ms * 1000) / r.requests : NaN);
+      const gcAfter = t.gc?.mark();
       return {
         rps: r.rps,
         requests: r.requests,
@@ -167,6 +220,14 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
         userUs: per(used.userMs),
         sysUs: per(used.sysMs),
         rootUs: per(used.rootUserMs + used.rootSysMs),
+        gc:
+          gcBefore && gcAfter
+            ? {
+                scavengeUs: per(gcAfter.scavengeMs - gcBefore.scavengeMs),
+                fullUs: per(gcAfter.fullMs - gcBefore.fullMs),
+                scavengesPer1k: per(gcAfter.scavenges - gcBefore.scavenges),
+              }
+            : undefined,
       };
     };
     if (!opts.smoke) for (const t of targets) await measure(t, loads[0]!, 1); // warm-up: JIT, upstream pools
@@ -199,6 +260,13 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
         'user µs/rq': med(key, (s) => s.userUs),
         'sys µs/rq': med(key, (s) => s.sysUs),
         'root process µs/rq': med(key, (s) => s.rootUs),
+        ...(t.gc
+          ? {
+              'scavenge µs/rq': med(key, (s) => s.gc?.scavengeUs ?? NaN),
+              'full GC µs/rq': med(key, (s) => s.gc?.fullUs ?? NaN),
+              'scavenges per 1,000 rq': med(key, (s) => s.gc?.scavengesPer1k ?? NaN),
+            }
+          : {}),
         errors: (samples.get(key) ?? []).reduce((n, s) => n + s.errors, 0),
       });
     }
@@ -262,6 +330,11 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
       `each proxy ${pinnable ? 'pinned to core 0, nginx and wrk to core 1 (taskset)' : 'unpinned'}; backend ${backendKind}; ${peers.wrk.version ?? 'autocannon'} -t1, keep-alive -c${kaConns}, new connection per request (Connection: close) -c${ncConns}; ${durationS} s a measurement, ${rounds} round(s) interleaved (every other in reverse order), medians`,
       "CPU: utime + stime of the proxy's process tree from /proc (all threads and workers) over each measurement, divided by the requests wrk counted; \"root process\": the tree's first process alone (the agent's primary, HAProxy itself)",
       `agent compiled (node --conditions=spillway-dist apps/agent/dist/main.js), ${workerLabel}, roundrobin, one service; ${peers.haproxy.version ?? 'HAProxy not installed'} http-reuse always; lean node:net proxy: bench/lib/lean-proxy-main.ts, lean raw handle proxy: the same job on libuv's TCP handles without net.Socket (bench/lib/lean-raw-proxy-main.ts); no validation in either: measuring sticks`,
+      ...(traceGc
+        ? [
+            'GC: the agents under node --trace-gc, the pauses of every process of each summed from its lines over each measurement and divided by the requests (the tracing itself costs a little)',
+          ]
+        : []),
       `load average (1 min) at the end: ${load1!.toFixed(2)}`,
     ],
     tables: [

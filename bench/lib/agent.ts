@@ -46,12 +46,14 @@ export interface AgentProcessOptions {
   main?: string;
   /** More environment for the agent (e.g. SPILLWAY_AGENT_SCHEDULING_POLICY). */
   env?: NodeJS.ProcessEnv;
+  /** node options before the main script (e.g. --trace-gc); the workers inherit them. */
+  nodeArgs?: string[];
 }
 
 /** node running the compiled `main` (pinned with taskset when `cpus` is set). */
 async function startBuilt(label: string, main: string, args: string[], env: NodeJS.ProcessEnv, opts: AgentProcessOptions): Promise<Proc> {
   if (opts.main === undefined) await buildAgent();
-  const nodeArgs = ['--conditions=spillway-dist', main, ...args];
+  const nodeArgs = [...(opts.nodeArgs ?? []), '--conditions=spillway-dist', main, ...args];
   return startProcess(label, ...pinned(opts.cpus, process.execPath, nodeArgs), { cwd: repoRoot, env: { ...env, ...opts.env } });
 }
 

@@ -17,6 +17,7 @@ import type { QuotaWorker } from './quota-worker.js';
 import { Counters, HANDLE_ERROR_KINDS, type ActiveCounts, type CounterChanges, type HandleErrorCounts, type VServerCounters } from './stats.js';
 import { cookieName, ServiceState, type ServicePick, type ServiceToPrimary } from './service-state.js';
 import type { Logger } from './log.js';
+import { LiveTable } from './live-table.js';
 
 export type ToPrimary = (msg: PlaneMessageOut, handle?: net.Socket) => void;
 
@@ -57,9 +58,9 @@ function destroyOnError(this: net.Socket): void {
 export class DataPlane {
   private readonly vservers = new Map<string, VServerRt>();
   private readonly listeners = new Map<string, ListenerRt>();
-  private readonly sockets = new Set<net.Socket>();
+  private readonly sockets = new LiveTable<net.Socket>();
   /** HTTP connections whose first request head is being read (not admitted), with the cancel of that read. */
-  private readonly reading = new Map<net.Socket, () => void>();
+  private readonly reading = new LiveTable<net.Socket, () => void>();
   private readonly spilled = new PersistenceTable();
   private readonly counters = new Counters();
   /** The TCP connections being proxied (tcp-proxy.ts); their bytes are counted when the stats are sampled. */
@@ -219,7 +220,7 @@ export class DataPlane {
     this.draining = true;
     for (const l of this.listeners.values()) l.server.close();
     // Connections still sending their first request head hold nothing yet: closed at once.
-    for (const [socket, cancel] of this.reading) {
+    for (const [socket, cancel] of this.reading.entries()) {
       cancel();
       socket.destroy();
     }

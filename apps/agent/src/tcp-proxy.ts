@@ -12,6 +12,7 @@ import type { Migrations } from './migration/maintenance.js';
 import { upstreamProxyHeader } from './proxy-header.js';
 import type { ServicePick } from './service-state.js';
 import type { ServiceCounters, VServerCounters } from './stats.js';
+import { LiveTable } from './live-table.js';
 
 export interface TcpTarget {
   host: string;
@@ -57,7 +58,7 @@ function countPipe(p: Pipe): void {
 
 /** The TCP connections of one engine being proxied, so their bytes can be counted while they flow. */
 export class TcpProxy {
-  private readonly open = new Set<Pipe>();
+  private readonly open = new LiveTable<Pipe>();
 
   /** Maintenance and migration (migration/maintenance.ts): serves connections of migratable services, tracks the others. */
   constructor(private readonly migrations: Migrations | null = null) {}

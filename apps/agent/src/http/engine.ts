@@ -10,6 +10,7 @@ import type net from 'node:net';
 import type { ServiceState } from '../service-state.js';
 import { HttpConnection, type HttpAdmission, type HttpDeps, type HttpVServer, type TunnelTracker } from './connection.js';
 import { UpstreamPool } from './upstream-pool.js';
+import { LiveTable } from '../live-table.js';
 
 export type { HttpAdmission, HttpVServer } from './connection.js';
 
@@ -17,9 +18,9 @@ export type { HttpAdmission, HttpVServer } from './connection.js';
 const SWEEP_MS = 100;
 
 export class HttpEngine {
-  private readonly conns = new Set<HttpConnection>();
+  private readonly conns = new LiveTable<HttpConnection>();
   /** Connections whose first head was read here and that wait for their admission. */
-  private readonly awaiting = new WeakMap<net.Socket, HttpConnection>();
+  private readonly awaiting = new LiveTable<net.Socket, HttpConnection>();
   private readonly pools: UpstreamPool;
   private timer: NodeJS.Timeout | null = null;
   private draining = false;
@@ -49,6 +50,7 @@ export class HttpEngine {
       failed,
       forget: (c: HttpConnection): void => {
         this.conns.delete(c);
+        this.awaiting.delete(c.socket);
       },
     };
   }

@@ -8,6 +8,7 @@ import { Batch } from './batch.js';
 import { HandleSocket } from './handle-socket.js';
 import { readViews } from './read-buffer.js';
 import { Parser, type ParserEvents } from './parser.js';
+import { LiveTable } from '../live-table.js';
 
 /** An idle upstream connection is closed after this long (undici's keep-alive default). */
 export const IDLE_MS = 4_000;
@@ -257,7 +258,7 @@ interface Owner {
 export class UpstreamPool {
   private readonly idle = new Map<string, UpstreamConn[]>();
   /** Connections carrying a request (their deadlines are checked by sweep). */
-  readonly busy = new Set<UpstreamConn>();
+  readonly busy = new LiveTable<UpstreamConn>();
   private closed = false;
   private readonly owners = new WeakMap<net.Socket, Owner>();
 
