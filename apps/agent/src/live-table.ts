@@ -13,10 +13,10 @@
 // Each member holds its index under a symbol of the table's own. A delete moves the last member
 // into the hole, so nothing is left pointing at a member once it is gone.
 
-type Slotted = Record<symbol, number | undefined>;
+type Placed = Record<symbol, number | undefined>;
 
 export class LiveTable<K extends object, V = true> implements Iterable<K> {
-  private readonly slot = Symbol('spillway.liveTable');
+  private readonly place = Symbol('spillway.liveTable');
   private keys: K[] = [];
   private values: V[] = [];
 
@@ -25,23 +25,23 @@ export class LiveTable<K extends object, V = true> implements Iterable<K> {
   }
 
   has(key: K): boolean {
-    return (key as Slotted)[this.slot] !== undefined;
+    return (key as Placed)[this.place] !== undefined;
   }
 
   get(key: K): V | undefined {
-    const i = (key as Slotted)[this.slot];
+    const i = (key as Placed)[this.place];
     return i === undefined ? undefined : this.values[i];
   }
 
   /** Adds `key` (a table of members: `value` true), or sets its value. */
   set(key: K, value: V): this {
-    const k = key as Slotted;
-    const i = k[this.slot];
+    const k = key as Placed;
+    const i = k[this.place];
     if (i !== undefined) {
       this.values[i] = value;
       return this;
     }
-    k[this.slot] = this.keys.length;
+    k[this.place] = this.keys.length;
     this.keys.push(key);
     this.values.push(value);
     return this;
@@ -53,16 +53,16 @@ export class LiveTable<K extends object, V = true> implements Iterable<K> {
   }
 
   delete(key: K): boolean {
-    const k = key as Slotted;
-    const i = k[this.slot];
+    const k = key as Placed;
+    const i = k[this.place];
     if (i === undefined) return false;
-    k[this.slot] = undefined;
+    k[this.place] = undefined;
     const last = this.keys.length - 1;
     if (i !== last) {
       const moved = this.keys[last]!;
       this.keys[i] = moved;
       this.values[i] = this.values[last]!;
-      (moved as Slotted)[this.slot] = i;
+      (moved as Placed)[this.place] = i;
     }
     this.keys.pop();
     this.values.pop();
@@ -70,7 +70,7 @@ export class LiveTable<K extends object, V = true> implements Iterable<K> {
   }
 
   clear(): void {
-    for (const k of this.keys) (k as Slotted)[this.slot] = undefined;
+    for (const k of this.keys) (k as Placed)[this.place] = undefined;
     this.keys = [];
     this.values = [];
   }
@@ -86,7 +86,7 @@ export class LiveTable<K extends object, V = true> implements Iterable<K> {
   /** The members with their values, as the iteration above. */
   *entries(): IterableIterator<[K, V]> {
     for (const k of this.keys.slice()) {
-      const i = (k as Slotted)[this.slot];
+      const i = (k as Placed)[this.place];
       if (i !== undefined) yield [k, this.values[i]!];
     }
   }
