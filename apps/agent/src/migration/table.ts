@@ -5,6 +5,8 @@
 // tables into the agent's (issue 15: the table lives in the agent and the control plane, never in
 // the backends).
 
+import { LiveTable } from '../live-table.js';
+
 /** Where a connection stands: proxied, draining (its service is in maintenance), being moved, or moved (now on its target). */
 export type ConnState = 'active' | 'draining' | 'migrating' | 'migrated';
 
@@ -58,9 +60,12 @@ export interface TableEntry {
   close(): void;
 }
 
-/** The engine's connections, by id, with the index by service the maintenance walks. */
+/**
+ * The engine's connections, which the maintenance walks by service. A LiveTable, not a Map by id:
+ * it churns an add and a delete per TCP connection (live-table.ts says what a churning Map costs).
+ */
 export class ConnectionTable {
-  private readonly byId = new Map<string, TableEntry>();
+  private readonly entries = new LiveTable<TableEntry>();
   private n = 0;
 
   constructor(private readonly prefix: string) {}
@@ -71,28 +76,28 @@ export class ConnectionTable {
   }
 
   add(e: TableEntry): void {
-    this.byId.set(e.id, e);
+    this.entries.add(e);
   }
 
   delete(e: TableEntry): void {
-    if (this.byId.get(e.id) === e) this.byId.delete(e.id);
+    this.entries.delete(e);
   }
 
   get size(): number {
-    return this.byId.size;
+    return this.entries.size;
   }
 
   /** The connections of `service` now (a copy: closing them while walking is fine). */
   ofService(service: string): TableEntry[] {
     const out: TableEntry[] = [];
-    for (const e of this.byId.values()) if (e.service === service) out.push(e);
+    for (const e of this.entries) if (e.service === service) out.push(e);
     return out;
   }
 
   /** The rows of connections at least `minAgeMs` old, at most `max` of them (oldest first). */
   rows(now: number, minAgeMs = 0, max = MAX_REPORTED_CONNECTIONS): ConnectionRow[] {
     const out: ConnectionRow[] = [];
-    for (const e of this.byId.values()) {
+    for (const e of this.entries) {
       const ageMs = now - e.since;
       if (ageMs < minAgeMs) continue;
       out.push({ id: e.id, vserver: e.vserver, service: e.service, client: e.client, ageMs, rxBytes: e.rxBytes(), txBytes: e.txBytes(), state: e.state });
