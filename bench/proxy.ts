@@ -360,6 +360,7 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
           'p99 (1 conn)': ratio(med(a.oneConn, 'p99Ms'), med(b.oneConn, 'p99Ms')),
           bulk: ratio(a.bulkMBps.length ? median(a.bulkMBps) : null, b.bulkMBps.length ? median(b.bulkMBps) : null),
           'CPU/rq keep-alive': ratio(a.cpuKeepAlive.length ? median(a.cpuKeepAlive) : null, b.cpuKeepAlive.length ? median(b.cpuKeepAlive) : null),
+          'CPU/rq new conn': ratio(a.cpuNewConn.length ? median(a.cpuNewConn) : null, b.cpuNewConn.length ? median(b.cpuNewConn) : null),
         }
       : null;
   const ratios: Row[] = [];
@@ -370,6 +371,9 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
     for (const a of agents) ratios.push(...[ratioRow(phase, find(phase, `${a.path}, dynamicconnection`), a)].filter((r): r is Row => r !== null));
     const two = ratioRow(phase, find(phase, 'agent, 2 workers'), find(phase, 'agent, 1 worker'));
     if (two) ratios.push(two);
+    // HAProxy's own second thread, the reference for the row above (pinned, both share one core).
+    const twoThreads = ratioRow(phase, find(phase, 'HAProxy, nbthread 2'), find(phase, 'HAProxy, nbthread 1'));
+    if (twoThreads) ratios.push(twoThreads);
   }
   const memoryRows: Row[] = memory.map((m) => ({
     path: m.path,
