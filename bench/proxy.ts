@@ -296,7 +296,9 @@ async function runPhase(
   return { figures, memory, backendKind };
 }
 
-const med = (rs: LoadResult[], k: 'rps' | 'p50Ms' | 'p99Ms'): number | undefined => (rs.length ? median(rs.map((r) => r[k])) : undefined);
+/** The median of what was measured, undefined when nothing was. */
+const medianOf = (xs: readonly number[]): number | undefined => (xs.length ? median(xs) : undefined);
+const med = (rs: LoadResult[], k: 'rps' | 'p50Ms' | 'p99Ms'): number | undefined => medianOf(rs.map((r) => r[k]));
 
 /** `--rounds N` (not in `npm run bench`): rounds per measurement, for a steadier median on a noisy host. */
 function roundsOption(): number | undefined {
@@ -343,9 +345,9 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
     'new conn rq/s': med(f.newConn, 'rps'),
     'p50 ms (1 conn)': med(f.oneConn, 'p50Ms'),
     'p99 ms (1 conn)': med(f.oneConn, 'p99Ms'),
-    'bulk MB/s': f.bulkMBps.length ? median(f.bulkMBps) : undefined,
-    'CPU µs/rq keep-alive': f.cpuKeepAlive.length ? median(f.cpuKeepAlive) : undefined,
-    'CPU µs/rq new conn': f.cpuNewConn.length ? median(f.cpuNewConn) : undefined,
+    'bulk MB/s': medianOf(f.bulkMBps),
+    'CPU µs/rq keep-alive': medianOf(f.cpuKeepAlive),
+    'CPU µs/rq new conn': medianOf(f.cpuNewConn),
     errors: f.errors.length ? f.errors.join('; ') : [...f.keepAlive, ...f.newConn, ...f.oneConn].reduce((n, r) => n + r.errors, 0),
   }));
   const find = (phase: Phase, name: string): PathFigures | undefined => figures.find((f) => f.phase === phase && f.path === name);
@@ -358,9 +360,9 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
           'new conn': ratio(med(a.newConn, 'rps'), med(b.newConn, 'rps')),
           'p50 (1 conn)': ratio(med(a.oneConn, 'p50Ms'), med(b.oneConn, 'p50Ms')),
           'p99 (1 conn)': ratio(med(a.oneConn, 'p99Ms'), med(b.oneConn, 'p99Ms')),
-          bulk: ratio(a.bulkMBps.length ? median(a.bulkMBps) : null, b.bulkMBps.length ? median(b.bulkMBps) : null),
-          'CPU/rq keep-alive': ratio(a.cpuKeepAlive.length ? median(a.cpuKeepAlive) : null, b.cpuKeepAlive.length ? median(b.cpuKeepAlive) : null),
-          'CPU/rq new conn': ratio(a.cpuNewConn.length ? median(a.cpuNewConn) : null, b.cpuNewConn.length ? median(b.cpuNewConn) : null),
+          bulk: ratio(medianOf(a.bulkMBps), medianOf(b.bulkMBps)),
+          'CPU/rq keep-alive': ratio(medianOf(a.cpuKeepAlive), medianOf(b.cpuKeepAlive)),
+          'CPU/rq new conn': ratio(medianOf(a.cpuNewConn), medianOf(b.cpuNewConn)),
         }
       : null;
   const ratios: Row[] = [];
@@ -371,7 +373,7 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
     for (const a of agents) ratios.push(...[ratioRow(phase, find(phase, `${a.path}, dynamicconnection`), a)].filter((r): r is Row => r !== null));
     const two = ratioRow(phase, find(phase, 'agent, 2 workers'), find(phase, 'agent, 1 worker'));
     if (two) ratios.push(two);
-    // HAProxy's own second thread, the reference for the row above (pinned, both share one core).
+    // HAProxy's own second thread, the reference for the row above (in the pinned phase both threads share one core).
     const twoThreads = ratioRow(phase, find(phase, 'HAProxy, nbthread 2'), find(phase, 'HAProxy, nbthread 1'));
     if (twoThreads) ratios.push(twoThreads);
   }
