@@ -54,6 +54,8 @@ interface MemoryFigures {
   connections: number;
   beforeKiB: number;
   afterKiB: number;
+  /** The second reading, with more idle connections (what each one costs past the first ones' heap growth); none when the open-file limit leaves no room. */
+  more?: { connections: number; kiB: number };
 }
 
 function agentDoc(name: string, workers: number, httpBackendPort: number, tcpSourcePort: number): object {
@@ -166,14 +168,44 @@ async function settledRssKiB(root: number): Promise<number> {
   return kib;
 }
 
-async function measureMemory(p: PathUnderTest, n: number): Promise<MemoryFigures> {
+/**
+ * RSS before and with `n` idle connections, then (`total` > `n`) with `total`: the first step holds
+ * what any load grows once (V8's young generation, heap pages, the allocator's arenas), the second
+ * what each further connection costs.
+ */
+async function measureMemory(p: PathUnderTest, n: number, total: number): Promise<MemoryFigures> {
   const beforeKiB = await settledRssKiB(p.pid!);
   const sockets = await idleKeepAlive(p.httpPort, n);
   try {
-    return { path: p.name, connections: n, beforeKiB, afterKiB: await settledRssKiB(p.pid!) };
+    const m: MemoryFigures = { path: p.name, connections: n, beforeKiB, afterKiB: await settledRssKiB(p.pid!) };
+    if (total > n) {
+      for (const s of await idleKeepAlive(p.httpPort, total - n)) sockets.push(s);
+      m.more = { connections: total, kiB: await settledRssKiB(p.pid!) };
+    }
+    return m;
   } finally {
     for (const s of sockets) s.destroy();
   }
+}
+
+/** This process's open-file limit (soft), which its children inherit; undefined when /proc does not say. */
+function openFileLimit(): number | undefined {
+  try {
+    const m = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Idle connections of the second memory reading: 7,000 (HAProxy's maxconn is 8,000), fewer when the
+ * open-file limit is lower (each connection is a descriptor in this process and one in the proxy,
+ * 2,000 left for the rest), none below 3,000.
+ */
+function moreIdleConnections(): number {
+  const n = Math.min(7000, (openFileLimit() ?? 0) - 2000);
+  return n >= 3000 ? n : 0;
 }
 
 interface Sizes {
@@ -183,6 +215,8 @@ interface Sizes {
   newConnConns: number;
   bulkBytes: number;
   idleConns: number;
+  /** Idle connections of the second memory reading (0: none). */
+  idleConnsMore: number;
   phases: Phase[];
 }
 
@@ -256,7 +290,7 @@ async function runPhase(
     // Memory first, on processes that have served no load yet: measured after the load, "before"
     // held the heap and buffers the load grew, which the collector could give back while the idle
     // connections were opened (a negative figure for 2 workers on 2026-12-02).
-    if (phase === sizes.phases[0]) for (const p of paths) if (p.pid !== undefined) memory.push(await measureMemory(p, sizes.idleConns));
+    if (phase === sizes.phases[0]) for (const p of paths) if (p.pid !== undefined) memory.push(await measureMemory(p, sizes.idleConns, sizes.idleConnsMore));
     // Warm-up (JIT, upstream pools) before measuring.
     if (!smoke)
       for (const p of paths)
@@ -314,7 +348,7 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
       () => false,
     ));
   const sizes: Sizes = opts.smoke
-    ? { durationS: 1, rounds: 1, keepAliveConns: 10, newConnConns: 4, bulkBytes: 8 * 2 ** 20, idleConns: 50, phases: ['unpinned'] }
+    ? { durationS: 1, rounds: 1, keepAliveConns: 10, newConnConns: 4, bulkBytes: 8 * 2 ** 20, idleConns: 50, idleConnsMore: 150, phases: ['unpinned'] }
     : {
         durationS: 3,
         rounds: roundsOption() ?? 2,
@@ -322,6 +356,7 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
         newConnConns: 10,
         bulkBytes: 2 ** 29,
         idleConns: 1000,
+        idleConnsMore: moreIdleConnections(),
         phases: pinnable ? ['unpinned', 'pinned'] : ['unpinned'],
       };
   const skipped: string[] = [];
@@ -383,6 +418,9 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
     'RSS before MiB': m.beforeKiB / 1024,
     'RSS with them MiB': m.afterKiB / 1024,
     'MiB per 1,000 connections': ((m.afterKiB - m.beforeKiB) / 1024 / m.connections) * 1000,
+    'then idle connections': m.more?.connections ?? null,
+    'RSS with those MiB': m.more ? m.more.kiB / 1024 : null,
+    'MiB per 1,000 past the first': m.more ? ((m.more.kiB - m.afterKiB) / 1024 / (m.more.connections - m.connections)) * 1000 : null,
   }));
   const tool = figures.find((f) => f.keepAlive.length)?.keepAlive[0]?.tool ?? (peers.wrk.path ? 'wrk' : 'autocannon');
   return {
@@ -394,7 +432,7 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
       `agent: compiled (tsc -b, node --conditions=spillway-dist apps/agent/dist/main.js), roundrobin, one service per vserver; "dynamicconnection": the same agent's vserver admitting through the connection limit (threshold = the service's capacity, never reached); peers: ${peers.haproxy.version ?? 'HAProxy not installed'} (http-reuse always; mode tcp for bulk)`,
       `phases: unpinned = proxy, load generator and backends share the ${os.availableParallelism()} cores; pinned = each proxy (all its workers/threads) on core ${PROXY_CPU}, wrk, the backends and the bulk client on core ${LOAD_CPU} (taskset)`,
       "CPU µs/rq: utime + stime of the proxy's process tree (/proc, all workers or threads) over a measurement, divided by the requests wrk counted (bench/lib/cpu.ts); the dynamicconnection row shares its agent's processes",
-      `memory: ${sizes.idleConns} keep-alive client connections to the HTTP port, one request answered on each, then idle; RSS of the proxy's process tree (VmRSS summed, settled) before and after, on processes that have served no load yet, ${sizes.phases[0]} phase`,
+      `memory: ${sizes.idleConns} keep-alive client connections to the HTTP port, one request answered on each, then idle; RSS of the proxy's process tree (VmRSS summed, settled) before and after, on processes that have served no load yet, ${sizes.phases[0]} phase${sizes.idleConnsMore > sizes.idleConns ? `; then more, to ${sizes.idleConnsMore} in all, read again: "past the first" is what each further connection costs, without what the first load grows once (heap pages, V8's young generation)` : ' (no second reading: the open-file limit is below 5,000)'}`,
       'everything on 127.0.0.1; the machine is shared with other work: compare ratios within the run',
     ],
     tables: [

@@ -7,6 +7,7 @@
 // timeouts, the drain on SIGTERM (net no longer counts these connections: the plane's set does);
 // a site peer's reset inside its PROXY header (an agent in this process); then HandleSocket's own
 // edge cases on real sockets.
+import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -436,6 +437,41 @@ describe('HandleSocket on real sockets', () => {
     );
     return { client, s: accepted[n]! };
   }
+
+  it('is an EventEmitter whose listeners come and go as on any emitter (once, removed, added again), and a name it never emits is no event', async () => {
+    const { client, s } = await pair();
+    expect(s).toBeInstanceOf(EventEmitter);
+    const got: string[] = [];
+    const onData = (b: Buffer): void => void got.push(`a:${b.toString()}`);
+    s.on('data', onData);
+    s.once('data', (b: Buffer) => got.push(`once:${b.toString()}`));
+    expect(s.listenerCount('data')).toBe(2);
+    s.resume();
+    client.write('1');
+    await until(
+      async () => got.length,
+      (n) => n === 2,
+    );
+    expect(s.listenerCount('data')).toBe(1);
+    s.removeListener('data', onData);
+    expect(s.listenerCount('data')).toBe(0);
+    expect(s.emit('data', Buffer.from('x'))).toBe(false);
+    s.on('data', (b: Buffer) => got.push(`b:${b.toString()}`));
+    client.write('2');
+    await until(
+      async () => got.length,
+      (n) => n === 3,
+    );
+    expect(got).toEqual(['a:1', 'once:1', 'b:2']);
+    // Inherited names (an object's prototype) are not listeners.
+    for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
+      expect(s.listenerCount(name)).toBe(0);
+      expect(s.emit(name)).toBe(false);
+    }
+    s.removeAllListeners('data');
+    expect(s.listenerCount('data')).toBe(0);
+    client.destroy();
+  });
 
   it('closes once the peer ends after its own end finished, without allowHalfOpen', async () => {
     const { client, s } = await pair();

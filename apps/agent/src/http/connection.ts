@@ -221,7 +221,8 @@ export class HttpConnection implements ClientSide, ParserEvents {
   private flowing = false;
   /** A request that asked for a tunnel: what the client sends after its head waits for the service's 101. */
   private upgrading: HttpRequest | null = null;
-  private tunnelBytes: Buffer[] = [];
+  /** What the client sent after an upgrade's head, held until the service agrees (null: nothing; made when first needed). */
+  private tunnelBytes: Buffer[] | null = null;
   /** The client's last request head said it is its last (Connection: close, or HTTP/1.0 without keep-alive). */
   private clientClosing = false;
 
@@ -403,7 +404,7 @@ export class HttpConnection implements ClientSide, ParserEvents {
   private handleData(chunk: Buffer): void {
     if (this.phase !== 'admitted') return;
     if (this.broken) {
-      if (this.upgrading) this.tunnelBytes.push(Buffer.from(chunk));
+      if (this.upgrading) (this.tunnelBytes ??= []).push(Buffer.from(chunk));
       return;
     }
     this.idleSince = 0;
@@ -414,7 +415,7 @@ export class HttpConnection implements ClientSide, ParserEvents {
     }
     if (this.upgrading) {
       // llhttp stops after an upgrade's head: the rest is the tunnel's (held until the service agrees).
-      if (r.consumed < chunk.length) this.tunnelBytes.push(Buffer.from(chunk.subarray(r.consumed)));
+      if (r.consumed < chunk.length) (this.tunnelBytes ??= []).push(Buffer.from(chunk.subarray(r.consumed)));
       this.broken = true;
     }
     this.pump();
@@ -717,8 +718,8 @@ export class HttpConnection implements ClientSide, ParserEvents {
     client.removeListener('data', onSocketData);
     readViews(client, null);
     this.dropParser();
-    const held = this.tunnelBytes;
-    this.tunnelBytes = [];
+    const held = this.tunnelBytes ?? [];
+    this.tunnelBytes = null;
     this.upgrading = null;
     if (fromService.length > 0) client.write(fromService);
     for (const c of held) upstream.write(c);
