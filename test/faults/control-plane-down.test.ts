@@ -124,7 +124,14 @@ describe('control plane down', () => {
         (l) => l?.items.some((e) => e.object.name === 'edge-b' && /no replica holds its session/.test(e.data.reason ?? '')) ?? false,
         10_000,
         'edge-b aged out with an event',
-      );
+      ).catch((err: Error) => {
+        // What the restarted control plane said of its rows and its writes (a failure in CI once showed no event at all).
+        const said = cp!
+          .output()
+          .split('\n')
+          .filter((l) => /aged out|not swept|not recorded|database write failed|agent (dis)?connected/.test(l));
+        throw new Error(`${err.message}\ncontrol plane log:\n${said.slice(-30).join('\n')}`);
+      });
 
       // A change made now reaches edge-a: it applies it and serves the new vserver.
       const v2 = String(
