@@ -15,7 +15,7 @@ import { argValue, runIfMain, type BenchOptions, type BenchResult } from './lib/
 import { httpLoad, type LoadResult } from './lib/load.js';
 import { findPeer, type Peer } from './lib/peers.js';
 import { startHttpBackend } from './lib/http-backend.js';
-import { startHaproxy, tempDir } from './lib/peer-config.js';
+import { HAPROXY_MAXCONN, startHaproxy, tempDir } from './lib/peer-config.js';
 import { freePort, pinned, run, startProcess, type Proc } from './lib/proc.js';
 import { median, ratio } from './lib/stats.js';
 import type { Row } from './lib/table.js';
@@ -198,14 +198,19 @@ function openFileLimit(): number | undefined {
   }
 }
 
+/** Descriptors of the open-file limit left for everything but the idle connections of the memory readings. */
+const FD_RESERVE = 2000;
+/** The fewest idle connections a second memory reading is made with. */
+const MIN_MORE_IDLE = 3000;
+
 /**
- * Idle connections of the second memory reading: 7,000 (HAProxy's maxconn is 8,000), fewer when the
+ * Idle connections of the second memory reading: HAProxy's maxconn less 1,000, fewer when the
  * open-file limit is lower (each connection is a descriptor in this process and one in the proxy,
- * 2,000 left for the rest), none below 3,000.
+ * FD_RESERVE left for the rest), none below MIN_MORE_IDLE.
  */
 function moreIdleConnections(): number {
-  const n = Math.min(7000, (openFileLimit() ?? 0) - 2000);
-  return n >= 3000 ? n : 0;
+  const n = Math.min(HAPROXY_MAXCONN - 1000, (openFileLimit() ?? 0) - FD_RESERVE);
+  return n >= MIN_MORE_IDLE ? n : 0;
 }
 
 interface Sizes {
@@ -432,7 +437,7 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
       `agent: compiled (tsc -b, node --conditions=spillway-dist apps/agent/dist/main.js), roundrobin, one service per vserver; "dynamicconnection": the same agent's vserver admitting through the connection limit (threshold = the service's capacity, never reached); peers: ${peers.haproxy.version ?? 'HAProxy not installed'} (http-reuse always; mode tcp for bulk)`,
       `phases: unpinned = proxy, load generator and backends share the ${os.availableParallelism()} cores; pinned = each proxy (all its workers/threads) on core ${PROXY_CPU}, wrk, the backends and the bulk client on core ${LOAD_CPU} (taskset)`,
       "CPU µs/rq: utime + stime of the proxy's process tree (/proc, all workers or threads) over a measurement, divided by the requests wrk counted (bench/lib/cpu.ts); the dynamicconnection row shares its agent's processes",
-      `memory: ${sizes.idleConns} keep-alive client connections to the HTTP port, one request answered on each, then idle; RSS of the proxy's process tree (VmRSS summed, settled) before and after, on processes that have served no load yet, ${sizes.phases[0]} phase${sizes.idleConnsMore > sizes.idleConns ? `; then more, to ${sizes.idleConnsMore} in all, read again: "past the first" is what each further connection costs, without what the first load grows once (heap pages, V8's young generation)` : ' (no second reading: the open-file limit is below 5,000)'}`,
+      `memory: ${sizes.idleConns} keep-alive client connections to the HTTP port, one request answered on each, then idle; RSS of the proxy's process tree (VmRSS summed, settled) before and after, on processes that have served no load yet, ${sizes.phases[0]} phase${sizes.idleConnsMore > sizes.idleConns ? `; then more, to ${sizes.idleConnsMore} in all, read again: "past the first" is what each further connection costs, without what the first load grows once (heap pages, V8's young generation)` : ` (no second reading: the open-file limit is below ${(MIN_MORE_IDLE + FD_RESERVE).toLocaleString('en-US')} or unknown)`}`,
       'everything on 127.0.0.1; the machine is shared with other work: compare ratios within the run',
     ],
     tables: [

@@ -20,6 +20,9 @@ export interface RunningPeer {
   stop(): Promise<void>;
 }
 
+/** HAProxy's global maxconn in every config startHaproxy writes (connections it accepts at once). */
+export const HAPROXY_MAXCONN = 8000;
+
 /**
  * `haproxy -db -f <dir>/<name>.cfg` with `global` from the options and the given sections; `cpus`:
  * pinned there with taskset.
@@ -32,7 +35,7 @@ export async function startHaproxy(
   const cfg = [
     'global',
     `  nbthread ${opts.nbthread}`,
-    '  maxconn 8000',
+    `  maxconn ${HAPROXY_MAXCONN}`,
     'defaults',
     '  timeout connect 5s',
     '  timeout client 60s',
