@@ -16,7 +16,8 @@
 // request within one process and one run. `--agents-only` leaves HAProxy and the lean proxies out
 // (an A/B of two builds gets more rounds in the same time). `--trace-gc` runs the agents with node's
 // --trace-gc and adds their GC pauses per request (scavenges and full GCs, every process of the
-// agent), read from those lines, to each of their measurements.
+// agent), read from those lines, to each of their measurements. `--unpinned` pins nothing: every
+// process shares the cores, as in bench/proxy.ts's unpinned phase.
 import os from 'node:os';
 import path from 'node:path';
 import { startAgent } from './lib/agent.js';
@@ -108,11 +109,13 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
   const admission = !opts.smoke && process.argv.includes('--dynamicconnection');
   const agentsOnly = !opts.smoke && process.argv.includes('--agents-only');
   const traceGc = !opts.smoke && process.argv.includes('--trace-gc');
+  const unpinned = process.argv.includes('--unpinned');
   const nodeArgs = traceGc ? ['--trace-gc'] : [];
   const [kaConns, ncConns] = opts.smoke ? [10, 4] : [50, 10];
   const workers = opts.smoke ? 1 : Number(argValue('--workers') ?? 1);
   const workerLabel = `${workers} worker${workers === 1 ? '' : 's'}`;
   const pinnable =
+    !unpinned &&
     os.availableParallelism() >= 2 &&
     (await run('taskset', ['-c', '0', 'true']).then(
       () => true,
@@ -123,7 +126,8 @@ export async function cpuPerRequestBench(opts: BenchOptions): Promise<BenchResul
   const skipped: string[] = [];
   const peers = { wrk: await findPeer('wrk', opts), haproxy: await findPeer('haproxy', opts), nginx: await findPeer('nginx', opts) };
   if (!peers.haproxy.path) skipped.push(`HAProxy: ${peers.haproxy.missingReason}`);
-  if (!pinnable) skipped.push('pinning: needs 2 cores and taskset (everything shares the cores)');
+  if (unpinned) skipped.push('pinning: --unpinned (everything shares the cores, as in the unpinned phase of bench/proxy.ts)');
+  else if (!pinnable) skipped.push('pinning: needs 2 cores and taskset (everything shares the cores)');
   const dir = tempDir('cpu-per-request');
   const stops: (() => Promise<void>)[] = [];
   const samples = new Map<string, Sample[]>();

@@ -45,7 +45,15 @@ interface ListenerRt {
 }
 
 /** What a client connection was given at accept time (kept for its whole life). */
-type Admission = { kind: 'serve'; vs: VServerRt; quota: boolean } | { kind: 'redirect'; url: string; vs: VServerRt } | { kind: 'drop'; vs: VServerRt };
+/**
+ * What a connection was admitted to; a served one also holds what its close gives back (`decision`
+ * to its `pipeline`: the quota use, persistence), so an HTTP connection's own close listener can
+ * end it (closed()) without a closure of its own.
+ */
+type Admission =
+  | { kind: 'serve'; vs: VServerRt; quota: boolean; pipeline: AdmissionPipeline; decision: AdmissionDecision }
+  | { kind: 'redirect'; url: string; vs: VServerRt }
+  | { kind: 'drop'; vs: VServerRt };
 
 /** What accept returns once it has decided without waiting (no Promise made per connection). */
 const DONE: Promise<void> = Promise.resolve();
@@ -74,6 +82,10 @@ export class DataPlane {
     this.state,
     (err, vserver, stage) => {
       this.failed(err, vserver, stage);
+    },
+    // What the HTTP engine serves is what admit() gave it: the plane's Admission.
+    (socket, a) => {
+      this.closed(socket, a as Admission);
     },
     () => this.migrations.nextId(),
     (client, to, upstream, close) => this.migrations.track(client, to, upstream, close),
@@ -384,21 +396,21 @@ export class DataPlane {
         return;
       case 'vserver':
       case 'accept':
-        this.admit(socket, root, { kind: 'serve', vs, quota: d.quota }, p, d, head);
+        this.admit(socket, root, { kind: 'serve', vs, quota: d.quota, pipeline: p, decision: d }, head);
         return;
       case 'redirect':
-        if (vs.doc.protocol === 'http') this.admit(socket, root, { kind: 'redirect', url: d.url, vs }, null, d, head);
+        if (vs.doc.protocol === 'http') this.admit(socket, root, { kind: 'redirect', url: d.url, vs }, head);
         else socket.destroy();
         return;
       case 'drop':
-        if (vs.doc.protocol === 'http') this.admit(socket, root, { kind: 'drop', vs }, null, d, head);
+        if (vs.doc.protocol === 'http') this.admit(socket, root, { kind: 'drop', vs }, head);
         else socket.destroy();
         return;
     }
   }
 
-  /** `p`: the pipeline whose finish(d) gives back what a serving decision holds, when the socket closes (null: nothing held). */
-  private admit(socket: net.Socket, root: string, a: Admission, p: AdmissionPipeline | null, d: AdmissionDecision, head: Buffer | null): void {
+  /** Serves an admitted connection; when it closes, closed() gives back what the admission holds. */
+  private admit(socket: net.Socket, root: string, a: Admission, head: Buffer | null): void {
     this.sockets.add(socket);
     const v = a.vs;
     const rootDoc = this.vservers.get(root)?.doc;
@@ -406,17 +418,17 @@ export class DataPlane {
       v.counters.cx_active++;
       v.counters.cx_total++;
     }
-    // 'close' is emitted once: a plain listener, no once wrapper.
-    socket.on('close', () => {
-      this.sockets.delete(socket);
-      if (a.kind !== 'serve') return;
-      v.counters.cx_active--;
-      p?.finish(d);
-    });
     if (v.doc.protocol === 'http') {
+      // The HTTP connection's own listeners end it: its 'close' calls closed(), its 'error'
+      // destroys the socket as destroyOnError does (one listener each: no array of two per idle connection).
       this.http.serve(socket, a, this.vservers.get(root) ?? v, head);
+      socket.removeListener('error', destroyOnError);
       return;
     }
+    // 'close' is emitted once: a plain listener, no once wrapper.
+    socket.on('close', () => {
+      this.closed(socket, a);
+    });
     if (a.kind !== 'serve') {
       socket.destroy();
       return;
@@ -425,6 +437,14 @@ export class DataPlane {
       this.failed(err, v.doc.name, 'tcp');
       socket.destroy();
     });
+  }
+
+  /** An admitted connection closed: out of the socket set; a served one's use of the vserver given back. */
+  private closed(socket: net.Socket, a: Admission): void {
+    this.sockets.delete(socket);
+    if (a.kind !== 'serve') return;
+    a.vs.counters.cx_active--;
+    a.pipeline.finish(a.decision);
   }
 
   // ---- services ---------------------------------------------------------------------------

@@ -46,7 +46,11 @@ async function engineListener(servicePort: number): Promise<{ engine: HttpEngine
   const root: HttpVServer = { doc, counters: emptyVServerCounters(), cookieName: 'spillway-front' };
   const pick: ServicePick = { service: 'app', address: '127.0.0.1', port: servicePort, counters: emptyServiceCounters() };
   const failures: unknown[] = [];
-  const engine = new HttpEngine({ pick: () => pick, wait: () => Promise.resolve(pick), release: () => {} }, (err) => failures.push(err));
+  const engine = new HttpEngine(
+    { pick: () => pick, wait: () => Promise.resolve(pick), release: () => {} },
+    (err) => failures.push(err),
+    () => {},
+  );
   const accepted: net.Socket[] = [];
   const server = net.createServer({ pauseOnConnect: true }, (socket) => {
     accepted.push(socket);

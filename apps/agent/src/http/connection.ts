@@ -43,6 +43,8 @@ export interface HttpDeps {
   readonly pools: UpstreamPool;
   draining(): boolean;
   failed(err: unknown, vserver: string | undefined, stage: string): void;
+  /** An admitted connection closed, after its own close handling: what its admission holds is given back. */
+  closed(socket: net.Socket, a: HttpAdmission): void;
   forget(conn: HttpConnection): void;
 }
 
@@ -168,6 +170,9 @@ function stopReading(socket: net.Socket): void {
 
 const ALLOW = 'GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS';
 
+/** The queue of a connection without requests (a push onto it throws: enqueue() replaces it). */
+const NO_REQUESTS = Object.freeze([]) as unknown as HttpRequest[];
+
 /**
  * The connection a client socket belongs to: the socket's listeners are shared functions that find
  * it here (no closures per connection: an idle keep-alive connection holds little memory).
@@ -203,7 +208,11 @@ export class HttpConnection implements ClientSide, ParserEvents {
   private admission: HttpAdmission | null = null;
   /** A content switch's connection: the vserver its request being served was routed to (its bytes are counted there). */
   private target: HttpVServer | null = null;
-  private readonly queue: HttpRequest[] = [];
+  /**
+   * The requests read and not answered yet, in order. Between requests it is NO_REQUESTS (shared,
+   * frozen: replaced, never written to), so an idle keep-alive connection holds no array for it.
+   */
+  private queue: HttpRequest[] = NO_REQUESTS;
   /** The request whose body the parser is reading (the last one of the queue), or null between messages. */
   private current: HttpRequest | null = null;
   /** First phase: every byte read, for a hand-off; what was fed to the parser. */
@@ -377,6 +386,11 @@ export class HttpConnection implements ClientSide, ParserEvents {
 
   // ---- admitted: requests in order ----
 
+  /** Admitted, but what another engine read of it cannot be served (the caller destroys it): its close gives `a` back. */
+  refusedAfterAdmission(a: HttpAdmission): void {
+    this.admission = a;
+  }
+
   /** The connection was admitted: its first request is served, then what follows. */
   admitted(a: HttpAdmission): void {
     this.admission = a;
@@ -453,7 +467,7 @@ export class HttpConnection implements ClientSide, ParserEvents {
       // Answered already, and its body is what was refused: nothing more can be read.
       this.end();
       return;
-    } else this.queue.push(this.refusal(answer));
+    } else this.enqueue(this.refusal(answer));
     this.pump();
   }
 
@@ -500,7 +514,7 @@ export class HttpConnection implements ClientSide, ParserEvents {
     const expect = field(fields, 'expect');
     if (expect !== undefined && expect.toLowerCase() === '100-continue' && p.minor >= 1) req.expectContinue = true;
     this.clientClosing = !p.keepAlive;
-    this.queue.push(req);
+    this.enqueue(req);
     this.current = req;
     return 0;
   }
@@ -684,10 +698,17 @@ export class HttpConnection implements ClientSide, ParserEvents {
     else this.updateFlow(); // the rest of its body is read and dropped
   }
 
+  /** Adds a request read to the queue (one array of one slot for the common case of one at a time). */
+  private enqueue(req: HttpRequest): void {
+    if (this.queue.length === 0) this.queue = [req];
+    else this.queue.push(req);
+  }
+
   /** The request at the head of the queue is done both ways: the next one starts. */
   private advance(): void {
-    const req = this.queue.shift();
-    if (!req) return;
+    if (this.queue.length === 0) return;
+    const req = this.queue.shift()!;
+    if (this.queue.length === 0) this.queue = NO_REQUESTS;
     if (!req.keepAliveAfter) {
       this.end();
       return;
@@ -845,10 +866,12 @@ export class HttpConnection implements ClientSide, ParserEvents {
       r.fwd?.abort();
       releaseTarget(r);
     }
-    this.queue.length = 0;
+    this.queue = NO_REQUESTS;
     this.current = null;
     this.dropParser();
     this.deps.forget(this);
     if (wasFirst) this.endFirst(null);
+    const a = this.admission;
+    if (a !== null) this.deps.closed(this.socket, a);
   }
 }

@@ -30,6 +30,8 @@ export class HttpEngine {
   constructor(
     services: Pick<ServiceState, 'pick' | 'wait' | 'release'>,
     failed: (err: unknown, vserver: string | undefined, stage: string) => void,
+    /** An admitted connection closed (after its own close handling): what its admission holds is given back. */
+    closed: (socket: net.Socket, a: HttpAdmission) => void,
     /** Connection ids for PROXY v2 headers (the engine's connection table). */
     nextId?: () => string,
     /** Upgraded connections into the engine's connection table (maintenance drains them). */
@@ -48,6 +50,7 @@ export class HttpEngine {
       pools: this.pools,
       draining: (): boolean => this.draining,
       failed,
+      closed,
       forget: (c: HttpConnection): void => {
         this.conns.delete(c);
         this.awaiting.delete(c.socket);
@@ -109,6 +112,8 @@ export class HttpEngine {
       c = new HttpConnection(socket, root, this.deps, null);
       this.track(c);
       if (!head || !c.adopt(head)) {
+        // Its close still gives the admission back.
+        c.refusedAfterAdmission(a);
         socket.destroy();
         return;
       }
