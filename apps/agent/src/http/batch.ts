@@ -70,7 +70,7 @@ export class Batch {
   /**
    * parts[0..n) are the batch; the array is kept (no array per message), its entries cleared after
    * each flush. Made with room for PARTS parts: grown from empty, its first part would give it 17
-   * slots, held by every idle connection.
+   * entries, held by every idle connection.
    */
   private readonly parts: (string | Buffer | undefined)[] = new Array<string | Buffer | undefined>(PARTS);
   private n = 0;

@@ -698,7 +698,7 @@ export class HttpConnection implements ClientSide, ParserEvents {
     else this.updateFlow(); // the rest of its body is read and dropped
   }
 
-  /** Adds a request read to the queue (one array of one slot for the common case of one at a time). */
+  /** Adds a request read to the queue (an array of one entry for the common case of one at a time). */
   private enqueue(req: HttpRequest): void {
     if (this.queue.length === 0) this.queue = [req];
     else this.queue.push(req);
