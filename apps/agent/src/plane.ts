@@ -44,11 +44,10 @@ interface ListenerRt {
   noDelay: boolean;
 }
 
-/** What a client connection was given at accept time (kept for its whole life). */
 /**
- * What a connection was admitted to; a served one also holds what its close gives back (`decision`
- * to its `pipeline`: the quota use, persistence), so an HTTP connection's own close listener can
- * end it (closed()) without a closure of its own.
+ * What a client connection was given at accept time (kept for its whole life). A served one also
+ * holds what its close gives back (`decision` to its `pipeline`: the quota use, persistence), so an
+ * HTTP connection's own close listener can end it (closed()) without a closure of its own.
  */
 type Admission =
   | { kind: 'serve'; vs: VServerRt; quota: boolean; pipeline: AdmissionPipeline; decision: AdmissionDecision }
