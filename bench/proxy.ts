@@ -15,7 +15,7 @@ import { argValue, runIfMain, type BenchOptions, type BenchResult } from './lib/
 import { httpLoad, type LoadResult } from './lib/load.js';
 import { findPeer, type Peer } from './lib/peers.js';
 import { startHttpBackend } from './lib/http-backend.js';
-import { HAPROXY_MAXCONN, startHaproxy, tempDir } from './lib/peer-config.js';
+import { HAPROXY_MAXCONN, PEER_CLIENT_TIMEOUT_S, startHaproxy, tempDir } from './lib/peer-config.js';
 import { freePort, pinned, run, startProcess, type Proc } from './lib/proc.js';
 import { median, ratio } from './lib/stats.js';
 import type { Row } from './lib/table.js';
@@ -66,6 +66,9 @@ function agentDoc(name: string, workers: number, httpBackendPort: number, tcpSou
     lbMethod: 'roundrobin',
     services: [{ service }],
     spillover: { methods, action: 'accept' },
+    // Idle keep-alive connections kept as long as HAProxy keeps them: with the default, 5 s, the
+    // first 1,000 of the memory readings could close before the second reading, up to ~7 s later.
+    ...(protocol === 'http' ? { keepAliveTimeoutMs: PEER_CLIENT_TIMEOUT_S * 1000 } : {}),
   });
   return {
     agent: { name, workers },
@@ -128,13 +131,14 @@ function treeRssKiB(root: number): number {
   return kib;
 }
 
-/** Opens `n` keep-alive connections to `port`, each having made one request and read its answer, then idle. */
-async function idleKeepAlive(port: number, n: number): Promise<net.Socket[]> {
+/** Opens `n` keep-alive connections to `port`, each having made one request and read its answer, then idle; `closed` gets each one the proxy closes. */
+async function idleKeepAlive(port: number, n: number, closed: Set<net.Socket>): Promise<net.Socket[]> {
   const sockets: net.Socket[] = [];
   const one = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const s = net.connect({ port, host: '127.0.0.1' });
       sockets.push(s);
+      s.once('close', () => closed.add(s));
       let got = '';
       s.setEncoding('latin1');
       s.on('error', reject);
@@ -175,12 +179,16 @@ async function settledRssKiB(root: number): Promise<number> {
  */
 async function measureMemory(p: PathUnderTest, n: number, total: number): Promise<MemoryFigures> {
   const beforeKiB = await settledRssKiB(p.pid!);
-  const sockets = await idleKeepAlive(p.httpPort, n);
+  // A connection the proxy closed before a reading is not counted in it (its memory may not be given back yet: the figure errs high, not low).
+  const closed = new Set<net.Socket>();
+  const sockets = await idleKeepAlive(p.httpPort, n, closed);
   try {
-    const m: MemoryFigures = { path: p.name, connections: n, beforeKiB, afterKiB: await settledRssKiB(p.pid!) };
+    const afterKiB = await settledRssKiB(p.pid!);
+    const m: MemoryFigures = { path: p.name, connections: n - closed.size, beforeKiB, afterKiB };
     if (total > n) {
-      for (const s of await idleKeepAlive(p.httpPort, total - n)) sockets.push(s);
-      m.more = { connections: total, kiB: await settledRssKiB(p.pid!) };
+      for (const s of await idleKeepAlive(p.httpPort, total - n, closed)) sockets.push(s);
+      const kiB = await settledRssKiB(p.pid!);
+      m.more = { connections: total - closed.size, kiB };
     }
     return m;
   } finally {
@@ -437,7 +445,7 @@ export async function proxyBench(opts: BenchOptions): Promise<BenchResult> {
       `agent: compiled (tsc -b, node --conditions=spillway-dist apps/agent/dist/main.js), roundrobin, one service per vserver; "dynamicconnection": the same agent's vserver admitting through the connection limit (threshold = the service's capacity, never reached); peers: ${peers.haproxy.version ?? 'HAProxy not installed'} (http-reuse always; mode tcp for bulk)`,
       `phases: unpinned = proxy, load generator and backends share the ${os.availableParallelism()} cores; pinned = each proxy (all its workers/threads) on core ${PROXY_CPU}, wrk, the backends and the bulk client on core ${LOAD_CPU} (taskset)`,
       "CPU µs/rq: utime + stime of the proxy's process tree (/proc, all workers or threads) over a measurement, divided by the requests wrk counted (bench/lib/cpu.ts); the dynamicconnection row shares its agent's processes",
-      `memory: ${sizes.idleConns} keep-alive client connections to the HTTP port, one request answered on each, then idle; RSS of the proxy's process tree (VmRSS summed, settled) before and after, on processes that have served no load yet, ${sizes.phases[0]} phase${sizes.idleConnsMore > sizes.idleConns ? `; then more, to ${sizes.idleConnsMore} in all, read again: "past the first" is what each further connection costs, without what the first load grows once (heap pages, V8's young generation)` : ` (no second reading: the open-file limit is below ${(MIN_MORE_IDLE + FD_RESERVE).toLocaleString('en-US')} or unknown)`}`,
+      `memory: ${sizes.idleConns} keep-alive client connections to the HTTP port, one request answered on each, then idle (kept ${PEER_CLIENT_TIMEOUT_S} s by every proxy: the agent's keepAliveTimeoutMs, HAProxy's timeout client; a count is of those still open at its reading); RSS of the proxy's process tree (VmRSS summed, settled) before and after, on processes that have served no load yet, ${sizes.phases[0]} phase${sizes.idleConnsMore > sizes.idleConns ? `; then more, to ${sizes.idleConnsMore} in all, read again: "past the first" is what each further connection costs, without what the first load grows once (heap pages, V8's young generation)` : ` (no second reading: the open-file limit is below ${(MIN_MORE_IDLE + FD_RESERVE).toLocaleString('en-US')} or unknown)`}`,
       'everything on 127.0.0.1; the machine is shared with other work: compare ratios within the run',
     ],
     tables: [

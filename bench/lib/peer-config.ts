@@ -22,6 +22,12 @@ export interface RunningPeer {
 
 /** HAProxy's global maxconn in every config startHaproxy writes (connections it accepts at once). */
 export const HAPROXY_MAXCONN = 8000;
+/**
+ * How long HAProxy keeps an idle client connection (`timeout client`, which is also its HTTP
+ * keep-alive timeout here: no `timeout http-keep-alive` is set); bench/proxy.ts gives the agent's
+ * HTTP vservers the same keepAliveTimeoutMs, so both hold the idle connections of its memory readings.
+ */
+export const PEER_CLIENT_TIMEOUT_S = 60;
 
 /**
  * `haproxy -db -f <dir>/<name>.cfg` with `global` from the options and the given sections; `cpus`:
@@ -38,7 +44,7 @@ export async function startHaproxy(
     `  maxconn ${HAPROXY_MAXCONN}`,
     'defaults',
     '  timeout connect 5s',
-    '  timeout client 60s',
+    `  timeout client ${PEER_CLIENT_TIMEOUT_S}s`,
     '  timeout server 60s',
     '  timeout queue 60s',
     opts.sections,
