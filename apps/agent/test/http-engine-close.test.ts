@@ -5,11 +5,9 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseAgentConfig } from '../src/config.js';
-import { HttpEngine, type HttpAdmission, type HttpVServer } from '../src/http/engine.js';
-import type { ServicePick } from '../src/service-state.js';
-import { emptyServiceCounters, emptyVServerCounters } from '../src/stats.js';
+import { HttpEngine, type HttpAdmission } from '../src/http/engine.js';
 import { until } from '../../../test/kit/until.js';
+import { oneServiceVServer } from './http-engine-fixture.js';
 import { RawConnection } from './raw-http.js';
 
 const closers: (() => void)[] = [];
@@ -38,16 +36,11 @@ interface Closed {
  * read (serve with those bytes as its head), else its first head is read here, then it is served.
  */
 async function engineListener(servicePort: number, handOff?: Buffer | null): Promise<{ port: number; closed: Closed[]; admissions: HttpAdmission[] }> {
-  const doc = parseAgentConfig({
-    services: [{ name: 'app', address: '127.0.0.1', port: servicePort, protocol: 'http', capacity: 10 }],
-    vservers: [{ name: 'front', protocol: 'http', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'app' }], spillover: { methods: [] } }],
-  }).vservers[0]!;
-  const root: HttpVServer = { doc, counters: emptyVServerCounters(), cookieName: 'spillway-front' };
-  const pick: ServicePick = { service: 'app', address: '127.0.0.1', port: servicePort, counters: emptyServiceCounters() };
+  const { root, services } = oneServiceVServer(servicePort);
   const closed: Closed[] = [];
   const admissions: HttpAdmission[] = [];
   const engine = new HttpEngine(
-    { pick: () => pick, wait: () => Promise.resolve(pick), release: () => {} },
+    services,
     (err) => {
       throw err;
     },

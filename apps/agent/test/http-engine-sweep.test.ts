@@ -5,11 +5,9 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseAgentConfig } from '../src/config.js';
-import { HttpEngine, type HttpVServer } from '../src/http/engine.js';
-import type { ServicePick } from '../src/service-state.js';
-import { emptyServiceCounters, emptyVServerCounters } from '../src/stats.js';
+import { HttpEngine } from '../src/http/engine.js';
 import { until } from '../../../test/kit/until.js';
+import { oneServiceVServer } from './http-engine-fixture.js';
 import { RawConnection } from './raw-http.js';
 
 /** One sweep interval of the engine (SWEEP_MS). */
@@ -39,15 +37,10 @@ async function backend(): Promise<{ server: http.Server; port: number }> {
 
 /** An HTTP listener whose connections the engine reads and serves (admitted at once, as the plane does after admission). */
 async function engineListener(servicePort: number): Promise<{ engine: HttpEngine; port: number; accepted: net.Socket[]; failures: unknown[] }> {
-  const doc = parseAgentConfig({
-    services: [{ name: 'app', address: '127.0.0.1', port: servicePort, protocol: 'http', capacity: 10 }],
-    vservers: [{ name: 'front', protocol: 'http', listen: { port: 0, host: '127.0.0.1' }, services: [{ service: 'app' }], spillover: { methods: [] } }],
-  }).vservers[0]!;
-  const root: HttpVServer = { doc, counters: emptyVServerCounters(), cookieName: 'spillway-front' };
-  const pick: ServicePick = { service: 'app', address: '127.0.0.1', port: servicePort, counters: emptyServiceCounters() };
+  const { root, services } = oneServiceVServer(servicePort);
   const failures: unknown[] = [];
   const engine = new HttpEngine(
-    { pick: () => pick, wait: () => Promise.resolve(pick), release: () => {} },
+    services,
     (err) => failures.push(err),
     () => {},
   );
