@@ -13,6 +13,7 @@ import { Forward, type ClientSide } from './forward.js';
 import { asNetSocket } from './handle-socket.js';
 import { CONNECT, HEAD, Parser, type Fed, type ParserEvents } from './parser.js';
 import { readThroughShared, readViews } from './read-buffer.js';
+import { readSimpleRequest, SimpleHead, type Head } from './simple-head.js';
 import { checkRequest, field, readCookie, requestFraming, type BodyFraming } from './request.js';
 import type { UpstreamPool } from './upstream-pool.js';
 import type { Routed, SwitchRoute } from '../content-switch.js';
@@ -169,6 +170,9 @@ function stopReading(socket: net.Socket): void {
 }
 
 const ALLOW = 'GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS';
+
+/** The head readSimpleRequest fills (one per process: onHead takes what it keeps of it, its fields list included). */
+const SIMPLE = new SimpleHead();
 
 /** The queue of a connection without requests (a push onto it throws: enqueue() replaces it). */
 const NO_REQUESTS = Object.freeze([]) as unknown as HttpRequest[];
@@ -359,11 +363,28 @@ export class HttpConnection implements ClientSide, ParserEvents {
 
   // ---- the parser, held while a message is read ----
 
+  /**
+   * Reads `buf`: the simple heads at its start without llhttp (simple-head.ts) while llhttp stands
+   * between messages, the rest with llhttp. Such a head has no body, so llhttp, reset after every
+   * message, reads what follows it from a message's start either way.
+   */
   private feed(buf: Buffer): Fed {
+    let at = 0;
+    while (at < buf.length && (this.parser === null || !this.parser.inMessage)) {
+      const end = readSimpleRequest(buf, at, MAX_HEAD_BYTES, SIMPLE);
+      if (end < 0) break;
+      this.onBegin();
+      this.onHead(SIMPLE);
+      this.onComplete();
+      at = end;
+    }
+    if (at === buf.length) return { ok: true, consumed: at };
     const parser = (this.parser ??= Parser.take('request', MAX_HEAD_BYTES, this));
     this.feeding = true;
     try {
-      return parser.feed(buf);
+      const r = parser.feed(at === 0 ? buf : buf.subarray(at));
+      r.consumed += at;
+      return r;
     } finally {
       this.feeding = false;
     }
@@ -479,7 +500,7 @@ export class HttpConnection implements ClientSide, ParserEvents {
     if (this.headSince === 0) this.headSince = Date.now();
   }
 
-  onHead(p: Parser): number {
+  onHead(p: Head): number {
     this.headSince = 0;
     const named = p.methodName;
     const method = named ?? 'GET';

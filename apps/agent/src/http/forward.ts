@@ -10,7 +10,8 @@ import type { Batch } from './batch.js';
 import type { ServicePick } from '../service-state.js';
 import type { ServiceCounters, VServerCounters } from '../stats.js';
 import { CODES, reason } from './errors.js';
-import { READ_BODY_RAW, type Parser } from './parser.js';
+import { READ_BODY_RAW } from './parser.js';
+import type { Head } from './simple-head.js';
 import { connectionTokens, isHopByHop, upstreamHead } from './request.js';
 import type { UpstreamConn, UpstreamPool, UpstreamSink } from './upstream-pool.js';
 import type { HttpRequest } from './connection.js';
@@ -84,6 +85,8 @@ export class Forward implements UpstreamSink {
   private toClient: ResponseFraming = 'length';
   private upstreamKeepAlive = false;
   private informational = false;
+  /** The status of the last head the service sent. */
+  private status = 0;
   private bodySent = false;
   private finished = false;
   private blockedOnClient = false;
@@ -191,8 +194,9 @@ export class Forward implements UpstreamSink {
     /* a response begins */
   }
 
-  onHead(p: Parser): number {
+  onHead(p: Head): number {
     const status = p.status;
+    this.status = status;
     if (status < 200 && status !== 101) {
       // 1xx other than 101: the agent answered any Expect itself; interim answers are not relayed.
       this.informational = true;
@@ -302,7 +306,7 @@ export class Forward implements UpstreamSink {
       return;
     }
     if (this.finished || !this.responseStarted || this.raw) return;
-    if (this.req.upgrade && this.up && this.up.parser.status === 101) return; // the tunnel takes over (onUpgrade)
+    if (this.req.upgrade && this.up && this.status === 101) return; // the tunnel takes over (onUpgrade)
     if (this.toClient === 'chunked') this.side.out.text(lastChunk(this.trailers));
     // The answer leaves before anything the connection writes next (a pipelined request's answer).
     this.side.flushClient();

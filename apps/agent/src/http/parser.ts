@@ -10,8 +10,10 @@
 // the one node:http is tested with. Both are llhttp 9: strict mode refuses bare CR or LF, obs-fold,
 // NUL and other invalid characters, Content-Length with Transfer-Encoding, repeated Content-Length,
 // a Transfer-Encoding whose last coding is not chunked, and chunk-size overflow (the rules on top
-// of it, which llhttp does not check, are in request.ts).
+// of it, which llhttp does not check, are in request.ts). The commonest heads, in a form llhttp
+// certainly reads the same way, are read before it reaches them by simple-head.ts.
 import { createRequire } from 'node:module';
+import type { Head } from './simple-head.js';
 
 interface ParseError extends Error {
   code: string;
@@ -109,12 +111,12 @@ export const READ_BODY_RAW = 2;
 
 export interface ParserEvents {
   /** A head is complete; its return value is llhttp's: 0, 1 for a message without body (a response to HEAD), or READ_BODY_RAW. */
-  onHead(p: Parser): number;
+  onHead(p: Head): number;
   onBody(chunk: Buffer): void;
   /** Trailer fields of a chunked message (flat name, value list), just before onComplete. */
   onTrailers(fields: string[]): void;
   onComplete(): void;
-  /** A new message begins (its first byte was read); request parsers only (a call from llhttp per message saved on responses). */
+  /** A new message begins (its first byte was read by llhttp). */
   onBegin(): void;
 }
 
@@ -144,7 +146,7 @@ const NO_EVENTS: ParserEvents = {
  * One llhttp parser and the head it completed last. Headers are a flat [name, value, …] list as
  * llhttp delivers them (names as sent, values without surrounding whitespace).
  */
-export class Parser {
+export class Parser implements Head {
   private native: NativeParser | null;
   /** Head fields delivered in parts (a head of more than 32 fields), or null. */
   private fields: string[] | null = null;
@@ -153,7 +155,10 @@ export class Parser {
   private inBody = false;
   /** In the free list (a parser given back twice is listed once). */
   private free = false;
-  /** Between a message's first byte and its end (a parser given back mid-message would lose its state); request parsers. */
+  /**
+   * Between a message's first byte and its end (a parser given back mid-message would lose its
+   * state; a head read without llhttp, simple-head.ts, may start only where this is false).
+   */
   inMessage = false;
   // The head completed last.
   method = 0;
@@ -192,7 +197,11 @@ export class Parser {
     const native = new HTTPParser();
     native.initialize(kind === 'request' ? HTTPParser.REQUEST : HTTPParser.RESPONSE, {}, maxHeaderBytes, HTTPParser.kLenientNone);
     this.native = native;
-    this.listenBegin();
+    // Each message's first byte: the parser is in a message (inMessage) until its end.
+    native[HTTPParser.kOnMessageBegin] = () => {
+      this.inMessage = true;
+      this.events.onBegin();
+    };
     // Heads with many fields, and trailers, arrive in parts before the completion callback.
     native[HTTPParser.kOnHeaders] = (fields: string[], url: string) => {
       if (!this.inBody) {
@@ -248,17 +257,6 @@ export class Parser {
     };
   }
 
-  /** A request parser hears of each message's first byte (onBegin); a response parser does not ask llhttp for it. */
-  private listenBegin(): void {
-    this.native![HTTPParser.kOnMessageBegin] =
-      this.kind === 'request'
-        ? () => {
-            this.inMessage = true;
-            this.events.onBegin();
-          }
-        : null;
-  }
-
   /** The method of the head completed last, by name (undefined: a number this table does not know, from a newer llhttp). */
   get methodName(): string | undefined {
     return METHODS[this.method];
@@ -290,7 +288,6 @@ export class Parser {
     this.maxHeaderBytes = maxHeaderBytes;
     this.dirty = false;
     this.native!.initialize(kind === 'request' ? HTTPParser.REQUEST : HTTPParser.RESPONSE, {}, maxHeaderBytes, HTTPParser.kLenientNone);
-    this.listenBegin();
   }
 
   /** Gives the parser back (it must not be in the middle of execute, and is not used after). */

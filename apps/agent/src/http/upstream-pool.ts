@@ -7,7 +7,8 @@ import { upstreamProxyHeader } from '../proxy-header.js';
 import { Batch } from './batch.js';
 import { HandleSocket } from './handle-socket.js';
 import { readViews } from './read-buffer.js';
-import { Parser, type ParserEvents } from './parser.js';
+import { Parser, READ_BODY_RAW, type ParserEvents } from './parser.js';
+import { readSimpleResponse, SimpleHead } from './simple-head.js';
 import { LiveTable } from '../live-table.js';
 
 /** An idle upstream connection is closed after this long (undici's keep-alive default). */
@@ -22,6 +23,8 @@ const MAX_RESPONSE_HEAD_BYTES = 64 * 1024;
  * No Buffer is allocated per read, and no stream machinery runs (push, 'data', a tick per read).
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+/** The head readSimpleResponse fills (one per process: the forward takes what it keeps of it). */
+const SIMPLE = new SimpleHead();
 const readBuffer = (): Buffer => READ_BUFFER;
 
 /** What an upstream connection reports to the exchange it carries. */
@@ -66,6 +69,10 @@ export class UpstreamConn {
    * framed by Content-Length, relayed as read, without llhttp's copy and callback per piece).
    */
   private rawLeft = 0;
+  /** The body counted by rawLeft goes to onBody as copies, then onComplete (a simple head's body the forward did not ask raw). */
+  private rawAsBody = false;
+  /** The parser's events (the sink's, with this connection's own bookkeeping of the head). */
+  private readonly events: ParserEvents;
 
   constructor(
     readonly pool: UpstreamPool,
@@ -78,7 +85,7 @@ export class UpstreamConn {
     const raw = HandleSocket.connect(host, port);
     if (raw) readViews(raw as unknown as net.Socket, this.onView);
     this.socket = raw ? (raw as unknown as net.Socket) : net.connect({ host, port, noDelay: true, onread: { buffer: readBuffer, callback: this.onRead } });
-    this.parser = Parser.take('response', MAX_RESPONSE_HEAD_BYTES, {
+    this.events = {
       onBegin: () => this.sink?.onBegin(),
       onHead: (p) => {
         if (p.status >= 200 || p.status === 101) this.awaitingHead = false;
@@ -88,7 +95,8 @@ export class UpstreamConn {
       onBody: (chunk) => this.sink?.onBody(chunk),
       onTrailers: (fields) => this.sink?.onTrailers(fields),
       onComplete: () => this.sink?.onComplete(),
-    });
+    };
+    this.parser = Parser.take('response', MAX_RESPONSE_HEAD_BYTES, this.events);
     this.socket.on('end', this.onEnd);
     this.socket.on('error', this.onError);
     this.socket.on('close', this.onClose);
@@ -162,6 +170,13 @@ export class UpstreamConn {
       this.relayRaw(sink, chunk, 0);
       return;
     }
+    if (!this.parser.inMessage) {
+      const end = readSimpleResponse(chunk, MAX_RESPONSE_HEAD_BYTES, SIMPLE);
+      if (end >= 0) {
+        this.simpleHead(sink, chunk, end);
+        return;
+      }
+    }
     const r = this.parser.feed(chunk);
     if (r.ok && this.rawLeft > 0) {
       // The head asked for its body raw: llhttp stopped at the head's end.
@@ -183,10 +198,43 @@ export class UpstreamConn {
     }
   }
 
+  /**
+   * A response head read without llhttp (chunk[0..end), simple-head.ts: a status of 200-599, a
+   * Content-Length), with the events llhttp would have given: the head, then the body of its
+   * Content-Length, raw when the head asks for it (READ_BODY_RAW), else as copies to onBody, then
+   * the message's end. llhttp, which saw none of it, stands where it stands after any message.
+   */
+  private simpleHead(sink: UpstreamSink, chunk: Buffer, end: number): void {
+    const length = SIMPLE.length;
+    const r = this.events.onHead(SIMPLE);
+    if (r === READ_BODY_RAW) {
+      // As llhttp does after the "upgrade" answer: the message is reported complete at the head's end.
+      this.events.onComplete();
+      if (this.rawLeft > 0) this.relayRaw(sink, chunk, end);
+      else sink.flush();
+      return;
+    }
+    if (r === 0 && length > 0) {
+      this.rawLeft = length;
+      this.rawAsBody = true;
+      this.relayRaw(sink, chunk, end);
+      return;
+    }
+    // No body (a response to HEAD, or Content-Length: 0).
+    if (end < chunk.length) this.dead = true;
+    this.events.onComplete();
+    sink.flush();
+  }
+
   /** Relays body bytes of a response read raw from `chunk[from..]`; completes it at its last byte. */
   private relayRaw(sink: UpstreamSink, chunk: Buffer, from: number): void {
     const n = Math.min(chunk.length - from, this.rawLeft);
-    if (n > 0) sink.onRawBody(chunk.subarray(from, from + n));
+    const asBody = this.rawAsBody;
+    // A copy for onBody, as llhttp's binding hands body pieces over (the forward keeps them past this read).
+    if (n > 0) {
+      if (asBody) sink.onBody(Buffer.from(chunk.subarray(from, from + n)));
+      else sink.onRawBody(chunk.subarray(from, from + n));
+    }
     this.rawLeft -= n;
     if (this.rawLeft > 0) {
       sink.flush();
@@ -196,7 +244,9 @@ export class UpstreamConn {
     if (from + n < chunk.length) this.dead = true;
     // No re-initialization of the parser: Node's binding resumes llhttp after the "upgrade" pause,
     // where llhttp stands after any complete message, so the next response parses from its start.
-    sink.onRawComplete();
+    this.rawAsBody = false;
+    if (asBody) sink.onComplete();
+    else sink.onRawComplete();
   }
 
   private readonly onEnd = (): void => {
