@@ -146,6 +146,9 @@ describe('a Content-Length body relayed as read', () => {
     try {
       // Larger than the raw relay takes (8 KiB): the body goes through as pieces, across reads.
       const up = await requestReaching(client, '/large');
+      // The upstream connection may be one a test before left in the pool: its heads are counted from here.
+      const base = heads(up);
+      const opened = conns.length;
       const large = 'x'.repeat(20_000);
       up.socket.write(`HTTP/1.1 200 OK\r\ncontent-length: ${large.length}\r\n\r\n${large.slice(0, 5_000)}`);
       await client.waitFor((c) => c.buf.length > 5_000);
@@ -156,7 +159,7 @@ describe('a Content-Length body relayed as read', () => {
 
       // An answer to HEAD: a Content-Length and no body.
       client.write('HEAD /head HTTP/1.1\r\nHost: example\r\n\r\n');
-      await backendWhen(() => heads(up) === 2, 'the HEAD request');
+      await backendWhen(() => heads(up) === base + 1, 'the HEAD request');
       up.socket.write('HTTP/1.1 200 OK\r\ncontent-length: 1234\r\n\r\n');
       await client.waitFor((c) => c.buf.toString('latin1').includes('\r\n\r\n'));
       const head = client.buf.toString('latin1');
@@ -167,18 +170,18 @@ describe('a Content-Length body relayed as read', () => {
 
       // Content-Length: 0.
       client.write('GET /empty HTTP/1.1\r\nHost: example\r\n\r\n');
-      await backendWhen(() => heads(up) === 3, 'the request for an empty body');
+      await backendWhen(() => heads(up) === base + 2, 'the request for an empty body');
       up.socket.write('HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n');
       const empty = await client.response();
       expect(empty?.status).toBe(200);
       expect(empty!.body.length).toBe(0);
 
       client.write('GET /last HTTP/1.1\r\nHost: example\r\n\r\n');
-      await backendWhen(() => heads(up) === 4, 'the last request');
+      await backendWhen(() => heads(up) === base + 3, 'the last request');
       up.socket.write('HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nlast');
       const last = await client.response();
       expect(last!.body.toString()).toBe('last');
-      expect(conns.indexOf(up)).toBe(conns.length - 1); // every answer came on the one upstream connection
+      expect(conns.length).toBe(opened); // every answer came on the one upstream connection
       expect(client.buf.length).toBe(0);
     } finally {
       client.destroy();
