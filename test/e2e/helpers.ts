@@ -97,7 +97,11 @@ export interface ControlPlaneProc extends Proc {
 }
 
 /**
- * The control plane process on `databaseUrl` (port 0: any), heartbeat 200 ms, lease 3 heartbeats.
+ * The control plane process on `databaseUrl` (port 0: any), heartbeat 200 ms, lease 15 heartbeats
+ * (3 s). The agent counts its lease from when it sent the hello or heartbeat that the control plane
+ * answered, so a lease of a few heartbeats lapses on a loaded machine whenever the handshake or an
+ * answer takes longer than it (seen: a 555 ms handshake against a 600 ms lease, and the first
+ * connections spilled with the lease ended). Tests of what happens past a lease wait for it.
  * `databaseUrl` null: its own embedded Postgres, in the SPILLWAY_DATA_DIR that `env` must give.
  * `command`: how it is started (default: node on dist/server.js, as the image's CMD).
  */
@@ -111,7 +115,7 @@ export async function startControlPlane(databaseUrl: string | null, port = 0, en
       SPILLWAY_ADMIN_TOKEN: ADMIN_TOKEN,
       SPILLWAY_LOG_LEVEL: 'info',
       SPILLWAY_HEARTBEAT_MS: '200',
-      SPILLWAY_LEASE_MISSED_HEARTBEATS: '3',
+      SPILLWAY_LEASE_MISSED_HEARTBEATS: '15',
       SPILLWAY_SHUTDOWN_TIMEOUT_MS: '2000',
       ...env,
     },
