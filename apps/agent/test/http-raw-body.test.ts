@@ -4,7 +4,8 @@
 // Content-Length again), bytes a service sends past its response keep the connection from reuse,
 // and a service closing mid-body cuts the client instead of completing the answer. The same holds
 // for the other answers whose head the agent reads without llhttp (simple-head.ts): a body larger
-// than what is relayed raw, an answer to HEAD, and Content-Length: 0.
+// than what is relayed raw, an answer to HEAD, and Content-Length: 0. The head of such an answer
+// reaches the client as the service's bytes but its hop-by-hop fields, the same as one serialized.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpService, httpVServer, spawnAgent, type RunningAgent } from './helpers.js';
@@ -183,6 +184,36 @@ describe('a Content-Length body relayed as read', () => {
       expect(last!.body.toString()).toBe('last');
       expect(conns.length).toBe(opened); // every answer came on the one upstream connection
       expect(client.buf.length).toBe(0);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it.each([
+    ['as the service wrote them', 'Keep-Alive: timeout=5\r\nX-A: 1\r\nConnection: keep-alive\r\nTE: trailers\r\nX-B: 2\r\n', 'X-A: 1\r\nX-B: 2\r\n', true],
+    [
+      'normalized (no space or more around a value)',
+      'Keep-Alive:  timeout=5\r\nX-A:1\r\nConnection: keep-alive\r\nTE: trailers \r\nX-B: 2\r\n',
+      'X-A: 1\r\nX-B: 2\r\n',
+      true,
+    ],
+    ['without the field its Connection: close names', 'Connection: close\r\nClose: x\r\nX-C: 3\r\nProxy-Authenticate: Basic\r\n', 'X-C: 3\r\n', false],
+  ])('gives the client the fields of a simple answer but the hop-by-hop ones, %s', async (name, fields, kept, reusable) => {
+    const client = await RawConnection.open(agent.ports.front!);
+    try {
+      const path = `/fields-${name.length}`;
+      const up = await requestReaching(client, path);
+      let closed = false;
+      up.socket.once('close', () => {
+        closed = true;
+        wake();
+      });
+      up.socket.write(`HTTP/1.1 200 OK\r\n${fields}content-length: 2\r\n\r\nok`);
+      await client.waitFor((c) => c.buf.toString('latin1').endsWith('\r\n\r\nok'));
+      // The client's connection stays open either way: nothing is added to the answer.
+      expect(client.buf.toString('latin1')).toBe(`HTTP/1.1 200 OK\r\n${kept}content-length: 2\r\n\r\nok`);
+      if (!reusable) await backendWhen(() => closed, 'the upstream connection closed by the agent');
+      else expect(closed).toBe(false);
     } finally {
       client.destroy();
     }

@@ -11,8 +11,8 @@ import type { ServicePick } from '../service-state.js';
 import type { ServiceCounters, VServerCounters } from '../stats.js';
 import { CODES, reason } from './errors.js';
 import { READ_BODY_RAW } from './parser.js';
-import type { Head } from './simple-head.js';
-import { connectionTokens, isHopByHop, upstreamHead } from './request.js';
+import { SimpleHead, valueIs, type Head } from './simple-head.js';
+import { connectionTokens, isHopByHop, isHopByHopAt, upstreamHead } from './request.js';
 import type { UpstreamConn, UpstreamPool, UpstreamSink } from './upstream-pool.js';
 import type { HttpRequest } from './connection.js';
 
@@ -50,7 +50,7 @@ type ResponseFraming = 'none' | 'length' | 'chunked' | 'close';
 const RAW_BODY_MAX = 8 * 1024;
 
 /** Fields of a response for the client: hop-by-hop and Connection-named ones removed; its framing and Content-Length value. */
-function responseFields(fields: readonly string[]): { out: string; framing: ResponseFraming; length: string | undefined } {
+export function responseFields(fields: readonly string[]): { out: string; framing: ResponseFraming; length: string | undefined } {
   const tokens = connectionTokens(fields);
   let out = '';
   let framing: ResponseFraming = 'close';
@@ -69,6 +69,17 @@ function responseFields(fields: readonly string[]): { out: string; framing: Resp
     out += `${name}: ${fields[i + 1]!}\r\n`;
   }
   return { out, framing, length };
+}
+
+/**
+ * responseFields's rule for the names of a simple head (simple-head.ts), whose one Connection, if
+ * any, is `keep-alive` (hop-by-hop itself) or `close`, which names a field `close`: what the
+ * client gets of it is its own bytes but those fields (SimpleHead.forwardPieces).
+ */
+const DROP_ON_KEEP_ALIVE = (b: Buffer, s: number, e: number): boolean => isHopByHopAt(b, s, e);
+const DROP_ON_CLOSE = (b: Buffer, s: number, e: number): boolean => isHopByHopAt(b, s, e) || valueIs(b, s, e, 'close');
+export function simpleResponseDrop(keepAlive: boolean): (b: Buffer, s: number, e: number) => boolean {
+  return keepAlive ? DROP_ON_KEEP_ALIVE : DROP_ON_CLOSE;
 }
 
 /** The last chunk of a chunked body with `trailers` (hop-by-hop ones left out), and the empty line. */
@@ -210,10 +221,24 @@ export class Forward implements UpstreamSink {
     }
     this.responseStarted = true;
     this.upstreamKeepAlive = p.keepAlive;
-    const { out, framing, length } = responseFields(p.headers);
+    const client = this.side.out;
+    // A simple head in canonical form goes to the client as its own bytes but the fields dropped
+    // (no strings made of it); any other is serialized from its fields, to the same bytes.
+    let framing: ResponseFraming = 'length';
+    let length = -1;
+    let head: string;
+    if (p instanceof SimpleHead && p.forwardPieces(simpleResponseDrop(p.keepAlive), client)) {
+      length = p.length;
+      head = '';
+    } else {
+      const f = responseFields(p.headers);
+      framing = f.framing;
+      // llhttp checked the value: digits, one value.
+      if (f.length !== undefined && f.length.length <= 5) length = Number(f.length);
+      head = `HTTP/1.1 ${status} ${p.statusText || reason(status)}\r\n${f.out}`;
+    }
     const bodiless = this.req.head || status === 204 || status === 304 || status === 101;
     const req = this.req;
-    let head = `HTTP/1.1 ${status} ${p.statusText || reason(status)}\r\n${out}`;
     if (this.pick.setCookie !== undefined) head += `set-cookie: ${this.pick.setCookie}\r\n`;
     // Draining: the answer says the connection closes after it (responded() closes it).
     let keep = req.keepAlive && !this.side.draining();
@@ -230,17 +255,14 @@ export class Forward implements UpstreamSink {
     if (status === 101) head += `connection: upgrade\r\nupgrade: ${this.upgradeValue(p.headers)}\r\n`;
     else if (!keep) head += 'connection: close\r\n';
     else if (req.minor === 0) head += 'connection: keep-alive\r\n';
-    this.side.out.text(`${head}\r\n`);
+    client.text(`${head}\r\n`);
     if (this.req.head) return 1;
-    // A small body framed by Content-Length (llhttp checked the value: digits, one value) is relayed
-    // as read, past llhttp: no copy of each piece and no callback from the parser for it.
-    if (this.toClient === 'length' && framing === 'length' && length !== undefined && length.length <= 5 && this.up) {
-      const n = Number(length);
-      if (n > 0 && n <= RAW_BODY_MAX) {
-        this.raw = true;
-        this.up.readBodyRaw(n);
-        return READ_BODY_RAW;
-      }
+    // A small body framed by Content-Length is relayed as read, past llhttp: no copy of each piece
+    // and no callback from the parser for it.
+    if (this.toClient === 'length' && framing === 'length' && length > 0 && length <= RAW_BODY_MAX && this.up) {
+      this.raw = true;
+      this.up.readBodyRaw(length);
+      return READ_BODY_RAW;
     }
     return 0;
   }

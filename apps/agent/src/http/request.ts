@@ -5,6 +5,7 @@
 // X-Forwarded-* and Forwarded (RFC 7239) extended with the client.
 import { hostHeaderProblem } from '@spillway/protocol';
 import { METHODS } from './parser.js';
+import { valueIs } from './simple-head.js';
 
 export type RequestVerdict =
   /** Send upstream with `path` (origin-form) and `host` as Host (null: the client sent none). */
@@ -96,6 +97,18 @@ for (const n of HOP_BY_HOP) HOP_LENGTHS[n.length] = 1;
 /** True for a hop-by-hop field name (any case). */
 export function isHopByHop(name: string): boolean {
   return name.length <= LONGEST_SPECIAL && HOP_LENGTHS[name.length] === 1 && HOP_BY_HOP.has(name.toLowerCase());
+}
+
+/** The names of HOP_BY_HOP by length. */
+const HOP_BY_LENGTH: string[][] = [];
+for (const n of HOP_BY_HOP) (HOP_BY_LENGTH[n.length] ??= []).push(n);
+
+/** isHopByHop for a name of token characters at b[s..e) (a head read as bytes, simple-head.ts). */
+export function isHopByHopAt(b: Buffer, s: number, e: number): boolean {
+  const list = HOP_BY_LENGTH[e - s];
+  if (list === undefined) return false;
+  for (const n of list) if (valueIs(b, s, e, n)) return true;
+  return false;
 }
 
 /**

@@ -32,19 +32,93 @@ export interface Head {
 export class SimpleHead implements Head {
   method = 0;
   target = '';
-  headers: string[] = [];
   major = 1;
   minor = 1;
   status = 0;
-  statusText = '';
   upgrade = false;
   keepAlive = true;
   length = -1;
+  /**
+   * Every field is in the form a serializer gives it, `Name: value` CRLF (one space after the
+   * colon, nothing after the value): the bytes of each field line are `${name}: ${value}\r\n`.
+   */
+  canonical = false;
+  /** What the head was read from (until its fields are made strings); its fields' offsets are in AT until the next read. */
+  private src: Buffer | null = null;
+  private from = 0;
+  /** Entries of AT (4 a field), the end of the reason phrase (a response), and the read these belong to. */
+  private count = 0;
+  private reasonEnd = 0;
+  private read = 0;
+  private list: string[] | null = null;
+  private reason: string | null = null;
+
+  /** Sets what the next read found (fields(), a start line's reader). */
+  found(src: Buffer, from: number, count: number, reasonEnd: number): void {
+    this.src = src;
+    this.from = from;
+    this.count = count;
+    this.reasonEnd = reasonEnd;
+    this.read = reads;
+    this.list = null;
+    this.reason = null;
+  }
+
+  /**
+   * The fields as strings, made when first asked for: a forward that relays the head's own bytes
+   * (forwardPieces) never makes them. Asked for after another head was read, it throws (the
+   * offsets are that head's).
+   */
+  get headers(): string[] {
+    if (this.list !== null) return this.list;
+    const b = this.live();
+    const text = b.toString('latin1', this.from, AT[this.count - 1] ?? this.from);
+    const out = new Array<string>(this.count >> 1);
+    for (let j = 0; j < this.count; j += 2) out[j >> 1] = text.slice(AT[j]! - this.from, AT[j + 1]! - this.from);
+    this.list = out;
+    return out;
+  }
+
+  get statusText(): string {
+    if (this.reason === null) this.reason = this.status === 0 ? '' : this.live().toString('latin1', 13, this.reasonEnd);
+    return this.reason;
+  }
 
   get methodName(): string | undefined {
     return METHODS[this.method];
   }
+
+  /**
+   * Hands `out` the bytes of this response head as the client gets them: the status line and the
+   * fields but those `drop` names (the offsets of a name in the bytes), as pieces of the bytes
+   * read, without the empty line. False, with nothing handed over, unless those bytes are exactly
+   * what serializing status, reason phrase and the fields kept gives: every field canonical and a
+   * reason phrase (an empty one is replaced by the status's own).
+   */
+  forwardPieces(drop: (b: Buffer, nameStart: number, nameEnd: number) => boolean, out: { view(b: Buffer): void }): boolean {
+    if (!this.canonical || this.reasonEnd === 13 || this.status === 0 || this.read !== reads || this.src === null) return false;
+    const b = this.src;
+    let start = 0;
+    for (let j = 0; j < this.count; j += 4) {
+      const ns = AT[j]!;
+      if (!drop(b, ns, AT[j + 1]!)) continue;
+      if (ns > start) out.view(b.subarray(start, ns));
+      // The line ends where the next begins (the value's end plus CRLF: canonical).
+      start = AT[j + 3]! + 2;
+    }
+    const end = this.count === 0 ? this.reasonEnd + 2 : AT[this.count - 1]! + 2;
+    if (end > start) out.view(b.subarray(start, end));
+    return true;
+  }
+
+  private live(): Buffer {
+    if (this.src === null || this.read !== reads) throw new Error('a simple head was asked for its fields after another head was read');
+    return this.src;
+  }
 }
+
+/** Reads so far: a head's offsets in AT are valid while this is the read it was found by. */
+let reads = 0;
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -76,7 +150,7 @@ function named(b: Buffer, s: number, lit: string): boolean {
 }
 
 /** True when b[s..e) is `lit` (lower-case letters and '-') in any case. */
-function valueIs(b: Buffer, s: number, e: number, lit: string): boolean {
+export function valueIs(b: Buffer, s: number, e: number, lit: string): boolean {
   return e - s === lit.length && named(b, s, lit);
 }
 
@@ -104,13 +178,17 @@ function special(b: Buffer, s: number, len: number): number {
 }
 
 /**
- * Reads the fields of a head from `i` (just past its start line) to its empty line into `h`, and
- * the head's text from `from`: the offset past the head, or -1 (not simple, or not all read).
+ * Reads the fields of a head from `i` (just past its start line) to its empty line into `h` (the
+ * head from `from`; `reasonEnd`: a response's reason phrase ends there): the offset past the head,
+ * or -1 (not simple, or not all read).
  * `response`: a Content-Length is read (one, digits only); a request's is llhttp's to read.
  */
-function fields(b: Buffer, from: number, i: number, max: number, h: SimpleHead, response: boolean): number {
+function fields(b: Buffer, from: number, i: number, max: number, h: SimpleHead, response: boolean, reasonEnd: number): number {
+  // Any read, taken or not, writes AT over the offsets of the head read before.
+  reads++;
   let k = 0;
   let connection = false;
+  let canonical = true;
   h.keepAlive = true;
   h.length = -1;
   for (;;) {
@@ -132,6 +210,7 @@ function fields(b: Buffer, from: number, i: number, max: number, h: SimpleHead, 
     if (b[i] !== CR || b[i + 1] !== LF) return -1;
     let ve = i;
     while (ve > vs && (b[ve - 1] === SP || b[ve - 1] === HTAB)) ve--;
+    if (ve !== i || vs !== AT[k + 1]! + 2 || b[vs - 1] !== SP) canonical = false;
     AT[k + 2] = vs;
     AT[k + 3] = ve;
     k += 4;
@@ -158,10 +237,8 @@ function fields(b: Buffer, from: number, i: number, max: number, h: SimpleHead, 
     }
   }
   if (i - from > max) return -1;
-  const text = b.toString('latin1', from, i);
-  const out = new Array<string>(k >> 1);
-  for (let j = 0; j < k; j += 2) out[j >> 1] = text.slice(AT[j]! - from, AT[j + 1]! - from);
-  h.headers = out;
+  h.found(b, from, k, reasonEnd);
+  h.canonical = canonical;
   h.major = 1;
   h.minor = 1;
   h.upgrade = false;
@@ -228,12 +305,11 @@ export function readSimpleRequest(b: Buffer, from: number, max: number, h: Simpl
   while (TARGET[b[i]!] === 1) i++;
   if (b[i] !== SP || !http11Line(b, i + 1)) return -1;
   const te = i;
-  const end = fields(b, from, i + 11, max, h, false);
+  const end = fields(b, from, i + 11, max, h, false, 0);
   if (end < 0) return -1;
   h.method = method;
   h.target = b.toString('latin1', ts, te);
   h.status = 0;
-  h.statusText = '';
   return end;
 }
 
@@ -268,11 +344,10 @@ export function readSimpleResponse(b: Buffer, max: number, h: SimpleHead): numbe
   while (TEXT[b[i]!] === 1) i++;
   if (b[i] !== CR || b[i + 1] !== LF) return -1;
   const re = i;
-  const end = fields(b, 0, i + 2, max, h, true);
+  const end = fields(b, 0, i + 2, max, h, true, re);
   if (end < 0 || h.length < 0) return -1;
   h.method = 0;
   h.target = '';
   h.status = status;
-  h.statusText = b.toString('latin1', 13, re);
   return end;
 }
