@@ -10,6 +10,11 @@
 // Why: in Node's binding, llhttp costs ~0.6 µs for a two-field request and ~1 µs for an eight-field
 // response (three and two callbacks into JS, each field made a string in C++); this reads the same
 // heads in ~0.1 and ~0.5 µs (a keep-alive request is ~15 µs of CPU end to end).
+//
+// A head's fields become strings only when asked for. A response head whose fields are in the form
+// a serializer writes them can go to the client as its own bytes (forwardPieces, forward.ts), which
+// the test compares with serializing llhttp's reading of it: ~1.1 µs for nginx's head and its
+// client write instead of ~2.2 µs.
 import { METHODS } from './parser.js';
 
 /** What a complete head tells: the fields of llhttp's head callback (parser.ts's Parser has the same). */
