@@ -11,7 +11,7 @@ import type { ServicePick } from '../service-state.js';
 import type { ServiceCounters, VServerCounters } from '../stats.js';
 import { CODES, reason } from './errors.js';
 import { READ_BODY_RAW } from './parser.js';
-import { SimpleHead, valueIs, type Head } from './simple-head.js';
+import { SimpleHead, bytesAre, type Head } from './simple-head.js';
 import { connectionTokens, isHopByHop, isHopByHopAt, upstreamHead } from './request.js';
 import type { UpstreamConn, UpstreamPool, UpstreamSink } from './upstream-pool.js';
 import type { HttpRequest } from './connection.js';
@@ -72,12 +72,23 @@ export function responseFields(fields: readonly string[]): { out: string; framin
 }
 
 /**
+ * A response head for the client serialized from its fields (without the lines the forward adds
+ * and the empty line), its framing and its Content-Length (-1: none, or too long to be relayed raw).
+ */
+export function serializedHead(p: Pick<Head, 'status' | 'statusText' | 'headers'>): { head: string; framing: ResponseFraming; length: number } {
+  const f = responseFields(p.headers);
+  // llhttp checked the value: digits, one value.
+  const length = f.length !== undefined && f.length.length <= 5 ? Number(f.length) : -1;
+  return { head: `HTTP/1.1 ${p.status} ${p.statusText || reason(p.status)}\r\n${f.out}`, framing: f.framing, length };
+}
+
+/**
  * responseFields's rule for the names of a simple head (simple-head.ts), whose one Connection, if
  * any, is `keep-alive` (hop-by-hop itself) or `close`, which names a field `close`: what the
  * client gets of it is its own bytes but those fields (SimpleHead.forwardPieces).
  */
 const DROP_ON_KEEP_ALIVE = (b: Buffer, s: number, e: number): boolean => isHopByHopAt(b, s, e);
-const DROP_ON_CLOSE = (b: Buffer, s: number, e: number): boolean => isHopByHopAt(b, s, e) || valueIs(b, s, e, 'close');
+const DROP_ON_CLOSE = (b: Buffer, s: number, e: number): boolean => isHopByHopAt(b, s, e) || bytesAre(b, s, e, 'close');
 export function simpleResponseDrop(keepAlive: boolean): (b: Buffer, s: number, e: number) => boolean {
   return keepAlive ? DROP_ON_KEEP_ALIVE : DROP_ON_CLOSE;
 }
@@ -224,19 +235,11 @@ export class Forward implements UpstreamSink {
     const client = this.side.out;
     // A simple head in canonical form goes to the client as its own bytes but the fields dropped
     // (no strings made of it); any other is serialized from its fields, to the same bytes.
-    let framing: ResponseFraming = 'length';
-    let length = -1;
-    let head: string;
-    if (p instanceof SimpleHead && p.forwardPieces(simpleResponseDrop(p.keepAlive), client)) {
-      length = p.length;
-      head = '';
-    } else {
-      const f = responseFields(p.headers);
-      framing = f.framing;
-      // llhttp checked the value: digits, one value.
-      if (f.length !== undefined && f.length.length <= 5) length = Number(f.length);
-      head = `HTTP/1.1 ${status} ${p.statusText || reason(status)}\r\n${f.out}`;
-    }
+    const relayed = p instanceof SimpleHead && p.forwardPieces(simpleResponseDrop(p.keepAlive), client) ? p : null;
+    const serialized = relayed === null ? serializedHead(p) : null;
+    let head = serialized === null ? '' : serialized.head;
+    const framing: ResponseFraming = serialized === null ? 'length' : serialized.framing;
+    const length = serialized === null ? relayed!.length : serialized.length;
     const bodiless = this.req.head || status === 204 || status === 304 || status === 101;
     const req = this.req;
     if (this.pick.setCookie !== undefined) head += `set-cookie: ${this.pick.setCookie}\r\n`;

@@ -5,7 +5,7 @@
 // X-Forwarded-* and Forwarded (RFC 7239) extended with the client.
 import { hostHeaderProblem } from '@spillway/protocol';
 import { METHODS } from './parser.js';
-import { valueIs } from './simple-head.js';
+import { bytesAre } from './simple-head.js';
 
 export type RequestVerdict =
   /** Send upstream with `path` (origin-form) and `host` as Host (null: the client sent none). */
@@ -90,24 +90,21 @@ export const HOP_BY_HOP: ReadonlySet<string> = new Set([
 /** The longest name of HOP_BY_HOP and the fields the proxy rewrites: longer names are never special. */
 const LONGEST_SPECIAL = 19;
 
-/** 1 at the length of each hop-by-hop name: a name of another length is not lower-cased to be looked up. */
-const HOP_LENGTHS = new Uint8Array(LONGEST_SPECIAL + 1);
-for (const n of HOP_BY_HOP) HOP_LENGTHS[n.length] = 1;
+/** The names of HOP_BY_HOP by length: a name of another length is not lower-cased to be looked up. */
+const HOP_BY_LENGTH: (string[] | undefined)[] = new Array<string[] | undefined>(LONGEST_SPECIAL + 1).fill(undefined);
+for (const n of HOP_BY_HOP) (HOP_BY_LENGTH[n.length] ??= []).push(n);
 
 /** True for a hop-by-hop field name (any case). */
 export function isHopByHop(name: string): boolean {
-  return name.length <= LONGEST_SPECIAL && HOP_LENGTHS[name.length] === 1 && HOP_BY_HOP.has(name.toLowerCase());
+  return name.length <= LONGEST_SPECIAL && HOP_BY_LENGTH[name.length] !== undefined && HOP_BY_HOP.has(name.toLowerCase());
 }
-
-/** The names of HOP_BY_HOP by length. */
-const HOP_BY_LENGTH: string[][] = [];
-for (const n of HOP_BY_HOP) (HOP_BY_LENGTH[n.length] ??= []).push(n);
 
 /** isHopByHop for a name of token characters at b[s..e) (a head read as bytes, simple-head.ts). */
 export function isHopByHopAt(b: Buffer, s: number, e: number): boolean {
+  if (e - s > LONGEST_SPECIAL) return false;
   const list = HOP_BY_LENGTH[e - s];
   if (list === undefined) return false;
-  for (const n of list) if (valueIs(b, s, e, n)) return true;
+  for (const n of list) if (bytesAre(b, s, e, n)) return true;
   return false;
 }
 

@@ -59,8 +59,9 @@ export class SimpleHead implements Head {
   private reason: string | null = null;
 
   /** Sets what the next read found (fields(), a start line's reader). */
-  found(src: Buffer, from: number, count: number, reasonEnd: number): void {
+  found(src: Buffer, from: number, count: number, reasonEnd: number, canonical: boolean): void {
     this.src = src;
+    this.canonical = canonical;
     this.from = from;
     this.count = count;
     this.reasonEnd = reasonEnd;
@@ -155,7 +156,7 @@ function named(b: Buffer, s: number, lit: string): boolean {
 }
 
 /** True when b[s..e) is `lit` (lower-case letters and '-') in any case. */
-export function valueIs(b: Buffer, s: number, e: number, lit: string): boolean {
+export function bytesAre(b: Buffer, s: number, e: number, lit: string): boolean {
   return e - s === lit.length && named(b, s, lit);
 }
 
@@ -226,8 +227,8 @@ function fields(b: Buffer, from: number, i: number, max: number, h: SimpleHead, 
       if (connection) return -1;
       connection = true;
       // The token alone, with nothing after it (llhttp reads "close" followed by a tab as another token).
-      if (valueIs(b, vs, i - 2, 'close')) h.keepAlive = false;
-      else if (!valueIs(b, vs, i - 2, 'keep-alive')) return -1;
+      if (bytesAre(b, vs, i - 2, 'close')) h.keepAlive = false;
+      else if (!bytesAre(b, vs, i - 2, 'keep-alive')) return -1;
     } else {
       // Content-Length: one, 1-9 digits and nothing after them (llhttp refuses a tab there), in a response only.
       const de = i - 2;
@@ -242,8 +243,7 @@ function fields(b: Buffer, from: number, i: number, max: number, h: SimpleHead, 
     }
   }
   if (i - from > max) return -1;
-  h.found(b, from, k, reasonEnd);
-  h.canonical = canonical;
+  h.found(b, from, k, reasonEnd, canonical);
   h.major = 1;
   h.minor = 1;
   h.upgrade = false;
