@@ -313,8 +313,10 @@ describe('reading and operating', () => {
     const child = spawnCli(['events', '--follow', '--kind', 'service.', '--limit', '1', '-o', 'json'], { env });
     const done = collect(child);
     await waitForOutput(child, (o) => o.split('\n').length >= 2);
+    // Watched before the write: the stream can print its event before the PATCH's answer reaches this test.
+    const streamed = waitForOutput(child, (o) => o.includes('"objectName"') || o.includes('"name":"demo-2"'));
     await cp.call('PATCH', '/v1/services/demo-2', { weight: 3 });
-    const out = await waitForOutput(child, (o) => o.includes('"objectName"') || o.includes('"name":"demo-2"'));
+    const out = await streamed;
     const events = out
       .trim()
       .split('\n')
